@@ -1,0 +1,1 @@
+"""Teledermatology photo bot: guides patients through photos and delivers checked sets to GPs."""
