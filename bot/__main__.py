@@ -1,0 +1,46 @@
+"""Command line: `python -m bot run` starts the bot; other verbs manage practices and data."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pydantic import ValidationError
+
+from bot.config import MissingTokenError, Settings
+from bot.logs import configure
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run the chosen verb; return the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    verbs.add_parser("run", help="run the bot against the Telegram Bot API (long polling)")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(f"error: the settings are not valid: {error}", file=sys.stderr)
+        return 2
+    if args.verb == "run":
+        return run(settings)
+    return 2
+
+
+def run(settings: Settings) -> int:
+    """Run the bot until interrupted."""
+    from bot.app import build_application
+
+    try:
+        token = settings.token()
+    except MissingTokenError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    configure(settings.log_level, secret=token)
+    app = build_application(settings)
+    app.run_polling(allowed_updates=["message", "edited_message", "callback_query"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

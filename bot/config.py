@@ -1,0 +1,50 @@
+"""Typed settings for the bot, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TELEGRAM_API_URL = "https://api.telegram.org/bot"
+TELEGRAM_FILE_URL = "https://api.telegram.org/file/bot"
+
+
+class Settings(BaseSettings):
+    """Everything the bot needs to know about where it runs; see `.env.example`."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = TELEGRAM_API_URL
+    telegram_file_url: str = TELEGRAM_FILE_URL
+    data_dir: Path = Path("data")
+    invite_valid_days: int = Field(default=7, ge=1, le=90)
+    retention_days: int = Field(default=30, ge=1, le=3650)
+    max_download_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
+    quality_workers: int = Field(default=2, ge=1, le=16)
+    log_level: str = "INFO"
+
+    @property
+    def database_path(self) -> Path:
+        """The SQLite file that holds cases, invites and the audit trail."""
+        return self.data_dir / "telederm.sqlite3"
+
+    @property
+    def photos_dir(self) -> Path:
+        """The folder that holds accepted photo files, named by content hash."""
+        return self.data_dir / "photos"
+
+    def token(self) -> str:
+        """Return the bot token, or raise MissingTokenError with what to set."""
+        if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():
+            raise MissingTokenError(
+                "TELEGRAM_BOT_TOKEN is not set: put the token from @BotFather in .env "
+                "(see .env.example) or in the environment."
+            )
+        return self.telegram_bot_token.get_secret_value()
+
+
+class MissingTokenError(RuntimeError):
+    """The bot was asked to run without a Telegram bot token."""

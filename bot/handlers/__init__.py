@@ -1,0 +1,1 @@
+"""Telegram handlers: translate updates into calls on the services, and answers back."""

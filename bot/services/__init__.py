@@ -1,0 +1,1 @@
+"""Plain services (no Telegram types): intake, journey, quality and delivery."""

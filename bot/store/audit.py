@@ -1,0 +1,70 @@
+"""The audit trail: what happened to each case, by whom, without personal data."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import aiosqlite
+
+from bot.store.database import Database, utc_now
+from bot.store.models import Event
+from bot.store.rows import record
+
+log = logging.getLogger("bot.audit")
+
+Detail = dict[str, str | int | float | bool | None]
+
+
+async def write_event(
+    conn: aiosqlite.Connection,
+    kind: str,
+    *,
+    actor: str,
+    case_id: int | None = None,
+    practice_id: int | None = None,
+    detail: Detail | None = None,
+) -> None:
+    """Add an event inside the caller's transaction, and log it (ids and kinds only)."""
+    payload = json.dumps(detail or {}, sort_keys=True)
+    await conn.execute(
+        "INSERT INTO events (case_id, practice_id, actor, kind, detail, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (case_id, practice_id, actor, kind, payload, utc_now()),
+    )
+    log.info(
+        "event %s",
+        kind,
+        extra={"event": kind, "case_id": case_id, "practice_id": practice_id, "actor": actor,
+               "detail": detail or {}},
+    )
+
+
+class AuditRepository:
+    """Write and read the audit trail."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def record(
+        self,
+        kind: str,
+        *,
+        actor: str,
+        case_id: int | None = None,
+        practice_id: int | None = None,
+        detail: Detail | None = None,
+    ) -> None:
+        """Add an event in a transaction of its own."""
+        async with self._db.transaction() as conn:
+            await write_event(
+                conn, kind, actor=actor, case_id=case_id, practice_id=practice_id, detail=detail
+            )
+
+    async def for_case(self, case_id: int) -> list[Event]:
+        """Return the case's events, oldest first."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM events WHERE case_id = ? ORDER BY id", (case_id,)
+            )
+            return [record(Event, row) for row in await cursor.fetchall()]

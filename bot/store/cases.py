@@ -1,0 +1,117 @@
+"""Cases: one patient episode each, with the stage it has reached."""
+
+from __future__ import annotations
+
+import secrets
+
+from bot.store.audit import write_event
+from bot.store.database import Database, utc_now
+from bot.store.models import Case, Invite, Stage
+from bot.store.rows import maybe, record
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: easy to read aloud
+
+
+def new_reference() -> str:
+    """Return a case reference a patient can read out on the phone, like TD-7K3M-Q9XA."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"TD-{chars[:4]}-{chars[4:]}"
+
+
+class StageConflict(RuntimeError):
+    """The case was no longer at the stage the caller expected (a double tap, an old button)."""
+
+
+class CaseRepository:
+    """Open cases, move them through their stages, and find a patient's current one."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def open_from_invite(
+        self, invite: Invite, *, patient_user_id: int, patient_chat_id: int, is_child: bool
+    ) -> Case:
+        """Use the invite once and open a case for this patient at the identity check."""
+        now = utc_now()
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE invites SET used_at = ?, opened_at = COALESCE(opened_at, ?) "
+                "WHERE id = ? AND used_at IS NULL",
+                (now, now, invite.id),
+            )
+            if cursor.rowcount != 1:
+                raise StageConflict("invite already used")
+            cursor = await conn.execute(
+                "INSERT INTO cases (reference, practice_id, invite_id, patient_user_id, "
+                "patient_chat_id, is_child, stage, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (new_reference(), invite.practice_id, invite.id, patient_user_id,
+                 patient_chat_id, int(is_child), Stage.IDENTITY.value, now, now),
+            )
+            case_id = cursor.lastrowid
+            assert case_id is not None
+            await write_event(
+                conn, "case.opened", actor="patient", case_id=case_id,
+                practice_id=invite.practice_id, detail={"invite_id": invite.id},
+            )
+        case = await self.get(case_id)
+        assert case is not None
+        return case
+
+    async def get(self, case_id: int) -> Case | None:
+        """Return the case with this id, if any."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,))
+            return maybe(Case, await cursor.fetchone())
+
+    async def for_invite(self, invite_id: int) -> Case | None:
+        """Return the case opened from this invite, if any."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM cases WHERE invite_id = ? ORDER BY id DESC LIMIT 1", (invite_id,)
+            )
+            return maybe(Case, await cursor.fetchone())
+
+    async def latest_for_patient(self, patient_user_id: int) -> Case | None:
+        """Return this patient's most recently active case, open or not."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM cases WHERE patient_user_id = ? ORDER BY updated_at DESC, id DESC "
+                "LIMIT 1",
+                (patient_user_id,),
+            )
+            return maybe(Case, await cursor.fetchone())
+
+    async def move(
+        self, case: Case, to: Stage, *, actor: str = "patient", reason: str | None = None
+    ) -> Case:
+        """Move the case on from the stage it is at; StageConflict if it had already moved."""
+        now = utc_now()
+        extra = ", submitted_at = ?" if to is Stage.SUBMITTED else ""
+        params: tuple[object, ...] = (to.value, now, *((now,) if extra else ()), case.id,
+                                      case.stage.value)
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                f"UPDATE cases SET stage = ?, updated_at = ?{extra} WHERE id = ? AND stage = ?",
+                params,
+            )
+            if cursor.rowcount != 1:
+                raise StageConflict(f"case {case.id} is no longer at {case.stage}")
+            detail: dict[str, str | int | float | bool | None] = {
+                "from": case.stage.value, "to": to.value,
+            }
+            if reason:
+                detail["reason"] = reason
+            await write_event(conn, "case.stage", actor=actor, case_id=case.id,
+                              practice_id=case.practice_id, detail=detail)
+        moved = await self.get(case.id)
+        assert moved is not None
+        return moved
+
+    async def all_for_practice(self, practice_id: int) -> list[Case]:
+        """Return the practice's cases, newest first."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM cases WHERE practice_id = ? ORDER BY id DESC", (practice_id,)
+            )
+            return [record(Case, row) for row in await cursor.fetchall()]

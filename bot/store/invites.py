@@ -1,0 +1,105 @@
+"""Invites: single-use, time-limited links, kept only as a hash of their token."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from bot.store.audit import write_event
+from bot.store.database import Database, utc_now
+from bot.store.models import Invite
+from bot.store.rows import maybe
+
+TOKEN_BYTES = 24  # 192 bits of randomness; 32 URL-safe characters, within a deep link's 64
+
+
+def token_hash(token: str) -> str:
+    """Return the hash under which an invite token is stored."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class InviteRepository:
+    """Create invites and record what happens to them."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(
+        self,
+        practice_id: int,
+        patient_ref: str,
+        date_of_birth: str,
+        *,
+        valid_days: int,
+        gp_member_id: int | None = None,
+        created_by: int | None = None,
+    ) -> tuple[Invite, str]:
+        """Create an invite; return it with its token, which is never stored in clear."""
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        now = datetime.now(UTC)
+        created = now.isoformat(timespec="seconds")
+        expires = (now + timedelta(days=valid_days)).isoformat(timespec="seconds")
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO invites (practice_id, token_hash, patient_ref, date_of_birth, "
+                "gp_member_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (practice_id, token_hash(token), patient_ref, date_of_birth, gp_member_id,
+                 created_by, created, expires),
+            )
+            invite_id = cursor.lastrowid
+            assert invite_id is not None
+            await write_event(
+                conn, "invite.created", actor=f"member:{created_by}", practice_id=practice_id,
+                detail={"invite_id": invite_id},
+            )
+        invite = await self.get(invite_id)
+        assert invite is not None
+        return invite, token
+
+    async def get(self, invite_id: int) -> Invite | None:
+        """Return the invite with this id, if any."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                f"SELECT {_COLUMNS} FROM invites WHERE id = ?", (invite_id,)
+            )
+            return maybe(Invite, await cursor.fetchone())
+
+    async def find(self, token: str) -> Invite | None:
+        """Return the invite this token opens, if any (whatever its state)."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                f"SELECT {_COLUMNS} FROM invites WHERE token_hash = ?", (token_hash(token),)
+            )
+            return maybe(Invite, await cursor.fetchone())
+
+    async def revoke(self, invite_id: int, *, actor: str) -> None:
+        """Stop an invite from being used."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE invites SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                (utc_now(), invite_id),
+            )
+            await write_event(conn, "invite.revoked", actor=actor, detail={"invite_id": invite_id})
+
+
+def invite_problem(invite: Invite | None, now: datetime | None = None) -> str | None:
+    """Say why an invite cannot start a new case (unknown, revoked, locked, used, expired)."""
+    if invite is None:
+        return "unknown"
+    if invite.revoked_at:
+        return "revoked"
+    if invite.locked_at:
+        return "locked"
+    if invite.used_at:
+        return "used"
+    moment = now or datetime.now(UTC)
+    if datetime.fromisoformat(invite.expires_at) <= moment:
+        return "expired"
+    return None
+
+
+_COLUMNS = (
+    "id, practice_id, patient_ref, date_of_birth, gp_member_id, created_at, expires_at, "
+    "opened_at, used_at, revoked_at, failed_dob_checks, locked_at"
+)

@@ -1,0 +1,133 @@
+"""Plain records the repositories return: practices, members, invites, cases, photos, events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+Role = Literal["staff", "gp", "admin"]
+ShotSlot = Literal["locator", "close_up_1", "close_up_2"]
+SHOT_SLOTS: tuple[ShotSlot, ...] = ("locator", "close_up_1", "close_up_2")
+
+
+class Stage(StrEnum):
+    """Where a case is on the patient's journey."""
+
+    IDENTITY = "identity"
+    CONSENT = "consent"
+    SCREENING = "screening"
+    PREPARATION = "preparation"
+    LOCATOR = "locator"
+    CLOSE_UP_1 = "close_up_1"
+    CLOSE_UP_2 = "close_up_2"
+    DETAILS = "details"
+    REVIEW = "review"
+    SUBMITTED = "submitted"
+    DECIDED = "decided"
+    STOPPED = "stopped"
+    CANCELLED = "cancelled"
+    ERASED = "erased"
+
+    @property
+    def is_open(self) -> bool:
+        """True while the patient still has something to do."""
+        return self not in CLOSED_STAGES
+
+
+CLOSED_STAGES = frozenset(
+    {Stage.SUBMITTED, Stage.DECIDED, Stage.STOPPED, Stage.CANCELLED, Stage.ERASED}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Practice:
+    """A GP practice that invites patients and receives their photo sets."""
+
+    id: int
+    name: str
+    phone: str
+    inbox_chat_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A member of practice staff or a GP, known by their Telegram user id."""
+
+    id: int
+    practice_id: int
+    telegram_user_id: int
+    role: Role
+    display_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Invite:
+    """A single-use, time-limited link that lets one patient start one case."""
+
+    id: int
+    practice_id: int
+    patient_ref: str
+    date_of_birth: str
+    gp_member_id: int | None
+    created_at: str
+    expires_at: str
+    opened_at: str | None
+    used_at: str | None
+    revoked_at: str | None
+    failed_dob_checks: int
+    locked_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One patient episode: from opening the invite to the GP's decision."""
+
+    id: int
+    reference: str
+    practice_id: int
+    invite_id: int | None
+    patient_user_id: int
+    patient_chat_id: int
+    is_child: bool
+    stage: Stage
+    created_at: str
+    updated_at: str
+    submitted_at: str | None
+    decided_at: str | None
+    decision: str | None
+    erased_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    """One attempt at one shot of a case, with the file that holds it and its quality result."""
+
+    id: int
+    case_id: int
+    shot: ShotSlot
+    attempt: int
+    source: Literal["photo", "document"]
+    file_name: str
+    sha256: str
+    size_bytes: int
+    width: int | None
+    height: int | None
+    verdict: Literal["accept", "retake", "unchecked"]
+    quality: str
+    status: Literal["pending", "accepted", "rejected", "replaced"]
+    sent_anyway: bool
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One line of the audit trail: who did what to which case, without personal data."""
+
+    id: int
+    case_id: int | None
+    practice_id: int | None
+    actor: str
+    kind: str
+    detail: str
+    created_at: str

@@ -1,0 +1,66 @@
+"""Photo files on disk: written atomically, named by the sha256 of their content."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """A file safely on disk: its name under the photo folder, hash and size."""
+
+    name: str
+    sha256: str
+    size_bytes: int
+
+
+class PhotoFiles:
+    """Write, read and delete photo files under one folder; blocking, so call off the loop."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, data: bytes, suffix: str = ".jpg") -> StoredFile:
+        """Write the bytes durably (temp file, fsync, rename, fsync folder) and describe them."""
+        digest = hashlib.sha256(data).hexdigest()
+        name = f"{digest[:2]}/{digest}{suffix}"
+        target = self.root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists() and target.stat().st_size == len(data):
+            return StoredFile(name, digest, len(data))
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-", suffix=suffix)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        dir_fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+        return StoredFile(name, digest, len(data))
+
+    def read(self, name: str) -> bytes:
+        """Return the bytes of a stored file."""
+        return self.path(name).read_bytes()
+
+    def delete(self, name: str) -> None:
+        """Remove a stored file if it is there."""
+        self.path(name).unlink(missing_ok=True)
+
+    def path(self, name: str) -> Path:
+        """Return where a stored file lives, refusing names that leave the folder."""
+        path = (self.root / name).resolve()
+        if self.root.resolve() not in path.parents:
+            raise ValueError("photo file name outside the photo folder")
+        return path

@@ -1,0 +1,114 @@
+"""Photo records: every attempt at every shot, with its quality result."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from bot.store.audit import write_event
+from bot.store.database import Database, utc_now
+from bot.store.models import Photo, ShotSlot
+from bot.store.photo_files import StoredFile
+from bot.store.rows import maybe, record
+
+Verdict = Literal["accept", "retake", "unchecked"]
+Status = Literal["pending", "accepted", "rejected", "replaced"]
+
+
+class PhotoRepository:
+    """Record photo attempts and which one stands for each shot."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add(
+        self,
+        case_id: int,
+        shot: ShotSlot,
+        stored: StoredFile,
+        *,
+        source: Literal["photo", "document"],
+        verdict: Verdict,
+        status: Status,
+        quality: str = "{}",
+        width: int | None = None,
+        height: int | None = None,
+    ) -> Photo:
+        """Record a new attempt at a shot (numbered after the earlier ones) and return it."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT COALESCE(MAX(attempt), 0) + 1 FROM photos WHERE case_id = ? AND shot = ?",
+                (case_id, shot),
+            )
+            row = await cursor.fetchone()
+            attempt = int(row[0]) if row else 1
+            if status == "accepted":
+                await conn.execute(
+                    "UPDATE photos SET status = 'replaced' WHERE case_id = ? AND shot = ? "
+                    "AND status = 'accepted'",
+                    (case_id, shot),
+                )
+            cursor = await conn.execute(
+                "INSERT INTO photos (case_id, shot, attempt, source, file_name, sha256, "
+                "size_bytes, width, height, verdict, quality, status, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (case_id, shot, attempt, source, stored.name, stored.sha256, stored.size_bytes,
+                 width, height, verdict, quality, status, utc_now()),
+            )
+            photo_id = cursor.lastrowid
+            await write_event(
+                conn, "photo.received", actor="patient", case_id=case_id,
+                detail={"shot": shot, "attempt": attempt, "verdict": verdict, "status": status,
+                        "source": source},
+            )
+        photo = await self.get(int(photo_id or 0))
+        assert photo is not None
+        return photo
+
+    async def get(self, photo_id: int) -> Photo | None:
+        """Return the photo record with this id, if any."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute("SELECT * FROM photos WHERE id = ?", (photo_id,))
+            return maybe(Photo, await cursor.fetchone())
+
+    async def for_case(self, case_id: int) -> list[Photo]:
+        """Return every attempt of the case, in the order they arrived."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM photos WHERE case_id = ? ORDER BY id", (case_id,)
+            )
+            return [record(Photo, row) for row in await cursor.fetchall()]
+
+    async def accepted(self, case_id: int) -> dict[ShotSlot, Photo]:
+        """Return the photo that currently stands for each shot taken so far."""
+        return {p.shot: p for p in await self.for_case(case_id) if p.status == "accepted"}
+
+    async def with_hash(self, case_id: int, sha256: str) -> Photo | None:
+        """Return an earlier attempt of this case with exactly these bytes, if any."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM photos WHERE case_id = ? AND sha256 = ? ORDER BY id LIMIT 1",
+                (case_id, sha256),
+            )
+            return maybe(Photo, await cursor.fetchone())
+
+    async def accept_anyway(self, photo_id: int) -> Photo:
+        """Keep a photo that failed its checks, flagged for the GP, as the one for its shot."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT case_id, shot FROM photos WHERE id = ?", (photo_id,)
+            )
+            row = await cursor.fetchone()
+            assert row is not None
+            await conn.execute(
+                "UPDATE photos SET status = 'replaced' WHERE case_id = ? AND shot = ? "
+                "AND status = 'accepted'",
+                (row["case_id"], row["shot"]),
+            )
+            await conn.execute(
+                "UPDATE photos SET status = 'accepted', sent_anyway = 1 WHERE id = ?", (photo_id,)
+            )
+            await write_event(conn, "photo.sent_anyway", actor="patient", case_id=row["case_id"],
+                              detail={"shot": row["shot"]})
+        photo = await self.get(photo_id)
+        assert photo is not None
+        return photo
