@@ -1,0 +1,61 @@
+"""Cases and photos: stages, double taps, attempts, and an audit trail without personal data."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.store import StageConflict, Store
+from bot.store.models import Case, Stage
+
+
+async def _case(store: Store) -> Case:
+    practice = await store.practices.add("Lawson Practice", "020 7729 7236")
+    invite, _ = await store.invites.create(practice.id, "NHS 943 476 5919", "1980-02-03",
+                                           valid_days=7)
+    return await store.cases.open_from_invite(invite, patient_user_id=5, patient_chat_id=5,
+                                              is_child=False)
+
+
+async def test_a_double_tap_cannot_move_a_case_twice(store: Store) -> None:
+    case = await _case(store)
+    assert case.stage is Stage.IDENTITY and case.reference.startswith("TD-")
+    await store.cases.move(case, Stage.CONSENT)
+    with pytest.raises(StageConflict):
+        await store.cases.move(case, Stage.CONSENT)
+    current = await store.cases.get(case.id)
+    assert current is not None and current.stage is Stage.CONSENT
+
+
+async def test_retakes_are_numbered_and_the_newest_accepted_photo_stands(store: Store) -> None:
+    case = await _case(store)
+    first = await store.photos.add(case.id, "close_up_1", store.files.write(b"one"),
+                                   source="photo", verdict="retake", status="rejected")
+    second = await store.photos.add(case.id, "close_up_1", store.files.write(b"two"),
+                                    source="photo", verdict="accept", status="accepted")
+    third = await store.photos.add(case.id, "close_up_1", store.files.write(b"three"),
+                                   source="document", verdict="accept", status="accepted")
+    assert (first.attempt, second.attempt, third.attempt) == (1, 2, 3)
+    assert (await store.photos.accepted(case.id))["close_up_1"].id == third.id
+    duplicate = await store.photos.with_hash(case.id, second.sha256)
+    assert duplicate is not None and duplicate.id == second.id
+    kept = await store.photos.accept_anyway(first.id)
+    assert kept.sent_anyway and (await store.photos.accepted(case.id))["close_up_1"].id == first.id
+
+
+async def test_answers_are_saved_and_replaced(store: Store) -> None:
+    case = await _case(store)
+    await store.answers.save(case.id, "duration", "days")
+    await store.answers.save(case.id, "duration", "weeks")
+    assert await store.answers.for_case(case.id) == {"duration": "weeks"}
+
+
+async def test_audit_trail_names_what_happened_but_holds_no_personal_data(store: Store) -> None:
+    case = await _case(store)
+    await store.cases.move(case, Stage.CONSENT)
+    await store.answers.save(case.id, "tried", "E45 cream from Boots")
+    events = await store.audit.for_case(case.id)
+    kinds = [e.kind for e in events]
+    assert kinds == ["case.opened", "case.stage", "answer.saved"]
+    flat = " ".join(e.detail for e in events)
+    for personal in ("943 476 5919", "1980-02-03", "E45"):
+        assert personal not in flat

@@ -1,0 +1,48 @@
+"""The database: migrations, pragmas, and data that survive closing and reopening."""
+
+from __future__ import annotations
+
+from bot.config import Settings
+from bot.store import Store, open_store
+from bot.store.models import Stage
+
+
+async def test_schema_is_migrated_once_and_pragmas_are_on(store: Store, settings: Settings) -> None:
+    assert await store.db.schema_version() >= 1
+    async with store.db.reading() as conn:
+        journal = await (await conn.execute("PRAGMA journal_mode")).fetchone()
+        foreign = await (await conn.execute("PRAGMA foreign_keys")).fetchone()
+        timeout = await (await conn.execute("PRAGMA busy_timeout")).fetchone()
+    assert journal is not None and journal[0] == "wal"
+    assert foreign is not None and foreign[0] == 1
+    assert timeout is not None and timeout[0] >= 1000
+    reopened = await open_store(settings.database_path, settings.photos_dir)
+    try:
+        async with reopened.db.reading() as conn:
+            rows = await (await conn.execute("SELECT COUNT(*) FROM schema_migrations")).fetchone()
+        assert rows is not None and rows[0] == await reopened.db.schema_version()
+    finally:
+        await reopened.close()
+
+
+async def test_a_case_and_its_photo_survive_a_restart(store: Store, settings: Settings) -> None:
+    practice = await store.practices.add("Lawson Practice", "020 7729 7236")
+    invite, _ = await store.invites.create(practice.id, "P-1", "1980-02-03", valid_days=7)
+    case = await store.cases.open_from_invite(
+        invite, patient_user_id=42, patient_chat_id=42, is_child=False
+    )
+    case = await store.cases.move(case, Stage.CONSENT)
+    stored = store.files.write(b"jpeg bytes", ".jpg")
+    await store.photos.add(case.id, "locator", stored, source="document", verdict="accept",
+                           status="accepted")
+    await store.close()
+
+    again = await open_store(settings.database_path, settings.photos_dir)
+    try:
+        found = await again.cases.latest_for_patient(42)
+        assert found is not None and found.reference == case.reference
+        assert found.stage is Stage.CONSENT
+        photos = await again.photos.accepted(case.id)
+        assert again.files.read(photos["locator"].file_name) == b"jpeg bytes"
+    finally:
+        await again.close()
