@@ -40,3 +40,16 @@ def asset(relative: str) -> Path:
     if not path.is_file():
         raise FileNotFoundError(f"no content file {relative!r}")
     return path
+
+
+def texts(key: str, /) -> list[str]:
+    """Return the list of texts stored under `file.section.key` (for example, a series of tips)."""
+    name, _, path = key.partition(".")
+    node: Any = _load(name)
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise KeyError(f"no content at {key!r}")
+        node = node[part]
+    if not isinstance(node, list) or not all(isinstance(item, str) for item in node):
+        raise KeyError(f"content at {key!r} is not a list of texts")
+    return list(node)

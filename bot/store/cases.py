@@ -115,3 +115,25 @@ class CaseRepository:
                 "SELECT * FROM cases WHERE practice_id = ? ORDER BY id DESC", (practice_id,)
             )
             return [record(Case, row) for row in await cursor.fetchall()]
+
+    async def erase(self, case: Case, to: Stage, *, actor: str, reason: str) -> list[str]:
+        """Delete the case's photos and answers, keep an audit stub; return the files to remove."""
+        now = utc_now()
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT DISTINCT file_name FROM photos WHERE case_id = ? AND file_name NOT IN "
+                "(SELECT file_name FROM photos WHERE case_id != ?)",
+                (case.id, case.id),
+            )
+            files = [row[0] for row in await cursor.fetchall()]
+            await conn.execute("DELETE FROM photos WHERE case_id = ?", (case.id,))
+            await conn.execute("DELETE FROM answers WHERE case_id = ?", (case.id,))
+            await conn.execute(
+                "UPDATE cases SET stage = ?, erased_at = ?, updated_at = ? WHERE id = ?",
+                (to.value, now, now, case.id),
+            )
+            await write_event(conn, "case.erased", actor=actor, case_id=case.id,
+                              practice_id=case.practice_id,
+                              detail={"from": case.stage.value, "to": to.value, "reason": reason,
+                                      "photos": len(files)})
+        return files

@@ -82,6 +82,28 @@ class InviteRepository:
             )
             await write_event(conn, "invite.revoked", actor=actor, detail={"invite_id": invite_id})
 
+    async def record_failed_check(self, invite_id: int, *, lock_after: int) -> bool:
+        """Count a wrong date of birth; lock the invite at the limit. Return True if now locked."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE invites SET failed_dob_checks = failed_dob_checks + 1 WHERE id = ?",
+                (invite_id,),
+            )
+            await conn.execute(
+                "UPDATE invites SET locked_at = ? WHERE id = ? AND locked_at IS NULL "
+                "AND failed_dob_checks >= ?",
+                (utc_now(), invite_id, lock_after),
+            )
+            cursor = await conn.execute(
+                "SELECT failed_dob_checks, locked_at FROM invites WHERE id = ?", (invite_id,)
+            )
+            row = await cursor.fetchone()
+            assert row is not None
+            locked = row["locked_at"] is not None
+            await write_event(conn, "invite.dob_failed", actor="patient",
+                              detail={"invite_id": invite_id, "count": row[0], "locked": locked})
+        return locked
+
 
 def invite_problem(invite: Invite | None, now: datetime | None = None) -> str | None:
     """Say why an invite cannot start a new case (unknown, revoked, locked, used, expired)."""

@@ -112,3 +112,14 @@ class PhotoRepository:
         photo = await self.get(photo_id)
         assert photo is not None
         return photo
+
+    async def unneeded_files(self, case_id: int, shot: ShotSlot) -> list[str]:
+        """Return files of this shot's attempts that no longer stand, and no accepted photo uses."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT DISTINCT file_name FROM photos WHERE case_id = ? AND shot = ? "
+                "AND status != 'accepted' AND file_name NOT IN "
+                "(SELECT file_name FROM photos WHERE status = 'accepted')",
+                (case_id, shot),
+            )
+            return [row[0] for row in await cursor.fetchall()]

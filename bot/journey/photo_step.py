@@ -1,0 +1,167 @@
+"""One photo arriving at a photo step: check it, keep a clean copy, and say what happens next."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Literal, Protocol
+
+from bot.content import text
+from bot.journey.replies import Button, Reply, button_data, say
+from bot.store import Store
+from bot.store.models import SHOT_SLOTS, Case, Photo, ShotSlot
+
+log = logging.getLogger("bot.journey")
+
+SEND_ANYWAY_AFTER = 2
+Source = Literal["photo", "document"]
+
+
+class CheckView(Protocol):
+    """What the journey reads of one quality check."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def threshold(self) -> float: ...
+    @property
+    def advice(self) -> str | None: ...
+
+
+class AssessmentView(Protocol):
+    """What the journey reads of the quality engine's answer."""
+
+    @property
+    def verdict(self) -> str: ...
+    @property
+    def checks(self) -> Sequence[CheckView]: ...
+    @property
+    def image(self) -> bytes | None: ...
+    @property
+    def refusal(self) -> str | None: ...
+    @property
+    def refusal_advice(self) -> str | None: ...
+    @property
+    def width(self) -> int: ...
+    @property
+    def height(self) -> int: ...
+
+
+Checker = Callable[[bytes, Literal["locator", "close_up"], bool], Awaitable[AssessmentView]]
+
+
+def shot_of(case: Case) -> ShotSlot | None:
+    """Return the shot the case is waiting for, or None if it is not at a photo step."""
+    for slot in SHOT_SLOTS:
+        if slot == case.stage.value:
+            return slot
+    return None
+
+
+class PhotoStep:
+    """Check, keep and answer one photo for the shot a case is waiting for."""
+
+    def __init__(self, store: Store, checker: Checker) -> None:
+        self._store = store
+        self._check = checker
+
+    async def receive(
+        self, case: Case, shot: ShotSlot, data: bytes, *, source: Source, face_expected: bool
+    ) -> tuple[Photo | None, list[Reply]]:
+        """Return the photo kept as accepted (or None) and what to tell the patient."""
+        kind: Literal["locator", "close_up"] = "locator" if shot == "locator" else "close_up"
+        result = await self._check(data, kind, case.is_child)
+        if result.refusal or result.image is None:
+            await self._store.audit.record("photo.refused", actor="patient", case_id=case.id,
+                                           detail={"shot": shot, "reason": result.refusal})
+            advice = result.refusal_advice or ""
+            return None, [say(f"{text('journey.photos.refused')}\n\n{advice}".strip())]
+        if case.is_child and _failed(result, "face"):
+            await self._store.audit.record("photo.child_face_discarded", actor="patient",
+                                           case_id=case.id, detail={"shot": shot})
+            return None, [say(text("journey.photos.child_face"))]
+        if await self._store.photos.with_hash(case.id, hashlib.sha256(result.image).hexdigest()):
+            return None, [say(text("journey.photos.duplicate"))]
+        accepted = result.verdict == "accept"
+        stored = await asyncio.to_thread(self._store.files.write, result.image, ".jpg")
+        photo = await self._store.photos.add(
+            case.id, shot, stored, source=source, verdict="accept" if accepted else "retake",
+            status="accepted" if accepted else "rejected", quality=_summary(result),
+            width=result.width, height=result.height,
+        )
+        log.info("photo checked", extra={"case_id": case.id, "shot": shot,
+                                          "verdict": result.verdict, "attempt": photo.attempt})
+        if accepted:
+            await self.discard_unneeded(case.id, shot)
+            return photo, [say(_accepted_words(shot, result, face_expected=face_expected))]
+        return None, await self._retake(case, shot, photo, result)
+
+    async def _retake(
+        self, case: Case, shot: ShotSlot, photo: Photo, result: AssessmentView
+    ) -> list[Reply]:
+        advice = [c.advice for c in result.checks if c.status == "fail" and c.advice]
+        words = "\n\n".join([text("journey.photos.retake"), *(f"• {a}" for a in advice)])
+        failures = await self.failures_since_accepted(case.id, shot)
+        if failures < SEND_ANYWAY_AFTER:
+            return [say(words)]
+        anyway = Button(text("journey.photos.send_anyway"),
+                        button_data(shot, "anyway", str(photo.attempt)))
+        return [say(words), say(text("journey.photos.send_anyway_offer"), (anyway,))]
+
+    async def failures_since_accepted(self, case_id: int, shot: ShotSlot) -> int:
+        """Count rejected attempts at this shot since one was last accepted."""
+        count = 0
+        for photo in reversed(await self._store.photos.for_case(case_id)):
+            if photo.shot != shot:
+                continue
+            if photo.status != "rejected":
+                break
+            count += 1
+        return count
+
+    async def use_anyway(self, case: Case, shot: ShotSlot, attempt: int) -> Photo | None:
+        """Keep the newest failed attempt of this shot, flagged for the GP; None if not allowed."""
+        attempts = [p for p in await self._store.photos.for_case(case.id) if p.shot == shot]
+        if not attempts or attempts[-1].attempt != attempt or attempts[-1].status != "rejected":
+            return None
+        if await self.failures_since_accepted(case.id, shot) < SEND_ANYWAY_AFTER:
+            return None
+        photo = await self._store.photos.accept_anyway(attempts[-1].id)
+        await self.discard_unneeded(case.id, shot)
+        return photo
+
+    async def discard_unneeded(self, case_id: int, shot: ShotSlot) -> None:
+        """Delete the files of attempts that no longer stand: keep only what is needed."""
+        for name in await self._store.photos.unneeded_files(case_id, shot):
+            await asyncio.to_thread(self._store.files.delete, name)
+
+
+def _failed(result: AssessmentView, name: str) -> bool:
+    return any(c.name == name and c.status == "fail" for c in result.checks)
+
+
+def _accepted_words(shot: ShotSlot, result: AssessmentView, *, face_expected: bool) -> str:
+    number = SHOT_SLOTS.index(shot) + 1
+    tips = [c.advice for c in result.checks
+            if c.status == "warn" and c.advice and not (c.name == "face" and face_expected)]
+    if not tips:
+        return text("journey.photos.accepted", number=number)
+    return "\n\n".join([text("journey.photos.accepted_with_note", number=number),
+                        *(f"• {tip}" for tip in tips)])
+
+
+def _summary(result: AssessmentView) -> str:
+    """The quality result as stored with the photo: statuses and measures, no advice text."""
+    return json.dumps(
+        {"verdict": result.verdict,
+         "checks": [{"name": c.name, "status": c.status, "value": round(float(c.value), 4),
+                     "threshold": round(float(c.threshold), 4)} for c in result.checks]},
+        sort_keys=True,
+    )

@@ -1,0 +1,389 @@
+"""The patient's journey: every patient input becomes a step on their case and a reply."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from bot.content import text, texts
+from bot.journey import prompts
+from bot.journey.dates import age_on, parse_date_of_birth
+from bot.journey.photo_step import Checker, PhotoStep, Source, shot_of
+from bot.journey.questions import (
+    FREE_TEXT_LIMIT,
+    Question,
+    detail_questions,
+    next_question,
+    screening_questions,
+)
+from bot.journey.replies import Button, Reply, button_data, parse_button_data, say
+from bot.store import StageConflict, Store
+from bot.store.invites import invite_problem
+from bot.store.models import SHOT_SLOTS, Case, Practice, Stage
+
+DOB_TRIES = 3
+CHILD_UNDER = 18
+PARENT_CONSENT_UNDER = 16
+PHOTO_ORDER = (Stage.LOCATOR, Stage.CLOSE_UP_1, Stage.CLOSE_UP_2)
+
+
+@dataclass(frozen=True, slots=True)
+class Tapped:
+    """The answer to a button tap: a short note on the button itself, and any messages."""
+
+    note: str | None
+    replies: list[Reply]
+
+
+class Journey:
+    """Take a patient from invite to receipt; one patient's inputs are handled one at a time."""
+
+    def __init__(
+        self, store: Store, checker: Checker, *, retention_days: int, invite_valid_days: int,
+        max_file_bytes: int,
+    ) -> None:
+        self._store = store
+        self._photos = PhotoStep(store, checker)
+        self._retention_days = retention_days
+        self._invite_valid_days = invite_valid_days
+        self._max_file_bytes = max_file_bytes
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    def lock(self, user_id: int) -> asyncio.Lock:
+        """Return the lock that keeps one patient's inputs in order."""
+        return self._locks.setdefault(user_id, asyncio.Lock())
+
+    # -- entry -----------------------------------------------------------------------------
+
+    async def start(self, user_id: int, chat_id: int, token: str | None) -> list[Reply]:
+        """Open an invite link (or /start on its own): start a case, or resume the open one."""
+        async with self.lock(user_id):
+            if token:
+                return await self._open_invite(user_id, chat_id, token)
+            case = await self._open_case(user_id)
+            if case is None:
+                return [say(text("journey.invite.no_case"))]
+            return [say(text("journey.invite.welcome_back")), *await self._prompt(case)]
+
+    async def _open_invite(self, user_id: int, chat_id: int, token: str) -> list[Reply]:
+        invite = await self._store.invites.find(token)
+        if invite is not None and invite.used_at:
+            existing = await self._store.cases.for_invite(invite.id)
+            if existing is not None and existing.patient_user_id == user_id:
+                if existing.stage.is_open:
+                    return [say(text("journey.invite.welcome_back")),
+                            *await self._prompt(existing)]
+                return await self._prompt(existing)
+        problem = invite_problem(invite)
+        if invite is None or problem == "unknown":
+            return [say(text("journey.invite.unknown"))]
+        practice = await self._practice(invite.practice_id)
+        if problem:
+            return [say(text(f"journey.invite.{problem}", practice=practice.name,
+                             phone=practice.phone, days=self._invite_valid_days))]
+        born = date.fromisoformat(invite.date_of_birth)
+        age = age_on(born, datetime.now(UTC).date())
+        try:
+            case = await self._store.cases.open_from_invite(
+                invite, patient_user_id=user_id, patient_chat_id=chat_id,
+                is_child=age < CHILD_UNDER,
+            )
+        except StageConflict:
+            return [say(text("journey.invite.used", practice=practice.name, phone=practice.phone))]
+        consent_by = "parent" if age < PARENT_CONSENT_UNDER else "self"
+        await self._store.answers.save(case.id, "meta.consent_by", consent_by)
+        return [say(text("journey.invite.welcome", practice=practice.name)),
+                *await self._prompt(case)]
+
+    # -- typed text ------------------------------------------------------------------------
+
+    async def typed(self, user_id: int, words: str) -> list[Reply]:
+        """Handle text the patient typed: a date of birth, a typed answer, or a nudge."""
+        async with self.lock(user_id):
+            case = await self._open_case(user_id)
+            if case is None:
+                return [say(text("journey.invite.no_case"))]
+            if case.stage is Stage.IDENTITY:
+                return await self._check_identity(case, words)
+            if case.stage is Stage.DETAILS:
+                question = next_question(detail_questions(), await self._answers(case),
+                                         "detail", child=case.is_child)
+                if question is not None and question.free_text:
+                    cleaned = " ".join(words.split())
+                    if len(cleaned) > FREE_TEXT_LIMIT:
+                        return [say(text("journey.details.too_long", limit=FREE_TEXT_LIMIT))]
+                    return await self._answer(case, question, cleaned, "detail")
+            if case.stage.value in SHOT_SLOTS:
+                return [say(text("journey.input.need_photo")), *await self._prompt(case)]
+            return [say(text("journey.input.need_button")), *await self._prompt(case)]
+
+    async def _check_identity(self, case: Case, words: str) -> list[Reply]:
+        invite = await self._store.invites.get(case.invite_id) if case.invite_id else None
+        assert invite is not None
+        typed = parse_date_of_birth(words)
+        if typed is None:
+            return [say(text("journey.identity.not_a_date"))]
+        if typed.isoformat() == invite.date_of_birth:
+            case = await self._store.cases.move(case, Stage.CONSENT)
+            return [say(text("journey.identity.ok")), *await self._prompt(case)]
+        practice = await self._practice(case.practice_id)
+        if await self._store.invites.record_failed_check(invite.id, lock_after=DOB_TRIES):
+            await self._store.cases.move(case, Stage.STOPPED, reason="identity_locked")
+            return [say(text("journey.identity.locked", practice=practice.name,
+                             phone=practice.phone))]
+        fresh = await self._store.invites.get(invite.id)
+        left = DOB_TRIES - (fresh.failed_dob_checks if fresh else DOB_TRIES - 1)
+        tries = "try" if left == 1 else "tries"
+        return [say(text("journey.identity.wrong", left=left, tries=tries))]
+
+    # -- buttons ---------------------------------------------------------------------------
+
+    async def tapped(self, user_id: int, data: str) -> Tapped:
+        """Handle a button tap, refusing old buttons and double taps kindly."""
+        async with self.lock(user_id):
+            parsed = parse_button_data(data)
+            if parsed is not None and parsed[0] == "any":
+                latest = await self._store.cases.latest_for_patient(user_id)
+                if latest is None or latest.erased_at:
+                    return Tapped(text("journey.input.done_button"), [])
+                return await self._confirmed(latest, parsed[1], parsed[2])
+            case = await self._open_case(user_id)
+            if parsed is None or case is None:
+                return Tapped(text("journey.input.old_button"), [])
+            stage, question, value = parsed
+            if stage != case.stage.value:
+                return Tapped(text("journey.input.old_button"), await self._prompt(case))
+            replies = await self._choose(case, question, value)
+            if replies is None:
+                return Tapped(text("journey.input.done_button"), [])
+            return Tapped(None, replies)
+
+    async def _choose(self, case: Case, question: str, value: str) -> list[Reply] | None:
+        answers = await self._answers(case)
+        if case.stage is Stage.CONSENT:
+            return await self._consent(case, answers, question, value)
+        if case.stage in (Stage.SCREENING, Stage.DETAILS):
+            questions = screening_questions() if case.stage is Stage.SCREENING else (
+                detail_questions())
+            prefix = "screen" if case.stage is Stage.SCREENING else "detail"
+            expected = next_question(questions, answers, prefix, child=case.is_child)
+            if expected is None or expected.id != question or expected.option(value) is None:
+                return None
+            return await self._answer(case, expected, value, prefix)
+        if case.stage is Stage.PREPARATION and question == "tip":
+            return await self._next_tip(case, answers, value)
+        if case.stage.value in SHOT_SLOTS and question == "anyway" and value.isdigit():
+            return await self._use_anyway(case, int(value))
+        if case.stage is Stage.REVIEW:
+            return await self._review_choice(case, question, value)
+        return None
+
+    async def _consent(
+        self, case: Case, answers: dict[str, str], question: str, value: str
+    ) -> list[Reply] | None:
+        practice = await self._practice(case.practice_id)
+        parent = answers.get("meta.consent_by") == "parent"
+        if question == "consent" and "consent" not in answers:
+            await self._store.answers.save(case.id, "consent", value)
+            if value != "yes":
+                return await self._stop(case, "consent_declined", text(
+                    "journey.consent.declined", practice=practice.name, phone=practice.phone))
+            if parent:
+                return await self._prompt(await self._current(case))
+        elif question == "child_agrees" and parent and "child_agrees" not in answers:
+            await self._store.answers.save(case.id, "child_agrees", value)
+            if value != "yes":
+                return await self._stop(case, "child_declined", text(
+                    "journey.consent.child_declined", practice=practice.name,
+                    phone=practice.phone))
+        else:
+            return None
+        moved = await self._store.cases.move(case, Stage.SCREENING)
+        return [say(text("journey.screening.intro")), *await self._prompt(moved)]
+
+    async def _answer(
+        self, case: Case, question: Question, value: str, prefix: str
+    ) -> list[Reply]:
+        await self._store.answers.save(case.id, f"{prefix}.{question.id}", value)
+        option = question.option(value)
+        if option is not None and option.stop:
+            practice = await self._practice(case.practice_id)
+            return await self._stop(case, f"screen_{option.stop}", text(
+                f"journey.stop.{option.stop}", practice=practice.name, phone=practice.phone))
+        answers = await self._answers(case)
+        questions = screening_questions() if prefix == "screen" else detail_questions()
+        if next_question(questions, answers, prefix, child=case.is_child) is not None:
+            return await self._prompt(case)
+        following = Stage.PREPARATION if case.stage is Stage.SCREENING else Stage.REVIEW
+        return await self._prompt(await self._store.cases.move(case, following))
+
+    async def _next_tip(
+        self, case: Case, answers: dict[str, str], value: str
+    ) -> list[Reply] | None:
+        current = int(answers.get("prep.step", "0"))
+        last = len(texts("journey.prepare.steps")) - 1
+        if value == "ready" and current == last:
+            return await self._prompt(await self._store.cases.move(case, Stage.LOCATOR))
+        if value.isdigit() and int(value) == current + 1 <= last:
+            await self._store.answers.save(case.id, "prep.step", value)
+            return await self._prompt(case)
+        return None
+
+    async def _use_anyway(self, case: Case, attempt: int) -> list[Reply] | None:
+        shot = shot_of(case)
+        assert shot is not None
+        if await self._photos.use_anyway(case, shot, attempt) is None:
+            return None
+        return [say(text("journey.photos.kept_anyway")), *await self._after_photo(case)]
+
+    async def _review_choice(self, case: Case, question: str, value: str) -> list[Reply] | None:
+        if question == "review" and value == "send":
+            moved = await self._store.cases.move(case, Stage.SUBMITTED)
+            practice = await self._practice(case.practice_id)
+            return [say(text("journey.receipt.text", practice=practice.name,
+                             reference=moved.reference, phone=practice.phone))]
+        if question == "review" and value == "replace":
+            rows = [(Button(text(f"journey.review.replace_{slot}"),
+                            button_data(Stage.REVIEW.value, "replace", slot)),)
+                    for slot in SHOT_SLOTS]
+            return [Reply(text=text("journey.review.which"), buttons=tuple(rows))]
+        if question == "review" and value == "cancel":
+            return [self.confirm("cancel")]
+        if question == "replace" and value in SHOT_SLOTS:
+            await self._store.answers.save(case.id, "flow.return_to_review", "yes")
+            return await self._prompt(await self._store.cases.move(case, Stage(value)))
+        return None
+
+    # -- photos ----------------------------------------------------------------------------
+
+    async def photo(
+        self, user_id: int, fetch: Callable[[], Awaitable[bytes]], *, source: Source,
+        size: int | None, forwarded: bool, on_checking: Callable[[], Awaitable[None]],
+    ) -> list[Reply]:
+        """Handle a photo or image file: check it and keep it, or say why not and what to do."""
+        async with self.lock(user_id):
+            case = await self._open_case(user_id)
+            if case is None:
+                return [say(text("journey.invite.no_case"))]
+            shot = shot_of(case)
+            if shot is None:
+                key = "already_have_all" if case.stage in (Stage.DETAILS, Stage.REVIEW) else (
+                    "not_now")
+                return [say(text(f"journey.photos.{key}")), *await self._prompt(case)]
+            if forwarded:
+                return [say(text("journey.photos.forwarded"))]
+            if size is not None and size > self._max_file_bytes:
+                return [say(text("journey.photos.too_big"))]
+            await on_checking()
+            data = await fetch()
+            answers = await self._answers(case)
+            kept, replies = await self._photos.receive(
+                case, shot, data, source=source,
+                face_expected=answers.get("screen.site") == "face",
+            )
+            if kept is None:
+                return replies
+            return [*replies, *await self._after_photo(case)]
+
+    async def _after_photo(self, case: Case) -> list[Reply]:
+        answers = await self._answers(case)
+        if answers.get("flow.return_to_review") == "yes":
+            await self._store.answers.save(case.id, "flow.return_to_review", "no")
+            following = Stage.REVIEW
+        else:
+            index = PHOTO_ORDER.index(case.stage)
+            following = PHOTO_ORDER[index + 1] if index + 1 < len(PHOTO_ORDER) else Stage.DETAILS
+        moved = await self._store.cases.move(case, following)
+        if following is Stage.DETAILS:
+            return [say(text("journey.photos.all_done")), say(text("journey.details.intro")),
+                    *await self._prompt(moved)]
+        return await self._prompt(moved)
+
+    # -- commands and other input -------------------------------------------------------------
+
+    async def status(self, user_id: int) -> list[Reply]:
+        """Say where the patient is and what comes next."""
+        async with self.lock(user_id):
+            case = await self._store.cases.latest_for_patient(user_id)
+            if case is None:
+                return [say(text("journey.commands.nothing_open"))]
+            nxt = f"next_{case.stage.value}" if case.stage.is_open or (
+                case.stage is Stage.SUBMITTED) else "next_closed"
+            words = text("journey.commands.status",
+                         where=text(f"journey.status_words.{case.stage.value}"),
+                         next=text(f"journey.status_words.{nxt}"))
+            return [say(words), *(await self._prompt(case) if case.stage.is_open else [])]
+
+    def confirm(self, action: str) -> Reply:
+        """Ask to confirm /cancel or /delete, with Yes and No buttons."""
+        yes, no = ("cancel_yes", "cancel_no") if action == "cancel" else ("delete_yes",
+                                                                           "delete_no")
+        return say(text(f"journey.commands.{action}_confirm"),
+                   (Button(text(f"journey.commands.{yes}"), button_data("any", action, "yes")),
+                    Button(text(f"journey.commands.{no}"), button_data("any", action, "no"))))
+
+    async def ask(self, user_id: int, action: str) -> list[Reply]:
+        """Start /cancel or /delete: confirm first, or say there is nothing to do."""
+        async with self.lock(user_id):
+            case = await self._store.cases.latest_for_patient(user_id)
+            if case is None or case.erased_at or (action == "cancel" and not case.stage.is_open):
+                key = "nothing_open" if action == "cancel" else "nothing_to_delete"
+                return [say(text(f"journey.commands.{key}"))]
+            return [self.confirm(action)]
+
+    async def _confirmed(self, case: Case, action: str, value: str) -> Tapped:
+        practice = await self._practice(case.practice_id)
+        if value != "yes":
+            key = "carry_on" if action == "cancel" else "kept"
+            again = await self._prompt(case) if case.stage.is_open else []
+            return Tapped(None, [say(text(f"journey.commands.{key}")), *again])
+        if action == "cancel" and case.stage.is_open:
+            await self._erase(case, Stage.CANCELLED, "patient_cancelled")
+            return Tapped(None, [say(text("journey.commands.cancelled", practice=practice.name,
+                                          phone=practice.phone))])
+        if action == "delete":
+            await self._erase(case, Stage.ERASED, "patient_deleted")
+            return Tapped(None, [say(text("journey.commands.deleted", practice=practice.name,
+                                          phone=practice.phone))])
+        return Tapped(text("journey.input.old_button"), [])
+
+    async def other(self, user_id: int, kind: str) -> list[Reply]:
+        """Answer a sticker, voice note, video, location, contact or unusable file kindly."""
+        async with self.lock(user_id):
+            case = await self._open_case(user_id)
+            words = say(text(f"journey.input.{kind}"))
+            return [words, *(await self._prompt(case) if case else [])]
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    async def _erase(self, case: Case, to: Stage, reason: str) -> None:
+        for name in await self._store.cases.erase(case, to, actor="patient", reason=reason):
+            await asyncio.to_thread(self._store.files.delete, name)
+
+    async def _stop(self, case: Case, reason: str, words: str) -> list[Reply]:
+        await self._store.cases.move(case, Stage.STOPPED, reason=reason)
+        return [say(words)]
+
+    async def _open_case(self, user_id: int) -> Case | None:
+        case = await self._store.cases.latest_for_patient(user_id)
+        return case if case is not None and case.stage.is_open else None
+
+    async def _current(self, case: Case) -> Case:
+        fresh = await self._store.cases.get(case.id)
+        assert fresh is not None
+        return fresh
+
+    async def _answers(self, case: Case) -> dict[str, str]:
+        return await self._store.answers.for_case(case.id)
+
+    async def _practice(self, practice_id: int) -> Practice:
+        practice = await self._store.practices.get(practice_id)
+        assert practice is not None
+        return practice
+
+    async def _prompt(self, case: Case) -> list[Reply]:
+        practice = await self._practice(case.practice_id)
+        return await prompts.prompt(self._store, case, await self._answers(case), practice,
+                                    self._retention_days)
