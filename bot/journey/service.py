@@ -64,7 +64,7 @@ class Journey:
                 return await self._open_invite(user_id, chat_id, token)
             case = await self._open_case(user_id)
             if case is None:
-                return [say(text("journey.invite.no_case"))]
+                return await self._nothing_open(user_id)
             return [say(text("journey.invite.welcome_back")), *await self._prompt(case)]
 
     async def _open_invite(self, user_id: int, chat_id: int, token: str) -> list[Reply]:
@@ -104,7 +104,7 @@ class Journey:
         async with self.lock(user_id):
             case = await self._open_case(user_id)
             if case is None:
-                return [say(text("journey.invite.no_case"))]
+                return await self._nothing_open(user_id)
             if case.stage is Stage.IDENTITY:
                 return await self._check_identity(case, words)
             if case.stage is Stage.DETAILS:
@@ -266,7 +266,7 @@ class Journey:
         async with self.lock(user_id):
             case = await self._open_case(user_id)
             if case is None:
-                return [say(text("journey.invite.no_case"))]
+                return await self._nothing_open(user_id)
             shot = shot_of(case)
             if shot is None:
                 key = "already_have_all" if case.stage in (Stage.DETAILS, Stage.REVIEW) else (
@@ -355,6 +355,13 @@ class Journey:
             case = await self._open_case(user_id)
             words = say(text(f"journey.input.{kind}"))
             return [words, *(await self._prompt(case) if case else [])]
+
+    async def _nothing_open(self, user_id: int) -> list[Reply]:
+        """Answer a patient with no open case: how their last one ended, or how to begin."""
+        latest = await self._store.cases.latest_for_patient(user_id)
+        if latest is None:
+            return [say(text("journey.invite.no_case"))]
+        return await self._prompt(latest)
 
     # -- helpers -------------------------------------------------------------------------------
 

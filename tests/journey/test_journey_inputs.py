@@ -1,0 +1,137 @@
+"""Every kind of input at every step: kind answers, and nothing already done is lost."""
+
+from __future__ import annotations
+
+from bot.journey.service import Journey
+from bot.store import Store
+from bot.store.models import Stage
+from tests.journey.conftest import InviteMaker, buttons, words
+from tests.journey.test_journey_flow import USER, send, tap, to_photos, to_screening
+
+
+async def test_an_old_button_says_so_and_repeats_the_current_question(
+    journey: Journey, invite: InviteMaker
+) -> None:
+    token = await invite()
+    await journey.start(USER, USER, token)
+    consent = await journey.typed(USER, "3/2/1980")
+    await tap(journey, consent, "Yes, I agree")
+    answer = await journey.tapped(USER, buttons(consent)["No"])
+    assert answer.note == "That button is from an earlier step."
+    assert "Is it a rash" in words(answer.replies)
+
+
+async def test_a_double_tap_is_harmless(journey: Journey, invite: InviteMaker,
+                                        store: Store) -> None:
+    replies = await to_screening(journey, invite)
+    data = buttons(replies)["Yes, it is a rash"]
+    await journey.tapped(USER, data)
+    again = await journey.tapped(USER, data)
+    assert again.note == "Already done." and again.replies == []
+    case = await store.cases.latest_for_patient(USER)
+    assert case is not None
+    assert await store.answers.for_case(case.id) == {
+        "meta.consent_by": "self", "consent": "yes", "screen.is_rash": "rash"}
+
+
+async def test_text_where_a_photo_is_expected_asks_for_the_photo(
+    journey: Journey, invite: InviteMaker
+) -> None:
+    await to_photos(journey, invite)
+    replies = await journey.typed(USER, "hello?")
+    assert "Please send a photo" in words(replies) and "Photo 1 of 3" in words(replies)
+
+
+async def test_a_photo_where_a_button_is_expected_keeps_the_question(
+    journey: Journey, invite: InviteMaker
+) -> None:
+    await to_screening(journey, invite)
+    replies = await send(journey, b"a photo too early")
+    assert "do not need a photo right now" in words(replies)
+    assert "Is it a rash" in words(replies)
+
+
+async def test_stickers_and_voice_notes_get_a_kind_answer_and_the_current_step(
+    journey: Journey, invite: InviteMaker
+) -> None:
+    await to_photos(journey, invite)
+    await send(journey, b"locator")
+    for kind, expected in (("sticker", "Thank you"), ("voice", "voice messages"),
+                           ("location", "location")):
+        replies = await journey.other(USER, kind)
+        assert expected in words(replies) and "Photo 2 of 3" in words(replies)
+
+
+async def test_extra_photos_after_the_three_are_not_needed(
+    journey: Journey, invite: InviteMaker
+) -> None:
+    await to_photos(journey, invite)
+    for data in (b"1", b"2", b"3"):
+        await send(journey, data)
+    assert "already have your 3 photos" in words(await send(journey, b"4"))
+
+
+async def test_a_file_over_the_limit_is_refused_before_download(
+    journey: Journey, invite: InviteMaker
+) -> None:
+    await to_photos(journey, invite)
+    fetched: list[bool] = []
+
+    async def fetch() -> bytes:
+        fetched.append(True)
+        return b""
+
+    async def checking() -> None:
+        return None
+
+    replies = await journey.photo(USER, fetch, source="document", size=30 * 1024 * 1024,
+                                  forwarded=False, on_checking=checking)
+    assert "too big" in words(replies) and fetched == []
+
+
+async def test_cancel_asks_first_then_deletes_photos(
+    journey: Journey, invite: InviteMaker, store: Store
+) -> None:
+    await to_photos(journey, invite)
+    await send(journey, b"locator")
+    case = await store.cases.latest_for_patient(USER)
+    assert case is not None
+    kept = (await store.photos.accepted(case.id))["locator"]
+    confirm = await journey.ask(USER, "cancel")
+    kept_going = await journey.tapped(USER, buttons(confirm)["No, carry on"])
+    assert "carry on" in words(kept_going.replies)
+    done = await journey.tapped(USER, buttons(confirm)["Yes, cancel"])
+    assert "deleted" in words(done.replies)
+    after = await store.cases.get(case.id)
+    assert after is not None and after.stage is Stage.CANCELLED
+    assert not store.files.path(kept.file_name).exists()
+    assert await store.photos.for_case(case.id) == []
+
+
+async def test_delete_after_sending_erases_photos_and_answers_but_keeps_an_audit_stub(
+    journey: Journey, invite: InviteMaker, store: Store
+) -> None:
+    await to_photos(journey, invite)
+    for data in (b"1", b"2", b"3"):
+        await send(journey, data)
+    replies = await journey.typed(USER, "arm")
+    for label in ("Less than a week", "Neither", "Nothing yet", "Send to my GP"):
+        replies = await tap(journey, replies, label)
+    case = await store.cases.latest_for_patient(USER)
+    assert case is not None and case.stage is Stage.SUBMITTED
+    files = [p.file_name for p in await store.photos.for_case(case.id)]
+    confirm = await journey.ask(USER, "delete")
+    done = await journey.tapped(USER, buttons(confirm)["Yes, delete them"])
+    assert "deleted your photos and answers" in words(done.replies)
+    assert await store.photos.for_case(case.id) == []
+    assert await store.answers.for_case(case.id) == {}
+    assert all(not store.files.path(name).exists() for name in files)
+    kinds = [e.kind for e in await store.audit.for_case(case.id)]
+    assert kinds[-1] == "case.erased" and "case.opened" in kinds
+    assert "nothing to delete" in words(await journey.ask(USER, "delete"))
+
+
+async def test_status_says_where_the_patient_is(journey: Journey, invite: InviteMaker) -> None:
+    await to_photos(journey, invite)
+    replies = await journey.status(USER)
+    assert "photo 1 of 3" in words(replies) and "send photo 1 of 3" in words(replies)
