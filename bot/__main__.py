@@ -38,7 +38,9 @@ def run(settings: Settings) -> int:
         return 2
     configure(settings.log_level, secret=token)
     app = build_application(settings)
-    app.run_polling(allowed_updates=["message", "edited_message", "callback_query"])
+    from bot.handlers.wiring import ALLOWED_UPDATES
+
+    app.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
 
 

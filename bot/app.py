@@ -1,4 +1,4 @@
-"""Builds the python-telegram-bot Application: settings, store, and handler wiring."""
+"""Builds the python-telegram-bot Application: settings, store, services and handler wiring."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.config import Settings
-from bot.services.intake import PhotoIntake
+from bot.journey.service import Journey
+from bot.services.quality_pool import QualityPool
 from bot.store import Store, open_store
 
 
@@ -17,7 +18,24 @@ class Services:
 
     settings: Settings
     store: Store
-    intake: PhotoIntake
+    quality: QualityPool
+    journey: Journey
+
+    async def close(self) -> None:
+        """Stop the workers and close the store."""
+        self.quality.close()
+        await self.store.close()
+
+
+async def open_services(settings: Settings) -> Services:
+    """Open the store and start the quality workers."""
+    store = await open_store(settings.database_path, settings.photos_dir)
+    quality = QualityPool(settings.quality_workers)
+    await quality.warm_up()
+    journey = Journey(store, quality, retention_days=settings.retention_days,
+                      invite_valid_days=settings.invite_valid_days,
+                      max_file_bytes=settings.max_download_bytes)
+    return Services(settings, store, quality, journey)
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -28,29 +46,28 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 
 
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
-    """Build the bot for these settings; the store opens on start-up and closes on shutdown."""
+    """Build the bot for these settings; services open on start-up and close on shutdown."""
     from bot.handlers.wiring import register
 
-    async def open_services(app: Application) -> None:  # type: ignore[type-arg]
-        store = await open_store(settings.database_path, settings.photos_dir)
-        app.bot_data["services"] = Services(settings, store, PhotoIntake(store))
+    async def start_up(app: Application) -> None:  # type: ignore[type-arg]
+        app.bot_data["services"] = await open_services(settings)
         await app.bot.set_my_commands(
             [("help", "What I do and how"), ("status", "Where am I"), ("cancel", "Stop"),
              ("delete", "Delete my photos and answers")]
         )
 
-    async def close_services(app: Application) -> None:  # type: ignore[type-arg]
+    async def shut_down(app: Application) -> None:  # type: ignore[type-arg]
         found = app.bot_data.pop("services", None)
         if isinstance(found, Services):
-            await found.store.close()
+            await found.close()
 
     app = (
         ApplicationBuilder()
         .token(settings.token())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
-        .post_init(open_services)
-        .post_shutdown(close_services)
+        .post_init(start_up)
+        .post_shutdown(shut_down)
         .concurrent_updates(True)
         .build()
     )

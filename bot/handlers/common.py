@@ -1,4 +1,4 @@
-"""Commands anyone can use: /start without an invite, and /help."""
+"""Commands anyone can use: /help."""
 
 from __future__ import annotations
 
@@ -6,12 +6,6 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.content import text
-
-
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Greet someone who opened the bot without an invite link."""
-    assert update.effective_message
-    await update.effective_message.reply_text(text("messages.start.welcome"))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

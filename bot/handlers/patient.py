@@ -1,0 +1,143 @@
+"""Patient handlers: each translates one kind of update into a call on the journey."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from telegram import Message, Update
+from telegram.constants import ChatAction
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.app import services
+from bot.content import text
+from bot.handlers.render import send_replies
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
+
+
+def _who(update: Update) -> tuple[int, int]:
+    assert update.effective_user and update.effective_chat
+    return update.effective_user.id, update.effective_chat.id
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Open an invite link (`/start TOKEN`), or resume with a bare /start."""
+    user_id, chat_id = _who(update)
+    token = context.args[0] if context.args else None
+    replies = await services(context).journey.start(user_id, chat_id, token)
+    await send_replies(context.bot, chat_id, replies)
+
+
+async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say where the patient is and what is next."""
+    user_id, chat_id = _who(update)
+    await send_replies(context.bot, chat_id, await services(context).journey.status(user_id))
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Ask the patient to confirm cancelling."""
+    user_id, chat_id = _who(update)
+    await send_replies(context.bot, chat_id,
+                       await services(context).journey.ask(user_id, "cancel"))
+
+
+async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Ask the patient to confirm deleting their photos and answers."""
+    user_id, chat_id = _who(update)
+    await send_replies(context.bot, chat_id,
+                       await services(context).journey.ask(user_id, "delete"))
+
+
+async def typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Pass typed text to the journey (a date of birth, or a typed answer)."""
+    user_id, chat_id = _who(update)
+    message = update.effective_message
+    assert message and message.text is not None
+    await send_replies(context.bot, chat_id,
+                       await services(context).journey.typed(user_id, message.text))
+
+
+async def tapped(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Pass a button tap to the journey; clear the buttons of a question once answered."""
+    query = update.callback_query
+    assert query and query.from_user
+    answer = await services(context).journey.tapped(query.from_user.id, query.data or "")
+    await query.answer(answer.note)
+    if answer.note is None and query.message is not None and isinstance(query.message, Message):
+        try:
+            await query.message.edit_reply_markup(None)
+        except BadRequest:
+            pass  # already cleared by an earlier tap
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    await send_replies(context.bot, chat_id, answer.replies)
+
+
+def _is_image_file(message: Message) -> bool:
+    document = message.document
+    if document is None:
+        return False
+    mime = (document.mime_type or "").lower()
+    name = (document.file_name or "").lower()
+    return mime.startswith("image/") or name.endswith(IMAGE_SUFFIXES)
+
+
+async def photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Check and keep a photo, or an image sent as a file."""
+    user_id, chat_id = _who(update)
+    message = update.effective_message
+    assert message
+    if message.document is not None and not _is_image_file(message):
+        await send_replies(context.bot, chat_id,
+                           await services(context).journey.other(user_id, "document"))
+        return
+    if message.document is not None:
+        file_id, size = message.document.file_id, message.document.file_size
+    else:
+        file_id, size = message.photo[-1].file_id, message.photo[-1].file_size
+    source: Literal["photo", "document"] = "document" if message.document else "photo"
+
+    async def fetch() -> bytes:
+        telegram_file = await context.bot.get_file(file_id)
+        return bytes(await telegram_file.download_as_bytearray())
+
+    async def checking() -> None:
+        await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+
+    replies = await services(context).journey.photo(
+        user_id, fetch, source=source, size=size,
+        forwarded=message.forward_origin is not None, on_checking=checking,
+    )
+    await send_replies(context.bot, chat_id, replies)
+
+
+def other_kind(message: Message) -> str:
+    """Name the kind of a message the journey cannot use, for a fitting answer."""
+    if message.sticker:
+        return "sticker"
+    if message.voice or message.audio:
+        return "voice"
+    if message.video or message.video_note or message.animation:
+        return "video"
+    if message.location or message.venue:
+        return "location"
+    if message.contact:
+        return "contact"
+    if message.document:
+        return "document"
+    return "unknown"
+
+
+async def other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer anything else (sticker, voice note, video, location...) kindly."""
+    user_id, chat_id = _who(update)
+    message = update.effective_message
+    assert message
+    replies = await services(context).journey.other(user_id, other_kind(message))
+    await send_replies(context.bot, chat_id, replies)
+
+
+async def edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explain that edits to earlier messages are not used."""
+    _, chat_id = _who(update)
+    await context.bot.send_message(chat_id, text("journey.input.edited"))
