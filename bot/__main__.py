@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 
 from pydantic import ValidationError
 
+from bot.cli_admin import add_arguments, run_admin
 from bot.config import MissingTokenError, Settings
 from bot.logs import configure
 
@@ -16,6 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     verbs = parser.add_subparsers(dest="verb", required=True)
     verbs.add_parser("run", help="run the bot against the Telegram Bot API (long polling)")
+    add_arguments(verbs)
     args = parser.parse_args(argv)
     try:
         settings = Settings()
@@ -24,18 +27,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.verb == "run":
         return run(settings)
-    return 2
+    return asyncio.run(run_admin(args, settings))
 
 
 def run(settings: Settings) -> int:
     """Run the bot until interrupted."""
-    from bot.app import build_application
-
     try:
         token = settings.token()
     except MissingTokenError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    from bot.app import build_application
     configure(settings.log_level, secret=token)
     app = build_application(settings)
     from bot.handlers.wiring import ALLOWED_UPDATES

@@ -1,0 +1,63 @@
+"""Command-line set-up for a practice: add it, add its members, and create an invite link."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from bot.config import Settings
+from bot.store import open_store
+
+
+def add_arguments(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `practice`, `member` and `invite` verbs to the command line."""
+    practice = verbs.add_parser("practice", help="manage practices").add_subparsers(
+        dest="action", required=True)
+    add = practice.add_parser("add", help="register a GP practice")
+    add.add_argument("--name", required=True)
+    add.add_argument("--phone", required=True, help="the number patients should call")
+    add.add_argument("--inbox-chat-id", type=int, default=None)
+
+    member = verbs.add_parser("member", help="manage practice members").add_subparsers(
+        dest="action", required=True)
+    madd = member.add_parser("add", help="add a member of staff or a GP to a practice")
+    madd.add_argument("--practice", type=int, required=True, help="practice id")
+    madd.add_argument("--telegram-user-id", type=int, required=True)
+    madd.add_argument("--role", choices=["staff", "gp", "admin"], required=True)
+    madd.add_argument("--name", required=True)
+
+    invite = verbs.add_parser("invite", help="manage invites").add_subparsers(
+        dest="action", required=True)
+    create = invite.add_parser("create", help="create a single-use invite link for a patient")
+    create.add_argument("--practice", type=int, required=True, help="practice id")
+    create.add_argument("--patient-ref", required=True, help="the practice's own reference")
+    create.add_argument("--dob", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    create.add_argument("--bot-username", required=True, help="the bot's @username, for the link")
+
+
+async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
+    """Carry out one set-up verb and print what was made."""
+    store = await open_store(settings.database_path, settings.photos_dir)
+    try:
+        if args.verb == "practice":
+            practice = await store.practices.add(args.name, args.phone, args.inbox_chat_id)
+            print(f"practice {practice.id}: {practice.name}")
+        elif args.verb == "member":
+            if await store.practices.get(args.practice) is None:
+                print(f"error: there is no practice {args.practice}")
+                return 2
+            member = await store.practices.add_member(
+                args.practice, args.telegram_user_id, args.role, args.name)
+            print(f"member {member.id}: {member.display_name} ({member.role})")
+        elif args.verb == "invite":
+            if await store.practices.get(args.practice) is None:
+                print(f"error: there is no practice {args.practice}")
+                return 2
+            _, token = await store.invites.create(
+                args.practice, args.patient_ref, args.dob.isoformat(),
+                valid_days=settings.invite_valid_days)
+            username = args.bot_username.lstrip("@")
+            print(f"https://t.me/{username}?start={token}")
+        return 0
+    finally:
+        await store.close()
