@@ -1,0 +1,258 @@
+"""Emulated Telegram users and groups: what they send to the bot and what they read back."""
+
+from __future__ import annotations
+
+import itertools
+import mimetypes
+import random
+import re
+import time
+from typing import Any
+
+from . import samples
+from .files import thumbnail_jpeg
+from .models import Chat
+from .readback import ChatView
+from .world import World
+
+_COMMAND = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]+)?")
+_query_ids = itertools.count(1)
+
+
+def _entities(text: str) -> list[dict[str, Any]]:
+    return [{"type": "bot_command", "offset": len(text[: m.start()].encode("utf-16-le")) // 2,
+             "length": len(m.group(0).encode("utf-16-le")) // 2}
+            for m in _COMMAND.finditer(text)]
+
+
+class Sender(ChatView):
+    """Sends messages into one chat as one user, the way Telegram delivers them."""
+
+    def __init__(self, world: World, chat: Chat, user: dict[str, Any]) -> None:
+        super().__init__(world, chat)
+        self.user = user
+
+    @property
+    def id(self) -> int:
+        """The user's id."""
+        return int(self.user["id"])
+
+    def _deliver(self, content: dict[str, Any], kind: str = "message") -> dict[str, Any]:
+        chat = self._chat
+        message = {"message_id": chat.next_message_id(), "from": self.user, "chat": chat.chat,
+                   "date": int(time.time()), **content}
+        chat.messages[message["message_id"]] = message
+        chat.started = True
+        self._world.updates.push(kind, message)
+        self._world.notify()
+        return message
+
+    async def send_text(self, text: str) -> dict[str, Any]:
+        """A text message (commands in it get bot_command entities)."""
+        content: dict[str, Any] = {"text": text}
+        if entities := _entities(text):
+            content["entities"] = entities
+        return self._deliver(content)
+
+    async def send_command(self, command: str, payload: str | None = None) -> dict[str, Any]:
+        """``/command`` or ``/command PAYLOAD`` (a deep link's /start sends the payload)."""
+        command = command if command.startswith("/") else "/" + command
+        return await self.send_text(f"{command} {payload}" if payload else command)
+
+    async def open_deep_link(self, payload: str) -> dict[str, Any]:
+        """What tapping t.me/<bot>?start=PAYLOAD sends."""
+        return await self.send_command("/start", payload)
+
+    async def press(self, text: str) -> dict[str, Any]:
+        """Tap a reply keyboard button (sends its text); LookupError if it is not shown."""
+        keyboard = self.reply_keyboard or []
+        if not any(text in row for row in keyboard):
+            raise LookupError(f"no reply keyboard button {text!r}; keyboard: {keyboard}")
+        return await self.send_text(text)
+
+    def _caption(self, content: dict[str, Any], caption: str | None) -> dict[str, Any]:
+        if caption:
+            content["caption"] = caption
+        return content
+
+    def _photo_content(self, data: bytes, caption: str | None) -> dict[str, Any]:
+        files = self._world.files
+        return self._caption({"photo": files.link_photo(files.add_photo(data))}, caption)
+
+    def _document_content(self, data: bytes, filename: str, mime_type: str | None,
+                          caption: str | None) -> dict[str, Any]:
+        mime = mime_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        stored = self._world.files.add("document", data, file_name=filename, mime_type=mime)
+        document = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
+                    "file_name": filename, "mime_type": mime, "file_size": stored.size}
+        if mime.startswith("image/") and (thumb := thumbnail_jpeg(data)):
+            small = self._world.files.add("thumbnail", thumb[0], width=thumb[1],
+                                          height=thumb[2])
+            document["thumbnail"] = small.photo_size()
+        return self._caption({"document": document}, caption)
+
+    async def send_photo(self, data: bytes, caption: str | None = None) -> dict[str, Any]:
+        """A photo as Telegram delivers it: JPEG sizes up to 1280 px, metadata removed."""
+        return self._deliver(self._photo_content(data, caption))
+
+    async def send_document(self, data: bytes, filename: str = "file.bin",
+                            mime_type: str | None = None,
+                            caption: str | None = None) -> dict[str, Any]:
+        """A file ("send as file"): the original bytes, name and mime type."""
+        return self._deliver(self._document_content(data, filename, mime_type, caption))
+
+    async def send_album(self, items: list[bytes], as_documents: bool = False,
+                         caption: str | None = None,
+                         filenames: list[str] | None = None) -> list[dict[str, Any]]:
+        """Several photos (or files) sent together: one message each, one media_group_id."""
+        group_id = str(random.randint(10**17, 10**18 - 1))
+        messages = []
+        for index, data in enumerate(items):
+            text = caption if index == 0 else None
+            if as_documents:
+                name = filenames[index] if filenames else f"IMG_{index + 1:04d}.jpg"
+                content = self._document_content(data, name, None, text)
+            else:
+                content = self._photo_content(data, text)
+            messages.append(self._deliver({**content, "media_group_id": group_id}))
+        return messages
+
+    def _file_content(self, kind: str, data: bytes, **fields: Any) -> dict[str, Any]:
+        stored = self._world.files.add(kind, data, mime_type=fields.get("mime_type"))
+        return {kind: {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
+                       "file_size": stored.size, **fields}}
+
+    async def send_sticker(self, emoji: str = "👍") -> dict[str, Any]:
+        """A static sticker."""
+        return self._deliver(self._file_content(
+            "sticker", samples.sticker_webp(), type="regular", width=512, height=512,
+            is_animated=False, is_video=False, emoji=emoji))
+
+    async def send_voice(self, data: bytes | None = None, duration: int = 2) -> dict[str, Any]:
+        """A voice note."""
+        return self._deliver(self._file_content(
+            "voice", data or samples.voice_ogg(duration), duration=duration,
+            mime_type="audio/ogg"))
+
+    async def send_video(self, data: bytes | None = None, caption: str | None = None,
+                         width: int = 640, height: int = 360,
+                         duration: int = 3) -> dict[str, Any]:
+        """A video."""
+        content = self._file_content("video", data or samples.video_mp4(), width=width,
+                                     height=height, duration=duration, mime_type="video/mp4")
+        return self._deliver(self._caption(content, caption))
+
+    async def send_location(self, latitude: float, longitude: float) -> dict[str, Any]:
+        """A location pin."""
+        return self._deliver({"location": {"latitude": latitude, "longitude": longitude}})
+
+    async def send_contact(self, phone_number: str = "+447700900123",
+                           first_name: str | None = None,
+                           user_id: int | None = None) -> dict[str, Any]:
+        """A contact card (by default the user's own)."""
+        contact = {"phone_number": phone_number,
+                   "first_name": first_name or self.user["first_name"]}
+        if user_id is not None or first_name is None:
+            contact["user_id"] = user_id if user_id is not None else self.id
+        return self._deliver({"contact": contact})
+
+    async def forward_text(self, text: str, origin_name: str = "Someone",
+                           origin_user: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A forwarded text message (forward_origin hidden_user unless origin_user given)."""
+        date = int(time.time()) - 60
+        origin = ({"type": "user", "sender_user": origin_user, "date": date} if origin_user
+                  else {"type": "hidden_user", "sender_user_name": origin_name, "date": date})
+        return self._deliver({"text": text, "forward_origin": origin})
+
+    async def edit_text(self, message_id: int, text: str) -> dict[str, Any]:
+        """Edit one of the user's own text messages (an edited_message update)."""
+        message = self._chat.messages.get(message_id)
+        if message is None or message.get("from", {}).get("id") != self.id:
+            raise LookupError(f"no own message {message_id} in chat {self._chat.id}")
+        message.update(text=text, edit_date=int(time.time()))
+        if entities := _entities(text):
+            message["entities"] = entities
+        else:
+            message.pop("entities", None)
+        self._world.updates.push("edited_message", dict(message))
+        self._world.notify()
+        return message
+
+    async def tap(self, button_text: str) -> dict[str, Any]:
+        """Tap the inline button with this text on the newest bot message that has one."""
+        message, data = self.find_button(button_text)
+        return await self.tap_callback(message.message_id, data)
+
+    async def tap_callback(self, message_id: int, callback_data: str) -> dict[str, Any]:
+        """Send a callback query for any message and data (old buttons, forged data)."""
+        message = self._chat.messages.get(message_id)
+        query_id = f"{random.randint(10**17, 10**18 - 1)}{next(_query_ids)}"
+        query: dict[str, Any] = {"id": query_id, "from": self.user, "data": callback_data,
+                                 "chat_instance": str(abs(self._chat.id) * 7919 + 13)}
+        if message is not None:
+            query["message"] = message
+        else:
+            query["message"] = {"message_id": message_id, "chat": self._chat.chat, "date": 0}
+        self._world.callbacks[query_id] = {"id": query_id, "chat_id": self._chat.id,
+                                           "answered": False, "created": time.monotonic()}
+        self._world.updates.push("callback_query", query)
+        self._world.notify()
+        return query
+
+
+class TelegramUser(Sender):
+    """A user in a private chat with the bot (chat id == user id)."""
+
+    def __init__(self, world: World, user_id: int, first_name: str, last_name: str | None,
+                 username: str | None, language_code: str | None) -> None:
+        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
+        chat: dict[str, Any] = {"id": user_id, "type": "private", "first_name": first_name}
+        for key, value in (("last_name", last_name), ("username", username)):
+            if value:
+                user[key] = chat[key] = value
+        if language_code:
+            user["language_code"] = language_code
+        record = world.chats.get(user_id) or world.add_chat(chat, user)
+        super().__init__(world, record, user)
+
+    @property
+    def blocked(self) -> bool:
+        """Whether the user has blocked the bot."""
+        return self._chat.blocked
+
+    def block_bot(self) -> None:
+        """Block the bot: its sends to this chat fail with 403."""
+        self._member_change("member", "kicked")
+        self._chat.blocked = True
+
+    def unblock_bot(self) -> None:
+        """Unblock (Telegram's "Restart" also sends /start; send it yourself if needed)."""
+        self._member_change("kicked", "member")
+        self._chat.blocked = False
+
+    def _member_change(self, old: str, new: str) -> None:
+        bot = self._world.bot_user
+        self._world.updates.push("my_chat_member", {
+            "chat": self._chat.chat, "from": self.user, "date": int(time.time()),
+            "old_chat_member": {"status": old, "user": bot, **_until(old)},
+            "new_chat_member": {"status": new, "user": bot, **_until(new)}})
+
+
+def _until(status: str) -> dict[str, Any]:
+    return {"until_date": 0} if status == "kicked" else {}
+
+
+class Group(ChatView):
+    """A supergroup with the bot in it; members send through ``member(user)``."""
+
+    def __init__(self, world: World, chat_id: int, title: str) -> None:
+        chat = world.chats.get(chat_id) or world.add_chat(
+            {"id": chat_id, "type": "supergroup", "title": title})
+        super().__init__(world, chat)
+
+    def member(self, user: TelegramUser) -> Sender:
+        """The user as a sender in this group."""
+        self._chat.members[user.id] = user.user
+        return Sender(self._world, self._chat, user.user)
+
+    add = member
