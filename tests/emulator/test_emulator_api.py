@@ -1,0 +1,156 @@
+"""The emulator answers a real python-telegram-bot Bot like the Bot API does."""
+
+from __future__ import annotations
+
+import aiohttp
+import pytest
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, InvalidToken
+
+from bot.emulator import Emulator
+
+USERNAME = "telederm_test_bot"
+
+
+async def test_get_me_has_username(bot: Bot) -> None:
+    me = await bot.get_me()
+    assert me.username == USERNAME
+    assert me.is_bot
+    assert bot.link.endswith(USERNAME)
+
+
+async def test_wrong_token_is_unauthorized(emu: Emulator) -> None:
+    with pytest.raises(InvalidToken):
+        async with Bot("999:WRONG", base_url=emu.api_url):
+            pass
+    async with aiohttp.ClientSession() as session, session.post(
+            f"{emu.api_url}999:WRONG/getMe") as response:
+        assert response.status == 401
+        assert await response.json() == {"ok": False, "error_code": 401,
+                                         "description": "Unauthorized"}
+
+
+async def test_send_message_with_keyboards_reads_back(emu: Emulator, bot: Bot) -> None:
+    ada = emu.user("Ada")
+    await ada.send_command("/start")
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Yes", callback_data="consent:yes"),
+                                    InlineKeyboardButton("No", callback_data="consent:no")]])
+    sent = await bot.send_message(ada.chat_id, "<b>Hello</b> &amp; welcome", ParseMode.HTML,
+                                  reply_markup=markup)
+    assert sent.text == "Hello & welcome"
+    assert sent.entities[0].type == "bold"
+    message = await ada.next_message()
+    assert message.text == "Hello & welcome"
+    assert message.raw_text == "<b>Hello</b> &amp; welcome"
+    assert message.parse_mode == "HTML"
+    assert message.buttons == [["Yes", "No"]]
+    assert message.callback_data == {"Yes": "consent:yes", "No": "consent:no"}
+
+    keyboard = ReplyKeyboardMarkup([[KeyboardButton("Arm"), KeyboardButton("Leg")]])
+    await bot.send_message(ada.chat_id, "Where?", reply_markup=keyboard)
+    assert (await ada.next_message()).reply_keyboard == [["Arm", "Leg"]]
+    assert ada.reply_keyboard == [["Arm", "Leg"]]
+    await bot.send_message(ada.chat_id, "Thanks", reply_markup=ReplyKeyboardRemove())
+    assert (await ada.next_message()).removes_keyboard
+    assert ada.reply_keyboard is None
+
+
+async def test_edit_and_delete(emu: Emulator, bot: Bot) -> None:
+    ada = emu.user("Ada")
+    await ada.send_text("hi")
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]])
+    sent = await bot.send_message(ada.chat_id, "Step 1", reply_markup=markup)
+    await bot.edit_message_text("Step 1 done", ada.chat_id, sent.message_id,
+                                reply_markup=markup)
+    assert ada.messages[-1].text == "Step 1 done"
+    assert ada.messages[-1].edited
+    with pytest.raises(BadRequest, match="Message is not modified"):
+        await bot.edit_message_text("Step 1 done", ada.chat_id, sent.message_id,
+                                    reply_markup=markup)
+    await bot.edit_message_reply_markup(ada.chat_id, sent.message_id, reply_markup=None)
+    assert ada.messages[-1].buttons == []
+    with pytest.raises(BadRequest, match="Message to edit not found"):
+        await bot.edit_message_text("x", ada.chat_id, 9999)
+    assert await bot.delete_message(ada.chat_id, sent.message_id)
+    assert ada.messages == []
+    assert ada.all_messages[-1].deleted
+    with pytest.raises(BadRequest, match="Message to delete not found"):
+        await bot.delete_message(ada.chat_id, sent.message_id)
+
+
+async def test_limits_raise_telegrams_errors(emu: Emulator, bot: Bot) -> None:
+    ada = emu.user("Ada")
+    await ada.send_text("hi")
+    with pytest.raises(BadRequest, match="Message is too long"):
+        await bot.send_message(ada.chat_id, "x" * 4097)
+    await bot.send_message(ada.chat_id, "😀" * 2048)  # 4096 UTF-16 units: fits
+    with pytest.raises(BadRequest, match="Message is too long"):
+        await bot.send_message(ada.chat_id, "😀" * 2049)
+    with pytest.raises(BadRequest, match="Message text is empty"):
+        await bot.send_message(ada.chat_id, "<b></b>", ParseMode.HTML)
+    too_long = InlineKeyboardMarkup([[InlineKeyboardButton("A", callback_data="d" * 65)]])
+    with pytest.raises(BadRequest, match="Button_data_invalid"):
+        await bot.send_message(ada.chat_id, "pick", reply_markup=too_long)
+    with pytest.raises(BadRequest, match="Chat not found"):
+        await bot.send_message(424242, "anyone?")
+    with pytest.raises(BadRequest, match="(?i)unsupported start tag"):
+        await bot.send_message(ada.chat_id, "I <3 skin", ParseMode.HTML)
+    with pytest.raises(BadRequest, match="(?i)character '.' is reserved"):
+        await bot.send_message(ada.chat_id, "Done.", ParseMode.MARKDOWN_V2)
+    await bot.send_message(ada.chat_id, r"*Done*\.", ParseMode.MARKDOWN_V2)
+    assert ada.messages[-1].text == "Done."
+
+
+async def test_blocked_and_never_started_users_are_forbidden(emu: Emulator, bot: Bot) -> None:
+    ada = emu.user("Ada")
+    with pytest.raises(Forbidden, match="bot can't initiate conversation"):
+        await bot.send_message(ada.chat_id, "hello?")
+    await ada.send_text("hi")
+    ada.block_bot()
+    with pytest.raises(Forbidden, match="bot was blocked by the user"):
+        await bot.send_message(ada.chat_id, "still there?")
+    with pytest.raises(Forbidden):
+        await bot.send_chat_action(ada.chat_id, "typing")
+    ada.unblock_bot()
+    await bot.send_message(ada.chat_id, "welcome back")
+    assert ada.messages[-1].text == "welcome back"
+
+
+async def test_chat_actions_and_commands(emu: Emulator, bot: Bot) -> None:
+    ada = emu.user("Ada")
+    await ada.send_text("hi")
+    await bot.send_chat_action(ada.chat_id, "upload_photo")
+    assert ada.chat_actions == ["upload_photo"]
+    with pytest.raises(BadRequest, match="Wrong parameter action"):
+        await bot.send_chat_action(ada.chat_id, "dancing")
+    await bot.set_my_commands([("start", "Begin"), ("cancel", "Stop")])
+    commands = await bot.get_my_commands()
+    assert [c.command for c in commands] == ["start", "cancel"]
+    with pytest.raises(BadRequest):
+        await bot.set_my_commands([("Start-Now", "bad")])
+
+
+async def test_callback_query_answer_and_too_old(emu: Emulator, bot: Bot) -> None:
+    ada = emu.user("Ada")
+    await ada.send_text("hi")
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Yes", callback_data="yes")]])
+    await bot.send_message(ada.chat_id, "Agree?", reply_markup=markup)
+    query = await ada.tap("Yes")
+    with pytest.raises(LookupError):
+        await ada.tap("Maybe")
+    updates = await bot.get_updates()
+    callback = updates[-1].callback_query
+    assert callback is not None and callback.data == "yes"
+    assert callback.message is not None and callback.message.chat.id == ada.chat_id
+    assert await callback.answer("Noted")
+    assert ada.callback_answers[-1]["text"] == "Noted"
+    with pytest.raises(BadRequest, match="Query is too old"):
+        await bot.answer_callback_query(query["id"])
