@@ -101,9 +101,9 @@ async def test_limits_raise_telegrams_errors(emu: Emulator, bot: Bot) -> None:
         await bot.send_message(ada.chat_id, "pick", reply_markup=too_long)
     with pytest.raises(BadRequest, match="Chat not found"):
         await bot.send_message(424242, "anyone?")
-    with pytest.raises(BadRequest, match="(?i)unsupported start tag"):
+    with pytest.raises(BadRequest, match=r"(?i)unsupported start tag"):
         await bot.send_message(ada.chat_id, "I <3 skin", ParseMode.HTML)
-    with pytest.raises(BadRequest, match="(?i)character '.' is reserved"):
+    with pytest.raises(BadRequest, match=r"(?i)character '.' is reserved"):
         await bot.send_message(ada.chat_id, "Done.", ParseMode.MARKDOWN_V2)
     await bot.send_message(ada.chat_id, r"*Done*\.", ParseMode.MARKDOWN_V2)
     assert ada.messages[-1].text == "Done."
