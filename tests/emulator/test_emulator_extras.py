@@ -1,0 +1,100 @@
+"""Groups, HEIC photos, formatting entities, reply keyboards and old buttons."""
+
+from __future__ import annotations
+
+import io
+
+import pillow_heif
+import pytest
+from PIL import Image
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.emulator import Emulator
+from bot.emulator.formatting import render
+
+pillow_heif.register_heif_opener()
+
+
+def heic(width: int = 1500, height: int = 1000) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (10, 120, 60)).save(buffer, "HEIF")
+    return buffer.getvalue()
+
+
+async def test_heic_as_photo_becomes_jpeg_but_as_file_stays_heic(emu: Emulator) -> None:
+    ada = emu.user("Ada")
+    original = heic()
+    as_photo = await ada.send_photo(original)
+    largest = emu.world.files.by_id[as_photo["photo"][-1]["file_id"]]
+    assert Image.open(io.BytesIO(largest.data)).format == "JPEG"
+    assert (largest.width, largest.height) == (1280, 853)
+    as_file = await ada.send_document(original, filename="IMG_1234.HEIC")
+    assert as_file["document"]["mime_type"] == "image/heic"
+    assert emu.world.files.by_id[as_file["document"]["file_id"]].data == original
+
+
+async def test_group_messages(emu: Emulator, bot: Bot) -> None:
+    inbox = emu.group("Practice inbox")
+    gp = emu.user("Dr Grey")
+    await inbox.member(gp).send_text("/status")
+    update = (await bot.get_updates())[-1]
+    assert update.message and update.message.chat.type == "supergroup"
+    assert update.message.from_user and update.message.from_user.id == gp.id
+    await bot.send_message(inbox.chat_id, "New case", reply_markup=InlineKeyboardMarkup(
+        [[InlineKeyboardButton("Open", callback_data="case:1")]]))
+    assert (await inbox.next_message()).text == "New case"
+    query = await inbox.member(gp).tap("Open")
+    assert query["from"]["id"] == gp.id and query["message"]["chat"]["id"] == inbox.chat_id
+
+
+def test_entities_use_utf16_offsets() -> None:
+    text, entities = render("👋 <b>Hi</b> <a href=\"https://nhs.uk\">NHS</a>", "HTML")
+    assert text == "👋 Hi NHS"
+    assert entities == [{"type": "bold", "offset": 3, "length": 2},
+                        {"type": "text_link", "offset": 6, "length": 3,
+                         "url": "https://nhs.uk"}]
+    text, entities = render(r"*bold* _it_ `x\`y` [l](https://a.b/c\)d)", "MarkdownV2")
+    assert text == "bold it x`y l"
+    assert [e["type"] for e in entities] == ["bold", "italic", "code", "text_link"]
+    assert entities[-1]["url"] == "https://a.b/c)d"
+
+
+async def test_reply_keyboard_press_and_old_buttons(emu: Emulator, bot: Bot) -> None:
+    ada = emu.user("Ada")
+    await ada.send_text("hi")
+    await bot.send_message(ada.chat_id, "Where?", reply_markup=ReplyKeyboardMarkup([["Arm"]]))
+    await ada.press("Arm")
+    with pytest.raises(LookupError):
+        await ada.press("Leg")
+    old = await bot.send_message(ada.chat_id, "Old", reply_markup=InlineKeyboardMarkup(
+        [[InlineKeyboardButton("Go", callback_data="old")]]))
+    await bot.send_message(ada.chat_id, "New")
+    await ada.tap_callback(old.message_id, "forged")
+    updates = await bot.get_updates()
+    assert updates[-1].callback_query and updates[-1].callback_query.data == "forged"
+    assert updates[-2].message and updates[-2].message.text == "Arm"
+
+
+async def test_edit_and_reply_errors(emu: Emulator, bot: Bot) -> None:
+    ada = emu.user("Ada")
+    hello = await ada.send_text("hi")
+    photo = await bot.send_photo(ada.chat_id, _small_jpeg(), caption="pic")
+    with pytest.raises(BadRequest, match="There is no text in the message to edit"):
+        await bot.edit_message_text("x", ada.chat_id, photo.message_id)
+    edited = await bot.edit_message_caption(ada.chat_id, photo.message_id, caption="<i>new</i>",
+                                            parse_mode=ParseMode.HTML)
+    assert isinstance(edited, object) and ada.messages[-1].text == "new"
+    with pytest.raises(BadRequest, match="Message can't be edited"):
+        await bot.edit_message_text("x", ada.chat_id, hello["message_id"])
+    reply = await bot.send_message(ada.chat_id, "re", reply_to_message_id=hello["message_id"])
+    assert reply.reply_to_message and reply.reply_to_message.text == "hi"
+    with pytest.raises(BadRequest, match="Message to be replied not found"):
+        await bot.send_message(ada.chat_id, "re", reply_to_message_id=999)
+
+
+def _small_jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (50, 50)).save(buffer, "JPEG")
+    return buffer.getvalue()
