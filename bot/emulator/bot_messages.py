@@ -227,6 +227,8 @@ async def answer_callback_query(world: World, p: Params) -> Any:
     if query is None or query["answered"] or (ttl is not None and
                                               time.monotonic() - query["created"] > ttl):
         raise bad_request(e.QUERY_TOO_OLD)
+    if len(p.text("text") or "") > 200:
+        raise bad_request("MESSAGE_TOO_LONG")
     query["answered"] = True
     answer = {"callback_query_id": query["id"], "chat_id": query["chat_id"],
               "text": p.text("text"), "show_alert": p.flag("show_alert"), "url": p.text("url")}
