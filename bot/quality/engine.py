@@ -1,0 +1,184 @@
+"""assess(): decode a photo safely, run every check, and give a verdict with advice."""
+
+from __future__ import annotations
+
+import threading
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from bot.content import text
+from bot.quality import exposure as exposure_check
+from bot.quality import face as face_check
+from bot.quality import framing as framing_check
+from bot.quality import sharpness as sharpness_check
+from bot.quality.clean import encode, kept_image, strip_jpeg
+from bot.quality.decode import (
+    JPEG_FORMATS,
+    MIN_LONG,
+    MIN_SHORT,
+    Opened,
+    Refused,
+    load_draft,
+    load_full,
+    open_photo,
+    working_copy,
+)
+from bot.quality.result import Assessment, Check, Shot, grade, verdict_of
+from bot.quality.skin import skin_fraction, skin_mask, small_copy
+
+PREFERRED_SIDE = 1024
+"""Below this (on the long side, or 768 on the short side) a larger photo would help."""
+SHARP_WARN, SHARP_FAIL = 1.6, 2.0
+"""Edge blur width (pixels at the 1000 px working size) that warns and that fails."""
+
+
+def assess(data: bytes, shot: Shot, *, child: bool = False) -> Assessment:
+    """Check one photo for the given shot; never raises for bad input (it refuses instead)."""
+    if shot not in ("locator", "close_up"):
+        raise ValueError(f"unknown shot {shot!r}")
+    try:
+        opened = open_photo(data)
+        work, kept = _decode(data, opened)
+    except Refused as refused:
+        return _refusal(data, refused)
+    checks = (
+        _size(opened.width, opened.height),
+        *_measure(work, shot, child),
+    )
+    return Assessment(verdict_of(checks), checks, opened.width, opened.height, kept)
+
+
+def _decode(data: bytes, opened: Opened) -> tuple[NDArray[np.uint8], bytes]:
+    """Working copy for measuring, and the photo to keep, each by the cheapest safe route."""
+    if opened.format in JPEG_FORMATS:
+        upright_jpeg = opened.orientation == 1 and opened.image.mode in ("RGB", "L")
+        stripped = strip_jpeg(data) if upright_jpeg else None
+        if stripped is not None:
+            return working_copy(load_draft(opened), 1), stripped
+        box: list[bytes | Refused] = []
+        worker = threading.Thread(target=_keep_into, args=(data, box), daemon=True)
+        worker.start()
+        work = working_copy(load_draft(opened), opened.orientation)
+        worker.join()
+        if isinstance(box[0], Refused):
+            raise box[0]
+        return work, box[0]
+    full = load_full(opened)
+    return working_copy(full, opened.orientation), encode(full, opened.orientation)
+
+
+def _keep_into(data: bytes, box: list[bytes | Refused]) -> None:
+    """Decode the full photo and re-encode it upright (run in a second thread)."""
+    try:
+        box.append(kept_image(data, open_photo(data)))
+    except Refused as refused:
+        box.append(refused)
+
+
+def _refusal(data: bytes, refused: Refused) -> Assessment:
+    checks: tuple[Check, ...] = ()
+    width = height = 0
+    if refused.reason == "too_small":
+        width, height = _peek_size(data)
+        checks = (_size(width, height),)
+    return Assessment("retake", checks, width, height, None, refused.reason,
+                      text(f"quality.refusal.{refused.reason}"))
+
+
+def _peek_size(data: bytes) -> tuple[int, int]:
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+        orientation = image.getexif().get(0x0112, 1)
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+
+
+def _size(width: int, height: int) -> Check:
+    """Effective size: the long side, limited by 4/3 of the short side (so 800x600 = 800)."""
+    effective = float(min(max(width, height), min(width, height) * 4 / 3))
+    if max(width, height) < MIN_LONG or min(width, height) < MIN_SHORT:
+        return Check("size", "fail", effective, float(MIN_LONG),
+                     text("quality.size.too_small", width=width, height=height),
+                     score=MIN_LONG / max(effective, 1.0), reason="too_small")
+    score = (PREFERRED_SIDE - effective) / (PREFERRED_SIDE - MIN_LONG)
+    if effective < PREFERRED_SIDE:
+        return Check("size", "warn", effective, float(PREFERRED_SIDE),
+                     text("quality.size.larger"), score=0.5 + 0.5 * score, reason="small")
+    return Check("size", "pass", effective, float(PREFERRED_SIDE), None, score=0.0)
+
+
+def _measure(rgb: NDArray[np.uint8], shot: Shot, child: bool) -> tuple[Check, ...]:
+    small = small_copy(rgb)
+    mask = skin_mask(small)
+    share = skin_fraction(mask)
+    gray = rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    return (
+        _sharpness(gray, mask, share),
+        _exposure(small, mask, shot),
+        _framing(share, shot),
+        _face(gray, shot, child),
+    )
+
+
+def _sharpness(gray: NDArray[np.float32], mask: NDArray[np.bool_], share: float) -> Check:
+    subject = None
+    if share >= 0.05:
+        height, width = gray.shape
+        grown = cv2.resize(mask.astype(np.uint8), (width, height),
+                           interpolation=cv2.INTER_NEAREST)
+        subject = cv2.dilate(grown, np.ones((15, 15), np.uint8)) > 0
+    found = sharpness_check.measure(gray, subject)
+    score = found.width / SHARP_FAIL
+    status = grade(score, warn_at=SHARP_WARN / SHARP_FAIL)
+    advice = None
+    reason = None
+    if status == "fail":
+        reason = "shake" if found.shake else "blurred"
+        advice = text(f"quality.sharpness.{reason}")
+    elif status == "warn":
+        reason, advice = "soft", text("quality.sharpness.soft")
+    return Check("sharpness", status, round(found.width, 3), SHARP_FAIL, advice, score, reason)
+
+
+def _exposure(small: NDArray[np.uint8], mask: NDArray[np.bool_], shot: Shot) -> Check:
+    found = exposure_check.measure(small, mask, close_up=shot == "close_up")
+    reason, score = found.worst
+    status = grade(score)
+    if reason == "bright" and found.glare:
+        reason = "glare"
+    advice = text(f"quality.exposure.{reason}") if status == "fail" else None
+    return Check("exposure", status, round(score, 3), 1.0, advice, score,
+                 reason if status == "fail" else None)
+
+
+def _framing(share: float, shot: Shot) -> Check:
+    found = framing_check.judge(share, shot)
+    status = "fail" if found.problem and not found.warn else "warn" if found.problem else "pass"
+    advice = None
+    if found.problem == "far":
+        advice = text("quality.framing.far" if status == "fail" else "quality.framing.far_warn")
+    elif found.problem is not None:
+        advice = text(f"quality.framing.{found.problem}")
+    return Check("framing", status, round(share, 3), found.threshold, advice, found.score,
+                 found.problem)
+
+
+def _face(gray: NDArray[np.float32], shot: Shot, child: bool) -> Check:
+    height, width = gray.shape
+    factor = face_check.FACE_SIDE / max(height, width)
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    small = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+    found = face_check.find(np.clip(small + 0.5, 0, 255).astype(np.uint8))
+    value = float(found.count)
+    if found.count == 0:
+        return Check("face", "pass", value, 0.0, None, 0.0)
+    if child:
+        return Check("face", "fail", value, 0.0, text("quality.face.child"), 1.0, "child")
+    if found.largest >= face_check.LARGE_FACE:
+        return Check("face", "pass", value, 0.0, None, 0.5, "face_shot")
+    return Check("face", "warn", value, 0.0, text("quality.face.adult"), 0.5, "adult")

@@ -1,0 +1,196 @@
+"""Measure the checks on labelled photos: `python -m bot.quality.evaluate DIR [--child]`.
+
+DIR holds `<shot>/<label>/*` (shot `locator` or `close_up`; label `good`, `blurred`, `dark`,
+`bright`, `far`, `close`, `small`, `face`, and optionally `cast`). Prints, per check, how many
+photos of each label it passed, warned and failed, the ROC-AUC of its score (good against the
+labels it is meant to catch), the share of good photos accepted, the share of each faulty kind
+caught, and, when file names carry a Monk tone (`monk01`..`monk10`), the rates per skin tone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.quality.engine import assess
+from bot.quality.result import CHECK_NAMES, Assessment, Shot
+
+SHOTS: tuple[Shot, ...] = ("locator", "close_up")
+EXPECTED = {"blurred": "sharpness", "dark": "exposure", "bright": "exposure",
+            "cast": "exposure", "far": "framing", "close": "framing", "small": "size",
+            "face": "face"}
+"""Which check each faulty label should trip."""
+TONE = re.compile(r"monk(\d{2})")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One photo's label and what the engine said."""
+
+    shot: Shot
+    label: str
+    name: str
+    verdict: str
+    statuses: dict[str, str]
+    scores: dict[str, float]
+
+    @property
+    def tone(self) -> int | None:
+        """The Monk tone in the file name, if any."""
+        found = TONE.search(self.name)
+        return int(found.group(1)) if found else None
+
+    def caught(self) -> bool:
+        """A faulty photo counts as caught when it gets a retake (a face: when flagged)."""
+        if self.label == "face":
+            return self.statuses.get("face", "pass") != "pass"
+        return self.verdict == "retake"
+
+
+@dataclass
+class Report:
+    """Figures for a labelled set."""
+
+    outcomes: list[Outcome]
+    counts: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    auc: dict[str, float] = field(default_factory=dict)
+    good_accepted: float = 0.0
+    caught: dict[str, float] = field(default_factory=dict)
+    tone_rejected: dict[str, dict[int, float]] = field(default_factory=dict)
+
+
+def auc(negatives: Sequence[float], positives: Sequence[float]) -> float:
+    """ROC-AUC: the chance a faulty photo scores worse than a good one (ties count half)."""
+    if not negatives or not positives:
+        return float("nan")
+    ranked = sorted([(v, 0) for v in negatives] + [(v, 1) for v in positives])
+    rank_sum, index = 0.0, 0
+    while index < len(ranked):
+        end = index
+        while end + 1 < len(ranked) and ranked[end + 1][0] == ranked[index][0]:
+            end += 1
+        mean_rank = (index + end) / 2 + 1
+        rank_sum += mean_rank * sum(1 for k in range(index, end + 1) if ranked[k][1] == 1)
+        index = end + 1
+    n_pos, n_neg = len(positives), len(negatives)
+    return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
+
+
+def _one(job: tuple[str, Shot, str, bool]) -> Outcome:
+    path, shot, label, child = job
+    result: Assessment = assess(Path(path).read_bytes(), shot, child=child)
+    statuses = {c.name: c.status for c in result.checks}
+    scores = {c.name: c.score for c in result.checks}
+    return Outcome(shot, label, Path(path).name, result.verdict, statuses, scores)
+
+
+def collect(root: Path) -> list[tuple[str, Shot, str]]:
+    """Every labelled photo under root, in a fixed order."""
+    jobs = []
+    for shot in SHOTS:
+        for folder in sorted((root / shot).glob("*")):
+            if folder.is_dir():
+                jobs += [(str(p), shot, folder.name) for p in sorted(folder.iterdir())
+                         if p.is_file()]
+    return jobs
+
+
+def run(root: Path, *, child: bool = False, jobs: int | None = None) -> Report:
+    """Assess every photo (in worker processes) and work out the figures."""
+    work = [(path, shot, label, child) for path, shot, label in collect(root)]
+    workers = jobs or os.cpu_count() or 1
+    if workers > 1 and len(work) > 20:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            outcomes = list(pool.map(_one, work, chunksize=8))
+    else:
+        outcomes = [_one(job) for job in work]
+    return summarise(outcomes)
+
+
+def summarise(outcomes: list[Outcome]) -> Report:
+    """Counts, AUCs, acceptance, catch rates and per-tone rates."""
+    report = Report(outcomes)
+    for check in CHECK_NAMES:
+        table: dict[str, dict[str, int]] = defaultdict(lambda: {"pass": 0, "warn": 0, "fail": 0})
+        for o in outcomes:
+            if check in o.statuses:
+                table[o.label][o.statuses[check]] += 1
+        report.counts[check] = dict(table)
+        good = [o.scores[check] for o in outcomes if o.label == "good" and check in o.scores]
+        bad = [o.scores[check] for o in outcomes
+               if EXPECTED.get(o.label) == check and check in o.scores]
+        report.auc[check] = auc(good, bad)
+    goods = [o for o in outcomes if o.label == "good"]
+    report.good_accepted = sum(o.verdict == "accept" for o in goods) / max(len(goods), 1)
+    for label in sorted({o.label for o in outcomes} - {"good"}):
+        group = [o for o in outcomes if o.label == label]
+        report.caught[label] = sum(o.caught() for o in group) / len(group)
+    for label in sorted({o.label for o in outcomes}):
+        per_tone: dict[int, list[bool]] = defaultdict(list)
+        for o in outcomes:
+            tone = o.tone
+            if o.label == label and tone is not None:
+                per_tone[tone].append(o.verdict == "retake")
+        if per_tone:
+            report.tone_rejected[label] = {t: sum(v) / len(v) for t, v in sorted(per_tone.items())}
+    return report
+
+
+def format_report(report: Report) -> str:
+    """The figures as plain text tables."""
+    lines: list[str] = []
+    labels = sorted({o.label for o in report.outcomes}, key=_label_order)
+    for check in CHECK_NAMES:
+        lines.append(f"check {check}: ROC-AUC {report.auc[check]:.3f}  (pass/warn/fail by label)")
+        for label in labels:
+            row = report.counts[check].get(label)
+            if row:
+                lines.append(f"  {label:<8} {row['pass']:>4} {row['warn']:>4} {row['fail']:>4}")
+    lines.append(f"good photos accepted: {report.good_accepted:.1%}")
+    for label, share in report.caught.items():
+        lines.append(f"{label:<8} caught: {share:.1%}  (by {EXPECTED.get(label, '?')})")
+    if report.tone_rejected:
+        tones = sorted({t for rates in report.tone_rejected.values() for t in rates})
+        lines.append("retake rate by Monk tone: " + " ".join(f"{t:>4}" for t in tones)
+                     + "  spread")
+        for label in labels:
+            rates = report.tone_rejected.get(label)
+            if rates:
+                cells = " ".join(f"{rates.get(t, float('nan')):>4.0%}" for t in tones)
+                spread = max(rates.values()) - min(rates.values())
+                lines.append(f"  {label:<23} {cells}  {spread:.0%}")
+    return "\n".join(lines)
+
+
+def _label_order(label: str) -> tuple[int, str]:
+    order = ["good", *EXPECTED]
+    return (order.index(label) if label in order else len(order), label)
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(prog="python -m bot.quality.evaluate")
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--child", action="store_true", help="assess as for a child")
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes")
+    args = parser.parse_args(list(argv) if argv is not None else sys.argv[1:])
+    if not args.folder.is_dir():
+        print(f"no such folder: {args.folder}", file=sys.stderr)
+        return 2
+    report = run(args.folder, child=args.child, jobs=args.jobs)
+    if not report.outcomes:
+        print("no photos found (expected DIR/<shot>/<label>/*)", file=sys.stderr)
+        return 1
+    print(format_report(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,79 @@
+"""Face: is there an identifiable face in the photo? (OpenCV's bundled Haar cascades.)"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+FACE_SIDE = 500
+"""Faces are looked for on a copy this size: a face at least MIN_FACE pixels here (about 7%
+of the picture's long side) is big enough to recognise someone."""
+MIN_FACE = 36
+LARGE_FACE = 0.12
+"""A face covering this share of the picture means the photo is of the face itself."""
+
+_lock = threading.Lock()
+_cascades: list[cv2.CascadeClassifier] = []
+
+
+def _models() -> list[cv2.CascadeClassifier]:
+    """Load the cascades once per process (thread-safe); OpenCV ships them, no download."""
+    with _lock:
+        if not _cascades:
+            for name in ("haarcascade_frontalface_default.xml",
+                         "haarcascade_frontalface_alt2.xml",
+                         "haarcascade_profileface.xml"):
+                model = cv2.CascadeClassifier(cv2.data.haarcascades + name)
+                if model.empty():
+                    raise RuntimeError(f"OpenCV face model {name} is missing")
+                _cascades.append(model)
+        return list(_cascades)
+
+
+@dataclass(frozen=True, slots=True)
+class Faces:
+    """How many faces were found and the share of the picture the largest covers."""
+
+    count: int
+    largest: float
+
+
+def find(gray: NDArray[np.uint8]) -> Faces:
+    """Find faces: a frontal face both frontal models agree on, or a profile face."""
+    height, width = gray.shape
+    frontal_a, frontal_b, profile = _models()
+    equal = cv2.equalizeHist(gray)
+    size = (MIN_FACE, MIN_FACE)
+    boxes_a = _detect(frontal_a, equal, size, neighbours=5)
+    boxes_b = _detect(frontal_b, equal, size, neighbours=3)
+    faces = [a for a in boxes_a if any(_overlap(a, b) > 0.3 for b in boxes_b)]
+    if not faces:
+        flipped = np.ascontiguousarray(equal[:, ::-1])
+        for image, mirror in ((equal, False), (flipped, True)):
+            for x, y, w, h in _detect(profile, image, size, neighbours=6):
+                faces.append((width - x - w if mirror else x, y, w, h))
+    largest = max((w * h for _, _, w, h in faces), default=0) / float(height * width)
+    return Faces(count=len(faces), largest=largest)
+
+
+Box = tuple[int, int, int, int]
+
+
+def _detect(model: cv2.CascadeClassifier, gray: NDArray[np.uint8], size: tuple[int, int],
+            neighbours: int) -> list[Box]:
+    found = model.detectMultiScale(gray, scaleFactor=1.15, minNeighbors=neighbours,
+                                   minSize=size)
+    return [(int(x), int(y), int(w), int(h)) for x, y, w, h in found]
+
+
+def _overlap(a: Box, b: Box) -> float:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    ix = max(0, min(ax + aw, bx + bw) - max(ax, bx))
+    iy = max(0, min(ay + ah, by + bh) - max(ay, by))
+    inter = ix * iy
+    return inter / float(aw * ah + bw * bh - inter)
