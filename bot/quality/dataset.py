@@ -9,8 +9,10 @@ Every picture comes from a fixed seed, so the set is the same on every machine.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,41 +169,53 @@ def _photo(rng: np.random.Generator, scene: Float, label: str, variant: int) -> 
     return render.camera(scene, rng)
 
 
-def _tone_samples(shot: str) -> Iterator[Sample]:
-    """Skin of every Monk tone, photographed well and badly."""
-    plan = {"good": 4, "blurred": 3, "dark": 3, "bright": 2, "cast": 1}
-    if shot == "close_up":
-        plan["far"] = 2
-    else:
-        plan["close"] = 2
-    for tone_index, tone in enumerate(MONK, start=1):
+FULL_PLAN = {"good": 4, "blurred": 3, "dark": 3, "bright": 2, "cast": 1, "far": 2, "close": 2}
+QUICK_PLAN = {"good": 2, "blurred": 3, "dark": 3, "bright": 2, "cast": 1, "far": 1, "close": 1}
+"""How many photos of each label per tone and shot (the quick set is for the test suite)."""
+
+
+def _tone_jobs(shot: str, quick: bool) -> Iterator[tuple[str, str, int, int]]:
+    plan = dict(QUICK_PLAN if quick else FULL_PLAN)
+    del plan["close" if shot == "close_up" else "far"]
+    for tone_index in range(1, len(MONK) + 1):
         for label, count in plan.items():
             for variant in range(count):
-                seed = hash_seed(shot, label, tone_index, variant)
-                rng = np.random.default_rng(seed)
-                h, w = size_for(rng)
-                if label == "far" or (shot == "locator" and label != "close"):
-                    coverage = rng.uniform(0.05, 0.15) if label == "far" else rng.uniform(
-                        0.15, 0.4)
-                    scene = render.locator_scene(rng, tone, h, w, float(coverage))
-                else:
-                    scene = render.close_up_scene(rng, tone, h, w)
-                rgb = _photo(rng, scene, label, variant)
-                name = f"monk{tone_index:02d}-{label}-{variant}.jpg"
-                yield Sample(shot, label, name, telegram(rgb, rng))
+                yield shot, label, tone_index, variant
 
 
-def _photo_samples() -> Iterator[Sample]:
-    """Real photographs in a room, as locator shots, photographed well and badly."""
+def _tone_sample(job: tuple[str, str, int, int]) -> Sample:
+    """Skin of one Monk tone, photographed well or badly."""
+    shot, label, tone_index, variant = job
+    tone = MONK[tone_index - 1]
+    seed = hash_seed(shot, label, tone_index, variant)
+    rng = np.random.default_rng(seed)
+    h, w = size_for(rng)
+    if label == "far" or (shot == "locator" and label != "close"):
+        coverage = rng.uniform(0.05, 0.15) if label == "far" else rng.uniform(0.15, 0.4)
+        scene = render.locator_scene(rng, tone, h, w, float(coverage))
+    else:
+        scene = render.close_up_scene(rng, tone, h, w)
+    rgb = _photo(rng, scene, label, variant)
+    name = f"monk{tone_index:02d}-{label}-{variant}.jpg"
+    return Sample(shot, label, name, telegram(rgb, rng))
+
+
+def _photo_jobs() -> Iterator[tuple[int, str, str, int]]:
     plan = {"good": 2, "blurred": 2, "dark": 1, "bright": 1}
     for index, name in enumerate(REAL_PHOTOS):
         for label, count in plan.items():
             for variant in range(count):
-                rng = np.random.default_rng(hash_seed("photo", label, index, variant))
-                scene = photo_scene(rng, name, 960, 1280)
-                rgb = _photo(rng, scene, label, variant + index)
-                yield Sample("locator", label, f"photo-{name}-{label}-{variant}.jpg",
-                             telegram(rgb, rng))
+                yield index, name, label, variant
+
+
+def _photo_sample(job: tuple[int, str, str, int]) -> Sample:
+    """A real photograph in a room, as a locator shot, photographed well or badly."""
+    index, name, label, variant = job
+    rng = np.random.default_rng(hash_seed("photo", label, index, variant))
+    scene = photo_scene(rng, name, 960, 1280)
+    rgb = _photo(rng, scene, label, variant + index)
+    return Sample("locator", label, f"photo-{name}-{label}-{variant}.jpg",
+                  telegram(rgb, rng))
 
 
 def _face_samples() -> Iterator[Sample]:
@@ -218,8 +232,9 @@ def _face_samples() -> Iterator[Sample]:
 
 def _small_samples(goods: list[Sample]) -> Iterator[Sample]:
     """Good photos shrunk below the published minimum of 800x600."""
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     for index, sample in enumerate(goods[::4]):
         image = Image.open(io.BytesIO(sample.data))
@@ -240,26 +255,25 @@ def hash_seed(*parts: object) -> int:
     return seed
 
 
-def samples() -> Iterator[Sample]:
-    """Every sample of the set, in a fixed order."""
-    goods: list[Sample] = []
-    for shot in ("close_up", "locator"):
-        for sample in _tone_samples(shot):
-            if sample.label == "good":
-                goods.append(sample)
-            yield sample
-    for sample in _photo_samples():
-        if sample.label == "good":
-            goods.append(sample)
-        yield sample
+def samples(*, quick: bool = False, jobs: int = 1) -> Iterator[Sample]:
+    """Every sample of the set, in a fixed order (rendered in `jobs` processes)."""
+    tone_jobs = [*_tone_jobs("close_up", quick), *_tone_jobs("locator", quick)]
+    photo_jobs = list(_photo_jobs())
+    if jobs > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            rendered = [*pool.map(_tone_sample, tone_jobs, chunksize=4),
+                        *pool.map(_photo_sample, photo_jobs, chunksize=4)]
+    else:
+        rendered = [*map(_tone_sample, tone_jobs), *map(_photo_sample, photo_jobs)]
+    yield from rendered
     yield from _face_samples()
-    yield from _small_samples(goods)
+    yield from _small_samples([s for s in rendered if s.label == "good"])
 
 
-def build(outdir: Path) -> int:
+def build(outdir: Path, *, quick: bool = False, jobs: int | None = None) -> int:
     """Write the whole set under `outdir`; return how many files were written."""
     count = 0
-    for sample in samples():
+    for sample in samples(quick=quick, jobs=jobs or os.cpu_count() or 1):
         folder = outdir / sample.shot / sample.label
         folder.mkdir(parents=True, exist_ok=True)
         (folder / sample.name).write_bytes(sample.data)
@@ -270,10 +284,12 @@ def build(outdir: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Command line: build the set in the folder given."""
     args = sys.argv[1:] if argv is None else argv
+    quick = "--quick" in args
+    args = [a for a in args if a != "--quick"]
     if len(args) != 1:
-        print("usage: python -m bot.quality.dataset OUTDIR", file=sys.stderr)
+        print("usage: python -m bot.quality.dataset [--quick] OUTDIR", file=sys.stderr)
         return 2
-    count = build(Path(args[0]))
+    count = build(Path(args[0]), quick=quick)
     print(f"wrote {count} photos to {args[0]}")
     return 0
 

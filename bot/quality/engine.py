@@ -30,8 +30,10 @@ from bot.quality.skin import skin_fraction, skin_mask, small_copy
 
 PREFERRED_SIDE = 1024
 """Below this (on the long side, or 768 on the short side) a larger photo would help."""
-SHARP_WARN, SHARP_FAIL = 1.6, 2.0
+SHARP_WARN, SHARP_FAIL = 1.05, 1.15
 """Edge blur width (pixels at the 1000 px working size) that warns and that fails."""
+SMEAR_FAIL = 0.3
+"""One-sidedness of skin detail (close-up, mostly skin) that means camera shake."""
 
 
 def assess(data: bytes, shot: Shot, *, child: bool = False) -> Assessment:
@@ -133,12 +135,14 @@ def _sharpness(gray: NDArray[np.float32], mask: NDArray[np.bool_], share: float)
                            interpolation=cv2.INTER_NEAREST)
         subject = cv2.dilate(grown, np.ones((15, 15), np.uint8)) > 0
     found = sharpness_check.measure(gray, subject)
-    score = found.width / SHARP_FAIL
+    blur_score = found.width / SHARP_FAIL
+    shake_score = found.smear / SMEAR_FAIL if share >= 0.5 else 0.0
+    score = max(blur_score, shake_score)
     status = grade(score, warn_at=SHARP_WARN / SHARP_FAIL)
     advice = None
     reason = None
     if status == "fail":
-        reason = "shake" if found.shake else "blurred"
+        reason = "shake" if shake_score >= 1.0 else "blurred"
         advice = text(f"quality.sharpness.{reason}")
     elif status == "warn":
         reason, advice = "soft", text("quality.sharpness.soft")

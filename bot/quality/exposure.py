@@ -72,9 +72,6 @@ def _uneven(value: NDArray[np.float32], skin: NDArray[np.bool_], *, close_up: bo
     """Stops between the brightest and darkest blocks of the subject (skin and around it)."""
     height, width = value.shape
     region = np.ones_like(skin) if close_up else skin
-    if not close_up:
-        size = max(3, int(0.08 * max(height, width))) | 1
-        region = cv2.dilate(skin.astype(np.uint8), np.ones((size, size), np.uint8)) > 0
     linear = _linear(value)
     levels = []
     for row in range(GRID):

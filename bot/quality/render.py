@@ -127,12 +127,20 @@ def camera(scene: Float, rng: np.random.Generator, *, light: float = 1.0, gain: 
     `light` scales the exposure; `gain` is the extra amplification a phone adds in dim light.
     """
     img = cv2.GaussianBlur(scene, (0, 0), optics) if optics > 0 else scene
-    signal = np.clip(img * np.float32(light), 0.0, 1.0)
-    spread = np.sqrt(np.float32(0.00012 * gain) * signal + np.float32((0.0012 * gain) ** 2))
+    signal = np.clip(img * np.float32(light), 0.0, 1.25)
+    spread = np.sqrt(np.float32(0.00012 * gain) * np.minimum(signal, 1.0) + np.float32((0.0012 * gain) ** 2))
     noisy = signal + spread * rng.standard_normal(signal.shape, dtype=np.float32)
     if denoise:
         noisy = cv2.GaussianBlur(noisy, (0, 0), 0.9)
-    return linear_to_srgb8(noisy)
+    return linear_to_srgb8(rolloff(noisy))
+
+
+def rolloff(values: Float, knee: float = 0.7, white: float = 1.25) -> Float:
+    """A phone's tone curve: scene values from the knee up to `white` are eased into the top of
+    the range instead of being cut off; anything brighter still burns out to white."""
+    t = np.clip((values - knee) / (white - knee), 0.0, 1.0)
+    shoulder = knee + (1.0 - knee) * (1.0 - (1.0 - t) ** 2)
+    return np.where(values > knee, shoulder, values).astype(np.float32)
 
 
 def jpeg(rgb: NDArray[np.uint8], quality: int = 90, exif: bytes | None = None) -> bytes:
@@ -147,7 +155,7 @@ def jpeg(rgb: NDArray[np.uint8], quality: int = 90, exif: bytes | None = None) -
 
 
 def close_up_scene(rng: np.random.Generator, tone: str, h: int, w: int,
-                   *, sheen: float = 0.15) -> Float:
+                   *, sheen: float = 0.1) -> Float:
     """A close-up at about 30 cm: skin filling the frame, a rash, shading and sheen."""
     scale = max(h, w) / 1280.0
     albedo = skin_albedo(rng, tone, h, w, detail=scale, hairs=bool(rng.random() < 0.4))
@@ -165,7 +173,9 @@ def background(rng: np.random.Generator, h: int, w: int) -> Float:
     scene *= (0.85 + 0.15 * smooth_noise(rng, h, w, 400)[..., None] * 0.5)
     floor_y = int(rng.uniform(0.7, 0.9) * h)
     scene[floor_y:] = tone_linear(("7a6a5a", "5c5f66", "a89b8a")[int(rng.integers(0, 3))])
-    door_x = int(rng.uniform(0.05, 0.25) * w) if rng.random() < 0.5 else int(rng.uniform(0.75, 0.95) * w)
+    door_x = int(rng.uniform(0.05, 0.25) * w)
+    if rng.random() < 0.5:
+        door_x = w - door_x
     scene[: floor_y, door_x:door_x + max(4, w // 80)] *= 0.7
     for _ in range(int(rng.integers(1, 4))):
         x0, y0 = int(rng.integers(0, w - w // 8)), int(rng.integers(0, h - h // 8))
@@ -191,7 +201,7 @@ def limb_mask(rng: np.random.Generator, h: int, w: int, coverage: float) -> NDAr
 
 
 def locator_scene(rng: np.random.Generator, tone: str, h: int, w: int, coverage: float,
-                  *, sheen: float = 0.15) -> Float:
+                  *, sheen: float = 0.1) -> Float:
     """A shot from 1-1.5 m: a body part with a rash, in the room around it."""
     back = background(rng, h, w)
     detail = 0.25 * max(h, w) / 1280.0 / max(coverage, 0.05) ** 0.5

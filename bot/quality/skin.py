@@ -13,7 +13,7 @@ HUE_MAX = 26
 HUE_WRAP = 172
 """Reds just the other side of 0 degrees (rash, lips, warm light) count as skin too."""
 SAT_MIN, SAT_MAX = 0.05, 0.78
-VALUE_MIN = 0.06
+VALUE_MIN = 0.03
 
 BoolArray = NDArray[np.bool_]
 
