@@ -119,15 +119,20 @@ def _measure(rgb: NDArray[np.uint8], shot: Shot, child: bool) -> tuple[Check, ..
     mask = skin_mask(small)
     share = skin_fraction(mask)
     gray = rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    edges = framing_check.edge_density(small)
+    sharp = _sharpness(gray, mask, share, shot)
+    noise = sharpness_check.noise_sigma(gray)
     return (
-        _sharpness(gray, mask, share),
-        _exposure(small, mask, shot),
-        _framing(share, shot),
+        sharp,
+        _exposure(small, mask, shot, noise),
+        _framing(share, edges, shot),
         _face(gray, shot, child),
     )
 
 
-def _sharpness(gray: NDArray[np.float32], mask: NDArray[np.bool_], share: float) -> Check:
+def _sharpness(
+    gray: NDArray[np.float32], mask: NDArray[np.bool_], share: float, shot: Shot
+) -> Check:
     subject = None
     if share >= 0.05:
         height, width = gray.shape
@@ -136,7 +141,7 @@ def _sharpness(gray: NDArray[np.float32], mask: NDArray[np.bool_], share: float)
         subject = cv2.dilate(grown, np.ones((15, 15), np.uint8)) > 0
     found = sharpness_check.measure(gray, subject)
     blur_score = found.width / SHARP_FAIL
-    shake_score = found.smear / SMEAR_FAIL if share >= 0.5 else 0.0
+    shake_score = found.smear / SMEAR_FAIL if shot == "close_up" and share >= 0.5 else 0.0
     score = max(blur_score, shake_score)
     status = grade(score, warn_at=SHARP_WARN / SHARP_FAIL)
     advice = None
@@ -149,8 +154,10 @@ def _sharpness(gray: NDArray[np.float32], mask: NDArray[np.bool_], share: float)
     return Check("sharpness", status, round(found.width, 3), SHARP_FAIL, advice, score, reason)
 
 
-def _exposure(small: NDArray[np.uint8], mask: NDArray[np.bool_], shot: Shot) -> Check:
-    found = exposure_check.measure(small, mask, close_up=shot == "close_up")
+def _exposure(
+    small: NDArray[np.uint8], mask: NDArray[np.bool_], shot: Shot, noise: float
+) -> Check:
+    found = exposure_check.measure(small, mask, close_up=shot == "close_up", noise=noise)
     reason, score = found.worst
     status = grade(score)
     if reason == "bright" and found.glare:
@@ -160,15 +167,18 @@ def _exposure(small: NDArray[np.uint8], mask: NDArray[np.bool_], shot: Shot) -> 
                  reason if status == "fail" else None)
 
 
-def _framing(share: float, shot: Shot) -> Check:
-    found = framing_check.judge(share, shot)
+def _framing(share: float, edges: float, shot: Shot) -> Check:
+    found = framing_check.judge(share, edges, shot)
     status = "fail" if found.problem and not found.warn else "warn" if found.problem else "pass"
     advice = None
     if found.problem == "far":
         advice = text("quality.framing.far" if status == "fail" else "quality.framing.far_warn")
     elif found.problem is not None:
         advice = text(f"quality.framing.{found.problem}")
-    return Check("framing", status, round(share, 3), found.threshold, advice, found.score,
+    threshold = (framing_check.CLOSE_UP_MIN_SKIN if shot == "close_up"
+                 else framing_check.LOCATOR_MIN_EDGES)
+    value = share if shot == "close_up" else edges
+    return Check("framing", status, round(value, 4), threshold, advice, found.score,
                  found.problem)
 
 

@@ -14,8 +14,14 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-HIGHLIGHT_MIN = 0.42
+HIGHLIGHT_MIN = 0.315
 """Brightest reflections (99.5th percentile of the brightest channel) below this: too dark."""
+NOISE_DARK = 1.2
+"""Noise (grey levels at 1000 px) above this in a dim picture: the phone was short of light."""
+DIM = 0.6
+PALE_SAT = 0.17
+"""Skin this unsaturated is pale (Monk 1-3) whatever the light, so if it looks dim it is dim."""
+PALE_MIN_VALUE = 0.55
 CLIPPED_MAX = 0.08
 """Share of the subject burnt out to white above this: too bright or glare."""
 UNEVEN_MAX = 4.0
@@ -51,13 +57,26 @@ def _linear(values: NDArray[np.float32]) -> NDArray[np.float32]:
     return np.asarray(np.power(np.clip(values, 0.0, 1.0), 2.2), np.float32)
 
 
-def measure(rgb: NDArray[np.uint8], skin: NDArray[np.bool_], *, close_up: bool) -> Exposure:
-    """Measure exposure on a small RGB copy and the skin mask of the same size."""
+def measure(
+    rgb: NDArray[np.uint8], skin: NDArray[np.bool_], *, close_up: bool, noise: float = 0.0
+) -> Exposure:
+    """Measure exposure on a small RGB copy and the skin mask of the same size.
+
+    `noise` is the noise level of the full working copy (grey levels), a sign of dim light.
+    """
     value = rgb.max(axis=2).astype(np.float32) / 255.0
     skin_share = float(skin.mean())
     subject = skin if skin_share >= 0.03 else np.ones_like(skin)
     highlights = float(np.quantile(value, 0.995))
     dark = HIGHLIGHT_MIN / max(highlights, 1e-3)
+    if highlights < DIM:
+        dark = max(dark, noise / NOISE_DARK)
+    if skin_share >= 0.3:
+        hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+        skin_sat = float(np.median(hsv[..., 1][skin])) / 255.0
+        skin_value = float(np.median(hsv[..., 2][skin])) / 255.0
+        if skin_sat < PALE_SAT:
+            dark = max(dark, PALE_MIN_VALUE / max(skin_value, 1e-3))
     clipped = float(((rgb >= 250).any(axis=2) & subject).sum()) / max(int(subject.sum()), 1)
     if close_up:
         clipped = max(clipped, float((rgb >= 250).any(axis=2).mean()))

@@ -1,47 +1,65 @@
-"""Framing: is the shot taken from the right distance, judged by how much of it is skin?
+"""Framing: is the shot taken from the right distance for its kind?
 
-A close-up (about 30 cm) should be filled mostly by skin; a locator (1-1.5 m) should show the
-body part in its surroundings, so some background and the body's outline must be visible.
+A close-up (about 30 cm) should be filled by skin, with little else in view; a locator
+(1-1.5 m) should show the body part in its surroundings. Two measures: the share of the picture
+that is skin, and how much sharp outline there is (room edges, furniture, the body's outline),
+counted as strong edges on a small copy, where skin texture itself leaves hardly any.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
 from bot.quality.result import Shot
 
-CLOSE_UP_MIN_SKIN = 0.30
+CLOSE_UP_MIN_SKIN = 0.6
 """A close-up with less skin than this was taken from too far away."""
-CLOSE_UP_WARN_SKIN = 0.5
-LOCATOR_MAX_SKIN = 0.88
-"""A locator with more skin than this was taken too close (no outline or surroundings)."""
+CLOSE_UP_MAX_EDGES = 0.012
+"""A close-up with more outline than this shows the room around the body: too far away."""
+CLOSE_UP_WARN = 0.75
+LOCATOR_MIN_EDGES = 0.006
+"""A locator with less outline than this shows no surroundings: taken too close."""
+LOCATOR_SKIN_FULL = 0.88
+LOCATOR_MIN_EDGES_FULL = 0.0115
+"""A locator nearly all skin needs clearly more outline to show where on the body it is."""
 LOCATOR_MIN_SKIN = 0.02
 """A locator with less skin than this may have missed the body part (a warning only)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Framing:
-    """Share of the picture that is skin, a score (1 or more fails) and what is wrong."""
+    """Share of skin, outline density, a score (1 or more fails) and what is wrong."""
 
     skin: float
+    edges: float
     score: float
-    threshold: float
     problem: str | None
     warn: bool
 
 
-def judge(skin: float, shot: Shot) -> Framing:
-    """Judge the distance from the share of skin in the picture."""
+def edge_density(small_rgb: NDArray[np.uint8]) -> float:
+    """Share of a small copy's pixels on a strong edge."""
+    gray = cv2.cvtColor(small_rgb, cv2.COLOR_RGB2GRAY)
+    return float(np.count_nonzero(cv2.Canny(gray, 40, 120))) / gray.size
+
+
+def judge(skin: float, edges: float, shot: Shot) -> Framing:
+    """Judge the distance from the share of skin and the amount of outline."""
     if shot == "close_up":
-        score = (1.0 - skin) / (1.0 - CLOSE_UP_MIN_SKIN)
-        if skin < CLOSE_UP_MIN_SKIN:
-            return Framing(skin, score, CLOSE_UP_MIN_SKIN, "far", warn=False)
-        if skin < CLOSE_UP_WARN_SKIN:
-            return Framing(skin, score, CLOSE_UP_MIN_SKIN, "far", warn=True)
-        return Framing(skin, score, CLOSE_UP_MIN_SKIN, None, warn=False)
-    score = skin / LOCATOR_MAX_SKIN
-    if skin > LOCATOR_MAX_SKIN:
-        return Framing(skin, score, LOCATOR_MAX_SKIN, "close", warn=False)
+        score = max((1.0 - skin) / (1.0 - CLOSE_UP_MIN_SKIN), edges / CLOSE_UP_MAX_EDGES)
+        if score >= 1.0:
+            return Framing(skin, edges, score, "far", warn=False)
+        if score >= CLOSE_UP_WARN:
+            return Framing(skin, edges, score, "far", warn=True)
+        return Framing(skin, edges, score, None, warn=False)
+    need = LOCATOR_MIN_EDGES_FULL if skin > LOCATOR_SKIN_FULL else LOCATOR_MIN_EDGES
+    score = need / max(edges, 1e-4)
+    if score >= 1.0:
+        return Framing(skin, edges, score, "close", warn=False)
     if skin < LOCATOR_MIN_SKIN:
-        return Framing(skin, score, LOCATOR_MAX_SKIN, "no_skin", warn=True)
-    return Framing(skin, score, LOCATOR_MAX_SKIN, None, warn=False)
+        return Framing(skin, edges, score, "no_skin", warn=True)
+    return Framing(skin, edges, score, None, warn=False)
