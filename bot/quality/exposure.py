@@ -24,6 +24,8 @@ PALE_SAT = 0.17
 PALE_MIN_VALUE = 0.55
 CLIPPED_MAX = 0.08
 """Share of the subject burnt out to white above this: too bright or glare."""
+SCENE_CLIPPED_MAX = 0.15
+"""Share of the whole picture burnt out above this (walls, clothes too): overexposed."""
 UNEVEN_MAX = 4.0
 """Stops of light between the brightest and darkest parts of the subject above this: uneven."""
 CAST_SAT_MAX = 0.72
@@ -78,9 +80,10 @@ def measure(
         if skin_sat < PALE_SAT:
             dark = max(dark, PALE_MIN_VALUE / max(skin_value, 1e-3))
     clipped = float(((rgb >= 250).any(axis=2) & subject).sum()) / max(int(subject.sum()), 1)
+    scene_clipped = float((rgb >= 250).any(axis=2).mean())
     if close_up:
-        clipped = max(clipped, float((rgb >= 250).any(axis=2).mean()))
-    bright = clipped / CLIPPED_MAX
+        clipped = max(clipped, scene_clipped)
+    bright = max(clipped / CLIPPED_MAX, scene_clipped / SCENE_CLIPPED_MAX)
     uneven = _uneven(value, skin, close_up=close_up) / UNEVEN_MAX
     cast = _cast(rgb, skin)
     glare = float(np.median(value[subject])) < 0.9 if subject.any() else False

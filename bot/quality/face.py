@@ -48,9 +48,9 @@ def find(gray: NDArray[np.uint8]) -> Faces:
     frontal_a, frontal_b, profile = _models()
     equal = cv2.equalizeHist(gray)
     size = (MIN_FACE, MIN_FACE)
-    boxes_a = _detect(frontal_a, equal, size, neighbours=5)
-    boxes_b = _detect(frontal_b, equal, size, neighbours=3)
-    faces = [a for a in boxes_a if any(_overlap(a, b) > 0.3 for b in boxes_b)]
+    boxes_a = _detect(frontal_a, equal, size, neighbours=4)
+    boxes_b = _detect(frontal_b, equal, size, neighbours=2)
+    faces = [a for a in boxes_a if any(_overlap(a, b) > 0.2 for b in boxes_b)]
     if not faces:
         flipped = np.ascontiguousarray(equal[:, ::-1])
         for image, mirror in ((equal, False), (flipped, True)):
