@@ -42,7 +42,7 @@ def disc_kernel(radius: float) -> NDArray[np.float32]:
     size = int(np.ceil(radius)) * 2 + 1
     yy, xx = np.mgrid[0:size, 0:size].astype(np.float32) - size // 2
     kernel = (np.sqrt(xx**2 + yy**2) <= radius).astype(np.float32)
-    return (kernel / kernel.sum()).astype(np.float32)
+    return np.asarray(kernel / kernel.sum(), dtype=np.float32)
 
 
 def shake_kernel(rng: np.random.Generator, length: float) -> NDArray[np.float32]:
@@ -58,7 +58,7 @@ def shake_kernel(rng: np.random.Generator, length: float) -> NDArray[np.float32]
         y += np.sin(angle) / 3
         if 0 <= int(y) < size and 0 <= int(x) < size:
             kernel[int(y), int(x)] += 1.0
-    return (kernel / kernel.sum()).astype(np.float32)
+    return np.asarray(kernel / kernel.sum(), dtype=np.float32)
 
 
 def blur(scene: Float, rng: np.random.Generator, kind: int, scale: float) -> Float:
@@ -80,7 +80,7 @@ def glare(scene: Float, rng: np.random.Generator) -> Float:
     cy, cx = rng.uniform(0.3, 0.7) * h, rng.uniform(0.3, 0.7) * w
     radius = rng.uniform(0.12, 0.22) * min(h, w)
     spot = np.exp(-(((yy - cy) ** 2 + (xx - cx) ** 2) / (2 * radius**2)))
-    return (scene * 1.3 + 3.0 * spot[..., None].astype(np.float32)).astype(np.float32)
+    return np.asarray(scene * 1.3 + 3.0 * spot[..., None], dtype=np.float32)
 
 
 def shadow(scene: Float, rng: np.random.Generator) -> Float:
@@ -91,7 +91,7 @@ def shadow(scene: Float, rng: np.random.Generator) -> Float:
     side = np.cos(angle) * (xx / w - 0.5) + np.sin(angle) * (yy / h - 0.5) - rng.uniform(-0.1, 0.1)
     dark = cv2.GaussianBlur((side > 0).astype(np.float32), (0, 0), 6)
     factor = 1.6 * (1 - dark) + 0.05 * dark
-    return (scene * factor[..., None]).astype(np.float32)
+    return np.asarray(scene * factor[..., None], dtype=np.float32)
 
 
 CASTS = (
@@ -137,8 +137,8 @@ def photo_scene(rng: np.random.Generator, name: str, h: int, w: int) -> Float:
     ph, pw = photo.shape[:2]
     factor = min(0.8 * h / ph, 0.8 * w / pw, 1.0)
     if factor < 1.0:
-        photo = cv2.resize(photo, (int(pw * factor), int(ph * factor)),
-                           interpolation=cv2.INTER_AREA)
+        photo = np.asarray(cv2.resize(photo, (int(pw * factor), int(ph * factor)),
+                                      interpolation=cv2.INTER_AREA), dtype=np.float32)
         ph, pw = photo.shape[:2]
     y0, x0 = int(rng.integers(0, h - ph)), int(rng.integers(0, w - pw))
     scene[y0:y0 + ph, x0:x0 + pw] = photo

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pillow_heif
 from numpy.typing import NDArray
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 from bot.quality.result import Refusal
 
@@ -68,7 +68,7 @@ def open_photo(data: bytes) -> Opened:
         image = Image.open(io.BytesIO(data), formats=FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise Refused("too_many_pixels") from None
-    except Image.UnidentifiedImageError:
+    except UnidentifiedImageError:
         raise Refused("not_an_image") from None
     except Exception:
         raise Refused("corrupt") from None

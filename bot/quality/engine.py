@@ -25,7 +25,7 @@ from bot.quality.decode import (
     open_photo,
     working_copy,
 )
-from bot.quality.result import Assessment, Check, Shot, grade, verdict_of
+from bot.quality.result import Assessment, Check, Shot, Status, grade, verdict_of
 from bot.quality.skin import skin_fraction, skin_mask, small_copy
 
 PREFERRED_SIDE = 1024
@@ -169,7 +169,9 @@ def _exposure(
 
 def _framing(share: float, edges: float, shot: Shot) -> Check:
     found = framing_check.judge(share, edges, shot)
-    status = "fail" if found.problem and not found.warn else "warn" if found.problem else "pass"
+    status: Status = "pass"
+    if found.problem is not None:
+        status = "warn" if found.warn else "fail"
     advice = None
     if found.problem == "far":
         advice = text("quality.framing.far" if status == "fail" else "quality.framing.far_warn")

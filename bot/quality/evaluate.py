@@ -86,7 +86,7 @@ def auc(negatives: Sequence[float], positives: Sequence[float]) -> float:
 def _one(job: tuple[str, Shot, str, bool]) -> Outcome:
     path, shot, label, child = job
     result: Assessment = assess(Path(path).read_bytes(), shot, child=child)
-    statuses = {c.name: c.status for c in result.checks}
+    statuses: dict[str, str] = {c.name: c.status for c in result.checks}
     scores = {c.name: c.score for c in result.checks}
     return Outcome(shot, label, Path(path).name, result.verdict, statuses, scores)
 

@@ -27,7 +27,7 @@ def _models() -> list[cv2.CascadeClassifier]:
             for name in ("haarcascade_frontalface_default.xml",
                          "haarcascade_frontalface_alt2.xml",
                          "haarcascade_profileface.xml"):
-                model = cv2.CascadeClassifier(cv2.data.haarcascades + name)
+                model = cv2.CascadeClassifier(str(cv2.data.haarcascades) + name)  # type: ignore[attr-defined]
                 if model.empty():
                     raise RuntimeError(f"OpenCV face model {name} is missing")
                 _cascades.append(model)
@@ -46,7 +46,7 @@ def find(gray: NDArray[np.uint8]) -> Faces:
     """Find faces: a frontal face both frontal models agree on, or a profile face."""
     height, width = gray.shape
     frontal_a, frontal_b, profile = _models()
-    equal = cv2.equalizeHist(gray)
+    equal = np.asarray(cv2.equalizeHist(gray), dtype=np.uint8)
     size = (MIN_FACE, MIN_FACE)
     boxes_a = _detect(frontal_a, equal, size, neighbours=4)
     boxes_b = _detect(frontal_b, equal, size, neighbours=2)

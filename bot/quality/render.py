@@ -60,7 +60,7 @@ def smooth_noise(rng: np.random.Generator, h: int, w: int, scale: float) -> Floa
     small = rng.standard_normal((sh, sw)).astype(np.float32)
     big = cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)
     big -= big.mean()
-    return (big / (big.std() + 1e-6)).astype(np.float32)
+    return np.asarray(big / (big.std() + 1e-6), dtype=np.float32)
 
 
 def skin_albedo(rng: np.random.Generator, tone: str, h: int, w: int, *, detail: float = 1.0,
@@ -98,7 +98,7 @@ def skin_albedo(rng: np.random.Generator, tone: str, h: int, w: int, *, detail: 
         weight *= 1.0 - 0.18 * papules
         redden = np.array([0.96, 0.62, 0.66], np.float32)
         albedo *= 1.0 - weight[..., None] * (1.0 - redden)
-    return np.clip(albedo, 0.0, 1.0).astype(np.float32)
+    return np.asarray(np.clip(albedo, 0.0, 1.0), dtype=np.float32)
 
 
 def shading(rng: np.random.Generator, h: int, w: int) -> tuple[Float, Float]:
@@ -117,7 +117,7 @@ def specular(rng: np.random.Generator, sheen: Float, strength: float) -> Float:
     """Small bright glints of skin oil, strongest along the sheen band."""
     h, w = sheen.shape
     micro = np.clip(smooth_noise(rng, h, w, 3.0) - 0.8, 0.0, 3.0)
-    return (strength * sheen * (0.35 + micro)).astype(np.float32)
+    return np.asarray(strength * sheen * (0.35 + micro), dtype=np.float32)
 
 
 def camera(scene: Float, rng: np.random.Generator, *, light: float = 1.0, gain: float = 1.0,
@@ -128,7 +128,8 @@ def camera(scene: Float, rng: np.random.Generator, *, light: float = 1.0, gain: 
     """
     img = cv2.GaussianBlur(scene, (0, 0), optics) if optics > 0 else scene
     signal = np.clip(img * np.float32(light), 0.0, 1.25)
-    spread = np.sqrt(np.float32(0.00012 * gain) * np.minimum(signal, 1.0) + np.float32((0.0012 * gain) ** 2))
+    shot_var = np.float32(0.00012 * gain) * np.minimum(signal, 1.0)
+    spread = np.sqrt(shot_var + np.float32((0.0012 * gain) ** 2))
     noisy = signal + spread * rng.standard_normal(signal.shape, dtype=np.float32)
     if denoise:
         noisy = cv2.GaussianBlur(noisy, (0, 0), 0.9)
@@ -209,8 +210,8 @@ def locator_scene(rng: np.random.Generator, tone: str, h: int, w: int, coverage:
     diffuse, band = shading(rng, h, w)
     skin = albedo * diffuse[..., None] + specular(rng, band, sheen)[..., None]
     mask = limb_mask(rng, h, w, coverage)[..., None]
-    scene = back * (1 - mask) + skin * mask
-    band = int(h * rng.uniform(0.05, 0.2))
-    sleeve = mask[:band, :, 0] > 0.5
-    scene[:band][sleeve] = rng.uniform(0.03, 0.5, 3).astype(np.float32)
+    scene = np.asarray(back * (1 - mask) + skin * mask, dtype=np.float32)
+    top = int(h * rng.uniform(0.05, 0.2))
+    sleeve = mask[:top, :, 0] > 0.5
+    scene[:top][sleeve] = rng.uniform(0.03, 0.5, 3).astype(np.float32)
     return scene.astype(np.float32)

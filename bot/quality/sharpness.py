@@ -51,7 +51,7 @@ def noise_sigma(gray: Float) -> float:
 def _gradient(gray: Float) -> tuple[Float, Float]:
     gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
     gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3, scale=0.125)
-    return gx, gy
+    return np.asarray(gx, dtype=np.float32), np.asarray(gy, dtype=np.float32)
 
 
 def measure(gray: Float, subject: NDArray[np.bool_] | None = None) -> Sharpness:
@@ -59,7 +59,7 @@ def measure(gray: Float, subject: NDArray[np.bool_] | None = None) -> Sharpness:
     noise = noise_sigma(gray)
     gx, gy = _gradient(gray)
     fine = cv2.magnitude(gx, gy)
-    blurred = cv2.GaussianBlur(gray, (0, 0), REBLUR)
+    blurred = np.asarray(cv2.GaussianBlur(gray, (0, 0), REBLUR), dtype=np.float32)
     bx, by = _gradient(blurred)
     coarse = cv2.magnitude(bx, by)
     peak = cv2.dilate(coarse, np.ones((5, 5), np.uint8))
