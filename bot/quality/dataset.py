@@ -170,7 +170,7 @@ def _photo(rng: np.random.Generator, scene: Float, label: str, variant: int) -> 
 
 
 FULL_PLAN = {"good": 4, "blurred": 3, "dark": 3, "bright": 2, "cast": 1, "far": 2, "close": 2}
-QUICK_PLAN = {"good": 2, "blurred": 3, "dark": 3, "bright": 2, "cast": 1, "far": 1, "close": 1}
+QUICK_PLAN = {"good": 2, "blurred": 2, "dark": 2, "bright": 1, "cast": 1, "far": 1, "close": 1}
 """How many photos of each label per tone and shot (the quick set is for the test suite)."""
 
 
@@ -195,7 +195,7 @@ def _tone_sample(job: tuple[str, str, int, int]) -> Sample:
         scene = render.locator_scene(rng, tone, h, w, float(coverage))
     else:
         scene = render.close_up_scene(rng, tone, h, w)
-    rgb = _photo(rng, scene, label, variant)
+    rgb = _photo(rng, scene, label, variant + tone_index)
     name = f"monk{tone_index:02d}-{label}-{variant}.jpg"
     return Sample(shot, label, name, telegram(rgb, rng))
 

@@ -6,6 +6,7 @@ import io
 import math
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 import pillow_heif
 from numpy.typing import NDArray
@@ -136,9 +137,14 @@ def working_copy(image: Image.Image, orientation: int) -> RGBArray:
     """Return an upright RGB array with the long side at most WORK_SIDE."""
     width, height = image.size
     long_side = max(width, height)
+    if long_side > 2 * WORK_SIDE:
+        image = image.reduce(long_side // WORK_SIDE)
+        width, height = image.size
+        long_side = max(width, height)
+    rgb = np.asarray(upright(to_rgb(image), orientation), dtype=np.uint8)
     if long_side > WORK_SIDE:
         factor = WORK_SIDE / long_side
-        size = (max(1, round(width * factor)), max(1, round(height * factor)))
-        image = image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
-    rgb = upright(to_rgb(image), orientation)
-    return np.asarray(rgb, dtype=np.uint8)
+        h, w = rgb.shape[:2]
+        size = (max(1, round(w * factor)), max(1, round(h * factor)))
+        rgb = np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+    return rgb

@@ -120,8 +120,8 @@ def _measure(rgb: NDArray[np.uint8], shot: Shot, child: bool) -> tuple[Check, ..
     share = skin_fraction(mask)
     gray = rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
     edges = framing_check.edge_density(small)
-    sharp = _sharpness(gray, mask, share, shot)
     noise = sharpness_check.noise_sigma(gray)
+    sharp = _sharpness(gray, mask, share, shot, noise)
     return (
         sharp,
         _exposure(small, mask, shot, noise),
@@ -131,7 +131,7 @@ def _measure(rgb: NDArray[np.uint8], shot: Shot, child: bool) -> tuple[Check, ..
 
 
 def _sharpness(
-    gray: NDArray[np.float32], mask: NDArray[np.bool_], share: float, shot: Shot
+    gray: NDArray[np.float32], mask: NDArray[np.bool_], share: float, shot: Shot, noise: float
 ) -> Check:
     subject = None
     if share >= 0.05:
@@ -139,7 +139,7 @@ def _sharpness(
         grown = cv2.resize(mask.astype(np.uint8), (width, height),
                            interpolation=cv2.INTER_NEAREST)
         subject = cv2.dilate(grown, np.ones((15, 15), np.uint8)) > 0
-    found = sharpness_check.measure(gray, subject)
+    found = sharpness_check.measure(gray, subject, noise)
     blur_score = found.width / SHARP_FAIL
     shake_score = found.smear / SMEAR_FAIL if shot == "close_up" and share >= 0.5 else 0.0
     score = max(blur_score, shake_score)

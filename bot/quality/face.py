@@ -9,10 +9,10 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-FACE_SIDE = 500
+FACE_SIDE = 400
 """Faces are looked for on a copy this size: a face at least MIN_FACE pixels here (about 7%
 of the picture's long side) is big enough to recognise someone."""
-MIN_FACE = 36
+MIN_FACE = 28
 LARGE_FACE = 0.12
 """A face covering this share of the picture means the photo is of the face itself."""
 
@@ -46,10 +46,10 @@ def find(gray: NDArray[np.uint8]) -> Faces:
     """Find faces: a frontal face both frontal models agree on, or a profile face."""
     height, width = gray.shape
     frontal_a, frontal_b, profile = _models()
-    equal = np.asarray(cv2.equalizeHist(gray), dtype=np.uint8)
+    equal = gray
     size = (MIN_FACE, MIN_FACE)
     boxes_a = _detect(frontal_a, equal, size, neighbours=4)
-    boxes_b = _detect(frontal_b, equal, size, neighbours=2)
+    boxes_b = _detect(frontal_b, equal, size, neighbours=2) if boxes_a else []
     faces = [a for a in boxes_a if any(_overlap(a, b) > 0.2 for b in boxes_b)]
     if not faces:
         flipped = np.ascontiguousarray(equal[:, ::-1])
