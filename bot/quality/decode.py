@@ -15,6 +15,7 @@ from PIL import Image, UnidentifiedImageError
 from bot.quality.result import Refusal
 
 pillow_heif.register_heif_opener()
+Image.init()  # register every format plugin now, so `formats=` below can name them
 
 MAX_BYTES = 50 * 1024 * 1024
 """Larger than anything Telegram lets a bot download (20 MB), so only junk is refused."""
@@ -25,7 +26,8 @@ MIN_LONG, MIN_SHORT = 800, 600
 """Published minimum for teledermatology photos."""
 WORK_SIDE = 1000
 """Long side of the working copy the checks measure (12 and 48 MP JPEGs decode straight to it)."""
-FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "HEIF", "GIF", "BMP")
+FORMATS = ("JPEG", "PNG", "WEBP", "HEIF", "GIF", "BMP")
+"""Formats we open (a JPEG with extra MPF images opens as MPO through the JPEG opener)."""
 JPEG_FORMATS = ("JPEG", "MPO")
 ORIENTATION_TAG = 0x0112
 _TRANSPOSE: dict[int, Image.Transpose] = {
