@@ -61,6 +61,7 @@ class Report:
     outcomes: list[Outcome]
     counts: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
     auc: dict[str, float] = field(default_factory=dict)
+    label_auc: dict[tuple[str, str], float] = field(default_factory=dict)
     good_accepted: float = 0.0
     caught: dict[str, float] = field(default_factory=dict)
     tone_rejected: dict[str, dict[int, float]] = field(default_factory=dict)
@@ -127,6 +128,9 @@ def summarise(outcomes: list[Outcome]) -> Report:
         bad = [o.scores[check] for o in outcomes
                if EXPECTED.get(o.label) == check and check in o.scores]
         report.auc[check] = auc(good, bad)
+        for label in sorted({o.label for o in outcomes if EXPECTED.get(o.label) == check}):
+            faulty = [o.scores[check] for o in outcomes if o.label == label and check in o.scores]
+            report.label_auc[(check, label)] = auc(good, faulty)
     goods = [o for o in outcomes if o.label == "good"]
     report.good_accepted = sum(o.verdict == "accept" for o in goods) / max(len(goods), 1)
     for label in sorted({o.label for o in outcomes} - {"good"}):
@@ -148,7 +152,10 @@ def format_report(report: Report) -> str:
     lines: list[str] = []
     labels = sorted({o.label for o in report.outcomes}, key=_label_order)
     for check in CHECK_NAMES:
-        lines.append(f"check {check}: ROC-AUC {report.auc[check]:.3f}  (pass/warn/fail by label)")
+        per_label = ", ".join(f"{label} {value:.3f}" for (name, label), value
+                              in report.label_auc.items() if name == check)
+        lines.append(f"check {check}: ROC-AUC {report.auc[check]:.3f} ({per_label})"
+                     "  pass/warn/fail by label:")
         for label in labels:
             row = report.counts[check].get(label)
             if row:

@@ -10,9 +10,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 FACE_SIDE = 400
-"""Faces are looked for on a copy this size: a face at least MIN_FACE pixels here (about 7%
+"""Faces are looked for on a copy this size: a face at least MIN_FACE pixels here (about 5.5%
 of the picture's long side) is big enough to recognise someone."""
-MIN_FACE = 28
+MIN_FACE = 22
 LARGE_FACE = 0.12
 """A face covering this share of the picture means the photo is of the face itself."""
 
@@ -65,7 +65,7 @@ Box = tuple[int, int, int, int]
 
 def _detect(model: cv2.CascadeClassifier, gray: NDArray[np.uint8], size: tuple[int, int],
             neighbours: int) -> list[Box]:
-    found = model.detectMultiScale(gray, scaleFactor=1.15, minNeighbors=neighbours,
+    found = model.detectMultiScale(gray, scaleFactor=1.1, minNeighbors=neighbours,
                                    minSize=size)
     return [(int(x), int(y), int(w), int(h)) for x, y, w, h in found]
 

@@ -1,0 +1,172 @@
+"""The checks, as a patient would notice them: what gets a retake, what is accepted, and why."""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import tomllib
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+import numpy as np
+from PIL import Image
+
+from bot.content import CONTENT_DIR
+from bot.quality import CHECK_NAMES, Assessment, assess
+
+
+def _status(result: Assessment, name: str) -> str:
+    check = result.check(name)
+    assert check is not None, f"no {name} check"
+    return check.status
+
+
+def test_every_check_is_reported_with_value_threshold_and_advice(close_up) -> None:
+    result = assess(close_up(5), "close_up")
+    assert [c.name for c in result.checks] == list(CHECK_NAMES)
+    for check in result.checks:
+        assert check.status in ("pass", "warn", "fail")
+        assert isinstance(check.value, float) and isinstance(check.threshold, float)
+        assert (check.advice is None) == (check.status == "pass")
+
+
+def test_sharp_close_up_of_smooth_skin_is_accepted(close_up) -> None:
+    for tone in (1, 5, 10):
+        result = assess(close_up(tone), "close_up")
+        assert result.verdict == "accept", result.checks
+        assert _status(result, "sharpness") == "pass"
+
+
+def test_telegram_recompressed_photo_does_not_look_blurred(close_up) -> None:
+    big = Image.open(io.BytesIO(close_up(6, size=(1800, 2400), quality=95)))
+    big.thumbnail((1280, 1280))
+    out = io.BytesIO()
+    big.save(out, "JPEG", quality=87)
+    result = assess(out.getvalue(), "close_up")
+    assert _status(result, "sharpness") == "pass"
+    assert result.verdict == "accept"
+
+
+def test_large_phone_file_is_measured_at_the_same_scale(close_up) -> None:
+    result = assess(close_up(4, size=(3000, 4000), quality=92), "close_up")
+    assert (result.width, result.height) == (4000, 3000)
+    assert _status(result, "size") == "pass"
+    assert _status(result, "sharpness") == "pass"
+
+
+def test_defocused_close_up_gets_a_retake_about_focus(close_up) -> None:
+    for tone in (2, 9):
+        result = assess(close_up(tone, defocus=5.0), "close_up")
+        assert result.verdict == "retake"
+        check = result.check("sharpness")
+        assert check is not None and check.status == "fail"
+        assert check.advice and "focus" in check.advice
+
+
+def test_camera_shake_gets_a_retake_about_holding_still(close_up) -> None:
+    result = assess(close_up(7, shake=16.0), "close_up")
+    check = result.check("sharpness")
+    assert check is not None and check.status == "fail"
+    assert check.advice and ("still" in check.advice or "movement" in check.advice)
+
+
+def test_well_lit_very_dark_skin_passes_exposure(close_up) -> None:
+    for seed in (1, 2, 3):
+        result = assess(close_up(10, seed=seed), "close_up")
+        assert _status(result, "exposure") == "pass"
+        assert result.verdict == "accept"
+
+
+def test_badly_lit_pale_skin_fails_exposure_as_too_dark(close_up) -> None:
+    for denoised_seed in (1, 2):
+        result = assess(close_up(1, light=0.08, gain=12.0, seed=denoised_seed), "close_up")
+        check = result.check("exposure")
+        assert check is not None and check.status == "fail"
+        assert check.advice and "dark" in check.advice.lower()
+
+
+def test_badly_lit_dark_skin_also_fails_exposure(close_up) -> None:
+    assert _status(assess(close_up(10, light=0.08, gain=12.0), "close_up"), "exposure") == "fail"
+
+
+def test_overexposed_photo_fails_as_too_bright(close_up) -> None:
+    for tone in (1, 6):
+        result = assess(close_up(tone, light=5.0, gain=0.5), "close_up")
+        check = result.check("exposure")
+        assert check is not None and check.status == "fail"
+        assert check.advice and ("bright" in check.advice.lower() or "shine" in check.advice)
+
+
+def test_close_up_taken_from_too_far_is_flagged(locator) -> None:
+    result = assess(locator(5, coverage=0.1), "close_up")
+    check = result.check("framing")
+    assert check is not None and check.status == "fail"
+    assert check.advice and "30 cm" in check.advice
+
+
+def test_locator_in_context_passes_framing(locator) -> None:
+    for tone in (1, 5, 10):
+        result = assess(locator(tone), "locator")
+        assert _status(result, "framing") == "pass"
+
+
+def test_locator_taken_too_close_is_flagged(close_up) -> None:
+    result = assess(close_up(3), "locator")
+    check = result.check("framing")
+    assert check is not None and check.status == "fail"
+    assert check.advice and "metre" in check.advice
+
+
+def test_face_warns_for_an_adult_and_fails_for_a_child(astronaut) -> None:
+    adult = assess(astronaut, "locator")
+    assert _status(adult, "face") == "warn"
+    assert adult.verdict == "accept"
+    child = assess(astronaut, "locator", child=True)
+    face = child.check("face")
+    assert face is not None and face.status == "fail"
+    assert face.advice and "face" in face.advice
+    assert child.verdict == "retake"
+
+
+def test_skin_alone_is_not_taken_for_a_face(close_up) -> None:
+    for tone in (1, 4, 7, 10):
+        assert _status(assess(close_up(tone), "close_up", child=True), "face") == "pass"
+
+
+def test_photo_under_1024_warns_but_is_accepted(close_up) -> None:
+    result = assess(close_up(5, size=(700, 900)), "close_up")
+    assert _status(result, "size") == "warn"
+    assert result.verdict == "accept"
+
+
+def test_every_advice_key_exists_in_content() -> None:
+    with (CONTENT_DIR / "quality.toml").open("rb") as fh:
+        words = tomllib.load(fh)
+    expected = {
+        "refusal": {"not_an_image", "corrupt", "animated", "too_many_pixels", "too_small",
+                    "file_too_big"},
+        "size": {"too_small", "larger"},
+        "sharpness": {"blurred", "shake", "soft"},
+        "exposure": {"dark", "bright", "glare", "uneven", "cast"},
+        "framing": {"far", "far_warn", "close", "no_skin"},
+        "face": {"child", "adult"},
+    }
+    for table, keys in expected.items():
+        assert keys <= set(words[table]), table
+        assert all(len(words[table][k]) < 200 for k in keys)
+
+
+def test_assess_is_safe_from_threads(close_up) -> None:
+    photos = [close_up(tone) for tone in (2, 5, 8, 10)]
+    alone = [assess(p, "close_up") for p in photos]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda p: assess(p, "close_up"), photos * 2))
+    assert together == alone * 2
+
+
+def test_assess_runs_in_a_worker_process(close_up) -> None:
+    data = close_up(6)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        result = pool.submit(assess, data, "close_up").result(timeout=120)
+    assert result == assess(data, "close_up")
+    assert np.asarray(Image.open(io.BytesIO(result.image or b""))).shape == (960, 1280, 3)

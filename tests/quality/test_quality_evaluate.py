@@ -1,0 +1,72 @@
+"""The evaluation on a labelled set built from real photographs and rendered skin of ten tones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.quality import evaluate
+
+ISSUE_LABELS = ("blurred", "dark", "bright", "far", "close", "small", "face")
+
+
+@pytest.fixture(scope="module")
+def report(quick_set: Path) -> evaluate.Report:
+    return evaluate.run(quick_set, jobs=2)
+
+
+def test_set_has_every_shot_and_label(quick_set: Path) -> None:
+    for shot in ("locator", "close_up"):
+        labels = {p.name for p in (quick_set / shot).iterdir()}
+        assert {"good", "blurred", "dark", "bright", "small", "face"} <= labels
+    assert (quick_set / "close_up" / "far").is_dir()
+    assert (quick_set / "locator" / "close").is_dir()
+
+
+def test_good_photos_are_accepted(report: evaluate.Report) -> None:
+    assert report.good_accepted >= 0.95
+
+
+def test_each_faulty_kind_is_caught(report: evaluate.Report) -> None:
+    for label in ISSUE_LABELS:
+        assert report.caught[label] >= 0.90, (label, report.caught[label])
+
+
+def test_blur_and_exposure_scores_separate_good_from_faulty(report: evaluate.Report) -> None:
+    assert report.label_auc[("sharpness", "blurred")] >= 0.95
+    good = [o.scores["exposure"] for o in report.outcomes if o.label == "good"]
+    faulty = [o.scores["exposure"] for o in report.outcomes if o.label in ("dark", "bright")]
+    assert evaluate.auc(good, faulty) >= 0.95
+    assert report.label_auc[("exposure", "dark")] >= 0.95
+
+
+def test_no_skin_tone_is_treated_much_worse_under_the_same_light(
+    report: evaluate.Report,
+) -> None:
+    good = report.tone_rejected["good"]
+    assert len(good) == 10
+    assert max(good.values()) <= 0.25  # at most one of the few good photos of any tone
+    for label in ("dark", "bright", "far", "close"):
+        rates = report.tone_rejected[label]
+        assert min(rates.values()) >= 0.75, (label, rates)
+
+
+def test_command_line_prints_the_figures(
+    quick_set: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for label in ("good", "blurred"):
+        folder = tmp_path / "close_up" / label
+        folder.mkdir(parents=True)
+        for photo in sorted((quick_set / "close_up" / label).iterdir())[:4]:
+            (folder / photo.name).write_bytes(photo.read_bytes())
+    assert evaluate.main([str(tmp_path), "--jobs", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "ROC-AUC" in printed and "good photos accepted" in printed
+    assert "retake rate by Monk tone" in printed
+    assert evaluate.main([str(tmp_path / "missing")]) == 2
+
+
+def test_auc_counts_ties_as_half() -> None:
+    assert evaluate.auc([0.0, 1.0], [2.0, 3.0]) == 1.0
+    assert evaluate.auc([1.0], [1.0]) == 0.5
