@@ -13,6 +13,8 @@ FACE_SIDE = 400
 """Faces are looked for on a copy this size: a face at least MIN_FACE pixels here (about 5.5%
 of the picture's long side) is big enough to recognise someone."""
 MIN_FACE = 22
+PROFILE_SCALE = 0.75
+"""Side-on faces are looked for on a copy three quarters the size, in coarser steps."""
 LARGE_FACE = 0.12
 """A face covering this share of the picture means the photo is of the face itself."""
 
@@ -52,10 +54,7 @@ def find(gray: NDArray[np.uint8]) -> Faces:
     boxes_b = _detect(frontal_b, equal, size, neighbours=2) if boxes_a else []
     faces = [a for a in boxes_a if any(_overlap(a, b) > 0.2 for b in boxes_b)]
     if not faces:
-        flipped = np.ascontiguousarray(equal[:, ::-1])
-        for image, mirror in ((equal, False), (flipped, True)):
-            for x, y, w, h in _detect(profile, image, size, neighbours=6):
-                faces.append((width - x - w if mirror else x, y, w, h))
+        faces = _profiles(profile, gray)
     largest = max((w * h for _, _, w, h in faces), default=0) / float(height * width)
     return Faces(count=len(faces), largest=largest)
 
@@ -63,9 +62,25 @@ def find(gray: NDArray[np.uint8]) -> Faces:
 Box = tuple[int, int, int, int]
 
 
+def _profiles(model: cv2.CascadeClassifier, gray: NDArray[np.uint8]) -> list[Box]:
+    """Faces seen from the side, either way, looked for on a smaller copy (for speed)."""
+    height, width = gray.shape
+    factor = PROFILE_SCALE
+    small = np.asarray(cv2.resize(gray, (round(width * factor), round(height * factor)),
+                                  interpolation=cv2.INTER_AREA), dtype=np.uint8)
+    size = (round(MIN_FACE * factor), round(MIN_FACE * factor))
+    found: list[Box] = []
+    for image, mirror in ((small, False), (np.ascontiguousarray(small[:, ::-1]), True)):
+        for x, y, w, h in _detect(model, image, size, neighbours=6, step=1.2):
+            x = image.shape[1] - x - w if mirror else x
+            found.append((round(x / factor), round(y / factor), round(w / factor),
+                          round(h / factor)))
+    return found
+
+
 def _detect(model: cv2.CascadeClassifier, gray: NDArray[np.uint8], size: tuple[int, int],
-            neighbours: int) -> list[Box]:
-    found = model.detectMultiScale(gray, scaleFactor=1.1, minNeighbors=neighbours,
+            neighbours: int, step: float = 1.1) -> list[Box]:
+    found = model.detectMultiScale(gray, scaleFactor=step, minNeighbors=neighbours,
                                    minSize=size)
     return [(int(x), int(y), int(w), int(h)) for x, y, w, h in found]
 
