@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Literal
 
 from telegram import Message, Update
@@ -65,10 +66,8 @@ async def tapped(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     answer = await services(context).journey.tapped(query.from_user.id, query.data or "")
     await query.answer(answer.note)
     if answer.note is None and query.message is not None and isinstance(query.message, Message):
-        try:
+        with contextlib.suppress(BadRequest):  # already cleared by an earlier tap
             await query.message.edit_reply_markup(None)
-        except BadRequest:
-            pass  # already cleared by an earlier tap
     chat_id = query.message.chat.id if query.message else query.from_user.id
     await send_replies(context.bot, chat_id, answer.replies)
 

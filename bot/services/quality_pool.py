@@ -30,7 +30,7 @@ class QualityPool:
         return await loop.run_in_executor(self._executor, _assess, data, shot, child)
 
     async def warm_up(self) -> None:
-        """Start the workers now (importing OpenCV takes a moment) rather than on the first photo."""
+        """Start the workers now (importing OpenCV is slow) rather than on the first photo."""
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._executor, _warm)
 
