@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
@@ -20,6 +21,11 @@ class Services:
     store: Store
     quality: QualityPool
     journey: Journey
+    turns: dict[int, asyncio.Lock] = field(default_factory=dict)
+
+    def turn(self, user_id: int) -> asyncio.Lock:
+        """The lock that makes one person's updates answered one after another, in order."""
+        return self.turns.setdefault(user_id, asyncio.Lock())
 
     async def close(self) -> None:
         """Stop the workers and close the store."""

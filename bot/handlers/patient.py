@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Literal
+import functools
+from collections.abc import Callable, Coroutine
+from typing import Any, Literal
 
 from telegram import Message, Update
 from telegram.constants import ChatAction
@@ -14,7 +16,27 @@ from bot.app import services
 from bot.content import text
 from bot.handlers.render import send_replies
 
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
+
+
+def in_turn(handler: Handler) -> Handler:
+    """Answer one person's updates one at a time, in the order they were sent.
+
+    Updates run concurrently (other patients are never kept waiting), so without this the
+    replies to an album's photos, or to a quick double tap, could interleave.
+    """
+
+    @functools.wraps(handler)
+    async def wrapped(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = update.effective_user
+        if user is None:
+            await handler(update, context)
+            return
+        async with services(context).turn(user.id):
+            await handler(update, context)
+
+    return wrapped
 
 
 def _who(update: Update) -> tuple[int, int]:
@@ -22,6 +44,7 @@ def _who(update: Update) -> tuple[int, int]:
     return update.effective_user.id, update.effective_chat.id
 
 
+@in_turn
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Open an invite link (`/start TOKEN`), or resume with a bare /start."""
     user_id, chat_id = _who(update)
@@ -30,12 +53,14 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_replies(context.bot, chat_id, replies)
 
 
+@in_turn
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say where the patient is and what is next."""
     user_id, chat_id = _who(update)
     await send_replies(context.bot, chat_id, await services(context).journey.status(user_id))
 
 
+@in_turn
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Ask the patient to confirm cancelling."""
     user_id, chat_id = _who(update)
@@ -43,6 +68,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                        await services(context).journey.ask(user_id, "cancel"))
 
 
+@in_turn
 async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Ask the patient to confirm deleting their photos and answers."""
     user_id, chat_id = _who(update)
@@ -50,6 +76,7 @@ async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                        await services(context).journey.ask(user_id, "delete"))
 
 
+@in_turn
 async def typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Pass typed text to the journey (a date of birth, or a typed answer)."""
     user_id, chat_id = _who(update)
@@ -59,6 +86,7 @@ async def typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                        await services(context).journey.typed(user_id, message.text))
 
 
+@in_turn
 async def tapped(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Pass a button tap to the journey; clear the buttons of a question once answered."""
     query = update.callback_query
@@ -81,6 +109,7 @@ def _is_image_file(message: Message) -> bool:
     return mime.startswith("image/") or name.endswith(IMAGE_SUFFIXES)
 
 
+@in_turn
 async def photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Check and keep a photo, or an image sent as a file."""
     user_id, chat_id = _who(update)
@@ -106,6 +135,7 @@ async def photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     replies = await services(context).journey.photo(
         user_id, fetch, source=source, size=size,
         forwarded=message.forward_origin is not None, on_checking=checking,
+        album=message.media_group_id,
     )
     await send_replies(context.bot, chat_id, replies)
 
@@ -127,6 +157,7 @@ def other_kind(message: Message) -> str:
     return "unknown"
 
 
+@in_turn
 async def other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer anything else (sticker, voice note, video, location...) kindly."""
     user_id, chat_id = _who(update)
@@ -136,6 +167,7 @@ async def other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_replies(context.bot, chat_id, replies)
 
 
+@in_turn
 async def edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain that edits to earlier messages are not used."""
     _, chat_id = _who(update)

@@ -81,8 +81,7 @@ class PhotoStep:
         if result.refusal or result.image is None:
             await self._store.audit.record("photo.refused", actor="patient", case_id=case.id,
                                            detail={"shot": shot, "reason": result.refusal})
-            advice = result.refusal_advice or ""
-            return None, [say(f"{text('journey.photos.refused')}\n\n{advice}".strip())]
+            return None, [say(result.refusal_advice or text("journey.photos.refused"))]
         if case.is_child and _failed(result, "face"):
             await self._store.audit.record("photo.child_face_discarded", actor="patient",
                                            case_id=case.id, detail={"shot": shot})

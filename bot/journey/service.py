@@ -50,6 +50,8 @@ class Journey:
         self._invite_valid_days = invite_valid_days
         self._max_file_bytes = max_file_bytes
         self._locks: dict[int, asyncio.Lock] = {}
+        self._album_noted: dict[int, str] = {}
+        self._last_tap: dict[int, str] = {}
 
     def lock(self, user_id: int) -> asyncio.Lock:
         """Return the lock that keeps one patient's inputs in order."""
@@ -143,6 +145,8 @@ class Journey:
     async def tapped(self, user_id: int, data: str) -> Tapped:
         """Handle a button tap, refusing old buttons and double taps kindly."""
         async with self.lock(user_id):
+            if self._last_tap.get(user_id) == data:
+                return Tapped(text("journey.input.done_button"), [])
             parsed = parse_button_data(data)
             if parsed is not None and parsed[0] == "any":
                 latest = await self._store.cases.latest_for_patient(user_id)
@@ -158,6 +162,7 @@ class Journey:
             replies = await self._choose(case, question, value)
             if replies is None:
                 return Tapped(text("journey.input.done_button"), [])
+            self._last_tap[user_id] = data
             return Tapped(None, replies)
 
     async def _choose(self, case: Case, question: str, value: str) -> list[Reply] | None:
@@ -261,13 +266,23 @@ class Journey:
     async def photo(
         self, user_id: int, fetch: Callable[[], Awaitable[bytes]], *, source: Source,
         size: int | None, forwarded: bool, on_checking: Callable[[], Awaitable[None]],
+        album: str | None = None,
     ) -> list[Reply]:
-        """Handle a photo or image file: check it and keep it, or say why not and what to do."""
+        """Handle a photo or image file: check it and keep it, or say why not and what to do.
+
+        Photos of one album arrive one by one; once the needed shots are taken, the album's
+        extras get a single note rather than one each.
+        """
         async with self.lock(user_id):
             case = await self._open_case(user_id)
             if case is None:
                 return await self._nothing_open(user_id)
             shot = shot_of(case)
+            if shot is None and album is not None:
+                if self._album_noted.get(user_id) == album:
+                    return []
+                self._album_noted[user_id] = album
+                return [say(text("journey.photos.album_extra")), *await self._prompt(case)]
             if shot is None:
                 key = "already_have_all" if case.stage in (Stage.DETAILS, Stage.REVIEW) else (
                     "not_now")

@@ -53,7 +53,7 @@ async def test_not_an_image_is_refused_without_losing_anything(
     await to_photos(journey, invite)
     await send(journey, b"locator")
     replies = await send(journey, b"JUNK")
-    assert "could not use that file" in words(replies)
+    assert "This file is not a photo." in words(replies)
     case = await store.cases.latest_for_patient(USER)
     assert case is not None and set(await store.photos.accepted(case.id)) == {"locator"}
 

@@ -1,0 +1,76 @@
+"""Fixtures for end-to-end tests: the emulator, and the real bot Application polling it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram.ext import Application
+
+from bot.app import Services, build_application
+from bot.config import Settings
+from bot.emulator import Emulator
+from bot.runner import polling
+from bot.store.models import Practice
+
+TOKEN = "123456:E2E-token_abc"
+USERNAME = "telederm_e2e_bot"
+SAMPLES = Path(__file__).resolve().parents[2] / "content" / "samples"
+
+BotStarter = Callable[[], AbstractAsyncContextManager[Application[Any, Any, Any, Any, Any, Any]]]
+
+
+def sample(name: str) -> bytes:
+    """The bytes of one sample photo from content/samples."""
+    return (SAMPLES / name).read_bytes()
+
+
+def services_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+    """The running bot's services."""
+    found = app.bot_data["services"]
+    assert isinstance(found, Services)
+    return found
+
+
+@pytest.fixture
+async def emu(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Emulator]:
+    """A running Bot API emulator."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
+    async with Emulator(bot_token=TOKEN, bot_username=USERNAME) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def bot_settings(data_dir: Path, emu: Emulator) -> Settings:
+    """Settings for a bot that talks to the emulator and keeps data in a temporary folder."""
+    return Settings(_env_file=None, telegram_bot_token=TOKEN, telegram_api_url=emu.api_url,
+                    telegram_file_url=emu.file_url, data_dir=data_dir, quality_workers=1)
+
+
+@pytest.fixture
+def start_bot(bot_settings: Settings) -> BotStarter:
+    """``async with start_bot() as app``: the real bot, polling, for the block (restartable)."""
+
+    @asynccontextmanager
+    async def run() -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
+        app = build_application(bot_settings)
+        async with polling(app):
+            yield app
+
+    return run
+
+
+@pytest.fixture
+async def app(start_bot: BotStarter) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
+    """The real bot, running for the whole test."""
+    async with start_bot() as running:
+        yield running
+
+
+@pytest.fixture
+async def practice(app: Application[Any, Any, Any, Any, Any, Any]) -> Practice:
+    """The Lawson Practice, registered in the running bot's store."""
+    return await services_of(app).store.practices.add("The Lawson Practice", "020 7729 7236")

@@ -1,0 +1,48 @@
+"""Steps a patient takes through the emulator, shared by the end-to-end tests."""
+
+from __future__ import annotations
+
+from bot.emulator.models import SentMessage
+from bot.emulator.users import TelegramUser
+
+ADULT_DOB = "03/02/1980"
+SCREENING = ("Yes, it is a rash", "Arm or hand", "One area", "No, none of these")
+
+
+async def tap(patient: TelegramUser, label: str, expect: str) -> SentMessage:
+    """Tap a button and wait for the bot's answer that contains `expect`."""
+    await patient.tap(label)
+    return await patient.wait_for_text(expect, timeout=10)
+
+
+async def to_consent(patient: TelegramUser, token: str, dob: str = ADULT_DOB) -> None:
+    """Open the invite link and pass the date-of-birth check."""
+    await patient.open_deep_link(token)
+    await patient.wait_for_text("date of birth")
+    await patient.send_text(dob)
+    await patient.wait_for_text("Before we start")
+
+
+async def to_photos(patient: TelegramUser, token: str) -> None:
+    """Open the link, agree, answer the screening questions and read the tips."""
+    await to_consent(patient, token)
+    await tap(patient, "Yes, I agree", "Is it a rash")
+    await tap(patient, SCREENING[0], "Where is the rash")
+    await tap(patient, SCREENING[1], "How many separate areas")
+    await tap(patient, SCREENING[2], "Do you have ANY of these")
+    await tap(patient, SCREENING[3], "Tip 1")
+    await tap(patient, "Next", "Tip 2")
+    await tap(patient, "Next", "Tip 3")
+    await tap(patient, "Next", "Tip 4")
+    await tap(patient, "I am ready", "Photo 1 of 3")
+
+
+async def details_and_review(patient: TelegramUser) -> None:
+    """Answer the detail questions, up to the review."""
+    await patient.wait_for_text("Where exactly", timeout=10)
+    await patient.send_text("left forearm")
+    await patient.wait_for_text("How long")
+    await tap(patient, "1 to 4 weeks", "itchy or painful")
+    await tap(patient, "Itchy", "What have you tried")
+    await patient.send_text("E45 cream")
+    await patient.wait_for_text("Your answers", timeout=10)

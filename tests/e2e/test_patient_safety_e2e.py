@@ -1,0 +1,104 @@
+"""Safety and privacy end to end: red flags, intimate areas, a child's face, and /delete."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+from telegram.ext import Application
+
+from bot.emulator import Emulator
+from bot.quality import dataset, render
+from bot.store.models import Practice, Stage
+from tests.e2e.conftest import sample, services_of
+from tests.e2e.patient import tap, to_consent, to_photos
+from tests.e2e.test_patient_journey_e2e import new_invite
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+async def test_red_flags_send_the_patient_for_urgent_help_and_stop(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    patient = emu.user("Ivy")
+    await to_consent(patient, await new_invite(app, practice))
+    await tap(patient, "Yes, I agree", "Is it a rash")
+    await tap(patient, "Yes, it is a rash", "Where is the rash")
+    await tap(patient, "Leg or foot", "How many")
+    await tap(patient, "One area", "ANY of these")
+    urgent = await tap(patient, "Yes, one or more", "999")
+    assert "111" in (urgent.text or "")
+    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    assert case is not None and case.stage is Stage.STOPPED
+    await patient.send_photo(sample("close-up-good.jpg"))
+    await emu.wait_until_idle()
+    assert await services_of(app).store.photos.for_case(case.id) == []
+
+
+async def test_no_photos_are_taken_of_intimate_areas(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    patient = emu.user("Jo")
+    await to_consent(patient, await new_invite(app, practice))
+    await tap(patient, "Yes, I agree", "Is it a rash")
+    await tap(patient, "Yes, it is a rash", "Where is the rash")
+    stop = await tap(patient, "Private parts or bottom", "do NOT send")
+    assert "020 7729 7236" in (stop.text or "") and "appointment" in (stop.text or "")
+    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    assert case is not None and case.stage is Stage.STOPPED
+
+
+async def test_a_childs_face_is_refused_and_never_kept(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    today = date.today()
+    dob = today.replace(year=today.year - 9, day=min(today.day, 28))
+    patient = emu.user("Kit's mum")
+    token = await new_invite(app, practice, dob.isoformat())
+    await to_consent(patient, token, dob.strftime("%d/%m/%Y"))
+    await tap(patient, "Yes, I agree", "happy to have photos")
+    await tap(patient, "Yes, they agree", "Is it a rash")
+    await tap(patient, "Yes, it is a rash", "Where is the rash")
+    await tap(patient, "Arm or hand", "How many")
+    await tap(patient, "One area", "ANY of these")
+    await tap(patient, "No, none of these", "eczema")
+    await tap(patient, "No", "Tip 1")
+    for expect in ("Tip 2", "Tip 3", "Tip 4"):
+        await tap(patient, "Next", expect)
+    await tap(patient, "I am ready", "Photo 1 of 3")
+    rng = np.random.default_rng(3)
+    face = render.jpeg(render.camera(dataset.photo_scene(rng, "astronaut", 960, 1280), rng))
+    await patient.send_document(face, "IMG_2001.jpg", "image/jpeg")
+    refusal = await patient.wait_for_text("face", timeout=15)
+    assert "not saved" in (refusal.text or "")
+    store = services_of(app).store
+    case = await store.cases.latest_for_patient(patient.id)
+    assert case is not None and case.is_child and case.stage is Stage.LOCATOR
+    assert not any(store.files.path(p.file_name).exists()
+                   for p in await store.photos.for_case(case.id))
+    assert not list(store.files.path("x").parent.rglob("*.jpg"))
+
+
+async def test_delete_erases_the_photos_from_disk_and_keeps_an_audit_stub(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    patient = emu.user("Lee")
+    await to_photos(patient, await new_invite(app, practice))
+    await patient.send_document(sample("locator-good.jpg"), "a.jpg", "image/jpeg")
+    await patient.wait_for_text("Photo 1 of 3 looks good", timeout=15)
+    store = services_of(app).store
+    case = await store.cases.latest_for_patient(patient.id)
+    assert case is not None
+    kept = (await store.photos.accepted(case.id))["locator"]
+    assert store.files.path(kept.file_name).exists()
+    await patient.send_command("/delete")
+    await patient.wait_for_text("cannot be undone")
+    await tap(patient, "Yes, delete them", "deleted")
+    assert not store.files.path(kept.file_name).exists()
+    erased = await store.cases.get(case.id)
+    assert erased is not None and erased.stage is Stage.ERASED
+    assert await store.photos.for_case(case.id) == []
+    assert await store.answers.for_case(case.id) == {}
+    assert any(e.kind.endswith("erased") or "erase" in e.kind
+               for e in await store.audit.for_case(case.id))
