@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from bot.content import text, texts
+from bot.inbox.routing import submission_messages
 from bot.journey import prompts
 from bot.journey.dates import age_on, parse_date_of_birth
 from bot.journey.photo_step import Checker, PhotoStep, Source, shot_of
@@ -42,9 +43,10 @@ class Journey:
 
     def __init__(
         self, store: Store, checker: Checker, *, retention_days: int, invite_valid_days: int,
-        max_file_bytes: int,
+        max_file_bytes: int, on_queued: Callable[[], None] = lambda: None,
     ) -> None:
         self._store = store
+        self._on_queued = on_queued
         self._photos = PhotoStep(store, checker)
         self._retention_days = retention_days
         self._invite_valid_days = invite_valid_days
@@ -245,7 +247,9 @@ class Journey:
 
     async def _review_choice(self, case: Case, question: str, value: str) -> list[Reply] | None:
         if question == "review" and value == "send":
-            moved = await self._store.cases.move(case, Stage.SUBMITTED)
+            deliveries = await submission_messages(self._store, case)
+            moved = await self._store.cases.move(case, Stage.SUBMITTED, outbox=deliveries)
+            self._on_queued()
             practice = await self._practice(case.practice_id)
             return [say(text("journey.receipt.text", practice=practice.name,
                              reference=moved.reference, phone=practice.phone))]
@@ -304,6 +308,10 @@ class Journey:
 
     async def _after_photo(self, case: Case) -> list[Reply]:
         answers = await self._answers(case)
+        redo = [s for s in answers.get("flow.redo", "").split(",") if s in SHOT_SLOTS]
+        if redo:
+            await self._store.answers.save(case.id, "flow.redo", ",".join(redo[1:]))
+            return await self._prompt(await self._store.cases.move(case, Stage(redo[0])))
         if answers.get("flow.return_to_review") == "yes":
             await self._store.answers.save(case.id, "flow.return_to_review", "no")
             following = Stage.REVIEW
@@ -317,6 +325,12 @@ class Journey:
         return await self._prompt(moved)
 
     # -- commands and other input -------------------------------------------------------------
+
+    async def resume(self, user_id: int) -> list[Reply]:
+        """What to do now on the patient's open case (after a GP asked for new photos)."""
+        async with self.lock(user_id):
+            case = await self._open_case(user_id)
+            return await self._prompt(case) if case else []
 
     async def status(self, user_id: int) -> list[Reply]:
         """Say where the patient is and what comes next."""

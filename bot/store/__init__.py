@@ -11,6 +11,7 @@ from bot.store.audit import AuditRepository
 from bot.store.cases import CaseRepository, StageConflict
 from bot.store.database import Database
 from bot.store.invites import InviteRepository
+from bot.store.outbox import OutboxRepository
 from bot.store.photo_files import PhotoFiles, StoredFile
 from bot.store.photos import PhotoRepository
 from bot.store.practices import PracticeRepository
@@ -29,6 +30,7 @@ class Store:
     photos: PhotoRepository
     answers: AnswerRepository
     audit: AuditRepository
+    outbox: OutboxRepository
     files: PhotoFiles
 
     async def close(self) -> None:
@@ -48,5 +50,6 @@ async def open_store(database_path: Path, photos_dir: Path) -> Store:
         photos=PhotoRepository(db),
         answers=AnswerRepository(db),
         audit=AuditRepository(db),
+        outbox=OutboxRepository(db),
         files=PhotoFiles(photos_dir),
     )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 
 from bot.store.audit import write_event
 from bot.store.database import Database, utc_now
-from bot.store.models import Case, Invite, Stage
+from bot.store.models import Case, Invite, Outgoing, Stage
+from bot.store.outbox import cancel_for_case, enqueue
 from bot.store.rows import maybe, record
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: easy to read aloud
@@ -83,25 +85,40 @@ class CaseRepository:
             return maybe(Case, await cursor.fetchone())
 
     async def move(
-        self, case: Case, to: Stage, *, actor: str = "patient", reason: str | None = None
+        self, case: Case, to: Stage, *, actor: str = "patient", reason: str | None = None,
+        outbox: Sequence[Outgoing] = (), decision: str | None = None,
+        decision_note: str | None = None,
     ) -> Case:
-        """Move the case on from the stage it is at; StageConflict if it had already moved."""
+        """Move the case on from the stage it is at; StageConflict if it had already moved.
+
+        Messages in `outbox` are queued in the same transaction, so they are sent if and only
+        if the move happened. Submitting counts a submission; a decision records the GP's.
+        """
         now = utc_now()
-        extra = ", submitted_at = ?" if to is Stage.SUBMITTED else ""
-        params: tuple[object, ...] = (to.value, now, *((now,) if extra else ()), case.id,
-                                      case.stage.value)
+        sets = ["stage = ?", "updated_at = ?"]
+        params: list[object] = [to.value, now]
+        if to is Stage.SUBMITTED:
+            sets += ["submitted_at = ?", "submissions = submissions + 1", "decision = NULL",
+                     "decision_note = NULL"]
+            params.append(now)
+        if decision is not None:
+            sets += ["decided_at = ?", "decision = ?", "decision_note = ?"]
+            params += [now, decision, decision_note]
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                f"UPDATE cases SET stage = ?, updated_at = ?{extra} WHERE id = ? AND stage = ?",
-                params,
+                f"UPDATE cases SET {', '.join(sets)} WHERE id = ? AND stage = ?",
+                (*params, case.id, case.stage.value),
             )
             if cursor.rowcount != 1:
                 raise StageConflict(f"case {case.id} is no longer at {case.stage}")
+            await enqueue(conn, case.id, outbox)
             detail: dict[str, str | int | float | bool | None] = {
                 "from": case.stage.value, "to": to.value,
             }
             if reason:
                 detail["reason"] = reason
+            if decision:
+                detail["decision"] = decision
             await write_event(conn, "case.stage", actor=actor, case_id=case.id,
                               practice_id=case.practice_id, detail=detail)
         moved = await self.get(case.id)
@@ -113,6 +130,35 @@ class CaseRepository:
         async with self._db.reading() as conn:
             cursor = await conn.execute(
                 "SELECT * FROM cases WHERE practice_id = ? ORDER BY id DESC", (practice_id,)
+            )
+            return [record(Case, row) for row in await cursor.fetchall()]
+
+    async def at_stage(self, practice_id: int, stage: Stage) -> list[Case]:
+        """The practice's cases at one stage, the longest waiting first."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM cases WHERE practice_id = ? AND stage = ? "
+                "ORDER BY COALESCE(submitted_at, updated_at), id", (practice_id, stage.value)
+            )
+            return [record(Case, row) for row in await cursor.fetchall()]
+
+    async def past_retention(self, decided_before: str, idle_before: str) -> list[Case]:
+        """Cases whose photos and answers are due for deletion.
+
+        Decided cases after the retention period from the decision; cases that ended without
+        reaching a GP (stopped, cancelled) or were abandoned part-way, after the same period of
+        no activity. Submitted cases wait for their GP and are never purged here.
+        """
+        closed = (Stage.STOPPED.value, Stage.CANCELLED.value)
+        waiting = (Stage.SUBMITTED.value, Stage.DECIDED.value, Stage.ERASED.value)
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM cases WHERE erased_at IS NULL AND ("
+                "(stage = ? AND decided_at < ?) "
+                "OR (stage IN (?, ?) AND updated_at < ?) "
+                "OR (stage NOT IN (?, ?, ?, ?, ?) AND updated_at < ?)) ORDER BY id",
+                (Stage.DECIDED.value, decided_before, *closed, idle_before, *closed, *waiting,
+                 idle_before),
             )
             return [record(Case, row) for row in await cursor.fetchall()]
 
@@ -128,6 +174,7 @@ class CaseRepository:
             files = [row[0] for row in await cursor.fetchall()]
             await conn.execute("DELETE FROM photos WHERE case_id = ?", (case.id,))
             await conn.execute("DELETE FROM answers WHERE case_id = ?", (case.id,))
+            await cancel_for_case(conn, case.id, "erased")
             await conn.execute(
                 "UPDATE cases SET stage = ?, erased_at = ?, updated_at = ? WHERE id = ?",
                 (to.value, now, now, case.id),

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from bot.store.audit import write_event
 from bot.store.database import Database, utc_now
 from bot.store.models import Invite
-from bot.store.rows import maybe
+from bot.store.rows import maybe, record
 
 TOKEN_BYTES = 24  # 192 bits of randomness; 32 URL-safe characters, within a deep link's 64
 
@@ -81,6 +81,31 @@ class InviteRepository:
                 (utc_now(), invite_id),
             )
             await write_event(conn, "invite.revoked", actor=actor, detail={"invite_id": invite_id})
+
+    async def reissue(self, invite_id: int, *, valid_days: int, actor: str) -> str | None:
+        """Give an unused invite a new token (the old link stops working); None if it was used."""
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        expires = (datetime.now(UTC) + timedelta(days=valid_days)).isoformat(timespec="seconds")
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE invites SET token_hash = ?, expires_at = ?, revoked_at = NULL "
+                "WHERE id = ? AND used_at IS NULL AND locked_at IS NULL",
+                (token_hash(token), expires, invite_id),
+            )
+            if cursor.rowcount != 1:
+                return None
+            await write_event(conn, "invite.reissued", actor=actor,
+                              detail={"invite_id": invite_id})
+        return token
+
+    async def for_practice(self, practice_id: int) -> list[Invite]:
+        """The practice's invites, newest first."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                f"SELECT {_COLUMNS} FROM invites WHERE practice_id = ? ORDER BY id DESC",
+                (practice_id,),
+            )
+            return [record(Invite, row) for row in await cursor.fetchall()]
 
     async def record_failed_check(self, invite_id: int, *, lock_after: int) -> bool:
         """Count a wrong date of birth; lock the invite at the limit. Return True if now locked."""

@@ -97,6 +97,8 @@ class Case:
     decided_at: str | None
     decision: str | None
     erased_at: str | None
+    submissions: int = 0
+    decision_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,4 +132,32 @@ class Event:
     actor: str
     kind: str
     detail: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A message that must reach someone, queued in the same transaction as its cause."""
+
+    chat_id: int
+    kind: str
+    payload: dict[str, str | int | None]
+    dedupe_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """A queued message, with how delivery has gone so far."""
+
+    id: int
+    case_id: int | None
+    chat_id: int
+    kind: str
+    payload: str
+    dedupe_key: str
+    attempts: int
+    next_attempt_at: str
+    sent_at: str | None
+    failed_at: str | None
+    last_error: str | None
     created_at: str

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from bot.store.audit import write_event
 from bot.store.database import Database, utc_now
 from bot.store.models import Member, Practice, Role
 from bot.store.rows import maybe, record
@@ -61,3 +66,59 @@ class PracticeRepository:
         async with self._db.reading() as conn:
             cursor = await conn.execute("SELECT * FROM members WHERE id = ?", (member_id,))
             return maybe(Member, await cursor.fetchone())
+
+    async def members(self, practice_id: int) -> list[Member]:
+        """Return the practice's members, oldest first."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM members WHERE practice_id = ? ORDER BY id", (practice_id,)
+            )
+            return [record(Member, row) for row in await cursor.fetchall()]
+
+    async def create_join_code(
+        self, practice_id: int, role: Role, display_name: str, *, created_by: int,
+        valid_hours: int = 24,
+    ) -> str:
+        """Make a one-time code that adds whoever sends it to the practice; return the code."""
+        code = secrets.token_urlsafe(12)
+        now = datetime.now(UTC)
+        expires = (now + timedelta(hours=valid_hours)).isoformat(timespec="seconds")
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO join_codes (practice_id, code_hash, role, display_name, created_by, "
+                "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (practice_id, _hash(code), role, display_name, created_by,
+                 now.isoformat(timespec="seconds"), expires),
+            )
+            await write_event(conn, "member.code_created", actor=f"member:{created_by}",
+                              practice_id=practice_id, detail={"role": role})
+        return code
+
+    async def join(self, code: str, telegram_user_id: int) -> Member | None:
+        """Use a join code once: add this Telegram user as a member; None if the code is bad."""
+        now = utc_now()
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE join_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL "
+                "AND expires_at > ? RETURNING practice_id, role, display_name",
+                (now, _hash(code), now),
+            )
+            row = await cursor.fetchone()
+            if row is None:
+                return None
+            cursor = await conn.execute(
+                "INSERT INTO members (practice_id, telegram_user_id, role, display_name, "
+                "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (practice_id, telegram_user_id) "
+                "DO UPDATE SET role = excluded.role, display_name = excluded.display_name "
+                "RETURNING *",
+                (row["practice_id"], telegram_user_id, row["role"], row["display_name"], now),
+            )
+            joined = record(Member, await cursor.fetchone())  # type: ignore[arg-type]
+            await write_event(conn, "member.joined", actor=f"member:{joined.id}",
+                              practice_id=joined.practice_id, detail={"role": joined.role})
+        return joined
+
+
+def _hash(code: str) -> str:
+    """Join codes, like invite tokens, are kept only as a hash."""
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()

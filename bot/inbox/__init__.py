@@ -1,0 +1,1 @@
+"""The practice side: what GPs receive and decide, and how staff invite patients."""

@@ -1,0 +1,47 @@
+"""Where a submitted case goes: the chosen GP, the practice inbox, or every GP of the practice."""
+
+from __future__ import annotations
+
+from bot.content import text
+from bot.store import Store
+from bot.store.models import Case, Outgoing
+
+GP_PARTS = ("album", "summary", "pack")
+
+
+async def gp_chats(store: Store, case: Case) -> list[int]:
+    """The chats that should receive this case."""
+    invite = await store.invites.get(case.invite_id) if case.invite_id else None
+    if invite is not None and invite.gp_member_id is not None:
+        gp = await store.practices.member(invite.gp_member_id)
+        if gp is not None:
+            return [gp.telegram_user_id]
+    practice = await store.practices.get(case.practice_id)
+    if practice is not None and practice.inbox_chat_id is not None:
+        return [practice.inbox_chat_id]
+    return [m.telegram_user_id for m in await store.practices.members(case.practice_id)
+            if m.role == "gp"]
+
+
+async def staff_chats(store: Store, practice_id: int) -> list[int]:
+    """The chats of the practice's staff and admins (for alerts)."""
+    return [m.telegram_user_id for m in await store.practices.members(practice_id)
+            if m.role in ("staff", "admin")]
+
+
+async def submission_messages(store: Store, case: Case) -> list[Outgoing]:
+    """The messages that deliver this submission to its GP (or alert staff if there is none).
+
+    `case` is the case before it moves: this will be submission number `submissions + 1`,
+    which keeps the dedupe keys of a re-submission (after new photos) distinct.
+    """
+    number = case.submissions + 1
+    chats = await gp_chats(store, case)
+    if not chats:
+        alert = text("inbox.staff.no_inbox_alert", reference=case.reference)
+        return [Outgoing(chat, "staff.alert", {"text": alert},
+                         f"case:{case.id}:sub:{number}:no-inbox:{chat}")
+                for chat in await staff_chats(store, case.practice_id)]
+    return [Outgoing(chat, f"gp.{part}", {"case_id": case.id, "submission": number},
+                     f"case:{case.id}:sub:{number}:{part}:{chat}")
+            for chat in chats for part in GP_PARTS]

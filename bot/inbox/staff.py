@@ -1,0 +1,215 @@
+"""Practice staff: invite a patient in seconds, see who has stalled, revoke and resend links."""
+
+from __future__ import annotations
+
+import html
+import io
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import segno
+
+from bot.content import text
+from bot.inbox.access import member_of
+from bot.journey.dates import age_on, parse_date_of_birth
+from bot.store import Store
+from bot.store.invites import invite_problem
+from bot.store.models import Case, Invite, Member, Role, Stage
+
+CHILD_UNDER = 18
+MAX_REFERENCE = 40
+
+
+@dataclass(frozen=True, slots=True)
+class InviteRequest:
+    """A patient reference and date of birth, as staff typed them."""
+
+    patient_ref: str
+    date_of_birth: date
+
+
+@dataclass(frozen=True, slots=True)
+class InviteMade:
+    """A new invite: the words for staff, the link, the SMS text and the QR code."""
+
+    invite: Invite
+    link: str
+    summary: str
+    sms: str
+    qr_png: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class InviteLine:
+    """One row of /invites, with whether it can still be revoked or resent."""
+
+    invite: Invite
+    group: str
+    can_change: bool
+
+
+def read_invite_request(typed: str, today: date | None = None) -> InviteRequest | str:
+    """Read `REF DD/MM/YYYY`; return the request or the content key of what is wrong."""
+    parts = typed.strip().split(maxsplit=1)
+    if len(parts) != 2 or not 0 < len(parts[0]) <= MAX_REFERENCE:
+        return "inbox.staff.invite_bad"
+    born = parse_date_of_birth(parts[1])
+    if born is None:
+        return "inbox.staff.invite_bad"
+    if born > (today or date.today()):
+        return "inbox.staff.invite_future"
+    return InviteRequest(parts[0], born)
+
+
+def qr_png(link: str) -> bytes:
+    """The link as a QR code picture."""
+    out = io.BytesIO()
+    segno.make(link, error="m").save(out, kind="png", scale=8, border=4)
+    return out.getvalue()
+
+
+class StaffDesk:
+    """What practice staff do in the bot; every call checks the caller's membership."""
+
+    def __init__(self, store: Store, *, bot_username: str, invite_valid_days: int,
+                 stalled_after_days: int) -> None:
+        self._store = store
+        self._username = bot_username
+        self._valid_days = invite_valid_days
+        self._stalled_days = stalled_after_days
+
+    async def member(self, telegram_user_id: int, roles: tuple[Role, ...] = ("staff", "gp",
+                                                                             "admin")
+                     ) -> Member | None:
+        """The user's practice membership, if any."""
+        return await member_of(self._store, telegram_user_id, roles=roles)
+
+    async def gps(self, member: Member) -> list[Member]:
+        """The GPs of the member's practice, to choose an inbox from."""
+        return [m for m in await self._store.practices.members(member.practice_id)
+                if m.role == "gp"]
+
+    def link(self, token: str) -> str:
+        """The deep link that opens the bot with this invite."""
+        return f"https://t.me/{self._username}?start={token}"
+
+    async def create_invite(self, member: Member, request: InviteRequest,
+                            gp_member_id: int | None) -> InviteMade:
+        """Create a single-use invite and everything needed to send it to the patient."""
+        if gp_member_id is not None:
+            gp = await self._store.practices.member(gp_member_id)
+            if gp is None or gp.practice_id != member.practice_id:
+                gp_member_id = None
+        invite, token = await self._store.invites.create(
+            member.practice_id, request.patient_ref, request.date_of_birth.isoformat(),
+            valid_days=self._valid_days, gp_member_id=gp_member_id, created_by=member.id)
+        return await self._made(member, invite, token)
+
+    async def _made(self, member: Member, invite: Invite, token: str) -> InviteMade:
+        practice = await self._store.practices.get(member.practice_id)
+        assert practice is not None
+        link = self.link(token)
+        expires = datetime.fromisoformat(invite.expires_at).strftime("%-d %B %Y")
+        years = age_on(date.fromisoformat(invite.date_of_birth), date.today())
+        age = f"{years} years" + (f", {text('inbox.staff.child_note')}"
+                                  if years < CHILD_UNDER else "")
+        gp = await self._store.practices.member(invite.gp_member_id) if (
+            invite.gp_member_id) else None
+        inbox = gp.display_name if gp else text("inbox.staff.practice_inbox")
+        summary = text("inbox.staff.invite_made", patient_ref=html.escape(invite.patient_ref),
+                       age=age, inbox=html.escape(inbox), expires=expires, link=link)
+        sms = text("inbox.staff.sms", practice=practice.name, link=link, expires=expires,
+                   phone=practice.phone)
+        return InviteMade(invite, link, summary, sms, qr_png(link))
+
+    async def lines(self, member: Member, now: datetime | None = None) -> list[InviteLine]:
+        """Every invite of the practice with the state of its case, grouped for /invites."""
+        moment = now or datetime.now(UTC)
+        stalled_before = moment - timedelta(days=self._stalled_days)
+        found = []
+        for invite in await self._store.invites.for_practice(member.practice_id):
+            case = await self._store.cases.for_invite(invite.id)
+            found.append(InviteLine(invite, self._group(invite, case, moment, stalled_before),
+                                    case is None and invite_problem(invite, moment) is None))
+        return found
+
+    @staticmethod
+    def _group(invite: Invite, case: Case | None, now: datetime,
+               stalled_before: datetime) -> str:
+        if invite.locked_at:
+            return "locked"
+        if case is None:
+            return "not_opened" if invite_problem(invite, now) is None else "closed"
+        if case.stage is Stage.SUBMITTED:
+            return "submitted"
+        if case.stage is Stage.DECIDED or case.decision:
+            return "decided"
+        if not case.stage.is_open:
+            return "closed"
+        if datetime.fromisoformat(case.updated_at) < stalled_before:
+            return "stalled"
+        return "in_progress"
+
+    async def overview(self, member: Member) -> tuple[str, list[InviteLine]]:
+        """The /invites text, grouped by state, and the invites that can be changed."""
+        practice = await self._store.practices.get(member.practice_id)
+        assert practice is not None
+        lines = await self.lines(member)
+        if not lines:
+            return text("inbox.staff.none"), []
+        parts = [text("inbox.staff.invites_title", practice=html.escape(practice.name))]
+        for group in ("not_opened", "in_progress", "stalled", "locked", "submitted", "decided",
+                      "closed"):
+            members = [line for line in lines if line.group == group]
+            if not members:
+                continue
+            parts.append("\n<b>" + text(f"inbox.staff.group_{group}",
+                                        days=self._stalled_days) + f"</b> ({len(members)})")
+            parts += [f"• {html.escape(line.invite.patient_ref)}" for line in members[:20]]
+        return "\n".join(parts), [line for line in lines if line.can_change]
+
+    async def invite_of(self, member: Member, invite_id: int) -> Invite | None:
+        """The invite, if it belongs to the member's practice."""
+        invite = await self._store.invites.get(invite_id)
+        if invite is None or invite.practice_id != member.practice_id:
+            await self._store.audit.record("access.refused", actor=f"member:{member.id}",
+                                           detail={"invite_id": invite_id})
+            return None
+        return invite
+
+    async def revoke(self, member: Member, invite_id: int) -> Invite | None:
+        """Cancel an invite link of the member's practice."""
+        invite = await self.invite_of(member, invite_id)
+        if invite is None:
+            return None
+        await self._store.invites.revoke(invite.id, actor=f"member:{member.id}")
+        return invite
+
+    async def revoke_reference(self, member: Member, patient_ref: str) -> Invite | None:
+        """Cancel the open invite with this patient reference, if there is one."""
+        for invite in await self._store.invites.for_practice(member.practice_id):
+            if invite.patient_ref == patient_ref and invite_problem(invite) is None:
+                return await self.revoke(member, invite.id)
+        return None
+
+    async def resend(self, member: Member, invite_id: int) -> InviteMade | None:
+        """A fresh link for an unused invite (the old link stops working)."""
+        invite = await self.invite_of(member, invite_id)
+        if invite is None:
+            return None
+        token = await self._store.invites.reissue(invite.id, valid_days=self._valid_days,
+                                                  actor=f"member:{member.id}")
+        if token is None:
+            return None
+        fresh = await self._store.invites.get(invite.id)
+        assert fresh is not None
+        return await self._made(member, fresh, token)
+
+    async def join_code(self, admin: Member, role: Role, name: str) -> str:
+        """A one-time code that makes whoever sends it a member of the admin's practice."""
+        return await self._store.practices.create_join_code(admin.practice_id, role, name,
+                                                            created_by=admin.id)
+
+    async def join(self, telegram_user_id: int, code: str) -> Member | None:
+        """Use a join code."""
+        return await self._store.practices.join(code, telegram_user_id)

@@ -1,0 +1,111 @@
+"""The outbox worker: sends queued messages in order, retrying what can succeed later."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from bot.store import Store
+from bot.store.models import OutboxItem
+
+log = logging.getLogger("bot.delivery")
+
+MAX_BACKOFF_SECONDS = 300.0
+MAX_ATTEMPTS = 30
+
+
+class TryLater(Exception):
+    """Telegram was busy or unreachable: try again after `seconds`."""
+
+    def __init__(self, reason: str, seconds: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.seconds = seconds
+
+
+class Undeliverable(Exception):
+    """The message can never be delivered as it is (the person blocked the bot, no such chat)."""
+
+
+Send = Callable[[OutboxItem], Awaitable[None]]
+OnUndeliverable = Callable[[OutboxItem, str], Awaitable[None]]
+
+
+def backoff(attempts: int, base: float = 2.0) -> float:
+    """Seconds to wait after this many failed attempts: 2, 4, 8... up to five minutes."""
+    return float(min(MAX_BACKOFF_SECONDS, base * 2.0 ** max(attempts, 0)))
+
+
+class OutboxWorker:
+    """Deliver the outbox: each message once, in order per chat, surviving restarts."""
+
+    def __init__(self, store: Store, send: Send, on_undeliverable: OnUndeliverable,
+                 *, idle_seconds: float = 5.0) -> None:
+        self._store = store
+        self._send = send
+        self._on_undeliverable = on_undeliverable
+        self._idle = idle_seconds
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Look at the outbox now (something was just queued)."""
+        self._wake.set()
+
+    async def run_once(self) -> int:
+        """Try every message that is due now; return how many were sent."""
+        sent = 0
+        for item in await self._store.outbox.due():
+            if await self._deliver(item):
+                sent += 1
+        return sent
+
+    async def _deliver(self, item: OutboxItem) -> bool:
+        context = {"outbox_id": item.id, "case_id": item.case_id, "kind": item.kind,
+                   "attempt": item.attempts + 1}
+        try:
+            await self._send(item)
+        except TryLater as later:
+            if item.attempts + 1 >= MAX_ATTEMPTS:
+                await self._give_up(item, f"gave up after {MAX_ATTEMPTS} tries: {later.reason}")
+                return False
+            wait = later.seconds if later.seconds is not None else backoff(item.attempts)
+            await self._store.outbox.retry_later(item.id, later.reason, wait)
+            log.warning("delivery deferred", extra={**context, "reason": later.reason,
+                                                     "retry_in": wait})
+            return False
+        except Undeliverable as never:
+            await self._give_up(item, str(never))
+            return False
+        await self._store.outbox.mark_sent(item.id)
+        log.info("delivered", extra=context)
+        return True
+
+    async def _give_up(self, item: OutboxItem, reason: str) -> None:
+        await self._store.outbox.mark_failed(item.id, reason)
+        await self._store.audit.record("delivery.failed", actor="bot", case_id=item.case_id,
+                                       detail={"kind": item.kind, "reason": reason[:100]})
+        log.error("delivery failed", extra={"outbox_id": item.id, "case_id": item.case_id,
+                                             "kind": item.kind, "reason": reason[:100]})
+        await self._on_undeliverable(item, reason)
+
+    async def run(self) -> None:
+        """Deliver until cancelled, waking when told to or when the next retry is due."""
+        while True:
+            try:
+                await self.run_once()
+            except Exception:  # a bug must not stop delivery of everything else
+                log.exception("outbox pass failed")
+            await self._sleep()
+
+    async def _sleep(self) -> None:
+        wait = self._idle
+        next_due = await self._store.outbox.next_due_at()
+        if next_due is not None:
+            until = (datetime.fromisoformat(next_due) - datetime.now(UTC)).total_seconds()
+            wait = min(wait, max(until, 0.05))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), wait)
+        self._wake.clear()

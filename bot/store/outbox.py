@@ -1,0 +1,97 @@
+"""The outbox: messages that must be delivered, queued with the change that caused them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+import aiosqlite
+
+from bot.store.database import Database, utc_now
+from bot.store.models import OutboxItem, Outgoing
+from bot.store.rows import record
+
+
+async def enqueue(conn: aiosqlite.Connection, case_id: int | None,
+                  items: Sequence[Outgoing]) -> None:
+    """Queue messages inside the caller's transaction; a repeated dedupe key is ignored."""
+    now = utc_now()
+    for item in items:
+        await conn.execute(
+            "INSERT OR IGNORE INTO outbox (case_id, chat_id, kind, payload, dedupe_key, "
+            "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (case_id, item.chat_id, item.kind, json.dumps(item.payload, sort_keys=True),
+             item.dedupe_key, now, now),
+        )
+
+
+async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str) -> None:
+    """Stop every undelivered message about a case (it was erased)."""
+    await conn.execute(
+        "UPDATE outbox SET failed_at = ?, last_error = ? "
+        "WHERE case_id = ? AND sent_at IS NULL AND failed_at IS NULL",
+        (utc_now(), reason, case_id),
+    )
+
+
+class OutboxRepository:
+    """Read what is due and record how each delivery went."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add(self, case_id: int | None, items: Sequence[Outgoing]) -> None:
+        """Queue messages in a transaction of their own."""
+        async with self._db.transaction() as conn:
+            await enqueue(conn, case_id, items)
+
+    async def due(self, limit: int = 20) -> list[OutboxItem]:
+        """Messages due now, oldest first; one waits while an earlier one to its chat is unsent."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM outbox AS o WHERE sent_at IS NULL AND failed_at IS NULL "
+                "AND next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox AS e "
+                "WHERE e.chat_id = o.chat_id AND e.id < o.id AND e.sent_at IS NULL "
+                "AND e.failed_at IS NULL) ORDER BY id LIMIT ?",
+                (utc_now(), limit),
+            )
+            return [record(OutboxItem, row) for row in await cursor.fetchall()]
+
+    async def next_due_at(self) -> str | None:
+        """When the next undelivered message is due, if any."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT MIN(next_attempt_at) FROM outbox WHERE sent_at IS NULL "
+                "AND failed_at IS NULL")
+            row = await cursor.fetchone()
+        return row[0] if row else None
+
+    async def mark_sent(self, item_id: int) -> None:
+        """Record that Telegram accepted the message."""
+        async with self._db.transaction() as conn:
+            await conn.execute("UPDATE outbox SET sent_at = ?, attempts = attempts + 1 "
+                               "WHERE id = ?", (utc_now(), item_id))
+
+    async def retry_later(self, item_id: int, error: str, delay_seconds: float) -> None:
+        """Record a failed attempt and when to try again."""
+        when = (datetime.now(UTC) + timedelta(seconds=delay_seconds)).isoformat(
+            timespec="seconds")
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
+                "WHERE id = ?", (error[:200], when, item_id))
+
+    async def mark_failed(self, item_id: int, error: str) -> None:
+        """Record that the message cannot be delivered (and will not be retried)."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, failed_at = ?, last_error = ? "
+                "WHERE id = ?", (utc_now(), error[:200], item_id))
+
+    async def for_case(self, case_id: int) -> list[OutboxItem]:
+        """Every message queued about a case, oldest first."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute("SELECT * FROM outbox WHERE case_id = ? ORDER BY id",
+                                        (case_id,))
+            return [record(OutboxItem, row) for row in await cursor.fetchall()]
