@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from dataclasses import dataclass, field
 
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.config import Settings
+from bot.inbox.decisions import Inbox
+from bot.inbox.staff import StaffDesk
 from bot.journey.service import Journey
+from bot.services.buttons import ButtonSigner, signer_for_token
+from bot.services.delivery import OutboxWorker
 from bot.services.quality_pool import QualityPool
+from bot.services.retention import purge
 from bot.store import Store, open_store
+
+log = logging.getLogger("bot.app")
 
 
 @dataclass
@@ -21,27 +30,64 @@ class Services:
     store: Store
     quality: QualityPool
     journey: Journey
+    inbox: Inbox
+    staff: StaffDesk
+    signer: ButtonSigner
+    outbox: OutboxWorker | None = None
     turns: dict[int, asyncio.Lock] = field(default_factory=dict)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def turn(self, user_id: int) -> asyncio.Lock:
         """The lock that makes one person's updates answered one after another, in order."""
         return self.turns.setdefault(user_id, asyncio.Lock())
 
+    def queued(self) -> None:
+        """Something was put in the outbox: deliver it now."""
+        if self.outbox is not None:
+            self.outbox.wake()
+
     async def close(self) -> None:
-        """Stop the workers and close the store."""
+        """Stop the background tasks and the workers, and close the store."""
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         self.quality.close()
         await self.store.close()
 
 
-async def open_services(settings: Settings) -> Services:
+async def open_services(settings: Settings, bot_username: str) -> Services:
     """Open the store and start the quality workers."""
     store = await open_store(settings.database_path, settings.photos_dir)
     quality = QualityPool(settings.quality_workers)
     await quality.warm_up()
+    wake: list[Services] = []
+
+    def queued() -> None:
+        if wake:
+            wake[0].queued()
+
     journey = Journey(store, quality, retention_days=settings.retention_days,
                       invite_valid_days=settings.invite_valid_days,
-                      max_file_bytes=settings.max_download_bytes)
-    return Services(settings, store, quality, journey)
+                      max_file_bytes=settings.max_download_bytes, on_queued=queued)
+    staff = StaffDesk(store, bot_username=bot_username,
+                      invite_valid_days=settings.invite_valid_days,
+                      stalled_after_days=settings.stalled_after_days)
+    found = Services(settings, store, quality, journey, Inbox(store, queued), staff,
+                     signer_for_token(settings.token()))
+    wake.append(found)
+    return found
+
+
+async def _purge_regularly(services: Services) -> None:
+    """Delete what is past its retention period now and then every PURGE_EVERY_HOURS."""
+    while True:
+        try:
+            await purge(services.store, services.settings.retention_days)
+        except Exception:
+            log.exception("retention purge failed")
+        await asyncio.sleep(services.settings.purge_every_hours * 3600)
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -53,14 +99,22 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
     """Build the bot for these settings; services open on start-up and close on shutdown."""
-    from bot.handlers.wiring import register
+    from bot.handlers.delivery import TelegramSender, alert_staff
+    from bot.handlers.wiring import COMMANDS, register
 
     async def start_up(app: Application) -> None:  # type: ignore[type-arg]
-        app.bot_data["services"] = await open_services(settings)
-        await app.bot.set_my_commands(
-            [("help", "What I do and how"), ("status", "Where am I"), ("cancel", "Stop"),
-             ("delete", "Delete my photos and answers")]
-        )
+        found = await open_services(settings, app.bot.username)
+        app.bot_data["services"] = found
+        sender = TelegramSender(app.bot, found.store, found.signer, found)
+
+        async def undeliverable(item, reason):  # type: ignore[no-untyped-def]
+            await alert_staff(found.store, item, reason)
+            found.queued()
+
+        found.outbox = OutboxWorker(found.store, sender, undeliverable)
+        found.tasks.append(asyncio.create_task(found.outbox.run(), name="outbox"))
+        found.tasks.append(asyncio.create_task(_purge_regularly(found), name="retention"))
+        await app.bot.set_my_commands(COMMANDS)
 
     async def shut_down(app: Application) -> None:  # type: ignore[type-arg]
         found = app.bot_data.pop("services", None)

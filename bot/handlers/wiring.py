@@ -11,18 +11,31 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers import common, patient
+from bot.handlers import common, patient, team
 
 PRIVATE = filters.ChatType.PRIVATE
+TEAM_BUTTON = r"^m\|"
+
+COMMANDS = [("help", "What I do and how"), ("status", "Where am I"), ("cancel", "Stop"),
+            ("delete", "Delete my photos and answers")]
 
 
 def register(app: Application) -> None:
     """Register the handlers, most specific first."""
+    app.add_handler(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, team.staff_typed),
+                    group=-1)
     app.add_handler(CommandHandler("start", patient.start, filters=PRIVATE))
     app.add_handler(CommandHandler("help", common.help_command))
     app.add_handler(CommandHandler("status", patient.status, filters=PRIVATE))
     app.add_handler(CommandHandler("cancel", patient.cancel, filters=PRIVATE))
     app.add_handler(CommandHandler("delete", patient.delete, filters=PRIVATE))
+    app.add_handler(CommandHandler("invite", team.invite, filters=PRIVATE))
+    app.add_handler(CommandHandler("invites", team.invites, filters=PRIVATE))
+    app.add_handler(CommandHandler("revoke", team.revoke, filters=PRIVATE))
+    app.add_handler(CommandHandler("inbox", team.inbox))
+    app.add_handler(CommandHandler("addmember", team.add_member, filters=PRIVATE))
+    app.add_handler(CommandHandler("join", team.join, filters=PRIVATE))
+    app.add_handler(CallbackQueryHandler(team.tapped, pattern=TEAM_BUTTON))
     app.add_handler(CallbackQueryHandler(patient.tapped))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & PRIVATE, patient.edited))
     app.add_handler(MessageHandler(PRIVATE & (filters.PHOTO | filters.Document.ALL),

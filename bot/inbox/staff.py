@@ -53,11 +53,12 @@ def read_invite_request(typed: str, today: date | None = None) -> InviteRequest 
     parts = typed.strip().split(maxsplit=1)
     if len(parts) != 2 or not 0 < len(parts[0]) <= MAX_REFERENCE:
         return "inbox.staff.invite_bad"
-    born = parse_date_of_birth(parts[1])
+    today = today or date.today()
+    born = parse_date_of_birth(parts[1], today)
     if born is None:
-        return "inbox.staff.invite_bad"
-    if born > (today or date.today()):
-        return "inbox.staff.invite_future"
+        written = parse_date_of_birth(parts[1], today.replace(year=today.year + 100, day=1))
+        return "inbox.staff.invite_future" if written and written > today else (
+            "inbox.staff.invite_bad")
     return InviteRequest(parts[0], born)
 
 

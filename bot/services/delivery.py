@@ -55,12 +55,16 @@ class OutboxWorker:
         self._wake.set()
 
     async def run_once(self) -> int:
-        """Try every message that is due now; return how many were sent."""
+        """Try every message that is due now (and those it unblocks); return how many were sent."""
         sent = 0
-        for item in await self._store.outbox.due():
-            if await self._deliver(item):
-                sent += 1
-        return sent
+        while True:
+            batch = 0
+            for item in await self._store.outbox.due():
+                if await self._deliver(item):
+                    batch += 1
+            sent += batch
+            if not batch:
+                return sent
 
     async def _deliver(self, item: OutboxItem) -> bool:
         context = {"outbox_id": item.id, "case_id": item.case_id, "kind": item.kind,
@@ -78,6 +82,14 @@ class OutboxWorker:
             return False
         except Undeliverable as never:
             await self._give_up(item, str(never))
+            return False
+        except Exception as bug:  # a fault of ours: back off rather than spin, and say so
+            log.exception("delivery error", extra=context)
+            if item.attempts + 1 >= MAX_ATTEMPTS:
+                await self._give_up(item, f"error: {type(bug).__name__}")
+            else:
+                await self._store.outbox.retry_later(item.id, type(bug).__name__,
+                                                     backoff(item.attempts))
             return False
         await self._store.outbox.mark_sent(item.id)
         log.info("delivered", extra=context)

@@ -1,0 +1,145 @@
+"""Telegram side of the outbox: turn each queued item into messages, and errors into verdicts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaDocument,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.content import text
+from bot.handlers.render import send_replies
+from bot.inbox.digest import CaseDigest, build_digest
+from bot.inbox.routing import staff_chats
+from bot.services.buttons import ButtonSigner
+from bot.services.delivery import TryLater, Undeliverable
+from bot.store import Store
+from bot.store.models import OutboxItem, Outgoing, Stage
+
+
+def decision_keyboard(signer: ButtonSigner, chat_id: int, case_id: int) -> InlineKeyboardMarkup:
+    """The GP's three choices for a case."""
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(text("inbox.gp.refer"),
+                              callback_data=signer.sign(chat_id, "refer", case_id))],
+        [InlineKeyboardButton(text("inbox.gp.ask_photos"),
+                              callback_data=signer.sign(chat_id, "photos", case_id, 0))],
+        [InlineKeyboardButton(text("inbox.gp.appointment"),
+                              callback_data=signer.sign(chat_id, "appt", case_id))],
+    ])
+
+
+async def send_album(bot: Bot, chat_id: int, digest: CaseDigest) -> None:
+    """The photos as documents (not recompressed), captioned Locator / Close-up 1 / 2."""
+    ref = digest.case.reference
+    media = [InputMediaDocument(shot.jpeg, filename=f"{ref}-{shot.slot.replace('_', '-')}.jpg",
+                                caption=shot.label + (f" ({shot.note})" if shot.note else ""))
+             for shot in digest.photos]
+    if len(media) >= 2:
+        await bot.send_media_group(chat_id, media)
+    else:
+        for item in media:
+            await bot.send_document(chat_id, item.media, caption=item.caption)
+
+
+async def send_summary(bot: Bot, chat_id: int, digest: CaseDigest,
+                       signer: ButtonSigner) -> None:
+    """The summary, with the decision buttons while the case waits for a GP."""
+    markup = (decision_keyboard(signer, chat_id, digest.case.id)
+              if digest.case.stage is Stage.SUBMITTED else None)
+    await bot.send_message(chat_id, digest.summary_html, parse_mode=ParseMode.HTML,
+                           reply_markup=markup)
+
+
+async def send_pack(bot: Bot, chat_id: int, digest: CaseDigest) -> None:
+    """The referral pack PDF for e-RS."""
+    from bot.delivery.referral_pack import PackPhoto, PackSummary, build_referral_pack
+
+    summary = PackSummary(
+        case_reference=digest.case.reference, practice_name=digest.practice.name,
+        patient_ref=digest.patient_ref, age_text=digest.age_text,
+        submitted_on=digest.submitted_on, answers=digest.answers, flags=digest.flags)
+    photos = [PackPhoto(shot.label, shot.jpeg, shot.note) for shot in digest.photos]
+    pdf = await asyncio.to_thread(build_referral_pack, summary, photos)
+    ref = digest.case.reference
+    await bot.send_document(chat_id, pdf, filename=text("inbox.gp.pack_name", reference=ref),
+                            caption=text("inbox.gp.pack_caption", reference=ref))
+
+
+async def send_case(bot: Bot, chat_id: int, digest: CaseDigest, signer: ButtonSigner) -> None:
+    """Everything about a case, in order: album, summary with buttons, referral pack."""
+    await send_album(bot, chat_id, digest)
+    await send_summary(bot, chat_id, digest, signer)
+    await send_pack(bot, chat_id, digest)
+
+
+class TelegramSender:
+    """Sends one outbox item through the Bot API; tells the worker whether to retry."""
+
+    def __init__(self, bot: Bot, store: Store, signer: ButtonSigner, services: Any) -> None:
+        self._bot = bot
+        self._store = store
+        self._signer = signer
+        self._services = services
+
+    async def __call__(self, item: OutboxItem) -> None:
+        try:
+            await self._send(item)
+        except RetryAfter as busy:
+            after = busy.retry_after
+            seconds = after.total_seconds() if hasattr(after, "total_seconds") else float(after)
+            raise TryLater("429 flood control", seconds) from busy
+        except Forbidden as blocked:
+            raise Undeliverable(f"403: {blocked.message}") from blocked
+        except BadRequest as bad:
+            raise Undeliverable(f"400: {bad.message}") from bad
+        except (TimedOut, NetworkError) as failed:
+            raise TryLater(f"network: {type(failed).__name__}") from failed
+
+    async def _send(self, item: OutboxItem) -> None:
+        payload = json.loads(item.payload)
+        if item.kind in ("patient.text", "staff.alert"):
+            await self._bot.send_message(item.chat_id, payload["text"])
+            return
+        if item.kind == "patient.new_photos":
+            await self._bot.send_message(item.chat_id, payload["text"])
+            case = await self._store.cases.get(int(item.case_id or 0))
+            if case is not None:
+                replies = await self._services.journey.resume(case.patient_user_id)
+                await send_replies(self._bot, item.chat_id, replies)
+            return
+        case = await self._store.cases.get(int(payload["case_id"]))
+        if case is None or case.erased_at:
+            return  # erased since: nothing to deliver
+        digest = await build_digest(self._store, case)
+        if item.kind == "gp.album":
+            await send_album(self._bot, item.chat_id, digest)
+        elif item.kind == "gp.summary":
+            await send_summary(self._bot, item.chat_id, digest, self._signer)
+        elif item.kind == "gp.pack":
+            await send_pack(self._bot, item.chat_id, digest)
+        else:
+            raise Undeliverable(f"unknown kind {item.kind}")
+
+
+async def alert_staff(store: Store, item: OutboxItem, reason: str) -> None:
+    """A GP (or patient) could not be reached: tell the practice's staff, once."""
+    if item.kind == "staff.alert" or item.case_id is None:
+        return
+    case = await store.cases.get(item.case_id)
+    if case is None:
+        return
+    who = "the patient" if item.kind.startswith("patient") else "the GP inbox"
+    words = text("inbox.staff.blocked_alert", reference=case.reference, who=who)
+    await store.outbox.add(case.id, [
+        Outgoing(chat, "staff.alert", {"text": words}, f"alert:{item.id}:{chat}")
+        for chat in await staff_chats(store, case.practice_id)
+    ])

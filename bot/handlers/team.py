@@ -1,0 +1,334 @@
+"""Staff and GP handlers: /invite, /invites, /revoke, /inbox, join codes, and decision buttons."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+from typing import Any, Literal
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from bot.app import services
+from bot.content import text
+from bot.handlers.delivery import decision_keyboard, send_case
+from bot.inbox.decisions import APPOINTMENT_REASONS, PHOTO_REASONS
+from bot.inbox.digest import build_digest
+from bot.inbox.staff import InviteMade, InviteRequest, read_invite_request
+from bot.store.models import SHOT_SLOTS, Member
+
+Context = ContextTypes.DEFAULT_TYPE
+AWAITING = "staff_awaiting"
+ROLES: dict[str, Literal["staff", "gp", "admin"]] = {"staff": "staff", "gp": "gp",
+                                                       "admin": "admin"}
+
+
+def _ids(update: Update) -> tuple[int, int]:
+    assert update.effective_user and update.effective_chat
+    return update.effective_user.id, update.effective_chat.id
+
+
+async def _reply(update: Update, words: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    assert update.effective_message
+    await update.effective_message.reply_text(words, parse_mode=ParseMode.HTML,
+                                              reply_markup=markup)
+
+
+async def _member(update: Update, context: Context) -> Member | None:
+    user_id, _ = _ids(update)
+    member = await services(context).staff.member(user_id)
+    if member is None:
+        await services(context).store.audit.record("access.refused", actor="stranger",
+                                                    detail={"command": "staff"})
+        await _reply(update, text("inbox.gp.not_member"))
+    return member
+
+
+# -- staff: invites ------------------------------------------------------------------------
+
+async def invite(update: Update, context: Context) -> None:
+    """/invite [REF DD/MM/YYYY]: make an invite link, asking for what is missing."""
+    member = await _member(update, context)
+    if member is None:
+        return
+    if context.args:
+        await _invite_from(update, context, member, " ".join(context.args))
+        return
+    context.user_data[AWAITING] = "invite"  # type: ignore[index]
+    await _reply(update, text("inbox.staff.invite_ask"))
+
+
+async def staff_typed(update: Update, context: Context) -> None:
+    """Text from a member of staff who was asked for invite details (runs before patients')."""
+    if not context.user_data or context.user_data.get(AWAITING) != "invite":
+        return
+    member = await services(context).staff.member(_ids(update)[0])
+    if member is None:
+        context.user_data.pop(AWAITING, None)
+        return
+    assert update.effective_message and update.effective_message.text is not None
+    await _invite_from(update, context, member, update.effective_message.text)
+    raise ApplicationHandlerStop
+
+
+async def _invite_from(update: Update, context: Context, member: Member, typed: str) -> None:
+    found = read_invite_request(typed)
+    if isinstance(found, str):
+        context.user_data[AWAITING] = "invite"  # type: ignore[index]
+        await _reply(update, text(found))
+        return
+    context.user_data.pop(AWAITING, None)  # type: ignore[union-attr]
+    gps = await services(context).staff.gps(member)
+    if len(gps) <= 1:
+        made = await services(context).staff.create_invite(member, found,
+                                                           gps[0].id if gps else None)
+        await _send_invite(update, made)
+        return
+    context.user_data["invite_request"] = found  # type: ignore[index]
+    _, chat_id = _ids(update)
+    signer = services(context).signer
+    rows = [[InlineKeyboardButton(gp.display_name,
+                                  callback_data=signer.sign(chat_id, "inv_gp", gp.id))]
+            for gp in gps]
+    rows.append([InlineKeyboardButton(text("inbox.staff.practice_inbox"),
+                                      callback_data=signer.sign(chat_id, "inv_gp", 0))])
+    await _reply(update, text("inbox.staff.invite_choose_gp"), InlineKeyboardMarkup(rows))
+
+
+async def _send_invite(update: Update, made: InviteMade) -> None:
+    message = update.effective_message
+    assert message
+    await message.reply_text(made.summary, parse_mode=ParseMode.HTML,
+                             disable_web_page_preview=True)
+    await message.reply_text(made.sms, disable_web_page_preview=True)
+    await message.reply_photo(made.qr_png, caption=text(
+        "inbox.staff.qr_caption", patient_ref=made.invite.patient_ref))
+
+
+async def invites(update: Update, context: Context) -> None:
+    """/invites: open invites and cases by state, with buttons to resend or cancel links."""
+    member = await _member(update, context)
+    if member is None:
+        return
+    words, changeable = await services(context).staff.overview(member)
+    _, chat_id = _ids(update)
+    signer = services(context).signer
+    rows = [[InlineKeyboardButton(text("inbox.staff.resend", patient_ref=line.invite.patient_ref),
+                                  callback_data=signer.sign(chat_id, "resend", line.invite.id)),
+             InlineKeyboardButton(text("inbox.staff.revoke", patient_ref=line.invite.patient_ref),
+                                  callback_data=signer.sign(chat_id, "revoke", line.invite.id))]
+            for line in changeable[:10]]
+    await _reply(update, words, InlineKeyboardMarkup(rows) if rows else None)
+
+
+async def revoke(update: Update, context: Context) -> None:
+    """/revoke REF: cancel a patient's open invite link."""
+    member = await _member(update, context)
+    if member is None:
+        return
+    if not context.args:
+        await _reply(update, text("inbox.staff.revoke_usage"))
+        return
+    ref = " ".join(context.args)
+    done = await services(context).staff.revoke_reference(member, ref)
+    key = "inbox.staff.revoked" if done else "inbox.staff.revoke_none"
+    await _reply(update, text(key, patient_ref=html.escape(ref)))
+
+
+async def add_member(update: Update, context: Context) -> None:
+    """/addmember ROLE NAME (admins): a one-time join code for a new member."""
+    user_id, _ = _ids(update)
+    admin = await services(context).staff.member(user_id, roles=("admin",))
+    if admin is None:
+        await _reply(update, text("inbox.staff.only_admins"))
+        return
+    args = context.args or []
+    if len(args) < 2 or args[0] not in ROLES:
+        await _reply(update, text("inbox.staff.addmember_usage"))
+        return
+    name = " ".join(args[1:])[:60]
+    code = await services(context).staff.join_code(admin, ROLES[args[0]], name)
+    await _reply(update, text("inbox.staff.addmember_code", name=html.escape(name),
+                              role=args[0], code=code))
+
+
+async def join(update: Update, context: Context) -> None:
+    """/join CODE: become a member of a practice."""
+    user_id, _ = _ids(update)
+    code = context.args[0] if context.args else ""
+    member = await services(context).staff.join(user_id, code) if code else None
+    if member is None:
+        await _reply(update, text("inbox.staff.join_bad"))
+        return
+    practice = await services(context).store.practices.get(member.practice_id)
+    assert practice is not None
+    await _reply(update, text("inbox.staff.join_ok", name=html.escape(member.display_name),
+                              role=member.role, practice=html.escape(practice.name)))
+
+
+# -- GP inbox ------------------------------------------------------------------------------
+
+async def inbox(update: Update, context: Context) -> None:
+    """/inbox: the cases waiting for a GP, oldest first, each with a button to open it."""
+    user_id, chat_id = _ids(update)
+    gp = await services(context).inbox.gp(user_id)
+    if gp is None:
+        member = await services(context).staff.member(user_id)
+        if member is None:
+            await _reply(update, text("inbox.gp.not_member"))
+            return
+        gp = member
+    pending = await services(context).inbox.pending(gp)
+    if not pending:
+        await _reply(update, text("inbox.gp.inbox_empty"))
+        return
+    store = services(context).store
+    lines = [text("inbox.gp.inbox_title")]
+    rows = []
+    for case in pending[:20]:
+        found = await store.invites.get(case.invite_id) if case.invite_id else None
+        lines.append(text("inbox.gp.inbox_item", reference=case.reference,
+                          patient_ref=html.escape(found.patient_ref if found else "?"),
+                          submitted=(case.submitted_at or "")[:16].replace("T", " ")))
+        rows.append([InlineKeyboardButton(
+            text("inbox.gp.open", reference=case.reference),
+            callback_data=services(context).signer.sign(chat_id, "open", case.id))])
+    await _reply(update, "\n".join(lines), InlineKeyboardMarkup(rows))
+
+
+def _shot_keyboard(context: Context, chat_id: int, case_id: int,
+                   mask: int) -> InlineKeyboardMarkup:
+    signer = services(context).signer
+    rows = []
+    for bit, slot in enumerate(SHOT_SLOTS):
+        chosen = mask & (1 << bit)
+        label = ("☑ " if chosen else "☐ ") + text(f"inbox.gp.caption_{slot}")
+        rows.append([InlineKeyboardButton(
+            label, callback_data=signer.sign(chat_id, "photos", case_id, mask ^ (1 << bit)))])
+    rows.append([InlineKeyboardButton(text("inbox.gp.back"),
+                                      callback_data=signer.sign(chat_id, "back", case_id)),
+                 InlineKeyboardButton(text("inbox.gp.next"),
+                                      callback_data=signer.sign(chat_id, "why", case_id, mask))])
+    return InlineKeyboardMarkup(rows)
+
+
+def _reason_keyboard(context: Context, chat_id: int, case_id: int, action: str,
+                     reasons: tuple[str, ...], *extra: int) -> InlineKeyboardMarkup:
+    signer = services(context).signer
+    rows = [[InlineKeyboardButton(text(f"inbox.gp.reason_{r}"),
+                                  callback_data=signer.sign(chat_id, action, case_id, *extra, r))]
+            for r in reasons]
+    rows.append([InlineKeyboardButton(text("inbox.gp.back"),
+                                      callback_data=signer.sign(chat_id, "back", case_id))])
+    return InlineKeyboardMarkup(rows)
+
+
+async def tapped(update: Update, context: Context) -> None:
+    """A staff or GP button: verify its signature and the user's access, then act."""
+    query = update.callback_query
+    assert query and query.from_user and query.data
+    message = query.message if isinstance(query.message, Message) else None
+    chat_id = message.chat.id if message else query.from_user.id
+    parts = services(context).signer.verify(chat_id, query.data)
+    if not parts or len(parts) < 2 or not parts[1].isdigit():
+        await services(context).store.audit.record("access.forged_button", actor="unknown")
+        await query.answer(text("inbox.gp.expired_button"), show_alert=True)
+        return
+    action, target, rest = parts[0], int(parts[1]), parts[2:]
+    if action in ("inv_gp", "revoke", "resend"):
+        await _staff_tap(update, context, action, target)
+        return
+    found = await services(context).inbox.open_case(query.from_user.id, target)
+    if found is None:
+        await query.answer(text("inbox.gp.refused"), show_alert=True)
+        return
+    await _gp_tap(update, context, chat_id, action, found.id, rest)
+
+
+async def _edit_markup(update: Update, markup: InlineKeyboardMarkup | None) -> None:
+    query = update.callback_query
+    assert query
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_reply_markup(markup)
+
+
+async def _gp_tap(update: Update, context: Context, chat_id: int, action: str, case_id: int,
+                  rest: list[str]) -> None:
+    query = update.callback_query
+    assert query and query.from_user
+    desk = services(context).inbox
+    user_id = query.from_user.id
+    if action == "open":
+        await query.answer()
+        case = await services(context).store.cases.get(case_id)
+        assert case is not None
+        digest = await build_digest(services(context).store, case)
+        await send_case(context.bot, chat_id, digest, services(context).signer)
+        return
+    if action == "back":
+        await query.answer()
+        await _edit_markup(update, decision_keyboard(services(context).signer, chat_id,
+                                                     case_id))
+        return
+    if action == "photos" and rest and rest[0].isdigit():
+        await query.answer()
+        await _edit_markup(update, _shot_keyboard(context, chat_id, case_id, int(rest[0])))
+        return
+    if action == "why" and rest and rest[0].isdigit():
+        if not int(rest[0]):
+            await query.answer(text("inbox.gp.which_photos"), show_alert=True)
+            return
+        await query.answer(text("inbox.gp.why_photos"))
+        await _edit_markup(update, _reason_keyboard(context, chat_id, case_id, "redo",
+                                                    PHOTO_REASONS, int(rest[0])))
+        return
+    if action == "appt":
+        await query.answer(text("inbox.gp.why_appointment"))
+        await _edit_markup(update, _reason_keyboard(context, chat_id, case_id, "appt_go",
+                                                    APPOINTMENT_REASONS))
+        return
+    if action == "refer":
+        outcome = await desk.refer(user_id, case_id)
+    elif action == "redo" and len(rest) == 2 and rest[0].isdigit():
+        shots = [slot for bit, slot in enumerate(SHOT_SLOTS) if int(rest[0]) & (1 << bit)]
+        outcome = await desk.ask_new_photos(user_id, case_id, shots, rest[1])
+    elif action == "appt_go" and rest:
+        outcome = await desk.book_appointment(user_id, case_id, rest[0])
+    else:
+        await query.answer(text("inbox.gp.expired_button"), show_alert=True)
+        return
+    await query.answer()
+    await _edit_markup(update, None)
+    await context.bot.send_message(chat_id, outcome.text)
+
+
+async def _staff_tap(update: Update, context: Context, action: str, target: int) -> None:
+    query = update.callback_query
+    assert query and query.from_user
+    desk = services(context).staff
+    member = await desk.member(query.from_user.id)
+    if member is None:
+        await query.answer(text("inbox.gp.refused"), show_alert=True)
+        return
+    message = query.message if isinstance(query.message, Message) else None
+    if action == "inv_gp":
+        request: Any = (context.user_data or {}).pop("invite_request", None)
+        if not isinstance(request, InviteRequest):
+            await query.answer(text("inbox.gp.expired_button"), show_alert=True)
+            return
+        await query.answer()
+        await _edit_markup(update, None)
+        made = await desk.create_invite(member, request, target or None)
+        await _send_invite(update, made)
+        return
+    await query.answer()
+    if action == "revoke":
+        done = await desk.revoke(member, target)
+        if message and done:
+            await message.reply_text(text("inbox.staff.revoked", patient_ref=done.patient_ref))
+    elif action == "resend":
+        fresh = await desk.resend(member, target)
+        if fresh:
+            await _send_invite(update, fresh)

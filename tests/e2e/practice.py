@@ -1,0 +1,57 @@
+"""Practice-side helpers for end-to-end tests: a practice with staff and a GP in the emulator."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+from PIL import Image, ImageOps
+from telegram.ext import Application
+
+from bot.emulator import Emulator
+from bot.emulator.users import TelegramUser
+from bot.store.models import Member, Practice
+from tests.e2e.conftest import sample, services_of
+
+LINK = re.compile(r"https://t\.me/(\w+)\?start=([\w-]+)")
+
+
+@dataclass
+class Team:
+    """The Lawson Practice with Sue (staff) and Dr Gee (GP), both chatting with the bot."""
+
+    practice: Practice
+    staff: TelegramUser
+    gp: TelegramUser
+    gp_member: Member
+
+
+async def make_team(app: Application[Any, Any, Any, Any, Any, Any], emu: Emulator) -> Team:
+    """Register the practice and its members, and have both open the bot."""
+    store = services_of(app).store
+    practice = await store.practices.add("The Lawson Practice", "020 7729 7236")
+    staff, gp = emu.user("Sue"), emu.user("Gee")
+    await store.practices.add_member(practice.id, staff.id, "staff", "Sue Smith")
+    gp_member = await store.practices.add_member(practice.id, gp.id, "gp", "Dr Gee")
+    for person in (staff, gp):
+        await person.send_command("/help")
+        assert "/invite" in ((await person.next_message()).text or "")
+    return Team(practice, staff, gp, gp_member)
+
+
+def qr_text(png: bytes) -> str:
+    """Read a QR code picture back with OpenCV, as a phone camera would."""
+    image = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    found, _, _ = cv2.QRCodeDetector().detectAndDecode(image)
+    return str(found)
+
+
+def mirrored(name: str) -> bytes:
+    """A sample photo flipped left to right: a different photo of the same kind of skin."""
+    out = io.BytesIO()
+    ImageOps.mirror(Image.open(io.BytesIO(sample(name)))).save(out, "JPEG", quality=92)
+    return out.getvalue()

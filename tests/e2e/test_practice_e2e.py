@@ -1,0 +1,107 @@
+"""Staff invite a patient, the GP receives the case, asks for a new photo, then refers."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from PIL import Image
+from telegram.ext import Application
+
+from bot.emulator import Emulator
+from bot.store.models import Stage
+from tests.e2e.conftest import sample, services_of
+from tests.e2e.patient import details_and_review, tap, to_photos
+from tests.e2e.conftest import USERNAME as USERNAME_CHECK
+from tests.e2e.practice import LINK, make_team, mirrored, qr_text
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+async def send_three(patient: Any) -> None:
+    """Send a good locator and two good close-ups."""
+    await patient.send_document(sample("locator-good.jpg"), "a.jpg", "image/jpeg")
+    await patient.wait_for_text("Photo 1 of 3 looks good", timeout=15)
+    await patient.send_photo(sample("close-up-good.jpg"))
+    await patient.wait_for_text("Photo 2 of 3 looks good", timeout=15)
+    await patient.send_document(sample("close-up-good-2.jpg"), "c.jpg", "image/jpeg")
+    await patient.wait_for_text("Photo 3 of 3 looks good", timeout=15)
+
+
+async def test_invite_to_referral_with_a_retake_asked_for_by_the_gp(
+    app: App, emu: Emulator
+) -> None:
+    team = await make_team(app, emu)
+    store = services_of(app).store
+
+    await team.staff.send_command("/invite")
+    await team.staff.wait_for_text("reference and date of birth")
+    await team.staff.send_text("P-200 03/02/1980")
+    made = await team.staff.wait_for_text("Link (single use)")
+    link = LINK.search(made.text or "")
+    assert link is not None and link.group(1) == USERNAME_CHECK
+    assert "P-200" in (made.text or "") and "Dr Gee" in (made.text or "")
+    sms = await team.staff.next_message()
+    assert link.group(0) in (sms.text or "") and "020 7729 7236" in (sms.text or "")
+    qr = await team.staff.next_message()
+    assert qr.kind == "photo" and qr.file_bytes and qr_text(qr.file_bytes) == link.group(0)
+
+    patient = emu.user("Ada")
+    await to_photos(patient, link.group(2))
+    await send_three(patient)
+    await details_and_review(patient)
+    receipt = await tap(patient, "Send to my GP", "Sent")
+    case = await store.cases.latest_for_patient(patient.id)
+    assert case is not None and case.reference in (receipt.text or "")
+
+    album = [await team.gp.wait_for(lambda m: m.kind == "document" and bool(m.media_group_id),
+                                    timeout=20) for _ in range(3)]
+    assert [m.text for m in album] == ["Locator", "Close-up 1", "Close-up 2"]
+    kept = await store.photos.accepted(case.id)
+    sizes = {"locator": (1600, 1200), "close_up_1": (1280, 960), "close_up_2": (1600, 1200)}
+    for message, shot in zip(album, ("locator", "close_up_1", "close_up_2"), strict=True):
+        assert message.file_bytes == store.files.read(kept[shot].file_name)
+        with Image.open(io.BytesIO(message.file_bytes or b"")) as image:
+            assert not image.getexif() and image.size == sizes[shot]
+    summary = await team.gp.wait_for_text("Teledermatology photos", timeout=10)
+    for expected in (case.reference, "P-200", "years", "left forearm",
+                     "1 to 4 weeks", "Itchy", "E45 cream", "Arm or hand"):
+        assert expected in (summary.text or ""), expected
+    assert summary.buttons
+    pack = await team.gp.wait_for(lambda m: m.kind == "document" and not m.media_group_id,
+                                  timeout=20)
+    assert pack.filename == f"referral-pack-{case.reference}.pdf"
+    assert (pack.file_bytes or b"").startswith(b"%PDF") and len(pack.file_bytes or b"") <= 5e6
+
+    await team.gp.tap("Ask for new photos")
+    await team.gp.wait_until(lambda: any("Close-up 2" in b for row in summary.buttons
+                                         for b in row if "☐" in b))
+    await team.gp.tap("☐ Close-up 2")
+    await team.gp.wait_until(lambda: any("☑ Close-up 2" in b for row in summary.buttons
+                                         for b in row))
+    await team.gp.tap("Next ➜")
+    await team.gp.wait_until(lambda: any("Blurred" in b for row in summary.buttons for b in row))
+    await team.gp.tap("Blurred")
+    await team.gp.wait_for_text("new photos asked for", timeout=10)
+
+    asked = await patient.wait_for_text("your GP needs new photos", timeout=10)
+    assert "photo 3 (close-up)" in (asked.text or "") and "blurred" in (asked.text or "")
+    await patient.wait_for_text("Photo 3 of 3", timeout=10)
+    assert (await store.cases.get(case.id)).stage is Stage.CLOSE_UP_2  # type: ignore[union-attr]
+    await patient.send_document(mirrored("close-up-good-2.jpg"), "new.jpg", "image/jpeg")
+    await patient.wait_for_text("Photo 3 of 3 looks good", timeout=15)
+    await patient.wait_for_text("Your answers", timeout=10)
+    await tap(patient, "Send to my GP", "Sent")
+
+    again = [await team.gp.wait_for(lambda m: m.kind == "document" and bool(m.media_group_id),
+                                    timeout=20) for _ in range(3)]
+    assert again[2].file_bytes != album[2].file_bytes
+    assert again[0].file_bytes == album[0].file_bytes
+    await team.gp.wait_for_text("Teledermatology photos", timeout=10)
+    await team.gp.tap("Refer to teledermatology")
+    await team.gp.wait_for_text("referred to teledermatology", timeout=10)
+    told = await patient.wait_for_text("hospital skin team", timeout=10)
+    assert case.reference in (told.text or "")
+    decided = await store.cases.get(case.id)
+    assert decided is not None and decided.stage is Stage.DECIDED
+    assert decided.decision == "referred" and decided.submissions == 2

@@ -1,0 +1,83 @@
+"""GP decisions: only the case's own practice may act, and the patient is always told."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from bot.inbox.decisions import Inbox
+from bot.inbox.digest import build_digest
+from bot.store import Store
+from bot.store.models import Stage
+from tests.inbox.conftest import PATIENT, Setting, submitted_case
+
+
+async def test_refer_decides_the_case_and_tells_the_patient(store: Store,
+                                                            setting: Setting) -> None:
+    case = await submitted_case(store, setting)
+    outcome = await Inbox(store).refer(102, case.id)
+    assert outcome.done and case.reference in outcome.text and "Dr Gee" in outcome.text
+    decided = await store.cases.get(case.id)
+    assert decided is not None and decided.stage is Stage.DECIDED
+    assert decided.decision == "referred" and decided.decided_at
+    told = [q for q in await store.outbox.for_case(case.id) if q.chat_id == PATIENT]
+    assert len(told) == 1 and "hospital skin team" in json.loads(told[0].payload)["text"]
+    again = await Inbox(store).refer(102, case.id)
+    assert not again.done and "already" in again.text
+
+
+async def test_a_gp_of_another_practice_or_a_stranger_sees_nothing(
+    store: Store, setting: Setting
+) -> None:
+    case = await submitted_case(store, setting)
+    inbox = Inbox(store)
+    for outsider in (201, 999, PATIENT, 101):  # other GP, stranger, the patient, staff
+        outcome = await inbox.refer(outsider, case.id)
+        assert not outcome.done and case.reference not in outcome.text
+        assert await inbox.open_case(outsider, case.id) is None
+    still = await store.cases.get(case.id)
+    assert still is not None and still.stage is Stage.SUBMITTED
+    refused = [e for e in await store.audit.for_case(case.id) if e.kind == "access.refused"]
+    assert len(refused) == 8
+    assert all("999" not in e.actor for e in refused), "no Telegram ids in the audit trail"
+
+
+async def test_asking_for_new_photos_sends_the_patient_back_to_just_those(
+    store: Store, setting: Setting
+) -> None:
+    case = await submitted_case(store, setting)
+    outcome = await Inbox(store).ask_new_photos(102, case.id, ["close_up_2", "locator"],
+                                                "blurred")
+    assert outcome.done and "Locator, Close-up 2" in outcome.text
+    moved = await store.cases.get(case.id)
+    assert moved is not None and moved.stage is Stage.LOCATOR
+    answers = await store.answers.for_case(case.id)
+    assert answers["flow.redo"] == "close_up_2" and answers["flow.return_to_review"] == "yes"
+    told = [q for q in await store.outbox.for_case(case.id) if q.chat_id == PATIENT]
+    words = json.loads(told[0].payload)["text"]
+    assert told[0].kind == "patient.new_photos"
+    assert "photo 1 (the whole area), photo 3 (close-up)" in words and "blurred" in words
+
+
+async def test_not_suitable_asks_the_patient_to_book(store: Store, setting: Setting) -> None:
+    case = await submitted_case(store, setting)
+    assert not (await Inbox(store).book_appointment(102, case.id, "made-up")).done
+    outcome = await Inbox(store).book_appointment(102, case.id, "in_person")
+    assert outcome.done and "Needs to be seen in person" in outcome.text
+    told = [q for q in await store.outbox.for_case(case.id) if q.chat_id == PATIENT]
+    assert "020 7729 7236" in json.loads(told[0].payload)["text"]
+    decided = await store.cases.get(case.id)
+    assert decided is not None and decided.decision == "appointment"
+    assert decided.decision_note == "in_person"
+
+
+async def test_the_digest_labels_photos_and_summarises_answers(store: Store,
+                                                               setting: Setting) -> None:
+    case = await submitted_case(store, setting)
+    digest = await build_digest(store, case, today=date(2026, 11, 24))
+    assert [p.label for p in digest.photos] == ["Locator", "Close-up 1", "Close-up 2"]
+    assert digest.age_text == "46 years" and digest.patient_ref == "P-9"
+    for expected in ("left forearm", "1 to 4 weeks", "Itchy", "E45", "Arm or hand",
+                     "No, none of these", "no retakes"):
+        assert expected in digest.summary_html, expected
+    assert ("How long have you had the rash?", "1 to 4 weeks") in digest.answers

@@ -1,0 +1,59 @@
+"""Retention deletes what is no longer needed; signed buttons cannot be forged or moved."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.inbox.decisions import Inbox
+from bot.services.buttons import ButtonSigner
+from bot.services.retention import purge
+from bot.store import Store
+from bot.store.models import Stage
+from tests.inbox.conftest import Setting, submitted_case
+
+
+async def test_decided_cases_are_erased_after_the_retention_period(
+    store: Store, setting: Setting
+) -> None:
+    case = await submitted_case(store, setting)
+    files = [p.file_name for p in await store.photos.for_case(case.id)]
+    await Inbox(store).refer(102, case.id)
+    assert await purge(store, 30) == 0, "kept for 30 days after the decision"
+    assert all(store.files.path(name).exists() for name in files)
+    later = datetime.now(UTC) + timedelta(days=31)
+    assert await purge(store, 30, now=later) == 1
+    assert not any(store.files.path(name).exists() for name in files)
+    erased = await store.cases.get(case.id)
+    assert erased is not None and erased.stage is Stage.ERASED and erased.decision == "referred"
+    assert await store.answers.for_case(case.id) == {}
+    kinds = [e.kind for e in await store.audit.for_case(case.id)]
+    assert "case.erased" in kinds and "case.opened" in kinds, "the audit trail stays"
+
+
+async def test_cases_waiting_for_a_gp_are_never_purged(store: Store, setting: Setting) -> None:
+    case = await submitted_case(store, setting)
+    assert await purge(store, 30, now=datetime.now(UTC) + timedelta(days=400)) == 0
+    still = await store.cases.get(case.id)
+    assert still is not None and still.stage is Stage.SUBMITTED
+
+
+async def test_abandoned_cases_are_purged_after_the_period(store: Store, setting: Setting) -> None:
+    invite, _ = await store.invites.create(setting.practice.id, "A-1", "1990-01-01",
+                                           valid_days=7)
+    case = await store.cases.open_from_invite(invite, patient_user_id=9, patient_chat_id=9,
+                                              is_child=False)
+    await store.answers.save(case.id, "consent", "yes")
+    assert await purge(store, 30, now=datetime.now(UTC) + timedelta(days=29)) == 0
+    assert await purge(store, 30, now=datetime.now(UTC) + timedelta(days=31)) == 1
+    assert await store.answers.for_case(case.id) == {}
+
+
+def test_signed_buttons_cannot_be_altered_or_used_in_another_chat() -> None:
+    signer = ButtonSigner(b"secret")
+    data = signer.sign(-500, "refer", 42)
+    assert len(data.encode()) <= 64
+    assert signer.verify(-500, data) == ["refer", "42"]
+    assert signer.verify(-501, data) is None, "replayed in another chat"
+    assert signer.verify(-500, data.replace("|42|", "|43|")) is None, "another case"
+    assert ButtonSigner(b"other").verify(-500, data) is None
+    assert signer.verify(-500, "locator|anyway|1") is None

@@ -1,0 +1,101 @@
+"""Staff: invites with link, SMS and QR code; /invites by state; revoke and resend."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime, timedelta
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from bot.inbox.staff import InviteRequest, StaffDesk, read_invite_request
+from bot.store import Store
+from bot.store.invites import invite_problem
+from bot.store.models import Stage
+from tests.inbox.conftest import Setting, submitted_case
+
+
+def desk(store: Store) -> StaffDesk:
+    """The staff desk of a bot called @telederm_bot."""
+    return StaffDesk(store, bot_username="telederm_bot", invite_valid_days=7,
+                     stalled_after_days=3)
+
+
+def test_invite_details_are_read_kindly() -> None:
+    today = date(2026, 11, 24)
+    assert read_invite_request("ABC123 03/02/1980", today) == InviteRequest(
+        "ABC123", date(1980, 2, 3))
+    assert read_invite_request("ABC123 3 February 1980", today) == InviteRequest(
+        "ABC123", date(1980, 2, 3))
+    assert read_invite_request("ABC123", today) == "inbox.staff.invite_bad"
+    assert read_invite_request("ABC123 31/02/1980", today) == "inbox.staff.invite_bad"
+    assert read_invite_request("ABC123 03/02/2030", today) == "inbox.staff.invite_future"
+
+
+async def test_an_invite_gives_a_working_link_sms_and_qr(store: Store, setting: Setting) -> None:
+    staff = desk(store)
+    made = await staff.create_invite(setting.staff, InviteRequest("ABC123", date(2017, 5, 1)),
+                                     setting.gp.id)
+    token = made.link.rsplit("=", 1)[1]
+    assert made.link.startswith("https://t.me/telederm_bot?start=") and len(token) >= 22
+    found = await store.invites.find(token)
+    assert found is not None and found.gp_member_id == setting.gp.id
+    assert invite_problem(found) is None
+    assert "child" in made.summary and "Dr Gee" in made.summary
+    assert made.link in made.sms and "020 7729 7236" in made.sms
+    qr = np.asarray(Image.open(io.BytesIO(made.qr_png)).convert("L"))
+    assert cv2.QRCodeDetector().detectAndDecode(qr)[0] == made.link
+
+
+async def test_a_gp_of_another_practice_cannot_be_chosen(store: Store, setting: Setting) -> None:
+    made = await desk(store).create_invite(setting.staff, InviteRequest("X", date(1990, 1, 1)),
+                                           setting.other_gp.id)
+    assert made.invite.gp_member_id is None
+
+
+async def test_invites_are_grouped_by_state(store: Store, setting: Setting) -> None:
+    staff = desk(store)
+    await staff.create_invite(setting.staff, InviteRequest("NEW-1", date(1990, 1, 1)), None)
+    await submitted_case(store, setting)
+    stalled_invite, _ = await store.invites.create(setting.practice.id, "SLOW-1", "1990-01-01",
+                                                   valid_days=7)
+    stalled = await store.cases.open_from_invite(stalled_invite, patient_user_id=7,
+                                                 patient_chat_id=7, is_child=False)
+    old = (datetime.now(UTC) - timedelta(days=5)).isoformat(timespec="seconds")
+    await store.db._conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?",
+                                 (old, stalled.id))
+    groups = {line.invite.patient_ref: line.group for line in await staff.lines(setting.staff)}
+    assert groups == {"NEW-1": "not_opened", "P-9": "submitted", "SLOW-1": "stalled"}
+    words, changeable = await staff.overview(setting.staff)
+    assert "Stalled (no progress for 3+ days)" in words and "Waiting for a GP" in words
+    assert [line.invite.patient_ref for line in changeable] == ["NEW-1"]
+    other = await store.practices.add_member(setting.other_practice.id, 301, "staff", "Olly")
+    assert await staff.lines(other) == []
+    assert stalled.stage is Stage.IDENTITY
+
+
+async def test_revoke_and_resend_work_only_within_the_practice(
+    store: Store, setting: Setting
+) -> None:
+    staff = desk(store)
+    made = await staff.create_invite(setting.staff, InviteRequest("R-1", date(1990, 1, 1)), None)
+    outsider = await store.practices.add_member(setting.other_practice.id, 301, "staff", "Olly")
+    assert await staff.revoke(outsider, made.invite.id) is None
+    assert await staff.resend(outsider, made.invite.id) is None
+    fresh = await staff.resend(setting.staff, made.invite.id)
+    assert fresh is not None and fresh.link != made.link
+    assert await store.invites.find(made.link.rsplit("=", 1)[1]) is None, "old link is dead"
+    assert await staff.revoke_reference(setting.staff, "R-1") is not None
+    reopened = await store.invites.find(fresh.link.rsplit("=", 1)[1])
+    assert reopened is not None and invite_problem(reopened) == "revoked"
+
+
+async def test_a_join_code_works_once(store: Store, setting: Setting) -> None:
+    admin = await store.practices.add_member(setting.practice.id, 103, "admin", "Ann Admin")
+    staff = desk(store)
+    code = await staff.join_code(admin, "gp", "Dr New")
+    joined = await staff.join(404, code)
+    assert joined is not None and joined.role == "gp" and joined.practice_id == admin.practice_id
+    assert await staff.join(405, code) is None
+    assert await staff.join(405, "guess") is None
