@@ -6,6 +6,7 @@ import argparse
 from datetime import date
 
 from bot.config import Settings
+from bot.services.retention import purge
 from bot.store import open_store
 
 
@@ -34,6 +35,9 @@ def add_arguments(verbs: argparse._SubParsersAction) -> None:  # type: ignore[ty
     create.add_argument("--dob", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
     create.add_argument("--bot-username", required=True, help="the bot's @username, for the link")
 
+    verbs.add_parser("purge", help="delete photos and answers past RETENTION_DAYS now "
+                                   "(the running bot also does this daily)")
+
 
 async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
     """Carry out one set-up verb and print what was made."""
@@ -58,6 +62,10 @@ async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
                 valid_days=settings.invite_valid_days)
             username = args.bot_username.lstrip("@")
             print(f"https://t.me/{username}?start={token}")
+        elif args.verb == "purge":
+            erased = await purge(store, settings.retention_days)
+            print(f"erased {erased} case(s) older than {settings.retention_days} days; "
+                  "audit entries kept")
         return 0
     finally:
         await store.close()

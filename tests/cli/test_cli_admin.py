@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,39 @@ def test_practice_member_and_invite_from_the_command_line(
             await store.close()
 
     asyncio.run(check())
+
+
+def test_purge_from_the_command_line_erases_only_what_is_past_retention(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("RETENTION_DAYS", "30")
+    monkeypatch.chdir(tmp_path)
+
+    async def abandoned(days_ago: int) -> int:
+        store = await open_store(tmp_path / "telederm.sqlite3", tmp_path / "photos")
+        try:
+            practice = await store.practices.add("Lawson", "020 7729 7236")
+            invite, _ = await store.invites.create(practice.id, "P", "1990-01-01", valid_days=7)
+            case = await store.cases.open_from_invite(invite, patient_user_id=days_ago,
+                                                      patient_chat_id=days_ago, is_child=False)
+            when = (datetime.now(UTC) - timedelta(days=days_ago)).isoformat(timespec="seconds")
+            await store.db._conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?",
+                                         (when, case.id))
+            await store.db._conn.commit()
+            return case.id
+        finally:
+            await store.close()
+
+    old, recent = asyncio.run(abandoned(40)), asyncio.run(abandoned(2))
+    assert main(["purge"]) == 0
+    assert "erased 1 case(s)" in capsys.readouterr().out
+
+    async def stages() -> dict[int, str]:
+        store = await open_store(tmp_path / "telederm.sqlite3", tmp_path / "photos")
+        try:
+            return {i: (await store.cases.get(i)).stage.value for i in (old, recent)}  # type: ignore[union-attr]
+        finally:
+            await store.close()
+
+    assert asyncio.run(stages()) == {old: "erased", recent: "identity"}

@@ -1,0 +1,96 @@
+"""GP delivery survives a busy Telegram, a blocked GP and a restart; strangers see nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.emulator import Emulator
+from bot.emulator.users import TelegramUser
+from bot.store.models import Stage
+from tests.e2e.conftest import BotStarter, services_of
+from tests.e2e.patient import details_and_review, tap, to_photos
+from tests.e2e.practice import Team, make_team
+from tests.e2e.test_practice_e2e import send_three
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+async def submit(app: App, emu: Emulator, team: Team, name: str = "Ada") -> TelegramUser:
+    """A patient invited for this team's GP goes all the way to "Sent"."""
+    _, token = await services_of(app).store.invites.create(
+        team.practice.id, "P-300", "1980-02-03", valid_days=7, gp_member_id=team.gp_member.id)
+    patient = emu.user(name)
+    await to_photos(patient, token)
+    await send_three(patient)
+    await details_and_review(patient)
+    await tap(patient, "Send to my GP", "Sent")
+    return patient
+
+
+def albums(gp: TelegramUser) -> int:
+    """How many photo albums the GP has received."""
+    return len({m.media_group_id for m in gp.messages if m.media_group_id})
+
+
+async def test_flood_control_is_respected_and_the_case_arrives_once(
+    app: App, emu: Emulator
+) -> None:
+    team = await make_team(app, emu)
+    emu.fail_next("sendMediaGroup", 429, retry_after=1)
+    await submit(app, emu, team)
+    await team.gp.wait_for_text("Referral pack", timeout=20)
+    assert albums(team.gp) == 1
+    assert len(emu.calls_of("sendMediaGroup")) == 2, "one refused with 429, one delivered"
+
+
+async def test_a_gp_who_blocked_the_bot_is_not_retried_and_staff_are_told(
+    app: App, emu: Emulator
+) -> None:
+    team = await make_team(app, emu)
+    team.gp.block_bot()
+    await submit(app, emu, team)
+    alert = await team.staff.wait_for_text("Could not deliver", timeout=20)
+    assert "blocked the bot" in (alert.text or "")
+    await emu.wait_until_idle()
+    assert len(emu.calls_of("sendMediaGroup")) == 1, "a 403 is not retried"
+
+
+async def test_a_restart_between_sent_and_delivered_still_delivers_once(
+    start_bot: BotStarter, emu: Emulator
+) -> None:
+    async with start_bot() as first:
+        team = await make_team(first, emu)
+        emu.fail_next("sendMediaGroup", 500, times=1)
+        patient = await submit(first, emu, team)
+    assert albums(team.gp) == 0, "stopped before the GP got anything"
+    async with start_bot() as second:
+        await team.gp.wait_for_text("Referral pack", timeout=20)
+        case = await services_of(second).store.cases.latest_for_patient(patient.id)
+        assert case is not None
+        assert all(item.sent_at for item in await services_of(second).store.outbox.for_case(
+            case.id))
+    assert albums(team.gp) == 1
+
+
+async def test_strangers_and_replayed_buttons_reveal_nothing(app: App, emu: Emulator) -> None:
+    team = await make_team(app, emu)
+    await submit(app, emu, team)
+    summary = await team.gp.wait_for_text("Teledermatology photos", timeout=20)
+    refer = summary.callback_data["Refer to teledermatology"]
+    stranger = emu.user("Mallory")
+    await stranger.send_command("/inbox")
+    assert "only for GP practice staff" in ((await stranger.next_message()).text or "")
+    await stranger.send_command("/invites")
+    assert "only for GP practice staff" in ((await stranger.next_message()).text or "")
+    await stranger.send_command("/start")
+    await stranger.next_message()
+    await stranger.tap_callback(summary.message_id, refer)
+    await stranger.wait_until(lambda: stranger.callback_answers)
+    assert "no longer valid" in (stranger.callback_answers[-1].get("text") or "")
+    await emu.wait_until_idle()
+    reference = summary.text.split(": ", 1)[1].split("\n", 1)[0] if summary.text else ""
+    assert reference and not any(reference in (m.text or "") for m in stranger.messages)
+    waiting = await services_of(app).store.cases.at_stage(team.practice.id, Stage.SUBMITTED)
+    assert [c.reference for c in waiting] == [reference], "the case was not decided"
