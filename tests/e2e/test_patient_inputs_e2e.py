@@ -1,0 +1,150 @@
+"""Every screening stop, HEIC files, odd inputs at a button step, bad dates and bad links."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+import pillow_heif
+import pytest
+from PIL import Image
+from telegram.ext import Application
+
+from bot.emulator import Emulator
+from bot.store.models import Practice, Stage
+from tests.e2e.conftest import sample, services_of
+from tests.e2e.patient import tap, to_consent, to_photos
+from tests.e2e.test_patient_journey_e2e import new_invite
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+@pytest.mark.parametrize(("answers", "says"), [
+    (("No, it is a mole, spot or lump",), "special close-up camera"),
+    (("Yes, it is a rash", "Breast"), "do NOT send photos"),
+    (("Yes, it is a rash", "Arm or hand", "Two or more areas"), "two or more separate areas"),
+    (("Yes, it is a rash", "Back", "Most of my body"), "covers most of the body"),
+    (("Yes, it is a rash", "Neck", "One area", "Yes, one or more"), "Call 999"),
+])
+async def test_every_screening_stop_says_what_to_do_next(
+    app: App, emu: Emulator, practice: Practice, answers: tuple[str, ...], says: str
+) -> None:
+    patient = emu.user("Nia")
+    await to_consent(patient, await new_invite(app, practice))
+    await tap(patient, "Yes, I agree", "Is it a rash")
+    for label in answers[:-1]:
+        await patient.tap(label)
+        await patient.next_message()
+    stop = await tap(patient, answers[-1], says)
+    assert "020 7729 7236" in (stop.text or "") or "111" in (stop.text or "")
+    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    assert case is not None and case.stage is Stage.STOPPED
+    await patient.send_document(sample("close-up-good.jpg"), "x.jpg", "image/jpeg")
+    await emu.wait_until_idle()
+    assert await services_of(app).store.photos.for_case(case.id) == [], "no photo is taken"
+
+
+async def test_a_child_with_known_eczema_is_not_suitable(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    today = date.today()
+    born = today.replace(year=today.year - 6, day=min(today.day, 28))
+    patient = emu.user("Ola's dad")
+    await to_consent(patient, await new_invite(app, practice, born.isoformat()),
+                     born.strftime("%d/%m/%Y"))
+    await tap(patient, "Yes, I agree", "happy to have photos")
+    await tap(patient, "Yes, they agree", "Is it a rash")
+    for label, expect in (("Yes, it is a rash", "Where"), ("Leg or foot", "How many"),
+                          ("One area", "ANY of these"), ("No, none of these", "eczema")):
+        await tap(patient, label, expect)
+    stop = await tap(patient, "Yes", "cannot help")
+    assert "020 7729 7236" in (stop.text or "")
+
+
+async def test_an_iphone_heic_file_is_checked_and_kept_as_jpeg(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    patient = emu.user("Pat")
+    await to_photos(patient, await new_invite(app, practice))
+    heif = pillow_heif.from_pillow(Image.open(io.BytesIO(sample("locator-good.jpg"))))
+    out = io.BytesIO()
+    heif.save(out, quality=90)
+    await patient.send_document(out.getvalue(), "IMG_4242.HEIC", "image/heic")
+    await patient.wait_for_text("Photo 1 of 3 looks good", timeout=20)
+    store = services_of(app).store
+    case = await store.cases.latest_for_patient(patient.id)
+    assert case is not None
+    kept = (await store.photos.accepted(case.id))["locator"]
+    assert store.files.read(kept.file_name)[:2] == b"\xff\xd8"
+
+
+async def test_odd_inputs_at_a_button_step_keep_the_question(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    patient = emu.user("Quin")
+    await to_consent(patient, await new_invite(app, practice))
+    await tap(patient, "Yes, I agree", "Is it a rash")
+    patient.skip_to_end()
+    sends = (patient.send_photo(sample("close-up-good.jpg")), patient.send_sticker(),
+             patient.send_voice(), patient.send_video(), patient.send_location(51.5, -0.1),
+             patient.send_contact(), patient.send_text("yes"),
+             patient.forward_text("look at this"))
+    for send in sends:
+        await send
+        again = await patient.wait_for_text("Is it a rash", timeout=10)
+        assert again.buttons, "the question is asked again, with its buttons"
+    sent = await patient.send_text("my answer")
+    await patient.wait_for_text("Is it a rash", timeout=10)
+    await patient.edit_text(sent["message_id"], "changed answer")
+    edited = await patient.next_message()
+    assert "use what you first sent" in (edited.text or "")
+    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    assert case is not None and case.stage is Stage.SCREENING
+    assert await services_of(app).store.photos.for_case(case.id) == []
+    await tap(patient, "Yes, it is a rash", "Where is the rash")
+
+
+async def test_a_forwarded_photo_is_not_used(app: App, emu: Emulator,
+                                            practice: Practice) -> None:
+    patient = emu.user("Rae")
+    await to_photos(patient, await new_invite(app, practice))
+    message = await patient.send_photo(sample("locator-good.jpg"))
+    assert message["photo"]
+    forwarded = dict(patient._deliver({"photo": message["photo"],
+                                       "forward_origin": {"type": "hidden_user", "date": 0,
+                                                          "sender_user_name": "Someone"}}))
+    assert forwarded
+    await patient.wait_for_text("forwarded from another chat", timeout=15)
+
+
+async def test_three_wrong_dates_of_birth_lock_the_link(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    patient = emu.user("Sol")
+    token = await new_invite(app, practice)
+    await patient.open_deep_link(token)
+    await patient.wait_for_text("date of birth")
+    for wrong in ("01/01/1990", "02/01/1990"):
+        await patient.send_text(wrong)
+        await patient.wait_for_text("does not match")
+    await patient.send_text("03/01/1990")
+    locked = await patient.wait_for_text("locked")
+    assert "020 7729 7236" in (locked.text or "")
+    invite = await services_of(app).store.invites.find(token)
+    assert invite is not None and invite.locked_at
+    await patient.send_text("03/02/1980")
+    assert "ended" in ((await patient.next_message()).text or "")
+
+
+async def test_an_expired_link_says_to_contact_the_practice(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    store = services_of(app).store
+    invite, token = await store.invites.create(practice.id, "P-1", "1980-02-03", valid_days=7)
+    await store.db._conn.execute("UPDATE invites SET expires_at = '2020-01-01T00:00:00+00:00' "
+                                 "WHERE id = ?", (invite.id,))
+    patient = emu.user("Tam")
+    await patient.open_deep_link(token)
+    expired = await patient.next_message()
+    assert "expired" in (expired.text or "") and "020 7729 7236" in (expired.text or "")
