@@ -92,6 +92,9 @@ async def test_a_patient_sends_three_real_photos_and_their_gp_gets_the_case(
     photos = await store.photos.accepted(case.id)
     assert sorted(photos) == ["close_up_1", "close_up_2", "locator"]
     assert all(store.files.path(p.file_name).exists() for p in photos.values())
+    original = sample("close-up-good-2.jpg")  # sent as a file, with no metadata to strip
+    assert photos["close_up_2"].sha256 == hashlib.sha256(original).hexdigest()
+    assert store.files.read(photos["close_up_2"].file_name) == original, "exactly those bytes"
 
 
 async def test_a_dark_photo_is_explained_and_can_be_used_anyway_after_two_tries(
