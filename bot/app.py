@@ -46,13 +46,18 @@ class Services:
         if self.outbox is not None:
             self.outbox.wake()
 
-    async def close(self) -> None:
-        """Stop the background tasks and the workers, and close the store."""
+    async def stop_tasks(self) -> None:
+        """Stop the outbox and retention tasks (before the bot's connection closes)."""
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        self.tasks.clear()
+
+    async def close(self) -> None:
+        """Stop the background tasks and the workers, and close the store."""
+        await self.stop_tasks()
         self.quality.close()
         await self.store.close()
 
@@ -116,6 +121,11 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         found.tasks.append(asyncio.create_task(_purge_regularly(found), name="retention"))
         await app.bot.set_my_commands(COMMANDS)
 
+    async def stopping(app: Application) -> None:  # type: ignore[type-arg]
+        found = app.bot_data.get("services")
+        if isinstance(found, Services):
+            await found.stop_tasks()
+
     async def shut_down(app: Application) -> None:  # type: ignore[type-arg]
         found = app.bot_data.pop("services", None)
         if isinstance(found, Services):
@@ -127,6 +137,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
         .post_init(start_up)
+        .post_stop(stopping)
         .post_shutdown(shut_down)
         .concurrent_updates(True)
         .build()

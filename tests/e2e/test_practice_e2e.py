@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PIL import Image
 from telegram.ext import Application
 
 from bot.emulator import Emulator
+from bot.services.retention import purge
 from bot.store.models import Stage
 from tests.e2e.conftest import USERNAME as USERNAME_CHECK
 from tests.e2e.conftest import sample, services_of
@@ -105,3 +107,11 @@ async def test_invite_to_referral_with_a_retake_asked_for_by_the_gp(
     decided = await store.cases.get(case.id)
     assert decided is not None and decided.stage is Stage.DECIDED
     assert decided.decision == "referred" and decided.submissions == 2
+
+    files = [store.files.path(p.file_name) for p in await store.photos.for_case(case.id)]
+    assert files and all(f.exists() for f in files)
+    assert await purge(store, 30, now=datetime.now(UTC) + timedelta(days=29)) == 0
+    assert await purge(store, 30, now=datetime.now(UTC) + timedelta(days=31)) == 1
+    assert not any(f.exists() for f in files), "photos deleted from disk after 30 days"
+    await patient.send_command("/status")
+    assert "deleted" in ((await patient.next_message()).text or "")

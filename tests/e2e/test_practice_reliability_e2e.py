@@ -39,10 +39,11 @@ async def test_flood_control_is_respected_and_the_case_arrives_once(
 ) -> None:
     team = await make_team(app, emu)
     emu.fail_next("sendMediaGroup", 429, retry_after=1)
+    emu.fail_next("sendMediaGroup", 500)
     await submit(app, emu, team)
-    await team.gp.wait_for_text("Referral pack", timeout=20)
+    await team.gp.wait_for_text("Referral pack", timeout=30)
     assert albums(team.gp) == 1
-    assert len(emu.calls_of("sendMediaGroup")) == 2, "one refused with 429, one delivered"
+    assert len(emu.calls_of("sendMediaGroup")) == 3, "refused with 429, then 500, then sent"
 
 
 async def test_a_gp_who_blocked_the_bot_is_not_retried_and_staff_are_told(
@@ -79,6 +80,14 @@ async def test_strangers_and_replayed_buttons_reveal_nothing(app: App, emu: Emul
     await submit(app, emu, team)
     summary = await team.gp.wait_for_text("Teledermatology photos", timeout=20)
     refer = summary.callback_data["Refer to teledermatology"]
+    other = await services_of(app).store.practices.add("Other Surgery", "020 0000 0000")
+    other_gp = emu.user("Dr Other")
+    await services_of(app).store.practices.add_member(other.id, other_gp.id, "gp", "Dr Other")
+    await other_gp.send_command("/inbox")
+    assert "No cases are waiting" in ((await other_gp.next_message()).text or "")
+    await other_gp.tap_callback(summary.message_id, refer)
+    await other_gp.wait_until(lambda: other_gp.callback_answers)
+    assert "no longer valid" in (other_gp.callback_answers[-1].get("text") or "")
     stranger = emu.user("Mallory")
     await stranger.send_command("/inbox")
     assert "only for GP practice staff" in ((await stranger.next_message()).text or "")
