@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test run lint typecheck bench clean
+.PHONY: test run sandbox lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ test: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/python -m bot run
+
+# Try it offline in a browser: the emulator, the real bot and a chat page on 127.0.0.1.
+sandbox: $(STAMP)
+	$(BIN)/python -m bot sandbox $(SANDBOX_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/quality_speed.py

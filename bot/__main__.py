@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run` starts the bot; other verbs manage practices and data."""
+"""Command line: `python -m bot run` starts the bot; `sandbox` tries it; others manage data."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from bot.cli_admin import add_arguments, run_admin
 from bot.config import MissingTokenError, Settings
 from bot.logs import configure
+from bot.sandbox import serve as sandbox
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,7 +20,10 @@ def main(argv: list[str] | None = None) -> int:
     verbs = parser.add_subparsers(dest="verb", required=True)
     verbs.add_parser("run", help="run the bot against the Telegram Bot API (long polling)")
     add_arguments(verbs)
+    sandbox.add_arguments(verbs)
     args = parser.parse_args(argv)
+    if args.verb == "sandbox":
+        return sandbox.run(args)
     try:
         settings = Settings()
     except ValidationError as error:

@@ -1,0 +1,191 @@
+"""The whole story in headless Chromium: invite link, patient answers and photos, GP refers.
+
+Screenshots of each chat are saved in test-output/sandbox/ at the end (and on failure).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.sandbox.session import PATIENT_REF, Sandbox
+
+playwright_api = pytest.importorskip("playwright.async_api")
+from playwright.async_api import Browser, Page, async_playwright  # noqa: E402
+
+CHROMIUM = Path(os.environ.get("SANDBOX_CHROMIUM", "/usr/bin/chromium"))
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "sandbox"
+SAMPLES = Path(__file__).resolve().parents[2] / "content" / "samples"
+WAIT = 30_000  # ms: each photo runs through the real quality engine
+FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage"]
+
+
+def need_chromium() -> None:
+    """Skip without Debian's Chromium, except in CI, where .ci/run must have installed it."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run should install Debian's chromium")
+        pytest.skip(f"no {CHROMIUM}: apt-get install chromium to run the browser test")
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's Chromium, headless."""
+    need_chromium()
+    async with async_playwright() as driver:
+        launched = await driver.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+def chat(page: Page, key: str) -> str:
+    """CSS for one chat panel."""
+    return f'[data-chat="{key}"]'
+
+
+async def bot_says(page: Page, key: str, words: str) -> str:
+    """Wait for a bot bubble in that chat containing words; return its text."""
+    bubble = page.locator(f"{chat(page, key)} .row.bot .bubble", has_text=words).last
+    await bubble.wait_for(timeout=WAIT)
+    return await bubble.inner_text()
+
+
+async def tap(page: Page, key: str, label: str) -> None:
+    """Tap the newest inline button with exactly this label."""
+    await page.locator(f"{chat(page, key)} .inline-kb").get_by_role(
+        "button", name=label, exact=True).last.click()
+
+
+async def type_text(page: Page, key: str, words: str) -> None:
+    """Type into the chat's message box and press Enter."""
+    box = page.locator(f"{chat(page, key)} textarea")
+    await box.fill(words)
+    await box.press("Enter")
+
+
+async def sample(page: Page, name: str, as_: str) -> None:
+    """Send a sample photo into the patient chat, as a photo or as a file."""
+    await page.locator(f'{chat(page, "patient")} button[data-sample="{name}"][data-as="{as_}"]'
+                       ).click()
+
+
+async def save_screenshots(page: Page) -> list[Path]:
+    """Shoot each chat whole: the page is made as tall as that chat's conversation first."""
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(OUTPUT / "page.png"))
+    heights = {key: int(await page.evaluate(
+        f"document.querySelector('{chat(page, key)} .messages').scrollHeight"))
+        for key in ("staff", "patient", "gp")}
+    shots = []
+    for key, height in heights.items():
+        await page.set_viewport_size({"width": 1500, "height": min(height + 420, 16_000)})
+        await page.evaluate("document.querySelectorAll('.messages').forEach(m => "
+                            "m.scrollTop = m.scrollHeight)")
+        await page.wait_for_timeout(200)
+        path = OUTPUT / f"{key}.png"
+        await page.locator(chat(page, key)).screenshot(path=str(path))
+        shots.append(path)
+    return shots
+
+
+async def test_invite_photos_retake_submit_and_gp_referral(
+    running: tuple[Sandbox, str], browser: Browser, tmp_path: Path
+) -> None:
+    sandbox, url = running
+    shutil.rmtree(OUTPUT, ignore_errors=True)
+    context = await browser.new_context(viewport={"width": 1500, "height": 950},
+                                        accept_downloads=True)
+    page = await context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    try:
+        await page.goto(url)
+        await story(page, sandbox, tmp_path)
+    finally:
+        await save_screenshots(page)
+        await context.close()
+    assert not problems, problems
+
+
+async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
+    """What a person does on the page, and what each chat must show."""
+    # Staff: the seeded invite link; clicking it opens the patient chat with /start <token>.
+    link = page.locator(f'{chat(page, "staff")} .note a.deep-link')
+    await link.wait_for(timeout=WAIT)
+    assert await link.inner_text() == sandbox.invite_link
+    await link.click()
+    await page.locator(f'{chat(page, "patient")} .row.me .bubble', has_text="/start").wait_for()
+    await bot_says(page, "patient", "date of birth")
+    await type_text(page, "patient", "03/02/1980")
+    await bot_says(page, "patient", "Before we start")
+    await tap(page, "patient", "Yes, I agree")
+    await bot_says(page, "patient", "Is it a rash")
+    for label, next_words in (("Yes, it is a rash", "Where is the rash"),
+                              ("Arm or hand", "How many separate areas"),
+                              ("One area", "Do you have ANY of these"),
+                              ("No, none of these", "Tip 1"), ("Next", "Tip 2"),
+                              ("Next", "Tip 3"), ("Next", "Tip 4"), ("I am ready", "Photo 1 of 3")):
+        await tap(page, "patient", label)
+        await bot_says(page, "patient", next_words)
+
+    # Photo 1: the locator, sent as a file (untouched).
+    await sample(page, "locator-good.jpg", "file")
+    await bot_says(page, "patient", "Photo 1 of 3 looks good")
+    # Photo 2: a blurred close-up attached from disk as a photo; the bot asks for a retake.
+    await page.locator(f'{chat(page, "patient")} .attach').click()
+    async with page.expect_file_chooser() as chooser:
+        await page.locator(f'{chat(page, "patient")} .as-photo').click()
+    await (await chooser.value).set_files(str(SAMPLES / "close-up-blurred.jpg"))
+    await page.locator(f'{chat(page, "patient")} .row.me img.photo').last.wait_for()
+    advice = await bot_says(page, "patient", "Blurred")
+    assert "focus" in advice
+    # ...and good close-ups: one as a photo, one as a file.
+    await sample(page, "close-up-good.jpg", "photo")
+    await bot_says(page, "patient", "Photo 2 of 3 looks good")
+    await sample(page, "close-up-good-2.jpg", "file")
+    await bot_says(page, "patient", "Photo 3 of 3 looks good")
+
+    await bot_says(page, "patient", "Where exactly")
+    await type_text(page, "patient", "left forearm")
+    await bot_says(page, "patient", "How long")
+    await tap(page, "patient", "1 to 4 weeks")
+    await bot_says(page, "patient", "itchy or painful")
+    await tap(page, "patient", "Itchy")
+    await bot_says(page, "patient", "What have you tried")
+    await type_text(page, "patient", "E45 cream")
+    await bot_says(page, "patient", "Your answers")
+    await tap(page, "patient", "Send to my GP")
+    receipt = await bot_says(page, "patient", "Sent")
+    case = await sandbox.store.cases.latest_for_patient(sandbox.users["patient"].id)
+    assert case is not None and case.reference in receipt
+
+    # GP: the labelled album, the summary and the referral pack; the GP refers.
+    gp = chat(page, "gp")
+    album = page.locator(f"{gp} .album figure")
+    await album.nth(2).wait_for(timeout=WAIT)
+    assert [await c.inner_text() for c in await page.locator(f"{gp} .album figcaption").all()
+            ][-3:] == ["Locator", "Close-up 1", "Close-up 2"]
+    summary = await bot_says(page, "gp", "Teledermatology photos")
+    assert case.reference in summary and PATIENT_REF in summary and "left forearm" in summary
+    pdf = page.locator(f"{gp} a.doc", has_text=".pdf").last
+    await pdf.wait_for(timeout=WAIT)
+    async with page.expect_download() as downloading:
+        await pdf.click()
+    download = await downloading.value
+    saved = tmp_path / download.suggested_filename
+    await download.save_as(saved)
+    assert saved.name == f"referral-pack-{case.reference}.pdf"
+    assert saved.read_bytes().startswith(b"%PDF")
+    await tap(page, "gp", "Refer to teledermatology")
+    await bot_says(page, "gp", "referred to teledermatology")
+    told = await bot_says(page, "patient", "hospital skin team")
+    assert case.reference in told
