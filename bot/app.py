@@ -7,7 +7,7 @@ import contextlib
 import logging
 from dataclasses import dataclass, field
 
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot.config import Settings
 from bot.inbox.decisions import Inbox
@@ -20,6 +20,8 @@ from bot.services.retention import purge
 from bot.store import Store, open_store
 
 log = logging.getLogger("bot.app")
+RETRIES_ON_FLOOD = 3
+"""A reply refused with 429 is sent again after Telegram's retry_after, up to this many times."""
 
 
 @dataclass
@@ -140,6 +142,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         .post_stop(stopping)
         .post_shutdown(shut_down)
         .concurrent_updates(True)
+        .rate_limiter(AIORateLimiter(max_retries=RETRIES_ON_FLOOD))
         .build()
     )
     register(app)

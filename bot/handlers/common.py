@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.app import services
 from bot.content import text
+
+log = logging.getLogger("bot.handlers")
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -20,3 +26,15 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
                                                   parse_mode=ParseMode.HTML)
         return
     await update.effective_message.reply_text(text("messages.help.text"))
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log a failed update (ids only) and tell the person kindly; their progress is saved."""
+    error = context.error
+    log.error("update failed", exc_info=error,
+              extra={"error": type(error).__name__,
+                     "update_id": getattr(update, "update_id", None)})
+    if isinstance(update, Update) and update.effective_chat is not None:
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(update.effective_chat.id,
+                                           text("messages.errors.try_again"))

@@ -44,6 +44,7 @@ def register(app: Application) -> None:
     app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, common.help_command))
     app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND & filters.UpdateType.MESSAGE,
                                    patient.other))
+    app.add_error_handler(common.on_error)
 
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]

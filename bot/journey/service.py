@@ -106,6 +106,7 @@ class Journey:
     async def typed(self, user_id: int, words: str) -> list[Reply]:
         """Handle text the patient typed: a date of birth, a typed answer, or a nudge."""
         async with self.lock(user_id):
+            self._last_tap.pop(user_id, None)
             case = await self._open_case(user_id)
             if case is None:
                 return await self._nothing_open(user_id)
@@ -278,6 +279,7 @@ class Journey:
         extras get a single note rather than one each.
         """
         async with self.lock(user_id):
+            self._last_tap.pop(user_id, None)
             case = await self._open_case(user_id)
             if case is None:
                 return await self._nothing_open(user_id)
@@ -329,6 +331,7 @@ class Journey:
     async def resume(self, user_id: int) -> list[Reply]:
         """What to do now on the patient's open case (after a GP asked for new photos)."""
         async with self.lock(user_id):
+            self._last_tap.pop(user_id, None)
             case = await self._open_case(user_id)
             return await self._prompt(case) if case else []
 

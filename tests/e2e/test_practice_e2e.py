@@ -108,7 +108,7 @@ async def test_invite_to_referral_with_a_retake_asked_for_by_the_gp(
     assert decided is not None and decided.stage is Stage.DECIDED
     assert decided.decision == "referred" and decided.submissions == 2
 
-    files = [store.files.path(p.file_name) for p in await store.photos.for_case(case.id)]
+    files = [store.files.path(p.file_name) for p in (await store.photos.accepted(case.id)).values()]
     assert files and all(f.exists() for f in files)
     assert await purge(store, 30, now=datetime.now(UTC) + timedelta(days=29)) == 0
     assert await purge(store, 30, now=datetime.now(UTC) + timedelta(days=31)) == 1

@@ -38,12 +38,14 @@ async def test_flood_control_is_respected_and_the_case_arrives_once(
     app: App, emu: Emulator
 ) -> None:
     team = await make_team(app, emu)
-    emu.fail_next("sendMediaGroup", 429, retry_after=1)
-    emu.fail_next("sendMediaGroup", 500)
+    emu.fail_next("sendDocument", 429, retry_after=1)
+    emu.fail_next("sendDocument", 500)
     await submit(app, emu, team)
     await team.gp.wait_for_text("Referral pack", timeout=30)
     assert albums(team.gp) == 1
-    assert len(emu.calls_of("sendMediaGroup")) == 3, "refused with 429, then 500, then sent"
+    packs = [m for m in team.gp.messages if m.kind == "document" and not m.media_group_id]
+    assert len(packs) == 1, "delivered exactly once"
+    assert len(emu.calls_of("sendDocument")) == 3, "refused with 429, then 500, then sent"
 
 
 async def test_a_gp_who_blocked_the_bot_is_not_retried_and_staff_are_told(
@@ -55,7 +57,8 @@ async def test_a_gp_who_blocked_the_bot_is_not_retried_and_staff_are_told(
     alert = await team.staff.wait_for_text("Could not deliver", timeout=20)
     assert "blocked the bot" in (alert.text or "")
     await emu.wait_until_idle()
-    assert len(emu.calls_of("sendMediaGroup")) == 1, "a 403 is not retried"
+    to_gp = [c for c in emu.calls_of("sendMediaGroup") if c["chat_id"] == str(team.gp.id)]
+    assert len(to_gp) == 1, "a 403 is not retried"
 
 
 async def test_a_restart_between_sent_and_delivered_still_delivers_once(
@@ -63,9 +66,11 @@ async def test_a_restart_between_sent_and_delivered_still_delivers_once(
 ) -> None:
     async with start_bot() as first:
         team = await make_team(first, emu)
-        emu.fail_next("sendMediaGroup", 500, times=1)
+        emu.fail_next("sendDocument", 500, times=1)
         patient = await submit(first, emu, team)
-    assert albums(team.gp) == 0, "stopped before the GP got anything"
+        await team.gp.wait_for_text("Teledermatology photos", timeout=20)
+    assert not any(m.kind == "document" and not m.media_group_id for m in team.gp.messages), \
+        "stopped before the referral pack was delivered"
     async with start_bot() as second:
         await team.gp.wait_for_text("Referral pack", timeout=20)
         case = await services_of(second).store.cases.latest_for_patient(patient.id)
@@ -103,3 +108,12 @@ async def test_strangers_and_replayed_buttons_reveal_nothing(app: App, emu: Emul
     assert reference and not any(reference in (m.text or "") for m in stranger.messages)
     waiting = await services_of(app).store.cases.at_stage(team.practice.id, Stage.SUBMITTED)
     assert [c.reference for c in waiting] == [reference], "the case was not decided"
+
+
+async def test_a_reply_refused_with_429_is_sent_after_the_wait(app: App, emu: Emulator) -> None:
+    patient = emu.user("Uma")
+    emu.fail_next("sendMessage", 429, retry_after=1)
+    await patient.send_command("/help")
+    reply = await patient.next_message(timeout=10)
+    assert "photos" in (reply.text or "")
+    assert len(emu.calls_of("sendMessage")) == 2
