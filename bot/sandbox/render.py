@@ -99,9 +99,8 @@ def to_html(text: str | None, entities: Iterable[Mapping[str, Any]] = (),
 
     def close_until(limit: int) -> None:
         while stack and stack[-1][0] <= limit:
-            end, closing, _ = stack.pop()
-            emit(end)
-            out.append(closing)
+            emit(stack[-1][0])
+            out.append(stack.pop()[1])
 
     for start, end, entity in spans:
         close_until(start)

@@ -189,8 +189,13 @@ async def sample_image(request: web.Request) -> web.StreamResponse:
 
 @web.middleware
 async def security_headers(request: web.Request, handler: Any) -> web.StreamResponse:
-    """A strict content policy: the page loads nothing from anywhere but itself."""
-    response: web.StreamResponse = await handler(request)
+    """API errors as JSON; a strict content policy: the page loads only from itself."""
+    try:
+        response: web.StreamResponse = await handler(request)
+    except web.HTTPException as error:
+        if error.status < 400 or not request.path.startswith("/api/"):
+            raise
+        response = _error(error.status, error.text or error.reason)
     response.headers.setdefault(
         "Content-Security-Policy",
         "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'")

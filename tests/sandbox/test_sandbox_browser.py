@@ -81,12 +81,13 @@ async def save_screenshots(page: Page) -> list[Path]:
     """Shoot each chat whole: the page is made as tall as that chat's conversation first."""
     OUTPUT.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(OUTPUT / "page.png"))
+    viewport = page.viewport_size or {"height": 950}
     heights = {key: int(await page.evaluate(
-        f"document.querySelector('{chat(page, key)} .messages').scrollHeight"))
-        for key in ("staff", "patient", "gp")}
+        f"(m => m.scrollHeight - m.clientHeight)(document.querySelector('{chat(page, key)} "
+        ".messages'))")) + viewport["height"] for key in ("staff", "patient", "gp")}
     shots = []
     for key, height in heights.items():
-        await page.set_viewport_size({"width": 1500, "height": min(height + 420, 16_000)})
+        await page.set_viewport_size({"width": 1500, "height": min(height + 8, 16_000)})
         await page.evaluate("document.querySelectorAll('.messages').forEach(m => "
                             "m.scrollTop = m.scrollHeight)")
         await page.wait_for_timeout(200)

@@ -271,7 +271,7 @@ function composerNode(key) {
   upload(fileInput, "file");
   const form = el("form", { className: "composer" },
     el("button", { type: "button", className: "attach", title: "Attach an image", "aria-label": "Attach",
-      onclick: () => { menu.hidden = !menu.hidden; } }, "📎"),
+      onclick: () => { menu.hidden = !menu.hidden; } }, el("img", { src: "/static/attach.svg", alt: "" })),
     menu, photoInput, fileInput, text,
     el("button", { type: "submit", className: "send" }, "Send"));
   form.addEventListener("submit", async (event) => {
@@ -287,6 +287,11 @@ function composerNode(key) {
   return form;
 }
 
+function initials(name) {
+  return name.split(/\s+/).filter((word) => /^[A-Za-z]/.test(word)).slice(0, 2)
+    .map((word) => word[0].toUpperCase()).join("");
+}
+
 function buildPanel(person) {
   const key = person.key;
   const status = el("div", { className: "status" }, "bot");
@@ -295,7 +300,7 @@ function buildPanel(person) {
   const toastBox = el("div", { className: "toast", hidden: true, role: "status" });
   const section = el("section", { className: "chat", "data-chat": key, id: `chat-${key}` },
     el("div", { className: "who" }, person.title, " ", el("span", {}, `· you are ${person.name}`)),
-    el("div", { className: "chat-head" }, el("div", { className: "avatar" }, "🩺"),
+    el("div", { className: "chat-head" }, el("div", { className: "avatar" }, initials(config.bot.name)),
       el("div", {}, el("div", { className: "title" }, config.bot.name), status)),
     messages, toastBox,
     key === "patient" && config.samples.length ? samplesNode(key) : null,

@@ -1,0 +1,146 @@
+"""The sandbox's JSON API without a browser: chats, deep links, taps, photos and files."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from PIL import Image
+
+from bot.sandbox.session import PATIENT_REF, Sandbox
+
+SAMPLES = Path(__file__).resolve().parents[2] / "content" / "samples"
+State = dict[str, Any]
+
+
+@pytest.fixture
+async def http(running: tuple[Sandbox, str]) -> AsyncIterator[aiohttp.ClientSession]:
+    """An HTTP client for the page's address."""
+    async with aiohttp.ClientSession(base_url=running[1]) as session:
+        yield session
+
+
+async def until(http: aiohttp.ClientSession, check: Callable[[State], Any],
+                tries: int = 30) -> State:
+    """Long-poll /api/state until check(state) is truthy."""
+    version = ""
+    for _ in range(tries):
+        async with http.get("/api/state", params={"since": version}) as response:
+            state: State = await response.json()
+        if check(state):
+            return state
+        version = state["version"]
+    raise AssertionError(f"never happened; last state: {state}")
+
+
+def texts(state: State, key: str) -> list[str]:
+    """The HTML of every message in one chat."""
+    return [item.get("html", "") for item in state["chats"][key]["messages"]]
+
+
+def said(key: str, words: str) -> Callable[[State], bool]:
+    """A check: some message in that chat contains words."""
+    return lambda state: any(words in html for html in texts(state, key))
+
+
+async def post(http: aiohttp.ClientSession, path: str, body: Any) -> tuple[int, Any]:
+    """POST JSON; return the status and the JSON answer."""
+    async with http.post(path, json=body) as response:
+        return response.status, await response.json()
+
+
+async def test_page_config_and_the_seeded_practice(
+    running: tuple[Sandbox, str], http: aiohttp.ClientSession
+) -> None:
+    sandbox, url = running
+    assert url.startswith("http://127.0.0.1:")
+    async with http.get("/") as response:
+        assert response.status == 200 and "<main" in await response.text()
+        assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    async with http.get("/api/config") as response:
+        config = await response.json()
+    assert [p["key"] for p in config["people"]] == ["staff", "patient", "gp"]
+    assert {s["name"] for s in config["samples"]} >= {"locator-good.jpg", "close-up-blurred.jpg"}
+    state = await until(http, said("staff", "start="))
+    note = next(i for i in state["chats"]["staff"]["messages"] if i["kind"] == "note")
+    assert sandbox.invite_link in note["html"] and PATIENT_REF in note["html"]
+    assert any("/invite" in html for html in texts(state, "gp"))  # the GP opened the bot
+    demo = sandbox.demo
+    assert demo is not None and demo.gp.role == "gp" and demo.staff.role == "staff"
+
+
+async def test_deep_link_typing_and_buttons(
+    running: tuple[Sandbox, str], http: aiohttp.ClientSession
+) -> None:
+    sandbox, _ = running
+    payload = sandbox.invite_link.split("start=")[1]
+    status, _ = await post(http, "/api/deep-link", {"payload": payload})
+    assert status == 200
+    state = await until(http, said("patient", "date of birth"))
+    assert texts(state, "patient")[0] == f"/start {payload}"
+    assert (await post(http, "/api/chats/patient/text", {"text": "03/02/1980"}))[0] == 200
+    state = await until(http, said("patient", "Before we start"))
+    asked = next(i for i in state["chats"]["patient"]["messages"] if i["buttons"])
+    button = asked["buttons"][0][0]
+    assert button["text"] == "Yes, I agree"
+    tapped = {"message_id": asked["id"], "data": button["data"]}
+    assert (await post(http, "/api/chats/patient/tap", tapped))[0] == 200
+    await until(http, said("patient", "Is it a rash"))
+    status, answer = await post(http, "/api/chats/patient/tap",
+                                {"message_id": asked["id"], "data": "forged"})
+    assert status == 409 and not answer["ok"]
+
+
+async def test_samples_as_photo_and_as_file(
+    running: tuple[Sandbox, str], http: aiohttp.ClientSession
+) -> None:
+    original = (SAMPLES / "locator-good.jpg").read_bytes()
+    for kind in ("photo", "file"):
+        status, _ = await post(http, "/api/chats/patient/sample",
+                               {"name": "locator-good.jpg", "as": kind})
+        assert status == 200
+    state = await until(http, lambda s: len([i for i in s["chats"]["patient"]["messages"]
+                                             if i["from"] == "me"]) == 2)
+    photo, document = [i for i in state["chats"]["patient"]["messages"] if i["from"] == "me"]
+    assert photo["kind"] == "photo" and document["kind"] == "document"
+    async with http.get(photo["media"]["url"]) as response:
+        recompressed = await response.read()
+        assert response.content_type == "image/jpeg"
+    with Image.open(io.BytesIO(recompressed)) as image:
+        assert max(image.size) <= 1280 and not image.getexif()
+    assert document["media"]["name"] == "locator-good.jpg"
+    async with http.get(document["media"]["url"]) as response:
+        assert await response.read() == original
+        assert "attachment" in response.headers["Content-Disposition"]
+
+
+async def test_uploads_and_refusals(running: tuple[Sandbox, str],
+                                    http: aiohttp.ClientSession) -> None:
+    form = aiohttp.FormData()
+    form.add_field("as", "photo")
+    form.add_field("file", b"not an image", filename="notes.txt", content_type="text/plain")
+    async with http.post("/api/chats/patient/upload", data=form) as response:
+        assert response.status == 400
+        assert "refuse" in (await response.json())["error"]
+    form = aiohttp.FormData()
+    form.add_field("as", "file")
+    form.add_field("file", (SAMPLES / "close-up-dark.jpg").read_bytes(), filename="dark.jpg",
+                   content_type="image/jpeg")
+    async with http.post("/api/chats/patient/upload", data=form) as response:
+        assert response.status == 200
+    state = await until(http, lambda s: any(i["kind"] == "document"
+                                            for i in s["chats"]["patient"]["messages"]))
+    document = next(i for i in state["chats"]["patient"]["messages"] if i["kind"] == "document")
+    assert document["media"]["name"] == "dark.jpg" and document["media"]["preview"]
+    assert (await post(http, "/api/chats/nobody/text", {"text": "hi"}))[0] == 404
+    assert (await post(http, "/api/chats/patient/text", {"text": "  "}))[0] == 400
+    assert (await post(http, "/api/chats/patient/sample", {"name": "../x"}))[0] == 404
+    assert (await post(http, "/api/deep-link", {"payload": ""}))[0] == 400
+    async with http.post("/api/chats/patient/text", data=b"{") as response:
+        assert response.status == 400
+    async with http.get("/files/nope") as response:
+        assert response.status == 404
