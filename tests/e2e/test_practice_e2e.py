@@ -115,3 +115,43 @@ async def test_invite_to_referral_with_a_retake_asked_for_by_the_gp(
     assert not any(f.exists() for f in files), "photos deleted from disk after 30 days"
     await patient.send_command("/status")
     assert "deleted" in ((await patient.next_message()).text or "")
+
+
+async def test_staff_tools_choose_an_inbox_list_revoke_and_add_a_member(
+    app: App, emu: Emulator
+) -> None:
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    await store.practices.add_member(team.practice.id, 555, "gp", "Dr Two")
+    await team.staff.send_command("/invite", "K-1 1/1/2001")
+    await team.staff.wait_for_text("Which inbox")
+    await team.staff.tap("Practice inbox (any GP)")
+    made = await team.staff.wait_for_text("Link (single use)")
+    assert "Practice inbox" in (made.text or "")
+    await team.staff.wait_for(lambda m: m.kind == "photo")
+    await team.staff.send_command("/invite", "K-2 31/02/2001")
+    assert "could not read" in ((await team.staff.next_message()).text or "")
+
+    await team.staff.send_command("/invites")
+    listing = await team.staff.wait_for_text("Invites and cases")
+    assert "Not opened yet" in (listing.text or "") and "K-1" in (listing.text or "")
+    await team.staff.tap("Cancel link: K-1")
+    await team.staff.wait_for_text("Cancelled the invite link for K-1")
+    link = LINK.search(made.text or "")
+    assert link is not None
+    patient = emu.user("Vic")
+    await patient.open_deep_link(link.group(2))
+    assert "cancelled" in ((await patient.next_message()).text or "")
+
+    await team.staff.send_command("/addmember", "gp Dr Three")
+    assert "Only a practice admin" in ((await team.staff.next_message()).text or "")
+    admin = emu.user("Ann")
+    await store.practices.add_member(team.practice.id, admin.id, "admin", "Ann Admin")
+    await admin.send_command("/addmember", "gp Dr Three")
+    code_message = await admin.next_message()
+    code = (code_message.text or "").split("/join ", 1)[1].split()[0]
+    newcomer = emu.user("Three")
+    await newcomer.send_command("/join", code)
+    assert "You are now gp at The Lawson Practice" in ((await newcomer.next_message()).text or "")
+    await newcomer.send_command("/inbox")
+    assert "No cases are waiting" in ((await newcomer.next_message()).text or "")
