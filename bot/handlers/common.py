@@ -6,8 +6,8 @@ import contextlib
 import logging
 
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.app import services
