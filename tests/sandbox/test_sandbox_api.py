@@ -144,3 +144,23 @@ async def test_uploads_and_refusals(running: tuple[Sandbox, str],
         assert response.status == 400
     async with http.get("/files/nope") as response:
         assert response.status == 404
+
+
+async def test_reply_keyboards_and_formatting(
+    running: tuple[Sandbox, str], http: aiohttp.ClientSession
+) -> None:
+    from telegram import ReplyKeyboardMarkup, ReplyKeyboardRemove
+
+    sandbox, _ = running
+    assert sandbox.app is not None
+    bot, chat_id = sandbox.app.bot, sandbox.users["patient"].id
+    await post(http, "/api/chats/patient/text", {"text": "hello"})
+    await bot.send_message(chat_id, "<b>Pick</b> <a href='https://nhs.uk'>one</a>",
+                           parse_mode="HTML",
+                           reply_markup=ReplyKeyboardMarkup([["Left", "Right"], ["Neither"]]))
+    state = await until(http, lambda s: s["chats"]["patient"]["keyboard"])
+    assert state["chats"]["patient"]["keyboard"] == [["Left", "Right"], ["Neither"]]
+    assert any(html.startswith("<b>Pick</b> <a href=\"https://nhs.uk\"")
+               for html in texts(state, "patient"))
+    await bot.send_message(chat_id, "Thanks", reply_markup=ReplyKeyboardRemove())
+    await until(http, lambda s: s["chats"]["patient"]["keyboard"] is None)

@@ -15,7 +15,7 @@ import pytest
 from bot.sandbox.session import PATIENT_REF, Sandbox
 
 playwright_api = pytest.importorskip("playwright.async_api")
-from playwright.async_api import Browser, Page, async_playwright  # noqa: E402
+from playwright.async_api import Browser, Page, async_playwright, expect  # noqa: E402
 
 CHROMIUM = Path(os.environ.get("SANDBOX_CHROMIUM", "/usr/bin/chromium"))
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "sandbox"
@@ -142,11 +142,14 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     await sample(page, "locator-good.jpg", "file")
     await bot_says(page, "patient", "Photo 1 of 3 looks good")
     # Photo 2: a blurred close-up attached from disk as a photo; the bot asks for a retake.
+    sandbox.emulator.delay_next("sendMessage", 2.0)  # long enough to see the chat action
     await page.locator(f'{chat(page, "patient")} .attach').click()
     async with page.expect_file_chooser() as chooser:
         await page.locator(f'{chat(page, "patient")} .as-photo').click()
     await (await chooser.value).set_files(str(SAMPLES / "close-up-blurred.jpg"))
     await page.locator(f'{chat(page, "patient")} .row.me img.photo').last.wait_for()
+    await expect(page.locator(f'{chat(page, "patient")} .status')).to_have_text(
+        "sending a photo…")
     advice = await bot_says(page, "patient", "Blurred")
     assert "focus" in advice
     # ...and good close-ups: one as a photo, one as a file.
