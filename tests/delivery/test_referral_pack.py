@@ -1,0 +1,211 @@
+"""The GP's referral pack: what a GP sees when opening the PDF, and that it fits e-RS."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+from pypdf import PageObject, PdfReader
+
+from bot.content import text, texts
+from bot.delivery import referral_pack
+from bot.delivery.referral_pack import PackPhoto, PackSummary, build_referral_pack
+
+ANSWERS = (
+    ("Is it a rash? A rash is an area of red, sore, itchy, dry or bumpy skin.",
+     "Yes, it is a rash"),
+    ("Where is the rash?", "Arm or hand"),
+    ("Where exactly is the rash?", "left forearm – inner side"),
+    ("How long have you had the rash?", "1 to 4 weeks"),
+    ("Is it itchy or painful?", "Itchy"),
+    ("What have you tried for it, if anything?", "hydrocortisone cream 1%"),
+    ("How many separate areas of rash are there?", "One area"),
+    ("Do you have ANY of these?", "No, none of these"),
+)
+FLAGS = ("Close-up 2 sent despite failing: blur", "4 retakes in total")
+
+
+def summary(**changes: object) -> PackSummary:
+    """A realistic case summary, with any field changed."""
+    fields: dict[str, object] = {
+        "case_reference": "TD-7K3M-Q9PX", "practice_name": "The Lawson Practice",
+        "patient_ref": "LP-20931", "age_text": "44 years", "submitted_on": "24 November 2026",
+        "answers": ANSWERS, "flags": FLAGS,
+    }
+    fields.update(changes)
+    return PackSummary(**fields)  # type: ignore[arg-type]
+
+
+def jpeg(width: int, height: int, seed: int, *, noise: int = 24, quality: int = 90,
+         **save: object) -> bytes:
+    """A noisy photo (a random tile repeated, so big files are quick to make)."""
+    tile_w, tile_h = min(width, 1000), min(height, 750)
+    rng = np.random.default_rng(seed)
+    tile = rng.integers(100, 100 + noise, (tile_h, tile_w, 3), dtype=np.uint8)
+    reps = (-(-height // tile_h), -(-width // tile_w), 1)
+    pixels = np.ascontiguousarray(np.tile(tile, reps)[:height, :width])
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(out, "JPEG", quality=quality, **save)
+    return out.getvalue()
+
+
+def flat(words: str) -> str:
+    """Words as the text extractor gives them back: single spaces, and the en dash and curly
+    quote as plain ones when no Unicode font is installed (the built-in font lacks them)."""
+    if referral_pack.unicode_font_dir() is None:
+        words = words.replace("–", "-").replace("’", "'")
+    return " ".join(words.split())
+
+
+def page_text(reader: PdfReader, index: int) -> str:
+    """The text of one page, flattened."""
+    return flat(reader.pages[index].extract_text())
+
+
+def embedded(page: PageObject) -> list[bytes]:
+    """The JPEGs in a page exactly as stored in the PDF (pypdf's `page.images` re-encodes)."""
+    if "/XObject" not in page["/Resources"]:
+        return []
+    xobjects = page["/Resources"]["/XObject"]
+    return [xobjects[name].get_object().get_data() for name in xobjects
+            if xobjects[name].get_object()["/Subtype"] == "/Image"]
+
+
+def photos() -> list[PackPhoto]:
+    """A landscape locator and two portrait close-ups, the last sent despite a blur warning."""
+    return [PackPhoto("Locator", jpeg(1600, 1200, 1)),
+            PackPhoto("Close-up 1", jpeg(1200, 1600, 2)),
+            PackPhoto("Close-up 2", jpeg(1200, 1600, 3), note=FLAGS[0])]
+
+
+@pytest.fixture(scope="module")
+def pack() -> PdfReader:
+    """The pack for a typical case, opened as a GP's PDF reader would."""
+    return PdfReader(io.BytesIO(build_referral_pack(summary(), photos())))
+
+
+@pytest.fixture(scope="module")
+def big_photos() -> list[PackPhoto]:
+    """Three 48 MP photos sent 'as a file' (about 10 MB each)."""
+    return [PackPhoto(label, jpeg(8000, 6000, seed))
+            for seed, label in enumerate(("Locator", "Close-up 1", "Close-up 2"))]
+
+
+def test_the_pack_is_one_summary_page_then_one_page_per_photo(pack: PdfReader) -> None:
+    assert len(pack.pages) == 4
+    assert [len(embedded(page)) for page in pack.pages] == [0, 1, 1, 1]
+    assert pack.metadata is not None and "TD-7K3M-Q9PX" in str(pack.metadata.title)
+
+
+def test_page_one_identifies_the_case(pack: PdfReader) -> None:
+    first = page_text(pack, 0)
+    assert first.startswith(text("referral.document.title"))
+    for value in ("TD-7K3M-Q9PX", "The Lawson Practice", "LP-20931", "44 years",
+                  "24 November 2026"):
+        assert value in first
+
+
+def test_page_one_has_every_answer_and_flag(pack: PdfReader) -> None:
+    first = page_text(pack, 0)
+    for question, answer in ANSWERS:
+        assert flat(question) in first
+        assert flat(answer) in first
+    for flag in FLAGS:
+        assert flag in first
+
+
+def test_page_one_has_the_whole_exclusion_checklist_and_e_rs_details(pack: PdfReader) -> None:
+    first = page_text(pack, 0)
+    items = texts("referral.checklist.items") + texts("referral.checklist.children_items")
+    assert len(items) == 11
+    for item in items:
+        assert flat(item) in first
+    assert "two-week-wait" in first and "safeguarding" in first and "capacity" in first
+    assert "For children" in first
+    assert "Specialty Dermatology" in first
+    assert "Clinic Type Not Otherwise Specified" in first
+    assert flat("RAS Teledermatology - Main Outpatients Department - Homerton – RQX") in first
+
+
+def test_each_photo_page_is_labelled_with_its_note(pack: PdfReader) -> None:
+    for index, label in enumerate(("Locator", "Close-up 1", "Close-up 2"), start=1):
+        assert page_text(pack, index).startswith(label)
+    assert FLAGS[0] in page_text(pack, 3)
+    assert FLAGS[0] not in page_text(pack, 2)
+    assert "TD-7K3M-Q9PX" in page_text(pack, 2)  # every printed page names the case
+
+
+def test_landscape_photos_get_landscape_pages(pack: PdfReader) -> None:
+    first_photo, second_photo = pack.pages[1], pack.pages[2]
+    assert first_photo.mediabox.width > first_photo.mediabox.height
+    assert second_photo.mediabox.width < second_photo.mediabox.height
+
+
+def test_small_clean_photos_go_in_unchanged() -> None:
+    sent = photos()
+    reader = PdfReader(io.BytesIO(build_referral_pack(summary(), sent)))
+    for page, photo in zip(reader.pages[1:], sent, strict=True):
+        assert embedded(page)[0] == photo.jpeg
+
+
+def test_a_photo_with_exif_rotation_and_gps_is_upright_and_has_no_exif() -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees to display
+    exif[0x8825] = {1: "N", 2: (51.0, 32.0, 50.0), 3: "W", 4: (0.0, 2.0, 40.0)}
+    sideways = jpeg(1600, 1200, 4, exif=exif.tobytes(), comment=b"secret")
+    reader = PdfReader(io.BytesIO(build_referral_pack(summary(), [PackPhoto("Locator",
+                                                                            sideways)])))
+    kept = embedded(reader.pages[1])[0]
+    with Image.open(io.BytesIO(kept)) as image:
+        assert image.size == (1200, 1600)
+        assert len(image.getexif()) == 0
+        assert "comment" not in image.info
+    assert b"Exif" not in kept and b"secret" not in kept
+
+
+def test_three_48_mp_photos_fit_the_e_rs_limit(big_photos: list[PackPhoto]) -> None:
+    assert all(len(photo.jpeg) > 8_000_000 for photo in big_photos)
+    pdf = build_referral_pack(summary(), big_photos)
+    assert len(pdf) <= 5_000_000
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 4
+    for page in reader.pages[1:]:
+        with Image.open(io.BytesIO(embedded(page)[0])) as image:
+            assert max(image.size) == 2400
+
+
+def test_a_tighter_limit_shrinks_the_photos_but_keeps_them_usable(
+        big_photos: list[PackPhoto]) -> None:
+    pdf = build_referral_pack(summary(), big_photos, limit_bytes=745_000)
+    assert len(pdf) <= 745_000
+    for page in PdfReader(io.BytesIO(pdf)).pages[1:]:
+        with Image.open(io.BytesIO(embedded(page)[0])) as image:
+            assert image.size[0] >= 800 and image.size[1] >= 600
+
+
+def test_a_limit_that_cannot_be_met_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="cannot fit in 20,000 bytes"):
+        build_referral_pack(summary(), photos(), limit_bytes=20_000)
+
+
+def test_an_unreadable_photo_is_named() -> None:
+    with pytest.raises(ValueError, match="'Close-up 1' is not a readable image"):
+        build_referral_pack(summary(), [PackPhoto("Close-up 1", b"not a photo")])
+
+
+def test_no_flags_says_the_photos_passed() -> None:
+    reader = PdfReader(io.BytesIO(build_referral_pack(summary(flags=()), photos())))
+    assert text("referral.flags.none") in page_text(reader, 0)
+
+
+def test_without_a_unicode_font_the_pack_still_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(referral_pack, "unicode_font_dir", lambda: None)
+    odd = summary(answers=(("Where exactly is the rash?", "left “forearm” – 手 😀"),),
+                  age_text="7 years (child; parent took part)")
+    reader = PdfReader(io.BytesIO(build_referral_pack(odd, photos()[:1])))
+    first = page_text(reader, 0)
+    assert 'left "forearm" - ? ?' in first
+    assert "Homerton - RQX" in first
+    assert "patient's best interest" in first
