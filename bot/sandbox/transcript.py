@@ -43,7 +43,7 @@ class ChatState:
         return {"action": self.action, "age": round(age, 2)}
 
 
-def _file(file_id: str, name: str | None = None, download: bool = False) -> str:
+def _file(file_id: str, download: bool = False) -> str:
     url = f"/files/{file_id}"
     if download:
         url += "?download=1"
