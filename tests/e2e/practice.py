@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import cv2
-import numpy as np
 from PIL import Image, ImageOps
 from telegram.ext import Application
 
@@ -41,13 +39,6 @@ async def make_team(app: Application[Any, Any, Any, Any, Any, Any], emu: Emulato
         await person.send_command("/help")
         assert "/invite" in ((await person.next_message()).text or "")
     return Team(practice, staff, gp, gp_member)
-
-
-def qr_text(png: bytes) -> str:
-    """Read a QR code picture back with OpenCV, as a phone camera would."""
-    image = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
-    found, _, _ = cv2.QRCodeDetector().detectAndDecode(image)
-    return str(found)
 
 
 def mirrored(name: str) -> bytes:

@@ -15,7 +15,8 @@ from bot.store.models import Stage
 from tests.e2e.conftest import USERNAME as USERNAME_CHECK
 from tests.e2e.conftest import sample, services_of
 from tests.e2e.patient import details_and_review, tap, to_photos
-from tests.e2e.practice import LINK, make_team, mirrored, qr_text
+from tests.e2e.practice import LINK, make_team, mirrored
+from tests.support.qr import qr_text
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
