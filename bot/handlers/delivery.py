@@ -103,6 +103,8 @@ class TelegramSender:
             raise Undeliverable(f"400: {bad.message}") from bad
         except (TimedOut, NetworkError) as failed:
             raise TryLater(f"network: {type(failed).__name__}") from failed
+        except ValueError as unusable:  # the referral pack cannot be built from these photos
+            raise Undeliverable(f"cannot build: {unusable}") from unusable
 
     async def _send(self, item: OutboxItem) -> None:
         payload = json.loads(item.payload)
