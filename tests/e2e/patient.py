@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
 
@@ -46,3 +48,19 @@ async def details_and_review(patient: TelegramUser) -> None:
     await tap(patient, "Itchy", "What have you tried")
     await patient.send_text("E45 cream")
     await patient.wait_for_text("Your answers", timeout=10)
+
+
+def child_birthday(years: int) -> date:
+    """The date of birth of a child of this age today."""
+    today = date.today()
+    return today.replace(year=today.year - years, day=min(today.day, 28))
+
+
+async def to_child_eczema_question(patient: TelegramUser, token: str, born: date) -> None:
+    """A parent opens a child's link, both agree, and the screening reaches the eczema question."""
+    await to_consent(patient, token, born.strftime("%d/%m/%Y"))
+    await tap(patient, "Yes, I agree", "happy to have photos")
+    await tap(patient, "Yes, they agree", "Is it a rash")
+    for label, expect in (("Yes, it is a rash", "Where"), ("Arm or hand", "How many"),
+                          ("One area", "ANY of these"), ("No, none of these", "eczema")):
+        await tap(patient, label, expect)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 from typing import Any
 
 import pillow_heif
@@ -14,7 +13,13 @@ from telegram.ext import Application
 from bot.emulator import Emulator
 from bot.store.models import Practice, Stage
 from tests.e2e.conftest import sample, services_of
-from tests.e2e.patient import tap, to_consent, to_photos
+from tests.e2e.patient import (
+    child_birthday,
+    tap,
+    to_child_eczema_question,
+    to_consent,
+    to_photos,
+)
 from tests.e2e.test_patient_journey_e2e import new_invite
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -48,16 +53,10 @@ async def test_every_screening_stop_says_what_to_do_next(
 async def test_a_child_with_known_eczema_is_not_suitable(
     app: App, emu: Emulator, practice: Practice
 ) -> None:
-    today = date.today()
-    born = today.replace(year=today.year - 6, day=min(today.day, 28))
+    born = child_birthday(6)
     patient = emu.user("Ola's dad")
-    await to_consent(patient, await new_invite(app, practice, born.isoformat()),
-                     born.strftime("%d/%m/%Y"))
-    await tap(patient, "Yes, I agree", "happy to have photos")
-    await tap(patient, "Yes, they agree", "Is it a rash")
-    for label, expect in (("Yes, it is a rash", "Where"), ("Leg or foot", "How many"),
-                          ("One area", "ANY of these"), ("No, none of these", "eczema")):
-        await tap(patient, label, expect)
+    await to_child_eczema_question(patient, await new_invite(app, practice, born.isoformat()),
+                                   born)
     stop = await tap(patient, "Yes", "cannot help")
     assert "020 7729 7236" in (stop.text or "")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import numpy as np
@@ -12,7 +11,13 @@ from bot.emulator import Emulator
 from bot.quality import dataset, render
 from bot.store.models import Practice, Stage
 from tests.e2e.conftest import sample, services_of
-from tests.e2e.patient import tap, to_consent, to_photos
+from tests.e2e.patient import (
+    child_birthday,
+    tap,
+    to_child_eczema_question,
+    to_consent,
+    to_photos,
+)
 from tests.e2e.test_patient_journey_e2e import new_invite
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -52,17 +57,10 @@ async def test_no_photos_are_taken_of_intimate_areas(
 async def test_a_childs_face_is_refused_and_never_kept(
     app: App, emu: Emulator, practice: Practice
 ) -> None:
-    today = date.today()
-    dob = today.replace(year=today.year - 9, day=min(today.day, 28))
+    born = child_birthday(9)
     patient = emu.user("Kit's mum")
-    token = await new_invite(app, practice, dob.isoformat())
-    await to_consent(patient, token, dob.strftime("%d/%m/%Y"))
-    await tap(patient, "Yes, I agree", "happy to have photos")
-    await tap(patient, "Yes, they agree", "Is it a rash")
-    await tap(patient, "Yes, it is a rash", "Where is the rash")
-    await tap(patient, "Arm or hand", "How many")
-    await tap(patient, "One area", "ANY of these")
-    await tap(patient, "No, none of these", "eczema")
+    await to_child_eczema_question(patient, await new_invite(app, practice, born.isoformat()),
+                                   born)
     await tap(patient, "No", "Tip 1")
     for expect in ("Tip 2", "Tip 3", "Tip 4"):
         await tap(patient, "Next", expect)
