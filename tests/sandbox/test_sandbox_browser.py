@@ -119,10 +119,19 @@ async def test_invite_photos_retake_submit_and_gp_referral(
 
 async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     """What a person does on the page, and what each chat must show."""
-    # Staff: the seeded invite link; clicking it opens the patient chat with /start <token>.
-    link = page.locator(f'{chat(page, "staff")} .note a.deep-link')
-    await link.wait_for(timeout=WAIT)
-    assert await link.inner_text() == sandbox.invite_link
+    # Staff: /invite, then the patient's reference and date of birth; the bot answers with the
+    # link, an SMS to paste and a QR code. Clicking the link opens the patient chat.
+    staff = chat(page, "staff")
+    await page.locator(f"{staff} .note a.deep-link").wait_for(timeout=WAIT)
+    await type_text(page, "staff", "/invite")
+    await bot_says(page, "staff", "reference and date of birth")
+    await type_text(page, "staff", f"{PATIENT_REF} 03/02/1980")
+    made = await bot_says(page, "staff", "Link (single use)")
+    assert PATIENT_REF in made and sandbox.invite_link not in made, "a new link, not the seed"
+    await bot_says(page, "staff", "please send photos of your skin rash")
+    await page.locator(f"{staff} .row.bot img.photo").last.wait_for(timeout=WAIT)  # the QR code
+    link = page.locator(f"{staff} .row.bot .bubble", has_text="Link (single use)").last.locator(
+        "a", has_text="https://t.me/")
     await link.click()
     await page.locator(f'{chat(page, "patient")} .row.me .bubble', has_text="/start").wait_for()
     await bot_says(page, "patient", "date of birth")
