@@ -37,29 +37,29 @@ def decision_keyboard(signer: ButtonSigner, chat_id: int, case_id: int) -> Inlin
     ])
 
 
-async def send_album(bot: Bot, chat_id: int, digest: CaseDigest) -> None:
+async def send_album(bot: Bot, chat_id: int, digest: CaseDigest) -> list[int]:
     """The photos as documents (not recompressed), captioned Locator / Close-up 1 / 2."""
     ref = digest.case.reference
     media = [InputMediaDocument(shot.jpeg, filename=f"{ref}-{shot.slot.replace('_', '-')}.jpg",
                                 caption=shot.label + (f" ({shot.note})" if shot.note else ""))
              for shot in digest.photos]
     if len(media) >= 2:
-        await bot.send_media_group(chat_id, media)
-    else:
-        for item in media:
-            await bot.send_document(chat_id, item.media, caption=item.caption)
+        return [m.message_id for m in await bot.send_media_group(chat_id, media)]
+    return [(await bot.send_document(chat_id, item.media, caption=item.caption)).message_id
+            for item in media]
 
 
 async def send_summary(bot: Bot, chat_id: int, digest: CaseDigest,
-                       signer: ButtonSigner) -> None:
+                       signer: ButtonSigner) -> list[int]:
     """The summary, with the decision buttons while the case waits for a GP."""
     markup = (decision_keyboard(signer, chat_id, digest.case.id)
               if digest.case.stage is Stage.SUBMITTED else None)
-    await bot.send_message(chat_id, digest.summary_html, parse_mode=ParseMode.HTML,
-                           reply_markup=markup)
+    sent = await bot.send_message(chat_id, digest.summary_html, parse_mode=ParseMode.HTML,
+                                  reply_markup=markup)
+    return [sent.message_id]
 
 
-async def send_pack(bot: Bot, chat_id: int, digest: CaseDigest) -> None:
+async def send_pack(bot: Bot, chat_id: int, digest: CaseDigest) -> list[int]:
     """The referral pack PDF for e-RS."""
     from bot.delivery.referral_pack import PackPhoto, PackSummary, build_referral_pack
 
@@ -70,15 +70,34 @@ async def send_pack(bot: Bot, chat_id: int, digest: CaseDigest) -> None:
     photos = [PackPhoto(shot.label, shot.jpeg, shot.note) for shot in digest.photos]
     pdf = await asyncio.to_thread(build_referral_pack, summary, photos)
     ref = digest.case.reference
-    await bot.send_document(chat_id, pdf, filename=text("inbox.gp.pack_name", reference=ref),
-                            caption=text("inbox.gp.pack_caption", reference=ref))
+    sent = await bot.send_document(chat_id, pdf,
+                                   filename=text("inbox.gp.pack_name", reference=ref),
+                                   caption=text("inbox.gp.pack_caption", reference=ref))
+    return [sent.message_id]
 
 
-async def send_case(bot: Bot, chat_id: int, digest: CaseDigest, signer: ButtonSigner) -> None:
+async def send_case(bot: Bot, chat_id: int, digest: CaseDigest,
+                    signer: ButtonSigner) -> list[int]:
     """Everything about a case, in order: album, summary with buttons, referral pack."""
-    await send_album(bot, chat_id, digest)
-    await send_summary(bot, chat_id, digest, signer)
-    await send_pack(bot, chat_id, digest)
+    return [*await send_album(bot, chat_id, digest),
+            *await send_summary(bot, chat_id, digest, signer),
+            *await send_pack(bot, chat_id, digest)]
+
+
+async def retract(bot: Bot, chat_id: int, message_ids: list[int], reference: str,
+                  reason: str) -> None:
+    """Delete what a GP chat received about an erased case; where Telegram no longer allows
+    it (after 48 hours), ask the GP to delete it."""
+    kept = 0
+    for message_id in message_ids:
+        try:
+            await bot.delete_message(chat_id, message_id)
+        except BadRequest:
+            kept += 1
+    why = text("inbox.gp.erased_by_patient" if reason == "patient" else
+               "inbox.gp.erased_by_retention")
+    key = "inbox.gp.retract_ask" if kept else "inbox.gp.retracted"
+    await bot.send_message(chat_id, text(key, reference=reference, why=why))
 
 
 class TelegramSender:
@@ -119,17 +138,25 @@ class TelegramSender:
                 await send_replies(self._bot, item.chat_id, replies)
             return
         case = await self._store.cases.get(int(payload["case_id"]))
-        if case is None or case.erased_at:
+        if case is None:
+            return
+        if item.kind == "gp.retract":
+            taken = await self._store.outbox.take_delivered(case.id, item.chat_id)
+            await retract(self._bot, item.chat_id, taken, case.reference,
+                          str(payload.get("reason")))
+            return
+        if case.erased_at:
             return  # erased since: nothing to deliver
         digest = await build_digest(self._store, case)
         if item.kind == "gp.album":
-            await send_album(self._bot, item.chat_id, digest)
+            sent = await send_album(self._bot, item.chat_id, digest)
         elif item.kind == "gp.summary":
-            await send_summary(self._bot, item.chat_id, digest, self._signer)
+            sent = await send_summary(self._bot, item.chat_id, digest, self._signer)
         elif item.kind == "gp.pack":
-            await send_pack(self._bot, item.chat_id, digest)
+            sent = await send_pack(self._bot, item.chat_id, digest)
         else:
             raise Undeliverable(f"unknown kind {item.kind}")
+        await self._store.outbox.record_delivered(case.id, item.chat_id, sent)
 
 
 async def alert_staff(store: Store, item: OutboxItem, reason: str) -> None:

@@ -174,7 +174,7 @@ class CaseRepository:
             files = [row[0] for row in await cursor.fetchall()]
             await conn.execute("DELETE FROM photos WHERE case_id = ?", (case.id,))
             await conn.execute("DELETE FROM answers WHERE case_id = ?", (case.id,))
-            await cancel_for_case(conn, case.id, "erased")
+            await cancel_for_case(conn, case.id, actor)
             await conn.execute(
                 "UPDATE cases SET stage = ?, erased_at = ?, updated_at = ? WHERE id = ?",
                 (to.value, now, now, case.id),

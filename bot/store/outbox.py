@@ -27,12 +27,19 @@ async def enqueue(conn: aiosqlite.Connection, case_id: int | None,
 
 
 async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str) -> None:
-    """Stop every undelivered message about a case (it was erased)."""
+    """Stop every undelivered message about a case (it was erased), and queue taking back what
+    its GP chats already received."""
     await conn.execute(
         "UPDATE outbox SET failed_at = ?, last_error = ? "
         "WHERE case_id = ? AND sent_at IS NULL AND failed_at IS NULL",
         (utc_now(), reason, case_id),
     )
+    cursor = await conn.execute("SELECT DISTINCT chat_id FROM delivered WHERE case_id = ?",
+                                (case_id,))
+    chats = [int(row[0]) for row in await cursor.fetchall()]
+    await enqueue(conn, case_id, [
+        Outgoing(chat, "gp.retract", {"case_id": case_id, "reason": reason},
+                 f"case:{case_id}:retract:{chat}") for chat in chats])
 
 
 class OutboxRepository:
@@ -88,6 +95,23 @@ class OutboxRepository:
             await conn.execute(
                 "UPDATE outbox SET attempts = attempts + 1, failed_at = ?, last_error = ? "
                 "WHERE id = ?", (utc_now(), error[:200], item_id))
+
+    async def record_delivered(self, case_id: int, chat_id: int,
+                               message_ids: Sequence[int]) -> None:
+        """Remember the messages a GP chat received about a case (to take back on erasure)."""
+        now = utc_now()
+        async with self._db.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO delivered (case_id, chat_id, message_id, created_at) "
+                "VALUES (?, ?, ?, ?)", [(case_id, chat_id, m, now) for m in message_ids])
+
+    async def take_delivered(self, case_id: int, chat_id: int) -> list[int]:
+        """The message ids a GP chat received about a case, forgetting them."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM delivered WHERE case_id = ? AND chat_id = ? RETURNING message_id",
+                (case_id, chat_id))
+            return sorted(int(row[0]) for row in await cursor.fetchall())
 
     async def for_case(self, case_id: int) -> list[OutboxItem]:
         """Every message queued about a case, oldest first."""

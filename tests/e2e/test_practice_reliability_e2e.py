@@ -117,3 +117,20 @@ async def test_a_reply_refused_with_429_is_sent_after_the_wait(app: App, emu: Em
     reply = await patient.next_message(timeout=10)
     assert "photos" in (reply.text or "")
     assert len(emu.calls_of("sendMessage")) == 2
+
+
+async def test_a_patient_who_deletes_after_sending_is_removed_from_the_gp_chat(
+    app: App, emu: Emulator
+) -> None:
+    team = await make_team(app, emu)
+    patient = await submit(app, emu, team)
+    await team.gp.wait_for_text("Referral pack", timeout=20)
+    received = [m for m in team.gp.all_messages if m.kind == "document" or m.buttons]
+    assert len(received) == 5
+    await patient.send_command("/delete")
+    await patient.wait_for_text("cannot be undone")
+    await tap(patient, "Yes, delete them", "deleted")
+    note = await team.gp.wait_for_text("removed its photos", timeout=20)
+    assert "asked for their photos and answers to be deleted" in (note.text or "")
+    assert all(m.deleted for m in received)
+    assert not any(m.kind == "document" for m in team.gp.messages)

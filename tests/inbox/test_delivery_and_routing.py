@@ -113,3 +113,17 @@ async def test_erasing_a_case_stops_its_delivery(store: Store, setting: Setting)
 
     assert await OutboxWorker(store, telegram, undeliverable).run_once() == 0
     assert telegram.sent == []
+
+
+async def test_erasing_a_delivered_case_queues_taking_it_back(store: Store,
+                                                             setting: Setting) -> None:
+    from bot.store.models import Stage
+
+    case = await submitted_case(store, setting, gp=setting.gp)
+    await store.outbox.record_delivered(case.id, 102, [7, 8, 9])
+    await store.cases.erase(case, Stage.ERASED, actor="retention", reason="30 days")
+    retract = [q for q in await store.outbox.for_case(case.id) if q.kind == "gp.retract"]
+    assert [(q.chat_id, json.loads(q.payload)["reason"]) for q in retract] == [
+        (102, "retention")]
+    assert await store.outbox.take_delivered(case.id, 102) == [7, 8, 9]
+    assert await store.outbox.take_delivered(case.id, 102) == []
