@@ -6,6 +6,8 @@ import argparse
 from datetime import date
 
 from bot.config import Settings
+from bot.inbox.staff import CHILD_UNDER
+from bot.journey.dates import age_on
 from bot.services.retention import purge
 from bot.store import open_store
 
@@ -61,6 +63,10 @@ async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
                 args.practice, args.patient_ref, args.dob.isoformat(),
                 valid_days=settings.invite_valid_days)
             username = args.bot_username.lstrip("@")
+            years = age_on(args.dob, date.today())
+            who = "child: a parent or guardian takes part" if years < CHILD_UNDER else "adult"
+            print(f"invite for {args.patient_ref} ({who}), valid {settings.invite_valid_days} "
+                  "days, single use:")
             print(f"https://t.me/{username}?start={token}")
         elif args.verb == "purge":
             erased = await purge(store, settings.retention_days)
