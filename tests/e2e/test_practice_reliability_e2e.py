@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from telegram.ext import Application
@@ -75,8 +76,12 @@ async def test_a_restart_between_sent_and_delivered_still_delivers_once(
         await team.gp.wait_for_text("Referral pack", timeout=20)
         case = await services_of(second).store.cases.latest_for_patient(patient.id)
         assert case is not None
-        assert all(item.sent_at for item in await services_of(second).store.outbox.for_case(
-            case.id))
+        outbox = services_of(second).store.outbox
+        for _ in range(50):  # the pack is on screen a moment before the bot records it sent
+            if all(item.sent_at for item in await outbox.for_case(case.id)):
+                break
+            await asyncio.sleep(0.1)
+        assert all(item.sent_at for item in await outbox.for_case(case.id))
     assert albums(team.gp) == 1
 
 
