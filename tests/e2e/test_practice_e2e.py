@@ -156,3 +156,32 @@ async def test_staff_tools_choose_an_inbox_list_revoke_and_add_a_member(
     assert "You are now gp at The Lawson Practice" in ((await newcomer.next_message()).text or "")
     await newcomer.send_command("/inbox")
     assert "No cases are waiting" in ((await newcomer.next_message()).text or "")
+
+
+async def test_a_practice_inbox_group_receives_cases_and_any_of_its_gps_can_decide(
+    app: App, emu: Emulator
+) -> None:
+    store = services_of(app).store
+    group = emu.group("Lawson GP inbox")
+    practice = await store.practices.add("The Lawson Practice", "020 7729 7236",
+                                         inbox_chat_id=group.chat_id)
+    gp, receptionist = emu.user("Gee"), emu.user("Rita")
+    await store.practices.add_member(practice.id, gp.id, "gp", "Dr Gee")
+    await store.practices.add_member(practice.id, receptionist.id, "staff", "Rita")
+    _, token = await store.invites.create(practice.id, "G-1", "1980-02-03", valid_days=7)
+    patient = emu.user("Ada")
+    await to_photos(patient, token)
+    await send_three(patient)
+    await details_and_review(patient)
+    await tap(patient, "Send to my GP", "Sent")
+
+    summary = await group.wait_for_text("Teledermatology photos", timeout=20)
+    await group.wait_for_text("Referral pack", timeout=20)
+    assert len([m for m in group.messages if m.media_group_id]) == 3
+    refer = summary.callback_data["Refer to teledermatology"]
+    await group.member(receptionist).tap_callback(summary.message_id, refer)
+    await group.wait_until(lambda: group.callback_answers)
+    assert "cannot see or change" in (group.callback_answers[-1].get("text") or "")
+    await group.member(gp).tap_callback(summary.message_id, refer)
+    await group.wait_for_text("referred to teledermatology", timeout=10)
+    await patient.wait_for_text("hospital skin team", timeout=10)
