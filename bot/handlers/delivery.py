@@ -59,7 +59,7 @@ async def send_summary(bot: Bot, chat_id: int, digest: CaseDigest,
     return [sent.message_id]
 
 
-async def send_pack(bot: Bot, chat_id: int, digest: CaseDigest) -> list[int]:
+async def send_pack(bot: Bot, chat_id: int, digest: CaseDigest, limit_bytes: int) -> list[int]:
     """The referral pack PDF for e-RS."""
     from bot.delivery.referral_pack import PackPhoto, PackSummary, build_referral_pack
 
@@ -68,7 +68,7 @@ async def send_pack(bot: Bot, chat_id: int, digest: CaseDigest) -> list[int]:
         patient_ref=digest.patient_ref, age_text=digest.age_text,
         submitted_on=digest.submitted_on, answers=digest.answers, flags=digest.flags)
     photos = [PackPhoto(shot.label, shot.jpeg, shot.note) for shot in digest.photos]
-    pdf = await asyncio.to_thread(build_referral_pack, summary, photos)
+    pdf = await asyncio.to_thread(build_referral_pack, summary, photos, limit_bytes=limit_bytes)
     ref = digest.case.reference
     sent = await bot.send_document(chat_id, pdf,
                                    filename=text("inbox.gp.pack_name", reference=ref),
@@ -76,12 +76,12 @@ async def send_pack(bot: Bot, chat_id: int, digest: CaseDigest) -> list[int]:
     return [sent.message_id]
 
 
-async def send_case(bot: Bot, chat_id: int, digest: CaseDigest,
-                    signer: ButtonSigner) -> list[int]:
+async def send_case(bot: Bot, chat_id: int, digest: CaseDigest, signer: ButtonSigner,
+                    pack_limit: int) -> list[int]:
     """Everything about a case, in order: album, summary with buttons, referral pack."""
     return [*await send_album(bot, chat_id, digest),
             *await send_summary(bot, chat_id, digest, signer),
-            *await send_pack(bot, chat_id, digest)]
+            *await send_pack(bot, chat_id, digest, pack_limit)]
 
 
 async def retract(bot: Bot, chat_id: int, message_ids: list[int], reference: str,
@@ -153,7 +153,8 @@ class TelegramSender:
         elif item.kind == "gp.summary":
             sent = await send_summary(self._bot, item.chat_id, digest, self._signer)
         elif item.kind == "gp.pack":
-            sent = await send_pack(self._bot, item.chat_id, digest)
+            sent = await send_pack(self._bot, item.chat_id, digest,
+                                   self._services.settings.referral_pack_max_bytes)
         else:
             raise Undeliverable(f"unknown kind {item.kind}")
         await self._store.outbox.record_delivered(case.id, item.chat_id, sent)

@@ -265,7 +265,8 @@ async def _gp_tap(update: Update, context: Context, chat_id: int, action: str, c
         case = await services(context).store.cases.get(case_id)
         assert case is not None
         digest = await build_digest(services(context).store, case)
-        sent = await send_case(context.bot, chat_id, digest, services(context).signer)
+        sent = await send_case(context.bot, chat_id, digest, services(context).signer,
+                               services(context).settings.referral_pack_max_bytes)
         await services(context).store.outbox.record_delivered(case.id, chat_id, sent)
         return
     if action == "back":

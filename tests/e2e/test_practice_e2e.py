@@ -74,7 +74,8 @@ async def test_invite_to_referral_with_a_retake_asked_for_by_the_gp(
     pack = await team.gp.wait_for(lambda m: m.kind == "document" and not m.media_group_id,
                                   timeout=20)
     assert pack.filename == f"referral-pack-{case.reference}.pdf"
-    assert (pack.file_bytes or b"").startswith(b"%PDF") and len(pack.file_bytes or b"") <= 5e6
+    assert (pack.file_bytes or b"").startswith(b"%PDF")
+    assert len(pack.file_bytes or b"") <= 745_000, "fits every GP system, not only e-RS's 5 MB"
 
     await team.gp.tap("Ask for new photos")
     await team.gp.wait_until(lambda: any("Close-up 2" in b for row in summary.buttons
