@@ -16,6 +16,7 @@ from bot.journey.service import Journey
 from bot.services.buttons import ButtonSigner, signer_for_token
 from bot.services.delivery import OutboxWorker
 from bot.services.quality_pool import QualityPool
+from bot.services.reminders import remind_stalled
 from bot.services.retention import purge
 from bot.store import Store, open_store
 
@@ -87,13 +88,16 @@ async def open_services(settings: Settings, bot_username: str) -> Services:
     return found
 
 
-async def _purge_regularly(services: Services) -> None:
-    """Delete what is past its retention period now and then every PURGE_EVERY_HOURS."""
+async def _housekeeping(services: Services) -> None:
+    """Now and every PURGE_EVERY_HOURS: delete what is past its retention period, and remind
+    patients who stalled."""
     while True:
         try:
             await purge(services.store, services.settings.retention_days)
+            if await remind_stalled(services.store, services.settings.stalled_after_days):
+                services.queued()
         except Exception:
-            log.exception("retention purge failed")
+            log.exception("housekeeping failed")
         await asyncio.sleep(services.settings.purge_every_hours * 3600)
 
 
@@ -120,7 +124,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
 
         found.outbox = OutboxWorker(found.store, sender, undeliverable)
         found.tasks.append(asyncio.create_task(found.outbox.run(), name="outbox"))
-        found.tasks.append(asyncio.create_task(_purge_regularly(found), name="retention"))
+        found.tasks.append(asyncio.create_task(_housekeeping(found), name="housekeeping"))
         await app.bot.set_my_commands(COMMANDS)
 
     async def stopping(app: Application) -> None:  # type: ignore[type-arg]

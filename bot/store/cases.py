@@ -142,6 +142,16 @@ class CaseRepository:
             )
             return [record(Case, row) for row in await cursor.fetchall()]
 
+    async def idle_open(self, idle_before: str) -> list[Case]:
+        """Cases the patient started but has not touched since `idle_before`."""
+        closed = tuple(stage.value for stage in Stage if not stage.is_open)
+        marks = ", ".join("?" for _ in closed)
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                f"SELECT * FROM cases WHERE stage NOT IN ({marks}) AND updated_at < ? "
+                "ORDER BY id", (*closed, idle_before))
+            return [record(Case, row) for row in await cursor.fetchall()]
+
     async def past_retention(self, decided_before: str, idle_before: str) -> list[Case]:
         """Cases whose photos and answers are due for deletion.
 

@@ -57,3 +57,22 @@ def test_signed_buttons_cannot_be_altered_or_used_in_another_chat() -> None:
     assert signer.verify(-500, data.replace("|42|", "|43|")) is None, "another case"
     assert ButtonSigner(b"other").verify(-500, data) is None
     assert signer.verify(-500, "locator|anyway|1") is None
+
+
+async def test_a_stalled_patient_is_reminded_once(store: Store, setting: Setting) -> None:
+    import json
+
+    from bot.services.reminders import remind_stalled
+
+    invite, _ = await store.invites.create(setting.practice.id, "S-1", "1990-01-01",
+                                           valid_days=7)
+    case = await store.cases.open_from_invite(invite, patient_user_id=11, patient_chat_id=11,
+                                              is_child=False)
+    await submitted_case(store, setting)  # waiting for a GP: never nudged
+    assert await remind_stalled(store, 3) == 0, "not stalled yet"
+    later = datetime.now(UTC) + timedelta(days=4)
+    assert await remind_stalled(store, 3, now=later) == 1
+    assert await remind_stalled(store, 3, now=later) == 0, "only once"
+    reminder = [q for q in await store.outbox.for_case(case.id)]
+    assert len(reminder) == 1 and reminder[0].chat_id == 11
+    assert "/start" in json.loads(reminder[0].payload)["text"]
