@@ -16,7 +16,7 @@ from bot.journey.service import Journey
 from bot.services.buttons import ButtonSigner, signer_for_token
 from bot.services.delivery import OutboxWorker
 from bot.services.quality_pool import QualityPool
-from bot.services.reminders import remind_stalled
+from bot.services.reminders import alert_waiting, remind_stalled
 from bot.services.retention import purge
 from bot.store import Store, open_store
 
@@ -94,7 +94,9 @@ async def _housekeeping(services: Services) -> None:
     while True:
         try:
             await purge(services.store, services.settings.retention_days)
-            if await remind_stalled(services.store, services.settings.stalled_after_days):
+            days = services.settings.stalled_after_days
+            if await remind_stalled(services.store, days) + await alert_waiting(
+                    services.store, days):
                 services.queued()
         except Exception:
             log.exception("housekeeping failed")

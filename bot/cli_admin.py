@@ -29,6 +29,10 @@ def add_arguments(verbs: argparse._SubParsersAction) -> None:  # type: ignore[ty
     madd.add_argument("--role", choices=["staff", "gp", "admin"], required=True)
     madd.add_argument("--name", required=True)
 
+    mremove = member.add_parser("remove", help="take a member out of a practice (they left)")
+    mremove.add_argument("--practice", type=int, required=True, help="practice id")
+    mremove.add_argument("--telegram-user-id", type=int, required=True)
+
     invite = verbs.add_parser("invite", help="manage invites").add_subparsers(
         dest="action", required=True)
     create = invite.add_parser("create", help="create a single-use invite link for a patient")
@@ -52,6 +56,13 @@ async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
             if await store.practices.get(args.practice) is None:
                 print(f"error: there is no practice {args.practice}")
                 return 2
+            if args.action == "remove":
+                if not await store.practices.remove_member(args.practice, args.telegram_user_id,
+                                                           actor="cli"):
+                    print("error: no such member in that practice")
+                    return 2
+                print("member removed: they can no longer see or act on the practice's cases")
+                return 0
             member = await store.practices.add_member(
                 args.practice, args.telegram_user_id, args.role, args.name)
             print(f"member {member.id}: {member.display_name} ({member.role})")

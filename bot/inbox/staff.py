@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -18,6 +19,8 @@ from bot.store.models import Case, Invite, Member, Role, Stage
 
 CHILD_UNDER = 18
 MAX_REFERENCE = 40
+NHS_NUMBER = re.compile(r"\d{10}")
+"""A bare 10-digit number looks like an NHS number, which must not be used as the reference."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,8 @@ def read_invite_request(typed: str, today: date | None = None) -> InviteRequest 
     parts = typed.strip().split(maxsplit=1)
     if len(parts) != 2 or not 0 < len(parts[0]) <= MAX_REFERENCE:
         return "inbox.staff.invite_bad"
+    if NHS_NUMBER.fullmatch(parts[0].replace("-", "")):
+        return "inbox.staff.invite_nhs_number"
     today = today or date.today()
     born = parse_date_of_birth(parts[1], today)
     if born is None:

@@ -376,7 +376,9 @@ class Journey:
             return Tapped(None, [say(text("journey.commands.cancelled", practice=practice.name,
                                           phone=practice.phone))])
         if action == "delete":
-            await self._erase(case, Stage.ERASED, "patient_deleted")
+            for earlier in await self._store.cases.for_patient(case.patient_user_id):
+                if earlier.erased_at is None:
+                    await self._erase(earlier, Stage.ERASED, "patient_deleted")
             return Tapped(None, [say(text("journey.commands.deleted", practice=practice.name,
                                           phone=practice.phone))])
         return Tapped(text("journey.input.old_button"), [])

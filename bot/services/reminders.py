@@ -29,3 +29,22 @@ async def remind_stalled(store: Store, stalled_after_days: int,
         queued += len(await store.outbox.for_case(case.id)) - before
     log.info("stalled reminders", extra={"queued": queued})
     return queued
+
+
+async def alert_waiting(store: Store, waiting_days: int, now: datetime | None = None) -> int:
+    """Tell a practice's staff, once, about each case waiting longer than this for a GP."""
+    from bot.inbox.routing import staff_chats
+
+    moment = now or datetime.now(UTC)
+    cutoff = (moment - timedelta(days=waiting_days)).isoformat(timespec="seconds")
+    queued = 0
+    for case in await store.cases.waiting_since(cutoff):
+        words = text("inbox.staff.waiting_alert", reference=case.reference, days=waiting_days)
+        before = len(await store.outbox.for_case(case.id))
+        await store.outbox.add(case.id, [
+            Outgoing(chat, "staff.alert", {"text": words},
+                     f"case:{case.id}:sub:{case.submissions}:waiting:{chat}")
+            for chat in await staff_chats(store, case.practice_id)])
+        queued += len(await store.outbox.for_case(case.id)) - before
+    log.info("waiting alerts", extra={"queued": queued})
+    return queued

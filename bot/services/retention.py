@@ -23,5 +23,7 @@ async def purge(store: Store, retention_days: int, now: datetime | None = None) 
         for name in files:
             await asyncio.to_thread(store.files.delete, name)
         erased += 1
-    log.info("retention purge", extra={"erased": erased, "retention_days": retention_days})
+    scrubbed = await store.invites.scrub_unused(cutoff)
+    log.info("retention purge", extra={"erased": erased, "invites_scrubbed": scrubbed,
+                                        "retention_days": retention_days})
     return erased

@@ -84,6 +84,13 @@ class CaseRepository:
             )
             return maybe(Case, await cursor.fetchone())
 
+    async def for_patient(self, patient_user_id: int) -> list[Case]:
+        """Every case of this patient, oldest first."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM cases WHERE patient_user_id = ? ORDER BY id", (patient_user_id,))
+            return [record(Case, row) for row in await cursor.fetchall()]
+
     async def move(
         self, case: Case, to: Stage, *, actor: str = "patient", reason: str | None = None,
         outbox: Sequence[Outgoing] = (), decision: str | None = None,
@@ -152,6 +159,14 @@ class CaseRepository:
                 "ORDER BY id", (*closed, idle_before))
             return [record(Case, row) for row in await cursor.fetchall()]
 
+    async def waiting_since(self, submitted_before: str) -> list[Case]:
+        """Cases submitted before this moment and still waiting for a GP."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM cases WHERE stage = ? AND submitted_at < ? ORDER BY id",
+                (Stage.SUBMITTED.value, submitted_before))
+            return [record(Case, row) for row in await cursor.fetchall()]
+
     async def past_retention(self, decided_before: str, idle_before: str) -> list[Case]:
         """Cases whose photos and answers are due for deletion.
 
@@ -184,6 +199,9 @@ class CaseRepository:
             files = [row[0] for row in await cursor.fetchall()]
             await conn.execute("DELETE FROM photos WHERE case_id = ?", (case.id,))
             await conn.execute("DELETE FROM answers WHERE case_id = ?", (case.id,))
+            await conn.execute(
+                "UPDATE invites SET patient_ref = '(erased)', date_of_birth = '' WHERE id = ?",
+                (case.invite_id,))
             await cancel_for_case(conn, case.id, actor)
             await conn.execute(
                 "UPDATE cases SET stage = ?, erased_at = ?, updated_at = ? WHERE id = ?",

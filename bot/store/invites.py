@@ -98,6 +98,15 @@ class InviteRepository:
                               detail={"invite_id": invite_id})
         return token
 
+    async def scrub_unused(self, expired_before: str) -> int:
+        """Forget the reference and date of birth of invites that expired unused long ago."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE invites SET patient_ref = '(expired)', date_of_birth = '' "
+                "WHERE used_at IS NULL AND expires_at < ? AND date_of_birth != ''",
+                (expired_before,))
+            return int(cursor.rowcount)
+
     async def for_practice(self, practice_id: int) -> list[Invite]:
         """The practice's invites, newest first."""
         async with self._db.reading() as conn:

@@ -67,6 +67,18 @@ class PracticeRepository:
             cursor = await conn.execute("SELECT * FROM members WHERE id = ?", (member_id,))
             return maybe(Member, await cursor.fetchone())
 
+    async def remove_member(self, practice_id: int, telegram_user_id: int, *,
+                            actor: str) -> bool:
+        """Take a person out of a practice (they left); True if they were a member."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM members WHERE practice_id = ? AND telegram_user_id = ?",
+                (practice_id, telegram_user_id))
+            removed = cursor.rowcount == 1
+            if removed:
+                await write_event(conn, "member.removed", actor=actor, practice_id=practice_id)
+        return removed
+
     async def members(self, practice_id: int) -> list[Member]:
         """Return the practice's members, oldest first."""
         async with self._db.reading() as conn:

@@ -39,6 +39,17 @@ def test_practice_member_and_invite_from_the_command_line(
             await store.close()
 
     asyncio.run(check())
+    assert main(["member", "remove", "--practice", "1", "--telegram-user-id", "77"]) == 0
+    assert main(["member", "remove", "--practice", "1", "--telegram-user-id", "77"]) == 2
+
+    async def gone() -> None:
+        store = await open_store(tmp_path / "telederm.sqlite3", tmp_path / "photos")
+        try:
+            assert await store.practices.memberships(77) == []
+        finally:
+            await store.close()
+
+    asyncio.run(gone())
 
 
 def test_purge_from_the_command_line_erases_only_what_is_past_retention(

@@ -31,7 +31,7 @@ async def to_photos(patient: TelegramUser, token: str) -> None:
     await tap(patient, "Yes, I agree", "Is it a rash")
     await tap(patient, SCREENING[0], "Where is the rash")
     await tap(patient, SCREENING[1], "How many separate areas")
-    await tap(patient, SCREENING[2], "Do you have ANY of these")
+    await tap(patient, SCREENING[2], "have ANY of these")
     await tap(patient, SCREENING[3], "Tip 1")
     await tap(patient, "Next", "Tip 2")
     await tap(patient, "Next", "Tip 3")

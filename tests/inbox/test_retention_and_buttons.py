@@ -76,3 +76,34 @@ async def test_a_stalled_patient_is_reminded_once(store: Store, setting: Setting
     reminder = [q for q in await store.outbox.for_case(case.id)]
     assert len(reminder) == 1 and reminder[0].chat_id == 11
     assert "/start" in json.loads(reminder[0].payload)["text"]
+
+
+async def test_erasure_and_retention_leave_no_date_of_birth_behind(
+    store: Store, setting: Setting
+) -> None:
+    case = await submitted_case(store, setting)
+    unused, _ = await store.invites.create(setting.practice.id, "U-1", "1970-05-05",
+                                           valid_days=7)
+    await Inbox(store).refer(102, case.id)
+    await purge(store, 30, now=datetime.now(UTC) + timedelta(days=45))
+    assert case.invite_id is not None
+    for invite_id in (case.invite_id, unused.id):
+        invite = await store.invites.get(invite_id)
+        assert invite is not None and invite.date_of_birth == ""
+        assert invite.patient_ref in ("(erased)", "(expired)")
+    assert all(q.payload == "{}" for q in await store.outbox.for_case(case.id)
+               if q.kind != "gp.retract")
+
+
+async def test_staff_hear_once_about_a_case_waiting_too_long_for_a_gp(
+    store: Store, setting: Setting
+) -> None:
+    from bot.services.reminders import alert_waiting
+
+    case = await submitted_case(store, setting)
+    assert await alert_waiting(store, 3) == 0
+    later = datetime.now(UTC) + timedelta(days=4)
+    assert await alert_waiting(store, 3, now=later) == 1
+    assert await alert_waiting(store, 3, now=later) == 0
+    alerts = [q for q in await store.outbox.for_case(case.id) if q.kind == "staff.alert"]
+    assert [q.chat_id for q in alerts] == [101] and case.reference in alerts[0].payload

@@ -25,6 +25,8 @@ def test_invite_details_are_read_kindly() -> None:
     assert read_invite_request("ABC123 3 February 1980", today) == InviteRequest(
         "ABC123", date(1980, 2, 3))
     assert read_invite_request("ABC123", today) == "inbox.staff.invite_bad"
+    assert read_invite_request("943-476-5919 03/02/1980", today) == (
+        "inbox.staff.invite_nhs_number")
     assert read_invite_request("ABC123 31/02/1980", today) == "inbox.staff.invite_bad"
     assert read_invite_request("ABC123 03/02/2030", today) == "inbox.staff.invite_future"
 

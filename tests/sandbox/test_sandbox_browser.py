@@ -141,7 +141,7 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     await bot_says(page, "patient", "Is it a rash")
     for label, next_words in (("Yes, it is a rash", "Where is the rash"),
                               ("Arm or hand", "How many separate areas"),
-                              ("One area", "Do you have ANY of these"),
+                              ("One area", "have ANY of these"),
                               ("No, none of these", "Tip 1"), ("Next", "Tip 2"),
                               ("Next", "Tip 3"), ("Next", "Tip 4"), ("I am ready", "Photo 1 of 3")):
         await tap(page, "patient", label)
