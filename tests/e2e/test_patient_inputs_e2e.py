@@ -28,6 +28,7 @@ App = Application[Any, Any, Any, Any, Any, Any]
 @pytest.mark.parametrize(("answers", "says"), [
     (("No, it is a mole, spot or lump",), "special close-up camera"),
     (("Yes, it is a rash", "Breast"), "do NOT send photos"),
+    (("Yes, it is a rash", "Private parts or bottom"), "do NOT send photos"),
     (("Yes, it is a rash", "Arm or hand", "Two or more areas"), "two or more separate areas"),
     (("Yes, it is a rash", "Back", "Most of my body"), "covers most of the body"),
     (("Yes, it is a rash", "Neck", "One area", "Yes, one or more"), "Call 999"),

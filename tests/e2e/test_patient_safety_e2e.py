@@ -1,4 +1,4 @@
-"""Safety and privacy end to end: red flags, intimate areas, a child's face, and /delete."""
+"""Safety and privacy end to end: a child's face is never kept, and /delete erases."""
 
 from __future__ import annotations
 
@@ -15,43 +15,11 @@ from tests.e2e.patient import (
     child_birthday,
     tap,
     to_child_eczema_question,
-    to_consent,
     to_photos,
 )
 from tests.e2e.test_patient_journey_e2e import new_invite
 
 App = Application[Any, Any, Any, Any, Any, Any]
-
-
-async def test_red_flags_send_the_patient_for_urgent_help_and_stop(
-    app: App, emu: Emulator, practice: Practice
-) -> None:
-    patient = emu.user("Ivy")
-    await to_consent(patient, await new_invite(app, practice))
-    await tap(patient, "Yes, I agree", "Is it a rash")
-    await tap(patient, "Yes, it is a rash", "Where is the rash")
-    await tap(patient, "Leg or foot", "How many")
-    await tap(patient, "One area", "ANY of these")
-    urgent = await tap(patient, "Yes, one or more", "999")
-    assert "111" in (urgent.text or "")
-    case = await services_of(app).store.cases.latest_for_patient(patient.id)
-    assert case is not None and case.stage is Stage.STOPPED
-    await patient.send_photo(sample("close-up-good.jpg"))
-    await emu.wait_until_idle()
-    assert await services_of(app).store.photos.for_case(case.id) == []
-
-
-async def test_no_photos_are_taken_of_intimate_areas(
-    app: App, emu: Emulator, practice: Practice
-) -> None:
-    patient = emu.user("Jo")
-    await to_consent(patient, await new_invite(app, practice))
-    await tap(patient, "Yes, I agree", "Is it a rash")
-    await tap(patient, "Yes, it is a rash", "Where is the rash")
-    stop = await tap(patient, "Private parts or bottom", "do NOT send")
-    assert "020 7729 7236" in (stop.text or "") and "appointment" in (stop.text or "")
-    case = await services_of(app).store.cases.latest_for_patient(patient.id)
-    assert case is not None and case.stage is Stage.STOPPED
 
 
 async def test_a_childs_face_is_refused_and_never_kept(
