@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test run sandbox lint typecheck bench clean
+.PHONY: test run sandbox lint typecheck bench evaluate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,13 @@ sandbox: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/quality_speed.py
+	$(BIN)/python benchmarks/referral_pack.py
+
+# Build the labelled photo set (about 390 photos, 1-2 minutes) and print the photo checks' figures.
+EVAL_DIR ?= .eval-set
+evaluate: $(STAMP)
+	test -d $(EVAL_DIR)/close_up || $(BIN)/python -m bot.quality.dataset $(EVAL_DIR)
+	$(BIN)/python -m bot.quality.evaluate $(EVAL_DIR)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .eval-set

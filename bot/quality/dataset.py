@@ -1,9 +1,11 @@
 """Build a labelled test set of photos: `python -m bot.quality.dataset OUTDIR`.
 
 Layout: OUTDIR/<shot>/<label>/<name>.jpg, shot `locator` or `close_up`, label one of `good`,
-`blurred`, `dark`, `bright`, `cast`, `far`, `close`, `small`, `face`. File names carry the Monk
-tone (`monk01`..`monk10`) or the real photograph used (`photo-astronaut`), so the evaluator can
-compare skin tones. Needs scikit-image (a development dependency) for its public-domain photos.
+`blurred`, `dark`, `bright`, `cast`, `far`, `close`, `small`, `face`, and `jpeg` (a good photo
+saved as heavily compressed JPEG, quality 30-45, as some messengers do: it should still pass).
+File names carry the Monk tone (`monk01`..`monk10`) or the real photograph used
+(`photo-astronaut`), so the evaluator can compare skin tones. Needs scikit-image (a development
+dependency) for its public-domain photos.
 Every picture comes from a fixed seed, so the set is the same on every machine.
 """
 
@@ -169,8 +171,10 @@ def _photo(rng: np.random.Generator, scene: Float, label: str, variant: int) -> 
     return render.camera(scene, rng)
 
 
-FULL_PLAN = {"good": 4, "blurred": 3, "dark": 3, "bright": 2, "cast": 1, "far": 2, "close": 2}
-QUICK_PLAN = {"good": 2, "blurred": 2, "dark": 2, "bright": 1, "cast": 1, "far": 1, "close": 1}
+FULL_PLAN = {"good": 4, "blurred": 3, "dark": 3, "bright": 2, "cast": 1, "far": 2, "close": 2,
+             "jpeg": 1}
+QUICK_PLAN = {"good": 2, "blurred": 2, "dark": 2, "bright": 1, "cast": 1, "far": 1, "close": 1,
+              "jpeg": 1}
 """How many photos of each label per tone and shot (the quick set is for the test suite)."""
 
 
@@ -197,6 +201,8 @@ def _tone_sample(job: tuple[str, str, int, int]) -> Sample:
         scene = render.close_up_scene(rng, tone, h, w)
     rgb = _photo(rng, scene, label, variant + tone_index)
     name = f"monk{tone_index:02d}-{label}-{variant}.jpg"
+    if label == "jpeg":
+        return Sample(shot, label, name, render.jpeg(rgb, int(rng.integers(30, 46))))
     return Sample(shot, label, name, telegram(rgb, rng))
 
 

@@ -42,9 +42,17 @@ class Framing:
 
 
 def edge_density(small_rgb: NDArray[np.uint8]) -> float:
-    """Share of a small copy's pixels on a strong edge."""
+    """Share of a small copy's pixels on a strong edge of brightness or of colour.
+
+    Colour edges count too: an arm against a wall of the same brightness (mid-brown skin on a
+    grey-blue wall) still has a clear outline, which brightness alone would miss.
+    """
     gray = cv2.cvtColor(small_rgb, cv2.COLOR_RGB2GRAY)
-    return float(np.count_nonzero(cv2.Canny(gray, 40, 120))) / gray.size
+    lab = cv2.cvtColor(small_rgb, cv2.COLOR_RGB2LAB)
+    edges = cv2.Canny(gray, 40, 120) > 0
+    edges |= cv2.Canny(np.ascontiguousarray(lab[..., 1]), 40, 120) > 0
+    edges |= cv2.Canny(np.ascontiguousarray(lab[..., 2]), 40, 120) > 0
+    return float(np.count_nonzero(edges)) / gray.size
 
 
 def judge(skin: float, edges: float, shot: Shot) -> Framing:

@@ -33,12 +33,19 @@ def test_each_faulty_kind_is_caught(report: evaluate.Report) -> None:
         assert report.caught[label] >= 0.90, (label, report.caught[label])
 
 
+def test_coloured_light_is_caught_and_heavy_jpeg_is_not_punished(report: evaluate.Report) -> None:
+    assert report.caught["cast"] >= 0.85
+    assert report.harmless_accepted["jpeg"] >= 0.85
+    assert "jpeg" not in report.caught
+
+
 def test_blur_and_exposure_scores_separate_good_from_faulty(report: evaluate.Report) -> None:
     assert report.label_auc[("sharpness", "blurred")] >= 0.95
     good = [o.scores["exposure"] for o in report.outcomes if o.label == "good"]
     faulty = [o.scores["exposure"] for o in report.outcomes if o.label in ("dark", "bright")]
     assert evaluate.auc(good, faulty) >= 0.95
     assert report.label_auc[("exposure", "dark")] >= 0.95
+    assert report.auc["exposure"] >= 0.95  # dark, bright and coloured light together
 
 
 def test_no_skin_tone_is_treated_much_worse_under_the_same_light(
