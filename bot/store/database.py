@@ -37,6 +37,7 @@ class Database:
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA busy_timeout = 5000")
         await conn.execute("PRAGMA synchronous = FULL")
+        await conn.execute("PRAGMA secure_delete = ON")  # erased health data is overwritten
         db = cls(conn)
         await db.migrate()
         return db

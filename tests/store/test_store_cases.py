@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.config import Settings
 from bot.store import StageConflict, Store
 from bot.store.models import Case, Stage
 
@@ -59,3 +60,16 @@ async def test_audit_trail_names_what_happened_but_holds_no_personal_data(store:
     flat = " ".join(e.detail for e in events)
     for personal in ("943 476 5919", "1980-02-03", "E45"):
         assert personal not in flat
+
+
+async def test_erased_answers_leave_no_trace_in_the_database_file(
+    store: Store, settings: Settings
+) -> None:
+    case = await _case(store)
+    secret = "Quixotrel ointment bought in Llanfair"
+    await store.answers.save(case.id, "tried", secret)
+    await store.cases.erase(case, Stage.ERASED, actor="patient", reason="patient asked")
+    await store.close()
+    files = settings.database_path.parent.glob(settings.database_path.name + "*")
+    on_disk = b"".join(path.read_bytes() for path in files)
+    assert on_disk and secret.encode() not in on_disk
