@@ -126,7 +126,7 @@ def _measure(rgb: NDArray[np.uint8], shot: Shot, child: bool) -> tuple[Check, ..
         sharp,
         _exposure(small, mask, shot, noise),
         _framing(share, edges, shot),
-        _face(gray, shot, child),
+        _face(rgb, child),
     )
 
 
@@ -184,17 +184,14 @@ def _framing(share: float, edges: float, shot: Shot) -> Check:
                  found.problem)
 
 
-def _face(gray: NDArray[np.float32], shot: Shot, child: bool) -> Check:
-    height, width = gray.shape
-    factor = face_check.FACE_SIDE / max(height, width)
-    size = (max(1, round(width * factor)), max(1, round(height * factor)))
-    small = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
-    found = face_check.find(np.clip(small + 0.5, 0, 255).astype(np.uint8))
+def _face(rgb: NDArray[np.uint8], child: bool) -> Check:
+    found = face_check.find(rgb)
     value = float(found.count)
     if found.count == 0:
-        return Check("face", "pass", value, 0.0, None, 0.0)
+        return Check("face", "pass", value, 0.0, None, found.score)
     if child:
-        return Check("face", "fail", value, 0.0, text("quality.face.child"), 1.0, "child")
+        return Check("face", "fail", value, 0.0, text("quality.face.child"),
+                     max(1.0, found.score), "child")
     if found.largest >= face_check.LARGE_FACE:
         return Check("face", "pass", value, 0.0, None, 0.5, "face_shot")
     return Check("face", "warn", value, 0.0, text("quality.face.adult"), 0.5, "adult")

@@ -24,13 +24,19 @@ from bot.quality.engine import assess
 from bot.quality.result import CHECK_NAMES, Assessment, Shot
 
 SHOTS: tuple[Shot, ...] = ("locator", "close_up")
-EXPECTED = {"blurred": "sharpness", "dark": "exposure", "bright": "exposure",
+EXPECTED = {"blurred": "sharpness", "shake": "sharpness", "dark": "exposure", "bright": "exposure",
             "cast": "exposure", "far": "framing", "close": "framing", "small": "size",
             "face": "face"}
 """Which check each faulty label should trip."""
-HARMLESS = {"jpeg": "good photos saved as heavy JPEG"}
+HARMLESS = {"jpeg": "good photos saved as heavy JPEG",
+            "telegram": "good photos as Telegram sends them (1280 px, JPEG 87)"}
 """Labels of good photos with a change that should not cause a retake."""
-TONE = re.compile(r"monk(\d{2})")
+REASONS = {"blurred": {"blurred"}, "shake": {"shake"}, "dark": {"dark"},
+           "bright": {"bright", "glare"}, "cast": {"cast"}, "far": {"far"}, "close": {"close"},
+           "small": {"too_small"}, "face": {"child", "adult"}}
+"""The reasons (advice) that are right for each faulty label."""
+TONE = re.compile(r"monk(\d{2})|tone-(light|medium|dark)")
+TONE_ORDER = {"light": 101, "medium": 102, "dark": 103}
 
 
 @dataclass(frozen=True)
@@ -43,12 +49,23 @@ class Outcome:
     verdict: str
     statuses: dict[str, str]
     scores: dict[str, float]
+    reasons: dict[str, str | None] = field(default_factory=dict)
 
     @property
-    def tone(self) -> int | None:
-        """The Monk tone in the file name, if any."""
+    def tone(self) -> str | None:
+        """The skin tone in the file name (`monk01`..`monk10`, or `tone-light` etc.), if any."""
         found = TONE.search(self.name)
-        return int(found.group(1)) if found else None
+        if not found:
+            return None
+        return found.group(1) or found.group(2)
+
+    def right_reason(self) -> bool:
+        """A faulty photo sent back (or flagged) with the advice that fits its fault."""
+        wanted = REASONS.get(self.label, set())
+        if self.label == "face":
+            return self.reasons.get("face") in wanted
+        return any(self.statuses.get(name) == "fail" and reason in wanted
+                   for name, reason in self.reasons.items())
 
     def caught(self) -> bool:
         """A faulty photo counts as caught when it gets a retake (a face: when flagged)."""
@@ -68,7 +85,8 @@ class Report:
     good_accepted: float = 0.0
     harmless_accepted: dict[str, float] = field(default_factory=dict)
     caught: dict[str, float] = field(default_factory=dict)
-    tone_rejected: dict[str, dict[int, float]] = field(default_factory=dict)
+    right_reason: dict[str, float] = field(default_factory=dict)
+    tone_rejected: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def auc(negatives: Sequence[float], positives: Sequence[float]) -> float:
@@ -88,12 +106,17 @@ def auc(negatives: Sequence[float], positives: Sequence[float]) -> float:
     return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
 
 
-def _one(job: tuple[str, Shot, str, bool]) -> Outcome:
-    path, shot, label, child = job
+def _one(job: tuple[str, Shot, str, bool, bool]) -> Outcome:
+    path, shot, label, child, ignore_size = job
     result: Assessment = assess(Path(path).read_bytes(), shot, child=child)
-    statuses: dict[str, str] = {c.name: c.status for c in result.checks}
-    scores = {c.name: c.score for c in result.checks}
-    return Outcome(shot, label, Path(path).name, result.verdict, statuses, scores)
+    checks = [c for c in result.checks if not (ignore_size and c.name == "size")]
+    statuses: dict[str, str] = {c.name: c.status for c in checks}
+    scores = {c.name: c.score for c in checks}
+    reasons = {c.name: c.reason for c in checks}
+    verdict = result.verdict
+    if ignore_size and result.refusal is None:
+        verdict = "retake" if any(c.status == "fail" for c in checks) else "accept"
+    return Outcome(shot, label, Path(path).name, verdict, statuses, scores, reasons)
 
 
 def collect(root: Path) -> list[tuple[str, Shot, str]]:
@@ -107,9 +130,13 @@ def collect(root: Path) -> list[tuple[str, Shot, str]]:
     return jobs
 
 
-def run(root: Path, *, child: bool = False, jobs: int | None = None) -> Report:
-    """Assess every photo (in worker processes) and work out the figures."""
-    work = [(path, shot, label, child) for path, shot, label in collect(root)]
+def run(root: Path, *, child: bool = False, jobs: int | None = None,
+        ignore_size: bool = False) -> Report:
+    """Assess every photo (in worker processes) and work out the figures.
+
+    `ignore_size` sets the size rule aside (for real photographs kept at their own size).
+    """
+    work = [(path, shot, label, child, ignore_size) for path, shot, label in collect(root)]
     workers = jobs or os.cpu_count() or 1
     if workers > 1 and len(work) > 20:
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -144,14 +171,16 @@ def summarise(outcomes: list[Outcome]) -> Report:
                 sum(o.verdict == "accept" for o in group) / len(group))
         else:
             report.caught[label] = sum(o.caught() for o in group) / len(group)
+            report.right_reason[label] = sum(o.right_reason() for o in group) / len(group)
     for label in sorted({o.label for o in outcomes}):
-        per_tone: dict[int, list[bool]] = defaultdict(list)
+        per_tone: dict[str, list[bool]] = defaultdict(list)
         for o in outcomes:
             tone = o.tone
             if o.label == label and tone is not None:
                 per_tone[tone].append(o.verdict == "retake")
         if per_tone:
-            report.tone_rejected[label] = {t: sum(v) / len(v) for t, v in sorted(per_tone.items())}
+            report.tone_rejected[label] = {t: sum(v) / len(v) for t, v
+                                           in sorted(per_tone.items(), key=_tone_key)}
     return report
 
 
@@ -172,18 +201,26 @@ def format_report(report: Report) -> str:
     for label, share in report.harmless_accepted.items():
         lines.append(f"{label:<8} accepted: {share:.1%}  ({HARMLESS[label]})")
     for label, share in report.caught.items():
-        lines.append(f"{label:<8} caught: {share:.1%}  (by {EXPECTED.get(label, '?')})")
+        right = report.right_reason.get(label, float("nan"))
+        lines.append(f"{label:<8} caught: {share:.1%}  (by {EXPECTED.get(label, '?')}; "
+                     f"with the right reason: {right:.1%})")
     if report.tone_rejected:
-        tones = sorted({t for rates in report.tone_rejected.values() for t in rates})
-        lines.append("retake rate by Monk tone: " + " ".join(f"{t:>4}" for t in tones)
+        tones = sorted({t for rates in report.tone_rejected.values() for t in rates},
+                       key=lambda t: _tone_key((t, 0.0)))
+        lines.append("retake rate by skin tone:   " + " ".join(f"{t[:6]:>6}" for t in tones)
                      + "  spread")
         for label in labels:
             rates = report.tone_rejected.get(label)
             if rates:
-                cells = " ".join(f"{rates.get(t, float('nan')):>4.0%}" for t in tones)
+                cells = " ".join(f"{rates.get(t, float('nan')):>6.0%}" for t in tones)
                 spread = max(rates.values()) - min(rates.values())
                 lines.append(f"  {label:<23} {cells}  {spread:.0%}")
     return "\n".join(lines)
+
+
+def _tone_key(item: tuple[str, object]) -> int:
+    tone = item[0]
+    return TONE_ORDER.get(tone, int(tone) if tone.isdigit() else 999)
 
 
 def _label_order(label: str) -> tuple[int, str]:
@@ -197,11 +234,13 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--child", action="store_true", help="assess as for a child")
     parser.add_argument("--jobs", type=int, default=None, help="worker processes")
+    parser.add_argument("--ignore-size", action="store_true",
+                        help="set the size rule aside (real photographs at their own size)")
     args = parser.parse_args(list(argv) if argv is not None else sys.argv[1:])
     if not args.folder.is_dir():
         print(f"no such folder: {args.folder}", file=sys.stderr)
         return 2
-    report = run(args.folder, child=args.child, jobs=args.jobs)
+    report = run(args.folder, child=args.child, jobs=args.jobs, ignore_size=args.ignore_size)
     if not report.outcomes:
         print("no photos found (expected DIR/<shot>/<label>/*)", file=sys.stderr)
         return 1

@@ -1,94 +1,107 @@
-"""Face: is there an identifiable face in the photo? (OpenCV's bundled Haar cascades.)"""
+"""Face: is there an identifiable face in the photo?
+
+The detector is CenterFace (Xu et al., "CenterFace: Joint Face Detection and Alignment Using
+Face as Point", 2019; MIT licence), a small convolutional network run through OpenCV's DNN
+module, so nothing beyond OpenCV is needed. It finds frontal and turned faces down to about
+10 pixels high on the copy it is given. The model file and its licence are in
+`bot/quality/models/` (see the README there for where the file comes from and its checksum).
+
+The network marks each face's centre on a heat map a quarter of the input's size, with the
+face's height and width (log scale) and a sub-pixel offset at that point.
+"""
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from importlib import resources
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-FACE_SIDE = 400
-"""Faces are looked for on a copy this size: a face at least MIN_FACE pixels here (about 5.5%
-of the picture's long side) is big enough to recognise someone."""
-MIN_FACE = 22
-PROFILE_SCALE = 0.75
-"""Side-on faces are looked for on a copy three quarters the size, in coarser steps."""
+FACE_SIDE = 416
+"""Faces are looked for on a copy with this long side: a face at 5% of the photo's long side is
+then about 21 pixels high, well inside what the model finds."""
+SHORT_SIDE = 320
+"""The copy's other side: pictures are fitted into 416 x 320 (or 320 x 416), padded with black.
+Fixed shapes, because OpenCV's DNN gives wrong answers when one network is fed varying sizes."""
+MIN_SCORE = 0.5
+"""Heat-map peak (0-1) that counts as a face. Chosen on real photographs of people and of skin
+without faces (`python -m bot.quality.evaluate`): lower finds a few more small faces but starts
+to see faces in skin folds, which would refuse a child's good photo."""
+MIN_FACE_SHARE = 0.04
+"""Faces smaller than this share of the photo's long side are not identifiable and are ignored."""
 LARGE_FACE = 0.12
 """A face covering this share of the picture means the photo is of the face itself."""
+STRIDE = 4
+"""The heat map is this many times smaller than the input."""
 
 _lock = threading.Lock()
-_cascades: list[cv2.CascadeClassifier] = []
+_running = threading.Lock()
+"""One network must not run two pictures at once (its input is set, then read)."""
+_nets: dict[tuple[int, int], cv2.dnn.Net] = {}
 
 
-def _models() -> list[cv2.CascadeClassifier]:
-    """Load the cascades once per process (thread-safe); OpenCV ships them, no download."""
+def _model(shape: tuple[int, int]) -> cv2.dnn.Net:
+    """The network for one input shape, loaded once per process (thread-safe)."""
     with _lock:
-        if not _cascades:
-            for name in ("haarcascade_frontalface_default.xml",
-                         "haarcascade_frontalface_alt2.xml",
-                         "haarcascade_profileface.xml"):
-                model = cv2.CascadeClassifier(str(cv2.data.haarcascades) + name)  # type: ignore[attr-defined]
-                if model.empty():
-                    raise RuntimeError(f"OpenCV face model {name} is missing")
-                _cascades.append(model)
-        return list(_cascades)
+        if shape not in _nets:
+            source = resources.files("bot.quality") / "models" / "centerface.onnx"
+            _nets[shape] = cv2.dnn.readNetFromONNX(np.frombuffer(source.read_bytes(), np.uint8))
+        return _nets[shape]
 
 
 @dataclass(frozen=True, slots=True)
 class Faces:
-    """How many faces were found and the share of the picture the largest covers."""
+    """How many faces were found, the share of the picture the largest covers, and the best
+    detector score (0 when none)."""
 
     count: int
     largest: float
+    score: float = 0.0
 
 
-def find(gray: NDArray[np.uint8]) -> Faces:
-    """Find faces: a frontal face both frontal models agree on, or a profile face."""
-    height, width = gray.shape
-    frontal_a, frontal_b, profile = _models()
-    equal = gray
-    size = (MIN_FACE, MIN_FACE)
-    boxes_a = _detect(frontal_a, equal, size, neighbours=4)
-    boxes_b = _detect(frontal_b, equal, size, neighbours=2) if boxes_a else []
-    faces = [a for a in boxes_a if any(_overlap(a, b) > 0.2 for b in boxes_b)]
-    if not faces:
-        faces = _profiles(profile, gray)
-    largest = max((w * h for _, _, w, h in faces), default=0) / float(height * width)
-    return Faces(count=len(faces), largest=largest)
+def find(rgb: NDArray[np.uint8]) -> Faces:
+    """Find identifiable faces in an RGB picture of any size (it is fitted into 416 x 320)."""
+    height, width = rgb.shape[:2]
+    in_w, in_h = (FACE_SIDE, SHORT_SIDE) if width >= height else (SHORT_SIDE, FACE_SIDE)
+    factor = min(in_w / width, in_h / height)
+    sized = cv2.resize(rgb, (max(1, round(width * factor)), max(1, round(height * factor))),
+                       interpolation=cv2.INTER_AREA)
+    canvas = np.zeros((in_h, in_w, 3), np.uint8)
+    canvas[: sized.shape[0], : sized.shape[1]] = sized
+    blob = cv2.dnn.blobFromImage(canvas, 1.0, (in_w, in_h), (0, 0, 0), swapRB=False, crop=False)
+    net = _model((in_w, in_h))
+    with _running:
+        net.setInput(blob)
+        heat, scale, offset, _ = net.forward(["537", "538", "539", "540"])
+    boxes, scores = _decode(heat[0, 0], scale[0], offset[0], MIN_SCORE)
+    if not boxes:
+        return Faces(count=0, largest=0.0, score=float(heat.max()))
+    keep = cv2.dnn.NMSBoxes(boxes, scores, MIN_SCORE, 0.3)
+    long_side = max(sized.shape[:2])
+    kept = [boxes[int(i)] for i in np.asarray(keep).reshape(-1)]
+    kept = [b for b in kept if max(b[2], b[3]) >= MIN_FACE_SHARE * long_side]
+    area = float(sized.shape[0] * sized.shape[1])
+    largest = max((w * h for _, _, w, h in kept), default=0) / area
+    return Faces(count=len(kept), largest=min(largest, 1.0), score=max(scores))
 
 
-Box = tuple[int, int, int, int]
-
-
-def _profiles(model: cv2.CascadeClassifier, gray: NDArray[np.uint8]) -> list[Box]:
-    """Faces seen from the side, either way, looked for on a smaller copy (for speed)."""
-    height, width = gray.shape
-    factor = PROFILE_SCALE
-    small = np.asarray(cv2.resize(gray, (round(width * factor), round(height * factor)),
-                                  interpolation=cv2.INTER_AREA), dtype=np.uint8)
-    size = (round(MIN_FACE * factor), round(MIN_FACE * factor))
-    found: list[Box] = []
-    for image, mirror in ((small, False), (np.ascontiguousarray(small[:, ::-1]), True)):
-        for x, y, w, h in _detect(model, image, size, neighbours=6, step=1.2):
-            x = image.shape[1] - x - w if mirror else x
-            found.append((round(x / factor), round(y / factor), round(w / factor),
-                          round(h / factor)))
-    return found
-
-
-def _detect(model: cv2.CascadeClassifier, gray: NDArray[np.uint8], size: tuple[int, int],
-            neighbours: int, step: float = 1.1) -> list[Box]:
-    found = model.detectMultiScale(gray, scaleFactor=step, minNeighbors=neighbours,
-                                   minSize=size)
-    return [(int(x), int(y), int(w), int(h)) for x, y, w, h in found]
-
-
-def _overlap(a: Box, b: Box) -> float:
-    ax, ay, aw, ah = a
-    bx, by, bw, bh = b
-    ix = max(0, min(ax + aw, bx + bw) - max(ax, bx))
-    iy = max(0, min(ay + ah, by + bh) - max(ay, by))
-    inter = ix * iy
-    return inter / float(aw * ah + bw * bh - inter)
+def _decode(
+    heat: NDArray[np.float32], scale: NDArray[np.float32], offset: NDArray[np.float32],
+    threshold: float,
+) -> tuple[list[list[int]], list[float]]:
+    """Turn heat-map peaks into boxes [x, y, w, h] on the input copy, with their scores."""
+    rows, cols = np.nonzero(heat > threshold)
+    boxes: list[list[int]] = []
+    scores: list[float] = []
+    for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
+        face_h = float(np.exp(scale[0, row, col])) * STRIDE
+        face_w = float(np.exp(scale[1, row, col])) * STRIDE
+        centre_y = (row + float(offset[0, row, col]) + 0.5) * STRIDE
+        centre_x = (col + float(offset[1, row, col]) + 0.5) * STRIDE
+        boxes.append([round(centre_x - face_w / 2), round(centre_y - face_h / 2),
+                      round(face_w), round(face_h)])
+        scores.append(float(heat[row, col]))
+    return boxes, scores

@@ -39,6 +39,16 @@ class Sharpness:
     width: float
     smear: float
     points: int
+    directions: tuple[float, ...] = ()
+    """Edge blur width along each of four gradient directions (0, 45, 90, 135 degrees), for
+    the directions with enough edges; camera shake widens some directions and not others."""
+
+    @property
+    def spread(self) -> float:
+        """Widest direction over the narrowest (1 when the blur is the same every way)."""
+        if len(self.directions) < 2:
+            return 1.0
+        return max(self.directions) / max(min(self.directions), 1e-3)
 
 
 def noise_sigma(gray: Float) -> float:
@@ -79,7 +89,17 @@ def measure(
     ratio /= np.maximum(strength, 1e-6)
     width = REBLUR / np.sqrt(np.maximum(ratio**2 - 1.0, 1e-4))
     top = strength >= np.quantile(strength, 1.0 - EDGE_SHARE)
-    return Sharpness(width=float(np.median(width[top])), smear=smear, points=int(top.sum()))
+    angle = np.arctan2(gy[candidates], gx[candidates])
+    bins = np.round(np.mod(angle, np.pi) / (np.pi / 4)).astype(np.int32) % 4
+    directions = []
+    for direction in range(4):
+        chosen = bins == direction
+        if int(chosen.sum()) >= MIN_POINTS:
+            own = strength[chosen]
+            best = own >= np.quantile(own, 1.0 - EDGE_SHARE)
+            directions.append(float(np.median(width[chosen][best])))
+    return Sharpness(width=float(np.median(width[top])), smear=smear, points=int(top.sum()),
+                     directions=tuple(directions))
 
 
 def _smear(gx: Float, gy: Float, noise: float, subject: NDArray[np.bool_] | None) -> float:

@@ -70,7 +70,7 @@ def test_command_line_prints_the_figures(
     assert evaluate.main([str(tmp_path), "--jobs", "1"]) == 0
     printed = capsys.readouterr().out
     assert "ROC-AUC" in printed and "good photos accepted" in printed
-    assert "retake rate by Monk tone" in printed
+    assert "retake rate by skin tone" in printed
     assert evaluate.main([str(tmp_path / "missing")]) == 2
 
 
