@@ -20,8 +20,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.quality.engine import assess
-from bot.quality.result import CHECK_NAMES, Assessment, Shot
+import numpy as np
+from PIL import Image, ImageOps
+
+from bot.quality.engine import assess, measure_pixels
+from bot.quality.result import CHECK_NAMES, Assessment, Check, Shot, verdict_of
 
 SHOTS: tuple[Shot, ...] = ("locator", "close_up")
 EXPECTED = {"blurred": "sharpness", "shake": "sharpness", "dark": "exposure", "bright": "exposure",
@@ -29,7 +32,8 @@ EXPECTED = {"blurred": "sharpness", "shake": "sharpness", "dark": "exposure", "b
             "face": "face"}
 """Which check each faulty label should trip."""
 HARMLESS = {"jpeg": "good photos saved as heavy JPEG",
-            "telegram": "good photos as Telegram sends them (1280 px, JPEG 87)"}
+            "telegram": "good photos as Telegram sends them (at most 1280 px, JPEG 87)",
+            "enlarged": "good photos blown up to 1280 px (JPEG 87)"}
 """Labels of good photos with a change that should not cause a retake."""
 REASONS = {"blurred": {"blurred"}, "shake": {"shake"}, "dark": {"dark"},
            "bright": {"bright", "glare"}, "cast": {"cast"}, "far": {"far"}, "close": {"close"},
@@ -108,14 +112,17 @@ def auc(negatives: Sequence[float], positives: Sequence[float]) -> float:
 
 def _one(job: tuple[str, Shot, str, bool, bool]) -> Outcome:
     path, shot, label, child, ignore_size = job
-    result: Assessment = assess(Path(path).read_bytes(), shot, child=child)
-    checks = [c for c in result.checks if not (ignore_size and c.name == "size")]
+    if ignore_size:
+        with Image.open(path) as opened:
+            rgb = np.asarray(ImageOps.exif_transpose(opened).convert("RGB"), dtype=np.uint8)
+        checks: tuple[Check, ...] = measure_pixels(rgb, shot, child=child)
+        verdict = verdict_of(checks)
+    else:
+        result: Assessment = assess(Path(path).read_bytes(), shot, child=child)
+        checks, verdict = result.checks, result.verdict
     statuses: dict[str, str] = {c.name: c.status for c in checks}
     scores = {c.name: c.score for c in checks}
     reasons = {c.name: c.reason for c in checks}
-    verdict = result.verdict
-    if ignore_size and result.refusal is None:
-        verdict = "retake" if any(c.status == "fail" for c in checks) else "accept"
     return Outcome(shot, label, Path(path).name, verdict, statuses, scores, reasons)
 
 

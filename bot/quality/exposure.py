@@ -14,9 +14,11 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-HIGHLIGHT_MIN = 0.315
-"""Brightest reflections (99.5th percentile of the brightest channel) below this: too dark."""
-HIGHLIGHT_MIN_LOCATOR = 0.45
+HIGHLIGHT_MIN = 0.55
+"""Brightest reflections (99.5th percentile of the brightest channel) below this: too dark.
+On real photographs the sheen of skin of every tone, or a sheet or wall beside it, reaches
+0.69 or more in 95 of 100 well-lit close-ups, and 0.56 or less in photos 2-4 stops too dark."""
+HIGHLIGHT_MIN_LOCATOR = 0.55
 """The same for a locator, which shows the room: its brightest parts (a wall, a window, clothes)
 are bright in any room lit well enough, whatever the patient's skin."""
 NOISE_DARK = 1.2
@@ -26,14 +28,16 @@ PALE_SAT = 0.17
 """Skin this unsaturated is pale (Monk 1-3) whatever the light, so if it looks dim it is dim.
 Only on a close-up, where the skin found is the subject: on a locator a pale wall is often
 taken in with darker skin, and its greyness would be misread as dim pale skin."""
-PALE_MIN_VALUE = 0.55
+PALE_MIN_VALUE = 0.45
 PALE_FLOOR = 0.3
 """Unsaturated skin darker than this is very dark skin (Monk 9-10, which is also unsaturated),
 not pale skin in dim light: the highlights rule judges it instead."""
 CLIPPED_MAX = 0.08
-"""Share of the subject burnt out to white above this: too bright or glare."""
-SCENE_CLIPPED_MAX = 0.15
-"""Share of the whole picture burnt out above this (walls, clothes too): overexposed."""
+"""Share of the subject (the skin, with any burnt-out holes in it) burnt out to white above
+this: too bright or glare. Small specular highlights on a shiny plaque stay well below it."""
+SCENE_CLIPPED_MAX = 0.5
+"""Share of the whole picture burnt out above this: overexposed, whatever the skin finder saw.
+A white sheet or wall burnt out beside the skin costs the clinician nothing, so it is high."""
 UNEVEN_MAX = 4.0
 """Stops of light between the brightest and darkest parts of the subject above this: uneven."""
 UNEVEN_MAX_LOCATOR = 4.5
@@ -41,10 +45,13 @@ UNEVEN_MAX_LOCATOR = 4.5
 in lightness) adds to the spread: half a stop more."""
 SURFACE_SPLIT = 0.12
 """Blocks whose colours (log-chroma centres) differ more than this are two surfaces."""
-CAST_GREEN, CAST_RED = 0.25, -1.1
-"""Limits of log(G/R) in daylight: skin of every tone, with a rash, lies between them."""
-CAST_BLUE, CAST_YELLOW = 0.25, -0.9
-"""Limits of log(B/G) in daylight."""
+CAST_LIMITS = {"green": (-0.3, 0.1), "blue": (-0.25, 0.15), "yellow": (0.0, -0.8),
+               "magenta": (-0.35, 0.05)}
+"""For each colour of light: (neutral, fail) values of the picture's colour measure (below), in
+linear-light log-chroma. Calibrated on real photographs of skin (`docs/quality-evaluation.md`):
+good photos, with red rashes, white sheets and blue gloves, stay below the fail value in 97 of
+100; a warning starts three quarters of the way from neutral."""
+CAST_WARN = 0.75
 GRID = 8
 
 
@@ -81,7 +88,7 @@ def measure(
     """
     value = rgb.max(axis=2).astype(np.float32) / 255.0
     skin_share = float(skin.mean())
-    subject = skin if skin_share >= 0.03 else np.ones_like(skin)
+    subject = _subject(skin) if skin_share >= 0.03 else np.ones_like(skin)
     highlights = float(np.quantile(value, 0.995))
     dark = (HIGHLIGHT_MIN if close_up else HIGHLIGHT_MIN_LOCATOR) / max(highlights, 1e-3)
     if highlights < DIM:
@@ -94,12 +101,10 @@ def measure(
             dark = max(dark, PALE_MIN_VALUE / max(skin_value, 1e-3))
     clipped = float(((rgb >= 250).any(axis=2) & subject).sum()) / max(int(subject.sum()), 1)
     scene_clipped = float((rgb >= 250).any(axis=2).mean())
-    if close_up:
-        clipped = max(clipped, scene_clipped)
     bright = max(clipped / CLIPPED_MAX, scene_clipped / SCENE_CLIPPED_MAX)
     uneven_max = UNEVEN_MAX if close_up else UNEVEN_MAX_LOCATOR
-    uneven = _uneven(rgb, skin, close_up=close_up) / uneven_max
-    cast = _cast(rgb, skin)
+    uneven = _uneven(rgb, subject, close_up=close_up) / uneven_max
+    cast = _cast(rgb)
     glare = float(np.median(value[subject])) < 0.9 if subject.any() else False
     return Exposure(dark=dark, bright=bright, uneven=uneven, cast=cast, glare=glare)
 
@@ -112,14 +117,18 @@ def _chroma(linear_rgb: NDArray[np.float32]) -> NDArray[np.float32]:
 
 
 def _uneven(rgb: NDArray[np.uint8], skin: NDArray[np.bool_], *, close_up: bool) -> float:
-    """Stops between the brightest and darkest blocks of the subject (skin and around it).
+    """Stops between the brightest and darkest blocks of the subject (the skin found).
 
-    On a locator the skin-coloured area can take in a pale wall next to dark skin; a shadow
+    Only the skin in the middle three fifths of the picture counts: a dark floor or a white
+    sheet beside the skin is not uneven light on it, and a shadow at the edge of the picture
+    hides nothing the photo is for. On a locator the skin-coloured area can take in a pale wall next to dark skin; a shadow
     darkens a surface but keeps its colour, so when the blocks form two surfaces of clearly
     different colour, each surface is judged on its own.
     """
     height, width = skin.shape
-    region = np.ones_like(skin) if close_up else skin
+    region = skin.copy()
+    region[: height // 5] = region[height - height // 5:] = False
+    region[:, : width // 5] = region[:, width - width // 5:] = False
     linear = _linear(rgb.astype(np.float32) / 255.0)
     blocks = []
     for row in range(GRID):
@@ -133,7 +142,7 @@ def _uneven(rgb: NDArray[np.uint8], skin: NDArray[np.bool_], *, close_up: bool) 
         return 0.0
     colours = np.asarray(blocks, np.float32)
     levels = colours @ np.array([0.2126, 0.7152, 0.0722], np.float32)
-    groups = [levels] if close_up else _surfaces(colours, levels)
+    groups = _surfaces(colours, levels)
     return max(_stops(group) for group in groups)
 
 
@@ -177,23 +186,41 @@ def _stops(levels: NDArray[np.float32]) -> float:
     return float(np.log2(max(float(hi), 1e-4) / max(float(lo), 1e-4)))
 
 
-def _cast(rgb: NDArray[np.uint8], skin: NDArray[np.bool_]) -> float:
-    """How strongly tinted the light is (1 or more fails).
+def _subject(skin: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """The skin found, with small holes closed: a burnt-out glare spot has no colour, so the
+    skin finder leaves a hole where it is, and the hole must count as skin."""
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (15, 15))
+    closed = cv2.morphologyEx(skin.astype(np.uint8), cv2.MORPH_CLOSE, kernel)
+    return np.asarray(closed, dtype=np.bool_)
 
-    Judged on the average colour of the whole picture in linear light (grey-world): skin of
-    every tone under daylight lies inside a box of log(G/R) and log(B/G); green, blue, magenta
-    and deep orange light push the picture out of it. When enough skin is found and its own
-    colour is plausible, the skin wins (a blue wall behind a locator is not a blue light).
+
+def cast_measures(rgb: NDArray[np.uint8]) -> dict[str, float]:
+    """The picture's colour, from its well-exposed pixels in linear light.
+
+    `green`: median log(G/R); `blue`: median log(B/G); `yellow`: the same median (low when
+    yellow or orange); `magenta`: the 10th percentile of log(B/G), which stays low in any
+    daylight photo of skin (skin is never blue) and rises only when the light adds blue and
+    takes green. Medians are used, not means, so a red rash filling much of the picture moves
+    the measures little, and a blue sky or a white sheet takes only its own share.
     """
-    linear = _linear(rgb.astype(np.float32) / 255.0)
-    scene = _box(_chroma(linear.reshape(-1, 3).mean(axis=0)))
-    if skin.mean() >= 0.1:
-        return min(scene, _box(_chroma(np.median(linear[skin], axis=0))))
-    return scene
+    value = rgb.max(axis=2)
+    usable = (value > 30) & (value < 248)
+    if int(usable.sum()) < 50:
+        usable = np.ones_like(usable)
+    linear = np.maximum(_linear(rgb[usable].astype(np.float32) / 255.0), 1e-4)
+    green_red = np.log(linear[:, 1] / linear[:, 0])
+    blue_green = np.log(linear[:, 2] / linear[:, 1])
+    return {"green": float(np.median(green_red)), "blue": float(np.median(blue_green)),
+            "yellow": float(np.median(blue_green)),
+            "magenta": float(np.quantile(blue_green, 0.1))}
 
 
-def _box(chroma: NDArray[np.float32]) -> float:
-    """How far a colour is towards the edge of the daylight box (1 = on the edge)."""
-    green_red, blue_green = float(chroma[0]), float(chroma[1])
-    return max(green_red / CAST_GREEN, green_red / CAST_RED,
-               blue_green / CAST_BLUE, blue_green / CAST_YELLOW)
+def _cast(rgb: NDArray[np.uint8]) -> float:
+    """How strongly tinted the light is (1 or more fails; from CAST_WARN it warns).
+
+    Each colour of light is scored from neutral (0) to the fail value (1) of its measure.
+    """
+    measures = cast_measures(rgb)
+    scores = [(measures[name] - neutral) / (fail - neutral)
+              for name, (neutral, fail) in CAST_LIMITS.items()]
+    return max(0.0, *scores)

