@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test run sandbox lint typecheck bench evaluate clean
+.PHONY: test wheel-check run sandbox lint typecheck bench evaluate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,14 @@ $(STAMP): pyproject.toml
 test: $(STAMP)
 	$(BIN)/ruff check bot tests benchmarks scripts
 	$(BIN)/mypy
+	$(MAKE) --no-print-directory wheel-check
 	$(BIN)/pytest -q
+
+# The package as users get it (about 30 s): build the wheel from a copy of the sources, install it
+# in a fresh venv outside the tree and run `python -m bot --help`, scripts/smoke.py and the sandbox
+# from there, so a file missing from the wheel fails here rather than after `pip install .`.
+wheel-check: $(STAMP)
+	$(BIN)/python scripts/check_wheel.py
 
 run: $(STAMP)
 	$(BIN)/python -m bot run

@@ -1,6 +1,7 @@
 """Draw the example pictures patients see before the locator and the close-up photos.
 
-Run `python scripts/draw_examples.py` to redraw `content/pictures/*.png` after changing this file.
+Run `python scripts/draw_examples.py` to redraw `bot/content/pictures/*.png` after changing this
+file.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-OUT = Path(__file__).resolve().parent.parent / "content" / "pictures"
+OUT = Path(__file__).resolve().parents[1] / "bot" / "content" / "pictures"
 SKIN = (198, 145, 110)
 SKIN_DARK = (176, 124, 92)
 RASH = (186, 62, 62)

@@ -1,4 +1,7 @@
-"""Make the sample photos offered in the sandbox and used by end-to-end tests (content/samples)."""
+"""Make the sample photos offered in the sandbox and used by end-to-end tests.
+
+They are written to `bot/content/samples/`.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import numpy as np
 
 from bot.quality import dataset, render
 
-OUT = Path(__file__).resolve().parents[1] / "content" / "samples"
+OUT = Path(__file__).resolve().parents[1] / "bot" / "content" / "samples"
 H, W = 1200, 1600
 
 

@@ -15,7 +15,7 @@ from fpdf import FPDF
 from fpdf.fonts import TTFFont
 from PIL import Image, ImageOps, JpegImagePlugin
 
-from bot.content import CONTENT_DIR, text, texts
+from bot.content import asset, text, texts
 
 # (long side in pixels, JPEG quality), tried in order until the whole pack fits the limit. The
 # last steps keep 800 px, the smallest size published teledermatology guidance accepts.
@@ -28,8 +28,9 @@ TEXT_OVERHEAD = 40_000
 IMAGE_OVERHEAD = 2_000
 # A Unicode font with bold, looked for in this order; without one, a built-in font is used and
 # characters it lacks are replaced (a dash for an en dash, '?' for anything unknown).
+# The package's own copy (bot/content/fonts) comes first; the system's are a fallback.
 FONT_DIRS = (
-    CONTENT_DIR / "fonts",
+    asset("fonts/DejaVuSans.ttf").parent,
     Path("/usr/share/fonts/truetype/dejavu"),
     Path("/usr/share/fonts/dejavu"),
     Path("/usr/share/fonts/TTF"),

@@ -10,11 +10,11 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.content import asset, resource
 from bot.emulator import ApiError
 from bot.sandbox.session import Sandbox
 
 STATIC = Path(__file__).resolve().parent / "static"
-SAMPLES = Path(__file__).resolve().parents[2] / "content" / "samples"
 SANDBOX_KEY = web.AppKey("sandbox", Sandbox)
 LONG_POLL_SECONDS = 20.0
 MAX_UPLOAD = 50 * 1024 * 1024
@@ -29,7 +29,7 @@ SAMPLE_LABELS = {
 
 def samples() -> list[dict[str, str]]:
     """The sample photos offered on the page, in a sensible order."""
-    found = {path.name for path in SAMPLES.glob("*.jpg")} if SAMPLES.is_dir() else set()
+    found = {item.name for item in resource("samples").iterdir() if item.name.endswith(".jpg")}
     ordered = [name for name in SAMPLE_LABELS if name in found]
     ordered += sorted(found - set(SAMPLE_LABELS))
     return [{"name": name, "label": SAMPLE_LABELS.get(name, name), "url": f"/samples/{name}"}
@@ -151,7 +151,7 @@ async def send_sample(request: web.Request) -> web.Response:
     name = str(body.get("name", ""))
     if name not in {sample["name"] for sample in samples()}:
         return _error(404, "no such sample")
-    data = await asyncio.to_thread((SAMPLES / name).read_bytes)
+    data = await asyncio.to_thread(resource(f"samples/{name}").read_bytes)
     return await _send_image(_sandbox(request), key, data, name, "image/jpeg",
                              body.get("as") != "file")
 
@@ -184,7 +184,7 @@ async def sample_image(request: web.Request) -> web.StreamResponse:
     name = request.match_info["name"]
     if name not in {sample["name"] for sample in samples()}:
         raise web.HTTPNotFound(text="no such sample")
-    return web.FileResponse(SAMPLES / name)
+    return web.FileResponse(asset(f"samples/{name}"))
 
 
 @web.middleware

@@ -12,20 +12,20 @@ from telegram.ext import Application
 
 from bot.app import Services, build_application
 from bot.config import Settings
+from bot.content import asset
 from bot.emulator import Emulator
 from bot.runner import polling
 from bot.store.models import Practice
 
 TOKEN = "123456:E2E-token_abc"
 USERNAME = "telederm_e2e_bot"
-SAMPLES = Path(__file__).resolve().parents[2] / "content" / "samples"
 
 BotStarter = Callable[[], AbstractAsyncContextManager[Application[Any, Any, Any, Any, Any, Any]]]
 
 
 def sample(name: str) -> bytes:
-    """The bytes of one sample photo from content/samples."""
-    return (SAMPLES / name).read_bytes()
+    """The bytes of one sample photo from bot/content/samples."""
+    return asset(f"samples/{name}").read_bytes()
 
 
 def services_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:

@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 import numpy as np
 from PIL import Image
 
-from bot.content import CONTENT_DIR
+from bot.content import resource
 from bot.quality import CHECK_NAMES, Assessment, assess
 
 
@@ -190,8 +190,7 @@ def test_photo_under_1024_warns_but_is_accepted(close_up) -> None:
 
 
 def test_every_advice_key_exists_in_content() -> None:
-    with (CONTENT_DIR / "quality.toml").open("rb") as fh:
-        words = tomllib.load(fh)
+    words = tomllib.loads(resource("quality.toml").read_text(encoding="utf-8"))
     expected = {
         "refusal": {"not_an_image", "corrupt", "animated", "too_many_pixels", "too_small",
                     "file_too_big"},

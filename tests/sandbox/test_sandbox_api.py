@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 from PIL import Image
 
+from bot.content import asset
 from bot.sandbox.session import PATIENT_REF, Sandbox
 
-SAMPLES = Path(__file__).resolve().parents[2] / "content" / "samples"
 State = dict[str, Any]
 
 
@@ -98,7 +97,7 @@ async def test_deep_link_typing_and_buttons(
 async def test_samples_as_photo_and_as_file(
     running: tuple[Sandbox, str], http: aiohttp.ClientSession
 ) -> None:
-    original = (SAMPLES / "locator-good.jpg").read_bytes()
+    original = asset("samples/locator-good.jpg").read_bytes()
     for kind in ("photo", "file"):
         status, _ = await post(http, "/api/chats/patient/sample",
                                {"name": "locator-good.jpg", "as": kind})
@@ -128,7 +127,7 @@ async def test_uploads_and_refusals(running: tuple[Sandbox, str],
         assert "refuse" in (await response.json())["error"]
     form = aiohttp.FormData()
     form.add_field("as", "file")
-    form.add_field("file", (SAMPLES / "close-up-dark.jpg").read_bytes(), filename="dark.jpg",
+    form.add_field("file", asset("samples/close-up-dark.jpg").read_bytes(), filename="dark.jpg",
                    content_type="image/jpeg")
     async with http.post("/api/chats/patient/upload", data=form) as response:
         assert response.status == 200

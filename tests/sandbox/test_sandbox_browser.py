@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.content import asset
 from bot.sandbox.session import PATIENT_REF, Sandbox
 
 playwright_api = pytest.importorskip("playwright.async_api")
@@ -19,7 +20,6 @@ from playwright.async_api import Browser, Page, async_playwright, expect  # noqa
 
 CHROMIUM = Path(os.environ.get("SANDBOX_CHROMIUM", "/usr/bin/chromium"))
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "sandbox"
-SAMPLES = Path(__file__).resolve().parents[2] / "content" / "samples"
 WAIT = 30_000  # ms: each photo runs through the real quality engine
 FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -155,7 +155,7 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     await page.locator(f'{chat(page, "patient")} .attach').click()
     async with page.expect_file_chooser() as chooser:
         await page.locator(f'{chat(page, "patient")} .as-photo').click()
-    await (await chooser.value).set_files(str(SAMPLES / "close-up-blurred.jpg"))
+    await (await chooser.value).set_files(str(asset("samples/close-up-blurred.jpg")))
     await page.locator(f'{chat(page, "patient")} .row.me img.photo').last.wait_for()
     await expect(page.locator(f'{chat(page, "patient")} .status')).to_have_text(
         "sending a photo…")
