@@ -72,9 +72,12 @@ class Outcome:
                    for name, reason in self.reasons.items())
 
     def caught(self) -> bool:
-        """A faulty photo counts as caught when it gets a retake (a face: when flagged)."""
+        """A faulty photo counts as caught when it gets a retake; a face, and a locator taken
+        too close (which is only ever advised, never sent back), when they are flagged."""
         if self.label == "face":
             return self.statuses.get("face", "pass") != "pass"
+        if self.label == "close":
+            return self.reasons.get("framing") == "close"
         return self.verdict == "retake"
 
 

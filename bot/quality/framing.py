@@ -24,10 +24,10 @@ CLOSE_UP_MIN_SKIN = 0.05
 wrong thing). On real close-ups 97 in 100 have more than 0.3; the rest are warned."""
 CLOSE_UP_WARN_SKIN = 0.3
 """A close-up with less skin than this is accepted with a hint to move closer."""
-LOCATOR_MAX_SKIN = 0.99
-"""A locator that is skin from edge to edge shows nothing of where it is on the body."""
-LOCATOR_WARN_SKIN = 0.9
-"""A locator this full of skin is accepted with a hint to stand back."""
+LOCATOR_WARN_SKIN = 0.995
+"""A locator that is skin from edge to edge shows nothing of where it is on the body: it is
+accepted with a hint to stand back. Never a fail: beige walls and wooden floors have the hue of
+skin, so a locator in such a room can read as nearly all skin."""
 LOCATOR_MIN_SKIN = 0.02
 """A locator with less skin than this may have missed the body part (a warning only)."""
 
@@ -63,9 +63,7 @@ def judge(skin: float, edges: float, shot: Shot) -> Framing:
         if skin < CLOSE_UP_WARN_SKIN:
             return Framing(skin, edges, score, "far", warn=True)
         return Framing(skin, edges, score, None, warn=False)
-    score = max(0.0, skin - LOCATOR_WARN_SKIN) / (LOCATOR_MAX_SKIN - LOCATOR_WARN_SKIN)
-    if skin >= LOCATOR_MAX_SKIN:
-        return Framing(skin, edges, max(score, 1.0), "close", warn=False)
+    score = skin
     if skin >= LOCATOR_WARN_SKIN:
         return Framing(skin, edges, score, "close", warn=True)
     if skin < LOCATOR_MIN_SKIN:

@@ -13,9 +13,9 @@ reads (`OUTDIR/<shot>/<label>/<name>.jpg`):
 - `telegram`: shrunk to 1280 px on the long side if larger and saved at JPEG quality 87, as
   Telegram does to a photo (should still be accepted); `enlarged`: the same but blown up to
   1280 px when smaller (Telegram never does this; reported to show what it costs);
-- `blurred` (defocus: a disc 2.5-5.6 px in radius, i.e. 4-9 px at 1280 px), `shake` (a
-  wandering path 5.6-13.8 px long, i.e. 9-22 px at 1280 px), both in pixels of the copy the
-  sharpness check looks at (800 px long side, or the photo's own size if smaller),
+- `blurred` (defocus: a disc 4-9 px in radius at 1280 px), `shake` (a wandering path 9-22 px
+  long at 1280 px), both scaled with the picture, so the blur is the same share of the frame
+  at any size (a 640 px photo gets half the pixels of blur),
   `dark` (2.5-4 stops under, with the noise a phone adds), `bright` (1.7-2.7 stops over, or a
   burnt-out glare patch), `cast` (orange, green, blue or magenta light of a strength seen from
   household lamps and LEDs), all made in linear light at strengths scaled to the picture;
@@ -45,7 +45,6 @@ from bot.quality.dataset import CASTS, disc_kernel, hash_seed, shake_kernel
 from bot.quality.render import Float
 
 TELEGRAM_SIDE = 1280
-VIEW_SIDE = 800
 TEST_SHARE = 0.4
 """Share of photographs held out for reporting."""
 
@@ -88,7 +87,7 @@ def _load(path: Path) -> NDArray[np.uint8]:
     """The photograph, upright, with any black padding a data set added around it removed."""
     with Image.open(path) as opened:
         rgb = np.asarray(ImageOps.exif_transpose(opened).convert("RGB"), dtype=np.uint8)
-    content = rgb.max(axis=2) > 12
+    content = rgb.max(axis=2) > 24
     rows = np.flatnonzero(content.mean(axis=1) > 0.02)
     cols = np.flatnonzero(content.mean(axis=0) > 0.02)
     if rows.size == 0 or cols.size == 0:
@@ -105,9 +104,9 @@ def _linear(rgb: NDArray[np.uint8]) -> Float:
 
 
 def _scale(rgb: NDArray[np.uint8]) -> float:
-    """Pixels of this photo per pixel of the copy the sharpness check looks at (800 px, or the
-    photo's own size when smaller): blur strengths are given on that copy."""
-    return max(float(max(rgb.shape[:2])) / VIEW_SIDE, 1.0)
+    """Pixels of this photo per pixel of a 1280 px photo: blur strengths are given at 1280 px
+    and scaled with the picture, so the blur is the same share of the frame at any size."""
+    return float(max(rgb.shape[:2])) / TELEGRAM_SIDE
 
 
 def telegram(rgb: NDArray[np.uint8], *, enlarge: bool = False) -> bytes:
@@ -126,15 +125,15 @@ def telegram(rgb: NDArray[np.uint8], *, enlarge: bool = False) -> bytes:
 
 
 def defocus(rgb: NDArray[np.uint8], rng: np.random.Generator) -> bytes:
-    """Out of focus: each point spread into a disc 2.5-5.6 px in radius at 800 px."""
-    kernel = disc_kernel(float(rng.uniform(2.5, 5.6)) * _scale(rgb))
+    """Out of focus: each point spread into a disc 4-9 px in radius at 1280 px."""
+    kernel = disc_kernel(float(rng.uniform(4.0, 9.0)) * _scale(rgb))
     blurred = cv2.filter2D(_linear(rgb), -1, kernel)
     return _jpeg(render.linear_to_srgb8(np.asarray(blurred, np.float32)))
 
 
 def shake(rgb: NDArray[np.uint8], rng: np.random.Generator) -> bytes:
-    """Camera shake: a wandering path 5.6-13.8 px long at 800 px."""
-    kernel = shake_kernel(rng, float(rng.uniform(5.6, 13.8)) * _scale(rgb))
+    """Camera shake: a wandering path 9-22 px long at 1280 px."""
+    kernel = shake_kernel(rng, float(rng.uniform(9.0, 22.0)) * _scale(rgb))
     blurred = cv2.filter2D(_linear(rgb), -1, kernel)
     return _jpeg(render.linear_to_srgb8(np.asarray(blurred, np.float32)))
 

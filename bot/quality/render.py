@@ -120,14 +120,24 @@ def specular(rng: np.random.Generator, sheen: Float, strength: float) -> Float:
     return np.asarray(strength * sheen * (0.35 + micro), dtype=np.float32)
 
 
+METER_TARGET = 0.12
+"""Median scene level (linear) a phone's auto-exposure brings a dark subject up to."""
+METER_MAX = 3.0
+"""The most it brightens a dark subject (about 1.6 stops)."""
+
+
 def camera(scene: Float, rng: np.random.Generator, *, light: float = 1.0, gain: float = 1.0,
            optics: float = 0.6, denoise: bool = False) -> NDArray[np.uint8]:
     """Photograph a linear scene: optics, exposure, photon and read noise, sRGB, 8 bits.
 
     `light` scales the exposure; `gain` is the extra amplification a phone adds in dim light.
+    Like a phone's auto-exposure, a scene darker than mid-grey (a close-up of very dark skin)
+    is exposed longer, by up to METER_MAX times, before `light` is applied.
     """
     img = cv2.GaussianBlur(scene, (0, 0), optics) if optics > 0 else scene
-    signal = np.clip(img * np.float32(light), 0.0, 1.25)
+    luminance = float(np.median(img[::8, ::8] @ np.array([0.2126, 0.7152, 0.0722], np.float32)))
+    metered = min(max(METER_TARGET / max(luminance, 1e-4), 1.0), METER_MAX)
+    signal = np.clip(img * np.float32(light * metered), 0.0, 1.25)
     shot_var = np.float32(0.00012 * gain) * np.minimum(signal, 1.0)
     spread = np.sqrt(shot_var + np.float32((0.0012 * gain) ** 2))
     noisy = signal + spread * rng.standard_normal(signal.shape, dtype=np.float32)

@@ -1,0 +1,53 @@
+"""The real-photograph set builder: a manifest of photos becomes labelled good and faulty photos."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from bot.quality import dataset, evaluate, realset, render
+
+
+def _manifest(folder: Path) -> Path:
+    rows = []
+    for index, name in enumerate(("coffee", "chelsea")):
+        rgb = render.linear_to_srgb8(dataset.real_photo(name))
+        padded = np.zeros((rgb.shape[0] + 40, rgb.shape[1], 3), np.uint8)
+        padded[20:-20] = rgb  # black bars, as some data sets add
+        Image.fromarray(padded).save(folder / f"{name}.jpg", quality=92)
+        rows.append({"id": f"p{index}", "file": f"{name}.jpg",
+                     "shot": ("close_up", "locator")[index],
+                     "skin_tone": "medium", "quality": "good", "source_repo": "scikit-image",
+                     "licence": "public domain"})
+    rows.append({"id": "p9", "file": "missing.jpg", "shot": "close_up", "skin_tone": "dark",
+                 "quality": "good", "source_repo": "x", "licence": "x"})
+    manifest = folder / "manifest.csv"
+    with manifest.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return manifest
+
+
+def test_each_good_photo_gives_every_fault_and_the_set_can_be_evaluated(tmp_path: Path) -> None:
+    manifest = _manifest(tmp_path)
+    out = tmp_path / "set"
+    assert realset.build(manifest, out, "all") > 0
+    close_up_labels = {p.name for p in (out / "close_up").iterdir()}
+    assert {"good", "telegram", "enlarged", "blurred", "shake", "dark", "bright", "cast",
+            "far"} <= close_up_labels
+    assert (out / "locator" / "close").is_dir() or (out / "close_up" / "far").is_dir()
+    with Image.open(next((out / "close_up" / "good").iterdir())) as kept:
+        assert kept.size == (600, 400)  # the black bars are trimmed
+    report = evaluate.run(out, jobs=1, ignore_size=True)
+    assert {o.tone for o in report.outcomes} == {"medium"}
+    assert report.caught["dark"] == 1.0 and report.caught["blurred"] == 1.0
+
+
+def test_photos_are_split_for_ever_into_development_and_held_out_halves() -> None:
+    splits = [realset.split_of(f"photo-{n}") for n in range(400)]
+    assert splits == [realset.split_of(f"photo-{n}") for n in range(400)]
+    assert 0.3 <= splits.count("test") / len(splits) <= 0.5
