@@ -7,8 +7,8 @@ import re
 
 from PIL import Image
 
-from bot.quality.colour import for_keeping, icc_of, profile_fits
-from bot.quality.decode import JPEG_FORMATS, Opened, load_full, open_photo, upright
+from bot.quality.colour import for_keeping
+from bot.quality.decode import Opened, keeps_compressed, load_full, open_photo, upright
 
 JPEG_QUALITY = 90
 _MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
@@ -31,9 +31,7 @@ def kept_image(data: bytes, opened: Opened) -> bytes:
 
 def strippable(opened: Opened) -> bool:
     """An upright RGB or grey JPEG whose colour profile (if any) fits its pixels: kept as sent."""
-    image = opened.image
-    return (opened.format in JPEG_FORMATS and opened.orientation == 1
-            and image.mode in ("RGB", "L") and profile_fits(icc_of(image), image.mode))
+    return keeps_compressed(opened.format, opened.orientation, opened.image)
 
 
 def encode(image: Image.Image, orientation: int) -> bytes:

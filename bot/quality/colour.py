@@ -44,8 +44,10 @@ def eight_bit(image: Image.Image) -> Image.Image:
     """
     mode = image.mode
     if mode.startswith("I;16"):
-        values = np.asarray(image)
-        out = Image.fromarray((values >> 8).astype(np.uint8), "L")
+        values = np.array(image)  # a writable copy
+        np.right_shift(values, 8, out=values)  # in place: a 50 MP photo is 100 MB here
+        out = Image.fromarray(values.astype(np.uint8), "L")
+        del values
     elif mode in ("I", "F"):
         values = np.asarray(image)
         top = float(values.max()) if values.size else 0.0
@@ -99,9 +101,12 @@ def for_keeping(image: Image.Image) -> tuple[Image.Image, bytes | None]:
     """Pixels to keep and the profile that goes with them (None means plain sRGB).
 
     An RGB profile stays with RGB pixels (a Display P3 photo keeps its wide colours); any other
-    profile is applied, giving sRGB with no profile.
+    profile is applied, giving sRGB with no profile. A grey photo without a profile stays grey.
     """
     icc = icc_of(image)
     if icc is not None and profile_mode(icc) == "RGB" and image.mode not in ("CMYK", "L"):
         return to_rgb(image), icc
+    grey = eight_bit(image)
+    if icc is None and grey.mode == "L":
+        return grey, None  # a grey photo stays grey: a third of the memory of RGB
     return to_srgb(image), None

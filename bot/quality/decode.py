@@ -13,7 +13,7 @@ import pillow_heif
 from numpy.typing import NDArray
 from PIL import Image, UnidentifiedImageError
 
-from bot.quality.colour import eight_bit, to_srgb
+from bot.quality.colour import eight_bit, icc_of, profile_fits, to_srgb
 from bot.quality.result import Refusal
 from bot.quality.scans import too_many_scans
 
@@ -33,8 +33,11 @@ FORMATS = ("JPEG", "PNG", "WEBP", "HEIF", "GIF", "BMP")
 """Formats we open (a JPEG with extra MPF images opens as MPO through the JPEG opener)."""
 JPEG_FORMATS = ("JPEG", "MPO")
 MAX_FULL_DECODE_PIXELS = 50_000_000
-"""Formats decoded in full (PNG, HEIC, WebP...) cost 3-6 bytes a pixel in a worker: a 79 MP PNG
-of 231 KB would take about 460 MB. JPEGs decode at reduced scale and may go to MAX_PIXELS."""
+"""Pixel limit for photos decoded in full: PNG, HEIC, WebP, and JPEGs that must be turned or
+have their colours converted. Pillow holds 4 bytes a pixel, twice while turning, so a 79 MP PNG
+of 231 KB took about 460 MB and an 80 MP turned JPEG 750 MB in one worker. Upright JPEGs decode
+at reduced scale and are kept bit for bit, so they may go to MAX_PIXELS. 48/50 MP phone photos
+are under both limits."""
 HEIF_SEQUENCE_BRANDS = (b"msf1", b"hevs", b"avis")
 """ftyp brands of HEIF image sequences (moving pictures), unlike bursts or edits of one photo."""
 ORIENTATION_TAG = 0x0112
@@ -87,19 +90,27 @@ def open_photo(data: bytes) -> Opened:
         raise Refused("corrupt") from None
     fmt = image.format or ""
     width, height = image.size
-    limit = MAX_PIXELS if fmt in JPEG_FORMATS else MAX_FULL_DECODE_PIXELS
-    if width * height > limit:
+    if width * height > MAX_PIXELS:
         raise Refused("too_many_pixels")
     if _is_moving(image, fmt, data):
         raise Refused("animated")
     orientation = _heif_orientation(image) if fmt == "HEIF" else _exif_orientation(image)
     if orientation not in _TRANSPOSE:
         orientation = 1
+    if width * height > MAX_FULL_DECODE_PIXELS and not keeps_compressed(fmt, orientation, image):
+        raise Refused("too_many_pixels")
     if orientation in (5, 6, 7, 8):
         width, height = height, width
     if max(width, height) < MIN_LONG or min(width, height) < MIN_SHORT:
         raise Refused("too_small")
     return Opened(image, fmt, orientation, width, height)
+
+
+def keeps_compressed(fmt: str, orientation: int, image: Image.Image) -> bool:
+    """An upright RGB or grey JPEG whose colour profile (if any) fits its pixels: it is kept
+    as sent, without its metadata, and never decoded in full."""
+    return (fmt in JPEG_FORMATS and orientation == 1 and image.mode in ("RGB", "L")
+            and profile_fits(icc_of(image), image.mode))
 
 
 def _is_moving(image: Image.Image, fmt: str, data: bytes) -> bool:
@@ -145,12 +156,15 @@ def upright(image: Image.Image, orientation: int) -> Image.Image:
 
 
 def load_full(opened: Opened) -> Image.Image:
-    """Decode every pixel (raises Refused('corrupt') on a damaged file)."""
+    """Decode every pixel, at 8 bits (raises Refused('corrupt') on a damaged file)."""
     try:
         opened.image.load()
     except Exception:
         raise Refused("corrupt") from None
-    return opened.image
+    eight = eight_bit(opened.image)
+    if eight is not opened.image:
+        opened.image.close()  # let the 16-bit pixels go before the kept copy is made
+    return eight
 
 
 def load_draft(opened: Opened) -> Image.Image:

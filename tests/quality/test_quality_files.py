@@ -38,11 +38,11 @@ def assert_kept_well(result: Assessment, looks: np.ndarray, tolerance: float = 6
     RGB pixels and shows the colours the sender saw; its page in the GP's PDF is the same."""
     assert result.refusal is None and result.image is not None
     kept = Image.open(io.BytesIO(result.image))
-    assert (kept.format, kept.mode) == ("JPEG", "RGB")
+    assert kept.format == "JPEG" and kept.mode in ("RGB", "L"), "8-bit colour or grey"
     assert kept.size == (looks.shape[1], looks.shape[0]), "upright, full size"
     assert len(kept.getexif()) == 0 and b"Exif" not in result.image
     icc = kept.info.get("icc_profile")
-    assert not icc or icc[16:20] == b"RGB ", "a colour profile only if it is for RGB pixels"
+    assert not icc or icc[16:20] == {"RGB": b"RGB ", "L": b"GRAY"}[kept.mode], "profile fits"
     shown = files.in_srgb(result.image).astype(int)
     assert np.abs(shown - looks.astype(int)).mean() < tolerance
     mark = np.abs(shown[10:60, 10:60] - looks[10:60, 10:60].astype(int)).mean()
@@ -152,3 +152,15 @@ def test_a_photo_kept_before_with_a_cmyk_profile_on_rgb_pixels_makes_a_correct_p
     mislabelled = files.encoded(Image.fromarray(scene), "JPEG", quality=90,
                                 icc_profile=cmyk_press())
     assert_pdf_page_right(mislabelled, (1280, 960))
+
+
+def test_over_50_mp_is_refused_only_where_it_must_be_decoded_in_full() -> None:
+    flat = Image.new("RGB", (8400, 6200), (180, 140, 120))  # 52 MP
+    exif = Image.Exif()
+    exif[0x0112] = files.EXIF_ROTATE_CW
+    turned = assess(files.encoded(flat, "JPEG", quality=80, exif=exif.tobytes()), "close_up")
+    assert turned.refusal == "too_many_pixels"
+    assert turned.refusal_advice == text("quality.refusal.too_many_pixels")
+    assert assess(files.encoded(flat, "PNG"), "close_up").refusal == "too_many_pixels"
+    upright = assess(files.encoded(flat, "JPEG", quality=80), "close_up")
+    assert upright.refusal is None and upright.image is not None, "kept as sent, not decoded"
