@@ -90,8 +90,8 @@ def open_photo(data: bytes) -> Opened:
         raise Refused("corrupt") from None
     fmt = image.format or ""
     width, height = image.size
-    if width * height > MAX_PIXELS:
-        raise Refused("too_many_pixels")
+    if width * height > (MAX_PIXELS if fmt in JPEG_FORMATS else MAX_FULL_DECODE_PIXELS):
+        raise Refused("too_many_pixels")  # before reading EXIF: a PNG may decode to find it
     if _is_moving(image, fmt, data):
         raise Refused("animated")
     orientation = _heif_orientation(image) if fmt == "HEIF" else _exif_orientation(image)
