@@ -16,6 +16,7 @@ from bot.store.models import Practice
 from tests.e2e.conftest import sample, services_of
 from tests.e2e.patient import to_photos
 from tests.e2e.test_patient_journey_e2e import new_invite
+from tests.support.files import encoded, many_scans
 
 App = Application[Any, Any, Any, Any, Any, Any]
 OVER_20_MB = 21 * 1024 * 1024
@@ -70,4 +71,17 @@ async def test_a_file_over_20_mb_with_no_size_gets_the_too_big_answer(
     assert text("messages.errors.try_again") not in said
     await patient.send_document(sample("locator-good.jpg"), "document",
                                 "application/octet-stream", with_size=False)
+    await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=20)
+
+
+async def test_a_jpeg_built_to_decode_slowly_gets_a_kind_answer_and_the_step_goes_on(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    patient = emu.user("Vic")
+    await to_photos(patient, await new_invite(app, practice))
+    flat = Image.new("RGB", (4000, 3000), (180, 140, 120))
+    hostile = many_scans(encoded(flat, "JPEG"), 3000)
+    await patient.send_document(hostile, "IMG_0043.JPG", "image/jpeg")
+    await patient.wait_for_text(text("quality.refusal.too_complex"), timeout=20)
+    await patient.send_document(sample("locator-good.jpg"), "IMG_0044.JPG", "image/jpeg")
     await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=20)
