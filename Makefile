@@ -34,6 +34,7 @@ sandbox: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/quality_speed.py
 	$(BIN)/python benchmarks/referral_pack.py
+	$(BIN)/python benchmarks/hostile_files.py
 
 # Build the labelled photo set (about 390 photos, 1-2 minutes) and print the photo checks' figures.
 EVAL_DIR ?= .eval-set

@@ -61,14 +61,15 @@ class Services:
     async def close(self) -> None:
         """Stop the background tasks and the workers, and close the store."""
         await self.stop_tasks()
-        self.quality.close()
+        await self.quality.close()
         await self.store.close()
 
 
 async def open_services(settings: Settings, bot_username: str) -> Services:
     """Open the store and start the quality workers."""
     store = await open_store(settings.database_path, settings.photos_dir)
-    quality = QualityPool(settings.quality_workers)
+    quality = QualityPool(settings.quality_workers,
+                          time_limit=settings.quality_time_limit_seconds)
     await quality.warm_up()
     wake: list[Services] = []
 

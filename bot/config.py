@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=30, ge=1, le=3650)
     max_download_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
     quality_workers: int = Field(default=2, ge=1, le=16)
+    quality_time_limit_seconds: float = Field(default=15.0, gt=0, le=300)
     referral_pack_max_bytes: int = Field(default=745_000, ge=300_000, le=5_000_000)
     stalled_after_days: int = Field(default=3, ge=1, le=60)
     purge_every_hours: float = Field(default=24.0, gt=0)

@@ -260,7 +260,9 @@ def _decode(photo: PackPhoto) -> _Source:
     if max(base.size) > top:
         base = base.resize(_fit(base.size, top), SHRINK)
     base.info = {}  # nothing of the original's metadata (a JPEG comment, say) is carried over
-    return _Source(base, photo.jpeg if clean else None, icc if isinstance(icc, bytes) else None)
+    # The RGB pages may carry only an RGB profile (a CMYK or grey one would mislabel them).
+    rgb_icc = icc if isinstance(icc, bytes) and icc[16:20] == b"RGB " else None
+    return _Source(base, photo.jpeg if clean else None, rgb_icc)
 
 
 def _encode(source: _Source, side: int, quality: int, first: bool) -> bytes:

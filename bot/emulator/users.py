@@ -80,11 +80,14 @@ class Sender(ChatView):
         return self._caption({"photo": files.link_photo(files.add_photo(data))}, caption)
 
     def _document_content(self, data: bytes, filename: str, mime_type: str | None,
-                          caption: str | None) -> dict[str, Any]:
+                          caption: str | None, with_size: bool = True) -> dict[str, Any]:
         mime = mime_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
         stored = self._world.files.add("document", data, file_name=filename, mime_type=mime)
-        document = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                    "file_name": filename, "mime_type": mime, "file_size": stored.size}
+        document: dict[str, Any] = {"file_id": stored.file_id,
+                                    "file_unique_id": stored.file_unique_id,
+                                    "file_name": filename, "mime_type": mime}
+        if with_size:  # optional in the Bot API: some clients leave it out
+            document["file_size"] = stored.size
         if mime.startswith("image/") and (thumb := thumbnail_jpeg(data)):
             small = self._world.files.add("thumbnail", thumb[0], width=thumb[1],
                                           height=thumb[2])
@@ -97,9 +100,12 @@ class Sender(ChatView):
 
     async def send_document(self, data: bytes, filename: str = "file.bin",
                             mime_type: str | None = None,
-                            caption: str | None = None) -> dict[str, Any]:
-        """A file ("send as file"): the original bytes, name and mime type."""
-        return self._deliver(self._document_content(data, filename, mime_type, caption))
+                            caption: str | None = None, *,
+                            with_size: bool = True) -> dict[str, Any]:
+        """A file ("send as file"): the original bytes, name and mime type (and its size in
+        bytes, unless with_size is False: the field is optional in the Bot API)."""
+        return self._deliver(self._document_content(data, filename, mime_type, caption,
+                                                    with_size))
 
     async def send_album(self, items: list[bytes], as_documents: bool = False,
                          caption: str | None = None,

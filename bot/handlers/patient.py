@@ -100,13 +100,26 @@ async def tapped(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_replies(context.bot, chat_id, answer.replies)
 
 
-def _is_image_file(message: Message) -> bool:
+GENERIC_TYPES = ("", "application/octet-stream", "binary/octet-stream", "application/unknown")
+"""Types that say nothing about a file: such a file is judged by its content."""
+
+
+class FileTooBig(Exception):
+    """Telegram would not give the bot the file: it is over the 20 MB download limit."""
+
+
+def _may_be_image(message: Message) -> bool:
+    """True unless the file says it is something else (a PDF, a video...).
+
+    A photo sent as a file may come with no useful name or type (`document`,
+    application/octet-stream): the quality engine then decides by what is in it.
+    """
     document = message.document
     if document is None:
         return False
     mime = (document.mime_type or "").lower()
     name = (document.file_name or "").lower()
-    return mime.startswith("image/") or name.endswith(IMAGE_SUFFIXES)
+    return mime.startswith("image/") or name.endswith(IMAGE_SUFFIXES) or mime in GENERIC_TYPES
 
 
 @in_turn
@@ -115,7 +128,7 @@ async def photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user_id, chat_id = _who(update)
     message = update.effective_message
     assert message
-    if message.document is not None and not _is_image_file(message):
+    if message.document is not None and not _may_be_image(message):
         await send_replies(context.bot, chat_id,
                            await services(context).journey.other(user_id, "document"))
         return
@@ -126,17 +139,26 @@ async def photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     source: Literal["photo", "document"] = "document" if message.document else "photo"
 
     async def fetch() -> bytes:
-        telegram_file = await context.bot.get_file(file_id)
+        try:
+            telegram_file = await context.bot.get_file(file_id)
+        except BadRequest as error:  # the size is optional, so Telegram may be first to know
+            if "too big" in error.message.lower():
+                raise FileTooBig from error
+            raise
         return bytes(await telegram_file.download_as_bytearray())
 
     async def checking() -> None:
         await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
 
-    replies = await services(context).journey.photo(
-        user_id, fetch, source=source, size=size,
-        forwarded=message.forward_origin is not None, on_checking=checking,
-        album=message.media_group_id,
-    )
+    try:
+        replies = await services(context).journey.photo(
+            user_id, fetch, source=source, size=size,
+            forwarded=message.forward_origin is not None, on_checking=checking,
+            album=message.media_group_id,
+        )
+    except FileTooBig:
+        await context.bot.send_message(chat_id, text("journey.photos.too_big"))
+        return
     await send_replies(context.bot, chat_id, replies)
 
 

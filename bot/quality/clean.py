@@ -7,7 +7,8 @@ import re
 
 from PIL import Image
 
-from bot.quality.decode import JPEG_FORMATS, Opened, load_full, open_photo, to_rgb, upright
+from bot.quality.colour import for_keeping
+from bot.quality.decode import Opened, keeps_compressed, load_full, open_photo, upright
 
 JPEG_QUALITY = 90
 _MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
@@ -21,21 +22,25 @@ def clean(data: bytes) -> bytes:
 
 def kept_image(data: bytes, opened: Opened) -> bytes:
     """Strip an upright JPEG losslessly; decode, turn upright and re-encode anything else."""
-    if opened.format in JPEG_FORMATS and opened.orientation == 1 and opened.image.mode in (
-        "RGB", "L"
-    ):
+    if strippable(opened):
         stripped = strip_jpeg(data)
         if stripped is not None:
             return stripped
     return encode(load_full(opened), opened.orientation)
 
 
+def strippable(opened: Opened) -> bool:
+    """An upright RGB or grey JPEG whose colour profile (if any) fits its pixels: kept as sent."""
+    return keeps_compressed(opened.format, opened.orientation, opened.image)
+
+
 def encode(image: Image.Image, orientation: int) -> bytes:
-    """Re-encode decoded pixels as an upright JPEG, keeping only the colour profile."""
-    icc = image.info.get("icc_profile")
-    rgb = upright(to_rgb(image), orientation)
+    """Re-encode decoded pixels as an upright 8-bit RGB JPEG, keeping only a fitting profile."""
+    pixels, icc = for_keeping(image)
+    rgb = upright(pixels, orientation)
+    del pixels
     out = io.BytesIO()
-    if isinstance(icc, bytes) and icc:
+    if icc is not None:
         rgb.save(out, "JPEG", quality=JPEG_QUALITY, icc_profile=icc)
     else:
         rgb.save(out, "JPEG", quality=JPEG_QUALITY)

@@ -9,7 +9,8 @@ Shot = Literal["locator", "close_up"]
 Status = Literal["pass", "warn", "fail"]
 Verdict = Literal["accept", "retake"]
 Refusal = Literal[
-    "not_an_image", "corrupt", "animated", "too_many_pixels", "too_small", "file_too_big"
+    "not_an_image", "corrupt", "animated", "too_many_pixels", "too_small", "file_too_big",
+    "too_complex", "too_slow",
 ]
 
 CHECK_NAMES: tuple[str, ...] = ("size", "sharpness", "exposure", "framing", "face")

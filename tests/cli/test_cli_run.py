@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import os
@@ -10,6 +11,8 @@ import sys
 from pathlib import Path
 
 from bot.logs import JsonFormatter, RedactSecret
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_run_without_a_token_says_what_to_set_and_fails(tmp_path: Path) -> None:
@@ -36,3 +39,42 @@ def test_the_token_never_reaches_a_log_line() -> None:
     logger.removeHandler(handler)
     line = stream.getvalue()
     assert "SECRET" not in line and "[token]" in line and '"level": "WARNING"' in line
+
+
+async def test_photo_check_workers_exit_when_the_running_bot_is_killed_with_kill_9(
+    tmp_path: Path,
+) -> None:
+    from bot.emulator import Emulator
+    from tests.services.test_quality_pool import children_of, wait_until_gone
+
+    token = "123456:KILL-test_token"
+    async with Emulator(bot_token=token, bot_username="kill_test_bot") as emu:
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": emu.api_url,
+               "TELEGRAM_FILE_URL": emu.file_url, "DATA_DIR": str(tmp_path / "data"),
+               "QUALITY_WORKERS": "2"}
+        bot = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=ROOT,
+            env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        try:
+            workers: list[int] = []
+            for _ in range(600):  # until both workers have started (a minute at most)
+                workers = [pid for pid in children_of(bot.pid) if _is_worker(pid)]
+                if len(workers) == 2 or bot.returncode is not None:
+                    break
+                await asyncio.sleep(0.1)
+            assert len(workers) == 2, "the running bot has its two photo-check workers"
+            children = children_of(bot.pid)
+            bot.kill()  # SIGKILL: no clean-up code runs in the bot
+            await bot.wait()
+            assert await asyncio.to_thread(wait_until_gone, children) == []
+        finally:
+            if bot.returncode is None:
+                bot.kill()
+                await bot.wait()
+
+
+def _is_worker(pid: int) -> bool:
+    try:
+        return b"quality_worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False

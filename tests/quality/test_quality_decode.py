@@ -10,6 +10,7 @@ import numpy as np
 import pillow_heif
 from PIL import Image
 
+from bot.content import text
 from bot.quality import assess, clean
 from bot.quality.clean import strip_jpeg
 
@@ -133,3 +134,12 @@ def test_strip_jpeg_drops_trailing_data_and_refuses_non_jpeg(close_up) -> None:
     stripped = strip_jpeg(data + b"MPF second image follows")
     assert stripped is not None and stripped.endswith(b"\xff\xd9")
     assert strip_jpeg(b"not a jpeg") is None
+
+
+
+def test_a_79_mp_png_of_a_few_hundred_kb_is_refused_as_too_big_to_check() -> None:
+    data = _encoded(Image.new("RGB", (10240, 7680), (180, 140, 120)), "PNG")
+    assert len(data) < 500_000
+    result = assess(data, "close_up")
+    assert result.refusal == "too_many_pixels" and result.image is None
+    assert result.refusal_advice == text("quality.refusal.too_many_pixels")
