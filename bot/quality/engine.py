@@ -36,6 +36,10 @@ SHARP_WARN, SHARP_FAIL = 1.2, 1.4
 photographs 95 in 100 sharp close-ups measure under 1.3 (1.2-1.4 is the unsure band, accepted
 with advice), and most photos out of focus by a disc 4-9 px in radius at 1280 px measure over
 1.4 (`docs/quality-evaluation.md` gives the figures)."""
+SPARSE_EDGES = 300.0
+"""Strong edge points per megapixel (of the working copy) below which a soft photo is called
+blurred: sharp real close-ups have over 1000 (98 in 100), so a photo with hardly any edge left
+and those soft has lost its detail to blur, even if the few left measure only a little wide."""
 SHAKE_SPREAD, SHAKE_FAIL = 1.25, 1.6
 """Camera shake: edges in one direction blurred this much more than in another (ratio of blur
 widths), and the most blurred direction this wide (pixels at 1000 px)."""
@@ -164,6 +168,9 @@ def _sharpness(
 
     found = sharpness_check.measure(gray, subject, noise)
     blur_score = found.width / SHARP_FAIL
+    density = found.points / (gray.size / 1e6)
+    if density < SPARSE_EDGES and found.width >= SHARP_WARN:
+        blur_score = max(blur_score, 1.0)
     widest = max(found.directions, default=found.width)
     spread = found.spread if found.points >= SHAKE_MIN_POINTS else 1.0
     shake_score = 0.0

@@ -68,6 +68,8 @@ class Outcome:
         wanted = REASONS.get(self.label, set())
         if self.label == "face":
             return self.reasons.get("face") in wanted
+        if self.label == "close":
+            return self.reasons.get("framing") == "close"
         return any(self.statuses.get(name) == "fail" and reason in wanted
                    for name, reason in self.reasons.items())
 
