@@ -38,9 +38,25 @@ bench: $(STAMP)
 
 # Build the labelled photo set (about 390 photos, 1-2 minutes) and print the photo checks' figures.
 EVAL_DIR ?= .eval-set
+# Real photographs (not in the repository; docs/quality-evaluation.md says where they come from):
+# a manifest of skin photos and one of photos with and without faces, used when present.
+REAL_SET ?= ../realdata/manifest.csv
+FACE_SET ?= ../realfaces/manifest.csv
 evaluate: $(STAMP)
 	test -d $(EVAL_DIR)/close_up || $(BIN)/python -m bot.quality.dataset $(EVAL_DIR)
+	@echo "== rendered set (ten Monk tones and scikit-image photographs)"
 	$(BIN)/python -m bot.quality.evaluate $(EVAL_DIR)
+	@if [ -f "$(REAL_SET)" ]; then \
+	  for split in dev test; do \
+	    test -d $(EVAL_DIR)-real-$$split/close_up || \
+	      $(BIN)/python -m bot.quality.realset $(REAL_SET) $(EVAL_DIR)-real-$$split --split $$split; \
+	    echo "== real photographs, $$split split (size rule set aside)"; \
+	    $(BIN)/python -m bot.quality.evaluate $(EVAL_DIR)-real-$$split --ignore-size; \
+	  done; \
+	else echo "== no real photographs at $(REAL_SET): see docs/quality-evaluation.md"; fi
+	@if [ -f "$(FACE_SET)" ]; then \
+	  echo "== faces in real photographs (as for a child's locator)"; \
+	  $(BIN)/python -m bot.quality.realset $(FACE_SET) --faces; fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .eval-set
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .eval-set .eval-set-real-dev .eval-set-real-test

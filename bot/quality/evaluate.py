@@ -29,6 +29,7 @@ from bot.quality.result import CHECK_NAMES, Assessment, Check, Shot, verdict_of
 SHOTS: tuple[Shot, ...] = ("locator", "close_up")
 EXPECTED = {"blurred": "sharpness", "shake": "sharpness", "dark": "exposure", "bright": "exposure",
             "cast": "exposure", "far": "framing", "close": "framing", "small": "size",
+            "natural": "any check",
             "face": "face"}
 """Which check each faulty label should trip."""
 HARMLESS = {"jpeg": "good photos saved as heavy JPEG",

@@ -23,6 +23,9 @@ reads (`OUTDIR/<shot>/<label>/<name>.jpg`):
   every good locator offered as a close-up; `close` (locators only): every good close-up
   offered as a locator.
 
+Photographs labelled poor in the manifest (blurred, backlit...) are kept as they are, labelled
+`natural`: real faults, which should be sent back.
+
 Photographs are split into a development half, used to tune the checks, and a held-out half,
 used only to report (`--split dev`, `--split test`, or `--split all`), by a hash of their id.
 """
@@ -221,14 +224,22 @@ def variants(entry: Entry) -> Iterator[Made]:
             yield Made("close_up", "far", f"{stem}-locator.jpg", _jpeg(rgb))
 
 
+def natural(entry: Entry) -> Iterator[Made]:
+    """A photograph that came out badly of itself (blurred, backlit, dark...): kept as it is,
+    labelled `natural`, to be sent back for whatever is wrong with it."""
+    shots = ("close_up", "locator") if entry.shot == "unknown" else (entry.shot,)
+    for shot in shots:
+        yield Made(shot, "natural", f"tone-{entry.tone}-{entry.id}.jpg", _jpeg(_load(entry.path)))
+
+
 def build(manifest: Path, outdir: Path, split: str = "all") -> int:
     """Write the labelled photos of one split under `outdir`; return how many."""
     count = 0
     for entry in load_manifest(manifest):
-        if not entry.good or (split != "all" and split_of(entry.id) != split):
+        if split != "all" and split_of(entry.id) != split:
             continue
         try:
-            made = list(variants(entry))
+            made = list(variants(entry)) if entry.good else list(natural(entry))
         except (OSError, ValueError) as error:
             print(f"skipped {entry.id}: {error}", file=sys.stderr)
             continue
