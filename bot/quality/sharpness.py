@@ -1,11 +1,12 @@
-"""Sharpness: how wide the subject's edges are (defocus, shake) and whether detail is smeared
-in one direction (camera shake).
+"""Sharpness: how wide the subject's edges are (defocus, shake), in each direction.
 
 Contrast does not matter, so smooth skin with faint pores still measures sharp: at the strongest
 edges of the subject the picture's gradient is compared with its gradient after a known extra
 blur (Zhuo and Sim, 2011). A sharp edge loses much of its gradient, a blurred one little, and the
-ratio gives the edge's blur width in pixels of the 1000 px working copy. Shake smears fine detail
-along one direction, which shows as a strongly one-sided structure tensor over skin.
+ratio gives the edge's blur width in pixels of the 1000 px working copy. Camera shake smears
+along its path, so edges across the path are much wider than edges along it: the width is also
+measured separately for edges in four directions. (Hair, creases or the edge of a sleeve make
+detail one-sided too, but leave every direction sharp, so one-sidedness alone is not shake.)
 """
 
 from __future__ import annotations
@@ -34,10 +35,9 @@ Float = NDArray[np.float32]
 
 @dataclass(frozen=True, slots=True)
 class Sharpness:
-    """Edge blur width (pixels at 1000 px), one-sidedness of detail (0-1), edge points used."""
+    """Edge blur width (pixels at 1000 px), and the number of strong edge points it used."""
 
     width: float
-    smear: float
     points: int
     directions: tuple[float, ...] = ()
     """Edge blur width along each of four gradient directions (0, 45, 90, 135 degrees), for
@@ -81,10 +81,9 @@ def measure(
     candidates[:, :border] = candidates[:, -border:] = False
     if subject is not None:
         candidates &= subject
-    smear = _smear(gx, gy, noise, subject)
     strength = coarse[candidates]
     if strength.size < MIN_POINTS:
-        return Sharpness(width=NO_EDGES, smear=smear, points=int(strength.size))
+        return Sharpness(width=NO_EDGES, points=int(strength.size))
     ratio = np.sqrt(np.maximum(fine[candidates] ** 2 - NOISE_GRADIENT * noise**2, 0.0))
     ratio /= np.maximum(strength, 1e-6)
     width = REBLUR / np.sqrt(np.maximum(ratio**2 - 1.0, 1e-4))
@@ -98,19 +97,5 @@ def measure(
             own = strength[chosen]
             best = own >= np.quantile(own, 1.0 - EDGE_SHARE)
             directions.append(float(np.median(width[chosen][best])))
-    return Sharpness(width=float(np.median(width[top])), smear=smear, points=int(top.sum()),
+    return Sharpness(width=float(np.median(width[top])), points=int(top.sum()),
                      directions=tuple(directions))
-
-
-def _smear(gx: Float, gy: Float, noise: float, subject: NDArray[np.bool_] | None) -> float:
-    """Coherence of the structure tensor (0: detail in every direction, 1: in one only)."""
-    if subject is not None and subject.any():
-        gx, gy = gx[subject], gy[subject]
-    floor = NOISE_GRADIENT / 2 * noise**2
-    xx = float(np.mean(gx * gx)) - floor
-    yy = float(np.mean(gy * gy)) - floor
-    xy = float(np.mean(gx * gy))
-    total = xx + yy
-    if total <= 1e-6:
-        return 0.0
-    return float(np.sqrt((xx - yy) ** 2 + 4 * xy * xy) / total)
