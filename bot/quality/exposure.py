@@ -25,15 +25,8 @@ HIGHLIGHT_MIN_LOCATOR = 0.55
 are bright in any room lit well enough, whatever the patient's skin."""
 NOISE_DARK = 1.2
 """Noise (grey levels at 1000 px) above this in a dim picture: the phone was short of light."""
-DIM = 0.6
-PALE_SAT = 0.17
-"""Skin this unsaturated is pale (Monk 1-3) whatever the light, so if it looks dim it is dim.
-Only on a close-up, where the skin found is the subject: on a locator a pale wall is often
-taken in with darker skin, and its greyness would be misread as dim pale skin."""
-PALE_MIN_VALUE = 0.45
-PALE_FLOOR = 0.3
-"""Unsaturated skin darker than this is very dark skin (Monk 9-10, which is also unsaturated),
-not pale skin in dim light: the highlights rule judges it instead."""
+DIM = 0.55
+"""Highlights below this (as dim as a photo can be before it is too dark) make noise count."""
 CLIPPED_MAX = 0.15
 """Share of the subject (the skin, with any burnt-out holes in it) burnt out to white above
 this: too bright or glare. Specular highlights on a shiny plaque or a pale foot under a clinic
@@ -103,12 +96,6 @@ def measure(
     dark = (HIGHLIGHT_MIN if close_up else HIGHLIGHT_MIN_LOCATOR) / max(highlights, 1e-3)
     if highlights < DIM:
         dark = max(dark, noise / NOISE_DARK)
-    if close_up and skin_share >= 0.3:
-        hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
-        skin_sat = float(np.median(hsv[..., 1][skin])) / 255.0
-        skin_value = float(np.median(hsv[..., 2][skin])) / 255.0
-        if skin_sat < PALE_SAT and skin_value >= PALE_FLOOR:
-            dark = max(dark, PALE_MIN_VALUE / max(skin_value, 1e-3))
     clipped = float(((rgb >= 250).any(axis=2) & subject).sum()) / max(int(subject.sum()), 1)
     scene_clipped = float((rgb >= 250).any(axis=2).mean())
     bright = max(clipped / CLIPPED_MAX, scene_clipped / SCENE_CLIPPED_MAX)
