@@ -56,7 +56,7 @@ evaluate: $(STAMP)
 	else echo "== no real photographs at $(REAL_SET): see docs/quality-evaluation.md"; fi
 	@if [ -f "$(FACE_SET)" ]; then \
 	  echo "== faces in real photographs (as for a child's locator)"; \
-	  $(BIN)/python -m bot.quality.realset $(FACE_SET) --faces; fi
+	  $(BIN)/python -m bot.quality.faceset $(FACE_SET); fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .eval-set .eval-set-real-dev .eval-set-real-test

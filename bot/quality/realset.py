@@ -64,20 +64,25 @@ class Entry:
     source: str
 
 
-def load_manifest(manifest: Path) -> list[Entry]:
-    """Read the manifest; rows without a readable file are skipped."""
-    entries = []
+def manifest_rows(manifest: Path) -> Iterator[tuple[dict[str, str], Path]]:
+    """Each row of a manifest CSV whose `file` (relative to the manifest) exists, with its path."""
     with manifest.open(newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             path = manifest.parent / row["file"]
-            if not path.is_file():
-                continue
-            entries.append(Entry(
-                id=row["id"], path=path, shot=row.get("shot", "unknown") or "unknown",
-                tone=(row.get("skin_tone") or "unknown").lower(),
-                good=(row.get("quality") or "good").strip().lower() == "good",
-                source=row.get("source_repo", ""),
-            ))
+            if path.is_file():
+                yield row, path
+
+
+def load_manifest(manifest: Path) -> list[Entry]:
+    """Read the manifest; rows without a readable file are skipped."""
+    entries = []
+    for row, path in manifest_rows(manifest):
+        entries.append(Entry(
+            id=row["id"], path=path, shot=row.get("shot", "unknown") or "unknown",
+            tone=(row.get("skin_tone") or "unknown").lower(),
+            good=(row.get("quality") or "good").strip().lower() == "good",
+            source=row.get("source_repo", ""),
+        ))
     return entries
 
 
@@ -86,7 +91,7 @@ def split_of(entry_id: str) -> str:
     return "test" if hash_seed("split", entry_id) % 1000 < TEST_SHARE * 1000 else "dev"
 
 
-def _load(path: Path) -> NDArray[np.uint8]:
+def load(path: Path) -> NDArray[np.uint8]:
     """The photograph, upright, with any black padding a data set added around it removed."""
     with Image.open(path) as opened:
         rgb = np.asarray(ImageOps.exif_transpose(opened).convert("RGB"), dtype=np.uint8)
@@ -202,7 +207,7 @@ class Made:
 
 def variants(entry: Entry) -> Iterator[Made]:
     """Every labelled photo made from one good photograph."""
-    rgb = _load(entry.path)
+    rgb = load(entry.path)
     shots = ("close_up", "locator") if entry.shot == "unknown" else (entry.shot,)
     for shot in shots:
         stem = f"tone-{entry.tone}-{entry.id}"
@@ -229,7 +234,7 @@ def natural(entry: Entry) -> Iterator[Made]:
     labelled `natural`, to be sent back for whatever is wrong with it."""
     shots = ("close_up", "locator") if entry.shot == "unknown" else (entry.shot,)
     for shot in shots:
-        yield Made(shot, "natural", f"tone-{entry.tone}-{entry.id}.jpg", _jpeg(_load(entry.path)))
+        yield Made(shot, "natural", f"tone-{entry.tone}-{entry.id}.jpg", _jpeg(load(entry.path)))
 
 
 def build(manifest: Path, outdir: Path, split: str = "all") -> int:
@@ -251,81 +256,18 @@ def build(manifest: Path, outdir: Path, split: str = "all") -> int:
     return count
 
 
-@dataclass(frozen=True, slots=True)
-class FaceOutcome:
-    """What the face check said of one real photograph with or without faces."""
-
-    id: str
-    faces: int
-    smallest: float
-    pose: str
-    tone: str
-    flagged: bool
-
-
-def face_outcomes(manifest: Path) -> list[FaceOutcome]:
-    """Run the face check, as for a child's locator, on every photograph of a faces manifest.
-
-    Columns: `id`, `file`, `faces` (how many identifiable faces), `smallest_face_frac` (the
-    smallest face's height over the photo's long side), `pose`, `skin_tone`.
-    """
-    from bot.quality.engine import measure_pixels
-
-    outcomes = []
-    with manifest.open(newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            path = manifest.parent / row["file"]
-            if not path.is_file():
-                continue
-            with Image.open(path) as opened:
-                rgb = np.asarray(ImageOps.exif_transpose(opened).convert("RGB"), np.uint8)
-            face = next(c for c in measure_pixels(rgb, "locator", child=True) if c.name == "face")
-            outcomes.append(FaceOutcome(
-                row["id"], int(row.get("faces") or 0), float(row.get("smallest_face_frac") or 0),
-                row.get("pose", ""), row.get("skin_tone", ""), face.status == "fail"))
-    return outcomes
-
-
-def format_faces(outcomes: list[FaceOutcome]) -> str:
-    """Recall on photos with a face (by the smallest face's size, pose and tone) and false
-    alarms on photos without one."""
-    lines = []
-    with_face = [o for o in outcomes if o.faces > 0]
-    without = [o for o in outcomes if o.faces == 0]
-
-    def share(group: list[FaceOutcome]) -> str:
-        return f"{sum(o.flagged for o in group)}/{len(group)}" if group else "0/0"
-
-    big = [o for o in with_face if o.smallest >= 0.05]
-    lines.append(f"faces found (face at 5% of the long side or more): {share(big)}")
-    lines.append(f"faces found (smaller faces too): {share(with_face)}")
-    for pose in sorted({o.pose for o in big}):
-        lines.append(f"  pose {pose:<8} {share([o for o in big if o.pose == pose])}")
-    for tone in sorted({o.tone for o in big}):
-        lines.append(f"  tone {tone:<8} {share([o for o in big if o.tone == tone])}")
-    lines.append(f"photos without a face flagged as having one: {share(without)}")
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Command line: build the set from a manifest into a folder, or measure the face check."""
+    """Command line: build the set from a manifest into a folder."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m bot.quality.realset")
     parser.add_argument("manifest", type=Path)
-    parser.add_argument("outdir", type=Path, nargs="?")
+    parser.add_argument("outdir", type=Path)
     parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
-    parser.add_argument("--faces", action="store_true",
-                        help="the manifest lists photos with and without faces: measure recall")
     args = parser.parse_args(argv)
     if not args.manifest.is_file():
         print(f"no manifest at {args.manifest}", file=sys.stderr)
         return 2
-    if args.faces:
-        print(format_faces(face_outcomes(args.manifest)))
-        return 0
-    if args.outdir is None:
-        parser.error("OUTDIR is needed to build a set")
     count = build(args.manifest, args.outdir, args.split)
     print(f"wrote {count} photos to {args.outdir}")
     return 0

@@ -51,3 +51,23 @@ def test_photos_are_split_for_ever_into_development_and_held_out_halves() -> Non
     splits = [realset.split_of(f"photo-{n}") for n in range(400)]
     assert splits == [realset.split_of(f"photo-{n}") for n in range(400)]
     assert 0.3 <= splits.count("test") / len(splits) <= 0.5
+
+
+def test_face_recall_is_measured_from_a_faces_manifest(tmp_path: Path) -> None:
+    from bot.quality import faceset
+
+    portrait = render.linear_to_srgb8(dataset.real_photo("astronaut"))
+    Image.fromarray(portrait).save(tmp_path / "face.jpg", quality=92)
+    skin = render.camera(render.close_up_scene(np.random.default_rng(3), render.MONK[6],
+                                               600, 800), np.random.default_rng(4))
+    Image.fromarray(skin).save(tmp_path / "skin.jpg", quality=92)
+    manifest = tmp_path / "faces.csv"
+    manifest.write_text("id,file,faces,smallest_face_frac,pose,skin_tone\n"
+                        "f1,face.jpg,1,0.3,frontal,light\n"
+                        "n1,skin.jpg,0,,n/a,medium\n", encoding="utf-8")
+    outcomes = faceset.face_outcomes(manifest)
+    assert [(o.id, o.flagged) for o in outcomes] == [("f1", True), ("n1", False)]
+    printed = faceset.format_faces(outcomes)
+    assert "1/1" in printed and "0/1" in printed
+    assert faceset.main([str(manifest)]) == 0
+    assert faceset.main([str(tmp_path / "missing.csv")]) == 2
