@@ -206,7 +206,7 @@ def _exposure(
 
 
 def _framing(share: float, shot: Shot) -> Check:
-    found = framing_check.judge(share, 0.0, shot)
+    found = framing_check.judge(share, shot)
     status: Status = "pass"
     if found.problem is not None:
         status = "warn" if found.warn else "fail"

@@ -1,11 +1,14 @@
 """Measure the checks on labelled photos: `python -m bot.quality.evaluate DIR [--child]`.
 
-DIR holds `<shot>/<label>/*` (shot `locator` or `close_up`; label `good`, `blurred`, `dark`,
-`bright`, `far`, `close`, `small`, `face`, and optionally `cast`, and `jpeg`: good photos
-heavily recompressed, which should still be accepted). Prints, per check, how many
-photos of each label it passed, warned and failed, the ROC-AUC of its score (good against the
-labels it is meant to catch), the share of good photos accepted, the share of each faulty kind
-caught, and, when file names carry a Monk tone (`monk01`..`monk10`), the rates per skin tone.
+DIR holds `<shot>/<label>/*` (shot `locator` or `close_up`; label `good`, `blurred`, `shake`,
+`dark`, `bright`, `cast`, `far`, `close`, `small`, `face`, `natural` (a real photo that came
+out badly of itself), and the harmless `jpeg`, `telegram` and `enlarged`: good photos
+recompressed or resized, which should still be accepted). Prints, per check, how many photos of
+each label it passed, warned and failed, the ROC-AUC of its score (good against the labels it
+is meant to catch), the share of good photos accepted, the share of each faulty kind caught and
+caught for the right reason, and, when file names carry a skin tone (`monk01`..`monk10`, or
+`tone-light`, `tone-medium`, `tone-dark`), the rates per skin tone. `--ignore-size` sets the
+size rule aside, for real photographs kept at their own size.
 """
 
 from __future__ import annotations

@@ -13,10 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
-import numpy as np
-from numpy.typing import NDArray
-
 from bot.quality.result import Shot
 
 CLOSE_UP_MIN_SKIN = 0.05
@@ -34,38 +30,26 @@ LOCATOR_MIN_SKIN = 0.02
 
 @dataclass(frozen=True, slots=True)
 class Framing:
-    """Share of skin, outline density, a score (1 or more fails) and what is wrong."""
+    """Share of skin, a score (1 or more fails) and what is wrong (`warn`: advice only)."""
 
     skin: float
-    edges: float
     score: float
     problem: str | None
     warn: bool
 
 
-def edge_density(small_rgb: NDArray[np.uint8]) -> float:
-    """Share of a small copy's pixels on a strong edge of brightness or of colour (reported for
-    evaluation; not used to judge distance, see the module's description)."""
-    gray = cv2.cvtColor(small_rgb, cv2.COLOR_RGB2GRAY)
-    lab = cv2.cvtColor(small_rgb, cv2.COLOR_RGB2LAB)
-    edges = cv2.Canny(gray, 40, 120) > 0
-    edges |= cv2.Canny(np.ascontiguousarray(lab[..., 1]), 40, 120) > 0
-    edges |= cv2.Canny(np.ascontiguousarray(lab[..., 2]), 40, 120) > 0
-    return float(np.count_nonzero(edges)) / gray.size
-
-
-def judge(skin: float, edges: float, shot: Shot) -> Framing:
+def judge(skin: float, shot: Shot) -> Framing:
     """Judge the distance from the share of skin (0-1) for a close-up or a locator."""
     if shot == "close_up":
         score = CLOSE_UP_MIN_SKIN / max(skin, 1e-4)
         if score >= 1.0:
-            return Framing(skin, edges, score, "far", warn=False)
+            return Framing(skin, score, "far", warn=False)
         if skin < CLOSE_UP_WARN_SKIN:
-            return Framing(skin, edges, score, "far", warn=True)
-        return Framing(skin, edges, score, None, warn=False)
+            return Framing(skin, score, "far", warn=True)
+        return Framing(skin, score, None, warn=False)
     score = skin
     if skin >= LOCATOR_WARN_SKIN:
-        return Framing(skin, edges, score, "close", warn=True)
+        return Framing(skin, score, "close", warn=True)
     if skin < LOCATOR_MIN_SKIN:
-        return Framing(skin, edges, score, "no_skin", warn=True)
-    return Framing(skin, edges, score, None, warn=False)
+        return Framing(skin, score, "no_skin", warn=True)
+    return Framing(skin, score, None, warn=False)
