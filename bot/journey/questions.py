@@ -11,7 +11,11 @@ FREE_TEXT_LIMIT = 200
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """One answer a patient can tap; `stop` names the kind words shown if it ends the journey."""
+    """One answer a patient can tap; `stop` names the kind words shown if it ends the journey.
+
+    An answer with a `stop` is confirmed before it ends anything (see `Journey`), and every
+    `stop` is one of `STOP_CRITERIA`.
+    """
 
     value: str
     label: str
@@ -48,15 +52,52 @@ def _q(section: str, qid: str, *options: tuple[str, str | None], **flags: bool) 
     return Question(qid, text(prompt_key), built, **flags)
 
 
+RASHES_ONLY = ("The Teledermatology service will accept patient images for rashes only. Patient "
+               "Images of skin lesions such as moles / spots need a dermoscopic view and these "
+               "will not be accepted.")
+"""The service's rule for GPs on what it looks at, quoted from its guidance."""
+
+STOP_CRITERIA: dict[str, str] = {
+    "mole": RASHES_ONLY,
+    "red_flag": "Widespread rash, or severe inflammatory condition with systemic symptoms or of "
+                "an urgent nature",
+    "intimate": "Breast, perianal or genital rash",
+    "everywhere": "Widespread condition where it is not appropriate or practical to take images",
+    "eczema": "Known chronic inflammatory skin condition (e.g. eczema, psoriasis)",
+}
+"""The service criterion each screening stop applies: its rule for GPs, or an exclusion as the
+GP's checklist words it (`referral.checklist` in the content)."""
+
+
 def screening_questions() -> tuple[Question, ...]:
-    """Return the questions that decide whether this service is right, asked before any photo."""
+    """Return the questions that decide whether this service is right, asked before any photo.
+
+    Each stop applies one of the service's criteria (`STOP_CRITERIA`):
+
+    - `is_rash`: a mole, spot or lump is a lesion, not a rash ("rashes only"; lesions need a
+      dermoscopic view). This also covers "2 or more lesions for assessment".
+    - `red_flags`: feeling very unwell, fever, blisters, mouth or eyes, spreading fast or
+      non-blanching is "severe ... with systemic symptoms or of an urgent nature": 999 / NHS 111.
+      It is asked straight after `is_rash`, so no later (routine) stop can hide an urgent answer;
+      a widespread rash with feeling unwell therefore always gets the urgent advice.
+    - `site`: breast, private parts or bottom is "Breast, perianal or genital rash"; it stops
+      before any photo is asked for.
+    - `areas`: "Most of my body" is a "widespread condition where it is not ... practical to take
+      images" (one locator and two close-ups cannot show it). "Two or more areas" is NOT a stop:
+      a rash in several places is the ordinary rash the service is for; the service's "2 or more
+      lesions" exclusion is about lesions, which `is_rash` screens out.
+    - `eczema` (children only): "Known chronic inflammatory skin conditions (e.g. eczema,
+      psoriasis)".
+
+    The criteria only the GP can judge (two-week-wait, distress, safeguarding, capacity) are on
+    the GP's checklist, not asked here.
+    """
     return (
         _q("screening", "is_rash", ("rash", None), ("mole", "mole"), ("unsure", None)),
+        _q("screening", "red_flags", ("yes", "red_flag"), ("no", None)),
         _q("screening", "site", ("face", None), ("neck", None), ("arm", None), ("leg", None),
            ("chest", None), ("back", None), ("breast", "intimate"), ("private", "intimate")),
-        _q("screening", "areas", ("one", None), ("several", "several"),
-           ("everywhere", "everywhere")),
-        _q("screening", "red_flags", ("yes", "red_flag"), ("no", None)),
+        _q("screening", "areas", ("one", None), ("several", None), ("everywhere", "everywhere")),
         _q("screening", "eczema", ("yes", "eczema"), ("no", None), child_only=True),
     )
 

@@ -28,6 +28,8 @@ DOB_TRIES = 3
 CHILD_UNDER = 18
 PARENT_CONSENT_UNDER = 16
 PHOTO_ORDER = (Stage.LOCATOR, Stage.CLOSE_UP_1, Stage.CLOSE_UP_2)
+CONFIRM, GO_BACK = "confirm", "back"
+"""Button questions of the confirmation asked before an answer ends the request."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +41,12 @@ class Tapped:
 
 
 class Journey:
-    """Take a patient from invite to receipt; one patient's inputs are handled one at a time."""
+    """Take a patient from invite to receipt; one patient's inputs are handled one at a time.
+
+    A tapped answer that would end the request (declining consent, the child declining, or a
+    screening stop, each for a criterion in `bot.journey.questions.STOP_CRITERIA`) is first
+    confirmed: nothing is saved until the patient taps "Yes", and "No, go back" asks again.
+    """
 
     def __init__(
         self, store: Store, checker: Checker, *, retention_days: int, invite_valid_days: int,
@@ -177,8 +184,18 @@ class Journey:
                 detail_questions())
             prefix = "screen" if case.stage is Stage.SCREENING else "detail"
             expected = next_question(questions, answers, prefix, child=case.is_child)
-            if expected is None or expected.id != question or expected.option(value) is None:
+            if expected is None:
                 return None
+            if question == GO_BACK:
+                return await self._go_back(case) if value == expected.id else None
+            confirmed = question == CONFIRM
+            if confirmed:
+                question, _, value = value.partition("=")
+            option = expected.option(value) if expected.id == question else None
+            if option is None:
+                return None
+            if option.stop and not confirmed:
+                return [self._confirm_stop(case, question, option.label, value, option.stop)]
             return await self._answer(case, expected, value, prefix)
         if case.stage is Stage.PREPARATION and question == "tip":
             return await self._next_tip(case, answers, value)
@@ -193,6 +210,17 @@ class Journey:
     ) -> list[Reply] | None:
         practice = await self._practice(case.practice_id)
         parent = answers.get("meta.consent_by") == "parent"
+        waiting = "consent" if "consent" not in answers else (
+            "child_agrees" if parent and "child_agrees" not in answers else None)
+        if question == GO_BACK:
+            return await self._go_back(case) if waiting is not None and value == waiting else None
+        confirmed = question == CONFIRM
+        if confirmed:
+            question, _, value = value.partition("=")
+        if question == waiting and value != "yes" and not confirmed:
+            label, stop = (("consent.no", "consent_declined") if question == "consent" else
+                           ("consent.child_no", "child_declined"))
+            return [self._confirm_stop(case, question, text(f"journey.{label}"), value, stop)]
         if question == "consent" and "consent" not in answers:
             await self._store.answers.save(case.id, "consent", value)
             if value != "yes":
@@ -210,6 +238,24 @@ class Journey:
             return None
         moved = await self._store.cases.move(case, Stage.SCREENING)
         return [say(text("journey.screening.intro")), *await self._prompt(moved)]
+
+    def _confirm_stop(self, case: Case, question: str, choice: str, value: str,
+                      stop: str) -> Reply:
+        """Ask "You chose X. That means ... Is that right?" before an answer ends the request.
+
+        Nothing is saved until "Yes": "No, go back" asks the same question again, so one
+        mis-tap cannot end the request.
+        """
+        stage = case.stage.value
+        return say(text("journey.confirm.ask", choice=choice,
+                        means=text(f"journey.confirm.means.{stop}")),
+                   (Button(text("journey.confirm.yes"),
+                           button_data(stage, CONFIRM, f"{question}={value}")),),
+                   (Button(text("journey.confirm.no"), button_data(stage, GO_BACK, question)),))
+
+    async def _go_back(self, case: Case) -> list[Reply]:
+        """The patient said an ending answer was a mistake: ask the question again."""
+        return [say(text("journey.confirm.back")), *await self._prompt(case)]
 
     async def _answer(
         self, case: Case, question: Question, value: str, prefix: str

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.content import text
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
 
 ADULT_DOB = "03/02/1980"
-SCREENING = ("Yes, it is a rash", "Arm or hand", "One area", "No, none of these")
+SCREENING_KEYS = ("screening.is_rash.rash", "screening.red_flags.no", "screening.site.arm",
+                  "screening.areas.one")
+"""The content keys of a screening that goes on to the photos (rash, no red flags, arm, one)."""
+SCREENING = tuple(text(f"journey.{key}") for key in SCREENING_KEYS)
 
 
 async def tap(patient: TelegramUser, label: str, expect: str) -> SentMessage:
@@ -29,9 +33,9 @@ async def to_photos(patient: TelegramUser, token: str) -> None:
     """Open the link, agree, answer the screening questions and read the tips."""
     await to_consent(patient, token)
     await tap(patient, "Yes, I agree", "Is it a rash")
-    await tap(patient, SCREENING[0], "Where is the rash")
-    await tap(patient, SCREENING[1], "How many separate areas")
-    await tap(patient, SCREENING[2], "have ANY of these")
+    await tap(patient, SCREENING[0], text("journey.screening.red_flags.question"))
+    await tap(patient, SCREENING[1], text("journey.screening.site.question"))
+    await tap(patient, SCREENING[2], text("journey.screening.areas.question"))
     await tap(patient, SCREENING[3], "Tip 1")
     await tap(patient, "Next", "Tip 2")
     await tap(patient, "Next", "Tip 3")
@@ -61,6 +65,6 @@ async def to_child_eczema_question(patient: TelegramUser, token: str, born: date
     await to_consent(patient, token, born.strftime("%d/%m/%Y"))
     await tap(patient, "Yes, I agree", "happy to have photos")
     await tap(patient, "Yes, they agree", "Is it a rash")
-    for label, expect in (("Yes, it is a rash", "Where"), ("Arm or hand", "How many"),
-                          ("One area", "ANY of these"), ("No, none of these", "eczema")):
-        await tap(patient, label, expect)
+    expects = ("red_flags", "site", "areas", "eczema")
+    for label, expect in zip(SCREENING, expects, strict=True):
+        await tap(patient, label, text(f"journey.screening.{expect}.question"))

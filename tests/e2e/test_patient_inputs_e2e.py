@@ -1,4 +1,4 @@
-"""Every screening stop, HEIC files, odd inputs at a button step, bad dates and bad links."""
+"""A child with eczema, HEIC files, odd inputs at a button step, bad dates and bad links."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import io
 from typing import Any
 
 import pillow_heif
-import pytest
 from PIL import Image
 from telegram.ext import Application
 
+from bot.content import text
 from bot.emulator import Emulator
 from bot.store.models import Practice, Stage
 from tests.e2e.conftest import sample, services_of
@@ -25,32 +25,6 @@ from tests.e2e.test_patient_journey_e2e import new_invite
 App = Application[Any, Any, Any, Any, Any, Any]
 
 
-@pytest.mark.parametrize(("answers", "says"), [
-    (("No, it is a mole, spot or lump",), "special close-up camera"),
-    (("Yes, it is a rash", "Breast"), "do NOT send photos"),
-    (("Yes, it is a rash", "Private parts or bottom"), "do NOT send photos"),
-    (("Yes, it is a rash", "Arm or hand", "Two or more areas"), "two or more separate areas"),
-    (("Yes, it is a rash", "Back", "Most of my body"), "covers most of the body"),
-    (("Yes, it is a rash", "Neck", "One area", "Yes, one or more"), "Call 999"),
-])
-async def test_every_screening_stop_says_what_to_do_next(
-    app: App, emu: Emulator, practice: Practice, answers: tuple[str, ...], says: str
-) -> None:
-    patient = emu.user("Nia")
-    await to_consent(patient, await new_invite(app, practice))
-    await tap(patient, "Yes, I agree", "Is it a rash")
-    for label in answers[:-1]:
-        await patient.tap(label)
-        await patient.next_message()
-    stop = await tap(patient, answers[-1], says)
-    assert "020 7729 7236" in (stop.text or "") or "111" in (stop.text or "")
-    case = await services_of(app).store.cases.latest_for_patient(patient.id)
-    assert case is not None and case.stage is Stage.STOPPED
-    await patient.send_document(sample("close-up-good.jpg"), "x.jpg", "image/jpeg")
-    await emu.wait_until_idle()
-    assert await services_of(app).store.photos.for_case(case.id) == [], "no photo is taken"
-
-
 async def test_a_child_with_known_eczema_is_not_suitable(
     app: App, emu: Emulator, practice: Practice
 ) -> None:
@@ -58,7 +32,9 @@ async def test_a_child_with_known_eczema_is_not_suitable(
     patient = emu.user("Ola's dad")
     await to_child_eczema_question(patient, await new_invite(app, practice, born.isoformat()),
                                    born)
-    stop = await tap(patient, "Yes", "cannot help")
+    await tap(patient, text("journey.screening.eczema.yes"), text("journey.confirm.means.eczema"))
+    stop = await tap(patient, text("journey.confirm.yes"),
+                     text("journey.stop.eczema", practice=practice.name, phone=practice.phone))
     assert "020 7729 7236" in (stop.text or "")
 
 
@@ -102,7 +78,7 @@ async def test_odd_inputs_at_a_button_step_keep_the_question(
     case = await services_of(app).store.cases.latest_for_patient(patient.id)
     assert case is not None and case.stage is Stage.SCREENING
     assert await services_of(app).store.photos.for_case(case.id) == []
-    await tap(patient, "Yes, it is a rash", "Where is the rash")
+    await tap(patient, "Yes, it is a rash", text("journey.screening.red_flags.question"))
 
 
 async def test_a_forwarded_photo_is_not_used(app: App, emu: Emulator,

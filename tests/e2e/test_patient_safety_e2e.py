@@ -1,12 +1,15 @@
-"""Safety and privacy end to end: a child's face is never kept, and /delete erases."""
+"""Safety and privacy end to end: a child's face is never kept, /delete erases, and the
+screening stops only on the service's criteria, each confirmed first (words by content key)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
+import pytest
 from telegram.ext import Application
 
+from bot.content import text, texts
 from bot.emulator import Emulator
 from bot.quality import dataset, render
 from bot.store.models import Practice, Stage
@@ -15,6 +18,7 @@ from tests.e2e.patient import (
     child_birthday,
     tap,
     to_child_eczema_question,
+    to_consent,
     to_photos,
 )
 from tests.e2e.test_patient_journey_e2e import new_invite
@@ -68,3 +72,85 @@ async def test_delete_erases_the_photos_from_disk_and_keeps_an_audit_stub(
     assert await store.answers.for_case(case.id) == {}
     assert any(e.kind.endswith("erased") or "erase" in e.kind
                for e in await store.audit.for_case(case.id))
+
+
+def say(key: str, **values: object) -> str:
+    """The patient-facing words under `journey.<key>`."""
+    return text(f"journey.{key}", **values)
+
+
+async def test_a_rash_in_two_or_more_areas_goes_on_to_the_photos(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    patient = emu.user("Ada")
+    await to_consent(patient, await new_invite(app, practice))
+    await tap(patient, say("consent.yes"), say("screening.is_rash.question"))
+    for key, expect in (("screening.is_rash.rash", "screening.red_flags.question"),
+                        ("screening.red_flags.no", "screening.site.question"),
+                        ("screening.site.leg", "screening.areas.question")):
+        await tap(patient, say(key), say(expect))
+    await tap(patient, say("screening.areas.several"), texts("journey.prepare.steps")[0])
+    for step in texts("journey.prepare.steps")[1:]:
+        await tap(patient, say("prepare.next"), step)
+    await tap(patient, say("prepare.ready"), say("photos.locator"))
+    await patient.send_document(sample("locator-good.jpg"), "a.jpg", "image/jpeg")
+    await patient.wait_for_text(say("photos.accepted", number=1), timeout=15)
+    store = services_of(app).store
+    case = await store.cases.latest_for_patient(patient.id)
+    assert case is not None and case.stage is Stage.CLOSE_UP_1
+    assert (await store.answers.for_case(case.id))["screen.areas"] == "several"
+    assert not [m for m in patient.messages if say("confirm.yes") in
+                [label for row in m.buttons for label in row]], "no stop was offered"
+
+
+@pytest.mark.parametrize(("before", "answer", "stop"), [
+    ((), "screening.is_rash.mole", "mole"),
+    (("screening.is_rash.rash",), "screening.red_flags.yes", "red_flag"),
+    (("screening.is_rash.rash", "screening.red_flags.no"), "screening.site.breast", "intimate"),
+    (("screening.is_rash.rash", "screening.red_flags.no"), "screening.site.private",
+     "intimate"),
+    (("screening.is_rash.rash", "screening.red_flags.no", "screening.site.back"),
+     "screening.areas.everywhere", "everywhere"),
+], ids=["mole", "red-flag", "breast", "private", "widespread"])
+async def test_each_screening_stop_is_confirmed_no_goes_back_yes_stops(
+    app: App, emu: Emulator, practice: Practice, before: tuple[str, ...], answer: str,
+    stop: str,
+) -> None:
+    patient = emu.user("Nia")
+    await to_consent(patient, await new_invite(app, practice))
+    question = await tap(patient, say("consent.yes"), say("screening.is_rash.question"))
+    for key in before:
+        question = await tap(patient, say(key), "?")
+    confirm = say("confirm.ask", choice=say(answer), means=say(f"confirm.means.{stop}"))
+    asked = await tap(patient, say(answer), confirm)
+    assert asked.buttons == [[say("confirm.yes")], [say("confirm.no")]]
+    again = await tap(patient, say("confirm.no"), question.text or "")
+    assert again.buttons, "the same question, with its buttons"
+    store = services_of(app).store
+    case = await store.cases.latest_for_patient(patient.id)
+    assert case is not None and case.stage is Stage.SCREENING
+    await tap(patient, say(answer), confirm)
+    ending = say(f"stop.{stop}", practice=practice.name, phone=practice.phone)
+    stopped = await tap(patient, say("confirm.yes"), ending)
+    assert stopped.text == ending
+    case = await store.cases.get(case.id)
+    assert case is not None and case.stage is Stage.STOPPED
+    await patient.send_document(sample("close-up-good.jpg"), "x.jpg", "image/jpeg")
+    await emu.wait_until_idle()
+    assert await store.photos.for_case(case.id) == [], "no photo is taken"
+
+
+async def test_declining_consent_is_confirmed_first(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    patient = emu.user("Bo")
+    await to_consent(patient, await new_invite(app, practice))
+    confirm = say("confirm.ask", choice=say("consent.no"),
+                  means=say("confirm.means.consent_declined"))
+    await tap(patient, say("consent.no"), confirm)
+    await tap(patient, say("confirm.no"), say("consent.adult", days=30).splitlines()[0])
+    await tap(patient, say("consent.no"), confirm)
+    await tap(patient, say("confirm.yes"),
+              say("consent.declined", practice=practice.name, phone=practice.phone))
+    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    assert case is not None and case.stage is Stage.STOPPED

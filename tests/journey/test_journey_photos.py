@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.content import text
 from bot.journey.service import Journey
 from bot.store import Store
 from tests.journey.conftest import InviteMaker, buttons, child_dob, words
@@ -69,7 +70,7 @@ async def test_a_childs_face_is_never_kept(
     replies = await tap(journey, replies, "Yes, I agree")
     assert "are they happy" in words(replies)
     replies = await tap(journey, replies, "Yes, they agree")
-    for label in ("Yes, it is a rash", "Arm or hand", "One area", "No, none of these"):
+    for label in ("Yes, it is a rash", "No, none of these", "Arm or hand", "One area"):
         replies = await tap(journey, replies, label)
     assert "eczema or psoriasis" in words(replies)
     for label in ("No", "Next", "Next", "Next", "Next", "I am ready"):
@@ -91,6 +92,9 @@ async def test_a_child_who_says_no_stops_the_journey(
     replies = await journey.typed(USER, "/".join(reversed(dob.split("-"))))
     replies = await tap(journey, replies, "Yes, I agree")
     replies = await tap(journey, replies, "No, they do not")
+    assert words(replies) == text("journey.confirm.ask", choice=text("journey.consent.child_no"),
+                                  means=text("journey.confirm.means.child_declined"))
+    replies = await tap(journey, replies, text("journey.confirm.yes"))
     assert "No photos will be taken" in words(replies)
 
 

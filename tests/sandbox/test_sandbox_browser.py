@@ -139,10 +139,10 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     await bot_says(page, "patient", "Before we start")
     await tap(page, "patient", "Yes, I agree")
     await bot_says(page, "patient", "Is it a rash")
-    for label, next_words in (("Yes, it is a rash", "Where is the rash"),
+    for label, next_words in (("Yes, it is a rash", "have ANY of these"),
+                              ("No, none of these", "Where is the rash"),
                               ("Arm or hand", "How many separate areas"),
-                              ("One area", "have ANY of these"),
-                              ("No, none of these", "Tip 1"), ("Next", "Tip 2"),
+                              ("One area", "Tip 1"), ("Next", "Tip 2"),
                               ("Next", "Tip 3"), ("Next", "Tip 4"), ("I am ready", "Photo 1 of 3")):
         await tap(page, "patient", label)
         await bot_says(page, "patient", next_words)

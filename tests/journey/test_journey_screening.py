@@ -1,0 +1,182 @@
+"""Screening against the service's criteria: each stop is one, and each is confirmed first.
+
+Words are looked up by content key (`journey.<key>`), never copied here.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.content import text, texts
+from bot.journey.questions import RASHES_ONLY, STOP_CRITERIA, screening_questions
+from bot.journey.replies import Reply
+from bot.journey.service import Journey
+from bot.store import Store
+from bot.store.models import Practice, Stage
+from tests.journey.conftest import InviteMaker, buttons, child_dob, words
+from tests.journey.test_journey_flow import USER, send, to_screening
+from tests.support.fake_quality import ScriptedChecker
+
+RASH, NO_RED_FLAGS, ARM = ("screening.is_rash.rash", "screening.red_flags.no",
+                           "screening.site.arm")
+
+
+def say(key: str, **values: object) -> str:
+    """The patient-facing words under `journey.<key>`."""
+    return text(f"journey.{key}", **values)
+
+
+async def tap(journey: Journey, replies: list[Reply], key: str) -> list[Reply]:
+    """Tap the button whose label is the content under `journey.<key>`."""
+    answer = await journey.tapped(USER, buttons(replies)[say(key)])
+    return answer.replies
+
+
+def confirmation(label_key: str, stop: str) -> str:
+    """The confirmation asked before the answer `label_key` ends the request at `stop`."""
+    return say("confirm.ask", choice=say(label_key), means=say(f"confirm.means.{stop}"))
+
+
+async def to_child_screening(journey: Journey, invite: InviteMaker) -> list[Reply]:
+    """Open a child's invite; the parent and the child agree."""
+    dob = child_dob(7)
+    await journey.start(USER, USER, await invite(dob=dob))
+    replies = await journey.typed(USER, "/".join(reversed(dob.split("-"))))
+    replies = await tap(journey, replies, "consent.yes")
+    return await tap(journey, replies, "consent.child_yes")
+
+
+async def stage_of(store: Store) -> Stage:
+    case = await store.cases.latest_for_patient(USER)
+    assert case is not None
+    return case.stage
+
+
+async def test_two_or_more_areas_goes_on_to_the_photo_tips(
+    journey: Journey, invite: InviteMaker, store: Store
+) -> None:
+    replies = await to_screening(journey, invite)
+    for key in (RASH, NO_RED_FLAGS, ARM):
+        replies = await tap(journey, replies, key)
+    assert words(replies) == say("screening.areas.question")
+    replies = await tap(journey, replies, "screening.areas.several")
+    assert words(replies) == texts("journey.prepare.steps")[0], "no confirmation, no stop"
+    assert await stage_of(store) is Stage.PREPARATION
+    case = await store.cases.latest_for_patient(USER)
+    assert case is not None
+    assert (await store.answers.for_case(case.id))["screen.areas"] == "several"
+
+
+async def test_a_child_with_two_or_more_areas_goes_on_to_the_eczema_question(
+    journey: Journey, invite: InviteMaker
+) -> None:
+    replies = await to_child_screening(journey, invite)
+    for key in (RASH, NO_RED_FLAGS, ARM, "screening.areas.several"):
+        replies = await tap(journey, replies, key)
+    assert words(replies) == say("screening.eczema.question")
+
+
+STOPS = [
+    pytest.param((), "screening.is_rash.mole", "mole", False, id="mole"),
+    pytest.param((RASH,), "screening.red_flags.yes", "red_flag", False, id="red-flag"),
+    pytest.param((RASH, NO_RED_FLAGS), "screening.site.breast", "intimate", False, id="breast"),
+    pytest.param((RASH, NO_RED_FLAGS), "screening.site.private", "intimate", False,
+                 id="private"),
+    pytest.param((RASH, NO_RED_FLAGS, "screening.site.back"), "screening.areas.everywhere",
+                 "everywhere", False, id="widespread"),
+    pytest.param((RASH, NO_RED_FLAGS, ARM, "screening.areas.one"), "screening.eczema.yes",
+                 "eczema", True, id="child-eczema"),
+]
+
+
+@pytest.mark.parametrize(("before", "answer", "stop", "child"), STOPS)
+async def test_each_stop_is_confirmed_no_goes_back_and_yes_stops(
+    journey: Journey, invite: InviteMaker, store: Store, practice: Practice,
+    checker: ScriptedChecker, before: tuple[str, ...], answer: str, stop: str, child: bool,
+) -> None:
+    replies = await (to_child_screening if child else to_screening)(journey, invite)
+    for key in before:
+        replies = await tap(journey, replies, key)
+    question = replies[-1].text
+    asked = await tap(journey, replies, answer)
+    assert words(asked) == confirmation(answer, stop)
+    assert set(buttons(asked)) == {say("confirm.yes"), say("confirm.no")}
+    assert await stage_of(store) is Stage.SCREENING
+
+    back = await tap(journey, asked, "confirm.no")
+    assert words(back) == say("confirm.back") + "\n" + question, "the same question again"
+    case = await store.cases.latest_for_patient(USER)
+    assert case is not None and case.stage is Stage.SCREENING
+    qid = answer.split(".")[1]
+    assert f"screen.{qid}" not in await store.answers.for_case(case.id), "nothing saved"
+
+    asked = await tap(journey, back, answer)
+    stopped = await tap(journey, asked, "confirm.yes")
+    assert words(stopped) == say(f"stop.{stop}", practice=practice.name, phone=practice.phone)
+    assert await stage_of(store) is Stage.STOPPED
+    events = await store.audit.for_case(case.id)
+    assert any(json.loads(e.detail).get("reason") == f"screen_{stop}" for e in events)
+    assert "ended" in words(await send(journey, b"a photo")) and checker.calls == []
+
+
+async def test_an_old_confirmation_cannot_end_the_request_after_going_back(
+    journey: Journey, invite: InviteMaker, store: Store
+) -> None:
+    replies = await to_screening(journey, invite)
+    asked = await tap(journey, replies, "screening.is_rash.mole")
+    old_yes = buttons(asked)[say("confirm.yes")]
+    back = await tap(journey, asked, "confirm.no")
+    await tap(journey, back, RASH)
+    late = await journey.tapped(USER, old_yes)
+    assert late.replies == [] and await stage_of(store) is Stage.SCREENING
+
+
+async def test_widespread_and_unwell_gets_the_urgent_advice_first(
+    journey: Journey, invite: InviteMaker, practice: Practice
+) -> None:
+    order = [q.id for q in screening_questions()]
+    assert order.index("red_flags") < min(order.index("site"), order.index("areas")), (
+        "red flags are asked before any routine stop can end the request")
+    replies = await to_screening(journey, invite)
+    replies = await tap(journey, replies, RASH)
+    asked = await tap(journey, replies, "screening.red_flags.yes")
+    assert say("confirm.means.red_flag") in words(asked), "the advice is in the confirmation"
+    stopped = await tap(journey, asked, "confirm.yes")
+    assert words(stopped) == say("stop.red_flag", practice=practice.name, phone=practice.phone)
+
+
+@pytest.mark.parametrize("child", [False, True], ids=["consent", "child-agrees"])
+async def test_saying_no_to_photos_is_confirmed_first(
+    journey: Journey, invite: InviteMaker, store: Store, practice: Practice, child: bool
+) -> None:
+    dob = child_dob(12) if child else "1980-02-03"
+    await journey.start(USER, USER, await invite(dob=dob))
+    replies = await journey.typed(USER, "/".join(reversed(dob.split("-"))))
+    if child:
+        replies = await tap(journey, replies, "consent.yes")
+    label, stop, ending = (("consent.child_no", "child_declined", "consent.child_declined")
+                           if child else ("consent.no", "consent_declined", "consent.declined"))
+    question = replies[-1].text
+    asked = await tap(journey, replies, label)
+    assert words(asked) == confirmation(label, stop)
+    back = await tap(journey, asked, "confirm.no")
+    assert words(back) == say("confirm.back") + "\n" + question
+    assert await stage_of(store) is Stage.CONSENT
+    stopped = await tap(journey, await tap(journey, back, label), "confirm.yes")
+    assert words(stopped) == say(ending, practice=practice.name, phone=practice.phone)
+    assert await stage_of(store) is Stage.STOPPED
+
+
+def test_every_stop_maps_to_a_service_criterion() -> None:
+    stops = {o.stop for q in screening_questions() for o in q.options if o.stop}
+    assert stops == set(STOP_CRITERIA), "every stop has a criterion, and every criterion a stop"
+    criteria = [*texts("referral.checklist.items"), *texts("referral.checklist.children_items"),
+                RASHES_ONLY]
+    for stop, criterion in STOP_CRITERIA.items():
+        assert criterion in criteria, f"{stop}: not one of the service's criteria"
+        assert say(f"confirm.means.{stop}") and say(f"stop.{stop}", practice="P", phone="0")
+    areas = next(q for q in screening_questions() if q.id == "areas")
+    several = areas.option("several")
+    assert several is not None and several.stop is None, "2 or more areas is the ordinary rash"
