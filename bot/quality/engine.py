@@ -146,7 +146,7 @@ def _measure(rgb: NDArray[np.uint8], shot: Shot, child: bool) -> tuple[Check, ..
     share = skin_fraction(mask)
     gray = rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
     noise = sharpness_check.noise_sigma(gray)
-    sharp = _sharpness(gray, mask, share, shot)
+    sharp = _sharpness(gray, mask, share, noise)
     return (
         sharp,
         _exposure(small, mask, shot, noise),
@@ -156,16 +156,14 @@ def _measure(rgb: NDArray[np.uint8], shot: Shot, child: bool) -> tuple[Check, ..
 
 
 def _sharpness(
-    gray: NDArray[np.float32], mask: NDArray[np.bool_], share: float, shot: Shot
+    gray: NDArray[np.float32], mask: NDArray[np.bool_], share: float, noise: float
 ) -> Check:
-    noise = sharpness_check.noise_sigma(gray)
     subject = None
     if share >= 0.05:
         height, width = gray.shape
         grown = cv2.resize(mask.astype(np.uint8), (width, height),
                            interpolation=cv2.INTER_NEAREST)
         subject = cv2.dilate(grown, np.ones((15, 15), np.uint8)) > 0
-
     found = sharpness_check.measure(gray, subject, noise)
     blur_score = found.width / SHARP_FAIL
     density = found.points / (gray.size / 1e6)
