@@ -83,7 +83,8 @@ async def open_services(settings: Settings, bot_username: str) -> Services:
     staff = StaffDesk(store, bot_username=bot_username,
                       invite_valid_days=settings.invite_valid_days,
                       stalled_after_days=settings.stalled_after_days)
-    found = Services(settings, store, quality, journey, Inbox(store, queued), staff,
+    inbox = Inbox(store, queued, referral_days=settings.referral_send_days)
+    found = Services(settings, store, quality, journey, inbox, staff,
                      signer_for_token(settings.token()))
     wake.append(found)
     return found

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     quality_time_limit_seconds: float = Field(default=15.0, gt=0, le=300)
     referral_pack_max_bytes: int = Field(default=745_000, ge=300_000, le=5_000_000)
     stalled_after_days: int = Field(default=3, ge=1, le=60)
+    referral_send_days: int = Field(default=3, ge=1, le=30)
     purge_every_hours: float = Field(default=24.0, gt=0)
     log_level: str = "INFO"
 

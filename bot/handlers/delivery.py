@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from typing import Any
 
@@ -59,29 +60,68 @@ async def send_summary(bot: Bot, chat_id: int, digest: CaseDigest,
     return [sent.message_id]
 
 
+def pack_version(digest: CaseDigest) -> str:
+    """The file name's version suffix: "" for a first submission, else "-v2", "-v3"..."""
+    return f"-v{digest.version}" if digest.version > 1 else ""
+
+
 async def send_pack(bot: Bot, chat_id: int, digest: CaseDigest, limit_bytes: int) -> list[int]:
-    """The referral pack PDF for e-RS."""
+    """The referral pack PDF for e-RS, named with its version after a re-submission."""
     from bot.delivery.referral_pack import PackPhoto, PackSummary, build_referral_pack
 
-    summary = PackSummary(
-        case_reference=digest.case.reference, practice_name=digest.practice.name,
-        patient_ref=digest.patient_ref, age_text=digest.age_text,
-        submitted_on=digest.submitted_on, answers=digest.answers, flags=digest.flags)
-    photos = [PackPhoto(shot.label, shot.jpeg, shot.note) for shot in digest.photos]
-    pdf = await asyncio.to_thread(build_referral_pack, summary, photos, limit_bytes=limit_bytes)
     ref = digest.case.reference
-    sent = await bot.send_document(chat_id, pdf,
-                                   filename=text("inbox.gp.pack_name", reference=ref),
-                                   caption=text("inbox.gp.pack_caption", reference=ref))
+    summary = PackSummary(
+        case_reference=ref, practice_name=digest.practice.name,
+        patient_ref=digest.patient_ref, age_text=digest.age_text,
+        submitted_on=digest.submitted_on, answers=digest.answers, flags=digest.flags,
+        version=digest.version, new_shots=digest.new_shots)
+    photos = [PackPhoto(
+        shot.label + (text("referral.photo.new", version=digest.version) if shot.new else ""),
+        shot.jpeg, shot.note,
+        text("referral.photo.details", site=digest.body_site, taken=shot.taken_on,
+             patient_ref=digest.patient_ref, reference=ref))
+        for shot in digest.photos]
+    pdf = await asyncio.to_thread(build_referral_pack, summary, photos, limit_bytes=limit_bytes)
+    version = pack_version(digest)
+    sent = await bot.send_document(
+        chat_id, pdf, filename=text("inbox.gp.pack_name", reference=ref, version=version),
+        caption=text("inbox.gp.pack_caption", reference=ref, version=version))
     return [sent.message_id]
 
 
-async def send_case(bot: Bot, chat_id: int, digest: CaseDigest, signer: ButtonSigner,
-                    pack_limit: int) -> list[int]:
-    """Everything about a case, in order: album, summary with buttons, referral pack."""
-    return [*await send_album(bot, chat_id, digest),
-            *await send_summary(bot, chat_id, digest, signer),
-            *await send_pack(bot, chat_id, digest, pack_limit)]
+async def deliver_case(bot: Bot, store: Store, chat_id: int, digest: CaseDigest,
+                       signer: ButtonSigner, pack_limit: int) -> None:
+    """Everything about a case, in order (album, summary with buttons, referral pack), each
+    part remembered with its submission number."""
+    for part, sent in (("album", await send_album(bot, chat_id, digest)),
+                       ("summary", await send_summary(bot, chat_id, digest, signer)),
+                       ("pack", await send_pack(bot, chat_id, digest, pack_limit))):
+        await store.outbox.record_delivered(digest.case.id, chat_id, sent, part=part,
+                                            submission=digest.version)
+
+
+async def supersede(bot: Bot, store: Store, chat_id: int, case_id: int, reference: str,
+                    version: int) -> None:
+    """Mark the summaries and packs of a case's earlier submissions in this chat as
+    superseded (their buttons removed), so the GP cannot attach an old pack."""
+    for message_id, _ in await store.outbox.earlier_parts(case_id, chat_id, "summary",
+                                                          version):
+        with contextlib.suppress(BadRequest):
+            await bot.edit_message_text(
+                text("inbox.gp.superseded_summary", version=version, reference=reference),
+                chat_id=chat_id, message_id=message_id, reply_markup=None)
+    for message_id, old in await store.outbox.earlier_parts(case_id, chat_id, "pack", version):
+        with contextlib.suppress(BadRequest):
+            await bot.edit_message_caption(
+                chat_id=chat_id, message_id=message_id,
+                caption=text("inbox.gp.superseded_pack", old=old or 1, version=version,
+                             reference=reference))
+
+
+def task_keyboard(signer: ButtonSigner, chat_id: int, case_id: int) -> InlineKeyboardMarkup:
+    """The "Done: patient phoned" button of an urgent task."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(
+        text("inbox.staff.task_done"), callback_data=signer.sign(chat_id, "task_done", case_id))]])
 
 
 async def retract(bot: Bot, chat_id: int, message_ids: list[int], reference: str,
@@ -130,6 +170,10 @@ class TelegramSender:
         if item.kind in ("patient.text", "staff.alert"):
             await self._bot.send_message(item.chat_id, payload["text"])
             return
+        if item.kind == "staff.task":
+            await self._bot.send_message(item.chat_id, payload["text"], reply_markup=task_keyboard(
+                self._signer, item.chat_id, int(payload["case_id"])))
+            return
         if item.kind == "patient.new_photos":
             await self._bot.send_message(item.chat_id, payload["text"])
             case = await self._store.cases.get(int(item.case_id or 0))
@@ -147,6 +191,10 @@ class TelegramSender:
             return
         if case.erased_at:
             return  # erased since: nothing to deliver
+        if item.kind == "gp.supersede":
+            await supersede(self._bot, self._store, item.chat_id, case.id, case.reference,
+                            int(payload["submission"]))
+            return
         digest = await build_digest(self._store, case)
         if item.kind == "gp.album":
             sent = await send_album(self._bot, item.chat_id, digest)
@@ -157,12 +205,14 @@ class TelegramSender:
                                    self._services.settings.referral_pack_max_bytes)
         else:
             raise Undeliverable(f"unknown kind {item.kind}")
-        await self._store.outbox.record_delivered(case.id, item.chat_id, sent)
+        await self._store.outbox.record_delivered(case.id, item.chat_id, sent,
+                                                  part=item.kind.removeprefix("gp."),
+                                                  submission=int(payload.get("submission") or 1))
 
 
 async def alert_staff(store: Store, item: OutboxItem, reason: str) -> None:
     """A GP (or patient) could not be reached: tell the practice's staff, once."""
-    if item.kind == "staff.alert" or item.case_id is None:
+    if item.kind.startswith("staff.") or item.case_id is None:
         return
     case = await store.cases.get(item.case_id)
     if case is None:

@@ -13,11 +13,11 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.app import services
 from bot.content import text
-from bot.handlers.delivery import decision_keyboard, send_case
-from bot.inbox.decisions import APPOINTMENT_REASONS, PHOTO_REASONS
-from bot.inbox.digest import build_digest
+from bot.handlers import decide
+from bot.handlers.delivery import deliver_case
+from bot.inbox.digest import build_digest, uk_time
 from bot.inbox.staff import InviteMade, InviteRequest, read_invite_request
-from bot.store.models import SHOT_SLOTS, Member
+from bot.store.models import Member
 
 Context = ContextTypes.DEFAULT_TYPE
 AWAITING = "staff_awaiting"
@@ -61,7 +61,10 @@ async def invite(update: Update, context: Context) -> None:
 
 
 async def staff_typed(update: Update, context: Context) -> None:
-    """Text from a member of staff who was asked for invite details (runs before patients')."""
+    """Text from a member of staff who was asked for invite details, or a GP asked for a
+    reason or a UBRN (runs before patients')."""
+    if await decide.typed(update, context):
+        raise ApplicationHandlerStop
     if not context.user_data or context.user_data.get(AWAITING) != "invite":
         return
     member = await services(context).staff.member(_ids(update)[0])
@@ -191,38 +194,11 @@ async def inbox(update: Update, context: Context) -> None:
         found = await store.invites.get(case.invite_id) if case.invite_id else None
         lines.append(text("inbox.gp.inbox_item", reference=case.reference,
                           patient_ref=html.escape(found.patient_ref if found else "?"),
-                          submitted=(case.submitted_at or "")[:16].replace("T", " ")))
+                          submitted=uk_time(case.submitted_at)))
         rows.append([InlineKeyboardButton(
             text("inbox.gp.open", reference=case.reference),
             callback_data=services(context).signer.sign(chat_id, "open", case.id))])
     await _reply(update, "\n".join(lines), InlineKeyboardMarkup(rows))
-
-
-def _shot_keyboard(context: Context, chat_id: int, case_id: int,
-                   mask: int) -> InlineKeyboardMarkup:
-    signer = services(context).signer
-    rows = []
-    for bit, slot in enumerate(SHOT_SLOTS):
-        chosen = mask & (1 << bit)
-        label = ("☑ " if chosen else "☐ ") + text(f"inbox.gp.caption_{slot}")
-        rows.append([InlineKeyboardButton(
-            label, callback_data=signer.sign(chat_id, "photos", case_id, mask ^ (1 << bit)))])
-    rows.append([InlineKeyboardButton(text("inbox.gp.back"),
-                                      callback_data=signer.sign(chat_id, "back", case_id)),
-                 InlineKeyboardButton(text("inbox.gp.next"),
-                                      callback_data=signer.sign(chat_id, "why", case_id, mask))])
-    return InlineKeyboardMarkup(rows)
-
-
-def _reason_keyboard(context: Context, chat_id: int, case_id: int, action: str,
-                     reasons: tuple[str, ...], *extra: int) -> InlineKeyboardMarkup:
-    signer = services(context).signer
-    rows = [[InlineKeyboardButton(text(f"inbox.gp.reason_{r}"),
-                                  callback_data=signer.sign(chat_id, action, case_id, *extra, r))]
-            for r in reasons]
-    rows.append([InlineKeyboardButton(text("inbox.gp.back"),
-                                      callback_data=signer.sign(chat_id, "back", case_id))])
-    return InlineKeyboardMarkup(rows)
 
 
 async def tapped(update: Update, context: Context) -> None:
@@ -239,6 +215,9 @@ async def tapped(update: Update, context: Context) -> None:
     action, target, rest = parts[0], int(parts[1]), parts[2:]
     if action in ("inv_gp", "revoke", "resend"):
         await _staff_tap(update, context, action, target)
+        return
+    if action == "task_done":
+        await decide.task_done(update, context, target)
         return
     found = await services(context).inbox.open_case(query.from_user.id, target)
     if found is None:
@@ -258,52 +237,19 @@ async def _gp_tap(update: Update, context: Context, chat_id: int, action: str, c
                   rest: list[str]) -> None:
     query = update.callback_query
     assert query and query.from_user
-    desk = services(context).inbox
-    user_id = query.from_user.id
     if action == "open":
         await query.answer()
         case = await services(context).store.cases.get(case_id)
         assert case is not None
         digest = await build_digest(services(context).store, case)
-        sent = await send_case(context.bot, chat_id, digest, services(context).signer,
-                               services(context).settings.referral_pack_max_bytes)
-        await services(context).store.outbox.record_delivered(case.id, chat_id, sent)
+        await deliver_case(context.bot, services(context).store, chat_id, digest,
+                           services(context).signer,
+                           services(context).settings.referral_pack_max_bytes)
         return
-    if action == "back":
-        await query.answer()
-        await _edit_markup(update, decision_keyboard(services(context).signer, chat_id,
-                                                     case_id))
+    if action in decide.ACTIONS:
+        await decide.tap(update, context, chat_id, action, case_id, rest)
         return
-    if action == "photos" and rest and rest[0].isdigit():
-        await query.answer()
-        await _edit_markup(update, _shot_keyboard(context, chat_id, case_id, int(rest[0])))
-        return
-    if action == "why" and rest and rest[0].isdigit():
-        if not int(rest[0]):
-            await query.answer(text("inbox.gp.which_photos"), show_alert=True)
-            return
-        await query.answer(text("inbox.gp.why_photos"))
-        await _edit_markup(update, _reason_keyboard(context, chat_id, case_id, "redo",
-                                                    PHOTO_REASONS, int(rest[0])))
-        return
-    if action == "appt":
-        await query.answer(text("inbox.gp.why_appointment"))
-        await _edit_markup(update, _reason_keyboard(context, chat_id, case_id, "appt_go",
-                                                    APPOINTMENT_REASONS))
-        return
-    if action == "refer":
-        outcome = await desk.refer(user_id, case_id)
-    elif action == "redo" and len(rest) == 2 and rest[0].isdigit():
-        shots = [slot for bit, slot in enumerate(SHOT_SLOTS) if int(rest[0]) & (1 << bit)]
-        outcome = await desk.ask_new_photos(user_id, case_id, shots, rest[1])
-    elif action == "appt_go" and rest:
-        outcome = await desk.book_appointment(user_id, case_id, rest[0])
-    else:
-        await query.answer(text("inbox.gp.expired_button"), show_alert=True)
-        return
-    await query.answer()
-    await _edit_markup(update, None)
-    await context.bot.send_message(chat_id, outcome.text)
+    await query.answer(text("inbox.gp.expired_button"), show_alert=True)
 
 
 async def _staff_tap(update: Update, context: Context, action: str, target: int) -> None:

@@ -29,11 +29,18 @@ async def staff_chats(store: Store, practice_id: int) -> list[int]:
             if m.role in ("staff", "admin")]
 
 
+async def alert_chats(store: Store, practice_id: int) -> list[int]:
+    """Who hears about a case that needs a person: staff and admins, or the GPs if none."""
+    return await staff_chats(store, practice_id) or [
+        m.telegram_user_id for m in await store.practices.members(practice_id) if m.role == "gp"]
+
+
 async def submission_messages(store: Store, case: Case) -> list[Outgoing]:
     """The messages that deliver this submission to its GP (or alert staff if there is none).
 
     `case` is the case before it moves: this will be submission number `submissions + 1`,
-    which keeps the dedupe keys of a re-submission (after new photos) distinct.
+    which keeps the dedupe keys of a re-submission (after new photos) distinct. A
+    re-submission first marks the earlier summary and pack in each GP chat as superseded.
     """
     number = case.submissions + 1
     chats = await gp_chats(store, case)

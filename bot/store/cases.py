@@ -105,8 +105,8 @@ class CaseRepository:
         sets = ["stage = ?", "updated_at = ?"]
         params: list[object] = [to.value, now]
         if to is Stage.SUBMITTED:
-            sets += ["submitted_at = ?", "submissions = submissions + 1", "decision = NULL",
-                     "decision_note = NULL"]
+            sets += ["previous_submitted_at = submitted_at", "submitted_at = ?",
+                     "submissions = submissions + 1", "decision = NULL", "decision_note = NULL"]
             params.append(now)
         if decision is not None:
             sets += ["decided_at = ?", "decision = ?", "decision_note = ?"]
@@ -131,6 +131,32 @@ class CaseRepository:
         moved = await self.get(case.id)
         assert moved is not None
         return moved
+
+    async def close_outcome(self, case: Case, column: str, *, actor: str, event: str,
+                            ubrn: str | None = None, outbox: Sequence[Outgoing] = ()) -> bool:
+        """Record the end of a decided case's outcome, once: "task_done_at" (the urgent task
+        done by staff) or "referral_sent_at" (the referral made on e-RS, with its UBRN if given).
+
+        Messages in `outbox` are queued in the same transaction. Returns False if it was already
+        recorded (a double tap) or the case is no longer decided.
+        """
+        if column not in ("task_done_at", "referral_sent_at"):
+            raise ValueError(f"not an outcome column: {column}")
+        now = utc_now()
+        extra = ", ubrn = ?" if column == "referral_sent_at" else ""
+        params: list[object] = [now, now] + ([ubrn] if extra else [])
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                f"UPDATE cases SET {column} = ?, updated_at = ?{extra} "
+                f"WHERE id = ? AND stage = ? AND {column} IS NULL",
+                (*params, case.id, Stage.DECIDED.value))
+            if cursor.rowcount != 1:
+                return False
+            await enqueue(conn, case.id, outbox)
+            await write_event(conn, event, actor=actor, case_id=case.id,
+                              practice_id=case.practice_id,
+                              detail={"decision": case.decision, "ubrn_given": ubrn is not None})
+        return True
 
     async def all_for_practice(self, practice_id: int) -> list[Case]:
         """Return the practice's cases, newest first."""
@@ -204,7 +230,8 @@ class CaseRepository:
                 (case.invite_id,))
             await cancel_for_case(conn, case.id, actor)
             await conn.execute(
-                "UPDATE cases SET stage = ?, erased_at = ?, updated_at = ? WHERE id = ?",
+                "UPDATE cases SET stage = ?, erased_at = ?, updated_at = ?, ubrn = NULL "
+                "WHERE id = ?",
                 (to.value, now, now, case.id),
             )
             await write_event(conn, "case.erased", actor=actor, case_id=case.id,

@@ -99,6 +99,10 @@ class Case:
     erased_at: str | None
     submissions: int = 0
     decision_note: str | None = None
+    previous_submitted_at: str | None = None
+    task_done_at: str | None = None
+    referral_sent_at: str | None = None
+    ubrn: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,13 +98,29 @@ class OutboxRepository:
                 "WHERE id = ?", (utc_now(), error[:200], item_id))
 
     async def record_delivered(self, case_id: int, chat_id: int,
-                               message_ids: Sequence[int]) -> None:
-        """Remember the messages a GP chat received about a case (to take back on erasure)."""
+                               message_ids: Sequence[int], *, part: str | None = None,
+                               submission: int | None = None) -> None:
+        """Remember the messages a GP chat received about a case (to take back on erasure).
+
+        `part` is "album", "summary" or "pack" and `submission` the case's submission number,
+        so that a later submission can mark the earlier summary and pack as superseded.
+        """
         now = utc_now()
         async with self._db.transaction() as conn:
             await conn.executemany(
-                "INSERT INTO delivered (case_id, chat_id, message_id, created_at) "
-                "VALUES (?, ?, ?, ?)", [(case_id, chat_id, m, now) for m in message_ids])
+                "INSERT INTO delivered (case_id, chat_id, message_id, created_at, part, "
+                "submission) VALUES (?, ?, ?, ?, ?, ?)",
+                [(case_id, chat_id, m, now, part, submission) for m in message_ids])
+
+    async def earlier_parts(self, case_id: int, chat_id: int, part: str,
+                            before: int) -> list[tuple[int, int]]:
+        """(message id, submission) of this part a GP chat received for earlier submissions."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT message_id, submission FROM delivered WHERE case_id = ? AND chat_id = ? "
+                "AND part = ? AND submission < ? ORDER BY message_id",
+                (case_id, chat_id, part, before))
+            return [(int(row[0]), int(row[1])) for row in await cursor.fetchall()]
 
     async def take_delivered(self, case_id: int, chat_id: int) -> list[int]:
         """The message ids a GP chat received about a case, forgetting them."""
