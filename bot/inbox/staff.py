@@ -148,6 +148,11 @@ class StaffDesk:
             return "not_opened" if invite_problem(invite, now) is None else "closed"
         if case.stage is Stage.SUBMITTED:
             return "submitted"
+        if case.stage is Stage.DECIDED and case.decision == "urgent" and not case.task_done_at:
+            return "urgent"
+        if case.stage is Stage.DECIDED and case.decision == "referred" and (
+                not case.referral_sent_at):
+            return "referred"
         if case.stage is Stage.DECIDED or case.decision:
             return "decided"
         if not case.stage.is_open:
@@ -157,15 +162,19 @@ class StaffDesk:
         return "in_progress"
 
     async def overview(self, member: Member) -> tuple[str, list[InviteLine]]:
-        """The /invites text, grouped by state, and the invites that can be changed."""
+        """The /invites text, grouped by state, and the invites that can be changed.
+
+        Urgent cases (a GP's two-week-wait outcome whose task to phone the patient is not yet
+        done) come first; referrals not yet marked sent on e-RS have their own group.
+        """
         practice = await self._store.practices.get(member.practice_id)
         assert practice is not None
         lines = await self.lines(member)
         if not lines:
             return text("inbox.staff.none"), []
         parts = [text("inbox.staff.invites_title", practice=html.escape(practice.name))]
-        for group in ("not_opened", "in_progress", "stalled", "locked", "submitted", "decided",
-                      "closed"):
+        for group in ("urgent", "not_opened", "in_progress", "stalled", "locked", "submitted",
+                      "referred", "decided", "closed"):
             members = [line for line in lines if line.group == group]
             if not members:
                 continue
