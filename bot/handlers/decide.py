@@ -115,9 +115,10 @@ async def tap(update: Update, context: Context, chat_id: int, action: str, case_
     elif action == "sent":
         await _ask_ubrn(update, context, chat_id, case_id)
     elif action == "sent_go":
-        (context.user_data or {}).pop(AWAITING, None)
+        waiting: Any = (context.user_data or {}).pop(AWAITING, None)
         outcome = await desk.mark_referral_sent(user_id, case_id, None)
-        await _finish(update, context, chat_id, outcome.done, outcome.text, None)
+        origin = waiting.get("origin") if isinstance(waiting, dict) else None
+        await _finish(update, context, chat_id, outcome.done, outcome.text, origin)
     else:
         await query.answer(text("inbox.gp.expired_button"), show_alert=True)
 
@@ -188,8 +189,9 @@ async def _ask_ubrn(update: Update, context: Context, chat_id: int, case_id: int
         reply_markup=_markup(_button(context, chat_id, text("inbox.gp.ubrn_skip"), "sent_go",
                                      case_id)))
     if context.user_data is not None:
-        context.user_data[AWAITING] = {"kind": "ubrn", "case": case_id,
-                                       "prompt": asked.message_id}
+        context.user_data[AWAITING] = {
+            "kind": "ubrn", "case": case_id, "prompt": asked.message_id,
+            "origin": query.message.message_id if query.message else None}
 
 
 async def typed(update: Update, context: Context) -> bool:
@@ -208,6 +210,8 @@ async def typed(update: Update, context: Context) -> bool:
             await message.reply_text(text("inbox.gp.ubrn_bad"))
             return True
         outcome = await desk.mark_referral_sent(user_id, int(waiting["case"]), ubrn)
+        if outcome.done:
+            await _edit_markup(context, chat_id, waiting.get("origin"), None)
     else:
         if len(words) > REASON_LIMIT:
             await message.reply_text(text("inbox.gp.reason_too_long", limit=REASON_LIMIT))

@@ -189,7 +189,7 @@ async def build_digest(store: Store, case: Case, today: date | None = None) -> C
     notes = quality_notes(photos)
     accepted = {p.shot: p for p in photos if p.status == "accepted"}
     version = max(case.submissions, 1)
-    since = case.previous_submitted_at if version > 1 else None
+    since = case.previous_last_photo_id if version > 1 else None
     shots = []
     for slot in SHOT_SLOTS:
         photo = accepted.get(slot)
@@ -200,7 +200,7 @@ async def build_digest(store: Store, case: Case, today: date | None = None) -> C
         shots.append(ShotForGp(slot, shot_label(slot), data,
                                f"{shot_label(slot)}: {note}" if note else None,
                                uk_time(photo.created_at),
-                               since is not None and photo.created_at > since))
+                               since is not None and photo.id > since))
     new_shots = tuple(shot.label for shot in shots if shot.new)
     submitted = uk_time(case.submitted_at) if case.submitted_at else "not yet"
     age = age_text(invite, case, today)

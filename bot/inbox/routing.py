@@ -49,6 +49,7 @@ async def submission_messages(store: Store, case: Case) -> list[Outgoing]:
         return [Outgoing(chat, "staff.alert", {"text": alert},
                          f"case:{case.id}:sub:{number}:no-inbox:{chat}")
                 for chat in await staff_chats(store, case.practice_id)]
+    parts = ("supersede", *GP_PARTS) if number > 1 else GP_PARTS
     return [Outgoing(chat, f"gp.{part}", {"case_id": case.id, "submission": number},
                      f"case:{case.id}:sub:{number}:{part}:{chat}")
-            for chat in chats for part in GP_PARTS]
+            for chat in chats for part in parts]

@@ -99,13 +99,16 @@ class CaseRepository:
         """Move the case on from the stage it is at; StageConflict if it had already moved.
 
         Messages in `outbox` are queued in the same transaction, so they are sent if and only
-        if the move happened. Submitting counts a submission; a decision records the GP's.
+        if the move happened. Submitting counts a submission (and remembers the newest photo
+        of this submission and of the one before, to tell what is new); a decision records the
+        GP's.
         """
         now = utc_now()
         sets = ["stage = ?", "updated_at = ?"]
         params: list[object] = [to.value, now]
         if to is Stage.SUBMITTED:
-            sets += ["previous_submitted_at = submitted_at", "submitted_at = ?",
+            sets += ["previous_last_photo_id = last_photo_id", "submitted_at = ?",
+                     "last_photo_id = (SELECT MAX(id) FROM photos WHERE case_id = cases.id)",
                      "submissions = submissions + 1", "decision = NULL", "decision_note = NULL"]
             params.append(now)
         if decision is not None:

@@ -99,7 +99,8 @@ class Case:
     erased_at: str | None
     submissions: int = 0
     decision_note: str | None = None
-    previous_submitted_at: str | None = None
+    last_photo_id: int | None = None
+    previous_last_photo_id: int | None = None
     task_done_at: str | None = None
     referral_sent_at: str | None = None
     ubrn: str | None = None

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import asset
+from bot.content import asset, text
 from bot.sandbox.session import PATIENT_REF, Sandbox
 
 playwright_api = pytest.importorskip("playwright.async_api")
@@ -199,6 +199,8 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     assert saved.name == f"referral-pack-{case.reference}.pdf"
     assert saved.read_bytes().startswith(b"%PDF")
     await tap(page, "gp", "Refer to teledermatology")
+    await bot_says(page, "gp", "Refer " + case.reference + " to teledermatology?")
+    await tap(page, "gp", text("inbox.gp.refer_yes"))
     await bot_says(page, "gp", "referred to teledermatology")
     told = await bot_says(page, "patient", "hospital skin team")
     assert case.reference in told
