@@ -77,7 +77,8 @@ async def send_pack(bot: Bot, chat_id: int, digest: CaseDigest, limit_bytes: int
         version=digest.version, new_shots=digest.new_shots)
     photos = [PackPhoto(
         shot.label + (text("referral.photo.new", version=digest.version) if shot.new else ""),
-        shot.jpeg, shot.note,
+        shot.jpeg,
+        text("inbox.gp.flag_line", shot=shot.label, notes=shot.note) if shot.note else None,
         text("referral.photo.details", site=digest.body_site, taken=shot.taken_on,
              patient_ref=digest.patient_ref, reference=ref))
         for shot in digest.photos]

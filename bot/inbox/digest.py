@@ -197,8 +197,7 @@ async def build_digest(store: Store, case: Case, today: date | None = None) -> C
             continue
         data = await asyncio.to_thread(store.files.read, photo.file_name)
         note = notes.get(slot)
-        shots.append(ShotForGp(slot, shot_label(slot), data,
-                               f"{shot_label(slot)}: {note}" if note else None,
+        shots.append(ShotForGp(slot, shot_label(slot), data, note,
                                uk_time(photo.created_at),
                                since is not None and photo.id > since))
     new_shots = tuple(shot.label for shot in shots if shot.new)

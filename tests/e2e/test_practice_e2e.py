@@ -85,7 +85,8 @@ async def test_invite_to_referral_with_a_retake_asked_for_by_the_gp(
     await team.gp.wait_until(lambda: any("☑ Close-up 2" in b for row in summary.buttons
                                          for b in row))
     await team.gp.tap("Next ➜")
-    await team.gp.wait_until(lambda: any("Blurred" in b for row in summary.buttons for b in row))
+    why = await team.gp.wait_for_text(text("inbox.gp.why_photos", shots="Close-up 2"))
+    assert "Blurred" in [b for row in why.buttons for b in row]
     await team.gp.tap("Blurred")
     await team.gp.wait_for_text("new photos asked for", timeout=10)
 

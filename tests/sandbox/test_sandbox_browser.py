@@ -186,7 +186,8 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     album = page.locator(f"{gp} .album figure")
     await album.nth(2).wait_for(timeout=WAIT)
     assert [await c.inner_text() for c in await page.locator(f"{gp} .album figcaption").all()
-            ][-3:] == ["Locator", "Close-up 1", "Close-up 2"]
+            ][-3:] == ["Locator", f"Close-up 1 ({text('inbox.gp.flag_retake_one')})",
+                       "Close-up 2"]
     summary = await bot_says(page, "gp", "Teledermatology photos")
     assert case.reference in summary and PATIENT_REF in summary and "left forearm" in summary
     pdf = page.locator(f"{gp} a.doc", has_text=".pdf").last
