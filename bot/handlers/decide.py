@@ -82,12 +82,13 @@ async def tap(update: Update, context: Context, chat_id: int, action: str, case_
                            _shot_keyboard(context, chat_id, case_id, int(rest[0])))
     elif action == "why" and rest and rest[0].isdigit():
         await _ask_why(update, context, chat_id, case_id, int(rest[0]))
-    elif action == "redo" and len(rest) == 3 and rest[0].isdigit():
+    elif action == "redo" and len(rest) in (2, 3) and rest[0].isdigit():
         shots = [slot for bit, slot in enumerate(SHOT_SLOTS) if int(rest[0]) & (1 << bit)]
         (context.user_data or {}).pop(AWAITING, None)
         outcome = await desk.ask_new_photos(user_id, case_id, shots, rest[1])
+        summary_id = rest[2] if len(rest) == 3 else ""
         await _finish(update, context, chat_id, outcome.done, outcome.text,
-                      int(rest[2]) if rest[2].isdigit() else None)
+                      int(summary_id) if summary_id.isdigit() else None)
     elif action == "appt":
         await query.answer(text("inbox.gp.why_appointment"))
         await _edit_markup(context, chat_id, tapped,

@@ -7,11 +7,14 @@ words live in `bot/content/inbox.toml` under `[staff.stopped]` and `[staff]`.
 
 from __future__ import annotations
 
+import logging
+
 from bot.content import text
 from bot.inbox.routing import alert_chats
 from bot.store import Store
 from bot.store.models import Case, Member, Outgoing
 
+log = logging.getLogger("bot.inbox")
 URGENT = "urgent"
 """The decision recorded for an urgent (two-week-wait) "not suitable" outcome."""
 
@@ -41,8 +44,11 @@ async def stop_alerts(store: Store, case: Case, reason: str) -> list[Outgoing]:
     screening stop, declined consent. Queue them with the move to "stopped"."""
     words = text(stop_reason_key(reason), patient_ref=await _patient_ref(store, case),
                  reference=case.reference)
+    chats = await alert_chats(store, case.practice_id)
+    log.info("staff alerted of a stop", extra={"case_id": case.id, "reason": reason,
+                                               "chats": len(chats)})
     return [Outgoing(chat, "staff.alert", {"text": words}, f"case:{case.id}:stopped:{chat}")
-            for chat in await alert_chats(store, case.practice_id)]
+            for chat in chats]
 
 
 async def urgent_task(store: Store, case: Case, gp: Member) -> list[Outgoing]:

@@ -3,6 +3,7 @@ is followed to its end (the urgent task done, the referral sent on e-RS)."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ REASON_LIMIT = 200
 UBRN = re.compile(r"\d{12}")
 """An e-RS Unique Booking Reference Number: 12 digits (often written in groups of four)."""
 REFERRED = "referred"
+log = logging.getLogger("bot.inbox")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,8 @@ class Inbox:
         except StageConflict:
             return self._already(case)
         self._on_queued()
+        log.info("case decided", extra={"case_id": case.id, "decision": decision,
+                                        "submission": case.submissions})
         if decision == REFERRED:
             return Outcome(True, text("inbox.gp.decided_refer", reference=case.reference,
                                       gp=member.display_name, days=self._referral_days))
@@ -140,6 +144,7 @@ class Inbox:
                 event="case.referral_sent", ubrn=ubrn, outbox=[tell]):
             return Outcome(False, text("inbox.gp.referral_already", reference=case.reference))
         self._on_queued()
+        log.info("referral sent on e-RS", extra={"case_id": case.id, "ubrn_given": bool(ubrn)})
         note = text("inbox.gp.ubrn_note", ubrn=ubrn) if ubrn else ""
         return Outcome(True, text("inbox.gp.referral_recorded", reference=case.reference,
                                   ubrn=note, gp=member.display_name))
@@ -153,6 +158,7 @@ class Inbox:
         if case.decision != URGENT or not await self._store.cases.close_outcome(
                 case, "task_done_at", actor=f"member:{member.id}", event="case.task_done"):
             return Outcome(False, text("inbox.staff.task_already", reference=case.reference))
+        log.info("urgent task done", extra={"case_id": case.id})
         return Outcome(True, text("inbox.staff.task_recorded", reference=case.reference,
                                   name=member.display_name))
 
