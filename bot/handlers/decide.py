@@ -24,6 +24,8 @@ from bot.store.models import SHOT_SLOTS
 Context = ContextTypes.DEFAULT_TYPE
 AWAITING = "gp_awaiting"
 """user_data key: what the GP was asked to type (a reason for new photos, or a UBRN)."""
+STAFF_AWAITING = "staff_awaiting"
+"""team.py's key for invite details: asking for one thing forgets the other."""
 ACTIONS = frozenset({"back", "photos", "why", "redo", "appt", "appt_go", "urgent", "refer",
                      "refer_go", "refer_no", "sent", "sent_go"})
 
@@ -175,6 +177,7 @@ async def _ask_why(update: Update, context: Context, chat_id: int, case_id: int,
         reply_markup=_markup(*(_button(context, chat_id, text(f"inbox.gp.reason_{r}"), "redo",
                                        case_id, mask, r, summary_id) for r in PHOTO_REASONS)))
     if context.user_data is not None:
+        context.user_data.pop(STAFF_AWAITING, None)
         context.user_data[AWAITING] = {"kind": "redo", "case": case_id, "mask": mask,
                                        "summary": summary_id, "prompt": asked.message_id}
 
@@ -190,6 +193,7 @@ async def _ask_ubrn(update: Update, context: Context, chat_id: int, case_id: int
         reply_markup=_markup(_button(context, chat_id, text("inbox.gp.ubrn_skip"), "sent_go",
                                      case_id)))
     if context.user_data is not None:
+        context.user_data.pop(STAFF_AWAITING, None)
         context.user_data[AWAITING] = {
             "kind": "ubrn", "case": case_id, "prompt": asked.message_id,
             "origin": query.message.message_id if query.message else None}

@@ -57,6 +57,7 @@ async def invite(update: Update, context: Context) -> None:
         await _invite_from(update, context, member, " ".join(context.args))
         return
     context.user_data[AWAITING] = "invite"  # type: ignore[index]
+    context.user_data.pop(decide.AWAITING, None)  # type: ignore[union-attr]
     await _reply(update, text("inbox.staff.invite_ask"))
 
 
