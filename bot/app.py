@@ -16,7 +16,7 @@ from bot.journey.service import Journey
 from bot.services.buttons import ButtonSigner, signer_for_token
 from bot.services.delivery import OutboxWorker
 from bot.services.quality_pool import QualityPool
-from bot.services.reminders import alert_waiting, remind_stalled
+from bot.services.reminders import alert_waiting, chase_open_outcomes, remind_stalled
 from bot.services.retention import purge
 from bot.store import Store, open_store
 
@@ -91,14 +91,16 @@ async def open_services(settings: Settings, bot_username: str) -> Services:
 
 
 async def _housekeeping(services: Services) -> None:
-    """Now and every PURGE_EVERY_HOURS: delete what is past its retention period, and remind
-    patients who stalled."""
+    """Now and every PURGE_EVERY_HOURS: delete what is past its retention period, remind
+    patients who stalled, and remind staff of cases waiting for a person."""
     while True:
         try:
             await purge(services.store, services.settings.retention_days)
             days = services.settings.stalled_after_days
+            chased = await chase_open_outcomes(services.store,
+                                               services.settings.referral_send_days)
             if await remind_stalled(services.store, days) + await alert_waiting(
-                    services.store, days):
+                    services.store, days) + chased:
                 services.queued()
         except Exception:
             log.exception("housekeeping failed")

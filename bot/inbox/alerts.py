@@ -19,7 +19,8 @@ URGENT = "urgent"
 """The decision recorded for an urgent (two-week-wait) "not suitable" outcome."""
 
 
-async def _patient_ref(store: Store, case: Case) -> str:
+async def patient_ref_of(store: Store, case: Case) -> str:
+    """The practice's own reference for the case's patient ("?" if its invite is gone)."""
     invite = await store.invites.get(case.invite_id) if case.invite_id else None
     return invite.patient_ref if invite else "?"
 
@@ -42,7 +43,7 @@ def stop_reason_key(reason: str) -> str:
 async def stop_alerts(store: Store, case: Case, reason: str) -> list[Outgoing]:
     """Alerts for a case that stopped before reaching a GP: red flags, a locked link, a
     screening stop, declined consent. Queue them with the move to "stopped"."""
-    words = text(stop_reason_key(reason), patient_ref=await _patient_ref(store, case),
+    words = text(stop_reason_key(reason), patient_ref=await patient_ref_of(store, case),
                  reference=case.reference)
     chats = await alert_chats(store, case.practice_id)
     log.info("staff alerted of a stop", extra={"case_id": case.id, "reason": reason,
@@ -57,7 +58,7 @@ async def urgent_task(store: Store, case: Case, gp: Member) -> list[Outgoing]:
     Sent as `staff.task` (with a "Done" button) to the practice's staff and admins, or to its
     GPs if it has no staff, so an urgent outcome always reaches a person at the practice.
     """
-    words = text("inbox.staff.urgent_task", patient_ref=await _patient_ref(store, case),
+    words = text("inbox.staff.urgent_task", patient_ref=await patient_ref_of(store, case),
                  reference=case.reference, gp=gp.display_name)
     return [Outgoing(chat, "staff.task", {"text": words, "case_id": case.id},
                      f"case:{case.id}:sub:{case.submissions}:urgent:{chat}")

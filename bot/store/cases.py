@@ -161,6 +161,19 @@ class CaseRepository:
                               detail={"decision": case.decision, "ubrn_given": ubrn is not None})
         return True
 
+    async def outcome_open_since(self, decision: str, column: str,
+                                 decided_before: str) -> list[Case]:
+        """Decided cases with this decision whose closing step (`column`: "task_done_at" or
+        "referral_sent_at") is still not recorded, decided before this moment."""
+        if column not in ("task_done_at", "referral_sent_at"):
+            raise ValueError(f"not an outcome column: {column}")
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                f"SELECT * FROM cases WHERE stage = ? AND decision = ? AND {column} IS NULL "
+                "AND decided_at < ? ORDER BY id",
+                (Stage.DECIDED.value, decision, decided_before))
+            return [record(Case, row) for row in await cursor.fetchall()]
+
     async def all_for_practice(self, practice_id: int) -> list[Case]:
         """Return the practice's cases, newest first."""
         async with self._db.reading() as conn:

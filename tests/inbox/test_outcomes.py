@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 from bot.content import text
 from bot.inbox.alerts import stop_reason_key
 from bot.inbox.decisions import Inbox, read_ubrn
 from bot.inbox.digest import build_digest, quality_flags, uk_time
+from bot.services.reminders import chase_open_outcomes
 from bot.store import Store
 from bot.store.models import Stage
 from tests.inbox.conftest import PATIENT, Setting, submitted_case
@@ -138,3 +140,30 @@ async def test_a_typed_reason_for_new_photos_reaches_the_patient_as_written(
     assert told == [text("inbox.patient.new_photos", reference=case.reference,
                          shots=text("inbox.patient.shot_locator"),
                          reason="Please show the whole arm.")]
+
+
+async def test_open_urgent_tasks_and_unsent_referrals_are_chased_once(
+    store: Store, setting: Setting
+) -> None:
+    urgent = await submitted_case(store, setting)
+    await Inbox(store).urgent(102, urgent.id)
+    referred = await submitted_case(store, setting)
+    await Inbox(store).refer(102, referred.id)
+    done = await submitted_case(store, setting)
+    await Inbox(store).refer(102, done.id)
+    await Inbox(store).mark_referral_sent(102, done.id, None)
+
+    assert await chase_open_outcomes(store, 3, now=datetime.now(UTC) + timedelta(hours=2)) == 0
+    later = datetime.now(UTC) + timedelta(days=4)
+    assert await chase_open_outcomes(store, 3, now=later) == 2
+    assert await chase_open_outcomes(store, 3, now=later) == 0, "once per case"
+    again = [q for q in await store.outbox.for_case(urgent.id) if "again" in q.dedupe_key]
+    assert [q.kind for q in again] == ["staff.task"] and again[0].chat_id == 101
+    assert json.loads(again[0].payload)["text"] == text(
+        "inbox.staff.urgent_task_again", patient_ref="P-9", reference=urgent.reference, days=3)
+    waiting = [q for q in await store.outbox.for_case(referred.id)
+               if "referral-waiting" in q.dedupe_key]
+    assert len(waiting) == 1 and waiting[0].chat_id == 101
+    assert not [q for q in await store.outbox.for_case(done.id) if "waiting" in q.dedupe_key]
+    await Inbox(store).task_done(101, urgent.id)
+    assert await chase_open_outcomes(store, 3, now=later + timedelta(days=1)) == 0
