@@ -179,7 +179,8 @@ async def _ask_why(update: Update, context: Context, chat_id: int, case_id: int,
     if context.user_data is not None:
         context.user_data.pop(STAFF_AWAITING, None)
         context.user_data[AWAITING] = {"kind": "redo", "case": case_id, "mask": mask,
-                                       "summary": summary_id, "prompt": asked.message_id}
+                                       "summary": summary_id, "prompt": asked.message_id,
+                                       "chat": chat_id}
 
 
 async def _ask_ubrn(update: Update, context: Context, chat_id: int, case_id: int) -> None:
@@ -195,18 +196,21 @@ async def _ask_ubrn(update: Update, context: Context, chat_id: int, case_id: int
     if context.user_data is not None:
         context.user_data.pop(STAFF_AWAITING, None)
         context.user_data[AWAITING] = {
-            "kind": "ubrn", "case": case_id, "prompt": asked.message_id,
+            "kind": "ubrn", "case": case_id, "prompt": asked.message_id, "chat": chat_id,
             "origin": query.message.message_id if query.message else None}
 
 
 async def typed(update: Update, context: Context) -> bool:
-    """Text from a GP who was asked for a reason or a UBRN; False if they were not."""
+    """Text from a GP who was asked for a reason or a UBRN, in the chat where they were asked
+    (their own, or a practice inbox group); False if they were not."""
     waiting: Any = (context.user_data or {}).get(AWAITING)
     message = update.effective_message
     if not isinstance(waiting, dict) or message is None or message.text is None:
         return False
     assert update.effective_user and update.effective_chat
     user_id, chat_id = update.effective_user.id, update.effective_chat.id
+    if waiting.get("chat") != chat_id:
+        return False
     desk = services(context).inbox
     words = " ".join(message.text.split())
     if waiting["kind"] == "ubrn":

@@ -77,6 +77,12 @@ async def staff_typed(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
+async def gp_typed_in_group(update: Update, context: Context) -> None:
+    """Text in a practice inbox group from a GP who was asked there for a reason or a UBRN."""
+    if await decide.typed(update, context):
+        raise ApplicationHandlerStop
+
+
 async def _invite_from(update: Update, context: Context, member: Member, typed: str) -> None:
     found = read_invite_request(typed)
     if isinstance(found, str):

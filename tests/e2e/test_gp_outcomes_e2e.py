@@ -356,3 +356,42 @@ async def test_the_pack_labels_each_photo_prints_the_red_flags_and_states_qualit
                        patient_ref="P-400", reference=case.reference)
         assert " ".join(details.split()) in page, shot
     assert blur in pages[2]
+
+
+async def test_in_a_practice_inbox_group_the_gp_types_the_reason_there(
+    app: App, emu: Emulator
+) -> None:
+    store = services_of(app).store
+    group = emu.group("Lawson GP inbox")
+    practice = await store.practices.add(*PRACTICE, inbox_chat_id=group.chat_id)
+    gp = emu.user("Gee")
+    await store.practices.add_member(practice.id, gp.id, "gp", "Dr Gee")
+    _, token = await store.invites.create(practice.id, "G-2", "1980-02-03", valid_days=7)
+    patient = emu.user("Ada")
+    await to_photos(patient, token)
+    await send_three(patient)
+    await details_and_review(patient)
+    await tap(patient, text("journey.review.send"), "Sent")
+    summary = await group.wait_for_text("Teledermatology photos", timeout=20)
+    in_group = group.member(gp)
+
+    async def press(message: SentMessage, label: str) -> None:
+        await in_group.tap_callback(message.message_id, message.callback_data[label])
+
+    await press(summary, say("gp.ask_photos"))
+    await group.wait_until(lambda: "☐ Locator" in buttons(summary))
+    await press(summary, "☐ Locator")
+    await group.wait_until(lambda: "☑ Locator" in buttons(summary))
+    await press(summary, say("gp.next"))
+    why = await group.wait_for_text(say("gp.why_photos", shots="Locator"), timeout=10)
+    await gp.send_text("This private message is not the reason.")
+    await in_group.send_text("Please stand further back so the whole arm shows.")
+    case = await store.cases.latest_for_patient(patient.id)
+    assert case is not None
+    await group.wait_for_text(say("gp.decided_photos", reference=case.reference,
+                                  shots="Locator", gp="Dr Gee",
+                                  reason="“Please stand further back so the whole arm shows.”"),
+                              timeout=10)
+    assert buttons(why) == []
+    told = await patient.wait_for_text("further back", timeout=10)
+    assert "private message" not in (told.text or "")
