@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.content import text
+from bot.inbox.defuse import defuse
 from bot.journey.dates import age_on
 from bot.journey.questions import Question, detail_questions, screening_questions
 from bot.store import Store
@@ -125,7 +126,7 @@ async def build_digest(store: Store, case: Case, today: date | None = None) -> C
     screen, detail = screening_questions(), detail_questions()
 
     def said(questions: tuple[Question, ...], qid: str, prefix: str) -> str:
-        return html.escape(_label(questions, qid, answers, prefix))
+        return html.escape(defuse(_label(questions, qid, answers, prefix)))
 
     eczema = (text("inbox.gp.child_eczema", answer=said(screen, "eczema", "screen"))
               if case.is_child else "")

@@ -20,6 +20,7 @@ from bot.journey.questions import (
     screening_questions,
 )
 from bot.journey.replies import Button, Reply, button_data, parse_button_data, say
+from bot.services.attempts import WrongTries
 from bot.store import StageConflict, Store
 from bot.store.invites import invite_problem
 from bot.store.models import SHOT_SLOTS, Case, Practice, Stage
@@ -51,8 +52,10 @@ class Journey:
     def __init__(
         self, store: Store, checker: Checker, *, retention_days: int, invite_valid_days: int,
         max_file_bytes: int, on_queued: Callable[[], None] = lambda: None,
+        wrong_tries: WrongTries | None = None,
     ) -> None:
         self._store = store
+        self._wrong_tries = wrong_tries or WrongTries(store)
         self._on_queued = on_queued
         self._photos = PhotoStep(store, checker)
         self._retention_days = retention_days
@@ -79,6 +82,8 @@ class Journey:
             return [say(text("journey.invite.welcome_back")), *await self._prompt(case)]
 
     async def _open_invite(self, user_id: int, chat_id: int, token: str) -> list[Reply]:
+        if minutes := await self._wrong_tries.wait_minutes(user_id, "invite"):
+            return [say(text("journey.invite.too_many_tries", minutes=minutes))]
         invite = await self._store.invites.find(token)
         if invite is not None and invite.used_at:
             existing = await self._store.cases.for_invite(invite.id)
@@ -89,6 +94,7 @@ class Journey:
                 return await self._prompt(existing)
         problem = invite_problem(invite)
         if invite is None or problem == "unknown":
+            await self._wrong_tries.wrong(user_id, "invite")
             return [say(text("journey.invite.unknown"))]
         practice = await self._practice(invite.practice_id)
         if problem:

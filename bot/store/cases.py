@@ -212,3 +212,24 @@ class CaseRepository:
                               detail={"from": case.stage.value, "to": to.value, "reason": reason,
                                       "photos": len(files)})
         return files
+
+    async def stop_by_practice(self, case: Case, *, actor: str, tell: Outgoing) -> Case:
+        """Stop a case for the practice (its link reached the wrong person): undelivered
+        messages about it are cancelled, what GP chats received is queued to be taken back,
+        and `tell` (the holder's message) is queued, all in one transaction; StageConflict if
+        the case had moved on since it was read."""
+        now = utc_now()
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE cases SET stage = ?, updated_at = ? WHERE id = ? AND stage = ?",
+                (Stage.STOPPED.value, now, case.id, case.stage.value))
+            if cursor.rowcount != 1:
+                raise StageConflict(f"case {case.id} is no longer at {case.stage}")
+            await cancel_for_case(conn, case.id, "practice")
+            await enqueue(conn, case.id, [tell])
+            await write_event(conn, "case.stopped_by_practice", actor=actor, case_id=case.id,
+                              practice_id=case.practice_id,
+                              detail={"from": case.stage.value, "to": Stage.STOPPED.value})
+        moved = await self.get(case.id)
+        assert moved is not None
+        return moved

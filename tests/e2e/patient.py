@@ -43,14 +43,15 @@ async def to_photos(patient: TelegramUser, token: str) -> None:
     await tap(patient, "I am ready", "Photo 1 of 3")
 
 
-async def details_and_review(patient: TelegramUser) -> None:
-    """Answer the detail questions, up to the review."""
+async def details_and_review(patient: TelegramUser, where: str = "left forearm",
+                             tried: str = "E45 cream") -> None:
+    """Answer the detail questions (typing `where` and `tried`), up to the review."""
     await patient.wait_for_text("Where exactly", timeout=10)
-    await patient.send_text("left forearm")
+    await patient.send_text(where)
     await patient.wait_for_text("How long")
     await tap(patient, "1 to 4 weeks", "itchy or painful")
     await tap(patient, "Itchy", "What have you tried")
-    await patient.send_text("E45 cream")
+    await patient.send_text(tried)
     await patient.wait_for_text("Your answers", timeout=10)
 
 
