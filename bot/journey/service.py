@@ -313,8 +313,9 @@ class Journey:
                    (Button(text("journey.confirm.no"), button_data(stage, GO_BACK, question)),))
 
     async def _go_back(self, case: Case) -> list[Reply]:
-        """The patient said an ending answer was a mistake: ask the question again."""
-        return [say(text("journey.confirm.back")), *await self._prompt(case)]
+        """The patient said an ending answer was a mistake: ask the question again (for consent,
+        only the last of its three messages, the one with the question and its buttons)."""
+        return [say(text("journey.confirm.back")), (await self._prompt(case))[-1]]
 
     async def _answer(
         self, case: Case, question: Question, value: str, prefix: str
