@@ -82,8 +82,14 @@ async def test_deep_link_typing_and_buttons(
     state = await until(http, said("patient", "date of birth"))
     assert texts(state, "patient")[0] == f"/start {payload}"
     assert (await post(http, "/api/chats/patient/text", {"text": "03/02/1980"}))[0] == 200
-    state = await until(http, said("patient", "Before we start"))
-    asked = next(i for i in state["chats"]["patient"]["messages"] if i["buttons"])
+    state = await until(http, said("patient", "is that right?"))
+    read_back = next(i for i in state["chats"]["patient"]["messages"] if i["buttons"])
+    button = read_back["buttons"][0][0]
+    assert button["text"] == "Yes, that is right"
+    tapped = {"message_id": read_back["id"], "data": button["data"]}
+    assert (await post(http, "/api/chats/patient/tap", tapped))[0] == 200
+    state = await until(http, said("patient", "Do you agree"))
+    asked = [i for i in state["chats"]["patient"]["messages"] if i["buttons"]][-1]
     button = asked["buttons"][0][0]
     assert button["text"] == "Yes, I agree"
     tapped = {"message_id": asked["id"], "data": button["data"]}
