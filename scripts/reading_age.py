@@ -1,6 +1,6 @@
 """Print every message a patient can read, with its word count, reading grade and phone height.
 
-    python scripts/reading_age.py
+    python scripts/reading_age.py [CONTENT_DIR]    (default: bot/content)
 
 The patient's words are all of `bot/content/journey.toml`, `messages.toml` and `quality.toml`,
 and the `[patient]` table of `inbox.toml` (the GP's decision as the patient reads it). Each is
@@ -121,9 +121,11 @@ def patient_messages(content: Path = CONTENT) -> list[tuple[str, str]]:
     return found
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     """Print each message's measures; return 1 if any message fails."""
-    scored = [score(key, words) for key, words in patient_messages()]
+    args = sys.argv[1:] if argv is None else argv
+    content = Path(args[0]) if args else CONTENT
+    scored = [score(key, words) for key, words in patient_messages(content)]
     failing = [s for s in scored if s.problems]
     print(f"{'words':>5} {'grade':>5} {'lines':>5}  key")
     for item in scored:
