@@ -468,8 +468,8 @@ class Journey:
         moved = await self._store.cases.move(case, following)
         if following is Stage.DETAILS:
             question = prompts.question_prompt(moved, answers, lead=text("journey.details.intro"))
-            assert question is not None
-            return [say(text("journey.photos.all_done")), question]
+            return [say(text("journey.photos.all_done")),
+                    *([question] if question else await self._prompt(moved))]
         return await self._prompt(moved)
 
     # -- commands and other input -------------------------------------------------------------
@@ -574,4 +574,3 @@ class Journey:
         practice = await self._practice(case.practice_id)
         return await prompts.prompt(self._store, case, await self._answers(case), practice,
                                     self._retention_days)
-
