@@ -11,6 +11,7 @@ from bot.content import text, texts
 from bot.inbox.routing import submission_messages
 from bot.journey import prompts
 from bot.journey.dates import age_on, parse_date_of_birth
+from bot.journey.deletion import Deletion
 from bot.journey.photo_step import Checker, PhotoStep, Source, shot_of
 from bot.journey.questions import (
     FREE_TEXT_LIMIT,
@@ -20,6 +21,7 @@ from bot.journey.questions import (
     screening_questions,
 )
 from bot.journey.replies import Button, Reply, button_data, parse_button_data, say
+from bot.services import erasure
 from bot.store import StageConflict, Store
 from bot.store.invites import invite_problem
 from bot.store.models import SHOT_SLOTS, Case, Practice, Stage
@@ -55,6 +57,7 @@ class Journey:
         self._store = store
         self._on_queued = on_queued
         self._photos = PhotoStep(store, checker)
+        self._deletion = Deletion(store)
         self._retention_days = retention_days
         self._invite_valid_days = invite_valid_days
         self._max_file_bytes = max_file_bytes
@@ -158,6 +161,11 @@ class Journey:
             if self._last_tap.get(user_id) == data:
                 return Tapped(text("journey.input.done_button"), [])
             parsed = parse_button_data(data)
+            if parsed is not None and parsed[0] == "any" and parsed[1].startswith("del_"):
+                replies = await self._deletion.tapped(user_id, parsed[1], parsed[2])
+                if replies is None:
+                    return Tapped(text("journey.input.done_button"), [])
+                return Tapped(None, replies)
             if parsed is not None and parsed[0] == "any":
                 latest = await self._store.cases.latest_for_patient(user_id)
                 if latest is None or latest.erased_at:
@@ -403,8 +411,14 @@ class Journey:
                     Button(text(f"journey.commands.{no}"), button_data("any", action, "no"))))
 
     async def ask(self, user_id: int, action: str) -> list[Reply]:
-        """Start /cancel or /delete: confirm first, or say there is nothing to do."""
+        """Start /cancel or /delete: confirm first, or say there is nothing to do.
+
+        /delete lists the requests that still hold data and lets the patient choose
+        (`bot/journey/deletion.py`).
+        """
         async with self.lock(user_id):
+            if action == "delete":
+                return await self._deletion.ask(user_id)
             case = await self._store.cases.latest_for_patient(user_id)
             if case is None or case.erased_at or (action == "cancel" and not case.stage.is_open):
                 key = "nothing_open" if action == "cancel" else "nothing_to_delete"
@@ -421,12 +435,9 @@ class Journey:
             await self._erase(case, Stage.CANCELLED, "patient_cancelled")
             return Tapped(None, [say(text("journey.commands.cancelled", practice=practice.name,
                                           phone=practice.phone))])
-        if action == "delete":
-            for earlier in await self._store.cases.for_patient(case.patient_user_id):
-                if earlier.erased_at is None:
-                    await self._erase(earlier, Stage.ERASED, "patient_deleted")
-            return Tapped(None, [say(text("journey.commands.deleted", practice=practice.name,
-                                          phone=practice.phone))])
+        if action == "delete":  # a button from before /delete listed the requests
+            return Tapped(text("journey.input.old_button"),
+                          await self._deletion.ask(case.patient_user_id))
         return Tapped(text("journey.input.old_button"), [])
 
     async def other(self, user_id: int, kind: str) -> list[Reply]:
@@ -446,8 +457,7 @@ class Journey:
     # -- helpers -------------------------------------------------------------------------------
 
     async def _erase(self, case: Case, to: Stage, reason: str) -> None:
-        for name in await self._store.cases.erase(case, to, actor="patient", reason=reason):
-            await asyncio.to_thread(self._store.files.delete, name)
+        await erasure.erase(self._store, case, to, actor="patient", reason=reason)
 
     async def _stop(self, case: Case, reason: str, words: str) -> list[Reply]:
         await self._store.cases.move(case, Stage.STOPPED, reason=reason)
