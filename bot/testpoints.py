@@ -2,8 +2,8 @@
 
 Test-only, and inert unless the environment asks: with `BOT_PAUSE_AT=<name>` (one name, or
 several separated by commas), the bot, on reaching that moment, appends the name to the file
-`BOT_PAUSE_MARK` (if set) and then waits `BOT_PAUSE_SECONDS` (default 30) before going on.
-The moments are:
+`BOT_PAUSE_MARK` (if set) and then waits `BOT_PAUSE_SECONDS` (default 30), or until the file
+`BOT_PAUSE_RELEASE` exists, before going on. The moments are:
 
 - `erasure.committed`: an erasure is committed in the database, its photo files not yet removed;
 - `photo.temp_written`: a photo's temporary `.incoming-*` file is written, not yet renamed;
@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from pathlib import Path
 
 MOMENTS = frozenset({"erasure.committed", "photo.temp_written", "photo.file_written",
                      "inbox.new_photos_checked"})
@@ -34,15 +35,24 @@ def _hold_seconds(name: str) -> float | None:
     return float(os.environ.get("BOT_PAUSE_SECONDS", "30"))
 
 
+def _released() -> bool:
+    release = os.environ.get("BOT_PAUSE_RELEASE")
+    return bool(release) and Path(release).exists()
+
+
 async def reached(name: str) -> None:
     """The bot is at moment `name` (on the event loop): hold here if a test asked to."""
     seconds = _hold_seconds(name)
     if seconds is not None:
-        await asyncio.sleep(seconds)
+        until = time.monotonic() + seconds
+        while time.monotonic() < until and not _released():
+            await asyncio.sleep(0.05)
 
 
 def reached_in_thread(name: str) -> None:
     """Like `reached`, for code that runs in a worker thread (blocking file writes)."""
     seconds = _hold_seconds(name)
     if seconds is not None:
-        time.sleep(seconds)
+        until = time.monotonic() + seconds
+        while time.monotonic() < until and not _released():
+            time.sleep(0.05)
