@@ -18,6 +18,8 @@ import os
 import time
 from pathlib import Path
 
+STEP = 0.05
+"""Seconds between looks for the release file while holding."""
 MOMENTS = frozenset({"erasure.committed", "photo.temp_written", "photo.file_written",
                      "inbox.new_photos_checked"})
 
@@ -43,16 +45,16 @@ def _released() -> bool:
 async def reached(name: str) -> None:
     """The bot is at moment `name` (on the event loop): hold here if a test asked to."""
     seconds = _hold_seconds(name)
-    if seconds is not None:
-        until = time.monotonic() + seconds
-        while time.monotonic() < until and not _released():
-            await asyncio.sleep(0.05)
+    for _ in range(round((seconds or 0) / STEP)):
+        if _released():
+            break
+        await asyncio.sleep(STEP)
 
 
 def reached_in_thread(name: str) -> None:
     """Like `reached`, for code that runs in a worker thread (blocking file writes)."""
     seconds = _hold_seconds(name)
-    if seconds is not None:
-        until = time.monotonic() + seconds
-        while time.monotonic() < until and not _released():
-            time.sleep(0.05)
+    for _ in range(round((seconds or 0) / STEP)):
+        if _released():
+            break
+        time.sleep(STEP)

@@ -67,7 +67,8 @@ async def bot_process(emu: Emulator, data_dir: Path, *, hold_at: str = "",
     command = [sys.executable, "-m", "bot", "run"]
     if umask is not None:
         command = ["sh", "-c", f'umask {umask:03o} && exec "$0" -m bot run', sys.executable]
-    log: Any = open(log_to, "wb") if log_to else asyncio.subprocess.DEVNULL  # noqa: SIM115
+    log: Any = (open(log_to, "wb")  # noqa: SIM115, ASYNC230 (opened once, before the bot)
+                if log_to else asyncio.subprocess.DEVNULL)
     try:
         process = await asyncio.create_subprocess_exec(
             *command, cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=log)
