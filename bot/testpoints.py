@@ -38,7 +38,7 @@ def _hold_seconds(name: str) -> float | None:
 
 
 def _released() -> bool:
-    release = os.environ.get("BOT_PAUSE_RELEASE")
+    release = os.environ.get("BOT_PAUSE_RELEASE", "")
     return bool(release) and Path(release).exists()
 
 
