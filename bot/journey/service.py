@@ -432,8 +432,9 @@ class Journey:
             again = await self._prompt(case) if case.stage.is_open else []
             return Tapped(None, [say(text(f"journey.commands.{key}")), *again])
         if action == "cancel" and case.stage.is_open:
-            await self._erase(case, Stage.CANCELLED, "patient_cancelled")
-            return Tapped(None, [say(text("journey.commands.cancelled", practice=practice.name,
+            left = await self._erase(case, Stage.CANCELLED, "patient_cancelled")
+            key = "journey.delete.partly" if left else "journey.commands.cancelled"
+            return Tapped(None, [say(text(key, count=left, practice=practice.name,
                                           phone=practice.phone))])
         if action == "delete":  # a button from before /delete listed the requests
             return Tapped(text("journey.input.old_button"),
@@ -456,8 +457,9 @@ class Journey:
 
     # -- helpers -------------------------------------------------------------------------------
 
-    async def _erase(self, case: Case, to: Stage, reason: str) -> None:
-        await erasure.erase(self._store, case, to, actor="patient", reason=reason)
+    async def _erase(self, case: Case, to: Stage, reason: str) -> int:
+        """Erase the case; return how many of its photo files are still to remove."""
+        return await erasure.erase(self._store, case, to, actor="patient", reason=reason)
 
     async def _stop(self, case: Case, reason: str, words: str) -> list[Reply]:
         await self._store.cases.move(case, Stage.STOPPED, reason=reason)
