@@ -120,14 +120,20 @@ class Database:
         return int(row[0]) if row else 0
 
     async def migrate(self) -> None:
-        """Apply, in order and each in its own transaction, every migration not yet applied."""
+        """Apply, in order and each in its own transaction, every migration not yet applied.
+
+        A migration counts as applied by its number, so one numbered below the newest applied
+        (from a branch merged later) is still applied.
+        """
         await self._conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations "
             "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
-        current = await self.schema_version()
+        async with self.reading() as conn:
+            cursor = await conn.execute("SELECT version FROM schema_migrations")
+            applied = {int(row[0]) for row in await cursor.fetchall()}
         for version, name, sql in _migrations():
-            if version <= current:
+            if version in applied:
                 continue
             async with self.transaction() as conn:
                 for statement in _statements(sql):

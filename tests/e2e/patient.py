@@ -29,9 +29,9 @@ async def to_consent(patient: TelegramUser, token: str, dob: str = ADULT_DOB) ->
     await patient.wait_for_text("Before we start")
 
 
-async def to_photos(patient: TelegramUser, token: str, dob: str = ADULT_DOB) -> None:
+async def to_photos(patient: TelegramUser, token: str) -> None:
     """Open the link, agree, answer the screening questions and read the tips."""
-    await to_consent(patient, token, dob)
+    await to_consent(patient, token)
     await tap(patient, "Yes, I agree", "Is it a rash")
     await tap(patient, SCREENING[0], text("journey.screening.red_flags.question"))
     await tap(patient, SCREENING[1], text("journey.screening.site.question"))

@@ -12,9 +12,9 @@ from bot.content import text
 from bot.emulator import Emulator
 from bot.store import open_store
 from tests.e2e.conftest import TOKEN, sample
+from tests.e2e.held_process import bot_process, wait_until_ready
 from tests.e2e.patient import tap, to_photos
 from tests.e2e.practice import LINK
-from tests.e2e.process import bot_process, wait_until_ready
 from tests.e2e.test_erasure_e2e import first_line
 from tests.e2e.test_practice_e2e import send_three
 from tests.store.test_store_erasure import umask
@@ -76,12 +76,12 @@ async def test_at_debug_level_the_log_holds_no_names_dates_of_birth_answers_or_t
         await wait_until_ready(gp)
         await staff.send_command("/invite")
         await staff.wait_for_text(first_line("inbox.staff.invite_ask"))
-        await staff.send_text("REF-QUOKKA 07/11/1961")
+        await staff.send_text("REF-QUOKKA 03/02/1980")
         made = await staff.wait_for_text(first_line("inbox.staff.invite_made").split("(")[0])
         link = LINK.search(made.text or "")
         assert link is not None
         token = link.group(2)
-        await to_photos(patient, token, "07/11/1961")
+        await to_photos(patient, token)
         await send_three(patient)
         await patient.wait_for_text(first_line("journey.details.where_exactly"), timeout=10)
         await patient.send_text(WHERE)
@@ -106,6 +106,6 @@ async def test_at_debug_level_the_log_holds_no_names_dates_of_birth_answers_or_t
         "python-telegram-bot's DEBUG records are in the log"
     assert any(e.get("event") == "case.erased" for e in lines), "the bot's own events are too"
     for secret in ("Zebedee", "Quartermaine", "zeb_q_handle", "Sueellen", "Fairweather",
-                   "sue_front_desk", "REF-QUOKKA", "07/11/1961", "1961-11-07", WHERE, TRIED,
+                   "sue_front_desk", "REF-QUOKKA", "03/02/1980", "1980-02-03", WHERE, TRIED,
                    token, TOKEN):
         assert secret not in written, secret
