@@ -17,6 +17,7 @@ from bot.journey.service import Journey
 from bot.services.attempts import WrongTries
 from bot.services.buttons import ButtonSigner, signer_for_token
 from bot.services.delivery import OutboxWorker
+from bot.services.erasure import recover
 from bot.services.quality_pool import QualityPool
 from bot.services.reminders import alert_waiting, remind_stalled
 from bot.services.retention import purge
@@ -68,8 +69,10 @@ class Services:
 
 
 async def open_services(settings: Settings, bot_username: str) -> Services:
-    """Open the store and start the quality workers."""
+    """Open the store (finishing interrupted erasures, sweeping orphan photo files) and start
+    the quality workers."""
     store = await open_store(settings.database_path, settings.photos_dir)
+    await recover(store)
     quality = QualityPool(settings.quality_workers,
                           time_limit=settings.quality_time_limit_seconds)
     await quality.warm_up()

@@ -16,7 +16,7 @@ from bot.content import text
 from bot.handlers.delivery import decision_keyboard, send_case, submission_part
 from bot.inbox.access import GP_ROLES, chat_may_show
 from bot.inbox.decisions import APPOINTMENT_REASONS, PHOTO_REASONS
-from bot.inbox.digest import build_digest
+from bot.inbox.digest import build_digest, erased_note
 from bot.inbox.staff import MAX_REFERENCE, InviteMade, InviteRequest, read_invite_request
 from bot.store.models import SHOT_SLOTS, Member
 
@@ -320,9 +320,12 @@ async def _gp_tap(update: Update, context: Context, chat_id: int, action: str, c
     desk = services(context).inbox
     user_id = query.from_user.id
     if action == "open":
-        await query.answer()
         case = await services(context).store.cases.get(case_id)
         assert case is not None
+        if case.erased_at:  # an "Open" button from an /inbox list older than the erasure
+            await query.answer(erased_note(case), show_alert=True)
+            return
+        await query.answer()
         digest = await build_digest(services(context).store, case)
         sent = await send_case(context.bot, chat_id, digest, services(context).signer,
                                services(context).settings.referral_pack_max_bytes)

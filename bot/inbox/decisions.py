@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot import testpoints
 from bot.content import text
 from bot.inbox.access import GP_ROLES, case_for_member, member_of
 from bot.store import StageConflict, Store
@@ -97,12 +98,12 @@ class Inbox:
                      reason=text(f"inbox.patient.reason_{reason}"))
         tell = Outgoing(case.patient_chat_id, "patient.new_photos", {"text": words},
                         f"case:{case.id}:sub:{case.submissions}:decision")
-        await self._store.answers.save(case.id, "flow.redo", ",".join(ordered[1:]))
-        await self._store.answers.save(case.id, "flow.return_to_review", "yes")
-        try:
+        await testpoints.reached("inbox.new_photos_checked")
+        flags = {"flow.redo": ",".join(ordered[1:]), "flow.return_to_review": "yes"}
+        try:  # the flags are written with the move, so never onto a case erased meanwhile
             await self._store.cases.move(case, Stage(ordered[0]), actor=f"member:{member.id}",
                                          reason=f"new photos: {','.join(ordered)} ({reason})",
-                                         outbox=[tell])
+                                         outbox=[tell], answers=flags)
         except StageConflict:
             return await self._already(case)
         self._on_queued()

@@ -71,9 +71,16 @@ def quality_flags(photos: list[Photo]) -> tuple[str, ...]:
     return tuple(flags)
 
 
+def erased_note(case: Case) -> str:
+    """What a GP or staff member is told about an erased case: by whom it was erased."""
+    why = text("inbox.gp.why_patient" if case.erased_by == "patient" else
+               "inbox.gp.why_retention")
+    return text("inbox.gp.open_erased", reference=case.reference, why=why)
+
+
 def age_text(invite: Invite | None, case: Case, today: date) -> str:
-    """The patient's age as the GP reads it."""
-    if invite is None:
+    """The patient's age as the GP reads it ("unknown" once the date of birth is erased)."""
+    if invite is None or not invite.date_of_birth:
         return "unknown"
     years = age_on(date.fromisoformat(invite.date_of_birth), today)
     key = "inbox.gp.child_age" if case.is_child else "inbox.gp.adult_age"

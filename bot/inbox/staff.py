@@ -153,6 +153,8 @@ class StaffDesk:
             return "locked"
         if case is None:
             return "not_opened" if invite_problem(invite, now) is None else "closed"
+        if case.stage is Stage.ERASED and case.erased_by == "patient":
+            return "erased"
         if case.stage is Stage.SUBMITTED:
             return "submitted"
         if case.stage is Stage.DECIDED or case.decision:
@@ -172,7 +174,7 @@ class StaffDesk:
             return text("inbox.staff.none"), []
         parts = [text("inbox.staff.invites_title", practice=html.escape(practice.name))]
         for group in ("not_opened", "in_progress", "stalled", "locked", "submitted", "decided",
-                      "closed"):
+                      "erased", "closed"):
             members = [line for line in lines if line.group == group]
             if not members:
                 continue

@@ -11,6 +11,7 @@ from bot.content import text, texts
 from bot.inbox.routing import submission_messages
 from bot.journey import prompts
 from bot.journey.dates import age_on, parse_date_of_birth, said
+from bot.journey.deletion import Deletion
 from bot.journey.photo_step import Checker, PhotoStep, Source, shot_of
 from bot.journey.questions import (
     FREE_TEXT_LIMIT,
@@ -21,6 +22,7 @@ from bot.journey.questions import (
     worded,
 )
 from bot.journey.replies import Button, Reply, button_data, parse_button_data, say
+from bot.services import erasure
 from bot.services.attempts import WrongTries
 from bot.store import StageConflict, Store
 from bot.store.invites import invite_problem
@@ -74,6 +76,7 @@ class Journey:
         self._wrong_tries = wrong_tries or WrongTries(store)
         self._on_queued = on_queued
         self._photos = PhotoStep(store, checker)
+        self._deletion = Deletion(store)
         self._retention_days = retention_days
         self._invite_valid_days = invite_valid_days
         self._max_file_bytes = max_file_bytes
@@ -202,6 +205,11 @@ class Journey:
             if self._last_tap.get(user_id) == data:
                 return Tapped(text("journey.input.done_button"), [])
             parsed = parse_button_data(data)
+            if parsed is not None and parsed[0] == "any" and parsed[1].startswith("del_"):
+                replies = await self._deletion.tapped(user_id, parsed[1], parsed[2])
+                if replies is None:
+                    return Tapped(text("journey.input.done_button"), [])
+                return Tapped(None, replies)
             if parsed is not None and parsed[0] == "any":
                 latest = await self._store.cases.latest_for_patient(user_id)
                 if latest is None or latest.erased_at:
@@ -509,8 +517,14 @@ class Journey:
                     Button(text(f"journey.commands.{no}"), button_data("any", action, "no"))))
 
     async def ask(self, user_id: int, action: str) -> list[Reply]:
-        """Start /cancel or /delete: confirm first, or say there is nothing to do."""
+        """Start /cancel or /delete: confirm first, or say there is nothing to do.
+
+        /delete lists the requests that still hold data and lets the patient choose
+        (`bot/journey/deletion.py`).
+        """
         async with self.lock(user_id):
+            if action == "delete":
+                return await self._deletion.ask(user_id)
             case = await self._store.cases.latest_for_patient(user_id)
             if case is None or case.erased_at or (action == "cancel" and not case.stage.is_open):
                 key = "nothing_open" if action == "cancel" else "nothing_to_delete"
@@ -524,15 +538,13 @@ class Journey:
             again = await self._prompt(case) if case.stage.is_open else []
             return Tapped(None, [say(text(f"journey.commands.{key}")), *again])
         if action == "cancel" and case.stage.is_open:
-            await self._erase(case, Stage.CANCELLED, "patient_cancelled")
-            return Tapped(None, [say(text("journey.commands.cancelled", practice=practice.name,
+            left = await self._erase(case, Stage.CANCELLED, "patient_cancelled")
+            key = "journey.delete.partly" if left else "journey.commands.cancelled"
+            return Tapped(None, [say(text(key, count=left, practice=practice.name,
                                           phone=practice.phone))])
-        if action == "delete":
-            for earlier in await self._store.cases.for_patient(case.patient_user_id):
-                if earlier.erased_at is None:
-                    await self._erase(earlier, Stage.ERASED, "patient_deleted")
-            return Tapped(None, [say(text("journey.commands.deleted", practice=practice.name,
-                                          phone=practice.phone))])
+        if action == "delete":  # a button from before /delete listed the requests
+            return Tapped(text("journey.input.old_button"),
+                          await self._deletion.ask(case.patient_user_id))
         return Tapped(text("journey.input.old_button"), [])
 
     async def other(self, user_id: int, kind: str) -> list[Reply]:
@@ -551,9 +563,9 @@ class Journey:
 
     # -- helpers -------------------------------------------------------------------------------
 
-    async def _erase(self, case: Case, to: Stage, reason: str) -> None:
-        for name in await self._store.cases.erase(case, to, actor="patient", reason=reason):
-            await asyncio.to_thread(self._store.files.delete, name)
+    async def _erase(self, case: Case, to: Stage, reason: str) -> int:
+        """Erase the case; return how many of its photo files are still to remove."""
+        return await erasure.erase(self._store, case, to, actor="patient", reason=reason)
 
     async def _stop(self, case: Case, reason: str, words: str) -> list[Reply]:
         await self._store.cases.move(case, Stage.STOPPED, reason=reason)
