@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/quality_speed.py
 	$(BIN)/python benchmarks/referral_pack.py
 	$(BIN)/python benchmarks/hostile_files.py
+	$(BIN)/python benchmarks/erasure.py
 
 # Build the labelled photo set (about 390 photos, 1-2 minutes) and print the photo checks' figures.
 EVAL_DIR ?= .eval-set

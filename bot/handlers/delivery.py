@@ -19,22 +19,30 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from bot.content import text
 from bot.handlers.render import send_replies
 from bot.inbox.digest import CaseDigest, build_digest
-from bot.inbox.routing import staff_chats
+from bot.inbox.routing import redirected, staff_chats, still_a_recipient
 from bot.services.buttons import ButtonSigner
 from bot.services.delivery import TryLater, Undeliverable
 from bot.store import Store
 from bot.store.models import OutboxItem, Outgoing, Stage
 
 
-def decision_keyboard(signer: ButtonSigner, chat_id: int, case_id: int) -> InlineKeyboardMarkup:
-    """The GP's three choices for a case."""
+def submission_part(submission: int) -> str:
+    """The last part of every GP decision button: the submission it was made for (`s2`)."""
+    return f"s{submission}"
+
+
+def decision_keyboard(signer: ButtonSigner, chat_id: int, case_id: int,
+                      submission: int) -> InlineKeyboardMarkup:
+    """The GP's three choices for a case; each button carries the submission it was made for
+    (`s2`), so a button from an earlier submission is refused once the patient resubmits."""
+    made_for = submission_part(submission)
     return InlineKeyboardMarkup([
         [InlineKeyboardButton(text("inbox.gp.refer"),
-                              callback_data=signer.sign(chat_id, "refer", case_id))],
+                              callback_data=signer.sign(chat_id, "refer", case_id, made_for))],
         [InlineKeyboardButton(text("inbox.gp.ask_photos"),
-                              callback_data=signer.sign(chat_id, "photos", case_id, 0))],
+                              callback_data=signer.sign(chat_id, "photos", case_id, 0, made_for))],
         [InlineKeyboardButton(text("inbox.gp.appointment"),
-                              callback_data=signer.sign(chat_id, "appt", case_id))],
+                              callback_data=signer.sign(chat_id, "appt", case_id, made_for))],
     ])
 
 
@@ -53,7 +61,7 @@ async def send_album(bot: Bot, chat_id: int, digest: CaseDigest) -> list[int]:
 async def send_summary(bot: Bot, chat_id: int, digest: CaseDigest,
                        signer: ButtonSigner) -> list[int]:
     """The summary, with the decision buttons while the case waits for a GP."""
-    markup = (decision_keyboard(signer, chat_id, digest.case.id)
+    markup = (decision_keyboard(signer, chat_id, digest.case.id, digest.case.submissions)
               if digest.case.stage is Stage.SUBMITTED else None)
     sent = await bot.send_message(chat_id, digest.summary_html, parse_mode=ParseMode.HTML,
                                   reply_markup=markup)
@@ -135,10 +143,15 @@ async def retract(bot: Bot, chat_id: int, message_ids: list[int], reference: str
             await bot.delete_message(chat_id, message_id)
         except BadRequest:
             kept += 1
-    why = text("inbox.gp.erased_by_patient" if reason == "patient" else
-               "inbox.gp.erased_by_retention")
+    why = text({"patient": "inbox.gp.erased_by_patient",
+                "practice": "inbox.gp.stopped_by_practice"}.get(reason,
+                                                                "inbox.gp.erased_by_retention"))
     key = "inbox.gp.retract_ask" if kept else "inbox.gp.retracted"
     await bot.send_message(chat_id, text(key, reference=reference, why=why))
+
+
+NOT_A_RECIPIENT = "recipient no longer a member"
+"""Why an item to a chat that should no longer receive its case was not sent."""
 
 
 class TelegramSender:
@@ -192,10 +205,14 @@ class TelegramSender:
             return
         if case.erased_at:
             return  # erased since: nothing to deliver
-        if item.kind == "gp.supersede":
+        if item.kind == "gp.supersede":  # only takes buttons off what this chat already has
             await supersede(self._bot, self._store, item.chat_id, case.id, case.reference,
                             int(payload["submission"]))
             return
+        if not await still_a_recipient(self._store, case, item.chat_id):
+            await self._store.outbox.add(case.id, await redirected(self._store, case,
+                                                                   item.chat_id))
+            raise Undeliverable(NOT_A_RECIPIENT)
         digest = await build_digest(self._store, case)
         if item.kind == "gp.album":
             sent = await send_album(self._bot, item.chat_id, digest)
@@ -213,8 +230,8 @@ class TelegramSender:
 
 async def alert_staff(store: Store, item: OutboxItem, reason: str) -> None:
     """A GP (or patient) could not be reached: tell the practice's staff, once."""
-    if item.kind.startswith("staff.") or item.case_id is None:
-        return
+    if item.kind.startswith("staff.") or item.case_id is None or reason == NOT_A_RECIPIENT:
+        return  # a former recipient's item: `redirected` already told staff
     case = await store.cases.get(item.case_id)
     if case is None:
         return

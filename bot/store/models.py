@@ -104,6 +104,8 @@ class Case:
     task_done_at: str | None = None
     referral_sent_at: str | None = None
     ubrn: str | None = None
+    erased_by: str | None = None
+    """Who erased the case: "patient" (/delete or /cancel) or "retention"."""
 
 
 @dataclass(frozen=True, slots=True)

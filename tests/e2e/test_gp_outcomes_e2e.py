@@ -26,7 +26,14 @@ from bot.emulator.users import TelegramUser
 from bot.journey.questions import screening_questions
 from bot.store.models import Case, Stage
 from tests.e2e.conftest import sample, services_of
-from tests.e2e.patient import SCREENING, details_and_review, tap, to_consent, to_photos
+from tests.e2e.patient import (
+    SCREENING,
+    details_and_review,
+    give_date_of_birth,
+    tap,
+    to_consent,
+    to_photos,
+)
 from tests.e2e.practice import Team, make_team, mirrored
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -195,9 +202,9 @@ async def test_staff_are_told_the_reason_when_a_request_stops_before_a_gp(
     locked = emu.user("Lock")
     await locked.open_deep_link(tokens["R-2"])
     await locked.wait_for_text("date of birth")
-    for wrong in ("01/01/1990", "02/01/1990", "03/01/1990"):
-        await locked.send_text(wrong)
-    await locked.wait_for_text("locked")
+    for wrong in ("01/01/1990", "02/01/1990"):
+        await give_date_of_birth(locked, wrong, "does not match")
+    await give_date_of_birth(locked, "03/01/1990", "locked")
     case = await store.cases.latest_for_patient(locked.id)
     assert case is not None
     alert = await team.staff.wait_for_text("R-2", timeout=10)
@@ -304,6 +311,65 @@ async def test_new_photos_are_asked_for_in_a_message_and_the_resubmission_supers
                          shots="Close-up 2").split()) in pages[0]
     assert pages[3].startswith("Close-up 2" + text("referral.photo.new", version=2))
     assert not pages[2].startswith("Close-up 1" + text("referral.photo.new", version=2))
+
+
+async def test_this_branchs_decision_buttons_from_an_earlier_submission_are_refused(
+    app: App, emu: Emulator
+) -> None:
+    """Issue 12 item 10 for the buttons of issue 13: *Urgent*, Refer's "Yes", a new-photos
+    reason and a reason typed when asked, all made for submission 1, cannot decide submission
+    2, which the GP has not seen."""
+    sent = await sent_case(app, emu)
+    team, ref, patient = sent.team, sent.case.reference, sent.patient
+    other = emu.user("Oli")  # a second GP, asked to type a reason for submission 1
+    await services_of(app).store.practices.add_member(team.practice.id, other.id, "gp",
+                                                      "Dr Oli")
+    await other.send_command("/inbox")
+    await other.wait_for_text(say("gp.inbox_title"), timeout=10)
+    await other.tap(say("gp.open", reference=ref))
+    theirs = await other.wait_for_text(f"Teledermatology photos: {ref}", timeout=20)
+    await other.tap(say("gp.ask_photos"))
+    await other.wait_until(lambda: "☐ Close-up 1" in buttons(theirs))
+    await other.tap("☐ Close-up 1")
+    await other.wait_until(lambda: "☑ Close-up 1" in buttons(theirs))
+    await other.tap(say("gp.next"))
+    await other.wait_for_text(say("gp.why_photos", shots="Close-up 1"), timeout=10)
+
+    await team.gp.tap(say("gp.refer"))
+    confirm = await team.gp.wait_for_text(say("gp.refer_confirm", reference=ref, days=3),
+                                          timeout=10)
+    old_yes = confirm.callback_data[say("gp.refer_yes")]
+    await team.gp.tap(say("gp.appointment"))
+    await team.gp.wait_until(lambda: say("gp.urgent") in buttons(sent.summary))
+    old_urgent = sent.summary.callback_data[say("gp.urgent")]
+    await team.gp.tap(say("gp.back"))
+    await team.gp.wait_until(lambda: say("gp.ask_photos") in buttons(sent.summary))
+    await team.gp.tap(say("gp.ask_photos"))
+    await team.gp.wait_until(lambda: "☐ Close-up 2" in buttons(sent.summary))
+    await team.gp.tap("☐ Close-up 2")
+    await team.gp.wait_until(lambda: "☑ Close-up 2" in buttons(sent.summary))
+    await team.gp.tap(say("gp.next"))
+    why = await team.gp.wait_for_text(say("gp.why_photos", shots="Close-up 2"), timeout=10)
+    old_reason = why.callback_data[say("gp.reason_light")]
+    await team.gp.tap(say("gp.reason_blurred"))
+    await patient.wait_for_text(text("journey.photos.close_up_2")[:20], timeout=10)
+    await patient.send_document(mirrored("close-up-good-2.jpg"), "new.jpg", "image/jpeg")
+    await patient.wait_for_text("Your answers", timeout=15)
+    await tap(patient, text("journey.review.send"), "Sent")
+    await gp_copy(team, await case_now(app, sent.case))
+
+    for message, data in ((confirm, old_yes), (sent.summary, old_urgent), (why, old_reason)):
+        answers = len(team.gp.callback_answers)
+        await team.gp.tap_callback(message.message_id, data)
+        await team.gp.wait_until(lambda n=answers: len(team.gp.callback_answers) > n,
+                                 timeout=10)
+        assert team.gp.callback_answers[-1].get("text") == say("gp.stale_submission")
+    await other.send_text("Please take it again from a little further away.")
+    await other.wait_for_text(say("gp.stale_submission"), timeout=10)
+    await emu.wait_until_idle()
+    case = await case_now(app, sent.case)
+    assert case.stage is Stage.SUBMITTED and case.submissions == 2 and case.decision is None
+    assert not [m for m in team.staff.messages if "URGENT" in (m.text or "")], "no task"
 
 
 async def test_the_pack_labels_each_photo_prints_the_red_flags_and_states_quality_in_words(
