@@ -201,6 +201,8 @@ def _exposure(
     status = grade(score)
     if status == "pass" and found.cast >= exposure_check.CAST_WARN:
         reason, status = "cast", "warn"
+    elif status == "pass" and found.bright >= exposure_check.BRIGHT_WARN:
+        reason, status = "bright", "warn"
     elif status == "pass" and found.uneven >= exposure_check.UNEVEN_WARN:
         reason, status = "uneven", "warn"
     if reason == "bright" and found.glare:

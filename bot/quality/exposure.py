@@ -30,10 +30,12 @@ NOISE_DARK = 1.2
 """Noise (grey levels at 1000 px) above this in a dim picture: the phone was short of light."""
 DIM = 0.55
 """Highlights below this (as dim as a photo can be before it is too dark) make noise count."""
-CLIPPED_MAX = 0.15
+CLIPPED_MAX = 0.2
 """Share of the subject (the skin, with any burnt-out holes in it) burnt out to white above
 this: too bright or glare. Specular highlights on a shiny plaque or a pale foot under a clinic
-lamp stay below it (at most 0.07 in 95 of 100 good real photographs)."""
+lamp stay below it (at most 0.07 in 95 of 100 good real photographs; one pale foot beside a
+white sheet reaches 0.15). From BRIGHT_WARN of it (0.15) the photo is accepted with advice."""
+BRIGHT_WARN = 0.75
 SCENE_CLIPPED_MAX = 0.2
 """Share of the whole picture burnt out above this: overexposed. Good real photographs, white
 sheets included, stay under 0.07 in 95 of 100; photos 1.7 stops or more over pass 0.22."""
