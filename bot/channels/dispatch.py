@@ -23,7 +23,8 @@ from bot.store.models import OutboxItem, Outgoing, Practice
 log = logging.getLogger("bot.channels")
 
 ALERT_AFTER_TRIES = 5
-"""Default (DELIVERY_ALERT_AFTER_TRIES): failed tries of a record channel after which staff are told (once) that it keeps failing."""
+"""Default of DELIVERY_ALERT_AFTER_TRIES: failed tries of a record channel after which staff
+are told (once) that it keeps failing."""
 
 
 class RecordChannel(Protocol):
