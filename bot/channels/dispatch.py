@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
+from bot import testpoints
 from bot.channels.casefile import CaseFile, case_file
 from bot.content import text
 from bot.inbox.routing import staff_chats
@@ -91,7 +92,9 @@ class Dispatcher:
                                     self._pack_limit)
         except ValueError as unusable:
             raise Undeliverable(f"cannot build: {unusable}") from unusable
+        await testpoints.reached("record.before_send")
         remote_id = await channel.deliver(built, to, item.id)
+        await testpoints.reached("record.sent")
         await self._store.outbox.set_remote_id(item.id, remote_id)
         await self._store.audit.record("case.delivered", actor="bot", case_id=case.id,
                                        detail={"channel": item.channel,
