@@ -52,8 +52,11 @@ class SmtpSettings:
         return context
 
 
-def _size_words(limit: int) -> str:
-    return f"{limit / (1024 * 1024):.0f} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+def size_words(limit: int) -> str:
+    """A size as staff read it: "20 MB", "3.2 MB", "900 KB"."""
+    if limit >= 1024 * 1024:
+        return f"{limit / (1024 * 1024):.1f}".rstrip("0").rstrip(".") + " MB"
+    return f"{limit // 1024} KB"
 
 
 def _plain(case: CaseFile, photos_left_out: str | None) -> str:
@@ -88,7 +91,7 @@ def build_message(case: CaseFile, *, sender: str, to: str, max_bytes: int,
 
     def compose(with_photos: bool) -> EmailMessage:
         left_out = None if with_photos or not case.digest.photos else text(
-            "channels.email.photos_left_out", limit=_size_words(max_bytes))
+            "channels.email.photos_left_out", limit=size_words(max_bytes))
         message = EmailMessage()
         message["Subject"] = text("channels.email.subject", reference=reference)
         message["From"] = sender

@@ -97,7 +97,7 @@ class SmtpServer:
 
 
 @contextmanager
-def smtp_server(folder: Path, *, implicit_tls: bool = False,
+def smtp_server(folder: Path, *, implicit_tls: bool = False, plain: bool = False,
                 port: int | None = None) -> Iterator[SmtpServer]:
     """Run the server on 127.0.0.1 for the block: STARTTLS required (or implicit TLS), and
     AUTH LOGIN/PLAIN only over TLS (aiosmtpd counts only STARTTLS as TLS, so with implicit TLS
@@ -107,11 +107,14 @@ def smtp_server(folder: Path, *, implicit_tls: bool = False,
     context.load_cert_chain(cert_file, key_file)
     mailbox = Mailbox()
     chosen = port or free_port()
-    tls: dict[str, Any] = ({"ssl_context": context} if implicit_tls else
-                           {"tls_context": context, "require_starttls": True})
-    controller = Controller(mailbox, hostname="127.0.0.1", port=chosen,
-                            authenticator=_login, auth_require_tls=not implicit_tls,
-                            auth_required=not implicit_tls, server_hostname="127.0.0.1", **tls)
+    options: dict[str, Any] = {"tls_context": context, "require_starttls": True,
+                               "auth_require_tls": True, "auth_required": True}
+    if implicit_tls:
+        options = {"ssl_context": context, "auth_require_tls": False, "auth_required": False}
+    if plain:  # no TLS offered at all: the bot must refuse to send
+        options = {"auth_require_tls": False, "auth_required": False}
+    controller = Controller(mailbox, hostname="127.0.0.1", port=chosen, authenticator=_login,
+                            server_hostname="127.0.0.1", **options)
     controller.start()
     try:
         yield SmtpServer(chosen, cert_file, mailbox, implicit_tls)
