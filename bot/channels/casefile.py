@@ -18,6 +18,10 @@ class CaseFile:
     digest: CaseDigest
     pdf: bytes
     submission: int
+    nhs_number: str | None = None
+    """Given by staff at invite time where the practice delivers by MESH; erased with the case."""
+    date_of_birth: str | None = None
+    """YYYY-MM-DD, from the invite (for the MESH bundle's patient)."""
 
 
 async def case_file(store: Store, case: Case, submission: int, pack_limit: int) -> CaseFile:
@@ -30,4 +34,7 @@ async def case_file(store: Store, case: Case, submission: int, pack_limit: int) 
         submitted_on=digest.submitted_on, answers=digest.answers, flags=digest.flags)
     photos = [PackPhoto(shot.label, shot.jpeg, shot.note) for shot in digest.photos]
     pdf = await asyncio.to_thread(build_referral_pack, summary, photos, limit_bytes=pack_limit)
-    return CaseFile(digest, pdf, submission)
+    invite = await store.invites.get(case.invite_id) if case.invite_id else None
+    return CaseFile(digest, pdf, submission,
+                    nhs_number=invite.nhs_number if invite else None,
+                    date_of_birth=(invite.date_of_birth or None) if invite else None)

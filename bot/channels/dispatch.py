@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from hashlib import sha256
 from typing import Protocol
 
 from bot import testpoints
@@ -98,7 +99,8 @@ class Dispatcher:
         await self._store.outbox.set_remote_id(item.id, remote_id)
         await self._store.audit.record("case.delivered", actor="bot", case_id=case.id,
                                        detail={"channel": item.channel,
-                                               "submission": built.submission})
+                                               "submission": built.submission,
+                                               "pack_sha256": sha256(built.pdf).hexdigest()})
 
     async def _alert(self, item: OutboxItem, template: str, why: str) -> None:
         case = await self._store.cases.get(item.case_id or 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.channels.dispatch import RecordChannel
 from bot.channels.email import EmailChannel, SmtpSettings
+from bot.channels.mesh import MeshChannel, MeshSettings
 from bot.config import Settings
 
 
@@ -26,4 +27,21 @@ def record_channels(settings: Settings) -> dict[str, RecordChannel]:
     smtp = smtp_settings(settings)
     if smtp is not None:
         found["email"] = EmailChannel(smtp)
+    mesh = mesh_settings(settings)
+    if mesh is not None:
+        found["mesh"] = MeshChannel(mesh)
     return found
+
+
+def mesh_settings(settings: Settings) -> MeshSettings | None:
+    """The bot's MESH mailbox, or None while MESH_URL, MESH_MAILBOX, MESH_PASSWORD,
+    MESH_SHARED_KEY or MESH_SENDER_ODS is not set."""
+    if not (settings.mesh_url and settings.mesh_mailbox and settings.mesh_password
+            and settings.mesh_shared_key and settings.mesh_sender_ods):
+        return None
+    return MeshSettings(
+        url=settings.mesh_url, mailbox=settings.mesh_mailbox,
+        password=settings.mesh_password.get_secret_value(),
+        shared_key=settings.mesh_shared_key.get_secret_value(),
+        sender_ods=settings.mesh_sender_ods, cert_file=settings.mesh_cert_file,
+        key_file=settings.mesh_key_file, ca_file=settings.mesh_ca_file)

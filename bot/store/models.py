@@ -100,6 +100,8 @@ class Invite:
     revoked_at: str | None
     failed_dob_checks: int
     locked_at: str | None
+    nhs_number: str | None = None
+    """Only where the practice delivers by MESH; erased with the case (or the unused invite)."""
 
 
 @dataclass(frozen=True, slots=True)
