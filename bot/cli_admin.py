@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+from bot.channels.nhs_number import valid_nhs_number
 from bot.config import Settings
 from bot.inbox.staff import CHILD_UNDER
 from bot.journey.dates import age_on
@@ -46,6 +47,8 @@ def add_arguments(verbs: argparse._SubParsersAction) -> None:  # type: ignore[ty
     create.add_argument("--patient-ref", required=True, help="the practice's own reference")
     create.add_argument("--dob", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
     create.add_argument("--bot-username", required=True, help="the bot's @username, for the link")
+    create.add_argument("--nhs-number", default=None,
+                        help="the patient's NHS number (only where the practice uses MESH)")
 
     verbs.add_parser("purge", help="delete photos and answers past RETENTION_DAYS now "
                                    "(the running bot also does this daily)")
@@ -116,12 +119,18 @@ async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
                 args.practice, args.telegram_user_id, args.role, args.name)
             print(f"member {member.id}: {member.display_name} ({member.role})")
         elif args.verb == "invite":
-            if await store.practices.get(args.practice) is None:
+            found = await store.practices.get(args.practice)
+            if found is None:
                 print(f"error: there is no practice {args.practice}")
+                return 2
+            nhs_number = valid_nhs_number(args.nhs_number) if args.nhs_number else None
+            if ("mesh" in found.channels) != (nhs_number is not None):
+                print("error: give a valid --nhs-number where, and only where, the practice "
+                      "delivers by MESH")
                 return 2
             _, token = await store.invites.create(
                 args.practice, args.patient_ref, args.dob.isoformat(),
-                valid_days=settings.invite_valid_days)
+                valid_days=settings.invite_valid_days, nhs_number=nhs_number)
             username = args.bot_username.lstrip("@")
             years = age_on(args.dob, date.today())
             who = "child: a parent or guardian takes part" if years < CHILD_UNDER else "adult"

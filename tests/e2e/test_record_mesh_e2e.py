@@ -177,3 +177,17 @@ async def test_a_restart_between_submitted_and_delivered_still_delivers_once(
         await arrived(mesh)
         await all_sent(second, case)
     assert len(await asyncio.to_thread(inbox, mesh)) == 1
+
+
+async def test_staff_give_the_nhs_number_with_the_invite_and_it_is_checked(
+    app: App, emu: Emulator
+) -> None:
+    team = await mesh_team(app, emu)
+    await team.staff.send_command("/invite", "P-9 03/02/1980")
+    await team.staff.wait_for_text(text("channels.staff.invite_needs_nhs_number").split("<")[0])
+    await team.staff.send_text("P-9 03/02/1980 943 476 5918")
+    await team.staff.wait_for_text(text("channels.staff.invite_bad_nhs_number"))
+    await team.staff.send_text("P-9 03/02/1980 943 476 5919")
+    await team.staff.wait_for_text("https://t.me/")
+    invites = await services_of(app).store.invites.for_practice(team.practice.id)
+    assert [(i.patient_ref, i.nhs_number) for i in invites] == [("P-9", NHS_NUMBER)]
