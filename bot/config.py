@@ -15,7 +15,8 @@ TELEGRAM_FILE_URL = "https://api.telegram.org/file/bot"
 class Settings(BaseSettings):
     """Everything the bot needs to know about where it runs; see `.env.example`."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      env_ignore_empty=True)
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_url: str = TELEGRAM_API_URL
