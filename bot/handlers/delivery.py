@@ -67,6 +67,22 @@ async def send_summary(bot: Bot, chat_id: int, digest: CaseDigest,
     return [sent.message_id]
 
 
+async def send_notice(bot: Bot, chat_id: int, digest: CaseDigest,
+                      signer: ButtonSigner) -> list[int]:
+    """"Telegram: notification only": the reference, where the case went, and the decision
+    buttons; no photos, answers or pack."""
+    from bot.channels.dispatch import where
+
+    places = text("channels.gp.where_join").join(
+        where(channel) for channel in digest.practice.record_channels)
+    markup = (decision_keyboard(signer, chat_id, digest.case.id, digest.case.submissions)
+              if digest.case.stage is Stage.SUBMITTED else None)
+    sent = await bot.send_message(chat_id, text("channels.gp.notice",
+                                                reference=digest.case.reference, where=places),
+                                  reply_markup=markup)
+    return [sent.message_id]
+
+
 async def send_pack(bot: Bot, chat_id: int, digest: CaseDigest, limit_bytes: int) -> list[int]:
     """The referral pack PDF for e-RS."""
     from bot.delivery.referral_pack import PackPhoto, PackSummary, build_referral_pack
@@ -169,6 +185,8 @@ class TelegramSender:
             sent = await send_album(self._bot, item.chat_id, digest)
         elif item.kind == "gp.summary":
             sent = await send_summary(self._bot, item.chat_id, digest, self._signer)
+        elif item.kind == "gp.notice":
+            sent = await send_notice(self._bot, item.chat_id, digest, self._signer)
         elif item.kind == "gp.pack":
             sent = await send_pack(self._bot, item.chat_id, digest,
                                    self._services.settings.referral_pack_max_bytes)
