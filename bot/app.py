@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from telegram import LinkPreviewOptions
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
+from bot.channels.dispatch import Dispatcher
+from bot.channels.setup import record_channels
 from bot.config import Settings
 from bot.inbox.decisions import Inbox
 from bot.inbox.staff import StaffDesk
@@ -129,10 +131,14 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     async def start_up(app: Application) -> None:  # type: ignore[type-arg]
         found = await open_services(settings, app.bot.username)
         app.bot_data["services"] = found
-        sender = TelegramSender(app.bot, found.store, found.signer, found)
+        telegram = TelegramSender(app.bot, found.store, found.signer, found)
+        sender = Dispatcher(found.store, telegram, record_channels(settings),
+                            pack_limit=settings.referral_pack_max_bytes, queued=found.queued,
+                            alert_after=settings.delivery_alert_after_tries)
 
         async def undeliverable(item, reason):  # type: ignore[no-untyped-def]
-            await alert_staff(found.store, item, reason)
+            if not await sender.undeliverable(item, reason):
+                await alert_staff(found.store, item, reason)
             found.queued()
 
         found.outbox = OutboxWorker(found.store, sender, undeliverable)

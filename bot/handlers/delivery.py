@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 from typing import Any
@@ -68,30 +67,31 @@ async def send_summary(bot: Bot, chat_id: int, digest: CaseDigest,
     return [sent.message_id]
 
 
-def pack_version(digest: CaseDigest) -> str:
-    """The file name's version suffix: "" for a first submission, else "-v2", "-v3"..."""
-    return f"-v{digest.version}" if digest.version > 1 else ""
+
+
+async def send_notice(bot: Bot, chat_id: int, digest: CaseDigest,
+                      signer: ButtonSigner) -> list[int]:
+    """"Telegram: notification only": the reference, where the case went, and the decision
+    buttons; no photos, answers or pack."""
+    from bot.channels.dispatch import where
+
+    places = text("channels.gp.where_join").join(
+        where(channel) for channel in digest.practice.record_channels)
+    markup = (decision_keyboard(signer, chat_id, digest.case.id, digest.case.submissions)
+              if digest.case.stage is Stage.SUBMITTED else None)
+    sent = await bot.send_message(chat_id, text("channels.gp.notice",
+                                                reference=digest.case.reference, where=places),
+                                  reply_markup=markup)
+    return [sent.message_id]
 
 
 async def send_pack(bot: Bot, chat_id: int, digest: CaseDigest, limit_bytes: int) -> list[int]:
     """The referral pack PDF for e-RS, named with its version after a re-submission."""
-    from bot.delivery.referral_pack import PackPhoto, PackSummary, build_referral_pack
+    from bot.channels.casefile import pack_pdf, pack_version
 
     ref = digest.case.reference
-    summary = PackSummary(
-        case_reference=ref, practice_name=digest.practice.name,
-        patient_ref=digest.patient_ref, age_text=digest.age_text,
-        submitted_on=digest.submitted_on, answers=digest.answers, flags=digest.flags,
-        version=digest.version, new_shots=digest.new_shots)
-    photos = [PackPhoto(
-        shot.label + (text("referral.photo.new", version=digest.version) if shot.new else ""),
-        shot.jpeg,
-        text("inbox.gp.flag_line", shot=shot.label, notes=shot.note) if shot.note else None,
-        text("referral.photo.details", site=digest.body_site, taken=shot.taken_on,
-             patient_ref=digest.patient_ref, reference=ref))
-        for shot in digest.photos]
-    pdf = await asyncio.to_thread(build_referral_pack, summary, photos, limit_bytes=limit_bytes)
-    version = pack_version(digest)
+    pdf = await pack_pdf(digest, limit_bytes)
+    version = pack_version(digest.version)
     sent = await bot.send_document(
         chat_id, pdf, filename=text("inbox.gp.pack_name", reference=ref, version=version),
         caption=text("inbox.gp.pack_caption", reference=ref, version=version))
@@ -111,10 +111,11 @@ async def deliver_case(bot: Bot, store: Store, chat_id: int, digest: CaseDigest,
 
 async def supersede(bot: Bot, store: Store, chat_id: int, case_id: int, reference: str,
                     version: int) -> None:
-    """Mark the summaries and packs of a case's earlier submissions in this chat as
-    superseded (their buttons removed), so the GP cannot attach an old pack."""
-    for message_id, _ in await store.outbox.earlier_parts(case_id, chat_id, "summary",
-                                                          version):
+    """Mark the summaries (or notices) and packs of a case's earlier submissions in this chat
+    as superseded (their buttons removed), so the GP cannot attach an old pack."""
+    earlier = [*await store.outbox.earlier_parts(case_id, chat_id, "summary", version),
+               *await store.outbox.earlier_parts(case_id, chat_id, "notice", version)]
+    for message_id, _ in earlier:
         with contextlib.suppress(BadRequest):
             await bot.edit_message_text(
                 text("inbox.gp.superseded_summary", version=version, reference=reference),
@@ -218,6 +219,8 @@ class TelegramSender:
             sent = await send_album(self._bot, item.chat_id, digest)
         elif item.kind == "gp.summary":
             sent = await send_summary(self._bot, item.chat_id, digest, self._signer)
+        elif item.kind == "gp.notice":
+            sent = await send_notice(self._bot, item.chat_id, digest, self._signer)
         elif item.kind == "gp.pack":
             sent = await send_pack(self._bot, item.chat_id, digest,
                                    self._services.settings.referral_pack_max_bytes)

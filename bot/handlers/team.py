@@ -85,7 +85,8 @@ async def gp_typed_in_group(update: Update, context: Context) -> None:
 
 
 async def _invite_from(update: Update, context: Context, member: Member, typed: str) -> None:
-    found = read_invite_request(typed)
+    wants = await services(context).staff.wants_nhs_number(member)
+    found = read_invite_request(typed, wants_nhs_number=wants)
     if isinstance(found, str):
         context.user_data[AWAITING] = "invite"  # type: ignore[index]
         await _reply(update, text(found))

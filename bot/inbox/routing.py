@@ -46,16 +46,23 @@ async def submission_messages(store: Store, case: Case) -> list[Outgoing]:
 
 
 async def _deliveries(store: Store, case: Case, number: int) -> list[Outgoing]:
+    from bot.channels.queue import gp_parts, record_messages
+
+    practice = await store.practices.get(case.practice_id)
+    assert practice is not None
+    records = record_messages(practice, case, number)
     chats = await gp_chats(store, case)
     if not chats:
         alert = text("inbox.staff.no_inbox_alert", reference=case.reference)
-        return [Outgoing(chat, "staff.alert", {"text": alert},
-                         f"case:{case.id}:sub:{number}:no-inbox:{chat}")
-                for chat in await staff_chats(store, case.practice_id)]
-    parts = ("supersede", *GP_PARTS) if number > 1 else GP_PARTS
-    return [Outgoing(chat, f"gp.{part}", {"case_id": case.id, "submission": number},
-                     f"case:{case.id}:sub:{number}:{part}:{chat}")
-            for chat in chats for part in parts]
+        return [*records, *[Outgoing(chat, "staff.alert", {"text": alert},
+                                     f"case:{case.id}:sub:{number}:no-inbox:{chat}")
+                            for chat in await staff_chats(store, case.practice_id)]]
+    parts = gp_parts(practice)
+    if number > 1:
+        parts = ("supersede", *parts)
+    return [*records, *[Outgoing(chat, f"gp.{part}", {"case_id": case.id, "submission": number},
+                                 f"case:{case.id}:sub:{number}:{part}:{chat}")
+                        for chat in chats for part in parts]]
 
 
 async def still_a_recipient(store: Store, case: Case, chat_id: int) -> bool:

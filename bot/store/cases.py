@@ -256,7 +256,8 @@ class CaseRepository:
             await conn.execute("DELETE FROM photos WHERE case_id = ?", (case.id,))
             await conn.execute("DELETE FROM answers WHERE case_id = ?", (case.id,))
             await conn.execute(
-                "UPDATE invites SET patient_ref = '(erased)', date_of_birth = '' WHERE id = ?",
+                "UPDATE invites SET patient_ref = '(erased)', date_of_birth = '', "
+                "nhs_number = NULL WHERE id = ?",
                 (case.invite_id,))
             await cancel_for_case(conn, case.id, actor)
             await conn.execute(

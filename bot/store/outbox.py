@@ -20,9 +20,9 @@ async def enqueue(conn: aiosqlite.Connection, case_id: int | None,
     for item in items:
         await conn.execute(
             "INSERT OR IGNORE INTO outbox (case_id, chat_id, kind, payload, dedupe_key, "
-            "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "next_attempt_at, created_at, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (case_id, item.chat_id, item.kind, json.dumps(item.payload, sort_keys=True),
-             item.dedupe_key, now, now),
+             item.dedupe_key, now, now, item.channel),
         )
 
 
@@ -55,13 +55,14 @@ class OutboxRepository:
             await enqueue(conn, case_id, items)
 
     async def due(self, limit: int = 20) -> list[OutboxItem]:
-        """Messages due now, oldest first; one waits while an earlier one to its chat is unsent."""
+        """Messages due now, oldest first; one waits while an earlier one to its chat (or, on a
+        record channel, to its practice's mailbox) is unsent."""
         async with self._db.reading() as conn:
             cursor = await conn.execute(
                 "SELECT * FROM outbox AS o WHERE sent_at IS NULL AND failed_at IS NULL "
                 "AND next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox AS e "
-                "WHERE e.chat_id = o.chat_id AND e.id < o.id AND e.sent_at IS NULL "
-                "AND e.failed_at IS NULL) ORDER BY id LIMIT ?",
+                "WHERE e.chat_id = o.chat_id AND e.channel = o.channel AND e.id < o.id "
+                "AND e.sent_at IS NULL AND e.failed_at IS NULL) ORDER BY id LIMIT ?",
                 (utc_now(), limit),
             )
             return [record(OutboxItem, row) for row in await cursor.fetchall()]
@@ -89,6 +90,12 @@ class OutboxRepository:
             await conn.execute(
                 "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
                 "WHERE id = ?", (error[:200], when, item_id))
+
+    async def set_remote_id(self, item_id: int, remote_id: str) -> None:
+        """Record the id a record channel gave the message (MESH), before it is marked sent."""
+        async with self._db.transaction() as conn:
+            await conn.execute("UPDATE outbox SET remote_id = ? WHERE id = ?",
+                               (remote_id, item_id))
 
     async def mark_failed(self, item_id: int, error: str) -> None:
         """Record that the message cannot be delivered (and will not be retried)."""
