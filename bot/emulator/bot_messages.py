@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
@@ -9,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from . import errors as e
-from .errors import bad_request
+from .errors import ApiError, bad_request
 from .formatting import autolink, makes_preview
 from .models import SentMessage
 from .params import Params
@@ -214,15 +215,31 @@ async def delete_messages(world: World, p: Params) -> Any:
     chat = world.chat_for_bot(p.required_str("chat_id"), sending=False)
     for message_id in p.obj("message_ids") or []:
         if int(message_id) in chat.messages:
-            _delete(world, chat, int(message_id))
+            with contextlib.suppress(ApiError):  # skipped, as Telegram skips them
+                _delete(world, chat, int(message_id))
     return True
 
 
+DELETE_WITHIN = 48 * 3600
+"""Telegram: "A message can only be deleted if it was sent less than 48 hours ago" (Bot API,
+deleteMessage); this applies to the bot's own messages and to a user's in a private chat."""
+
+
 def _delete(world: World, chat: Any, message_id: int) -> None:
-    if message_id not in chat.messages:
+    """Delete one message as Telegram allows a bot that is not a group admin: its own messages,
+    and incoming ones in a private chat, each only within 48 hours of being sent."""
+    message = chat.messages.get(message_id)
+    if message is None:
         raise bad_request(e.DELETE_NOT_FOUND)
+    incoming = message_id not in chat.sent
+    if incoming and not chat.private:
+        raise bad_request(e.CANT_DELETE)
+    if world.now() - int(message.get("date", 0)) >= DELETE_WITHIN:
+        raise bad_request(e.CANT_DELETE_FOR_EVERYONE)
     del chat.messages[message_id]
-    if message_id in chat.sent:
+    if incoming:
+        chat.deleted_incoming[message_id] = message
+    else:
         chat.sent[message_id].deleted = True
     world.notify()
 

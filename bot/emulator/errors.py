@@ -66,6 +66,8 @@ FILE_TOO_BIG = "file is too big"
 WRONG_FILE_ID = "wrong file identifier/HTTP URL specified"
 EDIT_NOT_FOUND = "message to edit not found"
 DELETE_NOT_FOUND = "message to delete not found"
+CANT_DELETE = "message can't be deleted"
+CANT_DELETE_FOR_EVERYONE = "message can't be deleted for everyone"
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"

@@ -90,7 +90,13 @@ class Chat:
     sent: dict[int, SentMessage] = field(default_factory=dict)
     chat_actions: list[str] = field(default_factory=list)
     members: dict[int, dict[str, Any]] = field(default_factory=dict)
+    deleted_incoming: dict[int, dict[str, Any]] = field(default_factory=dict)  # by the bot, by id
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def private(self) -> bool:
+        """Whether this is a private chat between the bot and one user."""
+        return self.chat.get("type") == "private"
 
     @property
     def id(self) -> int:

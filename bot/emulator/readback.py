@@ -35,6 +35,16 @@ class ChatView:
         return list(self._chat.log)
 
     @property
+    def shown_incoming(self) -> list[dict[str, Any]]:
+        """Messages the chat's members sent that are still in the chat, oldest first."""
+        return [m for i, m in sorted(self._chat.messages.items()) if i not in self._chat.sent]
+
+    @property
+    def deleted_incoming(self) -> list[dict[str, Any]]:
+        """Messages the chat's members sent that the bot has deleted, oldest first."""
+        return [m for _, m in sorted(self._chat.deleted_incoming.items())]
+
+    @property
     def last_message(self) -> SentMessage | None:
         """The newest bot message still shown."""
         shown = self.messages

@@ -39,7 +39,16 @@ class World:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.callback_query_ttl: float | None = None
         self.strict_media_group = True
+        self.clock_ahead = 0.0  # seconds added to the wall clock for Telegram's time limits
         self._changed: asyncio.Event | None = None
+
+    def now(self) -> float:
+        """The time, in Unix seconds, against which Telegram's time limits are judged.
+
+        Tests move it on with `clock_ahead` (seconds) to act as if time had passed, for
+        example past the 48 hours within which a message may be deleted.
+        """
+        return time.time() + self.clock_ahead
 
     # -- change notification for client-side waiters --
     def notify(self) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Any, Literal
 
 from telegram import Message, Update
 from telegram.constants import ChatAction
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.app import services
@@ -18,6 +19,7 @@ from bot.handlers.render import send_replies
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
+log = logging.getLogger("bot.handlers")
 
 
 def in_turn(handler: Handler) -> Handler:
@@ -162,11 +164,19 @@ async def photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async def checking() -> None:
         await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
 
+    async def take_off_chat() -> bool:
+        """Delete the patient's photo message (bots may, in a private chat, within 48 hours)."""
+        try:
+            return bool(await context.bot.delete_message(chat_id, message.message_id))
+        except TelegramError as error:  # too old, already gone, network: the journey goes on
+            log.warning("photo message not deleted", extra={"reason": type(error).__name__})
+            return False
+
     try:
         replies = await services(context).journey.photo(
             user_id, fetch, source=source, size=size,
             forwarded=message.forward_origin is not None, on_checking=checking,
-            album=message.media_group_id,
+            album=message.media_group_id, take_off_chat=take_off_chat,
         )
     except FileTooBig:
         await context.bot.send_message(chat_id, text("journey.photos.too_big"))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from bot.content import text, texts
@@ -28,6 +29,8 @@ from bot.services.attempts import WrongTries
 from bot.store import StageConflict, Store
 from bot.store.invites import invite_problem
 from bot.store.models import SHOT_SLOTS, Case, Practice, Stage
+
+log = logging.getLogger("bot.journey")
 
 DOB_TRIES = 3
 CHILD_UNDER = 18
@@ -421,12 +424,18 @@ class Journey:
     async def photo(
         self, user_id: int, fetch: Callable[[], Awaitable[bytes]], *, source: Source,
         size: int | None, forwarded: bool, on_checking: Callable[[], Awaitable[None]],
-        album: str | None = None,
+        album: str | None = None, take_off_chat: Callable[[], Awaitable[bool]] | None = None,
     ) -> list[Reply]:
         """Handle a photo or image file: check it and keep it, or say why not and what to do.
 
         Photos of one album arrive one by one; once the needed shots are taken, the album's
         extras get a single note rather than one each.
+
+        Once the photo is settled (its file written and its row committed, or refused, as a
+        child's face is), `take_off_chat` is awaited to remove the patient's own message from
+        the chat; it answers whether that was done, and only then does the verdict say so (the
+        issue 15 rule: health data off Telegram as soon as it is safe). A photo not checked
+        (forwarded, too big, not wanted now) is left where it is.
         """
         async with self.lock(user_id):
             self._last_tap.pop(user_id, None)
@@ -454,9 +463,24 @@ class Journey:
                 case, shot, data, source=source,
                 face_expected=answers.get("screen.site") == "face",
             )
+            if take_off_chat is not None:
+                replies = await self._take_off_chat(case, take_off_chat, replies)
             if kept is None:
                 return replies
             return await self._then_next(case, replies)
+
+    @staticmethod
+    async def _take_off_chat(case: Case, take_off: Callable[[], Awaitable[bool]],
+                             verdict: list[Reply]) -> list[Reply]:
+        """Remove the settled photo's message from the chat; say so in the verdict's first
+        message if that worked. A refusal (too old, already gone) never stops the journey."""
+        removed = await take_off()
+        log.info("photo message removed from chat" if removed else
+                 "photo message left in chat", extra={"case_id": case.id})
+        if not removed or not verdict or verdict[0].picture or verdict[0].album:
+            return verdict
+        first = replace(verdict[0], text=f"{verdict[0].text}\n\n{text('journey.photos.removed')}")
+        return [first, *verdict[1:]]
 
     async def _then_next(self, case: Case, verdict: list[Reply]) -> list[Reply]:
         """The photo's verdict, then the next step; after the last photo, "That is all 3

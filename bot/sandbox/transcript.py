@@ -109,6 +109,15 @@ def user_item(message: dict[str, Any]) -> dict[str, Any]:
             "date": message.get("date")}
 
 
+def deleted_item(message: dict[str, Any]) -> dict[str, Any]:
+    """Where the person's message was until the bot deleted it: Telegram shows nothing there,
+    the sandbox leaves a faint trace so the deletion can be seen."""
+    what = {"photo": "Photo", "document": "File"}.get(_kind(message), "Message")
+    return {"key": f"d{message['message_id']}", "id": message["message_id"], "from": "me",
+            "kind": "deleted", "html": f"🗑 {what} deleted by the bot", "buttons": [],
+            "media": None, "group": None, "edited": False, "rev": 0, "date": message.get("date")}
+
+
 def _albums(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     grouped: list[dict[str, Any]] = []
     for item in items:
@@ -132,11 +141,13 @@ def _albums(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def transcript(chat: Chat, state: ChatState) -> list[dict[str, Any]]:
     """Every message still shown, oldest first, albums grouped, the sandbox's notes placed."""
     items: list[dict[str, Any]] = []
-    for message_id in sorted(chat.messages):
+    for message_id in sorted({*chat.messages, *chat.deleted_incoming}):
         record = chat.sent.get(message_id)
         if record is not None:
             if not record.deleted:
                 items.append(bot_item(record))
+        elif message_id in chat.deleted_incoming:
+            items.append(deleted_item(chat.deleted_incoming[message_id]))
         else:
             items.append(user_item(chat.messages[message_id]))
     shown = _albums(items)
@@ -164,4 +175,4 @@ def signature(chat: Chat, state: ChatState) -> tuple[int, ...]:
     return (len(chat.messages), max(chat.messages, default=0),
             sum(record.edits for record in chat.log), sum(r.deleted for r in chat.log),
             sum(int(m.get("edit_date", 0)) for m in chat.messages.values()),
-            len(chat.chat_actions), len(state.notes))
+            len(chat.chat_actions), len(state.notes), len(chat.deleted_incoming))

@@ -37,9 +37,11 @@ async def test_a_childs_face_is_refused_and_never_kept(
     await read_the_tips(patient, say("screening.eczema.no"))
     rng = np.random.default_rng(3)
     face = render.jpeg(render.camera(dataset.photo_scene(rng, "astronaut", 960, 1280), rng))
-    await patient.send_document(face, "IMG_2001.jpg", "image/jpeg")
+    sent = await patient.send_document(face, "IMG_2001.jpg", "image/jpeg")
     refusal = await patient.wait_for_text("face", timeout=15)
     assert "not saved" in (refusal.text or "")
+    assert text("journey.photos.removed") in (refusal.text or ""), "and gone from the chat"
+    assert sent["message_id"] not in [m["message_id"] for m in patient.shown_incoming]
     store = services_of(app).store
     case = await store.cases.latest_for_patient(patient.id)
     assert case is not None and case.is_child and case.stage is Stage.LOCATOR

@@ -262,6 +262,7 @@ async def test_after_the_third_photo_two_messages_lead_to_the_first_question(
     question = await patient.wait_for_text(say("details.where_exactly"), timeout=15)
     verdict, *rest = after(patient, before)
     assert rest == [question], "the verdict, then the question: nothing in between"
-    assert verdict.text == f"{say('photos.accepted', number=3)}\n\n{say('photos.all_done')}"
+    assert verdict.text == (f"{say('photos.accepted', number=3)}\n\n{say('photos.removed')}"
+                            f"\n\n{say('photos.all_done')}"), "one message: verdict, deleted, done"
     assert question.text == f"{say('details.intro')}\n\n{say('details.where_exactly')}"
     assert question.buttons == [[say("details.skip")]]

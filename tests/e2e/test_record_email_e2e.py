@@ -47,11 +47,11 @@ def bot_settings(data_dir: Path, emu: Emulator, smtp: SmtpServer) -> Settings:
                     delivery_alert_after_tries=3)
 
 
-async def email_team(app: App, emu: Emulator, *, notify_only: bool = True) -> Team:
+async def email_team(app: App, emu: Emulator, *, notify_only: bool = True,
+                     deliver: tuple[str, ...] = ("telegram", "email")) -> Team:
     team = await make_team(app, emu)
     changed = await services_of(app).store.practices.set_channels(
-        team.practice.id, DeliveryChannels(("telegram", "email"), notify_only, MAILBOX),
-        actor="test")
+        team.practice.id, DeliveryChannels(deliver, notify_only, MAILBOX), actor="test")
     assert changed is not None and changed.inbox_email == MAILBOX
     return team
 
@@ -125,6 +125,24 @@ async def test_the_case_reaches_the_practice_mailbox_once_after_two_busy_replies
         assert attachment.get_content_type() == "image/jpeg"
         assert attachment.get_content() == store.files.read(photo.file_name), "the original"
     assert len(smtp.mailbox.received[0]) <= 20 * 1024 * 1024
+
+
+async def test_a_practice_delivering_by_email_only_gets_the_notice_and_buttons_in_telegram(
+    app: App, emu: Emulator, smtp: SmtpServer
+) -> None:
+    """`--deliver email` (no telegram): the decision stays in the GP chat, without photos."""
+    team = await email_team(app, emu, notify_only=False, deliver=("email",))
+    patient = await submit(app, emu, team)
+    case = await case_of(app, patient)
+    notice = await team.gp.wait_for_text(case.reference, timeout=20)
+    assert set(notice.callback_data) == {text("inbox.gp.refer"), text("inbox.gp.ask_photos"),
+                                         text("inbox.gp.appointment")}
+    await received(smtp)
+    await all_sent(app, case)
+    assert [a.get_content_type() for a in smtp.mailbox.messages()[0].iter_attachments()] == [
+        "application/pdf", "image/jpeg", "image/jpeg", "image/jpeg"]
+    assert not [m for m in team.gp.all_messages if m.kind in ("document", "photo")], \
+        "no photos or pack ever sent to the GP chat"
 
 
 def bot_limit(app: App) -> int:

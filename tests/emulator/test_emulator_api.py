@@ -15,7 +15,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken
 
-from bot.emulator import Emulator
+from bot.emulator import Emulator, samples
 
 USERNAME = "telederm_test_bot"
 
@@ -84,6 +84,31 @@ async def test_edit_and_delete(emu: Emulator, bot: Bot) -> None:
     assert ada.all_messages[-1].deleted
     with pytest.raises(BadRequest, match="Message to delete not found"):
         await bot.delete_message(ada.chat_id, sent.message_id)
+
+
+async def test_a_bot_deletes_a_users_message_in_a_private_chat_within_48_hours_only(
+        emu: Emulator, bot: Bot) -> None:
+    ada = emu.user("Ada")
+    photo = await ada.send_photo(samples.jpeg(320, 240))
+    kept = await ada.send_text("hello")
+    assert await bot.delete_message(ada.chat_id, photo["message_id"])
+    assert [m["message_id"] for m in ada.shown_incoming] == [kept["message_id"]]
+    assert [m["message_id"] for m in ada.deleted_incoming] == [photo["message_id"]]
+    with pytest.raises(BadRequest, match="Message to delete not found"):
+        await bot.delete_message(ada.chat_id, photo["message_id"])
+    emu.world.clock_ahead = 48 * 3600
+    with pytest.raises(BadRequest, match="Message can't be deleted for everyone"):
+        await bot.delete_message(ada.chat_id, kept["message_id"])
+    assert [m["message_id"] for m in ada.shown_incoming] == [kept["message_id"]]
+
+
+async def test_a_bot_that_is_not_admin_cannot_delete_a_members_message_in_a_group(
+        emu: Emulator, bot: Bot) -> None:
+    group = emu.group("Practice inbox")
+    said = await group.member(emu.user("Dr Lee")).send_text("seen, thanks")
+    with pytest.raises(BadRequest, match="Message can't be deleted"):
+        await bot.delete_message(group.chat_id, said["message_id"])
+    assert [m["message_id"] for m in group.shown_incoming] == [said["message_id"]]
 
 
 async def test_limits_raise_telegrams_errors(emu: Emulator, bot: Bot) -> None:

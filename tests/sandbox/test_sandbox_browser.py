@@ -200,7 +200,9 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     async with page.expect_file_chooser() as chooser:
         await page.locator(f'{chat(page, "patient")} .as-photo').click()
     await (await chooser.value).set_files(str(asset("samples/close-up-blurred.jpg")))
-    await page.locator(f'{chat(page, "patient")} .row.me img.photo').last.wait_for()
+    # The photo shows until the bot has kept it, then leaves a "deleted" trace.
+    await page.locator(f'{chat(page, "patient")} .row.me img.photo, '
+                       f'{chat(page, "patient")} .row.me .bubble.deleted').last.wait_for()
     await expect(page.locator(f'{chat(page, "patient")} .status')).to_have_text(
         "sending a photo…")
     advice = await bot_says(page, "patient", "Blurred")
@@ -209,7 +211,11 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     await sample(page, "close-up-good.jpg", "photo")
     await bot_says(page, "patient", "Photo 2 of 3 looks good")
     await sample(page, "close-up-good-2.jpg", "file")
-    await bot_says(page, "patient", "Photo 3 of 3 looks good")
+    done = await bot_says(page, "patient", "Photo 3 of 3 looks good")
+    assert text("journey.photos.removed") in done
+    # Every photo the patient sent is off the chat, each marked where it was.
+    await expect(page.locator(f'{chat(page, "patient")} .row.me .bubble.deleted')).to_have_count(4)
+    assert await page.locator(f'{chat(page, "patient")} .row.me img.photo').count() == 0
 
     await bot_says(page, "patient", "Where exactly")
     await type_text(page, "patient", "left forearm")

@@ -74,6 +74,20 @@ def test_albums_are_grouped_and_notes_placed() -> None:
     assert items[1]["items"][0]["media"]["preview"] == "/files/f1"
 
 
+def test_a_photo_the_bot_deleted_leaves_a_trace_in_its_place() -> None:
+    chat = _chat()
+    photo = {"message_id": chat.next_message_id(), "date": 1, "photo": [
+        {"file_id": "p1", "width": 90, "height": 90, "file_size": 10}]}
+    chat.deleted_incoming[photo["message_id"]] = photo
+    _bot(chat, "document", "Photo 1 of 3 looks good", None)
+    before = transcript.signature(chat, ChatState())
+    items = transcript.transcript(chat, ChatState())
+    assert [(i["from"], i["kind"]) for i in items] == [("me", "deleted"), ("bot", "document")]
+    assert "deleted" in items[0]["html"] and items[0]["media"] is None, "no photo shown"
+    chat.deleted_incoming[chat.next_message_id()] = {"message_id": 3, "text": "hi"}
+    assert transcript.signature(chat, ChatState()) != before, "the page redraws"
+
+
 def test_chat_action_shows_until_a_message_or_five_seconds(
     monkeypatch: pytest.MonkeyPatch
 ) -> None:

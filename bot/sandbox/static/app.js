@@ -124,7 +124,8 @@ function buildItem(key, item) {
   }
   const row = el("div", { className: `row ${item.from}`, "data-id": item.id });
   const hasMedia = item.kind === "album" || item.media;
-  const bubble = el("div", { className: hasMedia ? "bubble media" : "bubble" });
+  const look = hasMedia ? "bubble media" : item.kind === "deleted" ? "bubble deleted" : "bubble";
+  const bubble = el("div", { className: look });
   if (item.kind === "album") bubble.append(albumNode(item));
   else if (item.media) bubble.append(mediaNode(item.media, item.kind, ""));
   else if (!item.html) bubble.append(el("div", { className: "text" }, `[${item.kind}]`));

@@ -1,0 +1,73 @@
+"""Health data off Telegram as soon as it is safe (issue 15): once a photo is kept, or refused,
+the running bot deletes the patient's own photo message from the private chat and says so in
+the verdict; where Telegram refuses (after 48 hours), the journey carries on all the same."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.content import text
+from bot.emulator import Emulator
+from bot.store.models import Practice, Stage
+from tests.e2e.conftest import sample, services_of
+from tests.e2e.patient import to_photos
+from tests.e2e.test_patient_journey_e2e import new_invite
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+def media_ids(messages: list[dict[str, Any]]) -> list[int]:
+    """The ids of the photo and file messages among these."""
+    return [m["message_id"] for m in messages if "photo" in m or "document" in m]
+
+
+async def test_each_kept_photo_is_deleted_from_the_patients_chat_and_the_verdict_says_so(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    patient = emu.user("Ada")
+    await to_photos(patient, await new_invite(app, practice))
+    removed = text("journey.photos.removed")
+    sent = [await patient.send_document(sample("locator-good.jpg"), "IMG_1.jpg", "image/jpeg")]
+    first = await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=15)
+    assert removed in (first.text or ""), "told in the verdict's own message"
+    assert media_ids(patient.shown_incoming) == []
+
+    sent.append(await patient.send_photo(sample("close-up-blurred.jpg")))
+    retake = await patient.wait_for_text(text("journey.photos.retake"), timeout=15)
+    assert removed in (retake.text or ""), "a retake is kept on disk too, so it goes"
+    sent.append(await patient.send_photo(sample("close-up-good.jpg")))
+    await patient.wait_for_text(text("journey.photos.accepted", number=2), timeout=15)
+    sent.append(await patient.send_document(sample("close-up-good-2.jpg"), "rash.jpg",
+                                            "image/jpeg"))
+    last = await patient.wait_for_text(text("journey.photos.accepted", number=3), timeout=15)
+    assert removed in (last.text or "")
+    assert text("journey.photos.all_done") in (last.text or ""), "still one message, not two"
+
+    assert media_ids(patient.shown_incoming) == [], "no photo of the patient left in the chat"
+    assert media_ids(patient.deleted_incoming) == [m["message_id"] for m in sent]
+    assert any(m.get("text", "").startswith("/start") for m in patient.shown_incoming), (
+        "only the photos go: the patient's words stay")
+    store = services_of(app).store
+    case = await store.cases.latest_for_patient(patient.id)
+    assert case is not None and case.stage is Stage.DETAILS
+    kept = await store.photos.accepted(case.id)
+    assert sorted(kept) == ["close_up_1", "close_up_2", "locator"]
+    assert all(store.files.path(p.file_name).exists() for p in kept.values()), (
+        "deleted from Telegram only after the bot kept its own copy")
+
+
+async def test_a_photo_telegram_will_not_let_the_bot_delete_does_not_stop_the_journey(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    patient = emu.user("Bo")
+    await to_photos(patient, await new_invite(app, practice))
+    emu.world.clock_ahead = 49 * 3600  # past the 48 hours in which a bot may delete it
+    photo = await patient.send_photo(sample("locator-good.jpg"))
+    verdict = await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=15)
+    assert text("journey.photos.removed") not in (verdict.text or ""), "never claimed"
+    assert media_ids(patient.shown_incoming) == [photo["message_id"]]
+    await patient.wait_for_text(text("journey.photos.close_up_1").split("\n")[0], timeout=10)
+    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    assert case is not None and case.stage is Stage.CLOSE_UP_1
