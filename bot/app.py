@@ -7,7 +7,7 @@ import contextlib
 import logging
 from dataclasses import dataclass, field
 
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.config import Settings
 from bot.inbox.decisions import Inbox
@@ -21,8 +21,6 @@ from bot.services.retention import purge
 from bot.store import Store, open_store
 
 log = logging.getLogger("bot.app")
-RETRIES_ON_FLOOD = 3
-"""A reply refused with 429 is sent again after Telegram's retry_after, up to this many times."""
 
 
 @dataclass
@@ -113,6 +111,7 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
     """Build the bot for these settings; services open on start-up and close on shutdown."""
+    from bot.handlers.bot_api import build_bot
     from bot.handlers.delivery import TelegramSender, alert_staff
     from bot.handlers.wiring import COMMANDS, register
 
@@ -142,14 +141,11 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
 
     app = (
         ApplicationBuilder()
-        .token(settings.token())
-        .base_url(settings.telegram_api_url)
-        .base_file_url(settings.telegram_file_url)
+        .bot(build_bot(settings.token(), settings.telegram_api_url, settings.telegram_file_url))
         .post_init(start_up)
         .post_stop(stopping)
         .post_shutdown(shut_down)
         .concurrent_updates(True)
-        .rate_limiter(AIORateLimiter(max_retries=RETRIES_ON_FLOOD))
         .build()
     )
     register(app)
