@@ -121,10 +121,11 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         sender = TelegramSender(app.bot, found.store, found.signer, found)
 
         async def undeliverable(item, reason):  # type: ignore[no-untyped-def]
-            await alert_staff(found.store, item, reason)
+            await alert_staff(found.store, item, reason, app.bot.username)
             found.queued()
 
-        found.outbox = OutboxWorker(found.store, sender, undeliverable)
+        found.outbox = OutboxWorker(found.store, sender, undeliverable,
+                                    on_not_started=undeliverable)
         found.tasks.append(asyncio.create_task(found.outbox.run(), name="outbox"))
         found.tasks.append(asyncio.create_task(_housekeeping(found), name="housekeeping"))
         await app.bot.set_my_commands(COMMANDS)

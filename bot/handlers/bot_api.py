@@ -46,14 +46,13 @@ UPLOAD_BYTES_PER_SECOND = 100_000.0
 another as long to be answered: 3 photos of 4 MB (12 MB) wait up to 140 s each way."""
 
 
-def upload_timeouts(size_bytes: int) -> dict[str, float]:
+def upload_seconds(size_bytes: int) -> float:
     """Per-call `write_timeout` and `read_timeout` (seconds) for an upload of this many bytes.
 
     python-telegram-bot's default (20 s to send, 5 s to answer) makes a slow Telegram look like
     a failure after 5 s while it still carries out the upload; resending then duplicates it.
     """
-    seconds = UPLOAD_BASE_SECONDS + max(size_bytes, 0) / UPLOAD_BYTES_PER_SECOND
-    return {"write_timeout": seconds, "read_timeout": seconds}
+    return UPLOAD_BASE_SECONDS + max(size_bytes, 0) / UPLOAD_BYTES_PER_SECOND
 
 
 class TelegramBot(ExtBot[Any]):
