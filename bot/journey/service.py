@@ -11,7 +11,7 @@ from bot.content import text, texts
 from bot.inbox.routing import submission_messages
 from bot.journey import prompts
 from bot.journey.dates import age_on, parse_date_of_birth
-from bot.journey.photo_step import Checker, PhotoStep, Source, shot_of
+from bot.journey.photo_step import AlreadyAccepted, Checker, PhotoStep, Source, shot_of
 from bot.journey.questions import (
     FREE_TEXT_LIMIT,
     Question,
@@ -346,10 +346,13 @@ class Journey:
             await on_checking()
             data = await fetch()
             answers = await self._answers(case)
-            kept, replies = await self._photos.receive(
-                case, shot, data, source=source,
-                face_expected=answers.get("screen.site") == "face",
-            )
+            try:
+                kept, replies = await self._photos.receive(
+                    case, shot, data, source=source,
+                    face_expected=answers.get("screen.site") == "face",
+                )
+            except AlreadyAccepted:
+                return [say(text("journey.photos.already_have_this")), *await self._prompt(case)]
             if kept is None:
                 return replies
             return [*replies, *await self._after_photo(case)]
