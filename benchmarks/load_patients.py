@@ -1,11 +1,13 @@
 """50 patients at once: the real bot process (`python -m bot run`) against the emulator.
 
-    .venv/bin/python benchmarks/load_patients.py [--patients 50] [--workers N]
+    .venv/bin/python benchmarks/load_patients.py [--patients 50] [--workers N] [--think S]
 
-Each simulated patient opens their invite link, gives their date of birth, agrees, answers the
-screening, reads the tips, sends three good photos (locator and second close-up as files, the
-first close-up as a photo), answers the detail questions and sends the case; all start within
-the first second. Measured from the patient's side (the emulator runs in this process):
+All simulated patients start together. Each opens their invite link, gives their date of birth,
+agrees, answers the screening, reads the tips, sends three good photos (locator and second
+close-up as files, the first close-up as a photo), answers the detail questions and sends the
+case, pausing like a person (`--think`: 2 s on average per tap or answer, 8 s per photo;
+`--think 0`: no pauses, every step of all 50 at the same moment, the worst burst). Measured
+from the patient's side (the emulator runs in this process):
 
 - photo feedback: from sending a photo to the bot's verdict on it ("Photo N of 3 looks good");
 - text reply: from a typed message or a button tap to the bot's first answer.
@@ -13,6 +15,7 @@ the first second. Measured from the patient's side (the emulator runs in this pr
 Then it checks that the GP received every case exactly once: three photos, one summary with
 the decision buttons and one referral pack per case, nothing twice. Prints p50 / p95 / max in
 milliseconds and the delivery check; exits 1 if a journey fails or delivery is not exactly once.
+Set LOAD_LOG=FILE to keep the bot's log.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import re
 import resource
 import statistics
@@ -45,6 +49,8 @@ DOB = "03/02/1980"
 SCREENING = ("journey.screening.is_rash.rash", "journey.screening.red_flags.no",
              "journey.screening.site.arm", "journey.screening.areas.one")
 WAIT = 120.0
+PHOTO_THINK = 4.0
+"""Taking a photo takes this many times as long as tapping a button."""
 
 
 def fixed(key: str) -> str:
@@ -55,9 +61,11 @@ def fixed(key: str) -> str:
 class Patient:
     """One simulated patient, recording how long each answer took."""
 
-    def __init__(self, user: TelegramUser, token: str) -> None:
+    def __init__(self, user: TelegramUser, token: str, think: float, seed: int) -> None:
         self.user = user
         self.token = token
+        self.think = think
+        self.random = random.Random(seed)
         self.text_ms: list[float] = []
         self.photo_ms: list[float] = []
 
@@ -68,14 +76,21 @@ class Patient:
             return first
         return await self.user.wait_for_text(contains, timeout=WAIT)
 
+    async def pause(self, times: float = 1.0) -> None:
+        """A person reads and decides: `think` seconds on average (x `times`), at random."""
+        if self.think:
+            await asyncio.sleep(self.random.uniform(0.5, 1.5) * self.think * times)
+
     async def type(self, words: str, expect: str) -> None:
         """Type words and wait for the answer that contains `expect`."""
+        await self.pause()
         started = time.perf_counter()
         await self.user.send_text(words)
         await self._answer(expect, self.text_ms, started)
 
     async def tap(self, label: str, expect: str) -> None:
         """Tap a button and wait for the answer that contains `expect`."""
+        await self.pause()
         message, data = self.user.find_button(label)
         started = time.perf_counter()
         await self.user.tap_callback(message.message_id, data)
@@ -83,6 +98,7 @@ class Patient:
 
     async def photo(self, number: int, data: bytes, as_file: bool) -> None:
         """Send a photo and wait for its verdict, then for the next step's words."""
+        await self.pause(PHOTO_THINK)
         started = time.perf_counter()
         if as_file:
             await self.user.send_document(data, f"IMG_{number}.jpg", "image/jpeg")
@@ -163,12 +179,12 @@ def delivered_once(gp: TelegramUser, references: list[str]) -> list[str]:
     return problems
 
 
-async def run(count: int, workers: int) -> int:
+async def run(count: int, workers: int, think: float) -> int:
     """Drive `count` patients at once; print the figures; 0 when all is well."""
     photos = [asset(f"samples/{name}").read_bytes() for name in
               ("locator-good.jpg", "close-up-good.jpg", "close-up-good-2.jpg")]
-    log_path = Path(os.environ.get("LOAD_LOG", os.devnull))
-    with tempfile.TemporaryDirectory() as folder, log_path.open("wb") as log_file:
+    log_file = await asyncio.to_thread(open, os.environ.get("LOAD_LOG", os.devnull), "wb")
+    with tempfile.TemporaryDirectory() as folder, log_file:
         data_dir = Path(folder) / "data"
         tokens, _ = await prepare(data_dir, count)
         async with Emulator(bot_token=TOKEN, bot_username=USERNAME) as emu:
@@ -183,7 +199,7 @@ async def run(count: int, workers: int) -> int:
                 for person in (staff, gp):
                     await person.send_command("/help")
                     await person.next_message(timeout=WAIT)
-                patients = [Patient(emu.user(f"Patient {n}"), token)
+                patients = [Patient(emu.user(f"Patient {n}"), token, think, seed=n)
                             for n, token in enumerate(tokens)]
                 started = time.perf_counter()
                 results = await asyncio.gather(*(p.journey(photos) for p in patients),
@@ -213,7 +229,8 @@ async def run(count: int, workers: int) -> int:
             problems = delivered_once(gp, references)
             calls = Counter(name for name, _ in emu.calls)
     cpus = os.cpu_count()
-    print(f"{count} patients at once, {workers} photo-check workers, {cpus} CPUs "
+    print(f"{count} patients at once, think time {think} s ({think * PHOTO_THINK} s per photo), "
+          f"{workers} photo-check workers, {cpus} CPUs "
           f"(load average {os.getloadavg()[0]:.1f})")
     print(line("photo feedback", [ms for p in patients for ms in p.photo_ms]))
     print(line("text reply", [ms for p in patients for ms in p.text_ms]))
@@ -237,8 +254,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--patients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--think", type=float, default=2.0,
+                        help="average seconds a patient takes per tap or typed answer (x4 per "
+                             "photo); 0 sends everything in lockstep, the worst burst")
     args = parser.parse_args()
-    return asyncio.run(run(args.patients, args.workers))
+    return asyncio.run(run(args.patients, args.workers, args.think))
 
 
 if __name__ == "__main__":

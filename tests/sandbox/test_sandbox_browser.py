@@ -181,12 +181,13 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     case = await sandbox.store.cases.latest_for_patient(sandbox.users["patient"].id)
     assert case is not None and case.reference in receipt
 
-    # GP: the labelled album, the summary and the referral pack; the GP refers.
+    # GP: the three labelled photos as files, the summary and the referral pack; the GP refers.
     gp = chat(page, "gp")
-    album = page.locator(f"{gp} .album figure")
-    await album.nth(2).wait_for(timeout=WAIT)
-    assert [await c.inner_text() for c in await page.locator(f"{gp} .album figcaption").all()
-            ][-3:] == ["Locator", "Close-up 1", "Close-up 2"]
+    photos = page.locator(f"{gp} .row.bot .bubble.media", has_text=".jpg")
+    await photos.nth(2).wait_for(timeout=WAIT)
+    captions = [await c.locator(".text").inner_text() for c in await photos.all()][-3:]
+    for label, caption in zip(["Locator", "Close-up 1", "Close-up 2"], captions, strict=True):
+        assert caption.startswith(label), (label, caption)
     summary = await bot_says(page, "gp", "Teledermatology photos")
     assert case.reference in summary and PATIENT_REF in summary and "left forearm" in summary
     pdf = page.locator(f"{gp} a.doc", has_text=".pdf").last
