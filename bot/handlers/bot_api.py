@@ -170,9 +170,18 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
         return None
 
 
+CONNECTIONS = 64
+"""Connections to the Bot API open at once (python-telegram-bot's builder uses 256)."""
+POOL_WAIT_SECONDS = 30.0
+"""How long a call may wait for a free connection. python-telegram-bot's default, 1 s, makes a
+burst of replies fail with "Pool timeout" under load: a patient's answer was then lost (4 of 30
+journeys stalled in benchmarks/load_patients.py with 8 connections)."""
+
+
 def build_bot(token: str, base_url: str, base_file_url: str) -> TelegramBot:
     """The bot for the Application: tolerant tap answers and the priority rate limiter."""
     return TelegramBot(token=token, base_url=base_url, base_file_url=base_file_url,
-                       request=HTTPXRequest(connection_pool_size=64),
+                       request=HTTPXRequest(connection_pool_size=CONNECTIONS,
+                                            pool_timeout=POOL_WAIT_SECONDS),
                        get_updates_request=HTTPXRequest(),
                        rate_limiter=PriorityRateLimiter())
