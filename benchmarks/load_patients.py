@@ -9,7 +9,7 @@ case, pausing like a person (`--think`: 2 s on average per tap or answer, 8 s pe
 `--think 0`: no pauses, every step of all 50 at the same moment, the worst burst). Measured
 from the patient's side (the emulator runs in this process):
 
-- photo feedback: from sending a photo to the bot's verdict on it ("Photo N of 3 looks good");
+- photo feedback: from sending a photo to the bot's first answer (its verdict on the photo);
 - text reply: from a typed message or a button tap to the bot's first answer.
 
 Then it checks that the GP received every case exactly once: three photos, one summary with
@@ -96,15 +96,15 @@ class Patient:
         await self.user.tap_callback(message.message_id, data)
         await self._answer(expect, self.text_ms, started)
 
-    async def photo(self, number: int, data: bytes, as_file: bool) -> None:
-        """Send a photo and wait for its verdict, then for the next step's words."""
+    async def photo(self, number: int, data: bytes, as_file: bool, expect: str) -> None:
+        """Send a photo; time its verdict, then wait for the next step's words."""
         await self.pause(PHOTO_THINK)
         started = time.perf_counter()
         if as_file:
             await self.user.send_document(data, f"IMG_{number}.jpg", "image/jpeg")
         else:
             await self.user.send_photo(data)
-        await self._answer(f"Photo {number} of 3", self.photo_ms, started)
+        await self._answer(expect, self.photo_ms, started)
 
     async def journey(self, photos: list[bytes]) -> None:
         """The whole journey, from the invite link to "Sent"."""
@@ -121,9 +121,8 @@ class Patient:
             await self.tap("Next", f"Tip {tip}")
         await self.tap("I am ready", "Photo 1 of 3")
         for number, data in enumerate(photos, start=1):
-            await self.photo(number, data, as_file=number != 2)
-            await self.user.wait_for_text("Where exactly" if number == 3 else
-                                          f"Photo {number + 1} of 3", timeout=WAIT)
+            await self.photo(number, data, as_file=number != 2,
+                             expect="Where exactly" if number == 3 else f"Photo {number + 1} of 3")
         await self.type("left forearm", "How long")
         await self.tap("1 to 4 weeks", "itchy or painful")
         await self.tap("Itchy", "What have you tried")

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -74,42 +75,73 @@ class TelegramBot(ExtBot[Any]):
         return False
 
 
+REPLY, TIDY, LATER = 0, 1, 2
+"""Priorities, first served first: a reply to a person; tidying (taking the buttons off a
+question already answered); a background send (`BACKGROUND`)."""
+
+
+def priority(endpoint: str, data: dict[str, Any], rate_limit_args: str | None) -> int:
+    """The priority of one call: `BACKGROUND` sends last, removing buttons after replies."""
+    if rate_limit_args == BACKGROUND:
+        return LATER
+    if endpoint.lower() == "editmessagereplymarkup" and not data.get("reply_markup"):
+        return TIDY
+    return REPLY
+
+
 class _Budget:
-    """A token bucket of `per_second` sends with priority for interactive callers."""
+    """A token bucket of `per_second` sends (a second's worth may go at once), served first
+    by priority, then first come first served."""
 
     def __init__(self, per_second: float) -> None:
         self._rate = per_second
         self._tokens = per_second
         self._stamp = time.monotonic()
-        self._interactive_waiting = 0
+        self._queues: tuple[deque[asyncio.Future[None]], ...] = (deque(), deque(), deque())
+        self._dispatcher: asyncio.Task[None] | None = None
 
     def _refill(self) -> None:
         now = time.monotonic()
         self._tokens = min(self._rate, self._tokens + (now - self._stamp) * self._rate)
         self._stamp = now
 
-    async def take(self, background: bool) -> None:
-        if not background:
-            self._interactive_waiting += 1
+    async def take(self, level: int) -> None:
+        self._refill()
+        if self._tokens >= 1 and not any(self._queues):
+            self._tokens -= 1
+            return
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queues[level].append(turn)
+        if self._dispatcher is None or self._dispatcher.done():
+            self._dispatcher = asyncio.create_task(self._dispatch())
         try:
-            while True:
-                self._refill()
-                if self._tokens >= 1 and (not background or not self._interactive_waiting):
-                    self._tokens -= 1
-                    return
-                missing = max(1.0 - self._tokens, 0.0) / self._rate
-                await asyncio.sleep(max(missing, 0.01 if background else 0.002))
-        finally:
-            if not background:
-                self._interactive_waiting -= 1
+            await turn
+        except asyncio.CancelledError:
+            with contextlib.suppress(ValueError):
+                self._queues[level].remove(turn)
+            raise
+
+    async def _dispatch(self) -> None:
+        while any(self._queues):
+            self._refill()
+            if self._tokens < 1:
+                await asyncio.sleep((1 - self._tokens) / self._rate)
+                continue
+            queue = next(q for q in self._queues if q)
+            turn = queue.popleft()
+            if not turn.done():
+                self._tokens -= 1
+                turn.set_result(None)
 
 
 class PriorityRateLimiter(BaseRateLimiter[str]):
     """Telegram's rate limits, with replies to people ahead of background sends.
 
-    Counts messages (not chat actions, tap answers or downloads) against 30 a second overall
-    and 20 a minute per group; a 429 on a reply is retried after Telegram's `retry_after`
-    (up to `REPLY_RETRIES` times), a 429 on a `BACKGROUND` send is raised to the outbox.
+    Counts messages and edits (not chat actions, tap answers or downloads) against 30 a second
+    overall and 20 a minute per group, served by `priority`: replies, then taking the buttons
+    off answered questions, then background sends. A 429 on a reply is retried after Telegram's
+    `retry_after` (up to `REPLY_RETRIES` times), a 429 on a `BACKGROUND` send is raised to the
+    outbox.
     """
 
     def __init__(self, per_second: float = OVERALL_PER_SECOND,
@@ -136,13 +168,13 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
         rate_limit_args: str | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         """Wait for the budget, then make the call (retrying a reply after a 429)."""
-        background = rate_limit_args == BACKGROUND
+        level = priority(endpoint, data, rate_limit_args)
         counted = endpoint.lower() not in UNCOUNTED and data.get("chat_id") is not None
-        retries = 0 if background else REPLY_RETRIES
+        retries = 0 if level == LATER else REPLY_RETRIES
         for attempt in range(retries + 1):
             await self._retry_after.wait()
             if counted:
-                await self._budget.take(background)
+                await self._budget.take(level)
                 group = self._group_of(data.get("chat_id"))
                 if group is not None:
                     await group.acquire()
