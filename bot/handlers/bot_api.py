@@ -205,9 +205,10 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
 CONNECTIONS = 64
 """Connections to the Bot API open at once (python-telegram-bot's builder uses 256)."""
 POOL_WAIT_SECONDS = 30.0
-"""How long a call may wait for a free connection. python-telegram-bot's default, 1 s, makes a
-burst of replies fail with "Pool timeout" under load: a patient's answer was then lost (4 of 30
-journeys stalled in benchmarks/load_patients.py with 8 connections)."""
+"""How long a call may wait for a free connection. With python-telegram-bot's default, 1 s, a
+burst of replies can fail with "Pool timeout" and the patient's answer is lost; early runs of
+benchmarks/load_patients.py lost replies (4 of 30 journeys stalled with 8 connections) before
+this and the first-come-first-served rate limiter, after which none were lost."""
 
 
 def build_bot(token: str, base_url: str, base_file_url: str) -> TelegramBot:
