@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/quality_speed.py
 	$(BIN)/python benchmarks/referral_pack.py
 	$(BIN)/python benchmarks/hostile_files.py
+	$(BIN)/python benchmarks/erasure.py
 
 # 50 patients at once through the emulator with the real bot process (a few minutes).
 bench-load: $(STAMP)

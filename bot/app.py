@@ -7,14 +7,17 @@ import contextlib
 import logging
 from dataclasses import dataclass, field
 
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram import LinkPreviewOptions
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.config import Settings
 from bot.inbox.decisions import Inbox
 from bot.inbox.staff import StaffDesk
 from bot.journey.service import Journey
+from bot.services.attempts import WrongTries
 from bot.services.buttons import ButtonSigner, signer_for_token
 from bot.services.delivery import OutboxWorker
+from bot.services.erasure import recover
 from bot.services.quality_pool import QualityPool
 from bot.services.reminders import alert_waiting, remind_stalled
 from bot.services.retention import purge
@@ -64,8 +67,10 @@ class Services:
 
 
 async def open_services(settings: Settings, bot_username: str) -> Services:
-    """Open the store and start the quality workers."""
+    """Open the store (finishing interrupted erasures, sweeping orphan photo files) and start
+    the quality workers."""
     store = await open_store(settings.database_path, settings.photos_dir)
+    await recover(store)
     quality = QualityPool(settings.quality_workers,
                           time_limit=settings.quality_time_limit_seconds)
     await quality.warm_up()
@@ -75,12 +80,14 @@ async def open_services(settings: Settings, bot_username: str) -> Services:
         if wake:
             wake[0].queued()
 
+    wrong_tries = WrongTries(store)  # one count per account for invite links and join codes
     journey = Journey(store, quality, retention_days=settings.retention_days,
                       invite_valid_days=settings.invite_valid_days,
-                      max_file_bytes=settings.max_download_bytes, on_queued=queued)
+                      max_file_bytes=settings.max_download_bytes, on_queued=queued,
+                      wrong_tries=wrong_tries)
     staff = StaffDesk(store, bot_username=bot_username,
                       invite_valid_days=settings.invite_valid_days,
-                      stalled_after_days=settings.stalled_after_days)
+                      stalled_after_days=settings.stalled_after_days, wrong_tries=wrong_tries)
     found = Services(settings, store, quality, journey, Inbox(store, queued), staff,
                      signer_for_token(settings.token()))
     wake.append(found)
@@ -142,7 +149,10 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
 
     app = (
         ApplicationBuilder()
-        .bot(build_bot(settings.token(), settings.telegram_api_url, settings.telegram_file_url))
+        # No link preview cards, ever: a link a patient typed must not fetch or show a page in
+        # the GP's chat (issue 12, item 14); the bot's own links do not need one either.
+        .bot(build_bot(settings.token(), settings.telegram_api_url, settings.telegram_file_url,
+                       Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True))))
         .post_init(start_up)
         .post_stop(stopping)
         .post_shutdown(shut_down)

@@ -55,16 +55,17 @@ def check_words() -> None:
 
 
 def check_pictures() -> None:
-    """The example pictures the patient is shown open as images."""
+    """The example pictures and the tips' pictures the patient is shown open as images."""
     from PIL import Image
 
-    from bot.content import asset
+    from bot.content import asset, texts
 
-    for relative in PICTURES:
+    for relative in (*PICTURES, *texts("journey.prepare.pictures")):
         with Image.open(asset(relative)) as picture:
             picture.load()
             assert min(picture.size) >= 200, f"{relative} is {picture.size}"
-    print(f"ok  example pictures: {', '.join(PICTURES)}")
+    print(f"ok  example and tip pictures: {', '.join(PICTURES)} and "
+          f"{len(texts('journey.prepare.pictures'))} tips")
 
 
 def check_photo_checks() -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from . import errors as e
 from .errors import bad_request
+from .formatting import autolink, makes_preview
 from .models import SentMessage
 from .params import Params
 from .world import World
@@ -111,14 +112,17 @@ async def send_message(world: World, p: Params) -> Any:
     parse_mode = p.text("parse_mode")
     raw = p.text("text")
     plain, entities = world.check_text(raw, parse_mode)
-    entities = p.obj("entities") or entities
+    entities = autolink(plain, p.obj("entities") or entities)
+    preview = makes_preview(entities, p.obj("link_preview_options"),
+                            p.flag("disable_web_page_preview"))
     markup = world.check_markup(p.obj("reply_markup"))
     target = reply_to(world, chat, p)
     content: dict[str, Any] = {"text": plain}
     if entities:
         content["entities"] = entities
     record = SentMessage(0, chat.id, "text", text=plain, parse_mode=parse_mode,
-                         reply_markup=markup, raw_text=raw, entities=entities)
+                         reply_markup=markup, raw_text=raw, entities=entities,
+                         link_preview=preview)
     return world.add_bot_message(chat, content, record, target)
 
 
@@ -167,10 +171,13 @@ async def edit_message_text(world: World, p: Params) -> Any:
     parse_mode = p.text("parse_mode")
     raw = p.text("text")
     plain, entities = world.check_text(raw, parse_mode)
+    entities = autolink(plain, entities)
     markup = world.check_markup(p.obj("reply_markup"), inline_only=True)
     result = _apply_edit(world, record, {"text": plain, "entities": entities}, markup)
     record.text, record.raw_text, record.parse_mode, record.entities = (
         plain, raw, parse_mode, entities)
+    record.link_preview = makes_preview(entities, p.obj("link_preview_options"),
+                                        p.flag("disable_web_page_preview"))
     return result
 
 

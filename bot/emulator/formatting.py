@@ -253,3 +253,41 @@ def render(text: str, parse_mode: str | None) -> tuple[str, list[Entity]]:
     if mode:
         raise bad_request(f"unsupported parse_mode {parse_mode}")
     return text, []
+
+
+_AUTO = re.compile(
+    r"(?P<email>(?<![\w.@])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
+    r"|(?P<url>(?<![\w@./])(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}"
+    r"(?::\d+)?(?:[/?#][^\s]*[^\s.,;:!?)\]'\"])?)"
+    r"|(?P<mention>(?<![\w@])@[A-Za-z0-9_]{3,32}(?![\w@]))"
+    r"|(?P<bot_command>(?<![\w/])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/]))"
+    r"|(?P<hashtag>(?<![\w#])#\w*[^\W\d_]\w*)")
+_NO_AUTO = {"code", "pre", "text_link", "text_mention"}
+
+
+def autolink(text: str, entities: list[Entity]) -> list[Entity]:
+    """Add the entities Telegram finds by itself in a message: links, e-mail addresses,
+    @mentions, /commands and #hashtags (each tappable in the apps), outside code, pre and
+    text links. As in Telegram, only ASCII letters, digits and `_` continue a username or
+    command, and a domain is broken by any other character (a word joiner, say)."""
+    taken = [(e["offset"], e["offset"] + e["length"]) for e in entities
+             if e["type"] in _NO_AUTO]
+    found: list[Entity] = []
+    for match in _AUTO.finditer(text):
+        kind = match.lastgroup or "url"
+        start = utf16_len(text[:match.start()])
+        length = utf16_len(match.group(0))
+        if any(a < start + length and start < b for a, b in taken):
+            continue
+        found.append({"type": kind, "offset": start, "length": length})
+    return sorted([*entities, *found], key=lambda e: (e["offset"], -e["length"]))
+
+
+def makes_preview(entities: list[Entity], link_preview_options: Any,
+                  disable_web_page_preview: bool) -> bool:
+    """Whether Telegram would add a link preview card to a text message with these entities."""
+    if disable_web_page_preview:
+        return False
+    if isinstance(link_preview_options, dict) and link_preview_options.get("is_disabled"):
+        return False
+    return any(e["type"] in ("url", "text_link") for e in entities)

@@ -30,11 +30,18 @@ class SentMessage:
     photo_sizes: list[dict[str, Any]] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)  # the Message object as the bot got it
     edits: int = 0
+    link_preview: bool = False  # Telegram would show a link preview card under the text
 
     @property
     def caption(self) -> str | None:
         """The caption of a media message (same as ``text``)."""
         return self.text if self.kind != "text" else None
+
+    def entities_of(self, *kinds: str) -> list[str]:
+        """The text of each entity of these kinds (url, mention, bot_command...), in order."""
+        units = (self.text or "").encode("utf-16-le")
+        return [units[2 * e["offset"]:2 * (e["offset"] + e["length"])].decode("utf-16-le")
+                for e in self.entities if e["type"] in kinds]
 
     @property
     def buttons(self) -> list[list[str]]:

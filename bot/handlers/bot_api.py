@@ -21,7 +21,7 @@ from typing import Any
 
 from aiolimiter import AsyncLimiter
 from telegram.error import BadRequest, NetworkError, RetryAfter
-from telegram.ext import BaseRateLimiter, ExtBot
+from telegram.ext import BaseRateLimiter, Defaults, ExtBot
 from telegram.request import HTTPXRequest
 
 log = logging.getLogger("bot.telegram")
@@ -211,9 +211,12 @@ benchmarks/load_patients.py lost replies (4 of 30 journeys stalled with 8 connec
 this and the first-come-first-served rate limiter, after which none were lost."""
 
 
-def build_bot(token: str, base_url: str, base_file_url: str) -> TelegramBot:
-    """The bot for the Application: tolerant tap answers and the priority rate limiter."""
+def build_bot(token: str, base_url: str, base_file_url: str,
+              defaults: Defaults | None = None) -> TelegramBot:
+    """The bot for the Application: tolerant tap answers, the priority rate limiter and
+    python-telegram-bot `Defaults` (set here: the builder cannot add them to a given bot)."""
     return TelegramBot(token=token, base_url=base_url, base_file_url=base_file_url,
+                       defaults=defaults,
                        request=HTTPXRequest(connection_pool_size=CONNECTIONS,
                                             pool_timeout=POOL_WAIT_SECONDS),
                        get_updates_request=HTTPXRequest(),

@@ -21,7 +21,7 @@ from bot.content import text
 from bot.handlers.bot_api import BACKGROUND, upload_seconds
 from bot.handlers.render import send_replies
 from bot.inbox.digest import CaseDigest, build_digest
-from bot.inbox.routing import staff_chats
+from bot.inbox.routing import redirected, staff_chats, still_a_recipient
 from bot.services.buttons import ButtonSigner
 from bot.services.delivery import NotStarted, TryLater, Undeliverable
 from bot.store import Store
@@ -33,15 +33,23 @@ CANT_INITIATE = "can't initiate conversation"
 """Telegram's 403 for a bot writing first to someone who never opened it."""
 
 
-def decision_keyboard(signer: ButtonSigner, chat_id: int, case_id: int) -> InlineKeyboardMarkup:
-    """The GP's three choices for a case."""
+def submission_part(submission: int) -> str:
+    """The last part of every GP decision button: the submission it was made for (`s2`)."""
+    return f"s{submission}"
+
+
+def decision_keyboard(signer: ButtonSigner, chat_id: int, case_id: int,
+                      submission: int) -> InlineKeyboardMarkup:
+    """The GP's three choices for a case; each button carries the submission it was made for
+    (`s2`), so a button from an earlier submission is refused once the patient resubmits."""
+    made_for = submission_part(submission)
     return InlineKeyboardMarkup([
         [InlineKeyboardButton(text("inbox.gp.refer"),
-                              callback_data=signer.sign(chat_id, "refer", case_id))],
+                              callback_data=signer.sign(chat_id, "refer", case_id, made_for))],
         [InlineKeyboardButton(text("inbox.gp.ask_photos"),
-                              callback_data=signer.sign(chat_id, "photos", case_id, 0))],
+                              callback_data=signer.sign(chat_id, "photos", case_id, 0, made_for))],
         [InlineKeyboardButton(text("inbox.gp.appointment"),
-                              callback_data=signer.sign(chat_id, "appt", case_id))],
+                              callback_data=signer.sign(chat_id, "appt", case_id, made_for))],
     ])
 
 
@@ -82,7 +90,7 @@ async def send_album(bot: ApiBot, chat_id: int, digest: CaseDigest,
 async def send_summary(bot: ApiBot, chat_id: int, digest: CaseDigest,
                        signer: ButtonSigner, rate: str | None = None) -> list[int]:
     """The summary, with the decision buttons while the case waits for a GP."""
-    markup = (decision_keyboard(signer, chat_id, digest.case.id)
+    markup = (decision_keyboard(signer, chat_id, digest.case.id, digest.case.submissions)
               if digest.case.stage is Stage.SUBMITTED else None)
     sent = await bot.send_message(chat_id, digest.summary_html, parse_mode=ParseMode.HTML,
                                   reply_markup=markup, rate_limit_args=rate)
@@ -127,10 +135,15 @@ async def retract(bot: ApiBot, chat_id: int, message_ids: list[int], reference: 
             await bot.delete_message(chat_id, message_id)
         except BadRequest:
             kept += 1
-    why = text("inbox.gp.erased_by_patient" if reason == "patient" else
-               "inbox.gp.erased_by_retention")
+    why = text({"patient": "inbox.gp.erased_by_patient",
+                "practice": "inbox.gp.stopped_by_practice"}.get(reason,
+                                                                "inbox.gp.erased_by_retention"))
     key = "inbox.gp.retract_ask" if kept else "inbox.gp.retracted"
     await bot.send_message(chat_id, text(key, reference=reference, why=why))
+
+
+NOT_A_RECIPIENT = "recipient no longer a member"
+"""Why an item to a chat that should no longer receive its case was not sent."""
 
 
 class TelegramSender:
@@ -189,6 +202,10 @@ class TelegramSender:
             return
         if case.erased_at:
             return  # erased since: nothing to deliver
+        if not await still_a_recipient(self._store, case, item.chat_id):
+            await self._store.outbox.add(case.id, await redirected(self._store, case,
+                                                                   item.chat_id))
+            raise Undeliverable(NOT_A_RECIPIENT)
         digest = await build_digest(self._store, case)
         if item.kind == "gp.album":
             await self._send_parts(item, payload, digest)
@@ -226,8 +243,8 @@ async def alert_staff(store: Store, item: OutboxItem, reason: str, bot_username:
     never opened the bot (403 "can't initiate conversation") gets the `not_started` alert,
     whose messages are delivered as soon as that person opens the bot.
     """
-    if item.kind == "staff.alert" or item.case_id is None:
-        return
+    if item.kind == "staff.alert" or item.case_id is None or reason == NOT_A_RECIPIENT:
+        return  # a former recipient's item: `redirected` already told staff
     case = await store.cases.get(item.case_id)
     if case is None:
         return

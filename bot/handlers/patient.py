@@ -88,16 +88,28 @@ async def typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @in_turn
 async def tapped(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Pass a button tap to the journey; clear the buttons of a question once answered."""
+    """Pass a button tap to the journey; once a question is answered, replace its buttons with
+    the answer chosen ("✔ Arm or hand"), so the patient can still see what they said."""
     query = update.callback_query
     assert query and query.from_user
     answer = await services(context).journey.tapped(query.from_user.id, query.data or "")
     await query.answer(answer.note)
     if answer.note is None and query.message is not None and isinstance(query.message, Message):
-        with contextlib.suppress(BadRequest):  # already cleared by an earlier tap
-            await query.message.edit_reply_markup(None)
+        await _show_answered(query.message, answer.chosen)
     chat_id = query.message.chat.id if query.message else query.from_user.id
     await send_replies(context.bot, chat_id, answer.replies)
+
+
+async def _show_answered(message: Message, chosen: str | None) -> None:
+    """Take the buttons off an answered message, adding the chosen answer under its words."""
+    mark = text("journey.input.chosen", choice=chosen) if chosen else None
+    with contextlib.suppress(BadRequest):  # already changed by an earlier tap
+        if mark and message.text is not None:
+            await message.edit_text(f"{message.text}\n\n{mark}", reply_markup=None)
+        elif mark and message.caption is not None:
+            await message.edit_caption(f"{message.caption}\n\n{mark}", reply_markup=None)
+        else:
+            await message.edit_reply_markup(None)
 
 
 GENERIC_TYPES = ("", "application/octet-stream", "binary/octet-stream", "application/unknown")

@@ -13,10 +13,11 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.app import services
 from bot.content import text
-from bot.handlers.delivery import decision_keyboard, send_case
+from bot.handlers.delivery import decision_keyboard, send_case, submission_part
+from bot.inbox.access import GP_ROLES, chat_may_show
 from bot.inbox.decisions import APPOINTMENT_REASONS, PHOTO_REASONS
-from bot.inbox.digest import build_digest
-from bot.inbox.staff import InviteMade, InviteRequest, read_invite_request
+from bot.inbox.digest import build_digest, erased_note
+from bot.inbox.staff import MAX_REFERENCE, InviteMade, InviteRequest, read_invite_request
 from bot.store.models import SHOT_SLOTS, Member
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -100,9 +101,8 @@ async def _invite_from(update: Update, context: Context, member: Member, typed: 
 async def _send_invite(update: Update, made: InviteMade) -> None:
     message = update.effective_message
     assert message
-    await message.reply_text(made.summary, parse_mode=ParseMode.HTML,
-                             disable_web_page_preview=True)
-    await message.reply_text(made.sms, disable_web_page_preview=True)
+    await message.reply_text(made.summary, parse_mode=ParseMode.HTML)
+    await message.reply_text(made.sms)
     await message.reply_photo(made.qr_png, caption=text(
         "inbox.staff.qr_caption", patient_ref=made.invite.patient_ref))
 
@@ -115,11 +115,17 @@ async def invites(update: Update, context: Context) -> None:
     words, changeable = await services(context).staff.overview(member)
     _, chat_id = _ids(update)
     signer = services(context).signer
-    rows = [[InlineKeyboardButton(text("inbox.staff.resend", patient_ref=line.invite.patient_ref),
-                                  callback_data=signer.sign(chat_id, "resend", line.invite.id)),
-             InlineKeyboardButton(text("inbox.staff.revoke", patient_ref=line.invite.patient_ref),
-                                  callback_data=signer.sign(chat_id, "revoke", line.invite.id))]
-            for line in changeable[:10]]
+    rows = []
+    for line in changeable[:10]:  # each button carries the invite's state (issue 12, item 9)
+        state = await services(context).staff.invite_state(line.invite.id)
+        ref = line.invite.patient_ref
+        rows.append([
+            InlineKeyboardButton(text("inbox.staff.resend", patient_ref=ref),
+                                 callback_data=signer.sign(chat_id, "resend", line.invite.id,
+                                                           state)),
+            InlineKeyboardButton(text("inbox.staff.revoke", patient_ref=ref),
+                                 callback_data=signer.sign(chat_id, "revoke", line.invite.id,
+                                                           state))])
     await _reply(update, words, InlineKeyboardMarkup(rows) if rows else None)
 
 
@@ -132,9 +138,42 @@ async def revoke(update: Update, context: Context) -> None:
         await _reply(update, text("inbox.staff.revoke_usage"))
         return
     ref = " ".join(context.args)
+    if len(ref) > MAX_REFERENCE:  # never echo an arbitrary amount of text back (item 13)
+        await _reply(update, text("inbox.staff.revoke_usage"))
+        return
     done = await services(context).staff.revoke_reference(member, ref)
-    key = "inbox.staff.revoked" if done else "inbox.staff.revoke_none"
+    if done:
+        await _reply(update, text("inbox.staff.revoked", patient_ref=html.escape(ref)))
+        return
+    opened = await services(context).staff.active_case(member, ref)
+    key = "inbox.staff.revoke_opened" if opened else "inbox.staff.revoke_none"
     await _reply(update, text(key, patient_ref=html.escape(ref)))
+
+
+async def stop(update: Update, context: Context) -> None:
+    """/stop REF: stop a case opened from a link that reached the wrong person (asks first)."""
+    member = await _member(update, context)
+    if member is None:
+        return
+    ref = " ".join(context.args or [])
+    if not ref or len(ref) > MAX_REFERENCE:
+        await _reply(update, text("inbox.staff.stop_usage"))
+        return
+    found = await services(context).staff.active_case(member, ref)
+    if found is None:
+        await _reply(update, text("inbox.staff.stop_none", patient_ref=html.escape(ref)))
+        return
+    await _offer_stop(update, context, found[0].id, ref)
+
+
+async def _offer_stop(update: Update, context: Context, invite_id: int, ref: str) -> None:
+    _, chat_id = _ids(update)
+    state = await services(context).staff.invite_state(invite_id)
+    button = InlineKeyboardButton(text("inbox.staff.stop_button", patient_ref=ref),
+                                  callback_data=services(context).signer.sign(
+                                      chat_id, "stop", invite_id, state))
+    await _reply(update, text("inbox.staff.stop_confirm", patient_ref=html.escape(ref)),
+                 InlineKeyboardMarkup([[button]]))
 
 
 async def add_member(update: Update, context: Context) -> None:
@@ -158,7 +197,10 @@ async def join(update: Update, context: Context) -> None:
     """/join CODE: become a member of a practice."""
     user_id, _ = _ids(update)
     code = context.args[0] if context.args else ""
-    member = await services(context).staff.join(user_id, code) if code else None
+    member = await services(context).staff.join(user_id, code[:64]) if code else None
+    if isinstance(member, int):
+        await _reply(update, text("inbox.staff.join_too_many_tries", minutes=member))
+        return
     if member is None:
         await _reply(update, text("inbox.staff.join_bad"))
         return
@@ -180,11 +222,14 @@ async def inbox(update: Update, context: Context) -> None:
             await _reply(update, text("inbox.gp.not_member"))
             return
         gp = member
+    store = services(context).store
+    if not await chat_may_show(store, gp.practice_id, chat_id, user_id):
+        await _reply(update, text("inbox.gp.private_only"))
+        return
     pending = await services(context).inbox.pending(gp)
     if not pending:
         await _reply(update, text("inbox.gp.inbox_empty"))
         return
-    store = services(context).store
     lines = [text("inbox.gp.inbox_title")]
     rows = []
     for case in pending[:20]:
@@ -192,36 +237,39 @@ async def inbox(update: Update, context: Context) -> None:
         lines.append(text("inbox.gp.inbox_item", reference=case.reference,
                           patient_ref=html.escape(found.patient_ref if found else "?"),
                           submitted=(case.submitted_at or "")[:16].replace("T", " ")))
-        rows.append([InlineKeyboardButton(
-            text("inbox.gp.open", reference=case.reference),
-            callback_data=services(context).signer.sign(chat_id, "open", case.id))])
-    await _reply(update, "\n".join(lines), InlineKeyboardMarkup(rows))
+        if gp.role in GP_ROLES:  # staff and managers see references, not photos (item 11)
+            rows.append([InlineKeyboardButton(
+                text("inbox.gp.open", reference=case.reference),
+                callback_data=services(context).signer.sign(chat_id, "open", case.id))])
+    await _reply(update, "\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
 
 
-def _shot_keyboard(context: Context, chat_id: int, case_id: int,
-                   mask: int) -> InlineKeyboardMarkup:
+def _shot_keyboard(context: Context, chat_id: int, case_id: int, mask: int,
+                   submission: int) -> InlineKeyboardMarkup:
     signer = services(context).signer
+    made_for = submission_part(submission)
     rows = []
     for bit, slot in enumerate(SHOT_SLOTS):
         chosen = mask & (1 << bit)
         label = ("☑ " if chosen else "☐ ") + text(f"inbox.gp.caption_{slot}")
-        rows.append([InlineKeyboardButton(
-            label, callback_data=signer.sign(chat_id, "photos", case_id, mask ^ (1 << bit)))])
-    rows.append([InlineKeyboardButton(text("inbox.gp.back"),
-                                      callback_data=signer.sign(chat_id, "back", case_id)),
-                 InlineKeyboardButton(text("inbox.gp.next"),
-                                      callback_data=signer.sign(chat_id, "why", case_id, mask))])
+        rows.append([InlineKeyboardButton(label, callback_data=signer.sign(
+            chat_id, "photos", case_id, mask ^ (1 << bit), made_for))])
+    rows.append([InlineKeyboardButton(text("inbox.gp.back"), callback_data=signer.sign(
+                     chat_id, "back", case_id, made_for)),
+                 InlineKeyboardButton(text("inbox.gp.next"), callback_data=signer.sign(
+                     chat_id, "why", case_id, mask, made_for))])
     return InlineKeyboardMarkup(rows)
 
 
-def _reason_keyboard(context: Context, chat_id: int, case_id: int, action: str,
-                     reasons: tuple[str, ...], *extra: int) -> InlineKeyboardMarkup:
+def _reason_keyboard(context: Context, chat_id: int, case_id: int, submission: int,
+                     action: str, reasons: tuple[str, ...], *extra: int) -> InlineKeyboardMarkup:
     signer = services(context).signer
-    rows = [[InlineKeyboardButton(text(f"inbox.gp.reason_{r}"),
-                                  callback_data=signer.sign(chat_id, action, case_id, *extra, r))]
+    made_for = submission_part(submission)
+    rows = [[InlineKeyboardButton(text(f"inbox.gp.reason_{r}"), callback_data=signer.sign(
+                chat_id, action, case_id, *extra, r, made_for))]
             for r in reasons]
-    rows.append([InlineKeyboardButton(text("inbox.gp.back"),
-                                      callback_data=signer.sign(chat_id, "back", case_id))])
+    rows.append([InlineKeyboardButton(text("inbox.gp.back"), callback_data=signer.sign(
+        chat_id, "back", case_id, made_for))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -237,14 +285,25 @@ async def tapped(update: Update, context: Context) -> None:
         await query.answer(text("inbox.gp.expired_button"), show_alert=True)
         return
     action, target, rest = parts[0], int(parts[1]), parts[2:]
-    if action in ("inv_gp", "revoke", "resend"):
-        await _staff_tap(update, context, action, target)
+    if action in ("inv_gp", "revoke", "resend", "stop"):
+        await _staff_tap(update, context, action, target, rest)
         return
+    store = services(context).store
     found = await services(context).inbox.open_case(query.from_user.id, target)
     if found is None:
         await query.answer(text("inbox.gp.refused"), show_alert=True)
         return
-    await _gp_tap(update, context, chat_id, action, found.id, rest)
+    if not await chat_may_show(store, found.practice_id, chat_id, query.from_user.id):
+        await query.answer(text("inbox.gp.private_only"), show_alert=True)
+        return
+    if action != "open":  # a decision button: only for the submission it was made for
+        made_for = rest.pop() if rest else None
+        if made_for != submission_part(found.submissions):
+            await store.audit.record("access.stale_button", actor="gp", case_id=found.id,
+                                     detail={"action": action})
+            await query.answer(text("inbox.gp.stale_submission"), show_alert=True)
+            return
+    await _gp_tap(update, context, chat_id, action, found.id, rest, found.submissions)
 
 
 async def _edit_markup(update: Update, markup: InlineKeyboardMarkup | None) -> None:
@@ -255,15 +314,18 @@ async def _edit_markup(update: Update, markup: InlineKeyboardMarkup | None) -> N
 
 
 async def _gp_tap(update: Update, context: Context, chat_id: int, action: str, case_id: int,
-                  rest: list[str]) -> None:
+                  rest: list[str], submission: int) -> None:
     query = update.callback_query
     assert query and query.from_user
     desk = services(context).inbox
     user_id = query.from_user.id
     if action == "open":
-        await query.answer()
         case = await services(context).store.cases.get(case_id)
         assert case is not None
+        if case.erased_at:  # an "Open" button from an /inbox list older than the erasure
+            await query.answer(erased_note(case), show_alert=True)
+            return
+        await query.answer()
         digest = await build_digest(services(context).store, case)
         sent = await send_case(context.bot, chat_id, digest, services(context).signer,
                                services(context).settings.referral_pack_max_bytes)
@@ -272,24 +334,25 @@ async def _gp_tap(update: Update, context: Context, chat_id: int, action: str, c
     if action == "back":
         await query.answer()
         await _edit_markup(update, decision_keyboard(services(context).signer, chat_id,
-                                                     case_id))
+                                                     case_id, submission))
         return
     if action == "photos" and rest and rest[0].isdigit():
         await query.answer()
-        await _edit_markup(update, _shot_keyboard(context, chat_id, case_id, int(rest[0])))
+        await _edit_markup(update, _shot_keyboard(context, chat_id, case_id, int(rest[0]),
+                                                  submission))
         return
     if action == "why" and rest and rest[0].isdigit():
         if not int(rest[0]):
             await query.answer(text("inbox.gp.which_photos"), show_alert=True)
             return
         await query.answer(text("inbox.gp.why_photos"))
-        await _edit_markup(update, _reason_keyboard(context, chat_id, case_id, "redo",
-                                                    PHOTO_REASONS, int(rest[0])))
+        await _edit_markup(update, _reason_keyboard(context, chat_id, case_id, submission,
+                                                    "redo", PHOTO_REASONS, int(rest[0])))
         return
     if action == "appt":
         await query.answer(text("inbox.gp.why_appointment"))
-        await _edit_markup(update, _reason_keyboard(context, chat_id, case_id, "appt_go",
-                                                    APPOINTMENT_REASONS))
+        await _edit_markup(update, _reason_keyboard(context, chat_id, case_id, submission,
+                                                    "appt_go", APPOINTMENT_REASONS))
         return
     if action == "refer":
         outcome = await desk.refer(user_id, case_id)
@@ -306,7 +369,8 @@ async def _gp_tap(update: Update, context: Context, chat_id: int, action: str, c
     await context.bot.send_message(chat_id, outcome.text)
 
 
-async def _staff_tap(update: Update, context: Context, action: str, target: int) -> None:
+async def _staff_tap(update: Update, context: Context, action: str, target: int,
+                     rest: list[str]) -> None:
     query = update.callback_query
     assert query and query.from_user
     desk = services(context).staff
@@ -325,6 +389,20 @@ async def _staff_tap(update: Update, context: Context, action: str, target: int)
         made = await desk.create_invite(member, request, target or None)
         await _send_invite(update, made)
         return
+    invite = await desk.invite_of(member, target)
+    if invite is None:
+        await query.answer(text("inbox.gp.refused"), show_alert=True)
+        return
+    if not await desk.still(invite, rest[0] if rest else None):  # item 9: the state changed
+        await services(context).store.audit.record(
+            "access.stale_button", actor=f"member:{member.id}",
+            practice_id=member.practice_id, detail={"action": action, "invite_id": invite.id})
+        await query.answer(text("inbox.staff.invite_changed"), show_alert=True)
+        await _edit_markup(update, None)
+        opened = await desk.active_case(member, invite.patient_ref)
+        if opened is not None and action != "stop":
+            await _offer_stop(update, context, opened[0].id, invite.patient_ref)
+        return
     await query.answer()
     if action == "revoke":
         done = await desk.revoke(member, target)
@@ -334,3 +412,12 @@ async def _staff_tap(update: Update, context: Context, action: str, target: int)
         fresh = await desk.resend(member, target)
         if fresh:
             await _send_invite(update, fresh)
+    elif action == "stop":
+        await _edit_markup(update, None)
+        stopped = await desk.stop_case(member, target)
+        key = "inbox.staff.stopped" if stopped else "inbox.staff.stop_none"
+        if message:
+            await message.reply_text(text(key, patient_ref=html.escape(invite.patient_ref)),
+                                     parse_mode=ParseMode.HTML)
+        services(context).queued()
+

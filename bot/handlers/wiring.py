@@ -34,6 +34,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("invite", team.invite, filters=PRIVATE))
     app.add_handler(CommandHandler("invites", team.invites, filters=PRIVATE))
     app.add_handler(CommandHandler("revoke", team.revoke, filters=PRIVATE))
+    app.add_handler(CommandHandler("stop", team.stop, filters=PRIVATE))
     app.add_handler(CommandHandler("inbox", team.inbox))
     app.add_handler(CommandHandler("addmember", team.add_member, filters=PRIVATE))
     app.add_handler(CommandHandler("join", team.join, filters=PRIVATE))

@@ -1,14 +1,40 @@
-"""Who may do what: every staff and GP action is checked against the case's practice."""
+"""Who may do what: every staff and GP action is checked against the case's practice.
+
+Roles (decided for issue 12, item 11; README "Who may do what", DPIA, hazard log H07):
+
+- `gp`: sees photos, answers and the referral pack, and makes the clinical decisions.
+- `staff` (reception) and `admin` (the practice manager): invites, /invites, /revoke, /stop and
+  the list of waiting references; `admin` also adds members. Neither sees photos or answers or
+  decides: a manager runs the service, a clinician makes the clinical decisions.
+
+Case content goes only to a member's own private chat or to the practice's registered inbox
+group (`Practice.inbox_chat_id`), never to any other group the bot is in (item 7).
+"""
 
 from __future__ import annotations
 
 import hashlib
 
 from bot.store import Store
-from bot.store.models import Case, Member, Role
+from bot.store.models import Case, Member, Practice, Role
 
-GP_ROLES: tuple[Role, ...] = ("gp", "admin")
+GP_ROLES: tuple[Role, ...] = ("gp",)
+"""Who may see a case's photos and answers and decide on it: GPs only, not managers."""
 ANY_ROLE: tuple[Role, ...] = ("staff", "gp", "admin")
+MANAGING_ROLES: tuple[Role, ...] = ("staff", "admin")
+"""Who runs invites and may stop a case opened by the wrong person (GPs may too)."""
+
+
+def private_chat(chat_id: int, telegram_user_id: int) -> bool:
+    """True for a user's own one-to-one chat with the bot (Telegram gives it the user's id)."""
+    return chat_id == telegram_user_id
+
+
+def may_show_case(practice: Practice, chat_id: int, telegram_user_id: int) -> bool:
+    """True if case content (references, photos, answers, pack) may be posted in this chat:
+    the member's own private chat, or the practice's registered inbox group."""
+    return private_chat(chat_id, telegram_user_id) or (
+        practice.inbox_chat_id is not None and chat_id == practice.inbox_chat_id)
 
 
 def stranger(telegram_user_id: int) -> str:
@@ -40,3 +66,17 @@ async def case_for_member(store: Store, telegram_user_id: int, case_id: int,
         )
         return None
     return member, case
+
+
+async def chat_may_show(store: Store, practice_id: int, chat_id: int,
+                        telegram_user_id: int) -> bool:
+    """Whether case content of this practice may be posted in this chat (`may_show_case`);
+    a refusal is audited (no chat id or title is recorded, only that it was a group)."""
+    practice = await store.practices.get(practice_id)
+    if practice is not None and may_show_case(practice, chat_id, telegram_user_id):
+        return True
+    known = await member_of(store, telegram_user_id)
+    await store.audit.record("access.wrong_chat", actor=f"member:{known.id}" if known else
+                             stranger(telegram_user_id), practice_id=practice_id,
+                             detail={"chat": "group"})
+    return False

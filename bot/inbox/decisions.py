@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot import testpoints
 from bot.content import text
-from bot.inbox.access import case_for_member, member_of
+from bot.inbox.access import GP_ROLES, case_for_member, member_of
 from bot.store import StageConflict, Store
 from bot.store.models import SHOT_SLOTS, Case, Member, Outgoing, ShotSlot, Stage
 
@@ -30,8 +31,8 @@ class Inbox:
         self._on_queued = on_queued
 
     async def gp(self, telegram_user_id: int) -> Member | None:
-        """The user's GP (or admin) membership, if any."""
-        return await member_of(self._store, telegram_user_id, roles=("gp", "admin"))
+        """The user's GP membership, if any (managers and staff do not decide)."""
+        return await member_of(self._store, telegram_user_id, roles=GP_ROLES)
 
     async def pending(self, member: Member) -> list[Case]:
         """Cases of the member's practice waiting for a GP, oldest first."""
@@ -60,7 +61,7 @@ class Inbox:
             return Outcome(False, text("inbox.gp.refused"))
         member, case = found
         if case.stage is not Stage.SUBMITTED:
-            return self._already(case)
+            return await self._already(case)
         practice = await self._store.practices.get(case.practice_id)
         assert practice is not None
         key = "inbox.patient.referred" if decision == "referred" else "inbox.patient.appointment"
@@ -71,7 +72,7 @@ class Inbox:
             await self._store.cases.move(case, Stage.DECIDED, actor=f"member:{member.id}",
                                          outbox=[tell], decision=decision, decision_note=reason)
         except StageConflict:
-            return self._already(case)
+            return await self._already(case)
         self._on_queued()
         if decision == "referred":
             return Outcome(True, text("inbox.gp.decided_refer", reference=case.reference,
@@ -91,27 +92,43 @@ class Inbox:
         if not ordered:
             return Outcome(False, text("inbox.gp.which_photos"))
         if case.stage is not Stage.SUBMITTED:
-            return self._already(case)
+            return await self._already(case)
         names = ", ".join(text(f"inbox.patient.shot_{s}") for s in ordered)
         words = text("inbox.patient.new_photos", reference=case.reference, shots=names,
                      reason=text(f"inbox.patient.reason_{reason}"))
         tell = Outgoing(case.patient_chat_id, "patient.new_photos", {"text": words},
                         f"case:{case.id}:sub:{case.submissions}:decision")
-        await self._store.answers.save(case.id, "flow.redo", ",".join(ordered[1:]))
-        await self._store.answers.save(case.id, "flow.return_to_review", "yes")
-        try:
+        await testpoints.reached("inbox.new_photos_checked")
+        flags = {"flow.redo": ",".join(ordered[1:]), "flow.return_to_review": "yes"}
+        try:  # the flags are written with the move, so never onto a case erased meanwhile
             await self._store.cases.move(case, Stage(ordered[0]), actor=f"member:{member.id}",
                                          reason=f"new photos: {','.join(ordered)} ({reason})",
-                                         outbox=[tell])
+                                         outbox=[tell], answers=flags)
         except StageConflict:
-            return self._already(case)
+            return await self._already(case)
         self._on_queued()
         gp_names = ", ".join(text(f"inbox.gp.caption_{s}") for s in ordered)
         return Outcome(True, text("inbox.gp.decided_photos", reference=case.reference,
                                   shots=gp_names, reason=text(f"inbox.gp.reason_{reason}"),
                                   gp=member.display_name))
 
-    @staticmethod
-    def _already(case: Case) -> Outcome:
-        state = case.decision or text(f"journey.status_words.{case.stage.value}")
-        return Outcome(False, text("inbox.gp.already", reference=case.reference, state=state))
+    async def _already(self, case: Case) -> Outcome:
+        """The case was dealt with first by someone else: say what it is *now*, in GP words."""
+        fresh = await self._store.cases.get(case.id) or case
+        return Outcome(False, text("inbox.gp.already", reference=fresh.reference,
+                                   state=gp_state(fresh)))
+
+
+def gp_state(case: Case) -> str:
+    """Where a case stands, as a GP reads it (`inbox.gp.state_*`): the decision if decided,
+    "new photos asked for" while the patient retakes, else the stage."""
+    if case.stage is Stage.DECIDED:
+        key = f"state_{case.decision}" if case.decision in ("referred", "appointment") else (
+            "state_decided")
+    elif case.stage.value in SHOT_SLOTS or case.stage in (Stage.DETAILS, Stage.REVIEW):
+        key = "state_new_photos"
+    elif case.stage in (Stage.SUBMITTED, Stage.STOPPED, Stage.CANCELLED, Stage.ERASED):
+        key = f"state_{case.stage.value}"
+    else:
+        key = "state_decided"
+    return text(f"inbox.gp.{key}")

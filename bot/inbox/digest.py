@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.content import text
+from bot.inbox.defuse import defuse
 from bot.journey.dates import age_on
 from bot.journey.questions import Question, detail_questions, screening_questions
 from bot.store import Store
@@ -70,9 +71,16 @@ def quality_flags(photos: list[Photo]) -> tuple[str, ...]:
     return tuple(flags)
 
 
+def erased_note(case: Case) -> str:
+    """What a GP or staff member is told about an erased case: by whom it was erased."""
+    why = text("inbox.gp.why_patient" if case.erased_by == "patient" else
+               "inbox.gp.why_retention")
+    return text("inbox.gp.open_erased", reference=case.reference, why=why)
+
+
 def age_text(invite: Invite | None, case: Case, today: date) -> str:
-    """The patient's age as the GP reads it."""
-    if invite is None:
+    """The patient's age as the GP reads it ("unknown" once the date of birth is erased)."""
+    if invite is None or not invite.date_of_birth:
         return "unknown"
     years = age_on(date.fromisoformat(invite.date_of_birth), today)
     key = "inbox.gp.child_age" if case.is_child else "inbox.gp.adult_age"
@@ -125,7 +133,7 @@ async def build_digest(store: Store, case: Case, today: date | None = None) -> C
     screen, detail = screening_questions(), detail_questions()
 
     def said(questions: tuple[Question, ...], qid: str, prefix: str) -> str:
-        return html.escape(_label(questions, qid, answers, prefix))
+        return html.escape(defuse(_label(questions, qid, answers, prefix)))
 
     eczema = (text("inbox.gp.child_eczema", answer=said(screen, "eczema", "screen"))
               if case.is_child else "")

@@ -14,7 +14,7 @@ async def gp_chats(store: Store, case: Case) -> list[int]:
     invite = await store.invites.get(case.invite_id) if case.invite_id else None
     if invite is not None and invite.gp_member_id is not None:
         gp = await store.practices.member(invite.gp_member_id)
-        if gp is not None:
+        if gp is not None and gp.role == "gp" and gp.practice_id == case.practice_id:
             return [gp.telegram_user_id]
     practice = await store.practices.get(case.practice_id)
     if practice is not None and practice.inbox_chat_id is not None:
@@ -35,7 +35,10 @@ async def submission_messages(store: Store, case: Case) -> list[Outgoing]:
     `case` is the case before it moves: this will be submission number `submissions + 1`,
     which keeps the dedupe keys of a re-submission (after new photos) distinct.
     """
-    number = case.submissions + 1
+    return await _deliveries(store, case, case.submissions + 1)
+
+
+async def _deliveries(store: Store, case: Case, number: int) -> list[Outgoing]:
     chats = await gp_chats(store, case)
     if not chats:
         alert = text("inbox.staff.no_inbox_alert", reference=case.reference)
@@ -45,3 +48,21 @@ async def submission_messages(store: Store, case: Case) -> list[Outgoing]:
     return [Outgoing(chat, f"gp.{part}", {"case_id": case.id, "submission": number},
                      f"case:{case.id}:sub:{number}:{part}:{chat}")
             for chat in chats for part in GP_PARTS]
+
+
+async def still_a_recipient(store: Store, case: Case, chat_id: int) -> bool:
+    """Whether this chat should still receive the case *now* (checked before each send, not
+    only when the case was queued): a GP removed from the practice, or no longer a GP, or an
+    inbox group the practice has replaced, is not (issue 12, item 8)."""
+    return chat_id in await gp_chats(store, case)
+
+
+async def redirected(store: Store, case: Case, former_chat: int) -> list[Outgoing]:
+    """When `former_chat` is no longer a recipient: the case's current submission for its
+    recipients now (once each, by dedupe key), and one note to the practice's staff."""
+    number = case.submissions
+    note = text("inbox.staff.redirected_alert", reference=case.reference)
+    return [*await _deliveries(store, case, number),
+            *[Outgoing(chat, "staff.alert", {"text": note},
+                       f"case:{case.id}:sub:{number}:redirected:{former_chat}:{chat}")
+              for chat in await staff_chats(store, case.practice_id)]]

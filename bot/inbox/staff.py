@@ -13,9 +13,10 @@ import segno
 from bot.content import text
 from bot.inbox.access import member_of
 from bot.journey.dates import age_on, parse_date_of_birth
-from bot.store import Store
+from bot.services.attempts import WrongTries
+from bot.store import StageConflict, Store
 from bot.store.invites import invite_problem
-from bot.store.models import Case, Invite, Member, Role, Stage
+from bot.store.models import Case, Invite, Member, Outgoing, Role, Stage
 
 CHILD_UNDER = 18
 MAX_REFERENCE = 40
@@ -51,6 +52,11 @@ class InviteLine:
     can_change: bool
 
 
+def stoppable(case: Case) -> bool:
+    """True for a case practice staff may stop: opened and not yet decided or ended."""
+    return case.stage.is_open or case.stage is Stage.SUBMITTED
+
+
 def read_invite_request(typed: str, today: date | None = None) -> InviteRequest | str:
     """Read `REF DD/MM/YYYY`; return the request or the content key of what is wrong."""
     parts = typed.strip().split(maxsplit=1)
@@ -78,8 +84,9 @@ class StaffDesk:
     """What practice staff do in the bot; every call checks the caller's membership."""
 
     def __init__(self, store: Store, *, bot_username: str, invite_valid_days: int,
-                 stalled_after_days: int) -> None:
+                 stalled_after_days: int, wrong_tries: WrongTries | None = None) -> None:
         self._store = store
+        self._wrong_tries = wrong_tries or WrongTries(store)
         self._username = bot_username
         self._valid_days = invite_valid_days
         self._stalled_days = stalled_after_days
@@ -146,6 +153,8 @@ class StaffDesk:
             return "locked"
         if case is None:
             return "not_opened" if invite_problem(invite, now) is None else "closed"
+        if case.stage is Stage.ERASED and case.erased_by == "patient":
+            return "erased"
         if case.stage is Stage.SUBMITTED:
             return "submitted"
         if case.stage is Stage.DECIDED or case.decision:
@@ -165,7 +174,7 @@ class StaffDesk:
             return text("inbox.staff.none"), []
         parts = [text("inbox.staff.invites_title", practice=html.escape(practice.name))]
         for group in ("not_opened", "in_progress", "stalled", "locked", "submitted", "decided",
-                      "closed"):
+                      "erased", "closed"):
             members = [line for line in lines if line.group == group]
             if not members:
                 continue
@@ -183,13 +192,53 @@ class StaffDesk:
             return None
         return invite
 
+    async def invite_state(self, invite_id: int) -> str:
+        """The invite's state fingerprint, for the buttons that change it (see `still`)."""
+        return await self._store.invites.state(invite_id) or "-"
+
+    async def still(self, invite: Invite, state: str | None) -> bool:
+        """True if the invite is still in the state a button was made for."""
+        return state is not None and state == await self._store.invites.state(invite.id)
+
     async def revoke(self, member: Member, invite_id: int) -> Invite | None:
-        """Cancel an invite link of the member's practice."""
+        """Cancel an unused invite link of the member's practice; None if it was not
+        cancelled now (another practice's, already opened, or already cancelled)."""
         invite = await self.invite_of(member, invite_id)
         if invite is None:
             return None
-        await self._store.invites.revoke(invite.id, actor=f"member:{member.id}")
-        return invite
+        done = await self._store.invites.revoke(invite.id, actor=f"member:{member.id}")
+        return invite if done else None
+
+    async def active_case(self, member: Member, patient_ref: str) -> tuple[Invite, Case] | None:
+        """The newest case opened from one of the practice's links with this reference that a
+        GP has not decided yet (in progress, or waiting for a GP), with its invite."""
+        for invite in await self._store.invites.for_practice(member.practice_id):
+            if invite.patient_ref != patient_ref or not invite.used_at:
+                continue
+            case = await self._store.cases.for_invite(invite.id)
+            if case is not None and stoppable(case):
+                return invite, case
+        return None
+
+    async def stop_case(self, member: Member, invite_id: int) -> Case | None:
+        """Stop the case opened from this invite (it reached the wrong person, say): the
+        holder is told kindly, anything queued for a GP is cancelled and what a GP chat
+        received is taken back; audited as `case.stopped_by_practice`. None if there is no
+        case to stop (not opened, already decided or ended, or another practice's)."""
+        invite = await self.invite_of(member, invite_id)
+        case = await self._store.cases.for_invite(invite.id) if invite else None
+        if case is None or not stoppable(case):
+            return None
+        practice = await self._store.practices.get(case.practice_id)
+        assert practice is not None
+        tell = Outgoing(case.patient_chat_id, "patient.text", {"text": text(
+            "inbox.patient.stopped_by_practice", practice=practice.name, phone=practice.phone)},
+            f"case:{case.id}:stopped-by-practice")
+        try:
+            return await self._store.cases.stop_by_practice(case, actor=f"member:{member.id}",
+                                                            tell=tell)
+        except StageConflict:
+            return None
 
     async def revoke_reference(self, member: Member, patient_ref: str) -> Invite | None:
         """Cancel the open invite with this patient reference, if there is one."""
@@ -216,6 +265,13 @@ class StaffDesk:
         return await self._store.practices.create_join_code(admin.practice_id, role, name,
                                                             created_by=admin.id)
 
-    async def join(self, telegram_user_id: int, code: str) -> Member | None:
-        """Use a join code."""
-        return await self._store.practices.join(code, telegram_user_id)
+    async def join(self, telegram_user_id: int, code: str) -> Member | int | None:
+        """Use a join code: the new membership; None if the code is wrong (counted and
+        audited, `bot.services.attempts`); or, after too many wrong codes, the minutes to
+        wait before trying again (the code is then not checked)."""
+        if minutes := await self._wrong_tries.wait_minutes(telegram_user_id, "join_code"):
+            return minutes
+        joined = await self._store.practices.join(code, telegram_user_id)
+        if joined is None:
+            await self._wrong_tries.wrong(telegram_user_id, "join_code")
+        return joined

@@ -1,9 +1,11 @@
-"""Reading a date of birth as patients type it, and working out age."""
+"""Reading a date of birth as people type it, saying it back in words, and working out age."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
+
+from bot.content import texts
 
 _MONTHS = {
     name: number
@@ -16,30 +18,64 @@ _MONTHS = {
     )
     for name in names
 }
-_NUMERIC = re.compile(r"^\s*(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{4})\s*$")
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
-_WORDS = re.compile(r"^\s*(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})\s*$", re.IGNORECASE)
+_SEP = r"\s*[/.\-\s\\]\s*"
+_NUMERIC = re.compile(rf"^(\d{{1,2}}){_SEP}(\d{{1,2}}){_SEP}(\d{{4}}|\d{{2}})$")
+_RUN_ON = re.compile(r"^(\d{2})(\d{2})(\d{4}|\d{2})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DAY_MONTH = re.compile(
+    r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]*(?:of\s+)?([a-z]+)\.?,?[\s\-/.]*(\d{4}|\d{2})$")
+_MONTH_DAY = re.compile(r"^([a-z]+)\.?\s*(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}|\d{2})$")
+OLDEST_YEARS = 130
+"""A date of birth further back than this is taken as a typing mistake."""
 
 
 def parse_date_of_birth(typed: str, today: date | None = None) -> date | None:
-    """Read a UK-style date (21/03/1985, 21-3-1985, 21 March 1985, 1985-03-21), or None."""
-    found: tuple[int, int, int] | None = None
-    if match := _NUMERIC.match(typed):
-        found = (int(match[3]), int(match[2]), int(match[1]))
-    elif match := _ISO.match(typed):
-        found = (int(match[1]), int(match[2]), int(match[3]))
-    elif (match := _WORDS.match(typed)) and match[2].lower() in _MONTHS:
-        found = (int(match[3]), _MONTHS[match[2].lower()], int(match[1]))
-    if found is None:
-        return None
-    try:
-        born = date(*found)
-    except ValueError:
-        return None
+    """Read a date of birth typed the UK way, day first; None if it cannot be a birth date.
+
+    Accepted: 3/2/80, 03/02/1980, 03.02.1980, 3-2-1980, 3 2 80, 03021980, 1980-02-03,
+    3 Feb 1980, 3rd February 80, February 3, 1980. A two-digit year is the most recent year
+    with those digits that is not in the future (on 29/11/2026: 80 is 1980, 15 is 2015, 49
+    is 1949). A date in the future, or more than 130 years ago, or that does not exist
+    (31/2/1980), gives None.
+    """
     limit = today or date.today()
-    if born > limit or born.year < limit.year - 130:
+    cleaned = " ".join(typed.lower().split())
+    parts: tuple[str, str, str] | None = None  # day, month (number or name), year
+    if match := _NUMERIC.match(cleaned) or _RUN_ON.match(cleaned):
+        parts = (match[1], match[2], match[3])
+    elif match := _ISO.match(cleaned):
+        parts = (match[3], match[2], match[1])
+    elif match := _DAY_MONTH.match(cleaned):
+        parts = (match[1], match[2], match[3])
+    elif match := _MONTH_DAY.match(cleaned):
+        parts = (match[2], match[1], match[3])
+    if parts is None:
         return None
-    return born
+    day, month_typed, year_typed = parts
+    month = int(month_typed) if month_typed.isdigit() else _MONTHS.get(month_typed)
+    if month is None:
+        return None
+    return _resolved(int(day), month, year_typed, limit)
+
+
+def _resolved(day: int, month: int, year_typed: str, limit: date) -> date | None:
+    """The date with a two-digit year put in the latest century that is not in the future."""
+    years = [int(year_typed)] if len(year_typed) == 4 else [
+        century + int(year_typed) for century in (limit.year // 100 * 100,
+                                                   limit.year // 100 * 100 - 100)]
+    for year in years:
+        try:
+            born = date(year, month, day)
+        except ValueError:
+            return None
+        if born <= limit:
+            return born if born.year >= limit.year - OLDEST_YEARS else None
+    return None
+
+
+def said(day: date) -> str:
+    """The date as the patient reads it back: "3 February 1980" (month names from content)."""
+    return f"{day.day} {texts('journey.dates.months')[day.month - 1]} {day.year}"
 
 
 def age_on(born: date, day: date) -> int:

@@ -5,50 +5,79 @@ from __future__ import annotations
 import asyncio
 
 from bot.content import asset, text, texts
-from bot.journey.questions import detail_questions, next_question, screening_questions
+from bot.journey.questions import (
+    Question,
+    detail_questions,
+    next_question,
+    screening_questions,
+    worded,
+)
 from bot.journey.replies import Button, Reply, button_data, one_per_row, say
 from bot.store import Store
 from bot.store.models import SHOT_SLOTS, Case, Practice, Stage
 
 
-def consent_prompt(case: Case, answers: dict[str, str], retention_days: int) -> Reply:
-    """Ask for consent (from a parent for a child), then for the child's own agreement."""
+def by_parent(answers: dict[str, str]) -> bool:
+    """True when a parent is answering for a child under 16 (see `Journey`)."""
+    return answers.get("meta.consent_by") == "parent"
+
+
+def identity_prompt(answers: dict[str, str]) -> Reply:
+    """Ask for the date of birth, worded for who is answering (the patient, or a parent)."""
+    return say(worded("journey.identity.ask", parent=by_parent(answers)))
+
+
+def consent_prompt(answers: dict[str, str], retention_days: int) -> list[Reply]:
+    """Ask for consent in three short messages: why, who sees the photos and where they go,
+    how long they are kept and how to delete them, the question under the third; for a child
+    under 16 the parent is asked. Once given, ask for the child's own agreement."""
     stage = Stage.CONSENT.value
+    parent = by_parent(answers)
     if "consent" not in answers:
-        words = text("journey.consent.parent" if case.is_child else "journey.consent.adult",
-                     days=retention_days)
         yes = Button(text("journey.consent.yes"), button_data(stage, "consent", "yes"))
         no = Button(text("journey.consent.no"), button_data(stage, "consent", "no"))
-        return say(words, (yes, no))
-    return say(
+        return [say(worded("journey.consent.why", parent=parent)),
+                say(worded("journey.consent.who", parent=parent)),
+                say(worded("journey.consent.keep", parent=parent, days=retention_days),
+                    (yes, no))]
+    return [say(
         text("journey.consent.child_agrees"),
         (Button(text("journey.consent.child_yes"), button_data(stage, "child_agrees", "yes")),
          Button(text("journey.consent.child_no"), button_data(stage, "child_agrees", "no"))),
-    )
+    )]
 
 
-def question_prompt(case: Case, answers: dict[str, str]) -> Reply | None:
+def asking(question: Question, stage: Stage, lead: str | None = None) -> Reply:
+    """One question with its answers as buttons (one per row), after `lead` words if given."""
+    buttons = [Button(o.label, button_data(stage.value, question.id, o.value))
+               for o in question.options]
+    words = f"{lead}\n\n{question.prompt}" if lead else question.prompt
+    return Reply(text=words, buttons=one_per_row(*buttons))
+
+
+def question_prompt(case: Case, answers: dict[str, str], lead: str | None = None) -> Reply | None:
     """Ask the next screening or details question, or None if all are answered."""
+    parent = by_parent(answers)
     if case.stage is Stage.SCREENING:
-        questions, prefix = screening_questions(), "screen"
+        questions, prefix = screening_questions(parent=parent), "screen"
     else:
-        questions, prefix = detail_questions(), "detail"
+        questions, prefix = detail_questions(parent=parent), "detail"
     question = next_question(questions, answers, prefix, child=case.is_child)
     if question is None:
         return None
-    buttons = [Button(o.label, button_data(case.stage.value, question.id, o.value))
-               for o in question.options]
-    return Reply(text=question.prompt, buttons=one_per_row(*buttons))
+    return asking(question, case.stage, lead)
 
 
 def preparation_prompt(answers: dict[str, str]) -> Reply:
-    """Show the next photo tip, with Next (or I am ready after the last)."""
+    """Show the next photo tip with its picture, and Next (or I am ready after the last)."""
     steps = texts("journey.prepare.steps")
+    pictures = texts("journey.prepare.pictures")
     index = min(int(answers.get("prep.step", "0")), len(steps) - 1)
     last = index == len(steps) - 1
     label = text("journey.prepare.ready" if last else "journey.prepare.next")
     choice = "ready" if last else str(index + 1)
-    return say(steps[index], (Button(label, button_data(Stage.PREPARATION.value, "tip", choice)),))
+    button = Button(label, button_data(Stage.PREPARATION.value, "tip", choice))
+    return Reply(text=steps[index], buttons=((button,),), picture=asset(pictures[index]))
 
 
 def photo_prompt(stage: Stage) -> Reply:
@@ -61,15 +90,43 @@ def photo_prompt(stage: Stage) -> Reply:
     return Reply(text=words)
 
 
-async def review_prompt(store: Store, case: Case, answers: dict[str, str]) -> list[Reply]:
-    """Show the three photos back as an album, the answers, and Send / Replace / Cancel."""
+CHANGEABLE = ("site", "where", "duration", "symptoms", "tried")
+"""The answers a patient may change at the review, in the order the summary lists them."""
+
+
+def changeable_question(qid: str, answers: dict[str, str]) -> tuple[Question, str] | None:
+    """The question a patient may change at the review, and its answers' prefix; or None."""
+    if qid not in CHANGEABLE:
+        return None
+    parent = by_parent(answers)
+    for prefix, questions in (("screen", screening_questions(parent=parent)),
+                              ("detail", detail_questions(parent=parent))):
+        for question in questions:
+            if question.id == qid:
+                return question, prefix
+    return None
+
+
+def change_prompt() -> Reply:
+    """Ask which answer to change, one button per answer in the summary."""
+    rows = [(Button(text(f"journey.review.change_{qid}"),
+                    button_data(Stage.REVIEW.value, "change", qid)),) for qid in CHANGEABLE]
+    return Reply(text=text("journey.review.change_which"), buttons=tuple(rows))
+
+
+async def review_prompt(store: Store, case: Case, answers: dict[str, str], *,
+                        photos_too: bool = True, lead: str | None = None) -> list[Reply]:
+    """Show the three photos back as an album (unless `photos_too` is False), the answers
+    (after `lead` words if given), and Send / Replace a photo / Change an answer / Cancel."""
     photos = await store.photos.accepted(case.id)
     album = []
-    for slot in SHOT_SLOTS:
+    for slot in SHOT_SLOTS if photos_too else ():
         data = await asyncio.to_thread(store.files.read, photos[slot].file_name)
         album.append((data, text(f"journey.review.caption_{slot}")))
     none = text("journey.review.none")
-    labels = {q.id: q for q in (*screening_questions(), *detail_questions())}
+    parent = by_parent(answers)
+    labels = {q.id: q for q in (*screening_questions(parent=parent),
+                                *detail_questions(parent=parent))}
     summary = text(
         "journey.review.summary",
         site=labels["site"].label_of(answers.get("screen.site", none)),
@@ -81,14 +138,17 @@ async def review_prompt(store: Store, case: Case, answers: dict[str, str]) -> li
     flagged = [str(SHOT_SLOTS.index(s) + 1) for s in SHOT_SLOTS if photos[s].sent_anyway]
     if flagged:
         summary = text("journey.review.flagged", numbers=", ".join(flagged)) + "\n\n" + summary
+    if lead:
+        summary = f"{lead}\n\n{summary}"
     stage = Stage.REVIEW.value
     buttons = one_per_row(
         Button(text("journey.review.send"), button_data(stage, "review", "send")),
         Button(text("journey.review.replace"), button_data(stage, "review", "replace")),
+        Button(text("journey.review.change"), button_data(stage, "review", "change")),
         Button(text("journey.review.cancel"), button_data(stage, "review", "cancel")),
     )
-    return [Reply(text=text("journey.review.intro"), album=tuple(album)),
-            Reply(text=summary, buttons=buttons)]
+    shown = [Reply(text=text("journey.review.intro"), album=tuple(album))] if album else []
+    return [*shown, Reply(text=summary, buttons=buttons)]
 
 
 def _typed(value: str | None, skip: str, none: str) -> str:
@@ -101,9 +161,9 @@ async def prompt(
     """Return what to show for the step the case is at now."""
     stage = case.stage
     if stage is Stage.IDENTITY:
-        return [say(text("journey.identity.ask"))]
+        return [identity_prompt(answers)]
     if stage is Stage.CONSENT:
-        return [consent_prompt(case, answers, retention_days)]
+        return consent_prompt(answers, retention_days)
     if stage in (Stage.SCREENING, Stage.DETAILS):
         found = question_prompt(case, answers)
         return [found] if found else []
@@ -112,6 +172,9 @@ async def prompt(
     if stage.value in SHOT_SLOTS:
         return [photo_prompt(stage)]
     if stage is Stage.REVIEW:
+        changing = changeable_question(answers.get("flow.change", ""), answers)
+        if changing is not None:
+            return [asking(changing[0], Stage.REVIEW)]
         return await review_prompt(store, case, answers)
     if stage is Stage.SUBMITTED:
         return [say(text("journey.commands.status", where=text("journey.status_words.submitted"),

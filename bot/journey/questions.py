@@ -42,14 +42,30 @@ class Question:
         return found.label if found else value
 
 
-def _q(section: str, qid: str, *options: tuple[str, str | None], **flags: bool) -> Question:
+def worded(key: str, /, *, parent: bool, **values: object) -> str:
+    """The text at `key`, or at `key_parent` when a parent answers for a child and it exists.
+
+    So each question is put to whoever is answering: "Do you have..." to the patient,
+    "Does the child have..." to a parent. Raises KeyError if neither text exists.
+    """
+    if parent:
+        try:
+            return text(f"{key}_parent", **values)
+        except KeyError:
+            pass
+    return text(key, **values)
+
+
+def _q(section: str, qid: str, *options: tuple[str, str | None], parent: bool = False,
+       **flags: bool) -> Question:
     """Build a question whose words live under `journey.<section>` in the content."""
     if section == "screening":
         prompt_key, label_prefix = f"journey.screening.{qid}.question", f"journey.screening.{qid}."
     else:
         prompt_key, label_prefix = f"journey.{section}.{qid}_question", f"journey.{section}.{qid}_"
-    built = tuple(Option(value, text(label_prefix + value), stop) for value, stop in options)
-    return Question(qid, text(prompt_key), built, **flags)
+    built = tuple(Option(value, worded(label_prefix + value, parent=parent), stop)
+                  for value, stop in options)
+    return Question(qid, worded(prompt_key, parent=parent), built, **flags)
 
 
 RASHES_ONLY = ("The Teledermatology service will accept patient images for rashes only. Patient "
@@ -69,8 +85,11 @@ STOP_CRITERIA: dict[str, str] = {
 GP's checklist words it (`referral.checklist` in the content)."""
 
 
-def screening_questions() -> tuple[Question, ...]:
+def screening_questions(*, parent: bool = False) -> tuple[Question, ...]:
     """Return the questions that decide whether this service is right, asked before any photo.
+
+    `parent` is True when a parent answers for a child: the questions then ask about "the
+    child" (see `worded`); the answers and stops are the same.
 
     Each stop applies one of the service's criteria (`STOP_CRITERIA`):
 
@@ -93,17 +112,22 @@ def screening_questions() -> tuple[Question, ...]:
     the GP's checklist, not asked here.
     """
     return (
-        _q("screening", "is_rash", ("rash", None), ("mole", "mole"), ("unsure", None)),
-        _q("screening", "red_flags", ("yes", "red_flag"), ("no", None)),
+        _q("screening", "is_rash", ("rash", None), ("mole", "mole"), ("unsure", None),
+           parent=parent),
+        _q("screening", "red_flags", ("yes", "red_flag"), ("no", None), parent=parent),
         _q("screening", "site", ("face", None), ("neck", None), ("arm", None), ("leg", None),
-           ("chest", None), ("back", None), ("breast", "intimate"), ("private", "intimate")),
-        _q("screening", "areas", ("one", None), ("several", None), ("everywhere", "everywhere")),
-        _q("screening", "eczema", ("yes", "eczema"), ("no", None), child_only=True),
+           ("chest", None), ("back", None), ("breast", "intimate"), ("private", "intimate"),
+           parent=parent),
+        _q("screening", "areas", ("one", None), ("several", None), ("everywhere", "everywhere"),
+           parent=parent),
+        _q("screening", "eczema", ("yes", "eczema"), ("no", None), child_only=True,
+           parent=parent),
     )
 
 
-def detail_questions() -> tuple[Question, ...]:
-    """Return the questions about the rash asked once the photos are in."""
+def detail_questions(*, parent: bool = False) -> tuple[Question, ...]:
+    """Return the questions about the rash asked once the photos are in (`parent`: as for
+    `screening_questions`)."""
     where = Question("where", text("journey.details.where_exactly"),
                      (Option("skip", text("journey.details.skip")),), free_text=True)
     tried = Question("tried", text("journey.details.tried_question"),
@@ -111,9 +135,9 @@ def detail_questions() -> tuple[Question, ...]:
     return (
         where,
         _q("details", "duration", ("days", None), ("weeks", None), ("months", None),
-           ("long", None)),
+           ("long", None), parent=parent),
         _q("details", "symptoms", ("itchy", None), ("painful", None), ("both", None),
-           ("neither", None)),
+           ("neither", None), parent=parent),
         tried,
     )
 

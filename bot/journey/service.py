@@ -10,7 +10,8 @@ from datetime import UTC, date, datetime
 from bot.content import text, texts
 from bot.inbox.routing import submission_messages
 from bot.journey import prompts
-from bot.journey.dates import age_on, parse_date_of_birth
+from bot.journey.dates import age_on, parse_date_of_birth, said
+from bot.journey.deletion import Deletion
 from bot.journey.photo_step import AlreadyAccepted, Checker, PhotoStep, Source, shot_of
 from bot.journey.questions import (
     FREE_TEXT_LIMIT,
@@ -18,8 +19,11 @@ from bot.journey.questions import (
     detail_questions,
     next_question,
     screening_questions,
+    worded,
 )
 from bot.journey.replies import Button, Reply, button_data, parse_button_data, say
+from bot.services import erasure
+from bot.services.attempts import WrongTries
 from bot.store import StageConflict, Store
 from bot.store.invites import invite_problem
 from bot.store.models import SHOT_SLOTS, Case, Practice, Stage
@@ -34,10 +38,20 @@ CONFIRM, GO_BACK = "confirm", "back"
 
 @dataclass(frozen=True, slots=True)
 class Tapped:
-    """The answer to a button tap: a short note on the button itself, and any messages."""
+    """The answer to a button tap: a short note on the button itself, and any messages.
+
+    `chosen` is the label of the answer the patient tapped, to be shown under the question
+    ("✔ Arm or hand") once its buttons are gone; None when there is nothing to show (a tip's
+    Next, a refused tap).
+    """
 
     note: str | None
     replies: list[Reply]
+    chosen: str | None = None
+
+
+Choice = tuple[list[Reply], str | None]
+"""What a tap did: the messages to send, and the label of the answer to show as chosen."""
 
 
 class Journey:
@@ -46,15 +60,23 @@ class Journey:
     A tapped answer that would end the request (declining consent, the child declining, or a
     screening stop, each for a criterion in `bot.journey.questions.STOP_CRITERIA`) is first
     confirmed: nothing is saved until the patient taps "Yes", and "No, go back" asks again.
+
+    A typed date of birth is read back in words ("3 February 1980, is that right?") and checked
+    against the invite only once confirmed. Questions are worded for who is answering: the
+    patient, or a parent for a child under 16 (`meta.consent_by`). At the review the patient
+    can change any answer in the summary (`flow.change` names the one being changed).
     """
 
     def __init__(
         self, store: Store, checker: Checker, *, retention_days: int, invite_valid_days: int,
         max_file_bytes: int, on_queued: Callable[[], None] = lambda: None,
+        wrong_tries: WrongTries | None = None,
     ) -> None:
         self._store = store
+        self._wrong_tries = wrong_tries or WrongTries(store)
         self._on_queued = on_queued
         self._photos = PhotoStep(store, checker)
+        self._deletion = Deletion(store)
         self._retention_days = retention_days
         self._invite_valid_days = invite_valid_days
         self._max_file_bytes = max_file_bytes
@@ -79,6 +101,8 @@ class Journey:
             return [say(text("journey.invite.welcome_back")), *await self._prompt(case)]
 
     async def _open_invite(self, user_id: int, chat_id: int, token: str) -> list[Reply]:
+        if minutes := await self._wrong_tries.wait_minutes(user_id, "invite"):
+            return [say(text("journey.invite.too_many_tries", minutes=minutes))]
         invite = await self._store.invites.find(token)
         if invite is not None and invite.used_at:
             existing = await self._store.cases.for_invite(invite.id)
@@ -89,6 +113,7 @@ class Journey:
                 return await self._prompt(existing)
         problem = invite_problem(invite)
         if invite is None or problem == "unknown":
+            await self._wrong_tries.wrong(user_id, "invite")
             return [say(text("journey.invite.unknown"))]
         practice = await self._practice(invite.practice_id)
         if problem:
@@ -118,37 +143,59 @@ class Journey:
             if case is None:
                 return await self._nothing_open(user_id)
             if case.stage is Stage.IDENTITY:
-                return await self._check_identity(case, words)
+                return self._read_date_of_birth(words)
+            answers = await self._answers(case)
+            question: Question | None = None
             if case.stage is Stage.DETAILS:
-                question = next_question(detail_questions(), await self._answers(case),
-                                         "detail", child=case.is_child)
-                if question is not None and question.free_text:
-                    cleaned = " ".join(words.split())
-                    if len(cleaned) > FREE_TEXT_LIMIT:
-                        return [say(text("journey.details.too_long", limit=FREE_TEXT_LIMIT))]
-                    return await self._answer(case, question, cleaned, "detail")
+                question = next_question(detail_questions(parent=prompts.by_parent(answers)),
+                                         answers, "detail", child=case.is_child)
+            elif case.stage is Stage.REVIEW:
+                changing = prompts.changeable_question(answers.get("flow.change", ""), answers)
+                question = changing[0] if changing else None
+            if question is not None and question.free_text:
+                cleaned = " ".join(words.split())
+                if len(cleaned) > FREE_TEXT_LIMIT:
+                    return [say(text("journey.details.too_long", limit=FREE_TEXT_LIMIT))]
+                return await self._answer(case, question, cleaned, "detail")
             if case.stage.value in SHOT_SLOTS:
                 return [say(text("journey.input.need_photo")), *await self._prompt(case)]
             return [say(text("journey.input.need_button")), *await self._prompt(case)]
 
-    async def _check_identity(self, case: Case, words: str) -> list[Reply]:
-        invite = await self._store.invites.get(case.invite_id) if case.invite_id else None
-        assert invite is not None
+    def _read_date_of_birth(self, words: str) -> list[Reply]:
+        """Read a typed date of birth and say it back in words, to be confirmed by a tap."""
         typed = parse_date_of_birth(words)
         if typed is None:
             return [say(text("journey.identity.not_a_date"))]
+        stage = Stage.IDENTITY.value
+        return [say(text("journey.identity.confirm", date=said(typed)),
+                    (Button(text("journey.identity.confirm_yes"),
+                            button_data(stage, "dob", typed.isoformat())),
+                     Button(text("journey.identity.confirm_no"),
+                            button_data(stage, "dob", "no"))))]
+
+    async def _check_identity(self, case: Case, value: str) -> Choice | None:
+        """Check a confirmed date of birth (the ISO date on the Yes button) against the invite."""
+        if value == "no":
+            return [say(text("journey.identity.again"))], text("journey.identity.confirm_no")
+        try:
+            typed = date.fromisoformat(value)
+        except ValueError:
+            return None
+        chosen = text("journey.identity.confirm_yes")
+        invite = await self._store.invites.get(case.invite_id) if case.invite_id else None
+        assert invite is not None
         if typed.isoformat() == invite.date_of_birth:
             case = await self._store.cases.move(case, Stage.CONSENT)
-            return [say(text("journey.identity.ok")), *await self._prompt(case)]
+            return [say(text("journey.identity.ok")), *await self._prompt(case)], chosen
         practice = await self._practice(case.practice_id)
         if await self._store.invites.record_failed_check(invite.id, lock_after=DOB_TRIES):
             await self._store.cases.move(case, Stage.STOPPED, reason="identity_locked")
             return [say(text("journey.identity.locked", practice=practice.name,
-                             phone=practice.phone))]
+                             phone=practice.phone))], chosen
         fresh = await self._store.invites.get(invite.id)
         left = DOB_TRIES - (fresh.failed_dob_checks if fresh else DOB_TRIES - 1)
         tries = "try" if left == 1 else "tries"
-        return [say(text("journey.identity.wrong", left=left, tries=tries))]
+        return [say(text("journey.identity.wrong", left=left, tries=tries))], chosen
 
     # -- buttons ---------------------------------------------------------------------------
 
@@ -158,6 +205,11 @@ class Journey:
             if self._last_tap.get(user_id) == data:
                 return Tapped(text("journey.input.done_button"), [])
             parsed = parse_button_data(data)
+            if parsed is not None and parsed[0] == "any" and parsed[1].startswith("del_"):
+                replies = await self._deletion.tapped(user_id, parsed[1], parsed[2])
+                if replies is None:
+                    return Tapped(text("journey.input.done_button"), [])
+                return Tapped(None, replies)
             if parsed is not None and parsed[0] == "any":
                 latest = await self._store.cases.latest_for_patient(user_id)
                 if latest is None or latest.erased_at:
@@ -169,75 +221,96 @@ class Journey:
             stage, question, value = parsed
             if stage != case.stage.value:
                 return Tapped(text("journey.input.old_button"), await self._prompt(case))
-            replies = await self._choose(case, question, value)
-            if replies is None:
+            choice = await self._choose(case, question, value)
+            if choice is None:
                 return Tapped(text("journey.input.done_button"), [])
             self._last_tap[user_id] = data
-            return Tapped(None, replies)
+            return Tapped(None, *choice)
 
-    async def _choose(self, case: Case, question: str, value: str) -> list[Reply] | None:
+    async def _choose(self, case: Case, question: str, value: str) -> Choice | None:
         answers = await self._answers(case)
+        if case.stage is Stage.IDENTITY and question == "dob":
+            return await self._check_identity(case, value)
         if case.stage is Stage.CONSENT:
             return await self._consent(case, answers, question, value)
         if case.stage in (Stage.SCREENING, Stage.DETAILS):
-            questions = screening_questions() if case.stage is Stage.SCREENING else (
-                detail_questions())
+            parent = prompts.by_parent(answers)
+            questions = screening_questions(parent=parent) if case.stage is Stage.SCREENING else (
+                detail_questions(parent=parent))
             prefix = "screen" if case.stage is Stage.SCREENING else "detail"
             expected = next_question(questions, answers, prefix, child=case.is_child)
             if expected is None:
                 return None
-            if question == GO_BACK:
-                return await self._go_back(case) if value == expected.id else None
-            confirmed = question == CONFIRM
-            if confirmed:
-                question, _, value = value.partition("=")
-            option = expected.option(value) if expected.id == question else None
-            if option is None:
-                return None
-            if option.stop and not confirmed:
-                return [self._confirm_stop(case, question, option.label, value, option.stop)]
-            return await self._answer(case, expected, value, prefix)
+            return await self._question_tap(case, expected, prefix, question, value)
         if case.stage is Stage.PREPARATION and question == "tip":
-            return await self._next_tip(case, answers, value)
+            replies = await self._next_tip(case, answers, value)
+            return None if replies is None else (replies, None)
         if case.stage.value in SHOT_SLOTS and question == "anyway" and value.isdigit():
-            return await self._use_anyway(case, int(value))
+            replies = await self._use_anyway(case, int(value))
+            return None if replies is None else (replies, text("journey.photos.send_anyway"))
         if case.stage is Stage.REVIEW:
-            return await self._review_choice(case, question, value)
+            return await self._review_choice(case, answers, question, value)
         return None
+
+    async def _question_tap(
+        self, case: Case, expected: Question, prefix: str, question: str, value: str
+    ) -> Choice | None:
+        """A tap on a question's answer, or on the confirmation of an answer that would stop."""
+        if question == GO_BACK:
+            if value != expected.id:
+                return None
+            return await self._go_back(case), text("journey.confirm.no")
+        confirmed = question == CONFIRM
+        if confirmed:
+            question, _, value = value.partition("=")
+        option = expected.option(value) if expected.id == question else None
+        if option is None:
+            return None
+        if option.stop and not confirmed:
+            return [self._confirm_stop(case, question, option.label, value, option.stop)], (
+                option.label)
+        chosen = text("journey.confirm.yes") if confirmed else option.label
+        return await self._answer(case, expected, value, prefix), chosen
 
     async def _consent(
         self, case: Case, answers: dict[str, str], question: str, value: str
-    ) -> list[Reply] | None:
+    ) -> Choice | None:
         practice = await self._practice(case.practice_id)
         parent = answers.get("meta.consent_by") == "parent"
         waiting = "consent" if "consent" not in answers else (
             "child_agrees" if parent and "child_agrees" not in answers else None)
         if question == GO_BACK:
-            return await self._go_back(case) if waiting is not None and value == waiting else None
+            if waiting is None or value != waiting:
+                return None
+            return await self._go_back(case), text("journey.confirm.no")
         confirmed = question == CONFIRM
         if confirmed:
             question, _, value = value.partition("=")
+        yes_label, no_label = (("consent.yes", "consent.no") if question == "consent" else
+                               ("consent.child_yes", "consent.child_no"))
+        chosen = text("journey.confirm.yes") if confirmed else text(
+            f"journey.{yes_label if value == 'yes' else no_label}")
         if question == waiting and value != "yes" and not confirmed:
-            label, stop = (("consent.no", "consent_declined") if question == "consent" else
-                           ("consent.child_no", "child_declined"))
-            return [self._confirm_stop(case, question, text(f"journey.{label}"), value, stop)]
+            stop = "consent_declined" if question == "consent" else "child_declined"
+            return [self._confirm_stop(case, question, chosen, value, stop)], chosen
         if question == "consent" and "consent" not in answers:
             await self._store.answers.save(case.id, "consent", value)
             if value != "yes":
                 return await self._stop(case, "consent_declined", text(
-                    "journey.consent.declined", practice=practice.name, phone=practice.phone))
+                    "journey.consent.declined", practice=practice.name,
+                    phone=practice.phone)), chosen
             if parent:
-                return await self._prompt(await self._current(case))
+                return await self._prompt(await self._current(case)), chosen
         elif question == "child_agrees" and parent and "child_agrees" not in answers:
             await self._store.answers.save(case.id, "child_agrees", value)
             if value != "yes":
                 return await self._stop(case, "child_declined", text(
                     "journey.consent.child_declined", practice=practice.name,
-                    phone=practice.phone))
+                    phone=practice.phone)), chosen
         else:
             return None
         moved = await self._store.cases.move(case, Stage.SCREENING)
-        return [say(text("journey.screening.intro")), *await self._prompt(moved)]
+        return [say(text("journey.screening.intro")), *await self._prompt(moved)], chosen
 
     def _confirm_stop(self, case: Case, question: str, choice: str, value: str,
                       stop: str) -> Reply:
@@ -254,20 +327,29 @@ class Journey:
                    (Button(text("journey.confirm.no"), button_data(stage, GO_BACK, question)),))
 
     async def _go_back(self, case: Case) -> list[Reply]:
-        """The patient said an ending answer was a mistake: ask the question again."""
-        return [say(text("journey.confirm.back")), *await self._prompt(case)]
+        """The patient said an ending answer was a mistake: ask the question again (for consent,
+        only the last of its three messages, the one with the question and its buttons)."""
+        return [say(text("journey.confirm.back")), (await self._prompt(case))[-1]]
 
     async def _answer(
         self, case: Case, question: Question, value: str, prefix: str
     ) -> list[Reply]:
         await self._store.answers.save(case.id, f"{prefix}.{question.id}", value)
+        answers = await self._answers(case)
+        parent = prompts.by_parent(answers)
         option = question.option(value)
         if option is not None and option.stop:
             practice = await self._practice(case.practice_id)
-            return await self._stop(case, f"screen_{option.stop}", text(
-                f"journey.stop.{option.stop}", practice=practice.name, phone=practice.phone))
-        answers = await self._answers(case)
-        questions = screening_questions() if prefix == "screen" else detail_questions()
+            return await self._stop(case, f"screen_{option.stop}", worded(
+                f"journey.stop.{option.stop}", parent=parent, practice=practice.name,
+                phone=practice.phone))
+        if case.stage is Stage.REVIEW:  # an answer changed at the review
+            await self._store.answers.save(case.id, "flow.change", "")
+            return await prompts.review_prompt(self._store, case, await self._answers(case),
+                                               photos_too=False,
+                                               lead=text("journey.review.changed"))
+        questions = screening_questions(parent=parent) if prefix == "screen" else (
+            detail_questions(parent=parent))
         if next_question(questions, answers, prefix, child=case.is_child) is not None:
             return await self._prompt(case)
         following = Stage.PREPARATION if case.stage is Stage.SCREENING else Stage.REVIEW
@@ -290,9 +372,28 @@ class Journey:
         assert shot is not None
         if await self._photos.use_anyway(case, shot, attempt) is None:
             return None
-        return [say(text("journey.photos.kept_anyway")), *await self._after_photo(case)]
+        return await self._then_next(case, [say(text("journey.photos.kept_anyway"))])
 
-    async def _review_choice(self, case: Case, question: str, value: str) -> list[Reply] | None:
+    async def _review_choice(
+        self, case: Case, answers: dict[str, str], question: str, value: str
+    ) -> Choice | None:
+        changing = prompts.changeable_question(answers.get("flow.change", ""), answers)
+        if changing is not None and question in (changing[0].id, CONFIRM, GO_BACK):
+            return await self._question_tap(case, changing[0], changing[1], question, value)
+        if question == "change" and prompts.changeable_question(value, answers) is not None:
+            await self._store.answers.save(case.id, "flow.change", value)
+            return await self._prompt(case), text(f"journey.review.change_{value}")
+        replies = await self._review_action(case, question, value)
+        if replies is None:
+            return None
+        label = (f"journey.review.{value}" if question == "review" else
+                 f"journey.review.replace_{value}")
+        return replies, text(label)
+
+    async def _review_action(
+        self, case: Case, question: str, value: str
+    ) -> list[Reply] | None:
+        """Send, replace a photo, change an answer or cancel, from the review."""
         if question == "review" and value == "send":
             deliveries = await submission_messages(self._store, case)
             moved = await self._store.cases.move(case, Stage.SUBMITTED, outbox=deliveries)
@@ -305,6 +406,8 @@ class Journey:
                             button_data(Stage.REVIEW.value, "replace", slot)),)
                     for slot in SHOT_SLOTS]
             return [Reply(text=text("journey.review.which"), buttons=tuple(rows))]
+        if question == "review" and value == "change":
+            return [prompts.change_prompt()]
         if question == "review" and value == "cancel":
             return [self.confirm("cancel")]
         if question == "replace" and value in SHOT_SLOTS:
@@ -355,7 +458,17 @@ class Journey:
                 return [say(text("journey.photos.already_have_this")), *await self._prompt(case)]
             if kept is None:
                 return replies
-            return [*replies, *await self._after_photo(case)]
+            return await self._then_next(case, replies)
+
+    async def _then_next(self, case: Case, verdict: list[Reply]) -> list[Reply]:
+        """The photo's verdict, then the next step; after the last photo, "That is all 3
+        photos" goes into the verdict's own message (two messages there, not four)."""
+        after = await self._after_photo(case)
+        done = text("journey.photos.all_done")
+        if verdict and after and after[0].text == done and not (
+                verdict[-1].buttons or verdict[-1].picture or verdict[-1].album):
+            return [*verdict[:-1], say(f"{verdict[-1].text}\n\n{done}"), *after[1:]]
+        return [*verdict, *after]
 
     async def _after_photo(self, case: Case) -> list[Reply]:
         answers = await self._answers(case)
@@ -371,8 +484,9 @@ class Journey:
             following = PHOTO_ORDER[index + 1] if index + 1 < len(PHOTO_ORDER) else Stage.DETAILS
         moved = await self._store.cases.move(case, following)
         if following is Stage.DETAILS:
-            return [say(text("journey.photos.all_done")), say(text("journey.details.intro")),
-                    *await self._prompt(moved)]
+            question = prompts.question_prompt(moved, answers, lead=text("journey.details.intro"))
+            return [say(text("journey.photos.all_done")),
+                    *([question] if question else await self._prompt(moved))]
         return await self._prompt(moved)
 
     # -- commands and other input -------------------------------------------------------------
@@ -406,8 +520,14 @@ class Journey:
                     Button(text(f"journey.commands.{no}"), button_data("any", action, "no"))))
 
     async def ask(self, user_id: int, action: str) -> list[Reply]:
-        """Start /cancel or /delete: confirm first, or say there is nothing to do."""
+        """Start /cancel or /delete: confirm first, or say there is nothing to do.
+
+        /delete lists the requests that still hold data and lets the patient choose
+        (`bot/journey/deletion.py`).
+        """
         async with self.lock(user_id):
+            if action == "delete":
+                return await self._deletion.ask(user_id)
             case = await self._store.cases.latest_for_patient(user_id)
             if case is None or case.erased_at or (action == "cancel" and not case.stage.is_open):
                 key = "nothing_open" if action == "cancel" else "nothing_to_delete"
@@ -421,15 +541,13 @@ class Journey:
             again = await self._prompt(case) if case.stage.is_open else []
             return Tapped(None, [say(text(f"journey.commands.{key}")), *again])
         if action == "cancel" and case.stage.is_open:
-            await self._erase(case, Stage.CANCELLED, "patient_cancelled")
-            return Tapped(None, [say(text("journey.commands.cancelled", practice=practice.name,
+            left = await self._erase(case, Stage.CANCELLED, "patient_cancelled")
+            key = "journey.delete.partly" if left else "journey.commands.cancelled"
+            return Tapped(None, [say(text(key, count=left, practice=practice.name,
                                           phone=practice.phone))])
-        if action == "delete":
-            for earlier in await self._store.cases.for_patient(case.patient_user_id):
-                if earlier.erased_at is None:
-                    await self._erase(earlier, Stage.ERASED, "patient_deleted")
-            return Tapped(None, [say(text("journey.commands.deleted", practice=practice.name,
-                                          phone=practice.phone))])
+        if action == "delete":  # a button from before /delete listed the requests
+            return Tapped(text("journey.input.old_button"),
+                          await self._deletion.ask(case.patient_user_id))
         return Tapped(text("journey.input.old_button"), [])
 
     async def other(self, user_id: int, kind: str) -> list[Reply]:
@@ -448,9 +566,9 @@ class Journey:
 
     # -- helpers -------------------------------------------------------------------------------
 
-    async def _erase(self, case: Case, to: Stage, reason: str) -> None:
-        for name in await self._store.cases.erase(case, to, actor="patient", reason=reason):
-            await asyncio.to_thread(self._store.files.delete, name)
+    async def _erase(self, case: Case, to: Stage, reason: str) -> int:
+        """Erase the case; return how many of its photo files are still to remove."""
+        return await erasure.erase(self._store, case, to, actor="patient", reason=reason)
 
     async def _stop(self, case: Case, reason: str, words: str) -> list[Reply]:
         await self._store.cases.move(case, Stage.STOPPED, reason=reason)

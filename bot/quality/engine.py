@@ -43,9 +43,13 @@ and those soft has lost its detail to blur, even if the few left measure only a 
 SHAKE_SPREAD, SHAKE_FAIL = 1.25, 1.6
 """Camera shake: edges in one direction blurred this much more than in another (ratio of blur
 widths), and the most blurred direction this wide (pixels at 1000 px)."""
-SHAKE_REASON_SPREAD = 1.4
+SHAKE_REASON_SPREAD, SHAKE_REASON_NARROWEST, SHAKE_REASON_MIN_SPREAD = 1.35, 1.35, 1.2
 """A blurred photo is put down to movement (hold still) rather than focus (tap to focus) when
-one direction is this much more blurred than another; below it, defocus is the likelier cause."""
+one direction is this much more blurred than another (SHAKE_REASON_SPREAD), or when edges in
+one direction are still nearly sharp (narrower than SHAKE_REASON_NARROWEST, pixels at 1000 px)
+and the directions differ at all (SHAKE_REASON_MIN_SPREAD): defocus blurs every direction
+alike. On the development set this names the cause rightly for 93 in 100 out-of-focus photos
+sent back and 89 in 100 shaken ones (the spread alone at 1.4: 94 and 79)."""
 SHAKE_MIN_POINTS = 100
 """Directions are compared only when this many strong edges were measured (fewer: by chance)."""
 
@@ -150,7 +154,7 @@ def _measure(rgb: NDArray[np.uint8], shot: Shot, child: bool) -> tuple[Check, ..
     return (
         sharp,
         _exposure(small, mask, shot, noise),
-        _framing(share, shot),
+        _framing(share, shot, framing_check.plain_share(small, mask)),
         _face(rgb, child),
     )
 
@@ -179,7 +183,10 @@ def _sharpness(
     advice = None
     reason = None
     if status == "fail":
-        reason = "shake" if spread >= SHAKE_REASON_SPREAD else "blurred"
+        narrowest = min(found.directions, default=found.width)
+        moved = spread >= SHAKE_REASON_SPREAD or (
+            narrowest < SHAKE_REASON_NARROWEST and spread >= SHAKE_REASON_MIN_SPREAD)
+        reason = "shake" if moved else "blurred"
         advice = text(f"quality.sharpness.{reason}")
     elif status == "warn":
         reason, advice = "soft", text("quality.sharpness.soft")
@@ -194,6 +201,8 @@ def _exposure(
     status = grade(score)
     if status == "pass" and found.cast >= exposure_check.CAST_WARN:
         reason, status = "cast", "warn"
+    elif status == "pass" and found.bright >= exposure_check.BRIGHT_WARN:
+        reason, status = "bright", "warn"
     elif status == "pass" and found.uneven >= exposure_check.UNEVEN_WARN:
         reason, status = "uneven", "warn"
     if reason == "bright" and found.glare:
@@ -203,8 +212,8 @@ def _exposure(
                  reason if status != "pass" else None)
 
 
-def _framing(share: float, shot: Shot) -> Check:
-    found = framing_check.judge(share, shot)
+def _framing(share: float, shot: Shot, plain: float) -> Check:
+    found = framing_check.judge(share, shot, plain)
     status: Status = "pass"
     if found.problem is not None:
         status = "warn" if found.warn else "fail"

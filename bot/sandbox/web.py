@@ -188,9 +188,34 @@ async def sample_image(request: web.Request) -> web.StreamResponse:
     return web.FileResponse(asset(f"samples/{name}"))
 
 
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
+
+
+def foreign_request(request: web.Request) -> str | None:
+    """Why a request must be refused, or None: a `Host` other than this computer (a web page
+    that pointed its own name at 127.0.0.1, "DNS rebinding"), or a POST that a browser made
+    from another site (its `Origin`, or `Sec-Fetch-Site: cross-site`). The demo data are
+    fictional, but no other site may drive the sandbox or read it (issue 12, item 17)."""
+    host = request.headers.get("Host", "")
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    if name.lower() not in LOCAL_HOSTS:
+        return "foreign Host"
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    origin = request.headers.get("Origin")
+    if origin is not None and origin.lower() != f"http://{host}".lower():
+        return "cross-site Origin"
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return "cross-site request"
+    return None
+
+
 @web.middleware
 async def security_headers(request: web.Request, handler: Any) -> web.StreamResponse:
-    """API errors as JSON; a strict content policy: the page loads only from itself."""
+    """Requests from other sites refused (`foreign_request`); API errors as JSON; a strict
+    content policy: the page loads only from itself."""
+    if why := foreign_request(request):
+        return _error(403, f"refused: {why}")
     try:
         response: web.StreamResponse = await handler(request)
     except web.HTTPException as error:

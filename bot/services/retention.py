@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 
+from bot.services import erasure
 from bot.store import Store
 from bot.store.models import Stage
 
@@ -13,17 +13,21 @@ log = logging.getLogger("bot.retention")
 
 
 async def purge(store: Store, retention_days: int, now: datetime | None = None) -> int:
-    """Erase every case past its retention period; return how many were erased."""
+    """Erase every case past its retention period; return how many were erased.
+
+    First finishes any erasure a crash interrupted (files still queued); ends with a WAL
+    checkpoint (TRUNCATE), so nothing erased stays readable in the write-ahead log.
+    """
     moment = now or datetime.now(UTC)
     cutoff = (moment - timedelta(days=retention_days)).isoformat(timespec="seconds")
+    left = await erasure.finish(store)
     erased = 0
     for case in await store.cases.past_retention(decided_before=cutoff, idle_before=cutoff):
-        files = await store.cases.erase(case, Stage.ERASED, actor="retention",
-                                        reason=f"{retention_days} days after last use")
-        for name in files:
-            await asyncio.to_thread(store.files.delete, name)
+        left += await erasure.erase(store, case, Stage.ERASED, actor="retention",
+                                    reason=f"{retention_days} days after last use")
         erased += 1
     scrubbed = await store.invites.scrub_unused(cutoff)
+    await erasure.checkpoint(store)
     log.info("retention purge", extra={"erased": erased, "invites_scrubbed": scrubbed,
-                                        "retention_days": retention_days})
+                                        "files_left": left, "retention_days": retention_days})
     return erased

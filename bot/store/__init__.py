@@ -9,7 +9,8 @@ from pathlib import Path
 from bot.store.answers import AnswerRepository
 from bot.store.audit import AuditRepository
 from bot.store.cases import CaseRepository, StageConflict
-from bot.store.database import Database
+from bot.store.database import Database, private_folder
+from bot.store.deletions import FileDeletions
 from bot.store.invites import InviteRepository
 from bot.store.outbox import OutboxRepository
 from bot.store.photo_files import PhotoFiles, StoredFile
@@ -32,6 +33,7 @@ class Store:
     audit: AuditRepository
     outbox: OutboxRepository
     files: PhotoFiles
+    deletions: FileDeletions
 
     async def close(self) -> None:
         """Close the database."""
@@ -39,9 +41,12 @@ class Store:
 
 
 async def open_store(database_path: Path, photos_dir: Path) -> Store:
-    """Open the database (migrating it) and the photo folder, and return the store."""
+    """Open the database (migrating it) and the photo folder, and return the store.
+
+    Folders are made 0700 and the database files 0600, whatever the umask.
+    """
     db = await Database.open(database_path)
-    await asyncio.to_thread(photos_dir.mkdir, parents=True, exist_ok=True)
+    await asyncio.to_thread(private_folder, photos_dir)
     return Store(
         db=db,
         practices=PracticeRepository(db),
@@ -52,4 +57,5 @@ async def open_store(database_path: Path, photos_dir: Path) -> Store:
         audit=AuditRepository(db),
         outbox=OutboxRepository(db),
         files=PhotoFiles(photos_dir),
+        deletions=FileDeletions(db),
     )

@@ -2,8 +2,29 @@
 
 from __future__ import annotations
 
+import aiosqlite
+
 from bot.store.audit import write_event
 from bot.store.database import Database, utc_now
+
+
+async def save_answer(conn: aiosqlite.Connection, case_id: int, question: str,
+                      value: str) -> bool:
+    """Save (or replace) one answer inside the caller's transaction; False, and nothing
+    written, if the case is erased (an erased case never gets rows back)."""
+    cursor = await conn.execute(
+        "INSERT INTO answers (case_id, question, value, answered_at) "
+        "SELECT ?, ?, ?, ? WHERE EXISTS "
+        "(SELECT 1 FROM cases WHERE id = ? AND erased_at IS NULL) "
+        "ON CONFLICT (case_id, question) DO UPDATE SET value = excluded.value, "
+        "answered_at = excluded.answered_at",
+        (case_id, question, value, utc_now(), case_id),
+    )
+    if cursor.rowcount != 1:
+        return False
+    await write_event(conn, "answer.saved", actor="patient", case_id=case_id,
+                      detail={"question": question})
+    return True
 
 
 class AnswerRepository:
@@ -12,17 +33,10 @@ class AnswerRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def save(self, case_id: int, question: str, value: str) -> None:
-        """Save (or replace) the answer to one question."""
+    async def save(self, case_id: int, question: str, value: str) -> bool:
+        """Save (or replace) the answer to one question; False if the case is erased."""
         async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO answers (case_id, question, value, answered_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (case_id, question) DO UPDATE SET value = excluded.value, "
-                "answered_at = excluded.answered_at",
-                (case_id, question, value, utc_now()),
-            )
-            await write_event(conn, "answer.saved", actor="patient", case_id=case_id,
-                              detail={"question": question})
+            return await save_answer(conn, case_id, question, value)
 
     async def for_case(self, case_id: int) -> dict[str, str]:
         """Return every answer of the case, by question."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from bot.store.answers import save_answer
 from bot.store.audit import write_event
 from bot.store.database import Database, utc_now
 from bot.store.models import Case, Invite, Outgoing, Stage
@@ -94,12 +95,15 @@ class CaseRepository:
     async def move(
         self, case: Case, to: Stage, *, actor: str = "patient", reason: str | None = None,
         outbox: Sequence[Outgoing] = (), decision: str | None = None,
-        decision_note: str | None = None,
+        decision_note: str | None = None, answers: Mapping[str, str] | None = None,
     ) -> Case:
-        """Move the case on from the stage it is at; StageConflict if it had already moved.
+        """Move the case on from the stage it is at; StageConflict if it had already moved
+        (or was erased).
 
-        Messages in `outbox` are queued in the same transaction, so they are sent if and only
-        if the move happened. Submitting counts a submission; a decision records the GP's.
+        Messages in `outbox` and `answers` (question to value) are written in the same
+        transaction, so they exist if and only if the move happened: nothing is ever written
+        onto a case erased in the meantime. Submitting counts a submission; a decision records
+        the GP's.
         """
         now = utc_now()
         sets = ["stage = ?", "updated_at = ?"]
@@ -113,12 +117,15 @@ class CaseRepository:
             params += [now, decision, decision_note]
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                f"UPDATE cases SET {', '.join(sets)} WHERE id = ? AND stage = ?",
+                f"UPDATE cases SET {', '.join(sets)} WHERE id = ? AND stage = ? "
+                "AND erased_at IS NULL",
                 (*params, case.id, case.stage.value),
             )
             if cursor.rowcount != 1:
                 raise StageConflict(f"case {case.id} is no longer at {case.stage}")
             await enqueue(conn, case.id, outbox)
+            for question, value in (answers or {}).items():
+                await save_answer(conn, case.id, question, value)
             detail: dict[str, str | int | float | bool | None] = {
                 "from": case.stage.value, "to": to.value,
             }
@@ -188,7 +195,12 @@ class CaseRepository:
             return [record(Case, row) for row in await cursor.fetchall()]
 
     async def erase(self, case: Case, to: Stage, *, actor: str, reason: str) -> list[str]:
-        """Delete the case's photos and answers, keep an audit stub; return the files to remove."""
+        """Delete the case's photos and answers, keep an audit stub; return the files to remove.
+
+        The files are queued in `file_deletions` in the same transaction, so an erasure
+        interrupted before they are unlinked is finished later (`bot/services/erasure.py`).
+        `actor` ("patient", "retention") is kept as `erased_by`, for staff to see.
+        """
         now = utc_now()
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
@@ -197,6 +209,9 @@ class CaseRepository:
                 (case.id, case.id),
             )
             files = [row[0] for row in await cursor.fetchall()]
+            await conn.executemany(
+                "INSERT OR IGNORE INTO file_deletions (file_name, case_id, queued_at) "
+                "VALUES (?, ?, ?)", [(name, case.id, now) for name in files])
             await conn.execute("DELETE FROM photos WHERE case_id = ?", (case.id,))
             await conn.execute("DELETE FROM answers WHERE case_id = ?", (case.id,))
             await conn.execute(
@@ -204,11 +219,33 @@ class CaseRepository:
                 (case.invite_id,))
             await cancel_for_case(conn, case.id, actor)
             await conn.execute(
-                "UPDATE cases SET stage = ?, erased_at = ?, updated_at = ? WHERE id = ?",
-                (to.value, now, now, case.id),
+                "UPDATE cases SET stage = ?, erased_at = ?, erased_by = ?, updated_at = ? "
+                "WHERE id = ?",
+                (to.value, now, actor, now, case.id),
             )
             await write_event(conn, "case.erased", actor=actor, case_id=case.id,
                               practice_id=case.practice_id,
                               detail={"from": case.stage.value, "to": to.value, "reason": reason,
                                       "photos": len(files)})
         return files
+
+    async def stop_by_practice(self, case: Case, *, actor: str, tell: Outgoing) -> Case:
+        """Stop a case for the practice (its link reached the wrong person): undelivered
+        messages about it are cancelled, what GP chats received is queued to be taken back,
+        and `tell` (the holder's message) is queued, all in one transaction; StageConflict if
+        the case had moved on since it was read."""
+        now = utc_now()
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE cases SET stage = ?, updated_at = ? WHERE id = ? AND stage = ?",
+                (Stage.STOPPED.value, now, case.id, case.stage.value))
+            if cursor.rowcount != 1:
+                raise StageConflict(f"case {case.id} is no longer at {case.stage}")
+            await cancel_for_case(conn, case.id, "practice")
+            await enqueue(conn, case.id, [tell])
+            await write_event(conn, "case.stopped_by_practice", actor=actor, case_id=case.id,
+                              practice_id=case.practice_id,
+                              detail={"from": case.stage.value, "to": Stage.STOPPED.value})
+        moved = await self.get(case.id)
+        assert moved is not None
+        return moved

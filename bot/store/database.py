@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,6 +14,36 @@ from pathlib import Path
 import aiosqlite
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+"""Health data: readable by the bot's own account only, whatever the process umask."""
+SIDE_FILES = ("-wal", "-shm", "-journal")
+"""SQLite's companions of a database file; it creates them with the database file's mode."""
+
+
+def private_folder(path: Path) -> None:
+    """Create the folder (and missing parents) if needed, and make it 0700 (blocking)."""
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, PRIVATE_FOLDER)
+
+
+def private_database_file(path: Path) -> None:
+    """Create the database file 0600 before SQLite does (blocking), and make any existing
+    one and its -wal, -shm and -journal files 0600 too.
+
+    SQLite creates a new database file 0644 whatever the umask, and its -wal and -shm files
+    with the database file's mode, so a database file made 0600 first keeps all three private.
+    """
+    private_folder(path.parent)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
+    try:
+        os.fchmod(fd, PRIVATE_FILE)
+    finally:
+        os.close(fd)
+    for suffix in SIDE_FILES:
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            os.chmod(side, PRIVATE_FILE)
 
 
 def utc_now() -> str:
@@ -29,8 +60,11 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path) -> Database:
-        """Open (or create) the database at `path` and bring its schema up to date."""
-        await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
+        """Open (or create) the database at `path` and bring its schema up to date.
+
+        The folder is made 0700 and the database, WAL and shared-memory files 0600.
+        """
+        await asyncio.to_thread(private_database_file, path)
         conn = await aiosqlite.connect(path, isolation_level=None)
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA journal_mode = WAL")
@@ -64,6 +98,20 @@ class Database:
         async with self._lock:
             yield self._conn
 
+    async def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the database file and truncate it to zero bytes;
+        return False if another connection's reader kept it from completing.
+
+        Run after an erasure: `secure_delete` overwrites erased rows in the database file, but
+        the WAL still holds the pages as they were before, until it is checkpointed and
+        truncated. The bot has one connection, so only another process (`python -m bot purge`
+        while the bot runs) can hold it up; the bot's next erasure or purge checkpoints again.
+        """
+        async with self._lock:
+            cursor = await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            row = await cursor.fetchone()
+        return row is not None and int(row[0]) == 0
+
     async def schema_version(self) -> int:
         """Return the number of the newest migration applied."""
         async with self.reading() as conn:
@@ -72,14 +120,20 @@ class Database:
         return int(row[0]) if row else 0
 
     async def migrate(self) -> None:
-        """Apply, in order and each in its own transaction, every migration not yet applied."""
+        """Apply, in order and each in its own transaction, every migration not yet applied.
+
+        A migration counts as applied by its number, so one numbered below the newest applied
+        (from a branch merged later) is still applied.
+        """
         await self._conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations "
             "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
-        current = await self.schema_version()
+        async with self.reading() as conn:
+            cursor = await conn.execute("SELECT version FROM schema_migrations")
+            applied = {int(row[0]) for row in await cursor.fetchall()}
         for version, name, sql in _migrations():
-            if version <= current:
+            if version in applied:
                 continue
             async with self.transaction() as conn:
                 for statement in _statements(sql):

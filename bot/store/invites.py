@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -73,14 +74,32 @@ class InviteRepository:
             )
             return maybe(Invite, await cursor.fetchone())
 
-    async def revoke(self, invite_id: int, *, actor: str) -> None:
-        """Stop an invite from being used."""
+    async def revoke(self, invite_id: int, *, actor: str) -> bool:
+        """Stop an unused invite from being used; False (nothing changed) if it was already
+        opened or cancelled: an opened link's case is stopped with `/stop`, not here."""
         async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE invites SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                (utc_now(), invite_id),
+            cursor = await conn.execute(
+                "UPDATE invites SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL "
+                "AND used_at IS NULL", (utc_now(), invite_id),
             )
+            if cursor.rowcount != 1:
+                return False
             await write_event(conn, "invite.revoked", actor=actor, detail={"invite_id": invite_id})
+        return True
+
+    async def state(self, invite_id: int) -> str | None:
+        """A short fingerprint of the invite's state (its token, expiry, and whether it was
+        opened, cancelled or locked), carried by staff buttons so an old button is refused once
+        anything changed; None if there is no such invite. 8 URL-safe characters."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT token_hash, expires_at, used_at, revoked_at, locked_at FROM invites "
+                "WHERE id = ?", (invite_id,))
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        joined = "|".join(str(value) for value in tuple(row))
+        return base64.urlsafe_b64encode(hashlib.sha256(joined.encode()).digest()).decode()[:8]
 
     async def reissue(self, invite_id: int, *, valid_days: int, actor: str) -> str | None:
         """Give an unused invite a new token (the old link stops working); None if it was used."""

@@ -99,6 +99,8 @@ class Case:
     erased_at: str | None
     submissions: int = 0
     decision_note: str | None = None
+    erased_by: str | None = None
+    """Who erased the case: "patient" (/delete or /cancel) or "retention"."""
 
 
 @dataclass(frozen=True, slots=True)

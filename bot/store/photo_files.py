@@ -8,6 +8,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot import testpoints
+from bot.store.database import PRIVATE_FILE, private_folder
+
+INCOMING_PREFIX = ".incoming-"
+"""Temporary files being written; one left behind by a crash is removed at start-up."""
+
 
 @dataclass(frozen=True, slots=True)
 class StoredFile:
@@ -25,20 +31,24 @@ class PhotoFiles:
         self.root = root
 
     def write(self, data: bytes, suffix: str = ".jpg") -> StoredFile:
-        """Write the bytes durably (temp file, fsync, rename, fsync folder) and describe them."""
+        """Write the bytes durably (temp file, fsync, rename, fsync folder) and describe them.
+
+        The file is 0600 and its folder 0700, whatever the umask.
+        """
         digest = hashlib.sha256(data).hexdigest()
         name = f"{digest[:2]}/{digest}{suffix}"
         target = self.root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(target.parent)
         if target.exists() and target.stat().st_size == len(data):
             return StoredFile(name, digest, len(data))
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-", suffix=suffix)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=INCOMING_PREFIX, suffix=suffix)
         try:
             with os.fdopen(fd, "wb") as fh:
+                os.fchmod(fh.fileno(), PRIVATE_FILE)
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            os.chmod(tmp, 0o600)
+            testpoints.reached_in_thread("photo.temp_written")
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -48,6 +58,7 @@ class PhotoFiles:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+        testpoints.reached_in_thread("photo.file_written")
         return StoredFile(name, digest, len(data))
 
     def read(self, name: str) -> bytes:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
+import aiosqlite
+
 from bot.store.audit import write_event
+from bot.store.cases import StageConflict
 from bot.store.database import Database, utc_now
 from bot.store.models import Photo, ShotSlot
 from bot.store.photo_files import StoredFile
@@ -33,34 +36,19 @@ class PhotoRepository:
         width: int | None = None,
         height: int | None = None,
     ) -> Photo:
-        """Record a new attempt at a shot (numbered after the earlier ones) and return it."""
+        """Record a new attempt at a shot (numbered after the earlier ones) and return it.
+
+        StageConflict if the case was erased meanwhile: no row is written, and the file is
+        queued for removal (`file_deletions`) unless another photo row uses it.
+        """
+        photo_id = None
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "SELECT COALESCE(MAX(attempt), 0) + 1 FROM photos WHERE case_id = ? AND shot = ?",
-                (case_id, shot),
-            )
-            row = await cursor.fetchone()
-            attempt = int(row[0]) if row else 1
-            if status == "accepted":
-                await conn.execute(
-                    "UPDATE photos SET status = 'replaced' WHERE case_id = ? AND shot = ? "
-                    "AND status = 'accepted'",
-                    (case_id, shot),
-                )
-            cursor = await conn.execute(
-                "INSERT INTO photos (case_id, shot, attempt, source, file_name, sha256, "
-                "size_bytes, width, height, verdict, quality, status, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (case_id, shot, attempt, source, stored.name, stored.sha256, stored.size_bytes,
-                 width, height, verdict, quality, status, utc_now()),
-            )
-            photo_id = cursor.lastrowid
-            await write_event(
-                conn, "photo.received", actor="patient", case_id=case_id,
-                detail={"shot": shot, "attempt": attempt, "verdict": verdict, "status": status,
-                        "source": source},
-            )
-        photo = await self.get(int(photo_id or 0))
+            if not await _erased(conn, case_id, stored):
+                photo_id = await _insert(conn, case_id, shot, stored, source, verdict, status,
+                                         quality, width, height)
+        if photo_id is None:
+            raise StageConflict(f"case {case_id} was erased")
+        photo = await self.get(photo_id)
         assert photo is not None
         return photo
 
@@ -123,3 +111,47 @@ class PhotoRepository:
                 (case_id, shot),
             )
             return [row[0] for row in await cursor.fetchall()]
+
+
+async def _erased(conn: aiosqlite.Connection, case_id: int, stored: StoredFile) -> bool:
+    """True if the case is erased (or gone); then queue the file for removal, if unused."""
+    cursor = await conn.execute("SELECT erased_at FROM cases WHERE id = ?", (case_id,))
+    found = await cursor.fetchone()
+    if found is not None and found[0] is None:
+        return False
+    await conn.execute(
+        "INSERT OR IGNORE INTO file_deletions (file_name, case_id, queued_at) "
+        "SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM photos WHERE file_name = ?)",
+        (stored.name, case_id, utc_now(), stored.name))
+    return True
+
+
+async def _insert(conn: aiosqlite.Connection, case_id: int, shot: ShotSlot, stored: StoredFile,
+                  source: str, verdict: str, status: str, quality: str, width: int | None,
+                  height: int | None) -> int:
+    """Insert the attempt (numbered after the earlier ones) and audit it; return its id."""
+    cursor = await conn.execute(
+        "SELECT COALESCE(MAX(attempt), 0) + 1 FROM photos WHERE case_id = ? AND shot = ?",
+        (case_id, shot),
+    )
+    row = await cursor.fetchone()
+    attempt = int(row[0]) if row else 1
+    if status == "accepted":
+        await conn.execute(
+            "UPDATE photos SET status = 'replaced' WHERE case_id = ? AND shot = ? "
+            "AND status = 'accepted'",
+            (case_id, shot),
+        )
+    cursor = await conn.execute(
+        "INSERT INTO photos (case_id, shot, attempt, source, file_name, sha256, "
+        "size_bytes, width, height, verdict, quality, status, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (case_id, shot, attempt, source, stored.name, stored.sha256, stored.size_bytes,
+         width, height, verdict, quality, status, utc_now()),
+    )
+    await write_event(
+        conn, "photo.received", actor="patient", case_id=case_id,
+        detail={"shot": shot, "attempt": attempt, "verdict": verdict, "status": status,
+                "source": source},
+    )
+    return int(cursor.lastrowid or 0)

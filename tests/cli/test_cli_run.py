@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import logging
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from bot.logs import JsonFormatter, RedactSecret
+from bot.logs import JsonFormatter, RedactSecret, SecretFreeFormatter
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,3 +79,29 @@ def _is_worker(pid: int) -> bool:
         return b"quality_worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
+
+
+def test_other_libraries_records_and_exceptions_are_logged_without_their_values() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(SecretFreeFormatter("123456:SECRET"))
+    library = logging.getLogger("telegram.ext.Application")
+    ours = logging.getLogger("bot.test")
+    for logger in (library, ours):
+        logger.addHandler(handler)
+        logger.propagate = False
+        logger.setLevel(logging.DEBUG)
+    library.debug("Processing update %s (%d%%)", {"first_name": "Zebedee"}, 7)
+    born, token = "-".join(("1961", "11", "07")), ":".join(("123456", "SECRET"))
+    try:
+        raise ValueError(f"Invalid isoformat string: {born!r} at {token}")
+    except ValueError:
+        ours.exception("update failed", extra={"update_id": 42})
+    for logger in (library, ours):
+        logger.removeHandler(handler)
+    first, second = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert first["message"] == "Processing update […] ([…]%)"
+    assert second["update_id"] == 42 and "ValueError" in second["exception"]
+    assert "test_cli_run.py" in second["exception"], "the traceback is kept"
+    for secret in ("Zebedee", "1961-11-07", "SECRET"):
+        assert secret not in stream.getvalue()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.content import text
+from bot.content import text, texts
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
+from bot.journey.questions import worded
 
 ADULT_DOB = "03/02/1980"
 SCREENING_KEYS = ("screening.is_rash.rash", "screening.red_flags.no", "screening.site.arm",
@@ -30,12 +31,22 @@ async def tap(patient: TelegramUser, label: str, expect: str) -> SentMessage:
     return await patient.wait_for_text(expect, timeout=10)
 
 
+async def give_date_of_birth(patient: TelegramUser, dob: str, expect: str | None = None
+                             ) -> SentMessage:
+    """Type a date of birth, confirm it when the bot reads it back in words, and wait for the
+    answer containing `expect` (by default, that it matches)."""
+    await patient.send_text(dob)
+    await patient.wait_for_text(text("journey.identity.confirm", date="").strip(" ,"))
+    return await tap(patient, text("journey.identity.confirm_yes"),
+                     expect or text("journey.identity.ok"))
+
+
 async def to_consent(patient: TelegramUser, token: str, dob: str = ADULT_DOB) -> None:
-    """Open the invite link and pass the date-of-birth check."""
+    """Open the invite link and pass the date-of-birth check, up to the consent question."""
     await patient.open_deep_link(token)
     await patient.wait_for_text("date of birth")
-    await patient.send_text(dob)
-    await patient.wait_for_text("Before we start")
+    await give_date_of_birth(patient, dob)
+    await patient.wait_for(lambda m: bool(m.buttons), timeout=10)
 
 
 async def to_photos(patient: TelegramUser, token: str) -> None:
@@ -45,21 +56,27 @@ async def to_photos(patient: TelegramUser, token: str) -> None:
     await tap(patient, SCREENING[0], text("journey.screening.red_flags.question"))
     await tap(patient, SCREENING[1], text("journey.screening.site.question"))
     await tap(patient, SCREENING[2], text("journey.screening.areas.question"))
-    await tap(patient, SCREENING[3], "Tip 1")
-    await tap(patient, "Next", "Tip 2")
-    await tap(patient, "Next", "Tip 3")
-    await tap(patient, "Next", "Tip 4")
-    await tap(patient, "I am ready", "Photo 1 of 3")
+    await read_the_tips(patient, SCREENING[3])
 
 
-async def details_and_review(patient: TelegramUser) -> None:
-    """Answer the detail questions, up to the review."""
+async def read_the_tips(patient: TelegramUser, last_answer: str) -> None:
+    """Give the last screening answer, read each tip (with its picture), up to photo 1."""
+    steps = texts("journey.prepare.steps")
+    await tap(patient, last_answer, steps[0])
+    for step in steps[1:]:
+        await tap(patient, text("journey.prepare.next"), step)
+    await tap(patient, text("journey.prepare.ready"), text("journey.photos.locator"))
+
+
+async def details_and_review(patient: TelegramUser, where: str = "left forearm",
+                             tried: str = "E45 cream") -> None:
+    """Answer the detail questions (typing `where` and `tried`), up to the review."""
     await then_says(patient, "Where exactly")
-    await patient.send_text("left forearm")
+    await patient.send_text(where)
     await patient.wait_for_text("How long")
     await tap(patient, "1 to 4 weeks", "itchy or painful")
     await tap(patient, "Itchy", "What have you tried")
-    await patient.send_text("E45 cream")
+    await patient.send_text(tried)
     await patient.wait_for_text("Your answers", timeout=10)
 
 
@@ -76,4 +93,4 @@ async def to_child_eczema_question(patient: TelegramUser, token: str, born: date
     await tap(patient, "Yes, they agree", "Is it a rash")
     expects = ("red_flags", "site", "areas", "eczema")
     for label, expect in zip(SCREENING, expects, strict=True):
-        await tap(patient, label, text(f"journey.screening.{expect}.question"))
+        await tap(patient, label, worded(f"journey.screening.{expect}.question", parent=True))

@@ -15,6 +15,7 @@ from bot.store.models import Practice, Stage
 from tests.e2e.conftest import sample, services_of
 from tests.e2e.patient import (
     child_birthday,
+    give_date_of_birth,
     tap,
     to_child_eczema_question,
     to_consent,
@@ -102,10 +103,8 @@ async def test_three_wrong_dates_of_birth_lock_the_link(
     await patient.open_deep_link(token)
     await patient.wait_for_text("date of birth")
     for wrong in ("01/01/1990", "02/01/1990"):
-        await patient.send_text(wrong)
-        await patient.wait_for_text("does not match")
-    await patient.send_text("03/01/1990")
-    locked = await patient.wait_for_text("locked")
+        await give_date_of_birth(patient, wrong, "does not match")
+    locked = await give_date_of_birth(patient, "03/01/1990", "locked")
     assert "020 7729 7236" in (locked.text or "")
     invite = await services_of(app).store.invites.find(token)
     assert invite is not None and invite.locked_at

@@ -16,6 +16,7 @@ from bot.store.models import Practice, Stage
 from tests.e2e.conftest import sample, services_of
 from tests.e2e.patient import (
     child_birthday,
+    read_the_tips,
     tap,
     to_child_eczema_question,
     to_consent,
@@ -33,10 +34,7 @@ async def test_a_childs_face_is_refused_and_never_kept(
     patient = emu.user("Kit's mum")
     await to_child_eczema_question(patient, await new_invite(app, practice, born.isoformat()),
                                    born)
-    await tap(patient, "No", "Tip 1")
-    for expect in ("Tip 2", "Tip 3", "Tip 4"):
-        await tap(patient, "Next", expect)
-    await tap(patient, "I am ready", "Photo 1 of 3")
+    await read_the_tips(patient, say("screening.eczema.no"))
     rng = np.random.default_rng(3)
     face = render.jpeg(render.camera(dataset.photo_scene(rng, "astronaut", 960, 1280), rng))
     await patient.send_document(face, "IMG_2001.jpg", "image/jpeg")
@@ -121,11 +119,12 @@ async def test_each_screening_stop_is_confirmed_no_goes_back_yes_stops(
     question = await tap(patient, say("consent.yes"), say("screening.is_rash.question"))
     for key in before:
         question = await tap(patient, say(key), "?")
+    asking = question.text or ""  # before the tap adds the answer chosen under it
     confirm = say("confirm.ask", choice=say(answer), means=say(f"confirm.means.{stop}"))
     asked = await tap(patient, say(answer), confirm)
     assert asked.buttons == [[say("confirm.yes")], [say("confirm.no")]]
-    # the question itself: the last paragraph (an introduction may be joined before it)
-    again = await tap(patient, say("confirm.no"), (question.text or "").split("\n\n")[-1])
+    assert question.text == f"{asking}\n\n{say('input.chosen', choice=say(answer))}"
+    again = await tap(patient, say("confirm.no"), asking)
     assert again.buttons, "the same question, with its buttons"
     store = services_of(app).store
     case = await store.cases.latest_for_patient(patient.id)
@@ -149,7 +148,7 @@ async def test_declining_consent_is_confirmed_first(
     confirm = say("confirm.ask", choice=say("consent.no"),
                   means=say("confirm.means.consent_declined"))
     await tap(patient, say("consent.no"), confirm)
-    await tap(patient, say("confirm.no"), say("consent.adult", days=30).splitlines()[0])
+    await tap(patient, say("confirm.no"), say("consent.keep", days=30).splitlines()[0])
     await tap(patient, say("consent.no"), confirm)
     await tap(patient, say("confirm.yes"),
               say("consent.declined", practice=practice.name, phone=practice.phone))

@@ -98,3 +98,30 @@ def _small_jpeg() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (50, 50)).save(buffer, "JPEG")
     return buffer.getvalue()
+
+
+async def test_links_mentions_and_commands_become_entities_and_links_get_previews(
+    emu: Emulator, bot: Bot
+) -> None:
+    from telegram import LinkPreviewOptions
+
+    from bot.inbox.defuse import defuse
+
+    ada = emu.user("Ada")
+    await ada.send_command("/start")
+    typed = "see https://evil.example/x, www.bad.example, @mallory_bot /delete #tag a@b.example"
+    await bot.send_message(ada.chat_id, typed)
+    found = await ada.next_message()
+    assert found.entities_of("url") == ["https://evil.example/x", "www.bad.example"]
+    assert found.entities_of("mention", "bot_command", "hashtag", "email") == [
+        "@mallory_bot", "/delete", "#tag", "a@b.example"]
+    assert found.link_preview, "Telegram shows a preview card for a link by default"
+    await bot.send_message(ada.chat_id, typed,
+                           link_preview_options=LinkPreviewOptions(is_disabled=True))
+    assert not (await ada.next_message()).link_preview
+    await bot.send_message(ada.chat_id, f"<code>{typed}</code>", ParseMode.HTML)
+    assert (await ada.next_message()).entities_of("url", "mention", "bot_command") == []
+    await bot.send_message(ada.chat_id, defuse(typed))
+    inert = await ada.next_message()
+    assert [e["type"] for e in inert.entities] == [] and not inert.link_preview
+    assert defuse("left forearm, 2 weeks, E45 cream") == "left forearm, 2 weeks, E45 cream"

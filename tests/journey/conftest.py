@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from bot.content import text
 from bot.journey.replies import Reply
 from bot.journey.service import Journey
 from bot.store import Store
@@ -63,3 +64,11 @@ def words(replies: list[Reply]) -> str:
 def buttons(replies: list[Reply]) -> dict[str, str]:
     """Every button in some replies: label to data."""
     return {b.label: b.data for r in replies for row in r.buttons for b in row}
+
+
+async def give_date_of_birth(journey: Journey, user: int, typed: str) -> list[Reply]:
+    """Type a date of birth and confirm it when the bot reads it back; return what came next."""
+    read_back = await journey.typed(user, typed)
+    label = text("journey.identity.confirm_yes")
+    data = {b.label: b.data for r in read_back for row in r.buttons for b in row}[label]
+    return (await journey.tapped(user, data)).replies

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from bot.content import text, texts
 from bot.journey.replies import Reply
 from bot.journey.service import Journey
 from bot.store import Store
 from bot.store.models import Stage
-from tests.journey.conftest import InviteMaker, buttons, words
+from tests.journey.conftest import InviteMaker, buttons, give_date_of_birth, words
 
 USER = 1001
 
@@ -35,7 +36,7 @@ async def to_screening(journey: Journey, invite: InviteMaker, user: int = USER) 
     """Open an adult invite, pass the identity check and consent."""
     token = await invite()
     await journey.start(user, user, token)
-    replies = await journey.typed(user, "3/2/1980")
+    replies = await give_date_of_birth(journey, user, "3/2/1980")
     return await tap(journey, replies, "Yes, I agree", user)
 
 
@@ -44,8 +45,9 @@ async def to_photos(
 ) -> list[Reply]:
     """Answer the screening questions and read the tips, up to the locator request."""
     replies = await to_screening(journey, invite)
-    for label in ("Yes, it is a rash", "No, none of these", site, "One area",
-                  "Next", "Next", "Next", "I am ready"):
+    nexts = ("Next",) * (len(texts("journey.prepare.steps")) - 1)
+    for label in ("Yes, it is a rash", "No, none of these", site, "One area", *nexts,
+                  "I am ready"):
         replies = await tap(journey, replies, label)
     return replies
 
@@ -57,16 +59,18 @@ async def test_happy_path_from_invite_to_receipt(
     replies = await journey.start(USER, USER, token)
     assert "The Lawson Practice" in words(replies) and "date of birth" in words(replies)
     assert "could not read" in words(await journey.typed(USER, "the third of feb"))
-    replies = await journey.typed(USER, "03-02-1980")
+    read_back = await journey.typed(USER, "03-02-1980")
+    assert words(read_back) == text("journey.identity.confirm", date="3 February 1980")
+    replies = await give_date_of_birth(journey, USER, "03-02-1980")
     assert "Who sees them" in words(replies) and "30 days" in words(replies)
     replies = await tap(journey, replies, "Yes, I agree")
     assert "Is it a rash" in words(replies)
     for label in ("Yes, it is a rash", "No, none of these", "Arm or hand", "One area"):
         replies = await tap(journey, replies, label)
     assert "Tip 1" in words(replies)
-    for label in ("Next", "Next", "Next"):
-        replies = await tap(journey, replies, label)
-    assert "FILE" in words(replies)
+    for _ in texts("journey.prepare.steps")[1:]:
+        replies = await tap(journey, replies, "Next")
+    assert words(replies) == texts("journey.prepare.steps")[-1]
     replies = await tap(journey, replies, "I am ready")
     assert "Photo 1 of 3" in words(replies) and replies[0].picture is not None
     replies = await send(journey, b"locator-good")
@@ -96,9 +100,9 @@ async def test_three_wrong_dates_of_birth_lock_the_invite(
 ) -> None:
     token = await invite()
     await journey.start(USER, USER, token)
-    assert "2 more tries" in words(await journey.typed(USER, "01/01/1990"))
-    assert "1 more try" in words(await journey.typed(USER, "02/01/1990"))
-    replies = await journey.typed(USER, "03/01/1990")
+    assert "2 more tries" in words(await give_date_of_birth(journey, USER, "01/01/1990"))
+    assert "1 more try" in words(await give_date_of_birth(journey, USER, "02/01/1990"))
+    replies = await give_date_of_birth(journey, USER, "03/01/1990")
     assert "locked" in words(replies) and "020 7729 7236" in words(replies)
     found = await store.invites.find(token)
     assert found is not None and found.locked_at
@@ -126,7 +130,7 @@ async def test_reopening_the_link_resumes_where_the_patient_was(
 ) -> None:
     token = await invite()
     await journey.start(USER, USER, token)
-    await journey.typed(USER, "3 February 1980")
+    await give_date_of_birth(journey, USER, "3 February 1980")
     replies = await journey.start(USER, USER, token)
     assert "Welcome back" in words(replies) and "Do you agree" in words(replies)
     replies = await journey.start(USER, USER, None)

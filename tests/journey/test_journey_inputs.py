@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.journey.service import Journey
 from bot.store import Store
 from bot.store.models import Stage
-from tests.journey.conftest import InviteMaker, buttons, words
+from tests.journey.conftest import InviteMaker, buttons, give_date_of_birth, words
 from tests.journey.test_journey_flow import USER, send, tap, to_photos, to_screening
 
 
@@ -14,7 +14,7 @@ async def test_an_old_button_says_so_and_repeats_the_current_question(
 ) -> None:
     token = await invite()
     await journey.start(USER, USER, token)
-    consent = await journey.typed(USER, "3/2/1980")
+    consent = await give_date_of_birth(journey, USER, "3/2/1980")
     await tap(journey, consent, "Yes, I agree")
     answer = await journey.tapped(USER, buttons(consent)["No"])
     assert answer.note == "That button is from an earlier step."

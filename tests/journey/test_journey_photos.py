@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.content import text
 from bot.journey.service import Journey
 from bot.store import Store
-from tests.journey.conftest import InviteMaker, buttons, child_dob, words
+from tests.journey.conftest import InviteMaker, buttons, child_dob, give_date_of_birth, words
 from tests.journey.test_journey_flow import USER, send, tap, to_photos
 
 
@@ -78,7 +78,7 @@ async def test_a_childs_face_is_never_kept(
     token = await invite(dob=child_dob(8))
     await journey.start(USER, USER, token)
     dob = child_dob(8)
-    replies = await journey.typed(USER, "/".join(reversed(dob.split("-"))))
+    replies = await give_date_of_birth(journey, USER, "/".join(reversed(dob.split("-"))))
     assert "parent or guardian" in words(replies)
     replies = await tap(journey, replies, "Yes, I agree")
     assert "are they happy" in words(replies)
@@ -102,7 +102,7 @@ async def test_a_child_who_says_no_stops_the_journey(
     token = await invite(dob=child_dob(10))
     await journey.start(USER, USER, token)
     dob = child_dob(10)
-    replies = await journey.typed(USER, "/".join(reversed(dob.split("-"))))
+    replies = await give_date_of_birth(journey, USER, "/".join(reversed(dob.split("-"))))
     replies = await tap(journey, replies, "Yes, I agree")
     replies = await tap(journey, replies, "No, they do not")
     assert words(replies) == text("journey.confirm.ask", choice=text("journey.consent.child_no"),

@@ -15,7 +15,7 @@ from bot.journey.replies import Reply
 from bot.journey.service import Journey
 from bot.store import Store
 from bot.store.models import Practice, Stage
-from tests.journey.conftest import InviteMaker, buttons, child_dob, words
+from tests.journey.conftest import InviteMaker, buttons, child_dob, give_date_of_birth, words
 from tests.journey.test_journey_flow import USER, send, to_screening
 from tests.support.fake_quality import ScriptedChecker
 
@@ -43,7 +43,7 @@ async def to_child_screening(journey: Journey, invite: InviteMaker) -> list[Repl
     """Open a child's invite; the parent and the child agree."""
     dob = child_dob(7)
     await journey.start(USER, USER, await invite(dob=dob))
-    replies = await journey.typed(USER, "/".join(reversed(dob.split("-"))))
+    replies = await give_date_of_birth(journey, USER, "/".join(reversed(dob.split("-"))))
     replies = await tap(journey, replies, "consent.yes")
     return await tap(journey, replies, "consent.child_yes")
 
@@ -153,7 +153,7 @@ async def test_saying_no_to_photos_is_confirmed_first(
 ) -> None:
     dob = child_dob(12) if child else "1980-02-03"
     await journey.start(USER, USER, await invite(dob=dob))
-    replies = await journey.typed(USER, "/".join(reversed(dob.split("-"))))
+    replies = await give_date_of_birth(journey, USER, "/".join(reversed(dob.split("-"))))
     if child:
         replies = await tap(journey, replies, "consent.yes")
     label, stop, ending = (("consent.child_no", "child_declined", "consent.child_declined")

@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 from PIL import Image
 
-from bot.content import asset
+from bot.content import asset, text
 from bot.sandbox.session import PATIENT_REF, Sandbox
 
 State = dict[str, Any]
@@ -82,8 +82,16 @@ async def test_deep_link_typing_and_buttons(
     state = await until(http, said("patient", "date of birth"))
     assert texts(state, "patient")[0] == f"/start {payload}"
     assert (await post(http, "/api/chats/patient/text", {"text": "03/02/1980"}))[0] == 200
-    state = await until(http, said("patient", "Before we start"))
-    asked = next(i for i in state["chats"]["patient"]["messages"] if i["buttons"])
+    state = await until(http, said("patient", text("journey.identity.confirm",
+                                                   date="3 February 1980")))
+    read_back = next(i for i in state["chats"]["patient"]["messages"] if i["buttons"])
+    button = read_back["buttons"][0][0]
+    assert button["text"] == text("journey.identity.confirm_yes")
+    tapped = {"message_id": read_back["id"], "data": button["data"]}
+    assert (await post(http, "/api/chats/patient/tap", tapped))[0] == 200
+    state = await until(http, said("patient", text("journey.consent.keep", days=30)
+                                   .splitlines()[-1]))  # the question, under the third
+    asked = [i for i in state["chats"]["patient"]["messages"] if i["buttons"]][-1]
     button = asked["buttons"][0][0]
     assert button["text"] == "Yes, I agree"
     tapped = {"message_id": asked["id"], "data": button["data"]}
@@ -163,3 +171,35 @@ async def test_reply_keyboards_and_formatting(
                for html in texts(state, "patient"))
     await bot.send_message(chat_id, "Thanks", reply_markup=ReplyKeyboardRemove())
     await until(http, lambda s: s["chats"]["patient"]["keyboard"] is None)
+
+
+async def test_other_sites_cannot_drive_or_read_the_sandbox(
+    running: tuple[Sandbox, str], http: aiohttp.ClientSession
+) -> None:
+    """Issue 12, item 17: a page on another site (a cross-site POST, or its own name pointed
+    at 127.0.0.1) is refused, and nothing reaches the chats; the page's own requests work."""
+    sandbox, url = running
+    payload = sandbox.invite_link.split("start=")[1]
+    refused = [
+        ({"Origin": "https://evil.example"}, "cross-site Origin"),
+        ({"Origin": "null"}, "cross-site Origin"),
+        ({"Sec-Fetch-Site": "cross-site"}, "cross-site request"),
+        ({"Host": "evil.example"}, "foreign Host"),
+        ({"Host": "evil.example", "Origin": "http://evil.example"}, "foreign Host"),
+    ]
+    for headers, why in refused:
+        async with http.post("/api/deep-link", json={"payload": payload},
+                             headers=headers) as response:
+            assert response.status == 403, headers
+            assert (await response.json())["error"] == f"refused: {why}"
+    async with http.get("/api/state", headers={"Host": "rebound.example:8765"}) as response:
+        assert response.status == 403
+    state = await until(http, said("staff", "start="))
+    assert not state["chats"]["patient"]["messages"], "no refused request reached the bot"
+
+    own = {"Origin": url.rstrip("/"), "Sec-Fetch-Site": "same-origin"}
+    async with http.post("/api/deep-link", json={"payload": payload}, headers=own) as response:
+        assert response.status == 200
+    await until(http, said("patient", "date of birth"))
+    async with http.get("/api/state", headers={"Host": "localhost"}) as response:
+        assert response.status == 200

@@ -1,5 +1,8 @@
 """The whole story in headless Chromium: invite link, patient answers and photos, GP refers.
 
+On the way: consent comes as three short messages that each fit a phone's screen, each answered
+question shows the answer chosen, and the patient changes an answer at the review.
+
 Screenshots of each chat are saved in test-output/sandbox/ at the end (and on failure).
 """
 
@@ -12,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import asset
+from bot.content import asset, text, texts
 from bot.sandbox.session import PATIENT_REF, Sandbox
 
 playwright_api = pytest.importorskip("playwright.async_api")
@@ -21,6 +24,7 @@ from playwright.async_api import Browser, Page, async_playwright, expect  # noqa
 CHROMIUM = Path(os.environ.get("SANDBOX_CHROMIUM", "/usr/bin/chromium"))
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "sandbox"
 WAIT = 30_000  # ms: each photo runs through the real quality engine
+PHONE = {"width": 360, "height": 740}  # a small phone's screen, in CSS pixels
 FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-dev-shm-usage"]
@@ -75,6 +79,29 @@ async def sample(page: Page, name: str, as_: str) -> None:
     """Send a sample photo into the patient chat, as a photo or as a file."""
     await page.locator(f'{chat(page, "patient")} button[data-sample="{name}"][data-as="{as_}"]'
                        ).click()
+
+
+async def consent_fits_a_phone(page: Page, consent: list[str]) -> None:
+    """Open the same sandbox on a phone-sized screen: each consent message fits in the chat."""
+    phone = await page.context.new_page()
+    try:
+        await phone.set_viewport_size(PHONE)
+        await phone.goto(page.url)
+        await phone.locator('[data-tab="patient"]').click()
+        messages = phone.locator(f"{chat(phone, 'patient')} .messages")
+        await messages.wait_for()
+        room = await messages.evaluate("m => m.clientHeight")
+        for words in consent:
+            bubble = phone.locator(f"{chat(phone, 'patient')} .row.bot .bubble",
+                                   has_text=words.splitlines()[0]).last
+            await bubble.wait_for(timeout=WAIT)
+            box = await bubble.bounding_box()
+            assert box is not None and box["height"] <= room, (
+                f"{box} does not fit a {PHONE} screen's chat ({room} px): {words!r}")
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        await phone.screenshot(path=str(OUTPUT / "phone-consent.png"))
+    finally:
+        await phone.close()
 
 
 async def save_screenshots(page: Page) -> list[Path]:
@@ -135,17 +162,34 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     await link.click()
     await page.locator(f'{chat(page, "patient")} .row.me .bubble', has_text="/start").wait_for()
     await bot_says(page, "patient", "date of birth")
-    await type_text(page, "patient", "03/02/1980")
-    await bot_says(page, "patient", "Before we start")
-    await tap(page, "patient", "Yes, I agree")
+    await type_text(page, "patient", "3/2/80")  # day first, a two-digit year
+    await bot_says(page, "patient", text("journey.identity.confirm", date="3 February 1980"))
+    await tap(page, "patient", text("journey.identity.confirm_yes"))
+
+    # Consent: three short messages, each whole on a phone's screen; the question on the third.
+    consent = [text(f"journey.consent.{key}", days=30) for key in ("why", "who", "keep")]
+    for words in consent:
+        await bot_says(page, "patient", words.splitlines()[0])
+    await consent_fits_a_phone(page, consent)
+    await tap(page, "patient", text("journey.consent.yes"))
     await bot_says(page, "patient", "Is it a rash")
-    for label, next_words in (("Yes, it is a rash", "have ANY of these"),
-                              ("No, none of these", "Where is the rash"),
-                              ("Arm or hand", "How many separate areas"),
-                              ("One area", "Tip 1"), ("Next", "Tip 2"),
-                              ("Next", "Tip 3"), ("Next", "Tip 4"), ("I am ready", "Photo 1 of 3")):
+    questions = ("Is it a rash", "have ANY of these", "Where is the rash",
+                 "How many separate areas", "Tip 1 of 5")
+    labels = ("Yes, it is a rash", "No, none of these", "Arm or hand", "One area")
+    for label, next_words in zip(labels, questions[1:], strict=True):
         await tap(page, "patient", label)
         await bot_says(page, "patient", next_words)
+    # Each answered question keeps its words and shows the answer chosen, without buttons.
+    for label, question in zip(labels, questions[:-1], strict=True):
+        answered = page.locator(f"{chat(page, 'patient')} .row.bot", has_text=question).last
+        await expect(answered.locator(".bubble")).to_contain_text(
+            text("journey.input.chosen", choice=label))
+        assert await answered.locator(".inline-kb button").count() == 0
+    for step in texts("journey.prepare.steps")[1:]:
+        await tap(page, "patient", text("journey.prepare.next"))
+        await bot_says(page, "patient", step.splitlines()[0])
+    await tap(page, "patient", text("journey.prepare.ready"))
+    await bot_says(page, "patient", "Photo 1 of 3")
 
     # Photo 1: the locator, sent as a file (untouched).
     await sample(page, "locator-good.jpg", "file")
@@ -176,6 +220,15 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     await bot_says(page, "patient", "What have you tried")
     await type_text(page, "patient", "E45 cream")
     await bot_says(page, "patient", "Your answers")
+    # A changed answer at the review: how long, from 1 to 4 weeks to more than 6 months.
+    await tap(page, "patient", text("journey.review.change"))
+    await bot_says(page, "patient", text("journey.review.change_which"))
+    await tap(page, "patient", text("journey.review.change_duration"))
+    await bot_says(page, "patient", text("journey.details.duration_question"))
+    await tap(page, "patient", text("journey.details.duration_long"))
+    changed = await bot_says(page, "patient", text("journey.review.changed"))
+    assert text("journey.details.duration_long") in changed
+    assert text("journey.details.duration_weeks") not in changed
     await tap(page, "patient", "Send to my GP")
     receipt = await bot_says(page, "patient", "Sent")
     case = await sandbox.store.cases.latest_for_patient(sandbox.users["patient"].id)
@@ -190,6 +243,7 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
         assert caption.startswith(label), (label, caption)
     summary = await bot_says(page, "gp", "Teledermatology photos")
     assert case.reference in summary and PATIENT_REF in summary and "left forearm" in summary
+    assert text("journey.details.duration_long") in summary, "the changed answer reaches the GP"
     pdf = page.locator(f"{gp} a.doc", has_text=".pdf").last
     await pdf.wait_for(timeout=WAIT)
     async with page.expect_download() as downloading:

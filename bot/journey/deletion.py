@@ -1,0 +1,128 @@
+"""/delete: the patient sees their requests (date started and state, no reference), chooses
+one or all, and each chosen one is erased completely (`bot/services/erasure.py`).
+
+Buttons carry the case id (`del_pick`, `del_go`) or `all<N>`, meaning every request listed
+then (ids up to N); a case is acted on only if it belongs to the person who tapped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.content import text
+from bot.journey.replies import Button, Reply, button_data, one_per_row, say
+from bot.services import erasure
+from bot.store import Store
+from bot.store.models import Case, Stage
+
+PICK, GO, KEEP = "del_pick", "del_go", "del_keep"
+"""Button questions: a request chosen, the erasure confirmed, nothing deleted."""
+ALL = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    """One of the patient's requests that still holds data, as the patient sees it."""
+
+    case: Case
+    number: int
+    started: str
+    state: str
+
+
+def started_on(case: Case) -> str:
+    """The day the request was started, like "3 March 2026"."""
+    return datetime.fromisoformat(case.created_at).strftime("%-d %B %Y")
+
+
+class Deletion:
+    """List, choose and erase a patient's requests; the caller holds the patient's lock."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def holding(self, user_id: int) -> list[Holding]:
+        """The patient's requests that still hold photos or answers, oldest first: not yet
+        erased, or erased with photo files still to remove."""
+        cases = await self._store.cases.for_patient(user_id)
+        pending = await self._store.deletions.cases_pending([c.id for c in cases])
+        found = [c for c in cases if c.erased_at is None or c.id in pending]
+        return [Holding(case, number, started_on(case), self._state(case, pending))
+                for number, case in enumerate(found, start=1)]
+
+    @staticmethod
+    def _state(case: Case, pending: set[int]) -> str:
+        if case.erased_at is not None and case.id in pending:
+            return text("journey.delete.being_deleted")
+        return text(f"journey.status_words.{case.stage.value}")
+
+    async def ask(self, user_id: int) -> list[Reply]:
+        """Answer /delete: nothing to delete, one request to confirm, or a choice."""
+        found = await self.holding(user_id)
+        keep = Button(text("journey.commands.delete_no"), button_data("any", KEEP, "-"))
+        if not found:
+            return [say(text("journey.commands.nothing_to_delete"))]
+        if len(found) == 1:
+            only = found[0]
+            yes = Button(text("journey.commands.delete_yes"),
+                         button_data("any", GO, str(only.case.id)))
+            return [say(text("journey.delete.one", started=only.started, state=only.state),
+                        (yes, keep))]
+        lines = "\n".join(text("journey.delete.line", number=h.number, started=h.started,
+                               state=h.state) for h in found)
+        every = f"{ALL}{max(h.case.id for h in found)}"
+        picks = [Button(text("journey.delete.pick", number=h.number),
+                        button_data("any", PICK, str(h.case.id))) for h in found]
+        picks.append(Button(text("journey.delete.pick_all", count=len(found)),
+                            button_data("any", PICK, every)))
+        picks.append(keep)
+        return [Reply(text=text("journey.delete.several", count=len(found), lines=lines),
+                      buttons=one_per_row(*picks))]
+
+    async def tapped(self, user_id: int, question: str, value: str) -> list[Reply] | None:
+        """Handle a /delete button; None if it no longer applies (already done, not theirs)."""
+        if question == KEEP:
+            return [say(text("journey.commands.kept"))]
+        chosen = self._chosen(await self.holding(user_id), value)
+        if not chosen:
+            return None
+        if question == PICK:
+            return [self._confirm(chosen, value)]
+        if question != GO:
+            return None
+        left = 0
+        for holding in chosen:
+            case = holding.case
+            if case.erased_at is None:
+                left += await erasure.erase(self._store, case, Stage.ERASED, actor="patient",
+                                            reason="patient_deleted")
+            else:
+                left += await erasure.finish(self._store, case.id)
+        practice = await self._store.practices.get(chosen[-1].case.practice_id)
+        assert practice is not None
+        if left:
+            return [say(text("journey.delete.partly", count=left, practice=practice.name,
+                             phone=practice.phone))]
+        return [say(text("journey.commands.deleted", practice=practice.name,
+                         phone=practice.phone))]
+
+    @staticmethod
+    def _chosen(found: list[Holding], value: str) -> list[Holding]:
+        """The requests a button names, among those the patient still has."""
+        if value.startswith(ALL) and value[len(ALL):].isdigit():
+            upto = int(value[len(ALL):])
+            return [h for h in found if h.case.id <= upto]
+        return [h for h in found if value.isdigit() and h.case.id == int(value)]
+
+    @staticmethod
+    def _confirm(chosen: list[Holding], value: str) -> Reply:
+        keep = Button(text("journey.commands.delete_no"), button_data("any", KEEP, "-"))
+        if value.startswith(ALL):
+            words = text("journey.delete.confirm_all", count=len(chosen))
+            yes = Button(text("journey.delete.yes_all"), button_data("any", GO, value))
+        else:
+            only = chosen[0]
+            words = text("journey.delete.confirm_one", started=only.started, state=only.state)
+            yes = Button(text("journey.delete.yes_one"), button_data("any", GO, value))
+        return say(words, (yes, keep))

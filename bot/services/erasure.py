@@ -1,0 +1,104 @@
+"""Erasure that finishes: photo files removed even after a crash, no orphans, no WAL copies.
+
+An erasure commits in one transaction (rows deleted, files queued in `file_deletions`), then
+unlinks the queued files and checkpoints the write-ahead log (TRUNCATE), so erased rows leave
+no readable copy in `telederm.sqlite3-wal`. Killed in between, the queue is finished at the
+next start-up (`recover`) and by every retention purge.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot import testpoints
+from bot.store import Store
+from bot.store.database import PRIVATE_FILE, PRIVATE_FOLDER
+from bot.store.models import Case, Stage
+from bot.store.photo_files import INCOMING_PREFIX
+
+log = logging.getLogger("bot.erasure")
+
+
+@dataclass(frozen=True, slots=True)
+class Recovered:
+    """What start-up found and put right: counts of files."""
+
+    finished: int
+    """Files queued by an interrupted erasure, now removed."""
+    orphans: int
+    """Photo files no row refers to (a crash between writing a photo and its row), removed."""
+    temporary: int
+    """`.incoming-*` files left by a crash while writing a photo, removed."""
+    left: int
+    """Queued files that still could not be removed (they stay queued)."""
+
+
+async def erase(store: Store, case: Case, to: Stage, *, actor: str, reason: str) -> int:
+    """Erase the case's photos and answers for good; return how many of its photo files are
+    still on disk (0 unless removing one failed: they stay queued and are retried).
+
+    `actor` is "patient" or "retention"; `reason` goes to the audit trail.
+    """
+    await store.cases.erase(case, to, actor=actor, reason=reason)
+    await testpoints.reached("erasure.committed")
+    left = await finish(store, case.id)
+    await checkpoint(store)
+    return left
+
+
+async def finish(store: Store, case_id: int | None = None) -> int:
+    """Remove the queued files (of one case, or all); return how many could not be removed."""
+    left = 0
+    for name in await store.deletions.pending(case_id):
+        try:
+            await store.deletions.remove(name, store.files.delete)
+        except (OSError, ValueError) as error:
+            left += 1
+            log.warning("photo file not removed yet",
+                        extra={"case_id": case_id, "error": type(error).__name__})
+    return left
+
+
+async def checkpoint(store: Store) -> None:
+    """Truncate the write-ahead log, so erased rows leave no copy in it."""
+    if not await store.db.checkpoint():
+        log.warning("WAL checkpoint held up by another connection; retried at the next erasure")
+
+
+async def recover(store: Store) -> Recovered:
+    """At start-up, before any update is handled: finish interrupted erasures, remove orphan
+    and temporary photo files, make every file 0600 and folder 0700, truncate the WAL.
+
+    Only safe while nothing else writes photos (a photo file is written before its row).
+    """
+    queued = len(await store.deletions.pending())
+    left = await finish(store)
+    in_use = await store.deletions.in_use()
+    orphans, temporary = await asyncio.to_thread(_sweep, store.files.root, in_use)
+    await checkpoint(store)
+    found = Recovered(queued - left, orphans, temporary, left)
+    log.info("start-up erasure check", extra={"finished": found.finished, "orphans": orphans,
+                                               "temporary": temporary, "left": left})
+    return found
+
+
+def _sweep(root: Path, in_use: set[str]) -> tuple[int, int]:
+    """Remove files under `root` that no photo row uses; fix modes. Return (orphans, temps)."""
+    orphans = temporary = 0
+    for path in sorted(root.rglob("*")):
+        if path.is_dir():
+            path.chmod(PRIVATE_FOLDER)
+            continue
+        name = str(path.relative_to(root))
+        if path.name.startswith(INCOMING_PREFIX):
+            path.unlink(missing_ok=True)
+            temporary += 1
+        elif name not in in_use:
+            path.unlink(missing_ok=True)
+            orphans += 1
+        else:
+            path.chmod(PRIVATE_FILE)
+    return orphans, temporary

@@ -1,0 +1,208 @@
+"""Erased means gone, end to end: no copy in any file under DATA_DIR while the bot runs, the
+patient chooses which requests /delete erases, staff and GPs see who erased a case, and a
+GP's "new photos" racing the erasure writes nothing onto it."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram.ext import Application
+
+from bot.content import text
+from bot.emulator import Emulator
+from bot.emulator.users import TelegramUser
+from bot.services.retention import purge
+from bot.store.models import Case, Stage
+from tests.e2e.conftest import sample, services_of
+from tests.e2e.patient import tap, to_photos
+from tests.e2e.practice import Team, make_team
+from tests.e2e.test_practice_e2e import send_three
+
+App = Application[Any, Any, Any, Any, Any, Any]
+WHERE, TRIED = "behind the left kneecap", "Zorbulon paste from the market"
+
+
+def first_line(key: str) -> str:
+    """The first line of a text as a chat shows it, up to its first blank to fill in."""
+    return re.sub(r"<[^>]+>", "", text(key).split("\n")[0].split("{")[0])
+
+
+async def submit(app: App, team: Team, patient: TelegramUser, ref: str) -> Case:
+    """Invite this patient for the team's GP and take them all the way to "Sent"."""
+    store = services_of(app).store
+    _, token = await store.invites.create(team.practice.id, ref, "1980-02-03", valid_days=7,
+                                          gp_member_id=team.gp_member.id)
+    await to_photos(patient, token)
+    await send_three(patient)
+    await patient.wait_for_text(first_line("journey.details.where_exactly"), timeout=10)
+    await patient.send_text(WHERE)
+    await patient.wait_for_text(first_line("journey.details.duration_question"))
+    await tap(patient, text("journey.details.duration_weeks"),
+              first_line("journey.details.symptoms_question"))
+    await tap(patient, text("journey.details.symptoms_itchy"),
+              first_line("journey.details.tried_question"))
+    await patient.send_text(TRIED)
+    await patient.wait_for(lambda m: bool(m.buttons) and any(
+        text("journey.review.send") in b for row in m.buttons for b in row), timeout=10)
+    await patient.tap(text("journey.review.send"))
+    await patient.wait_for_text(first_line("journey.receipt.text"), timeout=10)
+    case = await store.cases.latest_for_patient(patient.id)
+    assert case is not None and case.stage is Stage.SUBMITTED
+    return case
+
+
+async def delete_all(patient: TelegramUser) -> None:
+    """/delete, and yes: the patient's only request goes."""
+    await patient.send_command("/delete")
+    await patient.wait_for_text("cannot be undone")
+    await tap(patient, text("journey.commands.delete_yes"),
+              text("journey.commands.deleted").split("\n")[0])
+
+
+def readable(data_dir: Path, *secrets: str) -> list[str]:
+    """Which secrets can be read in any file under DATA_DIR, as the files are now."""
+    found = []
+    for path in data_dir.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            found += [f"{s} in {path.name}" for s in secrets if s.encode() in data]
+    return found
+
+
+async def test_a_deleted_request_is_in_no_file_under_data_dir_while_the_bot_runs(
+    app: App, emu: Emulator, data_dir: Path
+) -> None:
+    team = await make_team(app, emu)
+    patient = emu.user("Ada")
+    await submit(app, team, patient, "REF-QUOKKA")
+    await team.gp.wait_for_text(text("inbox.gp.pack_caption").split("{")[0], timeout=20)
+    secrets = ("REF-QUOKKA", "1980-02-03", WHERE, TRIED)
+    assert readable(data_dir, *secrets), "the test can see them before the erasure"
+    await delete_all(patient)
+    await team.gp.wait_for_text("🗑", timeout=20)
+    assert readable(data_dir, *secrets) == [], "nothing erased is readable, WAL included"
+
+
+async def test_a_request_purged_after_retention_is_in_no_file_under_data_dir(
+    app: App, emu: Emulator, data_dir: Path
+) -> None:
+    team = await make_team(app, emu)
+    patient = emu.user("Ada")
+    case = await submit(app, team, patient, "REF-WOMBAT")
+    await team.gp.wait_for_text(text("inbox.gp.pack_caption").split("{")[0], timeout=20)
+    await team.gp.tap(text("inbox.gp.refer"))
+    await patient.wait_for_text(case.reference, timeout=10)
+    store = services_of(app).store
+    assert await purge(store, 30, now=datetime.now(UTC) + timedelta(days=31)) == 1
+    assert readable(data_dir, "REF-WOMBAT", "1980-02-03", WHERE, TRIED) == []
+
+
+async def test_delete_lets_the_patient_choose_and_staff_see_it_was_their_request(
+    app: App, emu: Emulator
+) -> None:
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    patient = emu.user("Ada")
+    referred = await submit(app, team, patient, "P-ONE")
+    await team.gp.wait_for_text(text("inbox.gp.pack_caption").split("{")[0], timeout=20)
+    await team.gp.tap(text("inbox.gp.refer"))
+    await patient.wait_for_text(referred.reference, timeout=10)
+    _, token = await store.invites.create(team.practice.id, "P-TWO", "1980-02-03",
+                                          valid_days=7, gp_member_id=team.gp_member.id)
+    await to_photos(patient, token)
+    await patient.send_document(sample("locator-good.jpg"), "a.jpg", "image/jpeg")
+    await patient.wait_for_text("Photo 1 of 3 looks good", timeout=15)
+    current = await store.cases.latest_for_patient(patient.id)
+    assert current is not None and current.id != referred.id
+
+    await patient.send_command("/delete")
+    listing = await patient.wait_for_text(text("journey.delete.several", count=2,
+                                               lines="").split("\n")[0])
+    shown = listing.text or ""
+    assert text("journey.status_words.decided") in shown
+    assert text("journey.status_words.close_up_1") in shown
+    for secret in (referred.reference, current.reference, "P-ONE", "P-TWO"):
+        assert secret not in shown
+    await patient.tap(text("journey.delete.pick", number=1))
+    await patient.wait_for_text("cannot be undone")
+    await tap(patient, text("journey.delete.yes_one"),
+              text("journey.commands.deleted").split("\n")[0])
+
+    note = await team.gp.wait_for_text("🗑", timeout=20)
+    assert referred.reference in (note.text or "")
+    assert text("inbox.gp.erased_by_patient") in (note.text or "")
+    still = await store.cases.get(current.id)
+    assert still is not None and not still.erased_at
+    kept = await store.photos.accepted(current.id)
+    assert store.files.path(kept["locator"].file_name).exists()
+
+    await team.staff.send_command("/invites")
+    overview = await team.staff.wait_for_text(text("inbox.staff.group_erased"))
+    assert text("inbox.staff.group_in_progress") in (overview.text or "")
+
+
+async def test_open_from_an_old_inbox_list_says_the_patient_erased_the_case(
+    app: App, emu: Emulator
+) -> None:
+    team = await make_team(app, emu)
+    patient = emu.user("Ada")
+    case = await submit(app, team, patient, "P-300")
+    await team.gp.wait_for_text(text("inbox.gp.pack_caption").split("{")[0], timeout=20)
+    await team.gp.send_command("/inbox")
+    listing = await team.gp.wait_for_text(text("inbox.gp.inbox_title"))
+    opening = listing.callback_data[text("inbox.gp.open", reference=case.reference)]
+    await delete_all(patient)
+    await team.gp.wait_for_text("🗑", timeout=20)
+    await team.gp.tap_callback(listing.message_id, opening)
+    await team.gp.wait_until(lambda: team.gp.callback_answers)
+    answer = team.gp.callback_answers[-1]
+    assert answer.get("text") == text("inbox.gp.open_erased", reference=case.reference,
+                                      why=text("inbox.gp.why_patient"))
+    await emu.wait_until_idle()
+    assert not any(text("messages.errors.try_again") in (m.text or "")
+                   for m in team.gp.messages)
+    assert not any(m.kind == "document" for m in team.gp.messages), "nothing was re-sent"
+
+
+async def test_new_photos_racing_the_patients_delete_write_nothing_onto_the_erased_case(
+    app: App, emu: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    patient = emu.user("Ada")
+    case = await submit(app, team, patient, "P-400")
+    summary = await team.gp.wait_for_text(first_line("inbox.gp.summary"), timeout=20)
+    mark, release = tmp_path / "held", tmp_path / "go"
+    monkeypatch.setenv("BOT_PAUSE_AT", "inbox.new_photos_checked")
+    monkeypatch.setenv("BOT_PAUSE_MARK", str(mark))
+    monkeypatch.setenv("BOT_PAUSE_RELEASE", str(release))
+    await team.gp.tap(text("inbox.gp.ask_photos"))
+    unticked = "☐ " + text("inbox.gp.caption_close_up_2")
+    await team.gp.wait_until(lambda: any(unticked in b for row in summary.buttons for b in row))
+    await team.gp.tap(unticked)
+    ticked = "☑ " + text("inbox.gp.caption_close_up_2")
+    await team.gp.wait_until(lambda: any(ticked in b for row in summary.buttons for b in row))
+    await team.gp.tap(text("inbox.gp.next"))
+    blurred = text("inbox.gp.reason_blurred")
+    await team.gp.wait_until(lambda: any(blurred in b for row in summary.buttons for b in row))
+    answered = len(team.gp.callback_answers)
+    await team.gp.tap(blurred)
+    await team.gp.wait_until(mark.exists, timeout=10)  # checked the stage; not yet written
+
+    await delete_all(patient)
+    assert len(team.gp.callback_answers) == answered, "the GP's tap is still held"
+    release.touch()
+    await team.gp.wait_until(lambda: len(team.gp.callback_answers) > answered, timeout=10)
+    await emu.wait_until_idle()
+    assert await store.answers.for_case(case.id) == {}, "no flag rows on the erased case"
+    assert not any(item.kind == "patient.new_photos" for item in await store.outbox.for_case(
+        case.id))
+    asked = text("inbox.patient.new_photos", reference=case.reference, shots="x",
+                 reason="y").split("\n")[0]
+    assert not any(asked in (m.text or "") for m in patient.messages)
+    erased = await store.cases.get(case.id)
+    assert erased is not None and erased.stage is Stage.ERASED

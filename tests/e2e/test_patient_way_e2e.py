@@ -1,0 +1,267 @@
+"""The patient's way through (issue 13, items 7-11), end to end: the real Application polling
+the emulator, words taken from content by key."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from telegram.ext import Application
+
+from bot.content import asset, text, texts
+from bot.emulator import Emulator
+from bot.emulator.models import SentMessage
+from bot.emulator.users import TelegramUser
+from bot.journey.questions import worded
+from bot.store.models import Practice, Stage
+from scripts.reading_age import PHONE_LINES, phone_lines
+from tests.e2e.conftest import sample, services_of
+from tests.e2e.patient import (
+    SCREENING,
+    child_birthday,
+    details_and_review,
+    give_date_of_birth,
+    read_the_tips,
+    tap,
+    to_consent,
+    to_photos,
+)
+from tests.e2e.test_patient_journey_e2e import new_invite
+
+App = Application[Any, Any, Any, Any, Any, Any]
+SYSTEM_NAMES = ("e-RS", "e-Referral", "Referral Service", "MESH", "NHS Spine", "SystmOne", "EMIS")
+"""Names of NHS systems a patient need not know; consent must be said without them."""
+
+
+def say(key: str, **values: object) -> str:
+    """Patient words from journey.toml."""
+    return text(f"journey.{key}", **values)
+
+
+def in_words(day: date) -> str:
+    """A date as the bot reads it back, with the month's name from content."""
+    return f"{day.day} {texts('journey.dates.months')[day.month - 1]} {day.year}"
+
+
+def chosen(label: str) -> str:
+    """The mark added under an answered question."""
+    return say("input.chosen", choice=label)
+
+
+def after(patient: TelegramUser, message: SentMessage) -> list[SentMessage]:
+    """The bot's messages sent after this one."""
+    shown = patient.messages
+    return shown[shown.index(message) + 1:]
+
+
+# -- item 7: consent in three short messages ---------------------------------------------------
+
+@pytest.mark.parametrize("parent", [False, True], ids=["adult", "parent"])
+async def test_consent_is_three_short_messages_in_plain_words(
+    app: App, emu: Emulator, practice: Practice, parent: bool
+) -> None:
+    born = child_birthday(6) if parent else date(1980, 2, 3)
+    patient = emu.user("Ada")
+    await patient.open_deep_link(await new_invite(app, practice, born.isoformat()))
+    await patient.wait_for_text("date of birth")
+    matched = await give_date_of_birth(patient, born.strftime("%d/%m/%Y"))
+    question = await patient.wait_for(lambda m: bool(m.buttons), timeout=10)
+    consent = after(patient, matched)
+    keys = ("why", "who", "keep")
+    expected = [worded(f"journey.consent.{key}", parent=parent, days=30) for key in keys]
+    assert [m.text for m in consent] == expected, "why; who sees them and where; how long"
+    assert consent[-1] is question and all(not m.buttons for m in consent[:-1])
+    assert question.buttons == [[say("consent.yes"), say("consent.no")]]
+    for message in consent:
+        words = message.text or ""
+        assert phone_lines(words) <= PHONE_LINES, f"needs scrolling on a phone: {words!r}"
+        assert not [name for name in SYSTEM_NAMES if name in words], words
+    assert "/delete" in consent[2].text  # how to delete, in the message on keeping them
+    await tap(patient, say("consent.yes"),
+              say("consent.child_agrees") if parent else say("screening.intro"))
+
+
+# -- item 8: answers stay visible, and can be changed at the review ----------------------------
+
+async def test_each_answer_stays_under_its_question_and_one_is_changed_at_the_review(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    patient = emu.user("Ada")
+    await to_consent(patient, await new_invite(app, practice))
+    consent = patient.last_message
+    assert consent is not None
+    questions = [await tap(patient, say("consent.yes"), say("screening.is_rash.question"))]
+    assert consent.text is not None and consent.text.endswith(chosen(say("consent.yes")))
+    assert consent.buttons == [], "the buttons go; the choice stays"
+    for label, following in zip(SCREENING[:3], ("red_flags", "site", "areas"), strict=True):
+        await patient.tap(label)
+        questions.append(await patient.wait_for_text(
+            say(f"screening.{following}.question"), timeout=10))
+    for question, label in zip(questions[:3], SCREENING[:3], strict=True):
+        assert question.text is not None and question.text.endswith(chosen(label))
+        assert question.buttons == []
+
+    await read_the_tips(patient, SCREENING[3])
+    for shot, number in (("locator-good.jpg", 1), ("close-up-good.jpg", 2),
+                         ("close-up-good-2.jpg", 3)):
+        await patient.send_document(sample(shot), "IMG.jpg", "image/jpeg")
+        await patient.wait_for_text(say("photos.accepted", number=number), timeout=15)
+    await details_and_review(patient)
+
+    # Change how long, by a tap, and exactly where, by typing; the summary says the new answers.
+    await tap(patient, say("review.change"), say("review.change_which"))
+    question = await tap(patient, say("review.change_duration"),
+                         say("details.duration_question"))
+    await tap(patient, say("details.duration_long"), say("review.changed"))
+    assert question.text is not None and question.text.endswith(chosen(
+        say("details.duration_long")))
+    await tap(patient, say("review.change"), say("review.change_which"))
+    await tap(patient, say("review.change_where"), say("details.where_exactly"))
+    await patient.send_text("back of left hand")
+    summary = await patient.wait_for_text(say("review.changed"), timeout=10)
+    assert "back of left hand" in (summary.text or "")
+    assert say("details.duration_long") in (summary.text or "")
+    assert summary.buttons[0] == [say("review.send")]
+    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    assert case is not None and case.stage is Stage.REVIEW
+    answers = await services_of(app).store.answers.for_case(case.id)
+    assert answers["detail.duration"] == "long" and answers["detail.where"] == (
+        "back of left hand")
+    await tap(patient, say("review.send"), str(case.reference))
+    case = await services_of(app).store.cases.get(case.id)
+    assert case is not None and case.stage is Stage.SUBMITTED
+
+
+async def test_changing_the_place_to_an_intimate_area_at_the_review_is_confirmed_then_stops(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    patient = emu.user("Ada")
+    await to_photos(patient, await new_invite(app, practice))
+    for shot, number in (("locator-good.jpg", 1), ("close-up-good.jpg", 2),
+                         ("close-up-good-2.jpg", 3)):
+        await patient.send_document(sample(shot), "IMG.jpg", "image/jpeg")
+        await patient.wait_for_text(say("photos.accepted", number=number), timeout=15)
+    await details_and_review(patient)
+    await tap(patient, say("review.change"), say("review.change_which"))
+    await tap(patient, say("review.change_site"), say("screening.site.question"))
+    confirm = say("confirm.ask", choice=say("screening.site.private"),
+                  means=say("confirm.means.intimate"))
+    await tap(patient, say("screening.site.private"), confirm)
+    ending = say("stop.intimate", practice=practice.name, phone=practice.phone)
+    await tap(patient, say("confirm.yes"), ending)
+    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    assert case is not None and case.stage is Stage.STOPPED
+
+
+# -- item 9: tips that agree, each with its picture --------------------------------------------
+
+async def test_each_tip_comes_with_its_picture_and_the_tips_agree(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    patient = emu.user("Ada")
+    await to_photos(patient, await new_invite(app, practice))
+    steps, pictures = texts("journey.prepare.steps"), texts("journey.prepare.pictures")
+    shown = [m for m in patient.messages if m.text in steps]
+    assert [m.text for m in shown] == steps and len(pictures) == len(steps)
+    for message, picture in zip(shown, pictures, strict=True):
+        assert message.kind == "photo" and message.uploaded_bytes == asset(picture).read_bytes()
+        assert message.buttons == [], "Next is gone once tapped"
+        assert phone_lines(message.text or "") <= PHONE_LINES // 2, "a caption under a picture"
+    locator = patient.last_message
+    assert locator is not None and locator.text == say("photos.locator")
+    assert locator.uploaded_bytes == asset("pictures/example-locator.png").read_bytes()
+    requests = [*steps, say("photos.locator"), say("photos.close_up_1"),
+                say("photos.close_up_2")]
+    # One way to hold the phone: straight over the skin, never "at an angle" nor "flat to" it.
+    assert not [w for w in requests if "angle" in w.lower() or "flat" in w.lower()]
+    # Sending as a file is offered, never required, so a normal photo is accepted as it is.
+    await patient.send_photo(sample("locator-good.jpg"))
+    await patient.wait_for_text(say("photos.accepted", number=1), timeout=15)
+
+
+# -- item 10: the date of birth, as people type it ---------------------------------------------
+
+@pytest.mark.parametrize(("typed", "born"), [
+    ("3/2/80", date(1980, 2, 3)), ("03.02.1980", date(1980, 2, 3)),
+    ("3 Feb 1980", date(1980, 2, 3)), ("30/4/49", date(1949, 4, 30)),
+])
+async def test_a_date_of_birth_typed_the_usual_ways_is_read_back_and_confirmed(
+    app: App, emu: Emulator, practice: Practice, typed: str, born: date
+) -> None:
+    patient = emu.user("Ada")
+    await patient.open_deep_link(await new_invite(app, practice, born.isoformat()))
+    asked = await patient.wait_for_text(say("identity.ask"))
+    assert asked.text == say("identity.ask")
+    await patient.send_text(typed)
+    read_back = await patient.wait_for_text(say("identity.confirm", date=in_words(born)))
+    assert read_back.buttons == [[say("identity.confirm_yes"), say("identity.confirm_no")]]
+    await tap(patient, say("identity.confirm_yes"), say("identity.ok"))
+    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    assert case is not None and case.stage is Stage.CONSENT
+
+
+async def test_a_misread_date_is_typed_again_and_never_counts_as_wrong(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    patient = emu.user("Ada")
+    token = await new_invite(app, practice)
+    await patient.open_deep_link(token)
+    await patient.wait_for_text(say("identity.ask"))
+    await patient.send_text("2/3/80")  # meant as 3 February, typed month first
+    await patient.wait_for_text(say("identity.confirm", date=in_words(date(1980, 3, 2))))
+    await tap(patient, say("identity.confirm_no"), say("identity.again"))
+    await patient.send_text("1/1/2090")
+    await patient.wait_for_text(say("identity.not_a_date"))
+    await give_date_of_birth(patient, "3/2/80")
+    invite = await services_of(app).store.invites.find(token)
+    assert invite is not None and invite.failed_dob_checks == 0
+
+
+async def test_a_parent_is_asked_about_the_child_and_an_adult_about_themself(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    born = child_birthday(7)
+    parent = emu.user("Kit's dad")
+    await parent.open_deep_link(await new_invite(app, practice, born.isoformat()))
+    assert (await parent.wait_for_text(say("identity.ask_parent"))).text == (
+        say("identity.ask_parent"))
+    await give_date_of_birth(parent, born.strftime("%d/%m/%y"))
+    await parent.wait_for(lambda m: bool(m.buttons), timeout=10)
+    await tap(parent, say("consent.yes"), say("consent.child_agrees"))
+    await tap(parent, say("consent.child_yes"), say("screening.is_rash.question"))
+    flags = await tap(parent, SCREENING[0], say("screening.red_flags.question_parent"))
+    assert flags.text == say("screening.red_flags.question_parent")
+    stop = say("stop.red_flag_parent")
+    await tap(parent, say("screening.red_flags.yes"), say("confirm.means.red_flag"))
+    assert (await tap(parent, say("confirm.yes"), stop)).text == stop
+
+    adult = emu.user("Ada")
+    await to_consent(adult, await new_invite(app, practice))
+    await tap(adult, say("consent.yes"), say("screening.is_rash.question"))
+    flags = await tap(adult, SCREENING[0], say("screening.red_flags.question"))
+    assert flags.text == say("screening.red_flags.question")
+    assert say("screening.red_flags.question") != say("screening.red_flags.question_parent")
+    stop = say("stop.red_flag")
+    await tap(adult, say("screening.red_flags.yes"), say("confirm.means.red_flag"))
+    assert (await tap(adult, say("confirm.yes"), stop)).text == stop
+
+
+# -- item 11: two messages after the third photo, not four -------------------------------------
+
+async def test_after_the_third_photo_two_messages_lead_to_the_first_question(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    patient = emu.user("Ada")
+    await to_photos(patient, await new_invite(app, practice))
+    await patient.send_document(sample("locator-good.jpg"), "IMG.jpg", "image/jpeg")
+    await patient.wait_for_text(say("photos.accepted", number=1), timeout=15)
+    await patient.send_document(sample("close-up-good.jpg"), "IMG.jpg", "image/jpeg")
+    before = await patient.wait_for_text(say("photos.close_up_2"), timeout=15)
+    await patient.send_document(sample("close-up-good-2.jpg"), "IMG.jpg", "image/jpeg")
+    question = await patient.wait_for_text(say("details.where_exactly"), timeout=15)
+    verdict, *rest = after(patient, before)
+    assert rest == [question], "the verdict, then the question: nothing in between"
+    assert verdict.text == f"{say('photos.accepted', number=3)}\n\n{say('photos.all_done')}"
+    assert question.text == f"{say('details.intro')}\n\n{say('details.where_exactly')}"
+    assert question.buttons == [[say("details.skip")]]

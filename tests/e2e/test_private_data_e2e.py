@@ -1,0 +1,111 @@
+"""The running bot (`python -m bot run`) keeps its data private: every file and folder under
+DATA_DIR is 0600/0700 even under umask 000, and at LOG_LEVEL=DEBUG no name, username, date
+of birth, answer, patient reference or invite token reaches the log."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+from bot.content import text
+from bot.emulator import Emulator
+from bot.store import open_store
+from tests.e2e.conftest import TOKEN, sample
+from tests.e2e.held_process import bot_process, wait_until_ready
+from tests.e2e.patient import tap, to_photos
+from tests.e2e.practice import LINK
+from tests.e2e.test_erasure_e2e import first_line
+from tests.e2e.test_practice_e2e import send_three
+from tests.store.test_store_erasure import umask
+
+WHERE, TRIED = "behind the left kneecap", "Zorbulon paste from the market"
+
+
+def modes(root: Path) -> dict[Path, int]:
+    """The permission bits of a folder and of everything under it."""
+    return {p: stat.S_IMODE(p.stat().st_mode) for p in [root, *root.rglob("*")]}
+
+
+async def practice_with(data_dir: Path, staff_id: int, gp_id: int) -> None:
+    """The Lawson Practice with one member of staff and one GP, in the bot's database."""
+    store = await open_store(data_dir / "telederm.sqlite3", data_dir / "photos")
+    try:
+        practice = await store.practices.add("The Lawson Practice", "020 7729 7236")
+        await store.practices.add_member(practice.id, staff_id, "staff", "Sue Smith")
+        await store.practices.add_member(practice.id, gp_id, "gp", "Dr Gee")
+    finally:
+        await store.close()
+
+
+async def test_every_file_and_folder_the_running_bot_makes_is_private_under_umask_000(
+    emu: Emulator, data_dir: Path
+) -> None:
+    staff, gp, patient = emu.user("Sue"), emu.user("Gee"), emu.user("Ada")
+    with umask(0):
+        await practice_with(data_dir, staff.id, gp.id)
+    async with bot_process(emu, data_dir, umask=0):
+        await wait_until_ready(staff)
+        await staff.send_command("/invite", "P-500 03/02/1980")
+        made = await staff.wait_for_text(first_line("inbox.staff.invite_made").split("(")[0])
+        link = LINK.search(made.text or "")
+        assert link is not None
+        await to_photos(patient, link.group(2))
+        await patient.send_document(sample("locator-good.jpg"), "a.jpg", "image/jpeg")
+        await patient.wait_for_text("Photo 1 of 3 looks good", timeout=30)
+        found = modes(data_dir)
+    names = {p.name for p in found}
+    assert {"telederm.sqlite3", "telederm.sqlite3-wal", "telederm.sqlite3-shm",
+            "photos"} <= names
+    assert any(p.suffix == ".jpg" for p in found), "a photo file was written"
+    loose = {str(p): oct(mode) for p, mode in found.items()
+             if mode != (0o700 if p.is_dir() else 0o600)}
+    assert loose == {}
+
+
+async def test_at_debug_level_the_log_holds_no_names_dates_of_birth_answers_or_tokens(
+    emu: Emulator, data_dir: Path, tmp_path: Path
+) -> None:
+    staff = emu.user("Sueellen", last_name="Fairweather", username="sue_front_desk")
+    gp = emu.user("Gee")
+    patient = emu.user("Zebedee", last_name="Quartermaine", username="zeb_q_handle")
+    await practice_with(data_dir, staff.id, gp.id)
+    log = tmp_path / "bot.log"
+    async with bot_process(emu, data_dir, log_level="DEBUG", log_to=log):
+        await wait_until_ready(staff)
+        await wait_until_ready(gp)
+        await staff.send_command("/invite")
+        await staff.wait_for_text(first_line("inbox.staff.invite_ask"))
+        await staff.send_text("REF-QUOKKA 03/02/1980")
+        made = await staff.wait_for_text(first_line("inbox.staff.invite_made").split("(")[0])
+        link = LINK.search(made.text or "")
+        assert link is not None
+        token = link.group(2)
+        await to_photos(patient, token)
+        await send_three(patient)
+        await patient.wait_for_text(first_line("journey.details.where_exactly"), timeout=10)
+        await patient.send_text(WHERE)
+        await patient.wait_for_text(first_line("journey.details.duration_question"))
+        await tap(patient, text("journey.details.duration_weeks"),
+                  first_line("journey.details.symptoms_question"))
+        await tap(patient, text("journey.details.symptoms_itchy"),
+                  first_line("journey.details.tried_question"))
+        await patient.send_text(TRIED)
+        await patient.wait_for_text(first_line("journey.review.intro"), timeout=10)
+        await patient.wait_for(lambda m: bool(m.buttons), timeout=10)
+        await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+        summary = await gp.wait_for_text(first_line("inbox.gp.summary"), timeout=30)
+        assert "REF-QUOKKA" in (summary.text or "") and TRIED in (summary.text or "")
+        await patient.send_command("/delete")
+        await patient.wait_for_text("cannot be undone")
+        await tap(patient, text("journey.commands.delete_yes"),
+                  text("journey.commands.deleted").split("\n")[0])
+    written = log.read_text(encoding="utf-8")
+    lines = [json.loads(line) for line in written.splitlines() if line.startswith("{")]
+    assert any(e["level"] == "DEBUG" and e["logger"].startswith("telegram") for e in lines), \
+        "python-telegram-bot's DEBUG records are in the log"
+    assert any(e.get("event") == "case.erased" for e in lines), "the bot's own events are too"
+    for secret in ("Zebedee", "Quartermaine", "zeb_q_handle", "Sueellen", "Fairweather",
+                   "sue_front_desk", "REF-QUOKKA", "03/02/1980", "1980-02-03", WHERE, TRIED,
+                   token, TOKEN):
+        assert secret not in written, secret

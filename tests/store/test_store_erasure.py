@@ -1,0 +1,126 @@
+"""Erased means gone: nothing is written back onto an erased case, start-up finishes what a
+crash left, the WAL keeps no copy, and every file is private whatever the umask."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.services import erasure
+from bot.store import StageConflict, Store, open_store
+from bot.store.models import Case, Stage
+from tests.store.test_store_cases import _case
+
+
+@contextmanager
+def umask(mask: int) -> Iterator[None]:
+    """Run the block with this process umask."""
+    old = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def modes(root: Path) -> dict[str, int]:
+    """The permission bits of `root` and everything under it."""
+    return {str(p.relative_to(root.parent)): stat.S_IMODE(p.stat().st_mode)
+            for p in [root, *root.rglob("*")]}
+
+
+async def erased(store: Store) -> Case:
+    case = await _case(store)
+    await store.cases.move(case, Stage.CONSENT)
+    current = await store.cases.get(case.id)
+    assert current is not None
+    await erasure.erase(store, current, Stage.ERASED, actor="patient", reason="test")
+    gone = await store.cases.get(case.id)
+    assert gone is not None
+    return gone
+
+
+async def test_nothing_is_written_onto_an_erased_case(store: Store) -> None:
+    case = await erased(store)
+    assert await store.answers.save(case.id, "flow.redo", "close_up_1") is False
+    stored = store.files.write(b"late photo")
+    with pytest.raises(StageConflict):
+        await store.photos.add(case.id, "locator", stored, source="photo", verdict="accept",
+                               status="accepted")
+    with pytest.raises(StageConflict):
+        await store.cases.move(case, Stage.LOCATOR, answers={"flow.return_to_review": "yes"})
+    assert await store.answers.for_case(case.id) == {}
+    assert await store.photos.for_case(case.id) == []
+    assert await erasure.finish(store) == 0
+    assert not store.files.path(stored.name).exists(), "the late photo's file is removed too"
+
+
+async def test_start_up_removes_queued_orphan_and_temporary_files_and_keeps_the_rest(
+    store: Store,
+) -> None:
+    case = await _case(store)
+    kept = store.files.write(b"kept photo")
+    await store.photos.add(case.id, "locator", kept, source="photo", verdict="accept",
+                           status="accepted")
+    orphan = store.files.write(b"written, then killed before its row")
+    temporary = store.files.root / kept.name.split("/")[0] / ".incoming-abc.jpg"
+    temporary.write_bytes(b"half a photo")
+    other = await _case(store)
+    queued = store.files.write(b"erased, then killed before the unlink")
+    await store.photos.add(other.id, "locator", queued, source="photo", verdict="accept",
+                           status="accepted")
+    await store.cases.erase(other, Stage.ERASED, actor="patient", reason="test")
+    found = await erasure.recover(store)
+    assert (found.finished, found.orphans, found.temporary, found.left) == (1, 1, 1, 0)
+    assert store.files.path(kept.name).exists()
+    for gone in (store.files.path(orphan.name), temporary, store.files.path(queued.name)):
+        assert not gone.exists()
+
+
+async def test_erased_answers_are_not_in_the_wal_while_the_database_is_open(
+    store: Store, settings: Settings
+) -> None:
+    case = await _case(store)
+    secret = "Zorbulon paste from the market"
+    await store.answers.save(case.id, "detail.tried", secret)
+    wal = settings.database_path.with_name(settings.database_path.name + "-wal")
+    assert secret.encode() in wal.read_bytes(), "before erasure the WAL holds the answer"
+    await erasure.erase(store, case, Stage.ERASED, actor="patient", reason="test")
+    for path in settings.data_dir.rglob("*"):
+        if path.is_file():
+            assert secret.encode() not in path.read_bytes(), path
+
+
+async def test_database_wal_and_folders_are_private_whatever_the_umask(
+    settings: Settings,
+) -> None:
+    with umask(0):
+        opened = await open_store(settings.database_path, settings.photos_dir)
+        case = await _case(opened)
+        await opened.photos.add(case.id, "locator", opened.files.write(b"photo"),
+                                source="photo", verdict="accept", status="accepted")
+        found = modes(settings.data_dir)
+        await opened.close()
+    assert {"data/telederm.sqlite3", "data/telederm.sqlite3-wal",
+            "data/telederm.sqlite3-shm"} <= set(found)
+    for name, mode in found.items():
+        is_dir = (settings.data_dir.parent / name).is_dir()
+        assert mode == (0o700 if is_dir else 0o600), (name, oct(mode))
+
+
+async def test_an_existing_world_readable_database_is_made_private_when_opened(
+    settings: Settings,
+) -> None:
+    opened = await open_store(settings.database_path, settings.photos_dir)
+    await opened.close()
+    os.chmod(settings.data_dir, 0o755)
+    os.chmod(settings.database_path, 0o644)
+    reopened = await open_store(settings.database_path, settings.photos_dir)
+    await reopened.close()
+    assert stat.S_IMODE(settings.data_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(settings.database_path.stat().st_mode) == 0o600
