@@ -52,6 +52,8 @@ async def test_a_tap_made_while_the_bot_is_killed_gets_the_next_question_after_r
         patient = emu.user("Ada")
         async with bot_process(emu, data):
             await to_consent(patient, token)
+            answered, calls = len(patient.callback_answers), len(
+                emu.calls_of("answerCallbackQuery"))
         # killed (SIGKILL) at the consent question; the patient agrees while it is down
         await patient.tap(text("journey.consent.yes"))
         await asyncio.sleep(TAP_LIMIT * 2)  # the outage outlasts Telegram's limit for answers
@@ -59,8 +61,8 @@ async def test_a_tap_made_while_the_bot_is_killed_gets_the_next_question_after_r
             await patient.wait_for_text(text("journey.screening.is_rash.question"), timeout=60)
             await tap(patient, text("journey.screening.is_rash.rash"),
                       text("journey.screening.red_flags.question"))
-        refused = emu.calls_of("answerCallbackQuery")
-        assert len(refused) >= 2 and len(patient.callback_answers) == 1, \
+        tried = len(emu.calls_of("answerCallbackQuery")) - calls
+        assert tried >= 2 and len(patient.callback_answers) - answered == 1, \
             "the late answer was refused by Telegram, the next one accepted"
         assert not said(patient, "messages.errors.try_again"), "no 'something went wrong'"
 
