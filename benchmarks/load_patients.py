@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.config import Settings  # noqa: E402
-from bot.content import asset, text  # noqa: E402
+from bot.content import asset, text, texts  # noqa: E402
 from bot.emulator import Emulator  # noqa: E402
 from bot.emulator.models import SentMessage  # noqa: E402
 from bot.emulator.users import TelegramUser  # noqa: E402
@@ -111,15 +111,18 @@ class Patient:
         started = time.perf_counter()
         await self.user.open_deep_link(self.token)
         await self._answer("date of birth", self.text_ms, started)
-        await self.type(DOB, "Before we start")
+        await self.type(DOB, text("journey.identity.confirm", date="").strip(" ,"))
+        await self.tap(text("journey.identity.confirm_yes"), text("journey.identity.ok"))
+        await self.user.wait_for(lambda m: bool(m.buttons), timeout=WAIT)  # consent
         await self.tap(text("journey.consent.yes"), text("journey.screening.is_rash.question"))
         questions = ("red_flags", "site", "areas")
         for key, expect in zip(SCREENING, questions, strict=False):
             await self.tap(text(key), text(f"journey.screening.{expect}.question"))
-        await self.tap(text(SCREENING[-1]), "Tip 1")
-        for tip in (2, 3, 4):
-            await self.tap("Next", f"Tip {tip}")
-        await self.tap("I am ready", "Photo 1 of 3")
+        steps = texts("journey.prepare.steps")
+        await self.tap(text(SCREENING[-1]), steps[0])
+        for step in steps[1:]:
+            await self.tap(text("journey.prepare.next"), step)
+        await self.tap(text("journey.prepare.ready"), "Photo 1 of 3")
         for number, data in enumerate(photos, start=1):
             await self.photo(number, data, as_file=number != 2,
                              expect="Where exactly" if number == 3 else f"Photo {number + 1} of 3")
