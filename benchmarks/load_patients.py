@@ -36,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.channels.casefile import pack_version  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.content import asset, text, texts  # noqa: E402
 from bot.emulator import Emulator  # noqa: E402
@@ -174,7 +175,7 @@ def delivered_once(gp: TelegramUser, references: list[str]) -> list[str]:
     summaries = Counter(ref for m in gp.all_messages if m.buttons for ref in references
                         if ref in (m.text or ""))
     for ref in references:
-        pack = text("inbox.gp.pack_name", reference=ref)
+        pack = text("inbox.gp.pack_name", reference=ref, version=pack_version(1))
         if (photos[ref], summaries[ref], packs[pack]) != (3, 1, 1):
             problems.append(f"{ref}: {photos[ref]} photos, {summaries[ref]} summaries, "
                             f"{packs[pack]} packs")

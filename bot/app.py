@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from telegram import LinkPreviewOptions
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
+from bot.channels.dispatch import Dispatcher
+from bot.channels.setup import record_channels
 from bot.config import Settings
 from bot.inbox.decisions import Inbox
 from bot.inbox.staff import StaffDesk
@@ -19,7 +21,7 @@ from bot.services.buttons import ButtonSigner, signer_for_token
 from bot.services.delivery import OutboxWorker
 from bot.services.erasure import recover
 from bot.services.quality_pool import QualityPool
-from bot.services.reminders import alert_waiting, remind_stalled
+from bot.services.reminders import alert_waiting, chase_open_outcomes, remind_stalled
 from bot.services.retention import purge
 from bot.store import Store, open_store
 
@@ -88,21 +90,24 @@ async def open_services(settings: Settings, bot_username: str) -> Services:
     staff = StaffDesk(store, bot_username=bot_username,
                       invite_valid_days=settings.invite_valid_days,
                       stalled_after_days=settings.stalled_after_days, wrong_tries=wrong_tries)
-    found = Services(settings, store, quality, journey, Inbox(store, queued), staff,
+    inbox = Inbox(store, queued, referral_days=settings.referral_send_days)
+    found = Services(settings, store, quality, journey, inbox, staff,
                      signer_for_token(settings.token()))
     wake.append(found)
     return found
 
 
 async def _housekeeping(services: Services) -> None:
-    """Now and every PURGE_EVERY_HOURS: delete what is past its retention period, and remind
-    patients who stalled."""
+    """Now and every PURGE_EVERY_HOURS: delete what is past its retention period, remind
+    patients who stalled, and remind staff of cases waiting for a person."""
     while True:
         try:
             await purge(services.store, services.settings.retention_days)
             days = services.settings.stalled_after_days
+            chased = await chase_open_outcomes(services.store,
+                                               services.settings.referral_send_days)
             if await remind_stalled(services.store, days) + await alert_waiting(
-                    services.store, days):
+                    services.store, days) + chased:
                 services.queued()
         except Exception:
             log.exception("housekeeping failed")
@@ -125,10 +130,14 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     async def start_up(app: Application) -> None:  # type: ignore[type-arg]
         found = await open_services(settings, app.bot.username)
         app.bot_data["services"] = found
-        sender = TelegramSender(app.bot, found.store, found.signer, found)
+        telegram = TelegramSender(app.bot, found.store, found.signer, found)
+        sender = Dispatcher(found.store, telegram, record_channels(settings),
+                            pack_limit=settings.referral_pack_max_bytes, queued=found.queued,
+                            alert_after=settings.delivery_alert_after_tries)
 
         async def undeliverable(item, reason):  # type: ignore[no-untyped-def]
-            await alert_staff(found.store, item, reason, app.bot.username)
+            if not await sender.undeliverable(item, reason):
+                await alert_staff(found.store, item, reason, app.bot.username)
             found.queued()
 
         found.outbox = OutboxWorker(found.store, sender, undeliverable,

@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+from bot.channels.nhs_number import valid_nhs_number
 from bot.config import Settings
 from bot.inbox.staff import CHILD_UNDER
 from bot.journey.dates import age_on
 from bot.services.retention import purge
 from bot.store import open_store
+from bot.store.models import Practice
+from bot.store.practices import DeliveryChannels
 
 
 def add_arguments(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -20,6 +23,10 @@ def add_arguments(verbs: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add.add_argument("--name", required=True)
     add.add_argument("--phone", required=True, help="the number patients should call")
     add.add_argument("--inbox-chat-id", type=int, default=None)
+    _channel_arguments(add)
+    update = practice.add_parser("update", help="change where a practice's cases go")
+    update.add_argument("--practice", type=int, required=True, help="practice id")
+    _channel_arguments(update)
 
     member = verbs.add_parser("member", help="manage practice members").add_subparsers(
         dest="action", required=True)
@@ -40,9 +47,41 @@ def add_arguments(verbs: argparse._SubParsersAction) -> None:  # type: ignore[ty
     create.add_argument("--patient-ref", required=True, help="the practice's own reference")
     create.add_argument("--dob", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
     create.add_argument("--bot-username", required=True, help="the bot's @username, for the link")
+    create.add_argument("--nhs-number", default=None,
+                        help="the patient's NHS number (only where the practice uses MESH)")
 
     verbs.add_parser("purge", help="delete photos and answers past RETENTION_DAYS now "
                                    "(the running bot also does this daily)")
+
+
+def _channel_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--deliver", default="telegram",
+                        help="where cases go, any of telegram,email,mesh (default telegram)")
+    parser.add_argument("--telegram-notification-only", action="store_true",
+                        help="the GP chat gets a notice and the decision buttons, no photos")
+    parser.add_argument("--inbox-email", default=None,
+                        help="the practice's NHSmail shared mailbox (for --deliver email)")
+    parser.add_argument("--mesh-mailbox", default=None,
+                        help="the practice's MESH mailbox id (for --deliver mesh)")
+    parser.add_argument("--ods-code", default=None,
+                        help="the practice's ODS code (for --deliver mesh)")
+
+
+def _channels(args: argparse.Namespace) -> DeliveryChannels:
+    return DeliveryChannels(
+        deliver=tuple(part.strip() for part in args.deliver.split(",") if part.strip()),
+        telegram_notify_only=args.telegram_notification_only, inbox_email=args.inbox_email,
+        mesh_mailbox=args.mesh_mailbox, ods_code=args.ods_code)
+
+
+def _describe(practice: Practice) -> str:
+    gp_chat = "full case" if practice.gp_chat_gets_content else "notification only"
+    parts = [f"telegram ({gp_chat})"]
+    if practice.inbox_email:
+        parts.append(f"email to {practice.inbox_email}")
+    if practice.mesh_mailbox and "mesh" in practice.channels:
+        parts.append(f"MESH to {practice.mesh_mailbox}")
+    return "delivers to: " + ", ".join(parts)
 
 
 async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
@@ -50,8 +89,21 @@ async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
     store = await open_store(settings.database_path, settings.photos_dir)
     try:
         if args.verb == "practice":
-            practice = await store.practices.add(args.name, args.phone, args.inbox_chat_id)
-            print(f"practice {practice.id}: {practice.name}")
+            try:
+                if args.action == "update":
+                    found = await store.practices.set_channels(args.practice, _channels(args),
+                                                               actor="cli")
+                    if found is None:
+                        print(f"error: there is no practice {args.practice}")
+                        return 2
+                    practice = found
+                else:
+                    practice = await store.practices.add(args.name, args.phone,
+                                                         args.inbox_chat_id, _channels(args))
+            except ValueError as wrong:
+                print(f"error: {wrong}")
+                return 2
+            print(f"practice {practice.id}: {practice.name}; {_describe(practice)}")
         elif args.verb == "member":
             if await store.practices.get(args.practice) is None:
                 print(f"error: there is no practice {args.practice}")
@@ -67,12 +119,18 @@ async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
                 args.practice, args.telegram_user_id, args.role, args.name)
             print(f"member {member.id}: {member.display_name} ({member.role})")
         elif args.verb == "invite":
-            if await store.practices.get(args.practice) is None:
+            found = await store.practices.get(args.practice)
+            if found is None:
                 print(f"error: there is no practice {args.practice}")
+                return 2
+            nhs_number = valid_nhs_number(args.nhs_number) if args.nhs_number else None
+            if ("mesh" in found.channels) != (nhs_number is not None):
+                print("error: give a valid --nhs-number where, and only where, the practice "
+                      "delivers by MESH")
                 return 2
             _, token = await store.invites.create(
                 args.practice, args.patient_ref, args.dob.isoformat(),
-                valid_days=settings.invite_valid_days)
+                valid_days=settings.invite_valid_days, nhs_number=nhs_number)
             username = args.bot_username.lstrip("@")
             years = age_on(args.dob, date.today())
             who = "child: a parent or guardian takes part" if years < CHILD_UNDER else "adult"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,7 +25,8 @@ def machine_workers() -> int:
 class Settings(BaseSettings):
     """Everything the bot needs to know about where it runs; see `.env.example`."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      env_ignore_empty=True)
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_url: str = TELEGRAM_API_URL
@@ -37,8 +39,26 @@ class Settings(BaseSettings):
     quality_time_limit_seconds: float = Field(default=15.0, gt=0, le=300)
     referral_pack_max_bytes: int = Field(default=745_000, ge=300_000, le=5_000_000)
     stalled_after_days: int = Field(default=3, ge=1, le=60)
+    referral_send_days: int = Field(default=3, ge=1, le=30)
     purge_every_hours: float = Field(default=24.0, gt=0)
     log_level: str = "INFO"
+    delivery_alert_after_tries: int = Field(default=5, ge=1, le=30)
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str | None = None
+    smtp_ca_file: Path | None = None
+    email_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1_000_000, le=150 * 1024 * 1024)
+    mesh_url: str | None = None
+    mesh_mailbox: str | None = None
+    mesh_password: SecretStr | None = None
+    mesh_shared_key: SecretStr | None = None
+    mesh_cert_file: Path | None = None
+    mesh_key_file: Path | None = None
+    mesh_ca_file: Path | None = None
+    mesh_sender_ods: str | None = None
 
     @property
     def database_path(self) -> Path:

@@ -55,6 +55,8 @@ class PackPhoto:
     label: str
     jpeg: bytes
     note: str | None = None
+    details: str = ""
+    """Body site, date taken, patient and case reference (`referral.photo.details`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,16 @@ class PackSummary:
     submitted_on: str
     answers: tuple[tuple[str, str], ...]
     flags: tuple[str, ...]
+    version: int = 1
+    """The submission this pack is for: 2 or more after the GP asked for new photos."""
+    new_shots: tuple[str, ...] = ()
+    """Labels of the photos new in this version."""
+
+    @property
+    def version_tag(self) -> str:
+        """"" for a first submission, else " (version 2)" and so on."""
+        return (text("referral.document.version_tag", version=self.version)
+                if self.version > 1 else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +101,10 @@ def unicode_font_dir() -> Path | None:
 class _PackPdf(FPDF):
     """An A4 document with the case reference and page number at the foot of every page."""
 
-    def __init__(self, reference: str) -> None:
+    def __init__(self, reference: str, version_tag: str = "") -> None:
         super().__init__(format="A4")
         self.reference = reference
+        self.version_tag = version_tag
         folder = unicode_font_dir()
         self.family = "helvetica"
         self.glyphs: frozenset[int] | None = None
@@ -137,7 +150,8 @@ class _PackPdf(FPDF):
         self.set_y(-12)
         self.use(8, color=GREY)
         self.cell(0, 5, self.clean(text("referral.document.footer", reference=self.reference,
-                                         page=self.page_no(), pages="{nb}")), align="C")
+                                         version=self.version_tag, page=self.page_no(),
+                                         pages="{nb}")), align="C")
 
     def rows(self, pairs: Sequence[tuple[str, str]], widths: tuple[int, int],
              heading: tuple[str, str] | None = None) -> None:
@@ -169,6 +183,12 @@ def _summary_page(pdf: _PackPdf, summary: PackSummary) -> None:
     """Page 1: the case, the answers, quality flags, the exclusion checklist, e-RS details."""
     pdf.add_page()
     pdf.write_line(text("referral.document.title"), size=16, style="B", gap=2)
+    if summary.version > 1:
+        key = "resubmitted" if summary.new_shots else "resubmitted_same"
+        pdf.write_line(text(f"referral.document.{key}", version=summary.version,
+                            previous=summary.version - 1,
+                            shots=" and ".join(summary.new_shots)),
+                       size=11, style="B", color=AMBER, gap=2)
     pdf.rows([(text("referral.details.case_reference"), summary.case_reference),
               (text("referral.details.practice"), summary.practice_name),
               (text("referral.details.patient_ref"), summary.patient_ref),
@@ -188,10 +208,10 @@ def _summary_page(pdf: _PackPdf, summary: PackSummary) -> None:
     pdf.ln(2)
     pdf.write_line(text("referral.checklist.heading"), size=HEADING, style="B", gap=0.5)
     pdf.write_line(text("referral.checklist.intro"), gap=1.2)
-    pdf.tick_boxes(texts("referral.checklist.items"))
+    pdf.tick_boxes(texts("referral.checklist.statements"))
     pdf.ln(0.5)
     pdf.write_line(text("referral.checklist.children_heading"), style="B", gap=1.2)
-    pdf.tick_boxes(texts("referral.checklist.children_items"))
+    pdf.tick_boxes(texts("referral.checklist.children_statements"))
     pdf.ln(1.5)
     pdf.write_line(text("referral.ers.heading"), size=HEADING, style="B", gap=0.5)
     pdf.rows([(text("referral.ers.specialty_label"), text("referral.ers.specialty")),
@@ -208,6 +228,8 @@ def _photo_page(pdf: _PackPdf, photo: PackPhoto, jpeg: bytes | None, size: tuple
     pdf.write_line(photo.label, size=16, style="B", gap=1)
     if photo.note:
         pdf.write_line(photo.note, size=11, style="B", color=AMBER, gap=0.5)
+    if photo.details:
+        pdf.write_line(photo.details, size=9, gap=0.5)
     pdf.write_line(text("referral.photo.size", width=width, height=height, number=number,
                         total=total), size=8.5, color=GREY, gap=2)
     if jpeg is None:
@@ -223,10 +245,11 @@ def _photo_page(pdf: _PackPdf, photo: PackPhoto, jpeg: bytes | None, size: tuple
 def _render(summary: PackSummary, photos: Sequence[PackPhoto],
             jpegs: Sequence[bytes | None], sizes: Sequence[tuple[int, int]]) -> bytes:
     """Lay out the whole pack; a photo given as None gets its page but no picture."""
-    pdf = _PackPdf(summary.case_reference)
+    pdf = _PackPdf(summary.case_reference, summary.version_tag)
     pdf.set_lang("en-GB")
     pdf.set_title(pdf.clean(text("referral.document.metadata_title",
-                                 reference=summary.case_reference)))
+                                 reference=summary.case_reference,
+                                 version=summary.version_tag)))
     _summary_page(pdf, summary)
     for number, (photo, jpeg, size) in enumerate(zip(photos, jpegs, sizes, strict=True), 1):
         _photo_page(pdf, photo, jpeg, size, number, len(photos))
@@ -300,9 +323,12 @@ def build_referral_pack(summary: PackSummary, photos: Sequence[PackPhoto], *,
                         limit_bytes: int = 5_000_000) -> bytes:
     """Return the referral pack as PDF bytes no larger than limit_bytes.
 
-    Page 1 holds the case, answers, quality flags, exclusion checklist and e-RS details; then one
-    page per photo. Photos go in unchanged when the pack fits and they are clean, upright JPEGs no
-    larger than 2400 px; otherwise they are re-encoded at the largest step of `LADDER` that fits.
+    Page 1 holds the case (and, for a re-submission, which version it is and what is new),
+    answers, quality flags, the suitability checklist (one positive statement per exclusion
+    criterion of the service) and e-RS details; then one page per photo, each naming the body
+    site, when it was taken, the patient reference and the case reference. Photos go in
+    unchanged when the pack fits and they are clean, upright JPEGs no larger than 2400 px;
+    otherwise they are re-encoded at the largest step of `LADDER` that fits.
     Raises ValueError when a photo cannot be read, or when even the last step (800 px) does not
     fit limit_bytes.
     """

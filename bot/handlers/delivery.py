@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import json
 import logging
 from dataclasses import dataclass
@@ -97,32 +97,75 @@ async def send_summary(bot: ApiBot, chat_id: int, digest: CaseDigest,
     return [sent.message_id]
 
 
-async def send_pack(bot: ApiBot, chat_id: int, digest: CaseDigest, limit_bytes: int,
-                    rate: str | None = None) -> list[int]:
-    """The referral pack PDF for e-RS."""
-    from bot.delivery.referral_pack import PackPhoto, PackSummary, build_referral_pack
 
-    summary = PackSummary(
-        case_reference=digest.case.reference, practice_name=digest.practice.name,
-        patient_ref=digest.patient_ref, age_text=digest.age_text,
-        submitted_on=digest.submitted_on, answers=digest.answers, flags=digest.flags)
-    photos = [PackPhoto(shot.label, shot.jpeg, shot.note) for shot in digest.photos]
-    pdf = await asyncio.to_thread(build_referral_pack, summary, photos, limit_bytes=limit_bytes)
-    ref = digest.case.reference
-    sent = await bot.send_document(chat_id, pdf,
-                                   filename=text("inbox.gp.pack_name", reference=ref),
-                                   caption=text("inbox.gp.pack_caption", reference=ref),
-                                   rate_limit_args=rate, write_timeout=upload_seconds(len(pdf)),
-                                   read_timeout=upload_seconds(len(pdf)))
+
+async def send_notice(bot: ApiBot, chat_id: int, digest: CaseDigest,
+                      signer: ButtonSigner, rate: str | None = None) -> list[int]:
+    """"Telegram: notification only": the reference, where the case went, and the decision
+    buttons; no photos, answers or pack."""
+    from bot.channels.dispatch import where
+
+    places = text("channels.gp.where_join").join(
+        where(channel) for channel in digest.practice.record_channels)
+    markup = (decision_keyboard(signer, chat_id, digest.case.id, digest.case.submissions)
+              if digest.case.stage is Stage.SUBMITTED else None)
+    sent = await bot.send_message(chat_id, text("channels.gp.notice",
+                                                reference=digest.case.reference, where=places),
+                                  reply_markup=markup, rate_limit_args=rate)
     return [sent.message_id]
 
 
-async def send_case(bot: ApiBot, chat_id: int, digest: CaseDigest, signer: ButtonSigner,
-                    pack_limit: int) -> list[int]:
-    """Everything about a case, in order: album, summary with buttons, referral pack."""
-    return [*await send_album(bot, chat_id, digest),
-            *await send_summary(bot, chat_id, digest, signer),
-            *await send_pack(bot, chat_id, digest, pack_limit)]
+async def send_pack(bot: ApiBot, chat_id: int, digest: CaseDigest, limit_bytes: int,
+                    rate: str | None = None) -> list[int]:
+    """The referral pack PDF for e-RS, named with its version after a re-submission."""
+    from bot.channels.casefile import pack_pdf, pack_version
+
+    ref = digest.case.reference
+    pdf = await pack_pdf(digest, limit_bytes)
+    version = pack_version(digest.version)
+    sent = await bot.send_document(
+        chat_id, pdf, filename=text("inbox.gp.pack_name", reference=ref, version=version),
+        caption=text("inbox.gp.pack_caption", reference=ref, version=version),
+        rate_limit_args=rate, write_timeout=upload_seconds(len(pdf)),
+        read_timeout=upload_seconds(len(pdf)))
+    return [sent.message_id]
+
+
+async def deliver_case(bot: ApiBot, store: Store, chat_id: int, digest: CaseDigest,
+                       signer: ButtonSigner, pack_limit: int) -> None:
+    """Everything about a case, in order (photos one document each, summary with buttons,
+    referral pack), each part remembered with its submission number."""
+    for part, sent in (("album", await send_album(bot, chat_id, digest)),
+                       ("summary", await send_summary(bot, chat_id, digest, signer)),
+                       ("pack", await send_pack(bot, chat_id, digest, pack_limit))):
+        await store.outbox.record_delivered(digest.case.id, chat_id, sent, part=part,
+                                            submission=digest.version)
+
+
+async def supersede(bot: ApiBot, store: Store, chat_id: int, case_id: int, reference: str,
+                    version: int, rate: str | None = None) -> None:
+    """Mark the summaries (or notices) and packs of a case's earlier submissions in this chat
+    as superseded (their buttons removed), so the GP cannot attach an old pack."""
+    earlier = [*await store.outbox.earlier_parts(case_id, chat_id, "summary", version),
+               *await store.outbox.earlier_parts(case_id, chat_id, "notice", version)]
+    for message_id, _ in earlier:
+        with contextlib.suppress(BadRequest):
+            await bot.edit_message_text(
+                text("inbox.gp.superseded_summary", version=version, reference=reference),
+                chat_id=chat_id, message_id=message_id, reply_markup=None,
+                rate_limit_args=rate)
+    for message_id, old in await store.outbox.earlier_parts(case_id, chat_id, "pack", version):
+        with contextlib.suppress(BadRequest):
+            await bot.edit_message_caption(
+                chat_id=chat_id, message_id=message_id,
+                caption=text("inbox.gp.superseded_pack", old=old or 1, version=version,
+                             reference=reference), rate_limit_args=rate)
+
+
+def task_keyboard(signer: ButtonSigner, chat_id: int, case_id: int) -> InlineKeyboardMarkup:
+    """The "Done: patient phoned" button of an urgent task."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(
+        text("inbox.staff.task_done"), callback_data=signer.sign(chat_id, "task_done", case_id))]])
 
 
 async def retract(bot: ApiBot, chat_id: int, message_ids: list[int], reference: str,
@@ -184,6 +227,10 @@ class TelegramSender:
             await self._bot.send_message(item.chat_id, payload["text"],
                                          rate_limit_args=BACKGROUND)
             return
+        if item.kind == "staff.task":
+            await self._bot.send_message(item.chat_id, payload["text"], reply_markup=task_keyboard(
+                self._signer, item.chat_id, int(payload["case_id"])), rate_limit_args=BACKGROUND)
+            return
         if item.kind == "patient.new_photos":
             await self._bot.send_message(item.chat_id, payload["text"],
                                          rate_limit_args=BACKGROUND)
@@ -202,6 +249,10 @@ class TelegramSender:
             return
         if case.erased_at:
             return  # erased since: nothing to deliver
+        if item.kind == "gp.supersede":  # only takes buttons off what this chat already has
+            await supersede(self._bot, self._store, item.chat_id, case.id, case.reference,
+                            int(payload["submission"]), BACKGROUND)
+            return
         if not await still_a_recipient(self._store, case, item.chat_id):
             await self._store.outbox.add(case.id, await redirected(self._store, case,
                                                                    item.chat_id))
@@ -212,12 +263,16 @@ class TelegramSender:
             return
         if item.kind == "gp.summary":
             sent = await send_summary(self._bot, item.chat_id, digest, self._signer, BACKGROUND)
+        elif item.kind == "gp.notice":
+            sent = await send_notice(self._bot, item.chat_id, digest, self._signer, BACKGROUND)
         elif item.kind == "gp.pack":
             sent = await send_pack(self._bot, item.chat_id, digest,
                                    self._services.settings.referral_pack_max_bytes, BACKGROUND)
         else:
             raise Undeliverable(f"unknown kind {item.kind}")
-        await self._store.outbox.record_delivered(case.id, item.chat_id, sent)
+        await self._store.outbox.record_delivered(case.id, item.chat_id, sent,
+                                                  part=item.kind.removeprefix("gp."),
+                                                  submission=int(payload.get("submission") or 1))
 
     async def _send_parts(self, item: OutboxItem, payload: dict[str, Any],
                           digest: CaseDigest) -> None:
@@ -229,8 +284,9 @@ class TelegramSender:
             message_id = await send_part(self._bot, item.chat_id, part, BACKGROUND)
             done[part.slot] = message_id
             await self._store.outbox.save_payload(item.id, {**payload, "sent": done})
-            await self._store.outbox.record_delivered(digest.case.id, item.chat_id,
-                                                      [message_id])
+            await self._store.outbox.record_delivered(
+                digest.case.id, item.chat_id, [message_id], part="album",
+                submission=int(payload.get("submission") or 1))
             log.info("photo delivered", extra={"outbox_id": item.id, "case_id": item.case_id,
                                                "slot": part.slot})
 
@@ -243,7 +299,7 @@ async def alert_staff(store: Store, item: OutboxItem, reason: str, bot_username:
     never opened the bot (403 "can't initiate conversation") gets the `not_started` alert,
     whose messages are delivered as soon as that person opens the bot.
     """
-    if item.kind == "staff.alert" or item.case_id is None or reason == NOT_A_RECIPIENT:
+    if item.kind.startswith("staff.") or item.case_id is None or reason == NOT_A_RECIPIENT:
         return  # a former recipient's item: `redirected` already told staff
     case = await store.cases.get(item.case_id)
     if case is None:

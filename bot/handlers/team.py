@@ -13,12 +13,12 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.app import services
 from bot.content import text
-from bot.handlers.delivery import decision_keyboard, send_case, submission_part
+from bot.handlers import decide
+from bot.handlers.delivery import deliver_case
 from bot.inbox.access import GP_ROLES, chat_may_show
-from bot.inbox.decisions import APPOINTMENT_REASONS, PHOTO_REASONS
-from bot.inbox.digest import build_digest, erased_note
+from bot.inbox.digest import build_digest, erased_note, uk_time
 from bot.inbox.staff import MAX_REFERENCE, InviteMade, InviteRequest, read_invite_request
-from bot.store.models import SHOT_SLOTS, Member
+from bot.store.models import Member
 
 Context = ContextTypes.DEFAULT_TYPE
 AWAITING = "staff_awaiting"
@@ -58,11 +58,15 @@ async def invite(update: Update, context: Context) -> None:
         await _invite_from(update, context, member, " ".join(context.args))
         return
     context.user_data[AWAITING] = "invite"  # type: ignore[index]
+    context.user_data.pop(decide.AWAITING, None)  # type: ignore[union-attr]
     await _reply(update, text("inbox.staff.invite_ask"))
 
 
 async def staff_typed(update: Update, context: Context) -> None:
-    """Text from a member of staff who was asked for invite details (runs before patients')."""
+    """Text from a member of staff who was asked for invite details, or a GP asked for a
+    reason or a UBRN (runs before patients')."""
+    if await decide.typed(update, context):
+        raise ApplicationHandlerStop
     if not context.user_data or context.user_data.get(AWAITING) != "invite":
         return
     member = await services(context).staff.member(_ids(update)[0])
@@ -74,8 +78,15 @@ async def staff_typed(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
+async def gp_typed_in_group(update: Update, context: Context) -> None:
+    """Text in a practice inbox group from a GP who was asked there for a reason or a UBRN."""
+    if await decide.typed(update, context):
+        raise ApplicationHandlerStop
+
+
 async def _invite_from(update: Update, context: Context, member: Member, typed: str) -> None:
-    found = read_invite_request(typed)
+    wants = await services(context).staff.wants_nhs_number(member)
+    found = read_invite_request(typed, wants_nhs_number=wants)
     if isinstance(found, str):
         context.user_data[AWAITING] = "invite"  # type: ignore[index]
         await _reply(update, text(found))
@@ -236,41 +247,12 @@ async def inbox(update: Update, context: Context) -> None:
         found = await store.invites.get(case.invite_id) if case.invite_id else None
         lines.append(text("inbox.gp.inbox_item", reference=case.reference,
                           patient_ref=html.escape(found.patient_ref if found else "?"),
-                          submitted=(case.submitted_at or "")[:16].replace("T", " ")))
+                          submitted=uk_time(case.submitted_at)))
         if gp.role in GP_ROLES:  # staff and managers see references, not photos (item 11)
             rows.append([InlineKeyboardButton(
                 text("inbox.gp.open", reference=case.reference),
                 callback_data=services(context).signer.sign(chat_id, "open", case.id))])
     await _reply(update, "\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
-
-
-def _shot_keyboard(context: Context, chat_id: int, case_id: int, mask: int,
-                   submission: int) -> InlineKeyboardMarkup:
-    signer = services(context).signer
-    made_for = submission_part(submission)
-    rows = []
-    for bit, slot in enumerate(SHOT_SLOTS):
-        chosen = mask & (1 << bit)
-        label = ("☑ " if chosen else "☐ ") + text(f"inbox.gp.caption_{slot}")
-        rows.append([InlineKeyboardButton(label, callback_data=signer.sign(
-            chat_id, "photos", case_id, mask ^ (1 << bit), made_for))])
-    rows.append([InlineKeyboardButton(text("inbox.gp.back"), callback_data=signer.sign(
-                     chat_id, "back", case_id, made_for)),
-                 InlineKeyboardButton(text("inbox.gp.next"), callback_data=signer.sign(
-                     chat_id, "why", case_id, mask, made_for))])
-    return InlineKeyboardMarkup(rows)
-
-
-def _reason_keyboard(context: Context, chat_id: int, case_id: int, submission: int,
-                     action: str, reasons: tuple[str, ...], *extra: int) -> InlineKeyboardMarkup:
-    signer = services(context).signer
-    made_for = submission_part(submission)
-    rows = [[InlineKeyboardButton(text(f"inbox.gp.reason_{r}"), callback_data=signer.sign(
-                chat_id, action, case_id, *extra, r, made_for))]
-            for r in reasons]
-    rows.append([InlineKeyboardButton(text("inbox.gp.back"), callback_data=signer.sign(
-        chat_id, "back", case_id, made_for))])
-    return InlineKeyboardMarkup(rows)
 
 
 async def tapped(update: Update, context: Context) -> None:
@@ -288,6 +270,9 @@ async def tapped(update: Update, context: Context) -> None:
     if action in ("inv_gp", "revoke", "resend", "stop"):
         await _staff_tap(update, context, action, target, rest)
         return
+    if action == "task_done":
+        await decide.task_done(update, context, target)
+        return
     store = services(context).store
     found = await services(context).inbox.open_case(query.from_user.id, target)
     if found is None:
@@ -296,14 +281,12 @@ async def tapped(update: Update, context: Context) -> None:
     if not await chat_may_show(store, found.practice_id, chat_id, query.from_user.id):
         await query.answer(text("inbox.gp.private_only"), show_alert=True)
         return
-    if action != "open":  # a decision button: only for the submission it was made for
-        made_for = rest.pop() if rest else None
-        if made_for != submission_part(found.submissions):
-            await store.audit.record("access.stale_button", actor="gp", case_id=found.id,
-                                     detail={"action": action})
-            await query.answer(text("inbox.gp.stale_submission"), show_alert=True)
-            return
-    await _gp_tap(update, context, chat_id, action, found.id, rest, found.submissions)
+    if action == "open":
+        await _open(update, context, chat_id, found.id)
+    elif action in decide.ACTIONS:  # decide.tap refuses a button from an earlier submission
+        await decide.tap(update, context, chat_id, action, found, rest)
+    else:
+        await query.answer(text("inbox.gp.expired_button"), show_alert=True)
 
 
 async def _edit_markup(update: Update, markup: InlineKeyboardMarkup | None) -> None:
@@ -313,60 +296,20 @@ async def _edit_markup(update: Update, markup: InlineKeyboardMarkup | None) -> N
         await query.edit_message_reply_markup(markup)
 
 
-async def _gp_tap(update: Update, context: Context, chat_id: int, action: str, case_id: int,
-                  rest: list[str], submission: int) -> None:
+async def _open(update: Update, context: Context, chat_id: int, case_id: int) -> None:
+    """"Open" from /inbox: the whole case (album, summary with buttons, pack) in this chat."""
     query = update.callback_query
-    assert query and query.from_user
-    desk = services(context).inbox
-    user_id = query.from_user.id
-    if action == "open":
-        case = await services(context).store.cases.get(case_id)
-        assert case is not None
-        if case.erased_at:  # an "Open" button from an /inbox list older than the erasure
-            await query.answer(erased_note(case), show_alert=True)
-            return
-        await query.answer()
-        digest = await build_digest(services(context).store, case)
-        sent = await send_case(context.bot, chat_id, digest, services(context).signer,
-                               services(context).settings.referral_pack_max_bytes)
-        await services(context).store.outbox.record_delivered(case.id, chat_id, sent)
-        return
-    if action == "back":
-        await query.answer()
-        await _edit_markup(update, decision_keyboard(services(context).signer, chat_id,
-                                                     case_id, submission))
-        return
-    if action == "photos" and rest and rest[0].isdigit():
-        await query.answer()
-        await _edit_markup(update, _shot_keyboard(context, chat_id, case_id, int(rest[0]),
-                                                  submission))
-        return
-    if action == "why" and rest and rest[0].isdigit():
-        if not int(rest[0]):
-            await query.answer(text("inbox.gp.which_photos"), show_alert=True)
-            return
-        await query.answer(text("inbox.gp.why_photos"))
-        await _edit_markup(update, _reason_keyboard(context, chat_id, case_id, submission,
-                                                    "redo", PHOTO_REASONS, int(rest[0])))
-        return
-    if action == "appt":
-        await query.answer(text("inbox.gp.why_appointment"))
-        await _edit_markup(update, _reason_keyboard(context, chat_id, case_id, submission,
-                                                    "appt_go", APPOINTMENT_REASONS))
-        return
-    if action == "refer":
-        outcome = await desk.refer(user_id, case_id)
-    elif action == "redo" and len(rest) == 2 and rest[0].isdigit():
-        shots = [slot for bit, slot in enumerate(SHOT_SLOTS) if int(rest[0]) & (1 << bit)]
-        outcome = await desk.ask_new_photos(user_id, case_id, shots, rest[1])
-    elif action == "appt_go" and rest:
-        outcome = await desk.book_appointment(user_id, case_id, rest[0])
-    else:
-        await query.answer(text("inbox.gp.expired_button"), show_alert=True)
+    assert query
+    case = await services(context).store.cases.get(case_id)
+    assert case is not None
+    if case.erased_at:  # an "Open" button from an /inbox list older than the erasure
+        await query.answer(erased_note(case), show_alert=True)
         return
     await query.answer()
-    await _edit_markup(update, None)
-    await context.bot.send_message(chat_id, outcome.text)
+    digest = await build_digest(services(context).store, case)
+    await deliver_case(context.bot, services(context).store, chat_id, digest,
+                       services(context).signer,
+                       services(context).settings.referral_pack_max_bytes)
 
 
 async def _staff_tap(update: Update, context: Context, action: str, target: int,
@@ -415,7 +358,7 @@ async def _staff_tap(update: Update, context: Context, action: str, target: int,
     elif action == "stop":
         await _edit_markup(update, None)
         stopped = await desk.stop_case(member, target)
-        key = "inbox.staff.stopped" if stopped else "inbox.staff.stop_none"
+        key = "inbox.staff.stop_done" if stopped else "inbox.staff.stop_none"
         if message:
             await message.reply_text(text(key, patient_ref=html.escape(invite.patient_ref)),
                                      parse_mode=ParseMode.HTML)

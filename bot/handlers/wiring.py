@@ -26,6 +26,8 @@ def register(app: Application) -> None:
     app.add_handler(TypeHandler(Update, delivery.chat_opened), group=-2)
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, team.staff_typed),
                     group=-1)
+    app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,
+                                   team.gp_typed_in_group), group=-1)
     app.add_handler(CommandHandler("start", patient.start, filters=PRIVATE))
     app.add_handler(CommandHandler("help", common.help_command))
     app.add_handler(CommandHandler("status", patient.status, filters=PRIVATE))

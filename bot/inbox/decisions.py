@@ -1,34 +1,56 @@
-"""The GP's decisions on a submitted case, and what the patient is told about each."""
+"""The GP's decisions on a submitted case, what the patient is told about each, and how a case
+is followed to its end (the urgent task done, the referral sent on e-RS)."""
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot import testpoints
 from bot.content import text
-from bot.inbox.access import GP_ROLES, case_for_member, member_of
+from bot.inbox.access import ANY_ROLE, GP_ROLES, case_for_member, member_of
+from bot.inbox.alerts import URGENT, urgent_task
 from bot.store import StageConflict, Store
 from bot.store.models import SHOT_SLOTS, Case, Member, Outgoing, ShotSlot, Stage
 
 PHOTO_REASONS = ("blurred", "light", "distance", "area")
-APPOINTMENT_REASONS = ("in_person", "urgent", "exclusion")
+APPOINTMENT_REASONS = ("in_person", "exclusion")
+REASON_LIMIT = 200
+"""Most characters of a reason the GP types for new photos (the patient reads it)."""
+UBRN = re.compile(r"\d{12}")
+"""An e-RS Unique Booking Reference Number: 12 digits (often written in groups of four)."""
+REFERRED = "referred"
+log = logging.getLogger("bot.inbox")
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What the GP is told after acting on a case."""
+    """What the GP (or member of staff) is told after acting on a case."""
 
     done: bool
     text: str
 
 
-class Inbox:
-    """Pending cases for GPs, and the three decisions they can make."""
+def read_ubrn(typed: str) -> str | None:
+    """The 12-digit UBRN in what a GP typed ("0000 1234 5678" or "000012345678"), or None."""
+    digits = re.sub(r"[\s-]", "", typed)
+    return digits if UBRN.fullmatch(digits) else None
 
-    def __init__(self, store: Store, on_queued: Callable[[], None] = lambda: None) -> None:
+
+class Inbox:
+    """Pending cases for GPs, the decisions they can make, and the steps that close a case.
+
+    `referral_days` is how many working days the patient is told the practice takes to send a
+    referral on e-RS once the GP has decided to refer.
+    """
+
+    def __init__(self, store: Store, on_queued: Callable[[], None] = lambda: None, *,
+                 referral_days: int = 3) -> None:
         self._store = store
         self._on_queued = on_queued
+        self._referral_days = referral_days
 
     async def gp(self, telegram_user_id: int) -> Member | None:
         """The user's GP membership, if any (managers and staff do not decide)."""
@@ -44,15 +66,28 @@ class Inbox:
         return found[1] if found else None
 
     async def refer(self, telegram_user_id: int, case_id: int) -> Outcome:
-        """Refer to teledermatology: the case is decided and the patient told."""
-        return await self._decide(telegram_user_id, case_id, "referred", None)
+        """Refer to teledermatology (after the GP confirmed): the patient is told what happens
+        next and roughly when; the case stays open until the GP marks the referral sent."""
+        return await self._decide(telegram_user_id, case_id, REFERRED, None)
 
     async def book_appointment(self, telegram_user_id: int, case_id: int,
                                reason: str) -> Outcome:
-        """Not suitable: the patient is asked to book an appointment."""
+        """Not suitable: the patient is asked to book an appointment.
+
+        The reason "urgent" (a two-week-wait button from before this version) takes the
+        urgent path instead (`urgent`), never the routine one.
+        """
+        if reason == URGENT:
+            return await self.urgent(telegram_user_id, case_id)
         if reason not in APPOINTMENT_REASONS:
             return Outcome(False, text("inbox.gp.refused"))
         return await self._decide(telegram_user_id, case_id, "appointment", reason)
+
+    async def urgent(self, telegram_user_id: int, case_id: int) -> Outcome:
+        """Not suitable, urgent (meets two-week-wait criteria, the service's first exclusion):
+        staff get a task to phone the patient at once, and the patient is told the surgery
+        will phone them soon (not asked to book)."""
+        return await self._decide(telegram_user_id, case_id, URGENT, "two_week_wait")
 
     async def _decide(self, telegram_user_id: int, case_id: int, decision: str,
                       reason: str | None) -> Outcome:
@@ -64,28 +99,82 @@ class Inbox:
             return await self._already(case)
         practice = await self._store.practices.get(case.practice_id)
         assert practice is not None
-        key = "inbox.patient.referred" if decision == "referred" else "inbox.patient.appointment"
-        words = text(key, reference=case.reference, practice=practice.name, phone=practice.phone)
-        tell = Outgoing(case.patient_chat_id, "patient.text", {"text": words},
-                        f"case:{case.id}:sub:{case.submissions}:decision")
+        words = text(f"inbox.patient.{'appointment' if decision == 'appointment' else decision}",
+                     reference=case.reference, practice=practice.name, phone=practice.phone,
+                     days=self._referral_days)
+        outbox = [Outgoing(case.patient_chat_id, "patient.text", {"text": words},
+                           f"case:{case.id}:sub:{case.submissions}:decision")]
+        if decision == URGENT:
+            outbox = [*await urgent_task(self._store, case, member), *outbox]
         try:
             await self._store.cases.move(case, Stage.DECIDED, actor=f"member:{member.id}",
-                                         outbox=[tell], decision=decision, decision_note=reason)
+                                         outbox=outbox, decision=decision, decision_note=reason)
         except StageConflict:
             return await self._already(case)
         self._on_queued()
-        if decision == "referred":
+        log.info("case decided", extra={"case_id": case.id, "decision": decision,
+                                        "submission": case.submissions})
+        if decision == REFERRED:
             return Outcome(True, text("inbox.gp.decided_refer", reference=case.reference,
+                                      gp=member.display_name, days=self._referral_days))
+        if decision == URGENT:
+            return Outcome(True, text("inbox.gp.decided_urgent", reference=case.reference,
                                       gp=member.display_name))
         return Outcome(True, text("inbox.gp.decided_appointment", reference=case.reference,
                                   reason=text(f"inbox.gp.reason_{reason}"),
                                   gp=member.display_name))
 
-    async def ask_new_photos(self, telegram_user_id: int, case_id: int,
-                             shots: Sequence[ShotSlot], reason: str) -> Outcome:
-        """Send the patient back to just these shots; the case returns when they resubmit."""
+    async def mark_referral_sent(self, telegram_user_id: int, case_id: int,
+                                 ubrn: str | None) -> Outcome:
+        """The GP made the referral on e-RS (with its UBRN, if given): the case is complete
+        and the patient is told their photos have gone to the hospital."""
         found = await case_for_member(self._store, telegram_user_id, case_id)
-        if found is None or reason not in PHOTO_REASONS:
+        if found is None:
+            return Outcome(False, text("inbox.gp.refused"))
+        member, case = found
+        if case.decision != REFERRED:
+            return await self._already(case)
+        practice = await self._store.practices.get(case.practice_id)
+        assert practice is not None
+        words = text("inbox.patient.referral_sent", reference=case.reference,
+                     practice=practice.name, phone=practice.phone)
+        tell = Outgoing(case.patient_chat_id, "patient.text", {"text": words},
+                        f"case:{case.id}:sub:{case.submissions}:referral-sent")
+        if not await self._store.cases.close_outcome(
+                case, "referral_sent_at", actor=f"member:{member.id}",
+                event="case.referral_sent", ubrn=ubrn, outbox=[tell]):
+            return Outcome(False, text("inbox.gp.referral_already", reference=case.reference))
+        self._on_queued()
+        log.info("referral sent on e-RS", extra={"case_id": case.id, "ubrn_given": bool(ubrn)})
+        note = text("inbox.gp.ubrn_note", ubrn=ubrn) if ubrn else ""
+        return Outcome(True, text("inbox.gp.referral_recorded", reference=case.reference,
+                                  ubrn=note, gp=member.display_name))
+
+    async def task_done(self, telegram_user_id: int, case_id: int) -> Outcome:
+        """A member of the practice phoned the patient of an urgent case: the task is done."""
+        found = await case_for_member(self._store, telegram_user_id, case_id, roles=ANY_ROLE)
+        if found is None:
+            return Outcome(False, text("inbox.gp.refused"))
+        member, case = found
+        if case.decision != URGENT or not await self._store.cases.close_outcome(
+                case, "task_done_at", actor=f"member:{member.id}", event="case.task_done"):
+            return Outcome(False, text("inbox.staff.task_already", reference=case.reference))
+        log.info("urgent task done", extra={"case_id": case.id})
+        return Outcome(True, text("inbox.staff.task_recorded", reference=case.reference,
+                                  name=member.display_name))
+
+    async def ask_new_photos(self, telegram_user_id: int, case_id: int,
+                             shots: Sequence[ShotSlot], reason: str,
+                             typed: str | None = None) -> Outcome:
+        """Send the patient back to just these shots; the case returns when they resubmit.
+
+        `reason` is one of `PHOTO_REASONS`, or "typed" with the GP's own words in `typed`
+        (at most `REASON_LIMIT` characters), which the patient reads as written.
+        """
+        found = await case_for_member(self._store, telegram_user_id, case_id)
+        words_typed = " ".join((typed or "").split())
+        if found is None or (reason not in PHOTO_REASONS and not (
+                reason == "typed" and 0 < len(words_typed) <= REASON_LIMIT)):
             return Outcome(False, text("inbox.gp.refused"))
         member, case = found
         ordered = [s for s in SHOT_SLOTS if s in shots]
@@ -94,8 +183,9 @@ class Inbox:
         if case.stage is not Stage.SUBMITTED:
             return await self._already(case)
         names = ", ".join(text(f"inbox.patient.shot_{s}") for s in ordered)
+        why = words_typed if reason == "typed" else text(f"inbox.patient.reason_{reason}")
         words = text("inbox.patient.new_photos", reference=case.reference, shots=names,
-                     reason=text(f"inbox.patient.reason_{reason}"))
+                     reason=why)
         tell = Outgoing(case.patient_chat_id, "patient.new_photos", {"text": words},
                         f"case:{case.id}:sub:{case.submissions}:decision")
         await testpoints.reached("inbox.new_photos_checked")
@@ -108,9 +198,9 @@ class Inbox:
             return await self._already(case)
         self._on_queued()
         gp_names = ", ".join(text(f"inbox.gp.caption_{s}") for s in ordered)
+        gp_why = f"“{words_typed}”" if reason == "typed" else text(f"inbox.gp.reason_{reason}")
         return Outcome(True, text("inbox.gp.decided_photos", reference=case.reference,
-                                  shots=gp_names, reason=text(f"inbox.gp.reason_{reason}"),
-                                  gp=member.display_name))
+                                  shots=gp_names, reason=gp_why, gp=member.display_name))
 
     async def _already(self, case: Case) -> Outcome:
         """The case was dealt with first by someone else: say what it is *now*, in GP words."""
@@ -123,7 +213,7 @@ def gp_state(case: Case) -> str:
     """Where a case stands, as a GP reads it (`inbox.gp.state_*`): the decision if decided,
     "new photos asked for" while the patient retakes, else the stage."""
     if case.stage is Stage.DECIDED:
-        key = f"state_{case.decision}" if case.decision in ("referred", "appointment") else (
+        key = f"state_{case.decision}" if case.decision in (REFERRED, "appointment", URGENT) else (
             "state_decided")
     elif case.stage.value in SHOT_SLOTS or case.stage in (Stage.DETAILS, Stage.REVIEW):
         key = "state_new_photos"

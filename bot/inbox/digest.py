@@ -6,7 +6,8 @@ import asyncio
 import html
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.content import text
 from bot.inbox.defuse import defuse
@@ -15,15 +16,38 @@ from bot.journey.questions import Question, detail_questions, screening_question
 from bot.store import Store
 from bot.store.models import SHOT_SLOTS, Case, Invite, Photo, Practice, ShotSlot
 
+UK_TIME = "Europe/London"
+"""GPs read times in UK time (GMT or BST), not UTC."""
+
+
+def uk_time(moment: str | None, *, with_time: bool = True) -> str:
+    """An ISO timestamp (UTC) as a GP reads it: "24 November 2026 14:05" in UK time.
+
+    Falls back to UTC, saying so, on a system without the time zone database.
+    """
+    if not moment:
+        return text("inbox.gp.not_answered")
+    when = datetime.fromisoformat(moment)
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    suffix = ""
+    try:
+        when = when.astimezone(ZoneInfo(UK_TIME))
+    except ZoneInfoNotFoundError:
+        when, suffix = when.astimezone(UTC), " UTC"
+    return when.strftime("%-d %B %Y %H:%M" if with_time else "%-d %B %Y") + suffix
+
 
 @dataclass(frozen=True, slots=True)
 class ShotForGp:
-    """One accepted photo, labelled, with any quality flag."""
+    """One accepted photo, labelled, with any quality flag, when it was sent and whether it
+    is new in this submission (a retake asked for by the GP, or replaced by the patient)."""
 
     slot: ShotSlot
     label: str
     jpeg: bytes
     note: str | None
+    taken_on: str = ""
+    new: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +63,9 @@ class CaseDigest:
     answers: tuple[tuple[str, str], ...]
     flags: tuple[str, ...]
     summary_html: str
+    body_site: str = ""
+    version: int = 1
+    new_shots: tuple[str, ...] = ()
 
 
 def shot_label(slot: ShotSlot) -> str:
@@ -51,24 +78,52 @@ def _failing(photo: Photo, status: str) -> list[str]:
     return [str(c["name"]) for c in checks if c.get("status") == status]
 
 
-def quality_flags(photos: list[Photo]) -> tuple[str, ...]:
-    """Flags for the GP: photos kept despite failing a check, warnings, and retakes."""
+def problem_words(checks: list[str]) -> str:
+    """Check names as a GP reads them: ["sharpness", "exposure"] -> "blur and poor light"."""
+    words: list[str] = []
+    for name in checks:
+        try:
+            word = text(f"inbox.gp.problem_{name}")
+        except KeyError:
+            word = text("inbox.gp.problem_other")
+        if word not in words:
+            words.append(word)
+    if not words:
+        return text("inbox.gp.problem_other")
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def quality_notes(photos: list[Photo]) -> dict[ShotSlot, str]:
+    """Per accepted photo, what the GP should know in a second: sent despite a failed check,
+    a warning, and the number of retakes (failed tries at that shot); photos with nothing to
+    note are left out."""
     accepted = {p.shot: p for p in photos if p.status == "accepted"}
-    flags: list[str] = []
+    notes: dict[ShotSlot, str] = {}
     for slot in SHOT_SLOTS:
         photo = accepted.get(slot)
         if photo is None:
             continue
+        parts: list[str] = []
         if photo.sent_anyway:
-            flags.append(text("inbox.gp.flag_sent_anyway", shot=shot_label(slot),
-                              checks=", ".join(_failing(photo, "fail")) or "quality"))
+            parts.append(text("inbox.gp.flag_sent_anyway",
+                              problems=problem_words(_failing(photo, "fail"))))
         elif warned := _failing(photo, "warn"):
-            flags.append(text("inbox.gp.flag_warning", shot=shot_label(slot),
-                              checks=", ".join(warned)))
-    retakes = sum(1 for p in photos if p.status == "rejected")
-    if retakes:
-        flags.append(text("inbox.gp.flag_retakes", count=retakes))
-    return tuple(flags)
+            parts.append(text("inbox.gp.flag_warning", problems=problem_words(warned)))
+        retakes = sum(1 for p in photos if p.shot == slot and p.status == "rejected"
+                      and p.id != photo.id)
+        if retakes:
+            parts.append(text("inbox.gp.flag_retake_one") if retakes == 1 else
+                         text("inbox.gp.flag_retakes", count=retakes))
+        if parts:
+            notes[slot] = "; ".join(parts)
+    return notes
+
+
+def quality_flags(photos: list[Photo]) -> tuple[str, ...]:
+    """One line per photo with anything to note, e.g. "Close-up 1: patient sent it despite
+    blur; 2 retakes"."""
+    return tuple(text("inbox.gp.flag_line", shot=shot_label(slot), notes=note)
+                 for slot, note in quality_notes(photos).items())
 
 
 def erased_note(case: Case) -> str:
@@ -89,11 +144,19 @@ def age_text(invite: Invite | None, case: Case, today: date) -> str:
 
 def _label(questions: tuple[Question, ...], qid: str, answers: dict[str, str],
            prefix: str) -> str:
+    """What the patient answered, as they saw it; a skipped typed answer is "not answered"."""
     value = answers.get(f"{prefix}.{qid}")
-    if value is None:
-        return text("journey.review.none")
     question = next(q for q in questions if q.id == qid)
+    if value is None or (question.free_text and value == "skip"):
+        return text("inbox.gp.not_answered")
     return question.label_of(value)
+
+
+def red_flags_asked(question: Question) -> str:
+    """The red flags the patient was asked about, from the question they saw (its bullets)."""
+    items = [line.strip().lstrip("•").strip() for line in question.prompt.splitlines()
+             if line.strip().startswith("•")]
+    return "; ".join(items) if items else question.prompt
 
 
 def answer_pairs(answers: dict[str, str], *, child: bool) -> tuple[tuple[str, str], ...]:
@@ -103,13 +166,27 @@ def answer_pairs(answers: dict[str, str], *, child: bool) -> tuple[tuple[str, st
         for question in questions:
             if question.child_only and not child:
                 continue
-            pairs.append((question.prompt.split("\n")[0],
-                          _label(questions, question.id, answers, prefix)))
+            asked = question.prompt.split("\n")[0]
+            if question.id == "red_flags":
+                asked = f"{asked} ({red_flags_asked(question)})"
+            pairs.append((asked, _label(questions, question.id, answers, prefix)))
     return tuple(pairs)
 
 
+def body_site(answers: dict[str, str]) -> str:
+    """Where the rash is, as the patient said: the site button and, if typed, exactly where."""
+    screen, detail = screening_questions(), detail_questions()
+    site = _label(screen, "site", answers, "screen")
+    where = _label(detail, "where", answers, "detail")
+    return site if where == text("inbox.gp.not_answered") else f"{site} ({where})"
+
+
 async def build_digest(store: Store, case: Case, today: date | None = None) -> CaseDigest:
-    """Gather the photos, answers and flags of a submitted case for the GP."""
+    """Gather the photos, answers and flags of a submitted case for the GP.
+
+    A re-submission (after the GP asked for new photos) is version `case.submissions`; the
+    photos kept since the previous submission are named as new.
+    """
     today = today or date.today()
     practice = await store.practices.get(case.practice_id)
     assert practice is not None
@@ -117,17 +194,22 @@ async def build_digest(store: Store, case: Case, today: date | None = None) -> C
     answers = await store.answers.for_case(case.id)
     photos = await store.photos.for_case(case.id)
     flags = quality_flags(photos)
+    notes = quality_notes(photos)
     accepted = {p.shot: p for p in photos if p.status == "accepted"}
+    version = max(case.submissions, 1)
+    since = case.previous_last_photo_id if version > 1 else None
     shots = []
     for slot in SHOT_SLOTS:
         photo = accepted.get(slot)
         if photo is None:
             continue
         data = await asyncio.to_thread(store.files.read, photo.file_name)
-        note = next((f for f in flags if f.startswith(shot_label(slot))), None)
-        shots.append(ShotForGp(slot, shot_label(slot), data, note))
-    submitted = (datetime.fromisoformat(case.submitted_at).strftime("%-d %B %Y %H:%M UTC")
-                 if case.submitted_at else "not yet")
+        note = notes.get(slot)
+        shots.append(ShotForGp(slot, shot_label(slot), data, note,
+                               uk_time(photo.created_at),
+                               since is not None and photo.id > since))
+    new_shots = tuple(shot.label for shot in shots if shot.new)
+    submitted = uk_time(case.submitted_at) if case.submitted_at else "not yet"
     age = age_text(invite, case, today)
     patient_ref = invite.patient_ref if invite else "unknown"
     screen, detail = screening_questions(), detail_questions()
@@ -137,6 +219,11 @@ async def build_digest(store: Store, case: Case, today: date | None = None) -> C
 
     eczema = (text("inbox.gp.child_eczema", answer=said(screen, "eczema", "screen"))
               if case.is_child else "")
+    resubmitted = ""
+    if version > 1:
+        resubmitted = (text("inbox.gp.resubmitted", version=version,
+                            shots=" and ".join(new_shots)) if new_shots else
+                       text("inbox.gp.resubmitted_same", version=version))
     summary = text(
         "inbox.gp.summary", reference=case.reference, patient_ref=html.escape(patient_ref),
         age=html.escape(age), submitted=submitted, site=said(screen, "site", "screen"),
@@ -144,10 +231,13 @@ async def build_digest(store: Store, case: Case, today: date | None = None) -> C
         symptoms=said(detail, "symptoms", "detail"), tried=said(detail, "tried", "detail"),
         is_rash=said(screen, "is_rash", "screen"), areas=said(screen, "areas", "screen"),
         red_flags=said(screen, "red_flags", "screen"), eczema=eczema,
-        flags=html.escape("; ".join(flags) or text("inbox.gp.no_flags")),
+        flags=html.escape("\n".join(f"• {flag}" for flag in flags)
+                          or text("inbox.gp.no_flags")),
+        resubmitted=resubmitted,
     )
     return CaseDigest(
         case=case, practice=practice, patient_ref=patient_ref, age_text=age,
         submitted_on=submitted, photos=tuple(shots),
         answers=answer_pairs(answers, child=case.is_child), flags=flags, summary_html=summary,
+        body_site=body_site(answers), version=version, new_shots=new_shots,
     )

@@ -29,25 +29,40 @@ async def staff_chats(store: Store, practice_id: int) -> list[int]:
             if m.role in ("staff", "admin")]
 
 
+async def alert_chats(store: Store, practice_id: int) -> list[int]:
+    """Who hears about a case that needs a person: staff and admins, or the GPs if none."""
+    return await staff_chats(store, practice_id) or [
+        m.telegram_user_id for m in await store.practices.members(practice_id) if m.role == "gp"]
+
+
 async def submission_messages(store: Store, case: Case) -> list[Outgoing]:
     """The messages that deliver this submission to its GP (or alert staff if there is none).
 
     `case` is the case before it moves: this will be submission number `submissions + 1`,
-    which keeps the dedupe keys of a re-submission (after new photos) distinct.
+    which keeps the dedupe keys of a re-submission (after new photos) distinct. A
+    re-submission first marks the earlier summary and pack in each GP chat as superseded.
     """
     return await _deliveries(store, case, case.submissions + 1)
 
 
 async def _deliveries(store: Store, case: Case, number: int) -> list[Outgoing]:
+    from bot.channels.queue import gp_parts, record_messages
+
+    practice = await store.practices.get(case.practice_id)
+    assert practice is not None
+    records = record_messages(practice, case, number)
     chats = await gp_chats(store, case)
     if not chats:
         alert = text("inbox.staff.no_inbox_alert", reference=case.reference)
-        return [Outgoing(chat, "staff.alert", {"text": alert},
-                         f"case:{case.id}:sub:{number}:no-inbox:{chat}")
-                for chat in await staff_chats(store, case.practice_id)]
-    return [Outgoing(chat, f"gp.{part}", {"case_id": case.id, "submission": number},
-                     f"case:{case.id}:sub:{number}:{part}:{chat}")
-            for chat in chats for part in GP_PARTS]
+        return [*records, *[Outgoing(chat, "staff.alert", {"text": alert},
+                                     f"case:{case.id}:sub:{number}:no-inbox:{chat}")
+                            for chat in await staff_chats(store, case.practice_id)]]
+    parts = gp_parts(practice)
+    if number > 1:
+        parts = ("supersede", *parts)
+    return [*records, *[Outgoing(chat, f"gp.{part}", {"case_id": case.id, "submission": number},
+                                 f"case:{case.id}:sub:{number}:{part}:{chat}")
+                        for chat in chats for part in parts]]
 
 
 async def still_a_recipient(store: Store, case: Case, chat_id: int) -> bool:

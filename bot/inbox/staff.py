@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import segno
 
+from bot.channels.nhs_number import split_nhs_number, valid_nhs_number
 from bot.content import text
 from bot.inbox.access import member_of
 from bot.journey.dates import age_on, parse_date_of_birth
@@ -30,6 +31,8 @@ class InviteRequest:
 
     patient_ref: str
     date_of_birth: date
+    nhs_number: str | None = None
+    """Ten digits, check digit verified; only where the practice delivers by MESH."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +60,22 @@ def stoppable(case: Case) -> bool:
     return case.stage.is_open or case.stage is Stage.SUBMITTED
 
 
-def read_invite_request(typed: str, today: date | None = None) -> InviteRequest | str:
-    """Read `REF DD/MM/YYYY`; return the request or the content key of what is wrong."""
+def read_invite_request(typed: str, today: date | None = None, *,
+                        wants_nhs_number: bool = False) -> InviteRequest | str:
+    """Read `REF DD/MM/YYYY` (and, where the practice delivers by MESH, `REF DD/MM/YYYY
+    NHSNUMBER`); return the request or the content key of what is wrong. An NHS number is
+    checked with its modulus-11 check digit (`bot.channels.nhs_number`) and refused where the
+    practice does not use MESH, so it is never stored without need."""
+    nhs_number: str | None = None
+    if wants_nhs_number:
+        typed, given = split_nhs_number(typed)
+        if given is None:
+            return "channels.staff.invite_needs_nhs_number"
+        nhs_number = valid_nhs_number(given)
+        if nhs_number is None:
+            return "channels.staff.invite_bad_nhs_number"
+    elif split_nhs_number(typed)[1] is not None and len(typed.split()) > 2:
+        return "channels.staff.invite_no_nhs_number"
     parts = typed.strip().split(maxsplit=1)
     if len(parts) != 2 or not 0 < len(parts[0]) <= MAX_REFERENCE:
         return "inbox.staff.invite_bad"
@@ -70,7 +87,7 @@ def read_invite_request(typed: str, today: date | None = None) -> InviteRequest 
         written = parse_date_of_birth(parts[1], today.replace(year=today.year + 100, day=1))
         return "inbox.staff.invite_future" if written and written > today else (
             "inbox.staff.invite_bad")
-    return InviteRequest(parts[0], born)
+    return InviteRequest(parts[0], born, nhs_number)
 
 
 def qr_png(link: str) -> bytes:
@@ -102,6 +119,12 @@ class StaffDesk:
         return [m for m in await self._store.practices.members(member.practice_id)
                 if m.role == "gp"]
 
+    async def wants_nhs_number(self, member: Member) -> bool:
+        """Whether invites of this member's practice need the patient's NHS number (the
+        practice delivers by MESH)."""
+        practice = await self._store.practices.get(member.practice_id)
+        return practice is not None and "mesh" in practice.channels
+
     def link(self, token: str) -> str:
         """The deep link that opens the bot with this invite."""
         return f"https://t.me/{self._username}?start={token}"
@@ -115,7 +138,8 @@ class StaffDesk:
                 gp_member_id = None
         invite, token = await self._store.invites.create(
             member.practice_id, request.patient_ref, request.date_of_birth.isoformat(),
-            valid_days=self._valid_days, gp_member_id=gp_member_id, created_by=member.id)
+            valid_days=self._valid_days, gp_member_id=gp_member_id, created_by=member.id,
+            nhs_number=request.nhs_number)
         return await self._made(member, invite, token)
 
     async def _made(self, member: Member, invite: Invite, token: str) -> InviteMade:
@@ -157,6 +181,11 @@ class StaffDesk:
             return "erased"
         if case.stage is Stage.SUBMITTED:
             return "submitted"
+        if case.stage is Stage.DECIDED and case.decision == "urgent" and not case.task_done_at:
+            return "urgent"
+        if case.stage is Stage.DECIDED and case.decision == "referred" and (
+                not case.referral_sent_at):
+            return "referred"
         if case.stage is Stage.DECIDED or case.decision:
             return "decided"
         if not case.stage.is_open:
@@ -166,15 +195,19 @@ class StaffDesk:
         return "in_progress"
 
     async def overview(self, member: Member) -> tuple[str, list[InviteLine]]:
-        """The /invites text, grouped by state, and the invites that can be changed."""
+        """The /invites text, grouped by state, and the invites that can be changed.
+
+        Urgent cases (a GP's two-week-wait outcome whose task to phone the patient is not yet
+        done) come first; referrals not yet marked sent on e-RS have their own group.
+        """
         practice = await self._store.practices.get(member.practice_id)
         assert practice is not None
         lines = await self.lines(member)
         if not lines:
             return text("inbox.staff.none"), []
         parts = [text("inbox.staff.invites_title", practice=html.escape(practice.name))]
-        for group in ("not_opened", "in_progress", "stalled", "locked", "submitted", "decided",
-                      "erased", "closed"):
+        for group in ("urgent", "not_opened", "in_progress", "stalled", "locked", "submitted",
+                      "referred", "decided", "erased", "closed"):
             members = [line for line in lines if line.group == group]
             if not members:
                 continue

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from bot.content import text, texts
+from bot.inbox.alerts import stop_alerts
 from bot.inbox.routing import submission_messages
 from bot.journey import prompts
 from bot.journey.dates import age_on, parse_date_of_birth, said
@@ -189,7 +190,7 @@ class Journey:
             return [say(text("journey.identity.ok")), *await self._prompt(case)], chosen
         practice = await self._practice(case.practice_id)
         if await self._store.invites.record_failed_check(invite.id, lock_after=DOB_TRIES):
-            await self._store.cases.move(case, Stage.STOPPED, reason="identity_locked")
+            await self._stop(case, "identity_locked", "")
             return [say(text("journey.identity.locked", practice=practice.name,
                              phone=practice.phone))], chosen
         fresh = await self._store.invites.get(invite.id)
@@ -571,7 +572,10 @@ class Journey:
         return await erasure.erase(self._store, case, to, actor="patient", reason=reason)
 
     async def _stop(self, case: Case, reason: str, words: str) -> list[Reply]:
-        await self._store.cases.move(case, Stage.STOPPED, reason=reason)
+        """End the request; practice staff are alerted with the reason (`stop_alerts`)."""
+        alerts = await stop_alerts(self._store, case, reason)
+        await self._store.cases.move(case, Stage.STOPPED, reason=reason, outbox=alerts)
+        self._on_queued()
         return [say(words)]
 
     async def _open_case(self, user_id: int) -> Case | None:

@@ -1,4 +1,6 @@
-"""Reminders: one kind nudge to a patient who started sending photos and then stopped."""
+"""Reminders: one kind nudge to a patient who started sending photos and then stopped, and
+one reminder to practice staff about cases that wait for a person (a GP, an urgent phone call,
+a referral to be sent on e-RS)."""
 
 from __future__ import annotations
 
@@ -47,4 +49,37 @@ async def alert_waiting(store: Store, waiting_days: int, now: datetime | None = 
             for chat in await staff_chats(store, case.practice_id)])
         queued += len(await store.outbox.for_case(case.id)) - before
     log.info("waiting alerts", extra={"queued": queued})
+    return queued
+
+
+URGENT_CHASE_HOURS = 24
+"""An urgent (two-week-wait) task still not done this long after the GP's decision is sent
+to staff again, once."""
+
+
+async def chase_open_outcomes(store: Store, referral_days: int,
+                              now: datetime | None = None) -> int:
+    """Remind the practice, once per case, of an urgent task not done within a day and of a
+    referral not marked sent on e-RS within `referral_days` (what the patient was told)."""
+    from bot.inbox.alerts import patient_ref_of
+    from bot.inbox.routing import alert_chats
+
+    moment = now or datetime.now(UTC)
+    queued = 0
+    chases = (("urgent", "task_done_at", timedelta(hours=URGENT_CHASE_HOURS), "staff.task",
+               "inbox.staff.urgent_task_again", "urgent-again"),
+              ("referred", "referral_sent_at", timedelta(days=referral_days), "staff.alert",
+               "inbox.staff.referral_waiting_alert", "referral-waiting"))
+    for decision, column, after, kind, key, tag in chases:
+        cutoff = (moment - after).isoformat(timespec="seconds")
+        for case in await store.cases.outcome_open_since(decision, column, cutoff):
+            words = text(key, reference=case.reference, days=referral_days,
+                         patient_ref=await patient_ref_of(store, case))
+            before = len(await store.outbox.for_case(case.id))
+            await store.outbox.add(case.id, [
+                Outgoing(chat, kind, {"text": words, "case_id": case.id},
+                         f"case:{case.id}:sub:{case.submissions}:{tag}:{chat}")
+                for chat in await alert_chats(store, case.practice_id)])
+            queued += len(await store.outbox.for_case(case.id)) - before
+    log.info("open outcomes chased", extra={"queued": queued})
     return queued

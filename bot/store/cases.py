@@ -102,15 +102,17 @@ class CaseRepository:
 
         Messages in `outbox` and `answers` (question to value) are written in the same
         transaction, so they exist if and only if the move happened: nothing is ever written
-        onto a case erased in the meantime. Submitting counts a submission; a decision records
-        the GP's.
+        onto a case erased in the meantime. Submitting counts a submission (and remembers the
+        newest photo of this submission and of the one before, to tell what is new); a
+        decision records the GP's.
         """
         now = utc_now()
         sets = ["stage = ?", "updated_at = ?"]
         params: list[object] = [to.value, now]
         if to is Stage.SUBMITTED:
-            sets += ["submitted_at = ?", "submissions = submissions + 1", "decision = NULL",
-                     "decision_note = NULL"]
+            sets += ["previous_last_photo_id = last_photo_id", "submitted_at = ?",
+                     "last_photo_id = (SELECT MAX(id) FROM photos WHERE case_id = cases.id)",
+                     "submissions = submissions + 1", "decision = NULL", "decision_note = NULL"]
             params.append(now)
         if decision is not None:
             sets += ["decided_at = ?", "decision = ?", "decision_note = ?"]
@@ -138,6 +140,45 @@ class CaseRepository:
         moved = await self.get(case.id)
         assert moved is not None
         return moved
+
+    async def close_outcome(self, case: Case, column: str, *, actor: str, event: str,
+                            ubrn: str | None = None, outbox: Sequence[Outgoing] = ()) -> bool:
+        """Record the end of a decided case's outcome, once: "task_done_at" (the urgent task
+        done by staff) or "referral_sent_at" (the referral made on e-RS, with its UBRN if given).
+
+        Messages in `outbox` are queued in the same transaction. Returns False if it was already
+        recorded (a double tap) or the case is no longer decided.
+        """
+        if column not in ("task_done_at", "referral_sent_at"):
+            raise ValueError(f"not an outcome column: {column}")
+        now = utc_now()
+        extra = ", ubrn = ?" if column == "referral_sent_at" else ""
+        params: list[object] = [now, now] + ([ubrn] if extra else [])
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                f"UPDATE cases SET {column} = ?, updated_at = ?{extra} "
+                f"WHERE id = ? AND stage = ? AND {column} IS NULL",
+                (*params, case.id, Stage.DECIDED.value))
+            if cursor.rowcount != 1:
+                return False
+            await enqueue(conn, case.id, outbox)
+            await write_event(conn, event, actor=actor, case_id=case.id,
+                              practice_id=case.practice_id,
+                              detail={"decision": case.decision, "ubrn_given": ubrn is not None})
+        return True
+
+    async def outcome_open_since(self, decision: str, column: str,
+                                 decided_before: str) -> list[Case]:
+        """Decided cases with this decision whose closing step (`column`: "task_done_at" or
+        "referral_sent_at") is still not recorded, decided before this moment."""
+        if column not in ("task_done_at", "referral_sent_at"):
+            raise ValueError(f"not an outcome column: {column}")
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                f"SELECT * FROM cases WHERE stage = ? AND decision = ? AND {column} IS NULL "
+                "AND decided_at < ? ORDER BY id",
+                (Stage.DECIDED.value, decision, decided_before))
+            return [record(Case, row) for row in await cursor.fetchall()]
 
     async def all_for_practice(self, practice_id: int) -> list[Case]:
         """Return the practice's cases, newest first."""
@@ -215,12 +256,13 @@ class CaseRepository:
             await conn.execute("DELETE FROM photos WHERE case_id = ?", (case.id,))
             await conn.execute("DELETE FROM answers WHERE case_id = ?", (case.id,))
             await conn.execute(
-                "UPDATE invites SET patient_ref = '(erased)', date_of_birth = '' WHERE id = ?",
+                "UPDATE invites SET patient_ref = '(erased)', date_of_birth = '', "
+                "nhs_number = NULL WHERE id = ?",
                 (case.invite_id,))
             await cancel_for_case(conn, case.id, actor)
             await conn.execute(
-                "UPDATE cases SET stage = ?, erased_at = ?, erased_by = ?, updated_at = ? "
-                "WHERE id = ?",
+                "UPDATE cases SET stage = ?, erased_at = ?, erased_by = ?, updated_at = ?, "
+                "ubrn = NULL WHERE id = ?",
                 (to.value, now, actor, now, case.id),
             )
             await write_event(conn, "case.erased", actor=actor, case_id=case.id,

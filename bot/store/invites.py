@@ -35,8 +35,12 @@ class InviteRepository:
         valid_days: int,
         gp_member_id: int | None = None,
         created_by: int | None = None,
+        nhs_number: str | None = None,
     ) -> tuple[Invite, str]:
-        """Create an invite; return it with its token, which is never stored in clear."""
+        """Create an invite; return it with its token, which is never stored in clear.
+
+        `nhs_number` (ten digits, already checked) only where the practice delivers by MESH.
+        """
         token = secrets.token_urlsafe(TOKEN_BYTES)
         now = datetime.now(UTC)
         created = now.isoformat(timespec="seconds")
@@ -44,9 +48,10 @@ class InviteRepository:
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO invites (practice_id, token_hash, patient_ref, date_of_birth, "
-                "gp_member_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "gp_member_id, created_by, created_at, expires_at, nhs_number) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (practice_id, token_hash(token), patient_ref, date_of_birth, gp_member_id,
-                 created_by, created, expires),
+                 created_by, created, expires, nhs_number),
             )
             invite_id = cursor.lastrowid
             assert invite_id is not None
@@ -121,7 +126,8 @@ class InviteRepository:
         """Forget the reference and date of birth of invites that expired unused long ago."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE invites SET patient_ref = '(expired)', date_of_birth = '' "
+                "UPDATE invites SET patient_ref = '(expired)', date_of_birth = '', "
+                "nhs_number = NULL "
                 "WHERE used_at IS NULL AND expires_at < ? AND date_of_birth != ''",
                 (expired_before,))
             return int(cursor.rowcount)
@@ -176,5 +182,5 @@ def invite_problem(invite: Invite | None, now: datetime | None = None) -> str | 
 
 _COLUMNS = (
     "id, practice_id, patient_ref, date_of_birth, gp_member_id, created_at, expires_at, "
-    "opened_at, used_at, revoked_at, failed_dob_checks, locked_at"
+    "opened_at, used_at, revoked_at, failed_dob_checks, locked_at, nhs_number"
 )

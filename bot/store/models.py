@@ -48,6 +48,29 @@ class Practice:
     name: str
     phone: str
     inbox_chat_id: int | None
+    deliver: str = "telegram"
+    """The channels cases go to, comma-separated: any of telegram, email, mesh."""
+    telegram_notify_only: bool = False
+    """True when the GP chat gets only a notice and the decision buttons, no photos or pack."""
+    inbox_email: str | None = None
+    mesh_mailbox: str | None = None
+    ods_code: str | None = None
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        """The delivery channels, in a fixed order (`telegram`, `email`, `mesh`)."""
+        chosen = {part.strip() for part in self.deliver.split(",")}
+        return tuple(c for c in ("telegram", "email", "mesh") if c in chosen)
+
+    @property
+    def record_channels(self) -> tuple[str, ...]:
+        """The channels into the practice's own systems (`email`, `mesh`)."""
+        return tuple(c for c in self.channels if c != "telegram")
+
+    @property
+    def gp_chat_gets_content(self) -> bool:
+        """Whether the GP chat gets the photos and pack, or only a notice with the buttons."""
+        return "telegram" in self.channels and not self.telegram_notify_only
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +100,8 @@ class Invite:
     revoked_at: str | None
     failed_dob_checks: int
     locked_at: str | None
+    nhs_number: str | None = None
+    """Only where the practice delivers by MESH; erased with the case (or the unused invite)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +124,11 @@ class Case:
     erased_at: str | None
     submissions: int = 0
     decision_note: str | None = None
+    last_photo_id: int | None = None
+    previous_last_photo_id: int | None = None
+    task_done_at: str | None = None
+    referral_sent_at: str | None = None
+    ubrn: str | None = None
     erased_by: str | None = None
     """Who erased the case: "patient" (/delete or /cancel) or "retention"."""
 
@@ -145,6 +175,8 @@ class Outgoing:
     kind: str
     payload: dict[str, str | int | None]
     dedupe_key: str
+    channel: str = "telegram"
+    """`telegram`, or a record channel (`email`, `mesh`), whose `chat_id` is the practice id."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,3 +195,6 @@ class OutboxItem:
     failed_at: str | None
     last_error: str | None
     created_at: str
+    channel: str = "telegram"
+    remote_id: str | None = None
+    """For MESH: the message id MESH gave the message, recorded before it is marked sent."""

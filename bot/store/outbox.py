@@ -20,9 +20,9 @@ async def enqueue(conn: aiosqlite.Connection, case_id: int | None,
     for item in items:
         await conn.execute(
             "INSERT OR IGNORE INTO outbox (case_id, chat_id, kind, payload, dedupe_key, "
-            "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "next_attempt_at, created_at, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (case_id, item.chat_id, item.kind, json.dumps(item.payload, sort_keys=True),
-             item.dedupe_key, now, now),
+             item.dedupe_key, now, now, item.channel),
         )
 
 
@@ -55,13 +55,14 @@ class OutboxRepository:
             await enqueue(conn, case_id, items)
 
     async def due(self, limit: int = 20) -> list[OutboxItem]:
-        """Messages due now, oldest first; one waits while an earlier one to its chat is unsent."""
+        """Messages due now, oldest first; one waits while an earlier one to its chat (or, on a
+        record channel, to its practice's mailbox) is unsent."""
         async with self._db.reading() as conn:
             cursor = await conn.execute(
                 "SELECT * FROM outbox AS o WHERE sent_at IS NULL AND failed_at IS NULL "
                 "AND next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox AS e "
-                "WHERE e.chat_id = o.chat_id AND e.id < o.id AND e.sent_at IS NULL "
-                "AND e.failed_at IS NULL) ORDER BY id LIMIT ?",
+                "WHERE e.chat_id = o.chat_id AND e.channel = o.channel AND e.id < o.id "
+                "AND e.sent_at IS NULL AND e.failed_at IS NULL) ORDER BY id LIMIT ?",
                 (utc_now(), limit),
             )
             return [record(OutboxItem, row) for row in await cursor.fetchall()]
@@ -122,6 +123,12 @@ class OutboxRepository:
                                "AND failed_at IS NULL", (json.dumps(payload, sort_keys=True),
                                                          item_id))
 
+    async def set_remote_id(self, item_id: int, remote_id: str) -> None:
+        """Record the id a record channel gave the message (MESH), before it is marked sent."""
+        async with self._db.transaction() as conn:
+            await conn.execute("UPDATE outbox SET remote_id = ? WHERE id = ?",
+                               (remote_id, item_id))
+
     async def mark_failed(self, item_id: int, error: str) -> None:
         """Record that the message cannot be delivered (and will not be retried)."""
         async with self._db.transaction() as conn:
@@ -130,13 +137,29 @@ class OutboxRepository:
                 "WHERE id = ?", (utc_now(), error[:200], item_id))
 
     async def record_delivered(self, case_id: int, chat_id: int,
-                               message_ids: Sequence[int]) -> None:
-        """Remember the messages a GP chat received about a case (to take back on erasure)."""
+                               message_ids: Sequence[int], *, part: str | None = None,
+                               submission: int | None = None) -> None:
+        """Remember the messages a GP chat received about a case (to take back on erasure).
+
+        `part` is "album", "summary" or "pack" and `submission` the case's submission number,
+        so that a later submission can mark the earlier summary and pack as superseded.
+        """
         now = utc_now()
         async with self._db.transaction() as conn:
             await conn.executemany(
-                "INSERT INTO delivered (case_id, chat_id, message_id, created_at) "
-                "VALUES (?, ?, ?, ?)", [(case_id, chat_id, m, now) for m in message_ids])
+                "INSERT INTO delivered (case_id, chat_id, message_id, created_at, part, "
+                "submission) VALUES (?, ?, ?, ?, ?, ?)",
+                [(case_id, chat_id, m, now, part, submission) for m in message_ids])
+
+    async def earlier_parts(self, case_id: int, chat_id: int, part: str,
+                            before: int) -> list[tuple[int, int]]:
+        """(message id, submission) of this part a GP chat received for earlier submissions."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT message_id, submission FROM delivered WHERE case_id = ? AND chat_id = ? "
+                "AND part = ? AND submission < ? ORDER BY message_id",
+                (case_id, chat_id, part, before))
+            return [(int(row[0]), int(row[1])) for row in await cursor.fetchall()]
 
     async def take_delivered(self, case_id: int, chat_id: int) -> list[int]:
         """The message ids a GP chat received about a case, forgetting them."""

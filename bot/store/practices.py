@@ -4,12 +4,48 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from bot.store.audit import write_event
 from bot.store.database import Database, utc_now
 from bot.store.models import Member, Practice, Role
 from bot.store.rows import maybe, record
+
+CHANNELS = ("telegram", "email", "mesh")
+"""Where a practice's cases can go: its Telegram chats, its NHSmail mailbox, its MESH mailbox."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryChannels:
+    """How a practice receives its cases: chosen at set-up.
+
+    `deliver` is any combination of CHANNELS; `email` needs `inbox_email`, `mesh` needs
+    `mesh_mailbox` (and the practice's ODS code, `ods_code`, for the GP Connect bundle).
+    With `telegram_notify_only`, the GP chat gets a notice and the decision buttons, and the
+    photos and referral pack go only to the record channels (which must then be chosen).
+    Decisions are made in Telegram, so the notice and buttons go there even when `telegram`
+    is not in `deliver` (which then means the same as `telegram_notify_only`).
+    """
+
+    deliver: tuple[str, ...] = ("telegram",)
+    telegram_notify_only: bool = False
+    inbox_email: str | None = None
+    mesh_mailbox: str | None = None
+    ods_code: str | None = None
+
+    def check(self) -> None:
+        """Raise ValueError saying what is missing or unknown."""
+        unknown = [c for c in self.deliver if c not in CHANNELS]
+        if unknown or not self.deliver:
+            raise ValueError(f"--deliver takes any of {', '.join(CHANNELS)}")
+        if "email" in self.deliver and not (self.inbox_email and "@" in self.inbox_email):
+            raise ValueError("email delivery needs --inbox-email ADDRESS")
+        if "mesh" in self.deliver and not (self.mesh_mailbox and self.ods_code):
+            raise ValueError("MESH delivery needs --mesh-mailbox ID and --ods-code CODE")
+        notify_only = self.telegram_notify_only or "telegram" not in self.deliver
+        if notify_only and not set(self.deliver) & {"email", "mesh"}:
+            raise ValueError("Telegram notification only needs email or mesh delivery too")
 
 
 class PracticeRepository:
@@ -18,25 +54,56 @@ class PracticeRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def add(self, name: str, phone: str, inbox_chat_id: int | None = None) -> Practice:
-        """Register a practice and return it."""
+    async def add(self, name: str, phone: str, inbox_chat_id: int | None = None,
+                  channels: DeliveryChannels | None = None) -> Practice:
+        """Register a practice and return it; ValueError if `channels` are incomplete."""
+        chosen = channels or DeliveryChannels()
+        chosen.check()
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "INSERT INTO practices (name, phone, inbox_chat_id, created_at) "
-                "VALUES (?, ?, ?, ?)",
-                (name, phone, inbox_chat_id, utc_now()),
+                "INSERT INTO practices (name, phone, inbox_chat_id, created_at, deliver, "
+                "telegram_notify_only, inbox_email, mesh_mailbox, ods_code) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (name, phone, inbox_chat_id, utc_now(), ",".join(chosen.deliver),
+                 int(chosen.telegram_notify_only), chosen.inbox_email, chosen.mesh_mailbox,
+                 chosen.ods_code),
             )
             practice_id = cursor.lastrowid
         assert practice_id is not None
-        return Practice(practice_id, name, phone, inbox_chat_id)
+        found = await self.get(practice_id)
+        assert found is not None
+        return found
+
+    async def set_channels(self, practice_id: int, channels: DeliveryChannels, *,
+                           actor: str) -> Practice | None:
+        """Change where the practice's cases go (from the next submission); None if there is
+        no such practice, ValueError if `channels` are incomplete."""
+        channels.check()
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE practices SET deliver = ?, telegram_notify_only = ?, inbox_email = ?, "
+                "mesh_mailbox = ?, ods_code = ? WHERE id = ?",
+                (",".join(channels.deliver), int(channels.telegram_notify_only),
+                 channels.inbox_email, channels.mesh_mailbox, channels.ods_code, practice_id))
+            if cursor.rowcount != 1:
+                return None
+            await write_event(conn, "practice.channels", actor=actor, practice_id=practice_id,
+                              detail={"deliver": ",".join(channels.deliver),
+                                      "notify_only": channels.telegram_notify_only})
+        return await self.get(practice_id)
 
     async def get(self, practice_id: int) -> Practice | None:
         """Return the practice with this id, if any."""
         async with self._db.reading() as conn:
             cursor = await conn.execute(
-                "SELECT id, name, phone, inbox_chat_id FROM practices WHERE id = ?", (practice_id,)
+                "SELECT id, name, phone, inbox_chat_id, deliver, telegram_notify_only, "
+                "inbox_email, mesh_mailbox, ods_code FROM practices WHERE id = ?", (practice_id,)
             )
-            return maybe(Practice, await cursor.fetchone())
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        found = record(Practice, row)
+        return replace(found, telegram_notify_only=bool(found.telegram_notify_only))
 
     async def add_member(
         self, practice_id: int, telegram_user_id: int, role: Role, display_name: str

@@ -116,13 +116,20 @@ def test_page_one_has_every_answer_and_flag(pack: PdfReader) -> None:
         assert flag in first
 
 
-def test_page_one_has_the_whole_exclusion_checklist_and_e_rs_details(pack: PdfReader) -> None:
+def test_page_one_has_the_whole_checklist_as_positive_statements_and_e_rs_details(
+        pack: PdfReader) -> None:
     first = page_text(pack, 0)
-    items = texts("referral.checklist.items") + texts("referral.checklist.children_items")
-    assert len(items) == 11
-    for item in items:
-        assert flat(item) in first
-    assert "two-week-wait" in first and "safeguarding" in first and "capacity" in first
+    criteria = texts("referral.checklist.items") + texts("referral.checklist.children_items")
+    statements = (texts("referral.checklist.statements")
+                  + texts("referral.checklist.children_statements"))
+    assert len(criteria) == len(statements) == 11, "one statement per service criterion"
+    for statement in statements:
+        assert flat(statement) in first
+    for criterion in criteria:
+        assert flat(criterion) not in first, "the GP ticks statements, not criteria"
+    assert "NOT apply" not in first and flat(text("referral.checklist.intro")) in first
+    assert "two-week-wait" in first.lower() or "two-week wait" in first.lower()
+    assert "safeguarding" in first.lower() and "consent" in first
     assert "For children" in first
     assert "Specialty Dermatology" in first
     assert "Clinic Type Not Otherwise Specified" in first
@@ -135,6 +142,29 @@ def test_each_photo_page_is_labelled_with_its_note(pack: PdfReader) -> None:
     assert FLAGS[0] in page_text(pack, 3)
     assert FLAGS[0] not in page_text(pack, 2)
     assert "TD-7K3M-Q9PX" in page_text(pack, 2)  # every printed page names the case
+
+
+def test_each_photo_page_names_site_date_patient_and_case() -> None:
+    details = text("referral.photo.details", site="Arm or hand (left forearm)",
+                   taken="24 November 2026 14:05", patient_ref="LP-20931",
+                   reference="TD-7K3M-Q9PX")
+    sent = [PackPhoto(p.label, p.jpeg, p.note, details) for p in photos()]
+    reader = PdfReader(io.BytesIO(build_referral_pack(summary(), sent)))
+    for index in (1, 2, 3):
+        page = page_text(reader, index)
+        assert flat(details) in page
+        for value in ("Arm or hand (left forearm)", "24 November 2026 14:05", "LP-20931"):
+            assert value in page
+
+
+def test_a_resubmitted_pack_says_its_version_and_what_is_new() -> None:
+    reader = PdfReader(io.BytesIO(build_referral_pack(
+        summary(version=2, new_shots=("Close-up 2",)), photos())))
+    first = page_text(reader, 0)
+    assert flat(text("referral.document.resubmitted", version=2, previous=1,
+                     shots="Close-up 2")) in first
+    assert "(version 2)" in page_text(reader, 3)  # the footer of every page
+    assert reader.metadata is not None and "(version 2)" in str(reader.metadata.title)
 
 
 def test_landscape_photos_get_landscape_pages(pack: PdfReader) -> None:

@@ -10,9 +10,10 @@ from typing import Any
 from PIL import Image, ImageOps
 from telegram.ext import Application
 
+from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
-from bot.emulator.users import TelegramUser
+from bot.emulator.users import Sender, TelegramUser
 from bot.store.models import Member, Practice
 from tests.e2e.conftest import sample, services_of
 
@@ -52,3 +53,12 @@ def mirrored(name: str) -> bytes:
     out = io.BytesIO()
     ImageOps.mirror(Image.open(io.BytesIO(sample(name)))).save(out, "JPEG", quality=92)
     return out.getvalue()
+
+
+async def refer(gp: Sender) -> None:
+    """Tap Refer on the newest summary, then "Yes" on the confirmation it asks for."""
+    await gp.tap(text("inbox.gp.refer"))
+    yes = text("inbox.gp.refer_yes")
+    await gp.wait_until(lambda: any(yes in row for m in gp.all_messages for row in m.buttons),
+                        timeout=10)
+    await gp.tap(yes)

@@ -19,7 +19,7 @@ from bot.services.retention import purge
 from bot.store.models import Case, Stage
 from tests.e2e.conftest import sample, services_of
 from tests.e2e.patient import tap, to_photos
-from tests.e2e.practice import Team, make_team
+from tests.e2e.practice import Team, make_team, refer
 from tests.e2e.test_practice_e2e import send_three
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -94,7 +94,7 @@ async def test_a_request_purged_after_retention_is_in_no_file_under_data_dir(
     patient = emu.user("Ada")
     case = await submit(app, team, patient, "REF-WOMBAT")
     await team.gp.wait_for_text(text("inbox.gp.pack_caption").split("{")[0], timeout=20)
-    await team.gp.tap(text("inbox.gp.refer"))
+    await refer(team.gp)
     await patient.wait_for_text(case.reference, timeout=10)
     store = services_of(app).store
     assert await purge(store, 30, now=datetime.now(UTC) + timedelta(days=31)) == 1
@@ -109,7 +109,7 @@ async def test_delete_lets_the_patient_choose_and_staff_see_it_was_their_request
     patient = emu.user("Ada")
     referred = await submit(app, team, patient, "P-ONE")
     await team.gp.wait_for_text(text("inbox.gp.pack_caption").split("{")[0], timeout=20)
-    await team.gp.tap(text("inbox.gp.refer"))
+    await refer(team.gp)
     await patient.wait_for_text(referred.reference, timeout=10)
     _, token = await store.invites.create(team.practice.id, "P-TWO", "1980-02-03",
                                           valid_days=7, gp_member_id=team.gp_member.id)
@@ -188,7 +188,9 @@ async def test_new_photos_racing_the_patients_delete_write_nothing_onto_the_eras
     await team.gp.wait_until(lambda: any(ticked in b for row in summary.buttons for b in row))
     await team.gp.tap(text("inbox.gp.next"))
     blurred = text("inbox.gp.reason_blurred")
-    await team.gp.wait_until(lambda: any(blurred in b for row in summary.buttons for b in row))
+    why = await team.gp.wait_for_text(text("inbox.gp.why_photos",
+                                           shots=text("inbox.gp.caption_close_up_2")))
+    assert any(blurred in b for row in why.buttons for b in row)
     answered = len(team.gp.callback_answers)
     await team.gp.tap(blurred)
     await team.gp.wait_until(mark.exists, timeout=10)  # checked the stage; not yet written

@@ -149,8 +149,8 @@ async def test_decision_buttons_from_an_earlier_submission_are_refused(
     await team.gp.tap("☐ " + text("inbox.gp.caption_close_up_2"))
     await team.gp.wait_until(lambda: any("☑ Close-up 2" in b for r in first.buttons for b in r))
     await team.gp.tap(text("inbox.gp.next"))
-    await team.gp.wait_until(lambda: any(text("inbox.gp.reason_blurred") in b
-                                         for r in first.buttons for b in r))
+    await team.gp.wait_for_text(text("inbox.gp.why_photos",
+                                     shots=text("inbox.gp.caption_close_up_2")), timeout=10)
     await team.gp.tap(text("inbox.gp.reason_blurred"))
     await patient.wait_for_text("Photo 3 of 3", timeout=10)
     await patient.send_document(mirrored("close-up-good-2.jpg"), "new.jpg", "image/jpeg")
@@ -165,6 +165,9 @@ async def test_decision_buttons_from_an_earlier_submission_are_refused(
     assert case.stage is Stage.SUBMITTED and case.submissions == 2
     await team.gp.tap_callback(second.message_id,
                                second.callback_data[text("inbox.gp.refer")])
+    await team.gp.wait_for_text(text("inbox.gp.refer_confirm", reference=case.reference,
+                                     days=3).split("\n")[0], timeout=10)
+    await team.gp.tap(text("inbox.gp.refer_yes"))
     await team.gp.wait_for_text("referred to teledermatology", timeout=10)
     assert (await case_of(app, patient)).decision == "referred"
 
@@ -219,7 +222,7 @@ async def test_an_old_cancel_button_on_an_opened_link_offers_to_stop_the_case(
                    for m in team.staff.messages)
     await team.staff.tap(text("inbox.staff.stop_button", patient_ref="K-2"))
     done = await team.staff.wait_for_text("K-2", timeout=10)
-    assert done.text == shown("inbox.staff.stopped", patient_ref="K-2")
+    assert done.text == shown("inbox.staff.stop_done", patient_ref="K-2")
     assert offer.buttons == []
 
     told = await holder.wait_for_text("has stopped this request", timeout=10)
@@ -253,7 +256,7 @@ async def test_stopping_a_submitted_case_takes_it_back_from_the_gp(
     await team.staff.send_command("/stop", "P-300")
     await team.staff.wait_for_text(shown("inbox.staff.stop_confirm", patient_ref="P-300")[:40])
     await team.staff.tap(text("inbox.staff.stop_button", patient_ref="P-300"))
-    await team.staff.wait_for_text(shown("inbox.staff.stopped", patient_ref="P-300"))
+    await team.staff.wait_for_text(shown("inbox.staff.stop_done", patient_ref="P-300"))
     case = await case_of(app, patient)
     note = await team.gp.wait_for_text(case.reference, timeout=20)
     assert note.text == text("inbox.gp.retracted", reference=case.reference,
@@ -361,11 +364,24 @@ async def test_the_gp_who_loses_a_decision_race_is_told_what_happened_in_gp_word
 
     await asyncio.gather(group.member(first).tap_callback(summary.message_id, refer),
                          group.member(second).tap_callback(summary.message_id, refer))
+    yes = text("inbox.gp.refer_yes")  # each is asked to confirm, then both say yes at once
+
+    def confirmations() -> list[Any]:
+        return [m for m in group.all_messages if any(yes in row for row in m.buttons)]
+
+    await group.wait_until(lambda: len(confirmations()) == 2, timeout=10)
+    await asyncio.gather(*(group.member(gp).tap_callback(m.message_id, m.callback_data[yes])
+                           for gp, m in zip((first, second), confirmations(), strict=True)))
     case = await case_of(app, patient)
     lost = text("inbox.gp.already", reference=case.reference,
                 state=text("inbox.gp.state_referred"))
-    await group.wait_for_text("referred to teledermatology by", timeout=10)
-    await group.wait_for(lambda m: m.text == lost, timeout=10)
+
+    def said() -> list[str]:  # the winner's and the loser's messages, in either order
+        return [m.text or "" for m in group.all_messages]
+
+    await group.wait_until(lambda: any("referred to teledermatology by" in t for t in said()),
+                           timeout=10)
+    await group.wait_until(lambda: lost in said(), timeout=10)
     await patient.wait_for_text("hospital skin team", timeout=10)
     await emu.wait_until_idle()
     told = [m for m in patient.messages if "hospital skin team" in (m.text or "")]

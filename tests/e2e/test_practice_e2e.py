@@ -9,6 +9,7 @@ from typing import Any
 from PIL import Image
 from telegram.ext import Application
 
+from bot.content import text
 from bot.emulator import Emulator
 from bot.services.retention import purge
 from bot.store.models import Stage
@@ -84,7 +85,8 @@ async def test_invite_to_referral_with_a_retake_asked_for_by_the_gp(
     await team.gp.wait_until(lambda: any("☑ Close-up 2" in b for row in summary.buttons
                                          for b in row))
     await team.gp.tap("Next ➜")
-    await team.gp.wait_until(lambda: any("Blurred" in b for row in summary.buttons for b in row))
+    why = await team.gp.wait_for_text(text("inbox.gp.why_photos", shots="Close-up 2"))
+    assert "Blurred" in [b for row in why.buttons for b in row]
     await team.gp.tap("Blurred")
     await team.gp.wait_for_text("new photos asked for", timeout=10)
 
@@ -103,6 +105,9 @@ async def test_invite_to_referral_with_a_retake_asked_for_by_the_gp(
     assert again[0].file_bytes == album[0].file_bytes
     await team.gp.wait_for_text("Teledermatology photos", timeout=10)
     await team.gp.tap("Refer to teledermatology")
+    await team.gp.wait_for_text(text("inbox.gp.refer_confirm", reference=case.reference,
+                                     days=3), timeout=10)
+    await team.gp.tap(text("inbox.gp.refer_yes"))
     await team.gp.wait_for_text("referred to teledermatology", timeout=10)
     told = await patient.wait_for_text("hospital skin team", timeout=10)
     assert case.reference in (told.text or "")
@@ -184,5 +189,8 @@ async def test_a_practice_inbox_group_receives_cases_and_any_of_its_gps_can_deci
     await group.wait_until(lambda: group.callback_answers)
     assert "cannot see or change" in (group.callback_answers[-1].get("text") or "")
     await group.member(gp).tap_callback(summary.message_id, refer)
+    confirm = await group.wait_for_text("to teledermatology?", timeout=10)
+    await group.member(gp).tap_callback(confirm.message_id,
+                                        confirm.callback_data[text("inbox.gp.refer_yes")])
     await group.wait_for_text("referred to teledermatology", timeout=10)
     await patient.wait_for_text("hospital skin team", timeout=10)

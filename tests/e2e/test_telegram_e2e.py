@@ -79,11 +79,14 @@ async def test_a_gp_decision_tapped_during_an_outage_is_carried_out_and_confirme
     await team.gp.tap(text("inbox.gp.refer"))
     await asyncio.sleep(TAP_LIMIT * 2)
     async with start_bot():
+        # the Refer tapped while the bot was down is carried out: the GP is asked to confirm
+        await team.gp.wait_for_text(fixed("inbox.gp.refer_confirm"), timeout=20)
+        assert team.gp.callback_answers == [], "Telegram refused the late answer"
+        await team.gp.tap(text("inbox.gp.refer_yes"))
         await team.gp.wait_for_text(fixed("inbox.gp.decided_refer"), timeout=20)
         await patient.wait_for_text(fixed("inbox.patient.referred"), timeout=20)
         await team.gp.wait_until(lambda: not summary.buttons, timeout=10)
     assert not said(team.gp, "messages.errors.try_again")
-    assert team.gp.callback_answers == [], "Telegram refused the late answer"
 
 
 async def test_a_slow_telegram_gives_the_gp_each_photo_once(app: App, emu: Emulator) -> None:

@@ -238,9 +238,11 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     gp = chat(page, "gp")
     photos = page.locator(f"{gp} .row.bot .bubble.media", has_text=".jpg")
     await photos.nth(2).wait_for(timeout=WAIT)
-    captions = [await c.locator(".text").inner_text() for c in await photos.all()][-3:]
-    for label, caption in zip(["Locator", "Close-up 1", "Close-up 2"], captions, strict=True):
-        assert caption.startswith(label), (label, caption)
+    captions = [await c.locator(".text").evaluate(
+        "n => { const c = n.cloneNode(true); c.querySelector('.meta')?.remove();"
+        " return c.textContent.trim(); }") for c in await photos.all()][-3:]
+    assert captions == ["Locator", f"Close-up 1 ({text('inbox.gp.flag_retake_one')})",
+                        "Close-up 2"], captions
     summary = await bot_says(page, "gp", "Teledermatology photos")
     assert case.reference in summary and PATIENT_REF in summary and "left forearm" in summary
     assert text("journey.details.duration_long") in summary, "the changed answer reaches the GP"
@@ -254,6 +256,8 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     assert saved.name == f"referral-pack-{case.reference}.pdf"
     assert saved.read_bytes().startswith(b"%PDF")
     await tap(page, "gp", "Refer to teledermatology")
+    await bot_says(page, "gp", "Refer " + case.reference + " to teledermatology?")
+    await tap(page, "gp", text("inbox.gp.refer_yes"))
     await bot_says(page, "gp", "referred to teledermatology")
     told = await bot_says(page, "patient", "hospital skin team")
     assert case.reference in told

@@ -1,0 +1,121 @@
+"""MESH channel: the referral pack to the practice's MESH mailbox as a GP Connect Send Document
+message (workflow GPFED_CONSULT_REPORT), with NHS England's `mesh-client`.
+
+Each message carries a local id made from the case reference, the submission and the outbox
+item (`TD-7Q2K-s1-o42`). Before sending, the outbox is asked (MESH tracking by local id)
+whether that message was already sent: a restart between MESH accepting it and the bot
+recording it never sends it twice. MESH 5xx and 429 replies and network errors are TryLater
+(the outbox retries with backoff; mesh-client's own retries are off); other 4xx replies
+(an unknown mailbox, a refused workflow) are Undeliverable. A case without an NHS number is
+Undeliverable by MESH (staff give it at invite time where the practice uses MESH).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+import requests
+from mesh_client import MeshClient, MeshError
+
+from bot.channels.casefile import CaseFile
+from bot.channels.fhir_bundle import WORKFLOW_ID, SendDocument, bundle_bytes
+from bot.content import text
+from bot.services.delivery import TryLater, Undeliverable
+
+
+@dataclass(frozen=True, slots=True)
+class MeshSettings:
+    """The bot's own MESH mailbox: endpoint URL, mailbox id, password, shared key, client
+    certificate and key (mutual TLS on the real MESH), the CA to trust, and its ODS code."""
+
+    url: str
+    mailbox: str
+    password: str
+    shared_key: str
+    sender_ods: str
+    cert_file: Path | None = None
+    key_file: Path | None = None
+    ca_file: Path | None = None
+    timeout_seconds: float = 60.0
+
+
+def local_id(case: CaseFile, outbox_id: int) -> str:
+    """The message's local id: the same for every try of one outbox item."""
+    return f"{case.digest.case.reference}-s{case.submission}-o{outbox_id}"
+
+
+def send_document(case: CaseFile, settings: MeshSettings) -> SendDocument:
+    """The Send Document contents of a case; Undeliverable without an NHS number."""
+    if not case.nhs_number or not case.date_of_birth:
+        raise Undeliverable("no NHS number for MESH (give it with the invite)")
+    practice = case.digest.practice
+    reference = case.digest.case.reference
+    return SendDocument(
+        case_reference=reference, submission=case.submission,
+        title=text("channels.mesh.title", reference=reference), pdf=case.pdf,
+        pdf_name=case.pack_name,
+        nhs_number=case.nhs_number, birth_date=case.date_of_birth,
+        practice_name=practice.name, practice_ods=practice.ods_code or "",
+        sender_ods=settings.sender_ods, sender_mailbox=settings.mailbox,
+        timestamp=datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+class MeshChannel:
+    """Send one case to the practice's MESH mailbox (`Practice.mesh_mailbox`)."""
+
+    def __init__(self, settings: MeshSettings) -> None:
+        self._settings = settings
+
+    async def deliver(self, case: CaseFile, to: str, outbox_id: int) -> str:
+        """Send the case (unless this outbox item was sent before); return the MESH message
+        id."""
+        doc = send_document(case, self._settings)
+        return await asyncio.to_thread(self._send, doc, to, local_id(case, outbox_id))
+
+    def _client(self) -> MeshClient:
+        s = self._settings
+        cert = (str(s.cert_file), str(s.key_file)) if s.cert_file and s.key_file else None
+        return MeshClient(s.url, s.mailbox, s.password, shared_key=s.shared_key.encode(),
+                          cert=cert, verify=str(s.ca_file) if s.ca_file else None,
+                          max_retries=0, timeout=s.timeout_seconds,
+                          application_name="telederm-bot")
+
+    def _send(self, doc: SendDocument, to: str, local: str) -> str:
+        try:
+            with self._client() as client:
+                earlier = _sent_before(client, local)
+                if earlier:
+                    return earlier
+                subject = (f"{doc.title} for NHS Number: {doc.nhs_number}, seen at "
+                           f"{doc.practice_name}, {doc.practice_ods}, "
+                           f"Version: {doc.submission}")
+                return str(client.send_message(
+                    to, bundle_bytes(doc), workflow_id=WORKFLOW_ID, local_id=local,
+                    subject=subject, filename=f"{doc.case_reference}.json",
+                    content_type="application/fhir+json"))
+        except requests.HTTPError as refused:
+            status = refused.response.status_code if refused.response is not None else 0
+            if status >= 500 or status == 429:
+                raise TryLater(f"mesh {status}") from refused
+            raise Undeliverable(f"mesh {status}") from refused
+        except MeshError as refused:
+            raise Undeliverable(f"mesh refused: {str(refused)[:80]}") from refused
+        except (requests.ConnectionError, requests.Timeout) as failed:
+            raise TryLater(f"mesh: {type(failed).__name__}") from failed
+
+
+def _sent_before(client: MeshClient, local: str) -> str | None:
+    """The MESH message id of an earlier message with this local id, if one was sent
+    (MESH's tracking by local id; mesh-client has no method for it, so its session asks)."""
+    response = client._session.get(
+        f"{client.mailbox_url}/outbox/tracking/{quote(local, safe='')}", timeout=30)
+    if response.status_code == 404:
+        return None
+    response.raise_for_status()
+    found = response.json()
+    message_id = found.get("messageId") or found.get("message_id")
+    return str(message_id) if message_id else None

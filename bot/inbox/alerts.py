@@ -1,0 +1,65 @@
+"""Alerts to practice staff about cases that need a person: stops, and urgent outcomes.
+
+Each alert says who (the practice's own patient reference and the case reference) and why (the
+reason only, no clinical detail beyond it), so that someone at the practice can follow up. The
+words live in `bot/content/inbox.toml` under `[staff.stopped]` and `[staff]`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.content import text
+from bot.inbox.routing import alert_chats
+from bot.store import Store
+from bot.store.models import Case, Member, Outgoing
+
+log = logging.getLogger("bot.inbox")
+URGENT = "urgent"
+"""The decision recorded for an urgent (two-week-wait) "not suitable" outcome."""
+
+
+async def patient_ref_of(store: Store, case: Case) -> str:
+    """The practice's own reference for the case's patient ("?" if its invite is gone)."""
+    invite = await store.invites.get(case.invite_id) if case.invite_id else None
+    return invite.patient_ref if invite else "?"
+
+
+def stop_reason_key(reason: str) -> str:
+    """The content key of the staff's words for a stop reason ("screen_red_flag", ...).
+
+    Screening stops are named after their criterion (`bot.journey.questions.STOP_CRITERIA`);
+    a stop without words of its own gets the general "stopped" words.
+    """
+    name = reason.removeprefix("screen_")
+    key = f"inbox.staff.stopped.{name}"
+    try:
+        text(key, patient_ref="", reference="")
+    except KeyError:
+        return "inbox.staff.stopped.other"
+    return key
+
+
+async def stop_alerts(store: Store, case: Case, reason: str) -> list[Outgoing]:
+    """Alerts for a case that stopped before reaching a GP: red flags, a locked link, a
+    screening stop, declined consent. Queue them with the move to "stopped"."""
+    words = text(stop_reason_key(reason), patient_ref=await patient_ref_of(store, case),
+                 reference=case.reference)
+    chats = await alert_chats(store, case.practice_id)
+    log.info("staff alerted of a stop", extra={"case_id": case.id, "reason": reason,
+                                               "chats": len(chats)})
+    return [Outgoing(chat, "staff.alert", {"text": words}, f"case:{case.id}:stopped:{chat}")
+            for chat in chats]
+
+
+async def urgent_task(store: Store, case: Case, gp: Member) -> list[Outgoing]:
+    """The task for staff when a GP judges a case urgent (two-week wait): phone the patient.
+
+    Sent as `staff.task` (with a "Done" button) to the practice's staff and admins, or to its
+    GPs if it has no staff, so an urgent outcome always reaches a person at the practice.
+    """
+    words = text("inbox.staff.urgent_task", patient_ref=await patient_ref_of(store, case),
+                 reference=case.reference, gp=gp.display_name)
+    return [Outgoing(chat, "staff.task", {"text": words, "case_id": case.id},
+                     f"case:{case.id}:sub:{case.submissions}:urgent:{chat}")
+            for chat in await alert_chats(store, case.practice_id)]

@@ -1,0 +1,100 @@
+"""NHS England's MESH sandbox (`mesh-sandbox` from PyPI) run by the tests on 127.0.0.1, and a
+small HTTP relay in front of it that can answer the next sends with a 5xx."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from aiohttp import ClientSession, web
+
+from tests.e2e.smtp_server import free_port
+
+SHARED_KEY = "TestKey"
+SENDER, RECIPIENT = "X26ABC1", "X26ABC2"
+"""Mailboxes the sandbox ships with (its canned data); both have the password "password"."""
+PASSWORD = "password"
+
+
+@dataclass
+class Relay:
+    """Forwards every request to the sandbox, except that the next `fail_sends` message
+    uploads are answered 503 without reaching it."""
+
+    target: str
+    fail_sends: int = 0
+    sends_seen: int = 0
+    refused: list[str] = field(default_factory=list)
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        if request.method == "POST" and request.path.endswith("/outbox"):
+            self.sends_seen += 1
+            if self.fail_sends > 0:
+                self.fail_sends -= 1
+                self.refused.append(request.path)
+                return web.json_response({"errorDescription": "busy"}, status=503)
+        headers = {k: v for k, v in request.headers.items()
+                   if k.lower() not in ("host", "content-length", "transfer-encoding")}
+        async with ClientSession(auto_decompress=False) as session, session.request(
+                request.method, self.target + request.path_qs, headers=headers,
+                data=body) as answer:
+            payload = await answer.read()
+            keep = {k: v for k, v in answer.headers.items()
+                    if k.lower() not in ("content-length", "transfer-encoding", "connection")}
+            return web.Response(body=payload, status=answer.status, headers=keep)
+
+
+@dataclass
+class MeshSandbox:
+    """The running sandbox (`url`) and the relay in front of it (`relay_url`)."""
+
+    url: str
+    relay_url: str
+    relay: Relay
+
+
+def _wait_for(port: int, seconds: float = 60.0) -> None:
+    for _ in range(int(seconds / 0.1)):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            import time
+            time.sleep(0.1)
+    raise AssertionError("the MESH sandbox did not start")
+
+
+@asynccontextmanager
+async def mesh_sandbox() -> AsyncIterator[MeshSandbox]:
+    """Start `uvicorn mesh_sandbox.api:app` (AUTH_MODE=full: the shared key and passwords are
+    checked) and the relay, for the block."""
+    port = free_port()
+    env = {**os.environ, "AUTH_MODE": "full", "STORE_MODE": "memory", "SHARED_KEY": SHARED_KEY}
+    process = subprocess.Popen(  # noqa: ASYNC220 (started once, waited for in a thread)
+        [sys.executable, "-m", "uvicorn", "mesh_sandbox.api:app", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    runner: web.AppRunner | None = None
+    try:
+        await asyncio.to_thread(_wait_for, port)
+        url = f"http://127.0.0.1:{port}"
+        relay = Relay(url)
+        app = web.Application(client_max_size=100 * 1024 * 1024)
+        app.router.add_route("*", "/{tail:.*}", relay.handle)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        relay_port = free_port()
+        await web.TCPSite(runner, "127.0.0.1", relay_port).start()
+        yield MeshSandbox(url, f"http://127.0.0.1:{relay_port}", relay)
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+        process.terminate()
+        await asyncio.to_thread(process.wait, 10)

@@ -1,0 +1,463 @@
+"""The GP's outcomes through the real bot and the emulator (issue 13, items 2-6 and 12-14).
+
+Urgent (two-week-wait) outcomes alert staff with a task; stops before a GP alert staff with the
+reason; "Refer" is confirmed and then tracked to "sent on e-RS"; new photos are asked for in a
+message with a typed reason; a re-submission supersedes the earlier pack; the pack labels every
+photo page and states quality in words. Every expected text is read from bot/content by key.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PIL import Image
+from pypdf import PdfReader
+from telegram.ext import Application
+
+from bot.content import text
+from bot.emulator import Emulator
+from bot.emulator.models import SentMessage
+from bot.emulator.users import TelegramUser
+from bot.journey.questions import screening_questions
+from bot.store.models import Case, Stage
+from tests.e2e.conftest import sample, services_of
+from tests.e2e.patient import (
+    SCREENING,
+    details_and_review,
+    give_date_of_birth,
+    tap,
+    to_consent,
+    to_photos,
+)
+from tests.e2e.practice import Team, make_team, mirrored
+
+App = Application[Any, Any, Any, Any, Any, Any]
+PRACTICE = ("The Lawson Practice", "020 7729 7236")
+
+
+def say(key: str, **values: object) -> str:
+    """Inbox words by key (`inbox.<key>`)."""
+    return text(f"inbox.{key}", **values)
+
+
+def plain(html_words: str) -> str:
+    """Words as the chat shows them: the HTML tags parsed away."""
+    return re.sub(r"<[^>]+>", "", html_words).strip()
+
+
+def buttons(message: SentMessage) -> list[str]:
+    """The labels of a message's inline buttons."""
+    return [label for row in message.buttons for label in row]
+
+
+def pdf_pages(message: SentMessage) -> list[str]:
+    """The text of each page of a PDF the bot sent, single-spaced."""
+    reader = PdfReader(io.BytesIO(message.file_bytes or b""))
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def reencoded(name: str) -> bytes:
+    """A sample photo saved again: a second try as blurred as the first, with other bytes."""
+    out = io.BytesIO()
+    Image.open(io.BytesIO(sample(name))).save(out, "JPEG", quality=92)
+    return out.getvalue()
+
+
+def london(moment: str) -> str:
+    """A stored UTC timestamp as UK time, the way a GP reads it."""
+    return datetime.fromisoformat(moment).astimezone(ZoneInfo("Europe/London")).strftime(
+        "%-d %B %Y %H:%M")
+
+
+@dataclass
+class Sent:
+    """A practice whose patient has sent a case, and the GP's copy of it."""
+
+    team: Team
+    patient: TelegramUser
+    case: Case
+    summary: SentMessage
+    pack: SentMessage
+
+
+async def send_three(patient: TelegramUser) -> None:
+    """A good locator and two good close-ups."""
+    await patient.send_document(sample("locator-good.jpg"), "a.jpg", "image/jpeg")
+    await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=15)
+    await patient.send_photo(sample("close-up-good.jpg"))
+    await patient.wait_for_text(text("journey.photos.accepted", number=2), timeout=15)
+    await patient.send_document(sample("close-up-good-2.jpg"), "c.jpg", "image/jpeg")
+    await patient.wait_for_text(text("journey.photos.accepted", number=3), timeout=15)
+
+
+async def gp_copy(team: Team, case: Case) -> tuple[SentMessage, SentMessage]:
+    """The summary and referral pack the GP received for the case's latest submission."""
+    summary = await team.gp.wait_for_text(f"Teledermatology photos: {case.reference}",
+                                          timeout=20)
+    pack = await team.gp.wait_for(lambda m: m.kind == "document" and not m.media_group_id,
+                                  timeout=20)
+    return summary, pack
+
+
+async def sent_case(app: App, emu: Emulator, patient_ref: str = "P-300") -> Sent:
+    """Staff, a GP and a patient who has sent three good photos."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    _, token = await store.invites.create(team.practice.id, patient_ref, "1980-02-03",
+                                          valid_days=7, gp_member_id=team.gp_member.id)
+    patient = emu.user("Ada")
+    await to_photos(patient, token)
+    await send_three(patient)
+    await details_and_review(patient)
+    await tap(patient, text("journey.review.send"), "Sent")
+    case = await store.cases.latest_for_patient(patient.id)
+    assert case is not None
+    summary, pack = await gp_copy(team, case)
+    return Sent(team, patient, case, summary, pack)
+
+
+async def case_now(app: App, case: Case) -> Case:
+    """The case as stored now."""
+    found = await services_of(app).store.cases.get(case.id)
+    assert found is not None
+    return found
+
+
+async def invites_listing(team: Team) -> str:
+    """What staff read in /invites."""
+    await team.staff.send_command("/invites")
+    return (await team.staff.wait_for_text("Invites and cases")).text or ""
+
+
+async def test_an_urgent_outcome_alerts_staff_with_a_task_and_the_patient_is_phoned(
+    app: App, emu: Emulator
+) -> None:
+    sent = await sent_case(app, emu)
+    team, ref = sent.team, sent.case.reference
+    await team.gp.tap(say("gp.appointment"))
+    await team.gp.wait_until(lambda: say("gp.urgent") in buttons(sent.summary))
+    await team.gp.tap(say("gp.urgent"))
+    await team.gp.wait_for_text(say("gp.decided_urgent", reference=ref, gp="Dr Gee"),
+                                timeout=10)
+
+    task = await team.staff.wait_for_text("URGENT", timeout=10)
+    assert task.text == say("staff.urgent_task", patient_ref="P-300", reference=ref,
+                            gp="Dr Gee")
+    assert buttons(task) == [say("staff.task_done")]
+    told = await sent.patient.wait_for_text(f"({ref})", timeout=10)
+    assert told.text == say("patient.urgent", reference=ref, practice=PRACTICE[0],
+                            phone=PRACTICE[1])
+    routine = say("patient.appointment", reference=ref, practice=PRACTICE[0], phone=PRACTICE[1])
+    assert routine not in [m.text for m in sent.patient.messages], "not the routine path"
+    decided = await case_now(app, sent.case)
+    assert decided.decision == "urgent" and decided.task_done_at is None
+
+    listing = await invites_listing(team)
+    assert say("staff.group_urgent") in listing
+    urgent_part = listing.split(say("staff.group_urgent"), 1)[1].split("\n\n", 1)[0]
+    assert "P-300" in urgent_part
+    assert listing.index(say("staff.group_urgent")) < listing.index("P-300")
+
+    await team.staff.tap(say("staff.task_done"))
+    await team.staff.wait_for_text(say("staff.task_recorded", reference=ref, name="Sue Smith"),
+                                   timeout=10)
+    assert buttons(task) == [], "the task's button goes once it is done"
+    assert (await case_now(app, sent.case)).task_done_at
+    listing = await invites_listing(team)
+    assert say("staff.group_urgent") not in listing and say("staff.group_decided") in listing
+
+
+async def test_staff_are_told_the_reason_when_a_request_stops_before_a_gp(
+    app: App, emu: Emulator
+) -> None:
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    tokens = {}
+    for ref in ("R-1", "R-2", "R-3"):
+        _, tokens[ref] = await store.invites.create(team.practice.id, ref, "1980-02-03",
+                                                    valid_days=7)
+
+    async def confirmed_stop(patient: TelegramUser, answers: tuple[str, ...], stop: str) -> None:
+        for label in answers:
+            await tap(patient, label, "?")
+        ending = text(f"journey.stop.{stop}", practice=PRACTICE[0], phone=PRACTICE[1])
+        await tap(patient, text("journey.confirm.yes"), ending)
+
+    red = emu.user("Red")
+    await to_consent(red, tokens["R-1"])
+    await tap(red, text("journey.consent.yes"), text("journey.screening.is_rash.question"))
+    await confirmed_stop(red, (SCREENING[0], text("journey.screening.red_flags.yes")),
+                         "red_flag")
+    case = await store.cases.latest_for_patient(red.id)
+    assert case is not None and case.stage is Stage.STOPPED
+    alert = await team.staff.wait_for_text("R-1", timeout=10)
+    assert alert.text == say("staff.stopped.red_flag", patient_ref="R-1",
+                             reference=case.reference)
+
+    locked = emu.user("Lock")
+    await locked.open_deep_link(tokens["R-2"])
+    await locked.wait_for_text("date of birth")
+    for wrong in ("01/01/1990", "02/01/1990"):
+        await give_date_of_birth(locked, wrong, "does not match")
+    await give_date_of_birth(locked, "03/01/1990", "locked")
+    case = await store.cases.latest_for_patient(locked.id)
+    assert case is not None
+    alert = await team.staff.wait_for_text("R-2", timeout=10)
+    assert alert.text == say("staff.stopped.identity_locked", patient_ref="R-2",
+                             reference=case.reference)
+
+    mole = emu.user("Mole")
+    await to_consent(mole, tokens["R-3"])
+    await tap(mole, text("journey.consent.yes"), text("journey.screening.is_rash.question"))
+    await confirmed_stop(mole, (text("journey.screening.is_rash.mole"),), "mole")
+    case = await store.cases.latest_for_patient(mole.id)
+    assert case is not None
+    alert = await team.staff.wait_for_text("R-3", timeout=10)
+    assert alert.text == say("staff.stopped.mole", patient_ref="R-3", reference=case.reference)
+    assert not [m for m in team.gp.messages if "R-" in (m.text or "")], "staff, not the GP"
+
+
+async def test_refer_is_confirmed_then_tracked_until_sent_on_e_rs(
+    app: App, emu: Emulator
+) -> None:
+    sent = await sent_case(app, emu)
+    team, ref, patient = sent.team, sent.case.reference, sent.patient
+    confirm_words = say("gp.refer_confirm", reference=ref, days=3)
+    await team.gp.tap(say("gp.refer"))
+    confirm = await team.gp.wait_for_text(confirm_words, timeout=10)
+    assert buttons(confirm) == [say("gp.refer_yes"), say("gp.refer_no")]
+    await team.gp.tap(say("gp.refer_no"))
+    await team.gp.wait_until(lambda: confirm.text == say("gp.refer_cancelled", reference=ref))
+    await emu.wait_until_idle()
+    assert (await case_now(app, sent.case)).stage is Stage.SUBMITTED, "one tap does not refer"
+    assert not [m for m in patient.messages if f"({ref})" in (m.text or "")]
+
+    await team.gp.tap(say("gp.refer"))
+    await team.gp.wait_for_text(confirm_words, timeout=10)
+    await team.gp.tap(say("gp.refer_yes"))
+    done = await team.gp.wait_for_text(say("gp.decided_refer", reference=ref, gp="Dr Gee",
+                                           days=3), timeout=10)
+    assert buttons(done) == [say("gp.referral_sent")]
+    assert buttons(sent.summary) == [], "the summary's buttons go once decided"
+    told = await patient.wait_for_text(f"({ref})", timeout=10)
+    assert told.text == say("patient.referred", reference=ref, practice=PRACTICE[0],
+                            phone=PRACTICE[1], days=3)
+    assert say("staff.group_referred") in await invites_listing(team)
+
+    await team.gp.tap(say("gp.referral_sent"))
+    await team.gp.wait_for_text(say("gp.ubrn_ask", reference=ref), timeout=10)
+    await team.gp.send_text("1234 5678")
+    await team.gp.wait_for_text(say("gp.ubrn_bad"), timeout=10)
+    await team.gp.send_text("1234 5678 9012")
+    await team.gp.wait_for_text(say("gp.referral_recorded", reference=ref, gp="Dr Gee",
+                                    ubrn=say("gp.ubrn_note", ubrn="123456789012")), timeout=10)
+    told = await patient.wait_for_text(say("patient.referral_sent", reference=ref,
+                                           practice=PRACTICE[0], phone=PRACTICE[1]),
+                                       timeout=10)
+    closed = await case_now(app, sent.case)
+    assert closed.ubrn == "123456789012" and closed.referral_sent_at
+    listing = await invites_listing(team)
+    assert say("staff.group_referred") not in listing and say("staff.group_decided") in listing
+    assert buttons(done) == [], "nothing left to do on the case"
+
+
+async def test_new_photos_are_asked_for_in_a_message_and_the_resubmission_supersedes_the_pack(
+    app: App, emu: Emulator
+) -> None:
+    sent = await sent_case(app, emu)
+    team, ref, patient = sent.team, sent.case.reference, sent.patient
+    assert sent.pack.filename == say("gp.pack_name", reference=ref, version="")
+    await team.gp.tap(say("gp.ask_photos"))
+    await team.gp.wait_until(lambda: "☐ Close-up 2" in buttons(sent.summary))
+    await team.gp.tap("☐ Close-up 2")
+    await team.gp.wait_until(lambda: "☑ Close-up 2" in buttons(sent.summary))
+    await team.gp.tap(say("gp.next"))
+    why = await team.gp.wait_for_text(say("gp.why_photos", shots="Close-up 2"), timeout=10)
+    assert buttons(why) == [say(f"gp.reason_{r}") for r in ("blurred", "light", "distance",
+                                                             "area")]
+    assert all(not a.get("text") for a in team.gp.callback_answers), "no pop-up"
+    reason = "It shows your elbow. Please take the rash on your wrist instead."
+    await team.gp.send_text(reason)
+    await team.gp.wait_for_text(say("gp.decided_photos", reference=ref, shots="Close-up 2",
+                                    reason=f"“{reason}”", gp="Dr Gee"), timeout=10)
+    assert buttons(why) == [] and buttons(sent.summary) == []
+    told = await patient.wait_for_text(say("patient.new_photos", reference=ref,
+                                           shots=say("patient.shot_close_up_2"),
+                                           reason=reason), timeout=10)
+    assert told.text
+
+    await patient.wait_for_text(text("journey.photos.close_up_2")[:20], timeout=10)
+    await patient.send_document(mirrored("close-up-good-2.jpg"), "new.jpg", "image/jpeg")
+    await patient.wait_for_text(text("journey.photos.accepted", number=3), timeout=15)
+    await patient.wait_for_text("Your answers", timeout=10)
+    await tap(patient, text("journey.review.send"), "Sent")
+
+    case = await case_now(app, sent.case)
+    summary, pack = await gp_copy(team, case)
+    assert plain(say("gp.resubmitted", version=2, shots="Close-up 2")) in (summary.text or "")
+    assert pack.filename == say("gp.pack_name", reference=ref, version="-v2")
+    assert pack.text == say("gp.pack_caption", reference=ref, version="-v2")
+    await team.gp.wait_until(lambda: sent.summary.text == say(
+        "gp.superseded_summary", version=2, reference=ref))
+    assert buttons(sent.summary) == [], "the old summary can no longer be decided on"
+    assert sent.pack.text == say("gp.superseded_pack", old=1, version=2, reference=ref)
+    pages = pdf_pages(pack)
+    assert " ".join(text("referral.document.resubmitted", version=2, previous=1,
+                         shots="Close-up 2").split()) in pages[0]
+    assert pages[3].startswith("Close-up 2" + text("referral.photo.new", version=2))
+    assert not pages[2].startswith("Close-up 1" + text("referral.photo.new", version=2))
+
+
+async def test_this_branchs_decision_buttons_from_an_earlier_submission_are_refused(
+    app: App, emu: Emulator
+) -> None:
+    """Issue 12 item 10 for the buttons of issue 13: *Urgent*, Refer's "Yes", a new-photos
+    reason and a reason typed when asked, all made for submission 1, cannot decide submission
+    2, which the GP has not seen."""
+    sent = await sent_case(app, emu)
+    team, ref, patient = sent.team, sent.case.reference, sent.patient
+    other = emu.user("Oli")  # a second GP, asked to type a reason for submission 1
+    await services_of(app).store.practices.add_member(team.practice.id, other.id, "gp",
+                                                      "Dr Oli")
+    await other.send_command("/inbox")
+    await other.wait_for_text(say("gp.inbox_title"), timeout=10)
+    await other.tap(say("gp.open", reference=ref))
+    theirs = await other.wait_for_text(f"Teledermatology photos: {ref}", timeout=20)
+    await other.tap(say("gp.ask_photos"))
+    await other.wait_until(lambda: "☐ Close-up 1" in buttons(theirs))
+    await other.tap("☐ Close-up 1")
+    await other.wait_until(lambda: "☑ Close-up 1" in buttons(theirs))
+    await other.tap(say("gp.next"))
+    await other.wait_for_text(say("gp.why_photos", shots="Close-up 1"), timeout=10)
+
+    await team.gp.tap(say("gp.refer"))
+    confirm = await team.gp.wait_for_text(say("gp.refer_confirm", reference=ref, days=3),
+                                          timeout=10)
+    old_yes = confirm.callback_data[say("gp.refer_yes")]
+    await team.gp.tap(say("gp.appointment"))
+    await team.gp.wait_until(lambda: say("gp.urgent") in buttons(sent.summary))
+    old_urgent = sent.summary.callback_data[say("gp.urgent")]
+    await team.gp.tap(say("gp.back"))
+    await team.gp.wait_until(lambda: say("gp.ask_photos") in buttons(sent.summary))
+    await team.gp.tap(say("gp.ask_photos"))
+    await team.gp.wait_until(lambda: "☐ Close-up 2" in buttons(sent.summary))
+    await team.gp.tap("☐ Close-up 2")
+    await team.gp.wait_until(lambda: "☑ Close-up 2" in buttons(sent.summary))
+    await team.gp.tap(say("gp.next"))
+    why = await team.gp.wait_for_text(say("gp.why_photos", shots="Close-up 2"), timeout=10)
+    old_reason = why.callback_data[say("gp.reason_light")]
+    await team.gp.tap(say("gp.reason_blurred"))
+    await patient.wait_for_text(text("journey.photos.close_up_2")[:20], timeout=10)
+    await patient.send_document(mirrored("close-up-good-2.jpg"), "new.jpg", "image/jpeg")
+    await patient.wait_for_text("Your answers", timeout=15)
+    await tap(patient, text("journey.review.send"), "Sent")
+    await gp_copy(team, await case_now(app, sent.case))
+
+    for message, data in ((confirm, old_yes), (sent.summary, old_urgent), (why, old_reason)):
+        answers = len(team.gp.callback_answers)
+        await team.gp.tap_callback(message.message_id, data)
+        await team.gp.wait_until(lambda n=answers: len(team.gp.callback_answers) > n,
+                                 timeout=10)
+        assert team.gp.callback_answers[-1].get("text") == say("gp.stale_submission")
+    await other.send_text("Please take it again from a little further away.")
+    await other.wait_for_text(say("gp.stale_submission"), timeout=10)
+    await emu.wait_until_idle()
+    case = await case_now(app, sent.case)
+    assert case.stage is Stage.SUBMITTED and case.submissions == 2 and case.decision is None
+    assert not [m for m in team.staff.messages if "URGENT" in (m.text or "")], "no task"
+
+
+async def test_the_pack_labels_each_photo_prints_the_red_flags_and_states_quality_in_words(
+    app: App, emu: Emulator
+) -> None:
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    _, token = await store.invites.create(team.practice.id, "P-400", "1980-02-03",
+                                          valid_days=7)
+    patient = emu.user("Bo")
+    await to_photos(patient, token)
+    await patient.send_document(sample("locator-good.jpg"), "a.jpg", "image/jpeg")
+    await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=15)
+    await patient.send_document(sample("close-up-blurred.jpg"), "b.jpg", "image/jpeg")
+    await patient.wait_for_text(text("journey.photos.retake"), timeout=15)
+    await patient.send_document(reencoded("close-up-blurred.jpg"), "b2.jpg", "image/jpeg")
+    await patient.wait_for_text(text("journey.photos.send_anyway_offer"), timeout=15)
+    await tap(patient, text("journey.photos.send_anyway"), text("journey.photos.kept_anyway"))
+    await patient.send_document(sample("close-up-good-2.jpg"), "c.jpg", "image/jpeg")
+    await patient.wait_for_text(text("journey.photos.accepted", number=3), timeout=15)
+    await patient.wait_for_text("Where exactly", timeout=10)
+    await tap(patient, text("journey.details.skip"), "How long")
+    await tap(patient, "1 to 4 weeks", "itchy or painful")
+    await tap(patient, "Itchy", "What have you tried")
+    await tap(patient, text("journey.details.tried_nothing"), "Your answers")
+    await tap(patient, text("journey.review.send"), "Sent")
+    case = await store.cases.latest_for_patient(patient.id)
+    assert case is not None and case.submitted_at
+    summary, pack = await gp_copy(team, case)
+
+    blur = say("gp.flag_line", shot="Close-up 1",
+               notes=say("gp.flag_sent_anyway", problems=say("gp.problem_sharpness")))
+    retakes = say("gp.flag_retake_one")
+    quality = (summary.text or "").split("Photo quality", 1)[1]
+    assert blur in quality and retakes in quality.split(blur, 1)[1].split("\n")[0]
+    pages = pdf_pages(pack)
+    first = pages[0]
+    assert blur in first and "UTC" not in first
+    assert london(case.submitted_at) in first
+    red_flags = next(q for q in screening_questions() if q.id == "red_flags")
+    for line in red_flags.prompt.splitlines():
+        if line.strip().startswith("•"):
+            assert " ".join(line.strip(" •").split()) in first, line
+    assert text("journey.details.skip") not in first.split(), "a skipped answer is not 'Skip'"
+    assert say("gp.not_answered") in first
+    kept = await store.photos.accepted(case.id)
+    site = text("journey.screening.site.arm")
+    for page, shot in zip(pages[1:], ("locator", "close_up_1", "close_up_2"), strict=True):
+        details = text("referral.photo.details", site=site, taken=london(kept[shot].created_at),
+                       patient_ref="P-400", reference=case.reference)
+        assert " ".join(details.split()) in page, shot
+    assert blur in pages[2]
+
+
+async def test_in_a_practice_inbox_group_the_gp_types_the_reason_there(
+    app: App, emu: Emulator
+) -> None:
+    store = services_of(app).store
+    group = emu.group("Lawson GP inbox")
+    practice = await store.practices.add(*PRACTICE, inbox_chat_id=group.chat_id)
+    gp = emu.user("Gee")
+    await store.practices.add_member(practice.id, gp.id, "gp", "Dr Gee")
+    _, token = await store.invites.create(practice.id, "G-2", "1980-02-03", valid_days=7)
+    patient = emu.user("Ada")
+    await to_photos(patient, token)
+    await send_three(patient)
+    await details_and_review(patient)
+    await tap(patient, text("journey.review.send"), "Sent")
+    summary = await group.wait_for_text("Teledermatology photos", timeout=20)
+    in_group = group.member(gp)
+
+    async def press(message: SentMessage, label: str) -> None:
+        await in_group.tap_callback(message.message_id, message.callback_data[label])
+
+    await press(summary, say("gp.ask_photos"))
+    await group.wait_until(lambda: "☐ Locator" in buttons(summary))
+    await press(summary, "☐ Locator")
+    await group.wait_until(lambda: "☑ Locator" in buttons(summary))
+    await press(summary, say("gp.next"))
+    why = await group.wait_for_text(say("gp.why_photos", shots="Locator"), timeout=10)
+    await gp.send_text("This private message is not the reason.")
+    await in_group.send_text("Please stand further back so the whole arm shows.")
+    case = await store.cases.latest_for_patient(patient.id)
+    assert case is not None
+    await group.wait_for_text(say("gp.decided_photos", reference=case.reference,
+                                  shots="Locator", gp="Dr Gee",
+                                  reason="“Please stand further back so the whole arm shows.”"),
+                              timeout=10)
+    assert buttons(why) == []
+    told = await patient.wait_for_text("further back", timeout=10)
+    assert "private message" not in (told.text or "")

@@ -1,0 +1,116 @@
+"""Record channels survive kill -9: the real `python -m bot run` process is killed just before
+sending a case by email, or just after MESH accepted it but before the bot recorded that; after
+a restart the case arrives exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.emulator import Emulator
+from bot.emulator.users import TelegramUser
+from bot.store import open_store
+from bot.store.practices import DeliveryChannels
+from tests.e2e.held_process import bot_process, query, wait_until_ready
+from tests.e2e.mesh_sandbox import PASSWORD, RECIPIENT, SENDER, SHARED_KEY, MeshSandbox
+from tests.e2e.mesh_sandbox import mesh_sandbox as run_mesh_sandbox
+from tests.e2e.patient import details_and_review, tap, to_photos
+from tests.e2e.smtp_server import PASSWORD as SMTP_PASSWORD
+from tests.e2e.smtp_server import USER as SMTP_USER
+from tests.e2e.smtp_server import SmtpServer, smtp_server
+from tests.e2e.test_practice_e2e import send_three
+from tests.e2e.test_record_mesh_e2e import NHS_NUMBER, inbox
+
+MAILBOX = "lawson.practice@nhs.test"
+
+
+@pytest.fixture
+async def mesh(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[MeshSandbox]:
+    async with run_mesh_sandbox() as sandbox:
+        for name, value in {"MESH_URL": sandbox.url, "MESH_MAILBOX": SENDER,
+                            "MESH_PASSWORD": PASSWORD, "MESH_SHARED_KEY": SHARED_KEY,
+                            "MESH_SENDER_ODS": "X26"}.items():
+            monkeypatch.setenv(name, value)
+        yield sandbox
+
+
+@pytest.fixture
+def smtp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
+    with smtp_server(tmp_path) as server:
+        for name, value in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(server.port),
+                            "SMTP_USERNAME": SMTP_USER, "SMTP_PASSWORD": SMTP_PASSWORD,
+                            "SMTP_FROM": "teledermatology@nhs.test",
+                            "SMTP_CA_FILE": str(server.cert_file)}.items():
+            monkeypatch.setenv(name, value)
+        yield server
+
+
+async def practice_with(data_dir: Path, gp: TelegramUser, channels: DeliveryChannels,
+                        nhs_number: str | None) -> str:
+    """A practice delivering by these channels, its GP, and an invite; the invite's token."""
+    store = await open_store(data_dir / "telederm.sqlite3", data_dir / "photos")
+    try:
+        practice = await store.practices.add("The Lawson Practice", "020 7729 7236",
+                                             channels=channels)
+        member = await store.practices.add_member(practice.id, gp.id, "gp", "Dr Gee")
+        _, token = await store.invites.create(practice.id, "P-800", "1980-02-03",
+                                              valid_days=7, gp_member_id=member.id,
+                                              nhs_number=nhs_number)
+    finally:
+        await store.close()
+    return token
+
+
+async def submit(patient: TelegramUser, token: str) -> None:
+    await to_photos(patient, token)
+    await send_three(patient)
+    await details_and_review(patient)
+    await tap(patient, "Send to my GP", "Sent")
+
+
+async def until_recorded_sent(data_dir: Path, channel: str) -> None:
+    for _ in range(600):
+        if query(data_dir, "SELECT COUNT(*) FROM outbox WHERE channel = ? AND sent_at IS NOT "
+                           "NULL", channel) == [(1,)]:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the {channel} item was never recorded as sent")
+
+
+async def test_killed_after_mesh_accepted_the_case_it_is_not_sent_again(
+    emu: Emulator, data_dir: Path, mesh: MeshSandbox
+) -> None:
+    gp, patient = emu.user("Gee"), emu.user("Ada")
+    token = await practice_with(data_dir, gp, DeliveryChannels(
+        ("telegram", "mesh"), True, None, RECIPIENT, "Y12345"), NHS_NUMBER)
+    async with bot_process(emu, data_dir, hold_at="record.sent") as bot:
+        await wait_until_ready(gp)
+        await submit(patient, token)
+        await bot.held_at("record.sent", timeout=60)
+        await bot.kill_9()
+    assert len(await asyncio.to_thread(inbox, mesh)) == 1, "MESH has the case"
+    assert query(data_dir, "SELECT sent_at, remote_id FROM outbox WHERE channel = 'mesh'") == [
+        (None, None)], "killed before the bot recorded it"
+    async with bot_process(emu, data_dir):
+        await until_recorded_sent(data_dir, "mesh")
+    assert len(await asyncio.to_thread(inbox, mesh)) == 1, "not sent a second time"
+
+
+async def test_killed_before_the_email_was_sent_it_is_sent_once_after_a_restart(
+    emu: Emulator, data_dir: Path, smtp: SmtpServer
+) -> None:
+    gp, patient = emu.user("Gee"), emu.user("Ada")
+    token = await practice_with(data_dir, gp, DeliveryChannels(
+        ("telegram", "email"), False, MAILBOX), None)
+    async with bot_process(emu, data_dir, hold_at="record.before_send") as bot:
+        await wait_until_ready(gp)
+        await submit(patient, token)
+        await bot.held_at("record.before_send", timeout=60)
+        await bot.kill_9()
+    assert smtp.mailbox.received == []
+    async with bot_process(emu, data_dir):
+        await until_recorded_sent(data_dir, "email")
+    assert len(smtp.mailbox.received) == 1 and smtp.mailbox.recipients == [[MAILBOX]]

@@ -1,0 +1,184 @@
+"""NHSmail: a submitted case reaches the practice mailbox exactly once, over TLS, through
+4xx replies and a restart; the GP chat of a "notification only" practice gets no photos."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.content import text
+from bot.emulator import Emulator
+from bot.emulator.users import TelegramUser
+from bot.store.models import Case
+from bot.store.practices import DeliveryChannels
+from tests.e2e.conftest import TOKEN, BotStarter, services_of
+from tests.e2e.practice import Team, make_team
+from tests.e2e.smtp_server import PASSWORD, USER, SmtpServer, smtp_server
+from tests.e2e.test_practice_reliability_e2e import submit
+
+App = Application[Any, Any, Any, Any, Any, Any]
+MAILBOX = "lawson.practice@nhs.test"
+BUSY = "451 4.3.0 Mailbox busy, try again later"
+
+
+@pytest.fixture
+def smtp(tmp_path: Path) -> Iterator[SmtpServer]:
+    """A local SMTP server requiring STARTTLS and a login."""
+    with smtp_server(tmp_path) as server:
+        yield server
+
+
+@pytest.fixture
+def bot_settings(data_dir: Path, emu: Emulator, smtp: SmtpServer) -> Settings:
+    """The bot, sending mail through the local server and trusting only its certificate."""
+    return Settings(_env_file=None, telegram_bot_token=TOKEN, telegram_api_url=emu.api_url,
+                    telegram_file_url=emu.file_url, data_dir=data_dir, quality_workers=1,
+                    smtp_host="127.0.0.1", smtp_port=smtp.port, smtp_security="starttls",
+                    smtp_username=USER, smtp_password=PASSWORD,
+                    smtp_from="teledermatology@nhs.test", smtp_ca_file=smtp.cert_file,
+                    delivery_alert_after_tries=3)
+
+
+async def email_team(app: App, emu: Emulator, *, notify_only: bool = True) -> Team:
+    team = await make_team(app, emu)
+    changed = await services_of(app).store.practices.set_channels(
+        team.practice.id, DeliveryChannels(("telegram", "email"), notify_only, MAILBOX),
+        actor="test")
+    assert changed is not None and changed.inbox_email == MAILBOX
+    return team
+
+
+async def received(smtp: SmtpServer, count: int = 1, timeout: float = 40.0) -> None:  # noqa: ASYNC109
+    for _ in range(int(timeout / 0.1)):
+        if len(smtp.mailbox.received) >= count:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the mailbox got {len(smtp.mailbox.received)} message(s)")
+
+
+async def all_sent(app: App, case: Case) -> None:
+    outbox = services_of(app).store.outbox
+    for _ in range(100):
+        if all(item.sent_at for item in await outbox.for_case(case.id)):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("the outbox never emptied")
+
+
+async def case_of(app: App, patient: TelegramUser) -> Case:
+    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    assert case is not None
+    return case
+
+
+async def test_the_case_reaches_the_practice_mailbox_once_after_two_busy_replies(
+    app: App, emu: Emulator, smtp: SmtpServer
+) -> None:
+    team = await email_team(app, emu)
+    smtp.mailbox.fail_next = [BUSY, BUSY]
+    patient = await submit(app, emu, team)
+    case = await case_of(app, patient)
+    notice = await team.gp.wait_for_text(case.reference, timeout=20)
+    assert set(notice.callback_data) == {text("inbox.gp.refer"), text("inbox.gp.ask_photos"),
+                                         text("inbox.gp.appointment")}
+    await received(smtp)
+    await all_sent(app, case)
+    await asyncio.sleep(0.5)
+    assert len(smtp.mailbox.received) == 1, "delivered exactly once"
+    assert smtp.mailbox.data_commands == 3, "refused twice with 451, then accepted"
+    assert smtp.mailbox.recipients == [[MAILBOX]] and smtp.mailbox.authenticated == [True]
+    assert not [m for m in team.gp.messages if m.kind in ("document", "photo")], \
+        "notification only: no photos or pack in the GP chat"
+    channel_failing = text("channels.staff.channel_failing", reference=case.reference,
+                           where=text("channels.gp.where_email"), tries=3)
+    assert channel_failing not in [m.text for m in team.staff.messages]
+
+    message = smtp.mailbox.messages()[0]
+    assert message["Subject"] == text("channels.email.subject", reference=case.reference)
+    assert "P-300" not in message["Subject"] and "1980" not in message["Subject"]
+    assert message["To"] == MAILBOX and message["From"] == "teledermatology@nhs.test"
+    assert message["Message-ID"].startswith(f"<{case.reference}.s1.")
+    plain = message.get_body(("plain",))
+    html = message.get_body(("html",))
+    assert plain is not None and html is not None
+    assert "P-300" in plain.get_content() and "left forearm" in plain.get_content()
+    assert case.reference in html.get_content()
+    attachments = list(message.iter_attachments())
+    names = [a.get_filename() for a in attachments]
+    assert names[0] == text("inbox.gp.pack_name", reference=case.reference, version="")
+    pdf = attachments[0].get_content()
+    assert attachments[0].get_content_type() == "application/pdf"
+    assert len(pdf) <= bot_limit(app) and len(PdfReader(io.BytesIO(pdf)).pages) >= 4
+    store = services_of(app).store
+    kept = {p.shot: p for p in await store.photos.for_case(case.id) if p.status == "accepted"}
+    assert names[1:] == [text("channels.email.photo_name", reference=case.reference,
+                              shot=slot.replace("_", "-")) for slot in kept]
+    for attachment, photo in zip(attachments[1:], kept.values(), strict=True):
+        assert attachment.get_content_type() == "image/jpeg"
+        assert attachment.get_content() == store.files.read(photo.file_name), "the original"
+    assert len(smtp.mailbox.received[0]) <= 20 * 1024 * 1024
+
+
+def bot_limit(app: App) -> int:
+    return services_of(app).settings.referral_pack_max_bytes
+
+
+async def test_a_mailbox_that_keeps_refusing_is_reported_to_staff_and_then_delivered(
+    app: App, emu: Emulator, smtp: SmtpServer
+) -> None:
+    team = await email_team(app, emu, notify_only=False)
+    smtp.mailbox.fail_next = [BUSY, BUSY, BUSY]
+    patient = await submit(app, emu, team)
+    case = await case_of(app, patient)
+    alert = await team.staff.wait_for_text(case.reference, timeout=40)
+    assert alert.text == text("channels.staff.channel_failing", reference=case.reference,
+                              where=text("channels.gp.where_email"), tries=3)
+    await received(smtp)
+    await team.gp.wait_for_text(text("inbox.gp.pack_caption", reference=case.reference, version=""),
+                                timeout=20)
+    await all_sent(app, case)
+    assert len(smtp.mailbox.received) == 1
+
+
+async def test_a_mailbox_that_refuses_for_good_is_not_retried_and_staff_are_told(
+    app: App, emu: Emulator, smtp: SmtpServer
+) -> None:
+    team = await email_team(app, emu)
+    smtp.mailbox.fail_next = ["550 5.1.1 Mailbox unavailable"]
+    patient = await submit(app, emu, team)
+    case = await case_of(app, patient)
+    alert = await team.staff.wait_for_text(text("channels.gp.where_email"), timeout=20)
+    assert case.reference in (alert.text or "") and "550" in (alert.text or "")
+    await emu.wait_until_idle()
+    await asyncio.sleep(3)
+    assert smtp.mailbox.data_commands == 1 and smtp.mailbox.received == []
+
+
+async def test_a_restart_between_submitted_and_delivered_still_delivers_once(
+    start_bot: BotStarter, emu: Emulator, smtp: SmtpServer
+) -> None:
+    smtp.mailbox.fail_next = [BUSY] * 50
+    async with start_bot() as first:
+        team = await email_team(first, emu)
+        patient = await submit(first, emu, team)
+        for _ in range(100):
+            if smtp.mailbox.data_commands:
+                break
+            await asyncio.sleep(0.1)
+        assert smtp.mailbox.data_commands >= 1 and not smtp.mailbox.received
+    smtp.mailbox.fail_next = []
+    async with start_bot() as second:
+        case = await case_of(second, patient)
+        await received(smtp)
+        await all_sent(second, case)
+    assert len(smtp.mailbox.received) == 1
+    subject = smtp.mailbox.messages()[0]["Subject"]
+    assert subject == text("channels.email.subject", reference=case.reference)

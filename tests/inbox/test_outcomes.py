@@ -1,0 +1,169 @@
+"""GP outcomes as plain services: urgent tasks, referrals tracked to e-RS, quality in words."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from bot.content import text
+from bot.inbox.alerts import stop_reason_key
+from bot.inbox.decisions import Inbox, read_ubrn
+from bot.inbox.digest import build_digest, quality_flags, uk_time
+from bot.services.reminders import chase_open_outcomes
+from bot.store import Store
+from bot.store.models import Stage
+from tests.inbox.conftest import PATIENT, Setting, submitted_case
+from tests.support.photos import tiny_jpeg
+
+BLUR_FAIL = json.dumps({"checks": [{"name": "sharpness", "status": "fail"},
+                                   {"name": "exposure", "status": "pass"}]})
+DIM_WARN = json.dumps({"checks": [{"name": "exposure", "status": "warn"}]})
+
+
+def test_times_are_shown_in_uk_time_summer_and_winter() -> None:
+    assert uk_time("2026-07-01T12:00:00+00:00") == "1 July 2026 13:00"  # BST
+    assert uk_time("2026-11-24T12:00:00+00:00") == "24 November 2026 12:00"  # GMT
+
+
+def test_a_ubrn_is_twelve_digits_however_it_is_spaced() -> None:
+    assert read_ubrn("1234 5678 9012") == "123456789012"
+    assert read_ubrn("1234-5678-9012") == "123456789012"
+    assert read_ubrn("1234 5678") is None
+    assert read_ubrn("ABCD 5678 9012") is None
+
+
+def test_every_stop_has_staff_words_of_its_own() -> None:
+    for reason in ("screen_red_flag", "screen_mole", "screen_intimate", "screen_everywhere",
+                   "screen_eczema", "identity_locked", "consent_declined", "child_declined"):
+        assert stop_reason_key(reason) != "inbox.staff.stopped.other", reason
+    assert stop_reason_key("something_new") == "inbox.staff.stopped.other"
+
+
+async def test_quality_is_stated_per_photo_in_words_with_its_retakes(
+    store: Store, setting: Setting
+) -> None:
+    case = await submitted_case(store, setting)
+    for seed in (10, 11):
+        await store.photos.add(case.id, "close_up_1", store.files.write(tiny_jpeg(seed), ".jpg"),
+                               source="photo", verdict="retake", status="rejected",
+                               quality=BLUR_FAIL)
+    used = await store.photos.add(case.id, "close_up_1",
+                                  store.files.write(tiny_jpeg(12), ".jpg"), source="photo",
+                                  verdict="retake", status="rejected", quality=BLUR_FAIL)
+    await store.photos.accept_anyway(used.id)
+    await store.photos.add(case.id, "close_up_2", store.files.write(tiny_jpeg(13), ".jpg"),
+                           source="photo", verdict="accept", status="accepted", quality=DIM_WARN)
+    flags = quality_flags(await store.photos.for_case(case.id))
+    despite = text("inbox.gp.flag_sent_anyway", problems=text("inbox.gp.problem_sharpness"))
+    assert flags == (
+        text("inbox.gp.flag_line", shot="Close-up 1",
+             notes=f"{despite}; {text('inbox.gp.flag_retakes', count=2)}"),
+        text("inbox.gp.flag_line", shot="Close-up 2", notes=text(
+            "inbox.gp.flag_warning", problems=text("inbox.gp.problem_exposure"))),
+    )
+    assert flags[0].startswith("Close-up 1: patient sent it despite blur")
+    digest = await build_digest(store, case)
+    assert all(flag in digest.summary_html for flag in flags)
+    assert "sharpness" not in digest.summary_html, "words a GP reads, not check names"
+
+
+async def test_an_urgent_outcome_is_a_task_for_staff_never_the_routine_booking(
+    store: Store, setting: Setting
+) -> None:
+    case = await submitted_case(store, setting)
+    outcome = await Inbox(store).book_appointment(102, case.id, "urgent")  # an older button
+    assert outcome.done
+    decided = await store.cases.get(case.id)
+    assert decided is not None and decided.decision == "urgent"
+    queued = await store.outbox.for_case(case.id)
+    task = [q for q in queued if q.kind == "staff.task"]
+    assert [q.chat_id for q in task] == [101], "the practice's staff"
+    told = [json.loads(q.payload)["text"] for q in queued if q.chat_id == PATIENT]
+    assert told == [text("inbox.patient.urgent", reference=case.reference,
+                         practice="The Lawson Practice", phone="020 7729 7236")]
+
+    assert not (await Inbox(store).task_done(201, case.id)).done, "another practice's GP"
+    done = await Inbox(store).task_done(101, case.id)
+    assert done.done and "Sue Smith" in done.text
+    assert not (await Inbox(store).task_done(101, case.id)).done, "done once"
+    events = [e.kind for e in await store.audit.for_case(case.id)]
+    assert "case.task_done" in events
+
+
+async def test_without_staff_the_urgent_task_goes_to_the_gps(store: Store,
+                                                              setting: Setting) -> None:
+    await store.practices.remove_member(setting.practice.id, 101, actor="test")
+    case = await submitted_case(store, setting)
+    await Inbox(store).urgent(102, case.id)
+    task = [q for q in await store.outbox.for_case(case.id) if q.kind == "staff.task"]
+    assert [q.chat_id for q in task] == [102]
+
+
+async def test_a_referral_is_open_until_marked_sent_and_the_ubrn_goes_with_erasure(
+    store: Store, setting: Setting
+) -> None:
+    case = await submitted_case(store, setting)
+    inbox = Inbox(store, referral_days=5)
+    assert not (await inbox.mark_referral_sent(102, case.id, None)).done, "not referred yet"
+    await inbox.refer(102, case.id)
+    told = [json.loads(q.payload)["text"] for q in await store.outbox.for_case(case.id)
+            if q.chat_id == PATIENT]
+    assert told == [text("inbox.patient.referred", reference=case.reference,
+                         practice="The Lawson Practice", phone="020 7729 7236", days=5)]
+    assert not (await inbox.mark_referral_sent(201, case.id, None)).done
+    sent = await inbox.mark_referral_sent(102, case.id, "123456789012")
+    assert sent.done and "123456789012" in sent.text
+    again = await inbox.mark_referral_sent(102, case.id, None)
+    assert not again.done and again.text == text("inbox.gp.referral_already",
+                                                  reference=case.reference)
+    closed = await store.cases.get(case.id)
+    assert closed is not None and closed.ubrn == "123456789012" and closed.referral_sent_at
+    assert "123456789012" not in json.dumps(
+        [e.detail for e in await store.audit.for_case(case.id)]), "no UBRN in the audit trail"
+    await store.cases.erase(closed, Stage.ERASED, actor="bot", reason="retention")
+    erased = await store.cases.get(case.id)
+    assert erased is not None and erased.ubrn is None
+
+
+async def test_a_typed_reason_for_new_photos_reaches_the_patient_as_written(
+    store: Store, setting: Setting
+) -> None:
+    case = await submitted_case(store, setting)
+    inbox = Inbox(store)
+    assert not (await inbox.ask_new_photos(102, case.id, ["locator"], "typed", "")).done
+    assert not (await inbox.ask_new_photos(102, case.id, ["locator"], "typed", "x" * 201)).done
+    outcome = await inbox.ask_new_photos(102, case.id, ["locator"], "typed",
+                                         "  Please  show the whole arm. ")
+    assert outcome.done and "“Please show the whole arm.”" in outcome.text
+    told = [json.loads(q.payload)["text"] for q in await store.outbox.for_case(case.id)
+            if q.chat_id == PATIENT]
+    assert told == [text("inbox.patient.new_photos", reference=case.reference,
+                         shots=text("inbox.patient.shot_locator"),
+                         reason="Please show the whole arm.")]
+
+
+async def test_open_urgent_tasks_and_unsent_referrals_are_chased_once(
+    store: Store, setting: Setting
+) -> None:
+    urgent = await submitted_case(store, setting)
+    await Inbox(store).urgent(102, urgent.id)
+    referred = await submitted_case(store, setting)
+    await Inbox(store).refer(102, referred.id)
+    done = await submitted_case(store, setting)
+    await Inbox(store).refer(102, done.id)
+    await Inbox(store).mark_referral_sent(102, done.id, None)
+
+    assert await chase_open_outcomes(store, 3, now=datetime.now(UTC) + timedelta(hours=2)) == 0
+    later = datetime.now(UTC) + timedelta(days=4)
+    assert await chase_open_outcomes(store, 3, now=later) == 2
+    assert await chase_open_outcomes(store, 3, now=later) == 0, "once per case"
+    again = [q for q in await store.outbox.for_case(urgent.id) if "again" in q.dedupe_key]
+    assert [q.kind for q in again] == ["staff.task"] and again[0].chat_id == 101
+    assert json.loads(again[0].payload)["text"] == text(
+        "inbox.staff.urgent_task_again", patient_ref="P-9", reference=urgent.reference, days=3)
+    waiting = [q for q in await store.outbox.for_case(referred.id)
+               if "referral-waiting" in q.dedupe_key]
+    assert len(waiting) == 1 and waiting[0].chat_id == 101
+    assert not [q for q in await store.outbox.for_case(done.id) if "waiting" in q.dedupe_key]
+    await Inbox(store).task_done(101, urgent.id)
+    assert await chase_open_outcomes(store, 3, now=later + timedelta(days=1)) == 0
