@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test wheel-check run sandbox lint typecheck bench evaluate clean
+.PHONY: test wheel-check run sandbox lint typecheck bench bench-load evaluate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/referral_pack.py
 	$(BIN)/python benchmarks/hostile_files.py
 	$(BIN)/python benchmarks/erasure.py
+
+# 50 patients at once through the emulator with the real bot process (a few minutes).
+bench-load: $(STAMP)
+	$(BIN)/python benchmarks/load_patients.py
 
 # Build the labelled photo set (about 390 photos, 1-2 minutes) and print the photo checks' figures.
 EVAL_DIR ?= .eval-set

@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass, field
 
 from telegram import LinkPreviewOptions
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.channels.dispatch import Dispatcher
 from bot.channels.setup import record_channels
@@ -26,8 +26,6 @@ from bot.services.retention import purge
 from bot.store import Store, open_store
 
 log = logging.getLogger("bot.app")
-RETRIES_ON_FLOOD = 3
-"""A reply refused with 429 is sent again after Telegram's retry_after, up to this many times."""
 
 
 @dataclass
@@ -125,6 +123,7 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
     """Build the bot for these settings; services open on start-up and close on shutdown."""
+    from bot.handlers.bot_api import build_bot
     from bot.handlers.delivery import TelegramSender, alert_staff
     from bot.handlers.wiring import COMMANDS, register
 
@@ -138,10 +137,11 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
 
         async def undeliverable(item, reason):  # type: ignore[no-untyped-def]
             if not await sender.undeliverable(item, reason):
-                await alert_staff(found.store, item, reason)
+                await alert_staff(found.store, item, reason, app.bot.username)
             found.queued()
 
-        found.outbox = OutboxWorker(found.store, sender, undeliverable)
+        found.outbox = OutboxWorker(found.store, sender, undeliverable,
+                                    on_not_started=undeliverable)
         found.tasks.append(asyncio.create_task(found.outbox.run(), name="outbox"))
         found.tasks.append(asyncio.create_task(_housekeeping(found), name="housekeeping"))
         await app.bot.set_my_commands(COMMANDS)
@@ -158,17 +158,14 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
 
     app = (
         ApplicationBuilder()
-        .token(settings.token())
-        .base_url(settings.telegram_api_url)
-        .base_file_url(settings.telegram_file_url)
+        # No link preview cards, ever: a link a patient typed must not fetch or show a page in
+        # the GP's chat (issue 12, item 14); the bot's own links do not need one either.
+        .bot(build_bot(settings.token(), settings.telegram_api_url, settings.telegram_file_url,
+                       Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True))))
         .post_init(start_up)
         .post_stop(stopping)
         .post_shutdown(shut_down)
         .concurrent_updates(True)
-        # No link preview cards, ever: a link a patient typed must not fetch or show a page in
-        # the GP's chat (issue 12, item 14); the bot's own links do not need one either.
-        .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .rate_limiter(AIORateLimiter(max_retries=RETRIES_ON_FLOOD))
         .build()
     )
     register(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -10,6 +11,15 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
 TELEGRAM_FILE_URL = "https://api.telegram.org/file/bot"
+
+
+def machine_workers() -> int:
+    """Photo-check workers for this machine: one per CPU the bot may use (1 to 8)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 2
+    return max(1, min(cpus, 8))
 
 
 class Settings(BaseSettings):
@@ -25,7 +35,7 @@ class Settings(BaseSettings):
     invite_valid_days: int = Field(default=7, ge=1, le=90)
     retention_days: int = Field(default=30, ge=1, le=3650)
     max_download_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
-    quality_workers: int = Field(default=2, ge=1, le=16)
+    quality_workers: int = Field(default_factory=machine_workers, ge=1, le=16)
     quality_time_limit_seconds: float = Field(default=15.0, gt=0, le=300)
     referral_pack_max_bytes: int = Field(default=745_000, ge=300_000, le=5_000_000)
     stalled_after_days: int = Field(default=3, ge=1, le=60)

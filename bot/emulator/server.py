@@ -15,7 +15,7 @@ from .bot_messages import METHODS
 from .errors import NOT_FOUND, UNAUTHORIZED, ApiError, too_many_requests
 from .params import read_params
 from .users import Group, TelegramUser
-from .world import World
+from .world import CALLBACK_QUERY_TTL, World
 
 
 @dataclass
@@ -38,12 +38,14 @@ class Emulator:
 
     def __init__(self, bot_token: str = "123456:TEST-TOKEN", bot_username: str = "test_bot",
                  bot_first_name: str = "Test bot", host: str = "127.0.0.1", port: int = 0,
-                 strict_media_group: bool = True) -> None:
+                 strict_media_group: bool = True,
+                 callback_query_ttl: float | None = CALLBACK_QUERY_TTL) -> None:
         self.token = bot_token
         self.host = host
         self.port = port
         self.world = World(bot_token, bot_username, bot_first_name)
         self.world.strict_media_group = strict_media_group
+        self.world.callback_query_ttl = callback_query_ttl
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.faults: dict[str, list[Fault]] = {}
         self._user_ids = itertools.count(100_001)

@@ -15,6 +15,8 @@ from .models import Chat
 from .readback import ChatView
 from .world import World
 
+START_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
+"""What Telegram carries from t.me/<bot>?start=PAYLOAD into /start: 1-64 of A-Z a-z 0-9 _ -."""
 _COMMAND = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]+)?")
 _query_ids = itertools.count(1)
 
@@ -60,7 +62,13 @@ class Sender(ChatView):
         return await self.send_text(f"{command} {payload}" if payload else command)
 
     async def open_deep_link(self, payload: str) -> dict[str, Any]:
-        """What tapping t.me/<bot>?start=PAYLOAD sends."""
+        """What tapping t.me/<bot>?start=PAYLOAD sends: ``/start PAYLOAD``.
+
+        ValueError for a payload Telegram would not carry (outside 1-64 characters of
+        A-Za-z0-9_-): such a link only opens the chat, so a bot that makes one loses it.
+        """
+        if not START_PAYLOAD.fullmatch(payload):
+            raise ValueError(f"Telegram does not pass this start payload: {payload!r}")
         return await self.send_command("/start", payload)
 
     async def press(self, text: str) -> dict[str, Any]:

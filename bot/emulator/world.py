@@ -18,6 +18,10 @@ from .updates import UpdateQueue
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
+CALLBACK_QUERY_TTL = 15.0
+"""Seconds within which a button tap can be answered (answerCallbackQuery); later answers are
+refused with "query is too old". Telegram does not document the limit: it is observed to be
+around 10-15 s, so 15 s is the lenient end."""
 _BUTTON_ACTIONS = ("url", "callback_data", "login_url", "switch_inline_query", "pay", "web_app",
                    "switch_inline_query_current_chat", "switch_inline_query_chosen_chat",
                    "callback_game", "copy_text")
@@ -37,7 +41,7 @@ class World:
         self.callbacks: dict[str, dict[str, Any]] = {}
         self.callback_answers: list[dict[str, Any]] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
-        self.callback_query_ttl: float | None = None
+        self.callback_query_ttl: float | None = CALLBACK_QUERY_TTL
         self.strict_media_group = True
         self.clock_ahead = 0.0  # seconds added to the wall clock for Telegram's time limits
         self._changed: asyncio.Event | None = None

@@ -4,25 +4,33 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import (
-    Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    InputMediaDocument,
+    Update,
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import ContextTypes, ExtBot
 
 from bot.content import text
+from bot.handlers.bot_api import BACKGROUND, upload_seconds
 from bot.handlers.render import send_replies
 from bot.inbox.digest import CaseDigest, build_digest
 from bot.inbox.routing import redirected, staff_chats, still_a_recipient
 from bot.services.buttons import ButtonSigner
-from bot.services.delivery import TryLater, Undeliverable
+from bot.services.delivery import NotStarted, TryLater, Undeliverable
 from bot.store import Store
 from bot.store.models import OutboxItem, Outgoing, Stage
+
+log = logging.getLogger("bot.delivery")
+ApiBot = ExtBot[Any]
+CANT_INITIATE = "can't initiate conversation"
+"""Telegram's 403 for a bot writing first to someone who never opened it."""
 
 
 def submission_part(submission: int) -> str:
@@ -45,32 +53,54 @@ def decision_keyboard(signer: ButtonSigner, chat_id: int, case_id: int,
     ])
 
 
-async def send_album(bot: Bot, chat_id: int, digest: CaseDigest) -> list[int]:
+@dataclass(frozen=True)
+class PhotoPart:
+    """One photo of a case as the GP receives it: a JPEG document with its label."""
+
+    slot: str
+    jpeg: bytes
+    filename: str
+    caption: str
+
+
+def album_parts(digest: CaseDigest) -> list[PhotoPart]:
     """The photos as documents (not recompressed), captioned Locator / Close-up 1 / 2."""
     ref = digest.case.reference
-    media = [InputMediaDocument(shot.jpeg, filename=f"{ref}-{shot.slot.replace('_', '-')}.jpg",
-                                caption=shot.label + (f" ({shot.note})" if shot.note else ""))
-             for shot in digest.photos]
-    if len(media) >= 2:
-        return [m.message_id for m in await bot.send_media_group(chat_id, media)]
-    return [(await bot.send_document(chat_id, item.media, caption=item.caption)).message_id
-            for item in media]
+    return [PhotoPart(shot.slot, shot.jpeg, f"{ref}-{shot.slot.replace('_', '-')}.jpg",
+                      shot.label + (f" ({shot.note})" if shot.note else ""))
+            for shot in digest.photos]
 
 
-async def send_summary(bot: Bot, chat_id: int, digest: CaseDigest,
-                       signer: ButtonSigner) -> list[int]:
+async def send_part(bot: ApiBot, chat_id: int, part: PhotoPart, rate: str | None = None) -> int:
+    """One photo as a document, with time-outs that fit its size; its message id."""
+    sent = await bot.send_document(chat_id, part.jpeg, filename=part.filename,
+                                   caption=part.caption, rate_limit_args=rate,
+                                   write_timeout=upload_seconds(len(part.jpeg)),
+                                   read_timeout=upload_seconds(len(part.jpeg)))
+    return sent.message_id
+
+
+async def send_album(bot: ApiBot, chat_id: int, digest: CaseDigest,
+                     rate: str | None = None) -> list[int]:
+    """The photos, one document each, each sent once the previous one is confirmed (so a
+    time-out can only leave one photo in doubt, never the set)."""
+    return [await send_part(bot, chat_id, part, rate) for part in album_parts(digest)]
+
+
+async def send_summary(bot: ApiBot, chat_id: int, digest: CaseDigest,
+                       signer: ButtonSigner, rate: str | None = None) -> list[int]:
     """The summary, with the decision buttons while the case waits for a GP."""
     markup = (decision_keyboard(signer, chat_id, digest.case.id, digest.case.submissions)
               if digest.case.stage is Stage.SUBMITTED else None)
     sent = await bot.send_message(chat_id, digest.summary_html, parse_mode=ParseMode.HTML,
-                                  reply_markup=markup)
+                                  reply_markup=markup, rate_limit_args=rate)
     return [sent.message_id]
 
 
 
 
-async def send_notice(bot: Bot, chat_id: int, digest: CaseDigest,
-                      signer: ButtonSigner) -> list[int]:
+async def send_notice(bot: ApiBot, chat_id: int, digest: CaseDigest,
+                      signer: ButtonSigner, rate: str | None = None) -> list[int]:
     """"Telegram: notification only": the reference, where the case went, and the decision
     buttons; no photos, answers or pack."""
     from bot.channels.dispatch import where
@@ -81,11 +111,12 @@ async def send_notice(bot: Bot, chat_id: int, digest: CaseDigest,
               if digest.case.stage is Stage.SUBMITTED else None)
     sent = await bot.send_message(chat_id, text("channels.gp.notice",
                                                 reference=digest.case.reference, where=places),
-                                  reply_markup=markup)
+                                  reply_markup=markup, rate_limit_args=rate)
     return [sent.message_id]
 
 
-async def send_pack(bot: Bot, chat_id: int, digest: CaseDigest, limit_bytes: int) -> list[int]:
+async def send_pack(bot: ApiBot, chat_id: int, digest: CaseDigest, limit_bytes: int,
+                    rate: str | None = None) -> list[int]:
     """The referral pack PDF for e-RS, named with its version after a re-submission."""
     from bot.channels.casefile import pack_pdf, pack_version
 
@@ -94,14 +125,16 @@ async def send_pack(bot: Bot, chat_id: int, digest: CaseDigest, limit_bytes: int
     version = pack_version(digest.version)
     sent = await bot.send_document(
         chat_id, pdf, filename=text("inbox.gp.pack_name", reference=ref, version=version),
-        caption=text("inbox.gp.pack_caption", reference=ref, version=version))
+        caption=text("inbox.gp.pack_caption", reference=ref, version=version),
+        rate_limit_args=rate, write_timeout=upload_seconds(len(pdf)),
+        read_timeout=upload_seconds(len(pdf)))
     return [sent.message_id]
 
 
-async def deliver_case(bot: Bot, store: Store, chat_id: int, digest: CaseDigest,
+async def deliver_case(bot: ApiBot, store: Store, chat_id: int, digest: CaseDigest,
                        signer: ButtonSigner, pack_limit: int) -> None:
-    """Everything about a case, in order (album, summary with buttons, referral pack), each
-    part remembered with its submission number."""
+    """Everything about a case, in order (photos one document each, summary with buttons,
+    referral pack), each part remembered with its submission number."""
     for part, sent in (("album", await send_album(bot, chat_id, digest)),
                        ("summary", await send_summary(bot, chat_id, digest, signer)),
                        ("pack", await send_pack(bot, chat_id, digest, pack_limit))):
@@ -109,8 +142,8 @@ async def deliver_case(bot: Bot, store: Store, chat_id: int, digest: CaseDigest,
                                             submission=digest.version)
 
 
-async def supersede(bot: Bot, store: Store, chat_id: int, case_id: int, reference: str,
-                    version: int) -> None:
+async def supersede(bot: ApiBot, store: Store, chat_id: int, case_id: int, reference: str,
+                    version: int, rate: str | None = None) -> None:
     """Mark the summaries (or notices) and packs of a case's earlier submissions in this chat
     as superseded (their buttons removed), so the GP cannot attach an old pack."""
     earlier = [*await store.outbox.earlier_parts(case_id, chat_id, "summary", version),
@@ -119,13 +152,14 @@ async def supersede(bot: Bot, store: Store, chat_id: int, case_id: int, referenc
         with contextlib.suppress(BadRequest):
             await bot.edit_message_text(
                 text("inbox.gp.superseded_summary", version=version, reference=reference),
-                chat_id=chat_id, message_id=message_id, reply_markup=None)
+                chat_id=chat_id, message_id=message_id, reply_markup=None,
+                rate_limit_args=rate)
     for message_id, old in await store.outbox.earlier_parts(case_id, chat_id, "pack", version):
         with contextlib.suppress(BadRequest):
             await bot.edit_message_caption(
                 chat_id=chat_id, message_id=message_id,
                 caption=text("inbox.gp.superseded_pack", old=old or 1, version=version,
-                             reference=reference))
+                             reference=reference), rate_limit_args=rate)
 
 
 def task_keyboard(signer: ButtonSigner, chat_id: int, case_id: int) -> InlineKeyboardMarkup:
@@ -134,7 +168,7 @@ def task_keyboard(signer: ButtonSigner, chat_id: int, case_id: int) -> InlineKey
         text("inbox.staff.task_done"), callback_data=signer.sign(chat_id, "task_done", case_id))]])
 
 
-async def retract(bot: Bot, chat_id: int, message_ids: list[int], reference: str,
+async def retract(bot: ApiBot, chat_id: int, message_ids: list[int], reference: str,
                   reason: str) -> None:
     """Delete what a GP chat received about an erased case; where Telegram no longer allows
     it (after 48 hours), ask the GP to delete it."""
@@ -156,9 +190,14 @@ NOT_A_RECIPIENT = "recipient no longer a member"
 
 
 class TelegramSender:
-    """Sends one outbox item through the Bot API; tells the worker whether to retry."""
+    """Sends one outbox item through the Bot API; tells the worker whether to retry.
 
-    def __init__(self, bot: Bot, store: Store, signer: ButtonSigner, services: Any) -> None:
+    Sends are marked `BACKGROUND`, so replies to people go first. The photos of a case go one
+    document at a time, each recorded in the item's payload once Telegram confirms it: after
+    a time-out or a restart only the photo in flight can be sent twice, never the set.
+    """
+
+    def __init__(self, bot: ApiBot, store: Store, signer: ButtonSigner, services: Any) -> None:
         self._bot = bot
         self._store = store
         self._signer = signer
@@ -172,6 +211,8 @@ class TelegramSender:
             seconds = after.total_seconds() if hasattr(after, "total_seconds") else float(after)
             raise TryLater("429 flood control", seconds) from busy
         except Forbidden as blocked:
+            if CANT_INITIATE in blocked.message.lower():
+                raise NotStarted(f"403: {blocked.message}") from blocked
             raise Undeliverable(f"403: {blocked.message}") from blocked
         except BadRequest as bad:
             raise Undeliverable(f"400: {bad.message}") from bad
@@ -183,14 +224,16 @@ class TelegramSender:
     async def _send(self, item: OutboxItem) -> None:
         payload = json.loads(item.payload)
         if item.kind in ("patient.text", "staff.alert"):
-            await self._bot.send_message(item.chat_id, payload["text"])
+            await self._bot.send_message(item.chat_id, payload["text"],
+                                         rate_limit_args=BACKGROUND)
             return
         if item.kind == "staff.task":
             await self._bot.send_message(item.chat_id, payload["text"], reply_markup=task_keyboard(
-                self._signer, item.chat_id, int(payload["case_id"])))
+                self._signer, item.chat_id, int(payload["case_id"])), rate_limit_args=BACKGROUND)
             return
         if item.kind == "patient.new_photos":
-            await self._bot.send_message(item.chat_id, payload["text"])
+            await self._bot.send_message(item.chat_id, payload["text"],
+                                         rate_limit_args=BACKGROUND)
             case = await self._store.cases.get(int(item.case_id or 0))
             if case is not None:
                 replies = await self._services.journey.resume(case.patient_user_id)
@@ -208,7 +251,7 @@ class TelegramSender:
             return  # erased since: nothing to deliver
         if item.kind == "gp.supersede":  # only takes buttons off what this chat already has
             await supersede(self._bot, self._store, item.chat_id, case.id, case.reference,
-                            int(payload["submission"]))
+                            int(payload["submission"]), BACKGROUND)
             return
         if not await still_a_recipient(self._store, case, item.chat_id):
             await self._store.outbox.add(case.id, await redirected(self._store, case,
@@ -216,31 +259,76 @@ class TelegramSender:
             raise Undeliverable(NOT_A_RECIPIENT)
         digest = await build_digest(self._store, case)
         if item.kind == "gp.album":
-            sent = await send_album(self._bot, item.chat_id, digest)
-        elif item.kind == "gp.summary":
-            sent = await send_summary(self._bot, item.chat_id, digest, self._signer)
+            await self._send_parts(item, payload, digest)
+            return
+        if item.kind == "gp.summary":
+            sent = await send_summary(self._bot, item.chat_id, digest, self._signer, BACKGROUND)
         elif item.kind == "gp.notice":
-            sent = await send_notice(self._bot, item.chat_id, digest, self._signer)
+            sent = await send_notice(self._bot, item.chat_id, digest, self._signer, BACKGROUND)
         elif item.kind == "gp.pack":
             sent = await send_pack(self._bot, item.chat_id, digest,
-                                   self._services.settings.referral_pack_max_bytes)
+                                   self._services.settings.referral_pack_max_bytes, BACKGROUND)
         else:
             raise Undeliverable(f"unknown kind {item.kind}")
         await self._store.outbox.record_delivered(case.id, item.chat_id, sent,
                                                   part=item.kind.removeprefix("gp."),
                                                   submission=int(payload.get("submission") or 1))
 
+    async def _send_parts(self, item: OutboxItem, payload: dict[str, Any],
+                          digest: CaseDigest) -> None:
+        """Send the photos not yet confirmed, recording each one as Telegram confirms it."""
+        done: dict[str, int] = dict(payload.get("sent") or {})
+        for part in album_parts(digest):
+            if part.slot in done:
+                continue
+            message_id = await send_part(self._bot, item.chat_id, part, BACKGROUND)
+            done[part.slot] = message_id
+            await self._store.outbox.save_payload(item.id, {**payload, "sent": done})
+            await self._store.outbox.record_delivered(
+                digest.case.id, item.chat_id, [message_id], part="album",
+                submission=int(payload.get("submission") or 1))
+            log.info("photo delivered", extra={"outbox_id": item.id, "case_id": item.case_id,
+                                               "slot": part.slot})
 
-async def alert_staff(store: Store, item: OutboxItem, reason: str) -> None:
-    """A GP (or patient) could not be reached: tell the practice's staff, once."""
+
+async def alert_staff(store: Store, item: OutboxItem, reason: str, bot_username: str) -> None:
+    """A GP (or patient) could not be reached: tell the practice's staff, once per case and
+    cause, with what to do.
+
+    `reason` is the outbox's verdict ("403: ..." / "400: ..." / "gave up ..."); a person who
+    never opened the bot (403 "can't initiate conversation") gets the `not_started` alert,
+    whose messages are delivered as soon as that person opens the bot.
+    """
     if item.kind.startswith("staff.") or item.case_id is None or reason == NOT_A_RECIPIENT:
         return  # a former recipient's item: `redirected` already told staff
     case = await store.cases.get(item.case_id)
     if case is None:
         return
-    who = "the patient" if item.kind.startswith("patient") else "the GP inbox"
-    words = text("inbox.staff.blocked_alert", reference=case.reference, who=who)
+    who = text("inbox.staff.who_patient" if item.kind.startswith("patient") else
+               "inbox.staff.who_gp")
+    lowered = reason.lower()
+    if CANT_INITIATE in lowered:
+        cause, key = "not_started", "inbox.staff.not_started_alert"
+    elif reason.startswith("403"):
+        cause, key = "blocked", "inbox.staff.blocked_alert"
+    else:
+        cause, key = "failed", "inbox.staff.failed_alert"
+    words = text(key, reference=case.reference, who=who, bot_username=bot_username)
     await store.outbox.add(case.id, [
-        Outgoing(chat, "staff.alert", {"text": words}, f"alert:{item.id}:{chat}")
+        Outgoing(chat, "staff.alert", {"text": words},
+                 f"alert:{case.id}:{cause}:{item.chat_id}:{chat}")
         for chat in await staff_chats(store, case.practice_id)
     ])
+
+
+async def chat_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any update from a person: deliver at once what waited for them to open the bot.
+
+    Runs before every other handler and changes nothing else (a set lookup for most chats).
+    """
+    from bot.app import services
+
+    chat = update.effective_chat
+    outbox = services(context).outbox
+    if chat is not None and outbox is not None and update.effective_user is not None:
+        await outbox.chat_opened(chat.id)

@@ -8,10 +8,11 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
-from bot.handlers import common, patient, team
+from bot.handlers import common, delivery, patient, team
 
 PRIVATE = filters.ChatType.PRIVATE
 TEAM_BUTTON = r"^m\|"
@@ -22,6 +23,7 @@ COMMANDS = [("help", "What I do and how"), ("status", "Where am I"), ("cancel", 
 
 def register(app: Application) -> None:
     """Register the handlers, most specific first."""
+    app.add_handler(TypeHandler(Update, delivery.chat_opened), group=-2)
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, team.staff_typed),
                     group=-1)
     app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,

@@ -65,6 +65,15 @@ def shot_of(case: Case) -> ShotSlot | None:
     return None
 
 
+class AlreadyAccepted(Exception):
+    """The patient sent again a photo already kept for an earlier shot (typically because the
+    answer that accepted it never reached them): nothing to check, say so and ask for the next."""
+
+    def __init__(self, shot: ShotSlot) -> None:
+        super().__init__(shot)
+        self.shot = shot
+
+
 class PhotoStep:
     """Check, keep and answer one photo for the shot a case is waiting for."""
 
@@ -75,7 +84,10 @@ class PhotoStep:
     async def receive(
         self, case: Case, shot: ShotSlot, data: bytes, *, source: Source, face_expected: bool
     ) -> tuple[Photo | None, list[Reply]]:
-        """Return the photo kept as accepted (or None) and what to tell the patient."""
+        """Return the photo kept as accepted (or None) and what to tell the patient.
+
+        Raises AlreadyAccepted for the very photo already kept for another shot.
+        """
         kind: Literal["locator", "close_up"] = "locator" if shot == "locator" else "close_up"
         result = await self._check(data, kind, case.is_child)
         if result.refusal or result.image is None:
@@ -86,7 +98,11 @@ class PhotoStep:
             await self._store.audit.record("photo.child_face_discarded", actor="patient",
                                            case_id=case.id, detail={"shot": shot})
             return None, [say(text("journey.photos.child_face"))]
-        if await self._store.photos.with_hash(case.id, hashlib.sha256(result.image).hexdigest()):
+        earlier = await self._store.photos.with_hash(case.id,
+                                                     hashlib.sha256(result.image).hexdigest())
+        if earlier is not None and earlier.status == "accepted" and earlier.shot != shot:
+            raise AlreadyAccepted(earlier.shot)
+        if earlier is not None:
             return None, [say(text("journey.photos.duplicate"))]
         accepted = result.verdict == "accept"
         stored = await asyncio.to_thread(self._store.files.write, result.image, ".jpg")

@@ -14,7 +14,7 @@ from bot.inbox.routing import submission_messages
 from bot.journey import prompts
 from bot.journey.dates import age_on, parse_date_of_birth, said
 from bot.journey.deletion import Deletion
-from bot.journey.photo_step import Checker, PhotoStep, Source, shot_of
+from bot.journey.photo_step import AlreadyAccepted, Checker, PhotoStep, Source, shot_of
 from bot.journey.questions import (
     FREE_TEXT_LIMIT,
     Question,
@@ -459,10 +459,16 @@ class Journey:
             await on_checking()
             data = await fetch()
             answers = await self._answers(case)
-            kept, replies = await self._photos.receive(
-                case, shot, data, source=source,
-                face_expected=answers.get("screen.site") == "face",
-            )
+            try:
+                kept, replies = await self._photos.receive(
+                    case, shot, data, source=source,
+                    face_expected=answers.get("screen.site") == "face",
+                )
+            except AlreadyAccepted:
+                replies = [say(text("journey.photos.already_have_this"))]
+                if take_off_chat is not None:
+                    replies = await self._take_off_chat(case, take_off_chat, replies)
+                return [*replies, *await self._prompt(case)]
             if take_off_chat is not None:
                 replies = await self._take_off_chat(case, take_off_chat, replies)
             if kept is None:

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from bot.content import asset, resource
 from bot.emulator import ApiError
+from bot.emulator.users import START_PAYLOAD
 from bot.sandbox.session import Sandbox
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -160,8 +161,8 @@ async def deep_link(request: web.Request) -> web.Response:
     """What tapping a t.me/<bot>?start=PAYLOAD link does: /start PAYLOAD from the patient."""
     body = await _json_body(request)
     payload = str(body.get("payload", "")).strip()
-    if not payload or len(payload) > 64:
-        return _error(400, "a start payload is 1 to 64 characters")
+    if not START_PAYLOAD.fullmatch(payload):
+        return _error(400, "a start payload is 1 to 64 characters of A-Z a-z 0-9 _ -")
     message = await _sandbox(request).users["patient"].open_deep_link(payload)
     return web.json_response({"ok": True, "message_id": message["message_id"]})
 

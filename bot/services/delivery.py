@@ -30,6 +30,16 @@ class Undeliverable(Exception):
     """The message can never be delivered as it is (the person blocked the bot, no such chat)."""
 
 
+class NotStarted(Exception):
+    """The person has never opened the bot, and Telegram does not let a bot write first: the
+    message waits until they do (403 "bot can't initiate conversation with a user")."""
+
+
+PARKED = "not started"
+"""`last_error` prefix of messages waiting for their person to open the bot."""
+PARKED_RECHECK_SECONDS = 3600.0
+"""A waiting message is also tried again every hour (the bot may have missed the opening)."""
+
 Send = Callable[[OutboxItem], Awaitable[None]]
 OnUndeliverable = Callable[[OutboxItem, str], Awaitable[None]]
 
@@ -43,16 +53,33 @@ class OutboxWorker:
     """Deliver the outbox: each message once, in order per chat, surviving restarts."""
 
     def __init__(self, store: Store, send: Send, on_undeliverable: OnUndeliverable,
-                 *, idle_seconds: float = 5.0) -> None:
+                 *, idle_seconds: float = 5.0,
+                 on_not_started: OnUndeliverable | None = None) -> None:
         self._store = store
         self._send = send
         self._on_undeliverable = on_undeliverable
+        self._on_not_started = on_not_started
         self._idle = idle_seconds
         self._wake = asyncio.Event()
+        self._waiting_chats: set[int] | None = None
 
     def wake(self) -> None:
         """Look at the outbox now (something was just queued)."""
         self._wake.set()
+
+    async def chat_opened(self, chat_id: int) -> None:
+        """Someone wrote to the bot from this chat: deliver now what waited for them to open it.
+
+        Cheap for every other chat (a set lookup); one write when messages were waiting.
+        """
+        if self._waiting_chats is None:
+            self._waiting_chats = set(await self._store.outbox.parked_chats(PARKED))
+        if chat_id not in self._waiting_chats:
+            return
+        self._waiting_chats.discard(chat_id)
+        await self._store.outbox.unpark(chat_id, PARKED)
+        log.info("delivery resumed", extra={"reason": "chat opened"})
+        self.wake()
 
     async def run_once(self) -> int:
         """Try every message that is due now (and those it unblocks); return how many were sent."""
@@ -82,6 +109,14 @@ class OutboxWorker:
             return False
         except Undeliverable as never:
             await self._give_up(item, str(never))
+            return False
+        except NotStarted as waiting:
+            await self._store.outbox.park(item.id, f"{PARKED}: {waiting}", PARKED_RECHECK_SECONDS)
+            if self._waiting_chats is not None:
+                self._waiting_chats.add(item.chat_id)
+            log.warning("delivery waits for the chat to be opened", extra=context)
+            if self._on_not_started is not None:
+                await self._on_not_started(item, str(waiting))
             return False
         except Exception as bug:  # a fault of ours: back off rather than spin, and say so
             log.exception("delivery error", extra=context)

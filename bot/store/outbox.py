@@ -91,6 +91,38 @@ class OutboxRepository:
                 "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
                 "WHERE id = ?", (error[:200], when, item_id))
 
+    async def park(self, item_id: int, reason: str, recheck_seconds: float) -> None:
+        """Keep a message waiting (not failed, attempts not counted) until `unpark` or
+        `recheck_seconds` from now."""
+        when = (datetime.now(UTC) + timedelta(seconds=recheck_seconds)).isoformat(
+            timespec="seconds")
+        async with self._db.transaction() as conn:
+            await conn.execute("UPDATE outbox SET last_error = ?, next_attempt_at = ? "
+                               "WHERE id = ?", (reason[:200], when, item_id))
+
+    async def parked_chats(self, prefix: str) -> list[int]:
+        """Chats with undelivered messages parked with a reason starting with `prefix`."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT DISTINCT chat_id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL "
+                "AND last_error LIKE ? || '%'", (prefix,))
+            return [int(row[0]) for row in await cursor.fetchall()]
+
+    async def unpark(self, chat_id: int, prefix: str) -> None:
+        """Make the parked messages of a chat due now."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE outbox SET next_attempt_at = ?, last_error = NULL WHERE chat_id = ? "
+                "AND sent_at IS NULL AND failed_at IS NULL AND last_error LIKE ? || '%'",
+                (utc_now(), chat_id, prefix))
+
+    async def save_payload(self, item_id: int, payload: dict[str, object]) -> None:
+        """Record how far a message in parts has got (which parts Telegram confirmed)."""
+        async with self._db.transaction() as conn:
+            await conn.execute("UPDATE outbox SET payload = ? WHERE id = ? AND sent_at IS NULL "
+                               "AND failed_at IS NULL", (json.dumps(payload, sort_keys=True),
+                                                         item_id))
+
     async def set_remote_id(self, item_id: int, remote_id: str) -> None:
         """Record the id a record channel gave the message (MESH), before it is marked sent."""
         async with self._db.transaction() as conn:

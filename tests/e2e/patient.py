@@ -16,6 +16,15 @@ SCREENING_KEYS = ("screening.is_rash.rash", "screening.red_flags.no", "screening
 SCREENING = tuple(text(f"journey.{key}") for key in SCREENING_KEYS)
 
 
+async def then_says(patient: TelegramUser, words: str, timeout: float = 10) -> SentMessage:  # noqa: ASYNC109
+    """The bot's message with these words: the newest one (the bot joins a plain text, such as
+    "Photo 3 of 3 looks good", to the question after it) or the next one to come."""
+    last = patient.last_message
+    if last is not None and words in (last.text or ""):
+        return last
+    return await patient.wait_for_text(words, timeout=timeout)
+
+
 async def tap(patient: TelegramUser, label: str, expect: str) -> SentMessage:
     """Tap a button and wait for the bot's answer that contains `expect`."""
     await patient.tap(label)
@@ -62,7 +71,7 @@ async def read_the_tips(patient: TelegramUser, last_answer: str) -> None:
 async def details_and_review(patient: TelegramUser, where: str = "left forearm",
                              tried: str = "E45 cream") -> None:
     """Answer the detail questions (typing `where` and `tried`), up to the review."""
-    await patient.wait_for_text("Where exactly", timeout=10)
+    await then_says(patient, "Where exactly")
     await patient.send_text(where)
     await patient.wait_for_text("How long")
     await tap(patient, "1 to 4 weeks", "itchy or painful")

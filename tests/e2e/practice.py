@@ -12,6 +12,7 @@ from telegram.ext import Application
 
 from bot.content import text
 from bot.emulator import Emulator
+from bot.emulator.models import SentMessage
 from bot.emulator.users import Sender, TelegramUser
 from bot.store.models import Member, Practice
 from tests.e2e.conftest import sample, services_of
@@ -40,6 +41,11 @@ async def make_team(app: Application[Any, Any, Any, Any, Any, Any], emu: Emulato
         await person.send_command("/help")
         assert "/invite" in ((await person.next_message()).text or "")
     return Team(practice, staff, gp, gp_member)
+
+
+def is_photo(message: SentMessage) -> bool:
+    """A photo of a case as the GP receives it: a JPEG document (the pack is a PDF)."""
+    return message.kind == "document" and (message.filename or "").endswith(".jpg")
 
 
 def mirrored(name: str) -> bytes:

@@ -14,7 +14,14 @@ from bot.content import text
 from bot.emulator import Emulator
 from bot.store.models import Practice, Stage
 from tests.e2e.conftest import BotStarter, sample, services_of
-from tests.e2e.patient import ADULT_DOB, details_and_review, tap, to_consent, to_photos
+from tests.e2e.patient import (
+    ADULT_DOB,
+    details_and_review,
+    tap,
+    then_says,
+    to_consent,
+    to_photos,
+)
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -256,7 +263,7 @@ async def test_a_restart_mid_way_keeps_every_accepted_photo(
         await patient.send_command("/start")
         back = await patient.wait_for_text("Welcome back")
         assert back.text
-        await patient.wait_for_text("Photo 3 of 3")
+        await then_says(patient, "Photo 3 of 3")
         await patient.send_photo(sample("close-up-good-2.jpg"))
         await patient.wait_for_text("Photo 3 of 3 looks good", timeout=15)
         store = services_of(second).store

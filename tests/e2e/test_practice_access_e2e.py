@@ -116,11 +116,11 @@ async def test_a_gp_removed_while_delivery_is_retried_never_receives_the_case(
     await to_photos(patient, token)
     await send_three(patient)
     await details_and_review(patient)  # the patient's own review album has been sent
-    albums = len(emu.calls_of("sendMediaGroup"))
-    emu.fail_next("sendMediaGroup", 500)  # the GP's album fails; the retry comes 2 s later
+    documents = len(emu.calls_of("sendDocument"))
+    emu.fail_next("sendDocument", 500)  # the GP's first photo fails; the retry comes 2 s later
     await tap(patient, "Send to my GP", "Sent")
     for _ in range(400):  # the emulator records calls without waking waiters: poll
-        if len(emu.calls_of("sendMediaGroup")) > albums:
+        if len(emu.calls_of("sendDocument")) > documents:
             break
         await asyncio.sleep(0.05)
     assert await store.practices.remove_member(team.practice.id, team.gp.id, actor="test")

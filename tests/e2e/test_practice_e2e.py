@@ -16,7 +16,7 @@ from bot.store.models import Stage
 from tests.e2e.conftest import USERNAME as USERNAME_CHECK
 from tests.e2e.conftest import sample, services_of
 from tests.e2e.patient import details_and_review, tap, to_photos
-from tests.e2e.practice import LINK, make_team, mirrored
+from tests.e2e.practice import LINK, is_photo, make_team, mirrored
 from tests.support.qr import qr_text
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -58,7 +58,7 @@ async def test_invite_to_referral_with_a_retake_asked_for_by_the_gp(
     case = await store.cases.latest_for_patient(patient.id)
     assert case is not None and case.reference in (receipt.text or "")
 
-    album = [await team.gp.wait_for(lambda m: m.kind == "document" and bool(m.media_group_id),
+    album = [await team.gp.wait_for(is_photo,
                                     timeout=20) for _ in range(3)]
     assert [m.text for m in album] == ["Locator", "Close-up 1", "Close-up 2"]
     kept = await store.photos.accepted(case.id)
@@ -72,7 +72,7 @@ async def test_invite_to_referral_with_a_retake_asked_for_by_the_gp(
                      "1 to 4 weeks", "Itchy", "E45 cream", "Arm or hand"):
         assert expected in (summary.text or ""), expected
     assert summary.buttons
-    pack = await team.gp.wait_for(lambda m: m.kind == "document" and not m.media_group_id,
+    pack = await team.gp.wait_for(lambda m: m.kind == "document" and not is_photo(m),
                                   timeout=20)
     assert pack.filename == f"referral-pack-{case.reference}.pdf"
     assert (pack.file_bytes or b"").startswith(b"%PDF")
@@ -99,7 +99,7 @@ async def test_invite_to_referral_with_a_retake_asked_for_by_the_gp(
     await patient.wait_for_text("Your answers", timeout=10)
     await tap(patient, "Send to my GP", "Sent")
 
-    again = [await team.gp.wait_for(lambda m: m.kind == "document" and bool(m.media_group_id),
+    again = [await team.gp.wait_for(is_photo,
                                     timeout=20) for _ in range(3)]
     assert again[2].file_bytes != album[2].file_bytes
     assert again[0].file_bytes == album[0].file_bytes
@@ -183,7 +183,7 @@ async def test_a_practice_inbox_group_receives_cases_and_any_of_its_gps_can_deci
 
     summary = await group.wait_for_text("Teledermatology photos", timeout=20)
     await group.wait_for_text("Referral pack", timeout=20)
-    assert len([m for m in group.messages if m.media_group_id]) == 3
+    assert len([m for m in group.messages if is_photo(m)]) == 3
     refer = summary.callback_data["Refer to teledermatology"]
     await group.member(receptionist).tap_callback(summary.message_id, refer)
     await group.wait_until(lambda: group.callback_answers)

@@ -8,11 +8,12 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.emulator import Emulator
+from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
 from bot.store.models import Stage
 from tests.e2e.conftest import BotStarter, services_of
 from tests.e2e.patient import details_and_review, tap, to_photos
-from tests.e2e.practice import Team, make_team
+from tests.e2e.practice import Team, is_photo, make_team
 from tests.e2e.test_practice_e2e import send_three
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -30,9 +31,14 @@ async def submit(app: App, emu: Emulator, team: Team, name: str = "Ada") -> Tele
     return patient
 
 
-def albums(gp: TelegramUser) -> int:
-    """How many photo albums the GP has received."""
-    return len({m.media_group_id for m in gp.messages if m.media_group_id})
+def photos(gp: TelegramUser) -> list[str]:
+    """The captions of the photo documents the GP has received, in order."""
+    return [m.text or "" for m in gp.messages if is_photo(m)]
+
+
+def packs(gp: TelegramUser) -> list[SentMessage]:
+    """The referral packs the GP has received."""
+    return [m for m in gp.messages if m.kind == "document" and not is_photo(m)]
 
 
 async def test_flood_control_is_respected_and_the_case_arrives_once(
@@ -43,10 +49,9 @@ async def test_flood_control_is_respected_and_the_case_arrives_once(
     emu.fail_next("sendDocument", 500)
     await submit(app, emu, team)
     await team.gp.wait_for_text("Referral pack", timeout=30)
-    assert albums(team.gp) == 1
-    packs = [m for m in team.gp.messages if m.kind == "document" and not m.media_group_id]
-    assert len(packs) == 1, "delivered exactly once"
-    assert len(emu.calls_of("sendDocument")) == 3, "refused with 429, then 500, then sent"
+    assert photos(team.gp) == ["Locator", "Close-up 1", "Close-up 2"]
+    assert len(packs(team.gp)) == 1, "delivered exactly once"
+    assert len(emu.calls_of("sendDocument")) == 6, "the locator refused with 429, then 500"
 
 
 async def test_a_gp_who_blocked_the_bot_is_not_retried_and_staff_are_told(
@@ -58,7 +63,7 @@ async def test_a_gp_who_blocked_the_bot_is_not_retried_and_staff_are_told(
     alert = await team.staff.wait_for_text("Could not deliver", timeout=20)
     assert "blocked the bot" in (alert.text or "")
     await emu.wait_until_idle()
-    to_gp = [c for c in emu.calls_of("sendMediaGroup") if c["chat_id"] == str(team.gp.id)]
+    to_gp = [c for c in emu.calls_of("sendDocument") if c["chat_id"] == str(team.gp.id)]
     assert len(to_gp) == 1, "a 403 is not retried"
 
 
@@ -67,10 +72,11 @@ async def test_a_restart_between_sent_and_delivered_still_delivers_once(
 ) -> None:
     async with start_bot() as first:
         team = await make_team(first, emu)
-        emu.fail_next("sendDocument", 500, times=1)
+        emu.delay_next("sendDocument", 0, times=3)  # the three photos go through
+        emu.fail_next("sendDocument", 500, times=1)  # the referral pack does not
         patient = await submit(first, emu, team)
         await team.gp.wait_for_text("Teledermatology photos", timeout=20)
-    assert not any(m.kind == "document" and not m.media_group_id for m in team.gp.messages), \
+    assert not packs(team.gp), \
         "stopped before the referral pack was delivered"
     async with start_bot() as second:
         await team.gp.wait_for_text("Referral pack", timeout=20)
@@ -82,7 +88,7 @@ async def test_a_restart_between_sent_and_delivered_still_delivers_once(
                 break
             await asyncio.sleep(0.1)
         assert all(item.sent_at for item in await outbox.for_case(case.id))
-    assert albums(team.gp) == 1
+    assert photos(team.gp) == ["Locator", "Close-up 1", "Close-up 2"]
 
 
 async def test_strangers_and_replayed_buttons_reveal_nothing(app: App, emu: Emulator) -> None:

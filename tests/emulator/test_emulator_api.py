@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 import pytest
 from telegram import (
@@ -16,8 +18,10 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken
 
 from bot.emulator import Emulator, samples
+from bot.emulator.world import CALLBACK_QUERY_TTL
 
 USERNAME = "telederm_test_bot"
+TOKEN = "123456:TEST-token_abc"
 
 
 async def test_get_me_has_username(bot: Bot) -> None:
@@ -179,3 +183,28 @@ async def test_callback_query_answer_and_too_old(emu: Emulator, bot: Bot) -> Non
     assert ada.callback_answers[-1]["text"] == "Noted"
     with pytest.raises(BadRequest, match="Query is too old"):
         await bot.answer_callback_query(query["id"])
+
+
+async def test_a_tap_answered_after_telegrams_time_limit_is_refused() -> None:
+    async with Emulator(bot_token=TOKEN, bot_username=USERNAME,
+                        callback_query_ttl=0.2) as strict:
+        ada = strict.user("Ada")
+        await ada.send_text("hi")
+        async with Bot(TOKEN, base_url=strict.api_url, base_file_url=strict.file_url) as late:
+            markup = InlineKeyboardMarkup([[InlineKeyboardButton("Yes", callback_data="yes")]])
+            await late.send_message(ada.chat_id, "Agree?", reply_markup=markup)
+            query = await ada.tap("Yes")
+            await asyncio.sleep(0.3)
+            with pytest.raises(BadRequest, match="Query is too old"):
+                await late.answer_callback_query(query["id"])
+    assert ada.callback_answers == []
+    assert Emulator().world.callback_query_ttl == CALLBACK_QUERY_TTL == 15.0
+
+
+async def test_a_deep_link_payload_telegram_would_not_carry_is_refused(emu: Emulator) -> None:
+    ada = emu.user("Ada")
+    for payload in ("", "a" * 65, "with space", "dot.ted", "slash/ed", "ünï"):
+        with pytest.raises(ValueError, match="start payload"):
+            await ada.open_deep_link(payload)
+    await ada.open_deep_link("A-z_09" + "x" * 58)  # 64 characters of the allowed kind
+    assert emu.pending_updates[-1]["message"]["text"] == "/start A-z_09" + "x" * 58

@@ -44,8 +44,21 @@ async def test_an_old_send_anyway_button_does_nothing_after_a_good_photo(
 
 async def test_the_same_photo_twice_is_caught(journey: Journey, invite: InviteMaker) -> None:
     await to_photos(journey, invite)
-    await send(journey, b"locator")
-    assert "same photo" in words(await send(journey, b"locator"))
+    await send(journey, b"BLUR locator")
+    assert text("journey.photos.duplicate") in words(await send(journey, b"BLUR locator"))
+
+
+async def test_a_photo_already_kept_sent_again_is_already_had_and_the_step_is_repeated(
+    journey: Journey, invite: InviteMaker, store: Store
+) -> None:
+    await to_photos(journey, invite)
+    first = await send(journey, b"locator")
+    again = await send(journey, b"locator")  # the answer to the first was lost on the way
+    assert text("journey.photos.already_have_this") in words(again)
+    assert text("journey.photos.duplicate") not in words(again)
+    assert again[-1] == first[-1], "the prompt for the close-up follows, as after the first"
+    case = await store.cases.latest_for_patient(USER)
+    assert case is not None and set(await store.photos.accepted(case.id)) == {"locator"}
 
 
 async def test_not_an_image_is_refused_without_losing_anything(

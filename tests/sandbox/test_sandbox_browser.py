@@ -240,13 +240,15 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     case = await sandbox.store.cases.latest_for_patient(sandbox.users["patient"].id)
     assert case is not None and case.reference in receipt
 
-    # GP: the labelled album, the summary and the referral pack; the GP refers.
+    # GP: the three labelled photos as files, the summary and the referral pack; the GP refers.
     gp = chat(page, "gp")
-    album = page.locator(f"{gp} .album figure")
-    await album.nth(2).wait_for(timeout=WAIT)
-    assert [await c.inner_text() for c in await page.locator(f"{gp} .album figcaption").all()
-            ][-3:] == ["Locator", f"Close-up 1 ({text('inbox.gp.flag_retake_one')})",
-                       "Close-up 2"]
+    photos = page.locator(f"{gp} .row.bot .bubble.media", has_text=".jpg")
+    await photos.nth(2).wait_for(timeout=WAIT)
+    captions = [await c.locator(".text").evaluate(
+        "n => { const c = n.cloneNode(true); c.querySelector('.meta')?.remove();"
+        " return c.textContent.trim(); }") for c in await photos.all()][-3:]
+    assert captions == ["Locator", f"Close-up 1 ({text('inbox.gp.flag_retake_one')})",
+                        "Close-up 2"], captions
     summary = await bot_says(page, "gp", "Teledermatology photos")
     assert case.reference in summary and PATIENT_REF in summary and "left forearm" in summary
     assert text("journey.details.duration_long") in summary, "the changed answer reaches the GP"

@@ -1,0 +1,223 @@
+"""The bot's connection to the Bot API: tap answers that never stop a reply, interactive
+replies ahead of background sends, and upload time-outs that fit the upload.
+
+`TelegramBot` is python-telegram-bot's `ExtBot` with one change: a refused or late answer to
+a button tap (Telegram accepts one answer per tap, within roughly 10-15 s) is logged and
+ignored, so the handler goes on to send the next question or confirmation.
+`PriorityRateLimiter` is a python-telegram-bot rate limiter that keeps within Telegram's
+overall limit of about 30 messages a second while letting replies to people go first: the
+outbox and reminders mark their calls with `BACKGROUND` and wait while replies are queued.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.ext import BaseRateLimiter, Defaults, ExtBot
+from telegram.request import HTTPXRequest
+
+log = logging.getLogger("bot.telegram")
+
+BACKGROUND = "background"
+"""`rate_limit_args` of a send nobody is waiting for (outbox, reminders): it yields to replies
+and is not retried on 429 by the limiter (the outbox schedules its own retry)."""
+
+OVERALL_PER_SECOND = 30.0
+"""Telegram's overall limit for a bot: about 30 messages a second (Bots FAQ)."""
+GROUP_PER_MINUTE = 20
+"""Telegram's limit per group chat (a practice's inbox group): 20 messages a minute."""
+REPLY_RETRIES = 3
+"""A reply refused with 429 is sent again after Telegram's retry_after, up to this many times."""
+
+UNCOUNTED = frozenset({"sendchataction", "answercallbackquery", "getfile", "getchat",
+                       "getupdates", "getme", "setmycommands", "deletewebhook"})
+"""Methods that are not messages and do not use the message budget."""
+
+UPLOAD_BASE_SECONDS = 20.0
+UPLOAD_BYTES_PER_SECOND = 100_000.0
+"""An upload may take 20 s plus one second per 100 kB (a slow 0.8 Mbit/s link) to be sent and
+another as long to be answered: 3 photos of 4 MB (12 MB) wait up to 140 s each way."""
+
+
+def upload_seconds(size_bytes: int) -> float:
+    """Per-call `write_timeout` and `read_timeout` (seconds) for an upload of this many bytes.
+
+    python-telegram-bot's default (20 s to send, 5 s to answer) makes a slow Telegram look like
+    a failure after 5 s while it still carries out the upload; resending then duplicates it.
+    """
+    return UPLOAD_BASE_SECONDS + max(size_bytes, 0) / UPLOAD_BYTES_PER_SECOND
+
+
+class TelegramBot(ExtBot[Any]):
+    """`ExtBot` whose tap answers never raise: a refused answer must not stop the reply."""
+
+    async def answer_callback_query(self, *args: Any, **kwargs: Any) -> bool:
+        """Answer a tap; False (logged, not raised) when Telegram refuses or does not answer.
+
+        Telegram refuses a second answer and any answer after its time limit ("query is too
+        old and response timeout expired or query ID is invalid", 400): a tap made while the
+        bot was away is answered late. The tap's effect is already applied by then.
+        """
+        try:
+            return await super().answer_callback_query(*args, **kwargs)
+        except BadRequest as refused:
+            log.warning("tap answer refused", extra={"reason": refused.message[:60]})
+        except NetworkError as failed:  # includes TimedOut
+            log.warning("tap answer failed", extra={"reason": type(failed).__name__})
+        return False
+
+
+REPLY, TIDY, LATER = 0, 1, 2
+"""Priorities, first served first: a reply to a person; tidying (taking the buttons off a
+question already answered); a background send (`BACKGROUND`)."""
+
+
+def priority(endpoint: str, data: dict[str, Any], rate_limit_args: str | None) -> int:
+    """The priority of one call: `BACKGROUND` sends last, removing buttons after replies."""
+    if rate_limit_args == BACKGROUND:
+        return LATER
+    if endpoint.lower() == "editmessagereplymarkup" and not data.get("reply_markup"):
+        return TIDY
+    return REPLY
+
+
+class _Budget:
+    """A token bucket of `per_second` sends (a second's worth may go at once), served first
+    by priority, then first come first served."""
+
+    def __init__(self, per_second: float) -> None:
+        self._rate = per_second
+        self._tokens = per_second
+        self._stamp = time.monotonic()
+        self._queues: tuple[deque[asyncio.Future[None]], ...] = (deque(), deque(), deque())
+        self._dispatcher: asyncio.Task[None] | None = None
+
+    def _refill(self) -> None:
+        now = time.monotonic()
+        self._tokens = min(self._rate, self._tokens + (now - self._stamp) * self._rate)
+        self._stamp = now
+
+    async def take(self, level: int) -> None:
+        self._refill()
+        if self._tokens >= 1 and not any(self._queues):
+            self._tokens -= 1
+            return
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queues[level].append(turn)
+        if self._dispatcher is None or self._dispatcher.done():
+            self._dispatcher = asyncio.create_task(self._dispatch())
+        try:
+            await turn
+        except asyncio.CancelledError:
+            with contextlib.suppress(ValueError):
+                self._queues[level].remove(turn)
+            raise
+
+    async def _dispatch(self) -> None:
+        while any(self._queues):
+            self._refill()
+            if self._tokens < 1:
+                await asyncio.sleep((1 - self._tokens) / self._rate)
+                continue
+            queue = next(q for q in self._queues if q)
+            turn = queue.popleft()
+            if not turn.done():
+                self._tokens -= 1
+                turn.set_result(None)
+
+
+class PriorityRateLimiter(BaseRateLimiter[str]):
+    """Telegram's rate limits, with replies to people ahead of background sends.
+
+    Counts messages and edits (not chat actions, tap answers or downloads) against 30 a second
+    overall and 20 a minute per group, served by `priority`: replies, then taking the buttons
+    off answered questions, then background sends. A 429 on a reply is retried after Telegram's
+    `retry_after` (up to `REPLY_RETRIES` times), a 429 on a `BACKGROUND` send is raised to the
+    outbox.
+    """
+
+    def __init__(self, per_second: float = OVERALL_PER_SECOND,
+                 group_per_minute: int = GROUP_PER_MINUTE) -> None:
+        self._budget = _Budget(per_second)
+        self._group_per_minute = group_per_minute
+        self._groups: dict[int | str, AsyncLimiter] = {}
+        self._retry_after = asyncio.Event()
+        self._retry_after.set()
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: str | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        """Wait for the budget, then make the call (retrying a reply after a 429)."""
+        level = priority(endpoint, data, rate_limit_args)
+        counted = endpoint.lower() not in UNCOUNTED and data.get("chat_id") is not None
+        retries = 0 if level == LATER else REPLY_RETRIES
+        for attempt in range(retries + 1):
+            await self._retry_after.wait()
+            if counted:
+                await self._budget.take(level)
+                group = self._group_of(data.get("chat_id"))
+                if group is not None:
+                    await group.acquire()
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as busy:
+                if attempt == retries:
+                    raise
+                after = busy.retry_after
+                seconds = after.total_seconds() if hasattr(after, "total_seconds") else after
+                self._retry_after.clear()
+                try:
+                    await asyncio.sleep(float(seconds) + 0.1)
+                finally:
+                    self._retry_after.set()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _group_of(self, chat_id: Any) -> AsyncLimiter | None:
+        with contextlib.suppress(TypeError, ValueError):
+            chat_id = int(chat_id)
+        if (isinstance(chat_id, int) and chat_id < 0) or isinstance(chat_id, str):
+            if chat_id not in self._groups:
+                self._groups[chat_id] = AsyncLimiter(self._group_per_minute, 60)
+            return self._groups[chat_id]
+        return None
+
+
+CONNECTIONS = 64
+"""Connections to the Bot API open at once (python-telegram-bot's builder uses 256)."""
+POOL_WAIT_SECONDS = 30.0
+"""How long a call may wait for a free connection. With python-telegram-bot's default, 1 s, a
+burst of replies can fail with "Pool timeout" and the patient's answer is lost; early runs of
+benchmarks/load_patients.py lost replies (4 of 30 journeys stalled with 8 connections) before
+this and the first-come-first-served rate limiter, after which none were lost."""
+
+
+def build_bot(token: str, base_url: str, base_file_url: str,
+              defaults: Defaults | None = None) -> TelegramBot:
+    """The bot for the Application: tolerant tap answers, the priority rate limiter and
+    python-telegram-bot `Defaults` (set here: the builder cannot add them to a given bot)."""
+    return TelegramBot(token=token, base_url=base_url, base_file_url=base_file_url,
+                       defaults=defaults,
+                       request=HTTPXRequest(connection_pool_size=CONNECTIONS,
+                                            pool_timeout=POOL_WAIT_SECONDS),
+                       get_updates_request=HTTPXRequest(),
+                       rate_limiter=PriorityRateLimiter())
