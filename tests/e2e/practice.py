@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import Sender, TelegramUser
-from bot.store.models import Member, Practice
+from bot.store.models import Case, Member, Practice
 from tests.e2e.conftest import sample, services_of
 
 LINK = re.compile(r"https://t\.me/(\w+)\?start=([\w-]+)")
@@ -62,3 +63,13 @@ async def refer(gp: Sender) -> None:
     await gp.wait_until(lambda: any(yes in row for m in gp.all_messages for row in m.buttons),
                         timeout=10)
     await gp.tap(yes)
+
+
+async def all_sent(app: Application[Any, Any, Any, Any, Any, Any], case: Case) -> None:
+    """Wait until every outbox item of the case (every channel) has been sent."""
+    outbox = services_of(app).store.outbox
+    for _ in range(100):
+        if all(item.sent_at for item in await outbox.for_case(case.id)):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("the outbox never emptied")

@@ -20,7 +20,7 @@ from bot.emulator.users import TelegramUser
 from bot.store.models import Case
 from bot.store.practices import DeliveryChannels
 from tests.e2e.conftest import TOKEN, BotStarter, services_of
-from tests.e2e.practice import Team, make_team
+from tests.e2e.practice import Team, all_sent, make_team
 from tests.e2e.smtp_server import PASSWORD, USER, SmtpServer, smtp_server
 from tests.e2e.test_practice_reliability_e2e import submit
 
@@ -62,15 +62,6 @@ async def received(smtp: SmtpServer, count: int = 1, timeout: float = 40.0) -> N
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"the mailbox got {len(smtp.mailbox.received)} message(s)")
-
-
-async def all_sent(app: App, case: Case) -> None:
-    outbox = services_of(app).store.outbox
-    for _ in range(100):
-        if all(item.sent_at for item in await outbox.for_case(case.id)):
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("the outbox never emptied")
 
 
 async def case_of(app: App, patient: TelegramUser) -> Case:

@@ -26,7 +26,6 @@ from bot.config import Settings
 from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
-from bot.store.models import Case
 from bot.store.practices import DeliveryChannels
 from tests.e2e.conftest import TOKEN, BotStarter, services_of
 from tests.e2e.mesh_sandbox import (
@@ -38,7 +37,7 @@ from tests.e2e.mesh_sandbox import (
     mesh_sandbox,
 )
 from tests.e2e.patient import details_and_review, tap, to_photos
-from tests.e2e.practice import Team, make_team
+from tests.e2e.practice import Team, all_sent, make_team
 from tests.e2e.test_practice_e2e import send_three
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -93,15 +92,6 @@ async def arrived(mesh: MeshSandbox, timeout: float = 40.0) -> list[str]:  # noq
             return found
         await asyncio.sleep(0.2)
     raise AssertionError("nothing reached the practice's MESH mailbox")
-
-
-async def all_sent(app: App, case: Case) -> None:
-    outbox = services_of(app).store.outbox
-    for _ in range(100):
-        if all(item.sent_at for item in await outbox.for_case(case.id)):
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("the outbox never emptied")
 
 
 def receive(mesh: MeshSandbox, message_id: str) -> tuple[bytes, dict[str, str]]:
