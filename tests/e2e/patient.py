@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from bot.content import text, texts
@@ -94,3 +95,21 @@ async def to_child_eczema_question(patient: TelegramUser, token: str, born: date
     expects = ("red_flags", "site", "areas", "eczema")
     for label, expect in zip(SCREENING, expects, strict=True):
         await tap(patient, label, worded(f"journey.screening.{expect}.question", parent=True))
+
+
+def first_line(key: str) -> str:
+    """The first line of a text as a chat shows it, up to its first blank to fill in."""
+    return re.sub(r"<[^>]+>", "", text(key).split("\n")[0].split("{")[0])
+
+
+async def answer_details(patient: TelegramUser, where: str, tried: str) -> None:
+    """Answer the detail questions after the photos (typing `where` and `tried`), each waited
+    for by its content key."""
+    await patient.wait_for_text(first_line("journey.details.where_exactly"), timeout=10)
+    await patient.send_text(where)
+    await patient.wait_for_text(first_line("journey.details.duration_question"))
+    await tap(patient, text("journey.details.duration_weeks"),
+              first_line("journey.details.symptoms_question"))
+    await tap(patient, text("journey.details.symptoms_itchy"),
+              first_line("journey.details.tried_question"))
+    await patient.send_text(tried)

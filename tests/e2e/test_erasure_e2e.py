@@ -4,7 +4,6 @@ GP's "new photos" racing the erasure writes nothing onto it."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,17 +17,12 @@ from bot.emulator.users import TelegramUser
 from bot.services.retention import purge
 from bot.store.models import Case, Stage
 from tests.e2e.conftest import sample, services_of
-from tests.e2e.patient import tap, to_photos
+from tests.e2e.patient import answer_details, first_line, tap, to_photos
 from tests.e2e.practice import Team, make_team, refer
 from tests.e2e.test_practice_e2e import send_three
 
 App = Application[Any, Any, Any, Any, Any, Any]
 WHERE, TRIED = "behind the left kneecap", "Zorbulon paste from the market"
-
-
-def first_line(key: str) -> str:
-    """The first line of a text as a chat shows it, up to its first blank to fill in."""
-    return re.sub(r"<[^>]+>", "", text(key).split("\n")[0].split("{")[0])
 
 
 async def submit(app: App, team: Team, patient: TelegramUser, ref: str) -> Case:
@@ -38,14 +32,7 @@ async def submit(app: App, team: Team, patient: TelegramUser, ref: str) -> Case:
                                           gp_member_id=team.gp_member.id)
     await to_photos(patient, token)
     await send_three(patient)
-    await patient.wait_for_text(first_line("journey.details.where_exactly"), timeout=10)
-    await patient.send_text(WHERE)
-    await patient.wait_for_text(first_line("journey.details.duration_question"))
-    await tap(patient, text("journey.details.duration_weeks"),
-              first_line("journey.details.symptoms_question"))
-    await tap(patient, text("journey.details.symptoms_itchy"),
-              first_line("journey.details.tried_question"))
-    await patient.send_text(TRIED)
+    await answer_details(patient, WHERE, TRIED)
     await patient.wait_for(lambda m: bool(m.buttons) and any(
         text("journey.review.send") in b for row in m.buttons for b in row), timeout=10)
     await patient.tap(text("journey.review.send"))

@@ -13,9 +13,8 @@ from bot.emulator import Emulator
 from bot.store import open_store
 from tests.e2e.conftest import TOKEN, sample
 from tests.e2e.held_process import bot_process, wait_until_ready
-from tests.e2e.patient import tap, to_photos
+from tests.e2e.patient import answer_details, first_line, tap, to_photos
 from tests.e2e.practice import LINK
-from tests.e2e.test_erasure_e2e import first_line
 from tests.e2e.test_practice_e2e import send_three
 from tests.store.test_store_erasure import umask
 
@@ -83,14 +82,7 @@ async def test_at_debug_level_the_log_holds_no_names_dates_of_birth_answers_or_t
         token = link.group(2)
         await to_photos(patient, token)
         await send_three(patient)
-        await patient.wait_for_text(first_line("journey.details.where_exactly"), timeout=10)
-        await patient.send_text(WHERE)
-        await patient.wait_for_text(first_line("journey.details.duration_question"))
-        await tap(patient, text("journey.details.duration_weeks"),
-                  first_line("journey.details.symptoms_question"))
-        await tap(patient, text("journey.details.symptoms_itchy"),
-                  first_line("journey.details.tried_question"))
-        await patient.send_text(TRIED)
+        await answer_details(patient, WHERE, TRIED)
         await patient.wait_for_text(first_line("journey.review.intro"), timeout=10)
         await patient.wait_for(lambda m: bool(m.buttons), timeout=10)
         await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
