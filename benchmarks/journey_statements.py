@@ -28,11 +28,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.content import asset, texts  # noqa: E402
+from bot.inbox.alerts import stop_alerts  # noqa: E402
+from bot.inbox.routing import submission_messages  # noqa: E402
 from bot.journey.replies import button_data  # noqa: E402
 from bot.journey.service import Journey  # noqa: E402
 from bot.quality import assess  # noqa: E402
 from bot.quality.result import Assessment  # noqa: E402
-from bot.store import Store, open_store  # noqa: E402
+from bot.store import open_store  # noqa: E402
 from bot.store.models import Stage  # noqa: E402
 
 PATIENT = 7001
@@ -81,7 +83,8 @@ async def main() -> None:
         await store.practices.add_member(practice.id, 9001, "gp", "Dr Bench")
         _, token = await store.invites.create(practice.id, "B-1", "1980-02-03", valid_days=7)
         journey = Journey(store, check, retention_days=30, invite_valid_days=7,
-                          max_file_bytes=20 * 1024 * 1024)
+                          max_file_bytes=20 * 1024 * 1024, deliveries=submission_messages,
+                          stop_alerts=stop_alerts)
         await store.db.trace(counts.statement)
         rows: list[tuple[str, tuple[int, int, int]]] = []
 

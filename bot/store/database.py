@@ -80,7 +80,7 @@ class Database:
         """Call `callback` with the text of every SQL statement run from now on (SQLite's
         trace hook, on the connection's own thread), or stop with None; for benchmarks
         (`benchmarks/journey_statements.py`)."""
-        await self._conn.set_trace_callback(callback)
+        await self._conn.set_trace_callback(callback)  # type: ignore[arg-type]  # None stops
 
     async def close(self) -> None:
         """Close the connection; committed data is already on disk."""
