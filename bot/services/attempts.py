@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Literal
 
-from bot.inbox.access import stranger
+from bot.store.audit import stranger
 from bot.store import Store
 
 LIMIT = 5
