@@ -13,7 +13,6 @@ group (`Practice.inbox_chat_id`), never to any other group the bot is in (item 7
 
 from __future__ import annotations
 
-
 from bot.store import Store
 from bot.store.audit import stranger
 from bot.store.models import Case, Member, Practice, Role
