@@ -103,9 +103,9 @@ def mermaid(steps: Mapping[Stage, Step]) -> str:
     lines = ["stateDiagram-v2", "    [*] --> identity: invite link opened"]
     for step in steps.values():
         takes = "" if step.accepts == "nothing" else f" · takes {step.accepts}"
-        lines.append(f"    {step.stage.value}: {step.stage.value} · {step.shows}{takes}")
+        lines.append(f"    {step.stage.value}: {step.shows}{takes}")
     for step in steps.values():
         for exit_ in step.exits:
-            who = "GP: " if exit_.by == "gp" else ""
+            who = "GP · " if exit_.by == "gp" else ""
             lines.append(f"    {step.stage.value} --> {exit_.to.value}: {who}{exit_.when}")
     return "\n".join(lines) + "\n"
