@@ -38,8 +38,6 @@ from bot.store.models import SHOT_SLOTS, Case, Flags, Outgoing, Stage
 log = logging.getLogger("bot.journey")
 
 DOB_TRIES = 3
-CHILD_UNDER = age.CHILD_UNDER
-PARENT_CONSENT_UNDER = age.PARENT_CONSENT_UNDER
 PHOTO_ORDER = (Stage.LOCATOR, Stage.CLOSE_UP_1, Stage.CLOSE_UP_2)
 CONFIRM, GO_BACK = "confirm", "back"
 """Button questions of the confirmation asked before an answer ends the request."""
