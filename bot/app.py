@@ -13,7 +13,9 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from bot.channels.dispatch import Dispatcher
 from bot.channels.setup import record_channels
 from bot.config import Settings
+from bot.inbox.alerts import stop_alerts
 from bot.inbox.decisions import Inbox
+from bot.inbox.routing import submission_messages
 from bot.inbox.staff import StaffDesk
 from bot.journey.service import Journey
 from bot.services.attempts import WrongTries
@@ -86,7 +88,8 @@ async def open_services(settings: Settings, bot_username: str) -> Services:
     journey = Journey(store, quality, retention_days=settings.retention_days,
                       invite_valid_days=settings.invite_valid_days,
                       max_file_bytes=settings.max_download_bytes, on_queued=queued,
-                      wrong_tries=wrong_tries)
+                      wrong_tries=wrong_tries, deliveries=submission_messages,
+                      stop_alerts=stop_alerts)
     staff = StaffDesk(store, bot_username=bot_username,
                       invite_valid_days=settings.invite_valid_days,
                       stalled_after_days=settings.stalled_after_days, wrong_tries=wrong_tries)

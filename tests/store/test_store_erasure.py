@@ -14,7 +14,7 @@ import pytest
 from bot.config import Settings
 from bot.services import erasure
 from bot.store import StageConflict, Store, open_store
-from bot.store.models import Case, Stage
+from bot.store.models import Case, Flags, Stage
 from tests.store.test_store_cases import _case
 
 
@@ -47,13 +47,15 @@ async def erased(store: Store) -> Case:
 
 async def test_nothing_is_written_onto_an_erased_case(store: Store) -> None:
     case = await erased(store)
-    assert await store.answers.save(case.id, "flow.redo", "close_up_1") is False
+    assert await store.answers.save(case.id, "detail.where", "left arm") is False
     stored = store.files.write(b"late photo")
     with pytest.raises(StageConflict):
         await store.photos.add(case.id, "locator", stored, source="photo", verdict="accept",
                                status="accepted")
     with pytest.raises(StageConflict):
-        await store.cases.move(case, Stage.LOCATOR, answers={"flow.return_to_review": "yes"})
+        await store.cases.move(case, Stage.LOCATOR, flags=Flags(return_to_review=True))
+    with pytest.raises(StageConflict):
+        await store.cases.set_flags(case, Flags(prep_step=1), actor="patient")
     assert await store.answers.for_case(case.id) == {}
     assert await store.photos.for_case(case.id) == []
     assert await erasure.finish(store) == 0
