@@ -91,6 +91,10 @@ async def test_the_case_reaches_the_practice_mailbox_once_after_two_busy_replies
     channel_failing = text("channels.staff.channel_failing", reference=case.reference,
                            where=text("channels.gp.where_email"), tries=3)
     assert channel_failing not in [m.text for m in team.staff.messages]
+    maybe_twice = text("channels.staff.maybe_twice", reference=case.reference,
+                       where=text("channels.gp.where_email"))
+    assert maybe_twice not in [m.text for m in team.staff.messages], (
+        "a 451 means the server kept nothing: no warning of a second copy")
 
     message = smtp.mailbox.messages()[0]
     assert message["Subject"] == text("channels.email.subject", reference=case.reference)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import asset, text, texts
 from bot.channels.fhir_bundle import WORKFLOW_ID
+from bot.content import asset, text, texts
 from bot.sandbox.session import PATIENT_NHS_NUMBER, PATIENT_REF, Sandbox
 
 playwright_api = pytest.importorskip("playwright.async_api")
