@@ -119,6 +119,7 @@ class Dispatcher:
             raise
         await testpoints.reached("record.sent")
         await self._store.outbox.set_remote_id(item.id, remote_id)
+        await self._photos_off(case.id)
         if started_before and not channel.checks_earlier_sends:
             log.warning("possible second copy", extra={"outbox_id": item.id,
                                                        "case_id": case.id,
@@ -129,6 +130,21 @@ class Dispatcher:
                                        detail={"channel": item.channel,
                                                "submission": built.submission,
                                                "pack_sha256": sha256(built.pdf).hexdigest()})
+
+    async def _photos_off(self, case_id: int) -> None:
+        """The case is in the practice's record: queue deleting the patient's photo messages
+        still in their chat (one item per chat, for the photos known now)."""
+        left = await self._store.outbox.chat_photos(case_id)
+        if not left:
+            return
+        newest: dict[int, int] = {}
+        for chat, message_id in left:
+            newest[chat] = max(message_id, newest.get(chat, 0))
+        await self._store.outbox.add(case_id, [
+            Outgoing(chat, "patient.photos_off", {"case_id": case_id},
+                     f"case:{case_id}:photos_off:{chat}:{last}")
+            for chat, last in newest.items()])
+        self._queued()
 
     async def _alert(self, item: OutboxItem, template: str, why: str) -> None:
         case = await self._store.cases.get(item.case_id or 0)
