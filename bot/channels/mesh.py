@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import requests
-from mesh_client import AuthTokenGenerator, MeshClient, MeshError
+from mesh_client import AuthTokenGenerator, MeshClient, MeshError, try_get_endpoint_from_url
 
 from bot.channels.casefile import CaseFile
 from bot.channels.fhir_bundle import WORKFLOW_ID, SendDocument, bundle_bytes
@@ -118,20 +118,14 @@ def _sent_before(settings: MeshSettings, mailbox_url: str, local: str) -> str | 
 
     mesh-client wraps only tracking by MESH's own message id (`MeshClient.track_message`),
     which the bot does not have until MESH has answered the send, so this asks with a session
-    of its own, signed with mesh-client's public `AuthTokenGenerator` and the same TLS
-    settings, rather than through the client's private one. MESH's API marks tracking by local
-    id as deprecated: if NHS England withdraws it, this answers None (404) and a restart in
-    the window between MESH taking a message and the bot recording it would send a second
-    copy; the dispatcher's "started" mark then tells staff (see `bot/channels/dispatch.py`).
+    of its own, signed with mesh-client's public `AuthTokenGenerator`, with the same client
+    certificate and the same CA (MESH_CA_FILE, else mesh-client's bundle for NHS England's
+    endpoints), rather than through the client's private one. MESH's API marks tracking by local
+    id as deprecated: if NHS England withdraws it, this answers None (404), and a restart in
+    the window between MESH taking a message and the bot recording it would then send a second
+    copy without warning (README, "Delivery guarantees").
     """
-    with requests.Session() as session:
-        session.auth = AuthTokenGenerator(settings.shared_key.encode(), settings.mailbox,
-                                          settings.password)
-        session.headers["Accept"] = "application/vnd.mesh.v2+json"
-        if settings.cert_file and settings.key_file:
-            session.cert = (str(settings.cert_file), str(settings.key_file))
-        if settings.ca_file:
-            session.verify = str(settings.ca_file)
+    with tracking_session(settings) as session:
         response = session.get(f"{mailbox_url}/outbox/tracking/{quote(local, safe='')}",
                                timeout=30)
     if response.status_code == 404:
@@ -140,3 +134,20 @@ def _sent_before(settings: MeshSettings, mailbox_url: str, local: str) -> str | 
     found = response.json()
     message_id = found.get("messageId") or found.get("message_id")
     return str(message_id) if message_id else None
+
+
+def tracking_session(settings: MeshSettings) -> requests.Session:
+    """A requests session that MESH accepts as the bot's mailbox: signed with mesh-client's
+    `AuthTokenGenerator`, the client certificate (mutual TLS) and the CA to trust
+    (MESH_CA_FILE, else mesh-client's bundle for NHS England's endpoints, else the system's)."""
+    session = requests.Session()
+    session.auth = AuthTokenGenerator(settings.shared_key.encode(), settings.mailbox,
+                                      settings.password)
+    session.headers["Accept"] = "application/vnd.mesh.v2+json"
+    if settings.cert_file and settings.key_file:
+        session.cert = (str(settings.cert_file), str(settings.key_file))
+    endpoint = try_get_endpoint_from_url(settings.url)
+    verify = settings.ca_file or (endpoint.verify if endpoint else None)
+    if verify:
+        session.verify = str(verify)
+    return session
