@@ -35,6 +35,7 @@ async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str)
         (utc_now(), reason, case_id),
     )
     await conn.execute("UPDATE outbox SET payload = '{}' WHERE case_id = ?", (case_id,))
+    await conn.execute("DELETE FROM chat_photos WHERE case_id = ?", (case_id,))
     cursor = await conn.execute("SELECT DISTINCT chat_id FROM delivered WHERE case_id = ?",
                                 (case_id,))
     chats = [int(row[0]) for row in await cursor.fetchall()]
