@@ -18,9 +18,10 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory wheel-check
 	$(BIN)/pytest -q
 
-# The package as users get it (about 30 s): build the wheel from a copy of the sources, install it
-# in a fresh venv outside the tree and run `python -m bot --help`, scripts/smoke.py and the sandbox
-# from there, so a file missing from the wheel fails here rather than after `pip install .`.
+# The package as users get it (about 2 minutes): build the wheel from a copy of the sources,
+# install it with its `sandbox` extra in a fresh venv outside the tree and run `python -m bot
+# --help`, scripts/smoke.py and the sandbox from there, so a file missing from the wheel fails
+# here rather than after `pip install .`.
 wheel-check: $(STAMP)
 	$(BIN)/python scripts/check_wheel.py
 

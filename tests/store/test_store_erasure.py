@@ -126,3 +126,19 @@ async def test_an_existing_world_readable_database_is_made_private_when_opened(
     await reopened.close()
     assert stat.S_IMODE(settings.data_dir.stat().st_mode) == 0o700
     assert stat.S_IMODE(settings.database_path.stat().st_mode) == 0o600
+
+
+async def test_an_erased_case_forgets_the_photo_messages_left_in_the_patients_chat(
+    store: Store
+) -> None:
+    """Issue 15: photo messages noted for deletion after record delivery are forgotten with
+    the case, so no Telegram id of an erased request stays behind."""
+    case = await _case(store)
+    await store.cases.move(case, Stage.CONSENT)
+    await store.outbox.remember_chat_photo(case.id, 555, 41)
+    await store.outbox.remember_chat_photo(case.id, 555, 41)  # noted twice: one row
+    assert await store.outbox.chat_photos(case.id) == [(555, 41)]
+    current = await store.cases.get(case.id)
+    assert current is not None
+    await erasure.erase(store, current, Stage.ERASED, actor="patient", reason="test")
+    assert await store.outbox.chat_photos(case.id) == []
