@@ -21,7 +21,7 @@ from bot.content import text
 from bot.handlers.bot_api import BACKGROUND, upload_seconds
 from bot.handlers.render import send_replies
 from bot.inbox.digest import CaseDigest, build_digest
-from bot.inbox.routing import redirected, staff_chats, still_a_recipient
+from bot.inbox.routing import redirected, staff_chats, still_a_recipient, still_may_open
 from bot.services.buttons import ButtonSigner
 from bot.services.delivery import NotStarted, TryLater, Undeliverable
 from bot.store import Store
@@ -129,17 +129,6 @@ async def send_pack(bot: ApiBot, chat_id: int, digest: CaseDigest, limit_bytes: 
         rate_limit_args=rate, write_timeout=upload_seconds(len(pdf)),
         read_timeout=upload_seconds(len(pdf)))
     return [sent.message_id]
-
-
-async def deliver_case(bot: ApiBot, store: Store, chat_id: int, digest: CaseDigest,
-                       signer: ButtonSigner, pack_limit: int) -> None:
-    """Everything about a case, in order (photos one document each, summary with buttons,
-    referral pack), each part remembered with its submission number."""
-    for part, sent in (("album", await send_album(bot, chat_id, digest)),
-                       ("summary", await send_summary(bot, chat_id, digest, signer)),
-                       ("pack", await send_pack(bot, chat_id, digest, pack_limit))):
-        await store.outbox.record_delivered(digest.case.id, chat_id, sent, part=part,
-                                            submission=digest.version)
 
 
 async def supersede(bot: ApiBot, store: Store, chat_id: int, case_id: int, reference: str,
@@ -253,7 +242,12 @@ class TelegramSender:
             await supersede(self._bot, self._store, item.chat_id, case.id, case.reference,
                             int(payload["submission"]), BACKGROUND)
             return
-        if not await still_a_recipient(self._store, case, item.chat_id):
+        opened_by = payload.get("opened_by")
+        if opened_by is not None:  # queued by "Open" in a GP's /inbox
+            if not await still_may_open(self._store, case, item.chat_id, int(opened_by),
+                                        item.kind.removeprefix("gp.")):
+                raise Undeliverable(NOT_A_RECIPIENT)
+        elif not await still_a_recipient(self._store, case, item.chat_id):
             await self._store.outbox.add(case.id, await redirected(self._store, case,
                                                                    item.chat_id))
             raise Undeliverable(NOT_A_RECIPIENT)

@@ -14,9 +14,9 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot.app import services
 from bot.content import text
 from bot.handlers import decide
-from bot.handlers.delivery import deliver_case
 from bot.inbox.access import GP_ROLES, chat_may_show
-from bot.inbox.digest import build_digest, erased_note, uk_time
+from bot.inbox.digest import erased_note, uk_time
+from bot.inbox.routing import opened_messages
 from bot.inbox.staff import MAX_REFERENCE, InviteMade, InviteRequest, read_invite_request
 from bot.store.models import Member
 
@@ -297,19 +297,21 @@ async def _edit_markup(update: Update, markup: InlineKeyboardMarkup | None) -> N
 
 
 async def _open(update: Update, context: Context, chat_id: int, case_id: int) -> None:
-    """"Open" from /inbox: the whole case (album, summary with buttons, pack) in this chat."""
+    """"Open" from /inbox: the case queued for this chat in the outbox, as the practice's
+    Telegram setting allows (`bot.inbox.routing.opened_messages`); one delivery path."""
     query = update.callback_query
-    assert query
-    case = await services(context).store.cases.get(case_id)
+    assert query and query.from_user
+    store = services(context).store
+    case = await store.cases.get(case_id)
     assert case is not None
     if case.erased_at:  # an "Open" button from an /inbox list older than the erasure
         await query.answer(erased_note(case), show_alert=True)
         return
     await query.answer()
-    digest = await build_digest(services(context).store, case)
-    await deliver_case(context.bot, services(context).store, chat_id, digest,
-                       services(context).signer,
-                       services(context).settings.referral_pack_max_bytes)
+    button_id = query.message.message_id if query.message else 0
+    await store.outbox.add(case.id, await opened_messages(store, case, chat_id,
+                                                          query.from_user.id, button_id))
+    services(context).queued()
 
 
 async def _staff_tap(update: Update, context: Context, action: str, target: int,
