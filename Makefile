@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/referral_pack.py
 	$(BIN)/python benchmarks/hostile_files.py
 	$(BIN)/python benchmarks/erasure.py
+	$(BIN)/python benchmarks/submission_work.py
 
 # 50 patients at once through the emulator with the real bot process (a few minutes).
 bench-load: $(STAMP)
