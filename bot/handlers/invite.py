@@ -12,9 +12,11 @@ member leaves the practice.
 from __future__ import annotations
 
 import warnings
+from contextlib import suppress
 from datetime import date
 
 from telegram import CallbackQuery, Update
+from telegram.error import BadRequest
 from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
@@ -120,6 +122,8 @@ async def chosen(update: Update, context: Context) -> str | int:
     tapped = payload_of(services(context).signer, chat_id, query.data)
     request = _request((context.user_data or {}).get(DRAFT))
     member = await services(context).staff.member(query.from_user.id)
+    if tapped is None:
+        await services(context).store.audit.record("access.forged_button", actor="unknown")
     if not isinstance(tapped, ChooseGp) or request is None or member is None:
         await query.answer(text("inbox.gp.expired_button"), show_alert=True)
         return CHOOSE_GP if request is not None and member is not None else END
@@ -133,10 +137,6 @@ async def chosen(update: Update, context: Context) -> str | int:
 
 
 async def _take_buttons_off(query: CallbackQuery) -> None:
-    from contextlib import suppress
-
-    from telegram.error import BadRequest
-
     with suppress(BadRequest):
         await query.edit_message_reply_markup(None)
 
