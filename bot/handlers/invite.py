@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import warnings
 from contextlib import suppress
-from datetime import date
+from datetime import UTC, date, datetime
 
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest
@@ -55,13 +55,18 @@ END = ConversationHandler.END
 def _draft(request: InviteRequest) -> dict[str, str | None]:
     return {"patient_ref": request.patient_ref,
             "date_of_birth": request.date_of_birth.isoformat(),
-            "nhs_number": request.nhs_number}
+            "nhs_number": request.nhs_number,
+            "made_at": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
 def _request(draft: object) -> InviteRequest | None:
+    """The draft's request; None if there is none, or it is older than MAX_IDLE (a
+    conversation restored after a restart has no time-out job of its own)."""
     if not isinstance(draft, dict):
         return None
     try:
+        if datetime.now(UTC) - datetime.fromisoformat(draft["made_at"]) > MAX_IDLE:
+            return None
         return InviteRequest(str(draft["patient_ref"]), date.fromisoformat(draft["date_of_birth"]),
                              draft.get("nhs_number"))
     except (KeyError, TypeError, ValueError):
