@@ -42,7 +42,7 @@ def _flat(width: int, height: int) -> np.ndarray:
 
 def scans(width: int, height: int, count: int) -> bytes:
     """A flat picture as a progressive JPEG with its smallest scan repeated (tiny, slow)."""
-    from tests.support.files import many_scans
+    from tests.auxil.files import many_scans
 
     return many_scans(_jpeg(_flat(width, height)), count)
 
@@ -58,7 +58,7 @@ def png(width: int, height: int) -> bytes:
 
 def png16(width: int, height: int) -> bytes:
     """A 16-bit greyscale PNG of busy content."""
-    from tests.support.files import png16_grey
+    from tests.auxil.files import png16_grey
 
     return png16_grey(photo(height, width))
 
@@ -74,7 +74,7 @@ def rotated_jpeg(width: int, height: int) -> bytes:
 
 def cmyk(width: int, height: int) -> bytes:
     """A CMYK JPEG with a press ICC profile."""
-    from tests.support.files import cmyk_jpeg
+    from tests.auxil.files import cmyk_jpeg
 
     return cmyk_jpeg(photo(height, width))[0]
 
@@ -83,7 +83,7 @@ def heic_burst(width: int, height: int) -> bytes:
     """A HEIC holding two photos (the second primary)."""
     from PIL import Image
 
-    from tests.support.files import heic_burst as burst
+    from tests.auxil.files import heic_burst as burst
 
     picture = Image.fromarray(photo(height, width))
     return burst(picture, picture.transpose(Image.Transpose.FLIP_LEFT_RIGHT))

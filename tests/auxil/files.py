@@ -9,7 +9,7 @@ import numpy as np
 import pillow_heif
 from PIL import Image, ImageCms
 
-from tests.support.icc import cmyk_press, display_p3
+from tests.auxil.icc import cmyk_press, display_p3
 
 SRGB = ImageCms.createProfile("sRGB")
 EXIF_ROTATE_CW = 6

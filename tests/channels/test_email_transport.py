@@ -17,7 +17,7 @@ from bot.content import text
 from bot.inbox.digest import CaseDigest, ShotForGp
 from bot.services.delivery import TryLater, Undeliverable
 from bot.store.models import Case, Practice, Stage
-from tests.e2e.smtp_server import PASSWORD, USER, SmtpServer, smtp_server
+from tests.auxil.e2e.smtp_server import PASSWORD, USER, SmtpServer, smtp_server
 
 SENDER, TO = "teledermatology@nhs.test", "lawson.practice@nhs.test"
 

@@ -16,13 +16,13 @@ from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
 from bot.store.practices import DeliveryChannels
+from tests.auxil.e2e.practice import all_sent, is_photo, make_team
 from tests.e2e.conftest import services_of
-from tests.e2e.practice import all_sent, is_photo, make_team
 from tests.e2e.test_practice_reliability_e2e import submit
 
 App = Application[Any, Any, Any, Any, Any, Any]
 TRIED = "E45 cream"
-"""What the patient typed as tried (`tests.e2e.patient.details_and_review`): in the summary."""
+"""What the patient typed as tried (`tests.auxil.e2e.patient.details_and_review`): in the summary."""
 
 
 def after(person: TelegramUser, before: int) -> list[SentMessage]:

@@ -25,8 +25,7 @@ from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
 from bot.store.models import Case, Stage
-from tests.e2e.conftest import sample, services_of
-from tests.e2e.patient import (
+from tests.auxil.e2e.patient import (
     SCREENING,
     details_and_review,
     give_date_of_birth,
@@ -34,7 +33,8 @@ from tests.e2e.patient import (
     to_consent,
     to_photos,
 )
-from tests.e2e.practice import Team, make_team, mirrored
+from tests.auxil.e2e.practice import Team, make_team, mirrored
+from tests.e2e.conftest import sample, services_of
 
 App = Application[Any, Any, Any, Any, Any, Any]
 PRACTICE = ("The Lawson Practice", "020 7729 7236")

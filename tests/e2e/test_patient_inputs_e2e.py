@@ -12,8 +12,7 @@ from telegram.ext import Application
 from bot.content import text
 from bot.emulator import Emulator
 from bot.store.models import Practice, Stage
-from tests.e2e.conftest import sample, services_of
-from tests.e2e.patient import (
+from tests.auxil.e2e.patient import (
     child_birthday,
     give_date_of_birth,
     tap,
@@ -21,6 +20,7 @@ from tests.e2e.patient import (
     to_consent,
     to_photos,
 )
+from tests.e2e.conftest import sample, services_of
 from tests.e2e.test_patient_journey_e2e import new_invite
 
 App = Application[Any, Any, Any, Any, Any, Any]

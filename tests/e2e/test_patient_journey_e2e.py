@@ -13,8 +13,7 @@ from telegram.ext import Application
 from bot.content import text
 from bot.emulator import Emulator
 from bot.store.models import Practice, Stage
-from tests.e2e.conftest import BotStarter, sample, services_of
-from tests.e2e.patient import (
+from tests.auxil.e2e.patient import (
     ADULT_DOB,
     details_and_review,
     tap,
@@ -22,6 +21,7 @@ from tests.e2e.patient import (
     to_consent,
     to_photos,
 )
+from tests.e2e.conftest import BotStarter, sample, services_of
 
 App = Application[Any, Any, Any, Any, Any, Any]
 

@@ -16,8 +16,7 @@ from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
 from bot.store.models import Practice, Stage
 from scripts.reading_age import PHONE_LINES, phone_lines
-from tests.e2e.conftest import sample, services_of
-from tests.e2e.patient import (
+from tests.auxil.e2e.patient import (
     SCREENING,
     child_birthday,
     details_and_review,
@@ -27,6 +26,7 @@ from tests.e2e.patient import (
     to_consent,
     to_photos,
 )
+from tests.e2e.conftest import sample, services_of
 from tests.e2e.test_patient_journey_e2e import new_invite
 
 App = Application[Any, Any, Any, Any, Any, Any]

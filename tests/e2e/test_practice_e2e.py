@@ -13,11 +13,11 @@ from bot.content import text
 from bot.emulator import Emulator
 from bot.services.retention import purge
 from bot.store.models import Stage
+from tests.auxil.e2e.patient import details_and_review, tap, to_photos
+from tests.auxil.e2e.practice import LINK, is_photo, make_team, mirrored
+from tests.auxil.qr import qr_text
 from tests.e2e.conftest import USERNAME as USERNAME_CHECK
 from tests.e2e.conftest import sample, services_of
-from tests.e2e.patient import details_and_review, tap, to_photos
-from tests.e2e.practice import LINK, is_photo, make_team, mirrored
-from tests.support.qr import qr_text
 
 App = Application[Any, Any, Any, Any, Any, Any]
 

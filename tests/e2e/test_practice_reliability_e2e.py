@@ -11,9 +11,9 @@ from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
 from bot.store.models import Stage
+from tests.auxil.e2e.patient import details_and_review, tap, to_photos
+from tests.auxil.e2e.practice import Team, is_photo, make_team
 from tests.e2e.conftest import BotStarter, services_of
-from tests.e2e.patient import details_and_review, tap, to_photos
-from tests.e2e.practice import Team, is_photo, make_team
 from tests.e2e.test_practice_e2e import send_three
 
 App = Application[Any, Any, Any, Any, Any, Any]

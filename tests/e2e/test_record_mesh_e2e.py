@@ -27,8 +27,7 @@ from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
 from bot.store.practices import DeliveryChannels
-from tests.e2e.conftest import TOKEN, BotStarter, services_of
-from tests.e2e.mesh_sandbox import (
+from tests.auxil.e2e.mesh_sandbox import (
     PASSWORD,
     RECIPIENT,
     SENDER,
@@ -36,8 +35,9 @@ from tests.e2e.mesh_sandbox import (
     MeshSandbox,
     mesh_sandbox,
 )
-from tests.e2e.patient import details_and_review, tap, to_photos
-from tests.e2e.practice import Team, all_sent, make_team
+from tests.auxil.e2e.patient import details_and_review, tap, to_photos
+from tests.auxil.e2e.practice import Team, all_sent, make_team
+from tests.e2e.conftest import TOKEN, BotStarter, services_of
 from tests.e2e.test_practice_e2e import send_three
 
 App = Application[Any, Any, Any, Any, Any, Any]

@@ -12,8 +12,8 @@ from bot.emulator import Emulator
 from bot.emulator.formatting import render
 from bot.emulator.users import TelegramUser
 from bot.store import open_store
-from tests.e2e.held_process import bot_process, query, wait_until_ready
-from tests.e2e.practice import LINK
+from tests.auxil.e2e.held_process import bot_process, query, wait_until_ready
+from tests.auxil.e2e.practice import LINK
 
 
 async def practice_with(data_dir: Path, staff: TelegramUser, *gps: TelegramUser) -> list[int]:

@@ -16,10 +16,10 @@ from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
 from bot.store import open_store
+from tests.auxil.e2e.patient import tap, to_consent, to_photos
+from tests.auxil.e2e.practice import Team, make_team
+from tests.auxil.e2e.process import bot_process
 from tests.e2e.conftest import TOKEN, USERNAME, BotStarter, sample, services_of
-from tests.e2e.patient import tap, to_consent, to_photos
-from tests.e2e.practice import Team, make_team
-from tests.e2e.process import bot_process
 from tests.e2e.test_practice_reliability_e2e import packs, photos, submit
 
 App = Application[Any, Any, Any, Any, Any, Any]

@@ -9,7 +9,7 @@ import pytest
 from bot.inbox.routing import submission_messages
 from bot.store import Store
 from bot.store.models import Case, Member, Practice, Stage
-from tests.support.photos import tiny_jpeg
+from tests.auxil.photos import tiny_jpeg
 
 PATIENT = 5001
 

@@ -14,7 +14,7 @@ from bot.journey.replies import Reply
 from bot.journey.service import Journey
 from bot.store import Store
 from bot.store.models import Practice
-from tests.support.fake_quality import ScriptedChecker
+from tests.auxil.fake_quality import ScriptedChecker
 
 ADULT_DOB = "1980-02-03"
 

@@ -15,9 +15,9 @@ from bot.journey.replies import Reply
 from bot.journey.service import Journey
 from bot.store import Store
 from bot.store.models import Practice, Stage
+from tests.auxil.fake_quality import ScriptedChecker
 from tests.journey.conftest import InviteMaker, buttons, child_dob, give_date_of_birth, words
 from tests.journey.test_journey_flow import USER, send, to_screening
-from tests.support.fake_quality import ScriptedChecker
 
 RASH, NO_RED_FLAGS, ARM = ("screening.is_rash.rash", "screening.red_flags.no",
                            "screening.site.arm")

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from bot.content import text
 from bot.delivery.referral_pack import PackPhoto, PackSummary, build_referral_pack
 from bot.quality import Assessment, assess
-from tests.support import files
-from tests.support.icc import cmyk_press
+from tests.auxil import files
+from tests.auxil.icc import cmyk_press
 
 SUMMARY = PackSummary("TD-TEST-0001", "The Lawson Practice", "LP-1", "44 years",
                       "29 November 2026", (("Where is the rash?", "Arm or hand"),), ())

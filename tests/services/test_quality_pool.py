@@ -17,10 +17,10 @@ from PIL import Image
 
 from bot.content import text
 from bot.services.quality_pool import QualityPool
-from tests.support.files import encoded
+from tests.auxil.files import encoded
 
 ROOT = Path(__file__).resolve().parents[2]
-HANGS = "tests.support.slow_check:hang_on_marker"
+HANGS = "tests.auxil.slow_check:hang_on_marker"
 
 
 def photo() -> bytes:

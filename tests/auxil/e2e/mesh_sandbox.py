@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import ClientSession, web
 
-from tests.e2e.smtp_server import free_port
+from tests.auxil.e2e.smtp_server import free_port
 
 SHARED_KEY = "TestKey"
 SENDER, RECIPIENT = "X26ABC1", "X26ABC2"
