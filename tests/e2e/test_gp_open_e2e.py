@@ -22,7 +22,7 @@ from tests.e2e.test_practice_reliability_e2e import submit
 
 App = Application[Any, Any, Any, Any, Any, Any]
 TRIED = "E45 cream"
-"""What the patient typed as tried (`tests.auxil.e2e.patient.details_and_review`): in the summary."""
+"""What the patient typed as tried (auxil `details_and_review`): in the summary."""
 
 
 def after(person: TelegramUser, before: int) -> list[SentMessage]:
