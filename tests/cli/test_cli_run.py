@@ -46,7 +46,7 @@ async def test_photo_check_workers_exit_when_the_running_bot_is_killed_with_kill
     tmp_path: Path,
 ) -> None:
     from bot.emulator import Emulator
-    from tests.services.test_quality_pool import children_of, wait_until_gone
+    from tests.auxil.processes import children_of, wait_until_gone
 
     token = "123456:KILL-test_token"
     async with Emulator(bot_token=token, bot_username="kill_test_bot") as emu:

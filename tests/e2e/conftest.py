@@ -2,37 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from telegram.ext import Application
 
-from bot.app import Services, build_application
+from bot.app import build_application
 from bot.config import Settings
-from bot.content import asset
 from bot.emulator import Emulator
 from bot.runner import polling
 from bot.store.models import Practice
-
-TOKEN = "123456:E2E-token_abc"
-USERNAME = "telederm_e2e_bot"
-
-BotStarter = Callable[[], AbstractAsyncContextManager[Application[Any, Any, Any, Any, Any, Any]]]
-
-
-def sample(name: str) -> bytes:
-    """The bytes of one sample photo from bot/content/samples."""
-    return asset(f"samples/{name}").read_bytes()
-
-
-def services_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:
-    """The running bot's services."""
-    found = app.bot_data["services"]
-    assert isinstance(found, Services)
-    return found
+from tests.auxil.e2e.bot_app import TOKEN, USERNAME, BotStarter, services_of
 
 
 @pytest.fixture

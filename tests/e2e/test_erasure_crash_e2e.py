@@ -11,9 +11,9 @@ import pytest
 from bot.content import text
 from bot.emulator import Emulator
 from bot.store import open_store
+from tests.auxil.e2e.bot_app import sample
 from tests.auxil.e2e.held_process import bot_process, files_under, query, wait_until_ready
 from tests.auxil.e2e.patient import tap, to_photos
-from tests.e2e.conftest import sample
 
 STATUS = text("journey.commands.status").split("{")[0]
 """The start of the /status answer, whatever the step."""

@@ -16,10 +16,9 @@ from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
 from bot.services.retention import purge
 from bot.store.models import Case, Stage
-from tests.auxil.e2e.patient import answer_details, first_line, tap, to_photos
+from tests.auxil.e2e.bot_app import sample, services_of
+from tests.auxil.e2e.patient import answer_details, first_line, send_three, tap, to_photos
 from tests.auxil.e2e.practice import Team, make_team, refer
-from tests.e2e.conftest import sample, services_of
-from tests.e2e.test_practice_e2e import send_three
 
 App = Application[Any, Any, Any, Any, Any, Any]
 WHERE, TRIED = "behind the left kneecap", "Zorbulon paste from the market"

@@ -16,9 +16,8 @@ from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
 from bot.store.practices import DeliveryChannels
-from tests.auxil.e2e.practice import all_sent, is_photo, make_team
-from tests.e2e.conftest import services_of
-from tests.e2e.test_practice_reliability_e2e import submit
+from tests.auxil.e2e.bot_app import services_of
+from tests.auxil.e2e.practice import all_sent, is_photo, make_team, submit
 
 App = Application[Any, Any, Any, Any, Any, Any]
 TRIED = "E45 cream"

@@ -25,6 +25,7 @@ from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
 from bot.store.models import Case, Stage
+from tests.auxil.e2e.bot_app import sample, services_of
 from tests.auxil.e2e.patient import (
     SCREENING,
     details_and_review,
@@ -34,7 +35,6 @@ from tests.auxil.e2e.patient import (
     to_photos,
 )
 from tests.auxil.e2e.practice import Team, make_team, mirrored
-from tests.e2e.conftest import sample, services_of
 
 App = Application[Any, Any, Any, Any, Any, Any]
 PRACTICE = ("The Lawson Practice", "020 7729 7236")

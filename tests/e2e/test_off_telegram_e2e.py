@@ -11,16 +11,11 @@ from telegram.ext import Application
 from bot.content import text
 from bot.emulator import Emulator
 from bot.store.models import Practice, Stage
-from tests.auxil.e2e.patient import to_photos
-from tests.e2e.conftest import sample, services_of
-from tests.e2e.test_patient_journey_e2e import new_invite
+from tests.auxil.e2e.bot_app import sample, services_of
+from tests.auxil.e2e.patient import media_ids, to_photos
+from tests.auxil.e2e.practice import new_invite
 
 App = Application[Any, Any, Any, Any, Any, Any]
-
-
-def media_ids(messages: list[dict[str, Any]]) -> list[int]:
-    """The ids of the photo and file messages among these."""
-    return [m["message_id"] for m in messages if "photo" in m or "document" in m]
 
 
 async def test_each_kept_photo_is_deleted_from_the_patients_chat_and_the_verdict_says_so(

@@ -13,10 +13,10 @@ from telegram.ext import Application
 from bot.content import text
 from bot.emulator import Emulator
 from bot.store.models import Practice
+from tests.auxil.e2e.bot_app import sample, services_of
 from tests.auxil.e2e.patient import to_photos
+from tests.auxil.e2e.practice import new_invite
 from tests.auxil.files import encoded, many_scans
-from tests.e2e.conftest import sample, services_of
-from tests.e2e.test_patient_journey_e2e import new_invite
 
 App = Application[Any, Any, Any, Any, Any, Any]
 OVER_20_MB = 21 * 1024 * 1024

@@ -12,6 +12,7 @@ from telegram.ext import Application
 from bot.content import text
 from bot.emulator import Emulator
 from bot.store.models import Practice, Stage
+from tests.auxil.e2e.bot_app import sample, services_of
 from tests.auxil.e2e.patient import (
     child_birthday,
     give_date_of_birth,
@@ -20,8 +21,7 @@ from tests.auxil.e2e.patient import (
     to_consent,
     to_photos,
 )
-from tests.e2e.conftest import sample, services_of
-from tests.e2e.test_patient_journey_e2e import new_invite
+from tests.auxil.e2e.practice import new_invite
 
 App = Application[Any, Any, Any, Any, Any, Any]
 

@@ -13,6 +13,7 @@ from telegram.ext import Application
 from bot.content import text
 from bot.emulator import Emulator
 from bot.store.models import Practice, Stage
+from tests.auxil.e2e.bot_app import BotStarter, sample, services_of
 from tests.auxil.e2e.patient import (
     ADULT_DOB,
     details_and_review,
@@ -21,7 +22,7 @@ from tests.auxil.e2e.patient import (
     to_consent,
     to_photos,
 )
-from tests.e2e.conftest import BotStarter, sample, services_of
+from tests.auxil.e2e.practice import new_invite
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -40,13 +41,6 @@ def with_exif(data: bytes, exif: bytes) -> bytes:
     with Image.open(io.BytesIO(data)) as image:
         image.save(out, "JPEG", quality=92, exif=exif)
     return out.getvalue()
-
-
-async def new_invite(app: App, practice: Practice, dob: str = "1980-02-03") -> str:
-    """Create an invite in the running bot's store and return its token."""
-    _, token = await services_of(app).store.invites.create(practice.id, "P-100", dob,
-                                                           valid_days=7)
-    return token
 
 
 async def test_help_and_a_bare_start_explain_the_service(app: App, emu: Emulator) -> None:

@@ -13,6 +13,7 @@ from bot.content import text, texts
 from bot.emulator import Emulator
 from bot.quality import dataset, render
 from bot.store.models import Practice, Stage
+from tests.auxil.e2e.bot_app import sample, services_of
 from tests.auxil.e2e.patient import (
     child_birthday,
     read_the_tips,
@@ -21,8 +22,7 @@ from tests.auxil.e2e.patient import (
     to_consent,
     to_photos,
 )
-from tests.e2e.conftest import sample, services_of
-from tests.e2e.test_patient_journey_e2e import new_invite
+from tests.auxil.e2e.practice import new_invite
 
 App = Application[Any, Any, Any, Any, Any, Any]
 

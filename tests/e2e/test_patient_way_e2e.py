@@ -16,6 +16,7 @@ from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
 from bot.store.models import Practice, Stage
 from scripts.reading_age import PHONE_LINES, phone_lines
+from tests.auxil.e2e.bot_app import sample, services_of
 from tests.auxil.e2e.patient import (
     SCREENING,
     child_birthday,
@@ -26,8 +27,7 @@ from tests.auxil.e2e.patient import (
     to_consent,
     to_photos,
 )
-from tests.e2e.conftest import sample, services_of
-from tests.e2e.test_patient_journey_e2e import new_invite
+from tests.auxil.e2e.practice import new_invite
 
 App = Application[Any, Any, Any, Any, Any, Any]
 SYSTEM_NAMES = ("e-RS", "e-Referral", "Referral Service", "MESH", "NHS Spine", "SystmOne", "EMIS")

@@ -22,11 +22,9 @@ from bot.emulator.users import TelegramUser
 from bot.inbox.defuse import WORD_JOINER
 from bot.services.attempts import LIMIT
 from bot.store.models import Case, Stage
-from tests.auxil.e2e.patient import details_and_review, tap, to_consent, to_photos
-from tests.auxil.e2e.practice import LINK, Team, make_team, mirrored
-from tests.e2e.conftest import services_of
-from tests.e2e.test_practice_e2e import send_three
-from tests.e2e.test_practice_reliability_e2e import submit
+from tests.auxil.e2e.bot_app import services_of
+from tests.auxil.e2e.patient import details_and_review, send_three, tap, to_consent, to_photos
+from tests.auxil.e2e.practice import LINK, Team, make_team, mirrored, submit
 
 App = Application[Any, Any, Any, Any, Any, Any]
 

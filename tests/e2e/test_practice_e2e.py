@@ -13,23 +13,13 @@ from bot.content import text
 from bot.emulator import Emulator
 from bot.services.retention import purge
 from bot.store.models import Stage
-from tests.auxil.e2e.patient import details_and_review, tap, to_photos
+from tests.auxil.e2e.bot_app import USERNAME as USERNAME_CHECK
+from tests.auxil.e2e.bot_app import services_of
+from tests.auxil.e2e.patient import details_and_review, send_three, tap, to_photos
 from tests.auxil.e2e.practice import LINK, is_photo, make_team, mirrored
 from tests.auxil.qr import qr_text
-from tests.e2e.conftest import USERNAME as USERNAME_CHECK
-from tests.e2e.conftest import sample, services_of
 
 App = Application[Any, Any, Any, Any, Any, Any]
-
-
-async def send_three(patient: Any) -> None:
-    """Send a good locator and two good close-ups."""
-    await patient.send_document(sample("locator-good.jpg"), "a.jpg", "image/jpeg")
-    await patient.wait_for_text("Photo 1 of 3 looks good", timeout=15)
-    await patient.send_photo(sample("close-up-good.jpg"))
-    await patient.wait_for_text("Photo 2 of 3 looks good", timeout=15)
-    await patient.send_document(sample("close-up-good-2.jpg"), "c.jpg", "image/jpeg")
-    await patient.wait_for_text("Photo 3 of 3 looks good", timeout=15)
 
 
 async def test_invite_to_referral_with_a_retake_asked_for_by_the_gp(

@@ -8,37 +8,12 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.emulator import Emulator
-from bot.emulator.models import SentMessage
-from bot.emulator.users import TelegramUser
 from bot.store.models import Stage
-from tests.auxil.e2e.patient import details_and_review, tap, to_photos
-from tests.auxil.e2e.practice import Team, is_photo, make_team
-from tests.e2e.conftest import BotStarter, services_of
-from tests.e2e.test_practice_e2e import send_three
+from tests.auxil.e2e.bot_app import BotStarter, services_of
+from tests.auxil.e2e.patient import tap
+from tests.auxil.e2e.practice import make_team, packs, photos, submit
 
 App = Application[Any, Any, Any, Any, Any, Any]
-
-
-async def submit(app: App, emu: Emulator, team: Team, name: str = "Ada") -> TelegramUser:
-    """A patient invited for this team's GP goes all the way to "Sent"."""
-    _, token = await services_of(app).store.invites.create(
-        team.practice.id, "P-300", "1980-02-03", valid_days=7, gp_member_id=team.gp_member.id)
-    patient = emu.user(name)
-    await to_photos(patient, token)
-    await send_three(patient)
-    await details_and_review(patient)
-    await tap(patient, "Send to my GP", "Sent")
-    return patient
-
-
-def photos(gp: TelegramUser) -> list[str]:
-    """The captions of the photo documents the GP has received, in order."""
-    return [m.text or "" for m in gp.messages if is_photo(m)]
-
-
-def packs(gp: TelegramUser) -> list[SentMessage]:
-    """The referral packs the GP has received."""
-    return [m for m in gp.messages if m.kind == "document" and not is_photo(m)]
 
 
 async def test_flood_control_is_respected_and_the_case_arrives_once(

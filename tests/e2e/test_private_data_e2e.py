@@ -11,12 +11,11 @@ from pathlib import Path
 from bot.content import text
 from bot.emulator import Emulator
 from bot.store import open_store
+from tests.auxil.e2e.bot_app import TOKEN, sample
 from tests.auxil.e2e.held_process import bot_process, wait_until_ready
-from tests.auxil.e2e.patient import answer_details, first_line, tap, to_photos
+from tests.auxil.e2e.patient import answer_details, first_line, send_three, tap, to_photos
 from tests.auxil.e2e.practice import LINK
-from tests.e2e.conftest import TOKEN, sample
-from tests.e2e.test_practice_e2e import send_three
-from tests.store.test_store_erasure import umask
+from tests.auxil.processes import umask
 
 WHERE, TRIED = "behind the left kneecap", "Zorbulon paste from the market"
 

@@ -17,14 +17,20 @@ from bot.emulator.users import TelegramUser
 from bot.store import open_store
 from bot.store.practices import DeliveryChannels
 from tests.auxil.e2e.held_process import bot_process, query, wait_until_ready
-from tests.auxil.e2e.mesh_sandbox import PASSWORD, RECIPIENT, SENDER, SHARED_KEY, MeshSandbox
+from tests.auxil.e2e.mesh_sandbox import (
+    NHS_NUMBER,
+    PASSWORD,
+    RECIPIENT,
+    SENDER,
+    SHARED_KEY,
+    MeshSandbox,
+    inbox,
+)
 from tests.auxil.e2e.mesh_sandbox import mesh_sandbox as run_mesh_sandbox
-from tests.auxil.e2e.patient import details_and_review, tap, to_photos
+from tests.auxil.e2e.patient import details_and_review, send_three, tap, to_photos
 from tests.auxil.e2e.smtp_server import PASSWORD as SMTP_PASSWORD
 from tests.auxil.e2e.smtp_server import USER as SMTP_USER
 from tests.auxil.e2e.smtp_server import SmtpServer, smtp_server
-from tests.e2e.test_practice_e2e import send_three
-from tests.e2e.test_record_mesh_e2e import NHS_NUMBER, inbox
 
 MAILBOX = "lawson.practice@nhs.test"
 

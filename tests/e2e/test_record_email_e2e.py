@@ -20,13 +20,10 @@ from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
 from bot.store.models import Case
 from bot.store.practices import DeliveryChannels
-from tests.auxil.e2e.patient import details_and_review, tap, to_photos
-from tests.auxil.e2e.practice import Team, all_sent, make_team
+from tests.auxil.e2e.bot_app import TOKEN, BotStarter, sample, services_of
+from tests.auxil.e2e.patient import details_and_review, media_ids, send_three, tap, to_photos
+from tests.auxil.e2e.practice import Team, all_sent, make_team, submit
 from tests.auxil.e2e.smtp_server import PASSWORD, USER, SmtpServer, smtp_server
-from tests.e2e.conftest import TOKEN, BotStarter, sample, services_of
-from tests.e2e.test_off_telegram_e2e import media_ids
-from tests.e2e.test_practice_e2e import send_three
-from tests.e2e.test_practice_reliability_e2e import submit
 
 App = Application[Any, Any, Any, Any, Any, Any]
 MAILBOX = "lawson.practice@nhs.test"

@@ -27,23 +27,21 @@ from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
 from bot.store.practices import DeliveryChannels
+from tests.auxil.e2e.bot_app import TOKEN, BotStarter, services_of
 from tests.auxil.e2e.mesh_sandbox import (
+    NHS_NUMBER,
     PASSWORD,
     RECIPIENT,
     SENDER,
     SHARED_KEY,
     MeshSandbox,
+    inbox,
     mesh_sandbox,
 )
-from tests.auxil.e2e.patient import details_and_review, tap, to_photos
+from tests.auxil.e2e.patient import details_and_review, send_three, tap, to_photos
 from tests.auxil.e2e.practice import Team, all_sent, make_team
-from tests.e2e.conftest import TOKEN, BotStarter, services_of
-from tests.e2e.test_practice_e2e import send_three
 
 App = Application[Any, Any, Any, Any, Any, Any]
-NHS_NUMBER = "9434765919"
-
-
 @pytest.fixture
 async def mesh() -> AsyncIterator[MeshSandbox]:
     async with mesh_sandbox() as sandbox:
@@ -77,12 +75,6 @@ async def submit(app: App, emu: Emulator, team: Team) -> TelegramUser:
     await details_and_review(patient)
     await tap(patient, "Send to my GP", "Sent")
     return patient
-
-
-def inbox(mesh: MeshSandbox) -> list[str]:
-    with MeshClient(mesh.url, RECIPIENT, PASSWORD, shared_key=SHARED_KEY.encode(),
-                    max_retries=0) as client:
-        return list(client.list_messages())
 
 
 async def arrived(mesh: MeshSandbox, timeout: float = 40.0) -> list[str]:  # noqa: ASYNC109

@@ -16,11 +16,10 @@ from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
 from bot.store import open_store
+from tests.auxil.e2e.bot_app import TOKEN, USERNAME, BotStarter, sample, services_of
 from tests.auxil.e2e.patient import tap, to_consent, to_photos
-from tests.auxil.e2e.practice import Team, make_team
+from tests.auxil.e2e.practice import Team, make_team, packs, photos, submit
 from tests.auxil.e2e.process import bot_process
-from tests.e2e.conftest import TOKEN, USERNAME, BotStarter, sample, services_of
-from tests.e2e.test_practice_reliability_e2e import packs, photos, submit
 
 App = Application[Any, Any, Any, Any, Any, Any]
 SHOTS = ["Locator", "Close-up 1", "Close-up 2"]

@@ -9,7 +9,7 @@ from bot.inbox.decisions import Inbox
 from bot.inbox.digest import build_digest
 from bot.store import Store
 from bot.store.models import Stage
-from tests.inbox.conftest import PATIENT, Setting, submitted_case
+from tests.auxil.inbox import PATIENT, Setting, submitted_case
 
 
 async def test_refer_decides_the_case_and_tells_the_patient(store: Store,

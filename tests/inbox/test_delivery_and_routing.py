@@ -7,7 +7,7 @@ import json
 from bot.services.delivery import OutboxWorker, TryLater, Undeliverable, backoff
 from bot.store import Store
 from bot.store.models import OutboxItem
-from tests.inbox.conftest import Setting, submitted_case
+from tests.auxil.inbox import Setting, submitted_case
 
 
 async def test_a_submission_queues_album_summary_and_pack_for_the_chosen_gp(

@@ -12,8 +12,8 @@ from bot.inbox.digest import build_digest, quality_flags, uk_time
 from bot.services.reminders import chase_open_outcomes
 from bot.store import Store
 from bot.store.models import Stage
+from tests.auxil.inbox import PATIENT, Setting, submitted_case
 from tests.auxil.photos import tiny_jpeg
-from tests.inbox.conftest import PATIENT, Setting, submitted_case
 
 BLUR_FAIL = json.dumps({"checks": [{"name": "sharpness", "status": "fail"},
                                    {"name": "exposure", "status": "pass"}]})

@@ -9,7 +9,7 @@ from bot.services.buttons import ButtonSigner
 from bot.services.retention import purge
 from bot.store import Store
 from bot.store.models import Stage
-from tests.inbox.conftest import Setting, submitted_case
+from tests.auxil.inbox import Setting, submitted_case
 
 
 async def test_decided_cases_are_erased_after_the_retention_period(

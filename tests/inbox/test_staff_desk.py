@@ -8,8 +8,8 @@ from bot.inbox.staff import InviteRequest, StaffDesk, read_invite_request
 from bot.store import Store
 from bot.store.invites import invite_problem
 from bot.store.models import Stage
+from tests.auxil.inbox import Setting, submitted_case
 from tests.auxil.qr import qr_text
-from tests.inbox.conftest import Setting, submitted_case
 
 
 def desk(store: Store) -> StaffDesk:

@@ -15,7 +15,7 @@ from bot.services import erasure
 from bot.services.retention import purge
 from bot.store import Store
 from bot.store.models import Stage
-from tests.inbox.conftest import Setting, submitted_case
+from tests.auxil.inbox import Setting, submitted_case
 
 LIMIT = 5_000_000
 

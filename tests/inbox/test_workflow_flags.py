@@ -14,7 +14,7 @@ from bot.inbox.decisions import Inbox
 from bot.inbox.digest import build_digest
 from bot.store import Store
 from bot.store.models import Stage
-from tests.inbox.conftest import Setting, submitted_case
+from tests.auxil.inbox import Setting, submitted_case
 
 PATIENT_ANSWERS = {"screen.is_rash": "rash", "screen.site": "arm", "screen.areas": "one",
                    "screen.red_flags": "no", "detail.where": "left forearm",

@@ -1,22 +1,17 @@
-"""Fixtures for journey tests: a practice, invites, and a journey with a scripted checker."""
+"""Fixtures for journey tests: a practice, invites, and a journey with a scripted checker
+(helpers in tests/auxil/journey.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import date
-
 import pytest
 
-from bot.content import text
 from bot.inbox.alerts import stop_alerts
 from bot.inbox.routing import submission_messages
-from bot.journey.replies import Reply
 from bot.journey.service import Journey
 from bot.store import Store
 from bot.store.models import Practice
 from tests.auxil.fake_quality import ScriptedChecker
-
-ADULT_DOB = "1980-02-03"
+from tests.auxil.journey import ADULT_DOB, InviteMaker
 
 
 @pytest.fixture
@@ -39,9 +34,6 @@ def journey(store: Store, checker: ScriptedChecker) -> Journey:
                    stop_alerts=stop_alerts)
 
 
-InviteMaker = Callable[..., Awaitable[str]]
-
-
 @pytest.fixture
 def invite(store: Store, practice: Practice) -> InviteMaker:
     """Make an invite and return its token."""
@@ -51,27 +43,3 @@ def invite(store: Store, practice: Practice) -> InviteMaker:
         return token
 
     return make
-
-
-def child_dob(years: int) -> str:
-    """A date of birth for a child of this age today."""
-    today = date.today()
-    return today.replace(year=today.year - years, day=min(today.day, 28)).isoformat()
-
-
-def words(replies: list[Reply]) -> str:
-    """All the text of some replies, for assertions."""
-    return "\n".join(r.text for r in replies)
-
-
-def buttons(replies: list[Reply]) -> dict[str, str]:
-    """Every button in some replies: label to data."""
-    return {b.label: b.data for r in replies for row in r.buttons for b in row}
-
-
-async def give_date_of_birth(journey: Journey, user: int, typed: str) -> list[Reply]:
-    """Type a date of birth and confirm it when the bot reads it back; return what came next."""
-    read_back = await journey.typed(user, typed)
-    label = text("journey.identity.confirm_yes")
-    data = {b.label: b.data for r in read_back for row in r.buttons for b in row}[label]
-    return (await journey.tapped(user, data)).replies

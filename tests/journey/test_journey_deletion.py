@@ -11,8 +11,7 @@ from bot.journey.replies import Reply
 from bot.journey.service import Journey
 from bot.store import Store
 from bot.store.models import Case, Stage
-from tests.journey.conftest import InviteMaker, buttons, words
-from tests.journey.test_journey_flow import USER, send, tap, to_photos
+from tests.auxil.journey import USER, InviteMaker, buttons, send, tap, to_photos, words
 
 
 async def submitted(journey: Journey, invite: InviteMaker, store: Store) -> Case:

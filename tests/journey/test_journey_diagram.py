@@ -13,7 +13,7 @@ from bot.journey.service import STEPS, Journey
 from bot.journey.steps import Turn, mermaid
 from bot.store import Store
 from bot.store.models import SHOT_SLOTS, Stage
-from tests.journey.conftest import InviteMaker
+from tests.auxil.journey import InviteMaker
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "journey_diagram.py"

@@ -10,8 +10,7 @@ from bot.journey.replies import Reply
 from bot.journey.service import Journey
 from bot.store import Store
 from bot.store.models import Stage
-from tests.journey.conftest import InviteMaker, buttons, child_dob, give_date_of_birth
-from tests.journey.test_journey_flow import send
+from tests.auxil.journey import InviteMaker, buttons, child_dob, give_date_of_birth, send
 
 USER = 1101
 SCREENING = ("journey.screening.is_rash.rash", "journey.screening.red_flags.no",

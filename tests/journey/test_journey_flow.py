@@ -3,53 +3,17 @@
 from __future__ import annotations
 
 from bot.content import text, texts
-from bot.journey.replies import Reply
 from bot.journey.service import Journey
 from bot.store import Store
 from bot.store.models import Stage
-from tests.journey.conftest import InviteMaker, buttons, give_date_of_birth, words
-
-USER = 1001
-
-
-async def tap(journey: Journey, replies: list[Reply], label: str, user: int = USER) -> list[Reply]:
-    """Tap the button with this label among the replies; return what came back."""
-    data = buttons(replies)[label]
-    answer = await journey.tapped(user, data)
-    return answer.replies
-
-
-async def send(journey: Journey, data: bytes, user: int = USER) -> list[Reply]:
-    """Send a photo's bytes."""
-
-    async def fetch() -> bytes:
-        return data
-
-    async def checking() -> None:
-        return None
-
-    return await journey.photo(user, fetch, source="document", size=len(data), forwarded=False,
-                               on_checking=checking)
-
-
-async def to_screening(journey: Journey, invite: InviteMaker, user: int = USER) -> list[Reply]:
-    """Open an adult invite, pass the identity check and consent."""
-    token = await invite()
-    await journey.start(user, user, token)
-    replies = await give_date_of_birth(journey, user, "3/2/1980")
-    return await tap(journey, replies, "Yes, I agree", user)
-
-
-async def to_photos(
-    journey: Journey, invite: InviteMaker, site: str = "Arm or hand"
-) -> list[Reply]:
-    """Answer the screening questions and read the tips, up to the locator request."""
-    replies = await to_screening(journey, invite)
-    nexts = ("Next",) * (len(texts("journey.prepare.steps")) - 1)
-    for label in ("Yes, it is a rash", "No, none of these", site, "One area", *nexts,
-                  "I am ready"):
-        replies = await tap(journey, replies, label)
-    return replies
+from tests.auxil.journey import (
+    USER,
+    InviteMaker,
+    give_date_of_birth,
+    send,
+    tap,
+    words,
+)
 
 
 async def test_happy_path_from_invite_to_receipt(

@@ -5,8 +5,17 @@ from __future__ import annotations
 from bot.journey.service import Journey
 from bot.store import Store
 from bot.store.models import Stage
-from tests.journey.conftest import InviteMaker, buttons, give_date_of_birth, words
-from tests.journey.test_journey_flow import USER, send, tap, to_photos, to_screening
+from tests.auxil.journey import (
+    USER,
+    InviteMaker,
+    buttons,
+    give_date_of_birth,
+    send,
+    tap,
+    to_photos,
+    to_screening,
+    words,
+)
 
 
 async def test_an_old_button_says_so_and_repeats_the_current_question(

@@ -5,8 +5,17 @@ from __future__ import annotations
 from bot.content import text
 from bot.journey.service import Journey
 from bot.store import Store
-from tests.journey.conftest import InviteMaker, buttons, child_dob, give_date_of_birth, words
-from tests.journey.test_journey_flow import USER, send, tap, to_photos
+from tests.auxil.journey import (
+    USER,
+    InviteMaker,
+    buttons,
+    child_dob,
+    give_date_of_birth,
+    send,
+    tap,
+    to_photos,
+    words,
+)
 
 
 async def test_after_two_failed_tries_the_patient_can_use_the_photo_anyway(

@@ -16,8 +16,16 @@ from bot.journey.service import Journey
 from bot.store import Store
 from bot.store.models import Practice, Stage
 from tests.auxil.fake_quality import ScriptedChecker
-from tests.journey.conftest import InviteMaker, buttons, child_dob, give_date_of_birth, words
-from tests.journey.test_journey_flow import USER, send, to_screening
+from tests.auxil.journey import (
+    USER,
+    InviteMaker,
+    buttons,
+    child_dob,
+    give_date_of_birth,
+    send,
+    to_screening,
+    words,
+)
 
 RASH, NO_RED_FLAGS, ARM = ("screening.is_rash.rash", "screening.red_flags.no",
                            "screening.site.arm")

@@ -15,8 +15,7 @@ from bot.channels.fhir_bundle import WORKFLOW_ID
 from bot.content import asset, text
 from bot.sandbox.record import PRACTICE_EMAIL
 from bot.sandbox.session import PATIENT_REF, Sandbox
-from tests.auxil.e2e.patient import details_and_review, tap, to_photos
-from tests.e2e.test_practice_e2e import send_three
+from tests.auxil.e2e.patient import details_and_review, send_three, tap, to_photos
 
 State = dict[str, Any]
 

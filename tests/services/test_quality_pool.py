@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +17,7 @@ from PIL import Image
 from bot.content import text
 from bot.services.quality_pool import QualityPool
 from tests.auxil.files import encoded
+from tests.auxil.processes import alive, children_of, wait_until_gone
 
 ROOT = Path(__file__).resolve().parents[2]
 HANGS = "tests.auxil.slow_check:hang_on_marker"
@@ -28,23 +28,6 @@ def photo() -> bytes:
     rng = np.random.default_rng(4)
     pixels = rng.integers(90, 200, (768, 1024, 3), dtype=np.uint8)
     return encoded(Image.fromarray(pixels), "JPEG", quality=90)
-
-
-def alive(pid: int) -> bool:
-    """True while the process exists and is not a zombie."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        return False
-    return state not in ("Z", "X")
-
-
-def wait_until_gone(pids: list[int], patience: float = 30.0) -> list[int]:
-    """The pids still alive once they have all gone or patience ran out."""
-    deadline = time.monotonic() + patience
-    while (left := [pid for pid in pids if alive(pid)]) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return left
 
 
 async def test_a_hung_check_is_stopped_and_others_are_checked_meanwhile() -> None:
@@ -107,20 +90,6 @@ BOT_LIKE = textwrap.dedent("""
 
     asyncio.run(main())
 """)
-
-
-def children_of(pid: int) -> list[int]:
-    """Every process whose parent is pid (workers, and any helper such as a resource tracker)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
 
 
 def test_workers_exit_when_the_bot_is_killed_with_kill_9() -> None:

@@ -6,19 +6,12 @@ import pytest
 
 from bot.config import Settings
 from bot.store import StageConflict, Store
-from bot.store.models import Case, Stage
-
-
-async def _case(store: Store) -> Case:
-    practice = await store.practices.add("Lawson Practice", "020 7729 7236")
-    invite, _ = await store.invites.create(practice.id, "NHS 943 476 5919", "1980-02-03",
-                                           valid_days=7)
-    return await store.cases.open_from_invite(invite, patient_user_id=5, patient_chat_id=5,
-                                              is_child=False)
+from bot.store.models import Stage
+from tests.auxil.store import opened_case
 
 
 async def test_a_double_tap_cannot_move_a_case_twice(store: Store) -> None:
-    case = await _case(store)
+    case = await opened_case(store)
     assert case.stage is Stage.IDENTITY and case.reference.startswith("TD-")
     await store.cases.move(case, Stage.CONSENT)
     with pytest.raises(StageConflict):
@@ -28,7 +21,7 @@ async def test_a_double_tap_cannot_move_a_case_twice(store: Store) -> None:
 
 
 async def test_retakes_are_numbered_and_the_newest_accepted_photo_stands(store: Store) -> None:
-    case = await _case(store)
+    case = await opened_case(store)
     first = await store.photos.add(case.id, "close_up_1", store.files.write(b"one"),
                                    source="photo", verdict="retake", status="rejected")
     second = await store.photos.add(case.id, "close_up_1", store.files.write(b"two"),
@@ -44,14 +37,14 @@ async def test_retakes_are_numbered_and_the_newest_accepted_photo_stands(store: 
 
 
 async def test_answers_are_saved_and_replaced(store: Store) -> None:
-    case = await _case(store)
+    case = await opened_case(store)
     await store.answers.save(case.id, "duration", "days")
     await store.answers.save(case.id, "duration", "weeks")
     assert await store.answers.for_case(case.id) == {"duration": "weeks"}
 
 
 async def test_audit_trail_names_what_happened_but_holds_no_personal_data(store: Store) -> None:
-    case = await _case(store)
+    case = await opened_case(store)
     await store.cases.move(case, Stage.CONSENT)
     await store.answers.save(case.id, "tried", "E45 cream from Boots")
     events = await store.audit.for_case(case.id)
@@ -65,7 +58,7 @@ async def test_audit_trail_names_what_happened_but_holds_no_personal_data(store:
 async def test_erased_answers_leave_no_trace_in_the_database_file(
     store: Store, settings: Settings
 ) -> None:
-    case = await _case(store)
+    case = await opened_case(store)
     secret = "Quixotrel ointment bought in Llanfair"
     await store.answers.save(case.id, "tried", secret)
     await store.cases.erase(case, Stage.ERASED, actor="patient", reason="patient asked")

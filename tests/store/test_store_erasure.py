@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,17 +13,8 @@ from bot.config import Settings
 from bot.services import erasure
 from bot.store import StageConflict, Store, open_store
 from bot.store.models import Case, Flags, Stage
-from tests.store.test_store_cases import _case
-
-
-@contextmanager
-def umask(mask: int) -> Iterator[None]:
-    """Run the block with this process umask."""
-    old = os.umask(mask)
-    try:
-        yield
-    finally:
-        os.umask(old)
+from tests.auxil.processes import umask
+from tests.auxil.store import opened_case
 
 
 def modes(root: Path) -> dict[str, int]:
@@ -35,7 +24,7 @@ def modes(root: Path) -> dict[str, int]:
 
 
 async def erased(store: Store) -> Case:
-    case = await _case(store)
+    case = await opened_case(store)
     await store.cases.move(case, Stage.CONSENT)
     current = await store.cases.get(case.id)
     assert current is not None
@@ -65,14 +54,14 @@ async def test_nothing_is_written_onto_an_erased_case(store: Store) -> None:
 async def test_start_up_removes_queued_orphan_and_temporary_files_and_keeps_the_rest(
     store: Store,
 ) -> None:
-    case = await _case(store)
+    case = await opened_case(store)
     kept = store.files.write(b"kept photo")
     await store.photos.add(case.id, "locator", kept, source="photo", verdict="accept",
                            status="accepted")
     orphan = store.files.write(b"written, then killed before its row")
     temporary = store.files.root / kept.name.split("/")[0] / ".incoming-abc.jpg"
     temporary.write_bytes(b"half a photo")
-    other = await _case(store)
+    other = await opened_case(store)
     queued = store.files.write(b"erased, then killed before the unlink")
     await store.photos.add(other.id, "locator", queued, source="photo", verdict="accept",
                            status="accepted")
@@ -87,7 +76,7 @@ async def test_start_up_removes_queued_orphan_and_temporary_files_and_keeps_the_
 async def test_erased_answers_are_not_in_the_wal_while_the_database_is_open(
     store: Store, settings: Settings
 ) -> None:
-    case = await _case(store)
+    case = await opened_case(store)
     secret = "Zorbulon paste from the market"
     await store.answers.save(case.id, "detail.tried", secret)
     wal = settings.database_path.with_name(settings.database_path.name + "-wal")
@@ -103,7 +92,7 @@ async def test_database_wal_and_folders_are_private_whatever_the_umask(
 ) -> None:
     with umask(0):
         opened = await open_store(settings.database_path, settings.photos_dir)
-        case = await _case(opened)
+        case = await opened_case(opened)
         await opened.photos.add(case.id, "locator", opened.files.write(b"photo"),
                                 source="photo", verdict="accept", status="accepted")
         found = modes(settings.data_dir)
@@ -133,7 +122,7 @@ async def test_an_erased_case_forgets_the_photo_messages_left_in_the_patients_ch
 ) -> None:
     """Issue 15: photo messages noted for deletion after record delivery are forgotten with
     the case, so no Telegram id of an erased request stays behind."""
-    case = await _case(store)
+    case = await opened_case(store)
     await store.cases.move(case, Stage.CONSENT)
     await store.outbox.remember_chat_photo(case.id, 555, 41)
     await store.outbox.remember_chat_photo(case.id, 555, 41)  # noted twice: one row

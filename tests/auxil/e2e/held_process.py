@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
-from tests.e2e.conftest import TOKEN
+from tests.auxil.e2e.bot_app import TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
 START_SECONDS = 90.0

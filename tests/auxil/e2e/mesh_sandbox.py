@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from aiohttp import ClientSession, web
+from mesh_client import MeshClient
 
 from tests.auxil.e2e.smtp_server import free_port
 
@@ -98,3 +99,14 @@ async def mesh_sandbox() -> AsyncIterator[MeshSandbox]:
             await runner.cleanup()
         process.terminate()
         await asyncio.to_thread(process.wait, 10)
+
+
+NHS_NUMBER = "9434765919"
+"""The NHS number on the invites of the MESH tests (its check digit is valid)."""
+
+
+def inbox(mesh: MeshSandbox) -> list[str]:
+    """The ids of the messages waiting in the practice's (RECIPIENT's) mailbox."""
+    with MeshClient(mesh.url, RECIPIENT, PASSWORD, shared_key=SHARED_KEY.encode(),
+                    max_retries=0) as client:
+        return list(client.list_messages())

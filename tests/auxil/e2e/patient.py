@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from bot.content import text, texts
 from bot.domain.questions import worded
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
+from tests.auxil.e2e.bot_app import sample
 
 ADULT_DOB = "03/02/1980"
 SCREENING_KEYS = ("screening.is_rash.rash", "screening.red_flags.no", "screening.site.arm",
@@ -113,3 +115,18 @@ async def answer_details(patient: TelegramUser, where: str, tried: str) -> None:
     await tap(patient, text("journey.details.symptoms_itchy"),
               first_line("journey.details.tried_question"))
     await patient.send_text(tried)
+
+
+async def send_three(patient: Any) -> None:
+    """Send a good locator and two good close-ups."""
+    await patient.send_document(sample("locator-good.jpg"), "a.jpg", "image/jpeg")
+    await patient.wait_for_text("Photo 1 of 3 looks good", timeout=15)
+    await patient.send_photo(sample("close-up-good.jpg"))
+    await patient.wait_for_text("Photo 2 of 3 looks good", timeout=15)
+    await patient.send_document(sample("close-up-good-2.jpg"), "c.jpg", "image/jpeg")
+    await patient.wait_for_text("Photo 3 of 3 looks good", timeout=15)
+
+
+def media_ids(messages: list[dict[str, Any]]) -> list[int]:
+    """The ids of the photo and file messages among these."""
+    return [m["message_id"] for m in messages if "photo" in m or "document" in m]

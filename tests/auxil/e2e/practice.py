@@ -16,8 +16,10 @@ from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import Sender, TelegramUser
 from bot.store.models import Case, Member, Practice
-from tests.e2e.conftest import sample, services_of
+from tests.auxil.e2e.bot_app import sample, services_of
+from tests.auxil.e2e.patient import details_and_review, send_three, tap, to_photos
 
+App = Application[Any, Any, Any, Any, Any, Any]
 LINK = re.compile(r"https://t\.me/(\w+)\?start=([\w-]+)")
 
 
@@ -73,3 +75,32 @@ async def all_sent(app: Application[Any, Any, Any, Any, Any, Any], case: Case) -
             return
         await asyncio.sleep(0.1)
     raise AssertionError("the outbox never emptied")
+
+
+async def submit(app: App, emu: Emulator, team: Team, name: str = "Ada") -> TelegramUser:
+    """A patient invited for this team's GP goes all the way to "Sent"."""
+    _, token = await services_of(app).store.invites.create(
+        team.practice.id, "P-300", "1980-02-03", valid_days=7, gp_member_id=team.gp_member.id)
+    patient = emu.user(name)
+    await to_photos(patient, token)
+    await send_three(patient)
+    await details_and_review(patient)
+    await tap(patient, "Send to my GP", "Sent")
+    return patient
+
+
+def photos(gp: TelegramUser) -> list[str]:
+    """The captions of the photo documents the GP has received, in order."""
+    return [m.text or "" for m in gp.messages if is_photo(m)]
+
+
+def packs(gp: TelegramUser) -> list[SentMessage]:
+    """The referral packs the GP has received."""
+    return [m for m in gp.messages if m.kind == "document" and not is_photo(m)]
+
+
+async def new_invite(app: App, practice: Practice, dob: str = "1980-02-03") -> str:
+    """Create an invite in the running bot's store and return its token."""
+    _, token = await services_of(app).store.invites.create(practice.id, "P-100", dob,
+                                                           valid_days=7)
+    return token

@@ -1,0 +1,45 @@
+"""Inbox tests' world: two practices with members, and a case submitted by a patient."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.inbox.routing import submission_messages
+from bot.store import Store
+from bot.store.models import Case, Member, Practice, Stage
+from tests.auxil.photos import tiny_jpeg
+
+PATIENT = 5001
+
+
+@dataclass
+class Setting:
+    """The Lawson Practice (staff Sue, GP Gee) and another practice with its own GP."""
+
+    practice: Practice
+    staff: Member
+    gp: Member
+    other_practice: Practice
+    other_gp: Member
+
+
+async def submitted_case(store: Store, setting: Setting, *, gp: Member | None = None) -> Case:
+    """A case with three accepted photos and answers, submitted the way the journey does it."""
+    invite, _ = await store.invites.create(setting.practice.id, "P-9", "1980-02-03",
+                                           valid_days=7, gp_member_id=gp.id if gp else None)
+    case = await store.cases.open_from_invite(invite, patient_user_id=PATIENT,
+                                              patient_chat_id=PATIENT, is_child=False)
+    for index, shot in enumerate(("locator", "close_up_1", "close_up_2")):
+        stored = store.files.write(tiny_jpeg(index), ".jpg")
+        await store.photos.add(case.id, shot, stored, source="document", verdict="accept",
+                               status="accepted", quality="{}", width=8, height=8)
+    for key, value in {"screen.is_rash": "rash", "screen.site": "arm", "screen.areas": "one",
+                       "screen.red_flags": "no", "detail.where": "left forearm",
+                       "detail.duration": "weeks", "detail.symptoms": "itchy",
+                       "detail.tried": "E45"}.items():
+        await store.answers.save(case.id, key, value)
+    for stage in (Stage.CONSENT, Stage.SCREENING, Stage.PREPARATION, Stage.LOCATOR,
+                  Stage.CLOSE_UP_1, Stage.CLOSE_UP_2, Stage.DETAILS, Stage.REVIEW):
+        case = await store.cases.move(case, stage)
+    return await store.cases.move(case, Stage.SUBMITTED,
+                                  outbox=await submission_messages(store, case))
