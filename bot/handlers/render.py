@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
 
-from bot.journey.replies import Reply
+from bot.journey.replies import Reply, merged
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -18,8 +18,8 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 
 async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
-    """Send each reply in order."""
-    for reply in replies:
+    """Send the replies in order, in as few messages as fit on a phone (`merged`)."""
+    for reply in merged(replies):
         if reply.album:
             if reply.text:
                 await bot.send_message(chat_id, reply.text)
