@@ -169,6 +169,28 @@ def per_step(patient: Patient, calls: list[tuple[str, dict[str, object]]]) -> li
     return [*lines, f"  {total:>2}  counted calls in all (the GP's part included)"]
 
 
+class TimedCalls(list[tuple[str, dict[str, object]]]):
+    """The emulator's list of calls, also noting when each arrived (monotonic seconds)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.times: list[float] = []
+
+    def append(self, call: tuple[str, dict[str, object]]) -> None:
+        """Record a call and its time."""
+        self.times.append(time.monotonic())
+        super().append(call)
+
+    def counted_per_second(self) -> list[int]:
+        """Calls that count against Telegram's 30 a second, in each whole second of the run."""
+        stamps = [t for t, (name, _) in zip(self.times, self, strict=True)
+                  if name.lower() not in UNCOUNTED]
+        if not stamps:
+            return []
+        seconds = Counter(int(t - stamps[0]) for t in stamps)
+        return [seconds[n] for n in range(max(seconds) + 1)]
+
+
 def percentile(values: list[float], share: float) -> float:
     """The value below which `share` of the values lie (nearest rank)."""
     ordered = sorted(values)
@@ -226,6 +248,7 @@ async def run(count: int, workers: int, think: float, steps: bool = False) -> in
         data_dir = Path(folder) / "data"
         tokens, _ = await prepare(data_dir, count)
         async with Emulator(bot_token=TOKEN, bot_username=USERNAME) as emu:
+            emu.calls = timed = TimedCalls()
             staff, gp = emu.user("Sam", user_id=900_001), emu.user("Dr Load", user_id=900_002)
             env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": emu.api_url,
                    "TELEGRAM_FILE_URL": emu.file_url, "DATA_DIR": str(data_dir),
@@ -278,6 +301,10 @@ async def run(count: int, workers: int, think: float, steps: bool = False) -> in
     print("delivery: " + ("each case exactly once (3 photos, summary, pack)" if not problems
                           else "; ".join(problems[:5])))
     print(f"alerts to staff: {len(staff.all_messages) - 1}")
+    rates = timed.counted_per_second()
+    print(f"messages a second (Telegram's limit 30): busiest second {max(rates)}, "
+          f"{sum(r >= 28 for r in rates)} of {len(rates)} seconds at 28 or more, "
+          f"average {statistics.fmean(rates):.1f}")
     print("Bot API calls per patient: " + ", ".join(
         f"{name} {number / count:.1f}" for name, number in calls.most_common()
         if name != "getUpdates"))

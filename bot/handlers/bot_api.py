@@ -6,7 +6,10 @@ a button tap (Telegram accepts one answer per tap, within roughly 10-15 s) is lo
 ignored, so the handler goes on to send the next question or confirmation.
 `PriorityRateLimiter` is a python-telegram-bot rate limiter that keeps within Telegram's
 overall limit of about 30 messages a second while letting replies to people go first: the
-outbox and reminders mark their calls with `BACKGROUND` and wait while replies are queued.
+outbox and reminders mark their calls with `BACKGROUND` and wait while replies are queued;
+taking the buttons off an answered question is marked `TIDY` and waits for replies too. Replies
+are served one chat at a time in turn, so a patient's first answer never waits behind all
+three consent messages of each patient who tapped just before.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -29,6 +32,9 @@ log = logging.getLogger("bot.telegram")
 BACKGROUND = "background"
 """`rate_limit_args` of a send nobody is waiting for (outbox, reminders): it yields to replies
 and is not retried on 429 by the limiter (the outbox schedules its own retry)."""
+TIDYING = "tidy"
+"""`rate_limit_args` of an edit that tidies the chat after the reply has gone (the buttons
+taken off an answered question, the answer added under it): it yields to replies."""
 
 OVERALL_PER_SECOND = 30.0
 """Telegram's overall limit for a bot: about 30 messages a second (Bots FAQ)."""
@@ -81,67 +87,92 @@ question already answered); a background send (`BACKGROUND`)."""
 
 
 def priority(endpoint: str, data: dict[str, Any], rate_limit_args: str | None) -> int:
-    """The priority of one call: `BACKGROUND` sends last, removing buttons after replies."""
+    """The priority of one call: `BACKGROUND` sends last, tidying (`TIDYING`, or taking
+    buttons off) after replies."""
     if rate_limit_args == BACKGROUND:
         return LATER
-    if endpoint.lower() == "editmessagereplymarkup" and not data.get("reply_markup"):
+    if rate_limit_args == TIDYING or (
+            endpoint.lower() == "editmessagereplymarkup" and not data.get("reply_markup")):
         return TIDY
     return REPLY
 
 
 class _Budget:
-    """A token bucket of `per_second` sends (a second's worth may go at once), served first
-    by priority, then first come first served."""
+    """At most `per_second` sends in any one second (a sliding window), served by priority;
+    within a priority, one send per chat in turn (round robin), each chat's in order.
+
+    Shapes: `take(level, chat)` waits for a turn; `level` is `REPLY`, `TIDY` or `LATER`,
+    `chat` any hashable naming the chat (None for calls that name none).
+    """
 
     def __init__(self, per_second: float) -> None:
-        self._rate = per_second
-        self._tokens = per_second
-        self._stamp = time.monotonic()
-        self._queues: tuple[deque[asyncio.Future[None]], ...] = (deque(), deque(), deque())
+        self._limit = max(1, int(per_second))
+        self._sent: deque[float] = deque()
+        self._queues: tuple[OrderedDict[object, deque[asyncio.Future[None]]], ...] = (
+            OrderedDict(), OrderedDict(), OrderedDict())
         self._dispatcher: asyncio.Task[None] | None = None
 
-    def _refill(self) -> None:
+    def _wait(self) -> float:
+        """Seconds until one more send fits in the window (0 when it fits now)."""
         now = time.monotonic()
-        self._tokens = min(self._rate, self._tokens + (now - self._stamp) * self._rate)
-        self._stamp = now
+        while self._sent and now - self._sent[0] >= 1.0:
+            self._sent.popleft()
+        return 0.0 if len(self._sent) < self._limit else self._sent[0] + 1.0 - now
 
-    async def take(self, level: int) -> None:
-        self._refill()
-        if self._tokens >= 1 and not any(self._queues):
-            self._tokens -= 1
+    async def take(self, level: int, chat: object = None) -> None:
+        """Wait for this call's turn, then count it as sent."""
+        if not any(self._queues) and self._wait() == 0:
+            self._sent.append(time.monotonic())
             return
         turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._queues[level].append(turn)
+        self._queues[level].setdefault(chat, deque()).append(turn)
         if self._dispatcher is None or self._dispatcher.done():
             self._dispatcher = asyncio.create_task(self._dispatch())
         try:
             await turn
         except asyncio.CancelledError:
-            with contextlib.suppress(ValueError):
-                self._queues[level].remove(turn)
+            waiting = self._queues[level].get(chat)
+            if waiting is not None and turn in waiting:
+                waiting.remove(turn)
+                if not waiting:
+                    del self._queues[level][chat]
             raise
+
+    def _next_turn(self) -> asyncio.Future[None] | None:
+        """The first waiting call of the first chat at the best priority; that chat then goes
+        to the back of its priority's line."""
+        for chats in self._queues:
+            while chats:
+                chat, waiting = next(iter(chats.items()))
+                turn = waiting.popleft()
+                if waiting:
+                    chats.move_to_end(chat)
+                else:
+                    del chats[chat]
+                if not turn.done():
+                    return turn
+        return None
 
     async def _dispatch(self) -> None:
         while any(self._queues):
-            self._refill()
-            if self._tokens < 1:
-                await asyncio.sleep((1 - self._tokens) / self._rate)
+            wait = self._wait()
+            if wait > 0:
+                await asyncio.sleep(wait)
                 continue
-            queue = next(q for q in self._queues if q)
-            turn = queue.popleft()
-            if not turn.done():
-                self._tokens -= 1
+            turn = self._next_turn()
+            if turn is not None:
+                self._sent.append(time.monotonic())
                 turn.set_result(None)
 
 
 class PriorityRateLimiter(BaseRateLimiter[str]):
     """Telegram's rate limits, with replies to people ahead of background sends.
 
-    Counts messages and edits (not chat actions, tap answers or downloads) against 30 a second
-    overall and 20 a minute per group, served by `priority`: replies, then taking the buttons
-    off answered questions, then background sends. A 429 on a reply is retried after Telegram's
-    `retry_after` (up to `REPLY_RETRIES` times), a 429 on a `BACKGROUND` send is raised to the
-    outbox.
+    Counts messages, edits and deletions (not chat actions, tap answers or downloads) against
+    30 in any one second overall and 20 a minute per group, served by `priority`: replies, then
+    tidying answered questions, then background sends; within each, chats take turns. A 429 on
+    a reply is retried after Telegram's `retry_after` (up to `REPLY_RETRIES` times), a 429 on a
+    `BACKGROUND` send is raised to the outbox; every call waits out a `retry_after` in force.
     """
 
     def __init__(self, per_second: float = OVERALL_PER_SECOND,
@@ -174,7 +205,7 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
         for attempt in range(retries + 1):
             await self._retry_after.wait()
             if counted:
-                await self._budget.take(level)
+                await self._budget.take(level, data.get("chat_id"))
                 group = self._group_of(data.get("chat_id"))
                 if group is not None:
                     await group.acquire()
