@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import warnings
 from collections import OrderedDict, deque
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -26,6 +27,7 @@ from aiolimiter import AsyncLimiter
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter, Defaults, ExtBot
 from telegram.request import HTTPXRequest
+from telegram.warnings import PTBDeprecationWarning
 
 log = logging.getLogger("bot.telegram")
 
@@ -79,6 +81,15 @@ class TelegramBot(ExtBot[Any]):
         except NetworkError as failed:  # includes TimedOut
             log.warning("tap answer failed", extra={"reason": type(failed).__name__})
         return False
+
+
+def retry_seconds(busy: RetryAfter) -> float:
+    """Telegram's `retry_after` of a 429, in seconds (an int, or a timedelta in newer
+    python-telegram-bot; read without its deprecation warning about that change)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        after: Any = busy.retry_after
+    return float(after.total_seconds() if hasattr(after, "total_seconds") else after)
 
 
 REPLY, TIDY, LATER = 0, 1, 2
@@ -214,11 +225,9 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
             except RetryAfter as busy:
                 if attempt == retries:
                     raise
-                after = busy.retry_after
-                seconds = after.total_seconds() if hasattr(after, "total_seconds") else after
                 self._retry_after.clear()
                 try:
-                    await asyncio.sleep(float(seconds) + 0.1)
+                    await asyncio.sleep(retry_seconds(busy) + 0.1)
                 finally:
                     self._retry_after.set()
         raise AssertionError("unreachable")  # pragma: no cover
