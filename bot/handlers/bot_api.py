@@ -95,6 +95,9 @@ def retry_seconds(busy: RetryAfter) -> float:
 REPLY, TIDY, LATER = 0, 1, 2
 """Priorities, first served first: a reply to a person; tidying (taking the buttons off a
 question already answered); a background send (`BACKGROUND`)."""
+BACKGROUND_SHARE = 6
+"""While background sends wait, at least one send in this many is one of them (5 a second of
+Telegram's 30), so a case for a GP or a staff alert is never held up for long by replies."""
 
 
 def priority(endpoint: str, data: dict[str, Any], rate_limit_args: str | None) -> int:
@@ -112,12 +115,14 @@ class _Budget:
     """At most `per_second` sends in any one second (a sliding window), served by priority;
     within a priority, one send per chat in turn (round robin), each chat's in order.
 
-    Shapes: `take(level, chat)` waits for a turn; `level` is `REPLY`, `TIDY` or `LATER`,
-    `chat` any hashable naming the chat (None for calls that name none).
+    While background sends wait, every `BACKGROUND_SHARE`th turn is theirs, so they are never
+    starved. Shapes: `take(level, chat)` waits for a turn; `level` is `REPLY`, `TIDY` or
+    `LATER`, `chat` any hashable naming the chat (None for calls that name none).
     """
 
     def __init__(self, per_second: float) -> None:
         self._limit = max(1, int(per_second))
+        self._ahead = 0  # sends at a better priority since a background send last went
         self._sent: deque[float] = deque()
         self._queues: tuple[OrderedDict[object, deque[asyncio.Future[None]]], ...] = (
             OrderedDict(), OrderedDict(), OrderedDict())
@@ -150,9 +155,13 @@ class _Budget:
             raise
 
     def _next_turn(self) -> asyncio.Future[None] | None:
-        """The first waiting call of the first chat at the best priority; that chat then goes
-        to the back of its priority's line."""
-        for chats in self._queues:
+        """The first waiting call of the first chat at the best priority (but a background
+        send at least once in `BACKGROUND_SHARE`); that chat then goes to the back of its
+        priority's line."""
+        levels = (LATER, REPLY, TIDY) if self._ahead >= BACKGROUND_SHARE - 1 else (
+            REPLY, TIDY, LATER)
+        for level in levels:
+            chats = self._queues[level]
             while chats:
                 chat, waiting = next(iter(chats.items()))
                 turn = waiting.popleft()
@@ -161,6 +170,7 @@ class _Budget:
                 else:
                     del chats[chat]
                 if not turn.done():
+                    self._ahead = self._ahead + 1 if level != LATER and self._queues[LATER] else 0
                     return turn
         return None
 

@@ -17,7 +17,12 @@ import pytest
 from telegram.error import RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.handlers.bot_api import BACKGROUND, TIDYING, PriorityRateLimiter
+from bot.handlers.bot_api import (
+    BACKGROUND,
+    BACKGROUND_SHARE,
+    TIDYING,
+    PriorityRateLimiter,
+)
 
 
 class Telegram:
@@ -72,6 +77,16 @@ async def test_replies_go_before_tidying_and_tidying_before_background_sends() -
                           telegram.send(limiter, "reply 3", 4))
     await asyncio.gather(*tasks)
     assert telegram.order == ["reply 1", "reply 2", "reply 3", "tidy", "to the GP"]
+
+
+async def test_a_case_for_the_gp_is_not_held_up_for_long_by_a_stream_of_replies() -> None:
+    limiter, telegram = PriorityRateLimiter(per_second=6), Telegram()
+    first = await started(*(telegram.send(limiter, f"now {n}", n) for n in range(6)))
+    queued = await started(telegram.send(limiter, "to the GP", 99, BACKGROUND),
+                           *(telegram.send(limiter, f"reply {n}", n) for n in range(10)))
+    await asyncio.gather(*first, *queued)
+    waited = telegram.order[6:]
+    assert waited.index("to the GP") <= BACKGROUND_SHARE - 1, "one turn in six is theirs"
 
 
 async def test_never_more_than_the_budget_in_any_one_second() -> None:
