@@ -203,6 +203,8 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
         self._groups: dict[int | str, AsyncLimiter] = {}
         self._retry_after = asyncio.Event()
         self._retry_after.set()
+        self._paused_until = 0.0
+        self._resume: asyncio.TimerHandle | None = None
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -233,14 +235,22 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as busy:
+                self._pause(retry_seconds(busy) + 0.1)
                 if attempt == retries:
                     raise
-                self._retry_after.clear()
-                try:
-                    await asyncio.sleep(retry_seconds(busy) + 0.1)
-                finally:
-                    self._retry_after.set()
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _pause(self, seconds: float) -> None:
+        """Hold every call for `seconds` (Telegram's retry_after applies to the whole bot)."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + seconds
+        if until <= self._paused_until:
+            return
+        if self._resume is not None:
+            self._resume.cancel()
+        self._paused_until = until
+        self._retry_after.clear()
+        self._resume = loop.call_at(until, self._retry_after.set)
 
     def _group_of(self, chat_id: Any) -> AsyncLimiter | None:
         with contextlib.suppress(TypeError, ValueError):

@@ -105,3 +105,6 @@ async def test_a_reply_refused_with_429_is_sent_after_retry_after_a_background_i
     telegram.refuse_first = 1
     with pytest.raises(RetryAfter):  # the outbox schedules its own retry
         await telegram.send(limiter, "to the GP", 9, BACKGROUND)
+    refused = time.monotonic()
+    await telegram.send(limiter, "next reply", 2)
+    assert telegram.arrived[-1][1] - refused >= 1.0, "nothing goes until retry_after is over"
