@@ -78,16 +78,22 @@ class Patient:
         self.photo_ms: list[float] = []
         self.calls = calls
         self.steps: list[tuple[str, int]] = []
+        self.current = ""
+        self.slow: dict[str, list[float]] = {}
+        """Milliseconds to the first answer, by step ("tap 'Next'", "photo 1 as file", ...)."""
         """(step, how many Bot API calls the emulator had seen when the step began)."""
 
     def step(self, name: str) -> None:
-        """Note where a step begins in the emulator's list of calls (with `--steps`)."""
+        """Note which step this is, and where it begins in the emulator's list of calls (with
+        `--steps`)."""
+        self.current = name
         if self.calls is not None:
             self.steps.append((name, len(self.calls)))
 
     async def _answer(self, contains: str, into: list[float], started: float) -> SentMessage:
         first = await self.user.next_message(timeout=WAIT)
         into.append((time.perf_counter() - started) * 1000)
+        self.slow.setdefault(self.current, []).append(into[-1])
         if contains in (first.text or ""):
             return first
         return await self.user.wait_for_text(contains, timeout=WAIT)
@@ -296,6 +302,13 @@ async def run(count: int, workers: int, think: float, steps: bool = False) -> in
           f"(load average {os.getloadavg()[0]:.1f})")
     print(line("photo feedback", [ms for p in patients for ms in p.photo_ms]))
     print(line("text reply", [ms for p in patients for ms in p.text_ms]))
+    by_step: dict[str, list[float]] = {}
+    for patient in patients:
+        for step, values in patient.slow.items():
+            by_step.setdefault(step, []).extend(values)
+    slowest = sorted(by_step.items(), key=lambda item: -percentile(item[1], 0.95))[:3]
+    print("slowest steps (p95): " + ", ".join(
+        f"{step} {percentile(values, 0.95):.0f} ms" for step, values in slowest))
     print(f"journeys done in {journeys:.1f} s; every case at the GP after {delivered:.1f} s")
     print(f"journeys failed: {len(failed)}" + (f" ({failed[0]!r})" if failed else ""))
     print("delivery: " + ("each case exactly once (3 photos, summary, pack)" if not problems

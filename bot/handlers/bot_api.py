@@ -95,6 +95,9 @@ def retry_seconds(busy: RetryAfter) -> float:
 REPLY, TIDY, LATER = 0, 1, 2
 """Priorities, first served first: a reply to a person; tidying (taking the buttons off a
 question already answered); a background send (`BACKGROUND`)."""
+REPLY_HEADROOM = 1 / 3
+"""The part of Telegram's budget kept for replies: tidying and background sends use at most
+20 of any second's 30."""
 BACKGROUND_SHARE = 6
 """While background sends wait, at least one send in this many is one of them (5 a second of
 Telegram's 30), so a case for a GP or a staff alert is never held up for long by replies."""
@@ -115,33 +118,57 @@ class _Budget:
     """At most `per_second` sends in any one second (a sliding window), served by priority;
     within a priority, one send per chat in turn (round robin), each chat's in order.
 
-    While background sends wait, every `BACKGROUND_SHARE`th turn is theirs, so they are never
+    Replies may use the whole window; tidying and background sends only up to `headroom` less,
+    so the window always has room for a burst of replies, which then go at once instead of
+    waiting for edits sent a moment before them to age out of it. While background sends wait,
+    every `BACKGROUND_SHARE`th turn is theirs (with the whole window), so they are never
     starved. Shapes: `take(level, chat)` waits for a turn; `level` is `REPLY`, `TIDY` or
     `LATER`, `chat` any hashable naming the chat (None for calls that name none).
     """
 
-    def __init__(self, per_second: float) -> None:
+    def __init__(self, per_second: float, headroom: int = 0) -> None:
         self._limit = max(1, int(per_second))
+        self._low_limit = max(1, self._limit - headroom)
         self._ahead = 0  # sends at a better priority since a background send last went
         self._sent: deque[float] = deque()
         self._queues: tuple[OrderedDict[object, deque[asyncio.Future[None]]], ...] = (
             OrderedDict(), OrderedDict(), OrderedDict())
         self._dispatcher: asyncio.Task[None] | None = None
+        self._arrived = asyncio.Event()
 
-    def _wait(self) -> float:
-        """Seconds until one more send fits in the window (0 when it fits now)."""
+    def _in_window(self) -> int:
+        """Sends in the last second."""
         now = time.monotonic()
         while self._sent and now - self._sent[0] >= 1.0:
             self._sent.popleft()
-        return 0.0 if len(self._sent) < self._limit else self._sent[0] + 1.0 - now
+        return len(self._sent)
+
+    def _share_due(self) -> bool:
+        return bool(self._queues[LATER]) and self._ahead >= BACKGROUND_SHARE - 1
+
+    def _room(self, level: int) -> int:
+        """How many sends in the window leave room for one more at this level."""
+        if level == REPLY or (level == LATER and self._share_due()):
+            return self._limit
+        return self._low_limit
+
+    def _order(self) -> tuple[int, ...]:
+        return (LATER, REPLY, TIDY) if self._share_due() else (REPLY, TIDY, LATER)
+
+    def _granted(self, level: int) -> None:
+        self._sent.append(time.monotonic())
+        self._ahead = 0 if level == LATER or not self._queues[LATER] else self._ahead + 1
 
     async def take(self, level: int, chat: object = None) -> None:
         """Wait for this call's turn, then count it as sent."""
-        if not any(self._queues) and self._wait() == 0:
-            self._sent.append(time.monotonic())
+        first = next((lv for lv in self._order() if self._queues[lv]), None)
+        ahead = first is not None and ((first == LATER and self._share_due()) or first <= level)
+        if not ahead and self._in_window() < self._room(level):
+            self._granted(level)
             return
         turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._queues[level].setdefault(chat, deque()).append(turn)
+        self._arrived.set()
         if self._dispatcher is None or self._dispatcher.done():
             self._dispatcher = asyncio.create_task(self._dispatch())
         try:
@@ -154,36 +181,35 @@ class _Budget:
                     del self._queues[level][chat]
             raise
 
-    def _next_turn(self) -> asyncio.Future[None] | None:
-        """The first waiting call of the first chat at the best priority (but a background
-        send at least once in `BACKGROUND_SHARE`); that chat then goes to the back of its
-        priority's line."""
-        levels = (LATER, REPLY, TIDY) if self._ahead >= BACKGROUND_SHARE - 1 else (
-            REPLY, TIDY, LATER)
-        for level in levels:
-            chats = self._queues[level]
-            while chats:
-                chat, waiting = next(iter(chats.items()))
-                turn = waiting.popleft()
-                if waiting:
-                    chats.move_to_end(chat)
-                else:
-                    del chats[chat]
-                if not turn.done():
-                    self._ahead = self._ahead + 1 if level != LATER and self._queues[LATER] else 0
-                    return turn
+    def _next_turn(self, level: int) -> asyncio.Future[None] | None:
+        """The first waiting call of the first chat at this level; that chat then goes to the
+        back of the level's line."""
+        chats = self._queues[level]
+        while chats:
+            chat, waiting = next(iter(chats.items()))
+            turn = waiting.popleft()
+            if waiting:
+                chats.move_to_end(chat)
+            else:
+                del chats[chat]
+            if not turn.done():
+                return turn
         return None
 
     async def _dispatch(self) -> None:
         while any(self._queues):
-            wait = self._wait()
-            if wait > 0:
-                await asyncio.sleep(wait)
+            level = next(lv for lv in self._order() if self._queues[lv])
+            room, sent = self._room(level), self._in_window()
+            if sent < room:
+                turn = self._next_turn(level)
+                if turn is not None:
+                    self._granted(level)
+                    turn.set_result(None)
                 continue
-            turn = self._next_turn()
-            if turn is not None:
-                self._sent.append(time.monotonic())
-                turn.set_result(None)
+            self._arrived.clear()  # a reply arriving meanwhile may go before the wait is over
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._arrived.wait(),
+                                       self._sent[sent - room] + 1.0 - time.monotonic())
 
 
 class PriorityRateLimiter(BaseRateLimiter[str]):
@@ -191,14 +217,15 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
 
     Counts messages, edits and deletions (not chat actions, tap answers or downloads) against
     30 in any one second overall and 20 a minute per group, served by `priority`: replies, then
-    tidying answered questions, then background sends; within each, chats take turns. A 429 on
+    tidying answered questions, then background sends; within each, chats take turns. Tidying
+    and background sends use at most 20 of any second's 30 (`REPLY_HEADROOM`). A 429 on
     a reply is retried after Telegram's `retry_after` (up to `REPLY_RETRIES` times), a 429 on a
     `BACKGROUND` send is raised to the outbox; every call waits out a `retry_after` in force.
     """
 
     def __init__(self, per_second: float = OVERALL_PER_SECOND,
                  group_per_minute: int = GROUP_PER_MINUTE) -> None:
-        self._budget = _Budget(per_second)
+        self._budget = _Budget(per_second, headroom=int(per_second * REPLY_HEADROOM))
         self._group_per_minute = group_per_minute
         self._groups: dict[int | str, AsyncLimiter] = {}
         self._retry_after = asyncio.Event()

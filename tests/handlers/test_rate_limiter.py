@@ -89,6 +89,16 @@ async def test_a_case_for_the_gp_is_not_held_up_for_long_by_a_stream_of_replies(
     assert waited.index("to the GP") <= BACKGROUND_SHARE - 1, "one turn in six is theirs"
 
 
+async def test_replies_go_at_once_while_tidying_keeps_the_bot_busy() -> None:
+    limiter, telegram = PriorityRateLimiter(per_second=6), Telegram()  # 2 kept for replies
+    tidying = await started(*(telegram.send(limiter, f"tidy {n}", n, TIDYING, "editMessageText")
+                              for n in range(8)))
+    replies = await started(telegram.send(limiter, "reply 1", 20), telegram.send(
+        limiter, "reply 2", 21))
+    await asyncio.gather(*tidying, *replies)
+    assert telegram.order[:6] == ["tidy 0", "tidy 1", "tidy 2", "tidy 3", "reply 1", "reply 2"]
+
+
 async def test_never_more_than_the_budget_in_any_one_second() -> None:
     limiter, telegram = PriorityRateLimiter(per_second=3), Telegram()
     await asyncio.gather(*(telegram.send(limiter, f"m{n}", n % 4) for n in range(8)))
