@@ -34,6 +34,9 @@ log = logging.getLogger("bot.telegram")
 BACKGROUND = "background"
 """`rate_limit_args` of a send nobody is waiting for (outbox, reminders): it yields to replies
 and is not retried on 429 by the limiter (the outbox schedules its own retry)."""
+FOLLOW_ON = "follow-on"
+"""`rate_limit_args` of the second and later messages of one reply (the 2nd and 3rd parts of
+consent, a verdict's next request): each patient's first message goes before them."""
 TIDYING = "tidy"
 """`rate_limit_args` of an edit that tidies the chat after the reply has gone (the buttons
 taken off an answered question, the answer added under it): it yields to replies."""
@@ -92,9 +95,10 @@ def retry_seconds(busy: RetryAfter) -> float:
     return float(after.total_seconds() if hasattr(after, "total_seconds") else after)
 
 
-REPLY, TIDY, LATER = 0, 1, 2
-"""Priorities, first served first: a reply to a person; tidying (taking the buttons off a
-question already answered); a background send (`BACKGROUND`)."""
+REPLY, FOLLOW, TIDY, LATER = 0, 1, 2, 3
+"""Priorities, first served first: the first message of a reply to a person; the rest of it
+(`FOLLOW_ON`); tidying (taking the buttons off a question already answered); a background
+send (`BACKGROUND`)."""
 REPLY_HEADROOM = 1 / 3
 """The part of Telegram's budget kept for replies: tidying and background sends use at most
 20 of any second's 30."""
@@ -108,6 +112,8 @@ def priority(endpoint: str, data: dict[str, Any], rate_limit_args: str | None) -
     buttons off) after replies."""
     if rate_limit_args == BACKGROUND:
         return LATER
+    if rate_limit_args == FOLLOW_ON:
+        return FOLLOW
     if rate_limit_args == TIDYING or (
             endpoint.lower() == "editmessagereplymarkup" and not data.get("reply_markup")):
         return TIDY
@@ -132,7 +138,7 @@ class _Budget:
         self._ahead = 0  # sends at a better priority since a background send last went
         self._sent: deque[float] = deque()
         self._queues: tuple[OrderedDict[object, deque[asyncio.Future[None]]], ...] = (
-            OrderedDict(), OrderedDict(), OrderedDict())
+            OrderedDict(), OrderedDict(), OrderedDict(), OrderedDict())
         self._dispatcher: asyncio.Task[None] | None = None
         self._arrived = asyncio.Event()
 
@@ -148,12 +154,13 @@ class _Budget:
 
     def _room(self, level: int) -> int:
         """How many sends in the window leave room for one more at this level."""
-        if level == REPLY or (level == LATER and self._share_due()):
+        if level in (REPLY, FOLLOW) or (level == LATER and self._share_due()):
             return self._limit
         return self._low_limit
 
     def _order(self) -> tuple[int, ...]:
-        return (LATER, REPLY, TIDY) if self._share_due() else (REPLY, TIDY, LATER)
+        return (LATER, REPLY, FOLLOW, TIDY) if self._share_due() else (
+            REPLY, FOLLOW, TIDY, LATER)
 
     def _granted(self, level: int) -> None:
         self._sent.append(time.monotonic())

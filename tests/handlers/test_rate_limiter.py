@@ -20,6 +20,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.handlers.bot_api import (
     BACKGROUND,
     BACKGROUND_SHARE,
+    FOLLOW_ON,
     TIDYING,
     PriorityRateLimiter,
 )
@@ -66,6 +67,16 @@ async def test_a_patients_first_reply_does_not_wait_behind_all_of_another_patien
                           telegram.send(limiter, "B1", 2))
     await asyncio.gather(*tasks)
     assert telegram.order == ["A1", "A2", "A3", "B1", "A4"], "chats take turns"
+
+
+async def test_a_patients_first_message_goes_before_the_rest_of_anothers_reply() -> None:
+    limiter, telegram = PriorityRateLimiter(per_second=2), Telegram()
+    tasks = await started(telegram.send(limiter, "A why", 1),
+                          *(telegram.send(limiter, f"A {part}", 1, FOLLOW_ON)
+                            for part in ("who", "keep", "question")),
+                          telegram.send(limiter, "B why", 2))
+    await asyncio.gather(*tasks)
+    assert telegram.order == ["A why", "A who", "B why", "A keep", "A question"]
 
 
 async def test_replies_go_before_tidying_and_tidying_before_background_sends() -> None:
