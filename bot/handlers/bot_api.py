@@ -7,7 +7,7 @@ ignored, so the handler goes on to send the next question or confirmation.
 `PriorityRateLimiter` is a python-telegram-bot rate limiter that keeps within Telegram's
 overall limit of about 30 messages a second while letting replies to people go first: the
 outbox and reminders mark their calls with `BACKGROUND` and wait while replies are queued;
-taking the buttons off an answered question is marked `TIDYING` and waits for both. Replies
+taking the buttons off an answered question is marked `TIDY` and waits for replies too. Replies
 are served one chat at a time in turn, so a patient's first answer never waits behind all
 three consent messages of each patient who tapped just before.
 """
@@ -95,10 +95,10 @@ def retry_seconds(busy: RetryAfter) -> float:
     return float(after.total_seconds() if hasattr(after, "total_seconds") else after)
 
 
-REPLY, FOLLOW, LATER, TIDY = 0, 1, 2, 3
+REPLY, FOLLOW, TIDY, LATER = 0, 1, 2, 3
 """Priorities, first served first: the first message of a reply to a person; the rest of it
-(`FOLLOW_ON`); a background send (`BACKGROUND`: a case for a GP, a staff alert); tidying
-(taking the buttons off a question already answered, which only looks untidy if late)."""
+(`FOLLOW_ON`); tidying (taking the buttons off a question already answered); a background
+send (`BACKGROUND`)."""
 REPLY_HEADROOM = 1 / 3
 """The part of Telegram's budget kept for replies: tidying and background sends use at most
 20 of any second's 30."""
@@ -108,8 +108,8 @@ Telegram's 30), so a case for a GP or a staff alert is never held up for long by
 
 
 def priority(endpoint: str, data: dict[str, Any], rate_limit_args: str | None) -> int:
-    """The priority of one call: replies first, then `BACKGROUND` sends, tidying (`TIDYING`, or
-    taking buttons off) last."""
+    """The priority of one call: `BACKGROUND` sends last, tidying (`TIDYING`, or taking
+    buttons off) after replies."""
     if rate_limit_args == BACKGROUND:
         return LATER
     if rate_limit_args == FOLLOW_ON:
@@ -160,7 +160,7 @@ class _Budget:
 
     def _order(self) -> tuple[int, ...]:
         return (LATER, REPLY, FOLLOW, TIDY) if self._share_due() else (
-            REPLY, FOLLOW, LATER, TIDY)
+            REPLY, FOLLOW, TIDY, LATER)
 
     def _granted(self, level: int) -> None:
         self._sent.append(time.monotonic())
@@ -224,7 +224,7 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
 
     Counts messages, edits and deletions (not chat actions, tap answers or downloads) against
     30 in any one second overall and 20 a minute per group, served by `priority`: replies, then
-    background sends, then tidying answered questions; within each, chats take turns. Tidying
+    tidying answered questions, then background sends; within each, chats take turns. Tidying
     and background sends use at most 20 of any second's 30 (`REPLY_HEADROOM`). A 429 on
     a reply is retried after Telegram's `retry_after` (up to `REPLY_RETRIES` times), a 429 on a
     `BACKGROUND` send is raised to the outbox; every call waits out a `retry_after` in force.

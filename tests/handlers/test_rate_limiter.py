@@ -79,15 +79,15 @@ async def test_a_patients_first_message_goes_before_the_rest_of_anothers_reply()
     assert telegram.order == ["A why", "A who", "B why", "A keep", "A question"]
 
 
-async def test_replies_go_before_background_sends_and_those_before_tidying() -> None:
+async def test_replies_go_before_tidying_and_tidying_before_background_sends() -> None:
     limiter, telegram = PriorityRateLimiter(per_second=2), Telegram()
     tasks = await started(telegram.send(limiter, "reply 1", 1),
                           telegram.send(limiter, "reply 2", 2),
-                          telegram.send(limiter, "tidy", 3, TIDYING, "editMessageText"),
                           telegram.send(limiter, "to the GP", 9, BACKGROUND),
+                          telegram.send(limiter, "tidy", 3, TIDYING, "editMessageText"),
                           telegram.send(limiter, "reply 3", 4))
     await asyncio.gather(*tasks)
-    assert telegram.order == ["reply 1", "reply 2", "reply 3", "to the GP", "tidy"]
+    assert telegram.order == ["reply 1", "reply 2", "reply 3", "tidy", "to the GP"]
 
 
 async def test_a_case_for_the_gp_is_not_held_up_for_long_by_a_stream_of_replies() -> None:
