@@ -13,7 +13,9 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from bot.channels.dispatch import Dispatcher
 from bot.channels.setup import record_channels
 from bot.config import Settings
+from bot.inbox.alerts import stop_alerts
 from bot.inbox.decisions import Inbox
+from bot.inbox.routing import submission_messages
 from bot.inbox.staff import StaffDesk
 from bot.journey.service import Journey
 from bot.services.attempts import WrongTries
@@ -68,10 +70,11 @@ class Services:
         await self.store.close()
 
 
-async def open_services(settings: Settings, bot_username: str) -> Services:
-    """Open the store (finishing interrupted erasures, sweeping orphan photo files) and start
-    the quality workers."""
-    store = await open_store(settings.database_path, settings.photos_dir)
+async def open_services(settings: Settings, bot_username: str,
+                        store: Store | None = None) -> Services:
+    """Open the store, unless given one already open (finishing interrupted erasures,
+    sweeping orphan photo files) and start the quality workers."""
+    store = store or await open_store(settings.database_path, settings.photos_dir)
     await recover(store)
     quality = QualityPool(settings.quality_workers,
                           time_limit=settings.quality_time_limit_seconds)
@@ -86,7 +89,8 @@ async def open_services(settings: Settings, bot_username: str) -> Services:
     journey = Journey(store, quality, retention_days=settings.retention_days,
                       invite_valid_days=settings.invite_valid_days,
                       max_file_bytes=settings.max_download_bytes, on_queued=queued,
-                      wrong_tries=wrong_tries)
+                      wrong_tries=wrong_tries, deliveries=submission_messages,
+                      stop_alerts=stop_alerts)
     staff = StaffDesk(store, bot_username=bot_username,
                       invite_valid_days=settings.invite_valid_days,
                       stalled_after_days=settings.stalled_after_days, wrong_tries=wrong_tries)
@@ -125,10 +129,17 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     """Build the bot for these settings; services open on start-up and close on shutdown."""
     from bot.handlers.bot_api import build_bot
     from bot.handlers.delivery import TelegramSender, alert_staff
+    from bot.handlers.invite import DRAFT
+    from bot.handlers.persistence import StorePersistence
     from bot.handlers.wiring import COMMANDS, register
 
+    # The staff /invite conversation is durable: python-telegram-bot loads it from the store
+    # before post_init, so the persistence opens the store and the services reuse it.
+    persistence = StorePersistence(
+        lambda: open_store(settings.database_path, settings.photos_dir), kept_keys=(DRAFT,))
+
     async def start_up(app: Application) -> None:  # type: ignore[type-arg]
-        found = await open_services(settings, app.bot.username)
+        found = await open_services(settings, app.bot.username, await persistence.store())
         app.bot_data["services"] = found
         telegram = TelegramSender(app.bot, found.store, found.signer, found)
         sender = Dispatcher(found.store, telegram, record_channels(settings),
@@ -162,6 +173,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         # the GP's chat (issue 12, item 14); the bot's own links do not need one either.
         .bot(build_bot(settings.token(), settings.telegram_api_url, settings.telegram_file_url,
                        Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True))))
+        .persistence(persistence)
         .post_init(start_up)
         .post_stop(stopping)
         .post_shutdown(shut_down)

@@ -7,10 +7,12 @@ file the bot reads at run time. This check catches that:
    temporary folder and builds the wheel there (no stale `build/` folder can hide a missing file);
 2. checks that every non-Python file under `bot/` (other than a README) is in the wheel;
 3. creates a fresh venv outside the source tree (no system site-packages, so a missing dependency
-   fails) and installs the wheel, its dependencies coming from pip's cache;
+   fails) and installs the wheel with its `sandbox` extra (the local SMTP server and MESH
+   sandbox), its dependencies coming from pip's cache;
 4. from a folder outside the source tree, in isolated mode: `python -m bot --help`,
    `scripts/smoke.py` (words, pictures, font, migrations, photo checks), then `python -m bot
-   sandbox --port 0`, fetching its page, a script, its config and a sample photo, and stopping it.
+   sandbox --port 0`, fetching its page, a script, its config, a sample photo and its practice
+   record (email and MESH running), and stopping it.
 """
 
 from __future__ import annotations
@@ -97,7 +99,12 @@ def check_sandbox(python: Path, cwd: Path, env: dict[str, str]) -> None:
         assert samples, "the sandbox offers no sample photos"
         with urllib.request.urlopen(url.rstrip("/") + samples[0]["url"], timeout=10) as photo:
             assert photo.read(3) == b"\xff\xd8\xff"
-        print(f"ok  sandbox served its page, config and {len(samples)} sample photos", flush=True)
+        with urllib.request.urlopen(url + "api/state", timeout=10) as answer:
+            record = json.load(answer)["record"]
+        if not record or not record["available"]:
+            raise SystemExit(f"the sandbox runs without email and MESH: {record}")
+        print(f"ok  sandbox served its page, config, {len(samples)} sample photos and its "
+              "practice record (local SMTP server and MESH sandbox running)", flush=True)
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -124,7 +131,7 @@ def main() -> int:
         run(sys.executable, "-m", "venv", venv)
         python = venv / "bin" / "python"
         env = clean_env()
-        run(python, "-m", "pip", "install", "--quiet", wheel, env=env)
+        run(python, "-m", "pip", "install", "--quiet", f"{wheel}[sandbox]", env=env)
         run(python, "-I", "-m", "bot", "--help", cwd=elsewhere, env=env)
         run(python, "-I", ROOT / "scripts" / "smoke.py", cwd=elsewhere, env=env)
         check_sandbox(python, elsewhere, env)
