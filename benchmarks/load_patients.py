@@ -1,6 +1,7 @@
 """50 patients at once: the real bot process (`python -m bot run`) against the emulator.
 
     .venv/bin/python benchmarks/load_patients.py [--patients 50] [--workers N] [--think S]
+    .venv/bin/python benchmarks/load_patients.py --patients 1 --steps   # API calls per step
 
 All simulated patients start together. Each opens their invite link, gives their date of birth,
 agrees, answers the screening, reads the tips, sends three good photos (locator and second
@@ -15,6 +16,9 @@ from the patient's side (the emulator runs in this process):
 Then it checks that the GP received every case exactly once: three photos, one summary with
 the decision buttons and one referral pack per case, nothing twice. Prints p50 / p95 / max in
 milliseconds and the delivery check; exits 1 if a journey fails or delivery is not exactly once.
+`--steps` also prints the Bot API calls the bot made for each step of the first patient's
+journey (exact with `--patients 1`), split into the calls that count against Telegram's
+30 messages a second and those that do not (tap answers, chat actions, downloads).
 Set LOAD_LOG=FILE to keep the bot's log.
 """
 
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import random
 import re
@@ -42,6 +47,7 @@ from bot.content import asset, text, texts  # noqa: E402
 from bot.emulator import Emulator  # noqa: E402
 from bot.emulator.models import SentMessage  # noqa: E402
 from bot.emulator.users import TelegramUser  # noqa: E402
+from bot.handlers.bot_api import UNCOUNTED  # noqa: E402
 from bot.store import open_store  # noqa: E402
 
 TOKEN = "123456:LOAD-bench_token"
@@ -62,17 +68,32 @@ def fixed(key: str) -> str:
 class Patient:
     """One simulated patient, recording how long each answer took."""
 
-    def __init__(self, user: TelegramUser, token: str, think: float, seed: int) -> None:
+    def __init__(self, user: TelegramUser, token: str, think: float, seed: int,
+                 calls: list[tuple[str, dict[str, object]]] | None = None) -> None:
         self.user = user
         self.token = token
         self.think = think
         self.random = random.Random(seed)
         self.text_ms: list[float] = []
         self.photo_ms: list[float] = []
+        self.calls = calls
+        self.steps: list[tuple[str, int]] = []
+        self.current = ""
+        self.slow: dict[str, list[float]] = {}
+        """Milliseconds to the first answer, by step ("tap 'Next'", "photo 1 as file", ...)."""
+        """(step, how many Bot API calls the emulator had seen when the step began)."""
+
+    def step(self, name: str) -> None:
+        """Note which step this is, and where it begins in the emulator's list of calls (with
+        `--steps`)."""
+        self.current = name
+        if self.calls is not None:
+            self.steps.append((name, len(self.calls)))
 
     async def _answer(self, contains: str, into: list[float], started: float) -> SentMessage:
         first = await self.user.next_message(timeout=WAIT)
         into.append((time.perf_counter() - started) * 1000)
+        self.slow.setdefault(self.current, []).append(into[-1])
         if contains in (first.text or ""):
             return first
         return await self.user.wait_for_text(contains, timeout=WAIT)
@@ -85,6 +106,7 @@ class Patient:
     async def type(self, words: str, expect: str) -> None:
         """Type words and wait for the answer that contains `expect`."""
         await self.pause()
+        self.step(f"type {words!r}")
         started = time.perf_counter()
         await self.user.send_text(words)
         await self._answer(expect, self.text_ms, started)
@@ -93,6 +115,7 @@ class Patient:
         """Tap a button and wait for the answer that contains `expect`."""
         await self.pause()
         message, data = self.user.find_button(label)
+        self.step(f"tap {label!r}")
         started = time.perf_counter()
         await self.user.tap_callback(message.message_id, data)
         await self._answer(expect, self.text_ms, started)
@@ -100,6 +123,7 @@ class Patient:
     async def photo(self, number: int, data: bytes, as_file: bool, expect: str) -> None:
         """Send a photo; time its verdict, then wait for the next step's words."""
         await self.pause(PHOTO_THINK)
+        self.step(f"photo {number} as {'file' if as_file else 'photo'}")
         started = time.perf_counter()
         if as_file:
             await self.user.send_document(data, f"IMG_{number}.jpg", "image/jpeg")
@@ -110,6 +134,7 @@ class Patient:
     async def journey(self, photos: list[bytes]) -> None:
         """The whole journey, from the invite link to "Sent"."""
         started = time.perf_counter()
+        self.step("open the invite link")
         await self.user.open_deep_link(self.token)
         await self._answer("date of birth", self.text_ms, started)
         await self.type(DOB, text("journey.identity.confirm", date="").strip(" ,"))
@@ -132,6 +157,44 @@ class Patient:
         await self.tap("Itchy", "What have you tried")
         await self.type("E45 cream", "Your answers")
         await self.tap("Send to my GP", "Sent")
+        await self.pause()
+        self.step("(after the journey)")
+
+
+def per_step(patient: Patient, calls: list[tuple[str, dict[str, object]]]) -> list[str]:
+    """Lines of the Bot API calls made during each of the patient's steps: counted ones first."""
+    bounds = [*patient.steps, ("", len(calls))]
+    lines, total = [], 0
+    for (name, start), (_, end) in itertools.pairwise(bounds):
+        made = Counter(method for method, _ in calls[start:end] if method != "getUpdates")
+        counted = sum(n for m, n in made.items() if m.lower() not in UNCOUNTED)
+        total += counted
+        kinds = ", ".join(f"{m} {n}" for m, n in sorted(
+            made.items(), key=lambda item: (item[0].lower() in UNCOUNTED, item[0])))
+        lines.append(f"  {counted:>2}  {name:<32} {kinds}")
+    return [*lines, f"  {total:>2}  counted calls in all (the GP's part included)"]
+
+
+class TimedCalls(list[tuple[str, dict[str, object]]]):
+    """The emulator's list of calls, also noting when each arrived (monotonic seconds)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.times: list[float] = []
+
+    def append(self, call: tuple[str, dict[str, object]]) -> None:
+        """Record a call and its time."""
+        self.times.append(time.monotonic())
+        super().append(call)
+
+    def counted_per_second(self) -> list[int]:
+        """Calls that count against Telegram's 30 a second, in each whole second of the run."""
+        stamps = [t for t, (name, _) in zip(self.times, self, strict=True)
+                  if name.lower() not in UNCOUNTED]
+        if not stamps:
+            return []
+        seconds = Counter(int(t - stamps[0]) for t in stamps)
+        return [seconds[n] for n in range(max(seconds) + 1)]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -182,7 +245,7 @@ def delivered_once(gp: TelegramUser, references: list[str]) -> list[str]:
     return problems
 
 
-async def run(count: int, workers: int, think: float) -> int:
+async def run(count: int, workers: int, think: float, steps: bool = False) -> int:
     """Drive `count` patients at once; print the figures; 0 when all is well."""
     photos = [asset(f"samples/{name}").read_bytes() for name in
               ("locator-good.jpg", "close-up-good.jpg", "close-up-good-2.jpg")]
@@ -191,6 +254,7 @@ async def run(count: int, workers: int, think: float) -> int:
         data_dir = Path(folder) / "data"
         tokens, _ = await prepare(data_dir, count)
         async with Emulator(bot_token=TOKEN, bot_username=USERNAME) as emu:
+            emu.calls = timed = TimedCalls()
             staff, gp = emu.user("Sam", user_id=900_001), emu.user("Dr Load", user_id=900_002)
             env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": emu.api_url,
                    "TELEGRAM_FILE_URL": emu.file_url, "DATA_DIR": str(data_dir),
@@ -202,7 +266,8 @@ async def run(count: int, workers: int, think: float) -> int:
                 for person in (staff, gp):
                     await person.send_command("/help")
                     await person.next_message(timeout=WAIT)
-                patients = [Patient(emu.user(f"Patient {n}"), token, think, seed=n)
+                patients = [Patient(emu.user(f"Patient {n}"), token, think, seed=n,
+                                    calls=emu.calls if steps and n == 0 else None)
                             for n, token in enumerate(tokens)]
                 started = time.perf_counter()
                 results = await asyncio.gather(*(p.journey(photos) for p in patients),
@@ -237,14 +302,29 @@ async def run(count: int, workers: int, think: float) -> int:
           f"(load average {os.getloadavg()[0]:.1f})")
     print(line("photo feedback", [ms for p in patients for ms in p.photo_ms]))
     print(line("text reply", [ms for p in patients for ms in p.text_ms]))
+    by_step: dict[str, list[float]] = {}
+    for patient in patients:
+        for step, values in patient.slow.items():
+            by_step.setdefault(step, []).extend(values)
+    slowest = sorted(by_step.items(), key=lambda item: -percentile(item[1], 0.95))[:3]
+    print("slowest steps (p95): " + ", ".join(
+        f"{step} {percentile(values, 0.95):.0f} ms" for step, values in slowest))
     print(f"journeys done in {journeys:.1f} s; every case at the GP after {delivered:.1f} s")
     print(f"journeys failed: {len(failed)}" + (f" ({failed[0]!r})" if failed else ""))
     print("delivery: " + ("each case exactly once (3 photos, summary, pack)" if not problems
                           else "; ".join(problems[:5])))
     print(f"alerts to staff: {len(staff.all_messages) - 1}")
+    rates = timed.counted_per_second()
+    print(f"messages a second (Telegram's limit 30): busiest second {max(rates)}, "
+          f"{sum(r >= 28 for r in rates)} of {len(rates)} seconds at 28 or more, "
+          f"average {statistics.fmean(rates):.1f}")
     print("Bot API calls per patient: " + ", ".join(
         f"{name} {number / count:.1f}" for name, number in calls.most_common()
         if name != "getUpdates"))
+    if steps:
+        print("Bot API calls per step of the first patient (counted against 30 a second, "
+              "then what was called):")
+        print("\n".join(per_step(patients[0], emu.calls)))
     own, bot_cpu = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
         resource.RUSAGE_CHILDREN)
     print(f"CPU seconds: emulator and patients {own.ru_utime + own.ru_stime:.1f}, "
@@ -260,8 +340,11 @@ def main() -> int:
     parser.add_argument("--think", type=float, default=2.0,
                         help="average seconds a patient takes per tap or typed answer (x4 per "
                              "photo); 0 sends everything in lockstep, the worst burst")
+    parser.add_argument("--steps", action="store_true",
+                        help="print the Bot API calls of each step of the first patient's "
+                             "journey (exact with --patients 1)")
     args = parser.parse_args()
-    return asyncio.run(run(args.patients, args.workers, args.think))
+    return asyncio.run(run(args.patients, args.workers, args.think, args.steps))
 
 
 if __name__ == "__main__":

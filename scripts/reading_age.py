@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 import sys
-import textwrap
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,13 +30,12 @@ from typing import Any
 
 import textstat
 
+from bot.journey.replies import MAX_WORDS, PHONE_LINES, phone_lines
+
 CONTENT = Path(__file__).resolve().parents[1] / "bot" / "content"
 PATIENT_TABLES = {"journey": None, "messages": None, "quality": None, "inbox": ("patient",)}
 """The content files a patient reads, and (where only part of a file is) which tables."""
-MAX_WORDS = 80
 MAX_GRADE = 6.0
-PHONE_LINE_CHARS = 34
-PHONE_LINES = 18
 GRADED_FROM_WORDS = 8
 NOT_WORDS = ("pictures/",)
 """Values that are file names, not words (`journey.prepare.pictures`)."""
@@ -79,11 +77,6 @@ class Scored:
 def filled(words: str) -> str:
     """The message with its `{placeholders}` filled in with typical values."""
     return _PLACEHOLDER.sub(lambda m: SAMPLES.get(m[1], "it"), words)
-
-
-def phone_lines(words: str) -> int:
-    """How many lines the message takes in a chat bubble on a phone (blank lines count)."""
-    return sum(max(1, len(textwrap.wrap(line, PHONE_LINE_CHARS))) for line in words.split("\n"))
 
 
 def as_sentences(words: str) -> str:

@@ -6,7 +6,10 @@ a button tap (Telegram accepts one answer per tap, within roughly 10-15 s) is lo
 ignored, so the handler goes on to send the next question or confirmation.
 `PriorityRateLimiter` is a python-telegram-bot rate limiter that keeps within Telegram's
 overall limit of about 30 messages a second while letting replies to people go first: the
-outbox and reminders mark their calls with `BACKGROUND` and wait while replies are queued.
+outbox and reminders mark their calls with `BACKGROUND` and wait while replies are queued;
+taking the buttons off an answered question is marked `TIDY` and waits for replies too. Replies
+are served one chat at a time in turn, so a patient's first answer never waits behind all
+three consent messages of each patient who tapped just before.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import deque
+import warnings
+from collections import OrderedDict, deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -23,12 +27,19 @@ from aiolimiter import AsyncLimiter
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter, Defaults, ExtBot
 from telegram.request import HTTPXRequest
+from telegram.warnings import PTBDeprecationWarning
 
 log = logging.getLogger("bot.telegram")
 
 BACKGROUND = "background"
 """`rate_limit_args` of a send nobody is waiting for (outbox, reminders): it yields to replies
 and is not retried on 429 by the limiter (the outbox schedules its own retry)."""
+FOLLOW_ON = "follow-on"
+"""`rate_limit_args` of the second and later messages of one reply (the 2nd and 3rd parts of
+consent, a verdict's next request): each patient's first message goes before them."""
+TIDYING = "tidy"
+"""`rate_limit_args` of an edit that tidies the chat after the reply has gone (the buttons
+taken off an answered question, the answer added under it): it yields to replies."""
 
 OVERALL_PER_SECOND = 30.0
 """Telegram's overall limit for a bot: about 30 messages a second (Bots FAQ)."""
@@ -75,82 +86,159 @@ class TelegramBot(ExtBot[Any]):
         return False
 
 
-REPLY, TIDY, LATER = 0, 1, 2
-"""Priorities, first served first: a reply to a person; tidying (taking the buttons off a
-question already answered); a background send (`BACKGROUND`)."""
+def retry_seconds(busy: RetryAfter) -> float:
+    """Telegram's `retry_after` of a 429, in seconds (an int, or a timedelta in newer
+    python-telegram-bot; read without its deprecation warning about that change)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        after: Any = busy.retry_after
+    return float(after.total_seconds() if hasattr(after, "total_seconds") else after)
+
+
+REPLY, FOLLOW, TIDY, LATER = 0, 1, 2, 3
+"""Priorities, first served first: the first message of a reply to a person; the rest of it
+(`FOLLOW_ON`); tidying (taking the buttons off a question already answered); a background
+send (`BACKGROUND`)."""
+REPLY_HEADROOM = 1 / 3
+"""The part of Telegram's budget kept for replies: tidying and background sends use at most
+20 of any second's 30."""
+BACKGROUND_SHARE = 6
+"""While background sends wait, at least one send in this many is one of them (5 a second of
+Telegram's 30), so a case for a GP or a staff alert is never held up for long by replies."""
 
 
 def priority(endpoint: str, data: dict[str, Any], rate_limit_args: str | None) -> int:
-    """The priority of one call: `BACKGROUND` sends last, removing buttons after replies."""
+    """The priority of one call: `BACKGROUND` sends last, tidying (`TIDYING`, or taking
+    buttons off) after replies."""
     if rate_limit_args == BACKGROUND:
         return LATER
-    if endpoint.lower() == "editmessagereplymarkup" and not data.get("reply_markup"):
+    if rate_limit_args == FOLLOW_ON:
+        return FOLLOW
+    if rate_limit_args == TIDYING or (
+            endpoint.lower() == "editmessagereplymarkup" and not data.get("reply_markup")):
         return TIDY
     return REPLY
 
 
 class _Budget:
-    """A token bucket of `per_second` sends (a second's worth may go at once), served first
-    by priority, then first come first served."""
+    """At most `per_second` sends in any one second (a sliding window), served by priority;
+    within a priority, one send per chat in turn (round robin), each chat's in order.
 
-    def __init__(self, per_second: float) -> None:
-        self._rate = per_second
-        self._tokens = per_second
-        self._stamp = time.monotonic()
-        self._queues: tuple[deque[asyncio.Future[None]], ...] = (deque(), deque(), deque())
+    Replies may use the whole window; tidying and background sends only up to `headroom` less,
+    so the window always has room for a burst of replies, which then go at once instead of
+    waiting for edits sent a moment before them to age out of it. While background sends wait,
+    every `BACKGROUND_SHARE`th turn is theirs (with the whole window), so they are never
+    starved. Shapes: `take(level, chat)` waits for a turn; `level` is `REPLY`, `TIDY` or
+    `LATER`, `chat` any hashable naming the chat (None for calls that name none).
+    """
+
+    def __init__(self, per_second: float, headroom: int = 0) -> None:
+        self._limit = max(1, int(per_second))
+        self._low_limit = max(1, self._limit - headroom)
+        self._ahead = 0  # sends at a better priority since a background send last went
+        self._sent: deque[float] = deque()
+        self._queues: tuple[OrderedDict[object, deque[asyncio.Future[None]]], ...] = (
+            OrderedDict(), OrderedDict(), OrderedDict(), OrderedDict())
         self._dispatcher: asyncio.Task[None] | None = None
+        self._arrived = asyncio.Event()
 
-    def _refill(self) -> None:
+    def _in_window(self) -> int:
+        """Sends in the last second."""
         now = time.monotonic()
-        self._tokens = min(self._rate, self._tokens + (now - self._stamp) * self._rate)
-        self._stamp = now
+        while self._sent and now - self._sent[0] >= 1.0:
+            self._sent.popleft()
+        return len(self._sent)
 
-    async def take(self, level: int) -> None:
-        self._refill()
-        if self._tokens >= 1 and not any(self._queues):
-            self._tokens -= 1
+    def _share_due(self) -> bool:
+        return bool(self._queues[LATER]) and self._ahead >= BACKGROUND_SHARE - 1
+
+    def _room(self, level: int) -> int:
+        """How many sends in the window leave room for one more at this level."""
+        if level in (REPLY, FOLLOW) or (level == LATER and self._share_due()):
+            return self._limit
+        return self._low_limit
+
+    def _order(self) -> tuple[int, ...]:
+        return (LATER, REPLY, FOLLOW, TIDY) if self._share_due() else (
+            REPLY, FOLLOW, TIDY, LATER)
+
+    def _granted(self, level: int) -> None:
+        self._sent.append(time.monotonic())
+        self._ahead = 0 if level == LATER or not self._queues[LATER] else self._ahead + 1
+
+    async def take(self, level: int, chat: object = None) -> None:
+        """Wait for this call's turn, then count it as sent."""
+        first = next((lv for lv in self._order() if self._queues[lv]), None)
+        ahead = first is not None and ((first == LATER and self._share_due()) or first <= level)
+        if not ahead and self._in_window() < self._room(level):
+            self._granted(level)
             return
         turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._queues[level].append(turn)
+        self._queues[level].setdefault(chat, deque()).append(turn)
+        self._arrived.set()
         if self._dispatcher is None or self._dispatcher.done():
             self._dispatcher = asyncio.create_task(self._dispatch())
         try:
             await turn
         except asyncio.CancelledError:
-            with contextlib.suppress(ValueError):
-                self._queues[level].remove(turn)
+            waiting = self._queues[level].get(chat)
+            if waiting is not None and turn in waiting:
+                waiting.remove(turn)
+                if not waiting:
+                    del self._queues[level][chat]
             raise
+
+    def _next_turn(self, level: int) -> asyncio.Future[None] | None:
+        """The first waiting call of the first chat at this level; that chat then goes to the
+        back of the level's line."""
+        chats = self._queues[level]
+        while chats:
+            chat, waiting = next(iter(chats.items()))
+            turn = waiting.popleft()
+            if waiting:
+                chats.move_to_end(chat)
+            else:
+                del chats[chat]
+            if not turn.done():
+                return turn
+        return None
 
     async def _dispatch(self) -> None:
         while any(self._queues):
-            self._refill()
-            if self._tokens < 1:
-                await asyncio.sleep((1 - self._tokens) / self._rate)
+            level = next(lv for lv in self._order() if self._queues[lv])
+            room, sent = self._room(level), self._in_window()
+            if sent < room:
+                turn = self._next_turn(level)
+                if turn is not None:
+                    self._granted(level)
+                    turn.set_result(None)
                 continue
-            queue = next(q for q in self._queues if q)
-            turn = queue.popleft()
-            if not turn.done():
-                self._tokens -= 1
-                turn.set_result(None)
+            self._arrived.clear()  # a reply arriving meanwhile may go before the wait is over
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._arrived.wait(),
+                                       self._sent[sent - room] + 1.0 - time.monotonic())
 
 
 class PriorityRateLimiter(BaseRateLimiter[str]):
     """Telegram's rate limits, with replies to people ahead of background sends.
 
-    Counts messages and edits (not chat actions, tap answers or downloads) against 30 a second
-    overall and 20 a minute per group, served by `priority`: replies, then taking the buttons
-    off answered questions, then background sends. A 429 on a reply is retried after Telegram's
-    `retry_after` (up to `REPLY_RETRIES` times), a 429 on a `BACKGROUND` send is raised to the
-    outbox.
+    Counts messages, edits and deletions (not chat actions, tap answers or downloads) against
+    30 in any one second overall and 20 a minute per group, served by `priority`: replies, then
+    tidying answered questions, then background sends; within each, chats take turns. Tidying
+    and background sends use at most 20 of any second's 30 (`REPLY_HEADROOM`). A 429 on
+    a reply is retried after Telegram's `retry_after` (up to `REPLY_RETRIES` times), a 429 on a
+    `BACKGROUND` send is raised to the outbox; every call waits out a `retry_after` in force.
     """
 
     def __init__(self, per_second: float = OVERALL_PER_SECOND,
                  group_per_minute: int = GROUP_PER_MINUTE) -> None:
-        self._budget = _Budget(per_second)
+        self._budget = _Budget(per_second, headroom=int(per_second * REPLY_HEADROOM))
         self._group_per_minute = group_per_minute
         self._groups: dict[int | str, AsyncLimiter] = {}
         self._retry_after = asyncio.Event()
         self._retry_after.set()
+        self._paused_until = 0.0
+        self._resume: asyncio.TimerHandle | None = None
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -174,23 +262,29 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
         for attempt in range(retries + 1):
             await self._retry_after.wait()
             if counted:
-                await self._budget.take(level)
+                await self._budget.take(level, data.get("chat_id"))
                 group = self._group_of(data.get("chat_id"))
                 if group is not None:
                     await group.acquire()
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as busy:
+                self._pause(retry_seconds(busy) + 0.1)
                 if attempt == retries:
                     raise
-                after = busy.retry_after
-                seconds = after.total_seconds() if hasattr(after, "total_seconds") else after
-                self._retry_after.clear()
-                try:
-                    await asyncio.sleep(float(seconds) + 0.1)
-                finally:
-                    self._retry_after.set()
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _pause(self, seconds: float) -> None:
+        """Hold every call for `seconds` (Telegram's retry_after applies to the whole bot)."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + seconds
+        if until <= self._paused_until:
+            return
+        if self._resume is not None:
+            self._resume.cancel()
+        self._paused_until = until
+        self._retry_after.clear()
+        self._resume = loop.call_at(until, self._retry_after.set)
 
     def _group_of(self, chat_id: Any) -> AsyncLimiter | None:
         with contextlib.suppress(TypeError, ValueError):

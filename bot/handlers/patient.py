@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 from collections.abc import Callable, Coroutine
@@ -11,11 +10,12 @@ from typing import Any, Literal
 from telegram import Message, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import ContextTypes, ExtBot
 
 from bot.app import services
 from bot.channels.off_telegram import left_in_chat
 from bot.content import text
+from bot.handlers.bot_api import TIDYING
 from bot.handlers.render import send_replies
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
@@ -92,27 +92,46 @@ async def typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @in_turn
 async def tapped(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Pass a button tap to the journey; once a question is answered, replace its buttons with
-    the answer chosen ("✔ Arm or hand"), so the patient can still see what they said."""
+    the answer chosen ("✔ Arm or hand"), so the patient can still see what they said.
+
+    The reply goes first: tidying the answered question is an edit that the rate limiter
+    serves after replies (`bot/handlers/bot_api.py`), so it runs as its own task rather than
+    keep the patient waiting for the next question.
+    """
     query = update.callback_query
     assert query and query.from_user
     answer = await services(context).journey.tapped(query.from_user.id, query.data or "")
     await query.answer(answer.note)
-    if answer.note is None and query.message is not None and isinstance(query.message, Message):
-        await _show_answered(query.message, answer.chosen)
     chat_id = query.message.chat.id if query.message else query.from_user.id
     await send_replies(context.bot, chat_id, answer.replies)
+    if answer.note is None and query.message is not None and isinstance(query.message, Message):
+        context.application.create_task(_show_answered(context.bot, query.message,
+                                                       answer.chosen),
+                                        name="show answered")
 
 
-async def _show_answered(message: Message, chosen: str | None) -> None:
-    """Take the buttons off an answered message, adding the chosen answer under its words."""
+async def _show_answered(bot: ExtBot[Any], message: Message, chosen: str | None) -> None:
+    """Take the buttons off an answered message, adding the chosen answer under its words.
+
+    Never raises: the reply has gone already, and a question left with its buttons only gets
+    "That button is from an earlier step" if tapped again.
+    """
     mark = text("journey.input.chosen", choice=chosen) if chosen else None
-    with contextlib.suppress(BadRequest):  # already changed by an earlier tap
+    chat, at = message.chat_id, message.message_id
+    try:
         if mark and message.text is not None:
-            await message.edit_text(f"{message.text}\n\n{mark}", reply_markup=None)
+            await bot.edit_message_text(f"{message.text}\n\n{mark}", chat, at,
+                                        reply_markup=None, rate_limit_args=TIDYING)
         elif mark and message.caption is not None:
-            await message.edit_caption(f"{message.caption}\n\n{mark}", reply_markup=None)
+            await bot.edit_message_caption(chat, at, caption=f"{message.caption}\n\n{mark}",
+                                           reply_markup=None, rate_limit_args=TIDYING)
         else:
-            await message.edit_reply_markup(None)
+            await bot.edit_message_reply_markup(chat, at, reply_markup=None,
+                                                rate_limit_args=TIDYING)
+    except BadRequest:  # already changed by an earlier tap
+        pass
+    except TelegramError as error:
+        log.warning("answered question not tidied", extra={"reason": type(error).__name__})
 
 
 GENERIC_TYPES = ("", "application/octet-stream", "binary/octet-stream", "application/unknown")

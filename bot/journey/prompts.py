@@ -116,8 +116,9 @@ def change_prompt() -> Reply:
 
 async def review_prompt(store: Store, case: Case, answers: dict[str, str], *,
                         photos_too: bool = True, lead: str | None = None) -> list[Reply]:
-    """Show the three photos back as an album (unless `photos_too` is False), the answers
-    (after `lead` words if given), and Send / Replace a photo / Change an answer / Cancel."""
+    """Show the three photos back as an album (unless `photos_too` is False), then one
+    message: check the photos above (with the album), `lead` words if given, the answers, and
+    Send / Replace a photo / Change an answer / Cancel."""
     photos = await store.photos.accepted(case.id)
     album = []
     for slot in SHOT_SLOTS if photos_too else ():
@@ -138,6 +139,8 @@ async def review_prompt(store: Store, case: Case, answers: dict[str, str], *,
     flagged = [str(SHOT_SLOTS.index(s) + 1) for s in SHOT_SLOTS if photos[s].sent_anyway]
     if flagged:
         summary = text("journey.review.flagged", numbers=", ".join(flagged)) + "\n\n" + summary
+    if album:  # the photos first, then one message: check them, the answers, the buttons
+        summary = f"{text('journey.review.intro')}\n\n{summary}"
     if lead:
         summary = f"{lead}\n\n{summary}"
     stage = Stage.REVIEW.value
@@ -147,7 +150,7 @@ async def review_prompt(store: Store, case: Case, answers: dict[str, str], *,
         Button(text("journey.review.change"), button_data(stage, "review", "change")),
         Button(text("journey.review.cancel"), button_data(stage, "review", "cancel")),
     )
-    shown = [Reply(text=text("journey.review.intro"), album=tuple(album))] if album else []
+    shown = [Reply(album=tuple(album))] if album else []
     return [*shown, Reply(text=summary, buttons=buttons)]
 
 

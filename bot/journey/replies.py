@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import textwrap
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+PHONE_LINE_CHARS = 34
+"""Characters on one line of a chat bubble on a 360-point-wide phone screen with large text."""
+PHONE_LINES = 18
+"""Lines of a chat bubble that fit on a phone screen without scrolling."""
+MAX_WORDS = 80
+"""Most words in one patient message (issue 13; checked by scripts/reading_age.py)."""
+MAX_TEXT = 4096
+"""Telegram's limit for a message's text, in UTF-16 code units."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,3 +58,42 @@ def parse_button_data(data: str) -> tuple[str, str, str] | None:
     if len(parts) != 3:
         return None
     return parts[0], parts[1], parts[2]
+
+
+def phone_lines(words: str) -> int:
+    """How many lines the words take in a chat bubble on a phone (blank lines count)."""
+    return sum(max(1, len(textwrap.wrap(line, PHONE_LINE_CHARS))) for line in words.split("\n"))
+
+
+def fits_one_message(words: str) -> bool:
+    """True when the words can be one message a patient reads without scrolling: at most
+    `MAX_WORDS` words and `PHONE_LINES` lines on a phone, within Telegram's `MAX_TEXT`."""
+    return (len(words.split()) <= MAX_WORDS and phone_lines(words) <= PHONE_LINES
+            and len(words.encode("utf-16-le")) // 2 <= MAX_TEXT)
+
+
+def merged(replies: list[Reply]) -> list[Reply]:
+    """The same replies in fewer messages: a plain text (no buttons, picture or album) is
+    joined, after a blank line, to the text message that follows it ("Thank you. That
+    matches." and the first part of consent; a photo's verdict and the next request), when
+    the two together still fit one message on a phone (`fits_one_message`).
+
+    A text before a picture or an album stays its own message (a caption under a picture has
+    half a screen), and so do the three parts of consent, each of which fills most of one.
+    Every message counts against Telegram's limit of about 30 a second for the whole bot, so
+    with many patients at once each message saved shortens everyone's wait.
+    """
+    out: list[Reply] = []
+    for reply in replies:
+        last = out[-1] if out else None
+        if (last is not None and _plain(last) and reply.text
+                and not (reply.picture or reply.album)
+                and fits_one_message(joined := f"{last.text}\n\n{reply.text}")):
+            out[-1] = replace(reply, text=joined)
+            continue
+        out.append(reply)
+    return out
+
+
+def _plain(reply: Reply) -> bool:
+    return bool(reply.text) and not (reply.buttons or reply.picture or reply.album)

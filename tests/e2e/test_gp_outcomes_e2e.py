@@ -31,6 +31,7 @@ from tests.auxil.e2e.patient import (
     details_and_review,
     give_date_of_birth,
     tap,
+    then_says,
     to_consent,
     to_photos,
 )
@@ -390,7 +391,7 @@ async def test_the_pack_labels_each_photo_prints_the_red_flags_and_states_qualit
     await tap(patient, text("journey.photos.send_anyway"), text("journey.photos.kept_anyway"))
     await patient.send_document(sample("close-up-good-2.jpg"), "c.jpg", "image/jpeg")
     await patient.wait_for_text(text("journey.photos.accepted", number=3), timeout=15)
-    await patient.wait_for_text("Where exactly", timeout=10)
+    await then_says(patient, "Where exactly")  # in the same message as the verdict
     await tap(patient, text("journey.details.skip"), "How long")
     await tap(patient, "1 to 4 weeks", "itchy or painful")
     await tap(patient, "Itchy", "What have you tried")

@@ -125,8 +125,11 @@ async def test_each_screening_stop_is_confirmed_no_goes_back_yes_stops(
     confirm = say("confirm.ask", choice=say(answer), means=say(f"confirm.means.{stop}"))
     asked = await tap(patient, say(answer), confirm)
     assert asked.buttons == [[say("confirm.yes")], [say("confirm.no")]]
-    assert question.text == f"{asking}\n\n{say('input.chosen', choice=say(answer))}"
-    again = await tap(patient, say("confirm.no"), asking)
+    await patient.wait_until(lambda: question.text == (
+        f"{asking}\n\n{say('input.chosen', choice=say(answer))}"))
+    asked_again = say(f"{answer.rsplit('.', 1)[0]}.question")
+    again = await tap(patient, say("confirm.no"), asked_again)
+    assert again.text == f"{say('confirm.back')}\n\n{asked_again}", "one message: choose again"
     assert again.buttons, "the same question, with its buttons"
     store = services_of(app).store
     case = await store.cases.latest_for_patient(patient.id)

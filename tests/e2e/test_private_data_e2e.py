@@ -82,8 +82,8 @@ async def test_at_debug_level_the_log_holds_no_names_dates_of_birth_answers_or_t
         await to_photos(patient, token)
         await send_three(patient)
         await answer_details(patient, WHERE, TRIED)
-        await patient.wait_for_text(first_line("journey.review.intro"), timeout=10)
-        await patient.wait_for(lambda m: bool(m.buttons), timeout=10)
+        review = await patient.wait_for_text(first_line("journey.review.intro"), timeout=10)
+        assert review.buttons, "check the photos, the answers and Send, in one message"
         await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
         summary = await gp.wait_for_text(first_line("inbox.gp.summary"), timeout=30)
         assert "REF-QUOKKA" in (summary.text or "") and TRIED in (summary.text or "")

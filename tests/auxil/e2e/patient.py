@@ -28,6 +28,14 @@ async def then_says(patient: TelegramUser, words: str, timeout: float = 10) -> S
     return await patient.wait_for_text(words, timeout=timeout)
 
 
+async def shows_answer(patient: TelegramUser, question: SentMessage, label: str) -> None:
+    """Wait until an answered question shows the answer chosen under its words and has lost
+    its buttons (the bot tidies it just after sending its reply)."""
+    mark = text("journey.input.chosen", choice=label)
+    await patient.wait_until(lambda: (question.text or "").endswith(mark)
+                             and question.buttons == [], timeout=10)
+
+
 async def tap(patient: TelegramUser, label: str, expect: str) -> SentMessage:
     """Tap a button and wait for the bot's answer that contains `expect`."""
     await patient.tap(label)
@@ -106,8 +114,8 @@ def first_line(key: str) -> str:
 
 async def answer_details(patient: TelegramUser, where: str, tried: str) -> None:
     """Answer the detail questions after the photos (typing `where` and `tried`), each waited
-    for by its content key."""
-    await patient.wait_for_text(first_line("journey.details.where_exactly"), timeout=10)
+    for by its content key (the first question may share the third photo's message)."""
+    await then_says(patient, first_line("journey.details.where_exactly"))
     await patient.send_text(where)
     await patient.wait_for_text(first_line("journey.details.duration_question"))
     await tap(patient, text("journey.details.duration_weeks"),
