@@ -18,15 +18,14 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
-from bot.app import services
 from bot.content import text
+from bot.handlers.context import BotContext
 from bot.handlers.delivery import decision_keyboard, submission_part
 from bot.inbox.decisions import APPOINTMENT_REASONS, PHOTO_REASONS, REASON_LIMIT, read_ubrn
 from bot.store.models import SHOT_SLOTS, Case
 
-Context = ContextTypes.DEFAULT_TYPE
+Context = BotContext
 AWAITING = "gp_awaiting"
 """user_data key: what the GP was asked to type (a reason for new photos, or a UBRN)."""
 STAFF_AWAITING = "staff_awaiting"
@@ -38,7 +37,7 @@ ACTIONS = frozenset({"back", "photos", "why", "redo", "appt", "appt_go", "urgent
 def _button(context: Context, chat_id: int, submission: int, label: str,
             *parts: str | int) -> InlineKeyboardButton:
     """A decision button; its last part is the submission it was made for."""
-    return InlineKeyboardButton(label, callback_data=services(context).signer.sign(
+    return InlineKeyboardButton(label, callback_data=context.services.signer.sign(
         chat_id, *parts, submission_part(submission)))
 
 
@@ -88,13 +87,13 @@ async def tap(update: Update, context: Context, chat_id: int, action: str, case:
         await query.answer(text("inbox.gp.stale_submission"), show_alert=True)
         return
     case_id = case.id
-    desk = services(context).inbox
+    desk = context.services.inbox
     user_id = query.from_user.id
     tapped = query.message.message_id if query.message else None
     if action == "back":
         await query.answer()
         await _edit_markup(context, chat_id, tapped,
-                           decision_keyboard(services(context).signer, chat_id, case_id,
+                           decision_keyboard(context.services.signer, chat_id, case_id,
                                              case.submissions))
     elif action == "photos" and rest and rest[0].isdigit():
         await query.answer()
@@ -160,7 +159,7 @@ async def _finish(update: Update, context: Context, chat_id: int, done: bool, wo
 
 
 async def _stale(context: Context, case: Case, action: str) -> None:
-    await services(context).store.audit.record("access.stale_button", actor="gp",
+    await context.services.store.audit.record("access.stale_button", actor="gp",
                                                case_id=case.id, detail={"action": action})
 
 
@@ -173,7 +172,7 @@ async def _confirm_refer(update: Update, context: Context, chat_id: int, case: C
     summary_id = query.message.message_id if query.message else 0
     await context.bot.send_message(
         chat_id, text("inbox.gp.refer_confirm", reference=case.reference,
-                      days=services(context).settings.referral_send_days),
+                      days=context.services.settings.referral_send_days),
         reply_markup=_markup(
             _button(context, chat_id, made, text("inbox.gp.refer_yes"), "refer_go", case.id,
                     summary_id),
@@ -191,7 +190,7 @@ async def _ask_why(update: Update, context: Context, chat_id: int, case: Case,
     await query.answer()
     summary_id = query.message.message_id if query.message else 0
     await _edit_markup(context, chat_id, summary_id,
-                       decision_keyboard(services(context).signer, chat_id, case.id,
+                       decision_keyboard(context.services.signer, chat_id, case.id,
                                          case.submissions))
     shots = ", ".join(text(f"inbox.gp.caption_{slot}") for bit, slot in enumerate(SHOT_SLOTS)
                       if mask & (1 << bit))
@@ -234,10 +233,10 @@ async def typed(update: Update, context: Context) -> bool:
     user_id, chat_id = update.effective_user.id, update.effective_chat.id
     if waiting.get("chat") != chat_id:
         return False
-    desk = services(context).inbox
+    desk = context.services.inbox
     words = " ".join(message.text.split())
     assert context.user_data is not None
-    case = await services(context).store.cases.get(int(waiting["case"]))
+    case = await context.services.store.cases.get(int(waiting["case"]))
     if case is None or case.submissions != waiting.get("submission"):  # re-submitted since
         if case is not None:
             await _stale(context, case, f"typed_{waiting['kind']}")
@@ -272,7 +271,7 @@ async def task_done(update: Update, context: Context, case_id: int) -> None:
     """Staff (or a GP) tapped "Done: patient phoned" on an urgent task."""
     query = update.callback_query
     assert query and query.from_user
-    outcome = await services(context).inbox.task_done(query.from_user.id, case_id)
+    outcome = await context.services.inbox.task_done(query.from_user.id, case_id)
     await query.answer()
     if outcome.done and query.message:
         await _edit_markup(context, query.message.chat.id, query.message.message_id, None)

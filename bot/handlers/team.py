@@ -9,18 +9,18 @@ from typing import Any, Literal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
-from bot.app import services
 from bot.content import text
 from bot.handlers import decide
+from bot.handlers.context import BotContext
 from bot.handlers.delivery import deliver_case
 from bot.inbox.access import GP_ROLES, chat_may_show
 from bot.inbox.digest import build_digest, erased_note, uk_time
 from bot.inbox.staff import MAX_REFERENCE, InviteMade, InviteRequest, read_invite_request
 from bot.store.models import Member
 
-Context = ContextTypes.DEFAULT_TYPE
+Context = BotContext
 AWAITING = "staff_awaiting"
 ROLES: dict[str, Literal["staff", "gp", "admin"]] = {"staff": "staff", "gp": "gp",
                                                        "admin": "admin"}
@@ -39,9 +39,9 @@ async def _reply(update: Update, words: str, markup: InlineKeyboardMarkup | None
 
 async def _member(update: Update, context: Context) -> Member | None:
     user_id, _ = _ids(update)
-    member = await services(context).staff.member(user_id)
+    member = await context.services.staff.member(user_id)
     if member is None:
-        await services(context).store.audit.record("access.refused", actor="stranger",
+        await context.services.store.audit.record("access.refused", actor="stranger",
                                                     detail={"command": "staff"})
         await _reply(update, text("inbox.gp.not_member"))
     return member
@@ -69,7 +69,7 @@ async def staff_typed(update: Update, context: Context) -> None:
         raise ApplicationHandlerStop
     if not context.user_data or context.user_data.get(AWAITING) != "invite":
         return
-    member = await services(context).staff.member(_ids(update)[0])
+    member = await context.services.staff.member(_ids(update)[0])
     if member is None:
         context.user_data.pop(AWAITING, None)
         return
@@ -85,22 +85,22 @@ async def gp_typed_in_group(update: Update, context: Context) -> None:
 
 
 async def _invite_from(update: Update, context: Context, member: Member, typed: str) -> None:
-    wants = await services(context).staff.wants_nhs_number(member)
+    wants = await context.services.staff.wants_nhs_number(member)
     found = read_invite_request(typed, wants_nhs_number=wants)
     if isinstance(found, str):
         context.user_data[AWAITING] = "invite"  # type: ignore[index]
         await _reply(update, text(found))
         return
     context.user_data.pop(AWAITING, None)  # type: ignore[union-attr]
-    gps = await services(context).staff.gps(member)
+    gps = await context.services.staff.gps(member)
     if len(gps) <= 1:
-        made = await services(context).staff.create_invite(member, found,
+        made = await context.services.staff.create_invite(member, found,
                                                            gps[0].id if gps else None)
         await _send_invite(update, made)
         return
     context.user_data["invite_request"] = found  # type: ignore[index]
     _, chat_id = _ids(update)
-    signer = services(context).signer
+    signer = context.services.signer
     rows = [[InlineKeyboardButton(gp.display_name,
                                   callback_data=signer.sign(chat_id, "inv_gp", gp.id))]
             for gp in gps]
@@ -123,12 +123,12 @@ async def invites(update: Update, context: Context) -> None:
     member = await _member(update, context)
     if member is None:
         return
-    words, changeable = await services(context).staff.overview(member)
+    words, changeable = await context.services.staff.overview(member)
     _, chat_id = _ids(update)
-    signer = services(context).signer
+    signer = context.services.signer
     rows = []
     for line in changeable[:10]:  # each button carries the invite's state (issue 12, item 9)
-        state = await services(context).staff.invite_state(line.invite.id)
+        state = await context.services.staff.invite_state(line.invite.id)
         ref = line.invite.patient_ref
         rows.append([
             InlineKeyboardButton(text("inbox.staff.resend", patient_ref=ref),
@@ -152,11 +152,11 @@ async def revoke(update: Update, context: Context) -> None:
     if len(ref) > MAX_REFERENCE:  # never echo an arbitrary amount of text back (item 13)
         await _reply(update, text("inbox.staff.revoke_usage"))
         return
-    done = await services(context).staff.revoke_reference(member, ref)
+    done = await context.services.staff.revoke_reference(member, ref)
     if done:
         await _reply(update, text("inbox.staff.revoked", patient_ref=html.escape(ref)))
         return
-    opened = await services(context).staff.active_case(member, ref)
+    opened = await context.services.staff.active_case(member, ref)
     key = "inbox.staff.revoke_opened" if opened else "inbox.staff.revoke_none"
     await _reply(update, text(key, patient_ref=html.escape(ref)))
 
@@ -170,7 +170,7 @@ async def stop(update: Update, context: Context) -> None:
     if not ref or len(ref) > MAX_REFERENCE:
         await _reply(update, text("inbox.staff.stop_usage"))
         return
-    found = await services(context).staff.active_case(member, ref)
+    found = await context.services.staff.active_case(member, ref)
     if found is None:
         await _reply(update, text("inbox.staff.stop_none", patient_ref=html.escape(ref)))
         return
@@ -179,9 +179,9 @@ async def stop(update: Update, context: Context) -> None:
 
 async def _offer_stop(update: Update, context: Context, invite_id: int, ref: str) -> None:
     _, chat_id = _ids(update)
-    state = await services(context).staff.invite_state(invite_id)
+    state = await context.services.staff.invite_state(invite_id)
     button = InlineKeyboardButton(text("inbox.staff.stop_button", patient_ref=ref),
-                                  callback_data=services(context).signer.sign(
+                                  callback_data=context.services.signer.sign(
                                       chat_id, "stop", invite_id, state))
     await _reply(update, text("inbox.staff.stop_confirm", patient_ref=html.escape(ref)),
                  InlineKeyboardMarkup([[button]]))
@@ -190,7 +190,7 @@ async def _offer_stop(update: Update, context: Context, invite_id: int, ref: str
 async def add_member(update: Update, context: Context) -> None:
     """/addmember ROLE NAME (admins): a one-time join code for a new member."""
     user_id, _ = _ids(update)
-    admin = await services(context).staff.member(user_id, roles=("admin",))
+    admin = await context.services.staff.member(user_id, roles=("admin",))
     if admin is None:
         await _reply(update, text("inbox.staff.only_admins"))
         return
@@ -199,7 +199,7 @@ async def add_member(update: Update, context: Context) -> None:
         await _reply(update, text("inbox.staff.addmember_usage"))
         return
     name = " ".join(args[1:])[:60]
-    code = await services(context).staff.join_code(admin, ROLES[args[0]], name)
+    code = await context.services.staff.join_code(admin, ROLES[args[0]], name)
     await _reply(update, text("inbox.staff.addmember_code", name=html.escape(name),
                               role=args[0], code=code))
 
@@ -208,14 +208,14 @@ async def join(update: Update, context: Context) -> None:
     """/join CODE: become a member of a practice."""
     user_id, _ = _ids(update)
     code = context.args[0] if context.args else ""
-    member = await services(context).staff.join(user_id, code[:64]) if code else None
+    member = await context.services.staff.join(user_id, code[:64]) if code else None
     if isinstance(member, int):
         await _reply(update, text("inbox.staff.join_too_many_tries", minutes=member))
         return
     if member is None:
         await _reply(update, text("inbox.staff.join_bad"))
         return
-    practice = await services(context).store.practices.get(member.practice_id)
+    practice = await context.services.store.practices.get(member.practice_id)
     assert practice is not None
     await _reply(update, text("inbox.staff.join_ok", name=html.escape(member.display_name),
                               role=member.role, practice=html.escape(practice.name)))
@@ -226,18 +226,18 @@ async def join(update: Update, context: Context) -> None:
 async def inbox(update: Update, context: Context) -> None:
     """/inbox: the cases waiting for a GP, oldest first, each with a button to open it."""
     user_id, chat_id = _ids(update)
-    gp = await services(context).inbox.gp(user_id)
+    gp = await context.services.inbox.gp(user_id)
     if gp is None:
-        member = await services(context).staff.member(user_id)
+        member = await context.services.staff.member(user_id)
         if member is None:
             await _reply(update, text("inbox.gp.not_member"))
             return
         gp = member
-    store = services(context).store
+    store = context.services.store
     if not await chat_may_show(store, gp.practice_id, chat_id, user_id):
         await _reply(update, text("inbox.gp.private_only"))
         return
-    pending = await services(context).inbox.pending(gp)
+    pending = await context.services.inbox.pending(gp)
     if not pending:
         await _reply(update, text("inbox.gp.inbox_empty"))
         return
@@ -251,7 +251,7 @@ async def inbox(update: Update, context: Context) -> None:
         if gp.role in GP_ROLES:  # staff and managers see references, not photos (item 11)
             rows.append([InlineKeyboardButton(
                 text("inbox.gp.open", reference=case.reference),
-                callback_data=services(context).signer.sign(chat_id, "open", case.id))])
+                callback_data=context.services.signer.sign(chat_id, "open", case.id))])
     await _reply(update, "\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
 
 
@@ -261,9 +261,9 @@ async def tapped(update: Update, context: Context) -> None:
     assert query and query.from_user and query.data
     message = query.message if isinstance(query.message, Message) else None
     chat_id = message.chat.id if message else query.from_user.id
-    parts = services(context).signer.verify(chat_id, query.data)
+    parts = context.services.signer.verify(chat_id, query.data)
     if not parts or len(parts) < 2 or not parts[1].isdigit():
-        await services(context).store.audit.record("access.forged_button", actor="unknown")
+        await context.services.store.audit.record("access.forged_button", actor="unknown")
         await query.answer(text("inbox.gp.expired_button"), show_alert=True)
         return
     action, target, rest = parts[0], int(parts[1]), parts[2:]
@@ -273,8 +273,8 @@ async def tapped(update: Update, context: Context) -> None:
     if action == "task_done":
         await decide.task_done(update, context, target)
         return
-    store = services(context).store
-    found = await services(context).inbox.open_case(query.from_user.id, target)
+    store = context.services.store
+    found = await context.services.inbox.open_case(query.from_user.id, target)
     if found is None:
         await query.answer(text("inbox.gp.refused"), show_alert=True)
         return
@@ -300,23 +300,23 @@ async def _open(update: Update, context: Context, chat_id: int, case_id: int) ->
     """"Open" from /inbox: the whole case (album, summary with buttons, pack) in this chat."""
     query = update.callback_query
     assert query
-    case = await services(context).store.cases.get(case_id)
+    case = await context.services.store.cases.get(case_id)
     assert case is not None
     if case.erased_at:  # an "Open" button from an /inbox list older than the erasure
         await query.answer(erased_note(case), show_alert=True)
         return
     await query.answer()
-    digest = await build_digest(services(context).store, case)
-    await deliver_case(context.bot, services(context).store, chat_id, digest,
-                       services(context).signer,
-                       services(context).settings.referral_pack_max_bytes)
+    digest = await build_digest(context.services.store, case)
+    await deliver_case(context.bot, context.services.store, chat_id, digest,
+                       context.services.signer,
+                       context.services.settings.referral_pack_max_bytes)
 
 
 async def _staff_tap(update: Update, context: Context, action: str, target: int,
                      rest: list[str]) -> None:
     query = update.callback_query
     assert query and query.from_user
-    desk = services(context).staff
+    desk = context.services.staff
     member = await desk.member(query.from_user.id)
     if member is None:
         await query.answer(text("inbox.gp.refused"), show_alert=True)
@@ -337,7 +337,7 @@ async def _staff_tap(update: Update, context: Context, action: str, target: int,
         await query.answer(text("inbox.gp.refused"), show_alert=True)
         return
     if not await desk.still(invite, rest[0] if rest else None):  # item 9: the state changed
-        await services(context).store.audit.record(
+        await context.services.store.audit.record(
             "access.stale_button", actor=f"member:{member.id}",
             practice_id=member.practice_id, detail={"action": action, "invite_id": invite.id})
         await query.answer(text("inbox.staff.invite_changed"), show_alert=True)
@@ -362,5 +362,5 @@ async def _staff_tap(update: Update, context: Context, action: str, target: int,
         if message:
             await message.reply_text(text(key, patient_ref=html.escape(invite.patient_ref)),
                                      parse_mode=ParseMode.HTML)
-        services(context).queued()
+        context.services.queued()
 
