@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any, cast
 
 from telegram import LinkPreviewOptions
-from telegram.ext import ApplicationBuilder, ContextTypes, Defaults, JobQueue
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, JobQueue
 
 from bot.channels.dispatch import Dispatcher
 from bot.channels.setup import record_channels
@@ -102,7 +103,8 @@ def build_application(settings: Settings) -> BotApplication:
     """
     outbox_task: list[asyncio.Task[None]] = []
 
-    async def start_up(app: BotApplication) -> None:
+    async def start_up(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        assert isinstance(app, BotApplication)
         found = await open_services(settings, app.bot)
         app.bot_data[SERVICES_KEY] = found
         outbox_task.append(asyncio.create_task(found.outbox.run(), name=OUTBOX_TASK))
@@ -111,7 +113,7 @@ def build_application(settings: Settings) -> BotApplication:
                                     first=0, name="housekeeping")
         await app.bot.set_my_commands(COMMANDS)
 
-    async def stopping(app: BotApplication) -> None:
+    async def stopping(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Stop the outbox before the bot's connection closes."""
         while outbox_task:
             task = outbox_task.pop()
@@ -119,14 +121,15 @@ def build_application(settings: Settings) -> BotApplication:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    async def shut_down(app: BotApplication) -> None:
+    async def shut_down(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         found = app.bot_data.pop(SERVICES_KEY, None)
         if isinstance(found, Services):
             await found.close()
 
     context_types = ContextTypes(context=BotContext)
-    app: BotApplication = (
+    app = cast(BotApplication, (
         ApplicationBuilder()
+        .application_class(BotApplication)
         # No link preview cards, ever: a link a patient typed must not fetch or show a page in
         # the GP's chat (issue 12, item 14); the bot's own links do not need one either. No
         # default parse mode: patient messages are plain text that may carry a practice's name
@@ -141,6 +144,6 @@ def build_application(settings: Settings) -> BotApplication:
         .post_shutdown(shut_down)
         .concurrent_updates(PerUserOrder())
         .build()
-    )
+    ))
     register(app)
     return app

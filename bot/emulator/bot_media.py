@@ -59,7 +59,8 @@ def _photo(world: World, p: Params, name: str, value: Any) -> tuple[dict[str, An
     return {"photo": sizes}, record
 
 
-def _file(world: World, p: Params, kind: str, name: str, value: Any) -> tuple[dict[str, Any], SentMessage]:
+def _file(world: World, p: Params, kind: str, name: str,
+          value: Any) -> tuple[dict[str, Any], SentMessage]:
     part = _upload(p, name, value)
     if part is not None:
         _check_size(part)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
+from telegram.ext import Application, CallbackContext, ExtBot, Job, JobQueue
 
 from bot.handlers.bot_api import TelegramBot
 from bot.services.container import Services
@@ -28,7 +28,31 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
             raise RuntimeError("the services are not open yet")
         return found
 
+    @property
+    def existing_user_data(self) -> dict[Any, Any] | None:
+        """This person's `user_data` if anything was ever put there, else None.
 
-BotApplication = Application[TelegramBot, BotContext, dict[Any, Any], dict[Any, Any],
-                             dict[Any, Any], JobQueue[BotContext]]
-"""The bot's Application: the typed `BotContext` for handlers and jobs."""
+        Unlike `user_data`, reading it does not create an empty entry: python-telegram-bot keeps
+        `user_data` per person for the life of the process, so a check made on every message
+        (is this person being asked for something?) must not add one per patient.
+        """
+        user = self._user_id
+        return self.application.user_data.get(user) if user is not None else None
+
+
+class BotApplication(Application[TelegramBot, BotContext, dict[Any, Any], dict[Any, Any],
+                                 dict[Any, Any], JobQueue[BotContext]]):
+    """The bot's Application: the typed `BotContext` for handlers and jobs, and no per-person
+    bookkeeping for a persistence that does not keep it.
+
+    python-telegram-bot notes the id of every person and chat an update comes from, for its
+    persistence to save their `user_data` and `chat_data`, and forgets those ids only when a
+    persistence saves them: without one (or with one that keeps neither) the sets grow by one
+    id per person, for ever. This keeps them only for what a persistence will save.
+    """
+
+    def _mark_for_persistence_update(self, *, update: object | None = None,
+                                     job: Job[Any] | None = None) -> None:
+        kept = self.persistence.store_data if self.persistence is not None else None
+        if kept is not None and (kept.user_data or kept.chat_data):
+            super()._mark_for_persistence_update(update=update, job=job)

@@ -225,7 +225,7 @@ async def _ask_ubrn(update: Update, context: Context, chat_id: int, case: Case) 
 async def typed(update: Update, context: Context) -> bool:
     """Text from a GP who was asked for a reason or a UBRN, in the chat where they were asked
     (their own, or a practice inbox group); False if they were not."""
-    waiting: Any = (context.user_data or {}).get(AWAITING)
+    waiting: Any = (context.existing_user_data or {}).get(AWAITING)
     message = update.effective_message
     if not isinstance(waiting, dict) or message is None or message.text is None:
         return False

@@ -67,11 +67,12 @@ async def staff_typed(update: Update, context: Context) -> None:
     reason or a UBRN (runs before patients')."""
     if await decide.typed(update, context):
         raise ApplicationHandlerStop
-    if not context.user_data or context.user_data.get(AWAITING) != "invite":
+    asked = context.existing_user_data
+    if asked is None or asked.get(AWAITING) != "invite":
         return
     member = await context.services.staff.member(_ids(update)[0])
     if member is None:
-        context.user_data.pop(AWAITING, None)
+        asked.pop(AWAITING, None)
         return
     assert update.effective_message and update.effective_message.text is not None
     await _invite_from(update, context, member, update.effective_message.text)

@@ -4,8 +4,13 @@ who ever wrote to the bot."""
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Generic, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class _Turn:
@@ -46,3 +51,34 @@ class UserLocks:
             turn.users -= 1
             if turn.users == 0:
                 del self._turns[key]
+
+
+class Recent(Generic[K, V]):
+    """A mapping that keeps only the `limit` most recently written keys (oldest dropped first).
+
+    For per-person notes that matter for seconds (a double tap, the album being received):
+    memory stays bounded however many people ever wrote to the bot.
+    """
+
+    def __init__(self, limit: int) -> None:
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        self._limit = limit
+        self._items: OrderedDict[K, V] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: K) -> V | None:
+        """The value written for `key`, or None (never written, or dropped as oldest)."""
+        return self._items.get(key)
+
+    def __setitem__(self, key: K, value: V) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self._limit:
+            self._items.popitem(last=False)
+
+    def pop(self, key: K, default: V | None = None) -> V | None:
+        """Forget `key`; return its value or `default`."""
+        return self._items.pop(key, default)
