@@ -109,8 +109,13 @@ def build_application(settings: Settings) -> BotApplication:
         app.bot_data[SERVICES_KEY] = found
         outbox_task.append(asyncio.create_task(found.outbox.run(), name=OUTBOX_TASK))
         assert app.job_queue is not None
-        app.job_queue.run_repeating(housekeeping, interval=settings.purge_every_hours * 3600,
-                                    first=0, name="housekeeping")
+        # A late run (a busy loop) still runs, once: with APScheduler's default grace of 1 s it
+        # would be skipped until the next interval. The first run is now, as python-telegram-bot
+        # advises (`first=0` would wait a whole interval, the scheduler starting after this).
+        job = app.job_queue.run_repeating(
+            housekeeping, interval=settings.purge_every_hours * 3600, name="housekeeping",
+            job_kwargs={"misfire_grace_time": None, "coalesce": True})
+        await job.run(app)
         await app.bot.set_my_commands(COMMANDS)
 
     async def stopping(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
