@@ -18,9 +18,10 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory wheel-check
 	$(BIN)/pytest -q
 
-# The package as users get it (about 30 s): build the wheel from a copy of the sources, install it
-# in a fresh venv outside the tree and run `python -m bot --help`, scripts/smoke.py and the sandbox
-# from there, so a file missing from the wheel fails here rather than after `pip install .`.
+# The package as users get it (about 2 minutes): build the wheel from a copy of the sources,
+# install it with its `sandbox` extra in a fresh venv outside the tree and run `python -m bot
+# --help`, scripts/smoke.py and the sandbox from there, so a file missing from the wheel fails
+# here rather than after `pip install .`.
 wheel-check: $(STAMP)
 	$(BIN)/python scripts/check_wheel.py
 
@@ -36,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/referral_pack.py
 	$(BIN)/python benchmarks/hostile_files.py
 	$(BIN)/python benchmarks/erasure.py
+	$(BIN)/python benchmarks/journey_statements.py
 
 # 50 patients at once through the emulator with the real bot process (a few minutes).
 bench-load: $(STAMP)

@@ -19,7 +19,9 @@ from bot.handlers.context import SERVICES_KEY, BotApplication, BotContext
 from bot.handlers.delivery import TelegramSender, alert_staff
 from bot.handlers.ordering import PerUserOrder
 from bot.handlers.wiring import COMMANDS, register
+from bot.inbox.alerts import stop_alerts
 from bot.inbox.decisions import Inbox
+from bot.inbox.routing import submission_messages
 from bot.inbox.staff import StaffDesk
 from bot.journey.service import Journey
 from bot.services.attempts import WrongTries
@@ -57,7 +59,8 @@ async def open_services(settings: Settings, bot: TelegramBot) -> Services:
     journey = Journey(store, quality, retention_days=settings.retention_days,
                       invite_valid_days=settings.invite_valid_days,
                       max_file_bytes=settings.max_download_bytes, on_queued=wake.set,
-                      wrong_tries=wrong_tries)
+                      wrong_tries=wrong_tries, deliveries=submission_messages,
+                      stop_alerts=stop_alerts)
     staff = StaffDesk(store, bot_username=bot.username,
                       invite_valid_days=settings.invite_valid_days,
                       stalled_after_days=settings.stalled_after_days, wrong_tries=wrong_tries)

@@ -9,8 +9,7 @@ from telegram.helpers import create_deep_linked_url
 
 from bot.channels.nhs_number import valid_nhs_number
 from bot.config import Settings
-from bot.inbox.staff import CHILD_UNDER
-from bot.journey.dates import age_on
+from bot.domain.age import CHILD_UNDER, age_on
 from bot.services.retention import purge
 from bot.store import open_store
 from bot.store.models import Practice

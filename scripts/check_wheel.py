@@ -9,9 +9,11 @@ file the bot reads at run time. This check catches that:
 3. creates a fresh venv outside the source tree (no system site-packages, so a missing dependency
    fails) and installs the wheel, its dependencies coming from pip's cache;
 4. from a folder outside the source tree, in isolated mode: `python -m bot --help` and an import
-   of the bot's run path without the `sandbox` extra; then, with the extra installed,
+   of the bot's run path without the `sandbox` extra; then, with the extra installed (aiohttp,
+   the local SMTP server and MESH sandbox),
    `scripts/smoke.py` (words, pictures, font, migrations, photo checks), then `python -m bot
-   sandbox --port 0`, fetching its page, a script, its config and a sample photo, and stopping it.
+   sandbox --port 0`, fetching its page, a script, its config, a sample photo and its practice
+   record (email and MESH running), and stopping it.
 """
 
 from __future__ import annotations
@@ -98,7 +100,12 @@ def check_sandbox(python: Path, cwd: Path, env: dict[str, str]) -> None:
         assert samples, "the sandbox offers no sample photos"
         with urllib.request.urlopen(url.rstrip("/") + samples[0]["url"], timeout=10) as photo:
             assert photo.read(3) == b"\xff\xd8\xff"
-        print(f"ok  sandbox served its page, config and {len(samples)} sample photos", flush=True)
+        with urllib.request.urlopen(url + "api/state", timeout=10) as answer:
+            record = json.load(answer)["record"]
+        if not record or not record["available"]:
+            raise SystemExit(f"the sandbox runs without email and MESH: {record}")
+        print(f"ok  sandbox served its page, config, {len(samples)} sample photos and its "
+              "practice record (local SMTP server and MESH sandbox running)", flush=True)
     finally:
         process.send_signal(signal.SIGINT)
         try:

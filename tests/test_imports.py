@@ -32,13 +32,28 @@ def parents(name: str) -> list[str]:
     return [".".join(parts[:n]) for n in range(1, len(parts))]
 
 
+def is_type_checking(node: ast.AST) -> bool:
+    """An `if TYPE_CHECKING:` block (or `typing.TYPE_CHECKING`)."""
+    if not isinstance(node, ast.If):
+        return False
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
 def imports_of(name: str) -> set[str]:
     """Modules of bot/ that `name` imports anywhere in its code (deferred imports included:
-    an import moved into a function to dodge a cycle is still a cycle)."""
+    an import moved into a function to dodge a cycle is still a cycle), except imports for the
+    type checker only (`if TYPE_CHECKING:`), which never run."""
     path = MODULES[name]
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {id(inner) for node in ast.walk(tree) if is_type_checking(node)
+                   for statement in node.body for inner in ast.walk(statement)}
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         targets: list[str] = []
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]

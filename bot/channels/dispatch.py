@@ -1,9 +1,12 @@
 """The outbox's one sender: each item goes to its channel (Telegram, NHSmail or MESH).
 
 Record-channel items carry `{"case_id", "submission"}`; the case is built into a `CaseFile`
-when it is sent, so an erased case sends nothing. A record channel that keeps failing is
-reported to the practice's staff once, after ALERT_AFTER_TRIES, while the worker keeps trying
-(with the outbox's backoff: 2 s doubling to 5 minutes, up to MAX_ATTEMPTS).
+when it is sent, so an erased case sends nothing. Just before a send the item is marked
+`started`; if a later try finds that mark on a channel that cannot ask whether the message
+arrived (email), the message may now be in the practice's mailbox twice, and staff are told.
+A record channel that keeps failing is reported to the practice's staff once, after
+ALERT_AFTER_TRIES, while the worker keeps trying (with the outbox's backoff: 2 s doubling to
+5 minutes, up to MAX_ATTEMPTS).
 """
 
 from __future__ import annotations
@@ -16,13 +19,19 @@ from typing import Protocol
 
 from bot import testpoints
 from bot.channels.casefile import CaseFile, case_file
+from bot.channels.outcome import Refused
 from bot.content import text
-from bot.inbox.routing import staff_chats
+from bot.inbox.routing import alert_chats
 from bot.services.delivery import TryLater, Undeliverable
 from bot.store import Store
 from bot.store.models import OutboxItem, Outgoing, Practice
 
 log = logging.getLogger("bot.channels")
+
+STARTED = "started"
+"""Payload flag of a record-channel item, written just before a send: a later try that finds
+it (after a kill, or a time-out) knows the message may already have arrived. A refusal from
+the server (`Refused`) clears it: nothing arrived."""
 
 ALERT_AFTER_TRIES = 5
 """Default of DELIVERY_ALERT_AFTER_TRIES: failed tries of a record channel after which staff
@@ -31,6 +40,11 @@ are told (once) that it keeps failing."""
 
 class RecordChannel(Protocol):
     """A channel into the practice's own systems."""
+
+    @property
+    def checks_earlier_sends(self) -> bool:
+        """Whether `deliver` finds out itself that an earlier try already delivered the
+        message (MESH: tracking by local id), so a retry never makes a second copy."""
 
     async def deliver(self, case: CaseFile, to: str, outbox_id: int) -> str:
         """Send the case to the practice's address `to`; return the channel's message id."""
@@ -94,13 +108,43 @@ class Dispatcher:
         except ValueError as unusable:
             raise Undeliverable(f"cannot build: {unusable}") from unusable
         await testpoints.reached("record.before_send")
-        remote_id = await channel.deliver(built, to, item.id)
+        started_before = bool(payload.get(STARTED))
+        if not started_before:
+            await self._store.outbox.save_payload(item.id, {**payload, STARTED: True})
+        try:
+            remote_id = await channel.deliver(built, to, item.id)
+        except Refused:
+            await self._store.outbox.save_payload(item.id, {k: v for k, v in payload.items()
+                                                            if k != STARTED})
+            raise
         await testpoints.reached("record.sent")
         await self._store.outbox.set_remote_id(item.id, remote_id)
+        await self._photos_off(case.id)
+        if started_before and not channel.checks_earlier_sends:
+            log.warning("possible second copy", extra={"outbox_id": item.id,
+                                                       "case_id": case.id,
+                                                       "channel": item.channel})
+            await self._alert(item, text("channels.staff.maybe_twice", reference="{reference}",
+                                         where=where(item.channel)), "maybe_twice")
         await self._store.audit.record("case.delivered", actor="bot", case_id=case.id,
                                        detail={"channel": item.channel,
                                                "submission": built.submission,
                                                "pack_sha256": sha256(built.pdf).hexdigest()})
+
+    async def _photos_off(self, case_id: int) -> None:
+        """The case is in the practice's record: queue deleting the patient's photo messages
+        still in their chat (one item per chat, for the photos known now)."""
+        left = await self._store.outbox.chat_photos(case_id)
+        if not left:
+            return
+        newest: dict[int, int] = {}
+        for chat, message_id in left:
+            newest[chat] = max(message_id, newest.get(chat, 0))
+        await self._store.outbox.add(case_id, [
+            Outgoing(chat, "patient.photos_off", {"case_id": case_id},
+                     f"case:{case_id}:photos_off:{chat}:{last}")
+            for chat, last in newest.items()])
+        self._queued()
 
     async def _alert(self, item: OutboxItem, template: str, why: str) -> None:
         case = await self._store.cases.get(item.case_id or 0)
@@ -109,7 +153,7 @@ class Dispatcher:
         words = template.replace("{reference}", case.reference)
         await self._store.outbox.add(case.id, [
             Outgoing(chat, "staff.alert", {"text": words}, f"alert:{item.id}:{why}:{chat}")
-            for chat in await staff_chats(self._store, case.practice_id)])
+            for chat in await alert_chats(self._store, case.practice_id)])
         self._queued()
 
     async def undeliverable(self, item: OutboxItem, reason: str) -> bool:

@@ -22,6 +22,7 @@ from typing import Literal
 import aiosmtplib
 
 from bot.channels.casefile import CaseFile
+from bot.channels.outcome import Refused
 from bot.content import text
 from bot.services.delivery import TryLater, Undeliverable
 
@@ -120,8 +121,9 @@ def build_message(case: CaseFile, *, sender: str, to: str, max_bytes: int,
 
 
 async def send_message(message: EmailMessage, smtp: SmtpSettings) -> None:
-    """Send over TLS (STARTTLS required, or implicit TLS); TryLater on 4xx replies and network
-    errors, Undeliverable on 5xx replies."""
+    """Send over TLS (STARTTLS required, or implicit TLS); Refused on 4xx replies, TryLater on
+    network errors and time-outs (the server may have taken it), Undeliverable on 5xx
+    replies."""
     try:
         await aiosmtplib.send(
             message, hostname=smtp.host, port=smtp.port, username=smtp.username,
@@ -131,18 +133,25 @@ async def send_message(message: EmailMessage, smtp: SmtpSettings) -> None:
     except aiosmtplib.SMTPRecipientsRefused as refused:
         codes = [error.code for error in refused.recipients]
         if all(400 <= code < 500 for code in codes):
-            raise TryLater(f"smtp {codes[0]}") from refused
+            raise Refused(f"smtp {codes[0]}") from refused
         raise Undeliverable(f"smtp recipient refused {codes[0] if codes else ''}") from refused
     except aiosmtplib.SMTPResponseException as answer:
         if 400 <= answer.code < 500:
-            raise TryLater(f"smtp {answer.code}") from answer
+            raise Refused(f"smtp {answer.code}") from answer
         raise Undeliverable(f"smtp {answer.code}") from answer
     except (aiosmtplib.SMTPException, OSError, TimeoutError) as failed:
         raise TryLater(f"smtp: {type(failed).__name__}") from failed
 
 
 class EmailChannel:
-    """Send one case to the practice mailbox (`Practice.inbox_email`)."""
+    """Send one case to the practice mailbox (`Practice.inbox_email`).
+
+    SMTP cannot be asked whether a message already arrived, so a try after one that may have
+    reached the server (the bot killed in between, or a time-out) can make a second copy:
+    `checks_earlier_sends` is False and the dispatcher tells staff when that may have
+    happened."""
+
+    checks_earlier_sends = False
 
     def __init__(self, smtp: SmtpSettings) -> None:
         self._smtp = smtp

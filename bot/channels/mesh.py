@@ -19,10 +19,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 import requests
-from mesh_client import MeshClient, MeshError
+from mesh_client import AuthTokenGenerator, MeshClient, MeshError, try_get_endpoint_from_url
 
 from bot.channels.casefile import CaseFile
 from bot.channels.fhir_bundle import WORKFLOW_ID, SendDocument, bundle_bytes
+from bot.channels.outcome import Refused
 from bot.content import text
 from bot.services.delivery import TryLater, Undeliverable
 
@@ -67,6 +68,9 @@ def send_document(case: CaseFile, settings: MeshSettings) -> SendDocument:
 class MeshChannel:
     """Send one case to the practice's MESH mailbox (`Practice.mesh_mailbox`)."""
 
+    checks_earlier_sends = True
+    """Before each send MESH is asked whether this outbox item's message already went."""
+
     def __init__(self, settings: MeshSettings) -> None:
         self._settings = settings
 
@@ -87,7 +91,7 @@ class MeshChannel:
     def _send(self, doc: SendDocument, to: str, local: str) -> str:
         try:
             with self._client() as client:
-                earlier = _sent_before(client, local)
+                earlier = _sent_before(self._settings, client.mailbox_url, local)
                 if earlier:
                     return earlier
                 subject = (f"{doc.title} for NHS Number: {doc.nhs_number}, seen at "
@@ -100,7 +104,7 @@ class MeshChannel:
         except requests.HTTPError as refused:
             status = refused.response.status_code if refused.response is not None else 0
             if status >= 500 or status == 429:
-                raise TryLater(f"mesh {status}") from refused
+                raise Refused(f"mesh {status}") from refused
             raise Undeliverable(f"mesh {status}") from refused
         except MeshError as refused:
             raise Undeliverable(f"mesh refused: {str(refused)[:80]}") from refused
@@ -108,14 +112,42 @@ class MeshChannel:
             raise TryLater(f"mesh: {type(failed).__name__}") from failed
 
 
-def _sent_before(client: MeshClient, local: str) -> str | None:
-    """The MESH message id of an earlier message with this local id, if one was sent
-    (MESH's tracking by local id; mesh-client has no method for it, so its session asks)."""
-    response = client._session.get(
-        f"{client.mailbox_url}/outbox/tracking/{quote(local, safe='')}", timeout=30)
+def _sent_before(settings: MeshSettings, mailbox_url: str, local: str) -> str | None:
+    """The MESH message id of an earlier message from this mailbox with this local id, if one
+    was sent: MESH's "track outbox" by local id (`GET .../outbox/tracking/{localID}`).
+
+    mesh-client wraps only tracking by MESH's own message id (`MeshClient.track_message`),
+    which the bot does not have until MESH has answered the send, so this asks with a session
+    of its own, signed with mesh-client's public `AuthTokenGenerator`, with the same client
+    certificate and the same CA (MESH_CA_FILE, else mesh-client's bundle for NHS England's
+    endpoints), rather than through the client's private one. MESH's API marks tracking by local
+    id as deprecated: if NHS England withdraws it, this answers None (404), and a restart in
+    the window between MESH taking a message and the bot recording it would then send a second
+    copy without warning (README, "Delivery guarantees").
+    """
+    with tracking_session(settings) as session:
+        response = session.get(f"{mailbox_url}/outbox/tracking/{quote(local, safe='')}",
+                               timeout=30)
     if response.status_code == 404:
         return None
     response.raise_for_status()
     found = response.json()
     message_id = found.get("messageId") or found.get("message_id")
     return str(message_id) if message_id else None
+
+
+def tracking_session(settings: MeshSettings) -> requests.Session:
+    """A requests session that MESH accepts as the bot's mailbox: signed with mesh-client's
+    `AuthTokenGenerator`, the client certificate (mutual TLS) and the CA to trust
+    (MESH_CA_FILE, else mesh-client's bundle for NHS England's endpoints, else the system's)."""
+    session = requests.Session()
+    session.auth = AuthTokenGenerator(settings.shared_key.encode(), settings.mailbox,
+                                      settings.password)
+    session.headers["Accept"] = "application/vnd.mesh.v2+json"
+    if settings.cert_file and settings.key_file:
+        session.cert = (str(settings.cert_file), str(settings.key_file))
+    endpoint = try_get_endpoint_from_url(settings.url)
+    verify = settings.ca_file or (endpoint.verify if endpoint else None)
+    if verify:
+        session.verify = str(verify)
+    return session

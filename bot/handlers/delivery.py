@@ -188,6 +188,29 @@ async def retract(bot: ApiBot, chat_id: int, message_ids: list[int], reference: 
     await bot.send_message(chat_id, text(key, reference=reference, why=why))
 
 
+async def photos_off(bot: ApiBot, store: Store, chat_id: int, case_id: int,
+                     rate: Any) -> None:
+    """A record channel has the case: delete the patient's photo messages still in their chat
+    (Telegram lets a bot do so in a private chat within 48 hours) and say so once. One that
+    Telegram will not delete (too old, already gone) is forgotten; a network error retries."""
+    removed = 0
+    for chat, message_id in await store.outbox.chat_photos(case_id):
+        if chat != chat_id:
+            continue
+        try:
+            removed += bool(await bot.delete_message(chat_id, message_id,
+                                                     rate_limit_args=rate))
+        except BadRequest as refused:
+            log.info("photo message not deleted after delivery",
+                     extra={"case_id": case_id, "reason": type(refused).__name__})
+        await store.outbox.forget_chat_photo(chat_id, message_id)
+    log.info("photo messages deleted after delivery",
+             extra={"case_id": case_id, "count": removed})
+    if removed:
+        await bot.send_message(chat_id, text("channels.patient.photos_off"),
+                               rate_limit_args=rate)
+
+
 NOT_A_RECIPIENT = "recipient no longer a member"
 """Why an item to a chat that should no longer receive its case was not sent."""
 
@@ -253,6 +276,9 @@ class TelegramSender:
             taken = await self._store.outbox.take_delivered(case.id, item.chat_id)
             await retract(self._bot, item.chat_id, taken, case.reference,
                           str(payload.get("reason")))
+            return
+        if item.kind == "patient.photos_off":
+            await photos_off(self._bot, self._store, item.chat_id, case.id, BACKGROUND)
             return
         if case.erased_at:
             return  # erased since: nothing to deliver

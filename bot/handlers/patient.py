@@ -12,6 +12,7 @@ from telegram import Message, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
 
+from bot.channels.off_telegram import left_in_chat
 from bot.content import text
 from bot.handlers.context import BotContext
 from bot.handlers.render import send_replies
@@ -136,12 +137,17 @@ async def photo(update: Update, context: BotContext) -> None:
     async def checking() -> None:
         await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
 
+    tried_to_delete = False
+
     async def take_off_chat() -> bool:
         """Delete the patient's photo message (bots may, in a private chat, within 48 hours)."""
+        nonlocal tried_to_delete
+        tried_to_delete = True
         try:
             return bool(await context.bot.delete_message(chat_id, message.message_id))
         except TelegramError as error:  # too old, already gone, network: the journey goes on
             log.warning("photo message not deleted", extra={"reason": type(error).__name__})
+            await left_in_chat(context.services.store, user_id, chat_id, message.message_id)
             return False
 
     try:
@@ -151,8 +157,11 @@ async def photo(update: Update, context: BotContext) -> None:
             album=message.media_group_id, take_off_chat=take_off_chat,
         )
     except FileTooBig:
+        await left_in_chat(context.services.store, user_id, chat_id, message.message_id)
         await context.bot.send_message(chat_id, text("journey.photos.too_big"))
         return
+    if not tried_to_delete:  # not checked (not wanted now, forwarded, too big)
+        await left_in_chat(context.services.store, user_id, chat_id, message.message_id)
     await send_replies(context.bot, chat_id, replies)
 
 

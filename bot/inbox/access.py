@@ -13,9 +13,8 @@ group (`Practice.inbox_chat_id`), never to any other group the bot is in (item 7
 
 from __future__ import annotations
 
-import hashlib
-
 from bot.store import Store
+from bot.store.audit import stranger
 from bot.store.models import Case, Member, Practice, Role
 
 GP_ROLES: tuple[Role, ...] = ("gp",)
@@ -35,11 +34,6 @@ def may_show_case(practice: Practice, chat_id: int, telegram_user_id: int) -> bo
     the member's own private chat, or the practice's registered inbox group."""
     return private_chat(chat_id, telegram_user_id) or (
         practice.inbox_chat_id is not None and chat_id == practice.inbox_chat_id)
-
-
-def stranger(telegram_user_id: int) -> str:
-    """An audit name for someone who is not a member: a short hash, not their Telegram id."""
-    return "stranger:" + hashlib.sha256(str(telegram_user_id).encode()).hexdigest()[:10]
 
 
 async def member_of(store: Store, telegram_user_id: int, practice_id: int | None = None,

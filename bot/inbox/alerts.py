@@ -28,7 +28,7 @@ async def patient_ref_of(store: Store, case: Case) -> str:
 def stop_reason_key(reason: str) -> str:
     """The content key of the staff's words for a stop reason ("screen_red_flag", ...).
 
-    Screening stops are named after their criterion (`bot.journey.questions.STOP_CRITERIA`);
+    Screening stops are named after their criterion (`bot.domain.questions.STOP_CRITERIA`);
     a stop without words of its own gets the general "stopped" words.
     """
     name = reason.removeprefix("screen_")

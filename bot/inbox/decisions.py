@@ -13,7 +13,7 @@ from bot.content import text
 from bot.inbox.access import ANY_ROLE, GP_ROLES, case_for_member, member_of
 from bot.inbox.alerts import URGENT, urgent_task
 from bot.store import StageConflict, Store
-from bot.store.models import SHOT_SLOTS, Case, Member, Outgoing, ShotSlot, Stage
+from bot.store.models import SHOT_SLOTS, Case, Flags, Member, Outgoing, ShotSlot, Stage
 
 PHOTO_REASONS = ("blurred", "light", "distance", "area")
 APPOINTMENT_REASONS = ("in_person", "exclusion")
@@ -189,11 +189,11 @@ class Inbox:
         tell = Outgoing(case.patient_chat_id, "patient.new_photos", {"text": words},
                         f"case:{case.id}:sub:{case.submissions}:decision")
         await testpoints.reached("inbox.new_photos_checked")
-        flags = {"flow.redo": ",".join(ordered[1:]), "flow.return_to_review": "yes"}
+        flags = Flags(redo=tuple(ordered[1:]), return_to_review=True)
         try:  # the flags are written with the move, so never onto a case erased meanwhile
             await self._store.cases.move(case, Stage(ordered[0]), actor=f"member:{member.id}",
                                          reason=f"new photos: {','.join(ordered)} ({reason})",
-                                         outbox=[tell], answers=flags)
+                                         outbox=[tell], flags=flags)
         except StageConflict:
             return await self._already(case)
         self._on_queued()

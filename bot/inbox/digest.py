@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.content import text
+from bot.domain.age import age_on
+from bot.domain.questions import Question, detail_questions, screening_questions
 from bot.inbox.defuse import defuse
-from bot.journey.dates import age_on
-from bot.journey.questions import Question, detail_questions, screening_questions
 from bot.store import Store
 from bot.store.models import SHOT_SLOTS, Case, Invite, Photo, Practice, ShotSlot
 

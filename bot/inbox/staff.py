@@ -13,14 +13,14 @@ from telegram.helpers import create_deep_linked_url
 
 from bot.channels.nhs_number import split_nhs_number, valid_nhs_number
 from bot.content import text
+from bot.domain.age import CHILD_UNDER, age_on
+from bot.domain.dates import parse_date_of_birth
 from bot.inbox.access import member_of
-from bot.journey.dates import age_on, parse_date_of_birth
 from bot.services.attempts import WrongTries
 from bot.store import StageConflict, Store
 from bot.store.invites import invite_problem
 from bot.store.models import Case, Invite, Member, Outgoing, Role, Stage
 
-CHILD_UNDER = 18
 MAX_REFERENCE = 40
 NHS_NUMBER = re.compile(r"\d{10}")
 """A bare 10-digit number looks like an NHS number, which must not be used as the reference."""

@@ -98,14 +98,15 @@ class PhotoStep:
             await self._store.audit.record("photo.child_face_discarded", actor="patient",
                                            case_id=case.id, detail={"shot": shot})
             return None, [say(text("journey.photos.child_face"))]
-        earlier = await self._store.photos.with_hash(case.id,
-                                                     hashlib.sha256(result.image).hexdigest())
+        digest = hashlib.sha256(result.image).hexdigest()  # once: it also names the file
+        earlier = await self._store.photos.with_hash(case.id, digest)
         if earlier is not None and earlier.status == "accepted" and earlier.shot != shot:
             raise AlreadyAccepted(earlier.shot)
         if earlier is not None:
             return None, [say(text("journey.photos.duplicate"))]
         accepted = result.verdict == "accept"
-        stored = await asyncio.to_thread(self._store.files.write, result.image, ".jpg")
+        stored = await asyncio.to_thread(self._store.files.write, result.image, ".jpg",
+                                         sha256=digest)
         photo = await self._store.photos.add(
             case.id, shot, stored, source=source, verdict="accept" if accepted else "retake",
             status="accepted" if accepted else "rejected", quality=_summary(result),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.content import asset, text, texts
-from bot.journey.questions import (
+from bot.domain.questions import (
     Question,
     detail_questions,
     next_question,
@@ -14,25 +14,25 @@ from bot.journey.questions import (
 )
 from bot.journey.replies import Button, Reply, button_data, one_per_row, say
 from bot.store import Store
-from bot.store.models import SHOT_SLOTS, Case, Practice, Stage
+from bot.store.models import SHOT_SLOTS, Case, Stage
 
 
-def by_parent(answers: dict[str, str]) -> bool:
-    """True when a parent is answering for a child under 16 (see `Journey`)."""
-    return answers.get("meta.consent_by") == "parent"
+def by_parent(case: Case) -> bool:
+    """True when a parent is answering for a child under 16 (`Case.consent_by`)."""
+    return case.consent_by == "parent"
 
 
-def identity_prompt(answers: dict[str, str]) -> Reply:
+def identity_prompt(case: Case) -> Reply:
     """Ask for the date of birth, worded for who is answering (the patient, or a parent)."""
-    return say(worded("journey.identity.ask", parent=by_parent(answers)))
+    return say(worded("journey.identity.ask", parent=by_parent(case)))
 
 
-def consent_prompt(answers: dict[str, str], retention_days: int) -> list[Reply]:
+def consent_prompt(case: Case, answers: dict[str, str], retention_days: int) -> list[Reply]:
     """Ask for consent in three short messages: why, who sees the photos and where they go,
     how long they are kept and how to delete them, the question under the third; for a child
     under 16 the parent is asked. Once given, ask for the child's own agreement."""
     stage = Stage.CONSENT.value
-    parent = by_parent(answers)
+    parent = by_parent(case)
     if "consent" not in answers:
         yes = Button(text("journey.consent.yes"), button_data(stage, "consent", "yes"))
         no = Button(text("journey.consent.no"), button_data(stage, "consent", "no"))
@@ -57,7 +57,7 @@ def asking(question: Question, stage: Stage, lead: str | None = None) -> Reply:
 
 def question_prompt(case: Case, answers: dict[str, str], lead: str | None = None) -> Reply | None:
     """Ask the next screening or details question, or None if all are answered."""
-    parent = by_parent(answers)
+    parent = by_parent(case)
     if case.stage is Stage.SCREENING:
         questions, prefix = screening_questions(parent=parent), "screen"
     else:
@@ -68,11 +68,11 @@ def question_prompt(case: Case, answers: dict[str, str], lead: str | None = None
     return asking(question, case.stage, lead)
 
 
-def preparation_prompt(answers: dict[str, str]) -> Reply:
+def preparation_prompt(case: Case) -> Reply:
     """Show the next photo tip with its picture, and Next (or I am ready after the last)."""
     steps = texts("journey.prepare.steps")
     pictures = texts("journey.prepare.pictures")
-    index = min(int(answers.get("prep.step", "0")), len(steps) - 1)
+    index = min(case.prep_step, len(steps) - 1)
     last = index == len(steps) - 1
     label = text("journey.prepare.ready" if last else "journey.prepare.next")
     choice = "ready" if last else str(index + 1)
@@ -94,11 +94,11 @@ CHANGEABLE = ("site", "where", "duration", "symptoms", "tried")
 """The answers a patient may change at the review, in the order the summary lists them."""
 
 
-def changeable_question(qid: str, answers: dict[str, str]) -> tuple[Question, str] | None:
-    """The question a patient may change at the review, and its answers' prefix; or None."""
+def changeable_question(qid: str, *, parent: bool) -> tuple[Question, str] | None:
+    """The question a patient may change at the review, and its answers' prefix; or None
+    (`parent`: worded for a parent, as `screening_questions`)."""
     if qid not in CHANGEABLE:
         return None
-    parent = by_parent(answers)
     for prefix, questions in (("screen", screening_questions(parent=parent)),
                               ("detail", detail_questions(parent=parent))):
         for question in questions:
@@ -124,7 +124,7 @@ async def review_prompt(store: Store, case: Case, answers: dict[str, str], *,
         data = await asyncio.to_thread(store.files.read, photos[slot].file_name)
         album.append((data, text(f"journey.review.caption_{slot}")))
     none = text("journey.review.none")
-    parent = by_parent(answers)
+    parent = by_parent(case)
     labels = {q.id: q for q in (*screening_questions(parent=parent),
                                 *detail_questions(parent=parent))}
     summary = text(
@@ -154,29 +154,3 @@ async def review_prompt(store: Store, case: Case, answers: dict[str, str], *,
 def _typed(value: str | None, skip: str, none: str) -> str:
     return none if value is None or value == skip else value
 
-
-async def prompt(
-    store: Store, case: Case, answers: dict[str, str], practice: Practice, retention_days: int
-) -> list[Reply]:
-    """Return what to show for the step the case is at now."""
-    stage = case.stage
-    if stage is Stage.IDENTITY:
-        return [identity_prompt(answers)]
-    if stage is Stage.CONSENT:
-        return consent_prompt(answers, retention_days)
-    if stage in (Stage.SCREENING, Stage.DETAILS):
-        found = question_prompt(case, answers)
-        return [found] if found else []
-    if stage is Stage.PREPARATION:
-        return [preparation_prompt(answers)]
-    if stage.value in SHOT_SLOTS:
-        return [photo_prompt(stage)]
-    if stage is Stage.REVIEW:
-        changing = changeable_question(answers.get("flow.change", ""), answers)
-        if changing is not None:
-            return [asking(changing[0], Stage.REVIEW)]
-        return await review_prompt(store, case, answers)
-    if stage is Stage.SUBMITTED:
-        return [say(text("journey.commands.status", where=text("journey.status_words.submitted"),
-                         next=text("journey.status_words.next_submitted")))]
-    return [say(text("journey.stop.ended", practice=practice.name, phone=practice.phone))]

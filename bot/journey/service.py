@@ -1,4 +1,9 @@
-"""The patient's journey: every patient input becomes a step on their case and a reply."""
+"""The patient's journey: every patient input becomes a step on their case and a reply.
+
+The journey is a table of steps keyed by stage (`STEPS`, at the end of this module): what each
+stage shows, what it accepts and where it can go. `python scripts/journey_diagram.py` draws the
+table as the diagram in the README.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from bot.content import text, texts
-from bot.inbox.alerts import stop_alerts
-from bot.inbox.routing import submission_messages
-from bot.journey import prompts
-from bot.journey.dates import age_on, parse_date_of_birth, said
-from bot.journey.deletion import Deletion
-from bot.journey.photo_step import AlreadyAccepted, Checker, PhotoStep, Source, shot_of
-from bot.journey.questions import (
+from bot.domain import age
+from bot.domain.dates import parse_date_of_birth, said
+from bot.domain.questions import (
     FREE_TEXT_LIMIT,
     Question,
     detail_questions,
@@ -23,25 +24,34 @@ from bot.journey.questions import (
     screening_questions,
     worded,
 )
+from bot.journey import prompts
+from bot.journey.deletion import Deletion
+from bot.journey.photo_step import AlreadyAccepted, Checker, PhotoStep, Source, shot_of
 from bot.journey.replies import Button, Reply, button_data, parse_button_data, say
+from bot.journey.steps import Choice, Exit, Step, Turn
 from bot.services import erasure
 from bot.services.attempts import WrongTries
 from bot.services.turns import Recent, UserLocks
 from bot.store import StageConflict, Store
 from bot.store.invites import invite_problem
-from bot.store.models import SHOT_SLOTS, Case, Practice, Stage
+from bot.store.models import SHOT_SLOTS, Case, Flags, Outgoing, Stage
 
 log = logging.getLogger("bot.journey")
 
 DOB_TRIES = 3
-CHILD_UNDER = 18
-PARENT_CONSENT_UNDER = 16
 PHOTO_ORDER = (Stage.LOCATOR, Stage.CLOSE_UP_1, Stage.CLOSE_UP_2)
 RECENT_PEOPLE = 4096
 """People whose last tap and album are remembered (for double taps and albums, which matter for
 seconds); the oldest are forgotten first, so memory does not grow with every patient."""
 CONFIRM, GO_BACK = "confirm", "back"
 """Button questions of the confirmation asked before an answer ends the request."""
+
+Deliveries = Callable[[Store, Case], Awaitable[list[Outgoing]]]
+"""The messages that deliver a submission to the practice (`bot.inbox.routing
+submission_messages`), given the case before it moves; queued with the move to submitted."""
+StopAlerts = Callable[[Store, Case, str], Awaitable[list[Outgoing]]]
+"""The alerts to practice staff for a case that stopped, with the reason (`bot.inbox.alerts
+stop_alerts`); queued with the move to stopped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,31 +68,36 @@ class Tapped:
     chosen: str | None = None
 
 
-Choice = tuple[list[Reply], str | None]
-"""What a tap did: the messages to send, and the label of the answer to show as chosen."""
-
-
 class Journey:
     """Take a patient from invite to receipt; one patient's inputs are handled one at a time.
 
+    Each update (a typed message, a tap, a photo) reads the patient's case once, and its
+    answers and practice at most once (`Turn`); the stage's step in `STEPS` says what to show,
+    what the input may be and where the case may go.
+
     A tapped answer that would end the request (declining consent, the child declining, or a
-    screening stop, each for a criterion in `bot.journey.questions.STOP_CRITERIA`) is first
+    screening stop, each for a criterion in `bot.domain.questions.STOP_CRITERIA`) is first
     confirmed: nothing is saved until the patient taps "Yes", and "No, go back" asks again.
 
     A typed date of birth is read back in words ("3 February 1980, is that right?") and checked
     against the invite only once confirmed. Questions are worded for who is answering: the
-    patient, or a parent for a child under 16 (`meta.consent_by`). At the review the patient
-    can change any answer in the summary (`flow.change` names the one being changed).
+    patient, or a parent for a child under 16 (`Case.consent_by`). At the review the patient
+    can change any answer in the summary (`Case.changing` names the one being changed).
+
+    `deliveries` and `stop_alerts` build the practice's messages for a submission and a stop
+    (the inbox's; the composition root passes them, so the journey does not import the inbox).
     """
 
     def __init__(
         self, store: Store, checker: Checker, *, retention_days: int, invite_valid_days: int,
-        max_file_bytes: int, on_queued: Callable[[], None] = lambda: None,
-        wrong_tries: WrongTries | None = None,
+        max_file_bytes: int, deliveries: Deliveries, stop_alerts: StopAlerts,
+        on_queued: Callable[[], None] = lambda: None, wrong_tries: WrongTries | None = None,
     ) -> None:
         self._store = store
         self._wrong_tries = wrong_tries or WrongTries(store)
         self._on_queued = on_queued
+        self._deliveries = deliveries
+        self._stop_alerts = stop_alerts
         self._photos = PhotoStep(store, checker)
         self._deletion = Deletion(store)
         self._retention_days = retention_days
@@ -103,10 +118,10 @@ class Journey:
         async with self.lock(user_id):
             if token:
                 return await self._open_invite(user_id, chat_id, token)
-            case = await self._open_case(user_id)
-            if case is None:
-                return await self._nothing_open(user_id)
-            return [say(text("journey.invite.welcome_back")), *await self._prompt(case)]
+            turn = await self._turn(user_id)
+            if turn is None or not turn.case.stage.is_open:
+                return await self._nothing_open(turn)
+            return [say(text("journey.invite.welcome_back")), *await self._prompt(turn)]
 
     async def _open_invite(self, user_id: int, chat_id: int, token: str) -> list[Reply]:
         if minutes := await self._wrong_tries.wait_minutes(user_id, "invite"):
@@ -115,31 +130,30 @@ class Journey:
         if invite is not None and invite.used_at:
             existing = await self._store.cases.for_invite(invite.id)
             if existing is not None and existing.patient_user_id == user_id:
+                turn = Turn(self._store, existing)
                 if existing.stage.is_open:
-                    return [say(text("journey.invite.welcome_back")),
-                            *await self._prompt(existing)]
-                return await self._prompt(existing)
+                    return [say(text("journey.invite.welcome_back")), *await self._prompt(turn)]
+                return await self._prompt(turn)
         problem = invite_problem(invite)
         if invite is None or problem == "unknown":
             await self._wrong_tries.wrong(user_id, "invite")
             return [say(text("journey.invite.unknown"))]
-        practice = await self._practice(invite.practice_id)
+        practice = await self._store.practices.get(invite.practice_id)
+        assert practice is not None
         if problem:
             return [say(text(f"journey.invite.{problem}", practice=practice.name,
                              phone=practice.phone, days=self._invite_valid_days))]
         born = date.fromisoformat(invite.date_of_birth)
-        age = age_on(born, datetime.now(UTC).date())
+        today = datetime.now(UTC).date()
         try:
             case = await self._store.cases.open_from_invite(
                 invite, patient_user_id=user_id, patient_chat_id=chat_id,
-                is_child=age < CHILD_UNDER,
+                is_child=age.is_child(born, today), consent_by=age.consent_by(born, today),
             )
         except StageConflict:
             return [say(text("journey.invite.used", practice=practice.name, phone=practice.phone))]
-        consent_by = "parent" if age < PARENT_CONSENT_UNDER else "self"
-        await self._store.answers.save(case.id, "meta.consent_by", consent_by)
         return [say(text("journey.invite.welcome", practice=practice.name)),
-                *await self._prompt(case)]
+                *await self._prompt(Turn(self._store, case))]
 
     # -- typed text ------------------------------------------------------------------------
 
@@ -147,29 +161,21 @@ class Journey:
         """Handle text the patient typed: a date of birth, a typed answer, or a nudge."""
         async with self.lock(user_id):
             self._last_tap.pop(user_id, None)
-            case = await self._open_case(user_id)
-            if case is None:
-                return await self._nothing_open(user_id)
-            if case.stage is Stage.IDENTITY:
-                return self._read_date_of_birth(words)
-            answers = await self._answers(case)
-            question: Question | None = None
-            if case.stage is Stage.DETAILS:
-                question = next_question(detail_questions(parent=prompts.by_parent(answers)),
-                                         answers, "detail", child=case.is_child)
-            elif case.stage is Stage.REVIEW:
-                changing = prompts.changeable_question(answers.get("flow.change", ""), answers)
-                question = changing[0] if changing else None
-            if question is not None and question.free_text:
-                cleaned = " ".join(words.split())
-                if len(cleaned) > FREE_TEXT_LIMIT:
-                    return [say(text("journey.details.too_long", limit=FREE_TEXT_LIMIT))]
-                return await self._answer(case, question, cleaned, "detail")
-            if case.stage.value in SHOT_SLOTS:
-                return [say(text("journey.input.need_photo")), *await self._prompt(case)]
-            return [say(text("journey.input.need_button")), *await self._prompt(case)]
+            turn = await self._turn(user_id)
+            if turn is None or not turn.case.stage.is_open:
+                return await self._nothing_open(turn)
+            step = STEPS[turn.case.stage]
+            if step.typed is not None:
+                return await step.typed(self, turn, words)
+            return await self._nudge(turn)
 
-    def _read_date_of_birth(self, words: str) -> list[Reply]:
+    async def _nudge(self, turn: Turn) -> list[Reply]:
+        """Typed text the step cannot take: say what it needs (a photo, or a tap), and ask
+        again."""
+        key = "need_photo" if turn.case.stage.value in SHOT_SLOTS else "need_button"
+        return [say(text(f"journey.input.{key}")), *await self._prompt(turn)]
+
+    async def _typed_date(self, turn: Turn, words: str) -> list[Reply]:
         """Read a typed date of birth and say it back in words, to be confirmed by a tap."""
         typed = parse_date_of_birth(words)
         if typed is None:
@@ -181,29 +187,26 @@ class Journey:
                      Button(text("journey.identity.confirm_no"),
                             button_data(stage, "dob", "no"))))]
 
-    async def _check_identity(self, case: Case, value: str) -> Choice | None:
-        """Check a confirmed date of birth (the ISO date on the Yes button) against the invite."""
-        if value == "no":
-            return [say(text("journey.identity.again"))], text("journey.identity.confirm_no")
-        try:
-            typed = date.fromisoformat(value)
-        except ValueError:
-            return None
-        chosen = text("journey.identity.confirm_yes")
-        invite = await self._store.invites.get(case.invite_id) if case.invite_id else None
-        assert invite is not None
-        if typed.isoformat() == invite.date_of_birth:
-            case = await self._store.cases.move(case, Stage.CONSENT)
-            return [say(text("journey.identity.ok")), *await self._prompt(case)], chosen
-        practice = await self._practice(case.practice_id)
-        if await self._store.invites.record_failed_check(invite.id, lock_after=DOB_TRIES):
-            await self._stop(case, "identity_locked", "")
-            return [say(text("journey.identity.locked", practice=practice.name,
-                             phone=practice.phone))], chosen
-        fresh = await self._store.invites.get(invite.id)
-        left = DOB_TRIES - (fresh.failed_dob_checks if fresh else DOB_TRIES - 1)
-        tries = "try" if left == 1 else "tries"
-        return [say(text("journey.identity.wrong", left=left, tries=tries))], chosen
+    async def _typed_detail(self, turn: Turn, words: str) -> list[Reply]:
+        """A typed answer to the details question asked now, if it takes one."""
+        question = next_question(detail_questions(parent=prompts.by_parent(turn.case)),
+                                 await turn.answers(), "detail", child=turn.case.is_child)
+        return await self._typed_answer(turn, question, words)
+
+    async def _typed_change(self, turn: Turn, words: str) -> list[Reply]:
+        """A typed answer to the question being changed at the review, if it takes one."""
+        changing = prompts.changeable_question(turn.case.changing,
+                                               parent=prompts.by_parent(turn.case))
+        return await self._typed_answer(turn, changing[0] if changing else None, words)
+
+    async def _typed_answer(self, turn: Turn, question: Question | None,
+                            words: str) -> list[Reply]:
+        if question is None or not question.free_text:
+            return await self._nudge(turn)
+        cleaned = " ".join(words.split())
+        if len(cleaned) > FREE_TEXT_LIMIT:
+            return [say(text("journey.details.too_long", limit=FREE_TEXT_LIMIT))]
+        return await self._answer(turn, question, cleaned, "detail")
 
     # -- buttons ---------------------------------------------------------------------------
 
@@ -218,56 +221,73 @@ class Journey:
                 if replies is None:
                     return Tapped(text("journey.input.done_button"), [])
                 return Tapped(None, replies)
+            turn = await self._turn(user_id)
             if parsed is not None and parsed[0] == "any":
-                latest = await self._store.cases.latest_for_patient(user_id)
-                if latest is None or latest.erased_at:
+                if turn is None or turn.case.erased_at:
                     return Tapped(text("journey.input.done_button"), [])
-                return await self._confirmed(latest, parsed[1], parsed[2])
-            case = await self._open_case(user_id)
-            if parsed is None or case is None:
+                return await self._confirmed(turn, parsed[1], parsed[2])
+            if parsed is None or turn is None or not turn.case.stage.is_open:
                 return Tapped(text("journey.input.old_button"), [])
             stage, question, value = parsed
-            if stage != case.stage.value:
-                return Tapped(text("journey.input.old_button"), await self._prompt(case))
-            choice = await self._choose(case, question, value)
+            if stage != turn.case.stage.value:
+                return Tapped(text("journey.input.old_button"), await self._prompt(turn))
+            step = STEPS[turn.case.stage]
+            choice = None if step.tap is None else await step.tap(self, turn, question, value)
             if choice is None:
                 return Tapped(text("journey.input.done_button"), [])
             self._last_tap[user_id] = data
             return Tapped(None, *choice)
 
-    async def _choose(self, case: Case, question: str, value: str) -> Choice | None:
-        answers = await self._answers(case)
-        if case.stage is Stage.IDENTITY and question == "dob":
-            return await self._check_identity(case, value)
-        if case.stage is Stage.CONSENT:
-            return await self._consent(case, answers, question, value)
-        if case.stage in (Stage.SCREENING, Stage.DETAILS):
-            parent = prompts.by_parent(answers)
-            questions = screening_questions(parent=parent) if case.stage is Stage.SCREENING else (
-                detail_questions(parent=parent))
-            prefix = "screen" if case.stage is Stage.SCREENING else "detail"
-            expected = next_question(questions, answers, prefix, child=case.is_child)
-            if expected is None:
-                return None
-            return await self._question_tap(case, expected, prefix, question, value)
-        if case.stage is Stage.PREPARATION and question == "tip":
-            replies = await self._next_tip(case, answers, value)
-            return None if replies is None else (replies, None)
-        if case.stage.value in SHOT_SLOTS and question == "anyway" and value.isdigit():
-            replies = await self._use_anyway(case, int(value))
-            return None if replies is None else (replies, text("journey.photos.send_anyway"))
-        if case.stage is Stage.REVIEW:
-            return await self._review_choice(case, answers, question, value)
-        return None
+    async def _tap_identity(self, turn: Turn, question: str, value: str) -> Choice | None:
+        """A tap on Yes (the ISO date on the button) or No under a date of birth read back:
+        check a confirmed date against the invite."""
+        if question != "dob":
+            return None
+        if value == "no":
+            return [say(text("journey.identity.again"))], text("journey.identity.confirm_no")
+        try:
+            typed = date.fromisoformat(value)
+        except ValueError:
+            return None
+        chosen = text("journey.identity.confirm_yes")
+        case = turn.case
+        invite = await self._store.invites.get(case.invite_id) if case.invite_id else None
+        assert invite is not None
+        if typed.isoformat() == invite.date_of_birth:
+            await self._move(turn, Stage.CONSENT)
+            return [say(text("journey.identity.ok")), *await self._prompt(turn)], chosen
+        practice = await turn.practice()
+        if await self._store.invites.record_failed_check(invite.id, lock_after=DOB_TRIES):
+            await self._stop(turn, "identity_locked", "")
+            return [say(text("journey.identity.locked", practice=practice.name,
+                             phone=practice.phone))], chosen
+        fresh = await self._store.invites.get(invite.id)
+        left = DOB_TRIES - (fresh.failed_dob_checks if fresh else DOB_TRIES - 1)
+        tries = "try" if left == 1 else "tries"
+        return [say(text("journey.identity.wrong", left=left, tries=tries))], chosen
+
+    async def _tap_question(self, turn: Turn, question: str, value: str) -> Choice | None:
+        """A tap at screening or details: the answer to the question asked now, or its
+        confirmation."""
+        screening = turn.case.stage is Stage.SCREENING
+        parent = prompts.by_parent(turn.case)
+        questions = screening_questions(parent=parent) if screening else (
+            detail_questions(parent=parent))
+        prefix = "screen" if screening else "detail"
+        expected = next_question(questions, await turn.answers(), prefix,
+                                 child=turn.case.is_child)
+        if expected is None:
+            return None
+        return await self._question_tap(turn, expected, prefix, question, value)
 
     async def _question_tap(
-        self, case: Case, expected: Question, prefix: str, question: str, value: str
+        self, turn: Turn, expected: Question, prefix: str, question: str, value: str
     ) -> Choice | None:
         """A tap on a question's answer, or on the confirmation of an answer that would stop."""
         if question == GO_BACK:
             if value != expected.id:
                 return None
-            return await self._go_back(case), text("journey.confirm.no")
+            return await self._go_back(turn), text("journey.confirm.no")
         confirmed = question == CONFIRM
         if confirmed:
             question, _, value = value.partition("=")
@@ -275,22 +295,20 @@ class Journey:
         if option is None:
             return None
         if option.stop and not confirmed:
-            return [self._confirm_stop(case, question, option.label, value, option.stop)], (
+            return [self._confirm_stop(turn.case, question, option.label, value, option.stop)], (
                 option.label)
         chosen = text("journey.confirm.yes") if confirmed else option.label
-        return await self._answer(case, expected, value, prefix), chosen
+        return await self._answer(turn, expected, value, prefix), chosen
 
-    async def _consent(
-        self, case: Case, answers: dict[str, str], question: str, value: str
-    ) -> Choice | None:
-        practice = await self._practice(case.practice_id)
-        parent = answers.get("meta.consent_by") == "parent"
+    async def _tap_consent(self, turn: Turn, question: str, value: str) -> Choice | None:
+        answers = await turn.answers()
+        parent = prompts.by_parent(turn.case)
         waiting = "consent" if "consent" not in answers else (
             "child_agrees" if parent and "child_agrees" not in answers else None)
         if question == GO_BACK:
             if waiting is None or value != waiting:
                 return None
-            return await self._go_back(case), text("journey.confirm.no")
+            return await self._go_back(turn), text("journey.confirm.no")
         confirmed = question == CONFIRM
         if confirmed:
             question, _, value = value.partition("=")
@@ -300,25 +318,26 @@ class Journey:
             f"journey.{yes_label if value == 'yes' else no_label}")
         if question == waiting and value != "yes" and not confirmed:
             stop = "consent_declined" if question == "consent" else "child_declined"
-            return [self._confirm_stop(case, question, chosen, value, stop)], chosen
+            return [self._confirm_stop(turn.case, question, chosen, value, stop)], chosen
+        practice = await turn.practice()
         if question == "consent" and "consent" not in answers:
-            await self._store.answers.save(case.id, "consent", value)
+            await turn.save("consent", value)
             if value != "yes":
-                return await self._stop(case, "consent_declined", text(
+                return await self._stop(turn, "consent_declined", text(
                     "journey.consent.declined", practice=practice.name,
                     phone=practice.phone)), chosen
             if parent:
-                return await self._prompt(await self._current(case)), chosen
+                return await self._prompt(turn), chosen
         elif question == "child_agrees" and parent and "child_agrees" not in answers:
-            await self._store.answers.save(case.id, "child_agrees", value)
+            await turn.save("child_agrees", value)
             if value != "yes":
-                return await self._stop(case, "child_declined", text(
+                return await self._stop(turn, "child_declined", text(
                     "journey.consent.child_declined", practice=practice.name,
                     phone=practice.phone)), chosen
         else:
             return None
-        moved = await self._store.cases.move(case, Stage.SCREENING)
-        return [say(text("journey.screening.intro")), *await self._prompt(moved)], chosen
+        await self._move(turn, Stage.SCREENING)
+        return [say(text("journey.screening.intro")), *await self._prompt(turn)], chosen
 
     def _confirm_stop(self, case: Case, question: str, choice: str, value: str,
                       stop: str) -> Reply:
@@ -334,64 +353,73 @@ class Journey:
                            button_data(stage, CONFIRM, f"{question}={value}")),),
                    (Button(text("journey.confirm.no"), button_data(stage, GO_BACK, question)),))
 
-    async def _go_back(self, case: Case) -> list[Reply]:
+    async def _go_back(self, turn: Turn) -> list[Reply]:
         """The patient said an ending answer was a mistake: ask the question again (for consent,
         only the last of its three messages, the one with the question and its buttons)."""
-        return [say(text("journey.confirm.back")), (await self._prompt(case))[-1]]
+        return [say(text("journey.confirm.back")), (await self._prompt(turn))[-1]]
 
     async def _answer(
-        self, case: Case, question: Question, value: str, prefix: str
+        self, turn: Turn, question: Question, value: str, prefix: str
     ) -> list[Reply]:
-        await self._store.answers.save(case.id, f"{prefix}.{question.id}", value)
-        answers = await self._answers(case)
-        parent = prompts.by_parent(answers)
+        await turn.save(f"{prefix}.{question.id}", value)
+        answers = await turn.answers()
+        parent = prompts.by_parent(turn.case)
         option = question.option(value)
         if option is not None and option.stop:
-            practice = await self._practice(case.practice_id)
-            return await self._stop(case, f"screen_{option.stop}", worded(
+            practice = await turn.practice()
+            return await self._stop(turn, f"screen_{option.stop}", worded(
                 f"journey.stop.{option.stop}", parent=parent, practice=practice.name,
                 phone=practice.phone))
-        if case.stage is Stage.REVIEW:  # an answer changed at the review
-            await self._store.answers.save(case.id, "flow.change", "")
-            return await prompts.review_prompt(self._store, case, await self._answers(case),
+        if turn.case.stage is Stage.REVIEW:  # an answer changed at the review
+            turn.case = await self._store.cases.set_flags(turn.case, Flags(changing=""),
+                                                          actor="patient")
+            return await prompts.review_prompt(self._store, turn.case, answers,
                                                photos_too=False,
                                                lead=text("journey.review.changed"))
         questions = screening_questions(parent=parent) if prefix == "screen" else (
             detail_questions(parent=parent))
-        if next_question(questions, answers, prefix, child=case.is_child) is not None:
-            return await self._prompt(case)
-        following = Stage.PREPARATION if case.stage is Stage.SCREENING else Stage.REVIEW
-        return await self._prompt(await self._store.cases.move(case, following))
+        if next_question(questions, answers, prefix, child=turn.case.is_child) is not None:
+            return await self._prompt(turn)
+        following = Stage.PREPARATION if turn.case.stage is Stage.SCREENING else Stage.REVIEW
+        await self._move(turn, following)
+        return await self._prompt(turn)
 
-    async def _next_tip(
-        self, case: Case, answers: dict[str, str], value: str
-    ) -> list[Reply] | None:
-        current = int(answers.get("prep.step", "0"))
+    async def _tap_tip(self, turn: Turn, question: str, value: str) -> Choice | None:
+        """Next on a photo tip (the number of the tip it shows), or I am ready on the last."""
+        if question != "tip":
+            return None
+        current = turn.case.prep_step
         last = len(texts("journey.prepare.steps")) - 1
         if value == "ready" and current == last:
-            return await self._prompt(await self._store.cases.move(case, Stage.LOCATOR))
+            await self._move(turn, Stage.LOCATOR)
+            return await self._prompt(turn), None
         if value.isdigit() and int(value) == current + 1 <= last:
-            await self._store.answers.save(case.id, "prep.step", value)
-            return await self._prompt(case)
+            turn.case = await self._store.cases.set_flags(turn.case, Flags(prep_step=int(value)),
+                                                          actor="patient")
+            return await self._prompt(turn), None
         return None
 
-    async def _use_anyway(self, case: Case, attempt: int) -> list[Reply] | None:
-        shot = shot_of(case)
-        assert shot is not None
-        if await self._photos.use_anyway(case, shot, attempt) is None:
+    async def _tap_anyway(self, turn: Turn, question: str, value: str) -> Choice | None:
+        """"Send this one anyway" under a photo that failed its checks twice."""
+        if question != "anyway" or not value.isdigit():
             return None
-        return await self._then_next(case, [say(text("journey.photos.kept_anyway"))])
+        shot = shot_of(turn.case)
+        assert shot is not None
+        if await self._photos.use_anyway(turn.case, shot, int(value)) is None:
+            return None
+        return (await self._then_next(turn, [say(text("journey.photos.kept_anyway"))]),
+                text("journey.photos.send_anyway"))
 
-    async def _review_choice(
-        self, case: Case, answers: dict[str, str], question: str, value: str
-    ) -> Choice | None:
-        changing = prompts.changeable_question(answers.get("flow.change", ""), answers)
+    async def _tap_review(self, turn: Turn, question: str, value: str) -> Choice | None:
+        parent = prompts.by_parent(turn.case)
+        changing = prompts.changeable_question(turn.case.changing, parent=parent)
         if changing is not None and question in (changing[0].id, CONFIRM, GO_BACK):
-            return await self._question_tap(case, changing[0], changing[1], question, value)
-        if question == "change" and prompts.changeable_question(value, answers) is not None:
-            await self._store.answers.save(case.id, "flow.change", value)
-            return await self._prompt(case), text(f"journey.review.change_{value}")
-        replies = await self._review_action(case, question, value)
+            return await self._question_tap(turn, changing[0], changing[1], question, value)
+        if question == "change" and prompts.changeable_question(value, parent=parent):
+            turn.case = await self._store.cases.set_flags(turn.case, Flags(changing=value),
+                                                          actor="patient")
+            return await self._prompt(turn), text(f"journey.review.change_{value}")
+        replies = await self._review_action(turn, question, value)
         if replies is None:
             return None
         label = (f"journey.review.{value}" if question == "review" else
@@ -399,16 +427,16 @@ class Journey:
         return replies, text(label)
 
     async def _review_action(
-        self, case: Case, question: str, value: str
+        self, turn: Turn, question: str, value: str
     ) -> list[Reply] | None:
         """Send, replace a photo, change an answer or cancel, from the review."""
         if question == "review" and value == "send":
-            deliveries = await submission_messages(self._store, case)
-            moved = await self._store.cases.move(case, Stage.SUBMITTED, outbox=deliveries)
+            deliveries = await self._deliveries(self._store, turn.case)
+            await self._move(turn, Stage.SUBMITTED, outbox=deliveries)
             self._on_queued()
-            practice = await self._practice(case.practice_id)
+            practice = await turn.practice()
             return [say(text("journey.receipt.text", practice=practice.name,
-                             reference=moved.reference, phone=practice.phone))]
+                             reference=turn.case.reference, phone=practice.phone))]
         if question == "review" and value == "replace":
             rows = [(Button(text(f"journey.review.replace_{slot}"),
                             button_data(Stage.REVIEW.value, "replace", slot)),)
@@ -419,8 +447,8 @@ class Journey:
         if question == "review" and value == "cancel":
             return [self.confirm("cancel")]
         if question == "replace" and value in SHOT_SLOTS:
-            await self._store.answers.save(case.id, "flow.return_to_review", "yes")
-            return await self._prompt(await self._store.cases.move(case, Stage(value)))
+            await self._move(turn, Stage(value), flags=Flags(return_to_review=True))
+            return await self._prompt(turn)
         return None
 
     # -- photos ----------------------------------------------------------------------------
@@ -443,26 +471,27 @@ class Journey:
         """
         async with self.lock(user_id):
             self._last_tap.pop(user_id, None)
-            case = await self._open_case(user_id)
-            if case is None:
-                return await self._nothing_open(user_id)
+            turn = await self._turn(user_id)
+            if turn is None or not turn.case.stage.is_open:
+                return await self._nothing_open(turn)
+            case = turn.case
             shot = shot_of(case)
             if shot is None and album is not None:
                 if self._album_noted.get(user_id) == album:
                     return []
                 self._album_noted[user_id] = album
-                return [say(text("journey.photos.album_extra")), *await self._prompt(case)]
+                return [say(text("journey.photos.album_extra")), *await self._prompt(turn)]
             if shot is None:
                 key = "already_have_all" if case.stage in (Stage.DETAILS, Stage.REVIEW) else (
                     "not_now")
-                return [say(text(f"journey.photos.{key}")), *await self._prompt(case)]
+                return [say(text(f"journey.photos.{key}")), *await self._prompt(turn)]
             if forwarded:
                 return [say(text("journey.photos.forwarded"))]
             if size is not None and size > self._max_file_bytes:
                 return [say(text("journey.photos.too_big"))]
             await on_checking()
             data = await fetch()
-            answers = await self._answers(case)
+            answers = await turn.answers()
             try:
                 kept, replies = await self._photos.receive(
                     case, shot, data, source=source,
@@ -472,12 +501,12 @@ class Journey:
                 replies = [say(text("journey.photos.already_have_this"))]
                 if take_off_chat is not None:
                     replies = await self._take_off_chat(case, take_off_chat, replies)
-                return [*replies, *await self._prompt(case)]
+                return [*replies, *await self._prompt(turn)]
             if take_off_chat is not None:
                 replies = await self._take_off_chat(case, take_off_chat, replies)
             if kept is None:
                 return replies
-            return await self._then_next(case, replies)
+            return await self._then_next(turn, replies)
 
     @staticmethod
     async def _take_off_chat(case: Case, take_off: Callable[[], Awaitable[bool]],
@@ -492,34 +521,35 @@ class Journey:
         first = replace(verdict[0], text=f"{verdict[0].text}\n\n{text('journey.photos.removed')}")
         return [first, *verdict[1:]]
 
-    async def _then_next(self, case: Case, verdict: list[Reply]) -> list[Reply]:
+    async def _then_next(self, turn: Turn, verdict: list[Reply]) -> list[Reply]:
         """The photo's verdict, then the next step; after the last photo, "That is all 3
         photos" goes into the verdict's own message (two messages there, not four)."""
-        after = await self._after_photo(case)
+        after = await self._after_photo(turn)
         done = text("journey.photos.all_done")
         if verdict and after and after[0].text == done and not (
                 verdict[-1].buttons or verdict[-1].picture or verdict[-1].album):
             return [*verdict[:-1], say(f"{verdict[-1].text}\n\n{done}"), *after[1:]]
         return [*verdict, *after]
 
-    async def _after_photo(self, case: Case) -> list[Reply]:
-        answers = await self._answers(case)
-        redo = [s for s in answers.get("flow.redo", "").split(",") if s in SHOT_SLOTS]
-        if redo:
-            await self._store.answers.save(case.id, "flow.redo", ",".join(redo[1:]))
-            return await self._prompt(await self._store.cases.move(case, Stage(redo[0])))
-        if answers.get("flow.return_to_review") == "yes":
-            await self._store.answers.save(case.id, "flow.return_to_review", "no")
-            following = Stage.REVIEW
-        else:
-            index = PHOTO_ORDER.index(case.stage)
-            following = PHOTO_ORDER[index + 1] if index + 1 < len(PHOTO_ORDER) else Stage.DETAILS
-        moved = await self._store.cases.move(case, following)
+    async def _after_photo(self, turn: Turn) -> list[Reply]:
+        """Where a kept photo leads: the next shot the GP asked for again (`Case.redo`), back
+        to the review (`Case.return_to_review`), or the next shot, then the details."""
+        case = turn.case
+        if case.redo:
+            await self._move(turn, Stage(case.redo[0]), flags=Flags(redo=case.redo[1:]))
+            return await self._prompt(turn)
+        if case.return_to_review:
+            await self._move(turn, Stage.REVIEW, flags=Flags(return_to_review=False))
+            return await self._prompt(turn)
+        index = PHOTO_ORDER.index(case.stage)
+        following = PHOTO_ORDER[index + 1] if index + 1 < len(PHOTO_ORDER) else Stage.DETAILS
+        await self._move(turn, following)
         if following is Stage.DETAILS:
-            question = prompts.question_prompt(moved, answers, lead=text("journey.details.intro"))
+            question = prompts.question_prompt(turn.case, await turn.answers(),
+                                               lead=text("journey.details.intro"))
             return [say(text("journey.photos.all_done")),
-                    *([question] if question else await self._prompt(moved))]
-        return await self._prompt(moved)
+                    *([question] if question else await self._prompt(turn))]
+        return await self._prompt(turn)
 
     # -- commands and other input -------------------------------------------------------------
 
@@ -527,21 +557,22 @@ class Journey:
         """What to do now on the patient's open case (after a GP asked for new photos)."""
         async with self.lock(user_id):
             self._last_tap.pop(user_id, None)
-            case = await self._open_case(user_id)
-            return await self._prompt(case) if case else []
+            turn = await self._turn(user_id)
+            return await self._prompt(turn) if turn and turn.case.stage.is_open else []
 
     async def status(self, user_id: int) -> list[Reply]:
         """Say where the patient is and what comes next."""
         async with self.lock(user_id):
-            case = await self._store.cases.latest_for_patient(user_id)
-            if case is None:
+            turn = await self._turn(user_id)
+            if turn is None:
                 return [say(text("journey.commands.nothing_open"))]
+            case = turn.case
             nxt = f"next_{case.stage.value}" if case.stage.is_open or (
                 case.stage is Stage.SUBMITTED) else "next_closed"
             words = text("journey.commands.status",
                          where=text(f"journey.status_words.{case.stage.value}"),
                          next=text(f"journey.status_words.{nxt}"))
-            return [say(words), *(await self._prompt(case) if case.stage.is_open else [])]
+            return [say(words), *(await self._prompt(turn) if case.stage.is_open else [])]
 
     def confirm(self, action: str) -> Reply:
         """Ask to confirm /cancel or /delete, with Yes and No buttons."""
@@ -566,11 +597,12 @@ class Journey:
                 return [say(text(f"journey.commands.{key}"))]
             return [self.confirm(action)]
 
-    async def _confirmed(self, case: Case, action: str, value: str) -> Tapped:
-        practice = await self._practice(case.practice_id)
+    async def _confirmed(self, turn: Turn, action: str, value: str) -> Tapped:
+        case = turn.case
+        practice = await turn.practice()
         if value != "yes":
             key = "carry_on" if action == "cancel" else "kept"
-            again = await self._prompt(case) if case.stage.is_open else []
+            again = await self._prompt(turn) if case.stage.is_open else []
             return Tapped(None, [say(text(f"journey.commands.{key}")), *again])
         if action == "cancel" and case.stage.is_open:
             left = await self._erase(case, Stage.CANCELLED, "patient_cancelled")
@@ -585,16 +617,16 @@ class Journey:
     async def other(self, user_id: int, kind: str) -> list[Reply]:
         """Answer a sticker, voice note, video, location, contact or unusable file kindly."""
         async with self.lock(user_id):
-            case = await self._open_case(user_id)
+            turn = await self._turn(user_id)
             words = say(text(f"journey.input.{kind}"))
-            return [words, *(await self._prompt(case) if case else [])]
+            open_now = turn is not None and turn.case.stage.is_open
+            return [words, *(await self._prompt(turn) if turn and open_now else [])]
 
-    async def _nothing_open(self, user_id: int) -> list[Reply]:
+    async def _nothing_open(self, turn: Turn | None) -> list[Reply]:
         """Answer a patient with no open case: how their last one ended, or how to begin."""
-        latest = await self._store.cases.latest_for_patient(user_id)
-        if latest is None:
+        if turn is None:
             return [say(text("journey.invite.no_case"))]
-        return await self._prompt(latest)
+        return await self._prompt(turn)
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -602,31 +634,118 @@ class Journey:
         """Erase the case; return how many of its photo files are still to remove."""
         return await erasure.erase(self._store, case, to, actor="patient", reason=reason)
 
-    async def _stop(self, case: Case, reason: str, words: str) -> list[Reply]:
+    async def _stop(self, turn: Turn, reason: str, words: str) -> list[Reply]:
         """End the request; practice staff are alerted with the reason (`stop_alerts`)."""
-        alerts = await stop_alerts(self._store, case, reason)
-        await self._store.cases.move(case, Stage.STOPPED, reason=reason, outbox=alerts)
+        alerts = await self._stop_alerts(self._store, turn.case, reason)
+        await self._move(turn, Stage.STOPPED, reason=reason, outbox=alerts)
         self._on_queued()
         return [say(words)]
 
-    async def _open_case(self, user_id: int) -> Case | None:
+    async def _move(self, turn: Turn, to: Stage, *, reason: str | None = None,
+                    outbox: list[Outgoing] | None = None, flags: Flags | None = None) -> None:
+        """Move the turn's case on, as the patient, to one of its step's exits (`STEPS`): a
+        move the table does not list is a bug in the table, not a journey to run."""
+        if not STEPS[turn.case.stage].goes_to(to):
+            raise AssertionError(f"{turn.case.stage} has no exit to {to} in STEPS")
+        turn.case = await self._store.cases.move(turn.case, to, reason=reason,
+                                                 outbox=outbox or (), flags=flags)
+
+    async def _turn(self, user_id: int) -> Turn | None:
+        """The patient's most recently active case (open or not) for this update, if any."""
         case = await self._store.cases.latest_for_patient(user_id)
-        return case if case is not None and case.stage.is_open else None
+        return None if case is None else Turn(self._store, case)
 
-    async def _current(self, case: Case) -> Case:
-        fresh = await self._store.cases.get(case.id)
-        assert fresh is not None
-        return fresh
+    async def _prompt(self, turn: Turn) -> list[Reply]:
+        """What to show for the step the case is at now."""
+        return await STEPS[turn.case.stage].prompt(self, turn)
 
-    async def _answers(self, case: Case) -> dict[str, str]:
-        return await self._store.answers.for_case(case.id)
+    # -- what each step shows ----------------------------------------------------------------
 
-    async def _practice(self, practice_id: int) -> Practice:
-        practice = await self._store.practices.get(practice_id)
-        assert practice is not None
-        return practice
+    async def _show_identity(self, turn: Turn) -> list[Reply]:
+        return [prompts.identity_prompt(turn.case)]
 
-    async def _prompt(self, case: Case) -> list[Reply]:
-        practice = await self._practice(case.practice_id)
-        return await prompts.prompt(self._store, case, await self._answers(case), practice,
-                                    self._retention_days)
+    async def _show_consent(self, turn: Turn) -> list[Reply]:
+        return prompts.consent_prompt(turn.case, await turn.answers(), self._retention_days)
+
+    async def _show_question(self, turn: Turn) -> list[Reply]:
+        found = prompts.question_prompt(turn.case, await turn.answers())
+        return [found] if found else []
+
+    async def _show_tip(self, turn: Turn) -> list[Reply]:
+        return [prompts.preparation_prompt(turn.case)]
+
+    async def _show_photo(self, turn: Turn) -> list[Reply]:
+        return [prompts.photo_prompt(turn.case.stage)]
+
+    async def _show_review(self, turn: Turn) -> list[Reply]:
+        changing = prompts.changeable_question(turn.case.changing,
+                                               parent=prompts.by_parent(turn.case))
+        if changing is not None:
+            return [prompts.asking(changing[0], Stage.REVIEW)]
+        return await prompts.review_prompt(self._store, turn.case, await turn.answers())
+
+    async def _show_submitted(self, turn: Turn) -> list[Reply]:
+        return [say(text("journey.commands.status", where=text("journey.status_words.submitted"),
+                         next=text("journey.status_words.next_submitted")))]
+
+    async def _show_ended(self, turn: Turn) -> list[Reply]:
+        practice = await turn.practice()
+        return [say(text("journey.stop.ended", practice=practice.name, phone=practice.phone))]
+
+
+def _shot_step(stage: Stage, shows: str, *later: Stage) -> Step:
+    """A photo step: the next shot (or the details after the last), a later shot the GP asked
+    for again, or back to the review."""
+    following = PHOTO_ORDER[PHOTO_ORDER.index(stage) + 1] if stage is not Stage.CLOSE_UP_2 else (
+        Stage.DETAILS)
+    exits = [Exit(following, "photo kept" if following is not Stage.DETAILS else
+                  "all 3 photos kept")]
+    exits += [Exit(shot, "photo kept, next one the GP asked for") for shot in later
+              if shot is not following]
+    exits.append(Exit(Stage.REVIEW, "photo kept, back to the review"))
+    return Step(stage, shows, "photo", tuple(exits), Journey._show_photo,
+                tap=Journey._tap_anyway)
+
+
+_GP_NEW_PHOTOS = "new photos asked for"
+
+STEPS: dict[Stage, Step] = {step.stage: step for step in (
+    Step(Stage.IDENTITY, "asks the date of birth, reads it back", "typed date",
+         (Exit(Stage.CONSENT, "date of birth matches the invite"),
+          Exit(Stage.STOPPED, f"{DOB_TRIES} wrong dates of birth, link locked")),
+         Journey._show_identity, typed=Journey._typed_date, tap=Journey._tap_identity),
+    Step(Stage.CONSENT, "explains the photos, asks consent (and the child's agreement)",
+         "buttons",
+         (Exit(Stage.SCREENING, "consent given"),
+          Exit(Stage.STOPPED, "consent or the child's agreement declined")),
+         Journey._show_consent, tap=Journey._tap_consent),
+    Step(Stage.SCREENING, "asks the screening questions one by one", "buttons",
+         (Exit(Stage.PREPARATION, "all answered, none stops"),
+          Exit(Stage.STOPPED, "an answer the service does not accept, confirmed")),
+         Journey._show_question, tap=Journey._tap_question),
+    Step(Stage.PREPARATION, "shows the photo tips one by one", "buttons",
+         (Exit(Stage.LOCATOR, "I am ready, after the last tip"),),
+         Journey._show_tip, tap=Journey._tap_tip),
+    _shot_step(Stage.LOCATOR, "asks for the locator shot, checks it", Stage.CLOSE_UP_1,
+               Stage.CLOSE_UP_2),
+    _shot_step(Stage.CLOSE_UP_1, "asks for close-up 1, checks it", Stage.CLOSE_UP_2),
+    _shot_step(Stage.CLOSE_UP_2, "asks for close-up 2, checks it"),
+    Step(Stage.DETAILS, "asks the questions about the rash", "buttons or typed",
+         (Exit(Stage.REVIEW, "all answered"),),
+         Journey._show_question, typed=Journey._typed_detail, tap=Journey._tap_question),
+    Step(Stage.REVIEW, "shows the photos and answers to check", "buttons or typed",
+         (Exit(Stage.SUBMITTED, "Send"),
+          Exit(Stage.LOCATOR, "replace a photo"), Exit(Stage.CLOSE_UP_1, "replace a photo"),
+          Exit(Stage.CLOSE_UP_2, "replace a photo"),
+          Exit(Stage.STOPPED, "a changed answer the service does not accept, confirmed")),
+         Journey._show_review, typed=Journey._typed_change, tap=Journey._tap_review),
+    Step(Stage.SUBMITTED, "says the practice has it", "nothing",
+         (Exit(Stage.DECIDED, "refer, appointment or urgent", by="gp"),
+          Exit(Stage.LOCATOR, _GP_NEW_PHOTOS, by="gp"),
+          Exit(Stage.CLOSE_UP_1, _GP_NEW_PHOTOS, by="gp"),
+          Exit(Stage.CLOSE_UP_2, _GP_NEW_PHOTOS, by="gp")),
+         Journey._show_submitted),
+    *(Step(stage, "says the request has ended", "nothing", (), Journey._show_ended)
+      for stage in (Stage.DECIDED, Stage.STOPPED, Stage.CANCELLED, Stage.ERASED)),
+)}
+"""The patient's journey: one step per stage (every `Stage` has one)."""

@@ -148,11 +148,13 @@ def _measure(rgb: NDArray[np.uint8], shot: Shot, child: bool) -> tuple[Check, ..
     gray = rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
     noise = sharpness_check.noise_sigma(gray)
     sharp = _sharpness(gray, mask, share, noise)
+    faces = face_check.find(rgb)
     return (
         sharp,
         _exposure(small, mask, shot, noise),
-        _framing(share, shot, framing_check.plain_share(small, mask)),
-        _face(rgb, child),
+        _framing(share, shot, framing_check.plain_share(small, mask),
+                 faces.largest if faces.count else 0.0),
+        _face(faces, child),
     )
 
 
@@ -206,8 +208,8 @@ def _exposure(
                  reason if status != "pass" else None)
 
 
-def _framing(share: float, shot: Shot, plain: float) -> Check:
-    found = framing_check.judge(share, shot, plain)
+def _framing(share: float, shot: Shot, plain: float, face: float) -> Check:
+    found = framing_check.judge(share, shot, plain, face=face)
     status: Status = "pass"
     if found.problem is not None:
         status = "warn" if found.warn else "fail"
@@ -216,8 +218,7 @@ def _framing(share: float, shot: Shot, plain: float) -> Check:
     return Check("framing", status, round(share, 4), threshold, found.score, found.problem)
 
 
-def _face(rgb: NDArray[np.uint8], child: bool) -> Check:
-    found = face_check.find(rgb)
+def _face(found: face_check.Faces, child: bool) -> Check:
     value = float(found.count)
     if found.count == 0:
         return Check("face", "pass", value, 0.0, found.score)

@@ -78,6 +78,10 @@ sheet, a pink-lilac tint of pale skin) and the photo is at most warned. On the d
 set this confirmation halves the good photos called coloured light (4 in 100 to 2) and
 catches more coloured light (78 in 100, from 72), because the limits can be set closer."""
 CAST_WARN = 0.75
+TINTED_BURN_MIN = 0.5
+"""A too-bright photo is put down to coloured light when at least this share of its burnt-out
+pixels have one channel burnt out, the others not (orange lamplight burns out red), and its
+colour is at least at the warning level of `CAST_WARN`."""
 LOCATOR_SKIN_FOR_CAST = 0.05
 GRID = 8
 
@@ -92,6 +96,8 @@ class Exposure:
     cast: float
     glare: bool = False
     """True when the burnt-out part is a patch (flash, lamp) rather than the whole photo."""
+    tinted_burn: float = 0.0
+    """Share (0-1) of the burnt-out pixels where only one colour channel is burnt out."""
 
     @property
     def worst(self) -> tuple[str, float]:
@@ -101,6 +107,9 @@ class Exposure:
         name = max(items, key=lambda k: items[k])
         if self.cast >= 1.0 and max(self.dark, self.bright) < 1.0:
             name = "cast"  # coloured light also makes light uneven; name the cause
+        elif (name == "bright" and self.cast >= CAST_WARN
+              and self.tinted_burn >= TINTED_BURN_MIN):
+            return "cast", self.bright  # coloured light burns out one channel: name the cause
         return name, items[name]
 
 
@@ -122,14 +131,18 @@ def measure(
     dark = (HIGHLIGHT_MIN if close_up else HIGHLIGHT_MIN_LOCATOR) / max(highlights, 1e-3)
     if highlights < DIM:
         dark = max(dark, noise / NOISE_DARK)
-    clipped = float(((rgb >= 250).any(axis=2) & subject).sum()) / max(int(subject.sum()), 1)
-    scene_clipped = float((rgb >= 250).any(axis=2).mean())
+    channels = (rgb >= 250).sum(axis=2)
+    burnt = channels >= 1
+    clipped = float((burnt & subject).sum()) / max(int(subject.sum()), 1)
+    scene_clipped = float(burnt.mean())
+    tinted_burn = float((channels == 1).sum()) / max(int(burnt.sum()), 1)
     bright = max(clipped / CLIPPED_MAX, scene_clipped / SCENE_CLIPPED_MAX)
     uneven_max = UNEVEN_MAX if close_up else UNEVEN_MAX_LOCATOR
     uneven = _uneven(rgb, subject, close_up=close_up) / uneven_max
     cast = _cast(rgb, skin, close_up=close_up)
     glare = float(np.median(value[subject])) < 0.9 if subject.any() else False
-    return Exposure(dark=dark, bright=bright, uneven=uneven, cast=cast, glare=glare)
+    return Exposure(dark=dark, bright=bright, uneven=uneven, cast=cast, glare=glare,
+                    tinted_burn=tinted_burn)
 
 
 def _chroma(linear_rgb: NDArray[np.float32]) -> NDArray[np.float32]:

@@ -7,6 +7,12 @@ close-up of a hand, a knee or a patch on the back often shows some background, a
 with hair, scale and creases is full of edges, so neither a little background nor a lot of
 outline says a close-up was taken from too far. When the share is merely low the check warns
 (the photo is accepted, with advice), because the skin finder can miss skin under unusual light.
+
+One more sign of a close-up taken from too far does not depend on the skin finder: **a whole
+face, small in the frame**. A face is about 19 x 15 cm. At the service's 30 cm a phone's
+picture is about 42 x 31 cm, so a face seen whole covers about a fifth of it or more; a face
+covering less than `LARGE_FACE` (0.12) of the picture was taken from 45 cm or further.
+(Source of the distance: the service's photo guidance, close-ups "from approx. 30cm away".)
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from bot.quality.face import LARGE_FACE
 from bot.quality.result import Shot
 
 CLOSE_UP_MIN_SKIN = 0.05
@@ -57,19 +64,28 @@ def plain_share(small: NDArray[np.uint8], skin: NDArray[np.bool_]) -> float:
     if skin.all():
         return 0.0
     grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    return float((_spread(grey) < PLAIN_SPREAD)[~skin].mean())
+
+
+def _spread(grey: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Standard deviation of the grey level over 7 x 7 pixels, per pixel."""
     mean = cv2.blur(grey, (7, 7))
-    spread = np.sqrt(np.maximum(cv2.blur(grey * grey, (7, 7)) - mean * mean, 0.0))
-    return float((spread < PLAIN_SPREAD)[~skin].mean())
+    return np.sqrt(np.maximum(cv2.blur(grey * grey, (7, 7)) - mean * mean, 0.0))
 
 
-def judge(skin: float, shot: Shot, plain: float = 1.0) -> Framing:
+def judge(skin: float, shot: Shot, plain: float = 1.0, *, face: float = 0.0) -> Framing:
     """Judge the distance from the share of skin (0-1) for a close-up or a locator.
 
     `plain` is the share of the rest of the picture that is plain (`plain_share`): a close-up
     with hardly any skin fails only against plain surroundings, and is otherwise warned.
+    `face` is the share (0-1) of the picture covered by the largest face found (0 when none):
+    a close-up also fails as too far when it shows a whole face covering less than
+    `LARGE_FACE` of the picture.
     """
     if shot == "close_up":
         score = CLOSE_UP_MIN_SKIN / max(skin, 1e-4)
+        if 0.0 < face < LARGE_FACE:
+            return Framing(skin, max(score, LARGE_FACE / face), "far", warn=False)
         if score >= 1.0 and plain >= FAR_PLAIN_MIN:
             return Framing(skin, score, "far", warn=False)
         if score >= 1.0:

@@ -18,9 +18,17 @@ from bot.emulator import Emulator, TelegramUser
 from bot.emulator.models import Chat
 from bot.runner import polling
 from bot.sandbox.guard import BOT_USERNAME, SANDBOX_TOKEN
+from bot.sandbox.record import (
+    PRACTICE_EMAIL,
+    PRACTICE_MESH_MAILBOX,
+    PRACTICE_ODS,
+    PracticeRecord,
+    practice_systems,
+)
 from bot.sandbox.transcript import ChatState, Note, reply_keyboard, signature, transcript
 from bot.store import Store
 from bot.store.models import Member, Practice
+from bot.store.practices import DeliveryChannels
 
 log = logging.getLogger("bot.sandbox")
 
@@ -28,6 +36,11 @@ PRACTICE_NAME = "Riverside Surgery (demo)"
 PRACTICE_PHONE = "020 7946 0000"  # Ofcom's range for drama: rings nobody
 PATIENT_REF = "DEMO-001"
 PATIENT_DOB = date(1980, 2, 3)
+PATIENT_NHS_NUMBER = "9434765919"
+"""A valid test NHS number (right check digit), for the demo practice's MESH deliveries."""
+RECORD_CHANNELS = DeliveryChannels(("telegram", "email", "mesh"), False, PRACTICE_EMAIL,
+                                   PRACTICE_MESH_MAILBOX, PRACTICE_ODS)
+"""The demo practice's channels when the local SMTP server and MESH sandbox run."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,7 @@ class Sandbox:
         self.app: Application[Any, Any, Any, Any, Any, Any] | None = None
         self.demo: Demo | None = None
         self.invite_link = ""
+        self.record: PracticeRecord | None = None
         self._stack = AsyncExitStack()
 
     @property
@@ -81,15 +95,20 @@ class Sandbox:
     async def start(self) -> Sandbox:
         """Start the emulator and the bot, seed the demo practice, and open the chats."""
         await self._stack.enter_async_context(self.emulator)
+        record, endpoints = await self._stack.enter_async_context(
+            practice_systems(self.data_dir))
+        record.on_change = self.emulator.world.notify
+        self.record = record
         settings = Settings(_env_file=None, telegram_bot_token=SANDBOX_TOKEN,
                             telegram_api_url=self.emulator.api_url,
                             telegram_file_url=self.emulator.file_url, data_dir=self.data_dir,
-                            quality_workers=self.quality_workers)
+                            quality_workers=self.quality_workers,
+                            **(endpoints.settings() if endpoints else {}))
         self.app = build_application(settings)
         await self._stack.enter_async_context(polling(self.app))
         for person in PEOPLE:
             self.users[person.key] = self.emulator.user(person.first_name, user_id=person.user_id)
-        self.demo = await seed(self.store)
+        self.demo = await seed(self.store, RECORD_CHANNELS if endpoints else DeliveryChannels())
         for key in ("staff", "gp"):  # members open the bot once, so it may write to them
             await self.users[key].send_command("/help")
             await self.users[key].next_message(timeout=15)
@@ -132,14 +151,17 @@ class Sandbox:
     async def post_invite(self, valid_days: int) -> str:
         """Make a fresh invite for the demo patient and show it in the staff chat."""
         assert self.demo is not None
+        mesh = "mesh" in self.demo.practice.record_channels
         _, token = await self.store.invites.create(
             self.demo.practice.id, PATIENT_REF, PATIENT_DOB.isoformat(), valid_days=valid_days,
-            gp_member_id=self.demo.gp.id, created_by=self.demo.staff.id)
+            gp_member_id=self.demo.gp.id, created_by=self.demo.staff.id,
+            nhs_number=PATIENT_NHS_NUMBER if mesh else None)
         self.invite_link = f"https://t.me/{BOT_USERNAME}?start={token}"
         link = html.escape(self.invite_link)
         self.note("staff", (
             f"<b>Sandbox:</b> an invite link for the demo patient Ada (reference "
-            f"{PATIENT_REF}, date of birth {PATIENT_DOB:%d/%m/%Y}):<br>"
+            f"{PATIENT_REF}, date of birth {PATIENT_DOB:%d/%m/%Y}"
+            f"{f', test NHS number {PATIENT_NHS_NUMBER}' if mesh else ''}):<br>"
             f'<a href="{link}" class="deep-link">{link}</a><br>'
             "Click it to open it as the patient. Staff can also make their own with "
             '<a href="#" class="cmd" data-cmd="/invite">/invite</a>.'))
@@ -150,7 +172,8 @@ class Sandbox:
         """Changes whenever anything on the page would change."""
         parts = [signature(self.chat(p.key), self.states[p.key]) for p in PEOPLE]
         answers = len(self.emulator.world.callback_answers)
-        return f"{hash((tuple(parts), answers)) & 0xFFFFFFFF:x}"
+        record = self.record.signature() if self.record else None
+        return f"{hash((tuple(parts), answers, record)) & 0xFFFFFFFF:x}"
 
     def state(self) -> dict[str, Any]:
         """Every chat as the page draws it."""
@@ -165,7 +188,8 @@ class Sandbox:
                 "answers": [{"n": n, "text": a.get("text"), "alert": a.get("show_alert")}
                             for n, a in enumerate(answers) if a["chat_id"] == chat.id][-3:],
             }
-        return {"version": self.signature(), "chats": chats}
+        return {"version": self.signature(), "chats": chats,
+                "record": self.record.as_json() if self.record else None}
 
     def config(self) -> dict[str, Any]:
         """What the page needs once: the bot, the people, the practice."""
@@ -178,16 +202,19 @@ class Sandbox:
                             "user_id": p.user_id} for p in PEOPLE]}
 
 
-async def seed(store: Store) -> Demo:
-    """Create the demo practice, one member of staff and one GP, unless they exist already."""
+async def seed(store: Store, channels: DeliveryChannels) -> Demo:
+    """Create the demo practice, one member of staff and one GP, unless they exist already;
+    either way the practice delivers by `channels` (telegram, email and MESH when the
+    practice's systems run in the sandbox)."""
     staff_person, _, gp_person = PEOPLE
     staff = await store.practices.memberships(staff_person.user_id)
     gps = await store.practices.memberships(gp_person.user_id)
     if staff and gps:
-        practice = await store.practices.get(staff[0].practice_id)
+        practice = await store.practices.set_channels(staff[0].practice_id, channels,
+                                                      actor="sandbox")
         assert practice is not None
         return Demo(practice, staff[0], gps[0])
-    practice = await store.practices.add(PRACTICE_NAME, PRACTICE_PHONE)
+    practice = await store.practices.add(PRACTICE_NAME, PRACTICE_PHONE, channels=channels)
     staff_member = await store.practices.add_member(
         practice.id, staff_person.user_id, "staff", staff_person.member_name or "Staff")
     gp_member = await store.practices.add_member(

@@ -180,6 +180,20 @@ async def file(request: web.Request) -> web.StreamResponse:
     return web.Response(body=stored.data, content_type=mime, headers=headers)
 
 
+async def record_pdf(request: web.Request) -> web.StreamResponse:
+    """The referral pack as it reached the practice by email or by MESH, to open in the
+    browser."""
+    record = _sandbox(request).record
+    info = request.match_info
+    found = record.find(info["channel"], info["key"]) if record else None
+    if found is None or found.pdf is None:
+        raise web.HTTPNotFound(text="no such delivery")
+    name = (found.pdf_name or "referral-pack.pdf").replace('"', "")
+    return web.Response(body=found.pdf, content_type="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff"})
+
+
 async def sample_image(request: web.Request) -> web.StreamResponse:
     """A sample photo, for the page's thumbnails."""
     name = request.match_info["name"]
@@ -245,4 +259,5 @@ def make_app(sandbox: Sandbox) -> web.Application:
     app.router.add_post("/api/deep-link", deep_link)
     app.router.add_get("/files/{file_id}", file)
     app.router.add_get("/samples/{name}", sample_image)
+    app.router.add_get("/record/{channel}/{key}.pdf", record_pdf)
     return app

@@ -17,8 +17,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import Literal
 
-from bot.inbox.access import stranger
 from bot.store import Store
+from bot.store.audit import stranger
 
 LIMIT = 5
 WINDOW_SECONDS = 15 * 60.0

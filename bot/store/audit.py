@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 
@@ -14,6 +15,11 @@ from bot.store.rows import record
 log = logging.getLogger("bot.audit")
 
 Detail = dict[str, str | int | float | bool | None]
+
+
+def stranger(telegram_user_id: int) -> str:
+    """An audit name for someone who is not a member: a short hash, not their Telegram id."""
+    return "stranger:" + hashlib.sha256(str(telegram_user_id).encode()).hexdigest()[:10]
 
 
 async def write_event(

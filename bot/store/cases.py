@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import replace
 
-from bot.store.answers import save_answer
+import aiosqlite
+
 from bot.store.audit import write_event
 from bot.store.database import Database, utc_now
-from bot.store.models import Case, Invite, Outgoing, Stage
+from bot.store.models import Case, ConsentBy, Flags, Invite, Outgoing, Stage
 from bot.store.outbox import cancel_for_case, enqueue
 from bot.store.rows import maybe, record
 
@@ -32,9 +34,11 @@ class CaseRepository:
         self._db = db
 
     async def open_from_invite(
-        self, invite: Invite, *, patient_user_id: int, patient_chat_id: int, is_child: bool
+        self, invite: Invite, *, patient_user_id: int, patient_chat_id: int, is_child: bool,
+        consent_by: ConsentBy = "self",
     ) -> Case:
-        """Use the invite once and open a case for this patient at the identity check."""
+        """Use the invite once and open a case for this patient at the identity check, with
+        who answers and consents (`Case.consent_by`, set by the system from the age)."""
         now = utc_now()
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
@@ -46,16 +50,17 @@ class CaseRepository:
                 raise StageConflict("invite already used")
             cursor = await conn.execute(
                 "INSERT INTO cases (reference, practice_id, invite_id, patient_user_id, "
-                "patient_chat_id, is_child, stage, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "patient_chat_id, is_child, stage, created_at, updated_at, consent_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (new_reference(), invite.practice_id, invite.id, patient_user_id,
-                 patient_chat_id, int(is_child), Stage.IDENTITY.value, now, now),
+                 patient_chat_id, int(is_child), Stage.IDENTITY.value, now, now, consent_by),
             )
             case_id = cursor.lastrowid
             assert case_id is not None
             await write_event(
                 conn, "case.opened", actor="patient", case_id=case_id,
-                practice_id=invite.practice_id, detail={"invite_id": invite.id},
+                practice_id=invite.practice_id,
+                detail={"invite_id": invite.id, "consent_by": consent_by},
             )
         case = await self.get(case_id)
         assert case is not None
@@ -95,16 +100,17 @@ class CaseRepository:
     async def move(
         self, case: Case, to: Stage, *, actor: str = "patient", reason: str | None = None,
         outbox: Sequence[Outgoing] = (), decision: str | None = None,
-        decision_note: str | None = None, answers: Mapping[str, str] | None = None,
+        decision_note: str | None = None, flags: Flags | None = None,
     ) -> Case:
-        """Move the case on from the stage it is at; StageConflict if it had already moved
-        (or was erased).
+        """Move the case on from the stage it is at and return it moved; StageConflict if it
+        had already moved (or was erased).
 
-        Messages in `outbox` and `answers` (question to value) are written in the same
-        transaction, so they exist if and only if the move happened: nothing is ever written
-        onto a case erased in the meantime. Submitting counts a submission (and remembers the
-        newest photo of this submission and of the one before, to tell what is new); a
-        decision records the GP's.
+        Messages in `outbox` and the workflow `flags` are written in the same transaction, so
+        they exist if and only if the move happened: nothing is ever written onto a case
+        erased in the meantime. The move is audited (`case.stage`) as `actor` ("patient",
+        "member:N", "system"), and so are the flags (`case.flags`). Submitting counts a
+        submission (and remembers the newest photo of this submission and of the one before,
+        to tell what is new); a decision records the GP's.
         """
         now = utc_now()
         sets = ["stage = ?", "updated_at = ?"]
@@ -117,17 +123,19 @@ class CaseRepository:
         if decision is not None:
             sets += ["decided_at = ?", "decision = ?", "decision_note = ?"]
             params += [now, decision, decision_note]
+        columns = flags.columns() if flags else {}
+        sets += [f"{column} = ?" for column in columns]
+        params += list(columns.values())
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 f"UPDATE cases SET {', '.join(sets)} WHERE id = ? AND stage = ? "
-                "AND erased_at IS NULL",
+                "AND erased_at IS NULL RETURNING *",
                 (*params, case.id, case.stage.value),
             )
-            if cursor.rowcount != 1:
+            rows = list(await cursor.fetchall())
+            if len(rows) != 1:
                 raise StageConflict(f"case {case.id} is no longer at {case.stage}")
             await enqueue(conn, case.id, outbox)
-            for question, value in (answers or {}).items():
-                await save_answer(conn, case.id, question, value)
             detail: dict[str, str | int | float | bool | None] = {
                 "from": case.stage.value, "to": to.value,
             }
@@ -137,9 +145,26 @@ class CaseRepository:
                 detail["decision"] = decision
             await write_event(conn, "case.stage", actor=actor, case_id=case.id,
                               practice_id=case.practice_id, detail=detail)
-        moved = await self.get(case.id)
-        assert moved is not None
-        return moved
+            await _flags_event(conn, case, columns, actor)
+        return record(Case, rows[0])
+
+    async def set_flags(self, case: Case, flags: Flags, *, actor: str) -> Case:
+        """Change workflow flags of a case that stays at its stage (a photo tip shown, an
+        answer chosen to change at the review), audited (`case.flags`) as `actor`; return the
+        case with them. StageConflict if the case has moved on or was erased meanwhile."""
+        columns = flags.columns()
+        if not columns:
+            return case
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                f"UPDATE cases SET {', '.join(f'{column} = ?' for column in columns)} "
+                "WHERE id = ? AND stage = ? AND erased_at IS NULL",
+                (*columns.values(), case.id, case.stage.value),
+            )
+            if cursor.rowcount != 1:
+                raise StageConflict(f"case {case.id} is no longer at {case.stage}")
+            await _flags_event(conn, case, columns, actor)
+        return replace(case, **flags.fields())  # type: ignore[arg-type]
 
     async def close_outcome(self, case: Case, column: str, *, actor: str, event: str,
                             ubrn: str | None = None, outbox: Sequence[Outgoing] = ()) -> bool:
@@ -291,3 +316,12 @@ class CaseRepository:
         moved = await self.get(case.id)
         assert moved is not None
         return moved
+
+
+async def _flags_event(conn: aiosqlite.Connection, case: Case, columns: dict[str, str | int],
+                       actor: str) -> None:
+    """Audit a change of workflow flags (names and values: stages, steps and question ids,
+    never personal data) inside the caller's transaction; nothing for no change."""
+    if columns:
+        await write_event(conn, "case.flags", actor=actor, case_id=case.id,
+                          practice_id=case.practice_id, detail=dict(columns))

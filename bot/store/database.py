@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -75,6 +75,12 @@ class Database:
         db = cls(conn)
         await db.migrate()
         return db
+
+    async def trace(self, callback: Callable[[str], None] | None) -> None:
+        """Call `callback` with the text of every SQL statement run from now on (SQLite's
+        trace hook, on the connection's own thread), or stop with None; for benchmarks
+        (`benchmarks/journey_statements.py`)."""
+        await self._conn.set_trace_callback(callback)  # type: ignore[arg-type]  # None stops
 
     async def close(self) -> None:
         """Close the connection; committed data is already on disk."""

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Literal
 
 Role = Literal["staff", "gp", "admin"]
+ConsentBy = Literal["self", "parent"]
 ShotSlot = Literal["locator", "close_up_1", "close_up_2"]
 SHOT_SLOTS: tuple[ShotSlot, ...] = ("locator", "close_up_1", "close_up_2")
 
@@ -131,6 +132,55 @@ class Case:
     ubrn: str | None = None
     erased_by: str | None = None
     """Who erased the case: "patient" (/delete or /cancel) or "retention"."""
+    consent_by: ConsentBy = "self"
+    """Workflow flag: who answers and consents, the patient ("self") or, for a child under
+    16, a parent ("parent"); set when the case is opened (`bot.domain.age.consent_by`)."""
+    prep_step: int = 0
+    """Workflow flag: the photo tip shown (0 is the first), at the preparation stage."""
+    changing: str = ""
+    """Workflow flag: at the review, the id of the answer being changed ("" for none)."""
+    redo: tuple[ShotSlot, ...] = ()
+    """Workflow flag: the shots still to take again after the current one, in order (set
+    when the GP asks for new photos)."""
+    return_to_review: bool = False
+    """Workflow flag: after the current photo, go back to the review (a photo replaced, or
+    new photos the GP asked for) rather than on to the next shot."""
+
+
+@dataclass(frozen=True, slots=True)
+class Flags:
+    """New values for some of a case's workflow flags (see `Case`); None leaves one as it is.
+
+    Flags steer the journey; they are not the patient's answers: they are written on the
+    case, in the transaction of the stage move that sets them where there is one, and audited
+    (`case.flags`) as whoever set them: the patient, a GP or staff (`member:N`), or the system.
+    """
+
+    consent_by: ConsentBy | None = None
+    prep_step: int | None = None
+    changing: str | None = None
+    redo: tuple[ShotSlot, ...] | None = None
+    return_to_review: bool | None = None
+
+    def columns(self) -> dict[str, str | int]:
+        """The flags given, as the `cases` columns and the values stored there."""
+        found: dict[str, str | int] = {}
+        if self.consent_by is not None:
+            found["consent_by"] = self.consent_by
+        if self.prep_step is not None:
+            found["prep_step"] = self.prep_step
+        if self.changing is not None:
+            found["changing"] = self.changing
+        if self.redo is not None:
+            found["redo"] = ",".join(self.redo)
+        if self.return_to_review is not None:
+            found["return_to_review"] = int(self.return_to_review)
+        return found
+
+    def fields(self) -> dict[str, object]:
+        """The flags given, as `Case` fields (for `dataclasses.replace`)."""
+        names = ("consent_by", "prep_step", "changing", "redo", "return_to_review")
+        return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
 
 
 @dataclass(frozen=True, slots=True)

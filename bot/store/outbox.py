@@ -35,6 +35,7 @@ async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str)
         (utc_now(), reason, case_id),
     )
     await conn.execute("UPDATE outbox SET payload = '{}' WHERE case_id = ?", (case_id,))
+    await conn.execute("DELETE FROM chat_photos WHERE case_id = ?", (case_id,))
     cursor = await conn.execute("SELECT DISTINCT chat_id FROM delivered WHERE case_id = ?",
                                 (case_id,))
     chats = [int(row[0]) for row in await cursor.fetchall()]
@@ -128,6 +129,28 @@ class OutboxRepository:
         async with self._db.transaction() as conn:
             await conn.execute("UPDATE outbox SET remote_id = ? WHERE id = ?",
                                (remote_id, item_id))
+
+    async def remember_chat_photo(self, case_id: int, chat_id: int, message_id: int) -> None:
+        """Note a patient's photo message that is still in their chat (not deleted when the
+        photo was kept, or not checked), to delete once a record channel has the case."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT OR IGNORE INTO chat_photos (chat_id, message_id, case_id, created_at) "
+                "VALUES (?, ?, ?, ?)", (chat_id, message_id, case_id, utc_now()))
+
+    async def chat_photos(self, case_id: int) -> list[tuple[int, int]]:
+        """The (chat id, message id) of the case's patient photo messages still in a chat."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT chat_id, message_id FROM chat_photos WHERE case_id = ? "
+                "ORDER BY chat_id, message_id", (case_id,))
+            return [(int(row[0]), int(row[1])) for row in await cursor.fetchall()]
+
+    async def forget_chat_photo(self, chat_id: int, message_id: int) -> None:
+        """The photo message is gone from the chat (or can no longer be deleted)."""
+        async with self._db.transaction() as conn:
+            await conn.execute("DELETE FROM chat_photos WHERE chat_id = ? AND message_id = ?",
+                               (chat_id, message_id))
 
     async def mark_failed(self, item_id: int, error: str) -> None:
         """Record that the message cannot be delivered (and will not be retried)."""

@@ -30,12 +30,14 @@ class PhotoFiles:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def write(self, data: bytes, suffix: str = ".jpg") -> StoredFile:
+    def write(self, data: bytes, suffix: str = ".jpg", *, sha256: str | None = None) -> StoredFile:
         """Write the bytes durably (temp file, fsync, rename, fsync folder) and describe them.
 
-        The file is 0600 and its folder 0700, whatever the umask.
+        `sha256` is the hex SHA-256 of `data` if the caller has already worked it out (it
+        names the file; not checked again), so a photo's bytes are hashed once. The file is
+        0600 and its folder 0700, whatever the umask.
         """
-        digest = hashlib.sha256(data).hexdigest()
+        digest = sha256 or hashlib.sha256(data).hexdigest()
         name = f"{digest[:2]}/{digest}{suffix}"
         target = self.root / name
         private_folder(target.parent)

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from bot.store.models import Case, Photo, Stage
+from bot.store.models import SHOT_SLOTS, Case, Photo, Stage
 
 T = TypeVar("T")
 
@@ -18,6 +18,8 @@ def record(cls: type[T], row: aiosqlite.Row) -> T:
     if cls is Case:
         values["stage"] = Stage(values["stage"])
         values["is_child"] = bool(values["is_child"])
+        values["redo"] = tuple(s for s in (values["redo"] or "").split(",") if s in SHOT_SLOTS)
+        values["return_to_review"] = bool(values["return_to_review"])
     if cls is Photo:
         values["sent_anyway"] = bool(values["sent_anyway"])
     return cls(**values)

@@ -20,9 +20,18 @@ def test_every_setting_is_in_env_example_with_a_comment() -> None:
              if (m := re.match(r"^([A-Z_]+)=", line))}
     missing = [f.upper() for f in Settings.model_fields if f.upper() not in named]
     assert missing == []
-    for name in ("SMTP_SECURITY", "EMAIL_MAX_BYTES", "MESH_SHARED_KEY", "MESH_CERT_FILE"):
-        before = lines[:named[name]]
-        assert any(line.startswith("#") for line in before[-6:]), f"{name} is explained"
+    unexplained = []
+    for name in (f.upper() for f in Settings.model_fields):
+        block = []  # the lines of its paragraph above it, up to a blank line
+        for line in reversed(lines[:named[name]]):
+            if not line.strip():
+                break
+            block.append(line)
+        if not any(line.startswith("#") for line in block):
+            unexplained.append(name)
+    assert unexplained == [], "every setting has a comment in its paragraph"
+    unknown = sorted(set(named) - {f.upper() for f in Settings.model_fields})
+    assert unknown == [], "no line for a setting the bot does not read"
 
 
 def test_the_example_as_copied_leaves_email_and_mesh_off(

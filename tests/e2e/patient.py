@@ -6,9 +6,9 @@ import re
 from datetime import date
 
 from bot.content import text, texts
+from bot.domain.questions import worded
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
-from bot.journey.questions import worded
 
 ADULT_DOB = "03/02/1980"
 SCREENING_KEYS = ("screening.is_rash.rash", "screening.red_flags.no", "screening.site.arm",

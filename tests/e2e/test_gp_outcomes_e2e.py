@@ -20,10 +20,10 @@ from pypdf import PdfReader
 from telegram.ext import Application
 
 from bot.content import text
+from bot.domain.questions import screening_questions
 from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
-from bot.journey.questions import screening_questions
 from bot.store.models import Case, Stage
 from tests.e2e.conftest import sample, services_of
 from tests.e2e.patient import (

@@ -10,10 +10,10 @@ import pytest
 from telegram.ext import Application
 
 from bot.content import asset, text, texts
+from bot.domain.questions import worded
 from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
-from bot.journey.questions import worded
 from bot.store.models import Practice, Stage
 from scripts.reading_age import PHONE_LINES, phone_lines
 from tests.e2e.conftest import sample, services_of

@@ -1,6 +1,7 @@
 """Record channels survive kill -9: the real `python -m bot run` process is killed just before
 sending a case by email, or just after MESH accepted it but before the bot recorded that; after
-a restart the case arrives exactly once."""
+a restart the case arrives exactly once. Killed just after the SMTP server accepted the email,
+it arrives twice (SMTP cannot be asked), identical, and the practice is told so."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
 from bot.store import open_store
@@ -114,3 +116,29 @@ async def test_killed_before_the_email_was_sent_it_is_sent_once_after_a_restart(
     async with bot_process(emu, data_dir):
         await until_recorded_sent(data_dir, "email")
     assert len(smtp.mailbox.received) == 1 and smtp.mailbox.recipients == [[MAILBOX]]
+    assert query(data_dir, "SELECT COUNT(*) FROM outbox WHERE kind = 'staff.alert'") == [(0,)], (
+        "nothing had been sent: no warning of a second copy")
+
+
+async def test_killed_after_the_smtp_server_took_the_email_it_comes_twice_and_staff_are_told(
+    emu: Emulator, data_dir: Path, smtp: SmtpServer
+) -> None:
+    """The true worst case of the email channel (README "Delivery guarantees")."""
+    gp, patient = emu.user("Gee"), emu.user("Ada")
+    token = await practice_with(data_dir, gp, DeliveryChannels(
+        ("telegram", "email"), False, MAILBOX), None)
+    async with bot_process(emu, data_dir, hold_at="record.sent") as bot:
+        await wait_until_ready(gp)
+        await submit(patient, token)
+        await bot.held_at("record.sent", timeout=60)
+        await bot.kill_9()
+    assert len(smtp.mailbox.received) == 1
+    async with bot_process(emu, data_dir):
+        await until_recorded_sent(data_dir, "email")
+        (reference,) = query(data_dir, "SELECT reference FROM cases")[0]
+        told = await gp.wait_for_text(text("channels.staff.maybe_twice", reference=reference,
+                                           where=text("channels.gp.where_email")), timeout=30)
+    assert told.text is not None and reference in told.text
+    first, second = smtp.mailbox.messages()
+    assert first["Message-ID"] == second["Message-ID"], "the copy is recognisably the same"
+    assert first["Subject"] == second["Subject"]

@@ -1,5 +1,6 @@
 """NHSmail: a submitted case reaches the practice mailbox exactly once, over TLS, through
-4xx replies and a restart; the GP chat of a "notification only" practice gets no photos."""
+4xx replies and a restart; the GP chat of a "notification only" practice gets no photos; once
+the mailbox has the case, no photo of the patient stays in their chat."""
 
 from __future__ import annotations
 
@@ -19,9 +20,12 @@ from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
 from bot.store.models import Case
 from bot.store.practices import DeliveryChannels
-from tests.e2e.conftest import TOKEN, BotStarter, services_of
+from tests.e2e.conftest import TOKEN, BotStarter, sample, services_of
+from tests.e2e.patient import details_and_review, tap, to_photos
 from tests.e2e.practice import Team, all_sent, make_team
 from tests.e2e.smtp_server import PASSWORD, USER, SmtpServer, smtp_server
+from tests.e2e.test_off_telegram_e2e import media_ids
+from tests.e2e.test_practice_e2e import send_three
 from tests.e2e.test_practice_reliability_e2e import submit
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -91,6 +95,10 @@ async def test_the_case_reaches_the_practice_mailbox_once_after_two_busy_replies
     channel_failing = text("channels.staff.channel_failing", reference=case.reference,
                            where=text("channels.gp.where_email"), tries=3)
     assert channel_failing not in [m.text for m in team.staff.messages]
+    maybe_twice = text("channels.staff.maybe_twice", reference=case.reference,
+                       where=text("channels.gp.where_email"))
+    assert maybe_twice not in [m.text for m in team.staff.messages], (
+        "a 451 means the server kept nothing: no warning of a second copy")
 
     message = smtp.mailbox.messages()[0]
     assert message["Subject"] == text("channels.email.subject", reference=case.reference)
@@ -191,3 +199,41 @@ async def test_a_restart_between_submitted_and_delivered_still_delivers_once(
     assert len(smtp.mailbox.received) == 1
     subject = smtp.mailbox.messages()[0]["Subject"]
     assert subject == text("channels.email.subject", reference=case.reference)
+
+
+async def test_once_the_mailbox_has_the_case_no_photo_of_the_patient_stays_on_telegram(
+    app: App, emu: Emulator, smtp: SmtpServer
+) -> None:
+    """Issue 15: after a record channel has the case, the bot deletes the patient's photo
+    messages still in their chat (one whose deletion failed when it was kept, one sent again
+    at the review), says so, and the GP chat of a notification-only practice holds nothing
+    clinical: no photos, pack or answers."""
+    team = await email_team(app, emu)
+    _, token = await services_of(app).store.invites.create(
+        team.practice.id, "P-300", "1980-02-03", valid_days=7, gp_member_id=team.gp_member.id)
+    patient = emu.user("Ada")
+    await to_photos(patient, token)
+    emu.fail_next("deleteMessage", 500)  # Telegram fails once, as the first photo is kept
+    await send_three(patient)
+    first = media_ids(patient.shown_incoming)
+    assert len(first) == 1, "the photo whose deletion failed is still in the chat"
+    await details_and_review(patient)
+    again = await patient.send_photo(sample("close-up-good.jpg"))  # sent again at the review
+    await patient.wait_for_text(text("journey.photos.already_have_all"), timeout=15)
+    assert media_ids(patient.shown_incoming) == [*first, again["message_id"]]
+    await tap(patient, "Send to my GP", "Sent")
+
+    await received(smtp)
+    told = await patient.wait_for_text(text("channels.patient.photos_off"), timeout=30)
+    assert told.text == text("channels.patient.photos_off")
+    assert media_ids(patient.shown_incoming) == [], "no photo of the patient left in the chat"
+    assert {*first, again["message_id"]} <= set(media_ids(patient.deleted_incoming))
+    case = await case_of(app, patient)
+    await all_sent(app, case)
+    assert await services_of(app).store.outbox.chat_photos(case.id) == []
+
+    gp_chat = [m for m in team.gp.messages if case.reference in (m.text or "")]
+    assert gp_chat, "the GP has the notice"
+    assert not [m for m in team.gp.messages if m.kind in ("document", "photo")]
+    for words in ("left forearm", "E45 cream", "Itchy"):
+        assert not [m for m in team.gp.messages if words in (m.text or "")], words

@@ -8,6 +8,8 @@ from datetime import date
 import pytest
 
 from bot.content import text
+from bot.inbox.alerts import stop_alerts
+from bot.inbox.routing import submission_messages
 from bot.journey.replies import Reply
 from bot.journey.service import Journey
 from bot.store import Store
@@ -33,7 +35,8 @@ async def practice(store: Store) -> Practice:
 def journey(store: Store, checker: ScriptedChecker) -> Journey:
     """A journey over the test store."""
     return Journey(store, checker, retention_days=30, invite_valid_days=7,
-                   max_file_bytes=20 * 1024 * 1024)
+                   max_file_bytes=20 * 1024 * 1024, deliveries=submission_messages,
+                   stop_alerts=stop_alerts)
 
 
 InviteMaker = Callable[..., Awaitable[str]]

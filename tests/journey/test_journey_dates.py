@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.content import texts
-from bot.journey.dates import parse_date_of_birth, said
+from bot.domain.dates import parse_date_of_birth, said
 
 TODAY = date(2026, 11, 29)
 

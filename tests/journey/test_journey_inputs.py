@@ -30,8 +30,7 @@ async def test_a_double_tap_is_harmless(journey: Journey, invite: InviteMaker,
     assert again.note == "Already done." and again.replies == []
     case = await store.cases.latest_for_patient(USER)
     assert case is not None
-    assert await store.answers.for_case(case.id) == {
-        "meta.consent_by": "self", "consent": "yes", "screen.is_rash": "rash"}
+    assert await store.answers.for_case(case.id) == {"consent": "yes", "screen.is_rash": "rash"}
 
 
 async def test_text_where_a_photo_is_expected_asks_for_the_photo(

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from bot.content import text, texts
-from bot.journey.questions import RASHES_ONLY, STOP_CRITERIA, screening_questions
+from bot.domain.questions import RASHES_ONLY, STOP_CRITERIA, screening_questions
 from bot.journey.replies import Reply
 from bot.journey.service import Journey
 from bot.store import Store

@@ -146,3 +146,33 @@ def test_a_real_face_in_a_locator_is_found_and_refused_for_a_child(
 def test_a_face_too_small_to_recognise_is_not_counted() -> None:
     # At 1.5% of the long side a face is a handful of pixels: nobody can be recognised.
     assert find(_face_scene(0.015)).count == 0
+
+
+@pytest.mark.parametrize("share", [0.1, 0.2])
+def test_a_close_up_showing_a_whole_face_small_is_too_far(share: float) -> None:
+    # A whole face covering a small part of the picture: the phone was a metre away, not 30 cm.
+    result = assess(_jpeg(_face_scene(share)), "close_up")
+    framing = result.check("framing")
+    assert framing is not None and framing.status == "fail" and framing.reason == "far", framing
+    assert result.verdict == "retake"
+
+
+def test_a_close_up_of_a_face_filling_the_picture_is_not_too_far() -> None:
+    # A rash on the cheek, photographed at 30 cm: the face is the subject, not a sign of distance.
+    portrait = _real("astronaut", (512, 512))[40:300, 130:390]
+    photo = cv2.resize(np.ascontiguousarray(portrait), (1280, 960), interpolation=cv2.INTER_CUBIC)
+    result = assess(_jpeg(photo), "close_up")
+    framing = result.check("framing")
+    assert framing is not None and framing.status != "fail", framing
+
+
+def test_orange_light_burning_out_red_is_called_coloured_light_not_glare() -> None:
+    # Lamplight strong enough that the red channel burns out: the cause is the light's colour.
+    # The tint of `dataset.CASTS[0]` made stronger, at the skin's own brightness.
+    skin = _skin(2)
+    scene = skin * dataset.CASTS[0] ** 1.5
+    scene *= skin.mean() / scene.mean()
+    result = assess(_shot(scene), "close_up")
+    exposure = result.check("exposure")
+    assert exposure is not None and exposure.status == "fail" and exposure.reason == "cast", (
+        exposure)

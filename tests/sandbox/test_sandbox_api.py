@@ -9,9 +9,14 @@ from typing import Any
 import aiohttp
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 
+from bot.channels.fhir_bundle import WORKFLOW_ID
 from bot.content import asset, text
+from bot.sandbox.record import PRACTICE_EMAIL
 from bot.sandbox.session import PATIENT_REF, Sandbox
+from tests.e2e.patient import details_and_review, tap, to_photos
+from tests.e2e.test_practice_e2e import send_three
 
 State = dict[str, Any]
 
@@ -203,3 +208,45 @@ async def test_other_sites_cannot_drive_or_read_the_sandbox(
     await until(http, said("patient", "date of birth"))
     async with http.get("/api/state", headers={"Host": "localhost"}) as response:
         assert response.status == 200
+
+
+async def test_a_submitted_case_shows_in_the_practice_record_by_email_and_by_mesh(
+    running: tuple[Sandbox, str], http: aiohttp.ClientSession
+) -> None:
+    """Issue 15: the sandbox's local SMTP server and MESH sandbox receive the demo patient's
+    case, and the "Practice record" panel lists both with their parts and the same PDF."""
+    sandbox, _ = running
+    state = await until(http, lambda s: s["record"] is not None)
+    assert state["record"]["available"], state["record"]["problem"]
+    assert state["record"]["email"]["messages"] == state["record"]["mesh"]["messages"] == []
+    patient = sandbox.users["patient"]
+    await to_photos(patient, sandbox.invite_link.split("start=")[1])
+    await send_three(patient)
+    await details_and_review(patient)
+    await tap(patient, "Send to my GP", "Sent")
+    case = await sandbox.store.cases.latest_for_patient(patient.id)
+    assert case is not None
+    state = await until(http, lambda s: s["record"]["email"]["messages"]
+                        and s["record"]["mesh"]["messages"], tries=60)
+    (email,) = state["record"]["email"]["messages"]
+    assert email["subject"] == text("channels.email.subject", reference=case.reference)
+    assert email["to"] == PRACTICE_EMAIL
+    pack = f"referral-pack-{case.reference}.pdf"
+    names = [part["name"] for part in email["parts"]]
+    assert pack in names and [n for n in names if n.endswith(".jpg")] == [
+        text("channels.email.photo_name", reference=case.reference, shot=shot)
+        for shot in ("locator", "close-up-1", "close-up-2")]
+    assert all(part["size"] > 1000 for part in email["parts"] if part["name"].endswith(".jpg"))
+    (mesh,) = state["record"]["mesh"]["messages"]
+    assert mesh["workflow_id"] == WORKFLOW_ID and mesh["message_id"]
+    assert mesh["local_id"].startswith(f"{case.reference}-s1-o")
+    assert {"Patient", "Binary (referral pack)"} <= {part["name"] for part in mesh["parts"]}
+    pdfs = []
+    for message in (email, mesh):
+        async with http.get(message["pdf"]["url"]) as response:
+            assert response.status == 200 and response.content_type == "application/pdf"
+            pdfs.append(await response.read())
+    assert pdfs[0].startswith(b"%PDF") and pdfs[0] == pdfs[1], "the same pack by both channels"
+    assert case.reference in PdfReader(io.BytesIO(pdfs[0])).pages[0].extract_text()
+    async with http.get("/record/email/nope.pdf") as response:
+        assert response.status == 404

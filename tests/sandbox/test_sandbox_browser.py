@@ -1,7 +1,8 @@
 """The whole story in headless Chromium: invite link, patient answers and photos, GP refers.
 
 On the way: consent comes as three short messages that each fit a phone's screen, each answered
-question shows the answer chosen, and the patient changes an answer at the review.
+question shows the answer chosen, the patient changes an answer at the review, and the
+"Practice record" panel shows the case as it reached the practice by email and by MESH.
 
 Screenshots of each chat are saved in test-output/sandbox/ at the end (and on failure).
 """
@@ -15,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.channels.fhir_bundle import WORKFLOW_ID
 from bot.content import asset, text, texts
-from bot.sandbox.session import PATIENT_REF, Sandbox
+from bot.sandbox.session import PATIENT_NHS_NUMBER, PATIENT_REF, Sandbox
 
 playwright_api = pytest.importorskip("playwright.async_api")
 from playwright.async_api import Browser, Page, async_playwright, expect  # noqa: E402
@@ -144,6 +146,35 @@ async def test_invite_photos_retake_submit_and_gp_referral(
     assert not problems, problems
 
 
+async def practice_record_shows(page: Page, reference: str) -> None:
+    """The "Practice record" panel lists the case as the practice mailbox got it (subject,
+    parts, a link that opens the PDF) and as MESH delivered it (ids, workflow, the PDF)."""
+    record = page.locator('[data-panel="record"]')
+    email = record.locator(".arrival.email", has_text=reference)
+    await email.wait_for(timeout=WAIT)
+    await expect(email.locator(".subject")).to_have_text(
+        text("channels.email.subject", reference=reference))
+    await expect(email.locator(".parts li")).to_have_count(6)  # plain, HTML, the PDF, 3 photos
+    await expect(email.locator(".parts")).to_contain_text(f"referral-pack-{reference}.pdf")
+    await expect(email.locator(".parts")).to_contain_text(f"{reference}-close-up-2.jpg")
+    mesh = record.locator(".arrival.mesh", has_text=f"{reference}-s1-o")
+    await mesh.wait_for(timeout=WAIT)
+    await expect(mesh).to_contain_text(WORKFLOW_ID)
+    await expect(mesh.locator(".parts")).to_contain_text("Binary (referral pack)")
+    for arrival in (email, mesh):
+        async with page.context.expect_page() as opening:
+            await arrival.locator("a.record-pdf").click()
+        opened = await opening.value
+        href = await arrival.locator("a.record-pdf").get_attribute("href")
+        assert href is not None and opened.url.endswith(href)
+        answer = await page.request.get(opened.url)
+        assert answer.headers["content-type"] == "application/pdf"
+        assert (await answer.body()).startswith(b"%PDF")
+        await opened.close()
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    await record.screenshot(path=str(OUTPUT / "record.png"))
+
+
 async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     """What a person does on the page, and what each chat must show."""
     # Staff: /invite, then the patient's reference and date of birth; the bot answers with the
@@ -153,6 +184,9 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     await type_text(page, "staff", "/invite")
     await bot_says(page, "staff", "reference and date of birth")
     await type_text(page, "staff", f"{PATIENT_REF} 03/02/1980")
+    # The demo practice sends cases to the GP record by MESH, so the NHS number is asked too.
+    await bot_says(page, "staff", text("channels.staff.invite_needs_nhs_number").split("<")[0])
+    await type_text(page, "staff", f"{PATIENT_REF} 03/02/1980 {PATIENT_NHS_NUMBER}")
     made = await bot_says(page, "staff", "Link (single use)")
     assert PATIENT_REF in made and sandbox.invite_link not in made, "a new link, not the seed"
     await bot_says(page, "staff", "please send photos of your skin rash")
@@ -261,6 +295,7 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     await download.save_as(saved)
     assert saved.name == f"referral-pack-{case.reference}.pdf"
     assert saved.read_bytes().startswith(b"%PDF")
+    await practice_record_shows(page, case.reference)
     await tap(page, "gp", "Refer to teledermatology")
     await bot_says(page, "gp", "Refer " + case.reference + " to teledermatology?")
     await tap(page, "gp", text("inbox.gp.refer_yes"))

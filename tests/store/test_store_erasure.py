@@ -14,7 +14,7 @@ import pytest
 from bot.config import Settings
 from bot.services import erasure
 from bot.store import StageConflict, Store, open_store
-from bot.store.models import Case, Stage
+from bot.store.models import Case, Flags, Stage
 from tests.store.test_store_cases import _case
 
 
@@ -47,13 +47,15 @@ async def erased(store: Store) -> Case:
 
 async def test_nothing_is_written_onto_an_erased_case(store: Store) -> None:
     case = await erased(store)
-    assert await store.answers.save(case.id, "flow.redo", "close_up_1") is False
+    assert await store.answers.save(case.id, "detail.where", "left arm") is False
     stored = store.files.write(b"late photo")
     with pytest.raises(StageConflict):
         await store.photos.add(case.id, "locator", stored, source="photo", verdict="accept",
                                status="accepted")
     with pytest.raises(StageConflict):
-        await store.cases.move(case, Stage.LOCATOR, answers={"flow.return_to_review": "yes"})
+        await store.cases.move(case, Stage.LOCATOR, flags=Flags(return_to_review=True))
+    with pytest.raises(StageConflict):
+        await store.cases.set_flags(case, Flags(prep_step=1), actor="patient")
     assert await store.answers.for_case(case.id) == {}
     assert await store.photos.for_case(case.id) == []
     assert await erasure.finish(store) == 0
@@ -124,3 +126,19 @@ async def test_an_existing_world_readable_database_is_made_private_when_opened(
     await reopened.close()
     assert stat.S_IMODE(settings.data_dir.stat().st_mode) == 0o700
     assert stat.S_IMODE(settings.database_path.stat().st_mode) == 0o600
+
+
+async def test_an_erased_case_forgets_the_photo_messages_left_in_the_patients_chat(
+    store: Store
+) -> None:
+    """Issue 15: photo messages noted for deletion after record delivery are forgotten with
+    the case, so no Telegram id of an erased request stays behind."""
+    case = await _case(store)
+    await store.cases.move(case, Stage.CONSENT)
+    await store.outbox.remember_chat_photo(case.id, 555, 41)
+    await store.outbox.remember_chat_photo(case.id, 555, 41)  # noted twice: one row
+    assert await store.outbox.chat_photos(case.id) == [(555, 41)]
+    current = await store.cases.get(case.id)
+    assert current is not None
+    await erasure.erase(store, current, Stage.ERASED, actor="patient", reason="test")
+    assert await store.outbox.chat_photos(case.id) == []

@@ -231,6 +231,79 @@ function toast(key, text, alert) {
   else box.timer = setTimeout(() => { box.hidden = true; }, 3000);
 }
 
+// -- the practice record: what reached the practice's mailbox and MESH --------------------
+function partsNode(parts) {
+  const list = el("ul", { className: "parts" });
+  for (const part of parts) {
+    list.append(el("li", {}, el("span", { className: "part-name" }, part.name), " ",
+      el("span", { className: "part-size" }, [part.type, sizeText(part.size)].join(" · "))));
+  }
+  return list;
+}
+
+function pdfLink(message) {
+  if (!message.pdf) return null;
+  return el("a", { className: "record-pdf", href: message.pdf.url, target: "_blank", rel: "noopener" },
+    `Open the referral pack (${message.pdf.name})`);
+}
+
+function arrivalNode(message) {
+  const time = message.received_at ? new Date(message.received_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
+  if (message.channel === "email") {
+    return el("article", { className: "arrival email", "data-channel": "email" },
+      el("div", { className: "arrival-head" }, el("strong", { className: "subject" }, message.subject),
+        el("span", { className: "meta" }, time)),
+      el("div", { className: "arrival-ids" }, `To ${message.to} · ${sizeText(message.size)} · Message-ID ${message.message_id}`),
+      partsNode(message.parts), pdfLink(message));
+  }
+  return el("article", { className: "arrival mesh", "data-channel": "mesh" },
+    el("div", { className: "arrival-head" }, el("strong", {}, `Message ${message.message_id}`),
+      el("span", { className: "meta" }, time)),
+    el("div", { className: "arrival-ids" },
+      `Workflow ${message.workflow_id} · local id ${message.local_id} · ${sizeText(message.size)}, acknowledged`),
+    partsNode(message.parts), pdfLink(message));
+}
+
+function channelNode(title, messages, empty) {
+  const box = el("section", { className: "record-channel" }, el("h3", {}, title));
+  if (!messages.length) box.append(el("p", { className: "record-empty" }, empty));
+  for (const message of messages) box.append(arrivalNode(message));
+  return box;
+}
+
+function renderRecord(record) {
+  const panel = panels.record;
+  if (!panel) return;
+  const signature = JSON.stringify(record);
+  if (panel.signature === signature) return;
+  const before = panel.count;
+  panel.signature = signature;
+  if (!record || !record.available) {
+    panel.body.replaceChildren(el("p", { className: "record-empty" },
+      `Email and MESH are not running in this sandbox: ${record ? record.problem : "unknown"}.`));
+    return;
+  }
+  panel.count = record.email.messages.length + record.mesh.messages.length;
+  panel.body.replaceChildren(
+    channelNode(`NHSmail: ${record.email.to}`, record.email.messages,
+      "Nothing yet. A case the patient sends arrives here as one email."),
+    channelNode(`MESH: mailbox ${record.mesh.mailbox}`, record.mesh.messages,
+      "Nothing yet. A case arrives here as a GP Connect Send Document message."));
+  if (before !== undefined && panel.count > before && activeKey !== "record") panel.tab.classList.add("unread");
+}
+
+function buildRecordPanel() {
+  const body = el("div", { className: "record-body", "aria-live": "polite" });
+  const section = el("section", { className: "chat record", "data-panel": "record", id: "practice-record" },
+    el("div", { className: "who" }, "Practice record", " ", el("span", {}, "· where the case lands in the practice's own systems")),
+    body);
+  const tab = el("button", { type: "button", role: "tab", "data-tab": "record", onclick: () => selectChat("record") },
+    "Practice record");
+  document.querySelector(".tabs").append(tab);
+  panels.record = { section, body, tab };
+  return section;
+}
+
 // -- building the page -------------------------------------------------------------------
 function samplesNode(key) {
   const list = el("div", { className: "sample-list" });
@@ -360,6 +433,7 @@ async function poll() {
       for (const [key, chat] of Object.entries(state.chats)) {
         if (panels[key]) renderChat(key, chat);
       }
+      renderRecord(state.record);
       document.body.dataset.version = version;
     } catch (error) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -371,6 +445,7 @@ async function main() {
   config = await (await fetch("/api/config")).json();
   const main = document.getElementById("chats");
   for (const person of config.people) main.append(buildPanel(person));
+  main.append(buildRecordPanel());
   document.getElementById("about").textContent =
     `${config.practice.name}: a pretend Telegram on this computer. Nothing is sent anywhere.`;
   selectChat(activeKey);

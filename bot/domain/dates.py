@@ -1,4 +1,4 @@
-"""Reading a date of birth as people type it, saying it back in words, and working out age."""
+"""Reading a date of birth as people type it and saying it back in words (age: `bot.domain.age`)."""
 
 from __future__ import annotations
 
@@ -76,8 +76,3 @@ def _resolved(day: int, month: int, year_typed: str, limit: date) -> date | None
 def said(day: date) -> str:
     """The date as the patient reads it back: "3 February 1980" (month names from content)."""
     return f"{day.day} {texts('journey.dates.months')[day.month - 1]} {day.year}"
-
-
-def age_on(born: date, day: date) -> int:
-    """Return the age in whole years on the given day."""
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
