@@ -53,6 +53,9 @@ class BotApplication(Application[TelegramBot, BotContext, dict[Any, Any], dict[A
 
     def _mark_for_persistence_update(self, *, update: object | None = None,
                                      job: Job[Any] | None = None) -> None:
+        super()._mark_for_persistence_update(update=update, job=job)
         kept = self.persistence.store_data if self.persistence is not None else None
-        if kept is not None and (kept.user_data or kept.chat_data):
-            super()._mark_for_persistence_update(update=update, job=job)
+        if kept is None or not kept.user_data:
+            self._user_ids_to_be_updated_in_persistence.clear()
+        if kept is None or not kept.chat_data:
+            self._chat_ids_to_be_updated_in_persistence.clear()
