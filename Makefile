@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/hostile_files.py
 	$(BIN)/python benchmarks/erasure.py
 	$(BIN)/python benchmarks/journey_statements.py
+	$(BIN)/python benchmarks/submission_work.py
 
 # 50 patients at once through the emulator with the real bot process (a few minutes).
 bench-load: $(STAMP)

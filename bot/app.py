@@ -17,7 +17,9 @@ from bot.config import Settings
 from bot.handlers.bot_api import TelegramBot, build_bot
 from bot.handlers.context import SERVICES_KEY, BotApplication, BotContext
 from bot.handlers.delivery import TelegramSender, alert_staff
+from bot.handlers.invite import DRAFT
 from bot.handlers.ordering import PerUserOrder
+from bot.handlers.persistence import StorePersistence
 from bot.handlers.wiring import COMMANDS, register
 from bot.inbox.alerts import stop_alerts
 from bot.inbox.decisions import Inbox
@@ -32,7 +34,7 @@ from bot.services.erasure import recover
 from bot.services.quality_pool import QualityPool
 from bot.services.reminders import alert_waiting, chase_open_outcomes, remind_stalled
 from bot.services.retention import purge
-from bot.store import open_store
+from bot.store import Store, open_store
 from bot.store.models import OutboxItem
 
 __all__ = ["BotApplication", "Services", "build_application", "open_services"]
@@ -42,14 +44,18 @@ log = logging.getLogger("bot.app")
 OUTBOX_TASK = "outbox"
 
 
-async def open_services(settings: Settings, bot: TelegramBot) -> Services:
-    """Open the store (finishing interrupted erasures, sweeping orphan photo files), start the
-    quality workers, and build every service on them, each after what it needs.
+async def open_services(settings: Settings, bot: TelegramBot,
+                        store: Store | None = None) -> Services:
+    """Open the store, unless given one already open (finishing interrupted erasures, sweeping
+    orphan photo files), start the quality workers, and build every service on them, each
+    after what it needs.
 
+    The store is given when the persistence opened it: python-telegram-bot loads the durable
+    staff conversations before `post_init`, so the persistence opens the store first.
     The outbox worker's wake-up event is made first, so the journey, the inbox and the record
     channels can say "queued" from the start; the worker itself is built last, on the sender.
     """
-    store = await open_store(settings.database_path, settings.photos_dir)
+    store = store or await open_store(settings.database_path, settings.photos_dir)
     await recover(store)
     quality = QualityPool(settings.quality_workers,
                           time_limit=settings.quality_time_limit_seconds)
@@ -105,10 +111,14 @@ def build_application(settings: Settings) -> BotApplication:
     `JobQueue` interval cannot express without either polling or delaying each delivery.
     """
     outbox_task: list[asyncio.Task[None]] = []
+    # The staff /invite conversation is durable: python-telegram-bot loads it from the store
+    # before post_init, so the persistence opens the store and the services reuse it.
+    persistence = StorePersistence(
+        lambda: open_store(settings.database_path, settings.photos_dir), kept_keys=(DRAFT,))
 
     async def start_up(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         assert isinstance(app, BotApplication)
-        found = await open_services(settings, app.bot)
+        found = await open_services(settings, app.bot, await persistence.store())
         app.bot_data[SERVICES_KEY] = found
         outbox_task.append(asyncio.create_task(found.outbox.run(), name=OUTBOX_TASK))
         assert app.job_queue is not None
@@ -147,6 +157,7 @@ def build_application(settings: Settings) -> BotApplication:
                        Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True))))
         .context_types(context_types)
         .job_queue(JobQueue[BotContext]())
+        .persistence(persistence)
         .post_init(start_up)
         .post_stop(stopping)
         .post_shutdown(shut_down)

@@ -1,161 +1,90 @@
-"""The GP's decision on a case, step by step, and the steps that close it.
+"""The GP's decision on a case, one handler per step, and the steps that close it.
 
 Refer (confirmed first), ask for new photos (which, then why: a reason button or the GP's own
 words), not suitable (urgent two-week wait, or book an appointment), then "referral sent on
 e-RS" (with a UBRN if the GP types one) and, for staff, "Done: patient phoned" on an urgent
-task. Each step calls `bot.inbox.decisions.Inbox`; this module only speaks Telegram.
+task. Each step calls `bot.inbox.decisions.Inbox`; the buttons are built by
+`bot.inbox.gp_messages`; this module only speaks Telegram.
 
-Every decision button carries the submission it was made for (`submission_part`, last part),
-and so does a request to type a reason or a UBRN: once the patient has re-submitted, a button
-or typed answer from before is refused (`inbox.gp.stale_submission`, issue 12 item 10), so a
-GP never decides on photos they have not seen.
+Every decision button carries the submission it was made for (`Decide.submission`), and so
+does a request to type a reason or a UBRN: once the patient has re-submitted, a button or typed
+answer from before is refused (`inbox.gp.stale_submission`, issue 12 item 10), so a GP never
+decides on photos they have not seen.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Update
 from telegram.error import BadRequest
+from telegram.ext import ApplicationHandlerStop
 
 from bot.content import text
 from bot.handlers.context import BotContext
-from bot.handlers.delivery import decision_keyboard, submission_part
+from bot.handlers.keyboards import markup
 from bot.inbox.decisions import APPOINTMENT_REASONS, PHOTO_REASONS, REASON_LIMIT, read_ubrn
-from bot.store.models import SHOT_SLOTS, Case
+from bot.inbox.gp_messages import (
+    Rows,
+    appointment_rows,
+    decision_rows,
+    reason_rows,
+    refer_confirm_rows,
+    sent_rows,
+    shot_rows,
+    ubrn_skip_rows,
+)
+from bot.inbox.payloads import CaseAction, Decide
+from bot.store.models import SHOT_SLOTS, Case, ShotSlot
 
 Context = BotContext
 AWAITING = "gp_awaiting"
 """user_data key: what the GP was asked to type (a reason for new photos, or a UBRN)."""
-STAFF_AWAITING = "staff_awaiting"
-"""team.py's key for invite details: asking for one thing forgets the other."""
-ACTIONS = frozenset({"back", "photos", "why", "redo", "appt", "appt_go", "urgent", "refer",
-                     "refer_go", "refer_no", "sent", "sent_go"})
+INVITE_DRAFT = "invite_draft"
+"""`bot.handlers.invite`'s key: asking the GP to type something forgets an invite draft."""
+
+Step = Callable[[Update, Context, int, Decide, Case], Awaitable[None]]
+"""One decision step: (update, context, chat id, the tapped payload, the case)."""
 
 
-def _button(context: Context, chat_id: int, submission: int, label: str,
-            *parts: str | int) -> InlineKeyboardButton:
-    """A decision button; its last part is the submission it was made for."""
-    return InlineKeyboardButton(label, callback_data=context.services.signer.sign(
-        chat_id, *parts, submission_part(submission)))
-
-
-def _markup(*rows: InlineKeyboardButton) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[row] for row in rows])
-
-
-def _shot_keyboard(context: Context, chat_id: int, case: Case,
-                   mask: int) -> InlineKeyboardMarkup:
-    made = case.submissions
-    rows = []
-    for bit, slot in enumerate(SHOT_SLOTS):
-        label = ("☑ " if mask & (1 << bit) else "☐ ") + text(f"inbox.gp.caption_{slot}")
-        rows.append([_button(context, chat_id, made, label, "photos", case.id,
-                             mask ^ (1 << bit))])
-    rows.append([_button(context, chat_id, made, text("inbox.gp.back"), "back", case.id),
-                 _button(context, chat_id, made, text("inbox.gp.next"), "why", case.id, mask)])
-    return InlineKeyboardMarkup(rows)
-
-
-def _appointment_keyboard(context: Context, chat_id: int, case: Case) -> InlineKeyboardMarkup:
-    made = case.submissions
-    return _markup(
-        _button(context, chat_id, made, text("inbox.gp.urgent"), "urgent", case.id),
-        *(_button(context, chat_id, made, text(f"inbox.gp.reason_{r}"), "appt_go", case.id, r)
-          for r in APPOINTMENT_REASONS),
-        _button(context, chat_id, made, text("inbox.gp.back"), "back", case.id))
-
-
-async def _edit_markup(context: Context, chat_id: int, message_id: int | None,
-                       markup: InlineKeyboardMarkup | None) -> None:
-    if message_id is None:
-        return
-    with contextlib.suppress(BadRequest):
-        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=markup)
-
-
-async def tap(update: Update, context: Context, chat_id: int, action: str, case: Case,
-              rest: list[str]) -> None:
-    """A GP's decision button on a case the GP may see in this chat (checked by the caller);
-    refused if it was made for an earlier submission of the case."""
+def _query(update: Update) -> CallbackQuery:
     query = update.callback_query
     assert query and query.from_user
-    made_for = rest.pop() if rest else None
-    if made_for != submission_part(case.submissions):
-        await _stale(context, case, action)
-        await query.answer(text("inbox.gp.stale_submission"), show_alert=True)
+    return query
+
+
+def _tapped_id(update: Update) -> int | None:
+    message = _query(update).message
+    return message.message_id if message else None
+
+
+async def _edit_rows(context: Context, chat_id: int, message_id: int | None,
+                     rows: Rows) -> None:
+    """Replace the buttons of a message (none: remove them); a gone message is ignored."""
+    if not message_id:
         return
-    case_id = case.id
-    desk = context.services.inbox
-    user_id = query.from_user.id
-    tapped = query.message.message_id if query.message else None
-    if action == "back":
-        await query.answer()
-        await _edit_markup(context, chat_id, tapped,
-                           decision_keyboard(context.services.signer, chat_id, case_id,
-                                             case.submissions))
-    elif action == "photos" and rest and rest[0].isdigit():
-        await query.answer()
-        await _edit_markup(context, chat_id, tapped,
-                           _shot_keyboard(context, chat_id, case, int(rest[0])))
-    elif action == "why" and rest and rest[0].isdigit():
-        await _ask_why(update, context, chat_id, case, int(rest[0]))
-    elif action == "redo" and len(rest) in (2, 3) and rest[0].isdigit():
-        shots = [slot for bit, slot in enumerate(SHOT_SLOTS) if int(rest[0]) & (1 << bit)]
-        (context.user_data or {}).pop(AWAITING, None)
-        outcome = await desk.ask_new_photos(user_id, case_id, shots, rest[1])
-        summary_id = rest[2] if len(rest) == 3 else ""
-        await _finish(update, context, chat_id, outcome.done, outcome.text,
-                      int(summary_id) if summary_id.isdigit() else None)
-    elif action == "appt":
-        await query.answer(text("inbox.gp.why_appointment"))
-        await _edit_markup(context, chat_id, tapped,
-                           _appointment_keyboard(context, chat_id, case))
-    elif action == "urgent":
-        outcome = await desk.urgent(user_id, case_id)
-        await _finish(update, context, chat_id, outcome.done, outcome.text, None)
-    elif action == "appt_go" and rest:
-        outcome = await desk.book_appointment(user_id, case_id, rest[0])
-        await _finish(update, context, chat_id, outcome.done, outcome.text, None)
-    elif action == "refer":
-        await _confirm_refer(update, context, chat_id, case)
-    elif action == "refer_no":
-        await query.answer()
-        with contextlib.suppress(BadRequest):
-            await query.edit_message_text(text("inbox.gp.refer_cancelled",
-                                               reference=case.reference))
-    elif action == "refer_go" and rest:
-        outcome = await desk.refer(user_id, case_id)
-        follow = _markup(_button(context, chat_id, case.submissions,
-                                 text("inbox.gp.referral_sent"), "sent",
-                                 case_id)) if outcome.done else None
-        await _finish(update, context, chat_id, outcome.done, outcome.text,
-                      int(rest[0]) if rest[0].isdigit() else None, follow)
-    elif action == "sent":
-        await _ask_ubrn(update, context, chat_id, case)
-    elif action == "sent_go":
-        waiting: Any = (context.user_data or {}).pop(AWAITING, None)
-        outcome = await desk.mark_referral_sent(user_id, case_id, None)
-        origin = waiting.get("origin") if isinstance(waiting, dict) else None
-        await _finish(update, context, chat_id, outcome.done, outcome.text, origin)
-    else:
-        await query.answer(text("inbox.gp.expired_button"), show_alert=True)
+    with contextlib.suppress(BadRequest):
+        await context.bot.edit_message_reply_markup(
+            chat_id, message_id, reply_markup=markup(context.services.signer, chat_id, rows))
+
+
+async def _send(context: Context, chat_id: int, words: str, rows: Rows = ()) -> int:
+    sent = await context.bot.send_message(
+        chat_id, words, reply_markup=markup(context.services.signer, chat_id, rows))
+    return sent.message_id
 
 
 async def _finish(update: Update, context: Context, chat_id: int, done: bool, words: str,
-                  summary_id: int | None,
-                  follow: InlineKeyboardMarkup | None = None) -> None:
+                  summary_id: int | None, follow: Rows = ()) -> None:
     """Answer the tap, take the buttons off the message tapped (and the case's summary), and
     say what happened."""
-    query = update.callback_query
-    assert query
-    await query.answer()
-    await _edit_markup(context, chat_id, query.message.message_id if query.message else None,
-                       None)
+    await _query(update).answer()
+    await _edit_rows(context, chat_id, _tapped_id(update), ())
     if done:
-        await _edit_markup(context, chat_id, summary_id, None)
-    await context.bot.send_message(chat_id, words, reply_markup=follow)
+        await _edit_rows(context, chat_id, summary_id, ())
+    await _send(context, chat_id, words, follow)
 
 
 async def _stale(context: Context, case: Case, action: str) -> None:
@@ -163,63 +92,143 @@ async def _stale(context: Context, case: Case, action: str) -> None:
                                                case_id=case.id, detail={"action": action})
 
 
-async def _confirm_refer(update: Update, context: Context, chat_id: int, case: Case) -> None:
-    """Refer is confirmed first, in a message that says what happens next."""
-    query = update.callback_query
-    assert query
-    await query.answer()
-    made = case.submissions
-    summary_id = query.message.message_id if query.message else 0
-    await context.bot.send_message(
-        chat_id, text("inbox.gp.refer_confirm", reference=case.reference,
-                      days=context.services.settings.referral_send_days),
-        reply_markup=_markup(
-            _button(context, chat_id, made, text("inbox.gp.refer_yes"), "refer_go", case.id,
-                    summary_id),
-            _button(context, chat_id, made, text("inbox.gp.refer_no"), "refer_no", case.id)))
+def _shots(mask: int) -> list[ShotSlot]:
+    return [slot for bit, slot in enumerate(SHOT_SLOTS) if mask & (1 << bit)]
 
 
-async def _ask_why(update: Update, context: Context, chat_id: int, case: Case,
-                   mask: int) -> None:
+async def back(update: Update, context: Context, chat_id: int, tap: Decide,
+               case: Case) -> None:
+    """Back to the three choices."""
+    await _query(update).answer()
+    await _edit_rows(context, chat_id, _tapped_id(update),
+                     decision_rows(case.id, case.submissions))
+
+
+async def photos(update: Update, context: Context, chat_id: int, tap: Decide,
+                 case: Case) -> None:
+    """Ask for new photos: tick which (the buttons show the choice so far)."""
+    await _query(update).answer()
+    await _edit_rows(context, chat_id, _tapped_id(update), shot_rows(case, tap.mask))
+
+
+async def why(update: Update, context: Context, chat_id: int, tap: Decide,
+              case: Case) -> None:
     """After choosing the photos: a message with the reasons, and room for the GP's own."""
-    query = update.callback_query
-    assert query
-    if not mask:
+    query = _query(update)
+    if not tap.mask:
         await query.answer(text("inbox.gp.which_photos"), show_alert=True)
         return
     await query.answer()
-    summary_id = query.message.message_id if query.message else 0
-    await _edit_markup(context, chat_id, summary_id,
-                       decision_keyboard(context.services.signer, chat_id, case.id,
-                                         case.submissions))
-    shots = ", ".join(text(f"inbox.gp.caption_{slot}") for bit, slot in enumerate(SHOT_SLOTS)
-                      if mask & (1 << bit))
-    asked = await context.bot.send_message(
-        chat_id, text("inbox.gp.why_photos", shots=shots),
-        reply_markup=_markup(*(_button(context, chat_id, case.submissions,
-                                       text(f"inbox.gp.reason_{r}"), "redo", case.id, mask, r,
-                                       summary_id) for r in PHOTO_REASONS)))
+    summary_id = _tapped_id(update) or 0
+    await _edit_rows(context, chat_id, summary_id, decision_rows(case.id, case.submissions))
+    shots = ", ".join(text(f"inbox.gp.caption_{slot}") for slot in _shots(tap.mask))
+    asked = await _send(context, chat_id, text("inbox.gp.why_photos", shots=shots),
+                        reason_rows(case, tap.mask, PHOTO_REASONS, summary_id))
     if context.user_data is not None:
-        context.user_data.pop(STAFF_AWAITING, None)
-        context.user_data[AWAITING] = {"kind": "redo", "case": case.id, "mask": mask,
-                                       "summary": summary_id, "prompt": asked.message_id,
+        context.user_data.pop(INVITE_DRAFT, None)
+        context.user_data[AWAITING] = {"kind": "redo", "case": case.id, "mask": tap.mask,
+                                       "summary": summary_id, "prompt": asked,
                                        "chat": chat_id, "submission": case.submissions}
 
 
-async def _ask_ubrn(update: Update, context: Context, chat_id: int, case: Case) -> None:
-    query = update.callback_query
-    assert query
+async def redo(update: Update, context: Context, chat_id: int, tap: Decide,
+               case: Case) -> None:
+    """A reason button: ask the patient for the chosen photos again."""
+    (context.user_data or {}).pop(AWAITING, None)
+    outcome = await context.services.inbox.ask_new_photos(
+        _query(update).from_user.id, case.id, _shots(tap.mask), tap.reason)
+    await _finish(update, context, chat_id, outcome.done, outcome.text, tap.summary_id or None)
+
+
+async def appointment(update: Update, context: Context, chat_id: int, tap: Decide,
+                      case: Case) -> None:
+    """Not suitable: show urgent and the appointment reasons."""
+    await _query(update).answer(text("inbox.gp.why_appointment"))
+    await _edit_rows(context, chat_id, _tapped_id(update),
+                     appointment_rows(case, APPOINTMENT_REASONS))
+
+
+async def urgent(update: Update, context: Context, chat_id: int, tap: Decide,
+                 case: Case) -> None:
+    """Urgent (two-week wait): a task for staff to phone the patient."""
+    outcome = await context.services.inbox.urgent(_query(update).from_user.id, case.id)
+    await _finish(update, context, chat_id, outcome.done, outcome.text, None)
+
+
+async def book(update: Update, context: Context, chat_id: int, tap: Decide,
+               case: Case) -> None:
+    """Book an appointment, for the reason tapped."""
+    outcome = await context.services.inbox.book_appointment(_query(update).from_user.id,
+                                                             case.id, tap.reason)
+    await _finish(update, context, chat_id, outcome.done, outcome.text, None)
+
+
+async def refer(update: Update, context: Context, chat_id: int, tap: Decide,
+                case: Case) -> None:
+    """Refer is confirmed first, in a message that says what happens next."""
+    await _query(update).answer()
+    await _send(context, chat_id,
+                text("inbox.gp.refer_confirm", reference=case.reference,
+                     days=context.services.settings.referral_send_days),
+                refer_confirm_rows(case, _tapped_id(update) or 0))
+
+
+async def refer_no(update: Update, context: Context, chat_id: int, tap: Decide,
+                   case: Case) -> None:
+    """Not now: the confirmation says so."""
+    query = _query(update)
     await query.answer()
-    asked = await context.bot.send_message(
-        chat_id, text("inbox.gp.ubrn_ask", reference=case.reference),
-        reply_markup=_markup(_button(context, chat_id, case.submissions,
-                                     text("inbox.gp.ubrn_skip"), "sent_go", case.id)))
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_text(text("inbox.gp.refer_cancelled", reference=case.reference))
+
+
+async def refer_go(update: Update, context: Context, chat_id: int, tap: Decide,
+                   case: Case) -> None:
+    """Refer, confirmed: then offer "Referral sent on e-RS"."""
+    outcome = await context.services.inbox.refer(_query(update).from_user.id, case.id)
+    await _finish(update, context, chat_id, outcome.done, outcome.text,
+                  tap.summary_id or None, sent_rows(case) if outcome.done else ())
+
+
+async def sent(update: Update, context: Context, chat_id: int, tap: Decide,
+               case: Case) -> None:
+    """"Referral sent on e-RS": ask for the UBRN (which may be skipped)."""
+    await _query(update).answer()
+    asked = await _send(context, chat_id, text("inbox.gp.ubrn_ask", reference=case.reference),
+                        ubrn_skip_rows(case))
     if context.user_data is not None:
-        context.user_data.pop(STAFF_AWAITING, None)
+        context.user_data.pop(INVITE_DRAFT, None)
         context.user_data[AWAITING] = {
-            "kind": "ubrn", "case": case.id, "prompt": asked.message_id, "chat": chat_id,
-            "origin": query.message.message_id if query.message else None,
-            "submission": case.submissions}
+            "kind": "ubrn", "case": case.id, "prompt": asked, "chat": chat_id,
+            "origin": _tapped_id(update), "submission": case.submissions}
+
+
+async def sent_go(update: Update, context: Context, chat_id: int, tap: Decide,
+                  case: Case) -> None:
+    """The UBRN skipped: the referral is recorded as sent."""
+    waiting: Any = (context.user_data or {}).pop(AWAITING, None)
+    outcome = await context.services.inbox.mark_referral_sent(_query(update).from_user.id,
+                                                               case.id, None)
+    origin = waiting.get("origin") if isinstance(waiting, dict) else None
+    await _finish(update, context, chat_id, outcome.done, outcome.text, origin)
+
+
+STEPS: dict[CaseAction, Step] = {
+    "back": back, "photos": photos, "why": why, "redo": redo, "appt": appointment,
+    "urgent": urgent, "appt_go": book, "refer": refer, "refer_no": refer_no,
+    "refer_go": refer_go, "sent": sent, "sent_go": sent_go}
+"""The handler of each decision step."""
+
+
+async def tap(update: Update, context: Context, chat_id: int, tapped: Decide,
+              case: Case) -> None:
+    """A GP's decision button on a case the GP may see in this chat (checked by the caller);
+    refused if it was made for an earlier submission of the case."""
+    if tapped.submission != case.submissions:
+        await _stale(context, case, tapped.action)
+        await _query(update).answer(text("inbox.gp.stale_submission"), show_alert=True)
+        return
+    await STEPS[tapped.action](update, context, chat_id, tapped, case)
 
 
 async def typed(update: Update, context: Context) -> bool:
@@ -241,7 +250,7 @@ async def typed(update: Update, context: Context) -> bool:
         if case is not None:
             await _stale(context, case, f"typed_{waiting['kind']}")
         context.user_data.pop(AWAITING, None)
-        await _edit_markup(context, chat_id, waiting.get("prompt"), None)
+        await _edit_rows(context, chat_id, waiting.get("prompt"), ())
         await message.reply_text(text("inbox.gp.stale_submission"))
         return True
     if waiting["kind"] == "ubrn":
@@ -251,30 +260,34 @@ async def typed(update: Update, context: Context) -> bool:
             return True
         outcome = await desk.mark_referral_sent(user_id, int(waiting["case"]), ubrn)
         if outcome.done:
-            await _edit_markup(context, chat_id, waiting.get("origin"), None)
+            await _edit_rows(context, chat_id, waiting.get("origin"), ())
     else:
         if len(words) > REASON_LIMIT:
             await message.reply_text(text("inbox.gp.reason_too_long", limit=REASON_LIMIT))
             return True
-        shots = [slot for bit, slot in enumerate(SHOT_SLOTS) if waiting["mask"] & (1 << bit)]
-        outcome = await desk.ask_new_photos(user_id, int(waiting["case"]), shots, "typed",
-                                            words)
+        outcome = await desk.ask_new_photos(user_id, int(waiting["case"]),
+                                            _shots(int(waiting["mask"])), "typed", words)
         if outcome.done:
-            await _edit_markup(context, chat_id, waiting.get("summary"), None)
+            await _edit_rows(context, chat_id, waiting.get("summary"), ())
     context.user_data.pop(AWAITING, None)
-    await _edit_markup(context, chat_id, waiting.get("prompt"), None)
+    await _edit_rows(context, chat_id, waiting.get("prompt"), ())
     await message.reply_text(outcome.text, parse_mode=None)
     return True
 
 
 async def task_done(update: Update, context: Context, case_id: int) -> None:
     """Staff (or a GP) tapped "Done: patient phoned" on an urgent task."""
-    query = update.callback_query
-    assert query and query.from_user
+    query = _query(update)
     outcome = await context.services.inbox.task_done(query.from_user.id, case_id)
     await query.answer()
     if outcome.done and query.message:
-        await _edit_markup(context, query.message.chat.id, query.message.message_id, None)
+        await _edit_rows(context, query.message.chat.id, query.message.message_id, ())
     if query.message:
-        await context.bot.send_message(query.message.chat.id, outcome.text)
+        await _send(context, query.message.chat.id, outcome.text)
 
+
+async def typed_handler(update: Update, context: Context) -> None:
+    """Text from a GP asked to type a reason or a UBRN (in their chat or the practice inbox
+    group): handled here and by nothing else; any other text goes on."""
+    if await typed(update, context):
+        raise ApplicationHandlerStop

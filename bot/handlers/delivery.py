@@ -1,34 +1,48 @@
-"""Telegram side of the outbox: turn each queued item into messages, and errors into verdicts."""
+"""Telegram side of the outbox: send each queued item, and turn errors into verdicts.
+
+The messages are built by plain functions (`bot.inbox.gp_messages`) from the summary and pack
+built once per submission (`bot.delivery.submission`); this module only sends them.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
-from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Update,
-)
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 
 from bot.content import text
+from bot.delivery.submission import pack_of, summary_of
 from bot.handlers.bot_api import BACKGROUND, upload_seconds
 from bot.handlers.context import BotContext
+from bot.handlers.keyboards import markup
 from bot.handlers.render import send_replies
-from bot.inbox.digest import CaseDigest, build_digest
-from bot.inbox.routing import redirected, staff_chats, still_a_recipient
+from bot.inbox.digest import CaseSummary
+from bot.inbox.gp_messages import (
+    GpMessage,
+    PhotoPart,
+    album_parts,
+    notice_message,
+    pack_label,
+    retracted,
+    summary_message,
+    superseded_pack,
+    superseded_summary,
+    task_rows,
+)
+from bot.inbox.routing import redirected, staff_chats, still_a_recipient, still_may_open
 from bot.journey.replies import Reply
 from bot.services.buttons import ButtonSigner
 from bot.services.delivery import NotStarted, TryLater, Undeliverable
 from bot.store import Store
-from bot.store.models import OutboxItem, Outgoing, Stage
+from bot.store.models import Case, OutboxItem, Outgoing
 
 log = logging.getLogger("bot.delivery")
 ApiBot = ExtBot[Any]
@@ -36,113 +50,34 @@ CANT_INITIATE = "can't initiate conversation"
 """Telegram's 403 for a bot writing first to someone who never opened it."""
 
 
-def submission_part(submission: int) -> str:
-    """The last part of every GP decision button: the submission it was made for (`s2`)."""
-    return f"s{submission}"
-
-
-def decision_keyboard(signer: ButtonSigner, chat_id: int, case_id: int,
-                      submission: int) -> InlineKeyboardMarkup:
-    """The GP's three choices for a case; each button carries the submission it was made for
-    (`s2`), so a button from an earlier submission is refused once the patient resubmits."""
-    made_for = submission_part(submission)
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(text("inbox.gp.refer"),
-                              callback_data=signer.sign(chat_id, "refer", case_id, made_for))],
-        [InlineKeyboardButton(text("inbox.gp.ask_photos"),
-                              callback_data=signer.sign(chat_id, "photos", case_id, 0, made_for))],
-        [InlineKeyboardButton(text("inbox.gp.appointment"),
-                              callback_data=signer.sign(chat_id, "appt", case_id, made_for))],
-    ])
-
-
-@dataclass(frozen=True)
-class PhotoPart:
-    """One photo of a case as the GP receives it: a JPEG document with its label."""
-
-    slot: str
-    jpeg: bytes
-    filename: str
-    caption: str
-
-
-def album_parts(digest: CaseDigest) -> list[PhotoPart]:
-    """The photos as documents (not recompressed), captioned Locator / Close-up 1 / 2."""
-    ref = digest.case.reference
-    return [PhotoPart(shot.slot, shot.jpeg, f"{ref}-{shot.slot.replace('_', '-')}.jpg",
-                      shot.label + (f" ({shot.note})" if shot.note else ""))
-            for shot in digest.photos]
-
-
-async def send_part(bot: ApiBot, chat_id: int, part: PhotoPart, rate: str | None = None) -> int:
-    """One photo as a document, with time-outs that fit its size; its message id."""
-    sent = await bot.send_document(chat_id, part.jpeg, filename=part.filename,
-                                   caption=part.caption, rate_limit_args=rate,
-                                   write_timeout=upload_seconds(len(part.jpeg)),
-                                   read_timeout=upload_seconds(len(part.jpeg)))
+async def send_message(bot: ApiBot, chat_id: int, message: GpMessage, signer: ButtonSigner,
+                       rate: str | None = None) -> int:
+    """Send one built message, its buttons signed for this chat; its message id."""
+    sent = await bot.send_message(chat_id, message.words,
+                                  parse_mode=ParseMode.HTML if message.html else None,
+                                  reply_markup=markup(signer, chat_id, message.rows),
+                                  rate_limit_args=rate)
     return sent.message_id
 
 
-async def send_album(bot: ApiBot, chat_id: int, digest: CaseDigest,
-                     rate: str | None = None) -> list[int]:
-    """The photos, one document each, each sent once the previous one is confirmed (so a
-    time-out can only leave one photo in doubt, never the set)."""
-    return [await send_part(bot, chat_id, part, rate) for part in album_parts(digest)]
+async def send_photo_part(bot: ApiBot, chat_id: int, part: PhotoPart, jpeg: bytes,
+                          rate: str | None = None) -> int:
+    """One photo as a document, with time-outs that fit its size; its message id."""
+    sent = await bot.send_document(chat_id, jpeg, filename=part.filename,
+                                   caption=part.caption, rate_limit_args=rate,
+                                   write_timeout=upload_seconds(len(jpeg)),
+                                   read_timeout=upload_seconds(len(jpeg)))
+    return sent.message_id
 
 
-async def send_summary(bot: ApiBot, chat_id: int, digest: CaseDigest,
-                       signer: ButtonSigner, rate: str | None = None) -> list[int]:
-    """The summary, with the decision buttons while the case waits for a GP."""
-    markup = (decision_keyboard(signer, chat_id, digest.case.id, digest.case.submissions)
-              if digest.case.stage is Stage.SUBMITTED else None)
-    sent = await bot.send_message(chat_id, digest.summary_html, parse_mode=ParseMode.HTML,
-                                  reply_markup=markup, rate_limit_args=rate)
-    return [sent.message_id]
-
-
-
-
-async def send_notice(bot: ApiBot, chat_id: int, digest: CaseDigest,
-                      signer: ButtonSigner, rate: str | None = None) -> list[int]:
-    """"Telegram: notification only": the reference, where the case went, and the decision
-    buttons; no photos, answers or pack."""
-    from bot.channels.dispatch import where
-
-    places = text("channels.gp.where_join").join(
-        where(channel) for channel in digest.practice.record_channels)
-    markup = (decision_keyboard(signer, chat_id, digest.case.id, digest.case.submissions)
-              if digest.case.stage is Stage.SUBMITTED else None)
-    sent = await bot.send_message(chat_id, text("channels.gp.notice",
-                                                reference=digest.case.reference, where=places),
-                                  reply_markup=markup, rate_limit_args=rate)
-    return [sent.message_id]
-
-
-async def send_pack(bot: ApiBot, chat_id: int, digest: CaseDigest, limit_bytes: int,
-                    rate: str | None = None) -> list[int]:
+async def send_pack(bot: ApiBot, chat_id: int, case: Case, submission: int, pdf: bytes,
+                    rate: str | None = None) -> int:
     """The referral pack PDF for e-RS, named with its version after a re-submission."""
-    from bot.channels.casefile import pack_pdf, pack_version
-
-    ref = digest.case.reference
-    pdf = await pack_pdf(digest, limit_bytes)
-    version = pack_version(digest.version)
+    filename, caption = pack_label(case, submission)
     sent = await bot.send_document(
-        chat_id, pdf, filename=text("inbox.gp.pack_name", reference=ref, version=version),
-        caption=text("inbox.gp.pack_caption", reference=ref, version=version),
-        rate_limit_args=rate, write_timeout=upload_seconds(len(pdf)),
-        read_timeout=upload_seconds(len(pdf)))
-    return [sent.message_id]
-
-
-async def deliver_case(bot: ApiBot, store: Store, chat_id: int, digest: CaseDigest,
-                       signer: ButtonSigner, pack_limit: int) -> None:
-    """Everything about a case, in order (photos one document each, summary with buttons,
-    referral pack), each part remembered with its submission number."""
-    for part, sent in (("album", await send_album(bot, chat_id, digest)),
-                       ("summary", await send_summary(bot, chat_id, digest, signer)),
-                       ("pack", await send_pack(bot, chat_id, digest, pack_limit))):
-        await store.outbox.record_delivered(digest.case.id, chat_id, sent, part=part,
-                                            submission=digest.version)
+        chat_id, pdf, filename=filename, caption=caption, rate_limit_args=rate,
+        write_timeout=upload_seconds(len(pdf)), read_timeout=upload_seconds(len(pdf)))
+    return sent.message_id
 
 
 async def supersede(bot: ApiBot, store: Store, chat_id: int, case_id: int, reference: str,
@@ -153,22 +88,14 @@ async def supersede(bot: ApiBot, store: Store, chat_id: int, case_id: int, refer
                *await store.outbox.earlier_parts(case_id, chat_id, "notice", version)]
     for message_id, _ in earlier:
         with contextlib.suppress(BadRequest):
-            await bot.edit_message_text(
-                text("inbox.gp.superseded_summary", version=version, reference=reference),
-                chat_id=chat_id, message_id=message_id, reply_markup=None,
-                rate_limit_args=rate)
+            await bot.edit_message_text(superseded_summary(reference, version),
+                                        chat_id=chat_id, message_id=message_id,
+                                        reply_markup=None, rate_limit_args=rate)
     for message_id, old in await store.outbox.earlier_parts(case_id, chat_id, "pack", version):
         with contextlib.suppress(BadRequest):
             await bot.edit_message_caption(
                 chat_id=chat_id, message_id=message_id,
-                caption=text("inbox.gp.superseded_pack", old=old or 1, version=version,
-                             reference=reference), rate_limit_args=rate)
-
-
-def task_keyboard(signer: ButtonSigner, chat_id: int, case_id: int) -> InlineKeyboardMarkup:
-    """The "Done: patient phoned" button of an urgent task."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(
-        text("inbox.staff.task_done"), callback_data=signer.sign(chat_id, "task_done", case_id))]])
+                caption=superseded_pack(reference, old, version), rate_limit_args=rate)
 
 
 async def retract(bot: ApiBot, chat_id: int, message_ids: list[int], reference: str,
@@ -181,11 +108,7 @@ async def retract(bot: ApiBot, chat_id: int, message_ids: list[int], reference: 
             await bot.delete_message(chat_id, message_id)
         except BadRequest:
             kept += 1
-    why = text({"patient": "inbox.gp.erased_by_patient",
-                "practice": "inbox.gp.stopped_by_practice"}.get(reason,
-                                                                "inbox.gp.erased_by_retention"))
-    key = "inbox.gp.retract_ask" if kept else "inbox.gp.retracted"
-    await bot.send_message(chat_id, text(key, reference=reference, why=why))
+    await bot.send_message(chat_id, retracted(reference, reason, all_removed=not kept))
 
 
 async def photos_off(bot: ApiBot, store: Store, chat_id: int, case_id: int,
@@ -258,8 +181,8 @@ class TelegramSender:
                                          rate_limit_args=BACKGROUND)
             return
         if item.kind == "staff.task":
-            await self._bot.send_message(item.chat_id, payload["text"], reply_markup=task_keyboard(
-                self._signer, item.chat_id, int(payload["case_id"])), rate_limit_args=BACKGROUND)
+            await send_message(self._bot, item.chat_id, GpMessage(
+                payload["text"], task_rows(int(payload["case_id"]))), self._signer, BACKGROUND)
             return
         if item.kind == "patient.new_photos":
             await self._bot.send_message(item.chat_id, payload["text"],
@@ -286,39 +209,51 @@ class TelegramSender:
             await supersede(self._bot, self._store, item.chat_id, case.id, case.reference,
                             int(payload["submission"]), BACKGROUND)
             return
-        if not await still_a_recipient(self._store, case, item.chat_id):
+        opened_by = payload.get("opened_by")
+        if opened_by is not None:  # queued by "Open" in a GP's /inbox
+            if not await still_may_open(self._store, case, item.chat_id, int(opened_by),
+                                        item.kind.removeprefix("gp.")):
+                raise Undeliverable(NOT_A_RECIPIENT)
+        elif not await still_a_recipient(self._store, case, item.chat_id):
             await self._store.outbox.add(case.id, await redirected(self._store, case,
                                                                    item.chat_id))
             raise Undeliverable(NOT_A_RECIPIENT)
-        digest = await build_digest(self._store, case)
-        if item.kind == "gp.album":
-            await self._send_parts(item, payload, digest)
+        number = int(payload.get("submission") or 1)
+        part = item.kind.removeprefix("gp.")
+        summary = await summary_of(self._store, case)
+        if part == "album":
+            await self._send_album(item, payload, case, summary)
             return
-        if item.kind == "gp.summary":
-            sent = await send_summary(self._bot, item.chat_id, digest, self._signer, BACKGROUND)
-        elif item.kind == "gp.notice":
-            sent = await send_notice(self._bot, item.chat_id, digest, self._signer, BACKGROUND)
-        elif item.kind == "gp.pack":
-            sent = await send_pack(self._bot, item.chat_id, digest, self._pack_limit,
-                                   BACKGROUND)
+        if part == "summary":
+            sent = await send_message(self._bot, item.chat_id, summary_message(case, summary),
+                                      self._signer, BACKGROUND)
+        elif part == "notice":
+            practice = await self._store.practices.get(case.practice_id)
+            assert practice is not None
+            sent = await send_message(self._bot, item.chat_id, notice_message(case, practice),
+                                      self._signer, BACKGROUND)
+        elif part == "pack":
+            pdf = await pack_of(self._store, case, self._pack_limit)
+            sent = await send_pack(self._bot, item.chat_id, case, number, pdf, BACKGROUND)
         else:
             raise Undeliverable(f"unknown kind {item.kind}")
-        await self._store.outbox.record_delivered(case.id, item.chat_id, sent,
-                                                  part=item.kind.removeprefix("gp."),
-                                                  submission=int(payload.get("submission") or 1))
+        await self._store.outbox.record_delivered(case.id, item.chat_id, [sent], part=part,
+                                                  submission=number)
 
-    async def _send_parts(self, item: OutboxItem, payload: dict[str, Any],
-                          digest: CaseDigest) -> None:
-        """Send the photos not yet confirmed, recording each one as Telegram confirms it."""
+    async def _send_album(self, item: OutboxItem, payload: dict[str, Any], case: Case,
+                          summary: CaseSummary) -> None:
+        """Send the photos not yet confirmed (reading each file once), recording each one as
+        Telegram confirms it."""
         done: dict[str, int] = dict(payload.get("sent") or {})
-        for part in album_parts(digest):
+        for part in album_parts(case, summary):
             if part.slot in done:
                 continue
-            message_id = await send_part(self._bot, item.chat_id, part, BACKGROUND)
+            jpeg = await asyncio.to_thread(self._store.files.read, part.file_name)
+            message_id = await send_photo_part(self._bot, item.chat_id, part, jpeg, BACKGROUND)
             done[part.slot] = message_id
             await self._store.outbox.save_payload(item.id, {**payload, "sent": done})
             await self._store.outbox.record_delivered(
-                digest.case.id, item.chat_id, [message_id], part="album",
+                case.id, item.chat_id, [message_id], part="album",
                 submission=int(payload.get("submission") or 1))
             log.info("photo delivered", extra={"outbox_id": item.id, "case_id": item.case_id,
                                                "slot": part.slot})

@@ -11,7 +11,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers import common, delivery, patient, team
+from bot.handlers import buttons, common, decide, delivery, inbox, invite, invites, join, patient
 from bot.handlers.context import BotApplication
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -22,25 +22,25 @@ COMMANDS = [("help", "What I do and how"), ("status", "Where am I"), ("cancel", 
 
 
 def register(app: BotApplication) -> None:
-    """Register the handlers, most specific first."""
-    app.add_handler(TypeHandler(Update, delivery.chat_opened), group=-2)
-    app.add_handler(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, team.staff_typed),
-                    group=-1)
-    app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,
-                                   team.gp_typed_in_group), group=-1)
+    """Register the handlers, most specific first: the outbox's "chat opened" (group -3), a
+    GP's typed reason or UBRN (-2), the durable staff /invite conversation (-1), then the
+    rest (0)."""
+    app.add_handler(TypeHandler(Update, delivery.chat_opened), group=-3)
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, decide.typed_handler),
+                    group=-2)
+    app.add_handler(invite.conversation(), group=-1)
     app.add_handler(CommandHandler("start", patient.start, filters=PRIVATE))
     app.add_handler(CommandHandler("help", common.help_command))
     app.add_handler(CommandHandler("status", patient.status, filters=PRIVATE))
     app.add_handler(CommandHandler("cancel", patient.cancel, filters=PRIVATE))
     app.add_handler(CommandHandler("delete", patient.delete, filters=PRIVATE))
-    app.add_handler(CommandHandler("invite", team.invite, filters=PRIVATE))
-    app.add_handler(CommandHandler("invites", team.invites, filters=PRIVATE))
-    app.add_handler(CommandHandler("revoke", team.revoke, filters=PRIVATE))
-    app.add_handler(CommandHandler("stop", team.stop, filters=PRIVATE))
-    app.add_handler(CommandHandler("inbox", team.inbox))
-    app.add_handler(CommandHandler("addmember", team.add_member, filters=PRIVATE))
-    app.add_handler(CommandHandler("join", team.join, filters=PRIVATE))
-    app.add_handler(CallbackQueryHandler(team.tapped, pattern=TEAM_BUTTON))
+    app.add_handler(CommandHandler("invites", invites.invites, filters=PRIVATE))
+    app.add_handler(CommandHandler("revoke", invites.revoke, filters=PRIVATE))
+    app.add_handler(CommandHandler("stop", invites.stop, filters=PRIVATE))
+    app.add_handler(CommandHandler("inbox", inbox.inbox))
+    app.add_handler(CommandHandler("addmember", join.add_member, filters=PRIVATE))
+    app.add_handler(CommandHandler("join", join.join, filters=PRIVATE))
+    app.add_handler(CallbackQueryHandler(buttons.tapped, pattern=TEAM_BUTTON))
     app.add_handler(CallbackQueryHandler(patient.tapped))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & PRIVATE, patient.edited))
     app.add_handler(MessageHandler(PRIVATE & (filters.PHOTO | filters.Document.ALL),

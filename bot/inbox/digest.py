@@ -181,15 +181,71 @@ def body_site(answers: dict[str, str]) -> str:
     return site if where == text("inbox.gp.not_answered") else f"{site} ({where})"
 
 
-async def build_digest(store: Store, case: Case, today: date | None = None) -> CaseDigest:
-    """Gather the photos, answers and flags of a submitted case for the GP.
+@dataclass(frozen=True, slots=True)
+class ShotInSummary:
+    """One accepted photo as the summary names it: the file that holds it, not its bytes."""
+
+    slot: ShotSlot
+    label: str
+    file_name: str
+    note: str | None
+    taken_on: str
+    new: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSummary:
+    """The words of one submission for the GP (no photo bytes): built once per submission and
+    kept as JSON (`bot.delivery.submission`), so every part, channel and retry reads the same.
+    """
+
+    patient_ref: str
+    age_text: str
+    submitted_on: str
+    shots: tuple[ShotInSummary, ...]
+    answers: tuple[tuple[str, str], ...]
+    flags: tuple[str, ...]
+    summary_html: str
+    body_site: str
+    version: int
+    new_shots: tuple[str, ...]
+
+    def to_json(self) -> str:
+        """The summary as JSON text (shots as objects, pairs as two-item lists)."""
+        return json.dumps({
+            "patient_ref": self.patient_ref, "age_text": self.age_text,
+            "submitted_on": self.submitted_on,
+            "shots": [{"slot": s.slot, "label": s.label, "file_name": s.file_name,
+                       "note": s.note, "taken_on": s.taken_on, "new": s.new}
+                      for s in self.shots],
+            "answers": [list(pair) for pair in self.answers], "flags": list(self.flags),
+            "summary_html": self.summary_html, "body_site": self.body_site,
+            "version": self.version, "new_shots": list(self.new_shots)})
+
+    @classmethod
+    def from_json(cls, data: str) -> CaseSummary:
+        """The summary kept by `to_json`; KeyError or ValueError if it is not one."""
+        raw = json.loads(data)
+        return cls(
+            patient_ref=str(raw["patient_ref"]), age_text=str(raw["age_text"]),
+            submitted_on=str(raw["submitted_on"]),
+            shots=tuple(ShotInSummary(s["slot"], str(s["label"]), str(s["file_name"]),
+                                      s["note"], str(s["taken_on"]), bool(s["new"]))
+                        for s in raw["shots"]),
+            answers=tuple((str(q), str(a)) for q, a in raw["answers"]),
+            flags=tuple(str(f) for f in raw["flags"]), summary_html=str(raw["summary_html"]),
+            body_site=str(raw["body_site"]), version=int(raw["version"]),
+            new_shots=tuple(str(n) for n in raw["new_shots"]))
+
+
+async def build_summary(store: Store, case: Case, today: date | None = None) -> CaseSummary:
+    """Gather the answers, flags and photo labels of a submitted case for the GP (reads no
+    photo file).
 
     A re-submission (after the GP asked for new photos) is version `case.submissions`; the
     photos kept since the previous submission are named as new.
     """
     today = today or date.today()
-    practice = await store.practices.get(case.practice_id)
-    assert practice is not None
     invite = await store.invites.get(case.invite_id) if case.invite_id else None
     answers = await store.answers.for_case(case.id)
     photos = await store.photos.for_case(case.id)
@@ -198,16 +254,10 @@ async def build_digest(store: Store, case: Case, today: date | None = None) -> C
     accepted = {p.shot: p for p in photos if p.status == "accepted"}
     version = max(case.submissions, 1)
     since = case.previous_last_photo_id if version > 1 else None
-    shots = []
-    for slot in SHOT_SLOTS:
-        photo = accepted.get(slot)
-        if photo is None:
-            continue
-        data = await asyncio.to_thread(store.files.read, photo.file_name)
-        note = notes.get(slot)
-        shots.append(ShotForGp(slot, shot_label(slot), data, note,
-                               uk_time(photo.created_at),
-                               since is not None and photo.id > since))
+    shots = tuple(
+        ShotInSummary(slot, shot_label(slot), photo.file_name, notes.get(slot),
+                      uk_time(photo.created_at), since is not None and photo.id > since)
+        for slot in SHOT_SLOTS if (photo := accepted.get(slot)) is not None)
     new_shots = tuple(shot.label for shot in shots if shot.new)
     submitted = uk_time(case.submitted_at) if case.submitted_at else "not yet"
     age = age_text(invite, case, today)
@@ -235,9 +285,30 @@ async def build_digest(store: Store, case: Case, today: date | None = None) -> C
                           or text("inbox.gp.no_flags")),
         resubmitted=resubmitted,
     )
-    return CaseDigest(
-        case=case, practice=practice, patient_ref=patient_ref, age_text=age,
-        submitted_on=submitted, photos=tuple(shots),
+    return CaseSummary(
+        patient_ref=patient_ref, age_text=age, submitted_on=submitted, shots=shots,
         answers=answer_pairs(answers, child=case.is_child), flags=flags, summary_html=summary,
-        body_site=body_site(answers), version=version, new_shots=new_shots,
-    )
+        body_site=body_site(answers), version=version, new_shots=new_shots)
+
+
+async def with_photos(store: Store, case: Case, summary: CaseSummary) -> CaseDigest:
+    """The summary with its photos' bytes (one read of each file): what the album, the
+    referral pack and the e-mail need."""
+    practice = await store.practices.get(case.practice_id)
+    assert practice is not None
+    shots = []
+    for shot in summary.shots:
+        data = await asyncio.to_thread(store.files.read, shot.file_name)
+        shots.append(ShotForGp(shot.slot, shot.label, data, shot.note, shot.taken_on,
+                               shot.new))
+    return CaseDigest(
+        case=case, practice=practice, patient_ref=summary.patient_ref,
+        age_text=summary.age_text, submitted_on=summary.submitted_on, photos=tuple(shots),
+        answers=summary.answers, flags=summary.flags, summary_html=summary.summary_html,
+        body_site=summary.body_site, version=summary.version, new_shots=summary.new_shots)
+
+
+async def build_digest(store: Store, case: Case, today: date | None = None) -> CaseDigest:
+    """Build the summary and read the photos of a submitted case (`build_summary`,
+    `with_photos`), without keeping anything: deliveries use `bot.delivery.submission`."""
+    return await with_photos(store, case, await build_summary(store, case, today))

@@ -65,11 +65,47 @@ async def _deliveries(store: Store, case: Case, number: int) -> list[Outgoing]:
                         for chat in chats for part in parts]]
 
 
+async def opened_messages(store: Store, case: Case, chat_id: int, opened_by: int,
+                          button_id: int) -> list[Outgoing]:
+    """What "Open" from a GP's /inbox queues for that chat: the current submission as the
+    practice's Telegram setting allows (the whole case, or only the notice with the decision
+    buttons for "notification only"), through the outbox like every other delivery.
+
+    `opened_by` is the GP's Telegram user id (checked again when each part is sent);
+    `button_id` is the /inbox message the button was on: a double tap on one button queues
+    the case once, a fresh /inbox list may open it again.
+    """
+    from bot.channels.queue import gp_parts
+
+    practice = await store.practices.get(case.practice_id)
+    assert practice is not None
+    number = max(case.submissions, 1)
+    return [Outgoing(chat_id, f"gp.{part}", {"case_id": case.id, "submission": number,
+                                              "opened_by": opened_by},
+                     f"case:{case.id}:sub:{number}:open:{button_id}:{part}:{chat_id}")
+            for part in gp_parts(practice)]
+
+
 async def still_a_recipient(store: Store, case: Case, chat_id: int) -> bool:
     """Whether this chat should still receive the case *now* (checked before each send, not
     only when the case was queued): a GP removed from the practice, or no longer a GP, or an
     inbox group the practice has replaced, is not (issue 12, item 8)."""
     return chat_id in await gp_chats(store, case)
+
+
+async def still_may_open(store: Store, case: Case, chat_id: int, opened_by: int,
+                         part: str) -> bool:
+    """Whether a part queued by "Open" may still be sent *now*: the GP who tapped is still a
+    GP of the case's practice, the chat is their own or the practice's inbox group, and the
+    part is one the practice's Telegram setting allows (a practice switched to "notification
+    only" since gets no photos, answers or pack)."""
+    from bot.channels.queue import gp_parts
+    from bot.inbox.access import GP_ROLES, may_show_case, member_of
+
+    practice = await store.practices.get(case.practice_id)
+    return (practice is not None and part in gp_parts(practice)
+            and may_show_case(practice, chat_id, opened_by)
+            and await member_of(store, opened_by, case.practice_id, GP_ROLES) is not None)
 
 
 async def redirected(store: Store, case: Case, former_chat: int) -> list[Outgoing]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.store.answers import AnswerRepository
 from bot.store.audit import AuditRepository
 from bot.store.cases import CaseRepository, StageConflict
+from bot.store.conversations import ConversationRepository
 from bot.store.database import Database, private_folder
 from bot.store.deletions import FileDeletions
 from bot.store.invites import InviteRepository
@@ -16,6 +17,7 @@ from bot.store.outbox import OutboxRepository
 from bot.store.photo_files import PhotoFiles, StoredFile
 from bot.store.photos import PhotoRepository
 from bot.store.practices import PracticeRepository
+from bot.store.submission_files import SubmissionFileRepository
 
 __all__ = ["StageConflict", "Store", "StoredFile", "open_store"]
 
@@ -34,6 +36,8 @@ class Store:
     outbox: OutboxRepository
     files: PhotoFiles
     deletions: FileDeletions
+    submission_files: SubmissionFileRepository
+    conversations: ConversationRepository
 
     async def close(self) -> None:
         """Close the database."""
@@ -58,4 +62,6 @@ async def open_store(database_path: Path, photos_dir: Path) -> Store:
         outbox=OutboxRepository(db),
         files=PhotoFiles(photos_dir),
         deletions=FileDeletions(db),
+        submission_files=SubmissionFileRepository(db),
+        conversations=ConversationRepository(db),
     )

@@ -261,7 +261,8 @@ class CaseRepository:
             return [record(Case, row) for row in await cursor.fetchall()]
 
     async def erase(self, case: Case, to: Stage, *, actor: str, reason: str) -> list[str]:
-        """Delete the case's photos and answers, keep an audit stub; return the files to remove.
+        """Delete the case's photos and answers (and its built summary and pack), keep an audit
+        stub; return the files to remove.
 
         The files are queued in `file_deletions` in the same transaction, so an erasure
         interrupted before they are unlinked is finished later (`bot/services/erasure.py`).
@@ -280,6 +281,7 @@ class CaseRepository:
                 "VALUES (?, ?, ?)", [(name, case.id, now) for name in files])
             await conn.execute("DELETE FROM photos WHERE case_id = ?", (case.id,))
             await conn.execute("DELETE FROM answers WHERE case_id = ?", (case.id,))
+            await conn.execute("DELETE FROM submission_files WHERE case_id = ?", (case.id,))
             await conn.execute(
                 "UPDATE invites SET patient_ref = '(erased)', date_of_birth = '', "
                 "nhs_number = NULL WHERE id = ?",

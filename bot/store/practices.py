@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from bot.store.audit import write_event
+from bot.store.conversations import forget_former_member
 from bot.store.database import Database, utc_now
 from bot.store.models import Member, Practice, Role
 from bot.store.rows import maybe, record
@@ -136,7 +137,9 @@ class PracticeRepository:
 
     async def remove_member(self, practice_id: int, telegram_user_id: int, *,
                             actor: str) -> bool:
-        """Take a person out of a practice (they left); True if they were a member."""
+        """Take a person out of a practice (they left); True if they were a member. Someone who
+        is then a member of no practice loses any staff conversation in progress (an invite
+        draft) in the same transaction."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "DELETE FROM members WHERE practice_id = ? AND telegram_user_id = ?",
@@ -144,6 +147,7 @@ class PracticeRepository:
             removed = cursor.rowcount == 1
             if removed:
                 await write_event(conn, "member.removed", actor=actor, practice_id=practice_id)
+                await forget_former_member(conn, telegram_user_id)
         return removed
 
     async def members(self, practice_id: int) -> list[Member]:

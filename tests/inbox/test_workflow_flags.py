@@ -9,7 +9,7 @@ from datetime import date
 
 from pypdf import PdfReader
 
-from bot.channels.casefile import pack_pdf
+from bot.delivery.submission import pack_pdf
 from bot.inbox.decisions import Inbox
 from bot.inbox.digest import build_digest
 from bot.store import Store

@@ -1,0 +1,43 @@
+"""Every staff and GP button: its signed payload parsed once, then handed to its feature."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+
+from bot.content import text
+from bot.handlers import decide, inbox, invites
+from bot.handlers.keyboards import payload_of
+from bot.handlers.members import Context
+from bot.inbox.access import chat_may_show
+from bot.inbox.payloads import ChangeInvite, ChooseGp, Decide, OpenCase, TaskDone
+
+
+async def tapped(update: Update, context: Context) -> None:
+    """A staff or GP button: verify its signature, then the user's access, then act."""
+    query = update.callback_query
+    assert query and query.from_user and query.data
+    message = query.message if isinstance(query.message, Message) else None
+    chat_id = message.chat.id if message else query.from_user.id
+    payload = payload_of(context.services.signer, chat_id, query.data)
+    if payload is None:
+        await context.services.store.audit.record("access.forged_button", actor="unknown")
+        await query.answer(text("inbox.gp.expired_button"), show_alert=True)
+        return
+    match payload:
+        case ChangeInvite():
+            await invites.changed(update, context, payload)
+        case TaskDone(case_id):
+            await decide.task_done(update, context, case_id)
+        case ChooseGp():  # the /invite conversation takes these while it waits for one
+            await query.answer(text("inbox.gp.expired_button"), show_alert=True)
+        case OpenCase(case_id) | Decide(case_id=case_id):
+            found = await context.services.inbox.open_case(query.from_user.id, case_id)
+            if found is None:
+                await query.answer(text("inbox.gp.refused"), show_alert=True)
+            elif not await chat_may_show(context.services.store, found.practice_id, chat_id,
+                                         query.from_user.id):
+                await query.answer(text("inbox.gp.private_only"), show_alert=True)
+            elif isinstance(payload, OpenCase):
+                await inbox.open_case(update, context, chat_id, found)
+            else:  # decide.tap refuses a button from an earlier submission
+                await decide.tap(update, context, chat_id, payload, found)

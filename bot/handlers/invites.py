@@ -1,0 +1,127 @@
+"""Staff desk: /invites (open invites and cases, with resend and cancel buttons), /revoke and
+/stop, and those buttons."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+
+from telegram import Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.content import text
+from bot.handlers.invite import send_invite
+from bot.handlers.keyboards import markup
+from bot.handlers.members import Context, ids, member_or_refuse, reply
+from bot.inbox.gp_messages import Row
+from bot.inbox.payloads import ChangeInvite
+from bot.inbox.staff import MAX_REFERENCE
+
+
+async def invites(update: Update, context: Context) -> None:
+    """/invites: open invites and cases by state, with buttons to resend or cancel links."""
+    member = await member_or_refuse(update, context)
+    if member is None:
+        return
+    desk = context.services.staff
+    words, changeable = await desk.overview(member)
+    rows: list[Row] = []
+    for line in changeable[:10]:  # each button carries the invite's state (issue 12, item 9)
+        state = await desk.invite_state(line.invite.id)
+        ref = line.invite.patient_ref
+        rows.append(((text("inbox.staff.resend", patient_ref=ref),
+                      ChangeInvite("resend", line.invite.id, state)),
+                     (text("inbox.staff.revoke", patient_ref=ref),
+                      ChangeInvite("revoke", line.invite.id, state))))
+    await reply(update, words, markup(context.services.signer, ids(update)[1], tuple(rows)))
+
+
+async def revoke(update: Update, context: Context) -> None:
+    """/revoke REF: cancel a patient's open invite link."""
+    member = await member_or_refuse(update, context)
+    if member is None:
+        return
+    ref = " ".join(context.args or [])
+    if not ref or len(ref) > MAX_REFERENCE:  # never echo an arbitrary amount of text back
+        await reply(update, text("inbox.staff.revoke_usage"))
+        return
+    desk = context.services.staff
+    if await desk.revoke_reference(member, ref):
+        await reply(update, text("inbox.staff.revoked", patient_ref=html.escape(ref)))
+        return
+    opened = await desk.active_case(member, ref)
+    key = "inbox.staff.revoke_opened" if opened else "inbox.staff.revoke_none"
+    await reply(update, text(key, patient_ref=html.escape(ref)))
+
+
+async def stop(update: Update, context: Context) -> None:
+    """/stop REF: stop a case opened from a link that reached the wrong person (asks first)."""
+    member = await member_or_refuse(update, context)
+    if member is None:
+        return
+    ref = " ".join(context.args or [])
+    if not ref or len(ref) > MAX_REFERENCE:
+        await reply(update, text("inbox.staff.stop_usage"))
+        return
+    found = await context.services.staff.active_case(member, ref)
+    if found is None:
+        await reply(update, text("inbox.staff.stop_none", patient_ref=html.escape(ref)))
+        return
+    await _offer_stop(update, context, found[0].id, ref)
+
+
+async def _offer_stop(update: Update, context: Context, invite_id: int, ref: str) -> None:
+    state = await context.services.staff.invite_state(invite_id)
+    rows = (((text("inbox.staff.stop_button", patient_ref=ref),
+              ChangeInvite("stop", invite_id, state)),),)
+    await reply(update, text("inbox.staff.stop_confirm", patient_ref=html.escape(ref)),
+                markup(context.services.signer, ids(update)[1], rows))
+
+
+async def _take_buttons_off(update: Update) -> None:
+    query = update.callback_query
+    assert query
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_reply_markup(None)
+
+
+async def changed(update: Update, context: Context, tapped: ChangeInvite) -> None:
+    """Resend, revoke or stop from a button, if the invite is as it was when the button was
+    made (issue 12 item 9); otherwise say it changed and, for an opened case, offer /stop."""
+    query = update.callback_query
+    assert query and query.from_user
+    desk = context.services.staff
+    member = await desk.member(query.from_user.id)
+    invite = await desk.invite_of(member, tapped.invite_id) if member else None
+    if member is None or invite is None:
+        await query.answer(text("inbox.gp.refused"), show_alert=True)
+        return
+    message = query.message if isinstance(query.message, Message) else None
+    if not await desk.still(invite, tapped.state):
+        await context.services.store.audit.record(
+            "access.stale_button", actor=f"member:{member.id}", practice_id=member.practice_id,
+            detail={"action": tapped.action, "invite_id": invite.id})
+        await query.answer(text("inbox.staff.invite_changed"), show_alert=True)
+        await _take_buttons_off(update)
+        opened = await desk.active_case(member, invite.patient_ref)
+        if opened is not None and tapped.action != "stop":
+            await _offer_stop(update, context, opened[0].id, invite.patient_ref)
+        return
+    await query.answer()
+    if tapped.action == "revoke":
+        done = await desk.revoke(member, invite.id)
+        if message and done:
+            await message.reply_text(text("inbox.staff.revoked", patient_ref=done.patient_ref))
+    elif tapped.action == "resend":
+        fresh = await desk.resend(member, invite.id)
+        if fresh:
+            await send_invite(update, fresh)
+    else:
+        await _take_buttons_off(update)
+        stopped = await desk.stop_case(member, invite.id)
+        key = "inbox.staff.stop_done" if stopped else "inbox.staff.stop_none"
+        if message:
+            await message.reply_text(text(key, patient_ref=html.escape(invite.patient_ref)),
+                                     parse_mode=ParseMode.HTML)
+        context.services.queued()

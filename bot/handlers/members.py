@@ -1,0 +1,36 @@
+"""Shared by the staff and GP handlers: who and where, replying, and refusing non-members."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+
+from bot.content import text
+from bot.handlers.context import BotContext
+from bot.store.models import Member
+
+Context = BotContext
+
+
+def ids(update: Update) -> tuple[int, int]:
+    """(Telegram user id, chat id) of the update."""
+    assert update.effective_user and update.effective_chat
+    return update.effective_user.id, update.effective_chat.id
+
+
+async def reply(update: Update, words: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Answer in the chat of the update (HTML)."""
+    assert update.effective_message
+    await update.effective_message.reply_text(words, parse_mode=ParseMode.HTML,
+                                              reply_markup=markup)
+
+
+async def member_or_refuse(update: Update, context: Context) -> Member | None:
+    """The sender's membership of a practice; None (said, and audited) if they have none."""
+    user_id, _ = ids(update)
+    member = await context.services.staff.member(user_id)
+    if member is None:
+        await context.services.store.audit.record("access.refused", actor="stranger",
+                                                    detail={"command": "staff"})
+        await reply(update, text("inbox.gp.not_member"))
+    return member

@@ -1,0 +1,178 @@
+"""What a GP chat is sent about a case, built by plain functions (no Telegram here).
+
+Each message is words plus rows of buttons, each button a label and a typed payload
+(`bot.inbox.payloads`); `bot.handlers.keyboards` signs the payloads for the chat and
+`bot.handlers.delivery` sends. The words come from `bot/content/inbox.toml` and
+`channels.toml`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.content import text
+from bot.inbox.digest import CaseSummary
+from bot.inbox.payloads import ChooseGp, Decide, OpenCase, Payload, TaskDone
+from bot.store.models import SHOT_SLOTS, Case, Member, Practice, Stage
+
+Row = tuple[tuple[str, Payload], ...]
+"""One row of buttons: (label, payload) each."""
+Rows = tuple[Row, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GpMessage:
+    """One text message: its words (HTML if `html`), and rows of buttons."""
+
+    words: str
+    rows: Rows = ()
+    html: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoPart:
+    """One photo of a case as the GP receives it: a JPEG document with its label."""
+
+    slot: str
+    file_name: str
+    """The stored photo file (`bot.store.photo_files`), read when the part is sent."""
+    filename: str
+    caption: str
+
+
+def column(*buttons: tuple[str, Payload]) -> Rows:
+    """Buttons one under another."""
+    return tuple((button,) for button in buttons)
+
+
+def decision_rows(case_id: int, submission: int) -> Rows:
+    """The GP's three choices for a case, made for this submission."""
+    return column(
+        (text("inbox.gp.refer"), Decide("refer", case_id, submission)),
+        (text("inbox.gp.ask_photos"), Decide("photos", case_id, submission, mask=0)),
+        (text("inbox.gp.appointment"), Decide("appt", case_id, submission)))
+
+
+def waiting_rows(case: Case) -> Rows:
+    """The decision buttons while the case waits for a GP, none once it is decided."""
+    return decision_rows(case.id, case.submissions) if case.stage is Stage.SUBMITTED else ()
+
+
+def summary_message(case: Case, summary: CaseSummary) -> GpMessage:
+    """The summary of the submission (HTML), with the decision buttons while it waits."""
+    return GpMessage(summary.summary_html, waiting_rows(case), html=True)
+
+
+def notice_message(case: Case, practice: Practice) -> GpMessage:
+    """"Telegram: notification only": the reference, where the case went, and the decision
+    buttons; no photos, answers or pack."""
+    places = text("channels.gp.where_join").join(
+        text(f"channels.gp.where_{channel}") for channel in practice.record_channels)
+    return GpMessage(text("channels.gp.notice", reference=case.reference, where=places),
+                     waiting_rows(case))
+
+
+def album_parts(case: Case, summary: CaseSummary) -> list[PhotoPart]:
+    """The photos as documents (not recompressed), captioned Locator / Close-up 1 / 2 with
+    any quality note."""
+    return [PhotoPart(shot.slot, shot.file_name,
+                      f"{case.reference}-{shot.slot.replace('_', '-')}.jpg",
+                      shot.label + (f" ({shot.note})" if shot.note else ""))
+            for shot in summary.shots]
+
+
+def pack_version(submission: int) -> str:
+    """The pack file name's version suffix: "" for a first submission, else "-v2", "-v3"..."""
+    return f"-v{submission}" if submission > 1 else ""
+
+
+def pack_label(case: Case, submission: int) -> tuple[str, str]:
+    """The referral pack document's file name and caption, with its version."""
+    version = pack_version(submission)
+    return (text("inbox.gp.pack_name", reference=case.reference, version=version),
+            text("inbox.gp.pack_caption", reference=case.reference, version=version))
+
+
+def superseded_summary(reference: str, version: int) -> str:
+    """What an earlier submission's summary (or notice) is edited to say."""
+    return text("inbox.gp.superseded_summary", version=version, reference=reference)
+
+
+def superseded_pack(reference: str, old: int, version: int) -> str:
+    """What an earlier submission's pack caption is edited to say."""
+    return text("inbox.gp.superseded_pack", old=old or 1, version=version, reference=reference)
+
+
+def retracted(reference: str, reason: str, *, all_removed: bool) -> str:
+    """The note after taking back an erased case: removed, or please delete it yourself
+    (Telegram allows a bot to delete only for 48 hours). `reason`: patient, practice or
+    retention."""
+    why = text({"patient": "inbox.gp.erased_by_patient",
+                "practice": "inbox.gp.stopped_by_practice"}.get(reason,
+                                                                "inbox.gp.erased_by_retention"))
+    key = "inbox.gp.retracted" if all_removed else "inbox.gp.retract_ask"
+    return text(key, reference=reference, why=why)
+
+
+def task_rows(case_id: int) -> Rows:
+    """The "Done: patient phoned" button of an urgent task."""
+    return column((text("inbox.staff.task_done"), TaskDone(case_id)))
+
+
+def open_rows(cases: list[Case]) -> Rows:
+    """An "Open" button per waiting case of a GP's /inbox list."""
+    return column(*((text("inbox.gp.open", reference=case.reference), OpenCase(case.id))
+                    for case in cases))
+
+
+def shot_rows(case: Case, mask: int) -> Rows:
+    """Which photos to take again: a tick box per shot, then Back and Next."""
+    made = case.submissions
+    rows: list[Row] = []
+    for bit, slot in enumerate(SHOT_SLOTS):
+        label = ("☑ " if mask & (1 << bit) else "☐ ") + text(f"inbox.gp.caption_{slot}")
+        rows.append(((label, Decide("photos", case.id, made, mask=mask ^ (1 << bit))),))
+    rows.append(((text("inbox.gp.back"), Decide("back", case.id, made)),
+                 (text("inbox.gp.next"), Decide("why", case.id, made, mask=mask))))
+    return tuple(rows)
+
+
+def appointment_rows(case: Case, reasons: tuple[str, ...]) -> Rows:
+    """Not suitable: urgent (two-week wait), or book an appointment for one of `reasons`."""
+    made = case.submissions
+    return column(
+        (text("inbox.gp.urgent"), Decide("urgent", case.id, made)),
+        *((text(f"inbox.gp.reason_{r}"), Decide("appt_go", case.id, made, reason=r))
+          for r in reasons),
+        (text("inbox.gp.back"), Decide("back", case.id, made)))
+
+
+def reason_rows(case: Case, mask: int, reasons: tuple[str, ...], summary_id: int) -> Rows:
+    """Why new photos are needed: a button per reason (the GP may type their own)."""
+    return column(*((text(f"inbox.gp.reason_{r}"),
+                     Decide("redo", case.id, case.submissions, mask=mask, reason=r,
+                            summary_id=summary_id)) for r in reasons))
+
+
+def refer_confirm_rows(case: Case, summary_id: int) -> Rows:
+    """Refer: "Yes, refer" or "No, go back"."""
+    return column(
+        (text("inbox.gp.refer_yes"), Decide("refer_go", case.id, case.submissions,
+                                            summary_id=summary_id)),
+        (text("inbox.gp.refer_no"), Decide("refer_no", case.id, case.submissions)))
+
+
+def sent_rows(case: Case) -> Rows:
+    """After referring: "Referral sent on e-RS"."""
+    return column((text("inbox.gp.referral_sent"), Decide("sent", case.id, case.submissions)))
+
+
+def ubrn_skip_rows(case: Case) -> Rows:
+    """Asked for the UBRN: skip it."""
+    return column((text("inbox.gp.ubrn_skip"), Decide("sent_go", case.id, case.submissions)))
+
+
+def gp_choice_rows(gps: list[Member]) -> Rows:
+    """Staff choose the GP of an invite, or the practice inbox."""
+    return column(*((gp.display_name, ChooseGp(gp.id)) for gp in gps),
+                  (text("inbox.staff.practice_inbox"), ChooseGp(0)))

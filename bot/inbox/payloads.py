@@ -1,0 +1,124 @@
+"""The staff and GP buttons' payloads: typed here, signed by `bot.services.buttons`, parsed once.
+
+On the wire a payload is the signed parts `action|target|...` (at most 64 bytes with the
+signature); a GP's decision button ends with the submission it was made for (`s2`), so a button
+from before a re-submission is refused (issue 12 item 10). `parse` returns None for anything
+that is not one of these shapes, which the handlers treat as a forged or expired button.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+CaseAction = Literal["back", "photos", "why", "redo", "appt", "appt_go", "urgent", "refer",
+                     "refer_go", "refer_no", "sent", "sent_go"]
+"""The steps of a GP's decision on a case (`bot.handlers.decide`, one handler each)."""
+InviteAction = Literal["revoke", "resend", "stop"]
+"""What staff may do to an invite from /invites or /stop."""
+
+_FIELDS: dict[str, tuple[str, ...]] = {
+    "photos": ("mask",), "why": ("mask",), "redo": ("mask", "reason", "summary_id"),
+    "appt_go": ("reason",), "refer_go": ("summary_id",)}
+"""The decision steps that carry more than the case: which photos (a bit per shot slot, in
+SHOT_SLOTS order), a reason code, the summary message whose buttons go once decided."""
+
+
+@dataclass(frozen=True, slots=True)
+class OpenCase:
+    """"Open" in a GP's /inbox list: the case, queued for that chat."""
+
+    case_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Decide:
+    """A step of the GP's decision on a case, made for one submission of it."""
+
+    action: CaseAction
+    case_id: int
+    submission: int
+    mask: int = 0
+    reason: str = ""
+    summary_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ChooseGp:
+    """Staff choosing the GP of the invite being made (0: the practice inbox)."""
+
+    gp_member_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeInvite:
+    """Resend, revoke or stop an invite, as it was when the button was made (`state`)."""
+
+    action: InviteAction
+    invite_id: int
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDone:
+    """"Done: patient phoned" on an urgent task."""
+
+    case_id: int
+
+
+Payload = OpenCase | Decide | ChooseGp | ChangeInvite | TaskDone
+
+
+def submission_part(submission: int) -> str:
+    """The last part of every GP decision button: the submission it was made for (`s2`)."""
+    return f"s{submission}"
+
+
+def to_parts(payload: Payload) -> tuple[str | int, ...]:
+    """The parts to sign for this payload."""
+    match payload:
+        case OpenCase(case_id):
+            return ("open", case_id)
+        case ChooseGp(gp_member_id):
+            return ("inv_gp", gp_member_id)
+        case ChangeInvite(action, invite_id, state):
+            return (action, invite_id, state)
+        case TaskDone(case_id):
+            return ("task_done", case_id)
+        case Decide():
+            extra = tuple(getattr(payload, name) for name in _FIELDS.get(payload.action, ()))
+            return (payload.action, payload.case_id, *extra, submission_part(payload.submission))
+
+
+def _number(part: str) -> int | None:
+    return int(part) if part.isdigit() and len(part) < 12 else None
+
+
+def parse(parts: list[str]) -> Payload | None:
+    """The payload these signed parts carry, or None if they are not a known shape."""
+    if len(parts) < 2 or (target := _number(parts[1])) is None:
+        return None
+    action, rest = parts[0], parts[2:]
+    if action == "open" and not rest:
+        return OpenCase(target)
+    if action == "inv_gp" and not rest:
+        return ChooseGp(target)
+    if action == "task_done" and not rest:
+        return TaskDone(target)
+    if action in get_args(InviteAction) and len(rest) == 1:
+        return ChangeInvite(action, target, rest[0])  # type: ignore[arg-type]
+    if action not in get_args(CaseAction) or not rest or not rest[-1].startswith("s"):
+        return None
+    submission = _number(rest[-1][1:])
+    names = _FIELDS.get(action, ())
+    if submission is None or len(rest) - 1 != len(names):
+        return None
+    values: dict[str, int | str] = {}
+    for name, part in zip(names, rest[:-1], strict=True):
+        if name == "reason":
+            values[name] = part
+        elif (number := _number(part)) is not None:
+            values[name] = number
+        else:
+            return None
+    return Decide(action, target, submission, **values)  # type: ignore[arg-type]

@@ -1,0 +1,55 @@
+"""Typed button payloads: every shape survives signing and parsing; anything else is refused."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+from bot.inbox.payloads import (
+    CaseAction,
+    ChangeInvite,
+    ChooseGp,
+    Decide,
+    OpenCase,
+    Payload,
+    TaskDone,
+    parse,
+    to_parts,
+)
+from bot.services.buttons import ButtonSigner
+
+SIGNER = ButtonSigner(b"k" * 32)
+CHAT = -1001234567890
+
+
+def decided(action: CaseAction) -> Decide:
+    extra = {"photos": {"mask": 5}, "why": {"mask": 3},
+             "redo": {"mask": 7, "reason": "blurred", "summary_id": 123456},
+             "appt_go": {"reason": "in_person"}, "refer_go": {"summary_id": 99}}
+    return Decide(action, 4242, 3, **extra.get(action, {}))  # type: ignore[arg-type]
+
+
+def test_every_payload_comes_back_from_its_signed_button_data() -> None:
+    payloads: list[Payload] = [OpenCase(7), ChooseGp(0), ChooseGp(12), TaskDone(8),
+                               ChangeInvite("resend", 3, "open"),
+                               ChangeInvite("stop", 3, "opened"),
+                               *(decided(action) for action in get_args(CaseAction))]
+    for payload in payloads:
+        data = SIGNER.sign(CHAT, *to_parts(payload))
+        assert len(data.encode()) <= 64, "Telegram's limit"
+        parts = SIGNER.verify(CHAT, data)
+        assert parts is not None and parse(parts) == payload
+
+
+def test_a_decision_button_keeps_the_wire_form_of_earlier_buttons() -> None:
+    """Buttons already in GP chats (before payloads were typed) still work."""
+    assert parse(["refer", "42", "s1"]) == Decide("refer", 42, 1)
+    assert parse(["photos", "42", "0", "s2"]) == Decide("photos", 42, 2, mask=0)
+    assert parse(["open", "42"]) == OpenCase(42)
+
+
+def test_unknown_or_malformed_parts_are_refused() -> None:
+    for parts in (["refer", "42"], ["refer", "x", "s1"], ["photos", "42", "s1"],
+                  ["redo", "42", "7", "blurred", "s1"], ["photos", "42", "a", "s1"],
+                  ["delete_everything", "42", "s1"], ["open"], ["open", "42", "extra"],
+                  ["resend", "3"], ["refer", "42", "1"]):
+        assert parse(parts) is None, parts
