@@ -1,4 +1,8 @@
-"""Command line: `python -m bot run` starts the bot; `sandbox` tries it; others manage data."""
+"""Command line: `python -m bot run` starts the bot; `sandbox` tries it; others manage data.
+
+The sandbox (with the Bot API emulator and aiohttp, a dev tool) is imported only for its own
+verb, so `run` and the admin verbs never load it.
+"""
 
 from __future__ import annotations
 
@@ -11,19 +15,25 @@ from pydantic import ValidationError
 from bot.cli_admin import add_arguments, run_admin
 from bot.config import MissingTokenError, Settings
 from bot.logs import configure
-from bot.sandbox import serve as sandbox
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the chosen verb; return the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bot",
+                                     description=(__doc__ or "").splitlines()[0])
     verbs = parser.add_subparsers(dest="verb", required=True)
     verbs.add_parser("run", help="run the bot against the Telegram Bot API (long polling)")
     add_arguments(verbs)
-    sandbox.add_arguments(verbs)
-    args = parser.parse_args(argv)
+    verbs.add_parser("sandbox", add_help=False,
+                     help="try the bot in a browser, offline, with demo people "
+                          "(python -m bot sandbox --help)")
+    args, rest = parser.parse_known_args(argv)
     if args.verb == "sandbox":
-        return sandbox.run(args)
+        from bot.sandbox import serve  # a dev tool: loaded for this verb only
+
+        return serve.main(rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     try:
         settings = Settings()
     except ValidationError as error:

@@ -1,184 +1,168 @@
-"""Builds the python-telegram-bot Application: settings, store, services and handler wiring."""
+"""The composition root: builds the python-telegram-bot Application, its services (in the order
+they depend on each other) and its handlers; nothing else imports this module's internals."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass, field
+from typing import Any, cast
 
 from telegram import LinkPreviewOptions
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, JobQueue
 
 from bot.channels.dispatch import Dispatcher
 from bot.channels.setup import record_channels
 from bot.config import Settings
+from bot.handlers.bot_api import TelegramBot, build_bot
+from bot.handlers.context import SERVICES_KEY, BotApplication, BotContext
+from bot.handlers.delivery import TelegramSender, alert_staff
+from bot.handlers.invite import DRAFT
+from bot.handlers.ordering import PerUserOrder
+from bot.handlers.persistence import StorePersistence
+from bot.handlers.wiring import COMMANDS, register
 from bot.inbox.alerts import stop_alerts
 from bot.inbox.decisions import Inbox
 from bot.inbox.routing import submission_messages
 from bot.inbox.staff import StaffDesk
 from bot.journey.service import Journey
 from bot.services.attempts import WrongTries
-from bot.services.buttons import ButtonSigner, signer_for_token
+from bot.services.buttons import signer_for_token
+from bot.services.container import Services
 from bot.services.delivery import OutboxWorker
 from bot.services.erasure import recover
 from bot.services.quality_pool import QualityPool
 from bot.services.reminders import alert_waiting, chase_open_outcomes, remind_stalled
 from bot.services.retention import purge
 from bot.store import Store, open_store
+from bot.store.models import OutboxItem
+
+__all__ = ["BotApplication", "Services", "build_application", "open_services"]
 
 log = logging.getLogger("bot.app")
 
-
-@dataclass
-class Services:
-    """What handlers call: the store and the plain services built on it."""
-
-    settings: Settings
-    store: Store
-    quality: QualityPool
-    journey: Journey
-    inbox: Inbox
-    staff: StaffDesk
-    signer: ButtonSigner
-    outbox: OutboxWorker | None = None
-    turns: dict[int, asyncio.Lock] = field(default_factory=dict)
-    tasks: list[asyncio.Task[None]] = field(default_factory=list)
-
-    def turn(self, user_id: int) -> asyncio.Lock:
-        """The lock that makes one person's updates answered one after another, in order."""
-        return self.turns.setdefault(user_id, asyncio.Lock())
-
-    def queued(self) -> None:
-        """Something was put in the outbox: deliver it now."""
-        if self.outbox is not None:
-            self.outbox.wake()
-
-    async def stop_tasks(self) -> None:
-        """Stop the outbox and retention tasks (before the bot's connection closes)."""
-        for task in self.tasks:
-            task.cancel()
-        for task in self.tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self.tasks.clear()
-
-    async def close(self) -> None:
-        """Stop the background tasks and the workers, and close the store."""
-        await self.stop_tasks()
-        await self.quality.close()
-        await self.store.close()
+OUTBOX_TASK = "outbox"
 
 
-async def open_services(settings: Settings, bot_username: str,
+async def open_services(settings: Settings, bot: TelegramBot,
                         store: Store | None = None) -> Services:
-    """Open the store, unless given one already open (finishing interrupted erasures,
-    sweeping orphan photo files) and start the quality workers."""
+    """Open the store, unless given one already open (finishing interrupted erasures, sweeping
+    orphan photo files), start the quality workers, and build every service on them, each
+    after what it needs.
+
+    The store is given when the persistence opened it: python-telegram-bot loads the durable
+    staff conversations before `post_init`, so the persistence opens the store first.
+    The outbox worker's wake-up event is made first, so the journey, the inbox and the record
+    channels can say "queued" from the start; the worker itself is built last, on the sender.
+    """
     store = store or await open_store(settings.database_path, settings.photos_dir)
     await recover(store)
     quality = QualityPool(settings.quality_workers,
                           time_limit=settings.quality_time_limit_seconds)
     await quality.warm_up()
-    wake: list[Services] = []
-
-    def queued() -> None:
-        if wake:
-            wake[0].queued()
-
+    wake = asyncio.Event()
     wrong_tries = WrongTries(store)  # one count per account for invite links and join codes
     journey = Journey(store, quality, retention_days=settings.retention_days,
                       invite_valid_days=settings.invite_valid_days,
-                      max_file_bytes=settings.max_download_bytes, on_queued=queued,
+                      max_file_bytes=settings.max_download_bytes, on_queued=wake.set,
                       wrong_tries=wrong_tries, deliveries=submission_messages,
                       stop_alerts=stop_alerts)
-    staff = StaffDesk(store, bot_username=bot_username,
+    staff = StaffDesk(store, bot_username=bot.username,
                       invite_valid_days=settings.invite_valid_days,
                       stalled_after_days=settings.stalled_after_days, wrong_tries=wrong_tries)
-    inbox = Inbox(store, queued, referral_days=settings.referral_send_days)
-    found = Services(settings, store, quality, journey, inbox, staff,
-                     signer_for_token(settings.token()))
-    wake.append(found)
-    return found
+    inbox = Inbox(store, wake.set, referral_days=settings.referral_send_days)
+    signer = signer_for_token(settings.token())
+    telegram = TelegramSender(bot, store, signer, resume=journey.resume,
+                              pack_limit=settings.referral_pack_max_bytes)
+    sender = Dispatcher(store, telegram, record_channels(settings),
+                        pack_limit=settings.referral_pack_max_bytes, queued=wake.set,
+                        alert_after=settings.delivery_alert_after_tries)
+
+    async def undeliverable(item: OutboxItem, reason: str) -> None:
+        if not await sender.undeliverable(item, reason):
+            await alert_staff(store, item, reason, bot.username)
+        wake.set()
+
+    outbox = OutboxWorker(store, sender, undeliverable, on_not_started=undeliverable, wake=wake)
+    return Services(settings, store, quality, journey, inbox, staff, signer, outbox)
 
 
-async def _housekeeping(services: Services) -> None:
-    """Now and every PURGE_EVERY_HOURS: delete what is past its retention period, remind
-    patients who stalled, and remind staff of cases waiting for a person."""
-    while True:
-        try:
-            await purge(services.store, services.settings.retention_days)
-            days = services.settings.stalled_after_days
-            chased = await chase_open_outcomes(services.store,
-                                               services.settings.referral_send_days)
-            if await remind_stalled(services.store, days) + await alert_waiting(
-                    services.store, days) + chased:
-                services.queued()
-        except Exception:
-            log.exception("housekeeping failed")
-        await asyncio.sleep(services.settings.purge_every_hours * 3600)
+async def housekeeping(context: BotContext) -> None:
+    """Job run at start and every PURGE_EVERY_HOURS: delete what is past its retention period,
+    remind patients who stalled, and remind staff of cases waiting for a person."""
+    services = context.services
+    settings = services.settings
+    try:
+        await purge(services.store, settings.retention_days)
+        days = settings.stalled_after_days
+        chased = await chase_open_outcomes(services.store, settings.referral_send_days)
+        if await remind_stalled(services.store, days) + await alert_waiting(
+                services.store, days) + chased:
+            services.queued()
+    except Exception:
+        log.exception("housekeeping failed")
 
 
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    """Return the services of the running application."""
-    found = context.application.bot_data["services"]
-    assert isinstance(found, Services)
-    return found
+def build_application(settings: Settings) -> BotApplication:
+    """Build the bot for these settings; services open on start-up and close on shutdown.
 
-
-def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
-    """Build the bot for these settings; services open on start-up and close on shutdown."""
-    from bot.handlers.bot_api import build_bot
-    from bot.handlers.delivery import TelegramSender, alert_staff
-    from bot.handlers.invite import DRAFT
-    from bot.handlers.persistence import StorePersistence
-    from bot.handlers.wiring import COMMANDS, register
-
+    The outbox worker runs as its own task rather than a job: it sleeps until something is
+    queued (woken at once by `Services.queued`) or the next retry is due, which a fixed
+    `JobQueue` interval cannot express without either polling or delaying each delivery.
+    """
+    outbox_task: list[asyncio.Task[None]] = []
     # The staff /invite conversation is durable: python-telegram-bot loads it from the store
     # before post_init, so the persistence opens the store and the services reuse it.
     persistence = StorePersistence(
         lambda: open_store(settings.database_path, settings.photos_dir), kept_keys=(DRAFT,))
 
-    async def start_up(app: Application) -> None:  # type: ignore[type-arg]
-        found = await open_services(settings, app.bot.username, await persistence.store())
-        app.bot_data["services"] = found
-        telegram = TelegramSender(app.bot, found.store, found.signer, found)
-        sender = Dispatcher(found.store, telegram, record_channels(settings),
-                            pack_limit=settings.referral_pack_max_bytes, queued=found.queued,
-                            alert_after=settings.delivery_alert_after_tries)
-
-        async def undeliverable(item, reason):  # type: ignore[no-untyped-def]
-            if not await sender.undeliverable(item, reason):
-                await alert_staff(found.store, item, reason, app.bot.username)
-            found.queued()
-
-        found.outbox = OutboxWorker(found.store, sender, undeliverable,
-                                    on_not_started=undeliverable)
-        found.tasks.append(asyncio.create_task(found.outbox.run(), name="outbox"))
-        found.tasks.append(asyncio.create_task(_housekeeping(found), name="housekeeping"))
+    async def start_up(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        assert isinstance(app, BotApplication)
+        found = await open_services(settings, app.bot, await persistence.store())
+        app.bot_data[SERVICES_KEY] = found
+        outbox_task.append(asyncio.create_task(found.outbox.run(), name=OUTBOX_TASK))
+        assert app.job_queue is not None
+        # A late run (a busy loop) still runs, once: with APScheduler's default grace of 1 s it
+        # would be skipped until the next interval. The first run is now, as python-telegram-bot
+        # advises (`first=0` would wait a whole interval, the scheduler starting after this).
+        job = app.job_queue.run_repeating(
+            housekeeping, interval=settings.purge_every_hours * 3600, name="housekeeping",
+            job_kwargs={"misfire_grace_time": None, "coalesce": True})
+        await job.run(app)
         await app.bot.set_my_commands(COMMANDS)
 
-    async def stopping(app: Application) -> None:  # type: ignore[type-arg]
-        found = app.bot_data.get("services")
-        if isinstance(found, Services):
-            await found.stop_tasks()
+    async def stopping(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """Stop the outbox before the bot's connection closes."""
+        while outbox_task:
+            task = outbox_task.pop()
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
-    async def shut_down(app: Application) -> None:  # type: ignore[type-arg]
-        found = app.bot_data.pop("services", None)
+    async def shut_down(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        found = app.bot_data.pop(SERVICES_KEY, None)
         if isinstance(found, Services):
             await found.close()
 
-    app = (
+    context_types = ContextTypes(context=BotContext)
+    app = cast(BotApplication, (
         ApplicationBuilder()
+        .application_class(BotApplication)
         # No link preview cards, ever: a link a patient typed must not fetch or show a page in
-        # the GP's chat (issue 12, item 14); the bot's own links do not need one either.
+        # the GP's chat (issue 12, item 14); the bot's own links do not need one either. No
+        # default parse mode: patient messages are plain text that may carry a practice's name
+        # ("Smith & Jones") or the patient's own words, which HTML would refuse; the staff and
+        # GP messages that are HTML say so where they are sent.
         .bot(build_bot(settings.token(), settings.telegram_api_url, settings.telegram_file_url,
                        Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True))))
+        .context_types(context_types)
+        .job_queue(JobQueue[BotContext]())
         .persistence(persistence)
         .post_init(start_up)
         .post_stop(stopping)
         .post_shutdown(shut_down)
-        .concurrent_updates(True)
+        .concurrent_updates(PerUserOrder())
         .build()
-    )
+    ))
     register(app)
     return app

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+from telegram.helpers import create_deep_linked_url
+
 from bot.channels.nhs_number import valid_nhs_number
 from bot.config import Settings
 from bot.domain.age import CHILD_UNDER, age_on
@@ -135,7 +137,7 @@ async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
             who = "child: a parent or guardian takes part" if years < CHILD_UNDER else "adult"
             print(f"invite for {args.patient_ref} ({who}), valid {settings.invite_valid_days} "
                   "days, single use:")
-            print(f"https://t.me/{username}?start={token}")
+            print(create_deep_linked_url(username, token))
         elif args.verb == "purge":
             erased = await purge(store, settings.retention_days)
             print(f"erased {erased} case(s) older than {settings.retention_days} days; "

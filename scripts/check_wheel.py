@@ -7,9 +7,10 @@ file the bot reads at run time. This check catches that:
    temporary folder and builds the wheel there (no stale `build/` folder can hide a missing file);
 2. checks that every non-Python file under `bot/` (other than a README) is in the wheel;
 3. creates a fresh venv outside the source tree (no system site-packages, so a missing dependency
-   fails) and installs the wheel with its `sandbox` extra (the local SMTP server and MESH
-   sandbox), its dependencies coming from pip's cache;
-4. from a folder outside the source tree, in isolated mode: `python -m bot --help`,
+   fails) and installs the wheel, its dependencies coming from pip's cache;
+4. from a folder outside the source tree, in isolated mode: `python -m bot --help` and an import
+   of the bot's run path without the `sandbox` extra; then, with the extra installed (aiohttp,
+   the local SMTP server and MESH sandbox),
    `scripts/smoke.py` (words, pictures, font, migrations, photo checks), then `python -m bot
    sandbox --port 0`, fetching its page, a script, its config, a sample photo and its practice
    record (email and MESH running), and stopping it.
@@ -131,8 +132,11 @@ def main() -> int:
         run(sys.executable, "-m", "venv", venv)
         python = venv / "bin" / "python"
         env = clean_env()
-        run(python, "-m", "pip", "install", "--quiet", f"{wheel}[sandbox]", env=env)
+        run(python, "-m", "pip", "install", "--quiet", wheel, env=env)
+        # The bot itself needs no sandbox extra (aiohttp): its command line and run path load.
         run(python, "-I", "-m", "bot", "--help", cwd=elsewhere, env=env)
+        run(python, "-I", "-c", "import bot.app, bot.runner", cwd=elsewhere, env=env)
+        run(python, "-m", "pip", "install", "--quiet", f"{wheel}[sandbox]", env=env)
         run(python, "-I", ROOT / "scripts" / "smoke.py", cwd=elsewhere, env=env)
         check_sandbox(python, elsewhere, env)
     print(f"wheel check passed in {time.monotonic() - started:.0f} s", flush=True)

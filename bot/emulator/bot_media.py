@@ -45,7 +45,7 @@ def _by_id(world: World, value: Any, kind: str) -> StoredFile:
     return stored
 
 
-def _photo(world: World, p: Params, name: str, value: Any) -> tuple[dict, SentMessage]:
+def _photo(world: World, p: Params, name: str, value: Any) -> tuple[dict[str, Any], SentMessage]:
     part = _upload(p, name, value)
     if part is not None:
         _check_size(part)
@@ -59,7 +59,8 @@ def _photo(world: World, p: Params, name: str, value: Any) -> tuple[dict, SentMe
     return {"photo": sizes}, record
 
 
-def _file(world: World, p: Params, kind: str, name: str, value: Any) -> tuple[dict, SentMessage]:
+def _file(world: World, p: Params, kind: str, name: str,
+          value: Any) -> tuple[dict[str, Any], SentMessage]:
     part = _upload(p, name, value)
     if part is not None:
         _check_size(part)
@@ -97,7 +98,7 @@ def _check_size(part: Upload) -> None:
 
 
 def _media_content(world: World, p: Params, kind: str, name: str,
-                   value: Any) -> tuple[dict, SentMessage]:
+                   value: Any) -> tuple[dict[str, Any], SentMessage]:
     if kind == "photo":
         return _photo(world, p, name, value)
     return _file(world, p, kind, name, value)

@@ -95,11 +95,12 @@ class ChatView:
             return None
 
         try:
-            return await self._world.wait_until(find, timeout)
+            found: SentMessage = await self._world.wait_until(find, timeout)
         except TimeoutError:
             recent = [(m.kind, m.text) for m in self._chat.log[self._cursor:]][-5:]
             raise TimeoutError(f"no matching bot message in chat {self._chat.id} within "
                                f"{timeout} s; unread: {recent}") from None
+        return found
 
     async def next_message(self, timeout: float = 5.0) -> SentMessage:  # noqa: ASYNC109
         """The next new bot message."""

@@ -116,7 +116,8 @@ class World:
         return plain, entities
 
     @staticmethod
-    def check_caption(caption: str | None, parse_mode: str | None) -> tuple[str | None, list]:
+    def check_caption(caption: str | None,
+                      parse_mode: str | None) -> tuple[str | None, list[dict[str, Any]]]:
         """Parse and measure a caption (empty is fine)."""
         if not caption:
             return None, []

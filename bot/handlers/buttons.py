@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
-from bot.app import services
 from bot.content import text
 from bot.handlers import decide, inbox, invites
 from bot.handlers.keyboards import payload_of
@@ -19,9 +18,9 @@ async def tapped(update: Update, context: Context) -> None:
     assert query and query.from_user and query.data
     message = query.message if isinstance(query.message, Message) else None
     chat_id = message.chat.id if message else query.from_user.id
-    payload = payload_of(services(context).signer, chat_id, query.data)
+    payload = payload_of(context.services.signer, chat_id, query.data)
     if payload is None:
-        await services(context).store.audit.record("access.forged_button", actor="unknown")
+        await context.services.store.audit.record("access.forged_button", actor="unknown")
         await query.answer(text("inbox.gp.expired_button"), show_alert=True)
         return
     match payload:
@@ -32,10 +31,10 @@ async def tapped(update: Update, context: Context) -> None:
         case ChooseGp():  # the /invite conversation takes these while it waits for one
             await query.answer(text("inbox.gp.expired_button"), show_alert=True)
         case OpenCase(case_id) | Decide(case_id=case_id):
-            found = await services(context).inbox.open_case(query.from_user.id, case_id)
+            found = await context.services.inbox.open_case(query.from_user.id, case_id)
             if found is None:
                 await query.answer(text("inbox.gp.refused"), show_alert=True)
-            elif not await chat_may_show(services(context).store, found.practice_id, chat_id,
+            elif not await chat_may_show(context.services.store, found.practice_id, chat_id,
                                          query.from_user.id):
                 await query.answer(text("inbox.gp.private_only"), show_alert=True)
             elif isinstance(payload, OpenCase):

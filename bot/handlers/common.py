@@ -8,19 +8,18 @@ import logging
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
-from bot.app import services
 from bot.content import text
+from bot.handlers.context import BotContext
 
 log = logging.getLogger("bot.handlers")
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: BotContext) -> None:
     """Explain what the bot does and which commands there are."""
     assert update.effective_message
     user = update.effective_user
-    member = await services(context).staff.member(user.id) if user else None
+    member = await context.services.staff.member(user.id) if user else None
     if member is not None:
         await update.effective_message.reply_text(text("inbox.staff.help"),
                                                   parse_mode=ParseMode.HTML)
@@ -28,7 +27,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await update.effective_message.reply_text(text("messages.help.text"))
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     """Log a failed update (ids only) and tell the person kindly; their progress is saved."""
     error = context.error
     log.error("update failed", exc_info=error,

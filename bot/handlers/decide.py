@@ -20,10 +20,10 @@ from typing import Any
 
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
-from bot.app import services
 from bot.content import text
+from bot.handlers.context import BotContext
 from bot.handlers.keyboards import markup
 from bot.inbox.decisions import APPOINTMENT_REASONS, PHOTO_REASONS, REASON_LIMIT, read_ubrn
 from bot.inbox.gp_messages import (
@@ -39,7 +39,7 @@ from bot.inbox.gp_messages import (
 from bot.inbox.payloads import CaseAction, Decide
 from bot.store.models import SHOT_SLOTS, Case, ShotSlot
 
-Context = ContextTypes.DEFAULT_TYPE
+Context = BotContext
 AWAITING = "gp_awaiting"
 """user_data key: what the GP was asked to type (a reason for new photos, or a UBRN)."""
 INVITE_DRAFT = "invite_draft"
@@ -67,12 +67,12 @@ async def _edit_rows(context: Context, chat_id: int, message_id: int | None,
         return
     with contextlib.suppress(BadRequest):
         await context.bot.edit_message_reply_markup(
-            chat_id, message_id, reply_markup=markup(services(context).signer, chat_id, rows))
+            chat_id, message_id, reply_markup=markup(context.services.signer, chat_id, rows))
 
 
 async def _send(context: Context, chat_id: int, words: str, rows: Rows = ()) -> int:
     sent = await context.bot.send_message(
-        chat_id, words, reply_markup=markup(services(context).signer, chat_id, rows))
+        chat_id, words, reply_markup=markup(context.services.signer, chat_id, rows))
     return sent.message_id
 
 
@@ -88,7 +88,7 @@ async def _finish(update: Update, context: Context, chat_id: int, done: bool, wo
 
 
 async def _stale(context: Context, case: Case, action: str) -> None:
-    await services(context).store.audit.record("access.stale_button", actor="gp",
+    await context.services.store.audit.record("access.stale_button", actor="gp",
                                                case_id=case.id, detail={"action": action})
 
 
@@ -135,7 +135,7 @@ async def redo(update: Update, context: Context, chat_id: int, tap: Decide,
                case: Case) -> None:
     """A reason button: ask the patient for the chosen photos again."""
     (context.user_data or {}).pop(AWAITING, None)
-    outcome = await services(context).inbox.ask_new_photos(
+    outcome = await context.services.inbox.ask_new_photos(
         _query(update).from_user.id, case.id, _shots(tap.mask), tap.reason)
     await _finish(update, context, chat_id, outcome.done, outcome.text, tap.summary_id or None)
 
@@ -151,14 +151,14 @@ async def appointment(update: Update, context: Context, chat_id: int, tap: Decid
 async def urgent(update: Update, context: Context, chat_id: int, tap: Decide,
                  case: Case) -> None:
     """Urgent (two-week wait): a task for staff to phone the patient."""
-    outcome = await services(context).inbox.urgent(_query(update).from_user.id, case.id)
+    outcome = await context.services.inbox.urgent(_query(update).from_user.id, case.id)
     await _finish(update, context, chat_id, outcome.done, outcome.text, None)
 
 
 async def book(update: Update, context: Context, chat_id: int, tap: Decide,
                case: Case) -> None:
     """Book an appointment, for the reason tapped."""
-    outcome = await services(context).inbox.book_appointment(_query(update).from_user.id,
+    outcome = await context.services.inbox.book_appointment(_query(update).from_user.id,
                                                              case.id, tap.reason)
     await _finish(update, context, chat_id, outcome.done, outcome.text, None)
 
@@ -169,7 +169,7 @@ async def refer(update: Update, context: Context, chat_id: int, tap: Decide,
     await _query(update).answer()
     await _send(context, chat_id,
                 text("inbox.gp.refer_confirm", reference=case.reference,
-                     days=services(context).settings.referral_send_days),
+                     days=context.services.settings.referral_send_days),
                 refer_confirm_rows(case, _tapped_id(update) or 0))
 
 
@@ -185,7 +185,7 @@ async def refer_no(update: Update, context: Context, chat_id: int, tap: Decide,
 async def refer_go(update: Update, context: Context, chat_id: int, tap: Decide,
                    case: Case) -> None:
     """Refer, confirmed: then offer "Referral sent on e-RS"."""
-    outcome = await services(context).inbox.refer(_query(update).from_user.id, case.id)
+    outcome = await context.services.inbox.refer(_query(update).from_user.id, case.id)
     await _finish(update, context, chat_id, outcome.done, outcome.text,
                   tap.summary_id or None, sent_rows(case) if outcome.done else ())
 
@@ -207,7 +207,7 @@ async def sent_go(update: Update, context: Context, chat_id: int, tap: Decide,
                   case: Case) -> None:
     """The UBRN skipped: the referral is recorded as sent."""
     waiting: Any = (context.user_data or {}).pop(AWAITING, None)
-    outcome = await services(context).inbox.mark_referral_sent(_query(update).from_user.id,
+    outcome = await context.services.inbox.mark_referral_sent(_query(update).from_user.id,
                                                                case.id, None)
     origin = waiting.get("origin") if isinstance(waiting, dict) else None
     await _finish(update, context, chat_id, outcome.done, outcome.text, origin)
@@ -234,7 +234,7 @@ async def tap(update: Update, context: Context, chat_id: int, tapped: Decide,
 async def typed(update: Update, context: Context) -> bool:
     """Text from a GP who was asked for a reason or a UBRN, in the chat where they were asked
     (their own, or a practice inbox group); False if they were not."""
-    waiting: Any = (context.user_data or {}).get(AWAITING)
+    waiting: Any = (context.existing_user_data or {}).get(AWAITING)
     message = update.effective_message
     if not isinstance(waiting, dict) or message is None or message.text is None:
         return False
@@ -242,10 +242,10 @@ async def typed(update: Update, context: Context) -> bool:
     user_id, chat_id = update.effective_user.id, update.effective_chat.id
     if waiting.get("chat") != chat_id:
         return False
-    desk = services(context).inbox
+    desk = context.services.inbox
     words = " ".join(message.text.split())
     assert context.user_data is not None
-    case = await services(context).store.cases.get(int(waiting["case"]))
+    case = await context.services.store.cases.get(int(waiting["case"]))
     if case is None or case.submissions != waiting.get("submission"):  # re-submitted since
         if case is not None:
             await _stale(context, case, f"typed_{waiting['kind']}")
@@ -278,7 +278,7 @@ async def typed(update: Update, context: Context) -> bool:
 async def task_done(update: Update, context: Context, case_id: int) -> None:
     """Staff (or a GP) tapped "Done: patient phoned" on an urgent task."""
     query = _query(update)
-    outcome = await services(context).inbox.task_done(query.from_user.id, case_id)
+    outcome = await context.services.inbox.task_done(query.from_user.id, case_id)
     await query.answer()
     if outcome.done and query.message:
         await _edit_rows(context, query.message.chat.id, query.message.message_id, ())

@@ -10,16 +10,18 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import ContextTypes, ExtBot
+from telegram.ext import ExtBot
 
 from bot.content import text
 from bot.delivery.submission import pack_of, summary_of
 from bot.handlers.bot_api import BACKGROUND, upload_seconds
+from bot.handlers.context import BotContext
 from bot.handlers.keyboards import markup
 from bot.handlers.render import send_replies
 from bot.inbox.digest import CaseSummary
@@ -36,6 +38,7 @@ from bot.inbox.gp_messages import (
     task_rows,
 )
 from bot.inbox.routing import redirected, staff_chats, still_a_recipient, still_may_open
+from bot.journey.replies import Reply
 from bot.services.buttons import ButtonSigner
 from bot.services.delivery import NotStarted, TryLater, Undeliverable
 from bot.store import Store
@@ -143,12 +146,15 @@ class TelegramSender:
     a time-out or a restart only the photo in flight can be sent twice, never the set.
     """
 
-    def __init__(self, bot: ApiBot, store: Store, signer: ButtonSigner, services: Any) -> None:
+    def __init__(self, bot: ApiBot, store: Store, signer: ButtonSigner, *,
+                 resume: Callable[[int], Awaitable[list[Reply]]], pack_limit: int) -> None:
+        """`resume(patient_user_id)` gives the patient's current prompt (the journey's);
+        `pack_limit` is the largest referral pack (bytes) sent as a document."""
         self._bot = bot
         self._store = store
         self._signer = signer
-        self._services = services
-        self._pack_limit: int = services.settings.referral_pack_max_bytes
+        self._resume = resume
+        self._pack_limit = pack_limit
 
     async def __call__(self, item: OutboxItem) -> None:
         try:
@@ -183,7 +189,7 @@ class TelegramSender:
                                          rate_limit_args=BACKGROUND)
             case = await self._store.cases.get(int(item.case_id or 0))
             if case is not None:
-                replies = await self._services.journey.resume(case.patient_user_id)
+                replies = await self._resume(case.patient_user_id)
                 await send_replies(self._bot, item.chat_id, replies)
             return
         case = await self._store.cases.get(int(payload["case_id"]))
@@ -283,14 +289,11 @@ async def alert_staff(store: Store, item: OutboxItem, reason: str, bot_username:
     ])
 
 
-async def chat_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def chat_opened(update: Update, context: BotContext) -> None:
     """Any update from a person: deliver at once what waited for them to open the bot.
 
     Runs before every other handler and changes nothing else (a set lookup for most chats).
     """
-    from bot.app import services
-
     chat = update.effective_chat
-    outbox = services(context).outbox
-    if chat is not None and outbox is not None and update.effective_user is not None:
-        await outbox.chat_opened(chat.id)
+    if chat is not None and update.effective_user is not None:
+        await context.services.outbox.chat_opened(chat.id)

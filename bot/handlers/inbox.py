@@ -7,7 +7,6 @@ import html
 
 from telegram import Update
 
-from bot.app import services
 from bot.content import text
 from bot.handlers.keyboards import markup
 from bot.handlers.members import Context, ids, reply
@@ -25,17 +24,17 @@ async def inbox(update: Update, context: Context) -> None:
     """/inbox: the cases waiting for a GP, oldest first, each with a button to open it (GPs
     only: staff and managers see references, not photos, issue 12 item 11)."""
     user_id, chat_id = ids(update)
-    gp = await services(context).inbox.gp(user_id)
+    gp = await context.services.inbox.gp(user_id)
     if gp is None:
-        gp = await services(context).staff.member(user_id)
+        gp = await context.services.staff.member(user_id)
         if gp is None:
             await reply(update, text("inbox.gp.not_member"))
             return
-    store = services(context).store
+    store = context.services.store
     if not await chat_may_show(store, gp.practice_id, chat_id, user_id):
         await reply(update, text("inbox.gp.private_only"))
         return
-    pending = (await services(context).inbox.pending(gp))[:LISTED]
+    pending = (await context.services.inbox.pending(gp))[:LISTED]
     if not pending:
         await reply(update, text("inbox.gp.inbox_empty"))
         return
@@ -46,7 +45,7 @@ async def inbox(update: Update, context: Context) -> None:
                           patient_ref=html.escape(found.patient_ref if found else "?"),
                           submitted=uk_time(case.submitted_at)))
     rows = open_rows(pending) if gp.role in GP_ROLES else ()
-    await reply(update, "\n".join(lines), markup(services(context).signer, chat_id, rows))
+    await reply(update, "\n".join(lines), markup(context.services.signer, chat_id, rows))
 
 
 async def open_case(update: Update, context: Context, chat_id: int, case: Case) -> None:
@@ -58,8 +57,8 @@ async def open_case(update: Update, context: Context, chat_id: int, case: Case) 
         await query.answer(erased_note(case), show_alert=True)
         return
     await query.answer()
-    store = services(context).store
+    store = context.services.store
     button_id = query.message.message_id if query.message else 0
     await store.outbox.add(case.id, await opened_messages(store, case, chat_id,
                                                           query.from_user.id, button_id))
-    services(context).queued()
+    context.services.queued()

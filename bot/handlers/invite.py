@@ -28,7 +28,6 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.app import services
 from bot.content import text
 from bot.handlers.keyboards import markup, payload_of
 from bot.handlers.members import Context, ids, member_or_refuse, reply
@@ -89,7 +88,7 @@ async def start(update: Update, context: Context) -> str | int:
 
 async def details(update: Update, context: Context) -> str | int:
     """What staff typed when asked for the patient's details."""
-    member = await services(context).staff.member(ids(update)[0])
+    member = await context.services.staff.member(ids(update)[0])
     if member is None:  # no longer a member: the words go on to the patient's handlers
         (context.user_data or {}).pop(DRAFT, None)
         return END
@@ -100,14 +99,14 @@ async def details(update: Update, context: Context) -> str | int:
 
 async def _from_typed(update: Update, context: Context, member: Member,
                       typed: str) -> str | int:
-    wants = await services(context).staff.wants_nhs_number(member)
+    wants = await context.services.staff.wants_nhs_number(member)
     found = read_invite_request(typed, wants_nhs_number=wants)
     if isinstance(found, str):
         await reply(update, text(found))
         return DETAILS
-    gps = await services(context).staff.gps(member)
+    gps = await context.services.staff.gps(member)
     if len(gps) <= 1:
-        made = await services(context).staff.create_invite(member, found,
+        made = await context.services.staff.create_invite(member, found,
                                                            gps[0].id if gps else None)
         await send_invite(update, made)
         return END
@@ -115,7 +114,7 @@ async def _from_typed(update: Update, context: Context, member: Member,
         context.user_data[DRAFT] = _draft(found)
     _, chat_id = ids(update)
     await reply(update, text("inbox.staff.invite_choose_gp"),
-                markup(services(context).signer, chat_id, gp_choice_rows(gps)))
+                markup(context.services.signer, chat_id, gp_choice_rows(gps)))
     return CHOOSE_GP
 
 
@@ -124,18 +123,18 @@ async def chosen(update: Update, context: Context) -> str | int:
     query = update.callback_query
     assert query and query.from_user and query.data
     _, chat_id = ids(update)
-    tapped = payload_of(services(context).signer, chat_id, query.data)
+    tapped = payload_of(context.services.signer, chat_id, query.data)
     request = _request((context.user_data or {}).get(DRAFT))
-    member = await services(context).staff.member(query.from_user.id)
+    member = await context.services.staff.member(query.from_user.id)
     if tapped is None:
-        await services(context).store.audit.record("access.forged_button", actor="unknown")
+        await context.services.store.audit.record("access.forged_button", actor="unknown")
     if not isinstance(tapped, ChooseGp) or request is None or member is None:
         await query.answer(text("inbox.gp.expired_button"), show_alert=True)
         return CHOOSE_GP if request is not None and member is not None else END
     (context.user_data or {}).pop(DRAFT, None)
     await query.answer()
     await _take_buttons_off(query)
-    made = await services(context).staff.create_invite(member, request,
+    made = await context.services.staff.create_invite(member, request,
                                                        tapped.gp_member_id or None)
     await send_invite(update, made)
     return END

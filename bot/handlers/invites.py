@@ -10,7 +10,6 @@ from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.app import services
 from bot.content import text
 from bot.handlers.invite import send_invite
 from bot.handlers.keyboards import markup
@@ -25,7 +24,7 @@ async def invites(update: Update, context: Context) -> None:
     member = await member_or_refuse(update, context)
     if member is None:
         return
-    desk = services(context).staff
+    desk = context.services.staff
     words, changeable = await desk.overview(member)
     rows: list[Row] = []
     for line in changeable[:10]:  # each button carries the invite's state (issue 12, item 9)
@@ -35,7 +34,7 @@ async def invites(update: Update, context: Context) -> None:
                       ChangeInvite("resend", line.invite.id, state)),
                      (text("inbox.staff.revoke", patient_ref=ref),
                       ChangeInvite("revoke", line.invite.id, state))))
-    await reply(update, words, markup(services(context).signer, ids(update)[1], tuple(rows)))
+    await reply(update, words, markup(context.services.signer, ids(update)[1], tuple(rows)))
 
 
 async def revoke(update: Update, context: Context) -> None:
@@ -47,7 +46,7 @@ async def revoke(update: Update, context: Context) -> None:
     if not ref or len(ref) > MAX_REFERENCE:  # never echo an arbitrary amount of text back
         await reply(update, text("inbox.staff.revoke_usage"))
         return
-    desk = services(context).staff
+    desk = context.services.staff
     if await desk.revoke_reference(member, ref):
         await reply(update, text("inbox.staff.revoked", patient_ref=html.escape(ref)))
         return
@@ -65,7 +64,7 @@ async def stop(update: Update, context: Context) -> None:
     if not ref or len(ref) > MAX_REFERENCE:
         await reply(update, text("inbox.staff.stop_usage"))
         return
-    found = await services(context).staff.active_case(member, ref)
+    found = await context.services.staff.active_case(member, ref)
     if found is None:
         await reply(update, text("inbox.staff.stop_none", patient_ref=html.escape(ref)))
         return
@@ -73,11 +72,11 @@ async def stop(update: Update, context: Context) -> None:
 
 
 async def _offer_stop(update: Update, context: Context, invite_id: int, ref: str) -> None:
-    state = await services(context).staff.invite_state(invite_id)
+    state = await context.services.staff.invite_state(invite_id)
     rows = (((text("inbox.staff.stop_button", patient_ref=ref),
               ChangeInvite("stop", invite_id, state)),),)
     await reply(update, text("inbox.staff.stop_confirm", patient_ref=html.escape(ref)),
-                markup(services(context).signer, ids(update)[1], rows))
+                markup(context.services.signer, ids(update)[1], rows))
 
 
 async def _take_buttons_off(update: Update) -> None:
@@ -92,7 +91,7 @@ async def changed(update: Update, context: Context, tapped: ChangeInvite) -> Non
     made (issue 12 item 9); otherwise say it changed and, for an opened case, offer /stop."""
     query = update.callback_query
     assert query and query.from_user
-    desk = services(context).staff
+    desk = context.services.staff
     member = await desk.member(query.from_user.id)
     invite = await desk.invite_of(member, tapped.invite_id) if member else None
     if member is None or invite is None:
@@ -100,7 +99,7 @@ async def changed(update: Update, context: Context, tapped: ChangeInvite) -> Non
         return
     message = query.message if isinstance(query.message, Message) else None
     if not await desk.still(invite, tapped.state):
-        await services(context).store.audit.record(
+        await context.services.store.audit.record(
             "access.stale_button", actor=f"member:{member.id}", practice_id=member.practice_id,
             detail={"action": tapped.action, "invite_id": invite.id})
         await query.answer(text("inbox.staff.invite_changed"), show_alert=True)
@@ -125,4 +124,4 @@ async def changed(update: Update, context: Context, tapped: ChangeInvite) -> Non
         if message:
             await message.reply_text(text(key, patient_ref=html.escape(invite.patient_ref)),
                                      parse_mode=ParseMode.HTML)
-        services(context).queued()
+        context.services.queued()

@@ -7,7 +7,6 @@ from typing import Literal
 
 from telegram import Update
 
-from bot.app import services
 from bot.content import text
 from bot.handlers.members import Context, ids, reply
 
@@ -18,7 +17,7 @@ ROLES: dict[str, Literal["staff", "gp", "admin"]] = {"staff": "staff", "gp": "gp
 async def add_member(update: Update, context: Context) -> None:
     """/addmember ROLE NAME (admins): a one-time join code for a new member."""
     user_id, _ = ids(update)
-    admin = await services(context).staff.member(user_id, roles=("admin",))
+    admin = await context.services.staff.member(user_id, roles=("admin",))
     if admin is None:
         await reply(update, text("inbox.staff.only_admins"))
         return
@@ -27,7 +26,7 @@ async def add_member(update: Update, context: Context) -> None:
         await reply(update, text("inbox.staff.addmember_usage"))
         return
     name = " ".join(args[1:])[:60]
-    code = await services(context).staff.join_code(admin, ROLES[args[0]], name)
+    code = await context.services.staff.join_code(admin, ROLES[args[0]], name)
     await reply(update, text("inbox.staff.addmember_code", name=html.escape(name),
                              role=args[0], code=code))
 
@@ -36,14 +35,14 @@ async def join(update: Update, context: Context) -> None:
     """/join CODE: become a member of a practice."""
     user_id, _ = ids(update)
     code = context.args[0] if context.args else ""
-    member = await services(context).staff.join(user_id, code[:64]) if code else None
+    member = await context.services.staff.join(user_id, code[:64]) if code else None
     if isinstance(member, int):
         await reply(update, text("inbox.staff.join_too_many_tries", minutes=member))
         return
     if member is None:
         await reply(update, text("inbox.staff.join_bad"))
         return
-    practice = await services(context).store.practices.get(member.practice_id)
+    practice = await context.services.store.practices.get(member.practice_id)
     assert practice is not None
     await reply(update, text("inbox.staff.join_ok", name=html.escape(member.display_name),
                              role=member.role, practice=html.escape(practice.name)))

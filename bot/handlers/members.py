@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
 
-from bot.app import services
 from bot.content import text
+from bot.handlers.context import BotContext
 from bot.store.models import Member
 
-Context = ContextTypes.DEFAULT_TYPE
+Context = BotContext
 
 
 def ids(update: Update) -> tuple[int, int]:
@@ -29,9 +28,9 @@ async def reply(update: Update, words: str, markup: InlineKeyboardMarkup | None 
 async def member_or_refuse(update: Update, context: Context) -> Member | None:
     """The sender's membership of a practice; None (said, and audited) if they have none."""
     user_id, _ = ids(update)
-    member = await services(context).staff.member(user_id)
+    member = await context.services.staff.member(user_id)
     if member is None:
-        await services(context).store.audit.record("access.refused", actor="stranger",
+        await context.services.store.audit.record("access.refused", actor="stranger",
                                                     detail={"command": "staff"})
         await reply(update, text("inbox.gp.not_member"))
     return member

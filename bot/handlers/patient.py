@@ -1,45 +1,25 @@
-"""Patient handlers: each translates one kind of update into a call on the journey."""
+"""Patient handlers: each translates one kind of update into a call on the journey.
+
+One person's updates reach these one at a time, in order (`bot.handlers.ordering`)."""
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable, Coroutine
 from typing import Any, Literal
 
 from telegram import Message, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes, ExtBot
+from telegram.ext import ExtBot
 
-from bot.app import services
 from bot.channels.off_telegram import left_in_chat
 from bot.content import text
 from bot.handlers.bot_api import TIDYING
+from bot.handlers.context import BotContext
 from bot.handlers.render import send_replies
 
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
 log = logging.getLogger("bot.handlers")
-
-
-def in_turn(handler: Handler) -> Handler:
-    """Answer one person's updates one at a time, in the order they were sent.
-
-    Updates run concurrently (other patients are never kept waiting), so without this the
-    replies to an album's photos, or to a quick double tap, could interleave.
-    """
-
-    @functools.wraps(handler)
-    async def wrapped(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        user = update.effective_user
-        if user is None:
-            await handler(update, context)
-            return
-        async with services(context).turn(user.id):
-            await handler(update, context)
-
-    return wrapped
 
 
 def _who(update: Update) -> tuple[int, int]:
@@ -47,50 +27,44 @@ def _who(update: Update) -> tuple[int, int]:
     return update.effective_user.id, update.effective_chat.id
 
 
-@in_turn
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: BotContext) -> None:
     """Open an invite link (`/start TOKEN`), or resume with a bare /start."""
     user_id, chat_id = _who(update)
     token = context.args[0] if context.args else None
-    replies = await services(context).journey.start(user_id, chat_id, token)
+    replies = await context.services.journey.start(user_id, chat_id, token)
     await send_replies(context.bot, chat_id, replies)
 
 
-@in_turn
-async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def status(update: Update, context: BotContext) -> None:
     """Say where the patient is and what is next."""
     user_id, chat_id = _who(update)
-    await send_replies(context.bot, chat_id, await services(context).journey.status(user_id))
+    await send_replies(context.bot, chat_id, await context.services.journey.status(user_id))
 
 
-@in_turn
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def cancel(update: Update, context: BotContext) -> None:
     """Ask the patient to confirm cancelling."""
     user_id, chat_id = _who(update)
     await send_replies(context.bot, chat_id,
-                       await services(context).journey.ask(user_id, "cancel"))
+                       await context.services.journey.ask(user_id, "cancel"))
 
 
-@in_turn
-async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def delete(update: Update, context: BotContext) -> None:
     """Ask the patient to confirm deleting their photos and answers."""
     user_id, chat_id = _who(update)
     await send_replies(context.bot, chat_id,
-                       await services(context).journey.ask(user_id, "delete"))
+                       await context.services.journey.ask(user_id, "delete"))
 
 
-@in_turn
-async def typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def typed(update: Update, context: BotContext) -> None:
     """Pass typed text to the journey (a date of birth, or a typed answer)."""
     user_id, chat_id = _who(update)
     message = update.effective_message
     assert message and message.text is not None
     await send_replies(context.bot, chat_id,
-                       await services(context).journey.typed(user_id, message.text))
+                       await context.services.journey.typed(user_id, message.text))
 
 
-@in_turn
-async def tapped(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def tapped(update: Update, context: BotContext) -> None:
     """Pass a button tap to the journey; once a question is answered, replace its buttons with
     the answer chosen ("✔ Arm or hand"), so the patient can still see what they said.
 
@@ -100,7 +74,7 @@ async def tapped(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """
     query = update.callback_query
     assert query and query.from_user
-    answer = await services(context).journey.tapped(query.from_user.id, query.data or "")
+    answer = await context.services.journey.tapped(query.from_user.id, query.data or "")
     await query.answer(answer.note)
     chat_id = query.message.chat.id if query.message else query.from_user.id
     await send_replies(context.bot, chat_id, answer.replies)
@@ -156,15 +130,14 @@ def _may_be_image(message: Message) -> bool:
     return mime.startswith("image/") or name.endswith(IMAGE_SUFFIXES) or mime in GENERIC_TYPES
 
 
-@in_turn
-async def photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def photo(update: Update, context: BotContext) -> None:
     """Check and keep a photo, or an image sent as a file."""
     user_id, chat_id = _who(update)
     message = update.effective_message
     assert message
     if message.document is not None and not _may_be_image(message):
         await send_replies(context.bot, chat_id,
-                           await services(context).journey.other(user_id, "document"))
+                           await context.services.journey.other(user_id, "document"))
         return
     if message.document is not None:
         file_id, size = message.document.file_id, message.document.file_size
@@ -194,21 +167,21 @@ async def photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return bool(await context.bot.delete_message(chat_id, message.message_id))
         except TelegramError as error:  # too old, already gone, network: the journey goes on
             log.warning("photo message not deleted", extra={"reason": type(error).__name__})
-            await left_in_chat(services(context).store, user_id, chat_id, message.message_id)
+            await left_in_chat(context.services.store, user_id, chat_id, message.message_id)
             return False
 
     try:
-        replies = await services(context).journey.photo(
+        replies = await context.services.journey.photo(
             user_id, fetch, source=source, size=size,
             forwarded=message.forward_origin is not None, on_checking=checking,
             album=message.media_group_id, take_off_chat=take_off_chat,
         )
     except FileTooBig:
-        await left_in_chat(services(context).store, user_id, chat_id, message.message_id)
+        await left_in_chat(context.services.store, user_id, chat_id, message.message_id)
         await context.bot.send_message(chat_id, text("journey.photos.too_big"))
         return
     if not tried_to_delete:  # not checked (not wanted now, forwarded, too big)
-        await left_in_chat(services(context).store, user_id, chat_id, message.message_id)
+        await left_in_chat(context.services.store, user_id, chat_id, message.message_id)
     await send_replies(context.bot, chat_id, replies)
 
 
@@ -229,18 +202,16 @@ def other_kind(message: Message) -> str:
     return "unknown"
 
 
-@in_turn
-async def other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def other(update: Update, context: BotContext) -> None:
     """Answer anything else (sticker, voice note, video, location...) kindly."""
     user_id, chat_id = _who(update)
     message = update.effective_message
     assert message
-    replies = await services(context).journey.other(user_id, other_kind(message))
+    replies = await context.services.journey.other(user_id, other_kind(message))
     await send_replies(context.bot, chat_id, replies)
 
 
-@in_turn
-async def edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def edited(update: Update, context: BotContext) -> None:
     """Explain that edits to earlier messages are not used."""
     _, chat_id = _who(update)
     await context.bot.send_message(chat_id, text("journey.input.edited"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
@@ -13,6 +12,7 @@ from telegram.ext import (
 )
 
 from bot.handlers import buttons, common, decide, delivery, inbox, invite, invites, join, patient
+from bot.handlers.context import BotApplication
 
 PRIVATE = filters.ChatType.PRIVATE
 TEAM_BUTTON = r"^m\|"
@@ -21,7 +21,7 @@ COMMANDS = [("help", "What I do and how"), ("status", "Where am I"), ("cancel", 
             ("delete", "Delete my photos and answers")]
 
 
-def register(app: Application) -> None:
+def register(app: BotApplication) -> None:
     """Register the handlers, most specific first: the outbox's "chat opened" (group -3), a
     GP's typed reason or UBRN (-2), the durable staff /invite conversation (-1), then the
     rest (0)."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import segno
+from telegram.helpers import create_deep_linked_url
 
 from bot.channels.nhs_number import split_nhs_number, valid_nhs_number
 from bot.content import text
@@ -126,8 +127,10 @@ class StaffDesk:
         return practice is not None and "mesh" in practice.channels
 
     def link(self, token: str) -> str:
-        """The deep link that opens the bot with this invite."""
-        return f"https://t.me/{self._username}?start={token}"
+        """The deep link that opens the bot with this invite (`https://t.me/<bot>?start=TOKEN`).
+
+        ValueError if the token is not a valid start payload (1-64 of A-Z a-z 0-9 _ -)."""
+        return create_deep_linked_url(self._username, token)
 
     async def create_invite(self, member: Member, request: InviteRequest,
                             gp_member_id: int | None) -> InviteMade:

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Literal, Protocol
 
 from bot.content import text
+from bot.journey.photo_advice import check_advice, refusal_advice
 from bot.journey.replies import Button, Reply, button_data, say
 from bot.store import Store
 from bot.store.models import SHOT_SLOTS, Case, Photo, ShotSlot
@@ -32,7 +33,7 @@ class CheckView(Protocol):
     @property
     def threshold(self) -> float: ...
     @property
-    def advice(self) -> str | None: ...
+    def reason(self) -> str | None: ...
 
 
 class AssessmentView(Protocol):
@@ -46,8 +47,6 @@ class AssessmentView(Protocol):
     def image(self) -> bytes | None: ...
     @property
     def refusal(self) -> str | None: ...
-    @property
-    def refusal_advice(self) -> str | None: ...
     @property
     def width(self) -> int: ...
     @property
@@ -93,7 +92,8 @@ class PhotoStep:
         if result.refusal or result.image is None:
             await self._store.audit.record("photo.refused", actor="patient", case_id=case.id,
                                            detail={"shot": shot, "reason": result.refusal})
-            return None, [say(result.refusal_advice or text("journey.photos.refused"))]
+            return None, [say(refusal_advice(result.refusal) if result.refusal
+                              else text("journey.photos.refused"))]
         if case.is_child and _failed(result, "face"):
             await self._store.audit.record("photo.child_face_discarded", actor="patient",
                                            case_id=case.id, detail={"shot": shot})
@@ -122,7 +122,7 @@ class PhotoStep:
     async def _retake(
         self, case: Case, shot: ShotSlot, photo: Photo, result: AssessmentView
     ) -> list[Reply]:
-        advice = [c.advice for c in result.checks if c.status == "fail" and c.advice]
+        advice = _advice(result, "fail")
         words = "\n\n".join([text("journey.photos.retake"), *(f"• {a}" for a in advice)])
         failures = await self.failures_since_accepted(case.id, shot)
         if failures < SEND_ANYWAY_AFTER:
@@ -159,14 +159,21 @@ class PhotoStep:
             await asyncio.to_thread(self._store.files.delete, name)
 
 
+def _advice(result: AssessmentView, status: str, *, skip_face: bool = False) -> list[str]:
+    """The words for every check with this status (a face expected on a face shot: none)."""
+    found = [check_advice(c, width=result.width, height=result.height)
+             for c in result.checks
+             if c.status == status and not (c.name == "face" and skip_face)]
+    return [words for words in found if words]
+
+
 def _failed(result: AssessmentView, name: str) -> bool:
     return any(c.name == name and c.status == "fail" for c in result.checks)
 
 
 def _accepted_words(shot: ShotSlot, result: AssessmentView, *, face_expected: bool) -> str:
     number = SHOT_SLOTS.index(shot) + 1
-    tips = [c.advice for c in result.checks
-            if c.status == "warn" and c.advice and not (c.name == "face" and face_expected)]
+    tips = _advice(result, "warn", skip_face=face_expected)
     if not tips:
         return text("journey.photos.accepted", number=number)
     return "\n\n".join([text("journey.photos.accepted_with_note", number=number),

@@ -7,9 +7,9 @@ table as the diagram in the README.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
@@ -31,6 +31,7 @@ from bot.journey.replies import Button, Reply, button_data, parse_button_data, s
 from bot.journey.steps import Choice, Exit, Step, Turn
 from bot.services import erasure
 from bot.services.attempts import WrongTries
+from bot.services.turns import Recent, UserLocks
 from bot.store import StageConflict, Store
 from bot.store.invites import invite_problem
 from bot.store.models import SHOT_SLOTS, Case, Flags, Outgoing, Stage
@@ -39,6 +40,9 @@ log = logging.getLogger("bot.journey")
 
 DOB_TRIES = 3
 PHOTO_ORDER = (Stage.LOCATOR, Stage.CLOSE_UP_1, Stage.CLOSE_UP_2)
+RECENT_PEOPLE = 4096
+"""People whose last tap and album are remembered (for double taps and albums, which matter for
+seconds); the oldest are forgotten first, so memory does not grow with every patient."""
 CONFIRM, GO_BACK = "confirm", "back"
 """Button questions of the confirmation asked before an answer ends the request."""
 
@@ -99,13 +103,13 @@ class Journey:
         self._retention_days = retention_days
         self._invite_valid_days = invite_valid_days
         self._max_file_bytes = max_file_bytes
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._album_noted: dict[int, str] = {}
-        self._last_tap: dict[int, str] = {}
+        self._locks = UserLocks()  # an entry only while the patient has an input in flight
+        self._album_noted: Recent[int, str] = Recent(RECENT_PEOPLE)
+        self._last_tap: Recent[int, str] = Recent(RECENT_PEOPLE)
 
-    def lock(self, user_id: int) -> asyncio.Lock:
-        """Return the lock that keeps one patient's inputs in order."""
-        return self._locks.setdefault(user_id, asyncio.Lock())
+    def lock(self, user_id: int) -> AbstractAsyncContextManager[None]:
+        """Hold this while handling one patient's input, to keep their inputs in order."""
+        return self._locks.hold(user_id)
 
     # -- entry -----------------------------------------------------------------------------
 

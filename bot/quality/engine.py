@@ -1,4 +1,4 @@
-"""assess(): decode a photo safely, run every check, and give a verdict with advice."""
+"""assess(): decode a photo safely, run every check, and give a verdict with reason codes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from bot.content import text
 from bot.quality import exposure as exposure_check
 from bot.quality import face as face_check
 from bot.quality import framing as framing_check
@@ -115,8 +114,7 @@ def _refusal(data: bytes, refused: Refused) -> Assessment:
     if refused.reason == "too_small":
         width, height = _peek_size(data)
         checks = (_size(width, height),)
-    return Assessment("retake", checks, width, height, None, refused.reason,
-                      text(f"quality.refusal.{refused.reason}"))
+    return Assessment("retake", checks, width, height, None, refused.reason)
 
 
 def _peek_size(data: bytes) -> tuple[int, int]:
@@ -135,13 +133,12 @@ def _size(width: int, height: int) -> Check:
     effective = float(min(max(width, height), min(width, height) * 4 / 3))
     if max(width, height) < MIN_LONG or min(width, height) < MIN_SHORT:
         return Check("size", "fail", effective, float(MIN_LONG),
-                     text("quality.size.too_small", width=width, height=height),
                      score=MIN_LONG / max(effective, 1.0), reason="too_small")
     score = (PREFERRED_SIDE - effective) / (PREFERRED_SIDE - MIN_LONG)
     if effective < PREFERRED_SIDE:
         return Check("size", "warn", effective, float(PREFERRED_SIDE),
-                     text("quality.size.larger"), score=0.5 + 0.5 * score, reason="small")
-    return Check("size", "pass", effective, float(PREFERRED_SIDE), None, score=0.0)
+                     score=0.5 + 0.5 * score, reason="small")
+    return Check("size", "pass", effective, float(PREFERRED_SIDE), score=0.0)
 
 
 def _measure(rgb: NDArray[np.uint8], shot: Shot, child: bool) -> tuple[Check, ...]:
@@ -182,17 +179,15 @@ def _sharpness(
         shake_score = widest / SHAKE_FAIL
     score = max(blur_score, shake_score)
     status = grade(score, warn_at=SHARP_WARN / SHARP_FAIL)
-    advice = None
     reason = None
     if status == "fail":
         narrowest = min(found.directions, default=found.width)
         moved = spread >= SHAKE_REASON_SPREAD or (
             narrowest < SHAKE_REASON_NARROWEST and spread >= SHAKE_REASON_MIN_SPREAD)
         reason = "shake" if moved else "blurred"
-        advice = text(f"quality.sharpness.{reason}")
     elif status == "warn":
-        reason, advice = "soft", text("quality.sharpness.soft")
-    return Check("sharpness", status, round(found.width, 3), SHARP_FAIL, advice, score, reason)
+        reason = "soft"
+    return Check("sharpness", status, round(found.width, 3), SHARP_FAIL, score, reason)
 
 
 def _exposure(
@@ -209,8 +204,7 @@ def _exposure(
         reason, status = "uneven", "warn"
     if reason == "bright" and found.glare:
         reason = "glare"
-    advice = text(f"quality.exposure.{reason}") if status != "pass" else None
-    return Check("exposure", status, round(score, 3), 1.0, advice, score,
+    return Check("exposure", status, round(score, 3), 1.0, score,
                  reason if status != "pass" else None)
 
 
@@ -219,25 +213,17 @@ def _framing(share: float, shot: Shot, plain: float, face: float) -> Check:
     status: Status = "pass"
     if found.problem is not None:
         status = "warn" if found.warn else "fail"
-    advice = None
-    if found.problem in ("far", "close"):
-        suffix = "" if status == "fail" else "_warn"
-        advice = text(f"quality.framing.{found.problem}{suffix}")
-    elif found.problem is not None:
-        advice = text(f"quality.framing.{found.problem}")
     threshold = (framing_check.CLOSE_UP_MIN_SKIN if shot == "close_up"
                  else framing_check.LOCATOR_WARN_SKIN)
-    return Check("framing", status, round(share, 4), threshold, advice, found.score,
-                 found.problem)
+    return Check("framing", status, round(share, 4), threshold, found.score, found.problem)
 
 
 def _face(found: face_check.Faces, child: bool) -> Check:
     value = float(found.count)
     if found.count == 0:
-        return Check("face", "pass", value, 0.0, None, found.score)
+        return Check("face", "pass", value, 0.0, found.score)
     if child:
-        return Check("face", "fail", value, 0.0, text("quality.face.child"),
-                     max(1.0, found.score), "child")
+        return Check("face", "fail", value, 0.0, max(1.0, found.score), "child")
     if found.largest >= face_check.LARGE_FACE:
-        return Check("face", "pass", value, 0.0, None, 0.5, "face_shot")
-    return Check("face", "warn", value, 0.0, text("quality.face.adult"), 0.5, "adult")
+        return Check("face", "pass", value, 0.0, 0.5, "face_shot")
+    return Check("face", "warn", value, 0.0, 0.5, "adult")

@@ -1,4 +1,8 @@
-"""The quality engine's answer: one verdict, a list of checks, and the cleaned photo."""
+"""The quality engine's answer: one verdict, a list of checks, and the cleaned photo.
+
+The engine gives reason codes only (`Check.reason`, `Assessment.refusal`); the journey turns
+them into the patient's words (`bot.journey.photo_advice`, from `bot/content/quality.toml`).
+"""
 
 from __future__ import annotations
 
@@ -18,17 +22,19 @@ CHECK_NAMES: tuple[str, ...] = ("size", "sharpness", "exposure", "framing", "fac
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """One check: what was measured, the limit it was judged against, and advice if it fell short.
+    """One check: what was measured, the limit it was judged against, and why it fell short.
 
     `score` puts every check on one scale for evaluation: 0 is clearly fine and 1 or more fails
-    (a warning sits between `warn_at` and 1, for the checks that warn).
+    (a warning sits between `warn_at` and 1, for the checks that warn). `reason` names what is
+    wrong when the check warns or fails (size: too_small/small; sharpness: blurred/shake/soft;
+    exposure: dark/bright/glare/cast/uneven...; framing: far/close/...; face: child/adult), and
+    may name what was seen when it passes (face: face_shot).
     """
 
     name: str
     status: Status
     value: float
     threshold: float
-    advice: str | None = None
     score: float = 0.0
     reason: str | None = None
 
@@ -43,18 +49,10 @@ class Assessment:
     height: int
     image: bytes | None
     refusal: Refusal | None = None
-    refusal_advice: str | None = None
 
     def check(self, name: str) -> Check | None:
         """Return the check with this name, or None if it was not run (for example, a refusal)."""
         return next((c for c in self.checks if c.name == name), None)
-
-    @property
-    def advice(self) -> tuple[str, ...]:
-        """Every piece of advice to show, failures first, then warnings."""
-        fails = [c.advice for c in self.checks if c.status == "fail" and c.advice]
-        warns = [c.advice for c in self.checks if c.status == "warn" and c.advice]
-        return tuple(fails + warns)
 
 
 def verdict_of(checks: tuple[Check, ...]) -> Verdict:

@@ -69,6 +69,13 @@ async def _serve(data_dir: Path, port: int) -> int:
     return 0
 
 
+def main(argv: list[str]) -> int:
+    """`python -m bot sandbox [ARGS]`: parse the sandbox's own options, then `run`."""
+    parser = argparse.ArgumentParser(prog="python -m bot")
+    add_arguments(parser.add_subparsers(dest="verb", required=True))
+    return run(parser.parse_args(["sandbox", *argv]))
+
+
 def run(args: argparse.Namespace) -> int:
     """Check the environment, then run the sandbox until interrupted."""
     problem = real_token_problem()

@@ -54,13 +54,16 @@ class OutboxWorker:
 
     def __init__(self, store: Store, send: Send, on_undeliverable: OnUndeliverable,
                  *, idle_seconds: float = 5.0,
-                 on_not_started: OnUndeliverable | None = None) -> None:
+                 on_not_started: OnUndeliverable | None = None,
+                 wake: asyncio.Event | None = None) -> None:
+        """`wake` is the event that says something was queued (made by the caller when
+        services built before this worker must be able to set it)."""
         self._store = store
         self._send = send
         self._on_undeliverable = on_undeliverable
         self._on_not_started = on_not_started
         self._idle = idle_seconds
-        self._wake = asyncio.Event()
+        self._wake = wake if wake is not None else asyncio.Event()
         self._waiting_chats: set[int] | None = None
 
     def wake(self) -> None:

@@ -16,7 +16,6 @@ import sys
 from asyncio.subprocess import Process
 from pathlib import Path
 
-from bot.content import text
 from bot.quality import Assessment, Refusal, Shot
 from bot.services.quality_worker import frame
 
@@ -176,4 +175,4 @@ class QualityPool:
 
 
 def _refused(reason: Refusal) -> Assessment:
-    return Assessment("retake", (), 0, 0, None, reason, text(f"quality.refusal.{reason}"))
+    return Assessment("retake", (), 0, 0, None, reason)

@@ -14,7 +14,7 @@ class FakeCheck:
     status: str
     value: float = 0.0
     threshold: float = 0.0
-    advice: str | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,6 @@ class FakeAssessment:
     checks: tuple[FakeCheck, ...] = ()
     image: bytes | None = None
     refusal: str | None = None
-    refusal_advice: str | None = None
     width: int = 1600
     height: int = 1200
 
@@ -39,17 +38,17 @@ class ScriptedChecker:
     async def __call__(self, data: bytes, shot: str, child: bool) -> FakeAssessment:
         self.calls.append((shot, child))
         if data.startswith(b"JUNK"):
-            return FakeAssessment("retake", refusal="not_an_image",
-                                  refusal_advice="This file is not a photo.")
+            return FakeAssessment("retake", refusal="not_an_image")
         if data.startswith(b"BLUR"):
-            blur = FakeCheck("sharpness", "fail", 0.1, 0.5, "Blurred: tap the screen to focus.")
+            blur = FakeCheck("sharpness", "fail", 0.1, 0.5, "blurred")
             return FakeAssessment("retake", (blur,), image=b"clean:" + data)
         if data.startswith(b"FACE"):
-            face = FakeCheck("face", "fail" if child else "warn", 1, 0, "A face is visible.")
+            face = FakeCheck("face", "fail" if child else "warn", 1, 0,
+                             "child" if child else "adult")
             verdict = "retake" if child else "accept"
             return FakeAssessment(verdict, (face,), image=b"clean:" + data)
         if data.startswith(b"WARN"):
-            size = FakeCheck("size", "warn", 900, 1024, "Send it as a file for more detail.")
+            size = FakeCheck("size", "warn", 900, 1024, "small")
             return FakeAssessment("accept", (size,), image=b"clean:" + data)
         return FakeAssessment("accept", (FakeCheck("sharpness", "pass", 0.9, 0.5),),
                               image=b"clean:" + data)

@@ -23,7 +23,7 @@ async def test_after_two_failed_tries_the_patient_can_use_the_photo_anyway(
 ) -> None:
     await to_photos(journey, invite)
     replies = await send(journey, b"BLUR one")
-    assert "tap the screen to focus" in words(replies)
+    assert text("quality.sharpness.blurred") in words(replies)
     assert "Use this photo anyway" not in buttons(replies)
     replies = await send(journey, b"BLUR two")
     assert "Use this photo anyway" in buttons(replies)
@@ -76,7 +76,7 @@ async def test_not_an_image_is_refused_without_losing_anything(
     await to_photos(journey, invite)
     await send(journey, b"locator")
     replies = await send(journey, b"JUNK")
-    assert "This file is not a photo." in words(replies)
+    assert text("quality.refusal.not_an_image") in words(replies)
     case = await store.cases.latest_for_patient(USER)
     assert case is not None and set(await store.photos.accepted(case.id)) == {"locator"}
 

@@ -11,6 +11,7 @@ import pillow_heif
 from PIL import Image
 
 from bot.content import text
+from bot.journey.photo_advice import check_advice
 from bot.quality import assess, clean
 from bot.quality.clean import strip_jpeg
 
@@ -35,7 +36,6 @@ def test_text_file_is_refused_as_not_an_image() -> None:
     assert result.verdict == "retake"
     assert result.refusal == "not_an_image"
     assert result.image is None
-    assert result.refusal_advice and "photo" in result.refusal_advice
 
 
 def test_empty_file_is_refused() -> None:
@@ -46,7 +46,6 @@ def test_truncated_jpeg_is_refused_as_corrupt(close_up) -> None:
     data = close_up(5)
     result = assess(data[: len(data) // 2], "close_up")
     assert result.refusal == "corrupt"
-    assert result.refusal_advice and "again" in result.refusal_advice
 
 
 def test_animated_gif_is_refused() -> None:
@@ -68,7 +67,8 @@ def test_image_below_800x600_is_refused_as_too_small_with_a_size_fail() -> None:
     assert (result.width, result.height) == (640, 480)
     size = result.check("size")
     assert size is not None and size.status == "fail"
-    assert size.advice and "800" in size.advice
+    advice = check_advice(size, width=result.width, height=result.height)
+    assert advice == text("quality.size.too_small", width=640, height=480)
 
 
 def test_heic_from_an_iphone_is_decoded_and_kept_as_jpeg(close_up) -> None:
@@ -142,4 +142,3 @@ def test_a_79_mp_png_of_a_few_hundred_kb_is_refused_as_too_big_to_check() -> Non
     assert len(data) < 500_000
     result = assess(data, "close_up")
     assert result.refusal == "too_many_pixels" and result.image is None
-    assert result.refusal_advice == text("quality.refusal.too_many_pixels")

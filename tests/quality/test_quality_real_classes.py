@@ -16,7 +16,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from bot.content import text
 from bot.quality import assess, dataset, render
 from bot.quality.face import find
 
@@ -98,7 +97,6 @@ def test_real_fur_is_sharp_and_the_same_photo_shaken_gets_hold_still_advice() ->
     shaken = cv2.filter2D(sharp, -1, kernel)
     check = assess(_jpeg(shaken), "close_up").check("sharpness")
     assert check is not None and check.status == "fail" and check.reason == "shake", check
-    assert check.advice == text("quality.sharpness.shake")
 
 
 def test_real_photo_out_of_focus_gets_focus_advice() -> None:
@@ -106,7 +104,6 @@ def test_real_photo_out_of_focus_gets_focus_advice() -> None:
     blurred = cv2.filter2D(sharp, -1, dataset.disc_kernel(6.0))
     check = assess(_jpeg(blurred), "close_up").check("sharpness")
     assert check is not None and check.status == "fail" and check.reason == "blurred", check
-    assert check.advice == text("quality.sharpness.blurred")
 
 
 def test_blue_sky_behind_an_arm_is_not_coloured_light() -> None:
@@ -143,7 +140,6 @@ def test_a_real_face_in_a_locator_is_found_and_refused_for_a_child(
     result = assess(photo, "locator", child=True)
     face = result.check("face")
     assert face is not None and face.status == "fail" and face.reason == "child", (share, face)
-    assert face.advice == text("quality.face.child")
     assert result.verdict == "retake" and result.image is not None
 
 
@@ -158,7 +154,6 @@ def test_a_close_up_showing_a_whole_face_small_is_too_far(share: float) -> None:
     result = assess(_jpeg(_face_scene(share)), "close_up")
     framing = result.check("framing")
     assert framing is not None and framing.status == "fail" and framing.reason == "far", framing
-    assert framing.advice == text("quality.framing.far")
     assert result.verdict == "retake"
 
 
@@ -181,4 +176,3 @@ def test_orange_light_burning_out_red_is_called_coloured_light_not_glare() -> No
     exposure = result.check("exposure")
     assert exposure is not None and exposure.status == "fail" and exposure.reason == "cast", (
         exposure)
-    assert exposure.advice == text("quality.exposure.cast")

@@ -55,7 +55,8 @@ async def give_date_of_birth(patient: TelegramUser, dob: str, expect: str | None
 async def to_consent(patient: TelegramUser, token: str, dob: str = ADULT_DOB) -> None:
     """Open the invite link and pass the date-of-birth check, up to the consent question."""
     await patient.open_deep_link(token)
-    await patient.wait_for_text("date of birth")
+    asks = (first_line("journey.identity.ask"), first_line("journey.identity.ask_parent"))
+    await patient.wait_for(lambda m: any(ask in (m.text or "") for ask in asks))
     await give_date_of_birth(patient, dob)
     await patient.wait_for(lambda m: bool(m.buttons), timeout=10)
 
@@ -63,7 +64,7 @@ async def to_consent(patient: TelegramUser, token: str, dob: str = ADULT_DOB) ->
 async def to_photos(patient: TelegramUser, token: str) -> None:
     """Open the link, agree, answer the screening questions and read the tips."""
     await to_consent(patient, token)
-    await tap(patient, "Yes, I agree", "Is it a rash")
+    await tap(patient, text("journey.consent.yes"), text("journey.screening.is_rash.question"))
     await tap(patient, SCREENING[0], text("journey.screening.red_flags.question"))
     await tap(patient, SCREENING[1], text("journey.screening.site.question"))
     await tap(patient, SCREENING[2], text("journey.screening.areas.question"))
@@ -82,13 +83,15 @@ async def read_the_tips(patient: TelegramUser, last_answer: str) -> None:
 async def details_and_review(patient: TelegramUser, where: str = "left forearm",
                              tried: str = "E45 cream") -> None:
     """Answer the detail questions (typing `where` and `tried`), up to the review."""
-    await then_says(patient, "Where exactly")
+    await then_says(patient, first_line("journey.details.where_exactly"))
     await patient.send_text(where)
-    await patient.wait_for_text("How long")
-    await tap(patient, "1 to 4 weeks", "itchy or painful")
-    await tap(patient, "Itchy", "What have you tried")
+    await patient.wait_for_text(first_line("journey.details.duration_question"))
+    await tap(patient, text("journey.details.duration_weeks"),
+              first_line("journey.details.symptoms_question"))
+    await tap(patient, text("journey.details.symptoms_itchy"),
+              first_line("journey.details.tried_question"))
     await patient.send_text(tried)
-    await patient.wait_for_text("Your answers", timeout=10)
+    await patient.wait_for_text(first_line("journey.review.summary"), timeout=10)
 
 
 def child_birthday(years: int) -> date:
@@ -100,8 +103,9 @@ def child_birthday(years: int) -> date:
 async def to_child_eczema_question(patient: TelegramUser, token: str, born: date) -> None:
     """A parent opens a child's link, both agree, and the screening reaches the eczema question."""
     await to_consent(patient, token, born.strftime("%d/%m/%Y"))
-    await tap(patient, "Yes, I agree", "happy to have photos")
-    await tap(patient, "Yes, they agree", "Is it a rash")
+    await tap(patient, text("journey.consent.yes"), first_line("journey.consent.child_agrees"))
+    await tap(patient, text("journey.consent.child_yes"),
+              worded("journey.screening.is_rash.question", parent=True))
     expects = ("red_flags", "site", "areas", "eczema")
     for label, expect in zip(SCREENING, expects, strict=True):
         await tap(patient, label, worded(f"journey.screening.{expect}.question", parent=True))

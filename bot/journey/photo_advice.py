@@ -1,0 +1,50 @@
+"""The patient's words for the quality engine's reason codes.
+
+The engine (`bot.quality`) says what fell short as codes (`Check.name` and `Check.reason`, or a
+refusal); the words are the clinician-editable texts in `bot/content/quality.toml`, keyed
+`quality.<check>.<reason>` (and `quality.refusal.<refusal>`).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.content import text
+
+
+class CodedCheck(Protocol):
+    """What this module reads of one quality check."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def reason(self) -> str | None: ...
+
+
+SIZE_KEYS = {"too_small": "quality.size.too_small", "small": "quality.size.larger"}
+NEAR_OR_FAR = ("far", "close")
+"""Framing reasons worded differently when the photo is only warned about (`<reason>_warn`)."""
+
+
+def check_advice(check: CodedCheck, *, width: int, height: int) -> str | None:
+    """The advice for a check that warned or failed, or None (it passed, or has no reason).
+
+    `width` and `height` are the photo's size in pixels, quoted by the "too small" advice.
+    KeyError if a content file lacks the words for a reason the engine gives.
+    """
+    reason = check.reason
+    if check.status == "pass" or reason is None:
+        return None
+    if check.name == "size":
+        return text(SIZE_KEYS[reason], width=width, height=height)
+    if check.name == "framing" and reason in NEAR_OR_FAR and check.status == "warn":
+        return text(f"quality.framing.{reason}_warn")
+    return text(f"quality.{check.name}.{reason}")
+
+
+def refusal_advice(refusal: str) -> str:
+    """The words for a photo the engine would not check (`Assessment.refusal`: not_an_image,
+    corrupt, too_small...)."""
+    return text(f"quality.refusal.{refusal}")
