@@ -17,7 +17,7 @@ from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
 from bot.store.practices import DeliveryChannels
 from tests.auxil.e2e.bot_app import services_of
-from tests.auxil.e2e.practice import all_sent, is_photo, make_team, submit
+from tests.auxil.e2e.practice import all_sent, is_photo, make_team, second_gp, submit
 
 App = Application[Any, Any, Any, Any, Any, Any]
 TRIED = "E45 cream"
@@ -71,10 +71,7 @@ async def test_open_gives_a_notification_only_practice_only_the_notice(
 ) -> None:
     team = await make_team(app, emu)
     store = services_of(app).store
-    other = emu.user("Two")
-    await store.practices.add_member(team.practice.id, other.id, "gp", "Dr Two")
-    await other.send_command("/help")
-    await other.next_message()
+    other = await second_gp(app, emu, team)
     await store.practices.set_channels(
         team.practice.id, DeliveryChannels(("telegram", "email"), True, "lawson@nhs.test"),
         actor="test")

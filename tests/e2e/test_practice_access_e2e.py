@@ -24,7 +24,7 @@ from bot.services.attempts import LIMIT
 from bot.store.models import Case, Stage
 from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import details_and_review, send_three, tap, to_consent, to_photos
-from tests.auxil.e2e.practice import LINK, Team, make_team, mirrored, submit
+from tests.auxil.e2e.practice import LINK, Team, make_team, mirrored, second_gp, submit
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -104,10 +104,7 @@ async def test_a_gp_removed_while_delivery_is_retried_never_receives_the_case(
     """Item 8: the recipient is checked when each message is sent, not only when queued."""
     team = await make_team(app, emu)
     store = services_of(app).store
-    other = emu.user("Two")
-    await store.practices.add_member(team.practice.id, other.id, "gp", "Dr Two")
-    await other.send_command("/help")
-    await other.next_message()
+    other = await second_gp(app, emu, team)
     _, token = await store.invites.create(team.practice.id, "P-300", "1980-02-03",
                                           valid_days=7, gp_member_id=team.gp_member.id)
     patient = emu.user("Ada")

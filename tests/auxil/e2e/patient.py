@@ -83,14 +83,7 @@ async def read_the_tips(patient: TelegramUser, last_answer: str) -> None:
 async def details_and_review(patient: TelegramUser, where: str = "left forearm",
                              tried: str = "E45 cream") -> None:
     """Answer the detail questions (typing `where` and `tried`), up to the review."""
-    await then_says(patient, first_line("journey.details.where_exactly"))
-    await patient.send_text(where)
-    await patient.wait_for_text(first_line("journey.details.duration_question"))
-    await tap(patient, text("journey.details.duration_weeks"),
-              first_line("journey.details.symptoms_question"))
-    await tap(patient, text("journey.details.symptoms_itchy"),
-              first_line("journey.details.tried_question"))
-    await patient.send_text(tried)
+    await answer_details(patient, where, tried)
     await patient.wait_for_text(first_line("journey.review.summary"), timeout=10)
 
 

@@ -46,6 +46,16 @@ async def make_team(app: Application[Any, Any, Any, Any, Any, Any], emu: Emulato
     return Team(practice, staff, gp, gp_member)
 
 
+async def second_gp(app: App, emu: Emulator, team: Team) -> TelegramUser:
+    """Add Dr Two as a second GP of the team's practice, who has opened the bot."""
+    other = emu.user("Two")
+    await services_of(app).store.practices.add_member(team.practice.id, other.id, "gp",
+                                                       "Dr Two")
+    await other.send_command("/help")
+    await other.next_message()
+    return other
+
+
 def is_photo(message: SentMessage) -> bool:
     """A photo of a case as the GP receives it: a JPEG document (the pack is a PDF)."""
     return message.kind == "document" and (message.filename or "").endswith(".jpg")
