@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from telegram import Update
@@ -134,6 +134,22 @@ async def photos_off(bot: ApiBot, store: Store, chat_id: int, case_id: int,
                                rate_limit_args=rate)
 
 
+async def photos_erased(bot: ApiBot, chat_id: int, message_ids: Sequence[int],
+                        rate: Any) -> None:
+    """The case was erased: delete the patient's photo messages still in their chat, silently
+    (they have been told their photos are deleted). One Telegram will not delete (older than
+    48 hours, already gone) is left; a network error retries the item."""
+    removed = 0
+    for message_id in message_ids:
+        try:
+            removed += bool(await bot.delete_message(chat_id, int(message_id),
+                                                     rate_limit_args=rate))
+        except BadRequest as refused:
+            log.info("photo message not deleted after erasure",
+                     extra={"reason": type(refused).__name__})
+    log.info("photo messages deleted after erasure", extra={"count": removed})
+
+
 NOT_A_RECIPIENT = "recipient no longer a member"
 """Why an item to a chat that should no longer receive its case was not sent."""
 
@@ -191,6 +207,10 @@ class TelegramSender:
             if case is not None:
                 replies = await self._resume(case.patient_user_id)
                 await send_replies(self._bot, item.chat_id, replies)
+            return
+        if item.kind == "patient.photos_erased":
+            ids = [int(part) for part in str(payload.get("messages", "")).split(",") if part]
+            await photos_erased(self._bot, item.chat_id, ids, BACKGROUND)
             return
         case = await self._store.cases.get(int(payload["case_id"]))
         if case is None:

@@ -28,13 +28,20 @@ async def enqueue(conn: aiosqlite.Connection, case_id: int | None,
 
 async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str) -> None:
     """Stop every undelivered message about a case (it was erased), and queue taking back what
-    its GP chats already received."""
+    its GP chats already received and deleting the patient's photo messages still in their
+    chat (`chat_photos`)."""
     await conn.execute(
         "UPDATE outbox SET failed_at = ?, last_error = ? "
         "WHERE case_id = ? AND sent_at IS NULL AND failed_at IS NULL",
         (utc_now(), reason, case_id),
     )
     await conn.execute("UPDATE outbox SET payload = '{}' WHERE case_id = ?", (case_id,))
+    cursor = await conn.execute(
+        "SELECT chat_id, message_id FROM chat_photos WHERE case_id = ? ORDER BY message_id",
+        (case_id,))
+    left: dict[int, list[int]] = {}
+    for row in await cursor.fetchall():
+        left.setdefault(int(row[0]), []).append(int(row[1]))
     await conn.execute("DELETE FROM chat_photos WHERE case_id = ?", (case_id,))
     cursor = await conn.execute("SELECT DISTINCT chat_id FROM delivered WHERE case_id = ?",
                                 (case_id,))
@@ -42,6 +49,11 @@ async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str)
     await enqueue(conn, case_id, [
         Outgoing(chat, "gp.retract", {"case_id": case_id, "reason": reason},
                  f"case:{case_id}:retract:{chat}") for chat in chats])
+    # The patient's own photo messages still in their chat go too (message ids only; the
+    # patient has been told their photos are deleted, so nothing more is said).
+    await enqueue(conn, case_id, [
+        Outgoing(chat, "patient.photos_erased", {"messages": ",".join(map(str, ids))},
+                 f"case:{case_id}:photos_erased:{chat}") for chat, ids in left.items()])
 
 
 class OutboxRepository:

@@ -17,8 +17,15 @@ from bot.emulator.users import TelegramUser
 from bot.services.retention import purge
 from bot.store.models import Case, Stage
 from tests.auxil.e2e.bot_app import sample, services_of
-from tests.auxil.e2e.patient import answer_details, first_line, send_three, tap, to_photos
-from tests.auxil.e2e.practice import Team, make_team, refer
+from tests.auxil.e2e.patient import (
+    answer_details,
+    first_line,
+    media_ids,
+    send_three,
+    tap,
+    to_photos,
+)
+from tests.auxil.e2e.practice import Team, all_sent, make_team, refer
 
 App = Application[Any, Any, Any, Any, Any, Any]
 WHERE, TRIED = "behind the left kneecap", "Zorbulon paste from the market"
@@ -194,3 +201,28 @@ async def test_new_photos_racing_the_patients_delete_write_nothing_onto_the_eras
     assert not any(asked in (m.text or "") for m in patient.messages)
     erased = await store.cases.get(case.id)
     assert erased is not None and erased.stage is Stage.ERASED
+
+
+async def test_delete_also_deletes_photo_messages_left_in_the_patients_chat(
+    app: App, emu: Emulator
+) -> None:
+    """A photo message the bot could not delete when it kept the photo (Telegram failed once)
+    is deleted from the patient's chat when they erase their request."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    _, token = await store.invites.create(team.practice.id, "P-400", "1980-02-03",
+                                          valid_days=7, gp_member_id=team.gp_member.id)
+    patient = emu.user("Ada")
+    await to_photos(patient, token)
+    emu.fail_next("deleteMessage", 500)  # Telegram fails once, as the first photo is kept
+    await send_three(patient)
+    left = media_ids(patient.shown_incoming)
+    assert len(left) == 1, "the photo whose deletion failed is still in the chat"
+    case = await store.cases.latest_for_patient(patient.id)
+    assert case is not None
+
+    await delete_all(patient)
+    await all_sent(app, case)
+    assert media_ids(patient.shown_incoming) == [], "no photo of the patient left in the chat"
+    assert set(left) <= set(media_ids(patient.deleted_incoming))
+    assert await store.outbox.chat_photos(case.id) == []
