@@ -5,6 +5,9 @@ read, moved or run on its own."""
 from __future__ import annotations
 
 import ast
+import html
+import re
+import tomllib
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
@@ -62,3 +65,67 @@ def test_every_helper_module_lives_in_auxil() -> None:
              if AUXIL not in path.parents
              and not (path.name.startswith("test_") or path.name == "conftest.py")]
     assert stray == [], "a module of helpers belongs in tests/auxil/"
+
+
+# End-to-end tests match the bot's words through their content keys (`text(key)`), never by
+# copying the wording, so a clinician editing bot/content/ does not break them.
+CONTENT = TESTS.parent / "bot" / "content"
+WAITS = {"wait_for_text", "then_says", "tap", "give_date_of_birth"}
+"""Calls whose string arguments are the bot's words (a message waited for, a button tapped)."""
+KEY_LIKE = re.compile(r"[a-z0-9_.]+")
+"""A lowercase word such as "distance" may be part of a content key (`gp.reason_distance`)."""
+
+
+def content_words() -> set[str]:
+    """Every text in bot/content/*.toml as a chat shows it (tags removed), of 2 letters or more."""
+    found: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+        elif isinstance(node, str):
+            found.add(html.unescape(re.sub(r"<[^>]+>", "", node)).strip())
+
+    for path in sorted(CONTENT.glob("*.toml")):
+        walk(tomllib.loads(path.read_text(encoding="utf-8")))
+    return {words for words in found if len(words) >= 2}
+
+
+def copied_words(source: str, words: set[str]) -> list[str]:
+    """The string constants in this source that copy the bot's words: one equal to a whole
+    content text, or one given to a wait or a tap (see WAITS) that is part of a content text."""
+    copied = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                and node.value.strip() in words and not KEY_LIKE.fullmatch(node.value):
+            copied.append(node.value)
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr",
+                                                    getattr(node.func, "id", None)) in WAITS:
+            copied += [arg.value for arg in node.args
+                       if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                       and len(arg.value) >= 4 and any(arg.value in text for text in words)]
+    return sorted(set(copied))
+
+
+def test_the_check_catches_copied_words() -> None:
+    words = {"Send to my GP", "Photo 1 of 3 looks good."}
+    assert copied_words('await tap(patient, "Send to my GP", "Sent")\n', words) \
+        == ["Send to my GP"]
+    assert copied_words('await patient.wait_for_text("looks good", timeout=5)\n', words) \
+        == ["looks good"]
+    assert copied_words('await tap(patient, text("journey.review.send"), first_line(k))\n'
+                        'await patient.send_text("left forearm")\n', words) == []
+    assert copied_words('[say(f"gp.reason_{r}") for r in ("blurred", "distance")]\n',
+                        {"distance"}) == []
+
+
+def test_end_to_end_tests_wait_for_content_keys_not_copied_words() -> None:
+    words = content_words()
+    files = [*sorted((TESTS / "e2e").rglob("*.py")), *sorted((AUXIL / "e2e").rglob("*.py"))]
+    copied = {str(path.relative_to(TESTS)): found for path in files
+              if (found := copied_words(path.read_text(), words))}
+    assert copied == {}, "match the bot's words with text(key) from bot.content"

@@ -65,16 +65,16 @@ async def to_screening(journey: Journey, invite: InviteMaker, user: int = USER) 
     token = await invite()
     await journey.start(user, user, token)
     replies = await give_date_of_birth(journey, user, "3/2/1980")
-    return await tap(journey, replies, "Yes, I agree", user)
+    return await tap(journey, replies, text("journey.consent.yes"), user)
 
 
 async def to_photos(
-    journey: Journey, invite: InviteMaker, site: str = "Arm or hand"
+    journey: Journey, invite: InviteMaker, site: str = text("journey.screening.site.arm")
 ) -> list[Reply]:
     """Answer the screening questions and read the tips, up to the locator request."""
     replies = await to_screening(journey, invite)
-    nexts = ("Next",) * (len(texts("journey.prepare.steps")) - 1)
-    for label in ("Yes, it is a rash", "No, none of these", site, "One area", *nexts,
-                  "I am ready"):
+    nexts = (text("journey.prepare.next"),) * (len(texts("journey.prepare.steps")) - 1)
+    for label in (text("journey.screening.is_rash.rash"), text("journey.screening.red_flags.no"),
+                  site, text("journey.screening.areas.one"), *nexts, text("journey.prepare.ready")):
         replies = await tap(journey, replies, label)
     return replies

@@ -13,7 +13,7 @@ from bot.emulator import Emulator
 from bot.store import open_store
 from tests.auxil.e2e.bot_app import sample
 from tests.auxil.e2e.held_process import bot_process, files_under, query, wait_until_ready
-from tests.auxil.e2e.patient import tap, to_photos
+from tests.auxil.e2e.patient import first_line, tap, to_photos, words
 
 STATUS = text("journey.commands.status").split("{")[0]
 """The start of the /status answer, whatever the step."""
@@ -40,11 +40,11 @@ async def test_a_delete_killed_before_the_files_are_removed_is_finished_at_start
         await wait_until_ready(patient)
         await to_photos(patient, token)
         await patient.send_document(sample("locator-good.jpg"), "a.jpg", "image/jpeg")
-        await patient.wait_for_text("Photo 1 of 3 looks good", timeout=30)
+        await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=30)
         kept = files_under(photos)
         assert len(kept) == 1
         await patient.send_command("/delete")
-        await patient.wait_for_text("cannot be undone")
+        await patient.wait_for_text(words("journey.delete.one"))
         await patient.tap(text("journey.commands.delete_yes"))
         await bot.held_at("erasure.committed")
         await bot.kill_9()
@@ -92,6 +92,7 @@ async def test_a_photo_killed_half_saved_leaves_no_file_behind_after_a_restart(
         assert on_disk <= rows, "every photo file left on disk belongs to a photo row"
         assert not any(name.split("/")[-1].startswith(".incoming-") for name in on_disk)
         await patient.send_command("/delete")
-        await patient.wait_for_text("cannot be undone")
-        await tap(patient, text("journey.commands.delete_yes"), "deleted")
+        await patient.wait_for_text(words("journey.delete.one"))
+        await tap(patient, text("journey.commands.delete_yes"),
+                  first_line("journey.commands.deleted"))
         assert files_under(photos) == [], "after /delete no photo of the patient is on disk"

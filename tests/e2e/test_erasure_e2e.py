@@ -24,6 +24,7 @@ from tests.auxil.e2e.patient import (
     send_three,
     tap,
     to_photos,
+    words,
 )
 from tests.auxil.e2e.practice import Team, all_sent, make_team, refer
 
@@ -51,7 +52,7 @@ async def submit(app: App, team: Team, patient: TelegramUser, ref: str) -> Case:
 async def delete_all(patient: TelegramUser) -> None:
     """/delete, and yes: the patient's only request goes."""
     await patient.send_command("/delete")
-    await patient.wait_for_text("cannot be undone")
+    await patient.wait_for_text(words("journey.delete.one"))
     await tap(patient, text("journey.commands.delete_yes"),
               text("journey.commands.deleted").split("\n")[0])
 
@@ -108,7 +109,7 @@ async def test_delete_lets_the_patient_choose_and_staff_see_it_was_their_request
                                           valid_days=7, gp_member_id=team.gp_member.id)
     await to_photos(patient, token)
     await patient.send_document(sample("locator-good.jpg"), "a.jpg", "image/jpeg")
-    await patient.wait_for_text("Photo 1 of 3 looks good", timeout=15)
+    await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=15)
     current = await store.cases.latest_for_patient(patient.id)
     assert current is not None and current.id != referred.id
 
@@ -121,7 +122,7 @@ async def test_delete_lets_the_patient_choose_and_staff_see_it_was_their_request
     for secret in (referred.reference, current.reference, "P-ONE", "P-TWO"):
         assert secret not in shown
     await patient.tap(text("journey.delete.pick", number=1))
-    await patient.wait_for_text("cannot be undone")
+    await patient.wait_for_text(words("journey.delete.confirm_one"))
     await tap(patient, text("journey.delete.yes_one"),
               text("journey.commands.deleted").split("\n")[0])
 

@@ -17,7 +17,7 @@ from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
 from bot.store.practices import DeliveryChannels
 from tests.auxil.e2e.bot_app import services_of
-from tests.auxil.e2e.practice import all_sent, is_photo, make_team, second_gp, submit
+from tests.auxil.e2e.practice import CAPTIONS, all_sent, is_photo, make_team, second_gp, submit
 
 App = Application[Any, Any, Any, Any, Any, Any]
 TRIED = "E45 cream"
@@ -55,7 +55,7 @@ async def test_open_delivers_the_case_once_however_often_it_is_tapped(
     await all_sent(app, case)
     await emu.wait_until_idle()
     got = after(team.gp, before)
-    assert [m.text for m in got if is_photo(m)] == ["Locator", "Close-up 1", "Close-up 2"]
+    assert [m.text for m in got if is_photo(m)] == CAPTIONS
     assert sum(m.kind == "document" and not is_photo(m) for m in got) == 1, "one pack"
     summaries = [m for m in got if text("inbox.gp.refer") in m.callback_data]
     assert len(summaries) == 1, "one summary with the decision buttons"

@@ -29,6 +29,7 @@ from tests.auxil.e2e.bot_app import sample, services_of
 from tests.auxil.e2e.patient import (
     SCREENING,
     details_and_review,
+    first_line,
     give_date_of_birth,
     tap,
     then_says,
@@ -39,6 +40,8 @@ from tests.auxil.e2e.practice import Team, make_team, mirrored
 
 App = Application[Any, Any, Any, Any, Any, Any]
 PRACTICE = ("The Lawson Practice", "020 7729 7236")
+LOCATOR, CLOSE_UP_1, CLOSE_UP_2 = (text(f"inbox.gp.caption_{shot}")
+                                   for shot in ("locator", "close_up_1", "close_up_2"))
 
 
 def say(key: str, **values: object) -> str:
@@ -98,7 +101,7 @@ async def send_three(patient: TelegramUser) -> None:
 
 async def gp_copy(team: Team, case: Case) -> tuple[SentMessage, SentMessage]:
     """The summary and referral pack the GP received for the case's latest submission."""
-    summary = await team.gp.wait_for_text(f"Teledermatology photos: {case.reference}",
+    summary = await team.gp.wait_for_text(first_line("inbox.gp.summary") + case.reference,
                                           timeout=20)
     pack = await team.gp.wait_for(lambda m: m.kind == "document" and not m.media_group_id,
                                   timeout=20)
@@ -115,7 +118,7 @@ async def sent_case(app: App, emu: Emulator, patient_ref: str = "P-300") -> Sent
     await to_photos(patient, token)
     await send_three(patient)
     await details_and_review(patient)
-    await tap(patient, text("journey.review.send"), "Sent")
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
     case = await store.cases.latest_for_patient(patient.id)
     assert case is not None
     summary, pack = await gp_copy(team, case)
@@ -132,7 +135,7 @@ async def case_now(app: App, case: Case) -> Case:
 async def invites_listing(team: Team) -> str:
     """What staff read in /invites."""
     await team.staff.send_command("/invites")
-    return (await team.staff.wait_for_text("Invites and cases")).text or ""
+    return (await team.staff.wait_for_text(first_line("inbox.staff.invites_title"))).text or ""
 
 
 async def test_an_urgent_outcome_alerts_staff_with_a_task_and_the_patient_is_phoned(
@@ -146,7 +149,7 @@ async def test_an_urgent_outcome_alerts_staff_with_a_task_and_the_patient_is_pho
     await team.gp.wait_for_text(say("gp.decided_urgent", reference=ref, gp="Dr Gee"),
                                 timeout=10)
 
-    task = await team.staff.wait_for_text("URGENT", timeout=10)
+    task = await team.staff.wait_for_text(first_line("inbox.staff.urgent_task"), timeout=10)
     assert task.text == say("staff.urgent_task", patient_ref="P-300", reference=ref,
                             gp="Dr Gee")
     assert buttons(task) == [say("staff.task_done")]
@@ -202,10 +205,10 @@ async def test_staff_are_told_the_reason_when_a_request_stops_before_a_gp(
 
     locked = emu.user("Lock")
     await locked.open_deep_link(tokens["R-2"])
-    await locked.wait_for_text("date of birth")
+    await locked.wait_for_text(first_line("journey.identity.ask"))
     for wrong in ("01/01/1990", "02/01/1990"):
-        await give_date_of_birth(locked, wrong, "does not match")
-    await give_date_of_birth(locked, "03/01/1990", "locked")
+        await give_date_of_birth(locked, wrong, first_line("journey.identity.wrong"))
+    await give_date_of_birth(locked, "03/01/1990", first_line("journey.identity.locked"))
     case = await store.cases.latest_for_patient(locked.id)
     assert case is not None
     alert = await team.staff.wait_for_text("R-2", timeout=10)
@@ -274,17 +277,19 @@ async def test_new_photos_are_asked_for_in_a_message_and_the_resubmission_supers
     team, ref, patient = sent.team, sent.case.reference, sent.patient
     assert sent.pack.filename == say("gp.pack_name", reference=ref, version="")
     await team.gp.tap(say("gp.ask_photos"))
-    await team.gp.wait_until(lambda: "☐ Close-up 2" in buttons(sent.summary))
-    await team.gp.tap("☐ Close-up 2")
-    await team.gp.wait_until(lambda: "☑ Close-up 2" in buttons(sent.summary))
+    await team.gp.wait_until(
+        lambda: f"☐ {CLOSE_UP_2}" in buttons(sent.summary))
+    await team.gp.tap(f"☐ {CLOSE_UP_2}")
+    await team.gp.wait_until(
+        lambda: f"☑ {CLOSE_UP_2}" in buttons(sent.summary))
     await team.gp.tap(say("gp.next"))
-    why = await team.gp.wait_for_text(say("gp.why_photos", shots="Close-up 2"), timeout=10)
+    why = await team.gp.wait_for_text(say("gp.why_photos", shots=CLOSE_UP_2), timeout=10)
     assert buttons(why) == [say(f"gp.reason_{r}") for r in ("blurred", "light", "distance",
                                                              "area")]
     assert all(not a.get("text") for a in team.gp.callback_answers), "no pop-up"
     reason = "It shows your elbow. Please take the rash on your wrist instead."
     await team.gp.send_text(reason)
-    await team.gp.wait_for_text(say("gp.decided_photos", reference=ref, shots="Close-up 2",
+    await team.gp.wait_for_text(say("gp.decided_photos", reference=ref, shots=CLOSE_UP_2,
                                     reason=f"“{reason}”", gp="Dr Gee"), timeout=10)
     assert buttons(why) == [] and buttons(sent.summary) == []
     told = await patient.wait_for_text(say("patient.new_photos", reference=ref,
@@ -295,12 +300,12 @@ async def test_new_photos_are_asked_for_in_a_message_and_the_resubmission_supers
     await patient.wait_for_text(text("journey.photos.close_up_2")[:20], timeout=10)
     await patient.send_document(mirrored("close-up-good-2.jpg"), "new.jpg", "image/jpeg")
     await patient.wait_for_text(text("journey.photos.accepted", number=3), timeout=15)
-    await patient.wait_for_text("Your answers", timeout=10)
-    await tap(patient, text("journey.review.send"), "Sent")
+    await patient.wait_for_text(first_line("journey.review.summary"), timeout=10)
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
 
     case = await case_now(app, sent.case)
     summary, pack = await gp_copy(team, case)
-    assert plain(say("gp.resubmitted", version=2, shots="Close-up 2")) in (summary.text or "")
+    assert plain(say("gp.resubmitted", version=2, shots=CLOSE_UP_2)) in (summary.text or "")
     assert pack.filename == say("gp.pack_name", reference=ref, version="-v2")
     assert pack.text == say("gp.pack_caption", reference=ref, version="-v2")
     await team.gp.wait_until(lambda: sent.summary.text == say(
@@ -309,9 +314,9 @@ async def test_new_photos_are_asked_for_in_a_message_and_the_resubmission_supers
     assert sent.pack.text == say("gp.superseded_pack", old=1, version=2, reference=ref)
     pages = pdf_pages(pack)
     assert " ".join(text("referral.document.resubmitted", version=2, previous=1,
-                         shots="Close-up 2").split()) in pages[0]
-    assert pages[3].startswith("Close-up 2" + text("referral.photo.new", version=2))
-    assert not pages[2].startswith("Close-up 1" + text("referral.photo.new", version=2))
+                         shots=CLOSE_UP_2).split()) in pages[0]
+    assert pages[3].startswith(CLOSE_UP_2 + text("referral.photo.new", version=2))
+    assert not pages[2].startswith(CLOSE_UP_1 + text("referral.photo.new", version=2))
 
 
 async def test_this_branchs_decision_buttons_from_an_earlier_submission_are_refused(
@@ -328,13 +333,13 @@ async def test_this_branchs_decision_buttons_from_an_earlier_submission_are_refu
     await other.send_command("/inbox")
     await other.wait_for_text(say("gp.inbox_title"), timeout=10)
     await other.tap(say("gp.open", reference=ref))
-    theirs = await other.wait_for_text(f"Teledermatology photos: {ref}", timeout=20)
+    theirs = await other.wait_for_text(first_line("inbox.gp.summary") + ref, timeout=20)
     await other.tap(say("gp.ask_photos"))
-    await other.wait_until(lambda: "☐ Close-up 1" in buttons(theirs))
-    await other.tap("☐ Close-up 1")
-    await other.wait_until(lambda: "☑ Close-up 1" in buttons(theirs))
+    await other.wait_until(lambda: f"☐ {CLOSE_UP_1}" in buttons(theirs))
+    await other.tap(f"☐ {CLOSE_UP_1}")
+    await other.wait_until(lambda: f"☑ {CLOSE_UP_1}" in buttons(theirs))
     await other.tap(say("gp.next"))
-    await other.wait_for_text(say("gp.why_photos", shots="Close-up 1"), timeout=10)
+    await other.wait_for_text(say("gp.why_photos", shots=CLOSE_UP_1), timeout=10)
 
     await team.gp.tap(say("gp.refer"))
     confirm = await team.gp.wait_for_text(say("gp.refer_confirm", reference=ref, days=3),
@@ -346,17 +351,19 @@ async def test_this_branchs_decision_buttons_from_an_earlier_submission_are_refu
     await team.gp.tap(say("gp.back"))
     await team.gp.wait_until(lambda: say("gp.ask_photos") in buttons(sent.summary))
     await team.gp.tap(say("gp.ask_photos"))
-    await team.gp.wait_until(lambda: "☐ Close-up 2" in buttons(sent.summary))
-    await team.gp.tap("☐ Close-up 2")
-    await team.gp.wait_until(lambda: "☑ Close-up 2" in buttons(sent.summary))
+    await team.gp.wait_until(
+        lambda: f"☐ {CLOSE_UP_2}" in buttons(sent.summary))
+    await team.gp.tap(f"☐ {CLOSE_UP_2}")
+    await team.gp.wait_until(
+        lambda: f"☑ {CLOSE_UP_2}" in buttons(sent.summary))
     await team.gp.tap(say("gp.next"))
-    why = await team.gp.wait_for_text(say("gp.why_photos", shots="Close-up 2"), timeout=10)
+    why = await team.gp.wait_for_text(say("gp.why_photos", shots=CLOSE_UP_2), timeout=10)
     old_reason = why.callback_data[say("gp.reason_light")]
     await team.gp.tap(say("gp.reason_blurred"))
     await patient.wait_for_text(text("journey.photos.close_up_2")[:20], timeout=10)
     await patient.send_document(mirrored("close-up-good-2.jpg"), "new.jpg", "image/jpeg")
-    await patient.wait_for_text("Your answers", timeout=15)
-    await tap(patient, text("journey.review.send"), "Sent")
+    await patient.wait_for_text(first_line("journey.review.summary"), timeout=15)
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
     await gp_copy(team, await case_now(app, sent.case))
 
     for message, data in ((confirm, old_yes), (sent.summary, old_urgent), (why, old_reason)):
@@ -370,7 +377,8 @@ async def test_this_branchs_decision_buttons_from_an_earlier_submission_are_refu
     await emu.wait_until_idle()
     case = await case_now(app, sent.case)
     assert case.stage is Stage.SUBMITTED and case.submissions == 2 and case.decision is None
-    assert not [m for m in team.staff.messages if "URGENT" in (m.text or "")], "no task"
+    task = first_line("inbox.staff.urgent_task")
+    assert not [m for m in team.staff.messages if task in (m.text or "")], "no task"
 
 
 async def test_the_pack_labels_each_photo_prints_the_red_flags_and_states_quality_in_words(
@@ -391,20 +399,26 @@ async def test_the_pack_labels_each_photo_prints_the_red_flags_and_states_qualit
     await tap(patient, text("journey.photos.send_anyway"), text("journey.photos.kept_anyway"))
     await patient.send_document(sample("close-up-good-2.jpg"), "c.jpg", "image/jpeg")
     await patient.wait_for_text(text("journey.photos.accepted", number=3), timeout=15)
-    await then_says(patient, "Where exactly")  # in the same message as the verdict
-    await tap(patient, text("journey.details.skip"), "How long")
-    await tap(patient, "1 to 4 weeks", "itchy or painful")
-    await tap(patient, "Itchy", "What have you tried")
-    await tap(patient, text("journey.details.tried_nothing"), "Your answers")
-    await tap(patient, text("journey.review.send"), "Sent")
+    # the first detail question comes in the same message as the verdict
+    await then_says(patient, first_line("journey.details.where_exactly"))
+    await tap(patient, text("journey.details.skip"),
+              first_line("journey.details.duration_question"))
+    await tap(patient, text("journey.details.duration_weeks"),
+              first_line("journey.details.symptoms_question"))
+    await tap(patient, text("journey.details.symptoms_itchy"),
+              first_line("journey.details.tried_question"))
+    await tap(patient, text("journey.details.tried_nothing"),
+              first_line("journey.review.summary"))
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
     case = await store.cases.latest_for_patient(patient.id)
     assert case is not None and case.submitted_at
     summary, pack = await gp_copy(team, case)
 
-    blur = say("gp.flag_line", shot="Close-up 1",
+    blur = say("gp.flag_line", shot=CLOSE_UP_1,
                notes=say("gp.flag_sent_anyway", problems=say("gp.problem_sharpness")))
     retakes = say("gp.flag_retake_one")
-    quality = (summary.text or "").split("Photo quality", 1)[1]
+    heading = plain(say("gp.summary").split("{flags}")[0]).split("\n")[-1]  # "Photo quality:"
+    quality = (summary.text or "").split(heading, 1)[1]
     assert blur in quality and retakes in quality.split(blur, 1)[1].split("\n")[0]
     pages = pdf_pages(pack)
     first = pages[0]
@@ -438,25 +452,25 @@ async def test_in_a_practice_inbox_group_the_gp_types_the_reason_there(
     await to_photos(patient, token)
     await send_three(patient)
     await details_and_review(patient)
-    await tap(patient, text("journey.review.send"), "Sent")
-    summary = await group.wait_for_text("Teledermatology photos", timeout=20)
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    summary = await group.wait_for_text(first_line("inbox.gp.summary"), timeout=20)
     in_group = group.member(gp)
 
     async def press(message: SentMessage, label: str) -> None:
         await in_group.tap_callback(message.message_id, message.callback_data[label])
 
     await press(summary, say("gp.ask_photos"))
-    await group.wait_until(lambda: "☐ Locator" in buttons(summary))
-    await press(summary, "☐ Locator")
-    await group.wait_until(lambda: "☑ Locator" in buttons(summary))
+    await group.wait_until(lambda: f"☐ {LOCATOR}" in buttons(summary))
+    await press(summary, f"☐ {LOCATOR}")
+    await group.wait_until(lambda: f"☑ {LOCATOR}" in buttons(summary))
     await press(summary, say("gp.next"))
-    why = await group.wait_for_text(say("gp.why_photos", shots="Locator"), timeout=10)
+    why = await group.wait_for_text(say("gp.why_photos", shots=LOCATOR), timeout=10)
     await gp.send_text("This private message is not the reason.")
     await in_group.send_text("Please stand further back so the whole arm shows.")
     case = await store.cases.latest_for_patient(patient.id)
     assert case is not None
     await group.wait_for_text(say("gp.decided_photos", reference=case.reference,
-                                  shots="Locator", gp="Dr Gee",
+                                  shots=LOCATOR, gp="Dr Gee",
                                   reason="“Please stand further back so the whole arm shows.”"),
                               timeout=10)
     assert buttons(why) == []

@@ -15,6 +15,7 @@ from bot.store.models import Practice, Stage
 from tests.auxil.e2e.bot_app import sample, services_of
 from tests.auxil.e2e.patient import (
     child_birthday,
+    first_line,
     give_date_of_birth,
     tap,
     to_child_eczema_question,
@@ -48,7 +49,7 @@ async def test_an_iphone_heic_file_is_checked_and_kept_as_jpeg(
     out = io.BytesIO()
     heif.save(out, quality=90)
     await patient.send_document(out.getvalue(), "IMG_4242.HEIC", "image/heic")
-    await patient.wait_for_text("Photo 1 of 3 looks good", timeout=20)
+    await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=20)
     store = services_of(app).store
     case = await store.cases.latest_for_patient(patient.id)
     assert case is not None
@@ -61,7 +62,7 @@ async def test_odd_inputs_at_a_button_step_keep_the_question(
 ) -> None:
     patient = emu.user("Quin")
     await to_consent(patient, await new_invite(app, practice))
-    await tap(patient, "Yes, I agree", "Is it a rash")
+    await tap(patient, text("journey.consent.yes"), text("journey.screening.is_rash.question"))
     patient.skip_to_end()
     sends = (patient.send_photo(sample("close-up-good.jpg")), patient.send_sticker(),
              patient.send_voice(), patient.send_video(), patient.send_location(51.5, -0.1),
@@ -69,17 +70,18 @@ async def test_odd_inputs_at_a_button_step_keep_the_question(
              patient.forward_text("look at this"))
     for send in sends:
         await send
-        again = await patient.wait_for_text("Is it a rash", timeout=10)
+        again = await patient.wait_for_text(text("journey.screening.is_rash.question"), timeout=10)
         assert again.buttons, "the question is asked again, with its buttons"
     sent = await patient.send_text("my answer")
-    await patient.wait_for_text("Is it a rash", timeout=10)
+    await patient.wait_for_text(text("journey.screening.is_rash.question"), timeout=10)
     await patient.edit_text(sent["message_id"], "changed answer")
     edited = await patient.next_message()
-    assert "use what you first sent" in (edited.text or "")
+    assert text("journey.input.edited") in (edited.text or "")
     case = await services_of(app).store.cases.latest_for_patient(patient.id)
     assert case is not None and case.stage is Stage.SCREENING
     assert await services_of(app).store.photos.for_case(case.id) == []
-    await tap(patient, "Yes, it is a rash", text("journey.screening.red_flags.question"))
+    await tap(patient, text("journey.screening.is_rash.rash"),
+              text("journey.screening.red_flags.question"))
 
 
 async def test_a_forwarded_photo_is_not_used(app: App, emu: Emulator,
@@ -92,7 +94,7 @@ async def test_a_forwarded_photo_is_not_used(app: App, emu: Emulator,
                                        "forward_origin": {"type": "hidden_user", "date": 0,
                                                           "sender_user_name": "Someone"}}))
     assert forwarded
-    await patient.wait_for_text("forwarded from another chat", timeout=15)
+    await patient.wait_for_text(text("journey.photos.forwarded"), timeout=15)
 
 
 async def test_three_wrong_dates_of_birth_lock_the_link(
@@ -101,10 +103,11 @@ async def test_three_wrong_dates_of_birth_lock_the_link(
     patient = emu.user("Sol")
     token = await new_invite(app, practice)
     await patient.open_deep_link(token)
-    await patient.wait_for_text("date of birth")
+    await patient.wait_for_text(first_line("journey.identity.ask"))
     for wrong in ("01/01/1990", "02/01/1990"):
-        await give_date_of_birth(patient, wrong, "does not match")
-    locked = await give_date_of_birth(patient, "03/01/1990", "locked")
+        await give_date_of_birth(patient, wrong, first_line("journey.identity.wrong"))
+    locked = await give_date_of_birth(patient, "03/01/1990",
+                                      first_line("journey.identity.locked"))
     assert "020 7729 7236" in (locked.text or "")
     invite = await services_of(app).store.invites.find(token)
     assert invite is not None and invite.locked_at

@@ -17,6 +17,7 @@ from tests.auxil.e2e.bot_app import BotStarter, sample, services_of
 from tests.auxil.e2e.patient import (
     ADULT_DOB,
     details_and_review,
+    first_line,
     tap,
     then_says,
     to_consent,
@@ -46,12 +47,12 @@ def with_exif(data: bytes, exif: bytes) -> bytes:
 async def test_help_and_a_bare_start_explain_the_service(app: App, emu: Emulator) -> None:
     stranger = emu.user("Sam")
     await stranger.send_command("/help")
-    assert "photos" in (await stranger.next_message()).text.lower()
+    assert (await stranger.next_message()).text == text("messages.help.text")
     await stranger.send_command("/start")
     reply = await stranger.next_message()
-    assert "GP practice" in (reply.text or "")
+    assert first_line("journey.invite.no_case") in (reply.text or "")
     await stranger.open_deep_link("not-a-real-invite")
-    assert "do not recognise" in (await stranger.next_message()).text
+    assert first_line("journey.invite.unknown") in (await stranger.next_message()).text
 
 
 async def test_a_patient_sends_three_real_photos_and_their_gp_gets_the_case(
@@ -63,7 +64,7 @@ async def test_a_patient_sends_three_real_photos_and_their_gp_gets_the_case(
 
     locator = with_exif(sample("locator-good.jpg"), gps_exif())
     await patient.send_document(locator, "IMG_0001.jpg", "image/jpeg")
-    await patient.wait_for_text("Photo 1 of 3 looks good", timeout=15)
+    await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=15)
     assert "upload_photo" in patient.chat_actions
     case = await store.cases.latest_for_patient(patient.id)
     assert case is not None and case.stage is Stage.CLOSE_UP_1
@@ -75,18 +76,19 @@ async def test_a_patient_sends_three_real_photos_and_their_gp_gets_the_case(
         assert not image.getexif().get_ifd(0x8825) and 0x010F not in image.getexif()
 
     await patient.send_photo(sample("close-up-blurred.jpg"))
-    advice = await patient.wait_for_text("not clear enough", timeout=15)
-    assert "blur" in advice.text.lower() or "focus" in advice.text.lower()
+    advice = await patient.wait_for_text(text("journey.photos.retake"), timeout=15)
+    assert any(text(f"quality.sharpness.{why}") in advice.text
+               for why in ("blurred", "shake", "soft"))
     await patient.send_photo(sample("close-up-good.jpg"))
-    await patient.wait_for_text("Photo 2 of 3 looks good", timeout=15)
+    await patient.wait_for_text(text("journey.photos.accepted", number=2), timeout=15)
     await patient.send_document(sample("close-up-good-2.jpg"), "rash.jpg", "image/jpeg")
-    await patient.wait_for_text("Photo 3 of 3 looks good", timeout=15)
+    await patient.wait_for_text(text("journey.photos.accepted", number=3), timeout=15)
 
     await details_and_review(patient)
     album = [m for m in patient.messages if m.kind == "photo" and m.media_group_id]
-    assert [m.text for m in album] == ["Photo 1: the whole area", "Photo 2: close-up",
-                                       "Photo 3: close-up"]
-    await tap(patient, "Send to my GP", "Sent")
+    assert [m.text for m in album] == [text(f"journey.review.caption_{shot}")
+                                       for shot in ("locator", "close_up_1", "close_up_2")]
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
     case = await store.cases.get(case.id)
     assert case is not None and case.stage is Stage.SUBMITTED
     receipt = patient.messages[-1].text or ""
@@ -106,11 +108,12 @@ async def test_a_dark_photo_is_explained_and_can_be_used_anyway_after_two_tries(
     await to_photos(patient, await new_invite(app, practice))
     dark = sample("close-up-dark.jpg")
     await patient.send_document(dark, "dark.jpg", "image/jpeg")
-    first = await patient.wait_for_text("not clear enough", timeout=15)
-    assert "dark" in first.text.lower()
+    first = await patient.wait_for_text(text("journey.photos.retake"), timeout=15)
+    assert text("quality.exposure.dark") in first.text
     await patient.send_document(with_exif(dark, gps_exif()), "dark2.jpg", "image/jpeg")
-    await patient.wait_for_text("use this one", timeout=15)
-    await tap(patient, "Use this photo anyway", "Photo 2 of 3")
+    await patient.wait_for_text(text("journey.photos.send_anyway_offer"), timeout=15)
+    await tap(patient, text("journey.photos.send_anyway"),
+              first_line("journey.photos.close_up_1"))
     store = services_of(app).store
     case = await store.cases.latest_for_patient(patient.id)
     assert case is not None
@@ -127,10 +130,10 @@ async def test_an_album_of_five_is_taken_in_order_and_the_extras_are_explained(
              sample("close-up-good-2.jpg"), sample("close-up-blurred.jpg"),
              sample("close-up-dark.jpg")]
     await patient.send_album(album, as_documents=True)
-    await patient.wait_for_text("Where exactly", timeout=30)
-    await patient.wait_for_text("more photos than I need", timeout=15)
+    await patient.wait_for_text(first_line("journey.details.where_exactly"), timeout=30)
+    await patient.wait_for_text(text("journey.photos.album_extra"), timeout=15)
     await emu.wait_until_idle()
-    notes = [m for m in patient.messages if "more photos than I need" in (m.text or "")]
+    notes = [m for m in patient.messages if text("journey.photos.album_extra") in (m.text or "")]
     assert len(notes) == 1, "one note for the album's extras, not one per photo"
     store = services_of(app).store
     case = await store.cases.latest_for_patient(patient.id)
@@ -159,14 +162,14 @@ async def test_odd_inputs_get_kind_answers_and_lose_nothing(
     patient = emu.user("Dee")
     await to_photos(patient, await new_invite(app, practice))
     await patient.send_document(sample("locator-good.jpg"), "a.jpg", "image/jpeg")
-    await patient.wait_for_text("Photo 2 of 3: a close-up", timeout=15)
+    await patient.wait_for_text(first_line("journey.photos.close_up_1"), timeout=15)
     patient.skip_to_end()
 
     async def answer(send: Awaitable[object], *, wait: float = 5) -> str:
         """Everything the bot says back, up to asking again for photo 2."""
         seen = len(patient.messages)
         await send
-        await patient.wait_for_text("Photo 2 of 3: a close-up", timeout=wait)
+        await patient.wait_for_text(first_line("journey.photos.close_up_1"), timeout=wait)
         return "\n".join(m.text or "" for m in patient.messages[seen:])
 
     for kind, send in (("sticker", patient.send_sticker()), ("voice", patient.send_voice()),
@@ -177,18 +180,18 @@ async def test_odd_inputs_get_kind_answers_and_lose_nothing(
         said = await answer(send)
         assert "photo" in said.lower(), kind
     pdf = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\n"
-    assert "cannot use that kind of file" in await answer(patient.send_document(pdf, "letter.pdf",
-                                                               "application/pdf"))
+    assert text("journey.input.document") in await answer(
+        patient.send_document(pdf, "letter.pdf", "application/pdf"))
     broken = b"\xff\xd8\xff\xe0" + b"\x00" * 500
     patient.skip_to_end()
     await patient.send_document(broken, "broken.jpg", "image/jpeg")
-    assert "cannot open this file" in (await patient.next_message(timeout=15)).text
+    assert text("quality.refusal.not_an_image") in (await patient.next_message(timeout=15)).text
     huge = b"\xff\xd8" + b"\x00" * (30 * 1024 * 1024)
     await patient.send_document(huge, "huge.jpg", "image/jpeg")
-    assert "too big" in (await patient.next_message(timeout=10)).text
+    assert text("journey.photos.too_big") in (await patient.next_message(timeout=10)).text
     await patient.send_command("/status")
     status = (await patient.next_message()).text or ""
-    assert "photo 2 of 3" in status
+    assert text("journey.status_words.close_up_1") in status
 
     store = services_of(app).store
     case = await store.cases.latest_for_patient(patient.id)
@@ -201,20 +204,23 @@ async def test_an_old_button_and_a_double_tap_change_nothing(
 ) -> None:
     patient = emu.user("Eli")
     await to_consent(patient, await new_invite(app, practice))
-    agree, data = patient.find_button("Yes, I agree")
+    agree, data = patient.find_button(text("journey.consent.yes"))
     await patient.tap_callback(agree.message_id, data)
     await patient.tap_callback(agree.message_id, data)
-    await patient.wait_for_text("Is it a rash")
-    await tap(patient, "Yes, it is a rash", text("journey.screening.red_flags.question"))
+    await patient.wait_for_text(text("journey.screening.is_rash.question"))
+    await tap(patient, text("journey.screening.is_rash.rash"),
+              text("journey.screening.red_flags.question"))
     await patient.tap_callback(agree.message_id, data)
     await patient.wait_until(lambda: len(patient.callback_answers) >= 4)
     await emu.wait_until_idle()
-    questions = [m for m in patient.messages if "Is it a rash" in (m.text or "")]
+    asked = text("journey.screening.is_rash.question")
+    questions = [m for m in patient.messages if asked in (m.text or "")]
     assert len(questions) == 1, "a double tap does not ask the next question twice"
     assert text("journey.screening.red_flags.question") in (patient.messages[-1].text or ""), (
         "nothing sent after")
     notes = [a.get("text") or "" for a in patient.callback_answers]
-    assert any("earlier step" in n or "Already done" in n for n in notes)
+    assert any(text("journey.input.old_button") in n or text("journey.input.done_button") in n
+               for n in notes)
     store = services_of(app).store
     case = await store.cases.latest_for_patient(patient.id)
     assert case is not None and case.stage is Stage.SCREENING
@@ -250,16 +256,16 @@ async def test_a_restart_mid_way_keeps_every_accepted_photo(
         patient = emu.user("Hal")
         await to_photos(patient, await new_invite(first, practice))
         await patient.send_document(sample("locator-good.jpg"), "a.jpg", "image/jpeg")
-        await patient.wait_for_text("Photo 1 of 3 looks good", timeout=15)
+        await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=15)
         await patient.send_photo(sample("close-up-good.jpg"))
-        await patient.wait_for_text("Photo 2 of 3 looks good", timeout=15)
+        await patient.wait_for_text(text("journey.photos.accepted", number=2), timeout=15)
     async with start_bot() as second:
         await patient.send_command("/start")
-        back = await patient.wait_for_text("Welcome back")
+        back = await patient.wait_for_text(text("journey.invite.welcome_back"))
         assert back.text
-        await then_says(patient, "Photo 3 of 3")
+        await then_says(patient, first_line("journey.photos.close_up_2"))
         await patient.send_photo(sample("close-up-good-2.jpg"))
-        await patient.wait_for_text("Photo 3 of 3 looks good", timeout=15)
+        await patient.wait_for_text(text("journey.photos.accepted", number=3), timeout=15)
         store = services_of(second).store
         case = await store.cases.latest_for_patient(patient.id)
         assert case is not None and case.stage is Stage.DETAILS

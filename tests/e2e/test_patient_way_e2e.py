@@ -21,6 +21,7 @@ from tests.auxil.e2e.patient import (
     SCREENING,
     child_birthday,
     details_and_review,
+    first_line,
     give_date_of_birth,
     read_the_tips,
     shows_answer,
@@ -60,7 +61,8 @@ async def test_consent_is_three_short_messages_in_plain_words(
     born = child_birthday(6) if parent else date(1980, 2, 3)
     patient = emu.user("Ada")
     await patient.open_deep_link(await new_invite(app, practice, born.isoformat()))
-    await patient.wait_for_text("date of birth")
+    await patient.wait_for_text(
+        first_line("journey.identity.ask_parent" if parent else "journey.identity.ask"))
     matched = await give_date_of_birth(patient, born.strftime("%d/%m/%Y"))
     question = await patient.wait_for(lambda m: bool(m.buttons), timeout=10)
     consent = [matched, *after(patient, matched)]

@@ -23,7 +23,15 @@ from bot.inbox.defuse import WORD_JOINER
 from bot.services.attempts import LIMIT
 from bot.store.models import Case, Stage
 from tests.auxil.e2e.bot_app import services_of
-from tests.auxil.e2e.patient import details_and_review, send_three, tap, to_consent, to_photos
+from tests.auxil.e2e.patient import (
+    details_and_review,
+    first_line,
+    send_three,
+    tap,
+    to_consent,
+    to_photos,
+    words,
+)
 from tests.auxil.e2e.practice import LINK, Team, make_team, mirrored, second_gp, submit
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -59,7 +67,7 @@ async def test_case_content_goes_only_to_a_private_chat_or_the_practice_inbox_gr
     """Item 7: /inbox and "Open" in a family group show nothing; in private they work."""
     team = await make_team(app, emu)
     patient = await submit(app, emu, team)
-    await team.gp.wait_for_text("Referral pack", timeout=20)
+    await team.gp.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
     case = await case_of(app, patient)
     family = emu.group("Family chat")
 
@@ -81,7 +89,7 @@ async def test_case_content_goes_only_to_a_private_chat_or_the_practice_inbox_gr
     listing = await team.gp.wait_for_text(text("inbox.gp.inbox_title"))
     assert case.reference in (listing.text or "")
     await team.gp.tap(text("inbox.gp.open", reference=case.reference))
-    await team.gp.wait_for_text("Referral pack", timeout=20)
+    await team.gp.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
     documents = [m for m in team.gp.all_messages[before:] if m.kind == "document"]
     assert len(documents) == 4, "the album and the pack, in the GP's own chat"
 
@@ -113,14 +121,14 @@ async def test_a_gp_removed_while_delivery_is_retried_never_receives_the_case(
     await details_and_review(patient)  # the patient's own review album has been sent
     documents = len(emu.calls_of("sendDocument"))
     emu.fail_next("sendDocument", 500)  # the GP's first photo fails; the retry comes 2 s later
-    await tap(patient, "Send to my GP", "Sent")
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
     for _ in range(400):  # the emulator records calls without waking waiters: poll
         if len(emu.calls_of("sendDocument")) > documents:
             break
         await asyncio.sleep(0.05)
     assert await store.practices.remove_member(team.practice.id, team.gp.id, actor="test")
 
-    await other.wait_for_text("Referral pack", timeout=30)
+    await other.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=30)
     case = await case_of(app, patient)
     alert = await team.staff.wait_for_text(case.reference, timeout=10)
     assert alert.text == text("inbox.staff.redirected_alert", reference=case.reference)
@@ -137,21 +145,23 @@ async def test_decision_buttons_from_an_earlier_submission_are_refused(
     """Item 9: a Refer button made for submission 1 cannot refer submission 2 unseen."""
     team = await make_team(app, emu)
     patient = await submit(app, emu, team)
-    first = await team.gp.wait_for_text("Teledermatology photos", timeout=20)
+    first = await team.gp.wait_for_text(first_line("inbox.gp.summary"), timeout=20)
     old_refer = first.callback_data[text("inbox.gp.refer")]
     await team.gp.tap(text("inbox.gp.ask_photos"))
-    await team.gp.wait_until(lambda: any("☐ Close-up 2" in b for r in first.buttons for b in r))
+    await team.gp.wait_until(lambda: any("☐ " + text("inbox.gp.caption_close_up_2") in b
+                                         for r in first.buttons for b in r))
     await team.gp.tap("☐ " + text("inbox.gp.caption_close_up_2"))
-    await team.gp.wait_until(lambda: any("☑ Close-up 2" in b for r in first.buttons for b in r))
+    await team.gp.wait_until(lambda: any("☑ " + text("inbox.gp.caption_close_up_2") in b
+                                         for r in first.buttons for b in r))
     await team.gp.tap(text("inbox.gp.next"))
     await team.gp.wait_for_text(text("inbox.gp.why_photos",
                                      shots=text("inbox.gp.caption_close_up_2")), timeout=10)
     await team.gp.tap(text("inbox.gp.reason_blurred"))
-    await patient.wait_for_text("Photo 3 of 3", timeout=10)
+    await patient.wait_for_text(first_line("journey.photos.close_up_2"), timeout=10)
     await patient.send_document(mirrored("close-up-good-2.jpg"), "new.jpg", "image/jpeg")
-    await patient.wait_for_text("Your answers", timeout=15)
-    await tap(patient, "Send to my GP", "Sent")
-    second = await team.gp.wait_for_text("Teledermatology photos", timeout=20)
+    await patient.wait_for_text(first_line("journey.review.summary"), timeout=15)
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    second = await team.gp.wait_for_text(first_line("inbox.gp.summary"), timeout=20)
 
     answers = len(team.gp.callback_answers)
     await team.gp.tap_callback(first.message_id, old_refer)
@@ -163,19 +173,19 @@ async def test_decision_buttons_from_an_earlier_submission_are_refused(
     await team.gp.wait_for_text(text("inbox.gp.refer_confirm", reference=case.reference,
                                      days=3).split("\n")[0], timeout=10)
     await team.gp.tap(text("inbox.gp.refer_yes"))
-    await team.gp.wait_for_text("referred to teledermatology", timeout=10)
+    await team.gp.wait_for_text(words("inbox.gp.decided_refer"), timeout=10)
     assert (await case_of(app, patient)).decision == "referred"
 
 
 async def invite_listed(team: Team, reference: str) -> tuple[str, Any]:
     """Staff invite a patient and open /invites: the link and the listing message."""
     await team.staff.send_command("/invite", f"{reference} 03/02/1980")
-    made = await team.staff.wait_for_text("Link (single use)")
+    made = await team.staff.wait_for_text(words("inbox.staff.invite_made"))
     await team.staff.wait_for(lambda m: m.kind == "photo")
     link = LINK.search(made.text or "")
     assert link is not None
     await team.staff.send_command("/invites")
-    listing = await team.staff.wait_for_text("Invites and cases")
+    listing = await team.staff.wait_for_text(first_line("inbox.staff.invites_title"))
     return link.group(2), listing
 
 
@@ -191,10 +201,11 @@ async def test_an_old_new_link_button_cannot_undo_a_revoke(app: App, emu: Emulat
     await team.staff.tap_callback(listing.message_id, old_new_link)
     assert await answer_to(team.staff, answers) == text("inbox.staff.invite_changed")
     await emu.wait_until_idle()
-    assert not any("Link (single use)" in (m.text or "") for m in team.staff.messages[-3:])
+    assert not any(words("inbox.staff.invite_made") in (m.text or "")
+                   for m in team.staff.messages[-3:])
     patient = emu.user("Vic")
     await patient.open_deep_link(token)
-    assert "cancelled" in ((await patient.next_message()).text or "")
+    assert first_line("journey.invite.revoked") in ((await patient.next_message()).text or "")
 
 
 async def test_an_old_cancel_button_on_an_opened_link_offers_to_stop_the_case(
@@ -220,7 +231,7 @@ async def test_an_old_cancel_button_on_an_opened_link_offers_to_stop_the_case(
     assert done.text == shown("inbox.staff.stop_done", patient_ref="K-2")
     assert offer.buttons == []
 
-    told = await holder.wait_for_text("has stopped this request", timeout=10)
+    told = await holder.wait_for_text(words("inbox.patient.stopped_by_practice"), timeout=10)
     practice = team.practice
     assert told.text == text("inbox.patient.stopped_by_practice", practice=practice.name,
                              phone=practice.phone)
@@ -244,8 +255,8 @@ async def test_stopping_a_submitted_case_takes_it_back_from_the_gp(
     no longer decide anything."""
     team = await make_team(app, emu)
     patient = await submit(app, emu, team)
-    summary = await team.gp.wait_for_text("Teledermatology photos", timeout=20)
-    await team.gp.wait_for_text("Referral pack", timeout=20)
+    summary = await team.gp.wait_for_text(first_line("inbox.gp.summary"), timeout=20)
+    await team.gp.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
     received = [m for m in team.gp.all_messages if m.kind == "document" or m.buttons]
 
     await team.staff.send_command("/stop", "P-300")
@@ -257,13 +268,14 @@ async def test_stopping_a_submitted_case_takes_it_back_from_the_gp(
     assert note.text == text("inbox.gp.retracted", reference=case.reference,
                              why=text("inbox.gp.stopped_by_practice"))
     assert all(m.deleted for m in received)
-    await patient.wait_for_text("has stopped this request", timeout=10)
+    await patient.wait_for_text(words("inbox.patient.stopped_by_practice"), timeout=10)
     answers = len(team.gp.callback_answers)
     await team.gp.tap_callback(summary.message_id, summary.callback_data[text("inbox.gp.refer")])
     await answer_to(team.gp, answers)
     await emu.wait_until_idle()
     assert (await case_of(app, patient)).stage is Stage.STOPPED
-    assert not any("hospital skin team" in (m.text or "") for m in patient.messages)
+    referred = (words("inbox.patient.referred"), words("inbox.patient.referral_sent"))
+    assert not any(told in (m.text or "") for m in patient.messages for told in referred)
 
     await team.staff.send_command("/stop", "P-300")
     assert (await team.staff.next_message()).text == shown("inbox.staff.stop_none",
@@ -279,7 +291,7 @@ async def test_a_practice_manager_sees_references_but_no_photos_and_cannot_decid
     manager = emu.user("Ann")
     await store.practices.add_member(team.practice.id, manager.id, "admin", "Ann Admin")
     patient = await submit(app, emu, team)
-    await team.gp.wait_for_text("Referral pack", timeout=20)
+    await team.gp.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
     case = await case_of(app, patient)
 
     await manager.send_command("/inbox")
@@ -295,7 +307,7 @@ async def test_a_practice_manager_sees_references_but_no_photos_and_cannot_decid
     assert not [m for m in manager.all_messages if m.kind == "document"]
     assert (await case_of(app, patient)).stage is Stage.SUBMITTED
     await manager.send_command("/invite", "M-1 03/02/1980")
-    await manager.wait_for_text("Link (single use)")
+    await manager.wait_for_text(words("inbox.staff.invite_made"))
 
 
 async def test_a_long_revoke_or_stop_argument_gets_the_usage_not_an_error(
@@ -323,16 +335,16 @@ async def test_links_mentions_and_commands_a_patient_types_are_inert_for_the_gp(
     await to_photos(patient, token)
     await send_three(patient)
     await details_and_review(patient, where=where, tried=tried)
-    await tap(patient, "Send to my GP", "Sent")
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
 
-    summary = await team.gp.wait_for_text("Teledermatology photos", timeout=20)
+    summary = await team.gp.wait_for_text(first_line("inbox.gp.summary"), timeout=20)
     readable = (summary.text or "").replace(WORD_JOINER, "")
     assert where in readable and tried in readable, "the GP reads the words as typed"
     assert summary.entities_of("url", "text_link", "mention", "bot_command", "hashtag",
                                "email") == []
     assert not summary.link_preview
     await team.staff.send_command("/invite", "P-302 03/02/1980")
-    made = await team.staff.wait_for_text("Link (single use)")
+    made = await team.staff.wait_for_text(words("inbox.staff.invite_made"))
     assert made.entities_of("url") and not made.link_preview
     assert summary.entities_of("bold"), "the bot's own formatting is kept"
 
@@ -353,8 +365,8 @@ async def test_the_gp_who_loses_a_decision_race_is_told_what_happened_in_gp_word
     await to_photos(patient, token)
     await send_three(patient)
     await details_and_review(patient)
-    await tap(patient, "Send to my GP", "Sent")
-    summary = await group.wait_for_text("Teledermatology photos", timeout=20)
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    summary = await group.wait_for_text(first_line("inbox.gp.summary"), timeout=20)
     refer = summary.callback_data[text("inbox.gp.refer")]
 
     await asyncio.gather(group.member(first).tap_callback(summary.message_id, refer),
@@ -374,12 +386,12 @@ async def test_the_gp_who_loses_a_decision_race_is_told_what_happened_in_gp_word
     def said() -> list[str]:  # the winner's and the loser's messages, in either order
         return [m.text or "" for m in group.all_messages]
 
-    await group.wait_until(lambda: any("referred to teledermatology by" in t for t in said()),
+    await group.wait_until(lambda: any(words("inbox.gp.decided_refer") in t for t in said()),
                            timeout=10)
     await group.wait_until(lambda: lost in said(), timeout=10)
-    await patient.wait_for_text("hospital skin team", timeout=10)
+    await patient.wait_for_text(words("inbox.patient.referred"), timeout=10)
     await emu.wait_until_idle()
-    told = [m for m in patient.messages if "hospital skin team" in (m.text or "")]
+    told = [m for m in patient.messages if words("inbox.patient.referred") in (m.text or "")]
     assert len(told) == 1, "the patient is told once"
 
 

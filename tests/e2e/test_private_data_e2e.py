@@ -13,7 +13,7 @@ from bot.emulator import Emulator
 from bot.store import open_store
 from tests.auxil.e2e.bot_app import TOKEN, sample
 from tests.auxil.e2e.held_process import bot_process, wait_until_ready
-from tests.auxil.e2e.patient import answer_details, first_line, send_three, tap, to_photos
+from tests.auxil.e2e.patient import answer_details, first_line, send_three, tap, to_photos, words
 from tests.auxil.e2e.practice import LINK
 from tests.auxil.processes import umask
 
@@ -50,7 +50,7 @@ async def test_every_file_and_folder_the_running_bot_makes_is_private_under_umas
         assert link is not None
         await to_photos(patient, link.group(2))
         await patient.send_document(sample("locator-good.jpg"), "a.jpg", "image/jpeg")
-        await patient.wait_for_text("Photo 1 of 3 looks good", timeout=30)
+        await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=30)
         found = modes(data_dir)
     names = {p.name for p in found}
     assert {"telederm.sqlite3", "telederm.sqlite3-wal", "telederm.sqlite3-shm",
@@ -88,7 +88,7 @@ async def test_at_debug_level_the_log_holds_no_names_dates_of_birth_answers_or_t
         summary = await gp.wait_for_text(first_line("inbox.gp.summary"), timeout=30)
         assert "REF-QUOKKA" in (summary.text or "") and TRIED in (summary.text or "")
         await patient.send_command("/delete")
-        await patient.wait_for_text("cannot be undone")
+        await patient.wait_for_text(words("journey.delete.one"))
         await tap(patient, text("journey.commands.delete_yes"),
                   text("journey.commands.deleted").split("\n")[0])
     written = log.read_text(encoding="utf-8")

@@ -27,7 +27,7 @@ from tests.auxil.e2e.mesh_sandbox import (
     inbox,
 )
 from tests.auxil.e2e.mesh_sandbox import mesh_sandbox as run_mesh_sandbox
-from tests.auxil.e2e.patient import details_and_review, send_three, tap, to_photos
+from tests.auxil.e2e.patient import details_and_review, first_line, send_three, tap, to_photos
 from tests.auxil.e2e.smtp_server import PASSWORD as SMTP_PASSWORD
 from tests.auxil.e2e.smtp_server import USER as SMTP_USER
 from tests.auxil.e2e.smtp_server import SmtpServer, smtp_server
@@ -76,7 +76,7 @@ async def submit(patient: TelegramUser, token: str) -> None:
     await to_photos(patient, token)
     await send_three(patient)
     await details_and_review(patient)
-    await tap(patient, "Send to my GP", "Sent")
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
 
 
 async def until_recorded_sent(data_dir: Path, channel: str) -> None:

@@ -21,7 +21,14 @@ from bot.emulator.users import TelegramUser
 from bot.store.models import Case
 from bot.store.practices import DeliveryChannels
 from tests.auxil.e2e.bot_app import TOKEN, BotStarter, sample, services_of
-from tests.auxil.e2e.patient import details_and_review, media_ids, send_three, tap, to_photos
+from tests.auxil.e2e.patient import (
+    details_and_review,
+    first_line,
+    media_ids,
+    send_three,
+    tap,
+    to_photos,
+)
 from tests.auxil.e2e.practice import Team, all_sent, make_team, submit
 from tests.auxil.e2e.smtp_server import PASSWORD, USER, SmtpServer, smtp_server
 
@@ -218,7 +225,7 @@ async def test_once_the_mailbox_has_the_case_no_photo_of_the_patient_stays_on_te
     again = await patient.send_photo(sample("close-up-good.jpg"))  # sent again at the review
     await patient.wait_for_text(text("journey.photos.already_have_all"), timeout=15)
     assert media_ids(patient.shown_incoming) == [*first, again["message_id"]]
-    await tap(patient, "Send to my GP", "Sent")
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
 
     await received(smtp)
     told = await patient.wait_for_text(text("channels.patient.photos_off"), timeout=30)
@@ -232,5 +239,5 @@ async def test_once_the_mailbox_has_the_case_no_photo_of_the_patient_stays_on_te
     gp_chat = [m for m in team.gp.messages if case.reference in (m.text or "")]
     assert gp_chat, "the GP has the notice"
     assert not [m for m in team.gp.messages if m.kind in ("document", "photo")]
-    for words in ("left forearm", "E45 cream", "Itchy"):
+    for words in ("left forearm", "E45 cream", text("journey.details.symptoms_itchy")):
         assert not [m for m in team.gp.messages if words in (m.text or "")], words

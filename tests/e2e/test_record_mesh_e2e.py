@@ -38,7 +38,14 @@ from tests.auxil.e2e.mesh_sandbox import (
     inbox,
     mesh_sandbox,
 )
-from tests.auxil.e2e.patient import details_and_review, send_three, tap, to_photos
+from tests.auxil.e2e.patient import (
+    details_and_review,
+    first_line,
+    send_three,
+    tap,
+    to_photos,
+    words,
+)
 from tests.auxil.e2e.practice import Team, all_sent, make_team
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -73,7 +80,7 @@ async def submit(app: App, emu: Emulator, team: Team) -> TelegramUser:
     await to_photos(patient, token)
     await send_three(patient)
     await details_and_review(patient)
-    await tap(patient, "Send to my GP", "Sent")
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
     return patient
 
 
@@ -170,6 +177,6 @@ async def test_staff_give_the_nhs_number_with_the_invite_and_it_is_checked(
     await team.staff.send_text("P-9 03/02/1980 943 476 5918")
     await team.staff.wait_for_text(text("channels.staff.invite_bad_nhs_number"))
     await team.staff.send_text("P-9 03/02/1980 943 476 5919")
-    await team.staff.wait_for_text("https://t.me/")
+    await team.staff.wait_for_text(words("inbox.staff.invite_made"))
     invites = await services_of(app).store.invites.for_practice(team.practice.id)
     assert [(i.patient_ref, i.nhs_number) for i in invites] == [("P-9", NHS_NUMBER)]

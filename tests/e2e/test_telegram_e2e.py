@@ -17,12 +17,12 @@ from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
 from bot.store import open_store
 from tests.auxil.e2e.bot_app import TOKEN, USERNAME, BotStarter, sample, services_of
-from tests.auxil.e2e.patient import tap, to_consent, to_photos
+from tests.auxil.e2e.patient import first_line, tap, to_consent, to_photos
 from tests.auxil.e2e.practice import Team, make_team, packs, photos, submit
 from tests.auxil.e2e.process import bot_process
 
 App = Application[Any, Any, Any, Any, Any, Any]
-SHOTS = ["Locator", "Close-up 1", "Close-up 2"]
+SHOTS = [text(f"inbox.gp.caption_{shot}") for shot in ("locator", "close_up_1", "close_up_2")]
 TAP_LIMIT = 1.0
 """The emulator's time limit for answering a tap in these tests (Telegram's is about 15 s)."""
 
@@ -138,7 +138,7 @@ async def test_a_photo_resent_after_its_verdict_was_lost_is_already_had(
     await patient.wait_for_text(text("messages.errors.try_again"), timeout=20)
     await patient.send_photo(sample("locator-good.jpg"))  # the patient sends it again
     await patient.wait_for_text(text("journey.photos.already_have_this"), timeout=20)
-    await patient.wait_for_text("Photo 2 of 3", timeout=10)
+    await patient.wait_for_text(first_line("journey.photos.close_up_1"), timeout=10)
     assert not said(patient, "journey.photos.duplicate")
     case = await services_of(app).store.cases.latest_for_patient(patient.id)
     assert case is not None

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from bot.content import text
 from bot.inbox.decisions import Inbox
 from bot.inbox.digest import build_digest
 from bot.store import Store
 from bot.store.models import Stage
+from tests.auxil.e2e.patient import words
 from tests.auxil.inbox import PATIENT, Setting, submitted_case
 
 
@@ -21,9 +23,10 @@ async def test_refer_decides_the_case_and_tells_the_patient(store: Store,
     assert decided is not None and decided.stage is Stage.DECIDED
     assert decided.decision == "referred" and decided.decided_at
     told = [q for q in await store.outbox.for_case(case.id) if q.chat_id == PATIENT]
-    assert len(told) == 1 and "hospital skin team" in json.loads(told[0].payload)["text"]
+    assert len(told) == 1 and words("inbox.patient.referred") in json.loads(told[0].payload)["text"]
     again = await Inbox(store).refer(102, case.id)
-    assert not again.done and "already" in again.text
+    assert not again.done and again.text == text(
+        "inbox.gp.already", reference=case.reference, state=text("inbox.gp.state_referred"))
 
 
 async def test_a_gp_of_another_practice_or_a_stranger_sees_nothing(
@@ -62,7 +65,7 @@ async def test_not_suitable_asks_the_patient_to_book(store: Store, setting: Sett
     case = await submitted_case(store, setting)
     assert not (await Inbox(store).book_appointment(102, case.id, "made-up")).done
     outcome = await Inbox(store).book_appointment(102, case.id, "in_person")
-    assert outcome.done and "Needs to be seen in person" in outcome.text
+    assert outcome.done and text("inbox.gp.reason_in_person") in outcome.text
     told = [q for q in await store.outbox.for_case(case.id) if q.chat_id == PATIENT]
     assert "020 7729 7236" in json.loads(told[0].payload)["text"]
     decided = await store.cases.get(case.id)
@@ -74,9 +77,13 @@ async def test_the_digest_labels_photos_and_summarises_answers(store: Store,
                                                                setting: Setting) -> None:
     case = await submitted_case(store, setting)
     digest = await build_digest(store, case, today=date(2026, 11, 24))
-    assert [p.label for p in digest.photos] == ["Locator", "Close-up 1", "Close-up 2"]
+    assert [p.label for p in digest.photos] == [
+        text(f"inbox.gp.caption_{shot}") for shot in ("locator", "close_up_1", "close_up_2")]
     assert digest.age_text == "46 years" and digest.patient_ref == "P-9"
-    for expected in ("left forearm", "1 to 4 weeks", "Itchy", "E45", "Arm or hand",
-                     "No, none of these", "no retakes"):
+    for expected in ("left forearm", text("journey.details.duration_weeks"),
+                     text("journey.details.symptoms_itchy"), "E45",
+                     text("journey.screening.site.arm"), text("journey.screening.red_flags.no"),
+                     text("inbox.gp.no_flags")):
         assert expected in digest.summary_html, expected
-    assert ("How long have you had the rash?", "1 to 4 weeks") in digest.answers
+    assert (text("journey.details.duration_question"),
+            text("journey.details.duration_weeks")) in digest.answers

@@ -56,9 +56,9 @@ async def test_quality_is_stated_per_photo_in_words_with_its_retakes(
     flags = quality_flags(await store.photos.for_case(case.id))
     despite = text("inbox.gp.flag_sent_anyway", problems=text("inbox.gp.problem_sharpness"))
     assert flags == (
-        text("inbox.gp.flag_line", shot="Close-up 1",
+        text("inbox.gp.flag_line", shot=text("inbox.gp.caption_close_up_1"),
              notes=f"{despite}; {text('inbox.gp.flag_retakes', count=2)}"),
-        text("inbox.gp.flag_line", shot="Close-up 2", notes=text(
+        text("inbox.gp.flag_line", shot=text("inbox.gp.caption_close_up_2"), notes=text(
             "inbox.gp.flag_warning", problems=text("inbox.gp.problem_exposure"))),
     )
     assert flags[0].startswith("Close-up 1: patient sent it despite blur")

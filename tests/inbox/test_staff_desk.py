@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from bot.content import text
 from bot.inbox.staff import InviteRequest, StaffDesk, read_invite_request
 from bot.store import Store
 from bot.store.invites import invite_problem
@@ -65,7 +66,8 @@ async def test_invites_are_grouped_by_state(store: Store, setting: Setting) -> N
     groups = {line.invite.patient_ref: line.group for line in await staff.lines(setting.staff)}
     assert groups == {"NEW-1": "not_opened", "P-9": "submitted", "SLOW-1": "stalled"}
     words, changeable = await staff.overview(setting.staff)
-    assert "Stalled (no progress for 3+ days)" in words and "Waiting for a GP" in words
+    assert text("inbox.staff.group_stalled", days=3) in words
+    assert text("inbox.staff.group_submitted") in words
     assert [line.invite.patient_ref for line in changeable] == ["NEW-1"]
     other = await store.practices.add_member(setting.other_practice.id, 301, "staff", "Olly")
     assert await staff.lines(other) == []

@@ -11,6 +11,7 @@ from bot.journey.replies import Reply
 from bot.journey.service import Journey
 from bot.store import Store
 from bot.store.models import Case, Stage
+from tests.auxil.e2e.patient import first_line
 from tests.auxil.journey import USER, InviteMaker, buttons, send, tap, to_photos, words
 
 
@@ -20,7 +21,9 @@ async def submitted(journey: Journey, invite: InviteMaker, store: Store) -> Case
     for data in (b"1", b"2", b"3"):
         await send(journey, data)
     replies = await journey.typed(USER, "arm")
-    for label in ("Less than a week", "Neither", "Nothing yet", "Send to my GP"):
+    for label in (*(text(f"journey.details.{key}")
+                    for key in ("duration_days", "symptoms_neither", "tried_nothing")),
+                  text("journey.review.send")):
         replies = await tap(journey, replies, label)
     case = await store.cases.latest_for_patient(USER)
     assert case is not None and case.stage is Stage.SUBMITTED
@@ -48,7 +51,8 @@ def state(case: Case) -> str:
 async def confirm(journey: Journey, replies: list[Reply], label: str) -> list[Reply]:
     """Tap a choice, check the confirmation names what will go, and confirm it."""
     asked = await tap(journey, replies, label)
-    assert "cannot be undone" in words(asked)
+    assert any(text(f"journey.delete.confirm_{which}").split("\n")[-1] in words(asked)
+               for which in ("one", "all"))
     yes = next(b for b in buttons(asked) if b in (text("journey.delete.yes_one"),
                                                    text("journey.delete.yes_all")))
     return await tap(journey, asked, yes)
@@ -92,13 +96,13 @@ async def test_after_a_cancel_delete_still_finds_an_earlier_request_with_photos(
     first = await submitted(journey, invite, store)
     await with_one_photo(journey, invite, store, b"second")
     cancelling = await journey.ask(USER, "cancel")
-    await tap(journey, cancelling, "Yes, cancel")
+    await tap(journey, cancelling, text("journey.commands.cancel_yes"))
     listing = await journey.ask(USER, "delete")
     assert text("journey.delete.one", started=started_on(first), state=state(first)) in words(
         listing)
     files = await files_of(store, first)
     done = await tap(journey, listing, text("journey.commands.delete_yes"))
-    assert "deleted your photos and answers" in words(done)
+    assert first_line("journey.commands.deleted") in words(done)
     assert not any(store.files.path(name).exists() for name in files)
     assert words(await journey.ask(USER, "delete")) == text("journey.commands.nothing_to_delete")
 
@@ -111,7 +115,7 @@ async def test_delete_all_erases_every_request_listed_and_none_opened_since(
     listing = await journey.ask(USER, "delete")
     later = await with_one_photo(journey, invite, store, b"third")
     done = await confirm(journey, listing, text("journey.delete.pick_all", count=2))
-    assert "deleted your photos and answers" in words(done)
+    assert first_line("journey.commands.deleted") in words(done)
     for case in (first, second):
         erased = await store.cases.get(case.id)
         assert erased is not None and erased.stage is Stage.ERASED
@@ -132,14 +136,14 @@ async def test_a_photo_that_cannot_be_removed_yet_is_reported_and_removed_on_the
     done = await tap(journey, listing, text("journey.commands.delete_yes"))
     assert text("journey.delete.partly", count=1, practice="The Lawson Practice",
                 phone="020 7729 7236") in words(done)
-    assert "Done" not in words(done)
+    assert first_line("journey.commands.deleted") not in words(done)
     again = await journey.ask(USER, "delete")
     assert text("journey.delete.one", started=started_on(case),
                 state=text("journey.delete.being_deleted")) in words(again)
     shutil.rmtree(path)
     path.write_bytes(b"locator")
     done = await tap(journey, again, text("journey.commands.delete_yes"))
-    assert "deleted your photos and answers" in words(done)
+    assert first_line("journey.commands.deleted") in words(done)
     assert not path.exists()
     assert words(await journey.ask(USER, "delete")) == text("journey.commands.nothing_to_delete")
 

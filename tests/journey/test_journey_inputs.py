@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bot.content import text
 from bot.journey.service import Journey
 from bot.store import Store
 from bot.store.models import Stage
+from tests.auxil.e2e.patient import first_line
 from tests.auxil.journey import (
     USER,
     InviteMaker,
@@ -24,19 +26,19 @@ async def test_an_old_button_says_so_and_repeats_the_current_question(
     token = await invite()
     await journey.start(USER, USER, token)
     consent = await give_date_of_birth(journey, USER, "3/2/1980")
-    await tap(journey, consent, "Yes, I agree")
+    await tap(journey, consent, text("journey.consent.yes"))
     answer = await journey.tapped(USER, buttons(consent)["No"])
-    assert answer.note == "That button is from an earlier step."
-    assert "Is it a rash" in words(answer.replies)
+    assert answer.note == text("journey.input.old_button")
+    assert text("journey.screening.is_rash.question") in words(answer.replies)
 
 
 async def test_a_double_tap_is_harmless(journey: Journey, invite: InviteMaker,
                                         store: Store) -> None:
     replies = await to_screening(journey, invite)
-    data = buttons(replies)["Yes, it is a rash"]
+    data = buttons(replies)[text("journey.screening.is_rash.rash")]
     await journey.tapped(USER, data)
     again = await journey.tapped(USER, data)
-    assert again.note == "Already done." and again.replies == []
+    assert again.note == text("journey.input.done_button") and again.replies == []
     case = await store.cases.latest_for_patient(USER)
     assert case is not None
     assert await store.answers.for_case(case.id) == {"consent": "yes", "screen.is_rash": "rash"}
@@ -47,7 +49,8 @@ async def test_text_where_a_photo_is_expected_asks_for_the_photo(
 ) -> None:
     await to_photos(journey, invite)
     replies = await journey.typed(USER, "hello?")
-    assert "Please send a photo" in words(replies) and "Photo 1 of 3" in words(replies)
+    assert text("journey.input.need_photo") in words(replies)
+    assert first_line("journey.photos.locator") in words(replies)
 
 
 async def test_a_photo_where_a_button_is_expected_keeps_the_question(
@@ -55,8 +58,8 @@ async def test_a_photo_where_a_button_is_expected_keeps_the_question(
 ) -> None:
     await to_screening(journey, invite)
     replies = await send(journey, b"a photo too early")
-    assert "do not need a photo right now" in words(replies)
-    assert "Is it a rash" in words(replies)
+    assert text("journey.photos.not_now") in words(replies)
+    assert text("journey.screening.is_rash.question") in words(replies)
 
 
 async def test_stickers_and_voice_notes_get_a_kind_answer_and_the_current_step(
@@ -64,10 +67,10 @@ async def test_stickers_and_voice_notes_get_a_kind_answer_and_the_current_step(
 ) -> None:
     await to_photos(journey, invite)
     await send(journey, b"locator")
-    for kind, expected in (("sticker", "Thank you"), ("voice", "voice messages"),
-                           ("location", "location")):
+    for kind in ("sticker", "voice", "location"):
         replies = await journey.other(USER, kind)
-        assert expected in words(replies) and "Photo 2 of 3" in words(replies)
+        assert text(f"journey.input.{kind}") in words(replies)
+        assert first_line("journey.photos.close_up_1") in words(replies)
 
 
 async def test_extra_photos_after_the_three_are_not_needed(
@@ -76,7 +79,7 @@ async def test_extra_photos_after_the_three_are_not_needed(
     await to_photos(journey, invite)
     for data in (b"1", b"2", b"3"):
         await send(journey, data)
-    assert "already have your 3 photos" in words(await send(journey, b"4"))
+    assert text("journey.photos.already_have_all") in words(await send(journey, b"4"))
 
 
 async def test_a_file_over_the_limit_is_refused_before_download(
@@ -94,7 +97,7 @@ async def test_a_file_over_the_limit_is_refused_before_download(
 
     replies = await journey.photo(USER, fetch, source="document", size=30 * 1024 * 1024,
                                   forwarded=False, on_checking=checking)
-    assert "too big" in words(replies) and fetched == []
+    assert text("journey.photos.too_big") in words(replies) and fetched == []
 
 
 async def test_cancel_asks_first_then_deletes_photos(
@@ -106,10 +109,10 @@ async def test_cancel_asks_first_then_deletes_photos(
     assert case is not None
     kept = (await store.photos.accepted(case.id))["locator"]
     confirm = await journey.ask(USER, "cancel")
-    kept_going = await journey.tapped(USER, buttons(confirm)["No, carry on"])
-    assert "carry on" in words(kept_going.replies)
-    done = await journey.tapped(USER, buttons(confirm)["Yes, cancel"])
-    assert "deleted" in words(done.replies)
+    kept_going = await journey.tapped(USER, buttons(confirm)[text("journey.commands.cancel_no")])
+    assert text("journey.commands.carry_on") in words(kept_going.replies)
+    done = await journey.tapped(USER, buttons(confirm)[text("journey.commands.cancel_yes")])
+    assert first_line("journey.commands.cancelled") in words(done.replies)
     after = await store.cases.get(case.id)
     assert after is not None and after.stage is Stage.CANCELLED
     assert not store.files.path(kept.file_name).exists()
@@ -123,23 +126,26 @@ async def test_delete_after_sending_erases_photos_and_answers_but_keeps_an_audit
     for data in (b"1", b"2", b"3"):
         await send(journey, data)
     replies = await journey.typed(USER, "arm")
-    for label in ("Less than a week", "Neither", "Nothing yet", "Send to my GP"):
+    for label in (*(text(f"journey.details.{key}")
+                    for key in ("duration_days", "symptoms_neither", "tried_nothing")),
+                  text("journey.review.send")):
         replies = await tap(journey, replies, label)
     case = await store.cases.latest_for_patient(USER)
     assert case is not None and case.stage is Stage.SUBMITTED
     files = [p.file_name for p in await store.photos.for_case(case.id)]
     confirm = await journey.ask(USER, "delete")
-    done = await journey.tapped(USER, buttons(confirm)["Yes, delete them"])
-    assert "deleted your photos and answers" in words(done.replies)
+    done = await journey.tapped(USER, buttons(confirm)[text("journey.commands.delete_yes")])
+    assert first_line("journey.commands.deleted") in words(done.replies)
     assert await store.photos.for_case(case.id) == []
     assert await store.answers.for_case(case.id) == {}
     assert all(not store.files.path(name).exists() for name in files)
     kinds = [e.kind for e in await store.audit.for_case(case.id)]
     assert kinds[-1] == "case.erased" and "case.opened" in kinds
-    assert "nothing to delete" in words(await journey.ask(USER, "delete"))
+    assert text("journey.commands.nothing_to_delete") in words(await journey.ask(USER, "delete"))
 
 
 async def test_status_says_where_the_patient_is(journey: Journey, invite: InviteMaker) -> None:
     await to_photos(journey, invite)
     replies = await journey.status(USER)
-    assert "photo 1 of 3" in words(replies) and "send photo 1 of 3" in words(replies)
+    assert text("journey.commands.status", where=text("journey.status_words.locator"),
+                next=text("journey.status_words.next_locator")) in words(replies)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.content import text
+from bot.content import text, texts
 from bot.journey.service import Journey
 from bot.store import Store
+from tests.auxil.e2e.patient import first_line
 from tests.auxil.journey import (
     USER,
     InviteMaker,
@@ -24,11 +25,12 @@ async def test_after_two_failed_tries_the_patient_can_use_the_photo_anyway(
     await to_photos(journey, invite)
     replies = await send(journey, b"BLUR one")
     assert text("quality.sharpness.blurred") in words(replies)
-    assert "Use this photo anyway" not in buttons(replies)
+    assert text("journey.photos.send_anyway") not in buttons(replies)
     replies = await send(journey, b"BLUR two")
-    assert "Use this photo anyway" in buttons(replies)
-    replies = await tap(journey, replies, "Use this photo anyway")
-    assert "Your GP will be told" in words(replies) and "Photo 2 of 3" in words(replies)
+    assert text("journey.photos.send_anyway") in buttons(replies)
+    replies = await tap(journey, replies, text("journey.photos.send_anyway"))
+    assert text("journey.photos.kept_anyway") in words(replies)
+    assert first_line("journey.photos.close_up_1") in words(replies)
     case = await store.cases.latest_for_patient(USER)
     assert case is not None
     kept = (await store.photos.accepted(case.id))["locator"]
@@ -45,8 +47,8 @@ async def test_an_old_send_anyway_button_does_nothing_after_a_good_photo(
     await send(journey, b"BLUR one")
     offer = await send(journey, b"BLUR two")
     await send(journey, b"good one")
-    answer = await journey.tapped(USER, buttons(offer)["Use this photo anyway"])
-    assert answer.note == "That button is from an earlier step."
+    answer = await journey.tapped(USER, buttons(offer)[text("journey.photos.send_anyway")])
+    assert answer.note == text("journey.input.old_button")
     case = await store.cases.latest_for_patient(USER)
     assert case is not None and not (await store.photos.accepted(case.id))["locator"].sent_anyway
 
@@ -88,18 +90,20 @@ async def test_a_childs_face_is_never_kept(
     await journey.start(USER, USER, token)
     dob = child_dob(8)
     replies = await give_date_of_birth(journey, USER, "/".join(reversed(dob.split("-"))))
-    assert "parent or guardian" in words(replies)
-    replies = await tap(journey, replies, "Yes, I agree")
-    assert "are they happy" in words(replies)
-    replies = await tap(journey, replies, "Yes, they agree")
-    for label in ("Yes, it is a rash", "No, none of these", "Arm or hand", "One area"):
+    assert text("journey.consent.why_parent") in words(replies)
+    replies = await tap(journey, replies, text("journey.consent.yes"))
+    assert first_line("journey.consent.child_agrees") in words(replies)
+    replies = await tap(journey, replies, text("journey.consent.child_yes"))
+    for label in (text(f"journey.screening.{key}")
+                  for key in ("is_rash.rash", "red_flags.no", "site.arm", "areas.one")):
         replies = await tap(journey, replies, label)
-    assert "eczema or psoriasis" in words(replies)
-    for label in ("No", "Next", "Next", "Next", "Next", "I am ready"):
+    assert text("journey.screening.eczema.question") in words(replies)
+    nexts = [text("journey.prepare.next")] * (len(texts("journey.prepare.steps")) - 1)
+    for label in (text("journey.screening.eczema.no"), *nexts, text("journey.prepare.ready")):
         if label in buttons(replies):
             replies = await tap(journey, replies, label)
     replies = await send(journey, b"FACE of a child")
-    assert "we cannot keep photos where the face can be seen" in words(replies)
+    assert first_line("journey.photos.child_face") in words(replies)
     case = await store.cases.latest_for_patient(USER)
     assert case is not None and case.is_child
     assert await store.photos.for_case(case.id) == []
@@ -112,12 +116,12 @@ async def test_a_child_who_says_no_stops_the_journey(
     await journey.start(USER, USER, token)
     dob = child_dob(10)
     replies = await give_date_of_birth(journey, USER, "/".join(reversed(dob.split("-"))))
-    replies = await tap(journey, replies, "Yes, I agree")
-    replies = await tap(journey, replies, "No, they do not")
+    replies = await tap(journey, replies, text("journey.consent.yes"))
+    replies = await tap(journey, replies, text("journey.consent.child_no"))
     assert words(replies) == text("journey.confirm.ask", choice=text("journey.consent.child_no"),
                                   means=text("journey.confirm.means.child_declined"))
     replies = await tap(journey, replies, text("journey.confirm.yes"))
-    assert "No photos will be taken" in words(replies)
+    assert first_line("journey.consent.child_declined") in words(replies)
 
 
 async def test_replacing_a_photo_returns_to_review(
@@ -127,11 +131,12 @@ async def test_replacing_a_photo_returns_to_review(
     for data in (b"l1", b"c1", b"c2"):
         await send(journey, data)
     replies = await journey.typed(USER, "arm")
-    for label in ("Less than a week", "Neither", "Nothing yet"):
+    for label in (text(f"journey.details.{key}")
+                  for key in ("duration_days", "symptoms_neither", "tried_nothing")):
         replies = await tap(journey, replies, label)
-    replies = await tap(journey, replies, "Replace a photo")
-    replies = await tap(journey, replies, "Photo 3 (close-up)")
-    assert "Photo 3 of 3" in words(replies)
+    replies = await tap(journey, replies, text("journey.review.replace"))
+    replies = await tap(journey, replies, text("journey.review.replace_close_up_2"))
+    assert first_line("journey.photos.close_up_2") in words(replies)
     replies = await send(journey, b"c2 better")
     album = [r for r in replies if r.album]
     assert album and album[0].album[2][0] == b"clean:c2 better"

@@ -15,7 +15,7 @@ from bot.channels.fhir_bundle import WORKFLOW_ID
 from bot.content import asset, text
 from bot.sandbox.record import PRACTICE_EMAIL
 from bot.sandbox.session import PATIENT_REF, Sandbox
-from tests.auxil.e2e.patient import details_and_review, send_three, tap, to_photos
+from tests.auxil.e2e.patient import details_and_review, first_line, send_three, tap, to_photos
 
 State = dict[str, Any]
 
@@ -83,7 +83,7 @@ async def test_deep_link_typing_and_buttons(
     payload = sandbox.invite_link.split("start=")[1]
     status, _ = await post(http, "/api/deep-link", {"payload": payload})
     assert status == 200
-    state = await until(http, said("patient", "date of birth"))
+    state = await until(http, said("patient", first_line("journey.identity.ask")))
     assert texts(state, "patient")[0] == f"/start {payload}"
     assert (await post(http, "/api/chats/patient/text", {"text": "03/02/1980"}))[0] == 200
     state = await until(http, said("patient", text("journey.identity.confirm",
@@ -97,7 +97,7 @@ async def test_deep_link_typing_and_buttons(
                                    .splitlines()[-1]))  # the question, under the third
     asked = [i for i in state["chats"]["patient"]["messages"] if i["buttons"]][-1]
     button = asked["buttons"][0][0]
-    assert button["text"] == "Yes, I agree"
+    assert button["text"] == text("journey.consent.yes")
     tapped = {"message_id": asked["id"], "data": button["data"]}
     assert (await post(http, "/api/chats/patient/tap", tapped))[0] == 200
     await until(http, said("patient", "Is it a rash"))
@@ -204,7 +204,7 @@ async def test_other_sites_cannot_drive_or_read_the_sandbox(
     own = {"Origin": url.rstrip("/"), "Sec-Fetch-Site": "same-origin"}
     async with http.post("/api/deep-link", json={"payload": payload}, headers=own) as response:
         assert response.status == 200
-    await until(http, said("patient", "date of birth"))
+    await until(http, said("patient", first_line("journey.identity.ask")))
     async with http.get("/api/state", headers={"Host": "localhost"}) as response:
         assert response.status == 200
 
@@ -222,7 +222,7 @@ async def test_a_submitted_case_shows_in_the_practice_record_by_email_and_by_mes
     await to_photos(patient, sandbox.invite_link.split("start=")[1])
     await send_three(patient)
     await details_and_review(patient)
-    await tap(patient, "Send to my GP", "Sent")
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
     case = await sandbox.store.cases.latest_for_patient(patient.id)
     assert case is not None
     state = await until(http, lambda s: s["record"]["email"]["messages"]

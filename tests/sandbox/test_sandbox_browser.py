@@ -19,6 +19,7 @@ import pytest
 from bot.channels.fhir_bundle import WORKFLOW_ID
 from bot.content import asset, text, texts
 from bot.sandbox.session import PATIENT_NHS_NUMBER, PATIENT_REF, Sandbox
+from tests.auxil.e2e.patient import first_line, words
 
 playwright_api = pytest.importorskip("playwright.async_api")
 from playwright.async_api import Browser, Page, async_playwright, expect  # noqa: E402
@@ -182,34 +183,37 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     staff = chat(page, "staff")
     await page.locator(f"{staff} .note a.deep-link").wait_for(timeout=WAIT)
     await type_text(page, "staff", "/invite")
-    await bot_says(page, "staff", "reference and date of birth")
+    await bot_says(page, "staff", first_line("inbox.staff.invite_ask"))
     await type_text(page, "staff", f"{PATIENT_REF} 03/02/1980")
     # The demo practice sends cases to the GP record by MESH, so the NHS number is asked too.
     await bot_says(page, "staff", text("channels.staff.invite_needs_nhs_number").split("<")[0])
     await type_text(page, "staff", f"{PATIENT_REF} 03/02/1980 {PATIENT_NHS_NUMBER}")
-    made = await bot_says(page, "staff", "Link (single use)")
+    link_words = words("inbox.staff.invite_made")
+    made = await bot_says(page, "staff", link_words)
     assert PATIENT_REF in made and sandbox.invite_link not in made, "a new link, not the seed"
-    await bot_says(page, "staff", "please send photos of your skin rash")
+    await bot_says(page, "staff", words("inbox.staff.sms"))
     await page.locator(f"{staff} .row.bot img.photo").last.wait_for(timeout=WAIT)  # the QR code
-    link = page.locator(f"{staff} .row.bot .bubble", has_text="Link (single use)").last.locator(
+    link = page.locator(f"{staff} .row.bot .bubble", has_text=link_words).last.locator(
         "a", has_text="https://t.me/")
     await link.click()
     await page.locator(f'{chat(page, "patient")} .row.me .bubble', has_text="/start").wait_for()
-    await bot_says(page, "patient", "date of birth")
+    await bot_says(page, "patient", first_line("journey.identity.ask"))
     await type_text(page, "patient", "3/2/80")  # day first, a two-digit year
     await bot_says(page, "patient", text("journey.identity.confirm", date="3 February 1980"))
     await tap(page, "patient", text("journey.identity.confirm_yes"))
 
     # Consent: three short messages, each whole on a phone's screen; the question on the third.
     consent = [text(f"journey.consent.{key}", days=30) for key in ("why", "who", "keep")]
-    for words in consent:
-        await bot_says(page, "patient", words.splitlines()[0])
+    for message in consent:
+        await bot_says(page, "patient", message.splitlines()[0])
     await consent_fits_a_phone(page, consent)
     await tap(page, "patient", text("journey.consent.yes"))
-    await bot_says(page, "patient", "Is it a rash")
-    questions = ("Is it a rash", "have ANY of these", "Where is the rash",
-                 "How many separate areas", "Tip 1 of 5")
-    labels = ("Yes, it is a rash", "No, none of these", "Arm or hand", "One area")
+    questions = (*(first_line(f"journey.screening.{key}.question")
+                  for key in ("is_rash", "red_flags", "site", "areas")),
+                 texts("journey.prepare.steps")[0].splitlines()[0])
+    await bot_says(page, "patient", questions[0])
+    labels = tuple(text(f"journey.screening.{key}")
+                   for key in ("is_rash.rash", "red_flags.no", "site.arm", "areas.one"))
     for label, next_words in zip(labels, questions[1:], strict=True):
         await tap(page, "patient", label)
         await bot_says(page, "patient", next_words)
@@ -223,11 +227,11 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
         await tap(page, "patient", text("journey.prepare.next"))
         await bot_says(page, "patient", step.splitlines()[0])
     await tap(page, "patient", text("journey.prepare.ready"))
-    await bot_says(page, "patient", "Photo 1 of 3")
+    await bot_says(page, "patient", first_line("journey.photos.locator"))
 
     # Photo 1: the locator, sent as a file (untouched).
     await sample(page, "locator-good.jpg", "file")
-    await bot_says(page, "patient", "Photo 1 of 3 looks good")
+    await bot_says(page, "patient", text("journey.photos.accepted", number=1))
     # Photo 2: a blurred close-up attached from disk as a photo; the bot asks for a retake.
     sandbox.emulator.delay_next("sendMessage", 2.0)  # long enough to see the chat action
     await page.locator(f'{chat(page, "patient")} .attach').click()
@@ -239,27 +243,26 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
                        f'{chat(page, "patient")} .row.me .bubble.deleted').last.wait_for()
     await expect(page.locator(f'{chat(page, "patient")} .status')).to_have_text(
         "sending a photo…")
-    advice = await bot_says(page, "patient", "Blurred")
-    assert "focus" in advice
+    await bot_says(page, "patient", text("quality.sharpness.blurred"))
     # ...and good close-ups: one as a photo, one as a file.
     await sample(page, "close-up-good.jpg", "photo")
-    await bot_says(page, "patient", "Photo 2 of 3 looks good")
+    await bot_says(page, "patient", text("journey.photos.accepted", number=2))
     await sample(page, "close-up-good-2.jpg", "file")
-    done = await bot_says(page, "patient", "Photo 3 of 3 looks good")
+    done = await bot_says(page, "patient", text("journey.photos.accepted", number=3))
     assert text("journey.photos.removed") in done
     # Every photo the patient sent is off the chat, each marked where it was.
     await expect(page.locator(f'{chat(page, "patient")} .row.me .bubble.deleted')).to_have_count(4)
     assert await page.locator(f'{chat(page, "patient")} .row.me img.photo').count() == 0
 
-    await bot_says(page, "patient", "Where exactly")
+    await bot_says(page, "patient", first_line("journey.details.where_exactly"))
     await type_text(page, "patient", "left forearm")
-    await bot_says(page, "patient", "How long")
-    await tap(page, "patient", "1 to 4 weeks")
-    await bot_says(page, "patient", "itchy or painful")
-    await tap(page, "patient", "Itchy")
-    await bot_says(page, "patient", "What have you tried")
+    await bot_says(page, "patient", first_line("journey.details.duration_question"))
+    await tap(page, "patient", text("journey.details.duration_weeks"))
+    await bot_says(page, "patient", first_line("journey.details.symptoms_question"))
+    await tap(page, "patient", text("journey.details.symptoms_itchy"))
+    await bot_says(page, "patient", first_line("journey.details.tried_question"))
     await type_text(page, "patient", "E45 cream")
-    await bot_says(page, "patient", "Your answers")
+    await bot_says(page, "patient", first_line("journey.review.summary"))
     # A changed answer at the review: how long, from 1 to 4 weeks to more than 6 months.
     await tap(page, "patient", text("journey.review.change"))
     await bot_says(page, "patient", text("journey.review.change_which"))
@@ -269,8 +272,8 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     changed = await bot_says(page, "patient", text("journey.review.changed"))
     assert text("journey.details.duration_long") in changed
     assert text("journey.details.duration_weeks") not in changed
-    await tap(page, "patient", "Send to my GP")
-    receipt = await bot_says(page, "patient", "Sent")
+    await tap(page, "patient", text("journey.review.send"))
+    receipt = await bot_says(page, "patient", first_line("journey.receipt.text"))
     case = await sandbox.store.cases.latest_for_patient(sandbox.users["patient"].id)
     assert case is not None and case.reference in receipt
 
@@ -281,9 +284,10 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     captions = [await c.locator(".text").evaluate(
         "n => { const c = n.cloneNode(true); c.querySelector('.meta')?.remove();"
         " return c.textContent.trim(); }") for c in await photos.all()][-3:]
-    assert captions == ["Locator", f"Close-up 1 ({text('inbox.gp.flag_retake_one')})",
-                        "Close-up 2"], captions
-    summary = await bot_says(page, "gp", "Teledermatology photos")
+    retaken = f"{text('inbox.gp.caption_close_up_1')} ({text('inbox.gp.flag_retake_one')})"
+    assert captions == [text("inbox.gp.caption_locator"), retaken,
+                        text("inbox.gp.caption_close_up_2")], captions
+    summary = await bot_says(page, "gp", first_line("inbox.gp.summary"))
     assert case.reference in summary and PATIENT_REF in summary and "left forearm" in summary
     assert text("journey.details.duration_long") in summary, "the changed answer reaches the GP"
     pdf = page.locator(f"{gp} a.doc", has_text=".pdf").last
@@ -296,9 +300,10 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     assert saved.name == f"referral-pack-{case.reference}.pdf"
     assert saved.read_bytes().startswith(b"%PDF")
     await practice_record_shows(page, case.reference)
-    await tap(page, "gp", "Refer to teledermatology")
-    await bot_says(page, "gp", "Refer " + case.reference + " to teledermatology?")
+    await tap(page, "gp", text("inbox.gp.refer"))
+    await bot_says(page, "gp", text("inbox.gp.refer_confirm", reference=case.reference,
+                                         days=3).splitlines()[0])
     await tap(page, "gp", text("inbox.gp.refer_yes"))
-    await bot_says(page, "gp", "referred to teledermatology")
-    told = await bot_says(page, "patient", "hospital skin team")
+    await bot_says(page, "gp", words("inbox.gp.decided_refer"))
+    told = await bot_says(page, "patient", words("inbox.patient.referred"))
     assert case.reference in told

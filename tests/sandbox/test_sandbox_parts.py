@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
+from bot.content import text
 from bot.emulator.models import Chat, SentMessage
 from bot.sandbox import transcript
 from bot.sandbox.guard import SANDBOX_TOKEN, looks_real, real_token_problem
@@ -79,7 +80,7 @@ def test_a_photo_the_bot_deleted_leaves_a_trace_in_its_place() -> None:
     photo = {"message_id": chat.next_message_id(), "date": 1, "photo": [
         {"file_id": "p1", "width": 90, "height": 90, "file_size": 10}]}
     chat.deleted_incoming[photo["message_id"]] = photo
-    _bot(chat, "document", "Photo 1 of 3 looks good", None)
+    _bot(chat, "document", text("journey.photos.accepted", number=1), None)
     before = transcript.signature(chat, ChatState())
     items = transcript.transcript(chat, ChatState())
     assert [(i["from"], i["kind"]) for i in items] == [("me", "deleted"), ("bot", "document")]

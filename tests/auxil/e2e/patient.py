@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 from typing import Any
@@ -109,6 +110,13 @@ def first_line(key: str) -> str:
     return re.sub(r"<[^>]+>", "", text(key).split("\n")[0].split("{")[0])
 
 
+def words(key: str) -> str:
+    """The longest stretch of one line of a text with no blank to fill in, as a chat shows it
+    (tags removed): enough to know its message by, whatever the blanks hold."""
+    plain = html.unescape(re.sub(r"<[^>]+>", "", text(key)))
+    return max((part.strip() for part in re.split(r"\{[^}]*\}|\n", plain)), key=len)
+
+
 async def answer_details(patient: TelegramUser, where: str, tried: str) -> None:
     """Answer the detail questions after the photos (typing `where` and `tried`), each waited
     for by its content key (the first question may share the third photo's message)."""
@@ -125,11 +133,11 @@ async def answer_details(patient: TelegramUser, where: str, tried: str) -> None:
 async def send_three(patient: Any) -> None:
     """Send a good locator and two good close-ups."""
     await patient.send_document(sample("locator-good.jpg"), "a.jpg", "image/jpeg")
-    await patient.wait_for_text("Photo 1 of 3 looks good", timeout=15)
+    await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=15)
     await patient.send_photo(sample("close-up-good.jpg"))
-    await patient.wait_for_text("Photo 2 of 3 looks good", timeout=15)
+    await patient.wait_for_text(text("journey.photos.accepted", number=2), timeout=15)
     await patient.send_document(sample("close-up-good-2.jpg"), "c.jpg", "image/jpeg")
-    await patient.wait_for_text("Photo 3 of 3 looks good", timeout=15)
+    await patient.wait_for_text(text("journey.photos.accepted", number=3), timeout=15)
 
 
 def media_ids(messages: list[dict[str, Any]]) -> list[int]:

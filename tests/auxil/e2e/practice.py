@@ -17,9 +17,11 @@ from bot.emulator.models import SentMessage
 from bot.emulator.users import Sender, TelegramUser
 from bot.store.models import Case, Member, Practice
 from tests.auxil.e2e.bot_app import sample, services_of
-from tests.auxil.e2e.patient import details_and_review, send_three, tap, to_photos
+from tests.auxil.e2e.patient import details_and_review, first_line, send_three, tap, to_photos
 
 App = Application[Any, Any, Any, Any, Any, Any]
+CAPTIONS = [text(f"inbox.gp.caption_{shot}") for shot in ("locator", "close_up_1", "close_up_2")]
+"""The captions of a case's three photos in a GP's chat, in order."""
 LINK = re.compile(r"https://t\.me/(\w+)\?start=([\w-]+)")
 
 
@@ -95,7 +97,7 @@ async def submit(app: App, emu: Emulator, team: Team, name: str = "Ada") -> Tele
     await to_photos(patient, token)
     await send_three(patient)
     await details_and_review(patient)
-    await tap(patient, "Send to my GP", "Sent")
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
     return patient
 
 
