@@ -7,6 +7,14 @@ member's user_data under DRAFT) are written to the store by `StorePersistence`, 
 in the middle carries on where it was. An untouched draft is dropped after a day
 (`persistence.MAX_IDLE`: the conversation's time-out, and the retention purge), and when the
 member leaves the practice.
+
+Every callback answers for the whole update (`ApplicationHandlerStop`): the conversation sits
+in group -1, before group 0's catch-alls (the help for any command, team buttons), which would
+otherwise answer /invite or the GP button a second time. The draft also records when its step
+was entered (SINCE): a conversation restored at start-up has no time-out job, so `details` and
+`chosen` end it themselves once it is older than MAX_IDLE. Someone no longer a member (removed
+by the admin CLI, another process) loses the draft at their next update here, and the
+persistence refuses to write it back.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from __future__ import annotations
 import warnings
 from contextlib import suppress
 from datetime import UTC, date, datetime
+from typing import Any
 
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest
@@ -40,8 +49,11 @@ from bot.store.models import Member
 NAME = "staff_invite"
 """The conversation's name in the store."""
 DRAFT = "invite_draft"
-"""user_data key of the invite waiting for its GP: patient reference, date of birth (ISO),
-NHS number or None. Kept by the persistence; nothing clinical."""
+"""user_data key of the invite in progress: when its step began (SINCE) and, once the details
+are read, the patient reference, date of birth (ISO) and NHS number or None. Kept by the
+persistence; nothing clinical."""
+SINCE = "since"
+"""The draft's key for when the conversation entered its current step (ISO, UTC)."""
 DETAILS = "details"
 """Asked for the patient's reference and date of birth."""
 CHOOSE_GP = "choose_gp"
@@ -51,21 +63,39 @@ GP_AWAITING = "gp_awaiting"
 END = ConversationHandler.END
 
 
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
 def _draft(request: InviteRequest) -> dict[str, str | None]:
     return {"patient_ref": request.patient_ref,
             "date_of_birth": request.date_of_birth.isoformat(),
             "nhs_number": request.nhs_number,
-            "made_at": datetime.now(UTC).isoformat(timespec="seconds")}
+            SINCE: _now()}
 
 
-def _request(draft: object) -> InviteRequest | None:
-    """The draft's request; None if there is none, or it is older than MAX_IDLE (a
-    conversation restored after a restart has no time-out job of its own)."""
-    if not isinstance(draft, dict):
+def _current(context: Context) -> dict[str, Any] | None:
+    """The draft, if its step began less than MAX_IDLE ago (a conversation restored after a
+    restart has no time-out job of its own); otherwise None, and the draft is dropped."""
+    draft = (context.user_data or {}).get(DRAFT)
+    if isinstance(draft, dict):
+        with suppress(KeyError, TypeError, ValueError):
+            began = datetime.fromisoformat(draft.get(SINCE) or draft["made_at"])  # made_at: older
+            if datetime.now(UTC) - began <= MAX_IDLE:
+                return draft
+    _drop(context)
+    return None
+
+
+def _drop(context: Context) -> None:
+    (context.user_data or {}).pop(DRAFT, None)
+
+
+def _request(draft: dict[str, Any] | None) -> InviteRequest | None:
+    """The draft's request; None if there is none (or it has gone stale)."""
+    if draft is None:
         return None
     try:
-        if datetime.now(UTC) - datetime.fromisoformat(draft["made_at"]) > MAX_IDLE:
-            return None
         return InviteRequest(str(draft["patient_ref"]), date.fromisoformat(draft["date_of_birth"]),
                              draft.get("nhs_number"))
     except (KeyError, TypeError, ValueError):
@@ -74,23 +104,34 @@ def _request(draft: object) -> InviteRequest | None:
 
 async def start(update: Update, context: Context) -> str | int:
     """/invite [REF DD/MM/YYYY]: make an invite link, asking for what is missing."""
+    _drop(context)
     member = await member_or_refuse(update, context)
     if member is None:
-        return END
+        raise ApplicationHandlerStop(END)
     if context.user_data is not None:
         context.user_data.pop(GP_AWAITING, None)
-        context.user_data.pop(DRAFT, None)
     if context.args:
-        return await _from_typed(update, context, member, " ".join(context.args))
+        raise ApplicationHandlerStop(
+            await _from_typed(update, context, member, " ".join(context.args)))
     await reply(update, text("inbox.staff.invite_ask"))
+    raise ApplicationHandlerStop(_asked(context))
+
+
+def _asked(context: Context) -> str:
+    """Asked for the details (again): the step begins now."""
+    if context.user_data is not None:
+        context.user_data[DRAFT] = {SINCE: _now()}
     return DETAILS
 
 
 async def details(update: Update, context: Context) -> str | int:
-    """What staff typed when asked for the patient's details."""
+    """What staff typed when asked for the patient's details. Someone no longer a member, or
+    asked more than MAX_IDLE ago: the conversation ends and the words go on to group 0."""
     member = await context.services.staff.member(ids(update)[0])
-    if member is None:  # no longer a member: the words go on to the patient's handlers
-        (context.user_data or {}).pop(DRAFT, None)
+    if member is None:
+        _drop(context)
+        return END
+    if _current(context) is None:
         return END
     assert update.effective_message and update.effective_message.text is not None
     state = await _from_typed(update, context, member, update.effective_message.text)
@@ -103,9 +144,10 @@ async def _from_typed(update: Update, context: Context, member: Member,
     found = read_invite_request(typed, wants_nhs_number=wants)
     if isinstance(found, str):
         await reply(update, text(found))
-        return DETAILS
+        return _asked(context)
     gps = await context.services.staff.gps(member)
     if len(gps) <= 1:
+        _drop(context)
         made = await context.services.staff.create_invite(member, found,
                                                            gps[0].id if gps else None)
         await send_invite(update, made)
@@ -124,20 +166,23 @@ async def chosen(update: Update, context: Context) -> str | int:
     assert query and query.from_user and query.data
     _, chat_id = ids(update)
     tapped = payload_of(context.services.signer, chat_id, query.data)
-    request = _request((context.user_data or {}).get(DRAFT))
     member = await context.services.staff.member(query.from_user.id)
+    if member is None:
+        _drop(context)
+    request = _request(_current(context))
     if tapped is None:
         await context.services.store.audit.record("access.forged_button", actor="unknown")
     if not isinstance(tapped, ChooseGp) or request is None or member is None:
         await query.answer(text("inbox.gp.expired_button"), show_alert=True)
-        return CHOOSE_GP if request is not None and member is not None else END
-    (context.user_data or {}).pop(DRAFT, None)
+        raise ApplicationHandlerStop(
+            CHOOSE_GP if request is not None and member is not None else END)
+    _drop(context)
     await query.answer()
     await _take_buttons_off(query)
     made = await context.services.staff.create_invite(member, request,
                                                        tapped.gp_member_id or None)
     await send_invite(update, made)
-    return END
+    raise ApplicationHandlerStop(END)
 
 
 async def _take_buttons_off(query: CallbackQuery) -> None:
@@ -147,7 +192,16 @@ async def _take_buttons_off(query: CallbackQuery) -> None:
 
 async def timed_out(update: object, context: Context) -> None:
     """A day without an answer: the draft goes."""
-    (context.user_data or {}).pop(DRAFT, None)
+    _drop(context)
+
+
+async def left(update: Update, context: Context) -> int | None:
+    """Any other update from someone in the conversation: if they are no longer a member, the
+    conversation ends and the draft goes. Either way group 0 answers the update as usual."""
+    if await context.services.staff.member(ids(update)[0]) is not None:
+        return None
+    _drop(context)
+    return END
 
 
 async def send_invite(update: Update, made: InviteMade) -> None:
@@ -172,7 +226,7 @@ def conversation() -> ConversationHandler[Context]:
                 CHOOSE_GP: [CallbackQueryHandler(chosen, pattern=r"^m\|inv_gp\|")],
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
             },
-            fallbacks=[],
+            fallbacks=[TypeHandler(Update, left)],
             allow_reentry=True,
             persistent=True,
             name=NAME,

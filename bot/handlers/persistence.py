@@ -79,15 +79,21 @@ class StorePersistence(BasePersistence[UserData, dict[str, Any], dict[str, Any]]
         return found
 
     async def update_user_data(self, user_id: int, data: UserData) -> None:
-        """Keep the `kept_keys` of this person's user_data (none left: the row goes)."""
+        """Keep the `kept_keys` of this person's user_data (none left: the row goes).
+
+        Only a member of a practice's: someone removed (by the admin CLI, another process,
+        which deletes their row) may still have a draft in this process's memory, and is not
+        to get it back: it is refused and its row deleted (`set_user_data`). python-telegram-bot
+        hands over a copy: the draft in memory goes at the person's next update, in the
+        /invite conversation's callbacks (`bot.handlers.invite`).
+        """
         kept = {key: value for key, value in data.items() if key in self._kept}
         if not kept and user_id not in self._kept_for:
-            return  # a patient, or staff with nothing to keep: no write
-        await (await self.store()).conversations.set_user_data(user_id, kept)
-        if kept:
+            return  # a patient, or staff without a draft: no write
+        if await (await self.store()).conversations.set_user_data(user_id, kept):
             self._kept_for.add(user_id)
-        else:
-            self._kept_for.discard(user_id)
+            return
+        self._kept_for.discard(user_id)
 
     async def drop_user_data(self, user_id: int) -> None:
         """Forget this person's kept user_data."""

@@ -51,19 +51,23 @@ class ConversationRepository:
                     for row in await cursor.fetchall()}
 
     async def set_state(self, name: str, key: ConversationKey, state: object | None) -> None:
-        """Keep the conversation's new state (JSON-serialisable); None ends it."""
+        """Keep the conversation's new state (JSON-serialisable) if the person is a member of
+        a practice; None, or someone who is a member of none, ends it."""
         chat_id, user_id = int(key[0]), int(key[-1])
         async with self._db.transaction() as conn:
-            if state is None:
-                await conn.execute(
-                    "DELETE FROM staff_conversations WHERE name = ? AND chat_id = ? "
-                    "AND user_id = ?", (name, chat_id, user_id))
-                return
+            if state is not None:
+                cursor = await conn.execute(
+                    "INSERT INTO staff_conversations (name, chat_id, user_id, state, updated_at) "
+                    "SELECT ?, ?, ?, ?, ? WHERE EXISTS "
+                    "(SELECT 1 FROM members WHERE telegram_user_id = ?) "
+                    "ON CONFLICT (name, chat_id, user_id) DO UPDATE SET "
+                    "state = excluded.state, updated_at = excluded.updated_at",
+                    (name, chat_id, user_id, json.dumps(state), utc_now(), user_id))
+                if cursor.rowcount == 1:
+                    return
             await conn.execute(
-                "INSERT INTO staff_conversations (name, chat_id, user_id, state, updated_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name, chat_id, user_id) DO UPDATE SET "
-                "state = excluded.state, updated_at = excluded.updated_at",
-                (name, chat_id, user_id, json.dumps(state), utc_now()))
+                "DELETE FROM staff_conversations WHERE name = ? AND chat_id = ? "
+                "AND user_id = ?", (name, chat_id, user_id))
 
     async def user_data(self, changed_since: str) -> dict[int, dict[str, Any]]:
         """The kept user_data of each person, changed since this moment."""
@@ -73,16 +77,24 @@ class ConversationRepository:
                 (changed_since,))
             return {int(row[0]): json.loads(row[1]) for row in await cursor.fetchall()}
 
-    async def set_user_data(self, user_id: int, data: dict[str, Any]) -> None:
-        """Keep this person's user_data (JSON-serialisable); an empty dict deletes it."""
+    async def set_user_data(self, user_id: int, data: dict[str, Any]) -> bool:
+        """Keep this person's user_data (JSON-serialisable) if they are a member of a practice;
+        True if kept. An empty dict, or someone who is a member of no practice (removed, say,
+        by the admin CLI while the bot still held their draft), deletes it: checked in the same
+        transaction as the write, so a removal cannot be undone by a write racing it."""
         async with self._db.transaction() as conn:
-            if not data:
-                await conn.execute("DELETE FROM staff_user_data WHERE user_id = ?", (user_id,))
-                return
-            await conn.execute(
-                "INSERT INTO staff_user_data (user_id, data, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (user_id) DO UPDATE SET data = excluded.data, "
-                "updated_at = excluded.updated_at", (user_id, json.dumps(data), utc_now()))
+            if data:
+                cursor = await conn.execute(
+                    "INSERT INTO staff_user_data (user_id, data, updated_at) "
+                    "SELECT ?, ?, ? WHERE EXISTS "
+                    "(SELECT 1 FROM members WHERE telegram_user_id = ?) "
+                    "ON CONFLICT (user_id) DO UPDATE SET data = excluded.data, "
+                    "updated_at = excluded.updated_at",
+                    (user_id, json.dumps(data), utc_now(), user_id))
+                if cursor.rowcount == 1:
+                    return True
+            await conn.execute("DELETE FROM staff_user_data WHERE user_id = ?", (user_id,))
+            return False
 
     async def forget_idle(self, changed_before: str) -> int:
         """Delete states and user_data unchanged since before this moment; how many rows."""

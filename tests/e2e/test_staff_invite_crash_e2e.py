@@ -29,11 +29,13 @@ async def practice_with(data_dir: Path, staff: TelegramUser, *gps: TelegramUser)
 
 
 async def until_stored(data_dir: Path, state: str | None) -> None:
-    """Wait until the conversation's state (None: its end) is in the database (written within
-    a second)."""
+    """Wait until the conversation's state (None: its end) is in the database, with its draft
+    (written within a second)."""
     expected = [(f'"{state}"',)] if state else []
     for _ in range(100):
-        if query(data_dir, "SELECT state FROM staff_conversations") == expected:
+        if query(data_dir, "SELECT state FROM staff_conversations") == expected and (
+                state is None or query(data_dir, "SELECT COUNT(*) FROM staff_user_data")
+                == [(1,)]):
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"the conversation never reached {state} in the store")

@@ -15,6 +15,8 @@ DRAFT = {"invite_draft": {"patient_ref": "P-1", "date_of_birth": "1980-02-03",
 async def test_the_purge_drops_staff_drafts_idle_for_a_day_and_keeps_fresh_ones(
     store: Store
 ) -> None:
+    practice = await store.practices.add("The Lawson Practice", "020 7729 7236")
+    await store.practices.add_member(practice.id, 11, "staff", "Sue")
     await store.conversations.set_state("staff_invite", (11, 11), "choose_gp")
     await store.conversations.set_user_data(11, DRAFT)
     await purge(store, 30)
@@ -41,3 +43,18 @@ async def test_a_member_who_leaves_loses_their_draft_but_not_one_still_a_member(
     since = (datetime.now(UTC) - timedelta(hours=1)).isoformat(timespec="seconds")
     assert list(await store.conversations.user_data(since)) == [12], "Sam is still staff"
     assert list(await store.conversations.states("staff_invite", since)) == [(12, 12)]
+
+
+async def test_a_draft_is_not_written_back_for_someone_no_longer_a_member(
+    store: Store
+) -> None:
+    """The admin CLI removes a member while the running bot still holds their draft: the bot's
+    next write of it is refused, in the same transaction as the check."""
+    practice = await store.practices.add("The Lawson Practice", "020 7729 7236")
+    await store.practices.add_member(practice.id, 11, "staff", "Sue")
+    assert await store.conversations.set_user_data(11, DRAFT)
+    await store.conversations.set_state("staff_invite", (11, 11), "choose_gp")
+    assert await store.practices.remove_member(practice.id, 11, actor="cli")
+    assert not await store.conversations.set_user_data(11, DRAFT)
+    await store.conversations.set_state("staff_invite", (11, 11), "choose_gp")
+    assert await store.conversations.count() == 0

@@ -1,0 +1,162 @@
+"""Staff /invite through the real bot: one answer per message (the conversation stops group 0's
+catch-alls), a draft that does not outlive its author's membership, and a conversation restored
+at start-up that still ends after a day."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.content import text
+from bot.emulator import Emulator
+from bot.emulator.formatting import render
+from bot.emulator.users import TelegramUser
+from bot.handlers.invite import DRAFT, NAME, SINCE
+from bot.handlers.persistence import MAX_IDLE, UPDATE_SECONDS
+from bot.store import Store, open_store
+from tests.auxil.e2e.bot_app import BotStarter, services_of
+from tests.auxil.e2e.practice import LINK, make_team, second_gp
+
+App = Application[Any, Any, Any, Any, Any, Any]
+QUIET = 1.5
+"""Seconds in which no further answer may come."""
+
+
+def shown(key: str, **values: Any) -> str:
+    """A content text as the chat shows an HTML reply."""
+    return render(text(key, **values), "HTML")[0]
+
+
+async def nothing_more(person: TelegramUser) -> None:
+    """No further message from the bot arrives in a moment."""
+    with pytest.raises(TimeoutError):
+        await person.next_message(timeout=QUIET)
+
+
+async def flushed() -> None:
+    """Long enough for python-telegram-bot to write its persistence (every second)."""
+    await asyncio.sleep(UPDATE_SECONDS * 2.5)
+
+
+async def cli_store(settings: Settings) -> Store:
+    """The store as the admin CLI, another process, opens it."""
+    return await open_store(settings.database_path, settings.photos_dir)
+
+
+async def test_invite_gets_the_prompt_alone_and_a_stranger_the_refusal_alone(
+    app: App, emu: Emulator
+) -> None:
+    team = await make_team(app, emu)
+    await team.staff.send_command("/invite")
+    assert (await team.staff.next_message()).text == shown("inbox.staff.invite_ask")
+    await nothing_more(team.staff)
+
+    stranger = emu.user("Zed")
+    await stranger.send_command("/invite")
+    assert (await stranger.next_message()).text == shown("inbox.gp.not_member")
+    await nothing_more(stranger)
+
+
+async def test_the_gp_tapped_for_an_invite_is_answered_once(
+    app: App, emu: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    team = await make_team(app, emu)
+    await second_gp(app, emu, team)
+    await team.staff.send_command("/invite", "P-201 03/02/1980")
+    choose = await team.staff.wait_for_text(text("inbox.staff.invite_choose_gp"))
+    await team.staff.tap_callback(choose.message_id, choose.callback_data["Dr Gee"])
+    made = await team.staff.wait_for(lambda m: LINK.search(m.text or "") is not None)
+    assert "P-201" in (made.text or "")
+    sms, qr = await team.staff.next_message(), await team.staff.next_message()
+    assert LINK.search(sms.text or "") and qr.kind == "photo"
+    await nothing_more(team.staff)
+    assert len(team.staff.callback_answers) == 1
+    refused = [r for r in caplog.records if r.getMessage() == "tap answer refused"]
+    assert refused == [], "group 0 answered the tap again (Telegram refuses that)"
+
+
+async def test_a_member_removed_by_the_cli_does_not_get_their_draft_back(
+    app: App, emu: Emulator, bot_settings: Settings
+) -> None:
+    team = await make_team(app, emu)
+    await second_gp(app, emu, team)
+    store = services_of(app).store
+    await team.staff.send_command("/invite", "P-202 03/02/1980")
+    await team.staff.wait_for_text(text("inbox.staff.invite_choose_gp"))
+    await team.staff.wait_until(lambda: team.staff.id in app.user_data)
+    await flushed()
+    assert await store.conversations.user_data("") != {}, "the draft is kept"
+
+    cli = await cli_store(bot_settings)
+    try:
+        assert await cli.practices.remove_member(team.practice.id, team.staff.id, actor="cli")
+    finally:
+        await cli.close()
+    assert await store.conversations.count() == 0
+
+    await team.staff.send_command("/invite")
+    assert (await team.staff.next_message()).text == shown("inbox.gp.not_member")
+    await nothing_more(team.staff)
+    await flushed()
+    assert await store.conversations.count() == 0, "no draft row, no conversation row"
+    assert DRAFT not in app.user_data.get(team.staff.id, {})
+
+
+async def test_a_member_removed_while_asked_for_details_gets_a_strangers_answer(
+    app: App, emu: Emulator, bot_settings: Settings
+) -> None:
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    await team.staff.send_command("/invite")
+    await team.staff.wait_for_text("reference and date of birth")
+    await flushed()
+    assert await store.conversations.count() == 2, "the step and when it began"
+
+    cli = await cli_store(bot_settings)
+    try:
+        assert await cli.practices.remove_member(team.practice.id, team.staff.id, actor="cli")
+    finally:
+        await cli.close()
+
+    await team.staff.send_text("P-203 03/02/1980")
+    assert (await team.staff.next_message()).text == text("journey.invite.no_case")
+    await nothing_more(team.staff)
+    await flushed()
+    assert await store.conversations.count() == 0
+    assert await store.invites.for_practice(team.practice.id) == []
+
+
+async def test_a_conversation_restored_after_a_day_does_not_read_text_as_details(
+    emu: Emulator, start_bot: BotStarter, bot_settings: Settings
+) -> None:
+    """Loaded at start-up while fresh (the rows changed just now), but the step began more
+    than a day ago: python-telegram-bot has no time-out job for it, the bot ends it itself."""
+    staff = emu.user("Sue")
+    began = (datetime.now(UTC) - MAX_IDLE - timedelta(minutes=1)).isoformat(timespec="seconds")
+    store = await cli_store(bot_settings)
+    try:
+        practice = await store.practices.add("The Lawson Practice", "020 7729 7236")
+        await store.practices.add_member(practice.id, staff.id, "staff", "Sue Smith")
+        await store.conversations.set_state(NAME, (staff.id, staff.id), "details")
+        await store.conversations.set_user_data(staff.id, {DRAFT: {SINCE: began}})
+    finally:
+        await store.close()
+
+    async with start_bot() as app:
+        await staff.send_text("P-204 03/02/1980")
+        assert (await staff.next_message()).text == text("journey.invite.no_case")
+        await nothing_more(staff)
+        await flushed()
+        running = services_of(app).store
+        assert await running.conversations.count() == 0, "the step and the draft are gone"
+        assert await running.invites.for_practice(practice.id) == []
+
+        await staff.send_command("/invite")  # a new invite still works
+        assert (await staff.next_message()).text == shown("inbox.staff.invite_ask")
+        await staff.send_text("P-205 03/02/1980")
+        await staff.wait_for(lambda m: LINK.search(m.text or "") is not None)
