@@ -20,6 +20,7 @@ from bot.handlers.invite import DRAFT, NAME, SINCE
 from bot.handlers.persistence import MAX_IDLE, UPDATE_SECONDS
 from bot.store import Store, open_store
 from tests.auxil.e2e.bot_app import BotStarter, services_of
+from tests.auxil.e2e.patient import first_line
 from tests.auxil.e2e.practice import LINK, make_team, second_gp
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -113,7 +114,7 @@ async def test_a_member_removed_while_asked_for_details_gets_a_strangers_answer(
     team = await make_team(app, emu)
     store = services_of(app).store
     await team.staff.send_command("/invite")
-    await team.staff.wait_for_text("reference and date of birth")
+    await team.staff.wait_for_text(first_line("inbox.staff.invite_ask"))
     await flushed()
     assert await store.conversations.count() == 2, "the step and when it began"
 
