@@ -31,6 +31,7 @@ from tests.auxil.e2e.patient import (
     details_and_review,
     first_line,
     give_date_of_birth,
+    send_three,
     tap,
     then_says,
     to_consent,
@@ -87,16 +88,6 @@ class Sent:
     case: Case
     summary: SentMessage
     pack: SentMessage
-
-
-async def send_three(patient: TelegramUser) -> None:
-    """A good locator and two good close-ups."""
-    await patient.send_document(sample("locator-good.jpg"), "a.jpg", "image/jpeg")
-    await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=15)
-    await patient.send_photo(sample("close-up-good.jpg"))
-    await patient.wait_for_text(text("journey.photos.accepted", number=2), timeout=15)
-    await patient.send_document(sample("close-up-good-2.jpg"), "c.jpg", "image/jpeg")
-    await patient.wait_for_text(text("journey.photos.accepted", number=3), timeout=15)
 
 
 async def gp_copy(team: Team, case: Case) -> tuple[SentMessage, SentMessage]:
