@@ -78,6 +78,13 @@ async def case_of(app: App, patient: TelegramUser) -> Case:
     return case
 
 
+async def decision_notice(team: Team, case: Case) -> None:
+    """The GP chat gets the case's notice with the three decision buttons."""
+    notice = await team.gp.wait_for_text(case.reference, timeout=20)
+    assert set(notice.callback_data) == {text("inbox.gp.refer"), text("inbox.gp.ask_photos"),
+                                         text("inbox.gp.appointment")}
+
+
 async def test_the_case_reaches_the_practice_mailbox_once_after_two_busy_replies(
     app: App, emu: Emulator, smtp: SmtpServer
 ) -> None:
@@ -85,9 +92,7 @@ async def test_the_case_reaches_the_practice_mailbox_once_after_two_busy_replies
     smtp.mailbox.fail_next = [BUSY, BUSY]
     patient = await submit(app, emu, team)
     case = await case_of(app, patient)
-    notice = await team.gp.wait_for_text(case.reference, timeout=20)
-    assert set(notice.callback_data) == {text("inbox.gp.refer"), text("inbox.gp.ask_photos"),
-                                         text("inbox.gp.appointment")}
+    await decision_notice(team, case)
     await received(smtp)
     await all_sent(app, case)
     await asyncio.sleep(0.5)
@@ -137,9 +142,7 @@ async def test_a_practice_delivering_by_email_only_gets_the_notice_and_buttons_i
     team = await email_team(app, emu, notify_only=False, deliver=("email",))
     patient = await submit(app, emu, team)
     case = await case_of(app, patient)
-    notice = await team.gp.wait_for_text(case.reference, timeout=20)
-    assert set(notice.callback_data) == {text("inbox.gp.refer"), text("inbox.gp.ask_photos"),
-                                         text("inbox.gp.appointment")}
+    await decision_notice(team, case)
     await received(smtp)
     await all_sent(app, case)
     assert [a.get_content_type() for a in smtp.mailbox.messages()[0].iter_attachments()] == [
