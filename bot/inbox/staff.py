@@ -16,6 +16,7 @@ from bot.content import text
 from bot.domain.age import CHILD_UNDER, age_on
 from bot.domain.dates import parse_date_of_birth
 from bot.inbox.access import member_of
+from bot.services import erasure
 from bot.services.attempts import WrongTries
 from bot.store import StageConflict, Store
 from bot.store.invites import invite_problem
@@ -258,9 +259,11 @@ class StaffDesk:
 
     async def stop_case(self, member: Member, invite_id: int) -> Case | None:
         """Stop the case opened from this invite (it reached the wrong person, say): the
-        holder is told kindly, anything queued for a GP is cancelled and what a GP chat
-        received is taken back; audited as `case.stopped_by_practice`. None if there is no
-        case to stop (not opened, already decided or ended, or another practice's)."""
+        holder is told kindly, anything queued for a GP is cancelled, what a GP chat received
+        is taken back, and the holder's photos and answers are deleted from the database and
+        the disk (the write-ahead log truncated); audited as `case.stopped_by_practice`. None
+        if there is no case to stop (not opened, already decided or ended, or another
+        practice's)."""
         invite = await self.invite_of(member, invite_id)
         case = await self._store.cases.for_invite(invite.id) if invite else None
         if case is None or not stoppable(case):
@@ -271,10 +274,13 @@ class StaffDesk:
             "inbox.patient.stopped_by_practice", practice=practice.name, phone=practice.phone)},
             f"case:{case.id}:stopped-by-practice")
         try:
-            return await self._store.cases.stop_by_practice(case, actor=f"member:{member.id}",
-                                                            tell=tell)
+            stopped = await self._store.cases.stop_by_practice(
+                case, actor=f"member:{member.id}", tell=tell)
         except StageConflict:
             return None
+        await erasure.finish(self._store, case.id)
+        await erasure.checkpoint(self._store)
+        return stopped
 
     async def revoke_reference(self, member: Member, patient_ref: str) -> Invite | None:
         """Cancel the open invite with this patient reference, if there is one."""

@@ -270,18 +270,7 @@ class CaseRepository:
         """
         now = utc_now()
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "SELECT DISTINCT file_name FROM photos WHERE case_id = ? AND file_name NOT IN "
-                "(SELECT file_name FROM photos WHERE case_id != ?)",
-                (case.id, case.id),
-            )
-            files = [row[0] for row in await cursor.fetchall()]
-            await conn.executemany(
-                "INSERT OR IGNORE INTO file_deletions (file_name, case_id, queued_at) "
-                "VALUES (?, ?, ?)", [(name, case.id, now) for name in files])
-            await conn.execute("DELETE FROM photos WHERE case_id = ?", (case.id,))
-            await conn.execute("DELETE FROM answers WHERE case_id = ?", (case.id,))
-            await conn.execute("DELETE FROM submission_files WHERE case_id = ?", (case.id,))
+            files = await _drop_content(conn, case.id, now)
             await conn.execute(
                 "UPDATE invites SET patient_ref = '(erased)', date_of_birth = '', "
                 "nhs_number = NULL WHERE id = ?",
@@ -301,23 +290,46 @@ class CaseRepository:
     async def stop_by_practice(self, case: Case, *, actor: str, tell: Outgoing) -> Case:
         """Stop a case for the practice (its link reached the wrong person): undelivered
         messages about it are cancelled, what GP chats received is queued to be taken back,
-        and `tell` (the holder's message) is queued, all in one transaction; StageConflict if
-        the case had moved on since it was read."""
+        the holder's photos, answers and built summary are deleted (their files queued in
+        `file_deletions`, removed by `bot.services.erasure.finish`), and `tell` (the holder's
+        message) is queued, all in one transaction; StageConflict if the case had moved on
+        since it was read. The invite (the intended patient's reference) is kept, so staff can
+        send the right person a new link."""
         now = utc_now()
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE cases SET stage = ?, updated_at = ? WHERE id = ? AND stage = ?",
+                "UPDATE cases SET stage = ?, updated_at = ?, ubrn = NULL "
+                "WHERE id = ? AND stage = ?",
                 (Stage.STOPPED.value, now, case.id, case.stage.value))
             if cursor.rowcount != 1:
                 raise StageConflict(f"case {case.id} is no longer at {case.stage}")
+            files = await _drop_content(conn, case.id, now)
             await cancel_for_case(conn, case.id, "practice")
             await enqueue(conn, case.id, [tell])
             await write_event(conn, "case.stopped_by_practice", actor=actor, case_id=case.id,
                               practice_id=case.practice_id,
-                              detail={"from": case.stage.value, "to": Stage.STOPPED.value})
+                              detail={"from": case.stage.value, "to": Stage.STOPPED.value,
+                                      "photos": len(files)})
         moved = await self.get(case.id)
         assert moved is not None
         return moved
+
+
+async def _drop_content(conn: aiosqlite.Connection, case_id: int, now: str) -> list[str]:
+    """Delete a case's photos, answers and built summary and pack inside the caller's
+    transaction; queue its photo files (those no other case shares) for removal and return
+    their names."""
+    cursor = await conn.execute(
+        "SELECT DISTINCT file_name FROM photos WHERE case_id = ? AND file_name NOT IN "
+        "(SELECT file_name FROM photos WHERE case_id != ?)", (case_id, case_id))
+    files = [row[0] for row in await cursor.fetchall()]
+    await conn.executemany(
+        "INSERT OR IGNORE INTO file_deletions (file_name, case_id, queued_at) VALUES (?, ?, ?)",
+        [(name, case_id, now) for name in files])
+    await conn.execute("DELETE FROM photos WHERE case_id = ?", (case_id,))
+    await conn.execute("DELETE FROM answers WHERE case_id = ?", (case_id,))
+    await conn.execute("DELETE FROM submission_files WHERE case_id = ?", (case_id,))
+    return files
 
 
 async def _flags_event(conn: aiosqlite.Connection, case: Case, columns: dict[str, str | int],

@@ -227,3 +227,32 @@ async def test_delete_also_deletes_photo_messages_left_in_the_patients_chat(
     assert media_ids(patient.shown_incoming) == [], "no photo of the patient left in the chat"
     assert set(left) <= set(media_ids(patient.deleted_incoming))
     assert await store.outbox.chat_photos(case.id) == []
+
+
+async def test_a_request_stopped_by_the_practice_leaves_the_holders_answers_and_photos_nowhere(
+    app: App, emu: Emulator, data_dir: Path
+) -> None:
+    """The link reached the wrong person, who sent photos: once staff /stop it, that person's
+    photos and answers are in no file under DATA_DIR (WAL included), and they are told so;
+    the practice keeps its own reference, to send the right person a new link."""
+    team = await make_team(app, emu)
+    holder = emu.user("Wrong person")
+    case = await submit(app, team, holder, "REF-WOMBAT")
+    await team.gp.wait_for_text(text("inbox.gp.pack_caption").split("{")[0], timeout=20)
+    store = services_of(app).store
+    photo_files = [store.files.path(p.file_name) for p in await store.photos.for_case(case.id)]
+    assert photo_files and all(path.exists() for path in photo_files)
+    assert readable(data_dir, WHERE, TRIED), "the test can see the answers before the stop"
+
+    await team.staff.send_command("/stop", "REF-WOMBAT")
+    await team.staff.wait_for_text(first_line("inbox.staff.stop_confirm"))
+    await team.staff.tap(text("inbox.staff.stop_button", patient_ref="REF-WOMBAT"))
+    await holder.wait_for_text(words("inbox.patient.stopped_by_practice"), timeout=10)
+
+    assert not any(path.exists() for path in photo_files)
+    assert readable(data_dir, WHERE, TRIED) == [], "no answer readable, WAL included"
+    assert await store.photos.for_case(case.id) == []
+    stopped = await store.cases.get(case.id)
+    assert stopped is not None and stopped.stage is Stage.STOPPED
+    invite = await store.invites.get(case.invite_id)
+    assert invite is not None and invite.patient_ref == "REF-WOMBAT"
