@@ -5,6 +5,7 @@ from __future__ import annotations
 import aiosqlite
 
 from bot.store.audit import write_event
+from bot.store.cases import touch
 from bot.store.database import Database, utc_now
 
 
@@ -22,6 +23,7 @@ async def save_answer(conn: aiosqlite.Connection, case_id: int, question: str,
     )
     if cursor.rowcount != 1:
         return False
+    await touch(conn, case_id)
     await write_event(conn, "answer.saved", actor="patient", case_id=case_id,
                       detail={"question": question})
     return True

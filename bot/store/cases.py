@@ -163,6 +163,7 @@ class CaseRepository:
             )
             if cursor.rowcount != 1:
                 raise StageConflict(f"case {case.id} is no longer at {case.stage}")
+            await touch(conn, case.id)
             await _flags_event(conn, case, columns, actor)
         return replace(case, **flags.fields())  # type: ignore[arg-type]
 
@@ -313,6 +314,13 @@ class CaseRepository:
         moved = await self.get(case.id)
         assert moved is not None
         return moved
+
+
+async def touch(conn: aiosqlite.Connection, case_id: int) -> None:
+    """The patient did something on the case (an answer, a photo, a photo tip) inside the
+    caller's transaction: it is not stalled (`idle_open`, stall reminders, the staff's
+    "stalled" group, the idle purge all read `updated_at`)."""
+    await conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (utc_now(), case_id))
 
 
 async def _drop_content(conn: aiosqlite.Connection, case_id: int, now: str) -> list[str]:

@@ -7,7 +7,7 @@ from typing import Literal
 import aiosqlite
 
 from bot.store.audit import write_event
-from bot.store.cases import StageConflict
+from bot.store.cases import StageConflict, touch
 from bot.store.database import Database, utc_now
 from bot.store.models import Photo, ShotSlot
 from bot.store.photo_files import StoredFile
@@ -46,6 +46,7 @@ class PhotoRepository:
             if not await _erased(conn, case_id, stored):
                 photo_id = await _insert(conn, case_id, shot, stored, source, verdict, status,
                                          quality, width, height)
+                await touch(conn, case_id)
         if photo_id is None:
             raise StageConflict(f"case {case_id} was erased")
         photo = await self.get(photo_id)

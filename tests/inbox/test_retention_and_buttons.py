@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from bot.inbox.decisions import Inbox
 from bot.services.buttons import ButtonSigner
+from bot.services.reminders import remind_stalled
 from bot.services.retention import purge
 from bot.store import Store
-from bot.store.models import Stage
+from bot.store.models import Flags, Stage
 from tests.auxil.inbox import Setting, submitted_case
 
 
@@ -62,8 +63,6 @@ def test_signed_buttons_cannot_be_altered_or_used_in_another_chat() -> None:
 async def test_a_stalled_patient_is_reminded_once(store: Store, setting: Setting) -> None:
     import json
 
-    from bot.services.reminders import remind_stalled
-
     invite, _ = await store.invites.create(setting.practice.id, "S-1", "1990-01-01",
                                            valid_days=7)
     case = await store.cases.open_from_invite(invite, patient_user_id=11, patient_chat_id=11,
@@ -107,3 +106,26 @@ async def test_staff_hear_once_about_a_case_waiting_too_long_for_a_gp(
     assert await alert_waiting(store, 3, now=later) == 0
     alerts = [q for q in await store.outbox.for_case(case.id) if q.kind == "staff.alert"]
     assert [q.chat_id for q in alerts] == [101] and case.reference in alerts[0].payload
+
+
+async def test_a_patient_still_answering_or_reading_the_photo_tips_is_not_reminded(
+    store: Store, setting: Setting
+) -> None:
+    """Activity within a stage (an answer, a photo tip) counts: only a patient who did
+    nothing at all for the stall period gets the "you have not finished" nudge."""
+    invite, _ = await store.invites.create(setting.practice.id, "S-2", "1990-01-01",
+                                           valid_days=7)
+    case = await store.cases.open_from_invite(invite, patient_user_id=12, patient_chat_id=12,
+                                              is_child=False)
+    long_ago = (datetime.now(UTC) - timedelta(days=4)).isoformat(timespec="seconds")
+    await store.db._conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?",
+                                 (long_ago, case.id))
+    await store.answers.save(case.id, "screen.is_rash", "rash")
+    assert await remind_stalled(store, 3) == 0, "answered today"
+    await store.db._conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?",
+                                 (long_ago, case.id))
+    await store.cases.set_flags(case, Flags(prep_step=1), actor="patient")
+    assert await remind_stalled(store, 3) == 0, "read a photo tip today"
+    await store.db._conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?",
+                                 (long_ago, case.id))
+    assert await remind_stalled(store, 3) == 1, "four days without anything"
