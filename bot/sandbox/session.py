@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from telegram.ext import Application
+from telegram.helpers import create_deep_linked_url
 
 from bot.app import Services, build_application
 from bot.config import Settings
@@ -156,7 +157,7 @@ class Sandbox:
             self.demo.practice.id, PATIENT_REF, PATIENT_DOB.isoformat(), valid_days=valid_days,
             gp_member_id=self.demo.gp.id, created_by=self.demo.staff.id,
             nhs_number=PATIENT_NHS_NUMBER if mesh else None)
-        self.invite_link = f"https://t.me/{BOT_USERNAME}?start={token}"
+        self.invite_link = create_deep_linked_url(BOT_USERNAME, token)
         link = html.escape(self.invite_link)
         self.note("staff", (
             f"<b>Sandbox:</b> an invite link for the demo patient Ada (reference "
