@@ -49,9 +49,12 @@ class Sender(ChatView):
         self._world.notify()
         return message
 
-    async def send_text(self, text: str) -> dict[str, Any]:
-        """A text message (commands in it get bot_command entities)."""
+    async def send_text(self, text: str, reply_to: int | None = None) -> dict[str, Any]:
+        """A text message (commands in it get bot_command entities); `reply_to` makes it a
+        reply to that message of the chat (Telegram then includes the message replied to)."""
         content: dict[str, Any] = {"text": text}
+        if reply_to is not None:
+            content["reply_to_message"] = self._chat.messages[reply_to]
         if entities := _entities(text):
             content["entities"] = entities
         return self._deliver(content)

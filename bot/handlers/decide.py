@@ -232,8 +232,10 @@ async def tap(update: Update, context: Context, chat_id: int, tapped: Decide,
 
 
 async def typed(update: Update, context: Context) -> bool:
-    """Text from a GP who was asked for a reason or a UBRN, in the chat where they were asked
-    (their own, or a practice inbox group); False if they were not."""
+    """Text from a GP who was asked for a reason or a UBRN, in the chat where they were asked:
+    any text in their own chat; in a practice inbox group, only a reply to the message that
+    asked (anything else there is conversation, never words the patient reads). False if it
+    is not the answer."""
     waiting: Any = (context.existing_user_data or {}).get(AWAITING)
     message = update.effective_message
     if not isinstance(waiting, dict) or message is None or message.text is None:
@@ -242,6 +244,9 @@ async def typed(update: Update, context: Context) -> bool:
     user_id, chat_id = update.effective_user.id, update.effective_chat.id
     if waiting.get("chat") != chat_id:
         return False
+    answered = message.reply_to_message
+    if chat_id != user_id and (answered is None or answered.message_id != waiting.get("prompt")):
+        return False  # in a group, only a reply to the bot's question is the answer
     desk = context.services.inbox
     words = " ".join(message.text.split())
     assert context.user_data is not None

@@ -38,6 +38,7 @@ from bot.inbox.gp_messages import (
     task_rows,
 )
 from bot.inbox.routing import redirected, staff_chats, still_a_recipient, still_may_open
+from bot.inbox.undelivered import pass_on, still_a_member
 from bot.journey.replies import Reply
 from bot.services.buttons import ButtonSigner
 from bot.services.delivery import NotStarted, TryLater, Undeliverable
@@ -192,6 +193,8 @@ class TelegramSender:
 
     async def _send(self, item: OutboxItem) -> None:
         payload = json.loads(item.payload)
+        if item.kind.startswith("staff.") and not await still_a_member(self._store, item):
+            raise Undeliverable(NOT_A_RECIPIENT)  # `alert_staff` passes it on to others
         if item.kind in ("patient.text", "staff.alert"):
             await self._bot.send_message(item.chat_id, payload["text"],
                                          rate_limit_args=BACKGROUND)
@@ -285,9 +288,13 @@ async def alert_staff(store: Store, item: OutboxItem, reason: str, bot_username:
 
     `reason` is the outbox's verdict ("403: ..." / "400: ..." / "gave up ..."); a person who
     never opened the bot (403 "can't initiate conversation") gets the `not_started` alert,
-    whose messages are delivered as soon as that person opens the bot.
+    whose messages are delivered as soon as that person opens the bot. An alert or task for
+    staff that cannot be delivered goes to other members instead (`pass_on`).
     """
-    if item.kind.startswith("staff.") or item.case_id is None or reason == NOT_A_RECIPIENT:
+    if item.kind.startswith("staff."):
+        await pass_on(store, item, reason)
+        return
+    if item.case_id is None or reason == NOT_A_RECIPIENT:
         return  # a former recipient's item: `redirected` already told staff
     case = await store.cases.get(item.case_id)
     if case is None:

@@ -12,11 +12,11 @@ import logging
 from bot.content import text
 from bot.inbox.routing import alert_chats
 from bot.store import Store
+from bot.store.cases import URGENT
 from bot.store.models import Case, Member, Outgoing
 
 log = logging.getLogger("bot.inbox")
-URGENT = "urgent"
-"""The decision recorded for an urgent (two-week-wait) "not suitable" outcome."""
+__all__ = ["URGENT", "erased_task", "patient_ref_of", "stop_alerts", "urgent_task"]
 
 
 async def patient_ref_of(store: Store, case: Case) -> str:
@@ -56,10 +56,24 @@ async def urgent_task(store: Store, case: Case, gp: Member) -> list[Outgoing]:
     """The task for staff when a GP judges a case urgent (two-week wait): phone the patient.
 
     Sent as `staff.task` (with a "Done" button) to the practice's staff and admins, or to its
-    GPs if it has no staff, so an urgent outcome always reaches a person at the practice.
+    GPs if it has no staff, so an urgent outcome always reaches a person at the practice. The
+    payload names the deciding GP (`gp`, a Telegram user id), who is told if the task reaches
+    nobody (`bot.inbox.undelivered.pass_on`).
     """
     words = text("inbox.staff.urgent_task", patient_ref=await patient_ref_of(store, case),
                  reference=case.reference, gp=gp.display_name)
-    return [Outgoing(chat, "staff.task", {"text": words, "case_id": case.id},
+    return [Outgoing(chat, "staff.task",
+                     {"text": words, "case_id": case.id, "gp": gp.telegram_user_id},
                      f"case:{case.id}:sub:{case.submissions}:urgent:{chat}")
+            for chat in await alert_chats(store, case.practice_id)]
+
+
+async def erased_task(store: Store, case: Case) -> list[Outgoing]:
+    """The task for staff when a case whose urgent task is not done is erased (the patient's
+    /delete): the task stays open, named by the case reference only (the practice's patient
+    reference is erased with the case; the first task showed both), with a "Done" button.
+    Queued by `CaseRepository.erase` only if the task is still open then."""
+    words = text("inbox.staff.urgent_task_erased", reference=case.reference)
+    return [Outgoing(chat, "staff.task", {"text": words, "case_id": case.id},
+                     f"case:{case.id}:urgent-erased:{chat}")
             for chat in await alert_chats(store, case.practice_id)]

@@ -55,6 +55,9 @@ class InviteLine:
     invite: Invite
     group: str
     can_change: bool
+    shown: str = ""
+    """How the row names the patient, if not by the invite's patient reference (an erased
+    case with an urgent task still open is named by its case reference)."""
 
 
 def stoppable(case: Case) -> bool:
@@ -170,8 +173,12 @@ class StaffDesk:
         found = []
         for invite in await self._store.invites.for_practice(member.practice_id):
             case = await self._store.cases.for_invite(invite.id)
-            found.append(InviteLine(invite, self._group(invite, case, moment, stalled_before),
-                                    case is None and invite_problem(invite, moment) is None))
+            group = self._group(invite, case, moment, stalled_before)
+            shown = text("inbox.staff.erased_case_line", reference=case.reference) if (
+                case is not None and case.erased_at and group == "urgent") else ""
+            found.append(InviteLine(invite, group,
+                                    case is None and invite_problem(invite, moment) is None,
+                                    shown))
         return found
 
     @staticmethod
@@ -181,12 +188,13 @@ class StaffDesk:
             return "locked"
         if case is None:
             return "not_opened" if invite_problem(invite, now) is None else "closed"
+        if case.decision == "urgent" and not case.task_done_at and case.stage in (
+                Stage.DECIDED, Stage.ERASED):  # the task outlives the patient's erasure
+            return "urgent"
         if case.stage is Stage.ERASED and case.erased_by == "patient":
             return "erased"
         if case.stage is Stage.SUBMITTED:
             return "submitted"
-        if case.stage is Stage.DECIDED and case.decision == "urgent" and not case.task_done_at:
-            return "urgent"
         if case.stage is Stage.DECIDED and case.decision == "referred" and (
                 not case.referral_sent_at):
             return "referred"
@@ -217,7 +225,8 @@ class StaffDesk:
                 continue
             parts.append("\n<b>" + text(f"inbox.staff.group_{group}",
                                         days=self._stalled_days) + f"</b> ({len(members)})")
-            parts += [f"• {html.escape(line.invite.patient_ref)}" for line in members[:20]]
+            parts += [f"• {html.escape(line.shown or line.invite.patient_ref)}"
+                      for line in members[:20]]
         return "\n".join(parts), [line for line in lines if line.can_change]
 
     async def invite_of(self, member: Member, invite_id: int) -> Invite | None:

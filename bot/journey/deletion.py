@@ -14,6 +14,7 @@ from bot.content import text
 from bot.journey.replies import Button, Reply, button_data, one_per_row, say
 from bot.services import erasure
 from bot.store import Store
+from bot.store.cases import URGENT
 from bot.store.models import Case, Stage
 
 PICK, GO, KEEP = "del_pick", "del_go", "del_keep"
@@ -102,10 +103,21 @@ class Deletion:
         practice = await self._store.practices.get(chosen[-1].case.practice_id)
         assert practice is not None
         if left:
-            return [say(text("journey.delete.partly", count=left, practice=practice.name,
-                             phone=practice.phone))]
-        return [say(text("journey.commands.deleted", practice=practice.name,
-                         phone=practice.phone))]
+            done = say(text("journey.delete.partly", count=left, practice=practice.name,
+                            phone=practice.phone))
+        else:
+            done = say(text("journey.commands.deleted", practice=practice.name,
+                            phone=practice.phone))
+        phoning = [h.case for h in chosen if h.case.decision == URGENT
+                   and h.case.task_done_at is None]
+        if not phoning:
+            return [done]
+        # The urgent task outlives the erasure (staff were told again, `erasure.erase`): the
+        # patient must not take the deletion for the end of it.
+        ours = await self._store.practices.get(phoning[-1].practice_id)
+        assert ours is not None
+        return [done, say(text("journey.delete.still_phoning", practice=ours.name,
+                               phone=ours.phone))]
 
     @staticmethod
     def _chosen(found: list[Holding], value: str) -> list[Holding]:

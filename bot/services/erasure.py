@@ -40,9 +40,14 @@ async def erase(store: Store, case: Case, to: Stage, *, actor: str, reason: str)
     """Erase the case's photos and answers for good; return how many of its photo files are
     still on disk (0 unless removing one failed: they stay queued and are retried).
 
-    `actor` is "patient" or "retention"; `reason` goes to the audit trail.
+    `actor` is "patient" or "retention"; `reason` goes to the audit trail. An urgent
+    (two-week-wait) task not yet done outlives the erasure: the practice's staff get it again,
+    named by the case reference (`bot.inbox.alerts.erased_task`), and it is chased as before.
     """
-    await store.cases.erase(case, to, actor=actor, reason=reason)
+    from bot.inbox.alerts import URGENT, erased_task
+
+    notice = await erased_task(store, case) if case.decision == URGENT else []
+    await store.cases.erase(case, to, actor=actor, reason=reason, if_task_open=notice)
     await testpoints.reached("erasure.committed")
     left = await finish(store, case.id)
     await checkpoint(store)

@@ -60,7 +60,11 @@ to staff again, once."""
 async def chase_open_outcomes(store: Store, referral_days: int,
                               now: datetime | None = None) -> int:
     """Remind the practice, once per case, of an urgent task not done within a day and of a
-    referral not marked sent on e-RS within `referral_days` (what the patient was told)."""
+    referral not marked sent on e-RS within `referral_days` (what the patient was told).
+
+    An urgent task is chased even if the patient has erased the case since: then it is named
+    by the case reference only (`inbox.staff.urgent_task_again_erased`), the one staff had in
+    the first task, since the practice's patient reference was erased with the case."""
     from bot.inbox.alerts import patient_ref_of
     from bot.inbox.routing import alert_chats
 
@@ -73,6 +77,8 @@ async def chase_open_outcomes(store: Store, referral_days: int,
     for decision, column, after, kind, key, tag in chases:
         cutoff = (moment - after).isoformat(timespec="seconds")
         for case in await store.cases.outcome_open_since(decision, column, cutoff):
+            if case.erased_at:
+                key = f"{key}_erased"
             words = text(key, reference=case.reference, days=referral_days,
                          patient_ref=await patient_ref_of(store, case))
             before = len(await store.outbox.for_case(case.id))

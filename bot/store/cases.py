@@ -17,6 +17,18 @@ from bot.store.rows import maybe, record
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: easy to read aloud
 
 
+URGENT = "urgent"
+"""The decision recorded for an urgent (two-week-wait) outcome (`bot.inbox.alerts.URGENT`)."""
+
+
+def _outcome_stages(column: str) -> tuple[str, ...]:
+    """The stages at which a decided case's outcome can still be closed: an urgent task also
+    on the stub of an erased case."""
+    if column == "task_done_at":
+        return (Stage.DECIDED.value, Stage.ERASED.value)
+    return (Stage.DECIDED.value,)
+
+
 def new_reference() -> str:
     """Return a case reference a patient can read out on the phone, like TD-7K3M-Q9XA."""
     chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
@@ -173,18 +185,22 @@ class CaseRepository:
         done by staff) or "referral_sent_at" (the referral made on e-RS, with its UBRN if given).
 
         Messages in `outbox` are queued in the same transaction. Returns False if it was already
-        recorded (a double tap) or the case is no longer decided.
+        recorded (a double tap) or the case is no longer decided. An urgent task stays open on
+        the stub of a case the patient erased (`erase`), so "task_done_at" is also recorded
+        there; a referral is not (its pack went with the erasure).
         """
         if column not in ("task_done_at", "referral_sent_at"):
             raise ValueError(f"not an outcome column: {column}")
         now = utc_now()
         extra = ", ubrn = ?" if column == "referral_sent_at" else ""
         params: list[object] = [now, now] + ([ubrn] if extra else [])
+        stages = _outcome_stages(column)
+        marks = ", ".join("?" for _ in stages)
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 f"UPDATE cases SET {column} = ?, updated_at = ?{extra} "
-                f"WHERE id = ? AND stage = ? AND {column} IS NULL",
-                (*params, case.id, Stage.DECIDED.value))
+                f"WHERE id = ? AND stage IN ({marks}) AND {column} IS NULL",
+                (*params, case.id, *stages))
             if cursor.rowcount != 1:
                 return False
             await enqueue(conn, case.id, outbox)
@@ -196,14 +212,17 @@ class CaseRepository:
     async def outcome_open_since(self, decision: str, column: str,
                                  decided_before: str) -> list[Case]:
         """Decided cases with this decision whose closing step (`column`: "task_done_at" or
-        "referral_sent_at") is still not recorded, decided before this moment."""
+        "referral_sent_at") is still not recorded, decided before this moment; for
+        "task_done_at", erased cases too (the urgent task outlives the erasure)."""
         if column not in ("task_done_at", "referral_sent_at"):
             raise ValueError(f"not an outcome column: {column}")
+        stages = _outcome_stages(column)
+        marks = ", ".join("?" for _ in stages)
         async with self._db.reading() as conn:
             cursor = await conn.execute(
-                f"SELECT * FROM cases WHERE stage = ? AND decision = ? AND {column} IS NULL "
-                "AND decided_at < ? ORDER BY id",
-                (Stage.DECIDED.value, decision, decided_before))
+                f"SELECT * FROM cases WHERE stage IN ({marks}) AND decision = ? "
+                f"AND {column} IS NULL AND decided_at < ? ORDER BY id",
+                (*stages, decision, decided_before))
             return [record(Case, row) for row in await cursor.fetchall()]
 
     async def all_for_practice(self, practice_id: int) -> list[Case]:
@@ -246,14 +265,17 @@ class CaseRepository:
 
         Decided cases after the retention period from the decision; cases that ended without
         reaching a GP (stopped, cancelled) or were abandoned part-way, after the same period of
-        no activity. Submitted cases wait for their GP and are never purged here.
+        no activity. Submitted cases wait for their GP and are never purged here, nor are
+        urgent (two-week-wait) cases whose task to phone the patient is not marked done: the GP
+        may still need the photos for the two-week-wait referral (hazard log H22).
         """
         closed = (Stage.STOPPED.value, Stage.CANCELLED.value)
         waiting = (Stage.SUBMITTED.value, Stage.DECIDED.value, Stage.ERASED.value)
         async with self._db.reading() as conn:
             cursor = await conn.execute(
                 "SELECT * FROM cases WHERE erased_at IS NULL AND ("
-                "(stage = ? AND decided_at < ?) "
+                "(stage = ? AND decided_at < ? "
+                f"AND NOT (decision = '{URGENT}' AND task_done_at IS NULL)) "
                 "OR (stage IN (?, ?) AND updated_at < ?) "
                 "OR (stage NOT IN (?, ?, ?, ?, ?) AND updated_at < ?)) ORDER BY id",
                 (Stage.DECIDED.value, decided_before, *closed, idle_before, *closed, *waiting,
@@ -261,16 +283,29 @@ class CaseRepository:
             )
             return [record(Case, row) for row in await cursor.fetchall()]
 
-    async def erase(self, case: Case, to: Stage, *, actor: str, reason: str) -> list[str]:
+    async def erase(self, case: Case, to: Stage, *, actor: str, reason: str,
+                    if_task_open: Sequence[Outgoing] = ()) -> list[str]:
         """Delete the case's photos and answers (and its built summary and pack), keep an audit
         stub; return the files to remove.
 
         The files are queued in `file_deletions` in the same transaction, so an erasure
         interrupted before they are unlinked is finished later (`bot/services/erasure.py`).
         `actor` ("patient", "retention") is kept as `erased_by`, for staff to see.
+
+        The stub keeps the decision, so an urgent task not yet done stays open (its "Done"
+        button, `close_outcome`, and the chase, `outcome_open_since`, still work), and the
+        staff's undelivered alerts and tasks are kept (`cancel_for_case`); `if_task_open` (the
+        staff's notice that the task is still open) is queued in the same transaction only if
+        the case is urgent and its task is not done.
         """
         now = utc_now()
         async with self._db.transaction() as conn:
+            if if_task_open:
+                cursor = await conn.execute(
+                    "SELECT 1 FROM cases WHERE id = ? AND decision = ? AND task_done_at IS NULL",
+                    (case.id, URGENT))
+                if await cursor.fetchone() is not None:
+                    await enqueue(conn, case.id, if_task_open)
             files = await _drop_content(conn, case.id, now)
             await conn.execute(
                 "UPDATE invites SET patient_ref = '(erased)', date_of_birth = '', "

@@ -26,16 +26,27 @@ async def enqueue(conn: aiosqlite.Connection, case_id: int | None,
         )
 
 
+_UNSENT_STAFF = ("kind LIKE 'staff.%' AND sent_at IS NULL AND failed_at IS NULL")
+
+
 async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str) -> None:
     """Stop every undelivered message about a case (it was erased), and queue taking back what
     its GP chats already received and deleting the patient's photo messages still in their
-    chat (`chat_photos`)."""
+    chat (`chat_photos`).
+
+    Undelivered alerts and tasks to practice staff (`staff.alert`, `staff.task`: a red-flag
+    stop, an urgent phone call to make) are kept with their words: they are the practice's
+    safety follow-up, which the patient's erasure must not undo (hazard log H22, DPIA). Their
+    payload is emptied once they are sent or fail (`mark_sent`, `mark_failed`); the payload of
+    every other item of the case is emptied now.
+    """
     await conn.execute(
         "UPDATE outbox SET failed_at = ?, last_error = ? "
-        "WHERE case_id = ? AND sent_at IS NULL AND failed_at IS NULL",
+        f"WHERE case_id = ? AND sent_at IS NULL AND failed_at IS NULL AND NOT ({_UNSENT_STAFF})",
         (utc_now(), reason, case_id),
     )
-    await conn.execute("UPDATE outbox SET payload = '{}' WHERE case_id = ?", (case_id,))
+    await conn.execute(f"UPDATE outbox SET payload = '{{}}' WHERE case_id = ? "
+                       f"AND NOT ({_UNSENT_STAFF})", (case_id,))
     cursor = await conn.execute(
         "SELECT chat_id, message_id FROM chat_photos WHERE case_id = ? ORDER BY message_id",
         (case_id,))
@@ -54,6 +65,11 @@ async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str)
     await enqueue(conn, case_id, [
         Outgoing(chat, "patient.photos_erased", {"messages": ",".join(map(str, ids))},
                  f"case:{case_id}:photos_erased:{chat}") for chat, ids in left.items()])
+
+
+_ERASED_EMPTY = ("CASE WHEN case_id IN (SELECT id FROM cases WHERE erased_at IS NOT NULL) "
+                 "THEN '{}' ELSE payload END")
+"""The payload of an item finished after its case was erased (a kept staff alert or task)."""
 
 
 class OutboxRepository:
@@ -92,8 +108,8 @@ class OutboxRepository:
     async def mark_sent(self, item_id: int) -> None:
         """Record that Telegram accepted the message."""
         async with self._db.transaction() as conn:
-            await conn.execute("UPDATE outbox SET sent_at = ?, attempts = attempts + 1 "
-                               "WHERE id = ?", (utc_now(), item_id))
+            await conn.execute("UPDATE outbox SET sent_at = ?, attempts = attempts + 1, "
+                               f"payload = {_ERASED_EMPTY} WHERE id = ?", (utc_now(), item_id))
 
     async def retry_later(self, item_id: int, error: str, delay_seconds: float) -> None:
         """Record a failed attempt and when to try again."""
@@ -168,8 +184,8 @@ class OutboxRepository:
         """Record that the message cannot be delivered (and will not be retried)."""
         async with self._db.transaction() as conn:
             await conn.execute(
-                "UPDATE outbox SET attempts = attempts + 1, failed_at = ?, last_error = ? "
-                "WHERE id = ?", (utc_now(), error[:200], item_id))
+                "UPDATE outbox SET attempts = attempts + 1, failed_at = ?, last_error = ?, "
+                f"payload = {_ERASED_EMPTY} WHERE id = ?", (utc_now(), error[:200], item_id))
 
     async def record_delivered(self, case_id: int, chat_id: int,
                                message_ids: Sequence[int], *, part: str | None = None,

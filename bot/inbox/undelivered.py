@@ -1,0 +1,111 @@
+"""A message for practice staff (an alert, an urgent task) that one person cannot receive goes
+to someone else at the practice: it is never dropped without a person hearing of it (hazard log
+H22, H07).
+
+A `staff.alert` or `staff.task` fails for good when Telegram refuses it (the person blocked the
+bot: 403; a 400), when the retries run out, when its person has never opened the bot (it also
+waits for them), or when its person is no longer a member of the practice (checked before each
+send, `still_a_member`). Then, in order:
+
+1. every other member of staff or admin of the practice who has not had this message gets it;
+2. if none is left and nobody has it (sent, or queued and not waiting for a first opening), an
+   urgent task goes to the GP who decided it, in their own chat, saying that it could not be
+   delivered to staff (`inbox.gp.task_undelivered`, with the "Done" button); an alert goes to
+   the practice's GPs as it is;
+3. if no GP can receive it either, the failure is logged and audited (`delivery.failed`) and
+   the case stays first in `/invites` ("Urgent") until someone taps "Done".
+
+"This message" is one alert or task across its recipients: every staff item's dedupe key ends
+with its chat id (`...:<chat>`), so the key without it names the message, and a copy is queued
+under that name with its own chat, at most once per chat.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from bot.content import text
+from bot.inbox.access import member_of
+from bot.services.delivery import PARKED
+from bot.store import Store
+from bot.store.models import OutboxItem, Outgoing
+
+log = logging.getLogger("bot.inbox")
+STAFF_KINDS = ("staff.alert", "staff.task")
+
+
+def message_of(item: OutboxItem) -> str:
+    """The name of the message an item carries, the same for every recipient: the `root` a
+    passed-on copy carries, or the item's dedupe key without its final `:<chat>`."""
+    payload = _payload(item)
+    return str(payload.get("root") or item.dedupe_key.rsplit(":", 1)[0])
+
+
+async def still_a_member(store: Store, item: OutboxItem) -> bool:
+    """Whether the person a staff item is for is still a member of the case's practice (any
+    role), checked before each send as GP items are (`bot.inbox.routing.still_a_recipient`):
+    someone removed from the practice gets no patient reference. True for an item with no case
+    (nothing to check against)."""
+    case = await store.cases.get(item.case_id) if item.case_id is not None else None
+    if case is None:
+        return item.case_id is None
+    return await member_of(store, item.chat_id, case.practice_id) is not None
+
+
+async def pass_on(store: Store, item: OutboxItem, reason: str) -> list[Outgoing]:
+    """A staff item could not be delivered (`reason`, the outbox's verdict): queue the same
+    message for whoever should get it instead (see the module's steps) and return what was
+    queued (empty if someone already has it, or if nobody can be found)."""
+    payload = _payload(item)
+    case = await store.cases.get(item.case_id) if item.case_id is not None else None
+    words = payload.get("text")
+    if case is None or item.kind not in STAFF_KINDS or not isinstance(words, str):
+        return []
+    name = message_of(item)
+    copies = [c for c in await store.outbox.for_case(case.id)
+              if c.kind in STAFF_KINDS and message_of(c) == name]
+    tried = {c.chat_id for c in copies} | {item.chat_id}
+    holders = [c for c in copies if c.id != item.id and c.failed_at is None
+               and not (c.last_error or "").startswith(PARKED)]
+    members = await store.practices.members(case.practice_id)
+    staff = [m.telegram_user_id for m in members
+             if m.role in ("staff", "admin") and m.telegram_user_id not in tried]
+    gps = [m.telegram_user_id for m in members if m.role == "gp"]
+    base: dict[str, str | int | None] = {"text": words, "case_id": case.id, "root": name}
+    if staff:
+        step, chats = "staff", staff
+    elif holders:
+        step, chats = "held", []
+    else:
+        step, chats = "gp", [gp for gp in gps if gp not in tried]
+        decider = payload.get("gp")
+        if item.kind == "staff.task" and not payload.get("to_gp"):
+            if isinstance(decider, int) and decider in chats:
+                chats = [decider]
+            base = {**base, "to_gp": 1,
+                    "text": text("inbox.gp.task_undelivered", reference=case.reference,
+                                 task=words)}
+    if payload.get("to_gp"):
+        base = {**base, "to_gp": 1}
+    queued = [Outgoing(chat, item.kind, base, f"{name}:{chat}") for chat in chats]
+    context = {"case_id": case.id, "kind": item.kind, "to": step, "copies": len(queued),
+               "reason": reason[:40]}
+    if queued:
+        await store.outbox.add(case.id, queued)
+        log.info("staff message passed on", extra=context)
+    elif step == "held":
+        log.info("staff message not passed on: another member has it", extra=context)
+    else:
+        log.error("staff message reached nobody", extra=context)
+        await store.audit.record("delivery.reached_nobody", actor="bot", case_id=case.id,
+                                 detail={"kind": item.kind})
+    return queued
+
+
+def _payload(item: OutboxItem) -> dict[str, object]:
+    try:
+        found = json.loads(item.payload or "{}")
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
