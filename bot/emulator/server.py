@@ -27,6 +27,8 @@ class Fault:
     description: str | None = None
     delay: float = 0.0
     times: int = 1
+    chat_id: int | None = None
+    """Only calls for this chat (None: any call of the method)."""
 
 
 def _json(body: Any, status: int = 200) -> web.Response:
@@ -107,10 +109,13 @@ class Emulator:
 
     # -- faults --
     def fail_next(self, method: str, status: int = 500, retry_after: int | None = None,
-                  times: int = 1, description: str | None = None) -> None:
-        """Answer the next `times` calls of a method with an error (429 takes retry_after)."""
+                  times: int = 1, description: str | None = None,
+                  chat_id: int | None = None) -> None:
+        """Answer the next `times` calls of a method with an error (429 takes retry_after);
+        with `chat_id`, only its calls for that chat."""
         self.faults.setdefault(method.lower(), []).append(
-            Fault(status=status, retry_after=retry_after, description=description, times=times))
+            Fault(status=status, retry_after=retry_after, description=description, times=times,
+                  chat_id=chat_id))
 
     def delay_next(self, method: str, seconds: float, times: int = 1) -> None:
         """Hang before answering the next calls of a method (the call still takes effect)."""
@@ -133,14 +138,16 @@ class Emulator:
         """Wait until the bot confirmed every update (it fetched and moved past them)."""
         return await self.world.updates.wait_empty(timeout)
 
-    def _take_fault(self, method: str) -> Fault | None:
+    def _take_fault(self, method: str, params: dict[str, Any]) -> Fault | None:
         queue = self.faults.get(method.lower())
-        if not queue:
+        chat = str(params.get("chat_id"))
+        fault = next((f for f in queue or () if f.chat_id is None or str(f.chat_id) == chat),
+                     None)
+        if queue is None or fault is None:
             return None
-        fault = queue[0]
         fault.times -= 1
         if fault.times <= 0:
-            queue.pop(0)
+            queue.remove(fault)
         return fault
 
     # -- HTTP --
@@ -152,7 +159,7 @@ class Emulator:
         try:
             params = await read_params(request)
             self.calls.append((name, {**params.values, **params.uploads}))
-            fault = self._take_fault(name)
+            fault = self._take_fault(name, params.values)
             if fault is not None:
                 if fault.delay:
                     await asyncio.sleep(fault.delay)

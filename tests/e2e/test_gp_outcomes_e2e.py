@@ -457,9 +457,15 @@ async def test_in_a_practice_inbox_group_the_gp_types_the_reason_there(
     await press(summary, say("gp.next"))
     why = await group.wait_for_text(say("gp.why_photos", shots=LOCATOR), timeout=10)
     await gp.send_text("This private message is not the reason.")
-    await in_group.send_text("Please stand further back so the whole arm shows.")
+    await in_group.send_text("Chatting in the group is not the reason.")
+    await in_group.send_text("A reply to the summary is not the reason.",
+                             reply_to=summary.message_id)
+    await emu.wait_until_idle()
     case = await store.cases.latest_for_patient(patient.id)
-    assert case is not None
+    assert case is not None and case.stage is Stage.SUBMITTED, "no new photos asked for yet"
+    assert say("gp.reason_blurred") in buttons(why), "the question is still open"
+    await in_group.send_text("Please stand further back so the whole arm shows.",
+                             reply_to=why.message_id)
     await group.wait_for_text(say("gp.decided_photos", reference=case.reference,
                                   shots=LOCATOR, gp="Dr Gee",
                                   reason="“Please stand further back so the whole arm shows.”"),
@@ -467,3 +473,4 @@ async def test_in_a_practice_inbox_group_the_gp_types_the_reason_there(
     assert buttons(why) == []
     told = await patient.wait_for_text("further back", timeout=10)
     assert "private message" not in (told.text or "")
+    assert not any("not the reason" in (m.text or "") for m in patient.messages)

@@ -1,0 +1,172 @@
+"""An urgent (two-week-wait) task always reaches a person, through the real bot and the
+emulator (audit findings 2 and 3; hazard log H22).
+
+A task that a member of staff cannot receive (they blocked the bot, or left the practice
+before it was sent) goes to someone else at the practice; a patient who deletes their photos
+after an urgent decision does not cancel the task, which is still chased and can still be
+marked done. Every expected text is read from bot/content by key.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.content import text
+from bot.emulator import Emulator
+from bot.emulator.models import SentMessage
+from bot.services.reminders import chase_open_outcomes
+from bot.store.models import Case, Stage
+from tests.auxil.e2e.bot_app import services_of
+from tests.auxil.e2e.patient import first_line, tap, words
+from tests.auxil.e2e.practice import Team, make_team, submit
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+def buttons(message: SentMessage) -> list[str]:
+    """The labels of a message's inline buttons."""
+    return [label for row in message.buttons for label in row]
+
+
+async def decided_urgent(app: App, team: Team, case: Case) -> None:
+    """Dr Gee opens "Not suitable" on the case's summary and taps "Urgent: two-week wait"."""
+    await team.gp.wait_for_text(first_line("inbox.gp.summary") + case.reference, timeout=20)
+    await team.gp.tap(text("inbox.gp.appointment"))
+    urgent = text("inbox.gp.urgent")
+    await team.gp.wait_until(lambda: any(urgent in row for m in team.gp.messages
+                                         for row in m.buttons), timeout=10)
+    await team.gp.tap(urgent)
+    await team.gp.wait_for_text(text("inbox.gp.decided_urgent", reference=case.reference,
+                                     gp="Dr Gee"), timeout=10)
+
+
+async def submitted(app: App, emu: Emulator, team: Team) -> tuple[Any, Case]:
+    """A patient invited as P-300 has sent their photos to Dr Gee; the patient and the case."""
+    patient = await submit(app, emu, team)
+    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    assert case is not None
+    return patient, case
+
+
+async def case_now(app: App, case: Case) -> Case:
+    """The case as stored now."""
+    found = await services_of(app).store.cases.get(case.id)
+    assert found is not None
+    return found
+
+
+async def test_a_task_no_member_of_staff_can_receive_goes_to_the_deciding_gp(
+    app: App, emu: Emulator
+) -> None:
+    team = await make_team(app, emu)
+    patient, case = await submitted(app, emu, team)
+    team.staff.block_bot()  # the practice's only member of staff
+    await decided_urgent(app, team, case)
+
+    task = text("inbox.staff.urgent_task", patient_ref="P-300", reference=case.reference,
+                gp="Dr Gee")
+    told = await team.gp.wait_for_text(words("inbox.gp.task_undelivered"), timeout=15)
+    assert told.text == text("inbox.gp.task_undelivered", reference=case.reference, task=task)
+    assert buttons(told) == [text("inbox.staff.task_done")]
+    assert not [m for m in team.staff.all_messages if case.reference in (m.text or "")]
+
+    await team.gp.tap(text("inbox.staff.task_done"))
+    await team.gp.wait_for_text(text("inbox.staff.task_recorded", reference=case.reference,
+                                     name="Dr Gee"), timeout=10)
+    assert (await case_now(app, case)).task_done_at
+    assert buttons(told) == [], "the button goes once the task is done"
+
+
+async def test_a_task_refused_for_one_member_still_reaches_the_other_once(
+    app: App, emu: Emulator
+) -> None:
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    ron = emu.user("Ron")
+    await store.practices.add_member(team.practice.id, ron.id, "admin", "Ron Reed")
+    await ron.send_command("/help")
+    await ron.next_message()
+    patient, case = await submitted(app, emu, team)
+    emu.fail_next("sendMessage", 400, description="Bad Request: chat not found",
+                  chat_id=team.staff.id)
+    await decided_urgent(app, team, case)
+    await ron.wait_for_text(first_line("inbox.staff.urgent_task"), timeout=15)
+    await emu.wait_until_idle()
+    failed = [i for i in await store.outbox.for_case(case.id) if i.failed_at]
+    assert [(i.kind, i.chat_id) for i in failed] == [("staff.task", team.staff.id)]
+    tasks = [m for m in ron.messages if first_line("inbox.staff.urgent_task") in (m.text or "")]
+    assert len(tasks) == 1, "the member who has the task is not sent it twice"
+    assert not [m for m in team.gp.messages
+                if words("inbox.gp.task_undelivered") in (m.text or "")], \
+        "the GP is not alarmed while a member of staff has the task"
+
+
+async def test_a_task_for_someone_who_left_the_practice_goes_to_the_staff_instead(
+    app: App, emu: Emulator
+) -> None:
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    patient, case = await submitted(app, emu, team)
+    emu.fail_next("sendMessage", 502, chat_id=team.staff.id)  # tried again in 2 seconds
+    await decided_urgent(app, team, case)
+    ron = emu.user("Ron")
+    await store.practices.add_member(team.practice.id, ron.id, "staff", "Ron Reed")
+    await ron.send_command("/help")
+    await ron.next_message()
+    assert await store.practices.remove_member(team.practice.id, team.staff.id, actor="test")
+
+    task = await ron.wait_for_text(first_line("inbox.staff.urgent_task"), timeout=20)
+    assert task.text == text("inbox.staff.urgent_task", patient_ref="P-300",
+                             reference=case.reference, gp="Dr Gee")
+    assert buttons(task) == [text("inbox.staff.task_done")]
+    await emu.wait_until_idle()
+    assert not [m for m in team.staff.all_messages if "P-300" in (m.text or "")], \
+        "someone who left the practice is not sent the patient's reference"
+    assert not [m for m in team.gp.messages
+                if words("inbox.gp.task_undelivered") in (m.text or "")]
+    await ron.tap(text("inbox.staff.task_done"))
+    await ron.wait_for_text(text("inbox.staff.task_recorded", reference=case.reference,
+                                 name="Ron Reed"), timeout=10)
+
+
+async def test_deleting_after_an_urgent_decision_keeps_the_task_open_chased_and_doable(
+    app: App, emu: Emulator
+) -> None:
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    patient, case = await submitted(app, emu, team)
+    await decided_urgent(app, team, case)
+    await team.staff.wait_for_text(first_line("inbox.staff.urgent_task"), timeout=10)
+    await patient.wait_for_text(f"({case.reference})", timeout=10)
+
+    await patient.send_command("/delete")
+    await patient.wait_for_text(words("journey.delete.one"))
+    await tap(patient, text("journey.commands.delete_yes"), first_line("journey.commands.deleted"))
+    still = await patient.wait_for_text(first_line("journey.delete.still_phoning"), timeout=10)
+    assert still.text == text("journey.delete.still_phoning", practice=team.practice.name,
+                              phone=team.practice.phone)
+    erased = await case_now(app, case)
+    assert erased.stage is Stage.ERASED and erased.task_done_at is None
+
+    notice = await team.staff.wait_for_text(first_line("inbox.staff.urgent_task_erased"),
+                                            timeout=10)
+    assert notice.text == text("inbox.staff.urgent_task_erased", reference=case.reference)
+    assert "P-300" not in (notice.text or "")
+    await team.staff.send_command("/invites")
+    listing = await team.staff.wait_for_text(first_line("inbox.staff.invites_title"))
+    urgent_part = (listing.text or "").split(text("inbox.staff.group_urgent"), 1)[1]
+    assert text("inbox.staff.erased_case_line", reference=case.reference) in urgent_part
+
+    assert await chase_open_outcomes(store, 3, now=datetime.now(UTC) + timedelta(days=2)) == 1
+    services_of(app).queued()
+    again = await team.staff.wait_for_text(first_line("inbox.staff.urgent_task_again_erased"),
+                                           timeout=10)
+    assert again.text == text("inbox.staff.urgent_task_again_erased", reference=case.reference)
+    await team.staff.tap(text("inbox.staff.task_done"))
+    await team.staff.wait_for_text(text("inbox.staff.task_recorded", reference=case.reference,
+                                        name="Sue Smith"), timeout=10)
+    assert (await case_now(app, case)).task_done_at
+    assert await chase_open_outcomes(store, 3, now=datetime.now(UTC) + timedelta(days=3)) == 0
