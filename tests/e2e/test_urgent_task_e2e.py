@@ -17,6 +17,7 @@ from telegram.ext import Application
 from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
+from bot.emulator.users import TelegramUser
 from bot.services.reminders import chase_open_outcomes
 from bot.store.models import Case, Stage
 from tests.auxil.e2e.bot_app import services_of
@@ -43,7 +44,7 @@ async def decided_urgent(app: App, team: Team, case: Case) -> None:
                                      gp="Dr Gee"), timeout=10)
 
 
-async def submitted(app: App, emu: Emulator, team: Team) -> tuple[Any, Case]:
+async def submitted(app: App, emu: Emulator, team: Team) -> tuple[TelegramUser, Case]:
     """A patient invited as P-300 has sent their photos to Dr Gee; the patient and the case."""
     patient = await submit(app, emu, team)
     case = await services_of(app).store.cases.latest_for_patient(patient.id)
@@ -62,7 +63,7 @@ async def test_a_task_no_member_of_staff_can_receive_goes_to_the_deciding_gp(
     app: App, emu: Emulator
 ) -> None:
     team = await make_team(app, emu)
-    patient, case = await submitted(app, emu, team)
+    _, case = await submitted(app, emu, team)
     team.staff.block_bot()  # the practice's only member of staff
     await decided_urgent(app, team, case)
 
@@ -89,7 +90,7 @@ async def test_a_task_refused_for_one_member_still_reaches_the_other_once(
     await store.practices.add_member(team.practice.id, ron.id, "admin", "Ron Reed")
     await ron.send_command("/help")
     await ron.next_message()
-    patient, case = await submitted(app, emu, team)
+    _, case = await submitted(app, emu, team)
     emu.fail_next("sendMessage", 400, description="Bad Request: chat not found",
                   chat_id=team.staff.id)
     await decided_urgent(app, team, case)
@@ -109,7 +110,7 @@ async def test_a_task_for_someone_who_left_the_practice_goes_to_the_staff_instea
 ) -> None:
     team = await make_team(app, emu)
     store = services_of(app).store
-    patient, case = await submitted(app, emu, team)
+    _, case = await submitted(app, emu, team)
     emu.fail_next("sendMessage", 502, chat_id=team.staff.id)  # tried again in 2 seconds
     await decided_urgent(app, team, case)
     ron = emu.user("Ron")
