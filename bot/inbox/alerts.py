@@ -16,7 +16,7 @@ from bot.store.cases import URGENT
 from bot.store.models import Case, Member, Outgoing
 
 log = logging.getLogger("bot.inbox")
-__all__ = ["URGENT", "erased_task", "patient_ref_of", "stop_alerts", "urgent_task"]
+__all__ = ["URGENT", "patient_ref_of", "stop_alerts", "urgent_task"]
 
 
 async def patient_ref_of(store: Store, case: Case) -> str:
@@ -67,13 +67,3 @@ async def urgent_task(store: Store, case: Case, gp: Member) -> list[Outgoing]:
                      f"case:{case.id}:sub:{case.submissions}:urgent:{chat}")
             for chat in await alert_chats(store, case.practice_id)]
 
-
-async def erased_task(store: Store, case: Case) -> list[Outgoing]:
-    """The task for staff when a case whose urgent task is not done is erased (the patient's
-    /delete): the task stays open, named by the case reference only (the practice's patient
-    reference is erased with the case; the first task showed both), with a "Done" button.
-    Queued by `CaseRepository.erase` only if the task is still open then."""
-    words = text("inbox.staff.urgent_task_erased", reference=case.reference)
-    return [Outgoing(chat, "staff.task", {"text": words, "case_id": case.id},
-                     f"case:{case.id}:urgent-erased:{chat}")
-            for chat in await alert_chats(store, case.practice_id)]

@@ -31,8 +31,7 @@ async def staff_chats(store: Store, practice_id: int) -> list[int]:
 
 async def alert_chats(store: Store, practice_id: int) -> list[int]:
     """Who hears about a case that needs a person: staff and admins, or the GPs if none."""
-    return await staff_chats(store, practice_id) or [
-        m.telegram_user_id for m in await store.practices.members(practice_id) if m.role == "gp"]
+    return await store.practices.alert_chats(practice_id)
 
 
 async def submission_messages(store: Store, case: Case) -> list[Outgoing]:

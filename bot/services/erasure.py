@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot import testpoints
+from bot.content import text
 from bot.store import Store
+from bot.store.cases import URGENT
 from bot.store.database import PRIVATE_FILE, PRIVATE_FOLDER
-from bot.store.models import Case, Stage
+from bot.store.models import Case, Outgoing, Stage
 from bot.store.photo_files import INCOMING_PREFIX
 
 log = logging.getLogger("bot.erasure")
@@ -42,16 +44,26 @@ async def erase(store: Store, case: Case, to: Stage, *, actor: str, reason: str)
 
     `actor` is "patient" or "retention"; `reason` goes to the audit trail. An urgent
     (two-week-wait) task not yet done outlives the erasure: the practice's staff get it again,
-    named by the case reference (`bot.inbox.alerts.erased_task`), and it is chased as before.
+    named by the case reference (`erased_task`), and it is chased as before.
     """
-    from bot.inbox.alerts import URGENT, erased_task
-
     notice = await erased_task(store, case) if case.decision == URGENT else []
     await store.cases.erase(case, to, actor=actor, reason=reason, if_task_open=notice)
     await testpoints.reached("erasure.committed")
     left = await finish(store, case.id)
     await checkpoint(store)
     return left
+
+
+async def erased_task(store: Store, case: Case) -> list[Outgoing]:
+    """The task for staff when a case whose urgent task is not done is erased: the task stays
+    open, named by the case reference only (the practice's patient reference is erased with
+    the case; the first task showed both), with a "Done" button, to the practice's staff and
+    admins (its GPs if none). Queued by `CaseRepository.erase` only if the task is still open
+    then."""
+    words = text("inbox.staff.urgent_task_erased", reference=case.reference)
+    return [Outgoing(chat, "staff.task", {"text": words, "case_id": case.id},
+                     f"case:{case.id}:urgent-erased:{chat}")
+            for chat in await store.practices.alert_chats(case.practice_id)]
 
 
 async def finish(store: Store, case_id: int | None = None) -> int:

@@ -150,6 +150,13 @@ class PracticeRepository:
                 await forget_former_member(conn, telegram_user_id)
         return removed
 
+    async def alert_chats(self, practice_id: int) -> list[int]:
+        """Who hears about a case that needs a person: the chats of the practice's staff and
+        admins, or of its GPs if it has none (`bot.inbox.routing.alert_chats`)."""
+        members = await self.members(practice_id)
+        return [m.telegram_user_id for m in members if m.role in ("staff", "admin")] or [
+            m.telegram_user_id for m in members if m.role == "gp"]
+
     async def members(self, practice_id: int) -> list[Member]:
         """Return the practice's members, oldest first."""
         async with self._db.reading() as conn:
