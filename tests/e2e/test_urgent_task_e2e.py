@@ -111,12 +111,12 @@ async def test_a_task_for_someone_who_left_the_practice_goes_to_the_staff_instea
     team = await make_team(app, emu)
     store = services_of(app).store
     _, case = await submitted(app, emu, team)
-    emu.fail_next("sendMessage", 502, chat_id=team.staff.id)  # tried again in 2 seconds
-    await decided_urgent(app, team, case)
-    ron = emu.user("Ron")
-    await store.practices.add_member(team.practice.id, ron.id, "staff", "Ron Reed")
+    ron = emu.user("Ron")  # has opened the bot; joins the practice as Sue leaves
     await ron.send_command("/help")
     await ron.next_message()
+    emu.fail_next("sendMessage", 502, times=3, chat_id=team.staff.id)  # tried again 2, 4, 8 s on
+    await decided_urgent(app, team, case)
+    await store.practices.add_member(team.practice.id, ron.id, "staff", "Ron Reed")
     assert await store.practices.remove_member(team.practice.id, team.staff.id, actor="test")
 
     task = await ron.wait_for_text(first_line("inbox.staff.urgent_task"), timeout=20)
