@@ -16,6 +16,7 @@ from bot.channels.off_telegram import left_in_chat
 from bot.content import text
 from bot.handlers.bot_api import TIDYING
 from bot.handlers.context import BotContext
+from bot.handlers.escaping import plain
 from bot.handlers.render import send_replies
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
@@ -94,10 +95,10 @@ async def _show_answered(bot: ExtBot[Any], message: Message, chosen: str | None)
     chat, at = message.chat_id, message.message_id
     try:
         if mark and message.text is not None:
-            await bot.edit_message_text(f"{message.text}\n\n{mark}", chat, at,
+            await bot.edit_message_text(plain(f"{message.text}\n\n{mark}"), chat, at,
                                         reply_markup=None, rate_limit_args=TIDYING)
         elif mark and message.caption is not None:
-            await bot.edit_message_caption(chat, at, caption=f"{message.caption}\n\n{mark}",
+            await bot.edit_message_caption(chat, at, caption=plain(f"{message.caption}\n\n{mark}"),
                                            reply_markup=None, rate_limit_args=TIDYING)
         else:
             await bot.edit_message_reply_markup(chat, at, reply_markup=None,
@@ -178,7 +179,7 @@ async def photo(update: Update, context: BotContext) -> None:
         )
     except FileTooBig:
         await left_in_chat(context.services.store, user_id, chat_id, message.message_id)
-        await context.bot.send_message(chat_id, text("journey.photos.too_big"))
+        await context.bot.send_message(chat_id, plain(text("journey.photos.too_big")))
         return
     if not tried_to_delete:  # not checked (not wanted now, forwarded, too big)
         await left_in_chat(context.services.store, user_id, chat_id, message.message_id)
@@ -214,4 +215,4 @@ async def other(update: Update, context: BotContext) -> None:
 async def edited(update: Update, context: BotContext) -> None:
     """Explain that edits to earlier messages are not used."""
     _, chat_id = _who(update)
-    await context.bot.send_message(chat_id, text("journey.input.edited"))
+    await context.bot.send_message(chat_id, plain(text("journey.input.edited")))

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
 from telegram.ext import ExtBot
 
 from bot.handlers.bot_api import FOLLOW_ON
+from bot.handlers.escaping import plain
 from bot.journey.replies import Reply, merged
 
 
@@ -24,21 +25,22 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 async def send_replies(bot: ExtBot[Any], chat_id: int, replies: list[Reply]) -> None:
     """Send the replies in order, in as few messages as fit on a phone (`merged`).
 
-    The first message is a reply; the ones after it are marked `FOLLOW_ON`, so that with many
+    The journey's words are plain text, escaped here for the HTML parse mode. The first
+    message is a reply; the ones after it are marked `FOLLOW_ON`, so that with many
     patients at once each one's first answer goes before the rest of another's.
     """
     for number, reply in enumerate(merged(replies)):
         rate = FOLLOW_ON if number else None
         if reply.album:
             if reply.text:
-                await bot.send_message(chat_id, reply.text, rate_limit_args=rate)
+                await bot.send_message(chat_id, plain(reply.text), rate_limit_args=rate)
                 rate = FOLLOW_ON
-            media = [InputMediaPhoto(data, caption=caption) for data, caption in reply.album]
+            media = [InputMediaPhoto(data, caption=plain(caption)) for data, caption in reply.album]
             await bot.send_media_group(chat_id, media, rate_limit_args=rate)
         elif reply.picture is not None:
             with reply.picture.open("rb") as picture:
-                await bot.send_photo(chat_id, picture, caption=reply.text,
+                await bot.send_photo(chat_id, picture, caption=plain(reply.text),
                                      reply_markup=keyboard(reply), rate_limit_args=rate)
         elif reply.text:
-            await bot.send_message(chat_id, reply.text, reply_markup=keyboard(reply),
+            await bot.send_message(chat_id, plain(reply.text), reply_markup=keyboard(reply),
                                    rate_limit_args=rate)
