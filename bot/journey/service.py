@@ -229,9 +229,11 @@ class Journey:
                     return Tapped(text("journey.input.done_button"), [])
                 return await self._confirmed(turn, parsed[1], parsed[2])
             if turn is not None and parsed is not None and parsed[1:] in RED_FLAG_BUTTONS:
+                was_open = turn.case.stage.is_open
                 late = await self._late_red_flag(turn, parsed[0], parsed[1])
                 if late is not None:
-                    self._last_tap[user_id] = data
+                    if was_open:  # once the request was sent or ended, each tap gets the advice
+                        self._last_tap[user_id] = data
                     return late
             if parsed is None or turn is None or not turn.case.stage.is_open:
                 return Tapped(text("journey.input.old_button"), [])
@@ -288,7 +290,8 @@ class Journey:
         ended; staff alerted if the practice has the request (sent or decided), once a case."""
         case = turn.case
         if case.stage in (Stage.SUBMITTED, Stage.DECIDED):
-            alerts = await self._stop_alerts(self._store, case, "red_flag_after")
+            alerts = [replace(alert, dedupe_key=f"case:{case.id}:red_flag_after:{alert.chat_id}")
+                      for alert in await self._stop_alerts(self._store, case, "red_flag_after")]
             await self._store.outbox.add(case.id, alerts)
             await self._store.audit.record("case.red_flag_after", actor="patient",
                                            case_id=case.id, detail={"stage": case.stage.value})
