@@ -248,18 +248,21 @@ class Journey:
             return Tapped(None, *choice)
 
     async def _late_red_flag(self, turn: Turn, stage: str, question: str) -> Tapped | None:
-        """A red-flag "yes" (or its confirmation) tapped after the red flags were answered "no":
-        an old question's button still there, at any later stage. None when the red flags are
-        the question being asked now (at screening, or changed at the review): the step takes
-        it as usual.
+        """A red-flag "yes" (or its confirmation, or "No, go back" under it) tapped after the
+        red flags were answered: an old question's button still there (its tidy-up failed or
+        has not happened yet), at any later stage. None when the red flags are not answered
+        yet or are being changed at the review: the step takes the tap as usual.
 
         On an open request it is taken as at screening: "yes" is confirmed (the confirmation
         already says NHS 111 / 999), and "Yes, that is right" ends the request with the 999 /
-        NHS 111 words, staff alerted in the same transaction (`_stop`). On a request already
-        sent to the practice or ended, the 999 / NHS 111 words are said at once; if the
-        practice has it (sent, or decided), staff are alerted too (`red_flag_after`).
+        NHS 111 words, staff alerted in the same transaction (`_stop`); "No, go back" shows
+        the current step again. On a request already sent to the practice or ended, the
+        999 / NHS 111 words are said at once; if the practice has it (sent, or decided), staff
+        are alerted too (`red_flag_after`).
         """
         case = turn.case
+        if not case.stage.is_open:
+            return None if question == GO_BACK else Tapped(None, await self._red_flag_after(turn))
         answers = await turn.answers()
         changing = prompts.changing_now(case)
         if "screen.red_flags" not in answers or (
@@ -267,8 +270,6 @@ class Journey:
                 and changing is not None and changing[0].id == "red_flags"):
             return None
         parent = prompts.by_parent(case)
-        if not case.stage.is_open:
-            return Tapped(None, await self._red_flag_after(turn))
         if not STEPS[case.stage].goes_to(Stage.STOPPED):
             return None
         if question == GO_BACK:

@@ -198,3 +198,21 @@ def test_every_stop_maps_to_a_service_criterion() -> None:
     areas = next(q for q in screening_questions() if q.id == "areas")
     several = areas.option("several")
     assert several is not None and several.stop is None, "2 or more areas is the ordinary rash"
+
+
+async def test_a_late_yes_to_the_red_flags_is_confirmed_and_stops_not_already_done(
+    journey: Journey, invite: InviteMaker, store: Store, practice: Practice
+) -> None:
+    replies = await to_screening(journey, invite)
+    replies = await tap(journey, replies, RASH)
+    late_yes = buttons(replies)[say("screening.red_flags.yes")]
+    site = await tap(journey, replies, NO_RED_FLAGS)
+    asked = (await journey.tapped(USER, late_yes)).replies
+    assert words(asked) == confirmation("screening.red_flags.yes", "red_flag")
+    back = await tap(journey, asked, "confirm.no")
+    assert words(back) == words(site), "going back shows the question asked now"
+    assert await stage_of(store) is Stage.SCREENING
+    asked = (await journey.tapped(USER, late_yes)).replies
+    stopped = await tap(journey, asked, "confirm.yes")
+    assert words(stopped) == say("stop.red_flag", practice=practice.name, phone=practice.phone)
+    assert await stage_of(store) is Stage.STOPPED
