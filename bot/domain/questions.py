@@ -33,7 +33,7 @@ class Question:
     free_text: bool = False
     asked_if: tuple[str, str] | None = None
     """(question id, value): asked only when that question of the same set got that answer
-    ("Is any of the areas on the breast...?" only after "Two or more areas")."""
+    ("Are any of the areas on the breast...?" only after "Two or more areas")."""
 
     def applies(self, answers: dict[str, str], prefix: str, *, child: bool) -> bool:
         """True if this question is put to this patient, given the answers so far (keyed
