@@ -45,6 +45,9 @@ RECENT_PEOPLE = 4096
 seconds); the oldest are forgotten first, so memory does not grow with every patient."""
 CONFIRM, GO_BACK = "confirm", "back"
 """Button questions of the confirmation asked before an answer ends the request."""
+RED_FLAG_BUTTONS = (("red_flags", "yes"), (CONFIRM, "red_flags=yes"), (GO_BACK, "red_flags"))
+"""A "yes" to the red flags, its confirmation, and "No, go back" under it: taken at any stage
+once the red flags were answered (`Journey._late_red_flag`)."""
 
 Deliveries = Callable[[Store, Case], Awaitable[list[Outgoing]]]
 """The messages that deliver a submission to the practice (`bot.inbox.routing
@@ -195,8 +198,7 @@ class Journey:
 
     async def _typed_change(self, turn: Turn, words: str) -> list[Reply]:
         """A typed answer to the question being changed at the review, if it takes one."""
-        changing = prompts.changeable_question(turn.case.changing,
-                                               parent=prompts.by_parent(turn.case))
+        changing = prompts.changing_now(turn.case)
         return await self._typed_answer(turn, changing[0] if changing else None, words)
 
     async def _typed_answer(self, turn: Turn, question: Question | None,
@@ -226,6 +228,13 @@ class Journey:
                 if turn is None or turn.case.erased_at:
                     return Tapped(text("journey.input.done_button"), [])
                 return await self._confirmed(turn, parsed[1], parsed[2])
+            if turn is not None and parsed is not None and parsed[1:] in RED_FLAG_BUTTONS:
+                was_open = turn.case.stage.is_open
+                late = await self._late_red_flag(turn, parsed[0], parsed[1])
+                if late is not None:
+                    if was_open:  # once the request was sent or ended, each tap gets the advice
+                        self._last_tap[user_id] = data
+                    return late
             if parsed is None or turn is None or not turn.case.stage.is_open:
                 return Tapped(text("journey.input.old_button"), [])
             stage, question, value = parsed
@@ -237,6 +246,60 @@ class Journey:
                 return Tapped(text("journey.input.done_button"), [])
             self._last_tap[user_id] = data
             return Tapped(None, *choice)
+
+    async def _late_red_flag(self, turn: Turn, stage: str, question: str) -> Tapped | None:
+        """A red-flag "yes" (or its confirmation, or "No, go back" under it) tapped after the
+        red flags were answered: an old question's button still there (its tidy-up failed or
+        has not happened yet), at any later stage. None when the red flags are not answered
+        yet or are being changed at the review: the step takes the tap as usual.
+
+        On an open request it is taken as at screening: "yes" is confirmed (the confirmation
+        already says NHS 111 / 999), and "Yes, that is right" ends the request with the 999 /
+        NHS 111 words, staff alerted in the same transaction (`_stop`); "No, go back" shows
+        the current step again. On a request already sent to the practice or ended, the
+        999 / NHS 111 words are said at once; if the practice has it (sent, or decided), staff
+        are alerted too (`red_flag_after`).
+        """
+        case = turn.case
+        if not case.stage.is_open:
+            return None if question == GO_BACK else Tapped(None, await self._red_flag_after(turn))
+        answers = await turn.answers()
+        changing = prompts.changing_now(case)
+        if "screen.red_flags" not in answers or (
+                stage == Stage.REVIEW.value == case.stage.value
+                and changing is not None and changing[0].id == "red_flags"):
+            return None
+        parent = prompts.by_parent(case)
+        if not STEPS[case.stage].goes_to(Stage.STOPPED):
+            return None
+        if question == GO_BACK:
+            return Tapped(None, await self._prompt(turn), text("journey.confirm.no"))
+        log.info("late red-flag answer", extra={"case_id": case.id, "stage": case.stage.value,
+                                                "confirmed": question == CONFIRM})
+        if question == CONFIRM:
+            await turn.save("screen.red_flags", "yes")
+            practice = await turn.practice()
+            words = worded("journey.stop.red_flag", parent=parent, practice=practice.name,
+                           phone=practice.phone)
+            return Tapped(None, await self._stop(turn, "screen_red_flag", words),
+                          text("journey.confirm.yes"))
+        label = worded("journey.screening.red_flags.yes", parent=parent)
+        return Tapped(None, [self._confirm_stop(case, "red_flags", label, "yes", "red_flag")])
+
+    async def _red_flag_after(self, turn: Turn) -> list[Reply]:
+        """The 999 / NHS 111 words for a red-flag "yes" tapped once the request was sent or
+        ended; staff alerted if the practice has the request (sent or decided), once a case."""
+        case = turn.case
+        if case.stage in (Stage.SUBMITTED, Stage.DECIDED):
+            alerts = [replace(alert, dedupe_key=f"case:{case.id}:red_flag_after:{alert.chat_id}")
+                      for alert in await self._stop_alerts(self._store, case, "red_flag_after")]
+            await self._store.outbox.add(case.id, alerts)
+            await self._store.audit.record("case.red_flag_after", actor="patient",
+                                           case_id=case.id, detail={"stage": case.stage.value})
+            self._on_queued()
+        log.info("red-flag answer after the request", extra={"case_id": case.id,
+                                                             "stage": case.stage.value})
+        return [say(worded("journey.stop.red_flag_after", parent=prompts.by_parent(case)))]
 
     async def _tap_identity(self, turn: Turn, question: str, value: str) -> Choice | None:
         """A tap on Yes (the ISO date on the button) or No under a date of birth read back:
@@ -271,8 +334,8 @@ class Journey:
         confirmation."""
         screening = turn.case.stage is Stage.SCREENING
         parent = prompts.by_parent(turn.case)
-        questions = screening_questions(parent=parent) if screening else (
-            detail_questions(parent=parent))
+        questions = (screening_questions(parent=parent, child=turn.case.is_child)
+                     if screening else detail_questions(parent=parent))
         prefix = "screen" if screening else "detail"
         expected = next_question(questions, await turn.answers(), prefix,
                                  child=turn.case.is_child)
@@ -347,8 +410,8 @@ class Journey:
         mis-tap cannot end the request.
         """
         stage = case.stage.value
-        return say(text("journey.confirm.ask", choice=choice,
-                        means=text(f"journey.confirm.means.{stop}")),
+        means = worded(f"journey.confirm.means.{stop}", parent=prompts.by_parent(case))
+        return say(text("journey.confirm.ask", choice=choice, means=means),
                    (Button(text("journey.confirm.yes"),
                            button_data(stage, CONFIRM, f"{question}={value}")),),
                    (Button(text("journey.confirm.no"), button_data(stage, GO_BACK, question)),))
@@ -376,8 +439,8 @@ class Journey:
             return await prompts.review_prompt(self._store, turn.case, answers,
                                                photos_too=False,
                                                lead=text("journey.review.changed"))
-        questions = screening_questions(parent=parent) if prefix == "screen" else (
-            detail_questions(parent=parent))
+        questions = (screening_questions(parent=parent, child=turn.case.is_child)
+                     if prefix == "screen" else detail_questions(parent=parent))
         if next_question(questions, answers, prefix, child=turn.case.is_child) is not None:
             return await self._prompt(turn)
         following = Stage.PREPARATION if turn.case.stage is Stage.SCREENING else Stage.REVIEW
@@ -411,11 +474,10 @@ class Journey:
                 text("journey.photos.send_anyway"))
 
     async def _tap_review(self, turn: Turn, question: str, value: str) -> Choice | None:
-        parent = prompts.by_parent(turn.case)
-        changing = prompts.changeable_question(turn.case.changing, parent=parent)
+        changing = prompts.changing_now(turn.case)
         if changing is not None and question in (changing[0].id, CONFIRM, GO_BACK):
             return await self._question_tap(turn, changing[0], changing[1], question, value)
-        if question == "change" and prompts.changeable_question(value, parent=parent):
+        if question == "change" and value in prompts.CHANGEABLE:
             turn.case = await self._store.cases.set_flags(turn.case, Flags(changing=value),
                                                           actor="patient")
             return await self._prompt(turn), text(f"journey.review.change_{value}")
@@ -678,8 +740,7 @@ class Journey:
         return [prompts.photo_prompt(turn.case.stage)]
 
     async def _show_review(self, turn: Turn) -> list[Reply]:
-        changing = prompts.changeable_question(turn.case.changing,
-                                               parent=prompts.by_parent(turn.case))
+        changing = prompts.changing_now(turn.case)
         if changing is not None:
             return [prompts.asking(changing[0], Stage.REVIEW)]
         return await prompts.review_prompt(self._store, turn.case, await turn.answers())
@@ -702,12 +763,14 @@ def _shot_step(stage: Stage, shows: str, *later: Stage) -> Step:
                   "all 3 photos kept")]
     exits += [Exit(shot, "photo kept, next one the GP asked for") for shot in later
               if shot is not following]
-    exits.append(Exit(Stage.REVIEW, "photo kept, back to the review"))
+    exits += [Exit(Stage.REVIEW, "photo kept, back to the review"),
+              Exit(Stage.STOPPED, _LATE_RED_FLAG)]
     return Step(stage, shows, "photo", tuple(exits), Journey._show_photo,
                 tap=Journey._tap_anyway)
 
 
 _GP_NEW_PHOTOS = "new photos asked for"
+_LATE_RED_FLAG = "a late yes to the red flags, confirmed"
 
 STEPS: dict[Stage, Step] = {step.stage: step for step in (
     Step(Stage.IDENTITY, "asks the date of birth, reads it back", "typed date",
@@ -724,20 +787,22 @@ STEPS: dict[Stage, Step] = {step.stage: step for step in (
           Exit(Stage.STOPPED, "an answer the service does not accept, confirmed")),
          Journey._show_question, tap=Journey._tap_question),
     Step(Stage.PREPARATION, "shows the photo tips one by one", "buttons",
-         (Exit(Stage.LOCATOR, "I am ready, after the last tip"),),
+         (Exit(Stage.LOCATOR, "I am ready, after the last tip"),
+          Exit(Stage.STOPPED, _LATE_RED_FLAG)),
          Journey._show_tip, tap=Journey._tap_tip),
     _shot_step(Stage.LOCATOR, "asks for the locator shot, checks it", Stage.CLOSE_UP_1,
                Stage.CLOSE_UP_2),
     _shot_step(Stage.CLOSE_UP_1, "asks for close-up 1, checks it", Stage.CLOSE_UP_2),
     _shot_step(Stage.CLOSE_UP_2, "asks for close-up 2, checks it"),
     Step(Stage.DETAILS, "asks the questions about the rash", "buttons or typed",
-         (Exit(Stage.REVIEW, "all answered"),),
+         (Exit(Stage.REVIEW, "all answered"), Exit(Stage.STOPPED, _LATE_RED_FLAG)),
          Journey._show_question, typed=Journey._typed_detail, tap=Journey._tap_question),
     Step(Stage.REVIEW, "shows the photos and answers to check", "buttons or typed",
          (Exit(Stage.SUBMITTED, "Send"),
           Exit(Stage.LOCATOR, "replace a photo"), Exit(Stage.CLOSE_UP_1, "replace a photo"),
           Exit(Stage.CLOSE_UP_2, "replace a photo"),
-          Exit(Stage.STOPPED, "a changed answer the service does not accept, confirmed")),
+          Exit(Stage.STOPPED, "a changed answer the service does not accept (or a red flag), "
+               "confirmed")),
          Journey._show_review, typed=Journey._typed_change, tap=Journey._tap_review),
     Step(Stage.SUBMITTED, "says the practice has it", "nothing",
          (Exit(Stage.DECIDED, "refer, appointment or urgent", by="gp"),
