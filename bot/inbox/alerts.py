@@ -42,9 +42,21 @@ def stop_reason_key(reason: str) -> str:
 
 async def stop_alerts(store: Store, case: Case, reason: str) -> list[Outgoing]:
     """Alerts for a case that stopped before reaching a GP: red flags, a locked link, a
-    screening stop, declined consent. Queue them with the move to "stopped"."""
-    words = text(stop_reason_key(reason), patient_ref=await patient_ref_of(store, case),
-                 reference=case.reference)
+    screening stop, declined consent. Queue them with the move to "stopped".
+
+    Read before the stop erases anything: if photos had been taken (a site changed at the
+    review, say), the words say they were deleted, never "(no photos taken)"
+    (`inbox.staff.stopped.<reason>_after_photos`, or the reason's words and `photos_deleted`).
+    """
+    patient_ref = await patient_ref_of(store, case)
+    key = stop_reason_key(reason)
+    words = text(key, patient_ref=patient_ref, reference=case.reference)
+    if await store.photos.for_case(case.id):
+        try:
+            words = text(f"{key}_after_photos", patient_ref=patient_ref,
+                         reference=case.reference)
+        except KeyError:
+            words = f"{words} {text('inbox.staff.stopped.photos_deleted')}"
     chats = await alert_chats(store, case.practice_id)
     log.info("staff alerted of a stop", extra={"case_id": case.id, "reason": reason,
                                                "chats": len(chats)})
