@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import aiosqlite
 
@@ -21,6 +22,12 @@ def new_reference() -> str:
     """Return a case reference a patient can read out on the phone, like TD-7K3M-Q9XA."""
     chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
     return f"TD-{chars[:4]}-{chars[4:]}"
+
+
+def patient_now() -> str:
+    """The time for `Case.patient_at`: ISO 8601 UTC to the microsecond, so two actions of one
+    patient within the same second still say which came last."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 class StageConflict(RuntimeError):
@@ -54,7 +61,7 @@ class CaseRepository:
                 "patient_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (new_reference(), invite.practice_id, invite.id, patient_user_id,
                  patient_chat_id, int(is_child), Stage.IDENTITY.value, now, now, consent_by,
-                 now),
+                 patient_now()),
             )
             case_id = cursor.lastrowid
             assert case_id is not None
@@ -125,7 +132,7 @@ class CaseRepository:
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE cases SET patient_at = ? WHERE id = ? AND erased_at IS NULL "
-                "RETURNING *", (utc_now(), case.id))
+                "RETURNING *", (patient_now(), case.id))
             row = await cursor.fetchone()
         return case if row is None else record(Case, row)
 
@@ -156,7 +163,7 @@ class CaseRepository:
         params: list[object] = [to.value, now]
         if actor == "patient":
             sets.append("patient_at = ?")
-            params.append(now)
+            params.append(patient_now())
         if to is Stage.SUBMITTED:
             sets += ["previous_last_photo_id = last_photo_id", "submitted_at = ?",
                      "last_photo_id = (SELECT MAX(id) FROM photos WHERE case_id = cases.id)",
@@ -345,7 +352,7 @@ class CaseRepository:
             cursor = await conn.execute(
                 "UPDATE cases SET stage = ?, updated_at = ?, patient_at = ?, ubrn = NULL "
                 "WHERE id = ? AND stage = ? AND erased_at IS NULL RETURNING *",
-                (Stage.STOPPED.value, now, now, case.id, case.stage.value))
+                (Stage.STOPPED.value, now, patient_now(), case.id, case.stage.value))
             rows = list(await cursor.fetchall())
             if len(rows) != 1:
                 raise StageConflict(f"case {case.id} is no longer at {case.stage}")
@@ -391,9 +398,8 @@ async def touch(conn: aiosqlite.Connection, case_id: int) -> None:
     caller's transaction: it is not stalled (`idle_open`, stall reminders, the staff's
     "stalled" group, the idle purge all read `updated_at`), and it is the patient's current
     case (`patient_at`, `CaseRepository.current_for_patient`)."""
-    now = utc_now()
     await conn.execute("UPDATE cases SET updated_at = ?, patient_at = ? WHERE id = ?",
-                       (now, now, case_id))
+                       (utc_now(), patient_now(), case_id))
 
 
 async def _drop_content(conn: aiosqlite.Connection, case_id: int, now: str) -> list[str]:
