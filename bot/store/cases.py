@@ -200,7 +200,8 @@ class CaseRepository:
     async def set_flags(self, case: Case, flags: Flags, *, actor: str) -> Case:
         """Change workflow flags of a case that stays at its stage (a photo tip shown, an
         answer chosen to change at the review), audited (`case.flags`) as `actor`; return the
-        case with them. StageConflict if the case has moved on or was erased meanwhile."""
+        case with them. Set by the patient, the case is touched (`touch`). StageConflict if
+        the case has moved on or was erased meanwhile."""
         columns = flags.columns()
         if not columns:
             return case
@@ -212,7 +213,8 @@ class CaseRepository:
             )
             if cursor.rowcount != 1:
                 raise StageConflict(f"case {case.id} is no longer at {case.stage}")
-            await touch(conn, case.id)
+            if actor == "patient":
+                await touch(conn, case.id)
             await _flags_event(conn, case, columns, actor)
         return replace(case, **flags.fields())  # type: ignore[arg-type]
 
