@@ -167,8 +167,9 @@ class TelegramSender:
     """
 
     def __init__(self, bot: ApiBot, store: Store, signer: ButtonSigner, *,
-                 resume: Callable[[int], Awaitable[list[Reply]]], pack_limit: int) -> None:
-        """`resume(patient_user_id)` gives the patient's current prompt (the journey's);
+                 resume: Callable[[int, int], Awaitable[list[Reply]]], pack_limit: int) -> None:
+        """`resume(patient_user_id, case_id)` gives what the patient is asked next on the
+        case a GP asked new photos for (the journey's);
         `pack_limit` is the largest referral pack (bytes) sent as a document."""
         self._bot = bot
         self._store = store
@@ -209,7 +210,7 @@ class TelegramSender:
                                          rate_limit_args=BACKGROUND)
             case = await self._store.cases.get(int(item.case_id or 0))
             if case is not None:
-                replies = await self._resume(case.patient_user_id)
+                replies = await self._resume(case.patient_user_id, case.id)
                 await send_replies(self._bot, item.chat_id, replies)
             return
         if item.kind == "patient.photos_erased":

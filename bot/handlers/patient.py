@@ -17,10 +17,15 @@ from bot.content import text
 from bot.handlers.bot_api import TIDYING
 from bot.handlers.context import BotContext
 from bot.handlers.escaping import plain
-from bot.handlers.render import send_replies
+from bot.handlers.render import AlbumSent, send_replies
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
 log = logging.getLogger("bot.handlers")
+
+
+def _album_sent(context: BotContext) -> AlbumSent:
+    """Where an album of the patient's photos sent back to them is noted (`chat_photos`)."""
+    return context.services.store.outbox.remember_album
 
 
 def _who(update: Update) -> tuple[int, int]:
@@ -33,27 +38,31 @@ async def start(update: Update, context: BotContext) -> None:
     user_id, chat_id = _who(update)
     token = context.args[0] if context.args else None
     replies = await context.services.journey.start(user_id, chat_id, token)
-    await send_replies(context.bot, chat_id, replies)
+    await send_replies(context.bot, chat_id, replies,
+                       album_sent=_album_sent(context))
 
 
 async def status(update: Update, context: BotContext) -> None:
     """Say where the patient is and what is next."""
     user_id, chat_id = _who(update)
-    await send_replies(context.bot, chat_id, await context.services.journey.status(user_id))
+    await send_replies(context.bot, chat_id, await context.services.journey.status(user_id),
+                       album_sent=_album_sent(context))
 
 
 async def cancel(update: Update, context: BotContext) -> None:
     """Ask the patient to confirm cancelling."""
     user_id, chat_id = _who(update)
     await send_replies(context.bot, chat_id,
-                       await context.services.journey.ask(user_id, "cancel"))
+                       await context.services.journey.ask(user_id, "cancel"),
+                       album_sent=_album_sent(context))
 
 
 async def delete(update: Update, context: BotContext) -> None:
     """Ask the patient to confirm deleting their photos and answers."""
     user_id, chat_id = _who(update)
     await send_replies(context.bot, chat_id,
-                       await context.services.journey.ask(user_id, "delete"))
+                       await context.services.journey.ask(user_id, "delete"),
+                       album_sent=_album_sent(context))
 
 
 async def typed(update: Update, context: BotContext) -> None:
@@ -62,7 +71,8 @@ async def typed(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message and message.text is not None
     await send_replies(context.bot, chat_id,
-                       await context.services.journey.typed(user_id, message.text))
+                       await context.services.journey.typed(user_id, message.text),
+                       album_sent=_album_sent(context))
 
 
 async def tapped(update: Update, context: BotContext) -> None:
@@ -78,7 +88,8 @@ async def tapped(update: Update, context: BotContext) -> None:
     answer = await context.services.journey.tapped(query.from_user.id, query.data or "")
     await query.answer(answer.note)
     chat_id = query.message.chat.id if query.message else query.from_user.id
-    await send_replies(context.bot, chat_id, answer.replies)
+    await send_replies(context.bot, chat_id, answer.replies,
+                       album_sent=_album_sent(context))
     if answer.note is None and query.message is not None and isinstance(query.message, Message):
         context.application.create_task(_show_answered(context.bot, query.message,
                                                        answer.chosen),
@@ -138,7 +149,8 @@ async def photo(update: Update, context: BotContext) -> None:
     assert message
     if message.document is not None and not _may_be_image(message):
         await send_replies(context.bot, chat_id,
-                           await context.services.journey.other(user_id, "document"))
+                           await context.services.journey.other(user_id, "document"),
+                       album_sent=_album_sent(context))
         return
     if message.document is not None:
         file_id, size = message.document.file_id, message.document.file_size
@@ -183,7 +195,8 @@ async def photo(update: Update, context: BotContext) -> None:
         return
     if not tried_to_delete:  # not checked (not wanted now, forwarded, too big)
         await left_in_chat(context.services.store, user_id, chat_id, message.message_id)
-    await send_replies(context.bot, chat_id, replies)
+    await send_replies(context.bot, chat_id, replies,
+                       album_sent=_album_sent(context))
 
 
 def other_kind(message: Message) -> str:
@@ -209,7 +222,8 @@ async def other(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message
     replies = await context.services.journey.other(user_id, other_kind(message))
-    await send_replies(context.bot, chat_id, replies)
+    await send_replies(context.bot, chat_id, replies,
+                       album_sent=_album_sent(context))
 
 
 async def edited(update: Update, context: BotContext) -> None:
