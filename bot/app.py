@@ -9,6 +9,7 @@ import logging
 from typing import Any, cast
 
 from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, JobQueue
 
 from bot.channels.dispatch import Dispatcher
@@ -149,12 +150,13 @@ def build_application(settings: Settings) -> BotApplication:
         ApplicationBuilder()
         .application_class(BotApplication)
         # No link preview cards, ever: a link a patient typed must not fetch or show a page in
-        # the GP's chat (issue 12, item 14); the bot's own links do not need one either. No
-        # default parse mode: patient messages are plain text that may carry a practice's name
-        # ("Smith & Jones") or the patient's own words, which HTML would refuse; the staff and
-        # GP messages that are HTML say so where they are sent.
+        # the GP's chat (issue 12, item 14); the bot's own links do not need one either. Every
+        # text and caption goes with the HTML parse mode: plain words (the patient's journey, a
+        # practice's name such as "Smith & Jones", a person's own words) are escaped as they are
+        # sent, by `bot.handlers.escaping.plain`, and text built as HTML is marked `Html`.
         .bot(build_bot(settings.token(), settings.telegram_api_url, settings.telegram_file_url,
-                       Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True))))
+                       Defaults(parse_mode=ParseMode.HTML,
+                                link_preview_options=LinkPreviewOptions(is_disabled=True))))
         .context_types(context_types)
         .job_queue(JobQueue[BotContext]())
         .persistence(persistence)

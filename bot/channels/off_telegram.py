@@ -13,8 +13,8 @@ from bot.store import Store
 
 
 async def left_in_chat(store: Store, user_id: int, chat_id: int, message_id: int) -> None:
-    """Note a photo message still in the patient's chat against their latest case (none, or
+    """Note a photo message still in the patient's chat against their current case (none, or
     an erased one: nothing to note)."""
-    case = await store.cases.latest_for_patient(user_id)
+    case = await store.cases.current_for_patient(user_id)
     if case is not None and not case.erased_at:
         await store.outbox.remember_chat_photo(case.id, chat_id, message_id)

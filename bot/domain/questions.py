@@ -31,6 +31,20 @@ class Question:
     options: tuple[Option, ...]
     child_only: bool = False
     free_text: bool = False
+    asked_if: tuple[str, str] | None = None
+    """(question id, value): asked only when that question of the same set got that answer
+    ("Are any of the areas on the breast...?" only after "Two or more areas")."""
+
+    def applies(self, answers: dict[str, str], prefix: str, *, child: bool) -> bool:
+        """True if this question is put to this patient, given the answers so far (keyed
+        "<prefix>.<question id>"): child-only questions only for a child, and a follow-up
+        question only after the answer it follows."""
+        if self.child_only and not child:
+            return False
+        if self.asked_if is not None:
+            qid, value = self.asked_if
+            return answers.get(f"{prefix}.{qid}") == value
+        return True
 
     def option(self, value: str) -> Option | None:
         """Return the option with this value, if the question has one."""
@@ -57,7 +71,7 @@ def worded(key: str, /, *, parent: bool, **values: object) -> str:
 
 
 def _q(section: str, qid: str, *options: tuple[str, str | None], parent: bool = False,
-       **flags: bool) -> Question:
+       child_only: bool = False, asked_if: tuple[str, str] | None = None) -> Question:
     """Build a question whose words live under `journey.<section>` in the content."""
     if section == "screening":
         prompt_key, label_prefix = f"journey.screening.{qid}.question", f"journey.screening.{qid}."
@@ -65,7 +79,8 @@ def _q(section: str, qid: str, *options: tuple[str, str | None], parent: bool = 
         prompt_key, label_prefix = f"journey.{section}.{qid}_question", f"journey.{section}.{qid}_"
     built = tuple(Option(value, worded(label_prefix + value, parent=parent), stop)
                   for value, stop in options)
-    return Question(qid, worded(prompt_key, parent=parent), built, **flags)
+    return Question(qid, worded(prompt_key, parent=parent), built, child_only=child_only,
+                    asked_if=asked_if)
 
 
 RASHES_ONLY = ("The Teledermatology service will accept patient images for rashes only. Patient "
@@ -80,16 +95,19 @@ STOP_CRITERIA: dict[str, str] = {
     "intimate": "Breast, perianal or genital rash",
     "everywhere": "Widespread condition where it is not appropriate or practical to take images",
     "eczema": "Known chronic inflammatory skin condition (e.g. eczema, psoriasis)",
+    "child_face": "Images where the face can be identified",
 }
 """The service criterion each screening stop applies: its rule for GPs, or an exclusion as the
 GP's checklist words it (`referral.checklist` in the content)."""
 
 
-def screening_questions(*, parent: bool = False) -> tuple[Question, ...]:
+def screening_questions(*, parent: bool = False, child: bool = False) -> tuple[Question, ...]:
     """Return the questions that decide whether this service is right, asked before any photo.
 
-    `parent` is True when a parent answers for a child: the questions then ask about "the
-    child" (see `worded`); the answers and stops are the same.
+    `parent` is True when a parent answers for a child under 16: the questions then ask about
+    "the child" (see `worded`); the answers and stops are the same. `child` is True for any
+    patient under 18 (`Case.is_child`, including a 16-17-year-old answering for themselves):
+    it adds the children's stops (face or head) to the same questions.
 
     Each stop applies one of the service's criteria (`STOP_CRITERIA`):
 
@@ -100,11 +118,17 @@ def screening_questions(*, parent: bool = False) -> tuple[Question, ...]:
       It is asked straight after `is_rash`, so no later (routine) stop can hide an urgent answer;
       a widespread rash with feeling unwell therefore always gets the urgent advice.
     - `site`: breast, private parts or bottom is "Breast, perianal or genital rash"; it stops
-      before any photo is asked for.
+      before any photo is asked for. For a child (under 18), "Face or head" is "Images where
+      the face can be identified", the service's extra exclusion for children (`child_face`): the
+      photos would have to show the face, and the photo check refuses every photo of a child
+      that shows one, so the request would otherwise never finish.
     - `areas`: "Most of my body" is a "widespread condition where it is not ... practical to take
       images" (one locator and two close-ups cannot show it). "Two or more areas" is NOT a stop:
       a rash in several places is the ordinary rash the service is for; the service's "2 or more
       lesions" exclusion is about lesions, which `is_rash` screens out.
+    - `other_areas` (only after "Two or more areas"): whether any of the areas is on the
+      breast, private parts or bottom; "Yes" is "Breast, perianal or genital rash" (`site`
+      names one area only, and the locator asks to show the whole affected area).
     - `eczema` (children only): "Known chronic inflammatory skin conditions (e.g. eczema,
       psoriasis)".
 
@@ -115,11 +139,13 @@ def screening_questions(*, parent: bool = False) -> tuple[Question, ...]:
         _q("screening", "is_rash", ("rash", None), ("mole", "mole"), ("unsure", None),
            parent=parent),
         _q("screening", "red_flags", ("yes", "red_flag"), ("no", None), parent=parent),
-        _q("screening", "site", ("face", None), ("neck", None), ("arm", None), ("leg", None),
-           ("chest", None), ("back", None), ("breast", "intimate"), ("private", "intimate"),
-           parent=parent),
+        _q("screening", "site", ("face", "child_face" if child else None), ("neck", None),
+           ("arm", None), ("leg", None), ("chest", None), ("back", None),
+           ("breast", "intimate"), ("private", "intimate"), parent=parent),
         _q("screening", "areas", ("one", None), ("several", None), ("everywhere", "everywhere"),
            parent=parent),
+        _q("screening", "other_areas", ("yes", "intimate"), ("no", None), parent=parent,
+           asked_if=("areas", "several")),
         _q("screening", "eczema", ("yes", "eczema"), ("no", None), child_only=True,
            parent=parent),
     )
@@ -145,9 +171,10 @@ def detail_questions(*, parent: bool = False) -> tuple[Question, ...]:
 def next_question(
     questions: tuple[Question, ...], answers: dict[str, str], prefix: str, *, child: bool
 ) -> Question | None:
-    """Return the first question not yet answered (skipping child-only ones for adults)."""
+    """Return the first question not yet answered (skipping those not put to this patient:
+    child-only ones for adults, a follow-up whose answer it follows was not given)."""
     for question in questions:
-        if question.child_only and not child:
+        if not question.applies(answers, prefix, child=child):
             continue
         if f"{prefix}.{question.id}" not in answers:
             return question

@@ -6,11 +6,11 @@ import contextlib
 import logging
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.content import text
 from bot.handlers.context import BotContext
+from bot.handlers.escaping import Html, plain
 
 log = logging.getLogger("bot.handlers")
 
@@ -21,10 +21,9 @@ async def help_command(update: Update, context: BotContext) -> None:
     user = update.effective_user
     member = await context.services.staff.member(user.id) if user else None
     if member is not None:
-        await update.effective_message.reply_text(text("inbox.staff.help"),
-                                                  parse_mode=ParseMode.HTML)
+        await update.effective_message.reply_text(Html(text("inbox.staff.help")))
         return
-    await update.effective_message.reply_text(text("messages.help.text"))
+    await update.effective_message.reply_text(plain(text("messages.help.text")))
 
 
 async def on_error(update: object, context: BotContext) -> None:
@@ -36,4 +35,4 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(update, Update) and update.effective_chat is not None:
         with contextlib.suppress(TelegramError):
             await context.bot.send_message(update.effective_chat.id,
-                                           text("messages.errors.try_again"))
+                                           plain(text("messages.errors.try_again")))

@@ -24,6 +24,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.content import text
 from bot.handlers.context import BotContext
+from bot.handlers.escaping import plain
 from bot.handlers.keyboards import markup
 from bot.inbox.decisions import APPOINTMENT_REASONS, PHOTO_REASONS, REASON_LIMIT, read_ubrn
 from bot.inbox.gp_messages import (
@@ -72,7 +73,7 @@ async def _edit_rows(context: Context, chat_id: int, message_id: int | None,
 
 async def _send(context: Context, chat_id: int, words: str, rows: Rows = ()) -> int:
     sent = await context.bot.send_message(
-        chat_id, words, reply_markup=markup(context.services.signer, chat_id, rows))
+        chat_id, plain(words), reply_markup=markup(context.services.signer, chat_id, rows))
     return sent.message_id
 
 
@@ -179,7 +180,8 @@ async def refer_no(update: Update, context: Context, chat_id: int, tap: Decide,
     query = _query(update)
     await query.answer()
     with contextlib.suppress(BadRequest):
-        await query.edit_message_text(text("inbox.gp.refer_cancelled", reference=case.reference))
+        await query.edit_message_text(plain(text("inbox.gp.refer_cancelled",
+                                                      reference=case.reference)))
 
 
 async def refer_go(update: Update, context: Context, chat_id: int, tap: Decide,
@@ -256,19 +258,20 @@ async def typed(update: Update, context: Context) -> bool:
             await _stale(context, case, f"typed_{waiting['kind']}")
         context.user_data.pop(AWAITING, None)
         await _edit_rows(context, chat_id, waiting.get("prompt"), ())
-        await message.reply_text(text("inbox.gp.stale_submission"))
+        await message.reply_text(plain(text("inbox.gp.stale_submission")))
         return True
     if waiting["kind"] == "ubrn":
         ubrn = read_ubrn(words)
         if ubrn is None:
-            await message.reply_text(text("inbox.gp.ubrn_bad"))
+            await message.reply_text(plain(text("inbox.gp.ubrn_bad")))
             return True
         outcome = await desk.mark_referral_sent(user_id, int(waiting["case"]), ubrn)
         if outcome.done:
             await _edit_rows(context, chat_id, waiting.get("origin"), ())
     else:
         if len(words) > REASON_LIMIT:
-            await message.reply_text(text("inbox.gp.reason_too_long", limit=REASON_LIMIT))
+            await message.reply_text(plain(text("inbox.gp.reason_too_long",
+                                                     limit=REASON_LIMIT)))
             return True
         outcome = await desk.ask_new_photos(user_id, int(waiting["case"]),
                                             _shots(int(waiting["mask"])), "typed", words)
@@ -276,7 +279,7 @@ async def typed(update: Update, context: Context) -> bool:
             await _edit_rows(context, chat_id, waiting.get("summary"), ())
     context.user_data.pop(AWAITING, None)
     await _edit_rows(context, chat_id, waiting.get("prompt"), ())
-    await message.reply_text(outcome.text, parse_mode=None)
+    await message.reply_text(plain(outcome.text))
     return True
 
 

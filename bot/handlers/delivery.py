@@ -1,7 +1,10 @@
 """Telegram side of the outbox: send each queued item, and turn errors into verdicts.
 
 The messages are built by plain functions (`bot.inbox.gp_messages`) from the summary and pack
-built once per submission (`bot.delivery.submission`); this module only sends them.
+built once per submission (`bot.delivery.submission`); this module only sends them. Every
+text goes with the HTML parse mode: the summary is HTML (`GpMessage.html`); everything else,
+the words stored in an outbox payload included, is plain and escaped here as it is sent
+(`plain`), so a payload queued before the parse mode became HTML is sent as it always was.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 
@@ -22,6 +24,7 @@ from bot.content import text
 from bot.delivery.submission import pack_of, summary_of
 from bot.handlers.bot_api import BACKGROUND, upload_seconds
 from bot.handlers.context import BotContext
+from bot.handlers.escaping import Html, plain
 from bot.handlers.keyboards import markup
 from bot.handlers.render import send_replies
 from bot.inbox.digest import CaseSummary
@@ -53,9 +56,10 @@ CANT_INITIATE = "can't initiate conversation"
 
 async def send_message(bot: ApiBot, chat_id: int, message: GpMessage, signer: ButtonSigner,
                        rate: str | None = None) -> int:
-    """Send one built message, its buttons signed for this chat; its message id."""
-    sent = await bot.send_message(chat_id, message.words,
-                                  parse_mode=ParseMode.HTML if message.html else None,
+    """Send one built message (its words escaped unless they are HTML), its buttons signed
+    for this chat; its message id."""
+    words = Html(message.words) if message.html else plain(message.words)
+    sent = await bot.send_message(chat_id, words,
                                   reply_markup=markup(signer, chat_id, message.rows),
                                   rate_limit_args=rate)
     return sent.message_id
@@ -65,7 +69,7 @@ async def send_photo_part(bot: ApiBot, chat_id: int, part: PhotoPart, jpeg: byte
                           rate: str | None = None) -> int:
     """One photo as a document, with time-outs that fit its size; its message id."""
     sent = await bot.send_document(chat_id, jpeg, filename=part.filename,
-                                   caption=part.caption, rate_limit_args=rate,
+                                   caption=plain(part.caption), rate_limit_args=rate,
                                    write_timeout=upload_seconds(len(jpeg)),
                                    read_timeout=upload_seconds(len(jpeg)))
     return sent.message_id
@@ -76,7 +80,7 @@ async def send_pack(bot: ApiBot, chat_id: int, case: Case, submission: int, pdf:
     """The referral pack PDF for e-RS, named with its version after a re-submission."""
     filename, caption = pack_label(case, submission)
     sent = await bot.send_document(
-        chat_id, pdf, filename=filename, caption=caption, rate_limit_args=rate,
+        chat_id, pdf, filename=filename, caption=plain(caption), rate_limit_args=rate,
         write_timeout=upload_seconds(len(pdf)), read_timeout=upload_seconds(len(pdf)))
     return sent.message_id
 
@@ -89,14 +93,14 @@ async def supersede(bot: ApiBot, store: Store, chat_id: int, case_id: int, refer
                *await store.outbox.earlier_parts(case_id, chat_id, "notice", version)]
     for message_id, _ in earlier:
         with contextlib.suppress(BadRequest):
-            await bot.edit_message_text(superseded_summary(reference, version),
+            await bot.edit_message_text(plain(superseded_summary(reference, version)),
                                         chat_id=chat_id, message_id=message_id,
                                         reply_markup=None, rate_limit_args=rate)
     for message_id, old in await store.outbox.earlier_parts(case_id, chat_id, "pack", version):
         with contextlib.suppress(BadRequest):
             await bot.edit_message_caption(
                 chat_id=chat_id, message_id=message_id,
-                caption=superseded_pack(reference, old, version), rate_limit_args=rate)
+                caption=plain(superseded_pack(reference, old, version)), rate_limit_args=rate)
 
 
 async def retract(bot: ApiBot, chat_id: int, message_ids: list[int], reference: str,
@@ -109,7 +113,7 @@ async def retract(bot: ApiBot, chat_id: int, message_ids: list[int], reference: 
             await bot.delete_message(chat_id, message_id)
         except BadRequest:
             kept += 1
-    await bot.send_message(chat_id, retracted(reference, reason, all_removed=not kept))
+    await bot.send_message(chat_id, plain(retracted(reference, reason, all_removed=not kept)))
 
 
 async def photos_off(bot: ApiBot, store: Store, chat_id: int, case_id: int,
@@ -131,7 +135,7 @@ async def photos_off(bot: ApiBot, store: Store, chat_id: int, case_id: int,
     log.info("photo messages deleted after delivery",
              extra={"case_id": case_id, "count": removed})
     if removed:
-        await bot.send_message(chat_id, text("channels.patient.photos_off"),
+        await bot.send_message(chat_id, plain(text("channels.patient.photos_off")),
                                rate_limit_args=rate)
 
 
@@ -164,8 +168,9 @@ class TelegramSender:
     """
 
     def __init__(self, bot: ApiBot, store: Store, signer: ButtonSigner, *,
-                 resume: Callable[[int], Awaitable[list[Reply]]], pack_limit: int) -> None:
-        """`resume(patient_user_id)` gives the patient's current prompt (the journey's);
+                 resume: Callable[[int, int], Awaitable[list[Reply]]], pack_limit: int) -> None:
+        """`resume(patient_user_id, case_id)` gives what the patient is asked next on the
+        case a GP asked new photos for (the journey's);
         `pack_limit` is the largest referral pack (bytes) sent as a document."""
         self._bot = bot
         self._store = store
@@ -195,8 +200,8 @@ class TelegramSender:
         payload = json.loads(item.payload)
         if item.kind.startswith("staff.") and not await still_a_member(self._store, item):
             raise Undeliverable(NOT_A_RECIPIENT)  # `alert_staff` passes it on to others
-        if item.kind in ("patient.text", "staff.alert"):
-            await self._bot.send_message(item.chat_id, payload["text"],
+        if item.kind in ("patient.text", "staff.alert"):  # plain words, escaped as sent
+            await self._bot.send_message(item.chat_id, plain(payload["text"]),
                                          rate_limit_args=BACKGROUND)
             return
         if item.kind == "staff.task":
@@ -204,11 +209,11 @@ class TelegramSender:
                 payload["text"], task_rows(int(payload["case_id"]))), self._signer, BACKGROUND)
             return
         if item.kind == "patient.new_photos":
-            await self._bot.send_message(item.chat_id, payload["text"],
+            await self._bot.send_message(item.chat_id, plain(payload["text"]),
                                          rate_limit_args=BACKGROUND)
             case = await self._store.cases.get(int(item.case_id or 0))
             if case is not None:
-                replies = await self._resume(case.patient_user_id)
+                replies = await self._resume(case.patient_user_id, case.id)
                 await send_replies(self._bot, item.chat_id, replies)
             return
         if item.kind == "patient.photos_erased":

@@ -8,6 +8,7 @@ import html
 from telegram import Update
 
 from bot.content import text
+from bot.handlers.escaping import Html
 from bot.handlers.keyboards import markup
 from bot.handlers.members import Context, ids, reply
 from bot.inbox.access import GP_ROLES, chat_may_show
@@ -28,15 +29,15 @@ async def inbox(update: Update, context: Context) -> None:
     if gp is None:
         gp = await context.services.staff.member(user_id)
         if gp is None:
-            await reply(update, text("inbox.gp.not_member"))
+            await reply(update, Html(text("inbox.gp.not_member")))
             return
     store = context.services.store
     if not await chat_may_show(store, gp.practice_id, chat_id, user_id):
-        await reply(update, text("inbox.gp.private_only"))
+        await reply(update, Html(text("inbox.gp.private_only")))
         return
     pending = (await context.services.inbox.pending(gp))[:LISTED]
     if not pending:
-        await reply(update, text("inbox.gp.inbox_empty"))
+        await reply(update, Html(text("inbox.gp.inbox_empty")))
         return
     lines = [text("inbox.gp.inbox_title")]
     for case in pending:
@@ -45,7 +46,7 @@ async def inbox(update: Update, context: Context) -> None:
                           patient_ref=html.escape(found.patient_ref if found else "?"),
                           submitted=uk_time(case.submitted_at)))
     rows = open_rows(pending) if gp.role in GP_ROLES else ()
-    await reply(update, "\n".join(lines), markup(context.services.signer, chat_id, rows))
+    await reply(update, Html("\n".join(lines)), markup(context.services.signer, chat_id, rows))
 
 
 async def open_case(update: Update, context: Context, chat_id: int, case: Case) -> None:

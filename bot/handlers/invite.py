@@ -38,6 +38,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.content import text
+from bot.handlers.escaping import Html, plain
 from bot.handlers.keyboards import markup, payload_of
 from bot.handlers.members import Context, ids, member_or_refuse, reply
 from bot.handlers.persistence import MAX_IDLE
@@ -113,7 +114,7 @@ async def start(update: Update, context: Context) -> str | int:
     if context.args:
         raise ApplicationHandlerStop(
             await _from_typed(update, context, member, " ".join(context.args)))
-    await reply(update, text("inbox.staff.invite_ask"))
+    await reply(update, Html(text("inbox.staff.invite_ask")))
     raise ApplicationHandlerStop(_asked(context))
 
 
@@ -143,7 +144,7 @@ async def _from_typed(update: Update, context: Context, member: Member,
     wants = await context.services.staff.wants_nhs_number(member)
     found = read_invite_request(typed, wants_nhs_number=wants)
     if isinstance(found, str):
-        await reply(update, text(found))
+        await reply(update, Html(text(found)))
         return _asked(context)
     gps = await context.services.staff.gps(member)
     if len(gps) <= 1:
@@ -155,7 +156,7 @@ async def _from_typed(update: Update, context: Context, member: Member,
     if context.user_data is not None:
         context.user_data[DRAFT] = _draft(found)
     _, chat_id = ids(update)
-    await reply(update, text("inbox.staff.invite_choose_gp"),
+    await reply(update, Html(text("inbox.staff.invite_choose_gp")),
                 markup(context.services.signer, chat_id, gp_choice_rows(gps)))
     return CHOOSE_GP
 
@@ -208,10 +209,10 @@ async def send_invite(update: Update, made: InviteMade) -> None:
     """The invite's summary, the SMS to copy and its QR code, in the staff chat."""
     message = update.effective_message
     assert message
-    await message.reply_text(made.summary, parse_mode="HTML")
-    await message.reply_text(made.sms)
-    await message.reply_photo(made.qr_png, caption=text(
-        "inbox.staff.qr_caption", patient_ref=made.invite.patient_ref))
+    await message.reply_text(Html(made.summary))
+    await message.reply_text(plain(made.sms))
+    await message.reply_photo(made.qr_png, caption=plain(text(
+        "inbox.staff.qr_caption", patient_ref=made.invite.patient_ref)))
 
 
 def conversation() -> ConversationHandler[Context]:

@@ -7,10 +7,10 @@ import contextlib
 import html
 
 from telegram import Message, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.content import text
+from bot.handlers.escaping import Html, plain
 from bot.handlers.invite import send_invite
 from bot.handlers.keyboards import markup
 from bot.handlers.members import Context, ids, member_or_refuse, reply
@@ -34,7 +34,8 @@ async def invites(update: Update, context: Context) -> None:
                       ChangeInvite("resend", line.invite.id, state)),
                      (text("inbox.staff.revoke", patient_ref=ref),
                       ChangeInvite("revoke", line.invite.id, state))))
-    await reply(update, words, markup(context.services.signer, ids(update)[1], tuple(rows)))
+    await reply(update, Html(words),
+                markup(context.services.signer, ids(update)[1], tuple(rows)))
 
 
 async def revoke(update: Update, context: Context) -> None:
@@ -44,15 +45,15 @@ async def revoke(update: Update, context: Context) -> None:
         return
     ref = " ".join(context.args or [])
     if not ref or len(ref) > MAX_REFERENCE:  # never echo an arbitrary amount of text back
-        await reply(update, text("inbox.staff.revoke_usage"))
+        await reply(update, Html(text("inbox.staff.revoke_usage")))
         return
     desk = context.services.staff
     if await desk.revoke_reference(member, ref):
-        await reply(update, text("inbox.staff.revoked", patient_ref=html.escape(ref)))
+        await reply(update, Html(text("inbox.staff.revoked", patient_ref=html.escape(ref))))
         return
     opened = await desk.active_case(member, ref)
     key = "inbox.staff.revoke_opened" if opened else "inbox.staff.revoke_none"
-    await reply(update, text(key, patient_ref=html.escape(ref)))
+    await reply(update, Html(text(key, patient_ref=html.escape(ref))))
 
 
 async def stop(update: Update, context: Context) -> None:
@@ -62,11 +63,11 @@ async def stop(update: Update, context: Context) -> None:
         return
     ref = " ".join(context.args or [])
     if not ref or len(ref) > MAX_REFERENCE:
-        await reply(update, text("inbox.staff.stop_usage"))
+        await reply(update, Html(text("inbox.staff.stop_usage")))
         return
     found = await context.services.staff.active_case(member, ref)
     if found is None:
-        await reply(update, text("inbox.staff.stop_none", patient_ref=html.escape(ref)))
+        await reply(update, Html(text("inbox.staff.stop_none", patient_ref=html.escape(ref))))
         return
     await _offer_stop(update, context, found[0].id, ref)
 
@@ -75,7 +76,7 @@ async def _offer_stop(update: Update, context: Context, invite_id: int, ref: str
     state = await context.services.staff.invite_state(invite_id)
     rows = (((text("inbox.staff.stop_button", patient_ref=ref),
               ChangeInvite("stop", invite_id, state)),),)
-    await reply(update, text("inbox.staff.stop_confirm", patient_ref=html.escape(ref)),
+    await reply(update, Html(text("inbox.staff.stop_confirm", patient_ref=html.escape(ref))),
                 markup(context.services.signer, ids(update)[1], rows))
 
 
@@ -112,7 +113,8 @@ async def changed(update: Update, context: Context, tapped: ChangeInvite) -> Non
     if tapped.action == "revoke":
         done = await desk.revoke(member, invite.id)
         if message and done:
-            await message.reply_text(text("inbox.staff.revoked", patient_ref=done.patient_ref))
+            await message.reply_text(plain(text("inbox.staff.revoked",
+                                                patient_ref=done.patient_ref)))
     elif tapped.action == "resend":
         fresh = await desk.resend(member, invite.id)
         if fresh:
@@ -122,6 +124,6 @@ async def changed(update: Update, context: Context, tapped: ChangeInvite) -> Non
         stopped = await desk.stop_case(member, invite.id)
         key = "inbox.staff.stop_done" if stopped else "inbox.staff.stop_none"
         if message:
-            await message.reply_text(text(key, patient_ref=html.escape(invite.patient_ref)),
-                                     parse_mode=ParseMode.HTML)
+            await message.reply_text(Html(text(key,
+                                               patient_ref=html.escape(invite.patient_ref))))
         context.services.queued()

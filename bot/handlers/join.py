@@ -8,6 +8,7 @@ from typing import Literal
 from telegram import Update
 
 from bot.content import text
+from bot.handlers.escaping import Html
 from bot.handlers.members import Context, ids, reply
 
 ROLES: dict[str, Literal["staff", "gp", "admin"]] = {"staff": "staff", "gp": "gp",
@@ -19,16 +20,16 @@ async def add_member(update: Update, context: Context) -> None:
     user_id, _ = ids(update)
     admin = await context.services.staff.member(user_id, roles=("admin",))
     if admin is None:
-        await reply(update, text("inbox.staff.only_admins"))
+        await reply(update, Html(text("inbox.staff.only_admins")))
         return
     args = context.args or []
     if len(args) < 2 or args[0] not in ROLES:
-        await reply(update, text("inbox.staff.addmember_usage"))
+        await reply(update, Html(text("inbox.staff.addmember_usage")))
         return
     name = " ".join(args[1:])[:60]
     code = await context.services.staff.join_code(admin, ROLES[args[0]], name)
-    await reply(update, text("inbox.staff.addmember_code", name=html.escape(name),
-                             role=args[0], code=code))
+    await reply(update, Html(text("inbox.staff.addmember_code", name=html.escape(name),
+                                  role=args[0], code=code)))
 
 
 async def join(update: Update, context: Context) -> None:
@@ -37,12 +38,12 @@ async def join(update: Update, context: Context) -> None:
     code = context.args[0] if context.args else ""
     member = await context.services.staff.join(user_id, code[:64]) if code else None
     if isinstance(member, int):
-        await reply(update, text("inbox.staff.join_too_many_tries", minutes=member))
+        await reply(update, Html(text("inbox.staff.join_too_many_tries", minutes=member)))
         return
     if member is None:
-        await reply(update, text("inbox.staff.join_bad"))
+        await reply(update, Html(text("inbox.staff.join_bad")))
         return
     practice = await context.services.store.practices.get(member.practice_id)
     assert practice is not None
-    await reply(update, text("inbox.staff.join_ok", name=html.escape(member.display_name),
-                             role=member.role, practice=html.escape(practice.name)))
+    await reply(update, Html(text("inbox.staff.join_ok", name=html.escape(member.display_name),
+                                  role=member.role, practice=html.escape(practice.name))))

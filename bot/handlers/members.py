@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 
 from bot.content import text
 from bot.handlers.context import BotContext
+from bot.handlers.escaping import Html
 from bot.store.models import Member
 
 Context = BotContext
@@ -18,11 +18,11 @@ def ids(update: Update) -> tuple[int, int]:
     return update.effective_user.id, update.effective_chat.id
 
 
-async def reply(update: Update, words: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    """Answer in the chat of the update (HTML)."""
+async def reply(update: Update, words: Html, markup: InlineKeyboardMarkup | None = None
+                ) -> None:
+    """Answer in the chat of the update; `words` are HTML, their values escaped."""
     assert update.effective_message
-    await update.effective_message.reply_text(words, parse_mode=ParseMode.HTML,
-                                              reply_markup=markup)
+    await update.effective_message.reply_text(words, reply_markup=markup)
 
 
 async def member_or_refuse(update: Update, context: Context) -> Member | None:
@@ -32,5 +32,5 @@ async def member_or_refuse(update: Update, context: Context) -> Member | None:
     if member is None:
         await context.services.store.audit.record("access.refused", actor="stranger",
                                                     detail={"command": "staff"})
-        await reply(update, text("inbox.gp.not_member"))
+        await reply(update, Html(text("inbox.gp.not_member")))
     return member

@@ -16,10 +16,16 @@ from bot.channels.off_telegram import left_in_chat
 from bot.content import text
 from bot.handlers.bot_api import TIDYING
 from bot.handlers.context import BotContext
-from bot.handlers.render import send_replies
+from bot.handlers.escaping import plain
+from bot.handlers.render import AlbumSent, send_replies
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
 log = logging.getLogger("bot.handlers")
+
+
+def _album_sent(context: BotContext) -> AlbumSent:
+    """Where an album of the patient's photos sent back to them is noted (`chat_photos`)."""
+    return context.services.store.outbox.remember_album
 
 
 def _who(update: Update) -> tuple[int, int]:
@@ -32,27 +38,31 @@ async def start(update: Update, context: BotContext) -> None:
     user_id, chat_id = _who(update)
     token = context.args[0] if context.args else None
     replies = await context.services.journey.start(user_id, chat_id, token)
-    await send_replies(context.bot, chat_id, replies)
+    await send_replies(context.bot, chat_id, replies,
+                       album_sent=_album_sent(context))
 
 
 async def status(update: Update, context: BotContext) -> None:
     """Say where the patient is and what is next."""
     user_id, chat_id = _who(update)
-    await send_replies(context.bot, chat_id, await context.services.journey.status(user_id))
+    await send_replies(context.bot, chat_id, await context.services.journey.status(user_id),
+                       album_sent=_album_sent(context))
 
 
 async def cancel(update: Update, context: BotContext) -> None:
     """Ask the patient to confirm cancelling."""
     user_id, chat_id = _who(update)
     await send_replies(context.bot, chat_id,
-                       await context.services.journey.ask(user_id, "cancel"))
+                       await context.services.journey.ask(user_id, "cancel"),
+                       album_sent=_album_sent(context))
 
 
 async def delete(update: Update, context: BotContext) -> None:
     """Ask the patient to confirm deleting their photos and answers."""
     user_id, chat_id = _who(update)
     await send_replies(context.bot, chat_id,
-                       await context.services.journey.ask(user_id, "delete"))
+                       await context.services.journey.ask(user_id, "delete"),
+                       album_sent=_album_sent(context))
 
 
 async def typed(update: Update, context: BotContext) -> None:
@@ -61,7 +71,8 @@ async def typed(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message and message.text is not None
     await send_replies(context.bot, chat_id,
-                       await context.services.journey.typed(user_id, message.text))
+                       await context.services.journey.typed(user_id, message.text),
+                       album_sent=_album_sent(context))
 
 
 async def tapped(update: Update, context: BotContext) -> None:
@@ -77,7 +88,8 @@ async def tapped(update: Update, context: BotContext) -> None:
     answer = await context.services.journey.tapped(query.from_user.id, query.data or "")
     await query.answer(answer.note)
     chat_id = query.message.chat.id if query.message else query.from_user.id
-    await send_replies(context.bot, chat_id, answer.replies)
+    await send_replies(context.bot, chat_id, answer.replies,
+                       album_sent=_album_sent(context))
     if answer.note is None and query.message is not None and isinstance(query.message, Message):
         context.application.create_task(_show_answered(context.bot, query.message,
                                                        answer.chosen),
@@ -94,10 +106,10 @@ async def _show_answered(bot: ExtBot[Any], message: Message, chosen: str | None)
     chat, at = message.chat_id, message.message_id
     try:
         if mark and message.text is not None:
-            await bot.edit_message_text(f"{message.text}\n\n{mark}", chat, at,
+            await bot.edit_message_text(plain(f"{message.text}\n\n{mark}"), chat, at,
                                         reply_markup=None, rate_limit_args=TIDYING)
         elif mark and message.caption is not None:
-            await bot.edit_message_caption(chat, at, caption=f"{message.caption}\n\n{mark}",
+            await bot.edit_message_caption(chat, at, caption=plain(f"{message.caption}\n\n{mark}"),
                                            reply_markup=None, rate_limit_args=TIDYING)
         else:
             await bot.edit_message_reply_markup(chat, at, reply_markup=None,
@@ -137,7 +149,8 @@ async def photo(update: Update, context: BotContext) -> None:
     assert message
     if message.document is not None and not _may_be_image(message):
         await send_replies(context.bot, chat_id,
-                           await context.services.journey.other(user_id, "document"))
+                           await context.services.journey.other(user_id, "document"),
+                       album_sent=_album_sent(context))
         return
     if message.document is not None:
         file_id, size = message.document.file_id, message.document.file_size
@@ -178,11 +191,12 @@ async def photo(update: Update, context: BotContext) -> None:
         )
     except FileTooBig:
         await left_in_chat(context.services.store, user_id, chat_id, message.message_id)
-        await context.bot.send_message(chat_id, text("journey.photos.too_big"))
+        await context.bot.send_message(chat_id, plain(text("journey.photos.too_big")))
         return
     if not tried_to_delete:  # not checked (not wanted now, forwarded, too big)
         await left_in_chat(context.services.store, user_id, chat_id, message.message_id)
-    await send_replies(context.bot, chat_id, replies)
+    await send_replies(context.bot, chat_id, replies,
+                       album_sent=_album_sent(context))
 
 
 def other_kind(message: Message) -> str:
@@ -208,10 +222,11 @@ async def other(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message
     replies = await context.services.journey.other(user_id, other_kind(message))
-    await send_replies(context.bot, chat_id, replies)
+    await send_replies(context.bot, chat_id, replies,
+                       album_sent=_album_sent(context))
 
 
 async def edited(update: Update, context: BotContext) -> None:
     """Explain that edits to earlier messages are not used."""
     _, chat_id = _who(update)
-    await context.bot.send_message(chat_id, text("journey.input.edited"))
+    await context.bot.send_message(chat_id, plain(text("journey.input.edited")))

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
 from telegram.ext import ExtBot
 
 from bot.handlers.bot_api import FOLLOW_ON
+from bot.handlers.escaping import plain
 from bot.journey.replies import Reply, merged
+
+AlbumSent = Callable[[int, int, Sequence[int]], Awaitable[None]]
+"""Told (case id, chat id, message ids) of each album of the patient's photos sent back to
+them, so those messages are deleted with the patient's own photo messages (`chat_photos`)."""
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -21,8 +27,13 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     )
 
 
-async def send_replies(bot: ExtBot[Any], chat_id: int, replies: list[Reply]) -> None:
+async def send_replies(bot: ExtBot[Any], chat_id: int, replies: list[Reply], *,
+                       album_sent: AlbumSent | None = None) -> None:
     """Send the replies in order, in as few messages as fit on a phone (`merged`).
+
+    The journey's words are plain text, escaped here for the HTML parse mode. An album about
+    a case (`Reply.case_id`, the review's photos) is passed to `album_sent` once Telegram has
+    it, with its message ids.
 
     The first message is a reply; the ones after it are marked `FOLLOW_ON`, so that with many
     patients at once each one's first answer goes before the rest of another's.
@@ -31,14 +42,17 @@ async def send_replies(bot: ExtBot[Any], chat_id: int, replies: list[Reply]) -> 
         rate = FOLLOW_ON if number else None
         if reply.album:
             if reply.text:
-                await bot.send_message(chat_id, reply.text, rate_limit_args=rate)
+                await bot.send_message(chat_id, plain(reply.text), rate_limit_args=rate)
                 rate = FOLLOW_ON
-            media = [InputMediaPhoto(data, caption=caption) for data, caption in reply.album]
-            await bot.send_media_group(chat_id, media, rate_limit_args=rate)
+            media = [InputMediaPhoto(data, caption=plain(caption))
+                     for data, caption in reply.album]
+            sent = await bot.send_media_group(chat_id, media, rate_limit_args=rate)
+            if album_sent is not None and reply.case_id is not None:
+                await album_sent(reply.case_id, chat_id, [m.message_id for m in sent])
         elif reply.picture is not None:
             with reply.picture.open("rb") as picture:
-                await bot.send_photo(chat_id, picture, caption=reply.text,
+                await bot.send_photo(chat_id, picture, caption=plain(reply.text),
                                      reply_markup=keyboard(reply), rate_limit_args=rate)
         elif reply.text:
-            await bot.send_message(chat_id, reply.text, reply_markup=keyboard(reply),
+            await bot.send_message(chat_id, plain(reply.text), reply_markup=keyboard(reply),
                                    rate_limit_args=rate)

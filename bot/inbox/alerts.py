@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from bot.content import text
+from bot.domain.questions import worded
 from bot.inbox.routing import alert_chats
 from bot.store import Store
 from bot.store.cases import URGENT
@@ -42,9 +43,24 @@ def stop_reason_key(reason: str) -> str:
 
 async def stop_alerts(store: Store, case: Case, reason: str) -> list[Outgoing]:
     """Alerts for a case that stopped before reaching a GP: red flags, a locked link, a
-    screening stop, declined consent. Queue them with the move to "stopped"."""
-    words = text(stop_reason_key(reason), patient_ref=await patient_ref_of(store, case),
-                 reference=case.reference)
+    screening stop, declined consent. Queue them with the move to "stopped".
+
+    Worded for who answered: "Parent asked to call you" only when a parent answered for a
+    child under 16 (`Case.consent_by`), never for a 16 or 17-year-old answering themselves.
+    Read before the stop erases anything: if photos had been taken (a site changed at the
+    review, say), the words say they were deleted, never "(no photos taken)"
+    (`inbox.staff.stopped.<reason>_after_photos`, or the reason's words and `photos_deleted`).
+    """
+    patient_ref = await patient_ref_of(store, case)
+    key = stop_reason_key(reason)
+    parent = case.consent_by == "parent"
+    words = worded(key, parent=parent, patient_ref=patient_ref, reference=case.reference)
+    if await store.photos.for_case(case.id):
+        try:
+            words = worded(f"{key}_after_photos", parent=parent, patient_ref=patient_ref,
+                           reference=case.reference)
+        except KeyError:
+            words = f"{words} {text('inbox.staff.stopped.photos_deleted')}"
     chats = await alert_chats(store, case.practice_id)
     log.info("staff alerted of a stop", extra={"case_id": case.id, "reason": reason,
                                                "chats": len(chats)})

@@ -138,7 +138,8 @@ def age_text(invite: Invite | None, case: Case, today: date) -> str:
     if invite is None or not invite.date_of_birth:
         return "unknown"
     years = age_on(date.fromisoformat(invite.date_of_birth), today)
-    key = "inbox.gp.child_age" if case.is_child else "inbox.gp.adult_age"
+    key = ("inbox.gp.adult_age" if not case.is_child else "inbox.gp.child_age"
+           if case.consent_by == "parent" else "inbox.gp.young_age")
     return text(key, years=f"{years} years")
 
 
@@ -160,11 +161,12 @@ def red_flags_asked(question: Question) -> str:
 
 
 def answer_pairs(answers: dict[str, str], *, child: bool) -> tuple[tuple[str, str], ...]:
-    """The patient's answers as (question, answer) pairs, in the order they were asked."""
+    """The patient's answers as (question, answer) pairs, in the order they were asked (a
+    question not put to this patient, such as a child's or a follow-up, is left out)."""
     pairs: list[tuple[str, str]] = []
     for prefix, questions in (("detail", detail_questions()), ("screen", screening_questions())):
         for question in questions:
-            if question.child_only and not child:
+            if not question.applies(answers, prefix, child=child):
                 continue
             asked = question.prompt.split("\n")[0]
             if question.id == "red_flags":

@@ -59,7 +59,7 @@ def question_prompt(case: Case, answers: dict[str, str], lead: str | None = None
     """Ask the next screening or details question, or None if all are answered."""
     parent = by_parent(case)
     if case.stage is Stage.SCREENING:
-        questions, prefix = screening_questions(parent=parent), "screen"
+        questions, prefix = screening_questions(parent=parent, child=case.is_child), "screen"
     else:
         questions, prefix = detail_questions(parent=parent), "detail"
     question = next_question(questions, answers, prefix, child=case.is_child)
@@ -90,21 +90,29 @@ def photo_prompt(stage: Stage) -> Reply:
     return Reply(text=words)
 
 
-CHANGEABLE = ("site", "where", "duration", "symptoms", "tried")
-"""The answers a patient may change at the review, in the order the summary lists them."""
+CHANGEABLE = ("red_flags", "site", "where", "duration", "symptoms", "tried")
+"""The answers a patient may change at the review, in the order the summary lists them. The
+red flags are among them, so a patient whose rash has got worse since can still say so (a
+change to "yes" ends the request with the 999 / NHS 111 advice, as at screening)."""
 
 
-def changeable_question(qid: str, *, parent: bool) -> tuple[Question, str] | None:
+def changeable_question(qid: str, *, parent: bool, child: bool) -> tuple[Question, str] | None:
     """The question a patient may change at the review, and its answers' prefix; or None
-    (`parent`: worded for a parent, as `screening_questions`)."""
+    (`parent`, `child`: as for `screening_questions`, so a changed answer stops as it would
+    have at screening)."""
     if qid not in CHANGEABLE:
         return None
-    for prefix, questions in (("screen", screening_questions(parent=parent)),
+    for prefix, questions in (("screen", screening_questions(parent=parent, child=child)),
                               ("detail", detail_questions(parent=parent))):
         for question in questions:
             if question.id == qid:
                 return question, prefix
     return None
+
+
+def changing_now(case: Case) -> tuple[Question, str] | None:
+    """The question the patient is changing at the review (`Case.changing`), if any."""
+    return changeable_question(case.changing, parent=by_parent(case), child=case.is_child)
 
 
 def change_prompt() -> Reply:
@@ -130,6 +138,7 @@ async def review_prompt(store: Store, case: Case, answers: dict[str, str], *,
                                 *detail_questions(parent=parent))}
     summary = text(
         "journey.review.summary",
+        red_flags=labels["red_flags"].label_of(answers.get("screen.red_flags", none)),
         site=labels["site"].label_of(answers.get("screen.site", none)),
         where=_typed(answers.get("detail.where"), "skip", none),
         duration=labels["duration"].label_of(answers.get("detail.duration", none)),

@@ -26,12 +26,17 @@ class Button:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """One message to the patient: text, with optional buttons, picture or album of photos."""
+    """One message to the patient: text, with optional buttons, picture or album of photos.
+
+    `case_id` is the case the message is about (set by `bind`): an album's messages are noted
+    against it, to delete from the chat with the patient's own photo messages.
+    """
 
     text: str = ""
     buttons: tuple[tuple[Button, ...], ...] = ()
     picture: Path | None = None
     album: tuple[tuple[bytes, str], ...] = field(default=(), repr=False)
+    case_id: int | None = None
 
 
 def say(text: str, *rows: tuple[Button, ...]) -> Reply:
@@ -45,7 +50,7 @@ def one_per_row(*buttons: Button) -> tuple[tuple[Button, ...], ...]:
 
 
 def button_data(stage: str, question: str, value: str) -> str:
-    """Encode a button's choice; it carries no ids, the case comes from who tapped."""
+    """Encode a button's choice; the journey adds the case it belongs to (`bind`)."""
     data = f"{stage}|{question}|{value}"
     if len(data.encode("utf-8")) > 64:
         raise ValueError("button data over Telegram's 64-byte limit")
@@ -58,6 +63,36 @@ def parse_button_data(data: str) -> tuple[str, str, str] | None:
     if len(parts) != 3:
         return None
     return parts[0], parts[1], parts[2]
+
+
+def bind(replies: list[Reply], case_id: int) -> list[Reply]:
+    """The replies as messages about this case: each button's data starts with the case id
+    ("42|review|review|send"), so a tap acts on the case the button was shown for, whatever
+    the patient did on another case since; /delete's buttons, which name their cases
+    already, are left as they are. Raises ValueError past Telegram's 64-byte limit."""
+    out = []
+    for reply in replies:
+        rows = tuple(tuple(_bound(button, case_id) for button in row) for row in reply.buttons)
+        out.append(replace(reply, buttons=rows, case_id=case_id))
+    return out
+
+
+def _bound(button: Button, case_id: int) -> Button:
+    if button.data.startswith("any|del_") or case_of(button.data)[0] is not None:
+        return button
+    data = f"{case_id}|{button.data}"
+    if len(data.encode("utf-8")) > 64:
+        raise ValueError("button data over Telegram's 64-byte limit")
+    return replace(button, data=data)
+
+
+def case_of(data: str) -> tuple[int | None, str]:
+    """Split a tapped button's data into the case it was shown for (None on a button made
+    before buttons named their case) and the choice (`parse_button_data`)."""
+    head, _, rest = data.partition("|")
+    if head.isdigit() and rest.count("|") == 2:
+        return int(head), rest
+    return None, data
 
 
 def phone_lines(words: str) -> int:

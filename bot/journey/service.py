@@ -25,9 +25,17 @@ from bot.domain.questions import (
     worded,
 )
 from bot.journey import prompts
-from bot.journey.deletion import Deletion
+from bot.journey.deletion import Deletion, started_on
 from bot.journey.photo_step import AlreadyAccepted, Checker, PhotoStep, Source, shot_of
-from bot.journey.replies import Button, Reply, button_data, parse_button_data, say
+from bot.journey.replies import (
+    Button,
+    Reply,
+    bind,
+    button_data,
+    case_of,
+    parse_button_data,
+    say,
+)
 from bot.journey.steps import Choice, Exit, Step, Turn
 from bot.services import erasure
 from bot.services.attempts import WrongTries
@@ -45,6 +53,12 @@ RECENT_PEOPLE = 4096
 seconds); the oldest are forgotten first, so memory does not grow with every patient."""
 CONFIRM, GO_BACK = "confirm", "back"
 """Button questions of the confirmation asked before an answer ends the request."""
+RED_FLAG_BUTTONS = (("red_flags", "yes"), (CONFIRM, "red_flags=yes"), (GO_BACK, "red_flags"))
+"""A "yes" to the red flags, its confirmation, and "No, go back" under it: taken at any stage
+once the red flags were answered (`Journey._late_red_flag`)."""
+CHOOSE = "choose"
+"""Button question (with "any"): make this case the patient's current one (after a GP asked
+for new photos on it while another was current)."""
 
 Deliveries = Callable[[Store, Case], Awaitable[list[Outgoing]]]
 """The messages that deliver a submission to the practice (`bot.inbox.routing
@@ -120,8 +134,9 @@ class Journey:
                 return await self._open_invite(user_id, chat_id, token)
             turn = await self._turn(user_id)
             if turn is None or not turn.case.stage.is_open:
-                return await self._nothing_open(turn)
-            return [say(text("journey.invite.welcome_back")), *await self._prompt(turn)]
+                return self._bind(turn, await self._nothing_open(turn))
+            return self._bind(turn, [say(text("journey.invite.welcome_back")),
+                                     *await self._prompt(turn)])
 
     async def _open_invite(self, user_id: int, chat_id: int, token: str) -> list[Reply]:
         if minutes := await self._wrong_tries.wait_minutes(user_id, "invite"):
@@ -130,10 +145,12 @@ class Journey:
         if invite is not None and invite.used_at:
             existing = await self._store.cases.for_invite(invite.id)
             if existing is not None and existing.patient_user_id == user_id:
-                turn = Turn(self._store, existing)
+                # the link of one of their requests, opened again: it becomes the current one
+                turn = Turn(self._store, await self._store.cases.choose(existing))
                 if existing.stage.is_open:
-                    return [say(text("journey.invite.welcome_back")), *await self._prompt(turn)]
-                return await self._prompt(turn)
+                    return self._bind(turn, [say(text("journey.invite.welcome_back")),
+                                             *await self._prompt(turn)])
+                return self._bind(turn, await self._prompt(turn))
         problem = invite_problem(invite)
         if invite is None or problem == "unknown":
             await self._wrong_tries.wrong(user_id, "invite")
@@ -152,8 +169,9 @@ class Journey:
             )
         except StageConflict:
             return [say(text("journey.invite.used", practice=practice.name, phone=practice.phone))]
-        return [say(text("journey.invite.welcome", practice=practice.name)),
-                *await self._prompt(Turn(self._store, case))]
+        turn = Turn(self._store, case)
+        return self._bind(turn, [say(text("journey.invite.welcome", practice=practice.name)),
+                                 *await self._prompt(turn)])
 
     # -- typed text ------------------------------------------------------------------------
 
@@ -163,11 +181,11 @@ class Journey:
             self._last_tap.pop(user_id, None)
             turn = await self._turn(user_id)
             if turn is None or not turn.case.stage.is_open:
-                return await self._nothing_open(turn)
+                return self._bind(turn, await self._nothing_open(turn))
             step = STEPS[turn.case.stage]
             if step.typed is not None:
-                return await step.typed(self, turn, words)
-            return await self._nudge(turn)
+                return self._bind(turn, await step.typed(self, turn, words))
+            return self._bind(turn, await self._nudge(turn))
 
     async def _nudge(self, turn: Turn) -> list[Reply]:
         """Typed text the step cannot take: say what it needs (a photo, or a tap), and ask
@@ -195,8 +213,7 @@ class Journey:
 
     async def _typed_change(self, turn: Turn, words: str) -> list[Reply]:
         """A typed answer to the question being changed at the review, if it takes one."""
-        changing = prompts.changeable_question(turn.case.changing,
-                                               parent=prompts.by_parent(turn.case))
+        changing = prompts.changing_now(turn.case)
         return await self._typed_answer(turn, changing[0] if changing else None, words)
 
     async def _typed_answer(self, turn: Turn, question: Question | None,
@@ -211,32 +228,127 @@ class Journey:
     # -- buttons ---------------------------------------------------------------------------
 
     async def tapped(self, user_id: int, data: str) -> Tapped:
-        """Handle a button tap, refusing old buttons and double taps kindly."""
+        """Handle a button tap, refusing old buttons and double taps kindly.
+
+        A button names the case it was shown for (`bind`): a tap on a button of another of
+        the patient's open cases acts on that case, which then becomes their current one
+        ("Now working on ..."); one that no longer applies there is refused as "from another
+        of your requests". A button from before buttons named their case acts on the current
+        case.
+        """
         async with self.lock(user_id):
             if self._last_tap.get(user_id) == data:
                 return Tapped(text("journey.input.done_button"), [])
-            parsed = parse_button_data(data)
+            case_id, choice = case_of(data)
+            parsed = parse_button_data(choice)
             if parsed is not None and parsed[0] == "any" and parsed[1].startswith("del_"):
                 replies = await self._deletion.tapped(user_id, parsed[1], parsed[2])
                 if replies is None:
                     return Tapped(text("journey.input.done_button"), [])
                 return Tapped(None, replies)
             turn = await self._turn(user_id)
-            if parsed is not None and parsed[0] == "any":
-                if turn is None or turn.case.erased_at:
-                    return Tapped(text("journey.input.done_button"), [])
-                return await self._confirmed(turn, parsed[1], parsed[2])
-            if parsed is None or turn is None or not turn.case.stage.is_open:
-                return Tapped(text("journey.input.old_button"), [])
-            stage, question, value = parsed
-            if stage != turn.case.stage.value:
-                return Tapped(text("journey.input.old_button"), await self._prompt(turn))
-            step = STEPS[turn.case.stage]
-            choice = None if step.tap is None else await step.tap(self, turn, question, value)
-            if choice is None:
-                return Tapped(text("journey.input.done_button"), [])
+            if case_id is None or (turn is not None and turn.case.id == case_id):
+                # once the request was sent or ended, each red-flag tap gets the advice again
+                again = (turn is not None and parsed is not None
+                         and parsed[1:] in RED_FLAG_BUTTONS and not turn.case.stage.is_open)
+                answer = await self._tapped(turn, parsed)
+                if answer.note is None and not again:
+                    self._last_tap[user_id] = data
+                return replace(answer, replies=self._bind(turn, answer.replies))
+            other = await self._own_turn(user_id, case_id)
+            answer = Tapped(text("journey.cases.other_request"), [])
+            if other is not None and parsed is not None and parsed[:2] == ("any", CHOOSE):
+                if other.case.stage.is_open and not other.case.erased_at:
+                    answer = Tapped(None, await self._prompt(other))
+            elif other is not None:
+                found = await self._tapped(other, parsed)
+                answer = answer if found.note is not None else found
+            if answer.note is not None or other is None:
+                return answer
             self._last_tap[user_id] = data
-            return Tapped(None, *choice)
+            if not other.case.stage.is_open or other.case.erased_at:
+                return replace(answer, replies=self._bind(other, answer.replies))
+            other.case = await self._store.cases.choose(other.case)
+            now_on = say(text("journey.cases.now_on", request=self._named(other.case)))
+            return replace(answer, replies=self._bind(other, [now_on, *answer.replies]))
+
+    async def _tapped(self, turn: Turn | None, parsed: tuple[str, str, str] | None) -> Tapped:
+        """A tap on a button of this case (the patient's current one, or the one the button
+        names)."""
+        if parsed is not None and parsed[0] == "any":
+            if turn is None or turn.case.erased_at:
+                return Tapped(text("journey.input.done_button"), [])
+            if parsed[1] == CHOOSE:
+                return Tapped(None, await self._prompt(turn) if turn.case.stage.is_open else [])
+            return await self._confirmed(turn, parsed[1], parsed[2])
+        if turn is not None and parsed is not None and parsed[1:] in RED_FLAG_BUTTONS:
+            late = await self._late_red_flag(turn, parsed[0], parsed[1])
+            if late is not None:
+                return late
+        if parsed is None or turn is None or not turn.case.stage.is_open:
+            return Tapped(text("journey.input.old_button"), [])
+        stage, question, value = parsed
+        if stage != turn.case.stage.value:
+            return Tapped(text("journey.input.old_button"), await self._prompt(turn))
+        step = STEPS[turn.case.stage]
+        choice = None if step.tap is None else await step.tap(self, turn, question, value)
+        if choice is None:
+            return Tapped(text("journey.input.done_button"), [])
+        return Tapped(None, *choice)
+
+    async def _late_red_flag(self, turn: Turn, stage: str, question: str) -> Tapped | None:
+        """A red-flag "yes" (or its confirmation, or "No, go back" under it) tapped after the
+        red flags were answered: an old question's button still there (its tidy-up failed or
+        has not happened yet), at any later stage. None when the red flags are not answered
+        yet or are being changed at the review: the step takes the tap as usual.
+
+        On an open request it is taken as at screening: "yes" is confirmed (the confirmation
+        already says NHS 111 / 999), and "Yes, that is right" ends the request with the 999 /
+        NHS 111 words, staff alerted in the same transaction (`_stop`); "No, go back" shows
+        the current step again. On a request already sent to the practice or ended, the
+        999 / NHS 111 words are said at once; if the practice has it (sent, or decided), staff
+        are alerted too (`red_flag_after`).
+        """
+        case = turn.case
+        if not case.stage.is_open:
+            return None if question == GO_BACK else Tapped(None, await self._red_flag_after(turn))
+        answers = await turn.answers()
+        changing = prompts.changing_now(case)
+        if "screen.red_flags" not in answers or (
+                stage == Stage.REVIEW.value == case.stage.value
+                and changing is not None and changing[0].id == "red_flags"):
+            return None
+        parent = prompts.by_parent(case)
+        if not STEPS[case.stage].goes_to(Stage.STOPPED):
+            return None
+        if question == GO_BACK:
+            return Tapped(None, await self._prompt(turn), text("journey.confirm.no"))
+        log.info("late red-flag answer", extra={"case_id": case.id, "stage": case.stage.value,
+                                                "confirmed": question == CONFIRM})
+        if question == CONFIRM:
+            await turn.save("screen.red_flags", "yes")
+            practice = await turn.practice()
+            words = worded("journey.stop.red_flag", parent=parent, practice=practice.name,
+                           phone=practice.phone)
+            return Tapped(None, await self._stop(turn, "screen_red_flag", words),
+                          text("journey.confirm.yes"))
+        label = worded("journey.screening.red_flags.yes", parent=parent)
+        return Tapped(None, [self._confirm_stop(case, "red_flags", label, "yes", "red_flag")])
+
+    async def _red_flag_after(self, turn: Turn) -> list[Reply]:
+        """The 999 / NHS 111 words for a red-flag "yes" tapped once the request was sent or
+        ended; staff alerted if the practice has the request (sent or decided), once a case."""
+        case = turn.case
+        if case.stage in (Stage.SUBMITTED, Stage.DECIDED):
+            alerts = [replace(alert, dedupe_key=f"case:{case.id}:red_flag_after:{alert.chat_id}")
+                      for alert in await self._stop_alerts(self._store, case, "red_flag_after")]
+            await self._store.outbox.add(case.id, alerts)
+            await self._store.audit.record("case.red_flag_after", actor="patient",
+                                           case_id=case.id, detail={"stage": case.stage.value})
+            self._on_queued()
+        log.info("red-flag answer after the request", extra={"case_id": case.id,
+                                                             "stage": case.stage.value})
+        return [say(worded("journey.stop.red_flag_after", parent=prompts.by_parent(case)))]
 
     async def _tap_identity(self, turn: Turn, question: str, value: str) -> Choice | None:
         """A tap on Yes (the ISO date on the button) or No under a date of birth read back:
@@ -271,8 +383,8 @@ class Journey:
         confirmation."""
         screening = turn.case.stage is Stage.SCREENING
         parent = prompts.by_parent(turn.case)
-        questions = screening_questions(parent=parent) if screening else (
-            detail_questions(parent=parent))
+        questions = (screening_questions(parent=parent, child=turn.case.is_child)
+                     if screening else detail_questions(parent=parent))
         prefix = "screen" if screening else "detail"
         expected = next_question(questions, await turn.answers(), prefix,
                                  child=turn.case.is_child)
@@ -347,8 +459,8 @@ class Journey:
         mis-tap cannot end the request.
         """
         stage = case.stage.value
-        return say(text("journey.confirm.ask", choice=choice,
-                        means=text(f"journey.confirm.means.{stop}")),
+        means = worded(f"journey.confirm.means.{stop}", parent=prompts.by_parent(case))
+        return say(text("journey.confirm.ask", choice=choice, means=means),
                    (Button(text("journey.confirm.yes"),
                            button_data(stage, CONFIRM, f"{question}={value}")),),
                    (Button(text("journey.confirm.no"), button_data(stage, GO_BACK, question)),))
@@ -376,8 +488,8 @@ class Journey:
             return await prompts.review_prompt(self._store, turn.case, answers,
                                                photos_too=False,
                                                lead=text("journey.review.changed"))
-        questions = screening_questions(parent=parent) if prefix == "screen" else (
-            detail_questions(parent=parent))
+        questions = (screening_questions(parent=parent, child=turn.case.is_child)
+                     if prefix == "screen" else detail_questions(parent=parent))
         if next_question(questions, answers, prefix, child=turn.case.is_child) is not None:
             return await self._prompt(turn)
         following = Stage.PREPARATION if turn.case.stage is Stage.SCREENING else Stage.REVIEW
@@ -411,11 +523,10 @@ class Journey:
                 text("journey.photos.send_anyway"))
 
     async def _tap_review(self, turn: Turn, question: str, value: str) -> Choice | None:
-        parent = prompts.by_parent(turn.case)
-        changing = prompts.changeable_question(turn.case.changing, parent=parent)
+        changing = prompts.changing_now(turn.case)
         if changing is not None and question in (changing[0].id, CONFIRM, GO_BACK):
             return await self._question_tap(turn, changing[0], changing[1], question, value)
-        if question == "change" and prompts.changeable_question(value, parent=parent):
+        if question == "change" and value in prompts.CHANGEABLE:
             turn.case = await self._store.cases.set_flags(turn.case, Flags(changing=value),
                                                           actor="patient")
             return await self._prompt(turn), text(f"journey.review.change_{value}")
@@ -473,40 +584,56 @@ class Journey:
             self._last_tap.pop(user_id, None)
             turn = await self._turn(user_id)
             if turn is None or not turn.case.stage.is_open:
-                return await self._nothing_open(turn)
-            case = turn.case
-            shot = shot_of(case)
-            if shot is None and album is not None:
-                if self._album_noted.get(user_id) == album:
-                    return []
-                self._album_noted[user_id] = album
-                return [say(text("journey.photos.album_extra")), *await self._prompt(turn)]
-            if shot is None:
-                key = "already_have_all" if case.stage in (Stage.DETAILS, Stage.REVIEW) else (
-                    "not_now")
-                return [say(text(f"journey.photos.{key}")), *await self._prompt(turn)]
-            if forwarded:
-                return [say(text("journey.photos.forwarded"))]
-            if size is not None and size > self._max_file_bytes:
-                return [say(text("journey.photos.too_big"))]
-            await on_checking()
-            data = await fetch()
-            answers = await turn.answers()
-            try:
-                kept, replies = await self._photos.receive(
-                    case, shot, data, source=source,
-                    face_expected=answers.get("screen.site") == "face",
-                )
-            except AlreadyAccepted:
-                replies = [say(text("journey.photos.already_have_this"))]
-                if take_off_chat is not None:
-                    replies = await self._take_off_chat(case, take_off_chat, replies)
-                return [*replies, *await self._prompt(turn)]
+                return self._bind(turn, await self._nothing_open(turn))
+            checked = shot_of(turn.case) is not None and not forwarded
+            replies = await self._photo(turn, fetch, source=source, size=size,
+                                        forwarded=forwarded, on_checking=on_checking,
+                                        album=album, take_off_chat=take_off_chat)
+            if checked and len(await self._store.cases.open_for_patient(user_id)) > 1:
+                filed = say(text("journey.cases.filed", request=self._named(turn.case)))
+                replies = [filed, *replies]
+            return self._bind(turn, replies)
+
+    async def _photo(
+        self, turn: Turn, fetch: Callable[[], Awaitable[bytes]], *, source: Source,
+        size: int | None, forwarded: bool, on_checking: Callable[[], Awaitable[None]],
+        album: str | None, take_off_chat: Callable[[], Awaitable[bool]] | None,
+    ) -> list[Reply]:
+        """A photo for the patient's current case (open), which `photo` has read."""
+        user_id = turn.case.patient_user_id
+        case = turn.case
+        shot = shot_of(case)
+        if shot is None and album is not None:
+            if self._album_noted.get(user_id) == album:
+                return []
+            self._album_noted[user_id] = album
+            return [say(text("journey.photos.album_extra")), *await self._prompt(turn)]
+        if shot is None:
+            key = "already_have_all" if case.stage in (Stage.DETAILS, Stage.REVIEW) else (
+                "not_now")
+            return [say(text(f"journey.photos.{key}")), *await self._prompt(turn)]
+        if forwarded:
+            return [say(text("journey.photos.forwarded"))]
+        if size is not None and size > self._max_file_bytes:
+            return [say(text("journey.photos.too_big"))]
+        await on_checking()
+        data = await fetch()
+        answers = await turn.answers()
+        try:
+            kept, replies = await self._photos.receive(
+                case, shot, data, source=source,
+                face_expected=answers.get("screen.site") == "face",
+            )
+        except AlreadyAccepted:
+            replies = [say(text("journey.photos.already_have_this"))]
             if take_off_chat is not None:
                 replies = await self._take_off_chat(case, take_off_chat, replies)
-            if kept is None:
-                return replies
-            return await self._then_next(turn, replies)
+            return [*replies, *await self._prompt(turn)]
+        if take_off_chat is not None:
+            replies = await self._take_off_chat(case, take_off_chat, replies)
+        if kept is None:
+            return replies
+        return await self._then_next(turn, replies)
 
     @staticmethod
     async def _take_off_chat(case: Case, take_off: Callable[[], Awaitable[bool]],
@@ -553,12 +680,26 @@ class Journey:
 
     # -- commands and other input -------------------------------------------------------------
 
-    async def resume(self, user_id: int) -> list[Reply]:
-        """What to do now on the patient's open case (after a GP asked for new photos)."""
+    async def resume(self, user_id: int, case_id: int | None = None) -> list[Reply]:
+        """What to do now after a GP asked for new photos on case `case_id` (None: on the
+        patient's current case): its next photo request if it is their current case; if
+        another open case is current, a message naming the case the GP asked about, with a
+        button that makes it current (photos sent without tapping go to the current case);
+        nothing if the case is no longer open."""
         async with self.lock(user_id):
             self._last_tap.pop(user_id, None)
             turn = await self._turn(user_id)
-            return await self._prompt(turn) if turn and turn.case.stage.is_open else []
+            if case_id is not None and (turn is None or turn.case.id != case_id):
+                asked = await self._own_turn(user_id, case_id)
+                if asked is None or not asked.case.stage.is_open or asked.case.erased_at:
+                    return []
+                choose = Button(text("journey.cases.choose"), button_data("any", CHOOSE, "-"))
+                return bind([say(text("journey.cases.gp_asked_other",
+                                      request=self._named(asked.case)), (choose,))],
+                            asked.case.id)
+            if turn is None or not turn.case.stage.is_open:
+                return []
+            return self._bind(turn, await self._prompt(turn))
 
     async def status(self, user_id: int) -> list[Reply]:
         """Say where the patient is and what comes next."""
@@ -572,7 +713,13 @@ class Journey:
             words = text("journey.commands.status",
                          where=text(f"journey.status_words.{case.stage.value}"),
                          next=text(f"journey.status_words.{nxt}"))
-            return [say(words), *(await self._prompt(turn) if case.stage.is_open else [])]
+            several = len(await self._store.cases.open_for_patient(user_id))
+            if several > 1:
+                lead = text("journey.cases.open_count", count=several,
+                            request=self._named(case))
+                words = f"{lead}\n\n{words}"
+            return self._bind(turn, [say(words), *(await self._prompt(turn)
+                                                   if case.stage.is_open else [])])
 
     def confirm(self, action: str) -> Reply:
         """Ask to confirm /cancel or /delete, with Yes and No buttons."""
@@ -591,11 +738,15 @@ class Journey:
         async with self.lock(user_id):
             if action == "delete":
                 return await self._deletion.ask(user_id)
-            case = await self._store.cases.latest_for_patient(user_id)
+            case = await self._store.cases.current_for_patient(user_id)
             if case is None or case.erased_at or (action == "cancel" and not case.stage.is_open):
                 key = "nothing_open" if action == "cancel" else "nothing_to_delete"
                 return [say(text(f"journey.commands.{key}"))]
-            return [self.confirm(action)]
+            confirm = self.confirm(action)
+            if len(await self._store.cases.open_for_patient(user_id)) > 1:
+                which = text("journey.cases.which", request=self._named(case))
+                confirm = replace(confirm, text=f"{which}\n\n{confirm.text}")
+            return bind([confirm], case.id)
 
     async def _confirmed(self, turn: Turn, action: str, value: str) -> Tapped:
         case = turn.case
@@ -620,7 +771,8 @@ class Journey:
             turn = await self._turn(user_id)
             words = say(text(f"journey.input.{kind}"))
             open_now = turn is not None and turn.case.stage.is_open
-            return [words, *(await self._prompt(turn) if turn and open_now else [])]
+            return self._bind(turn, [words, *(await self._prompt(turn) if turn and open_now
+                                              else [])])
 
     async def _nothing_open(self, turn: Turn | None) -> list[Reply]:
         """Answer a patient with no open case: how their last one ended, or how to begin."""
@@ -635,11 +787,29 @@ class Journey:
         return await erasure.erase(self._store, case, to, actor="patient", reason=reason)
 
     async def _stop(self, turn: Turn, reason: str, words: str) -> list[Reply]:
-        """End the request; practice staff are alerted with the reason (`stop_alerts`)."""
+        """End the request; practice staff are alerted with the reason (`stop_alerts`).
+
+        A stop after photos were taken (an answer changed at the review, such as the site
+        to the breast or private parts) also deletes the case's photos (files too), answers
+        and built summary and pack, takes back what GP chats received and deletes the photo
+        messages in the patient's chat (`CaseRepository.stop_after_photos`); the patient is
+        told after the stop's own words (999/111 ones included).
+        """
         alerts = await self._stop_alerts(self._store, turn.case, reason)
-        await self._move(turn, Stage.STOPPED, reason=reason, outbox=alerts)
+        if not await self._store.photos.for_case(turn.case.id):
+            await self._move(turn, Stage.STOPPED, reason=reason, outbox=alerts)
+            self._on_queued()
+            return [say(words)]
+        if not STEPS[turn.case.stage].goes_to(Stage.STOPPED):
+            raise AssertionError(f"{turn.case.stage} has no exit to stopped in STEPS")
+        turn.case = await self._store.cases.stop_after_photos(turn.case, reason=reason,
+                                                              outbox=alerts)
         self._on_queued()
-        return [say(words)]
+        left = await erasure.finish(self._store, turn.case.id)
+        await erasure.checkpoint(self._store)
+        log.info("case stopped after photos, content deleted",
+                 extra={"case_id": turn.case.id, "reason": reason, "files_left": left})
+        return [say(words), say(text("journey.stop_after_photos.deleted"))]
 
     async def _move(self, turn: Turn, to: Stage, *, reason: str | None = None,
                     outbox: list[Outgoing] | None = None, flags: Flags | None = None) -> None:
@@ -651,9 +821,28 @@ class Journey:
                                                  outbox=outbox or (), flags=flags)
 
     async def _turn(self, user_id: int) -> Turn | None:
-        """The patient's most recently active case (open or not) for this update, if any."""
-        case = await self._store.cases.latest_for_patient(user_id)
+        """The patient's current case for this update (`current_for_patient`: the open case
+        they last acted on, else the case they last acted on), if any."""
+        case = await self._store.cases.current_for_patient(user_id)
         return None if case is None else Turn(self._store, case)
+
+    async def _own_turn(self, user_id: int, case_id: int) -> Turn | None:
+        """A turn on this case, if it is one of this patient's; None otherwise."""
+        case = await self._store.cases.get(case_id)
+        if case is None or case.patient_user_id != user_id:
+            return None
+        return Turn(self._store, case)
+
+    @staticmethod
+    def _bind(turn: Turn | None, replies: list[Reply]) -> list[Reply]:
+        """The replies as messages about the turn's case (`bind`): its buttons name it."""
+        return replies if turn is None else bind(replies, turn.case.id)
+
+    @staticmethod
+    def _named(case: Case) -> str:
+        """A request as the patient can tell it from another: the day it was started and
+        its reference."""
+        return text("journey.cases.named", started=started_on(case), reference=case.reference)
 
     async def _prompt(self, turn: Turn) -> list[Reply]:
         """What to show for the step the case is at now."""
@@ -678,8 +867,7 @@ class Journey:
         return [prompts.photo_prompt(turn.case.stage)]
 
     async def _show_review(self, turn: Turn) -> list[Reply]:
-        changing = prompts.changeable_question(turn.case.changing,
-                                               parent=prompts.by_parent(turn.case))
+        changing = prompts.changing_now(turn.case)
         if changing is not None:
             return [prompts.asking(changing[0], Stage.REVIEW)]
         return await prompts.review_prompt(self._store, turn.case, await turn.answers())
@@ -702,12 +890,14 @@ def _shot_step(stage: Stage, shows: str, *later: Stage) -> Step:
                   "all 3 photos kept")]
     exits += [Exit(shot, "photo kept, next one the GP asked for") for shot in later
               if shot is not following]
-    exits.append(Exit(Stage.REVIEW, "photo kept, back to the review"))
+    exits += [Exit(Stage.REVIEW, "photo kept, back to the review"),
+              Exit(Stage.STOPPED, _LATE_RED_FLAG)]
     return Step(stage, shows, "photo", tuple(exits), Journey._show_photo,
                 tap=Journey._tap_anyway)
 
 
 _GP_NEW_PHOTOS = "new photos asked for"
+_LATE_RED_FLAG = "a late yes to the red flags, confirmed"
 
 STEPS: dict[Stage, Step] = {step.stage: step for step in (
     Step(Stage.IDENTITY, "asks the date of birth, reads it back", "typed date",
@@ -724,20 +914,22 @@ STEPS: dict[Stage, Step] = {step.stage: step for step in (
           Exit(Stage.STOPPED, "an answer the service does not accept, confirmed")),
          Journey._show_question, tap=Journey._tap_question),
     Step(Stage.PREPARATION, "shows the photo tips one by one", "buttons",
-         (Exit(Stage.LOCATOR, "I am ready, after the last tip"),),
+         (Exit(Stage.LOCATOR, "I am ready, after the last tip"),
+          Exit(Stage.STOPPED, _LATE_RED_FLAG)),
          Journey._show_tip, tap=Journey._tap_tip),
     _shot_step(Stage.LOCATOR, "asks for the locator shot, checks it", Stage.CLOSE_UP_1,
                Stage.CLOSE_UP_2),
     _shot_step(Stage.CLOSE_UP_1, "asks for close-up 1, checks it", Stage.CLOSE_UP_2),
     _shot_step(Stage.CLOSE_UP_2, "asks for close-up 2, checks it"),
     Step(Stage.DETAILS, "asks the questions about the rash", "buttons or typed",
-         (Exit(Stage.REVIEW, "all answered"),),
+         (Exit(Stage.REVIEW, "all answered"), Exit(Stage.STOPPED, _LATE_RED_FLAG)),
          Journey._show_question, typed=Journey._typed_detail, tap=Journey._tap_question),
     Step(Stage.REVIEW, "shows the photos and answers to check", "buttons or typed",
          (Exit(Stage.SUBMITTED, "Send"),
           Exit(Stage.LOCATOR, "replace a photo"), Exit(Stage.CLOSE_UP_1, "replace a photo"),
           Exit(Stage.CLOSE_UP_2, "replace a photo"),
-          Exit(Stage.STOPPED, "a changed answer the service does not accept, confirmed")),
+          Exit(Stage.STOPPED, "a changed answer the service does not accept (or a red flag), "
+               "confirmed")),
          Journey._show_review, typed=Journey._typed_change, tap=Journey._tap_review),
     Step(Stage.SUBMITTED, "says the practice has it", "nothing",
          (Exit(Stage.DECIDED, "refer, appointment or urgent", by="gp"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import aiosqlite
 
@@ -35,6 +36,12 @@ def new_reference() -> str:
     return f"TD-{chars[:4]}-{chars[4:]}"
 
 
+def patient_now() -> str:
+    """The time for `Case.patient_at`: ISO 8601 UTC to the microsecond, so two actions of one
+    patient within the same second still say which came last."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
 class StageConflict(RuntimeError):
     """The case was no longer at the stage the caller expected (a double tap, an old button)."""
 
@@ -62,10 +69,11 @@ class CaseRepository:
                 raise StageConflict("invite already used")
             cursor = await conn.execute(
                 "INSERT INTO cases (reference, practice_id, invite_id, patient_user_id, "
-                "patient_chat_id, is_child, stage, created_at, updated_at, consent_by) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "patient_chat_id, is_child, stage, created_at, updated_at, consent_by, "
+                "patient_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (new_reference(), invite.practice_id, invite.id, patient_user_id,
-                 patient_chat_id, int(is_child), Stage.IDENTITY.value, now, now, consent_by),
+                 patient_chat_id, int(is_child), Stage.IDENTITY.value, now, now, consent_by,
+                 patient_now()),
             )
             case_id = cursor.lastrowid
             assert case_id is not None
@@ -92,15 +100,53 @@ class CaseRepository:
             )
             return maybe(Case, await cursor.fetchone())
 
-    async def latest_for_patient(self, patient_user_id: int) -> Case | None:
-        """Return this patient's most recently active case, open or not."""
+    async def current_for_patient(self, patient_user_id: int) -> Case | None:
+        """The case this patient's input goes to: of their open cases (not erased), the one
+        they last acted on (`Case.patient_at`); with none open, the case they last acted on,
+        to say how it ended. None if they have no case.
+
+        Only the patient's own actions move `patient_at` (opening a link, an answer, a
+        photo, a tap on one of the case's buttons, choosing the case), never a GP's decision,
+        a "new photos" request, a staff stop, a reminder or the retention purge, so none of
+        those can send the patient's next input to another case (audit finding 1).
+        """
+        closed = tuple(stage.value for stage in Stage if not stage.is_open)
+        marks = ", ".join("?" for _ in closed)
         async with self._db.reading() as conn:
             cursor = await conn.execute(
-                "SELECT * FROM cases WHERE patient_user_id = ? ORDER BY updated_at DESC, id DESC "
-                "LIMIT 1",
-                (patient_user_id,),
+                "SELECT * FROM cases WHERE patient_user_id = ? "
+                f"ORDER BY (erased_at IS NULL AND stage NOT IN ({marks})) DESC, "
+                "COALESCE(patient_at, updated_at) DESC, id DESC LIMIT 1",
+                (patient_user_id, *closed),
             )
             return maybe(Case, await cursor.fetchone())
+
+    async def latest_for_patient(self, patient_user_id: int) -> Case | None:
+        """The same as `current_for_patient` (its former name)."""
+        return await self.current_for_patient(patient_user_id)
+
+    async def open_for_patient(self, patient_user_id: int) -> list[Case]:
+        """This patient's open cases (not erased), the one they last acted on first."""
+        closed = tuple(stage.value for stage in Stage if not stage.is_open)
+        marks = ", ".join("?" for _ in closed)
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM cases WHERE patient_user_id = ? AND erased_at IS NULL "
+                f"AND stage NOT IN ({marks}) "
+                "ORDER BY COALESCE(patient_at, updated_at) DESC, id DESC",
+                (patient_user_id, *closed))
+            return [record(Case, row) for row in await cursor.fetchall()]
+
+    async def choose(self, case: Case) -> Case:
+        """The patient acted on this case (re-opened its link, tapped one of its buttons, chose
+        it for a GP's "new photos"): it becomes their current case (`current_for_patient`).
+        Returns the case as it is now; an erased case is left as it is."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE cases SET patient_at = ? WHERE id = ? AND erased_at IS NULL "
+                "RETURNING *", (patient_now(), case.id))
+            row = await cursor.fetchone()
+        return case if row is None else record(Case, row)
 
     async def for_patient(self, patient_user_id: int) -> list[Case]:
         """Every case of this patient, oldest first."""
@@ -127,6 +173,9 @@ class CaseRepository:
         now = utc_now()
         sets = ["stage = ?", "updated_at = ?"]
         params: list[object] = [to.value, now]
+        if actor == "patient":
+            sets.append("patient_at = ?")
+            params.append(patient_now())
         if to is Stage.SUBMITTED:
             sets += ["previous_last_photo_id = last_photo_id", "submitted_at = ?",
                      "last_photo_id = (SELECT MAX(id) FROM photos WHERE case_id = cases.id)",
@@ -163,7 +212,8 @@ class CaseRepository:
     async def set_flags(self, case: Case, flags: Flags, *, actor: str) -> Case:
         """Change workflow flags of a case that stays at its stage (a photo tip shown, an
         answer chosen to change at the review), audited (`case.flags`) as `actor`; return the
-        case with them. StageConflict if the case has moved on or was erased meanwhile."""
+        case with them. Set by the patient, the case is touched (`touch`). StageConflict if
+        the case has moved on or was erased meanwhile."""
         columns = flags.columns()
         if not columns:
             return case
@@ -175,7 +225,8 @@ class CaseRepository:
             )
             if cursor.rowcount != 1:
                 raise StageConflict(f"case {case.id} is no longer at {case.stage}")
-            await touch(conn, case.id)
+            if actor == "patient":
+                await touch(conn, case.id)
             await _flags_event(conn, case, columns, actor)
         return replace(case, **flags.fields())  # type: ignore[arg-type]
 
@@ -323,6 +374,34 @@ class CaseRepository:
                                       "photos": len(files)})
         return files
 
+    async def stop_after_photos(self, case: Case, *, reason: str,
+                                outbox: Sequence[Outgoing] = ()) -> Case:
+        """Stop a case, as the patient, after photos were taken (an answer changed at the
+        review that the service cannot accept, say): in one transaction the case moves to
+        stopped, its photos, answers and built summary and pack are deleted (files queued in
+        `file_deletions`, removed by `bot.services.erasure.finish`), undelivered messages about
+        it are cancelled, what GP chats received is queued to be taken back and the patient's
+        photo messages still in their chat to be deleted (`cancel_for_case`), and `outbox`
+        (the staff alerts) is queued. Returns the stopped case; StageConflict if it had moved
+        on (or was erased) since it was read."""
+        now = utc_now()
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE cases SET stage = ?, updated_at = ?, patient_at = ?, ubrn = NULL "
+                "WHERE id = ? AND stage = ? AND erased_at IS NULL RETURNING *",
+                (Stage.STOPPED.value, now, patient_now(), case.id, case.stage.value))
+            rows = list(await cursor.fetchall())
+            if len(rows) != 1:
+                raise StageConflict(f"case {case.id} is no longer at {case.stage}")
+            files = await _drop_content(conn, case.id, now)
+            await cancel_for_case(conn, case.id, "stopped")
+            await enqueue(conn, case.id, outbox)
+            await write_event(conn, "case.stage", actor="patient", case_id=case.id,
+                              practice_id=case.practice_id,
+                              detail={"from": case.stage.value, "to": Stage.STOPPED.value,
+                                      "reason": reason, "photos": len(files)})
+        return record(Case, rows[0])
+
     async def stop_by_practice(self, case: Case, *, actor: str, tell: Outgoing) -> Case:
         """Stop a case for the practice (its link reached the wrong person): undelivered
         messages about it are cancelled, what GP chats received is queued to be taken back,
@@ -354,8 +433,10 @@ class CaseRepository:
 async def touch(conn: aiosqlite.Connection, case_id: int) -> None:
     """The patient did something on the case (an answer, a photo, a photo tip) inside the
     caller's transaction: it is not stalled (`idle_open`, stall reminders, the staff's
-    "stalled" group, the idle purge all read `updated_at`)."""
-    await conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (utc_now(), case_id))
+    "stalled" group, the idle purge all read `updated_at`), and it is the patient's current
+    case (`patient_at`, `CaseRepository.current_for_patient`)."""
+    await conn.execute("UPDATE cases SET updated_at = ?, patient_at = ? WHERE id = ?",
+                       (utc_now(), patient_now(), case_id))
 
 
 async def _drop_content(conn: aiosqlite.Connection, case_id: int, now: str) -> list[str]:

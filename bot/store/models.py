@@ -145,6 +145,10 @@ class Case:
     return_to_review: bool = False
     """Workflow flag: after the current photo, go back to the review (a photo replaced, or
     new photos the GP asked for) rather than on to the next shot."""
+    patient_at: str | None = None
+    """When the patient last acted on the case (ISO 8601, UTC); only their own actions set it,
+    so it says which of their open cases their input goes to
+    (`CaseRepository.current_for_patient`)."""
 
 
 @dataclass(frozen=True, slots=True)

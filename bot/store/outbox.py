@@ -166,6 +166,17 @@ class OutboxRepository:
                 "INSERT OR IGNORE INTO chat_photos (chat_id, message_id, case_id, created_at) "
                 "VALUES (?, ?, ?, ?)", (chat_id, message_id, case_id, utc_now()))
 
+    async def remember_album(self, case_id: int, chat_id: int,
+                             message_ids: Sequence[int]) -> None:
+        """Note the messages of an album of the case's photos the bot sent back to the patient
+        (the review), to delete with their own photo messages: on /delete, /cancel, a stop
+        after photos (`cancel_for_case`) and once a record channel has the case."""
+        async with self._db.transaction() as conn:
+            await conn.executemany(
+                "INSERT OR IGNORE INTO chat_photos (chat_id, message_id, case_id, created_at) "
+                "VALUES (?, ?, ?, ?)",
+                [(chat_id, message_id, case_id, utc_now()) for message_id in message_ids])
+
     async def chat_photos(self, case_id: int) -> list[tuple[int, int]]:
         """The (chat id, message id) of the case's patient photo messages still in a chat."""
         async with self._db.reading() as conn:

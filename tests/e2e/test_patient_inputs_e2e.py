@@ -10,6 +10,7 @@ from PIL import Image
 from telegram.ext import Application
 
 from bot.content import text
+from bot.domain.questions import worded
 from bot.emulator import Emulator
 from bot.store.models import Practice, Stage
 from tests.auxil.e2e.bot_app import sample, services_of
@@ -34,9 +35,11 @@ async def test_a_child_with_known_eczema_is_not_suitable(
     patient = emu.user("Ola's dad")
     await to_child_eczema_question(patient, await new_invite(app, practice, born.isoformat()),
                                    born)
-    await tap(patient, text("journey.screening.eczema.yes"), text("journey.confirm.means.eczema"))
+    await tap(patient, text("journey.screening.eczema.yes"),
+              worded("journey.confirm.means.eczema", parent=True))
     stop = await tap(patient, text("journey.confirm.yes"),
-                     text("journey.stop.eczema", practice=practice.name, phone=practice.phone))
+                     worded("journey.stop.eczema", parent=True, practice=practice.name,
+                            phone=practice.phone))
     assert "020 7729 7236" in (stop.text or "")
 
 

@@ -90,7 +90,8 @@ async def test_a_rash_in_two_or_more_areas_goes_on_to_the_photos(
                         ("screening.red_flags.no", "screening.site.question"),
                         ("screening.site.leg", "screening.areas.question")):
         await tap(patient, say(key), say(expect))
-    await tap(patient, say("screening.areas.several"), texts("journey.prepare.steps")[0])
+    await tap(patient, say("screening.areas.several"), say("screening.other_areas.question"))
+    await tap(patient, say("screening.other_areas.no"), texts("journey.prepare.steps")[0])
     for step in texts("journey.prepare.steps")[1:]:
         await tap(patient, say("prepare.next"), step)
     await tap(patient, say("prepare.ready"), say("photos.locator"))

@@ -115,6 +115,37 @@ async def test_a_bot_that_is_not_admin_cannot_delete_a_members_message_in_a_grou
     assert [m["message_id"] for m in group.shown_incoming] == [said["message_id"]]
 
 
+@pytest.mark.parametrize("words", ["Smith & Jones <Partners>", "it itches <3", "a < b",
+                                   "<b>bold, never closed", "closed </b> never opened"])
+async def test_html_with_a_stray_tag_is_refused_and_nothing_arrives(
+        emu: Emulator, bot: Bot, words: str) -> None:
+    """As Telegram: under the HTML parse mode, a "<" that opens no supported tag, or a tag left
+    open, is a 400 and the message is lost, a text or a caption alike."""
+    ada = emu.user("Ada")
+    await ada.send_text("hi")
+    with pytest.raises(BadRequest, match="Can't parse entities"):
+        await bot.send_message(ada.chat_id, words, ParseMode.HTML)
+    with pytest.raises(BadRequest, match="Can't parse entities"):
+        await bot.send_photo(ada.chat_id, samples.jpeg(), caption=words,
+                             parse_mode=ParseMode.HTML)
+    assert ada.messages == []
+    sent = await bot.send_message(ada.chat_id, words)
+    assert sent.text == words, "the same words go as plain text"
+
+
+async def test_html_reads_each_escape_once_and_keeps_a_bare_ampersand(
+        emu: Emulator, bot: Bot) -> None:
+    """As Telegram (tdlib's HTML parser): "&amp;", "&lt;" and "&gt;" are read as one character
+    each, so text escaped twice shows "&amp;"; an "&" that starts no escape is kept as it is."""
+    ada = emu.user("Ada")
+    await ada.send_text("hi")
+    for raw, shown in (("Go to A&amp;E", "Go to A&E"), ("Go to A&amp;amp;E", "Go to A&amp;E"),
+                       ("&lt;b&gt;typed", "<b>typed"), ("Go to A&E", "Go to A&E")):
+        sent = await bot.send_message(ada.chat_id, raw, ParseMode.HTML)
+        assert sent.text == shown and not sent.entities, raw
+        assert (await ada.next_message()).text == shown
+
+
 async def test_limits_raise_telegrams_errors(emu: Emulator, bot: Bot) -> None:
     ada = emu.user("Ada")
     await ada.send_text("hi")

@@ -6,9 +6,10 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from bot.content import text
+from bot.domain import age
 from bot.inbox.alerts import stop_reason_key
 from bot.inbox.decisions import Inbox, read_ubrn
-from bot.inbox.digest import build_digest, quality_flags, uk_time
+from bot.inbox.digest import age_text, build_digest, quality_flags, uk_time
 from bot.services.reminders import chase_open_outcomes
 from bot.store import Store
 from bot.store.models import Stage
@@ -34,9 +35,28 @@ def test_a_ubrn_is_twelve_digits_however_it_is_spaced() -> None:
 
 def test_every_stop_has_staff_words_of_its_own() -> None:
     for reason in ("screen_red_flag", "screen_mole", "screen_intimate", "screen_everywhere",
-                   "screen_eczema", "identity_locked", "consent_declined", "child_declined"):
+                   "screen_eczema", "screen_child_face", "identity_locked", "consent_declined",
+                   "child_declined", "red_flag_after"):
         assert stop_reason_key(reason) != "inbox.staff.stopped.other", reason
     assert stop_reason_key("something_new") == "inbox.staff.stopped.other"
+
+
+async def test_the_gp_is_told_a_parent_took_part_only_when_one_did(
+    store: Store, setting: Setting
+) -> None:
+    today = datetime.now(UTC).date()
+    told = {}
+    for years, user in ((10, 7001), (16, 7002), (40, 7003)):
+        born = today.replace(year=today.year - years, day=min(today.day, 28))
+        invite, _ = await store.invites.create(setting.practice.id, f"A-{years}",
+                                               born.isoformat(), valid_days=7)
+        case = await store.cases.open_from_invite(
+            invite, patient_user_id=user, patient_chat_id=user,
+            is_child=age.is_child(born, today), consent_by=age.consent_by(born, today))
+        told[years] = age_text(invite, case, today)
+    assert told[10] == text("inbox.gp.child_age", years="10 years")
+    assert told[16] == text("inbox.gp.young_age", years="16 years"), "no parent took part"
+    assert told[40] == text("inbox.gp.adult_age", years="40 years")
 
 
 async def test_quality_is_stated_per_photo_in_words_with_its_retakes(

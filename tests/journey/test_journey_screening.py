@@ -10,7 +10,7 @@ import json
 import pytest
 
 from bot.content import text, texts
-from bot.domain.questions import RASHES_ONLY, STOP_CRITERIA, screening_questions
+from bot.domain.questions import RASHES_ONLY, STOP_CRITERIA, screening_questions, worded
 from bot.journey.replies import Reply
 from bot.journey.service import Journey
 from bot.store import Store
@@ -42,9 +42,11 @@ async def tap(journey: Journey, replies: list[Reply], key: str) -> list[Reply]:
     return answer.replies
 
 
-def confirmation(label_key: str, stop: str) -> str:
-    """The confirmation asked before the answer `label_key` ends the request at `stop`."""
-    return say("confirm.ask", choice=say(label_key), means=say(f"confirm.means.{stop}"))
+def confirmation(label_key: str, stop: str, *, parent: bool = False) -> str:
+    """The confirmation asked before the answer `label_key` ends the request at `stop` (to a
+    parent answering for a child when `parent`)."""
+    return say("confirm.ask", choice=say(label_key),
+               means=worded(f"journey.confirm.means.{stop}", parent=parent))
 
 
 async def to_child_screening(journey: Journey, invite: InviteMaker) -> list[Reply]:
@@ -70,6 +72,8 @@ async def test_two_or_more_areas_goes_on_to_the_photo_tips(
         replies = await tap(journey, replies, key)
     assert words(replies) == say("screening.areas.question")
     replies = await tap(journey, replies, "screening.areas.several")
+    assert words(replies) == say("screening.other_areas.question"), "no confirmation, no stop"
+    replies = await tap(journey, replies, "screening.other_areas.no")
     assert words(replies) == texts("journey.prepare.steps")[0], "no confirmation, no stop"
     assert await stage_of(store) is Stage.PREPARATION
     case = await store.cases.latest_for_patient(USER)
@@ -81,9 +85,9 @@ async def test_a_child_with_two_or_more_areas_goes_on_to_the_eczema_question(
     journey: Journey, invite: InviteMaker
 ) -> None:
     replies = await to_child_screening(journey, invite)
-    for key in (RASH, NO_RED_FLAGS, ARM, "screening.areas.several"):
+    for key in (RASH, NO_RED_FLAGS, ARM, "screening.areas.several", "screening.other_areas.no"):
         replies = await tap(journey, replies, key)
-    assert words(replies) == say("screening.eczema.question")
+    assert words(replies) == worded("journey.screening.eczema.question", parent=True)
 
 
 STOPS = [
@@ -96,6 +100,10 @@ STOPS = [
                  "everywhere", False, id="widespread"),
     pytest.param((RASH, NO_RED_FLAGS, ARM, "screening.areas.one"), "screening.eczema.yes",
                  "eczema", True, id="child-eczema"),
+    pytest.param((RASH, NO_RED_FLAGS), "screening.site.face", "child_face", True,
+                 id="child-face"),
+    pytest.param((RASH, NO_RED_FLAGS, ARM, "screening.areas.several"),
+                 "screening.other_areas.yes", "intimate", False, id="other-area-intimate"),
 ]
 
 
@@ -109,7 +117,7 @@ async def test_each_stop_is_confirmed_no_goes_back_and_yes_stops(
         replies = await tap(journey, replies, key)
     question = replies[-1].text
     asked = await tap(journey, replies, answer)
-    assert words(asked) == confirmation(answer, stop)
+    assert words(asked) == confirmation(answer, stop, parent=child)
     assert set(buttons(asked)) == {say("confirm.yes"), say("confirm.no")}
     assert await stage_of(store) is Stage.SCREENING
 
@@ -122,7 +130,8 @@ async def test_each_stop_is_confirmed_no_goes_back_and_yes_stops(
 
     asked = await tap(journey, back, answer)
     stopped = await tap(journey, asked, "confirm.yes")
-    assert words(stopped) == say(f"stop.{stop}", practice=practice.name, phone=practice.phone)
+    assert words(stopped) == worded(f"journey.stop.{stop}", parent=child, practice=practice.name,
+                                    phone=practice.phone)
     assert await stage_of(store) is Stage.STOPPED
     events = await store.audit.for_case(case.id)
     assert any(json.loads(e.detail).get("reason") == f"screen_{stop}" for e in events)
@@ -178,7 +187,8 @@ async def test_saying_no_to_photos_is_confirmed_first(
 
 
 def test_every_stop_maps_to_a_service_criterion() -> None:
-    stops = {o.stop for q in screening_questions() for o in q.options if o.stop}
+    stops = {o.stop for child in (False, True) for q in screening_questions(child=child)
+             for o in q.options if o.stop}
     assert stops == set(STOP_CRITERIA), "every stop has a criterion, and every criterion a stop"
     criteria = [*texts("referral.checklist.items"), *texts("referral.checklist.children_items"),
                 RASHES_ONLY]
@@ -188,3 +198,21 @@ def test_every_stop_maps_to_a_service_criterion() -> None:
     areas = next(q for q in screening_questions() if q.id == "areas")
     several = areas.option("several")
     assert several is not None and several.stop is None, "2 or more areas is the ordinary rash"
+
+
+async def test_a_late_yes_to_the_red_flags_is_confirmed_and_stops_not_already_done(
+    journey: Journey, invite: InviteMaker, store: Store, practice: Practice
+) -> None:
+    replies = await to_screening(journey, invite)
+    replies = await tap(journey, replies, RASH)
+    late_yes = buttons(replies)[say("screening.red_flags.yes")]
+    site = await tap(journey, replies, NO_RED_FLAGS)
+    asked = (await journey.tapped(USER, late_yes)).replies
+    assert words(asked) == confirmation("screening.red_flags.yes", "red_flag")
+    back = await tap(journey, asked, "confirm.no")
+    assert words(back) == words(site), "going back shows the question asked now"
+    assert await stage_of(store) is Stage.SCREENING
+    asked = (await journey.tapped(USER, late_yes)).replies
+    stopped = await tap(journey, asked, "confirm.yes")
+    assert words(stopped) == say("stop.red_flag", practice=practice.name, phone=practice.phone)
+    assert await stage_of(store) is Stage.STOPPED

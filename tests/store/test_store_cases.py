@@ -6,7 +6,7 @@ import pytest
 
 from bot.config import Settings
 from bot.store import StageConflict, Store
-from bot.store.models import Stage
+from bot.store.models import Flags, Stage
 from tests.auxil.store import opened_case
 
 
@@ -66,3 +66,31 @@ async def test_erased_answers_leave_no_trace_in_the_database_file(
     files = settings.database_path.parent.glob(settings.database_path.name + "*")
     on_disk = b"".join(path.read_bytes() for path in files)
     assert on_disk and secret.encode() not in on_disk
+
+
+async def test_only_the_patients_own_actions_choose_which_open_case_their_input_goes_to(
+    store: Store,
+) -> None:
+    """Audit finding 1: a GP's move, a staff stop, the purge of another case and a newer
+    `updated_at` never make another case the current one; the patient's action or choice
+    does, and a case that is closed or erased never captures input while one is open."""
+    first = await opened_case(store)
+    invite, _ = await store.invites.create(first.practice_id, "CHILD-2", "2015-04-01",
+                                           valid_days=7)
+    second = await store.cases.open_from_invite(invite, patient_user_id=5, patient_chat_id=5,
+                                                is_child=True)
+    assert (await store.cases.current_for_patient(5)).id == second.id  # type: ignore[union-attr]
+    first = await store.cases.move(first, Stage.CONSENT, actor="member:1")
+    await store.cases.set_flags(first, Flags(prep_step=0), actor="system")
+    assert (await store.cases.current_for_patient(5)).id == second.id  # type: ignore[union-attr]
+
+    first = await store.cases.choose(first)
+    assert (await store.cases.current_for_patient(5)).id == first.id  # type: ignore[union-attr]
+    await store.cases.move(second, Stage.CONSENT)
+    assert (await store.cases.current_for_patient(5)).id == second.id  # type: ignore[union-attr]
+    assert [c.id for c in await store.cases.open_for_patient(5)] == [second.id, first.id]
+
+    await store.cases.erase(first, Stage.ERASED, actor="retention", reason="test")
+    await store.cases.choose(first)  # an erased case cannot be chosen
+    assert (await store.cases.current_for_patient(5)).id == second.id  # type: ignore[union-attr]
+    assert [c.id for c in await store.cases.open_for_patient(5)] == [second.id]
