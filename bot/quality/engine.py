@@ -49,7 +49,7 @@ one direction are still fairly sharp (narrower than SHAKE_REASON_NARROWEST, pixe
 and the directions differ at all (SHAKE_REASON_MIN_SPREAD): defocus blurs every direction
 alike, and defocus strong enough to send a photo back leaves no direction that sharp (on the
 development set the narrowest direction of half the out-of-focus photos sent back measures
-over 1.9, of half the shaken ones under 1.3). On the development set of 287 real photographs
+over 1.9, of half the shaken ones under 1.3). On the development half of the 305 real photographs
 this names the cause rightly for 92 in 100 out-of-focus photos sent back and 92 in 100 shaken
 ones (with the narrowest limit at 1.35, tuned on the first 190: 92 and 84)."""
 SHAKE_MIN_POINTS = 100
