@@ -132,7 +132,7 @@ async def main() -> None:
         await step("type what was tried", lambda: journey.typed(PATIENT, "Moisturiser"))
         await tap(Stage.REVIEW, "review", "send")
         await store.db.trace(None)
-        case = await store.cases.latest_for_patient(PATIENT)
+        case = await store.cases.current_for_patient(PATIENT)
         await store.close()
     hashlib.sha256 = real_sha256  # type: ignore[assignment]
     assert case is not None and case.stage is Stage.SUBMITTED, "the journey did not finish"

@@ -278,7 +278,7 @@ async def run(count: int, workers: int, think: float, steps: bool = False) -> in
                 try:
                     references = []
                     for patient in patients:
-                        case = await store.cases.latest_for_patient(patient.user.id)
+                        case = await store.cases.current_for_patient(patient.user.id)
                         if case is not None:
                             references.append(case.reference)
                 finally:

@@ -121,10 +121,6 @@ class CaseRepository:
             )
             return maybe(Case, await cursor.fetchone())
 
-    async def latest_for_patient(self, patient_user_id: int) -> Case | None:
-        """The same as `current_for_patient` (its former name)."""
-        return await self.current_for_patient(patient_user_id)
-
     async def open_for_patient(self, patient_user_id: int) -> list[Case]:
         """This patient's open cases (not erased), the one they last acted on first."""
         closed = tuple(stage.value for stage in Stage if not stage.is_open)

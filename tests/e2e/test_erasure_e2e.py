@@ -44,7 +44,7 @@ async def submit(app: App, team: Team, patient: TelegramUser, ref: str) -> Case:
         text("journey.review.send") in b for row in m.buttons for b in row), timeout=10)
     await patient.tap(text("journey.review.send"))
     await patient.wait_for_text(first_line("journey.receipt.text"), timeout=10)
-    case = await store.cases.latest_for_patient(patient.id)
+    case = await store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.SUBMITTED
     return case
 
@@ -110,7 +110,7 @@ async def test_delete_lets_the_patient_choose_and_staff_see_it_was_their_request
     await to_photos(patient, token)
     await patient.send_document(sample("locator-good.jpg"), "a.jpg", "image/jpeg")
     await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=15)
-    current = await store.cases.latest_for_patient(patient.id)
+    current = await store.cases.current_for_patient(patient.id)
     assert current is not None and current.id != referred.id
 
     await patient.send_command("/delete")
@@ -219,7 +219,7 @@ async def test_delete_also_deletes_photo_messages_left_in_the_patients_chat(
     await send_three(patient)
     left = media_ids(patient.shown_incoming)
     assert len(left) == 1, "the photo whose deletion failed is still in the chat"
-    case = await store.cases.latest_for_patient(patient.id)
+    case = await store.cases.current_for_patient(patient.id)
     assert case is not None
 
     await delete_all(patient)

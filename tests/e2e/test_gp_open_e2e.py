@@ -44,7 +44,7 @@ async def test_open_delivers_the_case_once_however_often_it_is_tapped(
 ) -> None:
     team = await make_team(app, emu)
     patient = await submit(app, emu, team)
-    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    case = await services_of(app).store.cases.current_for_patient(patient.id)
     assert case is not None
     await all_sent(app, case)
     before = len(team.gp.all_messages)
@@ -76,7 +76,7 @@ async def test_open_gives_a_notification_only_practice_only_the_notice(
         team.practice.id, DeliveryChannels(("telegram", "email"), True, "lawson@nhs.test"),
         actor="test")
     patient = await submit(app, emu, team)
-    case = await store.cases.latest_for_patient(patient.id)
+    case = await store.cases.current_for_patient(patient.id)
     assert case is not None
     await team.gp.wait_for_text(case.reference, timeout=20)
 

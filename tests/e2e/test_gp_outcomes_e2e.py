@@ -110,7 +110,7 @@ async def sent_case(app: App, emu: Emulator, patient_ref: str = "P-300") -> Sent
     await send_three(patient)
     await details_and_review(patient)
     await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
-    case = await store.cases.latest_for_patient(patient.id)
+    case = await store.cases.current_for_patient(patient.id)
     assert case is not None
     summary, pack = await gp_copy(team, case)
     return Sent(team, patient, case, summary, pack)
@@ -188,7 +188,7 @@ async def test_staff_are_told_the_reason_when_a_request_stops_before_a_gp(
     await tap(red, text("journey.consent.yes"), text("journey.screening.is_rash.question"))
     await confirmed_stop(red, (SCREENING[0], text("journey.screening.red_flags.yes")),
                          "red_flag")
-    case = await store.cases.latest_for_patient(red.id)
+    case = await store.cases.current_for_patient(red.id)
     assert case is not None and case.stage is Stage.STOPPED
     alert = await team.staff.wait_for_text("R-1", timeout=10)
     assert alert.text == say("staff.stopped.red_flag", patient_ref="R-1",
@@ -200,7 +200,7 @@ async def test_staff_are_told_the_reason_when_a_request_stops_before_a_gp(
     for wrong in ("01/01/1990", "02/01/1990"):
         await give_date_of_birth(locked, wrong, first_line("journey.identity.wrong"))
     await give_date_of_birth(locked, "03/01/1990", first_line("journey.identity.locked"))
-    case = await store.cases.latest_for_patient(locked.id)
+    case = await store.cases.current_for_patient(locked.id)
     assert case is not None
     alert = await team.staff.wait_for_text("R-2", timeout=10)
     assert alert.text == say("staff.stopped.identity_locked", patient_ref="R-2",
@@ -210,7 +210,7 @@ async def test_staff_are_told_the_reason_when_a_request_stops_before_a_gp(
     await to_consent(mole, tokens["R-3"])
     await tap(mole, text("journey.consent.yes"), text("journey.screening.is_rash.question"))
     await confirmed_stop(mole, (text("journey.screening.is_rash.mole"),), "mole")
-    case = await store.cases.latest_for_patient(mole.id)
+    case = await store.cases.current_for_patient(mole.id)
     assert case is not None
     alert = await team.staff.wait_for_text("R-3", timeout=10)
     assert alert.text == say("staff.stopped.mole", patient_ref="R-3", reference=case.reference)
@@ -401,7 +401,7 @@ async def test_the_pack_labels_each_photo_prints_the_red_flags_and_states_qualit
     await tap(patient, text("journey.details.tried_nothing"),
               first_line("journey.review.summary"))
     await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
-    case = await store.cases.latest_for_patient(patient.id)
+    case = await store.cases.current_for_patient(patient.id)
     assert case is not None and case.submitted_at
     summary, pack = await gp_copy(team, case)
 
@@ -461,7 +461,7 @@ async def test_in_a_practice_inbox_group_the_gp_types_the_reason_there(
     await in_group.send_text("A reply to the summary is not the reason.",
                              reply_to=summary.message_id)
     await emu.wait_until_idle()
-    case = await store.cases.latest_for_patient(patient.id)
+    case = await store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.SUBMITTED, "no new photos asked for yet"
     assert say("gp.reason_blurred") in buttons(why), "the question is still open"
     await in_group.send_text("Please stand further back so the whole arm shows.",

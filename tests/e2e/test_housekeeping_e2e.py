@@ -23,7 +23,7 @@ async def test_a_restarted_bot_reminds_a_patient_who_stalled_and_repeats_daily(
         _, token = await store.invites.create(team.practice.id, "REF-IDLE", "1980-02-03",
                                               valid_days=7, gp_member_id=team.gp_member.id)
         await to_photos(patient, token)
-        case = await store.cases.latest_for_patient(patient.id)
+        case = await store.cases.current_for_patient(patient.id)
         assert case is not None
     reminder = text("journey.reminder.text", practice=team.practice.name,
                     phone=team.practice.phone)

@@ -77,7 +77,7 @@ async def test_the_red_flag_advice_and_the_staff_alert_arrive_as_written(
     advice = await tap(patient, text("journey.confirm.yes"), first_line("journey.stop.red_flag"))
     assert advice.text == text("journey.stop.red_flag"), "the whole advice, as written"
     assert advice.parse_mode == "HTML" and formatted(advice) == []
-    case = await store.cases.latest_for_patient(patient.id)
+    case = await store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.STOPPED
     alert = await team.staff.wait_for_text(PATIENT_REF, timeout=10)
     assert alert.text == text("inbox.staff.stopped.red_flag", patient_ref=PATIENT_REF,
@@ -110,7 +110,7 @@ async def test_typed_words_reach_the_patient_gp_and_staff_as_written_and_the_gp_
     assert WHERE in (review.text or ""), "the patient reads back what they typed"
     assert formatted(review) == []
     await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
-    case = await store.cases.latest_for_patient(patient.id)
+    case = await store.cases.current_for_patient(patient.id)
     assert case is not None
 
     summary = await team.gp.wait_for_text(first_line("inbox.gp.summary") + case.reference,
@@ -155,7 +155,7 @@ async def test_a_message_queued_before_a_restart_is_sent_as_written(
         _, token = await store.invites.create(team.practice.id, "P-1", "1980-02-03",
                                               valid_days=7)
         await to_consent(patient, token)
-        case = await store.cases.latest_for_patient(patient.id)
+        case = await store.cases.current_for_patient(patient.id)
         assert case is not None
     words = text("inbox.patient.appointment", reference=case.reference, practice=PRACTICE[0],
                  phone=PRACTICE[1])

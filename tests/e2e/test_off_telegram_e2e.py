@@ -45,7 +45,7 @@ async def test_each_kept_photo_is_deleted_from_the_patients_chat_and_the_verdict
     assert any(m.get("text", "").startswith("/start") for m in patient.shown_incoming), (
         "only the photos go: the patient's words stay")
     store = services_of(app).store
-    case = await store.cases.latest_for_patient(patient.id)
+    case = await store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.DETAILS
     kept = await store.photos.accepted(case.id)
     assert sorted(kept) == ["close_up_1", "close_up_2", "locator"]
@@ -64,5 +64,5 @@ async def test_a_photo_telegram_will_not_let_the_bot_delete_does_not_stop_the_jo
     assert text("journey.photos.removed") not in (verdict.text or ""), "never claimed"
     assert media_ids(patient.shown_incoming) == [photo["message_id"]]
     await patient.wait_for_text(text("journey.photos.close_up_1").split("\n")[0], timeout=10)
-    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    case = await services_of(app).store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.CLOSE_UP_1

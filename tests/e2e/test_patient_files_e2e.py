@@ -40,7 +40,7 @@ async def test_a_photo_sent_as_a_file_called_document_is_judged_by_its_content(
     await patient.send_document(data, "document", "application/octet-stream")
     await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=20)
     store = services_of(app).store
-    case = await store.cases.latest_for_patient(patient.id)
+    case = await store.cases.current_for_patient(patient.id)
     assert case is not None
     kept = store.files.read((await store.photos.accepted(case.id))["locator"].file_name)
     assert Image.open(io.BytesIO(kept)).format == "JPEG"

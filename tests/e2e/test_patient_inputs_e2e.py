@@ -54,7 +54,7 @@ async def test_an_iphone_heic_file_is_checked_and_kept_as_jpeg(
     await patient.send_document(out.getvalue(), "IMG_4242.HEIC", "image/heic")
     await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=20)
     store = services_of(app).store
-    case = await store.cases.latest_for_patient(patient.id)
+    case = await store.cases.current_for_patient(patient.id)
     assert case is not None
     kept = (await store.photos.accepted(case.id))["locator"]
     assert store.files.read(kept.file_name)[:2] == b"\xff\xd8"
@@ -80,7 +80,7 @@ async def test_odd_inputs_at_a_button_step_keep_the_question(
     await patient.edit_text(sent["message_id"], "changed answer")
     edited = await patient.next_message()
     assert text("journey.input.edited") in (edited.text or "")
-    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    case = await services_of(app).store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.SCREENING
     assert await services_of(app).store.photos.for_case(case.id) == []
     await tap(patient, text("journey.screening.is_rash.rash"),

@@ -66,7 +66,7 @@ async def test_a_patient_sends_three_real_photos_and_their_gp_gets_the_case(
     await patient.send_document(locator, "IMG_0001.jpg", "image/jpeg")
     await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=15)
     assert "upload_photo" in patient.chat_actions
-    case = await store.cases.latest_for_patient(patient.id)
+    case = await store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.CLOSE_UP_1
     kept = (await store.photos.accepted(case.id))["locator"]
     on_disk = store.files.path(kept.file_name).read_bytes()
@@ -115,7 +115,7 @@ async def test_a_dark_photo_is_explained_and_can_be_used_anyway_after_two_tries(
     await tap(patient, text("journey.photos.send_anyway"),
               first_line("journey.photos.close_up_1"))
     store = services_of(app).store
-    case = await store.cases.latest_for_patient(patient.id)
+    case = await store.cases.current_for_patient(patient.id)
     assert case is not None
     locator = (await store.photos.accepted(case.id))["locator"]
     assert locator.sent_anyway and locator.verdict == "retake"
@@ -136,7 +136,7 @@ async def test_an_album_of_five_is_taken_in_order_and_the_extras_are_explained(
     notes = [m for m in patient.messages if text("journey.photos.album_extra") in (m.text or "")]
     assert len(notes) == 1, "one note for the album's extras, not one per photo"
     store = services_of(app).store
-    case = await store.cases.latest_for_patient(patient.id)
+    case = await store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.DETAILS
     kept = await store.photos.accepted(case.id)
     for shot, name in (("locator", "locator-good.jpg"), ("close_up_1", "close-up-good.jpg"),
@@ -194,7 +194,7 @@ async def test_odd_inputs_get_kind_answers_and_lose_nothing(
     assert text("journey.status_words.close_up_1") in status
 
     store = services_of(app).store
-    case = await store.cases.latest_for_patient(patient.id)
+    case = await store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.CLOSE_UP_1
     assert list(await store.photos.accepted(case.id)) == ["locator"]
 
@@ -222,7 +222,7 @@ async def test_an_old_button_and_a_double_tap_change_nothing(
     assert any(text("journey.input.old_button") in n or text("journey.input.done_button") in n
                for n in notes)
     store = services_of(app).store
-    case = await store.cases.latest_for_patient(patient.id)
+    case = await store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.SCREENING
 
 
@@ -267,7 +267,7 @@ async def test_a_restart_mid_way_keeps_every_accepted_photo(
         await patient.send_photo(sample("close-up-good-2.jpg"))
         await patient.wait_for_text(text("journey.photos.accepted", number=3), timeout=15)
         store = services_of(second).store
-        case = await store.cases.latest_for_patient(patient.id)
+        case = await store.cases.current_for_patient(patient.id)
         assert case is not None and case.stage is Stage.DETAILS
         kept = await store.photos.accepted(case.id)
         assert sorted(kept) == ["close_up_1", "close_up_2", "locator"]

@@ -44,7 +44,7 @@ async def test_a_childs_face_is_refused_and_never_kept(
     assert text("journey.photos.removed") in (refusal.text or ""), "and gone from the chat"
     assert sent["message_id"] not in [m["message_id"] for m in patient.shown_incoming]
     store = services_of(app).store
-    case = await store.cases.latest_for_patient(patient.id)
+    case = await store.cases.current_for_patient(patient.id)
     assert case is not None and case.is_child and case.stage is Stage.LOCATOR
     assert not any(store.files.path(p.file_name).exists()
                    for p in await store.photos.for_case(case.id))
@@ -59,7 +59,7 @@ async def test_delete_erases_the_photos_from_disk_and_keeps_an_audit_stub(
     await patient.send_document(sample("locator-good.jpg"), "a.jpg", "image/jpeg")
     await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=15)
     store = services_of(app).store
-    case = await store.cases.latest_for_patient(patient.id)
+    case = await store.cases.current_for_patient(patient.id)
     assert case is not None
     kept = (await store.photos.accepted(case.id))["locator"]
     assert store.files.path(kept.file_name).exists()
@@ -98,7 +98,7 @@ async def test_a_rash_in_two_or_more_areas_goes_on_to_the_photos(
     await patient.send_document(sample("locator-good.jpg"), "a.jpg", "image/jpeg")
     await patient.wait_for_text(say("photos.accepted", number=1), timeout=15)
     store = services_of(app).store
-    case = await store.cases.latest_for_patient(patient.id)
+    case = await store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.CLOSE_UP_1
     assert (await store.answers.for_case(case.id))["screen.areas"] == "several"
     assert not [m for m in patient.messages if say("confirm.yes") in
@@ -134,7 +134,7 @@ async def test_each_screening_stop_is_confirmed_no_goes_back_yes_stops(
     assert again.text == f"{say('confirm.back')}\n\n{asked_again}", "one message: choose again"
     assert again.buttons, "the same question, with its buttons"
     store = services_of(app).store
-    case = await store.cases.latest_for_patient(patient.id)
+    case = await store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.SCREENING
     await tap(patient, say(answer), confirm)
     ending = say(f"stop.{stop}", practice=practice.name, phone=practice.phone)
@@ -159,5 +159,5 @@ async def test_declining_consent_is_confirmed_first(
     await tap(patient, say("consent.no"), confirm)
     await tap(patient, say("confirm.yes"),
               say("consent.declined", practice=practice.name, phone=practice.phone))
-    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    case = await services_of(app).store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.STOPPED

@@ -119,7 +119,7 @@ async def test_each_answer_stays_under_its_question_and_one_is_changed_at_the_re
     assert "back of left hand" in (summary.text or "")
     assert say("details.duration_long") in (summary.text or "")
     assert summary.buttons[0] == [say("review.send")]
-    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    case = await services_of(app).store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.REVIEW
     answers = await services_of(app).store.answers.for_case(case.id)
     assert answers["detail.duration"] == "long" and answers["detail.where"] == (
@@ -146,7 +146,7 @@ async def test_changing_the_place_to_an_intimate_area_at_the_review_is_confirmed
     await tap(patient, say("screening.site.private"), confirm)
     ending = say("stop.intimate", practice=practice.name, phone=practice.phone)
     await tap(patient, say("confirm.yes"), ending)
-    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    case = await services_of(app).store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.STOPPED
 
 
@@ -194,7 +194,7 @@ async def test_a_date_of_birth_typed_the_usual_ways_is_read_back_and_confirmed(
     read_back = await patient.wait_for_text(say("identity.confirm", date=in_words(born)))
     assert read_back.buttons == [[say("identity.confirm_yes"), say("identity.confirm_no")]]
     await tap(patient, say("identity.confirm_yes"), say("identity.ok"))
-    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    case = await services_of(app).store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.CONSENT
 
 

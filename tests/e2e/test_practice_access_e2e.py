@@ -50,7 +50,7 @@ async def answer_to(view: ChatView, before: int) -> str:
 
 async def case_of(app: App, patient: TelegramUser) -> Case:
     """The patient's latest case, as stored now."""
-    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    case = await services_of(app).store.cases.current_for_patient(patient.id)
     assert case is not None
     return case
 
@@ -414,7 +414,7 @@ async def test_wrong_links_and_codes_are_counted_slowed_and_audited_without_them
         await guesser.open_deep_link(right)
         paused = (await guesser.next_message()).text or ""
         assert paused == text("journey.invite.too_many_tries", minutes=15)
-        assert await store.cases.latest_for_patient(guesser.id) is None
+        assert await store.cases.current_for_patient(guesser.id) is None
     else:
         admin = await store.practices.add_member(practice.id, 1, "admin", "Ann")
         right = await store.practices.create_join_code(practice.id, "gp", "Dr M",

@@ -54,7 +54,7 @@ async def test_invite_to_referral_with_a_retake_asked_for_by_the_gp(
     await send_three(patient)
     await details_and_review(patient)
     receipt = await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
-    case = await store.cases.latest_for_patient(patient.id)
+    case = await store.cases.current_for_patient(patient.id)
     assert case is not None and case.reference in (receipt.text or "")
 
     album = [await team.gp.wait_for(is_photo,

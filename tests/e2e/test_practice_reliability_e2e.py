@@ -56,7 +56,7 @@ async def test_a_restart_between_sent_and_delivered_still_delivers_once(
         "stopped before the referral pack was delivered"
     async with start_bot() as second:
         await team.gp.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
-        case = await services_of(second).store.cases.latest_for_patient(patient.id)
+        case = await services_of(second).store.cases.current_for_patient(patient.id)
         assert case is not None
         outbox = services_of(second).store.outbox
         for _ in range(50):  # the pack is on screen a moment before the bot records it sent

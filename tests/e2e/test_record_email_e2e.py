@@ -73,7 +73,7 @@ async def received(smtp: SmtpServer, count: int = 1, timeout: float = 40.0) -> N
 
 
 async def case_of(app: App, patient: TelegramUser) -> Case:
-    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    case = await services_of(app).store.cases.current_for_patient(patient.id)
     assert case is not None
     return case
 

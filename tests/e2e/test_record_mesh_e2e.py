@@ -110,7 +110,7 @@ async def test_the_case_reaches_the_mesh_mailbox_once_after_two_5xx_replies(
     team = await mesh_team(app, emu)
     mesh.relay.fail_sends = 2
     patient = await submit(app, emu, team)
-    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    case = await services_of(app).store.cases.current_for_patient(patient.id)
     assert case is not None
     notice = await team.gp.wait_for_text(case.reference, timeout=20)
     assert text("channels.gp.where_mesh") in (notice.text or "")
@@ -161,7 +161,7 @@ async def test_a_restart_between_submitted_and_delivered_still_delivers_once(
         assert mesh.relay.sends_seen >= 1
     mesh.relay.fail_sends = 0
     async with start_bot() as second:
-        case = await services_of(second).store.cases.latest_for_patient(patient.id)
+        case = await services_of(second).store.cases.current_for_patient(patient.id)
         assert case is not None
         await arrived(mesh)
         await all_sent(second, case)

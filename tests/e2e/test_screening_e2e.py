@@ -57,7 +57,7 @@ async def invite(app: App, team: Team, ref: str, born: date | None = None) -> st
 
 
 async def case_of(app: App, patient: TelegramUser) -> Case:
-    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    case = await services_of(app).store.cases.current_for_patient(patient.id)
     assert case is not None
     return case
 
@@ -78,6 +78,17 @@ async def staff_alert(app: App, team: Team, patient: TelegramUser, key: str, ref
     words = worded(f"inbox.staff.stopped.{key}", parent=parent, patient_ref=ref,
                    reference=case.reference)
     await team.staff.wait_for_text(words, timeout=10)
+
+
+async def stops_in_their_own_words(app: App, team: Team, young: TelegramUser, stop: str,
+                                   ref: str) -> None:
+    """A 16 or 17-year-old confirms a stop: they read the stop's own words, and staff are told
+    of it without "Parent asked"."""
+    await tap(young, say("confirm.yes"), ending(stop))
+    await staff_alert(app, team, young, stop, ref)
+    reference = (await case_of(app, young)).reference
+    assert worded(f"inbox.staff.stopped.{stop}", parent=True, patient_ref=ref,
+                  reference=reference) not in [m.text for m in team.staff.messages]
 
 
 async def to_screening(patient: TelegramUser, token: str, born: date | None = None) -> None:
@@ -123,11 +134,7 @@ async def test_a_16_year_old_with_a_face_rash_is_told_in_their_own_words(
     await tap(young, SCREENING[0], say("screening.red_flags.question"))
     await tap(young, SCREENING[1], say("screening.site.question"))
     await tap(young, say("screening.site.face"), confirmation("screening.site.face", "child_face"))
-    await tap(young, say("confirm.yes"), ending("child_face"))
-    await staff_alert(app, team, young, "child_face", "Y-1")
-    reference = (await case_of(app, young)).reference
-    assert worded("inbox.staff.stopped.child_face", parent=True, patient_ref="Y-1",
-                  reference=reference) not in [m.text for m in team.staff.messages]
+    await stops_in_their_own_words(app, team, young, "child_face", "Y-1")
 
 
 async def test_an_adult_with_a_rash_on_the_face_goes_on_to_the_photos(
@@ -157,11 +164,7 @@ async def test_a_16_year_old_is_asked_about_their_own_eczema_and_staff_are_not_t
     assert asked.text == say("screening.eczema.question")
     assert "child" not in (asked.text or ""), "a young person answering is asked about themself"
     await tap(young, say("screening.eczema.yes"), confirmation("screening.eczema.yes", "eczema"))
-    await tap(young, say("confirm.yes"), ending("eczema"))
-    await staff_alert(app, team, young, "eczema", "Y-2")
-    reference = (await case_of(app, young)).reference
-    assert worded("inbox.staff.stopped.eczema", parent=True, patient_ref="Y-2",
-                  reference=reference) not in [m.text for m in team.staff.messages]
+    await stops_in_their_own_words(app, team, young, "eczema", "Y-2")
 
 
 async def test_two_or_more_areas_with_one_on_the_private_parts_stops_before_any_photo(

@@ -140,7 +140,7 @@ async def test_a_photo_resent_after_its_verdict_was_lost_is_already_had(
     await patient.wait_for_text(text("journey.photos.already_have_this"), timeout=20)
     await patient.wait_for_text(first_line("journey.photos.close_up_1"), timeout=10)
     assert not said(patient, "journey.photos.duplicate")
-    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    case = await services_of(app).store.cases.current_for_patient(patient.id)
     assert case is not None
     kept = await services_of(app).store.photos.accepted(case.id)
     assert list(kept) == ["locator"], "kept once, as the locator"

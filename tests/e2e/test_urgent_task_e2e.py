@@ -47,7 +47,7 @@ async def decided_urgent(app: App, team: Team, case: Case) -> None:
 async def submitted(app: App, emu: Emulator, team: Team) -> tuple[TelegramUser, Case]:
     """A patient invited as P-300 has sent their photos to Dr Gee; the patient and the case."""
     patient = await submit(app, emu, team)
-    case = await services_of(app).store.cases.latest_for_patient(patient.id)
+    case = await services_of(app).store.cases.current_for_patient(patient.id)
     assert case is not None
     return patient, case
 

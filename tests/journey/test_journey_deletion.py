@@ -25,7 +25,7 @@ async def submitted(journey: Journey, invite: InviteMaker, store: Store) -> Case
                     for key in ("duration_days", "symptoms_neither", "tried_nothing")),
                   text("journey.review.send")):
         replies = await tap(journey, replies, label)
-    case = await store.cases.latest_for_patient(USER)
+    case = await store.cases.current_for_patient(USER)
     assert case is not None and case.stage is Stage.SUBMITTED
     return case
 
@@ -35,7 +35,7 @@ async def with_one_photo(journey: Journey, invite: InviteMaker, store: Store,
     """A request opened from a new invite, with its locator taken."""
     await to_photos(journey, invite)
     await send(journey, data)
-    case = await store.cases.latest_for_patient(USER)
+    case = await store.cases.current_for_patient(USER)
     assert case is not None and case.stage is Stage.CLOSE_UP_1
     return case
 

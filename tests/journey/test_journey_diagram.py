@@ -45,7 +45,7 @@ async def test_a_move_the_table_does_not_list_is_refused(
     journey: Journey, invite: InviteMaker, store: Store
 ) -> None:
     await journey.start(1201, 1201, await invite())
-    case = await store.cases.latest_for_patient(1201)
+    case = await store.cases.current_for_patient(1201)
     assert case is not None and case.stage is Stage.IDENTITY
     with pytest.raises(AssertionError, match="no exit"):
         await journey._move(Turn(store, case), Stage.SUBMITTED)

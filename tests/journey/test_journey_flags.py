@@ -35,7 +35,7 @@ async def test_photo_tips_move_a_flag_audited_as_the_patient_not_an_answer(
 ) -> None:
     replies = await press(journey, await to_tips(journey, invite), "journey.prepare.next")
     assert replies[0].text == texts("journey.prepare.steps")[1], "the second tip is shown"
-    case = await store.cases.latest_for_patient(USER)
+    case = await store.cases.current_for_patient(USER)
     assert case is not None and case.stage is Stage.PREPARATION and case.prep_step == 1
     flags = [e for e in await store.audit.for_case(case.id) if e.kind == "case.flags"]
     assert [(e.actor, json.loads(e.detail)) for e in flags] == [("patient", {"prep_step": 1})]
@@ -48,7 +48,7 @@ async def test_who_answers_is_set_on_the_case_when_it_opens_not_saved_as_an_answ
 ) -> None:
     replies = await journey.start(USER, USER, await invite(child_dob(9)))
     assert replies[-1].text == text("journey.identity.ask_parent"), "the parent is asked"
-    case = await store.cases.latest_for_patient(USER)
+    case = await store.cases.current_for_patient(USER)
     assert case is not None and case.consent_by == "parent" and case.is_child
     assert await store.answers.for_case(case.id) == {}
     opened = [e for e in await store.audit.for_case(case.id) if e.kind == "case.opened"]
@@ -70,10 +70,10 @@ async def test_replacing_a_photo_at_the_review_sets_then_clears_the_return_flag(
     replies = await journey.typed(USER, "E45 cream")
     replies = await press(journey, replies, "journey.review.replace")
     replies = await press(journey, replies, "journey.review.replace_close_up_1")
-    case = await store.cases.latest_for_patient(USER)
+    case = await store.cases.current_for_patient(USER)
     assert case is not None and case.stage is Stage.CLOSE_UP_1 and case.return_to_review
     replies = await send(journey, b"close-up one again", USER)
-    case = await store.cases.latest_for_patient(USER)
+    case = await store.cases.current_for_patient(USER)
     assert case is not None and case.stage is Stage.REVIEW and not case.return_to_review
     assert text("journey.review.send") in buttons(replies), "straight back to the review"
     flags = [(e.actor, json.loads(e.detail)) for e in await store.audit.for_case(case.id)

@@ -63,7 +63,7 @@ async def test_happy_path_from_invite_to_receipt(
     for expected in ("left forearm", text("journey.details.duration_weeks"), "E45 cream"):
         assert expected in summary
     replies = await tap(journey, replies, text("journey.review.send"))
-    case = await store.cases.latest_for_patient(USER)
+    case = await store.cases.current_for_patient(USER)
     assert case is not None and case.stage is Stage.SUBMITTED and case.submitted_at
     assert text("journey.receipt.text", reference=case.reference, **PRACTICE) in words(replies)
 

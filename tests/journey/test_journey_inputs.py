@@ -39,7 +39,7 @@ async def test_a_double_tap_is_harmless(journey: Journey, invite: InviteMaker,
     await journey.tapped(USER, data)
     again = await journey.tapped(USER, data)
     assert again.note == text("journey.input.done_button") and again.replies == []
-    case = await store.cases.latest_for_patient(USER)
+    case = await store.cases.current_for_patient(USER)
     assert case is not None
     assert await store.answers.for_case(case.id) == {"consent": "yes", "screen.is_rash": "rash"}
 
@@ -105,7 +105,7 @@ async def test_cancel_asks_first_then_deletes_photos(
 ) -> None:
     await to_photos(journey, invite)
     await send(journey, b"locator")
-    case = await store.cases.latest_for_patient(USER)
+    case = await store.cases.current_for_patient(USER)
     assert case is not None
     kept = (await store.photos.accepted(case.id))["locator"]
     confirm = await journey.ask(USER, "cancel")
@@ -130,7 +130,7 @@ async def test_delete_after_sending_erases_photos_and_answers_but_keeps_an_audit
                     for key in ("duration_days", "symptoms_neither", "tried_nothing")),
                   text("journey.review.send")):
         replies = await tap(journey, replies, label)
-    case = await store.cases.latest_for_patient(USER)
+    case = await store.cases.current_for_patient(USER)
     assert case is not None and case.stage is Stage.SUBMITTED
     files = [p.file_name for p in await store.photos.for_case(case.id)]
     confirm = await journey.ask(USER, "delete")

@@ -32,7 +32,7 @@ async def test_after_two_failed_tries_the_patient_can_use_the_photo_anyway(
     replies = await tap(journey, replies, text("journey.photos.send_anyway"))
     assert text("journey.photos.kept_anyway") in words(replies)
     assert first_line("journey.photos.close_up_1") in words(replies)
-    case = await store.cases.latest_for_patient(USER)
+    case = await store.cases.current_for_patient(USER)
     assert case is not None
     kept = (await store.photos.accepted(case.id))["locator"]
     assert kept.sent_anyway and store.files.read(kept.file_name) == b"clean:BLUR two"
@@ -50,7 +50,7 @@ async def test_an_old_send_anyway_button_does_nothing_after_a_good_photo(
     await send(journey, b"good one")
     answer = await journey.tapped(USER, buttons(offer)[text("journey.photos.send_anyway")])
     assert answer.note == text("journey.input.old_button")
-    case = await store.cases.latest_for_patient(USER)
+    case = await store.cases.current_for_patient(USER)
     assert case is not None and not (await store.photos.accepted(case.id))["locator"].sent_anyway
 
 
@@ -69,7 +69,7 @@ async def test_a_photo_already_kept_sent_again_is_already_had_and_the_step_is_re
     assert text("journey.photos.already_have_this") in words(again)
     assert text("journey.photos.duplicate") not in words(again)
     assert again[-1] == first[-1], "the prompt for the close-up follows, as after the first"
-    case = await store.cases.latest_for_patient(USER)
+    case = await store.cases.current_for_patient(USER)
     assert case is not None and set(await store.photos.accepted(case.id)) == {"locator"}
 
 
@@ -80,7 +80,7 @@ async def test_not_an_image_is_refused_without_losing_anything(
     await send(journey, b"locator")
     replies = await send(journey, b"JUNK")
     assert text("quality.refusal.not_an_image") in words(replies)
-    case = await store.cases.latest_for_patient(USER)
+    case = await store.cases.current_for_patient(USER)
     assert case is not None and set(await store.photos.accepted(case.id)) == {"locator"}
 
 
@@ -105,7 +105,7 @@ async def test_a_childs_face_is_never_kept(
             replies = await tap(journey, replies, label)
     replies = await send(journey, b"FACE of a child")
     assert first_line("journey.photos.child_face") in words(replies)
-    case = await store.cases.latest_for_patient(USER)
+    case = await store.cases.current_for_patient(USER)
     assert case is not None and case.is_child
     assert await store.photos.for_case(case.id) == []
 
@@ -141,7 +141,7 @@ async def test_replacing_a_photo_returns_to_review(
     replies = await send(journey, b"c2 better")
     album = [r for r in replies if r.album]
     assert album and album[0].album[2][0] == b"clean:c2 better"
-    case = await store.cases.latest_for_patient(USER)
+    case = await store.cases.current_for_patient(USER)
     assert case is not None
     replaced = [p for p in await store.photos.for_case(case.id) if p.status == "replaced"]
     assert len(replaced) == 1 and not store.files.path(replaced[0].file_name).exists()

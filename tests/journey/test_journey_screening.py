@@ -59,7 +59,7 @@ async def to_child_screening(journey: Journey, invite: InviteMaker) -> list[Repl
 
 
 async def stage_of(store: Store) -> Stage:
-    case = await store.cases.latest_for_patient(USER)
+    case = await store.cases.current_for_patient(USER)
     assert case is not None
     return case.stage
 
@@ -76,7 +76,7 @@ async def test_two_or_more_areas_goes_on_to_the_photo_tips(
     replies = await tap(journey, replies, "screening.other_areas.no")
     assert words(replies) == texts("journey.prepare.steps")[0], "no confirmation, no stop"
     assert await stage_of(store) is Stage.PREPARATION
-    case = await store.cases.latest_for_patient(USER)
+    case = await store.cases.current_for_patient(USER)
     assert case is not None
     assert (await store.answers.for_case(case.id))["screen.areas"] == "several"
 
@@ -123,7 +123,7 @@ async def test_each_stop_is_confirmed_no_goes_back_and_yes_stops(
 
     back = await tap(journey, asked, "confirm.no")
     assert words(back) == say("confirm.back") + "\n" + question, "the same question again"
-    case = await store.cases.latest_for_patient(USER)
+    case = await store.cases.current_for_patient(USER)
     assert case is not None and case.stage is Stage.SCREENING
     qid = answer.split(".")[1]
     assert f"screen.{qid}" not in await store.answers.for_case(case.id), "nothing saved"

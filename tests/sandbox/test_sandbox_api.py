@@ -223,7 +223,7 @@ async def test_a_submitted_case_shows_in_the_practice_record_by_email_and_by_mes
     await send_three(patient)
     await details_and_review(patient)
     await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
-    case = await sandbox.store.cases.latest_for_patient(patient.id)
+    case = await sandbox.store.cases.current_for_patient(patient.id)
     assert case is not None
     state = await until(http, lambda s: s["record"]["email"]["messages"]
                         and s["record"]["mesh"]["messages"], tries=60)

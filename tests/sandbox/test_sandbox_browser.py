@@ -274,7 +274,7 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     assert text("journey.details.duration_weeks") not in changed
     await tap(page, "patient", text("journey.review.send"))
     receipt = await bot_says(page, "patient", first_line("journey.receipt.text"))
-    case = await sandbox.store.cases.latest_for_patient(sandbox.users["patient"].id)
+    case = await sandbox.store.cases.current_for_patient(sandbox.users["patient"].id)
     assert case is not None and case.reference in receipt
 
     # GP: the three labelled photos as files, the summary and the referral pack; the GP refers.

@@ -43,7 +43,7 @@ async def test_a_case_and_its_photo_survive_a_restart(store: Store, settings: Se
 
     again = await open_store(settings.database_path, settings.photos_dir)
     try:
-        found = await again.cases.latest_for_patient(42)
+        found = await again.cases.current_for_patient(42)
         assert found is not None and found.reference == case.reference
         assert found.stage is Stage.CONSENT
         photos = await again.photos.accepted(case.id)
