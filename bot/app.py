@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 from telegram import LinkPreviewOptions
@@ -93,15 +94,23 @@ async def housekeeping(context: BotContext) -> None:
     remind patients who stalled, and remind staff of cases waiting for a person."""
     services = context.services
     settings = services.settings
-    try:
-        await purge(services.store, settings.retention_days)
-        days = settings.stalled_after_days
-        chased = await chase_open_outcomes(services.store, settings.referral_send_days)
-        if await remind_stalled(services.store, days) + await alert_waiting(
-                services.store, days) + chased:
-            services.queued()
-    except Exception:
-        log.exception("housekeeping failed")
+    store, days = services.store, settings.stalled_after_days
+    jobs: tuple[tuple[str, Callable[[], Awaitable[int]]], ...] = (
+        ("purge", lambda: purge(store, settings.retention_days)),
+        ("chase", lambda: chase_open_outcomes(store, settings.referral_send_days)),
+        ("stalled", lambda: remind_stalled(store, days)),
+        ("waiting", lambda: alert_waiting(store, days)),
+    )
+    queued = 0
+    for name, job in jobs:  # one failing part never stops the others (an urgent chase...)
+        try:
+            done = await job()
+        except Exception:
+            log.exception("housekeeping failed", extra={"part": name})
+            continue
+        queued += done if name != "purge" else 0
+    if queued:
+        services.queued()
 
 
 def build_application(settings: Settings) -> BotApplication:

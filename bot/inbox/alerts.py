@@ -47,15 +47,16 @@ async def stop_alerts(store: Store, case: Case, reason: str) -> list[Outgoing]:
 
     Worded for who answered: "Parent asked to call you" only when a parent answered for a
     child under 16 (`Case.consent_by`), never for a 16 or 17-year-old answering themselves.
-    Read before the stop erases anything: if photos had been taken (a site changed at the
-    review, say), the words say they were deleted, never "(no photos taken)"
+    Read before the stop erases anything: if photos had been taken on a request still open
+    (a site changed at the review, say), the stop deletes them and the words say so, never
+    "(no photos taken)"; a request already with the practice keeps its photos
     (`inbox.staff.stopped.<reason>_after_photos`, or the reason's words and `photos_deleted`).
     """
     patient_ref = await patient_ref_of(store, case)
     key = stop_reason_key(reason)
     parent = case.consent_by == "parent"
     words = worded(key, parent=parent, patient_ref=patient_ref, reference=case.reference)
-    if await store.photos.for_case(case.id):
+    if case.stage.is_open and await store.photos.for_case(case.id):  # the stop erases them
         try:
             words = worded(f"{key}_after_photos", parent=parent, patient_ref=patient_ref,
                            reference=case.reference)

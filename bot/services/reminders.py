@@ -77,9 +77,8 @@ async def chase_open_outcomes(store: Store, referral_days: int,
     for decision, column, after, kind, key, tag in chases:
         cutoff = (moment - after).isoformat(timespec="seconds")
         for case in await store.cases.outcome_open_since(decision, column, cutoff):
-            if case.erased_at:
-                key = f"{key}_erased"
-            words = text(key, reference=case.reference, days=referral_days,
+            wording = f"{key}_erased" if case.erased_at else key
+            words = text(wording, reference=case.reference, days=referral_days,
                          patient_ref=await patient_ref_of(store, case))
             before = len(await store.outbox.for_case(case.id))
             await store.outbox.add(case.id, [

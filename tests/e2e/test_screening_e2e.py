@@ -268,7 +268,8 @@ async def test_after_sending_a_late_red_flag_gets_the_advice_and_new_photos_carr
     assert case.stage is Stage.SUBMITTED, "the GP still has the case"
     words = text("inbox.staff.stopped.red_flag_after", patient_ref="N-1",
                  reference=case.reference)
-    await team.staff.wait_for_text(words, timeout=10)
+    alert = await team.staff.wait_for_text(words, timeout=10)
+    assert alert.text == words, "nothing more: the GP still has the photos"
 
     await team.gp.tap_callback(summary.message_id,
                                summary.callback_data[text("inbox.gp.ask_photos")])

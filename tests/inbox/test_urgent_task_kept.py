@@ -12,6 +12,7 @@ from bot.handlers.delivery import NOT_A_RECIPIENT, alert_staff
 from bot.inbox.decisions import Inbox
 from bot.inbox.undelivered import still_a_member
 from bot.services import erasure
+from bot.services.reminders import chase_open_outcomes
 from bot.services.retention import purge
 from bot.store import Store
 from bot.store.models import OutboxItem, Outgoing, Stage
@@ -112,3 +113,30 @@ async def test_a_stop_alert_a_former_member_cannot_have_goes_to_the_gps(
     (_, passed) = await items(store, case.id, "staff.alert")
     assert passed.chat_id == setting.gp.telegram_user_id
     assert json.loads(passed.payload)["text"] == words, "an alert goes to the GPs as it is"
+
+
+async def test_each_undone_urgent_task_is_chased_in_its_own_words_erased_or_not(
+    store: Store, setting: Setting
+) -> None:
+    """Two erased urgent cases and one kept, all with the task not done a day later: each is
+    chased once, an erased one by its case reference, the kept one with the patient's."""
+    cases = []
+    for _ in range(3):
+        case = await submitted_case(store, setting)
+        await Inbox(store).urgent(setting.gp.telegram_user_id, case.id)
+        cases.append(case)
+    for case in cases[:2]:
+        decided = await store.cases.get(case.id)
+        assert decided is not None
+        await erasure.erase(store, decided, Stage.ERASED, actor="patient",
+                            reason="patient_deleted")
+    later = datetime.now(UTC) + timedelta(days=2)
+    assert await chase_open_outcomes(store, 3, now=later) == 3
+    for case, key, values in (
+            (cases[0], "inbox.staff.urgent_task_again_erased", {}),
+            (cases[1], "inbox.staff.urgent_task_again_erased", {}),
+            (cases[2], "inbox.staff.urgent_task_again", {"patient_ref": "P-9"})):
+        (chased,) = [i for i in await items(store, case.id, "staff.task")
+                     if "urgent-again" in i.dedupe_key]
+        assert json.loads(chased.payload)["text"] == text(key, reference=case.reference,
+                                                          days=3, **values)
