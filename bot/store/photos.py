@@ -9,7 +9,7 @@ import aiosqlite
 from bot.store.audit import write_event
 from bot.store.cases import StageConflict, touch
 from bot.store.database import Database, utc_now
-from bot.store.models import Photo, ShotSlot
+from bot.store.models import Photo, ShotSlot, Stage
 from bot.store.photo_files import StoredFile
 from bot.store.rows import maybe, record
 
@@ -115,10 +115,13 @@ class PhotoRepository:
 
 
 async def _erased(conn: aiosqlite.Connection, case_id: int, stored: StoredFile) -> bool:
-    """True if the case is erased (or gone); then queue the file for removal, if unused."""
-    cursor = await conn.execute("SELECT erased_at FROM cases WHERE id = ?", (case_id,))
+    """True if the case is erased (or gone) or no longer takes photos (sent, decided, or
+    stopped meanwhile: a practice /stop while the photo was being checked erases what the
+    holder sent, and this photo must not come back); then queue the file for removal, if
+    unused."""
+    cursor = await conn.execute("SELECT erased_at, stage FROM cases WHERE id = ?", (case_id,))
     found = await cursor.fetchone()
-    if found is not None and found[0] is None:
+    if found is not None and found[0] is None and Stage(found[1]).is_open:
         return False
     await conn.execute(
         "INSERT OR IGNORE INTO file_deletions (file_name, case_id, queued_at) "

@@ -63,6 +63,7 @@ async def test_quality_is_stated_per_photo_in_words_with_its_retakes(
     store: Store, setting: Setting
 ) -> None:
     case = await submitted_case(store, setting)
+    case = await store.cases.move(case, Stage.CLOSE_UP_1)  # retakes, as after "new photos"
     for seed in (10, 11):
         await store.photos.add(case.id, "close_up_1", store.files.write(tiny_jpeg(seed), ".jpg"),
                                source="photo", verdict="retake", status="rejected",
@@ -73,6 +74,7 @@ async def test_quality_is_stated_per_photo_in_words_with_its_retakes(
     await store.photos.accept_anyway(used.id)
     await store.photos.add(case.id, "close_up_2", store.files.write(tiny_jpeg(13), ".jpg"),
                            source="photo", verdict="accept", status="accepted", quality=DIM_WARN)
+    case = await store.cases.move(case, Stage.SUBMITTED)
     flags = quality_flags(await store.photos.for_case(case.id))
     despite = text("inbox.gp.flag_sent_anyway", problems=text("inbox.gp.problem_sharpness"))
     assert flags == (

@@ -12,7 +12,7 @@ import pytest
 from bot.config import Settings
 from bot.services import erasure
 from bot.store import StageConflict, Store, open_store
-from bot.store.models import Case, Flags, Stage
+from bot.store.models import Case, Flags, Outgoing, Stage
 from tests.auxil.processes import umask
 from tests.auxil.store import opened_case
 
@@ -47,6 +47,25 @@ async def test_nothing_is_written_onto_an_erased_case(store: Store) -> None:
         await store.cases.set_flags(case, Flags(prep_step=1), actor="patient")
     assert await store.answers.for_case(case.id) == {}
     assert await store.photos.for_case(case.id) == []
+    assert await erasure.finish(store) == 0
+    assert not store.files.path(stored.name).exists(), "the late photo's file is removed too"
+
+
+async def test_a_photo_or_answer_arriving_after_a_practice_stop_is_not_kept(store: Store) -> None:
+    """Staff /stop while the holder's photo is still being checked: the stop erased what they
+    sent, and the photo and answer that land after it are not written either."""
+    case = await opened_case(store)
+    for stage in (Stage.CONSENT, Stage.SCREENING, Stage.PREPARATION, Stage.LOCATOR):
+        case = await store.cases.move(case, stage)
+    stored = store.files.write(b"photo being checked")
+    await store.cases.stop_by_practice(case, actor="member:1", tell=Outgoing(
+        5, "patient.text", {"text": "stopped"}, "stopped"))
+    with pytest.raises(StageConflict):
+        await store.photos.add(case.id, "locator", stored, source="photo", verdict="accept",
+                               status="accepted")
+    assert await store.answers.save(case.id, "detail.where", "left arm") is False
+    assert await store.photos.for_case(case.id) == []
+    assert await store.answers.for_case(case.id) == {}
     assert await erasure.finish(store) == 0
     assert not store.files.path(stored.name).exists(), "the late photo's file is removed too"
 
