@@ -214,7 +214,8 @@ class TelegramSender:
             case = await self._store.cases.get(int(item.case_id or 0))
             if case is not None:
                 replies = await self._resume(case.patient_user_id, case.id)
-                await send_replies(self._bot, item.chat_id, replies)
+                await send_replies(self._bot, item.chat_id, replies,
+                                   album_sent=self._store.outbox.remember_album)
             return
         if item.kind == "patient.photos_erased":
             ids = [int(part) for part in str(payload.get("messages", "")).split(",") if part]

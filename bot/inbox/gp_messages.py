@@ -106,10 +106,12 @@ def superseded_pack(reference: str, old: int, version: int) -> str:
 def retracted(reference: str, reason: str, *, all_removed: bool) -> str:
     """The note after taking back an erased case: removed, or please delete it yourself
     (Telegram allows a bot to delete only for 48 hours). `reason`: patient, practice,
-    stopped (an answer changed at the review stopped the request) or retention."""
+    stopped (an answer changed at the review stopped the request), red_flag (a red flag
+    answered after photos stopped it) or retention."""
     why = text({"patient": "inbox.gp.erased_by_patient",
                 "practice": "inbox.gp.stopped_by_practice",
-                "stopped": "inbox.gp.stopped_at_review"}.get(reason,
+                "stopped": "inbox.gp.stopped_at_review",
+                "red_flag": "inbox.gp.stopped_red_flag"}.get(reason,
                                                                 "inbox.gp.erased_by_retention"))
     key = "inbox.gp.retracted" if all_removed else "inbox.gp.retract_ask"
     return text(key, reference=reference, why=why)

@@ -188,9 +188,10 @@ class StaffDesk:
             return "locked"
         if case is None:
             return "not_opened" if invite_problem(invite, now) is None else "closed"
-        if case.decision == "urgent" and not case.task_done_at and case.stage in (
-                Stage.DECIDED, Stage.ERASED):  # the task outlives the patient's erasure
-            return "urgent"
+        if case.decision == "urgent" and not case.task_done_at and (
+                case.stage is Stage.DECIDED
+                or (case.stage is Stage.ERASED and case.erased_by == "patient")):
+            return "urgent"  # the task outlives the patient's erasure (not retention's)
         if case.stage is Stage.ERASED and case.erased_by == "patient":
             return "erased"
         if case.stage is Stage.SUBMITTED:

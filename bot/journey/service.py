@@ -265,7 +265,9 @@ class Journey:
                 answer = answer if found.note is not None else found
             if answer.note is not None or other is None:
                 return answer
-            self._last_tap[user_id] = data
+            if not (parsed is not None and parsed[1:] in RED_FLAG_BUTTONS
+                    and not other.case.stage.is_open):  # the advice again on each tap
+                self._last_tap[user_id] = data
             if not other.case.stage.is_open or other.case.erased_at:
                 return replace(answer, replies=self._bind(other, answer.replies))
             other.case = await self._store.cases.choose(other.case)

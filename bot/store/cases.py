@@ -260,7 +260,10 @@ class CaseRepository:
                                  decided_before: str) -> list[Case]:
         """Decided cases with this decision whose closing step (`column`: "task_done_at" or
         "referral_sent_at") is still not recorded, decided before this moment; for
-        "task_done_at", erased cases too (the urgent task outlives the erasure)."""
+        "task_done_at", cases the patient erased too (the urgent task outlives the erasure).
+        Stubs erased by retention are not: retention now waits for the task, so such a stub
+        is from before it did (erased 30 days or more after its decision) and is not brought
+        back to staff on upgrade."""
         if column not in ("task_done_at", "referral_sent_at"):
             raise ValueError(f"not an outcome column: {column}")
         stages = _outcome_stages(column)
@@ -268,7 +271,8 @@ class CaseRepository:
         async with self._db.reading() as conn:
             cursor = await conn.execute(
                 f"SELECT * FROM cases WHERE stage IN ({marks}) AND decision = ? "
-                f"AND {column} IS NULL AND decided_at < ? ORDER BY id",
+                f"AND {column} IS NULL AND decided_at < ? "
+                "AND (erased_at IS NULL OR erased_by = 'patient') ORDER BY id",
                 (*stages, decision, decided_before))
             return [record(Case, row) for row in await cursor.fetchall()]
 
@@ -390,7 +394,8 @@ class CaseRepository:
             if len(rows) != 1:
                 raise StageConflict(f"case {case.id} is no longer at {case.stage}")
             files = await _drop_content(conn, case.id, now)
-            await cancel_for_case(conn, case.id, "stopped")
+            await cancel_for_case(conn, case.id,
+                                  "red_flag" if reason == "screen_red_flag" else "stopped")
             await enqueue(conn, case.id, outbox)
             await write_event(conn, "case.stage", actor="patient", case_id=case.id,
                               practice_id=case.practice_id,

@@ -293,3 +293,7 @@ async def test_after_sending_a_late_red_flag_gets_the_advice_and_new_photos_carr
     assert case.stage is Stage.STOPPED
     assert await stop_reason(app, case) == "screen_red_flag"
     await staff_alert(app, team, patient, "red_flag", "N-1")
+    note = await team.gp.wait_for(
+        lambda m: text("inbox.gp.stopped_red_flag") in (m.text or ""), timeout=20)
+    assert note.text == text("inbox.gp.retracted", reference=case.reference,
+                             why=text("inbox.gp.stopped_red_flag")), "the GP is told why"

@@ -140,3 +140,19 @@ async def test_each_undone_urgent_task_is_chased_in_its_own_words_erased_or_not(
                      if "urgent-again" in i.dedupe_key]
         assert json.loads(chased.payload)["text"] == text(key, reference=case.reference,
                                                           days=3, **values)
+
+
+async def test_an_old_urgent_stub_erased_by_retention_is_not_brought_back(
+    store: Store, setting: Setting
+) -> None:
+    """A database from before retention waited for the urgent task: its stubs erased by
+    retention, task never marked done, are neither chased nor listed as urgent again."""
+    case = await submitted_case(store, setting)
+    await Inbox(store).urgent(setting.gp.telegram_user_id, case.id)
+    decided = await store.cases.get(case.id)
+    assert decided is not None
+    await erasure.erase(store, decided, Stage.ERASED, actor="retention", reason="retention")
+    later = datetime.now(UTC) + timedelta(days=2)
+    assert await store.cases.outcome_open_since("urgent", "task_done_at",
+                                                later.isoformat(timespec="seconds")) == []
+    assert await chase_open_outcomes(store, 3, now=later) == 0
