@@ -108,6 +108,12 @@ class Deletion:
         else:
             done = say(text("journey.commands.deleted", practice=practice.name,
                             phone=practice.phone))
+        sent = [h.case for h in chosen if h.case.submissions > 0]
+        if sent:  # copies the practice already filed are the practice's record, not ours
+            ours = await self._store.practices.get(sent[-1].practice_id)
+            assert ours is not None
+            done = say(f"{done.text}\n\n" + text("journey.delete.gp_record",
+                                                   practice=ours.name, phone=ours.phone))
         phoning = [h.case for h in chosen if h.case.decision == URGENT
                    and h.case.task_done_at is None]
         if not phoning:

@@ -78,6 +78,7 @@ async def test_delete_lists_each_request_by_date_and_state_and_erases_only_the_c
     done = await confirm(journey, listing, text("journey.delete.pick", number=2))
     assert text("journey.commands.deleted", practice="The Lawson Practice",
                 phone="020 7729 7236") in words(done)
+    assert first_line("journey.delete.gp_record") not in words(done), "never sent"
     gone = await store.cases.get(second.id)
     assert gone is not None and gone.erased_at and gone.erased_by == "patient"
     assert not any(store.files.path(name).exists() for name in second_files)
@@ -103,6 +104,8 @@ async def test_after_a_cancel_delete_still_finds_an_earlier_request_with_photos(
     files = await files_of(store, first)
     done = await tap(journey, listing, text("journey.commands.delete_yes"))
     assert first_line("journey.commands.deleted") in words(done)
+    assert text("journey.delete.gp_record", practice="The Lawson Practice",
+                phone="020 7729 7236") in words(done), "it was sent: the GP may have filed it"
     assert not any(store.files.path(name).exists() for name in files)
     assert words(await journey.ask(USER, "delete")) == text("journey.commands.nothing_to_delete")
 
