@@ -18,6 +18,7 @@ from bot.handlers.bot_api import TIDYING
 from bot.handlers.context import BotContext
 from bot.handlers.escaping import plain
 from bot.handlers.render import AlbumSent, send_replies
+from bot.journey.replies import say
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
 log = logging.getLogger("bot.handlers")
@@ -193,8 +194,11 @@ async def photo(update: Update, context: BotContext) -> None:
         await left_in_chat(context.services.store, user_id, chat_id, message.message_id)
         await context.bot.send_message(chat_id, plain(text("journey.photos.too_big")))
         return
-    if not tried_to_delete:  # not checked (not wanted now, forwarded, too big)
-        await left_in_chat(context.services.store, user_id, chat_id, message.message_id)
+    if not tried_to_delete and await take_off_chat():
+        # Not used (not wanted now, after a stop, forwarded): nothing keeps it, so it goes
+        # from the chat at once, as a used one does once kept; an intimate photo sent after
+        # the intimate-area stop must not stay on Telegram.
+        replies = [*replies, say(text("journey.photos.removed"))]
     await send_replies(context.bot, chat_id, replies,
                        album_sent=_album_sent(context))
 

@@ -17,6 +17,7 @@ from tests.auxil.e2e.bot_app import sample, services_of
 from tests.auxil.e2e.patient import (
     child_birthday,
     first_line,
+    media_ids,
     read_the_tips,
     tap,
     to_child_eczema_question,
@@ -142,9 +143,12 @@ async def test_each_screening_stop_is_confirmed_no_goes_back_yes_stops(
     assert stopped.text == ending
     case = await store.cases.get(case.id)
     assert case is not None and case.stage is Stage.STOPPED
-    await patient.send_document(sample("close-up-good.jpg"), "x.jpg", "image/jpeg")
-    await emu.wait_until_idle()
+    sent = await patient.send_photo(sample("close-up-good.jpg"))
+    await patient.wait_for_text(say("photos.removed"), timeout=10)
     assert await store.photos.for_case(case.id) == [], "no photo is taken"
+    assert sent["message_id"] in media_ids(patient.deleted_incoming), (
+        "a photo sent after the stop (for an intimate area, the very photo the stop is about) "
+        "does not stay in the chat")
 
 
 async def test_declining_consent_is_confirmed_first(
