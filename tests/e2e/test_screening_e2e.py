@@ -80,6 +80,14 @@ async def staff_alert(app: App, team: Team, patient: TelegramUser, key: str, ref
     await team.staff.wait_for_text(words, timeout=10)
 
 
+async def to_the_site(app: App, team: Team, patient: TelegramUser, ref: str,
+                      born: date | None = None) -> None:
+    """Invite this patient (born on `born`, or an adult), and answer up to the site question."""
+    await to_screening(patient, await invite(app, team, ref, born), born)
+    await tap(patient, SCREENING[0], say("screening.red_flags.question"))
+    await tap(patient, SCREENING[1], say("screening.site.question"))
+
+
 async def stops_in_their_own_words(app: App, team: Team, young: TelegramUser, stop: str,
                                    ref: str) -> None:
     """A 16 or 17-year-old confirms a stop: they read the stop's own words, and staff are told
@@ -130,9 +138,7 @@ async def test_a_16_year_old_with_a_face_rash_is_told_in_their_own_words(
     team = await make_team(app, emu)
     born = child_birthday(16)
     young = emu.user("Sam")
-    await to_screening(young, await invite(app, team, "Y-1", born), born)
-    await tap(young, SCREENING[0], say("screening.red_flags.question"))
-    await tap(young, SCREENING[1], say("screening.site.question"))
+    await to_the_site(app, team, young, "Y-1", born)
     await tap(young, say("screening.site.face"), confirmation("screening.site.face", "child_face"))
     await stops_in_their_own_words(app, team, young, "child_face", "Y-1")
 
@@ -142,9 +148,7 @@ async def test_an_adult_with_a_rash_on_the_face_goes_on_to_the_photos(
 ) -> None:
     team = await make_team(app, emu)
     adult = emu.user("Ada")
-    await to_screening(adult, await invite(app, team, "A-1"))
-    await tap(adult, SCREENING[0], say("screening.red_flags.question"))
-    await tap(adult, SCREENING[1], say("screening.site.question"))
+    await to_the_site(app, team, adult, "A-1")
     await tap(adult, say("screening.site.face"), say("screening.areas.question"))
     await read_the_tips(adult, say("screening.areas.one"))
     case = await case_of(app, adult)
@@ -172,9 +176,7 @@ async def test_two_or_more_areas_with_one_on_the_private_parts_stops_before_any_
 ) -> None:
     team = await make_team(app, emu)
     adult = emu.user("Bea")
-    await to_screening(adult, await invite(app, team, "I-1"))
-    await tap(adult, SCREENING[0], say("screening.red_flags.question"))
-    await tap(adult, SCREENING[1], say("screening.site.question"))
+    await to_the_site(app, team, adult, "I-1")
     await tap(adult, SCREENING[2], say("screening.areas.question"))
     await tap(adult, say("screening.areas.several"), say("screening.other_areas.question"))
     asked = confirmation("screening.other_areas.yes", "intimate")
@@ -225,9 +227,7 @@ async def test_red_flags_changed_at_the_review_stop_with_the_urgent_advice(
 ) -> None:
     team = await make_team(app, emu)
     patient = emu.user("Vic")
-    await to_screening(patient, await invite(app, team, "V-1"))
-    await tap(patient, SCREENING[0], say("screening.red_flags.question"))
-    await tap(patient, SCREENING[1], say("screening.site.question"))
+    await to_the_site(app, team, patient, "V-1")
     await tap(patient, SCREENING[2], say("screening.areas.question"))
     await read_the_tips(patient, SCREENING[3])
     await send_three(patient)
