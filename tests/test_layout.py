@@ -7,8 +7,9 @@ from __future__ import annotations
 import ast
 import html
 import re
-import tomllib
 from pathlib import Path
+
+from tests.auxil.content import content_texts
 
 TESTS = Path(__file__).resolve().parent
 AUXIL = TESTS / "auxil"
@@ -78,20 +79,8 @@ KEY_LIKE = re.compile(r"[a-z0-9_.]+")
 
 def content_words() -> set[str]:
     """Every text in bot/content/*.toml as a chat shows it (tags removed), of 2 letters or more."""
-    found: set[str] = set()
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-        elif isinstance(node, str):
-            found.add(html.unescape(re.sub(r"<[^>]+>", "", node)).strip())
-
-    for path in sorted(CONTENT.glob("*.toml")):
-        walk(tomllib.loads(path.read_text(encoding="utf-8")))
+    found = {html.unescape(re.sub(r"<[^>]+>", "", node)).strip()
+             for path in sorted(CONTENT.glob("*.toml")) for node in content_texts(path.stem)}
     return {words for words in found if len(words) >= 2}
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import aiosqlite
 
 from bot.store.audit import write_event
-from bot.store.cases import touch
+from bot.store.cases import CLOSED, CLOSED_MARKS, touch
 from bot.store.database import Database, utc_now
-from bot.store.models import CLOSED_STAGES
 
 
 async def save_answer(conn: aiosqlite.Connection, case_id: int, question: str,
@@ -15,15 +14,14 @@ async def save_answer(conn: aiosqlite.Connection, case_id: int, question: str,
     """Save (or replace) one answer inside the caller's transaction; False, and nothing
     written, if the case is erased or closed (an erased case never gets rows back, and a
     case stopped meanwhile, whose answers a stop deleted, gets none either)."""
-    closed = tuple(stage.value for stage in CLOSED_STAGES)
     cursor = await conn.execute(
         "INSERT INTO answers (case_id, question, value, answered_at) "
         "SELECT ?, ?, ?, ? WHERE EXISTS "
         "(SELECT 1 FROM cases WHERE id = ? AND erased_at IS NULL "
-        f"AND stage NOT IN ({', '.join('?' for _ in closed)})) "
+        f"AND stage NOT IN ({CLOSED_MARKS})) "
         "ON CONFLICT (case_id, question) DO UPDATE SET value = excluded.value, "
         "answered_at = excluded.answered_at",
-        (case_id, question, value, utc_now(), case_id, *closed),
+        (case_id, question, value, utc_now(), case_id, *CLOSED),
     )
     if cursor.rowcount != 1:
         return False

@@ -11,7 +11,7 @@ import aiosqlite
 
 from bot.store.audit import write_event
 from bot.store.database import Database, utc_now
-from bot.store.models import Case, ConsentBy, Flags, Invite, Outgoing, Stage
+from bot.store.models import CLOSED_STAGES, Case, ConsentBy, Flags, Invite, Outgoing, Stage
 from bot.store.outbox import cancel_for_case, enqueue
 from bot.store.rows import maybe, record
 
@@ -20,6 +20,11 @@ REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: easy t
 
 URGENT = "urgent"
 """The decision recorded for an urgent (two-week-wait) outcome (`bot.inbox.alerts.URGENT`)."""
+
+
+CLOSED = tuple(sorted(stage.value for stage in CLOSED_STAGES))
+"""The stages at which the patient has nothing left to do, for SQL `stage NOT IN (...)`."""
+CLOSED_MARKS = ", ".join("?" for _ in CLOSED)
 
 
 def _outcome_stages(column: str) -> tuple[str, ...]:
@@ -110,27 +115,23 @@ class CaseRepository:
         a "new photos" request, a staff stop, a reminder or the retention purge, so none of
         those can send the patient's next input to another case (audit finding 1).
         """
-        closed = tuple(stage.value for stage in Stage if not stage.is_open)
-        marks = ", ".join("?" for _ in closed)
         async with self._db.reading() as conn:
             cursor = await conn.execute(
                 "SELECT * FROM cases WHERE patient_user_id = ? "
-                f"ORDER BY (erased_at IS NULL AND stage NOT IN ({marks})) DESC, "
+                f"ORDER BY (erased_at IS NULL AND stage NOT IN ({CLOSED_MARKS})) DESC, "
                 "COALESCE(patient_at, updated_at) DESC, id DESC LIMIT 1",
-                (patient_user_id, *closed),
+                (patient_user_id, *CLOSED),
             )
             return maybe(Case, await cursor.fetchone())
 
     async def open_for_patient(self, patient_user_id: int) -> list[Case]:
         """This patient's open cases (not erased), the one they last acted on first."""
-        closed = tuple(stage.value for stage in Stage if not stage.is_open)
-        marks = ", ".join("?" for _ in closed)
         async with self._db.reading() as conn:
             cursor = await conn.execute(
                 "SELECT * FROM cases WHERE patient_user_id = ? AND erased_at IS NULL "
-                f"AND stage NOT IN ({marks}) "
+                f"AND stage NOT IN ({CLOSED_MARKS}) "
                 "ORDER BY COALESCE(patient_at, updated_at) DESC, id DESC",
-                (patient_user_id, *closed))
+                (patient_user_id, *CLOSED))
             return [record(Case, row) for row in await cursor.fetchall()]
 
     async def choose(self, case: Case) -> Case:
@@ -295,12 +296,10 @@ class CaseRepository:
 
     async def idle_open(self, idle_before: str) -> list[Case]:
         """Cases the patient started but has not touched since `idle_before`."""
-        closed = tuple(stage.value for stage in Stage if not stage.is_open)
-        marks = ", ".join("?" for _ in closed)
         async with self._db.reading() as conn:
             cursor = await conn.execute(
-                f"SELECT * FROM cases WHERE stage NOT IN ({marks}) AND updated_at < ? "
-                "ORDER BY id", (*closed, idle_before))
+                f"SELECT * FROM cases WHERE stage NOT IN ({CLOSED_MARKS}) AND updated_at < ? "
+                "ORDER BY id", (*CLOSED, idle_before))
             return [record(Case, row) for row in await cursor.fetchall()]
 
     async def waiting_since(self, submitted_before: str) -> list[Case]:

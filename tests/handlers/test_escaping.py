@@ -3,13 +3,11 @@ exactly as written, checked with the emulator's HTML parser, which follows Teleg
 
 from __future__ import annotations
 
-import tomllib
-
 import pytest
 
-from bot.content import resource
 from bot.emulator.formatting import parse_html
 from bot.handlers.escaping import plain
+from tests.auxil.content import content_texts
 
 AWKWARD = ["Go to A&E now", "Smith & Jones <Partners>", "it itches <3", "a < b > c",
            "&amp; &lt;b&gt; &#39;", "<b>bold</b> <i>not</i>", "R&D &amp", "“quoted” 'too'"]
@@ -19,24 +17,6 @@ AWKWARD = ["Go to A&E now", "Smith & Jones <Partners>", "it itches <3", "a < b >
 @pytest.mark.parametrize("words", AWKWARD)
 def test_plain_words_read_exactly_as_written_with_no_formatting(words: str) -> None:
     assert parse_html(plain(words)) == (words, [])
-
-
-def content_texts(name: str) -> list[str]:
-    """Every text of one content file (`bot/content/<name>.toml`)."""
-    found: list[str] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-        elif isinstance(node, str):
-            found.append(node)
-
-    walk(tomllib.loads(resource(f"{name}.toml").read_text(encoding="utf-8")))
-    return found
 
 
 @pytest.mark.parametrize("name", ["journey", "messages", "quality"])
