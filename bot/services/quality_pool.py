@@ -114,6 +114,7 @@ class QualityPool:
         self._idle: asyncio.Queue[_Worker] | None = None
         self._workers: list[_Worker] = []
         self._reaping: set[asyncio.Task[int]] = set()
+        self._closed = False
 
     def _pool(self) -> asyncio.Queue[_Worker]:
         if self._idle is None:
@@ -147,11 +148,15 @@ class QualityPool:
             idle.put_nowait(worker)
 
     def _replace(self, worker: _Worker) -> _Worker:
+        """Kill this worker and start another in its place; once the pool is closed (a check
+        cancelled as the bot stops), no other is started: it would outlive the pool."""
         worker.kill()
         if worker.process is not None:
             task = asyncio.ensure_future(worker.process.wait())
             self._reaping.add(task)
             task.add_done_callback(self._reaping.discard)
+        if self._closed:
+            return worker
         fresh = _Worker(self._check)
         self._workers[self._workers.index(worker)] = fresh
         return fresh
@@ -166,7 +171,8 @@ class QualityPool:
         return [pid for worker in self._workers if (pid := worker.pid) is not None]
 
     async def close(self) -> None:
-        """Stop the workers."""
+        """Stop the workers; none is started after this."""
+        self._closed = True
         await asyncio.gather(*(worker.stop() for worker in self._workers),
                              return_exceptions=True)
         await asyncio.gather(*self._reaping, return_exceptions=True)
