@@ -61,10 +61,13 @@ development half, 95 in 100 good photos stay under 0.45 in every direction and d
 0.09, while half of the shaken ones differ by 0.14 or more. With it, 138 of 147 shaken photos
 are sent back (118 without), and no good photo more. It only ever sends back: under its limits
 it adds no advice."""
-SHAKE_EFFECT_REASON = 0.12
-"""When the edge widths already call a photo out of focus, it is put down to movement instead
-only if the directions' blur effects differ by this much: defocus blurs every way alike (half
-the out-of-focus photos differ by under 0.05)."""
+SHAKE_EFFECT_REASON, SHAKE_EFFECT_ALIKE = 0.12, 0.05
+"""Which advice a blurred photo gets, when the edge widths and the blur effect disagree. Defocus
+blurs every way alike: half the out-of-focus photos of the development half have blur effects
+within 0.05 of each other, half the shaken ones 0.14 or more apart. A photo the edge widths
+call out of focus is put down to movement only if its directions differ by SHAKE_EFFECT_REASON
+or more; one they put down to movement is put down to focus if its directions are within
+SHAKE_EFFECT_ALIKE of each other."""
 SHAKE_MIN_POINTS = 100
 """Directions are compared only when this many strong edges were measured (fewer: by chance)."""
 
@@ -203,7 +206,8 @@ def _sharpness(
         narrowest = min(found.directions, default=found.width)
         moved = spread >= SHAKE_REASON_SPREAD or (
             narrowest < SHAKE_REASON_NARROWEST and spread >= SHAKE_REASON_MIN_SPREAD)
-        moved = moved or (effect_score >= 1.0 and streaked >= SHAKE_EFFECT_REASON)
+        moved = (moved and streaked >= SHAKE_EFFECT_ALIKE) or (
+            effect_score >= 1.0 and streaked >= SHAKE_EFFECT_REASON)
         reason = "shake" if moved else "blurred"
     elif effect_score >= 1.0:
         status, score, reason = "fail", effect_score, "shake"
