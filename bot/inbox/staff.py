@@ -70,7 +70,8 @@ def read_invite_request(typed: str, today: date | None = None, *,
     """Read `REF DD/MM/YYYY` (and, where the practice delivers by MESH, `REF DD/MM/YYYY
     NHSNUMBER`); return the request or the content key of what is wrong. An NHS number is
     checked with its modulus-11 check digit (`bot.channels.nhs_number`) and refused where the
-    practice does not use MESH, so it is never stored without need."""
+    practice does not use MESH, so it is never stored without need; where it is needed, words
+    that cannot be read are answered with the example of all three (`invite_ask_key`)."""
     nhs_number: str | None = None
     if wants_nhs_number:
         typed, given = split_nhs_number(typed)
@@ -81,18 +82,26 @@ def read_invite_request(typed: str, today: date | None = None, *,
             return "channels.staff.invite_bad_nhs_number"
     elif split_nhs_number(typed)[1] is not None and len(typed.split()) > 2:
         return "channels.staff.invite_no_nhs_number"
+    unreadable = ("channels.staff.invite_bad_with_nhs_number" if wants_nhs_number else
+                  "inbox.staff.invite_bad")
     parts = typed.strip().split(maxsplit=1)
     if len(parts) != 2 or not 0 < len(parts[0]) <= MAX_REFERENCE:
-        return "inbox.staff.invite_bad"
+        return unreadable
     if NHS_NUMBER.fullmatch(parts[0].replace("-", "")):
         return "inbox.staff.invite_nhs_number"
     today = today or date.today()
     born = parse_date_of_birth(parts[1], today)
     if born is None:
         written = parse_date_of_birth(parts[1], today.replace(year=today.year + 100, day=1))
-        return "inbox.staff.invite_future" if written and written > today else (
-            "inbox.staff.invite_bad")
+        return "inbox.staff.invite_future" if written and written > today else unreadable
     return InviteRequest(parts[0], born, nhs_number)
+
+
+def invite_ask_key(*, wants_nhs_number: bool) -> str:
+    """The content key of /invite's first question: the reference and date of birth, and the
+    NHS number too where the practice delivers by MESH, so staff type everything at once."""
+    return ("channels.staff.invite_ask_nhs_number" if wants_nhs_number else
+            "inbox.staff.invite_ask")
 
 
 def qr_png(link: str) -> bytes:
