@@ -12,9 +12,22 @@ from bot.domain.questions import (
     screening_questions,
     worded,
 )
-from bot.journey.replies import Button, Reply, button_data, one_per_row, say
+from bot.journey.replies import Button, Reply, bind, button_data, one_per_row, say
 from bot.store import Store
 from bot.store.models import SHOT_SLOTS, Case, Stage
+
+CHOOSE = "choose"
+"""Button question (with "any"): make this case the patient's current one and show its next
+step (after a GP asked for new photos on it while another was current, or from a stall
+reminder about it)."""
+
+
+def carry_on(words: str, case_id: int) -> list[Reply]:
+    """A stall reminder about one case, with a button that carries on with that case (makes it
+    the patient's current one and shows its step), whichever case the patient acted on last:
+    the button names its case (`bind`)."""
+    button = Button(text("journey.reminder.carry_on"), button_data("any", CHOOSE, "-"))
+    return bind([say(words, (button,))], case_id)
 
 
 def by_parent(case: Case) -> bool:

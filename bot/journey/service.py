@@ -56,9 +56,7 @@ CONFIRM, GO_BACK = "confirm", "back"
 RED_FLAG_BUTTONS = (("red_flags", "yes"), (CONFIRM, "red_flags=yes"), (GO_BACK, "red_flags"))
 """A "yes" to the red flags, its confirmation, and "No, go back" under it: taken at any stage
 once the red flags were answered (`Journey._late_red_flag`)."""
-CHOOSE = "choose"
-"""Button question (with "any"): make this case the patient's current one (after a GP asked
-for new photos on it while another was current)."""
+CHOOSE = prompts.CHOOSE
 
 Deliveries = Callable[[Store, Case], Awaitable[list[Outgoing]]]
 """The messages that deliver a submission to the practice (`bot.inbox.routing
