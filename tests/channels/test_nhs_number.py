@@ -31,6 +31,9 @@ def test_staff_give_the_nhs_number_only_where_the_practice_uses_mesh() -> None:
         "channels.staff.invite_needs_nhs_number")
     assert read_invite_request("ABC123 03/02/1980 9434765918", TODAY,
                                wants_nhs_number=True) == "channels.staff.invite_bad_nhs_number"
+    assert read_invite_request("ABC123 31/02/1980 9434765919", TODAY,
+                               wants_nhs_number=True) == (
+        "channels.staff.invite_bad_with_nhs_number"), "the example shows all three"
     assert read_invite_request("ABC123 03/02/1980 9434765919", TODAY) == (
         "channels.staff.invite_no_nhs_number")
     assert read_invite_request("ABC123 03/02/1980", TODAY) == InviteRequest(
