@@ -92,7 +92,8 @@ def read_invite_request(typed: str, today: date | None = None, *,
     if len(parts) != 2 or not 0 < len(parts[0]) <= MAX_REFERENCE:
         return unreadable
     if NHS_NUMBER.fullmatch(parts[0].replace("-", "")):
-        return "inbox.staff.invite_nhs_number"
+        return ("channels.staff.invite_reference_is_nhs_number" if wants_nhs_number else
+                "inbox.staff.invite_nhs_number")
     today = today or date.today()
     born = parse_date_of_birth(parts[1], today)
     if born is None:
