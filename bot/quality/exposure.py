@@ -327,10 +327,12 @@ def _cast(rgb: NDArray[np.uint8], skin: NDArray[np.bool_], *, close_up: bool) ->
     if not close_up and skin.mean() >= LOCATOR_SKIN_FOR_CAST:
         score = min(score, _picture_score(picture_colour(rgb[skin][None, :, :])))
     score /= CAST_PICTURE_FAIL
+    if score < CAST_OFF_DAYLIGHT_PICTURE:
+        return score  # most photos: the light's own colour cannot change the verdict
     light = cast_measures(rgb)
     if score >= 1.0 and locus_distance(light["warm"], light["green"]) < CAST_LIGHT_MIN:
         score = min(score, 0.99)
-    if score >= CAST_OFF_DAYLIGHT_PICTURE and abs(light["green"]) >= CAST_OFF_DAYLIGHT:
+    if abs(light["green"]) >= CAST_OFF_DAYLIGHT:
         score = max(score, 1.0)
     return score
 
