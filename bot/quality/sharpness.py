@@ -127,31 +127,32 @@ def _line_kernel(step: tuple[int, int]) -> Float:
 _LINE_KERNELS = tuple(_line_kernel(step) for step in EFFECT_STEPS)
 
 
-def _step_difference(gray: Float, step: tuple[int, int]) -> Float:
+def _step_difference(gray: NDArray[np.uint8], step: tuple[int, int]) -> NDArray[np.uint8]:
     """|gray(x) - gray(x + step)|, cropped by EFFECT_BORDER on every side."""
     b = EFFECT_BORDER
     height, width = gray.shape
     dx, dy = step
     here = gray[b:height - b, b:width - b]
     there = gray[b + dy:height - b + dy, b + dx:width - b + dx]
-    return np.asarray(cv2.absdiff(here, there), np.float32)
+    return np.asarray(cv2.absdiff(here, there), np.uint8)
 
 
 def blur_effect(gray: Float) -> tuple[float, ...]:
     """How blurred a grey picture (0-255) already is along 0, 45, 90 and 135 degrees.
 
     For each direction: blur the picture with a line EFFECT_TAPS long that way, and compare
-    the pixel-to-pixel variation that way before and after. A sharp picture loses much of it
-    (near 0), a blurred one little (near 1). Returns four values in 0-1; all four high is
-    defocus, one or two much higher than the others is movement along them. Pictures smaller
-    than the line blur give 0 in every direction.
+    the pixel-to-pixel variation that way before and after (in 8-bit grey levels, as the paper
+    does). A sharp picture loses much of it (near 0), a blurred one little (near 1). Returns
+    four values in 0-1; all four high is defocus, one or two much higher than the others is
+    movement along them. Pictures smaller than the line blur give 0 in every direction.
     """
     if min(gray.shape) <= 2 * EFFECT_BORDER + EFFECT_TAPS:
         return (0.0, 0.0, 0.0, 0.0)
+    levels = np.asarray(np.clip(gray + 0.5, 0, 255), np.uint8)
     effects = []
     for step, kernel in zip(EFFECT_STEPS, _LINE_KERNELS, strict=True):
-        smeared = np.asarray(cv2.filter2D(gray, cv2.CV_32F, kernel), np.float32)
-        before = _step_difference(gray, step)
+        smeared = np.asarray(cv2.filter2D(levels, -1, kernel), np.uint8)
+        before = _step_difference(levels, step)
         after = _step_difference(smeared, step)
         total = float(cv2.sumElems(before)[0])
         kept = float(cv2.sumElems(cv2.min(before, after))[0])  # sum of max(before - after, 0)
