@@ -4,6 +4,7 @@ are checked, and the workers never outlive the bot, even after kill -9."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -72,6 +73,25 @@ async def test_closing_the_pool_ends_every_worker() -> None:
     assert len(pids) == 2 and all(alive(pid) for pid in pids)
     await pool.close()
     assert wait_until_gone(pids) == []
+
+
+async def test_a_check_cancelled_as_the_pool_closes_leaves_no_worker_behind() -> None:
+    # The bot stopping: the pool closes while a patient's photo is being checked, and the
+    # check is then cancelled. No fresh worker may be started in its place to outlive the bot.
+    before = set(children_of(os.getpid()))
+    pool = QualityPool(1, check=HANGS)
+    await pool.warm_up()
+    hung = asyncio.ensure_future(pool(b"HANG", "close_up", False))
+    await asyncio.sleep(0.5)
+    closing = asyncio.ensure_future(pool.close())
+    await asyncio.sleep(0.2)
+    hung.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await hung
+    await closing
+    await asyncio.sleep(1.0)  # time for a wrongly started worker to come up
+    left = [pid for pid in set(children_of(os.getpid())) - before if alive(pid)]
+    assert wait_until_gone(left, patience=3.0) == [], "a worker outlived the closed pool"
 
 
 BOT_LIKE = textwrap.dedent("""
