@@ -261,6 +261,43 @@ async def test_refer_is_confirmed_then_tracked_until_sent_on_e_rs(
     assert buttons(done) == [], "nothing left to do on the case"
 
 
+async def test_not_suitable_is_confirmed_first_and_no_goes_back(app: App, emu: Emulator) -> None:
+    """"Not suitable: needs to be seen in person" tells the patient nothing until the GP says
+    yes to a confirmation naming the reason; "No, go back" leaves the case waiting."""
+    sent = await sent_case(app, emu)
+    team, ref, patient = sent.team, sent.case.reference, sent.patient
+    reason = say("gp.reason_in_person")
+    confirm_words = say("gp.appointment_confirm", reference=ref, reason=reason)
+    await team.gp.tap(say("gp.appointment"))
+    await team.gp.wait_until(lambda: reason in buttons(sent.summary))
+    await team.gp.tap(reason)
+    confirm = await team.gp.wait_for_text(confirm_words, timeout=10)
+    assert buttons(confirm) == [say("gp.appointment_yes"), say("gp.appointment_no")]
+    await team.gp.wait_until(lambda: say("gp.refer") in buttons(sent.summary))
+    await team.gp.tap(say("gp.appointment_no"))
+    await team.gp.wait_until(
+        lambda: confirm.text == say("gp.appointment_cancelled", reference=ref))
+    await emu.wait_until_idle()
+    assert (await case_now(app, sent.case)).stage is Stage.SUBMITTED, "one tap does not decide"
+    assert not [m for m in patient.messages if f"({ref})" in (m.text or "")], "nobody told"
+    assert buttons(sent.summary) == [say("gp.refer"), say("gp.ask_photos"),
+                                     say("gp.appointment")], "the three choices are back"
+
+    await team.gp.tap(say("gp.appointment"))
+    await team.gp.wait_until(lambda: reason in buttons(sent.summary))
+    await team.gp.tap(reason)
+    await team.gp.wait_until(lambda: team.gp.messages[-1].text == confirm_words)
+    await team.gp.tap(say("gp.appointment_yes"))
+    await team.gp.wait_for_text(say("gp.decided_appointment", reference=ref, reason=reason,
+                                    gp="Dr Gee"), timeout=10)
+    told = await patient.wait_for_text(f"({ref})", timeout=10)
+    assert told.text == say("patient.appointment", reference=ref, practice=PRACTICE[0],
+                            phone=PRACTICE[1])
+    decided = await case_now(app, sent.case)
+    assert decided.stage is Stage.DECIDED and decided.decision == "appointment"
+    await team.gp.wait_until(lambda: buttons(sent.summary) == [])
+
+
 async def test_new_photos_are_asked_for_in_a_message_and_the_resubmission_supersedes_the_pack(
     app: App, emu: Emulator
 ) -> None:
