@@ -1,9 +1,9 @@
 """The GP's decision on a case, one handler per step, and the steps that close it.
 
 Refer (confirmed first), ask for new photos (which, then why: a reason button or the GP's own
-words), not suitable (urgent two-week wait, or book an appointment, confirmed first), then "referral sent on
-e-RS" (with a UBRN if the GP types one) and, for staff, "Done: patient phoned" on an urgent
-task. Each step calls `bot.inbox.decisions.Inbox`; the buttons are built by
+words), not suitable (urgent two-week wait, or book an appointment, confirmed first), then
+"referral sent on e-RS" (with a UBRN if the GP types one) and, for staff, "Done: patient
+phoned" on an urgent task. Each step calls `bot.inbox.decisions.Inbox`; the buttons are built by
 `bot.inbox.gp_messages`; this module only speaks Telegram.
 
 Every decision button carries the submission it was made for (`Decide.submission`), and so
