@@ -12,6 +12,7 @@ from bot.domain.questions import (
     screening_questions,
     worded,
 )
+from bot.journey.photo_step import which_photo
 from bot.journey.replies import Button, Reply, button_data, one_per_row, say
 from bot.store import Store
 from bot.store.models import SHOT_SLOTS, Case, Stage
@@ -80,9 +81,20 @@ def preparation_prompt(case: Case) -> Reply:
     return Reply(text=steps[index], buttons=((button,),), picture=asset(pictures[index]))
 
 
-def photo_prompt(stage: Stage) -> Reply:
-    """Ask for the photo of this step, with an example picture for the first of each kind."""
+def photo_prompt(case: Case) -> Reply:
+    """Ask for the photo of this step, with an example picture for the first of each kind.
+
+    A photo taken again (asked for by a GP, or replaced from the review) is counted among the
+    photos wanted now (`which_photo`): the request's first line, "Photo 1 of 3: the whole
+    area.", becomes "New photo: the whole area." or "New photo 1 of 2: the whole area.".
+    """
+    stage = case.stage
     words = text(f"journey.photos.{stage.value}")
+    which = which_photo(case)
+    if which is not None:
+        heading = text("journey.photos.again", which=which,
+                       what=text(f"journey.photos.what_{stage.value}"))
+        words = "\n\n".join([heading, *words.split("\n\n")[1:]])
     if stage is Stage.LOCATOR:
         return Reply(text=words, picture=asset("pictures/example-locator.png"))
     if stage is Stage.CLOSE_UP_1:

@@ -26,7 +26,14 @@ from bot.domain.questions import (
 )
 from bot.journey import prompts
 from bot.journey.deletion import Deletion, started_on
-from bot.journey.photo_step import AlreadyAccepted, Checker, PhotoStep, Source, shot_of
+from bot.journey.photo_step import (
+    AlreadyAccepted,
+    Checker,
+    PhotoStep,
+    Source,
+    shot_of,
+    taken_again,
+)
 from bot.journey.replies import (
     Button,
     Reply,
@@ -661,14 +668,19 @@ class Journey:
         return [*verdict, *after]
 
     async def _after_photo(self, turn: Turn) -> list[Reply]:
-        """Where a kept photo leads: the next shot the GP asked for again (`Case.redo`), back
-        to the review (`Case.return_to_review`), or the next shot, then the details."""
+        """Where a kept photo leads: the next shot the GP asked for again (`Case.redo`,
+        `taken_again`), back to the review (`Case.return_to_review`), or the next shot, then
+        the details."""
         case = turn.case
-        if case.redo:
-            await self._move(turn, Stage(case.redo[0]), flags=Flags(redo=case.redo[1:]))
+        again = taken_again(case)
+        shot = shot_of(case)
+        if again and shot is not None and again.index(shot) + 1 < len(again):
+            following_shot = again[again.index(shot) + 1]
+            await self._move(turn, Stage(following_shot), flags=Flags(redo=again))
             return await self._prompt(turn)
         if case.return_to_review:
-            await self._move(turn, Stage.REVIEW, flags=Flags(return_to_review=False))
+            await self._move(turn, Stage.REVIEW, flags=Flags(
+                redo=() if case.redo else None, return_to_review=False))
             return await self._prompt(turn)
         index = PHOTO_ORDER.index(case.stage)
         following = PHOTO_ORDER[index + 1] if index + 1 < len(PHOTO_ORDER) else Stage.DETAILS
@@ -866,7 +878,7 @@ class Journey:
         return [prompts.preparation_prompt(turn.case)]
 
     async def _show_photo(self, turn: Turn) -> list[Reply]:
-        return [prompts.photo_prompt(turn.case.stage)]
+        return [prompts.photo_prompt(turn.case)]
 
     async def _show_review(self, turn: Turn) -> list[Reply]:
         changing = prompts.changing_now(turn.case)

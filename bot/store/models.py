@@ -140,8 +140,10 @@ class Case:
     changing: str = ""
     """Workflow flag: at the review, the id of the answer being changed ("" for none)."""
     redo: tuple[ShotSlot, ...] = ()
-    """Workflow flag: the shots still to take again after the current one, in order (set
-    when the GP asks for new photos)."""
+    """Workflow flag: the shots the GP asked for again, in order, the current one among them
+    (set when the GP asks for new photos, cleared back at the review); so the patient is told
+    "New photo 1 of 2" (`bot.journey.photo_step.taken_again`). Cases from before hold only
+    the shots still to take after the current one."""
     return_to_review: bool = False
     """Workflow flag: after the current photo, go back to the review (a photo replaced, or
     new photos the GP asked for) rather than on to the next shot."""

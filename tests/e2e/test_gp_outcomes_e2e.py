@@ -32,6 +32,7 @@ from tests.auxil.e2e.patient import (
     first_line,
     give_date_of_birth,
     send_three,
+    taken_again,
     tap,
     then_says,
     to_consent,
@@ -325,9 +326,16 @@ async def test_new_photos_are_asked_for_in_a_message_and_the_resubmission_supers
                                            reason=reason), timeout=10)
     assert told.text
 
-    await patient.wait_for_text(text("journey.photos.close_up_2")[:20], timeout=10)
+    asked = await patient.wait_for_text(taken_again("close_up_2"), timeout=10)
+    assert (asked.text or "").startswith(taken_again("close_up_2") + "\n\n"), (
+        "one new photo wanted: not 'Photo 3 of 3'")
+    assert (asked.text or "").split("\n\n")[1:] == (
+        text("journey.photos.close_up_2").split("\n\n")[1:]), "the same advice"
     await patient.send_document(mirrored("close-up-good-2.jpg"), "new.jpg", "image/jpeg")
-    await patient.wait_for_text(text("journey.photos.accepted", number=3), timeout=15)
+    which = text("journey.photos.which_again_one")
+    await patient.wait_for_text(text("journey.photos.accepted_again", which=which), timeout=15)
+    assert len([m for m in patient.messages if text("journey.photos.accepted", number=3)
+                in (m.text or "")]) == 1, "only the first time through was it photo 3 of 3"
     await patient.wait_for_text(first_line("journey.review.summary"), timeout=10)
     await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
 
@@ -345,6 +353,37 @@ async def test_new_photos_are_asked_for_in_a_message_and_the_resubmission_supers
                          shots=CLOSE_UP_2).split()) in pages[0]
     assert pages[3].startswith(CLOSE_UP_2 + text("referral.photo.new", version=2))
     assert not pages[2].startswith(CLOSE_UP_1 + text("referral.photo.new", version=2))
+
+
+async def test_two_new_photos_are_counted_as_1_and_2_of_2(app: App, emu: Emulator) -> None:
+    """The GP asks for the locator and close-up 2 again: the patient is asked for new photo 1
+    of 2, then 2 of 2, never "Photo 1 of 3"."""
+    sent = await sent_case(app, emu)
+    team, ref, patient = sent.team, sent.case.reference, sent.patient
+    await team.gp.tap(say("gp.ask_photos"))
+    for shot in (LOCATOR, CLOSE_UP_2):
+        await team.gp.wait_until(lambda shot=shot: f"☐ {shot}" in buttons(sent.summary))
+        await team.gp.tap(f"☐ {shot}")
+        await team.gp.wait_until(lambda shot=shot: f"☑ {shot}" in buttons(sent.summary))
+    await team.gp.tap(say("gp.next"))
+    await team.gp.wait_for_text(say("gp.why_photos", shots=f"{LOCATOR}, {CLOSE_UP_2}"),
+                                timeout=10)
+    await team.gp.tap(say("gp.reason_blurred"))
+    told = await patient.wait_for_text(f"({ref})", timeout=10)
+
+    await patient.wait_for_text(taken_again("locator", 1, 2), timeout=10)
+    await patient.send_document(mirrored("locator-good.jpg"), "new.jpg", "image/jpeg")
+    which = text("journey.photos.which_again", number=1, count=2)
+    await patient.wait_for_text(text("journey.photos.accepted_again", which=which), timeout=15)
+    await then_says(patient, taken_again("close_up_2", 2, 2))
+    await patient.send_document(mirrored("close-up-good-2.jpg"), "new2.jpg", "image/jpeg")
+    which = text("journey.photos.which_again", number=2, count=2)
+    await patient.wait_for_text(text("journey.photos.accepted_again", which=which), timeout=15)
+    await patient.wait_for_text(first_line("journey.review.summary"), timeout=10)
+    since = patient.messages[patient.messages.index(told):]
+    of_three = [first_line(f"journey.photos.{shot}") for shot in ("locator", "close_up_2")]
+    assert not [m for m in since if any(words in (m.text or "") for words in of_three)]
+    assert (await case_now(app, sent.case)).redo == (), "nothing left to take again"
 
 
 async def test_this_branchs_decision_buttons_from_an_earlier_submission_are_refused(
@@ -388,7 +427,7 @@ async def test_this_branchs_decision_buttons_from_an_earlier_submission_are_refu
     why = await team.gp.wait_for_text(say("gp.why_photos", shots=CLOSE_UP_2), timeout=10)
     old_reason = why.callback_data[say("gp.reason_light")]
     await team.gp.tap(say("gp.reason_blurred"))
-    await patient.wait_for_text(text("journey.photos.close_up_2")[:20], timeout=10)
+    await patient.wait_for_text(taken_again("close_up_2"), timeout=10)
     await patient.send_document(mirrored("close-up-good-2.jpg"), "new.jpg", "image/jpeg")
     await patient.wait_for_text(first_line("journey.review.summary"), timeout=15)
     await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))

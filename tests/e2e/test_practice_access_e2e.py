@@ -27,6 +27,7 @@ from tests.auxil.e2e.patient import (
     details_and_review,
     first_line,
     send_three,
+    taken_again,
     tap,
     to_consent,
     to_photos,
@@ -157,7 +158,7 @@ async def test_decision_buttons_from_an_earlier_submission_are_refused(
     await team.gp.wait_for_text(text("inbox.gp.why_photos",
                                      shots=text("inbox.gp.caption_close_up_2")), timeout=10)
     await team.gp.tap(text("inbox.gp.reason_blurred"))
-    await patient.wait_for_text(first_line("journey.photos.close_up_2"), timeout=10)
+    await patient.wait_for_text(taken_again("close_up_2"), timeout=10)
     await patient.send_document(mirrored("close-up-good-2.jpg"), "new.jpg", "image/jpeg")
     await patient.wait_for_text(first_line("journey.review.summary"), timeout=15)
     await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
