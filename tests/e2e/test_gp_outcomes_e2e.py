@@ -324,7 +324,7 @@ async def test_new_photos_are_asked_for_in_a_message_and_the_resubmission_supers
     told = await patient.wait_for_text(say("patient.new_photos", reference=ref,
                                            shots=say("patient.shot_close_up_2"),
                                            reason=reason), timeout=10)
-    assert told.text
+    assert f"{reason}\n" in (told.text or ""), "the GP's words end the sentence: no '..'"
 
     asked = await patient.wait_for_text(taken_again("close_up_2"), timeout=10)
     assert (asked.text or "").startswith(taken_again("close_up_2") + "\n\n"), (
