@@ -206,11 +206,14 @@ class Journey:
         if typed is None:
             return [say(text("journey.identity.not_a_date"))]
         stage = Stage.IDENTITY.value
+        number = turn.case.read_backs + 1
+        turn.case = await self._store.cases.set_flags(turn.case, Flags(read_backs=number),
+                                                      actor="patient")
         return [say(text("journey.identity.confirm", date=said(typed)),
                     (Button(text("journey.identity.confirm_yes"),
-                            button_data(stage, "dob", typed.isoformat())),
+                            button_data(stage, "dob", f"{typed.isoformat()}#{number}")),
                      Button(text("journey.identity.confirm_no"),
-                            button_data(stage, "dob", "no"))))]
+                            button_data(stage, "dob", f"no#{number}"))))]
 
     async def _typed_detail(self, turn: Turn, words: str) -> list[Reply]:
         """A typed answer to the details question asked now, if it takes one."""
@@ -361,9 +364,20 @@ class Journey:
 
     async def _tap_identity(self, turn: Turn, question: str, value: str) -> Choice | None:
         """A tap on Yes (the ISO date on the button) or No under a date of birth read back:
-        check a confirmed date against the invite."""
+        check a confirmed date against the invite.
+
+        Each read-back's buttons carry its number (`Case.read_backs`): a tap under one that a
+        newer date has replaced, or whose date was already checked and found wrong, is
+        answered kindly (`journey.identity.replaced`) and neither confirms its date nor uses
+        up a try. A button from before read-backs were numbered counts only while none is.
+        """
         if question != "dob":
             return None
+        value, _, number = value.partition("#")
+        if (int(number) if number.isdigit() else 0) != turn.case.read_backs:
+            log.info("superseded date-of-birth read-back tapped",
+                     extra={"case_id": turn.case.id})
+            return [say(text("journey.identity.replaced"))], None
         if value == "no":
             return [say(text("journey.identity.again"))], text("journey.identity.confirm_no")
         try:
@@ -382,6 +396,8 @@ class Journey:
             await self._stop(turn, "identity_locked", "")
             return [say(text("journey.identity.locked", practice=practice.name,
                              phone=practice.phone))], chosen
+        turn.case = await self._store.cases.set_flags(  # this read-back is spent
+            turn.case, Flags(read_backs=case.read_backs + 1), actor="patient")
         fresh = await self._store.invites.get(invite.id)
         left = DOB_TRIES - (fresh.failed_dob_checks if fresh else DOB_TRIES - 1)
         tries = "try" if left == 1 else "tries"

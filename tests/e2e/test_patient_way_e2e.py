@@ -215,6 +215,53 @@ async def test_a_misread_date_is_typed_again_and_never_counts_as_wrong(
     assert invite is not None and invite.failed_dob_checks == 0
 
 
+async def test_a_yes_under_a_replaced_read_back_neither_confirms_it_nor_uses_a_try(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    """The patient types the right date, then a wrong one: "Yes" under the first read-back,
+    now replaced, does not let them in; "Yes" under a read-back already found wrong does not
+    use a second try. Each is answered kindly and loses its buttons."""
+    patient = emu.user("Ada")
+    token = await new_invite(app, practice)
+    await patient.open_deep_link(token)
+    await patient.wait_for_text(say("identity.ask"))
+    yes = say("identity.confirm_yes")
+    read_backs = []
+    for typed, day in (("3/2/80", date(1980, 2, 3)), ("1/2/80", date(1980, 2, 1))):
+        await patient.send_text(typed)
+        read_backs.append(await patient.wait_for_text(
+            say("identity.confirm", date=in_words(day)), timeout=10))
+    right, wrong = read_backs
+    wrong_yes = wrong.callback_data[yes]  # kept: the button goes once tapped
+    store = services_of(app).store
+
+    async def failed_checks() -> int:
+        invite = await store.invites.find(token)
+        assert invite is not None
+        return invite.failed_dob_checks
+
+    def told_replaced() -> int:
+        return len([m for m in patient.messages if m.text == say("identity.replaced")])
+
+    await patient.tap_callback(right.message_id, right.callback_data[yes])
+    await patient.wait_until(lambda: told_replaced() == 1)
+    await patient.wait_until(lambda: right.buttons == [])
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None and case.stage is Stage.IDENTITY, "the replaced date is not used"
+    assert await failed_checks() == 0
+
+    await tap(patient, yes, say("identity.wrong", left=2, tries="tries"))
+    assert await failed_checks() == 1
+    await patient.send_text("hello")  # anything between two taps of the same Yes
+    await patient.wait_for_text(say("identity.not_a_date"), timeout=10)
+    await patient.tap_callback(wrong.message_id, wrong_yes)
+    await patient.wait_until(lambda: told_replaced() == 2)
+    assert await failed_checks() == 1, "the same wrong date counts once"
+    await give_date_of_birth(patient, "3/2/80")
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None and case.stage is Stage.CONSENT
+
+
 async def test_a_parent_is_asked_about_the_child_and_an_adult_about_themself(
     app: App, emu: Emulator, practice: Practice
 ) -> None:
