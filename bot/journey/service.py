@@ -17,6 +17,7 @@ from bot.content import text, texts
 from bot.domain import age
 from bot.domain.dates import parse_date_of_birth, said
 from bot.domain.questions import (
+    DEPENDENT,
     FREE_TEXT_LIMIT,
     Question,
     detail_questions,
@@ -498,8 +499,13 @@ class Journey:
     async def _answer(
         self, turn: Turn, question: Question, value: str, prefix: str
     ) -> list[Reply]:
-        await turn.save(f"{prefix}.{question.id}", value)
+        """Save an answer and go on: the next question, the next step, or (changed at the
+        review) back to the review. A change at the review to an answer others depend on
+        deletes them with it (`DEPENDENT`), and they are asked again (`_ask_missing`)."""
+        key = f"{prefix}.{question.id}"
         answers = await turn.answers()
+        changed = turn.case.stage is Stage.REVIEW and answers.get(key) != value
+        await turn.save(key, value, clears=DEPENDENT.get(key, ()) if changed else ())
         parent = prompts.by_parent(turn.case)
         option = question.option(value)
         if option is not None and option.stop:
@@ -508,6 +514,9 @@ class Journey:
                 f"journey.stop.{option.stop}", parent=parent, practice=practice.name,
                 phone=practice.phone))
         if turn.case.stage is Stage.REVIEW:  # an answer changed at the review
+            missing = await self._ask_missing(turn, "journey.review.ask_again")
+            if missing is not None:
+                return missing
             turn.case = await self._store.cases.set_flags(turn.case, Flags(changing=""),
                                                           actor="patient")
             return await prompts.review_prompt(self._store, turn.case, answers,
@@ -520,6 +529,18 @@ class Journey:
         following = Stage.PREPARATION if turn.case.stage is Stage.SCREENING else Stage.REVIEW
         await self._move(turn, following)
         return await self._prompt(turn)
+
+    async def _ask_missing(self, turn: Turn, lead: str) -> list[Reply] | None:
+        """At the review: ask the first question put to this patient that has no answer (one
+        cleared by a change it depended on), as the answer being changed, after the words at
+        `lead`; None when every one is answered."""
+        missing = prompts.unanswered(turn.case, await turn.answers())
+        if missing is None:
+            return None
+        if turn.case.changing != missing[0].id:
+            turn.case = await self._store.cases.set_flags(
+                turn.case, Flags(changing=missing[0].id), actor="patient")
+        return [prompts.asking(missing[0], Stage.REVIEW, text(lead))]
 
     async def _tap_tip(self, turn: Turn, question: str, value: str) -> Choice | None:
         """Next on a photo tip (the number of the tip it shows), or I am ready on the last."""
@@ -551,10 +572,14 @@ class Journey:
         changing = prompts.changing_now(turn.case)
         if changing is not None and question in (changing[0].id, CONFIRM, GO_BACK):
             return await self._question_tap(turn, changing[0], changing[1], question, value)
-        if question == "change" and value in prompts.CHANGEABLE:
+        if question == "change" and prompts.may_change(turn.case, await turn.answers(), value):
             turn.case = await self._store.cases.set_flags(turn.case, Flags(changing=value),
                                                           actor="patient")
             return await self._prompt(turn), text(f"journey.review.change_{value}")
+        if question == "review" and value == "send":  # never with an answer missing
+            missing = await self._ask_missing(turn, "journey.review.answer_first")
+            if missing is not None:
+                return missing, None
         replies = await self._review_action(turn, question, value)
         if replies is None:
             return None
@@ -579,7 +604,7 @@ class Journey:
                     for slot in SHOT_SLOTS]
             return [Reply(text=text("journey.review.which"), buttons=tuple(rows))]
         if question == "review" and value == "change":
-            return [prompts.change_prompt()]
+            return [prompts.change_prompt(turn.case, await turn.answers())]
         if question == "review" and value == "cancel":
             return [self.confirm("cancel")]
         if question == "replace" and value in SHOT_SLOTS:

@@ -24,12 +24,13 @@ from tests.auxil.e2e.patient import (
     first_line,
     give_date_of_birth,
     read_the_tips,
+    send_three,
     shows_answer,
     tap,
     to_consent,
     to_photos,
 )
-from tests.auxil.e2e.practice import new_invite
+from tests.auxil.e2e.practice import make_team, new_invite
 
 App = Application[Any, Any, Any, Any, Any, Any]
 SYSTEM_NAMES = ("e-RS", "e-Referral", "Referral Service", "MESH", "NHS Spine", "SystmOne", "EMIS")
@@ -148,6 +149,90 @@ async def test_changing_the_place_to_an_intimate_area_at_the_review_is_confirmed
     await tap(patient, say("confirm.yes"), ending)
     case = await services_of(app).store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.STOPPED
+
+
+async def test_a_changed_area_asks_exactly_where_again_so_the_gp_reads_no_contradiction(
+    app: App, emu: Emulator
+) -> None:
+    """"Where" changed from arm to leg at the review: the old "left forearm" is cleared and
+    "exactly where" asked again; Send on the old review asks for it first; the GP reads the
+    new area with the new words only."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    _, token = await store.invites.create(team.practice.id, "P-300", "1980-02-03",
+                                          valid_days=7, gp_member_id=team.gp_member.id)
+    patient = emu.user("Ada")
+    await to_photos(patient, token)
+    await send_three(patient)
+    await details_and_review(patient, where="left forearm")
+    review = patient.last_message
+    assert review is not None and "left forearm" in (review.text or "")
+    old_send = review.callback_data[say("review.send")]
+
+    await tap(patient, say("review.change"), say("review.change_which"))
+    await tap(patient, say("review.change_site"), say("screening.site.question"))
+    asked = await tap(patient, say("screening.site.leg"), first_line("journey.review.ask_again"))
+    assert asked.text == f"{say('review.ask_again')}\n\n{say('details.where_exactly')}"
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None
+    answers = await store.answers.for_case(case.id)
+    assert answers["screen.site"] == "leg" and "detail.where" not in answers
+
+    await patient.tap_callback(review.message_id, old_send)  # Send, before answering
+    first = await patient.wait_for_text(say("review.answer_first"), timeout=10)
+    assert say("details.where_exactly") in (first.text or "")
+    assert (await store.cases.get(case.id)).stage is Stage.REVIEW  # type: ignore[union-attr]
+
+    await patient.send_text("back of left knee")
+    summary = await patient.wait_for_text(say("review.changed"), timeout=10)
+    assert say("screening.site.leg") in (summary.text or "")
+    assert "back of left knee" in (summary.text or "")
+    assert "left forearm" not in (summary.text or "")
+    await tap(patient, say("review.send"), first_line("journey.receipt.text"))
+    gp_summary = await team.gp.wait_for_text(case.reference, timeout=20)
+    await team.gp.wait_until(lambda: "back of left knee" in (gp_summary.text or ""))
+    assert f"{say('screening.site.leg')} (back of left knee)" in (gp_summary.text or "")
+    assert "forearm" not in " ".join(m.text or "" for m in team.gp.messages)
+
+
+async def test_the_review_shows_how_many_areas_and_asks_the_follow_up_when_it_changes(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    """The review lists every answer the GP reads ("Is it a rash", "How many areas"); a change
+    to "Two or more areas" asks whether any is on the breast, private parts or bottom, and a
+    change back to "One area" clears that answer."""
+    patient = emu.user("Ada")
+    await to_photos(patient, await new_invite(app, practice))
+    await send_three(patient)
+    await details_and_review(patient)
+    review = patient.last_message
+    assert review is not None
+    for key in ("screening.is_rash.rash", "screening.areas.one"):
+        assert say(key) in (review.text or ""), key
+    follow_up = say("review.other_areas_line", answer="").strip()
+    assert follow_up not in (review.text or ""), "not asked, so not shown"
+
+    await tap(patient, say("review.change"), say("review.change_which"))
+    listed = patient.last_message
+    assert listed is not None and [say("review.change_other_areas")] not in listed.buttons
+    await tap(patient, say("review.change_areas"), say("screening.areas.question"))
+    asked = await tap(patient, say("screening.areas.several"), first_line("journey.review.ask_again"))
+    assert say("screening.other_areas.question") in (asked.text or "")
+    summary = await tap(patient, say("screening.other_areas.no"), say("review.changed"))
+    assert say("review.other_areas_line", answer=say("screening.other_areas.no")) in (
+        summary.text or "")
+    assert say("screening.areas.several") in (summary.text or "")
+    store = services_of(app).store
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None
+    assert (await store.answers.for_case(case.id))["screen.other_areas"] == "no"
+
+    await tap(patient, say("review.change"), say("review.change_which"))
+    await tap(patient, say("review.change_areas"), say("screening.areas.question"))
+    summary = await tap(patient, say("screening.areas.one"), say("review.changed"))
+    assert follow_up not in (summary.text or "")
+    answers = await store.answers.for_case(case.id)
+    assert answers["screen.areas"] == "one" and "screen.other_areas" not in answers
 
 
 # -- item 9: tips that agree, each with its picture --------------------------------------------
