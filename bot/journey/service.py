@@ -34,6 +34,7 @@ from bot.journey.photo_step import (
     Source,
     shot_of,
     taken_again,
+    which_photo,
 )
 from bot.journey.replies import (
     Button,
@@ -765,8 +766,12 @@ class Journey:
             case = turn.case
             nxt = f"next_{case.stage.value}" if case.stage.is_open or (
                 case.stage is Stage.SUBMITTED) else "next_closed"
-            words = text("journey.commands.status",
-                         where=text(f"journey.status_words.{case.stage.value}"),
+            where = text(f"journey.status_words.{case.stage.value}")
+            if (which := which_photo(case)) is not None:  # counted among the photos wanted
+                where = text("journey.status_words.taking_again", which=which,
+                             what=text(f"journey.photos.what_{case.stage.value}"))
+                nxt = "next_taking_again"
+            words = text("journey.commands.status", where=where,
                          next=text(f"journey.status_words.{nxt}"))
             several = len(await self._store.cases.open_for_patient(user_id))
             if several > 1:

@@ -171,7 +171,8 @@ async def test_a_changed_area_asks_exactly_where_again_so_the_gp_reads_no_contra
 
     await tap(patient, say("review.change"), say("review.change_which"))
     await tap(patient, say("review.change_site"), say("screening.site.question"))
-    asked = await tap(patient, say("screening.site.leg"), first_line("journey.review.ask_again"))
+    asked = await tap(patient, say("screening.site.leg"),
+                      first_line("journey.review.ask_again"))
     assert asked.text == f"{say('review.ask_again')}\n\n{say('details.where_exactly')}"
     case = await store.cases.current_for_patient(patient.id)
     assert case is not None
@@ -216,7 +217,8 @@ async def test_the_review_shows_how_many_areas_and_asks_the_follow_up_when_it_ch
     listed = patient.last_message
     assert listed is not None and [say("review.change_other_areas")] not in listed.buttons
     await tap(patient, say("review.change_areas"), say("screening.areas.question"))
-    asked = await tap(patient, say("screening.areas.several"), first_line("journey.review.ask_again"))
+    asked = await tap(patient, say("screening.areas.several"),
+                      first_line("journey.review.ask_again"))
     assert say("screening.other_areas.question") in (asked.text or "")
     summary = await tap(patient, say("screening.other_areas.no"), say("review.changed"))
     assert say("review.other_areas_line", answer=say("screening.other_areas.no")) in (
