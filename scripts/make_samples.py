@@ -31,7 +31,7 @@ def main() -> int:
     second = render.close_up_scene(rng, render.MONK[8], H, W)
     (OUT / "close-up-good-2.jpg").write_bytes(render.jpeg(render.camera(second, rng), 90))
     rng = np.random.default_rng(14)
-    blurred = np.asarray(cv2.filter2D(close, -1, dataset.disc_kernel(9.0)), np.float32)
+    blurred = np.asarray(cv2.filter2D(close, -1, dataset.disc_kernel(12.0)), np.float32)
     (OUT / "close-up-blurred.jpg").write_bytes(render.jpeg(render.camera(blurred, rng), 90))
     rng = np.random.default_rng(15)
     dark = render.camera(close, rng, light=0.06, gain=1 / 0.06)

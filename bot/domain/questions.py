@@ -111,6 +111,25 @@ or bottom on "Two or more areas". When the patient changes the first at the revi
 deleted with the change and asked again where they still apply, so the GP never reads an area
 with an "exactly where" from another ("Leg or foot (left forearm)")."""
 
+CAPACITY_TO_CONSENT = ("Lacks mental capacity to consent, unless you are satisfied that a "
+                       "teledermatology referral is in the patient’s best interest")
+"""The service's exclusion on consent ("Patients who lack mental capacity to consent, unless
+the clinician is satisfied that making a teledermatology referral is in the patient's best
+interest"), as the GP's checklist words it (`referral.checklist` in the content)."""
+
+CONSENT_CRITERIA: dict[str, str] = {
+    "not_guardian": CAPACITY_TO_CONSENT,
+    "consent_declined": CAPACITY_TO_CONSENT,
+    "child_declined": CAPACITY_TO_CONSENT,
+}
+"""The service criterion each consent stop applies (`bot.journey.prompts.CONSENT_QUESTIONS`).
+The service takes no images without valid consent: a child under 16 is not taken here to
+consent alone, so the consent must come from the child's parent or guardian (someone who
+says they are not one cannot give it: `not_guardian`); a patient or parent who says no gives
+none (`consent_declined`); and, as GMC guidance on recordings of children asks, a child who
+does not agree stops the photos though the parent agreed (`child_declined`). The clinician's
+best-interest judgement is the GP's, so each stop asks the family to call the practice."""
+
 
 def screening_questions(*, parent: bool = False, child: bool = False) -> tuple[Question, ...]:
     """Return the questions that decide whether this service is right, asked before any photo.

@@ -26,7 +26,7 @@ from bot.handlers.bot_api import BACKGROUND, upload_seconds
 from bot.handlers.context import BotContext
 from bot.handlers.escaping import Html, plain
 from bot.handlers.keyboards import markup
-from bot.handlers.render import send_replies
+from bot.handlers.render import keyboard, send_replies
 from bot.inbox.digest import CaseSummary
 from bot.inbox.gp_messages import (
     GpMessage,
@@ -42,6 +42,7 @@ from bot.inbox.gp_messages import (
 )
 from bot.inbox.routing import redirected, staff_chats, still_a_recipient, still_may_open
 from bot.inbox.undelivered import pass_on, still_a_member
+from bot.journey.prompts import carry_on
 from bot.journey.replies import Reply
 from bot.services.buttons import ButtonSigner
 from bot.services.delivery import NotStarted, TryLater, Undeliverable
@@ -207,6 +208,12 @@ class TelegramSender:
         if item.kind == "staff.task":
             await send_message(self._bot, item.chat_id, GpMessage(
                 payload["text"], task_rows(int(payload["case_id"]))), self._signer, BACKGROUND)
+            return
+        if item.kind == "patient.reminder":  # its button carries on with the case it is about
+            (reminder,) = carry_on(payload["text"], int(item.case_id or 0))
+            await self._bot.send_message(item.chat_id, plain(reminder.text),
+                                         reply_markup=keyboard(reminder),
+                                         rate_limit_args=BACKGROUND)
             return
         if item.kind == "patient.new_photos":
             await self._bot.send_message(item.chat_id, plain(payload["text"]),

@@ -44,7 +44,7 @@ from bot.handlers.members import Context, ids, member_or_refuse, reply
 from bot.handlers.persistence import MAX_IDLE
 from bot.inbox.gp_messages import gp_choice_rows
 from bot.inbox.payloads import ChooseGp
-from bot.inbox.staff import InviteMade, InviteRequest, read_invite_request
+from bot.inbox.staff import InviteMade, InviteRequest, invite_ask_key, read_invite_request
 from bot.store.models import Member
 
 NAME = "staff_invite"
@@ -104,7 +104,8 @@ def _request(draft: dict[str, Any] | None) -> InviteRequest | None:
 
 
 async def start(update: Update, context: Context) -> str | int:
-    """/invite [REF DD/MM/YYYY]: make an invite link, asking for what is missing."""
+    """/invite [REF DD/MM/YYYY [NHS NUMBER]]: make an invite link, asking for what is missing
+    (the NHS number in the first question where the practice delivers by MESH)."""
     _drop(context)
     member = await member_or_refuse(update, context)
     if member is None:
@@ -114,7 +115,8 @@ async def start(update: Update, context: Context) -> str | int:
     if context.args:
         raise ApplicationHandlerStop(
             await _from_typed(update, context, member, " ".join(context.args)))
-    await reply(update, Html(text("inbox.staff.invite_ask")))
+    wants = await context.services.staff.wants_nhs_number(member)
+    await reply(update, Html(text(invite_ask_key(wants_nhs_number=wants))))
     raise ApplicationHandlerStop(_asked(context))
 
 

@@ -15,6 +15,7 @@ from bot.channels.nhs_number import split_nhs_number, valid_nhs_number
 from bot.content import text
 from bot.domain.age import CHILD_UNDER, age_on
 from bot.domain.dates import parse_date_of_birth
+from bot.inbox import progress
 from bot.inbox.access import member_of
 from bot.services import erasure
 from bot.services.attempts import WrongTries
@@ -58,6 +59,9 @@ class InviteLine:
     shown: str = ""
     """How the row names the patient, if not by the invite's patient reference (an erased
     case with an urgent task still open is named by its case reference)."""
+    state: str = ""
+    """The step an open request has reached, or how one that is over ended (`bot.inbox.progress`);
+    "" where the group says it all (not opened, locked, waiting for a GP...)."""
 
 
 def stoppable(case: Case) -> bool:
@@ -70,7 +74,8 @@ def read_invite_request(typed: str, today: date | None = None, *,
     """Read `REF DD/MM/YYYY` (and, where the practice delivers by MESH, `REF DD/MM/YYYY
     NHSNUMBER`); return the request or the content key of what is wrong. An NHS number is
     checked with its modulus-11 check digit (`bot.channels.nhs_number`) and refused where the
-    practice does not use MESH, so it is never stored without need."""
+    practice does not use MESH, so it is never stored without need; where it is needed, words
+    that cannot be read are answered with the example of all three (`invite_ask_key`)."""
     nhs_number: str | None = None
     if wants_nhs_number:
         typed, given = split_nhs_number(typed)
@@ -81,18 +86,27 @@ def read_invite_request(typed: str, today: date | None = None, *,
             return "channels.staff.invite_bad_nhs_number"
     elif split_nhs_number(typed)[1] is not None and len(typed.split()) > 2:
         return "channels.staff.invite_no_nhs_number"
+    unreadable = ("channels.staff.invite_bad_with_nhs_number" if wants_nhs_number else
+                  "inbox.staff.invite_bad")
     parts = typed.strip().split(maxsplit=1)
     if len(parts) != 2 or not 0 < len(parts[0]) <= MAX_REFERENCE:
-        return "inbox.staff.invite_bad"
+        return unreadable
     if NHS_NUMBER.fullmatch(parts[0].replace("-", "")):
-        return "inbox.staff.invite_nhs_number"
+        return ("channels.staff.invite_reference_is_nhs_number" if wants_nhs_number else
+                "inbox.staff.invite_nhs_number")
     today = today or date.today()
     born = parse_date_of_birth(parts[1], today)
     if born is None:
         written = parse_date_of_birth(parts[1], today.replace(year=today.year + 100, day=1))
-        return "inbox.staff.invite_future" if written and written > today else (
-            "inbox.staff.invite_bad")
+        return "inbox.staff.invite_future" if written and written > today else unreadable
     return InviteRequest(parts[0], born, nhs_number)
+
+
+def invite_ask_key(*, wants_nhs_number: bool) -> str:
+    """The content key of /invite's first question: the reference and date of birth, and the
+    NHS number too where the practice delivers by MESH, so staff type everything at once."""
+    return ("channels.staff.invite_ask_nhs_number" if wants_nhs_number else
+            "inbox.staff.invite_ask")
 
 
 def qr_png(link: str) -> bytes:
@@ -179,6 +193,7 @@ class StaffDesk:
         """Every invite of the practice with the state of its case, grouped for /invites."""
         moment = now or datetime.now(UTC)
         stalled_before = moment - timedelta(days=self._stalled_days)
+        stops = await self._store.audit.stop_reasons(member.practice_id)
         found = []
         for invite in await self._store.invites.for_practice(member.practice_id):
             case = await self._store.cases.for_invite(invite.id)
@@ -187,8 +202,22 @@ class StaffDesk:
                 case is not None and case.erased_at and group == "urgent") else ""
             found.append(InviteLine(invite, group,
                                     case is None and invite_problem(invite, moment) is None,
-                                    shown))
+                                    shown, self._state(group, invite, case, stops, moment)))
         return found
+
+    @staticmethod
+    def _state(group: str, invite: Invite, case: Case | None, stops: dict[int, str],
+               now: datetime) -> str:
+        """The words after a row's reference: the step reached (in progress, stalled), what
+        the GP decided, or how the request ended."""
+        if case is not None and group in ("in_progress", "stalled"):
+            return progress.step_words(case)
+        if case is not None and group == "decided":
+            return progress.decision_words(case)
+        if group == "closed":
+            return progress.ending_words(invite, case, stops.get(case.id) if case else None,
+                                         now)
+        return ""
 
     @staticmethod
     def _group(invite: Invite, case: Case | None, now: datetime,
@@ -220,7 +249,9 @@ class StaffDesk:
         """The /invites text, grouped by state, and the invites that can be changed.
 
         Urgent cases (a GP's two-week-wait outcome whose task to phone the patient is not yet
-        done) come first; referrals not yet marked sent on e-RS have their own group.
+        done) come first; referrals not yet marked sent on e-RS have their own group. A row in
+        progress or stalled names the step reached, a decided one the decision, and an ended
+        one how it ended (`InviteLine.state`): never more than the reference and those words.
         """
         practice = await self._store.practices.get(member.practice_id)
         assert practice is not None
@@ -235,7 +266,10 @@ class StaffDesk:
                 continue
             parts.append("\n<b>" + text(f"inbox.staff.group_{group}",
                                         days=self._stalled_days) + f"</b> ({len(members)})")
-            parts += [f"• {html.escape(line.shown or line.invite.patient_ref)}"
+            parts += [text("inbox.staff.invite_line",
+                           patient_ref=html.escape(line.shown or line.invite.patient_ref),
+                           state=html.escape(line.state)) if line.state else
+                      f"• {html.escape(line.shown or line.invite.patient_ref)}"
                       for line in members[:20]]
         return "\n".join(parts), [line for line in lines if line.can_change]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from bot.content import asset, text, texts
 from bot.domain.questions import (
@@ -13,9 +14,22 @@ from bot.domain.questions import (
     worded,
 )
 from bot.journey.photo_step import which_photo
-from bot.journey.replies import Button, Reply, button_data, one_per_row, say
+from bot.journey.replies import Button, Reply, bind, button_data, one_per_row, say
 from bot.store import Store
 from bot.store.models import SHOT_SLOTS, Case, Stage
+
+CHOOSE = "choose"
+"""Button question (with "any"): make this case the patient's current one and show its next
+step (after a GP asked for new photos on it while another was current, or from a stall
+reminder about it)."""
+
+
+def carry_on(words: str, case_id: int) -> list[Reply]:
+    """A stall reminder about one case, with a button that carries on with that case (makes it
+    the patient's current one and shows its step), whichever case the patient acted on last:
+    the button names its case (`bind`)."""
+    button = Button(text("journey.reminder.carry_on"), button_data("any", CHOOSE, "-"))
+    return bind([say(words, (button,))], case_id)
 
 
 def by_parent(case: Case) -> bool:
@@ -28,24 +42,64 @@ def identity_prompt(case: Case) -> Reply:
     return say(worded("journey.identity.ask", parent=by_parent(case)))
 
 
+@dataclass(frozen=True, slots=True)
+class ConsentQuestion:
+    """One yes/no question of consent, each asking one thing: `stop` is the reason a "No"
+    ends the request with (`bot.domain.questions.CONSENT_CRITERIA`); the words live under
+    `journey.consent` (`ask` is the question on its own message, used when it is not the
+    first question, which sits under the third of consent's three messages)."""
+
+    id: str
+    ask: str
+    yes: str
+    no: str
+    stop: str
+    stopped: str
+
+
+CONSENT_QUESTIONS: dict[str, ConsentQuestion] = {q.id: q for q in (
+    ConsentQuestion("guardian", "keep_parent", "guardian_yes", "guardian_no", "not_guardian",
+                    "not_guardian"),
+    ConsentQuestion("consent", "agree_parent", "yes", "no", "consent_declined", "declined"),
+    ConsentQuestion("child_agrees", "child_agrees", "child_yes", "child_no", "child_declined",
+                    "child_declined"),
+)}
+"""Consent's questions by id: for a child under 16, the parent is asked whether they are the
+child's parent or guardian, then whether they agree, then to ask the child; a patient answering
+for themselves is asked only whether they agree (under the third message)."""
+
+
+def consent_asked(case: Case) -> tuple[str, ...]:
+    """The consent questions put to whoever answers this case, in order."""
+    return ("guardian", "consent", "child_agrees") if by_parent(case) else ("consent",)
+
+
+def consent_waiting(case: Case, answers: dict[str, str]) -> str | None:
+    """The consent question to answer now; None once all are answered. A parent's "consent"
+    given before the questions were split (one yes to "are you the parent or guardian, and do
+    you agree?") stands for "guardian" too."""
+    for qid in consent_asked(case):
+        if qid not in answers and not (qid == "guardian" and "consent" in answers):
+            return qid
+    return None
+
+
 def consent_prompt(case: Case, answers: dict[str, str], retention_days: int) -> list[Reply]:
     """Ask for consent in three short messages: why, who sees the photos and where they go,
-    how long they are kept and how to delete them, the question under the third; for a child
-    under 16 the parent is asked. Once given, ask for the child's own agreement."""
+    how long they are kept and how to delete them, the first question under the third (for a
+    child under 16 the parent is asked, first whether they are the child's parent or
+    guardian). Each later question (the parent's agreement, the child's) comes on its own."""
     stage = Stage.CONSENT.value
     parent = by_parent(case)
-    if "consent" not in answers:
-        yes = Button(text("journey.consent.yes"), button_data(stage, "consent", "yes"))
-        no = Button(text("journey.consent.no"), button_data(stage, "consent", "no"))
-        return [say(worded("journey.consent.why", parent=parent)),
-                say(worded("journey.consent.who", parent=parent)),
-                say(worded("journey.consent.keep", parent=parent, days=retention_days),
-                    (yes, no))]
-    return [say(
-        text("journey.consent.child_agrees"),
-        (Button(text("journey.consent.child_yes"), button_data(stage, "child_agrees", "yes")),
-         Button(text("journey.consent.child_no"), button_data(stage, "child_agrees", "no"))),
-    )]
+    waiting = consent_waiting(case, answers) or consent_asked(case)[-1]
+    asked = CONSENT_QUESTIONS[waiting]
+    buttons = (Button(text(f"journey.consent.{asked.yes}"), button_data(stage, waiting, "yes")),
+               Button(text(f"journey.consent.{asked.no}"), button_data(stage, waiting, "no")))
+    if waiting != consent_asked(case)[0]:
+        return [say(text(f"journey.consent.{asked.ask}"), buttons)]
+    return [say(worded("journey.consent.why", parent=parent)),
+            say(worded("journey.consent.who", parent=parent)),
+            say(worded("journey.consent.keep", parent=parent, days=retention_days), buttons)]
 
 
 def asking(question: Question, stage: Stage, lead: str | None = None) -> Reply:

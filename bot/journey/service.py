@@ -65,9 +65,7 @@ CONFIRM, GO_BACK = "confirm", "back"
 RED_FLAG_BUTTONS = (("red_flags", "yes"), (CONFIRM, "red_flags=yes"), (GO_BACK, "red_flags"))
 """A "yes" to the red flags, its confirmation, and "No, go back" under it: taken at any stage
 once the red flags were answered (`Journey._late_red_flag`)."""
-CHOOSE = "choose"
-"""Button question (with "any"): make this case the patient's current one (after a GP asked
-for new photos on it while another was current)."""
+CHOOSE = prompts.CHOOSE
 
 Deliveries = Callable[[Store, Case], Awaitable[list[Outgoing]]]
 """The messages that deliver a submission to the practice (`bot.inbox.routing
@@ -440,10 +438,10 @@ class Journey:
         return await self._answer(turn, expected, value, prefix), chosen
 
     async def _tap_consent(self, turn: Turn, question: str, value: str) -> Choice | None:
-        answers = await turn.answers()
-        parent = prompts.by_parent(turn.case)
-        waiting = "consent" if "consent" not in answers else (
-            "child_agrees" if parent and "child_agrees" not in answers else None)
+        """A tap on the consent question asked now (`prompts.consent_waiting`): "Yes" goes on
+        to the next one, or to the screening after the last; "No" is confirmed, then stops
+        with its own reason and kind words (`prompts.CONSENT_QUESTIONS`)."""
+        waiting = prompts.consent_waiting(turn.case, await turn.answers())
         if question == GO_BACK:
             if waiting is None or value != waiting:
                 return None
@@ -451,30 +449,21 @@ class Journey:
         confirmed = question == CONFIRM
         if confirmed:
             question, _, value = value.partition("=")
-        yes_label, no_label = (("consent.yes", "consent.no") if question == "consent" else
-                               ("consent.child_yes", "consent.child_no"))
-        chosen = text("journey.confirm.yes") if confirmed else text(
-            f"journey.{yes_label if value == 'yes' else no_label}")
-        if question == waiting and value != "yes" and not confirmed:
-            stop = "consent_declined" if question == "consent" else "child_declined"
-            return [self._confirm_stop(turn.case, question, chosen, value, stop)], chosen
-        practice = await turn.practice()
-        if question == "consent" and "consent" not in answers:
-            await turn.save("consent", value)
-            if value != "yes":
-                return await self._stop(turn, "consent_declined", text(
-                    "journey.consent.declined", practice=practice.name,
-                    phone=practice.phone)), chosen
-            if parent:
-                return await self._prompt(turn), chosen
-        elif question == "child_agrees" and parent and "child_agrees" not in answers:
-            await turn.save("child_agrees", value)
-            if value != "yes":
-                return await self._stop(turn, "child_declined", text(
-                    "journey.consent.child_declined", practice=practice.name,
-                    phone=practice.phone)), chosen
-        else:
+        if question != waiting:
             return None
+        asked = prompts.CONSENT_QUESTIONS[question]
+        chosen = text("journey.confirm.yes") if confirmed else text(
+            f"journey.consent.{asked.yes if value == 'yes' else asked.no}")
+        if value != "yes" and not confirmed:
+            return [self._confirm_stop(turn.case, question, chosen, value, asked.stop)], chosen
+        await turn.save(question, value)
+        if value != "yes":
+            practice = await turn.practice()
+            return await self._stop(turn, asked.stop, text(
+                f"journey.consent.{asked.stopped}", practice=practice.name,
+                phone=practice.phone)), chosen
+        if prompts.consent_waiting(turn.case, await turn.answers()) is not None:
+            return await self._prompt(turn), chosen
         await self._move(turn, Stage.SCREENING)
         return [say(text("journey.screening.intro")), *await self._prompt(turn)], chosen
 
@@ -964,10 +953,11 @@ STEPS: dict[Stage, Step] = {step.stage: step for step in (
          (Exit(Stage.CONSENT, "date of birth matches the invite"),
           Exit(Stage.STOPPED, f"{DOB_TRIES} wrong dates of birth, link locked")),
          Journey._show_identity, typed=Journey._typed_date, tap=Journey._tap_identity),
-    Step(Stage.CONSENT, "explains the photos, asks consent (and the child's agreement)",
-         "buttons",
+    Step(Stage.CONSENT, "explains the photos, asks consent (a child's parent or guardian, then "
+         "the child's agreement)", "buttons",
          (Exit(Stage.SCREENING, "consent given"),
-          Exit(Stage.STOPPED, "consent or the child's agreement declined")),
+          Exit(Stage.STOPPED, "not the parent or guardian, consent or the child's agreement "
+               "declined")),
          Journey._show_consent, tap=Journey._tap_consent),
     Step(Stage.SCREENING, "asks the screening questions one by one", "buttons",
          (Exit(Stage.PREPARATION, "all answered, none stops"),

@@ -52,6 +52,22 @@ development set the narrowest direction of half the out-of-focus photos sent bac
 over 1.9, of half the shaken ones under 1.3). On the development half of the 305 real photographs
 this names the cause rightly for 92 in 100 out-of-focus photos sent back and 92 in 100 shaken
 ones (with the narrowest limit at 1.35, tuned on the first 190: 92 and 84)."""
+SHAKE_EFFECT_MIN, SHAKE_EFFECT_SPREAD = 0.45, 0.09
+"""Camera shake by the blur effect (`sharpness.blur_effect`, 0 sharp to 1 blurred, per
+direction): sent back when the most blurred direction reaches SHAKE_EFFECT_MIN and the
+directions differ by SHAKE_EFFECT_SPREAD or more. Edge widths miss much shake, because the
+streaks a shaken pore or glint leaves have crisp ends; this measure does not. On the
+development half, 95 in 100 good photos stay under 0.45 in every direction and differ by under
+0.09, while half of the shaken ones differ by 0.14 or more. With it, 138 of 147 shaken photos
+are sent back (118 without), and no good photo more. It only ever sends back: under its limits
+it adds no advice."""
+SHAKE_EFFECT_REASON, SHAKE_EFFECT_ALIKE = 0.12, 0.05
+"""Which advice a blurred photo gets, when the edge widths and the blur effect disagree. Defocus
+blurs every way alike: half the out-of-focus photos of the development half have blur effects
+within 0.05 of each other, half the shaken ones 0.14 or more apart. A photo the edge widths
+call out of focus is put down to movement only if its directions differ by SHAKE_EFFECT_REASON
+or more; one they put down to movement is put down to focus if its directions are within
+SHAKE_EFFECT_ALIKE of each other."""
 SHAKE_MIN_POINTS = 100
 """Directions are compared only when this many strong edges were measured (fewer: by chance)."""
 
@@ -180,6 +196,9 @@ def _sharpness(
     shake_score = 0.0
     if spread >= SHAKE_SPREAD:
         shake_score = widest / SHAKE_FAIL
+    effect = sharpness_check.blur_effect(gray)
+    streaked = max(effect) - min(effect)
+    effect_score = min(max(effect) / SHAKE_EFFECT_MIN, streaked / SHAKE_EFFECT_SPREAD)
     score = max(blur_score, shake_score)
     status = grade(score, warn_at=SHARP_WARN / SHARP_FAIL)
     reason = None
@@ -187,7 +206,11 @@ def _sharpness(
         narrowest = min(found.directions, default=found.width)
         moved = spread >= SHAKE_REASON_SPREAD or (
             narrowest < SHAKE_REASON_NARROWEST and spread >= SHAKE_REASON_MIN_SPREAD)
+        moved = (moved and streaked >= SHAKE_EFFECT_ALIKE) or (
+            effect_score >= 1.0 and streaked >= SHAKE_EFFECT_REASON)
         reason = "shake" if moved else "blurred"
+    elif effect_score >= 1.0:
+        status, score, reason = "fail", effect_score, "shake"
     elif status == "warn":
         reason = "soft"
     return Check("sharpness", status, round(found.width, 3), SHARP_FAIL, score, reason)

@@ -8,6 +8,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from bot.content import text
+from bot.journey.deletion import started_on
 from bot.store import Store
 from bot.store.models import Outgoing
 
@@ -16,7 +17,11 @@ log = logging.getLogger("bot.reminders")
 
 async def remind_stalled(store: Store, stalled_after_days: int,
                          now: datetime | None = None) -> int:
-    """Queue a reminder for each case idle for `stalled_after_days` (once per case)."""
+    """Queue a reminder for each case idle for `stalled_after_days` (once per case).
+
+    The reminder names its request and is sent (`patient.reminder`) with a button that carries
+    on with that case (`bot.journey.prompts.carry_on`), not with whichever of the patient's
+    open cases they acted on last."""
     moment = now or datetime.now(UTC)
     cutoff = (moment - timedelta(days=stalled_after_days)).isoformat(timespec="seconds")
     queued = 0
@@ -24,9 +29,12 @@ async def remind_stalled(store: Store, stalled_after_days: int,
         practice = await store.practices.get(case.practice_id)
         if practice is None:
             continue
-        words = text("journey.reminder.text", practice=practice.name, phone=practice.phone)
+        request = text("journey.cases.named", started=started_on(case),
+                       reference=case.reference)
+        words = text("journey.reminder.text", practice=practice.name, phone=practice.phone,
+                     request=request)
         before = len(await store.outbox.for_case(case.id))
-        await store.outbox.add(case.id, [Outgoing(case.patient_chat_id, "patient.text",
+        await store.outbox.add(case.id, [Outgoing(case.patient_chat_id, "patient.reminder",
                                                   {"text": words}, f"case:{case.id}:reminder")])
         queued += len(await store.outbox.for_case(case.id)) - before
     log.info("stalled reminders", extra={"queued": queued})

@@ -74,3 +74,19 @@ class AuditRepository:
                 "SELECT * FROM events WHERE case_id = ? ORDER BY id", (case_id,)
             )
             return [record(Event, row) for row in await cursor.fetchall()]
+
+    async def stop_reasons(self, practice_id: int) -> dict[int, str]:
+        """Why each of the practice's stopped cases stopped (erased ones too), by case id: the
+        reason the move to "stopped" was audited with ("screen_mole", "consent_declined", ...),
+        or "practice" for a stop by the practice (`case.stopped_by_practice`); the latest stop
+        of a case counts. Cases that never stopped are left out."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT case_id, kind, json_extract(detail, '$.reason') FROM events "
+                "WHERE case_id IN (SELECT id FROM cases WHERE practice_id = ? "
+                "AND stage IN ('stopped', 'erased')) "
+                "AND (kind = 'case.stopped_by_practice' OR (kind = 'case.stage' "
+                "AND json_extract(detail, '$.to') = 'stopped')) ORDER BY id",
+                (practice_id,))
+            return {int(case_id): "practice" if kind == "case.stopped_by_practice" else
+                    str(reason or "") for case_id, kind, reason in await cursor.fetchall()}

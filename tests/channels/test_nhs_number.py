@@ -31,8 +31,14 @@ def test_staff_give_the_nhs_number_only_where_the_practice_uses_mesh() -> None:
         "channels.staff.invite_needs_nhs_number")
     assert read_invite_request("ABC123 03/02/1980 9434765918", TODAY,
                                wants_nhs_number=True) == "channels.staff.invite_bad_nhs_number"
+    assert read_invite_request("ABC123 31/02/1980 9434765919", TODAY,
+                               wants_nhs_number=True) == (
+        "channels.staff.invite_bad_with_nhs_number"), "the example shows all three"
     assert read_invite_request("ABC123 03/02/1980 9434765919", TODAY) == (
         "channels.staff.invite_no_nhs_number")
+    assert read_invite_request("9434765919 03/02/1980 9434765919", TODAY,
+                               wants_nhs_number=True) == (
+        "channels.staff.invite_reference_is_nhs_number"), "not told the number is not kept"
     assert read_invite_request("ABC123 03/02/1980", TODAY) == InviteRequest(
         "ABC123", date(1980, 2, 3))
 

@@ -11,7 +11,7 @@ too), the answers and the album sent back. /delete deletes the review album from
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
 from bot.journey.deletion import started_on
+from bot.services.reminders import remind_stalled
 from bot.services.retention import purge
 from bot.store.models import Case, Stage
 from tests.auxil.e2e.bot_app import sample, services_of
@@ -146,6 +147,40 @@ async def test_new_photos_for_the_first_request_go_to_it_once_the_parent_chooses
     await parent.wait_for_text(text("journey.photos.accepted", number=1), timeout=15)
     assert await shots(app, second) == ["locator"]
     assert (await current(app, parent)).id == second.id
+
+
+async def test_a_stall_reminder_carries_on_with_its_own_request_not_the_last_one_used(
+    app: App, emu: Emulator
+) -> None:
+    """A parent stalls at photo 1 of child 1's request, then starts child 2's and stops at
+    consent. The reminder about child 1's names it, and its button carries on with child 1's
+    (the photo request), though child 2's is the one the parent acted on last."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    parent = emu.user("Parent")
+    await to_photos(parent, await invite(app, team, "CHILD-1"))
+    first = await current(app, parent)
+    await to_consent(parent, await invite(app, team, "CHILD-2"))
+    second = await current(app, parent)
+    assert second.id != first.id and second.stage is Stage.CONSENT
+    idle = (datetime.now(UTC) - timedelta(days=4)).isoformat(timespec="seconds")
+    async with store.db.transaction() as conn:  # child 1's went quiet four days ago
+        await conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (idle, first.id))
+
+    assert await remind_stalled(store, 3) == 1, "only child 1's request has stalled"
+    services_of(app).queued()
+    reminder = await parent.wait_for_text(words("journey.reminder.text"), timeout=15)
+    assert named(first) in (reminder.text or "")
+    assert reminder.buttons == [[text("journey.reminder.carry_on")]]
+    await parent.tap_callback(reminder.message_id,
+                              reminder.callback_data[text("journey.reminder.carry_on")])
+    await parent.wait_for_text(text("journey.cases.now_on", request=named(first)), timeout=10)
+    await parent.wait_for_text(first_line("journey.photos.locator"), timeout=10)
+    assert (await current(app, parent)).id == first.id
+    await parent.send_photo(sample("locator-good.jpg"))
+    kept = await parent.wait_for_text(text("journey.photos.accepted", number=1), timeout=15)
+    assert text("journey.cases.filed", request=named(first)) in (kept.text or "")
+    assert await shots(app, first) == ["locator"] and await shots(app, second) == []
 
 
 async def test_the_purge_of_an_old_request_does_not_strand_the_open_one(

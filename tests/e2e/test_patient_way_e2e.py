@@ -23,6 +23,7 @@ from tests.auxil.e2e.patient import (
     details_and_review,
     first_line,
     give_date_of_birth,
+    parent_agrees,
     read_the_tips,
     send_three,
     shows_answer,
@@ -72,14 +73,17 @@ async def test_consent_is_three_short_messages_in_plain_words(
     expected[0] = f"{say('identity.ok')}\n\n{expected[0]}"  # one message: it matches, and why
     assert [m.text for m in consent] == expected, "why; who sees them and where; how long"
     assert consent[-1] is question and all(not m.buttons for m in consent[:-1])
-    assert question.buttons == [[say("consent.yes"), say("consent.no")]]
+    assert question.buttons == ([[say("consent.guardian_yes"), say("consent.guardian_no")]]
+                                if parent else [[say("consent.yes"), say("consent.no")]])
     for message in consent:
         words = message.text or ""
         assert phone_lines(words) <= PHONE_LINES, f"needs scrolling on a phone: {words!r}"
         assert not [name for name in SYSTEM_NAMES if name in words], words
     assert "/delete" in consent[2].text  # how to delete, in the message on keeping them
-    await tap(patient, say("consent.yes"),
-              say("consent.child_agrees") if parent else say("screening.intro"))
+    if parent:
+        await parent_agrees(patient)
+    else:
+        await tap(patient, say("consent.yes"), say("screening.intro"))
 
 
 # -- item 8: answers stay visible, and can be changed at the review ----------------------------
@@ -360,7 +364,7 @@ async def test_a_parent_is_asked_about_the_child_and_an_adult_about_themself(
         f"{welcome}\n\n{say('identity.ask_parent')}")
     await give_date_of_birth(parent, born.strftime("%d/%m/%y"))
     await parent.wait_for(lambda m: bool(m.buttons), timeout=10)
-    await tap(parent, say("consent.yes"), say("consent.child_agrees"))
+    await parent_agrees(parent)
     await tap(parent, say("consent.child_yes"), say("screening.is_rash.question"))
     flags = await tap(parent, SCREENING[0], say("screening.red_flags.question_parent"))
     assert flags.text == say("screening.red_flags.question_parent")

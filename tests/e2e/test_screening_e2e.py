@@ -22,6 +22,7 @@ from tests.auxil.e2e.patient import (
     child_birthday,
     details_and_review,
     first_line,
+    parent_agrees,
     read_the_tips,
     send_three,
     taken_again,
@@ -105,7 +106,7 @@ async def to_screening(patient: TelegramUser, token: str, born: date | None = No
     await to_consent(patient, token, born.strftime("%d/%m/%Y") if born else "03/02/1980")
     parent = born is not None and born > child_birthday(16)
     if parent:
-        await tap(patient, say("consent.yes"), first_line("journey.consent.child_agrees"))
+        await parent_agrees(patient)
         await tap(patient, say("consent.child_yes"),
                   say("screening.is_rash.question", parent=True))
     else:
@@ -131,6 +132,39 @@ async def test_a_childs_rash_on_the_face_stops_kindly_and_staff_are_told(
     await staff_alert(app, team, parent, "child_face", "C-1", parent=True)
     assert not [m for m in parent.messages if say("photos.locator") in (m.text or "")], (
         "no photo is asked for")
+
+
+async def test_a_child_s_consent_asks_one_thing_at_a_time_and_not_a_guardian_stops_kindly(
+    app: App, emu: Emulator
+) -> None:
+    """The parent is asked whether they are the child's parent or guardian, alone; "No" is
+    confirmed, then stops with the reason, and staff are told. Another parent says yes to
+    that, and is then asked, alone, whether they agree; "No" there stops as declining does."""
+    team = await make_team(app, emu)
+    born = child_birthday(9)
+    holder = emu.user("Neighbour")
+    await to_consent(holder, await invite(app, team, "C-2", born), born.strftime("%d/%m/%Y"))
+    asked = holder.last_message
+    assert asked is not None and asked.text == say("consent.keep", parent=True, days=30)
+    assert asked.buttons == [[say("consent.guardian_yes"), say("consent.guardian_no")]]
+    await tap(holder, say("consent.guardian_no"),
+              confirmation("consent.guardian_no", "not_guardian"))
+    words = say("consent.not_guardian", practice=PRACTICE[0], phone=PRACTICE[1])
+    assert (await tap(holder, say("confirm.yes"), words)).text == words
+    case = await case_of(app, holder)
+    assert case.stage is Stage.STOPPED and await stop_reason(app, case) == "not_guardian"
+    await staff_alert(app, team, holder, "not_guardian", "C-2")
+
+    parent = emu.user("Kit's mum")
+    await to_consent(parent, await invite(app, team, "C-3", born), born.strftime("%d/%m/%Y"))
+    agree = await tap(parent, say("consent.guardian_yes"), say("consent.agree_parent"))
+    assert agree.buttons == [[say("consent.yes"), say("consent.no")]]
+    await tap(parent, say("consent.no"), confirmation("consent.no", "consent_declined"))
+    await tap(parent, say("confirm.yes"),
+              say("consent.declined", practice=PRACTICE[0], phone=PRACTICE[1]))
+    case = await case_of(app, parent)
+    assert case.stage is Stage.STOPPED and await stop_reason(app, case) == "consent_declined"
+    await staff_alert(app, team, parent, "consent_declined", "C-3")
 
 
 async def test_a_16_year_old_with_a_face_rash_is_told_in_their_own_words(

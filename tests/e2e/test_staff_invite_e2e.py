@@ -19,6 +19,7 @@ from bot.emulator.users import TelegramUser
 from bot.handlers.invite import DRAFT, NAME, SINCE
 from bot.handlers.persistence import MAX_IDLE, UPDATE_SECONDS
 from bot.store import Store, open_store
+from bot.store.practices import DeliveryChannels
 from tests.auxil.e2e.bot_app import BotStarter, services_of
 from tests.auxil.e2e.patient import first_line
 from tests.auxil.e2e.practice import LINK, make_team, second_gp
@@ -61,6 +62,27 @@ async def test_invite_gets_the_prompt_alone_and_a_stranger_the_refusal_alone(
     await stranger.send_command("/invite")
     assert (await stranger.next_message()).text == shown("inbox.gp.not_member")
     await nothing_more(stranger)
+
+
+async def test_where_the_practice_uses_mesh_the_first_question_asks_for_the_nhs_number(
+    app: App, emu: Emulator
+) -> None:
+    """The NHS number is asked for at once, not only after a first answer without it; an
+    answer that cannot be read is met with the same three-part example."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    await store.practices.set_channels(team.practice.id, DeliveryChannels(
+        ("telegram", "mesh"), False, None, "X26ABC2", "Y12345"), actor="test")
+    await team.staff.send_command("/invite")
+    assert (await team.staff.next_message()).text == shown(
+        "channels.staff.invite_ask_nhs_number")
+    await team.staff.send_text("P-9 31/02/1980 943 476 5919")
+    assert (await team.staff.next_message()).text == shown(
+        "channels.staff.invite_bad_with_nhs_number")
+    await team.staff.send_text("P-9 03/02/1980 943 476 5919")
+    await team.staff.wait_for(lambda m: LINK.search(m.text or "") is not None)
+    invites = await store.invites.for_practice(team.practice.id)
+    assert [(i.patient_ref, i.nhs_number) for i in invites] == [("P-9", "9434765919")]
 
 
 async def test_the_gp_tapped_for_an_invite_is_answered_once(

@@ -74,7 +74,8 @@ async def test_a_stalled_patient_is_reminded_once(store: Store, setting: Setting
     assert await remind_stalled(store, 3, now=later) == 0, "only once"
     reminder = [q for q in await store.outbox.for_case(case.id)]
     assert len(reminder) == 1 and reminder[0].chat_id == 11
-    assert "/start" in json.loads(reminder[0].payload)["text"]
+    assert reminder[0].kind == "patient.reminder", "sent with a button that names the case"
+    assert case.reference in json.loads(reminder[0].payload)["text"]
 
 
 async def test_erasure_and_retention_leave_no_date_of_birth_behind(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, date, datetime, timedelta
 
 from bot.content import text
 from bot.inbox.staff import InviteRequest, StaffDesk, read_invite_request
+from bot.services import erasure
 from bot.store import Store
 from bot.store.invites import invite_problem
-from bot.store.models import Stage
+from bot.store.models import Case, Stage
 from tests.auxil.inbox import Setting, submitted_case
 from tests.auxil.qr import qr_text
 
@@ -72,6 +74,83 @@ async def test_invites_are_grouped_by_state(store: Store, setting: Setting) -> N
     other = await store.practices.add_member(setting.other_practice.id, 301, "staff", "Olly")
     assert await staff.lines(other) == []
     assert stalled.stage is Stage.IDENTITY
+
+
+async def test_each_row_says_the_step_reached_or_how_the_request_ended(
+    store: Store, setting: Setting
+) -> None:
+    """/invites names each ending and each step: a stop at screening, at consent (the parent
+    or guardian question), for red flags, by the practice, a cancel, a link cancelled or
+    expired, a request deleted unfinished after the retention period, and the GP's decision."""
+    staff = desk(store)
+
+    patients = iter(range(9000, 9100))
+
+    async def opened(ref: str, *stages: Stage) -> Case:
+        invite, _ = await store.invites.create(setting.practice.id, ref, "1990-01-01",
+                                               valid_days=7)
+        patient = next(patients)
+        case = await store.cases.open_from_invite(invite, patient_user_id=patient,
+                                                  patient_chat_id=patient, is_child=False)
+        for stage in stages:
+            case = await store.cases.move(case, stage)
+        return case
+
+    await opened("AT-ID")
+    await opened("AT-PHOTO-2", Stage.CONSENT, Stage.SCREENING, Stage.PREPARATION,
+                 Stage.LOCATOR, Stage.CLOSE_UP_1)
+    await opened("AT-REVIEW", Stage.CONSENT, Stage.SCREENING, Stage.PREPARATION,
+                 Stage.LOCATOR, Stage.CLOSE_UP_1, Stage.CLOSE_UP_2, Stage.DETAILS,
+                 Stage.REVIEW)
+    mole = await opened("MOLE-1", Stage.CONSENT, Stage.SCREENING)
+    await store.cases.move(mole, Stage.STOPPED, reason="screen_mole")
+    red = await opened("RED-1", Stage.CONSENT, Stage.SCREENING)
+    await store.cases.move(red, Stage.STOPPED, reason="screen_red_flag")
+    holder = await opened("NOT-GUARDIAN-1", Stage.CONSENT)
+    await store.cases.move(holder, Stage.STOPPED, reason="not_guardian")
+    wrong = await opened("WRONG-1", Stage.CONSENT)
+    await staff.stop_case(setting.staff, wrong.invite_id or 0)
+    cancelled = await opened("CANCEL-1", Stage.CONSENT)
+    await erasure.erase(store, cancelled, Stage.CANCELLED, actor="patient",
+                        reason="patient_cancelled")
+    idle = await opened("IDLE-1", Stage.CONSENT)
+    await erasure.erase(store, idle, Stage.ERASED, actor="retention", reason="30 days")
+    unused = await staff.create_invite(setting.staff, InviteRequest("REVOKED-1",
+                                                                    date(1990, 1, 1)), None)
+    await staff.revoke(setting.staff, unused.invite.id)
+    late, _ = await store.invites.create(setting.practice.id, "EXPIRED-1", "1990-01-01",
+                                         valid_days=7)
+    await store.db._conn.execute("UPDATE invites SET expires_at = ? WHERE id = ?",
+                                 ("2020-01-01T00:00:00+00:00", late.id))
+    referred = await submitted_case(store, setting)
+    referred = await store.cases.move(referred, Stage.DECIDED, actor="member:1",
+                                      decision="referred")
+    await store.cases.close_outcome(referred, "referral_sent_at", actor="member:1",
+                                    event="case.referral_sent")
+
+    said = sorted((line.invite.patient_ref, line.group, line.state)
+                  for line in await staff.lines(setting.staff))
+    step, ended = "inbox.staff.step", "inbox.staff.ended"
+    assert said == sorted([
+        ("AT-ID", "in_progress", text(f"{step}.identity")),
+        ("AT-PHOTO-2", "in_progress", text(f"{step}.photo", number=2, count=3)),
+        ("AT-REVIEW", "in_progress", text(f"{step}.review")),
+        ("MOLE-1", "closed", text(f"{ended}.screening")),
+        ("RED-1", "closed", text(f"{ended}.red_flag")),
+        ("NOT-GUARDIAN-1", "closed", text(f"{ended}.not_guardian")),
+        ("WRONG-1", "closed", text(f"{ended}.practice")),
+        ("(erased)", "closed", text(f"{ended}.cancelled")),  # erased with the reference
+        ("(erased)", "closed", text(f"{ended}.unfinished")),
+        ("REVOKED-1", "closed", text(f"{ended}.revoked")),
+        ("EXPIRED-1", "closed", text(f"{ended}.expired")),
+        ("P-9", "decided", text(f"{ended}.referred")),
+    ])
+    words, _ = await staff.overview(setting.staff)
+    assert text("inbox.staff.invite_line", patient_ref="MOLE-1",
+                state=html.escape(text(f"{ended}.screening"))) in words
+    assert text("inbox.staff.invite_line", patient_ref="AT-PHOTO-2",
+                state=text(f"{step}.photo", number=2, count=3)) in words
+    assert words.index(text("inbox.staff.group_in_progress")) < words.index("AT-PHOTO-2")
 
 
 async def test_revoke_and_resend_work_only_within_the_practice(

@@ -92,6 +92,7 @@ async def test_a_childs_face_is_never_kept(
     dob = child_dob(8)
     replies = await give_date_of_birth(journey, USER, "/".join(reversed(dob.split("-"))))
     assert text("journey.consent.why_parent") in words(replies)
+    replies = await tap(journey, replies, text("journey.consent.guardian_yes"))
     replies = await tap(journey, replies, text("journey.consent.yes"))
     assert first_line("journey.consent.child_agrees") in words(replies)
     replies = await tap(journey, replies, text("journey.consent.child_yes"))
@@ -117,6 +118,7 @@ async def test_a_child_who_says_no_stops_the_journey(
     await journey.start(USER, USER, token)
     dob = child_dob(10)
     replies = await give_date_of_birth(journey, USER, "/".join(reversed(dob.split("-"))))
+    replies = await tap(journey, replies, text("journey.consent.guardian_yes"))
     replies = await tap(journey, replies, text("journey.consent.yes"))
     replies = await tap(journey, replies, text("journey.consent.child_no"))
     assert words(replies) == text("journey.confirm.ask", choice=text("journey.consent.child_no"),

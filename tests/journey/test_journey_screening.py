@@ -10,7 +10,14 @@ import json
 import pytest
 
 from bot.content import text, texts
-from bot.domain.questions import RASHES_ONLY, STOP_CRITERIA, screening_questions, worded
+from bot.domain.questions import (
+    CONSENT_CRITERIA,
+    RASHES_ONLY,
+    STOP_CRITERIA,
+    screening_questions,
+    worded,
+)
+from bot.journey.prompts import CONSENT_QUESTIONS
 from bot.journey.replies import Reply
 from bot.journey.service import Journey
 from bot.store import Store
@@ -54,6 +61,7 @@ async def to_child_screening(journey: Journey, invite: InviteMaker) -> list[Repl
     dob = child_dob(7)
     await journey.start(USER, USER, await invite(dob=dob))
     replies = await give_date_of_birth(journey, USER, "/".join(reversed(dob.split("-"))))
+    replies = await tap(journey, replies, "consent.guardian_yes")
     replies = await tap(journey, replies, "consent.yes")
     return await tap(journey, replies, "consent.child_yes")
 
@@ -164,17 +172,30 @@ async def test_widespread_and_unwell_gets_the_urgent_advice_first(
     assert words(stopped) == say("stop.red_flag", practice=practice.name, phone=practice.phone)
 
 
-@pytest.mark.parametrize("child", [False, True], ids=["consent", "child-agrees"])
+CONSENT_NOES = {
+    "consent": ((), "consent.no", "consent_declined", "consent.declined"),
+    "not-guardian": ((), "consent.guardian_no", "not_guardian", "consent.not_guardian"),
+    "parent-declines": (("consent.guardian_yes",), "consent.no", "consent_declined",
+                        "consent.declined"),
+    "child-declines": (("consent.guardian_yes", "consent.yes"), "consent.child_no",
+                       "child_declined", "consent.child_declined"),
+}
+"""Per consent question, (the yeses before it, its "No", the stop, the patient's words)."""
+
+
+@pytest.mark.parametrize("which", list(CONSENT_NOES))
 async def test_saying_no_to_photos_is_confirmed_first(
-    journey: Journey, invite: InviteMaker, store: Store, practice: Practice, child: bool
+    journey: Journey, invite: InviteMaker, store: Store, practice: Practice, which: str
 ) -> None:
-    dob = child_dob(12) if child else "1980-02-03"
+    """Each consent question asks one thing, and a "No" to any of them is confirmed, then
+    stops with its own words (a parent: the parent or guardian question, then agreeing, then
+    the child's agreement)."""
+    yeses, label, stop, ending = CONSENT_NOES[which]
+    dob = "1980-02-03" if which == "consent" else child_dob(12)
     await journey.start(USER, USER, await invite(dob=dob))
     replies = await give_date_of_birth(journey, USER, "/".join(reversed(dob.split("-"))))
-    if child:
-        replies = await tap(journey, replies, "consent.yes")
-    label, stop, ending = (("consent.child_no", "child_declined", "consent.child_declined")
-                           if child else ("consent.no", "consent_declined", "consent.declined"))
+    for yes in yeses:
+        replies = await tap(journey, replies, yes)
     question = replies[-1].text
     asked = await tap(journey, replies, label)
     assert words(asked) == confirmation(label, stop)
@@ -184,6 +205,19 @@ async def test_saying_no_to_photos_is_confirmed_first(
     stopped = await tap(journey, await tap(journey, back, label), "confirm.yes")
     assert words(stopped) == say(ending, practice=practice.name, phone=practice.phone)
     assert await stage_of(store) is Stage.STOPPED
+
+
+def test_each_consent_question_asks_one_thing_and_each_no_maps_to_a_service_criterion(
+) -> None:
+    criteria = texts("referral.checklist.items")
+    for asked in CONSENT_QUESTIONS.values():
+        assert CONSENT_CRITERIA[asked.stop] in criteria, f"{asked.stop}: not a service criterion"
+        assert say(f"confirm.means.{asked.stop}") and say(f"consent.{asked.stopped}",
+                                                             practice="P", phone="0")
+    assert set(CONSENT_CRITERIA) == {q.stop for q in CONSENT_QUESTIONS.values()}
+    guardian = worded("journey.consent.keep", parent=True, days=30).rsplit("\n", 1)[-1]
+    for question in (guardian, say("consent.agree_parent"), say("consent.child_agrees")):
+        assert question.count("?") == 1, f"one question per yes or no: {question!r}"
 
 
 def test_every_stop_maps_to_a_service_criterion() -> None:

@@ -176,3 +176,32 @@ def test_orange_light_burning_out_red_is_called_coloured_light_not_glare() -> No
     exposure = result.check("exposure")
     assert exposure is not None and exposure.status == "fail" and exposure.reason == "cast", (
         exposure)
+
+
+@pytest.mark.parametrize(("name", "tint", "tone"), [("astronaut", 0, 0), ("skin", 3, 7)])
+def test_lamplight_far_off_daylight_is_called_coloured_light(name: str, tint: int,
+                                                             tone: int) -> None:
+    # Orange lamplight on a real face, and a magenta LED on brown skin: the picture's colour is
+    # just under its limit, but no daylight is that colour, so the light itself settles it.
+    if name == "skin":
+        scene = _skin(tone)
+    else:
+        scene = render.srgb_to_linear(_real(name).astype(np.float32) / 255.0)
+    tinted = scene * dataset.CASTS[tint]
+    tinted *= scene.mean() / tinted.mean()
+    result = assess(_jpeg(render.linear_to_srgb8(np.asarray(tinted, np.float32))), "close_up")
+    exposure = result.check("exposure")
+    assert exposure is not None and exposure.status == "fail" and exposure.reason == "cast", (
+        exposure)
+
+
+@pytest.mark.parametrize("length", [10, 18])
+def test_a_shaken_real_photo_is_put_down_to_movement_not_focus(length: int) -> None:
+    # The rocket's edges still measure alike in width every way (the streaks of a shake end
+    # crisply), so the advice was "tap to focus"; the blur effect shows one way smeared.
+    photo = cv2.resize(dataset.real_photo("rocket"), (1280, 960))
+    kernel = dataset.shake_kernel(np.random.default_rng(3), length)
+    shaken = render.linear_to_srgb8(np.asarray(cv2.filter2D(photo, -1, kernel), np.float32))
+    sharpness = assess(_jpeg(shaken), "close_up").check("sharpness")
+    assert sharpness is not None and sharpness.status == "fail", sharpness
+    assert sharpness.reason == "shake", sharpness

@@ -97,7 +97,7 @@ def child_birthday(years: int) -> date:
 async def to_child_eczema_question(patient: TelegramUser, token: str, born: date) -> None:
     """A parent opens a child's link, both agree, and the screening reaches the eczema question."""
     await to_consent(patient, token, born.strftime("%d/%m/%Y"))
-    await tap(patient, text("journey.consent.yes"), first_line("journey.consent.child_agrees"))
+    await parent_agrees(patient)
     await tap(patient, text("journey.consent.child_yes"),
               worded("journey.screening.is_rash.question", parent=True))
     expects = ("red_flags", "site", "areas", "eczema")
@@ -112,6 +112,13 @@ def taken_again(shot: str, number: int = 1, count: int = 1) -> str:
     which = (text("journey.photos.which_again_one") if count == 1 else
              text("journey.photos.which_again", number=number, count=count))
     return text("journey.photos.again", which=which, what=text(f"journey.photos.what_{shot}"))
+
+
+async def parent_agrees(patient: TelegramUser) -> None:
+    """At a child's consent, say yes to being the parent or guardian, then to the photos, up
+    to the question for the child."""
+    await tap(patient, text("journey.consent.guardian_yes"), text("journey.consent.agree_parent"))
+    await tap(patient, text("journey.consent.yes"), first_line("journey.consent.child_agrees"))
 
 
 def first_line(key: str) -> str:

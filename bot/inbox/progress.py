@@ -1,0 +1,66 @@
+"""Where each request stands, in a few words for practice staff (`/invites`): the step an open
+request has reached, so they can chase the ones that stall, and how an ended one ended, so they
+know whom to call. The words live in `bot/content/inbox.toml` under `[staff.step]` and
+`[staff.ended]`; they name a step or an ending only, never an answer or anything personal.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.content import text
+from bot.store.invites import invite_problem
+from bot.store.models import SHOT_SLOTS, Case, Invite, Stage
+
+CONSENT_STOPS = frozenset({"consent_declined", "child_declined", "not_guardian"})
+"""Stop reasons given at consent (`bot.journey.prompts.CONSENT_QUESTIONS`)."""
+
+
+def step_words(case: Case) -> str:
+    """The step an open case has reached, e.g. "screening questions" or "photo 2 of 3" (or
+    "new photos the GP asked for", when a GP asked for some)."""
+    if case.stage.value in SHOT_SLOTS:
+        if case.submissions:
+            return text("inbox.staff.step.new_photos")
+        return text("inbox.staff.step.photo", number=SHOT_SLOTS.index(case.stage.value) + 1,
+                    count=len(SHOT_SLOTS))
+    return text(f"inbox.staff.step.{case.stage.value}")
+
+
+def decision_words(case: Case) -> str:
+    """What the GP decided, for a decided case ("referred, sent on e-RS", ...)."""
+    if case.decision in ("referred", "appointment", "urgent"):
+        return text(f"inbox.staff.ended.{case.decision}")
+    return text("inbox.staff.ended.decided")
+
+
+def stop_words(reason: str) -> str:
+    """How a stopped case ended, from the reason its stop was audited with."""
+    if reason == "practice":
+        return text("inbox.staff.ended.practice")
+    if reason == "screen_red_flag":
+        return text("inbox.staff.ended.red_flag")
+    if reason.startswith("screen_"):
+        return text("inbox.staff.ended.screening")
+    if reason in CONSENT_STOPS:
+        return text(f"inbox.staff.ended.{reason}")
+    return text("inbox.staff.ended.stopped")
+
+
+def ending_words(invite: Invite, case: Case | None, stop_reason: str | None,
+                 now: datetime) -> str:
+    """How a request that is over without a GP's decision ended: a link cancelled or expired
+    before it was opened, a stop (at screening, at consent, red flags, by the practice),
+    cancelled by the patient, or deleted unfinished after the retention period.
+    `stop_reason` is the case's (`AuditRepository.stop_reasons`), if it stopped."""
+    if case is None:
+        problem = invite_problem(invite, now)
+        return text("inbox.staff.ended.revoked" if problem == "revoked" else
+                    "inbox.staff.ended.expired")
+    if stop_reason is not None:
+        return stop_words(stop_reason)
+    if case.stage is Stage.CANCELLED:
+        return text("inbox.staff.ended.cancelled")
+    if case.erased_by == "retention":
+        return text("inbox.staff.ended.unfinished")
+    return text("inbox.staff.ended.stopped")

@@ -1,0 +1,85 @@
+"""Staff /invites through the real bot: each request in progress names the step the patient has
+reached, and each request that is over names how it ended, so staff know whom to chase."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.content import text
+from bot.emulator import Emulator
+from bot.emulator.users import TelegramUser
+from tests.auxil.e2e.bot_app import services_of
+from tests.auxil.e2e.patient import first_line, tap, to_consent, to_photos
+from tests.auxil.e2e.practice import Team, make_team
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+def row(ref: str, key: str, **values: object) -> str:
+    """A row of /invites: the reference, then the step or ending under `inbox.staff.<key>`."""
+    return text("inbox.staff.invite_line", patient_ref=ref,
+                state=text(f"inbox.staff.{key}", **values))
+
+
+async def link(app: App, team: Team, ref: str) -> str:
+    """An adult patient's invite link for this practice."""
+    _, token = await services_of(app).store.invites.create(
+        team.practice.id, ref, "1980-02-03", valid_days=7, gp_member_id=team.gp_member.id)
+    return token
+
+
+async def agrees(patient: TelegramUser) -> None:
+    """Say yes to consent, up to the first screening question."""
+    await tap(patient, text("journey.consent.yes"), text("journey.screening.is_rash.question"))
+
+
+async def test_invites_name_the_step_reached_and_how_each_request_ended(
+    app: App, emu: Emulator
+) -> None:
+    team = await make_team(app, emu)
+    screening = emu.user("Sam")
+    await to_consent(screening, await link(app, team, "P-SCREEN"))
+    await agrees(screening)
+    await to_photos(emu.user("Pat"), await link(app, team, "P-PHOTO"))
+
+    mole = emu.user("Mo")
+    await to_consent(mole, await link(app, team, "P-MOLE"))
+    await agrees(mole)
+    await tap(mole, text("journey.screening.is_rash.mole"), text("journey.confirm.means.mole"))
+    await tap(mole, text("journey.confirm.yes"), first_line("journey.stop.mole"))
+
+    cancel = emu.user("Cal")
+    await to_consent(cancel, await link(app, team, "P-CANCEL"))
+    await cancel.send_command("/cancel")
+    await cancel.wait_for_text(text("journey.commands.cancel_confirm"))
+    await tap(cancel, text("journey.commands.cancel_yes"),
+              first_line("journey.commands.cancelled"))
+
+    wrong = emu.user("Wren")
+    await to_consent(wrong, await link(app, team, "P-WRONG"))
+    await team.staff.send_command("/stop", "P-WRONG")
+    await team.staff.wait_for_text(first_line("inbox.staff.stop_confirm"))
+    await team.staff.tap(text("inbox.staff.stop_button", patient_ref="P-WRONG"))
+    await wrong.wait_for_text(first_line("inbox.patient.stopped_by_practice"), timeout=10)
+
+    await link(app, team, "P-UNUSED")
+    await team.staff.send_command("/revoke", "P-UNUSED")
+    await team.staff.wait_for_text(text("inbox.staff.revoked", patient_ref="P-UNUSED"))
+
+    await team.staff.send_command("/invites")
+    listing = (await team.staff.wait_for_text(first_line("inbox.staff.invites_title"))).text
+    rows = (listing or "").splitlines()
+    for expected in (row("P-SCREEN", "step.screening"),
+                     row("P-PHOTO", "step.photo", number=1, count=3),
+                     row("P-MOLE", "ended.screening"),
+                     row("P-WRONG", "ended.practice"),
+                     row("P-UNUSED", "ended.revoked")):
+        assert expected in rows, expected
+    ended = rows[rows.index(next(r for r in rows if r.startswith(
+        text("inbox.staff.group_closed")))):]
+    assert row("P-MOLE", "ended.screening") in ended
+    assert row("(erased)", "ended.cancelled") in ended, "the reference went with the request"
+    assert not [r for r in rows if r.strip() in ("• P-MOLE", "• P-WRONG", "• P-UNUSED")], (
+        "no ended request without its ending")
