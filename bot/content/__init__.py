@@ -10,6 +10,7 @@ a plain `pip install`.
 from __future__ import annotations
 
 import atexit
+import re
 import tomllib
 from contextlib import ExitStack
 from functools import cache
@@ -52,8 +53,20 @@ def _node(key: str) -> Any:
     return node
 
 
+_STOP_AFTER_STOP = re.compile(r"(?<=[^.][.!?])\.(?!\.)")
+"""A full stop straight after the end of a sentence ("instead.." or "knee?."), not in "..."."""
+
+
+def one_stop(words: str) -> str:
+    """The words with no full stop doubled where a value that ends its own sentence (a GP's
+    typed reason, a practice name ending "Co.") comes before the text's own full stop:
+    "Why: it shows your elbow.." becomes "Why: it shows your elbow."; an ellipsis stays."""
+    return _STOP_AFTER_STOP.sub("", words)
+
+
 def text(key: str, /, **values: object) -> str:
-    """Return the words stored under `file.section.key`, with `{placeholders}` filled in.
+    """Return the words stored under `file.section.key`, with `{placeholders}` filled in
+    (and no full stop doubled by a value, `one_stop`).
 
     The first part of the key names the file: `text("messages.start.welcome")` reads
     `bot/content/messages.toml`, table `[start]`, key `welcome`. Raises KeyError if there is no
@@ -62,7 +75,7 @@ def text(key: str, /, **values: object) -> str:
     node = _node(key)
     if not isinstance(node, str):
         raise KeyError(f"content at {key!r} is not text")
-    return node.format(**values) if values else node
+    return one_stop(node.format(**values)) if values else node
 
 
 @cache

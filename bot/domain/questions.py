@@ -101,6 +101,16 @@ STOP_CRITERIA: dict[str, str] = {
 GP's checklist words it (`referral.checklist` in the content)."""
 
 
+DEPENDENT: dict[str, tuple[str, ...]] = {
+    "screen.site": ("detail.where",),
+    "screen.areas": ("screen.other_areas",),
+}
+"""Answers that depend on another (keyed "<prefix>.<question id>"): exactly where the rash is
+depends on the body area tapped, and whether any of the areas is on the breast, private parts
+or bottom on "Two or more areas". When the patient changes the first at the review, these are
+deleted with the change and asked again where they still apply, so the GP never reads an area
+with an "exactly where" from another ("Leg or foot (left forearm)")."""
+
 CAPACITY_TO_CONSENT = ("Lacks mental capacity to consent, unless you are satisfied that a "
                        "teledermatology referral is in the patient’s best interest")
 """The service's exclusion on consent ("Patients who lack mental capacity to consent, unless

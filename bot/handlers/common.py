@@ -1,4 +1,4 @@
-"""Commands anyone can use: /help (with the staff commands for practice members)."""
+"""Commands anyone can use: /help (for practice members, the commands of their role)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ async def help_command(update: Update, context: BotContext) -> None:
     """Explain what the bot does and which commands there are."""
     assert update.effective_message
     user = update.effective_user
-    member = await context.services.staff.member(user.id) if user else None
-    if member is not None:
-        await update.effective_message.reply_text(Html(text("inbox.staff.help")))
+    words = await context.services.staff.help_text(user.id) if user else None
+    if words is not None:
+        await update.effective_message.reply_text(Html(words))
         return
     await update.effective_message.reply_text(plain(text("messages.help.text")))
 

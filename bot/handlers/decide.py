@@ -1,9 +1,9 @@
 """The GP's decision on a case, one handler per step, and the steps that close it.
 
 Refer (confirmed first), ask for new photos (which, then why: a reason button or the GP's own
-words), not suitable (urgent two-week wait, or book an appointment), then "referral sent on
-e-RS" (with a UBRN if the GP types one) and, for staff, "Done: patient phoned" on an urgent
-task. Each step calls `bot.inbox.decisions.Inbox`; the buttons are built by
+words), not suitable (urgent two-week wait, or book an appointment, confirmed first), then
+"referral sent on e-RS" (with a UBRN if the GP types one) and, for staff, "Done: patient
+phoned" on an urgent task. Each step calls `bot.inbox.decisions.Inbox`; the buttons are built by
 `bot.inbox.gp_messages`; this module only speaks Telegram.
 
 Every decision button carries the submission it was made for (`Decide.submission`), and so
@@ -26,9 +26,11 @@ from bot.content import text
 from bot.handlers.context import BotContext
 from bot.handlers.escaping import plain
 from bot.handlers.keyboards import markup
+from bot.inbox.alerts import URGENT
 from bot.inbox.decisions import APPOINTMENT_REASONS, PHOTO_REASONS, REASON_LIMIT, read_ubrn
 from bot.inbox.gp_messages import (
     Rows,
+    appointment_confirm_rows,
     appointment_rows,
     decision_rows,
     reason_rows,
@@ -158,10 +160,34 @@ async def urgent(update: Update, context: Context, chat_id: int, tap: Decide,
 
 async def book(update: Update, context: Context, chat_id: int, tap: Decide,
                case: Case) -> None:
-    """Book an appointment, for the reason tapped."""
+    """Not suitable for the reason tapped is confirmed first, as Refer is, in a message that
+    says what the patient will be told; the summary gets its three choices back meanwhile."""
+    await _query(update).answer()
+    summary_id = _tapped_id(update) or 0
+    await _edit_rows(context, chat_id, summary_id, decision_rows(case.id, case.submissions))
+    reason = text(f"inbox.gp.reason_{tap.reason}") if tap.reason in (
+        *APPOINTMENT_REASONS, URGENT) else tap.reason
+    await _send(context, chat_id,
+                text("inbox.gp.appointment_confirm", reference=case.reference, reason=reason),
+                appointment_confirm_rows(case, tap.reason, summary_id))
+
+
+async def book_no(update: Update, context: Context, chat_id: int, tap: Decide,
+                  case: Case) -> None:
+    """Not now: the confirmation says so; the case waits, with its summary's choices."""
+    query = _query(update)
+    await query.answer()
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_text(plain(text("inbox.gp.appointment_cancelled",
+                                                      reference=case.reference)))
+
+
+async def book_go(update: Update, context: Context, chat_id: int, tap: Decide,
+                  case: Case) -> None:
+    """Not suitable, confirmed: the patient is asked to book an appointment."""
     outcome = await context.services.inbox.book_appointment(_query(update).from_user.id,
                                                              case.id, tap.reason)
-    await _finish(update, context, chat_id, outcome.done, outcome.text, None)
+    await _finish(update, context, chat_id, outcome.done, outcome.text, tap.summary_id or None)
 
 
 async def refer(update: Update, context: Context, chat_id: int, tap: Decide,
@@ -217,7 +243,8 @@ async def sent_go(update: Update, context: Context, chat_id: int, tap: Decide,
 
 STEPS: dict[CaseAction, Step] = {
     "back": back, "photos": photos, "why": why, "redo": redo, "appt": appointment,
-    "urgent": urgent, "appt_go": book, "refer": refer, "refer_no": refer_no,
+    "urgent": urgent, "appt_go": book, "appt_yes": book_go, "appt_no": book_no,
+    "refer": refer, "refer_no": refer_no,
     "refer_go": refer_go, "sent": sent, "sent_go": sent_go}
 """The handler of each decision step."""
 

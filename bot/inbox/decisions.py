@@ -189,7 +189,7 @@ class Inbox:
         tell = Outgoing(case.patient_chat_id, "patient.new_photos", {"text": words},
                         f"case:{case.id}:sub:{case.submissions}:decision")
         await testpoints.reached("inbox.new_photos_checked")
-        flags = Flags(redo=tuple(ordered[1:]), return_to_review=True)
+        flags = Flags(redo=tuple(ordered), return_to_review=True)
         try:  # the flags are written with the move, so never onto a case erased meanwhile
             await self._store.cases.move(case, Stage(ordered[0]), actor=f"member:{member.id}",
                                          reason=f"new photos: {','.join(ordered)} ({reason})",

@@ -165,6 +165,14 @@ def refer_confirm_rows(case: Case, summary_id: int) -> Rows:
         (text("inbox.gp.refer_no"), Decide("refer_no", case.id, case.submissions)))
 
 
+def appointment_confirm_rows(case: Case, reason: str, summary_id: int) -> Rows:
+    """Not suitable, for this reason: "Yes, not suitable" or "No, go back"."""
+    return column(
+        (text("inbox.gp.appointment_yes"), Decide("appt_yes", case.id, case.submissions,
+                                                  reason=reason, summary_id=summary_id)),
+        (text("inbox.gp.appointment_no"), Decide("appt_no", case.id, case.submissions)))
+
+
 def sent_rows(case: Case) -> Rows:
     """After referring: "Referral sent on e-RS"."""
     return column((text("inbox.gp.referral_sent"), Decide("sent", case.id, case.submissions)))

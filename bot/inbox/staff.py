@@ -133,6 +133,15 @@ class StaffDesk:
         """The user's practice membership, if any."""
         return await member_of(self._store, telegram_user_id, roles=roles)
 
+    async def help_text(self, telegram_user_id: int) -> str | None:
+        """The /help of a practice member: the commands of each role they hold (`gp`,
+        `staff`, `admin`; `inbox.staff.help_<role>`), GP first, one after another; None for
+        someone who is not a member."""
+        held = {m.role for m in await self._store.practices.memberships(telegram_user_id)}
+        parts = [text(f"inbox.staff.help_{role}") for role in ("gp", "admin", "staff")
+                 if role in held]
+        return "\n\n".join(parts) if parts else None
+
     async def gps(self, member: Member) -> list[Member]:
         """The GPs of the member's practice, to choose an inbox from."""
         return [m for m in await self._store.practices.members(member.practice_id)

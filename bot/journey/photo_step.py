@@ -64,6 +64,33 @@ def shot_of(case: Case) -> ShotSlot | None:
     return None
 
 
+def taken_again(case: Case) -> tuple[ShotSlot, ...]:
+    """The shots being taken again, in order, the one asked for now among them: those a GP
+    asked for (`Case.redo`), or the one photo the patient replaces from the review; () the
+    first time through the photos.
+
+    A `redo` that does not hold the current shot is the older form (the shots still to take
+    after it), so the current shot is put first.
+    """
+    shot = shot_of(case)
+    if shot is None or not case.return_to_review:
+        return ()
+    return case.redo if shot in case.redo else (shot, *case.redo)
+
+
+def which_photo(case: Case) -> str | None:
+    """How the patient is told which photo this is when it is taken again, counting only
+    the photos wanted now ("New photo 1 of 2", or "New photo" for one); None the first time
+    through, where the photo is one of 3 (`journey.photos.locator` and the others)."""
+    again = taken_again(case)
+    shot = shot_of(case)
+    if not again or shot is None:
+        return None
+    if len(again) == 1:
+        return text("journey.photos.which_again_one")
+    return text("journey.photos.which_again", number=again.index(shot) + 1, count=len(again))
+
+
 class AlreadyAccepted(Exception):
     """The patient sent again a photo already kept for an earlier shot (typically because the
     answer that accepted it never reached them): nothing to check, say so and ask for the next."""
@@ -116,7 +143,8 @@ class PhotoStep:
                                           "verdict": result.verdict, "attempt": photo.attempt})
         if accepted:
             await self.discard_unneeded(case.id, shot)
-            return photo, [say(_accepted_words(shot, result, face_expected=face_expected))]
+            return photo, [say(_accepted_words(shot, result, face_expected=face_expected,
+                                               which=which_photo(case)))]
         return None, await self._retake(case, shot, photo, result)
 
     async def _retake(
@@ -171,13 +199,16 @@ def _failed(result: AssessmentView, name: str) -> bool:
     return any(c.name == name and c.status == "fail" for c in result.checks)
 
 
-def _accepted_words(shot: ShotSlot, result: AssessmentView, *, face_expected: bool) -> str:
+def _accepted_words(shot: ShotSlot, result: AssessmentView, *, face_expected: bool,
+                    which: str | None) -> str:
+    """"Photo 2 of 3 looks good", or for a photo taken again, `which` one ("New photo 1 of
+    2"), with any tips."""
     number = SHOT_SLOTS.index(shot) + 1
     tips = _advice(result, "warn", skip_face=face_expected)
-    if not tips:
-        return text("journey.photos.accepted", number=number)
-    return "\n\n".join([text("journey.photos.accepted_with_note", number=number),
-                        *(f"• {tip}" for tip in tips)])
+    key = "accepted_with_note" if tips else "accepted"
+    words = (text(f"journey.photos.{key}", number=number) if which is None else
+             text(f"journey.photos.{key}_again", which=which))
+    return "\n\n".join([words, *(f"• {tip}" for tip in tips)])
 
 
 def _summary(result: AssessmentView) -> str:

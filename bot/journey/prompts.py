@@ -13,6 +13,7 @@ from bot.domain.questions import (
     screening_questions,
     worded,
 )
+from bot.journey.photo_step import which_photo
 from bot.journey.replies import Button, Reply, bind, button_data, one_per_row, say
 from bot.store import Store
 from bot.store.models import SHOT_SLOTS, Case, Stage
@@ -134,9 +135,20 @@ def preparation_prompt(case: Case) -> Reply:
     return Reply(text=steps[index], buttons=((button,),), picture=asset(pictures[index]))
 
 
-def photo_prompt(stage: Stage) -> Reply:
-    """Ask for the photo of this step, with an example picture for the first of each kind."""
+def photo_prompt(case: Case) -> Reply:
+    """Ask for the photo of this step, with an example picture for the first of each kind.
+
+    A photo taken again (asked for by a GP, or replaced from the review) is counted among the
+    photos wanted now (`which_photo`): the request's first line, "Photo 1 of 3: the whole
+    area.", becomes "New photo: the whole area." or "New photo 1 of 2: the whole area.".
+    """
+    stage = case.stage
     words = text(f"journey.photos.{stage.value}")
+    which = which_photo(case)
+    if which is not None:
+        heading = text("journey.photos.again", which=which,
+                       what=text(f"journey.photos.what_{stage.value}"))
+        words = "\n\n".join([heading, *words.split("\n\n")[1:]])
     if stage is Stage.LOCATOR:
         return Reply(text=words, picture=asset("pictures/example-locator.png"))
     if stage is Stage.CLOSE_UP_1:
@@ -144,10 +156,13 @@ def photo_prompt(stage: Stage) -> Reply:
     return Reply(text=words)
 
 
-CHANGEABLE = ("red_flags", "site", "where", "duration", "symptoms", "tried")
-"""The answers a patient may change at the review, in the order the summary lists them. The
-red flags are among them, so a patient whose rash has got worse since can still say so (a
-change to "yes" ends the request with the 999 / NHS 111 advice, as at screening)."""
+CHANGEABLE = ("is_rash", "red_flags", "site", "where", "areas", "other_areas", "eczema",
+              "duration", "symptoms", "tried")
+"""The answers a patient may change at the review, in the order the summary lists them: every
+answer the GP reads (a follow-up or child's question only where it was put to this patient,
+`may_change`). The red flags are among them, so a patient whose rash has got worse since can
+still say so (a change to "yes" ends the request with the 999 / NHS 111 advice, as at
+screening); a change to any answer that stops ends the request the same way, once confirmed."""
 
 
 def changeable_question(qid: str, *, parent: bool, child: bool) -> tuple[Question, str] | None:
@@ -169,10 +184,31 @@ def changing_now(case: Case) -> tuple[Question, str] | None:
     return changeable_question(case.changing, parent=by_parent(case), child=case.is_child)
 
 
-def change_prompt() -> Reply:
+def may_change(case: Case, answers: dict[str, str], qid: str) -> bool:
+    """True if the answer `qid` is in this patient's summary, so may be changed: a follow-up
+    only after the answer it follows, the children's question only for a child."""
+    found = changeable_question(qid, parent=by_parent(case), child=case.is_child)
+    return found is not None and found[0].applies(answers, found[1], child=case.is_child)
+
+
+def unanswered(case: Case, answers: dict[str, str]) -> tuple[Question, str] | None:
+    """The first question put to this patient that has no answer (screening, then details),
+    and its answers' prefix; at the review, one cleared because the answer it depends on was
+    changed (`bot.domain.questions.DEPENDENT`), or a follow-up that now applies."""
+    parent = by_parent(case)
+    for prefix, questions in (("screen", screening_questions(parent=parent, child=case.is_child)),
+                              ("detail", detail_questions(parent=parent))):
+        found = next_question(questions, answers, prefix, child=case.is_child)
+        if found is not None:
+            return found, prefix
+    return None
+
+
+def change_prompt(case: Case, answers: dict[str, str]) -> Reply:
     """Ask which answer to change, one button per answer in the summary."""
     rows = [(Button(text(f"journey.review.change_{qid}"),
-                    button_data(Stage.REVIEW.value, "change", qid)),) for qid in CHANGEABLE]
+                    button_data(Stage.REVIEW.value, "change", qid)),)
+            for qid in CHANGEABLE if may_change(case, answers, qid)]
     return Reply(text=text("journey.review.change_which"), buttons=tuple(rows))
 
 
@@ -190,14 +226,21 @@ async def review_prompt(store: Store, case: Case, answers: dict[str, str], *,
     parent = by_parent(case)
     labels = {q.id: q for q in (*screening_questions(parent=parent),
                                 *detail_questions(parent=parent))}
+    def said(qid: str, prefix: str) -> str:
+        return labels[qid].label_of(answers.get(f"{prefix}.{qid}", none))
+
+    def line(qid: str) -> str:  # a follow-up or a child's question, where it was asked
+        if not may_change(case, answers, qid):
+            return ""
+        return text(f"journey.review.{qid}_line", answer=said(qid, "screen"))
+
     summary = text(
         "journey.review.summary",
-        red_flags=labels["red_flags"].label_of(answers.get("screen.red_flags", none)),
-        site=labels["site"].label_of(answers.get("screen.site", none)),
-        where=_typed(answers.get("detail.where"), "skip", none),
-        duration=labels["duration"].label_of(answers.get("detail.duration", none)),
-        symptoms=labels["symptoms"].label_of(answers.get("detail.symptoms", none)),
-        tried=labels["tried"].label_of(answers.get("detail.tried", none)),
+        is_rash=said("is_rash", "screen"), red_flags=said("red_flags", "screen"),
+        site=said("site", "screen"), where=_typed(answers.get("detail.where"), "skip", none),
+        areas=said("areas", "screen"), other_areas=line("other_areas"), eczema=line("eczema"),
+        duration=said("duration", "detail"), symptoms=said("symptoms", "detail"),
+        tried=said("tried", "detail"),
     )
     flagged = [str(SHOT_SLOTS.index(s) + 1) for s in SHOT_SLOTS if photos[s].sent_anyway]
     if flagged:

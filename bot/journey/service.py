@@ -17,6 +17,7 @@ from bot.content import text, texts
 from bot.domain import age
 from bot.domain.dates import parse_date_of_birth, said
 from bot.domain.questions import (
+    DEPENDENT,
     FREE_TEXT_LIMIT,
     Question,
     detail_questions,
@@ -26,7 +27,15 @@ from bot.domain.questions import (
 )
 from bot.journey import prompts
 from bot.journey.deletion import Deletion, started_on
-from bot.journey.photo_step import AlreadyAccepted, Checker, PhotoStep, Source, shot_of
+from bot.journey.photo_step import (
+    AlreadyAccepted,
+    Checker,
+    PhotoStep,
+    Source,
+    shot_of,
+    taken_again,
+    which_photo,
+)
 from bot.journey.replies import (
     Button,
     Reply,
@@ -197,11 +206,14 @@ class Journey:
         if typed is None:
             return [say(text("journey.identity.not_a_date"))]
         stage = Stage.IDENTITY.value
+        number = turn.case.read_backs + 1
+        turn.case = await self._store.cases.set_flags(turn.case, Flags(read_backs=number),
+                                                      actor="patient")
         return [say(text("journey.identity.confirm", date=said(typed)),
                     (Button(text("journey.identity.confirm_yes"),
-                            button_data(stage, "dob", typed.isoformat())),
+                            button_data(stage, "dob", f"{typed.isoformat()}#{number}")),
                      Button(text("journey.identity.confirm_no"),
-                            button_data(stage, "dob", "no"))))]
+                            button_data(stage, "dob", f"no#{number}"))))]
 
     async def _typed_detail(self, turn: Turn, words: str) -> list[Reply]:
         """A typed answer to the details question asked now, if it takes one."""
@@ -352,9 +364,20 @@ class Journey:
 
     async def _tap_identity(self, turn: Turn, question: str, value: str) -> Choice | None:
         """A tap on Yes (the ISO date on the button) or No under a date of birth read back:
-        check a confirmed date against the invite."""
+        check a confirmed date against the invite.
+
+        Each read-back's buttons carry its number (`Case.read_backs`): a tap under one that a
+        newer date has replaced, or whose date was already checked and found wrong, is
+        answered kindly (`journey.identity.replaced`) and neither confirms its date nor uses
+        up a try. A button from before read-backs were numbered counts only while none is.
+        """
         if question != "dob":
             return None
+        value, _, number = value.partition("#")
+        if (int(number) if number.isdigit() else 0) != turn.case.read_backs:
+            log.info("superseded date-of-birth read-back tapped",
+                     extra={"case_id": turn.case.id})
+            return [say(text("journey.identity.replaced"))], None
         if value == "no":
             return [say(text("journey.identity.again"))], text("journey.identity.confirm_no")
         try:
@@ -373,6 +396,8 @@ class Journey:
             await self._stop(turn, "identity_locked", "")
             return [say(text("journey.identity.locked", practice=practice.name,
                              phone=practice.phone))], chosen
+        turn.case = await self._store.cases.set_flags(  # this read-back is spent
+            turn.case, Flags(read_backs=case.read_backs + 1), actor="patient")
         fresh = await self._store.invites.get(invite.id)
         left = DOB_TRIES - (fresh.failed_dob_checks if fresh else DOB_TRIES - 1)
         tries = "try" if left == 1 else "tries"
@@ -464,8 +489,13 @@ class Journey:
     async def _answer(
         self, turn: Turn, question: Question, value: str, prefix: str
     ) -> list[Reply]:
-        await turn.save(f"{prefix}.{question.id}", value)
+        """Save an answer and go on: the next question, the next step, or (changed at the
+        review) back to the review. A change at the review to an answer others depend on
+        deletes them with it (`DEPENDENT`), and they are asked again (`_ask_missing`)."""
+        key = f"{prefix}.{question.id}"
         answers = await turn.answers()
+        changed = turn.case.stage is Stage.REVIEW and answers.get(key) != value
+        await turn.save(key, value, clears=DEPENDENT.get(key, ()) if changed else ())
         parent = prompts.by_parent(turn.case)
         option = question.option(value)
         if option is not None and option.stop:
@@ -474,6 +504,9 @@ class Journey:
                 f"journey.stop.{option.stop}", parent=parent, practice=practice.name,
                 phone=practice.phone))
         if turn.case.stage is Stage.REVIEW:  # an answer changed at the review
+            missing = await self._ask_missing(turn, "journey.review.ask_again")
+            if missing is not None:
+                return missing
             turn.case = await self._store.cases.set_flags(turn.case, Flags(changing=""),
                                                           actor="patient")
             return await prompts.review_prompt(self._store, turn.case, answers,
@@ -486,6 +519,18 @@ class Journey:
         following = Stage.PREPARATION if turn.case.stage is Stage.SCREENING else Stage.REVIEW
         await self._move(turn, following)
         return await self._prompt(turn)
+
+    async def _ask_missing(self, turn: Turn, lead: str) -> list[Reply] | None:
+        """At the review: ask the first question put to this patient that has no answer (one
+        cleared by a change it depended on), as the answer being changed, after the words at
+        `lead`; None when every one is answered."""
+        missing = prompts.unanswered(turn.case, await turn.answers())
+        if missing is None:
+            return None
+        if turn.case.changing != missing[0].id:
+            turn.case = await self._store.cases.set_flags(
+                turn.case, Flags(changing=missing[0].id), actor="patient")
+        return [prompts.asking(missing[0], Stage.REVIEW, text(lead))]
 
     async def _tap_tip(self, turn: Turn, question: str, value: str) -> Choice | None:
         """Next on a photo tip (the number of the tip it shows), or I am ready on the last."""
@@ -517,10 +562,14 @@ class Journey:
         changing = prompts.changing_now(turn.case)
         if changing is not None and question in (changing[0].id, CONFIRM, GO_BACK):
             return await self._question_tap(turn, changing[0], changing[1], question, value)
-        if question == "change" and value in prompts.CHANGEABLE:
+        if question == "change" and prompts.may_change(turn.case, await turn.answers(), value):
             turn.case = await self._store.cases.set_flags(turn.case, Flags(changing=value),
                                                           actor="patient")
             return await self._prompt(turn), text(f"journey.review.change_{value}")
+        if question == "review" and value == "send":  # never with an answer missing
+            missing = await self._ask_missing(turn, "journey.review.answer_first")
+            if missing is not None:
+                return missing, None
         replies = await self._review_action(turn, question, value)
         if replies is None:
             return None
@@ -545,7 +594,7 @@ class Journey:
                     for slot in SHOT_SLOTS]
             return [Reply(text=text("journey.review.which"), buttons=tuple(rows))]
         if question == "review" and value == "change":
-            return [prompts.change_prompt()]
+            return [prompts.change_prompt(turn.case, await turn.answers())]
         if question == "review" and value == "cancel":
             return [self.confirm("cancel")]
         if question == "replace" and value in SHOT_SLOTS:
@@ -650,14 +699,19 @@ class Journey:
         return [*verdict, *after]
 
     async def _after_photo(self, turn: Turn) -> list[Reply]:
-        """Where a kept photo leads: the next shot the GP asked for again (`Case.redo`), back
-        to the review (`Case.return_to_review`), or the next shot, then the details."""
+        """Where a kept photo leads: the next shot the GP asked for again (`Case.redo`,
+        `taken_again`), back to the review (`Case.return_to_review`), or the next shot, then
+        the details."""
         case = turn.case
-        if case.redo:
-            await self._move(turn, Stage(case.redo[0]), flags=Flags(redo=case.redo[1:]))
+        again = taken_again(case)
+        shot = shot_of(case)
+        if again and shot is not None and again.index(shot) + 1 < len(again):
+            following_shot = again[again.index(shot) + 1]
+            await self._move(turn, Stage(following_shot), flags=Flags(redo=again))
             return await self._prompt(turn)
         if case.return_to_review:
-            await self._move(turn, Stage.REVIEW, flags=Flags(return_to_review=False))
+            await self._move(turn, Stage.REVIEW, flags=Flags(
+                redo=() if case.redo else None, return_to_review=False))
             return await self._prompt(turn)
         index = PHOTO_ORDER.index(case.stage)
         following = PHOTO_ORDER[index + 1] if index + 1 < len(PHOTO_ORDER) else Stage.DETAILS
@@ -701,8 +755,12 @@ class Journey:
             case = turn.case
             nxt = f"next_{case.stage.value}" if case.stage.is_open or (
                 case.stage is Stage.SUBMITTED) else "next_closed"
-            words = text("journey.commands.status",
-                         where=text(f"journey.status_words.{case.stage.value}"),
+            where = text(f"journey.status_words.{case.stage.value}")
+            if (which := which_photo(case)) is not None:  # counted among the photos wanted
+                where = text("journey.status_words.taking_again", which=which,
+                             what=text(f"journey.photos.what_{case.stage.value}"))
+                nxt = "next_taking_again"
+            words = text("journey.commands.status", where=where,
                          next=text(f"journey.status_words.{nxt}"))
             several = len(await self._store.cases.open_for_patient(user_id))
             if several > 1:
@@ -855,7 +913,7 @@ class Journey:
         return [prompts.preparation_prompt(turn.case)]
 
     async def _show_photo(self, turn: Turn) -> list[Reply]:
-        return [prompts.photo_prompt(turn.case.stage)]
+        return [prompts.photo_prompt(turn.case)]
 
     async def _show_review(self, turn: Turn) -> list[Reply]:
         changing = prompts.changing_now(turn.case)

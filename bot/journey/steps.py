@@ -81,12 +81,15 @@ class Turn:
             self._answers = await self._store.answers.for_case(self.case.id)
         return self._answers
 
-    async def save(self, question: str, value: str) -> None:
-        """Save one answer and keep the copy here current (nothing is saved on an erased
-        case, and then nothing changes here either)."""
-        saved = await self._store.answers.save(self.case.id, question, value)
+    async def save(self, question: str, value: str, *, clears: tuple[str, ...] = ()) -> None:
+        """Save one answer, deleting the answers named in `clears` with it, and keep the copy
+        here current (nothing is saved on an erased case, and then nothing changes here
+        either)."""
+        saved = await self._store.answers.save(self.case.id, question, value, clears=clears)
         if saved and self._answers is not None:
             self._answers[question] = value
+            for cleared in clears:
+                self._answers.pop(cleared, None)
 
     async def practice(self) -> Practice:
         """The case's practice (read on first use)."""

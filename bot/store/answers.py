@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import aiosqlite
 
 from bot.store.audit import write_event
@@ -37,10 +39,26 @@ class AnswerRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def save(self, case_id: int, question: str, value: str) -> bool:
-        """Save (or replace) the answer to one question; False if the case is erased."""
+    async def save(self, case_id: int, question: str, value: str, *,
+                   clears: Sequence[str] = ()) -> bool:
+        """Save (or replace) the answer to one question; False if the case is erased.
+
+        `clears` names answers deleted in the same transaction (answers that depended on
+        the old value, `bot.domain.questions.DEPENDENT`), audited as `answer.cleared` with
+        the question ids only.
+        """
         async with self._db.transaction() as conn:
-            return await save_answer(conn, case_id, question, value)
+            saved = await save_answer(conn, case_id, question, value)
+            if saved and clears:
+                marks = ", ".join("?" for _ in clears)
+                cursor = await conn.execute(
+                    f"DELETE FROM answers WHERE case_id = ? AND question IN ({marks})",
+                    (case_id, *clears))
+                if cursor.rowcount:
+                    await write_event(conn, "answer.cleared", actor="patient", case_id=case_id,
+                                      detail={"questions": ",".join(sorted(clears)),
+                                              "because": question})
+            return saved
 
     async def for_case(self, case_id: int) -> dict[str, str]:
         """Return every answer of the case, by question."""

@@ -140,11 +140,16 @@ class Case:
     changing: str = ""
     """Workflow flag: at the review, the id of the answer being changed ("" for none)."""
     redo: tuple[ShotSlot, ...] = ()
-    """Workflow flag: the shots still to take again after the current one, in order (set
-    when the GP asks for new photos)."""
+    """Workflow flag: the shots the GP asked for again, in order, the current one among them
+    (set when the GP asks for new photos, cleared back at the review); so the patient is told
+    "New photo 1 of 2" (`bot.journey.photo_step.taken_again`). Cases from before hold only
+    the shots still to take after the current one."""
     return_to_review: bool = False
     """Workflow flag: after the current photo, go back to the review (a photo replaced, or
     new photos the GP asked for) rather than on to the next shot."""
+    read_backs: int = 0
+    """Workflow flag: how many typed dates of birth have been read back on the case; each
+    read-back's buttons carry its number, and only the newest unchecked one counts."""
     patient_at: str | None = None
     """When the patient last acted on the case (ISO 8601, UTC); only their own actions set it,
     so it says which of their open cases their input goes to
@@ -165,6 +170,7 @@ class Flags:
     changing: str | None = None
     redo: tuple[ShotSlot, ...] | None = None
     return_to_review: bool | None = None
+    read_backs: int | None = None
 
     def columns(self) -> dict[str, str | int]:
         """The flags given, as the `cases` columns and the values stored there."""
@@ -179,11 +185,14 @@ class Flags:
             found["redo"] = ",".join(self.redo)
         if self.return_to_review is not None:
             found["return_to_review"] = int(self.return_to_review)
+        if self.read_backs is not None:
+            found["read_backs"] = self.read_backs
         return found
 
     def fields(self) -> dict[str, object]:
         """The flags given, as `Case` fields (for `dataclasses.replace`)."""
-        names = ("consent_by", "prep_step", "changing", "redo", "return_to_review")
+        names = ("consent_by", "prep_step", "changing", "redo", "return_to_review",
+                 "read_backs")
         return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
 
 

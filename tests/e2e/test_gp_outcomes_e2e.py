@@ -32,6 +32,7 @@ from tests.auxil.e2e.patient import (
     first_line,
     give_date_of_birth,
     send_three,
+    taken_again,
     tap,
     then_says,
     to_consent,
@@ -261,6 +262,43 @@ async def test_refer_is_confirmed_then_tracked_until_sent_on_e_rs(
     assert buttons(done) == [], "nothing left to do on the case"
 
 
+async def test_not_suitable_is_confirmed_first_and_no_goes_back(app: App, emu: Emulator) -> None:
+    """"Not suitable: needs to be seen in person" tells the patient nothing until the GP says
+    yes to a confirmation naming the reason; "No, go back" leaves the case waiting."""
+    sent = await sent_case(app, emu)
+    team, ref, patient = sent.team, sent.case.reference, sent.patient
+    reason = say("gp.reason_in_person")
+    confirm_words = say("gp.appointment_confirm", reference=ref, reason=reason)
+    await team.gp.tap(say("gp.appointment"))
+    await team.gp.wait_until(lambda: reason in buttons(sent.summary))
+    await team.gp.tap(reason)
+    confirm = await team.gp.wait_for_text(confirm_words, timeout=10)
+    assert buttons(confirm) == [say("gp.appointment_yes"), say("gp.appointment_no")]
+    await team.gp.wait_until(lambda: say("gp.refer") in buttons(sent.summary))
+    await team.gp.tap(say("gp.appointment_no"))
+    await team.gp.wait_until(
+        lambda: confirm.text == say("gp.appointment_cancelled", reference=ref))
+    await emu.wait_until_idle()
+    assert (await case_now(app, sent.case)).stage is Stage.SUBMITTED, "one tap does not decide"
+    assert not [m for m in patient.messages if f"({ref})" in (m.text or "")], "nobody told"
+    assert buttons(sent.summary) == [say("gp.refer"), say("gp.ask_photos"),
+                                     say("gp.appointment")], "the three choices are back"
+
+    await team.gp.tap(say("gp.appointment"))
+    await team.gp.wait_until(lambda: reason in buttons(sent.summary))
+    await team.gp.tap(reason)
+    await team.gp.wait_until(lambda: team.gp.messages[-1].text == confirm_words)
+    await team.gp.tap(say("gp.appointment_yes"))
+    await team.gp.wait_for_text(say("gp.decided_appointment", reference=ref, reason=reason,
+                                    gp="Dr Gee"), timeout=10)
+    told = await patient.wait_for_text(f"({ref})", timeout=10)
+    assert told.text == say("patient.appointment", reference=ref, practice=PRACTICE[0],
+                            phone=PRACTICE[1])
+    decided = await case_now(app, sent.case)
+    assert decided.stage is Stage.DECIDED and decided.decision == "appointment"
+    await team.gp.wait_until(lambda: buttons(sent.summary) == [])
+
+
 async def test_new_photos_are_asked_for_in_a_message_and_the_resubmission_supersedes_the_pack(
     app: App, emu: Emulator
 ) -> None:
@@ -286,11 +324,18 @@ async def test_new_photos_are_asked_for_in_a_message_and_the_resubmission_supers
     told = await patient.wait_for_text(say("patient.new_photos", reference=ref,
                                            shots=say("patient.shot_close_up_2"),
                                            reason=reason), timeout=10)
-    assert told.text
+    assert f"{reason}\n" in (told.text or ""), "the GP's words end the sentence: no '..'"
 
-    await patient.wait_for_text(text("journey.photos.close_up_2")[:20], timeout=10)
+    asked = await patient.wait_for_text(taken_again("close_up_2"), timeout=10)
+    assert (asked.text or "").startswith(taken_again("close_up_2") + "\n\n"), (
+        "one new photo wanted: not 'Photo 3 of 3'")
+    assert (asked.text or "").split("\n\n")[1:] == (
+        text("journey.photos.close_up_2").split("\n\n")[1:]), "the same advice"
     await patient.send_document(mirrored("close-up-good-2.jpg"), "new.jpg", "image/jpeg")
-    await patient.wait_for_text(text("journey.photos.accepted", number=3), timeout=15)
+    which = text("journey.photos.which_again_one")
+    await patient.wait_for_text(text("journey.photos.accepted_again", which=which), timeout=15)
+    assert len([m for m in patient.messages if text("journey.photos.accepted", number=3)
+                in (m.text or "")]) == 1, "only the first time through was it photo 3 of 3"
     await patient.wait_for_text(first_line("journey.review.summary"), timeout=10)
     await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
 
@@ -308,6 +353,43 @@ async def test_new_photos_are_asked_for_in_a_message_and_the_resubmission_supers
                          shots=CLOSE_UP_2).split()) in pages[0]
     assert pages[3].startswith(CLOSE_UP_2 + text("referral.photo.new", version=2))
     assert not pages[2].startswith(CLOSE_UP_1 + text("referral.photo.new", version=2))
+
+
+async def test_two_new_photos_are_counted_as_1_and_2_of_2(app: App, emu: Emulator) -> None:
+    """The GP asks for the locator and close-up 2 again: the patient is asked for new photo 1
+    of 2, then 2 of 2, never "Photo 1 of 3"."""
+    sent = await sent_case(app, emu)
+    team, ref, patient = sent.team, sent.case.reference, sent.patient
+    await team.gp.tap(say("gp.ask_photos"))
+    for shot in (LOCATOR, CLOSE_UP_2):
+        await team.gp.wait_until(lambda shot=shot: f"☐ {shot}" in buttons(sent.summary))
+        await team.gp.tap(f"☐ {shot}")
+        await team.gp.wait_until(lambda shot=shot: f"☑ {shot}" in buttons(sent.summary))
+    await team.gp.tap(say("gp.next"))
+    await team.gp.wait_for_text(say("gp.why_photos", shots=f"{LOCATOR}, {CLOSE_UP_2}"),
+                                timeout=10)
+    await team.gp.tap(say("gp.reason_blurred"))
+    told = await patient.wait_for_text(f"({ref})", timeout=10)
+
+    await patient.wait_for_text(taken_again("locator", 1, 2), timeout=10)
+    await patient.send_document(mirrored("locator-good.jpg"), "new.jpg", "image/jpeg")
+    which = text("journey.photos.which_again", number=1, count=2)
+    await patient.wait_for_text(text("journey.photos.accepted_again", which=which), timeout=15)
+    await then_says(patient, taken_again("close_up_2", 2, 2))
+    await patient.send_command("/status")
+    where = text("journey.status_words.taking_again", which=text(
+        "journey.photos.which_again", number=2, count=2), what=text(
+        "journey.photos.what_close_up_2"))
+    await patient.wait_for_text(text("journey.commands.status", where=where, next=text(
+        "journey.status_words.next_taking_again")), timeout=10)
+    await patient.send_document(mirrored("close-up-good-2.jpg"), "new2.jpg", "image/jpeg")
+    which = text("journey.photos.which_again", number=2, count=2)
+    await patient.wait_for_text(text("journey.photos.accepted_again", which=which), timeout=15)
+    await patient.wait_for_text(first_line("journey.review.summary"), timeout=10)
+    since = patient.messages[patient.messages.index(told):]
+    of_three = [first_line(f"journey.photos.{shot}") for shot in ("locator", "close_up_2")]
+    assert not [m for m in since if any(words in (m.text or "") for words in of_three)]
+    assert (await case_now(app, sent.case)).redo == (), "nothing left to take again"
 
 
 async def test_this_branchs_decision_buttons_from_an_earlier_submission_are_refused(
@@ -351,7 +433,7 @@ async def test_this_branchs_decision_buttons_from_an_earlier_submission_are_refu
     why = await team.gp.wait_for_text(say("gp.why_photos", shots=CLOSE_UP_2), timeout=10)
     old_reason = why.callback_data[say("gp.reason_light")]
     await team.gp.tap(say("gp.reason_blurred"))
-    await patient.wait_for_text(text("journey.photos.close_up_2")[:20], timeout=10)
+    await patient.wait_for_text(taken_again("close_up_2"), timeout=10)
     await patient.send_document(mirrored("close-up-good-2.jpg"), "new.jpg", "image/jpeg")
     await patient.wait_for_text(first_line("journey.review.summary"), timeout=15)
     await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))

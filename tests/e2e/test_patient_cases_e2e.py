@@ -30,6 +30,7 @@ from tests.auxil.e2e.patient import (
     details_and_review,
     first_line,
     send_three,
+    taken_again,
     tap,
     to_consent,
     to_photos,
@@ -127,10 +128,12 @@ async def test_new_photos_for_the_first_request_go_to_it_once_the_parent_chooses
     await parent.tap(text("journey.cases.choose"))
     chosen = await parent.wait_for_text(text("journey.cases.now_on", request=named(first)),
                                         timeout=10)
-    assert first_line("journey.photos.close_up_2") in (chosen.text or "")
+    assert taken_again("close_up_2") in (chosen.text or "")
 
     await parent.send_photo(sample("close-up-good-2.jpg"))
-    kept = await parent.wait_for_text(text("journey.photos.accepted", number=3), timeout=15)
+    kept = await parent.wait_for_text(text("journey.photos.accepted_again",
+                                           which=text("journey.photos.which_again_one")),
+                                      timeout=15)
     assert text("journey.cases.filed", request=named(first)) in (kept.text or "")
     await parent.wait_for_text(first_line("journey.review.summary"), timeout=10)
     await tap(parent, text("journey.review.send"), first_line("journey.receipt.text"))

@@ -25,12 +25,13 @@ from tests.auxil.e2e.patient import (
     give_date_of_birth,
     parent_agrees,
     read_the_tips,
+    send_three,
     shows_answer,
     tap,
     to_consent,
     to_photos,
 )
-from tests.auxil.e2e.practice import new_invite
+from tests.auxil.e2e.practice import make_team, new_invite
 
 App = Application[Any, Any, Any, Any, Any, Any]
 SYSTEM_NAMES = ("e-RS", "e-Referral", "Referral Service", "MESH", "NHS Spine", "SystmOne", "EMIS")
@@ -154,6 +155,92 @@ async def test_changing_the_place_to_an_intimate_area_at_the_review_is_confirmed
     assert case is not None and case.stage is Stage.STOPPED
 
 
+async def test_a_changed_area_asks_exactly_where_again_so_the_gp_reads_no_contradiction(
+    app: App, emu: Emulator
+) -> None:
+    """"Where" changed from arm to leg at the review: the old "left forearm" is cleared and
+    "exactly where" asked again; Send on the old review asks for it first; the GP reads the
+    new area with the new words only."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    _, token = await store.invites.create(team.practice.id, "P-300", "1980-02-03",
+                                          valid_days=7, gp_member_id=team.gp_member.id)
+    patient = emu.user("Ada")
+    await to_photos(patient, token)
+    await send_three(patient)
+    await details_and_review(patient, where="left forearm")
+    review = patient.last_message
+    assert review is not None and "left forearm" in (review.text or "")
+    old_send = review.callback_data[say("review.send")]
+
+    await tap(patient, say("review.change"), say("review.change_which"))
+    await tap(patient, say("review.change_site"), say("screening.site.question"))
+    asked = await tap(patient, say("screening.site.leg"),
+                      first_line("journey.review.ask_again"))
+    assert asked.text == f"{say('review.ask_again')}\n\n{say('details.where_exactly')}"
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None
+    answers = await store.answers.for_case(case.id)
+    assert answers["screen.site"] == "leg" and "detail.where" not in answers
+
+    await patient.tap_callback(review.message_id, old_send)  # Send, before answering
+    first = await patient.wait_for_text(say("review.answer_first"), timeout=10)
+    assert say("details.where_exactly") in (first.text or "")
+    assert (await store.cases.get(case.id)).stage is Stage.REVIEW  # type: ignore[union-attr]
+
+    await patient.send_text("back of left knee")
+    summary = await patient.wait_for_text(say("review.changed"), timeout=10)
+    assert say("screening.site.leg") in (summary.text or "")
+    assert "back of left knee" in (summary.text or "")
+    assert "left forearm" not in (summary.text or "")
+    await tap(patient, say("review.send"), first_line("journey.receipt.text"))
+    gp_summary = await team.gp.wait_for_text(case.reference, timeout=20)
+    await team.gp.wait_until(lambda: "back of left knee" in (gp_summary.text or ""))
+    assert f"{say('screening.site.leg')} (back of left knee)" in (gp_summary.text or "")
+    assert "forearm" not in " ".join(m.text or "" for m in team.gp.messages)
+
+
+async def test_the_review_shows_how_many_areas_and_asks_the_follow_up_when_it_changes(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    """The review lists every answer the GP reads ("Is it a rash", "How many areas"); a change
+    to "Two or more areas" asks whether any is on the breast, private parts or bottom, and a
+    change back to "One area" clears that answer."""
+    patient = emu.user("Ada")
+    await to_photos(patient, await new_invite(app, practice))
+    await send_three(patient)
+    await details_and_review(patient)
+    review = patient.last_message
+    assert review is not None
+    for key in ("screening.is_rash.rash", "screening.areas.one"):
+        assert say(key) in (review.text or ""), key
+    follow_up = say("review.other_areas_line", answer="").strip()
+    assert follow_up not in (review.text or ""), "not asked, so not shown"
+
+    await tap(patient, say("review.change"), say("review.change_which"))
+    listed = patient.last_message
+    assert listed is not None and [say("review.change_other_areas")] not in listed.buttons
+    await tap(patient, say("review.change_areas"), say("screening.areas.question"))
+    asked = await tap(patient, say("screening.areas.several"),
+                      first_line("journey.review.ask_again"))
+    assert say("screening.other_areas.question") in (asked.text or "")
+    summary = await tap(patient, say("screening.other_areas.no"), say("review.changed"))
+    assert say("review.other_areas_line", answer=say("screening.other_areas.no")) in (
+        summary.text or "")
+    assert say("screening.areas.several") in (summary.text or "")
+    store = services_of(app).store
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None
+    assert (await store.answers.for_case(case.id))["screen.other_areas"] == "no"
+
+    await tap(patient, say("review.change"), say("review.change_which"))
+    await tap(patient, say("review.change_areas"), say("screening.areas.question"))
+    summary = await tap(patient, say("screening.areas.one"), say("review.changed"))
+    assert follow_up not in (summary.text or "")
+    answers = await store.answers.for_case(case.id)
+    assert answers["screen.areas"] == "one" and "screen.other_areas" not in answers
+
+
 # -- item 9: tips that agree, each with its picture --------------------------------------------
 
 async def test_each_tip_comes_with_its_picture_and_the_tips_agree(
@@ -217,6 +304,53 @@ async def test_a_misread_date_is_typed_again_and_never_counts_as_wrong(
     await give_date_of_birth(patient, "3/2/80")
     invite = await services_of(app).store.invites.find(token)
     assert invite is not None and invite.failed_dob_checks == 0
+
+
+async def test_a_yes_under_a_replaced_read_back_neither_confirms_it_nor_uses_a_try(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    """The patient types the right date, then a wrong one: "Yes" under the first read-back,
+    now replaced, does not let them in; "Yes" under a read-back already found wrong does not
+    use a second try. Each is answered kindly and loses its buttons."""
+    patient = emu.user("Ada")
+    token = await new_invite(app, practice)
+    await patient.open_deep_link(token)
+    await patient.wait_for_text(say("identity.ask"))
+    yes = say("identity.confirm_yes")
+    read_backs = []
+    for typed, day in (("3/2/80", date(1980, 2, 3)), ("1/2/80", date(1980, 2, 1))):
+        await patient.send_text(typed)
+        read_backs.append(await patient.wait_for_text(
+            say("identity.confirm", date=in_words(day)), timeout=10))
+    right, wrong = read_backs
+    wrong_yes = wrong.callback_data[yes]  # kept: the button goes once tapped
+    store = services_of(app).store
+
+    async def failed_checks() -> int:
+        invite = await store.invites.find(token)
+        assert invite is not None
+        return invite.failed_dob_checks
+
+    def told_replaced() -> int:
+        return len([m for m in patient.messages if m.text == say("identity.replaced")])
+
+    await patient.tap_callback(right.message_id, right.callback_data[yes])
+    await patient.wait_until(lambda: told_replaced() == 1)
+    await patient.wait_until(lambda: right.buttons == [])
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None and case.stage is Stage.IDENTITY, "the replaced date is not used"
+    assert await failed_checks() == 0
+
+    await tap(patient, yes, say("identity.wrong", left=2, tries="tries"))
+    assert await failed_checks() == 1
+    await patient.send_text("hello")  # anything between two taps of the same Yes
+    await patient.wait_for_text(say("identity.not_a_date"), timeout=10)
+    await patient.tap_callback(wrong.message_id, wrong_yes)
+    await patient.wait_until(lambda: told_replaced() == 2)
+    assert await failed_checks() == 1, "the same wrong date counts once"
+    await give_date_of_birth(patient, "3/2/80")
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None and case.stage is Stage.CONSENT
 
 
 async def test_a_parent_is_asked_about_the_child_and_an_adult_about_themself(

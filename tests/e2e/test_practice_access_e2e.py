@@ -21,12 +21,13 @@ from bot.emulator.readback import ChatView
 from bot.emulator.users import TelegramUser
 from bot.inbox.defuse import WORD_JOINER
 from bot.services.attempts import LIMIT
-from bot.store.models import Case, Stage
+from bot.store.models import Case, Role, Stage
 from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import (
     details_and_review,
     first_line,
     send_three,
+    taken_again,
     tap,
     to_consent,
     to_photos,
@@ -157,7 +158,7 @@ async def test_decision_buttons_from_an_earlier_submission_are_refused(
     await team.gp.wait_for_text(text("inbox.gp.why_photos",
                                      shots=text("inbox.gp.caption_close_up_2")), timeout=10)
     await team.gp.tap(text("inbox.gp.reason_blurred"))
-    await patient.wait_for_text(first_line("journey.photos.close_up_2"), timeout=10)
+    await patient.wait_for_text(taken_again("close_up_2"), timeout=10)
     await patient.send_document(mirrored("close-up-good-2.jpg"), "new.jpg", "image/jpeg")
     await patient.wait_for_text(first_line("journey.review.summary"), timeout=15)
     await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
@@ -437,3 +438,23 @@ async def test_wrong_links_and_codes_are_counted_slowed_and_audited_without_them
     assert all(e[0].startswith("stranger:") and str(guesser.id) not in e[0] for e in events)
     everything = json.dumps(events) + caplog.text
     assert not any(secret in everything for secret in [*wrong, right])
+
+
+async def test_help_is_headed_and_listed_for_each_role(app: App, emu: Emulator) -> None:
+    """A GP's /help says GP commands, reception's and a manager's their own (only a manager's
+    lists /addmember); a patient gets the patient's help."""
+    store = services_of(app).store
+    practice = await store.practices.add("The Lawson Practice", "020 7729 7236")
+    people: tuple[tuple[Role, str], ...] = (("gp", "Gee"), ("staff", "Sue"), ("admin", "Max"))
+    for role, name in people:
+        person = emu.user(name)
+        await store.practices.add_member(practice.id, person.id, role, name)
+        await person.send_command("/help")
+        got = (await person.next_message()).text or ""
+        assert got == shown(f"inbox.staff.help_{role}"), role
+        assert ("/addmember" in got) is (role == "admin"), role
+    heads = {text(f"inbox.staff.help_{role}").split("\n")[0] for role in ("gp", "staff", "admin")}
+    assert len(heads) == 3, "each role has its own heading"
+    patient = emu.user("Ada")
+    await patient.send_command("/help")
+    assert (await patient.next_message()).text == text("messages.help.text")

@@ -19,6 +19,7 @@ from tests.auxil.e2e.patient import (
     details_and_review,
     first_line,
     send_three,
+    taken_again,
     tap,
     to_photos,
     words,
@@ -93,10 +94,11 @@ async def test_invite_to_referral_with_a_retake_asked_for_by_the_gp(
     asked = await patient.wait_for_text(words("inbox.patient.new_photos"), timeout=10)
     assert text("inbox.patient.shot_close_up_2") in (asked.text or "")
     assert text("inbox.patient.reason_blurred") in (asked.text or "")
-    await patient.wait_for_text(first_line("journey.photos.close_up_2"), timeout=10)
+    await patient.wait_for_text(taken_again("close_up_2"), timeout=10)
     assert (await store.cases.get(case.id)).stage is Stage.CLOSE_UP_2  # type: ignore[union-attr]
     await patient.send_document(mirrored("close-up-good-2.jpg"), "new.jpg", "image/jpeg")
-    await patient.wait_for_text(text("journey.photos.accepted", number=3), timeout=15)
+    await patient.wait_for_text(text("journey.photos.accepted_again",
+                                     which=text("journey.photos.which_again_one")), timeout=15)
     await patient.wait_for_text(first_line("journey.review.summary"), timeout=10)
     await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
 

@@ -25,6 +25,7 @@ from tests.auxil.e2e.patient import (
     parent_agrees,
     read_the_tips,
     send_three,
+    taken_again,
     tap,
     to_consent,
 )
@@ -319,7 +320,7 @@ async def test_after_sending_a_late_red_flag_gets_the_advice_and_new_photos_carr
                              reason=text("inbox.patient.reason_blurred"))
     assert "111" in told.text and "999" in told.text, "safety-netting with the request"
 
-    await patient.wait_for_text(say("photos.close_up_2")[:20], timeout=10)
+    await patient.wait_for_text(taken_again("close_up_2"), timeout=10)
     await patient.tap_callback(question.message_id, yes)
     await patient.wait_for_text(confirmation("screening.red_flags.yes", "red_flag"), timeout=10)
     await tap(patient, say("confirm.yes"), ending("red_flag"))

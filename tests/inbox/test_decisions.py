@@ -54,7 +54,7 @@ async def test_asking_for_new_photos_sends_the_patient_back_to_just_those(
     assert outcome.done and "Locator, Close-up 2" in outcome.text
     moved = await store.cases.get(case.id)
     assert moved is not None and moved.stage is Stage.LOCATOR
-    assert moved.redo == ("close_up_2",) and moved.return_to_review
+    assert moved.redo == ("locator", "close_up_2") and moved.return_to_review
     told = [q for q in await store.outbox.for_case(case.id) if q.chat_id == PATIENT]
     words = json.loads(told[0].payload)["text"]
     assert told[0].kind == "patient.new_photos"

@@ -24,7 +24,8 @@ CHAT = -1001234567890
 def decided(action: CaseAction) -> Decide:
     extra = {"photos": {"mask": 5}, "why": {"mask": 3},
              "redo": {"mask": 7, "reason": "blurred", "summary_id": 123456},
-             "appt_go": {"reason": "in_person"}, "refer_go": {"summary_id": 99}}
+             "appt_go": {"reason": "in_person"}, "refer_go": {"summary_id": 99},
+             "appt_yes": {"reason": "exclusion", "summary_id": 1234567}}
     return Decide(action, 4242, 3, **extra.get(action, {}))  # type: ignore[arg-type]
 
 

@@ -31,11 +31,12 @@ async def test_new_photos_asked_by_a_gp_set_flags_audited_as_that_gp_not_as_answ
     assert outcome.done
     moved = await store.cases.get(case.id)
     assert moved is not None and moved.stage is Stage.LOCATOR
-    assert moved.redo == ("close_up_2",) and moved.return_to_review
+    assert moved.redo == ("locator", "close_up_2") and moved.return_to_review
     events = await store.audit.for_case(case.id)
     flags = [e for e in events if e.kind == "case.flags"]
     assert [e.actor for e in flags] == [f"member:{setting.gp.id}"]
-    assert json.loads(flags[0].detail) == {"redo": "close_up_2", "return_to_review": 1}
+    assert json.loads(flags[0].detail) == {"redo": "locator,close_up_2",
+                                             "return_to_review": 1}
     move = [e for e in events if e.kind == "case.stage"][-1]
     assert move.actor == f"member:{setting.gp.id}" and move.id == flags[0].id - 1, (
         "the flags are written in the move's own transaction, right after it")

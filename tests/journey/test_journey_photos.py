@@ -139,7 +139,10 @@ async def test_replacing_a_photo_returns_to_review(
         replies = await tap(journey, replies, label)
     replies = await tap(journey, replies, text("journey.review.replace"))
     replies = await tap(journey, replies, text("journey.review.replace_close_up_2"))
-    assert first_line("journey.photos.close_up_2") in words(replies)
+    asked = text("journey.photos.again", which=text("journey.photos.which_again_one"),
+                 what=text("journey.photos.what_close_up_2"))
+    assert asked in words(replies), "one photo wanted: not 'Photo 3 of 3'"
+    assert first_line("journey.photos.close_up_2") not in words(replies)
     replies = await send(journey, b"c2 better")
     album = [r for r in replies if r.album]
     assert album and album[0].album[2][0] == b"clean:c2 better"

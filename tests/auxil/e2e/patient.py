@@ -105,6 +105,15 @@ async def to_child_eczema_question(patient: TelegramUser, token: str, born: date
         await tap(patient, label, worded(f"journey.screening.{expect}.question", parent=True))
 
 
+def taken_again(shot: str, number: int = 1, count: int = 1) -> str:
+    """The first line of the request for a photo taken again (new photos a GP asked for, or
+    one replaced at the review): "New photo 1 of 2: the whole area.", counting only the
+    photos wanted now."""
+    which = (text("journey.photos.which_again_one") if count == 1 else
+             text("journey.photos.which_again", number=number, count=count))
+    return text("journey.photos.again", which=which, what=text(f"journey.photos.what_{shot}"))
+
+
 async def parent_agrees(patient: TelegramUser) -> None:
     """At a child's consent, say yes to being the parent or guardian, then to the photos, up
     to the question for the child."""
