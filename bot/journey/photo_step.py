@@ -18,6 +18,10 @@ from bot.store.models import SHOT_SLOTS, Case, Photo, ShotSlot
 log = logging.getLogger("bot.journey")
 
 SEND_ANYWAY_AFTER = 2
+CHILD_FACE_HELP_AFTER = 2
+"""From the second photo of the same shot refused for showing a child's face, the refusal also
+says the check may be wrong and whom to call (the photo is still never kept: the service
+excludes children's images where the face can be identified)."""
 Source = Literal["photo", "document"]
 
 
@@ -124,7 +128,7 @@ class PhotoStep:
         if case.is_child and _failed(result, "face"):
             await self._store.audit.record("photo.child_face_discarded", actor="patient",
                                            case_id=case.id, detail={"shot": shot})
-            return None, [say(text("journey.photos.child_face"))]
+            return None, [say(await self._child_face_words(case, shot))]
         digest = hashlib.sha256(result.image).hexdigest()  # once: it also names the file
         earlier = await self._store.photos.with_hash(case.id, digest)
         if earlier is not None and earlier.status == "accepted" and earlier.shot != shot:
@@ -158,6 +162,23 @@ class PhotoStep:
         anyway = Button(text("journey.photos.send_anyway"),
                         button_data(shot, "anyway", str(photo.attempt)))
         return [say(words), say(text("journey.photos.send_anyway_offer"), (anyway,))]
+
+    async def _child_face_words(self, case: Case, shot: ShotSlot) -> str:
+        """Why a child's photo was not kept; from the CHILD_FACE_HELP_AFTER-th time for the
+        same photo, also that the check may be wrong and whom to call, so a family whose
+        photos are refused again and again (a face found where there is none) is not stuck."""
+        refused = sum(1 for event in await self._store.audit.for_case(case.id)
+                      if event.kind == "photo.child_face_discarded"
+                      and json.loads(event.detail or "{}").get("shot") == shot)
+        words = text("journey.photos.child_face")
+        if refused < CHILD_FACE_HELP_AFTER:
+            return words
+        practice = await self._store.practices.get(case.practice_id)
+        if practice is None:
+            return words
+        help_words = text("journey.photos.child_face_help", practice=practice.name,
+                          phone=practice.phone)
+        return f"{words}\n\n{help_words}"
 
     async def failures_since_accepted(self, case_id: int, shot: ShotSlot) -> int:
         """Count rejected attempts at this shot since one was last accepted."""

@@ -106,8 +106,16 @@ async def test_a_childs_face_is_never_kept(
             replies = await tap(journey, replies, label)
     replies = await send(journey, b"FACE of a child")
     assert first_line("journey.photos.child_face") in words(replies)
+    help_start = text("journey.photos.child_face_help", practice="-", phone="-")[:40]
+    assert help_start not in words(replies), "the first refusal only asks for a new photo"
     case = await store.cases.current_for_patient(USER)
     assert case is not None and case.is_child
+    assert await store.photos.for_case(case.id) == []
+    replies = await send(journey, b"FACE of a child, again")
+    practice = await store.practices.get(case.practice_id)
+    assert practice is not None
+    assert text("journey.photos.child_face_help", practice=practice.name,
+                phone=practice.phone) in words(replies), "the second says whom to call"
     assert await store.photos.for_case(case.id) == []
 
 
