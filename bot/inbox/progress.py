@@ -28,7 +28,13 @@ def step_words(case: Case) -> str:
 
 
 def decision_words(case: Case) -> str:
-    """What the GP decided, for a decided case ("referred, sent on e-RS", ...)."""
+    """What the GP decided, for a decided case ("referred, sent on e-RS", ...). A referral
+    never marked sent, or an urgent call never marked done, says so: such a case can reach
+    this group once retention has erased it, and staff must not read it as finished."""
+    if case.decision == "referred" and not case.referral_sent_at:
+        return text("inbox.staff.ended.referred_not_sent")
+    if case.decision == "urgent" and not case.task_done_at:
+        return text("inbox.staff.ended.urgent_not_done")
     if case.decision in ("referred", "appointment", "urgent"):
         return text(f"inbox.staff.ended.{case.decision}")
     return text("inbox.staff.ended.decided")

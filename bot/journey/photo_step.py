@@ -128,7 +128,7 @@ class PhotoStep:
         if case.is_child and _failed(result, "face"):
             await self._store.audit.record("photo.child_face_discarded", actor="patient",
                                            case_id=case.id, detail={"shot": shot})
-            return None, [say(await self._child_face_words(case, shot))]
+            return None, [say(words) for words in await self._child_face_words(case, shot)]
         digest = hashlib.sha256(result.image).hexdigest()  # once: it also names the file
         earlier = await self._store.photos.with_hash(case.id, digest)
         if earlier is not None and earlier.status == "accepted" and earlier.shot != shot:
@@ -163,22 +163,20 @@ class PhotoStep:
                         button_data(shot, "anyway", str(photo.attempt)))
         return [say(words), say(text("journey.photos.send_anyway_offer"), (anyway,))]
 
-    async def _child_face_words(self, case: Case, shot: ShotSlot) -> str:
+    async def _child_face_words(self, case: Case, shot: ShotSlot) -> list[str]:
         """Why a child's photo was not kept; from the CHILD_FACE_HELP_AFTER-th time for the
-        same photo, also that the check may be wrong and whom to call, so a family whose
-        photos are refused again and again (a face found where there is none) is not stuck."""
+        same photo, a second message: the check may be wrong, and whom to call, so a family
+        whose photos are refused again and again (a face found where there is none) is not
+        stuck."""
         refused = sum(1 for event in await self._store.audit.for_case(case.id)
                       if event.kind == "photo.child_face_discarded"
                       and json.loads(event.detail or "{}").get("shot") == shot)
-        words = text("journey.photos.child_face")
-        if refused < CHILD_FACE_HELP_AFTER:
-            return words
+        words = [text("journey.photos.child_face")]
         practice = await self._store.practices.get(case.practice_id)
-        if practice is None:
-            return words
-        help_words = text("journey.photos.child_face_help", practice=practice.name,
-                          phone=practice.phone)
-        return f"{words}\n\n{help_words}"
+        if refused >= CHILD_FACE_HELP_AFTER and practice is not None:
+            words.append(text("journey.photos.child_face_help", practice=practice.name,
+                              phone=practice.phone))
+        return words
 
     async def failures_since_accepted(self, case_id: int, shot: ShotSlot) -> int:
         """Count rejected attempts at this shot since one was last accepted."""

@@ -144,7 +144,8 @@ def blur_effect(gray: Float) -> tuple[float, ...]:
     the pixel-to-pixel variation that way before and after (in 8-bit grey levels, as the paper
     does). A sharp picture loses much of it (near 0), a blurred one little (near 1). Returns
     four values in 0-1; all four high is defocus, one or two much higher than the others is
-    movement along them. Pictures smaller than the line blur give 0 in every direction.
+    movement along them. A direction with no variation at all (flat, or stripes along it), and
+    pictures smaller than the line blur, give 0.
     """
     if min(gray.shape) <= 2 * EFFECT_BORDER + EFFECT_TAPS:
         return (0.0, 0.0, 0.0, 0.0)
@@ -155,6 +156,9 @@ def blur_effect(gray: Float) -> tuple[float, ...]:
         before = _step_difference(levels, step)
         after = _step_difference(smeared, step)
         total = float(cv2.sumElems(before)[0])
+        if total == 0.0:  # no variation at all that way: nothing to blur, nothing blurred
+            effects.append(0.0)
+            continue
         kept = float(cv2.sumElems(cv2.min(before, after))[0])  # sum of max(before - after, 0)
-        effects.append(1.0 - (total - kept) / max(total, 1e-6))
+        effects.append(1.0 - (total - kept) / total)
     return tuple(effects)

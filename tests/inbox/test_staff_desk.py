@@ -127,6 +127,15 @@ async def test_each_row_says_the_step_reached_or_how_the_request_ended(
                                       decision="referred")
     await store.cases.close_outcome(referred, "referral_sent_at", actor="member:1",
                                     event="case.referral_sent")
+    # A referral never marked sent, erased by retention: it leaves the "to send" group, but
+    # must not read as sent.
+    unsent, _ = await store.invites.create(setting.practice.id, "UNSENT-1", "1990-01-01",
+                                           valid_days=7)
+    forgotten = await store.cases.open_from_invite(unsent, patient_user_id=9200,
+                                                   patient_chat_id=9200, is_child=False)
+    forgotten = await store.cases.move(forgotten, Stage.DECIDED, actor="member:1",
+                                       decision="referred")
+    await erasure.erase(store, forgotten, Stage.ERASED, actor="retention", reason="30 days")
 
     said = sorted((line.invite.patient_ref, line.group, line.state)
                   for line in await staff.lines(setting.staff))
@@ -144,6 +153,7 @@ async def test_each_row_says_the_step_reached_or_how_the_request_ended(
         ("REVOKED-1", "closed", text(f"{ended}.revoked")),
         ("EXPIRED-1", "closed", text(f"{ended}.expired")),
         ("P-9", "decided", text(f"{ended}.referred")),
+        ("(erased)", "decided", text(f"{ended}.referred_not_sent")),
     ])
     words, _ = await staff.overview(setting.staff)
     assert text("inbox.staff.invite_line", patient_ref="MOLE-1",

@@ -56,3 +56,12 @@ def test_a_picture_out_of_focus_is_blurred_alike_every_way() -> None:
 
 def test_a_picture_too_small_to_measure_reads_as_not_blurred() -> None:
     assert blur_effect(np.full((20, 20), 128.0, np.float32)) == (0.0, 0.0, 0.0, 0.0)
+
+
+def test_sharp_stripes_with_no_detail_along_them_are_not_called_shaken() -> None:
+    # A noise-free picture of vertical stripes varies only across them: along them there is
+    # nothing to blur, which is not a blur.
+    stripes = np.zeros((900, 1200), np.float32)
+    stripes[:, ::8] = 255.0
+    effect = blur_effect(stripes)
+    assert max(effect) < 0.45, effect
