@@ -62,6 +62,9 @@ RECENT_PEOPLE = 4096
 seconds); the oldest are forgotten first, so memory does not grow with every patient."""
 CONFIRM, GO_BACK = "confirm", "back"
 """Button questions of the confirmation asked before an answer ends the request."""
+LEGACY_CONSENT = "consent"
+"""The id of the single consent question a parent was asked before it was split in three; its
+buttons may still be on screen after an upgrade (`_tap_consent`)."""
 RED_FLAG_BUTTONS = (("red_flags", "yes"), (CONFIRM, "red_flags=yes"), (GO_BACK, "red_flags"))
 """A "yes" to the red flags, its confirmation, and "No, go back" under it: taken at any stage
 once the red flags were answered (`Journey._late_red_flag`)."""
@@ -442,6 +445,11 @@ class Journey:
         to the next one, or to the screening after the last; "No" is confirmed, then stops
         with its own reason and kind words (`prompts.CONSENT_QUESTIONS`)."""
         waiting = prompts.consent_waiting(turn.case, await turn.answers())
+        if waiting == "guardian" and LEGACY_CONSENT in (question, value.partition("=")[0]):
+            # A button of the single question a parent was asked before the questions were
+            # split ("are you the parent or guardian, and do you agree?"): its answer still
+            # counts, as "consent", which stands for "guardian" too (`consent_waiting`).
+            waiting = LEGACY_CONSENT
         if question == GO_BACK:
             if waiting is None or value != waiting:
                 return None

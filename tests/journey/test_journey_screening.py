@@ -250,3 +250,25 @@ async def test_a_late_yes_to_the_red_flags_is_confirmed_and_stops_not_already_do
     stopped = await tap(journey, asked, "confirm.yes")
     assert words(stopped) == say("stop.red_flag", practice=practice.name, phone=practice.phone)
     assert await stage_of(store) is Stage.STOPPED
+
+
+@pytest.mark.parametrize("answer", ["yes", "no"])
+async def test_a_parent_s_button_from_before_consent_was_split_still_counts(
+    journey: Journey, invite: InviteMaker, store: Store, practice: Practice, answer: str
+) -> None:
+    """A parent who had the single old question on screen ("are you the parent or guardian,
+    and do you agree?") when the bot was upgraded: its Yes means both and goes on to the
+    child's agreement; its No, once confirmed, stops the request."""
+    dob = child_dob(12)
+    await journey.start(USER, USER, await invite(dob=dob))
+    await give_date_of_birth(journey, USER, "/".join(reversed(dob.split("-"))))
+    old = await journey.tapped(USER, f"{Stage.CONSENT.value}|consent|{answer}")
+    if answer == "yes":
+        assert say("consent.child_agrees") in words(old.replies)
+        assert await stage_of(store) is Stage.CONSENT
+        return
+    assert words(old.replies) == confirmation("consent.no", "consent_declined", parent=True)
+    stopped = await tap(journey, old.replies, "confirm.yes")
+    assert words(stopped) == say("consent.declined", practice=practice.name,
+                                 phone=practice.phone)
+    assert await stage_of(store) is Stage.STOPPED
