@@ -161,7 +161,12 @@ async def urgent(update: Update, context: Context, chat_id: int, tap: Decide,
 async def book(update: Update, context: Context, chat_id: int, tap: Decide,
                case: Case) -> None:
     """Not suitable for the reason tapped is confirmed first, as Refer is, in a message that
-    says what the patient will be told; the summary gets its three choices back meanwhile."""
+    says what the patient will be told; the summary gets its three choices back meanwhile.
+    An "urgent" reason (a two-week-wait button from before urgent had its own) is the urgent
+    outcome at once, as before: never a routine confirmation, never a tap more."""
+    if tap.reason == URGENT:
+        await urgent(update, context, chat_id, tap, case)
+        return
     await _query(update).answer()
     summary_id = _tapped_id(update) or 0
     await _edit_rows(context, chat_id, summary_id, decision_rows(case.id, case.submissions))

@@ -556,3 +556,22 @@ async def test_in_a_practice_inbox_group_the_gp_types_the_reason_there(
     told = await patient.wait_for_text("further back", timeout=10)
     assert "private message" not in (told.text or "")
     assert not any("not the reason" in (m.text or "") for m in patient.messages)
+
+
+async def test_an_urgent_button_from_before_urgent_had_its_own_still_decides_urgent_at_once(
+    app: App, emu: Emulator
+) -> None:
+    # Before urgent had its own button it was one of the appointment reasons ("appt_go",
+    # reason "urgent"). Such a button, still on a GP's screen after an upgrade, is the
+    # two-week-wait outcome at once: never the routine "book an appointment" confirmation.
+    sent = await sent_case(app, emu)
+    team, ref = sent.team, sent.case.reference
+    data = services_of(app).signer.sign(team.gp.id, "appt_go", sent.case.id, "urgent",
+                                        f"s{sent.case.submissions}")
+    await team.gp.tap_callback(sent.summary.message_id, data)
+    await team.gp.wait_for_text(say("gp.decided_urgent", reference=ref, gp="Dr Gee"),
+                                timeout=10)
+    await team.staff.wait_for_text(first_line("inbox.staff.urgent_task"), timeout=10)
+    routine = first_line("inbox.gp.appointment_confirm").split("{", 1)[0]
+    assert not [m for m in team.gp.messages if routine in (m.text or "")], "no routine step"
+    assert (await case_now(app, sent.case)).decision == "urgent"
