@@ -127,8 +127,12 @@ The service takes no images without valid consent: a child under 16 is not taken
 consent alone, so the consent must come from the child's parent or guardian (someone who
 says they are not one cannot give it: `not_guardian`); a patient or parent who says no gives
 none (`consent_declined`); and, as GMC guidance on recordings of children asks, a child who
-does not agree stops the photos though the parent agreed (`child_declined`). The clinician's
-best-interest judgement is the GP's, so each stop asks the family to call the practice."""
+does not agree stops the photos though the parent agreed (`child_declined`). These stops are
+not exclusions of the service and do not say the patient lacks capacity: they are the consent
+every photo needs (GMC, "Making and using visual and audio recordings of patients"). The
+service's only written rule on consent is its capacity criterion, which presumes consent is
+sought, so each stop is traced to it; the clinician's best-interest judgement is the GP's, so
+each stop asks the family to call the practice."""
 
 
 def screening_questions(*, parent: bool = False, child: bool = False) -> tuple[Question, ...]:
