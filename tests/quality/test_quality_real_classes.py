@@ -205,3 +205,14 @@ def test_a_shaken_real_photo_is_put_down_to_movement_not_focus(length: int) -> N
     sharpness = assess(_jpeg(shaken), "close_up").check("sharpness")
     assert sharpness is not None and sharpness.status == "fail", sharpness
     assert sharpness.reason == "shake", sharpness
+
+
+@pytest.mark.parametrize("tone", [2, 6, 9])
+def test_a_close_up_on_a_blue_drape_is_not_called_coloured_light(tone: int) -> None:
+    # Wound clinics photograph legs on blue surgical drapes; at home, a blue towel or sheet.
+    # The skin looks as in daylight, so the blue beside it is the drape's, not the light's.
+    scene = _skin(tone)
+    scene[:, 640:] = render.srgb_to_linear(np.full((960, 640, 3), (0.45, 0.68, 0.86),
+                                                   np.float32))
+    exposure = assess(_shot(scene), "close_up").check("exposure")
+    assert exposure is not None and exposure.reason != "cast", exposure
