@@ -134,6 +134,20 @@ def _linear(values: NDArray[np.float32]) -> NDArray[np.float32]:
     return np.asarray(np.power(np.clip(values, 0.0, 1.0), 2.2), np.float32)
 
 
+def _value(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """The brightest channel of each pixel (as `rgb.max(axis=2)`, many times faster)."""
+    return np.asarray(np.maximum(np.maximum(rgb[..., 0], rgb[..., 1]), rgb[..., 2]), np.uint8)
+
+
+def _pixels(rgb: NDArray[np.uint8], where: NDArray[np.bool_]) -> NDArray[np.uint8]:
+    """The pixels (n x 3) where `where` is set, in order (as `rgb[where]`, faster)."""
+    return np.asarray(np.compress(where.ravel(), rgb.reshape(-1, 3), axis=0), np.uint8)
+
+
+_LINEAR_8BIT = _linear(np.arange(256, dtype=np.float32) / 255.0)
+"""`_linear` of every 8-bit level: a table look-up gives the same values as the power, faster."""
+
+
 def measure(
     rgb: NDArray[np.uint8], skin: NDArray[np.bool_], *, close_up: bool, noise: float = 0.0
 ) -> Exposure:
@@ -141,14 +155,16 @@ def measure(
 
     `noise` is the noise level of the full working copy (grey levels), a sign of dim light.
     """
-    value = rgb.max(axis=2).astype(np.float32) / 255.0
+    value = _value(rgb).astype(np.float32) / 255.0
     skin_share = float(skin.mean())
     subject = _subject(skin) if skin_share >= 0.03 else np.ones_like(skin)
     highlights = float(np.quantile(value, 0.995))
     dark = (HIGHLIGHT_MIN if close_up else HIGHLIGHT_MIN_LOCATOR) / max(highlights, 1e-3)
     if highlights < DIM:
         dark = max(dark, noise / NOISE_DARK)
-    channels = (rgb >= 250).sum(axis=2)
+    burnt_channels = rgb >= 250
+    channels = (burnt_channels[..., 0].astype(np.uint8) + burnt_channels[..., 1]
+                + burnt_channels[..., 2])
     burnt = channels >= 1
     clipped = float((burnt & subject).sum()) / max(int(subject.sum()), 1)
     scene_clipped = float(burnt.mean())
@@ -182,7 +198,7 @@ def _uneven(rgb: NDArray[np.uint8], skin: NDArray[np.bool_], *, close_up: bool) 
     region = skin.copy()
     region[: height // 5] = region[height - height // 5:] = False
     region[:, : width // 5] = region[:, width - width // 5:] = False
-    linear = _linear(rgb.astype(np.float32) / 255.0)
+    linear = _LINEAR_8BIT[rgb]
     blocks = []
     for row in range(GRID):
         for col in range(GRID):
@@ -277,11 +293,11 @@ def cast_measures(rgb: NDArray[np.uint8]) -> dict[str, float]:
     and `green`: how far towards green (positive) or magenta (negative), each in spreads of good
     photos from CAST_CENTRE; burnt-out and near-black pixels are left out.
     """
-    value = rgb.max(axis=2)
+    value = _value(rgb)
     usable = (value > 20) & (value < 245)
     if int(usable.sum()) < 50:
         usable = np.ones_like(usable)
-    linear = np.maximum(_linear(rgb[usable].astype(np.float32) / 255.0), 1e-4)
+    linear = np.maximum(_LINEAR_8BIT[_pixels(rgb, usable)], 1e-4)
     level = linear @ np.array([0.2126, 0.7152, 0.0722], np.float32)
     top = linear[level >= np.quantile(level, 0.9)].mean(axis=0)
     warm, green = _spreads(float(np.log(top[1] / top[0])), float(np.log(top[2] / top[1])))
@@ -307,11 +323,11 @@ def picture_colour(rgb: NDArray[np.uint8]) -> dict[str, float]:
     daylight photo of skin and rises only when the light adds blue and takes green. Medians, so
     a red rash or a blue sky takes only its own share.
     """
-    value = rgb.max(axis=2)
+    value = _value(rgb)
     usable = (value > 30) & (value < 248)
     if int(usable.sum()) < 50:
         usable = np.ones_like(usable)
-    linear = np.maximum(_linear(rgb[usable].astype(np.float32) / 255.0), 1e-4)
+    linear = np.maximum(_LINEAR_8BIT[_pixels(rgb, usable)], 1e-4)
     green_red = np.log(linear[:, 1] / linear[:, 0])
     blue_green = np.log(linear[:, 2] / linear[:, 1])
     return {"green": float(np.median(green_red)), "blue": float(np.median(blue_green)),
@@ -338,7 +354,7 @@ def _cast(rgb: NDArray[np.uint8], skin: NDArray[np.bool_], *, close_up: bool) ->
     score = picture
     share = float(skin.mean())
     if share >= (CLOSE_UP_SKIN_FOR_CAST if close_up else LOCATOR_SKIN_FOR_CAST):
-        score = min(score, _picture_score(picture_colour(rgb[skin][None, :, :]))
+        score = min(score, _picture_score(picture_colour(_pixels(rgb, skin)[None, :, :]))
                     / CAST_PICTURE_FAIL)
     light = cast_measures(rgb)
     if score >= 1.0 and locus_distance(light["warm"], light["green"]) < CAST_LIGHT_MIN:
