@@ -177,14 +177,18 @@ async def book(update: Update, context: Context, chat_id: int, tap: Decide,
                 appointment_confirm_rows(case, tap.reason, summary_id))
 
 
-async def book_no(update: Update, context: Context, chat_id: int, tap: Decide,
-                  case: Case) -> None:
-    """Not now: the confirmation says so; the case waits, with its summary's choices."""
+async def _not_now(update: Update, key: str, case: Case) -> None:
+    """A confirmation answered "No": it says so in its own message; the case waits."""
     query = _query(update)
     await query.answer()
     with contextlib.suppress(BadRequest):
-        await query.edit_message_text(plain(text("inbox.gp.appointment_cancelled",
-                                                      reference=case.reference)))
+        await query.edit_message_text(plain(text(key, reference=case.reference)))
+
+
+async def book_no(update: Update, context: Context, chat_id: int, tap: Decide,
+                  case: Case) -> None:
+    """Not now: the confirmation says so; the case waits, with its summary's choices."""
+    await _not_now(update, "inbox.gp.appointment_cancelled", case)
 
 
 async def book_go(update: Update, context: Context, chat_id: int, tap: Decide,
@@ -208,11 +212,7 @@ async def refer(update: Update, context: Context, chat_id: int, tap: Decide,
 async def refer_no(update: Update, context: Context, chat_id: int, tap: Decide,
                    case: Case) -> None:
     """Not now: the confirmation says so."""
-    query = _query(update)
-    await query.answer()
-    with contextlib.suppress(BadRequest):
-        await query.edit_message_text(plain(text("inbox.gp.refer_cancelled",
-                                                      reference=case.reference)))
+    await _not_now(update, "inbox.gp.refer_cancelled", case)
 
 
 async def refer_go(update: Update, context: Context, chat_id: int, tap: Decide,
