@@ -85,7 +85,8 @@ subject: no daylight, shade or lamplight is that colour. Good photographs of the
 set lie within 4.0 spreads (under-exposed ones within 4.8; three over-exposed ones reach
 5.1-5.7, but are sent back as too bright first); green, orange and magenta lamps put the light
 at 5-13. Such a photo fails once its colour is at least CAST_OFF_DAYLIGHT_PICTURE of its limit
-(`CAST_LIMITS`). On the development half this sends back 118 of 147 photos under coloured
+(`CAST_LIMITS`). On the development half of the 305 photographs held when it was chosen, this
+sends back 118 of 147 photos under coloured
 light as coloured light, up from 92 (green 35 of 40, magenta 33 of 35, orange 33 of 36, blue
 17 of 36), and no good photo more."""
 CAST_OFF_DAYLIGHT_PICTURE = 0.5
