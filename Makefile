@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 test: $(STAMP)
+	scripts/system_packages.sh
 	$(BIN)/ruff check bot tests benchmarks scripts
 	$(BIN)/mypy
 	$(MAKE) --no-print-directory wheel-check
