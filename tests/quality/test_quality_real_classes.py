@@ -216,3 +216,26 @@ def test_a_close_up_on_a_blue_drape_is_not_called_coloured_light(tone: int) -> N
                                                    np.float32))
     exposure = assess(_shot(scene), "close_up").check("exposure")
     assert exposure is not None and exposure.reason != "cast", exposure
+
+
+@pytest.mark.parametrize("strength", [0.6, 0.7])
+def test_blue_light_on_a_real_face_is_called_coloured_light(strength: float) -> None:
+    # A cold blue lamp on warm skin: the picture's colour stays just under the blue limit, but
+    # the light itself is far bluer than daylight on any skin, and the picture agrees.
+    scene = render.srgb_to_linear(_real("astronaut").astype(np.float32) / 255.0)
+    tinted = scene * dataset.CASTS[2] ** strength
+    tinted *= scene.mean() / tinted.mean()
+    exposure = assess(_jpeg(render.linear_to_srgb8(np.asarray(tinted, np.float32))),
+                      "close_up").check("exposure")
+    assert exposure is not None and exposure.status == "fail" and exposure.reason == "cast", (
+        exposure)
+
+
+def test_a_slightly_cool_light_on_a_real_face_is_accepted() -> None:
+    # Shade or a cool white bulb tints a photo a little blue; that is ordinary light.
+    scene = render.srgb_to_linear(_real("astronaut").astype(np.float32) / 255.0)
+    tinted = scene * dataset.CASTS[2] ** 0.3
+    tinted *= scene.mean() / tinted.mean()
+    exposure = assess(_jpeg(render.linear_to_srgb8(np.asarray(tinted, np.float32))),
+                      "close_up").check("exposure")
+    assert exposure is not None and exposure.status == "pass", exposure
