@@ -13,6 +13,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
+from bot import testpoints
 from bot.content import text, texts
 from bot.domain import age
 from bot.domain.dates import parse_date_of_birth, said
@@ -630,6 +631,7 @@ class Journey:
         answers.pop(photo_area.SHOWN, None)
         answers.pop(photo_area.CONFIRMED, None)
         self._on_queued()
+        await testpoints.reached("erasure.committed")
         left = await erasure.finish(self._store, case.id)
         await erasure.checkpoint(self._store)
         log.info("photos of another area deleted, all taken again",

@@ -15,9 +15,10 @@ from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
-from bot.store import Store
+from bot.store import Store, open_store
 from bot.store.models import Case, Stage
 from tests.auxil.e2e.bot_app import sample, services_of
+from tests.auxil.e2e.held_process import bot_process, files_under, query, wait_until_ready
 from tests.auxil.e2e.patient import (
     details_and_review,
     first_line,
@@ -219,3 +220,40 @@ async def test_changing_the_area_back_asks_nothing_and_an_old_button_confirms_no
     gp_summary, photos = await gp_photos(team, case)
     await team.gp.wait_until(lambda: "Left forearm" in (gp_summary.text or ""))
     assert len(photos) == 3
+
+
+async def test_photos_of_another_area_killed_half_deleted_are_gone_after_a_restart(
+    emu: Emulator, data_dir: Path
+) -> None:
+    """The real `python -m bot run`, killed (SIGKILL) once No has deleted the old photos in
+    the database but not yet their files: the next start removes the files, and the patient
+    is asked for photo 1 of the 3 new ones, not shown the old review."""
+    store = await open_store(data_dir / "telederm.sqlite3", data_dir / "photos")
+    try:
+        practice = await store.practices.add("The Lawson Practice", "020 7729 7236")
+        _, token = await store.invites.create(practice.id, "P-KILL", "1980-02-03",
+                                              valid_days=7)
+    finally:
+        await store.close()
+    patient = emu.user("Ada")
+    photos = data_dir / "photos"
+    async with bot_process(emu, data_dir, hold_at="erasure.committed") as bot:
+        await wait_until_ready(patient)
+        await to_photos(patient, token)
+        await send_three(patient)
+        await details_and_review(patient, where="left forearm")
+        old = files_under(photos)
+        assert len(old) == 3
+        await change_site_to_leg(patient, "left shin")
+        await patient.tap(say("review.photos_area_no"))
+        await bot.held_at("erasure.committed")
+        await bot.kill_9()
+    assert all(path.exists() for path in old), "killed before the files were removed"
+    assert query(data_dir, "SELECT COUNT(*) FROM photos") == [(0,)]
+    assert query(data_dir, "SELECT COUNT(*) FROM file_deletions") == [(3,)]
+
+    async with bot_process(emu, data_dir):
+        await patient.send_command("/status")
+        await patient.wait_for_text(taken_again("locator", 1, 3), timeout=90)
+        assert files_under(photos) == [], "start-up removed the old photos"
+    assert query(data_dir, "SELECT COUNT(*) FROM file_deletions") == [(0,)]
