@@ -6,8 +6,10 @@ photos cannot change with it. So the GP never gets photos of the left forearm la
 or foot", a change of area after the photos asks one question, "Do your photos show the new
 area: ...?" (`question`): Yes keeps them, No deletes them and asks for all 3 again
 (`bot.journey.service.Journey._photos_area`). Changing the area back to the one the photos
-were taken for, or to the one the patient last said they show, asks nothing; the question also
-offers "Change an answer", for an area tapped by mistake.
+were taken for, or to the one the patient last said they show, asks nothing, until a photo is
+taken again (replaced, or asked for by a GP): it shows the area now, which becomes the one the
+photos were taken for. The question also offers "Change an answer", for an area tapped by
+mistake.
 
 The area the photos were taken for is kept with the case's answers under `SHOWN`
 ("<site>\\n<exactly where>") from the first change of area at the review, and the area the

@@ -753,12 +753,24 @@ class Journey:
     async def _then_next(self, turn: Turn, verdict: list[Reply]) -> list[Reply]:
         """The photo's verdict, then the next step; after the last photo, "That is all 3
         photos" goes into the verdict's own message (two messages there, not four)."""
+        await self._photo_of_area_now(turn)
         after = await self._after_photo(turn)
         done = text("journey.photos.all_done")
         if verdict and after and after[0].text == done and not (
                 verdict[-1].buttons or verdict[-1].picture or verdict[-1].album):
             return [*verdict[:-1], say(f"{verdict[-1].text}\n\n{done}"), *after[1:]]
         return [*verdict, *after]
+
+    async def _photo_of_area_now(self, turn: Turn) -> None:
+        """A photo kept after the area was changed at the review and the photos confirmed for
+        it (one replaced, or asked for again by a GP): it was taken of the area now, so that
+        is the area the photos were taken for (`photo_area.SHOWN`), and going back to the
+        area before asks again. Nothing while the question is still to answer."""
+        answers = await turn.answers()
+        now = photo_area.area_of(answers)
+        if (photo_area.SHOWN in answers and now is not None
+                and not photo_area.unconfirmed(answers)):
+            await turn.save(photo_area.SHOWN, now, clears=(photo_area.CONFIRMED,))
 
     async def _after_photo(self, turn: Turn) -> list[Reply]:
         """Where a kept photo leads: the next shot the GP asked for again (`Case.redo`,

@@ -222,6 +222,32 @@ async def test_changing_the_area_back_asks_nothing_and_an_old_button_confirms_no
     assert len(photos) == 3
 
 
+async def test_after_yes_a_new_photo_is_of_the_new_area_so_going_back_asks_again(
+    app: App, emu: Emulator
+) -> None:
+    """Photos confirmed for the leg, then photo 1 replaced (a photo of the leg): changing the
+    area back to the arm now asks, as the photos no longer all show the arm."""
+    store = services_of(app).store
+    _, patient, case = await at_review(app, emu, "P-MIX")
+    await change_site_to_leg(patient, "left shin")
+    await tap(patient, say("review.photos_area_yes"), say("review.photos_kept"))
+    await tap(patient, say("review.replace"), say("review.which"))
+    await tap(patient, say("review.replace_locator"), taken_again("locator"))
+    await patient.send_document(mirrored("locator-good.jpg"), "new.jpg", "image/jpeg")
+    await patient.wait_for_text(
+        say("photos.accepted_again", which=say("photos.which_again_one")), timeout=15)
+    await then_says(patient, first_line("journey.review.summary"))
+
+    await tap(patient, say("review.change"), say("review.change_which"))
+    await tap(patient, say("review.change_site"), say("screening.site.question"))
+    await tap(patient, say("screening.site.arm"), first_line("journey.review.ask_again"))
+    await patient.send_text("left forearm")
+    arm = f"{say('screening.site.arm')} (left forearm)"
+    await patient.wait_for_text(asks_about(arm), timeout=10)
+    await tap(patient, say("review.photos_area_no"), say("review.photos_deleted", area=arm))
+    assert await store.photos.for_case(case.id) == []
+
+
 async def test_photos_of_another_area_killed_half_deleted_are_gone_after_a_restart(
     emu: Emulator, data_dir: Path
 ) -> None:
