@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.content import text
+from bot.domain.questions import worded
 from bot.journey.naming import request_name
 from bot.journey.replies import Button, Reply, button_data, one_per_row, say
 from bot.services import erasure
@@ -122,8 +123,9 @@ class Deletion:
         # patient must not take the deletion for the end of it.
         ours = await self._store.practices.get(phoning[-1].practice_id)
         assert ours is not None
-        return [done, say(text("journey.delete.still_phoning", practice=ours.name,
-                               phone=ours.phone))]
+        parent = phoning[-1].consent_by == "parent"
+        return [done, say(worded("journey.delete.still_phoning", parent=parent,
+                                 practice=ours.name, phone=ours.phone))]
 
     @staticmethod
     def _chosen(found: list[Holding], value: str) -> list[Holding]:

@@ -80,10 +80,14 @@ class HeldPhotos:
 
 def choice(waiting: list[tuple[Case, dict[str, str]]], token: str) -> Reply:
     """Ask which request the photo is for: one button per request waiting for photos (with
-    its answers, for the body area), then "None of these"."""
-    buttons = [Button(request_label(case, answers),
+    its answers, for the body area; two that would read the same also say which photo each
+    waits for), then "None of these"."""
+    labels = [request_label(case, answers) for case, answers in waiting]
+    buttons = [Button(label if labels.count(label) == 1 else text(
+                          "journey.cases.button_with_photo", button=label,
+                          photo=text(f"journey.status_words.{case.stage.value}")),
                       button_data("any", PHOTO_FOR, f"{case.id}.{token}"))
-               for case, answers in waiting]
+               for label, (case, _) in zip(labels, waiting, strict=True)]
     buttons.append(Button(text("journey.cases.photo_for_none"),
                           button_data("any", PHOTO_FOR, f"{NONE}.{token}")))
     return Reply(text=text("journey.cases.which_photo"), buttons=one_per_row(*buttons))

@@ -489,7 +489,8 @@ class Journey:
         if prompts.consent_waiting(turn.case, await turn.answers()) is not None:
             return await self._prompt(turn), chosen
         await self._move(turn, Stage.SCREENING)
-        return [say(text("journey.screening.intro")), *await self._prompt(turn)], chosen
+        return [say(worded("journey.screening.intro", parent=prompts.by_parent(turn.case))),
+                *await self._prompt(turn)], chosen
 
     def _confirm_stop(self, case: Case, question: str, choice: str, value: str,
                       stop: str) -> Reply:
@@ -599,7 +600,7 @@ class Journey:
             return None
         label = (f"journey.review.{value}" if question == "review" else
                  f"journey.review.replace_{value}")
-        return replies, text(label)
+        return replies, worded(label, parent=prompts.by_parent(turn.case))
 
     async def _review_action(
         self, turn: Turn, question: str, value: str
@@ -864,7 +865,8 @@ class Journey:
                              what=text(f"journey.photos.what_{case.stage.value}"))
                 nxt = "next_taking_again"
             words = text("journey.commands.status", where=where,
-                         next=text(f"journey.status_words.{nxt}"))
+                         next=worded(f"journey.status_words.{nxt}",
+                                     parent=prompts.by_parent(case)))
             several = len(await self._store.cases.open_for_patient(user_id))
             if several > 1:
                 lead = text("journey.cases.open_count", count=several,
