@@ -18,6 +18,7 @@ from bot.handlers.bot_api import TIDYING
 from bot.handlers.context import BotContext
 from bot.handlers.escaping import plain
 from bot.handlers.render import AlbumSent, send_replies
+from bot.journey.photo_step import TooBigToFetch
 from bot.journey.replies import say
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
@@ -125,7 +126,7 @@ GENERIC_TYPES = ("", "application/octet-stream", "binary/octet-stream", "applica
 """Types that say nothing about a file: such a file is judged by its content."""
 
 
-class FileTooBig(Exception):
+class FileTooBig(TooBigToFetch):
     """Telegram would not give the bot the file: it is over the 20 MB download limit."""
 
 

@@ -42,6 +42,8 @@ from bot.journey.photo_step import (
     Checker,
     PhotoStep,
     Source,
+    TooBigToFetch,
+    record_refusal,
     shot_of,
     taken_again,
     which_photo,
@@ -719,8 +721,12 @@ class Journey:
 
             if not turn.case.stage.is_open:
                 break
-            replies += await self._file(turn, replace(photo, take_off_chat=take_off),
-                                        forwarded=False)
+            try:
+                replies += await self._file(turn, replace(photo, take_off_chat=take_off),
+                                            forwarded=False)
+            except TooBigToFetch:  # left in the chat, as when sent with no choice to make
+                replies.append(say(text("journey.photos.too_big")))
+                continue
             if not taken_off and photo.take_off_chat is not None:
                 await photo.take_off_chat()  # not used: nothing keeps it in the chat
         return Tapped(None, replies, label)
@@ -759,9 +765,14 @@ class Journey:
         if forwarded:
             return [say(text("journey.photos.forwarded"))]
         if size is not None and size > self._max_file_bytes:
+            await record_refusal(self._store, case, shot, "file_too_big")
             return [say(text("journey.photos.too_big"))]
         await on_checking()
-        data = await fetch()
+        try:
+            data = await fetch()
+        except TooBigToFetch:
+            await record_refusal(self._store, case, shot, "file_too_big")
+            raise
         answers = await turn.answers()
         try:
             kept, replies = await self._photos.receive(
@@ -920,10 +931,15 @@ class Journey:
         return Tapped(text("journey.input.old_button"), [])
 
     async def other(self, user_id: int, kind: str) -> list[Reply]:
-        """Answer a sticker, voice note, video, location, contact or unusable file kindly."""
+        """Answer a sticker, voice note, video, location, contact or unusable file kindly; a
+        file that is not an image, sent at a photo step, counts as a retake for the GP
+        (`record_refusal`)."""
         async with self.lock(user_id):
             turn = await self._turn(user_id)
             words = say(text(f"journey.input.{kind}"))
+            shot = None if turn is None else shot_of(turn.case)
+            if turn is not None and shot is not None and kind == "document":
+                await record_refusal(self._store, turn.case, shot, "not_an_image")
             open_now = turn is not None and turn.case.stage.is_open
             return self._bind(turn, [words, *(await self._prompt(turn) if turn and open_now
                                               else [])])
