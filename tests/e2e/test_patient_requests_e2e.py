@@ -231,3 +231,22 @@ async def test_a_childs_request_warns_about_the_face_first_speaks_to_the_parent_
     told = await parent.wait_for_text(f"({case.reference})", timeout=10)
     assert told.text == worded("inbox.patient.urgent", parent=True, reference=case.reference,
                                practice=team.practice.name, phone=team.practice.phone)
+
+
+async def test_the_invite_sms_for_a_young_child_speaks_to_the_parent(
+    app: App, emu: Emulator
+) -> None:
+    """The SMS staff send with a 9-year-old's link asks for photos of the child's rash; an
+    adult's still asks for photos of their own."""
+    team = await make_team(app, emu)
+    for ref, born, key in (("P-KID", child_birthday(9).strftime("%d/%m/%Y"), "sms_parent"),
+                           ("P-ADULT", "03/02/1980", "sms")):
+        await team.staff.send_command("/invite")
+        await team.staff.wait_for_text(first_line("inbox.staff.invite_ask"))
+        await team.staff.send_text(f"{ref} {born}")
+        await team.staff.wait_for_text(words("inbox.staff.invite_made"))
+        sms = await team.staff.next_message()
+        other = "sms" if key == "sms_parent" else "sms_parent"
+        assert words(f"inbox.staff.{key}") in (sms.text or "")
+        assert words(f"inbox.staff.{other}") not in (sms.text or "")
+        await team.staff.next_message()  # the QR code

@@ -94,8 +94,8 @@ async def test_delete_lists_each_request_by_date_and_state_and_erases_only_the_c
     assert kept is not None and kept.stage is Stage.SUBMITTED and not kept.erased_at
     assert all(store.files.path(name).exists() for name in await files_of(store, first))
     assert await store.answers.for_case(first.id)
-    assert text("journey.delete.one", request=request_named(first, "own"), state=state(first)) in words(
-        await journey.ask(USER, "delete"))
+    assert text("journey.delete.one", request=request_named(first, "own"),
+                state=state(first)) in words(await journey.ask(USER, "delete"))
 
 
 async def test_after_a_cancel_delete_still_finds_an_earlier_request_with_photos(
@@ -106,8 +106,8 @@ async def test_after_a_cancel_delete_still_finds_an_earlier_request_with_photos(
     cancelling = await journey.ask(USER, "cancel")
     await tap(journey, cancelling, text("journey.commands.cancel_yes"))
     listing = await journey.ask(USER, "delete")
-    assert text("journey.delete.one", request=request_named(first, "own"), state=state(first)) in words(
-        listing)
+    assert text("journey.delete.one", request=request_named(first, "own"),
+                state=state(first)) in words(listing)
     files = await files_of(store, first)
     done = await tap(journey, listing, text("journey.commands.delete_yes"))
     assert first_line("journey.commands.deleted") in words(done)
