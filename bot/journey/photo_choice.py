@@ -56,6 +56,7 @@ class HeldPhotos:
 
     def __init__(self, people: int) -> None:
         self._held: Recent[int, Held] = Recent(people)
+        self._taken: Recent[int, str] = Recent(people)
 
     def hold(self, user_id: int, photo: SentPhoto) -> tuple[Held, bool] | None:
         """Hold this photo with any already held; return the hold and whether to ask (not
@@ -76,7 +77,13 @@ class HeldPhotos:
         if held is None or held.token != token:
             return None
         self._held.pop(user_id)
+        self._taken[user_id] = token
         return held
+
+    def taken(self, user_id: int, token: str) -> bool:
+        """True if the photos under this token were the last this person chose for (a second
+        tap on the same question)."""
+        return self._taken.get(user_id) == token
 
 
 def choice(waiting: list[tuple[Case, dict[str, str]]], token: str) -> Reply:

@@ -691,12 +691,14 @@ class Journey:
         checked and filed to it in the order sent, as if sent now."""
         target, token = chosen(value)
         held = self._held.take(user_id, token)
+        if held is None and self._held.taken(user_id, token):
+            return Tapped(text("journey.input.done_button"), [])
         if held is None:
             return Tapped(None, [say(text("journey.cases.photo_gone"))])
         turn = None if not target.isdigit() else await self._own_turn(user_id, int(target))
         if turn is None or shot_of(turn.case) is None or turn.case.erased_at:
             words = [not_used() if target == NONE_CHOSEN else say(
-                text("journey.cases.photo_gone"))]
+                text("journey.cases.not_waiting"))]
             for photo in held.photos:
                 if photo.take_off_chat is not None:
                     await photo.take_off_chat()
