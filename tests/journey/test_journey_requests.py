@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 from bot.content import text
+from bot.inbox.digest import build_summary
 from bot.journey.service import Journey
 from bot.store import Store
 from bot.store.models import Case, Stage
-from tests.auxil.journey import USER, InviteMaker, buttons, send, to_photos, words
+from tests.auxil.journey import USER, InviteMaker, buttons, send, tap, to_photos, words
 
 
 async def at_photos(journey: Journey, invite: InviteMaker, store: Store,
@@ -58,3 +59,25 @@ async def test_a_choice_the_bot_no_longer_holds_asks_for_the_photo_again(
     stale = data.rsplit(".", 1)[0] + ".00000000"  # as after a restart: another token
     answer = await journey.tapped(USER, stale)
     assert words(answer.replies) == text("journey.cases.photo_gone")
+
+
+async def test_a_file_that_is_not_a_photo_at_a_photo_step_is_a_retake_the_gp_reads(
+    journey: Journey, invite: InviteMaker, store: Store
+) -> None:
+    """A letter sent as a file at photo 1, then the photos: the GP's summary says photo 1
+    took one retake, "not a photo"."""
+    await to_photos(journey, invite)
+    assert text("journey.input.document") in words(await journey.other(USER, "document"))
+    for data in (b"1", b"2", b"3"):
+        await send(journey, data)
+    replies = await journey.typed(USER, "arm")
+    for label in (*(text(f"journey.details.{key}")
+                    for key in ("duration_days", "symptoms_neither", "tried_nothing")),
+                  text("journey.review.send")):
+        replies = await tap(journey, replies, label)
+    case = await store.cases.current_for_patient(USER)
+    assert case is not None and case.stage is Stage.SUBMITTED
+    summary = await build_summary(store, case)
+    assert summary.flags == (text(
+        "inbox.gp.flag_line", shot=text("inbox.gp.caption_locator"),
+        notes=text("inbox.gp.flag_retake_one", reasons=text("inbox.gp.refused_not_an_image"))),)
