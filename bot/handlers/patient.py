@@ -18,6 +18,7 @@ from bot.handlers.bot_api import TIDYING
 from bot.handlers.context import BotContext
 from bot.handlers.escaping import plain
 from bot.handlers.render import AlbumSent, send_replies
+from bot.journey.photo_step import TooBigToFetch
 from bot.journey.replies import say
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
@@ -125,7 +126,7 @@ GENERIC_TYPES = ("", "application/octet-stream", "binary/octet-stream", "applica
 """Types that say nothing about a file: such a file is judged by its content."""
 
 
-class FileTooBig(Exception):
+class FileTooBig(TooBigToFetch):
     """Telegram would not give the bot the file: it is over the 20 MB download limit."""
 
 
@@ -172,6 +173,13 @@ async def photo(update: Update, context: BotContext) -> None:
         await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
 
     tried_to_delete = False
+    held = False
+
+    def on_held() -> None:
+        """The journey holds the photo until the patient says which request it is for: it
+        stays in the chat until then."""
+        nonlocal held
+        held = True
 
     async def take_off_chat() -> bool:
         """Delete the patient's photo message (bots may, in a private chat, within 48 hours)."""
@@ -188,13 +196,13 @@ async def photo(update: Update, context: BotContext) -> None:
         replies = await context.services.journey.photo(
             user_id, fetch, source=source, size=size,
             forwarded=message.forward_origin is not None, on_checking=checking,
-            album=message.media_group_id, take_off_chat=take_off_chat,
+            album=message.media_group_id, take_off_chat=take_off_chat, on_held=on_held,
         )
     except FileTooBig:
         await left_in_chat(context.services.store, user_id, chat_id, message.message_id)
         await context.bot.send_message(chat_id, plain(text("journey.photos.too_big")))
         return
-    if not tried_to_delete and await take_off_chat():
+    if not tried_to_delete and not held and await take_off_chat():
         # Not used (not wanted now, after a stop, forwarded): nothing keeps it, so it goes
         # from the chat at once, as a used one does once kept; an intimate photo sent after
         # the intimate-area stop must not stay on Telegram.

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bot import testpoints
 from bot.content import text
+from bot.domain.questions import worded
 from bot.inbox.access import ANY_ROLE, GP_ROLES, case_for_member, member_of
 from bot.inbox.alerts import URGENT, urgent_task
 from bot.store import StageConflict, Store
@@ -99,8 +100,8 @@ class Inbox:
             return await self._already(case)
         practice = await self._store.practices.get(case.practice_id)
         assert practice is not None
-        words = text(f"inbox.patient.{'appointment' if decision == 'appointment' else decision}",
-                     reference=case.reference, practice=practice.name, phone=practice.phone,
+        words = worded(f"inbox.patient.{decision}", parent=case.consent_by == "parent",
+                       reference=case.reference, practice=practice.name, phone=practice.phone,
                      days=self._referral_days)
         outbox = [Outgoing(case.patient_chat_id, "patient.text", {"text": words},
                            f"case:{case.id}:sub:{case.submissions}:decision")]

@@ -14,7 +14,7 @@ from bot.domain.age import age_on
 from bot.domain.questions import Question, detail_questions, screening_questions
 from bot.inbox.defuse import defuse
 from bot.store import Store
-from bot.store.models import SHOT_SLOTS, Case, Invite, Photo, Practice, ShotSlot
+from bot.store.models import SHOT_SLOTS, Case, Event, Invite, Photo, Practice, ShotSlot
 
 UK_TIME = "Europe/London"
 """GPs read times in UK time (GMT or BST), not UTC."""
@@ -93,11 +93,75 @@ def problem_words(checks: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def quality_notes(photos: list[Photo]) -> dict[ShotSlot, str]:
+def _refusal_words(reason: object) -> str:
+    """A refusal's reason code ("child_face", "file_too_big", "not_an_image"...) as a GP
+    reads it."""
+    try:
+        return text(f"inbox.gp.refused_{reason}")
+    except KeyError:
+        return text("inbox.gp.problem_other")
+
+
+def retakes(photos: list[Photo], events: list[Event]) -> dict[int, list[str]]:
+    """The retakes behind each accepted photo, by photo id: one reason per try at its shot
+    that was not kept, between the shot's previous kept photo (or the start) and this one.
+
+    Read from the case's audit trail (`events`, oldest first), which holds every try in
+    order: photos checked and not kept (`photo.received`, the reason from the photo's failed
+    checks), photos refused before any check (`photo.refused`: file too large, not an image,
+    damaged...) and children's photos discarded for showing a face
+    (`photo.child_face_discarded`). A photo kept with "use this photo anyway"
+    (`photo.sent_anyway`) is its shot's last failed try; it is not a retake of itself. Tries
+    before a photo that was replaced later (at the review, or when the GP asked for new
+    photos) belong to that photo, never to the one that replaced it.
+    """
+    by_attempt = {(p.shot, p.attempt): p for p in photos}
+    tries: dict[str, list[str]] = {}
+    last_failed: dict[str, Photo] = {}
+    found: dict[int, list[str]] = {}
+    for event in events:
+        detail = json.loads(event.detail or "{}")
+        shot = detail.get("shot")
+        if shot not in SHOT_SLOTS:
+            continue
+        waiting = tries.setdefault(shot, [])
+        if event.kind == "photo.received":
+            photo = by_attempt.get((shot, detail.get("attempt")))
+            if detail.get("status") == "accepted":
+                if photo is not None:
+                    found[photo.id] = waiting
+                tries[shot] = []
+            else:
+                waiting.append(problem_words(_failing(photo, "fail")) if photo is not None
+                               else text("inbox.gp.problem_other"))
+                if photo is not None:
+                    last_failed[shot] = photo
+        elif event.kind == "photo.sent_anyway":
+            if (photo := last_failed.get(shot)) is not None:
+                found[photo.id] = waiting[:-1]
+            tries[shot] = []
+        elif event.kind == "photo.refused":
+            waiting.append(_refusal_words(detail.get("reason")))
+        elif event.kind == "photo.child_face_discarded":
+            waiting.append(_refusal_words("child_face"))
+    return found
+
+
+def _retake_words(reasons: list[str]) -> str:
+    """"3 retakes (child's face 2 times, file too large)": the count and each reason once."""
+    counted = [reason if (times := reasons.count(reason)) == 1 else
+               text("inbox.gp.retake_reason_times", reason=reason, count=times)
+               for reason in dict.fromkeys(reasons)]
+    key = "inbox.gp.flag_retake_one" if len(reasons) == 1 else "inbox.gp.flag_retakes"
+    return text(key, count=len(reasons), reasons=", ".join(counted))
+
+
+def quality_notes(photos: list[Photo], events: list[Event]) -> dict[ShotSlot, str]:
     """Per accepted photo, what the GP should know in a second: sent despite a failed check,
-    a warning, and the number of retakes (failed tries at that shot); photos with nothing to
-    note are left out."""
+    a warning, and its retakes with their reasons (`retakes`, from the case's audit trail
+    `events`); photos with nothing to note are left out."""
     accepted = {p.shot: p for p in photos if p.status == "accepted"}
+    behind = retakes(photos, events)
     notes: dict[ShotSlot, str] = {}
     for slot in SHOT_SLOTS:
         photo = accepted.get(slot)
@@ -109,21 +173,18 @@ def quality_notes(photos: list[Photo]) -> dict[ShotSlot, str]:
                               problems=problem_words(_failing(photo, "fail"))))
         elif warned := _failing(photo, "warn"):
             parts.append(text("inbox.gp.flag_warning", problems=problem_words(warned)))
-        retakes = sum(1 for p in photos if p.shot == slot and p.status == "rejected"
-                      and p.id != photo.id)
-        if retakes:
-            parts.append(text("inbox.gp.flag_retake_one") if retakes == 1 else
-                         text("inbox.gp.flag_retakes", count=retakes))
+        if reasons := behind.get(photo.id):
+            parts.append(_retake_words(reasons))
         if parts:
             notes[slot] = "; ".join(parts)
     return notes
 
 
-def quality_flags(photos: list[Photo]) -> tuple[str, ...]:
+def quality_flags(photos: list[Photo], events: list[Event]) -> tuple[str, ...]:
     """One line per photo with anything to note, e.g. "Close-up 1: patient sent it despite
-    blur; 2 retakes"."""
+    blur; 2 retakes (blur 2 times)"."""
     return tuple(text("inbox.gp.flag_line", shot=shot_label(slot), notes=note)
-                 for slot, note in quality_notes(photos).items())
+                 for slot, note in quality_notes(photos, events).items())
 
 
 def erased_note(case: Case) -> str:
@@ -251,8 +312,9 @@ async def build_summary(store: Store, case: Case, today: date | None = None) -> 
     invite = await store.invites.get(case.invite_id) if case.invite_id else None
     answers = await store.answers.for_case(case.id)
     photos = await store.photos.for_case(case.id)
-    flags = quality_flags(photos)
-    notes = quality_notes(photos)
+    events = await store.audit.for_case(case.id)
+    flags = quality_flags(photos, events)
+    notes = quality_notes(photos, events)
     accepted = {p.shot: p for p in photos if p.status == "accepted"}
     version = max(case.submissions, 1)
     since = case.previous_last_photo_id if version > 1 else None

@@ -13,7 +13,7 @@ from telegram.helpers import create_deep_linked_url
 
 from bot.channels.nhs_number import split_nhs_number, valid_nhs_number
 from bot.content import text
-from bot.domain.age import CHILD_UNDER, age_on
+from bot.domain.age import CHILD_UNDER, age_on, consent_by
 from bot.domain.dates import parse_date_of_birth
 from bot.inbox import progress
 from bot.inbox.access import member_of
@@ -185,7 +185,9 @@ class StaffDesk:
         inbox = gp.display_name if gp else text("inbox.staff.practice_inbox")
         summary = text("inbox.staff.invite_made", patient_ref=html.escape(invite.patient_ref),
                        age=age, inbox=html.escape(inbox), expires=expires, link=link)
-        sms = text("inbox.staff.sms", practice=practice.name, link=link, expires=expires,
+        born = date.fromisoformat(invite.date_of_birth)
+        key = "sms_parent" if consent_by(born, date.today()) == "parent" else "sms"
+        sms = text(f"inbox.staff.{key}", practice=practice.name, link=link, expires=expires,
                    phone=practice.phone)
         return InviteMade(invite, link, summary, sms, qr_png(link))
 

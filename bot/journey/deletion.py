@@ -1,4 +1,5 @@
-"""/delete: the patient sees their requests (date started and state, no reference), chooses
+"""/delete: the patient sees their requests (named as `bot.journey.naming` does: whose, the
+body area, the date and time started; and their state; no reference), chooses
 one or all, and each chosen one is erased completely (`bot/services/erasure.py`).
 
 Buttons carry the case id (`del_pick`, `del_go`) or `all<N>`, meaning every request listed
@@ -8,9 +9,10 @@ then (ids up to N); a case is acted on only if it belongs to the person who tapp
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from bot.content import text
+from bot.domain.questions import worded
+from bot.journey.naming import request_name
 from bot.journey.replies import Button, Reply, button_data, one_per_row, say
 from bot.services import erasure
 from bot.store import Store
@@ -28,13 +30,9 @@ class Holding:
 
     case: Case
     number: int
-    started: str
+    request: str
+    """As `bot.journey.naming.request_name` words it ("your child's request about the ...")."""
     state: str
-
-
-def started_on(case: Case) -> str:
-    """The day the request was started, like "3 March 2026"."""
-    return datetime.fromisoformat(case.created_at).strftime("%-d %B %Y")
 
 
 class Deletion:
@@ -49,7 +47,9 @@ class Deletion:
         cases = await self._store.cases.for_patient(user_id)
         pending = await self._store.deletions.cases_pending([c.id for c in cases])
         found = [c for c in cases if c.erased_at is None or c.id in pending]
-        return [Holding(case, number, started_on(case), self._state(case, pending))
+        return [Holding(case, number,
+                        request_name(case, await self._store.answers.for_case(case.id)),
+                        self._state(case, pending))
                 for number, case in enumerate(found, start=1)]
 
     @staticmethod
@@ -68,10 +68,11 @@ class Deletion:
             only = found[0]
             yes = Button(text("journey.commands.delete_yes"),
                          button_data("any", GO, str(only.case.id)))
-            return [say(text("journey.delete.one", started=only.started, state=only.state),
+            return [say(text("journey.delete.one", request=only.request, state=only.state),
                         (yes, keep))]
-        lines = "\n".join(text("journey.delete.line", number=h.number, started=h.started,
-                               state=h.state) for h in found)
+        lines = "\n".join(text("journey.delete.line", number=h.number,
+                               request=h.request[:1].upper() + h.request[1:], state=h.state)
+                          for h in found)
         every = f"{ALL}{max(h.case.id for h in found)}"
         picks = [Button(text("journey.delete.pick", number=h.number),
                         button_data("any", PICK, str(h.case.id))) for h in found]
@@ -122,8 +123,9 @@ class Deletion:
         # patient must not take the deletion for the end of it.
         ours = await self._store.practices.get(phoning[-1].practice_id)
         assert ours is not None
-        return [done, say(text("journey.delete.still_phoning", practice=ours.name,
-                               phone=ours.phone))]
+        parent = phoning[-1].consent_by == "parent"
+        return [done, say(worded("journey.delete.still_phoning", parent=parent,
+                                 practice=ours.name, phone=ours.phone))]
 
     @staticmethod
     def _chosen(found: list[Holding], value: str) -> list[Holding]:
@@ -141,6 +143,6 @@ class Deletion:
             yes = Button(text("journey.delete.yes_all"), button_data("any", GO, value))
         else:
             only = chosen[0]
-            words = text("journey.delete.confirm_one", started=only.started, state=only.state)
+            words = text("journey.delete.confirm_one", request=only.request, state=only.state)
             yes = Button(text("journey.delete.yes_one"), button_data("any", GO, value))
         return say(words, (yes, keep))

@@ -95,6 +95,19 @@ def which_photo(case: Case) -> str | None:
     return text("journey.photos.which_again", number=again.index(shot) + 1, count=len(again))
 
 
+class TooBigToFetch(Exception):
+    """Telegram would not give the bot the photo's file: it is over the 20 MB download limit
+    (raised by the handler's `fetch`; the size Telegram gives is optional)."""
+
+
+async def record_refusal(store: Store, case: Case, shot: ShotSlot, reason: str) -> None:
+    """Audit a photo for this shot that was refused before any check (`photo.refused`, with
+    the reason code of `quality.refusal`: "file_too_big", "not_an_image"): the GP's note
+    counts it as a retake (`bot.inbox.digest.retakes`)."""
+    await store.audit.record("photo.refused", actor="patient", case_id=case.id,
+                             detail={"shot": shot, "reason": reason})
+
+
 class AlreadyAccepted(Exception):
     """The patient sent again a photo already kept for an earlier shot (typically because the
     answer that accepted it never reached them): nothing to check, say so and ask for the next."""

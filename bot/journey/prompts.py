@@ -138,6 +138,11 @@ def preparation_prompt(case: Case) -> Reply:
 def photo_prompt(case: Case) -> Reply:
     """Ask for the photo of this step, with an example picture for the first of each kind.
 
+    An under-18's request says to keep the face out before the first photo
+    (`journey.photos.locator_child`, worded for a parent) and again on every other photo
+    request (`journey.photos.face_out`): the service excludes children's images where the face
+    can be identified.
+
     A photo taken again (asked for by a GP, or replaced from the review) is counted among the
     photos wanted now (`which_photo`): the request's first line, "Photo 1 of 3: the whole
     area.", becomes "New photo: the whole area." or "New photo 1 of 2: the whole area.".
@@ -145,6 +150,10 @@ def photo_prompt(case: Case) -> Reply:
     stage = case.stage
     words = text(f"journey.photos.{stage.value}")
     which = which_photo(case)
+    if case.is_child and stage is Stage.LOCATOR and which is None:
+        words = worded("journey.photos.locator_child", parent=by_parent(case))
+    elif case.is_child:
+        words = f"{words}\n\n{worded('journey.photos.face_out', parent=by_parent(case))}"
     if which is not None:
         heading = text("journey.photos.again", which=which,
                        what=text(f"journey.photos.what_{stage.value}"))
@@ -251,7 +260,8 @@ async def review_prompt(store: Store, case: Case, answers: dict[str, str], *,
         summary = f"{lead}\n\n{summary}"
     stage = Stage.REVIEW.value
     buttons = one_per_row(
-        Button(text("journey.review.send"), button_data(stage, "review", "send")),
+        Button(worded("journey.review.send", parent=by_parent(case)),
+               button_data(stage, "review", "send")),
         Button(text("journey.review.replace"), button_data(stage, "review", "replace")),
         Button(text("journey.review.change"), button_data(stage, "review", "change")),
         Button(text("journey.review.cancel"), button_data(stage, "review", "cancel")),

@@ -27,12 +27,24 @@ from bot.domain.questions import (
     worded,
 )
 from bot.journey import photo_area, prompts
-from bot.journey.deletion import Deletion, started_on
+from bot.journey.deletion import Deletion
+from bot.journey.naming import named, request_label
+from bot.journey.photo_choice import NONE as NONE_CHOSEN
+from bot.journey.photo_choice import (
+    PHOTO_FOR,
+    HeldPhotos,
+    SentPhoto,
+    choice,
+    chosen,
+    not_used,
+)
 from bot.journey.photo_step import (
     AlreadyAccepted,
     Checker,
     PhotoStep,
     Source,
+    TooBigToFetch,
+    record_refusal,
     shot_of,
     taken_again,
     which_photo,
@@ -131,6 +143,7 @@ class Journey:
         self._locks = UserLocks()  # an entry only while the patient has an input in flight
         self._album_noted: Recent[int, str] = Recent(RECENT_PEOPLE)
         self._last_tap: Recent[int, str] = Recent(RECENT_PEOPLE)
+        self._held = HeldPhotos(RECENT_PEOPLE)
 
     def lock(self, user_id: int) -> AbstractAsyncContextManager[None]:
         """Hold this while handling one patient's input, to keep their inputs in order."""
@@ -255,6 +268,11 @@ class Journey:
                 return Tapped(text("journey.input.done_button"), [])
             case_id, choice = case_of(data)
             parsed = parse_button_data(choice)
+            if parsed is not None and parsed[:2] == ("any", PHOTO_FOR):
+                answer = await self._photo_for(user_id, parsed[2])
+                if answer.note is None:
+                    self._last_tap[user_id] = data
+                return answer
             if parsed is not None and parsed[0] == "any" and parsed[1].startswith("del_"):
                 replies = await self._deletion.tapped(user_id, parsed[1], parsed[2])
                 if replies is None:
@@ -285,7 +303,7 @@ class Journey:
             if not other.case.stage.is_open or other.case.erased_at:
                 return replace(answer, replies=self._bind(other, answer.replies))
             other.case = await self._store.cases.choose(other.case)
-            now_on = say(text("journey.cases.now_on", request=self._named(other.case)))
+            now_on = say(text("journey.cases.now_on", request=await self._named(other.case)))
             return replace(answer, replies=self._bind(other, [now_on, *answer.replies]))
 
     async def _tapped(self, turn: Turn | None, parsed: tuple[str, str, str] | None) -> Tapped:
@@ -474,7 +492,8 @@ class Journey:
         if prompts.consent_waiting(turn.case, await turn.answers()) is not None:
             return await self._prompt(turn), chosen
         await self._move(turn, Stage.SCREENING)
-        return [say(text("journey.screening.intro")), *await self._prompt(turn)], chosen
+        return [say(worded("journey.screening.intro", parent=prompts.by_parent(turn.case))),
+                *await self._prompt(turn)], chosen
 
     def _confirm_stop(self, case: Case, question: str, choice: str, value: str,
                       stop: str) -> Reply:
@@ -595,7 +614,7 @@ class Journey:
             return None
         label = (f"journey.review.{value}" if question == "review" else
                  f"journey.review.replace_{value}")
-        return replies, text(label)
+        return replies, worded(label, parent=prompts.by_parent(turn.case))
 
     async def _photos_area(self, turn: Turn, value: str) -> Choice | None:
         """Yes or No to "Do your photos show the new area: ...?" (`bot.journey.photo_area`).
@@ -670,11 +689,19 @@ class Journey:
         self, user_id: int, fetch: Callable[[], Awaitable[bytes]], *, source: Source,
         size: int | None, forwarded: bool, on_checking: Callable[[], Awaitable[None]],
         album: str | None = None, take_off_chat: Callable[[], Awaitable[bool]] | None = None,
+        on_held: Callable[[], None] | None = None,
     ) -> list[Reply]:
         """Handle a photo or image file: check it and keep it, or say why not and what to do.
 
         Photos of one album arrive one by one; once the needed shots are taken, the album's
         extras get a single note rather than one each.
+
+        Which request it is for: the patient's current one, when it is the only open request
+        waiting for a photo (or none is). When another request waits for a photo too (a GP
+        asked for new photos on a parent's own request while their child's is at photo 1), or
+        the only one waiting is not the one they are on, the photo is held and the patient
+        chooses (`bot.journey.photo_choice`); `on_held` is called so the handler leaves the
+        photo in the chat until then. A photo is never filed to a request by guesswork.
 
         Once the photo is settled (its file written and its row committed, or refused, as a
         child's face is), `take_off_chat` is awaited to remove the patient's own message from
@@ -682,19 +709,96 @@ class Journey:
         issue 15 rule: health data off Telegram as soon as it is safe). A photo not checked
         (forwarded, too big, not wanted now) is left where it is.
         """
+        sent = SentPhoto(fetch, source, size, on_checking, album, take_off_chat)
         async with self.lock(user_id):
             self._last_tap.pop(user_id, None)
             turn = await self._turn(user_id)
+            if not forwarded:
+                waiting = [case for case in await self._store.cases.open_for_patient(user_id)
+                           if shot_of(case) is not None]
+                if len(waiting) > 1 or (len(waiting) == 1 and (
+                        turn is None or turn.case.id != waiting[0].id)):
+                    return await self._hold(user_id, sent, waiting, on_held)
             if turn is None or not turn.case.stage.is_open:
                 return self._bind(turn, await self._nothing_open(turn))
-            checked = shot_of(turn.case) is not None and not forwarded
-            replies = await self._photo(turn, fetch, source=source, size=size,
-                                        forwarded=forwarded, on_checking=on_checking,
-                                        album=album, take_off_chat=take_off_chat)
-            if checked and len(await self._store.cases.open_for_patient(user_id)) > 1:
-                filed = say(text("journey.cases.filed", request=self._named(turn.case)))
-                replies = [filed, *replies]
-            return self._bind(turn, replies)
+            return await self._file(turn, sent, forwarded=forwarded)
+
+    async def _hold(self, user_id: int, sent: SentPhoto, waiting: list[Case],
+                    on_held: Callable[[], None] | None) -> list[Reply]:
+        """Hold a photo that could be for more than one request and ask which it is for
+        (once per album)."""
+        held = self._held.hold(user_id, sent)
+        if held is None:
+            return [say(text("journey.cases.choose_first"))]
+        if on_held is not None:
+            on_held()
+        log.info("photo held for the patient's choice of request",
+                 extra={"cases": [case.id for case in waiting], "held": len(held[0].photos)})
+        if not held[1]:
+            return []
+        named_waiting = [(case, await self._store.answers.for_case(case.id))
+                         for case in waiting]
+        return [choice(named_waiting, held[0].token)]
+
+    async def _photo_for(self, user_id: int, value: str) -> Tapped:
+        """The patient chose which request their held photos are for (or none): each is
+        checked and filed to it in the order sent, as if sent now."""
+        target, token = chosen(value)
+        held = self._held.take(user_id, token)
+        if held is None and self._held.taken(user_id, token):
+            return Tapped(text("journey.input.done_button"), [])
+        if held is None:
+            return Tapped(None, [say(text("journey.cases.photo_gone"))])
+        turn = None if not target.isdigit() else await self._own_turn(user_id, int(target))
+        if turn is None or shot_of(turn.case) is None or turn.case.erased_at:
+            words = [not_used() if target == NONE_CHOSEN else say(
+                text("journey.cases.not_waiting"))]
+            for photo in held.photos:
+                if photo.take_off_chat is not None:
+                    await photo.take_off_chat()
+            current = await self._turn(user_id)
+            if current is not None and current.case.stage.is_open:
+                words += await self._prompt(current)
+            return Tapped(None, self._bind(current, words),
+                          text("journey.cases.photo_for_none") if target == NONE_CHOSEN
+                          else None)
+        turn.case = await self._store.cases.choose(turn.case)
+        log.info("held photos filed to the chosen request",
+                 extra={"case_id": turn.case.id, "photos": len(held.photos)})
+        label = request_label(turn.case, await turn.answers())
+        replies: list[Reply] = []
+        for photo in held.photos:
+            taken_off = False
+
+            async def take_off(photo: SentPhoto = photo) -> bool:
+                nonlocal taken_off
+                taken_off = True
+                return await photo.take_off_chat() if photo.take_off_chat else False
+
+            if not turn.case.stage.is_open:
+                break
+            try:
+                replies += await self._file(turn, replace(photo, take_off_chat=take_off),
+                                            forwarded=False)
+            except TooBigToFetch:  # left in the chat, as when sent with no choice to make
+                replies.append(say(text("journey.photos.too_big")))
+                continue
+            if not taken_off and photo.take_off_chat is not None:
+                await photo.take_off_chat()  # not used: nothing keeps it in the chat
+        return Tapped(None, replies, label)
+
+    async def _file(self, turn: Turn, sent: SentPhoto, *, forwarded: bool) -> list[Reply]:
+        """A photo for this open case: checked and kept, or refused; when the patient has
+        more than one request open, the first message says which one it went to."""
+        checked = shot_of(turn.case) is not None and not forwarded
+        replies = await self._photo(turn, sent.fetch, source=sent.source, size=sent.size,
+                                    forwarded=forwarded, on_checking=sent.on_checking,
+                                    album=sent.album, take_off_chat=sent.take_off_chat)
+        user_id = turn.case.patient_user_id
+        if checked and len(await self._store.cases.open_for_patient(user_id)) > 1:
+            filed = say(text("journey.cases.filed", request=await self._named(turn.case)))
+            replies = [filed, *replies]
+        return self._bind(turn, replies)
 
     async def _photo(
         self, turn: Turn, fetch: Callable[[], Awaitable[bytes]], *, source: Source,
@@ -717,9 +821,14 @@ class Journey:
         if forwarded:
             return [say(text("journey.photos.forwarded"))]
         if size is not None and size > self._max_file_bytes:
+            await record_refusal(self._store, case, shot, "file_too_big")
             return [say(text("journey.photos.too_big"))]
         await on_checking()
-        data = await fetch()
+        try:
+            data = await fetch()
+        except TooBigToFetch:
+            await record_refusal(self._store, case, shot, "file_too_big")
+            raise
         answers = await turn.answers()
         try:
             kept, replies = await self._photos.receive(
@@ -814,7 +923,7 @@ class Journey:
                     return []
                 choose = Button(text("journey.cases.choose"), button_data("any", CHOOSE, "-"))
                 return bind([say(text("journey.cases.gp_asked_other",
-                                      request=self._named(asked.case)), (choose,))],
+                                      request=await self._named(asked.case)), (choose,))],
                             asked.case.id)
             if turn is None or not turn.case.stage.is_open:
                 return []
@@ -835,11 +944,12 @@ class Journey:
                              what=text(f"journey.photos.what_{case.stage.value}"))
                 nxt = "next_taking_again"
             words = text("journey.commands.status", where=where,
-                         next=text(f"journey.status_words.{nxt}"))
+                         next=worded(f"journey.status_words.{nxt}",
+                                     parent=prompts.by_parent(case)))
             several = len(await self._store.cases.open_for_patient(user_id))
             if several > 1:
                 lead = text("journey.cases.open_count", count=several,
-                            request=self._named(case))
+                            request=await self._named(case))
                 words = f"{lead}\n\n{words}"
             return self._bind(turn, [say(words), *(await self._prompt(turn)
                                                    if case.stage.is_open else [])])
@@ -867,7 +977,7 @@ class Journey:
                 return [say(text(f"journey.commands.{key}"))]
             confirm = self.confirm(action)
             if len(await self._store.cases.open_for_patient(user_id)) > 1:
-                which = text("journey.cases.which", request=self._named(case))
+                which = text("journey.cases.which", request=await self._named(case))
                 confirm = replace(confirm, text=f"{which}\n\n{confirm.text}")
             return bind([confirm], case.id)
 
@@ -889,10 +999,15 @@ class Journey:
         return Tapped(text("journey.input.old_button"), [])
 
     async def other(self, user_id: int, kind: str) -> list[Reply]:
-        """Answer a sticker, voice note, video, location, contact or unusable file kindly."""
+        """Answer a sticker, voice note, video, location, contact or unusable file kindly; a
+        file that is not an image, sent at a photo step, counts as a retake for the GP
+        (`record_refusal`)."""
         async with self.lock(user_id):
             turn = await self._turn(user_id)
             words = say(text(f"journey.input.{kind}"))
+            shot = None if turn is None else shot_of(turn.case)
+            if turn is not None and shot is not None and kind == "document":
+                await record_refusal(self._store, turn.case, shot, "not_an_image")
             open_now = turn is not None and turn.case.stage.is_open
             return self._bind(turn, [words, *(await self._prompt(turn) if turn and open_now
                                               else [])])
@@ -961,11 +1076,10 @@ class Journey:
         """The replies as messages about the turn's case (`bind`): its buttons name it."""
         return replies if turn is None else bind(replies, turn.case.id)
 
-    @staticmethod
-    def _named(case: Case) -> str:
-        """A request as the patient can tell it from another: the day it was started and
-        its reference."""
-        return text("journey.cases.named", started=started_on(case), reference=case.reference)
+    async def _named(self, case: Case) -> str:
+        """A request as the patient can tell it from another (`bot.journey.naming`): whose
+        it is, the body area answered, the date and time it was started."""
+        return await named(self._store, case)
 
     async def _prompt(self, turn: Turn) -> list[Reply]:
         """What to show for the step the case is at now."""

@@ -8,7 +8,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from bot.content import text
-from bot.journey.deletion import started_on
+from bot.journey.naming import named
 from bot.store import Store
 from bot.store.models import Outgoing
 
@@ -19,9 +19,10 @@ async def remind_stalled(store: Store, stalled_after_days: int,
                          now: datetime | None = None) -> int:
     """Queue a reminder for each case idle for `stalled_after_days` (once per case).
 
-    The reminder names its request and is sent (`patient.reminder`) with a button that carries
-    on with that case (`bot.journey.prompts.carry_on`), not with whichever of the patient's
-    open cases they acted on last."""
+    The reminder names its request as the patient knows it (`bot.journey.naming`) and is
+    sent (`patient.reminder`) with a button that carries on with that case
+    (`bot.journey.prompts.carry_on`), not with whichever of the patient's open cases they
+    acted on last."""
     moment = now or datetime.now(UTC)
     cutoff = (moment - timedelta(days=stalled_after_days)).isoformat(timespec="seconds")
     queued = 0
@@ -29,8 +30,7 @@ async def remind_stalled(store: Store, stalled_after_days: int,
         practice = await store.practices.get(case.practice_id)
         if practice is None:
             continue
-        request = text("journey.cases.named", started=started_on(case),
-                       reference=case.reference)
+        request = await named(store, case)
         words = text("journey.reminder.text", practice=practice.name, phone=practice.phone,
                      request=request)
         before = len(await store.outbox.for_case(case.id))

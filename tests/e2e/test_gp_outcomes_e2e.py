@@ -489,7 +489,7 @@ async def test_the_pack_labels_each_photo_prints_the_red_flags_and_states_qualit
 
     blur = say("gp.flag_line", shot=CLOSE_UP_1,
                notes=say("gp.flag_sent_anyway", problems=say("gp.problem_sharpness")))
-    retakes = say("gp.flag_retake_one")
+    retakes = say("gp.flag_retake_one", reasons=say("gp.problem_sharpness"))
     heading = plain(say("gp.summary").split("{flags}")[0]).split("\n")[-1]  # "Photo quality:"
     quality = (summary.text or "").split(heading, 1)[1]
     assert blur in quality and retakes in quality.split(blur, 1)[1].split("\n")[0]

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 from bot.config import Settings
 from bot.content import text
 from bot.emulator import Emulator
-from bot.journey.deletion import started_on
 from tests.auxil.e2e.bot_app import BotStarter, services_of
 from tests.auxil.e2e.patient import to_photos
 from tests.auxil.e2e.practice import make_team
+from tests.auxil.requests import request_named
 
 
 async def test_a_restarted_bot_reminds_a_patient_who_stalled_and_repeats_daily(
@@ -26,7 +26,7 @@ async def test_a_restarted_bot_reminds_a_patient_who_stalled_and_repeats_daily(
         await to_photos(patient, token)
         case = await store.cases.current_for_patient(patient.id)
         assert case is not None
-    request = text("journey.cases.named", started=started_on(case), reference=case.reference)
+    request = request_named(case, "own")  # whose, the body area and when: no reference
     reminder = text("journey.reminder.text", practice=team.practice.name,
                     phone=team.practice.phone, request=request)
     assert not any(reminder in (m.text or "") for m in patient.all_messages)

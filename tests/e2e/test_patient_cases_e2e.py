@@ -21,7 +21,6 @@ from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
-from bot.journey.deletion import started_on
 from bot.services.reminders import remind_stalled
 from bot.services.retention import purge
 from bot.store.models import Case, Stage
@@ -37,14 +36,33 @@ from tests.auxil.e2e.patient import (
     words,
 )
 from tests.auxil.e2e.practice import CAPTIONS, Team, make_team
+from tests.auxil.requests import request_button, request_named
 
 App = Application[Any, Any, Any, Any, Any, Any]
 CLOSE_UP_2 = CAPTIONS[2]
 
 
 def named(case: Case) -> str:
-    """How the bot names a request to the patient."""
-    return text("journey.cases.named", started=started_on(case), reference=case.reference)
+    """How the bot names a request to the patient (both are the parent's own in these tests:
+    adult dates of birth, rash on the arm)."""
+    return request_named(case, "own")
+
+
+NEW_CLOSE_UP_2 = text("journey.status_words.taking_again",
+                      which=text("journey.photos.which_again_one"),
+                      what=text("journey.photos.what_close_up_2"))
+
+
+def buttons_for(first: Case, second: Case) -> tuple[str, str]:
+    """The two requests' buttons on "which request is this photo for?" (the first waits for
+    a new close-up 2, the second for photo 1); if both would read the same (started in the
+    same minute), each says the photo it waits for."""
+    one, two = request_button(first, "own"), request_button(second, "own")
+    if one != two:
+        return one, two
+    return (text("journey.cases.button_with_photo", button=one, photo=NEW_CLOSE_UP_2),
+            text("journey.cases.button_with_photo", button=two,
+                 photo=text("journey.status_words.locator")))
 
 
 async def invite(app: App, team: Team, ref: str, dob: str = "1980-02-03") -> str:
@@ -102,13 +120,19 @@ async def test_a_photo_meant_for_the_second_child_is_filed_to_the_second_childs_
     app: App, emu: Emulator
 ) -> None:
     """The audit's sequence: the GP's new-photos request on child 1 does not take the photo
-    the parent then sends for child 2; the bot says which request it was filed to."""
+    the parent then sends for child 2: both wait for a photo, so the parent is asked which
+    request it is for; the bot says which request it was filed to."""
     _, parent, first, second = await two_requests_and_new_photos_on_the_first(app, emu)
     offer = await parent.wait_for_text(words("journey.cases.gp_asked_other"), timeout=10)
     assert named(first) in (offer.text or "")
     assert [text("journey.cases.choose")] in offer.buttons
 
     await parent.send_photo(sample("locator-good.jpg"))
+    asked = await parent.wait_for_text(text("journey.cases.which_photo"), timeout=15)
+    for_first, for_second = buttons_for(first, second)
+    assert sorted(asked.buttons) == sorted([[for_second], [for_first],
+                                            [text("journey.cases.photo_for_none")]])
+    await parent.tap(for_second)
     kept = await parent.wait_for_text(text("journey.photos.accepted", number=1), timeout=15)
     assert text("journey.cases.filed", request=named(second)) in (kept.text or "")
     assert await shots(app, second) == ["locator"]
@@ -131,6 +155,8 @@ async def test_new_photos_for_the_first_request_go_to_it_once_the_parent_chooses
     assert taken_again("close_up_2") in (chosen.text or "")
 
     await parent.send_photo(sample("close-up-good-2.jpg"))
+    await parent.wait_for_text(text("journey.cases.which_photo"), timeout=15)
+    await parent.tap(buttons_for(first, second)[0])  # child 2's waits for a photo too
     kept = await parent.wait_for_text(text("journey.photos.accepted_again",
                                            which=text("journey.photos.which_again_one")),
                                       timeout=15)

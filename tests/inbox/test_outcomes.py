@@ -10,6 +10,7 @@ from bot.domain import age
 from bot.inbox.alerts import stop_reason_key
 from bot.inbox.decisions import Inbox, read_ubrn
 from bot.inbox.digest import age_text, build_digest, quality_flags, uk_time
+from bot.journey.photo_step import record_refusal
 from bot.services.reminders import chase_open_outcomes
 from bot.store import Store
 from bot.store.models import Stage
@@ -75,11 +76,14 @@ async def test_quality_is_stated_per_photo_in_words_with_its_retakes(
     await store.photos.add(case.id, "close_up_2", store.files.write(tiny_jpeg(13), ".jpg"),
                            source="photo", verdict="accept", status="accepted", quality=DIM_WARN)
     case = await store.cases.move(case, Stage.SUBMITTED)
-    flags = quality_flags(await store.photos.for_case(case.id))
-    despite = text("inbox.gp.flag_sent_anyway", problems=text("inbox.gp.problem_sharpness"))
+    flags = quality_flags(await store.photos.for_case(case.id),
+                          await store.audit.for_case(case.id))
+    blur = text("inbox.gp.problem_sharpness")
+    despite = text("inbox.gp.flag_sent_anyway", problems=blur)
+    twice = text("inbox.gp.retake_reason_times", reason=blur, count=2)
     assert flags == (
         text("inbox.gp.flag_line", shot=text("inbox.gp.caption_close_up_1"),
-             notes=f"{despite}; {text('inbox.gp.flag_retakes', count=2)}"),
+             notes=f"{despite}; {text('inbox.gp.flag_retakes', count=2, reasons=twice)}"),
         text("inbox.gp.flag_line", shot=text("inbox.gp.caption_close_up_2"), notes=text(
             "inbox.gp.flag_warning", problems=text("inbox.gp.problem_exposure"))),
     )
@@ -189,3 +193,39 @@ async def test_open_urgent_tasks_and_unsent_referrals_are_chased_once(
     assert not [q for q in await store.outbox.for_case(done.id) if "waiting" in q.dedupe_key]
     await Inbox(store).task_done(101, urgent.id)
     assert await chase_open_outcomes(store, 3, now=later + timedelta(days=1)) == 0
+
+
+async def test_retakes_count_refusals_with_their_reason_and_never_a_replaced_photos(
+    store: Store, setting: Setting
+) -> None:
+    """Issue: "no retakes" after two child's-face refusals and a 20 MB file, and "3 retakes"
+    left on a new photo taken first time. Each kept photo now counts the tries before it
+    (refused ones too, with their reason), and a photo replaced later keeps its own."""
+    case = await submitted_case(store, setting)
+    case = await store.cases.move(case, Stage.CLOSE_UP_1)  # the GP asked for a new close-up
+    for _ in range(2):
+        await store.audit.record("photo.child_face_discarded", actor="patient",
+                                 case_id=case.id, detail={"shot": "close_up_1"})
+    await record_refusal(store, case, "close_up_1", "file_too_big")
+    await store.photos.add(case.id, "close_up_1", store.files.write(tiny_jpeg(20), ".jpg"),
+                           source="photo", verdict="retake", status="rejected",
+                           quality=BLUR_FAIL)
+    await store.photos.add(case.id, "close_up_1", store.files.write(tiny_jpeg(21), ".jpg"),
+                           source="photo", verdict="accept", status="accepted", quality="{}")
+    face = text("inbox.gp.retake_reason_times", reason=text("inbox.gp.refused_child_face"),
+                count=2)
+    reasons = ", ".join([face, text("inbox.gp.refused_file_too_big"),
+                         text("inbox.gp.problem_sharpness")])
+    assert quality_flags(await store.photos.for_case(case.id),
+                         await store.audit.for_case(case.id)) == (
+        text("inbox.gp.flag_line", shot=text("inbox.gp.caption_close_up_1"),
+             notes=text("inbox.gp.flag_retakes", count=4, reasons=reasons)),)
+
+    case = await store.cases.move(await store.cases.move(case, Stage.SUBMITTED),
+                                  Stage.CLOSE_UP_1)  # asked again: taken first time now
+    await store.photos.add(case.id, "close_up_1", store.files.write(tiny_jpeg(22), ".jpg"),
+                           source="photo", verdict="accept", status="accepted", quality="{}")
+    assert quality_flags(await store.photos.for_case(case.id),
+                         await store.audit.for_case(case.id)) == ()
+    digest = await build_digest(store, case)
+    assert text("inbox.gp.no_flags") in digest.summary_html

@@ -11,6 +11,7 @@ from bot.services.retention import purge
 from bot.store import Store
 from bot.store.models import Flags, Stage
 from tests.auxil.inbox import Setting, submitted_case
+from tests.auxil.requests import request_named
 
 
 async def test_decided_cases_are_erased_after_the_retention_period(
@@ -75,7 +76,9 @@ async def test_a_stalled_patient_is_reminded_once(store: Store, setting: Setting
     reminder = [q for q in await store.outbox.for_case(case.id)]
     assert len(reminder) == 1 and reminder[0].chat_id == 11
     assert reminder[0].kind == "patient.reminder", "sent with a button that names the case"
-    assert case.reference in json.loads(reminder[0].payload)["text"]
+    said = json.loads(reminder[0].payload)["text"]
+    assert request_named(case, "own", site=None) in said, "named as the patient knows it"
+    assert case.reference not in said, "a reference the patient has never seen"
 
 
 async def test_erasure_and_retention_leave_no_date_of_birth_behind(

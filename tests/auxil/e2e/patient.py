@@ -78,13 +78,13 @@ async def read_the_tips(patient: TelegramUser, last_answer: str) -> None:
     await tap(patient, last_answer, steps[0])
     for step in steps[1:]:
         await tap(patient, text("journey.prepare.next"), step)
-    await tap(patient, text("journey.prepare.ready"), text("journey.photos.locator"))
+    await tap(patient, text("journey.prepare.ready"), first_line("journey.photos.locator"))
 
 
 async def details_and_review(patient: TelegramUser, where: str = "left forearm",
-                             tried: str = "E45 cream") -> None:
+                             tried: str = "E45 cream", *, parent: bool = False) -> None:
     """Answer the detail questions (typing `where` and `tried`), up to the review."""
-    await answer_details(patient, where, tried)
+    await answer_details(patient, where, tried, parent=parent)
     await patient.wait_for_text(first_line("journey.review.summary"), timeout=10)
 
 
@@ -133,12 +133,14 @@ def words(key: str) -> str:
     return max((part.strip() for part in re.split(r"\{[^}]*\}|\n", plain)), key=len)
 
 
-async def answer_details(patient: TelegramUser, where: str, tried: str) -> None:
+async def answer_details(patient: TelegramUser, where: str, tried: str, *,
+                         parent: bool = False) -> None:
     """Answer the detail questions after the photos (typing `where` and `tried`), each waited
-    for by its content key (the first question may share the third photo's message)."""
+    for by its content key (the first question may share the third photo's message), worded
+    for a parent answering for a child if `parent`."""
     await then_says(patient, first_line("journey.details.where_exactly"))
     await patient.send_text(where)
-    await patient.wait_for_text(first_line("journey.details.duration_question"))
+    await patient.wait_for_text(worded("journey.details.duration_question", parent=parent))
     await tap(patient, text("journey.details.duration_weeks"),
               first_line("journey.details.symptoms_question"))
     await tap(patient, text("journey.details.symptoms_itchy"),

@@ -1,0 +1,252 @@
+"""A parent's own request and their child's on one account, and a child's request worded for
+the parent, end to end through the emulator (the newcomer's findings in the sandbox).
+
+1. A GP asks for a new photo on the parent's own request while their child's waits at photo
+   1: the bot asks which request each photo is for, naming each as the parent knows it (whose
+   it is, the body area, when it was started), and files it only where the parent says.
+2. A child's request says to keep the face out before the first photo, and speaks to the
+   parent (screening, Send, the two-week-wait message).
+3. The GP's note on a photo counts the refused tries before it (a child's face, a 20 MB
+   file) with their reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from telegram.ext import Application
+
+from bot.content import text
+from bot.domain.questions import worded
+from bot.emulator import Emulator
+from bot.emulator.users import TelegramUser
+from bot.quality import dataset, render
+from bot.store.models import Case, Stage
+from tests.auxil.e2e.bot_app import sample, services_of
+from tests.auxil.e2e.patient import (
+    child_birthday,
+    details_and_review,
+    first_line,
+    read_the_tips,
+    send_three,
+    tap,
+    then_says,
+    to_child_eczema_question,
+    to_consent,
+    to_photos,
+    words,
+)
+from tests.auxil.e2e.practice import CAPTIONS, Team, make_team
+from tests.auxil.requests import request_button, request_named
+
+App = Application[Any, Any, Any, Any, Any, Any]
+OVER_20_MB = 21 * 1024 * 1024
+
+
+async def invite(app: App, team: Team, ref: str, dob: str = "1980-02-03") -> str:
+    """A link for this team's GP."""
+    _, token = await services_of(app).store.invites.create(
+        team.practice.id, ref, dob, valid_days=7, gp_member_id=team.gp_member.id)
+    return token
+
+
+async def current(app: App, patient: TelegramUser) -> Case:
+    case = await services_of(app).store.cases.current_for_patient(patient.id)
+    assert case is not None
+    return case
+
+
+async def kept(app: App, case: Case) -> list[str]:
+    """The shots of the case's accepted photos, in the order they came."""
+    return [p.shot for p in await services_of(app).store.photos.for_case(case.id)
+            if p.status == "accepted"]
+
+
+async def to_childs_photos(app: App, team: Team, parent: TelegramUser) -> Case:
+    """A parent opens their 9-year-old's link and reaches photo 1 (rash on the arm)."""
+    born = child_birthday(9)
+    await to_child_eczema_question(parent, await invite(app, team, "CHILD", born.isoformat()),
+                                   born)
+    await read_the_tips(parent, text("journey.screening.eczema.no"))
+    child = await current(app, parent)
+    assert child.stage is Stage.LOCATOR and child.consent_by == "parent"
+    return child
+
+
+async def ask_new_close_up_2(team: Team, reference: str) -> None:
+    """The GP asks for a new close-up 2 on the case with this reference."""
+    summary = await team.gp.wait_for_text(reference, timeout=20)
+    await team.gp.wait_for_text(text("inbox.gp.pack_caption").split("{")[0], timeout=20)
+    await team.gp.tap(text("inbox.gp.ask_photos"))
+    await team.gp.wait_until(lambda: any(f"☐ {CAPTIONS[2]}" in row for row in summary.buttons),
+                             timeout=10)
+    await team.gp.tap(f"☐ {CAPTIONS[2]}")
+    await team.gp.wait_until(lambda: any(f"☑ {CAPTIONS[2]}" in row for row in summary.buttons),
+                             timeout=10)
+    await team.gp.tap(text("inbox.gp.next"))
+    await team.gp.wait_for_text(first_line("inbox.gp.why_photos"), timeout=10)
+    await team.gp.tap(text("inbox.gp.reason_blurred"))
+
+
+async def test_each_photo_goes_to_the_request_the_parent_chooses_never_the_other(
+    app: App, emu: Emulator
+) -> None:
+    """The finding: an adult's chest photo was filed as photo 1 of the child's request. Now
+    both requests wait for a photo, so the bot asks, with buttons naming each request as the
+    parent knows it, and files the photo where the parent taps; the next photo, for the
+    child, is asked about too, and goes to the child's. /delete tells them apart."""
+    team = await make_team(app, emu)
+    parent = emu.user("Parent")
+    await to_photos(parent, await invite(app, team, "PARENT"))
+    await send_three(parent)
+    await details_and_review(parent)
+    await tap(parent, text("journey.review.send"), first_line("journey.receipt.text"))
+    own = await current(app, parent)
+    child = await to_childs_photos(app, team, parent)
+    await ask_new_close_up_2(team, own.reference)
+
+    offer = await parent.wait_for_text(words("journey.cases.gp_asked_other"), timeout=10)
+    assert request_named(own, "own") in (offer.text or "")
+    assert own.reference not in (offer.text or ""), "a reference the parent never saw"
+
+    await parent.send_photo(sample("close-up-good-2.jpg"))
+    asked = await parent.wait_for_text(text("journey.cases.which_photo"), timeout=15)
+    assert sorted(asked.buttons) == sorted([[request_button(child, "child")],
+                                            [request_button(own, "own")],
+                                            [text("journey.cases.photo_for_none")]])
+    assert await kept(app, child) == [], "nothing filed before the parent chooses"
+    await parent.tap(request_button(own, "own"))
+    filed = await parent.wait_for_text(text("journey.cases.filed",
+                                            request=request_named(own, "own")), timeout=15)
+    assert text("journey.photos.accepted_again",
+                which=text("journey.photos.which_again_one")) in (filed.text or "")
+    assert await kept(app, own) == ["locator", "close_up_1", "close_up_2"]
+    assert len(await services_of(app).store.photos.for_case(own.id)) == 4, "a new close-up 2"
+    assert await kept(app, child) == []
+
+    # The parent's own request is back at its review; the child's still waits for photo 1.
+    await parent.send_photo(sample("locator-good.jpg"))
+    asked = await parent.wait_for_text(text("journey.cases.which_photo"), timeout=15)
+    assert sorted(asked.buttons) == sorted([[request_button(child, "child")],
+                                            [text("journey.cases.photo_for_none")]])
+    await parent.tap(request_button(child, "child"))
+    await parent.wait_for_text(text("journey.cases.filed",
+                                    request=request_named(child, "child")), timeout=15)
+    assert await kept(app, child) == ["locator"]
+    assert len(await services_of(app).store.photos.for_case(own.id)) == 4
+
+    await parent.send_command("/delete")
+    listing = await parent.wait_for_text(words("journey.delete.several"), timeout=10)
+    for number, (case, whose) in enumerate(((own, "own"), (child, "child")), start=1):
+        named = request_named(case, whose)
+        state = text(f"journey.status_words.{(await current_of(app, case)).stage.value}")
+        assert text("journey.delete.line", number=number,
+                    request=named[0].upper() + named[1:], state=state) in (listing.text or "")
+
+
+async def current_of(app: App, case: Case) -> Case:
+    found = await services_of(app).store.cases.get(case.id)
+    assert found is not None
+    return found
+
+
+async def test_none_of_these_files_the_photo_nowhere(app: App, emu: Emulator) -> None:
+    """A photo sent while the parent is at the consent of their own new request, with only
+    the child's request waiting for photos, is not taken for the child's unasked: "None of
+    these" files it nowhere and takes it off the chat."""
+    team = await make_team(app, emu)
+    parent = emu.user("Parent")
+    child = await to_childs_photos(app, team, parent)
+    await to_consent(parent, await invite(app, team, "PARENT"))
+    own = await current(app, parent)
+    assert own.stage is Stage.CONSENT and own.id != child.id
+    photo = await parent.send_photo(sample("locator-good.jpg"))
+    asked = await parent.wait_for_text(text("journey.cases.which_photo"), timeout=15)
+    assert sorted(asked.buttons) == sorted([[request_button(child, "child")],
+                                            [text("journey.cases.photo_for_none")]])
+    assert photo["message_id"] in [m["message_id"] for m in parent.shown_incoming]
+    await parent.tap(text("journey.cases.photo_for_none"))
+    await parent.wait_for_text(text("journey.cases.photo_not_used"), timeout=10)
+    await parent.wait_until(lambda: photo["message_id"] not in
+                            [m["message_id"] for m in parent.shown_incoming], timeout=10)
+    assert await kept(app, child) == []
+    assert (await current_of(app, child)).stage is Stage.LOCATOR
+
+
+def face_photo(seed: int) -> bytes:
+    """A photo with a face in it (rendered, as the quality engine's own dataset does)."""
+    rng = np.random.default_rng(seed)
+    return render.jpeg(render.camera(dataset.photo_scene(rng, "astronaut", 960, 1280), rng))
+
+
+async def test_a_childs_request_warns_about_the_face_first_speaks_to_the_parent_and_the_gp_sees_each_refusal(  # noqa: E501
+    app: App, emu: Emulator
+) -> None:
+    """Before photo 1 of a child's request the parent is told to keep the face out; the
+    screening, the Send button and the two-week-wait message speak to the parent about
+    their child; two face photos and a 20 MB file refused before the locator are retakes,
+    with their reasons, in the GP's summary."""
+    team = await make_team(app, emu)
+    parent = emu.user("Mum")
+    await to_childs_photos(app, team, parent)
+    said = [m.text or "" for m in parent.all_messages]
+    assert any(worded("journey.screening.intro", parent=True) in m for m in said)
+    assert not any(text("journey.screening.intro") in m for m in said)
+    prompt = await then_says(parent, first_line("journey.photos.locator"))
+    assert (prompt.text or "") == worded("journey.photos.locator_child", parent=True)
+
+    for seed in (3, 3):
+        await parent.send_document(face_photo(seed), "IMG_2001.jpg", "image/jpeg")
+        await parent.wait_for_text(first_line("journey.photos.child_face"), timeout=15)
+        parent.skip_to_end()
+    await parent.send_document(sample("locator-good.jpg") + bytes(OVER_20_MB), "IMG_0042.JPG",
+                               "image/jpeg", with_size=False)
+    await parent.wait_for_text(text("journey.photos.too_big"), timeout=20)
+    await send_three(parent)
+    assert any(worded("journey.photos.face_out", parent=True) in (m.text or "")
+               for m in parent.all_messages), "the close-ups say it again"
+    await details_and_review(parent, parent=True)
+    review = parent.last_message
+    assert review is not None
+    assert [worded("journey.review.send", parent=True)] in review.buttons
+    assert [text("journey.review.send")] not in review.buttons
+    await tap(parent, worded("journey.review.send", parent=True),
+              first_line("journey.receipt.text"))
+    case = await current(app, parent)
+
+    summary = await team.gp.wait_for_text(case.reference, timeout=20)
+    face = text("inbox.gp.retake_reason_times", reason=text("inbox.gp.refused_child_face"),
+                count=2)
+    notes = text("inbox.gp.flag_retakes", count=3,
+                 reasons=f"{face}, {text('inbox.gp.refused_file_too_big')}")
+    assert text("inbox.gp.flag_line", shot=CAPTIONS[0], notes=notes) in (summary.text or "")
+    assert text("inbox.gp.no_flags") not in (summary.text or "")
+
+    await team.gp.wait_for_text(text("inbox.gp.pack_caption").split("{")[0], timeout=20)
+    await team.gp.tap(text("inbox.gp.appointment"))
+    await team.gp.wait_until(lambda: [text("inbox.gp.urgent")] in summary.buttons or any(
+        text("inbox.gp.urgent") in row for row in summary.buttons), timeout=10)
+    await team.gp.tap(text("inbox.gp.urgent"))
+    told = await parent.wait_for_text(f"({case.reference})", timeout=10)
+    assert told.text == worded("inbox.patient.urgent", parent=True, reference=case.reference,
+                               practice=team.practice.name, phone=team.practice.phone)
+
+
+async def test_the_invite_sms_for_a_young_child_speaks_to_the_parent(
+    app: App, emu: Emulator
+) -> None:
+    """The SMS staff send with a 9-year-old's link asks for photos of the child's rash; an
+    adult's still asks for photos of their own."""
+    team = await make_team(app, emu)
+    for ref, born, key in (("P-KID", child_birthday(9).strftime("%d/%m/%Y"), "sms_parent"),
+                           ("P-ADULT", "03/02/1980", "sms")):
+        await team.staff.send_command("/invite")
+        await team.staff.wait_for_text(first_line("inbox.staff.invite_ask"))
+        await team.staff.send_text(f"{ref} {born}")
+        await team.staff.wait_for_text(words("inbox.staff.invite_made"))
+        sms = await team.staff.next_message()
+        other = "sms" if key == "sms_parent" else "sms_parent"
+        assert words(f"inbox.staff.{key}") in (sms.text or "")
+        assert words(f"inbox.staff.{other}") not in (sms.text or "")
+        await team.staff.next_message()  # the QR code

@@ -1,0 +1,83 @@
+"""Which request a photo goes to when more than one could take it: the patient's choice, once
+(through the journey service, with the real store and files)."""
+
+from __future__ import annotations
+
+from bot.content import text
+from bot.inbox.digest import build_summary
+from bot.journey.service import Journey
+from bot.store import Store
+from bot.store.models import Case, Stage
+from tests.auxil.journey import USER, InviteMaker, buttons, send, tap, to_photos, words
+
+
+async def at_photos(journey: Journey, invite: InviteMaker, store: Store,
+                    site: str = "arm") -> Case:
+    """A new request of the patient's own, at photo 1, with the rash at this site."""
+    await to_photos(journey, invite, text(f"journey.screening.site.{site}"))
+    case = await store.cases.current_for_patient(USER)
+    assert case is not None and case.stage is Stage.LOCATOR
+    return case
+
+
+async def kept(store: Store, case: Case) -> list[str]:
+    return [p.shot for p in await store.photos.for_case(case.id) if p.status == "accepted"]
+
+
+async def test_a_photo_two_requests_could_take_goes_only_where_the_patient_taps_once(
+    journey: Journey, invite: InviteMaker, store: Store
+) -> None:
+    first = await at_photos(journey, invite, store)
+    second = await at_photos(journey, invite, store, "leg")
+    asked = await send(journey, b"locator")
+    assert words(asked) == text("journey.cases.which_photo")
+    assert await kept(store, first) == [] and await kept(store, second) == []
+    choice = buttons(asked)
+    for_first = next(label for label, data in choice.items() if f"|{first.id}." in data)
+    for_second = next(label for label, data in choice.items() if f"|{second.id}." in data)
+    assert for_first != for_second, "the two requests can be told apart"
+
+    answer = await journey.tapped(USER, choice[for_first])
+    assert answer.chosen == for_first
+    assert text("journey.photos.accepted", number=1) in words(answer.replies)
+    assert await kept(store, first) == ["locator"]
+
+    again = await journey.tapped(USER, choice[for_second])  # the other button, tapped after
+    assert again.note == text("journey.input.done_button") and again.replies == []
+    assert await kept(store, second) == [], "the photo is not filed twice"
+    now = await store.cases.current_for_patient(USER)
+    assert now is not None and now.id == first.id, "the one chosen is the current one"
+
+
+async def test_a_choice_the_bot_no_longer_holds_asks_for_the_photo_again(
+    journey: Journey, invite: InviteMaker, store: Store
+) -> None:
+    await at_photos(journey, invite, store)
+    await at_photos(journey, invite, store)
+    asked = await send(journey, b"locator")
+    data = next(iter(buttons(asked).values()))
+    stale = data.rsplit(".", 1)[0] + ".00000000"  # as after a restart: another token
+    answer = await journey.tapped(USER, stale)
+    assert words(answer.replies) == text("journey.cases.photo_gone")
+
+
+async def test_a_file_that_is_not_a_photo_at_a_photo_step_is_a_retake_the_gp_reads(
+    journey: Journey, invite: InviteMaker, store: Store
+) -> None:
+    """A letter sent as a file at photo 1, then the photos: the GP's summary says photo 1
+    took one retake, "not a photo"."""
+    await to_photos(journey, invite)
+    assert text("journey.input.document") in words(await journey.other(USER, "document"))
+    for data in (b"1", b"2", b"3"):
+        await send(journey, data)
+    replies = await journey.typed(USER, "arm")
+    for label in (*(text(f"journey.details.{key}")
+                    for key in ("duration_days", "symptoms_neither", "tried_nothing")),
+                  text("journey.review.send")):
+        replies = await tap(journey, replies, label)
+    case = await store.cases.current_for_patient(USER)
+    assert case is not None and case.stage is Stage.SUBMITTED
+    summary = await build_summary(store, case)
+    assert summary.flags == (text(
+        "inbox.gp.flag_line", shot=text("inbox.gp.caption_locator"),
+        notes=text("inbox.gp.flag_retake_one", reasons=text("inbox.gp.refused_not_an_image"))),)
