@@ -1,7 +1,7 @@
 """The GP's decision on a case, one handler per step, and the steps that close it.
 
 Refer (confirmed first), ask for new photos (which, then why: a reason button or the GP's own
-words), not suitable (urgent two-week wait, or book an appointment, confirmed first), then
+words), not suitable (urgent two-week wait, or book an appointment, each confirmed first), then
 "referral sent on e-RS" (with a UBRN if the GP types one) and, for staff, "Done: patient
 phoned" on an urgent task. Each step calls `bot.inbox.decisions.Inbox`; the buttons are built by
 `bot.inbox.gp_messages`; this module only speaks Telegram.
@@ -38,6 +38,7 @@ from bot.inbox.gp_messages import (
     sent_rows,
     shot_rows,
     ubrn_skip_rows,
+    urgent_confirm_rows,
 )
 from bot.inbox.payloads import CaseAction, Decide
 from bot.store.models import SHOT_SLOTS, Case, ShotSlot
@@ -153,9 +154,27 @@ async def appointment(update: Update, context: Context, chat_id: int, tap: Decid
 
 async def urgent(update: Update, context: Context, chat_id: int, tap: Decide,
                  case: Case) -> None:
-    """Urgent (two-week wait): a task for staff to phone the patient."""
+    """Urgent (two-week wait) is confirmed first, as Refer and Not suitable are, in a message
+    that says what happens (staff phone the patient today; the GP makes the two-week-wait
+    referral); the summary gets its three choices back meanwhile."""
+    await _query(update).answer()
+    summary_id = _tapped_id(update) or 0
+    await _edit_rows(context, chat_id, summary_id, decision_rows(case.id, case.submissions))
+    await _send(context, chat_id, text("inbox.gp.urgent_confirm", reference=case.reference),
+                urgent_confirm_rows(case, summary_id))
+
+
+async def urgent_go(update: Update, context: Context, chat_id: int, tap: Decide,
+                    case: Case) -> None:
+    """Urgent, confirmed: a task for staff to phone the patient."""
     outcome = await context.services.inbox.urgent(_query(update).from_user.id, case.id)
-    await _finish(update, context, chat_id, outcome.done, outcome.text, None)
+    await _finish(update, context, chat_id, outcome.done, outcome.text, tap.summary_id or None)
+
+
+async def urgent_no(update: Update, context: Context, chat_id: int, tap: Decide,
+                    case: Case) -> None:
+    """Not now: the confirmation says so; the case waits, with its summary's choices."""
+    await _not_now(update, "inbox.gp.urgent_cancelled", case)
 
 
 async def book(update: Update, context: Context, chat_id: int, tap: Decide,
@@ -165,7 +184,7 @@ async def book(update: Update, context: Context, chat_id: int, tap: Decide,
     An "urgent" reason (a two-week-wait button from before urgent had its own) is the urgent
     outcome at once, as before: never a routine confirmation, never a tap more."""
     if tap.reason == URGENT:
-        await urgent(update, context, chat_id, tap, case)
+        await urgent_go(update, context, chat_id, tap, case)
         return
     await _query(update).answer()
     summary_id = _tapped_id(update) or 0
@@ -248,7 +267,8 @@ async def sent_go(update: Update, context: Context, chat_id: int, tap: Decide,
 
 STEPS: dict[CaseAction, Step] = {
     "back": back, "photos": photos, "why": why, "redo": redo, "appt": appointment,
-    "urgent": urgent, "appt_go": book, "appt_yes": book_go, "appt_no": book_no,
+    "urgent": urgent, "urgent_go": urgent_go, "urgent_no": urgent_no,
+    "appt_go": book, "appt_yes": book_go, "appt_no": book_no,
     "refer": refer, "refer_no": refer_no,
     "refer_go": refer_go, "sent": sent, "sent_go": sent_go}
 """The handler of each decision step."""

@@ -165,6 +165,14 @@ def refer_confirm_rows(case: Case, summary_id: int) -> Rows:
         (text("inbox.gp.refer_no"), Decide("refer_no", case.id, case.submissions)))
 
 
+def urgent_confirm_rows(case: Case, summary_id: int) -> Rows:
+    """Urgent (two-week wait): "Yes, urgent" or "No, go back"."""
+    return column(
+        (text("inbox.gp.urgent_yes"), Decide("urgent_go", case.id, case.submissions,
+                                             summary_id=summary_id)),
+        (text("inbox.gp.urgent_no"), Decide("urgent_no", case.id, case.submissions)))
+
+
 def appointment_confirm_rows(case: Case, reason: str, summary_id: int) -> Rows:
     """Not suitable, for this reason: "Yes, not suitable" or "No, go back"."""
     return column(

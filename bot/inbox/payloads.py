@@ -12,14 +12,16 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 CaseAction = Literal["back", "photos", "why", "redo", "appt", "appt_go", "appt_yes", "appt_no",
-                     "urgent", "refer", "refer_go", "refer_no", "sent", "sent_go"]
+                     "urgent", "urgent_go", "urgent_no", "refer", "refer_go", "refer_no", "sent",
+                     "sent_go"]
 """The steps of a GP's decision on a case (`bot.handlers.decide`, one handler each)."""
 InviteAction = Literal["revoke", "resend", "stop"]
 """What staff may do to an invite from /invites or /stop."""
 
 _FIELDS: dict[str, tuple[str, ...]] = {
     "photos": ("mask",), "why": ("mask",), "redo": ("mask", "reason", "summary_id"),
-    "appt_go": ("reason",), "appt_yes": ("reason", "summary_id"), "refer_go": ("summary_id",)}
+    "appt_go": ("reason",), "appt_yes": ("reason", "summary_id"), "refer_go": ("summary_id",),
+    "urgent_go": ("summary_id",)}
 """The decision steps that carry more than the case: which photos (a bit per shot slot, in
 SHOT_SLOTS order), a reason code, the summary message whose buttons go once decided."""
 

@@ -130,6 +130,29 @@ async def invites_listing(team: Team) -> str:
     return (await team.staff.wait_for_text(first_line("inbox.staff.invites_title"))).text or ""
 
 
+async def test_urgent_is_confirmed_first_and_no_leaves_the_case_waiting(
+    app: App, emu: Emulator
+) -> None:
+    """A GP's tap on "Urgent" tells nobody anything until the GP confirms it: "No, go back"
+    leaves the case waiting with its three choices, no task for staff, nothing to the patient."""
+    sent = await sent_case(app, emu)
+    team, ref = sent.team, sent.case.reference
+    await team.gp.tap(say("gp.appointment"))
+    await team.gp.wait_until(lambda: say("gp.urgent") in buttons(sent.summary))
+    await team.gp.tap(say("gp.urgent"))
+    confirm = await team.gp.wait_for_text(say("gp.urgent_confirm", reference=ref), timeout=10)
+    await team.gp.wait_until(lambda: say("gp.refer") in buttons(sent.summary))
+    await team.gp.tap(say("gp.urgent_no"))
+    await team.gp.wait_until(lambda: confirm.text == say("gp.urgent_cancelled", reference=ref))
+
+    waiting = await case_now(app, sent.case)
+    assert waiting.decision is None
+    assert not any(first_line("inbox.staff.urgent_task") in (m.text or "")
+                   for m in team.staff.messages)
+    told = say("patient.urgent", reference=ref, practice=PRACTICE[0], phone=PRACTICE[1])
+    assert told not in [m.text for m in sent.patient.messages]
+
+
 async def test_an_urgent_outcome_alerts_staff_with_a_task_and_the_patient_is_phoned(
     app: App, emu: Emulator
 ) -> None:
@@ -138,6 +161,9 @@ async def test_an_urgent_outcome_alerts_staff_with_a_task_and_the_patient_is_pho
     await team.gp.tap(say("gp.appointment"))
     await team.gp.wait_until(lambda: say("gp.urgent") in buttons(sent.summary))
     await team.gp.tap(say("gp.urgent"))
+    confirm = await team.gp.wait_for_text(say("gp.urgent_confirm", reference=ref), timeout=10)
+    assert buttons(confirm) == [say("gp.urgent_yes"), say("gp.urgent_no")]
+    await team.gp.tap(say("gp.urgent_yes"))
     await team.gp.wait_for_text(say("gp.decided_urgent", reference=ref, gp="Dr Gee"),
                                 timeout=10)
 

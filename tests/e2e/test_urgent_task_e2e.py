@@ -40,6 +40,9 @@ async def decided_urgent(app: App, team: Team, case: Case) -> None:
     await team.gp.wait_until(lambda: any(urgent in row for m in team.gp.messages
                                          for row in m.buttons), timeout=10)
     await team.gp.tap(urgent)
+    await team.gp.wait_for_text(text("inbox.gp.urgent_confirm", reference=case.reference),
+                                timeout=10)
+    await team.gp.tap(text("inbox.gp.urgent_yes"))
     await team.gp.wait_for_text(text("inbox.gp.decided_urgent", reference=case.reference,
                                      gp="Dr Gee"), timeout=10)
 
