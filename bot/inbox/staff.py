@@ -26,6 +26,25 @@ from bot.store.models import Case, Invite, Member, Outgoing, Role, Stage
 MAX_REFERENCE = 40
 NHS_NUMBER = re.compile(r"\d{10}")
 """A bare 10-digit number looks like an NHS number, which must not be used as the reference."""
+LETTERS_ONLY = re.compile(r"[A-Za-z'’-]+")
+"""A reference of letters only (apostrophes and hyphens allowed): with any small letter
+("JaneSmith", "O'Brien", "smith") it looks like a person's name; all capitals ("DEMO") is
+taken as a practice code."""
+
+
+def looks_like_name(reference: str) -> bool:
+    """True if a practice reference looks like a person's name: letters only and not all
+    capitals (`LETTERS_ONLY`). A name shown as the reference would reach chats, emails and
+    PDFs (docs/dpia.md R12), where the practice's own code should be."""
+    return bool(LETTERS_ONLY.fullmatch(reference)) and reference != reference.upper()
+
+
+def _words_before_date(rest: str, today: date) -> bool:
+    """True if `rest` (what follows the reference's first word) is more words and then a date
+    of birth: the reference had spaces in it, as a name does ("P100 Jane 03/02/1980")."""
+    words = rest.split()
+    return any(parse_date_of_birth(" ".join(words[k:]), today) is not None
+               for k in range(1, len(words)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +91,9 @@ def stoppable(case: Case) -> bool:
 def read_invite_request(typed: str, today: date | None = None, *,
                         wants_nhs_number: bool = False) -> InviteRequest | str:
     """Read `REF DD/MM/YYYY` (and, where the practice delivers by MESH, `REF DD/MM/YYYY
-    NHSNUMBER`); return the request or the content key of what is wrong. An NHS number is
+    NHSNUMBER`); return the request or the content key of what is wrong. A reference that
+    looks like a name (`looks_like_name`, or words with spaces between them before the date)
+    is refused with `inbox.staff.invite_reference_is_name`. An NHS number is
     checked with its modulus-11 check digit (`bot.channels.nhs_number`) and refused where the
     practice does not use MESH, so it is never stored without need; where it is needed, words
     that cannot be read are answered with the example of all three (`invite_ask_key`)."""
@@ -95,7 +116,11 @@ def read_invite_request(typed: str, today: date | None = None, *,
         return ("channels.staff.invite_reference_is_nhs_number" if wants_nhs_number else
                 "inbox.staff.invite_nhs_number")
     today = today or date.today()
+    if looks_like_name(parts[0]):
+        return "inbox.staff.invite_reference_is_name"
     born = parse_date_of_birth(parts[1], today)
+    if born is None and _words_before_date(parts[1], today):
+        return "inbox.staff.invite_reference_is_name"
     if born is None:
         written = parse_date_of_birth(parts[1], today.replace(year=today.year + 100, day=1))
         return "inbox.staff.invite_future" if written and written > today else unreadable

@@ -148,7 +148,7 @@ async def test_each_row_says_the_step_reached_or_how_the_request_ended(
         ("RED-1", "closed", text(f"{ended}.red_flag")),
         ("NOT-GUARDIAN-1", "closed", text(f"{ended}.not_guardian")),
         ("WRONG-1", "closed", text(f"{ended}.practice")),
-        ("(erased)", "closed", text(f"{ended}.cancelled")),  # erased with the reference
+        ("CANCEL-1", "closed", text(f"{ended}.cancelled")),  # kept: staff contact them
         ("(erased)", "closed", text(f"{ended}.unfinished")),
         ("REVOKED-1", "closed", text(f"{ended}.revoked")),
         ("EXPIRED-1", "closed", text(f"{ended}.expired")),
