@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from telegram.ext import Application
 
 from bot.channels.fhir_bundle import WORKFLOW_ID
+from bot.channels.nhs_number import spaced
 from bot.config import Settings
 from bot.content import text
 from bot.emulator import Emulator
@@ -143,7 +144,11 @@ async def test_the_case_reaches_the_mesh_mailbox_once_after_two_5xx_replies(
     delivered = [json.loads(e.detail) for e in events if e.kind == "case.delivered"]
     assert [d["channel"] for d in delivered] == ["mesh"]
     assert sha256(pdf).hexdigest() == delivered[0]["pack_sha256"], "the pack, byte for byte"
-    assert case.reference in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    first_page = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert case.reference in first_page
+    for label, value in (("referral.details.nhs_number", spaced(NHS_NUMBER)),
+                         ("referral.details.date_of_birth", "3 February 1980")):
+        assert f"{text(label)} {value}" in first_page, "the pack can be filed to the patient"
     assert await asyncio.to_thread(inbox, mesh) == [], "acknowledged: gone from the inbox"
 
 

@@ -11,7 +11,7 @@ from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
 from tests.auxil.e2e.bot_app import services_of
-from tests.auxil.e2e.patient import first_line, tap, to_consent, to_photos
+from tests.auxil.e2e.patient import first_line, tap, to_consent, to_photos, words
 from tests.auxil.e2e.practice import Team, make_team
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -83,3 +83,42 @@ async def test_invites_name_the_step_reached_and_how_each_request_ended(
     assert row("P-CANCEL", "ended.cancelled") in ended, "staff can see whom to contact"
     assert not [r for r in rows if r.strip() in ("• P-MOLE", "• P-WRONG", "• P-UNUSED")], (
         "no ended request without its ending")
+
+
+async def test_staff_are_told_when_the_patient_cancels_or_deletes_and_keep_the_reference(
+    app: App, emu: Emulator
+) -> None:
+    """A patient's /cancel or /delete reaches the staff chat with the practice's own
+    reference, so they know whom to contact; /invites still names them."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    cancel = emu.user("Cal")
+    await to_consent(cancel, await link(app, team, "P-CANCEL"))
+    cancelled = await store.cases.current_for_patient(cancel.id)
+    assert cancelled is not None
+    await cancel.send_command("/cancel")
+    await cancel.wait_for_text(text("journey.commands.cancel_confirm"))
+    await tap(cancel, text("journey.commands.cancel_yes"),
+              first_line("journey.commands.cancelled"))
+    await team.staff.wait_for_text(text("inbox.staff.patient_cancelled", patient_ref="P-CANCEL",
+                                        reference=cancelled.reference), timeout=10)
+
+    deleter = emu.user("Del")
+    await to_photos(deleter, await link(app, team, "P-DELETE"))
+    deleted = await store.cases.current_for_patient(deleter.id)
+    assert deleted is not None
+    await deleter.send_command("/delete")
+    await deleter.wait_for_text(words("journey.delete.one"))
+    await tap(deleter, text("journey.commands.delete_yes"),
+              first_line("journey.commands.deleted"))
+    await team.staff.wait_for_text(text("inbox.staff.patient_deleted", patient_ref="P-DELETE",
+                                        reference=deleted.reference), timeout=10)
+
+    await team.staff.send_command("/invites")
+    listing = (await team.staff.wait_for_text(first_line("inbox.staff.invites_title"))).text
+    rows = (listing or "").splitlines()
+    assert row("P-CANCEL", "ended.cancelled") in rows
+    erased = rows[rows.index(next(r for r in rows if r.startswith(
+        text("inbox.staff.group_erased")))) + 1]
+    assert erased.startswith("• P-DELETE")
+    assert "(erased)" not in (listing or "")
