@@ -17,6 +17,7 @@ from bot.domain.age import CHILD_UNDER, age_on
 from bot.domain.dates import parse_date_of_birth
 from bot.inbox import progress
 from bot.inbox.access import member_of
+from bot.inbox.digest import uk_time
 from bot.services import erasure
 from bot.services.attempts import WrongTries
 from bot.store import StageConflict, Store
@@ -81,6 +82,14 @@ class InviteLine:
     state: str = ""
     """The step an open request has reached, or how one that is over ended (`bot.inbox.progress`);
     "" where the group says it all (not opened, locked, waiting for a GP...)."""
+    when: str = ""
+    """When its link was sent and, for a link not yet opened, when it expires (UK dates,
+    `inbox.staff.link_sent`, `inbox.staff.link_sent_expires`)."""
+    renewable: bool = False
+    """Locked after wrong dates of birth and not yet renewed: gets a "New link" button."""
+    to_contact: bool = False
+    """Stopped for red flags and nobody has recorded contacting the patient yet: gets a
+    "Patient contacted" button."""
 
 
 def stoppable(case: Case) -> bool:
@@ -219,15 +228,31 @@ class StaffDesk:
         moment = now or datetime.now(UTC)
         stalled_before = moment - timedelta(days=self._stalled_days)
         stops = await self._store.audit.stop_reasons(member.practice_id)
+        resent = await self._store.audit.links_sent(member.practice_id)
+        contacted = await self._store.audit.contacted(member.practice_id)
+        names = {m.id: m.display_name
+                 for m in await self._store.practices.members(member.practice_id)}
         found = []
         for invite in await self._store.invites.for_practice(member.practice_id):
             case = await self._store.cases.for_invite(invite.id)
             group = self._group(invite, case, moment, stalled_before)
             shown = text("inbox.staff.erased_case_line", reference=case.reference) if (
                 case is not None and case.erased_at and group == "urgent") else ""
-            found.append(InviteLine(invite, group,
-                                    case is None and invite_problem(invite, moment) is None,
-                                    shown, self._state(group, invite, case, stops, moment)))
+            state = self._state(group, invite, case, stops, moment)
+            red_flag = case is not None and stops.get(case.id) == "screen_red_flag"
+            reached = contacted.get(case.id) if case is not None else None
+            if red_flag and reached is not None:
+                at, actor = reached
+                who = names.get(int(actor.partition(":")[2] or 0), text("inbox.staff.someone"))
+                state += text("inbox.staff.contacted_note", when=uk_time(at), name=who)
+            sent = uk_time(resent.get(invite.id, invite.created_at), with_time=False)
+            when = text("inbox.staff.link_sent_expires", sent=sent,
+                        expires=uk_time(invite.expires_at, with_time=False)) if (
+                group == "not_opened") else text("inbox.staff.link_sent", sent=sent)
+            found.append(InviteLine(
+                invite, group, case is None and invite_problem(invite, moment) is None,
+                shown, state, when, renewable=group == "locked",
+                to_contact=red_flag and group == "closed" and reached is None))
         return found
 
     @staticmethod
@@ -248,7 +273,7 @@ class StaffDesk:
     def _group(invite: Invite, case: Case | None, now: datetime,
                stalled_before: datetime) -> str:
         if invite.locked_at:
-            return "locked"
+            return "closed" if invite.revoked_at else "locked"  # renewed: a new link went
         if case is None:
             return "not_opened" if invite_problem(invite, now) is None else "closed"
         if case.decision == "urgent" and not case.task_done_at and (
@@ -271,7 +296,8 @@ class StaffDesk:
         return "in_progress"
 
     async def overview(self, member: Member) -> tuple[str, list[InviteLine]]:
-        """The /invites text, grouped by state, and the invites that can be changed.
+        """The /invites text, grouped by state, and the invites that can be changed. Under
+        each row, when its link was sent (and, not yet opened, when it expires).
 
         Urgent cases (a GP's two-week-wait outcome whose task to phone the patient is not yet
         done) come first; referrals not yet marked sent on e-RS have their own group. A row in
@@ -291,11 +317,13 @@ class StaffDesk:
                 continue
             parts.append("\n<b>" + text(f"inbox.staff.group_{group}",
                                         days=self._stalled_days) + f"</b> ({len(members)})")
-            parts += [text("inbox.staff.invite_line",
-                           patient_ref=html.escape(line.shown or line.invite.patient_ref),
-                           state=html.escape(line.state)) if line.state else
-                      f"• {html.escape(line.shown or line.invite.patient_ref)}"
-                      for line in members[:20]]
+            for line in members[:20]:
+                named = html.escape(line.shown or line.invite.patient_ref)
+                parts.append(text("inbox.staff.invite_line", patient_ref=named,
+                                  state=html.escape(line.state)) if line.state else
+                             f"• {named}")
+                if line.when:
+                    parts.append(f"   {html.escape(line.when)}")
         return "\n".join(parts), [line for line in lines if line.can_change]
 
     async def invite_of(self, member: Member, invite_id: int) -> Invite | None:
@@ -379,6 +407,36 @@ class StaffDesk:
         fresh = await self._store.invites.get(invite.id)
         assert fresh is not None
         return await self._made(member, fresh, token)
+
+    async def renew(self, member: Member, invite_id: int) -> InviteMade | None:
+        """A new link for a patient whose invite locked after three wrong dates of birth: a
+        new invite with the same reference, date of birth, NHS number and GP, valid for the
+        usual days; the locked one is closed. None if it is not a locked invite of the
+        member's practice, or was already renewed."""
+        invite = await self.invite_of(member, invite_id)
+        if invite is None:
+            return None
+        renewed = await self._store.invites.renew_locked(
+            invite.id, valid_days=self._valid_days, actor=f"member:{member.id}")
+        if renewed is None:
+            return None
+        return await self._made(member, *renewed)
+
+    async def record_contacted(self, member: Member, invite_id: int) -> Case | None:
+        """Record that the member contacted the patient of a request stopped for red flags
+        (they were told to call 999 or NHS 111; `inbox.staff.stopped.red_flag` asked staff to
+        check they got help). Returns the case; None if it is not such a case of the member's
+        practice, or it was already recorded."""
+        invite = await self.invite_of(member, invite_id)
+        case = await self._store.cases.for_invite(invite.id) if invite else None
+        if case is None:
+            return None
+        stops = await self._store.audit.stop_reasons(member.practice_id)
+        if stops.get(case.id) != "screen_red_flag":
+            return None
+        done = await self._store.audit.record_contacted(case.id, case.practice_id,
+                                                        actor=f"member:{member.id}")
+        return case if done else None
 
     async def join_code(self, admin: Member, role: Role, name: str) -> str:
         """A one-time code that makes whoever sends it a member of the admin's practice."""
