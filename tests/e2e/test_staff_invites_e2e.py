@@ -9,9 +9,9 @@ from telegram.ext import Application
 
 from bot.content import text
 from bot.emulator import Emulator
+from bot.emulator.users import TelegramUser
 from bot.inbox.digest import uk_time
 from bot.store.models import Stage
-from bot.emulator.users import TelegramUser
 from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import (
     first_line,
