@@ -76,8 +76,9 @@ async def patient_ended_alerts(store: Store, case: Case, to: Stage) -> list[Outg
 
 async def erased_task(store: Store, case: Case) -> list[Outgoing]:
     """The task for staff when a case whose urgent task is not done is erased: the task stays
-    open, named by the case reference only (the practice's patient reference is erased with
-    the case; the first task showed both), with a "Done" button, to the practice's staff and
+    open, named by the case reference only (the first task showed both; retention erases the
+    practice's reference, the patient's erasure keeps it in /invites for a while), with a
+    "Done" button, to the practice's staff and
     admins (its GPs if none). Queued by `CaseRepository.erase` only if the task is still open
     then."""
     words = text("inbox.staff.urgent_task_erased", reference=case.reference)
