@@ -71,7 +71,7 @@ def identifiers(case: CaseFile) -> list[tuple[str, str]]:
             (text("channels.email.date_of_birth"),
              digest.date_of_birth or text("referral.details.not_recorded")),
             (text("channels.email.nhs_number"),
-             digest.nhs_number or text("referral.details.nhs_number_none")),
+             digest.nhs_number or text("channels.email.nhs_number_none")),
             (text("channels.email.age"), digest.age_text)]
 
 
