@@ -27,17 +27,17 @@ async def invites(update: Update, context: Context) -> None:
     if member is None:
         return
     desk = context.services.staff
-    words, changeable = await desk.overview(member)
+    words, with_buttons = await desk.overview(member)
     rows: list[Row] = []
-    for line in changeable[:10]:  # each button carries the invite's state (issue 12, item 9)
+    # each button carries the invite's state (issue 12, item 9)
+    for line in [line for line in with_buttons if line.can_change][:10]:
         state = await desk.invite_state(line.invite.id)
         ref = line.invite.patient_ref
         rows.append(((text("inbox.staff.resend", patient_ref=ref),
                       ChangeInvite("resend", line.invite.id, state)),
                      (text("inbox.staff.revoke", patient_ref=ref),
                       ChangeInvite("revoke", line.invite.id, state))))
-    for line in [line for line in await desk.lines(member)
-                 if line.renewable or line.to_contact][:10]:
+    for line in [line for line in with_buttons if line.renewable or line.to_contact][:10]:
         state = await desk.invite_state(line.invite.id)
         ref = line.invite.patient_ref
         action: InviteAction = "renew" if line.renewable else "contacted"

@@ -296,7 +296,8 @@ class StaffDesk:
         return "in_progress"
 
     async def overview(self, member: Member) -> tuple[str, list[InviteLine]]:
-        """The /invites text, grouped by state, and the invites that can be changed. Under
+        """The /invites text, grouped by state, and the invites that get buttons (resend or
+        cancel, renew a locked link, record a red-flag contact: `InviteLine`). Under
         each row, when its link was sent (and, not yet opened, when it expires).
 
         Urgent cases (a GP's two-week-wait outcome whose task to phone the patient is not yet
@@ -324,7 +325,8 @@ class StaffDesk:
                              f"• {named}")
                 if line.when:
                     parts.append(f"   {html.escape(line.when)}")
-        return "\n".join(parts), [line for line in lines if line.can_change]
+        return "\n".join(parts), [line for line in lines
+                                  if line.can_change or line.renewable or line.to_contact]
 
     async def invite_of(self, member: Member, invite_id: int) -> Invite | None:
         """The invite, if it belongs to the member's practice."""
