@@ -389,7 +389,7 @@ class CaseRepository:
                 "UPDATE invites SET patient_ref = '(erased)' WHERE patient_ref != '(erased)' "
                 "AND id IN (SELECT invite_id FROM cases WHERE erased_at IS NOT NULL "
                 "AND erased_at < ? AND invite_id IS NOT NULL "
-                f"AND NOT (decision = '{URGENT}' AND task_done_at IS NULL))",
+                f"AND NOT (IFNULL(decision, '') = '{URGENT}' AND task_done_at IS NULL))",
                 (erased_before,))
             return int(cursor.rowcount)
 
