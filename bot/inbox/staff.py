@@ -40,6 +40,17 @@ def looks_like_name(reference: str) -> bool:
     return bool(LETTERS_ONLY.fullmatch(reference)) and reference != reference.upper()
 
 
+def unfit_reference(reference: str) -> bool:
+    """True if this cannot be a practice reference: empty, over MAX_REFERENCE characters, more
+    than one word, a bare NHS-number-shaped number, or a name (`looks_like_name`). What
+    `python -m bot invite create --patient-ref` refuses; `/invite` says which (see
+    `read_invite_request`)."""
+    words = reference.split()
+    return (len(words) != 1 or len(reference) > MAX_REFERENCE
+            or bool(NHS_NUMBER.fullmatch(reference.replace("-", "")))
+            or looks_like_name(reference))
+
+
 def _words_before_date(rest: str, today: date) -> bool:
     """True if `rest` (what follows the reference's first word) is more words and then a date
     of birth: the reference had spaces in it, as a name does ("P100 Jane 03/02/1980")."""
