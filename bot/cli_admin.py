@@ -10,6 +10,7 @@ from telegram.helpers import create_deep_linked_url
 from bot.channels.nhs_number import valid_nhs_number
 from bot.config import Settings
 from bot.domain.age import CHILD_UNDER, age_on
+from bot.inbox.staff import unfit_reference
 from bot.services.retention import purge
 from bot.store import open_store
 from bot.store.models import Practice
@@ -123,6 +124,11 @@ async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
             found = await store.practices.get(args.practice)
             if found is None:
                 print(f"error: there is no practice {args.practice}")
+                return 2
+            if unfit_reference(args.patient_ref):
+                print("error: --patient-ref must be the practice's own code for the patient, "
+                      "one word: never their name or NHS number (it is shown in chats, emails "
+                      "and PDFs)")
                 return 2
             nhs_number = valid_nhs_number(args.nhs_number) if args.nhs_number else None
             if ("mesh" in found.channels) != (nhs_number is not None):

@@ -1,7 +1,9 @@
 """NHSmail channel: one message per case to the practice's shared mailbox, over SMTP with TLS.
 
 The message: subject `channels.email.subject` (the case reference only, never a patient
-identifier), the summary as plain text and HTML, the referral pack PDF and the three photos as
+identifier), what the practice files it by (its reference, the date of birth the patient
+confirmed and the NHS number staff typed, if any: `identifiers`), the summary as plain text
+and HTML, the referral pack PDF and the three photos as
 attachments, in at most `EMAIL_MAX_BYTES` (default 20 MB, encoded size). If the photos would
 take it over, they are left out (the pack holds them) and the body says so; if the pack alone
 does not fit, the case is Undeliverable by email. Transport: aiosmtplib with STARTTLS or
@@ -60,13 +62,25 @@ def size_words(limit: int) -> str:
     return f"{limit // 1024} KB"
 
 
+def identifiers(case: CaseFile) -> list[tuple[str, str]]:
+    """The (label, value) pairs the practice files the case by: its own reference, the date
+    of birth the patient confirmed, the NHS number staff typed (or why there is none) and the
+    age. NHSmail is a secure route for patient identifiers; the subject still holds none."""
+    digest = case.digest
+    return [(text("channels.email.patient_ref"), digest.patient_ref),
+            (text("channels.email.date_of_birth"),
+             digest.date_of_birth or text("referral.details.not_recorded")),
+            (text("channels.email.nhs_number"),
+             digest.nhs_number or text("channels.email.nhs_number_none")),
+            (text("channels.email.age"), digest.age_text)]
+
+
 def _plain(case: CaseFile, photos_left_out: str | None) -> str:
     digest = case.digest
     lines = [text("channels.email.intro", reference=digest.case.reference,
-                  practice=digest.practice.name, submitted=digest.submitted_on), "",
-             f"{text('channels.email.patient_ref')}: {digest.patient_ref}",
-             f"{text('channels.email.age')}: {digest.age_text}", "",
-             text("channels.email.answers")]
+                  practice=digest.practice.name, submitted=digest.submitted_on), ""]
+    lines += [f"{label}: {value}" for label, value in identifiers(case)]
+    lines += ["", text("channels.email.answers")]
     lines += [f"- {question}: {answer}" for question, answer in digest.answers]
     lines += ["", text("channels.email.flags")]
     lines += [f"- {flag}" for flag in digest.flags] or [f"- {text('inbox.gp.no_flags')}"]
@@ -81,8 +95,10 @@ def _html(case: CaseFile, photos_left_out: str | None) -> str:
     extra = f"<p>{html.escape(photos_left_out)}</p>" if photos_left_out else ""
     intro = html.escape(text("channels.email.intro", reference=digest.case.reference,
                              practice=digest.practice.name, submitted=digest.submitted_on))
+    filed_by = "<br>\n".join(f"<b>{html.escape(label)}</b>: {html.escape(value)}"
+                             for label, value in identifiers(case))
     return (f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>'
-            f"<p>{intro}</p><p>{body}</p>{extra}</body></html>")
+            f"<p>{intro}</p><p>{filed_by}</p><p>{body}</p>{extra}</body></html>")
 
 
 def build_message(case: CaseFile, *, sender: str, to: str, max_bytes: int,

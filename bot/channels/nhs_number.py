@@ -39,3 +39,8 @@ def split_nhs_number(typed: str) -> tuple[str, str | None]:
     if found is None:
         return typed, None
     return typed[:found.start()].rstrip(), "".join(found.groups())
+
+
+def spaced(nhs_number: str) -> str:
+    """Ten digits as the NHS writes them, in groups of 3, 3 and 4: `943 476 5919`."""
+    return f"{nhs_number[:3]} {nhs_number[3:6]} {nhs_number[6:]}"

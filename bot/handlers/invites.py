@@ -15,25 +15,34 @@ from bot.handlers.invite import send_invite
 from bot.handlers.keyboards import markup
 from bot.handlers.members import Context, ids, member_or_refuse, reply
 from bot.inbox.gp_messages import Row
-from bot.inbox.payloads import ChangeInvite
+from bot.inbox.payloads import ChangeInvite, InviteAction
 from bot.inbox.staff import MAX_REFERENCE
 
 
 async def invites(update: Update, context: Context) -> None:
-    """/invites: open invites and cases by state, with buttons to resend or cancel links."""
+    """/invites: open invites and cases by state, with buttons to resend or cancel links, to
+    send a new link for a locked one, and to record that a red-flag stop's patient was
+    contacted."""
     member = await member_or_refuse(update, context)
     if member is None:
         return
     desk = context.services.staff
-    words, changeable = await desk.overview(member)
+    words, with_buttons = await desk.overview(member)
     rows: list[Row] = []
-    for line in changeable[:10]:  # each button carries the invite's state (issue 12, item 9)
+    # each button carries the invite's state (issue 12, item 9)
+    for line in [line for line in with_buttons if line.can_change][:10]:
         state = await desk.invite_state(line.invite.id)
         ref = line.invite.patient_ref
         rows.append(((text("inbox.staff.resend", patient_ref=ref),
                       ChangeInvite("resend", line.invite.id, state)),
                      (text("inbox.staff.revoke", patient_ref=ref),
                       ChangeInvite("revoke", line.invite.id, state))))
+    for line in [line for line in with_buttons if line.renewable or line.to_contact][:10]:
+        state = await desk.invite_state(line.invite.id)
+        ref = line.invite.patient_ref
+        action: InviteAction = "renew" if line.renewable else "contacted"
+        rows.append(((text(f"inbox.staff.{action}", patient_ref=ref),
+                      ChangeInvite(action, line.invite.id, state)),))
     await reply(update, Html(words),
                 markup(context.services.signer, ids(update)[1], tuple(rows)))
 
@@ -119,6 +128,21 @@ async def changed(update: Update, context: Context, tapped: ChangeInvite) -> Non
         fresh = await desk.resend(member, invite.id)
         if fresh:
             await send_invite(update, fresh)
+    elif tapped.action == "renew":
+        renewed = await desk.renew(member, invite.id)
+        if renewed:
+            await send_invite(update, renewed)
+        elif message:
+            await message.reply_text(plain(text("inbox.staff.renew_none")))
+    elif tapped.action == "contacted":
+        reached = await desk.record_contacted(member, invite.id)
+        if message and reached:
+            await message.reply_text(plain(text(
+                "inbox.staff.contacted_recorded", patient_ref=invite.patient_ref,
+                reference=reached.reference, name=member.display_name)))
+        elif message:
+            await message.reply_text(plain(text("inbox.staff.contacted_already",
+                                                patient_ref=invite.patient_ref)))
     else:
         await _take_buttons_off(update)
         stopped = await desk.stop_case(member, invite.id)

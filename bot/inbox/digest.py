@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.channels.nhs_number import spaced
 from bot.content import text
 from bot.domain.age import age_on
 from bot.domain.questions import Question, detail_questions, screening_questions
@@ -66,6 +67,10 @@ class CaseDigest:
     body_site: str = ""
     version: int = 1
     new_shots: tuple[str, ...] = ()
+    date_of_birth: str = ""
+    """As the patient confirmed it, like "3 February 1980" ("" once erased)."""
+    nhs_number: str = ""
+    """As staff typed it at /invite, like "943 476 5919"; "" where none was asked for."""
 
 
 def shot_label(slot: ShotSlot) -> str:
@@ -194,6 +199,18 @@ def erased_note(case: Case) -> str:
     return text("inbox.gp.open_erased", reference=case.reference, why=why)
 
 
+def record_identifiers(invite: Invite | None) -> tuple[str, str]:
+    """What the practice files a record copy by: the date of birth the patient confirmed
+    ("3 February 1980") and the NHS number staff typed ("943 476 5919"), each "" if there is
+    none (not asked for, or erased). Only the record channels (NHSmail body, referral pack)
+    print them, never a Telegram message (docs/dpia.md, "Record channels")."""
+    if invite is None:
+        return "", ""
+    born = (date.fromisoformat(invite.date_of_birth).strftime("%-d %B %Y")
+            if invite.date_of_birth else "")
+    return born, spaced(invite.nhs_number) if invite.nhs_number else ""
+
+
 def age_text(invite: Invite | None, case: Case, today: date) -> str:
     """The patient's age as the GP reads it ("unknown" once the date of birth is erased)."""
     if invite is None or not invite.date_of_birth:
@@ -272,6 +289,10 @@ class CaseSummary:
     body_site: str
     version: int
     new_shots: tuple[str, ...]
+    date_of_birth: str = ""
+    """For the record channels only (`record_identifiers`)."""
+    nhs_number: str = ""
+    """For the record channels only (`record_identifiers`)."""
 
     def to_json(self) -> str:
         """The summary as JSON text (shots as objects, pairs as two-item lists)."""
@@ -283,7 +304,8 @@ class CaseSummary:
                       for s in self.shots],
             "answers": [list(pair) for pair in self.answers], "flags": list(self.flags),
             "summary_html": self.summary_html, "body_site": self.body_site,
-            "version": self.version, "new_shots": list(self.new_shots)})
+            "version": self.version, "new_shots": list(self.new_shots),
+            "date_of_birth": self.date_of_birth, "nhs_number": self.nhs_number})
 
     @classmethod
     def from_json(cls, data: str) -> CaseSummary:
@@ -298,7 +320,9 @@ class CaseSummary:
             answers=tuple((str(q), str(a)) for q, a in raw["answers"]),
             flags=tuple(str(f) for f in raw["flags"]), summary_html=str(raw["summary_html"]),
             body_site=str(raw["body_site"]), version=int(raw["version"]),
-            new_shots=tuple(str(n) for n in raw["new_shots"]))
+            new_shots=tuple(str(n) for n in raw["new_shots"]),
+            date_of_birth=str(raw.get("date_of_birth", "")),
+            nhs_number=str(raw.get("nhs_number", "")))
 
 
 async def build_summary(store: Store, case: Case, today: date | None = None) -> CaseSummary:
@@ -326,6 +350,7 @@ async def build_summary(store: Store, case: Case, today: date | None = None) -> 
     submitted = uk_time(case.submitted_at) if case.submitted_at else "not yet"
     age = age_text(invite, case, today)
     patient_ref = invite.patient_ref if invite else "unknown"
+    born, nhs_number = record_identifiers(invite)
     screen, detail = screening_questions(), detail_questions()
 
     def said(questions: tuple[Question, ...], qid: str, prefix: str) -> str:
@@ -352,7 +377,8 @@ async def build_summary(store: Store, case: Case, today: date | None = None) -> 
     return CaseSummary(
         patient_ref=patient_ref, age_text=age, submitted_on=submitted, shots=shots,
         answers=answer_pairs(answers, child=case.is_child), flags=flags, summary_html=summary,
-        body_site=body_site(answers), version=version, new_shots=new_shots)
+        body_site=body_site(answers), version=version, new_shots=new_shots,
+        date_of_birth=born, nhs_number=nhs_number)
 
 
 async def with_photos(store: Store, case: Case, summary: CaseSummary) -> CaseDigest:
@@ -369,7 +395,8 @@ async def with_photos(store: Store, case: Case, summary: CaseSummary) -> CaseDig
         case=case, practice=practice, patient_ref=summary.patient_ref,
         age_text=summary.age_text, submitted_on=summary.submitted_on, photos=tuple(shots),
         answers=summary.answers, flags=summary.flags, summary_html=summary.summary_html,
-        body_site=summary.body_site, version=summary.version, new_shots=summary.new_shots)
+        body_site=summary.body_site, version=summary.version, new_shots=summary.new_shots,
+        date_of_birth=summary.date_of_birth, nhs_number=summary.nhs_number)
 
 
 async def build_digest(store: Store, case: Case, today: date | None = None) -> CaseDigest:

@@ -15,8 +15,10 @@ CaseAction = Literal["back", "photos", "why", "redo", "appt", "appt_go", "appt_y
                      "urgent", "urgent_go", "urgent_no", "refer", "refer_go", "refer_no", "sent",
                      "sent_go"]
 """The steps of a GP's decision on a case (`bot.handlers.decide`, one handler each)."""
-InviteAction = Literal["revoke", "resend", "stop"]
-"""What staff may do to an invite from /invites or /stop."""
+InviteAction = Literal["revoke", "resend", "stop", "renew", "contacted"]
+"""What staff may do to an invite from /invites or /stop: cancel or resend an unused link,
+stop an opened request, renew a locked link, record that a red-flag stop's patient was
+contacted."""
 
 _FIELDS: dict[str, tuple[str, ...]] = {
     "photos": ("mask",), "why": ("mask",), "redo": ("mask", "reason", "summary_id"),

@@ -56,9 +56,13 @@ def stop_words(reason: str) -> str:
 def ending_words(invite: Invite, case: Case | None, stop_reason: str | None,
                  now: datetime) -> str:
     """How a request that is over without a GP's decision ended: a link cancelled or expired
-    before it was opened, a stop (at screening, at consent, red flags, by the practice),
-    cancelled by the patient, or deleted unfinished after the retention period.
-    `stop_reason` is the case's (`AuditRepository.stop_reasons`), if it stopped."""
+    before it was opened, a locked link renewed, a stop (at screening, at consent, red flags,
+    by the practice), cancelled by the patient, or deleted unfinished after the retention
+    period.
+    `stop_reason` is the case's (`AuditRepository.stop_reasons`), if it stopped. A link
+    locked after wrong dates of birth and then renewed says a new link was sent."""
+    if invite.locked_at and invite.revoked_at:
+        return text("inbox.staff.ended.renewed")
     if case is None:
         problem = invite_problem(invite, now)
         return text("inbox.staff.ended.revoked" if problem == "revoked" else

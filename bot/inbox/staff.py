@@ -17,6 +17,7 @@ from bot.domain.age import CHILD_UNDER, age_on, consent_by
 from bot.domain.dates import parse_date_of_birth
 from bot.inbox import progress
 from bot.inbox.access import member_of
+from bot.inbox.digest import uk_time
 from bot.services import erasure
 from bot.services.attempts import WrongTries
 from bot.store import StageConflict, Store
@@ -26,6 +27,36 @@ from bot.store.models import Case, Invite, Member, Outgoing, Role, Stage
 MAX_REFERENCE = 40
 NHS_NUMBER = re.compile(r"\d{10}")
 """A bare 10-digit number looks like an NHS number, which must not be used as the reference."""
+LETTERS_ONLY = re.compile(r"[A-Za-z'’-]+")
+"""A reference of letters only (apostrophes and hyphens allowed): with any small letter
+("JaneSmith", "O'Brien", "smith") it looks like a person's name; all capitals ("DEMO") is
+taken as a practice code."""
+
+
+def looks_like_name(reference: str) -> bool:
+    """True if a practice reference looks like a person's name: letters only and not all
+    capitals (`LETTERS_ONLY`). A name shown as the reference would reach chats, emails and
+    PDFs (docs/dpia.md R12), where the practice's own code should be."""
+    return bool(LETTERS_ONLY.fullmatch(reference)) and reference != reference.upper()
+
+
+def unfit_reference(reference: str) -> bool:
+    """True if this cannot be a practice reference: empty, over MAX_REFERENCE characters, more
+    than one word, a bare NHS-number-shaped number, or a name (`looks_like_name`). What
+    `python -m bot invite create --patient-ref` refuses; `/invite` says which (see
+    `read_invite_request`)."""
+    words = reference.split()
+    return (len(words) != 1 or len(reference) > MAX_REFERENCE
+            or bool(NHS_NUMBER.fullmatch(reference.replace("-", "")))
+            or looks_like_name(reference))
+
+
+def _words_before_date(rest: str, today: date) -> bool:
+    """True if `rest` (what follows the reference's first word) is more words and then a date
+    of birth: the reference had spaces in it, as a name does ("P100 Jane 03/02/1980")."""
+    words = rest.split()
+    return any(parse_date_of_birth(" ".join(words[k:]), today) is not None
+               for k in range(1, len(words)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +93,14 @@ class InviteLine:
     state: str = ""
     """The step an open request has reached, or how one that is over ended (`bot.inbox.progress`);
     "" where the group says it all (not opened, locked, waiting for a GP...)."""
+    when: str = ""
+    """When its link was sent and, for a link not yet opened, when it expires (UK dates,
+    `inbox.staff.link_sent`, `inbox.staff.link_sent_expires`)."""
+    renewable: bool = False
+    """Locked after wrong dates of birth and not yet renewed: gets a "New link" button."""
+    to_contact: bool = False
+    """Stopped for red flags and nobody has recorded contacting the patient yet: gets a
+    "Patient contacted" button."""
 
 
 def stoppable(case: Case) -> bool:
@@ -72,7 +111,9 @@ def stoppable(case: Case) -> bool:
 def read_invite_request(typed: str, today: date | None = None, *,
                         wants_nhs_number: bool = False) -> InviteRequest | str:
     """Read `REF DD/MM/YYYY` (and, where the practice delivers by MESH, `REF DD/MM/YYYY
-    NHSNUMBER`); return the request or the content key of what is wrong. An NHS number is
+    NHSNUMBER`); return the request or the content key of what is wrong. A reference that
+    looks like a name (`looks_like_name`, or words with spaces between them before the date)
+    is refused with `inbox.staff.invite_reference_is_name`. An NHS number is
     checked with its modulus-11 check digit (`bot.channels.nhs_number`) and refused where the
     practice does not use MESH, so it is never stored without need; where it is needed, words
     that cannot be read are answered with the example of all three (`invite_ask_key`)."""
@@ -95,7 +136,11 @@ def read_invite_request(typed: str, today: date | None = None, *,
         return ("channels.staff.invite_reference_is_nhs_number" if wants_nhs_number else
                 "inbox.staff.invite_nhs_number")
     today = today or date.today()
+    if looks_like_name(parts[0]):
+        return "inbox.staff.invite_reference_is_name"
     born = parse_date_of_birth(parts[1], today)
+    if born is None and _words_before_date(parts[1], today):
+        return "inbox.staff.invite_reference_is_name"
     if born is None:
         written = parse_date_of_birth(parts[1], today.replace(year=today.year + 100, day=1))
         return "inbox.staff.invite_future" if written and written > today else unreadable
@@ -196,15 +241,31 @@ class StaffDesk:
         moment = now or datetime.now(UTC)
         stalled_before = moment - timedelta(days=self._stalled_days)
         stops = await self._store.audit.stop_reasons(member.practice_id)
+        resent = await self._store.audit.links_sent(member.practice_id)
+        contacted = await self._store.audit.contacted(member.practice_id)
+        names = {m.id: m.display_name
+                 for m in await self._store.practices.members(member.practice_id)}
         found = []
         for invite in await self._store.invites.for_practice(member.practice_id):
             case = await self._store.cases.for_invite(invite.id)
             group = self._group(invite, case, moment, stalled_before)
             shown = text("inbox.staff.erased_case_line", reference=case.reference) if (
                 case is not None and case.erased_at and group == "urgent") else ""
-            found.append(InviteLine(invite, group,
-                                    case is None and invite_problem(invite, moment) is None,
-                                    shown, self._state(group, invite, case, stops, moment)))
+            state = self._state(group, invite, case, stops, moment)
+            red_flag = case is not None and stops.get(case.id) == "screen_red_flag"
+            reached = contacted.get(case.id) if case is not None else None
+            if red_flag and reached is not None:
+                at, actor = reached
+                who = names.get(int(actor.partition(":")[2] or 0), text("inbox.staff.someone"))
+                state += text("inbox.staff.contacted_note", when=uk_time(at), name=who)
+            sent = uk_time(resent.get(invite.id, invite.created_at), with_time=False)
+            when = text("inbox.staff.link_sent_expires", sent=sent,
+                        expires=uk_time(invite.expires_at, with_time=False)) if (
+                group == "not_opened") else text("inbox.staff.link_sent", sent=sent)
+            found.append(InviteLine(
+                invite, group, case is None and invite_problem(invite, moment) is None,
+                shown, state, when, renewable=group == "locked",
+                to_contact=red_flag and group == "closed" and reached is None))
         return found
 
     @staticmethod
@@ -225,7 +286,7 @@ class StaffDesk:
     def _group(invite: Invite, case: Case | None, now: datetime,
                stalled_before: datetime) -> str:
         if invite.locked_at:
-            return "locked"
+            return "closed" if invite.revoked_at else "locked"  # renewed: a new link went
         if case is None:
             return "not_opened" if invite_problem(invite, now) is None else "closed"
         if case.decision == "urgent" and not case.task_done_at and (
@@ -248,7 +309,9 @@ class StaffDesk:
         return "in_progress"
 
     async def overview(self, member: Member) -> tuple[str, list[InviteLine]]:
-        """The /invites text, grouped by state, and the invites that can be changed.
+        """The /invites text, grouped by state, and the invites that get buttons (resend or
+        cancel, renew a locked link, record a red-flag contact: `InviteLine`). Under
+        each row, when its link was sent (and, not yet opened, when it expires).
 
         Urgent cases (a GP's two-week-wait outcome whose task to phone the patient is not yet
         done) come first; referrals not yet marked sent on e-RS have their own group. A row in
@@ -268,12 +331,15 @@ class StaffDesk:
                 continue
             parts.append("\n<b>" + text(f"inbox.staff.group_{group}",
                                         days=self._stalled_days) + f"</b> ({len(members)})")
-            parts += [text("inbox.staff.invite_line",
-                           patient_ref=html.escape(line.shown or line.invite.patient_ref),
-                           state=html.escape(line.state)) if line.state else
-                      f"• {html.escape(line.shown or line.invite.patient_ref)}"
-                      for line in members[:20]]
-        return "\n".join(parts), [line for line in lines if line.can_change]
+            for line in members[:20]:
+                named = html.escape(line.shown or line.invite.patient_ref)
+                parts.append(text("inbox.staff.invite_line", patient_ref=named,
+                                  state=html.escape(line.state)) if line.state else
+                             f"• {named}")
+                if line.when:
+                    parts.append(f"   {html.escape(line.when)}")
+        return "\n".join(parts), [line for line in lines
+                                  if line.can_change or line.renewable or line.to_contact]
 
     async def invite_of(self, member: Member, invite_id: int) -> Invite | None:
         """The invite, if it belongs to the member's practice."""
@@ -356,6 +422,36 @@ class StaffDesk:
         fresh = await self._store.invites.get(invite.id)
         assert fresh is not None
         return await self._made(member, fresh, token)
+
+    async def renew(self, member: Member, invite_id: int) -> InviteMade | None:
+        """A new link for a patient whose invite locked after three wrong dates of birth: a
+        new invite with the same reference, date of birth, NHS number and GP, valid for the
+        usual days; the locked one is closed. None if it is not a locked invite of the
+        member's practice, or was already renewed."""
+        invite = await self.invite_of(member, invite_id)
+        if invite is None:
+            return None
+        renewed = await self._store.invites.renew_locked(
+            invite.id, valid_days=self._valid_days, actor=f"member:{member.id}")
+        if renewed is None:
+            return None
+        return await self._made(member, *renewed)
+
+    async def record_contacted(self, member: Member, invite_id: int) -> Case | None:
+        """Record that the member contacted the patient of a request stopped for red flags
+        (they were told to call 999 or NHS 111; `inbox.staff.stopped.red_flag` asked staff to
+        check they got help). Returns the case; None if it is not such a case of the member's
+        practice, or it was already recorded."""
+        invite = await self.invite_of(member, invite_id)
+        case = await self._store.cases.for_invite(invite.id) if invite else None
+        if case is None:
+            return None
+        stops = await self._store.audit.stop_reasons(member.practice_id)
+        if stops.get(case.id) != "screen_red_flag":
+            return None
+        done = await self._store.audit.record_contacted(case.id, case.practice_id,
+                                                        actor=f"member:{member.id}")
+        return case if done else None
 
     async def join_code(self, admin: Member, role: Role, name: str) -> str:
         """A one-time code that makes whoever sends it a member of the admin's practice."""

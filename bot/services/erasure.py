@@ -44,20 +44,41 @@ async def erase(store: Store, case: Case, to: Stage, *, actor: str, reason: str)
 
     `actor` is "patient" or "retention"; `reason` goes to the audit trail. An urgent
     (two-week-wait) task not yet done outlives the erasure: the practice's staff get it again,
-    named by the case reference (`erased_task`), and it is chased as before.
+    named by the case reference (`erased_task`), and it is chased as before. When the patient
+    erases (`/cancel`, `/delete`), staff are told, with their own reference, in the same
+    transaction (`patient_ended_alerts`).
     """
     notice = await erased_task(store, case) if case.decision == URGENT else []
-    await store.cases.erase(case, to, actor=actor, reason=reason, if_task_open=notice)
+    told = await patient_ended_alerts(store, case, to) if actor == "patient" else []
+    await store.cases.erase(case, to, actor=actor, reason=reason, if_task_open=notice,
+                            outbox=told)
     await testpoints.reached("erasure.committed")
     left = await finish(store, case.id)
     await checkpoint(store)
     return left
 
 
+async def patient_ended_alerts(store: Store, case: Case, to: Stage) -> list[Outgoing]:
+    """The staff's alert that the patient cancelled the request (`to` is CANCELLED) or asked
+    for it to be deleted (`/delete`): the practice's own patient reference (kept on the invite
+    for this purpose, `CaseRepository.erase`) and the case reference, no health data
+    (`inbox.staff.patient_cancelled`, `inbox.staff.patient_deleted`), to the practice's staff
+    and admins (its GPs if none), so someone can contact the patient."""
+    invite = await store.invites.get(case.invite_id) if case.invite_id else None
+    ended = "cancelled" if to is Stage.CANCELLED else "deleted"
+    words = text(f"inbox.staff.patient_{ended}",
+                 patient_ref=invite.patient_ref if invite else "?", reference=case.reference)
+    log.info("staff told the patient ended a request", extra={"case_id": case.id,
+                                                             "ended": ended})
+    return [Outgoing(chat, "staff.alert", {"text": words}, f"case:{case.id}:{ended}:{chat}")
+            for chat in await store.practices.alert_chats(case.practice_id)]
+
+
 async def erased_task(store: Store, case: Case) -> list[Outgoing]:
     """The task for staff when a case whose urgent task is not done is erased: the task stays
-    open, named by the case reference only (the practice's patient reference is erased with
-    the case; the first task showed both), with a "Done" button, to the practice's staff and
+    open, named by the case reference only (the first task showed both; retention erases the
+    practice's reference, the patient's erasure keeps it in /invites for a while), with a
+    "Done" button, to the practice's staff and
     admins (its GPs if none). Queued by `CaseRepository.erase` only if the task is still open
     then."""
     words = text("inbox.staff.urgent_task_erased", reference=case.reference)

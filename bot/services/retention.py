@@ -16,7 +16,9 @@ log = logging.getLogger("bot.retention")
 async def purge(store: Store, retention_days: int, now: datetime | None = None) -> int:
     """Erase every case past its retention period; return how many were erased.
 
-    First finishes any erasure a crash interrupted (files still queued); also drops staff
+    First finishes any erasure a crash interrupted (files still queued); clears the practice
+    reference of invites never used, or whose case the patient erased, `retention_days` ago
+    (`scrub_unused`, `scrub_erased_references`); also drops staff
     conversations (invite drafts) idle for `IDLE_LIMIT`; ends with a WAL checkpoint
     (TRUNCATE), so nothing erased stays readable in the write-ahead log.
     """
@@ -29,6 +31,7 @@ async def purge(store: Store, retention_days: int, now: datetime | None = None) 
                                     reason=f"{retention_days} days after last use")
         erased += 1
     scrubbed = await store.invites.scrub_unused(cutoff)
+    scrubbed += await store.cases.scrub_erased_references(cutoff)
     drafts = await store.conversations.forget_idle(
         (moment - IDLE_LIMIT).isoformat(timespec="seconds"))
     await erasure.checkpoint(store)

@@ -75,6 +75,42 @@ class AuditRepository:
             )
             return [record(Event, row) for row in await cursor.fetchall()]
 
+    async def links_sent(self, practice_id: int) -> dict[int, str]:
+        """When each of the practice's invites last had a link sent by a resend
+        (`invite.reissued`), by invite id (ISO, UTC); invites never resent are left out (their
+        link went when they were made, `Invite.created_at`)."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT json_extract(detail, '$.invite_id'), MAX(created_at) FROM events "
+                "WHERE kind = 'invite.reissued' AND json_extract(detail, '$.invite_id') IN "
+                "(SELECT id FROM invites WHERE practice_id = ?) "
+                "GROUP BY json_extract(detail, '$.invite_id')", (practice_id,))
+            return {int(invite_id): str(at) for invite_id, at in await cursor.fetchall()}
+
+    async def contacted(self, practice_id: int) -> dict[int, tuple[str, str]]:
+        """The practice's stopped cases whose patient staff recorded as contacted
+        (`case.patient_contacted`, `record_contacted`), by case id: when (ISO, UTC) and by
+        whom (the audit actor, `member:ID`)."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT case_id, created_at, actor FROM events WHERE practice_id = ? "
+                "AND kind = 'case.patient_contacted' ORDER BY id", (practice_id,))
+            return {int(case_id): (str(at), str(actor))
+                    for case_id, at, actor in await cursor.fetchall()}
+
+    async def record_contacted(self, case_id: int, practice_id: int, *, actor: str) -> bool:
+        """Record, once, that a member of the practice contacted the patient of a stopped case
+        (after a red-flag stop); False if it was already recorded (a double tap)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT 1 FROM events WHERE case_id = ? AND kind = 'case.patient_contacted'",
+                (case_id,))
+            if await cursor.fetchone() is not None:
+                return False
+            await write_event(conn, "case.patient_contacted", actor=actor, case_id=case_id,
+                              practice_id=practice_id)
+        return True
+
     async def stop_reasons(self, practice_id: int) -> dict[int, str]:
         """Why each of the practice's stopped cases stopped (erased ones too), by case id: the
         reason the move to "stopped" was audited with ("screen_mole", "consent_declined", ...),

@@ -343,7 +343,8 @@ class CaseRepository:
             return [record(Case, row) for row in await cursor.fetchall()]
 
     async def erase(self, case: Case, to: Stage, *, actor: str, reason: str,
-                    if_task_open: Sequence[Outgoing] = ()) -> list[str]:
+                    if_task_open: Sequence[Outgoing] = (),
+                    outbox: Sequence[Outgoing] = ()) -> list[str]:
         """Delete the case's photos and answers (and its built summary and pack), keep an audit
         stub; return the files to remove.
 
@@ -355,7 +356,12 @@ class CaseRepository:
         button, `close_outcome`, and the chase, `outcome_open_since`, still work), and the
         staff's undelivered alerts and tasks are kept (`cancel_for_case`); `if_task_open` (the
         staff's notice that the task is still open) is queued in the same transaction only if
-        the case is urgent and its task is not done.
+        the case is urgent and its task is not done; `outbox` (the staff's alert that the
+        patient cancelled or deleted it) is queued in the same transaction.
+
+        Erased by the patient, the invite keeps the practice's own reference (staff must know
+        whom to contact; it is cleared `RETENTION_DAYS` later, `scrub_erased_references`);
+        erased by retention, it goes too. The date of birth and NHS number always go.
         """
         now = utc_now()
         async with self._db.transaction() as conn:
@@ -367,10 +373,11 @@ class CaseRepository:
                     await enqueue(conn, case.id, if_task_open)
             files = await _drop_content(conn, case.id, now)
             await conn.execute(
-                "UPDATE invites SET patient_ref = '(erased)', date_of_birth = '', "
-                "nhs_number = NULL WHERE id = ?",
-                (case.invite_id,))
+                "UPDATE invites SET date_of_birth = '', nhs_number = NULL, patient_ref = "
+                "CASE WHEN ? = 'patient' THEN patient_ref ELSE '(erased)' END WHERE id = ?",
+                (actor, case.invite_id))
             await cancel_for_case(conn, case.id, actor)
+            await enqueue(conn, case.id, outbox)
             await conn.execute(
                 "UPDATE cases SET stage = ?, erased_at = ?, erased_by = ?, updated_at = ?, "
                 "ubrn = NULL WHERE id = ?",
@@ -381,6 +388,19 @@ class CaseRepository:
                               detail={"from": case.stage.value, "to": to.value, "reason": reason,
                                       "photos": len(files)})
         return files
+
+    async def scrub_erased_references(self, erased_before: str) -> int:
+        """Forget the practice reference of invites whose case the patient erased before this
+        time (ISO, UTC), kept till then so staff can contact the patient (`erase`); an urgent
+        task still open keeps it. Returns how many were cleared."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE invites SET patient_ref = '(erased)' WHERE patient_ref != '(erased)' "
+                "AND id IN (SELECT invite_id FROM cases WHERE erased_at IS NOT NULL "
+                "AND erased_at < ? AND invite_id IS NOT NULL "
+                f"AND NOT (IFNULL(decision, '') = '{URGENT}' AND task_done_at IS NULL))",
+                (erased_before,))
+            return int(cursor.rowcount)
 
     async def stop_after_photos(self, case: Case, *, reason: str,
                                 outbox: Sequence[Outgoing] = ()) -> Case:

@@ -122,6 +122,40 @@ class InviteRepository:
                               detail={"invite_id": invite_id})
         return token
 
+    async def renew_locked(self, invite_id: int, *, valid_days: int,
+                           actor: str) -> tuple[Invite, str] | None:
+        """A new invite, with a new link, for the patient of an invite locked after wrong dates
+        of birth: the same practice, reference, date of birth, NHS number and GP. The locked
+        invite is marked cancelled in the same transaction, so it is renewed once (its state,
+        and so any button made for it, changes). None if it is not locked, or already renewed
+        or cancelled."""
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        now = datetime.now(UTC)
+        created = now.isoformat(timespec="seconds")
+        expires = (now + timedelta(days=valid_days)).isoformat(timespec="seconds")
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE invites SET revoked_at = ? WHERE id = ? AND locked_at IS NOT NULL "
+                "AND revoked_at IS NULL RETURNING practice_id, patient_ref, date_of_birth, "
+                "gp_member_id, nhs_number", (created, invite_id))
+            row = await cursor.fetchone()
+            if row is None:
+                return None
+            practice_id, patient_ref, born, gp_member_id, nhs_number = tuple(row)
+            cursor = await conn.execute(
+                "INSERT INTO invites (practice_id, token_hash, patient_ref, date_of_birth, "
+                "gp_member_id, created_by, created_at, expires_at, nhs_number) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (practice_id, token_hash(token), patient_ref, born, gp_member_id,
+                 _member_id(actor), created, expires, nhs_number))
+            renewed = cursor.lastrowid
+            assert renewed is not None
+            await write_event(conn, "invite.renewed", actor=actor, practice_id=practice_id,
+                              detail={"invite_id": invite_id, "new_invite_id": renewed})
+        invite = await self.get(renewed)
+        assert invite is not None
+        return invite, token
+
     async def scrub_unused(self, expired_before: str) -> int:
         """Forget the reference and date of birth of invites that expired unused long ago."""
         async with self._db.transaction() as conn:
@@ -162,6 +196,12 @@ class InviteRepository:
             await write_event(conn, "invite.dob_failed", actor="patient",
                               detail={"invite_id": invite_id, "count": row[0], "locked": locked})
         return locked
+
+
+def _member_id(actor: str) -> int | None:
+    """The member id in an audit actor `member:ID`, else None."""
+    kind, _, number = actor.partition(":")
+    return int(number) if kind == "member" and number.isdigit() else None
 
 
 def invite_problem(invite: Invite | None, now: datetime | None = None) -> str | None:

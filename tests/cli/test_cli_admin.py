@@ -27,6 +27,10 @@ def test_practice_member_and_invite_from_the_command_line(
     token = link.split("start=", 1)[1]
     assert main(["invite", "create", "--practice", "5", "--patient-ref", "P-1", "--dob",
                  "1980-02-03", "--bot-username", "x"]) == 2
+    for name in ("JaneSmith", "Jane Smith", "9434765919"):  # shown in chats, emails, PDFs
+        assert main(["invite", "create", "--practice", "1", "--patient-ref", name, "--dob",
+                     "1980-02-03", "--bot-username", "x"]) == 2
+        assert "https://t.me/" not in capsys.readouterr().out, "no link for a name"
 
     async def check() -> None:
         store = await open_store(tmp_path / "telederm.sqlite3", tmp_path / "photos")

@@ -74,11 +74,13 @@ async def test_a_deleted_request_is_in_no_file_under_data_dir_while_the_bot_runs
     patient = emu.user("Ada")
     await submit(app, team, patient, "REF-QUOKKA")
     await team.gp.wait_for_text(text("inbox.gp.pack_caption").split("{")[0], timeout=20)
-    secrets = ("REF-QUOKKA", "1980-02-03", WHERE, TRIED)
+    secrets = ("1980-02-03", "3 February 1980", WHERE, TRIED)
     assert readable(data_dir, *secrets), "the test can see them before the erasure"
     await delete_all(patient)
     await team.gp.wait_for_text("🗑", timeout=20)
     assert readable(data_dir, *secrets) == [], "nothing erased is readable, WAL included"
+    assert readable(data_dir, "REF-QUOKKA"), (
+        "the practice's own reference stays, so staff know whom to contact")
 
 
 async def test_a_request_purged_after_retention_is_in_no_file_under_data_dir(

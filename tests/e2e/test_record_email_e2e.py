@@ -135,6 +135,52 @@ async def test_the_case_reaches_the_practice_mailbox_once_after_two_busy_replies
     assert len(smtp.mailbox.received[0]) <= 20 * 1024 * 1024
 
 
+async def test_the_mailbox_copy_can_be_filed_to_the_patient_by_date_of_birth_and_nhs_number(
+    app: App, emu: Emulator, smtp: SmtpServer
+) -> None:
+    """The email body and the pack name the date of birth the patient confirmed and the NHS
+    number staff typed (or say none was given), so staff file the copy to the right record
+    once the invite is gone; the subject still holds the case reference only."""
+    team = await email_team(app, emu)
+    store = services_of(app).store
+    _, token = await store.invites.create(
+        team.practice.id, "P-301", "1980-02-03", valid_days=7, gp_member_id=team.gp_member.id,
+        nhs_number="9434765919")
+    patient = emu.user("Ada")
+    await to_photos(patient, token)
+    await send_three(patient)
+    await details_and_review(patient)
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    case = await case_of(app, patient)
+    await received(smtp)
+    message = smtp.mailbox.messages()[0]
+    assert message["Subject"] == text("channels.email.subject", reference=case.reference)
+    plain = message.get_body(("plain",))
+    html = message.get_body(("html",))
+    assert plain is not None and html is not None
+    lines = plain.get_content().splitlines()
+    for label, value in (("patient_ref", "P-301"), ("date_of_birth", "3 February 1980"),
+                         ("nhs_number", "943 476 5919")):
+        assert f"{text(f'channels.email.{label}')}: {value}" in lines
+        assert value in html.get_content()
+    pdf = next(message.iter_attachments()).get_content()
+    first_page = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert " ".join(text("referral.details.patient_ref_value", patient_ref="P-301",
+                         nhs_number="943 476 5919").split()) in first_page
+    assert "3 February 1980" in first_page
+    await all_sent(app, case)
+
+    other = await submit(app, emu, team, name="Bea")  # no NHS number given at invite
+    await received(smtp, count=2)
+    second = smtp.mailbox.messages()[1]
+    body = second.get_body(("plain",))
+    assert body is not None
+    assert (f"{text('channels.email.nhs_number')}: {text('channels.email.nhs_number_none')}"
+            in body.get_content().splitlines())
+    assert f"{text('channels.email.date_of_birth')}: 3 February 1980" in body.get_content()
+    assert (await case_of(app, other)).reference in second["Subject"]
+
+
 async def test_a_practice_delivering_by_email_only_gets_the_notice_and_buttons_in_telegram(
     app: App, emu: Emulator, smtp: SmtpServer
 ) -> None:

@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from telegram.ext import Application
 
 from bot.channels.fhir_bundle import WORKFLOW_ID
+from bot.channels.nhs_number import spaced
 from bot.config import Settings
 from bot.content import text
 from bot.emulator import Emulator
@@ -143,7 +144,12 @@ async def test_the_case_reaches_the_mesh_mailbox_once_after_two_5xx_replies(
     delivered = [json.loads(e.detail) for e in events if e.kind == "case.delivered"]
     assert [d["channel"] for d in delivered] == ["mesh"]
     assert sha256(pdf).hexdigest() == delivered[0]["pack_sha256"], "the pack, byte for byte"
-    assert case.reference in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    first_page = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert case.reference in first_page
+    filed_by = text("referral.details.patient_ref_value", patient_ref="P-300",
+                    nhs_number=spaced(NHS_NUMBER))
+    assert " ".join(filed_by.split()) in " ".join(first_page.split()), "filed to the patient"
+    assert "3 February 1980" in first_page
     assert await asyncio.to_thread(inbox, mesh) == [], "acknowledged: gone from the inbox"
 
 

@@ -183,3 +183,25 @@ async def test_a_conversation_restored_after_a_day_does_not_read_text_as_details
         assert (await staff.next_message()).text == shown("inbox.staff.invite_ask")
         await staff.send_text("P-205 03/02/1980")
         await staff.wait_for(lambda m: LINK.search(m.text or "") is not None)
+
+
+async def test_a_name_as_the_reference_is_refused_kindly_and_the_help_says_what_to_use(
+    app: App, emu: Emulator
+) -> None:
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    await team.staff.send_command("/invite", "JaneSmith 03/02/1980")
+    assert (await team.staff.next_message()).text == shown(
+        "inbox.staff.invite_reference_is_name")
+    await team.staff.send_text("Jane Smith 03/02/1980")
+    assert (await team.staff.next_message()).text == shown(
+        "inbox.staff.invite_reference_is_name")
+    assert await store.invites.for_practice(team.practice.id) == [], "no invite made"
+    await team.staff.send_text("P-77 03/02/1980")
+    await team.staff.wait_for(lambda m: LINK.search(m.text or "") is not None)
+    invites = await store.invites.for_practice(team.practice.id)
+    assert [i.patient_ref for i in invites] == ["P-77"]
+
+    await team.staff.send_command("/help")
+    helped = await team.staff.wait_for_text(first_line("inbox.staff.help_staff"))
+    assert shown("inbox.staff.help_staff") in (helped.text or "")

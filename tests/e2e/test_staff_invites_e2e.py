@@ -10,9 +10,18 @@ from telegram.ext import Application
 from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
+from bot.inbox.digest import uk_time
+from bot.store.models import Stage
 from tests.auxil.e2e.bot_app import services_of
-from tests.auxil.e2e.patient import first_line, tap, to_consent, to_photos
-from tests.auxil.e2e.practice import Team, make_team
+from tests.auxil.e2e.patient import (
+    first_line,
+    give_date_of_birth,
+    tap,
+    to_consent,
+    to_photos,
+    words,
+)
+from tests.auxil.e2e.practice import LINK, Team, make_team
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -80,6 +89,128 @@ async def test_invites_name_the_step_reached_and_how_each_request_ended(
     ended = rows[rows.index(next(r for r in rows if r.startswith(
         text("inbox.staff.group_closed")))):]
     assert row("P-MOLE", "ended.screening") in ended
-    assert row("(erased)", "ended.cancelled") in ended, "the reference went with the request"
+    assert row("P-CANCEL", "ended.cancelled") in ended, "staff can see whom to contact"
     assert not [r for r in rows if r.strip() in ("• P-MOLE", "• P-WRONG", "• P-UNUSED")], (
         "no ended request without its ending")
+
+
+async def test_staff_are_told_when_the_patient_cancels_or_deletes_and_keep_the_reference(
+    app: App, emu: Emulator
+) -> None:
+    """A patient's /cancel or /delete reaches the staff chat with the practice's own
+    reference, so they know whom to contact; /invites still names them."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    cancel = emu.user("Cal")
+    await to_consent(cancel, await link(app, team, "P-CANCEL"))
+    cancelled = await store.cases.current_for_patient(cancel.id)
+    assert cancelled is not None
+    await cancel.send_command("/cancel")
+    await cancel.wait_for_text(text("journey.commands.cancel_confirm"))
+    await tap(cancel, text("journey.commands.cancel_yes"),
+              first_line("journey.commands.cancelled"))
+    await team.staff.wait_for_text(text("inbox.staff.patient_cancelled", patient_ref="P-CANCEL",
+                                        reference=cancelled.reference), timeout=10)
+
+    deleter = emu.user("Del")
+    await to_photos(deleter, await link(app, team, "P-DELETE"))
+    deleted = await store.cases.current_for_patient(deleter.id)
+    assert deleted is not None
+    await deleter.send_command("/delete")
+    await deleter.wait_for_text(words("journey.delete.one"))
+    await tap(deleter, text("journey.commands.delete_yes"),
+              first_line("journey.commands.deleted"))
+    await team.staff.wait_for_text(text("inbox.staff.patient_deleted", patient_ref="P-DELETE",
+                                        reference=deleted.reference), timeout=10)
+
+    await team.staff.send_command("/invites")
+    listing = (await team.staff.wait_for_text(first_line("inbox.staff.invites_title"))).text
+    rows = (listing or "").splitlines()
+    assert row("P-CANCEL", "ended.cancelled") in rows
+    erased = rows[rows.index(next(r for r in rows if r.startswith(
+        text("inbox.staff.group_erased")))) + 1]
+    assert erased.startswith("• P-DELETE")
+    assert "(erased)" not in (listing or "")
+
+
+def listed(person: TelegramUser) -> list[str]:
+    """The rows of the newest /invites listing in this chat."""
+    title = first_line("inbox.staff.invites_title")
+    newest = next(m for m in reversed(person.messages) if title in (m.text or ""))
+    return (newest.text or "").splitlines()
+
+
+async def invites_listing(team: Team) -> list[str]:
+    """Send /invites and return its rows once it arrives."""
+    before = len(team.staff.messages)
+    await team.staff.send_command("/invites")
+    title = first_line("inbox.staff.invites_title")
+    await team.staff.wait_for(lambda m: title in (m.text or "")
+                              and team.staff.messages.index(m) >= before)
+    return listed(team.staff)
+
+
+async def test_invites_show_dates_renew_a_locked_link_and_record_a_red_flag_contact(
+    app: App, emu: Emulator
+) -> None:
+    """Each row says when its link was sent (and, not opened, when it expires); a link locked
+    after three wrong dates of birth gets a working "New link"; a red-flag stop gets a button
+    to record that the patient was contacted, shown in the list afterwards."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    unused, _ = await store.invites.create(team.practice.id, "P-WAIT", "1980-02-03",
+                                           valid_days=7, gp_member_id=team.gp_member.id)
+
+    locked = emu.user("Lock")
+    await locked.open_deep_link(await link(app, team, "P-LOCK"))
+    await locked.wait_for_text(first_line("journey.identity.ask"))
+    for wrong in ("01/01/1990", "02/01/1990"):
+        await give_date_of_birth(locked, wrong, first_line("journey.identity.wrong"))
+    await give_date_of_birth(locked, "03/01/1990", first_line("journey.identity.locked"))
+    await team.staff.wait_for_text("P-LOCK", timeout=10)
+
+    red = emu.user("Red")
+    await to_consent(red, await link(app, team, "P-RED"))
+    await agrees(red)
+    await tap(red, text("journey.screening.is_rash.rash"),
+              text("journey.screening.red_flags.question"))
+    await tap(red, text("journey.screening.red_flags.yes"), text("journey.confirm.means.red_flag"))
+    await tap(red, text("journey.confirm.yes"), first_line("journey.stop.red_flag"))
+    red_case = await store.cases.current_for_patient(red.id)
+    assert red_case is not None
+
+    rows = await invites_listing(team)
+    sent = uk_time(unused.created_at, with_time=False)
+    waiting = rows.index("• P-WAIT")
+    assert rows[waiting + 1].strip() == text(
+        "inbox.staff.link_sent_expires", sent=sent,
+        expires=uk_time(unused.expires_at, with_time=False))
+    locked_row = rows.index("• P-LOCK")
+    assert rows[locked_row - 1].startswith(text("inbox.staff.group_locked"))
+    assert rows[locked_row + 1].strip().startswith(text("inbox.staff.link_sent", sent=""))
+    red_row = row("P-RED", "ended.red_flag")
+    assert red_row in rows
+
+    await team.staff.tap(text("inbox.staff.renew", patient_ref="P-LOCK"))
+    made = await team.staff.wait_for(lambda m: LINK.search(m.text or "") is not None
+                                     and "P-LOCK" in (m.text or ""))
+    found = LINK.search(made.text or "")
+    assert found is not None
+    again = emu.user("Lou")
+    await to_consent(again, found[2])  # the new link works, with the same date of birth
+    renewed = await store.cases.current_for_patient(again.id)
+    assert renewed is not None and renewed.stage is Stage.CONSENT
+
+    await team.staff.tap(text("inbox.staff.contacted", patient_ref="P-RED"))
+    await team.staff.wait_for_text(text(
+        "inbox.staff.contacted_recorded", patient_ref="P-RED", reference=red_case.reference,
+        name="Sue Smith"), timeout=10)
+
+    rows = await invites_listing(team)
+    assert row("P-LOCK", "ended.renewed") in rows, "the locked link is closed, renewed"
+    assert not [r for r in rows if r.startswith(text("inbox.staff.group_locked"))]
+    contacted = next(r for r in rows if r.startswith(red_row))
+    assert contacted != red_row and "Sue Smith" in contacted, "who and when"
+    newest = team.staff.messages[-1]
+    assert text("inbox.staff.contacted", patient_ref="P-RED") not in newest.callback_data
+    assert text("inbox.staff.renew", patient_ref="P-LOCK") not in newest.callback_data

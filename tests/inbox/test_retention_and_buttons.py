@@ -98,6 +98,31 @@ async def test_erasure_and_retention_leave_no_date_of_birth_behind(
                if q.kind != "gp.retract")
 
 
+async def test_the_reference_kept_after_the_patients_erasure_goes_after_the_retention_period(
+    store: Store, setting: Setting
+) -> None:
+    """Erased by the patient, the invite keeps the practice's reference (staff contact them)
+    but not the date of birth; the retention purge clears the reference later."""
+    from bot.services import erasure
+
+    invite, _ = await store.invites.create(setting.practice.id, "KEEP-1", "1990-01-01",
+                                           valid_days=7)
+    case = await store.cases.open_from_invite(invite, patient_user_id=77, patient_chat_id=77,
+                                              is_child=False)
+    await erasure.erase(store, case, Stage.CANCELLED, actor="patient",
+                        reason="patient_cancelled")
+    kept = await store.invites.get(invite.id)
+    assert kept is not None and kept.patient_ref == "KEEP-1" and kept.date_of_birth == ""
+    alerts = [q for q in await store.outbox.for_case(case.id) if q.kind == "staff.alert"]
+    assert [q.chat_id for q in alerts] == [101] and "KEEP-1" in alerts[0].payload
+    await purge(store, 30, now=datetime.now(UTC) + timedelta(days=10))
+    still = await store.invites.get(invite.id)
+    assert still is not None and still.patient_ref == "KEEP-1", "within the retention period"
+    await purge(store, 30, now=datetime.now(UTC) + timedelta(days=45))
+    gone = await store.invites.get(invite.id)
+    assert gone is not None and gone.patient_ref == "(erased)"
+
+
 async def test_staff_hear_once_about_a_case_waiting_too_long_for_a_gp(
     store: Store, setting: Setting
 ) -> None:

@@ -34,6 +34,20 @@ def test_invite_details_are_read_kindly() -> None:
     assert read_invite_request("ABC123 03/02/2030", today) == "inbox.staff.invite_future"
 
 
+def test_a_reference_that_looks_like_a_name_is_refused() -> None:
+    """The reference is shown in chats, emails and PDFs: a name must not become one."""
+    today = date(2026, 11, 24)
+    name = "inbox.staff.invite_reference_is_name"
+    for typed in ("JaneSmith 03/02/1980", "Jane Smith 03/02/1980", "P100 Jane 03/02/1980",
+                  "smith 3/2/80", "O'Brien 3 Feb 1980"):
+        assert read_invite_request(typed, today) == name, typed
+    assert read_invite_request("JaneSmith 03/02/1980 943 476 5919", today,
+                               wants_nhs_number=True) == name
+    for code in ("P100", "DEMO-001", "ABC", "LP-20931"):
+        request = read_invite_request(f"{code} 3 Feb 1980", today)
+        assert isinstance(request, InviteRequest) and request.patient_ref == code
+
+
 async def test_an_invite_gives_a_working_link_sms_and_qr(store: Store, setting: Setting) -> None:
     staff = desk(store)
     made = await staff.create_invite(setting.staff, InviteRequest("ABC123", date(2017, 5, 1)),
@@ -148,7 +162,7 @@ async def test_each_row_says_the_step_reached_or_how_the_request_ended(
         ("RED-1", "closed", text(f"{ended}.red_flag")),
         ("NOT-GUARDIAN-1", "closed", text(f"{ended}.not_guardian")),
         ("WRONG-1", "closed", text(f"{ended}.practice")),
-        ("(erased)", "closed", text(f"{ended}.cancelled")),  # erased with the reference
+        ("CANCEL-1", "closed", text(f"{ended}.cancelled")),  # kept: staff contact them
         ("(erased)", "closed", text(f"{ended}.unfinished")),
         ("REVOKED-1", "closed", text(f"{ended}.revoked")),
         ("EXPIRED-1", "closed", text(f"{ended}.expired")),
