@@ -17,6 +17,7 @@ from bot import testpoints
 from bot.content import text, texts
 from bot.domain import age
 from bot.domain.dates import parse_date_of_birth, said
+from bot.domain.personal import personal_details
 from bot.domain.questions import (
     DEPENDENT,
     FREE_TEXT_LIMIT,
@@ -250,6 +251,10 @@ class Journey:
         cleaned = " ".join(words.split())
         if len(cleaned) > FREE_TEXT_LIMIT:
             return [say(text("journey.details.too_long", limit=FREE_TEXT_LIMIT))]
+        if found := personal_details(cleaned):
+            log.info("typed answer with personal details refused",
+                     extra={"case_id": turn.case.id, "kinds": list(found)})
+            return [say(text("journey.details.personal"))]
         return await self._answer(turn, question, cleaned, "detail")
 
     # -- buttons ---------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from tests.auxil.e2e.patient import (
     send_three,
     shows_answer,
     tap,
+    then_says,
     to_consent,
     to_photos,
 )
@@ -155,6 +156,27 @@ async def test_changing_the_place_to_an_intimate_area_at_the_review_is_confirmed
     await tap(patient, say("confirm.yes"), ending)
     case = await services_of(app).store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.STOPPED
+
+
+async def test_a_phone_number_typed_as_exactly_where_is_refused_and_never_reaches_the_gp(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    """A patient who types their address and phone number where the bot asks where the rash
+    is, is asked kindly for just the place; the review and the GP never see the details."""
+    patient = emu.user("Ada")
+    await to_photos(patient, await new_invite(app, practice))
+    await send_three(patient)
+    await then_says(patient, first_line("journey.details.where_exactly"))
+    personal = "left forearm. I am Jane, 12 Acacia Road, phone 07700 900123"
+    await patient.send_text(personal)
+    await patient.wait_for_text(say("details.personal"), timeout=10)
+    await patient.send_text("left forearm")
+    await patient.wait_for_text(first_line("journey.details.duration_question"), timeout=10)
+    case = await services_of(app).store.cases.current_for_patient(patient.id)
+    assert case is not None
+    answers = await services_of(app).store.answers.for_case(case.id)
+    assert "left forearm" in answers.values()
+    assert not any("07700" in value or "Acacia" in value for value in answers.values())
 
 
 async def test_a_changed_area_asks_exactly_where_again_so_the_gp_reads_no_contradiction(
