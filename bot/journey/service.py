@@ -36,6 +36,7 @@ from bot.journey.photo_step import (
     taken_again,
     which_photo,
 )
+from bot.journey.red_flags import RedFlags
 from bot.journey.replies import (
     Button,
     Reply,
@@ -123,6 +124,7 @@ class Journey:
         self._deliveries = deliveries
         self._stop_alerts = stop_alerts
         self._photos = PhotoStep(store, checker)
+        self._red_flags = RedFlags(store, stop_alerts, lambda: self._on_queued())
         self._deletion = Deletion(store)
         self._retention_days = retention_days
         self._invite_valid_days = invite_valid_days
@@ -337,7 +339,8 @@ class Journey:
         if not STEPS[case.stage].goes_to(Stage.STOPPED):
             return None
         if question == GO_BACK:
-            return Tapped(None, await self._prompt(turn), text("journey.confirm.no"))
+            await self._red_flags.withdrawn(turn)
+            return Tapped(None, await self._prompt(turn), text("journey.confirm.no_red_flag"))
         log.info("late red-flag answer", extra={"case_id": case.id, "stage": case.stage.value,
                                                 "confirmed": question == CONFIRM})
         if question == CONFIRM:
@@ -348,7 +351,8 @@ class Journey:
             return Tapped(None, await self._stop(turn, "screen_red_flag", words),
                           text("journey.confirm.yes"))
         label = worded("journey.screening.red_flags.yes", parent=parent)
-        return Tapped(None, [self._confirm_stop(case, "red_flags", label, "yes", "red_flag")])
+        return Tapped(None, [await self._red_flags.said_yes(turn),
+                             self._confirm_stop(case, "red_flags", label, "yes", "red_flag")])
 
     async def _red_flag_after(self, turn: Turn) -> list[Reply]:
         """The 999 / NHS 111 words for a red-flag "yes" tapped once the request was sent or
@@ -427,6 +431,9 @@ class Journey:
         if question == GO_BACK:
             if value != expected.id:
                 return None
+            if expected.id == "red_flags":
+                await self._red_flags.withdrawn(turn)
+                return await self._go_back(turn), text("journey.confirm.no_red_flag")
             return await self._go_back(turn), text("journey.confirm.no")
         confirmed = question == CONFIRM
         if confirmed:
@@ -435,8 +442,10 @@ class Journey:
         if option is None:
             return None
         if option.stop and not confirmed:
-            return [self._confirm_stop(turn.case, question, option.label, value, option.stop)], (
-                option.label)
+            confirm = self._confirm_stop(turn.case, question, option.label, value, option.stop)
+            if option.stop == "red_flag":  # the advice and the alert come before any confirming
+                return [await self._red_flags.said_yes(turn), confirm], option.label
+            return [confirm], option.label
         chosen = text("journey.confirm.yes") if confirmed else option.label
         return await self._answer(turn, expected, value, prefix), chosen
 
@@ -480,14 +489,30 @@ class Journey:
         """Ask "You chose X. That means ... Is that right?" before an answer ends the request.
 
         Nothing is saved until "Yes": "No, go back" asks the same question again, so one
-        mis-tap cannot end the request.
+        mis-tap cannot end the request. A red-flag "yes" is the exception: its advice and staff
+        alert come at once, before this question (`RedFlags.said_yes`), and its "No" says "it
+        was a mistake".
         """
         stage = case.stage.value
         means = worded(f"journey.confirm.means.{stop}", parent=prompts.by_parent(case))
+        no = "journey.confirm.no_red_flag" if stop == "red_flag" else "journey.confirm.no"
         return say(text("journey.confirm.ask", choice=choice, means=means),
                    (Button(text("journey.confirm.yes"),
                            button_data(stage, CONFIRM, f"{question}={value}")),),
-                   (Button(text("journey.confirm.no"), button_data(stage, GO_BACK, question)),))
+                   (Button(text(no), button_data(stage, GO_BACK, question)),))
+
+    def _red_flag_waiting(self, turn: Turn, answers: dict[str, str]) -> list[Reply] | None:
+        """The advice and the confirmation again, while a red-flag "yes" waits for it (at
+        screening, or changing the red flags at the review); None otherwise."""
+        case = turn.case
+        changing = prompts.changing_now(case) if case.stage is Stage.REVIEW else None
+        if not RedFlags.waiting(answers) or not (
+                (case.stage is Stage.SCREENING and "screen.red_flags" not in answers)
+                or (changing is not None and changing[0].id == "red_flags")):
+            return None
+        label = worded("journey.screening.red_flags.yes", parent=prompts.by_parent(case))
+        return [RedFlags.advice(case),
+                self._confirm_stop(case, "red_flags", label, "yes", "red_flag")]
 
     async def _go_back(self, turn: Turn) -> list[Reply]:
         """The patient said an ending answer was a mistake: ask the question again (for consent,
@@ -914,6 +939,9 @@ class Journey:
         return prompts.consent_prompt(turn.case, await turn.answers(), self._retention_days)
 
     async def _show_question(self, turn: Turn) -> list[Reply]:
+        waiting = self._red_flag_waiting(turn, await turn.answers())
+        if waiting is not None:
+            return waiting
         found = prompts.question_prompt(turn.case, await turn.answers())
         return [found] if found else []
 
@@ -925,6 +953,9 @@ class Journey:
 
     async def _show_review(self, turn: Turn) -> list[Reply]:
         changing = prompts.changing_now(turn.case)
+        waiting = self._red_flag_waiting(turn, await turn.answers())
+        if waiting is not None:
+            return waiting
         if changing is not None:
             return [prompts.asking(changing[0], Stage.REVIEW)]
         return await prompts.review_prompt(self._store, turn.case, await turn.answers())
