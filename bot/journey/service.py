@@ -800,8 +800,9 @@ class Journey:
                 lead = text("journey.cases.open_count", count=several,
                             request=self._named(case))
                 words = f"{lead}\n\n{words}"
-            return self._bind(turn, [say(words), *(await self._prompt(turn)
-                                                   if case.stage.is_open else [])])
+            if not case.stage.is_open:
+                return self._bind(turn, [say(words), *await self._others(case)])
+            return self._bind(turn, [say(words), *await self._prompt(turn)])
 
     def confirm(self, action: str) -> Reply:
         """Ask to confirm /cancel or /delete, with Yes and No buttons."""
@@ -860,7 +861,22 @@ class Journey:
         """Answer a patient with no open case: how their last one ended, or how to begin."""
         if turn is None:
             return [say(text("journey.invite.no_case"))]
-        return await self._prompt(turn)
+        return [*await self._prompt(turn), *await self._others(turn.case)]
+
+    async def _others(self, case: Case) -> list[Reply]:
+        """Once `case` (the patient's last) has ended or was sent: each other request of the
+        patient still with the GP or still open, named (`journey.cases.still_with_gp`,
+        `still_open`), so a cancelled request never hides one still waiting."""
+        found = []
+        for other in await self._store.cases.for_patient(case.patient_user_id):
+            if other.id == case.id or other.erased_at:
+                continue
+            if other.stage is Stage.SUBMITTED:
+                found.append(say(text("journey.cases.still_with_gp",
+                                      request=self._named(other))))
+            elif other.stage.is_open:
+                found.append(say(text("journey.cases.still_open", request=self._named(other))))
+        return found
 
     # -- helpers -------------------------------------------------------------------------------
 
