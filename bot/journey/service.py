@@ -91,6 +91,9 @@ class Tapped:
     note: str | None
     replies: list[Reply]
     chosen: str | None = None
+    settles_offers: bool = False
+    """True once a "Use this photo anyway" offer kept its photo: the case's other offers are
+    out of date, and their buttons are taken off (`bot/handlers/offers.py`)."""
 
 
 class Journey:
@@ -302,6 +305,8 @@ class Journey:
             late = await self._late_red_flag(turn, parsed[0], parsed[1])
             if late is not None:
                 return late
+        if turn is not None and parsed is not None and parsed[1] == "anyway":
+            return await self._anyway(turn, parsed[0], parsed[2])
         if parsed is None or turn is None or not turn.case.stage.is_open:
             return Tapped(text("journey.input.old_button"), [])
         stage, question, value = parsed
@@ -590,6 +595,35 @@ class Journey:
             return None
         return (await self._then_next(turn, [say(text("journey.photos.kept_anyway"))]),
                 text("journey.photos.send_anyway"))
+
+    async def _anyway(self, turn: Turn, shot: str, attempt: str) -> Tapped:
+        """A tap on "Use this photo anyway": the newest offer of the shot asked for now keeps
+        its photo; an older one says truthfully what became of its photo (`_stale_anyway`)."""
+        case = turn.case
+        if case.stage.is_open and case.stage.value == shot:
+            choice = await self._tap_anyway(turn, "anyway", attempt)
+            if choice is not None:
+                return Tapped(None, *choice, settles_offers=True)
+        key = await self._stale_anyway(case, shot, attempt)
+        log.info("old send-anyway offer tapped", extra={"case_id": case.id, "shot": shot,
+                                                        "answer": key})
+        return Tapped(None, [say(text(f"journey.photos.{key}"))])  # the newest stays live
+
+    async def _stale_anyway(self, case: Case, shot: str, attempt: str) -> str:
+        """What became of the photo an out-of-date offer was for, as the key of its words
+        under `journey.photos`: in use already, a newer photo kept instead, a newer photo
+        sent since (whose own offer is the one to tap), or no longer kept."""
+        photos = [p for p in await self._store.photos.for_case(case.id) if p.shot == shot]
+        tapped = next((p for p in photos if str(p.attempt) == attempt), None)
+        if tapped is None:
+            return "anyway_gone"
+        if tapped.status == "accepted":
+            return "anyway_in_use"
+        newer = [p for p in photos if p.attempt > tapped.attempt]
+        if tapped.status == "replaced" or any(p.status in ("accepted", "replaced")
+                                              for p in newer):
+            return "anyway_newer_kept"
+        return "anyway_newer_sent" if newer else "anyway_gone"
 
     async def _tap_review(self, turn: Turn, question: str, value: str) -> Choice | None:
         changing = prompts.changing_now(turn.case)
