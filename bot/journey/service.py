@@ -710,6 +710,14 @@ class Journey:
         user_id = turn.case.patient_user_id
         case = turn.case
         shot = shot_of(case)
+        if shot is None and case.stage in (Stage.CONSENT, Stage.SCREENING):
+            # a question, or the confirmation of an answer that would stop, is waiting above:
+            # one kind answer pointing to it, never a second keyboard (one answer an album)
+            if album is not None and self._album_noted.get(user_id) == album:
+                return []
+            if album is not None:
+                self._album_noted[user_id] = album
+            return [say(text("journey.photos.not_now_question"))]
         if shot is None and album is not None:
             if self._album_noted.get(user_id) == album:
                 return []
