@@ -5,7 +5,8 @@ several separated by commas), the bot, on reaching that moment, appends the name
 `BOT_PAUSE_MARK` (if set) and then waits `BOT_PAUSE_SECONDS` (default 30), or until the file
 `BOT_PAUSE_RELEASE` exists, before going on. The moments are:
 
-- `erasure.committed`: an erasure is committed in the database, its photo files not yet removed;
+- `erasure.committed`: an erasure (or the deletion of photos of another area, to take all 3
+  again) is committed in the database, its photo files not yet removed;
 - `photo.temp_written`: a photo's temporary `.incoming-*` file is written, not yet renamed;
 - `photo.file_written`: a photo file is in place, its database row not yet committed;
 - `inbox.new_photos_checked`: a GP's "new photos" has passed its stage check, nothing written;

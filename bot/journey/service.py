@@ -13,6 +13,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
+from bot import testpoints
 from bot.content import text, texts
 from bot.domain import age
 from bot.domain.dates import parse_date_of_birth, said
@@ -25,7 +26,7 @@ from bot.domain.questions import (
     screening_questions,
     worded,
 )
-from bot.journey import prompts
+from bot.journey import photo_area, prompts
 from bot.journey.deletion import Deletion, started_on
 from bot.journey.photo_step import (
     AlreadyAccepted,
@@ -529,10 +530,14 @@ class Journey:
     ) -> list[Reply]:
         """Save an answer and go on: the next question, the next step, or (changed at the
         review) back to the review. A change at the review to an answer others depend on
-        deletes them with it (`DEPENDENT`), and they are asked again (`_ask_missing`)."""
+        deletes them with it (`DEPENDENT`), and they are asked again (`_ask_missing`); once
+        all are answered, a changed area asks whether the photos show the new one
+        (`bot.journey.photo_area`, `_photos_area`)."""
         key = f"{prefix}.{question.id}"
         answers = await turn.answers()
         changed = turn.case.stage is Stage.REVIEW and answers.get(key) != value
+        if changed and (shown := photo_area.before_change(answers, key)) is not None:
+            await turn.save(photo_area.SHOWN, shown)  # the area the photos were taken for
         await turn.save(key, value, clears=DEPENDENT.get(key, ()) if changed else ())
         parent = prompts.by_parent(turn.case)
         option = question.option(value)
@@ -547,6 +552,8 @@ class Journey:
                 return missing
             turn.case = await self._store.cases.set_flags(turn.case, Flags(changing=""),
                                                           actor="patient")
+            if photo_area.unconfirmed(answers):
+                return [photo_area.question(answers, text("journey.review.changed"))]
             return await prompts.review_prompt(self._store, turn.case, answers,
                                                photos_too=False,
                                                lead=text("journey.review.changed"))
@@ -633,16 +640,63 @@ class Journey:
             turn.case = await self._store.cases.set_flags(turn.case, Flags(changing=value),
                                                           actor="patient")
             return await self._prompt(turn), text(f"journey.review.change_{value}")
+        if question == photo_area.QUESTION:
+            return await self._photos_area(turn, value)
         if question == "review" and value == "send":  # never with an answer missing
             missing = await self._ask_missing(turn, "journey.review.answer_first")
             if missing is not None:
                 return missing, None
+            answers = await turn.answers()
+            if photo_area.unconfirmed(answers):  # nor photos of another area
+                return [photo_area.question(answers, text("journey.review.answer_first"))], None
         replies = await self._review_action(turn, question, value)
         if replies is None:
             return None
         label = (f"journey.review.{value}" if question == "review" else
                  f"journey.review.replace_{value}")
         return replies, text(label)
+
+    async def _photos_area(self, turn: Turn, value: str) -> Choice | None:
+        """Yes or No to "Do your photos show the new area: ...?" (`bot.journey.photo_area`).
+
+        Yes keeps the photos for the new area (audited as `photos.area_confirmed`) and shows
+        the review. No deletes them (rows, files, the messages still in the chat: as the
+        erasure does, `CaseRepository.photos_again`) and asks for all 3 again, in order, with
+        the usual checks, then back to the review. A button under a question about another
+        area (changed again since) asks the question about the area now; None when nothing
+        is to be confirmed (answered already)."""
+        answers = await turn.answers()
+        if not photo_area.unconfirmed(answers):
+            return None
+        now = photo_area.area_of(answers) or ""
+        choice, _, named = value.partition("#")
+        if choice not in ("yes", "no") or named != photo_area.token(now):
+            return [photo_area.question(answers)], None
+        case = turn.case
+        if choice == "yes":
+            await self._store.answers.confirm(
+                case.id, photo_area.CONFIRMED, now, event="photos.area_confirmed",
+                detail={"photos": len(await self._store.photos.accepted(case.id))})
+            answers[photo_area.CONFIRMED] = now
+            log.info("photos confirmed for a changed area", extra={"case_id": case.id})
+            return await prompts.review_prompt(
+                self._store, case, answers, photos_too=False,
+                lead=text("journey.review.photos_kept")), text("journey.review.photos_area_yes")
+        if not STEPS[case.stage].goes_to(Stage(SHOT_SLOTS[0])):
+            raise AssertionError(f"{case.stage} has no exit to {SHOT_SLOTS[0]} in STEPS")
+        turn.case, files = await self._store.cases.photos_again(
+            case, forget=(photo_area.SHOWN, photo_area.CONFIRMED), redo=SHOT_SLOTS,
+            reason="photos_of_another_area")
+        answers.pop(photo_area.SHOWN, None)
+        answers.pop(photo_area.CONFIRMED, None)
+        self._on_queued()
+        await testpoints.reached("erasure.committed")
+        left = await erasure.finish(self._store, case.id)
+        await erasure.checkpoint(self._store)
+        log.info("photos of another area deleted, all taken again",
+                 extra={"case_id": case.id, "photos": files, "files_left": left})
+        told = say(text("journey.review.photos_deleted", area=photo_area.area_words(answers)))
+        return [told, *await self._prompt(turn)], text("journey.review.photos_area_no")
 
     async def _review_action(
         self, turn: Turn, question: str, value: str
@@ -766,12 +820,24 @@ class Journey:
     async def _then_next(self, turn: Turn, verdict: list[Reply]) -> list[Reply]:
         """The photo's verdict, then the next step; after the last photo, "That is all 3
         photos" goes into the verdict's own message (two messages there, not four)."""
+        await self._photo_of_area_now(turn)
         after = await self._after_photo(turn)
         done = text("journey.photos.all_done")
         if verdict and after and after[0].text == done and not (
                 verdict[-1].buttons or verdict[-1].picture or verdict[-1].album):
             return [*verdict[:-1], say(f"{verdict[-1].text}\n\n{done}"), *after[1:]]
         return [*verdict, *after]
+
+    async def _photo_of_area_now(self, turn: Turn) -> None:
+        """A photo kept after the area was changed at the review and the photos confirmed for
+        it (one replaced, or asked for again by a GP): it was taken of the area now, so that
+        is the area the photos were taken for (`photo_area.SHOWN`), and going back to the
+        area before asks again. Nothing while the question is still to answer."""
+        answers = await turn.answers()
+        now = photo_area.area_of(answers)
+        if (photo_area.SHOWN in answers and now is not None
+                and not photo_area.unconfirmed(answers)):
+            await turn.save(photo_area.SHOWN, now, clears=(photo_area.CONFIRMED,))
 
     async def _after_photo(self, turn: Turn) -> list[Reply]:
         """Where a kept photo leads: the next shot the GP asked for again (`Case.redo`,
@@ -1016,7 +1082,10 @@ class Journey:
             return waiting
         if changing is not None:
             return [prompts.asking(changing[0], Stage.REVIEW)]
-        return await prompts.review_prompt(self._store, turn.case, await turn.answers())
+        answers = await turn.answers()
+        if photo_area.unconfirmed(answers):
+            return [photo_area.question(answers)]
+        return await prompts.review_prompt(self._store, turn.case, answers)
 
     async def _show_submitted(self, turn: Turn) -> list[Reply]:
         return [say(text("journey.commands.status", where=text("journey.status_words.submitted"),
@@ -1073,7 +1142,8 @@ STEPS: dict[Stage, Step] = {step.stage: step for step in (
          Journey._show_question, typed=Journey._typed_detail, tap=Journey._tap_question),
     Step(Stage.REVIEW, "shows the photos and answers to check", "buttons or typed",
          (Exit(Stage.SUBMITTED, "Send"),
-          Exit(Stage.LOCATOR, "replace a photo"), Exit(Stage.CLOSE_UP_1, "replace a photo"),
+          Exit(Stage.LOCATOR, "replace a photo, or all 3: photos not of a changed area"),
+          Exit(Stage.CLOSE_UP_1, "replace a photo"),
           Exit(Stage.CLOSE_UP_2, "replace a photo"),
           Exit(Stage.STOPPED, "a changed answer the service does not accept (or a red flag), "
                "confirmed")),

@@ -68,3 +68,15 @@ class AnswerRepository:
                 (case_id,),
             )
             return {row["question"]: row["value"] for row in await cursor.fetchall()}
+
+    async def confirm(self, case_id: int, question: str, value: str, *, event: str,
+                      detail: dict[str, str | int]) -> bool:
+        """Save (or replace) one answer that confirms something, audited as `event` with
+        `detail` (ids and counts only, never the answer) in the same transaction; False, and
+        nothing written, if the case is erased or closed."""
+        async with self._db.transaction() as conn:
+            saved = await save_answer(conn, case_id, question, value)
+            if saved:
+                await write_event(conn, event, actor="patient", case_id=case_id,
+                                  detail=dict(detail))
+            return saved

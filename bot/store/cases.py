@@ -11,8 +11,17 @@ import aiosqlite
 
 from bot.store.audit import write_event
 from bot.store.database import Database, utc_now
-from bot.store.models import CLOSED_STAGES, Case, ConsentBy, Flags, Invite, Outgoing, Stage
-from bot.store.outbox import cancel_for_case, enqueue
+from bot.store.models import (
+    CLOSED_STAGES,
+    Case,
+    ConsentBy,
+    Flags,
+    Invite,
+    Outgoing,
+    ShotSlot,
+    Stage,
+)
+from bot.store.outbox import cancel_for_case, enqueue, photos_off_chat
 from bot.store.rows import maybe, record
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: easy to read aloud
@@ -402,6 +411,50 @@ class CaseRepository:
                                       "reason": reason, "photos": len(files)})
         return record(Case, rows[0])
 
+    async def photos_again(self, case: Case, *, forget: tuple[str, ...],
+                           redo: tuple[ShotSlot, ...],
+                           reason: str) -> tuple[Case, int]:
+        """Take all the photos again, as the patient, from the review (they said their photos
+        do not show the body area now given): in one transaction the case moves to the first
+        shot of `redo` with the flags to take each shot of `redo` in turn and come back to the
+        review, its photos are deleted (rows; files queued in `file_deletions`, removed by
+        `bot.services.erasure.finish`) with the answers named in `forget` (the areas they
+        were taken or confirmed for), and the patient's photo messages and review albums
+        still in the chat are queued for deletion (`photos_off_chat`). Audited as
+        `photos.discarded` with `reason` and how many photo files (no personal data).
+        Returns the moved case and that number; StageConflict if it is no longer at the
+        review (or was erased)."""
+        if case.stage is not Stage.REVIEW:
+            raise StageConflict(f"case {case.id} is not at the review")
+        now = utc_now()
+        flags = Flags(changing="", redo=redo, return_to_review=True)
+        columns = flags.columns()
+        sets = ", ".join(f"{column} = ?" for column in columns)
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                f"UPDATE cases SET stage = ?, updated_at = ?, patient_at = ?, {sets} "
+                "WHERE id = ? AND stage = ? AND erased_at IS NULL RETURNING *",
+                (redo[0], now, patient_now(), *columns.values(), case.id,
+                 Stage.REVIEW.value))
+            rows = list(await cursor.fetchall())
+            if len(rows) != 1:
+                raise StageConflict(f"case {case.id} is no longer at the review")
+            files = await _drop_photos(conn, case.id, now)
+            marks = ", ".join("?" for _ in forget)
+            await conn.execute(
+                f"DELETE FROM answers WHERE case_id = ? AND question IN ({marks})",
+                (case.id, *forget))
+            await photos_off_chat(conn, case.id, again=True)
+            await write_event(conn, "photos.discarded", actor="patient", case_id=case.id,
+                              practice_id=case.practice_id,
+                              detail={"reason": reason, "photos": len(files)})
+            await write_event(conn, "case.stage", actor="patient", case_id=case.id,
+                              practice_id=case.practice_id,
+                              detail={"from": case.stage.value, "to": redo[0],
+                                      "reason": reason})
+            await _flags_event(conn, case, columns, "patient")
+        return record(Case, rows[0]), len(files)
+
     async def stop_by_practice(self, case: Case, *, actor: str, tell: Outgoing) -> Case:
         """Stop a case for the practice (its link reached the wrong person): undelivered
         messages about it are cancelled, what GP chats received is queued to be taken back,
@@ -443,6 +496,15 @@ async def _drop_content(conn: aiosqlite.Connection, case_id: int, now: str) -> l
     """Delete a case's photos, answers and built summary and pack inside the caller's
     transaction; queue its photo files (those no other case shares) for removal and return
     their names."""
+    files = await _drop_photos(conn, case_id, now)
+    await conn.execute("DELETE FROM answers WHERE case_id = ?", (case_id,))
+    await conn.execute("DELETE FROM submission_files WHERE case_id = ?", (case_id,))
+    return files
+
+
+async def _drop_photos(conn: aiosqlite.Connection, case_id: int, now: str) -> list[str]:
+    """Delete a case's photo rows inside the caller's transaction; queue its photo files
+    (those no other case shares) for removal and return their names."""
     cursor = await conn.execute(
         "SELECT DISTINCT file_name FROM photos WHERE case_id = ? AND file_name NOT IN "
         "(SELECT file_name FROM photos WHERE case_id != ?)", (case_id, case_id))
@@ -451,8 +513,6 @@ async def _drop_content(conn: aiosqlite.Connection, case_id: int, now: str) -> l
         "INSERT OR IGNORE INTO file_deletions (file_name, case_id, queued_at) VALUES (?, ?, ?)",
         [(name, case_id, now) for name in files])
     await conn.execute("DELETE FROM photos WHERE case_id = ?", (case_id,))
-    await conn.execute("DELETE FROM answers WHERE case_id = ?", (case_id,))
-    await conn.execute("DELETE FROM submission_files WHERE case_id = ?", (case_id,))
     return files
 
 

@@ -47,13 +47,6 @@ async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str)
     )
     await conn.execute(f"UPDATE outbox SET payload = '{{}}' WHERE case_id = ? "
                        f"AND NOT ({_UNSENT_STAFF})", (case_id,))
-    cursor = await conn.execute(
-        "SELECT chat_id, message_id FROM chat_photos WHERE case_id = ? ORDER BY message_id",
-        (case_id,))
-    left: dict[int, list[int]] = {}
-    for row in await cursor.fetchall():
-        left.setdefault(int(row[0]), []).append(int(row[1]))
-    await conn.execute("DELETE FROM chat_photos WHERE case_id = ?", (case_id,))
     cursor = await conn.execute("SELECT DISTINCT chat_id FROM delivered WHERE case_id = ?",
                                 (case_id,))
     chats = [int(row[0]) for row in await cursor.fetchall()]
@@ -62,9 +55,27 @@ async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str)
                  f"case:{case_id}:retract:{chat}") for chat in chats])
     # The patient's own photo messages still in their chat go too (message ids only; the
     # patient has been told their photos are deleted, so nothing more is said).
+    await photos_off_chat(conn, case_id)
+
+
+async def photos_off_chat(conn: aiosqlite.Connection, case_id: int, *,
+                          again: bool = False) -> None:
+    """Queue deleting the case's photo messages still in the patient's chat (their own photos
+    not yet deleted, the review albums the bot sent: `chat_photos`) inside the caller's
+    transaction, and forget them. `again` is for photos discarded while the case goes on
+    (`CaseRepository.photos_again`): its item is keyed by the first message, so a later
+    erasure still queues its own."""
+    cursor = await conn.execute(
+        "SELECT chat_id, message_id FROM chat_photos WHERE case_id = ? ORDER BY message_id",
+        (case_id,))
+    left: dict[int, list[int]] = {}
+    for row in await cursor.fetchall():
+        left.setdefault(int(row[0]), []).append(int(row[1]))
+    await conn.execute("DELETE FROM chat_photos WHERE case_id = ?", (case_id,))
     await enqueue(conn, case_id, [
         Outgoing(chat, "patient.photos_erased", {"messages": ",".join(map(str, ids))},
-                 f"case:{case_id}:photos_erased:{chat}") for chat, ids in left.items()])
+                 f"case:{case_id}:photos_erased:{chat}" + (f":{ids[0]}" if again else ""))
+        for chat, ids in left.items()])
 
 
 _ERASED_EMPTY = ("CASE WHEN case_id IN (SELECT id FROM cases WHERE erased_at IS NOT NULL) "

@@ -120,7 +120,9 @@ async def test_each_answer_stays_under_its_question_and_one_is_changed_at_the_re
     await tap(patient, say("review.change"), say("review.change_which"))
     await tap(patient, say("review.change_where"), say("details.where_exactly"))
     await patient.send_text("back of left hand")
-    summary = await patient.wait_for_text(say("review.changed"), timeout=10)
+    area = f"{say('screening.site.arm')} (back of left hand)"  # photos of the old place?
+    await patient.wait_for_text(say("review.photos_area", area=area), timeout=10)
+    summary = await tap(patient, say("review.photos_area_yes"), say("review.photos_kept"))
     assert "back of left hand" in (summary.text or "")
     assert say("details.duration_long") in (summary.text or "")
     assert summary.buttons[0] == [say("review.send")]
@@ -159,8 +161,8 @@ async def test_a_changed_area_asks_exactly_where_again_so_the_gp_reads_no_contra
     app: App, emu: Emulator
 ) -> None:
     """"Where" changed from arm to leg at the review: the old "left forearm" is cleared and
-    "exactly where" asked again; Send on the old review asks for it first; the GP reads the
-    new area with the new words only."""
+    "exactly where" asked again; Send on the old review asks for it first; once the patient
+    says the photos show the new area, the GP reads it with the new words only."""
     team = await make_team(app, emu)
     store = services_of(app).store
     _, token = await store.invites.create(team.practice.id, "P-300", "1980-02-03",
@@ -189,7 +191,9 @@ async def test_a_changed_area_asks_exactly_where_again_so_the_gp_reads_no_contra
     assert (await store.cases.get(case.id)).stage is Stage.REVIEW  # type: ignore[union-attr]
 
     await patient.send_text("back of left knee")
-    summary = await patient.wait_for_text(say("review.changed"), timeout=10)
+    area = f"{say('screening.site.leg')} (back of left knee)"
+    await patient.wait_for_text(say("review.photos_area", area=area), timeout=10)
+    summary = await tap(patient, say("review.photos_area_yes"), say("review.photos_kept"))
     assert say("screening.site.leg") in (summary.text or "")
     assert "back of left knee" in (summary.text or "")
     assert "left forearm" not in (summary.text or "")
