@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from bot.content import text
 
 FREE_TEXT_LIMIT = 200
+RED_FLAG_FIRST = "screen.red_flags_first"
+"""The answer that remembers a red-flag "yes" before it was confirmed: "yes" from the first tap
+(the urgent advice given, staff alerted) until the patient confirms it (the request stops) or
+says it was a mistake ("withdrawn"); the GP reads it beside the final answer
+(`bot.inbox.digest.red_flags_said`). Not a question: never asked, never changed."""
 
 
 @dataclass(frozen=True, slots=True)

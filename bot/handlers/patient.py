@@ -17,9 +17,10 @@ from bot.content import text
 from bot.handlers.bot_api import TIDYING
 from bot.handlers.context import BotContext
 from bot.handlers.escaping import plain
+from bot.handlers.offers import live_offers, take_off
 from bot.handlers.render import AlbumSent, send_replies
 from bot.journey.photo_step import TooBigToFetch
-from bot.journey.replies import say
+from bot.journey.replies import Reply, case_of, say
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
 log = logging.getLogger("bot.handlers")
@@ -33,6 +34,19 @@ def _album_sent(context: BotContext) -> AlbumSent:
 def _who(update: Update) -> tuple[int, int]:
     assert update.effective_user and update.effective_chat
     return update.effective_user.id, update.effective_chat.id
+
+
+async def _send_settling_offers(context: BotContext, chat_id: int, replies: list[Reply],
+                                case_id: int | None) -> None:
+    """Send the replies; the case's older "Use this photo anyway" offers lose their buttons
+    (`bot/handlers/offers.py`), after the replies, and any new offer among them is noted."""
+    offers = live_offers(context.bot_data)
+    old = offers.take(chat_id, case_id) if case_id is not None else []
+    offers.note(chat_id, await send_replies(context.bot, chat_id, replies,
+                                            album_sent=_album_sent(context)))
+    if old:
+        context.application.create_task(take_off(context.bot, chat_id, old),
+                                        name="take off old offers")
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -90,8 +104,8 @@ async def tapped(update: Update, context: BotContext) -> None:
     answer = await context.services.journey.tapped(query.from_user.id, query.data or "")
     await query.answer(answer.note)
     chat_id = query.message.chat.id if query.message else query.from_user.id
-    await send_replies(context.bot, chat_id, answer.replies,
-                       album_sent=_album_sent(context))
+    case_id = case_of(query.data or "")[0] if answer.settles_offers else None
+    await _send_settling_offers(context, chat_id, answer.replies, case_id)
     if answer.note is None and query.message is not None and isinstance(query.message, Message):
         context.application.create_task(_show_answered(context.bot, query.message,
                                                        answer.chosen),
@@ -207,8 +221,8 @@ async def photo(update: Update, context: BotContext) -> None:
         # from the chat at once, as a used one does once kept; an intimate photo sent after
         # the intimate-area stop must not stay on Telegram.
         replies = [*replies, say(text("journey.photos.removed"))]
-    await send_replies(context.bot, chat_id, replies,
-                       album_sent=_album_sent(context))
+    await _send_settling_offers(context, chat_id, replies,
+                                next((r.case_id for r in replies if r.case_id), None))
 
 
 def other_kind(message: Message) -> str:

@@ -28,8 +28,9 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 
 async def send_replies(bot: ExtBot[Any], chat_id: int, replies: list[Reply], *,
-                       album_sent: AlbumSent | None = None) -> None:
-    """Send the replies in order, in as few messages as fit on a phone (`merged`).
+                       album_sent: AlbumSent | None = None) -> list[tuple[Reply, int]]:
+    """Send the replies in order, in as few messages as fit on a phone (`merged`); return
+    each message sent with buttons, as (the reply as sent, its Telegram message id).
 
     The journey's words are plain text, escaped here for the HTML parse mode. An album about
     a case (`Reply.case_id`, the review's photos) is passed to `album_sent` once Telegram has
@@ -38,6 +39,7 @@ async def send_replies(bot: ExtBot[Any], chat_id: int, replies: list[Reply], *,
     The first message is a reply; the ones after it are marked `FOLLOW_ON`, so that with many
     patients at once each one's first answer goes before the rest of another's.
     """
+    with_buttons: list[tuple[Reply, int]] = []
     for number, reply in enumerate(merged(replies)):
         rate = FOLLOW_ON if number else None
         if reply.album:
@@ -51,8 +53,14 @@ async def send_replies(bot: ExtBot[Any], chat_id: int, replies: list[Reply], *,
                 await album_sent(reply.case_id, chat_id, [m.message_id for m in sent])
         elif reply.picture is not None:
             with reply.picture.open("rb") as picture:
-                await bot.send_photo(chat_id, picture, caption=plain(reply.text),
-                                     reply_markup=keyboard(reply), rate_limit_args=rate)
+                message = await bot.send_photo(chat_id, picture, caption=plain(reply.text),
+                                               reply_markup=keyboard(reply),
+                                               rate_limit_args=rate)
+            if reply.buttons:
+                with_buttons.append((reply, message.message_id))
         elif reply.text:
-            await bot.send_message(chat_id, plain(reply.text), reply_markup=keyboard(reply),
-                                   rate_limit_args=rate)
+            message = await bot.send_message(chat_id, plain(reply.text),
+                                             reply_markup=keyboard(reply), rate_limit_args=rate)
+            if reply.buttons:
+                with_buttons.append((reply, message.message_id))
+    return with_buttons

@@ -12,7 +12,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.channels.nhs_number import spaced
 from bot.content import text
 from bot.domain.age import age_on
-from bot.domain.questions import Question, detail_questions, screening_questions
+from bot.domain.questions import (
+    RED_FLAG_FIRST,
+    Question,
+    detail_questions,
+    screening_questions,
+)
 from bot.inbox.defuse import defuse
 from bot.store import Store
 from bot.store.models import SHOT_SLOTS, Case, Event, Invite, Photo, Practice, ShotSlot
@@ -228,7 +233,21 @@ def _label(questions: tuple[Question, ...], qid: str, answers: dict[str, str],
     question = next(q for q in questions if q.id == qid)
     if value is None or (question.free_text and value == "skip"):
         return text("inbox.gp.not_answered")
+    if qid == "red_flags" and prefix == "screen":
+        return red_flags_said(question.label_of(value), answers)
     return question.label_of(value)
+
+
+def red_flags_said(label: str, answers: dict[str, str]) -> str:
+    """The red-flag answer as the GP reads it: the final answer's label, and, if the patient
+    first tapped yes (told to call 999 or NHS 111 now, staff alerted; `RED_FLAG_FIRST`), that
+    they then said it was a mistake or never confirmed it. A red flag is never hidden."""
+    first = answers.get(RED_FLAG_FIRST)
+    if first == "withdrawn":
+        return text("inbox.gp.red_flags_withdrawn", answer=label)
+    if first == "yes" and answers.get("screen.red_flags") != "yes":
+        return text("inbox.gp.red_flags_unconfirmed", answer=label)
+    return label
 
 
 def red_flags_asked(question: Question) -> str:

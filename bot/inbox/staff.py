@@ -237,7 +237,9 @@ class StaffDesk:
         return InviteMade(invite, link, summary, sms, qr_png(link))
 
     async def lines(self, member: Member, now: datetime | None = None) -> list[InviteLine]:
-        """Every invite of the practice with the state of its case, grouped for /invites."""
+        """Every invite of the practice with the state of its case, grouped for /invites; a
+        request whose patient tapped yes to a red flag (`case.red_flag_yes`) says so after
+        its step, confirmed or not."""
         moment = now or datetime.now(UTC)
         stalled_before = moment - timedelta(days=self._stalled_days)
         stops = await self._store.audit.stop_reasons(member.practice_id)
@@ -245,6 +247,7 @@ class StaffDesk:
         contacted = await self._store.audit.contacted(member.practice_id)
         names = {m.id: m.display_name
                  for m in await self._store.practices.members(member.practice_id)}
+        red_flags = await self._store.audit.cases_with(member.practice_id, "case.red_flag_yes")
         found = []
         for invite in await self._store.invites.for_practice(member.practice_id):
             case = await self._store.cases.for_invite(invite.id)
@@ -252,6 +255,10 @@ class StaffDesk:
             shown = text("inbox.staff.erased_case_line", reference=case.reference) if (
                 case is not None and case.erased_at and group == "urgent") else ""
             state = self._state(group, invite, case, stops, moment)
+            if case is not None and case.id in red_flags and group in (
+                    "in_progress", "stalled", "submitted"):
+                said_yes = text("inbox.staff.step.red_flag_yes")
+                state = f"{state}; {said_yes}" if state else said_yes
             red_flag = case is not None and stops.get(case.id) == "screen_red_flag"
             reached = contacted.get(case.id) if case is not None else None
             if red_flag and reached is not None:

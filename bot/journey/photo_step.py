@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import Literal, Protocol
 
 from bot.content import text
@@ -174,7 +175,9 @@ class PhotoStep:
             return [say(words)]
         anyway = Button(text("journey.photos.send_anyway"),
                         button_data(shot, "anyway", str(photo.attempt)))
-        return [say(words), say(text("journey.photos.send_anyway_offer"), (anyway,))]
+        offer = replace(say(text("journey.photos.send_anyway_offer"), (anyway,)),
+                        until_next_photo=True)
+        return [say(words), offer]
 
     async def _child_face_words(self, case: Case, shot: ShotSlot) -> list[str]:
         """Why a child's photo was not kept; from the CHILD_FACE_HELP_AFTER-th time for the

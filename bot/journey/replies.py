@@ -30,6 +30,9 @@ class Reply:
 
     `case_id` is the case the message is about (set by `bind`): an album's messages are noted
     against it, to delete from the chat with the patient's own photo messages.
+    `until_next_photo` marks buttons that stand only until the patient's next photo for the
+    case, or a tap on another such button ("Use this photo anyway"): the handlers take them
+    off then (`bot/handlers/offers.py`), so only the newest one is ever live.
     """
 
     text: str = ""
@@ -37,6 +40,7 @@ class Reply:
     picture: Path | None = None
     album: tuple[tuple[bytes, str], ...] = field(default=(), repr=False)
     case_id: int | None = None
+    until_next_photo: bool = False
 
 
 def say(text: str, *rows: tuple[Button, ...]) -> Reply:

@@ -50,6 +50,7 @@ from bot.journey.photo_step import (
     taken_again,
     which_photo,
 )
+from bot.journey.red_flags import RedFlags
 from bot.journey.replies import (
     Button,
     Reply,
@@ -104,6 +105,9 @@ class Tapped:
     note: str | None
     replies: list[Reply]
     chosen: str | None = None
+    settles_offers: bool = False
+    """True once a "Use this photo anyway" offer kept its photo: the case's other offers are
+    out of date, and their buttons are taken off (`bot/handlers/offers.py`)."""
 
 
 class Journey:
@@ -137,6 +141,7 @@ class Journey:
         self._deliveries = deliveries
         self._stop_alerts = stop_alerts
         self._photos = PhotoStep(store, checker)
+        self._red_flags = RedFlags(store, stop_alerts, lambda: self._on_queued())
         self._deletion = Deletion(store)
         self._retention_days = retention_days
         self._invite_valid_days = invite_valid_days
@@ -324,6 +329,8 @@ class Journey:
             late = await self._late_red_flag(turn, parsed[0], parsed[1])
             if late is not None:
                 return late
+        if turn is not None and parsed is not None and parsed[1] == "anyway":
+            return await self._anyway(turn, parsed[0], parsed[2])
         if parsed is None or turn is None or not turn.case.stage.is_open:
             return Tapped(text("journey.input.old_button"), [])
         stage, question, value = parsed
@@ -361,7 +368,8 @@ class Journey:
         if not STEPS[case.stage].goes_to(Stage.STOPPED):
             return None
         if question == GO_BACK:
-            return Tapped(None, await self._prompt(turn), text("journey.confirm.no"))
+            await self._red_flags.withdrawn(turn)
+            return Tapped(None, await self._prompt(turn), text("journey.confirm.no_red_flag"))
         log.info("late red-flag answer", extra={"case_id": case.id, "stage": case.stage.value,
                                                 "confirmed": question == CONFIRM})
         if question == CONFIRM:
@@ -372,7 +380,8 @@ class Journey:
             return Tapped(None, await self._stop(turn, "screen_red_flag", words),
                           text("journey.confirm.yes"))
         label = worded("journey.screening.red_flags.yes", parent=parent)
-        return Tapped(None, [self._confirm_stop(case, "red_flags", label, "yes", "red_flag")])
+        return Tapped(None, [await self._red_flags.said_yes(turn),
+                             self._confirm_stop(case, "red_flags", label, "yes", "red_flag")])
 
     async def _red_flag_after(self, turn: Turn) -> list[Reply]:
         """The 999 / NHS 111 words for a red-flag "yes" tapped once the request was sent or
@@ -451,6 +460,9 @@ class Journey:
         if question == GO_BACK:
             if value != expected.id:
                 return None
+            if expected.id == "red_flags":
+                await self._red_flags.withdrawn(turn)
+                return await self._go_back(turn), text("journey.confirm.no_red_flag")
             return await self._go_back(turn), text("journey.confirm.no")
         confirmed = question == CONFIRM
         if confirmed:
@@ -459,8 +471,10 @@ class Journey:
         if option is None:
             return None
         if option.stop and not confirmed:
-            return [self._confirm_stop(turn.case, question, option.label, value, option.stop)], (
-                option.label)
+            confirm = self._confirm_stop(turn.case, question, option.label, value, option.stop)
+            if option.stop == "red_flag":  # the advice and the alert come before any confirming
+                return [await self._red_flags.said_yes(turn), confirm], option.label
+            return [confirm], option.label
         chosen = text("journey.confirm.yes") if confirmed else option.label
         return await self._answer(turn, expected, value, prefix), chosen
 
@@ -505,14 +519,30 @@ class Journey:
         """Ask "You chose X. That means ... Is that right?" before an answer ends the request.
 
         Nothing is saved until "Yes": "No, go back" asks the same question again, so one
-        mis-tap cannot end the request.
+        mis-tap cannot end the request. A red-flag "yes" is the exception: its advice and staff
+        alert come at once, before this question (`RedFlags.said_yes`), and its "No" says "it
+        was a mistake".
         """
         stage = case.stage.value
         means = worded(f"journey.confirm.means.{stop}", parent=prompts.by_parent(case))
+        no = "journey.confirm.no_red_flag" if stop == "red_flag" else "journey.confirm.no"
         return say(text("journey.confirm.ask", choice=choice, means=means),
                    (Button(text("journey.confirm.yes"),
                            button_data(stage, CONFIRM, f"{question}={value}")),),
-                   (Button(text("journey.confirm.no"), button_data(stage, GO_BACK, question)),))
+                   (Button(text(no), button_data(stage, GO_BACK, question)),))
+
+    def _red_flag_waiting(self, turn: Turn, answers: dict[str, str]) -> list[Reply] | None:
+        """The advice and the confirmation again, while a red-flag "yes" waits for it (at
+        screening, or changing the red flags at the review); None otherwise."""
+        case = turn.case
+        changing = prompts.changing_now(case) if case.stage is Stage.REVIEW else None
+        if not RedFlags.waiting(answers) or not (
+                (case.stage is Stage.SCREENING and "screen.red_flags" not in answers)
+                or (changing is not None and changing[0].id == "red_flags")):
+            return None
+        label = worded("journey.screening.red_flags.yes", parent=prompts.by_parent(case))
+        return [RedFlags.advice(case),
+                self._confirm_stop(case, "red_flags", label, "yes", "red_flag")]
 
     async def _go_back(self, turn: Turn) -> list[Reply]:
         """The patient said an ending answer was a mistake: ask the question again (for consent,
@@ -596,6 +626,35 @@ class Journey:
             return None
         return (await self._then_next(turn, [say(text("journey.photos.kept_anyway"))]),
                 text("journey.photos.send_anyway"))
+
+    async def _anyway(self, turn: Turn, shot: str, attempt: str) -> Tapped:
+        """A tap on "Use this photo anyway": the newest offer of the shot asked for now keeps
+        its photo; an older one says truthfully what became of its photo (`_stale_anyway`)."""
+        case = turn.case
+        if case.stage.is_open and case.stage.value == shot:
+            choice = await self._tap_anyway(turn, "anyway", attempt)
+            if choice is not None:
+                return Tapped(None, *choice, settles_offers=True)
+        key = await self._stale_anyway(case, shot, attempt)
+        log.info("old send-anyway offer tapped", extra={"case_id": case.id, "shot": shot,
+                                                        "answer": key})
+        return Tapped(None, [say(text(f"journey.photos.{key}"))])  # the newest stays live
+
+    async def _stale_anyway(self, case: Case, shot: str, attempt: str) -> str:
+        """What became of the photo an out-of-date offer was for, as the key of its words
+        under `journey.photos`: in use already, a newer photo kept instead, a newer photo
+        sent since (whose own offer is the one to tap), or no longer kept."""
+        photos = [p for p in await self._store.photos.for_case(case.id) if p.shot == shot]
+        tapped = next((p for p in photos if str(p.attempt) == attempt), None)
+        if tapped is None:
+            return "anyway_gone"
+        if tapped.status == "accepted":
+            return "anyway_in_use"
+        newer = [p for p in photos if p.attempt > tapped.attempt]
+        if tapped.status == "replaced" or any(p.status in ("accepted", "replaced")
+                                              for p in newer):
+            return "anyway_newer_kept"
+        return "anyway_newer_sent" if newer else "anyway_gone"
 
     async def _tap_review(self, turn: Turn, question: str, value: str) -> Choice | None:
         changing = prompts.changing_now(turn.case)
@@ -814,6 +873,14 @@ class Journey:
         user_id = turn.case.patient_user_id
         case = turn.case
         shot = shot_of(case)
+        if shot is None and case.stage in (Stage.CONSENT, Stage.SCREENING):
+            # a question, or the confirmation of an answer that would stop, is waiting above:
+            # one kind answer pointing to it, never a second keyboard (one answer an album)
+            if album is not None and self._album_noted.get(user_id) == album:
+                return []
+            if album is not None:
+                self._album_noted[user_id] = album
+            return [say(text("journey.photos.not_now_question"))]
         if shot is None and album is not None:
             if self._album_noted.get(user_id) == album:
                 return []
@@ -956,8 +1023,9 @@ class Journey:
                 lead = text("journey.cases.open_count", count=several,
                             request=await self._named(case))
                 words = f"{lead}\n\n{words}"
-            return self._bind(turn, [say(words), *(await self._prompt(turn)
-                                                   if case.stage.is_open else [])])
+            if not case.stage.is_open:
+                return self._bind(turn, [say(words), *await self._others(case)])
+            return self._bind(turn, [say(words), *await self._prompt(turn)])
 
     def confirm(self, action: str) -> Reply:
         """Ask to confirm /cancel or /delete, with Yes and No buttons."""
@@ -1021,7 +1089,22 @@ class Journey:
         """Answer a patient with no open case: how their last one ended, or how to begin."""
         if turn is None:
             return [say(text("journey.invite.no_case"))]
-        return await self._prompt(turn)
+        return [*await self._prompt(turn), *await self._others(turn.case)]
+
+    async def _others(self, case: Case) -> list[Reply]:
+        """Once `case` (the patient's last) has ended or was sent: each other request of the
+        patient still with the GP or still open, named (`journey.cases.still_with_gp`,
+        `still_open`), so a cancelled request never hides one still waiting."""
+        found = []
+        for other in await self._store.cases.for_patient(case.patient_user_id):
+            if other.id == case.id or other.erased_at:
+                continue
+            if other.stage is Stage.SUBMITTED:
+                found.append(say(text("journey.cases.still_with_gp",
+                                      request=self._named(other))))
+            elif other.stage.is_open:
+                found.append(say(text("journey.cases.still_open", request=self._named(other))))
+        return found
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -1099,6 +1182,9 @@ class Journey:
         return prompts.consent_prompt(turn.case, await turn.answers(), self._retention_days)
 
     async def _show_question(self, turn: Turn) -> list[Reply]:
+        waiting = self._red_flag_waiting(turn, await turn.answers())
+        if waiting is not None:
+            return waiting
         found = prompts.question_prompt(turn.case, await turn.answers())
         return [found] if found else []
 
@@ -1110,6 +1196,9 @@ class Journey:
 
     async def _show_review(self, turn: Turn) -> list[Reply]:
         changing = prompts.changing_now(turn.case)
+        waiting = self._red_flag_waiting(turn, await turn.answers())
+        if waiting is not None:
+            return waiting
         if changing is not None:
             return [prompts.asking(changing[0], Stage.REVIEW)]
         answers = await turn.answers()

@@ -126,3 +126,13 @@ class AuditRepository:
                 (practice_id,))
             return {int(case_id): "practice" if kind == "case.stopped_by_practice" else
                     str(reason or "") for case_id, kind, reason in await cursor.fetchall()}
+
+    async def cases_with(self, practice_id: int, kind: str) -> set[int]:
+        """The ids of the practice's cases with at least one event of this kind (such as
+        "case.red_flag_yes")."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT DISTINCT case_id FROM events WHERE kind = ? "
+                "AND case_id IN (SELECT id FROM cases WHERE practice_id = ?)",
+                (kind, practice_id))
+            return {int(row[0]) for row in await cursor.fetchall()}

@@ -217,7 +217,10 @@ async def test_staff_are_told_the_reason_when_a_request_stops_before_a_gp(
                          "red_flag")
     case = await store.cases.current_for_patient(red.id)
     assert case is not None and case.stage is Stage.STOPPED
-    alert = await team.staff.wait_for_text("R-1", timeout=10)
+    alert = await team.staff.wait_for_text("R-1", timeout=10)  # at the first tap on "yes"
+    assert alert.text == say("staff.stopped.red_flag_yes", patient_ref="R-1",
+                             reference=case.reference)
+    alert = await team.staff.wait_for_text("R-1", timeout=10)  # then the stop, confirmed
     assert alert.text == say("staff.stopped.red_flag", patient_ref="R-1",
                              reference=case.reference)
 

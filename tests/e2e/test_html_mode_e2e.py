@@ -79,10 +79,11 @@ async def test_the_red_flag_advice_and_the_staff_alert_arrive_as_written(
     assert advice.parse_mode == "HTML" and formatted(advice) == []
     case = await store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.STOPPED
-    alert = await team.staff.wait_for_text(PATIENT_REF, timeout=10)
-    assert alert.text == text("inbox.staff.stopped.red_flag", patient_ref=PATIENT_REF,
-                              reference=case.reference)
-    assert formatted(alert) == [], "the reference typed by staff formats nothing"
+    for key in ("red_flag_yes", "red_flag"):  # at the first tap on "yes", then the stop
+        alert = await team.staff.wait_for_text(PATIENT_REF, timeout=10)
+        assert alert.text == text(f"inbox.staff.stopped.{key}", patient_ref=PATIENT_REF,
+                                  reference=case.reference)
+        assert formatted(alert) == [], "the reference typed by staff formats nothing"
 
     mole = emu.user("Mole")
     _, token = await store.invites.create(team.practice.id, "P-2", "1980-02-03", valid_days=7)

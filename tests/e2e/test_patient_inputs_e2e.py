@@ -67,7 +67,10 @@ async def test_odd_inputs_at_a_button_step_keep_the_question(
     await to_consent(patient, await new_invite(app, practice))
     await tap(patient, text("journey.consent.yes"), text("journey.screening.is_rash.question"))
     patient.skip_to_end()
-    sends = (patient.send_photo(sample("close-up-good.jpg")), patient.send_sticker(),
+    await patient.send_photo(sample("close-up-good.jpg"))  # one kind answer, no new keyboard
+    pointed = await patient.wait_for_text(text("journey.photos.not_now_question"), timeout=10)
+    assert not pointed.buttons, "the question above keeps the only buttons"
+    sends = (patient.send_sticker(),
              patient.send_voice(), patient.send_video(), patient.send_location(51.5, -0.1),
              patient.send_contact(), patient.send_text("yes"),
              patient.forward_text("look at this"))

@@ -127,11 +127,14 @@ async def test_each_screening_stop_is_confirmed_no_goes_back_yes_stops(
     asking = question.text or ""  # before the tap adds the answer chosen under it
     confirm = say("confirm.ask", choice=say(answer), means=say(f"confirm.means.{stop}"))
     asked = await tap(patient, say(answer), confirm)
-    assert asked.buttons == [[say("confirm.yes")], [say("confirm.no")]]
+    # a red flag's "No" says it was a mistake: its advice came first (test_red_flags_e2e.py)
+    no = say("confirm.no_red_flag" if stop == "red_flag" else "confirm.no")
+    assert asked.buttons == [[say("confirm.yes")], [no]]
+
     await patient.wait_until(lambda: question.text == (
         f"{asking}\n\n{say('input.chosen', choice=say(answer))}"))
     asked_again = say(f"{answer.rsplit('.', 1)[0]}.question")
-    again = await tap(patient, say("confirm.no"), asked_again)
+    again = await tap(patient, no, asked_again)
     assert again.text == f"{say('confirm.back')}\n\n{asked_again}", "one message: choose again"
     assert again.buttons, "the same question, with its buttons"
     store = services_of(app).store

@@ -41,7 +41,7 @@ async def test_after_two_failed_tries_the_patient_can_use_the_photo_anyway(
     assert not store.files.path(first.file_name).exists()
 
 
-async def test_an_old_send_anyway_button_does_nothing_after_a_good_photo(
+async def test_an_old_send_anyway_button_uses_nothing_after_a_good_photo_and_says_so(
     journey: Journey, invite: InviteMaker, store: Store
 ) -> None:
     await to_photos(journey, invite)
@@ -49,7 +49,7 @@ async def test_an_old_send_anyway_button_does_nothing_after_a_good_photo(
     offer = await send(journey, b"BLUR two")
     await send(journey, b"good one")
     answer = await journey.tapped(USER, buttons(offer)[text("journey.photos.send_anyway")])
-    assert answer.note == text("journey.input.old_button")
+    assert words(answer.replies) == text("journey.photos.anyway_newer_kept")
     case = await store.cases.current_for_patient(USER)
     assert case is not None and not (await store.photos.accepted(case.id))["locator"].sent_anyway
 
@@ -158,3 +158,17 @@ async def test_replacing_a_photo_returns_to_review(
     assert case is not None
     replaced = [p for p in await store.photos.for_case(case.id) if p.status == "replaced"]
     assert len(replaced) == 1 and not store.files.path(replaced[0].file_name).exists()
+
+
+async def test_an_offer_tapped_again_later_says_the_photo_is_already_in_use(
+    journey: Journey, invite: InviteMaker, store: Store
+) -> None:
+    await to_photos(journey, invite)
+    await send(journey, b"BLUR one")
+    offer = buttons(await send(journey, b"BLUR two"))[text("journey.photos.send_anyway")]
+    kept = await journey.tapped(USER, offer)
+    assert text("journey.photos.kept_anyway") in words(kept.replies) and kept.settles_offers
+    await journey.typed(USER, "ok")  # not a double tap: the patient typed something between
+    again = await journey.tapped(USER, offer)
+    assert words(again.replies) == text("journey.photos.anyway_in_use")
+    assert not again.settles_offers, "the live offers stay as they are"

@@ -125,11 +125,14 @@ async def test_each_stop_is_confirmed_no_goes_back_and_yes_stops(
         replies = await tap(journey, replies, key)
     question = replies[-1].text
     asked = await tap(journey, replies, answer)
-    assert words(asked) == confirmation(answer, stop, parent=child)
-    assert set(buttons(asked)) == {say("confirm.yes"), say("confirm.no")}
+    # a red flag's advice comes at once, before its confirmation (test_journey_red_flags.py)
+    advice = f"{worded('journey.red_flag.now', parent=child)}\n" if stop == "red_flag" else ""
+    no = "confirm.no_red_flag" if stop == "red_flag" else "confirm.no"
+    assert words(asked) == advice + confirmation(answer, stop, parent=child)
+    assert set(buttons(asked)) == {say("confirm.yes"), say(no)}
     assert await stage_of(store) is Stage.SCREENING
 
-    back = await tap(journey, asked, "confirm.no")
+    back = await tap(journey, asked, no)
     assert words(back) == say("confirm.back") + "\n" + question, "the same question again"
     case = await store.cases.current_for_patient(USER)
     assert case is not None and case.stage is Stage.SCREENING
@@ -242,8 +245,9 @@ async def test_a_late_yes_to_the_red_flags_is_confirmed_and_stops_not_already_do
     late_yes = buttons(replies)[say("screening.red_flags.yes")]
     site = await tap(journey, replies, NO_RED_FLAGS)
     asked = (await journey.tapped(USER, late_yes)).replies
-    assert words(asked) == confirmation("screening.red_flags.yes", "red_flag")
-    back = await tap(journey, asked, "confirm.no")
+    assert words(asked) == (f"{say('red_flag.now')}\n"
+                            f"{confirmation('screening.red_flags.yes', 'red_flag')}")
+    back = await tap(journey, asked, "confirm.no_red_flag")
     assert words(back) == words(site), "going back shows the question asked now"
     assert await stage_of(store) is Stage.SCREENING
     asked = (await journey.tapped(USER, late_yes)).replies
