@@ -1101,9 +1101,10 @@ class Journey:
                 continue
             if other.stage is Stage.SUBMITTED:
                 found.append(say(text("journey.cases.still_with_gp",
-                                      request=self._named(other))))
+                                      request=await self._named(other))))
             elif other.stage.is_open:
-                found.append(say(text("journey.cases.still_open", request=self._named(other))))
+                found.append(say(text("journey.cases.still_open",
+                                      request=await self._named(other))))
         return found
 
     # -- helpers -------------------------------------------------------------------------------

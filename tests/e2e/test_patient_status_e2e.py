@@ -9,7 +9,7 @@ from telegram.ext import Application
 
 from bot.content import text
 from bot.emulator import Emulator
-from bot.journey.deletion import started_on
+from bot.journey.naming import request_name
 from bot.store.models import Case, Stage
 from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import (
@@ -25,9 +25,9 @@ from tests.auxil.e2e.practice import make_team
 App = Application[Any, Any, Any, Any, Any, Any]
 
 
-def still_with_gp(case: Case) -> str:
-    return text("journey.cases.still_with_gp", request=text(
-        "journey.cases.named", started=started_on(case), reference=case.reference))
+def still_with_gp(case: Case, answers: dict[str, str]) -> str:
+    """The words that name `case` as still with the GP, as the patient knows it."""
+    return text("journey.cases.still_with_gp", request=request_name(case, answers))
 
 
 async def test_after_cancelling_one_request_status_and_start_say_the_other_is_with_the_gp(
@@ -45,6 +45,7 @@ async def test_after_cancelling_one_request_status_and_start_say_the_other_is_wi
     await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
     sent = await store.cases.current_for_patient(patient.id)
     assert sent is not None and sent.stage is Stage.SUBMITTED
+    waiting = still_with_gp(sent, await store.answers.for_case(sent.id))
 
     await to_consent(patient, links[1])
     await patient.send_command("/cancel")
@@ -54,11 +55,11 @@ async def test_after_cancelling_one_request_status_and_start_say_the_other_is_wi
 
     await patient.send_command("/status")
     status = await patient.wait_for_text(text("journey.status_words.cancelled"), timeout=10)
-    await patient.wait_until(lambda: still_with_gp(sent) in (
+    await patient.wait_until(lambda: waiting in (
         patient.last_message.text or "" if patient.last_message else ""), timeout=10)
     assert patient.messages.index(status) <= patient.messages.index(patient.last_message)
 
     await patient.send_command("/start")
     await patient.wait_for_text(first_line("journey.stop.ended"), timeout=10)
-    await patient.wait_until(lambda: still_with_gp(sent) in (
+    await patient.wait_until(lambda: waiting in (
         patient.last_message.text or "" if patient.last_message else ""), timeout=10)
