@@ -171,7 +171,7 @@ def _measure(rgb: NDArray[np.uint8], shot: Shot, child: bool) -> tuple[Check, ..
     return (
         sharp,
         _exposure(small, mask, shot, noise),
-        _framing(share, shot, framing_check.plain_share(small, mask),
+        _framing(share, shot, framing_check.plain_shares(small, mask),
                  faces.largest if faces.count else 0.0),
         _face(faces, child),
     )
@@ -234,8 +234,8 @@ def _exposure(
                  reason if status != "pass" else None)
 
 
-def _framing(share: float, shot: Shot, plain: float, face: float) -> Check:
-    found = framing_check.judge(share, shot, plain, face=face)
+def _framing(share: float, shot: Shot, plain: tuple[float, float], face: float) -> Check:
+    found = framing_check.judge(share, shot, plain[0], face=face, skin_plain=plain[1])
     status: Status = "pass"
     if found.problem is not None:
         status = "warn" if found.warn else "fail"

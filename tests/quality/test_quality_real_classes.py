@@ -239,3 +239,24 @@ def test_a_slightly_cool_light_on_a_real_face_is_accepted() -> None:
     exposure = assess(_jpeg(render.linear_to_srgb8(np.asarray(tinted, np.float32))),
                       "close_up").check("exposure")
     assert exposure is not None and exposure.status == "pass", exposure
+
+
+def test_a_close_picture_full_of_detail_offered_as_the_locator_is_advised_to_stand_back() -> None:
+    # A close-up sent as the locator: skin-coloured detail (here a real photo of fur) fills the
+    # picture short of edge to edge. The GP could not tell where on the body it is.
+    framing = assess(_jpeg(_real("chelsea")), "locator").check("framing")
+    assert framing is not None and framing.status == "warn" and framing.reason == "close", (
+        framing)
+
+
+def test_a_plain_beige_wall_filling_a_locator_is_not_taken_for_skin_seen_close() -> None:
+    # Beige walls have the hue of skin; a locator taken against one reads as mostly skin, but
+    # the wall is plain where skin seen close is not, so no advice to stand back.
+    wall = render.srgb_to_linear(np.full((960, 1280, 3), (0.82, 0.68, 0.55), np.float32))
+    scene = wall.copy()
+    scene[:, 1200:] = render.srgb_to_linear(np.full((960, 80, 3), (0.33, 0.35, 0.38),
+                                                    np.float32))  # a door frame
+    scene[380:580, 300:1000] = _skin(5, size=(200, 700))
+    framing = assess(_shot(scene), "locator").check("framing")
+    assert framing is not None and framing.value >= 0.9, framing
+    assert framing.reason != "close", framing
