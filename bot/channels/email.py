@@ -69,7 +69,7 @@ def identifiers(case: CaseFile) -> list[tuple[str, str]]:
     digest = case.digest
     return [(text("channels.email.patient_ref"), digest.patient_ref),
             (text("channels.email.date_of_birth"),
-             digest.date_of_birth or text("referral.details.not_recorded")),
+             digest.date_of_birth or text("channels.email.date_of_birth_none")),
             (text("channels.email.nhs_number"),
              digest.nhs_number or text("channels.email.nhs_number_none")),
             (text("channels.email.age"), digest.age_text)]

@@ -74,10 +74,6 @@ class PackSummary:
     """The submission this pack is for: 2 or more after the GP asked for new photos."""
     new_shots: tuple[str, ...] = ()
     """Labels of the photos new in this version."""
-    date_of_birth: str = ""
-    """The date of birth the patient confirmed ("3 February 1980"), to file the pack by."""
-    nhs_number: str = ""
-    """The NHS number staff typed at /invite ("943 476 5919"); "" where none was asked for."""
 
     @property
     def version_tag(self) -> str:
@@ -195,13 +191,8 @@ def _summary_page(pdf: _PackPdf, summary: PackSummary) -> None:
                        size=11, style="B", color=AMBER, gap=2)
     pdf.rows([(text("referral.details.case_reference"), summary.case_reference),
               (text("referral.details.practice"), summary.practice_name),
-              (text("referral.details.patient_ref"), text(
-                  "referral.details.patient_ref_value", patient_ref=summary.patient_ref,
-                  nhs_number=summary.nhs_number or text("referral.details.nhs_number_none"))),
-              (text("referral.details.born"), text(
-                  "referral.details.born_value",
-                  date_of_birth=summary.date_of_birth or text("referral.details.not_recorded"),
-                  age=summary.age_text)),
+              (text("referral.details.patient_ref"), summary.patient_ref),
+              (text("referral.details.age"), summary.age_text),
               (text("referral.details.submitted"), summary.submitted_on)], (35, 145))
     pdf.write_line(text("referral.answers.heading"), size=HEADING, style="B", gap=0.5)
     if summary.answers:

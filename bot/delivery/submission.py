@@ -48,14 +48,18 @@ async def digest_of(store: Store, case: Case) -> CaseDigest:
 async def pack_pdf(digest: CaseDigest, limit_bytes: int) -> bytes:
     """Build the referral pack of this submission (the same for every channel): its version
     and what is new, and every photo page labelled (at most `limit_bytes`; ValueError if the
-    photos cannot fit). Takes about 0.5-1 s for three 12 MP photos (`benchmarks/`)."""
+    photos cannot fit). Takes about 0.5-1 s for three 12 MP photos (`benchmarks/`).
+
+    The date of birth and NHS number are not put in it: the same pack goes to the GP's
+    Telegram chat, where they are not needed. The record channels carry them in their own
+    message (the email body, the MESH message's FHIR document), which is what the practice
+    files the case by."""
     ref = digest.case.reference
     summary = PackSummary(
         case_reference=ref, practice_name=digest.practice.name,
         patient_ref=digest.patient_ref, age_text=digest.age_text,
         submitted_on=digest.submitted_on, answers=digest.answers, flags=digest.flags,
-        version=digest.version, new_shots=digest.new_shots,
-        date_of_birth=digest.date_of_birth, nhs_number=digest.nhs_number)
+        version=digest.version, new_shots=digest.new_shots)
     photos = [PackPhoto(
         shot.label + (text("referral.photo.new", version=digest.version) if shot.new else ""),
         shot.jpeg,

@@ -4,25 +4,45 @@ The typed answers ("exactly where", "what have you tried") go to the GP and into
 copy, where the patient is already known by the practice's reference, date of birth and NHS
 number. A phone number, an email address, a postcode or an NHS number typed into them adds
 nothing clinical and is personal data the bot should not keep (UK GDPR data minimisation,
-Article 5(1)(c)); such an answer is refused kindly and asked again. Names cannot be told from
-the words of a body site reliably, so the question itself asks for no names.
+Article 5(1)(c)); such an answer is refused kindly and asked again. Only unmistakable forms
+count, so that doses, times, dates and sizes ("E45 1st week", "at 08.00 and 18.00", "10 12 14
+mm spots") are never refused. Names cannot be told from the words of a body site reliably, so
+the question itself asks for no names.
 """
 
 from __future__ import annotations
 
 import re
 
-_PATTERNS = {
-    "email": re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"),
-    "postcode": re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE),
-    # nine or more digits, however spaced or dashed: a phone number or an NHS number
-    "number": re.compile(r"(?:\d[\s().-]*){9,}"),
-}
-"""What counts as a personal detail, by kind."""
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*(\d[A-Z]{2})\b", re.IGNORECASE)
+_ORDINAL = re.compile(r"\d(st|nd|rd|th)", re.IGNORECASE)
+"""An inward code that reads as an ordinal ("1st", "2nd") is a dose or a week, not a postcode."""
+_PHONE = re.compile(r"(?<![\d.])(?:\+\s*44\s*(?:\(0\)\s*)?|0)(?:[\s()-]*\d){9,10}(?![\d.])")
+"""A UK phone number: 0 or +44 (with an optional "(0)"), then 9 or 10 more digits, spaced or
+dashed, not dotted (dots are times and decimals)."""
+_TEN_DIGITS = re.compile(r"(?<![\d.])\d{3}[\s-]?\d{3}[\s-]?\d{4}(?![\d.])")
+
+
+def _nhs_number(digits: str) -> bool:
+    """True if 10 digits pass the NHS number's modulus 11 check (NHS Data Dictionary)."""
+    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
 
 
 def personal_details(words: str) -> tuple[str, ...]:
-    """The kinds of personal detail (`email`, `postcode`, `number`) found in typed words,
-    in that order; empty when there are none. Ordinary answers ("left forearm", "E45 cream
-    twice a day for 2 weeks", "back of right knee") have none."""
-    return tuple(kind for kind, pattern in _PATTERNS.items() if pattern.search(words))
+    """The kinds of personal detail found in typed words, in the order `email`, `postcode`,
+    `phone`, `nhs_number`; empty when there are none. Ordinary answers ("left forearm", "E45
+    cream twice a day for 2 weeks", "back of right knee") have none."""
+    found = []
+    if _EMAIL.search(words):
+        found.append("email")
+    if any(not _ORDINAL.fullmatch(m.group(1)) for m in _POSTCODE.finditer(words)):
+        found.append("postcode")
+    if _PHONE.search(words):
+        found.append("phone")
+    if any(_nhs_number(re.sub(r"\D", "", m.group())) for m in _TEN_DIGITS.finditer(words)):
+        found.append("nhs_number")
+    return tuple(found)

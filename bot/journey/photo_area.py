@@ -6,15 +6,16 @@ photos cannot change with it. So the GP never gets photos of the left forearm la
 or foot", a change of area after the photos asks one question, "Do your photos show the new
 area: ...?" (`question`): Yes keeps them, No deletes them and asks for all 3 again
 (`bot.journey.service.Journey._photos_area`). Changing the area back to the one the photos
-were taken for, or to the one the patient last said they show, asks nothing, until a photo is
-taken again (replaced, or asked for by a GP): it shows the area now, which becomes the one the
-photos were taken for. The question also offers "Change an answer", for an area tapped by
-mistake.
+show asks nothing. After a Yes, the photos show the area the patient said: any later change,
+even back to the area first given (the first one may have been a mis-tap), asks again. A
+photo taken again (replaced, or asked for by a GP) shows the area now, which becomes the one
+the photos show. The question also offers "Change an answer", for an area tapped by mistake.
 
-The area the photos were taken for is kept with the case's answers under `SHOWN`
-("<site>\\n<exactly where>") from the first change of area at the review, and the area the
-patient last said they show under `CONFIRMED`; so both are erased with the answers, and both
-are deleted with the photos when these are taken again.
+The area the photos show is kept with the case's answers under `SHOWN` ("<site>\\n<exactly
+where>") from the first change of area at the review (the area they were taken for, then the
+area the patient said they show); so it is erased with the answers, and deleted with the
+photos when these are taken again. `CONFIRMED` was written by versions before 2026-11-30
+(evening) and is still read.
 
 How many areas ("One area", "Two or more areas") asks nothing: the 3 photos are one set for
 the case (one locator of the whole area and two close-ups), not a set per area.
@@ -33,9 +34,10 @@ AREA: tuple[str, str] = ("screen.site", "detail.where")
 """The answers that say where the rash is: the body area tapped, and exactly where (typed,
 or "skip")."""
 SHOWN = "photos.area"
-"""The answer key of the area the photos were taken for."""
+"""The answer key of the area the photos show: taken for, or said by the patient (Yes)."""
 CONFIRMED = "photos.confirmed"
-"""The answer key of the area the patient last said the photos show (Yes to `question`)."""
+"""The answer key of the area the patient last said the photos show, as written before
+2026-11-30 (evening); a Yes now updates `SHOWN` instead."""
 QUESTION = "photos_area"
 """The review's button question: Yes ("yes#<token>") or No ("no#<token>"), `token` naming the
 area asked about, so a button under an older question cannot confirm a newer area."""

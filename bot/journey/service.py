@@ -698,10 +698,12 @@ class Journey:
             return [photo_area.question(answers)], None
         case = turn.case
         if choice == "yes":
+            # The patient's word is what the photos show now: any later change of area, even
+            # back to the area first given, asks again.
             await self._store.answers.confirm(
-                case.id, photo_area.CONFIRMED, now, event="photos.area_confirmed",
+                case.id, photo_area.SHOWN, now, event="photos.area_confirmed",
                 detail={"photos": len(await self._store.photos.accepted(case.id))})
-            answers[photo_area.CONFIRMED] = now
+            answers[photo_area.SHOWN] = now
             log.info("photos confirmed for a changed area", extra={"case_id": case.id})
             return await prompts.review_prompt(
                 self._store, case, answers, photos_too=False,

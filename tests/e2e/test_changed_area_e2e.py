@@ -283,3 +283,20 @@ async def test_photos_of_another_area_killed_half_deleted_are_gone_after_a_resta
         await patient.wait_for_text(taken_again("locator", 1, 3), timeout=90)
         assert files_under(photos) == [], "start-up removed the old photos"
     assert query(data_dir, "SELECT COUNT(*) FROM file_deletions") == [(0,)]
+
+
+async def test_after_yes_changing_back_to_the_area_first_given_asks_again(
+    app: App, emu: Emulator
+) -> None:
+    """The arm was a mis-tap: the photos are of the leg, and the patient says so (Yes). A later
+    change back to the arm must ask again, or leg photos would reach the GP as the arm."""
+    _, patient, _ = await at_review(app, emu, "P-TAP")
+    await change_site_to_leg(patient, "left shin")
+    await tap(patient, say("review.photos_area_yes"), say("review.photos_kept"))
+
+    await tap(patient, say("review.change"), say("review.change_which"))
+    await tap(patient, say("review.change_site"), say("screening.site.question"))
+    await tap(patient, say("screening.site.arm"), first_line("journey.review.ask_again"))
+    await patient.send_text("left forearm")
+    arm = f"{say('screening.site.arm')} (left forearm)"
+    await patient.wait_for_text(asks_about(arm), timeout=10)
