@@ -986,7 +986,8 @@ class Journey:
         """What to do now after a GP asked for new photos on case `case_id` (None: on the
         patient's current case): its next photo request if it is their current case; if
         another open case is current, a message naming the case the GP asked about, with a
-        button that makes it current (photos sent without tapping go to the current case);
+        button that makes it current (a photo sent without tapping it is held until the
+        patient chooses which request it is for, `bot.journey.photo_choice`);
         nothing if the case is no longer open."""
         async with self.lock(user_id):
             self._last_tap.pop(user_id, None)
