@@ -332,7 +332,7 @@ async def test_links_mentions_and_commands_a_patient_types_are_inert_for_the_gp(
         team.practice.id, "P-301", "1980-02-03", valid_days=7, gp_member_id=team.gp_member.id)
     patient = emu.user("Ada")
     where = "arm, see https://evil.example/x and www.bad.example or @mallory_bot"
-    tried = "cream, then /delete #help me@mail.example"
+    tried = "cream, then /delete #help"  # an email address is refused (bot/domain/personal.py)
     await to_photos(patient, token)
     await send_three(patient)
     await details_and_review(patient, where=where, tried=tried)
