@@ -6,7 +6,12 @@ for is then the patient's to say, never the bot's guess: the photo is held (its 
 not its bytes, and only in memory) and the patient taps one of the requests, named by whose it
 is, the body area they answered and when it was started (`bot.journey.naming`), or "None of
 these". Photos sent before the tap (an album) are held with it and go where the tap says.
-Nothing of a held photo is written anywhere; after a restart the tap asks for it again.
+Nothing of a held photo's content is written anywhere; after a restart the tap asks for it
+again. Its message, left in the chat meanwhile, is noted (chat and message id only) against
+every request waiting (`OutboxRepository.note_held`), so erasing any of them, or retention,
+takes it off the chat even after a restart; once the patient chooses, the note stays with the
+chosen request only. /delete, /cancel, a stop that deletes photos and a practice's /stop drop
+what is held and take its messages off the chat (`Journey.drop_held`).
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ class SentPhoto:
     on_checking: Callable[[], Awaitable[None]]
     album: str | None
     take_off_chat: Callable[[], Awaitable[bool]] | None
+    in_chat: tuple[int, int] | None = None
+    """(chat id, message id) of the patient's photo message, noted while it is held."""
 
 
 @dataclass(slots=True)
@@ -79,6 +86,11 @@ class HeldPhotos:
         self._held.pop(user_id)
         self._taken[user_id] = token
         return held
+
+    def drop(self, user_id: int) -> Held | None:
+        """The photos held for this person, no longer held (None if none): a later tap on
+        the question answers that the photo is gone."""
+        return self._held.pop(user_id, None)
 
     def taken(self, user_id: int, token: str) -> bool:
         """True if the photos under this token were the last this person chose for (a second

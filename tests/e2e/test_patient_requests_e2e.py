@@ -253,3 +253,34 @@ async def test_the_invite_sms_for_a_young_child_speaks_to_the_parent(
         assert words(f"inbox.staff.{key}") in (sms.text or "")
         assert words(f"inbox.staff.{other}") not in (sms.text or "")
         await team.staff.next_message()  # the QR code
+
+
+async def test_a_held_photo_goes_from_the_chat_when_the_parent_deletes_everything(
+    app: App, emu: Emulator
+) -> None:
+    """Reviewer: a photo held for the parent's choice of request was never noted as left in
+    the chat, so /delete (all) told the parent their photos were deleted while it stayed in
+    the chat for ever. Now it is noted against each request waiting while held, and /delete
+    drops it and takes it off the chat; the old question then says the photo is gone."""
+    team = await make_team(app, emu)
+    parent = emu.user("Parent")
+    child = await to_childs_photos(app, team, parent)
+    await to_consent(parent, await invite(app, team, "PARENT"))
+    own = await current(app, parent)
+    photo = await parent.send_photo(sample("locator-good.jpg"))
+    await parent.wait_for_text(text("journey.cases.which_photo"), timeout=15)
+    outbox = services_of(app).store.outbox
+    assert await outbox.chat_photos(child.id) == [(parent.id, photo["message_id"])], (
+        "noted as left in the chat while held: a restart still leaves a record of it")
+
+    await parent.send_command("/delete")
+    await parent.wait_for_text(words("journey.delete.several"), timeout=10)
+    await tap(parent, text("journey.delete.pick_all", count=2),
+              first_line("journey.delete.confirm_all"))
+    await tap(parent, text("journey.delete.yes_all"), first_line("journey.commands.deleted"))
+    await parent.wait_until(lambda: photo["message_id"] not in
+                            [m["message_id"] for m in parent.shown_incoming], timeout=10)
+    assert await outbox.chat_photos(child.id) == await outbox.chat_photos(own.id) == []
+    await parent.tap(request_button(child, "child"))  # the question asked before /delete
+    await parent.wait_for_text(text("journey.cases.photo_gone"), timeout=10)
+    assert await kept(app, child) == [], "nothing held any more, nothing filed"
