@@ -19,6 +19,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 from bot.content import text
@@ -98,15 +99,16 @@ class HeldPhotos:
         return self._taken.get(user_id) == token
 
 
-def choice(waiting: list[tuple[Case, dict[str, str]]], token: str) -> Reply:
+def choice(waiting: list[tuple[Case, dict[str, str], date | None]], token: str) -> Reply:
     """Ask which request the photo is for: one button per request waiting for photos (with
-    its answers, for the body area; two that would read the same also say which photo each
-    waits for), then "None of these"."""
-    labels = [request_label(case, answers) for case, answers in waiting]
+    its answers, for the body area, and a child's confirmed date of birth, `naming.born_of`;
+    two that would read the same also say which photo each waits for), then "None of these".
+    Labels may be long; each payload is `<case id>.<token>`, well within Telegram's 64 bytes."""
+    labels = [request_label(case, answers, born) for case, answers, born in waiting]
     buttons = [Button(label if labels.count(label) == 1 else text(
                           "journey.cases.button_with_photo", button=label, photo=_waits_for(case)),
                       button_data("any", PHOTO_FOR, f"{case.id}.{token}"))
-               for label, (case, _) in zip(labels, waiting, strict=True)]
+               for label, (case, _, _) in zip(labels, waiting, strict=True)]
     buttons.append(Button(text("journey.cases.photo_for_none"),
                           button_data("any", PHOTO_FOR, f"{NONE}.{token}")))
     return Reply(text=text("journey.cases.which_photo"), buttons=one_per_row(*buttons))

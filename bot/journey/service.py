@@ -30,7 +30,7 @@ from bot.domain.questions import (
 from bot.journey import photo_area, prompts
 from bot.journey.deletion import GO as DELETE_GO
 from bot.journey.deletion import Deletion
-from bot.journey.naming import named, request_label
+from bot.journey.naming import born_of, named, request_label
 from bot.journey.photo_choice import NONE as NONE_CHOSEN
 from bot.journey.photo_choice import (
     PHOTO_FOR,
@@ -807,8 +807,8 @@ class Journey:
                  extra={"cases": [case.id for case in waiting], "held": len(held[0].photos)})
         if not held[1]:
             return []
-        named_waiting = [(case, await self._store.answers.for_case(case.id))
-                         for case in waiting]
+        named_waiting = [(case, await self._store.answers.for_case(case.id),
+                          await born_of(self._store, case)) for case in waiting]
         return [choice(named_waiting, held[0].token)]
 
     async def _photo_for(self, user_id: int, value: str) -> Tapped:
@@ -836,7 +836,8 @@ class Journey:
         turn.case = await self._store.cases.choose(turn.case)
         log.info("held photos filed to the chosen request",
                  extra={"case_id": turn.case.id, "photos": len(held.photos)})
-        label = request_label(turn.case, await turn.answers())
+        label = request_label(turn.case, await turn.answers(),
+                              await born_of(self._store, turn.case))
         replies: list[Reply] = []
         for photo in held.photos:
             if photo.in_chat is not None:  # noted against the chosen request only now
