@@ -21,6 +21,7 @@ from telegram.ext import Application
 from bot.content import text
 from bot.domain.questions import worded
 from bot.emulator import Emulator
+from bot.emulator.formatting import render as shown_as
 from bot.emulator.users import TelegramUser
 from bot.quality import dataset, render
 from bot.store.models import Case, Stage
@@ -336,3 +337,29 @@ async def test_two_childrens_requests_are_told_apart_by_each_childs_date_of_birt
     status = await parent.wait_for_text(words("journey.cases.open_count"), timeout=10)
     assert await child_named(app, younger) in (status.text or "")
     assert await child_named(app, older) != await child_named(app, younger)
+
+
+async def test_a_held_photo_goes_from_the_chat_when_the_practice_stops_the_request(
+    app: App, emu: Emulator
+) -> None:
+    """Reviewer: a practice's /stop deleted the holder's photos but left a photo held for
+    their choice of request in memory and in the chat. Now the stop drops it and deletes it
+    from the chat; the old question says the photo is gone rather than using it."""
+    team = await make_team(app, emu)
+    parent = emu.user("Parent")
+    child = await to_childs_photos(app, team, parent)
+    await to_consent(parent, await invite(app, team, "PARENT"))
+    photo = await parent.send_photo(sample("locator-good.jpg"))
+    await parent.wait_for_text(text("journey.cases.which_photo"), timeout=15)
+    for_child = await child_button(app, child)
+
+    await team.staff.send_command("/stop", "CHILD")
+    confirm = shown_as(text("inbox.staff.stop_confirm", patient_ref="CHILD"), "HTML")[0]
+    await team.staff.wait_for_text(confirm[:40], timeout=10)
+    await team.staff.tap(text("inbox.staff.stop_button", patient_ref="CHILD"))
+    await parent.wait_for_text(words("inbox.patient.stopped_by_practice"), timeout=10)
+    await parent.wait_until(lambda: photo["message_id"] not in
+                            [m["message_id"] for m in parent.shown_incoming], timeout=10)
+    await parent.tap(for_child)
+    await parent.wait_for_text(text("journey.cases.photo_gone"), timeout=10)
+    assert await kept(app, child) == []
