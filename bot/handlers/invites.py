@@ -146,6 +146,8 @@ async def changed(update: Update, context: Context, tapped: ChangeInvite) -> Non
     else:
         await _take_buttons_off(update)
         stopped = await desk.stop_case(member, invite.id)
+        if stopped is not None:  # photos held for the holder's choice of request go too
+            await context.services.journey.drop_held(stopped.patient_user_id)
         key = "inbox.staff.stop_done" if stopped else "inbox.staff.stop_none"
         if message:
             await message.reply_text(Html(text(key,

@@ -191,7 +191,7 @@ async def photo(update: Update, context: BotContext) -> None:
 
     def on_held() -> None:
         """The journey holds the photo until the patient says which request it is for: it
-        stays in the chat until then."""
+        stays in the chat until then (noted against each request waiting, `in_chat`)."""
         nonlocal held
         held = True
 
@@ -200,17 +200,21 @@ async def photo(update: Update, context: BotContext) -> None:
         nonlocal tried_to_delete
         tried_to_delete = True
         try:
-            return bool(await context.bot.delete_message(chat_id, message.message_id))
+            removed = bool(await context.bot.delete_message(chat_id, message.message_id))
         except TelegramError as error:  # too old, already gone, network: the journey goes on
             log.warning("photo message not deleted", extra={"reason": type(error).__name__})
             await left_in_chat(context.services.store, user_id, chat_id, message.message_id)
             return False
+        if removed:  # a held photo was noted as left in the chat: it is not any more
+            await context.services.store.outbox.forget_chat_photo(chat_id, message.message_id)
+        return removed
 
     try:
         replies = await context.services.journey.photo(
             user_id, fetch, source=source, size=size,
             forwarded=message.forward_origin is not None, on_checking=checking,
             album=message.media_group_id, take_off_chat=take_off_chat, on_held=on_held,
+            in_chat=(chat_id, message.message_id),
         )
     except FileTooBig:
         await left_in_chat(context.services.store, user_id, chat_id, message.message_id)

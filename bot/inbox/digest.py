@@ -112,6 +112,10 @@ def _refusal_words(reason: object) -> str:
         return text("inbox.gp.problem_other")
 
 
+DISCARDS = ("photos.discarded", "case.erased", "case.stopped_by_practice")
+"""Audit events after which none of the case's earlier photos exist any more."""
+
+
 def retakes(photos: list[Photo], events: list[Event]) -> dict[int, list[str]]:
     """The retakes behind each accepted photo, by photo id: one reason per try at its shot
     that was not kept, between the shot's previous kept photo (or the start) and this one.
@@ -124,12 +128,18 @@ def retakes(photos: list[Photo], events: list[Event]) -> dict[int, list[str]]:
     (`photo.sent_anyway`) is its shot's last failed try; it is not a retake of itself. Tries
     before a photo that was replaced later (at the review, or when the GP asked for new
     photos) belong to that photo, never to the one that replaced it.
+
+    A whole set discarded (`DISCARDS`: "No, take new photos" after the area changed,
+    `CaseRepository.photos_again`) deletes its rows, and attempts are numbered from 1 again:
+    what came before it is about photos that no longer exist, so counting starts afresh and
+    no earlier try is matched to a new photo by its (shot, attempt).
     """
+    last = max((i for i, event in enumerate(events) if event.kind in DISCARDS), default=-1)
     by_attempt = {(p.shot, p.attempt): p for p in photos}
     tries: dict[str, list[str]] = {}
     last_failed: dict[str, Photo] = {}
     found: dict[int, list[str]] = {}
-    for event in events:
+    for event in events[last + 1:]:
         detail = json.loads(event.detail or "{}")
         shot = detail.get("shot")
         if shot not in SHOT_SLOTS:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.content import text
 from bot.domain.questions import worded
-from bot.journey.naming import request_name
+from bot.journey.naming import born_of, request_name
 from bot.journey.replies import Button, Reply, button_data, one_per_row, say
 from bot.services import erasure
 from bot.store import Store
@@ -48,7 +48,8 @@ class Deletion:
         pending = await self._store.deletions.cases_pending([c.id for c in cases])
         found = [c for c in cases if c.erased_at is None or c.id in pending]
         return [Holding(case, number,
-                        request_name(case, await self._store.answers.for_case(case.id)),
+                        request_name(case, await self._store.answers.for_case(case.id),
+                                     await born_of(self._store, case)),
                         self._state(case, pending))
                 for number, case in enumerate(found, start=1)]
 

@@ -3,17 +3,21 @@
 A parent may have their own request and their children's open on one Telegram account; the
 case reference means nothing to them (they have never been shown it). A request is named by
 what the patient knows of it: whose it is (a child's, answered by a parent, or their own), the
-body area they answered (`screen.site`) and the date and time they started it, in UK time.
-Words are in `[cases]` of `bot/content/journey.toml`; buttons carry nothing the patient did
-not answer themselves.
+body area they answered (`screen.site`) and the date and time they started it, in UK time. A
+child's request also names the child's date of birth the parent confirmed (the invite's,
+checked at the identity step): two siblings' requests started minutes apart, both about the
+arm, are otherwise told apart only by the minute. Words are in `[cases]` of
+`bot/content/journey.toml`; button labels carry nothing the patient did not answer
+themselves, and button payloads carry none of it (`bot.journey.photo_choice`).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.content import text
+from bot.domain.dates import said
 from bot.domain.questions import screening_questions
 from bot.store import Store
 from bot.store.models import Case
@@ -54,21 +58,54 @@ def site_words(case: Case, answers: dict[str, str]) -> str | None:
     return label[:1].lower() + label[1:]
 
 
-def request_name(case: Case, answers: dict[str, str]) -> str:
-    """The request in a sentence: "your child's request about the arm or hand, started on
-    30 November 2026 at 14:05" (`journey.cases.named_<whose>[_no_site]`)."""
-    site = site_words(case, answers)
-    key = f"journey.cases.named_{whose(case)}" + ("" if site else "_no_site")
-    return text(key, site=site or "", started=started_at(case))
+def _born_key(case: Case, born: date | None) -> str:
+    """"_born" for a child's request whose date of birth is known, else ""."""
+    return "_born" if born is not None and whose(case) == "child" else ""
 
 
-def request_label(case: Case, answers: dict[str, str]) -> str:
-    """The request on a button, short: "For my child: arm or hand (30 Nov, 14:05)"."""
+def request_name(case: Case, answers: dict[str, str], born: date | None = None) -> str:
+    """The request in a sentence: "your child's request (born 3 February 2019) about the arm
+    or hand, started on 30 November 2026 at 14:05" (`journey.cases.named_<whose>[_born]
+    [_no_site]`). `born` is the child's date of birth as the parent confirmed it
+    (`born_of`); it is left out of the patient's own request, and when None (erased)."""
     site = site_words(case, answers)
-    key = f"journey.cases.button_{whose(case)}" + ("" if site else "_no_site")
-    return text(key, site=site or "", started=_started(case, "%-d %b, %H:%M"))
+    key = (f"journey.cases.named_{whose(case)}{_born_key(case, born)}"
+           + ("" if site else "_no_site"))
+    return text(key, site=site or "", started=started_at(case),
+                born=said(born) if born else "")
+
+
+def request_label(case: Case, answers: dict[str, str], born: date | None = None) -> str:
+    """The request on a button, short: "For my child born 3 Feb 2019: arm or hand (30 Nov,
+    14:05)" (`journey.cases.button_<whose>[_born][_no_site]`; `born` as for
+    `request_name`). Only the label: the button's payload names the case by its id."""
+    site = site_words(case, answers)
+    key = (f"journey.cases.button_{whose(case)}{_born_key(case, born)}"
+           + ("" if site else "_no_site"))
+    return text(key, site=site or "", started=_started(case, "%-d %b, %H:%M"),
+                born=_short(born) if born else "")
+
+
+def _short(day: date) -> str:
+    """A date of birth on a button: "3 Feb 2019" (month names from content, first 3 letters)."""
+    number, month, year = said(day).split()
+    return f"{number} {month[:3]} {year}"
+
+
+async def born_of(store: Store, case: Case) -> date | None:
+    """The date of birth the patient (or parent) confirmed for the case: the invite's, which
+    the identity step checks the typed date against; None without an invite or once erased
+    (the invite's date of birth goes with the erasure)."""
+    invite = await store.invites.get(case.invite_id) if case.invite_id else None
+    if invite is None or not invite.date_of_birth:
+        return None
+    try:
+        return date.fromisoformat(invite.date_of_birth)
+    except ValueError:
+        return None
 
 
 async def named(store: Store, case: Case) -> str:
-    """`request_name`, reading the case's answers."""
-    return request_name(case, await store.answers.for_case(case.id))
+    """`request_name`, reading the case's answers and the child's date of birth."""
+    return request_name(case, await store.answers.for_case(case.id),
+                        await born_of(store, case))

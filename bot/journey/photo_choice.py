@@ -6,7 +6,12 @@ for is then the patient's to say, never the bot's guess: the photo is held (its 
 not its bytes, and only in memory) and the patient taps one of the requests, named by whose it
 is, the body area they answered and when it was started (`bot.journey.naming`), or "None of
 these". Photos sent before the tap (an album) are held with it and go where the tap says.
-Nothing of a held photo is written anywhere; after a restart the tap asks for it again.
+Nothing of a held photo's content is written anywhere; after a restart the tap asks for it
+again. Its message, left in the chat meanwhile, is noted (chat and message id only) against
+every request waiting (`OutboxRepository.note_held`), so erasing any of them, or retention,
+takes it off the chat even after a restart; once the patient chooses, the note stays with the
+chosen request only. /delete, /cancel, a stop that deletes photos and a practice's /stop drop
+what is held and take its messages off the chat (`Journey.drop_held`).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 from bot.content import text
@@ -41,6 +47,8 @@ class SentPhoto:
     on_checking: Callable[[], Awaitable[None]]
     album: str | None
     take_off_chat: Callable[[], Awaitable[bool]] | None
+    in_chat: tuple[int, int] | None = None
+    """(chat id, message id) of the patient's photo message, noted while it is held."""
 
 
 @dataclass(slots=True)
@@ -80,21 +88,27 @@ class HeldPhotos:
         self._taken[user_id] = token
         return held
 
+    def drop(self, user_id: int) -> Held | None:
+        """The photos held for this person, no longer held (None if none): a later tap on
+        the question answers that the photo is gone."""
+        return self._held.pop(user_id, None)
+
     def taken(self, user_id: int, token: str) -> bool:
         """True if the photos under this token were the last this person chose for (a second
         tap on the same question)."""
         return self._taken.get(user_id) == token
 
 
-def choice(waiting: list[tuple[Case, dict[str, str]]], token: str) -> Reply:
+def choice(waiting: list[tuple[Case, dict[str, str], date | None]], token: str) -> Reply:
     """Ask which request the photo is for: one button per request waiting for photos (with
-    its answers, for the body area; two that would read the same also say which photo each
-    waits for), then "None of these"."""
-    labels = [request_label(case, answers) for case, answers in waiting]
+    its answers, for the body area, and a child's confirmed date of birth, `naming.born_of`;
+    two that would read the same also say which photo each waits for), then "None of these".
+    Labels may be long; each payload is `<case id>.<token>`, well within Telegram's 64 bytes."""
+    labels = [request_label(case, answers, born) for case, answers, born in waiting]
     buttons = [Button(label if labels.count(label) == 1 else text(
                           "journey.cases.button_with_photo", button=label, photo=_waits_for(case)),
                       button_data("any", PHOTO_FOR, f"{case.id}.{token}"))
-               for label, (case, _) in zip(labels, waiting, strict=True)]
+               for label, (case, _, _) in zip(labels, waiting, strict=True)]
     buttons.append(Button(text("journey.cases.photo_for_none"),
                           button_data("any", PHOTO_FOR, f"{NONE}.{token}")))
     return Reply(text=text("journey.cases.which_photo"), buttons=one_per_row(*buttons))

@@ -28,8 +28,9 @@ from bot.domain.questions import (
     worded,
 )
 from bot.journey import photo_area, prompts
+from bot.journey.deletion import GO as DELETE_GO
 from bot.journey.deletion import Deletion
-from bot.journey.naming import named, request_label
+from bot.journey.naming import born_of, named, request_label
 from bot.journey.photo_choice import NONE as NONE_CHOSEN
 from bot.journey.photo_choice import (
     PHOTO_FOR,
@@ -287,6 +288,8 @@ class Journey:
                 replies = await self._deletion.tapped(user_id, parsed[1], parsed[2])
                 if replies is None:
                     return Tapped(text("journey.input.done_button"), [])
+                if parsed[1] == DELETE_GO:
+                    await self._drop_held(user_id)
                 return Tapped(None, replies)
             turn = await self._turn(user_id)
             if case_id is None or (turn is not None and turn.case.id == case_id):
@@ -755,7 +758,7 @@ class Journey:
         self, user_id: int, fetch: Callable[[], Awaitable[bytes]], *, source: Source,
         size: int | None, forwarded: bool, on_checking: Callable[[], Awaitable[None]],
         album: str | None = None, take_off_chat: Callable[[], Awaitable[bool]] | None = None,
-        on_held: Callable[[], None] | None = None,
+        on_held: Callable[[], None] | None = None, in_chat: tuple[int, int] | None = None,
     ) -> list[Reply]:
         """Handle a photo or image file: check it and keep it, or say why not and what to do.
 
@@ -767,7 +770,9 @@ class Journey:
         asked for new photos on a parent's own request while their child's is at photo 1), or
         the only one waiting is not the one they are on, the photo is held and the patient
         chooses (`bot.journey.photo_choice`); `on_held` is called so the handler leaves the
-        photo in the chat until then. A photo is never filed to a request by guesswork.
+        photo in the chat until then, and its message (`in_chat`: chat id, message id) is
+        noted against each request waiting, for erasure to take it off the chat. A photo is
+        never filed to a request by guesswork.
 
         Once the photo is settled (its file written and its row committed, or refused, as a
         child's face is), `take_off_chat` is awaited to remove the patient's own message from
@@ -775,7 +780,7 @@ class Journey:
         issue 15 rule: health data off Telegram as soon as it is safe). A photo not checked
         (forwarded, too big, not wanted now) is left where it is.
         """
-        sent = SentPhoto(fetch, source, size, on_checking, album, take_off_chat)
+        sent = SentPhoto(fetch, source, size, on_checking, album, take_off_chat, in_chat)
         async with self.lock(user_id):
             self._last_tap.pop(user_id, None)
             turn = await self._turn(user_id)
@@ -798,12 +803,14 @@ class Journey:
             return [say(text("journey.cases.choose_first"))]
         if on_held is not None:
             on_held()
+        if sent.in_chat is not None:
+            await self._store.outbox.note_held([case.id for case in waiting], *sent.in_chat)
         log.info("photo held for the patient's choice of request",
                  extra={"cases": [case.id for case in waiting], "held": len(held[0].photos)})
         if not held[1]:
             return []
-        named_waiting = [(case, await self._store.answers.for_case(case.id))
-                         for case in waiting]
+        named_waiting = [(case, await self._store.answers.for_case(case.id),
+                          await born_of(self._store, case)) for case in waiting]
         return [choice(named_waiting, held[0].token)]
 
     async def _photo_for(self, user_id: int, value: str) -> Tapped:
@@ -831,9 +838,12 @@ class Journey:
         turn.case = await self._store.cases.choose(turn.case)
         log.info("held photos filed to the chosen request",
                  extra={"case_id": turn.case.id, "photos": len(held.photos)})
-        label = request_label(turn.case, await turn.answers())
+        label = request_label(turn.case, await turn.answers(),
+                              await born_of(self._store, turn.case))
         replies: list[Reply] = []
         for photo in held.photos:
+            if photo.in_chat is not None:  # noted against the chosen request only now
+                await self._store.outbox.keep_chat_photo_with(turn.case.id, *photo.in_chat)
             taken_off = False
 
             async def take_off(photo: SentPhoto = photo) -> bool:
@@ -852,6 +862,25 @@ class Journey:
             if not taken_off and photo.take_off_chat is not None:
                 await photo.take_off_chat()  # not used: nothing keeps it in the chat
         return Tapped(None, replies, label)
+
+    async def drop_held(self, user_id: int) -> int:
+        """Drop the photos held for this person's choice of request and take their messages
+        off the chat (a practice's /stop of one of their requests); return how many."""
+        async with self.lock(user_id):
+            return await self._drop_held(user_id)
+
+    async def _drop_held(self, user_id: int) -> int:
+        """`drop_held`, for a caller holding the lock (/delete, /cancel, a stop that deletes
+        photos): the patient is told their photos are deleted, so none stays held or in the
+        chat. A message Telegram will not delete stays noted (`left_in_chat`)."""
+        held = self._held.drop(user_id)
+        if held is None:
+            return 0
+        for photo in held.photos:
+            if photo.take_off_chat is not None:
+                await photo.take_off_chat()
+        log.info("held photos dropped", extra={"held": len(held.photos)})
+        return len(held.photos)
 
     async def _file(self, turn: Turn, sent: SentPhoto, *, forwarded: bool) -> list[Reply]:
         """A photo for this open case: checked and kept, or refused; when the patient has
@@ -1066,6 +1095,7 @@ class Journey:
             return Tapped(None, [say(text(f"journey.commands.{key}")), *again])
         if action == "cancel" and case.stage.is_open:
             left = await self._erase(case, Stage.CANCELLED, "patient_cancelled")
+            await self._drop_held(case.patient_user_id)
             key = "journey.delete.partly" if left else "journey.commands.cancelled"
             return Tapped(None, [say(text(key, count=left, practice=practice.name,
                                           phone=practice.phone))])
@@ -1137,6 +1167,7 @@ class Journey:
         self._on_queued()
         left = await erasure.finish(self._store, turn.case.id)
         await erasure.checkpoint(self._store)
+        await self._drop_held(turn.case.patient_user_id)
         log.info("case stopped after photos, content deleted",
                  extra={"case_id": turn.case.id, "reason": reason, "files_left": left})
         return [say(words), say(text("journey.stop_after_photos.deleted"))]

@@ -72,6 +72,10 @@ async def photos_off_chat(conn: aiosqlite.Connection, case_id: int, *,
     for row in await cursor.fetchall():
         left.setdefault(int(row[0]), []).append(int(row[1]))
     await conn.execute("DELETE FROM chat_photos WHERE case_id = ?", (case_id,))
+    for chat, ids in left.items():  # a held photo noted for other requests too: one deletion
+        await conn.execute(
+            f"DELETE FROM chat_photos WHERE chat_id = ? AND message_id IN "
+            f"({', '.join('?' for _ in ids)})", (chat, *ids))
     await enqueue(conn, case_id, [
         Outgoing(chat, "patient.photos_erased", {"messages": ",".join(map(str, ids))},
                  f"case:{case_id}:photos_erased:{chat}" + (f":{ids[0]}" if again else ""))
@@ -177,6 +181,28 @@ class OutboxRepository:
                 "INSERT OR IGNORE INTO chat_photos (chat_id, message_id, case_id, created_at) "
                 "VALUES (?, ?, ?, ?)", (chat_id, message_id, case_id, utc_now()))
 
+    async def note_held(self, case_ids: Sequence[int], chat_id: int, message_id: int) -> None:
+        """Note a photo message held until the patient says which request it is for against
+        every request waiting for a photo (`bot.journey.photo_choice`): erasing any of them
+        takes it off the chat, and after a restart erasure and retention still find it."""
+        now = utc_now()
+        async with self._db.transaction() as conn:
+            await conn.executemany(
+                "INSERT OR IGNORE INTO chat_photos (chat_id, message_id, case_id, created_at) "
+                "VALUES (?, ?, ?, ?)", [(chat_id, message_id, case_id, now)
+                                        for case_id in case_ids])
+
+    async def keep_chat_photo_with(self, case_id: int, chat_id: int, message_id: int) -> None:
+        """The patient chose `case_id` for a held photo message: it stays noted against that
+        case only (noted there if it was not)."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "DELETE FROM chat_photos WHERE chat_id = ? AND message_id = ? AND case_id != ?",
+                (chat_id, message_id, case_id))
+            await conn.execute(
+                "INSERT OR IGNORE INTO chat_photos (chat_id, message_id, case_id, created_at) "
+                "VALUES (?, ?, ?, ?)", (chat_id, message_id, case_id, utc_now()))
+
     async def remember_album(self, case_id: int, chat_id: int,
                              message_ids: Sequence[int]) -> None:
         """Note the messages of an album of the case's photos the bot sent back to the patient
@@ -197,7 +223,8 @@ class OutboxRepository:
             return [(int(row[0]), int(row[1])) for row in await cursor.fetchall()]
 
     async def forget_chat_photo(self, chat_id: int, message_id: int) -> None:
-        """The photo message is gone from the chat (or can no longer be deleted)."""
+        """The photo message is gone from the chat (or can no longer be deleted): forgotten
+        for every case it was noted against."""
         async with self._db.transaction() as conn:
             await conn.execute("DELETE FROM chat_photos WHERE chat_id = ? AND message_id = ?",
                                (chat_id, message_id))

@@ -1,10 +1,11 @@
 """How the bot should name a patient's request, built from the content keys and the case's
-known facts (whose it is, the body area answered, when it was started in UK time), so a test
-can say which request a message or a button is about."""
+known facts (whose it is, the body area answered, when it was started in UK time, and for a
+child's request the date of birth the parent confirmed), so a test can say which request a
+message or a button is about."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.content import text
@@ -20,21 +21,27 @@ def _site(site: str) -> str:
     return label[0].lower() + label[1:]
 
 
-def request_named(case: Case, whose: str, site: str | None = "arm") -> str:
+def request_named(case: Case, whose: str, site: str | None = "arm",
+                  born: date | None = None) -> str:
     """The request in a sentence: `whose` is "child" or "own", `site` a [screening.site] key
-    (None before it is answered)."""
+    (None before it is answered), `born` a child's date of birth (None: not named)."""
     when = _uk(case)
     started = text("journey.cases.started_at", day=f"{when.day} {when:%B %Y}",
                    time=f"{when:%H:%M}")
+    key = f"journey.cases.named_{whose}" + ("_born" if born else "")
+    said = f"{born.day} {born:%B %Y}" if born else ""
     if site is None:
-        return text(f"journey.cases.named_{whose}_no_site", started=started)
-    return text(f"journey.cases.named_{whose}", site=_site(site), started=started)
+        return text(f"{key}_no_site", started=started, born=said)
+    return text(key, site=_site(site), started=started, born=said)
 
 
-def request_button(case: Case, whose: str, site: str | None = "arm") -> str:
+def request_button(case: Case, whose: str, site: str | None = "arm",
+                   born: date | None = None) -> str:
     """The request on a button of the "which request is this photo for?" question."""
     when = _uk(case)
     started = f"{when.day} {when:%b, %H:%M}"
+    key = f"journey.cases.button_{whose}" + ("_born" if born else "")
+    short = f"{born.day} {born:%b %Y}" if born else ""
     if site is None:
-        return text(f"journey.cases.button_{whose}_no_site", started=started)
-    return text(f"journey.cases.button_{whose}", site=_site(site), started=started)
+        return text(f"{key}_no_site", started=started, born=short)
+    return text(key, site=_site(site), started=started, born=short)

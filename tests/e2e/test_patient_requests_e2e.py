@@ -12,6 +12,7 @@ the parent, end to end through the emulator (the newcomer's findings in the sand
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ from telegram.ext import Application
 from bot.content import text
 from bot.domain.questions import worded
 from bot.emulator import Emulator
+from bot.emulator.formatting import render as shown_as
 from bot.emulator.users import TelegramUser
 from bot.quality import dataset, render
 from bot.store.models import Case, Stage
@@ -51,6 +53,24 @@ async def invite(app: App, team: Team, ref: str, dob: str = "1980-02-03") -> str
     return token
 
 
+async def born(app: App, case: Case) -> date:
+    """The date of birth on the case's invite (the one the parent typed and confirmed)."""
+    assert case.invite_id is not None
+    invite = await services_of(app).store.invites.get(case.invite_id)
+    assert invite is not None
+    return date.fromisoformat(invite.date_of_birth)
+
+
+async def child_button(app: App, child: Case) -> str:
+    """A child's request on a "which request is this photo for?" button."""
+    return request_button(child, "child", born=await born(app, child))
+
+
+async def child_named(app: App, child: Case) -> str:
+    """A child's request in a sentence."""
+    return request_named(child, "child", born=await born(app, child))
+
+
 async def current(app: App, patient: TelegramUser) -> Case:
     case = await services_of(app).store.cases.current_for_patient(patient.id)
     assert case is not None
@@ -63,10 +83,11 @@ async def kept(app: App, case: Case) -> list[str]:
             if p.status == "accepted"]
 
 
-async def to_childs_photos(app: App, team: Team, parent: TelegramUser) -> Case:
-    """A parent opens their 9-year-old's link and reaches photo 1 (rash on the arm)."""
-    born = child_birthday(9)
-    await to_child_eczema_question(parent, await invite(app, team, "CHILD", born.isoformat()),
+async def to_childs_photos(app: App, team: Team, parent: TelegramUser, years: int = 9,
+                           ref: str = "CHILD") -> Case:
+    """A parent opens their child's link (9 years old) and reaches photo 1 (rash on the arm)."""
+    born = child_birthday(years)
+    await to_child_eczema_question(parent, await invite(app, team, ref, born.isoformat()),
                                    born)
     await read_the_tips(parent, text("journey.screening.eczema.no"))
     child = await current(app, parent)
@@ -112,7 +133,7 @@ async def test_each_photo_goes_to_the_request_the_parent_chooses_never_the_other
 
     await parent.send_photo(sample("close-up-good-2.jpg"))
     asked = await parent.wait_for_text(text("journey.cases.which_photo"), timeout=15)
-    assert sorted(asked.buttons) == sorted([[request_button(child, "child")],
+    assert sorted(asked.buttons) == sorted([[await child_button(app, child)],
                                             [request_button(own, "own")],
                                             [text("journey.cases.photo_for_none")]])
     assert await kept(app, child) == [], "nothing filed before the parent chooses"
@@ -128,18 +149,19 @@ async def test_each_photo_goes_to_the_request_the_parent_chooses_never_the_other
     # The parent's own request is back at its review; the child's still waits for photo 1.
     await parent.send_photo(sample("locator-good.jpg"))
     asked = await parent.wait_for_text(text("journey.cases.which_photo"), timeout=15)
-    assert sorted(asked.buttons) == sorted([[request_button(child, "child")],
+    assert sorted(asked.buttons) == sorted([[await child_button(app, child)],
                                             [text("journey.cases.photo_for_none")]])
-    await parent.tap(request_button(child, "child"))
+    await parent.tap(await child_button(app, child))
     await parent.wait_for_text(text("journey.cases.filed",
-                                    request=request_named(child, "child")), timeout=15)
+                                    request=await child_named(app, child)), timeout=15)
     assert await kept(app, child) == ["locator"]
     assert len(await services_of(app).store.photos.for_case(own.id)) == 4
 
     await parent.send_command("/delete")
     listing = await parent.wait_for_text(words("journey.delete.several"), timeout=10)
     for number, (case, whose) in enumerate(((own, "own"), (child, "child")), start=1):
-        named = request_named(case, whose)
+        named = (await child_named(app, case) if whose == "child"
+                 else request_named(case, whose))
         state = text(f"journey.status_words.{(await current_of(app, case)).stage.value}")
         assert text("journey.delete.line", number=number,
                     request=named[0].upper() + named[1:], state=state) in (listing.text or "")
@@ -163,7 +185,7 @@ async def test_none_of_these_files_the_photo_nowhere(app: App, emu: Emulator) ->
     assert own.stage is Stage.CONSENT and own.id != child.id
     photo = await parent.send_photo(sample("locator-good.jpg"))
     asked = await parent.wait_for_text(text("journey.cases.which_photo"), timeout=15)
-    assert sorted(asked.buttons) == sorted([[request_button(child, "child")],
+    assert sorted(asked.buttons) == sorted([[await child_button(app, child)],
                                             [text("journey.cases.photo_for_none")]])
     assert photo["message_id"] in [m["message_id"] for m in parent.shown_incoming]
     await parent.tap(text("journey.cases.photo_for_none"))
@@ -253,3 +275,91 @@ async def test_the_invite_sms_for_a_young_child_speaks_to_the_parent(
         assert words(f"inbox.staff.{key}") in (sms.text or "")
         assert words(f"inbox.staff.{other}") not in (sms.text or "")
         await team.staff.next_message()  # the QR code
+
+
+async def test_a_held_photo_goes_from_the_chat_when_the_parent_deletes_everything(
+    app: App, emu: Emulator
+) -> None:
+    """Reviewer: a photo held for the parent's choice of request was never noted as left in
+    the chat, so /delete (all) told the parent their photos were deleted while it stayed in
+    the chat for ever. Now it is noted against each request waiting while held, and /delete
+    drops it and takes it off the chat; the old question then says the photo is gone."""
+    team = await make_team(app, emu)
+    parent = emu.user("Parent")
+    child = await to_childs_photos(app, team, parent)
+    await to_consent(parent, await invite(app, team, "PARENT"))
+    own = await current(app, parent)
+    photo = await parent.send_photo(sample("locator-good.jpg"))
+    await parent.wait_for_text(text("journey.cases.which_photo"), timeout=15)
+    for_child = await child_button(app, child)
+    outbox = services_of(app).store.outbox
+    assert await outbox.chat_photos(child.id) == [(parent.id, photo["message_id"])], (
+        "noted as left in the chat while held: a restart still leaves a record of it")
+
+    await parent.send_command("/delete")
+    await parent.wait_for_text(words("journey.delete.several"), timeout=10)
+    await tap(parent, text("journey.delete.pick_all", count=2),
+              first_line("journey.delete.confirm_all"))
+    await tap(parent, text("journey.delete.yes_all"), first_line("journey.commands.deleted"))
+    await parent.wait_until(lambda: photo["message_id"] not in
+                            [m["message_id"] for m in parent.shown_incoming], timeout=10)
+    assert await outbox.chat_photos(child.id) == await outbox.chat_photos(own.id) == []
+    await parent.tap(for_child)  # the question asked before /delete
+    await parent.wait_for_text(text("journey.cases.photo_gone"), timeout=10)
+    assert await kept(app, child) == [], "nothing held any more, nothing filed"
+
+
+async def test_two_childrens_requests_are_told_apart_by_each_childs_date_of_birth(
+    app: App, emu: Emulator
+) -> None:
+    """Reviewer: a parent with two children at photo 1 saw "For my child: arm or hand" twice,
+    told apart only by the minute each was started, so one mis-tap filed one child's photo
+    under the other. Each child's request is now named by the date of birth the parent
+    confirmed, on the buttons and in the sentences; the buttons' payloads stay within
+    Telegram's 64 bytes (the emulator refuses longer ones, as Telegram does)."""
+    team = await make_team(app, emu)
+    parent = emu.user("Parent")
+    older = await to_childs_photos(app, team, parent, years=9, ref="CHILD-A")
+    younger = await to_childs_photos(app, team, parent, years=6, ref="CHILD-B")
+    assert await born(app, older) != await born(app, younger)
+    await parent.send_photo(sample("locator-good.jpg"))
+    asked = await parent.wait_for_text(text("journey.cases.which_photo"), timeout=15)
+    labels = [await child_button(app, older), await child_button(app, younger)]
+    assert labels[0] != labels[1]
+    assert sorted(asked.buttons) == sorted([[labels[0]], [labels[1]],
+                                            [text("journey.cases.photo_for_none")]])
+    await parent.tap(labels[1])
+    await parent.wait_for_text(text("journey.cases.filed",
+                                    request=await child_named(app, younger)), timeout=15)
+    assert await kept(app, younger) == ["locator"] and await kept(app, older) == []
+
+    await parent.send_command("/status")
+    status = await parent.wait_for_text(words("journey.cases.open_count"), timeout=10)
+    assert await child_named(app, younger) in (status.text or "")
+    assert await child_named(app, older) != await child_named(app, younger)
+
+
+async def test_a_held_photo_goes_from_the_chat_when_the_practice_stops_the_request(
+    app: App, emu: Emulator
+) -> None:
+    """Reviewer: a practice's /stop deleted the holder's photos but left a photo held for
+    their choice of request in memory and in the chat. Now the stop drops it and deletes it
+    from the chat; the old question says the photo is gone rather than using it."""
+    team = await make_team(app, emu)
+    parent = emu.user("Parent")
+    child = await to_childs_photos(app, team, parent)
+    await to_consent(parent, await invite(app, team, "PARENT"))
+    photo = await parent.send_photo(sample("locator-good.jpg"))
+    await parent.wait_for_text(text("journey.cases.which_photo"), timeout=15)
+    for_child = await child_button(app, child)
+
+    await team.staff.send_command("/stop", "CHILD")
+    confirm = shown_as(text("inbox.staff.stop_confirm", patient_ref="CHILD"), "HTML")[0]
+    await team.staff.wait_for_text(confirm[:40], timeout=10)
+    await team.staff.tap(text("inbox.staff.stop_button", patient_ref="CHILD"))
+    await parent.wait_for_text(words("inbox.patient.stopped_by_practice"), timeout=10)
+    await parent.wait_until(lambda: photo["message_id"] not in
+                            [m["message_id"] for m in parent.shown_incoming], timeout=10)
+    await parent.tap(for_child)
+    await parent.wait_for_text(text("journey.cases.photo_gone"), timeout=10)
+    assert await kept(app, child) == []

@@ -229,3 +229,43 @@ async def test_retakes_count_refusals_with_their_reason_and_never_a_replaced_pho
                          await store.audit.for_case(case.id)) == ()
     digest = await build_digest(store, case)
     assert text("inbox.gp.no_flags") in digest.summary_html
+
+
+async def test_retakes_of_a_discarded_set_are_never_counted_against_the_new_photos(
+    store: Store, setting: Setting
+) -> None:
+    """Reviewer: after "No, take new photos" the rows go and attempts are numbered from 1
+    again, and tries left from the discarded set were counted against the new photo (matched
+    by shot and attempt). The GP's note now counts only tries at the new set."""
+    case = await submitted_case(store, setting)
+    case = await store.cases.move(case, Stage.CLOSE_UP_1)  # the GP asked for a new close-up
+    await store.photos.add(case.id, "close_up_1", store.files.write(tiny_jpeg(30), ".jpg"),
+                           source="photo", verdict="retake", status="rejected",
+                           quality=BLUR_FAIL)
+    await store.photos.add(case.id, "close_up_1", store.files.write(tiny_jpeg(31), ".jpg"),
+                           source="photo", verdict="accept", status="accepted", quality="{}")
+    await record_refusal(store, case, "close_up_1", "file_too_big")  # a try after it was kept
+    case = await store.cases.move(case, Stage.REVIEW)
+    case, files = await store.cases.photos_again(case, forget=(), redo=("locator", "close_up_1",
+                                                                        "close_up_2"),
+                                                  reason="photos_of_another_area")
+    assert files and await store.photos.for_case(case.id) == []
+    for seed, shot in enumerate(("locator", "close_up_1", "close_up_2"), start=40):
+        await store.photos.add(case.id, shot, store.files.write(tiny_jpeg(seed), ".jpg"),
+                               source="photo", verdict="accept", status="accepted",
+                               quality="{}")
+    new = await store.photos.for_case(case.id)
+    assert [p.attempt for p in new] == [1, 1, 1], "numbered from 1 again"
+    assert quality_flags(new, await store.audit.for_case(case.id)) == (), (
+        "each new photo was taken first time: no retakes")
+    # a blurred try at the new set still counts, with its own reason
+    await store.photos.add(case.id, "close_up_2", store.files.write(tiny_jpeg(50), ".jpg"),
+                           source="photo", verdict="retake", status="rejected",
+                           quality=BLUR_FAIL)
+    await store.photos.add(case.id, "close_up_2", store.files.write(tiny_jpeg(51), ".jpg"),
+                           source="photo", verdict="accept", status="accepted", quality="{}")
+    assert quality_flags(await store.photos.for_case(case.id),
+                         await store.audit.for_case(case.id)) == (
+        text("inbox.gp.flag_line", shot=text("inbox.gp.caption_close_up_2"),
+             notes=text("inbox.gp.flag_retake_one", count=1,
+                        reasons=text("inbox.gp.problem_sharpness"))),)
