@@ -7,6 +7,8 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
+import aiosqlite
+
 from bot.store.audit import write_event
 from bot.store.database import Database, utc_now
 from bot.store.models import Invite
@@ -19,6 +21,26 @@ def token_hash(token: str) -> str:
     """Return the hash under which an invite token is stored."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
+
+
+def _fresh_link(valid_days: int) -> tuple[str, str, str]:
+    """A new link's token, and its creation and expiry times (UTC, ISO 8601, seconds)."""
+    now = datetime.now(UTC)
+    return (secrets.token_urlsafe(TOKEN_BYTES), now.isoformat(timespec="seconds"),
+            (now + timedelta(days=valid_days)).isoformat(timespec="seconds"))
+
+
+async def _insert(conn: aiosqlite.Connection, values: tuple[object, ...]) -> int:
+    """Insert an invite row inside the caller's transaction: (practice id, token hash,
+    reference, date of birth, GP member id, created by, created at, expires at, NHS number);
+    returns its id."""
+    cursor = await conn.execute(
+        "INSERT INTO invites (practice_id, token_hash, patient_ref, date_of_birth, "
+        "gp_member_id, created_by, created_at, expires_at, nhs_number) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+    invite_id = cursor.lastrowid
+    assert invite_id is not None
+    return invite_id
 
 class InviteRepository:
     """Create invites and record what happens to them."""
@@ -41,20 +63,11 @@ class InviteRepository:
 
         `nhs_number` (ten digits, already checked) only where the practice delivers by MESH.
         """
-        token = secrets.token_urlsafe(TOKEN_BYTES)
-        now = datetime.now(UTC)
-        created = now.isoformat(timespec="seconds")
-        expires = (now + timedelta(days=valid_days)).isoformat(timespec="seconds")
+        token, created, expires = _fresh_link(valid_days)
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "INSERT INTO invites (practice_id, token_hash, patient_ref, date_of_birth, "
-                "gp_member_id, created_by, created_at, expires_at, nhs_number) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (practice_id, token_hash(token), patient_ref, date_of_birth, gp_member_id,
-                 created_by, created, expires, nhs_number),
-            )
-            invite_id = cursor.lastrowid
-            assert invite_id is not None
+            invite_id = await _insert(conn, (
+                practice_id, token_hash(token), patient_ref, date_of_birth, gp_member_id,
+                created_by, created, expires, nhs_number))
             await write_event(
                 conn, "invite.created", actor=f"member:{created_by}", practice_id=practice_id,
                 detail={"invite_id": invite_id},
@@ -129,10 +142,7 @@ class InviteRepository:
         invite is marked cancelled in the same transaction, so it is renewed once (its state,
         and so any button made for it, changes). None if it is not locked, or already renewed
         or cancelled."""
-        token = secrets.token_urlsafe(TOKEN_BYTES)
-        now = datetime.now(UTC)
-        created = now.isoformat(timespec="seconds")
-        expires = (now + timedelta(days=valid_days)).isoformat(timespec="seconds")
+        token, created, expires = _fresh_link(valid_days)
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE invites SET revoked_at = ? WHERE id = ? AND locked_at IS NOT NULL "
@@ -142,14 +152,9 @@ class InviteRepository:
             if row is None:
                 return None
             practice_id, patient_ref, born, gp_member_id, nhs_number = tuple(row)
-            cursor = await conn.execute(
-                "INSERT INTO invites (practice_id, token_hash, patient_ref, date_of_birth, "
-                "gp_member_id, created_by, created_at, expires_at, nhs_number) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (practice_id, token_hash(token), patient_ref, born, gp_member_id,
-                 _member_id(actor), created, expires, nhs_number))
-            renewed = cursor.lastrowid
-            assert renewed is not None
+            renewed = await _insert(conn, (
+                practice_id, token_hash(token), patient_ref, born, gp_member_id,
+                _member_id(actor), created, expires, nhs_number))
             await write_event(conn, "invite.renewed", actor=actor, practice_id=practice_id,
                               detail={"invite_id": invite_id, "new_invite_id": renewed})
         invite = await self.get(renewed)
