@@ -27,7 +27,7 @@ from typing import Any, Literal
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.content import asset, texts  # noqa: E402
+from bot.content import asset, text, texts  # noqa: E402
 from bot.inbox.alerts import stop_alerts  # noqa: E402
 from bot.inbox.routing import submission_messages  # noqa: E402
 from bot.journey.replies import button_data  # noqa: E402
@@ -88,10 +88,11 @@ async def main() -> None:
         await store.db.trace(counts.statement)
         rows: list[tuple[str, tuple[int, int, int]]] = []
 
-        async def step(name: str, update: Callable[[], Awaitable[object]]) -> None:
+        async def step(name: str, update: Callable[[], Awaitable[Any]]) -> Any:
             counts.take()
-            await update()
+            result = await update()
             rows.append((name, counts.take()))
+            return result
 
         async def tap(stage: Stage, question: str, value: str) -> None:
             await step(f"tap {stage.value} {question}={value}", lambda: journey.tapped(
@@ -114,8 +115,12 @@ async def main() -> None:
                 on_checking=checking, take_off_chat=removed))
 
         await step("open the invite link", lambda: journey.start(PATIENT, PATIENT, token))
-        await step("type the date of birth", lambda: journey.typed(PATIENT, "3/2/1980"))
-        await tap(Stage.IDENTITY, "dob", "1980-02-03")
+        read_back = await step("type the date of birth", lambda: journey.typed(PATIENT,
+                                                                                "3/2/1980"))
+        yes = text("journey.identity.confirm_yes")  # the read-back's own (numbered) button
+        data = next(b.data for r in read_back for row in r.buttons for b in row
+                    if b.label == yes)
+        await step("tap identity dob=yes", lambda: journey.tapped(PATIENT, data))
         await tap(Stage.CONSENT, "consent", "yes")
         for question, value in (("is_rash", "rash"), ("red_flags", "no"), ("site", "arm"),
                                 ("areas", "one")):
