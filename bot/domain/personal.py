@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from bot.channels.nhs_number import valid_nhs_number
+
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*(\d[A-Z]{2})\b", re.IGNORECASE)
 _ORDINAL = re.compile(r"\d(st|nd|rd|th)", re.IGNORECASE)
@@ -22,14 +24,6 @@ _PHONE = re.compile(r"(?<![\d.])(?:\+\s*44\s*(?:\(0\)\s*)?|0)(?:[\s()-]*\d){9,10
 """A UK phone number: 0 or +44 (with an optional "(0)"), then 9 or 10 more digits, spaced or
 dashed, not dotted (dots are times and decimals)."""
 _TEN_DIGITS = re.compile(r"(?<![\d.])\d{3}[\s-]?\d{3}[\s-]?\d{4}(?![\d.])")
-
-
-def _nhs_number(digits: str) -> bool:
-    """True if 10 digits pass the NHS number's modulus 11 check (NHS Data Dictionary)."""
-    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
-    check = 11 - total % 11
-    check = 0 if check == 11 else check
-    return check != 10 and check == int(digits[9])
 
 
 def personal_details(words: str) -> tuple[str, ...]:
@@ -43,6 +37,6 @@ def personal_details(words: str) -> tuple[str, ...]:
         found.append("postcode")
     if _PHONE.search(words):
         found.append("phone")
-    if any(_nhs_number(re.sub(r"\D", "", m.group())) for m in _TEN_DIGITS.finditer(words)):
+    if any(valid_nhs_number(m.group()) for m in _TEN_DIGITS.finditer(words)):
         found.append("nhs_number")
     return tuple(found)
