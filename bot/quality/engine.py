@@ -234,8 +234,9 @@ def _exposure(
                  reason if status != "pass" else None)
 
 
-def _framing(share: float, shot: Shot, plain: tuple[float, float], face: float) -> Check:
-    found = framing_check.judge(share, shot, plain[0], face=face, skin_plain=plain[1])
+def _framing(share: float, shot: Shot, plain: framing_check.Plain, face: float) -> Check:
+    found = framing_check.judge(share, shot, plain.outside, face=face,
+                                skin_plain=plain.inside, detail=plain.detail)
     status: Status = "pass"
     if found.problem is not None:
         status = "warn" if found.warn else "fail"

@@ -13,6 +13,11 @@ face, small in the frame**. A face is about 19 x 15 cm. At the service's 30 cm a
 picture is about 42 x 31 cm, so a face seen whole covers about a fifth of it or more; a face
 covering less than `LARGE_FACE` (0.12) of the picture was taken from 45 cm or further.
 (Source of the distance: the service's photo guidance, close-ups "from approx. 30cm away".)
+
+A third sign does not depend on the skin finder either: **detail over only a small part of the
+picture**. From 30 cm, skin, hair, creases and the rash fill most of the picture with detail;
+from across a room, the part shown is small and the rest is a plain wall, floor or sheet
+(`CLOSE_UP_MIN_DETAIL`).
 """
 
 from __future__ import annotations
@@ -52,6 +57,16 @@ not. On the real photographs, good locators are at most 0.89 skin (0 of 52 advis
 close-ups offered as locators that are 0.9 skin or more have a median of 2-5% of their skin
 plain (90 in 100 under 0.4); rendered locators in beige rooms that read as 0.9 skin or more
 have 55-80% of it plain. Advice only, like LOCATOR_WARN_SKIN."""
+CLOSE_UP_MIN_DETAIL, CLOSE_UP_DETAIL_SKIN = 0.2, 0.9
+"""A close-up with detail (grey levels varying by PLAIN_SPREAD or more) over less than
+CLOSE_UP_MIN_DETAIL of the picture shows its subject small against a plain wall, floor or
+sheet: taken from too far. Skin seen from 30 cm has detail over most of the picture (pores,
+hair, creases, the rash itself), and so does a close-up with some background. On the
+development half, good close-ups have detail over 0.21 of the picture or more (98 in 100 over
+0.32); close-ups shrunk to 20-35% of the frame against a plain room have 0.09-0.24. Not applied
+when the picture is nearly all skin colour (CLOSE_UP_DETAIL_SKIN or more): that is smooth skin
+filling the frame (a mole on the chest has detail over 0.10 of the picture), or a beige room
+the skin finder cannot tell from skin, and the check cannot say which."""
 LOCATOR_MIN_SKIN = 0.02
 """A locator with less skin than this may have missed the body part (a warning only)."""
 
@@ -66,15 +81,25 @@ class Framing:
     warn: bool
 
 
-def plain_shares(small: NDArray[np.uint8], skin: NDArray[np.bool_]) -> tuple[float, float]:
-    """Shares (0-1) of the picture outside the skin found, and of the skin found, that are
-    plain, on the small RGB copy (`bot.quality.skin.small_copy`) and its skin mask; each 0
-    when that part is empty."""
+@dataclass(frozen=True, slots=True)
+class Plain:
+    """Shares (0-1) of the picture that are plain: `outside` the skin found, `inside` it
+    (each 0 when that part is empty), and `detail`, the share of the whole picture that is
+    not plain."""
+
+    outside: float
+    inside: float
+    detail: float
+
+
+def plain_shares(small: NDArray[np.uint8], skin: NDArray[np.bool_]) -> Plain:
+    """Measure where the picture is plain, on the small RGB copy
+    (`bot.quality.skin.small_copy`) and its skin mask."""
     grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY).astype(np.float32)
     plain = _spread(grey) < PLAIN_SPREAD
     outside = float(plain[~skin].mean()) if not skin.all() else 0.0
     inside = float(plain[skin].mean()) if skin.any() else 0.0
-    return outside, inside
+    return Plain(outside, inside, 1.0 - float(plain.mean()))
 
 
 
@@ -85,7 +110,7 @@ def _spread(grey: NDArray[np.float32]) -> NDArray[np.float32]:
 
 
 def judge(skin: float, shot: Shot, plain: float = 1.0, *, face: float = 0.0,
-          skin_plain: float = 1.0) -> Framing:
+          skin_plain: float = 1.0, detail: float = 1.0) -> Framing:
     """Judge the distance from the share of skin (0-1) for a close-up or a locator.
 
     `plain` is the share of the rest of the picture that is plain (`plain_shares`): a close-up
@@ -94,7 +119,9 @@ def judge(skin: float, shot: Shot, plain: float = 1.0, *, face: float = 0.0,
     a close-up also fails as too far when it shows a whole face covering less than
     `LARGE_FACE` of the picture. `skin_plain` is the share of the skin found that is plain
     (`plain_shares`): a locator that is nearly all textured skin is advised to stand back
-    (LOCATOR_CLOSE_SKIN).
+    (LOCATOR_CLOSE_SKIN). `detail` is the share of the whole picture that is not plain
+    (`Plain.detail`): a close-up with detail over less than CLOSE_UP_MIN_DETAIL fails as too far,
+    unless it is nearly all skin colour.
     """
     if shot == "close_up":
         score = CLOSE_UP_MIN_SKIN / max(skin, 1e-4)
@@ -102,6 +129,9 @@ def judge(skin: float, shot: Shot, plain: float = 1.0, *, face: float = 0.0,
             return Framing(skin, max(score, LARGE_FACE / face), "far", warn=False)
         if score >= 1.0 and plain >= FAR_PLAIN_MIN:
             return Framing(skin, score, "far", warn=False)
+        if detail < CLOSE_UP_MIN_DETAIL and skin < CLOSE_UP_DETAIL_SKIN:
+            sparse = CLOSE_UP_MIN_DETAIL / max(detail, 1e-4)
+            return Framing(skin, max(score, sparse), "far", warn=False)
         if score >= 1.0:
             return Framing(skin, min(score, 0.99), "far", warn=True)
         if skin < CLOSE_UP_WARN_SKIN:

@@ -260,3 +260,48 @@ def test_a_plain_beige_wall_filling_a_locator_is_not_taken_for_skin_seen_close()
     framing = assess(_shot(scene), "locator").check("framing")
     assert framing is not None and framing.value >= 0.9, framing
     assert framing.reason != "close", framing
+
+
+def _room_with(scene: np.ndarray, share: float) -> np.ndarray:
+    """A plain grey wall over a dark floor, with `scene` (linear light) shrunk to `share` of
+    the frame's width and height, as a close-up taken from across the room shows it."""
+    room = np.empty((960, 1280, 3), np.float32)
+    room[:600] = render.srgb_to_linear(np.full((600, 1280, 3), (0.78, 0.80, 0.82), np.float32))
+    room[600:] = render.srgb_to_linear(np.full((360, 1280, 3), (0.35, 0.33, 0.36), np.float32))
+    width, height = round(1280 * share), round(960 * share)
+    room[500:500 + height, 640:640 + width] = cv2.resize(scene, (width, height),
+                                                         interpolation=cv2.INTER_AREA)
+    return room
+
+
+@pytest.mark.parametrize("tone", [2, 6, 10])
+def test_a_close_up_taken_from_across_the_room_is_too_far(tone: int) -> None:
+    # The rash is a quarter of the frame's width against a plain wall: most of the picture
+    # has no detail. Skin seen from 30 cm would fill it.
+    result = assess(_shot(_room_with(_skin(tone, hairs=True), 0.25)), "close_up")
+    framing = result.check("framing")
+    assert framing is not None and framing.status == "fail" and framing.reason == "far", (
+        framing)
+    assert result.verdict == "retake"
+
+
+def test_a_real_photo_small_against_a_plain_wall_is_too_far() -> None:
+    # The same with a real photograph (skin-coloured fur) in place of rendered skin.
+    scene = render.srgb_to_linear(_real("chelsea").astype(np.float32) / 255.0)
+    framing = assess(_shot(_room_with(scene, 0.3)), "close_up").check("framing")
+    assert framing is not None and framing.status == "fail" and framing.reason == "far", (
+        framing)
+
+
+def test_smooth_skin_filling_a_close_up_is_not_too_far() -> None:
+    # A mole on smooth skin that fills the frame has little detail anywhere but the mole; the
+    # picture being all skin says it was taken close.
+    yy, xx = render.grid(960, 1280)
+    scene = render.srgb_to_linear(np.full((960, 1280, 3), (0.86, 0.70, 0.60), np.float32))
+    scene *= (0.9 + 0.1 * xx / 1280)[..., None]
+    mole = ((yy - 480) ** 2 / 90**2 + (xx - 640) ** 2 / 140**2) < 1
+    scene[mole] = render.srgb_to_linear(np.asarray((0.35, 0.22, 0.16), np.float32))
+    result = assess(_shot(scene), "close_up")
+    framing = result.check("framing")
+    assert framing is not None and framing.status == "pass", framing
+    assert result.verdict == "accept", result.checks
