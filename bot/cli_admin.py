@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from datetime import date
 
 from telegram.helpers import create_deep_linked_url
@@ -12,7 +13,7 @@ from bot.config import Settings
 from bot.domain.age import CHILD_UNDER, age_on
 from bot.inbox.staff import unfit_reference
 from bot.services.retention import purge
-from bot.store import open_store
+from bot.store import Store, open_store
 from bot.store.models import Practice
 from bot.store.practices import DeliveryChannels
 
@@ -54,6 +55,8 @@ def add_arguments(verbs: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     verbs.add_parser("purge", help="delete photos and answers past RETENTION_DAYS now "
                                    "(the running bot also does this daily)")
+    verbs.add_parser("unreached", help="list the alerts about cases that could reach nobody "
+                                       "at their practice (no staff, no GP who can receive)")
 
 
 def _channel_arguments(parser: argparse.ArgumentParser) -> None:
@@ -84,6 +87,25 @@ def _describe(practice: Practice) -> str:
     if practice.mesh_mailbox and "mesh" in practice.channels:
         parts.append(f"MESH to {practice.mesh_mailbox}")
     return "delivers to: " + ", ".join(parts)
+
+
+async def _unreached(store: Store) -> None:
+    """Print each alert that reached nobody: when, the practice (to phone), the case reference
+    (which the practice finds in /invites) and what it is now; no personal data."""
+    events = await store.audit.unreached()
+    if not events:
+        print("no alert has failed to reach its practice")
+        return
+    for event in events:
+        case = await store.cases.get(event.case_id) if event.case_id is not None else None
+        practice = await store.practices.get(case.practice_id) if case is not None else None
+        alert = str(json.loads(event.detail or "{}").get("alert", "?"))
+        where = f"practice {practice.id} {practice.name} ({practice.phone})" if practice else "?"
+        stage = case.stage.value if case is not None else "?"
+        print(f"{event.created_at}  {where}: case {case.reference if case else '?'}, "
+              f"alert '{alert}' reached nobody; case now {stage}")
+    print("Ask each practice to add a member of staff, or a GP who has opened the bot "
+          "(python -m bot member add), and to look at these cases in /inbox.")
 
 
 async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
@@ -144,6 +166,8 @@ async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
             print(f"invite for {args.patient_ref} ({who}), valid {settings.invite_valid_days} "
                   "days, single use:")
             print(create_deep_linked_url(username, token))
+        elif args.verb == "unreached":
+            await _unreached(store)
         elif args.verb == "purge":
             erased = await purge(store, settings.retention_days)
             print(f"erased {erased} case(s) older than {settings.retention_days} days; "

@@ -21,7 +21,7 @@ from bot import testpoints
 from bot.channels.casefile import CaseFile, case_file
 from bot.channels.outcome import Refused
 from bot.content import text
-from bot.inbox.routing import alert_chats
+from bot.inbox.routing import alert_recipients
 from bot.services.delivery import TryLater, Undeliverable
 from bot.store import Store
 from bot.store.models import OutboxItem, Outgoing, Practice
@@ -153,7 +153,7 @@ class Dispatcher:
         words = template.replace("{reference}", case.reference)
         await self._store.outbox.add(case.id, [
             Outgoing(chat, "staff.alert", {"text": words}, f"alert:{item.id}:{why}:{chat}")
-            for chat in await alert_chats(self._store, case.practice_id)])
+            for chat in await alert_recipients(self._store, case, f"channel-{why}")])
         self._queued()
 
     async def undeliverable(self, item: OutboxItem, reason: str) -> bool:

@@ -40,7 +40,12 @@ from bot.inbox.gp_messages import (
     superseded_summary,
     task_rows,
 )
-from bot.inbox.routing import redirected, staff_chats, still_a_recipient, still_may_open
+from bot.inbox.routing import (
+    alert_recipients,
+    redirected,
+    still_a_recipient,
+    still_may_open,
+)
 from bot.inbox.undelivered import pass_on, still_a_member
 from bot.journey.prompts import carry_on
 from bot.journey.replies import Reply
@@ -297,7 +302,8 @@ class TelegramSender:
 
 async def alert_staff(store: Store, item: OutboxItem, reason: str, bot_username: str) -> None:
     """A GP (or patient) could not be reached: tell the practice's staff, once per case and
-    cause, with what to do.
+    cause, with what to do; a practice without staff tells its other GPs (never the chat that
+    failed), and one with nobody else is recorded for the operator (`alert_recipients`).
 
     `reason` is the outbox's verdict ("403: ..." / "400: ..." / "gave up ..."); a person who
     never opened the bot (403 "can't initiate conversation") gets the `not_started` alert,
@@ -325,7 +331,7 @@ async def alert_staff(store: Store, item: OutboxItem, reason: str, bot_username:
     await store.outbox.add(case.id, [
         Outgoing(chat, "staff.alert", {"text": words},
                  f"alert:{case.id}:{cause}:{item.chat_id}:{chat}")
-        for chat in await staff_chats(store, case.practice_id)
+        for chat in await alert_recipients(store, case, cause, leaving_out=(item.chat_id,))
     ])
 
 

@@ -11,7 +11,7 @@ import logging
 
 from bot.content import text
 from bot.domain.questions import worded
-from bot.inbox.routing import alert_chats
+from bot.inbox.routing import alert_recipients
 from bot.store import Store
 from bot.store.cases import URGENT
 from bot.store.models import Case, Member, Outgoing
@@ -62,7 +62,7 @@ async def stop_alerts(store: Store, case: Case, reason: str) -> list[Outgoing]:
                            reference=case.reference)
         except KeyError:
             words = f"{words} {text('inbox.staff.stopped.photos_deleted')}"
-    chats = await alert_chats(store, case.practice_id)
+    chats = await alert_recipients(store, case, "stopped")
     log.info("staff alerted of a stop", extra={"case_id": case.id, "reason": reason,
                                                "chats": len(chats)})
     return [Outgoing(chat, "staff.alert", {"text": words}, f"case:{case.id}:stopped:{chat}")
@@ -82,5 +82,5 @@ async def urgent_task(store: Store, case: Case, gp: Member) -> list[Outgoing]:
     return [Outgoing(chat, "staff.task",
                      {"text": words, "case_id": case.id, "gp": gp.telegram_user_id},
                      f"case:{case.id}:sub:{case.submissions}:urgent:{chat}")
-            for chat in await alert_chats(store, case.practice_id)]
+            for chat in await alert_recipients(store, case, "urgent")]
 

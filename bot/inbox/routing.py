@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Collection
+
 from bot.content import text
 from bot.store import Store
 from bot.store.models import Case, Outgoing
 
+log = logging.getLogger("bot.inbox")
 GP_PARTS = ("album", "summary", "pack")
 
 
@@ -23,15 +27,49 @@ async def gp_chats(store: Store, case: Case) -> list[int]:
             if m.role == "gp"]
 
 
-async def staff_chats(store: Store, practice_id: int) -> list[int]:
-    """The chats of the practice's staff and admins (for alerts)."""
-    return [m.telegram_user_id for m in await store.practices.members(practice_id)
-            if m.role in ("staff", "admin")]
+async def alert_chats(store: Store, practice_id: int, *,
+                      leaving_out: Collection[int] = ()) -> list[int]:
+    """Who hears about a case that needs a person: staff and admins, or the GPs if none,
+    without the chats in `leaving_out` (Telegram user ids; a GP who blocked the bot)."""
+    return await store.practices.alert_chats(practice_id, leaving_out=leaving_out)
 
 
-async def alert_chats(store: Store, practice_id: int) -> list[int]:
-    """Who hears about a case that needs a person: staff and admins, or the GPs if none."""
-    return await store.practices.alert_chats(practice_id)
+async def failed_chats(store: Store, case: Case) -> set[int]:
+    """The chats that something of this case could not be delivered to for good (blocked
+    the bot, refused by Telegram, retries run out): an alert sent there would fail too."""
+    return {item.chat_id for item in await store.outbox.for_case(case.id)
+            if item.failed_at is not None}
+
+
+async def alert_recipients(store: Store, case: Case, alert: str, *,
+                           leaving_out: Collection[int] = ()) -> list[int]:
+    """The chats that get an alert about this case (`alert_chats`): the practice's staff and
+    admins, else its GPs, without `leaving_out` and the chats that already failed for this
+    case (`failed_chats`).
+
+    `alert` names the alert ("blocked", "waiting", "stopped", ...) for the record: when
+    nobody at all can be reached, the bot does not stay silent but logs an error and audits
+    `delivery.reached_nobody` (case and practice ids and the alert's name, no personal
+    data), which `python -m bot unreached` lists for the operator (hazard log H07).
+    """
+    skip = {*leaving_out, *await failed_chats(store, case)}
+    chats = await alert_chats(store, case.practice_id, leaving_out=skip)
+    if not chats:
+        await reached_nobody(store, case, alert)
+    return chats
+
+
+async def reached_nobody(store: Store, case: Case, alert: str) -> None:
+    """Record that an alert about this case could reach nobody at its practice: an error log
+    line each time, and the audit event `delivery.reached_nobody` (detail: the alert's name)
+    once per case and alert (a daily reminder that reaches nobody is audited once)."""
+    log.error("practice alert reached nobody",
+              extra={"case_id": case.id, "practice_id": case.practice_id, "alert": alert})
+    if any(event.kind == "delivery.reached_nobody" and f'"alert": "{alert}"' in event.detail
+           for event in await store.audit.for_case(case.id)):
+        return
+    await store.audit.record("delivery.reached_nobody", actor="bot", case_id=case.id,
+                             practice_id=case.practice_id, detail={"alert": alert})
 
 
 async def submission_messages(store: Store, case: Case) -> list[Outgoing]:
@@ -55,7 +93,7 @@ async def _deliveries(store: Store, case: Case, number: int) -> list[Outgoing]:
         alert = text("inbox.staff.no_inbox_alert", reference=case.reference)
         return [*records, *[Outgoing(chat, "staff.alert", {"text": alert},
                                      f"case:{case.id}:sub:{number}:no-inbox:{chat}")
-                            for chat in await staff_chats(store, case.practice_id)]]
+                            for chat in await alert_recipients(store, case, "no_inbox")]]
     parts = gp_parts(practice)
     if number > 1:
         parts = ("supersede", *parts)
@@ -109,10 +147,12 @@ async def still_may_open(store: Store, case: Case, chat_id: int, opened_by: int,
 
 async def redirected(store: Store, case: Case, former_chat: int) -> list[Outgoing]:
     """When `former_chat` is no longer a recipient: the case's current submission for its
-    recipients now (once each, by dedupe key), and one note to the practice's staff."""
+    recipients now (once each, by dedupe key), and one note to the practice's staff (its GPs
+    if it has none, without the former chat: `alert_recipients`)."""
     number = case.submissions
     note = text("inbox.staff.redirected_alert", reference=case.reference)
     return [*await _deliveries(store, case, number),
             *[Outgoing(chat, "staff.alert", {"text": note},
                        f"case:{case.id}:sub:{number}:redirected:{former_chat}:{chat}")
-              for chat in await staff_chats(store, case.practice_id)]]
+              for chat in await alert_recipients(store, case, "redirected",
+                                                 leaving_out=(former_chat,))]]

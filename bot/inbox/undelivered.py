@@ -12,8 +12,12 @@ send, `still_a_member`). Then, in order:
    urgent task goes to the GP who decided it, in their own chat, saying that it could not be
    delivered to staff (`inbox.gp.task_undelivered`, with the "Done" button); an alert goes to
    the practice's GPs as it is;
-3. if no GP can receive it either, the failure is logged and audited (`delivery.failed`) and
-   the case stays first in `/invites` ("Urgent") until someone taps "Done".
+3. if no GP can receive it either, the failure is logged and audited
+   (`delivery.reached_nobody`, listed by `python -m bot unreached`) and an urgent case stays
+   first in `/invites` ("Urgent") until someone taps "Done".
+
+A chat that something of the case already failed to reach for good (a GP who blocked the bot)
+counts as tried (`bot.inbox.routing.failed_chats`).
 
 "This message" is one alert or task across its recipients: every staff item's dedupe key ends
 with its chat id (`...:<chat>`), so the key without it names the message, and a copy is queued
@@ -27,6 +31,7 @@ import logging
 
 from bot.content import text
 from bot.inbox.access import member_of
+from bot.inbox.routing import failed_chats, reached_nobody
 from bot.services.delivery import PARKED
 from bot.store import Store
 from bot.store.models import OutboxItem, Outgoing
@@ -65,7 +70,7 @@ async def pass_on(store: Store, item: OutboxItem, reason: str) -> list[Outgoing]
     name = message_of(item)
     copies = [c for c in await store.outbox.for_case(case.id)
               if c.kind in STAFF_KINDS and message_of(c) == name]
-    tried = {c.chat_id for c in copies} | {item.chat_id}
+    tried = {c.chat_id for c in copies} | {item.chat_id} | await failed_chats(store, case)
     holders = [c for c in copies if c.id != item.id and c.failed_at is None
                and not (c.last_error or "").startswith(PARKED)]
     members = await store.practices.members(case.practice_id)
@@ -98,8 +103,7 @@ async def pass_on(store: Store, item: OutboxItem, reason: str) -> list[Outgoing]
         log.info("staff message not passed on: another member has it", extra=context)
     else:
         log.error("staff message reached nobody", extra=context)
-        await store.audit.record("delivery.reached_nobody", actor="bot", case_id=case.id,
-                                 detail={"kind": item.kind})
+        await reached_nobody(store, case, item.kind)
     return queued
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot import testpoints
 from bot.content import text
+from bot.inbox.routing import alert_recipients
 from bot.store import Store
 from bot.store.cases import URGENT
 from bot.store.database import PRIVATE_FILE, PRIVATE_FOLDER
@@ -71,7 +72,7 @@ async def patient_ended_alerts(store: Store, case: Case, to: Stage) -> list[Outg
     log.info("staff told the patient ended a request", extra={"case_id": case.id,
                                                              "ended": ended})
     return [Outgoing(chat, "staff.alert", {"text": words}, f"case:{case.id}:{ended}:{chat}")
-            for chat in await store.practices.alert_chats(case.practice_id)]
+            for chat in await alert_recipients(store, case, ended)]
 
 
 async def erased_task(store: Store, case: Case) -> list[Outgoing]:
@@ -82,9 +83,11 @@ async def erased_task(store: Store, case: Case) -> list[Outgoing]:
     admins (its GPs if none). Queued by `CaseRepository.erase` only if the task is still open
     then."""
     words = text("inbox.staff.urgent_task_erased", reference=case.reference)
+    chats = (await alert_recipients(store, case, "urgent-erased") if case.task_done_at is None
+             else await store.practices.alert_chats(case.practice_id))
     return [Outgoing(chat, "staff.task", {"text": words, "case_id": case.id},
                      f"case:{case.id}:urgent-erased:{chat}")
-            for chat in await store.practices.alert_chats(case.practice_id)]
+            for chat in chats]
 
 
 async def finish(store: Store, case_id: int | None = None) -> int:

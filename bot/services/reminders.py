@@ -42,8 +42,11 @@ async def remind_stalled(store: Store, stalled_after_days: int,
 
 
 async def alert_waiting(store: Store, waiting_days: int, now: datetime | None = None) -> int:
-    """Tell a practice's staff, once, about each case waiting longer than this for a GP."""
-    from bot.inbox.routing import staff_chats
+    """Tell a practice's staff, once per submission, about each case waiting longer than
+    `waiting_days` (calendar days from submission) for a GP; a practice without staff tells
+    its GPs, leaving out any chat the case could not be delivered to
+    (`bot.inbox.routing.alert_recipients`, which records an alert that reaches nobody)."""
+    from bot.inbox.routing import alert_recipients
 
     moment = now or datetime.now(UTC)
     cutoff = (moment - timedelta(days=waiting_days)).isoformat(timespec="seconds")
@@ -54,7 +57,7 @@ async def alert_waiting(store: Store, waiting_days: int, now: datetime | None = 
         await store.outbox.add(case.id, [
             Outgoing(chat, "staff.alert", {"text": words},
                      f"case:{case.id}:sub:{case.submissions}:waiting:{chat}")
-            for chat in await staff_chats(store, case.practice_id)])
+            for chat in await alert_recipients(store, case, "waiting")])
         queued += len(await store.outbox.for_case(case.id)) - before
     log.info("waiting alerts", extra={"queued": queued})
     return queued
@@ -74,7 +77,7 @@ async def chase_open_outcomes(store: Store, referral_days: int,
     by the case reference only (`inbox.staff.urgent_task_again_erased`), the one staff had in
     the first task, since the practice's patient reference was erased with the case."""
     from bot.inbox.alerts import patient_ref_of
-    from bot.inbox.routing import alert_chats
+    from bot.inbox.routing import alert_recipients
 
     moment = now or datetime.now(UTC)
     queued = 0
@@ -92,7 +95,7 @@ async def chase_open_outcomes(store: Store, referral_days: int,
             await store.outbox.add(case.id, [
                 Outgoing(chat, kind, {"text": words, "case_id": case.id},
                          f"case:{case.id}:sub:{case.submissions}:{tag}:{chat}")
-                for chat in await alert_chats(store, case.practice_id)])
+                for chat in await alert_recipients(store, case, tag)])
             queued += len(await store.outbox.for_case(case.id)) - before
     log.info("open outcomes chased", extra={"queued": queued})
     return queued

@@ -136,3 +136,11 @@ class AuditRepository:
                 "AND case_id IN (SELECT id FROM cases WHERE practice_id = ?)",
                 (kind, practice_id))
             return {int(row[0]) for row in await cursor.fetchall()}
+
+    async def unreached(self) -> list[Event]:
+        """The alerts that could reach nobody at their practice (`delivery.reached_nobody`,
+        `bot.inbox.routing.reached_nobody`), oldest first, for the operator."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM events WHERE kind = 'delivery.reached_nobody' ORDER BY id")
+            return [record(Event, row) for row in await cursor.fetchall()]

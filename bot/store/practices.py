@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -150,10 +151,14 @@ class PracticeRepository:
                 await forget_former_member(conn, telegram_user_id)
         return removed
 
-    async def alert_chats(self, practice_id: int) -> list[int]:
+    async def alert_chats(self, practice_id: int, *,
+                          leaving_out: Collection[int] = ()) -> list[int]:
         """Who hears about a case that needs a person: the chats of the practice's staff and
-        admins, or of its GPs if it has none (`bot.inbox.routing.alert_chats`)."""
-        members = await self.members(practice_id)
+        admins, or of its GPs if it has none (`bot.inbox.routing.alert_chats`), without the
+        chats in `leaving_out` (Telegram user ids known not to receive, such as a GP who
+        blocked the bot). Empty only if the practice has nobody else (hazard log H07)."""
+        members = [m for m in await self.members(practice_id)
+                   if m.telegram_user_id not in leaving_out]
         return [m.telegram_user_id for m in members if m.role in ("staff", "admin")] or [
             m.telegram_user_id for m in members if m.role == "gp"]
 
