@@ -1,0 +1,143 @@
+"""A practice whose members are GPs only (no reception staff, no manager): a case its chosen GP
+cannot receive is reported to the practice's other GPs, never to the chat that failed, and one
+that can reach nobody at all is listed for the operator and kept (hazard log H07, H09)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from telegram.ext import Application
+
+from bot.cli_admin import run_admin
+from bot.config import Settings
+from bot.content import text
+from bot.emulator import Emulator
+from bot.emulator.users import TelegramUser
+from bot.services.retention import purge
+from bot.store.models import Case, Member, Practice, Stage
+from tests.auxil.e2e.bot_app import USERNAME, services_of
+from tests.auxil.e2e.patient import details_and_review, first_line, send_three, tap, to_photos
+from tests.auxil.e2e.practice import CAPTIONS, photos
+
+App = Application[Any, Any, Any, Any, Any, Any]
+PATIENT_REF, DOB = "P-404", "1980-02-03"
+
+
+async def gps_only(app: App, emu: Emulator, *names: str) -> tuple[Practice, list[Member],
+                                                                   list[TelegramUser]]:
+    """The Lawson Practice with these GPs and nobody else, each having opened the bot."""
+    store = services_of(app).store
+    practice = await store.practices.add("The Lawson Practice", "020 7729 7236")
+    members, people = [], []
+    for name in names:
+        person = emu.user(name)
+        members.append(await store.practices.add_member(practice.id, person.id, "gp",
+                                                        f"Dr {name}"))
+        await person.send_command("/help")
+        await person.next_message()
+        people.append(person)
+    return practice, members, people
+
+
+async def send_case(app: App, emu: Emulator, practice: Practice, gp: Member) -> Case:
+    """A patient invited for this GP sends their photos and is told they were sent."""
+    store = services_of(app).store
+    _, token = await store.invites.create(practice.id, PATIENT_REF, DOB, valid_days=7,
+                                          gp_member_id=gp.id)
+    patient = emu.user("Ada")
+    await to_photos(patient, token)
+    await send_three(patient)
+    await details_and_review(patient)
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None and case.stage is Stage.SUBMITTED
+    return case
+
+
+def texts_to(emu: Emulator, person: TelegramUser) -> list[str]:
+    """Every text the bot tried to send to this person's chat (delivered or refused)."""
+    return [str(call.get("text", "")) for call in emu.calls_of("sendMessage")
+            if call["chat_id"] == str(person.id)]
+
+
+async def test_a_gp_who_blocked_the_bot_is_reported_to_the_other_gp_who_can_open_the_case(
+    app: App, emu: Emulator
+) -> None:
+    practice, (dr_a, _), (ash, bea) = await gps_only(app, emu, "Ash", "Bea")
+    ash.block_bot()
+    case = await send_case(app, emu, practice, dr_a)
+    alert = await bea.wait_for_text(first_line("inbox.staff.blocked_alert"), timeout=20)
+    assert (alert.text or "") == text("inbox.staff.blocked_alert", reference=case.reference,
+                                      who=text("inbox.staff.who_gp"),
+                                      bot_username=USERNAME)
+    await bea.send_command("/inbox")
+    await bea.wait_for_text(first_line("inbox.gp.inbox_title"), timeout=10)
+    await bea.tap(text("inbox.gp.open", reference=case.reference))
+    await bea.wait_until(lambda: photos(bea) == CAPTIONS, timeout=20)
+    await emu.wait_until_idle()
+    assert not any(first_line("inbox.staff.blocked_alert") in sent
+                   for sent in texts_to(emu, ash)), "no alert is tried on the chat that failed"
+
+
+async def test_a_case_waiting_too_long_in_a_gp_only_practice_is_told_to_the_gp_who_can_hear(
+    start_bot: Any, emu: Emulator, bot_settings: Settings
+) -> None:
+    async with start_bot() as app:
+        practice, (dr_a, _), (ash, bea) = await gps_only(app, emu, "Ash", "Bea")
+        ash.block_bot()
+        case = await send_case(app, emu, practice, dr_a)
+        await bea.wait_for_text(first_line("inbox.staff.blocked_alert"), timeout=20)
+    waiting = text("inbox.staff.waiting_alert", reference=case.reference,
+                   days=bot_settings.stalled_after_days)
+    assert not any(waiting in (m.text or "") for m in bea.all_messages)
+    submitted = datetime.now(UTC) - timedelta(days=bot_settings.stalled_after_days + 1)
+    with sqlite3.connect(bot_settings.database_path) as conn:  # days pass with nobody deciding
+        conn.execute("UPDATE cases SET submitted_at = ? WHERE id = ?",
+                     (submitted.isoformat(timespec="seconds"), case.id))
+    conn.close()
+    async with start_bot():  # housekeeping runs at start
+        await bea.wait_for_text(waiting, timeout=15)
+        await emu.wait_until_idle()
+    assert not any(waiting in sent for sent in texts_to(emu, ash))
+
+
+async def test_a_case_nobody_at_the_practice_can_receive_is_listed_for_the_operator_and_kept(
+    app: App, emu: Emulator, bot_settings: Settings, caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    caplog.set_level(logging.INFO)
+    practice, (dr_a,), (ash,) = await gps_only(app, emu, "Ash")
+    ash.block_bot()
+    case = await send_case(app, emu, practice, dr_a)
+    store = services_of(app).store
+    for _ in range(100):
+        if "delivery.reached_nobody" in [e.kind for e in await store.audit.for_case(case.id)]:
+            break
+        await asyncio.sleep(0.1)
+    capsys.readouterr()
+    assert await run_admin(argparse.Namespace(verb="unreached"), bot_settings) == 0
+    listed = capsys.readouterr().out
+    assert case.reference in listed and practice.name in listed and practice.phone in listed
+    assert PATIENT_REF not in listed
+    told = [r for r in caplog.records if r.getMessage() == "practice alert reached nobody"]
+    assert told, "an error is logged where the operator looks"
+    assert all(r.levelno == logging.ERROR for r in told)
+    private = (PATIENT_REF, DOB, "03/02/1980", str(case.patient_user_id))
+    assert not any(secret in str(vars(r)) for r in told for secret in private)
+
+    later = datetime.now(UTC) + timedelta(days=bot_settings.retention_days + 1)
+    assert await purge(store, bot_settings.retention_days, now=later) == 0
+    kept = await store.cases.get(case.id)
+    assert kept is not None and kept.stage is Stage.SUBMITTED, "a case waiting for a GP is kept"
+    bea = emu.user("Bea")  # the practice adds a GP who can receive
+    await store.practices.add_member(practice.id, bea.id, "gp", "Dr Bea")
+    await bea.send_command("/inbox")
+    await bea.wait_for_text(first_line("inbox.gp.inbox_title"), timeout=10)
+    await bea.tap(text("inbox.gp.open", reference=case.reference))
+    await bea.wait_until(lambda: photos(bea) == CAPTIONS, timeout=20)
