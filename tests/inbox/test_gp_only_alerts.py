@@ -1,0 +1,95 @@
+"""Every alert about a case reaches someone at its practice: staff, else its GPs, never a chat
+the case already failed to reach; an alert that can reach nobody is audited, once, for the
+operator (hazard log H07; end to end in tests/e2e/test_gp_only_practice_e2e.py)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from bot.handlers.delivery import alert_staff
+from bot.inbox.alerts import stop_alerts, urgent_task
+from bot.inbox.routing import redirected
+from bot.services.erasure import erased_task, patient_ended_alerts
+from bot.services.reminders import alert_waiting
+from bot.store import Store
+from bot.store.models import Case, Event, Stage
+from tests.auxil.inbox import Setting, submitted_case
+
+BLOCKED = "403: Forbidden: bot was blocked by the user"
+
+
+async def blocked_gp_case(store: Store, setting: Setting) -> Case:
+    """A case of the other practice (GPs only) for its GP, who has blocked the bot: the
+    delivery of the photos failed for good and `alert_staff` has run."""
+    case = await submitted_case(store, replace(setting, practice=setting.other_practice),
+                                gp=setting.other_gp)
+    album = next(i for i in await store.outbox.for_case(case.id) if i.kind == "gp.album")
+    await store.outbox.mark_failed(album.id, BLOCKED)
+    await alert_staff(store, album, BLOCKED, "telederm_bot")
+    return case
+
+
+async def alert_chats_of(store: Store, case: Case) -> list[int]:
+    return [i.chat_id for i in await store.outbox.for_case(case.id) if i.kind.startswith("staff")]
+
+
+async def unreached(store: Store, case: Case) -> list[Event]:
+    return [e for e in await store.audit.for_case(case.id) if e.kind == "delivery.reached_nobody"]
+
+
+async def test_a_practice_of_gps_hears_every_alert_in_the_chats_that_can_receive_it(
+    store: Store, setting: Setting
+) -> None:
+    other_gp = await store.practices.add_member(setting.other_practice.id, 202, "gp", "Dr Two")
+    case = await blocked_gp_case(store, setting)
+    assert await alert_chats_of(store, case) == [202], "the blocked GP is left out"
+    await alert_waiting(store, 3, now=datetime.now(UTC) + timedelta(days=4))
+    assert await alert_chats_of(store, case) == [202, 202]
+    for queued in (await stop_alerts(store, case, "red_flag"),
+                   await urgent_task(store, case, other_gp),
+                   await patient_ended_alerts(store, case, Stage.CANCELLED),
+                   await erased_task(store, case)):
+        assert [q.chat_id for q in queued] == [202]
+    assert await unreached(store, case) == []
+
+
+async def test_a_case_redirected_from_a_gp_who_left_tells_the_other_gp_in_a_practice_of_gps(
+    store: Store, setting: Setting
+) -> None:
+    await store.practices.add_member(setting.other_practice.id, 202, "gp", "Dr Two")
+    case = await submitted_case(store, replace(setting, practice=setting.other_practice),
+                                gp=setting.other_gp)
+    await store.practices.remove_member(setting.other_practice.id, 201, actor="cli")
+    queued = await redirected(store, case, 201)
+    notes = [q for q in queued if q.kind == "staff.alert"]
+    assert [q.chat_id for q in notes] == [202]
+    assert {q.chat_id for q in queued if q.kind.startswith("gp.")} == {202}
+
+
+async def test_an_alert_that_reaches_nobody_is_audited_once_without_personal_data(
+    store: Store, setting: Setting
+) -> None:
+    case = await blocked_gp_case(store, setting)
+    assert await alert_chats_of(store, case) == [], "the only GP blocked the bot"
+    later = datetime.now(UTC) + timedelta(days=4)
+    assert await alert_waiting(store, 3, now=later) == 0
+    assert await alert_waiting(store, 3, now=later + timedelta(days=1)) == 0
+    assert await stop_alerts(store, case, "red_flag") == []
+    events = await unreached(store, case)
+    assert [json.loads(e.detail)["alert"] for e in events] == ["blocked", "waiting", "stopped"]
+    assert all(e.practice_id == setting.other_practice.id for e in events)
+    invite = await store.invites.get(case.invite_id or 0)
+    assert invite is not None
+    assert not any(private in e.detail for e in events
+                   for private in (invite.patient_ref, invite.date_of_birth))
+
+
+async def test_a_case_for_a_practice_with_nobody_to_receive_it_is_audited(
+    store: Store, setting: Setting
+) -> None:
+    empty = await store.practices.add("Empty Surgery", "020 1111 1111")
+    case = await submitted_case(store, replace(setting, practice=empty))
+    assert [i for i in await store.outbox.for_case(case.id) if i.channel == "telegram"] == []
+    assert [json.loads(e.detail)["alert"] for e in await unreached(store, case)] == ["no_inbox"]
