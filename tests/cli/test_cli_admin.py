@@ -10,6 +10,7 @@ import pytest
 
 from bot.__main__ import main
 from bot.store import open_store
+from bot.store.models import Outgoing
 
 
 def test_practice_member_and_invite_from_the_command_line(
@@ -90,3 +91,46 @@ def test_purge_from_the_command_line_erases_only_what_is_past_retention(
             await store.close()
 
     assert asyncio.run(stages()) == {old: "erased", recent: "identity"}
+
+
+def test_unreached_lists_the_case_whose_alert_reached_nobody_with_the_practice_to_phone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A practice whose only GP blocked the bot: the operator's `unreached` names the
+    practice, its phone number and the case reference, and nothing of the patient."""
+    from bot.services.reminders import alert_waiting
+
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+
+    async def blocked() -> str:
+        store = await open_store(tmp_path / "telederm.sqlite3", tmp_path / "photos")
+        try:
+            practice = await store.practices.add("Lawson", "020 7729 7236")
+            await store.practices.add_member(practice.id, 77, "gp", "Dr Lock")
+            invite, _ = await store.invites.create(practice.id, "P-77", "1990-01-01",
+                                                   valid_days=7)
+            case = await store.cases.open_from_invite(invite, patient_user_id=5,
+                                                      patient_chat_id=5, is_child=False)
+            await store.outbox.add(case.id, [Outgoing(77, "gp.album", {"case_id": case.id},
+                                                      f"case:{case.id}:album:77")])
+            (album,) = await store.outbox.for_case(case.id)
+            await store.outbox.mark_failed(album.id, "403: Forbidden: bot was blocked")
+            await store.db._conn.execute(
+                "UPDATE cases SET stage = 'submitted', submitted_at = ? WHERE id = ?",
+                ((datetime.now(UTC) - timedelta(days=9)).isoformat(timespec="seconds"),
+                 case.id))
+            await store.db._conn.commit()
+            assert await alert_waiting(store, 3) == 0, "nobody left to tell"
+            return case.reference
+        finally:
+            await store.close()
+
+    assert main(["unreached"]) == 0
+    before = capsys.readouterr().out
+    reference = asyncio.run(blocked())
+    assert reference not in before
+    assert main(["unreached"]) == 0
+    listed = capsys.readouterr().out
+    assert reference in listed and "Lawson (020 7729 7236)" in listed and "submitted" in listed
+    assert "P-77" not in listed and "1990-01-01" not in listed
