@@ -130,10 +130,10 @@ async def changed(update: Update, context: Context, tapped: ChangeInvite) -> Non
             await send_invite(update, fresh)
     elif tapped.action == "renew":
         renewed = await desk.renew(member, invite.id)
-        if renewed:
+        if not isinstance(renewed, str):
             await send_invite(update, renewed)
         elif message:
-            await message.reply_text(plain(text("inbox.staff.renew_none")))
+            await message.reply_text(plain(text(renewed)))
     elif tapped.action == "contacted":
         reached = await desk.record_contacted(member, invite.id)
         if message and reached:

@@ -60,9 +60,12 @@ def ending_words(invite: Invite, case: Case | None, stop_reason: str | None,
     by the practice), cancelled by the patient, or deleted unfinished after the retention
     period.
     `stop_reason` is the case's (`AuditRepository.stop_reasons`), if it stopped. A link
-    locked after wrong dates of birth and then renewed says a new link was sent."""
+    locked after wrong dates of birth and then renewed says a new link was sent; one whose
+    case was erased before it was renewed says so, and that a new link needs /invite."""
     if invite.locked_at and invite.revoked_at:
         return text("inbox.staff.ended.renewed")
+    if invite.locked_at:
+        return text("inbox.staff.ended.locked_erased")
     if case is None:
         problem = invite_problem(invite, now)
         return text("inbox.staff.ended.revoked" if problem == "revoked" else

@@ -97,7 +97,8 @@ class InviteLine:
     """When its link was sent and, for a link not yet opened, when it expires (UK dates,
     `inbox.staff.link_sent`, `inbox.staff.link_sent_expires`)."""
     renewable: bool = False
-    """Locked after wrong dates of birth and not yet renewed: gets a "New link" button."""
+    """Locked after wrong dates of birth, not yet renewed and its case not erased since (the
+    date of birth went with it): gets a "New link" button."""
     to_contact: bool = False
     """Stopped for red flags and nobody has recorded contacting the patient yet: gets a
     "Patient contacted" button."""
@@ -284,7 +285,7 @@ class StaffDesk:
             return progress.step_words(case)
         if case is not None and group == "decided":
             return progress.decision_words(case)
-        if group == "closed":
+        if group == "closed" or (group == "erased" and invite.locked_at):
             return progress.ending_words(invite, case, stops.get(case.id) if case else None,
                                          now)
         return ""
@@ -292,8 +293,10 @@ class StaffDesk:
     @staticmethod
     def _group(invite: Invite, case: Case | None, now: datetime,
                stalled_before: datetime) -> str:
-        if invite.locked_at:
+        if invite.locked_at and (invite.revoked_at or invite.date_of_birth):
             return "closed" if invite.revoked_at else "locked"  # renewed: a new link went
+        # a locked link whose case was erased since has no date of birth to renew with: it
+        # is grouped as any erased case, and says it was locked (`progress.ending_words`)
         if case is None:
             return "not_opened" if invite_problem(invite, now) is None else "closed"
         if case.decision == "urgent" and not case.task_done_at and (
@@ -430,18 +433,23 @@ class StaffDesk:
         assert fresh is not None
         return await self._made(member, fresh, token)
 
-    async def renew(self, member: Member, invite_id: int) -> InviteMade | None:
+    async def renew(self, member: Member, invite_id: int) -> InviteMade | str:
         """A new link for a patient whose invite locked after three wrong dates of birth: a
         new invite with the same reference, date of birth, NHS number and GP, valid for the
-        usual days; the locked one is closed. None if it is not a locked invite of the
-        member's practice, or was already renewed."""
+        usual days; the locked one is closed, in the same transaction. Otherwise nothing
+        is changed and the content key of why is returned: `inbox.staff.renew_erased` if
+        the locked link's case was erased since (its date of birth went with it, so staff
+        must use /invite), else `inbox.staff.renew_none` (not a locked invite of the
+        member's practice, or already renewed)."""
         invite = await self.invite_of(member, invite_id)
         if invite is None:
-            return None
+            return "inbox.staff.renew_none"
         renewed = await self._store.invites.renew_locked(
             invite.id, valid_days=self._valid_days, actor=f"member:{member.id}")
         if renewed is None:
-            return None
+            fresh = await self._store.invites.get(invite.id)
+            erased = fresh is not None and not fresh.revoked_at and not fresh.date_of_birth
+            return "inbox.staff.renew_erased" if erased else "inbox.staff.renew_none"
         return await self._made(member, *renewed)
 
     async def record_contacted(self, member: Member, invite_id: int) -> Case | None:

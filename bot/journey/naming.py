@@ -4,11 +4,12 @@ A parent may have their own request and their children's open on one Telegram ac
 case reference means nothing to them (they have never been shown it). A request is named by
 what the patient knows of it: whose it is (a child's, answered by a parent, or their own), the
 body area they answered (`screen.site`) and the date and time they started it, in UK time. A
-child's request also names the child's date of birth the parent confirmed (the invite's,
-checked at the identity step): two siblings' requests started minutes apart, both about the
-arm, are otherwise told apart only by the minute. Words are in `[cases]` of
-`bot/content/journey.toml`; button labels carry nothing the patient did not answer
-themselves, and button payloads carry none of it (`bot.journey.photo_choice`).
+child's request also names the child's date of birth once the parent confirmed it (the
+invite's, checked at the identity step; never before, `born_of`): two siblings' requests
+started minutes apart, both about the arm, are otherwise told apart only by the minute.
+Nothing else staff entered on the invite (reference, NHS number, GP) is ever named. Words
+are in `[cases]` of `bot/content/journey.toml`; button labels carry nothing the patient did
+not answer themselves, and button payloads carry none of it (`bot.journey.photo_choice`).
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ def request_name(case: Case, answers: dict[str, str], born: date | None = None) 
     """The request in a sentence: "your child's request (born 3 February 2019) about the arm
     or hand, started on 30 November 2026 at 14:05" (`journey.cases.named_<whose>[_born]
     [_no_site]`). `born` is the child's date of birth as the parent confirmed it
-    (`born_of`); it is left out of the patient's own request, and when None (erased)."""
+    (`born_of`); it is left out of the patient's own request, and when None (not yet
+    confirmed, or erased)."""
     site = site_words(case, answers)
     key = (f"journey.cases.named_{whose(case)}{_born_key(case, born)}"
            + ("" if site else "_no_site"))
@@ -94,8 +96,13 @@ def _short(day: date) -> str:
 
 async def born_of(store: Store, case: Case) -> date | None:
     """The date of birth the patient (or parent) confirmed for the case: the invite's, which
-    the identity step checks the typed date against; None without an invite or once erased
-    (the invite's date of birth goes with the erasure)."""
+    the identity step checks the typed date against. None until it was confirmed
+    (`Case.dob_checked`: still at the identity step, locked there after wrong dates, or
+    stopped by the practice before it), so whoever holds a link that reached the wrong
+    person is never shown the date that would pass the check (hazard H06); None without an
+    invite, and once erased (the invite's date of birth goes with the erasure)."""
+    if not case.dob_checked:
+        return None
     invite = await store.invites.get(case.invite_id) if case.invite_id else None
     if invite is None or not invite.date_of_birth:
         return None

@@ -428,7 +428,7 @@ class Journey:
         invite = await self._store.invites.get(case.invite_id) if case.invite_id else None
         assert invite is not None
         if typed.isoformat() == invite.date_of_birth:
-            await self._move(turn, Stage.CONSENT)
+            await self._move(turn, Stage.CONSENT, flags=Flags(dob_checked=True))
             return [say(text("journey.identity.ok")), *await self._prompt(turn)], chosen
         practice = await turn.practice()
         if await self._store.invites.record_failed_check(invite.id, lock_after=DOB_TRIES):

@@ -77,6 +77,12 @@ class Outcome:
         return any(self.statuses.get(name) == "fail" and reason in wanted
                    for name, reason in self.reasons.items())
 
+    def flagged(self) -> bool:
+        """A faulty photo given the advice that fits its fault, sent back or only advised."""
+        wanted = REASONS.get(self.label, set())
+        return any(self.statuses.get(name) in ("fail", "warn") and reason in wanted
+                   for name, reason in self.reasons.items())
+
     def caught(self) -> bool:
         """A faulty photo counts as caught when it gets a retake; a face, and a locator taken
         too close (which is only ever advised, never sent back), when they are flagged."""
@@ -99,6 +105,7 @@ class Report:
     harmless_accepted: dict[str, float] = field(default_factory=dict)
     caught: dict[str, float] = field(default_factory=dict)
     right_reason: dict[str, float] = field(default_factory=dict)
+    flagged: dict[str, float] = field(default_factory=dict)
     tone_rejected: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
@@ -188,6 +195,7 @@ def summarise(outcomes: list[Outcome]) -> Report:
         else:
             report.caught[label] = sum(o.caught() for o in group) / len(group)
             report.right_reason[label] = sum(o.right_reason() for o in group) / len(group)
+            report.flagged[label] = sum(o.flagged() for o in group) / len(group)
     for label in sorted({o.label for o in outcomes}):
         per_tone: dict[str, list[bool]] = defaultdict(list)
         for o in outcomes:
@@ -218,8 +226,10 @@ def format_report(report: Report) -> str:
         lines.append(f"{label:<8} accepted: {share:.1%}  ({HARMLESS[label]})")
     for label, share in report.caught.items():
         right = report.right_reason.get(label, float("nan"))
+        flagged = report.flagged.get(label, float("nan"))
         lines.append(f"{label:<8} caught: {share:.1%}  (by {EXPECTED.get(label, '?')}; "
-                     f"with the right reason: {right:.1%})")
+                     f"with the right reason: {right:.1%}; right advice, sent back or "
+                     f"only advised: {flagged:.1%})")
     if report.tone_rejected:
         tones = sorted({t for rates in report.tone_rejected.values() for t in rates},
                        key=lambda t: _tone_key((t, 0.0)))

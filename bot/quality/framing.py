@@ -14,10 +14,10 @@ picture is about 42 x 31 cm, so a face seen whole covers about a fifth of it or 
 covering less than `LARGE_FACE` (0.12) of the picture was taken from 45 cm or further.
 (Source of the distance: the service's photo guidance, close-ups "from approx. 30cm away".)
 
-A third sign does not depend on the skin finder either: **detail over only a small part of the
-picture**. From 30 cm, skin, hair, creases and the rash fill most of the picture with detail;
-from across a room, the part shown is small and the rest is a plain wall, floor or sheet
-(`CLOSE_UP_MIN_DETAIL`).
+A third sign, advice only, does not depend on the skin finder: **detail over only a small part
+of the picture**. From 30 cm, skin, hair, creases and the rash fill most of the picture with
+detail; from across a room, the part shown is small and the rest is a plain wall, floor or
+sheet (`CLOSE_UP_MIN_DETAIL`). A whole hand from 30 cm looks the same, so it is never a fail.
 """
 
 from __future__ import annotations
@@ -59,14 +59,15 @@ plain (90 in 100 under 0.4); rendered locators in beige rooms that read as 0.9 s
 have 55-80% of it plain. Advice only, like LOCATOR_WARN_SKIN."""
 CLOSE_UP_MIN_DETAIL, CLOSE_UP_DETAIL_SKIN = 0.2, 0.9
 """A close-up with detail (grey levels varying by PLAIN_SPREAD or more) over less than
-CLOSE_UP_MIN_DETAIL of the picture shows its subject small against a plain wall, floor or
-sheet: taken from too far. Skin seen from 30 cm has detail over most of the picture (pores,
-hair, creases, the rash itself), and so does a close-up with some background. On the
-development half, good close-ups have detail over 0.21 of the picture or more (98 in 100 over
-0.32); close-ups shrunk to 20-35% of the frame against a plain room have 0.09-0.24. Not applied
-when the picture is nearly all skin colour (CLOSE_UP_DETAIL_SKIN or more): that is smooth skin
-filling the frame (a mole on the chest has detail over 0.10 of the picture), or a beige room
-the skin finder cannot tell from skin, and the check cannot say which."""
+CLOSE_UP_MIN_DETAIL of the picture may show its subject small against a plain wall, floor or
+sheet, taken from too far: it is accepted with advice to move closer. On the development half,
+good close-ups have detail over 0.21 of the picture or more (98 in 100 over 0.32); close-ups
+shrunk to 20-35% of the frame in a plain room have 0.09-0.24. Advice only, never a fail: a
+whole hand photographed from the service's 30 cm covers only 10-20% of the picture, and against
+a plain sheet it has as little detail as a far one (a real palm on a white sheet: 0.21).
+Not applied when the picture is nearly all skin colour (CLOSE_UP_DETAIL_SKIN or more): that is
+smooth skin filling the frame (a mole on the chest has detail over 0.10 of the picture), or a
+beige room the skin finder cannot tell from skin, and the check cannot say which."""
 LOCATOR_MIN_SKIN = 0.02
 """A locator with less skin than this may have missed the body part (a warning only)."""
 
@@ -120,8 +121,8 @@ def judge(skin: float, shot: Shot, plain: float = 1.0, *, face: float = 0.0,
     `LARGE_FACE` of the picture. `skin_plain` is the share of the skin found that is plain
     (`plain_shares`): a locator that is nearly all textured skin is advised to stand back
     (LOCATOR_CLOSE_SKIN). `detail` is the share of the whole picture that is not plain
-    (`Plain.detail`): a close-up with detail over less than CLOSE_UP_MIN_DETAIL fails as too far,
-    unless it is nearly all skin colour.
+    (`Plain.detail`): a close-up with detail over less than CLOSE_UP_MIN_DETAIL is advised to
+    move closer, unless it is nearly all skin colour.
     """
     if shot == "close_up":
         score = CLOSE_UP_MIN_SKIN / max(skin, 1e-4)
@@ -130,8 +131,7 @@ def judge(skin: float, shot: Shot, plain: float = 1.0, *, face: float = 0.0,
         if score >= 1.0 and plain >= FAR_PLAIN_MIN:
             return Framing(skin, score, "far", warn=False)
         if detail < CLOSE_UP_MIN_DETAIL and skin < CLOSE_UP_DETAIL_SKIN:
-            sparse = CLOSE_UP_MIN_DETAIL / max(detail, 1e-4)
-            return Framing(skin, max(score, sparse), "far", warn=False)
+            return Framing(skin, min(score, 0.99), "far", warn=True)
         if score >= 1.0:
             return Framing(skin, min(score, 0.99), "far", warn=True)
         if skin < CLOSE_UP_WARN_SKIN:

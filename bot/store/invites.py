@@ -120,13 +120,16 @@ class InviteRepository:
         return base64.urlsafe_b64encode(hashlib.sha256(joined.encode()).digest()).decode()[:8]
 
     async def reissue(self, invite_id: int, *, valid_days: int, actor: str) -> str | None:
-        """Give an unused invite a new token (the old link stops working); None if it was used."""
+        """Give an unused invite a new token (the old link stops working); None if it was used,
+        or has no date of birth (scrubbed after expiring, or left without one by an earlier
+        version's renewal: `invite_problem`)."""
         token = secrets.token_urlsafe(TOKEN_BYTES)
         expires = (datetime.now(UTC) + timedelta(days=valid_days)).isoformat(timespec="seconds")
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE invites SET token_hash = ?, expires_at = ?, revoked_at = NULL "
-                "WHERE id = ? AND used_at IS NULL AND locked_at IS NULL",
+                "WHERE id = ? AND used_at IS NULL AND locked_at IS NULL "
+                "AND date_of_birth != ''",
                 (token_hash(token), expires, invite_id),
             )
             if cursor.rowcount != 1:
@@ -141,13 +144,14 @@ class InviteRepository:
         of birth: the same practice, reference, date of birth, NHS number and GP. The locked
         invite is marked cancelled in the same transaction, so it is renewed once (its state,
         and so any button made for it, changes). None if it is not locked, or already renewed
-        or cancelled."""
+        or cancelled, or if its date of birth is gone (its case was erased since: a new link
+        could never pass the date-of-birth check); then nothing is changed."""
         token, created, expires = _fresh_link(valid_days)
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE invites SET revoked_at = ? WHERE id = ? AND locked_at IS NOT NULL "
-                "AND revoked_at IS NULL RETURNING practice_id, patient_ref, date_of_birth, "
-                "gp_member_id, nhs_number", (created, invite_id))
+                "AND revoked_at IS NULL AND date_of_birth != '' RETURNING practice_id, "
+                "patient_ref, date_of_birth, gp_member_id, nhs_number", (created, invite_id))
             row = await cursor.fetchone()
             if row is None:
                 return None
@@ -210,7 +214,9 @@ def _member_id(actor: str) -> int | None:
 
 
 def invite_problem(invite: Invite | None, now: datetime | None = None) -> str | None:
-    """Say why an invite cannot start a new case (unknown, revoked, locked, used, expired)."""
+    """Say why an invite cannot start a new case (unknown, revoked, locked, used, expired).
+    An unused one without a date of birth (nothing to check the person against: left so by
+    an earlier version's renewal of an erased case's link) counts as revoked."""
     if invite is None:
         return "unknown"
     if invite.revoked_at:
@@ -222,6 +228,8 @@ def invite_problem(invite: Invite | None, now: datetime | None = None) -> str | 
     moment = now or datetime.now(UTC)
     if datetime.fromisoformat(invite.expires_at) <= moment:
         return "expired"
+    if not invite.date_of_birth:
+        return "revoked"
     return None
 
 

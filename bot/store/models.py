@@ -150,6 +150,12 @@ class Case:
     read_backs: int = 0
     """Workflow flag: how many typed dates of birth have been read back on the case; each
     read-back's buttons carry its number, and only the newest unchecked one counts."""
+    dob_checked: bool = False
+    """Workflow flag: the person holding the link confirmed the invite's date of birth (the
+    identity step passed; set with the move to consent). Until then nothing staff entered on
+    the invite is shown to them, the date of birth least of all: the link may have reached
+    the wrong person (`bot.journey.naming.born_of`; docs/clinical-safety/hazard-log.md H06).
+    A link locked after wrong dates of birth never sets it."""
     patient_at: str | None = None
     """When the patient last acted on the case (ISO 8601, UTC); only their own actions set it,
     so it says which of their open cases their input goes to
@@ -171,6 +177,7 @@ class Flags:
     redo: tuple[ShotSlot, ...] | None = None
     return_to_review: bool | None = None
     read_backs: int | None = None
+    dob_checked: bool | None = None
 
     def columns(self) -> dict[str, str | int]:
         """The flags given, as the `cases` columns and the values stored there."""
@@ -187,12 +194,14 @@ class Flags:
             found["return_to_review"] = int(self.return_to_review)
         if self.read_backs is not None:
             found["read_backs"] = self.read_backs
+        if self.dob_checked is not None:
+            found["dob_checked"] = int(self.dob_checked)
         return found
 
     def fields(self) -> dict[str, object]:
         """The flags given, as `Case` fields (for `dataclasses.replace`)."""
         names = ("consent_by", "prep_step", "changing", "redo", "return_to_review",
-                 "read_backs")
+                 "read_backs", "dob_checked")
         return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
 
 

@@ -20,6 +20,7 @@ def record(cls: type[T], row: aiosqlite.Row) -> T:
         values["is_child"] = bool(values["is_child"])
         values["redo"] = tuple(s for s in (values["redo"] or "").split(",") if s in SHOT_SLOTS)
         values["return_to_review"] = bool(values["return_to_review"])
+        values["dob_checked"] = bool(values["dob_checked"])
     if cls is Photo:
         values["sent_anyway"] = bool(values["sent_anyway"])
     return cls(**values)

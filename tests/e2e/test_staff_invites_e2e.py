@@ -214,3 +214,39 @@ async def test_invites_show_dates_renew_a_locked_link_and_record_a_red_flag_cont
     newest = team.staff.messages[-1]
     assert text("inbox.staff.contacted", patient_ref="P-RED") not in newest.callback_data
     assert text("inbox.staff.renew", patient_ref="P-LOCK") not in newest.callback_data
+
+
+async def test_new_link_for_a_locked_link_whose_request_was_deleted_says_why_and_changes_nothing(
+    app: App, emu: Emulator
+) -> None:
+    """Audit: "New link" on a locked link whose request the person who opened it had deleted
+    since failed with an error after cancelling the old link and making one without a date of
+    birth. Now staff are told why no link was made (use /invite) and nothing changes; /invites
+    lists the row as erased, says it was locked, and offers no "New link" for it."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    locked = emu.user("Lock")
+    await locked.open_deep_link(await link(app, team, "P-LOCK"))
+    await locked.wait_for_text(first_line("journey.identity.ask"))
+    for wrong in ("01/01/1990", "02/01/1990"):
+        await give_date_of_birth(locked, wrong, first_line("journey.identity.wrong"))
+    await give_date_of_birth(locked, "03/01/1990", first_line("journey.identity.locked"))
+    rows = await invites_listing(team)
+    assert rows[rows.index("• P-LOCK") - 1].startswith(text("inbox.staff.group_locked"))
+
+    await locked.send_command("/delete")
+    await locked.wait_for_text(words("journey.delete.one"))
+    await tap(locked, text("journey.commands.delete_yes"), first_line("journey.commands.deleted"))
+    before = await store.invites.for_practice(team.practice.id)
+
+    await team.staff.tap(text("inbox.staff.renew", patient_ref="P-LOCK"))  # shown before
+    await team.staff.wait_for_text(text("inbox.staff.renew_erased"), timeout=10)
+    assert await store.invites.for_practice(team.practice.id) == before, (
+        "no new link made, the locked one not cancelled")
+
+    rows = await invites_listing(team)
+    erased = row("P-LOCK", "ended.locked_erased")
+    assert rows[rows.index(erased) - 1].startswith(text("inbox.staff.group_erased"))
+    assert not [r for r in rows if r.startswith(text("inbox.staff.group_locked"))]
+    newest = team.staff.messages[-1]
+    assert text("inbox.staff.renew", patient_ref="P-LOCK") not in newest.callback_data

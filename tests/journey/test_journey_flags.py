@@ -39,8 +39,9 @@ async def test_photo_tips_move_a_flag_audited_as_the_patient_not_an_answer(
     assert case is not None and case.stage is Stage.PREPARATION and case.prep_step == 1
     flags = [e for e in await store.audit.for_case(case.id) if e.kind == "case.flags"]
     assert [(e.actor, json.loads(e.detail)) for e in flags] == [
-        ("patient", {"read_backs": 1}), ("patient", {"prep_step": 1})], (
-        "the date of birth read back, then the tip")
+        ("patient", {"read_backs": 1}), ("patient", {"dob_checked": 1}),
+        ("patient", {"prep_step": 1})], (
+        "the date of birth read back, then confirmed, then the tip")
     assert set(await store.answers.for_case(case.id)) == {
         "consent", "screen.is_rash", "screen.red_flags", "screen.site", "screen.areas"}
 

@@ -86,3 +86,14 @@ def test_command_line_prints_the_figures(
 def test_auc_counts_ties_as_half() -> None:
     assert evaluate.auc([0.0, 1.0], [2.0, 3.0]) == 1.0
     assert evaluate.auc([1.0], [1.0]) == 0.5
+
+
+def test_advice_to_move_closer_counts_as_flagged_but_not_as_sent_back() -> None:
+    def far(status: str, reason: str | None) -> evaluate.Outcome:
+        return evaluate.Outcome("close_up", "far", "x.jpg",
+                                "retake" if status == "fail" else "accept",
+                                {"framing": status}, {"framing": 0.5}, {"framing": reason})
+    advised, sent_back, missed = far("warn", "far"), far("fail", "far"), far("pass", None)
+    assert advised.flagged() and not advised.caught() and not advised.right_reason()
+    assert sent_back.flagged() and sent_back.caught() and sent_back.right_reason()
+    assert not missed.flagged() and not missed.caught()

@@ -262,11 +262,13 @@ def test_a_plain_beige_wall_filling_a_locator_is_not_taken_for_skin_seen_close()
     assert framing.reason != "close", framing
 
 
-def _room_with(scene: np.ndarray, share: float) -> np.ndarray:
-    """A plain grey wall over a dark floor, with `scene` (linear light) shrunk to `share` of
-    the frame's width and height, as a close-up taken from across the room shows it."""
+def _room_with(scene: np.ndarray, share: float,
+               wall: tuple[float, float, float] = (0.78, 0.80, 0.82)) -> np.ndarray:
+    """A plain wall of colour `wall` (sRGB) over a dark floor, with `scene` (linear light)
+    shrunk to `share` of the frame's width and height, as a close-up taken from across the
+    room shows it."""
     room = np.empty((960, 1280, 3), np.float32)
-    room[:600] = render.srgb_to_linear(np.full((600, 1280, 3), (0.78, 0.80, 0.82), np.float32))
+    room[:600] = render.srgb_to_linear(np.full((600, 1280, 3), wall, np.float32))
     room[600:] = render.srgb_to_linear(np.full((360, 1280, 3), (0.35, 0.33, 0.36), np.float32))
     width, height = round(1280 * share), round(960 * share)
     room[500:500 + height, 640:640 + width] = cv2.resize(scene, (width, height),
@@ -275,22 +277,39 @@ def _room_with(scene: np.ndarray, share: float) -> np.ndarray:
 
 
 @pytest.mark.parametrize("tone", [2, 6, 10])
-def test_a_close_up_taken_from_across_the_room_is_too_far(tone: int) -> None:
-    # The rash is a quarter of the frame's width against a plain wall: most of the picture
-    # has no detail. Skin seen from 30 cm would fill it.
-    result = assess(_shot(_room_with(_skin(tone, hairs=True), 0.25)), "close_up")
+def test_a_close_up_taken_from_across_a_beige_room_is_advised_to_move_closer(tone: int) -> None:
+    # A beige wall has the colour of skin, so the picture reads as half skin; but only the
+    # small photo of the rash has any detail, the wall and floor are plain.
+    result = assess(_shot(_room_with(_skin(tone, hairs=True), 0.25, (0.82, 0.68, 0.55))),
+                    "close_up")
     framing = result.check("framing")
-    assert framing is not None and framing.status == "fail" and framing.reason == "far", (
-        framing)
-    assert result.verdict == "retake"
+    assert framing is not None and 0.3 <= framing.value < 0.9, framing
+    assert framing.status == "warn" and framing.reason == "far", framing
 
 
-def test_a_real_photo_small_against_a_plain_wall_is_too_far() -> None:
+def test_a_real_photo_small_against_a_plain_wall_is_advised_to_move_closer() -> None:
     # The same with a real photograph (skin-coloured fur) in place of rendered skin.
     scene = render.srgb_to_linear(_real("chelsea").astype(np.float32) / 255.0)
-    framing = assess(_shot(_room_with(scene, 0.3)), "close_up").check("framing")
-    assert framing is not None and framing.status == "fail" and framing.reason == "far", (
+    framing = assess(_shot(_room_with(scene, 0.3, (0.82, 0.68, 0.55))),
+                     "close_up").check("framing")
+    assert framing is not None and framing.status == "warn" and framing.reason == "far", (
         framing)
+
+
+@pytest.mark.parametrize("tone", [2, 6, 10])
+def test_a_whole_hand_close_up_on_a_plain_sheet_is_not_sent_back(tone: int) -> None:
+    # From the service's 30 cm a whole hand covers only a tenth to a fifth of the picture, and
+    # against a plain sheet the rest has no detail: as sparse as a photo taken from afar, so
+    # sparse detail is advice, never a retake.
+    yy, xx = render.grid(960, 1280)
+    scene = render.srgb_to_linear(np.full((960, 1280, 3), (0.95, 0.95, 0.95), np.float32))
+    hand = ((xx - 640) ** 2 / 290**2 + (yy - 480) ** 2 / 150**2) < 1
+    hand |= (np.abs(xx - 640) < 110) & (yy > 480)  # the wrist, running off the edge
+    scene[hand] = _skin(tone, seed=tone)[hand]
+    result = assess(_shot(scene), "close_up")
+    framing = result.check("framing")
+    assert framing is not None and framing.status != "fail", framing
+    assert result.verdict == "accept", result.checks
 
 
 def test_smooth_skin_filling_a_close_up_is_not_too_far() -> None:

@@ -7,8 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.config import Settings
+from bot.services import erasure
 from bot.store import StageConflict, Store
 from bot.store.invites import invite_problem
+from bot.store.models import Stage
 
 
 async def test_token_is_long_random_and_never_stored_in_clear(
@@ -47,3 +49,25 @@ async def test_expired_and_revoked_invites_are_refused(store: Store) -> None:
     await store.invites.revoke(invite.id, actor="member:1")
     assert invite_problem(await store.invites.get(invite.id)) == "revoked"
     assert invite_problem(None) == "unknown"
+
+
+async def test_a_locked_link_whose_case_was_erased_is_not_renewed_and_nothing_changes(
+    store: Store
+) -> None:
+    """"New link" copies the locked invite's date of birth; once the case was erased there is
+    none, so no invite is made and the locked one is not cancelled (an earlier version did both,
+    then failed); an invite that has no date of birth is never sent again nor opened."""
+    practice = await store.practices.add("Lawson Practice", "020 7729 7236")
+    invite, _ = await store.invites.create(practice.id, "P-1", "1980-02-03", valid_days=7)
+    case = await store.cases.open_from_invite(invite, patient_user_id=1, patient_chat_id=1,
+                                              is_child=False)
+    while not await store.invites.record_failed_check(invite.id, lock_after=3):
+        pass
+    await erasure.erase(store, case, Stage.ERASED, actor="patient", reason="patient_deleted")
+    before = await store.invites.for_practice(practice.id)
+    assert await store.invites.renew_locked(invite.id, valid_days=7, actor="member:1") is None
+    assert await store.invites.for_practice(practice.id) == before
+
+    dateless, _ = await store.invites.create(practice.id, "P-2", "", valid_days=7)
+    assert invite_problem(dateless) == "revoked"
+    assert await store.invites.reissue(dateless.id, valid_days=7, actor="member:1") is None
