@@ -837,12 +837,21 @@ class Journey:
 
     async def _photo_for(self, user_id: int, value: str) -> Tapped:
         """The patient chose which request their held photos are for (or none): each is
-        checked and filed to it in the order sent, as if sent now."""
+        checked and filed to it in the order sent, as if sent now.
+
+        A choice the bot no longer holds (lost with a restart, or forgotten) asks for the
+        photo again, and its message, if still noted as held, is deleted from the chat
+        (`OutboxRepository.forget_held`; start-up deletes those of a restart already)."""
         target, token = chosen(value)
         held = self._held.take(user_id, token)
         if held is None and self._held.taken(user_id, token):
             return Tapped(text("journey.input.done_button"), [])
         if held is None:
+            cases = [case.id for case in await self._store.cases.for_patient(user_id)]
+            gone = await self._store.outbox.forget_held(cases, keep=self._held.in_chat(user_id))
+            if gone:
+                self._on_queued()
+            log.info("choice of request for a photo no longer held", extra={"deleted": gone})
             return Tapped(None, [say(text("journey.cases.photo_gone"))])
         turn = None if not target.isdigit() else await self._own_turn(user_id, int(target))
         if turn is None or shot_of(turn.case) is None or turn.case.erased_at:
