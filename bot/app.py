@@ -49,7 +49,8 @@ OUTBOX_TASK = "outbox"
 async def open_services(settings: Settings, bot: TelegramBot,
                         store: Store | None = None) -> Services:
     """Open the store, unless given one already open (finishing interrupted erasures, sweeping
-    orphan photo files), start the quality workers, and build every service on them, each
+    orphan photo files, deleting photo messages held for a choice of request that the restart
+    lost), start the quality workers, and build every service on them, each
     after what it needs.
 
     The store is given when the persistence opened it: python-telegram-bot loads the durable
@@ -59,6 +60,10 @@ async def open_services(settings: Settings, bot: TelegramBot,
     """
     store = store or await open_store(settings.database_path, settings.photos_dir)
     await recover(store)
+    # Photos held for a choice of request are kept in memory only, so none is held now: their
+    # messages still in patients' chats go (`bot.journey.photo_choice`).
+    lost = await store.outbox.forget_held()
+    log.info("start-up: held photo messages queued for deletion", extra={"count": lost})
     quality = QualityPool(settings.quality_workers,
                           time_limit=settings.quality_time_limit_seconds)
     await quality.warm_up()

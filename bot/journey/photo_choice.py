@@ -8,10 +8,13 @@ is, the body area they answered and when it was started (`bot.journey.naming`), 
 these". Photos sent before the tap (an album) are held with it and go where the tap says.
 Nothing of a held photo's content is written anywhere; after a restart the tap asks for it
 again. Its message, left in the chat meanwhile, is noted (chat and message id only) against
-every request waiting (`OutboxRepository.note_held`), so erasing any of them, or retention,
-takes it off the chat even after a restart; once the patient chooses, the note stays with the
-chosen request only. /delete, /cancel, a stop that deletes photos and a practice's /stop drop
-what is held and take its messages off the chat (`Journey.drop_held`).
+every request waiting, marked as held (`OutboxRepository.note_held`), so erasing any of them,
+or retention, takes it off the chat; once the patient chooses, the note stays with the chosen
+request only. A photo the bot no longer holds (lost with a restart, or forgotten by `Recent`)
+does not stay in the chat: start-up deletes every message still marked as held, and a tap on
+its question deletes the patient's own (`OutboxRepository.forget_held`) and asks for it again.
+/delete, /cancel, a stop that deletes photos and a practice's /stop drop what is held and take
+its messages off the chat (`Journey.drop_held`).
 """
 
 from __future__ import annotations
@@ -92,6 +95,11 @@ class HeldPhotos:
         """The photos held for this person, no longer held (None if none): a later tap on
         the question answers that the photo is gone."""
         return self._held.pop(user_id, None)
+
+    def in_chat(self, user_id: int) -> set[tuple[int, int]]:
+        """(chat id, message id) of the photo messages held for this person now."""
+        held = self._held.get(user_id)
+        return {p.in_chat for p in held.photos if p.in_chat is not None} if held else set()
 
     def taken(self, user_id: int, token: str) -> bool:
         """True if the photos under this token were the last this person chose for (a second

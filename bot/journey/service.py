@@ -660,19 +660,41 @@ class Journey:
         return "anyway_newer_sent" if newer else "anyway_gone"
 
     async def _tap_review(self, turn: Turn, question: str, value: str) -> Choice | None:
+        """A tap at the review: Send, Replace a photo, Change an answer, Cancel, the question
+        being changed (its answer, or the confirmation of one that would stop), or "Do your
+        photos show the new area?".
+
+        While an answer is being changed (`Case.changing`), only that question's buttons and
+        Cancel act: any other button still on screen (Send or Change on an earlier review
+        message, one /status showed, the list of answers to change, Replace a photo, the
+        photos' area) is refused kindly and the question is asked again. Nothing says whether
+        a stopping answer ("Breast", a child's eczema) waits for its confirmation, since
+        nothing is saved until "Yes", so Send must never go past it
+        (`journey.review.finish_change`). Send asks first for any answer missing.
+        """
         changing = prompts.changing_now(turn.case)
         if changing is not None and question in (changing[0].id, CONFIRM, GO_BACK):
             return await self._question_tap(turn, changing[0], changing[1], question, value)
+        if question == "review" and value == "send":  # never with an answer missing
+            missing = await self._ask_missing(turn, "journey.review.answer_first")
+            if missing is not None:
+                return missing, None
+        if changing is not None and (question, value) != ("review", "cancel"):
+            log.info("review button refused while an answer is changed",
+                     extra={"case_id": turn.case.id, "button": question,
+                            "changing": changing[0].id})
+            lead = text("journey.review.finish_change")
+            waiting = self._red_flag_waiting(turn, await turn.answers())
+            if waiting is not None:  # the advice and the confirmation again, not the question
+                return [say(lead), *waiting], None
+            return [prompts.asking(changing[0], Stage.REVIEW, lead)], None
         if question == "change" and prompts.may_change(turn.case, await turn.answers(), value):
             turn.case = await self._store.cases.set_flags(turn.case, Flags(changing=value),
                                                           actor="patient")
             return await self._prompt(turn), text(f"journey.review.change_{value}")
         if question == photo_area.QUESTION:
             return await self._photos_area(turn, value)
-        if question == "review" and value == "send":  # never with an answer missing
-            missing = await self._ask_missing(turn, "journey.review.answer_first")
-            if missing is not None:
-                return missing, None
+        if question == "review" and value == "send":
             answers = await turn.answers()
             if photo_area.unconfirmed(answers):  # nor photos of another area
                 return [photo_area.question(answers, text("journey.review.answer_first"))], None
@@ -815,12 +837,21 @@ class Journey:
 
     async def _photo_for(self, user_id: int, value: str) -> Tapped:
         """The patient chose which request their held photos are for (or none): each is
-        checked and filed to it in the order sent, as if sent now."""
+        checked and filed to it in the order sent, as if sent now.
+
+        A choice the bot no longer holds (lost with a restart, or forgotten) asks for the
+        photo again, and its message, if still noted as held, is deleted from the chat
+        (`OutboxRepository.forget_held`; start-up deletes those of a restart already)."""
         target, token = chosen(value)
         held = self._held.take(user_id, token)
         if held is None and self._held.taken(user_id, token):
             return Tapped(text("journey.input.done_button"), [])
         if held is None:
+            cases = [case.id for case in await self._store.cases.for_patient(user_id)]
+            gone = await self._store.outbox.forget_held(cases, keep=self._held.in_chat(user_id))
+            if gone:
+                self._on_queued()
+            log.info("choice of request for a photo no longer held", extra={"deleted": gone})
             return Tapped(None, [say(text("journey.cases.photo_gone"))])
         turn = None if not target.isdigit() else await self._own_turn(user_id, int(target))
         if turn is None or shot_of(turn.case) is None or turn.case.erased_at:

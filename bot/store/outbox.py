@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 
 import aiosqlite
@@ -188,9 +188,9 @@ class OutboxRepository:
         now = utc_now()
         async with self._db.transaction() as conn:
             await conn.executemany(
-                "INSERT OR IGNORE INTO chat_photos (chat_id, message_id, case_id, created_at) "
-                "VALUES (?, ?, ?, ?)", [(chat_id, message_id, case_id, now)
-                                        for case_id in case_ids])
+                "INSERT OR IGNORE INTO chat_photos (chat_id, message_id, case_id, created_at, "
+                "held) VALUES (?, ?, ?, ?, 1)", [(chat_id, message_id, case_id, now)
+                                                 for case_id in case_ids])
 
     async def keep_chat_photo_with(self, case_id: int, chat_id: int, message_id: int) -> None:
         """The patient chose `case_id` for a held photo message: it stays noted against that
@@ -202,6 +202,44 @@ class OutboxRepository:
             await conn.execute(
                 "INSERT OR IGNORE INTO chat_photos (chat_id, message_id, case_id, created_at) "
                 "VALUES (?, ?, ?, ?)", (chat_id, message_id, case_id, utc_now()))
+            await conn.execute(
+                "UPDATE chat_photos SET held = 0 WHERE chat_id = ? AND message_id = ?",
+                (chat_id, message_id))
+
+    async def forget_held(self, case_ids: Sequence[int] | None = None, *,
+                          keep: Collection[tuple[int, int]] = ()) -> int:
+        """Queue deleting, silently, the photo messages still marked as held for the patient's
+        choice of request (`note_held`) whose photos the bot no longer holds, and forget them;
+        return how many messages.
+
+        Held photos live in memory only (`bot.journey.photo_choice`): after a restart every
+        mark is such a message (start-up passes `case_ids` None: all of them); a tap on a
+        choice the bot no longer holds passes the patient's cases, and `keep` the (chat id,
+        message id) of the photos it holds for them now. One Telegram will not delete (older
+        than 48 hours) stays in the chat (`photos_erased`).
+        """
+        where, values = "held = 1", list[int]()
+        if case_ids is not None:
+            if not case_ids:
+                return 0
+            where += f" AND case_id IN ({', '.join('?' for _ in case_ids)})"
+            values = list(case_ids)
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                f"SELECT DISTINCT chat_id, message_id FROM chat_photos WHERE {where} "
+                "ORDER BY chat_id, message_id", values)
+            gone: dict[int, list[int]] = {}
+            for row in await cursor.fetchall():
+                if (int(row[0]), int(row[1])) not in keep:
+                    gone.setdefault(int(row[0]), []).append(int(row[1]))
+            for chat, ids in gone.items():  # noted against each request waiting: all go
+                await conn.execute(
+                    f"DELETE FROM chat_photos WHERE chat_id = ? AND message_id IN "
+                    f"({', '.join('?' for _ in ids)})", (chat, *ids))
+            await enqueue(conn, None, [
+                Outgoing(chat, "patient.photos_erased", {"messages": ",".join(map(str, ids))},
+                         f"held:{chat}:{ids[0]}") for chat, ids in gone.items()])
+        return sum(len(ids) for ids in gone.values())
 
     async def remember_album(self, case_id: int, chat_id: int,
                              message_ids: Sequence[int]) -> None:

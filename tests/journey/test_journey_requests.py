@@ -3,11 +3,17 @@
 
 from __future__ import annotations
 
+import json
+
 from bot.content import text
+from bot.inbox.alerts import stop_alerts
 from bot.inbox.digest import build_summary
+from bot.inbox.routing import submission_messages
+from bot.journey.replies import Reply
 from bot.journey.service import Journey
 from bot.store import Store
 from bot.store.models import Case, Stage
+from tests.auxil.fake_quality import ScriptedChecker
 from tests.auxil.journey import USER, InviteMaker, buttons, send, tap, to_photos, words
 
 
@@ -59,6 +65,49 @@ async def test_a_choice_the_bot_no_longer_holds_asks_for_the_photo_again(
     stale = data.rsplit(".", 1)[0] + ".00000000"  # as after a restart: another token
     answer = await journey.tapped(USER, stale)
     assert words(answer.replies) == text("journey.cases.photo_gone")
+
+
+async def held_in_chat(journey: Journey, message_id: int) -> list[Reply]:
+    """A photo sent as message `message_id` of the patient's chat, held by the journey."""
+
+    async def fetch() -> bytes:
+        return b"locator"
+
+    async def checking() -> None:
+        return None
+
+    return await journey.photo(USER, fetch, source="photo", size=7, forwarded=False,
+                               on_checking=checking, on_held=lambda: None,
+                               in_chat=(USER, message_id))
+
+
+async def test_a_choice_for_a_photo_no_longer_held_deletes_its_message_but_not_one_held_now(
+    journey: Journey, invite: InviteMaker, store: Store, checker: ScriptedChecker
+) -> None:
+    """A hold the bot forgot (it keeps holds in memory; a restart with no start-up sweep
+    here): the old question asks for the photo again and queues deleting its message from the
+    chat, silently; a photo held now, under a newer question, stays held and in the chat."""
+    first = await at_photos(journey, invite, store)
+    second = await at_photos(journey, invite, store, "leg")
+    old = buttons(await held_in_chat(journey, 501))
+    assert sorted(await store.outbox.chat_photos(first.id)) == [(USER, 501)]
+    forgot = Journey(store, checker, retention_days=30, invite_valid_days=7,
+                     max_file_bytes=20 * 1024 * 1024, deliveries=submission_messages,
+                     stop_alerts=stop_alerts)
+    newer = buttons(await held_in_chat(forgot, 502))
+
+    answer = await forgot.tapped(USER, next(d for d in old.values() if f"|{first.id}." in d))
+    assert words(answer.replies) == text("journey.cases.photo_gone")
+    deletions = [item for item in await store.outbox.due()
+                 if item.kind == "patient.photos_erased"]
+    assert [(item.chat_id, json.loads(item.payload)) for item in deletions] == [
+        (USER, {"messages": "501"})]
+    for case in (first, second):
+        assert await store.outbox.chat_photos(case.id) == [(USER, 502)], "held now: kept"
+    filed = await forgot.tapped(USER, next(d for d in newer.values()
+                                           if f"|{second.id}." in d))
+    assert text("journey.photos.accepted", number=1) in words(filed.replies)
+    assert await kept(store, second) == ["locator"] and await kept(store, first) == []
 
 
 async def test_a_file_that_is_not_a_photo_at_a_photo_step_is_a_retake_the_gp_reads(
