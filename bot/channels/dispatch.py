@@ -21,7 +21,7 @@ from bot import testpoints
 from bot.channels.casefile import CaseFile, case_file
 from bot.channels.outcome import Refused
 from bot.content import text
-from bot.inbox.routing import alert_recipients
+from bot.services.alerting import alert_recipients
 from bot.services.delivery import TryLater, Undeliverable
 from bot.store import Store
 from bot.store.models import OutboxItem, Outgoing, Practice

@@ -41,7 +41,6 @@ from bot.inbox.gp_messages import (
     task_rows,
 )
 from bot.inbox.routing import (
-    alert_recipients,
     redirected,
     still_a_recipient,
     still_may_open,
@@ -49,6 +48,7 @@ from bot.inbox.routing import (
 from bot.inbox.undelivered import pass_on, still_a_member
 from bot.journey.prompts import carry_on
 from bot.journey.replies import Reply
+from bot.services.alerting import alert_recipients
 from bot.services.buttons import ButtonSigner
 from bot.services.delivery import NotStarted, TryLater, Undeliverable
 from bot.store import Store

@@ -11,7 +11,7 @@ import logging
 
 from bot.content import text
 from bot.domain.questions import worded
-from bot.inbox.routing import alert_recipients
+from bot.services.alerting import alert_recipients
 from bot.store import Store
 from bot.store.cases import URGENT
 from bot.store.models import Case, Member, Outgoing

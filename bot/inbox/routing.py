@@ -6,6 +6,7 @@ import logging
 from collections.abc import Collection
 
 from bot.content import text
+from bot.services.alerting import alert_recipients
 from bot.store import Store
 from bot.store.models import Case, Outgoing
 
@@ -32,44 +33,6 @@ async def alert_chats(store: Store, practice_id: int, *,
     """Who hears about a case that needs a person: staff and admins, or the GPs if none,
     without the chats in `leaving_out` (Telegram user ids; a GP who blocked the bot)."""
     return await store.practices.alert_chats(practice_id, leaving_out=leaving_out)
-
-
-async def failed_chats(store: Store, case: Case) -> set[int]:
-    """The chats that something of this case could not be delivered to for good (blocked
-    the bot, refused by Telegram, retries run out): an alert sent there would fail too."""
-    return {item.chat_id for item in await store.outbox.for_case(case.id)
-            if item.failed_at is not None}
-
-
-async def alert_recipients(store: Store, case: Case, alert: str, *,
-                           leaving_out: Collection[int] = ()) -> list[int]:
-    """The chats that get an alert about this case (`alert_chats`): the practice's staff and
-    admins, else its GPs, without `leaving_out` and the chats that already failed for this
-    case (`failed_chats`).
-
-    `alert` names the alert ("blocked", "waiting", "stopped", ...) for the record: when
-    nobody at all can be reached, the bot does not stay silent but logs an error and audits
-    `delivery.reached_nobody` (case and practice ids and the alert's name, no personal
-    data), which `python -m bot unreached` lists for the operator (hazard log H07).
-    """
-    skip = {*leaving_out, *await failed_chats(store, case)}
-    chats = await alert_chats(store, case.practice_id, leaving_out=skip)
-    if not chats:
-        await reached_nobody(store, case, alert)
-    return chats
-
-
-async def reached_nobody(store: Store, case: Case, alert: str) -> None:
-    """Record that an alert about this case could reach nobody at its practice: an error log
-    line each time, and the audit event `delivery.reached_nobody` (detail: the alert's name)
-    once per case and alert (a daily reminder that reaches nobody is audited once)."""
-    log.error("practice alert reached nobody",
-              extra={"case_id": case.id, "practice_id": case.practice_id, "alert": alert})
-    if any(event.kind == "delivery.reached_nobody" and f'"alert": "{alert}"' in event.detail
-           for event in await store.audit.for_case(case.id)):
-        return
-    await store.audit.record("delivery.reached_nobody", actor="bot", case_id=case.id,
-                             practice_id=case.practice_id, detail={"alert": alert})
 
 
 async def submission_messages(store: Store, case: Case) -> list[Outgoing]:

@@ -16,8 +16,9 @@ send, `still_a_member`). Then, in order:
    (`delivery.reached_nobody`, listed by `python -m bot unreached`) and an urgent case stays
    first in `/invites` ("Urgent") until someone taps "Done".
 
-A chat that something of the case already failed to reach for good (a GP who blocked the bot)
-counts as tried (`bot.inbox.routing.failed_chats`).
+A chat that refused something of the case for good (a 403: a GP who blocked the bot) and has had
+nothing of it since counts as tried (`bot.services.alerting.failed_chats`); an outage, a 400
+about one message or an erased case leaves no chat out.
 
 "This message" is one alert or task across its recipients: every staff item's dedupe key ends
 with its chat id (`...:<chat>`), so the key without it names the message, and a copy is queued
@@ -31,7 +32,7 @@ import logging
 
 from bot.content import text
 from bot.inbox.access import member_of
-from bot.inbox.routing import failed_chats, reached_nobody
+from bot.services.alerting import failed_chats, reached_nobody
 from bot.services.delivery import PARKED
 from bot.store import Store
 from bot.store.models import OutboxItem, Outgoing

@@ -889,9 +889,11 @@ class Journey:
                                             forwarded=False)
             except TooBigToFetch:  # left in the chat, as when sent with no choice to make
                 replies.append(say(text("journey.photos.too_big")))
-                continue
-            if not taken_off and photo.take_off_chat is not None:
-                await photo.take_off_chat()  # not used: nothing keeps it in the chat
+            else:
+                if not taken_off and photo.take_off_chat is not None:
+                    await photo.take_off_chat()  # not used: nothing keeps it in the chat
+            if photo.in_chat is not None:  # dealt with: a restart from here on leaves it be
+                await self._store.outbox.unmark_held(*photo.in_chat)
         return Tapped(None, replies, label)
 
     async def drop_held(self, user_id: int) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot import testpoints
 from bot.content import text
-from bot.inbox.routing import alert_recipients
+from bot.services.alerting import alert_recipients
 from bot.store import Store
 from bot.store.cases import URGENT
 from bot.store.database import PRIVATE_FILE, PRIVATE_FOLDER

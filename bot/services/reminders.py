@@ -45,8 +45,8 @@ async def alert_waiting(store: Store, waiting_days: int, now: datetime | None = 
     """Tell a practice's staff, once per submission, about each case waiting longer than
     `waiting_days` (calendar days from submission) for a GP; a practice without staff tells
     its GPs, leaving out any chat the case could not be delivered to
-    (`bot.inbox.routing.alert_recipients`, which records an alert that reaches nobody)."""
-    from bot.inbox.routing import alert_recipients
+    (`bot.services.alerting.alert_recipients`, which records an alert that reaches nobody)."""
+    from bot.services.alerting import alert_recipients
 
     moment = now or datetime.now(UTC)
     cutoff = (moment - timedelta(days=waiting_days)).isoformat(timespec="seconds")
@@ -77,7 +77,7 @@ async def chase_open_outcomes(store: Store, referral_days: int,
     by the case reference only (`inbox.staff.urgent_task_again_erased`), the one staff had in
     the first task, since the practice's patient reference was erased with the case."""
     from bot.inbox.alerts import patient_ref_of
-    from bot.inbox.routing import alert_recipients
+    from bot.services.alerting import alert_recipients
 
     moment = now or datetime.now(UTC)
     queued = 0

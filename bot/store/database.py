@@ -51,6 +51,10 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+class MigrationMismatch(RuntimeError):
+    """The database was migrated by a build whose migrations differ from this one's."""
+
+
 class Database:
     """One aiosqlite connection shared by the repositories, with one writer at a time."""
 
@@ -130,15 +134,25 @@ class Database:
 
         A migration counts as applied by its number, so one numbered below the newest applied
         (from a branch merged later) is still applied.
+
+        Raises MigrationMismatch, changing nothing, when a number was applied under another
+        file's name (a database made by a build whose migration was renumbered since): going
+        on would skip this build's migration of that number.
         """
         await self._conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations "
             "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
         async with self.reading() as conn:
-            cursor = await conn.execute("SELECT version FROM schema_migrations")
-            applied = {int(row[0]) for row in await cursor.fetchall()}
-        for version, name, sql in _migrations():
+            cursor = await conn.execute("SELECT version, name FROM schema_migrations")
+            applied = {int(row[0]): str(row[1]) for row in await cursor.fetchall()}
+        migrations = _migrations()
+        for version, name, _sql in migrations:
+            if version in applied and applied[version] != name:
+                raise MigrationMismatch(
+                    f"migration {version} was applied as {applied[version]}, but this build's "
+                    f"is {name}: restore a backup made before it, or use the build that made it")
+        for version, name, sql in migrations:
             if version in applied:
                 continue
             async with self.transaction() as conn:

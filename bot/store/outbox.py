@@ -194,14 +194,20 @@ class OutboxRepository:
 
     async def keep_chat_photo_with(self, case_id: int, chat_id: int, message_id: int) -> None:
         """The patient chose `case_id` for a held photo message: it stays noted against that
-        case only (noted there if it was not)."""
+        case only (noted there if it was not), still marked held until `unmark_held`, so that
+        a restart while the photo is being checked and filed still finds it."""
         async with self._db.transaction() as conn:
             await conn.execute(
                 "DELETE FROM chat_photos WHERE chat_id = ? AND message_id = ? AND case_id != ?",
                 (chat_id, message_id, case_id))
             await conn.execute(
-                "INSERT OR IGNORE INTO chat_photos (chat_id, message_id, case_id, created_at) "
-                "VALUES (?, ?, ?, ?)", (chat_id, message_id, case_id, utc_now()))
+                "INSERT OR IGNORE INTO chat_photos (chat_id, message_id, case_id, created_at, "
+                "held) VALUES (?, ?, ?, ?, 1)", (chat_id, message_id, case_id, utc_now()))
+
+    async def unmark_held(self, chat_id: int, message_id: int) -> None:
+        """A photo message chosen for a request has been dealt with (filed, or left in the
+        chat as any photo the bot could not use): no longer held."""
+        async with self._db.transaction() as conn:
             await conn.execute(
                 "UPDATE chat_photos SET held = 0 WHERE chat_id = ? AND message_id = ?",
                 (chat_id, message_id))

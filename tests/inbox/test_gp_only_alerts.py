@@ -14,7 +14,8 @@ from bot.inbox.routing import redirected
 from bot.services.erasure import erased_task, patient_ended_alerts
 from bot.services.reminders import alert_waiting
 from bot.store import Store
-from bot.store.models import Case, Event, Stage
+from bot.store.models import Case, Event, Outgoing, Stage
+from bot.store.outbox import cancel_for_case
 from tests.auxil.inbox import Setting, submitted_case
 
 BLOCKED = "403: Forbidden: bot was blocked by the user"
@@ -93,3 +94,37 @@ async def test_a_case_for_a_practice_with_nobody_to_receive_it_is_audited(
     case = await submitted_case(store, replace(setting, practice=empty))
     assert [i for i in await store.outbox.for_case(case.id) if i.channel == "telegram"] == []
     assert [json.loads(e.detail)["alert"] for e in await unreached(store, case)] == ["no_inbox"]
+
+
+async def test_only_a_chat_that_refused_for_good_is_left_out_of_later_alerts(
+    store: Store, setting: Setting
+) -> None:
+    # A practice with one GP. Retries run out in an outage, or one message is refused (a 400):
+    # the GP can still hear of a red flag. Only a GP who blocked the bot is left out, and only
+    # until something of the case reaches them again (they unblocked it).
+    case = await submitted_case(store, replace(setting, practice=setting.other_practice),
+                                gp=setting.other_gp)
+    items = {i.kind: i for i in await store.outbox.for_case(case.id)}
+    await store.outbox.mark_failed(items["gp.album"].id, "gave up after 30 tries: network")
+    await store.outbox.mark_failed(items["gp.summary"].id, "400: Bad Request: too big")
+    assert [q.chat_id for q in await stop_alerts(store, case, "red_flag")] == [201]
+    await store.outbox.mark_failed(items["gp.pack"].id, BLOCKED)
+    assert await stop_alerts(store, case, "red_flag_after") == []
+    unblocked = Outgoing(201, "staff.alert", {"text": "later"}, f"case:{case.id}:later:201")
+    await store.outbox.add(case.id, [unblocked])
+    later = next(i for i in await store.outbox.for_case(case.id) if i.dedupe_key.endswith(
+        ":later:201"))
+    await store.outbox.mark_sent(later.id)
+    assert [q.chat_id for q in await stop_alerts(store, case, "red_flag")] == [201]
+
+
+async def test_an_erased_case_does_not_count_its_gp_as_unreachable(
+    store: Store, setting: Setting
+) -> None:
+    # Erasure stops every undelivered message of the case; that says nothing about the chats.
+    case = await submitted_case(store, replace(setting, practice=setting.other_practice),
+                                gp=setting.other_gp)
+    async with store.db.transaction() as conn:
+        await cancel_for_case(conn, case.id, "erased")
+    assert {i.chat_id for i in await store.outbox.for_case(case.id) if i.failed_at} == {201}
+    assert [q.chat_id for q in await stop_alerts(store, case, "red_flag_after")] == [201]

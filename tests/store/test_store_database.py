@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from importlib.resources import files
+
+import pytest
 
 from bot.config import Settings
 from bot.store import Store, open_store
+from bot.store.database import MigrationMismatch
 from bot.store.models import Stage
 
 
@@ -50,3 +54,20 @@ async def test_a_case_and_its_photo_survive_a_restart(store: Store, settings: Se
         assert again.files.read(photos["locator"].file_name) == b"jpeg bytes"
     finally:
         await again.close()
+
+
+async def test_a_database_migrated_under_another_name_is_refused_unchanged(
+    settings: Settings,
+) -> None:
+    # A copy made by a build whose migration 14 was another file: going on would skip this
+    # build's 14 and fail later with a missing column, so start-up stops and says why.
+    store = await open_store(settings.database_path, settings.photos_dir)
+    async with store.db.transaction() as conn:
+        await conn.execute("UPDATE schema_migrations SET name = 'x' WHERE version = 14")
+    await store.close()
+    with pytest.raises(MigrationMismatch, match="migration 14 was applied as x"):
+        await open_store(settings.database_path, settings.photos_dir)
+    conn = sqlite3.connect(settings.database_path)
+    names = conn.execute("SELECT name FROM schema_migrations WHERE version = 14").fetchall()
+    conn.close()
+    assert names == [("x",)], "nothing changed"
