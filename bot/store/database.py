@@ -77,7 +77,11 @@ class Database:
         await conn.execute("PRAGMA synchronous = FULL")
         await conn.execute("PRAGMA secure_delete = ON")  # erased health data is overwritten
         db = cls(conn)
-        await db.migrate()
+        try:
+            await db.migrate()
+        except BaseException:
+            await conn.close()  # a refused start-up leaves no connection open
+            raise
         return db
 
     async def trace(self, callback: Callable[[str], None] | None) -> None:
