@@ -44,6 +44,17 @@ async def agrees(patient: TelegramUser) -> None:
     await tap(patient, text("journey.consent.yes"), text("journey.screening.is_rash.question"))
 
 
+async def locked_out(app: App, emu: Emulator, team: Team, ref: str) -> TelegramUser:
+    """Someone who opened the link for `ref` and typed three wrong dates of birth: locked."""
+    person = emu.user("Lock")
+    await person.open_deep_link(await link(app, team, ref))
+    await person.wait_for_text(first_line("journey.identity.ask"))
+    for wrong in ("01/01/1990", "02/01/1990"):
+        await give_date_of_birth(person, wrong, first_line("journey.identity.wrong"))
+    await give_date_of_birth(person, "03/01/1990", first_line("journey.identity.locked"))
+    return person
+
+
 async def test_invites_name_the_step_reached_and_how_each_request_ended(
     app: App, emu: Emulator
 ) -> None:
@@ -161,12 +172,7 @@ async def test_invites_show_dates_renew_a_locked_link_and_record_a_red_flag_cont
     unused, _ = await store.invites.create(team.practice.id, "P-WAIT", "1980-02-03",
                                            valid_days=7, gp_member_id=team.gp_member.id)
 
-    locked = emu.user("Lock")
-    await locked.open_deep_link(await link(app, team, "P-LOCK"))
-    await locked.wait_for_text(first_line("journey.identity.ask"))
-    for wrong in ("01/01/1990", "02/01/1990"):
-        await give_date_of_birth(locked, wrong, first_line("journey.identity.wrong"))
-    await give_date_of_birth(locked, "03/01/1990", first_line("journey.identity.locked"))
+    await locked_out(app, emu, team, "P-LOCK")
     await team.staff.wait_for_text("P-LOCK", timeout=10)
 
     red = emu.user("Red")
@@ -225,12 +231,7 @@ async def test_new_link_for_a_locked_link_whose_request_was_deleted_says_why_and
     lists the row as erased, says it was locked, and offers no "New link" for it."""
     team = await make_team(app, emu)
     store = services_of(app).store
-    locked = emu.user("Lock")
-    await locked.open_deep_link(await link(app, team, "P-LOCK"))
-    await locked.wait_for_text(first_line("journey.identity.ask"))
-    for wrong in ("01/01/1990", "02/01/1990"):
-        await give_date_of_birth(locked, wrong, first_line("journey.identity.wrong"))
-    await give_date_of_birth(locked, "03/01/1990", first_line("journey.identity.locked"))
+    locked = await locked_out(app, emu, team, "P-LOCK")
     rows = await invites_listing(team)
     assert rows[rows.index("• P-LOCK") - 1].startswith(text("inbox.staff.group_locked"))
 

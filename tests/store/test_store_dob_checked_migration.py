@@ -5,35 +5,18 @@ an earlier "New link" left without a date of birth is cancelled, so it can never
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
-from importlib.resources import files
 from pathlib import Path
 
 from bot.journey.naming import born_of
 from bot.store import open_store
 from bot.store.invites import invite_problem
+from tests.auxil.store import schema_before
 
 DOB_MIGRATION = 14
 LATER = (datetime.now(UTC) + timedelta(days=5)).isoformat(timespec="seconds")
 LONG_AGO = "2020-01-01T00:00:00+00:00"
-
-
-def _schema_before(path: Path, version: int) -> None:
-    """A database as the versions before migration `version` left it."""
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE schema_migrations "
-                 "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
-    folder = files("bot.store") / "migrations"
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        found = re.match(r"(\d{4})_", entry.name)
-        if found and int(found[1]) < version:
-            conn.executescript(entry.read_text(encoding="utf-8"))
-            conn.execute("INSERT INTO schema_migrations VALUES (?, ?, '2026-11-01')",
-                         (int(found[1]), entry.name))
-    conn.commit()
-    conn.close()
 
 
 def _invite(conn: sqlite3.Connection, invite_id: int, ref: str, born: str, *,
@@ -61,7 +44,7 @@ async def test_confirmed_dates_stay_named_unconfirmed_ones_do_not_and_dateless_l
     tmp_path: Path
 ) -> None:
     path = tmp_path / "old.sqlite3"
-    _schema_before(path, DOB_MIGRATION)
+    schema_before(path, DOB_MIGRATION)
     conn = sqlite3.connect(path)
     conn.execute("INSERT INTO practices (id, name, phone, created_at) VALUES (1, 'P', '0', 'x')")
     _case(conn, 1, "screening", [("identity", "consent"), ("consent", "screening")])

@@ -3,31 +3,14 @@ own columns, and leave the answers (what the GP reads)."""
 
 from __future__ import annotations
 
-import re
 import sqlite3
-from importlib.resources import files
 from pathlib import Path
 
 from bot.store import open_store
 from bot.store.models import Stage
+from tests.auxil.store import schema_before
 
 FLAGS_MIGRATION = 7
-
-
-def _schema_before_flags(path: Path) -> None:
-    """A database as the version before migration 0007 left it."""
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE schema_migrations "
-                 "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
-    folder = files("bot.store") / "migrations"
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        found = re.match(r"(\d{4})_", entry.name)
-        if found and int(found[1]) < FLAGS_MIGRATION:
-            conn.executescript(entry.read_text(encoding="utf-8"))
-            conn.execute("INSERT INTO schema_migrations VALUES (?, ?, '2026-11-01')",
-                         (int(found[1]), entry.name))
-    conn.commit()
-    conn.close()
 
 
 def _old_case(conn: sqlite3.Connection, case_id: int, stage: str,
@@ -45,7 +28,7 @@ def _old_case(conn: sqlite3.Connection, case_id: int, stage: str,
 
 async def test_flag_answers_become_case_columns_and_leave_the_answers(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
-    _schema_before_flags(path)
+    schema_before(path, FLAGS_MIGRATION)
     conn = sqlite3.connect(path)
     conn.execute("INSERT INTO practices (id, name, phone, created_at) VALUES (1, 'P', '0', 'x')")
     _old_case(conn, 1, "close_up_1", {
