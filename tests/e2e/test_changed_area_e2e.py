@@ -66,13 +66,19 @@ async def at_review(app: App, emu: Emulator, ref: str) -> tuple[Team, TelegramUs
     return team, patient, case
 
 
-async def change_site_to_leg(patient: TelegramUser, where: str) -> SentMessage:
-    """At the review: change "Where" to the leg, type exactly where; the bot's answer."""
+async def change_site(patient: TelegramUser, area: str, where: str) -> SentMessage:
+    """At the review: change "Where" to `area` (its button), type exactly where; the bot's
+    answer, which asks whether the photos show it."""
     await tap(patient, say("review.change"), say("review.change_which"))
     await tap(patient, say("review.change_site"), say("screening.site.question"))
-    await tap(patient, LEG, first_line("journey.review.ask_again"))
+    await tap(patient, area, first_line("journey.review.ask_again"))
     await patient.send_text(where)
-    return await patient.wait_for_text(asks_about(f"{LEG} ({where})"), timeout=10)
+    return await patient.wait_for_text(asks_about(f"{area} ({where})"), timeout=10)
+
+
+async def change_site_to_leg(patient: TelegramUser, where: str) -> SentMessage:
+    """At the review: change "Where" to the leg, type exactly where; the bot's answer."""
+    return await change_site(patient, LEG, where)
 
 
 async def kept_files(store: Store, case: Case) -> dict[str, bytes]:
@@ -238,12 +244,8 @@ async def test_after_yes_a_new_photo_is_of_the_new_area_so_going_back_asks_again
         say("photos.accepted_again", which=say("photos.which_again_one")), timeout=15)
     await then_says(patient, first_line("journey.review.summary"))
 
-    await tap(patient, say("review.change"), say("review.change_which"))
-    await tap(patient, say("review.change_site"), say("screening.site.question"))
-    await tap(patient, say("screening.site.arm"), first_line("journey.review.ask_again"))
-    await patient.send_text("left forearm")
+    await change_site(patient, say("screening.site.arm"), "left forearm")
     arm = f"{say('screening.site.arm')} (left forearm)"
-    await patient.wait_for_text(asks_about(arm), timeout=10)
     await tap(patient, say("review.photos_area_no"), say("review.photos_deleted", area=arm))
     assert await store.photos.for_case(case.id) == []
 
@@ -294,9 +296,4 @@ async def test_after_yes_changing_back_to_the_area_first_given_asks_again(
     await change_site_to_leg(patient, "left shin")
     await tap(patient, say("review.photos_area_yes"), say("review.photos_kept"))
 
-    await tap(patient, say("review.change"), say("review.change_which"))
-    await tap(patient, say("review.change_site"), say("screening.site.question"))
-    await tap(patient, say("screening.site.arm"), first_line("journey.review.ask_again"))
-    await patient.send_text("left forearm")
-    arm = f"{say('screening.site.arm')} (left forearm)"
-    await patient.wait_for_text(asks_about(arm), timeout=10)
+    await change_site(patient, say("screening.site.arm"), "left forearm")
