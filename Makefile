@@ -57,8 +57,9 @@ evaluate: $(STAMP)
 	$(BIN)/python -m bot.quality.evaluate $(EVAL_DIR)
 	@if [ -f "$(REAL_SET)" ]; then \
 	  for split in dev test; do \
-	    test -d $(EVAL_DIR)-real-$$split/close_up || \
-	      $(BIN)/python -m bot.quality.realset $(REAL_SET) $(EVAL_DIR)-real-$$split --split $$split; \
+	    dir=$(EVAL_DIR)-real-$$split; \
+	    if [ ! $$dir/close_up -nt bot/quality/realset.py ]; then rm -rf $$dir; \
+	      $(BIN)/python -m bot.quality.realset $(REAL_SET) $$dir --split $$split; fi; \
 	    echo "== real photographs, $$split split (size rule set aside)"; \
 	    $(BIN)/python -m bot.quality.evaluate $(EVAL_DIR)-real-$$split --ignore-size; \
 	  done; \

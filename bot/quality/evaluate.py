@@ -45,6 +45,9 @@ REASONS = {"blurred": {"blurred"}, "shake": {"shake"}, "dark": {"dark"},
 """The reasons (advice) that are right for each faulty label."""
 TONE = re.compile(r"monk(\d{2})|tone-(light|medium|dark)")
 TONE_ORDER = {"light": 101, "medium": 102, "dark": 103}
+CAPTURE = re.compile(r"-by-([a-z0-9_]+)-")
+"""How a real photograph was taken, in its file name (`tone-light-by-smartphone-...`, written
+by `realset`)."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,12 @@ class Outcome:
         if not found:
             return None
         return found.group(1) or found.group(2)
+
+    @property
+    def capture(self) -> str | None:
+        """How the photograph was taken (`smartphone`, `clinical`...), from the file name."""
+        found = CAPTURE.search(self.name)
+        return found.group(1) if found else None
 
     def right_reason(self) -> bool:
         """A faulty photo sent back (or flagged) with the advice that fits its fault."""
@@ -107,6 +116,8 @@ class Report:
     right_reason: dict[str, float] = field(default_factory=dict)
     flagged: dict[str, float] = field(default_factory=dict)
     tone_rejected: dict[str, dict[str, float]] = field(default_factory=dict)
+    capture_accepted: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Good photos accepted and all good photos, by how they were taken (`Outcome.capture`)."""
 
 
 def auc(negatives: Sequence[float], positives: Sequence[float]) -> float:
@@ -187,6 +198,9 @@ def summarise(outcomes: list[Outcome]) -> Report:
             report.label_auc[(check, label)] = auc(good, faulty)
     goods = [o for o in outcomes if o.label == "good"]
     report.good_accepted = sum(o.verdict == "accept" for o in goods) / max(len(goods), 1)
+    for capture in sorted({o.capture for o in goods if o.capture is not None}):
+        taken = [o for o in goods if o.capture == capture]
+        report.capture_accepted[capture] = (sum(o.verdict == "accept" for o in taken), len(taken))
     for label in sorted({o.label for o in outcomes} - {"good"}):
         group = [o for o in outcomes if o.label == label]
         if label in HARMLESS:
@@ -222,6 +236,10 @@ def format_report(report: Report) -> str:
             if row:
                 lines.append(f"  {label:<8} {row['pass']:>4} {row['warn']:>4} {row['fail']:>4}")
     lines.append(f"good photos accepted: {report.good_accepted:.1%}")
+    if report.capture_accepted:
+        lines.append("  by how they were taken: " + ", ".join(
+            f"{capture} {accepted / total:.1%} ({accepted}/{total})"
+            for capture, (accepted, total) in report.capture_accepted.items()))
     for label, share in report.harmless_accepted.items():
         lines.append(f"{label:<8} accepted: {share:.1%}  ({HARMLESS[label]})")
     for label, share in report.caught.items():

@@ -33,6 +33,7 @@ used only to report (`--split dev`, `--split test`, or `--split all`), by a hash
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -62,6 +63,9 @@ class Entry:
     tone: str
     good: bool
     source: str
+    kind: str = "unknown"
+    """How it was taken, as the manifest's `kind` says (`smartphone`, `clinical`, `webcam`,
+    `camera`...): carried into the file names so that `evaluate` can report by it."""
 
 
 def manifest_rows(manifest: Path) -> Iterator[tuple[dict[str, str], Path]]:
@@ -82,8 +86,14 @@ def load_manifest(manifest: Path) -> list[Entry]:
             tone=(row.get("skin_tone") or "unknown").lower(),
             good=(row.get("quality") or "good").strip().lower() == "good",
             source=row.get("source_repo", ""),
+            kind=_name_part(row.get("kind") or "unknown"),
         ))
     return entries
+
+
+def _name_part(text: str) -> str:
+    """`text` as one part of a file name: lower case letters, digits and underscores."""
+    return re.sub(r"[^a-z0-9_]+", "_", text.strip().lower()) or "unknown"
 
 
 def split_of(entry_id: str) -> str:
@@ -210,7 +220,7 @@ def variants(entry: Entry) -> Iterator[Made]:
     rgb = load(entry.path)
     shots = ("close_up", "locator") if entry.shot == "unknown" else (entry.shot,)
     for shot in shots:
-        stem = f"tone-{entry.tone}-{entry.id}"
+        stem = f"tone-{entry.tone}-by-{entry.kind}-{entry.id}"
         rng = np.random.default_rng(hash_seed("real", entry.id, shot))
         variant = hash_seed("variant", entry.id) % 4
         yield Made(shot, "good", f"{stem}.jpg", _jpeg(rgb))
@@ -234,7 +244,8 @@ def natural(entry: Entry) -> Iterator[Made]:
     labelled `natural`, to be sent back for whatever is wrong with it."""
     shots = ("close_up", "locator") if entry.shot == "unknown" else (entry.shot,)
     for shot in shots:
-        yield Made(shot, "natural", f"tone-{entry.tone}-{entry.id}.jpg", _jpeg(load(entry.path)))
+        yield Made(shot, "natural", f"tone-{entry.tone}-by-{entry.kind}-{entry.id}.jpg",
+                   _jpeg(load(entry.path)))
 
 
 def build(manifest: Path, outdir: Path, split: str = "all") -> int:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from bot.quality import dataset, evaluate, realset, render
@@ -21,9 +23,9 @@ def _manifest(folder: Path) -> Path:
         rows.append({"id": f"p{index}", "file": f"{name}.jpg",
                      "shot": ("close_up", "locator")[index],
                      "skin_tone": "medium", "quality": "good", "source_repo": "scikit-image",
-                     "licence": "public domain"})
+                     "licence": "public domain", "kind": ("smartphone", "Clinical camera")[index]})
     rows.append({"id": "p9", "file": "missing.jpg", "shot": "close_up", "skin_tone": "dark",
-                 "quality": "good", "source_repo": "x", "licence": "x"})
+                 "quality": "good", "source_repo": "x", "licence": "x", "kind": "webcam"})
     manifest = folder / "manifest.csv"
     with manifest.open("w", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
@@ -45,6 +47,20 @@ def test_each_good_photo_gives_every_fault_and_the_set_can_be_evaluated(tmp_path
     report = evaluate.run(out, jobs=1, ignore_size=True)
     assert {o.tone for o in report.outcomes} == {"medium"}
     assert report.caught["dark"] == 1.0 and report.caught["blurred"] == 1.0
+
+
+def test_good_photos_accepted_are_reported_by_how_they_were_taken(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "set"
+    realset.build(_manifest(tmp_path), out, "all")
+    assert evaluate.main([str(out), "--jobs", "1", "--ignore-size"]) == 0
+    printed = capsys.readouterr().out
+    by_capture = next(line for line in printed.splitlines() if "by how they were taken" in line)
+    # one good photo of each kind (the webcam photo's file is missing), each counted once
+    kinds = dict(re.findall(r"(\w+) \d+\.\d% \((\d+/\d+)\)", by_capture))
+    assert set(kinds) == {"smartphone", "clinical_camera"}
+    assert all(count in ("0/1", "1/1") for count in kinds.values())
 
 
 def test_photos_are_split_for_ever_into_development_and_held_out_halves() -> None:
