@@ -50,7 +50,7 @@ from bot.journey.prompts import carry_on
 from bot.journey.replies import Reply
 from bot.services.alerting import alert_recipients
 from bot.services.buttons import ButtonSigner
-from bot.services.delivery import NotStarted, TryLater, Undeliverable
+from bot.services.delivery import REFUSED_FOR_GOOD, NotStarted, TryLater, Undeliverable
 from bot.store import Store
 from bot.store.models import Case, OutboxItem, Outgoing
 
@@ -193,8 +193,8 @@ class TelegramSender:
             raise TryLater("429 flood control", seconds) from busy
         except Forbidden as blocked:
             if CANT_INITIATE in blocked.message.lower():
-                raise NotStarted(f"403: {blocked.message}") from blocked
-            raise Undeliverable(f"403: {blocked.message}") from blocked
+                raise NotStarted(f"{REFUSED_FOR_GOOD}: {blocked.message}") from blocked
+            raise Undeliverable(f"{REFUSED_FOR_GOOD}: {blocked.message}") from blocked
         except BadRequest as bad:
             raise Undeliverable(f"400: {bad.message}") from bad
         except (TimedOut, NetworkError) as failed:
@@ -323,7 +323,7 @@ async def alert_staff(store: Store, item: OutboxItem, reason: str, bot_username:
     lowered = reason.lower()
     if CANT_INITIATE in lowered:
         cause, key = "not_started", "inbox.staff.not_started_alert"
-    elif reason.startswith("403"):
+    elif reason.startswith(REFUSED_FOR_GOOD):
         cause, key = "blocked", "inbox.staff.blocked_alert"
     else:
         cause, key = "failed", "inbox.staff.failed_alert"

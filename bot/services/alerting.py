@@ -8,17 +8,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 
+from bot.services.delivery import REFUSED_FOR_GOOD
 from bot.store import Store
 from bot.store.models import Case
 
 log = logging.getLogger("bot.alerts")
-
-
-REFUSED_FOR_GOOD = "403"
-"""How the outbox records a chat that Telegram refuses for good (`last_error` "403: ...": the
-person blocked the bot or deleted their account). Every other failure says nothing about the
-chat: retries run out in an outage, a 400 about one message, an error of ours, an item
-stopped when its case was erased or stopped."""
 
 
 async def failed_chats(store: Store, case: Case) -> set[int]:

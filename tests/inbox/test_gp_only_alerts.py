@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from bot.handlers.delivery import alert_staff
 from bot.inbox.alerts import stop_alerts, urgent_task
 from bot.inbox.routing import redirected
+from bot.services.delivery import REFUSED_FOR_GOOD
 from bot.services.erasure import erased_task, patient_ended_alerts
 from bot.services.reminders import alert_waiting
 from bot.store import Store
@@ -18,7 +19,7 @@ from bot.store.models import Case, Event, Outgoing, Stage
 from bot.store.outbox import cancel_for_case
 from tests.auxil.inbox import Setting, submitted_case
 
-BLOCKED = "403: Forbidden: bot was blocked by the user"
+BLOCKED = f"{REFUSED_FOR_GOOD}: Forbidden: bot was blocked by the user"
 
 
 async def blocked_gp_case(store: Store, setting: Setting) -> Case:
