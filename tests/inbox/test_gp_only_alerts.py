@@ -8,6 +8,7 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from bot.content import text
 from bot.handlers.delivery import alert_staff
 from bot.inbox.alerts import stop_alerts, urgent_task
 from bot.inbox.routing import redirected
@@ -15,7 +16,6 @@ from bot.services.delivery import REFUSED_FOR_GOOD
 from bot.services.erasure import erased_task, patient_ended_alerts
 from bot.services.reminders import alert_waiting
 from bot.store import Store
-from bot.content import text
 from bot.store.models import Case, Event, Outgoing, Practice, Stage
 from bot.store.outbox import cancel_for_case
 from tests.auxil.inbox import PATIENT, Setting, submitted_case
