@@ -6,7 +6,7 @@ import logging
 from collections.abc import Collection
 
 from bot.content import text
-from bot.services.alerting import alert_recipients, hearing, tell_patient, unreached_notice
+from bot.services.alerting import alert_recipients, tell_patient, unreached_notice, would_hear
 from bot.store import Store
 from bot.store.models import Case, Outgoing
 
@@ -65,7 +65,7 @@ async def _deliveries(store: Store, case: Case, number: int, *,
     if not chats:
         alert = text("inbox.staff.no_inbox_alert", reference=case.reference)
         staff = (await alert_recipients(store, case, "no_inbox") if committed
-                 else await hearing(store, case))
+                 else await would_hear(store, case))
         notes = [Outgoing(chat, "staff.alert", {"text": alert},
                           f"case:{case.id}:sub:{number}:no-inbox:{chat}") for chat in staff]
         if staff:

@@ -67,13 +67,14 @@ async def alert_recipients(store: Store, case: Case, alert: str, *,
     `delivery.reached_nobody` (case and practice ids and the alert's name, no personal
     data), which `python -m bot unreached` lists for the operator (hazard log H07).
     """
-    chats = await hearing(store, case, leaving_out=leaving_out)
+    chats = await would_hear(store, case, leaving_out=leaving_out)
     if not chats:
         await reached_nobody(store, case, alert)
     return chats
 
 
-async def hearing(store: Store, case: Case, *, leaving_out: Collection[int] = ()) -> list[int]:
+async def would_hear(store: Store, case: Case, *,
+                     leaving_out: Collection[int] = ()) -> list[int]:
     """The chats `alert_recipients` gives, without recording anything: for messages built
     before the transaction that queues them, which may yet be refused (a double *Send*)."""
     skip = {*leaving_out, *await failed_chats(store, case)}
@@ -128,9 +129,9 @@ async def tell_patient(store: Store, case: Case, alert: str, *, kind: str) -> bo
     in `CASE_KINDS`, or `no_inbox`), the case is still waiting for a GP (submitted, not
     erased) and no part of its current submission reached the practice or is still on its
     way to a GP chat (`reached_or_going`: a failed photo may be followed by its summary in a
-    chat that can receive), queue the patient's
-    notice (`unreached_notice`) and record it (`told_patient`). True if it was queued now;
-    False if it does not apply or the patient was already told for this submission."""
+    chat that can receive), queue the patient's notice (`unreached_notice`) and record it
+    (`told_patient`). True if it was queued now; False if it does not apply or the patient
+    was already told for this submission."""
     if alert not in DELIVERY_ALERTS or (alert != "no_inbox" and kind not in CASE_KINDS):
         return False
     if case.stage is not Stage.SUBMITTED or case.erased_at or case.submissions < 1:
