@@ -48,9 +48,9 @@ from bot.inbox.routing import (
 from bot.inbox.undelivered import pass_on, still_a_member
 from bot.journey.prompts import carry_on
 from bot.journey.replies import Reply
-from bot.services.alerting import alert_recipients
+from bot.services.alerting import alert_recipients, tell_patient
 from bot.services.buttons import ButtonSigner
-from bot.services.delivery import NotStarted, TryLater, Undeliverable
+from bot.services.delivery import REFUSED_FOR_GOOD, NotStarted, TryLater, Undeliverable
 from bot.store import Store
 from bot.store.models import Case, OutboxItem, Outgoing
 
@@ -193,8 +193,8 @@ class TelegramSender:
             raise TryLater("429 flood control", seconds) from busy
         except Forbidden as blocked:
             if CANT_INITIATE in blocked.message.lower():
-                raise NotStarted(f"403: {blocked.message}") from blocked
-            raise Undeliverable(f"403: {blocked.message}") from blocked
+                raise NotStarted(f"{REFUSED_FOR_GOOD}: {blocked.message}") from blocked
+            raise Undeliverable(f"{REFUSED_FOR_GOOD}: {blocked.message}") from blocked
         except BadRequest as bad:
             raise Undeliverable(f"400: {bad.message}") from bad
         except (TimedOut, NetworkError) as failed:
@@ -303,7 +303,9 @@ class TelegramSender:
 async def alert_staff(store: Store, item: OutboxItem, reason: str, bot_username: str) -> None:
     """A GP (or patient) could not be reached: tell the practice's staff, once per case and
     cause, with what to do; a practice without staff tells its other GPs (never the chat that
-    failed), and one with nobody else is recorded for the operator (`alert_recipients`).
+    failed), and one with nobody else is recorded for the operator (`alert_recipients`); when
+    that item carried the patient's submitted case, which has reached nobody at the practice,
+    the patient is told once per submission to phone the practice (`tell_patient`).
 
     `reason` is the outbox's verdict ("403: ..." / "400: ..." / "gave up ..."); a person who
     never opened the bot (403 "can't initiate conversation") gets the `not_started` alert,
@@ -323,16 +325,17 @@ async def alert_staff(store: Store, item: OutboxItem, reason: str, bot_username:
     lowered = reason.lower()
     if CANT_INITIATE in lowered:
         cause, key = "not_started", "inbox.staff.not_started_alert"
-    elif reason.startswith("403"):
+    elif reason.startswith(REFUSED_FOR_GOOD):
         cause, key = "blocked", "inbox.staff.blocked_alert"
     else:
         cause, key = "failed", "inbox.staff.failed_alert"
     words = text(key, reference=case.reference, who=who, bot_username=bot_username)
+    chats = await alert_recipients(store, case, cause, leaving_out=(item.chat_id,))
     await store.outbox.add(case.id, [
         Outgoing(chat, "staff.alert", {"text": words},
-                 f"alert:{case.id}:{cause}:{item.chat_id}:{chat}")
-        for chat in await alert_recipients(store, case, cause, leaving_out=(item.chat_id,))
-    ])
+                 f"alert:{case.id}:{cause}:{item.chat_id}:{chat}") for chat in chats])
+    if not chats:  # nobody at the practice: the patient, if it is their case that is stuck
+        await tell_patient(store, case, cause, kind=item.kind)
 
 
 async def chat_opened(update: Update, context: BotContext) -> None:

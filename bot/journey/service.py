@@ -62,7 +62,7 @@ from bot.journey.replies import (
     say,
 )
 from bot.journey.steps import Choice, Exit, Step, Turn
-from bot.services import erasure
+from bot.services import alerting, erasure
 from bot.services.attempts import WrongTries
 from bot.services.turns import Recent, UserLocks
 from bot.store import StageConflict, Store
@@ -756,6 +756,7 @@ class Journey:
         if question == "review" and value == "send":
             deliveries = await self._deliveries(self._store, turn.case)
             await self._move(turn, Stage.SUBMITTED, outbox=deliveries)
+            await alerting.queued_with_submission(self._store, turn.case, deliveries)
             self._on_queued()
             practice = await turn.practice()
             return [say(text("journey.receipt.text", practice=practice.name,

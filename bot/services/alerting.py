@@ -1,24 +1,42 @@
 """Who hears an alert about a case: the practice's staff and admins, else its GPs, never a
 chat that refused the case for good; and, when nobody can, a record for the operator (hazard
 log H07, H22). Plain service, no Telegram: the journey, the inbox, reminders, erasure and the
-record channels all alert through it."""
+record channels all alert through it.
+
+When the alert that nobody can hear is about the delivery of the patient's submitted case
+itself (`DELIVERY_ALERTS`), and no part of that submission has reached the practice, the
+patient is told once per submission to phone the practice (`unreached_notice`,
+`tell_patient`, hazard log H07)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
+from bot.channels.queue import GP_CONTENT_PARTS, GP_NOTICE_PARTS, RECORD_KINDS
+from bot.domain.questions import worded
+from bot.services.delivery import PARKED, REFUSED_FOR_GOOD
 from bot.store import Store
-from bot.store.models import Case
+from bot.store.models import Case, Outgoing, Stage
+
+DELIVERY_ALERTS = frozenset({"no_inbox", "blocked", "failed", "not_started"})
+"""The alerts about the delivery of the patient's submitted case to the practice: no GP or
+inbox to send it to (`no_inbox`, at submission or when its GP left), or a part of it refused
+by a GP's chat or the inbox group (`blocked`: a 403; `failed`: a 400 or retries run out;
+`not_started`: a GP who never opened the bot, the case waiting for them). Only these, raised
+for a `CASE_KINDS` item, can tell the patient. Never a stop, red flags, a cancellation or
+deletion, an urgent task, a case waiting too long (the patient was told already, or has their
+own advice), a record channel failing while Telegram may still deliver, or a message to the
+patient that failed (hazard log H08)."""
+CASE_KINDS = frozenset({*(f"gp.{part}" for part in (*GP_CONTENT_PARTS, *GP_NOTICE_PARTS)),
+                        *RECORD_KINDS.values()})
+"""The outbox kinds that carry a submission of the case to the practice: the photos, summary,
+notice and pack to a GP chat or the inbox group (routed, or "Open" from `/inbox`), and the
+NHSmail or MESH copy."""
+UNREACHED = "unreached"
+"""The part of the dedupe key of the patient's notice (`case:<id>:sub:<n>:unreached:<chat>`)."""
 
 log = logging.getLogger("bot.alerts")
-
-
-REFUSED_FOR_GOOD = "403"
-"""How the outbox records a chat that Telegram refuses for good (`last_error` "403: ...": the
-person blocked the bot or deleted their account). Every other failure says nothing about the
-chat: retries run out in an outage, a 400 about one message, an error of ours, an item
-stopped when its case was erased or stopped."""
 
 
 async def failed_chats(store: Store, case: Case) -> set[int]:
@@ -49,11 +67,18 @@ async def alert_recipients(store: Store, case: Case, alert: str, *,
     `delivery.reached_nobody` (case and practice ids and the alert's name, no personal
     data), which `python -m bot unreached` lists for the operator (hazard log H07).
     """
-    skip = {*leaving_out, *await failed_chats(store, case)}
-    chats = await store.practices.alert_chats(case.practice_id, leaving_out=skip)
+    chats = await would_hear(store, case, leaving_out=leaving_out)
     if not chats:
         await reached_nobody(store, case, alert)
     return chats
+
+
+async def would_hear(store: Store, case: Case, *,
+                     leaving_out: Collection[int] = ()) -> list[int]:
+    """The chats `alert_recipients` gives, without recording anything: for messages built
+    before the transaction that queues them, which may yet be refused (a double *Send*)."""
+    skip = {*leaving_out, *await failed_chats(store, case)}
+    return await store.practices.alert_chats(case.practice_id, leaving_out=skip)
 
 
 async def reached_nobody(store: Store, case: Case, alert: str) -> None:
@@ -67,3 +92,87 @@ async def reached_nobody(store: Store, case: Case, alert: str) -> None:
         return
     await store.audit.record("delivery.reached_nobody", actor="bot", case_id=case.id,
                              practice_id=case.practice_id, detail={"alert": alert})
+
+
+def unreached_notice(case: Case, practice_name: str, phone: str, number: int) -> Outgoing:
+    """The patient's message for submission `number` of the case when it can reach nobody at
+    the practice (`inbox.patient.not_received`, or `_parent` to a parent who sent a child's
+    photos): the practice has not been able to get the photos yet, phone it, and NHS 111 or
+    999 if the rash gets worse. Nothing about why. Its dedupe key makes it once per
+    submission, however many alerts reach nobody."""
+    words = worded("inbox.patient.not_received", parent=case.consent_by == "parent",
+                   reference=case.reference, practice=practice_name, phone=phone)
+    return Outgoing(case.patient_chat_id, "patient.text", {"text": words},
+                    f"case:{case.id}:sub:{number}:{UNREACHED}:{case.patient_chat_id}")
+
+
+async def reached_or_going(store: Store, case: Case, number: int) -> bool:
+    """Whether submission `number` of the case reached the practice, or may still: a
+    `CASE_KINDS` item of it was sent (Telegram or the record channel accepted it), or one to a
+    Telegram chat is still being tried (not failed, not waiting for its person to open the
+    bot, its chat not one that refused the case for good, `failed_chats`). A record channel
+    still retrying does not count: it may retry for days."""
+    prefix = f"case:{case.id}:sub:{number}:"
+    items = [item for item in await store.outbox.for_case(case.id)
+             if item.kind in CASE_KINDS and item.dedupe_key.startswith(prefix)]
+    if any(item.sent_at is not None for item in items):
+        return True
+    refused = await failed_chats(store, case)
+    return any(item.channel == "telegram" and item.failed_at is None
+               and not (item.last_error or "").startswith(PARKED)
+               and item.chat_id not in refused for item in items)
+
+
+async def tell_patient(store: Store, case: Case, alert: str, *, kind: str) -> bool:
+    """An alert about the case reached nobody at its practice: if it is about the delivery of
+    the patient's submitted case (`alert` in `DELIVERY_ALERTS`, raised for an item of `kind`
+    in `CASE_KINDS`, or `no_inbox`), the case is still waiting for a GP (submitted, not
+    erased) and no part of its current submission reached the practice or is still on its
+    way to a GP chat (`reached_or_going`: a failed photo may be followed by its summary in a
+    chat that can receive), queue the patient's notice (`unreached_notice`) and record it
+    (`told_patient`). True if it was queued now; False if it does not apply or the patient
+    was already told for this submission."""
+    if alert not in DELIVERY_ALERTS or (alert != "no_inbox" and kind not in CASE_KINDS):
+        return False
+    if case.stage is not Stage.SUBMITTED or case.erased_at or case.submissions < 1:
+        return False
+    number = case.submissions
+    prefix = f"case:{case.id}:sub:{number}:{UNREACHED}:"
+    items = await store.outbox.for_case(case.id)
+    if any(item.dedupe_key.startswith(prefix) for item in items):
+        return False
+    if await reached_or_going(store, case, number):
+        return False
+    practice = await store.practices.get(case.practice_id)
+    if practice is None:
+        return False
+    await store.outbox.add(case.id, [unreached_notice(case, practice.name, practice.phone,
+                                                      number)])
+    await told_patient(store, case, alert, number)
+    return True
+
+
+async def told_patient(store: Store, case: Case, alert: str, number: int) -> None:
+    """Record that the patient was told their submission `number` could reach nobody at the
+    practice: a warning log line and the audit event `patient.told_unreached` (detail: the
+    alert's name and the submission number; case and practice ids, no personal data)."""
+    log.warning("patient told their case reached nobody at the practice",
+                extra={"case_id": case.id, "practice_id": case.practice_id, "alert": alert,
+                       "submission": number})
+    await store.audit.record("patient.told_unreached", actor="bot", case_id=case.id,
+                             practice_id=case.practice_id,
+                             detail={"alert": alert, "submission": number})
+
+
+async def queued_with_submission(store: Store, case: Case, queued: Sequence[Outgoing]) -> bool:
+    """After the transaction that moved `case` (as it is now) to submitted with `queued`
+    committed: if that queued the patient's notice (no GP or inbox, and nobody to alert:
+    `bot.inbox.routing.submission_messages`), record the alert that reached nobody
+    (`reached_nobody`, `no_inbox`) and the notice (`told_patient`). Nothing is recorded for
+    a submission refused by a stage conflict (a double *Send*). True if it recorded."""
+    notice = f"case:{case.id}:sub:{case.submissions}:{UNREACHED}:{case.patient_chat_id}"
+    if not any(item.dedupe_key == notice for item in queued):
+        return False
+    await reached_nobody(store, case, "no_inbox")
+    await told_patient(store, case, "no_inbox", case.submissions)
+    return True

@@ -35,6 +35,13 @@ class NotStarted(Exception):
     message waits until they do (403 "bot can't initiate conversation with a user")."""
 
 
+REFUSED_FOR_GOOD = "403"
+"""`last_error` prefix (then ": " and Telegram's words) of a message Telegram refused for good:
+the person blocked the bot or deleted their account. Written by the Telegram sender
+(`bot.handlers.delivery`), read by alerting (`bot.services.alerting.failed_chats`): every other
+failure says nothing about the chat (retries run out in an outage, a 400 about one message, an
+error of ours, an item stopped when its case was erased or stopped). A person who never opened
+the bot is the same 403 from Telegram, but waits (`PARKED`) and is not refused for good."""
 PARKED = "not started"
 """`last_error` prefix of messages waiting for their person to open the bot."""
 PARKED_RECHECK_SECONDS = 3600.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.inbox.routing import submission_messages
+from bot.services.alerting import queued_with_submission
 from bot.store import Store
 from bot.store.models import Case, Member, Practice, Stage
 from tests.auxil.photos import tiny_jpeg
@@ -41,5 +42,7 @@ async def submitted_case(store: Store, setting: Setting, *, gp: Member | None = 
     for stage in (Stage.CONSENT, Stage.SCREENING, Stage.PREPARATION, Stage.LOCATOR,
                   Stage.CLOSE_UP_1, Stage.CLOSE_UP_2, Stage.DETAILS, Stage.REVIEW):
         case = await store.cases.move(case, stage)
-    return await store.cases.move(case, Stage.SUBMITTED,
-                                  outbox=await submission_messages(store, case))
+    queued = await submission_messages(store, case)
+    case = await store.cases.move(case, Stage.SUBMITTED, outbox=queued)
+    await queued_with_submission(store, case, queued)
+    return case

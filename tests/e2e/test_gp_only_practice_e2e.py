@@ -1,6 +1,7 @@
 """A practice whose members are GPs only (no reception staff, no manager): a case its chosen GP
 cannot receive is reported to the practice's other GPs, never to the chat that failed, and one
-that can reach nobody at all is listed for the operator and kept (hazard log H07, H09)."""
+that can reach nobody at all is listed for the operator and kept, and its patient is told to
+phone the practice (hazard log H07, H09)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,14 @@ from bot.emulator.users import TelegramUser
 from bot.services.retention import purge
 from bot.store.models import Case, Member, Practice, Stage
 from tests.auxil.e2e.bot_app import USERNAME, services_of
-from tests.auxil.e2e.patient import details_and_review, first_line, send_three, tap, to_photos
+from tests.auxil.e2e.patient import (
+    details_and_review,
+    first_line,
+    send_three,
+    tap,
+    to_photos,
+    words,
+)
 from tests.auxil.e2e.practice import CAPTIONS, photos
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -47,9 +55,17 @@ async def gps_only(app: App, emu: Emulator, *names: str) -> tuple[Practice, list
 
 async def send_case(app: App, emu: Emulator, practice: Practice, gp: Member) -> Case:
     """A patient invited for this GP sends their photos and is told they were sent."""
+    case, _ = await patient_sends(app, emu, practice, gp)
+    return case
+
+
+async def patient_sends(app: App, emu: Emulator, practice: Practice,
+                        gp: Member | None) -> tuple[Case, TelegramUser]:
+    """A patient invited for this GP (or for the practice: its GPs or inbox) sends their
+    photos and is told they were sent; the case and the patient."""
     store = services_of(app).store
     _, token = await store.invites.create(practice.id, PATIENT_REF, DOB, valid_days=7,
-                                          gp_member_id=gp.id)
+                                          gp_member_id=gp.id if gp else None)
     patient = emu.user("Ada")
     await to_photos(patient, token)
     await send_three(patient)
@@ -57,7 +73,26 @@ async def send_case(app: App, emu: Emulator, practice: Practice, gp: Member) -> 
     await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
     case = await store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.SUBMITTED
-    return case
+    return case, patient
+
+
+def not_received(case: Case, practice: Practice) -> str:
+    """The patient's message when their case can reach nobody at the practice."""
+    return text("inbox.patient.not_received", reference=case.reference, practice=practice.name,
+                phone=practice.phone)
+
+
+async def settled(app: App, case: Case) -> None:
+    """Wait until the outbox has nothing of this case left to try (sent, failed or waiting for
+    a person to open the bot)."""
+    store = services_of(app).store
+    for _ in range(300):
+        items = await store.outbox.for_case(case.id)
+        if all(i.sent_at or i.failed_at or (i.last_error or "").startswith("not started")
+               for i in items):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("the outbox did not settle")
 
 
 def texts_to(emu: Emulator, person: TelegramUser) -> list[str]:
@@ -141,3 +176,51 @@ async def test_a_case_nobody_at_the_practice_can_receive_is_listed_for_the_opera
     await bea.wait_for_text(first_line("inbox.gp.inbox_title"), timeout=10)
     await bea.tap(text("inbox.gp.open", reference=case.reference))
     await bea.wait_until(lambda: photos(bea) == CAPTIONS, timeout=20)
+
+
+async def test_the_patient_of_a_case_nobody_at_the_practice_can_receive_is_told_once_to_phone(
+    app: App, emu: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    practice, (dr_a,), (ash,) = await gps_only(app, emu, "Ash")
+    ash.block_bot()
+    case, patient = await patient_sends(app, emu, practice, dr_a)
+    told = await patient.wait_for_text(not_received(case, practice), timeout=20)
+    assert told.text == not_received(case, practice)
+    await settled(app, case)  # the photos, summary and pack were each refused
+    await emu.wait_until_idle()
+    sent = [m.text for m in patient.all_messages if m.text == not_received(case, practice)]
+    assert len(sent) == 1, "once per submission, however many parts were refused"
+    events = await services_of(app).store.audit.for_case(case.id)
+    assert [e.kind for e in events].count("patient.told_unreached") == 1
+    logged = [r for r in caplog.records
+              if r.getMessage() == "patient told their case reached nobody at the practice"]
+    assert logged
+    private = (PATIENT_REF, DOB, "03/02/1980", str(case.patient_user_id), practice.phone)
+    assert not any(secret in str(vars(r)) for r in logged for secret in private)
+
+
+async def test_the_patient_of_a_practice_with_nobody_to_receive_the_case_is_told_to_phone(
+    app: App, emu: Emulator
+) -> None:
+    practice, _, _ = await gps_only(app, emu)  # no GP, no inbox, no staff
+    case, patient = await patient_sends(app, emu, practice, None)
+    await patient.wait_for_text(not_received(case, practice), timeout=20)
+    events = [e.kind for e in await services_of(app).store.audit.for_case(case.id)]
+    assert events.count("delivery.reached_nobody") == 1
+    assert events.count("patient.told_unreached") == 1
+
+
+async def test_a_patient_whose_case_reached_another_gp_is_told_nothing_of_the_kind(
+    app: App, emu: Emulator
+) -> None:
+    practice, _, (ash, bea) = await gps_only(app, emu, "Ash", "Bea")
+    ash.block_bot()
+    case, patient = await patient_sends(app, emu, practice, None)  # to the practice's GPs
+    await bea.wait_until(lambda: photos(bea) == CAPTIONS, timeout=20)
+    await settled(app, case)
+    await emu.wait_until_idle()
+    not_for_them = words("inbox.patient.not_received")
+    assert not any(not_for_them in (m.text or "") for m in patient.all_messages)
+    assert "patient.told_unreached" not in [
+        e.kind for e in await services_of(app).store.audit.for_case(case.id)]

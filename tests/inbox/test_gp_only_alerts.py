@@ -8,17 +8,19 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from bot.content import text
 from bot.handlers.delivery import alert_staff
 from bot.inbox.alerts import stop_alerts, urgent_task
 from bot.inbox.routing import redirected
+from bot.services.delivery import REFUSED_FOR_GOOD
 from bot.services.erasure import erased_task, patient_ended_alerts
 from bot.services.reminders import alert_waiting
 from bot.store import Store
-from bot.store.models import Case, Event, Outgoing, Stage
+from bot.store.models import Case, Event, Outgoing, Practice, Stage
 from bot.store.outbox import cancel_for_case
-from tests.auxil.inbox import Setting, submitted_case
+from tests.auxil.inbox import PATIENT, Setting, submitted_case
 
-BLOCKED = "403: Forbidden: bot was blocked by the user"
+BLOCKED = f"{REFUSED_FOR_GOOD}: Forbidden: bot was blocked by the user"
 
 
 async def blocked_gp_case(store: Store, setting: Setting) -> Case:
@@ -34,6 +36,21 @@ async def blocked_gp_case(store: Store, setting: Setting) -> Case:
 
 async def alert_chats_of(store: Store, case: Case) -> list[int]:
     return [i.chat_id for i in await store.outbox.for_case(case.id) if i.kind.startswith("staff")]
+
+
+async def told(store: Store, case: Case) -> list[Event]:
+    return [e for e in await store.audit.for_case(case.id) if e.kind == "patient.told_unreached"]
+
+
+def notice_for(case: Case, practice: Practice) -> str:
+    return text("inbox.patient.not_received", reference=case.reference, practice=practice.name,
+                phone=practice.phone)
+
+
+async def notices(store: Store, case: Case) -> list[str]:
+    """What the patient is queued to read that says the practice could not get the photos."""
+    return [i.dedupe_key for i in await store.outbox.for_case(case.id)
+            if i.chat_id == PATIENT and ":unreached:" in i.dedupe_key]
 
 
 async def unreached(store: Store, case: Case) -> list[Event]:
@@ -92,8 +109,12 @@ async def test_a_case_for_a_practice_with_nobody_to_receive_it_is_audited(
 ) -> None:
     empty = await store.practices.add("Empty Surgery", "020 1111 1111")
     case = await submitted_case(store, replace(setting, practice=empty))
-    assert [i for i in await store.outbox.for_case(case.id) if i.channel == "telegram"] == []
+    telegram = [i for i in await store.outbox.for_case(case.id) if i.channel == "telegram"]
+    assert [(i.chat_id, i.kind) for i in telegram] == [(PATIENT, "patient.text")]
+    assert json.loads(telegram[0].payload)["text"] == notice_for(case, empty)
     assert [json.loads(e.detail)["alert"] for e in await unreached(store, case)] == ["no_inbox"]
+    assert [json.loads(e.detail) for e in await told(store, case)] == [
+        {"alert": "no_inbox", "submission": 1}]
 
 
 async def test_only_a_chat_that_refused_for_good_is_left_out_of_later_alerts(
@@ -128,3 +149,60 @@ async def test_an_erased_case_does_not_count_its_gp_as_unreachable(
         await cancel_for_case(conn, case.id, "erased")
     assert {i.chat_id for i in await store.outbox.for_case(case.id) if i.failed_at} == {201}
     assert [q.chat_id for q in await stop_alerts(store, case, "red_flag_after")] == [201]
+
+
+async def test_the_patient_of_a_case_nobody_can_receive_is_told_once_per_submission(
+    store: Store, setting: Setting
+) -> None:
+    case = await blocked_gp_case(store, setting)  # the photos were refused: the only GP blocked
+    assert await notices(store, case) == [f"case:{case.id}:sub:1:unreached:{PATIENT}"]
+    (notice,) = [i for i in await store.outbox.for_case(case.id) if i.chat_id == PATIENT]
+    assert json.loads(notice.payload)["text"] == notice_for(case, setting.other_practice)
+    for kind in ("gp.summary", "gp.pack"):  # every other part is refused too
+        part = next(i for i in await store.outbox.for_case(case.id) if i.kind == kind)
+        await store.outbox.mark_failed(part.id, BLOCKED)
+        await alert_staff(store, part, BLOCKED, "telederm_bot")
+    await alert_waiting(store, 3, now=datetime.now(UTC) + timedelta(days=4))
+    assert len(await notices(store, case)) == 1, "once, however many alerts reach nobody"
+    (event,) = await told(store, case)
+    assert json.loads(event.detail) == {"alert": "blocked", "submission": 1}
+    assert event.practice_id == setting.other_practice.id
+
+
+async def test_a_case_that_reached_the_practice_or_is_on_its_way_tells_the_patient_nothing(
+    store: Store, setting: Setting
+) -> None:
+    case = await submitted_case(store, replace(setting, practice=setting.other_practice),
+                                gp=setting.other_gp)
+    items = {i.kind: i for i in await store.outbox.for_case(case.id)}
+    # A 400 about the photos: the summary may still reach the GP, so nobody is told yet.
+    await store.outbox.mark_failed(items["gp.album"].id, "400: Bad Request: file too big")
+    await alert_staff(store, items["gp.album"], "400: Bad Request: file too big", "bot")
+    assert await notices(store, case) == []
+    await store.outbox.mark_sent(items["gp.summary"].id)  # the GP has the case's summary
+    await store.outbox.mark_failed(items["gp.pack"].id, BLOCKED)  # then blocked the bot
+    await alert_staff(store, items["gp.pack"], BLOCKED, "bot")
+    assert [json.loads(e.detail)["alert"] for e in await unreached(store, case)] == [
+        "failed", "blocked"], "the alerts reached nobody"
+    assert await notices(store, case) == [] and await told(store, case) == []
+
+
+async def test_alerts_that_are_not_about_the_delivery_of_the_case_tell_the_patient_nothing(
+    store: Store, setting: Setting
+) -> None:
+    # The case reached its practice's only GP, who has left since: nobody at the practice can
+    # hear of a red flag, a cancellation, or a patient who blocked the bot (hazard log H08).
+    case = await submitted_case(store, replace(setting, practice=setting.other_practice),
+                                gp=setting.other_gp)
+    for item in await store.outbox.for_case(case.id):
+        await store.outbox.mark_sent(item.id)
+    await store.practices.remove_member(setting.other_practice.id, 201, actor="cli")
+    to_patient = Outgoing(PATIENT, "patient.text", {"text": "update"}, f"case:{case.id}:p")
+    await store.outbox.add(case.id, [to_patient])
+    item = next(i for i in await store.outbox.for_case(case.id) if i.chat_id == PATIENT)
+    await store.outbox.mark_failed(item.id, BLOCKED)
+    await alert_staff(store, item, BLOCKED, "bot")
+    assert await stop_alerts(store, case, "red_flag_after") == []
+    assert await patient_ended_alerts(store, case, Stage.CANCELLED) == []
+    assert await unreached(store, case), "the alerts reached nobody"
+    assert await notices(store, case) == [] and await told(store, case) == []
