@@ -78,3 +78,16 @@ async def to_photos(
                   site, text("journey.screening.areas.one"), *nexts, text("journey.prepare.ready")):
         replies = await tap(journey, replies, label)
     return replies
+
+
+async def photos_then_send(journey: Journey) -> list[Reply]:
+    """From the locator request: three photos, "arm" for exactly where, the plainest details
+    (a few days, neither itchy nor sore, nothing tried), then Send; return what came back."""
+    for data in (b"1", b"2", b"3"):
+        await send(journey, data)
+    replies = await journey.typed(USER, "arm")
+    for label in (*(text(f"journey.details.{key}")
+                    for key in ("duration_days", "symptoms_neither", "tried_nothing")),
+                  text("journey.review.send")):
+        replies = await tap(journey, replies, label)
+    return replies

@@ -12,20 +12,23 @@ from bot.journey.service import Journey
 from bot.store import Store
 from bot.store.models import Case, Stage
 from tests.auxil.e2e.patient import first_line
-from tests.auxil.journey import USER, InviteMaker, buttons, send, tap, to_photos, words
+from tests.auxil.journey import (
+    USER,
+    InviteMaker,
+    buttons,
+    photos_then_send,
+    send,
+    tap,
+    to_photos,
+    words,
+)
 from tests.auxil.requests import request_named
 
 
 async def submitted(journey: Journey, invite: InviteMaker, store: Store) -> Case:
     """A request taken all the way to "sent to the GP"."""
     await to_photos(journey, invite)
-    for data in (b"1", b"2", b"3"):
-        await send(journey, data)
-    replies = await journey.typed(USER, "arm")
-    for label in (*(text(f"journey.details.{key}")
-                    for key in ("duration_days", "symptoms_neither", "tried_nothing")),
-                  text("journey.review.send")):
-        replies = await tap(journey, replies, label)
+    await photos_then_send(journey)
     case = await store.cases.current_for_patient(USER)
     assert case is not None and case.stage is Stage.SUBMITTED
     return case

@@ -12,6 +12,7 @@ from tests.auxil.journey import (
     InviteMaker,
     buttons,
     give_date_of_birth,
+    photos_then_send,
     send,
     tap,
     to_photos,
@@ -123,13 +124,7 @@ async def test_delete_after_sending_erases_photos_and_answers_but_keeps_an_audit
     journey: Journey, invite: InviteMaker, store: Store
 ) -> None:
     await to_photos(journey, invite)
-    for data in (b"1", b"2", b"3"):
-        await send(journey, data)
-    replies = await journey.typed(USER, "arm")
-    for label in (*(text(f"journey.details.{key}")
-                    for key in ("duration_days", "symptoms_neither", "tried_nothing")),
-                  text("journey.review.send")):
-        replies = await tap(journey, replies, label)
+    await photos_then_send(journey)
     case = await store.cases.current_for_patient(USER)
     assert case is not None and case.stage is Stage.SUBMITTED
     files = [p.file_name for p in await store.photos.for_case(case.id)]

@@ -14,7 +14,15 @@ from bot.journey.service import Journey
 from bot.store import Store
 from bot.store.models import Case, Stage
 from tests.auxil.fake_quality import ScriptedChecker
-from tests.auxil.journey import USER, InviteMaker, buttons, send, tap, to_photos, words
+from tests.auxil.journey import (
+    USER,
+    InviteMaker,
+    buttons,
+    photos_then_send,
+    send,
+    to_photos,
+    words,
+)
 
 
 async def at_photos(journey: Journey, invite: InviteMaker, store: Store,
@@ -117,13 +125,7 @@ async def test_a_file_that_is_not_a_photo_at_a_photo_step_is_a_retake_the_gp_rea
     took one retake, "not a photo"."""
     await to_photos(journey, invite)
     assert text("journey.input.document") in words(await journey.other(USER, "document"))
-    for data in (b"1", b"2", b"3"):
-        await send(journey, data)
-    replies = await journey.typed(USER, "arm")
-    for label in (*(text(f"journey.details.{key}")
-                    for key in ("duration_days", "symptoms_neither", "tried_nothing")),
-                  text("journey.review.send")):
-        replies = await tap(journey, replies, label)
+    await photos_then_send(journey)
     case = await store.cases.current_for_patient(USER)
     assert case is not None and case.stage is Stage.SUBMITTED
     summary = await build_summary(store, case)

@@ -8,14 +8,13 @@ import logging
 
 import pytest
 
-from bot.content import text
 from bot.inbox.alerts import stop_alerts
 from bot.inbox.routing import submission_messages
 from bot.journey.service import Deliveries, Journey
 from bot.store import StageConflict, Store
 from bot.store.models import Case, Outgoing, Stage
 from tests.auxil.fake_quality import ScriptedChecker
-from tests.auxil.journey import USER, InviteMaker, send, tap, to_photos
+from tests.auxil.journey import USER, InviteMaker, photos_then_send, to_photos
 
 
 def journey_with(store: Store, checker: ScriptedChecker, deliveries: Deliveries) -> Journey:
@@ -26,13 +25,7 @@ def journey_with(store: Store, checker: ScriptedChecker, deliveries: Deliveries)
 
 async def at_review_then_send(journey: Journey, invite: InviteMaker) -> None:
     await to_photos(journey, invite)
-    for data in (b"1", b"2", b"3"):
-        await send(journey, data)
-    replies = await journey.typed(USER, "arm")
-    for label in (*(text(f"journey.details.{key}")
-                    for key in ("duration_days", "symptoms_neither", "tried_nothing")),
-                  text("journey.review.send")):
-        replies = await tap(journey, replies, label)
+    await photos_then_send(journey)
 
 
 async def recorded(store: Store, case_id: int) -> list[str]:
