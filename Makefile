@@ -58,7 +58,8 @@ evaluate: $(STAMP)
 	@if [ -f "$(REAL_SET)" ]; then \
 	  for split in dev test; do \
 	    dir=$(EVAL_DIR)-real-$$split; \
-	    if [ ! $$dir/close_up -nt bot/quality/realset.py ]; then rm -rf $$dir; \
+	    if [ ! -d $$dir/close_up ] || [ -n "$$(find bot/quality/realset.py bot/quality/dataset.py \
+	        bot/quality/render.py $(REAL_SET) -newer $$dir/close_up)" ]; then rm -rf $$dir; \
 	      $(BIN)/python -m bot.quality.realset $(REAL_SET) $$dir --split $$split; fi; \
 	    echo "== real photographs, $$split split (size rule set aside)"; \
 	    $(BIN)/python -m bot.quality.evaluate $(EVAL_DIR)-real-$$split --ignore-size; \

@@ -8,7 +8,10 @@ each label it passed, warned and failed, the ROC-AUC of its score (good against 
 is meant to catch), the share of good photos accepted, the share of each faulty kind caught and
 caught for the right reason, and, when file names carry a skin tone (`monk01`..`monk10`, or
 `tone-light`, `tone-medium`, `tone-dark`), the rates per skin tone. `--ignore-size` sets the
-size rule aside, for real photographs kept at their own size.
+size rule aside, for real photographs kept at their own size. When some photos are smaller than
+the bot accepts, the figures are given again for those as large (`Outcome.large`); when file
+names say how a photo was taken (`-by-smartphone-` and so on, from the manifest's `kind`), good
+photos accepted are given for each way.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
+from bot.quality.decode import MIN_LONG, MIN_SHORT
 from bot.quality.engine import assess, measure_pixels
 from bot.quality.result import CHECK_NAMES, Assessment, Check, Shot, verdict_of
 
@@ -61,6 +65,13 @@ class Outcome:
     statuses: dict[str, str]
     scores: dict[str, float]
     reasons: dict[str, str | None] = field(default_factory=dict)
+    sides: tuple[int, int] = (0, 0)
+    """The photo's long and short sides in pixels ((0, 0) when not known)."""
+
+    @property
+    def large(self) -> bool:
+        """As large as the bot accepts (`decode.MIN_LONG` by `decode.MIN_SHORT` or more)."""
+        return self.sides[0] >= MIN_LONG and self.sides[1] >= MIN_SHORT
 
     @property
     def tone(self) -> str | None:
@@ -118,6 +129,10 @@ class Report:
     tone_rejected: dict[str, dict[str, float]] = field(default_factory=dict)
     capture_accepted: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Good photos accepted and all good photos, by how they were taken (`Outcome.capture`)."""
+    large: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    """For each label with some photos smaller than the bot accepts, among those as large
+    (`Outcome.large`): (accepted for a good or harmless label, else caught; caught with the
+    right reason; how many)."""
 
 
 def auc(negatives: Sequence[float], positives: Sequence[float]) -> float:
@@ -144,13 +159,16 @@ def _one(job: tuple[str, Shot, str, bool, bool]) -> Outcome:
             rgb = np.asarray(ImageOps.exif_transpose(opened).convert("RGB"), dtype=np.uint8)
         checks: tuple[Check, ...] = measure_pixels(rgb, shot, child=child)
         verdict = verdict_of(checks)
+        height, width = rgb.shape[:2]
     else:
         result: Assessment = assess(Path(path).read_bytes(), shot, child=child)
         checks, verdict = result.checks, result.verdict
+        width, height = result.width, result.height
     statuses: dict[str, str] = {c.name: c.status for c in checks}
     scores = {c.name: c.score for c in checks}
     reasons = {c.name: c.reason for c in checks}
-    return Outcome(shot, label, Path(path).name, verdict, statuses, scores, reasons)
+    return Outcome(shot, label, Path(path).name, verdict, statuses, scores, reasons,
+                   (max(width, height), min(width, height)))
 
 
 def collect(root: Path) -> list[tuple[str, Shot, str]]:
@@ -211,6 +229,13 @@ def summarise(outcomes: list[Outcome]) -> Report:
             report.right_reason[label] = sum(o.right_reason() for o in group) / len(group)
             report.flagged[label] = sum(o.flagged() for o in group) / len(group)
     for label in sorted({o.label for o in outcomes}):
+        large = [o for o in outcomes if o.label == label and o.large]
+        if large and len(large) < sum(o.label == label for o in outcomes):
+            harmless = label == "good" or label in HARMLESS
+            report.large[label] = (
+                sum((o.verdict == "accept") if harmless else o.caught() for o in large),
+                0 if harmless else sum(o.right_reason() for o in large), len(large))
+    for label in sorted({o.label for o in outcomes}):
         per_tone: dict[str, list[bool]] = defaultdict(list)
         for o in outcomes:
             tone = o.tone
@@ -248,6 +273,14 @@ def format_report(report: Report) -> str:
         lines.append(f"{label:<8} caught: {share:.1%}  (by {EXPECTED.get(label, '?')}; "
                      f"with the right reason: {right:.1%}; right advice, sent back or "
                      f"only advised: {flagged:.1%})")
+    if report.large:
+        lines.append(f"photos as large as the bot accepts ({MIN_LONG} x {MIN_SHORT} px or more): "
+                     "accepted, or caught (with the right reason):")
+        for label in labels:
+            if label in report.large:
+                done, right, total = report.large[label]
+                reason = "" if label == "good" or label in HARMLESS else f" ({right / total:.0%})"
+                lines.append(f"  {label:<8} {done / total:.1%}{reason} of {total}")
     if report.tone_rejected:
         tones = sorted({t for rates in report.tone_rejected.values() for t in rates},
                        key=lambda t: _tone_key((t, 0.0)))

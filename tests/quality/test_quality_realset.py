@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import re
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,8 @@ def _manifest(folder: Path) -> Path:
     rows = []
     for index, name in enumerate(("coffee", "chelsea")):
         rgb = render.linear_to_srgb8(dataset.real_photo(name))
+        if name == "chelsea":  # one photo as large as the bot accepts (800 x 600 or more)
+            rgb = np.asarray(Image.fromarray(rgb).resize((rgb.shape[1] * 2, rgb.shape[0] * 2)))
         padded = np.zeros((rgb.shape[0] + 40, rgb.shape[1], 3), np.uint8)
         padded[20:-20] = rgb  # black bars, as some data sets add
         Image.fromarray(padded).save(folder / f"{name}.jpg", quality=92)
@@ -58,9 +59,28 @@ def test_good_photos_accepted_are_reported_by_how_they_were_taken(
     printed = capsys.readouterr().out
     by_capture = next(line for line in printed.splitlines() if "by how they were taken" in line)
     # one good photo of each kind (the webcam photo's file is missing), each counted once
-    kinds = dict(re.findall(r"(\w+) \d+\.\d% \((\d+/\d+)\)", by_capture))
-    assert set(kinds) == {"smartphone", "clinical_camera"}
-    assert all(count in ("0/1", "1/1") for count in kinds.values())
+    report = evaluate.run(out, jobs=1, ignore_size=True)
+    accepted = {o.capture: int(o.verdict == "accept") for o in report.outcomes
+                if o.label == "good"}
+    assert set(accepted) == {"smartphone", "clinical_camera"}
+    for kind, count in accepted.items():
+        assert f"{kind} {count:.1%} ({count}/1)" in by_capture
+
+
+def test_figures_are_also_given_for_the_photos_as_large_as_the_bot_accepts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "set"
+    realset.build(_manifest(tmp_path), out, "all")
+    report = evaluate.run(out, jobs=1, ignore_size=True)
+    large = {o.name for o in report.outcomes if o.label == "good" and o.large}
+    assert large == {"tone-medium-by-clinical_camera-p1.jpg"}  # chelsea, 902 x 600
+    done, _, total = report.large["good"]
+    assert total == 1
+    assert evaluate.main([str(out), "--jobs", "1", "--ignore-size"]) == 0
+    printed = capsys.readouterr().out
+    assert "as large as the bot accepts (800 x 600 px or more)" in printed
+    assert f"good     {done / total:.1%} of 1" in printed
 
 
 def test_photos_are_split_for_ever_into_development_and_held_out_halves() -> None:
