@@ -21,7 +21,7 @@ from bot import testpoints
 from bot.channels.casefile import CaseFile, case_file
 from bot.channels.outcome import Refused
 from bot.content import text
-from bot.services.alerting import alert_recipients
+from bot.services.alerting import alert_recipients, tell_patient
 from bot.services.delivery import TryLater, Undeliverable
 from bot.store import Store
 from bot.store.models import OutboxItem, Outgoing, Practice
@@ -146,21 +146,31 @@ class Dispatcher:
             for chat, last in newest.items()])
         self._queued()
 
-    async def _alert(self, item: OutboxItem, template: str, why: str) -> None:
+    async def _alert(self, item: OutboxItem, template: str, why: str) -> bool:
+        """Queue the alert for the case's practice; False when it can reach nobody there."""
         case = await self._store.cases.get(item.case_id or 0)
         if case is None:
-            return
+            return True
         words = template.replace("{reference}", case.reference)
+        chats = await alert_recipients(self._store, case, f"channel-{why}")
         await self._store.outbox.add(case.id, [
             Outgoing(chat, "staff.alert", {"text": words}, f"alert:{item.id}:{why}:{chat}")
-            for chat in await alert_recipients(self._store, case, f"channel-{why}")])
+            for chat in chats])
         self._queued()
+        return bool(chats)
 
     async def undeliverable(self, item: OutboxItem, reason: str) -> bool:
-        """Tell staff a record channel gave up on a case; False for a Telegram item (the
-        caller's own alert applies)."""
+        """Tell staff a record channel gave up on a case, or, when nobody at the practice can
+        hear it and nothing else of the case reached the practice, the patient
+        (`bot.services.alerting.tell_patient`); False for a Telegram item (the caller's own
+        alert applies)."""
         if item.channel == "telegram":
             return False
-        await self._alert(item, text("channels.staff.channel_failed", reference="{reference}",
-                                     where=where(item.channel), reason=reason[:80]), "failed")
+        heard = await self._alert(item, text("channels.staff.channel_failed",
+                                             reference="{reference}", where=where(item.channel),
+                                             reason=reason[:80]), "failed")
+        case = await self._store.cases.get(item.case_id or 0)
+        if not heard and case is not None:  # nobody at the practice: tell the patient
+            await tell_patient(self._store, case, "failed", kind=item.kind)
+            self._queued()
         return True

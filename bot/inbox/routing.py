@@ -6,7 +6,7 @@ import logging
 from collections.abc import Collection
 
 from bot.content import text
-from bot.services.alerting import alert_recipients, tell_patient, unreached_notice, would_hear
+from bot.services.alerting import alert_recipients, tell_patient, would_hear
 from bot.store import Store
 from bot.store.models import Case, Outgoing
 
@@ -43,19 +43,19 @@ async def submission_messages(store: Store, case: Case) -> list[Outgoing]:
     re-submission first marks the earlier summary and pack in each GP chat as superseded.
 
     Built before the move, which may still be refused (a double *Send*), so nothing is
-    recorded here: with no GP or inbox and nobody to alert, the patient's notice
-    (`bot.services.alerting.unreached_notice`) is among the messages, and the journey records
-    it once the move is committed (`bot.services.alerting.queued_with_submission`).
+    recorded here: with no GP or inbox and nobody to alert, the journey records that once the
+    move is committed, and answers the *Send* accordingly
+    (`bot.services.alerting.queued_with_submission`).
     """
     return await _deliveries(store, case, case.submissions + 1, committed=False)
 
 
-async def _deliveries(store: Store, case: Case, number: int, *,
-                      committed: bool) -> list[Outgoing]:
+async def _deliveries(store: Store, case: Case, number: int, *, committed: bool,
+                      leaving_out: Collection[int] = ()) -> list[Outgoing]:
     """The messages that deliver submission `number`. `committed`: the submission is already
-    in the database (a recipient changed since), so an alert that reaches nobody is recorded
-    and the patient told now (`alert_recipients`, `tell_patient`); otherwise see
-    `submission_messages`."""
+    in the database (a recipient changed since: `leaving_out` is the GP who left), so an alert
+    that reaches nobody is recorded and the patient told now (`alert_recipients`,
+    `tell_patient`); otherwise see `submission_messages`."""
     from bot.channels.queue import gp_parts, record_messages
 
     practice = await store.practices.get(case.practice_id)
@@ -68,12 +68,9 @@ async def _deliveries(store: Store, case: Case, number: int, *,
                  else await would_hear(store, case))
         notes = [Outgoing(chat, "staff.alert", {"text": alert},
                           f"case:{case.id}:sub:{number}:no-inbox:{chat}") for chat in staff]
-        if staff:
-            return [*records, *notes]
-        if committed:
-            await tell_patient(store, case, "no_inbox", kind="")
-            return records
-        return [*records, unreached_notice(case, practice.name, practice.phone, number)]
+        if committed and not staff:
+            await tell_patient(store, case, "no_inbox", kind="", leaving_out=leaving_out)
+        return [*records, *notes]
     parts = gp_parts(practice)
     if number > 1:
         parts = ("supersede", *parts)
@@ -131,7 +128,8 @@ async def redirected(store: Store, case: Case, former_chat: int) -> list[Outgoin
     if it has none, without the former chat: `alert_recipients`)."""
     number = case.submissions
     note = text("inbox.staff.redirected_alert", reference=case.reference)
-    return [*await _deliveries(store, case, number, committed=True),
+    return [*await _deliveries(store, case, number, committed=True,
+                               leaving_out=(former_chat,)),
             *[Outgoing(chat, "staff.alert", {"text": note},
                        f"case:{case.id}:sub:{number}:redirected:{former_chat}:{chat}")
               for chat in await alert_recipients(store, case, "redirected",

@@ -756,9 +756,12 @@ class Journey:
         if question == "review" and value == "send":
             deliveries = await self._deliveries(self._store, turn.case)
             await self._move(turn, Stage.SUBMITTED, outbox=deliveries)
-            await alerting.queued_with_submission(self._store, turn.case, deliveries)
+            unreached = await alerting.queued_with_submission(self._store, turn.case,
+                                                              deliveries)
             self._on_queued()
             practice = await turn.practice()
+            if unreached:  # nobody at the practice can get it: never say it is with them
+                return [say(alerting.unreached_words(turn.case, practice.name, practice.phone))]
             return [say(text("journey.receipt.text", practice=practice.name,
                              reference=turn.case.reference, phone=practice.phone))]
         if question == "review" and value == "replace":

@@ -10,6 +10,7 @@ patient is told once per submission to phone the practice (`unreached_notice`,
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Collection, Sequence
 
@@ -26,8 +27,9 @@ by a GP's chat or the inbox group (`blocked`: a 403; `failed`: a 400 or retries 
 `not_started`: a GP who never opened the bot, the case waiting for them). Only these, raised
 for a `CASE_KINDS` item, can tell the patient. Never a stop, red flags, a cancellation or
 deletion, an urgent task, a case waiting too long (the patient was told already, or has their
-own advice), a record channel failing while Telegram may still deliver, or a message to the
-patient that failed (hazard log H08)."""
+own advice), a record channel still retrying, or a message to the patient that failed (hazard
+log H08). A record channel that gives up is a `failed` alert for its own item, and tells the
+patient only if nothing else of the case reached the practice (`reached_or_going`)."""
 CASE_KINDS = frozenset({*(f"gp.{part}" for part in (*GP_CONTENT_PARTS, *GP_NOTICE_PARTS)),
                         *RECORD_KINDS.values()})
 """The outbox kinds that carry a submission of the case to the practice: the photos, summary,
@@ -94,27 +96,35 @@ async def reached_nobody(store: Store, case: Case, alert: str) -> None:
                              practice_id=case.practice_id, detail={"alert": alert})
 
 
+def unreached_words(case: Case, practice_name: str, phone: str) -> str:
+    """What the patient reads when their submitted case can reach nobody at the practice
+    (`inbox.patient.not_received`, or `_parent` to a parent who sent a child's photos): the
+    practice has not been able to get the photos yet, phone it, and NHS 111 or 999 if the rash
+    gets worse. Nothing about why."""
+    return worded("inbox.patient.not_received", parent=case.consent_by == "parent",
+                  reference=case.reference, practice=practice_name, phone=phone)
+
+
 def unreached_notice(case: Case, practice_name: str, phone: str, number: int) -> Outgoing:
-    """The patient's message for submission `number` of the case when it can reach nobody at
-    the practice (`inbox.patient.not_received`, or `_parent` to a parent who sent a child's
-    photos): the practice has not been able to get the photos yet, phone it, and NHS 111 or
-    999 if the rash gets worse. Nothing about why. Its dedupe key makes it once per
-    submission, however many alerts reach nobody."""
-    words = worded("inbox.patient.not_received", parent=case.consent_by == "parent",
-                   reference=case.reference, practice=practice_name, phone=phone)
-    return Outgoing(case.patient_chat_id, "patient.text", {"text": words},
+    """The patient's message (`unreached_words`) for submission `number` of the case, when
+    its delivery fails after it was sent; its dedupe key keeps it to one per submission."""
+    return Outgoing(case.patient_chat_id, "patient.text",
+                    {"text": unreached_words(case, practice_name, phone)},
                     f"case:{case.id}:sub:{number}:{UNREACHED}:{case.patient_chat_id}")
 
 
-async def reached_or_going(store: Store, case: Case, number: int) -> bool:
+async def reached_or_going(store: Store, case: Case, number: int, *,
+                           leaving_out: Collection[int] = ()) -> bool:
     """Whether submission `number` of the case reached the practice, or may still: a
     `CASE_KINDS` item of it was sent (Telegram or the record channel accepted it), or one to a
     Telegram chat is still being tried (not failed, not waiting for its person to open the
     bot, its chat not one that refused the case for good, `failed_chats`). A record channel
-    still retrying does not count: it may retry for days."""
+    still retrying does not count: it may retry for days. Items to the chats `leaving_out`
+    (a GP who has left the practice) do not count either way."""
     prefix = f"case:{case.id}:sub:{number}:"
     items = [item for item in await store.outbox.for_case(case.id)
-             if item.kind in CASE_KINDS and item.dedupe_key.startswith(prefix)]
+             if item.kind in CASE_KINDS and item.dedupe_key.startswith(prefix)
+             and item.chat_id not in leaving_out]
     if any(item.sent_at is not None for item in items):
         return True
     refused = await failed_chats(store, case)
@@ -123,25 +133,24 @@ async def reached_or_going(store: Store, case: Case, number: int) -> bool:
                and item.chat_id not in refused for item in items)
 
 
-async def tell_patient(store: Store, case: Case, alert: str, *, kind: str) -> bool:
+async def tell_patient(store: Store, case: Case, alert: str, *, kind: str,
+                       leaving_out: Collection[int] = ()) -> bool:
     """An alert about the case reached nobody at its practice: if it is about the delivery of
     the patient's submitted case (`alert` in `DELIVERY_ALERTS`, raised for an item of `kind`
     in `CASE_KINDS`, or `no_inbox`), the case is still waiting for a GP (submitted, not
     erased) and no part of its current submission reached the practice or is still on its
     way to a GP chat (`reached_or_going`: a failed photo may be followed by its summary in a
-    chat that can receive), queue the patient's notice (`unreached_notice`) and record it
-    (`told_patient`). True if it was queued now; False if it does not apply or the patient
-    was already told for this submission."""
+    chat that can receive; `leaving_out`: a GP who has left), queue the patient's notice
+    (`unreached_notice`) and record it (`told_patient`). True if it was queued now; False if
+    it does not apply or the patient was already told for this submission (`was_told`)."""
     if alert not in DELIVERY_ALERTS or (alert != "no_inbox" and kind not in CASE_KINDS):
         return False
     if case.stage is not Stage.SUBMITTED or case.erased_at or case.submissions < 1:
         return False
     number = case.submissions
-    prefix = f"case:{case.id}:sub:{number}:{UNREACHED}:"
-    items = await store.outbox.for_case(case.id)
-    if any(item.dedupe_key.startswith(prefix) for item in items):
+    if await was_told(store, case, number):
         return False
-    if await reached_or_going(store, case, number):
+    if await reached_or_going(store, case, number, leaving_out=leaving_out):
         return False
     practice = await store.practices.get(case.practice_id)
     if practice is None:
@@ -164,15 +173,28 @@ async def told_patient(store: Store, case: Case, alert: str, number: int) -> Non
                              detail={"alert": alert, "submission": number})
 
 
+async def was_told(store: Store, case: Case, number: int) -> bool:
+    """Whether the patient was told that submission `number` reached nobody (`told_patient`),
+    by the reply to their *Send* or by a later notice."""
+    return any(event.kind == "patient.told_unreached"
+               and json.loads(event.detail or "{}").get("submission") == number
+               for event in await store.audit.for_case(case.id))
+
+
 async def queued_with_submission(store: Store, case: Case, queued: Sequence[Outgoing]) -> bool:
     """After the transaction that moved `case` (as it is now) to submitted with `queued`
-    committed: if that queued the patient's notice (no GP or inbox, and nobody to alert:
-    `bot.inbox.routing.submission_messages`), record the alert that reached nobody
-    (`reached_nobody`, `no_inbox`) and the notice (`told_patient`). Nothing is recorded for
-    a submission refused by a stage conflict (a double *Send*). True if it recorded."""
-    notice = f"case:{case.id}:sub:{case.submissions}:{UNREACHED}:{case.patient_chat_id}"
-    if not any(item.dedupe_key == notice for item in queued):
+    (`bot.inbox.routing.submission_messages`) committed. When nothing of it goes to anyone in
+    Telegram (no GP or inbox, and nobody to alert), record the alert that reached nobody
+    (`reached_nobody`, `no_inbox`); when it goes to no record channel either, record that the
+    patient is told (`told_patient`) and return True: the reply to their *Send* is then
+    `unreached_words`, never the receipt, which would say the practice has the photos. A case
+    on its way to the practice's mailbox is not told anything yet (the channel's own failure
+    tells the patient, `bot.channels.dispatch`). Nothing is recorded for a submission refused
+    by a stage conflict (a double *Send*): this runs only after the commit."""
+    if any(item.kind.startswith("gp.") or item.kind == "staff.alert" for item in queued):
         return False
     await reached_nobody(store, case, "no_inbox")
+    if any(item.kind in RECORD_KINDS.values() for item in queued):
+        return False
     await told_patient(store, case, "no_inbox", case.submissions)
     return True

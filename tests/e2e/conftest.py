@@ -54,6 +54,14 @@ async def app(start_bot: BotStarter) -> AsyncIterator[Application[Any, Any, Any,
 
 
 @pytest.fixture
-async def practice(app: Application[Any, Any, Any, Any, Any, Any]) -> Practice:
-    """The Lawson Practice, registered in the running bot's store."""
-    return await services_of(app).store.practices.add("The Lawson Practice", "020 7729 7236")
+async def practice(app: Application[Any, Any, Any, Any, Any, Any], emu: Emulator) -> Practice:
+    """The Lawson Practice, registered in the running bot's store, with a receptionist who has
+    opened the bot and hears its alerts (a practice always has someone: one with nobody at all
+    answers *Send* differently, tests/e2e/test_gp_only_practice_e2e.py)."""
+    store = services_of(app).store
+    practice = await store.practices.add("The Lawson Practice", "020 7729 7236")
+    reception = emu.user("Reception")
+    await store.practices.add_member(practice.id, reception.id, "staff", "Rita Reception")
+    await reception.send_command("/help")
+    await reception.next_message()
+    return practice

@@ -59,10 +59,11 @@ async def send_case(app: App, emu: Emulator, practice: Practice, gp: Member) -> 
     return case
 
 
-async def patient_sends(app: App, emu: Emulator, practice: Practice,
-                        gp: Member | None) -> tuple[Case, TelegramUser]:
+async def patient_sends(app: App, emu: Emulator, practice: Practice, gp: Member | None,
+                        answer: str = first_line("journey.receipt.text")
+                        ) -> tuple[Case, TelegramUser]:
     """A patient invited for this GP (or for the practice: its GPs or inbox) sends their
-    photos and is told they were sent; the case and the patient."""
+    photos and gets `answer` (by default, that they were sent); the case and the patient."""
     store = services_of(app).store
     _, token = await store.invites.create(practice.id, PATIENT_REF, DOB, valid_days=7,
                                           gp_member_id=gp.id if gp else None)
@@ -70,7 +71,7 @@ async def patient_sends(app: App, emu: Emulator, practice: Practice,
     await to_photos(patient, token)
     await send_three(patient)
     await details_and_review(patient)
-    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    await tap(patient, text("journey.review.send"), answer)
     case = await store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.SUBMITTED
     return case, patient
@@ -204,8 +205,16 @@ async def test_the_patient_of_a_practice_with_nobody_to_receive_the_case_is_told
     app: App, emu: Emulator
 ) -> None:
     practice, _, _ = await gps_only(app, emu)  # no GP, no inbox, no staff
-    case, patient = await patient_sends(app, emu, practice, None)
-    await patient.wait_for_text(not_received(case, practice), timeout=20)
+    case, patient = await patient_sends(app, emu, practice, None,
+                                        answer=first_line("inbox.patient.not_received"))
+    # The answer to Send is the notice itself, never the receipt that says the practice has
+    # the photos; and nothing else of the kind follows.
+    await emu.wait_until_idle()
+    assert [m.text for m in patient.all_messages
+            if m.text.startswith(first_line("inbox.patient.not_received"))] == [
+        not_received(case, practice)]
+    assert not [m for m in patient.all_messages
+                if m.text.startswith(first_line("journey.receipt.text"))]
     events = [e.kind for e in await services_of(app).store.audit.for_case(case.id)]
     assert events.count("delivery.reached_nobody") == 1
     assert events.count("patient.told_unreached") == 1

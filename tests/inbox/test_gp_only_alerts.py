@@ -8,16 +8,19 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from bot.channels.dispatch import Dispatcher
 from bot.content import text
 from bot.handlers.delivery import alert_staff
 from bot.inbox.alerts import stop_alerts, urgent_task
 from bot.inbox.routing import redirected
+from bot.services.alerting import tell_patient
 from bot.services.delivery import REFUSED_FOR_GOOD
 from bot.services.erasure import erased_task, patient_ended_alerts
 from bot.services.reminders import alert_waiting
 from bot.store import Store
-from bot.store.models import Case, Event, Outgoing, Practice, Stage
+from bot.store.models import Case, Event, OutboxItem, Outgoing, Practice, Stage
 from bot.store.outbox import cancel_for_case
+from bot.store.practices import DeliveryChannels
 from tests.auxil.inbox import PATIENT, Setting, submitted_case
 
 BLOCKED = f"{REFUSED_FOR_GOOD}: Forbidden: bot was blocked by the user"
@@ -109,12 +112,50 @@ async def test_a_case_for_a_practice_with_nobody_to_receive_it_is_audited(
 ) -> None:
     empty = await store.practices.add("Empty Surgery", "020 1111 1111")
     case = await submitted_case(store, replace(setting, practice=empty))
-    telegram = [i for i in await store.outbox.for_case(case.id) if i.channel == "telegram"]
-    assert [(i.chat_id, i.kind) for i in telegram] == [(PATIENT, "patient.text")]
-    assert json.loads(telegram[0].payload)["text"] == notice_for(case, empty)
+    # The answer to Send tells the patient (tests/e2e/test_gp_only_practice_e2e.py), so
+    # nothing is queued for anyone, and no later alert tells them again.
+    assert await store.outbox.for_case(case.id) == []
     assert [json.loads(e.detail)["alert"] for e in await unreached(store, case)] == ["no_inbox"]
     assert [json.loads(e.detail) for e in await told(store, case)] == [
         {"alert": "no_inbox", "submission": 1}]
+    assert not await tell_patient(store, case, "no_inbox", kind="")
+    assert await notices(store, case) == []
+
+
+async def test_a_case_on_its_way_to_the_practice_mailbox_tells_the_patient_only_if_it_fails(
+    store: Store, setting: Setting
+) -> None:
+    # Nobody at the practice is in Telegram, but the case goes to its NHSmail mailbox: the
+    # patient is not told the practice cannot get it, unless the mailbox refuses it for good.
+    mailbox = await store.practices.add("Mail Surgery", "020 2222 2222", channels=(
+        DeliveryChannels(("email",), inbox_email="mail@nhs.test")))
+    case = await submitted_case(store, replace(setting, practice=mailbox))
+    (email,) = await store.outbox.for_case(case.id)
+    assert email.kind == "record.email"
+    assert [json.loads(e.detail)["alert"] for e in await unreached(store, case)] == ["no_inbox"]
+    assert await told(store, case) == [] and await notices(store, case) == []
+    dispatcher = Dispatcher(store, telegram=nothing_sent, channels={}, pack_limit=745_000,
+                            queued=lambda: None)
+    await store.outbox.mark_failed(email.id, "550 mailbox unavailable")
+    assert await dispatcher.undeliverable(email, "550 mailbox unavailable")
+    assert await notices(store, case) == [f"case:{case.id}:sub:1:unreached:{PATIENT}"]
+    (notice,) = [i for i in await store.outbox.for_case(case.id) if i.chat_id == PATIENT]
+    assert json.loads(notice.payload)["text"] == notice_for(case, mailbox)
+
+
+async def nothing_sent(item: OutboxItem) -> None:
+    raise AssertionError(f"no Telegram item expected: {item.kind}")
+
+
+async def test_the_patient_is_told_when_the_only_gp_leaves_before_the_case_reached_them(
+    store: Store, setting: Setting
+) -> None:
+    case = await submitted_case(store, replace(setting, practice=setting.other_practice),
+                                gp=setting.other_gp)
+    assert await notices(store, case) == []  # on its way to the GP
+    await store.practices.remove_member(setting.other_practice.id, 201, actor="cli")
+    await store.outbox.add(case.id, await redirected(store, case, 201))
+    assert await notices(store, case) == [f"case:{case.id}:sub:1:unreached:{PATIENT}"]
 
 
 async def test_only_a_chat_that_refused_for_good_is_left_out_of_later_alerts(

@@ -20,10 +20,17 @@ def checker() -> ScriptedChecker:
     return ScriptedChecker()
 
 
+STAFF_CHAT = 7001
+"""The practice's receptionist, who hears its alerts (a practice always has someone: one
+with nobody at all answers *Send* differently, tests/journey/test_journey_submit_race.py)."""
+
+
 @pytest.fixture
 async def practice(store: Store) -> Practice:
-    """The Lawson Practice."""
-    return await store.practices.add("The Lawson Practice", "020 7729 7236")
+    """The Lawson Practice, with a receptionist (`STAFF_CHAT`) and no GP yet."""
+    practice = await store.practices.add("The Lawson Practice", "020 7729 7236")
+    await store.practices.add_member(practice.id, STAFF_CHAT, "staff", "Rita Reception")
+    return practice
 
 
 @pytest.fixture

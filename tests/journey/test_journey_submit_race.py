@@ -8,13 +8,21 @@ import logging
 
 import pytest
 
+from bot.content import text
 from bot.inbox.alerts import stop_alerts
 from bot.inbox.routing import submission_messages
+from bot.journey.replies import Reply
 from bot.journey.service import Deliveries, Journey
 from bot.store import StageConflict, Store
-from bot.store.models import Case, Outgoing, Stage
+from bot.store.models import Case, Outgoing, Practice, Stage
 from tests.auxil.fake_quality import ScriptedChecker
-from tests.auxil.journey import USER, InviteMaker, photos_then_send, to_photos
+from tests.auxil.journey import USER, InviteMaker, photos_then_send, to_photos, words
+
+
+@pytest.fixture
+async def practice(store: Store) -> Practice:
+    """A practice with nobody at all to receive a case or hear an alert."""
+    return await store.practices.add("The Empty Practice", "020 7729 7000")
 
 
 def journey_with(store: Store, checker: ScriptedChecker, deliveries: Deliveries) -> Journey:
@@ -23,9 +31,9 @@ def journey_with(store: Store, checker: ScriptedChecker, deliveries: Deliveries)
                    stop_alerts=stop_alerts)
 
 
-async def at_review_then_send(journey: Journey, invite: InviteMaker) -> None:
+async def at_review_then_send(journey: Journey, invite: InviteMaker) -> list[Reply]:
     await to_photos(journey, invite)
-    await photos_then_send(journey)
+    return await photos_then_send(journey)
 
 
 async def recorded(store: Store, case_id: int) -> list[str]:
@@ -59,10 +67,15 @@ async def test_a_send_refused_by_a_stage_conflict_records_nothing_about_its_deli
 async def test_a_committed_send_nobody_can_receive_records_it_and_tells_the_patient_once(
     store: Store, checker: ScriptedChecker, invite: InviteMaker
 ) -> None:
-    await at_review_then_send(journey_with(store, checker, submission_messages), invite)
+    replies = await at_review_then_send(journey_with(store, checker, submission_messages),
+                                        invite)
     case = await store.cases.current_for_patient(USER)
     assert case is not None and case.stage is Stage.SUBMITTED
     assert await recorded(store, case.id) == ["delivery.reached_nobody",
                                               "patient.told_unreached"]
-    assert [i.chat_id for i in await store.outbox.for_case(case.id)
-            if ":unreached:" in i.dedupe_key] == [USER]
+    # The answer to Send is the notice, never the receipt that says the practice has them.
+    practice = await store.practices.get(case.practice_id)
+    assert practice is not None
+    assert words(replies) == text("inbox.patient.not_received", reference=case.reference,
+                                  practice=practice.name, phone=practice.phone)
+    assert await store.outbox.for_case(case.id) == []
