@@ -972,8 +972,14 @@ class Journey:
                 case, shot, data, source=source,
                 face_expected=answers.get("screen.site") == "face",
             )
-        except AlreadyAccepted:
-            replies = [say(text("journey.photos.already_have_this"))]
+        except AlreadyAccepted as same:
+            if same.latest:
+                replies = [say(text("journey.photos.already_have_this"))]
+            else:
+                log.info("photo same as another shot's", extra={
+                    "case_id": case.id, "shot": shot, "same_as": same.shot})
+                replies = [say(text("journey.photos.same_as_other",
+                                    number=SHOT_SLOTS.index(same.shot) + 1))]
             if take_off_chat is not None:
                 replies = await self._take_off_chat(case, take_off_chat, replies)
             return [*replies, *await self._prompt(turn)]
