@@ -12,10 +12,11 @@ from bot.store.database import Database, utc_now
 
 
 async def save_answer(conn: aiosqlite.Connection, case_id: int, question: str,
-                      value: str) -> bool:
+                      value: str, *, actor: str = "patient") -> bool:
     """Save (or replace) one answer inside the caller's transaction; False, and nothing
     written, if the case is erased or closed (an erased case never gets rows back, and a
-    case stopped meanwhile, whose answers a stop deleted, gets none either)."""
+    case stopped meanwhile, whose answers a stop deleted, gets none either). Audited as
+    `answer.saved` by `actor`, with the question only."""
     cursor = await conn.execute(
         "INSERT INTO answers (case_id, question, value, answered_at) "
         "SELECT ?, ?, ?, ? WHERE EXISTS "
@@ -28,7 +29,7 @@ async def save_answer(conn: aiosqlite.Connection, case_id: int, question: str,
     if cursor.rowcount != 1:
         return False
     await touch(conn, case_id)
-    await write_event(conn, "answer.saved", actor="patient", case_id=case_id,
+    await write_event(conn, "answer.saved", actor=actor, case_id=case_id,
                       detail={"question": question})
     return True
 
@@ -40,7 +41,7 @@ class AnswerRepository:
         self._db = db
 
     async def save(self, case_id: int, question: str, value: str, *,
-                   clears: Sequence[str] = ()) -> bool:
+                   clears: Sequence[str] = (), actor: str = "patient") -> bool:
         """Save (or replace) the answer to one question; False if the case is erased.
 
         `clears` names answers deleted in the same transaction (answers that depended on
@@ -48,7 +49,7 @@ class AnswerRepository:
         the question ids only.
         """
         async with self._db.transaction() as conn:
-            saved = await save_answer(conn, case_id, question, value)
+            saved = await save_answer(conn, case_id, question, value, actor=actor)
             if saved and clears:
                 marks = ", ".join("?" for _ in clears)
                 cursor = await conn.execute(
