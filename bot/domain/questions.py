@@ -12,12 +12,6 @@ RED_FLAG_FIRST = "screen.red_flags_first"
 (the urgent advice given, staff alerted) until the patient confirms it (the request stops) or
 says it was a mistake ("withdrawn"); the GP reads it beside the final answer
 (`bot.inbox.digest.red_flags_said`). Not a question: never asked, never changed."""
-GP_PHOTOS_WHY = "gp.new_photos_why"
-"""The answer that keeps why the GP asked for new photos, in the words the patient was told
-(a reason from `inbox.patient.reason_*`, or the GP's own typed words): saved when the GP asks
-(`bot.inbox.decisions.Inbox.ask_new_photos`), repeated in every request for a photo the GP
-asked for (`bot.journey.prompts.photo_prompt`), erased with the case's other answers, and
-forgotten when the patient retakes all photos for another area. Not a question."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bot import testpoints
 from bot.content import text
-from bot.domain.questions import GP_PHOTOS_WHY, worded
+from bot.domain.questions import worded
 from bot.inbox.access import ANY_ROLE, GP_ROLES, case_for_member, member_of
 from bot.inbox.alerts import URGENT, urgent_task
 from bot.store import StageConflict, Store
@@ -194,11 +194,9 @@ class Inbox:
         try:  # the flags are written with the move, so never onto a case erased meanwhile
             await self._store.cases.move(case, Stage(ordered[0]), actor=f"member:{member.id}",
                                          reason=f"new photos: {','.join(ordered)} ({reason})",
-                                         outbox=[tell], flags=flags)
+                                         outbox=[tell], flags=flags, decision_note=why)
         except StageConflict:
             return await self._already(case)
-        await self._store.answers.save(case.id, GP_PHOTOS_WHY, why,  # said at each re-ask
-                                       actor=f"member:{member.id}")
         self._on_queued()
         gp_names = ", ".join(text(f"inbox.gp.caption_{s}") for s in ordered)
         gp_why = f"“{words_typed}”" if reason == "typed" else text(f"inbox.gp.reason_{reason}")

@@ -135,7 +135,7 @@ def preparation_prompt(case: Case) -> Reply:
     return Reply(text=steps[index], buttons=((button,),), picture=asset(pictures[index]))
 
 
-def photo_prompt(case: Case, *, gp_why: str | None = None) -> Reply:
+def photo_prompt(case: Case) -> Reply:
     """Ask for the photo of this step, with an example picture for the first of each kind.
 
     An under-18's request says to keep the face out before the first photo
@@ -146,8 +146,8 @@ def photo_prompt(case: Case, *, gp_why: str | None = None) -> Reply:
     A photo taken again (asked for by a GP, or replaced from the review) is counted among the
     photos wanted now (`which_photo`): the request's first line, "Photo 1 of 3: the whole
     area.", becomes "New photo: the whole area." or "New photo 1 of 2: the whole area.".
-    A photo the GP asked for (`Case.redo`) also says why, every time it is asked for
-    (`gp_why`, the answer `GP_PHOTOS_WHY`; `journey.photos.gp_why`, worded for a parent).
+    A photo the GP asked for (`Case.redo`) also says why the GP asked, every time it is asked
+    for (`Case.decision_note` of the open case; `journey.photos.gp_why`, worded for a parent).
     """
     stage = case.stage
     words = text(f"journey.photos.{stage.value}")
@@ -160,8 +160,9 @@ def photo_prompt(case: Case, *, gp_why: str | None = None) -> Reply:
         heading = text("journey.photos.again", which=which,
                        what=text(f"journey.photos.what_{stage.value}"))
         words = "\n\n".join([heading, *words.split("\n\n")[1:]])
-        if gp_why and stage.value in case.redo:
-            why = worded("journey.photos.gp_why", parent=by_parent(case), reason=gp_why)
+        if case.decision_note and stage.value in case.redo:
+            why = worded("journey.photos.gp_why", parent=by_parent(case),
+                         reason=case.decision_note)
             words = f"{heading}\n\n{why}{words[len(heading):]}"
     if stage is Stage.LOCATOR:
         return Reply(text=words, picture=asset("pictures/example-locator.png"))

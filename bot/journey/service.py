@@ -21,7 +21,6 @@ from bot.domain.personal import personal_details
 from bot.domain.questions import (
     DEPENDENT,
     FREE_TEXT_LIMIT,
-    GP_PHOTOS_WHY,
     Question,
     detail_questions,
     next_question,
@@ -737,8 +736,7 @@ class Journey:
         if not STEPS[case.stage].goes_to(Stage(SHOT_SLOTS[0])):
             raise AssertionError(f"{case.stage} has no exit to {SHOT_SLOTS[0]} in STEPS")
         turn.case, files = await self._store.cases.photos_again(
-            case, forget=(photo_area.SHOWN, photo_area.CONFIRMED, GP_PHOTOS_WHY),
-            redo=SHOT_SLOTS,
+            case, forget=(photo_area.SHOWN, photo_area.CONFIRMED), redo=SHOT_SLOTS,
             reason="photos_of_another_area")
         answers.pop(photo_area.SHOWN, None)
         answers.pop(photo_area.CONFIRMED, None)
@@ -1269,8 +1267,7 @@ class Journey:
         return [prompts.preparation_prompt(turn.case)]
 
     async def _show_photo(self, turn: Turn) -> list[Reply]:
-        why = (await turn.answers()).get(GP_PHOTOS_WHY)
-        return [prompts.photo_prompt(turn.case, gp_why=why)]
+        return [prompts.photo_prompt(turn.case)]
 
     async def _show_review(self, turn: Turn) -> list[Reply]:
         changing = prompts.changing_now(turn.case)

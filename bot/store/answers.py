@@ -12,11 +12,10 @@ from bot.store.database import Database, utc_now
 
 
 async def save_answer(conn: aiosqlite.Connection, case_id: int, question: str,
-                      value: str, *, actor: str = "patient") -> bool:
+                      value: str) -> bool:
     """Save (or replace) one answer inside the caller's transaction; False, and nothing
     written, if the case is erased or closed (an erased case never gets rows back, and a
-    case stopped meanwhile, whose answers a stop deleted, gets none either). Audited as
-    `answer.saved` by `actor`, with the question only."""
+    case stopped meanwhile, whose answers a stop deleted, gets none either)."""
     cursor = await conn.execute(
         "INSERT INTO answers (case_id, question, value, answered_at) "
         "SELECT ?, ?, ?, ? WHERE EXISTS "
@@ -29,7 +28,7 @@ async def save_answer(conn: aiosqlite.Connection, case_id: int, question: str,
     if cursor.rowcount != 1:
         return False
     await touch(conn, case_id)
-    await write_event(conn, "answer.saved", actor=actor, case_id=case_id,
+    await write_event(conn, "answer.saved", actor="patient", case_id=case_id,
                       detail={"question": question})
     return True
 
@@ -41,7 +40,7 @@ class AnswerRepository:
         self._db = db
 
     async def save(self, case_id: int, question: str, value: str, *,
-                   clears: Sequence[str] = (), actor: str = "patient") -> bool:
+                   clears: Sequence[str] = ()) -> bool:
         """Save (or replace) the answer to one question; False if the case is erased.
 
         `clears` names answers deleted in the same transaction (answers that depended on
@@ -49,7 +48,7 @@ class AnswerRepository:
         the question ids only.
         """
         async with self._db.transaction() as conn:
-            saved = await save_answer(conn, case_id, question, value, actor=actor)
+            saved = await save_answer(conn, case_id, question, value)
             if saved and clears:
                 marks = ", ".join("?" for _ in clears)
                 cursor = await conn.execute(

@@ -9,7 +9,15 @@ from bot.inbox.decisions import Inbox
 from bot.journey.service import Journey
 from bot.store import Store
 from bot.store.models import Practice
-from tests.auxil.journey import USER, InviteMaker, photos_then_send, send, to_photos, words
+from tests.auxil.journey import (
+    USER,
+    InviteMaker,
+    buttons,
+    photos_then_send,
+    send,
+    to_photos,
+    words,
+)
 
 GP = 102
 WHY = "Please put a coin next to it so the size can be seen"
@@ -64,3 +72,15 @@ async def test_the_photo_the_gp_asked_for_has_one_name_for_the_gp_and_the_patien
     replace = text("journey.review.replace_close_up_1").lower()
 
     assert gp_name in told and gp_name in asked.lower() and gp_name in replace
+
+
+async def test_the_gp_reason_kept_for_the_requests_goes_when_the_patient_deletes_the_request(
+        journey: Journey, store: Store, practice: Practice, invite: InviteMaker) -> None:
+    _, case_id = await asked_for_close_up_1(journey, store, practice, invite)
+    confirm = await journey.ask(USER, "delete")
+
+    await journey.tapped(USER, buttons(confirm)[text("journey.commands.delete_yes")])
+
+    erased = await store.cases.get(case_id)
+    assert erased is not None and erased.erased_at is not None
+    assert erased.decision_note is None, "the GP's words may name the patient: not kept"
