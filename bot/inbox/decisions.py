@@ -194,7 +194,7 @@ class Inbox:
         try:  # the flags are written with the move, so never onto a case erased meanwhile
             await self._store.cases.move(case, Stage(ordered[0]), actor=f"member:{member.id}",
                                          reason=f"new photos: {','.join(ordered)} ({reason})",
-                                         outbox=[tell], flags=flags)
+                                         outbox=[tell], flags=flags, decision_note=why)
         except StageConflict:
             return await self._already(case)
         self._on_queued()

@@ -110,12 +110,17 @@ async def record_refusal(store: Store, case: Case, shot: ShotSlot, reason: str) 
 
 
 class AlreadyAccepted(Exception):
-    """The patient sent again a photo already kept for an earlier shot (typically because the
-    answer that accepted it never reached them): nothing to check, say so and ask for the next."""
+    """The patient sent again a photo already kept for another shot: nothing to check.
 
-    def __init__(self, shot: ShotSlot) -> None:
+    `latest` is True when that photo is the newest the case received (typically the answer
+    that accepted it never reached them, so they sent it again): say it is saved and ask for
+    the next. Otherwise the same file was sent for a different shot (photo 1 again at photo
+    3): say it is the same as that photo and ask for a different one for this step."""
+
+    def __init__(self, shot: ShotSlot, *, latest: bool) -> None:
         super().__init__(shot)
         self.shot = shot
+        self.latest = latest
 
 
 class PhotoStep:
@@ -130,7 +135,8 @@ class PhotoStep:
     ) -> tuple[Photo | None, list[Reply]]:
         """Return the photo kept as accepted (or None) and what to tell the patient.
 
-        Raises AlreadyAccepted for the very photo already kept for another shot.
+        Raises AlreadyAccepted for the very photo already kept for another shot (the newest
+        photo resent, or the same file sent for a different shot).
         """
         kind: Literal["locator", "close_up"] = "locator" if shot == "locator" else "close_up"
         result = await self._check(data, kind, case.is_child)
@@ -146,7 +152,8 @@ class PhotoStep:
         digest = hashlib.sha256(result.image).hexdigest()  # once: it also names the file
         earlier = await self._store.photos.with_hash(case.id, digest)
         if earlier is not None and earlier.status == "accepted" and earlier.shot != shot:
-            raise AlreadyAccepted(earlier.shot)
+            newest = (await self._store.photos.for_case(case.id))[-1]
+            raise AlreadyAccepted(earlier.shot, latest=newest.id == earlier.id)
         if earlier is not None:
             return None, [say(text("journey.photos.duplicate"))]
         accepted = result.verdict == "accept"

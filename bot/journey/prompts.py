@@ -146,6 +146,8 @@ def photo_prompt(case: Case) -> Reply:
     A photo taken again (asked for by a GP, or replaced from the review) is counted among the
     photos wanted now (`which_photo`): the request's first line, "Photo 1 of 3: the whole
     area.", becomes "New photo: the whole area." or "New photo 1 of 2: the whole area.".
+    A photo the GP asked for (`Case.redo`) also says why the GP asked, every time it is asked
+    for (`Case.decision_note` of the open case; `journey.photos.gp_why`, worded for a parent).
     """
     stage = case.stage
     words = text(f"journey.photos.{stage.value}")
@@ -158,6 +160,10 @@ def photo_prompt(case: Case) -> Reply:
         heading = text("journey.photos.again", which=which,
                        what=text(f"journey.photos.what_{stage.value}"))
         words = "\n\n".join([heading, *words.split("\n\n")[1:]])
+        if case.decision_note and stage.value in case.redo:
+            why = worded("journey.photos.gp_why", parent=by_parent(case),
+                         reason=case.decision_note)
+            words = f"{heading}\n\n{why}{words[len(heading):]}"
     if stage is Stage.LOCATOR:
         return Reply(text=words, picture=asset("pictures/example-locator.png"))
     if stage is Stage.CLOSE_UP_1:

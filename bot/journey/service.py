@@ -27,7 +27,7 @@ from bot.domain.questions import (
     screening_questions,
     worded,
 )
-from bot.journey import photo_area, prompts
+from bot.journey import photo_area, prompts, status_next
 from bot.journey.deletion import GO as DELETE_GO
 from bot.journey.deletion import Deletion
 from bot.journey.naming import born_of, named, request_label
@@ -975,8 +975,14 @@ class Journey:
                 case, shot, data, source=source,
                 face_expected=answers.get("screen.site") == "face",
             )
-        except AlreadyAccepted:
-            replies = [say(text("journey.photos.already_have_this"))]
+        except AlreadyAccepted as same:
+            if same.latest:
+                replies = [say(text("journey.photos.already_have_this"))]
+            else:
+                log.info("photo same as another shot's", extra={
+                    "case_id": case.id, "shot": shot, "same_as": same.shot})
+                replies = [say(text("journey.photos.same_as_other",
+                                    number=SHOT_SLOTS.index(same.shot) + 1))]
             if take_off_chat is not None:
                 replies = await self._take_off_chat(case, take_off_chat, replies)
             return [*replies, *await self._prompt(turn)]
@@ -1077,23 +1083,23 @@ class Journey:
             if turn is None:
                 return [say(text("journey.commands.nothing_open"))]
             case = turn.case
-            nxt = f"next_{case.stage.value}" if case.stage.is_open or (
-                case.stage is Stage.SUBMITTED) else "next_closed"
+            practice = await turn.practice()
+            nxt = status_next.next_key(case, await status_next.stop_reason(self._store, case))
             where = text(f"journey.status_words.{case.stage.value}")
             if (which := which_photo(case)) is not None:  # counted among the photos wanted
                 where = text("journey.status_words.taking_again", which=which,
                              what=text(f"journey.photos.what_{case.stage.value}"))
                 nxt = "next_taking_again"
             words = text("journey.commands.status", where=where,
-                         next=worded(f"journey.status_words.{nxt}",
-                                     parent=prompts.by_parent(case)))
+                         next=status_next.next_words(case, nxt, practice))
             several = len(await self._store.cases.open_for_patient(user_id))
             if several > 1:
                 lead = text("journey.cases.open_count", count=several,
                             request=await self._named(case))
                 words = f"{lead}\n\n{words}"
             if not case.stage.is_open:
-                return self._bind(turn, [say(words), *await self._others(case)])
+                return self._bind(turn, [say(words), *status_next.advice(case, nxt, practice),
+                                         *await self._others(case)])
             return self._bind(turn, [say(words), *await self._prompt(turn)])
 
     def confirm(self, action: str) -> Reply:
@@ -1280,7 +1286,8 @@ class Journey:
 
     async def _show_submitted(self, turn: Turn) -> list[Reply]:
         return [say(text("journey.commands.status", where=text("journey.status_words.submitted"),
-                         next=text("journey.status_words.next_submitted")))]
+                         next=status_next.next_words(turn.case, "next_submitted",
+                                                await turn.practice())))]
 
     async def _show_ended(self, turn: Turn) -> list[Reply]:
         practice = await turn.practice()

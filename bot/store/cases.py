@@ -31,6 +31,12 @@ URGENT = "urgent"
 """The decision recorded for an urgent (two-week-wait) outcome (`bot.inbox.alerts.URGENT`)."""
 
 
+UNDECIDED_NOTE_CLEARED = ("decision_note = CASE WHEN decision IS NULL THEN NULL "
+                          "ELSE decision_note END")
+"""SQL that clears a note without a decision (why the GP asked for new photos, maybe in the
+GP's own words) and keeps a decided case's (a reason code, `bot.inbox.decisions`)."""
+
+
 CLOSED = tuple(sorted(stage.value for stage in CLOSED_STAGES))
 """The stages at which the patient has nothing left to do, for SQL `stage NOT IN (...)`."""
 CLOSED_MARKS = ", ".join("?" for _ in CLOSED)
@@ -174,7 +180,10 @@ class CaseRepository:
         erased in the meantime. The move is audited (`case.stage`) as `actor` ("patient",
         "member:N", "system"), and so are the flags (`case.flags`). Submitting counts a
         submission (and remembers the newest photo of this submission and of the one before,
-        to tell what is new); a decision records the GP's.
+        to tell what is new); a decision records the GP's. A `decision_note` without a
+        decision is why the GP asked for new photos, in the words the patient was told (the
+        GP's own words, maybe): kept on the open case, repeated in each request for those
+        photos, and cleared when the case is submitted again, stopped or erased.
         """
         now = utc_now()
         sets = ["stage = ?", "updated_at = ?"]
@@ -190,6 +199,9 @@ class CaseRepository:
         if decision is not None:
             sets += ["decided_at = ?", "decision = ?", "decision_note = ?"]
             params += [now, decision, decision_note]
+        elif decision_note is not None:  # why the GP asked for new photos, until sent again
+            sets.append("decision_note = ?")
+            params.append(decision_note)
         columns = flags.columns() if flags else {}
         sets += [f"{column} = ?" for column in columns]
         params += list(columns.values())
@@ -380,7 +392,7 @@ class CaseRepository:
             await enqueue(conn, case.id, outbox)
             await conn.execute(
                 "UPDATE cases SET stage = ?, erased_at = ?, erased_by = ?, updated_at = ?, "
-                "ubrn = NULL WHERE id = ?",
+                f"ubrn = NULL, {UNDECIDED_NOTE_CLEARED} WHERE id = ?",
                 (to.value, now, actor, now, case.id),
             )
             await write_event(conn, "case.erased", actor=actor, case_id=case.id,
@@ -415,8 +427,9 @@ class CaseRepository:
         now = utc_now()
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE cases SET stage = ?, updated_at = ?, patient_at = ?, ubrn = NULL "
-                "WHERE id = ? AND stage = ? AND erased_at IS NULL RETURNING *",
+                "UPDATE cases SET stage = ?, updated_at = ?, patient_at = ?, ubrn = NULL, "
+                f"{UNDECIDED_NOTE_CLEARED} WHERE id = ? AND stage = ? AND erased_at IS NULL "
+                "RETURNING *",
                 (Stage.STOPPED.value, now, patient_now(), case.id, case.stage.value))
             rows = list(await cursor.fetchall())
             if len(rows) != 1:
@@ -441,7 +454,8 @@ class CaseRepository:
         `bot.services.erasure.finish`) with the answers named in `forget` (the areas they
         were taken or confirmed for), and the patient's photo messages and review albums
         still in the chat are queued for deletion (`photos_off_chat`). Audited as
-        `photos.discarded` with `reason` and how many photo files (no personal data).
+        `photos.discarded` with `reason` and how many photo files (no personal data). A GP's
+        reason for new photos asked for earlier is cleared: these photos are the patient's.
         Returns the moved case and that number; StageConflict if it is no longer at the
         review (or was erased)."""
         if case.stage is not Stage.REVIEW:
@@ -452,8 +466,9 @@ class CaseRepository:
         sets = ", ".join(f"{column} = ?" for column in columns)
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                f"UPDATE cases SET stage = ?, updated_at = ?, patient_at = ?, {sets} "
-                "WHERE id = ? AND stage = ? AND erased_at IS NULL RETURNING *",
+                f"UPDATE cases SET stage = ?, updated_at = ?, patient_at = ?, {sets}, "
+                f"{UNDECIDED_NOTE_CLEARED} WHERE id = ? AND stage = ? AND erased_at IS NULL "
+                "RETURNING *",
                 (redo[0], now, patient_now(), *columns.values(), case.id,
                  Stage.REVIEW.value))
             rows = list(await cursor.fetchall())
@@ -486,8 +501,8 @@ class CaseRepository:
         now = utc_now()
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE cases SET stage = ?, updated_at = ?, ubrn = NULL "
-                "WHERE id = ? AND stage = ?",
+                "UPDATE cases SET stage = ?, updated_at = ?, ubrn = NULL, "
+                f"{UNDECIDED_NOTE_CLEARED} WHERE id = ? AND stage = ?",
                 (Stage.STOPPED.value, now, case.id, case.stage.value))
             if cursor.rowcount != 1:
                 raise StageConflict(f"case {case.id} is no longer at {case.stage}")

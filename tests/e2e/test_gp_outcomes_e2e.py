@@ -358,8 +358,9 @@ async def test_new_photos_are_asked_for_in_a_message_and_the_resubmission_supers
     asked = await patient.wait_for_text(taken_again("close_up_2"), timeout=10)
     assert (asked.text or "").startswith(taken_again("close_up_2") + "\n\n"), (
         "one new photo wanted: not 'Photo 3 of 3'")
-    assert (asked.text or "").split("\n\n")[1:] == (
-        text("journey.photos.close_up_2").split("\n\n")[1:]), "the same advice"
+    assert (asked.text or "").split("\n\n")[1:] == [
+        text("journey.photos.gp_why", reason=reason),
+        *text("journey.photos.close_up_2").split("\n\n")[1:]], "the GP's reason, the same advice"
     await patient.send_document(mirrored("close-up-good-2.jpg"), "new.jpg", "image/jpeg")
     which = text("journey.photos.which_again_one")
     await patient.wait_for_text(text("journey.photos.accepted_again", which=which), timeout=15)

@@ -58,7 +58,8 @@ async def test_asking_for_new_photos_sends_the_patient_back_to_just_those(
     told = [q for q in await store.outbox.for_case(case.id) if q.chat_id == PATIENT]
     words = json.loads(told[0].payload)["text"]
     assert told[0].kind == "patient.new_photos"
-    assert "photo 1 (the whole area), photo 3 (close-up)" in words and "blurred" in words
+    shots = f"{text('inbox.patient.shot_locator')}, {text('inbox.patient.shot_close_up_2')}"
+    assert shots in words and "blurred" in words
 
 
 async def test_not_suitable_asks_the_patient_to_book(store: Store, setting: Setting) -> None:

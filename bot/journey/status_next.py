@@ -1,0 +1,86 @@
+"""What /status says comes next for the patient, from the case's stage and outcome.
+
+`next_key` picks the content key of the "Next:" line (`journey.status_words.next_*`):
+
+- a step still open: what to do at that step (`next_locator`, `next_review`...);
+- sent, waiting for the GP (`next_submitted`): the GP will look at the photos and message or
+  call, as the receipt says;
+- decided: from the GP's decision, as the decision message told the patient
+  (`inbox.patient.*`): `next_referred` (the practice is sending the referral on e-RS, the patient
+  will be told here), `next_referral_sent` (sent: the skin team will tell the GP),
+  `next_appointment` (call the practice to book), `next_urgent` (two-week wait: the practice
+  will phone; call it if nobody has within 2 working days);
+- stopped after a confirmed red-flag answer (`next_red_flag`): get help now, and the red-flag
+  stop's own advice (`journey.stop.red_flag`) is given again with it (`advice`);
+- any other end (stopped for another reason, cancelled, deleted): `next_closed`.
+
+Source of the clinical rule: the 999 / NHS 111 advice is the red-flag stop's
+(`bot/journey/red_flags.py`); the urgent route is the service's first exclusion (two-week-wait
+criteria, seed page), with the 2 working days the urgent decision message gives.
+"""
+
+from __future__ import annotations
+
+import json
+
+from bot.domain.questions import worded
+from bot.journey import prompts
+from bot.journey.replies import Reply, say
+from bot.store import Store
+from bot.store.cases import URGENT
+from bot.store.models import Case, Practice, Stage
+
+RED_FLAG_STOP = "screen_red_flag"
+"""The reason a confirmed red-flag answer's stop is audited with (`case.stage`)."""
+REFERRED = "referred"
+"""The decision recorded for a referral (`bot.inbox.decisions.REFERRED`)."""
+APPOINTMENT = "appointment"
+"""The decision recorded when the patient is asked to book an appointment."""
+
+
+async def stop_reason(store: Store, case: Case) -> str | None:
+    """Why the case last moved to "stopped" ("screen_red_flag", "screen_mole", ...), from its
+    audited stage moves; None if it never stopped or the reason was not recorded."""
+    reason = None
+    for event in await store.audit.for_case(case.id):
+        if event.kind != "case.stage":
+            continue
+        detail = json.loads(event.detail)
+        if isinstance(detail, dict) and detail.get("to") == Stage.STOPPED.value:
+            reason = str(detail["reason"]) if detail.get("reason") else None
+    return reason
+
+
+def next_key(case: Case, stopped_for: str | None) -> str:
+    """The `journey.status_words` key of the "Next:" line for the case at its stage;
+    `stopped_for` is `stop_reason` of a stopped case (ignored otherwise)."""
+    if case.stage.is_open:
+        return f"next_{case.stage.value}"
+    if case.stage is Stage.SUBMITTED:
+        return "next_submitted"
+    if case.stage is Stage.DECIDED:
+        if case.decision == REFERRED:
+            return "next_referral_sent" if case.referral_sent_at else "next_referred"
+        if case.decision == APPOINTMENT:
+            return "next_appointment"
+        if case.decision == URGENT:
+            return "next_urgent"
+    if case.stage is Stage.STOPPED and stopped_for == RED_FLAG_STOP:
+        return "next_red_flag"
+    return "next_closed"
+
+
+def next_words(case: Case, key: str, practice: Practice) -> str:
+    """The "Next:" line of `next_key`, worded for a parent where a parent answers, with the
+    practice's name and phone number filled in."""
+    return worded(f"journey.status_words.{key}", parent=prompts.by_parent(case),
+                  practice=practice.name, phone=practice.phone)
+
+
+def advice(case: Case, key: str, practice: Practice) -> list[Reply]:
+    """What /status gives after its own message: the red-flag stop's 999 / NHS 111 advice again
+    after a red-flag stop; nothing otherwise."""
+    if key != "next_red_flag":
+        return []
+    return [say(worded("journey.stop.red_flag", parent=prompts.by_parent(case),
+                       practice=practice.name, phone=practice.phone))]

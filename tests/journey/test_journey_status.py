@@ -1,0 +1,98 @@
+"""/status says what the patient must do, or wait for, next once the request was sent or ended:
+from the case's stage and the GP's decision, each in its own words
+(`journey.status_words.next_*`, bot/journey/status_next.py), never "Next: nothing" while the
+patient still has something to do or to wait for."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+
+from bot.content import text
+from bot.inbox.decisions import Inbox
+from bot.journey.service import Journey
+from bot.store import Store
+from bot.store.models import Practice
+from tests.auxil.journey import (
+    USER,
+    InviteMaker,
+    photos_then_send,
+    tap,
+    to_photos,
+    to_screening,
+    words,
+)
+
+GP = 102
+
+Decide = Callable[[Inbox, int], Awaitable[object]]
+
+
+async def refer_and_send(inbox: Inbox, case_id: int) -> None:
+    """The GP refers, then marks the referral sent on e-RS."""
+    await inbox.refer(GP, case_id)
+    await inbox.mark_referral_sent(GP, case_id, None)
+
+
+async def no_decision(inbox: Inbox, case_id: int) -> None:
+    """The GP has not looked yet."""
+
+
+DECISIONS = [
+    pytest.param(no_decision, "submitted", "next_submitted", id="waiting-for-the-gp"),
+    pytest.param(lambda inbox, case_id: inbox.urgent(GP, case_id), "decided", "next_urgent",
+                 id="urgent-two-week-wait"),
+    pytest.param(lambda inbox, case_id: inbox.book_appointment(GP, case_id, "in_person"),
+                 "decided", "next_appointment", id="book-an-appointment"),
+    pytest.param(lambda inbox, case_id: inbox.refer(GP, case_id), "decided", "next_referred",
+                 id="referred"),
+    pytest.param(refer_and_send, "decided", "next_referral_sent", id="referral-sent"),
+]
+
+
+@pytest.mark.parametrize(("decide", "where", "next_key"), DECISIONS)
+async def test_status_after_sending_says_what_comes_next_from_the_gp_decision(
+        journey: Journey, store: Store, practice: Practice, invite: InviteMaker,
+        decide: Decide, where: str, next_key: str) -> None:
+    await store.practices.add_member(practice.id, GP, "gp", "Dr Gee")
+    await to_photos(journey, invite)
+    await photos_then_send(journey)
+    case = await store.cases.current_for_patient(USER)
+    assert case is not None
+    await decide(Inbox(store), case.id)
+
+    said = words(await journey.status(USER))
+
+    expected = text(f"journey.status_words.{next_key}", practice=practice.name,
+                    phone=practice.phone)
+    assert text("journey.commands.status", where=text(f"journey.status_words.{where}"),
+                next=expected) in said
+    assert not expected.startswith(text("journey.status_words.next_closed"))
+
+
+async def test_status_after_a_red_flag_stop_gives_the_999_and_111_advice_again(
+        journey: Journey, store: Store, practice: Practice, invite: InviteMaker) -> None:
+    replies = await to_screening(journey, invite)
+    replies = await tap(journey, replies, text("journey.screening.is_rash.rash"))
+    replies = await tap(journey, replies, text("journey.screening.red_flags.yes"))
+    await tap(journey, replies, text("journey.confirm.yes"))
+
+    said = words(await journey.status(USER))
+
+    assert text("journey.commands.status", where=text("journey.status_words.stopped"),
+                next=text("journey.status_words.next_red_flag")) in said
+    assert text("journey.stop.red_flag") in said
+
+
+async def test_status_after_another_stop_gives_no_red_flag_advice(
+        journey: Journey, invite: InviteMaker) -> None:
+    replies = await to_screening(journey, invite)
+    replies = await tap(journey, replies, text("journey.screening.is_rash.mole"))
+    await tap(journey, replies, text("journey.confirm.yes"))
+
+    said = words(await journey.status(USER))
+
+    assert text("journey.commands.status", where=text("journey.status_words.stopped"),
+                next=text("journey.status_words.next_closed")) in said
+    assert text("journey.stop.red_flag") not in said
