@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -21,10 +22,14 @@ from bot.inbox.digest import uk_time
 from bot.services import erasure
 from bot.services.attempts import WrongTries
 from bot.store import StageConflict, Store
-from bot.store.invites import invite_problem
+from bot.store.invites import NhsNumberOnAnotherPatient, invite_problem
 from bot.store.models import Case, Invite, Member, Outgoing, Role, Stage
 
+log = logging.getLogger("bot.inbox")
 MAX_REFERENCE = 40
+NHS_NUMBER_ON_ANOTHER_PATIENT = "inbox.staff.invite_nhs_number_other_patient"
+"""Why an invite is refused whose NHS number is on another patient's invite (`StaffDesk.refusal`).
+"""
 NHS_NUMBER = re.compile(r"\d{10}")
 """A bare 10-digit number looks like an NHS number, which must not be used as the reference."""
 LETTERS_ONLY = re.compile(r"[A-Za-z'’-]+")
@@ -205,17 +210,38 @@ class StaffDesk:
         ValueError if the token is not a valid start payload (1-64 of A-Z a-z 0-9 _ -)."""
         return create_deep_linked_url(self._username, token)
 
+    async def refusal(self, member: Member, request: InviteRequest) -> str | None:
+        """The content key of why this invite cannot be made, asked before the GP is chosen:
+        `inbox.staff.invite_nhs_number_other_patient` if its NHS number is on an invite of
+        the practice with another date of birth (`InviteRepository.create`); else None."""
+        if request.nhs_number is not None and (
+                await self._store.invites.nhs_number_on_another_patient(
+                    member.practice_id, request.nhs_number,
+                    request.date_of_birth.isoformat())):
+            log.info("invite refused: NHS number on another patient's invite",
+                     extra={"practice_id": member.practice_id, "member_id": member.id})
+            return NHS_NUMBER_ON_ANOTHER_PATIENT
+        return None
+
     async def create_invite(self, member: Member, request: InviteRequest,
-                            gp_member_id: int | None) -> InviteMade:
-        """Create a single-use invite and everything needed to send it to the patient."""
+                            gp_member_id: int | None) -> InviteMade | str:
+        """Create a single-use invite and everything needed to send it to the patient; or,
+        making nothing, the content key of why not (`refusal`: an NHS number already on
+        another patient's invite of the practice, with a different date of birth; hazard log
+        H25). The other invite's patient is never named."""
         if gp_member_id is not None:
             gp = await self._store.practices.member(gp_member_id)
             if gp is None or gp.practice_id != member.practice_id:
                 gp_member_id = None
-        invite, token = await self._store.invites.create(
-            member.practice_id, request.patient_ref, request.date_of_birth.isoformat(),
-            valid_days=self._valid_days, gp_member_id=gp_member_id, created_by=member.id,
-            nhs_number=request.nhs_number)
+        try:
+            invite, token = await self._store.invites.create(
+                member.practice_id, request.patient_ref, request.date_of_birth.isoformat(),
+                valid_days=self._valid_days, gp_member_id=gp_member_id, created_by=member.id,
+                nhs_number=request.nhs_number)
+        except NhsNumberOnAnotherPatient:
+            log.info("invite refused: NHS number on another patient's invite",
+                     extra={"practice_id": member.practice_id, "member_id": member.id})
+            return NHS_NUMBER_ON_ANOTHER_PATIENT
         return await self._made(member, invite, token)
 
     async def _made(self, member: Member, invite: Invite, token: str) -> InviteMade:

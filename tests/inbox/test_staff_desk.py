@@ -201,3 +201,30 @@ async def test_a_join_code_works_once(store: Store, setting: Setting) -> None:
     assert joined is not None and joined.role == "gp" and joined.practice_id == admin.practice_id
     assert await staff.join(405, code) is None
     assert await staff.join(405, "guess") is None
+
+
+async def test_an_nhs_number_on_another_patients_invite_makes_no_invite(
+    store: Store, setting: Setting
+) -> None:
+    """Two staff making invites at once: the later one, with the same NHS number and another
+    date of birth, is refused by the store itself, audited without the number, and makes
+    nothing; the same number with the same date of birth is the same patient again."""
+    staff = desk(store)
+    first = await staff.create_invite(
+        setting.staff, InviteRequest("P-1", date(1980, 2, 3), "9434765919"), None)
+    assert not isinstance(first, str)
+    again = await staff.create_invite(
+        setting.staff, InviteRequest("P-2", date(1980, 2, 3), "9434765919"), None)
+    assert not isinstance(again, str)
+    other = InviteRequest("P-3", date(1962, 6, 1), "9434765919")
+    assert await staff.refusal(setting.staff, other) == (
+        "inbox.staff.invite_nhs_number_other_patient")
+    assert await staff.create_invite(setting.staff, other, None) == (
+        "inbox.staff.invite_nhs_number_other_patient")
+    assert [i.patient_ref for i in await store.invites.for_practice(setting.practice.id)] == [
+        "P-2", "P-1"]
+    async with store.db.reading() as conn:
+        cursor = await conn.execute(
+            "SELECT detail FROM events WHERE kind = 'invite.nhs_number_refused'")
+        rows = [tuple(row) for row in await cursor.fetchall()]
+    assert len(rows) == 1 and "9434765919" not in str(rows)
