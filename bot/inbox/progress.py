@@ -40,6 +40,15 @@ def decision_words(case: Case) -> str:
     return text("inbox.staff.ended.decided")
 
 
+def erased_decision_words(case: Case) -> str:
+    """What the GP had decided on a case the patient erased since: a referral not yet marked
+    sent on e-RS says so (`inbox.staff.ended.erased_referral_not_sent`: staff ask the patient
+    whether they still want it), anything else as `decision_words`."""
+    if case.decision == "referred" and not case.referral_sent_at:
+        return text("inbox.staff.ended.erased_referral_not_sent")
+    return decision_words(case)
+
+
 def stop_words(reason: str) -> str:
     """How a stopped case ended, from the reason its stop was audited with."""
     if reason == "practice":

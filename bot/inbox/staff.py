@@ -314,6 +314,8 @@ class StaffDesk:
         if group == "closed" or (group == "erased" and invite.locked_at):
             return progress.ending_words(invite, case, stops.get(case.id) if case else None,
                                          now)
+        if case is not None and group == "erased" and case.decision:
+            return progress.erased_decision_words(case)
         return ""
 
     @staticmethod
