@@ -127,16 +127,6 @@ class AuditRepository:
             return {int(case_id): "practice" if kind == "case.stopped_by_practice" else
                     str(reason or "") for case_id, kind, reason in await cursor.fetchall()}
 
-    async def cases_with(self, practice_id: int, kind: str) -> set[int]:
-        """The ids of the practice's cases with at least one event of this kind (such as
-        "case.red_flag_yes")."""
-        async with self._db.reading() as conn:
-            cursor = await conn.execute(
-                "SELECT DISTINCT case_id FROM events WHERE kind = ? "
-                "AND case_id IN (SELECT id FROM cases WHERE practice_id = ?)",
-                (kind, practice_id))
-            return {int(row[0]) for row in await cursor.fetchall()}
-
     async def red_flag_answers(self, practice_id: int) -> dict[int, tuple[str, ...]]:
         """The red-flag events of each of the practice's cases that has any, oldest first, by
         case id: "case.red_flag_yes" (a "yes" tapped, `bot.journey.red_flags`),
