@@ -14,6 +14,7 @@ from bot.domain.age import CHILD_UNDER, age_on
 from bot.inbox.staff import unfit_reference
 from bot.services.retention import purge
 from bot.store import Store, open_store
+from bot.store.invites import NhsNumberOnAnotherPatient
 from bot.store.models import Practice
 from bot.store.practices import DeliveryChannels
 
@@ -157,9 +158,15 @@ async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
                 print("error: give a valid --nhs-number where, and only where, the practice "
                       "delivers by MESH")
                 return 2
-            _, token = await store.invites.create(
-                args.practice, args.patient_ref, args.dob.isoformat(),
-                valid_days=settings.invite_valid_days, nhs_number=nhs_number)
+            try:
+                _, token = await store.invites.create(
+                    args.practice, args.patient_ref, args.dob.isoformat(),
+                    valid_days=settings.invite_valid_days, nhs_number=nhs_number)
+            except NhsNumberOnAnotherPatient:
+                print("error: that NHS number is already on another patient's invite at this "
+                      "practice (a different date of birth): check the NHS number and date of "
+                      "birth against the patient's record")
+                return 2
             username = args.bot_username.lstrip("@")
             years = age_on(args.dob, date.today())
             who = "child: a parent or guardian takes part" if years < CHILD_UNDER else "adult"

@@ -244,7 +244,14 @@ async def refer_go(update: Update, context: Context, chat_id: int, tap: Decide,
 
 async def sent(update: Update, context: Context, chat_id: int, tap: Decide,
                case: Case) -> None:
-    """"Referral sent on e-RS": ask for the UBRN (which may be skipped)."""
+    """"Referral sent on e-RS": ask for the UBRN (which may be skipped); on a case that can
+    no longer take it (the patient deleted it first, say) the truth instead, and the button
+    goes (`Inbox.referral_closed`)."""
+    closed = await context.services.inbox.referral_closed(_query(update).from_user.id, case.id)
+    if closed is not None:
+        (context.user_data or {}).pop(AWAITING, None)
+        await _finish(update, context, chat_id, False, closed.text, None)
+        return
     await _query(update).answer()
     asked = await _send(context, chat_id, text("inbox.gp.ubrn_ask", reference=case.reference),
                         ubrn_skip_rows(case))

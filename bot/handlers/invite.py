@@ -1,7 +1,9 @@
 """Staff /invite: a durable python-telegram-bot conversation (issue 14, item 3).
 
 `/invite` (or `/invite REF DD/MM/YYYY [NHS NUMBER]`) asks for what is missing, then, where the
-practice has more than one GP, which GP's inbox the case goes to. The conversation is a
+practice has more than one GP, which GP's inbox the case goes to. An NHS number already on
+another patient's invite (another date of birth) is refused before the GP is asked, and the
+details are asked for again (`StaffDesk.refusal`). The conversation is a
 `ConversationHandler(persistent=True, name=NAME)`: its state and the invite draft (kept in the
 member's user_data under DRAFT) are written to the store by `StorePersistence`, so a restart
 in the middle carries on where it was. An untouched draft is dropped after a day
@@ -148,11 +150,18 @@ async def _from_typed(update: Update, context: Context, member: Member,
     if isinstance(found, str):
         await reply(update, Html(text(found)))
         return _asked(context)
+    refused = await context.services.staff.refusal(member, found)
+    if refused is not None:  # said before the GP is chosen, so nothing is typed in vain
+        await reply(update, Html(text(refused)))
+        return _asked(context)
     gps = await context.services.staff.gps(member)
     if len(gps) <= 1:
         _drop(context)
         made = await context.services.staff.create_invite(member, found,
                                                            gps[0].id if gps else None)
+        if isinstance(made, str):
+            await reply(update, Html(text(made)))
+            return _asked(context)
         await send_invite(update, made)
         return END
     if context.user_data is not None:
@@ -184,6 +193,9 @@ async def chosen(update: Update, context: Context) -> str | int:
     await _take_buttons_off(query)
     made = await context.services.staff.create_invite(member, request,
                                                        tapped.gp_member_id or None)
+    if isinstance(made, str):  # an invite made meanwhile took the NHS number: type again
+        await reply(update, Html(text(made)))
+        raise ApplicationHandlerStop(_asked(context))
     await send_invite(update, made)
     raise ApplicationHandlerStop(END)
 

@@ -15,21 +15,26 @@ from bot.handlers.invite import send_invite
 from bot.handlers.keyboards import markup
 from bot.handlers.members import Context, ids, member_or_refuse, reply
 from bot.inbox.gp_messages import Row
-from bot.inbox.payloads import ChangeInvite, InviteAction
+from bot.inbox.payloads import ChangeInvite
 from bot.inbox.staff import MAX_REFERENCE
 
 
 async def invites(update: Update, context: Context) -> None:
     """/invites: open invites and cases by state, with buttons to resend or cancel links, to
-    send a new link for a locked one, and to record that a red-flag stop's patient was
-    contacted."""
+    send a new link for a locked one, and to record that the patient of a request with a red
+    flag answered yes was contacted (first)."""
     member = await member_or_refuse(update, context)
     if member is None:
         return
     desk = context.services.staff
     words, with_buttons = await desk.overview(member)
     rows: list[Row] = []
-    # each button carries the invite's state (issue 12, item 9)
+    # each button carries the invite's state (issue 12, item 9); "Patient contacted" first,
+    # as the red-flag rows are listed first
+    for line in [line for line in with_buttons if line.to_contact][:10]:
+        state = await desk.invite_state(line.invite.id)
+        rows.append(((text("inbox.staff.contacted", patient_ref=line.invite.patient_ref),
+                      ChangeInvite("contacted", line.invite.id, state)),))
     for line in [line for line in with_buttons if line.can_change][:10]:
         state = await desk.invite_state(line.invite.id)
         ref = line.invite.patient_ref
@@ -37,12 +42,10 @@ async def invites(update: Update, context: Context) -> None:
                       ChangeInvite("resend", line.invite.id, state)),
                      (text("inbox.staff.revoke", patient_ref=ref),
                       ChangeInvite("revoke", line.invite.id, state))))
-    for line in [line for line in with_buttons if line.renewable or line.to_contact][:10]:
+    for line in [line for line in with_buttons if line.renewable][:10]:
         state = await desk.invite_state(line.invite.id)
-        ref = line.invite.patient_ref
-        action: InviteAction = "renew" if line.renewable else "contacted"
-        rows.append(((text(f"inbox.staff.{action}", patient_ref=ref),
-                      ChangeInvite(action, line.invite.id, state)),))
+        rows.append(((text("inbox.staff.renew", patient_ref=line.invite.patient_ref),
+                      ChangeInvite("renew", line.invite.id, state)),))
     await reply(update, Html(words),
                 markup(context.services.signer, ids(update)[1], tuple(rows)))
 

@@ -125,16 +125,47 @@ class Inbox:
                                   reason=text(f"inbox.gp.reason_{reason}"),
                                   gp=member.display_name))
 
+    async def referral_closed(self, telegram_user_id: int, case_id: int) -> Outcome | None:
+        """Why "Referral sent on e-RS" can no longer be recorded on this case, before the GP
+        is asked for the UBRN; None if it can. The patient deleted their request before the
+        referral was marked sent: `inbox.gp.referral_erased` (staff were asked to contact
+        them, `bot.services.erasure.patient_ended_alerts`); already marked sent:
+        `inbox.gp.referral_already`; not a referral (or not the GP's to see): as
+        `mark_referral_sent` says."""
+        found = await case_for_member(self._store, telegram_user_id, case_id)
+        if found is None:
+            return Outcome(False, text("inbox.gp.refused"))
+        case = found[1]
+        if case.decision != REFERRED:
+            return await self._already(case)
+        if case.erased_at is not None and not case.referral_sent_at:
+            return self._erased(case)
+        if case.referral_sent_at:
+            return Outcome(False, text("inbox.gp.referral_already", reference=case.reference))
+        return None
+
+    @staticmethod
+    def _erased(case: Case) -> Outcome:
+        log.info("referral sent refused: the patient deleted the case first",
+                 extra={"case_id": case.id, "erased_by": case.erased_by})
+        key = ("inbox.gp.referral_erased" if case.erased_by == "patient" else
+               "inbox.gp.referral_erased_retention")
+        return Outcome(False, text(key, reference=case.reference))
+
     async def mark_referral_sent(self, telegram_user_id: int, case_id: int,
                                  ubrn: str | None) -> Outcome:
         """The GP made the referral on e-RS (with its UBRN, if given): the case is complete
-        and the patient is told their photos have gone to the hospital."""
+        and the patient is told their photos have gone to the hospital. On a case erased
+        before it was marked sent nothing is recorded and the GP is told the truth
+        (`referral_closed`), never that it was already marked sent."""
         found = await case_for_member(self._store, telegram_user_id, case_id)
         if found is None:
             return Outcome(False, text("inbox.gp.refused"))
         member, case = found
         if case.decision != REFERRED:
             return await self._already(case)
+        if case.erased_at is not None and not case.referral_sent_at:
+            return self._erased(case)
         practice = await self._store.practices.get(case.practice_id)
         assert practice is not None
         words = text("inbox.patient.referral_sent", reference=case.reference,
@@ -144,6 +175,9 @@ class Inbox:
         if not await self._store.cases.close_outcome(
                 case, "referral_sent_at", actor=f"member:{member.id}",
                 event="case.referral_sent", ubrn=ubrn, outbox=[tell]):
+            fresh = await self._store.cases.get(case.id) or case  # erased meanwhile?
+            if fresh.erased_at is not None and not fresh.referral_sent_at:
+                return self._erased(fresh)
             return Outcome(False, text("inbox.gp.referral_already", reference=case.reference))
         self._on_queued()
         log.info("referral sent on e-RS", extra={"case_id": case.id, "ubrn_given": bool(ubrn)})

@@ -6,6 +6,7 @@ know whom to call. The words live in `bot/content/inbox.toml` under `[staff.step
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.content import text
@@ -40,11 +41,47 @@ def decision_words(case: Case) -> str:
     return text("inbox.staff.ended.decided")
 
 
+def erased_decision_words(case: Case) -> str:
+    """What the GP had decided on a case the patient erased since: a referral not yet marked
+    sent on e-RS says so (`inbox.staff.ended.erased_referral_not_sent`: staff ask the patient
+    whether they still want it), anything else as `decision_words`."""
+    if case.decision == "referred" and not case.referral_sent_at:
+        return text("inbox.staff.ended.erased_referral_not_sent")
+    return decision_words(case)
+
+
+RED_FLAG_STOP = "screen_red_flag"
+"""The stop reason of a request stopped for red flags (`AuditRepository.stop_reasons`)."""
+WHERE_NOW = frozenset({"submitted", "referred", "urgent", "erased"})
+"""/invites groups whose title says where a request stands (`inbox.staff.now.<group>`, said
+on its row when a red flag lists it under the red-flag group instead)."""
+
+
+def red_flag_words(kinds: Sequence[str], stop_reason: str | None) -> str:
+    """What staff read about a request's red-flag answers, from its red-flag events in order
+    (`AuditRepository.red_flag_answers`) and its stop reason: "" when it stopped for red
+    flags (its ending says so) or has none; else a "yes" that waits or was never confirmed
+    (`inbox.staff.step.red_flag_yes`), a "yes" then said to be a mistake (`red_flag_withdrawn`:
+    the patient was still told to call 999 or NHS 111), and a "yes" after sending
+    (`red_flag_after`). Source of the rule that no red-flag "yes" is lost: hazard log H03."""
+    if stop_reason == RED_FLAG_STOP:
+        return ""
+    said = []
+    answered = [kind for kind in kinds if kind in ("case.red_flag_yes", "case.red_flag_withdrawn")]
+    if answered:
+        said.append(text("inbox.staff.step.red_flag_withdrawn"
+                         if answered[-1] == "case.red_flag_withdrawn" else
+                         "inbox.staff.step.red_flag_yes"))
+    if "case.red_flag_after" in kinds:
+        said.append(text("inbox.staff.step.red_flag_after"))
+    return "; ".join(said)
+
+
 def stop_words(reason: str) -> str:
     """How a stopped case ended, from the reason its stop was audited with."""
     if reason == "practice":
         return text("inbox.staff.ended.practice")
-    if reason == "screen_red_flag":
+    if reason == RED_FLAG_STOP:
         return text("inbox.staff.ended.red_flag")
     if reason.startswith("screen_"):
         return text("inbox.staff.ended.screening")

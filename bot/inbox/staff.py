@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -21,10 +22,14 @@ from bot.inbox.digest import uk_time
 from bot.services import erasure
 from bot.services.attempts import WrongTries
 from bot.store import StageConflict, Store
-from bot.store.invites import invite_problem
+from bot.store.invites import NhsNumberOnAnotherPatient, invite_problem
 from bot.store.models import Case, Invite, Member, Outgoing, Role, Stage
 
+log = logging.getLogger("bot.inbox")
 MAX_REFERENCE = 40
+NHS_NUMBER_ON_ANOTHER_PATIENT = "inbox.staff.invite_nhs_number_other_patient"
+"""Why an invite is refused whose NHS number is on another patient's invite (`StaffDesk.refusal`).
+"""
 NHS_NUMBER = re.compile(r"\d{10}")
 """A bare 10-digit number looks like an NHS number, which must not be used as the reference."""
 LETTERS_ONLY = re.compile(r"[A-Za-z'’-]+")
@@ -100,8 +105,12 @@ class InviteLine:
     """Locked after wrong dates of birth, not yet renewed and its case not erased since (the
     date of birth went with it): gets a "New link" button."""
     to_contact: bool = False
-    """Stopped for red flags and nobody has recorded contacting the patient yet: gets a
-    "Patient contacted" button."""
+    """A red flag answered yes (`red_flag`) and nobody has recorded contacting the patient
+    yet: listed first, under the red-flag group, with a "Patient contacted" button."""
+    red_flag: bool = False
+    """A red flag was answered yes at some point (stopped for red flags, a "yes" waiting,
+    withdrawn or tapped after sending, even if the request was then cancelled or deleted):
+    the row is marked 🔴 wherever it is listed (`inbox.staff.red_flag_line`)."""
 
 
 def stoppable(case: Case) -> bool:
@@ -205,17 +214,38 @@ class StaffDesk:
         ValueError if the token is not a valid start payload (1-64 of A-Z a-z 0-9 _ -)."""
         return create_deep_linked_url(self._username, token)
 
+    async def refusal(self, member: Member, request: InviteRequest) -> str | None:
+        """The content key of why this invite cannot be made, asked before the GP is chosen:
+        `inbox.staff.invite_nhs_number_other_patient` if its NHS number is on an invite of
+        the practice with another date of birth (`InviteRepository.create`); else None."""
+        if request.nhs_number is not None and (
+                await self._store.invites.nhs_number_on_another_patient(
+                    member.practice_id, request.nhs_number,
+                    request.date_of_birth.isoformat())):
+            log.info("invite refused: NHS number on another patient's invite",
+                     extra={"practice_id": member.practice_id, "member_id": member.id})
+            return NHS_NUMBER_ON_ANOTHER_PATIENT
+        return None
+
     async def create_invite(self, member: Member, request: InviteRequest,
-                            gp_member_id: int | None) -> InviteMade:
-        """Create a single-use invite and everything needed to send it to the patient."""
+                            gp_member_id: int | None) -> InviteMade | str:
+        """Create a single-use invite and everything needed to send it to the patient; or,
+        making nothing, the content key of why not (`refusal`: an NHS number already on
+        another patient's invite of the practice, with a different date of birth; hazard log
+        H25). The other invite's patient is never named."""
         if gp_member_id is not None:
             gp = await self._store.practices.member(gp_member_id)
             if gp is None or gp.practice_id != member.practice_id:
                 gp_member_id = None
-        invite, token = await self._store.invites.create(
-            member.practice_id, request.patient_ref, request.date_of_birth.isoformat(),
-            valid_days=self._valid_days, gp_member_id=gp_member_id, created_by=member.id,
-            nhs_number=request.nhs_number)
+        try:
+            invite, token = await self._store.invites.create(
+                member.practice_id, request.patient_ref, request.date_of_birth.isoformat(),
+                valid_days=self._valid_days, gp_member_id=gp_member_id, created_by=member.id,
+                nhs_number=request.nhs_number)
+        except NhsNumberOnAnotherPatient:
+            log.info("invite refused: NHS number on another patient's invite",
+                     extra={"practice_id": member.practice_id, "member_id": member.id})
+            return NHS_NUMBER_ON_ANOTHER_PATIENT
         return await self._made(member, invite, token)
 
     async def _made(self, member: Member, invite: Invite, token: str) -> InviteMade:
@@ -238,9 +268,16 @@ class StaffDesk:
         return InviteMade(invite, link, summary, sms, qr_png(link))
 
     async def lines(self, member: Member, now: datetime | None = None) -> list[InviteLine]:
-        """Every invite of the practice with the state of its case, grouped for /invites; a
-        request whose patient tapped yes to a red flag (`case.red_flag_yes`) says so after
-        its step, confirmed or not."""
+        """Every invite of the practice with the state of its case, grouped for /invites.
+
+        A request with a red flag answered yes at any point (stopped for red flags, a "yes"
+        waiting or said to be a mistake, a "yes" after sending; `case.red_flag_yes`,
+        `case.red_flag_withdrawn`, `case.red_flag_after`, kept after /cancel and /delete) is
+        marked (`InviteLine.red_flag`) and says so after its step or ending
+        (`progress.red_flag_words`); until someone records contacting the patient it is in
+        the group "red_flag", listed first, saying where it stands, with a "Patient
+        contacted" button; then it goes back to its own group, still marked, with who
+        contacted them and when."""
         moment = now or datetime.now(UTC)
         stalled_before = moment - timedelta(days=self._stalled_days)
         stops = await self._store.audit.stop_reasons(member.practice_id)
@@ -248,7 +285,7 @@ class StaffDesk:
         contacted = await self._store.audit.contacted(member.practice_id)
         names = {m.id: m.display_name
                  for m in await self._store.practices.members(member.practice_id)}
-        red_flags = await self._store.audit.cases_with(member.practice_id, "case.red_flag_yes")
+        red_flags = await self._store.audit.red_flag_answers(member.practice_id)
         found = []
         for invite in await self._store.invites.for_practice(member.practice_id):
             case = await self._store.cases.for_invite(invite.id)
@@ -256,13 +293,18 @@ class StaffDesk:
             shown = text("inbox.staff.erased_case_line", reference=case.reference) if (
                 case is not None and case.erased_at and group == "urgent") else ""
             state = self._state(group, invite, case, stops, moment)
-            if case is not None and case.id in red_flags and group in (
-                    "in_progress", "stalled", "submitted"):
-                said_yes = text("inbox.staff.step.red_flag_yes")
-                state = f"{state}; {said_yes}" if state else said_yes
-            red_flag = case is not None and stops.get(case.id) == "screen_red_flag"
+            stop = stops.get(case.id) if case is not None else None
+            flagged = case is not None and (stop == progress.RED_FLAG_STOP
+                                            or case.id in red_flags)
             reached = contacted.get(case.id) if case is not None else None
-            if red_flag and reached is not None:
+            if case is not None and flagged:
+                if reached is None:  # first, until someone has checked they got help
+                    if not state and group in progress.WHERE_NOW:
+                        state = text(f"inbox.staff.now.{group}")
+                    group = "red_flag"
+                said = progress.red_flag_words(red_flags.get(case.id, ()), stop)
+                state = "; ".join(part for part in (state, said) if part)
+            if flagged and reached is not None:
                 at, actor = reached
                 who = names.get(int(actor.partition(":")[2] or 0), text("inbox.staff.someone"))
                 state += text("inbox.staff.contacted_note", when=uk_time(at), name=who)
@@ -273,7 +315,7 @@ class StaffDesk:
             found.append(InviteLine(
                 invite, group, case is None and invite_problem(invite, moment) is None,
                 shown, state, when, renewable=group == "locked",
-                to_contact=red_flag and group == "closed" and reached is None))
+                to_contact=flagged and reached is None, red_flag=flagged))
         return found
 
     @staticmethod
@@ -288,6 +330,8 @@ class StaffDesk:
         if group == "closed" or (group == "erased" and invite.locked_at):
             return progress.ending_words(invite, case, stops.get(case.id) if case else None,
                                          now)
+        if case is not None and group == "erased" and case.decision:
+            return progress.erased_decision_words(case)
         return ""
 
     @staticmethod
@@ -323,10 +367,13 @@ class StaffDesk:
         cancel, renew a locked link, record a red-flag contact: `InviteLine`). Under
         each row, when its link was sent (and, not yet opened, when it expires).
 
-        Urgent cases (a GP's two-week-wait outcome whose task to phone the patient is not yet
-        done) come first; referrals not yet marked sent on e-RS have their own group. A row in
-        progress or stalled names the step reached, a decided one the decision, and an ended
-        one how it ended (`InviteLine.state`): never more than the reference and those words.
+        Requests with a red flag answered yes whose patient nobody has yet recorded
+        contacting come first (`lines`), marked 🔴, and their "Patient contacted" buttons
+        first too; then urgent cases (a GP's two-week-wait outcome whose task to phone the
+        patient is not yet done); referrals not yet marked sent on e-RS have their own group.
+        A row in progress or stalled names the step reached, a decided one the decision, and
+        an ended one how it ended (`InviteLine.state`): never more than the reference and
+        those words.
         """
         practice = await self._store.practices.get(member.practice_id)
         assert practice is not None
@@ -334,8 +381,8 @@ class StaffDesk:
         if not lines:
             return text("inbox.staff.none"), []
         parts = [text("inbox.staff.invites_title", practice=html.escape(practice.name))]
-        for group in ("urgent", "not_opened", "in_progress", "stalled", "locked", "submitted",
-                      "referred", "decided", "erased", "closed"):
+        for group in ("red_flag", "urgent", "not_opened", "in_progress", "stalled", "locked",
+                      "submitted", "referred", "decided", "erased", "closed"):
             members = [line for line in lines if line.group == group]
             if not members:
                 continue
@@ -343,13 +390,13 @@ class StaffDesk:
                                         days=self._stalled_days) + f"</b> ({len(members)})")
             for line in members[:20]:
                 named = html.escape(line.shown or line.invite.patient_ref)
-                parts.append(text("inbox.staff.invite_line", patient_ref=named,
-                                  state=html.escape(line.state)) if line.state else
-                             f"• {named}")
+                key = "inbox.staff.red_flag_line" if line.red_flag else "inbox.staff.invite_line"
+                parts.append(text(key, patient_ref=named, state=html.escape(line.state))
+                             if line.state else f"• {named}")
                 if line.when:
                     parts.append(f"   {html.escape(line.when)}")
-        return "\n".join(parts), [line for line in lines
-                                  if line.can_change or line.renewable or line.to_contact]
+        acting = [line for line in lines if line.can_change or line.renewable or line.to_contact]
+        return "\n".join(parts), sorted(acting, key=lambda line: not line.to_contact)
 
     async def invite_of(self, member: Member, invite_id: int) -> Invite | None:
         """The invite, if it belongs to the member's practice."""
@@ -453,16 +500,19 @@ class StaffDesk:
         return await self._made(member, *renewed)
 
     async def record_contacted(self, member: Member, invite_id: int) -> Case | None:
-        """Record that the member contacted the patient of a request stopped for red flags
-        (they were told to call 999 or NHS 111; `inbox.staff.stopped.red_flag` asked staff to
-        check they got help). Returns the case; None if it is not such a case of the member's
-        practice, or it was already recorded."""
+        """Record that the member contacted the patient of a request with a red flag answered
+        yes: stopped for red flags, or a "yes" confirmed or not, said to be a mistake or
+        tapped after sending (each time the patient was told to call 999 or NHS 111, and the
+        staff alert asked staff to check they got help, `inbox.staff.stopped`). Returns the
+        case; None if it is not such a case of the member's practice, or it was already
+        recorded."""
         invite = await self.invite_of(member, invite_id)
         case = await self._store.cases.for_invite(invite.id) if invite else None
         if case is None:
             return None
         stops = await self._store.audit.stop_reasons(member.practice_id)
-        if stops.get(case.id) != "screen_red_flag":
+        if stops.get(case.id) != progress.RED_FLAG_STOP and (
+                case.id not in await self._store.audit.red_flag_answers(member.practice_id)):
             return None
         done = await self._store.audit.record_contacted(case.id, case.practice_id,
                                                         actor=f"member:{member.id}")

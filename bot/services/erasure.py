@@ -17,7 +17,7 @@ from bot import testpoints
 from bot.content import text
 from bot.services.alerting import alert_recipients
 from bot.store import Store
-from bot.store.cases import URGENT
+from bot.store.cases import REFERRED, URGENT
 from bot.store.database import PRIVATE_FILE, PRIVATE_FOLDER
 from bot.store.models import Case, Outgoing, Stage
 from bot.store.photo_files import INCOMING_PREFIX
@@ -64,11 +64,16 @@ async def patient_ended_alerts(store: Store, case: Case, to: Stage) -> list[Outg
     for it to be deleted (`/delete`): the practice's own patient reference (kept on the invite
     for this purpose, `CaseRepository.erase`) and the case reference, no health data
     (`inbox.staff.patient_cancelled`, `inbox.staff.patient_deleted`), to the practice's staff
-    and admins (its GPs if none), so someone can contact the patient."""
+    and admins (its GPs if none), so someone can contact the patient. A case a GP decided to
+    refer whose referral was not yet marked sent says so and asks staff to ask the patient
+    whether they still want it (`inbox.staff.patient_deleted_referral`)."""
     invite = await store.invites.get(case.invite_id) if case.invite_id else None
     ended = "cancelled" if to is Stage.CANCELLED else "deleted"
-    words = text(f"inbox.staff.patient_{ended}",
-                 patient_ref=invite.patient_ref if invite else "?", reference=case.reference)
+    key = f"inbox.staff.patient_{ended}"
+    if case.decision == REFERRED and not case.referral_sent_at:
+        key = "inbox.staff.patient_deleted_referral"  # the referral is left to be made
+    words = text(key, patient_ref=invite.patient_ref if invite else "?",
+                 reference=case.reference)
     log.info("staff told the patient ended a request", extra={"case_id": case.id,
                                                              "ended": ended})
     return [Outgoing(chat, "staff.alert", {"text": words}, f"case:{case.id}:{ended}:{chat}")

@@ -127,15 +127,22 @@ class AuditRepository:
             return {int(case_id): "practice" if kind == "case.stopped_by_practice" else
                     str(reason or "") for case_id, kind, reason in await cursor.fetchall()}
 
-    async def cases_with(self, practice_id: int, kind: str) -> set[int]:
-        """The ids of the practice's cases with at least one event of this kind (such as
-        "case.red_flag_yes")."""
+    async def red_flag_answers(self, practice_id: int) -> dict[int, tuple[str, ...]]:
+        """The red-flag events of each of the practice's cases that has any, oldest first, by
+        case id: "case.red_flag_yes" (a "yes" tapped, `bot.journey.red_flags`),
+        "case.red_flag_withdrawn" (then said to be a mistake) and "case.red_flag_after" (a
+        "yes" tapped after the request was sent). Kept with the erased stub of a case, so a
+        cancelled or deleted request still shows it was answered."""
         async with self._db.reading() as conn:
             cursor = await conn.execute(
-                "SELECT DISTINCT case_id FROM events WHERE kind = ? "
-                "AND case_id IN (SELECT id FROM cases WHERE practice_id = ?)",
-                (kind, practice_id))
-            return {int(row[0]) for row in await cursor.fetchall()}
+                "SELECT case_id, kind FROM events WHERE kind IN ('case.red_flag_yes', "
+                "'case.red_flag_withdrawn', 'case.red_flag_after') "
+                "AND case_id IN (SELECT id FROM cases WHERE practice_id = ?) ORDER BY id",
+                (practice_id,))
+            found: dict[int, tuple[str, ...]] = {}
+            for case_id, kind in await cursor.fetchall():
+                found[int(case_id)] = (*found.get(int(case_id), ()), str(kind))
+            return found
 
     async def unreached(self) -> list[Event]:
         """The alerts that could reach nobody at their practice (`delivery.reached_nobody`,

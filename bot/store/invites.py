@@ -17,6 +17,12 @@ from bot.store.rows import maybe, record
 TOKEN_BYTES = 24  # 192 bits of randomness; 32 URL-safe characters, within a deep link's 64
 
 
+class NhsNumberOnAnotherPatient(Exception):
+    """The NHS number is already on an invite of this practice with a different date of birth:
+    another patient's number, or one of the two was mistyped (hazard log H25). Raised by
+    `InviteRepository.create`, which then writes nothing but the refusal's audit event."""
+
+
 def token_hash(token: str) -> str:
     """Return the hash under which an invite token is stored."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -62,19 +68,40 @@ class InviteRepository:
         """Create an invite; return it with its token, which is never stored in clear.
 
         `nhs_number` (ten digits, already checked) only where the practice delivers by MESH.
+        Raises NhsNumberOnAnotherPatient, and makes no invite, if an invite of the same
+        practice that still holds its date of birth has this NHS number with another date of
+        birth (checked in the same transaction; audited `invite.nhs_number_refused`, without
+        the number). The same number with the same date of birth is a new request for the same
+        patient. Invites whose case was erased, or that expired unused long ago, hold no NHS
+        number any more and are not compared.
         """
         token, created, expires = _fresh_link(valid_days)
         async with self._db.transaction() as conn:
-            invite_id = await _insert(conn, (
-                practice_id, token_hash(token), patient_ref, date_of_birth, gp_member_id,
-                created_by, created, expires, nhs_number))
-            await write_event(
-                conn, "invite.created", actor=f"member:{created_by}", practice_id=practice_id,
-                detail={"invite_id": invite_id},
-            )
+            if nhs_number is not None and await _on_another_patient(
+                    conn, practice_id, nhs_number, date_of_birth):
+                await write_event(conn, "invite.nhs_number_refused",
+                                  actor=f"member:{created_by}", practice_id=practice_id)
+                invite_id = None
+            else:
+                invite_id = await _insert(conn, (
+                    practice_id, token_hash(token), patient_ref, date_of_birth, gp_member_id,
+                    created_by, created, expires, nhs_number))
+                await write_event(
+                    conn, "invite.created", actor=f"member:{created_by}",
+                    practice_id=practice_id, detail={"invite_id": invite_id},
+                )
+        if invite_id is None:
+            raise NhsNumberOnAnotherPatient
         invite = await self.get(invite_id)
         assert invite is not None
         return invite, token
+
+    async def nhs_number_on_another_patient(self, practice_id: int, nhs_number: str,
+                                            date_of_birth: str) -> bool:
+        """True if an invite of the practice holds this NHS number with another date of birth
+        (ISO): what `create` refuses, asked before staff are asked anything more."""
+        async with self._db.reading() as conn:
+            return await _on_another_patient(conn, practice_id, nhs_number, date_of_birth)
 
     async def get(self, invite_id: int) -> Invite | None:
         """Return the invite with this id, if any."""
@@ -205,6 +232,16 @@ class InviteRepository:
             await write_event(conn, "invite.dob_failed", actor="patient",
                               detail={"invite_id": invite_id, "count": row[0], "locked": locked})
         return locked
+
+
+async def _on_another_patient(conn: aiosqlite.Connection, practice_id: int, nhs_number: str,
+                              date_of_birth: str) -> bool:
+    """True if an invite of the practice holds this NHS number with another date of birth."""
+    cursor = await conn.execute(
+        "SELECT 1 FROM invites WHERE practice_id = ? AND nhs_number = ? "
+        "AND date_of_birth != '' AND date_of_birth != ? LIMIT 1",
+        (practice_id, nhs_number, date_of_birth))
+    return await cursor.fetchone() is not None
 
 
 def _member_id(actor: str) -> int | None:

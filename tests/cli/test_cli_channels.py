@@ -63,3 +63,22 @@ def test_a_channel_without_its_address_is_refused(
     assert main(["practice", "add", "--name", "Lawson", "--phone", "020", *extra]) == 2
     assert capsys.readouterr().out.startswith("error: ")
     assert main(["practice", "update", "--practice", "9", "--deliver", "telegram"]) == 2
+
+
+def test_an_nhs_number_on_another_patients_invite_is_refused_by_the_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`invite create --nhs-number` refuses a number already on an invite of the practice
+    with another date of birth, and makes no link; the same date of birth is fine."""
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert main(["practice", "add", "--name", "Lawson", "--phone", "020", "--deliver",
+                 "telegram,mesh", "--mesh-mailbox", "X26OT123", "--ods-code", "Y12345"]) == 0
+    invite = ["invite", "create", "--practice", "1", "--bot-username", "@telederm_bot",
+              "--nhs-number", "943 476 5919"]
+    assert main([*invite, "--patient-ref", "P-1", "--dob", "1980-02-03"]) == 0
+    assert main([*invite, "--patient-ref", "P-2", "--dob", "1980-02-03"]) == 0
+    capsys.readouterr()
+    assert main([*invite, "--patient-ref", "P-3", "--dob", "1962-06-01"]) == 2
+    said = capsys.readouterr().out
+    assert said.startswith("error: ") and "https://t.me/" not in said and "P-1" not in said

@@ -37,8 +37,9 @@ from tests.auxil.e2e.patient import (
     then_says,
     to_consent,
     to_photos,
+    words,
 )
-from tests.auxil.e2e.practice import Team, make_team, mirrored
+from tests.auxil.e2e.practice import Team, make_team, mirrored, refer
 
 App = Application[Any, Any, Any, Any, Any, Any]
 PRACTICE = ("The Lawson Practice", "020 7729 7236")
@@ -289,6 +290,50 @@ async def test_refer_is_confirmed_then_tracked_until_sent_on_e_rs(
     listing = await invites_listing(team)
     assert say("staff.group_referred") not in listing and say("staff.group_decided") in listing
     assert buttons(done) == [], "nothing left to do on the case"
+
+
+async def test_a_referral_the_patient_deleted_before_it_was_sent_is_never_called_sent(
+    app: App, emu: Emulator
+) -> None:
+    """The newcomer's steps: the GP refers, the patient sends /delete and confirms. Staff are
+    told the referral was still to be made and to ask the patient; the GP's UBRN typed for
+    "Referral sent on e-RS" and the button itself say the patient deleted the request, never
+    that the referral "was already marked as sent"; /invites says the referral was still to
+    be made, not only "Erased"."""
+    sent = await sent_case(app, emu)
+    team, ref, patient = sent.team, sent.case.reference, sent.patient
+    await refer(team.gp)
+    done = await team.gp.wait_for_text(say("gp.decided_refer", reference=ref, gp="Dr Gee",
+                                           days=3), timeout=10)
+    await team.gp.tap(say("gp.referral_sent"))  # asked for the UBRN, before the deletion
+    await team.gp.wait_for_text(say("gp.ubrn_ask", reference=ref), timeout=10)
+
+    await patient.send_command("/delete")
+    await patient.wait_for_text(words("journey.delete.one"))
+    await tap(patient, text("journey.commands.delete_yes"),
+              first_line("journey.commands.deleted"))
+    await team.staff.wait_for_text(say("staff.patient_deleted_referral", patient_ref="P-300",
+                                       reference=ref), timeout=10)
+
+    await team.gp.send_text("1234 5678 9012")
+    await team.gp.wait_for_text(say("gp.referral_erased", reference=ref), timeout=10)
+    await team.gp.tap(say("gp.referral_sent"))
+    await team.gp.wait_until(lambda: [m.text for m in team.gp.messages].count(
+        say("gp.referral_erased", reference=ref)) == 2, timeout=10)
+    await emu.wait_until_idle()
+    gp_said = [m.text for m in team.gp.messages]
+    assert say("gp.referral_already", reference=ref) not in gp_said
+    assert gp_said.count(say("gp.ubrn_ask", reference=ref)) == 1, "not asked for a UBRN again"
+    assert buttons(done) == [], "the button goes once it cannot be used"
+    closed = await case_now(app, sent.case)
+    assert closed.referral_sent_at is None and closed.ubrn is None
+    assert not [m for m in patient.messages if m.text == say(
+        "patient.referral_sent", reference=ref, practice=PRACTICE[0], phone=PRACTICE[1])]
+
+    rows = (await invites_listing(team)).splitlines()
+    erased = rows.index(say("staff.invite_line", patient_ref="P-300",
+                            state=say("staff.ended.erased_referral_not_sent")))
+    assert rows[erased - 1].startswith(say("staff.group_erased"))
 
 
 async def test_not_suitable_is_confirmed_first_and_no_goes_back(app: App, emu: Emulator) -> None:

@@ -96,7 +96,7 @@ async def test_an_unconfirmed_red_flag_yes_is_advised_alerted_kept_and_shown_to_
     await team.staff.send_command("/invites")
     listing = await team.staff.wait_for_text(first_line("inbox.staff.invites_title"))
     state = f"{text('inbox.staff.step.screening')}; {text('inbox.staff.step.red_flag_yes')}"
-    assert text("inbox.staff.invite_line", patient_ref="RF-1", state=state) in (
+    assert text("inbox.staff.red_flag_line", patient_ref="RF-1", state=state) in (
         listing.text or "").splitlines()
 
     await tap(patient, say("confirm.no_red_flag"), say("screening.red_flags.question"))

@@ -205,3 +205,47 @@ async def test_a_name_as_the_reference_is_refused_kindly_and_the_help_says_what_
     await team.staff.send_command("/help")
     helped = await team.staff.wait_for_text(first_line("inbox.staff.help_staff"))
     assert shown("inbox.staff.help_staff") in (helped.text or "")
+
+
+async def test_an_nhs_number_on_another_patients_invite_is_refused_without_naming_them(
+    app: App, emu: Emulator
+) -> None:
+    """The newcomer's three invites with one NHS number and dates of birth 1980, 1980, 1962:
+    the second is a new request for the same patient and is made; the third is refused (the
+    NHS number goes into the MESH record, so a mistyped or reused one files a case to the
+    wrong patient), naming neither the other patient's reference nor their date of birth,
+    and the details are asked for again. With two GPs it is refused before the GP is asked,
+    and another practice may use the number with its own date of birth."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    mesh = DeliveryChannels(("telegram", "mesh"), False, None, "X26ABC2", "Y12345")
+    await store.practices.set_channels(team.practice.id, mesh, actor="test")
+    for ref in ("P-1", "P-2"):
+        await team.staff.send_command("/invite", f"{ref} 03/02/1980 943 476 5919")
+        await team.staff.wait_for(lambda m, ref=ref: LINK.search(m.text or "") is not None
+                                  and ref in (m.text or ""))
+    await team.staff.send_command("/invite", "P-3 01/06/1962 943 476 5919")
+    refused = await team.staff.wait_for_text(
+        shown("inbox.staff.invite_nhs_number_other_patient"))
+    assert "P-1" not in (refused.text or "") and "1980" not in (refused.text or "")
+    await nothing_more(team.staff)
+    refs = [i.patient_ref for i in await store.invites.for_practice(team.practice.id)]
+    assert refs == ["P-2", "P-1"], "no invite made for the third"
+
+    await team.staff.send_text("P-3 01/06/1962 401 023 2137")  # asked again: a right number
+    await team.staff.wait_for(lambda m: LINK.search(m.text or "") is not None
+                              and "P-3" in (m.text or ""))
+
+    await second_gp(app, emu, team)
+    await team.staff.send_command("/invite", "P-4 01/06/1962 943 476 5919")
+    await team.staff.wait_for_text(shown("inbox.staff.invite_nhs_number_other_patient"))
+    await nothing_more(team.staff)
+    assert not [m for m in team.staff.messages
+                if m.text == text("inbox.staff.invite_choose_gp")], "refused before the GP"
+
+    other = await store.practices.add("Other Surgery", "020 0000 0000")
+    await store.practices.set_channels(other.id, mesh, actor="test")
+    sue_there = emu.user("Olly")
+    await store.practices.add_member(other.id, sue_there.id, "staff", "Olly")
+    await sue_there.send_command("/invite", "O-1 01/06/1962 943 476 5919")
+    await sue_there.wait_for(lambda m: LINK.search(m.text or "") is not None)

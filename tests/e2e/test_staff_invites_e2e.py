@@ -194,7 +194,8 @@ async def test_invites_show_dates_renew_a_locked_link_and_record_a_red_flag_cont
     locked_row = rows.index("• P-LOCK")
     assert rows[locked_row - 1].startswith(text("inbox.staff.group_locked"))
     assert rows[locked_row + 1].strip().startswith(text("inbox.staff.link_sent", sent=""))
-    red_row = row("P-RED", "ended.red_flag")
+    red_row = text("inbox.staff.red_flag_line", patient_ref="P-RED",
+                   state=text("inbox.staff.ended.red_flag"))
     assert red_row in rows
 
     await team.staff.tap(text("inbox.staff.renew", patient_ref="P-LOCK"))
@@ -251,3 +252,70 @@ async def test_new_link_for_a_locked_link_whose_request_was_deleted_says_why_and
     assert not [r for r in rows if r.startswith(text("inbox.staff.group_locked"))]
     newest = team.staff.messages[-1]
     assert text("inbox.staff.renew", patient_ref="P-LOCK") not in newest.callback_data
+
+
+async def cancels(patient: TelegramUser) -> None:
+    """/cancel, confirmed."""
+    await patient.send_command("/cancel")
+    await patient.wait_for_text(text("journey.commands.cancel_confirm"))
+    await tap(patient, text("journey.commands.cancel_yes"),
+              first_line("journey.commands.cancelled"))
+
+
+async def test_red_flags_are_listed_first_and_a_yes_said_to_be_a_mistake_stays_marked(
+    app: App, emu: Emulator
+) -> None:
+    """The newcomer's two findings: a request stopped for red flags was listed under "Ended",
+    below cancelled rows; and one whose patient tapped a red flag "yes", said it was a
+    mistake and then used /cancel read only "cancelled by the patient". Now both are listed
+    first, marked 🔴, each saying how it ended and that a red flag was answered yes, with
+    "Patient contacted" buttons first; once contact is recorded the row goes back among the
+    ended ones, still marked, with who contacted them."""
+    team = await make_team(app, emu)
+    cancel = emu.user("Cal")
+    await to_consent(cancel, await link(app, team, "P-CANCEL"))
+    await cancels(cancel)
+
+    red = emu.user("Red")
+    await to_consent(red, await link(app, team, "P-RED"))
+    await agrees(red)
+    await tap(red, text("journey.screening.is_rash.rash"),
+              text("journey.screening.red_flags.question"))
+    await tap(red, text("journey.screening.red_flags.yes"), text("journey.confirm.means.red_flag"))
+    await tap(red, text("journey.confirm.yes"), first_line("journey.stop.red_flag"))
+
+    oops = emu.user("Oops")
+    await to_consent(oops, await link(app, team, "P-OOPS"))
+    await agrees(oops)
+    await tap(oops, text("journey.screening.is_rash.rash"),
+              text("journey.screening.red_flags.question"))
+    await tap(oops, text("journey.screening.red_flags.yes"),
+              text("journey.confirm.means.red_flag"))
+    await tap(oops, text("journey.confirm.no_red_flag"),
+              text("journey.screening.red_flags.question"))
+    await cancels(oops)
+
+    rows = await invites_listing(team)
+    assert rows[2] == text("inbox.staff.group_red_flag") + " (2)", "red flags first"
+    oops_row = text("inbox.staff.red_flag_line", patient_ref="P-OOPS", state="; ".join((
+        text("inbox.staff.ended.cancelled"), text("inbox.staff.step.red_flag_withdrawn"))))
+    red_row = text("inbox.staff.red_flag_line", patient_ref="P-RED",
+                   state=text("inbox.staff.ended.red_flag"))
+    assert set(rows[3:7:2]) == {oops_row, red_row}
+    ended = rows.index(next(r for r in rows if r.startswith(text("inbox.staff.group_closed"))))
+    assert rows[ended + 1] == row("P-CANCEL", "ended.cancelled")
+    assert "P-OOPS" not in " ".join(rows[ended:]) and "P-RED" not in " ".join(rows[ended:])
+    labels = [label for line in team.staff.messages[-1].buttons for label in line]
+    assert set(labels[:2]) == {text("inbox.staff.contacted", patient_ref="P-OOPS"),
+                               text("inbox.staff.contacted", patient_ref="P-RED")}
+
+    await team.staff.tap(text("inbox.staff.contacted", patient_ref="P-OOPS"))
+    oops_case, = await services_of(app).store.cases.for_patient(oops.id)
+    await team.staff.wait_for_text(text(
+        "inbox.staff.contacted_recorded", patient_ref="P-OOPS", reference=oops_case.reference,
+        name="Sue Smith"), timeout=10)
+    rows = await invites_listing(team)
+    assert rows[2] == text("inbox.staff.group_red_flag") + " (1)"
+    ended = rows.index(next(r for r in rows if r.startswith(text("inbox.staff.group_closed"))))
+    contacted = next(r for r in rows[ended:] if r.startswith(oops_row))
+    assert "Sue Smith" in contacted, "still marked, with who contacted them"

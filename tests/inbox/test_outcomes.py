@@ -11,6 +11,7 @@ from bot.inbox.alerts import stop_reason_key
 from bot.inbox.decisions import Inbox, read_ubrn
 from bot.inbox.digest import age_text, build_digest, quality_flags, uk_time
 from bot.journey.photo_step import record_refusal
+from bot.services import erasure
 from bot.services.reminders import chase_open_outcomes
 from bot.store import Store
 from bot.store.models import Stage
@@ -149,6 +150,35 @@ async def test_a_referral_is_open_until_marked_sent_and_the_ubrn_goes_with_erasu
     await store.cases.erase(closed, Stage.ERASED, actor="bot", reason="retention")
     erased = await store.cases.get(case.id)
     assert erased is not None and erased.ubrn is None
+
+
+async def test_a_referral_erased_before_it_was_marked_sent_is_never_recorded_or_called_sent(
+    store: Store, setting: Setting
+) -> None:
+    """Erased by the patient (or by retention) after the GP referred and before the referral
+    was marked sent: "Referral sent on e-RS" is closed with the truth before any UBRN is asked
+    for, and marking it records nothing; staff were told the referral was still to be made."""
+    inbox = Inbox(store)
+    for erased_by, key in (("patient", "inbox.gp.referral_erased"),
+                           ("retention", "inbox.gp.referral_erased_retention")):
+        case = await submitted_case(store, setting)
+        assert await inbox.referral_closed(102, case.id) is not None, "not referred yet"
+        await inbox.refer(102, case.id)
+        assert await inbox.referral_closed(102, case.id) is None, "open: the UBRN is asked for"
+        referred = await store.cases.get(case.id)
+        assert referred is not None
+        await erasure.erase(store, referred, Stage.ERASED, actor=erased_by, reason="test")
+        truth = text(key, reference=case.reference)
+        closed = await inbox.referral_closed(102, case.id)
+        assert closed is not None and closed.text == truth
+        marked = await inbox.mark_referral_sent(102, case.id, "123456789012")
+        assert not marked.done and marked.text == truth
+        stub = await store.cases.get(case.id)
+        assert stub is not None and stub.referral_sent_at is None and stub.ubrn is None
+        staff_told = [json.loads(q.payload)["text"] for q in await store.outbox.for_case(case.id)
+                      if q.chat_id == setting.staff.telegram_user_id]
+        assert (text("inbox.staff.patient_deleted_referral", patient_ref="P-9",
+                     reference=case.reference) in staff_told) is (erased_by == "patient")
 
 
 async def test_a_typed_reason_for_new_photos_reaches_the_patient_as_written(

@@ -159,7 +159,7 @@ async def test_each_row_says_the_step_reached_or_how_the_request_ended(
         ("AT-PHOTO-2", "in_progress", text(f"{step}.photo", number=2, count=3)),
         ("AT-REVIEW", "in_progress", text(f"{step}.review")),
         ("MOLE-1", "closed", text(f"{ended}.screening")),
-        ("RED-1", "closed", text(f"{ended}.red_flag")),
+        ("RED-1", "red_flag", text(f"{ended}.red_flag")),  # first, till contacted
         ("NOT-GUARDIAN-1", "closed", text(f"{ended}.not_guardian")),
         ("WRONG-1", "closed", text(f"{ended}.practice")),
         ("CANCEL-1", "closed", text(f"{ended}.cancelled")),  # kept: staff contact them
@@ -201,3 +201,105 @@ async def test_a_join_code_works_once(store: Store, setting: Setting) -> None:
     assert joined is not None and joined.role == "gp" and joined.practice_id == admin.practice_id
     assert await staff.join(405, code) is None
     assert await staff.join(405, "guess") is None
+
+
+async def test_an_nhs_number_on_another_patients_invite_makes_no_invite(
+    store: Store, setting: Setting
+) -> None:
+    """Two staff making invites at once: the later one, with the same NHS number and another
+    date of birth, is refused by the store itself, audited without the number, and makes
+    nothing; the same number with the same date of birth is the same patient again."""
+    staff = desk(store)
+    first = await staff.create_invite(
+        setting.staff, InviteRequest("P-1", date(1980, 2, 3), "9434765919"), None)
+    assert not isinstance(first, str)
+    again = await staff.create_invite(
+        setting.staff, InviteRequest("P-2", date(1980, 2, 3), "9434765919"), None)
+    assert not isinstance(again, str)
+    other = InviteRequest("P-3", date(1962, 6, 1), "9434765919")
+    assert await staff.refusal(setting.staff, other) == (
+        "inbox.staff.invite_nhs_number_other_patient")
+    assert await staff.create_invite(setting.staff, other, None) == (
+        "inbox.staff.invite_nhs_number_other_patient")
+    assert [i.patient_ref for i in await store.invites.for_practice(setting.practice.id)] == [
+        "P-2", "P-1"]
+    async with store.db.reading() as conn:
+        cursor = await conn.execute(
+            "SELECT detail FROM events WHERE kind = 'invite.nhs_number_refused'")
+        rows = [tuple(row) for row in await cursor.fetchall()]
+    assert len(rows) == 1 and "9434765919" not in str(rows)
+
+
+async def test_every_red_flag_yes_is_listed_first_marked_until_the_patient_is_contacted(
+    store: Store, setting: Setting
+) -> None:
+    """/invites lists first, marked 🔴 and saying where it stands, every request with a red
+    flag answered yes: stopped for it, a "yes" said to be a mistake and then cancelled, a
+    "yes" said to be a mistake on a request waiting for a GP, a "yes" after sending on a
+    decided one. Once someone records contacting the patient the row goes back to its own
+    group, still marked, saying who and when."""
+    staff = desk(store)
+    patients = iter(range(9300, 9400))
+
+    async def opened(ref: str, *stages: Stage) -> Case:
+        invite, _ = await store.invites.create(setting.practice.id, ref, "1990-01-01",
+                                               valid_days=7)
+        patient = next(patients)
+        case = await store.cases.open_from_invite(invite, patient_user_id=patient,
+                                                  patient_chat_id=patient, is_child=False)
+        for stage in stages:
+            case = await store.cases.move(case, stage)
+        return case
+
+    async def said(case: Case, *kinds: str) -> None:
+        for kind in kinds:
+            await store.audit.record(f"case.red_flag_{kind}", actor="patient", case_id=case.id)
+
+    mole = await opened("MOLE-1", Stage.CONSENT, Stage.SCREENING)
+    await store.cases.move(mole, Stage.STOPPED, reason="screen_mole")
+    red = await opened("RED-1", Stage.CONSENT, Stage.SCREENING)
+    await said(red, "yes")
+    await store.cases.move(red, Stage.STOPPED, reason="screen_red_flag")
+    mistake = await opened("MISTAKE-1", Stage.CONSENT, Stage.SCREENING)
+    await said(mistake, "yes", "withdrawn")
+    await erasure.erase(store, mistake, Stage.CANCELLED, actor="patient",
+                        reason="patient_cancelled")
+    waiting = await submitted_case(store, setting)
+    await said(waiting, "yes", "withdrawn")
+    after = await opened("AFTER-1")
+    after = await store.cases.move(after, Stage.DECIDED, decision="appointment")
+    await said(after, "after")
+
+    step, ended = "inbox.staff.step", "inbox.staff.ended"
+    lines = {line.invite.patient_ref: line for line in await staff.lines(setting.staff)}
+    assert {ref: (line.group, line.state, line.red_flag, line.to_contact)
+            for ref, line in lines.items()} == {
+        "MOLE-1": ("closed", text(f"{ended}.screening"), False, False),
+        "RED-1": ("red_flag", text(f"{ended}.red_flag"), True, True),
+        "MISTAKE-1": ("red_flag", f"{text(f'{ended}.cancelled')}; "
+                      f"{text(f'{step}.red_flag_withdrawn')}", True, True),
+        "P-9": ("red_flag", f"{text('inbox.staff.now.submitted')}; "
+                f"{text(f'{step}.red_flag_withdrawn')}", True, True),
+        "AFTER-1": ("red_flag", f"{text(f'{ended}.appointment')}; "
+                    f"{text(f'{step}.red_flag_after')}", True, True),
+    }
+    words, buttons = await staff.overview(setting.staff)
+    listed = words.splitlines()
+    assert listed[2] == "<b>" + text("inbox.staff.group_red_flag") + "</b> (4)", "first"
+    assert text("inbox.staff.red_flag_line", patient_ref="MISTAKE-1",
+                state=html.escape(lines["MISTAKE-1"].state)) in listed[3:11:2]
+    assert {line.invite.patient_ref for line in buttons if line.to_contact} == {
+        "RED-1", "MISTAKE-1", "P-9", "AFTER-1"}
+
+    assert await staff.record_contacted(setting.staff, lines["MISTAKE-1"].invite.id)
+    assert await staff.record_contacted(setting.staff, lines["MOLE-1"].invite.id) is None
+    lines = {line.invite.patient_ref: line for line in await staff.lines(setting.staff)}
+    contacted = lines["MISTAKE-1"]
+    assert (contacted.group, contacted.red_flag, contacted.to_contact) == (
+        "closed", True, False), "back with the other ended requests, still marked"
+    assert contacted.state.startswith(f"{text(f'{ended}.cancelled')}; "
+                                      f"{text(f'{step}.red_flag_withdrawn')}")
+    assert "Sue Smith" in contacted.state
+    words, _ = await staff.overview(setting.staff)
+    assert text("inbox.staff.red_flag_line", patient_ref="MISTAKE-1",
+                state=html.escape(contacted.state)) in words
