@@ -125,6 +125,35 @@ async def still_may_open(store: Store, case: Case, chat_id: int, opened_by: int,
             and await member_of(store, opened_by, case.practice_id, GP_ROLES) is not None)
 
 
+AWAITING = "awaiting"
+"""What an "Open" item sends, in place of the case, while new photos are awaited."""
+
+
+async def opened_now(store: Store, case: Case, part: str) -> str | None:
+    """What an item queued by "Open" sends *now* (checked when it is sent, not when it was
+    queued): the case as it is now, never an earlier submission's photos or summary.
+
+    `part` itself ("album", "summary", "pack" or "notice": of the current submission) while
+    the case has a submission to show; while the GP's request for new photos is with the
+    patient (`Case.awaiting_new_photos`, when the earlier photos may be replaced and their
+    files gone), `AWAITING` (the note that new photos are on the way) in place of the first
+    part the chat gets, and None (nothing) for the others.
+    """
+    from bot.channels.queue import gp_parts
+
+    if not case.awaiting_new_photos:
+        return part
+    practice = await store.practices.get(case.practice_id)
+    first = gp_parts(practice)[0] if practice is not None else part
+    return AWAITING if part == first else None
+
+
+def current_submission(case: Case, number: int) -> bool:
+    """Whether a delivery queued for submission `number` still shows the case as it is: no
+    later submission has replaced it, and no request for new photos is with the patient."""
+    return number == max(case.submissions, 1) and not case.awaiting_new_photos
+
+
 async def redirected(store: Store, case: Case, former_chat: int) -> list[Outgoing]:
     """When `former_chat` is no longer a recipient: the case's current submission for its
     recipients now (once each, by dedupe key), and one note to the practice's staff (its GPs
