@@ -40,7 +40,8 @@ async def submission_messages(store: Store, case: Case) -> list[Outgoing]:
 
     `case` is the case before it moves: this will be submission number `submissions + 1`,
     which keeps the dedupe keys of a re-submission (after new photos) distinct. A
-    re-submission first marks the earlier summary and pack in each GP chat as superseded.
+    re-submission first marks the earlier summary, pack and photos as superseded in each GP
+    chat, and in every other chat that received them (a GP who opened the case from /inbox).
 
     Built before the move, which may still be refused (a double *Send*), so nothing is
     recorded here: with no GP or inbox and nobody to alert, the patient's notice
@@ -75,11 +76,16 @@ async def _deliveries(store: Store, case: Case, number: int, *,
             return records
         return [*records, unreached_notice(case, practice.name, practice.phone, number)]
     parts = gp_parts(practice)
+    opened: list[int] = []
     if number > 1:
         parts = ("supersede", *parts)
+        opened = [chat for chat in await store.outbox.delivered_chats(case.id)
+                  if chat not in chats]
     return [*records, *[Outgoing(chat, f"gp.{part}", {"case_id": case.id, "submission": number},
                                  f"case:{case.id}:sub:{number}:{part}:{chat}")
-                        for chat in chats for part in parts]]
+                        for chat in chats for part in parts],
+            *[Outgoing(chat, "gp.supersede", {"case_id": case.id, "submission": number},
+                       f"case:{case.id}:sub:{number}:supersede:{chat}") for chat in opened]]
 
 
 async def opened_messages(store: Store, case: Case, chat_id: int, opened_by: int,

@@ -306,6 +306,14 @@ class OutboxRepository:
                 (case_id, chat_id, part, before))
             return [(int(row[0]), int(row[1])) for row in await cursor.fetchall()]
 
+    async def delivered_chats(self, case_id: int) -> list[int]:
+        """The chats that have received any part of the case (routed, or opened from /inbox)."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT DISTINCT chat_id FROM delivered WHERE case_id = ? ORDER BY chat_id",
+                (case_id,))
+            return [int(row[0]) for row in await cursor.fetchall()]
+
     async def earlier_photos(self, case_id: int, chat_id: int,
                              before: int) -> list[tuple[int, int, str]]:
         """(message id, submission, part) of the photo documents a GP chat received for

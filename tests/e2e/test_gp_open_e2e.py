@@ -202,3 +202,32 @@ async def test_a_photo_file_gone_fails_its_delivery_at_once_and_staff_are_alerte
     assert failed == [("gp.album", MISSING_FILE, 1)], "given up at the first try, not retried"
     await emu.wait_until_idle()
     assert [m.text for m in team.staff.messages].count(alert) == 1, "one alert for the case"
+
+
+async def test_a_resubmission_marks_the_earlier_copy_another_gp_opened_as_superseded(
+    app: App, emu: Emulator
+) -> None:
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    other = await second_gp(app, emu, team)
+    patient = await submit(app, emu, team)
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None
+    ref = case.reference
+    await open_from_inbox(other, ref)  # Dr Two reads the case the patient sent Dr Gee
+    await other.wait_until(lambda: sum(is_photo(m) for m in other.messages) == 3, timeout=20)
+    summary = await other.wait_for(lambda m: text("inbox.gp.refer") in m.callback_data,
+                                   timeout=20)
+    await all_sent(app, case)
+
+    await ask_new_photos(team.gp, ref, "close_up_2")
+    await retake(patient, "close_up_2")
+    await send_again(patient)
+    superseded = [text("inbox.gp.superseded_photo", shot=shot, old=1, version=2, reference=ref)
+                  for shot in CAPTIONS]
+    await other.wait_until(lambda: [m.text for m in other.messages if is_photo(m)]
+                           == superseded, timeout=20)
+    assert summary.text == text("inbox.gp.superseded_summary", version=2, reference=ref)
+    assert summary.callback_data == {}, "its decision buttons are gone"
+    pack = next(m for m in other.messages if m.kind == "document" and not is_photo(m))
+    assert pack.text == text("inbox.gp.superseded_pack", old=1, version=2, reference=ref)
