@@ -1,7 +1,10 @@
 """The outbox's one sender: each item goes to its channel (Telegram, NHSmail or MESH).
 
 Record-channel items carry `{"case_id", "submission"}`; the case is built into a `CaseFile`
-when it is sent, so an erased case sends nothing. Just before a send the item is marked
+when it is sent, so an erased case sends nothing, and an item whose submission was replaced
+before it could be sent (new photos sent since) sends nothing either: the later
+submission's item carries the case. A photo file missing when the case is built fails the
+item at once (`bot.services.delivery.MISSING_FILE`). Just before a send the item is marked
 `started`; if a later try finds that mark on a channel that cannot ask whether the message
 arrived (email), the message may now be in the practice's mailbox twice, and staff are told.
 A record channel that keeps failing is reported to the practice's staff once, after
@@ -91,6 +94,10 @@ class Dispatcher:
         case = await self._store.cases.get(int(payload.get("case_id") or 0))
         if case is None or case.erased_at:
             return  # erased since: nothing to deliver
+        if int(payload["submission"]) < case.submissions:
+            log.info("delivery skipped: submission replaced",
+                     extra={"outbox_id": item.id, "case_id": case.id, "channel": item.channel})
+            return  # a later submission was queued to this channel: it carries the case now
         if item.remote_id:
             log.info("already sent", extra={"outbox_id": item.id, "case_id": case.id,
                                              "channel": item.channel})

@@ -1,14 +1,16 @@
 """NHSmail channel: one message per case to the practice's shared mailbox, over SMTP with TLS.
 
 The message: subject `channels.email.subject` (the case reference only, never a patient
-identifier), what the practice files it by (its reference, the date of birth the patient
-confirmed and the NHS number staff typed, if any: `identifiers`), the summary as plain text
-and HTML, the referral pack PDF and the three photos as
-attachments, in at most `EMAIL_MAX_BYTES` (default 20 MB, encoded size). If the photos would
-take it over, they are left out (the pack holds them) and the body says so; if the pack alone
-does not fit, the case is Undeliverable by email. Transport: aiosmtplib with STARTTLS or
-implicit TLS, never plain text. SMTP 4xx replies and network errors are TryLater; 5xx replies
-are Undeliverable.
+identifier; after a re-submission its version too, and the body says it replaces the earlier
+version and which photos are new: `intro`), what the practice files it by (its reference,
+the date of birth the patient confirmed and the NHS number staff typed, if any:
+`identifiers`), the summary as plain text and HTML, the referral pack PDF and the three
+photos as attachments (named with the version after a re-submission), in at most
+`EMAIL_MAX_BYTES` (default 20 MB, encoded size). If the photos would take it over, they
+are left out (the pack holds them) and the body says so; if the pack alone does not fit,
+the case is Undeliverable by email. Transport: aiosmtplib with STARTTLS or implicit TLS,
+never plain text. SMTP 4xx replies and network errors are TryLater; 5xx replies are
+Undeliverable.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import aiosmtplib
 from bot.channels.casefile import CaseFile
 from bot.channels.outcome import Refused
 from bot.content import text
+from bot.inbox.gp_messages import pack_version
 from bot.services.delivery import TryLater, Undeliverable
 
 Security = Literal["starttls", "tls"]
@@ -75,10 +78,39 @@ def identifiers(case: CaseFile) -> list[tuple[str, str]]:
             (text("channels.email.age"), digest.age_text)]
 
 
+def subject(case: CaseFile) -> str:
+    """The subject: the case reference, and its version after a re-submission."""
+    digest = case.digest
+    if digest.version > 1:
+        return text("channels.email.subject_version", reference=digest.case.reference,
+                    version=digest.version)
+    return text("channels.email.subject", reference=digest.case.reference)
+
+
+def intro(case: CaseFile) -> str:
+    """The first paragraph: what the message is and what to do with it. A re-submission's
+    says which version it is, that it replaces the earlier one, and which photos are new."""
+    digest = case.digest
+    values = {"reference": digest.case.reference, "practice": digest.practice.name,
+              "submitted": digest.submitted_on}
+    if digest.version == 1:
+        return text("channels.email.intro", **values)
+    new = (text("channels.email.new_photos", shots=" and ".join(digest.new_shots))
+           if digest.new_shots else text("channels.email.same_photos"))
+    return text("channels.email.intro_version", version=digest.version,
+                previous=digest.version - 1, new=new, **values)
+
+
+def photo_name(case: CaseFile, slot: str) -> str:
+    """An attached photo's file name: the reference, the shot, and the version after a
+    re-submission ("TD-…-close-up-1-v2.jpg", as in the GP's chat)."""
+    return text("channels.email.photo_name", reference=case.digest.case.reference,
+                shot=slot.replace("_", "-"), version=pack_version(case.digest.version))
+
+
 def _plain(case: CaseFile, photos_left_out: str | None) -> str:
     digest = case.digest
-    lines = [text("channels.email.intro", reference=digest.case.reference,
-                  practice=digest.practice.name, submitted=digest.submitted_on), ""]
+    lines = [intro(case), ""]
     lines += [f"{label}: {value}" for label, value in identifiers(case)]
     lines += ["", text("channels.email.answers")]
     lines += [f"- {question}: {answer}" for question, answer in digest.answers]
@@ -93,24 +125,21 @@ def _html(case: CaseFile, photos_left_out: str | None) -> str:
     digest = case.digest
     body = digest.summary_html.replace("\n", "<br>\n")
     extra = f"<p>{html.escape(photos_left_out)}</p>" if photos_left_out else ""
-    intro = html.escape(text("channels.email.intro", reference=digest.case.reference,
-                             practice=digest.practice.name, submitted=digest.submitted_on))
+    first = html.escape(intro(case))
     filed_by = "<br>\n".join(f"<b>{html.escape(label)}</b>: {html.escape(value)}"
                              for label, value in identifiers(case))
     return (f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>'
-            f"<p>{intro}</p><p>{filed_by}</p><p>{body}</p>{extra}</body></html>")
+            f"<p>{first}</p><p>{filed_by}</p><p>{body}</p>{extra}</body></html>")
 
 
 def build_message(case: CaseFile, *, sender: str, to: str, max_bytes: int,
                   message_id: str | None = None) -> EmailMessage:
     """The message for one case; Undeliverable if the pack alone exceeds `max_bytes`."""
-    reference = case.digest.case.reference
-
     def compose(with_photos: bool) -> EmailMessage:
         left_out = None if with_photos or not case.digest.photos else text(
             "channels.email.photos_left_out", limit=size_words(max_bytes))
         message = EmailMessage()
-        message["Subject"] = text("channels.email.subject", reference=reference)
+        message["Subject"] = subject(case)
         message["From"] = sender
         message["To"] = to
         message["Date"] = formatdate(usegmt=True)
@@ -121,10 +150,8 @@ def build_message(case: CaseFile, *, sender: str, to: str, max_bytes: int,
                                filename=case.pack_name)
         if with_photos:
             for shot in case.digest.photos:
-                message.add_attachment(
-                    shot.jpeg, maintype="image", subtype="jpeg",
-                    filename=text("channels.email.photo_name", reference=reference,
-                                  shot=shot.slot.replace("_", "-")))
+                message.add_attachment(shot.jpeg, maintype="image", subtype="jpeg",
+                                       filename=photo_name(case, shot.slot))
         return message
 
     full = compose(with_photos=True)

@@ -34,13 +34,18 @@ from bot.inbox.gp_messages import (
     album_parts,
     notice_message,
     pack_label,
+    photo_part,
     retracted,
     summary_message,
     superseded_pack,
+    superseded_photo,
     superseded_summary,
     task_rows,
 )
 from bot.inbox.routing import (
+    AWAITING,
+    current_submission,
+    opened_now,
     redirected,
     still_a_recipient,
     still_may_open,
@@ -50,7 +55,13 @@ from bot.journey.prompts import carry_on
 from bot.journey.replies import Reply
 from bot.services.alerting import alert_recipients, tell_patient
 from bot.services.buttons import ButtonSigner
-from bot.services.delivery import REFUSED_FOR_GOOD, NotStarted, TryLater, Undeliverable
+from bot.services.delivery import (
+    MISSING_FILE,
+    REFUSED_FOR_GOOD,
+    NotStarted,
+    TryLater,
+    Undeliverable,
+)
 from bot.store import Store
 from bot.store.models import Case, OutboxItem, Outgoing
 
@@ -93,8 +104,9 @@ async def send_pack(bot: ApiBot, chat_id: int, case: Case, submission: int, pdf:
 
 async def supersede(bot: ApiBot, store: Store, chat_id: int, case_id: int, reference: str,
                     version: int, rate: str | None = None) -> None:
-    """Mark the summaries (or notices) and packs of a case's earlier submissions in this chat
-    as superseded (their buttons removed), so the GP cannot attach an old pack."""
+    """Mark the summaries (or notices), packs and photo documents of a case's earlier
+    submissions in this chat as superseded (the summaries' buttons removed), so the GP can
+    neither attach an old pack nor file a replaced photo."""
     earlier = [*await store.outbox.earlier_parts(case_id, chat_id, "summary", version),
                *await store.outbox.earlier_parts(case_id, chat_id, "notice", version)]
     for message_id, _ in earlier:
@@ -107,6 +119,12 @@ async def supersede(bot: ApiBot, store: Store, chat_id: int, case_id: int, refer
             await bot.edit_message_caption(
                 chat_id=chat_id, message_id=message_id,
                 caption=plain(superseded_pack(reference, old, version)), rate_limit_args=rate)
+    for message_id, old, part in await store.outbox.earlier_photos(case_id, chat_id, version):
+        with contextlib.suppress(BadRequest):
+            await bot.edit_message_caption(
+                chat_id=chat_id, message_id=message_id,
+                caption=plain(superseded_photo(reference, part, old, version)),
+                rate_limit_args=rate)
 
 
 async def retract(bot: ApiBot, chat_id: int, message_ids: list[int], reference: str,
@@ -251,19 +269,33 @@ class TelegramSender:
                             int(payload["submission"]), BACKGROUND)
             return
         opened_by = payload.get("opened_by")
-        if opened_by is not None:  # queued by "Open" in a GP's /inbox
+        part = item.kind.removeprefix("gp.")
+        if opened_by is not None:  # queued by "Open" in a GP's /inbox: the case as it is now
             if not await still_may_open(self._store, case, item.chat_id, int(opened_by),
-                                        item.kind.removeprefix("gp.")):
+                                        part):
                 raise Undeliverable(NOT_A_RECIPIENT)
+            now = await opened_now(self._store, case, part)
+            if now == AWAITING:
+                await self._bot.send_message(
+                    item.chat_id, plain(text("inbox.gp.open_awaiting", reference=case.reference)),
+                    rate_limit_args=BACKGROUND)
+            if now != part:
+                log.info("open: new photos awaited", extra={"case_id": case.id, "part": part})
+                return
+            number = max(case.submissions, 1)
         elif not await still_a_recipient(self._store, case, item.chat_id):
             await self._store.outbox.add(case.id, await redirected(self._store, case,
                                                                    item.chat_id))
             raise Undeliverable(NOT_A_RECIPIENT)
-        number = int(payload.get("submission") or 1)
-        part = item.kind.removeprefix("gp.")
+        else:
+            number = int(payload.get("submission") or 1)
+            if not current_submission(case, number):  # new photos asked for, or sent, since
+                log.info("delivery skipped: submission replaced",
+                         extra={"case_id": case.id, "part": part, "submission": number})
+                return
         summary = await summary_of(self._store, case)
         if part == "album":
-            await self._send_album(item, payload, case, summary)
+            await self._send_album(item, payload, case, summary, number)
             return
         if part == "summary":
             sent = await send_message(self._bot, item.chat_id, summary_message(case, summary),
@@ -282,9 +314,9 @@ class TelegramSender:
                                                   submission=number)
 
     async def _send_album(self, item: OutboxItem, payload: dict[str, Any], case: Case,
-                          summary: CaseSummary) -> None:
-        """Send the photos not yet confirmed (reading each file once), recording each one as
-        Telegram confirms it."""
+                          summary: CaseSummary, number: int) -> None:
+        """Send the photos of submission `number` not yet confirmed (reading each file once),
+        recording each one, with its shot, as Telegram confirms it."""
         done: dict[str, int] = dict(payload.get("sent") or {})
         for part in album_parts(case, summary):
             if part.slot in done:
@@ -294,8 +326,8 @@ class TelegramSender:
             done[part.slot] = message_id
             await self._store.outbox.save_payload(item.id, {**payload, "sent": done})
             await self._store.outbox.record_delivered(
-                case.id, item.chat_id, [message_id], part="album",
-                submission=int(payload.get("submission") or 1))
+                case.id, item.chat_id, [message_id], part=photo_part(part.slot),
+                submission=number)
             log.info("photo delivered", extra={"outbox_id": item.id, "case_id": item.case_id,
                                                "slot": part.slot})
 
@@ -307,7 +339,8 @@ async def alert_staff(store: Store, item: OutboxItem, reason: str, bot_username:
     that item carried the patient's submitted case, which has reached nobody at the practice,
     the patient is told once per submission to phone the practice (`tell_patient`).
 
-    `reason` is the outbox's verdict ("403: ..." / "400: ..." / "gave up ..."); a person who
+    `reason` is the outbox's verdict ("403: ..." / "400: ..." / "gave up ..." /
+    `MISSING_FILE`, a photo file gone since the item was queued); a person who
     never opened the bot (403 "can't initiate conversation") gets the `not_started` alert,
     whose messages are delivered as soon as that person opens the bot. An alert or task for
     staff that cannot be delivered goes to other members instead (`pass_on`).
@@ -327,6 +360,8 @@ async def alert_staff(store: Store, item: OutboxItem, reason: str, bot_username:
         cause, key = "not_started", "inbox.staff.not_started_alert"
     elif reason.startswith(REFUSED_FOR_GOOD):
         cause, key = "blocked", "inbox.staff.blocked_alert"
+    elif reason == MISSING_FILE:
+        cause, key = "missing", "inbox.staff.missing_alert"
     else:
         cause, key = "failed", "inbox.staff.failed_alert"
     words = text(key, reference=case.reference, who=who, bot_username=bot_username)

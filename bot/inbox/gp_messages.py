@@ -74,11 +74,41 @@ def notice_message(case: Case, practice: Practice) -> GpMessage:
 
 def album_parts(case: Case, summary: CaseSummary) -> list[PhotoPart]:
     """The photos as documents (not recompressed), captioned Locator / Close-up 1 / 2 with
-    any quality note."""
-    return [PhotoPart(shot.slot, shot.file_name,
-                      f"{case.reference}-{shot.slot.replace('_', '-')}.jpg",
-                      shot.label + (f" ({shot.note})" if shot.note else ""))
-            for shot in summary.shots]
+    any quality note. After a re-submission each file name ends with its version
+    ("TD-…-close-up-1-v2.jpg", as the pack's does) and each caption says the version and
+    whether the photo is new in it or the same as before."""
+    version = summary.version
+    parts = []
+    for shot in summary.shots:
+        label = shot.label
+        if version > 1:
+            key = "inbox.gp.caption_version_new" if shot.new else "inbox.gp.caption_version_same"
+            label = text(key, shot=shot.label, version=version)
+        parts.append(PhotoPart(
+            shot.slot, shot.file_name,
+            f"{case.reference}-{shot.slot.replace('_', '-')}{pack_version(version)}.jpg",
+            label + (f" ({shot.note})" if shot.note else "")))
+    return parts
+
+
+PHOTO_PART = "album:"
+"""How a delivered photo document is recorded (`photo_part`): "album:close_up_1". Rows from
+before the shot was recorded say only "album"."""
+
+
+def photo_part(slot: str) -> str:
+    """The `delivered.part` of one photo document of a case: "album:" and its shot."""
+    return PHOTO_PART + slot
+
+
+def superseded_photo(reference: str, part: str, old: int, version: int) -> str:
+    """What an earlier submission's photo document caption is edited to say (`part` as
+    recorded by `photo_part`, or "album" from before the shot was recorded)."""
+    slot = part.removeprefix(PHOTO_PART)
+    shot = (text(f"inbox.gp.caption_{slot}") if slot in SHOT_SLOTS
+            else text("inbox.gp.caption_unknown"))
+    return text("inbox.gp.superseded_photo", shot=shot, old=old or 1, version=version,
+                reference=reference)
 
 
 def pack_version(submission: int) -> str:

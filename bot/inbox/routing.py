@@ -40,7 +40,8 @@ async def submission_messages(store: Store, case: Case) -> list[Outgoing]:
 
     `case` is the case before it moves: this will be submission number `submissions + 1`,
     which keeps the dedupe keys of a re-submission (after new photos) distinct. A
-    re-submission first marks the earlier summary and pack in each GP chat as superseded.
+    re-submission first marks the earlier summary, pack and photos as superseded in each GP
+    chat, and in every other chat that received them (a GP who opened the case from /inbox).
 
     Built before the move, which may still be refused (a double *Send*), so nothing is
     recorded here: with no GP or inbox and nobody to alert, the journey records that once the
@@ -72,11 +73,16 @@ async def _deliveries(store: Store, case: Case, number: int, *, committed: bool,
             await tell_patient(store, case, "no_inbox", kind="", leaving_out=leaving_out)
         return [*records, *notes]
     parts = gp_parts(practice)
+    opened: list[int] = []
     if number > 1:
         parts = ("supersede", *parts)
+        opened = [chat for chat in await store.outbox.delivered_chats(case.id)
+                  if chat not in chats]
     return [*records, *[Outgoing(chat, f"gp.{part}", {"case_id": case.id, "submission": number},
                                  f"case:{case.id}:sub:{number}:{part}:{chat}")
-                        for chat in chats for part in parts]]
+                        for chat in chats for part in parts],
+            *[Outgoing(chat, "gp.supersede", {"case_id": case.id, "submission": number},
+                       f"case:{case.id}:sub:{number}:supersede:{chat}") for chat in opened]]
 
 
 async def opened_messages(store: Store, case: Case, chat_id: int, opened_by: int,
@@ -120,6 +126,35 @@ async def still_may_open(store: Store, case: Case, chat_id: int, opened_by: int,
     return (practice is not None and part in gp_parts(practice)
             and may_show_case(practice, chat_id, opened_by)
             and await member_of(store, opened_by, case.practice_id, GP_ROLES) is not None)
+
+
+AWAITING = "awaiting"
+"""What an "Open" item sends, in place of the case, while new photos are awaited."""
+
+
+async def opened_now(store: Store, case: Case, part: str) -> str | None:
+    """What an item queued by "Open" sends *now* (checked when it is sent, not when it was
+    queued): the case as it is now, never an earlier submission's photos or summary.
+
+    `part` itself ("album", "summary", "pack" or "notice": of the current submission) while
+    the case has a submission to show; while the GP's request for new photos is with the
+    patient (`Case.awaiting_new_photos`, when the earlier photos may be replaced and their
+    files gone), `AWAITING` (the note that new photos are on the way) in place of the first
+    part the chat gets, and None (nothing) for the others.
+    """
+    from bot.channels.queue import gp_parts
+
+    if not case.awaiting_new_photos:
+        return part
+    practice = await store.practices.get(case.practice_id)
+    first = gp_parts(practice)[0] if practice is not None else part
+    return AWAITING if part == first else None
+
+
+def current_submission(case: Case, number: int) -> bool:
+    """Whether a delivery queued for submission `number` still shows the case as it is: no
+    later submission has replaced it, and no request for new photos is with the patient."""
+    return number == max(case.submissions, 1) and not case.awaiting_new_photos
 
 
 async def redirected(store: Store, case: Case, former_chat: int) -> list[Outgoing]:

@@ -20,11 +20,12 @@ from bot.services.delivery import PARKED, REFUSED_FOR_GOOD
 from bot.store import Store
 from bot.store.models import Case, Outgoing, Stage
 
-DELIVERY_ALERTS = frozenset({"no_inbox", "blocked", "failed", "not_started"})
+DELIVERY_ALERTS = frozenset({"no_inbox", "blocked", "failed", "not_started", "missing"})
 """The alerts about the delivery of the patient's submitted case to the practice: no GP or
 inbox to send it to (`no_inbox`, at submission or when its GP left), or a part of it refused
 by a GP's chat or the inbox group (`blocked`: a 403; `failed`: a 400 or retries run out;
-`not_started`: a GP who never opened the bot, the case waiting for them). Only these, raised
+`not_started`: a GP who never opened the bot, the case waiting for them; `missing`: a photo
+file gone since the part was queued). Only these, raised
 for a `CASE_KINDS` item, can tell the patient. Never a stop, red flags, a cancellation or
 deletion, an urgent task, a case waiting too long (the patient was told already, or has their
 own advice), a record channel still retrying, or a message to the patient that failed (hazard

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from bot.store import Store
 from bot.store.models import OutboxItem
+from bot.store.photo_files import PhotoFileMissing
 
 log = logging.getLogger("bot.delivery")
 
@@ -42,6 +43,10 @@ the person blocked the bot or deleted their account. Written by the Telegram sen
 failure says nothing about the chat (retries run out in an outage, a 400 about one message, an
 error of ours, an item stopped when its case was erased or stopped). A person who never opened
 the bot is the same 403 from Telegram, but waits (`PARKED`) and is not refused for good."""
+MISSING_FILE = "photo file missing"
+"""`last_error` of an item that needed a photo file no longer on disk (`PhotoFileMissing`: the
+photo was replaced or erased since it was queued). It can never be sent as it is, so it fails
+at once, with the staff alert of any failed item, instead of being retried."""
 PARKED = "not started"
 """`last_error` prefix of messages waiting for their person to open the bot."""
 PARKED_RECHECK_SECONDS = 3600.0
@@ -119,6 +124,9 @@ class OutboxWorker:
             return False
         except Undeliverable as never:
             await self._give_up(item, str(never))
+            return False
+        except PhotoFileMissing:
+            await self._give_up(item, MISSING_FILE)
             return False
         except NotStarted as waiting:
             await self._store.outbox.park(item.id, f"{PARKED}: {waiting}", PARKED_RECHECK_SECONDS)

@@ -161,6 +161,14 @@ class Case:
     so it says which of their open cases their input goes to
     (`CaseRepository.current_for_patient`)."""
 
+    @property
+    def awaiting_new_photos(self) -> bool:
+        """True while a GP's request for new photos is with the patient: the case was
+        submitted at least once and is back at a photo, the details or the review. Its
+        current submission's photos may already be replaced (and their files deleted)."""
+        return self.submissions >= 1 and self.stage in (
+            Stage.LOCATOR, Stage.CLOSE_UP_1, Stage.CLOSE_UP_2, Stage.DETAILS, Stage.REVIEW)
+
 
 @dataclass(frozen=True, slots=True)
 class Flags:

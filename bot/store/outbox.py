@@ -285,8 +285,9 @@ class OutboxRepository:
                                submission: int | None = None) -> None:
         """Remember the messages a GP chat received about a case (to take back on erasure).
 
-        `part` is "album", "summary" or "pack" and `submission` the case's submission number,
-        so that a later submission can mark the earlier summary and pack as superseded.
+        `part` is "album:<shot>" (one photo document), "summary", "notice" or "pack" and
+        `submission` the case's submission number, so that a later submission can mark the
+        earlier summary, pack and photos as superseded.
         """
         now = utc_now()
         async with self._db.transaction() as conn:
@@ -304,6 +305,27 @@ class OutboxRepository:
                 "AND part = ? AND submission < ? ORDER BY message_id",
                 (case_id, chat_id, part, before))
             return [(int(row[0]), int(row[1])) for row in await cursor.fetchall()]
+
+    async def delivered_chats(self, case_id: int) -> list[int]:
+        """The chats that have received any part of the case (routed, or opened from /inbox)."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT DISTINCT chat_id FROM delivered WHERE case_id = ? ORDER BY chat_id",
+                (case_id,))
+            return [int(row[0]) for row in await cursor.fetchall()]
+
+    async def earlier_photos(self, case_id: int, chat_id: int,
+                             before: int) -> list[tuple[int, int, str]]:
+        """(message id, submission, part) of the photo documents a GP chat received for
+        earlier submissions: part "album:<shot>", or "album" for rows from before the shot was
+        recorded."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT message_id, submission, part FROM delivered WHERE case_id = ? "
+                "AND chat_id = ? AND (part = 'album' OR part LIKE 'album:%') "
+                "AND submission < ? ORDER BY message_id", (case_id, chat_id, before))
+            return [(int(row[0]), int(row[1] or 1), str(row[2]))
+                    for row in await cursor.fetchall()]
 
     async def take_delivered(self, case_id: int, chat_id: int) -> list[int]:
         """The message ids a GP chat received about a case, forgetting them."""

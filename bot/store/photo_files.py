@@ -15,6 +15,11 @@ INCOMING_PREFIX = ".incoming-"
 """Temporary files being written; one left behind by a crash is removed at start-up."""
 
 
+class PhotoFileMissing(FileNotFoundError):
+    """A stored photo file is not on disk (deleted when the photo was replaced or erased):
+    reading it again will never succeed, so whoever sends it must give up, not retry."""
+
+
 @dataclass(frozen=True, slots=True)
 class StoredFile:
     """A file safely on disk: its name under the photo folder, hash and size."""
@@ -64,8 +69,11 @@ class PhotoFiles:
         return StoredFile(name, digest, len(data))
 
     def read(self, name: str) -> bytes:
-        """Return the bytes of a stored file."""
-        return self.path(name).read_bytes()
+        """Return the bytes of a stored file; PhotoFileMissing if it is not there."""
+        try:
+            return self.path(name).read_bytes()
+        except FileNotFoundError as gone:
+            raise PhotoFileMissing(name) from gone
 
     def delete(self, name: str) -> None:
         """Remove a stored file if it is there."""

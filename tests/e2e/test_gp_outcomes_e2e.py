@@ -423,6 +423,17 @@ async def test_new_photos_are_asked_for_in_a_message_and_the_resubmission_supers
         "gp.superseded_summary", version=2, reference=ref))
     assert buttons(sent.summary) == [], "the old summary can no longer be decided on"
     assert sent.pack.text == say("gp.superseded_pack", old=1, version=2, reference=ref)
+    photos = [m for m in team.gp.messages if (m.filename or "").endswith(".jpg")]
+    assert [m.filename for m in photos] == [f"{ref}-{shot}{version}.jpg" for version in ("", "-v2")
+                                            for shot in ("locator", "close-up-1", "close-up-2")]
+    await team.gp.wait_until(lambda: photos[0].text != LOCATOR)
+    assert [m.text for m in photos[:3]] == [
+        say("gp.superseded_photo", shot=shot, old=1, version=2, reference=ref)
+        for shot in (LOCATOR, CLOSE_UP_1, CLOSE_UP_2)], "every version-1 photo marked"
+    assert [m.text for m in photos[3:]] == [
+        say("gp.caption_version_same", shot=LOCATOR, version=2),
+        say("gp.caption_version_same", shot=CLOSE_UP_1, version=2),
+        say("gp.caption_version_new", shot=CLOSE_UP_2, version=2)]
     pages = pdf_pages(pack)
     assert " ".join(text("referral.document.resubmitted", version=2, previous=1,
                          shots=CLOSE_UP_2).split()) in pages[0]

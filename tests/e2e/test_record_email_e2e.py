@@ -1,6 +1,7 @@
 """NHSmail: a submitted case reaches the practice mailbox exactly once, over TLS, through
 4xx replies and a restart; the GP chat of a "notification only" practice gets no photos; once
-the mailbox has the case, no photo of the patient stays in their chat."""
+the mailbox has the case, no photo of the patient stays in their chat; the email of a
+re-submission says its version, that it replaces the earlier one and which photos are new."""
 
 from __future__ import annotations
 
@@ -29,7 +30,15 @@ from tests.auxil.e2e.patient import (
     tap,
     to_photos,
 )
-from tests.auxil.e2e.practice import Team, all_sent, make_team, submit
+from tests.auxil.e2e.practice import (
+    Team,
+    all_sent,
+    ask_new_photos,
+    make_team,
+    retake,
+    send_again,
+    submit,
+)
 from tests.auxil.e2e.smtp_server import PASSWORD, USER, SmtpServer, smtp_server
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -128,7 +137,7 @@ async def test_the_case_reaches_the_practice_mailbox_once_after_two_busy_replies
     store = services_of(app).store
     kept = {p.shot: p for p in await store.photos.for_case(case.id) if p.status == "accepted"}
     assert names[1:] == [text("channels.email.photo_name", reference=case.reference,
-                              shot=slot.replace("_", "-")) for slot in kept]
+                              shot=slot.replace("_", "-"), version="") for slot in kept]
     for attachment, photo in zip(attachments[1:], kept.values(), strict=True):
         assert attachment.get_content_type() == "image/jpeg"
         assert attachment.get_content() == store.files.read(photo.file_name), "the original"
@@ -291,3 +300,37 @@ async def test_once_the_mailbox_has_the_case_no_photo_of_the_patient_stays_on_te
     assert not [m for m in team.gp.messages if m.kind in ("document", "photo")]
     for words in ("left forearm", "E45 cream", text("journey.details.symptoms_itchy")):
         assert not [m for m in team.gp.messages if words in (m.text or "")], words
+
+
+async def test_the_email_of_a_resubmission_says_its_version_and_what_it_replaces(
+    app: App, emu: Emulator, smtp: SmtpServer
+) -> None:
+    team = await email_team(app, emu)
+    patient = await submit(app, emu, team)
+    case = await case_of(app, patient)
+    ref = case.reference
+    await decision_notice(team, case)
+    await received(smtp)
+    await ask_new_photos(team.gp, ref, "close_up_1")
+    await retake(patient, "close_up_1")
+    await send_again(patient)
+    await received(smtp, 2)
+
+    first, second = smtp.mailbox.messages()
+    assert first["Subject"] == text("channels.email.subject", reference=ref)
+    assert second["Subject"] == text("channels.email.subject_version", reference=ref, version=2)
+    assert second["Subject"] != first["Subject"], "the two emails cannot be taken for one"
+    body = second.get_body(("plain",))
+    assert body is not None
+    opening = body.get_content().splitlines()[0]
+    new = text("channels.email.new_photos", shots=text("inbox.gp.caption_close_up_1"))
+    assert opening.startswith(text("channels.email.intro_version").split("{")[0] + ref)
+    assert opening.endswith(text("channels.email.intro_version", reference=ref, version=2,
+                                 previous=1, new=new, practice=team.practice.name,
+                                 submitted="{}").split("{}")[1])
+    assert text("channels.email.intro").split("{")[0] not in body.get_content().replace(
+        opening, ""), "no first-version wording"
+    names = [a.get_filename() for a in second.iter_attachments()]
+    assert names == [text("inbox.gp.pack_name", reference=ref, version="-v2"),
+                     *(text("channels.email.photo_name", reference=ref, shot=shot,
+                            version="-v2") for shot in ("locator", "close-up-1", "close-up-2"))]

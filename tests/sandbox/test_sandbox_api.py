@@ -238,7 +238,7 @@ async def test_a_submitted_case_shows_in_the_practice_record_by_email_and_by_mes
     pack = f"referral-pack-{case.reference}.pdf"
     names = [part["name"] for part in email["parts"]]
     assert pack in names and [n for n in names if n.endswith(".jpg")] == [
-        text("channels.email.photo_name", reference=case.reference, shot=shot)
+        text("channels.email.photo_name", reference=case.reference, shot=shot, version="")
         for shot in ("locator", "close-up-1", "close-up-2")]
     assert all(part["size"] > 1000 for part in email["parts"] if part["name"].endswith(".jpg"))
     (mesh,) = state["record"]["mesh"]["messages"]

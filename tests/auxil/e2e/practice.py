@@ -17,7 +17,14 @@ from bot.emulator.models import SentMessage
 from bot.emulator.users import Sender, TelegramUser
 from bot.store.models import Case, Member, Practice
 from tests.auxil.e2e.bot_app import sample, services_of
-from tests.auxil.e2e.patient import details_and_review, first_line, send_three, tap, to_photos
+from tests.auxil.e2e.patient import (
+    details_and_review,
+    first_line,
+    send_three,
+    taken_again,
+    tap,
+    to_photos,
+)
 
 App = Application[Any, Any, Any, Any, Any, Any]
 CAPTIONS = [text(f"inbox.gp.caption_{shot}") for shot in ("locator", "close_up_1", "close_up_2")]
@@ -116,3 +123,39 @@ async def new_invite(app: App, practice: Practice, dob: str = "1980-02-03") -> s
     _, token = await services_of(app).store.invites.create(practice.id, "P-100", dob,
                                                            valid_days=7)
     return token
+
+
+def has_button(person: TelegramUser, label: str) -> bool:
+    """Whether any message in this person's chat shows a button with this label now."""
+    return any(label in row for m in person.messages for row in m.buttons)
+
+
+async def ask_new_photos(gp: TelegramUser, reference: str, slot: str) -> None:
+    """On the newest message with the decision buttons: "Ask for new photos", tick this shot,
+    Next, "Blurred"; then wait for the GP's confirmation."""
+    shot = text(f"inbox.gp.caption_{slot}")
+    await gp.tap(text("inbox.gp.ask_photos"))
+    for label in (f"☐ {shot}", f"☑ {shot}"):
+        await gp.wait_until(lambda label=label: has_button(gp, label), timeout=10)
+        if label.startswith("☐"):
+            await gp.tap(label)
+    await gp.tap(text("inbox.gp.next"))
+    blurred = text("inbox.gp.reason_blurred")
+    await gp.wait_until(lambda: has_button(gp, blurred), timeout=10)
+    await gp.tap(blurred)
+    await gp.wait_for_text(text("inbox.gp.decided_photos", reference=reference, shots=shot,
+                                reason=blurred, gp="Dr Gee"), timeout=10)
+
+
+async def retake(patient: TelegramUser, slot: str) -> None:
+    """The patient, asked for this one shot again, sends a new photo of it (a good sample
+    flipped) and reaches the review."""
+    await patient.wait_for_text(taken_again(slot), timeout=10)
+    name = "locator-good.jpg" if slot == "locator" else "close-up-good.jpg"
+    await patient.send_document(mirrored(name), "new.jpg", "image/jpeg")
+    await patient.wait_for_text(first_line("journey.review.summary"), timeout=15)
+
+
+async def send_again(patient: TelegramUser) -> None:
+    """Send from the review and wait for the receipt."""
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
