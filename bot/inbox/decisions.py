@@ -14,6 +14,7 @@ from bot.domain.questions import worded
 from bot.inbox.access import ANY_ROLE, GP_ROLES, case_for_member, member_of
 from bot.inbox.alerts import URGENT, urgent_task
 from bot.store import StageConflict, Store
+from bot.store.cases import APPOINTMENT, REFERRED
 from bot.store.models import SHOT_SLOTS, Case, Flags, Member, Outgoing, ShotSlot, Stage
 
 PHOTO_REASONS = ("blurred", "light", "distance", "area")
@@ -22,7 +23,6 @@ REASON_LIMIT = 200
 """Most characters of a reason the GP types for new photos (the patient reads it)."""
 UBRN = re.compile(r"\d{12}")
 """An e-RS Unique Booking Reference Number: 12 digits (often written in groups of four)."""
-REFERRED = "referred"
 log = logging.getLogger("bot.inbox")
 
 
@@ -82,7 +82,7 @@ class Inbox:
             return await self.urgent(telegram_user_id, case_id)
         if reason not in APPOINTMENT_REASONS:
             return Outcome(False, text("inbox.gp.refused"))
-        return await self._decide(telegram_user_id, case_id, "appointment", reason)
+        return await self._decide(telegram_user_id, case_id, APPOINTMENT, reason)
 
     async def urgent(self, telegram_user_id: int, case_id: int) -> Outcome:
         """Not suitable, urgent (meets two-week-wait criteria, the service's first exclusion):
@@ -248,7 +248,7 @@ def gp_state(case: Case) -> str:
     """Where a case stands, as a GP reads it (`inbox.gp.state_*`): the decision if decided,
     "new photos asked for" while the patient retakes, else the stage."""
     if case.stage is Stage.DECIDED:
-        key = f"state_{case.decision}" if case.decision in (REFERRED, "appointment", URGENT) else (
+        key = f"state_{case.decision}" if case.decision in (REFERRED, APPOINTMENT, URGENT) else (
             "state_decided")
     elif case.stage.value in SHOT_SLOTS or case.stage in (Stage.DETAILS, Stage.REVIEW):
         key = "state_new_photos"

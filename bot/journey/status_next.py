@@ -27,15 +27,11 @@ from bot.domain.questions import worded
 from bot.journey import prompts
 from bot.journey.replies import Reply, say
 from bot.store import Store
-from bot.store.cases import URGENT
+from bot.store.cases import APPOINTMENT, REFERRED, URGENT
 from bot.store.models import Case, Practice, Stage
 
 RED_FLAG_STOP = "screen_red_flag"
 """The reason a confirmed red-flag answer's stop is audited with (`case.stage`)."""
-REFERRED = "referred"
-"""The decision recorded for a referral (`bot.inbox.decisions.REFERRED`)."""
-APPOINTMENT = "appointment"
-"""The decision recorded when the patient is asked to book an appointment."""
 
 
 async def stop_reason(store: Store, case: Case) -> str | None:

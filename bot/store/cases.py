@@ -30,7 +30,9 @@ REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: easy t
 URGENT = "urgent"
 """The decision recorded for an urgent (two-week-wait) outcome (`bot.inbox.alerts.URGENT`)."""
 REFERRED = "referred"
-"""The decision recorded for a referral to teledermatology (`bot.inbox.decisions.REFERRED`)."""
+"""The decision recorded for a referral to teledermatology."""
+APPOINTMENT = "appointment"
+"""The decision recorded when the GP asks the patient to book an appointment."""
 
 
 UNDECIDED_NOTE_CLEARED = ("decision_note = CASE WHEN decision IS NULL THEN NULL "
