@@ -24,6 +24,7 @@ from bot.store.practices import DeliveryChannels
 from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.practice import (
     CAPTIONS,
+    Team,
     all_sent,
     ask_new_photos,
     is_photo,
@@ -72,14 +73,21 @@ async def nothing_failed(app: App, case: Case) -> None:
     assert [(i.kind, i.last_error) for i in items if i.failed_at or i.last_error] == []
 
 
-async def test_open_delivers_the_case_once_however_often_it_is_tapped(
-    app: App, emu: Emulator
-) -> None:
+async def delivered(app: App, emu: Emulator) -> tuple[Team, TelegramUser, Case]:
+    """The team's patient sent their photos and every part reached Dr Gee: the team, the
+    patient and the case."""
     team = await make_team(app, emu)
     patient = await submit(app, emu, team)
     case = await services_of(app).store.cases.current_for_patient(patient.id)
     assert case is not None
     await all_sent(app, case)
+    return team, patient, case
+
+
+async def test_open_delivers_the_case_once_however_often_it_is_tapped(
+    app: App, emu: Emulator
+) -> None:
+    team, _, case = await delivered(app, emu)
     before = len(team.gp.all_messages)
 
     await open_from_inbox(team.gp, case.reference, taps=2)  # a double tap
@@ -132,13 +140,9 @@ async def test_open_gives_a_notification_only_practice_only_the_notice(
 async def test_open_on_an_old_list_gives_the_case_as_it_is_now_across_new_photos(
     app: App, emu: Emulator
 ) -> None:
-    team = await make_team(app, emu)
+    team, patient, case = await delivered(app, emu)
     store = services_of(app).store
-    patient = await submit(app, emu, team)
-    case = await store.cases.current_for_patient(patient.id)
-    assert case is not None
     ref = case.reference
-    await all_sent(app, case)
     lists = [await inbox_list(team.gp, ref) for _ in range(3)]  # all from before new photos
     await ask_new_photos(team.gp, ref, "close_up_1")
     replaced = (await store.photos.accepted(case.id))["close_up_1"].file_name
@@ -183,12 +187,8 @@ async def test_open_on_an_old_list_gives_the_case_as_it_is_now_across_new_photos
 async def test_a_photo_file_gone_fails_its_delivery_at_once_and_staff_are_alerted(
     app: App, emu: Emulator
 ) -> None:
-    team = await make_team(app, emu)
+    team, _, case = await delivered(app, emu)
     store = services_of(app).store
-    patient = await submit(app, emu, team)
-    case = await store.cases.current_for_patient(patient.id)
-    assert case is not None
-    await all_sent(app, case)
     store.files.delete((await store.photos.accepted(case.id))["close_up_2"].file_name)
 
     await open_from_inbox(team.gp, case.reference)

@@ -55,6 +55,18 @@ async def locked_out(app: App, emu: Emulator, team: Team, ref: str) -> TelegramU
     return person
 
 
+
+async def stopped_for_red_flags(app: App, emu: Emulator, team: Team, ref: str) -> TelegramUser:
+    """A patient invited as `ref` answers yes to the red flags and confirms it: stopped."""
+    red = emu.user("Red")
+    await to_consent(red, await link(app, team, ref))
+    await agrees(red)
+    await tap(red, text("journey.screening.is_rash.rash"),
+              text("journey.screening.red_flags.question"))
+    await tap(red, text("journey.screening.red_flags.yes"), text("journey.confirm.means.red_flag"))
+    await tap(red, text("journey.confirm.yes"), first_line("journey.stop.red_flag"))
+    return red
+
 async def test_invites_name_the_step_reached_and_how_each_request_ended(
     app: App, emu: Emulator
 ) -> None:
@@ -175,13 +187,7 @@ async def test_invites_show_dates_renew_a_locked_link_and_record_a_red_flag_cont
     await locked_out(app, emu, team, "P-LOCK")
     await team.staff.wait_for_text("P-LOCK", timeout=10)
 
-    red = emu.user("Red")
-    await to_consent(red, await link(app, team, "P-RED"))
-    await agrees(red)
-    await tap(red, text("journey.screening.is_rash.rash"),
-              text("journey.screening.red_flags.question"))
-    await tap(red, text("journey.screening.red_flags.yes"), text("journey.confirm.means.red_flag"))
-    await tap(red, text("journey.confirm.yes"), first_line("journey.stop.red_flag"))
+    red = await stopped_for_red_flags(app, emu, team, "P-RED")
     red_case = await store.cases.current_for_patient(red.id)
     assert red_case is not None
 
@@ -276,13 +282,7 @@ async def test_red_flags_are_listed_first_and_a_yes_said_to_be_a_mistake_stays_m
     await to_consent(cancel, await link(app, team, "P-CANCEL"))
     await cancels(cancel)
 
-    red = emu.user("Red")
-    await to_consent(red, await link(app, team, "P-RED"))
-    await agrees(red)
-    await tap(red, text("journey.screening.is_rash.rash"),
-              text("journey.screening.red_flags.question"))
-    await tap(red, text("journey.screening.red_flags.yes"), text("journey.confirm.means.red_flag"))
-    await tap(red, text("journey.confirm.yes"), first_line("journey.stop.red_flag"))
+    await stopped_for_red_flags(app, emu, team, "P-RED")
 
     oops = emu.user("Oops")
     await to_consent(oops, await link(app, team, "P-OOPS"))

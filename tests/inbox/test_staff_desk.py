@@ -48,6 +48,18 @@ def test_a_reference_that_looks_like_a_name_is_refused() -> None:
         assert isinstance(request, InviteRequest) and request.patient_ref == code
 
 
+
+async def opened_at(store: Store, setting: Setting, ref: str, patient: int,
+                    *stages: Stage) -> Case:
+    """An adult's request, invited as `ref`, opened by `patient` and moved through `stages`."""
+    invite, _ = await store.invites.create(setting.practice.id, ref, "1990-01-01",
+                                           valid_days=7)
+    case = await store.cases.open_from_invite(invite, patient_user_id=patient,
+                                              patient_chat_id=patient, is_child=False)
+    for stage in stages:
+        case = await store.cases.move(case, stage)
+    return case
+
 async def test_an_invite_gives_a_working_link_sms_and_qr(store: Store, setting: Setting) -> None:
     staff = desk(store)
     made = await staff.create_invite(setting.staff, InviteRequest("ABC123", date(2017, 5, 1)),
@@ -101,14 +113,7 @@ async def test_each_row_says_the_step_reached_or_how_the_request_ended(
     patients = iter(range(9000, 9100))
 
     async def opened(ref: str, *stages: Stage) -> Case:
-        invite, _ = await store.invites.create(setting.practice.id, ref, "1990-01-01",
-                                               valid_days=7)
-        patient = next(patients)
-        case = await store.cases.open_from_invite(invite, patient_user_id=patient,
-                                                  patient_chat_id=patient, is_child=False)
-        for stage in stages:
-            case = await store.cases.move(case, stage)
-        return case
+        return await opened_at(store, setting, ref, next(patients), *stages)
 
     await opened("AT-ID")
     await opened("AT-PHOTO-2", Stage.CONSENT, Stage.SCREENING, Stage.PREPARATION,
@@ -242,14 +247,7 @@ async def test_every_red_flag_yes_is_listed_first_marked_until_the_patient_is_co
     patients = iter(range(9300, 9400))
 
     async def opened(ref: str, *stages: Stage) -> Case:
-        invite, _ = await store.invites.create(setting.practice.id, ref, "1990-01-01",
-                                               valid_days=7)
-        patient = next(patients)
-        case = await store.cases.open_from_invite(invite, patient_user_id=patient,
-                                                  patient_chat_id=patient, is_child=False)
-        for stage in stages:
-            case = await store.cases.move(case, stage)
-        return case
+        return await opened_at(store, setting, ref, next(patients), *stages)
 
     async def said(case: Case, *kinds: str) -> None:
         for kind in kinds:
