@@ -24,6 +24,7 @@ from bot import testpoints
 from bot.channels.casefile import CaseFile, case_file
 from bot.channels.outcome import Refused
 from bot.content import text
+from bot.inbox.routing import current_submission
 from bot.services.alerting import alert_recipients, tell_patient
 from bot.services.delivery import TryLater, Undeliverable
 from bot.store import Store
@@ -94,10 +95,10 @@ class Dispatcher:
         case = await self._store.cases.get(int(payload.get("case_id") or 0))
         if case is None or case.erased_at:
             return  # erased since: nothing to deliver
-        if int(payload["submission"]) < case.submissions:
-            log.info("delivery skipped: submission replaced",
+        if not current_submission(case, int(payload["submission"])):
+            log.info("delivery skipped: submission replaced or new photos awaited",
                      extra={"outbox_id": item.id, "case_id": case.id, "channel": item.channel})
-            return  # a later submission was queued to this channel: it carries the case now
+            return  # the next submission is queued to this channel and carries the case then
         if item.remote_id:
             log.info("already sent", extra={"outbox_id": item.id, "case_id": case.id,
                                              "channel": item.channel})

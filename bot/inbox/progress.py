@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.content import text
+from bot.store.cases import APPOINTMENT, RED_FLAG_STOP, REFERRED, URGENT
 from bot.store.invites import invite_problem
 from bot.store.models import SHOT_SLOTS, Case, Invite, Stage
 
@@ -32,11 +33,11 @@ def decision_words(case: Case) -> str:
     """What the GP decided, for a decided case ("referred, sent on e-RS", ...). A referral
     never marked sent, or an urgent call never marked done, says so: such a case can reach
     this group once retention has erased it, and staff must not read it as finished."""
-    if case.decision == "referred" and not case.referral_sent_at:
+    if case.decision == REFERRED and not case.referral_sent_at:
         return text("inbox.staff.ended.referred_not_sent")
-    if case.decision == "urgent" and not case.task_done_at:
+    if case.decision == URGENT and not case.task_done_at:
         return text("inbox.staff.ended.urgent_not_done")
-    if case.decision in ("referred", "appointment", "urgent"):
+    if case.decision in (REFERRED, APPOINTMENT, URGENT):
         return text(f"inbox.staff.ended.{case.decision}")
     return text("inbox.staff.ended.decided")
 
@@ -45,13 +46,11 @@ def erased_decision_words(case: Case) -> str:
     """What the GP had decided on a case the patient erased since: a referral not yet marked
     sent on e-RS says so (`inbox.staff.ended.erased_referral_not_sent`: staff ask the patient
     whether they still want it), anything else as `decision_words`."""
-    if case.decision == "referred" and not case.referral_sent_at:
+    if case.decision == REFERRED and not case.referral_sent_at:
         return text("inbox.staff.ended.erased_referral_not_sent")
     return decision_words(case)
 
 
-RED_FLAG_STOP = "screen_red_flag"
-"""The stop reason of a request stopped for red flags (`AuditRepository.stop_reasons`)."""
 WHERE_NOW = frozenset({"submitted", "referred", "urgent", "erased"})
 """/invites groups whose title says where a request stands (`inbox.staff.now.<group>`, said
 on its row when a red flag lists it under the red-flag group instead)."""

@@ -22,6 +22,7 @@ from bot.inbox.digest import uk_time
 from bot.services import erasure
 from bot.services.attempts import WrongTries
 from bot.store import StageConflict, Store
+from bot.store.cases import RED_FLAG_STOP
 from bot.store.invites import NhsNumberOnAnotherPatient, invite_problem
 from bot.store.models import Case, Invite, Member, Outgoing, Role, Stage
 
@@ -294,7 +295,7 @@ class StaffDesk:
                 case is not None and case.erased_at and group == "urgent") else ""
             state = self._state(group, invite, case, stops, moment)
             stop = stops.get(case.id) if case is not None else None
-            flagged = case is not None and (stop == progress.RED_FLAG_STOP
+            flagged = case is not None and (stop == RED_FLAG_STOP
                                             or case.id in red_flags)
             reached = contacted.get(case.id) if case is not None else None
             if case is not None and flagged:
@@ -511,7 +512,7 @@ class StaffDesk:
         if case is None:
             return None
         stops = await self._store.audit.stop_reasons(member.practice_id)
-        if stops.get(case.id) != progress.RED_FLAG_STOP and (
+        if stops.get(case.id) != RED_FLAG_STOP and (
                 case.id not in await self._store.audit.red_flag_answers(member.practice_id)):
             return None
         done = await self._store.audit.record_contacted(case.id, case.practice_id,

@@ -66,6 +66,7 @@ from bot.services import alerting, erasure
 from bot.services.attempts import WrongTries
 from bot.services.turns import Recent, UserLocks
 from bot.store import StageConflict, Store
+from bot.store.cases import RED_FLAG_STOP
 from bot.store.invites import invite_problem
 from bot.store.models import SHOT_SLOTS, Case, Flags, Outgoing, Stage
 
@@ -380,7 +381,7 @@ class Journey:
             practice = await turn.practice()
             words = worded("journey.stop.red_flag", parent=parent, practice=practice.name,
                            phone=practice.phone)
-            return Tapped(None, await self._stop(turn, "screen_red_flag", words),
+            return Tapped(None, await self._stop(turn, RED_FLAG_STOP, words),
                           text("journey.confirm.yes"))
         label = worded("journey.screening.red_flags.yes", parent=parent)
         return Tapped(None, [await self._red_flags.said_yes(turn),
@@ -1098,8 +1099,9 @@ class Journey:
                             request=await self._named(case))
                 words = f"{lead}\n\n{words}"
             if not case.stage.is_open:
-                return self._bind(turn, [say(words), *status_next.advice(case, nxt, practice),
-                                         *await self._others(case)])
+                flagged = await status_next.red_flag_after(self._store, case)
+                return self._bind(turn, [say(words), *status_next.advice(
+                    case, nxt, practice, flagged_after=flagged), *await self._others(case)])
             return self._bind(turn, [say(words), *await self._prompt(turn)])
 
     def confirm(self, action: str) -> Reply:

@@ -11,7 +11,11 @@
   `next_appointment` (call the practice to book), `next_urgent` (two-week wait: the practice
   will phone; call it if nobody has within 2 working days);
 - stopped after a confirmed red-flag answer (`next_red_flag`): get help now, and the red-flag
-  stop's own advice (`journey.stop.red_flag`) is given again with it (`advice`);
+  stop's own advice (`journey.stop.red_flag`) is given again with it (`advice`); a red-flag
+  "yes" tapped after sending gets its own advice again too;
+- deleted by the patient after an urgent decision whose call is not yet done (`next_urgent`:
+  the surgery still phones), or after a referral not yet sent on e-RS
+  (`next_referral_deleted`: the practice will ask whether they still want it);
 - any other end (stopped for another reason, cancelled, deleted): `next_closed`.
 
 Source of the clinical rule: the 999 / NHS 111 advice is the red-flag stop's
@@ -27,11 +31,8 @@ from bot.domain.questions import worded
 from bot.journey import prompts
 from bot.journey.replies import Reply, say
 from bot.store import Store
-from bot.store.cases import APPOINTMENT, REFERRED, URGENT
+from bot.store.cases import APPOINTMENT, RED_FLAG_STOP, REFERRED, URGENT
 from bot.store.models import Case, Practice, Stage
-
-RED_FLAG_STOP = "screen_red_flag"
-"""The reason a confirmed red-flag answer's stop is audited with (`case.stage`)."""
 
 
 async def stop_reason(store: Store, case: Case) -> str | None:
@@ -52,6 +53,10 @@ def next_key(case: Case, stopped_for: str | None) -> str:
     `stopped_for` is `stop_reason` of a stopped case (ignored otherwise)."""
     if case.stage.is_open:
         return f"next_{case.stage.value}"
+    if case.erased_at and case.decision == URGENT and not case.task_done_at:
+        return "next_urgent"  # deleted, but the surgery still phones (journey.delete.still_phoning)
+    if case.erased_at and case.decision == REFERRED and not case.referral_sent_at:
+        return "next_referral_deleted"  # staff ask whether the patient still wants it
     if case.stage is Stage.SUBMITTED:
         return "next_submitted"
     if case.stage is Stage.DECIDED:
@@ -73,10 +78,21 @@ def next_words(case: Case, key: str, practice: Practice) -> str:
                   practice=practice.name, phone=practice.phone)
 
 
-def advice(case: Case, key: str, practice: Practice) -> list[Reply]:
+async def red_flag_after(store: Store, case: Case) -> bool:
+    """Whether a red-flag "yes" was tapped after the request was sent or ended
+    (`case.red_flag_after`, `Journey._red_flag_after`)."""
+    return any(event.kind == "case.red_flag_after"
+               for event in await store.audit.for_case(case.id))
+
+
+def advice(case: Case, key: str, practice: Practice, *, flagged_after: bool = False
+           ) -> list[Reply]:
     """What /status gives after its own message: the red-flag stop's 999 / NHS 111 advice again
-    after a red-flag stop; nothing otherwise."""
-    if key != "next_red_flag":
-        return []
-    return [say(worded("journey.stop.red_flag", parent=prompts.by_parent(case),
-                       practice=practice.name, phone=practice.phone))]
+    after a red-flag stop, or the advice given for a red-flag "yes" tapped after the request
+    was sent or ended (`flagged_after`, `red_flag_after`); nothing otherwise."""
+    if key == "next_red_flag":
+        return [say(worded("journey.stop.red_flag", parent=prompts.by_parent(case),
+                           practice=practice.name, phone=practice.phone))]
+    if flagged_after:
+        return [say(worded("journey.stop.red_flag_after", parent=prompts.by_parent(case)))]
+    return []

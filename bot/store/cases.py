@@ -33,6 +33,8 @@ REFERRED = "referred"
 """The decision recorded for a referral to teledermatology."""
 APPOINTMENT = "appointment"
 """The decision recorded when the GP asks the patient to book an appointment."""
+RED_FLAG_STOP = "screen_red_flag"
+"""The stop reason of a request stopped for a confirmed red-flag answer (999 / NHS 111)."""
 
 
 UNDECIDED_NOTE_CLEARED = ("decision_note = CASE WHEN decision IS NULL THEN NULL "
@@ -440,7 +442,7 @@ class CaseRepository:
                 raise StageConflict(f"case {case.id} is no longer at {case.stage}")
             files = await _drop_content(conn, case.id, now)
             await cancel_for_case(conn, case.id,
-                                  "red_flag" if reason == "screen_red_flag" else "stopped")
+                                  "red_flag" if reason == RED_FLAG_STOP else "stopped")
             await enqueue(conn, case.id, outbox)
             await write_event(conn, "case.stage", actor="patient", case_id=case.id,
                               practice_id=case.practice_id,

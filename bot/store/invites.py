@@ -236,10 +236,13 @@ class InviteRepository:
 
 async def _on_another_patient(conn: aiosqlite.Connection, practice_id: int, nhs_number: str,
                               date_of_birth: str) -> bool:
-    """True if an invite of the practice holds this NHS number with another date of birth."""
+    """True if an invite of the practice holds this NHS number with another date of birth.
+    A link cancelled before it was opened, or locked by wrong dates of birth, does not count:
+    its date may be the typing mistake that staff are now putting right."""
     cursor = await conn.execute(
         "SELECT 1 FROM invites WHERE practice_id = ? AND nhs_number = ? "
-        "AND date_of_birth != '' AND date_of_birth != ? LIMIT 1",
+        "AND date_of_birth != '' AND date_of_birth != ? AND locked_at IS NULL "
+        "AND NOT (revoked_at IS NOT NULL AND used_at IS NULL) LIMIT 1",
         (practice_id, nhs_number, date_of_birth))
     return await cursor.fetchone() is not None
 

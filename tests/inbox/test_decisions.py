@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from bot.channels.dispatch import Dispatcher
 from bot.content import text
 from bot.inbox.decisions import Inbox
 from bot.inbox.digest import build_digest
 from bot.store import Store
-from bot.store.models import Stage
+from bot.store.models import OutboxItem, Stage
+from bot.store.practices import DeliveryChannels
 from tests.auxil.e2e.patient import words
 from tests.auxil.inbox import PATIENT, Setting, submitted_case
 
@@ -88,3 +90,23 @@ async def test_the_digest_labels_photos_and_summarises_answers(store: Store,
         assert expected in digest.summary_html, expected
     assert (text("journey.details.duration_question"),
             text("journey.details.duration_weeks")) in digest.answers
+
+
+async def test_the_mailbox_copy_of_photos_the_gp_asked_to_replace_waits_for_the_new_ones(
+    store: Store, setting: Setting
+) -> None:
+    """The NHSmail copy of version 1, still being retried when the GP asks for new photos, is
+    not sent (nor failed for the replaced photo's deleted file): version 2's copy carries the
+    case once the patient sends it."""
+    await store.practices.set_channels(setting.practice.id, DeliveryChannels(
+        ("telegram", "email"), inbox_email="lawson@nhs.test"), actor="test")
+    case = await submitted_case(store, setting)
+    (email,) = [i for i in await store.outbox.for_case(case.id) if i.kind == "record.email"]
+    assert (await Inbox(store).ask_new_photos(102, case.id, ["close_up_1"], "blurred")).done
+
+    async def telegram(item: OutboxItem) -> None:
+        raise AssertionError(item.kind)
+
+    dispatcher = Dispatcher(store, telegram, channels={}, pack_limit=745_000,
+                            queued=lambda: None)
+    await dispatcher(email)  # an email channel is not even configured: nothing is tried

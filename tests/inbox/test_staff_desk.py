@@ -235,6 +235,22 @@ async def test_an_nhs_number_on_another_patients_invite_makes_no_invite(
     assert len(rows) == 1 and "9434765919" not in str(rows)
 
 
+async def test_an_nhs_number_whose_earlier_link_was_cancelled_can_be_invited_again(
+    store: Store, setting: Setting
+) -> None:
+    """A link made with the wrong date of birth and cancelled before it was opened does not
+    hold its NHS number against the patient's right date of birth."""
+    staff = desk(store)
+    typo = await staff.create_invite(
+        setting.staff, InviteRequest("P-1", date(1980, 3, 2), "9434765919"), None)
+    assert not isinstance(typo, str)
+    invite = (await store.invites.for_practice(setting.practice.id))[0]
+    assert await store.invites.revoke(invite.id, actor="member:1")
+    right = await staff.create_invite(
+        setting.staff, InviteRequest("P-1", date(1980, 2, 3), "9434765919"), None)
+    assert not isinstance(right, str), right
+
+
 async def test_every_red_flag_yes_is_listed_first_marked_until_the_patient_is_contacted(
     store: Store, setting: Setting
 ) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bot.content import text
+from bot.content import text, texts
 from bot.inbox.decisions import Inbox
 from bot.journey.service import Journey
 from bot.store import Store
@@ -17,6 +17,7 @@ from bot.store.models import Practice
 from tests.auxil.journey import (
     USER,
     InviteMaker,
+    buttons,
     photos_then_send,
     tap,
     to_photos,
@@ -96,3 +97,48 @@ async def test_status_after_another_stop_gives_no_red_flag_advice(
     assert text("journey.commands.status", where=text("journey.status_words.stopped"),
                 next=text("journey.status_words.next_closed")) in said
     assert text("journey.stop.red_flag") not in said
+
+
+DELETED_AFTER = [
+    pytest.param(lambda inbox, case_id: inbox.urgent(GP, case_id), "next_urgent",
+                 id="urgent-call-still-to-come"),
+    pytest.param(lambda inbox, case_id: inbox.refer(GP, case_id), "next_referral_deleted",
+                 id="referral-not-yet-sent"),
+]
+
+
+@pytest.mark.parametrize(("decide", "next_key"), DELETED_AFTER)
+async def test_status_after_deleting_a_decided_request_says_the_practice_will_still_call(
+        journey: Journey, store: Store, practice: Practice, invite: InviteMaker,
+        decide: Decide, next_key: str) -> None:
+    await store.practices.add_member(practice.id, GP, "gp", "Dr Gee")
+    await to_photos(journey, invite)
+    await photos_then_send(journey)
+    case = await store.cases.current_for_patient(USER)
+    assert case is not None
+    await decide(Inbox(store), case.id)
+    await tap(journey, await journey.ask(USER, "delete"), text("journey.commands.delete_yes"))
+
+    said = words(await journey.status(USER))
+
+    assert text(f"journey.status_words.{next_key}", practice=practice.name,
+                phone=practice.phone) in said
+    assert text("journey.status_words.next_closed") not in said.split("\n\n")[1]
+
+
+async def test_status_after_a_red_flag_tapped_once_sent_gives_that_advice_again(
+        journey: Journey, store: Store, invite: InviteMaker) -> None:
+    replies = await to_screening(journey, invite)
+    replies = await tap(journey, replies, text("journey.screening.is_rash.rash"))
+    said_yes_later = buttons(replies)[text("journey.screening.red_flags.yes")]
+    replies = await tap(journey, replies, text("journey.screening.red_flags.no"))
+    for label in (text("journey.screening.site.arm"), text("journey.screening.areas.one"),
+                  *(text("journey.prepare.next"),) * (len(texts("journey.prepare.steps")) - 1),
+                  text("journey.prepare.ready")):
+        replies = await tap(journey, replies, label)
+    await photos_then_send(journey)
+    await journey.tapped(USER, said_yes_later)  # the old question's "yes", once sent
+
+    said = words(await journey.status(USER))
+
+    assert text("journey.stop.red_flag_after") in said
