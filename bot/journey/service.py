@@ -1085,7 +1085,8 @@ class Journey:
                 return [say(text("journey.commands.nothing_open"))]
             case = turn.case
             practice = await turn.practice()
-            nxt = status_next.next_key(case, await status_next.stop_reason(self._store, case))
+            events = await self._store.audit.for_case(case.id)
+            nxt = status_next.next_key(case, status_next.stop_reason(events))
             where = text(f"journey.status_words.{case.stage.value}")
             if (which := which_photo(case)) is not None:  # counted among the photos wanted
                 where = text("journey.status_words.taking_again", which=which,
@@ -1099,9 +1100,9 @@ class Journey:
                             request=await self._named(case))
                 words = f"{lead}\n\n{words}"
             if not case.stage.is_open:
-                flagged = await status_next.red_flag_after(self._store, case)
                 return self._bind(turn, [say(words), *status_next.advice(
-                    case, nxt, practice, flagged_after=flagged), *await self._others(case)])
+                    case, nxt, practice, flagged_after=status_next.red_flag_after(events)),
+                    *await self._others(case)])
             return self._bind(turn, [say(words), *await self._prompt(turn)])
 
     def confirm(self, action: str) -> Reply:

@@ -26,20 +26,21 @@ criteria, seed page), with the 2 working days the urgent decision message gives.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from bot.domain.questions import worded
 from bot.journey import prompts
 from bot.journey.replies import Reply, say
-from bot.store import Store
 from bot.store.cases import APPOINTMENT, RED_FLAG_STOP, REFERRED, URGENT
-from bot.store.models import Case, Practice, Stage
+from bot.store.models import Case, Event, Practice, Stage
 
 
-async def stop_reason(store: Store, case: Case) -> str | None:
+def stop_reason(events: Sequence[Event]) -> str | None:
     """Why the case last moved to "stopped" ("screen_red_flag", "screen_mole", ...), from its
-    audited stage moves; None if it never stopped or the reason was not recorded."""
+    audited stage moves (`events`: `AuditRepository.for_case`); None if it never stopped or
+    the reason was not recorded."""
     reason = None
-    for event in await store.audit.for_case(case.id):
+    for event in events:
         if event.kind != "case.stage":
             continue
         detail = json.loads(event.detail)
@@ -78,11 +79,10 @@ def next_words(case: Case, key: str, practice: Practice) -> str:
                   practice=practice.name, phone=practice.phone)
 
 
-async def red_flag_after(store: Store, case: Case) -> bool:
+def red_flag_after(events: Sequence[Event]) -> bool:
     """Whether a red-flag "yes" was tapped after the request was sent or ended
-    (`case.red_flag_after`, `Journey._red_flag_after`)."""
-    return any(event.kind == "case.red_flag_after"
-               for event in await store.audit.for_case(case.id))
+    (`case.red_flag_after`, `Journey._red_flag_after`), from the case's `events`."""
+    return any(event.kind == "case.red_flag_after" for event in events)
 
 
 def advice(case: Case, key: str, practice: Practice, *, flagged_after: bool = False

@@ -125,14 +125,20 @@ async def test_a_gp_who_never_opened_the_bot_gets_the_case_when_they_do(
     assert len(said(staff, "inbox.staff.not_started_alert")) == 1
 
 
+async def at_the_photos(app: App, emu: Emulator, ref: str) -> TelegramUser:
+    """Ada, invited as `ref` by a practice of her own, has reached the request for photo 1."""
+    store = services_of(app).store
+    practice = await store.practices.add("Lawson", "020 7729 7236")
+    _, token = await store.invites.create(practice.id, ref, "1980-02-03", valid_days=7)
+    patient = emu.user("Ada")
+    await to_photos(patient, token)
+    return patient
+
+
 async def test_a_photo_resent_after_its_verdict_was_lost_is_already_had(
     app: App, emu: Emulator
 ) -> None:
-    _, token = await services_of(app).store.invites.create(
-        (await services_of(app).store.practices.add("Lawson", "020 7729 7236")).id,
-        "P-4", "1980-02-03", valid_days=7)
-    patient = emu.user("Ada")
-    await to_photos(patient, token)
+    patient = await at_the_photos(app, emu, "P-4")
     emu.fail_next("sendMessage", 500)  # the "looks good" answer to the locator is lost
     await patient.send_photo(sample("locator-good.jpg"))
     await patient.wait_for_text(text("messages.errors.try_again"), timeout=20)
@@ -149,11 +155,7 @@ async def test_a_photo_resent_after_its_verdict_was_lost_is_already_had(
 async def test_the_photo_of_an_earlier_step_sent_again_at_a_later_one_is_named_and_refused(
     app: App, emu: Emulator
 ) -> None:
-    _, token = await services_of(app).store.invites.create(
-        (await services_of(app).store.practices.add("Lawson", "020 7729 7236")).id,
-        "P-5", "1980-02-03", valid_days=7)
-    patient = emu.user("Ada")
-    await to_photos(patient, token)
+    patient = await at_the_photos(app, emu, "P-5")
     await patient.send_photo(sample("locator-good.jpg"))
     await patient.wait_for_text(first_line("journey.photos.close_up_1"), timeout=20)
     await patient.send_photo(sample("close-up-good.jpg"))

@@ -26,11 +26,21 @@ from tests.auxil.inbox import PATIENT, Setting, submitted_case
 BLOCKED = f"{REFUSED_FOR_GOOD}: Forbidden: bot was blocked by the user"
 
 
+async def dr_others_case(store: Store, setting: Setting) -> Case:
+    """A case submitted to the other practice (GPs only: Dr Other, chat 201) for its GP."""
+    return await submitted_case(store, replace(setting, practice=setting.other_practice),
+                                gp=setting.other_gp)
+
+
+async def items_by_kind(store: Store, case: Case) -> dict[str, OutboxItem]:
+    """The case's outbox items by kind ("gp.album", "gp.summary", "gp.pack"...)."""
+    return {i.kind: i for i in await store.outbox.for_case(case.id)}
+
+
 async def blocked_gp_case(store: Store, setting: Setting) -> Case:
     """A case of the other practice (GPs only) for its GP, who has blocked the bot: the
     delivery of the photos failed for good and `alert_staff` has run."""
-    case = await submitted_case(store, replace(setting, practice=setting.other_practice),
-                                gp=setting.other_gp)
+    case = await dr_others_case(store, setting)
     album = next(i for i in await store.outbox.for_case(case.id) if i.kind == "gp.album")
     await store.outbox.mark_failed(album.id, BLOCKED)
     await alert_staff(store, album, BLOCKED, "telederm_bot")
@@ -80,8 +90,7 @@ async def test_a_case_redirected_from_a_gp_who_left_tells_the_other_gp_in_a_prac
     store: Store, setting: Setting
 ) -> None:
     await store.practices.add_member(setting.other_practice.id, 202, "gp", "Dr Two")
-    case = await submitted_case(store, replace(setting, practice=setting.other_practice),
-                                gp=setting.other_gp)
+    case = await dr_others_case(store, setting)
     await store.practices.remove_member(setting.other_practice.id, 201, actor="cli")
     queued = await redirected(store, case, 201)
     notes = [q for q in queued if q.kind == "staff.alert"]
@@ -150,8 +159,7 @@ async def nothing_sent(item: OutboxItem) -> None:
 async def test_the_patient_is_told_when_the_only_gp_leaves_before_the_case_reached_them(
     store: Store, setting: Setting
 ) -> None:
-    case = await submitted_case(store, replace(setting, practice=setting.other_practice),
-                                gp=setting.other_gp)
+    case = await dr_others_case(store, setting)
     assert await notices(store, case) == []  # on its way to the GP
     await store.practices.remove_member(setting.other_practice.id, 201, actor="cli")
     await store.outbox.add(case.id, await redirected(store, case, 201))
@@ -164,9 +172,8 @@ async def test_only_a_chat_that_refused_for_good_is_left_out_of_later_alerts(
     # A practice with one GP. Retries run out in an outage, or one message is refused (a 400):
     # the GP can still hear of a red flag. Only a GP who blocked the bot is left out, and only
     # until something of the case reaches them again (they unblocked it).
-    case = await submitted_case(store, replace(setting, practice=setting.other_practice),
-                                gp=setting.other_gp)
-    items = {i.kind: i for i in await store.outbox.for_case(case.id)}
+    case = await dr_others_case(store, setting)
+    items = await items_by_kind(store, case)
     await store.outbox.mark_failed(items["gp.album"].id, "gave up after 30 tries: network")
     await store.outbox.mark_failed(items["gp.summary"].id, "400: Bad Request: too big")
     assert [q.chat_id for q in await stop_alerts(store, case, "red_flag")] == [201]
@@ -184,8 +191,7 @@ async def test_an_erased_case_does_not_count_its_gp_as_unreachable(
     store: Store, setting: Setting
 ) -> None:
     # Erasure stops every undelivered message of the case; that says nothing about the chats.
-    case = await submitted_case(store, replace(setting, practice=setting.other_practice),
-                                gp=setting.other_gp)
+    case = await dr_others_case(store, setting)
     async with store.db.transaction() as conn:
         await cancel_for_case(conn, case.id, "erased")
     assert {i.chat_id for i in await store.outbox.for_case(case.id) if i.failed_at} == {201}
@@ -213,9 +219,8 @@ async def test_the_patient_of_a_case_nobody_can_receive_is_told_once_per_submiss
 async def test_a_case_that_reached_the_practice_or_is_on_its_way_tells_the_patient_nothing(
     store: Store, setting: Setting
 ) -> None:
-    case = await submitted_case(store, replace(setting, practice=setting.other_practice),
-                                gp=setting.other_gp)
-    items = {i.kind: i for i in await store.outbox.for_case(case.id)}
+    case = await dr_others_case(store, setting)
+    items = await items_by_kind(store, case)
     # A 400 about the photos: the summary may still reach the GP, so nobody is told yet.
     await store.outbox.mark_failed(items["gp.album"].id, "400: Bad Request: file too big")
     await alert_staff(store, items["gp.album"], "400: Bad Request: file too big", "bot")
@@ -233,8 +238,7 @@ async def test_alerts_that_are_not_about_the_delivery_of_the_case_tell_the_patie
 ) -> None:
     # The case reached its practice's only GP, who has left since: nobody at the practice can
     # hear of a red flag, a cancellation, or a patient who blocked the bot (hazard log H08).
-    case = await submitted_case(store, replace(setting, practice=setting.other_practice),
-                                gp=setting.other_gp)
+    case = await dr_others_case(store, setting)
     for item in await store.outbox.for_case(case.id):
         await store.outbox.mark_sent(item.id)
     await store.practices.remove_member(setting.other_practice.id, 201, actor="cli")

@@ -40,6 +40,17 @@ async def no_decision(inbox: Inbox, case_id: int) -> None:
     """The GP has not looked yet."""
 
 
+async def sent_and_decided(journey: Journey, store: Store, practice: Practice,
+                           invite: InviteMaker, decide: Decide) -> None:
+    """The patient sends their photos to Dr Gee, who then `decide`s."""
+    await store.practices.add_member(practice.id, GP, "gp", "Dr Gee")
+    await to_photos(journey, invite)
+    await photos_then_send(journey)
+    case = await store.cases.current_for_patient(USER)
+    assert case is not None
+    await decide(Inbox(store), case.id)
+
+
 DECISIONS = [
     pytest.param(no_decision, "submitted", "next_submitted", id="waiting-for-the-gp"),
     pytest.param(lambda inbox, case_id: inbox.urgent(GP, case_id), "decided", "next_urgent",
@@ -56,12 +67,7 @@ DECISIONS = [
 async def test_status_after_sending_says_what_comes_next_from_the_gp_decision(
         journey: Journey, store: Store, practice: Practice, invite: InviteMaker,
         decide: Decide, where: str, next_key: str) -> None:
-    await store.practices.add_member(practice.id, GP, "gp", "Dr Gee")
-    await to_photos(journey, invite)
-    await photos_then_send(journey)
-    case = await store.cases.current_for_patient(USER)
-    assert case is not None
-    await decide(Inbox(store), case.id)
+    await sent_and_decided(journey, store, practice, invite, decide)
 
     said = words(await journey.status(USER))
 
@@ -111,12 +117,7 @@ DELETED_AFTER = [
 async def test_status_after_deleting_a_decided_request_says_the_practice_will_still_call(
         journey: Journey, store: Store, practice: Practice, invite: InviteMaker,
         decide: Decide, next_key: str) -> None:
-    await store.practices.add_member(practice.id, GP, "gp", "Dr Gee")
-    await to_photos(journey, invite)
-    await photos_then_send(journey)
-    case = await store.cases.current_for_patient(USER)
-    assert case is not None
-    await decide(Inbox(store), case.id)
+    await sent_and_decided(journey, store, practice, invite, decide)
     await tap(journey, await journey.ask(USER, "delete"), text("journey.commands.delete_yes"))
 
     said = words(await journey.status(USER))
