@@ -143,22 +143,24 @@ def in_focus(
     """Which edge points lie in the part of the photo in focus.
 
     `candidates` marks the edge points in the picture; `strength` and `width` give their edge
-    slopes and blur widths, in the order of `candidates.nonzero()`, and the answer marks them in
-    the same order. The points are grouped by FOCUS_GRID x FOCUS_GRID cell;
-    each cell with MIN_POINTS or more gets the median width of its strongest EDGE_SHARE, and the
-    FOCUS_SHARE of those cells with the narrowest (at least one) are kept. Every point is kept
-    when no cell has enough.
+    slopes and blur widths, in the order of `candidates[candidates]`, and the answer marks them
+    in the same order. The points are grouped by FOCUS_GRID x FOCUS_GRID cell; each cell with
+    MIN_POINTS or more gets the median width of its strongest EDGE_SHARE, and the FOCUS_SHARE
+    of those cells with the narrowest (at least one) are kept. Every point is kept when no cell
+    has enough.
     """
-    rows, columns = np.nonzero(candidates)
     height, width_px = candidates.shape
-    cell = (rows * FOCUS_GRID // height) * FOCUS_GRID + columns * FOCUS_GRID // width_px
+    rows = (np.arange(height) * FOCUS_GRID // height).astype(np.uint8) * FOCUS_GRID
+    columns = (np.arange(width_px) * FOCUS_GRID // width_px).astype(np.uint8)
+    cell = np.add.outer(rows, columns)[candidates]
+    order = np.lexsort((strength, cell))
+    counts = np.bincount(cell, minlength=FOCUS_GRID * FOCUS_GRID).tolist()
+    ends = np.cumsum(counts).tolist()
     widths: list[tuple[float, int]] = []
-    for index in range(FOCUS_GRID * FOCUS_GRID):
-        chosen = cell == index
-        if int(chosen.sum()) >= MIN_POINTS:
-            own = strength[chosen]
-            best = own >= np.quantile(own, 1.0 - EDGE_SHARE)
-            widths.append((float(np.median(width[chosen][best])), index))
+    for index, (count, end) in enumerate(zip(counts, ends, strict=True)):
+        if count >= MIN_POINTS:
+            strongest = order[end - math.ceil(count * EDGE_SHARE):end]
+            widths.append((float(np.median(width[strongest])), index))
     if not widths:
         return np.ones(strength.shape, np.bool_)
     widths.sort()
