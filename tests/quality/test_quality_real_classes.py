@@ -123,6 +123,21 @@ def test_skin_in_focus_before_a_room_out_of_focus_is_sharp(tone: int) -> None:
     assert check is not None and check.status == "fail" and check.reason == "blurred", check
 
 
+def test_skin_out_of_focus_in_the_middle_of_a_sharp_room_is_sent_back() -> None:
+    # The other way round: the camera focused on the room, and the skin in the middle of the
+    # picture, nearer, is soft, its blur spreading over the room behind its outline.
+    room = _real("camera").astype(np.float32)
+    skin = render.camera(_skin(3), np.random.default_rng(6)).astype(np.float32)
+    middle = np.zeros(room.shape[:2], np.float32)
+    middle[240:720, 320:960] = 1.0
+    disc = dataset.disc_kernel(6.0)
+    near = cv2.filter2D(skin * middle[..., None], -1, disc)
+    spread = cv2.filter2D(middle, -1, disc)[..., None]
+    photo = np.clip(near + room * (1.0 - spread), 0, 255).astype(np.uint8)
+    check = assess(_jpeg(photo), "close_up").check("sharpness")
+    assert check is not None and check.status == "fail" and check.reason == "blurred", check
+
+
 def test_blue_sky_behind_an_arm_is_not_coloured_light() -> None:
     # A locator outdoors: the top half is sky, the bottom half a bare arm in daylight.
     scene = _skin(6)
