@@ -11,7 +11,7 @@ import logging
 
 from bot.content import text
 from bot.domain.questions import worded
-from bot.services.alerting import alert_recipients
+from bot.services.alerting import Alerts, alert_recipients
 from bot.store import Store
 from bot.store.cases import URGENT
 from bot.store.models import Case, Member, Outgoing
@@ -41,9 +41,11 @@ def stop_reason_key(reason: str) -> str:
     return key
 
 
-async def stop_alerts(store: Store, case: Case, reason: str) -> list[Outgoing]:
+async def stop_alerts(store: Store, case: Case, reason: str) -> Alerts:
     """Alerts for a case that stopped before reaching a GP: red flags, a locked link, a
-    screening stop, declined consent. Queue them with the move to "stopped".
+    screening stop, declined consent. Queue them, and write their notes (`Alerts`: the
+    alert "stopped" reached nobody), in the transaction of the move to "stopped": nothing is
+    recorded for a stop that loses a race to another move of the case.
 
     Worded for who answered: "Parent asked to call you" only when a parent answered for a
     child under 16 (`Case.consent_by`), never for a 16 or 17-year-old answering themselves.
@@ -62,11 +64,13 @@ async def stop_alerts(store: Store, case: Case, reason: str) -> list[Outgoing]:
                            reference=case.reference)
         except KeyError:
             words = f"{words} {text('inbox.staff.stopped.photos_deleted')}"
-    chats = await alert_recipients(store, case, "stopped")
-    log.info("staff alerted of a stop", extra={"case_id": case.id, "reason": reason,
-                                               "chats": len(chats)})
-    return [Outgoing(chat, "staff.alert", {"text": words}, f"case:{case.id}:stopped:{chat}")
-            for chat in chats]
+    alerts = await Alerts.to_practice(
+        store, case, "stopped",
+        lambda chat: Outgoing(chat, "staff.alert", {"text": words},
+                              f"case:{case.id}:stopped:{chat}"))
+    log.info("staff alerts of a stop built", extra={"case_id": case.id, "reason": reason,
+                                                    "chats": len(alerts.messages)})
+    return alerts
 
 
 async def urgent_task(store: Store, case: Case, gp: Member) -> list[Outgoing]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.inbox.routing import submission_messages
-from bot.services.alerting import queued_with_submission
+from bot.services.alerting import submission_notes
 from bot.store import Store
 from bot.store.models import Case, Member, Practice, Stage
 from tests.auxil.photos import tiny_jpeg
@@ -43,6 +43,5 @@ async def submitted_case(store: Store, setting: Setting, *, gp: Member | None = 
                   Stage.CLOSE_UP_1, Stage.CLOSE_UP_2, Stage.DETAILS, Stage.REVIEW):
         case = await store.cases.move(case, stage)
     queued = await submission_messages(store, case)
-    case = await store.cases.move(case, Stage.SUBMITTED, outbox=queued)
-    await queued_with_submission(store, case, queued)
-    return case
+    return await store.cases.move(case, Stage.SUBMITTED, outbox=queued,
+                                  notes=submission_notes(case, queued))
