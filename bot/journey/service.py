@@ -761,9 +761,9 @@ class Journey:
             notes = alerting.submission_notes(turn.case, deliveries)
             await self._move(turn, Stage.SUBMITTED, outbox=deliveries, notes=notes)
             self._on_queued()
+            await testpoints.reached("submission.committed")
             practice = await turn.practice()
-            if alerting.tells_patient(notes):  # nobody at the practice can get it: never
-                # say it is with them
+            if alerting.tells_patient(notes):  # nobody there can get it: never say it is
                 return [say(alerting.unreached_words(turn.case, practice.name, practice.phone))]
             return [say(text("journey.receipt.text", practice=practice.name,
                              reference=turn.case.reference, phone=practice.phone))]
