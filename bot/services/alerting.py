@@ -171,8 +171,9 @@ async def tell_patient(store: Store, case: Case, alert: str, *, kind: str,
     erased) and no part of its current submission reached the practice or is still on its
     way to a GP chat (`reached_or_going`: a failed photo may be followed by its summary in a
     chat that can receive; `leaving_out`: a GP who has left), queue the patient's notice
-    (`unreached_notice`) and record it (`told_patient`). True if it was queued now; False if
-    it does not apply or the patient was already told for this submission (`was_told`)."""
+    (`unreached_notice`) and record it (`told`), in one transaction. True if it was queued
+    now; False if it does not apply or the patient was already told for this submission
+    (`was_told`)."""
     if alert not in DELIVERY_ALERTS or (alert != "no_inbox" and kind not in CASE_KINDS):
         return False
     if case.stage is not Stage.SUBMITTED or case.erased_at or case.submissions < 1:
@@ -186,8 +187,7 @@ async def tell_patient(store: Store, case: Case, alert: str, *, kind: str,
     if practice is None:
         return False
     await store.outbox.add(case.id, [unreached_notice(case, practice.name, practice.phone,
-                                                      number)])
-    await store.audit.write([told(case, alert, number)])
+                                                      number)], [told(case, alert, number)])
     return True
 
 
@@ -202,7 +202,7 @@ def told(case: Case, alert: str, number: int) -> Note:
 
 
 async def was_told(store: Store, case: Case, number: int) -> bool:
-    """Whether the patient was told that submission `number` reached nobody (`told_patient`),
+    """Whether the patient was told that submission `number` reached nobody (`told`),
     by the reply to their *Send* or by a later notice."""
     return any(event.kind == TOLD_UNREACHED
                and json.loads(event.detail or "{}").get("submission") == number

@@ -1,7 +1,8 @@
 """A *Send* to a practice with nobody to receive the case, killed (kill -9) just after it
-committed: the operator's `python -m bot unreached` still lists the case, and the record that
-the patient is told is there with it (hazard log H07). Both are written in the submission's
-own transaction, so no crash can leave one without the other or without the submission."""
+committed: the operator's `python -m bot unreached` still lists the case, with the record that
+the patient is told (hazard log H07). Both are written in the submission's own transaction, so
+no crash can leave one without the other or without the submission. (The reply to *Send*,
+which tells the patient, dies with the process: known gap, listed in the hazard log H07.)"""
 
 from __future__ import annotations
 
