@@ -11,7 +11,7 @@ import logging
 
 from bot.content import text
 from bot.domain.questions import worded
-from bot.services.alerting import Alerts, alert_recipients
+from bot.services.alerting import Alerts
 from bot.store import Store
 from bot.store.cases import URGENT
 from bot.store.models import Case, Member, Outgoing
@@ -73,18 +73,21 @@ async def stop_alerts(store: Store, case: Case, reason: str) -> Alerts:
     return alerts
 
 
-async def urgent_task(store: Store, case: Case, gp: Member) -> list[Outgoing]:
+async def urgent_task(store: Store, case: Case, gp: Member) -> Alerts:
     """The task for staff when a GP judges a case urgent (two-week wait): phone the patient.
 
     Sent as `staff.task` (with a "Done" button) to the practice's staff and admins, or to its
     GPs if it has no staff, so an urgent outcome always reaches a person at the practice. The
     payload names the deciding GP (`gp`, a Telegram user id), who is told if the task reaches
-    nobody (`bot.inbox.undelivered.pass_on`).
+    nobody (`bot.inbox.undelivered.pass_on`). Queued, and its notes written (`Alerts`: the
+    alert "urgent" reached nobody), with the decision: nothing is recorded for a decision that
+    loses a race to another GP's.
     """
     words = text("inbox.staff.urgent_task", patient_ref=await patient_ref_of(store, case),
                  reference=case.reference, gp=gp.display_name)
-    return [Outgoing(chat, "staff.task",
-                     {"text": words, "case_id": case.id, "gp": gp.telegram_user_id},
-                     f"case:{case.id}:sub:{case.submissions}:urgent:{chat}")
-            for chat in await alert_recipients(store, case, "urgent")]
+    return await Alerts.to_practice(
+        store, case, "urgent",
+        lambda chat: Outgoing(chat, "staff.task",
+                              {"text": words, "case_id": case.id, "gp": gp.telegram_user_id},
+                              f"case:{case.id}:sub:{case.submissions}:urgent:{chat}"))
 

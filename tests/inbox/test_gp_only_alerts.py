@@ -8,6 +8,8 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.channels.dispatch import Dispatcher
 from bot.content import text
 from bot.handlers.delivery import alert_staff
@@ -17,7 +19,8 @@ from bot.services.alerting import tell_patient
 from bot.services.delivery import REFUSED_FOR_GOOD
 from bot.services.erasure import erased_task, patient_ended_alerts
 from bot.services.reminders import alert_waiting
-from bot.store import Store
+from bot.store import StageConflict, Store
+from bot.store.cases import REFERRED, URGENT
 from bot.store.models import Case, Event, OutboxItem, Outgoing, Practice, Stage
 from bot.store.outbox import cancel_for_case
 from bot.store.practices import DeliveryChannels
@@ -79,7 +82,7 @@ async def test_a_practice_of_gps_hears_every_alert_in_the_chats_that_can_receive
     await alert_waiting(store, 3, now=datetime.now(UTC) + timedelta(days=4))
     assert await alert_chats_of(store, case) == [202, 202]
     for queued in ((await stop_alerts(store, case, "red_flag")).messages,
-                   await urgent_task(store, case, other_gp),
+                   (await urgent_task(store, case, other_gp)).messages,
                    await patient_ended_alerts(store, case, Stage.CANCELLED),
                    await erased_task(store, case)):
         assert [q.chat_id for q in queued] == [202]
@@ -256,3 +259,23 @@ async def test_alerts_that_are_not_about_the_delivery_of_the_case_tell_the_patie
     assert await patient_ended_alerts(store, case, Stage.CANCELLED) == []
     assert await unreached(store, case), "the alerts reached nobody"
     assert await notices(store, case) == [] and await told(store, case) == []
+
+
+@pytest.mark.parametrize("lost_the_race", [False, True], ids=["decided", "another-gp-first"])
+async def test_an_urgent_task_nobody_can_receive_is_listed_only_with_its_decision(
+    store: Store, setting: Setting, lost_the_race: bool
+) -> None:
+    # The practice's only GP blocked the bot: the urgent task can reach nobody. That is listed
+    # for the operator with the urgent decision, never for one another GP's decision beat.
+    case = await blocked_gp_case(store, setting)
+    task = await urgent_task(store, case, setting.other_gp)
+    assert task.messages == []
+    if lost_the_race:
+        await store.cases.move(case, Stage.DECIDED, actor="member:9", decision=REFERRED)
+    try:
+        await store.cases.move(case, Stage.DECIDED, actor=f"member:{setting.other_gp.id}",
+                               outbox=task.messages, decision=URGENT, notes=task.notes)
+    except StageConflict:
+        assert lost_the_race
+    alerts = [json.loads(e.detail)["alert"] for e in await unreached(store, case)]
+    assert ("urgent" in alerts) is not lost_the_race
