@@ -9,6 +9,8 @@ several separated by commas), the bot, on reaching that moment, appends the name
   again) is committed in the database, its photo files not yet removed;
 - `photo.temp_written`: a photo's temporary `.incoming-*` file is written, not yet renamed;
 - `photo.file_written`: a photo file is in place, its database row not yet committed;
+- `submission.committed`: a patient's *Send* is committed (the case submitted, its messages
+  queued and its audit notes written), the reply to *Send* not yet given;
 - `inbox.new_photos_checked`: a GP's "new photos" has passed its stage check, nothing written;
 - `record.before_send`: a case is built for a record channel (email, MESH), not yet sent;
 - `record.sent`: a record channel accepted the case, which is not yet recorded as sent.
@@ -24,7 +26,8 @@ from pathlib import Path
 STEP = 0.05
 """Seconds between looks for the release file while holding."""
 MOMENTS = frozenset({"erasure.committed", "photo.temp_written", "photo.file_written",
-                     "inbox.new_photos_checked", "record.before_send", "record.sent"})
+                     "submission.committed", "inbox.new_photos_checked", "record.before_send",
+                     "record.sent"})
 
 
 def _hold_seconds(name: str) -> float | None:

@@ -11,7 +11,7 @@ import logging
 
 from bot.content import text
 from bot.domain.questions import worded
-from bot.services.alerting import alert_recipients
+from bot.services.alerting import Alerts
 from bot.store import Store
 from bot.store.cases import URGENT
 from bot.store.models import Case, Member, Outgoing
@@ -41,9 +41,11 @@ def stop_reason_key(reason: str) -> str:
     return key
 
 
-async def stop_alerts(store: Store, case: Case, reason: str) -> list[Outgoing]:
+async def stop_alerts(store: Store, case: Case, reason: str) -> Alerts:
     """Alerts for a case that stopped before reaching a GP: red flags, a locked link, a
-    screening stop, declined consent. Queue them with the move to "stopped".
+    screening stop, declined consent. Queue them, and write their notes (`Alerts`: the
+    alert "stopped" reached nobody), in the transaction of the move to "stopped": nothing is
+    recorded for a stop that loses a race to another move of the case.
 
     Worded for who answered: "Parent asked to call you" only when a parent answered for a
     child under 16 (`Case.consent_by`), never for a 16 or 17-year-old answering themselves.
@@ -62,25 +64,30 @@ async def stop_alerts(store: Store, case: Case, reason: str) -> list[Outgoing]:
                            reference=case.reference)
         except KeyError:
             words = f"{words} {text('inbox.staff.stopped.photos_deleted')}"
-    chats = await alert_recipients(store, case, "stopped")
-    log.info("staff alerted of a stop", extra={"case_id": case.id, "reason": reason,
-                                               "chats": len(chats)})
-    return [Outgoing(chat, "staff.alert", {"text": words}, f"case:{case.id}:stopped:{chat}")
-            for chat in chats]
+    alerts = await Alerts.to_practice(
+        store, case, "stopped",
+        lambda chat: Outgoing(chat, "staff.alert", {"text": words},
+                              f"case:{case.id}:stopped:{chat}"))
+    log.info("staff alerts of a stop built", extra={"case_id": case.id, "reason": reason,
+                                                    "chats": len(alerts.messages)})
+    return alerts
 
 
-async def urgent_task(store: Store, case: Case, gp: Member) -> list[Outgoing]:
+async def urgent_task(store: Store, case: Case, gp: Member) -> Alerts:
     """The task for staff when a GP judges a case urgent (two-week wait): phone the patient.
 
     Sent as `staff.task` (with a "Done" button) to the practice's staff and admins, or to its
     GPs if it has no staff, so an urgent outcome always reaches a person at the practice. The
     payload names the deciding GP (`gp`, a Telegram user id), who is told if the task reaches
-    nobody (`bot.inbox.undelivered.pass_on`).
+    nobody (`bot.inbox.undelivered.pass_on`). Queued, and its notes written (`Alerts`: the
+    alert "urgent" reached nobody), with the decision: nothing is recorded for a decision that
+    loses a race to another GP's.
     """
     words = text("inbox.staff.urgent_task", patient_ref=await patient_ref_of(store, case),
                  reference=case.reference, gp=gp.display_name)
-    return [Outgoing(chat, "staff.task",
-                     {"text": words, "case_id": case.id, "gp": gp.telegram_user_id},
-                     f"case:{case.id}:sub:{case.submissions}:urgent:{chat}")
-            for chat in await alert_recipients(store, case, "urgent")]
+    return await Alerts.to_practice(
+        store, case, "urgent",
+        lambda chat: Outgoing(chat, "staff.task",
+                              {"text": words, "case_id": case.id, "gp": gp.telegram_user_id},
+                              f"case:{case.id}:sub:{case.submissions}:urgent:{chat}"))
 

@@ -105,11 +105,13 @@ class Inbox:
                      days=self._referral_days)
         outbox = [Outgoing(case.patient_chat_id, "patient.text", {"text": words},
                            f"case:{case.id}:sub:{case.submissions}:decision")]
-        if decision == URGENT:
-            outbox = [*await urgent_task(self._store, case, member), *outbox]
+        task = await urgent_task(self._store, case, member) if decision == URGENT else None
+        if task is not None:
+            outbox = [*task.messages, *outbox]
         try:
             await self._store.cases.move(case, Stage.DECIDED, actor=f"member:{member.id}",
-                                         outbox=outbox, decision=decision, decision_note=reason)
+                                         outbox=outbox, decision=decision, decision_note=reason,
+                                         notes=task.notes if task else ())
         except StageConflict:
             return await self._already(case)
         self._on_queued()

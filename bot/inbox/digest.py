@@ -268,11 +268,15 @@ def red_flags_asked(question: Question) -> str:
     return "; ".join(items) if items else question.prompt
 
 
-def answer_pairs(answers: dict[str, str], *, child: bool) -> tuple[tuple[str, str], ...]:
+def answer_pairs(answers: dict[str, str], *, child: bool,
+                 parent: bool = False) -> tuple[tuple[str, str], ...]:
     """The patient's answers as (question, answer) pairs, in the order they were asked (a
-    question not put to this patient, such as a child's or a follow-up, is left out)."""
+    question not put to this patient, such as a child's or a follow-up, is left out), in the
+    words they were asked in: about "the child" when a parent answered for a child under 16
+    (`parent`, `Case.consent_by`; the `_parent` texts), about "you" otherwise."""
     pairs: list[tuple[str, str]] = []
-    for prefix, questions in (("detail", detail_questions()), ("screen", screening_questions())):
+    for prefix, questions in (("detail", detail_questions(parent=parent)),
+                              ("screen", screening_questions(parent=parent))):
         for question in questions:
             if not question.applies(answers, prefix, child=child):
                 continue
@@ -283,9 +287,10 @@ def answer_pairs(answers: dict[str, str], *, child: bool) -> tuple[tuple[str, st
     return tuple(pairs)
 
 
-def body_site(answers: dict[str, str]) -> str:
-    """Where the rash is, as the patient said: the site button and, if typed, exactly where."""
-    screen, detail = screening_questions(), detail_questions()
+def body_site(answers: dict[str, str], *, parent: bool = False) -> str:
+    """Where the rash is, as the patient said: the site button and, if typed, exactly where
+    (`parent`: as for `answer_pairs`)."""
+    screen, detail = screening_questions(parent=parent), detail_questions(parent=parent)
     site = _label(screen, "site", answers, "screen")
     where = _label(detail, "where", answers, "detail")
     return site if where == text("inbox.gp.not_answered") else f"{site} ({where})"
@@ -381,7 +386,8 @@ async def build_summary(store: Store, case: Case, today: date | None = None) -> 
     age = age_text(invite, case, today)
     patient_ref = invite.patient_ref if invite else "unknown"
     born, nhs_number = record_identifiers(invite)
-    screen, detail = screening_questions(), detail_questions()
+    parent = case.consent_by == "parent"
+    screen, detail = screening_questions(parent=parent), detail_questions(parent=parent)
 
     def said(questions: tuple[Question, ...], qid: str, prefix: str) -> str:
         return html.escape(defuse(_label(questions, qid, answers, prefix)))
@@ -406,8 +412,9 @@ async def build_summary(store: Store, case: Case, today: date | None = None) -> 
     )
     return CaseSummary(
         patient_ref=patient_ref, age_text=age, submitted_on=submitted, shots=shots,
-        answers=answer_pairs(answers, child=case.is_child), flags=flags, summary_html=summary,
-        body_site=body_site(answers), version=version, new_shots=new_shots,
+        answers=answer_pairs(answers, child=case.is_child, parent=parent), flags=flags,
+        summary_html=summary, body_site=body_site(answers, parent=parent), version=version,
+        new_shots=new_shots,
         date_of_birth=born, nhs_number=nhs_number)
 
 

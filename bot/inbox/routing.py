@@ -46,7 +46,7 @@ async def submission_messages(store: Store, case: Case) -> list[Outgoing]:
     Built before the move, which may still be refused (a double *Send*), so nothing is
     recorded here: with no GP or inbox and nobody to alert, the journey records that once the
     move is committed, and answers the *Send* accordingly
-    (`bot.services.alerting.queued_with_submission`).
+    (`bot.services.alerting.submission_notes`).
     """
     return await _deliveries(store, case, case.submissions + 1, committed=False)
 

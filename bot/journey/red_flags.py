@@ -29,12 +29,13 @@ from bot.domain.questions import RED_FLAG_FIRST, worded
 from bot.journey import prompts
 from bot.journey.replies import Reply, say
 from bot.journey.steps import Turn
+from bot.services.alerting import Alerts
 from bot.store import Store
-from bot.store.models import Case, Outgoing
+from bot.store.models import Case
 
 log = logging.getLogger("bot.journey")
 
-StopAlerts = Callable[[Store, Case, str], Awaitable[list[Outgoing]]]
+StopAlerts = Callable[[Store, Case, str], Awaitable[Alerts]]
 """As `bot.journey.service.StopAlerts`: the staff alerts for a reason."""
 ALERT_REASON = "red_flag_yes"
 """The staff alert's reason (`inbox.staff.stopped.red_flag_yes`)."""
@@ -66,10 +67,10 @@ class RedFlags:
         if not self.waiting(await turn.answers()):
             count = sum(1 for event in await self._store.audit.for_case(case.id)
                         if event.kind == "case.red_flag_yes")
+            built = await self._stop_alerts(self._store, case, ALERT_REASON)
             alerts = [replace(alert, dedupe_key=f"case:{case.id}:red_flag_yes:{count}:"
-                              f"{alert.chat_id}")
-                      for alert in await self._stop_alerts(self._store, case, ALERT_REASON)]
-            await self._store.outbox.add(case.id, alerts)
+                              f"{alert.chat_id}") for alert in built.messages]
+            await self._store.outbox.add(case.id, alerts, built.notes)
             await self._store.audit.record("case.red_flag_yes", actor="patient", case_id=case.id,
                                            detail={"stage": case.stage.value})
             await turn.save(RED_FLAG_FIRST, "yes")

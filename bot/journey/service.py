@@ -8,7 +8,7 @@ table as the diagram in the README.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -66,6 +66,7 @@ from bot.services import alerting, erasure
 from bot.services.attempts import WrongTries
 from bot.services.turns import Recent, UserLocks
 from bot.store import StageConflict, Store
+from bot.store.audit import Note
 from bot.store.cases import RED_FLAG_STOP
 from bot.store.invites import invite_problem
 from bot.store.models import SHOT_SLOTS, Case, Flags, Outgoing, Stage
@@ -90,9 +91,9 @@ CHOOSE = prompts.CHOOSE
 Deliveries = Callable[[Store, Case], Awaitable[list[Outgoing]]]
 """The messages that deliver a submission to the practice (`bot.inbox.routing
 submission_messages`), given the case before it moves; queued with the move to submitted."""
-StopAlerts = Callable[[Store, Case, str], Awaitable[list[Outgoing]]]
+StopAlerts = Callable[[Store, Case, str], Awaitable[alerting.Alerts]]
 """The alerts to practice staff for a case that stopped, with the reason (`bot.inbox.alerts
-stop_alerts`); queued with the move to stopped."""
+stop_alerts`); queued, and their notes written, with the move to stopped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,9 +393,10 @@ class Journey:
         ended; staff alerted if the practice has the request (sent or decided), once a case."""
         case = turn.case
         if case.stage in (Stage.SUBMITTED, Stage.DECIDED):
+            built = await self._stop_alerts(self._store, case, "red_flag_after")
             alerts = [replace(alert, dedupe_key=f"case:{case.id}:red_flag_after:{alert.chat_id}")
-                      for alert in await self._stop_alerts(self._store, case, "red_flag_after")]
-            await self._store.outbox.add(case.id, alerts)
+                      for alert in built.messages]
+            await self._store.outbox.add(case.id, alerts, built.notes)
             await self._store.audit.record("case.red_flag_after", actor="patient",
                                            case_id=case.id, detail={"stage": case.stage.value})
             self._on_queued()
@@ -756,12 +758,12 @@ class Journey:
         """Send, replace a photo, change an answer or cancel, from the review."""
         if question == "review" and value == "send":
             deliveries = await self._deliveries(self._store, turn.case)
-            await self._move(turn, Stage.SUBMITTED, outbox=deliveries)
-            unreached = await alerting.queued_with_submission(self._store, turn.case,
-                                                              deliveries)
+            notes = alerting.submission_notes(turn.case, deliveries)
+            await self._move(turn, Stage.SUBMITTED, outbox=deliveries, notes=notes)
             self._on_queued()
+            await testpoints.reached("submission.committed")
             practice = await turn.practice()
-            if unreached:  # nobody at the practice can get it: never say it is with them
+            if alerting.tells_patient(notes):  # nobody there can get it: never say it is
                 return [say(alerting.unreached_words(turn.case, practice.name, practice.phone))]
             return [say(text("journey.receipt.text", practice=practice.name,
                              reference=turn.case.reference, phone=practice.phone))]
@@ -1203,13 +1205,14 @@ class Journey:
         """
         alerts = await self._stop_alerts(self._store, turn.case, reason)
         if not await self._store.photos.for_case(turn.case.id):
-            await self._move(turn, Stage.STOPPED, reason=reason, outbox=alerts)
+            await self._move(turn, Stage.STOPPED, reason=reason, outbox=alerts.messages,
+                             notes=alerts.notes)
             self._on_queued()
             return [say(words)]
         if not STEPS[turn.case.stage].goes_to(Stage.STOPPED):
             raise AssertionError(f"{turn.case.stage} has no exit to stopped in STEPS")
-        turn.case = await self._store.cases.stop_after_photos(turn.case, reason=reason,
-                                                              outbox=alerts)
+        turn.case = await self._store.cases.stop_after_photos(
+            turn.case, reason=reason, outbox=alerts.messages, notes=alerts.notes)
         self._on_queued()
         left = await erasure.finish(self._store, turn.case.id)
         await erasure.checkpoint(self._store)
@@ -1219,13 +1222,15 @@ class Journey:
         return [say(words), say(text("journey.stop_after_photos.deleted"))]
 
     async def _move(self, turn: Turn, to: Stage, *, reason: str | None = None,
-                    outbox: list[Outgoing] | None = None, flags: Flags | None = None) -> None:
+                    outbox: list[Outgoing] | None = None, flags: Flags | None = None,
+                    notes: Sequence[Note] = ()) -> None:
         """Move the turn's case on, as the patient, to one of its step's exits (`STEPS`): a
-        move the table does not list is a bug in the table, not a journey to run."""
+        move the table does not list is a bug in the table, not a journey to run. `outbox`
+        and the audit `notes` are written with the move, or not at all."""
         if not STEPS[turn.case.stage].goes_to(to):
             raise AssertionError(f"{turn.case.stage} has no exit to {to} in STEPS")
         turn.case = await self._store.cases.move(turn.case, to, reason=reason,
-                                                 outbox=outbox or (), flags=flags)
+                                                 outbox=outbox or (), flags=flags, notes=notes)
 
     async def _turn(self, user_id: int) -> Turn | None:
         """The patient's current case for this update (`current_for_patient`: the open case

@@ -9,18 +9,25 @@
   (`inbox.patient.*`): `next_referred` (the practice is sending the referral on e-RS, the patient
   will be told here), `next_referral_sent` (sent: the skin team will tell the GP),
   `next_appointment` (call the practice to book), `next_urgent` (two-week wait: the practice
-  will phone; call it if nobody has within 2 working days);
+  will phone; call it if nobody has by the end of the next working day), and once staff
+  marked that call done, `next_urgent_done` (the practice says it phoned; call it if the call
+  was missed or what comes next is unclear);
 - stopped after a confirmed red-flag answer (`next_red_flag`): get help now, and the red-flag
   stop's own advice (`journey.stop.red_flag`) is given again with it (`advice`); a red-flag
   "yes" tapped after sending gets its own advice again too;
+- stopped for any other reason the patient was given (a screening stop, declined consent, a
+  locked link): what the stop's own message asked, again (`STOPPED_NEXT`: call the practice,
+  with its number, to book or to be seen another way);
 - deleted by the patient after an urgent decision whose call is not yet done (`next_urgent`:
-  the surgery still phones), or after a referral not yet sent on e-RS
-  (`next_referral_deleted`: the practice will ask whether they still want it);
-- any other end (stopped for another reason, cancelled, deleted): `next_closed`.
+  the surgery still phones; `next_urgent_done` once it is), or after a referral not yet sent
+  on e-RS (`next_referral_deleted`: the practice will ask whether they still want it);
+- any other end (stopped by the practice, cancelled, deleted): `next_closed`.
 
 Source of the clinical rule: the 999 / NHS 111 advice is the red-flag stop's
 (`bot/journey/red_flags.py`); the urgent route is the service's first exclusion (two-week-wait
-criteria, seed page), with the 2 working days the urgent decision message gives.
+criteria, seed page): staff are asked to phone the patient the same day
+(`inbox.staff.urgent_task`), so the patient's safety net is to call if nobody has phoned by the
+end of the next working day, as the urgent decision message says.
 """
 
 from __future__ import annotations
@@ -33,6 +40,22 @@ from bot.journey import prompts
 from bot.journey.replies import Reply, say
 from bot.store.cases import APPOINTMENT, RED_FLAG_STOP, REFERRED, URGENT
 from bot.store.models import Case, Event, Practice, Stage
+
+STOPPED_NEXT: dict[str, str] = {
+    **{f"screen_{criterion}": "next_book"
+       for criterion in ("mole", "intimate", "everywhere", "eczema", "child_face")},
+    "consent_declined": "next_another_way",
+    "child_declined": "next_another_way",
+    "not_guardian": "next_not_guardian",
+    "identity_locked": "next_locked",
+}
+"""The "Next:" key after a stop, by its reason (`stop_reason`), repeating what the stop's
+message asked: `journey.stop.<criterion>` (book an appointment instead),
+`journey.consent.declined` / `child_declined` (arrange another way to be seen),
+`journey.consent.not_guardian` (the parent or guardian to call), `journey.identity.locked`
+(call, they can help). Each asks the patient to call the practice, on its number. Every
+screening and consent stop has one (`bot.domain.questions.STOP_CRITERIA`, `CONSENT_CRITERIA`;
+the red-flag stop has `next_red_flag`)."""
 
 
 def stop_reason(events: Sequence[Event]) -> str | None:
@@ -54,8 +77,9 @@ def next_key(case: Case, stopped_for: str | None) -> str:
     `stopped_for` is `stop_reason` of a stopped case (ignored otherwise)."""
     if case.stage.is_open:
         return f"next_{case.stage.value}"
-    if case.erased_at and case.decision == URGENT and not case.task_done_at:
-        return "next_urgent"  # deleted, but the surgery still phones (journey.delete.still_phoning)
+    if case.erased_at and case.decision == URGENT:
+        # deleted, but the surgery still phones (journey.delete.still_phoning), or has phoned
+        return "next_urgent_done" if case.task_done_at else "next_urgent"
     if case.erased_at and case.decision == REFERRED and not case.referral_sent_at:
         return "next_referral_deleted"  # staff ask whether the patient still wants it
     if case.stage is Stage.SUBMITTED:
@@ -66,9 +90,11 @@ def next_key(case: Case, stopped_for: str | None) -> str:
         if case.decision == APPOINTMENT:
             return "next_appointment"
         if case.decision == URGENT:
-            return "next_urgent"
+            return "next_urgent_done" if case.task_done_at else "next_urgent"
     if case.stage is Stage.STOPPED and stopped_for == RED_FLAG_STOP:
         return "next_red_flag"
+    if case.stage is Stage.STOPPED and stopped_for in STOPPED_NEXT:
+        return STOPPED_NEXT[stopped_for]
     return "next_closed"
 
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field, replace
 
 from bot.channels.queue import GP_CONTENT_PARTS, GP_NOTICE_PARTS, RECORD_KINDS
 from bot.domain.questions import worded
 from bot.services.delivery import PARKED, REFUSED_FOR_GOOD
 from bot.store import Store
+from bot.store.audit import Note
 from bot.store.models import Case, Outgoing, Stage
 
 DELIVERY_ALERTS = frozenset({"no_inbox", "blocked", "failed", "not_started", "missing"})
@@ -36,10 +38,33 @@ CASE_KINDS = frozenset({*(f"gp.{part}" for part in (*GP_CONTENT_PARTS, *GP_NOTIC
 """The outbox kinds that carry a submission of the case to the practice: the photos, summary,
 notice and pack to a GP chat or the inbox group (routed, or "Open" from `/inbox`), and the
 NHSmail or MESH copy."""
+REACHED_NOBODY = "delivery.reached_nobody"
+"""The audit event of an alert that could reach nobody at the practice (`unheard`), listed by
+`python -m bot unreached`."""
+TOLD_UNREACHED = "patient.told_unreached"
+"""The audit event of the patient told their submission reached nobody (`told`)."""
 UNREACHED = "unreached"
 """The part of the dedupe key of the patient's notice (`case:<id>:sub:<n>:unreached:<chat>`)."""
 
 log = logging.getLogger("bot.alerts")
+
+
+@dataclass(frozen=True, slots=True)
+class Alerts:
+    """Alerts built for a change not yet committed (a stop): the `messages` to queue, and
+    the audit `notes` to write in the same transaction (`unheard`, when nobody can hear
+    them), so that nothing is recorded for a change that never happened."""
+
+    messages: list[Outgoing]
+    notes: tuple[Note, ...] = field(default=())
+
+    @classmethod
+    async def to_practice(cls, store: Store, case: Case, alert: str,
+                          build: Callable[[int], Outgoing]) -> Alerts:
+        """One message per chat that would hear `alert` about the case (`would_hear`, built
+        by `build(chat)`), or, when nobody would, the note that it reached nobody."""
+        chats = await would_hear(store, case)
+        return cls([build(chat) for chat in chats], () if chats else (unheard(case, alert),))
 
 
 async def failed_chats(store: Store, case: Case) -> set[int]:
@@ -84,17 +109,21 @@ async def would_hear(store: Store, case: Case, *,
     return await store.practices.alert_chats(case.practice_id, leaving_out=skip)
 
 
+def unheard(case: Case, alert: str) -> Note:
+    """The audit note that an alert about this case could reach nobody at its practice:
+    `delivery.reached_nobody` (detail: the alert's name), once per case and alert, with an
+    error log line when written. To write in the transaction of what raised the alert."""
+    return Note(REACHED_NOBODY, case.id, case.practice_id, {"alert": alert}, once=True,
+                says="practice alert reached nobody")
+
+
 async def reached_nobody(store: Store, case: Case, alert: str) -> None:
     """Record that an alert about this case could reach nobody at its practice: an error log
     line each time, and the audit event `delivery.reached_nobody` (detail: the alert's name)
     once per case and alert (a daily reminder that reaches nobody is audited once)."""
     log.error("practice alert reached nobody",
               extra={"case_id": case.id, "practice_id": case.practice_id, "alert": alert})
-    if any(event.kind == "delivery.reached_nobody" and f'"alert": "{alert}"' in event.detail
-           for event in await store.audit.for_case(case.id)):
-        return
-    await store.audit.record("delivery.reached_nobody", actor="bot", case_id=case.id,
-                             practice_id=case.practice_id, detail={"alert": alert})
+    await store.audit.write([replace(unheard(case, alert), says=None)])
 
 
 def unreached_words(case: Case, practice_name: str, phone: str) -> str:
@@ -142,8 +171,9 @@ async def tell_patient(store: Store, case: Case, alert: str, *, kind: str,
     erased) and no part of its current submission reached the practice or is still on its
     way to a GP chat (`reached_or_going`: a failed photo may be followed by its summary in a
     chat that can receive; `leaving_out`: a GP who has left), queue the patient's notice
-    (`unreached_notice`) and record it (`told_patient`). True if it was queued now; False if
-    it does not apply or the patient was already told for this submission (`was_told`)."""
+    (`unreached_notice`) and record it (`told`), in one transaction. True if it was queued
+    now; False if it does not apply or the patient was already told for this submission
+    (`was_told`)."""
     if alert not in DELIVERY_ALERTS or (alert != "no_inbox" and kind not in CASE_KINDS):
         return False
     if case.stage is not Stage.SUBMITTED or case.erased_at or case.submissions < 1:
@@ -157,45 +187,48 @@ async def tell_patient(store: Store, case: Case, alert: str, *, kind: str,
     if practice is None:
         return False
     await store.outbox.add(case.id, [unreached_notice(case, practice.name, practice.phone,
-                                                      number)])
-    await told_patient(store, case, alert, number)
+                                                      number)], [told(case, alert, number)])
     return True
 
 
-async def told_patient(store: Store, case: Case, alert: str, number: int) -> None:
-    """Record that the patient was told their submission `number` could reach nobody at the
-    practice: a warning log line and the audit event `patient.told_unreached` (detail: the
-    alert's name and the submission number; case and practice ids, no personal data)."""
-    log.warning("patient told their case reached nobody at the practice",
-                extra={"case_id": case.id, "practice_id": case.practice_id, "alert": alert,
-                       "submission": number})
-    await store.audit.record("patient.told_unreached", actor="bot", case_id=case.id,
-                             practice_id=case.practice_id,
-                             detail={"alert": alert, "submission": number})
+def told(case: Case, alert: str, number: int) -> Note:
+    """The audit note that the patient was told their submission `number` could reach nobody
+    at the practice: `patient.told_unreached` (detail: the alert's name and the submission
+    number; case and practice ids, no personal data), with a warning log line."""
+    return Note(TOLD_UNREACHED, case.id, case.practice_id,
+                {"alert": alert, "submission": number},
+                says="patient told their case reached nobody at the practice",
+                level=logging.WARNING)
 
 
 async def was_told(store: Store, case: Case, number: int) -> bool:
-    """Whether the patient was told that submission `number` reached nobody (`told_patient`),
+    """Whether the patient was told that submission `number` reached nobody (`told`),
     by the reply to their *Send* or by a later notice."""
-    return any(event.kind == "patient.told_unreached"
+    return any(event.kind == TOLD_UNREACHED
                and json.loads(event.detail or "{}").get("submission") == number
                for event in await store.audit.for_case(case.id))
 
 
-async def queued_with_submission(store: Store, case: Case, queued: Sequence[Outgoing]) -> bool:
-    """After the transaction that moved `case` (as it is now) to submitted with `queued`
-    (`bot.inbox.routing.submission_messages`) committed. When nothing of it goes to anyone in
-    Telegram (no GP or inbox, and nobody to alert), record the alert that reached nobody
-    (`reached_nobody`, `no_inbox`); when it goes to no record channel either, record that the
-    patient is told (`told_patient`) and return True: the reply to their *Send* is then
-    `unreached_words`, never the receipt, which would say the practice has the photos. A case
-    on its way to the practice's mailbox is not told anything yet (the channel's own failure
-    tells the patient, `bot.channels.dispatch`). Nothing is recorded for a submission refused
-    by a stage conflict (a double *Send*): this runs only after the commit."""
+def submission_notes(case: Case, queued: Sequence[Outgoing]) -> tuple[Note, ...]:
+    """The audit notes to write in the transaction that moves `case` (as it is before the
+    move) to submitted with `queued` (`bot.inbox.routing.submission_messages`), so they exist
+    only for a submission that committed (never for a double *Send*) and always with it (a
+    crash cannot leave the patient told but the case missing from `python -m bot unreached`).
+
+    When nothing of it goes to anyone in Telegram (no GP or inbox, and nobody to alert), the
+    alert that reached nobody (`unheard`, `no_inbox`); when it goes to no record channel
+    either, also that the patient is told (`told`, `tells_patient`): the reply to their
+    *Send* is then `unreached_words`, never the receipt, which would say the practice has the
+    photos. A case on its way to the practice's mailbox is not told anything yet (the
+    channel's own failure tells the patient, `bot.channels.dispatch`)."""
     if any(item.kind.startswith("gp.") or item.kind == "staff.alert" for item in queued):
-        return False
-    await reached_nobody(store, case, "no_inbox")
+        return ()
     if any(item.kind in RECORD_KINDS.values() for item in queued):
-        return False
-    await told_patient(store, case, "no_inbox", case.submissions)
-    return True
+        return (unheard(case, "no_inbox"),)
+    return unheard(case, "no_inbox"), told(case, "no_inbox", case.submissions + 1)
+
+
+def tells_patient(notes: Sequence[Note]) -> bool:
+    """Whether `notes` (`submission_notes`) record that the patient is told their submission
+    reached nobody: the reply to *Send* must then say so."""
+    return any(note.kind == TOLD_UNREACHED for note in notes)

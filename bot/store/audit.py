@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import aiosqlite
 
@@ -46,6 +48,44 @@ async def write_event(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Note:
+    """An audit event to write in the transaction of the change it is about (`write_notes`),
+    so that it exists if and only if that change committed: "this stop's alert reached
+    nobody" is written with the move to stopped, never for a stop that lost a race.
+
+    `once`: not written if the case already has an event of this kind with this detail.
+    `says`: a line to log at `level` (a `logging` level) when it is written (with ids and
+    detail only).
+    """
+
+    kind: str
+    case_id: int
+    practice_id: int | None
+    detail: Detail = field(default_factory=dict)
+    actor: str = "bot"
+    once: bool = False
+    says: str | None = None
+    level: int = logging.ERROR
+
+
+async def write_notes(conn: aiosqlite.Connection, notes: Sequence[Note]) -> None:
+    """Write `notes` inside the caller's transaction (`Note`)."""
+    for note in notes:
+        if note.once:
+            cursor = await conn.execute(
+                "SELECT 1 FROM events WHERE case_id = ? AND kind = ? AND detail = ?",
+                (note.case_id, note.kind, json.dumps(note.detail, sort_keys=True)))
+            if await cursor.fetchone() is not None:
+                continue
+        await write_event(conn, note.kind, actor=note.actor, case_id=note.case_id,
+                          practice_id=note.practice_id, detail=note.detail)
+        if note.says:
+            log.log(note.level, note.says, extra={"case_id": note.case_id,
+                                         "practice_id": note.practice_id,
+                                         "detail": note.detail})
+
+
 class AuditRepository:
     """Write and read the audit trail."""
 
@@ -66,6 +106,11 @@ class AuditRepository:
             await write_event(
                 conn, kind, actor=actor, case_id=case_id, practice_id=practice_id, detail=detail
             )
+
+    async def write(self, notes: Sequence[Note]) -> None:
+        """Write `notes` in a transaction of their own (`write_notes`)."""
+        async with self._db.transaction() as conn:
+            await write_notes(conn, notes)
 
     async def for_case(self, case_id: int) -> list[Event]:
         """Return the case's events, oldest first."""

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from bot.store.audit import write_event
+from bot.store.audit import Note, write_event, write_notes
 from bot.store.database import Database, utc_now
 from bot.store.models import (
     CLOSED_STAGES,
@@ -177,14 +177,16 @@ class CaseRepository:
         self, case: Case, to: Stage, *, actor: str = "patient", reason: str | None = None,
         outbox: Sequence[Outgoing] = (), decision: str | None = None,
         decision_note: str | None = None, flags: Flags | None = None,
+        notes: Sequence[Note] = (),
     ) -> Case:
         """Move the case on from the stage it is at and return it moved; StageConflict if it
         had already moved (or was erased).
 
         Messages in `outbox` and the workflow `flags` are written in the same transaction, so
         they exist if and only if the move happened: nothing is ever written onto a case
-        erased in the meantime. The move is audited (`case.stage`) as `actor` ("patient",
-        "member:N", "system"), and so are the flags (`case.flags`). Submitting counts a
+        erased in the meantime. So are the audit `notes` about it (an alert of the move that
+        reached nobody, the patient told so). The move is audited (`case.stage`) as `actor`
+        ("patient", "member:N", "system"), and so are the flags (`case.flags`). Submitting counts a
         submission (and remembers the newest photo of this submission and of the one before,
         to tell what is new); a decision records the GP's. A `decision_note` without a
         decision is why the GP asked for new photos, in the words the patient was told (the
@@ -231,6 +233,7 @@ class CaseRepository:
             await write_event(conn, "case.stage", actor=actor, case_id=case.id,
                               practice_id=case.practice_id, detail=detail)
             await _flags_event(conn, case, columns, actor)
+            await write_notes(conn, notes)
         return record(Case, rows[0])
 
     async def set_flags(self, case: Case, flags: Flags, *, actor: str) -> Case:
@@ -421,15 +424,16 @@ class CaseRepository:
             return int(cursor.rowcount)
 
     async def stop_after_photos(self, case: Case, *, reason: str,
-                                outbox: Sequence[Outgoing] = ()) -> Case:
+                                outbox: Sequence[Outgoing] = (),
+                                notes: Sequence[Note] = ()) -> Case:
         """Stop a case, as the patient, after photos were taken (an answer changed at the
         review that the service cannot accept, say): in one transaction the case moves to
         stopped, its photos, answers and built summary and pack are deleted (files queued in
         `file_deletions`, removed by `bot.services.erasure.finish`), undelivered messages about
         it are cancelled, what GP chats received is queued to be taken back and the patient's
         photo messages still in their chat to be deleted (`cancel_for_case`), and `outbox`
-        (the staff alerts) is queued. Returns the stopped case; StageConflict if it had moved
-        on (or was erased) since it was read."""
+        (the staff alerts) is queued, and the audit `notes` written. Returns the stopped case;
+        StageConflict if it had moved on (or was erased) since it was read."""
         now = utc_now()
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
@@ -448,6 +452,7 @@ class CaseRepository:
                               practice_id=case.practice_id,
                               detail={"from": case.stage.value, "to": Stage.STOPPED.value,
                                       "reason": reason, "photos": len(files)})
+            await write_notes(conn, notes)
         return record(Case, rows[0])
 
     async def photos_again(self, case: Case, *, forget: tuple[str, ...],

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import aiosqlite
 
+from bot.store.audit import Note, write_notes
 from bot.store.database import Database, utc_now
 from bot.store.models import OutboxItem, Outgoing
 from bot.store.rows import record
@@ -93,10 +94,13 @@ class OutboxRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def add(self, case_id: int | None, items: Sequence[Outgoing]) -> None:
-        """Queue messages in a transaction of their own."""
+    async def add(self, case_id: int | None, items: Sequence[Outgoing],
+                  notes: Sequence[Note] = ()) -> None:
+        """Queue messages in a transaction of their own, with the audit `notes` about them
+        (an alert that reached nobody, `bot.store.audit.Note`)."""
         async with self._db.transaction() as conn:
             await enqueue(conn, case_id, items)
+            await write_notes(conn, notes)
 
     async def due(self, limit: int = 20) -> list[OutboxItem]:
         """Messages due now, oldest first; one waits while an earlier one to its chat (or, on a

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from bot.domain import age
 from bot.inbox.routing import submission_messages
-from bot.services.alerting import queued_with_submission
+from bot.services.alerting import submission_notes
 from bot.store import Store
 from bot.store.models import Case, Member, Practice, Stage
 from tests.auxil.photos import tiny_jpeg
@@ -24,12 +26,17 @@ class Setting:
     other_gp: Member
 
 
-async def submitted_case(store: Store, setting: Setting, *, gp: Member | None = None) -> Case:
-    """A case with three accepted photos and answers, submitted the way the journey does it."""
-    invite, _ = await store.invites.create(setting.practice.id, "P-9", "1980-02-03",
+async def submitted_case(store: Store, setting: Setting, *, gp: Member | None = None,
+                         born: str = "1980-02-03") -> Case:
+    """A case with three accepted photos and answers, submitted the way the journey does it;
+    for a patient `born` under 16 years ago, a parent answered for the child, as the journey
+    decides it (`bot.domain.age`)."""
+    invite, _ = await store.invites.create(setting.practice.id, "P-9", born,
                                            valid_days=7, gp_member_id=gp.id if gp else None)
-    case = await store.cases.open_from_invite(invite, patient_user_id=PATIENT,
-                                              patient_chat_id=PATIENT, is_child=False)
+    birth, today = date.fromisoformat(born), date.today()
+    case = await store.cases.open_from_invite(
+        invite, patient_user_id=PATIENT, patient_chat_id=PATIENT,
+        is_child=age.is_child(birth, today), consent_by=age.consent_by(birth, today))
     for index, shot in enumerate(("locator", "close_up_1", "close_up_2")):
         stored = store.files.write(tiny_jpeg(index), ".jpg")
         await store.photos.add(case.id, shot, stored, source="document", verdict="accept",
@@ -43,6 +50,5 @@ async def submitted_case(store: Store, setting: Setting, *, gp: Member | None = 
                   Stage.CLOSE_UP_1, Stage.CLOSE_UP_2, Stage.DETAILS, Stage.REVIEW):
         case = await store.cases.move(case, stage)
     queued = await submission_messages(store, case)
-    case = await store.cases.move(case, Stage.SUBMITTED, outbox=queued)
-    await queued_with_submission(store, case, queued)
-    return case
+    return await store.cases.move(case, Stage.SUBMITTED, outbox=queued,
+                                  notes=submission_notes(case, queued))

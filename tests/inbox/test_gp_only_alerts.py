@@ -8,6 +8,8 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.channels.dispatch import Dispatcher
 from bot.content import text
 from bot.handlers.delivery import alert_staff
@@ -17,7 +19,8 @@ from bot.services.alerting import tell_patient
 from bot.services.delivery import REFUSED_FOR_GOOD
 from bot.services.erasure import erased_task, patient_ended_alerts
 from bot.services.reminders import alert_waiting
-from bot.store import Store
+from bot.store import StageConflict, Store
+from bot.store.cases import REFERRED, URGENT
 from bot.store.models import Case, Event, OutboxItem, Outgoing, Practice, Stage
 from bot.store.outbox import cancel_for_case
 from bot.store.practices import DeliveryChannels
@@ -78,8 +81,8 @@ async def test_a_practice_of_gps_hears_every_alert_in_the_chats_that_can_receive
     assert await alert_chats_of(store, case) == [202], "the blocked GP is left out"
     await alert_waiting(store, 3, now=datetime.now(UTC) + timedelta(days=4))
     assert await alert_chats_of(store, case) == [202, 202]
-    for queued in (await stop_alerts(store, case, "red_flag"),
-                   await urgent_task(store, case, other_gp),
+    for queued in ((await stop_alerts(store, case, "red_flag")).messages,
+                   (await urgent_task(store, case, other_gp)).messages,
                    await patient_ended_alerts(store, case, Stage.CANCELLED),
                    await erased_task(store, case)):
         assert [q.chat_id for q in queued] == [202]
@@ -106,7 +109,11 @@ async def test_an_alert_that_reaches_nobody_is_audited_once_without_personal_dat
     later = datetime.now(UTC) + timedelta(days=4)
     assert await alert_waiting(store, 3, now=later) == 0
     assert await alert_waiting(store, 3, now=later + timedelta(days=1)) == 0
-    assert await stop_alerts(store, case, "red_flag") == []
+    stop = await stop_alerts(store, case, "red_flag")
+    assert stop.messages == []
+    assert [json.loads(e.detail)["alert"] for e in await unreached(store, case)] == [
+        "blocked", "waiting"], "a stop's alert is recorded only with the stop (its notes)"
+    await store.outbox.add(case.id, stop.messages, stop.notes)
     events = await unreached(store, case)
     assert [json.loads(e.detail)["alert"] for e in events] == ["blocked", "waiting", "stopped"]
     assert all(e.practice_id == setting.other_practice.id for e in events)
@@ -176,15 +183,15 @@ async def test_only_a_chat_that_refused_for_good_is_left_out_of_later_alerts(
     items = await items_by_kind(store, case)
     await store.outbox.mark_failed(items["gp.album"].id, "gave up after 30 tries: network")
     await store.outbox.mark_failed(items["gp.summary"].id, "400: Bad Request: too big")
-    assert [q.chat_id for q in await stop_alerts(store, case, "red_flag")] == [201]
+    assert [q.chat_id for q in (await stop_alerts(store, case, "red_flag")).messages] == [201]
     await store.outbox.mark_failed(items["gp.pack"].id, BLOCKED)
-    assert await stop_alerts(store, case, "red_flag_after") == []
+    assert (await stop_alerts(store, case, "red_flag_after")).messages == []
     unblocked = Outgoing(201, "staff.alert", {"text": "later"}, f"case:{case.id}:later:201")
     await store.outbox.add(case.id, [unblocked])
     later = next(i for i in await store.outbox.for_case(case.id) if i.dedupe_key.endswith(
         ":later:201"))
     await store.outbox.mark_sent(later.id)
-    assert [q.chat_id for q in await stop_alerts(store, case, "red_flag")] == [201]
+    assert [q.chat_id for q in (await stop_alerts(store, case, "red_flag")).messages] == [201]
 
 
 async def test_an_erased_case_does_not_count_its_gp_as_unreachable(
@@ -195,7 +202,8 @@ async def test_an_erased_case_does_not_count_its_gp_as_unreachable(
     async with store.db.transaction() as conn:
         await cancel_for_case(conn, case.id, "erased")
     assert {i.chat_id for i in await store.outbox.for_case(case.id) if i.failed_at} == {201}
-    assert [q.chat_id for q in await stop_alerts(store, case, "red_flag_after")] == [201]
+    stop = await stop_alerts(store, case, "red_flag_after")
+    assert [q.chat_id for q in stop.messages] == [201]
 
 
 async def test_the_patient_of_a_case_nobody_can_receive_is_told_once_per_submission(
@@ -247,7 +255,27 @@ async def test_alerts_that_are_not_about_the_delivery_of_the_case_tell_the_patie
     item = next(i for i in await store.outbox.for_case(case.id) if i.chat_id == PATIENT)
     await store.outbox.mark_failed(item.id, BLOCKED)
     await alert_staff(store, item, BLOCKED, "bot")
-    assert await stop_alerts(store, case, "red_flag_after") == []
+    assert (await stop_alerts(store, case, "red_flag_after")).messages == []
     assert await patient_ended_alerts(store, case, Stage.CANCELLED) == []
     assert await unreached(store, case), "the alerts reached nobody"
     assert await notices(store, case) == [] and await told(store, case) == []
+
+
+@pytest.mark.parametrize("lost_the_race", [False, True], ids=["decided", "another-gp-first"])
+async def test_an_urgent_task_nobody_can_receive_is_listed_only_with_its_decision(
+    store: Store, setting: Setting, lost_the_race: bool
+) -> None:
+    # The practice's only GP blocked the bot: the urgent task can reach nobody. That is listed
+    # for the operator with the urgent decision, never for one another GP's decision beat.
+    case = await blocked_gp_case(store, setting)
+    task = await urgent_task(store, case, setting.other_gp)
+    assert task.messages == []
+    if lost_the_race:
+        await store.cases.move(case, Stage.DECIDED, actor="member:9", decision=REFERRED)
+    try:
+        await store.cases.move(case, Stage.DECIDED, actor=f"member:{setting.other_gp.id}",
+                               outbox=task.messages, decision=URGENT, notes=task.notes)
+    except StageConflict:
+        assert lost_the_race
+    alerts = [json.loads(e.detail)["alert"] for e in await unreached(store, case)]
+    assert ("urgent" in alerts) is not lost_the_race

@@ -77,6 +77,9 @@ async def test_three_wrong_dates_of_birth_lock_the_invite(
     assert "1 more try" in words(await give_date_of_birth(journey, USER, "02/01/1990"))
     replies = await give_date_of_birth(journey, USER, "03/01/1990")
     assert text("journey.identity.locked", **PRACTICE) in words(replies)
+    assert text("journey.commands.status", where=text("journey.status_words.stopped"),
+                next=text("journey.status_words.next_locked", **PRACTICE)) in words(
+        await journey.status(USER)), "/status asks again to call the practice"
     found = await store.invites.find(token)
     assert found is not None and found.locked_at
     assert first_line("journey.invite.locked") in words(

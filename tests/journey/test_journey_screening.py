@@ -20,6 +20,7 @@ from bot.domain.questions import (
 from bot.journey.prompts import CONSENT_QUESTIONS
 from bot.journey.replies import Reply
 from bot.journey.service import Journey
+from bot.journey.status_next import STOPPED_NEXT
 from bot.store import Store
 from bot.store.models import Practice, Stage
 from tests.auxil.fake_quality import ScriptedChecker
@@ -41,6 +42,16 @@ RASH, NO_RED_FLAGS, ARM = ("screening.is_rash.rash", "screening.red_flags.no",
 def say(key: str, **values: object) -> str:
     """The patient-facing words under `journey.<key>`."""
     return text(f"journey.{key}", **values)
+
+
+def status_says(key: str, practice: Practice, *, parent: bool) -> str:
+    """/status of a stopped request whose "Next:" is `journey.status_words.<key>`, worded
+    for a parent when `parent`: it asks the patient to call the practice, on its number."""
+    then = worded(f"journey.status_words.{key}", parent=parent, practice=practice.name,
+                  phone=practice.phone)
+    assert practice.phone in then
+    return text("journey.commands.status", where=text("journey.status_words.stopped"),
+                next=then)
 
 
 async def tap(journey: Journey, replies: list[Reply], key: str) -> list[Reply]:
@@ -147,6 +158,9 @@ async def test_each_stop_is_confirmed_no_goes_back_and_yes_stops(
     events = await store.audit.for_case(case.id)
     assert any(json.loads(e.detail).get("reason") == f"screen_{stop}" for e in events)
     assert "ended" in words(await send(journey, b"a photo")) and checker.calls == []
+    if stop != "red_flag":  # its /status gives the 999 / 111 advice (test_journey_status.py)
+        assert words(await journey.status(USER)) == status_says(
+            STOPPED_NEXT[f"screen_{stop}"], practice, parent=child), "what the stop asked"
 
 
 async def test_an_old_confirmation_cannot_end_the_request_after_going_back(
@@ -208,6 +222,8 @@ async def test_saying_no_to_photos_is_confirmed_first(
     stopped = await tap(journey, await tap(journey, back, label), "confirm.yes")
     assert words(stopped) == say(ending, practice=practice.name, phone=practice.phone)
     assert await stage_of(store) is Stage.STOPPED
+    assert words(await journey.status(USER)) == status_says(
+        STOPPED_NEXT[stop], practice, parent=which != "consent"), "what the stop asked"
 
 
 def test_each_consent_question_asks_one_thing_and_each_no_maps_to_a_service_criterion(

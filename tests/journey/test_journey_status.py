@@ -10,8 +10,10 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from bot.content import text, texts
+from bot.domain.questions import CONSENT_CRITERIA, STOP_CRITERIA, worded
 from bot.inbox.decisions import Inbox
 from bot.journey.service import Journey
+from bot.journey.status_next import STOPPED_NEXT
 from bot.store import Store
 from bot.store.models import Practice
 from tests.auxil.journey import (
@@ -93,7 +95,7 @@ async def test_status_after_a_red_flag_stop_gives_the_999_and_111_advice_again(
 
 
 async def test_status_after_another_stop_gives_no_red_flag_advice(
-        journey: Journey, invite: InviteMaker) -> None:
+        journey: Journey, practice: Practice, invite: InviteMaker) -> None:
     replies = await to_screening(journey, invite)
     replies = await tap(journey, replies, text("journey.screening.is_rash.mole"))
     await tap(journey, replies, text("journey.confirm.yes"))
@@ -101,8 +103,45 @@ async def test_status_after_another_stop_gives_no_red_flag_advice(
     said = words(await journey.status(USER))
 
     assert text("journey.commands.status", where=text("journey.status_words.stopped"),
-                next=text("journey.status_words.next_closed")) in said
+                next=text("journey.status_words.next_book", practice=practice.name,
+                          phone=practice.phone)) in said
     assert text("journey.stop.red_flag") not in said
+
+
+def test_every_stop_the_patient_can_meet_says_again_to_call_the_practice() -> None:
+    # Each screening and consent stop (and a locked link) told the patient to call the
+    # practice: /status repeats it, with the number, never "Next: nothing". Each is driven
+    # end to end in tests/journey/test_journey_screening.py and test_journey_flow.py.
+    reasons = {*(f"screen_{c}" for c in STOP_CRITERIA if c != "red_flag"), *CONSENT_CRITERIA,
+               "identity_locked"}
+    assert reasons <= set(STOPPED_NEXT)
+    for reason in reasons:
+        for parent in (False, True):
+            said = worded(f"journey.status_words.{STOPPED_NEXT[reason]}", parent=parent,
+                          practice="The Lawson Practice", phone="020 7729 7236")
+            assert "020 7729 7236" in said and said != text("journey.status_words.next_closed")
+
+
+@pytest.mark.parametrize("deleted", [False, True], ids=["kept", "deleted"])
+async def test_status_after_staff_phoned_an_urgent_patient_no_longer_says_they_will_phone(
+        journey: Journey, store: Store, practice: Practice, invite: InviteMaker,
+        deleted: bool) -> None:
+    staff = 7001  # the practice's receptionist (tests/journey/conftest.py)
+    await sent_and_decided(journey, store, practice, invite,
+                           lambda inbox, case_id: inbox.urgent(GP, case_id))
+    if deleted:
+        await tap(journey, await journey.ask(USER, "delete"), text("journey.commands.delete_yes"))
+    case = await store.cases.current_for_patient(USER)
+    assert case is not None
+    assert (await Inbox(store).task_done(staff, case.id)).done
+
+    said = words(await journey.status(USER))
+
+    will_phone = text("journey.status_words.next_urgent", practice=practice.name,
+                      phone=practice.phone)
+    assert will_phone.split("\n")[0] not in said
+    assert text("journey.status_words.next_urgent_done", practice=practice.name,
+                phone=practice.phone) in said
 
 
 DELETED_AFTER = [

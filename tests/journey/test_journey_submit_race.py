@@ -1,9 +1,11 @@
-"""A *Send* refused because the request moved meanwhile records nothing about its delivery:
-in a practice with nobody to receive a case, the alert that reaches nobody and the patient's
-notice (hazard log H07) exist only for a submission that was committed."""
+"""A *Send* or a stop refused because the request moved meanwhile records nothing about its
+alerts: in a practice with nobody to receive a case or hear an alert, the alert that reaches
+nobody (listed by `python -m bot unreached`) and the patient's notice (hazard log H07) exist
+only for a submission or stop that was committed, and are written with it."""
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -12,11 +14,20 @@ from bot.content import text
 from bot.inbox.alerts import stop_alerts
 from bot.inbox.routing import submission_messages
 from bot.journey.replies import Reply
-from bot.journey.service import Deliveries, Journey
+from bot.journey.service import Deliveries, Journey, StopAlerts
+from bot.services.alerting import Alerts
 from bot.store import StageConflict, Store
 from bot.store.models import Case, Outgoing, Practice, Stage
 from tests.auxil.fake_quality import ScriptedChecker
-from tests.auxil.journey import USER, InviteMaker, photos_then_send, to_photos, words
+from tests.auxil.journey import (
+    USER,
+    InviteMaker,
+    photos_then_send,
+    tap,
+    to_photos,
+    to_screening,
+    words,
+)
 
 
 @pytest.fixture
@@ -25,10 +36,11 @@ async def practice(store: Store) -> Practice:
     return await store.practices.add("The Empty Practice", "020 7729 7000")
 
 
-def journey_with(store: Store, checker: ScriptedChecker, deliveries: Deliveries) -> Journey:
+def journey_with(store: Store, checker: ScriptedChecker, deliveries: Deliveries,
+                 stops: StopAlerts = stop_alerts) -> Journey:
     return Journey(store, checker, retention_days=30, invite_valid_days=7,
                    max_file_bytes=20 * 1024 * 1024, deliveries=deliveries,
-                   stop_alerts=stop_alerts)
+                   stop_alerts=stops)
 
 
 async def at_review_then_send(journey: Journey, invite: InviteMaker) -> list[Reply]:
@@ -79,3 +91,46 @@ async def test_a_committed_send_nobody_can_receive_records_it_and_tells_the_pati
     assert words(replies) == text("inbox.patient.not_received", reference=case.reference,
                                   practice=practice.name, phone=practice.phone)
     assert await store.outbox.for_case(case.id) == []
+
+
+async def stopped_for_a_mole(journey: Journey, invite: InviteMaker) -> list[Reply]:
+    """Answer "a mole" at the screening and confirm it: the request stops."""
+    replies = await to_screening(journey, invite)
+    replies = await tap(journey, replies, text("journey.screening.is_rash.mole"))
+    return await tap(journey, replies, text("journey.confirm.yes"))
+
+
+async def stopped_alerts(store: Store) -> list[str]:
+    """The alerts `python -m bot unreached` lists for the operator, by name."""
+    return [json.loads(e.detail)["alert"] for e in await store.audit.unreached()]
+
+
+async def test_a_stop_that_loses_a_race_to_another_stop_leaves_no_line_for_the_operator(
+    store: Store, checker: ScriptedChecker, invite: InviteMaker
+) -> None:
+    # The practice stops the request while the patient's own stop (a mole) is being built:
+    # the patient's stop is refused, so its alert never reached nobody.
+    async def practice_stops_meanwhile(store: Store, case: Case, reason: str) -> Alerts:
+        built = await stop_alerts(store, case, reason)
+        await store.cases.stop_by_practice(case, actor="member:1", tell=Outgoing(
+            USER, "patient.text", {"text": "stopped"}, f"case:{case.id}:stopped:{USER}"))
+        return built
+
+    journey = journey_with(store, checker, submission_messages, practice_stops_meanwhile)
+    with pytest.raises(StageConflict):
+        await stopped_for_a_mole(journey, invite)
+    assert await stopped_alerts(store) == []
+
+
+async def test_a_committed_stop_nobody_can_hear_is_listed_once_for_the_operator(
+    store: Store, checker: ScriptedChecker, invite: InviteMaker
+) -> None:
+    journey = journey_with(store, checker, submission_messages)
+    replies = await stopped_for_a_mole(journey, invite)
+    case = await store.cases.current_for_patient(USER)
+    assert case is not None and case.stage is Stage.STOPPED
+    practice = await store.practices.get(case.practice_id)
+    assert practice is not None
+    assert words(replies) == text("journey.stop.mole", practice=practice.name,
+                                  phone=practice.phone)
+    assert await stopped_alerts(store) == ["stopped"]

@@ -1,0 +1,59 @@
+"""A child's record reads as the parent was asked: the referral pack and the NHSmail copy put
+the questions and answers of a case a parent filled in for a child under 16 in the words the
+parent saw ("Does the child have...", `_parent` texts in bot/content/journey.toml), and an
+adult's in the words the adult saw. The MESH copy carries the same answers
+(`bot.channels.fhir_bundle`, from the same digest)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from bot.channels.casefile import case_file
+from bot.channels.email import build_message
+from bot.content import text
+from bot.domain.questions import worded
+from bot.inbox.digest import build_digest
+from bot.store import Store
+from tests.auxil.inbox import Setting, submitted_case
+from tests.auxil.journey import child_dob
+
+QUESTIONS = ("journey.screening.red_flags.question", "journey.details.duration_question")
+"""Questions with words of their own for a parent, first line as the record gives it."""
+
+
+def first_line(key: str, *, parent: bool) -> str:
+    return worded(key, parent=parent).split("\n")[0]
+
+
+def one_line(words: str) -> str:
+    """Text with its line breaks and runs of spaces made single spaces (PDF text wraps)."""
+    return " ".join(words.split())
+
+
+@pytest.mark.parametrize(("born", "parent"), [(child_dob(7), True), ("1980-02-03", False)],
+                         ids=["child-by-parent", "adult"])
+async def test_the_pack_and_the_email_ask_as_the_patient_was_asked(
+    store: Store, setting: Setting, born: str, parent: bool
+) -> None:
+    case = await submitted_case(store, setting, born=born)
+    assert (case.consent_by == "parent") is parent
+    record = await case_file(store, case, 1, 5 * 1024 * 1024)
+    pages = PdfReader(io.BytesIO(record.pdf)).pages
+    pdf = one_line("".join(page.extract_text() for page in pages))
+    body = build_message(record, sender="bot@nhs.net", to="gp@nhs.net",
+                         max_bytes=20 * 1024 * 1024).get_body(("plain",))
+    assert body is not None
+    email = body.get_content()
+    for key in QUESTIONS:
+        asked, other = first_line(key, parent=parent), first_line(key, parent=not parent)
+        assert asked != other
+        assert f"- {asked}" in email and f"- {other}" not in email
+        assert one_line(asked) in pdf and one_line(other) not in pdf
+    digest = await build_digest(store, case, date.today())
+    assert dict(digest.answers)[first_line("journey.details.duration_question",
+                                           parent=parent)] == text(
+        "journey.details.duration_weeks")
