@@ -10,9 +10,9 @@
   will be told here), `next_referral_sent` (sent: the skin team will tell the GP),
   `next_appointment` (call the practice to book), `next_urgent` (two-week wait: the practice
   will phone; call it if nobody has within 2 working days);
-- stopped after a confirmed red-flag answer (`next_red_flag`): get help now, and the red-flag
-  stop's own advice (`journey.stop.red_flag`) is given again with it (`advice`); a red-flag
-  "yes" tapped after sending gets its own advice again too;
+- stopped after a confirmed red-flag answer (`next_red_flag`), deleted since or not: get help
+  now, and the red-flag stop's own advice (`journey.stop.red_flag`) is given again with it
+  (`advice`); a red-flag "yes" tapped after sending gets its own advice again too;
 - deleted by the patient after an urgent decision whose call is not yet done (`next_urgent`:
   the surgery still phones), or after a referral not yet sent on e-RS
   (`next_referral_deleted`: the practice will ask whether they still want it);
@@ -51,7 +51,8 @@ def stop_reason(events: Sequence[Event]) -> str | None:
 
 def next_key(case: Case, stopped_for: str | None) -> str:
     """The `journey.status_words` key of the "Next:" line for the case at its stage;
-    `stopped_for` is `stop_reason` of a stopped case (ignored otherwise)."""
+    `stopped_for` is `stop_reason` of a stopped case, or of one erased after its stop
+    (ignored otherwise)."""
     if case.stage.is_open:
         return f"next_{case.stage.value}"
     if case.erased_at and case.decision == URGENT and not case.task_done_at:
@@ -67,8 +68,8 @@ def next_key(case: Case, stopped_for: str | None) -> str:
             return "next_appointment"
         if case.decision == URGENT:
             return "next_urgent"
-    if case.stage is Stage.STOPPED and stopped_for == RED_FLAG_STOP:
-        return "next_red_flag"
+    if case.stage in (Stage.STOPPED, Stage.ERASED) and stopped_for == RED_FLAG_STOP:
+        return "next_red_flag"  # deleted since: the 999 / NHS 111 advice still applies
     return "next_closed"
 
 
