@@ -4,7 +4,9 @@
 
 - a step still open: what to do at that step (`next_locator`, `next_review`...);
 - sent, waiting for the GP (`next_submitted`): the GP will look at the photos and message or
-  call, as the receipt says;
+  call, as the receipt says; unless the patient was told it could reach nobody at the
+  practice and it has reached nobody since (`next_not_received`: phone the practice, as
+  `inbox.patient.not_received` said; `bot.services.alerting.still_unreached`);
 - decided: from the GP's decision, as the decision message told the patient
   (`inbox.patient.*`): `next_referred` (the practice is sending the referral on e-RS, the patient
   will be told here), `next_referral_sent` (sent: the skin team will tell the GP),
@@ -49,10 +51,10 @@ def stop_reason(events: Sequence[Event]) -> str | None:
     return reason
 
 
-def next_key(case: Case, stopped_for: str | None) -> str:
+def next_key(case: Case, stopped_for: str | None, *, unreached: bool = False) -> str:
     """The `journey.status_words` key of the "Next:" line for the case at its stage;
     `stopped_for` is `stop_reason` of a stopped case, or of one erased after its stop
-    (ignored otherwise)."""
+    (ignored otherwise); `unreached`: `still_unreached` of a sent case."""
     if case.stage.is_open:
         return f"next_{case.stage.value}"
     if case.erased_at and case.decision == URGENT and not case.task_done_at:
@@ -60,7 +62,7 @@ def next_key(case: Case, stopped_for: str | None) -> str:
     if case.erased_at and case.decision == REFERRED and not case.referral_sent_at:
         return "next_referral_deleted"  # staff ask whether the patient still wants it
     if case.stage is Stage.SUBMITTED:
-        return "next_submitted"
+        return "next_not_received" if unreached else "next_submitted"
     if case.stage is Stage.DECIDED:
         if case.decision == REFERRED:
             return "next_referral_sent" if case.referral_sent_at else "next_referred"

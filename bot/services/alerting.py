@@ -162,6 +162,18 @@ async def tell_patient(store: Store, case: Case, alert: str, *, kind: str,
     return True
 
 
+async def still_unreached(store: Store, case: Case) -> bool:
+    """Whether the patient of this sent case was told its current submission could reach
+    nobody at the practice (`was_told`) and nothing of it has reached the practice, or is on
+    its way, since (`reached_or_going`: a GP who unblocked the bot and opened it from /inbox
+    has it). While True, what the bot says next is "phone the practice", never that a GP
+    will look (`bot.journey.status_next`)."""
+    if case.stage is not Stage.SUBMITTED or case.erased_at or case.submissions < 1:
+        return False
+    return (await was_told(store, case, case.submissions)
+            and not await reached_or_going(store, case, case.submissions))
+
+
 async def told_patient(store: Store, case: Case, alert: str, number: int) -> None:
     """Record that the patient was told their submission `number` could reach nobody at the
     practice: a warning log line and the audit event `patient.told_unreached` (detail: the
