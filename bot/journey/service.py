@@ -1102,7 +1102,8 @@ class Journey:
                 words = f"{lead}\n\n{words}"
             if not case.stage.is_open:
                 return self._bind(turn, [say(words), *status_next.advice(
-                    case, nxt, practice, flagged_after=status_next.red_flag_after(events)),
+                    case, nxt, practice, flagged_after=status_next.red_flag_after(events),
+                    unconfirmed=status_next.red_flag_unconfirmed(events)),
                     *await self._others(case)])
             return self._bind(turn, [say(words), *await self._prompt(turn)])
 

@@ -14,7 +14,8 @@
   will phone; call it if nobody has within 2 working days);
 - stopped after a confirmed red-flag answer (`next_red_flag`), deleted since or not: get help
   now, and the red-flag stop's own advice (`journey.stop.red_flag`) is given again with it
-  (`advice`); a red-flag "yes" tapped after sending gets its own advice again too;
+  (`advice`); a red-flag "yes" tapped after sending gets its own advice again too, and so
+  does one never confirmed nor withdrawn before the patient cancelled or deleted the request;
 - deleted by the patient after an urgent decision whose call is not yet done (`next_urgent`:
   the surgery still phones), or after a referral not yet sent on e-RS
   (`next_referral_deleted`: the practice will ask whether they still want it);
@@ -88,14 +89,32 @@ def red_flag_after(events: Sequence[Event]) -> bool:
     return any(event.kind == "case.red_flag_after" for event in events)
 
 
-def advice(case: Case, key: str, practice: Practice, *, flagged_after: bool = False
-           ) -> list[Reply]:
-    """What /status gives after its own message: the red-flag stop's 999 / NHS 111 advice again
-    after a red-flag stop, or the advice given for a red-flag "yes" tapped after the request
-    was sent or ended (`flagged_after`, `red_flag_after`); nothing otherwise."""
+def red_flag_unconfirmed(events: Sequence[Event]) -> bool:
+    """Whether the case's last red-flag "yes" (`case.red_flag_yes`, `bot/journey/red_flags.py`)
+    was never said to be a mistake (`case.red_flag_withdrawn`): the patient cancelled or
+    deleted the request, or it ended otherwise, while the yes waited for its confirmation."""
+    waiting = False
+    for event in events:
+        if event.kind == "case.red_flag_yes":
+            waiting = True
+        elif event.kind == "case.red_flag_withdrawn":
+            waiting = False
+    return waiting
+
+
+def advice(case: Case, key: str, practice: Practice, *, flagged_after: bool = False,
+           unconfirmed: bool = False) -> list[Reply]:
+    """What /status gives after its own message about an ended or sent request: the red-flag
+    stop's 999 / NHS 111 advice again after a red-flag stop; the advice given for a red-flag
+    "yes" tapped after the request was sent or ended (`flagged_after`, `red_flag_after`); the
+    advice given at a red-flag "yes" that was never confirmed nor said to be a mistake
+    before the request ended (`unconfirmed`, `red_flag_unconfirmed`: `journey.red_flag.now`,
+    or the after-sending words once it was sent); nothing otherwise."""
     if key == "next_red_flag":
         return [say(worded("journey.stop.red_flag", parent=prompts.by_parent(case),
                            practice=practice.name, phone=practice.phone))]
-    if flagged_after:
+    if flagged_after or (unconfirmed and case.submitted_at):
         return [say(worded("journey.stop.red_flag_after", parent=prompts.by_parent(case)))]
+    if unconfirmed:
+        return [say(worded("journey.red_flag.now", parent=prompts.by_parent(case)))]
     return []
