@@ -11,7 +11,9 @@ several separated by commas), the bot, on reaching that moment, appends the name
 - `photo.file_written`: a photo file is in place, its database row not yet committed;
 - `inbox.new_photos_checked`: a GP's "new photos" has passed its stage check, nothing written;
 - `record.before_send`: a case is built for a record channel (email, MESH), not yet sent;
-- `record.sent`: a record channel accepted the case, which is not yet recorded as sent.
+- `record.sent`: a record channel accepted the case, which is not yet recorded as sent;
+- `delivery.failed_marked`: an outbox item is recorded as failed for good, its follow-up (the
+  staff alert, the patient's notice, passing a staff message on) not yet queued.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from pathlib import Path
 STEP = 0.05
 """Seconds between looks for the release file while holding."""
 MOMENTS = frozenset({"erasure.committed", "photo.temp_written", "photo.file_written",
-                     "inbox.new_photos_checked", "record.before_send", "record.sent"})
+                     "inbox.new_photos_checked", "record.before_send", "record.sent",
+                     "delivery.failed_marked"})
 
 
 def _hold_seconds(name: str) -> float | None:
