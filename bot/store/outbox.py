@@ -38,7 +38,8 @@ async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str)
     Undelivered alerts and tasks to practice staff (`staff.alert`, `staff.task`: a red-flag
     stop, an urgent phone call to make) are kept with their words: they are the practice's
     safety follow-up, which the patient's erasure must not undo (hazard log H22, DPIA). Their
-    payload is emptied once they are sent or fail (`mark_sent`, `mark_failed`); the payload of
+    payload is emptied once they are sent or their failure is followed up (`mark_sent`,
+    `mark_failed`, `followed_up`); the payload of
     every other item of the case is emptied now.
     """
     await conn.execute(
