@@ -13,7 +13,9 @@ several separated by commas), the bot, on reaching that moment, appends the name
   queued and its audit notes written), the reply to *Send* not yet given;
 - `inbox.new_photos_checked`: a GP's "new photos" has passed its stage check, nothing written;
 - `record.before_send`: a case is built for a record channel (email, MESH), not yet sent;
-- `record.sent`: a record channel accepted the case, which is not yet recorded as sent.
+- `record.sent`: a record channel accepted the case, which is not yet recorded as sent;
+- `delivery.failed_marked`: an outbox item is recorded as failed for good, its follow-up (the
+  staff alert, the patient's notice, passing a staff message on) not yet queued.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ STEP = 0.05
 """Seconds between looks for the release file while holding."""
 MOMENTS = frozenset({"erasure.committed", "photo.temp_written", "photo.file_written",
                      "submission.committed", "inbox.new_photos_checked", "record.before_send",
-                     "record.sent"})
+                     "record.sent", "delivery.failed_marked"})
 
 
 def _hold_seconds(name: str) -> float | None:

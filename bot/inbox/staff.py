@@ -487,13 +487,20 @@ class StaffDesk:
         usual days; the locked one is closed, in the same transaction. Otherwise nothing
         is changed and the content key of why is returned: `inbox.staff.renew_erased` if
         the locked link's case was erased since (its date of birth went with it, so staff
-        must use /invite), else `inbox.staff.renew_none` (not a locked invite of the
-        member's practice, or already renewed)."""
+        must use /invite), `inbox.staff.renew_nhs_number_other_patient` if its NHS number is
+        now on another patient's invite of the practice (hazard log H25), else
+        `inbox.staff.renew_none` (not a locked invite of the member's practice, or already
+        renewed)."""
         invite = await self.invite_of(member, invite_id)
         if invite is None:
             return "inbox.staff.renew_none"
-        renewed = await self._store.invites.renew_locked(
-            invite.id, valid_days=self._valid_days, actor=f"member:{member.id}")
+        try:
+            renewed = await self._store.invites.renew_locked(
+                invite.id, valid_days=self._valid_days, actor=f"member:{member.id}")
+        except NhsNumberOnAnotherPatient:
+            log.info("new link refused: NHS number on another patient's invite",
+                     extra={"practice_id": member.practice_id, "member_id": member.id})
+            return "inbox.staff.renew_nhs_number_other_patient"
         if renewed is None:
             fresh = await self._store.invites.get(invite.id)
             erased = fresh is not None and not fresh.revoked_at and not fresh.date_of_birth

@@ -1088,7 +1088,8 @@ class Journey:
             case = turn.case
             practice = await turn.practice()
             events = await self._store.audit.for_case(case.id)
-            nxt = status_next.next_key(case, status_next.stop_reason(events))
+            nxt = status_next.next_key(case, status_next.stop_reason(events),
+                                       unreached=await alerting.still_unreached(self._store, case))
             where = text(f"journey.status_words.{case.stage.value}")
             if (which := which_photo(case)) is not None:  # counted among the photos wanted
                 where = text("journey.status_words.taking_again", which=which,
@@ -1103,7 +1104,8 @@ class Journey:
                 words = f"{lead}\n\n{words}"
             if not case.stage.is_open:
                 return self._bind(turn, [say(words), *status_next.advice(
-                    case, nxt, practice, flagged_after=status_next.red_flag_after(events)),
+                    case, nxt, practice, flagged_after=status_next.red_flag_after(events),
+                    unconfirmed=status_next.red_flag_unconfirmed(events)),
                     *await self._others(case)])
             return self._bind(turn, [say(words), *await self._prompt(turn)])
 
@@ -1293,9 +1295,10 @@ class Journey:
         return await prompts.review_prompt(self._store, turn.case, answers)
 
     async def _show_submitted(self, turn: Turn) -> list[Reply]:
+        nxt = status_next.next_key(turn.case, None,
+                                   unreached=await alerting.still_unreached(self._store, turn.case))
         return [say(text("journey.commands.status", where=text("journey.status_words.submitted"),
-                         next=status_next.next_words(turn.case, "next_submitted",
-                                                await turn.practice())))]
+                         next=status_next.next_words(turn.case, nxt, await turn.practice())))]
 
     async def _show_ended(self, turn: Turn) -> list[Reply]:
         practice = await turn.practice()

@@ -4,7 +4,9 @@
 
 - a step still open: what to do at that step (`next_locator`, `next_review`...);
 - sent, waiting for the GP (`next_submitted`): the GP will look at the photos and message or
-  call, as the receipt says;
+  call, as the receipt says; unless the patient was told it could reach nobody at the
+  practice and it has reached nobody since (`next_not_received`: phone the practice, as
+  `inbox.patient.not_received` said; `bot.services.alerting.still_unreached`);
 - decided: from the GP's decision, as the decision message told the patient
   (`inbox.patient.*`): `next_referred` (the practice is sending the referral on e-RS, the patient
   will be told here), `next_referral_sent` (sent: the skin team will tell the GP),
@@ -12,9 +14,10 @@
   will phone; call it if nobody has by the end of the next working day), and once staff
   marked that call done, `next_urgent_done` (the practice says it phoned; call it if the call
   was missed or what comes next is unclear);
-- stopped after a confirmed red-flag answer (`next_red_flag`): get help now, and the red-flag
-  stop's own advice (`journey.stop.red_flag`) is given again with it (`advice`); a red-flag
-  "yes" tapped after sending gets its own advice again too;
+- stopped after a confirmed red-flag answer (`next_red_flag`), deleted since or not: get help
+  now, and the red-flag stop's own advice (`journey.stop.red_flag`) is given again with it
+  (`advice`); a red-flag "yes" tapped after sending gets its own advice again too, and so
+  does one never confirmed nor withdrawn before the patient cancelled or deleted the request;
 - stopped for any other reason the patient was given (a screening stop, declined consent, a
   locked link): what the stop's own message asked, again (`STOPPED_NEXT`: call the practice,
   with its number, to book or to be seen another way);
@@ -72,9 +75,10 @@ def stop_reason(events: Sequence[Event]) -> str | None:
     return reason
 
 
-def next_key(case: Case, stopped_for: str | None) -> str:
+def next_key(case: Case, stopped_for: str | None, *, unreached: bool = False) -> str:
     """The `journey.status_words` key of the "Next:" line for the case at its stage;
-    `stopped_for` is `stop_reason` of a stopped case (ignored otherwise)."""
+    `stopped_for` is `stop_reason` of a stopped case, or of one erased after its stop
+    (ignored otherwise); `unreached`: `still_unreached` of a sent case."""
     if case.stage.is_open:
         return f"next_{case.stage.value}"
     if case.erased_at and case.decision == URGENT:
@@ -83,7 +87,7 @@ def next_key(case: Case, stopped_for: str | None) -> str:
     if case.erased_at and case.decision == REFERRED and not case.referral_sent_at:
         return "next_referral_deleted"  # staff ask whether the patient still wants it
     if case.stage is Stage.SUBMITTED:
-        return "next_submitted"
+        return "next_not_received" if unreached else "next_submitted"
     if case.stage is Stage.DECIDED:
         if case.decision == REFERRED:
             return "next_referral_sent" if case.referral_sent_at else "next_referred"
@@ -91,8 +95,8 @@ def next_key(case: Case, stopped_for: str | None) -> str:
             return "next_appointment"
         if case.decision == URGENT:
             return "next_urgent_done" if case.task_done_at else "next_urgent"
-    if case.stage is Stage.STOPPED and stopped_for == RED_FLAG_STOP:
-        return "next_red_flag"
+    if case.stage in (Stage.STOPPED, Stage.ERASED) and stopped_for == RED_FLAG_STOP:
+        return "next_red_flag"  # deleted since: the 999 / NHS 111 advice still applies
     if case.stage is Stage.STOPPED and stopped_for in STOPPED_NEXT:
         return STOPPED_NEXT[stopped_for]
     return "next_closed"
@@ -111,14 +115,32 @@ def red_flag_after(events: Sequence[Event]) -> bool:
     return any(event.kind == "case.red_flag_after" for event in events)
 
 
-def advice(case: Case, key: str, practice: Practice, *, flagged_after: bool = False
-           ) -> list[Reply]:
-    """What /status gives after its own message: the red-flag stop's 999 / NHS 111 advice again
-    after a red-flag stop, or the advice given for a red-flag "yes" tapped after the request
-    was sent or ended (`flagged_after`, `red_flag_after`); nothing otherwise."""
+def red_flag_unconfirmed(events: Sequence[Event]) -> bool:
+    """Whether the case's last red-flag "yes" (`case.red_flag_yes`, `bot/journey/red_flags.py`)
+    was never said to be a mistake (`case.red_flag_withdrawn`): the patient cancelled or
+    deleted the request, or it ended otherwise, while the yes waited for its confirmation."""
+    waiting = False
+    for event in events:
+        if event.kind == "case.red_flag_yes":
+            waiting = True
+        elif event.kind == "case.red_flag_withdrawn":
+            waiting = False
+    return waiting
+
+
+def advice(case: Case, key: str, practice: Practice, *, flagged_after: bool = False,
+           unconfirmed: bool = False) -> list[Reply]:
+    """What /status gives after its own message about an ended or sent request: the red-flag
+    stop's 999 / NHS 111 advice again after a red-flag stop; the advice given for a red-flag
+    "yes" tapped after the request was sent or ended (`flagged_after`, `red_flag_after`); the
+    advice given at a red-flag "yes" that was never confirmed nor said to be a mistake
+    before the request ended (`unconfirmed`, `red_flag_unconfirmed`: `journey.red_flag.now`,
+    or the after-sending words once it was sent); nothing otherwise."""
     if key == "next_red_flag":
         return [say(worded("journey.stop.red_flag", parent=prompts.by_parent(case),
                            practice=practice.name, phone=practice.phone))]
-    if flagged_after:
+    if flagged_after or (unconfirmed and case.submitted_at):
         return [say(worded("journey.stop.red_flag_after", parent=prompts.by_parent(case)))]
+    if unconfirmed:
+        return [say(worded("journey.red_flag.now", parent=prompts.by_parent(case)))]
     return []

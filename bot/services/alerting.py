@@ -201,6 +201,18 @@ def told(case: Case, alert: str, number: int) -> Note:
                 level=logging.WARNING)
 
 
+async def still_unreached(store: Store, case: Case) -> bool:
+    """Whether the patient of this sent case was told its current submission could reach
+    nobody at the practice (`was_told`) and nothing of it has reached the practice, or is on
+    its way, since (`reached_or_going`: a GP who unblocked the bot and opened it from /inbox
+    has it). While True, what the bot says next is "phone the practice", never that a GP
+    will look (`bot.journey.status_next`)."""
+    if case.stage is not Stage.SUBMITTED or case.erased_at or case.submissions < 1:
+        return False
+    return (await was_told(store, case, case.submissions)
+            and not await reached_or_going(store, case, case.submissions))
+
+
 async def was_told(store: Store, case: Case, number: int) -> bool:
     """Whether the patient was told that submission `number` reached nobody (`told`),
     by the reply to their *Send* or by a later notice."""

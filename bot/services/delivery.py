@@ -8,6 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
+from bot import testpoints
 from bot.store import Store
 from bot.store.models import OutboxItem
 from bot.store.photo_files import PhotoFileMissing
@@ -149,15 +150,36 @@ class OutboxWorker:
         return True
 
     async def _give_up(self, item: OutboxItem, reason: str) -> None:
-        await self._store.outbox.mark_failed(item.id, reason)
-        await self._store.audit.record("delivery.failed", actor="bot", case_id=item.case_id,
-                                       detail={"kind": item.kind, "reason": reason[:100]})
+        await self._store.outbox.give_up(item, reason)
         log.error("delivery failed", extra={"outbox_id": item.id, "case_id": item.case_id,
                                              "kind": item.kind, "reason": reason[:100]})
+        await testpoints.reached("delivery.failed_marked")
         await self._on_undeliverable(item, reason)
+        await self._store.outbox.followed_up(item.id)
+
+    async def follow_up_failures(self) -> int:
+        """The follow-up of every message given up whose follow-up was never queued (the
+        process was killed in between, `OutboxRepository.not_followed_up`): the staff alert,
+        the patient's notice or the staff message passed on, queued now. Each follow-up keeps
+        its own dedupe keys, so one queued before the kill is not queued twice. Returns how
+        many were followed up."""
+        done = 0
+        for item in await self._store.outbox.not_followed_up():
+            log.warning("delivery failure followed up after a restart",
+                        extra={"outbox_id": item.id, "case_id": item.case_id,
+                               "kind": item.kind})
+            await self._on_undeliverable(item, item.last_error or "")
+            await self._store.outbox.followed_up(item.id)
+            done += 1
+        return done
 
     async def run(self) -> None:
-        """Deliver until cancelled, waking when told to or when the next retry is due."""
+        """Deliver until cancelled, waking when told to or when the next retry is due; first,
+        follow up any failure a restart interrupted (`follow_up_failures`)."""
+        try:
+            await self.follow_up_failures()
+        except Exception:  # a bug must not stop delivery of everything else
+            log.exception("follow-up of failed deliveries failed")
         while True:
             try:
                 await self.run_once()

@@ -20,7 +20,8 @@ TOKEN_BYTES = 24  # 192 bits of randomness; 32 URL-safe characters, within a dee
 class NhsNumberOnAnotherPatient(Exception):
     """The NHS number is already on an invite of this practice with a different date of birth:
     another patient's number, or one of the two was mistyped (hazard log H25). Raised by
-    `InviteRepository.create`, which then writes nothing but the refusal's audit event."""
+    `InviteRepository.create` and `renew_locked`, which then write nothing but the refusal's
+    audit event."""
 
 
 def token_hash(token: str) -> str:
@@ -172,22 +173,39 @@ class InviteRepository:
         invite is marked cancelled in the same transaction, so it is renewed once (its state,
         and so any button made for it, changes). None if it is not locked, or already renewed
         or cancelled, or if its date of birth is gone (its case was erased since: a new link
-        could never pass the date-of-birth check); then nothing is changed."""
+        could never pass the date-of-birth check); then nothing is changed.
+
+        Raises NhsNumberOnAnotherPatient, changing nothing, if its NHS number is now on an
+        invite of another patient of the practice (another date of birth: made while this link
+        was locked, which does not hold its number, `_on_another_patient`); audited
+        `invite.nhs_number_refused`, without the number (hazard log H25)."""
         token, created, expires = _fresh_link(valid_days)
+        renewed = None
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE invites SET revoked_at = ? WHERE id = ? AND locked_at IS NOT NULL "
-                "AND revoked_at IS NULL AND date_of_birth != '' RETURNING practice_id, "
-                "patient_ref, date_of_birth, gp_member_id, nhs_number", (created, invite_id))
-            row = await cursor.fetchone()
-            if row is None:
+                "SELECT practice_id, patient_ref, date_of_birth, gp_member_id, nhs_number "
+                "FROM invites WHERE id = ? "
+                "AND locked_at IS NOT NULL AND revoked_at IS NULL AND date_of_birth != ''",
+                (invite_id,))
+            held = await cursor.fetchone()
+            if held is None:
                 return None
-            practice_id, patient_ref, born, gp_member_id, nhs_number = tuple(row)
-            renewed = await _insert(conn, (
-                practice_id, token_hash(token), patient_ref, born, gp_member_id,
-                _member_id(actor), created, expires, nhs_number))
-            await write_event(conn, "invite.renewed", actor=actor, practice_id=practice_id,
-                              detail={"invite_id": invite_id, "new_invite_id": renewed})
+            if held["nhs_number"] is not None and await _on_another_patient(
+                    conn, int(held["practice_id"]), held["nhs_number"], held["date_of_birth"]):
+                await write_event(conn, "invite.nhs_number_refused", actor=actor,
+                                  practice_id=int(held["practice_id"]),
+                                  detail={"invite_id": invite_id, "renewal": True})
+            else:
+                await conn.execute("UPDATE invites SET revoked_at = ? WHERE id = ?",
+                                   (created, invite_id))
+                practice_id, patient_ref, born, gp_member_id, nhs_number = tuple(held)
+                renewed = await _insert(conn, (
+                    practice_id, token_hash(token), patient_ref, born, gp_member_id,
+                    _member_id(actor), created, expires, nhs_number))
+                await write_event(conn, "invite.renewed", actor=actor, practice_id=practice_id,
+                                  detail={"invite_id": invite_id, "new_invite_id": renewed})
+        if renewed is None:
+            raise NhsNumberOnAnotherPatient
         invite = await self.get(renewed)
         assert invite is not None
         return invite, token

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import aiosqlite
 
-from bot.store.audit import Note, write_notes
+from bot.store.audit import Note, write_event, write_notes
 from bot.store.database import Database, utc_now
 from bot.store.models import OutboxItem, Outgoing
 from bot.store.rows import record
@@ -38,7 +38,8 @@ async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str)
     Undelivered alerts and tasks to practice staff (`staff.alert`, `staff.task`: a red-flag
     stop, an urgent phone call to make) are kept with their words: they are the practice's
     safety follow-up, which the patient's erasure must not undo (hazard log H22, DPIA). Their
-    payload is emptied once they are sent or fail (`mark_sent`, `mark_failed`); the payload of
+    payload is emptied once they are sent or their failure is followed up (`mark_sent`,
+    `mark_failed`, `followed_up`); the payload of
     every other item of the case is emptied now.
     """
     await conn.execute(
@@ -276,6 +277,43 @@ class OutboxRepository:
         async with self._db.transaction() as conn:
             await conn.execute("DELETE FROM chat_photos WHERE chat_id = ? AND message_id = ?",
                                (chat_id, message_id))
+
+    async def give_up(self, item: OutboxItem, error: str) -> None:
+        """Record, in one transaction, that the message cannot be delivered (and will not be
+        retried) and the audit event `delivery.failed` (detail: the outbox id, the item's kind
+        and the first 100 characters of `error`; no personal data). Its follow-up (a staff
+        alert, the patient's notice, a staff message passed on) is still to come: until
+        `followed_up` records it, `not_followed_up` gives the item again (after a kill -9).
+        The payload is kept for that follow-up."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, failed_at = ?, last_error = ? "
+                "WHERE id = ?", (utc_now(), error[:200], item.id))
+            await write_event(conn, "delivery.failed", actor="bot", case_id=item.case_id,
+                              detail={"outbox_id": item.id, "kind": item.kind,
+                                      "reason": error[:100]})
+
+    async def followed_up(self, item_id: int) -> None:
+        """The follow-up of a message given up (`give_up`) is queued: audited
+        `delivery.followed_up` (the outbox id), and its payload emptied if its case was erased
+        since (as `mark_failed`)."""
+        async with self._db.transaction() as conn:
+            await conn.execute(f"UPDATE outbox SET payload = {_ERASED_EMPTY} WHERE id = ?",
+                               (item_id,))
+            await write_event(conn, "delivery.followed_up", actor="bot",
+                              detail={"outbox_id": item_id})
+
+    async def not_followed_up(self) -> list[OutboxItem]:
+        """The messages given up (`give_up`) whose follow-up was never recorded
+        (`followed_up`): the process stopped in between. Oldest first."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM outbox WHERE failed_at IS NOT NULL AND id IN ("
+                "SELECT json_extract(detail, '$.outbox_id') FROM events "
+                "WHERE kind = 'delivery.failed' AND json_extract(detail, '$.outbox_id') "
+                "IS NOT NULL EXCEPT SELECT json_extract(detail, '$.outbox_id') FROM events "
+                "WHERE kind = 'delivery.followed_up') ORDER BY id")
+            return [record(OutboxItem, row) for row in await cursor.fetchall()]
 
     async def mark_failed(self, item_id: int, error: str) -> None:
         """Record that the message cannot be delivered (and will not be retried)."""

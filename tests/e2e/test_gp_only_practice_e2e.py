@@ -233,3 +233,63 @@ async def test_a_patient_whose_case_reached_another_gp_is_told_nothing_of_the_ki
     assert not any(not_for_them in (m.text or "") for m in patient.all_messages)
     assert "patient.told_unreached" not in [
         e.kind for e in await services_of(app).store.audit.for_case(case.id)]
+
+
+def status_with(practice: Practice, key: str) -> str:
+    """The /status answer of a sent request whose "Next:" line is `key`."""
+    return text("journey.commands.status", where=text("journey.status_words.submitted"),
+                next=text(f"journey.status_words.{key}", practice=practice.name,
+                          phone=practice.phone))
+
+
+async def test_status_after_being_told_to_phone_still_says_to_phone_not_that_a_gp_will_look(
+    app: App, emu: Emulator
+) -> None:
+    practice, (dr_a,), (ash,) = await gps_only(app, emu, "Ash")
+    ash.block_bot()
+    case, patient = await patient_sends(app, emu, practice, dr_a)
+    await patient.wait_for_text(not_received(case, practice), timeout=20)
+    await settled(app, case)
+
+    await patient.send_command("/status")
+
+    said = await patient.wait_for_text(text("journey.status_words.submitted"), timeout=10)
+    assert said.text == status_with(practice, "next_not_received")
+    assert text("journey.status_words.next_submitted") not in said.text
+
+
+async def test_status_of_a_practice_with_nobody_to_receive_the_case_says_to_phone(
+    app: App, emu: Emulator
+) -> None:
+    practice, _, _ = await gps_only(app, emu)  # no GP, no inbox, no staff
+    _, patient = await patient_sends(app, emu, practice, None,
+                                        answer=first_line("inbox.patient.not_received"))
+
+    await patient.send_command("/start")
+    await patient.send_command("/status")
+
+    where = text("journey.commands.status", where="", next="").split(":")[0]
+    answers = await patient.wait_until(
+        lambda: (found := [m.text for m in patient.all_messages if m.text.startswith(where)])
+        and len(found) == 2 and found, timeout=10)
+    assert answers == [status_with(practice, "next_not_received")] * 2
+
+
+async def test_status_once_the_case_reached_a_gp_after_all_says_a_gp_will_look(
+    app: App, emu: Emulator
+) -> None:
+    practice, (dr_a,), (ash,) = await gps_only(app, emu, "Ash")
+    ash.block_bot()
+    case, patient = await patient_sends(app, emu, practice, dr_a)
+    await patient.wait_for_text(not_received(case, practice), timeout=20)
+    await settled(app, case)
+    ash.unblock_bot()
+    await ash.send_command("/inbox")
+    await ash.wait_for_text(case.reference, timeout=10)
+    await ash.tap(text("inbox.gp.open", reference=case.reference))
+    await ash.wait_until(lambda: photos(ash) == CAPTIONS, timeout=20)
+
+    await patient.send_command("/status")
+
+    said = await patient.wait_for_text(text("journey.status_words.submitted"), timeout=10)
+    assert said.text == status_with(practice, "next_submitted")

@@ -317,3 +317,28 @@ async def test_every_red_flag_yes_is_listed_first_marked_until_the_patient_is_co
     words, _ = await staff.overview(setting.staff)
     assert text("inbox.staff.red_flag_line", patient_ref="MISTAKE-1",
                 state=html.escape(contacted.state)) in words
+
+
+async def test_a_new_link_for_a_locked_invite_is_refused_once_its_nhs_number_is_on_another_patient(
+    store: Store, setting: Setting
+) -> None:
+    """A locked link does not hold its NHS number (its date may be the typing mistake), so
+    another patient's invite may since carry that number with another date of birth; "New
+    link" must not then bring the first date of birth back beside it (two patients under one
+    NHS number, hazard log H25): nothing is made and the locked link stays as it was."""
+    staff = desk(store)
+    first = await staff.create_invite(
+        setting.staff, InviteRequest("P-1", date(1980, 2, 3), "9434765919"), None)
+    assert not isinstance(first, str)
+    locked = (await store.invites.for_practice(setting.practice.id))[0]
+    while not await store.invites.record_failed_check(locked.id, lock_after=3):
+        pass
+    other = await staff.create_invite(
+        setting.staff, InviteRequest("P-9", date(1962, 6, 1), "9434765919"), None)
+    assert not isinstance(other, str), "a locked link does not hold its NHS number"
+    before = await store.invites.for_practice(setting.practice.id)
+
+    renewed = await staff.renew(setting.staff, locked.id)
+
+    assert renewed == "inbox.staff.renew_nhs_number_other_patient"
+    assert await store.invites.for_practice(setting.practice.id) == before

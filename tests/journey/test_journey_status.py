@@ -182,3 +182,44 @@ async def test_status_after_a_red_flag_tapped_once_sent_gives_that_advice_again(
     said = words(await journey.status(USER))
 
     assert text("journey.stop.red_flag_after") in said
+
+
+async def test_status_after_deleting_a_request_stopped_for_red_flags_still_gives_999_and_111(
+        journey: Journey, store: Store, practice: Practice, invite: InviteMaker) -> None:
+    replies = await to_screening(journey, invite)
+    replies = await tap(journey, replies, text("journey.screening.is_rash.rash"))
+    replies = await tap(journey, replies, text("journey.screening.red_flags.yes"))
+    await tap(journey, replies, text("journey.confirm.yes"))
+    await tap(journey, await journey.ask(USER, "delete"), text("journey.commands.delete_yes"))
+
+    said = words(await journey.status(USER))
+
+    assert text("journey.status_words.next_red_flag") in said
+    assert text("journey.stop.red_flag", practice=practice.name, phone=practice.phone) in said
+
+
+@pytest.mark.parametrize(("action", "yes"), [("cancel", "cancel_yes"), ("delete", "delete_yes")])
+async def test_status_after_ending_a_request_with_a_red_flag_yes_unconfirmed_gives_999_and_111(
+        journey: Journey, invite: InviteMaker, action: str, yes: str) -> None:
+    replies = await to_screening(journey, invite)
+    replies = await tap(journey, replies, text("journey.screening.is_rash.rash"))
+    await tap(journey, replies, text("journey.screening.red_flags.yes"))  # never confirmed
+    await tap(journey, await journey.ask(USER, action), text(f"journey.commands.{yes}"))
+
+    said = words(await journey.status(USER))
+
+    assert text("journey.red_flag.now") in said
+
+
+async def test_status_after_ending_a_request_whose_red_flag_yes_was_a_mistake_gives_no_advice(
+        journey: Journey, invite: InviteMaker) -> None:
+    replies = await to_screening(journey, invite)
+    replies = await tap(journey, replies, text("journey.screening.is_rash.rash"))
+    replies = await tap(journey, replies, text("journey.screening.red_flags.yes"))
+    await tap(journey, replies, text("journey.confirm.no_red_flag"))
+    await tap(journey, await journey.ask(USER, "cancel"), text("journey.commands.cancel_yes"))
+
+    said = words(await journey.status(USER))
+
+    assert text("journey.red_flag.now") not in said
+    assert text("journey.status_words.next_closed") in said
