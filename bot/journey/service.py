@@ -482,6 +482,8 @@ class Journey:
                 return [await self._red_flags.said_yes(turn), confirm], option.label
             return [confirm], option.label
         chosen = text("journey.confirm.yes") if confirmed else option.label
+        if expected.id == "red_flags" and not option.stop:  # "No" on the question itself,
+            await self._red_flags.withdrawn(turn)  # while a "yes" waited: said to be a mistake
         return await self._answer(turn, expected, value, prefix), chosen
 
     async def _tap_consent(self, turn: Turn, question: str, value: str) -> Choice | None:

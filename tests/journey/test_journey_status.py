@@ -223,3 +223,30 @@ async def test_status_after_ending_a_request_whose_red_flag_yes_was_a_mistake_gi
 
     assert text("journey.red_flag.now") not in said
     assert text("journey.status_words.next_closed") in said
+
+
+@pytest.mark.parametrize("ending", ["sent", "cancelled"])
+async def test_a_red_flag_yes_changed_to_no_on_the_question_itself_leaves_no_advice_behind(
+        journey: Journey, store: Store, practice: Practice, invite: InviteMaker,
+        ending: str) -> None:
+    # The question's buttons stay until the bot's reply edits them away: "Yes", then "No" on
+    # the same question, is the patient changing their mind, as "it was a mistake" is.
+    await store.practices.add_member(practice.id, GP, "gp", "Dr Gee")
+    question = await tap(journey, await to_screening(journey, invite),
+                         text("journey.screening.is_rash.rash"))
+    await tap(journey, question, text("journey.screening.red_flags.yes"))
+    replies = await tap(journey, question, text("journey.screening.red_flags.no"))
+    if ending == "sent":
+        nexts = (text("journey.prepare.next"),) * (len(texts("journey.prepare.steps")) - 1)
+        for label in (text("journey.screening.site.arm"), text("journey.screening.areas.one"),
+                      *nexts, text("journey.prepare.ready")):
+            replies = await tap(journey, replies, label)
+        await photos_then_send(journey)
+    else:
+        await tap(journey, await journey.ask(USER, "cancel"),
+                  text("journey.commands.cancel_yes"))
+
+    said = words(await journey.status(USER))
+
+    assert text("journey.red_flag.now") not in said
+    assert text("journey.stop.red_flag_after") not in said
