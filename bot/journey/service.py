@@ -1090,8 +1090,9 @@ class Journey:
             case = turn.case
             practice = await turn.practice()
             events = await self._store.audit.for_case(case.id)
-            nxt = status_next.next_key(case, status_next.stop_reason(events),
-                                       unreached=await alerting.still_unreached(self._store, case))
+            nxt = status_next.next_key(
+                case, status_next.stop_reason(events),
+                unreached=await alerting.still_unreached(self._store, case, events))
             where = text(f"journey.status_words.{case.stage.value}")
             if (which := which_photo(case)) is not None:  # counted among the photos wanted
                 where = text("journey.status_words.taking_again", which=which,
@@ -1297,8 +1298,9 @@ class Journey:
         return await prompts.review_prompt(self._store, turn.case, answers)
 
     async def _show_submitted(self, turn: Turn) -> list[Reply]:
-        nxt = status_next.next_key(turn.case, None,
-                                   unreached=await alerting.still_unreached(self._store, turn.case))
+        events = await self._store.audit.for_case(turn.case.id)
+        unreached = await alerting.still_unreached(self._store, turn.case, events)
+        nxt = status_next.next_key(turn.case, None, unreached=unreached)
         return [say(text("journey.commands.status", where=text("journey.status_words.submitted"),
                          next=status_next.next_words(turn.case, nxt, await turn.practice())))]
 

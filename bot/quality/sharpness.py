@@ -54,13 +54,15 @@ width is measured in. Chosen on the development half of the 391 real photographs
 `engine.SHARP_FAIL` at 1.35 and FOCUS_CENTRE: all checks together accept 182 of its 197 good
 photos (179 over the whole photo at 1.4) and send back 181 of 197 out-of-focus copies (182) and
 187 of 197 shaken ones (187); on the held-out half 118 of 135 good (117), 109 out of focus (109)
-and 116 shaken (117). Grids of 3 and 5 give within 2 photos of this
-(`docs/quality-evaluation.md`)."""
-FOCUS_CENTRE = frozenset({FOCUS_GRID + 1, FOCUS_GRID + 2, 2 * FOCUS_GRID + 1, 2 * FOCUS_GRID + 2})
-"""The middle four cells of the grid, where a patient puts the rash. When the part in focus
-leaves them all out (the camera focused on the room around a soft patch of skin), the photo
-is measured whole. On the development half this sends back one good photo more (of 197) and
-3 more of the 36 photos that came out badly of themselves; on the held-out half, neither."""
+and 116 shaken (117). Grids of 3 and 5 gave within 2 photos of this, measured before
+FOCUS_CENTRE (`docs/quality-evaluation.md`)."""
+_MIDDLE = range((FOCUS_GRID - 1) // 2, FOCUS_GRID // 2 + 1)
+FOCUS_CENTRE = frozenset(row * FOCUS_GRID + column for row in _MIDDLE for column in _MIDDLE)
+"""The middle cells of the grid (four of a 4 x 4 grid), where a patient puts the rash. When the
+part in focus leaves them all out (the camera focused on the room around a soft patch of
+skin), the photo is measured whole. On the development half this sends back one good photo
+more (of 197) and 3 more of the 36 photos that came out badly of themselves; on the held-out
+half, neither."""
 
 EFFECT_TAPS = 9
 """Length (pixels of the 1000 px working copy) of the line blur in `blur_effect`, as in the

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.channels.queue import GP_CONTENT_PARTS, GP_NOTICE_PARTS, RECORD_KINDS
@@ -20,7 +20,7 @@ from bot.domain.questions import worded
 from bot.services.delivery import PARKED, REFUSED_FOR_GOOD
 from bot.store import Store
 from bot.store.audit import Note
-from bot.store.models import Case, Outgoing, Stage
+from bot.store.models import Case, Event, OutboxItem, Outgoing, Stage
 
 DELIVERY_ALERTS = frozenset({"no_inbox", "blocked", "failed", "not_started", "missing"})
 """The alerts about the delivery of the patient's submitted case to the practice: no GP or
@@ -71,9 +71,14 @@ async def failed_chats(store: Store, case: Case) -> set[int]:
     """The Telegram chats that refused something of this case for good (REFUSED_FOR_GOOD) and
     have received nothing of it since (a person who unblocked the bot counts again): an alert
     sent there would fail too."""
+    return refused_chats(await store.outbox.for_case(case.id))
+
+
+def refused_chats(items: Iterable[OutboxItem]) -> set[int]:
+    """`failed_chats`, from the case's outbox items already read."""
     refused: dict[int, str] = {}
     reached: dict[int, str] = {}
-    for item in await store.outbox.for_case(case.id):
+    for item in items:
         if item.channel != "telegram":
             continue
         if item.sent_at is not None:
@@ -152,12 +157,13 @@ async def reached_or_going(store: Store, case: Case, number: int, *,
     still retrying does not count: it may retry for days. Items to the chats `leaving_out`
     (a GP who has left the practice) do not count either way."""
     prefix = f"case:{case.id}:sub:{number}:"
-    items = [item for item in await store.outbox.for_case(case.id)
+    every = await store.outbox.for_case(case.id)
+    items = [item for item in every
              if item.kind in CASE_KINDS and item.dedupe_key.startswith(prefix)
              and item.chat_id not in leaving_out]
     if any(item.sent_at is not None for item in items):
         return True
-    refused = await failed_chats(store, case)
+    refused = refused_chats(every)
     return any(item.channel == "telegram" and item.failed_at is None
                and not (item.last_error or "").startswith(PARKED)
                and item.chat_id not in refused for item in items)
@@ -201,24 +207,29 @@ def told(case: Case, alert: str, number: int) -> Note:
                 level=logging.WARNING)
 
 
-async def still_unreached(store: Store, case: Case) -> bool:
+async def still_unreached(store: Store, case: Case, events: Sequence[Event]) -> bool:
     """Whether the patient of this sent case was told its current submission could reach
-    nobody at the practice (`was_told`) and nothing of it has reached the practice, or is on
-    its way, since (`reached_or_going`: a GP who unblocked the bot and opened it from /inbox
-    has it). While True, what the bot says next is "phone the practice", never that a GP
-    will look (`bot.journey.status_next`)."""
+    nobody at the practice (`told_in` the case's audit `events`) and nothing of it has reached
+    the practice, or is on its way, since (`reached_or_going`: a GP who unblocked the bot and
+    opened it from /inbox has it). While True, what the bot says next is "phone the
+    practice", never that a GP will look (`bot.journey.status_next`)."""
     if case.stage is not Stage.SUBMITTED or case.erased_at or case.submissions < 1:
         return False
-    return (await was_told(store, case, case.submissions)
+    return (told_in(events, case.submissions)
             and not await reached_or_going(store, case, case.submissions))
 
 
 async def was_told(store: Store, case: Case, number: int) -> bool:
     """Whether the patient was told that submission `number` reached nobody (`told`),
     by the reply to their *Send* or by a later notice."""
+    return told_in(await store.audit.for_case(case.id), number)
+
+
+def told_in(events: Iterable[Event], number: int) -> bool:
+    """`was_told`, from the case's audit events already read."""
     return any(event.kind == TOLD_UNREACHED
                and json.loads(event.detail or "{}").get("submission") == number
-               for event in await store.audit.for_case(case.id))
+               for event in events)
 
 
 def submission_notes(case: Case, queued: Sequence[Outgoing]) -> tuple[Note, ...]:

@@ -28,6 +28,13 @@ async def enqueue(conn: aiosqlite.Connection, case_id: int | None,
 
 
 _UNSENT_STAFF = ("kind LIKE 'staff.%' AND sent_at IS NULL AND failed_at IS NULL")
+_GIVEN_UP_NOT_FOLLOWED = (
+    "kind LIKE 'staff.%' AND failed_at IS NOT NULL AND id IN ("
+    "SELECT json_extract(detail, '$.outbox_id') FROM events WHERE kind = 'delivery.failed' "
+    "AND case_id = outbox.case_id EXCEPT SELECT json_extract(detail, '$.outbox_id') FROM events "
+    "WHERE kind = 'delivery.followed_up')")
+"""A staff message given up (`give_up`) whose follow-up (passing its words on to the rest of
+the practice's staff) is not recorded yet: the process stopped in between."""
 
 
 async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str) -> None:
@@ -39,8 +46,9 @@ async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str)
     stop, an urgent phone call to make) are kept with their words: they are the practice's
     safety follow-up, which the patient's erasure must not undo (hazard log H22, DPIA). Their
     payload is emptied once they are sent or their failure is followed up (`mark_sent`,
-    `mark_failed`, `followed_up`); the payload of
-    every other item of the case is emptied now.
+    `mark_failed`, `followed_up`), and so is kept too for one given up whose follow-up a
+    stopped process has still to queue (`not_followed_up`); the payload of every other item of
+    the case is emptied now.
     """
     await conn.execute(
         "UPDATE outbox SET failed_at = ?, last_error = ? "
@@ -48,7 +56,8 @@ async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str)
         (utc_now(), reason, case_id),
     )
     await conn.execute(f"UPDATE outbox SET payload = '{{}}' WHERE case_id = ? "
-                       f"AND NOT ({_UNSENT_STAFF})", (case_id,))
+                       f"AND NOT ({_UNSENT_STAFF}) AND NOT ({_GIVEN_UP_NOT_FOLLOWED})",
+                       (case_id,))
     cursor = await conn.execute("SELECT DISTINCT chat_id FROM delivered WHERE case_id = ?",
                                 (case_id,))
     chats = [int(row[0]) for row in await cursor.fetchall()]

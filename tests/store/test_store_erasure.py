@@ -3,6 +3,7 @@ crash left, the WAL keeps no copy, and every file is private whatever the umask.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
@@ -150,3 +151,32 @@ async def test_an_erased_case_forgets_the_photo_messages_left_in_the_patients_ch
     assert current is not None
     await erasure.erase(store, current, Stage.ERASED, actor="patient", reason="test")
     assert await store.outbox.chat_photos(case.id) == []
+
+
+async def test_a_staff_alert_given_up_keeps_its_words_through_an_erasure_until_passed_on(
+    store: Store
+) -> None:
+    """A red-flag alert to a member of staff who blocked the bot is given up, and the bot is
+    killed before passing its words on to the rest of the staff: the patient's erasure before
+    the restart must not empty it, or the follow-up passes on nothing (hazard log H22)."""
+    case = await opened_case(store)
+    await store.cases.move(case, Stage.CONSENT)
+    words = {"text": "red flag: please check they got help today"}
+    await store.outbox.add(case.id, [Outgoing(701, "staff.alert", words, "k:701"),
+                                     Outgoing(702, "staff.alert", words, "k:702")])
+    first, second = await store.outbox.for_case(case.id)
+    await store.outbox.give_up(first, "403 Forbidden: bot was blocked by the user")
+    await store.outbox.give_up(second, "403 Forbidden: bot was blocked by the user")
+    await store.outbox.followed_up(second.id)  # this one was passed on before the erasure
+    current = await store.cases.get(case.id)
+    assert current is not None
+
+    await erasure.erase(store, current, Stage.ERASED, actor="patient", reason="test")
+
+    pending = await store.outbox.not_followed_up()
+    assert [(item.id, json.loads(item.payload)) for item in pending] == [(first.id, words)]
+    kept = {item.id: json.loads(item.payload) for item in await store.outbox.for_case(case.id)}
+    assert kept[second.id] == {}
+    await store.outbox.followed_up(first.id)
+    assert {item.id: json.loads(item.payload)
+            for item in await store.outbox.for_case(case.id)} == {first.id: {}, second.id: {}}
