@@ -242,14 +242,23 @@ def status_with(practice: Practice, key: str) -> str:
                           phone=practice.phone))
 
 
-async def test_status_after_being_told_to_phone_still_says_to_phone_not_that_a_gp_will_look(
+async def told_to_phone(
     app: App, emu: Emulator
-) -> None:
+) -> tuple[Practice, Case, TelegramUser, TelegramUser]:
+    """A practice whose only GP, Ash, blocked the bot; a patient who sent their photos and was
+    told the practice could not get them. (practice, case, patient, Ash)"""
     practice, (dr_a,), (ash,) = await gps_only(app, emu, "Ash")
     ash.block_bot()
     case, patient = await patient_sends(app, emu, practice, dr_a)
     await patient.wait_for_text(not_received(case, practice), timeout=20)
     await settled(app, case)
+    return practice, case, patient, ash
+
+
+async def test_status_after_being_told_to_phone_still_says_to_phone_not_that_a_gp_will_look(
+    app: App, emu: Emulator
+) -> None:
+    practice, _, patient, _ = await told_to_phone(app, emu)
 
     await patient.send_command("/status")
 
@@ -278,11 +287,7 @@ async def test_status_of_a_practice_with_nobody_to_receive_the_case_says_to_phon
 async def test_status_once_the_case_reached_a_gp_after_all_says_a_gp_will_look(
     app: App, emu: Emulator
 ) -> None:
-    practice, (dr_a,), (ash,) = await gps_only(app, emu, "Ash")
-    ash.block_bot()
-    case, patient = await patient_sends(app, emu, practice, dr_a)
-    await patient.wait_for_text(not_received(case, practice), timeout=20)
-    await settled(app, case)
+    practice, case, patient, ash = await told_to_phone(app, emu)
     ash.unblock_bot()
     await ash.send_command("/inbox")
     await ash.wait_for_text(case.reference, timeout=10)
