@@ -1090,10 +1090,10 @@ class Journey:
             case = turn.case
             practice = await turn.practice()
             events = await self._store.audit.for_case(case.id)
-            nxt = status_next.next_key(
-                case, status_next.stop_reason(events),
-                unreached=await alerting.still_unreached(self._store, case, events))
-            where = text(f"journey.status_words.{case.stage.value}")
+            unreached = await alerting.still_unreached(self._store, case, events)
+            nxt = status_next.next_key(case, status_next.stop_reason(events),
+                                       unreached=unreached)
+            where = status_next.where_words(case, unreached=unreached)
             if (which := which_photo(case)) is not None:  # counted among the photos wanted
                 where = text("journey.status_words.taking_again", which=which,
                              what=text(f"journey.photos.what_{case.stage.value}"))
@@ -1301,7 +1301,8 @@ class Journey:
         events = await self._store.audit.for_case(turn.case.id)
         unreached = await alerting.still_unreached(self._store, turn.case, events)
         nxt = status_next.next_key(turn.case, None, unreached=unreached)
-        return [say(text("journey.commands.status", where=text("journey.status_words.submitted"),
+        return [say(text("journey.commands.status",
+                         where=status_next.where_words(turn.case, unreached=unreached),
                          next=status_next.next_words(turn.case, nxt, await turn.practice())))]
 
     async def _show_ended(self, turn: Turn) -> list[Reply]:

@@ -38,6 +38,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from bot.content import text
 from bot.domain.questions import worded
 from bot.journey import prompts
 from bot.journey.replies import Reply, say
@@ -100,6 +101,15 @@ def next_key(case: Case, stopped_for: str | None, *, unreached: bool = False) ->
     if case.stage is Stage.STOPPED and stopped_for in STOPPED_NEXT:
         return STOPPED_NEXT[stopped_for]
     return "next_closed"
+
+
+def where_words(case: Case, *, unreached: bool = False) -> str:
+    """The "Where you are:" line: the case's stage (`journey.status_words.<stage>`), or, for a
+    sent request the practice could not get (`unreached`: `still_unreached`), that it is sent
+    but not yet with the practice (`submitted_not_received`), never that a GP is looking."""
+    if unreached:
+        return text("journey.status_words.submitted_not_received")
+    return text(f"journey.status_words.{case.stage.value}")
 
 
 def next_words(case: Case, key: str, practice: Practice) -> str:

@@ -236,8 +236,10 @@ async def test_a_patient_whose_case_reached_another_gp_is_told_nothing_of_the_ki
 
 
 def status_with(practice: Practice, key: str) -> str:
-    """The /status answer of a sent request whose "Next:" line is `key`."""
-    return text("journey.commands.status", where=text("journey.status_words.submitted"),
+    """The /status answer of a sent request whose "Next:" line is `key`; its "Where you are:"
+    line says the practice could not get it when the patient was told so."""
+    where = "submitted_not_received" if key == "next_not_received" else "submitted"
+    return text("journey.commands.status", where=text(f"journey.status_words.{where}"),
                 next=text(f"journey.status_words.{key}", practice=practice.name,
                           phone=practice.phone))
 
@@ -262,9 +264,11 @@ async def test_status_after_being_told_to_phone_still_says_to_phone_not_that_a_g
 
     await patient.send_command("/status")
 
-    said = await patient.wait_for_text(text("journey.status_words.submitted"), timeout=10)
+    said = await patient.wait_for_text(
+        text("journey.status_words.submitted_not_received"), timeout=10)
     assert said.text == status_with(practice, "next_not_received")
     assert text("journey.status_words.next_submitted") not in said.text
+    assert text("journey.status_words.submitted") not in said.text
 
 
 async def test_status_of_a_practice_with_nobody_to_receive_the_case_says_to_phone(
