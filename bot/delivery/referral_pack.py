@@ -74,6 +74,8 @@ class PackSummary:
     """The submission this pack is for: 2 or more after the GP asked for new photos."""
     new_shots: tuple[str, ...] = ()
     """Labels of the photos new in this version."""
+    by_parent: bool = False
+    """A parent or guardian answered, for a child: the answers are headed as theirs."""
 
     @property
     def version_tag(self) -> str:
@@ -194,7 +196,8 @@ def _summary_page(pdf: _PackPdf, summary: PackSummary) -> None:
               (text("referral.details.patient_ref"), summary.patient_ref),
               (text("referral.details.age"), summary.age_text),
               (text("referral.details.submitted"), summary.submitted_on)], (35, 145))
-    pdf.write_line(text("referral.answers.heading"), size=HEADING, style="B", gap=0.5)
+    heading = "referral.answers.heading_parent" if summary.by_parent else "referral.answers.heading"
+    pdf.write_line(text(heading), size=HEADING, style="B", gap=0.5)
     if summary.answers:
         pdf.rows(summary.answers, (85, 95),
                  heading=(text("referral.answers.question"), text("referral.answers.answer")))

@@ -59,7 +59,8 @@ async def pack_pdf(digest: CaseDigest, limit_bytes: int) -> bytes:
         case_reference=ref, practice_name=digest.practice.name,
         patient_ref=digest.patient_ref, age_text=digest.age_text,
         submitted_on=digest.submitted_on, answers=digest.answers, flags=digest.flags,
-        version=digest.version, new_shots=digest.new_shots)
+        version=digest.version, new_shots=digest.new_shots,
+        by_parent=digest.case.consent_by == "parent")
     photos = [PackPhoto(
         shot.label + (text("referral.photo.new", version=digest.version) if shot.new else ""),
         shot.jpeg,

@@ -53,6 +53,8 @@ async def test_the_pack_and_the_email_ask_as_the_patient_was_asked(
         assert asked != other
         assert f"- {asked}" in email and f"- {other}" not in email
         assert one_line(asked) in pdf and one_line(other) not in pdf
+    heading = text("referral.answers.heading_parent" if parent else "referral.answers.heading")
+    assert one_line(heading) in pdf
     digest = await build_digest(store, case, date.today())
     assert dict(digest.answers)[first_line("journey.details.duration_question",
                                            parent=parent)] == text(
