@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot import testpoints
 from bot.content import text
-from bot.services.alerting import alert_recipients
+from bot.services.alerting import Alerts
 from bot.store import Store
 from bot.store.cases import REFERRED, URGENT
 from bot.store.database import PRIVATE_FILE, PRIVATE_FOLDER
@@ -47,19 +47,21 @@ async def erase(store: Store, case: Case, to: Stage, *, actor: str, reason: str)
     (two-week-wait) task not yet done outlives the erasure: the practice's staff get it again,
     named by the case reference (`erased_task`), and it is chased as before. When the patient
     erases (`/cancel`, `/delete`), staff are told, with their own reference, in the same
-    transaction (`patient_ended_alerts`).
+    transaction (`patient_ended_alerts`). An alert that can reach nobody is recorded in that
+    transaction too (`Alerts`), never for an erasure that did not commit.
     """
-    notice = await erased_task(store, case) if case.decision == URGENT else []
-    told = await patient_ended_alerts(store, case, to) if actor == "patient" else []
-    await store.cases.erase(case, to, actor=actor, reason=reason, if_task_open=notice,
-                            outbox=told)
+    notice = await erased_task(store, case) if case.decision == URGENT else Alerts([])
+    told = await patient_ended_alerts(store, case, to) if actor == "patient" else Alerts([])
+    await store.cases.erase(case, to, actor=actor, reason=reason,
+                            if_task_open=notice.messages, task_notes=notice.notes,
+                            outbox=told.messages, notes=told.notes)
     await testpoints.reached("erasure.committed")
     left = await finish(store, case.id)
     await checkpoint(store)
     return left
 
 
-async def patient_ended_alerts(store: Store, case: Case, to: Stage) -> list[Outgoing]:
+async def patient_ended_alerts(store: Store, case: Case, to: Stage) -> Alerts:
     """The staff's alert that the patient cancelled the request (`to` is CANCELLED) or asked
     for it to be deleted (`/delete`): the practice's own patient reference (kept on the invite
     for this purpose, `CaseRepository.erase`) and the case reference, no health data
@@ -76,11 +78,11 @@ async def patient_ended_alerts(store: Store, case: Case, to: Stage) -> list[Outg
                  reference=case.reference)
     log.info("staff told the patient ended a request", extra={"case_id": case.id,
                                                              "ended": ended})
-    return [Outgoing(chat, "staff.alert", {"text": words}, f"case:{case.id}:{ended}:{chat}")
-            for chat in await alert_recipients(store, case, ended)]
+    return await Alerts.to_practice(store, case, ended, lambda chat: Outgoing(
+        chat, "staff.alert", {"text": words}, f"case:{case.id}:{ended}:{chat}"))
 
 
-async def erased_task(store: Store, case: Case) -> list[Outgoing]:
+async def erased_task(store: Store, case: Case) -> Alerts:
     """The task for staff when a case whose urgent task is not done is erased: the task stays
     open, named by the case reference only (the first task showed both; retention erases the
     practice's reference, the patient's erasure keeps it in /invites for a while), with a
@@ -88,11 +90,14 @@ async def erased_task(store: Store, case: Case) -> list[Outgoing]:
     admins (its GPs if none). Queued by `CaseRepository.erase` only if the task is still open
     then."""
     words = text("inbox.staff.urgent_task_erased", reference=case.reference)
-    chats = (await alert_recipients(store, case, "urgent-erased") if case.task_done_at is None
-             else await store.practices.alert_chats(case.practice_id))
-    return [Outgoing(chat, "staff.task", {"text": words, "case_id": case.id},
-                     f"case:{case.id}:urgent-erased:{chat}")
-            for chat in chats]
+
+    def task(chat: int) -> Outgoing:
+        return Outgoing(chat, "staff.task", {"text": words, "case_id": case.id},
+                        f"case:{case.id}:urgent-erased:{chat}")
+
+    if case.task_done_at is None:
+        return await Alerts.to_practice(store, case, "urgent-erased", task)
+    return Alerts([task(chat) for chat in await store.practices.alert_chats(case.practice_id)])
 
 
 async def finish(store: Store, case_id: int | None = None) -> int:

@@ -365,7 +365,9 @@ class CaseRepository:
 
     async def erase(self, case: Case, to: Stage, *, actor: str, reason: str,
                     if_task_open: Sequence[Outgoing] = (),
-                    outbox: Sequence[Outgoing] = ()) -> list[str]:
+                    outbox: Sequence[Outgoing] = (),
+                    task_notes: Sequence[Note] = (),
+                    notes: Sequence[Note] = ()) -> list[str]:
         """Delete the case's photos and answers (and its built summary and pack), keep an audit
         stub; return the files to remove.
 
@@ -378,7 +380,10 @@ class CaseRepository:
         staff's undelivered alerts and tasks are kept (`cancel_for_case`); `if_task_open` (the
         staff's notice that the task is still open) is queued in the same transaction only if
         the case is urgent and its task is not done; `outbox` (the staff's alert that the
-        patient cancelled or deleted it) is queued in the same transaction.
+        patient cancelled or deleted it) is queued in the same transaction. The audit `notes`
+        about `outbox` (an alert that reached nobody), and `task_notes` about `if_task_open`
+        when it is queued, are written in it too, so they exist only for an erasure that
+        committed.
 
         Erased by the patient, the invite keeps the practice's own reference (staff must know
         whom to contact; it is cleared `RETENTION_DAYS` later, `scrub_erased_references`);
@@ -392,6 +397,7 @@ class CaseRepository:
                     (case.id, URGENT))
                 if await cursor.fetchone() is not None:
                     await enqueue(conn, case.id, if_task_open)
+                    await write_notes(conn, task_notes)
             files = await _drop_content(conn, case.id, now)
             await conn.execute(
                 "UPDATE invites SET date_of_birth = '', nhs_number = NULL, patient_ref = "
@@ -399,6 +405,7 @@ class CaseRepository:
                 (actor, case.invite_id))
             await cancel_for_case(conn, case.id, actor)
             await enqueue(conn, case.id, outbox)
+            await write_notes(conn, notes)
             await conn.execute(
                 "UPDATE cases SET stage = ?, erased_at = ?, erased_by = ?, updated_at = ?, "
                 f"ubrn = NULL, {UNDECIDED_NOTE_CLEARED} WHERE id = ?",

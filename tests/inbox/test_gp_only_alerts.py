@@ -15,6 +15,7 @@ from bot.content import text
 from bot.handlers.delivery import alert_staff
 from bot.inbox.alerts import stop_alerts, urgent_task
 from bot.inbox.routing import redirected
+from bot.services import erasure
 from bot.services.alerting import tell_patient
 from bot.services.delivery import REFUSED_FOR_GOOD
 from bot.services.erasure import erased_task, patient_ended_alerts
@@ -83,8 +84,8 @@ async def test_a_practice_of_gps_hears_every_alert_in_the_chats_that_can_receive
     assert await alert_chats_of(store, case) == [202, 202]
     for queued in ((await stop_alerts(store, case, "red_flag")).messages,
                    (await urgent_task(store, case, other_gp)).messages,
-                   await patient_ended_alerts(store, case, Stage.CANCELLED),
-                   await erased_task(store, case)):
+                   (await patient_ended_alerts(store, case, Stage.CANCELLED)).messages,
+                   (await erased_task(store, case)).messages):
         assert [q.chat_id for q in queued] == [202]
     assert await unreached(store, case) == []
 
@@ -256,7 +257,7 @@ async def test_alerts_that_are_not_about_the_delivery_of_the_case_tell_the_patie
     await store.outbox.mark_failed(item.id, BLOCKED)
     await alert_staff(store, item, BLOCKED, "bot")
     assert (await stop_alerts(store, case, "red_flag_after")).messages == []
-    assert await patient_ended_alerts(store, case, Stage.CANCELLED) == []
+    assert (await patient_ended_alerts(store, case, Stage.CANCELLED)).messages == []
     assert await unreached(store, case), "the alerts reached nobody"
     assert await notices(store, case) == [] and await told(store, case) == []
 
@@ -279,3 +280,21 @@ async def test_an_urgent_task_nobody_can_receive_is_listed_only_with_its_decisio
         assert lost_the_race
     alerts = [json.loads(e.detail)["alert"] for e in await unreached(store, case)]
     assert ("urgent" in alerts) is not lost_the_race
+
+
+async def test_a_cancellation_nobody_can_hear_is_listed_with_the_erasure_that_made_it(
+    store: Store, setting: Setting
+) -> None:
+    # The practice's only GP has left: the staff alert that the patient cancelled reaches
+    # nobody. It is listed for the operator by the erasure's own transaction, not before it.
+    case = await dr_others_case(store, setting)
+    await store.practices.remove_member(setting.other_practice.id, 201, actor="cli")
+    built = await patient_ended_alerts(store, case, Stage.CANCELLED)
+    assert built.messages == [] and await unreached(store, case) == []
+    current = await store.cases.get(case.id)
+    assert current is not None
+
+    await erasure.erase(store, current, Stage.CANCELLED, actor="patient", reason="test")
+
+    assert [json.loads(e.detail)["alert"] for e in await unreached(store, case)] == [
+        "cancelled"]
