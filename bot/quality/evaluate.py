@@ -11,12 +11,16 @@ caught for the right reason, and, when file names carry a skin tone (`monk01`..`
 size rule aside, for real photographs kept at their own size. When some photos are smaller than
 the bot accepts, the figures are given again for those as large (`Outcome.large`); when file
 names say how a photo was taken (`-by-smartphone-` and so on, from the manifest's `kind`), good
-photos accepted are given for each way.
+photos accepted are given for each way. Shares of good photos accepted (overall, per skin tone
+and per source) and of each fault caught for the right reason carry a 95% Wilson interval
+(`wilson`), because the real sets are small: ten photos of dark skin in a half cannot show a
+rate to within 5 points. Photos from one source are alike, so the true uncertainty is wider.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import sys
@@ -52,6 +56,11 @@ TONE_ORDER = {"light": 101, "medium": 102, "dark": 103}
 CAPTURE = re.compile(r"-by-([a-z0-9_]+)-")
 """How a real photograph was taken, in its file name (`tone-light-by-smartphone-...`, written
 by `realset`)."""
+SOURCE = re.compile(r"-by-[a-z0-9_]+-([a-z0-9]+)_\d+")
+"""Which collection a real photograph came from: the manifest id's prefix (`hball_006` is from
+`hball`), in the file name written by `realset`."""
+Z95 = 1.959964
+"""Standard normal quantile for a two-sided 95% interval."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,12 @@ class Outcome:
         if not found:
             return None
         return found.group(1) or found.group(2)
+
+    @property
+    def source(self) -> str | None:
+        """The collection a real photograph came from (`SOURCE`), if the name says."""
+        found = SOURCE.search(self.name)
+        return found.group(1) if found else None
 
     @property
     def capture(self) -> str | None:
@@ -129,6 +144,13 @@ class Report:
     tone_rejected: dict[str, dict[str, float]] = field(default_factory=dict)
     capture_accepted: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Good photos accepted and all good photos, by how they were taken (`Outcome.capture`)."""
+    tone_accepted: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Good photos accepted and all good photos, by skin tone (`Outcome.tone`)."""
+    source_accepted: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Good photos accepted and all good photos, by source (`Outcome.source`)."""
+    totals: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    """For each label: (accepted for good or harmless labels, else caught; caught with the
+    right reason; how many)."""
     large: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     """For each label with some photos smaller than the bot accepts, among those as large
     (`Outcome.large`): (accepted for a good or harmless label, else caught; caught with the
@@ -150,6 +172,31 @@ def auc(negatives: Sequence[float], positives: Sequence[float]) -> float:
         index = end + 1
     n_pos, n_neg = len(positives), len(negatives)
     return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
+
+
+def wilson(hits: int, total: int) -> tuple[float, float]:
+    """95% Wilson score interval (low, high, both 0-1) of a share `hits` of `total`.
+
+    Unlike the plain share plus or minus two standard errors it stays inside 0-1 and is honest
+    for small counts and shares near 0 or 1 (10 of 10 gives 0.72-1.0). (0.0, 1.0) when total
+    is 0. Source: E. B. Wilson, J. Am. Stat. Assoc. 22 (1927) 209-212.
+    """
+    if total <= 0:
+        return (0.0, 1.0)
+    share, z2 = hits / total, Z95 * Z95
+    centre = (share + z2 / (2 * total)) / (1 + z2 / total)
+    half = Z95 * math.sqrt(share * (1 - share) / total + z2 / (4 * total * total))
+    half /= 1 + z2 / total
+    low = 0.0 if hits == 0 else max(0.0, centre - half)
+    high = 1.0 if hits == total else min(1.0, centre + half)
+    return (low, high)
+
+
+def _share(hits: int, total: int) -> str:
+    """`92.4% (182/197, 95% interval 87.8-95.3%)`."""
+    low, high = wilson(hits, total)
+    return (f"{hits / max(total, 1):.1%} ({hits}/{total}, "
+            f"95% interval {low:.1%}-{high:.1%})")
 
 
 def _one(job: tuple[str, Shot, str, bool, bool]) -> Outcome:
@@ -219,6 +266,19 @@ def summarise(outcomes: list[Outcome]) -> Report:
     for capture in sorted({o.capture for o in goods if o.capture is not None}):
         taken = [o for o in goods if o.capture == capture]
         report.capture_accepted[capture] = (sum(o.verdict == "accept" for o in taken), len(taken))
+    for skin in sorted({t for o in goods if (t := o.tone) is not None},
+                       key=lambda t: _tone_key((t, 0))):
+        toned = [o for o in goods if o.tone == skin]
+        report.tone_accepted[skin] = (sum(o.verdict == "accept" for o in toned), len(toned))
+    for source in sorted({s for o in goods if (s := o.source) is not None}):
+        came = [o for o in goods if o.source == source]
+        report.source_accepted[source] = (sum(o.verdict == "accept" for o in came), len(came))
+    for label in sorted({o.label for o in outcomes}):
+        group = [o for o in outcomes if o.label == label]
+        harmless = label == "good" or label in HARMLESS
+        report.totals[label] = (
+            sum((o.verdict == "accept") if harmless else o.caught() for o in group),
+            0 if harmless else sum(o.right_reason() for o in group), len(group))
     for label in sorted({o.label for o in outcomes} - {"good"}):
         group = [o for o in outcomes if o.label == label]
         if label in HARMLESS:
@@ -260,7 +320,16 @@ def format_report(report: Report) -> str:
             row = report.counts[check].get(label)
             if row:
                 lines.append(f"  {label:<8} {row['pass']:>4} {row['warn']:>4} {row['fail']:>4}")
-    lines.append(f"good photos accepted: {report.good_accepted:.1%}")
+    accepted, _, total = report.totals.get("good", (0, 0, 0))
+    lines.append(f"good photos accepted: {_share(accepted, total)}")
+    if report.tone_accepted and any(not tone.isdigit() for tone in report.tone_accepted):
+        lines.append("  by skin tone: " + ", ".join(
+            f"{tone} {_share(hits, count)}" for tone, (hits, count)
+            in report.tone_accepted.items()))
+    if report.source_accepted:
+        lines.append("  by source (those with any sent back): " + ", ".join(
+            f"{source} {hits}/{count}" for source, (hits, count)
+            in report.source_accepted.items() if hits < count))
     if report.capture_accepted:
         lines.append("  by how they were taken: " + ", ".join(
             f"{capture} {accepted / total:.1%} ({accepted}/{total})"
@@ -270,8 +339,10 @@ def format_report(report: Report) -> str:
     for label, share in report.caught.items():
         right = report.right_reason.get(label, float("nan"))
         flagged = report.flagged.get(label, float("nan"))
+        _, hits, total = report.totals.get(label, (0, 0, 0))
+        right_text = _share(hits, total) if total and label in REASONS else f"{right:.1%}"
         lines.append(f"{label:<8} caught: {share:.1%}  (by {EXPECTED.get(label, '?')}; "
-                     f"with the right reason: {right:.1%}; right advice, sent back or "
+                     f"with the right reason: {right_text}; right advice, sent back or "
                      f"only advised: {flagged:.1%})")
     if report.large:
         lines.append(f"photos as large as the bot accepts ({MIN_LONG} x {MIN_SHORT} px or more): "

@@ -97,3 +97,37 @@ def test_advice_to_move_closer_counts_as_flagged_but_not_as_sent_back() -> None:
     assert advised.flagged() and not advised.caught() and not advised.right_reason()
     assert sent_back.flagged() and sent_back.caught() and sent_back.right_reason()
     assert not missed.flagged() and not missed.caught()
+
+
+def test_wilson_interval_shows_how_little_a_small_set_can_tell() -> None:
+    low, high = evaluate.wilson(10, 10)
+    assert 0.70 < low < 0.75 and high == 1.0  # ten of ten cannot show 95% or better
+    low, high = evaluate.wilson(182, 197)
+    assert 0.87 < low < 0.89 and 0.95 < high < 0.96
+    assert evaluate.wilson(0, 5)[0] == 0.0
+    assert evaluate.wilson(0, 0) == (0.0, 1.0)
+
+
+def test_report_gives_real_photos_by_tone_and_source_with_intervals(
+    quick_set: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    names = {"good": ["tone-light-by-smartphone-pad_001", "tone-dark-by-clinical-fuseg_002"],
+             "blurred": ["tone-light-by-smartphone-pad_001", "tone-dark-by-clinical-fuseg_002"]}
+    for label, stems in names.items():
+        folder = tmp_path / "close_up" / label
+        folder.mkdir(parents=True)
+        photos = sorted((quick_set / "close_up" / label).iterdir())
+        for stem, photo in zip(stems, photos, strict=False):
+            (folder / f"{stem}.jpg").write_bytes(photo.read_bytes())
+    rejected_good = tmp_path / "close_up" / "good" / "tone-dark-by-clinical-fuseg_003.jpg"
+    dark = sorted((quick_set / "close_up" / "dark").iterdir())[0]  # sent back: too dark
+    rejected_good.write_bytes(dark.read_bytes())
+    report = evaluate.run(tmp_path, jobs=1)
+    assert report.tone_accepted["dark"][1] == 2 and report.tone_accepted["light"] == (1, 1)
+    assert report.source_accepted["fuseg"][0] < report.source_accepted["fuseg"][1] == 2
+    printed = evaluate.format_report(report)
+    assert "by skin tone: light 100.0% (1/1, 95% interval" in printed
+    assert "by source (those with any sent back): fuseg 1/2" in printed
+    caught, right, total = report.totals["blurred"]
+    assert total == 2 and right <= caught
+    assert f"with the right reason: {right / 2:.1%} ({right}/2, 95% interval" in printed
