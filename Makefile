@@ -51,6 +51,8 @@ EVAL_DIR ?= .eval-set
 # a manifest of skin photos and one of photos with and without faces, used when present.
 REAL_SET ?= ../realdata/manifest.csv
 FACE_SET ?= ../realfaces/manifest.csv
+# Photographs gathered after the checks were tuned (never used to choose anything): all reported.
+FRESH_SET ?= ../realdata/manifest5.csv
 evaluate: $(STAMP)
 	test -d $(EVAL_DIR)/close_up || $(BIN)/python -m bot.quality.dataset $(EVAL_DIR)
 	@echo "== rendered set (ten Monk tones and scikit-image photographs)"
@@ -65,9 +67,16 @@ evaluate: $(STAMP)
 	    $(BIN)/python -m bot.quality.evaluate $(EVAL_DIR)-real-$$split --ignore-size; \
 	  done; \
 	else echo "== no real photographs at $(REAL_SET): see docs/quality-evaluation.md"; fi
+	@if [ -f "$(FRESH_SET)" ]; then \
+	  dir=$(EVAL_DIR)-real-fresh; \
+	  if [ ! -d $$dir/close_up ] || [ -n "$$(find bot/quality/realset.py bot/quality/dataset.py \
+	      bot/quality/render.py $(FRESH_SET) -newer $$dir/close_up)" ]; then rm -rf $$dir; \
+	    $(BIN)/python -m bot.quality.realset $(FRESH_SET) $$dir --split all; fi; \
+	  echo "== real photographs gathered after tuning, never used to choose (size rule set aside)"; \
+	  $(BIN)/python -m bot.quality.evaluate $$dir --ignore-size; fi
 	@if [ -f "$(FACE_SET)" ]; then \
 	  echo "== faces in real photographs (as for a child's locator)"; \
 	  $(BIN)/python -m bot.quality.faceset $(FACE_SET); fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .eval-set .eval-set-real-dev .eval-set-real-test
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .eval-set .eval-set-real-dev .eval-set-real-test .eval-set-real-fresh
