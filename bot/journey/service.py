@@ -87,6 +87,8 @@ RED_FLAG_BUTTONS = (("red_flags", "yes"), (CONFIRM, "red_flags=yes"), (GO_BACK, 
 """A "yes" to the red flags, its confirmation, and "No, go back" under it: taken at any stage
 once the red flags were answered (`Journey._late_red_flag`)."""
 CHOOSE = prompts.CHOOSE
+PERSONAL_KINDS = ("contact", "location")
+"""Messages that are personal data in themselves (`Journey.other`): deleted from the chat."""
 
 Deliveries = Callable[[Store, Case], Awaitable[list[Outgoing]]]
 """The messages that deliver a submission to the practice (`bot.inbox.routing
@@ -208,17 +210,44 @@ class Journey:
 
     # -- typed text ------------------------------------------------------------------------
 
-    async def typed(self, user_id: int, words: str) -> list[Reply]:
-        """Handle text the patient typed: a date of birth, a typed answer, or a nudge."""
+    async def typed(self, user_id: int, words: str,
+                    take_off_chat: Callable[[], Awaitable[bool]] | None = None) -> list[Reply]:
+        """Handle text the patient typed: a date of birth, a typed answer, or a nudge.
+
+        The bot never asks for a phone number, email, postcode or NHS number
+        (`bot.domain.personal`): typed at any step (or with no request open), it is not kept,
+        and `take_off_chat` is awaited to delete the patient's message from the chat (a shared
+        or lost phone must not show it). The first reply says whether it was deleted; if
+        Telegram refused (too old, already gone), the patient is asked to delete it, and the
+        journey carries on either way.
+        """
         async with self.lock(user_id):
             self._last_tap.pop(user_id, None)
             turn = await self._turn(user_id)
+            found = personal_details(words)
+            removed = await self._personal_off_chat(turn, found, take_off_chat)
             if turn is None or not turn.case.stage.is_open:
-                return self._bind(turn, await self._nothing_open(turn))
+                return self._bind(turn, [*removed, *await self._nothing_open(turn)])
             step = STEPS[turn.case.stage]
             if step.typed is not None:
-                return self._bind(turn, await step.typed(self, turn, words))
-            return self._bind(turn, await self._nudge(turn))
+                return self._bind(turn, [*removed, *await step.typed(self, turn, words)])
+            return self._bind(turn, [*removed, *await self._nudge(turn)])
+
+    @staticmethod
+    async def _personal_off_chat(turn: Turn | None, found: tuple[str, ...],
+                                 take_off_chat: Callable[[], Awaitable[bool]] | None,
+                                 ) -> list[Reply]:
+        """Delete a message that holds personal details the bot does not want (`found`, the
+        kinds of `personal_details`, or "contact" for a shared contact card) and say so; []
+        when there are none."""
+        if not found or take_off_chat is None:
+            return []
+        removed = await take_off_chat()
+        log.info("message with personal details removed from chat" if removed else
+                 "message with personal details left in chat",
+                 extra={"case_id": turn.case.id if turn else None, "kinds": list(found)})
+        return [say(text("journey.input.personal_removed" if removed
+                         else "journey.input.personal_not_removed"))]
 
     async def _nudge(self, turn: Turn) -> list[Reply]:
         """Typed text the step cannot take: say what it needs (a photo, or a tap), and ask
@@ -1157,13 +1186,19 @@ class Journey:
                           await self._deletion.ask(case.patient_user_id))
         return Tapped(text("journey.input.old_button"), [])
 
-    async def other(self, user_id: int, kind: str) -> list[Reply]:
+    async def other(self, user_id: int, kind: str,
+                    take_off_chat: Callable[[], Awaitable[bool]] | None = None) -> list[Reply]:
         """Answer a sticker, voice note, video, location, contact or unusable file kindly; a
         file that is not an image, sent at a photo step, counts as a retake for the GP
-        (`record_refusal`)."""
+        (`record_refusal`). A shared contact (a phone number) or location (where the patient is)
+        is personal data the bot does not want: its message is deleted from the chat with
+        `take_off_chat`, as typed details are (`typed`)."""
         async with self.lock(user_id):
             turn = await self._turn(user_id)
             words = say(text(f"journey.input.{kind}"))
+            if kind in PERSONAL_KINDS:
+                removed = await self._personal_off_chat(turn, (kind,), take_off_chat)
+                words = removed[0] if removed else words
             shot = None if turn is None else shot_of(turn.case)
             if turn is not None and shot is not None and kind == "document":
                 await record_refusal(self._store, turn.case, shot, "not_an_image")
