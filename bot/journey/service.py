@@ -29,7 +29,7 @@ from bot.domain.questions import (
 )
 from bot.journey import photo_area, prompts, status_next
 from bot.journey.deletion import GO as DELETE_GO
-from bot.journey.deletion import Deletion
+from bot.journey.deletion import Deletion, kept_by_practice, with_kept
 from bot.journey.naming import born_of, named, request_label
 from bot.journey.photo_choice import NONE as NONE_CHOSEN
 from bot.journey.photo_choice import (
@@ -1163,6 +1163,8 @@ class Journey:
                 key = "nothing_open" if action == "cancel" else "nothing_to_delete"
                 return [say(text(f"journey.commands.{key}"))]
             confirm = self.confirm(action)
+            kept = await kept_by_practice(self._store, [case])
+            confirm = replace(confirm, text=with_kept(confirm.text, kept))
             if len(await self._store.cases.open_for_patient(user_id)) > 1:
                 which = text("journey.cases.which", request=await self._named(case))
                 confirm = replace(confirm, text=f"{which}\n\n{confirm.text}")
@@ -1179,8 +1181,9 @@ class Journey:
             left = await self._erase(case, Stage.CANCELLED, "patient_cancelled")
             await self._drop_held(case.patient_user_id)
             key = "journey.delete.partly" if left else "journey.commands.cancelled"
-            return Tapped(None, [say(text(key, count=left, practice=practice.name,
-                                          phone=practice.phone))])
+            words = text(key, count=left, practice=practice.name, phone=practice.phone)
+            return Tapped(None, [say(with_kept(words, await kept_by_practice(self._store,
+                                                                             [case])))])
         if action == "delete":  # a button from before /delete listed the requests
             return Tapped(text("journey.input.old_button"),
                           await self._deletion.ask(case.patient_user_id))
@@ -1259,7 +1262,8 @@ class Journey:
         await self._drop_held(turn.case.patient_user_id)
         log.info("case stopped after photos, content deleted",
                  extra={"case_id": turn.case.id, "reason": reason, "files_left": left})
-        return [say(words), say(text("journey.stop_after_photos.deleted"))]
+        kept = await kept_by_practice(self._store, [turn.case])
+        return [say(words), say(with_kept(text("journey.stop_after_photos.deleted"), kept))]
 
     async def _move(self, turn: Turn, to: Stage, *, reason: str | None = None,
                     outbox: list[Outgoing] | None = None, flags: Flags | None = None,
