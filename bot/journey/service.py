@@ -1012,6 +1012,12 @@ class Journey:
         except AlreadyAccepted as same:
             if same.latest:
                 replies = [say(text("journey.photos.already_have_this"))]
+            elif same.kept_before:
+                log.info("photo kept before sent again", extra={
+                    "case_id": case.id, "shot": shot, "same_as": same.shot})
+                replies = [say(text("journey.photos.same_as_kept",
+                                    number=SHOT_SLOTS.index(same.shot) + 1,
+                                    what=text(f"journey.photos.what_{shot}")))]
             else:
                 log.info("photo same as another shot's", extra={
                     "case_id": case.id, "shot": shot, "same_as": same.shot})

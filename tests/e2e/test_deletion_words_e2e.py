@@ -11,11 +11,9 @@ from telegram.ext import Application
 
 from bot.content import text
 from bot.emulator import Emulator
-from bot.emulator.users import TelegramUser
 from bot.store.models import Practice
-from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import first_line, tap, to_photos, words
-from tests.auxil.e2e.practice import Team, ask_new_photos, make_team, new_invite, submit
+from tests.auxil.e2e.practice import new_invite, sent_then_asked_again
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -24,22 +22,10 @@ def kept(practice: Practice) -> str:
     return text("journey.delete.gp_record", practice=practice.name, phone=practice.phone)
 
 
-async def sent_then_reopened(app: App, emu: Emulator) -> tuple[Team, TelegramUser]:
-    """A patient whose photos reached the GP, who then asked for a new locator."""
-    team = await make_team(app, emu)
-    patient = await submit(app, emu, team)
-    case = await services_of(app).store.cases.current_for_patient(patient.id)
-    assert case is not None
-    await team.gp.wait_until(lambda: any(m.buttons for m in team.gp.messages), timeout=20)
-    await ask_new_photos(team.gp, case.reference, "locator")
-    await patient.wait_for_text(first_line("inbox.patient.new_photos"), timeout=15)
-    return team, patient
-
-
 async def test_cancel_after_the_practice_had_the_photos_says_the_gp_record_keeps_them(
     app: App, emu: Emulator
 ) -> None:
-    team, patient = await sent_then_reopened(app, emu)
+    team, patient = await sent_then_asked_again(app, emu)
     await patient.send_command("/cancel")
     asked = await patient.wait_for_text(text("journey.commands.cancel_confirm"), timeout=10)
     assert kept(team.practice) in (asked.text or ""), "told before choosing"
@@ -59,7 +45,7 @@ async def test_delete_says_the_same_before_and_after_and_only_once_the_practice_
                      first_line("journey.commands.deleted"))
     assert first_line("journey.delete.gp_record") not in (asked.text or "") + (done.text or "")
 
-    team, patient = await sent_then_reopened(app, emu)
+    team, patient = await sent_then_asked_again(app, emu)
     await patient.send_command("/delete")
     asked = await patient.wait_for_text(words("journey.delete.one"), timeout=10)
     assert kept(team.practice) in (asked.text or ""), "told before choosing"
