@@ -5,6 +5,7 @@ One person's updates reach these one at a time, in order (`bot.handlers.ordering
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from telegram import Message, Update
@@ -81,13 +82,30 @@ async def delete(update: Update, context: BotContext) -> None:
                        album_sent=_album_sent(context))
 
 
+def _deleter(context: BotContext, message: Message) -> Callable[[], Awaitable[bool]]:
+    """Delete the patient's own message (bots may, in a private chat, within 48 hours):
+    True if Telegram did; False if it refused (too old, already gone, network), which the
+    journey carries on from."""
+
+    async def take_off_chat() -> bool:
+        try:
+            return bool(await context.bot.delete_message(message.chat_id, message.message_id))
+        except TelegramError as error:
+            log.warning("message not deleted", extra={"reason": type(error).__name__})
+            return False
+
+    return take_off_chat
+
+
 async def typed(update: Update, context: BotContext) -> None:
-    """Pass typed text to the journey (a date of birth, or a typed answer)."""
+    """Pass typed text to the journey (a date of birth, or a typed answer); the journey
+    deletes the message if it holds personal details it does not want (a phone number)."""
     user_id, chat_id = _who(update)
     message = update.effective_message
     assert message and message.text is not None
     await send_replies(context.bot, chat_id,
-                       await context.services.journey.typed(user_id, message.text),
+                       await context.services.journey.typed(user_id, message.text,
+                                                            _deleter(context, message)),
                        album_sent=_album_sent(context))
 
 
@@ -251,7 +269,8 @@ async def other(update: Update, context: BotContext) -> None:
     user_id, chat_id = _who(update)
     message = update.effective_message
     assert message
-    replies = await context.services.journey.other(user_id, other_kind(message))
+    replies = await context.services.journey.other(user_id, other_kind(message),
+                                                   _deleter(context, message))
     await send_replies(context.bot, chat_id, replies,
                        album_sent=_album_sent(context))
 

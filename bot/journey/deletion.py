@@ -8,7 +8,7 @@ then (ids up to N); a case is acted on only if it belongs to the person who tapp
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.content import text
 from bot.domain.questions import worded
@@ -33,6 +33,29 @@ class Holding:
     request: str
     """As `bot.journey.naming.request_name` words it ("your child's request about the ...")."""
     state: str
+
+
+async def kept_by_practice(store: Store, cases: list[Case]) -> str | None:
+    """What the patient is told of the copies the practice keeps, when any of these requests
+    (being or just deleted) was sent to it (`Case.submissions`); None when none was.
+
+    Deleting here takes the photos and answers off the bot, and back from the GP's chat, but
+    not from what the practice already saved to the GP record or received by email or MESH:
+    that is the practice's record of the patient's care, kept under its records policy (UK
+    GDPR Article 17(3)(c); docs/dpia.md, Rights). The words say so, why, and whom to call
+    (`journey.delete.gp_record`), the same before and after the deletion, on every path
+    (/delete, /cancel, a stop after photos)."""
+    sent = [case for case in cases if case.submissions > 0]
+    if not sent:
+        return None
+    practice = await store.practices.get(sent[-1].practice_id)
+    assert practice is not None
+    return text("journey.delete.gp_record", practice=practice.name, phone=practice.phone)
+
+
+def with_kept(words: str, kept: str | None) -> str:
+    """The words, then what the practice keeps (`kept_by_practice`) if anything."""
+    return words if kept is None else f"{words}\n\n{kept}"
 
 
 class Deletion:
@@ -69,7 +92,8 @@ class Deletion:
             only = found[0]
             yes = Button(text("journey.commands.delete_yes"),
                          button_data("any", GO, str(only.case.id)))
-            return [say(text("journey.delete.one", request=only.request, state=only.state),
+            words = text("journey.delete.one", request=only.request, state=only.state)
+            return [say(with_kept(words, await kept_by_practice(self._store, [only.case])),
                         (yes, keep))]
         lines = "\n".join(text("journey.delete.line", number=h.number,
                                request=h.request[:1].upper() + h.request[1:], state=h.state)
@@ -91,7 +115,9 @@ class Deletion:
         if not chosen:
             return None
         if question == PICK:
-            return [self._confirm(chosen, value)]
+            confirm = self._confirm(chosen, value)
+            kept = await kept_by_practice(self._store, [h.case for h in chosen])
+            return [replace(confirm, text=with_kept(confirm.text, kept))]
         if question != GO:
             return None
         left = 0
@@ -110,12 +136,9 @@ class Deletion:
         else:
             done = say(text("journey.commands.deleted", practice=practice.name,
                             phone=practice.phone))
-        sent = [h.case for h in chosen if h.case.submissions > 0]
-        if sent:  # copies the practice already filed are the practice's record, not ours
-            ours = await self._store.practices.get(sent[-1].practice_id)
-            assert ours is not None
-            done = say(f"{done.text}\n\n" + text("journey.delete.gp_record",
-                                                   practice=ours.name, phone=ours.phone))
+        # copies the practice already filed are the practice's record, not ours
+        done = say(with_kept(done.text, await kept_by_practice(self._store,
+                                                                [h.case for h in chosen])))
         phoning = [h.case for h in chosen if h.case.decision == URGENT
                    and h.case.task_done_at is None]
         if not phoning:

@@ -112,15 +112,21 @@ async def record_refusal(store: Store, case: Case, shot: ShotSlot, reason: str) 
 class AlreadyAccepted(Exception):
     """The patient sent again a photo already kept for another shot: nothing to check.
 
-    `latest` is True when that photo is the newest the case received (typically the answer
-    that accepted it never reached them, so they sent it again): say it is saved and ask for
-    the next. Otherwise the same file was sent for a different shot (photo 1 again at photo
-    3): say it is the same as that photo and ask for a different one for this step."""
+    `latest` is True when that photo is the newest the case received and was taken for the
+    shots asked for now (typically the answer that accepted it never reached them, so they
+    sent it again): say it is saved and ask for the next. Otherwise the same file was sent
+    for a different shot (photo 1 again at photo 3, or a photo of the set kept before when
+    the GP asked for another shot again, `kept_before`): say it is the same as that photo
+    and which photo is needed now."""
 
-    def __init__(self, shot: ShotSlot, *, latest: bool) -> None:
+    def __init__(self, shot: ShotSlot, *, latest: bool, kept_before: bool = False) -> None:
         super().__init__(shot)
         self.shot = shot
         self.latest = latest
+        self.kept_before = kept_before
+        """True when the photo is one kept before the shots being taken again now (the GP
+        asked for a new locator, and photo 3 of the first set is sent again): it is never
+        "already have this one", but named, with the photo needed now."""
 
 
 class PhotoStep:
@@ -153,7 +159,10 @@ class PhotoStep:
         earlier = await self._store.photos.with_hash(case.id, digest)
         if earlier is not None and earlier.status == "accepted" and earlier.shot != shot:
             newest = (await self._store.photos.for_case(case.id))[-1]
-            raise AlreadyAccepted(earlier.shot, latest=newest.id == earlier.id)
+            again = taken_again(case)
+            before = bool(again) and earlier.shot not in again
+            raise AlreadyAccepted(earlier.shot, latest=newest.id == earlier.id and not before,
+                                  kept_before=before)
         if earlier is not None:
             return None, [say(text("journey.photos.duplicate"))]
         accepted = result.verdict == "accept"

@@ -29,7 +29,7 @@ from bot.domain.questions import (
 )
 from bot.journey import photo_area, prompts, status_next
 from bot.journey.deletion import GO as DELETE_GO
-from bot.journey.deletion import Deletion
+from bot.journey.deletion import Deletion, kept_by_practice, with_kept
 from bot.journey.naming import born_of, named, request_label
 from bot.journey.photo_choice import NONE as NONE_CHOSEN
 from bot.journey.photo_choice import (
@@ -87,6 +87,8 @@ RED_FLAG_BUTTONS = (("red_flags", "yes"), (CONFIRM, "red_flags=yes"), (GO_BACK, 
 """A "yes" to the red flags, its confirmation, and "No, go back" under it: taken at any stage
 once the red flags were answered (`Journey._late_red_flag`)."""
 CHOOSE = prompts.CHOOSE
+PERSONAL_KINDS = ("contact", "location")
+"""Messages that are personal data in themselves (`Journey.other`): deleted from the chat."""
 
 Deliveries = Callable[[Store, Case], Awaitable[list[Outgoing]]]
 """The messages that deliver a submission to the practice (`bot.inbox.routing
@@ -208,17 +210,44 @@ class Journey:
 
     # -- typed text ------------------------------------------------------------------------
 
-    async def typed(self, user_id: int, words: str) -> list[Reply]:
-        """Handle text the patient typed: a date of birth, a typed answer, or a nudge."""
+    async def typed(self, user_id: int, words: str,
+                    take_off_chat: Callable[[], Awaitable[bool]] | None = None) -> list[Reply]:
+        """Handle text the patient typed: a date of birth, a typed answer, or a nudge.
+
+        The bot never asks for a phone number, email, postcode or NHS number
+        (`bot.domain.personal`): typed at any step (or with no request open), it is not kept,
+        and `take_off_chat` is awaited to delete the patient's message from the chat (a shared
+        or lost phone must not show it). The first reply says whether it was deleted; if
+        Telegram refused (too old, already gone), the patient is asked to delete it, and the
+        journey carries on either way.
+        """
         async with self.lock(user_id):
             self._last_tap.pop(user_id, None)
             turn = await self._turn(user_id)
+            found = personal_details(words)
+            removed = await self._personal_off_chat(turn, found, take_off_chat)
             if turn is None or not turn.case.stage.is_open:
-                return self._bind(turn, await self._nothing_open(turn))
+                return self._bind(turn, [*removed, *await self._nothing_open(turn)])
             step = STEPS[turn.case.stage]
             if step.typed is not None:
-                return self._bind(turn, await step.typed(self, turn, words))
-            return self._bind(turn, await self._nudge(turn))
+                return self._bind(turn, [*removed, *await step.typed(self, turn, words)])
+            return self._bind(turn, [*removed, *await self._nudge(turn)])
+
+    @staticmethod
+    async def _personal_off_chat(turn: Turn | None, found: tuple[str, ...],
+                                 take_off_chat: Callable[[], Awaitable[bool]] | None,
+                                 ) -> list[Reply]:
+        """Delete a message that holds personal details the bot does not want (`found`, the
+        kinds of `personal_details`, or "contact" for a shared contact card) and say so; []
+        when there are none."""
+        if not found or take_off_chat is None:
+            return []
+        removed = await take_off_chat()
+        log.info("message with personal details removed from chat" if removed else
+                 "message with personal details left in chat",
+                 extra={"case_id": turn.case.id if turn else None, "kinds": list(found)})
+        return [say(text("journey.input.personal_removed" if removed
+                         else "journey.input.personal_not_removed"))]
 
     async def _nudge(self, turn: Turn) -> list[Reply]:
         """Typed text the step cannot take: say what it needs (a photo, or a tap), and ask
@@ -983,6 +1012,12 @@ class Journey:
         except AlreadyAccepted as same:
             if same.latest:
                 replies = [say(text("journey.photos.already_have_this"))]
+            elif same.kept_before:
+                log.info("photo kept before sent again", extra={
+                    "case_id": case.id, "shot": shot, "same_as": same.shot})
+                replies = [say(text("journey.photos.same_as_kept",
+                                    number=SHOT_SLOTS.index(same.shot) + 1,
+                                    what=text(f"journey.photos.what_{shot}")))]
             else:
                 log.info("photo same as another shot's", extra={
                     "case_id": case.id, "shot": shot, "same_as": same.shot})
@@ -1134,6 +1169,8 @@ class Journey:
                 key = "nothing_open" if action == "cancel" else "nothing_to_delete"
                 return [say(text(f"journey.commands.{key}"))]
             confirm = self.confirm(action)
+            kept = await kept_by_practice(self._store, [case])
+            confirm = replace(confirm, text=with_kept(confirm.text, kept))
             if len(await self._store.cases.open_for_patient(user_id)) > 1:
                 which = text("journey.cases.which", request=await self._named(case))
                 confirm = replace(confirm, text=f"{which}\n\n{confirm.text}")
@@ -1150,20 +1187,27 @@ class Journey:
             left = await self._erase(case, Stage.CANCELLED, "patient_cancelled")
             await self._drop_held(case.patient_user_id)
             key = "journey.delete.partly" if left else "journey.commands.cancelled"
-            return Tapped(None, [say(text(key, count=left, practice=practice.name,
-                                          phone=practice.phone))])
+            words = text(key, count=left, practice=practice.name, phone=practice.phone)
+            return Tapped(None, [say(with_kept(words, await kept_by_practice(self._store,
+                                                                             [case])))])
         if action == "delete":  # a button from before /delete listed the requests
             return Tapped(text("journey.input.old_button"),
                           await self._deletion.ask(case.patient_user_id))
         return Tapped(text("journey.input.old_button"), [])
 
-    async def other(self, user_id: int, kind: str) -> list[Reply]:
+    async def other(self, user_id: int, kind: str,
+                    take_off_chat: Callable[[], Awaitable[bool]] | None = None) -> list[Reply]:
         """Answer a sticker, voice note, video, location, contact or unusable file kindly; a
         file that is not an image, sent at a photo step, counts as a retake for the GP
-        (`record_refusal`)."""
+        (`record_refusal`). A shared contact (a phone number) or location (where the patient is)
+        is personal data the bot does not want: its message is deleted from the chat with
+        `take_off_chat`, as typed details are (`typed`)."""
         async with self.lock(user_id):
             turn = await self._turn(user_id)
             words = say(text(f"journey.input.{kind}"))
+            if kind in PERSONAL_KINDS:
+                removed = await self._personal_off_chat(turn, (kind,), take_off_chat)
+                words = removed[0] if removed else words
             shot = None if turn is None else shot_of(turn.case)
             if turn is not None and shot is not None and kind == "document":
                 await record_refusal(self._store, turn.case, shot, "not_an_image")
@@ -1224,7 +1268,8 @@ class Journey:
         await self._drop_held(turn.case.patient_user_id)
         log.info("case stopped after photos, content deleted",
                  extra={"case_id": turn.case.id, "reason": reason, "files_left": left})
-        return [say(words), say(text("journey.stop_after_photos.deleted"))]
+        kept = await kept_by_practice(self._store, [turn.case])
+        return [say(words), say(with_kept(text("journey.stop_after_photos.deleted"), kept))]
 
     async def _move(self, turn: Turn, to: Stage, *, reason: str | None = None,
                     outbox: list[Outgoing] | None = None, flags: Flags | None = None,

@@ -74,8 +74,10 @@ class Opened:
     """Upright size, after the EXIF orientation is applied."""
 
 
-def open_photo(data: bytes) -> Opened:
-    """Read the header only; raise Refused for anything that is not a usable still photo."""
+def open_photo(data: bytes, *, small_ok: bool = False) -> Opened:
+    """Read the header only; raise Refused for anything that is not a usable still photo
+    (with `small_ok`, a photo under the minimum size is opened too: `engine.assess` looks at
+    a small one only to tell whether it is a screenshot)."""
     if len(data) > MAX_BYTES:
         raise Refused("file_too_big")
     if too_many_scans(data):
@@ -101,7 +103,7 @@ def open_photo(data: bytes) -> Opened:
         raise Refused("too_many_pixels")
     if orientation in (5, 6, 7, 8):
         width, height = height, width
-    if max(width, height) < MIN_LONG or min(width, height) < MIN_SHORT:
+    if not small_ok and (max(width, height) < MIN_LONG or min(width, height) < MIN_SHORT):
         raise Refused("too_small")
     return Opened(image, fmt, orientation, width, height)
 

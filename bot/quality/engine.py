@@ -26,6 +26,7 @@ from bot.quality.decode import (
     working_copy,
 )
 from bot.quality.result import Assessment, Check, Shot, Status, grade, verdict_of
+from bot.quality.screen import is_screenshot, says_screenshot, screen_shaped
 from bot.quality.skin import skin_fraction, skin_mask, small_copy
 
 PREFERRED_SIDE = 1024
@@ -82,7 +83,11 @@ def assess(data: bytes, shot: Shot, *, child: bool = False) -> Assessment:
         opened = open_photo(data)
         work, kept = _decode(data, opened)
     except Refused as refused:
+        if refused.reason == "too_small" and _small_screenshot(data):
+            return _refusal(data, Refused("screenshot"))
         return _refusal(data, refused)
+    if is_screenshot(data, work):
+        return _refusal(data, Refused("screenshot"))
     checks = (
         _size(opened.width, opened.height),
         *_measure(work, shot, child),
@@ -119,6 +124,20 @@ def _decode(data: bytes, opened: Opened) -> tuple[NDArray[np.uint8], bytes]:
         return work, box[0]
     full = load_full(opened)
     return working_copy(full, opened.orientation), encode(full, opened.orientation)
+
+
+def _small_screenshot(data: bytes) -> bool:
+    """A photo under the minimum size that is a screenshot: Telegram shrinks a screenshot
+    sent as a photo to 1280 x 591, so it would be told to send the file instead, and the file
+    is refused as a screenshot. Only a file that says so or has a screen's shape is decoded
+    (at most 1440 x 600 pixels then, within the limits `open_photo` checked)."""
+    try:
+        opened = open_photo(data, small_ok=True)
+        if not (says_screenshot(data) or screen_shaped(opened.width, opened.height)):
+            return False
+        return is_screenshot(data, _decode(data, opened)[0])
+    except Refused:
+        return False
 
 
 def _keep_into(data: bytes, box: list[bytes | Refused]) -> None:

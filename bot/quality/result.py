@@ -14,7 +14,7 @@ Status = Literal["pass", "warn", "fail"]
 Verdict = Literal["accept", "retake"]
 Refusal = Literal[
     "not_an_image", "corrupt", "animated", "too_many_pixels", "too_small", "file_too_big",
-    "too_complex", "too_slow",
+    "too_complex", "too_slow", "screenshot",
 ]
 
 CHECK_NAMES: tuple[str, ...] = ("size", "sharpness", "exposure", "framing", "face")

@@ -159,3 +159,16 @@ async def retake(patient: TelegramUser, slot: str) -> None:
 async def send_again(patient: TelegramUser) -> None:
     """Send from the review and wait for the receipt."""
     await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+
+
+async def sent_then_asked_again(app: App, emu: Emulator) -> tuple[Team, TelegramUser]:
+    """A patient whose photos reached the team's GP, who then asked for a new locator; the
+    patient has been told."""
+    team = await make_team(app, emu)
+    patient = await submit(app, emu, team)
+    case = await services_of(app).store.cases.current_for_patient(patient.id)
+    assert case is not None
+    await team.gp.wait_until(lambda: any(m.buttons for m in team.gp.messages), timeout=20)
+    await ask_new_photos(team.gp, case.reference, "locator")
+    await patient.wait_for_text(first_line("inbox.patient.new_photos"), timeout=15)
+    return team, patient

@@ -1,0 +1,68 @@
+"""What the patient is told when deleting, through the real bot: once the practice has had
+the photos, every way of deleting (/delete, /cancel of a request reopened for new photos, a stop
+after the new photos) says, before and after, that the copy in the GP record stays, why and
+whom to call; before the practice had them, none says so (words by content key)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.content import text
+from bot.emulator import Emulator
+from bot.store.models import Practice
+from tests.auxil.e2e.patient import first_line, tap, to_photos, words
+from tests.auxil.e2e.practice import new_invite, retake, sent_then_asked_again
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+def kept(practice: Practice) -> str:
+    return text("journey.delete.gp_record", practice=practice.name, phone=practice.phone)
+
+
+async def test_cancel_after_the_practice_had_the_photos_says_the_gp_record_keeps_them(
+    app: App, emu: Emulator
+) -> None:
+    team, patient = await sent_then_asked_again(app, emu)
+    await patient.send_command("/cancel")
+    asked = await patient.wait_for_text(text("journey.commands.cancel_confirm"), timeout=10)
+    assert kept(team.practice) in (asked.text or ""), "told before choosing"
+    done = await tap(patient, text("journey.commands.cancel_yes"),
+                     first_line("journey.commands.cancelled"))
+    assert kept(team.practice) in (done.text or ""), "and after, as /delete says it"
+
+
+async def test_delete_says_the_same_before_and_after_and_only_once_the_practice_had_them(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    early = emu.user("Eve")
+    await to_photos(early, await new_invite(app, practice))
+    await early.send_command("/delete")
+    asked = await early.wait_for_text(words("journey.delete.one"), timeout=10)
+    done = await tap(early, text("journey.commands.delete_yes"),
+                     first_line("journey.commands.deleted"))
+    assert first_line("journey.delete.gp_record") not in (asked.text or "") + (done.text or "")
+
+    team, patient = await sent_then_asked_again(app, emu)
+    await patient.send_command("/delete")
+    asked = await patient.wait_for_text(words("journey.delete.one"), timeout=10)
+    assert kept(team.practice) in (asked.text or ""), "told before choosing"
+    done = await tap(patient, text("journey.commands.delete_yes"),
+                     first_line("journey.commands.deleted"))
+    assert kept(team.practice) in (done.text or "")
+
+
+async def test_a_stop_after_new_photos_says_the_gp_record_keeps_what_was_sent_before(
+    app: App, emu: Emulator
+) -> None:
+    team, patient = await sent_then_asked_again(app, emu)
+    await retake(patient, "locator")
+    await tap(patient, text("journey.review.change"), text("journey.review.change_which"))
+    await tap(patient, text("journey.review.change_site"),
+              first_line("journey.screening.site.question"))
+    await tap(patient, text("journey.screening.site.private"), first_line("journey.confirm.ask"))
+    await patient.tap(text("journey.confirm.yes"))
+    told = await patient.wait_for_text(text("journey.stop_after_photos.deleted"), timeout=10)
+    assert kept(team.practice) in (told.text or ""), "the first set reached the practice"
