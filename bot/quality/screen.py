@@ -10,10 +10,12 @@ that counts is on the pixels, and the file's own label only adds to it.
   (`exif:UserComment`); so do many Android and desktop screenshot tools (`MARKER`).
 - The picture has a phone screen's shape and a screen's flat bars: its long side is 1.95 to
   2.4 times its short side (`SCREEN_SHAPES`: the 18.5:9 to 21:9 screens of phones since 2017;
-  cameras take 4:3, 3:2, 16:9 or square photos), and at least `FLAT_SHARE` of the lines across
-  its two ends (`END_SHARE` of its length each) are one flat colour: the status and navigation
-  bars, or the black or white frame round a photo shown in a gallery or a chat. A camera's
-  photo has sensor noise, shading or detail in every line.
+  cameras take 4:3, 3:2, 16:9 or square photos, and some 20:9 in a "full screen" mode), and at
+  least `FLAT_SHARE` of the lines across *each* of its two ends (`END_SHARE` of its length) are
+  one flat colour: the status and navigation bars, or the black or white frame round a photo
+  shown in a gallery or a chat. A camera's photo has sensor noise, shading or detail in nearly
+  every line; a burnt-out white wall can be flat, but a full-screen camera photo burnt out at
+  both ends is also too bright to use.
 
 Known misses: a screenshot of an older 16:9 phone or a tablet sent as a photo, and one cropped
 to another shape (README "Screenshots").
@@ -51,13 +53,15 @@ def screen_shaped(width: int, height: int) -> bool:
 
 
 def flat_end_share(rgb: NDArray[np.uint8]) -> float:
-    """The share (0-1) of lines across the two ends of the long side that are one flat colour
-    (`FLAT_SPREAD`), on an upright RGB array."""
+    """The share (0-1) of lines across an end of the long side that are one flat colour
+    (`FLAT_SPREAD`), at whichever of the two ends has fewer, on an upright RGB array."""
     lines = rgb if rgb.shape[0] >= rgb.shape[1] else rgb.transpose(1, 0, 2)
     end = max(1, round(lines.shape[0] * END_SHARE))
-    ends = np.concatenate([lines[:end], lines[-end:]]).astype(np.float32)
-    spread = ends.std(axis=1).max(axis=1)
-    return float(np.mean(spread <= FLAT_SPREAD))
+    shares = []
+    for part in (lines[:end], lines[-end:]):
+        spread = part.astype(np.float32).std(axis=1).max(axis=1)
+        shares.append(float(np.mean(spread <= FLAT_SPREAD)))
+    return min(shares)
 
 
 def is_screenshot(data: bytes, rgb: NDArray[np.uint8]) -> bool:

@@ -51,3 +51,16 @@ def test_camera_photos_are_not_screenshots_even_cut_to_a_screens_shape(name: str
     tall.resize((tall.width * 2, tall.height * 2)).save(out, "JPEG", quality=90)
     for data in (sample(name), as_telegram_photo(sample(name)), out.getvalue()):
         assert assess(data, "close_up").refusal != "screenshot"
+
+
+def test_a_full_screen_camera_photo_with_a_burnt_out_wall_at_one_end_is_not_a_screenshot() -> None:
+    """Some phones take 20:9 photos in a "full screen" mode; a white wall burnt out behind
+    the arm makes the top of such a photo flat, but the other end is still a photo."""
+    photo = Image.open(io.BytesIO(sample("close-up-good.jpg"))).convert("RGB")
+    width = photo.width
+    tall = photo.resize((width, round(width * 20 / 9)))
+    tall.paste((255, 255, 255), (0, 0, width, round(tall.height * 0.12)))  # burnt-out wall
+    out = io.BytesIO()
+    tall.save(out, "JPEG", quality=92)
+    for data in (out.getvalue(), as_telegram_photo(out.getvalue())):
+        assert assess(data, "close_up").refusal != "screenshot"
