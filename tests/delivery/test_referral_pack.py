@@ -12,6 +12,7 @@ from pypdf import PageObject, PdfReader
 from bot.content import text, texts
 from bot.delivery import referral_pack
 from bot.delivery.referral_pack import PackPhoto, PackSummary, build_referral_pack
+from tests.auxil.files import private_traces, with_thumbnail
 
 ANSWERS = (
     ("Is it a rash? A rash is an area of red, sore, itchy, dry or bumpy skin.",
@@ -205,6 +206,17 @@ def test_a_photo_with_exif_rotation_and_gps_is_upright_and_has_no_exif() -> None
         assert len(image.getexif()) == 0
         assert "comment" not in image.info
     assert b"Exif" not in kept and b"secret" not in kept
+
+
+def test_a_photo_kept_with_a_jfif_thumbnail_before_it_was_cut_off_is_re_encoded_in_the_pack(
+) -> None:
+    kept_before = with_thumbnail(jpeg(1600, 1200, 5))
+    assert private_traces(kept_before) == ["comment", "thumbnail"]
+    reader = PdfReader(io.BytesIO(build_referral_pack(summary(), [PackPhoto("Locator",
+                                                                            kept_before)])))
+    in_pdf = embedded(reader.pages[1])[0]
+    assert private_traces(in_pdf) == []
+    assert Image.open(io.BytesIO(in_pdf)).size == (1600, 1200)
 
 
 def test_three_48_mp_photos_fit_the_e_rs_limit(big_photos: list[PackPhoto]) -> None:
