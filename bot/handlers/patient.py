@@ -215,6 +215,7 @@ async def photo(update: Update, context: BotContext) -> None:
             forwarded=message.forward_origin is not None, on_checking=checking,
             album=message.media_group_id, take_off_chat=take_off_chat, on_held=on_held,
             in_chat=(chat_id, message.message_id),
+            captioned=bool((message.caption or "").strip()),
         )
     except FileTooBig:
         await left_in_chat(context.services.store, user_id, chat_id, message.message_id)
