@@ -136,6 +136,40 @@ async def _show_answered(bot: ExtBot[Any], message: Message, chosen: str | None)
         log.warning("answered question not tidied", extra={"reason": type(error).__name__})
 
 
+KEPT_OFF_TELEGRAM = ("video", "voice", "document", "location", "contact")
+"""Kinds of message the bot cannot use that may still show the body or say who the patient
+is (a video of a rash, perhaps of a child's private parts; a clinic letter as a PDF; where they
+are; a phone number): deleted from the chat at once, as an unused photo is, so they do not stay
+on Telegram (`journey.input.removed`). Stickers and the like are left."""
+
+
+async def _delete_from_chat(context: BotContext, user_id: int, chat_id: int,
+                            message_id: int) -> bool:
+    """Delete the patient's message from the chat (bots may, in a private chat, within 48
+    hours); True if it went. On failure it is noted against the current case, to be deleted
+    with it (`left_in_chat`)."""
+    try:
+        removed = bool(await context.bot.delete_message(chat_id, message_id))
+    except TelegramError as error:  # too old, already gone, network: the journey goes on
+        log.warning("patient message not deleted", extra={"reason": type(error).__name__})
+        await left_in_chat(context.services.store, user_id, chat_id, message_id)
+        return False
+    if removed:  # a held photo was noted as left in the chat: it is not any more
+        await context.services.store.outbox.forget_chat_photo(chat_id, message_id)
+    return removed
+
+
+async def _unusable(context: BotContext, user_id: int, chat_id: int, message: Message,
+                    kind: str) -> None:
+    """Answer a message the journey cannot use (`Journey.other`), and take it off the chat
+    if it is of a kind that may show the body or identify the patient (`KEPT_OFF_TELEGRAM`)."""
+    replies = await context.services.journey.other(user_id, kind)
+    if kind in KEPT_OFF_TELEGRAM and await _delete_from_chat(context, user_id, chat_id,
+                                                             message.message_id):
+        replies = [*replies[:1], say(text("journey.input.removed")), *replies[1:]]
+    await send_replies(context.bot, chat_id, replies, album_sent=_album_sent(context))
+
+
 GENERIC_TYPES = ("", "application/octet-stream", "binary/octet-stream", "application/unknown")
 """Types that say nothing about a file: such a file is judged by its content."""
 
@@ -164,9 +198,7 @@ async def photo(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message
     if message.document is not None and not _may_be_image(message):
-        await send_replies(context.bot, chat_id,
-                           await context.services.journey.other(user_id, "document"),
-                       album_sent=_album_sent(context))
+        await _unusable(context, user_id, chat_id, message, "document")
         return
     if message.document is not None:
         file_id, size = message.document.file_id, message.document.file_size
@@ -199,15 +231,7 @@ async def photo(update: Update, context: BotContext) -> None:
         """Delete the patient's photo message (bots may, in a private chat, within 48 hours)."""
         nonlocal tried_to_delete
         tried_to_delete = True
-        try:
-            removed = bool(await context.bot.delete_message(chat_id, message.message_id))
-        except TelegramError as error:  # too old, already gone, network: the journey goes on
-            log.warning("photo message not deleted", extra={"reason": type(error).__name__})
-            await left_in_chat(context.services.store, user_id, chat_id, message.message_id)
-            return False
-        if removed:  # a held photo was noted as left in the chat: it is not any more
-            await context.services.store.outbox.forget_chat_photo(chat_id, message.message_id)
-        return removed
+        return await _delete_from_chat(context, user_id, chat_id, message.message_id)
 
     try:
         replies = await context.services.journey.photo(
@@ -252,9 +276,7 @@ async def other(update: Update, context: BotContext) -> None:
     user_id, chat_id = _who(update)
     message = update.effective_message
     assert message
-    replies = await context.services.journey.other(user_id, other_kind(message))
-    await send_replies(context.bot, chat_id, replies,
-                       album_sent=_album_sent(context))
+    await _unusable(context, user_id, chat_id, message, other_kind(message))
 
 
 async def edited(update: Update, context: BotContext) -> None:
