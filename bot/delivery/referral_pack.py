@@ -17,6 +17,7 @@ from PIL import Image, ImageOps, JpegImagePlugin
 
 from bot.content import asset, text, texts
 from bot.quality.clean import ADOBE_HEADER, JFIF_HEADER
+from bot.quality.profile import rebuilt_rgb
 
 # (long side in pixels, JPEG quality), tried in order until the whole pack fits the limit. The
 # last steps keep 800 px, the smallest size published teledermatology guidance accepts.
@@ -298,8 +299,11 @@ def _decode(photo: PackPhoto) -> _Source:
     if max(base.size) > top:
         base = base.resize(_fit(base.size, top), SHRINK)
     base.info = {}  # nothing of the original's metadata (a JPEG comment, say) is carried over
-    # The RGB pages may carry only an RGB profile (a CMYK or grey one would mislabel them).
-    rgb_icc = icc if isinstance(icc, bytes) and icc[16:20] == b"RGB " else None
+    # The RGB pages may carry only an RGB profile (a CMYK or grey one would mislabel them),
+    # and only rebuilt from its colorimetry (`bot.quality.profile`): a photo kept before
+    # profiles were rebuilt is re-encoded, not embedded with the sender's profile.
+    rgb_icc = rebuilt_rgb(icc) if isinstance(icc, bytes) else None
+    clean = clean and (icc is None or rgb_icc == icc)
     return _Source(base, photo.jpeg if clean else None, rgb_icc)
 
 

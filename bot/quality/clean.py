@@ -13,8 +13,9 @@ import re
 
 from PIL import Image
 
-from bot.quality.colour import for_keeping
+from bot.quality.colour import for_keeping, icc_of
 from bot.quality.decode import Opened, keeps_compressed, load_full, open_photo, upright
+from bot.quality.profile import rebuilt_rgb
 
 JPEG_QUALITY = 90
 _MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
@@ -28,6 +29,9 @@ JFIF_HEADER = 14
 densities, thumbnail width and height); what follows is an uncompressed thumbnail."""
 ADOBE_HEADER = 12
 """Bytes of an Adobe APP14 payload ("Adobe", version, two flag words, colour transform)."""
+ICC_PREFIX = b"ICC_PROFILE\x00"
+MAX_ICC_SEGMENT = 65535 - 2 - len(ICC_PREFIX) - 2
+"""Largest profile one APP2 segment holds (a rebuilt profile is far smaller)."""
 
 
 def clean(data: bytes) -> bytes:
@@ -37,11 +41,18 @@ def clean(data: bytes) -> bytes:
 
 def kept_image(data: bytes, opened: Opened) -> bytes:
     """Strip an upright JPEG losslessly; decode, turn upright and re-encode anything else."""
-    if strippable(opened):
-        stripped = strip_jpeg(data)
-        if stripped is not None:
-            return stripped
+    stripped = strip_kept(data, opened)
+    if stripped is not None:
+        return stripped
     return encode(load_full(opened), opened.orientation)
+
+
+def strip_kept(data: bytes, opened: Opened) -> bytes | None:
+    """The photo kept bit for bit (`strip_jpeg`, with its colour profile rebuilt), if it is a
+    JPEG that can be (`strippable`); None otherwise."""
+    if not strippable(opened):
+        return None
+    return strip_jpeg(data, profile=rebuilt_rgb(icc_of(opened.image)))
 
 
 def strippable(opened: Opened) -> bool:
@@ -74,21 +85,27 @@ def _kept_payload(marker: int, payload: bytes) -> bytes | None:
         return payload
     if marker == _APP0 and payload.startswith(b"JFIF\x00") and len(payload) >= JFIF_HEADER:
         return payload[:JFIF_HEADER - 2] + b"\x00\x00"  # thumbnail 0 x 0
-    if marker == _APP2 and payload.startswith(b"ICC_PROFILE\x00"):
+    if marker == _APP2 and payload.startswith(ICC_PREFIX):
         return payload
     if marker == _APP14 and payload.startswith(b"Adobe") and len(payload) >= ADOBE_HEADER:
         return payload[:ADOBE_HEADER]
     return None
 
 
-def strip_jpeg(data: bytes) -> bytes | None:
+def strip_jpeg(data: bytes, *, profile: bytes | None = None) -> bytes | None:
     """Copy a JPEG's compressed pixels bit for bit without its metadata; None if unparseable.
 
     Anything after the first image's end marker (extra MPF images, trailers) is dropped too.
+    The colour profile's segments are dropped, and `profile` (the rebuilt one, at most one
+    segment long), if given, is written in the place of the first.
     """
     if not data.startswith(b"\xff\xd8"):
         return None
     out = [b"\xff\xd8"]
+    own_profile = None
+    if profile is not None and len(profile) <= MAX_ICC_SEGMENT:
+        payload = ICC_PREFIX + b"\x01\x01" + profile
+        own_profile = b"\xff\xe2" + (len(payload) + 2).to_bytes(2, "big") + payload
     pos, end = 2, len(data)
     while pos < end:
         if data[pos] != 0xFF:
@@ -111,7 +128,11 @@ def strip_jpeg(data: bytes) -> bytes | None:
         if length < 2 or pos + length > end:
             return None
         kept = _kept_payload(marker, data[pos + 2:pos + length])
-        if kept is not None:
+        if marker == _APP2 and kept is not None:  # a part of the sender's colour profile
+            if own_profile is not None:
+                out.append(own_profile)
+                own_profile = None
+        elif kept is not None:
             out.append(bytes((0xFF, marker)) + (len(kept) + 2).to_bytes(2, "big") + kept)
         pos += length
         if marker == _SOS:

@@ -78,9 +78,10 @@ def cmyk_jpeg(rgb: np.ndarray) -> tuple[bytes, np.ndarray]:
     return encoded(cmyk, "JPEG", quality=95, icc_profile=profile), np.asarray(looks)
 
 
-def display_p3_jpeg(rgb: np.ndarray) -> bytes:
-    """The picture as an iPhone keeps it: Display P3 values, tagged with the P3 profile."""
-    profile = display_p3()
+def display_p3_jpeg(rgb: np.ndarray, *, hidden: bytes = b"") -> bytes:
+    """The picture as an iPhone keeps it: Display P3 values, tagged with the P3 profile (with
+    `hidden` bytes in the profile: `tests.auxil.icc.display_p3`)."""
+    profile = display_p3(hidden=hidden)
     p3 = ImageCms.profileToProfile(Image.fromarray(rgb), SRGB,
                                    ImageCms.ImageCmsProfile(io.BytesIO(profile)),
                                    outputMode="RGB")
@@ -150,6 +151,16 @@ def with_private_metadata(jpeg: bytes) -> bytes:
     xmp = b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta>" + PRIVATE_COMMENT + b"</x:xmpmeta>"
     return (thumbnailed[:headers] + _segment(0xE1, b"Exif\x00\x00" + gps_exif())
             + _segment(0xE1, xmp) + _segment(0xFE, PRIVATE_COMMENT) + thumbnailed[headers:])
+
+
+def turned(jpeg: bytes) -> bytes:
+    """The same photo stored sideways with EXIF orientation 6 (so it must be re-encoded
+    upright), with its colour profile."""
+    image = Image.open(io.BytesIO(jpeg))
+    profile = image.info.get("icc_profile")
+    return encoded(image.transpose(Image.Transpose.ROTATE_90), "JPEG", quality=95,
+                   exif=gps_exif(EXIF_ROTATE_CW),
+                   **({"icc_profile": profile} if profile else {}))
 
 
 def turned_with_comment(jpeg: bytes) -> bytes:
