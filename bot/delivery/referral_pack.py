@@ -16,6 +16,8 @@ from fpdf.fonts import TTFFont
 from PIL import Image, ImageOps, JpegImagePlugin
 
 from bot.content import asset, text, texts
+from bot.quality.clean import ADOBE_HEADER, JFIF_HEADER
+from bot.quality.profile import rebuilt_rgb
 
 # (long side in pixels, JPEG quality), tried in order until the whole pack fits the limit. The
 # last steps keep 800 px, the smallest size published teledermatology guidance accepts.
@@ -36,10 +38,23 @@ FONT_DIRS = (
     Path("/usr/share/fonts/TTF"),
 )
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
-# JPEG segments a photo may carry into the pack unchanged: JFIF, Adobe, and APP2 when it holds
-# an ICC colour profile (not MPF, which brings extra images along).
-CLEAN_SEGMENTS = frozenset({"APP0", "APP14"})
+# JPEG segments a photo may carry into the pack unchanged: JFIF and Adobe headers with nothing
+# after them (a JFIF thumbnail may be a copy of the photo before it was cropped), and APP2 when
+# it holds an ICC colour profile (not MPF, which brings extra images along). A photo kept
+# before `bot.quality.clean` cut the thumbnail off is re-encoded instead.
+CLEAN_SEGMENTS = {"APP0": (b"JFIF\0", JFIF_HEADER), "APP14": (b"Adobe", ADOBE_HEADER)}
 ICC_SEGMENT = ("APP2", b"ICC_PROFILE\0")
+
+
+def _clean_segment(marker: str, data: bytes) -> bool:
+    """True for a segment the pack may carry unchanged (`CLEAN_SEGMENTS`, `ICC_SEGMENT`)."""
+    if marker == ICC_SEGMENT[0]:
+        return data.startswith(ICC_SEGMENT[1])
+    if marker not in CLEAN_SEGMENTS:
+        return False
+    start, length = CLEAN_SEGMENTS[marker]
+    thumbnail = data[12:14] if marker == "APP0" else b"\0\0"
+    return data.startswith(start) and len(data) == length and thumbnail == b"\0\0"
 _LATIN = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"',
                         "…": "...", "•": "-", "→": "->", "➜": "->", "✓": "v", "\u00a0": " "})
 GREY, AMBER = (90, 90, 90), (160, 70, 0)
@@ -271,9 +286,7 @@ def _decode(photo: PackPhoto) -> _Source:
     try:
         image = Image.open(io.BytesIO(photo.jpeg))
         clean = (isinstance(image, JpegImagePlugin.JpegImageFile) and image.format == "JPEG"
-                 and all(marker in CLEAN_SEGMENTS or (marker == ICC_SEGMENT[0]
-                                                      and data.startswith(ICC_SEGMENT[1]))
-                         for marker, data in image.applist)
+                 and all(_clean_segment(marker, data) for marker, data in image.applist)
                  and "comment" not in image.info and image.mode in ("RGB", "L")
                  and max(image.size) <= top)
         icc = image.info.get("icc_profile")
@@ -286,8 +299,11 @@ def _decode(photo: PackPhoto) -> _Source:
     if max(base.size) > top:
         base = base.resize(_fit(base.size, top), SHRINK)
     base.info = {}  # nothing of the original's metadata (a JPEG comment, say) is carried over
-    # The RGB pages may carry only an RGB profile (a CMYK or grey one would mislabel them).
-    rgb_icc = icc if isinstance(icc, bytes) and icc[16:20] == b"RGB " else None
+    # The RGB pages may carry only an RGB profile (a CMYK or grey one would mislabel them),
+    # and only rebuilt from its colorimetry (`bot.quality.profile`): a photo kept before
+    # profiles were rebuilt is re-encoded, not embedded with the sender's profile.
+    rgb_icc = rebuilt_rgb(icc) if isinstance(icc, bytes) else None
+    clean = clean and (icc is None or rgb_icc == icc)
     return _Source(base, photo.jpeg if clean else None, rgb_icc)
 
 

@@ -22,6 +22,7 @@ from bot.handlers.offers import live_offers, take_off
 from bot.handlers.render import AlbumSent, send_replies
 from bot.journey.photo_step import TooBigToFetch
 from bot.journey.replies import Reply, case_of, say
+from bot.journey.service import PERSONAL_KINDS
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
 log = logging.getLogger("bot.handlers")
@@ -154,6 +155,45 @@ async def _show_answered(bot: ExtBot[Any], message: Message, chosen: str | None)
         log.warning("answered question not tidied", extra={"reason": type(error).__name__})
 
 
+KEPT_OFF_TELEGRAM = ("video", "voice", "document", "location", "contact")
+"""Kinds of message the bot cannot use that may still show the body or say who the patient
+is (a video of a rash, perhaps of a child's private parts; a clinic letter as a PDF; where they
+are; a phone number): deleted from the chat at once, as an unused photo is, so they do not stay
+on Telegram (`journey.input.removed`). Stickers and the like are left."""
+
+
+async def _delete_from_chat(context: BotContext, user_id: int, chat_id: int,
+                            message_id: int) -> bool:
+    """Delete the patient's message from the chat (bots may, in a private chat, within 48
+    hours); True if it went. On failure it is noted against the current case, to be deleted
+    with it (`left_in_chat`)."""
+    try:
+        removed = bool(await context.bot.delete_message(chat_id, message_id))
+    except TelegramError as error:  # too old, already gone, network: the journey goes on
+        log.warning("patient message not deleted", extra={"reason": type(error).__name__})
+        await left_in_chat(context.services.store, user_id, chat_id, message_id)
+        return False
+    if removed:  # a held photo was noted as left in the chat: it is not any more
+        await context.services.store.outbox.forget_chat_photo(chat_id, message_id)
+    return removed
+
+
+async def _unusable(context: BotContext, user_id: int, chat_id: int, message: Message,
+                    kind: str) -> None:
+    """Answer a message the journey cannot use (`Journey.other`), and take it off the chat
+    if it is of a kind that may show the body or identify the patient (`KEPT_OFF_TELEGRAM`)."""
+    async def take_off_chat() -> bool:
+        return await _delete_from_chat(context, user_id, chat_id, message.message_id)
+
+    if kind in PERSONAL_KINDS:  # the journey deletes it and says so in its own words
+        replies = await context.services.journey.other(user_id, kind, take_off_chat)
+    else:
+        replies = await context.services.journey.other(user_id, kind)
+        if kind in KEPT_OFF_TELEGRAM and await take_off_chat():
+            replies = [*replies[:1], say(text("journey.input.removed")), *replies[1:]]
+    await send_replies(context.bot, chat_id, replies, album_sent=_album_sent(context))
+
+
 GENERIC_TYPES = ("", "application/octet-stream", "binary/octet-stream", "application/unknown")
 """Types that say nothing about a file: such a file is judged by its content."""
 
@@ -182,9 +222,7 @@ async def photo(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message
     if message.document is not None and not _may_be_image(message):
-        await send_replies(context.bot, chat_id,
-                           await context.services.journey.other(user_id, "document"),
-                       album_sent=_album_sent(context))
+        await _unusable(context, user_id, chat_id, message, "document")
         return
     if message.document is not None:
         file_id, size = message.document.file_id, message.document.file_size
@@ -217,15 +255,7 @@ async def photo(update: Update, context: BotContext) -> None:
         """Delete the patient's photo message (bots may, in a private chat, within 48 hours)."""
         nonlocal tried_to_delete
         tried_to_delete = True
-        try:
-            removed = bool(await context.bot.delete_message(chat_id, message.message_id))
-        except TelegramError as error:  # too old, already gone, network: the journey goes on
-            log.warning("photo message not deleted", extra={"reason": type(error).__name__})
-            await left_in_chat(context.services.store, user_id, chat_id, message.message_id)
-            return False
-        if removed:  # a held photo was noted as left in the chat: it is not any more
-            await context.services.store.outbox.forget_chat_photo(chat_id, message.message_id)
-        return removed
+        return await _delete_from_chat(context, user_id, chat_id, message.message_id)
 
     try:
         replies = await context.services.journey.photo(
@@ -233,6 +263,7 @@ async def photo(update: Update, context: BotContext) -> None:
             forwarded=message.forward_origin is not None, on_checking=checking,
             album=message.media_group_id, take_off_chat=take_off_chat, on_held=on_held,
             in_chat=(chat_id, message.message_id),
+            captioned=bool((message.caption or "").strip()),
         )
     except FileTooBig:
         await left_in_chat(context.services.store, user_id, chat_id, message.message_id)
@@ -269,10 +300,7 @@ async def other(update: Update, context: BotContext) -> None:
     user_id, chat_id = _who(update)
     message = update.effective_message
     assert message
-    replies = await context.services.journey.other(user_id, other_kind(message),
-                                                   _deleter(context, message))
-    await send_replies(context.bot, chat_id, replies,
-                       album_sent=_album_sent(context))
+    await _unusable(context, user_id, chat_id, message, other_kind(message))
 
 
 async def edited(update: Update, context: BotContext) -> None:

@@ -250,10 +250,12 @@ class Journey:
                          else "journey.input.personal_not_removed"))]
 
     async def _nudge(self, turn: Turn) -> list[Reply]:
-        """Typed text the step cannot take: say what it needs (a photo, or a tap), and ask
-        again."""
+        """Typed text the step cannot take: say that the GP will not see it (with how to tell
+        the practice, and the safety net: it may be a symptom), what the step needs (a photo,
+        or a tap), and ask again."""
         key = "need_photo" if turn.case.stage.value in SHOT_SLOTS else "need_button"
-        return [say(text(f"journey.input.{key}")), *await self._prompt(turn)]
+        return [await self._not_passed_on(turn, "typed"), say(text(f"journey.input.{key}")),
+                *await self._prompt(turn)]
 
     async def _typed_date(self, turn: Turn, words: str) -> list[Reply]:
         """Read a typed date of birth and say it back in words, to be confirmed by a tap."""
@@ -819,8 +821,15 @@ class Journey:
         size: int | None, forwarded: bool, on_checking: Callable[[], Awaitable[None]],
         album: str | None = None, take_off_chat: Callable[[], Awaitable[bool]] | None = None,
         on_held: Callable[[], None] | None = None, in_chat: tuple[int, int] | None = None,
+        captioned: bool = False,
     ) -> list[Reply]:
         """Handle a photo or image file: check it and keep it, or say why not and what to do.
+
+        `captioned`: the patient wrote words with it. Only the photo is kept (and its message
+        then deleted from the chat, words and all), so the patient is told, whatever became of
+        the photo, that the GP will not see the words and how to tell the practice
+        (`journey.input.caption_not_passed_on`): a symptom written there ("it is spreading
+        and I have a fever") must not vanish unread with no safety net.
 
         Photos of one album arrive one by one; once the needed shots are taken, the album's
         extras get a single note rather than one each.
@@ -844,15 +853,33 @@ class Journey:
         async with self.lock(user_id):
             self._last_tap.pop(user_id, None)
             turn = await self._turn(user_id)
-            if not forwarded:
-                waiting = [case for case in await self._store.cases.open_for_patient(user_id)
-                           if shot_of(case) is not None]
-                if len(waiting) > 1 or (len(waiting) == 1 and (
-                        turn is None or turn.case.id != waiting[0].id)):
-                    return await self._hold(user_id, sent, waiting, on_held)
-            if turn is None or not turn.case.stage.is_open:
-                return self._bind(turn, await self._nothing_open(turn))
-            return await self._file(turn, sent, forwarded=forwarded)
+            replies = await self._photo_for_turn(user_id, turn, sent, forwarded, on_held)
+            if captioned and turn is not None:
+                replies = [await self._not_passed_on(turn, "caption"), *replies]
+            return replies
+
+    async def _photo_for_turn(self, user_id: int, turn: Turn | None, sent: SentPhoto,
+                              forwarded: bool, on_held: Callable[[], None] | None
+                              ) -> list[Reply]:
+        """`photo`, once the patient's current turn is read: hold, file, or say nothing is
+        open."""
+        if not forwarded:
+            waiting = [case for case in await self._store.cases.open_for_patient(user_id)
+                       if shot_of(case) is not None]
+            if len(waiting) > 1 or (len(waiting) == 1 and (
+                    turn is None or turn.case.id != waiting[0].id)):
+                return await self._hold(user_id, sent, waiting, on_held)
+        if turn is None or not turn.case.stage.is_open:
+            return self._bind(turn, await self._nothing_open(turn))
+        return await self._file(turn, sent, forwarded=forwarded)
+
+    async def _not_passed_on(self, turn: Turn, what: str) -> Reply:
+        """Words the patient wrote that no one will read (`what`: "caption", with a photo;
+        "typed", where a photo or a tap is wanted): the GP will not see them, how to tell the
+        practice instead, and the safety net (`journey.input.<what>_not_passed_on`)."""
+        practice = await turn.practice()
+        return say(text(f"journey.input.{what}_not_passed_on", practice=practice.name,
+                        phone=practice.phone))
 
     async def _hold(self, user_id: int, sent: SentPhoto, waiting: list[Case],
                     on_held: Callable[[], None] | None) -> list[Reply]:

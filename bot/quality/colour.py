@@ -13,6 +13,8 @@ import io
 import numpy as np
 from PIL import Image, ImageCms
 
+from bot.quality.profile import rebuilt_rgb
+
 SRGB = ImageCms.createProfile("sRGB")
 _SPACES = {b"RGB ": "RGB", b"CMYK": "CMYK", b"GRAY": "L"}
 """ICC colour space (header bytes 16-20) and the Pillow mode whose pixels it describes."""
@@ -32,8 +34,9 @@ def profile_mode(icc: bytes | None) -> str | None:
 
 
 def profile_fits(icc: bytes | None, mode: str) -> bool:
-    """True if the pixels can be kept with this profile as they are (or there is none)."""
-    return icc is None or profile_mode(icc) == mode
+    """True if the pixels can be kept as they are, with no profile or with this one rebuilt
+    (`bot.quality.profile.rebuilt_rgb`): none, or an RGB matrix/TRC profile on RGB pixels."""
+    return icc is None or (mode == "RGB" and rebuilt_rgb(icc) is not None)
 
 
 def eight_bit(image: Image.Image) -> Image.Image:
@@ -100,12 +103,15 @@ def to_srgb(image: Image.Image) -> Image.Image:
 def for_keeping(image: Image.Image) -> tuple[Image.Image, bytes | None]:
     """Pixels to keep and the profile that goes with them (None means plain sRGB).
 
-    An RGB profile stays with RGB pixels (a Display P3 photo keeps its wide colours); any other
-    profile is applied, giving sRGB with no profile. A grey photo without a profile stays grey.
+    An RGB matrix/TRC profile stays with RGB pixels, rebuilt from its colorimetry alone (a
+    Display P3 photo keeps its wide colours, and nothing else of the sender's profile:
+    `bot.quality.profile`); any other profile is applied, giving sRGB with no profile. A grey
+    photo without a profile stays grey.
     """
     icc = icc_of(image)
-    if icc is not None and profile_mode(icc) == "RGB" and image.mode not in ("CMYK", "L"):
-        return to_rgb(image), icc
+    rebuilt = rebuilt_rgb(icc) if image.mode not in ("CMYK", "L") else None
+    if rebuilt is not None:
+        return to_rgb(image), rebuilt
     grey = eight_bit(image)
     if icc is None and grey.mode == "L":
         return grey, None  # a grey photo stays grey: a third of the memory of RGB

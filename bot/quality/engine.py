@@ -12,7 +12,7 @@ from bot.quality import exposure as exposure_check
 from bot.quality import face as face_check
 from bot.quality import framing as framing_check
 from bot.quality import sharpness as sharpness_check
-from bot.quality.clean import encode, kept_image, strip_jpeg, strippable
+from bot.quality.clean import encode, kept_image, strip_kept
 from bot.quality.decode import (
     JPEG_FORMATS,
     MIN_LONG,
@@ -111,7 +111,7 @@ def measure_pixels(rgb: NDArray[np.uint8], shot: Shot, *, child: bool = False) -
 def _decode(data: bytes, opened: Opened) -> tuple[NDArray[np.uint8], bytes]:
     """Working copy for measuring, and the photo to keep, each by the cheapest safe route."""
     if opened.format in JPEG_FORMATS:
-        stripped = strip_jpeg(data) if strippable(opened) else None
+        stripped = strip_kept(data, opened)
         if stripped is not None:
             return working_copy(load_draft(opened), 1), stripped
         box: list[bytes | Refused] = []

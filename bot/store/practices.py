@@ -58,10 +58,28 @@ class PracticeRepository:
 
     async def add(self, name: str, phone: str, inbox_chat_id: int | None = None,
                   channels: DeliveryChannels | None = None) -> Practice:
-        """Register a practice and return it; ValueError if `channels` are incomplete."""
+        """Register a practice and return it; ValueError if `channels` are incomplete, or if
+        `inbox_chat_id` is not a group's or is another practice's inbox group.
+
+        Case content goes to the inbox group (`bot.inbox.routing`) and may be shown there
+        (`bot.inbox.access.may_show_case`), so it must be a group (Telegram gives groups and
+        supergroups negative ids, a person's private chat their positive user id: one typed by
+        mistake would send every case, photos included, to that person, whatever their role)
+        and the practice's own (a group registered for two practices would show each one's
+        cases to the other)."""
         chosen = channels or DeliveryChannels()
         chosen.check()
+        if inbox_chat_id is not None and inbox_chat_id >= 0:
+            raise ValueError("--inbox-chat-id must be a Telegram group's id, which is negative "
+                             "(a positive id is a person's private chat)")
         async with self._db.transaction() as conn:
+            if inbox_chat_id is not None:
+                cursor = await conn.execute("SELECT id FROM practices WHERE inbox_chat_id = ?",
+                                            (inbox_chat_id,))
+                taken = await cursor.fetchone()
+                if taken is not None:
+                    raise ValueError(f"that inbox group is already practice {taken['id']}'s: "
+                                     "each practice needs its own group")
             cursor = await conn.execute(
                 "INSERT INTO practices (name, phone, inbox_chat_id, created_at, deliver, "
                 "telegram_notify_only, inbox_email, mesh_mailbox, ods_code) "

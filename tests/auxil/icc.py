@@ -48,13 +48,16 @@ def _profile(device_class: bytes, space: bytes, pcs: bytes,
     return bytes(header) + struct.pack(">I", len(tags)) + b"".join(entries) + b"".join(blobs)
 
 
-def display_p3() -> bytes:
-    """A Display P3 matrix/TRC profile (gamma 2.2 curves)."""
+def display_p3(*, hidden: bytes = b"") -> bytes:
+    """A Display P3 matrix/TRC profile (gamma 2.2 curves); with `hidden`, those bytes also in
+    its description, in a private tag, and after the end of its red tone curve."""
     curve = b"curv\0\0\0\0" + struct.pack(">IH", 1, round(2.2 * 256))
-    tags = [(b"desc", _desc("Display P3")), (b"wtpt", _xyz(D50)),
+    tags = [(b"desc", _desc("Display P3" + hidden.decode())), (b"wtpt", _xyz(D50)),
             (b"rXYZ", _xyz(P3_COLORANTS[0])), (b"gXYZ", _xyz(P3_COLORANTS[1])),
-            (b"bXYZ", _xyz(P3_COLORANTS[2])), (b"rTRC", curve), (b"gTRC", curve),
-            (b"bTRC", curve), (b"cprt", b"text\0\0\0\0test\0")]
+            (b"bXYZ", _xyz(P3_COLORANTS[2])), (b"rTRC", curve + b"\0\0" + hidden),
+            (b"gTRC", curve), (b"bTRC", curve), (b"cprt", b"text\0\0\0\0test\0")]
+    if hidden:
+        tags.append((b"zzzz", b"data\0\0\0\0" + hidden))
     return _profile(b"mntr", b"RGB ", b"XYZ ", tags)
 
 

@@ -12,6 +12,12 @@ from pypdf import PageObject, PdfReader
 from bot.content import text, texts
 from bot.delivery import referral_pack
 from bot.delivery.referral_pack import PackPhoto, PackSummary, build_referral_pack
+from tests.auxil.files import (
+    PRIVATE_COMMENT,
+    display_p3_jpeg,
+    private_traces,
+    with_thumbnail,
+)
 
 ANSWERS = (
     ("Is it a rash? A rash is an area of red, sore, itchy, dry or bumpy skin.",
@@ -205,6 +211,26 @@ def test_a_photo_with_exif_rotation_and_gps_is_upright_and_has_no_exif() -> None
         assert len(image.getexif()) == 0
         assert "comment" not in image.info
     assert b"Exif" not in kept and b"secret" not in kept
+
+
+def test_a_photo_kept_with_a_jfif_thumbnail_before_it_was_cut_off_is_re_encoded_in_the_pack(
+) -> None:
+    kept_before = with_thumbnail(jpeg(1600, 1200, 5))
+    assert private_traces(kept_before) == ["comment", "thumbnail"]
+    reader = PdfReader(io.BytesIO(build_referral_pack(summary(), [PackPhoto("Locator",
+                                                                            kept_before)])))
+    in_pdf = embedded(reader.pages[1])[0]
+    assert private_traces(in_pdf) == []
+    assert Image.open(io.BytesIO(in_pdf)).size == (1600, 1200)
+
+
+def test_a_photo_kept_with_the_senders_colour_profile_gets_only_its_colorimetry_in_the_pack(
+) -> None:
+    pixels = np.asarray(Image.open(io.BytesIO(jpeg(1600, 1200, 6))))
+    kept_before = display_p3_jpeg(pixels, hidden=PRIVATE_COMMENT)
+    pdf = build_referral_pack(summary(), [PackPhoto("Locator", kept_before)])
+    assert PRIVATE_COMMENT not in pdf
+    assert b"Display P3" not in pdf, "the sender's description is gone too"
 
 
 def test_three_48_mp_photos_fit_the_e_rs_limit(big_photos: list[PackPhoto]) -> None:

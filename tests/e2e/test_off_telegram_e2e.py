@@ -1,6 +1,8 @@
 """Health data off Telegram as soon as it is safe (issue 15): once a photo is kept, or refused,
 the running bot deletes the patient's own photo message from the private chat and says so in
-the verdict; where Telegram refuses (after 48 hours), the journey carries on all the same."""
+the verdict; where Telegram refuses (after 48 hours), the journey carries on all the same. A
+video, voice note, file that is not a picture, location or contact, which the bot cannot use,
+is deleted from the chat too."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from bot.content import text
 from bot.emulator import Emulator
 from bot.store.models import Practice, Stage
 from tests.auxil.e2e.bot_app import sample, services_of
-from tests.auxil.e2e.patient import media_ids, to_photos
+from tests.auxil.e2e.patient import first_line, media_ids, to_photos
 from tests.auxil.e2e.practice import new_invite
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -66,3 +68,33 @@ async def test_a_photo_telegram_will_not_let_the_bot_delete_does_not_stop_the_jo
     await patient.wait_for_text(text("journey.photos.close_up_1").split("\n")[0], timeout=10)
     case = await services_of(app).store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.CLOSE_UP_1
+
+
+async def test_a_video_a_pdf_a_location_or_a_contact_is_answered_and_deleted_from_the_chat(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    patient = emu.user("Ivy")
+    await to_photos(patient, await new_invite(app, practice))
+    sent = {
+        "video": patient.send_video(),  # it may show the body: a child's private parts, say
+        "document": patient.send_document(b"%PDF-1.4 clinic letter\n%%EOF", "letter.pdf",
+                                          "application/pdf"),
+        "location": patient.send_location(51.5465, -0.0553),
+        "contact": patient.send_contact(),
+        "voice": patient.send_voice(),
+    }
+    for kind, sending in sent.items():
+        message = await sending
+        if kind in ("location", "contact"):  # personal details: said in the privacy words
+            await patient.wait_for_text(text("journey.input.personal_removed"), timeout=15)
+            await patient.wait_for_text(first_line("journey.photos.locator"), timeout=10)
+        else:
+            answer = await patient.wait_for_text(text(f"journey.input.{kind}"), timeout=15)
+            await patient.wait_for_text(first_line("journey.photos.locator"), timeout=10)
+            assert text("journey.input.removed") in "\n".join(
+                m.text or "" for m in patient.messages if m.message_id >= answer.message_id), kind
+        assert message["message_id"] not in [m["message_id"] for m in patient.shown_incoming]
+    sticker = await patient.send_sticker()
+    await patient.wait_for_text(text("journey.input.sticker"), timeout=15)
+    assert sticker["message_id"] in [m["message_id"] for m in patient.shown_incoming], (
+        "a sticker shows nothing of the patient: it stays")

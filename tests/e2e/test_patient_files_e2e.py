@@ -1,8 +1,10 @@
-"""Files as people really send them: no useful name or type, or too big with no size given."""
+"""Files as people really send them: no useful name or type, too big with no size given, or
+carrying a thumbnail, a comment, XMP or GPS that must never be kept or reach the GP."""
 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import pillow_heif
@@ -14,9 +16,15 @@ from bot.content import text
 from bot.emulator import Emulator
 from bot.store.models import Practice
 from tests.auxil.e2e.bot_app import sample, services_of
-from tests.auxil.e2e.patient import to_photos
-from tests.auxil.e2e.practice import new_invite
-from tests.auxil.files import encoded, many_scans
+from tests.auxil.e2e.patient import details_and_review, first_line, tap, to_photos
+from tests.auxil.e2e.practice import make_team, new_invite, packs, photos
+from tests.auxil.files import (
+    encoded,
+    many_scans,
+    private_traces,
+    turned_with_comment,
+    with_private_metadata,
+)
 
 App = Application[Any, Any, Any, Any, Any, Any]
 OVER_20_MB = 21 * 1024 * 1024
@@ -85,3 +93,34 @@ async def test_a_jpeg_built_to_decode_slowly_gets_a_kind_answer_and_the_step_goe
     await patient.wait_for_text(text("quality.refusal.too_complex"), timeout=20)
     await patient.send_document(sample("locator-good.jpg"), "IMG_0044.JPG", "image/jpeg")
     await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=20)
+
+
+def traces_on_disk(data_dir: Path) -> list[str]:
+    """Files under DATA_DIR (photos, database, write-ahead log) in which metadata can be read."""
+    return [path.name for path in data_dir.rglob("*")
+            if path.is_file() and private_traces(path.read_bytes())]
+
+
+async def test_no_thumbnail_comment_xmp_or_gps_a_patients_files_carry_is_kept_or_reaches_the_gp(
+    app: App, emu: Emulator, data_dir: Path
+) -> None:
+    team = await make_team(app, emu)
+    _, token = await services_of(app).store.invites.create(
+        team.practice.id, "P-400", "1980-02-03", valid_days=7, gp_member_id=team.gp_member.id)
+    patient = emu.user("Wyn")
+    await to_photos(patient, token)
+    sent = [with_private_metadata(sample("locator-good.jpg")),
+            turned_with_comment(sample("close-up-good.jpg")),
+            with_private_metadata(sample("close-up-good-2.jpg"))]
+    for number, data in enumerate(sent, 1):
+        assert private_traces(data), "the files carry metadata to lose"
+        await patient.send_document(data, f"IMG_010{number}.JPG", "image/jpeg")
+        await patient.wait_for_text(text("journey.photos.accepted", number=number), timeout=20)
+    await details_and_review(patient)
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    await team.gp.wait_until(lambda: len(photos(team.gp)) == 3 and bool(packs(team.gp)),
+                             timeout=30)
+    assert traces_on_disk(data_dir) == []
+    received = [m for m in team.gp.messages if m.kind == "document"]
+    assert len(received) == 4, "three photos and the referral pack"
+    assert [m.filename for m in received if private_traces(m.file_bytes or b"")] == []

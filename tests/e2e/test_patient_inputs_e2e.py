@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Awaitable
 from typing import Any
 
 import pillow_heif
@@ -132,3 +133,30 @@ async def test_an_expired_link_says_to_contact_the_practice(
     await patient.open_deep_link(token)
     expired = await patient.next_message()
     assert "expired" in (expired.text or "") and "020 7729 7236" in (expired.text or "")
+
+
+async def test_words_sent_with_a_photo_or_typed_at_the_photo_step_are_said_not_to_reach_the_gp(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    patient = emu.user("Ash")
+    await to_photos(patient, await new_invite(app, practice))
+    symptom = "It is spreading fast and I have a fever now"
+
+    async def answer_to(send: Awaitable[object]) -> str:
+        """Everything the bot says to one message, up to asking for photo 2 again."""
+        before = len(patient.messages)
+        await send
+        await patient.wait_for_text(first_line("journey.photos.close_up_1"), timeout=20)
+        return "\n".join(m.text or "" for m in patient.messages[before:])
+
+    def told(key: str) -> str:
+        return text(key, practice=practice.name, phone=practice.phone)
+
+    said = await answer_to(patient.send_photo(sample("locator-good.jpg"), caption=symptom))
+    assert text("journey.photos.accepted", number=1) in said
+    assert told("journey.input.caption_not_passed_on") in said
+    assert not any("caption" in m for m in patient.shown_incoming), (
+        "the photo message, caption and all, is off the chat: the patient was told instead")
+    said = await answer_to(patient.send_text(symptom))
+    assert told("journey.input.typed_not_passed_on") in said
+    assert text("journey.input.need_photo") in said

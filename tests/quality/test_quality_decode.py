@@ -8,12 +8,19 @@ import zlib
 
 import numpy as np
 import pillow_heif
+import pytest
 from PIL import Image
 
 from bot.content import text
 from bot.journey.photo_advice import check_advice
 from bot.quality import assess, clean
 from bot.quality.clean import strip_jpeg
+from tests.auxil.files import (
+    PRIVATE_COMMENT,
+    private_traces,
+    turned_with_comment,
+    with_private_metadata,
+)
 
 
 def _png_header(width: int, height: int) -> bytes:
@@ -126,6 +133,36 @@ def test_upright_jpeg_is_kept_bit_for_bit_without_metadata(close_up) -> None:
     before = np.asarray(Image.open(io.BytesIO(data)))
     after = np.asarray(Image.open(io.BytesIO(result.image)))
     assert np.array_equal(before, after)
+    assert clean(data) == result.image
+
+
+def test_an_upright_jpeg_loses_its_thumbnail_comment_xmp_and_gps_but_not_a_pixel(close_up) -> None:
+    data = with_private_metadata(close_up(8))
+    assert private_traces(data) == ["comment", "thumbnail", "phone maker", "EXIF", "XMP"]
+    result = assess(data, "close_up")
+    assert result.image is not None
+    assert private_traces(result.image) == []
+    before = np.asarray(Image.open(io.BytesIO(data)))
+    assert np.array_equal(before, np.asarray(Image.open(io.BytesIO(result.image))))
+
+
+def _cmyk(jpeg: bytes) -> bytes:
+    return _encoded(Image.open(io.BytesIO(jpeg)).convert("CMYK"), "JPEG", quality=95,
+                    comment=PRIVATE_COMMENT)
+
+
+def _gif(jpeg: bytes) -> bytes:
+    return _encoded(Image.open(io.BytesIO(jpeg)), "GIF", comment=PRIVATE_COMMENT)
+
+
+@pytest.mark.parametrize("made", [turned_with_comment, _cmyk, _gif],
+                         ids=["turned JPEG", "CMYK JPEG", "GIF"])
+def test_a_photo_that_must_be_re_encoded_keeps_no_comment(close_up, made) -> None:
+    data = made(close_up(8))
+    assert PRIVATE_COMMENT in data
+    result = assess(data, "close_up")
+    assert result.refusal is None and result.image is not None
+    assert private_traces(result.image) == []
     assert clean(data) == result.image
 
 

@@ -129,6 +129,19 @@ def test_a_display_p3_photo_is_judged_and_shown_in_its_true_colours(scene) -> No
     assert_kept_well(result, scene)
 
 
+@pytest.mark.parametrize("turned", [False, True], ids=["kept bit for bit", "re-encoded"])
+def test_a_colour_profile_is_kept_as_its_colorimetry_and_nothing_else(scene, turned) -> None:
+    data = files.display_p3_jpeg(scene, hidden=files.PRIVATE_COMMENT)
+    if turned:
+        data = files.turned(data)
+    assert data.count(files.PRIVATE_COMMENT) == 3
+    result = assess(data, "close_up")
+    assert result.image is not None and files.PRIVATE_COMMENT not in result.image
+    assert_kept_well(result, scene)
+    profile = Image.open(io.BytesIO(result.image)).info.get("icc_profile")
+    assert profile is not None and profile[16:20] == b"RGB ", "the wide colours are kept"
+
+
 @pytest.mark.parametrize(("side", "scans"), [(1280, 3000), (4000, 90)])
 def test_a_jpeg_with_hundreds_of_scans_is_refused_before_decoding(side: int, scans: int) -> None:
     flat = Image.new("RGB", (side, side * 3 // 4), (180, 140, 120))  # tiny scans, slow to decode
