@@ -12,7 +12,13 @@ from telegram.ext import Application
 from bot.content import text
 from bot.emulator import Emulator
 from bot.store.models import Practice
-from tests.auxil.e2e.patient import first_line, tap, to_photos, words
+from tests.auxil.e2e.patient import (
+    change_site_to_private,
+    delete_the_request,
+    first_line,
+    tap,
+    to_photos,
+)
 from tests.auxil.e2e.practice import new_invite, retake, sent_then_asked_again
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -39,18 +45,12 @@ async def test_delete_says_the_same_before_and_after_and_only_once_the_practice_
 ) -> None:
     early = emu.user("Eve")
     await to_photos(early, await new_invite(app, practice))
-    await early.send_command("/delete")
-    asked = await early.wait_for_text(words("journey.delete.one"), timeout=10)
-    done = await tap(early, text("journey.commands.delete_yes"),
-                     first_line("journey.commands.deleted"))
+    asked, done = await delete_the_request(early)
     assert first_line("journey.delete.gp_record") not in (asked.text or "") + (done.text or "")
 
     team, patient = await sent_then_asked_again(app, emu)
-    await patient.send_command("/delete")
-    asked = await patient.wait_for_text(words("journey.delete.one"), timeout=10)
+    asked, done = await delete_the_request(patient)
     assert kept(team.practice) in (asked.text or ""), "told before choosing"
-    done = await tap(patient, text("journey.commands.delete_yes"),
-                     first_line("journey.commands.deleted"))
     assert kept(team.practice) in (done.text or "")
 
 
@@ -59,10 +59,5 @@ async def test_a_stop_after_new_photos_says_the_gp_record_keeps_what_was_sent_be
 ) -> None:
     team, patient = await sent_then_asked_again(app, emu)
     await retake(patient, "locator")
-    await tap(patient, text("journey.review.change"), text("journey.review.change_which"))
-    await tap(patient, text("journey.review.change_site"),
-              first_line("journey.screening.site.question"))
-    await tap(patient, text("journey.screening.site.private"), first_line("journey.confirm.ask"))
-    await patient.tap(text("journey.confirm.yes"))
-    told = await patient.wait_for_text(text("journey.stop_after_photos.deleted"), timeout=10)
+    told = await change_site_to_private(patient)
     assert kept(team.practice) in (told.text or ""), "the first set reached the practice"

@@ -26,6 +26,7 @@ from bot.services.retention import purge
 from bot.store.models import Case, Stage
 from tests.auxil.e2e.bot_app import sample, services_of
 from tests.auxil.e2e.patient import (
+    change_site_to_private,
     details_and_review,
     first_line,
     send_three,
@@ -283,12 +284,7 @@ async def test_a_site_changed_at_the_review_to_private_parts_deletes_photos_and_
     assert len(files) == 3 and all(path.exists() for path in files)
     await patient.wait_until(lambda: len(album(patient)) == 3, timeout=10)
 
-    await tap(patient, text("journey.review.change"), text("journey.review.change_which"))
-    await tap(patient, text("journey.review.change_site"),
-              first_line("journey.screening.site.question"))
-    await tap(patient, text("journey.screening.site.private"), first_line("journey.confirm.ask"))
-    await patient.tap(text("journey.confirm.yes"))
-    told = await patient.wait_for_text(text("journey.stop_after_photos.deleted"), timeout=10)
+    told = await change_site_to_private(patient)
     assert first_line("journey.stop.intimate") in (told.text or "") or any(
         first_line("journey.stop.intimate") in (m.text or "") for m in patient.messages)
 

@@ -161,3 +161,23 @@ async def send_three(patient: Any) -> None:
 def media_ids(messages: list[dict[str, Any]]) -> list[int]:
     """The ids of the photo and file messages among these."""
     return [m["message_id"] for m in messages if "photo" in m or "document" in m]
+
+
+async def change_site_to_private(patient: TelegramUser) -> SentMessage:
+    """At the review, change the body area to private parts and confirm: the request stops
+    after its photos (`journey.stop_after_photos.deleted` is the message returned)."""
+    await tap(patient, text("journey.review.change"), text("journey.review.change_which"))
+    await tap(patient, text("journey.review.change_site"),
+              first_line("journey.screening.site.question"))
+    await tap(patient, text("journey.screening.site.private"), first_line("journey.confirm.ask"))
+    await patient.tap(text("journey.confirm.yes"))
+    return await patient.wait_for_text(text("journey.stop_after_photos.deleted"), timeout=10)
+
+
+async def delete_the_request(patient: TelegramUser) -> tuple[SentMessage, SentMessage]:
+    """/delete with one request held, then "Yes, delete": the question and the answer."""
+    await patient.send_command("/delete")
+    asked = await patient.wait_for_text(words("journey.delete.one"), timeout=10)
+    done = await tap(patient, text("journey.commands.delete_yes"),
+                     first_line("journey.commands.deleted"))
+    return asked, done
