@@ -193,7 +193,7 @@ def wilson(hits: int, total: int) -> tuple[float, float]:
 
 
 def _share(hits: int, total: int) -> str:
-    """`92.4% (182/197, 95% interval 87.8-95.3%)`."""
+    """`92.4% (182/197, 95% interval 87.8%-95.3%)`."""
     low, high = wilson(hits, total)
     return (f"{hits / max(total, 1):.1%} ({hits}/{total}, "
             f"95% interval {low:.1%}-{high:.1%})")
