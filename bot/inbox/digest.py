@@ -19,6 +19,7 @@ from bot.domain.questions import (
     screening_questions,
 )
 from bot.inbox.defuse import defuse
+from bot.inbox.earlier import earlier_requests
 from bot.store import Store
 from bot.store.models import SHOT_SLOTS, Case, Event, Invite, Photo, Practice, ShotSlot
 
@@ -406,6 +407,9 @@ async def build_summary(store: Store, case: Case, today: date | None = None) -> 
         symptoms=said(detail, "symptoms", "detail"), tried=said(detail, "tried", "detail"),
         is_rash=said(screen, "is_rash", "screen"), areas=said(screen, "areas", "screen"),
         red_flags=said(screen, "red_flags", "screen"), eczema=eczema,
+        earlier="".join(text(f"inbox.gp.earlier_{found.what}", reference=found.reference,
+                             date=uk_time(found.at, with_time=False))
+                        for found in await earlier_requests(store, invite)) if invite else "",
         flags=html.escape("\n".join(f"• {flag}" for flag in flags)
                           or text("inbox.gp.no_flags")),
         resubmitted=resubmitted,
