@@ -5,8 +5,10 @@ practice using the same NHS number is told nothing (words by content key)."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+from pypdf import PdfReader
 from telegram.ext import Application
 
 from bot.content import text
@@ -102,6 +104,12 @@ async def test_a_red_flag_stop_is_told_to_staff_at_the_next_invite_and_to_the_gp
                                           timeout=20)
     said = shown("inbox.gp.earlier_red_flag", reference=stopped.reference, date=on)
     assert said in (summary.text or ""), "the GP reads the earlier red-flag stop"
+    pack = await team.gp.wait_for(lambda m: m.kind == "document" and not m.media_group_id,
+                                  timeout=20)
+    first_page = " ".join(PdfReader(io.BytesIO(pack.file_bytes or b"")).pages[0]
+                          .extract_text().split())
+    assert text("referral.earlier.red_flag", reference=stopped.reference,
+                date=on) in first_page, "and so does the pack"
 
     other = await store.practices.add("Other Surgery", "020 0000 0000")
     await store.practices.set_channels(other.id, MESH, actor="test")
