@@ -254,8 +254,8 @@ class Journey:
         the practice, and the safety net: it may be a symptom), what the step needs (a photo,
         or a tap), and ask again."""
         key = "need_photo" if turn.case.stage.value in SHOT_SLOTS else "need_button"
-        return [await self._not_passed_on(turn, "typed"), say(text(f"journey.input.{key}")),
-                *await self._prompt(turn)]
+        return await self._led_by(turn, [await self._not_passed_on(turn, "typed"),
+                                         say(text(f"journey.input.{key}"))])
 
     async def _typed_date(self, turn: Turn, words: str) -> list[Reply]:
         """Read a typed date of birth and say it back in words, to be confirmed by a tap."""
@@ -1040,11 +1040,11 @@ class Journey:
             if self._album_noted.get(user_id) == album:
                 return []
             self._album_noted[user_id] = album
-            return [say(text("journey.photos.album_extra")), *await self._prompt(turn)]
+            return await self._led_by(turn, [say(text("journey.photos.album_extra"))])
         if shot is None:
             key = "already_have_all" if case.stage in (Stage.DETAILS, Stage.REVIEW) else (
                 "not_now")
-            return [say(text(f"journey.photos.{key}")), *await self._prompt(turn)]
+            return await self._led_by(turn, [say(text(f"journey.photos.{key}"))])
         if forwarded:
             return [say(text("journey.photos.forwarded"))]
         if size is not None and size > self._max_file_bytes:
@@ -1269,9 +1269,9 @@ class Journey:
             shot = None if turn is None else shot_of(turn.case)
             if turn is not None and shot is not None and kind == "document":
                 await record_refusal(self._store, turn.case, shot, "not_an_image")
-            open_now = turn is not None and turn.case.stage.is_open
-            return self._bind(turn, [words, *(await self._prompt(turn) if turn and open_now
-                                              else [])])
+            if turn is not None and turn.case.stage.is_open:
+                return self._bind(turn, await self._led_by(turn, [words]))
+            return self._bind(turn, [words])
 
     async def _nothing_open(self, turn: Turn | None) -> list[Reply]:
         """Answer a patient with no open case: how their last one ended, or how to begin."""

@@ -128,6 +128,14 @@ async def test_status_and_start_lead_with_the_advice_while_a_red_flag_yes_waits(
 
     start = await answer_to(patient, lambda: patient.send_command("/start"), confirmation)
     assert start.startswith(say("red_flag.now")), "not 'Welcome back' first"
+    assert say("invite.welcome_back") in start
+
+    sticker = await answer_to(patient, lambda: patient.send_sticker(), confirmation)
+    assert sticker.startswith(say("red_flag.now")), "not 'Thank you! But...' first"
+    typed = await answer_to(patient, lambda: patient.send_text("it is spreading on my legs"),
+                            confirmation)
+    assert typed.startswith(say("red_flag.now")), "not 'the GP will not see this' first"
+    assert say("input.need_button") in typed
     assert patient.last_message is not None
     assert patient.last_message.buttons == [[say("confirm.yes")], [say("confirm.no_red_flag")]]
 
