@@ -91,6 +91,9 @@ class PackSummary:
     """Labels of the photos new in this version."""
     by_parent: bool = False
     """A parent or guardian answered, for a child: the answers are headed as theirs."""
+    earlier: tuple[str, ...] = ()
+    """One line for each earlier request of the patient that stopped for red flags or was
+    judged urgent (`bot.inbox.earlier`), printed after the answers."""
 
     @property
     def version_tag(self) -> str:
@@ -218,6 +221,8 @@ def _summary_page(pdf: _PackPdf, summary: PackSummary) -> None:
                  heading=(text("referral.answers.question"), text("referral.answers.answer")))
     else:
         pdf.write_line(text("referral.answers.none"), gap=2)
+    for line in summary.earlier:
+        pdf.write_line(line, color=AMBER, style="B", gap=1)
     pdf.write_line(text("referral.flags.heading"), size=HEADING, style="B", gap=0.5)
     for flag in summary.flags:
         pdf.write_line(f"-  {flag}", color=AMBER, style="B", gap=0.5)

@@ -19,6 +19,7 @@ from bot.domain.questions import (
     screening_questions,
 )
 from bot.inbox.defuse import defuse
+from bot.inbox.earlier import earlier_requests
 from bot.store import Store
 from bot.store.models import SHOT_SLOTS, Case, Event, Invite, Photo, Practice, ShotSlot
 
@@ -76,6 +77,9 @@ class CaseDigest:
     """As the patient confirmed it, like "3 February 1980" ("" once erased)."""
     nhs_number: str = ""
     """As staff typed it at /invite, like "943 476 5919"; "" where none was asked for."""
+    earlier: tuple[str, ...] = ()
+    """The patient's earlier red-flag or urgent requests, one line each (`referral.earlier`,
+    `bot.inbox.earlier`), for the pack."""
 
 
 def shot_label(slot: ShotSlot) -> str:
@@ -328,6 +332,9 @@ class CaseSummary:
     """For the record channels only (`record_identifiers`)."""
     nhs_number: str = ""
     """For the record channels only (`record_identifiers`)."""
+    earlier: tuple[str, ...] = ()
+    """The patient's earlier red-flag or urgent requests, one line each (`referral.earlier`,
+    `bot.inbox.earlier`)."""
 
     def to_json(self) -> str:
         """The summary as JSON text (shots as objects, pairs as two-item lists)."""
@@ -340,7 +347,8 @@ class CaseSummary:
             "answers": [list(pair) for pair in self.answers], "flags": list(self.flags),
             "summary_html": self.summary_html, "body_site": self.body_site,
             "version": self.version, "new_shots": list(self.new_shots),
-            "date_of_birth": self.date_of_birth, "nhs_number": self.nhs_number})
+            "date_of_birth": self.date_of_birth, "nhs_number": self.nhs_number,
+            "earlier": list(self.earlier)})
 
     @classmethod
     def from_json(cls, data: str) -> CaseSummary:
@@ -357,7 +365,8 @@ class CaseSummary:
             body_site=str(raw["body_site"]), version=int(raw["version"]),
             new_shots=tuple(str(n) for n in raw["new_shots"]),
             date_of_birth=str(raw.get("date_of_birth", "")),
-            nhs_number=str(raw.get("nhs_number", "")))
+            nhs_number=str(raw.get("nhs_number", "")),
+            earlier=tuple(str(line) for line in raw.get("earlier", ())))
 
 
 async def build_summary(store: Store, case: Case, today: date | None = None) -> CaseSummary:
@@ -388,6 +397,7 @@ async def build_summary(store: Store, case: Case, today: date | None = None) -> 
     born, nhs_number = record_identifiers(invite)
     parent = case.consent_by == "parent"
     screen, detail = screening_questions(parent=parent), detail_questions(parent=parent)
+    earlier = await earlier_requests(store, invite) if invite else []
 
     def said(questions: tuple[Question, ...], qid: str, prefix: str) -> str:
         return html.escape(defuse(_label(questions, qid, answers, prefix)))
@@ -406,6 +416,8 @@ async def build_summary(store: Store, case: Case, today: date | None = None) -> 
         symptoms=said(detail, "symptoms", "detail"), tried=said(detail, "tried", "detail"),
         is_rash=said(screen, "is_rash", "screen"), areas=said(screen, "areas", "screen"),
         red_flags=said(screen, "red_flags", "screen"), eczema=eczema,
+        earlier="".join(text(f"inbox.gp.earlier_{found.what}", reference=found.reference,
+                             date=uk_time(found.at, with_time=False)) for found in earlier),
         flags=html.escape("\n".join(f"• {flag}" for flag in flags)
                           or text("inbox.gp.no_flags")),
         resubmitted=resubmitted,
@@ -415,7 +427,9 @@ async def build_summary(store: Store, case: Case, today: date | None = None) -> 
         answers=answer_pairs(answers, child=case.is_child, parent=parent), flags=flags,
         summary_html=summary, body_site=body_site(answers, parent=parent), version=version,
         new_shots=new_shots,
-        date_of_birth=born, nhs_number=nhs_number)
+        date_of_birth=born, nhs_number=nhs_number,
+        earlier=tuple(text(f"referral.earlier.{found.what}", reference=found.reference,
+                           date=uk_time(found.at, with_time=False)) for found in earlier))
 
 
 async def with_photos(store: Store, case: Case, summary: CaseSummary) -> CaseDigest:
@@ -433,7 +447,8 @@ async def with_photos(store: Store, case: Case, summary: CaseSummary) -> CaseDig
         age_text=summary.age_text, submitted_on=summary.submitted_on, photos=tuple(shots),
         answers=summary.answers, flags=summary.flags, summary_html=summary.summary_html,
         body_site=summary.body_site, version=summary.version, new_shots=summary.new_shots,
-        date_of_birth=summary.date_of_birth, nhs_number=summary.nhs_number)
+        date_of_birth=summary.date_of_birth, nhs_number=summary.nhs_number,
+        earlier=summary.earlier)
 
 
 async def build_digest(store: Store, case: Case, today: date | None = None) -> CaseDigest:

@@ -61,8 +61,9 @@ def red_flag_words(kinds: Sequence[str], stop_reason: str | None) -> str:
     (`AuditRepository.red_flag_answers`) and its stop reason: "" when it stopped for red
     flags (its ending says so) or has none; else a "yes" that waits or was never confirmed
     (`inbox.staff.step.red_flag_yes`), a "yes" then said to be a mistake (`red_flag_withdrawn`:
-    the patient was still told to call 999 or NHS 111), and a "yes" after sending
-    (`red_flag_after`). Source of the rule that no red-flag "yes" is lost: hazard log H03."""
+    the patient was still told to call 999 or NHS 111), a "yes" after sending
+    (`red_flag_after`), and one after the request ended unsent (`red_flag_ended`). Source
+    of the rule that no red-flag "yes" is lost: hazard log H03."""
     if stop_reason == RED_FLAG_STOP:
         return ""
     said = []
@@ -73,6 +74,8 @@ def red_flag_words(kinds: Sequence[str], stop_reason: str | None) -> str:
                          "inbox.staff.step.red_flag_yes"))
     if "case.red_flag_after" in kinds:
         said.append(text("inbox.staff.step.red_flag_after"))
+    if "case.red_flag_ended" in kinds:
+        said.append(text("inbox.staff.step.red_flag_ended"))
     return "; ".join(said)
 
 

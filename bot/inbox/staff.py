@@ -19,6 +19,7 @@ from bot.domain.dates import parse_date_of_birth
 from bot.inbox import progress
 from bot.inbox.access import member_of
 from bot.inbox.digest import uk_time
+from bot.inbox.earlier import earlier_requests
 from bot.services import erasure
 from bot.services.attempts import WrongTries
 from bot.store import StageConflict, Store
@@ -262,6 +263,10 @@ class StaffDesk:
         inbox = gp.display_name if gp else text("inbox.staff.practice_inbox")
         summary = text("inbox.staff.invite_made", patient_ref=html.escape(invite.patient_ref),
                        age=age, inbox=html.escape(inbox), expires=expires, link=link)
+        warnings = [text(f"inbox.staff.invite_earlier_{found.what}", reference=found.reference,
+                         date=uk_time(found.at, with_time=False))
+                    for found in await earlier_requests(self._store, invite)]
+        summary = "\n\n".join([*warnings, summary])  # a red flag or urgent request first
         born = date.fromisoformat(invite.date_of_birth)
         key = "sms_parent" if consent_by(born, date.today()) == "parent" else "sms"
         sms = text(f"inbox.staff.{key}", practice=practice.name, link=link, expires=expires,

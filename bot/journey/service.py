@@ -170,8 +170,8 @@ class Journey:
             turn = await self._turn(user_id)
             if turn is None or not turn.case.stage.is_open:
                 return self._bind(turn, await self._nothing_open(turn))
-            return self._bind(turn, [say(text("journey.invite.welcome_back")),
-                                     *await self._prompt(turn)])
+            return self._bind(turn, await self._led_by(
+                turn, [say(text("journey.invite.welcome_back"))]))
 
     async def _open_invite(self, user_id: int, chat_id: int, token: str) -> list[Reply]:
         if minutes := await self._wrong_tries.wait_minutes(user_id, "invite"):
@@ -183,8 +183,8 @@ class Journey:
                 # the link of one of their requests, opened again: it becomes the current one
                 turn = Turn(self._store, await self._store.cases.choose(existing))
                 if existing.stage.is_open:
-                    return self._bind(turn, [say(text("journey.invite.welcome_back")),
-                                             *await self._prompt(turn)])
+                    return self._bind(turn, await self._led_by(
+                        turn, [say(text("journey.invite.welcome_back"))]))
                 return self._bind(turn, await self._prompt(turn))
         problem = invite_problem(invite)
         if invite is None or problem == "unknown":
@@ -254,8 +254,8 @@ class Journey:
         the practice, and the safety net: it may be a symptom), what the step needs (a photo,
         or a tap), and ask again."""
         key = "need_photo" if turn.case.stage.value in SHOT_SLOTS else "need_button"
-        return [await self._not_passed_on(turn, "typed"), say(text(f"journey.input.{key}")),
-                *await self._prompt(turn)]
+        return await self._led_by(turn, [await self._not_passed_on(turn, "typed"),
+                                         say(text(f"journey.input.{key}"))])
 
     async def _typed_date(self, turn: Turn, words: str) -> list[Reply]:
         """Read a typed date of birth and say it back in words, to be confirmed by a tap."""
@@ -420,20 +420,46 @@ class Journey:
                              self._confirm_stop(case, "red_flags", label, "yes", "red_flag")])
 
     async def _red_flag_after(self, turn: Turn) -> list[Reply]:
-        """The 999 / NHS 111 words for a red-flag "yes" tapped once the request was sent or
-        ended; staff alerted if the practice has the request (sent or decided), once a case."""
+        """The 999 / NHS 111 words for a red-flag "yes" (or its confirmation) tapped once the
+        request was sent or ended, perhaps while another request is open; that other request
+        is left as it is.
+
+        Sent or decided (the practice has it): `journey.stop.red_flag_after` ("do not wait for
+        your GP to reply"), and staff alerted once a case (`red_flag_after`). Ended before it
+        reached the practice: `journey.red_flag.ended`, naming the request (`named`) and
+        worded for who answered it; staff alerted once a case (`red_flag_ended`) when the
+        patient ended it themselves (cancelled or deleted) or it stopped at screening for
+        another reason, since staff may have read that end as "no help needed"
+        (`ended_alerted`). Not after a red-flag stop (staff were alerted of it), nor after a
+        stop that may mean the person is not the patient (a locked link, not the guardian,
+        stopped by the practice): the advice is still given, but no alert names the
+        practice's patient for someone else's tap."""
         case = turn.case
-        if case.stage in (Stage.SUBMITTED, Stage.DECIDED):
-            built = await self._stop_alerts(self._store, case, "red_flag_after")
-            alerts = [replace(alert, dedupe_key=f"case:{case.id}:red_flag_after:{alert.chat_id}")
-                      for alert in built.messages]
+        sent = case.stage in (Stage.SUBMITTED, Stage.DECIDED) or (
+            case.submitted_at is not None and case.stage is Stage.ERASED)
+        reason = None
+        if not sent:
+            reason = status_next.stop_reason(await self._store.audit.for_case(case.id))
+        alert = "red_flag_after" if case.stage in (Stage.SUBMITTED, Stage.DECIDED) else (
+            "red_flag_ended" if not sent and ended_alerted(case, reason) else None)
+        if alert is not None:
+            built = await self._stop_alerts(self._store, case, alert)
+            alerts = [replace(item, dedupe_key=f"case:{case.id}:{alert}:{item.chat_id}")
+                      for item in built.messages]
             await self._store.outbox.add(case.id, alerts, built.notes)
-            await self._store.audit.record("case.red_flag_after", actor="patient",
-                                           case_id=case.id, detail={"stage": case.stage.value})
             self._on_queued()
+        if alert is not None or not sent:  # the event log has it; /status repeats the advice
+            kind = "case.red_flag_after" if sent else "case.red_flag_ended"
+            await self._store.audit.record(kind, actor="patient", case_id=case.id,
+                                           detail={"stage": case.stage.value,
+                                                   "staff_alerted": alert is not None})
         log.info("red-flag answer after the request", extra={"case_id": case.id,
-                                                             "stage": case.stage.value})
-        return [say(worded("journey.stop.red_flag_after", parent=prompts.by_parent(case)))]
+                                                             "stage": case.stage.value,
+                                                             "alert": alert or "none"})
+        if sent:
+            return [say(worded("journey.stop.red_flag_after", parent=prompts.by_parent(case)))]
+        return [say(worded("journey.red_flag.ended", parent=prompts.by_parent(case),
+                           request=await self._named(case)))]
 
     async def _tap_identity(self, turn: Turn, question: str, value: str) -> Choice | None:
         """A tap on Yes (the ISO date on the button) or No under a date of birth read back:
@@ -1014,11 +1040,11 @@ class Journey:
             if self._album_noted.get(user_id) == album:
                 return []
             self._album_noted[user_id] = album
-            return [say(text("journey.photos.album_extra")), *await self._prompt(turn)]
+            return await self._led_by(turn, [say(text("journey.photos.album_extra"))])
         if shot is None:
             key = "already_have_all" if case.stage in (Stage.DETAILS, Stage.REVIEW) else (
                 "not_now")
-            return [say(text(f"journey.photos.{key}")), *await self._prompt(turn)]
+            return await self._led_by(turn, [say(text(f"journey.photos.{key}"))])
         if forwarded:
             return [say(text("journey.photos.forwarded"))]
         if size is not None and size > self._max_file_bytes:
@@ -1160,6 +1186,12 @@ class Journey:
                 where = text("journey.status_words.taking_again", which=which,
                              what=text(f"journey.photos.what_{case.stage.value}"))
                 nxt = "next_taking_again"
+            urgent: list[Reply] = []
+            if not case.stage.is_open:
+                urgent = status_next.advice(
+                    case, nxt, practice, flagged_after=status_next.red_flag_after(events),
+                    unconfirmed=status_next.red_flag_unconfirmed(events))
+                nxt = "next_red_flag" if urgent else nxt  # never "nothing" beside the advice
             words = text("journey.commands.status", where=where,
                          next=status_next.next_words(case, nxt, practice))
             several = len(await self._store.cases.open_for_patient(user_id))
@@ -1167,12 +1199,9 @@ class Journey:
                 lead = text("journey.cases.open_count", count=several,
                             request=await self._named(case))
                 words = f"{lead}\n\n{words}"
-            if not case.stage.is_open:
-                return self._bind(turn, [say(words), *status_next.advice(
-                    case, nxt, practice, flagged_after=status_next.red_flag_after(events),
-                    unconfirmed=status_next.red_flag_unconfirmed(events)),
-                    *await self._others(case)])
-            return self._bind(turn, [say(words), *await self._prompt(turn)])
+            if not case.stage.is_open:  # the urgent advice first, then where the request is
+                return self._bind(turn, [*urgent, say(words), *await self._others(case)])
+            return self._bind(turn, await self._led_by(turn, [say(words)]))
 
     def confirm(self, action: str) -> Reply:
         """Ask to confirm /cancel or /delete, with Yes and No buttons."""
@@ -1211,12 +1240,14 @@ class Journey:
             again = await self._prompt(turn) if case.stage.is_open else []
             return Tapped(None, [say(text(f"journey.commands.{key}")), *again])
         if action == "cancel" and case.stage.is_open:
+            # a red-flag "yes" waiting for its confirmation: the urgent advice again, first
+            urgent = [RedFlags.advice(case)] if RedFlags.waiting(await turn.answers()) else []
             left = await self._erase(case, Stage.CANCELLED, "patient_cancelled")
             await self._drop_held(case.patient_user_id)
             key = "journey.delete.partly" if left else "journey.commands.cancelled"
             words = text(key, count=left, practice=practice.name, phone=practice.phone)
-            return Tapped(None, [say(with_kept(words, await kept_by_practice(self._store,
-                                                                             [case])))])
+            return Tapped(None, [*urgent, say(with_kept(
+                words, await kept_by_practice(self._store, [case])))])
         if action == "delete":  # a button from before /delete listed the requests
             return Tapped(text("journey.input.old_button"),
                           await self._deletion.ask(case.patient_user_id))
@@ -1238,9 +1269,9 @@ class Journey:
             shot = None if turn is None else shot_of(turn.case)
             if turn is not None and shot is not None and kind == "document":
                 await record_refusal(self._store, turn.case, shot, "not_an_image")
-            open_now = turn is not None and turn.case.stage.is_open
-            return self._bind(turn, [words, *(await self._prompt(turn) if turn and open_now
-                                              else [])])
+            if turn is not None and turn.case.stage.is_open:
+                return self._bind(turn, await self._led_by(turn, [words]))
+            return self._bind(turn, [words])
 
     async def _nothing_open(self, turn: Turn | None) -> list[Reply]:
         """Answer a patient with no open case: how their last one ended, or how to begin."""
@@ -1336,6 +1367,15 @@ class Journey:
         """What to show for the step the case is at now."""
         return await STEPS[turn.case.stage].prompt(self, turn)
 
+    async def _led_by(self, turn: Turn, lead: list[Reply]) -> list[Reply]:
+        """`lead` (welcome back, where the patient is), then the step's prompt; while a
+        red-flag "yes" waits for its confirmation, its urgent advice comes before `lead`, so
+        no routine words ever come before "Please get help now"."""
+        waiting = self._red_flag_waiting(turn, await turn.answers())
+        if waiting is not None:
+            return [waiting[0], *lead, *waiting[1:]]
+        return [*lead, *await self._prompt(turn)]
+
     # -- what each step shows ----------------------------------------------------------------
 
     async def _show_identity(self, turn: Turn) -> list[Reply]:
@@ -1380,6 +1420,17 @@ class Journey:
     async def _show_ended(self, turn: Turn) -> list[Reply]:
         practice = await turn.practice()
         return [say(text("journey.stop.ended", practice=practice.name, phone=practice.phone))]
+
+
+def ended_alerted(case: Case, reason: str | None) -> bool:
+    """Whether a red-flag tap on this ended, never-sent request alerts staff: the patient
+    cancelled or deleted it, or it stopped at screening for a reason other than the red flags
+    (`reason`: `status_next.stop_reason`). Never after a red-flag stop (already alerted), a
+    locked link, "not the guardian" or a stop by the practice: the person may not be the
+    patient."""
+    if case.stage is Stage.CANCELLED or (case.stage is Stage.ERASED and reason is None):
+        return True
+    return reason is not None and reason.startswith("screen_") and reason != RED_FLAG_STOP
 
 
 def _shot_step(stage: Stage, shows: str, *later: Stage) -> Step:

@@ -15,9 +15,11 @@
   marked that call done, `next_urgent_done` (the practice says it phoned; call it if the call
   was missed or what comes next is unclear);
 - stopped after a confirmed red-flag answer (`next_red_flag`), deleted since or not: get help
-  now, and the red-flag stop's own advice (`journey.stop.red_flag`) is given again with it
-  (`advice`); a red-flag "yes" tapped after sending gets its own advice again too, and so
-  does one never confirmed nor withdrawn before the patient cancelled or deleted the request;
+  now, and the red-flag stop's own advice (`journey.stop.red_flag`) is given again before it
+  (`advice`); a red-flag "yes" tapped after sending or after the request ended gets its own
+  advice again too, and so does one never confirmed nor withdrawn before the patient
+  cancelled or deleted the request: /status then leads with that advice and its "Next:" line
+  is `next_red_flag`, never "nothing" (`Journey.status`);
 - stopped for any other reason the patient was given (a screening stop, declined consent, a
   locked link): what the stop's own message asked, again (`STOPPED_NEXT`: call the practice,
   with its number, to book or to be seen another way);
@@ -121,8 +123,10 @@ def next_words(case: Case, key: str, practice: Practice) -> str:
 
 def red_flag_after(events: Sequence[Event]) -> bool:
     """Whether a red-flag "yes" was tapped after the request was sent or ended
-    (`case.red_flag_after`, `Journey._red_flag_after`), from the case's `events`."""
-    return any(event.kind == "case.red_flag_after" for event in events)
+    (`case.red_flag_after`, `case.red_flag_ended`, `Journey._red_flag_after`), from the
+    case's `events`."""
+    return any(event.kind in ("case.red_flag_after", "case.red_flag_ended")
+               for event in events)
 
 
 def red_flag_unconfirmed(events: Sequence[Event]) -> bool:
@@ -149,8 +153,8 @@ def advice(case: Case, key: str, practice: Practice, *, flagged_after: bool = Fa
     if key == "next_red_flag":
         return [say(worded("journey.stop.red_flag", parent=prompts.by_parent(case),
                            practice=practice.name, phone=practice.phone))]
-    if flagged_after or (unconfirmed and case.submitted_at):
+    if (flagged_after or unconfirmed) and case.submitted_at:
         return [say(worded("journey.stop.red_flag_after", parent=prompts.by_parent(case)))]
-    if unconfirmed:
+    if flagged_after or unconfirmed:
         return [say(worded("journey.red_flag.now", parent=prompts.by_parent(case)))]
     return []

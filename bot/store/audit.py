@@ -175,13 +175,15 @@ class AuditRepository:
     async def red_flag_answers(self, practice_id: int) -> dict[int, tuple[str, ...]]:
         """The red-flag events of each of the practice's cases that has any, oldest first, by
         case id: "case.red_flag_yes" (a "yes" tapped, `bot.journey.red_flags`),
-        "case.red_flag_withdrawn" (then said to be a mistake) and "case.red_flag_after" (a
-        "yes" tapped after the request was sent). Kept with the erased stub of a case, so a
-        cancelled or deleted request still shows it was answered."""
+        "case.red_flag_withdrawn" (then said to be a mistake), "case.red_flag_after" (a
+        "yes" tapped after the request was sent) and "case.red_flag_ended" (a "yes" or its
+        confirmation tapped after the request ended before it was sent). Kept with the
+        erased stub of a case, so a cancelled or deleted request still shows it was
+        answered."""
         async with self._db.reading() as conn:
             cursor = await conn.execute(
                 "SELECT case_id, kind FROM events WHERE kind IN ('case.red_flag_yes', "
-                "'case.red_flag_withdrawn', 'case.red_flag_after') "
+                "'case.red_flag_withdrawn', 'case.red_flag_after', 'case.red_flag_ended') "
                 "AND case_id IN (SELECT id FROM cases WHERE practice_id = ?) ORDER BY id",
                 (practice_id,))
             found: dict[int, tuple[str, ...]] = {}

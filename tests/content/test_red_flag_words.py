@@ -12,7 +12,8 @@ from bot.content import text
 RED_FLAG_WORDS = ("journey.red_flag.now", "journey.red_flag.now_parent",
                   "journey.confirm.means.red_flag", "journey.stop.red_flag",
                   "journey.stop.red_flag_parent", "journey.stop.red_flag_after",
-                  "journey.stop.red_flag_after_parent")
+                  "journey.stop.red_flag_after_parent", "journey.red_flag.ended",
+                  "journey.red_flag.ended_parent")
 """Every text a patient reads about a red-flag "yes"."""
 
 

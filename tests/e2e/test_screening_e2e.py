@@ -253,8 +253,8 @@ async def test_a_late_yes_to_the_red_flags_at_the_photos_stops_with_the_urgent_a
     store = services_of(app).store
     assert (await store.answers.for_case(case.id))["screen.red_flags"] == "yes"
     await staff_alert(app, team, patient, "red_flag", "L-1")
-    await patient.tap_callback(question.message_id, yes)
-    await patient.wait_for_text(say("stop.red_flag_after"), timeout=10)
+    await patient.tap_callback(question.message_id, yes)  # never sent: no "wait for your GP"
+    await patient.wait_for_text(first_line("journey.red_flag.ended"), timeout=10)
 
 
 async def test_red_flags_changed_at_the_review_stop_with_the_urgent_advice(

@@ -38,7 +38,7 @@ def test_a_ubrn_is_twelve_digits_however_it_is_spaced() -> None:
 def test_every_stop_has_staff_words_of_its_own() -> None:
     for reason in ("screen_red_flag", "screen_mole", "screen_intimate", "screen_everywhere",
                    "screen_eczema", "screen_child_face", "identity_locked", "consent_declined",
-                   "child_declined", "not_guardian", "red_flag_after"):
+                   "child_declined", "not_guardian", "red_flag_after", "red_flag_ended"):
         assert stop_reason_key(reason) != "inbox.staff.stopped.other", reason
     assert stop_reason_key("something_new") == "inbox.staff.stopped.other"
 
