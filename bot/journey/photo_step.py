@@ -96,6 +96,18 @@ def which_photo(case: Case) -> str | None:
     return text("journey.photos.which_again", number=again.index(shot) + 1, count=len(again))
 
 
+def stage_words(case: Case) -> str:
+    """The step the case is at, as /status, /delete and the choice of request say it: the
+    photo it waits for counted among the photos wanted now when taken again ("New photo 1
+    of 2 (the whole area)", `journey.status_words.taking_again`), else the stage's own words
+    (`journey.status_words.<stage>`: "photo 1 of 3 (the whole area)", "cancelled")."""
+    which = which_photo(case)
+    if which is None:
+        return text(f"journey.status_words.{case.stage.value}")
+    return text("journey.status_words.taking_again", which=which,
+                what=text(f"journey.photos.what_{case.stage.value}"))
+
+
 class TooBigToFetch(Exception):
     """Telegram would not give the bot the photo's file: it is over the 20 MB download limit
     (raised by the handler's `fetch`; the size Telegram gives is optional)."""
