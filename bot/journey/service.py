@@ -1066,25 +1066,29 @@ class Journey:
                 replies = [say(text("journey.photos.same_as_other",
                                     number=SHOT_SLOTS.index(same.shot) + 1))]
             if take_off_chat is not None:
-                replies = await self._take_off_chat(case, take_off_chat, replies)
+                replies = await self._take_off_chat(case, take_off_chat, replies, source)
             return [*replies, *await self._prompt(turn)]
         if take_off_chat is not None:
-            replies = await self._take_off_chat(case, take_off_chat, replies)
+            replies = await self._take_off_chat(case, take_off_chat, replies, source)
         if kept is None:
             return replies
         return await self._then_next(turn, replies)
 
     @staticmethod
     async def _take_off_chat(case: Case, take_off: Callable[[], Awaitable[bool]],
-                             verdict: list[Reply]) -> list[Reply]:
+                             verdict: list[Reply], source: Source) -> list[Reply]:
         """Remove the settled photo's message from the chat; say so in the verdict's first
-        message if that worked. A refusal (too old, already gone) never stops the journey."""
+        message if that worked, calling it a file if it was sent as one (`source`,
+        `journey.photos.removed_file`). A refusal (too old, already gone) never stops the
+        journey."""
         removed = await take_off()
         log.info("photo message removed from chat" if removed else
                  "photo message left in chat", extra={"case_id": case.id})
         if not removed or not verdict or verdict[0].picture or verdict[0].album:
             return verdict
-        first = replace(verdict[0], text=f"{verdict[0].text}\n\n{text('journey.photos.removed')}")
+        said = text("journey.photos.removed_file" if source == "document"
+                    else "journey.photos.removed")
+        first = replace(verdict[0], text=f"{verdict[0].text}\n\n{said}")
         return [first, *verdict[1:]]
 
     async def _then_next(self, turn: Turn, verdict: list[Reply]) -> list[Reply]:
