@@ -239,11 +239,12 @@ def age_text(invite: Invite | None, case: Case, today: date) -> str:
 
 def _label(questions: tuple[Question, ...], qid: str, answers: dict[str, str],
            prefix: str) -> str:
-    """What the patient answered, as they saw it; a skipped typed answer is "not answered"."""
+    """What the patient answered, as they saw it; a missing or skipped typed answer is "not
+    answered", in the very words the patient's review showed (`journey.review.none`)."""
     value = answers.get(f"{prefix}.{qid}")
     question = next(q for q in questions if q.id == qid)
     if value is None or (question.free_text and value == "skip"):
-        return text("inbox.gp.not_answered")
+        return text("journey.review.none")
     if qid == "red_flags" and prefix == "screen":
         return red_flags_said(question.label_of(value), answers)
     return question.label_of(value)
@@ -293,7 +294,7 @@ def body_site(answers: dict[str, str], *, parent: bool = False) -> str:
     screen, detail = screening_questions(parent=parent), detail_questions(parent=parent)
     site = _label(screen, "site", answers, "screen")
     where = _label(detail, "where", answers, "detail")
-    return site if where == text("inbox.gp.not_answered") else f"{site} ({where})"
+    return site if where == text("journey.review.none") else f"{site} ({where})"
 
 
 @dataclass(frozen=True, slots=True)

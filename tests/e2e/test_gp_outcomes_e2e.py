@@ -566,8 +566,12 @@ async def test_the_pack_labels_each_photo_prints_the_red_flags_and_states_qualit
               first_line("journey.details.symptoms_question"))
     await tap(patient, text("journey.details.symptoms_itchy"),
               first_line("journey.details.tried_question"))
-    await tap(patient, text("journey.details.tried_nothing"),
-              first_line("journey.review.summary"))
+    review = await tap(patient, text("journey.details.tried_nothing"),
+                       first_line("journey.review.summary"))
+    skipped = text("journey.review.none")
+    where_line = next(line for line in text("journey.review.summary").splitlines()
+                      if "{where}" in line).strip(" •").replace("{where}", skipped)
+    assert where_line in (review.text or ""), "a skipped answer reads as the GP reads it"
     await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
     case = await store.cases.current_for_patient(patient.id)
     assert case is not None and case.submitted_at
@@ -588,7 +592,7 @@ async def test_the_pack_labels_each_photo_prints_the_red_flags_and_states_qualit
         if line.strip().startswith("•"):
             assert " ".join(line.strip(" •").split()) in first, line
     assert text("journey.details.skip") not in first.split(), "a skipped answer is not 'Skip'"
-    assert say("gp.not_answered") in first
+    assert text("journey.review.none") in first, "as the patient's review said it"
     kept = await store.photos.accepted(case.id)
     site = text("journey.screening.site.arm")
     for page, shot in zip(pages[1:], ("locator", "close_up_1", "close_up_2"), strict=True):
