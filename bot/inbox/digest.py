@@ -395,6 +395,9 @@ async def build_summary(store: Store, case: Case, today: date | None = None) -> 
 
     eczema = (text("inbox.gp.child_eczema", answer=said(screen, "eczema", "screen"))
               if case.is_child else "")
+    follow_up = next(q for q in screen if q.id == "other_areas")
+    other_areas = (text("inbox.gp.other_areas", answer=said(screen, "other_areas", "screen"))
+                   if follow_up.applies(answers, "screen", child=case.is_child) else "")
     resubmitted = ""
     if version > 1:
         resubmitted = (text("inbox.gp.resubmitted", version=version,
@@ -406,7 +409,7 @@ async def build_summary(store: Store, case: Case, today: date | None = None) -> 
         where=said(detail, "where", "detail"), duration=said(detail, "duration", "detail"),
         symptoms=said(detail, "symptoms", "detail"), tried=said(detail, "tried", "detail"),
         is_rash=said(screen, "is_rash", "screen"), areas=said(screen, "areas", "screen"),
-        red_flags=said(screen, "red_flags", "screen"), eczema=eczema,
+        red_flags=said(screen, "red_flags", "screen"), eczema=eczema, other_areas=other_areas,
         flags=html.escape("\n".join(f"• {flag}" for flag in flags)
                           or text("inbox.gp.no_flags")),
         resubmitted=resubmitted,

@@ -31,6 +31,7 @@ from tests.auxil.e2e.patient import (
     details_and_review,
     first_line,
     give_date_of_birth,
+    read_the_tips,
     send_three,
     taken_again,
     tap,
@@ -665,3 +666,29 @@ async def test_an_urgent_button_from_before_urgent_had_its_own_still_decides_urg
     routine = first_line("inbox.gp.appointment_confirm").split("{", 1)[0]
     assert not [m for m in team.gp.messages if routine in (m.text or "")], "no routine step"
     assert (await case_now(app, sent.case)).decision == "urgent"
+
+
+async def test_the_summary_of_a_rash_in_two_or_more_areas_gives_the_follow_up_answer(
+    app: App, emu: Emulator
+) -> None:
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    _, token = await store.invites.create(team.practice.id, "P-500", "1980-02-03",
+                                          valid_days=7)
+    patient = emu.user("Cy")
+    await to_consent(patient, token)
+    await tap(patient, text("journey.consent.yes"), text("journey.screening.is_rash.question"))
+    for key, expect in (("is_rash.rash", "red_flags.question"), ("red_flags.no", "site.question"),
+                        ("site.leg", "areas.question"), ("areas.several", "other_areas.question")):
+        await tap(patient, text(f"journey.screening.{key}"), text(f"journey.screening.{expect}"))
+    await read_the_tips(patient, text("journey.screening.other_areas.no"))
+    await send_three(patient)
+    await details_and_review(patient)
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None
+
+    summary, _ = await gp_copy(team, case)
+
+    assert text("inbox.gp.other_areas", answer=text("journey.screening.other_areas.no")) in (
+        summary.text or "")
