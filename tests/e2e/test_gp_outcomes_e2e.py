@@ -374,6 +374,24 @@ async def test_not_suitable_is_confirmed_first_and_no_goes_back(app: App, emu: E
     await team.gp.wait_until(lambda: buttons(sent.summary) == [])
 
 
+async def test_back_from_which_photos_leaves_the_summary_with_its_three_choices(
+    app: App, emu: Emulator
+) -> None:
+    sent = await sent_case(app, emu)
+    gp = sent.team.gp
+    await gp.tap(say("gp.ask_photos"))
+    question = await gp.wait_for_text(say("gp.which_photos"), timeout=10)
+    await gp.tap(f"☐ {CLOSE_UP_2}")
+    await gp.wait_until(lambda: f"☑ {CLOSE_UP_2}" in buttons(question))
+
+    await gp.tap(say("gp.back"))
+
+    await gp.wait_until(lambda: question.deleted, timeout=10)
+    assert buttons(sent.summary) == [say("gp.refer"), say("gp.ask_photos"),
+                                     say("gp.appointment")]
+    assert (await case_now(app, sent.case)).stage is Stage.SUBMITTED
+
+
 async def test_new_photos_are_asked_for_in_a_message_and_the_resubmission_supersedes_the_pack(
     app: App, emu: Emulator
 ) -> None:
@@ -381,11 +399,12 @@ async def test_new_photos_are_asked_for_in_a_message_and_the_resubmission_supers
     team, ref, patient = sent.team, sent.case.reference, sent.patient
     assert sent.pack.filename == say("gp.pack_name", reference=ref, version="")
     await team.gp.tap(say("gp.ask_photos"))
-    await team.gp.wait_until(
-        lambda: f"☐ {CLOSE_UP_2}" in buttons(sent.summary))
+    question = await team.gp.wait_for_text(say("gp.which_photos"), timeout=10)
+    assert f"☐ {CLOSE_UP_2}" in buttons(question), "the tick boxes come with their question"
+    assert say("gp.ask_photos") in buttons(sent.summary), "the summary keeps its choices"
     await team.gp.tap(f"☐ {CLOSE_UP_2}")
     await team.gp.wait_until(
-        lambda: f"☑ {CLOSE_UP_2}" in buttons(sent.summary))
+        lambda: f"☑ {CLOSE_UP_2}" in buttons(question))
     await team.gp.tap(say("gp.next"))
     why = await team.gp.wait_for_text(say("gp.why_photos", shots=CLOSE_UP_2), timeout=10)
     assert buttons(why) == [say(f"gp.reason_{r}") for r in ("blurred", "light", "distance",
@@ -395,7 +414,7 @@ async def test_new_photos_are_asked_for_in_a_message_and_the_resubmission_supers
     await team.gp.send_text(reason)
     await team.gp.wait_for_text(say("gp.decided_photos", reference=ref, shots=CLOSE_UP_2,
                                     reason=f"“{reason}”", gp="Dr Gee"), timeout=10)
-    assert buttons(why) == [] and buttons(sent.summary) == []
+    assert buttons(why) == [] and buttons(sent.summary) == [] and buttons(question) == []
     told = await patient.wait_for_text(say("patient.new_photos", reference=ref,
                                            shots=say("patient.shot_close_up_2"),
                                            reason=reason), timeout=10)
@@ -448,10 +467,11 @@ async def test_two_new_photos_are_counted_as_1_and_2_of_2(app: App, emu: Emulato
     sent = await sent_case(app, emu)
     team, ref, patient = sent.team, sent.case.reference, sent.patient
     await team.gp.tap(say("gp.ask_photos"))
+    question = await team.gp.wait_for_text(say("gp.which_photos"), timeout=10)
     for shot in (LOCATOR, CLOSE_UP_2):
-        await team.gp.wait_until(lambda shot=shot: f"☐ {shot}" in buttons(sent.summary))
+        await team.gp.wait_until(lambda shot=shot: f"☐ {shot}" in buttons(question))
         await team.gp.tap(f"☐ {shot}")
-        await team.gp.wait_until(lambda shot=shot: f"☑ {shot}" in buttons(sent.summary))
+        await team.gp.wait_until(lambda shot=shot: f"☑ {shot}" in buttons(question))
     await team.gp.tap(say("gp.next"))
     await team.gp.wait_for_text(say("gp.why_photos", shots=f"{LOCATOR}, {CLOSE_UP_2}"),
                                 timeout=10)
@@ -493,11 +513,11 @@ async def test_this_branchs_decision_buttons_from_an_earlier_submission_are_refu
     await other.send_command("/inbox")
     await other.wait_for_text(say("gp.inbox_title"), timeout=10)
     await other.tap(say("gp.open", reference=ref))
-    theirs = await other.wait_for_text(first_line("inbox.gp.summary") + ref, timeout=20)
+    await other.wait_for_text(first_line("inbox.gp.summary") + ref, timeout=20)
     await other.tap(say("gp.ask_photos"))
-    await other.wait_until(lambda: f"☐ {CLOSE_UP_1}" in buttons(theirs))
+    asked = await other.wait_for_text(say("gp.which_photos"), timeout=10)
     await other.tap(f"☐ {CLOSE_UP_1}")
-    await other.wait_until(lambda: f"☑ {CLOSE_UP_1}" in buttons(theirs))
+    await other.wait_until(lambda: f"☑ {CLOSE_UP_1}" in buttons(asked))
     await other.tap(say("gp.next"))
     await other.wait_for_text(say("gp.why_photos", shots=CLOSE_UP_1), timeout=10)
 
@@ -511,11 +531,12 @@ async def test_this_branchs_decision_buttons_from_an_earlier_submission_are_refu
     await team.gp.tap(say("gp.back"))
     await team.gp.wait_until(lambda: say("gp.ask_photos") in buttons(sent.summary))
     await team.gp.tap(say("gp.ask_photos"))
-    await team.gp.wait_until(
-        lambda: f"☐ {CLOSE_UP_2}" in buttons(sent.summary))
+    question = await team.gp.wait_for_text(say("gp.which_photos"), timeout=10)
+    assert f"☐ {CLOSE_UP_2}" in buttons(question), "the tick boxes come with their question"
+    assert say("gp.ask_photos") in buttons(sent.summary), "the summary keeps its choices"
     await team.gp.tap(f"☐ {CLOSE_UP_2}")
     await team.gp.wait_until(
-        lambda: f"☑ {CLOSE_UP_2}" in buttons(sent.summary))
+        lambda: f"☑ {CLOSE_UP_2}" in buttons(question))
     await team.gp.tap(say("gp.next"))
     why = await team.gp.wait_for_text(say("gp.why_photos", shots=CLOSE_UP_2), timeout=10)
     old_reason = why.callback_data[say("gp.reason_light")]
@@ -624,10 +645,10 @@ async def test_in_a_practice_inbox_group_the_gp_types_the_reason_there(
         await in_group.tap_callback(message.message_id, message.callback_data[label])
 
     await press(summary, say("gp.ask_photos"))
-    await group.wait_until(lambda: f"☐ {LOCATOR}" in buttons(summary))
-    await press(summary, f"☐ {LOCATOR}")
-    await group.wait_until(lambda: f"☑ {LOCATOR}" in buttons(summary))
-    await press(summary, say("gp.next"))
+    question = await group.wait_for_text(say("gp.which_photos"), timeout=10)
+    await press(question, f"☐ {LOCATOR}")
+    await group.wait_until(lambda: f"☑ {LOCATOR}" in buttons(question))
+    await press(question, say("gp.next"))
     why = await group.wait_for_text(say("gp.why_photos", shots=LOCATOR), timeout=10)
     await gp.send_text("This private message is not the reason.")
     await in_group.send_text("Chatting in the group is not the reason.")
