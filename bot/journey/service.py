@@ -815,7 +815,7 @@ class Journey:
             # a photo the GP asked for is taken again as the GP's: its request says why
             asked = turn.case.decision_note and value in await self._gp_asked(turn.case)
             await self._move(turn, Stage(value), flags=Flags(
-                return_to_review=True, redo=(value,) if asked else ()))
+                return_to_review=True, redo=(value,) if asked else None))
             return await self._prompt(turn)
         return None
 
