@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import CallbackQuery, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.content import text
@@ -102,17 +102,40 @@ def _shots(mask: int) -> list[ShotSlot]:
 
 async def back(update: Update, context: Context, chat_id: int, tap: Decide,
                case: Case) -> None:
-    """Back to the three choices."""
+    """Back to the three choices: on the summary tapped, or, from the question of which
+    photos to take again (`tap.summary_id`), that question goes (the summary kept them)."""
     await _query(update).answer()
+    if tap.summary_id:
+        with contextlib.suppress(TelegramError):
+            await context.bot.delete_message(chat_id, _tapped_id(update) or 0)
+        return
     await _edit_rows(context, chat_id, _tapped_id(update),
                      decision_rows(case.id, case.submissions))
 
 
 async def photos(update: Update, context: Context, chat_id: int, tap: Decide,
                  case: Case) -> None:
-    """Ask for new photos: tick which (the buttons show the choice so far)."""
+    """Ask for new photos: tick which, under the question (`inbox.gp.which_photos`). Tapped
+    on the summary, the question comes in its own message, its tick boxes naming the summary;
+    a tick there shows the choice so far. (A tick box made before the question had its own
+    message, on the summary itself, still ticks there.)"""
     await _query(update).answer()
-    await _edit_rows(context, chat_id, _tapped_id(update), shot_rows(case, tap.mask))
+    tapped = _tapped_id(update) or 0
+    if not tap.summary_id and _on_summary(update):
+        await _send(context, chat_id, text("inbox.gp.which_photos"),
+                    shot_rows(case, tap.mask, tapped))
+        return
+    await _edit_rows(context, chat_id, tapped, shot_rows(case, tap.mask, tap.summary_id))
+
+
+def _on_summary(update: Update) -> bool:
+    """Whether the tapped message still shows the three choices ("Ask for new photos" among
+    them): the tap came from the summary, not from an older message's tick boxes."""
+    message = _query(update).message
+    markup_now = getattr(message, "reply_markup", None) if message else None
+    labels = [button.text for row in (markup_now.inline_keyboard if markup_now else ())
+              for button in row]
+    return text("inbox.gp.ask_photos") in labels
 
 
 async def why(update: Update, context: Context, chat_id: int, tap: Decide,
@@ -123,8 +146,11 @@ async def why(update: Update, context: Context, chat_id: int, tap: Decide,
         await query.answer(text("inbox.gp.which_photos"), show_alert=True)
         return
     await query.answer()
-    summary_id = _tapped_id(update) or 0
-    await _edit_rows(context, chat_id, summary_id, decision_rows(case.id, case.submissions))
+    summary_id = tap.summary_id or _tapped_id(update) or 0
+    if tap.summary_id:  # the question's tick boxes go; the summary kept its choices
+        await _edit_rows(context, chat_id, _tapped_id(update), ())
+    else:
+        await _edit_rows(context, chat_id, summary_id, decision_rows(case.id, case.submissions))
     shots = ", ".join(text(f"inbox.gp.caption_{slot}") for slot in _shots(tap.mask))
     asked = await _send(context, chat_id, text("inbox.gp.why_photos", shots=shots),
                         reason_rows(case, tap.mask, PHOTO_REASONS, summary_id))

@@ -243,11 +243,12 @@ def age_text(invite: Invite | None, case: Case, today: date) -> str:
 
 def _label(questions: tuple[Question, ...], qid: str, answers: dict[str, str],
            prefix: str) -> str:
-    """What the patient answered, as they saw it; a skipped typed answer is "not answered"."""
+    """What the patient answered, as they saw it; a missing or skipped typed answer is "not
+    answered", in the very words the patient's review showed (`journey.review.none`)."""
     value = answers.get(f"{prefix}.{qid}")
     question = next(q for q in questions if q.id == qid)
     if value is None or (question.free_text and value == "skip"):
-        return text("inbox.gp.not_answered")
+        return text("journey.review.none")
     if qid == "red_flags" and prefix == "screen":
         return red_flags_said(question.label_of(value), answers)
     return question.label_of(value)
@@ -297,7 +298,7 @@ def body_site(answers: dict[str, str], *, parent: bool = False) -> str:
     screen, detail = screening_questions(parent=parent), detail_questions(parent=parent)
     site = _label(screen, "site", answers, "screen")
     where = _label(detail, "where", answers, "detail")
-    return site if where == text("inbox.gp.not_answered") else f"{site} ({where})"
+    return site if where == text("journey.review.none") else f"{site} ({where})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,6 +405,9 @@ async def build_summary(store: Store, case: Case, today: date | None = None) -> 
 
     eczema = (text("inbox.gp.child_eczema", answer=said(screen, "eczema", "screen"))
               if case.is_child else "")
+    follow_up = next(q for q in screen if q.id == "other_areas")
+    other_areas = (text("inbox.gp.other_areas", answer=said(screen, "other_areas", "screen"))
+                   if follow_up.applies(answers, "screen", child=case.is_child) else "")
     resubmitted = ""
     if version > 1:
         resubmitted = (text("inbox.gp.resubmitted", version=version,
@@ -415,7 +419,7 @@ async def build_summary(store: Store, case: Case, today: date | None = None) -> 
         where=said(detail, "where", "detail"), duration=said(detail, "duration", "detail"),
         symptoms=said(detail, "symptoms", "detail"), tried=said(detail, "tried", "detail"),
         is_rash=said(screen, "is_rash", "screen"), areas=said(screen, "areas", "screen"),
-        red_flags=said(screen, "red_flags", "screen"), eczema=eczema,
+        red_flags=said(screen, "red_flags", "screen"), eczema=eczema, other_areas=other_areas,
         earlier="".join(text(f"inbox.gp.earlier_{found.what}", reference=found.reference,
                              date=uk_time(found.at, with_time=False)) for found in earlier),
         flags=html.escape("\n".join(f"• {flag}" for flag in flags)

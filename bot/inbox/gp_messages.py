@@ -158,15 +158,19 @@ def open_rows(cases: list[Case]) -> Rows:
                     for case in cases))
 
 
-def shot_rows(case: Case, mask: int) -> Rows:
-    """Which photos to take again: a tick box per shot, then Back and Next."""
+def shot_rows(case: Case, mask: int, summary_id: int) -> Rows:
+    """Which photos to take again, under the question (`inbox.gp.which_photos`, its own
+    message): a tick box per shot, then Back and Next; each names the case's summary
+    (`summary_id`), whose buttons go once decided."""
     made = case.submissions
     rows: list[Row] = []
     for bit, slot in enumerate(SHOT_SLOTS):
         label = ("☑ " if mask & (1 << bit) else "☐ ") + text(f"inbox.gp.caption_{slot}")
-        rows.append(((label, Decide("photos", case.id, made, mask=mask ^ (1 << bit))),))
-    rows.append(((text("inbox.gp.back"), Decide("back", case.id, made)),
-                 (text("inbox.gp.next"), Decide("why", case.id, made, mask=mask))))
+        rows.append(((label, Decide("photos", case.id, made, mask=mask ^ (1 << bit),
+                                    summary_id=summary_id)),))
+    rows.append(((text("inbox.gp.back"), Decide("back", case.id, made, summary_id=summary_id)),
+                 (text("inbox.gp.next"), Decide("why", case.id, made, mask=mask,
+                                                summary_id=summary_id))))
     return tuple(rows)
 
 

@@ -21,11 +21,14 @@ stop an opened request, renew a locked link, record that a red-flag stop's patie
 contacted."""
 
 _FIELDS: dict[str, tuple[str, ...]] = {
-    "photos": ("mask",), "why": ("mask",), "redo": ("mask", "reason", "summary_id"),
+    "photos": ("mask", "summary_id"), "why": ("mask", "summary_id"), "back": ("summary_id",),
+    "redo": ("mask", "reason", "summary_id"),
     "appt_go": ("reason",), "appt_yes": ("reason", "summary_id"), "refer_go": ("summary_id",),
     "urgent_go": ("summary_id",)}
 """The decision steps that carry more than the case: which photos (a bit per shot slot, in
-SHOT_SLOTS order), a reason code, the summary message whose buttons go once decided."""
+SHOT_SLOTS order), a reason code, the summary message whose buttons go once decided. A
+button made before "photos", "why" and "back" carried the summary (one part fewer) still
+reads, as summary 0: `parse`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,8 @@ def parse(parts: list[str]) -> Payload | None:
         return None
     submission = _number(rest[-1][1:])
     names = _FIELDS.get(action, ())
+    if action in ("photos", "why", "back") and len(rest) == len(names):
+        names = names[:-1]  # made before these carried the summary: summary 0
     if submission is None or len(rest) - 1 != len(names):
         return None
     values: dict[str, int | str] = {}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from bot.content import text
 from bot.domain.questions import worded
 from bot.journey.naming import born_of, request_name
+from bot.journey.photo_step import stage_words
 from bot.journey.replies import Button, Reply, button_data, one_per_row, say
 from bot.services import erasure
 from bot.store import Store
@@ -80,7 +81,7 @@ class Deletion:
     def _state(case: Case, pending: set[int]) -> str:
         if case.erased_at is not None and case.id in pending:
             return text("journey.delete.being_deleted")
-        return text(f"journey.status_words.{case.stage.value}")
+        return stage_words(case)  # a photo taken again counted as the patient was told
 
     async def ask(self, user_id: int) -> list[Reply]:
         """Answer /delete: nothing to delete, one request to confirm, or a choice."""

@@ -27,7 +27,7 @@ from typing import Literal
 
 from bot.content import text
 from bot.journey.naming import request_label
-from bot.journey.photo_step import which_photo
+from bot.journey.photo_step import stage_words
 from bot.journey.replies import Button, Reply, button_data, one_per_row, say
 from bot.services.turns import Recent
 from bot.store.models import Case
@@ -114,22 +114,12 @@ def choice(waiting: list[tuple[Case, dict[str, str], date | None]], token: str) 
     Labels may be long; each payload is `<case id>.<token>`, well within Telegram's 64 bytes."""
     labels = [request_label(case, answers, born) for case, answers, born in waiting]
     buttons = [Button(label if labels.count(label) == 1 else text(
-                          "journey.cases.button_with_photo", button=label, photo=_waits_for(case)),
+                          "journey.cases.button_with_photo", button=label, photo=stage_words(case)),
                       button_data("any", PHOTO_FOR, f"{case.id}.{token}"))
                for label, (case, _, _) in zip(labels, waiting, strict=True)]
     buttons.append(Button(text("journey.cases.photo_for_none"),
                           button_data("any", PHOTO_FOR, f"{NONE}.{token}")))
     return Reply(text=text("journey.cases.which_photo"), buttons=one_per_row(*buttons))
-
-
-def _waits_for(case: Case) -> str:
-    """The photo the case waits for, as /status says it ("photo 1 of 3 (the whole area)", or
-    "New photo (another close-up)" when taken again)."""
-    which = which_photo(case)
-    if which is None:
-        return text(f"journey.status_words.{case.stage.value}")
-    return text("journey.status_words.taking_again", which=which,
-                what=text(f"journey.photos.what_{case.stage.value}"))
 
 
 def chosen(value: str) -> tuple[str, str]:

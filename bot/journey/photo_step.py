@@ -25,6 +25,17 @@ says the check may be wrong and whom to call (the photo is still never kept: the
 excludes children's images where the face can be identified)."""
 Source = Literal["photo", "document"]
 
+TELEGRAM_PHOTO_SIDE = 1280
+"""Telegram shrinks a picture sent as a photo to this many pixels on its long side (bigger
+originals only): a photo smaller than that is the original's own size (hazard log H15)."""
+
+
+def original_size(source: Source, width: int, height: int) -> bool:
+    """Whether a picture of `width` x `height` pixels is the patient's original at its own
+    size: sent as a file, or a photo whose long side is under `TELEGRAM_PHOTO_SIDE` (Telegram
+    kept its size). Sending such a picture again as a file gives no more detail."""
+    return source == "document" or max(width, height) < TELEGRAM_PHOTO_SIDE
+
 
 class CheckView(Protocol):
     """What the journey reads of one quality check."""
@@ -96,6 +107,18 @@ def which_photo(case: Case) -> str | None:
     return text("journey.photos.which_again", number=again.index(shot) + 1, count=len(again))
 
 
+def stage_words(case: Case) -> str:
+    """The step the case is at, as /status, /delete and the choice of request say it: the
+    photo it waits for counted among the photos wanted now when taken again ("New photo 1
+    of 2 (the whole area)", `journey.status_words.taking_again`), else the stage's own words
+    (`journey.status_words.<stage>`: "photo 1 of 3 (the whole area)", "cancelled")."""
+    which = which_photo(case)
+    if which is None:
+        return text(f"journey.status_words.{case.stage.value}")
+    return text("journey.status_words.taking_again", which=which,
+                what=text(f"journey.photos.what_{case.stage.value}"))
+
+
 class TooBigToFetch(Exception):
     """Telegram would not give the bot the photo's file: it is over the 20 MB download limit
     (raised by the handler's `fetch`; the size Telegram gives is optional)."""
@@ -149,8 +172,9 @@ class PhotoStep:
         if result.refusal or result.image is None:
             await self._store.audit.record("photo.refused", actor="patient", case_id=case.id,
                                            detail={"shot": shot, "reason": result.refusal})
-            return None, [say(refusal_advice(result.refusal) if result.refusal
-                              else text("journey.photos.refused"))]
+            original = original_size(source, result.width, result.height)
+            return None, [say(refusal_advice(result.refusal, original=original)
+                              if result.refusal else text("journey.photos.refused"))]
         if case.is_child and _failed(result, "face"):
             await self._store.audit.record("photo.child_face_discarded", actor="patient",
                                            case_id=case.id, detail={"shot": shot})
@@ -178,13 +202,13 @@ class PhotoStep:
         if accepted:
             await self.discard_unneeded(case.id, shot)
             return photo, [say(_accepted_words(shot, result, face_expected=face_expected,
-                                               which=which_photo(case)))]
-        return None, await self._retake(case, shot, photo, result)
+                                               which=which_photo(case), source=source))]
+        return None, await self._retake(case, shot, photo, result, source)
 
     async def _retake(
-        self, case: Case, shot: ShotSlot, photo: Photo, result: AssessmentView
+        self, case: Case, shot: ShotSlot, photo: Photo, result: AssessmentView, source: Source
     ) -> list[Reply]:
-        advice = _advice(result, "fail")
+        advice = _advice(result, "fail", source=source)
         words = "\n\n".join([text("journey.photos.retake"), *(f"• {a}" for a in advice)])
         failures = await self.failures_since_accepted(case.id, shot)
         if failures < SEND_ANYWAY_AFTER:
@@ -238,9 +262,12 @@ class PhotoStep:
             await asyncio.to_thread(self._store.files.delete, name)
 
 
-def _advice(result: AssessmentView, status: str, *, skip_face: bool = False) -> list[str]:
-    """The words for every check with this status (a face expected on a face shot: none)."""
-    found = [check_advice(c, width=result.width, height=result.height)
+def _advice(result: AssessmentView, status: str, *, source: Source,
+            skip_face: bool = False) -> list[str]:
+    """The words for every check with this status (a face expected on a face shot: none);
+    the size advice as for an `original_size` picture or not."""
+    original = original_size(source, result.width, result.height)
+    found = [check_advice(c, width=result.width, height=result.height, original=original)
              for c in result.checks
              if c.status == status and not (c.name == "face" and skip_face)]
     return [words for words in found if words]
@@ -251,11 +278,11 @@ def _failed(result: AssessmentView, name: str) -> bool:
 
 
 def _accepted_words(shot: ShotSlot, result: AssessmentView, *, face_expected: bool,
-                    which: str | None) -> str:
+                    which: str | None, source: Source) -> str:
     """"Photo 2 of 3 looks good", or for a photo taken again, `which` one ("New photo 1 of
     2"), with any tips."""
     number = SHOT_SLOTS.index(shot) + 1
-    tips = _advice(result, "warn", skip_face=face_expected)
+    tips = _advice(result, "warn", source=source, skip_face=face_expected)
     key = "accepted_with_note" if tips else "accepted"
     words = (text(f"journey.photos.{key}", number=number) if which is None else
              text(f"journey.photos.{key}_again", which=which))

@@ -241,8 +241,9 @@ async def review_prompt(store: Store, case: Case, answers: dict[str, str], *,
     parent = by_parent(case)
     labels = {q.id: q for q in (*screening_questions(parent=parent),
                                 *detail_questions(parent=parent))}
-    def said(qid: str, prefix: str) -> str:
-        return labels[qid].label_of(answers.get(f"{prefix}.{qid}", none))
+    def said(qid: str, prefix: str) -> str:  # a skipped typed answer reads as the GP reads it
+        value = answers.get(f"{prefix}.{qid}", none)
+        return none if labels[qid].free_text and value == "skip" else labels[qid].label_of(value)
 
     def line(qid: str) -> str:  # a follow-up or a child's question, where it was asked
         if not may_change(case, answers, qid):

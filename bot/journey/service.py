@@ -7,6 +7,7 @@ table as the diagram in the README.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -48,6 +49,7 @@ from bot.journey.photo_step import (
     TooBigToFetch,
     record_refusal,
     shot_of,
+    stage_words,
     taken_again,
     which_photo,
 )
@@ -69,7 +71,7 @@ from bot.store import StageConflict, Store
 from bot.store.audit import Note
 from bot.store.cases import RED_FLAG_STOP
 from bot.store.invites import invite_problem
-from bot.store.models import SHOT_SLOTS, Case, Flags, Outgoing, Stage
+from bot.store.models import SHOT_SLOTS, Case, Event, Flags, Outgoing, Stage
 
 log = logging.getLogger("bot.journey")
 
@@ -836,9 +838,22 @@ class Journey:
         if question == "review" and value == "cancel":
             return [self.confirm("cancel")]
         if question == "replace" and value in SHOT_SLOTS:
-            await self._move(turn, Stage(value), flags=Flags(return_to_review=True))
+            # a photo the GP asked for is taken again as the GP's: its request says why
+            asked = turn.case.decision_note and value in await self._gp_asked(turn.case)
+            await self._move(turn, Stage(value), flags=Flags(
+                return_to_review=True, redo=(value,) if asked else None))
             return await self._prompt(turn)
         return None
+
+    async def _gp_asked(self, case: Case) -> tuple[str, ...]:
+        """The shots a GP last asked for again on the case (`Inbox.ask_new_photos`: its
+        audited `case.flags` with `redo`, set by a member), () if none was asked for."""
+        asked: tuple[str, ...] = ()
+        for event in await self._store.audit.for_case(case.id):
+            if event.kind == "case.flags" and event.actor.startswith("member:"):
+                redo = json.loads(event.detail).get("redo")
+                asked = tuple(str(redo).split(",")) if redo else asked
+        return asked
 
     # -- photos ----------------------------------------------------------------------------
 
@@ -1077,25 +1092,29 @@ class Journey:
                 replies = [say(text("journey.photos.same_as_other",
                                     number=SHOT_SLOTS.index(same.shot) + 1))]
             if take_off_chat is not None:
-                replies = await self._take_off_chat(case, take_off_chat, replies)
+                replies = await self._take_off_chat(case, take_off_chat, replies, source)
             return [*replies, *await self._prompt(turn)]
         if take_off_chat is not None:
-            replies = await self._take_off_chat(case, take_off_chat, replies)
+            replies = await self._take_off_chat(case, take_off_chat, replies, source)
         if kept is None:
             return replies
         return await self._then_next(turn, replies)
 
     @staticmethod
     async def _take_off_chat(case: Case, take_off: Callable[[], Awaitable[bool]],
-                             verdict: list[Reply]) -> list[Reply]:
+                             verdict: list[Reply], source: Source) -> list[Reply]:
         """Remove the settled photo's message from the chat; say so in the verdict's first
-        message if that worked. A refusal (too old, already gone) never stops the journey."""
+        message if that worked, calling it a file if it was sent as one (`source`,
+        `journey.photos.removed_file`). A refusal (too old, already gone) never stops the
+        journey."""
         removed = await take_off()
         log.info("photo message removed from chat" if removed else
                  "photo message left in chat", extra={"case_id": case.id})
         if not removed or not verdict or verdict[0].picture or verdict[0].album:
             return verdict
-        first = replace(verdict[0], text=f"{verdict[0].text}\n\n{text('journey.photos.removed')}")
+        said = text("journey.photos.removed_file" if source == "document"
+                    else "journey.photos.removed")
+        first = replace(verdict[0], text=f"{verdict[0].text}\n\n{said}")
         return [first, *verdict[1:]]
 
     async def _then_next(self, turn: Turn, verdict: list[Reply]) -> list[Reply]:
@@ -1170,7 +1189,10 @@ class Journey:
             return self._bind(turn, await self._prompt(turn))
 
     async def status(self, user_id: int) -> list[Reply]:
-        """Say where the patient is and what comes next."""
+        """Say where the patient is and what comes next: first any red-flag advice one of
+        their requests has (`status_next.advice`, each said once), then the request they
+        are on (`current_for_patient`), then each other request still in progress or with
+        news (`_other_statuses`), then the step to carry on with, if the request is open."""
         async with self.lock(user_id):
             turn = await self._turn(user_id)
             if turn is None:
@@ -1178,20 +1200,11 @@ class Journey:
             case = turn.case
             practice = await turn.practice()
             events = await self._store.audit.for_case(case.id)
-            unreached = await alerting.still_unreached(self._store, case, events)
-            nxt = status_next.next_key(case, status_next.stop_reason(events),
-                                       unreached=unreached)
-            where = status_next.where_words(case, unreached=unreached)
-            if (which := which_photo(case)) is not None:  # counted among the photos wanted
-                where = text("journey.status_words.taking_again", which=which,
-                             what=text(f"journey.photos.what_{case.stage.value}"))
-                nxt = "next_taking_again"
-            urgent: list[Reply] = []
-            if not case.stage.is_open:
-                urgent = status_next.advice(
-                    case, nxt, practice, flagged_after=status_next.red_flag_after(events),
-                    unconfirmed=status_next.red_flag_unconfirmed(events))
-                nxt = "next_red_flag" if urgent else nxt  # never "nothing" beside the advice
+            where, nxt = await self._where_next(case, events)
+            advice = [] if case.stage.is_open else status_next.advice(
+                case, nxt, practice, flagged_after=status_next.red_flag_after(events),
+                unconfirmed=status_next.red_flag_unconfirmed(events))
+            nxt = "next_red_flag" if advice else nxt  # never "nothing" beside the advice
             words = text("journey.commands.status", where=where,
                          next=status_next.next_words(case, nxt, practice))
             several = len(await self._store.cases.open_for_patient(user_id))
@@ -1199,9 +1212,49 @@ class Journey:
                 lead = text("journey.cases.open_count", count=several,
                             request=await self._named(case))
                 words = f"{lead}\n\n{words}"
-            if not case.stage.is_open:  # the urgent advice first, then where the request is
-                return self._bind(turn, [*urgent, say(words), *await self._others(case)])
-            return self._bind(turn, await self._led_by(turn, [say(words)]))
+            others, others_advice = await self._other_statuses(case)
+            first: list[Reply] = []
+            for reply in [*advice, *others_advice]:
+                if reply.text not in {said.text for said in first}:
+                    first.append(reply)
+            if case.stage.is_open:  # a red-flag "yes" waiting: its advice before the routine
+                return self._bind(turn, [*first, *await self._led_by(turn, [say(words), *others])])
+            return self._bind(turn, [*first, say(words), *others])
+
+    async def _where_next(self, case: Case, events: Sequence[Event]) -> tuple[str, str]:
+        """The "Where you are:" words of the case and the `journey.status_words` key of its
+        "Next:" line (`status_next`), counting a photo taken again among those wanted now."""
+        unreached = await alerting.still_unreached(self._store, case, events)
+        nxt = status_next.next_key(case, status_next.stop_reason(events), unreached=unreached)
+        if which_photo(case) is not None:  # counted among the photos wanted now
+            return stage_words(case), "next_taking_again"
+        return status_next.where_words(case, unreached=unreached), nxt
+
+    async def _other_statuses(self, case: Case) -> tuple[list[Reply], list[Reply]]:
+        """For /status: each other request of the patient than `case` still in progress or
+        with news, briefly (`journey.cases.other_status`: named, where it is, what comes
+        next), oldest first; and the red-flag advice any of them has. In progress or with
+        news: open, sent to the GP, decided (referred, referral sent, appointment, urgent),
+        or deleted while the practice still acts on it (`status_next.STILL_ACTING`). A
+        request stopped, cancelled or deleted otherwise ended with a message the patient
+        already had, and is not repeated."""
+        lines: list[Reply] = []
+        advice: list[Reply] = []
+        for other in await self._store.cases.for_patient(case.patient_user_id):
+            if other.id == case.id:
+                continue
+            events = await self._store.audit.for_case(other.id)
+            where, nxt = await self._where_next(other, events)
+            practice = await Turn(self._store, other).practice()
+            advice += status_next.advice(
+                other, nxt, practice, flagged_after=status_next.red_flag_after(events),
+                unconfirmed=status_next.red_flag_unconfirmed(events))
+            if not status_next.in_progress(other, nxt):
+                continue
+            lines.append(say(text("journey.cases.other_status",
+                                  request=await self._named(other), where=where,
+                                  next=status_next.next_words(other, nxt, practice))))
+        return lines, advice
 
     def confirm(self, action: str) -> Reply:
         """Ask to confirm /cancel or /delete, with Yes and No buttons."""

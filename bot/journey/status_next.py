@@ -105,6 +105,23 @@ def next_key(case: Case, stopped_for: str | None, *, unreached: bool = False) ->
     return "next_closed"
 
 
+STILL_ACTING = frozenset({"next_urgent", "next_urgent_done", "next_referral_deleted"})
+"""The "Next:" keys of a request the patient deleted while the practice still acts on it
+(the surgery phones after an urgent decision; staff ask whether a referral not yet sent on
+e-RS is still wanted): /status names it among the patient's other requests."""
+
+
+def in_progress(case: Case, key: str) -> bool:
+    """Whether /status names the case among the patient's other requests (`key`: its
+    `next_key`): still open, sent to the GP, decided (referred, referral sent, appointment,
+    urgent), or deleted while the practice still acts on it (`STILL_ACTING`). A request
+    stopped, cancelled or otherwise deleted ended with a message of its own, and is not
+    repeated (its red-flag advice, if any, still is: `advice`)."""
+    if case.erased_at:
+        return key in STILL_ACTING
+    return case.stage.is_open or case.stage in (Stage.SUBMITTED, Stage.DECIDED)
+
+
 def where_words(case: Case, *, unreached: bool = False) -> str:
     """The "Where you are:" line: the case's stage (`journey.status_words.<stage>`), or, for a
     sent request the practice could not get (`unreached`: `still_unreached`), that it is sent

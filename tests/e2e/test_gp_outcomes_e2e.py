@@ -31,6 +31,7 @@ from tests.auxil.e2e.patient import (
     details_and_review,
     first_line,
     give_date_of_birth,
+    read_the_tips,
     send_three,
     taken_again,
     tap,
@@ -373,6 +374,24 @@ async def test_not_suitable_is_confirmed_first_and_no_goes_back(app: App, emu: E
     await team.gp.wait_until(lambda: buttons(sent.summary) == [])
 
 
+async def test_back_from_which_photos_leaves_the_summary_with_its_three_choices(
+    app: App, emu: Emulator
+) -> None:
+    sent = await sent_case(app, emu)
+    gp = sent.team.gp
+    await gp.tap(say("gp.ask_photos"))
+    question = await gp.wait_for_text(say("gp.which_photos"), timeout=10)
+    await gp.tap(f"☐ {CLOSE_UP_2}")
+    await gp.wait_until(lambda: f"☑ {CLOSE_UP_2}" in buttons(question))
+
+    await gp.tap(say("gp.back"))
+
+    await gp.wait_until(lambda: question.deleted, timeout=10)
+    assert buttons(sent.summary) == [say("gp.refer"), say("gp.ask_photos"),
+                                     say("gp.appointment")]
+    assert (await case_now(app, sent.case)).stage is Stage.SUBMITTED
+
+
 async def test_new_photos_are_asked_for_in_a_message_and_the_resubmission_supersedes_the_pack(
     app: App, emu: Emulator
 ) -> None:
@@ -380,11 +399,12 @@ async def test_new_photos_are_asked_for_in_a_message_and_the_resubmission_supers
     team, ref, patient = sent.team, sent.case.reference, sent.patient
     assert sent.pack.filename == say("gp.pack_name", reference=ref, version="")
     await team.gp.tap(say("gp.ask_photos"))
-    await team.gp.wait_until(
-        lambda: f"☐ {CLOSE_UP_2}" in buttons(sent.summary))
+    question = await team.gp.wait_for_text(say("gp.which_photos"), timeout=10)
+    assert f"☐ {CLOSE_UP_2}" in buttons(question), "the tick boxes come with their question"
+    assert say("gp.ask_photos") in buttons(sent.summary), "the summary keeps its choices"
     await team.gp.tap(f"☐ {CLOSE_UP_2}")
     await team.gp.wait_until(
-        lambda: f"☑ {CLOSE_UP_2}" in buttons(sent.summary))
+        lambda: f"☑ {CLOSE_UP_2}" in buttons(question))
     await team.gp.tap(say("gp.next"))
     why = await team.gp.wait_for_text(say("gp.why_photos", shots=CLOSE_UP_2), timeout=10)
     assert buttons(why) == [say(f"gp.reason_{r}") for r in ("blurred", "light", "distance",
@@ -394,7 +414,7 @@ async def test_new_photos_are_asked_for_in_a_message_and_the_resubmission_supers
     await team.gp.send_text(reason)
     await team.gp.wait_for_text(say("gp.decided_photos", reference=ref, shots=CLOSE_UP_2,
                                     reason=f"“{reason}”", gp="Dr Gee"), timeout=10)
-    assert buttons(why) == [] and buttons(sent.summary) == []
+    assert buttons(why) == [] and buttons(sent.summary) == [] and buttons(question) == []
     told = await patient.wait_for_text(say("patient.new_photos", reference=ref,
                                            shots=say("patient.shot_close_up_2"),
                                            reason=reason), timeout=10)
@@ -447,10 +467,11 @@ async def test_two_new_photos_are_counted_as_1_and_2_of_2(app: App, emu: Emulato
     sent = await sent_case(app, emu)
     team, ref, patient = sent.team, sent.case.reference, sent.patient
     await team.gp.tap(say("gp.ask_photos"))
+    question = await team.gp.wait_for_text(say("gp.which_photos"), timeout=10)
     for shot in (LOCATOR, CLOSE_UP_2):
-        await team.gp.wait_until(lambda shot=shot: f"☐ {shot}" in buttons(sent.summary))
+        await team.gp.wait_until(lambda shot=shot: f"☐ {shot}" in buttons(question))
         await team.gp.tap(f"☐ {shot}")
-        await team.gp.wait_until(lambda shot=shot: f"☑ {shot}" in buttons(sent.summary))
+        await team.gp.wait_until(lambda shot=shot: f"☑ {shot}" in buttons(question))
     await team.gp.tap(say("gp.next"))
     await team.gp.wait_for_text(say("gp.why_photos", shots=f"{LOCATOR}, {CLOSE_UP_2}"),
                                 timeout=10)
@@ -492,11 +513,11 @@ async def test_this_branchs_decision_buttons_from_an_earlier_submission_are_refu
     await other.send_command("/inbox")
     await other.wait_for_text(say("gp.inbox_title"), timeout=10)
     await other.tap(say("gp.open", reference=ref))
-    theirs = await other.wait_for_text(first_line("inbox.gp.summary") + ref, timeout=20)
+    await other.wait_for_text(first_line("inbox.gp.summary") + ref, timeout=20)
     await other.tap(say("gp.ask_photos"))
-    await other.wait_until(lambda: f"☐ {CLOSE_UP_1}" in buttons(theirs))
+    asked = await other.wait_for_text(say("gp.which_photos"), timeout=10)
     await other.tap(f"☐ {CLOSE_UP_1}")
-    await other.wait_until(lambda: f"☑ {CLOSE_UP_1}" in buttons(theirs))
+    await other.wait_until(lambda: f"☑ {CLOSE_UP_1}" in buttons(asked))
     await other.tap(say("gp.next"))
     await other.wait_for_text(say("gp.why_photos", shots=CLOSE_UP_1), timeout=10)
 
@@ -510,11 +531,12 @@ async def test_this_branchs_decision_buttons_from_an_earlier_submission_are_refu
     await team.gp.tap(say("gp.back"))
     await team.gp.wait_until(lambda: say("gp.ask_photos") in buttons(sent.summary))
     await team.gp.tap(say("gp.ask_photos"))
-    await team.gp.wait_until(
-        lambda: f"☐ {CLOSE_UP_2}" in buttons(sent.summary))
+    question = await team.gp.wait_for_text(say("gp.which_photos"), timeout=10)
+    assert f"☐ {CLOSE_UP_2}" in buttons(question), "the tick boxes come with their question"
+    assert say("gp.ask_photos") in buttons(sent.summary), "the summary keeps its choices"
     await team.gp.tap(f"☐ {CLOSE_UP_2}")
     await team.gp.wait_until(
-        lambda: f"☑ {CLOSE_UP_2}" in buttons(sent.summary))
+        lambda: f"☑ {CLOSE_UP_2}" in buttons(question))
     await team.gp.tap(say("gp.next"))
     why = await team.gp.wait_for_text(say("gp.why_photos", shots=CLOSE_UP_2), timeout=10)
     old_reason = why.callback_data[say("gp.reason_light")]
@@ -566,8 +588,12 @@ async def test_the_pack_labels_each_photo_prints_the_red_flags_and_states_qualit
               first_line("journey.details.symptoms_question"))
     await tap(patient, text("journey.details.symptoms_itchy"),
               first_line("journey.details.tried_question"))
-    await tap(patient, text("journey.details.tried_nothing"),
-              first_line("journey.review.summary"))
+    review = await tap(patient, text("journey.details.tried_nothing"),
+                       first_line("journey.review.summary"))
+    skipped = text("journey.review.none")
+    where_line = next(line for line in text("journey.review.summary").splitlines()
+                      if "{where}" in line).strip(" •").replace("{where}", skipped)
+    assert where_line in (review.text or ""), "a skipped answer reads as the GP reads it"
     await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
     case = await store.cases.current_for_patient(patient.id)
     assert case is not None and case.submitted_at
@@ -588,7 +614,7 @@ async def test_the_pack_labels_each_photo_prints_the_red_flags_and_states_qualit
         if line.strip().startswith("•"):
             assert " ".join(line.strip(" •").split()) in first, line
     assert text("journey.details.skip") not in first.split(), "a skipped answer is not 'Skip'"
-    assert say("gp.not_answered") in first
+    assert text("journey.review.none") in first, "as the patient's review said it"
     kept = await store.photos.accepted(case.id)
     site = text("journey.screening.site.arm")
     for page, shot in zip(pages[1:], ("locator", "close_up_1", "close_up_2"), strict=True):
@@ -619,10 +645,10 @@ async def test_in_a_practice_inbox_group_the_gp_types_the_reason_there(
         await in_group.tap_callback(message.message_id, message.callback_data[label])
 
     await press(summary, say("gp.ask_photos"))
-    await group.wait_until(lambda: f"☐ {LOCATOR}" in buttons(summary))
-    await press(summary, f"☐ {LOCATOR}")
-    await group.wait_until(lambda: f"☑ {LOCATOR}" in buttons(summary))
-    await press(summary, say("gp.next"))
+    question = await group.wait_for_text(say("gp.which_photos"), timeout=10)
+    await press(question, f"☐ {LOCATOR}")
+    await group.wait_until(lambda: f"☑ {LOCATOR}" in buttons(question))
+    await press(question, say("gp.next"))
     why = await group.wait_for_text(say("gp.why_photos", shots=LOCATOR), timeout=10)
     await gp.send_text("This private message is not the reason.")
     await in_group.send_text("Chatting in the group is not the reason.")
@@ -661,3 +687,29 @@ async def test_an_urgent_button_from_before_urgent_had_its_own_still_decides_urg
     routine = first_line("inbox.gp.appointment_confirm").split("{", 1)[0]
     assert not [m for m in team.gp.messages if routine in (m.text or "")], "no routine step"
     assert (await case_now(app, sent.case)).decision == "urgent"
+
+
+async def test_the_summary_of_a_rash_in_two_or_more_areas_gives_the_follow_up_answer(
+    app: App, emu: Emulator
+) -> None:
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    _, token = await store.invites.create(team.practice.id, "P-500", "1980-02-03",
+                                          valid_days=7)
+    patient = emu.user("Cy")
+    await to_consent(patient, token)
+    await tap(patient, text("journey.consent.yes"), text("journey.screening.is_rash.question"))
+    for key, expect in (("is_rash.rash", "red_flags.question"), ("red_flags.no", "site.question"),
+                        ("site.leg", "areas.question"), ("areas.several", "other_areas.question")):
+        await tap(patient, text(f"journey.screening.{key}"), text(f"journey.screening.{expect}"))
+    await read_the_tips(patient, text("journey.screening.other_areas.no"))
+    await send_three(patient)
+    await details_and_review(patient)
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None
+
+    summary, _ = await gp_copy(team, case)
+
+    assert text("inbox.gp.other_areas", answer=text("journey.screening.other_areas.no")) in (
+        summary.text or "")

@@ -125,9 +125,9 @@ async def test_typed_words_reach_the_patient_gp_and_staff_as_written_and_the_gp_
 
     await team.gp.tap(text("inbox.gp.ask_photos"))
     shot = text("inbox.gp.caption_close_up_2")
-    await team.gp.wait_until(lambda: any(f"☐ {shot}" in row for row in summary.buttons))
+    question = await team.gp.wait_for_text(text("inbox.gp.which_photos"), timeout=10)
     await team.gp.tap(f"☐ {shot}")
-    await team.gp.wait_until(lambda: any(f"☑ {shot}" in row for row in summary.buttons))
+    await team.gp.wait_until(lambda: any(f"☑ {shot}" in row for row in question.buttons))
     await team.gp.tap(text("inbox.gp.next"))
     await team.gp.wait_for_text(text("inbox.gp.why_photos", shots=shot), timeout=10)
     await team.gp.send_text(REASON)

@@ -25,10 +25,10 @@ async def test_each_kept_photo_is_deleted_from_the_patients_chat_and_the_verdict
 ) -> None:
     patient = emu.user("Ada")
     await to_photos(patient, await new_invite(app, practice))
-    removed = text("journey.photos.removed")
+    removed, removed_file = text("journey.photos.removed"), text("journey.photos.removed_file")
     sent = [await patient.send_document(sample("locator-good.jpg"), "IMG_1.jpg", "image/jpeg")]
     first = await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=15)
-    assert removed in (first.text or ""), "told in the verdict's own message"
+    assert removed_file in (first.text or ""), "told in the verdict's own message, as a file"
     assert media_ids(patient.shown_incoming) == []
 
     sent.append(await patient.send_photo(sample("close-up-blurred.jpg")))
@@ -39,7 +39,7 @@ async def test_each_kept_photo_is_deleted_from_the_patients_chat_and_the_verdict
     sent.append(await patient.send_document(sample("close-up-good-2.jpg"), "rash.jpg",
                                             "image/jpeg"))
     last = await patient.wait_for_text(text("journey.photos.accepted", number=3), timeout=15)
-    assert removed in (last.text or "")
+    assert removed_file in (last.text or "")
     assert text("journey.photos.all_done") in (last.text or ""), "still one message, not two"
 
     assert media_ids(patient.shown_incoming) == [], "no photo of the patient left in the chat"

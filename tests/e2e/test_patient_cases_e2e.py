@@ -97,7 +97,7 @@ async def two_requests_and_new_photos_on_the_first(app: App, emu: Emulator
     await tap(parent, text("journey.review.send"), first_line("journey.receipt.text"))
     first = await current(app, parent)
     assert first.stage is Stage.SUBMITTED
-    summary = await team.gp.wait_for_text(first.reference, timeout=20)
+    await team.gp.wait_for_text(first.reference, timeout=20)
     await team.gp.wait_for_text(text("inbox.gp.pack_caption").split("{")[0], timeout=20)
 
     await to_photos(parent, await invite(app, team, "CHILD-2"))
@@ -105,10 +105,9 @@ async def two_requests_and_new_photos_on_the_first(app: App, emu: Emulator
     assert second.id != first.id and second.stage is Stage.LOCATOR
 
     await team.gp.tap(text("inbox.gp.ask_photos"))
-    await team.gp.wait_until(lambda: any(f"☐ {CLOSE_UP_2}" in row for row in summary.buttons),
-                             timeout=10)
+    question = await team.gp.wait_for_text(text("inbox.gp.which_photos"), timeout=10)
     await team.gp.tap(f"☐ {CLOSE_UP_2}")
-    await team.gp.wait_until(lambda: any(f"☑ {CLOSE_UP_2}" in row for row in summary.buttons),
+    await team.gp.wait_until(lambda: any(f"☑ {CLOSE_UP_2}" in row for row in question.buttons),
                              timeout=10)
     await team.gp.tap(text("inbox.gp.next"))
     await team.gp.wait_for_text(first_line("inbox.gp.why_photos"), timeout=10)

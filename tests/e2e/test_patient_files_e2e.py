@@ -61,7 +61,13 @@ async def test_a_file_called_document_that_is_not_a_picture_is_refused_kindly(
     await to_photos(patient, await new_invite(app, practice))
     await patient.send_document(b"Dear doctor, my rash is on my arm.", "document",
                                 "application/octet-stream")
-    await patient.wait_for_text(text("quality.refusal.not_an_image"), timeout=20)
+    refused = await patient.wait_for_text(text("quality.refusal.not_an_image"), timeout=20)
+
+    await patient.wait_until(lambda: text("journey.photos.removed_file") in (refused.text or ""),
+                             timeout=10)
+    said = refused.text or ""
+    assert text("journey.photos.removed") not in said, "a file is called a file"
+    assert not {"JPEG", "PNG", "HEIC"} & set(said.replace("(", " ").split()), "plain English"
 
 
 async def test_a_file_over_20_mb_with_no_size_gets_the_too_big_answer(
@@ -124,3 +130,28 @@ async def test_no_thumbnail_comment_xmp_or_gps_a_patients_files_carry_is_kept_or
     received = [m for m in team.gp.messages if m.kind == "document"]
     assert len(received) == 4, "three photos and the referral pack"
     assert [m.filename for m in received if private_traces(m.file_bytes or b"")] == []
+
+
+def resized(width: int, height: int) -> bytes:
+    """The good whole-area sample photo at this size, as a JPEG."""
+    out = io.BytesIO()
+    Image.open(io.BytesIO(sample("locator-good.jpg"))).convert("RGB").resize(
+        (width, height)).save(out, "JPEG", quality=92)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("as_file", [False, True], ids=["as-a-photo", "as-a-file"])
+async def test_a_small_original_is_asked_for_a_new_photo_not_to_send_it_as_a_file(
+    app: App, emu: Emulator, practice: Practice, as_file: bool
+) -> None:
+    patient = emu.user("Ada")
+    await to_photos(patient, await new_invite(app, practice))
+    small = resized(512, 384)  # Telegram keeps the size of a photo this small
+    if as_file:
+        await patient.send_document(small, "IMG_0001.JPG", "image/jpeg")
+    else:
+        await patient.send_photo(small)
+
+    refused = await patient.wait_for_text(first_line("quality.refusal.too_small_original"),
+                                          timeout=20)
+    assert text("quality.refusal.too_small") not in (refused.text or "")

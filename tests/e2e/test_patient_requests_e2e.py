@@ -100,11 +100,11 @@ async def ask_new_close_up_2(team: Team, reference: str) -> None:
     summary = await team.gp.wait_for_text(reference, timeout=20)
     await team.gp.wait_for_text(text("inbox.gp.pack_caption").split("{")[0], timeout=20)
     await team.gp.tap(text("inbox.gp.ask_photos"))
-    await team.gp.wait_until(lambda: any(f"☐ {CAPTIONS[2]}" in row for row in summary.buttons),
-                             timeout=10)
+    question = await team.gp.wait_for_text(text("inbox.gp.which_photos"), timeout=10)
+    assert question.message_id > summary.message_id
     await team.gp.tap(f"☐ {CAPTIONS[2]}")
-    await team.gp.wait_until(lambda: any(f"☑ {CAPTIONS[2]}" in row for row in summary.buttons),
-                             timeout=10)
+    await team.gp.wait_until(lambda: any(f"☑ {CAPTIONS[2]}" in row
+                                         for row in question.buttons), timeout=10)
     await team.gp.tap(text("inbox.gp.next"))
     await team.gp.wait_for_text(first_line("inbox.gp.why_photos"), timeout=10)
     await team.gp.tap(text("inbox.gp.reason_blurred"))

@@ -42,7 +42,7 @@ async def test_a_childs_face_is_refused_and_never_kept(
     face = render.jpeg(render.camera(dataset.photo_scene(rng, "astronaut", 960, 1280), rng))
     sent = await patient.send_document(face, "IMG_2001.jpg", "image/jpeg")
     refusal = await patient.wait_for_text(first_line("journey.photos.child_face"), timeout=15)
-    assert text("journey.photos.removed") in (refusal.text or ""), "and gone from the chat"
+    assert text("journey.photos.removed_file") in (refusal.text or ""), "and gone from the chat"
     assert sent["message_id"] not in [m["message_id"] for m in patient.shown_incoming]
     store = services_of(app).store
     case = await store.cases.current_for_patient(patient.id)

@@ -9,6 +9,7 @@ from telegram.ext import Application
 
 from bot.content import text
 from bot.emulator import Emulator
+from bot.inbox.decisions import Inbox
 from bot.journey.naming import request_name
 from bot.store.models import Case, Stage
 from tests.auxil.e2e.bot_app import services_of
@@ -30,6 +31,12 @@ def still_with_gp(case: Case, answers: dict[str, str]) -> str:
     return text("journey.cases.still_with_gp", request=request_name(case, answers))
 
 
+def other_status(case: Case, answers: dict[str, str], where: str, next_words: str) -> str:
+    """The /status words that name `case` among the patient's other requests."""
+    return text("journey.cases.other_status", request=request_name(case, answers),
+                where=text(f"journey.status_words.{where}"), next=next_words)
+
+
 async def test_after_cancelling_one_request_status_and_start_say_the_other_is_with_the_gp(
     app: App, emu: Emulator
 ) -> None:
@@ -45,7 +52,9 @@ async def test_after_cancelling_one_request_status_and_start_say_the_other_is_wi
     await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
     sent = await store.cases.current_for_patient(patient.id)
     assert sent is not None and sent.stage is Stage.SUBMITTED
-    waiting = still_with_gp(sent, await store.answers.for_case(sent.id))
+    answers = await store.answers.for_case(sent.id)
+    waiting = still_with_gp(sent, answers)
+    with_gp = other_status(sent, answers, "submitted", text("journey.status_words.next_submitted"))
 
     await to_consent(patient, links[1])
     await patient.send_command("/cancel")
@@ -55,7 +64,7 @@ async def test_after_cancelling_one_request_status_and_start_say_the_other_is_wi
 
     await patient.send_command("/status")
     status = await patient.wait_for_text(text("journey.status_words.cancelled"), timeout=10)
-    await patient.wait_until(lambda: waiting in (
+    await patient.wait_until(lambda: with_gp in (
         patient.last_message.text or "" if patient.last_message else ""), timeout=10)
     assert patient.messages.index(status) <= patient.messages.index(patient.last_message)
 
@@ -63,3 +72,37 @@ async def test_after_cancelling_one_request_status_and_start_say_the_other_is_wi
     await patient.wait_for_text(first_line("journey.stop.ended"), timeout=10)
     await patient.wait_until(lambda: waiting in (
         patient.last_message.text or "" if patient.last_message else ""), timeout=10)
+
+
+async def test_status_after_cancelling_names_the_other_request_the_gp_referred(
+    app: App, emu: Emulator
+) -> None:
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    links = [(await store.invites.create(team.practice.id, ref, "1980-02-03", valid_days=7,
+                                         gp_member_id=team.gp_member.id))[1]
+             for ref in ("SR-1", "SR-2")]
+    patient = emu.user("Ray")
+    await to_photos(patient, links[0])
+    await send_three(patient)
+    await details_and_review(patient)
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    sent = await store.cases.current_for_patient(patient.id)
+    assert sent is not None
+    assert (await Inbox(store).refer(team.gp.id, sent.id)).done
+    referred = other_status(sent, await store.answers.for_case(sent.id), "decided",
+                            text("journey.status_words.next_referred"))
+
+    await to_consent(patient, links[1])
+    await patient.send_command("/cancel")
+    await patient.wait_for_text(text("journey.commands.cancel_confirm"), timeout=10)
+    await tap(patient, text("journey.commands.cancel_yes"),
+              first_line("journey.commands.cancelled"))
+    await patient.send_command("/status")
+
+    await patient.wait_until(lambda: referred in (
+        patient.last_message.text or "" if patient.last_message else ""), timeout=10)
+    said = "\n\n".join(m.text or "" for m in patient.messages[-2:])
+    lead = text("journey.commands.status", where=text("journey.status_words.cancelled"),
+                next=text("journey.status_words.next_closed"))
+    assert lead in said and said.index(lead) < said.index(referred), "led by the one cancelled"

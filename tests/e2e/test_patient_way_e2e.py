@@ -423,7 +423,7 @@ async def test_after_the_third_photo_one_message_leads_to_the_first_question(
     await patient.send_document(sample("close-up-good-2.jpg"), "IMG.jpg", "image/jpeg")
     question = await patient.wait_for_text(say("details.where_exactly"), timeout=15)
     assert after(patient, before) == [question], "one message, nothing before or after"
-    parts = [say("photos.accepted", number=3), say("photos.removed"), say("photos.all_done"),
+    parts = [say("photos.accepted", number=3), say("photos.removed_file"), say("photos.all_done"),
              say("details.intro"), say("details.where_exactly")]
     assert question.text == "\n\n".join(parts), "verdict, deleted, done, then the question"
     assert question.buttons == [[say("details.skip")]]

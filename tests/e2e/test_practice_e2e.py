@@ -80,10 +80,9 @@ async def test_invite_to_referral_with_a_retake_asked_for_by_the_gp(
     assert len(pack.file_bytes or b"") <= 745_000, "fits every GP system, not only e-RS's 5 MB"
 
     await team.gp.tap(text("inbox.gp.ask_photos"))
-    await team.gp.wait_until(lambda: any(CLOSE_UP_2 in b for row in summary.buttons
-                                         for b in row if "☐" in b))
+    question = await team.gp.wait_for_text(text("inbox.gp.which_photos"), timeout=10)
     await team.gp.tap(f"☐ {CLOSE_UP_2}")
-    await team.gp.wait_until(lambda: any(f"☑ {CLOSE_UP_2}" in b for row in summary.buttons
+    await team.gp.wait_until(lambda: any(f"☑ {CLOSE_UP_2}" in b for row in question.buttons
                                          for b in row))
     await team.gp.tap(text("inbox.gp.next"))
     why = await team.gp.wait_for_text(text("inbox.gp.why_photos", shots=CLOSE_UP_2))

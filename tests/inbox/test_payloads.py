@@ -22,7 +22,8 @@ CHAT = -1001234567890
 
 
 def decided(action: CaseAction) -> Decide:
-    extra = {"photos": {"mask": 5}, "why": {"mask": 3},
+    extra = {"photos": {"mask": 5, "summary_id": 1234567}, "why": {"mask": 3, "summary_id": 77},
+             "back": {"summary_id": 1234567},
              "redo": {"mask": 7, "reason": "blurred", "summary_id": 123456},
              "appt_go": {"reason": "in_person"}, "refer_go": {"summary_id": 99},
              "appt_yes": {"reason": "exclusion", "summary_id": 1234567}}
@@ -45,6 +46,10 @@ def test_a_decision_button_keeps_the_wire_form_of_earlier_buttons() -> None:
     """Buttons already in GP chats (before payloads were typed) still work."""
     assert parse(["refer", "42", "s1"]) == Decide("refer", 42, 1)
     assert parse(["photos", "42", "0", "s2"]) == Decide("photos", 42, 2, mask=0)
+    # tick boxes made before they came under their own question (on the summary itself)
+    assert parse(["photos", "42", "5", "s2"]) == Decide("photos", 42, 2, mask=5)
+    assert parse(["why", "42", "5", "s2"]) == Decide("why", 42, 2, mask=5)
+    assert parse(["back", "42", "s2"]) == Decide("back", 42, 2)
     assert parse(["open", "42"]) == OpenCase(42)
 
 

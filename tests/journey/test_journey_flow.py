@@ -49,7 +49,7 @@ async def test_happy_path_from_invite_to_receipt(
     assert text("journey.photos.accepted", number=1) in words(replies)
     assert text("journey.photos.close_up_1").split("\n")[0] in words(replies)
     replies = await send(journey, b"WARN close-up one")
-    assert text("quality.size.larger") in words(replies)
+    assert text("quality.size.larger_original") in words(replies)  # sent as a file already
     replies = await send(journey, b"close-up two")
     assert text("journey.photos.all_done") in words(replies)
     replies = await journey.typed(USER, "  left   forearm ")

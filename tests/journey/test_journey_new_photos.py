@@ -15,6 +15,7 @@ from tests.auxil.journey import (
     buttons,
     photos_then_send,
     send,
+    tap,
     to_photos,
     words,
 )
@@ -84,3 +85,53 @@ async def test_the_gp_reason_kept_for_the_requests_goes_when_the_patient_deletes
     erased = await store.cases.get(case_id)
     assert erased is not None and erased.erased_at is not None
     assert erased.decision_note is None, "the GP's words may name the patient: not kept"
+
+
+async def test_delete_counts_the_new_photos_the_gp_asked_for_as_the_patient_was_told(
+        journey: Journey, store: Store, practice: Practice, invite: InviteMaker) -> None:
+    await store.practices.add_member(practice.id, GP, "gp", "Dr Gee")
+    await to_photos(journey, invite)
+    await photos_then_send(journey)
+    case = await store.cases.current_for_patient(USER)
+    assert case is not None
+    assert (await Inbox(store).ask_new_photos(GP, case.id, ["locator", "close_up_2"],
+                                              "blurred")).done
+    asked = words(await journey.resume(USER, case.id))
+    which = text("journey.photos.which_again", number=1, count=2)
+    assert which in asked
+
+    listed = words(await journey.ask(USER, "delete"))
+
+    state = text("journey.status_words.taking_again", which=which,
+                 what=text("journey.photos.what_locator"))
+    assert f"({state})" in listed
+    assert text("journey.status_words.locator") not in listed
+
+
+async def test_replacing_a_photo_the_gp_asked_for_still_says_why(
+        journey: Journey, store: Store, practice: Practice, invite: InviteMaker) -> None:
+    _, case_id = await asked_for_close_up_1(journey, store, practice, invite)
+    await journey.resume(USER, case_id)
+    at_review = await send(journey, b"new close-up")
+    why = text("journey.photos.gp_why", reason=WHY)
+    assert why not in words(at_review)
+
+    choose = await tap(journey, at_review, text("journey.review.replace"))
+    again = words(await tap(journey, choose, text("journey.review.replace_close_up_1")))
+
+    assert text("journey.photos.again", which=text("journey.photos.which_again_one"),
+                what=text("journey.photos.what_close_up_1")) in again
+    assert why in again
+
+
+async def test_replacing_a_photo_the_gp_did_not_ask_for_gives_no_reason(
+        journey: Journey, store: Store, practice: Practice, invite: InviteMaker) -> None:
+    _, case_id = await asked_for_close_up_1(journey, store, practice, invite)
+    await journey.resume(USER, case_id)
+    at_review = await send(journey, b"new close-up")
+
+    choose = await tap(journey, at_review, text("journey.review.replace"))
+    again = words(await tap(journey, choose, text("journey.review.replace_locator")))
+
+    assert text("journey.photos.what_locator") in again
+    assert WHY not in again

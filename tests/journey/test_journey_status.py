@@ -12,6 +12,7 @@ import pytest
 from bot.content import text, texts
 from bot.domain.questions import CONSENT_CRITERIA, STOP_CRITERIA, worded
 from bot.inbox.decisions import Inbox
+from bot.journey.naming import request_name
 from bot.journey.service import Journey
 from bot.journey.status_next import STOPPED_NEXT
 from bot.store import Store
@@ -250,3 +251,76 @@ async def test_a_red_flag_yes_changed_to_no_on_the_question_itself_leaves_no_adv
 
     assert text("journey.red_flag.now") not in said
     assert text("journey.stop.red_flag_after") not in said
+
+
+# -- several requests: /status names each one still in progress or with news ------------------
+
+
+async def other_status(store: Store, practice: Practice, case_id: int, where: str,
+                       next_key: str) -> str:
+    """The /status line naming another request, where it is and what comes next."""
+    case = await store.cases.get(case_id)
+    assert case is not None
+    return text("journey.cases.other_status",
+                request=request_name(case, await store.answers.for_case(case_id)),
+                where=text(f"journey.status_words.{where}"),
+                next=text(f"journey.status_words.{next_key}", practice=practice.name,
+                          phone=practice.phone))
+
+
+async def test_status_on_a_stopped_request_also_names_the_other_whose_referral_was_sent(
+        journey: Journey, store: Store, practice: Practice, invite: InviteMaker) -> None:
+    await sent_and_decided(journey, store, practice, invite, refer_and_send)
+    referred = await store.cases.current_for_patient(USER)
+    assert referred is not None
+    replies = await to_screening(journey, invite)  # a newer request, stopped for a mole
+    replies = await tap(journey, replies, text("journey.screening.is_rash.mole"))
+    await tap(journey, replies, text("journey.confirm.yes"))
+
+    replies = await journey.status(USER)
+
+    said = [reply.text for reply in replies]
+    assert said[0] == text("journey.commands.status",
+                           where=text("journey.status_words.stopped"),
+                           next=text("journey.status_words.next_book",
+                                     practice=practice.name, phone=practice.phone))
+    assert await other_status(store, practice, referred.id, "decided",
+                              "next_referral_sent") in said[1:]
+
+
+async def test_status_after_cancelling_names_the_referral_still_being_sent_not_only_nothing(
+        journey: Journey, store: Store, practice: Practice, invite: InviteMaker) -> None:
+    await sent_and_decided(journey, store, practice, invite,
+                           lambda inbox, case_id: inbox.refer(GP, case_id))
+    referred = await store.cases.current_for_patient(USER)
+    assert referred is not None
+    await to_screening(journey, invite)
+    cancelled = await journey.tapped(USER, buttons(await journey.ask(USER, "cancel"))[
+        text("journey.commands.cancel_yes")])
+    assert text("journey.commands.cancelled", practice=practice.name,
+                phone=practice.phone) in words(cancelled.replies)
+
+    said = words(await journey.status(USER))
+
+    assert await other_status(store, practice, referred.id, "decided",
+                              "next_referred") in said
+
+
+async def test_status_on_an_open_request_gives_another_requests_red_flag_advice_first(
+        journey: Journey, store: Store, practice: Practice, invite: InviteMaker) -> None:
+    replies = await to_screening(journey, invite)
+    replies = await tap(journey, replies, text("journey.screening.is_rash.rash"))
+    replies = await tap(journey, replies, text("journey.screening.red_flags.yes"))
+    await tap(journey, replies, text("journey.confirm.yes"))
+    stopped = await store.cases.current_for_patient(USER)
+    await to_photos(journey, invite)  # a newer request, open at photo 1
+
+    replies = await journey.status(USER)
+
+    assert replies[0].text == text("journey.stop.red_flag", practice=practice.name,
+                                   phone=practice.phone)
+    assert text("journey.commands.status", where=text("journey.status_words.locator"),
+                next=text("journey.status_words.next_locator")) == replies[1].text
+    assert stopped is not None
+    assert request_name(stopped, await store.answers.for_case(stopped.id)) not in words(
+        replies), "an ended request the patient was told about is not repeated"

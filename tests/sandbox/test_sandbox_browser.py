@@ -247,7 +247,7 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     await bot_says(page, "patient", text("journey.photos.accepted", number=2))
     await sample(page, "close-up-good-2.jpg", "file")
     done = await bot_says(page, "patient", text("journey.photos.accepted", number=3))
-    assert text("journey.photos.removed") in done
+    assert text("journey.photos.removed_file") in done  # sent as a file
     # Every photo the patient sent is off the chat, each marked where it was.
     await expect(page.locator(f'{chat(page, "patient")} .row.me .bubble.deleted')).to_have_count(4)
     assert await page.locator(f'{chat(page, "patient")} .row.me img.photo').count() == 0
