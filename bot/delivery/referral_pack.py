@@ -91,6 +91,8 @@ class PackSummary:
     """Labels of the photos new in this version."""
     by_parent: bool = False
     """A parent or guardian answered, for a child: the answers are headed as theirs."""
+    consent: str = ""
+    """Who agreed to what in the bot, and when (`bot.inbox.digest.consent_record`)."""
 
     @property
     def version_tag(self) -> str:
@@ -211,6 +213,8 @@ def _summary_page(pdf: _PackPdf, summary: PackSummary) -> None:
               (text("referral.details.patient_ref"), summary.patient_ref),
               (text("referral.details.age"), summary.age_text),
               (text("referral.details.submitted"), summary.submitted_on)], (35, 145))
+    pdf.write_line(text("referral.consent.heading"), size=HEADING, style="B", gap=0.5)
+    pdf.write_line(summary.consent or text("referral.consent.none"), gap=2)
     heading = "referral.answers.heading_parent" if summary.by_parent else "referral.answers.heading"
     pdf.write_line(text(heading), size=HEADING, style="B", gap=0.5)
     if summary.answers:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.content import text
+from bot.domain.questions import worded
 from bot.store.cases import APPOINTMENT, RED_FLAG_STOP, REFERRED, URGENT
 from bot.store.invites import invite_problem
 from bot.store.models import SHOT_SLOTS, Case, Invite, Stage
@@ -38,7 +39,7 @@ def decision_words(case: Case) -> str:
     if case.decision == URGENT and not case.task_done_at:
         return text("inbox.staff.ended.urgent_not_done")
     if case.decision in (REFERRED, APPOINTMENT, URGENT):
-        return text(f"inbox.staff.ended.{case.decision}")
+        return worded(f"inbox.staff.ended.{case.decision}", parent=case.consent_by == "parent")
     return text("inbox.staff.ended.decided")
 
 

@@ -80,7 +80,8 @@ class Deletion:
     def _state(case: Case, pending: set[int]) -> str:
         if case.erased_at is not None and case.id in pending:
             return text("journey.delete.being_deleted")
-        return text(f"journey.status_words.{case.stage.value}")
+        return worded(f"journey.status_words.{case.stage.value}",
+                      parent=case.consent_by == "parent")
 
     async def ask(self, user_id: int) -> list[Reply]:
         """Answer /delete: nothing to delete, one request to confirm, or a choice."""

@@ -26,6 +26,7 @@ from datetime import date
 from typing import Literal
 
 from bot.content import text
+from bot.domain.questions import worded
 from bot.journey.naming import request_label
 from bot.journey.photo_step import which_photo
 from bot.journey.replies import Button, Reply, button_data, one_per_row, say
@@ -127,7 +128,8 @@ def _waits_for(case: Case) -> str:
     "New photo (another close-up)" when taken again)."""
     which = which_photo(case)
     if which is None:
-        return text(f"journey.status_words.{case.stage.value}")
+        return worded(f"journey.status_words.{case.stage.value}",
+                      parent=case.consent_by == "parent")
     return text("journey.status_words.taking_again", which=which,
                 what=text(f"journey.photos.what_{case.stage.value}"))
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot import testpoints
 from bot.content import text
+from bot.domain.questions import worded
 from bot.services.alerting import Alerts
 from bot.store import Store
 from bot.store.cases import REFERRED, URGENT
@@ -84,12 +85,16 @@ async def patient_ended_alerts(store: Store, case: Case, to: Stage) -> Alerts:
 
 async def erased_task(store: Store, case: Case) -> Alerts:
     """The task for staff when a case whose urgent task is not done is erased: the task stays
-    open, named by the case reference only (the first task showed both; retention erases the
-    practice's reference, the patient's erasure keeps it in /invites for a while), with a
-    "Done" button, to the practice's staff and
+    open, named as the first task named it: the practice's own reference (kept while the task
+    is open, `CaseRepository.scrub_erased_references`; docs/dpia.md, Rights) and the case
+    reference, for a child worded for the parent or carer (`_parent`), with a "Done" button,
+    to the practice's staff and
     admins (its GPs if none). Queued by `CaseRepository.erase` only if the task is still open
     then."""
-    words = text("inbox.staff.urgent_task_erased", reference=case.reference)
+    invite = await store.invites.get(case.invite_id) if case.invite_id else None
+    words = worded("inbox.staff.urgent_task_erased", parent=case.consent_by == "parent",
+                   reference=case.reference,
+                   patient_ref=invite.patient_ref if invite else "?")
 
     def task(chat: int) -> Outgoing:
         return Outgoing(chat, "staff.task", {"text": words, "case_id": case.id},
