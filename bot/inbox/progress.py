@@ -52,6 +52,20 @@ def erased_decision_words(case: Case) -> str:
     return decision_words(case)
 
 
+def erased_waiting_words(case: Case, erased_from: str) -> str:
+    """What an undecided case the patient erased was waiting for, from the stage it was
+    erased at (`AuditRepository.erased_from`): sent once and back at a photo, the questions
+    or the review, the new photos a GP asked for (`inbox.staff.ended.erased_new_photos`);
+    at "submitted", a GP (`erased_submitted`); "" otherwise (the group says it)."""
+    if case.decision or not case.submissions or not erased_from:
+        return ""
+    if erased_from == Stage.SUBMITTED.value:
+        return text("inbox.staff.ended.erased_submitted")
+    if Stage(erased_from).is_open:
+        return text("inbox.staff.ended.erased_new_photos")
+    return ""
+
+
 WHERE_NOW = frozenset({"submitted", "referred", "urgent", "erased"})
 """/invites groups whose title says where a request stands (`inbox.staff.now.<group>`, said
 on its row when a red flag lists it under the red-flag group instead)."""

@@ -286,11 +286,14 @@ class StaffDesk:
         names = {m.id: m.display_name
                  for m in await self._store.practices.members(member.practice_id)}
         red_flags = await self._store.audit.red_flag_answers(member.practice_id)
+        erased_from = await self._store.audit.erased_from(member.practice_id)
         found = []
         for invite in await self._store.invites.for_practice(member.practice_id):
             case = await self._store.cases.for_invite(invite.id)
             group = self._group(invite, case, moment, stalled_before)
             state = self._state(group, invite, case, stops, moment)
+            if not state and case is not None and group == "erased":
+                state = progress.erased_waiting_words(case, erased_from.get(case.id, ""))
             parent = case is not None and case.consent_by == "parent"
             if case is not None and group == "urgent" and case.stage is Stage.ERASED:
                 state = worded("inbox.staff.now.erased", parent=parent)  # said once, here
