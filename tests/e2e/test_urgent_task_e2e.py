@@ -187,7 +187,7 @@ async def test_deleting_after_an_urgent_decision_keeps_the_task_open_chased_and_
     assert await chase_open_outcomes(store, 3, now=datetime.now(UTC) + timedelta(days=3)) == 0
 
 
-async def test_an_erased_urgent_case_with_a_red_flag_is_named_one_way_and_one_tap_records_the_call(  # noqa: E501
+async def test_an_erased_urgent_case_with_a_red_flag_is_named_one_way_and_one_tap_records_the_call(
     app: App, emu: Emulator
 ) -> None:
     """A patient taps yes to a red flag after sending; the GP decides urgent; the patient then
