@@ -112,6 +112,8 @@ def _plain(case: CaseFile, photos_left_out: str | None) -> str:
     digest = case.digest
     lines = [intro(case), ""]
     lines += [f"{label}: {value}" for label, value in identifiers(case)]
+    if digest.consent:
+        lines += ["", f"{text('channels.email.consent')}: {digest.consent}"]
     lines += ["", text("channels.email.answers")]
     lines += [f"- {question}: {answer}" for question, answer in digest.answers]
     lines += ["", text("channels.email.flags")]

@@ -94,6 +94,8 @@ class PackSummary:
     earlier: tuple[str, ...] = ()
     """One line for each earlier request of the patient that stopped for red flags or was
     judged urgent (`bot.inbox.earlier`), printed after the answers."""
+    consent: str = ""
+    """Who agreed to what in the bot, and when (`bot.inbox.digest.consent_record`)."""
 
     @property
     def version_tag(self) -> str:
@@ -196,7 +198,7 @@ class _PackPdf(FPDF):
             self.rect(self.l_margin + 1, top + 0.5, 3.2, 3.2)
             self.set_x(self.l_margin + 6)
             self.multi_cell(0, LINE, self.clean(item), align="L", new_x="LMARGIN", new_y="NEXT")
-            self.ln(0.9)
+            self.ln(0.7)
 
 
 def _summary_page(pdf: _PackPdf, summary: PackSummary) -> None:
@@ -213,7 +215,9 @@ def _summary_page(pdf: _PackPdf, summary: PackSummary) -> None:
               (text("referral.details.practice"), summary.practice_name),
               (text("referral.details.patient_ref"), summary.patient_ref),
               (text("referral.details.age"), summary.age_text),
-              (text("referral.details.submitted"), summary.submitted_on)], (35, 145))
+              (text("referral.details.submitted"), summary.submitted_on),
+              (text("referral.consent.heading"),
+               summary.consent or text("referral.consent.none"))], (35, 145))
     heading = "referral.answers.heading_parent" if summary.by_parent else "referral.answers.heading"
     pdf.write_line(text(heading), size=HEADING, style="B", gap=0.5)
     if summary.answers:
@@ -228,14 +232,14 @@ def _summary_page(pdf: _PackPdf, summary: PackSummary) -> None:
         pdf.write_line(f"-  {flag}", color=AMBER, style="B", gap=0.5)
     if not summary.flags:
         pdf.write_line(text("referral.flags.none"))
-    pdf.ln(2)
+    pdf.ln(1)
     pdf.write_line(text("referral.checklist.heading"), size=HEADING, style="B", gap=0.5)
     pdf.write_line(text("referral.checklist.intro"), gap=1.2)
     pdf.tick_boxes(texts("referral.checklist.statements"))
     pdf.ln(0.5)
     pdf.write_line(text("referral.checklist.children_heading"), style="B", gap=1.2)
     pdf.tick_boxes(texts("referral.checklist.children_statements"))
-    pdf.ln(1.5)
+    pdf.ln(1)
     pdf.write_line(text("referral.ers.heading"), size=HEADING, style="B", gap=0.5)
     pdf.rows([(text("referral.ers.specialty_label"), text("referral.ers.specialty")),
               (text("referral.ers.clinic_type_label"), text("referral.ers.clinic_type")),

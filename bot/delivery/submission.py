@@ -60,7 +60,8 @@ async def pack_pdf(digest: CaseDigest, limit_bytes: int) -> bytes:
         patient_ref=digest.patient_ref, age_text=digest.age_text,
         submitted_on=digest.submitted_on, answers=digest.answers, flags=digest.flags,
         version=digest.version, new_shots=digest.new_shots,
-        by_parent=digest.case.consent_by == "parent", earlier=digest.earlier)
+        by_parent=digest.case.consent_by == "parent", earlier=digest.earlier,
+        consent=digest.consent)
     photos = [PackPhoto(
         shot.label + (text("referral.photo.new", version=digest.version) if shot.new else ""),
         shot.jpeg,

@@ -74,7 +74,8 @@ async def stop_alerts(store: Store, case: Case, reason: str) -> Alerts:
 
 
 async def urgent_task(store: Store, case: Case, gp: Member) -> Alerts:
-    """The task for staff when a GP judges a case urgent (two-week wait): phone the patient.
+    """The task for staff when a GP judges a case urgent (two-week wait): phone the patient,
+    or for a child under 16 whose parent answered, the parent or carer (`_parent` words).
 
     Sent as `staff.task` (with a "Done" button) to the practice's staff and admins, or to its
     GPs if it has no staff, so an urgent outcome always reaches a person at the practice. The
@@ -83,8 +84,9 @@ async def urgent_task(store: Store, case: Case, gp: Member) -> Alerts:
     alert "urgent" reached nobody), with the decision: nothing is recorded for a decision that
     loses a race to another GP's.
     """
-    words = text("inbox.staff.urgent_task", patient_ref=await patient_ref_of(store, case),
-                 reference=case.reference, gp=gp.display_name)
+    words = worded("inbox.staff.urgent_task", parent=case.consent_by == "parent",
+                   patient_ref=await patient_ref_of(store, case), reference=case.reference,
+                   gp=gp.display_name)
     return await Alerts.to_practice(
         store, case, "urgent",
         lambda chat: Outgoing(chat, "staff.task",

@@ -13,6 +13,7 @@ from bot.content import text
 from bot.domain.questions import worded
 from bot.inbox.access import ANY_ROLE, GP_ROLES, case_for_member, member_of
 from bot.inbox.alerts import URGENT, urgent_task
+from bot.journey.naming import named
 from bot.store import StageConflict, Store
 from bot.store.cases import APPOINTMENT, REFERRED
 from bot.store.models import SHOT_SLOTS, Case, Flags, Member, Outgoing, ShotSlot, Stage
@@ -102,7 +103,7 @@ class Inbox:
         assert practice is not None
         words = worded(f"inbox.patient.{decision}", parent=case.consent_by == "parent",
                        reference=case.reference, practice=practice.name, phone=practice.phone,
-                     days=self._referral_days)
+                       days=self._referral_days, request=await named(self._store, case))
         outbox = [Outgoing(case.patient_chat_id, "patient.text", {"text": words},
                            f"case:{case.id}:sub:{case.submissions}:decision")]
         task = await urgent_task(self._store, case, member) if decision == URGENT else None
@@ -170,8 +171,9 @@ class Inbox:
             return self._erased(case)
         practice = await self._store.practices.get(case.practice_id)
         assert practice is not None
-        words = text("inbox.patient.referral_sent", reference=case.reference,
-                     practice=practice.name, phone=practice.phone)
+        words = worded("inbox.patient.referral_sent", parent=case.consent_by == "parent",
+                       reference=case.reference, practice=practice.name, phone=practice.phone,
+                       request=await named(self._store, case))
         tell = Outgoing(case.patient_chat_id, "patient.text", {"text": words},
                         f"case:{case.id}:sub:{case.submissions}:referral-sent")
         if not await self._store.cases.close_outcome(
@@ -188,7 +190,10 @@ class Inbox:
                                   ubrn=note, gp=member.display_name))
 
     async def task_done(self, telegram_user_id: int, case_id: int) -> Outcome:
-        """A member of the practice phoned the patient of an urgent case: the task is done."""
+        """A member of the practice phoned the patient (or a child's parent or carer) of an
+        urgent case: the task is done. On a request with a red-flag answer the same call is
+        recorded as the red-flag contact (`AuditRepository.record_contacted`): staff record
+        one call once."""
         found = await case_for_member(self._store, telegram_user_id, case_id, roles=ANY_ROLE)
         if found is None:
             return Outcome(False, text("inbox.gp.refused"))
@@ -196,9 +201,15 @@ class Inbox:
         if case.decision != URGENT or not await self._store.cases.close_outcome(
                 case, "task_done_at", actor=f"member:{member.id}", event="case.task_done"):
             return Outcome(False, text("inbox.staff.task_already", reference=case.reference))
-        log.info("urgent task done", extra={"case_id": case.id})
-        return Outcome(True, text("inbox.staff.task_recorded", reference=case.reference,
-                                  name=member.display_name))
+        red_flag = case.id in await self._store.audit.red_flag_answers(case.practice_id)
+        if red_flag:  # one call, one tap: it is the red-flag contact too
+            await self._store.audit.record_contacted(case.id, case.practice_id,
+                                                     actor=f"member:{member.id}")
+        log.info("urgent task done", extra={"case_id": case.id, "red_flag": red_flag})
+        words = worded("inbox.staff.task_recorded", parent=case.consent_by == "parent",
+                       reference=case.reference, name=member.display_name)
+        return Outcome(True, words + (text("inbox.staff.task_recorded_red_flag")
+                                      if red_flag else ""))
 
     async def ask_new_photos(self, telegram_user_id: int, case_id: int,
                              shots: Sequence[ShotSlot], reason: str,
@@ -221,8 +232,9 @@ class Inbox:
             return await self._already(case)
         names = ", ".join(text(f"inbox.patient.shot_{s}") for s in ordered)
         why = words_typed if reason == "typed" else text(f"inbox.patient.reason_{reason}")
-        words = text("inbox.patient.new_photos", reference=case.reference, shots=names,
-                     reason=why)
+        words = worded("inbox.patient.new_photos", parent=case.consent_by == "parent",
+                       reference=case.reference, shots=names, reason=why,
+                       request=await named(self._store, case))
         tell = Outgoing(case.patient_chat_id, "patient.new_photos", {"text": words},
                         f"case:{case.id}:sub:{case.submissions}:decision")
         await testpoints.reached("inbox.new_photos_checked")

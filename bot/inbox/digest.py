@@ -75,6 +75,8 @@ class CaseDigest:
     new_shots: tuple[str, ...] = ()
     date_of_birth: str = ""
     """As the patient confirmed it, like "3 February 1980" ("" once erased)."""
+    consent: str = ""
+    """Who consented to what, and when (`consent_record`); "" in a summary kept before it."""
     nhs_number: str = ""
     """As staff typed it at /invite, like "943 476 5919"; "" where none was asked for."""
     earlier: tuple[str, ...] = ()
@@ -241,6 +243,29 @@ def age_text(invite: Invite | None, case: Case, today: date) -> str:
     return text(key, years=f"{years} years")
 
 
+def consent_record(case: Case, answers: dict[str, str], answered_at: dict[str, str]) -> str:
+    """Who consented to what, and when (UK time), as the GP and the record read it.
+
+    From the consent answers the journey saved (`bot.journey.prompts.CONSENT_QUESTIONS`:
+    "consent", and for a child under 16 answered by a parent, "guardian" and "child_agrees")
+    and the time each was tapped (`answers.answered_at`). A parent's single "yes" given before
+    the questions were split stands for "guardian" too. "not recorded" when the agreement is
+    missing (a case opened before consent was asked, or erased).
+    """
+    if answers.get("consent") != "yes":
+        return text("inbox.gp.consent_not_recorded")
+    when = uk_time(answered_at.get("consent"))
+    if case.consent_by != "parent":
+        return text("inbox.gp.consent_self", when=when)
+    guardian = "guardian" if "guardian" in answers else "consent"
+    child = answers.get("child_agrees")
+    child_said = text("inbox.gp.consent_child_yes" if child == "yes" else
+                      "inbox.gp.consent_child_no" if child == "no" else
+                      "inbox.gp.consent_child_unknown")
+    return text("inbox.gp.consent_parent", guardian_when=uk_time(answered_at.get(guardian)),
+                when=when, child=child_said, child_when=uk_time(answered_at.get("child_agrees")))
+
+
 def _label(questions: tuple[Question, ...], qid: str, answers: dict[str, str],
            prefix: str) -> str:
     """What the patient answered, as they saw it; a missing or skipped typed answer is "not
@@ -336,6 +361,8 @@ class CaseSummary:
     earlier: tuple[str, ...] = ()
     """The patient's earlier red-flag or urgent requests, one line each (`referral.earlier`,
     `bot.inbox.earlier`)."""
+    consent: str = ""
+    """Who consented to what, and when (`consent_record`); "" in a summary kept before it."""
 
     def to_json(self) -> str:
         """The summary as JSON text (shots as objects, pairs as two-item lists)."""
@@ -349,7 +376,7 @@ class CaseSummary:
             "summary_html": self.summary_html, "body_site": self.body_site,
             "version": self.version, "new_shots": list(self.new_shots),
             "date_of_birth": self.date_of_birth, "nhs_number": self.nhs_number,
-            "earlier": list(self.earlier)})
+            "earlier": list(self.earlier), "consent": self.consent})
 
     @classmethod
     def from_json(cls, data: str) -> CaseSummary:
@@ -367,7 +394,8 @@ class CaseSummary:
             new_shots=tuple(str(n) for n in raw["new_shots"]),
             date_of_birth=str(raw.get("date_of_birth", "")),
             nhs_number=str(raw.get("nhs_number", "")),
-            earlier=tuple(str(line) for line in raw.get("earlier", ())))
+            earlier=tuple(str(line) for line in raw.get("earlier", ())),
+            consent=str(raw.get("consent", "")))
 
 
 async def build_summary(store: Store, case: Case, today: date | None = None) -> CaseSummary:
@@ -399,6 +427,7 @@ async def build_summary(store: Store, case: Case, today: date | None = None) -> 
     parent = case.consent_by == "parent"
     screen, detail = screening_questions(parent=parent), detail_questions(parent=parent)
     earlier = await earlier_requests(store, invite) if invite else []
+    consent = consent_record(case, answers, await store.answers.answered_at(case.id))
 
     def said(questions: tuple[Question, ...], qid: str, prefix: str) -> str:
         return html.escape(defuse(_label(questions, qid, answers, prefix)))
@@ -415,7 +444,8 @@ async def build_summary(store: Store, case: Case, today: date | None = None) -> 
                        text("inbox.gp.resubmitted_same", version=version))
     summary = text(
         "inbox.gp.summary", reference=case.reference, patient_ref=html.escape(patient_ref),
-        age=html.escape(age), submitted=submitted, site=said(screen, "site", "screen"),
+        age=html.escape(age), submitted=submitted, consent=html.escape(consent),
+        site=said(screen, "site", "screen"),
         where=said(detail, "where", "detail"), duration=said(detail, "duration", "detail"),
         symptoms=said(detail, "symptoms", "detail"), tried=said(detail, "tried", "detail"),
         is_rash=said(screen, "is_rash", "screen"), areas=said(screen, "areas", "screen"),
@@ -431,7 +461,7 @@ async def build_summary(store: Store, case: Case, today: date | None = None) -> 
         answers=answer_pairs(answers, child=case.is_child, parent=parent), flags=flags,
         summary_html=summary, body_site=body_site(answers, parent=parent), version=version,
         new_shots=new_shots,
-        date_of_birth=born, nhs_number=nhs_number,
+        date_of_birth=born, nhs_number=nhs_number, consent=consent,
         earlier=tuple(text(f"referral.earlier.{found.what}", reference=found.reference,
                            date=uk_time(found.at, with_time=False)) for found in earlier))
 
@@ -452,7 +482,7 @@ async def with_photos(store: Store, case: Case, summary: CaseSummary) -> CaseDig
         answers=summary.answers, flags=summary.flags, summary_html=summary.summary_html,
         body_site=summary.body_site, version=summary.version, new_shots=summary.new_shots,
         date_of_birth=summary.date_of_birth, nhs_number=summary.nhs_number,
-        earlier=summary.earlier)
+        earlier=summary.earlier, consent=summary.consent)
 
 
 async def build_digest(store: Store, case: Case, today: date | None = None) -> CaseDigest:

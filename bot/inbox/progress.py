@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.content import text
+from bot.domain.questions import worded
 from bot.store.cases import APPOINTMENT, RED_FLAG_STOP, REFERRED, URGENT
 from bot.store.invites import invite_problem
 from bot.store.models import SHOT_SLOTS, Case, Invite, Stage
@@ -38,7 +39,7 @@ def decision_words(case: Case) -> str:
     if case.decision == URGENT and not case.task_done_at:
         return text("inbox.staff.ended.urgent_not_done")
     if case.decision in (REFERRED, APPOINTMENT, URGENT):
-        return text(f"inbox.staff.ended.{case.decision}")
+        return worded(f"inbox.staff.ended.{case.decision}", parent=case.consent_by == "parent")
     return text("inbox.staff.ended.decided")
 
 
@@ -49,6 +50,20 @@ def erased_decision_words(case: Case) -> str:
     if case.decision == REFERRED and not case.referral_sent_at:
         return text("inbox.staff.ended.erased_referral_not_sent")
     return decision_words(case)
+
+
+def erased_waiting_words(case: Case, erased_from: str) -> str:
+    """What an undecided case the patient erased was waiting for, from the stage it was
+    erased at (`AuditRepository.erased_from`): sent once and back at a photo, the questions
+    or the review, the new photos a GP asked for (`inbox.staff.ended.erased_new_photos`);
+    at "submitted", a GP (`erased_submitted`); "" otherwise (the group says it)."""
+    if case.decision or not case.submissions or not erased_from:
+        return ""
+    if erased_from == Stage.SUBMITTED.value:
+        return text("inbox.staff.ended.erased_submitted")
+    if Stage(erased_from).is_open:
+        return text("inbox.staff.ended.erased_new_photos")
+    return ""
 
 
 WHERE_NOW = frozenset({"submitted", "referred", "urgent", "erased"})

@@ -16,6 +16,7 @@ from bot.channels.nhs_number import split_nhs_number, valid_nhs_number
 from bot.content import text
 from bot.domain.age import CHILD_UNDER, age_on, consent_by
 from bot.domain.dates import parse_date_of_birth
+from bot.domain.questions import worded
 from bot.inbox import progress
 from bot.inbox.access import member_of
 from bot.inbox.digest import uk_time
@@ -94,9 +95,6 @@ class InviteLine:
     invite: Invite
     group: str
     can_change: bool
-    shown: str = ""
-    """How the row names the patient, if not by the invite's patient reference (an erased
-    case with an urgent task still open is named by its case reference)."""
     state: str = ""
     """The step an open request has reached, or how one that is over ended (`bot.inbox.progress`);
     "" where the group says it all (not opened, locked, waiting for a GP...)."""
@@ -108,7 +106,8 @@ class InviteLine:
     date of birth went with it): gets a "New link" button."""
     to_contact: bool = False
     """A red flag answered yes (`red_flag`) and nobody has recorded contacting the patient
-    yet: listed first, under the red-flag group, with a "Patient contacted" button."""
+    yet: listed first, under the red-flag group, with a "Patient contacted" button; not while
+    its urgent task is open, whose Done records the one call (`Inbox.task_done`)."""
     red_flag: bool = False
     """A red flag was answered yes at some point (stopped for red flags, a "yes" waiting,
     withdrawn or tapped after sending, even if the request was then cancelled or deleted):
@@ -292,23 +291,35 @@ class StaffDesk:
         names = {m.id: m.display_name
                  for m in await self._store.practices.members(member.practice_id)}
         red_flags = await self._store.audit.red_flag_answers(member.practice_id)
+        erased_from = await self._store.audit.erased_from(member.practice_id)
         found = []
         for invite in await self._store.invites.for_practice(member.practice_id):
             case = await self._store.cases.for_invite(invite.id)
             group = self._group(invite, case, moment, stalled_before)
-            shown = text("inbox.staff.erased_case_line", reference=case.reference) if (
-                case is not None and case.erased_at and group == "urgent") else ""
             state = self._state(group, invite, case, stops, moment)
+            if not state and case is not None and group == "erased":
+                state = progress.erased_waiting_words(case, erased_from.get(case.id, ""))
+            parent = case is not None and case.consent_by == "parent"
+            if case is not None and group == "urgent" and case.stage is Stage.ERASED:
+                state = worded("inbox.staff.now.erased", parent=parent)  # said once, here
             stop = stops.get(case.id) if case is not None else None
             flagged = case is not None and (stop == RED_FLAG_STOP
                                             or case.id in red_flags)
             reached = contacted.get(case.id) if case is not None else None
+            # an open urgent task's Done records the call, red-flag contact included
+            to_contact = flagged and reached is None and group != "urgent"
             if case is not None and flagged:
-                if reached is None:  # first, until someone has checked they got help
-                    if not state and group in progress.WHERE_NOW:
-                        state = text(f"inbox.staff.now.{group}")
+                if to_contact:  # first, until someone has checked they got help
+                    if group in progress.WHERE_NOW:
+                        where = worded(f"inbox.staff.now.{group}", parent=parent)
+                        if group == "erased":  # how it ended or its decision, then erased
+                            state = f"{state}; {where}" if state else where
+                        elif not state:
+                            state = where
                     group = "red_flag"
                 said = progress.red_flag_words(red_flags.get(case.id, ()), stop)
+                if flagged and reached is None and not to_contact:
+                    said = "; ".join(p for p in (said, text("inbox.staff.red_flag_urgent")) if p)
                 state = "; ".join(part for part in (state, said) if part)
             if flagged and reached is not None:
                 at, actor = reached
@@ -320,8 +331,8 @@ class StaffDesk:
                 group == "not_opened") else text("inbox.staff.link_sent", sent=sent)
             found.append(InviteLine(
                 invite, group, case is None and invite_problem(invite, moment) is None,
-                shown, state, when, renewable=group == "locked",
-                to_contact=flagged and reached is None, red_flag=flagged))
+                state, when, renewable=group == "locked",
+                to_contact=to_contact, red_flag=flagged))
         return found
 
     @staticmethod
@@ -395,7 +406,7 @@ class StaffDesk:
             parts.append("\n<b>" + text(f"inbox.staff.group_{group}",
                                         days=self._stalled_days) + f"</b> ({len(members)})")
             for line in members[:20]:
-                named = html.escape(line.shown or line.invite.patient_ref)
+                named = html.escape(line.invite.patient_ref)
                 key = "inbox.staff.red_flag_line" if line.red_flag else "inbox.staff.invite_line"
                 parts.append(text(key, patient_ref=named, state=html.escape(line.state))
                              if line.state else f"• {named}")

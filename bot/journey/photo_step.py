@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Literal, Protocol
 
 from bot.content import text
+from bot.domain.questions import worded
 from bot.journey.photo_advice import check_advice, refusal_advice
 from bot.journey.replies import Button, Reply, button_data, say
 from bot.store import Store
@@ -114,7 +115,8 @@ def stage_words(case: Case) -> str:
     (`journey.status_words.<stage>`: "photo 1 of 3 (the whole area)", "cancelled")."""
     which = which_photo(case)
     if which is None:
-        return text(f"journey.status_words.{case.stage.value}")
+        return worded(f"journey.status_words.{case.stage.value}",
+                      parent=case.consent_by == "parent")
     return text("journey.status_words.taking_again", which=which,
                 what=text(f"journey.photos.what_{case.stage.value}"))
 

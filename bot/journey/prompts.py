@@ -250,8 +250,8 @@ async def review_prompt(store: Store, case: Case, answers: dict[str, str], *,
             return ""
         return text(f"journey.review.{qid}_line", answer=said(qid, "screen"))
 
-    summary = text(
-        "journey.review.summary",
+    summary = worded(
+        "journey.review.summary", parent=parent,
         is_rash=said("is_rash", "screen"), red_flags=said("red_flags", "screen"),
         site=said("site", "screen"), where=_typed(answers.get("detail.where"), "skip", none),
         areas=said("areas", "screen"), other_areas=line("other_areas"), eczema=line("eczema"),

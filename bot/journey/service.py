@@ -207,7 +207,9 @@ class Journey:
         except StageConflict:
             return [say(text("journey.invite.used", practice=practice.name, phone=practice.phone))]
         turn = Turn(self._store, case)
-        return self._bind(turn, [say(text("journey.invite.welcome", practice=practice.name)),
+        return self._bind(turn, [say(worded("journey.invite.welcome",
+                                                   parent=prompts.by_parent(case),
+                                                   practice=practice.name)),
                                  *await self._prompt(turn)])
 
     # -- typed text ------------------------------------------------------------------------
@@ -826,7 +828,8 @@ class Journey:
             practice = await turn.practice()
             if alerting.tells_patient(notes):  # nobody there can get it: never say it is
                 return [say(alerting.unreached_words(turn.case, practice.name, practice.phone))]
-            return [say(text("journey.receipt.text", practice=practice.name,
+            return [say(worded("journey.receipt.text", parent=prompts.by_parent(turn.case),
+                               practice=practice.name,
                              reference=turn.case.reference, phone=practice.phone))]
         if question == "review" and value == "replace":
             rows = [(Button(text(f"journey.review.replace_{slot}"),

@@ -40,7 +40,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from bot.content import text
 from bot.domain.questions import worded
 from bot.journey import prompts
 from bot.journey.replies import Reply, say
@@ -126,9 +125,10 @@ def where_words(case: Case, *, unreached: bool = False) -> str:
     """The "Where you are:" line: the case's stage (`journey.status_words.<stage>`), or, for a
     sent request the practice could not get (`unreached`: `still_unreached`), that it is sent
     but not yet with the practice (`submitted_not_received`), never that a GP is looking."""
+    parent = prompts.by_parent(case)
     if unreached:
-        return text("journey.status_words.submitted_not_received")
-    return text(f"journey.status_words.{case.stage.value}")
+        return worded("journey.status_words.submitted_not_received", parent=parent)
+    return worded(f"journey.status_words.{case.stage.value}", parent=parent)
 
 
 def next_words(case: Case, key: str, practice: Practice) -> str:

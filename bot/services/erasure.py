@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot import testpoints
 from bot.content import text
+from bot.domain.questions import worded
 from bot.services.alerting import Alerts
 from bot.store import Store
 from bot.store.cases import REFERRED, URGENT
@@ -61,6 +62,13 @@ async def erase(store: Store, case: Case, to: Stage, *, actor: str, reason: str)
     return left
 
 
+def awaiting_new_photos(case: Case) -> bool:
+    """Whether a GP asked for new photos of this (open) case and they are not yet sent: it
+    was submitted before, is undecided, and is back at a photo, the questions or the review."""
+    return (case.submissions > 0 and case.decision is None and case.stage.is_open
+            and case.stage is not Stage.SUBMITTED)
+
+
 async def patient_ended_alerts(store: Store, case: Case, to: Stage) -> Alerts:
     """The staff's alert that the patient cancelled the request (`to` is CANCELLED) or asked
     for it to be deleted (`/delete`): the practice's own patient reference (kept on the invite
@@ -68,12 +76,16 @@ async def patient_ended_alerts(store: Store, case: Case, to: Stage) -> Alerts:
     (`inbox.staff.patient_cancelled`, `inbox.staff.patient_deleted`), to the practice's staff
     and admins (its GPs if none), so someone can contact the patient. A case a GP decided to
     refer whose referral was not yet marked sent says so and asks staff to ask the patient
-    whether they still want it (`inbox.staff.patient_deleted_referral`)."""
+    whether they still want it (`inbox.staff.patient_deleted_referral`); one whose new photos a
+    GP asked for and was waiting for says so, so staff tell the GP
+    (`inbox.staff.patient_deleted_new_photos`, `awaiting_new_photos`)."""
     invite = await store.invites.get(case.invite_id) if case.invite_id else None
     ended = "cancelled" if to is Stage.CANCELLED else "deleted"
     key = f"inbox.staff.patient_{ended}"
     if case.decision == REFERRED and not case.referral_sent_at:
         key = "inbox.staff.patient_deleted_referral"  # the referral is left to be made
+    elif awaiting_new_photos(case):
+        key = f"inbox.staff.patient_{ended}_new_photos"  # the GP is waiting for them
     words = text(key, patient_ref=invite.patient_ref if invite else "?",
                  reference=case.reference)
     log.info("staff told the patient ended a request", extra={"case_id": case.id,
@@ -84,12 +96,16 @@ async def patient_ended_alerts(store: Store, case: Case, to: Stage) -> Alerts:
 
 async def erased_task(store: Store, case: Case) -> Alerts:
     """The task for staff when a case whose urgent task is not done is erased: the task stays
-    open, named by the case reference only (the first task showed both; retention erases the
-    practice's reference, the patient's erasure keeps it in /invites for a while), with a
-    "Done" button, to the practice's staff and
+    open, named as the first task named it: the practice's own reference (kept while the task
+    is open, `CaseRepository.scrub_erased_references`; docs/dpia.md, Rights) and the case
+    reference, for a child worded for the parent or carer (`_parent`), with a "Done" button,
+    to the practice's staff and
     admins (its GPs if none). Queued by `CaseRepository.erase` only if the task is still open
     then."""
-    words = text("inbox.staff.urgent_task_erased", reference=case.reference)
+    invite = await store.invites.get(case.invite_id) if case.invite_id else None
+    words = worded("inbox.staff.urgent_task_erased", parent=case.consent_by == "parent",
+                   reference=case.reference,
+                   patient_ref=invite.patient_ref if invite else "?")
 
     def task(chat: int) -> Outgoing:
         return Outgoing(chat, "staff.task", {"text": words, "case_id": case.id},

@@ -8,6 +8,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from bot.content import text
+from bot.domain.questions import worded
 from bot.journey.naming import named
 from bot.store import Store
 from bot.store.models import Outgoing
@@ -73,9 +74,10 @@ async def chase_open_outcomes(store: Store, referral_days: int,
     """Remind the practice, once per case, of an urgent task not done within a day and of a
     referral not marked sent on e-RS within `referral_days` (what the patient was told).
 
-    An urgent task is chased even if the patient has erased the case since: then it is named
-    by the case reference only (`inbox.staff.urgent_task_again_erased`), the one staff had in
-    the first task, since the practice's patient reference was erased with the case."""
+    An urgent task is chased even if the patient has erased the case since
+    (`inbox.staff.urgent_task_again_erased`), named as the first task named it: the
+    practice's reference is kept while the task is open. For a child under 16 whose parent
+    answered, the words ask staff to phone the parent or carer (`_parent`)."""
     from bot.inbox.alerts import patient_ref_of
     from bot.services.alerting import alert_recipients
 
@@ -89,8 +91,9 @@ async def chase_open_outcomes(store: Store, referral_days: int,
         cutoff = (moment - after).isoformat(timespec="seconds")
         for case in await store.cases.outcome_open_since(decision, column, cutoff):
             wording = f"{key}_erased" if case.erased_at else key
-            words = text(wording, reference=case.reference, days=referral_days,
-                         patient_ref=await patient_ref_of(store, case))
+            words = worded(wording, parent=case.consent_by == "parent",
+                           reference=case.reference, days=referral_days,
+                           patient_ref=await patient_ref_of(store, case))
             before = len(await store.outbox.for_case(case.id))
             await store.outbox.add(case.id, [
                 Outgoing(chat, kind, {"text": words, "case_id": case.id},

@@ -69,6 +69,15 @@ class AnswerRepository:
             )
             return {row["question"]: row["value"] for row in await cursor.fetchall()}
 
+    async def answered_at(self, case_id: int) -> dict[str, str]:
+        """When each answer of the case was last given, by question: ISO timestamps (UTC),
+        `answers.answered_at`. The consent answers are given once, so theirs is when the
+        patient (or parent) tapped them."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT question, answered_at FROM answers WHERE case_id = ?", (case_id,))
+            return {row["question"]: row["answered_at"] for row in await cursor.fetchall()}
+
     async def confirm(self, case_id: int, question: str, value: str, *, event: str,
                       detail: dict[str, str | int]) -> bool:
         """Save (or replace) one answer that confirms something, audited as `event` with

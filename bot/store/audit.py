@@ -172,6 +172,15 @@ class AuditRepository:
             return {int(case_id): "practice" if kind == "case.stopped_by_practice" else
                     str(reason or "") for case_id, kind, reason in await cursor.fetchall()}
 
+    async def erased_from(self, practice_id: int) -> dict[int, str]:
+        """The stage each of the practice's erased cases was at when it was erased
+        ("submitted", "locator", ...; the `case.erased` event's `from`), by case id."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT case_id, json_extract(detail, '$.from') FROM events "
+                "WHERE practice_id = ? AND kind = 'case.erased' ORDER BY id", (practice_id,))
+            return {int(case_id): str(stage or "") for case_id, stage in await cursor.fetchall()}
+
     async def red_flag_answers(self, practice_id: int) -> dict[int, tuple[str, ...]]:
         """The red-flag events of each of the practice's cases that has any, oldest first, by
         case id: "case.red_flag_yes" (a "yes" tapped, `bot.journey.red_flags`),

@@ -30,13 +30,18 @@ async def submitted_case(store: Store, setting: Setting, *, gp: Member | None = 
                          born: str = "1980-02-03") -> Case:
     """A case with three accepted photos and answers, submitted the way the journey does it;
     for a patient `born` under 16 years ago, a parent answered for the child, as the journey
-    decides it (`bot.domain.age`)."""
+    decides it (`bot.domain.age`), after saying they are the child's parent or guardian, and
+    that the child agreed (the consent answers the journey saves)."""
     invite, _ = await store.invites.create(setting.practice.id, "P-9", born,
                                            valid_days=7, gp_member_id=gp.id if gp else None)
     birth, today = date.fromisoformat(born), date.today()
     case = await store.cases.open_from_invite(
         invite, patient_user_id=PATIENT, patient_chat_id=PATIENT,
         is_child=age.is_child(birth, today), consent_by=age.consent_by(birth, today))
+    consent = ("guardian", "consent", "child_agrees") if case.consent_by == "parent" else (
+        "consent",)
+    for question in consent:
+        await store.answers.save(case.id, question, "yes")
     for index, shot in enumerate(("locator", "close_up_1", "close_up_2")):
         stored = store.files.write(tiny_jpeg(index), ".jpg")
         await store.photos.add(case.id, shot, stored, source="document", verdict="accept",

@@ -5,7 +5,9 @@ the parent, end to end through the emulator (the newcomer's findings in the sand
    1: the bot asks which request each photo is for, naming each as the parent knows it (whose
    it is, the body area, when it was started), and files it only where the parent says.
 2. A child's request says to keep the face out before the first photo, and speaks to the
-   parent (screening, Send, the two-week-wait message).
+   parent (the greeting, screening, the review, Send, the receipt, /status, the two-week-wait
+   message, which names the request as other messages do); the staff's urgent task asks
+   them to phone the parent or carer.
 3. The GP's note on a photo counts the refused tries before it (a child's face, a 20 MB
    file) with their reason.
 """
@@ -206,15 +208,20 @@ async def test_a_childs_request_warns_about_the_face_first_speaks_to_the_parent_
     app: App, emu: Emulator
 ) -> None:
     """Before photo 1 of a child's request the parent is told to keep the face out; the
-    screening, the Send button and the two-week-wait message speak to the parent about
-    their child; two face photos and a 20 MB file refused before the locator are retakes,
-    with their reasons, in the GP's summary."""
+    greeting, the screening, the review, the Send button, the receipt, /status and the
+    two-week-wait message speak to the parent about their child, the last naming the request
+    as other messages do; the staff's urgent task asks them to phone the parent or carer;
+    two face photos and a 20 MB file refused before the locator are retakes, with their
+    reasons, in the GP's summary."""
     team = await make_team(app, emu)
     parent = emu.user("Mum")
     await to_childs_photos(app, team, parent)
     said = [m.text or "" for m in parent.all_messages]
-    assert any(worded("journey.screening.intro", parent=True) in m for m in said)
-    assert not any(text("journey.screening.intro") in m for m in said)
+    for key in ("journey.screening.intro", "journey.invite.welcome"):
+        for_parent = worded(key, parent=True, practice=team.practice.name)
+        assert for_parent != text(key, practice=team.practice.name)
+        assert any(for_parent in m for m in said)
+        assert not any(text(key, practice=team.practice.name) in m for m in said)
     prompt = await then_says(parent, first_line("journey.photos.locator"))
     assert (prompt.text or "") == worded("journey.photos.locator_child", parent=True)
 
@@ -233,9 +240,17 @@ async def test_a_childs_request_warns_about_the_face_first_speaks_to_the_parent_
     assert review is not None
     assert [worded("journey.review.send", parent=True)] in review.buttons
     assert [text("journey.review.send")] not in review.buttons
-    await tap(parent, worded("journey.review.send", parent=True),
-              first_line("journey.receipt.text"))
+    ask = text("journey.review.summary").rsplit("\n", 1)[1]
+    assert ask not in (review.text or "")
+    assert worded("journey.review.summary", parent=True).rsplit("\n", 1)[1] in (
+        review.text or "")
     case = await current(app, parent)
+    await tap(parent, worded("journey.review.send", parent=True),
+              f"{case.reference}")
+    assert parent.last_message is not None
+    assert parent.last_message.text == worded(
+        "journey.receipt.text", parent=True, practice=team.practice.name,
+        reference=case.reference, phone=team.practice.phone)
 
     summary = await team.gp.wait_for_text(case.reference, timeout=20)
     face = text("inbox.gp.retake_reason_times", reason=text("inbox.gp.refused_child_face"),
@@ -255,7 +270,18 @@ async def test_a_childs_request_warns_about_the_face_first_speaks_to_the_parent_
     await team.gp.tap(text("inbox.gp.urgent_yes"))
     told = await parent.wait_for_text(f"({case.reference})", timeout=10)
     assert told.text == worded("inbox.patient.urgent", parent=True, reference=case.reference,
-                               practice=team.practice.name, phone=team.practice.phone)
+                               practice=team.practice.name, phone=team.practice.phone,
+                               request=await child_named(app, case))
+    task = await team.staff.wait_for_text(case.reference, timeout=10)
+    assert task.text == worded("inbox.staff.urgent_task", parent=True, patient_ref="CHILD",
+                               reference=case.reference, gp=team.gp_member.display_name)
+    assert task.text != text("inbox.staff.urgent_task", patient_ref="CHILD",
+                             reference=case.reference, gp=team.gp_member.display_name)
+    parent.skip_to_end()
+    await parent.send_command("/status")
+    status = await parent.wait_for_text(first_line("journey.commands.status"), timeout=10)
+    assert worded("journey.status_words.decided", parent=True) in (status.text or "")
+    assert text("journey.status_words.decided") not in (status.text or "")
 
 
 async def test_the_invite_sms_for_a_young_child_speaks_to_the_parent(

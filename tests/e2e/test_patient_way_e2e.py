@@ -385,7 +385,8 @@ async def test_a_parent_is_asked_about_the_child_and_an_adult_about_themself(
     born = child_birthday(7)
     parent = emu.user("Kit's dad")
     await parent.open_deep_link(await new_invite(app, practice, born.isoformat()))
-    welcome = say("invite.welcome", practice=practice.name)
+    welcome = worded("journey.invite.welcome", parent=True, practice=practice.name)
+    assert welcome != say("invite.welcome", practice=practice.name), "the child's rash"
     assert (await parent.wait_for_text(say("identity.ask_parent"))).text == (
         f"{welcome}\n\n{say('identity.ask_parent')}")
     await give_date_of_birth(parent, born.strftime("%d/%m/%y"))

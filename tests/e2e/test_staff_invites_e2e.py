@@ -21,7 +21,7 @@ from tests.auxil.e2e.patient import (
     to_photos,
     words,
 )
-from tests.auxil.e2e.practice import LINK, Team, make_team
+from tests.auxil.e2e.practice import LINK, Team, make_team, sent_then_asked_again
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -154,6 +154,30 @@ async def test_staff_are_told_when_the_patient_cancels_or_deletes_and_keep_the_r
         text("inbox.staff.group_erased")))) + 1]
     assert erased.startswith("• P-DELETE")
     assert "(erased)" not in (listing or "")
+
+
+async def test_deleting_while_the_gp_waits_for_new_photos_says_so_to_staff(
+    app: App, emu: Emulator
+) -> None:
+    """A GP asked for a new locator; the patient deletes the request instead. The staff alert
+    and the /invites row say that a GP was waiting for the new photos (staff tell the GP),
+    not a bare reference."""
+    team, patient = await sent_then_asked_again(app, emu)
+    store = services_of(app).store
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None and case.submissions == 1
+    patient.skip_to_end()
+    await patient.send_command("/delete")
+    await patient.wait_for_text(words("journey.delete.one"))
+    await tap(patient, text("journey.commands.delete_yes"),
+              first_line("journey.commands.deleted"))
+    await team.staff.wait_for_text(text("inbox.staff.patient_deleted_new_photos",
+                                        patient_ref="P-300", reference=case.reference),
+                                   timeout=10)
+    rows = await invites_listing(team)
+    erased = rows[rows.index(next(r for r in rows if r.startswith(
+        text("inbox.staff.group_erased")))) + 1]
+    assert erased == row("P-300", "ended.erased_new_photos")
 
 
 def listed(person: TelegramUser) -> list[str]:

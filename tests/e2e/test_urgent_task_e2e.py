@@ -21,7 +21,16 @@ from bot.emulator.users import TelegramUser
 from bot.services.reminders import chase_open_outcomes
 from bot.store.models import Case, Stage
 from tests.auxil.e2e.bot_app import services_of
-from tests.auxil.e2e.patient import first_line, tap, words
+from tests.auxil.e2e.patient import (
+    SCREENING,
+    details_and_review,
+    first_line,
+    read_the_tips,
+    send_three,
+    tap,
+    to_consent,
+    words,
+)
 from tests.auxil.e2e.practice import Team, make_team, submit
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -157,20 +166,89 @@ async def test_deleting_after_an_urgent_decision_keeps_the_task_open_chased_and_
 
     notice = await team.staff.wait_for_text(first_line("inbox.staff.urgent_task_erased"),
                                             timeout=10)
-    assert notice.text == text("inbox.staff.urgent_task_erased", reference=case.reference)
-    assert "P-300" not in (notice.text or "")
+    assert notice.text == text("inbox.staff.urgent_task_erased", patient_ref="P-300",
+                               reference=case.reference)
     await team.staff.send_command("/invites")
     listing = await team.staff.wait_for_text(first_line("inbox.staff.invites_title"))
     urgent_part = (listing.text or "").split(text("inbox.staff.group_urgent"), 1)[1]
-    assert text("inbox.staff.erased_case_line", reference=case.reference) in urgent_part
+    assert text("inbox.staff.invite_line", patient_ref="P-300",
+                state=text("inbox.staff.now.erased")) in urgent_part
 
     assert await chase_open_outcomes(store, 3, now=datetime.now(UTC) + timedelta(days=2)) == 1
     services_of(app).queued()
     again = await team.staff.wait_for_text(first_line("inbox.staff.urgent_task_again_erased"),
                                            timeout=10)
-    assert again.text == text("inbox.staff.urgent_task_again_erased", reference=case.reference)
+    assert again.text == text("inbox.staff.urgent_task_again_erased", patient_ref="P-300",
+                              reference=case.reference)
     await team.staff.tap(text("inbox.staff.task_done"))
     await team.staff.wait_for_text(text("inbox.staff.task_recorded", reference=case.reference,
                                         name="Sue Smith"), timeout=10)
     assert (await case_now(app, case)).task_done_at
     assert await chase_open_outcomes(store, 3, now=datetime.now(UTC) + timedelta(days=3)) == 0
+
+
+async def test_an_erased_urgent_case_with_a_red_flag_is_named_one_way_and_one_tap_records_the_call(
+    app: App, emu: Emulator
+) -> None:
+    """A patient taps yes to a red flag after sending; the GP decides urgent; the patient then
+    deletes the request. Staff see one name for it everywhere (the practice's reference, kept
+    while the task is open: docs/dpia.md, Rights), the /invites row says once that it was
+    deleted, and there is no separate "Patient contacted" button: the task's Done records the
+    one call, red-flag contact included. After Done the row still says it was deleted."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    _, token = await store.invites.create(team.practice.id, "P-300", "1980-02-03",
+                                          valid_days=7, gp_member_id=team.gp_member.id)
+    patient = emu.user("Ada")
+    await to_consent(patient, token)
+    await tap(patient, text("journey.consent.yes"), text("journey.screening.is_rash.question"))
+    question = await tap(patient, SCREENING[0], text("journey.screening.red_flags.question"))
+    yes = question.callback_data[text("journey.screening.red_flags.yes")]
+    await tap(patient, SCREENING[1], text("journey.screening.site.question"))
+    await tap(patient, SCREENING[2], text("journey.screening.areas.question"))
+    await read_the_tips(patient, SCREENING[3])
+    await send_three(patient)
+    await details_and_review(patient)
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None
+    await decided_urgent(app, team, case)
+    await team.staff.wait_for_text(first_line("inbox.staff.urgent_task"), timeout=10)
+    await patient.tap_callback(question.message_id, yes)
+    await patient.wait_for_text(text("journey.stop.red_flag_after"), timeout=10)
+    await team.staff.wait_for_text(first_line("inbox.staff.stopped.red_flag_after"), timeout=10)
+    patient.skip_to_end()
+    await patient.send_command("/delete")
+    await patient.wait_for_text(words("journey.delete.one"))
+    await tap(patient, text("journey.commands.delete_yes"), first_line("journey.commands.deleted"))
+    notice = await team.staff.wait_for_text(first_line("inbox.staff.urgent_task_erased"),
+                                            timeout=10)
+    assert notice.text == text("inbox.staff.urgent_task_erased", patient_ref="P-300",
+                               reference=case.reference)
+
+    team.staff.skip_to_end()
+    await team.staff.send_command("/invites")
+    listing = await team.staff.wait_for_text(first_line("inbox.staff.invites_title"))
+    said = listing.text or ""
+    assert text("inbox.staff.group_red_flag") not in said, "listed once, with the urgent ones"
+    urgent_part = said.split(text("inbox.staff.group_urgent"), 1)[1]
+    assert "P-300" in urgent_part and case.reference not in said
+    assert said.count(text("inbox.staff.now.erased")) == 1
+    assert text("inbox.staff.red_flag_urgent") in urgent_part
+    contacted = text("inbox.staff.contacted", patient_ref="P-300")
+    assert contacted not in buttons(listing), "one call, one tap: the task's Done"
+
+    await team.staff.tap(text("inbox.staff.task_done"))
+    done = await team.staff.wait_for_text(first_line("inbox.staff.task_recorded"), timeout=10)
+    assert done.text == text("inbox.staff.task_recorded", reference=case.reference,
+                             name="Sue Smith") + text("inbox.staff.task_recorded_red_flag")
+    assert case.id in await store.audit.contacted(team.practice.id)
+    team.staff.skip_to_end()
+    await team.staff.send_command("/invites")
+    listing = await team.staff.wait_for_text(first_line("inbox.staff.invites_title"))
+    said = listing.text or ""
+    assert text("inbox.staff.group_red_flag") not in said
+    assert text("inbox.staff.group_urgent") not in said
+    erased_part = said.split(text("inbox.staff.group_erased"), 1)[1]
+    assert f"P-300: {text('inbox.staff.ended.urgent')}" in erased_part
+    assert contacted not in buttons(listing)

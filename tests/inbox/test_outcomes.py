@@ -7,15 +7,18 @@ from datetime import UTC, datetime, timedelta
 
 from bot.content import text
 from bot.domain import age
+from bot.domain.questions import worded
 from bot.inbox.alerts import stop_reason_key
 from bot.inbox.decisions import Inbox, read_ubrn
 from bot.inbox.digest import age_text, build_digest, quality_flags, uk_time
+from bot.journey.naming import named
 from bot.journey.photo_step import record_refusal
 from bot.services import erasure
 from bot.services.reminders import chase_open_outcomes
 from bot.store import Store
 from bot.store.models import Stage
 from tests.auxil.inbox import PATIENT, Setting, submitted_case
+from tests.auxil.journey import child_dob
 from tests.auxil.photos import tiny_jpeg
 
 BLUR_FAIL = json.dumps({"checks": [{"name": "sharpness", "status": "fail"},
@@ -299,3 +302,31 @@ async def test_retakes_of_a_discarded_set_are_never_counted_against_the_new_phot
         text("inbox.gp.flag_line", shot=text("inbox.gp.caption_close_up_2"),
              notes=text("inbox.gp.flag_retake_one", count=1,
                         reasons=text("inbox.gp.problem_sharpness"))),)
+
+
+async def test_a_parent_reads_each_update_about_the_child_naming_the_request(
+    store: Store, setting: Setting
+) -> None:
+    """A parent may have several requests open (their children's, their own): each update
+    on a child's request (referred, sent on e-RS, new photos) speaks about the child's
+    photos and names the request as other messages do (`bot.journey.naming`), not by the
+    reference alone."""
+    practice = {"practice": "The Lawson Practice", "phone": "020 7729 7236"}
+    inbox = Inbox(store, referral_days=5)
+    referred = await submitted_case(store, setting, born=child_dob(8))
+    asked = await submitted_case(store, setting, born=child_dob(6))
+    await inbox.refer(102, referred.id)
+    await inbox.mark_referral_sent(102, referred.id, None)
+    await inbox.ask_new_photos(102, asked.id, ["locator"], "blurred")
+    for case, keys in ((referred, ("referred", "referral_sent")), (asked, ("new_photos",))):
+        told = [json.loads(q.payload)["text"] for q in await store.outbox.for_case(case.id)
+                if q.chat_id == PATIENT]
+        name = await named(store, case)
+        assert name.startswith(text("journey.cases.named_child").split("{")[0])
+        values = {"reference": case.reference, "days": 5, "request": name,
+                  "shots": text("inbox.patient.shot_locator"),
+                  "reason": text("inbox.patient.reason_blurred"), **practice}
+        assert told == [worded(f"inbox.patient.{key}", parent=True, **values) for key in keys]
+        for key in keys:
+            assert told[keys.index(key)] != text(f"inbox.patient.{key}", **values)
+            assert name in told[keys.index(key)]

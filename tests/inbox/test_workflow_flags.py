@@ -18,8 +18,9 @@ from tests.auxil.inbox import Setting, submitted_case
 
 PATIENT_ANSWERS = {"screen.is_rash": "rash", "screen.site": "arm", "screen.areas": "one",
                    "screen.red_flags": "no", "detail.where": "left forearm",
-                   "detail.duration": "weeks", "detail.symptoms": "itchy", "detail.tried": "E45"}
-"""What `submitted_case` saved as the patient's answers."""
+                   "detail.duration": "weeks", "detail.symptoms": "itchy", "detail.tried": "E45",
+                   "consent": "yes"}
+"""What `submitted_case` saved as the (adult) patient's answers."""
 
 
 async def test_new_photos_asked_by_a_gp_set_flags_audited_as_that_gp_not_as_answers(

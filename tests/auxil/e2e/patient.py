@@ -85,7 +85,8 @@ async def details_and_review(patient: TelegramUser, where: str = "left forearm",
                              tried: str = "E45 cream", *, parent: bool = False) -> None:
     """Answer the detail questions (typing `where` and `tried`), up to the review."""
     await answer_details(patient, where, tried, parent=parent)
-    await patient.wait_for_text(first_line("journey.review.summary"), timeout=10)
+    summary = "journey.review.summary_parent" if parent else "journey.review.summary"
+    await patient.wait_for_text(first_line(summary), timeout=10)
 
 
 def child_birthday(years: int) -> date:
