@@ -13,7 +13,7 @@ from bot.content import text
 from bot.domain.questions import worded
 from bot.inbox.access import ANY_ROLE, GP_ROLES, case_for_member, member_of
 from bot.inbox.alerts import URGENT, urgent_task
-from bot.journey.naming import named
+from bot.services.naming import named
 from bot.store import StageConflict, Store
 from bot.store.cases import APPOINTMENT, REFERRED
 from bot.store.models import SHOT_SLOTS, Case, Flags, Member, Outgoing, ShotSlot, Stage

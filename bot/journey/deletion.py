@@ -1,4 +1,4 @@
-"""/delete: the patient sees their requests (named as `bot.journey.naming` does: whose, the
+"""/delete: the patient sees their requests (named as `bot.services.naming` does: whose, the
 body area, the date and time started; and their state; no reference), chooses
 one or all, and each chosen one is erased completely (`bot/services/erasure.py`).
 
@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 
 from bot.content import text
 from bot.domain.questions import worded
-from bot.journey.naming import born_of, request_name
 from bot.journey.photo_step import stage_words
 from bot.journey.replies import Button, Reply, button_data, one_per_row, say
 from bot.services import erasure
+from bot.services.naming import born_of, request_name
 from bot.store import Store
 from bot.store.cases import URGENT
 from bot.store.models import Case, Stage
@@ -32,7 +32,7 @@ class Holding:
     case: Case
     number: int
     request: str
-    """As `bot.journey.naming.request_name` words it ("your child's request about the ...")."""
+    """As `bot.services.naming.request_name` words it ("your child's request about the ...")."""
     state: str
 
 

@@ -4,7 +4,7 @@ A parent may have their own request and a child's open at once, each waiting for
 GP asked for a new close-up on one while the other is at photo 1). Which request a photo is
 for is then the patient's to say, never the bot's guess: the photo is held (its Telegram file,
 not its bytes, and only in memory) and the patient taps one of the requests, named by whose it
-is, the body area they answered and when it was started (`bot.journey.naming`), or "None of
+is, the body area they answered and when it was started (`bot.services.naming`), or "None of
 these". Photos sent before the tap (an album) are held with it and go where the tap says.
 Nothing of a held photo's content is written anywhere; after a restart the tap asks for it
 again. Its message, left in the chat meanwhile, is noted (chat and message id only) against
@@ -26,9 +26,9 @@ from datetime import date
 from typing import Literal
 
 from bot.content import text
-from bot.journey.naming import request_label
 from bot.journey.photo_step import stage_words
 from bot.journey.replies import Button, Reply, button_data, one_per_row, say
+from bot.services.naming import request_label
 from bot.services.turns import Recent
 from bot.store.models import Case
 

@@ -31,7 +31,6 @@ from bot.domain.questions import (
 from bot.journey import photo_area, prompts, status_next
 from bot.journey.deletion import GO as DELETE_GO
 from bot.journey.deletion import Deletion, kept_by_practice, with_kept
-from bot.journey.naming import born_of, named, request_label
 from bot.journey.photo_choice import NONE as NONE_CHOSEN
 from bot.journey.photo_choice import (
     PHOTO_FOR,
@@ -66,6 +65,7 @@ from bot.journey.replies import (
 from bot.journey.steps import Choice, Exit, Step, Turn
 from bot.services import alerting, erasure
 from bot.services.attempts import WrongTries
+from bot.services.naming import born_of, named, request_label
 from bot.services.turns import Recent, UserLocks
 from bot.store import StageConflict, Store
 from bot.store.audit import Note
@@ -1415,7 +1415,7 @@ class Journey:
         return replies if turn is None else bind(replies, turn.case.id)
 
     async def _named(self, case: Case) -> str:
-        """A request as the patient can tell it from another (`bot.journey.naming`): whose
+        """A request as the patient can tell it from another (`bot.services.naming`): whose
         it is, the body area answered, the date and time it was started."""
         return await named(self._store, case)
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.content import text
 from bot.domain.questions import worded
-from bot.journey.naming import named
+from bot.services.naming import named
 from bot.store import Store
 from bot.store.models import Outgoing
 
@@ -20,7 +20,7 @@ async def remind_stalled(store: Store, stalled_after_days: int,
                          now: datetime | None = None) -> int:
     """Queue a reminder for each case idle for `stalled_after_days` (once per case).
 
-    The reminder names its request as the patient knows it (`bot.journey.naming`) and is
+    The reminder names its request as the patient knows it (`bot.services.naming`) and is
     sent (`patient.reminder`) with a button that carries on with that case
     (`bot.journey.prompts.carry_on`), not with whichever of the patient's open cases they
     acted on last."""

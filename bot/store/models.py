@@ -154,7 +154,7 @@ class Case:
     """Workflow flag: the person holding the link confirmed the invite's date of birth (the
     identity step passed; set with the move to consent). Until then nothing staff entered on
     the invite is shown to them, the date of birth least of all: the link may have reached
-    the wrong person (`bot.journey.naming.born_of`; docs/clinical-safety/hazard-log.md H06).
+    the wrong person (`bot.services.naming.born_of`; docs/clinical-safety/hazard-log.md H06).
     A link locked after wrong dates of birth never sets it."""
     patient_at: str | None = None
     """When the patient last acted on the case (ISO 8601, UTC); only their own actions set it,

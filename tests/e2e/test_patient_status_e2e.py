@@ -10,7 +10,7 @@ from telegram.ext import Application
 from bot.content import text
 from bot.emulator import Emulator
 from bot.inbox.decisions import Inbox
-from bot.journey.naming import request_name
+from bot.services.naming import request_name
 from bot.store.models import Case, Stage
 from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import (

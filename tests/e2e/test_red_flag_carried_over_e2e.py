@@ -98,7 +98,7 @@ async def test_a_red_flag_stop_is_told_to_staff_at_the_next_invite_and_to_the_gp
     await send_three(parent)
     await details_and_review(parent, parent=True)
     await tap(parent, worded("journey.review.send", parent=True),
-              first_line("journey.receipt.text"))
+              first_line("journey.receipt.text_parent"))
     new = await current(app, parent)
     summary = await team.gp.wait_for_text(first_line("inbox.gp.summary") + new.reference,
                                           timeout=20)

@@ -16,7 +16,7 @@ from bot.domain.questions import worded
 from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
-from bot.journey.naming import named
+from bot.services.naming import named
 from bot.store.models import Case, Stage
 from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import (

@@ -11,9 +11,9 @@ from bot.domain.questions import worded
 from bot.inbox.alerts import stop_reason_key
 from bot.inbox.decisions import Inbox, read_ubrn
 from bot.inbox.digest import age_text, build_digest, quality_flags, uk_time
-from bot.journey.naming import named
 from bot.journey.photo_step import record_refusal
 from bot.services import erasure
+from bot.services.naming import named
 from bot.services.reminders import chase_open_outcomes
 from bot.store import Store
 from bot.store.models import Stage
@@ -309,7 +309,7 @@ async def test_a_parent_reads_each_update_about_the_child_naming_the_request(
 ) -> None:
     """A parent may have several requests open (their children's, their own): each update
     on a child's request (referred, sent on e-RS, new photos) speaks about the child's
-    photos and names the request as other messages do (`bot.journey.naming`), not by the
+    photos and names the request as other messages do (`bot.services.naming`), not by the
     reference alone."""
     practice = {"practice": "The Lawson Practice", "phone": "020 7729 7236"}
     inbox = Inbox(store, referral_days=5)

@@ -12,9 +12,9 @@ import pytest
 from bot.content import text, texts
 from bot.domain.questions import CONSENT_CRITERIA, STOP_CRITERIA, worded
 from bot.inbox.decisions import Inbox
-from bot.journey.naming import request_name
 from bot.journey.service import Journey
 from bot.journey.status_next import STOPPED_NEXT
+from bot.services.naming import request_name
 from bot.store import Store
 from bot.store.models import Practice
 from tests.auxil.journey import (

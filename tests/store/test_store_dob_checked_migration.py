@@ -9,7 +9,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.journey.naming import born_of
+from bot.services.naming import born_of
 from bot.store import open_store
 from bot.store.invites import invite_problem
 from tests.auxil.store import schema_before
