@@ -428,8 +428,11 @@ class Journey:
         request was sent or ended, perhaps while another request is open; that other request
         is left as it is.
 
-        Sent or decided (the practice has it): `journey.stop.red_flag_after` ("do not wait for
-        your GP to reply"), and staff alerted once a case (`red_flag_after`). Ended before it
+        Sent or decided (the practice has it), deleted by the patient since or not:
+        `journey.stop.red_flag_after` ("do not wait for your GP to reply"), and staff alerted
+        once a case (`red_flag_after`): a deletion takes nothing back from the practice, and
+        staff told of it may read it as "no help needed". Always audited, so /status and
+        `bot.inbox.earlier` see it. Ended before it
         reached the practice: `journey.red_flag.ended`, naming the request (`named`) and
         worded for who answered it; staff alerted once a case (`red_flag_ended`) when the
         patient ended it themselves (cancelled or deleted) or it stopped at screening for
@@ -444,19 +447,18 @@ class Journey:
         reason = None
         if not sent:
             reason = status_next.stop_reason(await self._store.audit.for_case(case.id))
-        alert = "red_flag_after" if case.stage in (Stage.SUBMITTED, Stage.DECIDED) else (
-            "red_flag_ended" if not sent and ended_alerted(case, reason) else None)
+        alert = "red_flag_after" if sent else (  # sent: the practice has it, even if deleted
+            "red_flag_ended" if ended_alerted(case, reason) else None)
         if alert is not None:
             built = await self._stop_alerts(self._store, case, alert)
             alerts = [replace(item, dedupe_key=f"case:{case.id}:{alert}:{item.chat_id}")
                       for item in built.messages]
             await self._store.outbox.add(case.id, alerts, built.notes)
             self._on_queued()
-        if alert is not None or not sent:  # the event log has it; /status repeats the advice
-            kind = "case.red_flag_after" if sent else "case.red_flag_ended"
-            await self._store.audit.record(kind, actor="patient", case_id=case.id,
-                                           detail={"stage": case.stage.value,
-                                                   "staff_alerted": alert is not None})
+        kind = "case.red_flag_after" if sent else "case.red_flag_ended"
+        await self._store.audit.record(kind, actor="patient", case_id=case.id,  # for /status
+                                       detail={"stage": case.stage.value,
+                                               "staff_alerted": alert is not None})
         log.info("red-flag answer after the request", extra={"case_id": case.id,
                                                              "stage": case.stage.value,
                                                              "alert": alert or "none"})

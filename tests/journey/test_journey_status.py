@@ -324,3 +324,28 @@ async def test_status_on_an_open_request_gives_another_requests_red_flag_advice_
     assert stopped is not None
     assert request_name(stopped, await store.answers.for_case(stopped.id)) not in words(
         replies), "an ended request the patient was told about is not repeated"
+
+
+async def test_a_red_flag_tapped_after_sending_and_deleting_alerts_staff_and_is_recorded(
+        journey: Journey, store: Store, invite: InviteMaker) -> None:
+    replies = await to_screening(journey, invite)
+    replies = await tap(journey, replies, text("journey.screening.is_rash.rash"))
+    said_yes_later = buttons(replies)[text("journey.screening.red_flags.yes")]
+    replies = await tap(journey, replies, text("journey.screening.red_flags.no"))
+    for label in (text("journey.screening.site.arm"), text("journey.screening.areas.one"),
+                  *(text("journey.prepare.next"),) * (len(texts("journey.prepare.steps")) - 1),
+                  text("journey.prepare.ready")):
+        replies = await tap(journey, replies, label)
+    await photos_then_send(journey)
+    case = await store.cases.current_for_patient(USER)
+    assert case is not None
+    await tap(journey, await journey.ask(USER, "delete"), text("journey.commands.delete_yes"))
+
+    answer = await journey.tapped(USER, said_yes_later)  # the old question's "yes"
+
+    assert text("journey.stop.red_flag_after") in words(answer.replies)
+    kinds = [event.kind for event in await store.audit.for_case(case.id)]
+    assert "case.red_flag_after" in kinds, "recorded, so /status and the next invite see it"
+    alerts = [item for item in await store.outbox.for_case(case.id)
+              if ":red_flag_after:" in item.dedupe_key]
+    assert alerts, "staff told: they had only heard that the patient deleted the request"
