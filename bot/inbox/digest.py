@@ -426,7 +426,7 @@ async def build_summary(store: Store, case: Case, today: date | None = None) -> 
     born, nhs_number = record_identifiers(invite)
     parent = case.consent_by == "parent"
     screen, detail = screening_questions(parent=parent), detail_questions(parent=parent)
-    earlier = await earlier_requests(store, invite) if invite else []
+    earlier = await earlier_requests(store, invite, datetime.now(UTC)) if invite else []
     consent = consent_record(case, answers, await store.answers.answered_at(case.id))
 
     def said(questions: tuple[Question, ...], qid: str, prefix: str) -> str:

@@ -70,9 +70,10 @@ async def _earlier_of(store: Store, case: Case) -> Earlier | None:
 async def earlier_requests(store: Store, invite: Invite,
                            now: datetime | None = None) -> list[Earlier]:
     """The practice's other requests, for the same NHS number and date of birth as `invite`,
-    started within `CARRY_OVER_DAYS` before `now` (default: the invite's creation), that
-    stopped for red flags or were judged urgent; oldest first. [] when the invite has no
-    NHS number."""
+    whose red flag or urgent decision (`Earlier.at`, not when the request was started: a
+    decision can come days later) falls within `CARRY_OVER_DAYS` before `now` (default: the
+    invite's creation; a GP's summary passes the time it is built); oldest first. [] when the
+    invite has no NHS number."""
     if not invite.nhs_number or not invite.date_of_birth:
         return []
     now = now or datetime.fromisoformat(invite.created_at)
@@ -86,11 +87,11 @@ async def earlier_requests(store: Store, invite: Invite,
         case = await store.cases.for_invite(other.id)
         if case is None or case.stage is Stage.ERASED:
             continue
-        started = datetime.fromisoformat(case.created_at)
-        started = started if started.tzinfo else started.replace(tzinfo=UTC)
-        if not since <= started <= now:
+        earlier = await _earlier_of(store, case)
+        if earlier is None:
             continue
-        if (earlier := await _earlier_of(store, case)) is not None:
+        at = datetime.fromisoformat(earlier.at)
+        if since <= (at if at.tzinfo else at.replace(tzinfo=UTC)) <= now:
             found.append(earlier)
     if found:
         log.info("earlier red-flag or urgent request found",
