@@ -233,9 +233,9 @@ class Journey:
             if turn is None or not turn.case.stage.is_open:
                 return self._bind(turn, [*removed, *await self._nothing_open(turn)])
             step = STEPS[turn.case.stage]
-            if step.typed is not None:
-                return self._bind(turn, [*removed, *await step.typed(self, turn, words)])
-            return self._bind(turn, [*removed, *await self._nudge(turn)])
+            answer = (await step.typed(self, turn, words) if step.typed is not None
+                      else await self._nudge(turn))
+            return self._bind(turn, self._after_advice(turn, removed, answer))
 
     @staticmethod
     async def _personal_off_chat(turn: Turn | None, found: tuple[str, ...],
@@ -901,8 +901,19 @@ class Journey:
             turn = await self._turn(user_id)
             replies = await self._photo_for_turn(user_id, turn, sent, forwarded, on_held)
             if captioned and turn is not None:
-                replies = [await self._not_passed_on(turn, "caption"), *replies]
+                replies = self._after_advice(
+                    turn, [await self._not_passed_on(turn, "caption")], replies)
             return replies
+
+    @staticmethod
+    def _after_advice(turn: Turn | None, notes: list[Reply], replies: list[Reply]
+                      ) -> list[Reply]:
+        """`notes` (a message deleted, words not passed on) before `replies`, except that the
+        urgent advice of a red-flag "yes" waiting for its confirmation, when `replies` lead
+        with it, stays first: no other words ever come before "Please get help now"."""
+        if turn is not None and replies and replies[0].text == RedFlags.advice(turn.case).text:
+            return [replies[0], *notes, *replies[1:]]
+        return [*notes, *replies]
 
     async def _photo_for_turn(self, user_id: int, turn: Turn | None, sent: SentPhoto,
                               forwarded: bool, on_held: Callable[[], None] | None
@@ -1055,7 +1066,9 @@ class Journey:
                 return []
             if album is not None:
                 self._album_noted[user_id] = album
-            return [say(text("journey.photos.not_now_question"))]
+            waiting = self._red_flag_waiting(turn, await turn.answers())
+            advice = [] if waiting is None else waiting[:1]  # "Please get help now" first
+            return [*advice, say(text("journey.photos.not_now_question"))]
         if shot is None and album is not None:
             if self._album_noted.get(user_id) == album:
                 return []

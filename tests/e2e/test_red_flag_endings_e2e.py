@@ -18,7 +18,7 @@ from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
 from bot.services.naming import named
 from bot.store.models import Case, Stage
-from tests.auxil.e2e.bot_app import services_of
+from tests.auxil.e2e.bot_app import sample, services_of
 from tests.auxil.e2e.patient import (
     SCREENING,
     child_birthday,
@@ -138,6 +138,15 @@ async def test_status_and_start_lead_with_the_advice_while_a_red_flag_yes_waits(
     assert say("input.need_button") in typed
     assert patient.last_message is not None
     assert patient.last_message.buttons == [[say("confirm.yes")], [say("confirm.no_red_flag")]]
+
+    number = await answer_to(patient, lambda: patient.send_text("call me on 07700 900123"),
+                             confirmation)
+    assert number.startswith(say("red_flag.now")), "not 'I have deleted your message' first"
+    assert say("input.personal_removed") in number
+    photo = await answer_to(
+        patient, lambda: patient.send_photo(sample("close-up-good.jpg"), caption="it spreads"),
+        say("photos.not_now_question"))
+    assert photo.startswith(say("red_flag.now")), "a photo at the question: the advice first"
 
 
 @pytest.mark.parametrize(("ended", "now_on"), [(ADULT, CHILD), (CHILD, ADULT)],
