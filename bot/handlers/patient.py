@@ -83,17 +83,13 @@ async def delete(update: Update, context: BotContext) -> None:
                        album_sent=_album_sent(context))
 
 
-def _deleter(context: BotContext, message: Message) -> Callable[[], Awaitable[bool]]:
-    """Delete the patient's own message (bots may, in a private chat, within 48 hours):
-    True if Telegram did; False if it refused (too old, already gone, network), which the
-    journey carries on from."""
+def _deleter(context: BotContext, user_id: int, message: Message
+             ) -> Callable[[], Awaitable[bool]]:
+    """Delete the patient's own message when called (`_delete_from_chat`: True if Telegram
+    did; on a refusal it is noted to be deleted with the case, and the journey carries on)."""
 
     async def take_off_chat() -> bool:
-        try:
-            return bool(await context.bot.delete_message(message.chat_id, message.message_id))
-        except TelegramError as error:
-            log.warning("message not deleted", extra={"reason": type(error).__name__})
-            return False
+        return await _delete_from_chat(context, user_id, message.chat_id, message.message_id)
 
     return take_off_chat
 
@@ -106,7 +102,7 @@ async def typed(update: Update, context: BotContext) -> None:
     assert message and message.text is not None
     await send_replies(context.bot, chat_id,
                        await context.services.journey.typed(user_id, message.text,
-                                                            _deleter(context, message)),
+                                                            _deleter(context, user_id, message)),
                        album_sent=_album_sent(context))
 
 
@@ -182,9 +178,7 @@ async def _unusable(context: BotContext, user_id: int, chat_id: int, message: Me
                     kind: str) -> None:
     """Answer a message the journey cannot use (`Journey.other`), and take it off the chat
     if it is of a kind that may show the body or identify the patient (`KEPT_OFF_TELEGRAM`)."""
-    async def take_off_chat() -> bool:
-        return await _delete_from_chat(context, user_id, chat_id, message.message_id)
-
+    take_off_chat = _deleter(context, user_id, message)
     if kind in PERSONAL_KINDS:  # the journey deletes it and says so in its own words
         replies = await context.services.journey.other(user_id, kind, take_off_chat)
     else:
