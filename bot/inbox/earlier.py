@@ -80,9 +80,9 @@ async def earlier_requests(store: Store, invite: Invite,
     now = now if now.tzinfo else now.replace(tzinfo=UTC)
     since = now - timedelta(days=CARRY_OVER_DAYS)
     found: list[Earlier] = []
-    for other in await store.invites.for_practice(invite.practice_id):
-        if (other.id == invite.id or other.nhs_number != invite.nhs_number
-                or other.date_of_birth != invite.date_of_birth):
+    for other in await store.invites.of_patient(invite.practice_id, invite.nhs_number,
+                                                invite.date_of_birth):
+        if other.id == invite.id:
             continue
         case = await store.cases.for_invite(other.id)
         if case is None or case.stage is Stage.ERASED:

@@ -229,6 +229,18 @@ class InviteRepository:
             )
             return [record(Invite, row) for row in await cursor.fetchall()]
 
+    async def of_patient(self, practice_id: int, nhs_number: str,
+                         date_of_birth: str) -> list[Invite]:
+        """The practice's invites that still hold this NHS number and date of birth (ISO),
+        newest first: the same patient's other requests (`bot.inbox.earlier`)."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                f"SELECT {_COLUMNS} FROM invites WHERE practice_id = ? AND nhs_number = ? "
+                "AND date_of_birth = ? ORDER BY id DESC",
+                (practice_id, nhs_number, date_of_birth),
+            )
+            return [record(Invite, row) for row in await cursor.fetchall()]
+
     async def record_failed_check(self, invite_id: int, *, lock_after: int) -> bool:
         """Count a wrong date of birth; lock the invite at the limit. Return True if now locked."""
         async with self._db.transaction() as conn:

@@ -71,3 +71,18 @@ async def test_a_locked_link_whose_case_was_erased_is_not_renewed_and_nothing_ch
     dateless, _ = await store.invites.create(practice.id, "P-2", "", valid_days=7)
     assert invite_problem(dateless) == "revoked"
     assert await store.invites.reissue(dateless.id, valid_days=7, actor="member:1") is None
+
+
+async def test_of_patient_finds_only_the_same_patients_invites_in_the_practice(
+        store: Store) -> None:
+    here = await store.practices.add("Here", "020 1")
+    there = await store.practices.add("There", "020 2")
+    mine, _ = await store.invites.create(here.id, "A1", "1980-02-03", valid_days=7,
+                                         nhs_number="9434765919")
+    await store.invites.create(here.id, "B1", "1990-01-01", valid_days=7)
+    await store.invites.create(there.id, "A1", "1980-02-03", valid_days=7,
+                               nhs_number="9434765919")
+
+    found = await store.invites.of_patient(here.id, "9434765919", "1980-02-03")
+
+    assert [invite.id for invite in found] == [mine.id], "not the other practice's"
