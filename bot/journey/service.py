@@ -71,7 +71,7 @@ from bot.store import StageConflict, Store
 from bot.store.audit import Note
 from bot.store.cases import RED_FLAG_STOP
 from bot.store.invites import invite_problem
-from bot.store.models import SHOT_SLOTS, Case, Event, Flags, Outgoing, Stage
+from bot.store.models import SHOT_SLOTS, Case, Event, Flags, Outgoing, Practice, Stage
 
 log = logging.getLogger("bot.journey")
 
@@ -1258,12 +1258,15 @@ class Journey:
         already had, and is not repeated."""
         lines: list[Reply] = []
         advice: list[Reply] = []
+        practices: dict[int, Practice] = {}  # most patients have one practice: read it once
         for other in await self._store.cases.for_patient(case.patient_user_id):
             if other.id == case.id:
                 continue
             events = await self._store.audit.for_case(other.id)
             where, nxt = await self._where_next(other, events)
-            practice = await Turn(self._store, other).practice()
+            if other.practice_id not in practices:
+                practices[other.practice_id] = await Turn(self._store, other).practice()
+            practice = practices[other.practice_id]
             advice += status_next.advice(
                 other, nxt, practice, flagged_after=status_next.red_flag_after(events),
                 unconfirmed=status_next.red_flag_unconfirmed(events))
