@@ -26,7 +26,14 @@ from bot.quality.decode import (
     working_copy,
 )
 from bot.quality.result import Assessment, Check, Shot, Status, grade, verdict_of
-from bot.quality.screen import is_screenshot, says_screenshot, screen_shaped
+from bot.quality.screen import (
+    FLAT_SHARE,
+    flat_end_share,
+    is_screenshot,
+    looks_like_screen,
+    says_screenshot,
+    screen_shaped,
+)
 from bot.quality.skin import skin_fraction, skin_mask, small_copy
 
 PREFERRED_SIDE = 1024
@@ -76,7 +83,12 @@ SHAKE_MIN_POINTS = 100
 
 
 def assess(data: bytes, shot: Shot, *, child: bool = False) -> Assessment:
-    """Check one photo for the given shot; never raises for bad input (it refuses instead)."""
+    """Check one photo for the given shot; never raises for bad input (it refuses instead).
+
+    A file whose metadata says it is a screenshot is refused ("screenshot"); one that only
+    looks like a screen (`screen.looks_like_screen`) gets a failing "screen" check first,
+    before the checks of `CHECK_NAMES` (which it is not one of: it is there only when it fails).
+    """
     if shot not in ("locator", "close_up"):
         raise ValueError(f"unknown shot {shot!r}")
     try:
@@ -86,9 +98,10 @@ def assess(data: bytes, shot: Shot, *, child: bool = False) -> Assessment:
         if refused.reason == "too_small" and _small_screenshot(data):
             return _refusal(data, Refused("screenshot"))
         return _refusal(data, refused)
-    if is_screenshot(data, work):
+    if says_screenshot(data):
         return _refusal(data, Refused("screenshot"))
     checks = (
+        *_screen(work),
         _size(opened.width, opened.height),
         *_measure(work, shot, child),
     )
@@ -138,6 +151,16 @@ def _small_screenshot(data: bytes) -> bool:
         return is_screenshot(data, _decode(data, opened)[0])
     except Refused:
         return False
+
+
+def _screen(rgb: NDArray[np.uint8]) -> tuple[Check, ...]:
+    """A failing "screen" check (reason "screenshot") if the pixels look like a phone
+    screen's, else none. Value: the share (0-1) of flat lines at the flatter end."""
+    if not looks_like_screen(rgb):
+        return ()
+    share = flat_end_share(rgb)
+    return (Check("screen", "fail", round(share, 3), FLAT_SHARE, share / FLAT_SHARE,
+                  "screenshot"),)
 
 
 def _keep_into(data: bytes, box: list[bytes | Refused]) -> None:

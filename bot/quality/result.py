@@ -27,8 +27,9 @@ class Check:
     `score` puts every check on one scale for evaluation: 0 is clearly fine and 1 or more fails
     (a warning sits between `warn_at` and 1, for the checks that warn). `reason` names what is
     wrong when the check warns or fails (size: too_small/small; sharpness: blurred/shake/soft;
-    exposure: dark/bright/glare/cast/uneven...; framing: far/close/...; face: child/adult), and
-    may name what was seen when it passes (face: face_shot).
+    exposure: dark/bright/glare/cast/uneven...; framing: far/close/...; face: child/adult;
+    screen: screenshot, a check present only when it fails), and may name what was seen when
+    it passes (face: face_shot).
     """
 
     name: str

@@ -1,21 +1,26 @@
 """Tell a phone screenshot from a photo taken with a camera, by what both routes keep.
 
 A screenshot is not a photo of the skin that the patient took: it may show someone else's
-photo, a picture from the web or a chat, at screen size, so the GP must never get it as a
-clinical photo, not even "anyway" (hazard log H06). It is refused before any check, sent as a
-photo or as a file alike: Telegram recompresses a photo and drops its metadata, so the test
-that counts is on the pixels, and the file's own label only adds to it.
+photo, a picture from the web or a chat, at screen size, so the GP must not take it for a
+clinical photo (hazard log H06). Two tests, one confident and one not:
 
-- The file says so: iPhone screenshots carry the word "Screenshot" in their XMP metadata
-  (`exif:UserComment`); so do many Android and desktop screenshot tools (`MARKER`).
-- The picture has a phone screen's shape and a screen's flat bars: its long side is 1.95 to
+- The file says so (`says_screenshot`): iPhone screenshots carry the word "Screenshot" in
+  their XMP metadata (`exif:UserComment`); so do many Android and desktop screenshot tools
+  (`MARKER`). Such a file is refused before any check, never kept, never "use it anyway".
+- The pixels look like a screen (`looks_like_screen`): Telegram recompresses a photo and drops
+  its metadata, so this is the only test left for a screenshot sent as a photo. It is unsure:
+  it also matches 195 of 1462 real camera photos cropped to 20:9 (a phone's "full screen"
+  camera mode) whose two ends are burnt-out white or black. So it is a failing check (name
+  "screen", reason "screenshot"), not a refusal: the patient is asked for a camera photo and,
+  after the usual tries, may send it anyway, flagged to the GP as maybe a screenshot.
+
+  The picture has a phone screen's shape and a screen's flat bars: its long side is 1.95 to
   2.4 times its short side (`SCREEN_SHAPES`: the 18.5:9 to 21:9 screens of phones since 2017;
   cameras take 4:3, 3:2, 16:9 or square photos, and some 20:9 in a "full screen" mode), and at
   least `FLAT_SHARE` of the lines across *each* of its two ends (`END_SHARE` of its length) are
   one flat colour: the status and navigation bars, or the black or white frame round a photo
   shown in a gallery or a chat. A camera's photo has sensor noise, shading or detail in nearly
-  every line; a burnt-out white wall can be flat, but a full-screen camera photo burnt out at
-  both ends is also too bright to use.
+  every line, but a burnt-out white wall or a night flash's black can be flat at both ends.
 
 Known misses: a screenshot of an older 16:9 phone or a tablet sent as a photo, and one cropped
 to another shape (README "Screenshots").
@@ -64,10 +69,15 @@ def flat_end_share(rgb: NDArray[np.uint8]) -> float:
     return min(shares)
 
 
-def is_screenshot(data: bytes, rgb: NDArray[np.uint8]) -> bool:
-    """True if the photo is a screenshot: its file says so, or it has a phone screen's shape
-    and flat bars at its ends (`rgb`: the upright working copy)."""
-    if says_screenshot(data):
-        return True
+def looks_like_screen(rgb: NDArray[np.uint8]) -> bool:
+    """True if an upright RGB array has a phone screen's shape and flat bars at both ends
+    (`FLAT_SHARE` or more of the lines at each end flat). Unsure: also true of some
+    full-screen camera photos burnt out at both ends."""
     height, width = rgb.shape[:2]
     return screen_shaped(width, height) and flat_end_share(rgb) >= FLAT_SHARE
+
+
+def is_screenshot(data: bytes, rgb: NDArray[np.uint8]) -> bool:
+    """True if the file says it is a screenshot or its pixels look like one (`rgb`: the
+    upright working copy). Used only for a picture too small to keep either way."""
+    return says_screenshot(data) or looks_like_screen(rgb)
