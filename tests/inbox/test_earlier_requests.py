@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.inbox.earlier import CARRY_OVER_DAYS, earlier_requests
 from bot.store import Store
+from bot.store.models import Invite
 from tests.auxil.inbox import PATIENT, Setting
 
 NHS, BORN = "9434765919", "1980-02-03"
@@ -26,13 +27,20 @@ async def request_started(store: Store, setting: Setting, days_ago: int) -> int:
     return case.id
 
 
-async def test_a_red_flag_answered_lately_on_a_request_started_long_ago_is_carried_over(
-        store: Store, setting: Setting) -> None:
+async def invited_again_after_a_late_yes(store: Store, setting: Setting) -> Invite:
+    """A request started 20 days ago, a red-flag "yes" tapped on it today after it was sent,
+    and a new invite for the same patient; the new invite."""
     case_id = await request_started(store, setting, days_ago=CARRY_OVER_DAYS + 6)
     await store.audit.record("case.red_flag_after", actor="patient", case_id=case_id,
                              detail={"stage": "submitted", "staff_alerted": True})
     again, _ = await store.invites.create(setting.practice.id, "P-1", BORN, valid_days=7,
                                           nhs_number=NHS)
+    return again
+
+
+async def test_a_red_flag_answered_lately_on_a_request_started_long_ago_is_carried_over(
+        store: Store, setting: Setting) -> None:
+    again = await invited_again_after_a_late_yes(store, setting)
 
     found = await earlier_requests(store, again, datetime.now(UTC))
 
@@ -41,11 +49,7 @@ async def test_a_red_flag_answered_lately_on_a_request_started_long_ago_is_carri
 
 async def test_a_red_flag_answered_before_the_window_is_not_carried_over(
         store: Store, setting: Setting) -> None:
-    case_id = await request_started(store, setting, days_ago=CARRY_OVER_DAYS + 6)
-    await store.audit.record("case.red_flag_after", actor="patient", case_id=case_id,
-                             detail={"stage": "submitted", "staff_alerted": True})
-    again, _ = await store.invites.create(setting.practice.id, "P-1", BORN, valid_days=7,
-                                          nhs_number=NHS)
+    again = await invited_again_after_a_late_yes(store, setting)
     later = datetime.now(UTC) + timedelta(days=CARRY_OVER_DAYS + 1)
 
     assert await earlier_requests(store, again, later) == []

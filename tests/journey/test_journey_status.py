@@ -81,6 +81,21 @@ async def test_status_after_sending_says_what_comes_next_from_the_gp_decision(
     assert not expected.startswith(text("journey.status_words.next_closed"))
 
 
+async def sent_keeping_the_red_flag_yes(journey: Journey, invite: InviteMaker) -> str:
+    """A request answered "no" to red flags and sent; the red-flag question's "yes" button
+    data, kept to be tapped later."""
+    replies = await to_screening(journey, invite)
+    replies = await tap(journey, replies, text("journey.screening.is_rash.rash"))
+    said_yes_later = buttons(replies)[text("journey.screening.red_flags.yes")]
+    replies = await tap(journey, replies, text("journey.screening.red_flags.no"))
+    for label in (text("journey.screening.site.arm"), text("journey.screening.areas.one"),
+                  *(text("journey.prepare.next"),) * (len(texts("journey.prepare.steps")) - 1),
+                  text("journey.prepare.ready")):
+        replies = await tap(journey, replies, label)
+    await photos_then_send(journey)
+    return said_yes_later
+
+
 async def test_status_after_a_red_flag_stop_gives_the_999_and_111_advice_again(
         journey: Journey, store: Store, practice: Practice, invite: InviteMaker) -> None:
     replies = await to_screening(journey, invite)
@@ -169,15 +184,7 @@ async def test_status_after_deleting_a_decided_request_says_the_practice_will_st
 
 async def test_status_after_a_red_flag_tapped_once_sent_gives_that_advice_again(
         journey: Journey, store: Store, invite: InviteMaker) -> None:
-    replies = await to_screening(journey, invite)
-    replies = await tap(journey, replies, text("journey.screening.is_rash.rash"))
-    said_yes_later = buttons(replies)[text("journey.screening.red_flags.yes")]
-    replies = await tap(journey, replies, text("journey.screening.red_flags.no"))
-    for label in (text("journey.screening.site.arm"), text("journey.screening.areas.one"),
-                  *(text("journey.prepare.next"),) * (len(texts("journey.prepare.steps")) - 1),
-                  text("journey.prepare.ready")):
-        replies = await tap(journey, replies, label)
-    await photos_then_send(journey)
+    said_yes_later = await sent_keeping_the_red_flag_yes(journey, invite)
     await journey.tapped(USER, said_yes_later)  # the old question's "yes", once sent
 
     said = words(await journey.status(USER))
@@ -328,15 +335,7 @@ async def test_status_on_an_open_request_gives_another_requests_red_flag_advice_
 
 async def test_a_red_flag_tapped_after_sending_and_deleting_alerts_staff_and_is_recorded(
         journey: Journey, store: Store, invite: InviteMaker) -> None:
-    replies = await to_screening(journey, invite)
-    replies = await tap(journey, replies, text("journey.screening.is_rash.rash"))
-    said_yes_later = buttons(replies)[text("journey.screening.red_flags.yes")]
-    replies = await tap(journey, replies, text("journey.screening.red_flags.no"))
-    for label in (text("journey.screening.site.arm"), text("journey.screening.areas.one"),
-                  *(text("journey.prepare.next"),) * (len(texts("journey.prepare.steps")) - 1),
-                  text("journey.prepare.ready")):
-        replies = await tap(journey, replies, label)
-    await photos_then_send(journey)
+    said_yes_later = await sent_keeping_the_red_flag_yes(journey, invite)
     case = await store.cases.current_for_patient(USER)
     assert case is not None
     await tap(journey, await journey.ask(USER, "delete"), text("journey.commands.delete_yes"))
