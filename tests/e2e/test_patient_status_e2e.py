@@ -9,6 +9,7 @@ from telegram.ext import Application
 
 from bot.content import text
 from bot.emulator import Emulator
+from bot.emulator.users import TelegramUser
 from bot.inbox.decisions import Inbox
 from bot.services.naming import request_name
 from bot.store.models import Case, Stage
@@ -21,7 +22,7 @@ from tests.auxil.e2e.patient import (
     to_consent,
     to_photos,
 )
-from tests.auxil.e2e.practice import make_team
+from tests.auxil.e2e.practice import Team, make_team
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -37,21 +38,30 @@ def other_status(case: Case, answers: dict[str, str], where: str, next_words: st
                 where=text(f"journey.status_words.{where}"), next=next_words)
 
 
-async def test_after_cancelling_one_request_status_and_start_say_the_other_is_with_the_gp(
-    app: App, emu: Emulator
-) -> None:
+async def one_sent_of_two(app: App, emu: Emulator, name: str, prefix: str
+                          ) -> tuple[Team, TelegramUser, list[str], Case]:
+    """A patient with two links (references `prefix`-1 and -2) who sent the first request:
+    the team, the patient, both links and the sent case."""
     team = await make_team(app, emu)
     store = services_of(app).store
-    links = [(await store.invites.create(team.practice.id, ref, "1980-02-03", valid_days=7,
-                                         gp_member_id=team.gp_member.id))[1]
-             for ref in ("ST-1", "ST-2")]
-    patient = emu.user("Sol")
+    links = [(await store.invites.create(team.practice.id, f"{prefix}-{n}", "1980-02-03",
+                                         valid_days=7, gp_member_id=team.gp_member.id))[1]
+             for n in (1, 2)]
+    patient = emu.user(name)
     await to_photos(patient, links[0])
     await send_three(patient)
     await details_and_review(patient)
     await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
     sent = await store.cases.current_for_patient(patient.id)
     assert sent is not None and sent.stage is Stage.SUBMITTED
+    return team, patient, links, sent
+
+
+async def test_after_cancelling_one_request_status_and_start_say_the_other_is_with_the_gp(
+    app: App, emu: Emulator
+) -> None:
+    _, patient, links, sent = await one_sent_of_two(app, emu, "Sol", "ST")
+    store = services_of(app).store
     answers = await store.answers.for_case(sent.id)
     waiting = still_with_gp(sent, answers)
     with_gp = other_status(sent, answers, "submitted", text("journey.status_words.next_submitted"))
@@ -77,18 +87,8 @@ async def test_after_cancelling_one_request_status_and_start_say_the_other_is_wi
 async def test_status_after_cancelling_names_the_other_request_the_gp_referred(
     app: App, emu: Emulator
 ) -> None:
-    team = await make_team(app, emu)
+    team, patient, links, sent = await one_sent_of_two(app, emu, "Ray", "SR")
     store = services_of(app).store
-    links = [(await store.invites.create(team.practice.id, ref, "1980-02-03", valid_days=7,
-                                         gp_member_id=team.gp_member.id))[1]
-             for ref in ("SR-1", "SR-2")]
-    patient = emu.user("Ray")
-    await to_photos(patient, links[0])
-    await send_three(patient)
-    await details_and_review(patient)
-    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
-    sent = await store.cases.current_for_patient(patient.id)
-    assert sent is not None
     assert (await Inbox(store).refer(team.gp.id, sent.id)).done
     referred = other_status(sent, await store.answers.for_case(sent.id), "decided",
                             text("journey.status_words.next_referred"))
