@@ -28,10 +28,9 @@ from bot.quality.decode import (
 from bot.quality.result import Assessment, Check, Shot, Status, grade, verdict_of
 from bot.quality.screen import (
     FLAT_SHARE,
-    flat_end_share,
     is_screenshot,
-    looks_like_screen,
     says_screenshot,
+    screen_flatness,
     screen_shaped,
 )
 from bot.quality.skin import skin_fraction, skin_mask, small_copy
@@ -156,9 +155,9 @@ def _small_screenshot(data: bytes) -> bool:
 def _screen(rgb: NDArray[np.uint8]) -> tuple[Check, ...]:
     """A failing "screen" check (reason "screenshot") if the pixels look like a phone
     screen's, else none. Value: the share (0-1) of flat lines at the flatter end."""
-    if not looks_like_screen(rgb):
+    share = screen_flatness(rgb)  # measured once: the check's value and its verdict
+    if share < FLAT_SHARE:
         return ()
-    share = flat_end_share(rgb)
     return (Check("screen", "fail", round(share, 3), FLAT_SHARE, share / FLAT_SHARE,
                   "screenshot"),)
 

@@ -69,12 +69,18 @@ def flat_end_share(rgb: NDArray[np.uint8]) -> float:
     return min(shares)
 
 
+def screen_flatness(rgb: NDArray[np.uint8]) -> float:
+    """`flat_end_share` of an upright RGB array of a phone screen's shape (`screen_shaped`);
+    0.0 for any other shape, whose ends are never measured."""
+    height, width = rgb.shape[:2]
+    return flat_end_share(rgb) if screen_shaped(width, height) else 0.0
+
+
 def looks_like_screen(rgb: NDArray[np.uint8]) -> bool:
     """True if an upright RGB array has a phone screen's shape and flat bars at both ends
     (`FLAT_SHARE` or more of the lines at each end flat). Unsure: also true of some
     full-screen camera photos burnt out at both ends."""
-    height, width = rgb.shape[:2]
-    return screen_shaped(width, height) and flat_end_share(rgb) >= FLAT_SHARE
+    return screen_flatness(rgb) >= FLAT_SHARE
 
 
 def is_screenshot(data: bytes, rgb: NDArray[np.uint8]) -> bool:
