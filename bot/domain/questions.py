@@ -169,7 +169,9 @@ def screening_questions(*, parent: bool = False, child: bool = False) -> tuple[Q
       breast, private parts or bottom; "Yes" is "Breast, perianal or genital rash" (`site`
       names one area only, and the locator asks to show the whole affected area).
     - `eczema` (children only): "Known chronic inflammatory skin conditions (e.g. eczema,
-      psoriasis)".
+      psoriasis)". Eczema and psoriasis are the criterion's examples, so the question asks about
+      a skin condition that lasts a long time or keeps coming back, naming the two as examples
+      (hazard log H29).
 
     The criteria only the GP can judge (two-week-wait, distress, safeguarding, capacity) are on
     the GP's checklist, not asked here.
