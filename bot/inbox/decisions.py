@@ -192,19 +192,19 @@ class Inbox:
     async def task_done(self, telegram_user_id: int, case_id: int) -> Outcome:
         """A member of the practice phoned the patient (or a child's parent or carer) of an
         urgent case: the task is done. On a request with a red-flag answer the same call is
-        recorded as the red-flag contact (`AuditRepository.record_contacted`): staff record
-        one call once."""
+        recorded as the red-flag contact (`case.patient_contacted`, in the same transaction as
+        the task: `CaseRepository.close_outcome`): staff record one call once."""
         found = await case_for_member(self._store, telegram_user_id, case_id, roles=ANY_ROLE)
         if found is None:
             return Outcome(False, text("inbox.gp.refused"))
         member, case = found
-        if case.decision != URGENT or not await self._store.cases.close_outcome(
-                case, "task_done_at", actor=f"member:{member.id}", event="case.task_done"):
-            return Outcome(False, text("inbox.staff.task_already", reference=case.reference))
+        # One call, one tap: on a request with a red-flag answer it is the red-flag contact
+        # too, recorded in the same transaction as the task.
         red_flag = case.id in await self._store.audit.red_flag_answers(case.practice_id)
-        if red_flag:  # one call, one tap: it is the red-flag contact too
-            await self._store.audit.record_contacted(case.id, case.practice_id,
-                                                     actor=f"member:{member.id}")
+        if case.decision != URGENT or not await self._store.cases.close_outcome(
+                case, "task_done_at", actor=f"member:{member.id}", event="case.task_done",
+                contacted=red_flag):
+            return Outcome(False, text("inbox.staff.task_already", reference=case.reference))
         log.info("urgent task done", extra={"case_id": case.id, "red_flag": red_flag})
         words = worded("inbox.staff.task_recorded", parent=case.consent_by == "parent",
                        reference=case.reference, name=member.display_name)

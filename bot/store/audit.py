@@ -48,6 +48,19 @@ async def write_event(
     )
 
 
+async def write_contacted(conn: aiosqlite.Connection, case_id: int, practice_id: int, *,
+                          actor: str) -> bool:
+    """Within the caller's transaction, record once that a member of the practice contacted
+    the patient of a case (`case.patient_contacted`); False if it was already recorded."""
+    cursor = await conn.execute(
+        "SELECT 1 FROM events WHERE case_id = ? AND kind = 'case.patient_contacted'", (case_id,))
+    if await cursor.fetchone() is not None:
+        return False
+    await write_event(conn, "case.patient_contacted", actor=actor, case_id=case_id,
+                      practice_id=practice_id)
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class Note:
     """An audit event to write in the transaction of the change it is about (`write_notes`),
@@ -147,14 +160,7 @@ class AuditRepository:
         """Record, once, that a member of the practice contacted the patient of a stopped case
         (after a red-flag stop); False if it was already recorded (a double tap)."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "SELECT 1 FROM events WHERE case_id = ? AND kind = 'case.patient_contacted'",
-                (case_id,))
-            if await cursor.fetchone() is not None:
-                return False
-            await write_event(conn, "case.patient_contacted", actor=actor, case_id=case_id,
-                              practice_id=practice_id)
-        return True
+            return await write_contacted(conn, case_id, practice_id, actor=actor)
 
     async def stop_reasons(self, practice_id: int) -> dict[int, str]:
         """Why each of the practice's stopped cases stopped (erased ones too), by case id: the

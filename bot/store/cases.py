@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from bot.store.audit import Note, write_event, write_notes
+from bot.store.audit import Note, write_contacted, write_event, write_notes
 from bot.store.database import Database, utc_now
 from bot.store.models import (
     CLOSED_STAGES,
@@ -258,11 +258,15 @@ class CaseRepository:
         return replace(case, **flags.fields())  # type: ignore[arg-type]
 
     async def close_outcome(self, case: Case, column: str, *, actor: str, event: str,
-                            ubrn: str | None = None, outbox: Sequence[Outgoing] = ()) -> bool:
+                            ubrn: str | None = None, outbox: Sequence[Outgoing] = (),
+                            contacted: bool = False) -> bool:
         """Record the end of a decided case's outcome, once: "task_done_at" (the urgent task
         done by staff) or "referral_sent_at" (the referral made on e-RS, with its UBRN if given).
 
-        Messages in `outbox` are queued in the same transaction. Returns False if it was already
+        Messages in `outbox` are queued in the same transaction, and with `contacted` the
+        same call is recorded as the patient contacted (`case.patient_contacted`, once: the
+        red-flag contact), so a crash between the two never leaves one without the other.
+        Returns False if it was already
         recorded (a double tap) or the case is no longer decided. An urgent task stays open on
         the stub of a case the patient erased (`erase`), so "task_done_at" is also recorded
         there; a referral is not (its pack went with the erasure).
@@ -285,6 +289,8 @@ class CaseRepository:
             await write_event(conn, event, actor=actor, case_id=case.id,
                               practice_id=case.practice_id,
                               detail={"decision": case.decision, "ubrn_given": ubrn is not None})
+            if contacted:
+                await write_contacted(conn, case.id, case.practice_id, actor=actor)
         return True
 
     async def outcome_open_since(self, decision: str, column: str,

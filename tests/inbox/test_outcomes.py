@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from bot.content import text
 from bot.domain import age
@@ -118,6 +121,37 @@ async def test_an_urgent_outcome_is_a_task_for_staff_never_the_routine_booking(
     assert not (await Inbox(store).task_done(101, case.id)).done, "done once"
     events = [e.kind for e in await store.audit.for_case(case.id)]
     assert "case.task_done" in events
+
+
+async def test_a_failed_write_of_the_red_flag_contact_leaves_the_urgent_task_open_not_half_done(
+    store: Store, setting: Setting
+) -> None:
+    """Done on an urgent task with a red-flag answer is one call: the task and the red-flag
+    contact are written together, so a crash or a full disk between the two (here a write
+    refused by SQLite) leaves both unrecorded and staff still see the task, never a done
+    task whose red-flag row comes back."""
+    case = await submitted_case(store, setting)
+    assert (await Inbox(store).book_appointment(102, case.id, "urgent")).done
+    decided = await store.cases.get(case.id)
+    assert decided is not None
+    async with store.db.transaction() as conn:
+        await conn.execute(
+            "CREATE TEMP TRIGGER refuse_contact BEFORE INSERT ON events "
+            "WHEN NEW.kind = 'case.patient_contacted' BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    with pytest.raises(sqlite3.IntegrityError, match="disk full"):
+        await store.cases.close_outcome(decided, "task_done_at", actor="member:1",
+                                        event="case.task_done", contacted=True)
+    still = await store.cases.get(case.id)
+    assert still is not None and still.task_done_at is None, "the task is still open"
+    assert [c.id for c in await store.cases.outcome_open_since(
+        "urgent", "task_done_at", datetime.now(UTC).isoformat())] == [case.id]
+    async with store.db.transaction() as conn:
+        await conn.execute("DROP TRIGGER refuse_contact")
+    assert await store.cases.close_outcome(decided, "task_done_at", actor="member:1",
+                                           event="case.task_done", contacted=True)
+    assert case.id in await store.audit.contacted(setting.practice.id)
+    assert not await store.cases.close_outcome(decided, "task_done_at", actor="member:1",
+                                               event="case.task_done", contacted=True)
 
 
 async def test_without_staff_the_urgent_task_goes_to_the_gps(store: Store,
