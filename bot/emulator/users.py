@@ -145,11 +145,12 @@ class Sender(ChatView):
             "sticker", samples.sticker_webp(), type="regular", width=512, height=512,
             is_animated=False, is_video=False, emoji=emoji))
 
-    async def send_voice(self, data: bytes | None = None, duration: int = 2) -> dict[str, Any]:
-        """A voice note."""
-        return self._deliver(self._file_content(
+    async def send_voice(self, data: bytes | None = None, duration: int = 2,
+                         caption: str | None = None) -> dict[str, Any]:
+        """A voice note (with words, if `caption`: Telegram allows a caption on one)."""
+        return self._deliver(self._caption(self._file_content(
             "voice", data or samples.voice_ogg(duration), duration=duration,
-            mime_type="audio/ogg"))
+            mime_type="audio/ogg"), caption))
 
     async def send_video(self, data: bytes | None = None, caption: str | None = None,
                          width: int = 640, height: int = 360,

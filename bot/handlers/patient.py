@@ -179,12 +179,18 @@ async def _unusable(context: BotContext, user_id: int, chat_id: int, message: Me
     """Answer a message the journey cannot use (`Journey.other`), and take it off the chat
     if it is of a kind that may show the body or identify the patient (`KEPT_OFF_TELEGRAM`)."""
     take_off_chat = _deleter(context, user_id, message)
+    captioned = bool((message.caption or "").strip())  # a PDF's, a video's, a voice note's
     if kind in PERSONAL_KINDS:  # the journey deletes it and says so in its own words
-        replies = await context.services.journey.other(user_id, kind, take_off_chat)
+        replies = await context.services.journey.other(user_id, kind, take_off_chat,
+                                                       captioned=captioned)
     else:
-        replies = await context.services.journey.other(user_id, kind)
+        replies = await context.services.journey.other(user_id, kind, captioned=captioned)
         if kind in KEPT_OFF_TELEGRAM and await take_off_chat():
-            replies = [*replies[:1], say(text("journey.input.removed")), *replies[1:]]
+            # right after the refusal words (after "Please get help now" if that leads)
+            refused = text(f"journey.input.{kind}")
+            at = next((i for i, r in enumerate(replies) if r.text == refused), 0)
+            replies = [*replies[:at + 1], say(text("journey.input.removed")),
+                       *replies[at + 1:]]
     await send_replies(context.bot, chat_id, replies, album_sent=_album_sent(context))
 
 
@@ -262,6 +268,10 @@ async def photo(update: Update, context: BotContext) -> None:
     except FileTooBig:
         await left_in_chat(context.services.store, user_id, chat_id, message.message_id)
         await context.bot.send_message(chat_id, plain(text("journey.photos.too_big")))
+        if (message.caption or "").strip():  # the bot never had the file, nor read the words
+            await send_replies(context.bot, chat_id,
+                               await context.services.journey.caption_not_passed_on(user_id),
+                               album_sent=_album_sent(context))
         return
     if not tried_to_delete and not held and await take_off_chat():
         # Not used (not wanted now, after a stop, forwarded): nothing keeps it, so it goes

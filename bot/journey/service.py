@@ -901,9 +901,23 @@ class Journey:
             turn = await self._turn(user_id)
             replies = await self._photo_for_turn(user_id, turn, sent, forwarded, on_held)
             if captioned and turn is not None:
-                replies = self._after_advice(
-                    turn, [await self._not_passed_on(turn, "caption")], replies)
+                too_big = text("journey.photos.too_big")
+                at = next((i for i, r in enumerate(replies) if r.text == too_big), None)
+                if at is None:  # the photo was kept, held or refused on what it shows
+                    replies = self._after_advice(
+                        turn, [await self._not_passed_on(turn, "caption")], replies)
+                else:  # not kept: after the refusal words
+                    note = await self._not_passed_on(turn, "file_caption")
+                    replies = [*replies[:at + 1], note, *replies[at + 1:]]
             return replies
+
+    async def caption_not_passed_on(self, user_id: int) -> list[Reply]:
+        """The answer to words sent with a photo or file the journey never saw the contents
+        of (too big for Telegram to give the bot, `TooBigToFetch`): the GP will not see them,
+        how to tell the practice, and the safety net; [] when the patient has no request."""
+        async with self.lock(user_id):
+            turn = await self._turn(user_id)
+            return [] if turn is None else [await self._not_passed_on(turn, "file_caption")]
 
     @staticmethod
     def _after_advice(turn: Turn | None, notes: list[Reply], replies: list[Reply]
@@ -932,6 +946,7 @@ class Journey:
 
     async def _not_passed_on(self, turn: Turn, what: str) -> Reply:
         """Words the patient wrote that no one will read (`what`: "caption", with a photo;
+        "file_caption", with a file, video or voice note not kept, or a photo too big;
         "typed", where a photo or a tap is wanted): the GP will not see them, how to tell the
         practice instead, and the safety net (`journey.input.<what>_not_passed_on`)."""
         practice = await turn.practice()
@@ -1328,24 +1343,33 @@ class Journey:
         return Tapped(text("journey.input.old_button"), [])
 
     async def other(self, user_id: int, kind: str,
-                    take_off_chat: Callable[[], Awaitable[bool]] | None = None) -> list[Reply]:
+                    take_off_chat: Callable[[], Awaitable[bool]] | None = None, *,
+                    captioned: bool = False) -> list[Reply]:
         """Answer a sticker, voice note, video, location, contact or unusable file kindly; a
         file that is not an image, sent at a photo step, counts as a retake for the GP
         (`record_refusal`). A shared contact (a phone number) or location (where the patient is)
         is personal data the bot does not want: its message is deleted from the chat with
-        `take_off_chat`, as typed details are (`typed`)."""
+        `take_off_chat`, as typed details are (`typed`).
+
+        `captioned`: the patient wrote words with it (a PDF, a video, a voice note or audio
+        file). Nobody reads them, and the message goes from the chat with them, so after the
+        refusal words the patient is told the GP will not see them, how to tell the practice,
+        and the safety net (`journey.input.file_caption_not_passed_on`), as for a photo."""
         async with self.lock(user_id):
             turn = await self._turn(user_id)
             words = say(text(f"journey.input.{kind}"))
             if kind in PERSONAL_KINDS:
                 removed = await self._personal_off_chat(turn, (kind,), take_off_chat)
                 words = removed[0] if removed else words
+            lead = [words]
+            if captioned and turn is not None:
+                lead.append(await self._not_passed_on(turn, "file_caption"))
             shot = None if turn is None else shot_of(turn.case)
             if turn is not None and shot is not None and kind == "document":
                 await record_refusal(self._store, turn.case, shot, "not_an_image")
             if turn is not None and turn.case.stage.is_open:
-                return self._bind(turn, await self._led_by(turn, [words]))
-            return self._bind(turn, [words])
+                return self._bind(turn, await self._led_by(turn, lead))
+            return self._bind(turn, lead)
 
     async def _nothing_open(self, turn: Turn | None) -> list[Reply]:
         """Answer a patient with no open case: how their last one ended, or how to begin."""

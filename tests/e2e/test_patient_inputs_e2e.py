@@ -160,3 +160,49 @@ async def test_words_sent_with_a_photo_or_typed_at_the_photo_step_are_said_not_t
     said = await answer_to(patient.send_text(symptom))
     assert told("journey.input.typed_not_passed_on") in said
     assert text("journey.input.need_photo") in said
+
+
+async def test_words_sent_with_a_file_a_video_a_voice_note_or_a_photo_too_big_are_answered(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    """Words written with something the bot does not keep (a PDF, a video, a voice note,
+    each deleted from the chat words and all; a photo file over Telegram's 20 MB, whether
+    or not Telegram gave its size) are read by nobody: once per message, after the refusal
+    words, the patient is told the GP will not see them, whom to call, and the safety net."""
+    patient = emu.user("Kit")
+    await to_photos(patient, await new_invite(app, practice))
+    symptom = "It is spreading fast and I have a fever now"
+    note = text("journey.input.file_caption_not_passed_on", practice=practice.name,
+                phone=practice.phone)
+    huge = b"\xff\xd8" + b"\0" * (20 * 1024 * 1024)
+
+    async def answer_to(send: Awaitable[object], refused: str) -> str:
+        """What the bot says to one message, up to the note (it comes last but for the
+        step's prompt, which is not waited for)."""
+        before = len(patient.messages)
+        await send
+        await patient.wait_for_text(first_line("journey.input.file_caption_not_passed_on"),
+                                    timeout=20)
+        said = "\n".join(m.text or "" for m in patient.messages[before:])
+        assert said.count(note) == 1, said
+        assert -1 < said.find(refused) < said.find(note), said
+        return said
+
+    said = await answer_to(patient.send_document(b"%PDF-1.4 letter", "letter.pdf",
+                                                 "application/pdf", caption=symptom),
+                           text("journey.input.document"))
+    assert -1 < said.find(text("journey.input.removed")) < said.find(note)
+    await answer_to(patient.send_video(caption=symptom), text("journey.input.video"))
+    await answer_to(patient.send_voice(caption=symptom), text("journey.input.voice"))
+    await answer_to(patient.send_document(huge, "rash.jpg", "image/jpeg", caption=symptom),
+                    text("journey.photos.too_big"))
+    await answer_to(patient.send_document(huge, "rash.jpg", "image/jpeg", caption=symptom,
+                                          with_size=False),
+                    text("journey.photos.too_big"))
+    await patient.send_photo(sample("locator-good.jpg"))  # no words: no note
+    await patient.wait_for_text(first_line("journey.photos.close_up_1"), timeout=20)
+    assert "\n".join(m.text or "" for m in patient.messages).count(note) == 5
+    assert sum(symptom in str(m) for m in patient.shown_incoming) == 1, (
+        "the file, the video, the voice note and the file Telegram said was too big went "
+        "from the chat with their words; the one found too big only when fetched stays, "
+        "noted to go with the request")
