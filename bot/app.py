@@ -33,6 +33,7 @@ from bot.services.buttons import signer_for_token
 from bot.services.container import Services
 from bot.services.delivery import OutboxWorker
 from bot.services.erasure import recover
+from bot.services.photo_metadata import strip_stored_photos
 from bot.services.quality_pool import QualityPool
 from bot.services.reminders import alert_waiting, chase_open_outcomes, remind_stalled
 from bot.services.retention import purge
@@ -49,8 +50,9 @@ OUTBOX_TASK = "outbox"
 async def open_services(settings: Settings, bot: TelegramBot,
                         store: Store | None = None) -> Services:
     """Open the store, unless given one already open (finishing interrupted erasures, sweeping
-    orphan photo files, deleting photo messages held for a choice of request that the restart
-    lost), start the quality workers, and build every service on them, each
+    orphan photo files, stripping once the metadata older versions kept in stored photos
+    (`bot.services.photo_metadata`), deleting photo messages held for a choice of request
+    that the restart lost), start the quality workers, and build every service on them, each
     after what it needs.
 
     The store is given when the persistence opened it: python-telegram-bot loads the durable
@@ -60,6 +62,7 @@ async def open_services(settings: Settings, bot: TelegramBot,
     """
     store = store or await open_store(settings.database_path, settings.photos_dir)
     await recover(store)
+    await strip_stored_photos(store)  # once: photos an older version kept with their metadata
     # Photos held for a choice of request are kept in memory only, so none is held now: their
     # messages still in patients' chats go (`bot.journey.photo_choice`).
     lost = await store.outbox.forget_held()

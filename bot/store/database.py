@@ -168,6 +168,20 @@ class Database:
                 )
 
 
+    async def data_migration_done(self, name: str) -> bool:
+        """True once the one-off data step `name` has finished (`record_data_migration`)."""
+        async with self.reading() as conn:
+            cursor = await conn.execute("SELECT 1 FROM data_migrations WHERE name = ?", (name,))
+            return await cursor.fetchone() is not None
+
+    async def record_data_migration(self, name: str, detail: str) -> None:
+        """Note that the one-off data step `name` has finished (`detail`: counts, as JSON),
+        so that no later start runs it again."""
+        async with self.transaction() as conn:
+            await conn.execute("INSERT OR IGNORE INTO data_migrations (name, applied_at, detail) "
+                               "VALUES (?, ?, ?)", (name, utc_now(), detail))
+
+
 def _migrations() -> list[tuple[int, str, str]]:
     """Return the packaged migration files as (version, name, sql), oldest first."""
     folder = resources.files("bot.store") / "migrations"

@@ -48,25 +48,23 @@ class PhotoFiles:
         private_folder(target.parent)
         if target.exists() and target.stat().st_size == len(data):
             return StoredFile(name, digest, len(data))
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=INCOMING_PREFIX, suffix=suffix)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                os.fchmod(fh.fileno(), PRIVATE_FILE)
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            testpoints.reached_in_thread("photo.temp_written")
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        dir_fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        _replace_durably(target, data, suffix, testpoint="photo.temp_written")
         testpoints.reached_in_thread("photo.file_written")
         return StoredFile(name, digest, len(data))
+
+    def rewrite(self, name: str, data: bytes) -> StoredFile:
+        """Replace a stored file's bytes under its own name, durably (temp file, fsync,
+        rename, fsync folder): a crash leaves the old file or the new one, never a mix. For
+        one-off data steps (`bot/services/photo_metadata.py`): the name no longer says the
+        content's hash, which is returned."""
+        target = self.path(name)
+        _replace_durably(target, data, target.suffix)
+        return StoredFile(name, hashlib.sha256(data).hexdigest(), len(data))
+
+    def names(self) -> list[str]:
+        """Every stored file's name (`xx/<sha256>.jpg`), temporary files left out."""
+        return sorted(f"{path.parent.name}/{path.name}" for path in self.root.glob("*/*")
+                      if path.is_file() and not path.name.startswith(INCOMING_PREFIX))
 
     def read(self, name: str) -> bytes:
         """Return the bytes of a stored file; PhotoFileMissing if it is not there."""
@@ -85,3 +83,27 @@ class PhotoFiles:
         if self.root.resolve() not in path.parents:
             raise ValueError("photo file name outside the photo folder")
         return path
+
+
+def _replace_durably(target: Path, data: bytes, suffix: str, *,
+                     testpoint: str | None = None) -> None:
+    """Write `data` to a 0600 temporary file beside `target`, fsync it, rename it over
+    `target` and fsync the folder."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=INCOMING_PREFIX, suffix=suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), PRIVATE_FILE)
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if testpoint is not None:
+            testpoints.reached_in_thread(testpoint)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)

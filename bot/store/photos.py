@@ -71,6 +71,20 @@ class PhotoRepository:
         """Return the photo that currently stands for each shot taken so far."""
         return {p.shot: p for p in await self.for_case(case_id) if p.status == "accepted"}
 
+    async def rehash(self, changed: list[StoredFile]) -> int:
+        """Note the new hash and size of files rewritten in place (their names unchanged), on
+        every photo row that names them; return how many rows changed."""
+        count = 0
+        async with self._db.transaction() as conn:
+            for stored in changed:
+                cursor = await conn.execute(
+                    "UPDATE photos SET sha256 = ?, size_bytes = ? WHERE file_name = ? "
+                    "AND (sha256 != ? OR size_bytes != ?)",
+                    (stored.sha256, stored.size_bytes, stored.name, stored.sha256,
+                     stored.size_bytes))
+                count += cursor.rowcount
+        return count
+
     async def with_hash(self, case_id: int, sha256: str) -> Photo | None:
         """Return an earlier attempt of this case with exactly these bytes, if any."""
         async with self._db.reading() as conn:
