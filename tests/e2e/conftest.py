@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,10 @@ from bot.emulator import Emulator
 from bot.runner import polling
 from bot.store.models import Practice
 from tests.auxil.e2e.bot_app import TOKEN, USERNAME, BotStarter, services_of
+from tests.auxil.e2e.mesh_sandbox import PASSWORD, SENDER, SHARED_KEY, MeshSandbox, mesh_sandbox
+from tests.auxil.e2e.smtp_server import PASSWORD as SMTP_PASSWORD
+from tests.auxil.e2e.smtp_server import USER as SMTP_USER
+from tests.auxil.e2e.smtp_server import SmtpServer, smtp_server
 
 
 @pytest.fixture
@@ -65,3 +69,28 @@ async def practice(app: Application[Any, Any, Any, Any, Any, Any], emu: Emulator
     await reception.send_command("/help")
     await reception.next_message()
     return practice
+
+
+@pytest.fixture
+async def process_mesh(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[MeshSandbox]:
+    """A MESH sandbox, and the environment that points a bot process (`bot_process`) at it
+    with its own mailbox."""
+    async with mesh_sandbox() as sandbox:
+        for name, value in {"MESH_URL": sandbox.url, "MESH_MAILBOX": SENDER,
+                            "MESH_PASSWORD": PASSWORD, "MESH_SHARED_KEY": SHARED_KEY,
+                            "MESH_SENDER_ODS": "X26"}.items():
+            monkeypatch.setenv(name, value)
+        yield sandbox
+
+
+@pytest.fixture
+def process_smtp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
+    """A local SMTP server (STARTTLS and a login), and the environment that points a bot
+    process (`bot_process`) at it."""
+    with smtp_server(tmp_path) as server:
+        for name, value in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(server.port),
+                            "SMTP_USERNAME": SMTP_USER, "SMTP_PASSWORD": SMTP_PASSWORD,
+                            "SMTP_FROM": "teledermatology@nhs.test",
+                            "SMTP_CA_FILE": str(server.cert_file)}.items():
+            monkeypatch.setenv(name, value)
+        yield server

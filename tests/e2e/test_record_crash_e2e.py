@@ -6,10 +6,7 @@ it arrives twice (SMTP cannot be asked), identical, and the practice is told so.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-
-import pytest
 
 from bot.content import text
 from bot.emulator import Emulator
@@ -17,43 +14,11 @@ from bot.emulator.users import TelegramUser
 from bot.store import open_store
 from bot.store.practices import DeliveryChannels
 from tests.auxil.e2e.held_process import bot_process, query, wait_until_ready
-from tests.auxil.e2e.mesh_sandbox import (
-    NHS_NUMBER,
-    PASSWORD,
-    RECIPIENT,
-    SENDER,
-    SHARED_KEY,
-    MeshSandbox,
-    inbox,
-)
-from tests.auxil.e2e.mesh_sandbox import mesh_sandbox as run_mesh_sandbox
+from tests.auxil.e2e.mesh_sandbox import NHS_NUMBER, RECIPIENT, MeshSandbox, inbox
 from tests.auxil.e2e.patient import details_and_review, first_line, send_three, tap, to_photos
-from tests.auxil.e2e.smtp_server import PASSWORD as SMTP_PASSWORD
-from tests.auxil.e2e.smtp_server import USER as SMTP_USER
-from tests.auxil.e2e.smtp_server import SmtpServer, smtp_server
+from tests.auxil.e2e.smtp_server import SmtpServer
 
 MAILBOX = "lawson.practice@nhs.test"
-
-
-@pytest.fixture
-async def mesh(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[MeshSandbox]:
-    async with run_mesh_sandbox() as sandbox:
-        for name, value in {"MESH_URL": sandbox.url, "MESH_MAILBOX": SENDER,
-                            "MESH_PASSWORD": PASSWORD, "MESH_SHARED_KEY": SHARED_KEY,
-                            "MESH_SENDER_ODS": "X26"}.items():
-            monkeypatch.setenv(name, value)
-        yield sandbox
-
-
-@pytest.fixture
-def smtp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
-    with smtp_server(tmp_path) as server:
-        for name, value in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(server.port),
-                            "SMTP_USERNAME": SMTP_USER, "SMTP_PASSWORD": SMTP_PASSWORD,
-                            "SMTP_FROM": "teledermatology@nhs.test",
-                            "SMTP_CA_FILE": str(server.cert_file)}.items():
-            monkeypatch.setenv(name, value)
-        yield server
 
 
 async def practice_with(data_dir: Path, gp: TelegramUser, channels: DeliveryChannels,
@@ -89,7 +54,7 @@ async def until_recorded_sent(data_dir: Path, channel: str) -> None:
 
 
 async def test_killed_after_mesh_accepted_the_case_it_is_not_sent_again(
-    emu: Emulator, data_dir: Path, mesh: MeshSandbox
+    emu: Emulator, data_dir: Path, process_mesh: MeshSandbox
 ) -> None:
     gp, patient = emu.user("Gee"), emu.user("Ada")
     token = await practice_with(data_dir, gp, DeliveryChannels(
@@ -99,16 +64,16 @@ async def test_killed_after_mesh_accepted_the_case_it_is_not_sent_again(
         await submit(patient, token)
         await bot.held_at("record.sent", timeout=60)
         await bot.kill_9()
-    assert len(await asyncio.to_thread(inbox, mesh)) == 1, "MESH has the case"
+    assert len(await asyncio.to_thread(inbox, process_mesh)) == 1, "MESH has the case"
     assert query(data_dir, "SELECT sent_at, remote_id FROM outbox WHERE channel = 'mesh'") == [
         (None, None)], "killed before the bot recorded it"
     async with bot_process(emu, data_dir):
         await until_recorded_sent(data_dir, "mesh")
-    assert len(await asyncio.to_thread(inbox, mesh)) == 1, "not sent a second time"
+    assert len(await asyncio.to_thread(inbox, process_mesh)) == 1, "not sent a second time"
 
 
 async def test_killed_before_the_email_was_sent_it_is_sent_once_after_a_restart(
-    emu: Emulator, data_dir: Path, smtp: SmtpServer
+    emu: Emulator, data_dir: Path, process_smtp: SmtpServer
 ) -> None:
     gp, patient = emu.user("Gee"), emu.user("Ada")
     token = await practice_with(data_dir, gp, DeliveryChannels(
@@ -118,16 +83,17 @@ async def test_killed_before_the_email_was_sent_it_is_sent_once_after_a_restart(
         await submit(patient, token)
         await bot.held_at("record.before_send", timeout=60)
         await bot.kill_9()
-    assert smtp.mailbox.received == []
+    assert process_smtp.mailbox.received == []
     async with bot_process(emu, data_dir):
         await until_recorded_sent(data_dir, "email")
-    assert len(smtp.mailbox.received) == 1 and smtp.mailbox.recipients == [[MAILBOX]]
+    mailbox = process_smtp.mailbox
+    assert len(mailbox.received) == 1 and mailbox.recipients == [[MAILBOX]]
     assert query(data_dir, "SELECT COUNT(*) FROM outbox WHERE kind = 'staff.alert'") == [(0,)], (
         "nothing had been sent: no warning of a second copy")
 
 
 async def test_killed_after_the_smtp_server_took_the_email_it_comes_twice_and_staff_are_told(
-    emu: Emulator, data_dir: Path, smtp: SmtpServer
+    emu: Emulator, data_dir: Path, process_smtp: SmtpServer
 ) -> None:
     """The true worst case of the email channel (README "Delivery guarantees")."""
     gp, patient = emu.user("Gee"), emu.user("Ada")
@@ -138,13 +104,13 @@ async def test_killed_after_the_smtp_server_took_the_email_it_comes_twice_and_st
         await submit(patient, token)
         await bot.held_at("record.sent", timeout=60)
         await bot.kill_9()
-    assert len(smtp.mailbox.received) == 1
+    assert len(process_smtp.mailbox.received) == 1
     async with bot_process(emu, data_dir):
         await until_recorded_sent(data_dir, "email")
         (reference,) = query(data_dir, "SELECT reference FROM cases")[0]
         told = await gp.wait_for_text(text("channels.staff.maybe_twice", reference=reference,
                                            where=text("channels.gp.where_email")), timeout=30)
     assert told.text is not None and reference in told.text
-    first, second = smtp.mailbox.messages()
+    first, second = process_smtp.mailbox.messages()
     assert first["Message-ID"] == second["Message-ID"], "the copy is recognisably the same"
     assert first["Subject"] == second["Subject"]
