@@ -1246,13 +1246,13 @@ class Journey:
                             request=await self._named(case))
                 words = f"{lead}\n\n{words}"
             others, others_advice = await self._other_statuses(case)
-            first: list[Reply] = []
-            for reply in [*advice, *others_advice]:
-                if reply.text not in {said.text for said in first}:
-                    first.append(reply)
             if case.stage.is_open:  # a red-flag "yes" waiting: its advice before the routine
-                return self._bind(turn, [*first, *await self._led_by(turn, [say(words), *others])])
-            return self._bind(turn, [*first, say(words), *others])
+                led = await self._led_by(turn, [say(words), *others])
+                waiting = led[:1] if led and led[0].text == RedFlags.advice(case).text else []
+                replies = [*waiting, *advice, *others_advice, *led[len(waiting):]]
+            else:
+                replies = [*advice, *others_advice, say(words), *others]
+            return self._bind(turn, _urgent_once(replies))
 
     async def _where_next(self, case: Case, events: Sequence[Event]) -> tuple[str, str]:
         """The "Where you are:" words of the case and the `journey.status_words` key of its
@@ -1593,3 +1593,21 @@ STEPS: dict[Stage, Step] = {step.stage: step for step in (
       for stage in (Stage.DECIDED, Stage.STOPPED, Stage.CANCELLED, Stage.ERASED)),
 )}
 """The patient's journey: one step per stage (every `Stage` has one)."""
+
+
+def _urgent_once(replies: list[Reply]) -> list[Reply]:
+    """`replies` with the urgent advice ("Please get help now", in any of its wordings: at a
+    red-flag "yes", at a red-flag stop, after sending) kept only where it first comes: the
+    request the patient is on first, then any other (`Journey.status`). Each wording gives the
+    same 999 and NHS 111 advice; a second one only repeated it. Other replies, and any with
+    buttons, are kept."""
+    heading = text("journey.red_flag.now").split("\n", 1)[0]
+    kept: list[Reply] = []
+    urgent = False
+    for reply in replies:
+        if reply.text.startswith(heading) and not reply.buttons:
+            if urgent:
+                continue
+            urgent = True
+        kept.append(reply)
+    return kept

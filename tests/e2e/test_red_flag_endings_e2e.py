@@ -191,3 +191,38 @@ async def test_a_cancelled_requests_red_flag_confirmation_names_it_and_leaves_th
     assert [m.text for m in team.staff.messages].count(text(
         "inbox.staff.stopped.red_flag", patient_ref="RE-2",
         reference=working.reference)) == 0, "nothing about the open request"
+
+
+async def test_status_gives_the_advice_once_first_when_two_requests_each_carry_it(
+    app: App, emu: Emulator
+) -> None:
+    """A request cancelled while its red-flag "yes" waited keeps its advice in /status; the
+    request the patient is on now has a "yes" waiting too, and a child's request is open
+    beside them: "Please get help now" is said once, first, and then each request as before,
+    the open ones named."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    patient = emu.user("Dot")
+    await to_red_flags(app, team, patient, "RD-1", ADULT)
+    await says_yes(patient, parent=False)
+    await patient.send_command("/cancel")
+    await patient.wait_for_text(text("journey.commands.cancel_confirm"), timeout=10)
+    await tap(patient, text("journey.commands.cancel_yes"),
+              first_line("journey.commands.cancelled"))
+    await to_red_flags(app, team, patient, "RD-2", CHILD)  # open, at the red flags
+    await to_red_flags(app, team, patient, "RD-3", ADULT)
+    await says_yes(patient, parent=False)
+    now_on = await current(app, patient)
+    others = [c for c in await store.cases.for_patient(patient.id) if c.id != now_on.id]
+    assert sorted(c.stage for c in others) == sorted([Stage.CANCELLED, Stage.SCREENING])
+
+    confirmation = say("confirm.means.red_flag")
+    status = await answer_to(patient, lambda: patient.send_command("/status"), confirmation)
+    assert status.startswith(say("red_flag.now")), "the urgent advice first"
+    assert status.count(first_line("journey.red_flag.now")) == 1, status
+    where = say("commands.status", where=text("journey.status_words.screening"),
+                next=text("journey.status_words.next_screening"))
+    assert where in status and status.index(where) < status.index(confirmation)
+    assert await named(store, now_on) in status, "the request the patient is on"
+    child = next(c for c in others if c.stage is Stage.SCREENING)
+    assert await named(store, child) in status, "the child's request, still open"
