@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.content import text
 from bot.journey.service import Journey
 from bot.store import Store
-from bot.store.models import Stage
+from bot.store.models import Practice, Stage
 from tests.auxil.e2e.patient import first_line
 from tests.auxil.journey import (
     USER,
@@ -144,3 +144,23 @@ async def test_status_says_where_the_patient_is(journey: Journey, invite: Invite
     replies = await journey.status(USER)
     assert text("journey.commands.status", where=text("journey.status_words.locator"),
                 next=text("journey.status_words.next_locator")) in words(replies)
+
+
+async def test_words_with_a_video_or_a_pdf_come_after_the_urgent_advice_and_the_refusal(
+    journey: Journey, invite: InviteMaker, practice: Practice
+) -> None:
+    """A caption on something the bot does not keep, sent while a red-flag "yes" waits:
+    "Please get help now" first, then the refusal, then that the GP will not see the words
+    (`journey.input.file_caption_not_passed_on`), once."""
+    replies = await to_screening(journey, invite)
+    replies = await tap(journey, replies, text("journey.screening.is_rash.rash"))
+    await tap(journey, replies, text("journey.screening.red_flags.yes"))
+    note = text("journey.input.file_caption_not_passed_on", practice=practice.name,
+                phone=practice.phone)
+    for kind in ("video", "document", "voice"):
+        said = [reply.text for reply in await journey.other(USER, kind, captioned=True)]
+        assert said[0] == text("journey.red_flag.now")
+        assert said.index(text(f"journey.input.{kind}")) + 1 == said.index(note)
+        assert said.count(note) == 1
+    uncaptioned = [reply.text for reply in await journey.other(USER, "video")]
+    assert note not in uncaptioned
