@@ -235,7 +235,7 @@ class Journey:
             step = STEPS[turn.case.stage]
             answer = (await step.typed(self, turn, words) if step.typed is not None
                       else await self._nudge(turn))
-            return self._bind(turn, self._after_advice(turn, removed, answer))
+            return self._bind(turn, [*removed, *answer])
 
     @staticmethod
     async def _personal_off_chat(turn: Turn | None, found: tuple[str, ...],
@@ -904,12 +904,11 @@ class Journey:
                 too_big = text("journey.photos.too_big")
                 at = next((i for i, r in enumerate(replies) if r.text == too_big), None)
                 if at is None:  # the photo was kept, held or refused on what it shows
-                    replies = self._after_advice(
-                        turn, [await self._not_passed_on(turn, "caption")], replies)
+                    replies = [await self._not_passed_on(turn, "caption"), *replies]
                 else:  # not kept: after the refusal words
                     note = await self._not_passed_on(turn, "file_caption")
                     replies = [*replies[:at + 1], note, *replies[at + 1:]]
-            return replies
+            return self._urgent_first(turn, replies)
 
     async def caption_not_passed_on(self, user_id: int) -> list[Reply]:
         """The answer to words sent with a photo or file the journey never saw the contents
@@ -918,16 +917,6 @@ class Journey:
         async with self.lock(user_id):
             turn = await self._turn(user_id)
             return [] if turn is None else [await self._not_passed_on(turn, "file_caption")]
-
-    @staticmethod
-    def _after_advice(turn: Turn | None, notes: list[Reply], replies: list[Reply]
-                      ) -> list[Reply]:
-        """`notes` (a message deleted, words not passed on) before `replies`, except that the
-        urgent advice of a red-flag "yes" waiting for its confirmation, when `replies` lead
-        with it, stays first: no other words ever come before "Please get help now"."""
-        if turn is not None and replies and replies[0].text == RedFlags.advice(turn.case).text:
-            return [replies[0], *notes, *replies[1:]]
-        return [*notes, *replies]
 
     async def _photo_for_turn(self, user_id: int, turn: Turn | None, sent: SentPhoto,
                               forwarded: bool, on_held: Callable[[], None] | None
@@ -1246,13 +1235,12 @@ class Journey:
                             request=await self._named(case))
                 words = f"{lead}\n\n{words}"
             others, others_advice = await self._other_statuses(case)
-            if case.stage.is_open:  # a red-flag "yes" waiting: its advice before the routine
-                led = await self._led_by(turn, [say(words), *others])
-                waiting = led[:1] if led and led[0].text == RedFlags.advice(case).text else []
-                replies = [*waiting, *advice, *others_advice, *led[len(waiting):]]
+            if case.stage.is_open:  # a red-flag "yes" waiting: `_bind` puts its advice first
+                replies = [*advice, *others_advice,
+                           *await self._led_by(turn, [say(words), *others])]
             else:
                 replies = [*advice, *others_advice, say(words), *others]
-            return self._bind(turn, _urgent_once(replies))
+            return _urgent_once(self._bind(turn, replies))
 
     async def _where_next(self, case: Case, events: Sequence[Event]) -> tuple[str, str]:
         """The "Where you are:" words of the case and the `journey.status_words` key of its
@@ -1451,10 +1439,25 @@ class Journey:
             return None
         return Turn(self._store, case)
 
+    @classmethod
+    def _bind(cls, turn: Turn | None, replies: list[Reply]) -> list[Reply]:
+        """The replies as messages about the turn's case (`bind`): its buttons name it, and
+        its urgent advice comes first (`_urgent_first`)."""
+        return replies if turn is None else bind(cls._urgent_first(turn, replies), turn.case.id)
+
     @staticmethod
-    def _bind(turn: Turn | None, replies: list[Reply]) -> list[Reply]:
-        """The replies as messages about the turn's case (`bind`): its buttons name it."""
-        return replies if turn is None else bind(replies, turn.case.id)
+    def _urgent_first(turn: Turn | None, replies: list[Reply]) -> list[Reply]:
+        """`replies` with the urgent advice of the case's red-flag "yes" (999 / NHS 111 now,
+        `RedFlags.advice`), wherever it falls among them, moved first: the one rule that no
+        other words (a message deleted, words not passed on, welcome back, where the patient
+        is) ever come before "Please get help now"."""
+        if turn is None:
+            return replies
+        advice = RedFlags.advice(turn.case).text
+        at = next((i for i, reply in enumerate(replies) if reply.text == advice), None)
+        if not at:  # none, or first already
+            return replies
+        return [replies[at], *replies[:at], *replies[at + 1:]]
 
     async def _named(self, case: Case) -> str:
         """A request as the patient can tell it from another (`bot.services.naming`): whose
@@ -1467,12 +1470,10 @@ class Journey:
 
     async def _led_by(self, turn: Turn, lead: list[Reply]) -> list[Reply]:
         """`lead` (welcome back, where the patient is), then the step's prompt; while a
-        red-flag "yes" waits for its confirmation, its urgent advice comes before `lead`, so
-        no routine words ever come before "Please get help now"."""
+        red-flag "yes" waits for its confirmation, its urgent advice and the confirmation
+        instead (`_bind` and `photo` put the advice before `lead`)."""
         waiting = self._red_flag_waiting(turn, await turn.answers())
-        if waiting is not None:
-            return [waiting[0], *lead, *waiting[1:]]
-        return [*lead, *await self._prompt(turn)]
+        return [*lead, *(waiting if waiting is not None else await self._prompt(turn))]
 
     # -- what each step shows ----------------------------------------------------------------
 
