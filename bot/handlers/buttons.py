@@ -9,7 +9,14 @@ from bot.handlers import decide, inbox, invites
 from bot.handlers.keyboards import payload_of
 from bot.handlers.members import Context
 from bot.inbox.access import chat_may_show
-from bot.inbox.payloads import ChangeInvite, ChooseGp, Decide, OpenCase, TaskDone
+from bot.inbox.payloads import (
+    ChangeInvite,
+    ChooseGp,
+    ChoosePractice,
+    Decide,
+    OpenCase,
+    TaskDone,
+)
 
 
 async def tapped(update: Update, context: Context) -> None:
@@ -28,7 +35,7 @@ async def tapped(update: Update, context: Context) -> None:
             await invites.changed(update, context, payload)
         case TaskDone(case_id):
             await decide.task_done(update, context, case_id)
-        case ChooseGp():  # the /invite conversation takes these while it waits for one
+        case ChooseGp() | ChoosePractice():  # /invite takes these while it waits for one
             await query.answer(text("inbox.gp.expired_button"), show_alert=True)
         case OpenCase(case_id) | Decide(case_id=case_id):
             found = await context.services.inbox.open_case(query.from_user.id, case_id)
