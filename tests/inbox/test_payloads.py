@@ -8,6 +8,7 @@ from bot.inbox.payloads import (
     CaseAction,
     ChangeInvite,
     ChooseGp,
+    ChoosePractice,
     Decide,
     OpenCase,
     Payload,
@@ -32,6 +33,7 @@ def decided(action: CaseAction) -> Decide:
 
 def test_every_payload_comes_back_from_its_signed_button_data() -> None:
     payloads: list[Payload] = [OpenCase(7), ChooseGp(0), ChooseGp(12), TaskDone(8),
+                               ChoosePractice(3),
                                ChangeInvite("resend", 3, "open"),
                                ChangeInvite("stop", 3, "opened"),
                                *(decided(action) for action in get_args(CaseAction))]
