@@ -5,11 +5,12 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from bot.content import text
-from bot.handlers import decide, inbox, invites
+from bot.handlers import decide, inbox, invites, join
 from bot.handlers.keyboards import payload_of
 from bot.handlers.members import Context
 from bot.inbox.access import chat_may_show
 from bot.inbox.payloads import (
+    AddMemberAt,
     ChangeInvite,
     ChooseGp,
     ChoosePractice,
@@ -33,6 +34,8 @@ async def tapped(update: Update, context: Context) -> None:
     match payload:
         case ChangeInvite():
             await invites.changed(update, context, payload)
+        case AddMemberAt(practice_id):
+            await join.practice_chosen(update, context, practice_id)
         case TaskDone(case_id):
             await decide.task_done(update, context, case_id)
         case ChooseGp() | ChoosePractice():  # /invite takes these while it waits for one

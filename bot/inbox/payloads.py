@@ -65,6 +65,13 @@ class ChoosePractice:
 
 
 @dataclass(frozen=True, slots=True)
+class AddMemberAt:
+    """An admin of more than one practice choosing the practice of a /addmember join code."""
+
+    practice_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class ChangeInvite:
     """Resend, revoke or stop an invite, as it was when the button was made (`state`)."""
 
@@ -80,7 +87,8 @@ class TaskDone:
     case_id: int
 
 
-Payload = OpenCase | Decide | ChooseGp | ChoosePractice | ChangeInvite | TaskDone
+Payload = (OpenCase | Decide | ChooseGp | ChoosePractice | AddMemberAt | ChangeInvite
+           | TaskDone)
 
 
 def submission_part(submission: int) -> str:
@@ -97,6 +105,8 @@ def to_parts(payload: Payload) -> tuple[str | int, ...]:
             return ("inv_gp", gp_member_id)
         case ChoosePractice(practice_id):
             return ("inv_pr", practice_id)
+        case AddMemberAt(practice_id):
+            return ("add_pr", practice_id)
         case ChangeInvite(action, invite_id, state):
             return (action, invite_id, state)
         case TaskDone(case_id):
@@ -121,6 +131,8 @@ def parse(parts: list[str]) -> Payload | None:
         return ChooseGp(target)
     if action == "inv_pr" and not rest:
         return ChoosePractice(target)
+    if action == "add_pr" and not rest:
+        return AddMemberAt(target)
     if action == "task_done" and not rest:
         return TaskDone(target)
     if action in get_args(InviteAction) and len(rest) == 1:

@@ -142,3 +142,28 @@ async def test_inbox_lists_the_cases_of_each_practice_a_gp_works_at(
     listed = await team.gp.wait_for_text(
         shown("inbox.gp.inbox_title_at", practice=hoxton.name), timeout=10)
     assert case.reference in (listed.text or "") and listed.buttons
+
+
+async def test_addmember_asks_an_admin_of_two_practices_which_practice_the_code_joins(
+    app: App, emu: Emulator
+) -> None:
+    """An admin of two practices adding a GP chooses the practice; the code joins that one
+    (it always joined the practice where they were made admin first: a GP of the other
+    practice then received its patients' photos)."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    hoxton = await store.practices.add("Hoxton Surgery", "020 7000 0000")
+    ann = emu.user("Ann")
+    await store.practices.add_member(team.practice.id, ann.id, "admin", "Ann Admin")
+    await store.practices.add_member(hoxton.id, ann.id, "admin", "Ann Admin")
+
+    await ann.send_command("/addmember", "gp Dr Hox")
+    await ann.wait_for_text(text("inbox.staff.addmember_choose_practice"), timeout=10)
+    await ann.tap(hoxton.name)
+    made = await ann.wait_for_text(first_line("inbox.staff.addmember_code"), timeout=10)
+    assert hoxton.name in (made.text or "")
+    code = (made.text or "").rsplit("/join", 1)[1].split()[0]
+    hox = emu.user("Hox")
+    await hox.send_command("/join", code)
+    await hox.wait_for_text(hoxton.name, timeout=10)
+    assert [m.practice_id for m in await store.practices.memberships(hox.id)] == [hoxton.id]
