@@ -24,14 +24,21 @@ async def invites(update: Update, context: Context) -> None:
     """/invites: open invites and cases by state, with buttons to resend or cancel links, to
     send a new link for a locked one, and to record that the patient of a request with a red
     flag answered yes was contacted (first)."""
-    for member in await memberships_or_refuse(update, context):  # each practice's own list
-        await _overview(update, context, member)
+    held = await memberships_or_refuse(update, context)
+    for member in held:  # each practice's own list (its title names it)
+        await _overview(update, context, member, several=len(held) > 1)
 
 
-async def _overview(update: Update, context: Context, member: Member) -> None:
-    """One practice's /invites list, with its buttons."""
+async def _overview(update: Update, context: Context, member: Member, *,
+                    several: bool = False) -> None:
+    """One practice's /invites list, with its buttons; `several`: the member has more than
+    one practice, so even an empty list names its practice."""
     desk = context.services.staff
     words, with_buttons = await desk.overview(member)
+    if several and words == text("inbox.staff.none"):
+        practice = await context.services.store.practices.get(member.practice_id)
+        words = text("inbox.staff.none_at", practice=html.escape(practice.name if practice
+                                                                  else "?"))
     rows: list[Row] = []
     # each button carries the invite's state (issue 12, item 9); "Patient contacted" first,
     # as the red-flag rows are listed first

@@ -73,6 +73,9 @@ async def test_invites_lists_each_practice_and_its_buttons_work(app: App, emu: E
     team = await make_team(app, emu)
     hoxton = await second_practice(app, team)
     store = services_of(app).store
+    await team.staff.send_command("/invites")
+    for practice in (team.practice, hoxton):  # an empty list names its practice too
+        await team.staff.wait_for_text(text("inbox.staff.none_at", practice=practice.name))
     await store.invites.create(team.practice.id, "L-1", "1980-02-03", valid_days=7)
     await store.invites.create(hoxton.id, "H-3", "1980-02-03", valid_days=7)
 
