@@ -5,11 +5,19 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from bot.content import text
-from bot.handlers import decide, inbox, invites
+from bot.handlers import decide, inbox, invites, join
 from bot.handlers.keyboards import payload_of
 from bot.handlers.members import Context
 from bot.inbox.access import chat_may_show
-from bot.inbox.payloads import ChangeInvite, ChooseGp, Decide, OpenCase, TaskDone
+from bot.inbox.payloads import (
+    AddMemberAt,
+    ChangeInvite,
+    ChooseGp,
+    ChoosePractice,
+    Decide,
+    OpenCase,
+    TaskDone,
+)
 
 
 async def tapped(update: Update, context: Context) -> None:
@@ -26,9 +34,11 @@ async def tapped(update: Update, context: Context) -> None:
     match payload:
         case ChangeInvite():
             await invites.changed(update, context, payload)
+        case AddMemberAt(practice_id):
+            await join.practice_chosen(update, context, practice_id)
         case TaskDone(case_id):
             await decide.task_done(update, context, case_id)
-        case ChooseGp():  # the /invite conversation takes these while it waits for one
+        case ChooseGp() | ChoosePractice():  # /invite takes these while it waits for one
             await query.answer(text("inbox.gp.expired_button"), show_alert=True)
         case OpenCase(case_id) | Decide(case_id=case_id):
             found = await context.services.inbox.open_case(query.from_user.id, case_id)

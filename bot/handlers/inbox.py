@@ -11,11 +11,11 @@ from bot.content import text
 from bot.handlers.escaping import Html
 from bot.handlers.keyboards import markup
 from bot.handlers.members import Context, ids, reply
-from bot.inbox.access import GP_ROLES, chat_may_show
+from bot.inbox.access import GP_ROLES, chat_may_show, may_show_case
 from bot.inbox.digest import erased_note, uk_time
 from bot.inbox.gp_messages import open_rows
 from bot.inbox.routing import opened_messages
-from bot.store.models import Case
+from bot.store.models import Case, Member
 
 LISTED = 20
 """At most this many cases in one /inbox list."""
@@ -23,23 +23,40 @@ LISTED = 20
 
 async def inbox(update: Update, context: Context) -> None:
     """/inbox: the cases waiting for a GP, oldest first, each with a button to open it (GPs
-    only: staff and managers see references, not photos, issue 12 item 11)."""
+    only: staff and managers see references, not photos, issue 12 item 11). A member of more
+    than one practice gets each practice's list that may be shown in this chat (their own
+    chat: every one; a practice's inbox group: that practice's), never only the first's."""
     user_id, chat_id = ids(update)
-    gp = await context.services.inbox.gp(user_id)
-    if gp is None:
-        gp = await context.services.staff.member(user_id)
-        if gp is None:
-            await reply(update, Html(text("inbox.gp.not_member")))
-            return
+    held = await context.services.staff.memberships(user_id, GP_ROLES) or (
+        await context.services.staff.memberships(user_id))
+    if not held:
+        await reply(update, Html(text("inbox.gp.not_member")))
+        return
     store = context.services.store
-    if not await chat_may_show(store, gp.practice_id, chat_id, user_id):
+    shown = []
+    for member in held:
+        practice = await store.practices.get(member.practice_id)
+        if practice is not None and may_show_case(practice, chat_id, user_id):
+            shown.append((member, practice.name))
+    if not shown:  # audited, as any refusal to show case content here
+        await chat_may_show(store, held[0].practice_id, chat_id, user_id)
         await reply(update, Html(text("inbox.gp.private_only")))
         return
+    for member, name in shown:  # each list names its practice when they hold more than one
+        await _listed(update, context, member, name if len(held) > 1 else None)
+
+
+async def _listed(update: Update, context: Context, gp: Member, practice: str | None) -> None:
+    """One practice's /inbox list (`inbox`), named by `practice` if given."""
+    _, chat_id = ids(update)
+    store = context.services.store
     pending = (await context.services.inbox.pending(gp))[:LISTED]
     if not pending:
-        await reply(update, Html(text("inbox.gp.inbox_empty")))
+        await reply(update, Html(text("inbox.gp.inbox_empty_at", practice=html.escape(practice))
+                                 if practice else text("inbox.gp.inbox_empty")))
         return
-    lines = [text("inbox.gp.inbox_title")]
+    lines = [text("inbox.gp.inbox_title_at", practice=html.escape(practice)) if practice
+             else text("inbox.gp.inbox_title")]
     for case in pending:
         found = await store.invites.get(case.invite_id) if case.invite_id else None
         lines.append(text("inbox.gp.inbox_item", reference=case.reference,

@@ -44,8 +44,9 @@ from bot.handlers.escaping import Html, plain
 from bot.handlers.keyboards import markup, payload_of
 from bot.handlers.members import Context, ids, member_or_refuse, reply
 from bot.handlers.persistence import MAX_IDLE
+from bot.inbox.access import member_of
 from bot.inbox.gp_messages import gp_choice_rows
-from bot.inbox.payloads import ChooseGp
+from bot.inbox.payloads import ChooseGp, ChoosePractice
 from bot.inbox.staff import InviteMade, InviteRequest, invite_ask_key, read_invite_request
 from bot.store.models import Member
 
@@ -61,6 +62,12 @@ DETAILS = "details"
 """Asked for the patient's reference and date of birth."""
 CHOOSE_GP = "choose_gp"
 """Asked which GP's inbox the case goes to."""
+CHOOSE_PRACTICE = "choose_practice"
+"""Asked a member of more than one practice which practice the invite is for."""
+PRACTICE = "practice_id"
+"""The draft's key for the practice chosen (a member of more than one practice)."""
+TYPED = "typed"
+"""The draft's key for details typed with /invite before the practice was chosen."""
 GP_AWAITING = "gp_awaiting"
 """`bot.handlers.decide`'s key: starting an invite forgets a GP's request to type."""
 END = ConversationHandler.END
@@ -70,11 +77,23 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _draft(request: InviteRequest) -> dict[str, str | None]:
+def _draft(request: InviteRequest, practice_id: int | None) -> dict[str, str | int | None]:
     return {"patient_ref": request.patient_ref,
             "date_of_birth": request.date_of_birth.isoformat(),
             "nhs_number": request.nhs_number,
+            PRACTICE: practice_id,
             SINCE: _now()}
+
+
+async def _member(context: Context, user_id: int) -> Member | None:
+    """The user's membership of the practice the invite is for: the one chosen (a member of
+    more than one practice, `CHOOSE_PRACTICE`), else their only one; None if they are not (or
+    no longer) a member of it."""
+    draft = (context.user_data or {}).get(DRAFT)
+    chosen = draft.get(PRACTICE) if isinstance(draft, dict) else None
+    if isinstance(chosen, int):
+        return await member_of(context.services.store, user_id, chosen)
+    return await context.services.staff.member(user_id)
 
 
 def _current(context: Context) -> dict[str, Any] | None:
@@ -114,6 +133,9 @@ async def start(update: Update, context: Context) -> str | int:
         raise ApplicationHandlerStop(END)
     if context.user_data is not None:
         context.user_data.pop(GP_AWAITING, None)
+    held = await context.services.staff.memberships(ids(update)[0])
+    if len(held) > 1:  # which practice first: never the one joined first by default
+        raise ApplicationHandlerStop(await _ask_practice(update, context, held))
     if context.args:
         raise ApplicationHandlerStop(
             await _from_typed(update, context, member, " ".join(context.args)))
@@ -123,16 +145,57 @@ async def start(update: Update, context: Context) -> str | int:
 
 
 def _asked(context: Context) -> str:
-    """Asked for the details (again): the step begins now."""
+    """Asked for the details (again): the step begins now (the practice chosen is kept)."""
     if context.user_data is not None:
-        context.user_data[DRAFT] = {SINCE: _now()}
+        draft = context.user_data.get(DRAFT)
+        chosen = draft.get(PRACTICE) if isinstance(draft, dict) else None
+        context.user_data[DRAFT] = {SINCE: _now(), PRACTICE: chosen}
     return DETAILS
 
+
+async def _ask_practice(update: Update, context: Context, held: list[Member]) -> str:
+    """A member of more than one practice: which practice is the invite for (a button with
+    each one's name); details typed with /invite are kept for after the choice."""
+    if context.user_data is not None:
+        context.user_data[DRAFT] = {SINCE: _now(), TYPED: " ".join(context.args or [])}
+    rows = []
+    for member in held:
+        practice = await context.services.store.practices.get(member.practice_id)
+        if practice is not None:
+            rows.append(((practice.name, ChoosePractice(practice.id)),))
+    await reply(update, Html(text("inbox.staff.invite_choose_practice")),
+                markup(context.services.signer, ids(update)[1], tuple(rows)))
+    return CHOOSE_PRACTICE
+
+
+async def practice_chosen(update: Update, context: Context) -> str | int:
+    """The practice tapped for the invite being made: then the details (or, typed with
+    /invite, the GP's choice or the invite)."""
+    query = update.callback_query
+    assert query and query.from_user and query.data
+    _, chat_id = ids(update)
+    tapped = payload_of(context.services.signer, chat_id, query.data)
+    draft = _current(context)
+    member = await member_of(context.services.store, query.from_user.id,
+                             tapped.practice_id) if isinstance(tapped, ChoosePractice) else None
+    if member is None or draft is None:
+        await query.answer(text("inbox.gp.expired_button"), show_alert=True)
+        raise ApplicationHandlerStop(CHOOSE_PRACTICE if draft is not None else END)
+    await query.answer()
+    await _take_buttons_off(query)
+    typed = str(draft.get(TYPED) or "")
+    assert context.user_data is not None
+    context.user_data[DRAFT] = {SINCE: _now(), PRACTICE: member.practice_id}
+    if typed:
+        raise ApplicationHandlerStop(await _from_typed(update, context, member, typed))
+    wants = await context.services.staff.wants_nhs_number(member)
+    await reply(update, Html(text(invite_ask_key(wants_nhs_number=wants))))
+    raise ApplicationHandlerStop(_asked(context))
 
 async def details(update: Update, context: Context) -> str | int:
     """What staff typed when asked for the patient's details. Someone no longer a member, or
     asked more than MAX_IDLE ago: the conversation ends and the words go on to group 0."""
-    member = await context.services.staff.member(ids(update)[0])
+    member = await _member(context, ids(update)[0])
     if member is None:
         _drop(context)
         return END
@@ -165,7 +228,7 @@ async def _from_typed(update: Update, context: Context, member: Member,
         await send_invite(update, made)
         return END
     if context.user_data is not None:
-        context.user_data[DRAFT] = _draft(found)
+        context.user_data[DRAFT] = _draft(found, member.practice_id)
     _, chat_id = ids(update)
     await reply(update, Html(text("inbox.staff.invite_choose_gp")),
                 markup(context.services.signer, chat_id, gp_choice_rows(gps)))
@@ -178,7 +241,7 @@ async def chosen(update: Update, context: Context) -> str | int:
     assert query and query.from_user and query.data
     _, chat_id = ids(update)
     tapped = payload_of(context.services.signer, chat_id, query.data)
-    member = await context.services.staff.member(query.from_user.id)
+    member = await _member(context, query.from_user.id)
     if member is None:
         _drop(context)
     request = _request(_current(context))
@@ -239,6 +302,8 @@ def conversation() -> ConversationHandler[Context]:
             states={
                 DETAILS: [MessageHandler(private & filters.TEXT & ~filters.COMMAND, details)],
                 CHOOSE_GP: [CallbackQueryHandler(chosen, pattern=r"^m\|inv_gp\|")],
+                CHOOSE_PRACTICE: [CallbackQueryHandler(practice_chosen,
+                                                       pattern=r"^m\|inv_pr\|")],
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
             },
             fallbacks=[TypeHandler(Update, left)],

@@ -13,21 +13,32 @@ from bot.content import text
 from bot.handlers.escaping import Html, plain
 from bot.handlers.invite import send_invite
 from bot.handlers.keyboards import markup
-from bot.handlers.members import Context, ids, member_or_refuse, reply
+from bot.handlers.members import Context, ids, memberships_or_refuse, reply
 from bot.inbox.gp_messages import Row
 from bot.inbox.payloads import ChangeInvite
 from bot.inbox.staff import MAX_REFERENCE
+from bot.store.models import Case, Invite, Member
 
 
 async def invites(update: Update, context: Context) -> None:
     """/invites: open invites and cases by state, with buttons to resend or cancel links, to
     send a new link for a locked one, and to record that the patient of a request with a red
     flag answered yes was contacted (first)."""
-    member = await member_or_refuse(update, context)
-    if member is None:
-        return
+    held = await memberships_or_refuse(update, context)
+    for member in held:  # each practice's own list (its title names it)
+        await _overview(update, context, member, several=len(held) > 1)
+
+
+async def _overview(update: Update, context: Context, member: Member, *,
+                    several: bool = False) -> None:
+    """One practice's /invites list, with its buttons; `several`: the member has more than
+    one practice, so even an empty list names its practice."""
     desk = context.services.staff
     words, with_buttons = await desk.overview(member)
+    if several and words == text("inbox.staff.none"):
+        practice = await context.services.store.practices.get(member.practice_id)
+        words = text("inbox.staff.none_at", practice=html.escape(practice.name if practice
+                                                                  else "?"))
     rows: list[Row] = []
     # each button carries the invite's state (issue 12, item 9); "Patient contacted" first,
     # as the red-flag rows are listed first
@@ -51,37 +62,51 @@ async def invites(update: Update, context: Context) -> None:
 
 
 async def revoke(update: Update, context: Context) -> None:
-    """/revoke REF: cancel a patient's open invite link."""
-    member = await member_or_refuse(update, context)
-    if member is None:
+    """/revoke REF: cancel a patient's open invite link (of whichever of the member's
+    practices has it)."""
+    held = await memberships_or_refuse(update, context)
+    if not held:
         return
     ref = " ".join(context.args or [])
     if not ref or len(ref) > MAX_REFERENCE:  # never echo an arbitrary amount of text back
         await reply(update, Html(text("inbox.staff.revoke_usage")))
         return
     desk = context.services.staff
-    if await desk.revoke_reference(member, ref):
-        await reply(update, Html(text("inbox.staff.revoked", patient_ref=html.escape(ref))))
-        return
-    opened = await desk.active_case(member, ref)
+    for member in held:
+        if await desk.revoke_reference(member, ref):
+            await reply(update, Html(text("inbox.staff.revoked", patient_ref=html.escape(ref))))
+            return
+    opened = await _active_case(context, held, ref)
     key = "inbox.staff.revoke_opened" if opened else "inbox.staff.revoke_none"
     await reply(update, Html(text(key, patient_ref=html.escape(ref))))
 
 
 async def stop(update: Update, context: Context) -> None:
-    """/stop REF: stop a case opened from a link that reached the wrong person (asks first)."""
-    member = await member_or_refuse(update, context)
-    if member is None:
+    """/stop REF: stop a case opened from a link that reached the wrong person (asks first),
+    of whichever of the member's practices has it."""
+    held = await memberships_or_refuse(update, context)
+    if not held:
         return
     ref = " ".join(context.args or [])
     if not ref or len(ref) > MAX_REFERENCE:
         await reply(update, Html(text("inbox.staff.stop_usage")))
         return
-    found = await context.services.staff.active_case(member, ref)
+    found = await _active_case(context, held, ref)
     if found is None:
         await reply(update, Html(text("inbox.staff.stop_none", patient_ref=html.escape(ref))))
         return
     await _offer_stop(update, context, found[0].id, ref)
+
+
+async def _active_case(context: Context, held: list[Member],
+                       ref: str) -> tuple[Invite, Case] | None:
+    """The request in progress or waiting for a GP with this reference, in the first of the
+    member's practices that has one (`StaffDesk.active_case`)."""
+    for member in held:
+        found = await context.services.staff.active_case(member, ref)
+        if found is not None:
+            return found
+    return None
 
 
 async def _offer_stop(update: Update, context: Context, invite_id: int, ref: str) -> None:
@@ -105,11 +130,11 @@ async def changed(update: Update, context: Context, tapped: ChangeInvite) -> Non
     query = update.callback_query
     assert query and query.from_user
     desk = context.services.staff
-    member = await desk.member(query.from_user.id)
-    invite = await desk.invite_of(member, tapped.invite_id) if member else None
-    if member is None or invite is None:
+    found = await desk.member_for_invite(query.from_user.id, tapped.invite_id)
+    if found is None:
         await query.answer(text("inbox.gp.refused"), show_alert=True)
         return
+    member, invite = found  # the membership of the invite's practice, of all they hold
     message = query.message if isinstance(query.message, Message) else None
     if not await desk.still(invite, tapped.state):
         await context.services.store.audit.record(

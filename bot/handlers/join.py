@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 from typing import Literal
 
 from telegram import Update
+from telegram.error import BadRequest
 
 from bot.content import text
 from bot.handlers.escaping import Html
+from bot.handlers.keyboards import markup
 from bot.handlers.members import Context, ids, reply
+from bot.inbox.access import member_of
+from bot.inbox.payloads import AddMemberAt
+from bot.store.models import Member
 
 ROLES: dict[str, Literal["staff", "gp", "admin"]] = {"staff": "staff", "gp": "gp",
                                                        "admin": "admin"}
+ADDING = "adding_member"
+"""user_data key (not kept over a restart): the role and name of a /addmember by an admin of
+more than one practice, until they tap the practice."""
 
 
 async def add_member(update: Update, context: Context) -> None:
-    """/addmember ROLE NAME (admins): a one-time join code for a new member."""
-    user_id, _ = ids(update)
-    admin = await context.services.staff.member(user_id, roles=("admin",))
-    if admin is None:
+    """/addmember ROLE NAME (admins): a one-time join code for a new member, of the admin's
+    practice; an admin of more than one practice is asked which first (hazard log H30)."""
+    user_id, chat_id = ids(update)
+    admins = await context.services.staff.memberships(user_id, ("admin",))
+    if not admins:
         await reply(update, Html(text("inbox.staff.only_admins")))
         return
     args = context.args or []
@@ -27,9 +37,44 @@ async def add_member(update: Update, context: Context) -> None:
         await reply(update, Html(text("inbox.staff.addmember_usage")))
         return
     name = " ".join(args[1:])[:60]
-    code = await context.services.staff.join_code(admin, ROLES[args[0]], name)
+    if len(admins) == 1:
+        await _code(update, context, admins[0], args[0], name)
+        return
+    if context.user_data is not None:
+        context.user_data[ADDING] = {"role": args[0], "name": name}
+    rows = []
+    for admin in admins:
+        practice = await context.services.store.practices.get(admin.practice_id)
+        if practice is not None:
+            rows.append(((practice.name, AddMemberAt(practice.id)),))
+    await reply(update, Html(text("inbox.staff.addmember_choose_practice")),
+                markup(context.services.signer, chat_id, tuple(rows)))
+
+
+async def practice_chosen(update: Update, context: Context, practice_id: int) -> None:
+    """The practice tapped for the /addmember waiting (`ADDING`): its code, if the user is
+    still an admin of it."""
+    query = update.callback_query
+    assert query and query.from_user
+    adding = (context.user_data or {}).pop(ADDING, None)
+    admin = await member_of(context.services.store, query.from_user.id, practice_id,
+                            ("admin",))
+    if not isinstance(adding, dict) or admin is None:
+        await query.answer(text("inbox.gp.expired_button"), show_alert=True)
+        return
+    await query.answer()
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_reply_markup(None)
+    await _code(update, context, admin, str(adding["role"]), str(adding["name"]))
+
+
+async def _code(update: Update, context: Context, admin: Member, role: str, name: str) -> None:
+    """Make the join code for `admin`'s practice and say it, naming the practice."""
+    practice = await context.services.store.practices.get(admin.practice_id)
+    assert practice is not None
+    code = await context.services.staff.join_code(admin, ROLES[role], name)
     await reply(update, Html(text("inbox.staff.addmember_code", name=html.escape(name),
-                                  role=args[0], code=code)))
+                                  role=role, practice=html.escape(practice.name), code=code)))
 
 
 async def join(update: Update, context: Context) -> None:

@@ -34,3 +34,13 @@ async def member_or_refuse(update: Update, context: Context) -> Member | None:
                                                     detail={"command": "staff"})
         await reply(update, Html(text("inbox.gp.not_member")))
     return member
+
+
+async def memberships_or_refuse(update: Update, context: Context) -> list[Member]:
+    """Each of the sender's practice memberships, in the order joined (a member of two
+    practices acts on both); empty (said, and audited) if they have none."""
+    user_id, _ = ids(update)
+    held = await context.services.staff.memberships(user_id)
+    if not held:
+        await member_or_refuse(update, context)
+    return held

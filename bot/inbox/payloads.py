@@ -58,6 +58,20 @@ class ChooseGp:
 
 
 @dataclass(frozen=True, slots=True)
+class ChoosePractice:
+    """A member of more than one practice choosing the practice of the invite being made."""
+
+    practice_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class AddMemberAt:
+    """An admin of more than one practice choosing the practice of a /addmember join code."""
+
+    practice_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class ChangeInvite:
     """Resend, revoke or stop an invite, as it was when the button was made (`state`)."""
 
@@ -73,7 +87,8 @@ class TaskDone:
     case_id: int
 
 
-Payload = OpenCase | Decide | ChooseGp | ChangeInvite | TaskDone
+Payload = (OpenCase | Decide | ChooseGp | ChoosePractice | AddMemberAt | ChangeInvite
+           | TaskDone)
 
 
 def submission_part(submission: int) -> str:
@@ -88,6 +103,10 @@ def to_parts(payload: Payload) -> tuple[str | int, ...]:
             return ("open", case_id)
         case ChooseGp(gp_member_id):
             return ("inv_gp", gp_member_id)
+        case ChoosePractice(practice_id):
+            return ("inv_pr", practice_id)
+        case AddMemberAt(practice_id):
+            return ("add_pr", practice_id)
         case ChangeInvite(action, invite_id, state):
             return (action, invite_id, state)
         case TaskDone(case_id):
@@ -110,6 +129,10 @@ def parse(parts: list[str]) -> Payload | None:
         return OpenCase(target)
     if action == "inv_gp" and not rest:
         return ChooseGp(target)
+    if action == "inv_pr" and not rest:
+        return ChoosePractice(target)
+    if action == "add_pr" and not rest:
+        return AddMemberAt(target)
     if action == "task_done" and not rest:
         return TaskDone(target)
     if action in get_args(InviteAction) and len(rest) == 1:

@@ -18,7 +18,7 @@ from bot.domain.age import CHILD_UNDER, age_on, consent_by
 from bot.domain.dates import parse_date_of_birth
 from bot.domain.questions import worded
 from bot.inbox import progress
-from bot.inbox.access import member_of
+from bot.inbox.access import ANY_ROLE, member_of
 from bot.inbox.digest import uk_time
 from bot.inbox.earlier import earlier_requests
 from bot.services import erasure
@@ -188,6 +188,28 @@ class StaffDesk:
                      ) -> Member | None:
         """The user's practice membership, if any."""
         return await member_of(self._store, telegram_user_id, roles=roles)
+
+    async def memberships(self, telegram_user_id: int,
+                          roles: tuple[Role, ...] = ANY_ROLE) -> list[Member]:
+        """Each practice membership of the user with one of these roles, in the order joined:
+        a member of two practices acts on each one's invites and requests (hazard log H30)."""
+        return [m for m in await self._store.practices.memberships(telegram_user_id)
+                if m.role in roles]
+
+    async def member_for_invite(self, telegram_user_id: int,
+                                invite_id: int) -> tuple[Member, Invite] | None:
+        """The invite and the user's membership of its practice (whichever of their practices
+        that is); None, audited, if the user is not a member of the invite's practice."""
+        invite = await self._store.invites.get(invite_id)
+        member = await member_of(self._store, telegram_user_id,
+                                 invite.practice_id) if invite else None
+        if invite is None or member is None:
+            known = await member_of(self._store, telegram_user_id)
+            await self._store.audit.record(
+                "access.refused", actor=f"member:{known.id}" if known else "stranger",
+                detail={"invite_id": invite_id})
+            return None
+        return member, invite
 
     async def help_text(self, telegram_user_id: int) -> str | None:
         """The /help of a practice member: the commands of each role they hold (`gp`,

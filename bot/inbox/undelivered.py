@@ -12,7 +12,11 @@ send, `still_a_member`). Then, in order:
    urgent task goes to the GP who decided it, in their own chat, saying that it could not be
    delivered to staff (`inbox.gp.task_undelivered`, with the "Done" button); an alert goes to
    the practice's GPs as it is;
-3. if no GP can receive it either, the failure is logged and audited
+3. if no GP can receive it in their own chat either (blocked the bot, never opened it: GPs who
+   work in the practice's inbox group may never have), it goes to that inbox group, if the
+   practice has one, as the GP's copy would have read (`inbox.gp.task_undelivered` for a task,
+   with its "Done" button): the group is where those GPs read and decide (hazard log H22);
+4. if there is no inbox group, or it cannot receive it either, the failure is logged and audited
    (`delivery.reached_nobody`, listed by `python -m bot unreached`) and an urgent case stays
    first in `/invites` ("Urgent") until someone taps "Done".
 
@@ -52,11 +56,15 @@ async def still_a_member(store: Store, item: OutboxItem) -> bool:
     """Whether the person a staff item is for is still a member of the case's practice (any
     role), checked before each send as GP items are (`bot.inbox.routing.still_a_recipient`):
     someone removed from the practice gets no patient reference. True for an item with no case
-    (nothing to check against)."""
+    (nothing to check against), and for one to the practice's inbox group now (`pass_on`'s
+    last resort; a group the practice has replaced is not)."""
     case = await store.cases.get(item.case_id) if item.case_id is not None else None
     if case is None:
         return item.case_id is None
-    return await member_of(store, item.chat_id, case.practice_id) is not None
+    if await member_of(store, item.chat_id, case.practice_id) is not None:
+        return True
+    practice = await store.practices.get(case.practice_id)  # the last resort of `pass_on`
+    return practice is not None and practice.inbox_chat_id == item.chat_id
 
 
 async def pass_on(store: Store, item: OutboxItem, reason: str) -> list[Outgoing]:
@@ -94,6 +102,11 @@ async def pass_on(store: Store, item: OutboxItem, reason: str) -> list[Outgoing]
                                  task=words)}
     if payload.get("to_gp"):
         base = {**base, "to_gp": 1}
+    if step == "gp" and not chats:  # no GP in their own chat: the group they work in
+        practice = await store.practices.get(case.practice_id)
+        group = practice.inbox_chat_id if practice is not None else None
+        if group is not None and group not in tried:
+            step, chats = "group", [group]
     queued = [Outgoing(chat, item.kind, base, f"{name}:{chat}") for chat in chats]
     context = {"case_id": case.id, "kind": item.kind, "to": step, "copies": len(queued),
                "reason": reason[:40]}

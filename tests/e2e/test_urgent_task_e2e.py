@@ -29,6 +29,7 @@ from tests.auxil.e2e.patient import (
     send_three,
     tap,
     to_consent,
+    to_photos,
     words,
 )
 from tests.auxil.e2e.practice import Team, make_team, submit
@@ -252,3 +253,53 @@ async def test_an_erased_urgent_case_with_a_red_flag_is_named_one_way_and_one_ta
     erased_part = said.split(text("inbox.staff.group_erased"), 1)[1]
     assert f"P-300: {text('inbox.staff.ended.urgent')}" in erased_part
     assert contacted not in buttons(listing)
+
+
+async def test_a_task_nobody_can_receive_in_private_goes_to_the_practice_inbox_group(
+    app: App, emu: Emulator
+) -> None:
+    """A practice whose GPs work in its inbox group: its only member of staff blocked the bot
+    and the GP who decided (in the group) never opened a private chat with it. The task goes
+    to the group, where the GP reads it and taps Done (it reached nobody: the GP had been told
+    in the group that staff had the task, and nobody phoned the patient)."""
+    store = services_of(app).store
+    group = emu.group("Lawson GP inbox")
+    practice = await store.practices.add("The Lawson Practice", "020 7729 7236",
+                                         inbox_chat_id=group.chat_id)
+    gp, rita = emu.user("Gee"), emu.user("Rita")
+    await store.practices.add_member(practice.id, gp.id, "gp", "Dr Gee")
+    await store.practices.add_member(practice.id, rita.id, "staff", "Rita")
+    await rita.send_command("/help")
+    await rita.next_message()
+    rita.block_bot()
+    _, token = await store.invites.create(practice.id, "G-7", "1980-02-03", valid_days=7)
+    patient = emu.user("Ada")
+    await to_photos(patient, token)
+    await send_three(patient)
+    await details_and_review(patient)
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None
+
+    in_group = group.member(gp)
+    summary = await group.wait_for_text(first_line("inbox.gp.summary") + case.reference,
+                                        timeout=20)
+    await in_group.tap_callback(summary.message_id,
+                                summary.callback_data[text("inbox.gp.appointment")])
+    await group.wait_until(lambda: text("inbox.gp.urgent") in buttons(summary), timeout=10)
+    await in_group.tap_callback(summary.message_id, summary.callback_data[text("inbox.gp.urgent")])
+    confirm = await group.wait_for_text(text("inbox.gp.urgent_confirm", reference=case.reference),
+                                        timeout=10)
+    await in_group.tap_callback(confirm.message_id,
+                                confirm.callback_data[text("inbox.gp.urgent_yes")])
+    await group.wait_for_text(words("inbox.gp.decided_urgent"), timeout=10)
+
+    task = text("inbox.staff.urgent_task", patient_ref="G-7", reference=case.reference,
+                gp="Dr Gee")
+    told = await group.wait_for_text(words("inbox.gp.task_undelivered"), timeout=20)
+    assert told.text == text("inbox.gp.task_undelivered", reference=case.reference, task=task)
+    assert buttons(told) == [text("inbox.staff.task_done")]
+    await in_group.tap_callback(told.message_id, told.callback_data[text("inbox.staff.task_done")])
+    await group.wait_for_text(text("inbox.staff.task_recorded", reference=case.reference,
+                                   name="Dr Gee"), timeout=10)
+    assert (await case_now(app, case)).task_done_at

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import get_args
 
 from bot.inbox.payloads import (
+    AddMemberAt,
     CaseAction,
     ChangeInvite,
     ChooseGp,
+    ChoosePractice,
     Decide,
     OpenCase,
     Payload,
@@ -32,6 +34,7 @@ def decided(action: CaseAction) -> Decide:
 
 def test_every_payload_comes_back_from_its_signed_button_data() -> None:
     payloads: list[Payload] = [OpenCase(7), ChooseGp(0), ChooseGp(12), TaskDone(8),
+                               ChoosePractice(3), AddMemberAt(4),
                                ChangeInvite("resend", 3, "open"),
                                ChangeInvite("stop", 3, "opened"),
                                *(decided(action) for action in get_args(CaseAction))]

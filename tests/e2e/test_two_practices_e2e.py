@@ -1,0 +1,172 @@
+"""A member of two practices (a receptionist or locum who works at both) acts on each one's
+patients, never on the wrong practice's: /stop and /revoke find the reference in either,
+/invites lists each, and /invite asks which practice the invite is for (hazard log H30).
+
+Each test runs the real bot Application against the Bot API emulator.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.content import text
+from bot.emulator import Emulator
+from bot.emulator.formatting import render
+from bot.store.models import Practice, Stage
+from tests.auxil.e2e.bot_app import services_of
+from tests.auxil.e2e.patient import first_line, to_consent, words
+from tests.auxil.e2e.practice import LINK, Team, make_team, submit
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+def shown(key: str, **values: object) -> str:
+    """Content words as the reader sees them (HTML tags parsed away)."""
+    return render(text(key, **values), "HTML")[0]
+
+
+async def second_practice(app: App, team: Team) -> Practice:
+    """The Hoxton Surgery, with its own GP, where Sue (staff at Lawson, joined first) also
+    works."""
+    store = services_of(app).store
+    hoxton = await store.practices.add("Hoxton Surgery", "020 7000 0000")
+    await store.practices.add_member(hoxton.id, team.staff.id, "staff", "Sue Smith")
+    await store.practices.add_member(hoxton.id, team.staff.id + 1000, "gp", "Dr Hox")
+    return hoxton
+
+
+async def test_stop_finds_a_wrong_person_request_of_the_second_practice(
+    app: App, emu: Emulator
+) -> None:
+    """A link of the practice Sue joined second reaches the wrong person: /stop stops it (it
+    said "No request in progress" and the wrong person carried on towards that practice's GP);
+    /revoke cancels an unopened link of that practice."""
+    team = await make_team(app, emu)
+    hoxton = await second_practice(app, team)
+    store = services_of(app).store
+    _, token = await store.invites.create(hoxton.id, "H-1", "1980-02-03", valid_days=7)
+    holder = emu.user("Wrong person")
+    await to_consent(holder, token)
+
+    await team.staff.send_command("/stop", "H-1")
+    await team.staff.wait_for_text(shown("inbox.staff.stop_confirm", patient_ref="H-1")[:40])
+    await team.staff.tap(text("inbox.staff.stop_button", patient_ref="H-1"))
+    await team.staff.wait_for_text(shown("inbox.staff.stop_done", patient_ref="H-1"),
+                                   timeout=10)
+    told = await holder.wait_for_text(words("inbox.patient.stopped_by_practice"), timeout=10)
+    assert told.text == text("inbox.patient.stopped_by_practice", practice=hoxton.name,
+                             phone=hoxton.phone)
+    case = await store.cases.current_for_patient(holder.id)
+    assert case is not None and case.stage is Stage.STOPPED
+
+    await store.invites.create(hoxton.id, "H-2", "1981-02-03", valid_days=7)
+    await team.staff.send_command("/revoke", "H-2")
+    assert (await team.staff.next_message()).text == shown("inbox.staff.revoked",
+                                                          patient_ref="H-2")
+
+
+async def test_invites_lists_each_practice_and_its_buttons_work(app: App, emu: Emulator) -> None:
+    """/invites shows every practice Sue works at, each under its name; a button of the second
+    practice's list acts (it was refused: the buttons were checked against the first)."""
+    team = await make_team(app, emu)
+    hoxton = await second_practice(app, team)
+    store = services_of(app).store
+    await team.staff.send_command("/invites")
+    for practice in (team.practice, hoxton):  # an empty list names its practice too
+        await team.staff.wait_for_text(text("inbox.staff.none_at", practice=practice.name))
+    await store.invites.create(team.practice.id, "L-1", "1980-02-03", valid_days=7)
+    await store.invites.create(hoxton.id, "H-3", "1980-02-03", valid_days=7)
+
+    await team.staff.send_command("/invites")
+    await team.staff.wait_until(lambda: sum(
+        first_line("inbox.staff.invites_title") in (m.text or "")
+        for m in team.staff.messages) == 2, timeout=10)
+    listings = [m for m in team.staff.messages
+                if first_line("inbox.staff.invites_title") in (m.text or "")]
+    hox = next(m for m in listings if hoxton.name in (m.text or ""))
+    assert "H-3" in (hox.text or "") and "L-1" not in (hox.text or "")
+    await team.staff.tap_callback(hox.message_id, hox.callback_data[
+        text("inbox.staff.revoke", patient_ref="H-3")])
+    await team.staff.wait_for_text(shown("inbox.staff.revoked", patient_ref="H-3"), timeout=10)
+    revoked = [i for i in await store.invites.for_practice(hoxton.id) if i.patient_ref == "H-3"]
+    assert revoked and revoked[0].revoked_at
+
+
+async def test_invite_asks_which_practice_and_makes_it_there(app: App, emu: Emulator) -> None:
+    """/invite by a member of two practices asks which practice first: the invite, and so the
+    patient's photos, go to the practice chosen (it was always the practice joined first,
+    whose GPs then received the other practice's patient)."""
+    team = await make_team(app, emu)
+    hoxton = await second_practice(app, team)
+    store = services_of(app).store
+
+    await team.staff.send_command("/invite", "H-4 03/02/1980")
+    await team.staff.wait_for_text(text("inbox.staff.invite_choose_practice"), timeout=10)
+    await team.staff.tap(hoxton.name)
+    made = await team.staff.wait_for_text(words("inbox.staff.invite_made"), timeout=10)
+    assert LINK.search(made.text or "")
+    sms = await team.staff.wait_for_text(hoxton.phone, timeout=10)
+    assert team.practice.name not in (sms.text or "")
+    assert [i.patient_ref for i in await store.invites.for_practice(hoxton.id)] == ["H-4"]
+    assert not await store.invites.for_practice(team.practice.id)
+
+    await team.staff.send_command("/invite")
+    await team.staff.wait_until(lambda: sum(
+        text("inbox.staff.invite_choose_practice") == m.text
+        for m in team.staff.messages) == 2, timeout=10)
+    await team.staff.tap(team.practice.name)
+    await team.staff.wait_for_text(first_line("inbox.staff.invite_ask"), timeout=10)
+    await team.staff.send_text("L-4 03/02/1980")
+    await team.staff.wait_until(lambda: sum(
+        words("inbox.staff.invite_made") in (m.text or "")
+        for m in team.staff.messages) == 2, timeout=10)
+    assert [i.patient_ref for i in await store.invites.for_practice(team.practice.id)] == [
+        "L-4"]
+
+
+async def test_inbox_lists_the_cases_of_each_practice_a_gp_works_at(
+    app: App, emu: Emulator
+) -> None:
+    """A GP of two practices sees, in /inbox, the cases waiting at each, every list named
+    (it listed only the practice joined first: the second's cases were never listed)."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    hoxton = await store.practices.add("Hoxton Surgery", "020 7000 0000")
+    gee_at_hoxton = await store.practices.add_member(hoxton.id, team.gp.id, "gp", "Dr Gee")
+    await submit(app, emu, Team(hoxton, team.staff, team.gp, gee_at_hoxton))
+    await team.gp.wait_for_text(first_line("inbox.gp.summary"), timeout=20)
+    case = (await store.cases.at_stage(hoxton.id, Stage.SUBMITTED))[0]
+
+    await team.gp.send_command("/inbox")
+    await team.gp.wait_for_text(shown("inbox.gp.inbox_empty_at", practice=team.practice.name),
+                                timeout=10)
+    listed = await team.gp.wait_for_text(
+        shown("inbox.gp.inbox_title_at", practice=hoxton.name), timeout=10)
+    assert case.reference in (listed.text or "") and listed.buttons
+
+
+async def test_addmember_asks_an_admin_of_two_practices_which_practice_the_code_joins(
+    app: App, emu: Emulator
+) -> None:
+    """An admin of two practices adding a GP chooses the practice; the code joins that one
+    (it always joined the practice where they were made admin first: a GP of the other
+    practice then received its patients' photos)."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    hoxton = await store.practices.add("Hoxton Surgery", "020 7000 0000")
+    ann = emu.user("Ann")
+    await store.practices.add_member(team.practice.id, ann.id, "admin", "Ann Admin")
+    await store.practices.add_member(hoxton.id, ann.id, "admin", "Ann Admin")
+
+    await ann.send_command("/addmember", "gp Dr Hox")
+    await ann.wait_for_text(text("inbox.staff.addmember_choose_practice"), timeout=10)
+    await ann.tap(hoxton.name)
+    made = await ann.wait_for_text(first_line("inbox.staff.addmember_code"), timeout=10)
+    assert hoxton.name in (made.text or "")
+    code = (made.text or "").rsplit("/join", 1)[1].split()[0]
+    hox = emu.user("Hox")
+    await hox.send_command("/join", code)
+    await hox.wait_for_text(hoxton.name, timeout=10)
+    assert [m.practice_id for m in await store.practices.memberships(hox.id)] == [hoxton.id]
