@@ -141,15 +141,15 @@ async def start(update: Update, context: Context) -> str | int:
             await _from_typed(update, context, member, " ".join(context.args)))
     wants = await context.services.staff.wants_nhs_number(member)
     await reply(update, Html(text(invite_ask_key(wants_nhs_number=wants))))
-    raise ApplicationHandlerStop(_asked(context))
+    raise ApplicationHandlerStop(_asked(context, member))
 
 
-def _asked(context: Context) -> str:
-    """Asked for the details (again): the step begins now (the practice chosen is kept)."""
+def _asked(context: Context, member: Member) -> str:
+    """Asked for the details (again) for `member`'s practice: the step begins now, and the
+    details typed next are for that practice (`_member`), even where the draft was dropped
+    before an invite that could not be made."""
     if context.user_data is not None:
-        draft = context.user_data.get(DRAFT)
-        chosen = draft.get(PRACTICE) if isinstance(draft, dict) else None
-        context.user_data[DRAFT] = {SINCE: _now(), PRACTICE: chosen}
+        context.user_data[DRAFT] = {SINCE: _now(), PRACTICE: member.practice_id}
     return DETAILS
 
 
@@ -190,7 +190,7 @@ async def practice_chosen(update: Update, context: Context) -> str | int:
         raise ApplicationHandlerStop(await _from_typed(update, context, member, typed))
     wants = await context.services.staff.wants_nhs_number(member)
     await reply(update, Html(text(invite_ask_key(wants_nhs_number=wants))))
-    raise ApplicationHandlerStop(_asked(context))
+    raise ApplicationHandlerStop(_asked(context, member))
 
 async def details(update: Update, context: Context) -> str | int:
     """What staff typed when asked for the patient's details. Someone no longer a member, or
@@ -212,11 +212,11 @@ async def _from_typed(update: Update, context: Context, member: Member,
     found = read_invite_request(typed, wants_nhs_number=wants)
     if isinstance(found, str):
         await reply(update, Html(text(found)))
-        return _asked(context)
+        return _asked(context, member)
     refused = await context.services.staff.refusal(member, found)
     if refused is not None:  # said before the GP is chosen, so nothing is typed in vain
         await reply(update, Html(text(refused)))
-        return _asked(context)
+        return _asked(context, member)
     gps = await context.services.staff.gps(member)
     if len(gps) <= 1:
         _drop(context)
@@ -224,7 +224,7 @@ async def _from_typed(update: Update, context: Context, member: Member,
                                                            gps[0].id if gps else None)
         if isinstance(made, str):
             await reply(update, Html(text(made)))
-            return _asked(context)
+            return _asked(context, member)
         await send_invite(update, made)
         return END
     if context.user_data is not None:
@@ -258,7 +258,7 @@ async def chosen(update: Update, context: Context) -> str | int:
                                                        tapped.gp_member_id or None)
     if isinstance(made, str):  # an invite made meanwhile took the NHS number: type again
         await reply(update, Html(text(made)))
-        raise ApplicationHandlerStop(_asked(context))
+        raise ApplicationHandlerStop(_asked(context, member))
     await send_invite(update, made)
     raise ApplicationHandlerStop(END)
 

@@ -15,6 +15,7 @@ from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.formatting import render
 from bot.store.models import Practice, Stage
+from bot.store.practices import DeliveryChannels
 from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import first_line, to_consent, words
 from tests.auxil.e2e.practice import LINK, Team, make_team, submit
@@ -124,6 +125,41 @@ async def test_invite_asks_which_practice_and_makes_it_there(app: App, emu: Emul
         for m in team.staff.messages) == 2, timeout=10)
     assert [i.patient_ref for i in await store.invites.for_practice(team.practice.id)] == [
         "L-4"]
+
+
+async def test_details_asked_again_after_a_refused_invite_stay_at_the_practice_chosen(
+    app: App, emu: Emulator
+) -> None:
+    """Sue chooses Hoxton; while she picks its GP, an invite made meanwhile takes the NHS
+    number she typed, so no invite is made and the details are asked for again: the details
+    she types then are still Hoxton's (the draft was dropped, and the retyped invite went to
+    the practice she joined first)."""
+    team = await make_team(app, emu)
+    hoxton = await second_practice(app, team)
+    store = services_of(app).store
+    await store.practices.add_member(hoxton.id, team.staff.id + 1001, "gp", "Dr Two")
+    mesh = DeliveryChannels(("telegram", "mesh"), False, None, "X26ABC2", "Y12345")
+    await store.practices.set_channels(hoxton.id, mesh, actor="test")
+
+    await team.staff.send_command("/invite", "H-9 03/02/1980 943 476 5919")
+    await team.staff.wait_for_text(text("inbox.staff.invite_choose_practice"), timeout=10)
+    await team.staff.tap(hoxton.name)
+    await team.staff.wait_for_text(text("inbox.staff.invite_choose_gp"), timeout=10)
+    await store.invites.create(hoxton.id, "H-8", "1962-06-01", valid_days=7,
+                               nhs_number="9434765919")  # made meanwhile, by someone else
+    await team.staff.tap("Dr Hox")
+    await team.staff.wait_for_text(shown("inbox.staff.invite_nhs_number_other_patient"),
+                                   timeout=10)
+
+    await team.staff.send_text("H-9 03/02/1980 401 023 2137")  # asked again: a right number
+    await team.staff.wait_until(lambda: sum(
+        text("inbox.staff.invite_choose_gp") == m.text
+        for m in team.staff.messages) == 2, timeout=10)
+    await team.staff.tap("Dr Hox")
+    await team.staff.wait_for_text(words("inbox.staff.invite_made"), timeout=10)
+    assert sorted(i.patient_ref for i in await store.invites.for_practice(hoxton.id)) == [
+        "H-8", "H-9"]
+    assert not await store.invites.for_practice(team.practice.id)
 
 
 async def test_inbox_lists_the_cases_of_each_practice_a_gp_works_at(
