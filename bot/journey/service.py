@@ -1598,17 +1598,31 @@ STEPS: dict[Stage, Step] = {step.stage: step for step in (
 
 def _urgent_once(replies: list[Reply]) -> list[Reply]:
     """`replies` with the urgent advice ("Please get help now", in any of its wordings: at a
-    red-flag "yes", at a red-flag stop, after sending) kept only where it first comes: the
-    request the patient is on first, then any other (`Journey.status`). Each wording gives the
-    same 999 and NHS 111 advice; a second one only repeated it. Other replies, and any with
-    buttons, are kept."""
+    red-flag "yes", at a red-flag stop, after sending) kept only where it first comes for each
+    person it is about (`_urgent_about`): the request the patient is on first, then any other
+    (`Journey.status`). Each wording gives the same 999 and NHS 111 advice for that person; a
+    second one only repeated it. A parent with a red flag on their own request and on their
+    child's keeps both ("if you are very unwell", "if the child is very unwell"). Other
+    replies, and any with buttons, are kept."""
     heading = text("journey.red_flag.now").split("\n", 1)[0]
     kept: list[Reply] = []
-    urgent = False
+    said: set[str] = set()
     for reply in replies:
         if reply.text.startswith(heading) and not reply.buttons:
-            if urgent:
+            about = _urgent_about(reply.text)
+            if about in said:
                 continue
-            urgent = True
+            said.add(about)
         kept.append(reply)
     return kept
+
+
+def _urgent_about(advice: str) -> str:
+    """Who urgent advice is about, as its 999 paragraph words it (`journey.red_flag.now`'s for
+    the patient, `now_parent`'s for a child); the whole text if it has neither, so advice in
+    an unknown wording is never dropped."""
+    for key in ("journey.red_flag.now", "journey.red_flag.now_parent"):
+        call = text(key).split("\n\n")[1]
+        if call in advice:
+            return call
+    return advice

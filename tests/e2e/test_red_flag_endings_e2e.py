@@ -226,3 +226,32 @@ async def test_status_gives_the_advice_once_first_when_two_requests_each_carry_i
     assert await named(store, now_on) in status, "the request the patient is on"
     child = next(c for c in others if c.stage is Stage.SCREENING)
     assert await named(store, child) in status, "the child's request, still open"
+
+
+async def test_status_keeps_a_childs_urgent_advice_beside_the_parents_own(
+    app: App, emu: Emulator
+) -> None:
+    """A parent cancelled their child's request while its red-flag "yes" waited, then said
+    "yes" on their own request: /status gives their own advice first and then the child's
+    ("if the child is very unwell"), both before the routine words; only a repeat for the
+    same person is left out (the child's advice was dropped as a repeat of the parent's)."""
+    team = await make_team(app, emu)
+    patient = emu.user("Pat")
+    await to_red_flags(app, team, patient, "RK-1", CHILD)
+    await says_yes(patient, parent=True)
+    await patient.send_command("/cancel")
+    await patient.wait_for_text(text("journey.commands.cancel_confirm"), timeout=10)
+    await tap(patient, text("journey.commands.cancel_yes"),
+              first_line("journey.commands.cancelled"))
+    await to_red_flags(app, team, patient, "RK-2", ADULT)
+    await says_yes(patient, parent=False)
+
+    confirmation = say("confirm.means.red_flag")
+    status = await answer_to(patient, lambda: patient.send_command("/status"), confirmation)
+    own, child = say("red_flag.now"), say("red_flag.now", parent=True)
+    assert status.startswith(own), "the patient's own urgent advice first"
+    assert child in status, "the child's urgent advice kept"
+    assert status.count(first_line("journey.red_flag.now")) == 2, status
+    where = say("commands.status", where=text("journey.status_words.screening"),
+                next=text("journey.status_words.next_screening"))
+    assert status.index(child) < status.index(where) < status.index(confirmation)
