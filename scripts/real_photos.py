@@ -22,8 +22,8 @@ wheel named by `--wheel` (a .whl file, or a folder holding scikit_image-*.whl).
 Each photograph is turned upright (EXIF orientation), kept at its own size, and saved as JPEG
 quality 95 with no metadata. Where the notes say the data set padded the photo (zero-padded,
 padded to square, padding bars), near-black rows and columns at the edges are cropped away by
-the rule `bot.quality.realset.load` uses. Where the notes give a size ("original WxH" or
-"[WxH]"), the source photo's size is checked against it.
+the rule `bot.quality.realset.load` uses (`bot.quality.realset.crop_padding`). Where the notes
+give a size ("original WxH" or "[WxH]"), the source photo's size is checked against it.
 
 Prints `ok`, `missing` (and `size` for a size that differs from the notes) per row and a
 summary; exits 1 if any row is missing.
@@ -43,14 +43,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from numpy.typing import NDArray
 from PIL import Image, ImageOps
 
+from bot.quality.realset import crop_padding
+
 JPEG_QUALITY = 95
-PAD_LEVEL = 24
-"""A pixel is content when its brightest channel is above this (0-255)."""
-PAD_SHARE = 0.02
-"""A row or column at the edge is padding when under this share of it is content."""
 PADDED_NOTE = re.compile(r"zero-padded|padded to|padding", re.IGNORECASE)
 COMMIT_NOTE = re.compile(r"\bcommit ([0-9a-f]{7,40})\b")
 SIZE_NOTE = re.compile(r"(?:original\s+|\[)(\d{2,5})\s*x\s*(\d{2,5})")
@@ -167,17 +164,6 @@ def find_in_wheel(wheel: Path | None, path: str) -> Found | None:
             return Found(archive.read(path), f"wheel {wheel.name}")
         except KeyError:
             return None
-
-
-def crop_padding(rgb: NDArray[np.uint8]) -> tuple[int, int, int, int]:
-    """(top, bottom, left, right) of the part left when near-black padding rows and columns
-    at the edges are removed; the whole picture when nothing is content."""
-    content = rgb.max(axis=2) > PAD_LEVEL if rgb.ndim == 3 else rgb > PAD_LEVEL
-    rows = np.flatnonzero(content.mean(axis=1) > PAD_SHARE)
-    cols = np.flatnonzero(content.mean(axis=0) > PAD_SHARE)
-    if rows.size == 0 or cols.size == 0:
-        return 0, rgb.shape[0], 0, rgb.shape[1]
-    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
 
 
 def noted_size(notes: str) -> tuple[int, int] | None:

@@ -101,16 +101,32 @@ def split_of(entry_id: str) -> str:
     return "test" if hash_seed("split", entry_id) % 1000 < TEST_SHARE * 1000 else "dev"
 
 
+PAD_LEVEL = 24
+"""A pixel is content when its brightest channel is above this (0-255)."""
+PAD_SHARE = 0.02
+"""A row or column at the edge is padding when under this share of it is content."""
+
+
+def crop_padding(pixels: NDArray[np.uint8]) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) of the part of an RGB (height x width x 3) or grey (height x
+    width) picture left when near-black padding rows and columns at the edges are removed;
+    the whole picture when nothing is content. `load` and `scripts/real_photos.py` crop by it."""
+    content = pixels.max(axis=2) > PAD_LEVEL if pixels.ndim == 3 else pixels > PAD_LEVEL
+    rows = np.flatnonzero(content.mean(axis=1) > PAD_SHARE)
+    cols = np.flatnonzero(content.mean(axis=0) > PAD_SHARE)
+    if rows.size == 0 or cols.size == 0:
+        return 0, pixels.shape[0], 0, pixels.shape[1]
+    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+
+
 def load(path: Path) -> NDArray[np.uint8]:
     """The photograph, upright, with any black padding a data set added around it removed."""
     with Image.open(path) as opened:
         rgb = np.asarray(ImageOps.exif_transpose(opened).convert("RGB"), dtype=np.uint8)
-    content = rgb.max(axis=2) > 24
-    rows = np.flatnonzero(content.mean(axis=1) > 0.02)
-    cols = np.flatnonzero(content.mean(axis=0) > 0.02)
-    if rows.size == 0 or cols.size == 0:
+    top, bottom, left, right = crop_padding(rgb)
+    if (top, bottom, left, right) == (0, rgb.shape[0], 0, rgb.shape[1]):
         return rgb
-    return np.ascontiguousarray(rgb[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1])
+    return np.ascontiguousarray(rgb[top:bottom, left:right])
 
 
 def _jpeg(rgb: NDArray[np.uint8], quality: int = 92) -> bytes:
