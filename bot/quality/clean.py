@@ -92,20 +92,33 @@ def _kept_payload(marker: int, payload: bytes) -> bytes | None:
     return None
 
 
+def icc_segments(profile: bytes) -> bytes | None:
+    """`profile` as the APP2 segments that carry it in a JPEG (ICC.1 B.4: each at most
+    `MAX_ICC_SEGMENT` bytes of it, numbered from 1, with their count); None if it needs more
+    than 255."""
+    parts = [profile[at:at + MAX_ICC_SEGMENT]
+             for at in range(0, len(profile), MAX_ICC_SEGMENT)] or [b""]
+    if len(parts) > 255:
+        return None
+    segments = []
+    for number, part in enumerate(parts, 1):
+        payload = ICC_PREFIX + bytes((number, len(parts))) + part
+        segments.append(b"\xff\xe2" + (len(payload) + 2).to_bytes(2, "big") + payload)
+    return b"".join(segments)
+
+
 def strip_jpeg(data: bytes, *, profile: bytes | None = None) -> bytes | None:
     """Copy a JPEG's compressed pixels bit for bit without its metadata; None if unparseable.
 
     Anything after the first image's end marker (extra MPF images, trailers) is dropped too.
-    The colour profile's segments are dropped, and `profile` (the rebuilt one, at most one
-    segment long), if given, is written in the place of the first.
+    The colour profile's segments are dropped, and `profile` (the rebuilt one, one segment
+    long; or a sender's profile kept whole, in as many segments as it needs,
+    `icc_segments`), if given, is written in the place of the first.
     """
     if not data.startswith(b"\xff\xd8"):
         return None
     out = [b"\xff\xd8"]
-    own_profile = None
-    if profile is not None and len(profile) <= MAX_ICC_SEGMENT:
-        payload = ICC_PREFIX + b"\x01\x01" + profile
-        own_profile = b"\xff\xe2" + (len(payload) + 2).to_bytes(2, "big") + payload
+    own_profile = icc_segments(profile) if profile is not None else None
     pos, end = 2, len(data)
     while pos < end:
         if data[pos] != 0xFF:

@@ -54,3 +54,18 @@ def test_what_is_not_a_jpeg_is_left_alone() -> None:
     out = io.BytesIO()
     Image.new("RGB", (8, 8)).save(out, "PNG")
     assert as_kept(out.getvalue()).data is None
+
+
+def test_a_kept_profile_too_big_for_one_segment_is_kept_whole() -> None:
+    """A profile that cannot be rebuilt is kept as it was, even one spread over several APP2
+    segments (it was dropped while the step counted it kept: the colours then read as sRGB)."""
+    lab = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()
+    padded = lab + bytes(70_000)
+    big = len(padded).to_bytes(4, "big") + padded[4:]  # the header's size field says it all
+    old = _jpeg(icc_profile=big, comment=b"note")
+    kept = as_kept(old)
+    assert kept.profile_kept and kept.data is not None
+    with Image.open(io.BytesIO(kept.data)) as image:
+        assert image.info.get("icc_profile") == big and "comment" not in image.info
+        assert image.tobytes() == Image.open(io.BytesIO(old)).tobytes()
+    assert as_kept(kept.data).data == kept.data, "a second run leaves it as it is"
