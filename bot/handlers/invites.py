@@ -63,7 +63,8 @@ async def _overview(update: Update, context: Context, member: Member, *,
 
 async def revoke(update: Update, context: Context) -> None:
     """/revoke REF: cancel a patient's open invite link (of whichever of the member's
-    practices has it)."""
+    practices has it). Where more than one of their practices has an open link with this
+    reference, nothing is cancelled: they are asked to use the right practice's /invites."""
     held = await memberships_or_refuse(update, context)
     if not held:
         return
@@ -72,18 +73,25 @@ async def revoke(update: Update, context: Context) -> None:
         await reply(update, Html(text("inbox.staff.revoke_usage")))
         return
     desk = context.services.staff
-    for member in held:
-        if await desk.revoke_reference(member, ref):
-            await reply(update, Html(text("inbox.staff.revoked", patient_ref=html.escape(ref))))
-            return
-    opened = await _active_case(context, held, ref)
+    open_at = [(member, invite) for member in held
+               if (invite := await desk.open_invite(member, ref)) is not None]
+    if len(open_at) > 1:
+        names = [await _practice_name(context, member) for member, _ in open_at]
+        await reply(update, Html(text("inbox.staff.revoke_which", patient_ref=html.escape(ref),
+                                      practices=html.escape(", ".join(names)))))
+        return
+    if open_at and await desk.revoke(open_at[0][0], open_at[0][1].id):
+        await reply(update, Html(text("inbox.staff.revoked", patient_ref=html.escape(ref))))
+        return
+    opened = await _active_cases(context, held, ref)
     key = "inbox.staff.revoke_opened" if opened else "inbox.staff.revoke_none"
     await reply(update, Html(text(key, patient_ref=html.escape(ref))))
 
 
 async def stop(update: Update, context: Context) -> None:
     """/stop REF: stop a case opened from a link that reached the wrong person (asks first),
-    of whichever of the member's practices has it."""
+    of whichever of the member's practices has it; where more than one has one, a button
+    for each, naming its practice."""
     held = await memberships_or_refuse(update, context)
     if not held:
         return
@@ -91,30 +99,44 @@ async def stop(update: Update, context: Context) -> None:
     if not ref or len(ref) > MAX_REFERENCE:
         await reply(update, Html(text("inbox.staff.stop_usage")))
         return
-    found = await _active_case(context, held, ref)
-    if found is None:
+    found = await _active_cases(context, held, ref)
+    if not found:
         await reply(update, Html(text("inbox.staff.stop_none", patient_ref=html.escape(ref))))
         return
-    await _offer_stop(update, context, found[0].id, ref)
+    await _offer_stop(update, context, ref, [
+        (invite.id, await _practice_name(context, member) if len(found) > 1 else None)
+        for member, (invite, _) in found])
 
 
-async def _active_case(context: Context, held: list[Member],
-                       ref: str) -> tuple[Invite, Case] | None:
-    """The request in progress or waiting for a GP with this reference, in the first of the
-    member's practices that has one (`StaffDesk.active_case`)."""
+async def _active_cases(context: Context, held: list[Member],
+                        ref: str) -> list[tuple[Member, tuple[Invite, Case]]]:
+    """The request in progress or waiting for a GP with this reference at each of the
+    member's practices that has one (`StaffDesk.active_case`), with the membership there."""
+    found = []
     for member in held:
-        found = await context.services.staff.active_case(member, ref)
-        if found is not None:
-            return found
-    return None
+        case = await context.services.staff.active_case(member, ref)
+        if case is not None:
+            found.append((member, case))
+    return found
 
 
-async def _offer_stop(update: Update, context: Context, invite_id: int, ref: str) -> None:
-    state = await context.services.staff.invite_state(invite_id)
-    rows = (((text("inbox.staff.stop_button", patient_ref=ref),
-              ChangeInvite("stop", invite_id, state)),),)
+async def _practice_name(context: Context, member: Member) -> str:
+    practice = await context.services.store.practices.get(member.practice_id)
+    return practice.name if practice is not None else "?"
+
+
+async def _offer_stop(update: Update, context: Context, ref: str,
+                      invites: list[tuple[int, str | None]]) -> None:
+    """Ask to confirm the stop, with a button for each (invite id, its practice's name where
+    the member has more than one practice with this reference, else None)."""
+    rows = []
+    for invite_id, practice in invites:
+        state = await context.services.staff.invite_state(invite_id)
+        label = (text("inbox.staff.stop_button_at", patient_ref=ref, practice=practice)
+                 if practice else text("inbox.staff.stop_button", patient_ref=ref))
+        rows.append(((label, ChangeInvite("stop", invite_id, state)),))
     await reply(update, Html(text("inbox.staff.stop_confirm", patient_ref=html.escape(ref))),
-                markup(context.services.signer, ids(update)[1], rows))
+                markup(context.services.signer, ids(update)[1], tuple(rows)))
 
 
 async def _take_buttons_off(update: Update) -> None:
@@ -144,7 +166,7 @@ async def changed(update: Update, context: Context, tapped: ChangeInvite) -> Non
         await _take_buttons_off(update)
         opened = await desk.active_case(member, invite.patient_ref)
         if opened is not None and tapped.action != "stop":
-            await _offer_stop(update, context, opened[0].id, invite.patient_ref)
+            await _offer_stop(update, context, invite.patient_ref, [(opened[0].id, None)])
         return
     await query.answer()
     if tapped.action == "revoke":

@@ -501,9 +501,15 @@ class StaffDesk:
 
     async def revoke_reference(self, member: Member, patient_ref: str) -> Invite | None:
         """Cancel the open invite with this patient reference, if there is one."""
+        invite = await self.open_invite(member, patient_ref)
+        return await self.revoke(member, invite.id) if invite is not None else None
+
+    async def open_invite(self, member: Member, patient_ref: str) -> Invite | None:
+        """The member's practice's open (not yet opened, cancelled or expired) invite with
+        this patient reference, if there is one; nothing is changed."""
         for invite in await self._store.invites.for_practice(member.practice_id):
             if invite.patient_ref == patient_ref and invite_problem(invite) is None:
-                return await self.revoke(member, invite.id)
+                return invite
         return None
 
     async def resend(self, member: Member, invite_id: int) -> InviteMade | None:

@@ -68,6 +68,44 @@ async def test_stop_finds_a_wrong_person_request_of_the_second_practice(
                                                           patient_ref="H-2")
 
 
+async def test_a_reference_used_at_both_practices_is_never_stopped_or_cancelled_at_the_wrong_one(
+    app: App, emu: Emulator
+) -> None:
+    """References are each practice's own, so "S-1" may be a patient at each of Sue's
+    practices: /revoke S-1 cancels neither and says so, and /stop S-1 offers a button for
+    each, naming its practice; the one tapped is stopped, the other left (both acted on the
+    practice joined first: another patient's link cancelled, or their photos deleted)."""
+    team = await make_team(app, emu)
+    hoxton = await second_practice(app, team)
+    store = services_of(app).store
+    for practice in (team.practice, hoxton):
+        await store.invites.create(practice.id, "S-1", "1980-02-03", valid_days=7)
+    await team.staff.send_command("/revoke", "S-1")
+    which = await team.staff.next_message()
+    assert which.text == shown("inbox.staff.revoke_which", patient_ref="S-1",
+                               practices=f"{team.practice.name}, {hoxton.name}")
+    for practice in (team.practice, hoxton):
+        assert not [i for i in await store.invites.for_practice(practice.id) if i.revoked_at]
+
+    holders = {}
+    for practice in (team.practice, hoxton):
+        invite = (await store.invites.for_practice(practice.id))[0]
+        token = await store.invites.reissue(invite.id, valid_days=7, actor="test")
+        assert token is not None
+        holders[practice.id] = emu.user(f"Holder at {practice.name}")
+        await to_consent(holders[practice.id], token)
+    await team.staff.send_command("/stop", "S-1")
+    await team.staff.wait_for_text(shown("inbox.staff.stop_confirm", patient_ref="S-1")[:40])
+    await team.staff.tap(text("inbox.staff.stop_button_at", patient_ref="S-1",
+                              practice=hoxton.name))
+    await team.staff.wait_for_text(shown("inbox.staff.stop_done", patient_ref="S-1"),
+                                   timeout=10)
+    stopped = await store.cases.current_for_patient(holders[hoxton.id].id)
+    left = await store.cases.current_for_patient(holders[team.practice.id].id)
+    assert stopped is not None and stopped.stage is Stage.STOPPED
+    assert left is not None and left.stage is not Stage.STOPPED
+
+
 async def test_invites_lists_each_practice_and_its_buttons_work(app: App, emu: Emulator) -> None:
     """/invites shows every practice Sue works at, each under its name; a button of the second
     practice's list acts (it was refused: the buttons were checked against the first)."""
