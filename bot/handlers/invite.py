@@ -42,7 +42,7 @@ from telegram.warnings import PTBUserWarning
 from bot.content import text
 from bot.handlers.escaping import Html, plain
 from bot.handlers.keyboards import markup, payload_of
-from bot.handlers.members import Context, ids, member_or_refuse, reply
+from bot.handlers.members import Context, ids, member_or_refuse, practice_rows, reply
 from bot.handlers.persistence import MAX_IDLE
 from bot.inbox.access import member_of
 from bot.inbox.gp_messages import gp_choice_rows
@@ -158,13 +158,9 @@ async def _ask_practice(update: Update, context: Context, held: list[Member]) ->
     each one's name); details typed with /invite are kept for after the choice."""
     if context.user_data is not None:
         context.user_data[DRAFT] = {SINCE: _now(), TYPED: " ".join(context.args or [])}
-    rows = []
-    for member in held:
-        practice = await context.services.store.practices.get(member.practice_id)
-        if practice is not None:
-            rows.append(((practice.name, ChoosePractice(practice.id)),))
+    rows = await practice_rows(context, held, ChoosePractice)
     await reply(update, Html(text("inbox.staff.invite_choose_practice")),
-                markup(context.services.signer, ids(update)[1], tuple(rows)))
+                markup(context.services.signer, ids(update)[1], rows))
     return CHOOSE_PRACTICE
 
 

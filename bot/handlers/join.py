@@ -12,7 +12,7 @@ from telegram.error import BadRequest
 from bot.content import text
 from bot.handlers.escaping import Html
 from bot.handlers.keyboards import markup
-from bot.handlers.members import Context, ids, reply
+from bot.handlers.members import Context, ids, practice_rows, reply
 from bot.inbox.access import member_of
 from bot.inbox.payloads import AddMemberAt
 from bot.store.models import Member
@@ -42,13 +42,9 @@ async def add_member(update: Update, context: Context) -> None:
         return
     if context.user_data is not None:
         context.user_data[ADDING] = {"role": args[0], "name": name}
-    rows = []
-    for admin in admins:
-        practice = await context.services.store.practices.get(admin.practice_id)
-        if practice is not None:
-            rows.append(((practice.name, AddMemberAt(practice.id)),))
     await reply(update, Html(text("inbox.staff.addmember_choose_practice")),
-                markup(context.services.signer, chat_id, tuple(rows)))
+                markup(context.services.signer, chat_id,
+                       await practice_rows(context, admins, AddMemberAt)))
 
 
 async def practice_chosen(update: Update, context: Context, practice_id: int) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.content import text
 from bot.handlers.context import BotContext
 from bot.handlers.escaping import Html
+from bot.inbox.gp_messages import Rows
+from bot.inbox.payloads import Payload
 from bot.store.models import Member
 
 Context = BotContext
@@ -44,3 +48,16 @@ async def memberships_or_refuse(update: Update, context: Context) -> list[Member
     if not held:
         await member_or_refuse(update, context)
     return held
+
+
+async def practice_rows(context: Context, held: list[Member],
+                        choice: Callable[[int], Payload]) -> Rows:
+    """One button a row for each practice of `held` (a member's memberships), labelled with
+    its name and carrying `choice(practice id)`: a member of more than one practice choosing
+    which one (/invite, /addmember)."""
+    rows = []
+    for member in held:
+        practice = await context.services.store.practices.get(member.practice_id)
+        if practice is not None:
+            rows.append(((practice.name, choice(practice.id)),))
+    return tuple(rows)
