@@ -74,6 +74,14 @@ async def says_yes(patient: TelegramUser, parent: bool) -> SentMessage:
     return await patient.wait_for_text(say("confirm.means.red_flag", parent=parent), timeout=10)
 
 
+async def cancels(patient: TelegramUser) -> None:
+    """/cancel the request the patient is on, and "Yes"."""
+    await patient.send_command("/cancel")
+    await patient.wait_for_text(text("journey.commands.cancel_confirm"), timeout=10)
+    await tap(patient, text("journey.commands.cancel_yes"),
+              first_line("journey.commands.cancelled"))
+
+
 async def answer_to(patient: TelegramUser, send: Any, until: str) -> str:
     """The bot's messages after `send()` up to and including one containing `until`, joined
     in the order the patient reads them."""
@@ -161,10 +169,7 @@ async def test_a_cancelled_requests_red_flag_confirmation_names_it_and_leaves_th
     confirm = await says_yes(patient, parent)
     yes_data = confirm.callback_data[say("confirm.yes")]
     cancelled = await current(app, patient)
-    await patient.send_command("/cancel")
-    await patient.wait_for_text(text("journey.commands.cancel_confirm"), timeout=10)
-    await tap(patient, text("journey.commands.cancel_yes"),
-              first_line("journey.commands.cancelled"))
+    await cancels(patient)
 
     other_parent = await to_red_flags(app, team, patient, "RE-2", now_on)
     await tap(patient, SCREENING[1], say("screening.site.question", parent=other_parent))
@@ -205,10 +210,7 @@ async def test_status_gives_the_advice_once_first_when_two_requests_each_carry_i
     patient = emu.user("Dot")
     await to_red_flags(app, team, patient, "RD-1", ADULT)
     await says_yes(patient, parent=False)
-    await patient.send_command("/cancel")
-    await patient.wait_for_text(text("journey.commands.cancel_confirm"), timeout=10)
-    await tap(patient, text("journey.commands.cancel_yes"),
-              first_line("journey.commands.cancelled"))
+    await cancels(patient)
     await to_red_flags(app, team, patient, "RD-2", CHILD)  # open, at the red flags
     await to_red_flags(app, team, patient, "RD-3", ADULT)
     await says_yes(patient, parent=False)
@@ -239,10 +241,7 @@ async def test_status_keeps_a_childs_urgent_advice_beside_the_parents_own(
     patient = emu.user("Pat")
     await to_red_flags(app, team, patient, "RK-1", CHILD)
     await says_yes(patient, parent=True)
-    await patient.send_command("/cancel")
-    await patient.wait_for_text(text("journey.commands.cancel_confirm"), timeout=10)
-    await tap(patient, text("journey.commands.cancel_yes"),
-              first_line("journey.commands.cancelled"))
+    await cancels(patient)
     await to_red_flags(app, team, patient, "RK-2", ADULT)
     await says_yes(patient, parent=False)
 
