@@ -21,7 +21,8 @@ ROLES: dict[str, Literal["staff", "gp", "admin"]] = {"staff": "staff", "gp": "gp
                                                        "admin": "admin"}
 ADDING = "adding_member"
 """user_data key (not kept over a restart): the role and name of a /addmember by an admin of
-more than one practice, until they tap the practice."""
+more than one practice, and the message id of its question ("asked"), until they tap the
+practice under that question."""
 
 
 async def add_member(update: Update, context: Context) -> None:
@@ -40,22 +41,29 @@ async def add_member(update: Update, context: Context) -> None:
     if len(admins) == 1:
         await _code(update, context, admins[0], args[0], name)
         return
-    if context.user_data is not None:
-        context.user_data[ADDING] = {"role": args[0], "name": name}
-    await reply(update, Html(text("inbox.staff.addmember_choose_practice")),
-                markup(context.services.signer, chat_id,
-                       await practice_rows(context, admins, AddMemberAt)))
+    asked = await reply(update, Html(text("inbox.staff.addmember_choose_practice")),
+                        markup(context.services.signer, chat_id,
+                               await practice_rows(context, admins, AddMemberAt)))
+    if context.user_data is not None:  # the buttons of this question only, not an earlier's
+        context.user_data[ADDING] = {"role": args[0], "name": name,
+                                     "asked": asked.message_id}
 
 
 async def practice_chosen(update: Update, context: Context, practice_id: int) -> None:
-    """The practice tapped for the /addmember waiting (`ADDING`): its code, if the user is
-    still an admin of it."""
+    """The practice tapped for the /addmember waiting (`ADDING`), under its own question
+    (an earlier question's buttons are expired): its code, if the user is still an admin
+    of it."""
     query = update.callback_query
     assert query and query.from_user
-    adding = (context.user_data or {}).pop(ADDING, None)
+    adding = (context.user_data or {}).get(ADDING)
+    asked = query.message.message_id if query.message is not None else None
+    if isinstance(adding, dict) and adding.get("asked") == asked and context.user_data:
+        context.user_data.pop(ADDING, None)
+    else:  # an earlier /addmember's buttons: its name and role were replaced
+        adding = None
     admin = await member_of(context.services.store, query.from_user.id, practice_id,
                             ("admin",))
-    if not isinstance(adding, dict) or admin is None:
+    if adding is None or admin is None:
         await query.answer(text("inbox.gp.expired_button"), show_alert=True)
         return
     await query.answer()

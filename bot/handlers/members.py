@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot.content import text
 from bot.handlers.context import BotContext
@@ -23,10 +23,11 @@ def ids(update: Update) -> tuple[int, int]:
 
 
 async def reply(update: Update, words: Html, markup: InlineKeyboardMarkup | None = None
-                ) -> None:
-    """Answer in the chat of the update; `words` are HTML, their values escaped."""
+                ) -> Message:
+    """Answer in the chat of the update; `words` are HTML, their values escaped. Returns
+    the message sent."""
     assert update.effective_message
-    await update.effective_message.reply_text(words, reply_markup=markup)
+    return await update.effective_message.reply_text(words, reply_markup=markup)
 
 
 async def member_or_refuse(update: Update, context: Context) -> Member | None:

@@ -244,3 +244,32 @@ async def test_addmember_asks_an_admin_of_two_practices_which_practice_the_code_
     await hox.send_command("/join", code)
     await hox.wait_for_text(hoxton.name, timeout=10)
     assert [m.practice_id for m in await store.practices.memberships(hox.id)] == [hoxton.id]
+
+
+async def test_addmember_buttons_of_an_earlier_question_make_no_code(
+    app: App, emu: Emulator
+) -> None:
+    """An admin of two practices asks for a GP's code, then for a member of staff's: the
+    first question's practice buttons are expired (they made a code with the second's name
+    and role, the GP's meant role lost); the second's make the staff member's code."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    hoxton = await store.practices.add("Hoxton Surgery", "020 7000 0000")
+    ann = emu.user("Ann")
+    await store.practices.add_member(team.practice.id, ann.id, "admin", "Ann Admin")
+    await store.practices.add_member(hoxton.id, ann.id, "admin", "Ann Admin")
+    await ann.send_command("/addmember", "gp Dr Hox")
+    first = await ann.wait_for_text(text("inbox.staff.addmember_choose_practice"), timeout=10)
+    await ann.send_command("/addmember", "staff Bob Jones")
+    await ann.wait_until(lambda: sum(
+        m.text == text("inbox.staff.addmember_choose_practice") for m in ann.messages) == 2,
+        timeout=10)
+
+    await ann.tap_callback(first.message_id, first.callback_data[hoxton.name])
+    await ann.wait_until(lambda: ann.callback_answers, timeout=10)
+    assert ann.callback_answers[-1].get("text") == text("inbox.gp.expired_button")
+    await ann.tap(hoxton.name)  # under the second question
+    made = await ann.wait_for_text(first_line("inbox.staff.addmember_code"), timeout=10)
+    assert "Bob Jones" in (made.text or "") and "(staff)" in (made.text or "")
+    assert sum(first_line("inbox.staff.addmember_code") in (m.text or "")
+               for m in ann.messages) == 1, "no code from the earlier question's button"
