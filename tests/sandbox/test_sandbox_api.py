@@ -152,6 +152,17 @@ async def test_uploads_and_refusals(running: tuple[Sandbox, str],
                                             for i in s["chats"]["patient"]["messages"]))
     document = next(i for i in state["chats"]["patient"]["messages"] if i["kind"] == "document")
     assert document["media"]["name"] == "dark.jpg" and document["media"]["preview"]
+    # A PDF with words typed first: they go with it as its caption, as in Telegram.
+    form = aiohttp.FormData()
+    form.add_field("as", "file")
+    form.add_field("caption", "letter from the school nurse")
+    form.add_field("file", b"%PDF-1.4\n%%EOF\n", filename="letter.pdf",
+                   content_type="application/pdf")
+    async with http.post("/api/chats/patient/upload", data=form) as response:
+        message_id = (await response.json())["message_id"]
+    sent = running[0].chat("patient").messages[message_id]
+    assert sent["document"]["file_name"] == "letter.pdf"
+    assert sent["caption"] == "letter from the school nurse"
     assert (await post(http, "/api/chats/nobody/text", {"text": "hi"}))[0] == 404
     assert (await post(http, "/api/chats/patient/text", {"text": "  "}))[0] == 400
     assert (await post(http, "/api/chats/patient/sample", {"name": "../x"}))[0] == 404
