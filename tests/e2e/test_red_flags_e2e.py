@@ -139,3 +139,30 @@ async def test_no_at_the_review_keeps_the_red_flag_yes_for_staff_and_the_gp(
     assert worded("inbox.staff.stopped.red_flag", parent=False, patient_ref="RF-2",
                   reference=case.reference) not in [m.text for m in team.staff.messages], (
         "not told it stopped: it goes on")
+
+
+async def test_help_and_cancel_lead_with_the_urgent_advice_while_a_red_flag_yes_waits(
+    app: App, emu: Emulator
+) -> None:
+    """A patient who tapped "yes" to a warning sign, then types /help or /cancel, reads
+    "Please get help now" first, before the help or the cancel question (it came before every
+    other answer, not these two); and not twice in a row."""
+    team = await make_team(app, emu)
+    patient = emu.user("Rae")
+    await to_consent(patient, await link(app, team, "RF-9"))
+    await tap(patient, say("consent.yes"), say("screening.is_rash.question"))
+    await tap(patient, SCREENING[0], say("screening.red_flags.question"))
+    await says_yes(app, team, patient, "RF-9")
+    for command, words in (("/help", text("messages.help.text")),
+                           ("/cancel", say("commands.cancel_confirm"))):
+        before = len(patient.messages)
+        await patient.send_command(command)
+        await patient.wait_for_text(words.splitlines()[0], timeout=10)
+        said = "\n\n".join(m.text or "" for m in patient.messages[before:])
+        assert said.startswith(say("red_flag.now")), (command, said)
+        assert said.count(say("red_flag.now")) == 1, (command, said)
+    # once the yes is withdrawn, /help is the plain help again
+    await tap(patient, say("confirm.no_red_flag"), say("screening.red_flags.question"))
+    await patient.send_command("/help")
+    reply = await patient.wait_for_text(first_line("messages.help.text"), timeout=10)
+    assert reply.text == text("messages.help.text")
