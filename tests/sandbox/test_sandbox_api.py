@@ -74,6 +74,12 @@ async def test_page_config_and_the_seeded_practice(
     assert any("/invite" in html for html in texts(state, "gp"))  # the GP opened the bot
     demo = sandbox.demo
     assert demo is not None and demo.gp.role == "gp" and demo.staff.role == "staff"
+    # A fresh demo link (as each restart on the same data makes) cancels the unopened one, so
+    # staff's /invites lists the demo patient once, not once per restart.
+    await sandbox.post_invite(7)
+    unopened = [i for i in await sandbox.store.invites.for_practice(demo.practice.id)
+                if i.patient_ref == PATIENT_REF and i.opened_at is None and i.revoked_at is None]
+    assert len(unopened) == 1
 
 
 async def test_deep_link_typing_and_buttons(
