@@ -1304,15 +1304,12 @@ class Journey:
                 key = "nothing_open" if action == "cancel" else "nothing_to_delete"
                 return [say(text(f"journey.commands.{key}"))]
             confirm = self.confirm(action)
-            # a red-flag "yes" waiting for its confirmation: its urgent advice before the question
-            urgent = ([RedFlags.advice(case)] if action == "cancel" and RedFlags.waiting(
-                await self._store.answers.for_case(case.id)) else [])
             kept = await kept_by_practice(self._store, [case])
             confirm = replace(confirm, text=with_kept(confirm.text, kept))
             if len(await self._store.cases.open_for_patient(user_id)) > 1:
                 which = text("journey.cases.which", request=await self._named(case))
                 confirm = replace(confirm, text=f"{which}\n\n{confirm.text}")
-            return bind([*urgent, confirm], case.id)
+            return bind([confirm], case.id)
 
     async def urgent_now(self, user_id: int) -> list[Reply]:
         """The urgent advice (999 / NHS 111 now) while the patient's red-flag "yes" waits for
