@@ -11,6 +11,7 @@ from tests.auxil.journey import (
     USER,
     InviteMaker,
     buttons,
+    child_dob,
     give_date_of_birth,
     photos_then_send,
     send,
@@ -164,3 +165,20 @@ async def test_words_with_a_video_or_a_pdf_come_after_the_urgent_advice_and_the_
         assert said.count(note) == 1
     uncaptioned = [reply.text for reply in await journey.other(USER, "video")]
     assert note not in uncaptioned
+
+
+async def test_a_parent_is_told_about_the_child_when_words_with_a_pdf_are_not_passed_on(
+    journey: Journey, invite: InviteMaker, practice: Practice
+) -> None:
+    """A parent sends a PDF (a letter) with words: the note that the GP will not see them is
+    the parent's (`journey.input.file_caption_not_passed_on_parent`: the GP, the child feeling
+    unwell), not the patient's "your GP ... if you feel unwell"."""
+    dob = child_dob(9)
+    await journey.start(USER, USER, await invite(dob=dob))
+    replies = await give_date_of_birth(journey, USER, "/".join(reversed(dob.split("-"))))
+    for label in ("guardian_yes", "yes", "child_yes"):
+        replies = await tap(journey, replies, text(f"journey.consent.{label}"))
+    said = [reply.text for reply in await journey.other(USER, "document", captioned=True)]
+    values = {"practice": practice.name, "phone": practice.phone}
+    assert text("journey.input.file_caption_not_passed_on_parent", **values) in said
+    assert text("journey.input.file_caption_not_passed_on", **values) not in said
