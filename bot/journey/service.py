@@ -938,7 +938,12 @@ class Journey:
         "file_caption", with a file, video or voice note not kept, or a photo too big;
         "typed", where a photo or a tap is wanted): the GP will not see them, how to tell the
         practice instead, and the safety net (`journey.input.<what>_not_passed_on`; its
-        `_parent` text for a parent, about the child)."""
+        `_parent` text for a parent, about the child). While a red-flag "yes" waits, only that
+        the GP will not see them and to get help now, as the urgent advice above says
+        (`journey.input.not_passed_on_urgent`): no softer advice beside the urgent one."""
+        if RedFlags.waiting(await turn.answers()):
+            return say(worded("journey.input.not_passed_on_urgent",
+                              parent=prompts.by_parent(turn.case)))
         practice = await turn.practice()
         return say(worded(f"journey.input.{what}_not_passed_on",
                           parent=prompts.by_parent(turn.case), practice=practice.name,
