@@ -213,11 +213,19 @@ class StaffDesk:
 
     async def help_text(self, telegram_user_id: int) -> str | None:
         """The /help of a practice member: the commands of each role they hold (`gp`,
-        `staff`, `admin`; `inbox.staff.help_<role>`), GP first, one after another; None for
-        someone who is not a member."""
-        held = {m.role for m in await self._store.practices.memberships(telegram_user_id)}
+        `staff`, `admin`; `inbox.staff.help_<role>`), GP first, one after another, and, if
+        any of their practices sends cases by MESH, that /invite there needs the NHS number
+        (`inbox.staff.help_nhs_number`); HTML, names escaped; None for someone who is not a
+        member."""
+        memberships = await self._store.practices.memberships(telegram_user_id)
+        held = {m.role for m in memberships}
         parts = [text(f"inbox.staff.help_{role}") for role in ("gp", "admin", "staff")
                  if role in held]
+        by_mesh = sorted({html.escape(p.name) for m in memberships
+                          if (p := await self._store.practices.get(m.practice_id)) is not None
+                          and "mesh" in p.channels})
+        if parts and by_mesh:
+            parts.append(text("inbox.staff.help_nhs_number", practices=" and ".join(by_mesh)))
         return "\n\n".join(parts) if parts else None
 
     async def gps(self, member: Member) -> list[Member]:

@@ -9,6 +9,7 @@ from bot.content import text
 from bot.inbox.staff import InviteRequest, StaffDesk, read_invite_request
 from bot.services import erasure
 from bot.store import Store
+from bot.store.practices import DeliveryChannels
 from bot.store.invites import invite_problem
 from bot.store.models import Case, Stage
 from tests.auxil.inbox import Setting, submitted_case
@@ -342,3 +343,20 @@ async def test_a_new_link_for_a_locked_invite_is_refused_once_its_nhs_number_is_
 
     assert renewed == "inbox.staff.renew_nhs_number_other_patient"
     assert await store.invites.for_practice(setting.practice.id) == before
+
+
+async def test_help_at_a_practice_sending_by_mesh_says_invite_needs_the_nhs_number(
+    store: Store, setting: Setting
+) -> None:
+    """/help says "/invite REFERENCE DD/MM/YYYY"; at a practice that sends cases by MESH an
+    invite needs the NHS number too (`channels.staff.invite_ask_nhs_number`), so its members'
+    /help says so, naming the practice; at any other practice it says nothing of it."""
+    line = text("inbox.staff.help_nhs_number", practices=setting.practice.name)
+    before = await desk(store).help_text(setting.staff.telegram_user_id)
+    assert before is not None and line not in before
+    await store.practices.set_channels(setting.practice.id, DeliveryChannels(
+        ("telegram", "mesh"), mesh_mailbox="A82046OT001", ods_code="A82046"), actor="test")
+    after = await desk(store).help_text(setting.staff.telegram_user_id)
+    assert after is not None and after.endswith(line)
+    other = await desk(store).help_text(setting.other_gp.telegram_user_id)
+    assert other is not None and line not in other
