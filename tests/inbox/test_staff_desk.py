@@ -9,9 +9,9 @@ from bot.content import text
 from bot.inbox.staff import InviteRequest, StaffDesk, read_invite_request
 from bot.services import erasure
 from bot.store import Store
-from bot.store.practices import DeliveryChannels
 from bot.store.invites import invite_problem
 from bot.store.models import Case, Stage
+from bot.store.practices import DeliveryChannels
 from tests.auxil.inbox import Setting, submitted_case
 from tests.auxil.qr import qr_text
 
