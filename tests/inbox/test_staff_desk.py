@@ -6,6 +6,7 @@ import html
 from datetime import UTC, date, datetime, timedelta
 
 from bot.content import text
+from bot.inbox.digest import uk_time
 from bot.inbox.staff import InviteRequest, StaffDesk, read_invite_request
 from bot.services import erasure
 from bot.store import Store
@@ -360,3 +361,28 @@ async def test_help_at_a_practice_sending_by_mesh_says_invite_needs_the_nhs_numb
     assert after is not None and after.endswith(line)
     other = await desk(store).help_text(setting.other_gp.telegram_user_id)
     assert other is not None and line not in other
+
+
+async def test_a_second_link_for_one_patient_says_the_first_still_works(
+    store: Store, setting: Setting
+) -> None:
+    """Staff who /invite the same patient (reference and date of birth) again while the first
+    link is unopened are told both links work and when the first was sent, so they can cancel
+    it if the new one replaces it; another patient, or a first link cancelled, says nothing."""
+    staff = desk(store)
+    request = InviteRequest("XYZ9", date(1980, 2, 3))
+    first = await staff.create_invite(setting.staff, request, None)
+    assert not isinstance(first, str)
+    warning = text("inbox.staff.invite_open_already", patient_ref="XYZ9",
+                   sent=uk_time(first.invite.created_at))
+    assert warning not in first.summary
+    second = await staff.create_invite(setting.staff, request, None)
+    assert not isinstance(second, str) and second.summary.startswith(warning)
+    other = await staff.create_invite(setting.staff, InviteRequest("XYZ9", date(1981, 2, 3)),
+                                      None)
+    assert not isinstance(other, str) and warning not in other.summary, "another patient"
+    assert await store.invites.revoke(first.invite.id, actor="test")
+    assert await store.invites.revoke(second.invite.id, actor="test")
+    third = await staff.create_invite(setting.staff, request, None)
+    assert not isinstance(third, str)
+    assert text("inbox.staff.invite_open_already").split("{")[0] not in third.summary
