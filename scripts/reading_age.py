@@ -33,7 +33,8 @@ import textstat
 from bot.journey.replies import MAX_WORDS, PHONE_LINES, phone_lines
 
 CONTENT = Path(__file__).resolve().parents[1] / "bot" / "content"
-PATIENT_TABLES = {"journey": None, "messages": None, "quality": None, "inbox": ("patient",)}
+PATIENT_TABLES = {"journey": None, "messages": None, "quality": None, "inbox": ("patient",),
+                  "channels": ("patient",)}
 """The content files a patient reads, and (where only part of a file is) which tables."""
 MAX_GRADE = 6.0
 GRADED_FROM_WORDS = 8

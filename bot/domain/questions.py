@@ -171,7 +171,8 @@ def screening_questions(*, parent: bool = False, child: bool = False) -> tuple[Q
     - `eczema` (children only): "Known chronic inflammatory skin conditions (e.g. eczema,
       psoriasis)". Eczema and psoriasis are the criterion's examples, so the question asks about
       a skin condition that lasts a long time or keeps coming back, naming the two as examples
-      (hazard log H29).
+      (hazard log H29). "I am not sure" carries on (a parent told a name once, for a baby's
+      rash that cleared, cannot judge the criterion): the GP reads that answer on the case.
 
     The criteria only the GP can judge (two-week-wait, distress, safeguarding, capacity) are on
     the GP's checklist, not asked here.
@@ -187,8 +188,8 @@ def screening_questions(*, parent: bool = False, child: bool = False) -> tuple[Q
            parent=parent),
         _q("screening", "other_areas", ("yes", "intimate"), ("no", None), parent=parent,
            asked_if=("areas", "several")),
-        _q("screening", "eczema", ("yes", "eczema"), ("no", None), child_only=True,
-           parent=parent),
+        _q("screening", "eczema", ("yes", "eczema"), ("no", None), ("unsure", None),
+           child_only=True, parent=parent),
     )
 
 

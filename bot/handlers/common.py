@@ -11,19 +11,25 @@ from telegram.error import TelegramError
 from bot.content import text
 from bot.handlers.context import BotContext
 from bot.handlers.escaping import Html, plain
+from bot.handlers.render import send_replies
+from bot.journey.replies import say
 
 log = logging.getLogger("bot.handlers")
 
 
 async def help_command(update: Update, context: BotContext) -> None:
-    """Explain what the bot does and which commands there are."""
+    """Explain what the bot does and which commands there are (to a patient whose red-flag
+    "yes" waits, after the urgent advice)."""
     assert update.effective_message
     user = update.effective_user
     words = await context.services.staff.help_text(user.id) if user else None
     if words is not None:
         await update.effective_message.reply_text(Html(words))
         return
-    await update.effective_message.reply_text(plain(text("messages.help.text")))
+    # a patient whose red-flag "yes" waits: "Please get help now" first, as every answer does
+    urgent = await context.services.journey.urgent_now(user.id) if user else []
+    await send_replies(context.bot, update.effective_message.chat_id,
+                       [*urgent, say(text("messages.help.text"))])
 
 
 async def on_error(update: object, context: BotContext) -> None:

@@ -22,6 +22,7 @@ from telegram.ext import ExtBot
 
 from bot.content import text
 from bot.delivery.submission import pack_of, summary_of
+from bot.domain.questions import worded
 from bot.handlers.bot_api import BACKGROUND, upload_seconds
 from bot.handlers.context import BotContext
 from bot.handlers.escaping import Html, plain
@@ -143,7 +144,8 @@ async def retract(bot: ApiBot, chat_id: int, message_ids: list[int], reference: 
 async def photos_off(bot: ApiBot, store: Store, chat_id: int, case_id: int,
                      rate: Any) -> None:
     """A record channel has the case: delete the patient's photo messages still in their chat
-    (Telegram lets a bot do so in a private chat within 48 hours) and say so once. One that
+    (Telegram lets a bot do so in a private chat within 48 hours) and say so once (to a
+    parent, about the child's photos: `channels.patient.photos_off_parent`). One that
     Telegram will not delete (too old, already gone) is forgotten; a network error retries."""
     removed = 0
     for chat, message_id in await store.outbox.chat_photos(case_id):
@@ -159,8 +161,10 @@ async def photos_off(bot: ApiBot, store: Store, chat_id: int, case_id: int,
     log.info("photo messages deleted after delivery",
              extra={"case_id": case_id, "count": removed})
     if removed:
-        await bot.send_message(chat_id, plain(text("channels.patient.photos_off")),
-                               rate_limit_args=rate)
+        case = await store.cases.get(case_id)
+        words = worded("channels.patient.photos_off",
+                       parent=case is not None and case.consent_by == "parent")
+        await bot.send_message(chat_id, plain(words), rate_limit_args=rate)
 
 
 async def photos_erased(bot: ApiBot, chat_id: int, message_ids: Sequence[int],

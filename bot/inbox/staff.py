@@ -213,11 +213,19 @@ class StaffDesk:
 
     async def help_text(self, telegram_user_id: int) -> str | None:
         """The /help of a practice member: the commands of each role they hold (`gp`,
-        `staff`, `admin`; `inbox.staff.help_<role>`), GP first, one after another; None for
-        someone who is not a member."""
-        held = {m.role for m in await self._store.practices.memberships(telegram_user_id)}
+        `staff`, `admin`; `inbox.staff.help_<role>`), GP first, one after another, and, if
+        any of their practices sends cases by MESH, that /invite there needs the NHS number
+        (`inbox.staff.help_nhs_number`); HTML, names escaped; None for someone who is not a
+        member."""
+        memberships = await self._store.practices.memberships(telegram_user_id)
+        held = {m.role for m in memberships}
         parts = [text(f"inbox.staff.help_{role}") for role in ("gp", "admin", "staff")
                  if role in held]
+        by_mesh = sorted({html.escape(p.name) for m in memberships
+                          if (p := await self._store.practices.get(m.practice_id)) is not None
+                          and "mesh" in p.channels})
+        if parts and by_mesh:
+            parts.append(text("inbox.staff.help_nhs_number", practices=" and ".join(by_mesh)))
         return "\n\n".join(parts) if parts else None
 
     async def gps(self, member: Member) -> list[Member]:
@@ -287,12 +295,26 @@ class StaffDesk:
         warnings = [text(f"inbox.staff.invite_earlier_{found.what}", reference=found.reference,
                          date=uk_time(found.at, with_time=False))
                     for found in await earlier_requests(self._store, invite)]
+        warnings += [text("inbox.staff.invite_open_already", sent=uk_time(other.created_at),
+                          patient_ref=html.escape(invite.patient_ref))
+                     for other in await self._unopened_twins(invite)]
         summary = "\n\n".join([*warnings, summary])  # a red flag or urgent request first
         born = date.fromisoformat(invite.date_of_birth)
         key = "sms_parent" if consent_by(born, date.today()) == "parent" else "sms"
         sms = text(f"inbox.staff.{key}", practice=practice.name, link=link, expires=expires,
                    phone=practice.phone)
         return InviteMade(invite, link, summary, sms, qr_png(link))
+
+    async def _unopened_twins(self, invite: Invite) -> list[Invite]:
+        """The practice's other links for the same patient (reference and date of birth) that
+        still work and have not been opened: a second /invite for one patient leaves two
+        working links, which staff may not have meant (the new one replacing the old)."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        return [other for other in await self._store.invites.for_practice(invite.practice_id)
+                if other.id != invite.id and other.patient_ref == invite.patient_ref
+                and other.date_of_birth == invite.date_of_birth and other.opened_at is None
+                and other.used_at is None and other.revoked_at is None
+                and other.locked_at is None and other.expires_at > now]
 
     async def lines(self, member: Member, now: datetime | None = None) -> list[InviteLine]:
         """Every invite of the practice with the state of its case, grouped for /invites.

@@ -937,10 +937,17 @@ class Journey:
         """Words the patient wrote that no one will read (`what`: "caption", with a photo;
         "file_caption", with a file, video or voice note not kept, or a photo too big;
         "typed", where a photo or a tap is wanted): the GP will not see them, how to tell the
-        practice instead, and the safety net (`journey.input.<what>_not_passed_on`)."""
+        practice instead, and the safety net (`journey.input.<what>_not_passed_on`; its
+        `_parent` text for a parent, about the child). While a red-flag "yes" waits, only that
+        the GP will not see them and to get help now, as the urgent advice above says
+        (`journey.input.not_passed_on_urgent`): no softer advice beside the urgent one."""
+        if RedFlags.waiting(await turn.answers()):
+            return say(worded("journey.input.not_passed_on_urgent",
+                              parent=prompts.by_parent(turn.case)))
         practice = await turn.practice()
-        return say(text(f"journey.input.{what}_not_passed_on", practice=practice.name,
-                        phone=practice.phone))
+        return say(worded(f"journey.input.{what}_not_passed_on",
+                          parent=prompts.by_parent(turn.case), practice=practice.name,
+                          phone=practice.phone))
 
     async def _hold(self, user_id: int, sent: SentPhoto, waiting: list[Case],
                     on_held: Callable[[], None] | None) -> list[Reply]:
@@ -1308,6 +1315,17 @@ class Journey:
                 which = text("journey.cases.which", request=await self._named(case))
                 confirm = replace(confirm, text=f"{which}\n\n{confirm.text}")
             return bind([confirm], case.id)
+
+    async def urgent_now(self, user_id: int) -> list[Reply]:
+        """The urgent advice (999 / NHS 111 now) while the patient's red-flag "yes" waits for
+        its confirmation, for words that are not the journey's own (/help) to lead with; []
+        otherwise."""
+        async with self.lock(user_id):
+            turn = await self._turn(user_id)
+            if turn is None or not turn.case.stage.is_open or not RedFlags.waiting(
+                    await turn.answers()):
+                return []
+            return [RedFlags.advice(turn.case)]
 
     async def _confirmed(self, turn: Turn, action: str, value: str) -> Tapped:
         case = turn.case

@@ -138,6 +138,13 @@ def _decode(data: bytes, opened: Opened) -> tuple[NDArray[np.uint8], bytes]:
     return working_copy(full, opened.orientation), encode(full, opened.orientation)
 
 
+def _work_copy(opened: Opened) -> NDArray[np.uint8]:
+    """The working copy alone (as `_decode` gives it), for a photo that will not be kept."""
+    if opened.format in JPEG_FORMATS:
+        return working_copy(load_draft(opened), opened.orientation)
+    return working_copy(load_full(opened), opened.orientation)
+
+
 def _small_screenshot(data: bytes) -> bool:
     """A photo under the minimum size that is a screenshot: Telegram shrinks a screenshot
     sent as a photo to 1280 x 591, so it would be told to send the file instead, and the file
@@ -147,7 +154,7 @@ def _small_screenshot(data: bytes) -> bool:
         opened = open_photo(data, small_ok=True)
         if not (says_screenshot(data) or screen_shaped(opened.width, opened.height)):
             return False
-        return is_screenshot(data, _decode(data, opened)[0])
+        return is_screenshot(data, _work_copy(opened))
     except Refused:
         return False
 

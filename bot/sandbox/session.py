@@ -150,9 +150,14 @@ class Sandbox:
         self.emulator.world.notify()
 
     async def post_invite(self, valid_days: int) -> str:
-        """Make a fresh invite for the demo patient and show it in the staff chat."""
+        """Make a fresh invite for the demo patient and show it in the staff chat; the demo
+        patient's earlier links nobody opened are cancelled first, so that each restart on the
+        same data does not add one more "DEMO-001" to the staff's /invites."""
         assert self.demo is not None
         mesh = "mesh" in self.demo.practice.record_channels
+        for old in await self.store.invites.for_practice(self.demo.practice.id):
+            if old.patient_ref == PATIENT_REF and old.opened_at is None and old.revoked_at is None:
+                await self.store.invites.revoke(old.id, actor="sandbox")
         _, token = await self.store.invites.create(
             self.demo.practice.id, PATIENT_REF, PATIENT_DOB.isoformat(), valid_days=valid_days,
             gp_member_id=self.demo.gp.id, created_by=self.demo.staff.id,

@@ -116,20 +116,21 @@ async def tap(request: web.Request) -> web.Response:
 
 
 async def _send_image(sandbox: Sandbox, key: str, data: bytes, name: str, mime: str | None,
-                      as_photo: bool) -> web.Response:
+                      as_photo: bool, caption: str | None = None) -> web.Response:
     user = sandbox.users[key]
     try:
         if as_photo:
-            message = await user.send_photo(data)
+            message = await user.send_photo(data, caption)
         else:
-            message = await user.send_document(data, name, mime)
+            message = await user.send_document(data, name, mime, caption)
     except ApiError as error:  # the photo did not decode, as Telegram would refuse it
         return _error(400, f"Telegram would refuse this photo: {error.description}")
     return web.json_response({"ok": True, "message_id": message["message_id"]})
 
 
 async def upload(request: web.Request) -> web.Response:
-    """An image from disk, sent as a photo (recompressed) or as a file (untouched)."""
+    """An image from disk, sent as a photo (recompressed) or as a file (untouched), with the
+    words typed in the message box as its caption."""
     key = _person(request)
     if request.content_length and request.content_length > MAX_UPLOAD:
         return _error(413, "that file is too large for the sandbox (50 MB at most)")
@@ -142,7 +143,9 @@ async def upload(request: web.Request) -> web.Response:
         return _error(400, "the file is empty")
     name = Path(part.filename or "file").name
     mime = part.content_type or mimetypes.guess_type(name)[0]
-    return await _send_image(_sandbox(request), key, data, name, mime, form.get("as") != "file")
+    caption = str(form.get("caption") or "").strip() or None
+    return await _send_image(_sandbox(request), key, data, name, mime, form.get("as") != "file",
+                             caption)
 
 
 async def send_sample(request: web.Request) -> web.Response:

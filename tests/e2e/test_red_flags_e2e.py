@@ -139,3 +139,37 @@ async def test_no_at_the_review_keeps_the_red_flag_yes_for_staff_and_the_gp(
     assert worded("inbox.staff.stopped.red_flag", parent=False, patient_ref="RF-2",
                   reference=case.reference) not in [m.text for m in team.staff.messages], (
         "not told it stopped: it goes on")
+
+
+async def test_help_and_the_cancel_answer_lead_with_the_urgent_advice_once_while_a_red_flag_waits(
+    app: App, emu: Emulator
+) -> None:
+    """A patient who tapped "yes" to a warning sign, then types /help, reads "Please get help
+    now" first, before the help (it came before every other answer, not this one). /cancel's
+    question leaves it to the answer: either answer leads with it, once, so it never comes
+    twice in a row (question, then answer, with no message of the patient's between)."""
+    team = await make_team(app, emu)
+    patient = emu.user("Rae")
+    await to_consent(patient, await link(app, team, "RF-9"))
+    await tap(patient, say("consent.yes"), say("screening.is_rash.question"))
+    await tap(patient, SCREENING[0], say("screening.red_flags.question"))
+    await says_yes(app, team, patient, "RF-9")
+    urgent = say("red_flag.now")
+
+    async def answer(send: Any, words: str) -> str:
+        before = len(patient.messages)
+        await send
+        await patient.wait_for_text(words.splitlines()[0], timeout=10)
+        return "\n\n".join(m.text or "" for m in patient.messages[before:])
+
+    said = await answer(patient.send_command("/help"), text("messages.help.text"))
+    assert said.startswith(urgent) and said.count(urgent) == 1, said
+    said = await answer(patient.send_command("/cancel"), say("commands.cancel_confirm"))
+    assert urgent not in said, said
+    said = await answer(patient.tap(say("commands.cancel_no")), CONFIRMATION)
+    assert said.startswith(urgent) and said.count(urgent) == 1, said
+    # once the yes is withdrawn, /help is the plain help again
+    await tap(patient, say("confirm.no_red_flag"), say("screening.red_flags.question"))
+    await patient.send_command("/help")
+    reply = await patient.wait_for_text(first_line("messages.help.text"), timeout=10)
+    assert reply.text == text("messages.help.text")

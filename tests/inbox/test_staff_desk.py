@@ -6,11 +6,13 @@ import html
 from datetime import UTC, date, datetime, timedelta
 
 from bot.content import text
+from bot.inbox.digest import uk_time
 from bot.inbox.staff import InviteRequest, StaffDesk, read_invite_request
 from bot.services import erasure
 from bot.store import Store
 from bot.store.invites import invite_problem
 from bot.store.models import Case, Stage
+from bot.store.practices import DeliveryChannels
 from tests.auxil.inbox import Setting, submitted_case
 from tests.auxil.qr import qr_text
 
@@ -342,3 +344,45 @@ async def test_a_new_link_for_a_locked_invite_is_refused_once_its_nhs_number_is_
 
     assert renewed == "inbox.staff.renew_nhs_number_other_patient"
     assert await store.invites.for_practice(setting.practice.id) == before
+
+
+async def test_help_at_a_practice_sending_by_mesh_says_invite_needs_the_nhs_number(
+    store: Store, setting: Setting
+) -> None:
+    """/help says "/invite REFERENCE DD/MM/YYYY"; at a practice that sends cases by MESH an
+    invite needs the NHS number too (`channels.staff.invite_ask_nhs_number`), so its members'
+    /help says so, naming the practice; at any other practice it says nothing of it."""
+    line = text("inbox.staff.help_nhs_number", practices=setting.practice.name)
+    before = await desk(store).help_text(setting.staff.telegram_user_id)
+    assert before is not None and line not in before
+    await store.practices.set_channels(setting.practice.id, DeliveryChannels(
+        ("telegram", "mesh"), mesh_mailbox="A82046OT001", ods_code="A82046"), actor="test")
+    after = await desk(store).help_text(setting.staff.telegram_user_id)
+    assert after is not None and after.endswith(line)
+    other = await desk(store).help_text(setting.other_gp.telegram_user_id)
+    assert other is not None and line not in other
+
+
+async def test_a_second_link_for_one_patient_says_the_first_still_works(
+    store: Store, setting: Setting
+) -> None:
+    """Staff who /invite the same patient (reference and date of birth) again while the first
+    link is unopened are told both links work and when the first was sent, so they can cancel
+    it if the new one replaces it; another patient, or a first link cancelled, says nothing."""
+    staff = desk(store)
+    request = InviteRequest("XYZ9", date(1980, 2, 3))
+    first = await staff.create_invite(setting.staff, request, None)
+    assert not isinstance(first, str)
+    warning = text("inbox.staff.invite_open_already", patient_ref="XYZ9",
+                   sent=uk_time(first.invite.created_at))
+    assert warning not in first.summary
+    second = await staff.create_invite(setting.staff, request, None)
+    assert not isinstance(second, str) and second.summary.startswith(warning)
+    other = await staff.create_invite(setting.staff, InviteRequest("XYZ9", date(1981, 2, 3)),
+                                      None)
+    assert not isinstance(other, str) and warning not in other.summary, "another patient"
+    assert await store.invites.revoke(first.invite.id, actor="test")
+    assert await store.invites.revoke(second.invite.id, actor="test")
+    third = await staff.create_invite(setting.staff, request, None)
+    assert not isinstance(third, str)
+    assert text("inbox.staff.invite_open_already").split("{")[0] not in third.summary

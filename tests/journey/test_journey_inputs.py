@@ -11,6 +11,7 @@ from tests.auxil.journey import (
     USER,
     InviteMaker,
     buttons,
+    child_dob,
     give_date_of_birth,
     photos_then_send,
     send,
@@ -151,16 +152,40 @@ async def test_words_with_a_video_or_a_pdf_come_after_the_urgent_advice_and_the_
 ) -> None:
     """A caption on something the bot does not keep, sent while a red-flag "yes" waits:
     "Please get help now" first, then the refusal, then that the GP will not see the words
-    (`journey.input.file_caption_not_passed_on`), once."""
+    (`journey.input.not_passed_on_urgent`), once, with no softer advice of its own (call the
+    practice, NHS 111 if it gets worse) beside the urgent one; typed words the same."""
     replies = await to_screening(journey, invite)
     replies = await tap(journey, replies, text("journey.screening.is_rash.rash"))
     await tap(journey, replies, text("journey.screening.red_flags.yes"))
-    note = text("journey.input.file_caption_not_passed_on", practice=practice.name,
-                phone=practice.phone)
+    note = text("journey.input.not_passed_on_urgent")
+    routine = text("journey.input.file_caption_not_passed_on", practice=practice.name,
+                   phone=practice.phone)
     for kind in ("video", "document", "voice"):
         said = [reply.text for reply in await journey.other(USER, kind, captioned=True)]
         assert said[0] == text("journey.red_flag.now")
         assert said.index(text(f"journey.input.{kind}")) + 1 == said.index(note)
         assert said.count(note) == 1
+        assert routine not in said
     uncaptioned = [reply.text for reply in await journey.other(USER, "video")]
     assert note not in uncaptioned
+    typed = [reply.text for reply in await journey.typed(USER, "I have a temperature now")]
+    assert typed[0] == text("journey.red_flag.now") and note in typed
+    assert text("journey.input.typed_not_passed_on", practice=practice.name,
+                phone=practice.phone) not in typed
+
+
+async def test_a_parent_is_told_about_the_child_when_words_with_a_pdf_are_not_passed_on(
+    journey: Journey, invite: InviteMaker, practice: Practice
+) -> None:
+    """A parent sends a PDF (a letter) with words: the note that the GP will not see them is
+    the parent's (`journey.input.file_caption_not_passed_on_parent`: the GP, the child feeling
+    unwell), not the patient's "your GP ... if you feel unwell"."""
+    dob = child_dob(9)
+    await journey.start(USER, USER, await invite(dob=dob))
+    replies = await give_date_of_birth(journey, USER, "/".join(reversed(dob.split("-"))))
+    for label in ("guardian_yes", "yes", "child_yes"):
+        replies = await tap(journey, replies, text(f"journey.consent.{label}"))
+    said = [reply.text for reply in await journey.other(USER, "document", captioned=True)]
+    values = {"practice": practice.name, "phone": practice.phone}
+    assert text("journey.input.file_caption_not_passed_on_parent", **values) in said
+    assert text("journey.input.file_caption_not_passed_on", **values) not in said

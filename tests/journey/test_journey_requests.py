@@ -122,7 +122,9 @@ async def test_a_file_that_is_not_a_photo_at_a_photo_step_is_a_retake_the_gp_rea
     journey: Journey, invite: InviteMaker, store: Store
 ) -> None:
     """A letter sent as a file at photo 1, then the photos: the GP's summary says photo 1
-    took one retake, "not a photo"."""
+    took one retake, a file that is not a picture (not "not a photo", which a GP read as a
+    photo that failed its checks)."""
+    assert "file" in text("inbox.gp.refused_not_an_image")
     await to_photos(journey, invite)
     assert text("journey.input.document") in words(await journey.other(USER, "document"))
     await photos_then_send(journey)

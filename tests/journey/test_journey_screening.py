@@ -292,3 +292,22 @@ async def test_a_parent_s_button_from_before_consent_was_split_still_counts(
     assert words(stopped) == say("consent.declined", practice=practice.name,
                                  phone=practice.phone)
     assert await stage_of(store) is Stage.STOPPED
+
+
+async def test_a_parent_not_sure_about_a_long_term_skin_condition_carries_on(
+    journey: Journey, invite: InviteMaker, store: Store
+) -> None:
+    """A parent told "seborrhoeic dermatitis" once, for a baby's rash that went away, cannot
+    say whether that is a long-term condition: "I am not sure" goes on to the photo tips with
+    no stop, and the answer is kept for the GP to judge."""
+    replies = await to_child_screening(journey, invite)
+    for key in (RASH, NO_RED_FLAGS, ARM, "screening.areas.one"):
+        replies = await tap(journey, replies, key)
+    assert text("journey.screening.eczema.unsure") in buttons(replies)
+    assert text("journey.screening.eczema.unsure") in words(replies)  # the question names it
+    replies = await tap(journey, replies, "screening.eczema.unsure")
+    assert words(replies) == texts("journey.prepare.steps")[0], "no confirmation, no stop"
+    assert await stage_of(store) is Stage.PREPARATION
+    case = await store.cases.current_for_patient(USER)
+    assert case is not None
+    assert (await store.answers.for_case(case.id))["screen.eczema"] == "unsure"

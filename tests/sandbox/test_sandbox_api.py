@@ -74,6 +74,12 @@ async def test_page_config_and_the_seeded_practice(
     assert any("/invite" in html for html in texts(state, "gp"))  # the GP opened the bot
     demo = sandbox.demo
     assert demo is not None and demo.gp.role == "gp" and demo.staff.role == "staff"
+    # A fresh demo link (as each restart on the same data makes) cancels the unopened one, so
+    # staff's /invites lists the demo patient once, not once per restart.
+    await sandbox.post_invite(7)
+    unopened = [i for i in await sandbox.store.invites.for_practice(demo.practice.id)
+                if i.patient_ref == PATIENT_REF and i.opened_at is None and i.revoked_at is None]
+    assert len(unopened) == 1
 
 
 async def test_deep_link_typing_and_buttons(
@@ -152,6 +158,17 @@ async def test_uploads_and_refusals(running: tuple[Sandbox, str],
                                             for i in s["chats"]["patient"]["messages"]))
     document = next(i for i in state["chats"]["patient"]["messages"] if i["kind"] == "document")
     assert document["media"]["name"] == "dark.jpg" and document["media"]["preview"]
+    # A PDF with words typed first: they go with it as its caption, as in Telegram.
+    form = aiohttp.FormData()
+    form.add_field("as", "file")
+    form.add_field("caption", "letter from the school nurse")
+    form.add_field("file", b"%PDF-1.4\n%%EOF\n", filename="letter.pdf",
+                   content_type="application/pdf")
+    async with http.post("/api/chats/patient/upload", data=form) as response:
+        message_id = (await response.json())["message_id"]
+    sent = running[0].chat("patient").messages[message_id]
+    assert sent["document"]["file_name"] == "letter.pdf"
+    assert sent["caption"] == "letter from the school nurse"
     assert (await post(http, "/api/chats/nobody/text", {"text": "hi"}))[0] == 404
     assert (await post(http, "/api/chats/patient/text", {"text": "  "}))[0] == 400
     assert (await post(http, "/api/chats/patient/sample", {"name": "../x"}))[0] == 404

@@ -338,13 +338,17 @@ function composerNode(key) {
     const form = new FormData();
     form.append("as", as);
     form.append("file", chosen, chosen.name);
+    // Words already typed go with it as its caption, as Telegram's caption box does.
+    const caption = text.value.trim();
+    if (caption) form.append("caption", caption);
+    text.value = "";
     input.value = "";
     await act(key, "upload", form);
   });
   upload(photoInput, "photo");
   upload(fileInput, "file");
   const form = el("form", { className: "composer" },
-    el("button", { type: "button", className: "attach", title: "Attach an image", "aria-label": "Attach",
+    el("button", { type: "button", className: "attach", title: "Attach a photo or file (words typed first go with it as its caption)", "aria-label": "Attach",
       onclick: () => { menu.hidden = !menu.hidden; } }, el("img", { src: "/static/attach.svg", alt: "" })),
     menu, photoInput, fileInput, text,
     el("button", { type: "submit", className: "send" }, "Send"));
