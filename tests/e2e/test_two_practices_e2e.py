@@ -14,6 +14,7 @@ from telegram.ext import Application
 from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.formatting import render
+from bot.emulator.users import TelegramUser
 from bot.store.models import Practice, Stage
 from bot.store.practices import DeliveryChannels
 from tests.auxil.e2e.bot_app import services_of
@@ -26,6 +27,18 @@ App = Application[Any, Any, Any, Any, Any, Any]
 def shown(key: str, **values: object) -> str:
     """Content words as the reader sees them (HTML tags parsed away)."""
     return render(text(key, **values), "HTML")[0]
+
+
+async def admin_of_two(app: App, emu: Emulator) -> tuple[Practice, TelegramUser]:
+    """Ann, practice manager (admin) at the Lawson Practice (joined first) and at the Hoxton
+    Surgery; returns Hoxton and Ann."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    hoxton = await store.practices.add("Hoxton Surgery", "020 7000 0000")
+    ann = emu.user("Ann")
+    await store.practices.add_member(team.practice.id, ann.id, "admin", "Ann Admin")
+    await store.practices.add_member(hoxton.id, ann.id, "admin", "Ann Admin")
+    return hoxton, ann
 
 
 async def second_practice(app: App, team: Team) -> Practice:
@@ -227,12 +240,8 @@ async def test_addmember_asks_an_admin_of_two_practices_which_practice_the_code_
     """An admin of two practices adding a GP chooses the practice; the code joins that one
     (it always joined the practice where they were made admin first: a GP of the other
     practice then received its patients' photos)."""
-    team = await make_team(app, emu)
+    hoxton, ann = await admin_of_two(app, emu)
     store = services_of(app).store
-    hoxton = await store.practices.add("Hoxton Surgery", "020 7000 0000")
-    ann = emu.user("Ann")
-    await store.practices.add_member(team.practice.id, ann.id, "admin", "Ann Admin")
-    await store.practices.add_member(hoxton.id, ann.id, "admin", "Ann Admin")
 
     await ann.send_command("/addmember", "gp Dr Hox")
     await ann.wait_for_text(text("inbox.staff.addmember_choose_practice"), timeout=10)
@@ -252,12 +261,7 @@ async def test_addmember_buttons_of_an_earlier_question_make_no_code(
     """An admin of two practices asks for a GP's code, then for a member of staff's: the
     first question's practice buttons are expired (they made a code with the second's name
     and role, the GP's meant role lost); the second's make the staff member's code."""
-    team = await make_team(app, emu)
-    store = services_of(app).store
-    hoxton = await store.practices.add("Hoxton Surgery", "020 7000 0000")
-    ann = emu.user("Ann")
-    await store.practices.add_member(team.practice.id, ann.id, "admin", "Ann Admin")
-    await store.practices.add_member(hoxton.id, ann.id, "admin", "Ann Admin")
+    hoxton, ann = await admin_of_two(app, emu)
     await ann.send_command("/addmember", "gp Dr Hox")
     first = await ann.wait_for_text(text("inbox.staff.addmember_choose_practice"), timeout=10)
     await ann.send_command("/addmember", "staff Bob Jones")
