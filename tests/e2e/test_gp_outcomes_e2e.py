@@ -40,7 +40,7 @@ from tests.auxil.e2e.patient import (
     to_photos,
     words,
 )
-from tests.auxil.e2e.practice import Team, make_team, mirrored, refer
+from tests.auxil.e2e.practice import Team, make_team, mirrored, refer, sent_from_link
 
 App = Application[Any, Any, Any, Any, Any, Any]
 PRACTICE = ("The Lawson Practice", "020 7729 7236")
@@ -108,11 +108,7 @@ async def sent_case(app: App, emu: Emulator, patient_ref: str = "P-300") -> Sent
     store = services_of(app).store
     _, token = await store.invites.create(team.practice.id, patient_ref, "1980-02-03",
                                           valid_days=7, gp_member_id=team.gp_member.id)
-    patient = emu.user("Ada")
-    await to_photos(patient, token)
-    await send_three(patient)
-    await details_and_review(patient)
-    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    patient = await sent_from_link(emu, token)
     case = await store.cases.current_for_patient(patient.id)
     assert case is not None
     summary, pack = await gp_copy(team, case)
@@ -633,11 +629,7 @@ async def test_in_a_practice_inbox_group_the_gp_types_the_reason_there(
     gp = emu.user("Gee")
     await store.practices.add_member(practice.id, gp.id, "gp", "Dr Gee")
     _, token = await store.invites.create(practice.id, "G-2", "1980-02-03", valid_days=7)
-    patient = emu.user("Ada")
-    await to_photos(patient, token)
-    await send_three(patient)
-    await details_and_review(patient)
-    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    patient = await sent_from_link(emu, token)
     summary = await group.wait_for_text(first_line("inbox.gp.summary"), timeout=20)
     in_group = group.member(gp)
 

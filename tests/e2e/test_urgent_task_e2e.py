@@ -29,10 +29,9 @@ from tests.auxil.e2e.patient import (
     send_three,
     tap,
     to_consent,
-    to_photos,
     words,
 )
-from tests.auxil.e2e.practice import Team, make_team, submit
+from tests.auxil.e2e.practice import Team, make_team, sent_from_link, submit
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -273,11 +272,7 @@ async def test_a_task_nobody_can_receive_in_private_goes_to_the_practice_inbox_g
     await rita.next_message()
     rita.block_bot()
     _, token = await store.invites.create(practice.id, "G-7", "1980-02-03", valid_days=7)
-    patient = emu.user("Ada")
-    await to_photos(patient, token)
-    await send_three(patient)
-    await details_and_review(patient)
-    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    patient = await sent_from_link(emu, token)
     case = await store.cases.current_for_patient(patient.id)
     assert case is not None
 

@@ -100,6 +100,12 @@ async def submit(app: App, emu: Emulator, team: Team, name: str = "Ada") -> Tele
     """A patient invited for this team's GP goes all the way to "Sent"."""
     _, token = await services_of(app).store.invites.create(
         team.practice.id, "P-300", "1980-02-03", valid_days=7, gp_member_id=team.gp_member.id)
+    return await sent_from_link(emu, token, name)
+
+
+async def sent_from_link(emu: Emulator, token: str, name: str = "Ada") -> TelegramUser:
+    """A patient (an adult born 3 February 1980) opens the invite link `token` and goes all
+    the way to "Sent": three good photos, the details, Send."""
     patient = emu.user(name)
     await to_photos(patient, token)
     await send_three(patient)
