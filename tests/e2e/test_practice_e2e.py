@@ -24,7 +24,7 @@ from tests.auxil.e2e.patient import (
     to_photos,
     words,
 )
-from tests.auxil.e2e.practice import LINK, is_photo, make_team, mirrored
+from tests.auxil.e2e.practice import LINK, group_practice, is_photo, make_team, mirrored
 from tests.auxil.qr import qr_text
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -172,12 +172,7 @@ async def test_a_practice_inbox_group_receives_cases_and_any_of_its_gps_can_deci
     app: App, emu: Emulator
 ) -> None:
     store = services_of(app).store
-    group = emu.group("Lawson GP inbox")
-    practice = await store.practices.add("The Lawson Practice", "020 7729 7236",
-                                         inbox_chat_id=group.chat_id)
-    gp, receptionist = emu.user("Gee"), emu.user("Rita")
-    await store.practices.add_member(practice.id, gp.id, "gp", "Dr Gee")
-    await store.practices.add_member(practice.id, receptionist.id, "staff", "Rita")
+    practice, group, gp, receptionist = await group_practice(app, emu)
     _, token = await store.invites.create(practice.id, "G-1", "1980-02-03", valid_days=7)
     patient = emu.user("Ada")
     await to_photos(patient, token)

@@ -31,7 +31,7 @@ from tests.auxil.e2e.patient import (
     to_consent,
     words,
 )
-from tests.auxil.e2e.practice import Team, make_team, sent_from_link, submit
+from tests.auxil.e2e.practice import Team, group_practice, make_team, sent_from_link, submit
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -262,12 +262,7 @@ async def test_a_task_nobody_can_receive_in_private_goes_to_the_practice_inbox_g
     to the group, where the GP reads it and taps Done (it reached nobody: the GP had been told
     in the group that staff had the task, and nobody phoned the patient)."""
     store = services_of(app).store
-    group = emu.group("Lawson GP inbox")
-    practice = await store.practices.add("The Lawson Practice", "020 7729 7236",
-                                         inbox_chat_id=group.chat_id)
-    gp, rita = emu.user("Gee"), emu.user("Rita")
-    await store.practices.add_member(practice.id, gp.id, "gp", "Dr Gee")
-    await store.practices.add_member(practice.id, rita.id, "staff", "Rita")
+    practice, group, gp, rita = await group_practice(app, emu)
     await rita.send_command("/help")
     await rita.next_message()
     rita.block_bot()

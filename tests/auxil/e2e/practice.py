@@ -14,7 +14,7 @@ from telegram.ext import Application
 from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
-from bot.emulator.users import Sender, TelegramUser
+from bot.emulator.users import Group, Sender, TelegramUser
 from bot.store.models import Case, Member, Practice
 from tests.auxil.e2e.bot_app import sample, services_of
 from tests.auxil.e2e.patient import (
@@ -178,3 +178,17 @@ async def sent_then_asked_again(app: App, emu: Emulator) -> tuple[Team, Telegram
     await ask_new_photos(team.gp, case.reference, "locator")
     await patient.wait_for_text(first_line("inbox.patient.new_photos"), timeout=15)
     return team, patient
+
+
+async def group_practice(app: App, emu: Emulator
+                         ) -> tuple[Practice, Group, TelegramUser, TelegramUser]:
+    """The Lawson Practice whose cases go to its inbox group ("Lawson GP inbox"), with Dr Gee
+    (GP) and Rita (staff); returns the practice, the group, the GP and Rita."""
+    store = services_of(app).store
+    group = emu.group("Lawson GP inbox")
+    practice = await store.practices.add("The Lawson Practice", "020 7729 7236",
+                                         inbox_chat_id=group.chat_id)
+    gp, receptionist = emu.user("Gee"), emu.user("Rita")
+    await store.practices.add_member(practice.id, gp.id, "gp", "Dr Gee")
+    await store.practices.add_member(practice.id, receptionist.id, "staff", "Rita")
+    return practice, group, gp, receptionist
