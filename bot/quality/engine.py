@@ -108,7 +108,8 @@ def assess(data: bytes, shot: Shot, *, child: bool = False) -> Assessment:
 
 
 def measure_pixels(rgb: NDArray[np.uint8], shot: Shot, *, child: bool = False) -> tuple[Check, ...]:
-    """Every check but size, on an upright RGB array of any size (shrunk to the working size).
+    """Every check but size, on an upright RGB array of any size (shrunk to the working size):
+    the failing "screen" check first when the pixels look like a screen, as `assess` gives it.
 
     For evaluation on real photographs kept at their own size, with the size rule set aside.
     """
@@ -117,7 +118,8 @@ def measure_pixels(rgb: NDArray[np.uint8], shot: Shot, *, child: bool = False) -
         factor = WORK_SIDE / long_side
         size = (round(rgb.shape[1] * factor), round(rgb.shape[0] * factor))
         rgb = np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), np.uint8)
-    return _measure(np.ascontiguousarray(rgb), shot, child)
+    rgb = np.ascontiguousarray(rgb)
+    return (*_screen(rgb), *_measure(rgb, shot, child))
 
 
 def _decode(data: bytes, opened: Opened) -> tuple[NDArray[np.uint8], bytes]:

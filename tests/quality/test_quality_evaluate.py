@@ -131,3 +131,16 @@ def test_report_gives_real_photos_by_tone_and_source_with_intervals(
     caught, right, total = report.totals["blurred"]
     assert total == 2 and right <= caught
     assert f"with the right reason: {right / 2:.1%} ({right}/2, 95% interval" in printed
+
+
+def test_real_photos_judged_at_their_own_size_meet_the_screen_check_too(tmp_path: Path) -> None:
+    # `--ignore-size` judges the pixels alone; a picture that looks like a phone's screen must
+    # still be sent back for it there, as the bot would, or the figures would leave it out.
+    from tests.auxil.e2e.bot_app import sample
+    from tests.auxil.photos import phone_screenshot
+
+    path = tmp_path / "tone-light-by-smartphone-x_001.jpg"
+    path.write_bytes(phone_screenshot(sample("close-up-good.jpg")))
+    outcome = evaluate._one((str(path), "close_up", "good", False, True))
+    assert outcome.verdict == "retake"
+    assert outcome.statuses.get("screen") == "fail" and outcome.reasons["screen"] == "screenshot"
