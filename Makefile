@@ -53,6 +53,8 @@ REAL_SET ?= ../realdata/manifest.csv
 FACE_SET ?= ../realfaces/manifest.csv
 # Photographs gathered after the checks were tuned (never used to choose anything): all reported.
 FRESH_SET ?= ../realdata/manifest5.csv
+# Photographs of dark skin (and some medium), also gathered after tuning: all reported.
+DARK_SET ?= ../realdata/manifest-dark.csv
 evaluate: $(STAMP)
 	test -d $(EVAL_DIR)/close_up || $(BIN)/python -m bot.quality.dataset $(EVAL_DIR)
 	@echo "== rendered set (ten Monk tones and scikit-image photographs)"
@@ -74,9 +76,16 @@ evaluate: $(STAMP)
 	    $(BIN)/python -m bot.quality.realset $(FRESH_SET) $$dir --split all; fi; \
 	  echo "== real photographs gathered after tuning, never used to choose (size rule set aside)"; \
 	  $(BIN)/python -m bot.quality.evaluate $$dir --ignore-size; fi
+	@if [ -f "$(DARK_SET)" ]; then \
+	  dir=$(EVAL_DIR)-real-dark; \
+	  if [ ! -d $$dir/close_up ] || [ -n "$$(find bot/quality/realset.py bot/quality/dataset.py \
+	      bot/quality/render.py $(DARK_SET) -newer $$dir/close_up)" ]; then rm -rf $$dir; \
+	    $(BIN)/python -m bot.quality.realset $(DARK_SET) $$dir --split all; fi; \
+	  echo "== real photographs of dark skin, gathered after tuning, never used to choose (size rule set aside)"; \
+	  $(BIN)/python -m bot.quality.evaluate $$dir --ignore-size; fi
 	@if [ -f "$(FACE_SET)" ]; then \
 	  echo "== faces in real photographs (as for a child's locator)"; \
 	  $(BIN)/python -m bot.quality.faceset $(FACE_SET); fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .eval-set .eval-set-real-dev .eval-set-real-test .eval-set-real-fresh
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .eval-set .eval-set-real-dev .eval-set-real-test .eval-set-real-fresh .eval-set-real-dark
