@@ -60,6 +60,7 @@ from bot.journey.replies import (
     button_data,
     case_of,
     parse_button_data,
+    question_key,
     say,
 )
 from bot.journey.steps import Choice, Exit, Step, Turn
@@ -215,7 +216,8 @@ class Journey:
     # -- typed text ------------------------------------------------------------------------
 
     async def typed(self, user_id: int, words: str,
-                    take_off_chat: Callable[[], Awaitable[bool]] | None = None) -> list[Reply]:
+                    take_off_chat: Callable[[], Awaitable[bool]] | None = None,
+                    on_answered: Callable[[int, str], None] | None = None) -> list[Reply]:
         """Handle text the patient typed: a date of birth, a typed answer, or a nudge.
 
         The bot never asks for a phone number, email, postcode or NHS number
@@ -224,6 +226,11 @@ class Journey:
         or lost phone must not show it). The first reply says whether it was deleted; if
         Telegram refused (too old, already gone), the patient is asked to delete it, and the
         journey carries on either way.
+
+        A typed answer accepted for a question that has buttons too ("Skip", "Nothing yet")
+        is passed to `on_answered` (the case id, and the question as `question_key` names it
+        in `Reply.typed_for`), so the handler can take that question's buttons off as a tap
+        does; a typed answer refused (too long, personal details) leaves them.
         """
         async with self.lock(user_id):
             self._last_tap.pop(user_id, None)
@@ -235,6 +242,8 @@ class Journey:
             step = STEPS[turn.case.stage]
             answer = (await step.typed(self, turn, words) if step.typed is not None
                       else await self._nudge(turn))
+            if turn.typed_answer is not None and on_answered is not None:
+                on_answered(turn.case.id, turn.typed_answer)
             return self._bind(turn, [*removed, *answer])
 
     @staticmethod
@@ -298,6 +307,7 @@ class Journey:
             log.info("typed answer with personal details refused",
                      extra={"case_id": turn.case.id, "kinds": list(found)})
             return [say(text("journey.details.personal"))]
+        turn.typed_answer = question_key(turn.case.stage.value, question.id)
         return await self._answer(turn, question, cleaned, "detail")
 
     # -- buttons ---------------------------------------------------------------------------
