@@ -309,8 +309,10 @@ async def photo(update: Update, context: BotContext) -> None:
     if not tried_to_delete and not held and await take_off_chat():
         # Not used (not wanted now, after a stop, forwarded): nothing keeps it, so it goes
         # from the chat at once, as a used one does once kept; an intimate photo sent after
-        # the intimate-area stop must not stay on Telegram.
-        replies = [*replies, say(text("journey.photos.removed"))]
+        # the intimate-area stop must not stay on Telegram. Said before a question with
+        # buttons that ends the answer (the red-flag "Is that right?" again), which stays last.
+        at = len(replies) - 1 if replies and replies[-1].buttons else len(replies)
+        replies = [*replies[:at], say(text("journey.photos.removed")), *replies[at:]]
     await _send_settling_offers(context, chat_id, replies,
                                 next((r.case_id for r in replies if r.case_id), None))
 

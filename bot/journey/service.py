@@ -1082,14 +1082,17 @@ class Journey:
         shot = shot_of(case)
         if shot is None and case.stage in (Stage.CONSENT, Stage.SCREENING):
             # a question, or the confirmation of an answer that would stop, is waiting above:
-            # one kind answer pointing to it, never a second keyboard (one answer an album)
+            # one kind answer pointing to it, never a second keyboard (one answer an album).
+            # A red-flag "yes" waiting is the exception: "Please get help now" first, then
+            # the question again below, so the patient need not scroll up to confirm it.
             if album is not None and self._album_noted.get(user_id) == album:
                 return []
             if album is not None:
                 self._album_noted[user_id] = album
             waiting = self._red_flag_waiting(turn, await turn.answers())
-            advice = [] if waiting is None else waiting[:1]  # "Please get help now" first
-            return [*advice, say(text("journey.photos.not_now_question"))]
+            if waiting is not None:
+                return [waiting[0], say(text("journey.photos.not_now_red_flag")), *waiting[1:]]
+            return [say(text("journey.photos.not_now_question"))]
         if shot is None and album is not None:
             if self._album_noted.get(user_id) == album:
                 return []
