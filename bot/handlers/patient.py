@@ -343,6 +343,14 @@ async def other(update: Update, context: BotContext) -> None:
 
 
 async def edited(update: Update, context: BotContext) -> None:
-    """Explain that edits to earlier messages are not used."""
-    _, chat_id = _who(update)
-    await context.bot.send_message(chat_id, plain(text("journey.input.edited")))
+    """Explain that edits to earlier messages are not used; changed words during a request
+    get the answer for words nobody reads (`Journey.edited`)."""
+    user_id, chat_id = _who(update)
+    message = update.edited_message
+    if message is None or not (message.text or message.caption or "").strip():
+        await context.bot.send_message(chat_id, plain(text("journey.input.edited")))
+        return
+    what = ("typed" if message.text is not None else
+            "caption" if message.photo or _may_be_image(message) else "file_caption")
+    await _send(context, chat_id,
+                await context.services.journey.edited(user_id, message.message_id, what))

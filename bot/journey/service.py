@@ -158,6 +158,7 @@ class Journey:
         self._album_noted: Recent[int, str] = Recent(RECENT_PEOPLE)
         self._last_tap: Recent[int, str] = Recent(RECENT_PEOPLE)
         self._held = HeldPhotos(RECENT_PEOPLE)
+        self._edit_answered: Recent[int, int] = Recent(RECENT_PEOPLE)
 
     def lock(self, user_id: int) -> AbstractAsyncContextManager[None]:
         """Hold this while handling one patient's input, to keep their inputs in order."""
@@ -238,13 +239,52 @@ class Journey:
             found = personal_details(words)
             removed = await self._personal_off_chat(turn, found, take_off_chat)
             if turn is None or not turn.case.stage.is_open:
-                return self._bind(turn, [*removed, *await self._nothing_open(turn)])
+                return self._bind(turn, [*removed, *await self._sent_note(turn),
+                                         *await self._nothing_open(turn)])
             step = STEPS[turn.case.stage]
             answer = (await step.typed(self, turn, words) if step.typed is not None
                       else await self._nudge(turn))
             if turn.typed_answer is not None and on_answered is not None:
                 on_answered(turn.case.id, turn.typed_answer)
             return self._bind(turn, [*removed, *answer])
+
+    async def edited(self, user_id: int, message_id: int, what: str) -> list[Reply]:
+        """Answer a message the patient changed after sending it (`what`: "typed" for text,
+        "caption" for a photo's words, "file_caption" for another file's): nobody reads
+        the changed words, and they may describe a symptom.
+
+        During a request, the answer for words nobody reads (`_not_passed_on`: the GP will
+        not see them, how to tell the practice, the safety net), after "I use what you first
+        sent" where the step takes a typed answer; while a red-flag "yes" waits, the urgent
+        advice first (`_urgent_first`). Once the request was sent, that it was sent and
+        nothing can be added (`_sent_note`). With no request going on, "I use what you first
+        sent" alone. One answer a message: a second change of the same message gets none.
+        """
+        async with self.lock(user_id):
+            if self._edit_answered.get(user_id) == message_id:
+                return []
+            self._edit_answered[user_id] = message_id
+            turn = await self._turn(user_id)
+            if turn is not None and not turn.case.erased_at:
+                if sent := await self._sent_note(turn):
+                    return self._bind(turn, sent)
+                if turn.case.stage.is_open:
+                    lead = ([say(text("journey.input.edited"))]
+                            if what == "typed" and STEPS[turn.case.stage].typed is not None
+                            else [])
+                    urgent = ([RedFlags.advice(turn.case)]
+                              if RedFlags.waiting(await turn.answers()) else [])
+                    return self._bind(turn, [*urgent, *lead,
+                                             await self._not_passed_on(turn, what)])
+            return [say(text("journey.input.edited"))]
+
+    async def _sent_note(self, turn: Turn | None) -> list[Reply]:
+        """For words typed (or changed) once the request is with the practice (sent, not yet
+        decided): they cannot be added to it, the GP will not see them, how to tell the
+        practice, and the safety net (`journey.input.sent_not_passed_on`); [] otherwise."""
+        if turn is None or turn.case.stage is not Stage.SUBMITTED or turn.case.erased_at:
+            return []
+        return [await self._not_passed_on(turn, "sent")]
 
     @staticmethod
     async def _personal_off_chat(turn: Turn | None, found: tuple[str, ...],
