@@ -25,10 +25,12 @@ async def inbox(update: Update, context: Context) -> None:
     """/inbox: the cases waiting for a GP, oldest first, each with a button to open it (GPs
     only: staff and managers see references, not photos, issue 12 item 11). A member of more
     than one practice gets each practice's list that may be shown in this chat (their own
-    chat: every one; a practice's inbox group: that practice's), never only the first's."""
+    chat: every one; a practice's inbox group: that practice's), never only the first's,
+    each as their role at that practice allows: a GP at one practice who is staff at
+    another gets the first's list with its Open buttons and the second's references
+    without (it listed only the practices where they are a GP, hazard log H30)."""
     user_id, chat_id = ids(update)
-    held = await context.services.staff.memberships(user_id, GP_ROLES) or (
-        await context.services.staff.memberships(user_id))
+    held = await context.services.staff.memberships(user_id)
     if not held:
         await reply(update, Html(text("inbox.gp.not_member")))
         return

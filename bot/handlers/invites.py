@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import html
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.content import text
@@ -33,6 +33,25 @@ async def _overview(update: Update, context: Context, member: Member, *,
                     several: bool = False) -> None:
     """One practice's /invites list, with its buttons; `several`: the member has more than
     one practice, so even an empty list names its practice."""
+    words, keyboard = await _listed(context, member, ids(update)[1], several=several)
+    await reply(update, words, keyboard)
+
+
+async def _redraw(update: Update, context: Context, member: Member) -> None:
+    """Draw the tapped /invites message again as the practice's list is now (a link
+    cancelled from it, or since): a cancelled link's buttons go, the others stay. Never
+    raises for a message Telegram will not edit (unchanged, too old)."""
+    query = update.callback_query
+    assert query and query.from_user
+    several = len(await context.services.staff.memberships(query.from_user.id)) > 1
+    words, keyboard = await _listed(context, member, ids(update)[1], several=several)
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_text(words, reply_markup=keyboard)
+
+
+async def _listed(context: Context, member: Member, chat_id: int, *, several: bool
+                  ) -> tuple[Html, InlineKeyboardMarkup | None]:
+    """The words and buttons of one practice's /invites list (`_overview`)."""
     desk = context.services.staff
     words, with_buttons = await desk.overview(member)
     if several and words == text("inbox.staff.none"):
@@ -57,8 +76,7 @@ async def _overview(update: Update, context: Context, member: Member, *,
         state = await desk.invite_state(line.invite.id)
         rows.append(((text("inbox.staff.renew", patient_ref=line.invite.patient_ref),
                       ChangeInvite("renew", line.invite.id, state)),))
-    await reply(update, Html(words),
-                markup(context.services.signer, ids(update)[1], tuple(rows)))
+    return Html(words), markup(context.services.signer, chat_id, tuple(rows))
 
 
 async def revoke(update: Update, context: Context) -> None:
@@ -162,6 +180,12 @@ async def changed(update: Update, context: Context, tapped: ChangeInvite) -> Non
         await context.services.store.audit.record(
             "access.stale_button", actor=f"member:{member.id}", practice_id=member.practice_id,
             detail={"action": tapped.action, "invite_id": invite.id})
+        if invite.revoked_at is not None and tapped.action != "stop":
+            # cancelled (by /revoke, or another list's button): say so, and list it as it is
+            await query.answer(text("inbox.staff.invite_revoked",
+                                    patient_ref=invite.patient_ref), show_alert=True)
+            await _redraw(update, context, member)
+            return
         await query.answer(text("inbox.staff.invite_changed"), show_alert=True)
         await _take_buttons_off(update)
         opened = await desk.active_case(member, invite.patient_ref)
@@ -171,6 +195,8 @@ async def changed(update: Update, context: Context, tapped: ChangeInvite) -> Non
     await query.answer()
     if tapped.action == "revoke":
         done = await desk.revoke(member, invite.id)
+        if done:  # the list loses the cancelled link's buttons
+            await _redraw(update, context, member)
         if message and done:
             await message.reply_text(plain(text("inbox.staff.revoked",
                                                 patient_ref=done.patient_ref)))

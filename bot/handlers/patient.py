@@ -38,14 +38,26 @@ def _who(update: Update) -> tuple[int, int]:
     return update.effective_user.id, update.effective_chat.id
 
 
+async def _send(context: BotContext, chat_id: int, replies: list[Reply]
+                ) -> list[tuple[Reply, int]]:
+    """Send the replies (`send_replies`); each message asking a question that takes a typed
+    answer too (`Reply.typed_for`) is noted in the store, so a typed answer, even after a
+    restart, takes its buttons off (`typed`). Returns the messages sent with buttons."""
+    sent = await send_replies(context.bot, chat_id, replies, album_sent=_album_sent(context))
+    for reply, message_id in sent:
+        if reply.typed_for is not None and reply.case_id is not None:
+            await context.services.store.outbox.note_question(reply.case_id, chat_id,
+                                                              message_id, reply.typed_for)
+    return sent
+
+
 async def _send_settling_offers(context: BotContext, chat_id: int, replies: list[Reply],
                                 case_id: int | None) -> None:
     """Send the replies; the case's older "Use this photo anyway" offers lose their buttons
     (`bot/handlers/offers.py`), after the replies, and any new offer among them is noted."""
     offers = live_offers(context.bot_data)
     old = offers.take(chat_id, case_id) if case_id is not None else []
-    offers.note(chat_id, await send_replies(context.bot, chat_id, replies,
-                                            album_sent=_album_sent(context)))
+    offers.note(chat_id, await _send(context, chat_id, replies))
     if old:
         context.application.create_task(take_off(context.bot, chat_id, old),
                                         name="take off old offers")
@@ -56,31 +68,25 @@ async def start(update: Update, context: BotContext) -> None:
     user_id, chat_id = _who(update)
     token = context.args[0] if context.args else None
     replies = await context.services.journey.start(user_id, chat_id, token)
-    await send_replies(context.bot, chat_id, replies,
-                       album_sent=_album_sent(context))
+    await _send(context, chat_id, replies)
 
 
 async def status(update: Update, context: BotContext) -> None:
     """Say where the patient is and what is next."""
     user_id, chat_id = _who(update)
-    await send_replies(context.bot, chat_id, await context.services.journey.status(user_id),
-                       album_sent=_album_sent(context))
+    await _send(context, chat_id, await context.services.journey.status(user_id))
 
 
 async def cancel(update: Update, context: BotContext) -> None:
     """Ask the patient to confirm cancelling."""
     user_id, chat_id = _who(update)
-    await send_replies(context.bot, chat_id,
-                       await context.services.journey.ask(user_id, "cancel"),
-                       album_sent=_album_sent(context))
+    await _send(context, chat_id, await context.services.journey.ask(user_id, "cancel"))
 
 
 async def delete(update: Update, context: BotContext) -> None:
     """Ask the patient to confirm deleting their photos and answers."""
     user_id, chat_id = _who(update)
-    await send_replies(context.bot, chat_id,
-                       await context.services.journey.ask(user_id, "delete"),
-                       album_sent=_album_sent(context))
+    await _send(context, chat_id, await context.services.journey.ask(user_id, "delete"))
 
 
 def _deleter(context: BotContext, user_id: int, message: Message
@@ -96,14 +102,42 @@ def _deleter(context: BotContext, user_id: int, message: Message
 
 async def typed(update: Update, context: BotContext) -> None:
     """Pass typed text to the journey (a date of birth, or a typed answer); the journey
-    deletes the message if it holds personal details it does not want (a phone number)."""
+    deletes the message if it holds personal details it does not want (a phone number).
+
+    A typed answer the journey accepts takes the buttons off the question it answered
+    ("Exactly where is the rash?" with Skip), as a tap does, after the reply: the message
+    ids come from the store (`_send` noted them), so this holds after a restart too. A
+    typed answer refused (too long, personal details) leaves the buttons.
+    """
     user_id, chat_id = _who(update)
     message = update.effective_message
     assert message and message.text is not None
-    await send_replies(context.bot, chat_id,
-                       await context.services.journey.typed(user_id, message.text,
-                                                            _deleter(context, user_id, message)),
-                       album_sent=_album_sent(context))
+    answered: list[tuple[int, str]] = []
+    replies = await context.services.journey.typed(
+        user_id, message.text, _deleter(context, user_id, message),
+        on_answered=lambda case_id, question: answered.append((case_id, question)))
+    questions: list[int] = []
+    for case_id, question in answered:  # before the replies, which may ask it again
+        questions += await context.services.store.outbox.take_questions(case_id, chat_id,
+                                                                        question)
+    await _send(context, chat_id, replies)
+    if questions:
+        context.application.create_task(_buttons_off(context.bot, chat_id, questions),
+                                        name="take off typed-answered question")
+
+
+async def _buttons_off(bot: ExtBot[Any], chat_id: int, message_ids: list[int]) -> None:
+    """Take the buttons off questions answered by typing. Never raises: a button left (too
+    old, already edited) is answered "from an earlier step" if tapped."""
+    for message_id in message_ids:
+        try:
+            await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None,
+                                                rate_limit_args=TIDYING)
+        except BadRequest:  # already without buttons
+            pass
+        except TelegramError as error:
+            log.warning("typed-answered question not tidied",
+                        extra={"reason": type(error).__name__})
 
 
 async def tapped(update: Update, context: BotContext) -> None:
@@ -191,7 +225,7 @@ async def _unusable(context: BotContext, user_id: int, chat_id: int, message: Me
             at = next((i for i, r in enumerate(replies) if r.text == refused), 0)
             replies = [*replies[:at + 1], say(text("journey.input.removed")),
                        *replies[at + 1:]]
-    await send_replies(context.bot, chat_id, replies, album_sent=_album_sent(context))
+    await _send(context, chat_id, replies)
 
 
 GENERIC_TYPES = ("", "application/octet-stream", "binary/octet-stream", "application/unknown")
@@ -269,15 +303,16 @@ async def photo(update: Update, context: BotContext) -> None:
         await left_in_chat(context.services.store, user_id, chat_id, message.message_id)
         await context.bot.send_message(chat_id, plain(text("journey.photos.too_big")))
         if (message.caption or "").strip():  # the bot never had the file, nor read the words
-            await send_replies(context.bot, chat_id,
-                               await context.services.journey.caption_not_passed_on(user_id),
-                               album_sent=_album_sent(context))
+            await _send(context, chat_id,
+                        await context.services.journey.caption_not_passed_on(user_id))
         return
     if not tried_to_delete and not held and await take_off_chat():
         # Not used (not wanted now, after a stop, forwarded): nothing keeps it, so it goes
         # from the chat at once, as a used one does once kept; an intimate photo sent after
-        # the intimate-area stop must not stay on Telegram.
-        replies = [*replies, say(text("journey.photos.removed"))]
+        # the intimate-area stop must not stay on Telegram. Said before a question with
+        # buttons that ends the answer (the red-flag "Is that right?" again), which stays last.
+        at = len(replies) - 1 if replies and replies[-1].buttons else len(replies)
+        replies = [*replies[:at], say(text("journey.photos.removed")), *replies[at:]]
     await _send_settling_offers(context, chat_id, replies,
                                 next((r.case_id for r in replies if r.case_id), None))
 
@@ -308,6 +343,14 @@ async def other(update: Update, context: BotContext) -> None:
 
 
 async def edited(update: Update, context: BotContext) -> None:
-    """Explain that edits to earlier messages are not used."""
-    _, chat_id = _who(update)
-    await context.bot.send_message(chat_id, plain(text("journey.input.edited")))
+    """Explain that edits to earlier messages are not used; changed words during a request
+    get the answer for words nobody reads (`Journey.edited`)."""
+    user_id, chat_id = _who(update)
+    message = update.edited_message
+    if message is None or not (message.text or message.caption or "").strip():
+        await context.bot.send_message(chat_id, plain(text("journey.input.edited")))
+        return
+    what = ("typed" if message.text is not None else
+            "caption" if message.photo or _may_be_image(message) else "file_caption")
+    await _send(context, chat_id,
+                await context.services.journey.edited(user_id, message.message_id, what))

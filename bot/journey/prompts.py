@@ -14,7 +14,15 @@ from bot.domain.questions import (
     worded,
 )
 from bot.journey.photo_step import which_photo
-from bot.journey.replies import Button, Reply, bind, button_data, one_per_row, say
+from bot.journey.replies import (
+    Button,
+    Reply,
+    bind,
+    button_data,
+    one_per_row,
+    question_key,
+    say,
+)
 from bot.store import Store
 from bot.store.models import SHOT_SLOTS, Case, Stage
 
@@ -107,7 +115,8 @@ def asking(question: Question, stage: Stage, lead: str | None = None) -> Reply:
     buttons = [Button(o.label, button_data(stage.value, question.id, o.value))
                for o in question.options]
     words = f"{lead}\n\n{question.prompt}" if lead else question.prompt
-    return Reply(text=words, buttons=one_per_row(*buttons))
+    typed_for = question_key(stage.value, question.id) if question.free_text else None
+    return Reply(text=words, buttons=one_per_row(*buttons), typed_for=typed_for)
 
 
 def question_prompt(case: Case, answers: dict[str, str], lead: str | None = None) -> Reply | None:

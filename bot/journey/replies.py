@@ -33,6 +33,9 @@ class Reply:
     `until_next_photo` marks buttons that stand only until the patient's next photo for the
     case, or a tap on another such button ("Use this photo anyway"): the handlers take them
     off then (`bot/handlers/offers.py`), so only the newest one is ever live.
+    `typed_for` names a question that takes a typed answer too ("details|where", as its
+    buttons' step and question): once a typed answer to it is accepted, the handlers take
+    this message's buttons off, as a tap would (`Journey.typed`'s `on_answered`).
     """
 
     text: str = ""
@@ -41,6 +44,7 @@ class Reply:
     album: tuple[tuple[bytes, str], ...] = field(default=(), repr=False)
     case_id: int | None = None
     until_next_photo: bool = False
+    typed_for: str | None = None
 
 
 def say(text: str, *rows: tuple[Button, ...]) -> Reply:
@@ -51,6 +55,11 @@ def say(text: str, *rows: tuple[Button, ...]) -> Reply:
 def one_per_row(*buttons: Button) -> tuple[tuple[Button, ...], ...]:
     """Lay buttons out one per row (easier to tap for long labels)."""
     return tuple((button,) for button in buttons)
+
+
+def question_key(stage: str, question: str) -> str:
+    """The name of a question asked at a step (`Reply.typed_for`): "details|where"."""
+    return f"{stage}|{question}"
 
 
 def button_data(stage: str, question: str, value: str) -> str:

@@ -60,6 +60,7 @@ from bot.journey.replies import (
     button_data,
     case_of,
     parse_button_data,
+    question_key,
     say,
 )
 from bot.journey.steps import Choice, Exit, Step, Turn
@@ -157,6 +158,7 @@ class Journey:
         self._album_noted: Recent[int, str] = Recent(RECENT_PEOPLE)
         self._last_tap: Recent[int, str] = Recent(RECENT_PEOPLE)
         self._held = HeldPhotos(RECENT_PEOPLE)
+        self._edit_answered: Recent[int, int] = Recent(RECENT_PEOPLE)
 
     def lock(self, user_id: int) -> AbstractAsyncContextManager[None]:
         """Hold this while handling one patient's input, to keep their inputs in order."""
@@ -215,7 +217,8 @@ class Journey:
     # -- typed text ------------------------------------------------------------------------
 
     async def typed(self, user_id: int, words: str,
-                    take_off_chat: Callable[[], Awaitable[bool]] | None = None) -> list[Reply]:
+                    take_off_chat: Callable[[], Awaitable[bool]] | None = None,
+                    on_answered: Callable[[int, str], None] | None = None) -> list[Reply]:
         """Handle text the patient typed: a date of birth, a typed answer, or a nudge.
 
         The bot never asks for a phone number, email, postcode or NHS number
@@ -224,6 +227,11 @@ class Journey:
         or lost phone must not show it). The first reply says whether it was deleted; if
         Telegram refused (too old, already gone), the patient is asked to delete it, and the
         journey carries on either way.
+
+        A typed answer accepted for a question that has buttons too ("Skip", "Nothing yet")
+        is passed to `on_answered` (the case id, and the question as `question_key` names it
+        in `Reply.typed_for`), so the handler can take that question's buttons off as a tap
+        does; a typed answer refused (too long, personal details) leaves them.
         """
         async with self.lock(user_id):
             self._last_tap.pop(user_id, None)
@@ -231,11 +239,52 @@ class Journey:
             found = personal_details(words)
             removed = await self._personal_off_chat(turn, found, take_off_chat)
             if turn is None or not turn.case.stage.is_open:
-                return self._bind(turn, [*removed, *await self._nothing_open(turn)])
+                return self._bind(turn, [*removed, *await self._sent_note(turn),
+                                         *await self._nothing_open(turn)])
             step = STEPS[turn.case.stage]
             answer = (await step.typed(self, turn, words) if step.typed is not None
                       else await self._nudge(turn))
+            if turn.typed_answer is not None and on_answered is not None:
+                on_answered(turn.case.id, turn.typed_answer)
             return self._bind(turn, [*removed, *answer])
+
+    async def edited(self, user_id: int, message_id: int, what: str) -> list[Reply]:
+        """Answer a message the patient changed after sending it (`what`: "typed" for text,
+        "caption" for a photo's words, "file_caption" for another file's): nobody reads
+        the changed words, and they may describe a symptom.
+
+        During a request, the answer for words nobody reads (`_not_passed_on`: the GP will
+        not see them, how to tell the practice, the safety net), after "I use what you first
+        sent" where the step takes a typed answer; while a red-flag "yes" waits, the urgent
+        advice first (`_urgent_first`). Once the request was sent, that it was sent and
+        nothing can be added (`_sent_note`). With no request going on, "I use what you first
+        sent" alone. One answer a message: a second change of the same message gets none.
+        """
+        async with self.lock(user_id):
+            if self._edit_answered.get(user_id) == message_id:
+                return []
+            self._edit_answered[user_id] = message_id
+            turn = await self._turn(user_id)
+            if turn is not None and not turn.case.erased_at:
+                if sent := await self._sent_note(turn):
+                    return self._bind(turn, sent)
+                if turn.case.stage.is_open:
+                    lead = ([say(text("journey.input.edited"))]
+                            if what == "typed" and STEPS[turn.case.stage].typed is not None
+                            else [])
+                    urgent = ([RedFlags.advice(turn.case)]
+                              if RedFlags.waiting(await turn.answers()) else [])
+                    return self._bind(turn, [*urgent, *lead,
+                                             await self._not_passed_on(turn, what)])
+            return [say(text("journey.input.edited"))]
+
+    async def _sent_note(self, turn: Turn | None) -> list[Reply]:
+        """For words typed (or changed) once the request is with the practice (sent, not yet
+        decided): they cannot be added to it, the GP will not see them, how to tell the
+        practice, and the safety net (`journey.input.sent_not_passed_on`); [] otherwise."""
+        if turn is None or turn.case.stage is not Stage.SUBMITTED or turn.case.erased_at:
+            return []
+        return [await self._not_passed_on(turn, "sent")]
 
     @staticmethod
     async def _personal_off_chat(turn: Turn | None, found: tuple[str, ...],
@@ -298,6 +347,7 @@ class Journey:
             log.info("typed answer with personal details refused",
                      extra={"case_id": turn.case.id, "kinds": list(found)})
             return [say(text("journey.details.personal"))]
+        turn.typed_answer = question_key(turn.case.stage.value, question.id)
         return await self._answer(turn, question, cleaned, "detail")
 
     # -- buttons ---------------------------------------------------------------------------
@@ -1072,14 +1122,17 @@ class Journey:
         shot = shot_of(case)
         if shot is None and case.stage in (Stage.CONSENT, Stage.SCREENING):
             # a question, or the confirmation of an answer that would stop, is waiting above:
-            # one kind answer pointing to it, never a second keyboard (one answer an album)
+            # one kind answer pointing to it, never a second keyboard (one answer an album).
+            # A red-flag "yes" waiting is the exception: "Please get help now" first, then
+            # the question again below, so the patient need not scroll up to confirm it.
             if album is not None and self._album_noted.get(user_id) == album:
                 return []
             if album is not None:
                 self._album_noted[user_id] = album
             waiting = self._red_flag_waiting(turn, await turn.answers())
-            advice = [] if waiting is None else waiting[:1]  # "Please get help now" first
-            return [*advice, say(text("journey.photos.not_now_question"))]
+            if waiting is not None:
+                return [waiting[0], say(text("journey.photos.not_now_red_flag")), *waiting[1:]]
+            return [say(text("journey.photos.not_now_question"))]
         if shot is None and album is not None:
             if self._album_noted.get(user_id) == album:
                 return []

@@ -74,6 +74,8 @@ class Turn:
         self._store = store
         self._answers: dict[str, str] | None = None
         self._practice: Practice | None = None
+        self.typed_answer: str | None = None
+        """The question a typed answer was accepted for in this update (`question_key`)."""
 
     async def answers(self) -> dict[str, str]:
         """The case's answers, question to value (read on first use)."""

@@ -67,6 +67,7 @@ async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str)
     # The patient's own photo messages still in their chat go too (message ids only; the
     # patient has been told their photos are deleted, so nothing more is said).
     await photos_off_chat(conn, case_id)
+    await conn.execute("DELETE FROM question_messages WHERE case_id = ?", (case_id,))
 
 
 async def photos_off_chat(conn: aiosqlite.Connection, case_id: int, *,
@@ -279,6 +280,24 @@ class OutboxRepository:
                 "SELECT chat_id, message_id FROM chat_photos WHERE case_id = ? "
                 "ORDER BY chat_id, message_id", (case_id,))
             return [(int(row[0]), int(row[1])) for row in await cursor.fetchall()]
+
+    async def note_question(self, case_id: int, chat_id: int, message_id: int,
+                            question: str) -> None:
+        """Note a message asking a question that takes a typed answer (`Reply.typed_for`)."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT OR REPLACE INTO question_messages (chat_id, message_id, case_id, "
+                "question, created_at) VALUES (?, ?, ?, ?, ?)",
+                (chat_id, message_id, case_id, question, utc_now()))
+
+    async def take_questions(self, case_id: int, chat_id: int, question: str) -> list[int]:
+        """The messages in this chat that asked this question of the case (`note_question`),
+        forgotten now: a typed answer answered them."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM question_messages WHERE case_id = ? AND chat_id = ? "
+                "AND question = ? RETURNING message_id", (case_id, chat_id, question))
+            return sorted(int(row[0]) for row in await cursor.fetchall())
 
     async def forget_chat_photo(self, chat_id: int, message_id: int) -> None:
         """The photo message is gone from the chat (or can no longer be deleted): forgotten

@@ -199,13 +199,41 @@ async def test_an_old_new_link_button_cannot_undo_a_revoke(app: App, emu: Emulat
                                                           patient_ref="K-1")
     answers = len(team.staff.callback_answers)
     await team.staff.tap_callback(listing.message_id, old_new_link)
-    assert await answer_to(team.staff, answers) == text("inbox.staff.invite_changed")
+    assert await answer_to(team.staff, answers) == text("inbox.staff.invite_revoked",
+                                                         patient_ref="K-1"), "says it was cancelled"
+    await team.staff.wait_until(lambda: listing.buttons == [], timeout=10)
     await emu.wait_until_idle()
     assert not any(words("inbox.staff.invite_made") in (m.text or "")
                    for m in team.staff.messages[-3:])
     patient = emu.user("Vic")
     await patient.open_deep_link(token)
     assert first_line("journey.invite.revoked") in ((await patient.next_message()).text or "")
+
+
+async def test_cancelling_a_link_from_invites_takes_its_buttons_off_that_list(
+    app: App, emu: Emulator
+) -> None:
+    """A link cancelled with its "Cancel link" button leaves the /invites message it was
+    tapped in without that link's buttons (the list is drawn again); the other link's buttons
+    stay and still act."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    await store.invites.create(team.practice.id, "K-5", "1980-02-03", valid_days=7)
+    _, listing = await invite_listed(team, "K-6")
+    assert text("inbox.staff.revoke", patient_ref="K-5") in listing.callback_data
+    await team.staff.tap_callback(listing.message_id, listing.callback_data[
+        text("inbox.staff.revoke", patient_ref="K-5")])
+    await team.staff.wait_for_text(shown("inbox.staff.revoked", patient_ref="K-5"), timeout=10)
+    await team.staff.wait_until(
+        lambda: text("inbox.staff.revoke", patient_ref="K-5") not in listing.callback_data,
+        timeout=10)
+    assert text("inbox.staff.resend", patient_ref="K-5") not in listing.callback_data
+    assert text("inbox.staff.revoke", patient_ref="K-6") in listing.callback_data
+    assert "K-5" in (listing.text or ""), "still listed, as cancelled"
+    await team.staff.tap_callback(listing.message_id, listing.callback_data[
+        text("inbox.staff.revoke", patient_ref="K-6")])
+    await team.staff.wait_for_text(shown("inbox.staff.revoked", patient_ref="K-6"), timeout=10)
+    await team.staff.wait_until(lambda: not listing.callback_data, timeout=10)
 
 
 async def test_an_old_cancel_button_on_an_opened_link_offers_to_stop_the_case(

@@ -153,8 +153,17 @@ async def test_status_and_start_lead_with_the_advice_while_a_red_flag_yes_waits(
     assert say("input.personal_removed") in number
     photo = await answer_to(
         patient, lambda: patient.send_photo(sample("close-up-good.jpg"), caption="it spreads"),
-        say("photos.not_now_question"))
+        confirmation)
     assert photo.startswith(say("red_flag.now")), "a photo at the question: the advice first"
+    assert say("photos.not_now_red_flag") in photo
+    assert photo.index(say("photos.not_now_red_flag")) < photo.index(confirmation), (
+        "the question again below 'answer the question below', no scrolling up")
+    assert patient.last_message is not None and confirmation in (patient.last_message.text or "")
+    assert patient.last_message.buttons == [[say("confirm.yes")], [say("confirm.no_red_flag")]]
+    await patient.wait_until(lambda: bool(patient.deleted_incoming), timeout=10)
+    assert say("photos.removed") in "\n\n".join(m.text or "" for m in patient.messages[-2:])
+    assert patient.last_message.buttons, "the question stays the last message"
+    await tap(patient, say("confirm.no_red_flag"), say("screening.red_flags.question"))
 
 
 @pytest.mark.parametrize(("ended", "now_on"), [(ADULT, CHILD), (CHILD, ADULT)],

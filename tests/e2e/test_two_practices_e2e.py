@@ -277,3 +277,35 @@ async def test_addmember_buttons_of_an_earlier_question_make_no_code(
     assert "Bob Jones" in (made.text or "") and "(staff)" in (made.text or "")
     assert sum(first_line("inbox.staff.addmember_code") in (m.text or "")
                for m in ann.messages) == 1, "no code from the earlier question's button"
+
+
+async def test_inbox_of_a_gp_who_is_staff_at_another_practice_lists_both_as_each_allows(
+    app: App, emu: Emulator
+) -> None:
+    """Dr Gee is a GP at the Lawson Practice and staff at the Hoxton Surgery: /inbox lists the
+    cases waiting at each, Lawson's with Open buttons, Hoxton's as references only (staff see
+    references, not photos), and Hoxton's case cannot be opened (it listed Lawson's alone:
+    Hoxton's waiting cases were never listed to them)."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    hoxton = await store.practices.add("Hoxton Surgery", "020 7000 0000")
+    hox = emu.user("Hox")
+    hox_member = await store.practices.add_member(hoxton.id, hox.id, "gp", "Dr Hox")
+    await store.practices.add_member(hoxton.id, team.gp.id, "staff", "Gee at Hoxton")
+    await submit(app, emu, Team(hoxton, team.staff, hox, hox_member), "Hal")
+    await submit(app, emu, team, "Lyn")
+    await team.gp.wait_for_text(first_line("inbox.gp.summary"), timeout=20)
+    at_hoxton = (await store.cases.at_stage(hoxton.id, Stage.SUBMITTED))[0]
+    at_lawson = (await store.cases.at_stage(team.practice.id, Stage.SUBMITTED))[0]
+
+    await team.gp.send_command("/inbox")
+    lawson = await team.gp.wait_for_text(
+        shown("inbox.gp.inbox_title_at", practice=team.practice.name), timeout=10)
+    listed = await team.gp.wait_for_text(
+        shown("inbox.gp.inbox_title_at", practice=hoxton.name), timeout=10)
+    assert at_lawson.reference in (lawson.text or "") and lawson.buttons, "a GP's: Open"
+    assert at_hoxton.reference in (listed.text or "") and listed.buttons == [], (
+        "staff there: references, no Open")
+    assert at_lawson.reference not in (listed.text or "")
+    assert await services_of(app).inbox.open_case(team.gp.id, at_hoxton.id) is None, (
+        "the rule for staff is unchanged: Hoxton's case does not open for them")
