@@ -158,7 +158,8 @@ class Journey:
         self._album_noted: Recent[int, str] = Recent(RECENT_PEOPLE)
         self._last_tap: Recent[int, str] = Recent(RECENT_PEOPLE)
         self._held = HeldPhotos(RECENT_PEOPLE)
-        self._edit_answered: Recent[int, int] = Recent(RECENT_PEOPLE)
+        self._edit_answered: Recent[tuple[int, int], bool] = Recent(RECENT_PEOPLE)
+        """The (user, message) ids of changed messages already answered (`edited`)."""
 
     def lock(self, user_id: int) -> AbstractAsyncContextManager[None]:
         """Hold this while handling one patient's input, to keep their inputs in order."""
@@ -262,9 +263,9 @@ class Journey:
         gets none.
         """
         async with self.lock(user_id):
-            if self._edit_answered.get(user_id) == message_id:
+            if self._edit_answered.get((user_id, message_id)):
                 return []
-            self._edit_answered[user_id] = message_id
+            self._edit_answered[(user_id, message_id)] = True
             turn = await self._turn(user_id)
             if turn is not None and not turn.case.erased_at:
                 if sent := await self._sent_note(turn):

@@ -217,3 +217,16 @@ async def test_a_date_of_birth_changed_by_editing_is_asked_for_again(
     await journey.start(USER, USER, await invite())
     said = words(await journey.edited(USER, 12, "typed"))
     assert said.startswith(text("journey.input.edited"))
+
+
+async def test_a_message_changed_again_after_another_is_not_answered_twice(
+    journey: Journey, invite: InviteMaker, practice: Practice
+) -> None:
+    """Message 21 changed, then 22, then 21 again: the third change gets no answer (only
+    the last message changed was remembered, so 21 was answered a second time)."""
+    await to_screening(journey, invite)
+    note = first_line("journey.input.typed_not_passed_on")
+    assert note in words(await journey.edited(USER, 21, "typed"))
+    assert note in words(await journey.edited(USER, 22, "typed"))
+    assert await journey.edited(USER, 21, "typed") == []
+    assert await journey.edited(USER, 22, "typed") == []
