@@ -172,6 +172,17 @@ async def test_an_erased_case_forgets_its_question_messages(store: Store, by: st
     assert await store.outbox.take_questions(case.id, 555, "details|where") == []
 
 
+async def test_a_question_message_sent_as_the_case_is_erased_is_not_noted(store: Store) -> None:
+    """The question went out, then the case was erased (retention, another update) before
+    its message id was noted: the id is not kept, as no later erasure would forget it."""
+    case = await erased(store)
+    await store.outbox.note_question(case.id, 555, 43, "details|where")
+    assert await store.outbox.take_questions(case.id, 555, "details|where") == []
+    live = await opened_case(store)
+    await store.outbox.note_question(live.id, 555, 44, "details|where")
+    assert await store.outbox.take_questions(live.id, 555, "details|where") == [44]
+
+
 async def test_a_staff_alert_given_up_keeps_its_words_through_an_erasure_until_passed_on(
     store: Store
 ) -> None:
