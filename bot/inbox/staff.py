@@ -30,6 +30,13 @@ from bot.store.models import Case, Invite, Member, Outgoing, Role, Stage
 
 log = logging.getLogger("bot.inbox")
 MAX_REFERENCE = 40
+LIST_TEXT = 4096
+"""The most characters of one /invites list: a Telegram message's limit (counted here on the
+HTML, which is longer than the text Telegram counts), past which the list is not sent at all."""
+ROWS_SHOWN = (20, 10, 5, 2)
+"""Rows listed under each /invites group heading: the first of these that keeps the list
+within `LIST_TEXT` (a busy practice's list would otherwise be refused by Telegram, its red-flag
+"Patient contacted" buttons with it)."""
 NHS_NUMBER_ON_ANOTHER_PATIENT = "inbox.staff.invite_nhs_number_other_patient"
 """Why an invite is refused whose NHS number is on another patient's invite (`StaffDesk.refusal`).
 """
@@ -434,14 +441,26 @@ class StaffDesk:
         patient is not yet done); referrals not yet marked sent on e-RS have their own group.
         A row in progress or stalled names the step reached, a decided one the decision, and
         an ended one how it ended (`InviteLine.state`): never more than the reference and
-        those words.
+        those words. A busy practice's list shows fewer rows a group (`ROWS_SHOWN`), so that
+        it fits in one message (`LIST_TEXT`).
         """
         practice = await self._store.practices.get(member.practice_id)
         assert practice is not None
         lines = await self.lines(member)
         if not lines:
             return text("inbox.staff.none"), []
-        parts = [text("inbox.staff.invites_title", practice=html.escape(practice.name))]
+        title = text("inbox.staff.invites_title", practice=html.escape(practice.name))
+        for shown in ROWS_SHOWN:  # fewer rows a group until the list fits in one message
+            words = "\n".join([title, *self._grouped(lines, shown)])
+            if len(words) <= LIST_TEXT:
+                break
+        acting = [line for line in lines if line.can_change or line.renewable or line.to_contact]
+        return words, sorted(acting, key=lambda line: not line.to_contact)
+
+    def _grouped(self, lines: list[InviteLine], shown: int) -> list[str]:
+        """The /invites rows (HTML lines) under their group headings, red flags first, at most
+        `shown` rows a group (each heading says how many the group has)."""
+        parts = []
         for group in ("red_flag", "urgent", "not_opened", "in_progress", "stalled", "locked",
                       "submitted", "referred", "decided", "erased", "closed"):
             members = [line for line in lines if line.group == group]
@@ -449,15 +468,14 @@ class StaffDesk:
                 continue
             parts.append("\n<b>" + text(f"inbox.staff.group_{group}",
                                         days=self._stalled_days) + f"</b> ({len(members)})")
-            for line in members[:20]:
+            for line in members[:shown]:
                 named = html.escape(line.invite.patient_ref)
                 key = "inbox.staff.red_flag_line" if line.red_flag else "inbox.staff.invite_line"
                 parts.append(text(key, patient_ref=named, state=html.escape(line.state))
                              if line.state else f"• {named}")
                 if line.when:
                     parts.append(f"   {html.escape(line.when)}")
-        acting = [line for line in lines if line.can_change or line.renewable or line.to_contact]
-        return "\n".join(parts), sorted(acting, key=lambda line: not line.to_contact)
+        return parts
 
     async def invite_of(self, member: Member, invite_id: int) -> Invite | None:
         """The invite, if it belongs to the member's practice."""

@@ -158,7 +158,8 @@ class Journey:
         self._album_noted: Recent[int, str] = Recent(RECENT_PEOPLE)
         self._last_tap: Recent[int, str] = Recent(RECENT_PEOPLE)
         self._held = HeldPhotos(RECENT_PEOPLE)
-        self._edit_answered: Recent[int, int] = Recent(RECENT_PEOPLE)
+        self._edit_answered: Recent[tuple[int, int], bool] = Recent(RECENT_PEOPLE)
+        """The (user, message) ids of changed messages already answered (`edited`)."""
 
     def lock(self, user_id: int) -> AbstractAsyncContextManager[None]:
         """Hold this while handling one patient's input, to keep their inputs in order."""
@@ -255,21 +256,22 @@ class Journey:
 
         During a request, the answer for words nobody reads (`_not_passed_on`: the GP will
         not see them, how to tell the practice, the safety net), after "I use what you first
-        sent" where the step takes a typed answer; while a red-flag "yes" waits, the urgent
-        advice first (`_urgent_first`). Once the request was sent, that it was sent and
-        nothing can be added (`_sent_note`). With no request going on, "I use what you first
-        sent" alone. One answer a message: a second change of the same message gets none.
+        sent" where the step takes a typed answer (`_edited_lead`); while a red-flag "yes"
+        waits, the urgent advice first (`_urgent_first`). Once the request was sent, that it
+        was sent and nothing can be added (`_sent_note`). With no request going on, "I use
+        what you first sent" alone. One answer a message: a second change of the same message
+        gets none.
         """
         async with self.lock(user_id):
-            if self._edit_answered.get(user_id) == message_id:
+            if self._edit_answered.get((user_id, message_id)):
                 return []
-            self._edit_answered[user_id] = message_id
+            self._edit_answered[(user_id, message_id)] = True
             turn = await self._turn(user_id)
             if turn is not None and not turn.case.erased_at:
                 if sent := await self._sent_note(turn):
                     return self._bind(turn, sent)
                 if turn.case.stage.is_open:
-                    lead = ([say(text("journey.input.edited"))]
+                    lead = ([say(self._edited_lead(turn.case.stage))]
                             if what == "typed" and STEPS[turn.case.stage].typed is not None
                             else [])
                     urgent = ([RedFlags.advice(turn.case)]
@@ -277,6 +279,16 @@ class Journey:
                     return self._bind(turn, [*urgent, *lead,
                                              await self._not_passed_on(turn, what)])
             return [say(text("journey.input.edited"))]
+
+    @staticmethod
+    def _edited_lead(stage: Stage) -> str:
+        """The first words for a typed message changed at a step that takes typed words: at
+        the date of birth, "please send it again" (`journey.input.edited`); at the details
+        and the review, to change the answer at the review (`journey.input.edited_answer`),
+        since words sent again there are filed as the answer to the question asked now."""
+        if stage is Stage.IDENTITY:
+            return text("journey.input.edited")
+        return text("journey.input.edited_answer", change=text("journey.review.change"))
 
     async def _sent_note(self, turn: Turn | None) -> list[Reply]:
         """For words typed (or changed) once the request is with the practice (sent, not yet

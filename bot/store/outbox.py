@@ -283,12 +283,15 @@ class OutboxRepository:
 
     async def note_question(self, case_id: int, chat_id: int, message_id: int,
                             question: str) -> None:
-        """Note a message asking a question that takes a typed answer (`Reply.typed_for`)."""
+        """Note a message asking a question that takes a typed answer (`Reply.typed_for`);
+        not for a case erased meanwhile (between the message being sent and noted), whose
+        erasure would never come back to forget it."""
         async with self._db.transaction() as conn:
             await conn.execute(
                 "INSERT OR REPLACE INTO question_messages (chat_id, message_id, case_id, "
-                "question, created_at) VALUES (?, ?, ?, ?, ?)",
-                (chat_id, message_id, case_id, question, utc_now()))
+                "question, created_at) SELECT ?, ?, id, ?, ? FROM cases "
+                "WHERE id = ? AND erased_at IS NULL",
+                (chat_id, message_id, question, utc_now(), case_id))
 
     async def take_questions(self, case_id: int, chat_id: int, question: str) -> list[int]:
         """The messages in this chat that asked this question of the case (`note_question`),

@@ -7,7 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.content import text
 from bot.inbox.digest import uk_time
-from bot.inbox.staff import InviteRequest, StaffDesk, read_invite_request
+from bot.inbox.staff import (
+    LIST_TEXT,
+    MAX_REFERENCE,
+    InviteRequest,
+    StaffDesk,
+    read_invite_request,
+)
 from bot.services import erasure
 from bot.store import Store
 from bot.store.invites import invite_problem
@@ -386,3 +392,31 @@ async def test_a_second_link_for_one_patient_says_the_first_still_works(
     third = await staff.create_invite(setting.staff, request, None)
     assert not isinstance(third, str)
     assert text("inbox.staff.invite_open_already").split("{")[0] not in third.summary
+
+
+async def test_a_busy_practices_invites_list_fits_in_one_message(
+    store: Store, setting: Setting
+) -> None:
+    """25 links not opened, 25 requests in progress and 25 stalled, with long references:
+    20 rows a group came to over 4096 characters, which Telegram refuses (no /invites at all,
+    red-flag buttons included). Fewer rows a group are listed; each heading keeps its count."""
+    staff = desk(store)
+    old = (datetime.now(UTC) - timedelta(days=5)).isoformat(timespec="seconds")
+    for i in range(25):
+        ref = f"NEW-{i:02d}".ljust(MAX_REFERENCE, "X")
+        await staff.create_invite(setting.staff, InviteRequest(ref, date(1990, 1, 1)), None)
+        for stalled, ref in enumerate((f"GO-{i:02d}", f"SLOW-{i:02d}")):
+            made, _ = await store.invites.create(setting.practice.id,
+                                                 ref.ljust(MAX_REFERENCE, "X"), "1990-01-01",
+                                                 valid_days=7)
+            case = await store.cases.open_from_invite(made, patient_user_id=1000 + 2 * i + stalled,
+                                                      patient_chat_id=1000 + 2 * i + stalled,
+                                                      is_child=False)
+            if stalled:
+                await store.db._conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?",
+                                             (old, case.id))
+    words, _ = await staff.overview(setting.staff)
+    assert len(words) <= LIST_TEXT
+    for group in ("not_opened", "in_progress", "stalled"):
+        assert text(f"inbox.staff.group_{group}", days=3) + "</b> (25)" in words
+    assert all(words.count(f"• {ref}-") >= 2 for ref in ("NEW", "GO", "SLOW")), "rows kept"

@@ -189,3 +189,44 @@ async def test_a_parent_is_told_about_the_child_when_words_with_a_pdf_are_not_pa
     values = {"practice": practice.name, "phone": practice.phone}
     assert text("journey.input.file_caption_not_passed_on_parent", **values) in said
     assert text("journey.input.file_caption_not_passed_on", **values) not in said
+
+
+async def test_an_answer_changed_by_editing_is_not_sent_again_as_the_next_answer(
+    journey: Journey, invite: InviteMaker
+) -> None:
+    """The patient typed "arm" for "Exactly where?", then changes that message while "What
+    have you tried?" (which takes typed words) waits: "please send it again" would file the
+    resent words as what they tried. They are told to change the answer at the review
+    (`journey.input.edited_answer`); at the date of birth, sending it again is right."""
+    await to_photos(journey, invite)
+    for data in (b"1", b"2", b"3"):
+        await send(journey, data)
+    replies = await journey.typed(USER, "arm")
+    for label in ("duration_days", "symptoms_neither"):
+        replies = await tap(journey, replies, text(f"journey.details.{label}"))
+    assert first_line("journey.details.tried_question") in words(replies)
+    said = words(await journey.edited(USER, 11, "typed"))
+    assert text("journey.input.edited") not in said
+    assert said.startswith(text("journey.input.edited_answer",
+                                change=text("journey.review.change")))
+
+
+async def test_a_date_of_birth_changed_by_editing_is_asked_for_again(
+    journey: Journey, invite: InviteMaker
+) -> None:
+    await journey.start(USER, USER, await invite())
+    said = words(await journey.edited(USER, 12, "typed"))
+    assert said.startswith(text("journey.input.edited"))
+
+
+async def test_a_message_changed_again_after_another_is_not_answered_twice(
+    journey: Journey, invite: InviteMaker, practice: Practice
+) -> None:
+    """Message 21 changed, then 22, then 21 again: the third change gets no answer (only
+    the last message changed was remembered, so 21 was answered a second time)."""
+    await to_screening(journey, invite)
+    note = first_line("journey.input.typed_not_passed_on")
+    assert note in words(await journey.edited(USER, 21, "typed"))
+    assert note in words(await journey.edited(USER, 22, "typed"))
+    assert await journey.edited(USER, 21, "typed") == []
+    assert await journey.edited(USER, 22, "typed") == []

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import os
 import stat
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
-from bot.services import erasure
+from bot.services import erasure, retention
 from bot.store import StageConflict, Store, open_store
 from bot.store.models import Case, Flags, Outgoing, Stage
 from tests.auxil.processes import umask
@@ -151,6 +152,35 @@ async def test_an_erased_case_forgets_the_photo_messages_left_in_the_patients_ch
     assert current is not None
     await erasure.erase(store, current, Stage.ERASED, actor="patient", reason="test")
     assert await store.outbox.chat_photos(case.id) == []
+
+
+@pytest.mark.parametrize("by", ["patient", "retention"])
+async def test_an_erased_case_forgets_its_question_messages(store: Store, by: str) -> None:
+    """The ids of the bot's "Exactly where?" messages (`question_messages`, migration 0017)
+    go with the case, whether the patient erases it or retention does (`retention.purge`):
+    no Telegram id of an erased request stays behind (docs/dpia.md)."""
+    case = await opened_case(store)
+    await store.cases.move(case, Stage.CONSENT)
+    await store.outbox.note_question(case.id, 555, 42, "details|where")
+    current = await store.cases.get(case.id)
+    assert current is not None
+    if by == "patient":
+        await erasure.erase(store, current, Stage.ERASED, actor="patient", reason="test")
+    else:
+        later = datetime.now(UTC) + timedelta(days=100)
+        assert await retention.purge(store, retention_days=30, now=later) == 1
+    assert await store.outbox.take_questions(case.id, 555, "details|where") == []
+
+
+async def test_a_question_message_sent_as_the_case_is_erased_is_not_noted(store: Store) -> None:
+    """The question went out, then the case was erased (retention, another update) before
+    its message id was noted: the id is not kept, as no later erasure would forget it."""
+    case = await erased(store)
+    await store.outbox.note_question(case.id, 555, 43, "details|where")
+    assert await store.outbox.take_questions(case.id, 555, "details|where") == []
+    live = await opened_case(store)
+    await store.outbox.note_question(live.id, 555, 44, "details|where")
+    assert await store.outbox.take_questions(live.id, 555, "details|where") == [44]
 
 
 async def test_a_staff_alert_given_up_keeps_its_words_through_an_erasure_until_passed_on(
