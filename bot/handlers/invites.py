@@ -195,11 +195,11 @@ async def changed(update: Update, context: Context, tapped: ChangeInvite) -> Non
     await query.answer()
     if tapped.action == "revoke":
         done = await desk.revoke(member, invite.id)
-        if done:  # the list loses the cancelled link's buttons
-            await _redraw(update, context, member)
-        if message and done:
+        if message and done:  # said first: a failed redraw must not lose it
             await message.reply_text(plain(text("inbox.staff.revoked",
                                                 patient_ref=done.patient_ref)))
+        if done:  # the list loses the cancelled link's buttons
+            await _redraw(update, context, member)
     elif tapped.action == "resend":
         fresh = await desk.resend(member, invite.id)
         if fresh:
