@@ -69,20 +69,17 @@ evaluate: $(STAMP)
 	    $(BIN)/python -m bot.quality.evaluate $(EVAL_DIR)-real-$$split --ignore-size; \
 	  done; \
 	else echo "== no real photographs at $(REAL_SET): see docs/quality-evaluation.md"; fi
-	@if [ -f "$(FRESH_SET)" ]; then \
-	  dir=$(EVAL_DIR)-real-fresh; \
+	@for pair in "fresh|$(FRESH_SET)|gathered after tuning" \
+	    "dark|$(DARK_SET)|of dark skin, gathered after tuning"; do \
+	  name=$${pair%%|*}; rest=$${pair#*|}; manifest=$${rest%%|*}; what=$${rest#*|}; \
+	  [ -f "$$manifest" ] || continue; \
+	  dir=$(EVAL_DIR)-real-$$name; \
 	  if [ ! -d $$dir/close_up ] || [ -n "$$(find bot/quality/realset.py bot/quality/dataset.py \
-	      bot/quality/render.py $(FRESH_SET) -newer $$dir/close_up)" ]; then rm -rf $$dir; \
-	    $(BIN)/python -m bot.quality.realset $(FRESH_SET) $$dir --split all; fi; \
-	  echo "== real photographs gathered after tuning, never used to choose (size rule set aside)"; \
-	  $(BIN)/python -m bot.quality.evaluate $$dir --ignore-size; fi
-	@if [ -f "$(DARK_SET)" ]; then \
-	  dir=$(EVAL_DIR)-real-dark; \
-	  if [ ! -d $$dir/close_up ] || [ -n "$$(find bot/quality/realset.py bot/quality/dataset.py \
-	      bot/quality/render.py $(DARK_SET) -newer $$dir/close_up)" ]; then rm -rf $$dir; \
-	    $(BIN)/python -m bot.quality.realset $(DARK_SET) $$dir --split all; fi; \
-	  echo "== real photographs of dark skin, gathered after tuning, never used to choose (size rule set aside)"; \
-	  $(BIN)/python -m bot.quality.evaluate $$dir --ignore-size; fi
+	      bot/quality/render.py "$$manifest" -newer $$dir/close_up)" ]; then rm -rf $$dir; \
+	    $(BIN)/python -m bot.quality.realset "$$manifest" $$dir --split all; fi; \
+	  echo "== real photographs $$what, never used to choose (size rule set aside)"; \
+	  $(BIN)/python -m bot.quality.evaluate $$dir --ignore-size; \
+	done
 	@if [ -f "$(FACE_SET)" ]; then \
 	  echo "== faces in real photographs (as for a child's locator)"; \
 	  $(BIN)/python -m bot.quality.faceset $(FACE_SET); fi
