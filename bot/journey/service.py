@@ -1370,15 +1370,17 @@ class Journey:
             return bind([confirm], case.id)
 
     async def urgent_now(self, user_id: int) -> list[Reply]:
-        """The urgent advice (999 / NHS 111 now) while the patient's red-flag "yes" waits for
-        its confirmation, for words that are not the journey's own (/help) to lead with; []
-        otherwise."""
+        """While the patient's red-flag "yes" waits for its confirmation: the urgent advice
+        (999 / NHS 111 now), for words that are not the journey's own (/help) to lead with,
+        then "Is that right?" again with its buttons, for them to end with (so the patient
+        need not scroll up to answer it); [] otherwise."""
         async with self.lock(user_id):
             turn = await self._turn(user_id)
-            if turn is None or not turn.case.stage.is_open or not RedFlags.waiting(
-                    await turn.answers()):
+            answers = await turn.answers() if turn is not None else {}
+            if turn is None or not turn.case.stage.is_open or not RedFlags.waiting(answers):
                 return []
-            return [RedFlags.advice(turn.case)]
+            waiting = self._red_flag_waiting(turn, answers)
+            return self._bind(turn, waiting or [RedFlags.advice(turn.case)])
 
     async def _confirmed(self, turn: Turn, action: str, value: str) -> Tapped:
         case = turn.case
