@@ -306,3 +306,26 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     await bot_says(page, "gp", words("inbox.gp.decided_refer"))
     told = await bot_says(page, "patient", words("inbox.patient.referred"))
     assert case.reference in told
+
+
+async def test_on_a_phone_the_sample_photos_leave_half_the_screen_to_the_chat(
+    running: tuple[Sandbox, str], browser: Browser
+) -> None:
+    """On a 360 px phone the patient's sample photos are a slim strip (their summary one line),
+    so at least half the screen shows the conversation: a question and its buttons fit."""
+    _, url = running
+    context = await browser.new_context(viewport=PHONE)
+    try:
+        phone = await context.new_page()
+        await phone.goto(url)
+        await phone.locator('[data-tab="patient"]').click()
+        patient = chat(phone, "patient")
+        await phone.locator(f"{patient} .samples summary").wait_for()
+        room = await phone.locator(f"{patient} .messages").evaluate("m => m.clientHeight")
+        assert room >= PHONE["height"] / 2, f"only {room} px of {PHONE['height']} for messages"
+        summary = phone.locator(f"{patient} .samples summary")
+        line = await summary.evaluate("s => parseFloat(getComputedStyle(s).lineHeight) || 16")
+        box = await summary.bounding_box()
+        assert box is not None and box["height"] < 2 * line, f"summary wraps: {box}"
+    finally:
+        await context.close()

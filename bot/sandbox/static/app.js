@@ -320,7 +320,7 @@ function samplesNode(key) {
         onclick: () => act(key, "sample", { name: sample.name, as: "file" }) }, "File")));
   }
   return el("details", { className: "samples", open: true },
-    el("summary", {}, "Sample photos to try (made for this project, no real people)"), list);
+    el("summary", {}, "Sample photos to try (made up: no real people)"), list);
 }
 
 function composerNode(key) {
