@@ -255,10 +255,12 @@ class Journey:
 
         During a request, the answer for words nobody reads (`_not_passed_on`: the GP will
         not see them, how to tell the practice, the safety net), after "I use what you first
-        sent" where the step takes a typed answer; while a red-flag "yes" waits, the urgent
-        advice first (`_urgent_first`). Once the request was sent, that it was sent and
-        nothing can be added (`_sent_note`). With no request going on, "I use what you first
-        sent" alone. One answer a message: a second change of the same message gets none.
+        sent" where the step takes a typed answer (`_edited_words`: at the questions about the
+        rash and the review, how "Change an answer" puts it right); while a red-flag "yes"
+        waits, the urgent advice first (`_urgent_first`). Once the request was sent, that it
+        was sent and nothing can be added (`_sent_note`). With no request going on, "I use
+        what you first sent" alone. One answer a message: a second change of the same message
+        gets none.
         """
         async with self.lock(user_id):
             if self._edit_answered.get(user_id) == message_id:
@@ -269,7 +271,7 @@ class Journey:
                 if sent := await self._sent_note(turn):
                     return self._bind(turn, sent)
                 if turn.case.stage.is_open:
-                    lead = ([say(text("journey.input.edited"))]
+                    lead = ([say(self._edited_words(turn.case.stage))]
                             if what == "typed" and STEPS[turn.case.stage].typed is not None
                             else [])
                     urgent = ([RedFlags.advice(turn.case)]
@@ -277,6 +279,18 @@ class Journey:
                     return self._bind(turn, [*urgent, *lead,
                                              await self._not_passed_on(turn, what)])
             return [say(text("journey.input.edited"))]
+
+    @staticmethod
+    def _edited_words(stage: Stage) -> str:
+        """ "I use what you first sent", and how to put it right: at the questions about the
+        rash and the review an answer typed was used and the next question asked, so sending
+        it again would answer another one: "Change an answer" on the list of answers does it
+        (`journey.input.edited_details`, `edited_review`); elsewhere (the date of birth),
+        send it again (`journey.input.edited`)."""
+        key = {Stage.DETAILS: "edited_details", Stage.REVIEW: "edited_review"}.get(stage)
+        if key is None:
+            return text("journey.input.edited")
+        return text(f"journey.input.{key}", change=text("journey.review.change"))
 
     async def _sent_note(self, turn: Turn | None) -> list[Reply]:
         """For words typed (or changed) once the request is with the practice (sent, not yet
