@@ -329,3 +329,32 @@ async def test_on_a_phone_the_sample_photos_leave_half_the_screen_to_the_chat(
         assert box is not None and box["height"] < 2 * line, f"summary wraps: {box}"
     finally:
         await context.close()
+
+
+async def test_a_person_changes_a_message_they_sent_as_telegram_lets_them(
+    running: tuple[Sandbox, str], browser: Browser
+) -> None:
+    """✎ on the patient's own message puts its words in the message box ("Editing"); Enter
+    changes the message ("edited"), and the bot gets the change (an edited_message) and
+    answers it: with no request open, "I use what you first sent"."""
+    _, url = running
+    context = await browser.new_context(viewport={"width": 1500, "height": 950})
+    try:
+        page = await context.new_page()
+        await page.goto(url)
+        patient = chat(page, "patient")
+        await type_text(page, "patient", "hello")
+        await bot_says(page, "patient", first_line("journey.invite.no_case"))
+        mine = page.locator(f"{patient} .row.me", has_text="hello").last
+        await mine.locator("button.edit").click()
+        await expect(page.locator(f"{patient} .editing-bar")).to_be_visible()
+        await expect(page.locator(f"{patient} textarea")).to_have_value("hello")
+        await type_text(page, "patient", "hello, I have a rash")
+        await bot_says(page, "patient", text("journey.input.edited"))
+        changed = page.locator(f"{patient} .row.me .bubble").last
+        await expect(changed).to_contain_text("hello, I have a rash")
+        await expect(changed.locator(".meta")).to_contain_text("edited")
+        await expect(page.locator(f"{patient} .editing-bar")).to_be_hidden()
+        assert await page.locator(f"{patient} .row.me").count() == 1, "changed, not sent again"
+    finally:
+        await context.close()
