@@ -253,14 +253,16 @@ class Journey:
         "caption" for a photo's words, "file_caption" for another file's): nobody reads
         the changed words, and they may describe a symptom.
 
-        During a request, the answer for words nobody reads (`_not_passed_on`: the GP will
-        not see them, how to tell the practice, the safety net), after "I use what you first
-        sent" where the step takes a typed answer (`_edited_words`: at the questions about the
-        rash and the review, how "Change an answer" puts it right); while a red-flag "yes"
-        waits, the urgent advice first (`_urgent_first`). Once the request was sent, that it
-        was sent and nothing can be added (`_sent_note`). With no request going on, "I use
-        what you first sent" alone. One answer a message: a second change of the same message
-        gets none.
+        During a request: "I use what you first sent" where the step takes a typed answer
+        (`_edited_words`: at the questions about the rash and the review, how "Change an
+        answer" puts it right), then the answer for words nobody reads (`_not_passed_on`: the
+        GP will not see them, how to tell the practice, the safety net; for a changed text
+        message `journey.input.changed_not_passed_on`); at the screening questions and the
+        questions about the rash, the question asked now again below it, its buttons last;
+        while a red-flag "yes" waits, the urgent advice first (`_urgent_first`). Once the
+        request was sent, that it was sent and nothing can be added (`_sent_note`). With no
+        request going on, "I use what you first sent" alone. One answer a message: a second
+        change of the same message gets none.
         """
         async with self.lock(user_id):
             if self._edit_answered.get(user_id) == message_id:
@@ -274,10 +276,15 @@ class Journey:
                     lead = ([say(self._edited_words(turn.case.stage))]
                             if what == "typed" and STEPS[turn.case.stage].typed is not None
                             else [])
+                    note = await self._not_passed_on(turn, "changed" if what == "typed"
+                                                     else what)
+                    if turn.case.stage in (Stage.SCREENING, Stage.DETAILS):
+                        # the note fills a phone's screen: the question again below it, its
+                        # buttons last, as for words typed there (`_nudge`)
+                        return self._bind(turn, await self._led_by(turn, [*lead, note]))
                     urgent = ([RedFlags.advice(turn.case)]
                               if RedFlags.waiting(await turn.answers()) else [])
-                    return self._bind(turn, [*urgent, *lead,
-                                             await self._not_passed_on(turn, what)])
+                    return self._bind(turn, [*urgent, *lead, note])
             return [say(text("journey.input.edited"))]
 
     @staticmethod
@@ -1000,7 +1007,8 @@ class Journey:
     async def _not_passed_on(self, turn: Turn, what: str) -> Reply:
         """Words the patient wrote that no one will read (`what`: "caption", with a photo;
         "file_caption", with a file, video or voice note not kept, or a photo too big;
-        "typed", where a photo or a tap is wanted): the GP will not see them, how to tell the
+        "typed", where a photo or a tap is wanted; "changed", a text message changed after it
+        was sent): the GP will not see them, how to tell the
         practice instead, and the safety net (`journey.input.<what>_not_passed_on`; its
         `_parent` text for a parent, about the child). While a red-flag "yes" waits, only that
         the GP will not see them and to get help now, as the urgent advice above says
