@@ -271,9 +271,10 @@ async def timed_out(update: object, context: Context) -> None:
 
 async def left(update: Update, context: Context) -> int | None:
     """Any other update from someone in the conversation: if they are no longer a member, the
-    conversation ends and the draft goes; so it does when another command (/invites, /revoke)
-    comes while the details are asked for, the invite given up, so that words typed later are
-    not read as a patient's details. Either way group 0 answers the update as usual."""
+    conversation ends and the draft goes; so it does when another command (/invites, /revoke;
+    not /help) comes while the details are asked for, the invite given up, so that words
+    typed later are not read as a patient's details. Either way group 0 answers the update as
+    usual."""
     if await context.services.staff.member(ids(update)[0]) is not None:
         if _asked_details(context) and _is_command(update):
             _drop(context)
@@ -291,8 +292,10 @@ def _asked_details(context: Context) -> bool:
 
 
 def _is_command(update: Update) -> bool:
+    """Another command than /help (read to find what to type: the details may follow)."""
     message = update.message
-    return message is not None and (message.text or "").startswith("/")
+    words = (message.text or "") if message is not None else ""
+    return words.startswith("/") and words.split()[0].split("@")[0] != "/help"
 
 
 async def send_invite(update: Update, made: InviteMade) -> None:

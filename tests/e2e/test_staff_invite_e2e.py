@@ -256,7 +256,7 @@ async def test_another_command_while_asked_for_details_gives_the_invite_up(
 ) -> None:
     """Staff who type /invite, then /invites instead of the details, have given the invite up:
     words typed later ("thanks") are not read as a patient's details and answered with the
-    invite's example."""
+    invite's example. /help in between does not give it up."""
     team = await make_team(app, emu)
     await team.staff.send_command("/invite")
     assert (await team.staff.next_message()).text == shown("inbox.staff.invite_ask")
@@ -270,3 +270,13 @@ async def test_another_command_while_asked_for_details_gives_the_invite_up(
     await team.staff.send_command("/invite", "P-12 03/02/1980")
     made = await team.staff.wait_for(lambda m: LINK.search(m.text or "") is not None)
     assert "P-12" in (made.text or ""), "a new /invite still works"
+    for _ in range(2):  # the SMS and the QR code
+        await team.staff.next_message()
+    # /help, read to find what to type, keeps the question: the details typed next make it
+    await team.staff.send_command("/invite")
+    assert (await team.staff.next_message()).text == shown("inbox.staff.invite_ask")
+    await team.staff.send_command("/help")
+    await team.staff.next_message()
+    await team.staff.send_text("P-13 03/02/1980")
+    made = await team.staff.wait_for(lambda m: LINK.search(m.text or "") is not None)
+    assert "P-13" in (made.text or "")
