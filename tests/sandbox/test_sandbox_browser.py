@@ -283,7 +283,8 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
         "n => { const c = n.cloneNode(true); c.querySelector('.meta')?.remove();"
         " return c.textContent.trim(); }") for c in await photos.all()][-3:]
     one_retake = text("inbox.gp.flag_retake_one", reasons=text("inbox.gp.problem_sharpness"))
-    retaken = f"{text('inbox.gp.caption_close_up_1')} ({one_retake})"
+    retaken = text("inbox.gp.caption_with_note", shot=text("inbox.gp.caption_close_up_1"),
+                   note=one_retake)
     assert captions == [text("inbox.gp.caption_locator"), retaken,
                         text("inbox.gp.caption_close_up_2")], captions
     summary = await bot_says(page, "gp", first_line("inbox.gp.summary"))
