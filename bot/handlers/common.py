@@ -19,17 +19,18 @@ log = logging.getLogger("bot.handlers")
 
 async def help_command(update: Update, context: BotContext) -> None:
     """Explain what the bot does and which commands there are (to a patient whose red-flag
-    "yes" waits, after the urgent advice)."""
+    "yes" waits, after the urgent advice and before "Is that right?" again)."""
     assert update.effective_message
     user = update.effective_user
     words = await context.services.staff.help_text(user.id) if user else None
     if words is not None:
         await update.effective_message.reply_text(Html(words))
         return
-    # a patient whose red-flag "yes" waits: "Please get help now" first, as every answer does
+    # a patient whose red-flag "yes" waits: "Please get help now" first, as every answer does,
+    # and "Is that right?" again last, with its buttons, as a photo sent then gets
     urgent = await context.services.journey.urgent_now(user.id) if user else []
     await send_replies(context.bot, update.effective_message.chat_id,
-                       [*urgent, say(text("messages.help.text"))])
+                       [*urgent[:1], say(text("messages.help.text")), *urgent[1:]])
 
 
 async def on_error(update: object, context: BotContext) -> None:

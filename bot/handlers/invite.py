@@ -271,11 +271,31 @@ async def timed_out(update: object, context: Context) -> None:
 
 async def left(update: Update, context: Context) -> int | None:
     """Any other update from someone in the conversation: if they are no longer a member, the
-    conversation ends and the draft goes. Either way group 0 answers the update as usual."""
+    conversation ends and the draft goes; so it does when another command (/invites, /revoke;
+    not /help) comes while the details are asked for, the invite given up, so that words
+    typed later are not read as a patient's details. Either way group 0 answers the update as
+    usual."""
     if await context.services.staff.member(ids(update)[0]) is not None:
+        if _asked_details(context) and _is_command(update):
+            _drop(context)
+            return END
         return None
     _drop(context)
     return END
+
+
+def _asked_details(context: Context) -> bool:
+    """The draft is at the question for the patient's details (`_asked`), not at a choice of
+    GP or practice, whose buttons stay usable."""
+    draft = (context.user_data or {}).get(DRAFT)
+    return isinstance(draft, dict) and "patient_ref" not in draft and TYPED not in draft
+
+
+def _is_command(update: Update) -> bool:
+    """Another command than /help (read to find what to type: the details may follow)."""
+    message = update.message
+    words = (message.text or "") if message is not None else ""
+    return words.startswith("/") and words.split()[0].split("@")[0] != "/help"
 
 
 async def send_invite(update: Update, made: InviteMade) -> None:

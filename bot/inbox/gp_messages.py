@@ -74,9 +74,9 @@ def notice_message(case: Case, practice: Practice) -> GpMessage:
 
 def album_parts(case: Case, summary: CaseSummary) -> list[PhotoPart]:
     """The photos as documents (not recompressed), captioned Locator / Close-up 1 / 2 with
-    any quality note. After a re-submission each file name ends with its version
-    ("TD-…-close-up-1-v2.jpg", as the pack's does) and each caption says the version and
-    whether the photo is new in it or the same as before."""
+    any quality note after a dash ("Close-up 1 — 1 retake (blur)"). After a re-submission
+    each file name ends with its version ("TD-…-close-up-1-v2.jpg", as the pack's does) and
+    each caption says the version and whether the photo is new in it or the same as before."""
     version = summary.version
     parts = []
     for shot in summary.shots:
@@ -87,7 +87,8 @@ def album_parts(case: Case, summary: CaseSummary) -> list[PhotoPart]:
         parts.append(PhotoPart(
             shot.slot, shot.file_name,
             f"{case.reference}-{shot.slot.replace('_', '-')}{pack_version(version)}.jpg",
-            label + (f" ({shot.note})" if shot.note else "")))
+            text("inbox.gp.caption_with_note", shot=label, note=shot.note) if shot.note
+            else label))
     return parts
 
 

@@ -254,13 +254,16 @@ class Journey:
         "caption" for a photo's words, "file_caption" for another file's): nobody reads
         the changed words, and they may describe a symptom.
 
-        During a request, the answer for words nobody reads (`_not_passed_on`: the GP will
-        not see them, how to tell the practice, the safety net), after "I use what you first
-        sent" where the step takes a typed answer (`_edited_lead`); while a red-flag "yes"
-        waits, the urgent advice first (`_urgent_first`). Once the request was sent, that it
-        was sent and nothing can be added (`_sent_note`). With no request going on, "I use
-        what you first sent" alone. One answer a message: a second change of the same message
-        gets none.
+        During a request: "I use what you first sent" where the step takes a typed answer
+        (`_edited_words`: at the questions about the rash and the review, how "Change an
+        answer" puts it right), then the answer for words nobody reads (`_not_passed_on`: the
+        GP will not see them, how to tell the practice, the safety net; for a changed text
+        message `journey.input.changed_not_passed_on`); at the screening questions and the
+        questions about the rash, the question asked now again below it, its buttons last;
+        while a red-flag "yes" waits, the urgent advice first (`_urgent_first`). Once the
+        request was sent, that it was sent and nothing can be added (`_sent_note`). With no
+        request going on, "I use what you first sent" alone. One answer a message: a second
+        change of the same message gets none.
         """
         async with self.lock(user_id):
             if self._edit_answered.get((user_id, message_id)):
@@ -271,24 +274,31 @@ class Journey:
                 if sent := await self._sent_note(turn):
                     return self._bind(turn, sent)
                 if turn.case.stage.is_open:
-                    lead = ([say(self._edited_lead(turn.case.stage))]
+                    lead = ([say(self._edited_words(turn.case.stage))]
                             if what == "typed" and STEPS[turn.case.stage].typed is not None
                             else [])
+                    note = await self._not_passed_on(turn, "changed" if what == "typed"
+                                                     else what)
+                    if turn.case.stage in (Stage.SCREENING, Stage.DETAILS):
+                        # the note fills a phone's screen: the question again below it, its
+                        # buttons last, as for words typed there (`_nudge`)
+                        return self._bind(turn, await self._led_by(turn, [*lead, note]))
                     urgent = ([RedFlags.advice(turn.case)]
                               if RedFlags.waiting(await turn.answers()) else [])
-                    return self._bind(turn, [*urgent, *lead,
-                                             await self._not_passed_on(turn, what)])
+                    return self._bind(turn, [*urgent, *lead, note])
             return [say(text("journey.input.edited"))]
 
     @staticmethod
-    def _edited_lead(stage: Stage) -> str:
-        """The first words for a typed message changed at a step that takes typed words: at
-        the date of birth, "please send it again" (`journey.input.edited`); at the details
-        and the review, to change the answer at the review (`journey.input.edited_answer`),
-        since words sent again there are filed as the answer to the question asked now."""
-        if stage is Stage.IDENTITY:
+    def _edited_words(stage: Stage) -> str:
+        """ "I use what you first sent", and how to put it right: at the questions about the
+        rash and the review an answer typed was used and the next question asked, so sending
+        it again would answer another one: "Change an answer" on the list of answers does it
+        (`journey.input.edited_details`, `edited_review`); elsewhere (the date of birth),
+        send it again (`journey.input.edited`)."""
+        key = {Stage.DETAILS: "edited_details", Stage.REVIEW: "edited_review"}.get(stage)
+        if key is None:
             return text("journey.input.edited")
-        return text("journey.input.edited_answer", change=text("journey.review.change"))
+        return text(f"journey.input.{key}", change=text("journey.review.change"))
 
     async def _sent_note(self, turn: Turn | None) -> list[Reply]:
         """For words typed (or changed) once the request is with the practice (sent, not yet
@@ -998,7 +1008,8 @@ class Journey:
     async def _not_passed_on(self, turn: Turn, what: str) -> Reply:
         """Words the patient wrote that no one will read (`what`: "caption", with a photo;
         "file_caption", with a file, video or voice note not kept, or a photo too big;
-        "typed", where a photo or a tap is wanted): the GP will not see them, how to tell the
+        "typed", where a photo or a tap is wanted; "changed", a text message changed after it
+        was sent): the GP will not see them, how to tell the
         practice instead, and the safety net (`journey.input.<what>_not_passed_on`; its
         `_parent` text for a parent, about the child). While a red-flag "yes" waits, only that
         the GP will not see them and to get help now, as the urgent advice above says
@@ -1382,15 +1393,17 @@ class Journey:
             return bind([confirm], case.id)
 
     async def urgent_now(self, user_id: int) -> list[Reply]:
-        """The urgent advice (999 / NHS 111 now) while the patient's red-flag "yes" waits for
-        its confirmation, for words that are not the journey's own (/help) to lead with; []
-        otherwise."""
+        """While the patient's red-flag "yes" waits for its confirmation: the urgent advice
+        (999 / NHS 111 now), for words that are not the journey's own (/help) to lead with,
+        then "Is that right?" again with its buttons, for them to end with (so the patient
+        need not scroll up to answer it); [] otherwise."""
         async with self.lock(user_id):
             turn = await self._turn(user_id)
-            if turn is None or not turn.case.stage.is_open or not RedFlags.waiting(
-                    await turn.answers()):
+            answers = await turn.answers() if turn is not None else {}
+            if turn is None or not turn.case.stage.is_open or not RedFlags.waiting(answers):
                 return []
-            return [RedFlags.advice(turn.case)]
+            waiting = self._red_flag_waiting(turn, answers)
+            return self._bind(turn, waiting or [RedFlags.advice(turn.case)])
 
     async def _confirmed(self, turn: Turn, action: str, value: str) -> Tapped:
         case = turn.case

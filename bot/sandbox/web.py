@@ -98,6 +98,24 @@ async def send_text(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "message_id": message["message_id"]})
 
 
+async def edit_text(request: web.Request) -> web.Response:
+    """The person changes a text message they sent (Telegram sends the bot an edited_message)."""
+    body = await _json_body(request)
+    words = str(body.get("text", "")).strip()
+    if not words:
+        return _error(400, "nothing to send")
+    try:
+        message_id = int(body.get("message_id", 0))
+    except (TypeError, ValueError):
+        return _error(400, "message_id must be a number")
+    user = _sandbox(request).users[_person(request)]
+    try:
+        await user.edit_text(message_id, words[:4096])
+    except LookupError:
+        return _error(409, "that message is no longer there")
+    return web.json_response({"ok": True})
+
+
 async def tap(request: web.Request) -> web.Response:
     """The person taps an inline button of a bot message."""
     body = await _json_body(request)
@@ -256,6 +274,7 @@ def make_app(sandbox: Sandbox) -> web.Application:
     app.router.add_get("/api/config", config)
     app.router.add_get("/api/state", state)
     app.router.add_post("/api/chats/{chat}/text", send_text)
+    app.router.add_post("/api/chats/{chat}/edit", edit_text)
     app.router.add_post("/api/chats/{chat}/tap", tap)
     app.router.add_post("/api/chats/{chat}/upload", upload)
     app.router.add_post("/api/chats/{chat}/sample", send_sample)

@@ -83,7 +83,7 @@ async def test_odd_inputs_at_a_button_step_keep_the_question(
     await patient.wait_for_text(text("journey.screening.is_rash.question"), timeout=10)
     await patient.edit_text(sent["message_id"], "changed answer")
     edited = await patient.next_message()
-    assert first_line("journey.input.typed_not_passed_on") in (edited.text or ""), (
+    assert first_line("journey.input.changed_not_passed_on") in (edited.text or ""), (
         "changed words are read by nobody: the GP will not see them")
     case = await services_of(app).store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.SCREENING

@@ -145,7 +145,8 @@ async def test_help_and_the_cancel_answer_lead_with_the_urgent_advice_once_while
     app: App, emu: Emulator
 ) -> None:
     """A patient who tapped "yes" to a warning sign, then types /help, reads "Please get help
-    now" first, before the help (it came before every other answer, not this one). /cancel's
+    now" first, before the help (it came before every other answer, not this one), and "Is
+    that right?" again last, with its buttons. /cancel's
     question leaves it to the answer: either answer leads with it, once, so it never comes
     twice in a row (question, then answer, with no message of the patient's between)."""
     team = await make_team(app, emu)
@@ -162,8 +163,12 @@ async def test_help_and_the_cancel_answer_lead_with_the_urgent_advice_once_while
         await patient.wait_for_text(words.splitlines()[0], timeout=10)
         return "\n\n".join(m.text or "" for m in patient.messages[before:])
 
-    said = await answer(patient.send_command("/help"), text("messages.help.text"))
+    said = await answer(patient.send_command("/help"), CONFIRMATION)
     assert said.startswith(urgent) and said.count(urgent) == 1, said
+    # ...and "Is that right?" again last, with its buttons, so no scrolling up to answer it
+    assert said.index(first_line("messages.help.text")) < said.index(CONFIRMATION), said
+    last = patient.messages[-1]
+    assert last.text == CONFIRMATION and [say("confirm.yes")] in last.buttons, last
     said = await answer(patient.send_command("/cancel"), say("commands.cancel_confirm"))
     assert urgent not in said, said
     said = await answer(patient.tap(say("commands.cancel_no")), CONFIRMATION)

@@ -249,3 +249,34 @@ async def test_an_nhs_number_on_another_patients_invite_is_refused_without_namin
     await store.practices.add_member(other.id, sue_there.id, "staff", "Olly")
     await sue_there.send_command("/invite", "O-1 01/06/1962 943 476 5919")
     await sue_there.wait_for(lambda m: LINK.search(m.text or "") is not None)
+
+
+async def test_another_command_while_asked_for_details_gives_the_invite_up(
+    app: App, emu: Emulator
+) -> None:
+    """Staff who type /invite, then /invites instead of the details, have given the invite up:
+    words typed later ("thanks") are not read as a patient's details and answered with the
+    invite's example. /help in between does not give it up."""
+    team = await make_team(app, emu)
+    await team.staff.send_command("/invite")
+    assert (await team.staff.next_message()).text == shown("inbox.staff.invite_ask")
+    await team.staff.send_command("/invites")
+    await team.staff.next_message()
+    await nothing_more(team.staff)
+    await team.staff.send_text("thanks")
+    answer = await team.staff.next_message()
+    assert answer.text not in (shown("inbox.staff.invite_ask"), shown("inbox.staff.invite_bad"))
+    assert first_line("inbox.staff.invite_bad") not in (answer.text or ""), answer.text
+    await team.staff.send_command("/invite", "P-12 03/02/1980")
+    made = await team.staff.wait_for(lambda m: LINK.search(m.text or "") is not None)
+    assert "P-12" in (made.text or ""), "a new /invite still works"
+    for _ in range(2):  # the SMS and the QR code
+        await team.staff.next_message()
+    # /help, read to find what to type, keeps the question: the details typed next make it
+    await team.staff.send_command("/invite")
+    assert (await team.staff.next_message()).text == shown("inbox.staff.invite_ask")
+    await team.staff.send_command("/help")
+    await team.staff.next_message()
+    await team.staff.send_text("P-13 03/02/1980")
+    made = await team.staff.wait_for(lambda m: LINK.search(m.text or "") is not None)
+    assert "P-13" in (made.text or "")

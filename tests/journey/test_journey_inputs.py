@@ -197,7 +197,7 @@ async def test_an_answer_changed_by_editing_is_not_sent_again_as_the_next_answer
     """The patient typed "arm" for "Exactly where?", then changes that message while "What
     have you tried?" (which takes typed words) waits: "please send it again" would file the
     resent words as what they tried. They are told to change the answer at the review
-    (`journey.input.edited_answer`); at the date of birth, sending it again is right."""
+    (`journey.input.edited_details`); at the date of birth, sending it again is right."""
     await to_photos(journey, invite)
     for data in (b"1", b"2", b"3"):
         await send(journey, data)
@@ -207,7 +207,7 @@ async def test_an_answer_changed_by_editing_is_not_sent_again_as_the_next_answer
     assert first_line("journey.details.tried_question") in words(replies)
     said = words(await journey.edited(USER, 11, "typed"))
     assert text("journey.input.edited") not in said
-    assert said.startswith(text("journey.input.edited_answer",
+    assert said.startswith(text("journey.input.edited_details",
                                 change=text("journey.review.change")))
 
 
@@ -225,7 +225,7 @@ async def test_a_message_changed_again_after_another_is_not_answered_twice(
     """Message 21 changed, then 22, then 21 again: the third change gets no answer (only
     the last message changed was remembered, so 21 was answered a second time)."""
     await to_screening(journey, invite)
-    note = first_line("journey.input.typed_not_passed_on")
+    note = first_line("journey.input.changed_not_passed_on")
     assert note in words(await journey.edited(USER, 21, "typed"))
     assert note in words(await journey.edited(USER, 22, "typed"))
     assert await journey.edited(USER, 21, "typed") == []

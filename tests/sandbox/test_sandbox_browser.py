@@ -283,7 +283,8 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
         "n => { const c = n.cloneNode(true); c.querySelector('.meta')?.remove();"
         " return c.textContent.trim(); }") for c in await photos.all()][-3:]
     one_retake = text("inbox.gp.flag_retake_one", reasons=text("inbox.gp.problem_sharpness"))
-    retaken = f"{text('inbox.gp.caption_close_up_1')} ({one_retake})"
+    retaken = text("inbox.gp.caption_with_note", shot=text("inbox.gp.caption_close_up_1"),
+                   note=one_retake)
     assert captions == [text("inbox.gp.caption_locator"), retaken,
                         text("inbox.gp.caption_close_up_2")], captions
     summary = await bot_says(page, "gp", first_line("inbox.gp.summary"))
@@ -306,3 +307,55 @@ async def story(page: Page, sandbox: Sandbox, tmp_path: Path) -> None:
     await bot_says(page, "gp", words("inbox.gp.decided_refer"))
     told = await bot_says(page, "patient", words("inbox.patient.referred"))
     assert case.reference in told
+
+
+async def test_on_a_phone_the_sample_photos_leave_half_the_screen_to_the_chat(
+    running: tuple[Sandbox, str], browser: Browser
+) -> None:
+    """On a 360 px phone the patient's sample photos are a slim strip (their summary one line),
+    so at least half the screen shows the conversation: a question and its buttons fit."""
+    _, url = running
+    context = await browser.new_context(viewport=PHONE)
+    try:
+        phone = await context.new_page()
+        await phone.goto(url)
+        await phone.locator('[data-tab="patient"]').click()
+        patient = chat(phone, "patient")
+        await phone.locator(f"{patient} .samples summary").wait_for()
+        room = await phone.locator(f"{patient} .messages").evaluate("m => m.clientHeight")
+        assert room >= PHONE["height"] / 2, f"only {room} px of {PHONE['height']} for messages"
+        summary = phone.locator(f"{patient} .samples summary")
+        line = await summary.evaluate("s => parseFloat(getComputedStyle(s).lineHeight) || 16")
+        box = await summary.bounding_box()
+        assert box is not None and box["height"] < 2 * line, f"summary wraps: {box}"
+    finally:
+        await context.close()
+
+
+async def test_a_person_changes_a_message_they_sent_as_telegram_lets_them(
+    running: tuple[Sandbox, str], browser: Browser
+) -> None:
+    """✎ on the patient's own message puts its words in the message box ("Editing"); Enter
+    changes the message ("edited"), and the bot gets the change (an edited_message) and
+    answers it: with no request open, "I use what you first sent"."""
+    _, url = running
+    context = await browser.new_context(viewport={"width": 1500, "height": 950})
+    try:
+        page = await context.new_page()
+        await page.goto(url)
+        patient = chat(page, "patient")
+        await type_text(page, "patient", "hello")
+        await bot_says(page, "patient", first_line("journey.invite.no_case"))
+        mine = page.locator(f"{patient} .row.me", has_text="hello").last
+        await mine.locator("button.edit").click()
+        await expect(page.locator(f"{patient} .editing-bar")).to_be_visible()
+        await expect(page.locator(f"{patient} textarea")).to_have_value("hello")
+        await type_text(page, "patient", "hello, I have a rash")
+        await bot_says(page, "patient", text("journey.input.edited"))
+        changed = page.locator(f"{patient} .row.me .bubble").last
+        await expect(changed).to_contain_text("hello, I have a rash")
+        await expect(changed.locator(".meta")).to_contain_text("edited")
+        await expect(page.locator(f"{patient} .editing-bar")).to_be_hidden()
+        assert await page.locator(f"{patient} .row.me").count() == 1, "changed, not sent again"
+    finally:
+        await context.close()

@@ -133,6 +133,11 @@ function buildItem(key, item) {
   const meta = el("span", { className: "meta" }, `${item.edited ? "edited " : ""}${timeText(item.date)}`);
   const last = bubble.lastElementChild;
   if (last && last.classList.contains("text")) last.append(meta); else bubble.append(meta);
+  if (item.from === "me" && item.kind === "text" && last && last.classList.contains("text")) {
+    // Telegram lets people change a message they sent: the bot gets an edited_message.
+    meta.prepend(el("button", { type: "button", className: "edit", title: "Change this message, as Telegram lets you",
+      "aria-label": "Edit message", onclick: () => startEdit(key, item.id, last) }, "✎"), " ");
+  }
   row.append(bubble);
   const buttons = buttonsNode(key, item);
   if (buttons) row.append(buttons);
@@ -320,7 +325,32 @@ function samplesNode(key) {
         onclick: () => act(key, "sample", { name: sample.name, as: "file" }) }, "File")));
   }
   return el("details", { className: "samples", open: true },
-    el("summary", {}, "Sample photos to try (made for this project, no real people)"), list);
+    el("summary", {}, "Sample photos to try (made up: no real people)"), list);
+}
+
+const editing = {};  // chat key -> id of the person's message being changed, while they change it
+
+function wordsOf(textNode) {
+  const copy = textNode.cloneNode(true);
+  copy.querySelector(".meta")?.remove();
+  return copy.textContent;
+}
+
+function startEdit(key, messageId, textNode) {
+  const section = document.querySelector(`[data-chat="${key}"]`);
+  const box = section.querySelector(".composer textarea");
+  const bar = section.querySelector(".editing-bar");
+  editing[key] = messageId;
+  box.value = wordsOf(textNode);
+  bar.querySelector(".what").textContent = box.value;
+  bar.hidden = false;
+  box.focus();
+}
+
+function stopEdit(key) {
+  delete editing[key];
+  const bar = document.querySelector(`[data-chat="${key}"] .editing-bar`);
+  if (bar) bar.hidden = true;
 }
 
 function composerNode(key) {
@@ -357,12 +387,20 @@ function composerNode(key) {
     const words = text.value.trim();
     if (!words) return;
     text.value = "";
-    await act(key, "text", { text: words });
+    const changing = editing[key];
+    stopEdit(key);
+    if (changing !== undefined) await act(key, "edit", { message_id: changing, text: words });
+    else await act(key, "text", { text: words });
   });
   text.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
+    if (event.key === "Escape" && editing[key] !== undefined) { stopEdit(key); text.value = ""; }
   });
-  return form;
+  const bar = el("div", { className: "editing-bar", hidden: true },
+    el("span", { className: "label" }, "Editing: "), el("span", { className: "what" }),
+    el("button", { type: "button", className: "stop-edit", "aria-label": "Stop editing",
+      onclick: () => { stopEdit(key); text.value = ""; } }, "×"));
+  return el("div", { className: "compose" }, bar, form);
 }
 
 function initials(name) {
