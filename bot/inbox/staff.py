@@ -34,8 +34,9 @@ LIST_TEXT = 4096
 """The most characters of one /invites list: a Telegram message's limit (counted here on the
 HTML, which is longer than the text Telegram counts), past which the list is not sent at all."""
 ROWS_SHOWN = (20, 10, 5, 2)
-"""Rows listed under each /invites group heading: the first of these that keeps the list
-within `LIST_TEXT` (a busy practice's list would otherwise be refused by Telegram, its red-flag
+"""Rows listed under each /invites group heading but the red flags' (always listed whole:
+each is a patient staff must phone): the first of these that keeps the list within
+`LIST_TEXT` (a busy practice's list would otherwise be refused by Telegram, its red-flag
 "Patient contacted" buttons with it)."""
 NHS_NUMBER_ON_ANOTHER_PATIENT = "inbox.staff.invite_nhs_number_other_patient"
 """Why an invite is refused whose NHS number is on another patient's invite (`StaffDesk.refusal`).
@@ -458,8 +459,9 @@ class StaffDesk:
         return words, sorted(acting, key=lambda line: not line.to_contact)
 
     def _grouped(self, lines: list[InviteLine], shown: int) -> list[str]:
-        """The /invites rows (HTML lines) under their group headings, red flags first, at most
-        `shown` rows a group (each heading says how many the group has)."""
+        """The /invites rows (HTML lines) under their group headings, red flags first and
+        all of them, at most `shown` rows in every other group (each heading says how many
+        the group has)."""
         parts = []
         for group in ("red_flag", "urgent", "not_opened", "in_progress", "stalled", "locked",
                       "submitted", "referred", "decided", "erased", "closed"):
@@ -468,7 +470,7 @@ class StaffDesk:
                 continue
             parts.append("\n<b>" + text(f"inbox.staff.group_{group}",
                                         days=self._stalled_days) + f"</b> ({len(members)})")
-            for line in members[:shown]:
+            for line in (members if group == "red_flag" else members[:shown]):
                 named = html.escape(line.invite.patient_ref)
                 key = "inbox.staff.red_flag_line" if line.red_flag else "inbox.staff.invite_line"
                 parts.append(text(key, patient_ref=named, state=html.escape(line.state))

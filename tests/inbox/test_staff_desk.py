@@ -399,8 +399,13 @@ async def test_a_busy_practices_invites_list_fits_in_one_message(
 ) -> None:
     """25 links not opened, 25 requests in progress and 25 stalled, with long references:
     20 rows a group came to over 4096 characters, which Telegram refuses (no /invites at all,
-    red-flag buttons included). Fewer rows a group are listed; each heading keeps its count."""
+    red-flag buttons included). Fewer rows a group are listed; each heading keeps its count;
+    every red flag is still listed (each is a patient to phone)."""
     staff = desk(store)
+    for i in range(12):
+        red = await opened_at(store, setting, f"RED-{i:02d}", 900 + i, Stage.CONSENT,
+                              Stage.SCREENING)
+        await store.cases.move(red, Stage.STOPPED, reason="screen_red_flag")
     old = (datetime.now(UTC) - timedelta(days=5)).isoformat(timespec="seconds")
     for i in range(25):
         ref = f"NEW-{i:02d}".ljust(MAX_REFERENCE, "X")
@@ -420,3 +425,4 @@ async def test_a_busy_practices_invites_list_fits_in_one_message(
     for group in ("not_opened", "in_progress", "stalled"):
         assert text(f"inbox.staff.group_{group}", days=3) + "</b> (25)" in words
     assert all(words.count(f"• {ref}-") >= 2 for ref in ("NEW", "GO", "SLOW")), "rows kept"
+    assert all(f"RED-{i:02d}" in words for i in range(12)), "every red flag listed"
