@@ -291,11 +291,13 @@ def _asked_details(context: Context) -> bool:
     return isinstance(draft, dict) and "patient_ref" not in draft and TYPED not in draft
 
 
+OTHER_COMMAND = filters.COMMAND & ~filters.Regex(r"^/help(@\w+)?(\s|$)")
+"""A command other than /help (read to find what to type: the details may follow)."""
+
+
 def _is_command(update: Update) -> bool:
-    """Another command than /help (read to find what to type: the details may follow)."""
-    message = update.message
-    words = (message.text or "") if message is not None else ""
-    return words.startswith("/") and words.split()[0].split("@")[0] != "/help"
+    """The update is a message holding `OTHER_COMMAND`."""
+    return bool(OTHER_COMMAND.check_update(update))
 
 
 async def send_invite(update: Update, made: InviteMade) -> None:
