@@ -21,8 +21,10 @@ from tests.auxil.e2e.practice import new_invite
 App = Application[Any, Any, Any, Any, Any, Any]
 
 
-async def where_asked(patient: TelegramUser) -> SentMessage:
-    """Send the three photos; the "Exactly where?" question, with its Skip button."""
+async def where_asked(patient: TelegramUser, app: App, practice: Practice) -> SentMessage:
+    """Open a new invite of the practice, go to the photos and send the three; the "Exactly
+    where?" question, with its Skip button."""
+    await to_photos(patient, await new_invite(app, practice))
     await send_three(patient)
     asked = await then_says(patient, first_line("journey.details.where_exactly"), timeout=15)
     assert asked.buttons == [[text("journey.details.skip")]]
@@ -33,8 +35,7 @@ async def test_a_typed_answer_takes_the_buttons_off_its_question(
     app: App, emu: Emulator, practice: Practice
 ) -> None:
     patient = emu.user("Tam")
-    await to_photos(patient, await new_invite(app, practice))
-    asked = await where_asked(patient)
+    asked = await where_asked(patient, app, practice)
     await patient.send_text("left forearm")
     await patient.wait_for_text(text("journey.details.duration_question"), timeout=10)
     await patient.wait_until(lambda: asked.buttons == [], timeout=10)
@@ -53,8 +54,7 @@ async def test_a_typed_answer_refused_leaves_the_buttons(
     app: App, emu: Emulator, practice: Practice
 ) -> None:
     patient = emu.user("Ula")
-    await to_photos(patient, await new_invite(app, practice))
-    asked = await where_asked(patient)
+    asked = await where_asked(patient, app, practice)
     await patient.send_text("x" * 300)  # over the limit for a typed answer
     await patient.wait_for_text(text("journey.details.too_long", limit=200), timeout=10)
     await emu.wait_until_idle()
@@ -72,8 +72,7 @@ async def test_a_typed_answer_after_a_restart_still_takes_the_buttons_off(
         practice = await store.practices.add("The Lawson Practice", "020 7729 7236")
         reception = emu.user("Reception")
         await store.practices.add_member(practice.id, reception.id, "staff", "Rita Reception")
-        await to_photos(patient, await new_invite(app, practice))
-        asked = await where_asked(patient)
+        asked = await where_asked(patient, app, practice)
     async with start_bot():
         await patient.send_text("left forearm")
         await patient.wait_for_text(text("journey.details.duration_question"), timeout=10)
