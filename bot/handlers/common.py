@@ -26,11 +26,9 @@ async def help_command(update: Update, context: BotContext) -> None:
     if words is not None:
         await update.effective_message.reply_text(Html(words))
         return
-    # a patient whose red-flag "yes" waits: "Please get help now" first, as every answer does,
-    # and "Is that right?" again last, with its buttons, as a photo sent then gets
-    urgent = await context.services.journey.urgent_now(user.id) if user else []
-    await send_replies(context.bot, update.effective_message.chat_id,
-                       [*urgent[:1], say(text("messages.help.text")), *urgent[1:]])
+    replies = (await context.services.journey.help(user.id) if user
+               else [say(text("messages.help.text"))])
+    await send_replies(context.bot, update.effective_message.chat_id, replies)
 
 
 async def on_error(update: object, context: BotContext) -> None:

@@ -1392,18 +1392,21 @@ class Journey:
                 confirm = replace(confirm, text=f"{which}\n\n{confirm.text}")
             return bind([confirm], case.id)
 
-    async def urgent_now(self, user_id: int) -> list[Reply]:
-        """While the patient's red-flag "yes" waits for its confirmation: the urgent advice
-        (999 / NHS 111 now), for words that are not the journey's own (/help) to lead with,
-        then "Is that right?" again with its buttons, for them to end with (so the patient
-        need not scroll up to answer it); [] otherwise."""
+    async def help(self, user_id: int) -> list[Reply]:
+        """/help for a patient: what the bot does and its commands (`messages.help.text`).
+        While their red-flag "yes" waits for its confirmation, the urgent advice (999 / NHS
+        111 now) comes first (`_bind`) and "Is that right?" again, with its buttons, last, so
+        the patient need not scroll up to answer it."""
+        words = say(text("messages.help.text"))
         async with self.lock(user_id):
             turn = await self._turn(user_id)
-            answers = await turn.answers() if turn is not None else {}
-            if turn is None or not turn.case.stage.is_open or not RedFlags.waiting(answers):
-                return []
-            waiting = self._red_flag_waiting(turn, answers)
-            return self._bind(turn, waiting or [RedFlags.advice(turn.case)])
+            if turn is None or not turn.case.stage.is_open:
+                return [words]
+            answers = await turn.answers()
+            if not RedFlags.waiting(answers):
+                return [words]
+            waiting = self._red_flag_waiting(turn, answers) or [RedFlags.advice(turn.case)]
+            return self._bind(turn, [words, *waiting])
 
     async def _confirmed(self, turn: Turn, action: str, value: str) -> Tapped:
         case = turn.case
