@@ -55,6 +55,8 @@ FACE_SET ?= ../realfaces/manifest.csv
 FRESH_SET ?= ../realdata/manifest5.csv
 # Photographs of dark skin (and some medium), also gathered after tuning: all reported.
 DARK_SET ?= ../realdata/manifest-dark.csv
+# Patients' own smartphone photos from SCIN (Google), also gathered after tuning: all reported.
+SCIN_SET ?= ../realdata/manifest-scin.csv
 evaluate: $(STAMP)
 	test -d $(EVAL_DIR)/close_up || $(BIN)/python -m bot.quality.dataset $(EVAL_DIR)
 	@echo "== rendered set (ten Monk tones and scikit-image photographs)"
@@ -70,7 +72,8 @@ evaluate: $(STAMP)
 	  done; \
 	else echo "== no real photographs at $(REAL_SET): see docs/quality-evaluation.md"; fi
 	@for pair in "fresh|$(FRESH_SET)|gathered after tuning" \
-	    "dark|$(DARK_SET)|of dark skin, gathered after tuning"; do \
+	    "dark|$(DARK_SET)|of dark skin, gathered after tuning" \
+	    "scin|$(SCIN_SET)|from SCIN, patients' own photos, gathered after tuning"; do \
 	  name=$${pair%%|*}; rest=$${pair#*|}; manifest=$${rest%%|*}; what=$${rest#*|}; \
 	  [ -f "$$manifest" ] || continue; \
 	  dir=$(EVAL_DIR)-real-$$name; \
@@ -85,4 +88,4 @@ evaluate: $(STAMP)
 	  $(BIN)/python -m bot.quality.faceset $(FACE_SET); fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .eval-set .eval-set-real-dev .eval-set-real-test .eval-set-real-fresh .eval-set-real-dark
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .eval-set .eval-set-real-dev .eval-set-real-test .eval-set-real-fresh .eval-set-real-dark .eval-set-real-scin
