@@ -1,10 +1,10 @@
 """Face: is there an identifiable face in the photo?
 
 The detector is CenterFace (Xu et al., "CenterFace: Joint Face Detection and Alignment Using
-Face as Point", 2019; MIT licence), a small convolutional network run through OpenCV's DNN
-module, so nothing beyond OpenCV is needed. It finds frontal and turned faces down to about
-10 pixels high on the copy it is given. The model file and its licence are in
-`bot/quality/models/` (see the README there for where the file comes from and its checksum).
+Face as Point", 2019; MIT licence), a small convolutional network run by ONNX Runtime. It finds
+frontal and turned faces down to about 10 pixels high on the copy it is given. The model file
+and its licence are in `bot/quality/models/` (see the README there for where the file comes from,
+what was changed in its declarations, and its checksum).
 
 The network marks each face's centre on a heat map a quarter of the input's size, with the
 face's height and width (log scale) and a sub-pixel offset at that point.
@@ -18,14 +18,15 @@ from importlib import resources
 
 import cv2
 import numpy as np
+import onnxruntime as ort
 from numpy.typing import NDArray
 
 FACE_SIDE = 416
 """Faces are looked for on a copy with this long side: a face at 5% of the photo's long side is
 then about 21 pixels high, well inside what the model finds."""
 SHORT_SIDE = 320
-"""The copy's other side: pictures are fitted into 416 x 320 (or 320 x 416), padded with black.
-Fixed shapes, because OpenCV's DNN gives wrong answers when one network is fed varying sizes."""
+"""The copy's other side: pictures are fitted into 416 x 320 (or 320 x 416), padded with black
+(both sides multiples of 32, as the network needs)."""
 MIN_SCORE = 0.5
 """Heat-map peak (0-1) that counts as a face. Chosen on real photographs of people and of skin
 without faces (`python -m bot.quality.evaluate`): lower finds a few more small faces but starts
@@ -36,20 +37,27 @@ LARGE_FACE = 0.12
 """A face covering this share of the picture means the photo is of the face itself."""
 STRIDE = 4
 """The heat map is this many times smaller than the input."""
+INPUT, OUTPUTS = "input.1", ["537", "538", "539"]
+"""The network's input (1 x 3 x height x width, RGB 0-255) and the outputs used: the heat map,
+the log face sizes and the centre offsets (`540`, the landmarks, is not needed)."""
 
 _lock = threading.Lock()
-_running = threading.Lock()
-"""One network must not run two pictures at once (its input is set, then read)."""
-_nets: dict[tuple[int, int], cv2.dnn.Net] = {}
+_session: ort.InferenceSession | None = None
 
 
-def _model(shape: tuple[int, int]) -> cv2.dnn.Net:
-    """The network for one input shape, loaded once per process (thread-safe)."""
+def _model() -> ort.InferenceSession:
+    """The network, loaded once per process (thread-safe; one session runs pictures from
+    several threads at once)."""
+    global _session
     with _lock:
-        if shape not in _nets:
+        if _session is None:
+            options = ort.SessionOptions()
+            options.log_severity_level = 3  # errors only: the log carries nothing of a photo
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             source = resources.files("bot.quality") / "models" / "centerface.onnx"
-            _nets[shape] = cv2.dnn.readNetFromONNX(np.frombuffer(source.read_bytes(), np.uint8))
-        return _nets[shape]
+            _session = ort.InferenceSession(source.read_bytes(), options,
+                                            providers=["CPUExecutionProvider"])
+        return _session
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +79,8 @@ def find(rgb: NDArray[np.uint8]) -> Faces:
                        interpolation=cv2.INTER_AREA)
     canvas = np.zeros((in_h, in_w, 3), np.uint8)
     canvas[: sized.shape[0], : sized.shape[1]] = sized
-    blob = cv2.dnn.blobFromImage(canvas, 1.0, (in_w, in_h), (0, 0, 0), swapRB=False, crop=False)
-    net = _model((in_w, in_h))
-    with _running:
-        net.setInput(blob)
-        heat, scale, offset, _ = net.forward(["537", "538", "539", "540"])
+    blob = np.ascontiguousarray(canvas.transpose(2, 0, 1)[np.newaxis], np.float32)
+    heat, scale, offset = _model().run(OUTPUTS, {INPUT: blob})
     boxes, scores = _decode(heat[0, 0], scale[0], offset[0], MIN_SCORE)
     if not boxes:
         return Faces(count=0, largest=0.0, score=float(heat.max()))
