@@ -18,8 +18,9 @@ log = logging.getLogger("bot.handlers")
 
 
 async def help_command(update: Update, context: BotContext) -> None:
-    """Explain what the bot does and which commands there are (to a patient whose red-flag
-    "yes" waits, after the urgent advice and before "Is that right?" again)."""
+    """Explain what the bot does and which commands there are; to a patient, then what their
+    request waits for again (`Journey.help`: the question with its buttons, the photo asked
+    for; a red-flag "yes" waiting, after the urgent advice and before "Is that right?")."""
     assert update.effective_message
     user = update.effective_user
     words = await context.services.staff.help_text(user.id) if user else None
