@@ -120,22 +120,9 @@ async def typed(update: Update, context: BotContext) -> None:
                                                                         question)
     await send_to_patient(context, chat_id, replies)
     if questions:
-        context.application.create_task(_buttons_off(context.bot, chat_id, questions),
-                                        name="take off typed-answered question")
-
-
-async def _buttons_off(bot: ExtBot[Any], chat_id: int, message_ids: list[int]) -> None:
-    """Take the buttons off questions answered by typing. Never raises: a button left (too
-    old, already edited) is answered "from an earlier step" if tapped."""
-    for message_id in message_ids:
-        try:
-            await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None,
-                                                rate_limit_args=TIDYING)
-        except BadRequest:  # already without buttons
-            pass
-        except TelegramError as error:
-            log.warning("typed-answered question not tidied",
-                        extra={"reason": type(error).__name__})
+        context.application.create_task(
+            take_off(context.bot, context.services.store, chat_id, questions),
+            name="take off typed-answered question")
 
 
 async def tapped(update: Update, context: BotContext) -> None:

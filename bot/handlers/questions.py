@@ -6,7 +6,8 @@ store with the question it asks (`question_messages`: ids only), and in the same
 each older copy of the same question of the same case in that chat is marked to lose its
 buttons; they are taken off after the reply, and forgotten only once Telegram has done it (or
 says there is nothing to take off: already edited, gone), so a crash in between leaves the
-mark. A copy whose buttons are left anyway (Telegram
+mark for the next start (`take_off_left`). A question answered by typing is marked and taken
+off the same way (`OutboxRepository.take_questions`). A copy whose buttons are left anyway (Telegram
 unreachable) still gets a kind answer if tapped (`Journey.tapped`: "from an earlier step",
 "already done"), and loses them then (`bot.handlers.patient.tapped`).
 """
@@ -19,6 +20,7 @@ from typing import Any
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
+from bot import testpoints
 from bot.handlers.bot_api import TIDYING
 from bot.handlers.render import send_replies
 from bot.journey.replies import Reply, case_of, parse_button_data, question_key
@@ -58,7 +60,8 @@ async def take_off(bot: ExtBot[Any], store: Store, chat_id: int,
 
     Telegram's "message is not modified" (no buttons left), "message to edit not found" and
     any other refusal of the edit count as done: nothing more can be taken off. A network
-    failure leaves the note."""
+    failure leaves the note, for the next start (`take_off_left`)."""
+    await testpoints.reached("question.buttons_due")
     for message_id in message_ids:
         try:
             await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None,
@@ -69,3 +72,15 @@ async def take_off(bot: ExtBot[Any], store: Store, chat_id: int,
             log.warning("older question not tidied", extra={"reason": type(error).__name__})
             continue
         await store.outbox.forget_question(chat_id, message_id)
+
+
+async def take_off_left(bot: ExtBot[Any], store: Store) -> None:
+    """At start: take the buttons off every question message marked to lose them that a
+    stopped process left (killed between the mark and the edit). Never raises."""
+    try:
+        due = await store.outbox.questions_due_off()
+    except Exception:  # the bot starts anyway: a button left gets a kind answer if tapped
+        log.exception("questions due off not read")
+        return
+    for chat_id, message_ids in due.items():
+        await take_off(bot, store, chat_id, message_ids)

@@ -290,12 +290,27 @@ class OutboxRepository:
 
     async def take_questions(self, case_id: int, chat_id: int, question: str) -> list[int]:
         """The messages in this chat that asked this question of the case (`note_question`),
-        forgotten now: a typed answer answered them."""
+        marked now to lose their buttons (`off_at`): a typed answer answered them. Each is
+        forgotten only once its buttons are off (`forget_question`); until then a restart
+        finds it (`questions_due_off`)."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "DELETE FROM question_messages WHERE case_id = ? AND chat_id = ? "
-                "AND question = ? RETURNING message_id", (case_id, chat_id, question))
+                "UPDATE question_messages SET off_at = COALESCE(off_at, ?) WHERE case_id = ? "
+                "AND chat_id = ? AND question = ? RETURNING message_id",
+                (utc_now(), case_id, chat_id, question))
             return sorted(int(row[0]) for row in await cursor.fetchall())
+
+    async def questions_due_off(self) -> dict[int, list[int]]:
+        """The question messages marked to lose their buttons and not yet forgotten (a
+        crash came between the mark and the edit), by chat."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT chat_id, message_id FROM question_messages WHERE off_at IS NOT NULL "
+                "ORDER BY chat_id, message_id")
+            due: dict[int, list[int]] = {}
+            for row in await cursor.fetchall():
+                due.setdefault(int(row[0]), []).append(int(row[1]))
+            return due
 
     async def note_questions(self, chat_id: int,
                              shown: Sequence[tuple[int, int, str]]) -> list[int]:

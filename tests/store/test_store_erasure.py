@@ -227,3 +227,17 @@ async def test_a_question_noted_again_marks_only_its_older_copies(store: Store) 
     await store.outbox.forget_question(555, 10)
     assert await store.outbox.note_question(case.id, 555, 31, "screening|red_flags") == [
         20, 21, 30]
+
+
+async def test_a_question_answered_by_typing_is_forgotten_only_once_its_buttons_are_off(
+    store: Store,
+) -> None:
+    """`take_questions` marks; the mark stays for the next start (`questions_due_off`) until
+    `forget_question` says the buttons are off: a crash in between loses nothing."""
+    case = await opened_case(store)
+    await store.outbox.note_question(case.id, 555, 50, "details|where")
+    assert await store.outbox.questions_due_off() == {}
+    assert await store.outbox.take_questions(case.id, 555, "details|where") == [50]
+    assert await store.outbox.questions_due_off() == {555: [50]}
+    await store.outbox.forget_question(555, 50)
+    assert await store.outbox.questions_due_off() == {}

@@ -3,7 +3,7 @@
 -- an edit), the older copies lose their buttons. `off_at` is set, in the transaction that notes
 -- the new copy, on each older copy whose buttons are to come off; the row is forgotten only once
 -- Telegram has taken them off (or says there is nothing to take off), so after a crash in
--- between they are still due.
+-- between they are still due, and the next start takes them off.
 
 ALTER TABLE question_messages ADD COLUMN off_at TEXT;
 CREATE INDEX question_messages_due_off ON question_messages (off_at) WHERE off_at IS NOT NULL;
