@@ -22,6 +22,7 @@ from bot.handlers.delivery import TelegramSender, alert_staff
 from bot.handlers.invite import DRAFT
 from bot.handlers.ordering import PerUserOrder
 from bot.handlers.persistence import StorePersistence
+from bot.handlers.questions import take_off_left
 from bot.handlers.wiring import COMMANDS, register
 from bot.inbox.alerts import stop_alerts
 from bot.inbox.decisions import Inbox
@@ -139,6 +140,9 @@ def build_application(settings: Settings) -> BotApplication:
         found = await open_services(settings, app.bot, await persistence.store())
         app.bot_data[SERVICES_KEY] = found
         outbox_task.append(asyncio.create_task(found.outbox.run(), name=OUTBOX_TASK))
+        # buttons a stopped process marked to come off and left on (bot/handlers/questions.py)
+        outbox_task.append(asyncio.create_task(take_off_left(app.bot, found.store),
+                                               name="take off questions left"))
         assert app.job_queue is not None
         # A late run (a busy loop) still runs, once: with APScheduler's default grace of 1 s it
         # would be skipped until the next interval. The first run is now, as python-telegram-bot

@@ -15,7 +15,9 @@ several separated by commas), the bot, on reaching that moment, appends the name
 - `record.before_send`: a case is built for a record channel (email, MESH), not yet sent;
 - `record.sent`: a record channel accepted the case, which is not yet recorded as sent;
 - `delivery.failed_marked`: an outbox item is recorded as failed for good, its follow-up (the
-  staff alert, the patient's notice, passing a staff message on) not yet queued.
+  staff alert, the patient's notice, passing a staff message on) not yet queued;
+- `question.buttons_due`: patient question messages are marked to lose their buttons (shown
+  again, or answered by typing), Telegram not yet asked to take them off.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ STEP = 0.05
 """Seconds between looks for the release file while holding."""
 MOMENTS = frozenset({"erasure.committed", "photo.temp_written", "photo.file_written",
                      "submission.committed", "inbox.new_photos_checked", "record.before_send",
-                     "record.sent", "delivery.failed_marked"})
+                     "record.sent", "delivery.failed_marked", "question.buttons_due"})
 
 
 def _hold_seconds(name: str) -> float | None:

@@ -103,54 +103,78 @@ def _shots(mask: int) -> list[ShotSlot]:
 async def back(update: Update, context: Context, chat_id: int, tap: Decide,
                case: Case) -> None:
     """Back to the three choices: on the summary tapped, or, from the question of which
-    photos to take again (`tap.summary_id`), that question goes (the summary kept them)."""
+    photos to take again (`tap.summary_id`), that question goes and the summary's "Ask for
+    new photos" keeps the photos ticked (`tap.mask`), to show them ticked again."""
     await _query(update).answer()
     if tap.summary_id:
+        await _edit_rows(context, chat_id, tap.summary_id,
+                         decision_rows(case.id, case.submissions, tap.mask))
         with contextlib.suppress(TelegramError):
             await context.bot.delete_message(chat_id, _tapped_id(update) or 0)
         return
     await _edit_rows(context, chat_id, _tapped_id(update),
-                     decision_rows(case.id, case.submissions))
+                     decision_rows(case.id, case.submissions, tap.mask))
 
 
 async def photos(update: Update, context: Context, chat_id: int, tap: Decide,
                  case: Case) -> None:
     """Ask for new photos: tick which, under the question (`inbox.gp.which_photos`). Tapped
-    on the summary, the question comes in its own message, its tick boxes naming the summary;
-    a tick there shows the choice so far. (A tick box made before the question had its own
-    message, on the summary itself, still ticks there.)"""
+    on the summary, the question comes in its own message, its tick boxes naming the summary
+    and ticked as they were left (the summary's button carries them); a tick there shows the
+    choice so far. Back under the reasons (`why`) brings the question again, ticked as it was.
+    (A tick box made before the question had its own message, on the summary itself, still
+    ticks there.) The ticks live in the buttons' data only, so a restart keeps them."""
     await _query(update).answer()
     tapped = _tapped_id(update) or 0
     if not tap.summary_id and _on_summary(update):
         await _send(context, chat_id, text("inbox.gp.which_photos"),
                     shot_rows(case, tap.mask, tapped))
         return
+    if tap.summary_id and not _shows_ticks(update):  # Back under the reasons
+        waiting = (context.user_data or {}).get(AWAITING)
+        if isinstance(waiting, dict) and waiting.get("prompt") == tapped:
+            (context.user_data or {}).pop(AWAITING, None)  # no reason is typed for it now
+        with contextlib.suppress(TelegramError):
+            await context.bot.delete_message(chat_id, tapped)
+        await _send(context, chat_id, text("inbox.gp.which_photos"),
+                    shot_rows(case, tap.mask, tap.summary_id))
+        return
     await _edit_rows(context, chat_id, tapped, shot_rows(case, tap.mask, tap.summary_id))
+
+
+def _labels(update: Update) -> list[str]:
+    message = _query(update).message
+    markup_now = getattr(message, "reply_markup", None) if message else None
+    return [button.text for row in (markup_now.inline_keyboard if markup_now else ())
+            for button in row]
 
 
 def _on_summary(update: Update) -> bool:
     """Whether the tapped message still shows the three choices ("Ask for new photos" among
     them): the tap came from the summary, not from an older message's tick boxes."""
-    message = _query(update).message
-    markup_now = getattr(message, "reply_markup", None) if message else None
-    labels = [button.text for row in (markup_now.inline_keyboard if markup_now else ())
-              for button in row]
-    return text("inbox.gp.ask_photos") in labels
+    return text("inbox.gp.ask_photos") in _labels(update)
+
+
+def _shows_ticks(update: Update) -> bool:
+    """Whether the tapped message shows the tick boxes of the photos (`shot_rows`), rather
+    than the reasons under which Back brings them again."""
+    return any(label.startswith(("☐ ", "☑ ")) for label in _labels(update))
 
 
 async def why(update: Update, context: Context, chat_id: int, tap: Decide,
               case: Case) -> None:
-    """After choosing the photos: a message with the reasons, and room for the GP's own."""
+    """After choosing the photos: a message with the reasons, room for the GP's own, and
+    Back to the ticks; the summary's "Ask for new photos" keeps the photos ticked."""
     query = _query(update)
     if not tap.mask:
         await query.answer(text("inbox.gp.which_photos"), show_alert=True)
         return
     await query.answer()
     summary_id = tap.summary_id or _tapped_id(update) or 0
-    if tap.summary_id:  # the question's tick boxes go; the summary kept its choices
+    if tap.summary_id:  # the question's tick boxes go; Back under the reasons brings them
         await _edit_rows(context, chat_id, _tapped_id(update), ())
-    else:
-        await _edit_rows(context, chat_id, summary_id, decision_rows(case.id, case.submissions))
+    await _edit_rows(context, chat_id, summary_id,
+                     decision_rows(case.id, case.submissions, tap.mask))
     shots = ", ".join(text(f"inbox.gp.caption_{slot}") for slot in _shots(tap.mask))
     asked = await _send(context, chat_id, text("inbox.gp.why_photos", shots=shots),
                         reason_rows(case, tap.mask, PHOTO_REASONS, summary_id))

@@ -27,7 +27,8 @@ from bot.handlers.bot_api import BACKGROUND, upload_seconds
 from bot.handlers.context import BotContext
 from bot.handlers.escaping import Html, plain
 from bot.handlers.keyboards import markup
-from bot.handlers.render import keyboard, send_replies
+from bot.handlers.questions import send_noted, take_off
+from bot.handlers.render import keyboard
 from bot.inbox.digest import CaseSummary
 from bot.inbox.gp_messages import (
     GpMessage,
@@ -248,8 +249,9 @@ class TelegramSender:
             case = await self._store.cases.get(int(item.case_id or 0))
             if case is not None:
                 replies = await self._resume(case.patient_user_id, case.id)
-                await send_replies(self._bot, item.chat_id, replies,
-                                   album_sent=self._store.outbox.remember_album)
+                # the question asked again: its older copies in the chat lose their buttons
+                _, older = await send_noted(self._bot, self._store, item.chat_id, replies)
+                await take_off(self._bot, self._store, item.chat_id, older)
             return
         if item.kind == "patient.photos_erased":
             ids = [int(part) for part in str(payload.get("messages", "")).split(",") if part]

@@ -18,19 +18,16 @@ from bot.content import text
 from bot.handlers.bot_api import TIDYING
 from bot.handlers.context import BotContext
 from bot.handlers.escaping import plain
-from bot.handlers.offers import live_offers, take_off
-from bot.handlers.render import AlbumSent, send_replies
+from bot.handlers.offers import live_offers
+from bot.handlers.offers import take_off as offers_off
+from bot.handlers.questions import send_noted, take_off
 from bot.journey.photo_step import TooBigToFetch
 from bot.journey.replies import Reply, case_of, say
 from bot.journey.service import PERSONAL_KINDS
+from bot.store import Store
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
 log = logging.getLogger("bot.handlers")
-
-
-def _album_sent(context: BotContext) -> AlbumSent:
-    """Where an album of the patient's photos sent back to them is noted (`chat_photos`)."""
-    return context.services.store.outbox.remember_album
 
 
 def _who(update: Update) -> tuple[int, int]:
@@ -38,16 +35,17 @@ def _who(update: Update) -> tuple[int, int]:
     return update.effective_user.id, update.effective_chat.id
 
 
-async def _send(context: BotContext, chat_id: int, replies: list[Reply]
-                ) -> list[tuple[Reply, int]]:
-    """Send the replies (`send_replies`); each message asking a question that takes a typed
-    answer too (`Reply.typed_for`) is noted in the store, so a typed answer, even after a
-    restart, takes its buttons off (`typed`). Returns the messages sent with buttons."""
-    sent = await send_replies(context.bot, chat_id, replies, album_sent=_album_sent(context))
-    for reply, message_id in sent:
-        if reply.typed_for is not None and reply.case_id is not None:
-            await context.services.store.outbox.note_question(reply.case_id, chat_id,
-                                                              message_id, reply.typed_for)
+async def send_to_patient(context: BotContext, chat_id: int, replies: list[Reply]
+                          ) -> list[tuple[Reply, int]]:
+    """Send the replies (`send_replies`); each question among them is noted in the store
+    (`bot.handlers.questions`), so a typed answer, even after a restart, takes its buttons
+    off (`typed`), and a question shown again (after /help, /status, an edit) takes them off
+    its older copies, after the replies. Returns the messages sent with buttons."""
+    store = context.services.store
+    sent, older = await send_noted(context.bot, store, chat_id, replies)
+    if older:
+        context.application.create_task(take_off(context.bot, store, chat_id, older),
+                                        name="take off older question")
     return sent
 
 
@@ -57,9 +55,9 @@ async def _send_settling_offers(context: BotContext, chat_id: int, replies: list
     (`bot/handlers/offers.py`), after the replies, and any new offer among them is noted."""
     offers = live_offers(context.bot_data)
     old = offers.take(chat_id, case_id) if case_id is not None else []
-    offers.note(chat_id, await _send(context, chat_id, replies))
+    offers.note(chat_id, await send_to_patient(context, chat_id, replies))
     if old:
-        context.application.create_task(take_off(context.bot, chat_id, old),
+        context.application.create_task(offers_off(context.bot, chat_id, old),
                                         name="take off old offers")
 
 
@@ -68,25 +66,25 @@ async def start(update: Update, context: BotContext) -> None:
     user_id, chat_id = _who(update)
     token = context.args[0] if context.args else None
     replies = await context.services.journey.start(user_id, chat_id, token)
-    await _send(context, chat_id, replies)
+    await send_to_patient(context, chat_id, replies)
 
 
 async def status(update: Update, context: BotContext) -> None:
     """Say where the patient is and what is next."""
     user_id, chat_id = _who(update)
-    await _send(context, chat_id, await context.services.journey.status(user_id))
+    await send_to_patient(context, chat_id, await context.services.journey.status(user_id))
 
 
 async def cancel(update: Update, context: BotContext) -> None:
     """Ask the patient to confirm cancelling."""
     user_id, chat_id = _who(update)
-    await _send(context, chat_id, await context.services.journey.ask(user_id, "cancel"))
+    await send_to_patient(context, chat_id, await context.services.journey.ask(user_id, "cancel"))
 
 
 async def delete(update: Update, context: BotContext) -> None:
     """Ask the patient to confirm deleting their photos and answers."""
     user_id, chat_id = _who(update)
-    await _send(context, chat_id, await context.services.journey.ask(user_id, "delete"))
+    await send_to_patient(context, chat_id, await context.services.journey.ask(user_id, "delete"))
 
 
 def _deleter(context: BotContext, user_id: int, message: Message
@@ -106,7 +104,7 @@ async def typed(update: Update, context: BotContext) -> None:
 
     A typed answer the journey accepts takes the buttons off the question it answered
     ("Exactly where is the rash?" with Skip), as a tap does, after the reply: the message
-    ids come from the store (`_send` noted them), so this holds after a restart too. A
+    ids come from the store (`send_to_patient` noted them), so this holds after a restart too. A
     typed answer refused (too long, personal details) leaves the buttons.
     """
     user_id, chat_id = _who(update)
@@ -120,24 +118,11 @@ async def typed(update: Update, context: BotContext) -> None:
     for case_id, question in answered:  # before the replies, which may ask it again
         questions += await context.services.store.outbox.take_questions(case_id, chat_id,
                                                                         question)
-    await _send(context, chat_id, replies)
+    await send_to_patient(context, chat_id, replies)
     if questions:
-        context.application.create_task(_buttons_off(context.bot, chat_id, questions),
-                                        name="take off typed-answered question")
-
-
-async def _buttons_off(bot: ExtBot[Any], chat_id: int, message_ids: list[int]) -> None:
-    """Take the buttons off questions answered by typing. Never raises: a button left (too
-    old, already edited) is answered "from an earlier step" if tapped."""
-    for message_id in message_ids:
-        try:
-            await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None,
-                                                rate_limit_args=TIDYING)
-        except BadRequest:  # already without buttons
-            pass
-        except TelegramError as error:
-            log.warning("typed-answered question not tidied",
-                        extra={"reason": type(error).__name__})
+        context.application.create_task(
+            take_off(context.bot, context.services.store, chat_id, questions),
+            name="take off typed-answered question")
 
 
 async def tapped(update: Update, context: BotContext) -> None:
@@ -155,14 +140,23 @@ async def tapped(update: Update, context: BotContext) -> None:
     chat_id = query.message.chat.id if query.message else query.from_user.id
     case_id = case_of(query.data or "")[0] if answer.settles_offers else None
     await _send_settling_offers(context, chat_id, answer.replies, case_id)
-    if answer.note is None and query.message is not None and isinstance(query.message, Message):
-        context.application.create_task(_show_answered(context.bot, query.message,
+    if not isinstance(query.message, Message):
+        return
+    store = context.services.store
+    if answer.note is None:
+        context.application.create_task(_show_answered(context.bot, store, query.message,
                                                        answer.chosen),
                                         name="show answered")
+    elif query.message.reply_markup is not None:  # an older copy, its buttons left: off now
+        context.application.create_task(take_off(context.bot, store, chat_id,
+                                                 [query.message.message_id]),
+                                        name="take off tapped older question")
 
 
-async def _show_answered(bot: ExtBot[Any], message: Message, chosen: str | None) -> None:
-    """Take the buttons off an answered message, adding the chosen answer under its words.
+async def _show_answered(bot: ExtBot[Any], store: Store, message: Message,
+                         chosen: str | None) -> None:
+    """Take the buttons off an answered message, adding the chosen answer under its words;
+    then forget it as a question shown (`bot.handlers.questions`).
 
     Never raises: the reply has gone already, and a question left with its buttons only gets
     "That button is from an earlier step" if tapped again.
@@ -181,8 +175,10 @@ async def _show_answered(bot: ExtBot[Any], message: Message, chosen: str | None)
                                                 rate_limit_args=TIDYING)
     except BadRequest:  # already changed by an earlier tap
         pass
-    except TelegramError as error:
+    except TelegramError as error:  # still noted: shown again, it loses its buttons then
         log.warning("answered question not tidied", extra={"reason": type(error).__name__})
+        return
+    await store.outbox.forget_question(chat, at)
 
 
 KEPT_OFF_TELEGRAM = ("video", "voice", "document", "location", "contact")
@@ -225,7 +221,7 @@ async def _unusable(context: BotContext, user_id: int, chat_id: int, message: Me
             at = next((i for i, r in enumerate(replies) if r.text == refused), 0)
             replies = [*replies[:at + 1], say(text("journey.input.removed")),
                        *replies[at + 1:]]
-    await _send(context, chat_id, replies)
+    await send_to_patient(context, chat_id, replies)
 
 
 GENERIC_TYPES = ("", "application/octet-stream", "binary/octet-stream", "application/unknown")
@@ -303,7 +299,7 @@ async def photo(update: Update, context: BotContext) -> None:
         await left_in_chat(context.services.store, user_id, chat_id, message.message_id)
         await context.bot.send_message(chat_id, plain(text("journey.photos.too_big")))
         if (message.caption or "").strip():  # the bot never had the file, nor read the words
-            await _send(context, chat_id,
+            await send_to_patient(context, chat_id,
                         await context.services.journey.caption_not_passed_on(user_id))
         return
     if not tried_to_delete and not held and await take_off_chat():
@@ -352,5 +348,5 @@ async def edited(update: Update, context: BotContext) -> None:
         return
     what = ("typed" if message.text is not None else
             "caption" if message.photo or _may_be_image(message) else "file_caption")
-    await _send(context, chat_id,
+    await send_to_patient(context, chat_id,
                 await context.services.journey.edited(user_id, message.message_id, what))

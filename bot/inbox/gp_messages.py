@@ -45,11 +45,12 @@ def column(*buttons: tuple[str, Payload]) -> Rows:
     return tuple((button,) for button in buttons)
 
 
-def decision_rows(case_id: int, submission: int) -> Rows:
-    """The GP's three choices for a case, made for this submission."""
+def decision_rows(case_id: int, submission: int, mask: int = 0) -> Rows:
+    """The GP's three choices for a case, made for this submission; "Ask for new photos"
+    carries the photos ticked so far (`mask`), so coming back to it keeps them."""
     return column(
         (text("inbox.gp.refer"), Decide("refer", case_id, submission)),
-        (text("inbox.gp.ask_photos"), Decide("photos", case_id, submission, mask=0)),
+        (text("inbox.gp.ask_photos"), Decide("photos", case_id, submission, mask=mask)),
         (text("inbox.gp.appointment"), Decide("appt", case_id, submission)))
 
 
@@ -169,7 +170,8 @@ def shot_rows(case: Case, mask: int, summary_id: int) -> Rows:
         label = ("☑ " if mask & (1 << bit) else "☐ ") + text(f"inbox.gp.caption_{slot}")
         rows.append(((label, Decide("photos", case.id, made, mask=mask ^ (1 << bit),
                                     summary_id=summary_id)),))
-    rows.append(((text("inbox.gp.back"), Decide("back", case.id, made, summary_id=summary_id)),
+    rows.append(((text("inbox.gp.back"), Decide("back", case.id, made, mask=mask,
+                                                summary_id=summary_id)),
                  (text("inbox.gp.next"), Decide("why", case.id, made, mask=mask,
                                                 summary_id=summary_id))))
     return tuple(rows)
@@ -186,10 +188,13 @@ def appointment_rows(case: Case, reasons: tuple[str, ...]) -> Rows:
 
 
 def reason_rows(case: Case, mask: int, reasons: tuple[str, ...], summary_id: int) -> Rows:
-    """Why new photos are needed: a button per reason (the GP may type their own)."""
+    """Why new photos are needed: a button per reason (the GP may type their own), then
+    Back to the tick boxes, with the photos ticked (`mask`)."""
     return column(*((text(f"inbox.gp.reason_{r}"),
                      Decide("redo", case.id, case.submissions, mask=mask, reason=r,
-                            summary_id=summary_id)) for r in reasons))
+                            summary_id=summary_id)) for r in reasons),
+                  (text("inbox.gp.back"), Decide("photos", case.id, case.submissions,
+                                                 mask=mask, summary_id=summary_id)))
 
 
 def refer_confirm_rows(case: Case, summary_id: int) -> Rows:

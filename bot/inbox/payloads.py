@@ -21,14 +21,16 @@ stop an opened request, renew a locked link, record that a red-flag stop's patie
 contacted."""
 
 _FIELDS: dict[str, tuple[str, ...]] = {
-    "photos": ("mask", "summary_id"), "why": ("mask", "summary_id"), "back": ("summary_id",),
+    "photos": ("mask", "summary_id"), "why": ("mask", "summary_id"),
+    "back": ("summary_id", "mask"),
     "redo": ("mask", "reason", "summary_id"),
     "appt_go": ("reason",), "appt_yes": ("reason", "summary_id"), "refer_go": ("summary_id",),
     "urgent_go": ("summary_id",)}
 """The decision steps that carry more than the case: which photos (a bit per shot slot, in
 SHOT_SLOTS order), a reason code, the summary message whose buttons go once decided. A
 button made before "photos", "why" and "back" carried the summary (one part fewer) still
-reads, as summary 0: `parse`."""
+reads, as summary 0, and a "back" made before it carried the photos ticked reads as none:
+`parse`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +143,9 @@ def parse(parts: list[str]) -> Payload | None:
         return None
     submission = _number(rest[-1][1:])
     names = _FIELDS.get(action, ())
-    if action in ("photos", "why", "back") and len(rest) == len(names):
+    if action == "back":  # made before it carried the ticks (mask 0), or the summary too
+        names = names[:max(0, len(rest) - 1)]
+    elif action in ("photos", "why") and len(rest) == len(names):
         names = names[:-1]  # made before these carried the summary: summary 0
     if submission is None or len(rest) - 1 != len(names):
         return None

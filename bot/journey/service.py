@@ -1393,20 +1393,18 @@ class Journey:
             return bind([confirm], case.id)
 
     async def help(self, user_id: int) -> list[Reply]:
-        """/help for a patient: what the bot does and its commands (`messages.help.text`).
-        While their red-flag "yes" waits for its confirmation, the urgent advice (999 / NHS
-        111 now) comes first (`_bind`) and "Is that right?" again, with its buttons, last, so
-        the patient need not scroll up to answer it."""
+        """/help for a patient: what the bot does and its commands (`messages.help.text`),
+        then, while a request is open, what it waits for again, as /status ends
+        (`_led_by`): the question with its buttons, or the photo step's request, so the
+        patient need not scroll up to answer. While their red-flag "yes" waits for its
+        confirmation, that is "Is that right?" again, and the urgent advice (999 / NHS 111
+        now) comes first (`_bind`)."""
         words = say(text("messages.help.text"))
         async with self.lock(user_id):
             turn = await self._turn(user_id)
             if turn is None or not turn.case.stage.is_open:
                 return [words]
-            answers = await turn.answers()
-            if not RedFlags.waiting(answers):
-                return [words]
-            waiting = self._red_flag_waiting(turn, answers) or [RedFlags.advice(turn.case)]
-            return self._bind(turn, [words, *waiting])
+            return self._bind(turn, await self._led_by(turn, [words]))
 
     async def _confirmed(self, turn: Turn, action: str, value: str) -> Tapped:
         case = turn.case

@@ -282,25 +282,68 @@ class OutboxRepository:
             return [(int(row[0]), int(row[1])) for row in await cursor.fetchall()]
 
     async def note_question(self, case_id: int, chat_id: int, message_id: int,
-                            question: str) -> None:
-        """Note a message asking a question that takes a typed answer (`Reply.typed_for`);
-        not for a case erased meanwhile (between the message being sent and noted), whose
-        erasure would never come back to forget it."""
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT OR REPLACE INTO question_messages (chat_id, message_id, case_id, "
-                "question, created_at) SELECT ?, ?, id, ?, ? FROM cases "
-                "WHERE id = ? AND erased_at IS NULL",
-                (chat_id, message_id, question, utc_now(), case_id))
+                            question: str) -> list[int]:
+        """Note one message asking a question (`note_questions`); not for a case erased
+        meanwhile (between the message being sent and noted), whose erasure would never come
+        back to forget it. Returns the older copies marked to lose their buttons."""
+        return await self.note_questions(chat_id, [(message_id, case_id, question)])
 
     async def take_questions(self, case_id: int, chat_id: int, question: str) -> list[int]:
         """The messages in this chat that asked this question of the case (`note_question`),
-        forgotten now: a typed answer answered them."""
+        marked now to lose their buttons (`off_at`): a typed answer answered them. Each is
+        forgotten only once its buttons are off (`forget_question`); until then a restart
+        finds it (`questions_due_off`)."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "DELETE FROM question_messages WHERE case_id = ? AND chat_id = ? "
-                "AND question = ? RETURNING message_id", (case_id, chat_id, question))
+                "UPDATE question_messages SET off_at = COALESCE(off_at, ?) WHERE case_id = ? "
+                "AND chat_id = ? AND question = ? RETURNING message_id",
+                (utc_now(), case_id, chat_id, question))
             return sorted(int(row[0]) for row in await cursor.fetchall())
+
+    async def questions_due_off(self) -> dict[int, list[int]]:
+        """The question messages marked to lose their buttons and not yet forgotten (a
+        crash came between the mark and the edit), by chat."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT chat_id, message_id FROM question_messages WHERE off_at IS NOT NULL "
+                "ORDER BY chat_id, message_id")
+            due: dict[int, list[int]] = {}
+            for row in await cursor.fetchall():
+                due.setdefault(int(row[0]), []).append(int(row[1]))
+            return due
+
+    async def note_questions(self, chat_id: int,
+                             shown: Sequence[tuple[int, int, str]]) -> list[int]:
+        """Note question messages just sent in this chat, each as (message id, case id,
+        question: "screening|red_flags"), and mark every older copy of the same question of
+        the same case in this chat to lose its buttons (`off_at`), in one transaction; return
+        the older copies' message ids, to take the buttons off (then `forget_question`).
+        Copies sent together (one answer) are all kept. Not for a case erased meanwhile."""
+        now = utc_now()
+        ids = sorted({message_id for message_id, _, _ in shown})
+        marks = ",".join("?" * len(ids))
+        older: set[int] = set()
+        async with self._db.transaction() as conn:
+            for message_id, case_id, question in shown:
+                await conn.execute(
+                    "INSERT OR REPLACE INTO question_messages (chat_id, message_id, case_id, "
+                    "question, created_at) SELECT ?, ?, id, ?, ? FROM cases "
+                    "WHERE id = ? AND erased_at IS NULL",
+                    (chat_id, message_id, question, now, case_id))
+            for case_id, question in sorted({(case, asked) for _, case, asked in shown}):
+                cursor = await conn.execute(
+                    "UPDATE question_messages SET off_at = COALESCE(off_at, ?) "
+                    "WHERE case_id = ? AND chat_id = ? AND question = ? "
+                    f"AND message_id NOT IN ({marks}) RETURNING message_id",
+                    (now, case_id, chat_id, question, *ids))
+                older.update(int(row[0]) for row in await cursor.fetchall())
+        return sorted(older)
+
+    async def forget_question(self, chat_id: int, message_id: int) -> None:
+        """The question message is answered, or its buttons are off: forgotten."""
+        async with self._db.transaction() as conn:
+            await conn.execute("DELETE FROM question_messages WHERE chat_id = ? "
+                               "AND message_id = ?", (chat_id, message_id))
 
     async def forget_chat_photo(self, chat_id: int, message_id: int) -> None:
         """The photo message is gone from the chat (or can no longer be deleted): forgotten

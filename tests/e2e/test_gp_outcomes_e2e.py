@@ -25,7 +25,7 @@ from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
 from bot.store.models import Case, Stage
-from tests.auxil.e2e.bot_app import sample, services_of
+from tests.auxil.e2e.bot_app import BotStarter, sample, services_of
 from tests.auxil.e2e.patient import (
     SCREENING,
     details_and_review,
@@ -404,7 +404,7 @@ async def test_new_photos_are_asked_for_in_a_message_and_the_resubmission_supers
     await team.gp.tap(say("gp.next"))
     why = await team.gp.wait_for_text(say("gp.why_photos", shots=CLOSE_UP_2), timeout=10)
     assert buttons(why) == [say(f"gp.reason_{r}") for r in ("blurred", "light", "distance",
-                                                             "area")]
+                                                             "area")] + [say("gp.back")]
     assert all(not a.get("text") for a in team.gp.callback_answers), "no pop-up"
     reason = "It shows your elbow. Please take the rash on your wrist instead."
     await team.gp.send_text(reason)
@@ -705,3 +705,57 @@ async def test_the_summary_of_a_rash_in_two_or_more_areas_gives_the_follow_up_an
 
     assert text("inbox.gp.other_areas", answer=text("journey.screening.other_areas.no")) in (
         summary.text or "")
+
+
+async def ticked_then_next(gp: TelegramUser, *shots: str) -> SentMessage:
+    """"Ask for new photos" on the summary, tick these shots, Next: the reasons' message."""
+    await gp.tap(say("gp.ask_photos"))
+    question = await gp.wait_for_text(say("gp.which_photos"), timeout=10)
+    for shot in shots:
+        await gp.tap(f"☐ {shot}")
+        await gp.wait_until(lambda shot=shot: f"☑ {shot}" in buttons(question), timeout=10)
+    await gp.tap(say("gp.next"))
+    return await gp.wait_for_text(say("gp.why_photos", shots=", ".join(shots)), timeout=10)
+
+
+async def test_the_photos_ticked_are_kept_across_next_and_back_until_sent(
+    app: App, emu: Emulator
+) -> None:
+    """Next, then Back under the reasons: the tick boxes again, as ticked; Back from them to
+    the summary, then "Ask for new photos" again: still as ticked; sent with all of them."""
+    sent = await sent_case(app, emu)
+    gp, ref = sent.team.gp, sent.case.reference
+    why = await ticked_then_next(gp, CLOSE_UP_2)
+    await gp.tap(say("gp.back"))
+    again = await gp.wait_for_text(say("gp.which_photos"), timeout=10)
+    await gp.wait_until(lambda: why.deleted, timeout=10)
+    assert f"☑ {CLOSE_UP_2}" in buttons(again) and f"☐ {LOCATOR}" in buttons(again)
+    await gp.tap(f"☐ {LOCATOR}")
+    await gp.wait_until(lambda: f"☑ {LOCATOR}" in buttons(again), timeout=10)
+    await gp.tap(say("gp.back"))  # to the summary's three choices
+    await gp.wait_until(lambda: again.deleted, timeout=10)
+    await gp.tap(say("gp.ask_photos"))
+    third = await gp.wait_for_text(say("gp.which_photos"), timeout=10)
+    assert f"☑ {LOCATOR}" in buttons(third) and f"☑ {CLOSE_UP_2}" in buttons(third)
+    await gp.tap(say("gp.next"))
+    shots = f"{LOCATOR}, {CLOSE_UP_2}"
+    await gp.wait_for_text(say("gp.why_photos", shots=shots), timeout=10)
+    await gp.tap(say("gp.reason_blurred"))
+    await gp.wait_for_text(say("gp.decided_photos", reference=ref, shots=shots,
+                               reason=say("gp.reason_blurred"), gp="Dr Gee"), timeout=10)
+    assert buttons(sent.summary) == [], "sent: nothing left to tick"
+    assert sorted((await case_now(app, sent.case)).redo) == ["close_up_2", "locator"]
+
+
+async def test_the_photos_ticked_are_kept_across_a_restart(
+    start_bot: BotStarter, emu: Emulator
+) -> None:
+    """The ticks live in the buttons' data: Back after a restart shows them still ticked."""
+    async with start_bot() as app:
+        sent = await sent_case(app, emu)
+        await ticked_then_next(sent.team.gp, CLOSE_UP_1)
+    async with start_bot():
+        gp = sent.team.gp
+        await gp.tap(say("gp.back"))
+        again = await gp.wait_for_text(say("gp.which_photos"), timeout=10)
+        assert f"☑ {CLOSE_UP_1}" in buttons(again) and f"☐ {CLOSE_UP_2}" in buttons(again)

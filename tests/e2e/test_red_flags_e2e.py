@@ -173,8 +173,10 @@ async def test_help_and_the_cancel_answer_lead_with_the_urgent_advice_once_while
     assert urgent not in said, said
     said = await answer(patient.tap(say("commands.cancel_no")), CONFIRMATION)
     assert said.startswith(urgent) and said.count(urgent) == 1, said
-    # once the yes is withdrawn, /help is the plain help again
+    # once the yes is withdrawn, /help is the plain help, then the red-flag question again
     await tap(patient, say("confirm.no_red_flag"), say("screening.red_flags.question"))
     await patient.send_command("/help")
     reply = await patient.wait_for_text(first_line("messages.help.text"), timeout=10)
     assert reply.text == text("messages.help.text")
+    again = await patient.wait_for_text(say("screening.red_flags.question"), timeout=10)
+    assert urgent not in (again.text or "") and again.buttons, again

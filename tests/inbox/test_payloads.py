@@ -25,7 +25,7 @@ CHAT = -1001234567890
 
 def decided(action: CaseAction) -> Decide:
     extra = {"photos": {"mask": 5, "summary_id": 1234567}, "why": {"mask": 3, "summary_id": 77},
-             "back": {"summary_id": 1234567},
+             "back": {"summary_id": 1234567, "mask": 7},
              "redo": {"mask": 7, "reason": "blurred", "summary_id": 123456},
              "appt_go": {"reason": "in_person"}, "refer_go": {"summary_id": 99},
              "appt_yes": {"reason": "exclusion", "summary_id": 1234567}}
@@ -53,6 +53,10 @@ def test_a_decision_button_keeps_the_wire_form_of_earlier_buttons() -> None:
     assert parse(["photos", "42", "5", "s2"]) == Decide("photos", 42, 2, mask=5)
     assert parse(["why", "42", "5", "s2"]) == Decide("why", 42, 2, mask=5)
     assert parse(["back", "42", "s2"]) == Decide("back", 42, 2)
+    # a Back made before it carried the photos ticked: none ticked
+    assert parse(["back", "42", "1234567", "s2"]) == Decide("back", 42, 2, summary_id=1234567)
+    assert parse(["back", "42", "1234567", "5", "s2"]) == Decide("back", 42, 2, mask=5,
+                                                                  summary_id=1234567)
     assert parse(["open", "42"]) == OpenCase(42)
 
 

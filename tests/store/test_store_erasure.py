@@ -210,3 +210,34 @@ async def test_a_staff_alert_given_up_keeps_its_words_through_an_erasure_until_p
     await store.outbox.followed_up(first.id)
     assert {item.id: json.loads(item.payload)
             for item in await store.outbox.for_case(case.id)} == {first.id: {}, second.id: {}}
+
+
+async def test_a_question_noted_again_marks_only_its_older_copies(store: Store) -> None:
+    """A question shown again (`note_questions`): the older copies of the same question of
+    the same case in the chat are returned, to lose their buttons; copies sent together, other
+    questions and other cases are not; a copy forgotten is not returned again."""
+    case, other = await opened_case(store), await opened_case(store)
+    assert await store.outbox.note_questions(555, [(10, case.id, "screening|red_flags"),
+                                                   (11, case.id, "screening|site"),
+                                                   (12, other.id, "screening|red_flags")]) == []
+    assert await store.outbox.note_questions(555, [(20, case.id, "screening|red_flags"),
+                                                   (21, case.id, "screening|red_flags")]) == [10]
+    assert await store.outbox.note_question(case.id, 555, 30, "screening|red_flags") == [
+        10, 20, 21]
+    await store.outbox.forget_question(555, 10)
+    assert await store.outbox.note_question(case.id, 555, 31, "screening|red_flags") == [
+        20, 21, 30]
+
+
+async def test_a_question_answered_by_typing_is_forgotten_only_once_its_buttons_are_off(
+    store: Store,
+) -> None:
+    """`take_questions` marks; the mark stays for the next start (`questions_due_off`) until
+    `forget_question` says the buttons are off: a crash in between loses nothing."""
+    case = await opened_case(store)
+    await store.outbox.note_question(case.id, 555, 50, "details|where")
+    assert await store.outbox.questions_due_off() == {}
+    assert await store.outbox.take_questions(case.id, 555, "details|where") == [50]
+    assert await store.outbox.questions_due_off() == {555: [50]}
+    await store.outbox.forget_question(555, 50)
+    assert await store.outbox.questions_due_off() == {}
