@@ -12,12 +12,12 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date
 
 from bot import testpoints
 from bot.content import text, texts
 from bot.domain import age
-from bot.domain.dates import parse_date_of_birth, said
+from bot.domain.dates import parse_date_of_birth, said, uk_today
 from bot.domain.personal import personal_details
 from bot.domain.questions import (
     DEPENDENT,
@@ -201,7 +201,7 @@ class Journey:
             return [say(text(f"journey.invite.{problem}", practice=practice.name,
                              phone=practice.phone, days=self._invite_valid_days))]
         born = date.fromisoformat(invite.date_of_birth)
-        today = datetime.now(UTC).date()
+        today = uk_today()
         try:
             case = await self._store.cases.open_from_invite(
                 invite, patient_user_id=user_id, patient_chat_id=chat_id,
