@@ -59,6 +59,7 @@ from bot.journey.replies import (
     bind,
     button_data,
     case_of,
+    could_be_ours,
     parse_button_data,
     question_key,
     say,
@@ -386,6 +387,9 @@ class Journey:
         async with self.lock(user_id):
             if self._last_tap.get(user_id) == data:
                 return Tapped(text("journey.input.done_button"), [])
+            if not could_be_ours(data):
+                log.info("button data the bot never makes tapped", extra={"length": len(data)})
+                return Tapped(text("journey.input.old_button"), [])
             case_id, choice = case_of(data)
             parsed = parse_button_data(choice)
             if parsed is not None and parsed[:2] == ("any", PHOTO_FOR):
