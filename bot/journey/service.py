@@ -18,7 +18,7 @@ from bot import testpoints
 from bot.content import text, texts
 from bot.domain import age
 from bot.domain.dates import parse_date_of_birth, said, uk_today
-from bot.domain.personal import personal_details
+from bot.domain.personal import personal_details, visible
 from bot.domain.questions import (
     DEPENDENT,
     FREE_TEXT_LIMIT,
@@ -363,7 +363,9 @@ class Journey:
                             words: str) -> list[Reply]:
         if question is None or not question.free_text:
             return await self._nudge(turn)
-        cleaned = " ".join(words.split())
+        cleaned = " ".join(visible(words).split())
+        if not cleaned:  # only invisible characters: nothing the GP could read
+            return [say(text("journey.input.need_text"))]
         if len(cleaned) > FREE_TEXT_LIMIT:
             return [say(text("journey.details.too_long", limit=FREE_TEXT_LIMIT))]
         if found := personal_details(cleaned):
