@@ -148,3 +148,17 @@ async def test_an_unusual_but_real_picture_is_checked_and_kept_as_a_plain_small_
     assert image.format == "JPEG" and image.mode in ("RGB", "L")
     assert len(image.info.get("icc_profile") or b"") < 10_000, "no junk profile kept"
     assert len(kept) < 4_000_000
+
+
+async def test_a_black_and_white_photo_is_sent_back_for_its_colour_not_its_distance(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    patient = emu.user("Mon")
+    await to_photos(patient, await new_invite(app, practice))
+    grey = Image.open(io.BytesIO(sample("locator-good.jpg"))).convert("L").convert("RGB")
+    await patient.send_photo(encoded(grey, "JPEG"))
+    answer = await patient.wait_for_text(text("quality.exposure.grey"), timeout=30)
+    assert text("quality.framing.far") not in (answer.text or "")
+    assert not (answer.text or "").startswith(text("journey.photos.accepted_with_note", number=1))
+    await patient.send_photo(sample("locator-good.jpg"))
+    await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=30)
