@@ -73,6 +73,7 @@ REFUSED: list[tuple[str, Callable[[], bytes], str, str, str]] = [
     ("gif", lambda: moving("GIF"), "funny.gif", "image/gif", "animated"),
     ("webp", lambda: moving("WEBP"), "moving.webp", "image/webp", "animated"),
     ("tiff-16-bit", tiff16, "scan.tiff", "image/tiff", "not_an_image"),
+    ("zero-bytes", lambda: b"", "IMG_0008.JPG", "image/jpeg", "not_an_image"),
 ]
 
 
