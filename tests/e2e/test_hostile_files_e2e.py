@@ -21,7 +21,7 @@ from bot.store.models import Practice
 from tests.auxil.e2e.bot_app import sample, services_of
 from tests.auxil.e2e.patient import to_photos
 from tests.auxil.e2e.practice import new_invite
-from tests.auxil.files import cmyk_jpeg, encoded, png16_grey
+from tests.auxil.files import cmyk_jpeg, encoded, png16_colour
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -116,12 +116,12 @@ def _cmyk() -> bytes:
 
 def _png16() -> bytes:
     rgb = np.asarray(Image.open(io.BytesIO(sample("locator-good.jpg"))).convert("RGB"))
-    return png16_grey(rgb)
+    return png16_colour(rgb)
 
 
 KEPT: list[tuple[str, Callable[[], bytes], str, str]] = [
     ("cmyk-jpeg", _cmyk, "IMG_0005.JPG", "image/jpeg"),
-    ("16-bit-grey-png", _png16, "IMG_0006.PNG", "image/png"),
+    ("16-bit-colour-png", _png16, "IMG_0006.PNG", "image/png"),
     ("huge-colour-profile", lambda: _with_huge_profile(sample("locator-good.jpg")),
      "IMG_0007.JPG", "image/jpeg"),
 ]
