@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.content import texts
 
@@ -27,6 +28,16 @@ _DAY_MONTH = re.compile(
 _MONTH_DAY = re.compile(r"^([a-z]+)\.?\s*(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}|\d{2})$")
 OLDEST_YEARS = 130
 """A date of birth further back than this is taken as a typing mistake."""
+UK_TIME = "Europe/London"
+
+
+def uk_today() -> date:
+    """Today's date in the UK, where birthdays start at midnight UK time: in summer (BST) the
+    UTC date is still yesterday for the first hour of the day (hazard log H31)."""
+    try:
+        return datetime.now(ZoneInfo(UK_TIME)).date()
+    except ZoneInfoNotFoundError:  # no time zone database: UTC, within an hour of it
+        return datetime.now(UTC).date()
 
 
 def parse_date_of_birth(typed: str, today: date | None = None) -> date | None:
@@ -38,7 +49,7 @@ def parse_date_of_birth(typed: str, today: date | None = None) -> date | None:
     is 1949). A date in the future, or more than 130 years ago, or that does not exist
     (31/2/1980), gives None.
     """
-    limit = today or date.today()
+    limit = today or uk_today()
     cleaned = " ".join(typed.lower().split())
     parts: tuple[str, str, str] | None = None  # day, month (number or name), year
     if match := _NUMERIC.match(cleaned) or _RUN_ON.match(cleaned):

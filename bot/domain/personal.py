@@ -13,6 +13,7 @@ the question itself asks for no names.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from bot.channels.nhs_number import valid_nhs_number
 
@@ -26,10 +27,23 @@ dashed, not dotted (dots are times and decimals)."""
 _TEN_DIGITS = re.compile(r"(?<![\d.])\d{3}[\s-]?\d{3}[\s-]?\d{4}(?![\d.])")
 
 
+def visible(words: str) -> str:
+    """The words without invisible format characters (Unicode category Cf: zero-width spaces
+    and joiners, word joiners, direction marks, overrides and isolates, the soft hyphen).
+
+    A phone number with a zero-width space inside reads as one on screen but not to a pattern,
+    and a right-to-left override shows "tfel" as "left" in a chat and turns the rest of the
+    GP's line round, while the referral pack (which cannot draw them) prints "tfel": a typed
+    answer is kept without them, so every copy reads the same (hazard log H33)."""
+    return "".join(char for char in words if unicodedata.category(char) != "Cf")
+
+
 def personal_details(words: str) -> tuple[str, ...]:
     """The kinds of personal detail found in typed words, in the order `email`, `postcode`,
     `phone`, `nhs_number`; empty when there are none. Ordinary answers ("left forearm", "E45
-    cream twice a day for 2 weeks", "back of right knee") have none."""
+    cream twice a day for 2 weeks", "back of right knee") have none. Invisible characters
+    do not hide one (`visible`)."""
+    words = visible(words)
     found = []
     if _EMAIL.search(words):
         found.append("email")

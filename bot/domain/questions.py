@@ -95,7 +95,7 @@ RASHES_ONLY = ("The Teledermatology service will accept patient images for rashe
 
 STOP_CRITERIA: dict[str, str] = {
     "mole": RASHES_ONLY,
-    "red_flag": "Widespread rash, or severe inflammatory condition with systemic symptoms or of "
+    "red_flag": "Widespread rash or severe inflammatory condition, with systemic symptoms or of "
                 "an urgent nature",
     "intimate": "Breast, perianal or genital rash",
     "everywhere": "Widespread condition where it is not appropriate or practical to take images",

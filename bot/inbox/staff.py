@@ -15,7 +15,7 @@ from telegram.helpers import create_deep_linked_url
 from bot.channels.nhs_number import split_nhs_number, valid_nhs_number
 from bot.content import text
 from bot.domain.age import CHILD_UNDER, age_on, consent_by
-from bot.domain.dates import parse_date_of_birth
+from bot.domain.dates import parse_date_of_birth, uk_today
 from bot.domain.questions import worded
 from bot.inbox import progress
 from bot.inbox.access import ANY_ROLE, member_of
@@ -154,7 +154,7 @@ def read_invite_request(typed: str, today: date | None = None, *,
     if NHS_NUMBER.fullmatch(parts[0].replace("-", "")):
         return ("channels.staff.invite_reference_is_nhs_number" if wants_nhs_number else
                 "inbox.staff.invite_nhs_number")
-    today = today or date.today()
+    today = today or uk_today()
     if looks_like_name(parts[0]):
         return "inbox.staff.invite_reference_is_name"
     born = parse_date_of_birth(parts[1], today)
@@ -292,7 +292,7 @@ class StaffDesk:
         assert practice is not None
         link = self.link(token)
         expires = datetime.fromisoformat(invite.expires_at).strftime("%-d %B %Y")
-        years = age_on(date.fromisoformat(invite.date_of_birth), date.today())
+        years = age_on(date.fromisoformat(invite.date_of_birth), uk_today())
         age = f"{years} years" + (f", {text('inbox.staff.child_note')}"
                                   if years < CHILD_UNDER else "")
         gp = await self._store.practices.member(invite.gp_member_id) if (
@@ -308,7 +308,7 @@ class StaffDesk:
                      for other in await self._unopened_twins(invite)]
         summary = "\n\n".join([*warnings, summary])  # a red flag or urgent request first
         born = date.fromisoformat(invite.date_of_birth)
-        key = "sms_parent" if consent_by(born, date.today()) == "parent" else "sms"
+        key = "sms_parent" if consent_by(born, uk_today()) == "parent" else "sms"
         sms = text(f"inbox.staff.{key}", practice=practice.name, link=link, expires=expires,
                    phone=practice.phone)
         return InviteMade(invite, link, summary, sms, qr_png(link))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -68,6 +69,21 @@ def button_data(stage: str, question: str, value: str) -> str:
     if len(data.encode("utf-8")) > 64:
         raise ValueError("button data over Telegram's 64-byte limit")
     return data
+
+
+def could_be_ours(data: str) -> bool:
+    """False for button data this bot never makes: over Telegram's 64-byte limit, or with a
+    digit other than 0-9 ("²" passes `str.isdigit` but not `int`) or a number of 12 digits or
+    more (no id is that long; past SQLite's integers). A modified client can send any data;
+    such data is answered as an old button, never read as a case or photo id."""
+    if len(data.encode("utf-8", "replace")) > 64:
+        return False
+    if any(char.isdigit() and not "0" <= char <= "9" for char in data):
+        return False
+    return all(len(run) < 12 for run in _DIGITS.findall(data))
+
+
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def parse_button_data(data: str) -> tuple[str, str, str] | None:

@@ -12,13 +12,13 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date
 
 from bot import testpoints
 from bot.content import text, texts
 from bot.domain import age
-from bot.domain.dates import parse_date_of_birth, said
-from bot.domain.personal import personal_details
+from bot.domain.dates import parse_date_of_birth, said, uk_today
+from bot.domain.personal import personal_details, visible
 from bot.domain.questions import (
     DEPENDENT,
     FREE_TEXT_LIMIT,
@@ -59,6 +59,7 @@ from bot.journey.replies import (
     bind,
     button_data,
     case_of,
+    could_be_ours,
     parse_button_data,
     question_key,
     say,
@@ -201,7 +202,7 @@ class Journey:
             return [say(text(f"journey.invite.{problem}", practice=practice.name,
                              phone=practice.phone, days=self._invite_valid_days))]
         born = date.fromisoformat(invite.date_of_birth)
-        today = datetime.now(UTC).date()
+        today = uk_today()
         try:
             case = await self._store.cases.open_from_invite(
                 invite, patient_user_id=user_id, patient_chat_id=chat_id,
@@ -362,7 +363,9 @@ class Journey:
                             words: str) -> list[Reply]:
         if question is None or not question.free_text:
             return await self._nudge(turn)
-        cleaned = " ".join(words.split())
+        cleaned = " ".join(visible(words).split())
+        if not cleaned:  # only invisible characters: nothing the GP could read
+            return [say(text("journey.input.need_text"))]
         if len(cleaned) > FREE_TEXT_LIMIT:
             return [say(text("journey.details.too_long", limit=FREE_TEXT_LIMIT))]
         if found := personal_details(cleaned):
@@ -386,6 +389,9 @@ class Journey:
         async with self.lock(user_id):
             if self._last_tap.get(user_id) == data:
                 return Tapped(text("journey.input.done_button"), [])
+            if not could_be_ours(data):
+                log.info("button data the bot never makes tapped", extra={"length": len(data)})
+                return Tapped(text("journey.input.old_button"), [])
             case_id, choice = case_of(data)
             parsed = parse_button_data(choice)
             if parsed is not None and parsed[:2] == ("any", PHOTO_FOR):
