@@ -212,27 +212,6 @@ def _size(width: int, height: int) -> Check:
     return Check("size", "pass", effective, float(PREFERRED_SIDE), score=0.0)
 
 
-GREY_MAX = 0.02
-"""Colourfulness (`colourfulness`) at or under which a photo is black and white. A mono JPEG
-measures 0; the least colourful of 507 real skin photographs 0.068 (0.063 at 40% of its
-light; the least colourful good one 0.083 at 40%), very dark skin in dim light far more."""
-
-
-def colourfulness(small: NDArray[np.uint8]) -> float:
-    """How much colour the picture holds: the 90th percentile of each pixel's chroma (its
-    largest channel less its smallest) over its brightness, the brightness taken as at least
-    48 so the noise of dark pixels is not counted as colour. Only pixels neither burnt out nor
-    near black count (light that bleaches or hides colour is the exposure check's to name);
-    with under 5% of them left, 1.0 (not judged)."""
-    pixels = small.astype(np.float32)
-    top = pixels.max(axis=2)
-    seen = (top < 245) & (top > 24)
-    if seen.mean() < 0.05:
-        return 1.0
-    chroma = (top - pixels.min(axis=2))[seen] / np.maximum(top[seen], 48.0)
-    return float(np.percentile(chroma, 90))
-
-
 def _measure(rgb: NDArray[np.uint8], shot: Shot, child: bool) -> tuple[Check, ...]:
     small = small_copy(rgb)
     mask = skin_mask(small)
@@ -241,13 +220,14 @@ def _measure(rgb: NDArray[np.uint8], shot: Shot, child: bool) -> tuple[Check, ..
     noise = sharpness_check.noise_sigma(gray)
     sharp = _sharpness(gray, mask, share, noise)
     faces = face_check.find(rgb)
-    colour = colourfulness(small)
-    if colour <= GREY_MAX:
+    colour = exposure_check.colourfulness(small)
+    if colour <= exposure_check.GREY_MAX:
         # black and white: the doctor cannot judge redness, and skin (found by its colour)
         # cannot be found, so distance and light are not judged: the colour alone is the fault
         threshold = (framing_check.CLOSE_UP_MIN_SKIN if shot == "close_up"
                      else framing_check.LOCATOR_WARN_SKIN)
-        return (sharp, Check("exposure", "fail", round(colour, 4), GREY_MAX, 1.0, "grey"),
+        return (sharp, Check("exposure", "fail", round(colour, 4),
+                                     exposure_check.GREY_MAX, 1.0, "grey"),
                 Check("framing", "pass", round(share, 4), threshold), _face(faces, child))
     return (
         sharp,
