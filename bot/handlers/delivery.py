@@ -359,8 +359,11 @@ async def alert_staff(store: Store, item: OutboxItem, reason: str, bot_username:
     case = await store.cases.get(item.case_id)
     if case is None:
         return
-    who = text("inbox.staff.who_patient" if item.kind.startswith("patient") else
-               "inbox.staff.who_gp")
+    if item.kind.startswith("patient"):  # named as /invites lists them, to find and phone
+        invite = await store.invites.get(case.invite_id) if case.invite_id else None
+        who = text("inbox.staff.who_patient", patient_ref=invite.patient_ref if invite else "?")
+    else:
+        who = text("inbox.staff.who_gp")
     lowered = reason.lower()
     if CANT_INITIATE in lowered:
         cause, key = "not_started", "inbox.staff.not_started_alert"

@@ -15,6 +15,7 @@ from telegram.ext import ExtBot
 
 from bot.channels.off_telegram import left_in_chat
 from bot.content import text
+from bot.handlers import invites
 from bot.handlers.bot_api import TIDYING
 from bot.handlers.context import BotContext
 from bot.handlers.escaping import plain
@@ -79,6 +80,16 @@ async def cancel(update: Update, context: BotContext) -> None:
     """Ask the patient to confirm cancelling."""
     user_id, chat_id = _who(update)
     await send_to_patient(context, chat_id, await context.services.journey.ask(user_id, "cancel"))
+
+
+async def stop(update: Update, context: BotContext) -> None:
+    """/stop: practice staff's /stop REF (`invites.stop`); from anyone else, a patient's word
+    for stopping, answered as /cancel is (asked first), never the staff-only refusal."""
+    user_id, _ = _who(update)
+    if await context.services.staff.memberships(user_id):
+        await invites.stop(update, context)
+        return
+    await cancel(update, context)
 
 
 async def delete(update: Update, context: BotContext) -> None:

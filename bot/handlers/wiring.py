@@ -36,7 +36,7 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("delete", patient.delete, filters=PRIVATE))
     app.add_handler(CommandHandler("invites", invites.invites, filters=PRIVATE))
     app.add_handler(CommandHandler("revoke", invites.revoke, filters=PRIVATE))
-    app.add_handler(CommandHandler("stop", invites.stop, filters=PRIVATE))
+    app.add_handler(CommandHandler("stop", patient.stop, filters=PRIVATE))
     app.add_handler(CommandHandler("inbox", inbox.inbox))
     app.add_handler(CommandHandler("addmember", join.add_member, filters=PRIVATE))
     app.add_handler(CommandHandler("join", join.join, filters=PRIVATE))

@@ -54,9 +54,13 @@ async def kept_by_practice(store: Store, cases: list[Case]) -> str | None:
     return text("journey.delete.gp_record", practice=practice.name, phone=practice.phone)
 
 
-def with_kept(words: str, kept: str | None) -> str:
-    """The words, then what the practice keeps (`kept_by_practice`) if anything."""
-    return words if kept is None else f"{words}\n\n{kept}"
+def with_kept(words: str, kept: str | None, *, done: bool = False) -> str:
+    """The words, then what the practice keeps (`kept_by_practice`) if anything; once deleted
+    (`done`), when nothing had reached the practice, that nothing was sent to the GP
+    (`journey.delete.not_sent`), so a patient who stops halfway knows none of it went."""
+    if kept is None:
+        return f"{words}\n\n{text('journey.delete.not_sent')}" if done else words
+    return f"{words}\n\n{kept}"
 
 
 class Deletion:
@@ -139,7 +143,8 @@ class Deletion:
                             phone=practice.phone))
         # copies the practice already filed are the practice's record, not ours
         done = say(with_kept(done.text, await kept_by_practice(self._store,
-                                                                [h.case for h in chosen])))
+                                                                [h.case for h in chosen]),
+                             done=True))
         phoning = [h.case for h in chosen if h.case.decision == URGENT
                    and h.case.task_done_at is None]
         if not phoning:

@@ -108,6 +108,17 @@ def which_photo(case: Case) -> str | None:
     return text("journey.photos.which_again", number=again.index(shot) + 1, count=len(again))
 
 
+def shot_heading(case: Case, shot: ShotSlot) -> str:
+    """The first line of the request for this photo ("Photo 3 of 3: another close-up.", or
+    "New photo: close-up 2." when taken again): put above a retake or a refused file, so the
+    patient still sees which photo is wanted and how many there are once the request itself
+    has scrolled away."""
+    which = which_photo(case)
+    if which is not None:
+        return text("journey.photos.again", which=which, what=text(f"journey.photos.what_{shot}"))
+    return text(f"journey.photos.{shot}").split("\n\n")[0]
+
+
 def stage_words(case: Case) -> str:
     """The step the case is at, as /status, /delete and the choice of request say it: the
     photo it waits for counted among the photos wanted now when taken again ("New photo 1
@@ -175,8 +186,9 @@ class PhotoStep:
             await self._store.audit.record("photo.refused", actor="patient", case_id=case.id,
                                            detail={"shot": shot, "reason": result.refusal})
             original = original_size(source, result.width, result.height)
-            return None, [say(refusal_advice(result.refusal, original=original)
-                              if result.refusal else text("journey.photos.refused"))]
+            refused = (refusal_advice(result.refusal, original=original)
+                       if result.refusal else text("journey.photos.refused"))
+            return None, [say(f"{shot_heading(case, shot)}\n\n{refused}")]
         if case.is_child and _failed(result, "face"):
             await self._store.audit.record("photo.child_face_discarded", actor="patient",
                                            case_id=case.id, detail={"shot": shot})
@@ -211,7 +223,8 @@ class PhotoStep:
         self, case: Case, shot: ShotSlot, photo: Photo, result: AssessmentView, source: Source
     ) -> list[Reply]:
         advice = _advice(result, "fail", source=source)
-        words = "\n\n".join([text("journey.photos.retake"), *(f"• {a}" for a in advice)])
+        words = "\n\n".join([shot_heading(case, shot), text("journey.photos.retake"),
+                              *(f"• {a}" for a in advice)])
         failures = await self.failures_since_accepted(case.id, shot)
         if failures < SEND_ANYWAY_AFTER:
             return [say(words)]

@@ -1427,7 +1427,7 @@ class Journey:
             key = "journey.delete.partly" if left else "journey.commands.cancelled"
             words = text(key, count=left, practice=practice.name, phone=practice.phone)
             return Tapped(None, [*urgent, say(with_kept(
-                words, await kept_by_practice(self._store, [case])))])
+                words, await kept_by_practice(self._store, [case]), done=True))])
         if action == "delete":  # a button from before /delete listed the requests
             return Tapped(text("journey.input.old_button"),
                           await self._deletion.ask(case.patient_user_id))
@@ -1621,7 +1621,19 @@ class Journey:
 
     async def _show_ended(self, turn: Turn) -> list[Reply]:
         practice = await turn.practice()
-        return [say(text("journey.stop.ended", practice=practice.name, phone=practice.phone))]
+        words = text("journey.stop.ended", practice=practice.name, phone=practice.phone)
+        if await self._ended_unsent_by_patient(turn.case):
+            words = f"{text('journey.stop.ended_by_you')}\n\n{words}"
+        return [say(words)]
+
+    async def _ended_unsent_by_patient(self, case: Case) -> bool:
+        """Whether the patient cancelled or deleted this request (/cancel, /stop, /delete)
+        before it was ever sent: the link opened again says so, and that none of it reached
+        the GP (`journey.stop.ended_by_you`), not only "this request has ended"."""
+        if case.submissions or case.stage not in (Stage.CANCELLED, Stage.ERASED):
+            return False
+        return any(event.kind == "case.erased" and event.actor == "patient"
+                   for event in await self._store.audit.for_case(case.id))
 
 
 def ended_alerted(case: Case, reason: str | None) -> bool:

@@ -1,7 +1,8 @@
 """What the patient is told when deleting, through the real bot: once the practice has had
 the photos, every way of deleting (/delete, /cancel of a request reopened for new photos, a stop
 after the new photos) says, before and after, that the copy in the GP record stays, why and
-whom to call; before the practice had them, none says so (words by content key)."""
+whom to call; before the practice had them, none says so, and the deletion done says that
+nothing was sent to the GP (words by content key)."""
 
 from __future__ import annotations
 
@@ -47,11 +48,13 @@ async def test_delete_says_the_same_before_and_after_and_only_once_the_practice_
     await to_photos(early, await new_invite(app, practice))
     asked, done = await delete_the_request(early)
     assert first_line("journey.delete.gp_record") not in (asked.text or "") + (done.text or "")
+    assert text("journey.delete.not_sent") in (done.text or ""), "nothing went to the GP"
 
     team, patient = await sent_then_asked_again(app, emu)
     asked, done = await delete_the_request(patient)
     assert kept(team.practice) in (asked.text or ""), "told before choosing"
     assert kept(team.practice) in (done.text or "")
+    assert text("journey.delete.not_sent") not in (done.text or ""), "it did go"
 
 
 async def test_a_stop_after_new_photos_says_the_gp_record_keeps_what_was_sent_before(

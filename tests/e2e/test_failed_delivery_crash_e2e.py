@@ -45,7 +45,7 @@ def has_button(person: TelegramUser, label: str) -> bool:
 def blocked_alerts(receptionist: TelegramUser, reference: str) -> list[str]:
     """The alerts the receptionist read that the GP's decision could not reach the patient."""
     words = text("inbox.staff.blocked_alert", reference=reference,
-                 who=text("inbox.staff.who_patient"))
+                 who=text("inbox.staff.who_patient", patient_ref="P-810"))
     return [m.text for m in receptionist.all_messages if m.text == words]
 
 

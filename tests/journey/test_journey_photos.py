@@ -172,3 +172,19 @@ async def test_an_offer_tapped_again_later_says_the_photo_is_already_in_use(
     again = await journey.tapped(USER, offer)
     assert words(again.replies) == text("journey.photos.anyway_in_use")
     assert not again.settles_offers, "the live offers stay as they are"
+
+
+async def test_a_retake_or_a_refused_file_says_which_photo_is_still_wanted(
+    journey: Journey, invite: InviteMaker
+) -> None:
+    """Once the request has scrolled away (a retake, a refused file), the answer still names
+    the photo wanted and how many there are: the request's first line comes first."""
+    await to_photos(journey, invite)
+    await send(journey, b"locator")
+    await send(journey, b"close-up one")
+    retake = words(await send(journey, b"BLUR close-up two"))
+    assert retake.startswith(first_line("journey.photos.close_up_2"))
+    assert text("journey.photos.retake") in retake
+    refused = words(await send(journey, b"JUNK"))
+    assert refused.startswith(first_line("journey.photos.close_up_2"))
+    assert text("quality.refusal.not_an_image") in refused
