@@ -31,6 +31,15 @@ async def at_red_flags(patient: TelegramUser, app: App, practice: Practice) -> S
     return asked
 
 
+async def staffed_practice(app: App, emu: Emulator) -> Practice:
+    """A practice with one member of staff, for a bot started in the test itself."""
+    store = services_of(app).store
+    practice = await store.practices.add("The Lawson Practice", "020 7729 7236")
+    reception = emu.user("Reception")
+    await store.practices.add_member(practice.id, reception.id, "staff", "Rita Reception")
+    return practice
+
+
 async def asked_again(patient: TelegramUser, command: str) -> SentMessage:
     await patient.send_command(command)
     again = await patient.wait_for_text(RED_FLAGS, timeout=10)
@@ -83,11 +92,7 @@ async def test_after_a_restart_help_still_takes_the_buttons_off_the_older_copy(
 ) -> None:
     patient = emu.user("Mo")
     async with start_bot() as app:
-        store = services_of(app).store
-        practice = await store.practices.add("The Lawson Practice", "020 7729 7236")
-        reception = emu.user("Reception")
-        await store.practices.add_member(practice.id, reception.id, "staff", "Rita Reception")
-        first = await at_red_flags(patient, app, practice)
+        first = await at_red_flags(patient, app, await staffed_practice(app, emu))
     async with start_bot():
         await asked_again(patient, "/help")
         await patient.wait_until(lambda: first.buttons == [], timeout=10)
@@ -100,11 +105,7 @@ async def test_an_older_copy_tapped_after_a_restart_does_nothing_twice(
     is still refused kindly, by where the request is, not by that memory."""
     patient = emu.user("Ned")
     async with start_bot() as app:
-        store = services_of(app).store
-        practice = await store.practices.add("The Lawson Practice", "020 7729 7236")
-        reception = emu.user("Reception")
-        await store.practices.add_member(practice.id, reception.id, "staff", "Rita Reception")
-        first = await at_red_flags(patient, app, practice)
+        first = await at_red_flags(patient, app, await staffed_practice(app, emu))
         data = first.callback_data[NO]
         await asked_again(patient, "/help")
         await patient.tap(NO)
