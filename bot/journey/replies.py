@@ -71,6 +71,9 @@ def button_data(stage: str, question: str, value: str) -> str:
     return data
 
 
+_DIGITS = re.compile(r"[0-9]+")
+
+
 def could_be_ours(data: str) -> bool:
     """False for button data this bot never makes: over Telegram's 64-byte limit, or with a
     digit other than 0-9 ("²" passes `str.isdigit` but not `int`) or a number of 12 digits or
@@ -81,9 +84,6 @@ def could_be_ours(data: str) -> bool:
     if any(char.isdigit() and not "0" <= char <= "9" for char in data):
         return False
     return all(len(run) < 12 for run in _DIGITS.findall(data))
-
-
-_DIGITS = re.compile(r"[0-9]+")
 
 
 def parse_button_data(data: str) -> tuple[str, str, str] | None:
