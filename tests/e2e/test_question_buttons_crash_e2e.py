@@ -88,7 +88,9 @@ async def test_a_typed_answer_killed_before_its_question_lost_its_buttons(
         await bot.held_at(HELD, timeout=30)
         await bot.kill_9()
     assert asked.buttons == [[text("journey.details.skip")]], "killed before they came off"
-    assert due(data_dir) == [asked.message_id]
+    # still marked, not forgotten (on a busy machine other older copies marked earlier can
+    # still be due beside it, held at the same moment: they come off at the next start too)
+    assert asked.message_id in due(data_dir)
     async with bot_process(emu, data_dir):
         await patient.wait_until(lambda: asked.buttons == [], timeout=30)
         await patient.wait_until(lambda: due(data_dir) == [], timeout=10)
