@@ -90,18 +90,32 @@ def shot_label(slot: ShotSlot) -> str:
 
 
 def _failing(photo: Photo, status: str) -> list[str]:
+    """The checks of `photo` with this status, as "name" or "name_reason" ("exposure_grey")
+    when the stored result gives the reason (photos stored before reasons were kept have none).
+    """
     checks = json.loads(photo.quality or "{}").get("checks", [])
-    return [str(c["name"]) for c in checks if c.get("status") == status]
+    return [f"{c['name']}_{c['reason']}" if c.get("reason") else str(c["name"])
+            for c in checks if c.get("status") == status]
+
+
+def _problem_word(check: str) -> str:
+    """One check as a GP reads it: its reason's own words where the check's would mislead
+    (`inbox.gp.problem_exposure_grey`: a black-and-white photo is not "poor light"), else the
+    check's (`inbox.gp.problem_exposure`), else `inbox.gp.problem_other`."""
+    for key in (check, check.split("_", 1)[0]):
+        try:
+            return text(f"inbox.gp.problem_{key}")
+        except KeyError:
+            continue
+    return text("inbox.gp.problem_other")
 
 
 def problem_words(checks: list[str]) -> str:
-    """Check names as a GP reads them: ["sharpness", "exposure"] -> "blur and poor light"."""
+    """Checks as a GP reads them (see `_failing`): ["sharpness_blurred", "exposure"] ->
+    "blur and poor light"."""
     words: list[str] = []
     for name in checks:
-        try:
-            word = text(f"inbox.gp.problem_{name}")
-        except KeyError:
-            word = text("inbox.gp.problem_other")
+        word = _problem_word(name)
         if word not in words:
             words.append(word)
     if not words:

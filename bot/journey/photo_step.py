@@ -309,6 +309,7 @@ def _summary(result: AssessmentView) -> str:
     return json.dumps(
         {"verdict": result.verdict,
          "checks": [{"name": c.name, "status": c.status, "value": round(float(c.value), 4),
-                     "threshold": round(float(c.threshold), 4)} for c in result.checks]},
+                     "threshold": round(float(c.threshold), 4)}
+                    | ({"reason": c.reason} if c.reason else {}) for c in result.checks]},
         sort_keys=True,
     )

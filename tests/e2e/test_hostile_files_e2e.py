@@ -17,9 +17,10 @@ from telegram.ext import Application
 
 from bot.content import text
 from bot.emulator import Emulator
+from bot.inbox.digest import quality_flags, shot_label
 from bot.store.models import Practice
 from tests.auxil.e2e.bot_app import sample, services_of
-from tests.auxil.e2e.patient import to_photos
+from tests.auxil.e2e.patient import tap, to_photos
 from tests.auxil.e2e.practice import new_invite
 from tests.auxil.files import cmyk_jpeg, encoded, png16_colour
 
@@ -163,3 +164,25 @@ async def test_a_black_and_white_photo_is_sent_back_for_its_colour_not_its_dista
     assert not (answer.text or "").startswith(text("journey.photos.accepted_with_note", number=1))
     await patient.send_photo(sample("locator-good.jpg"))
     await patient.wait_for_text(text("journey.photos.accepted", number=1), timeout=30)
+
+
+async def test_a_black_and_white_photo_sent_anyway_reaches_the_gp_as_black_and_white(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    patient = emu.user("Noor")
+    await to_photos(patient, await new_invite(app, practice))
+    grey = Image.open(io.BytesIO(sample("locator-good.jpg"))).convert("L").convert("RGB")
+    await patient.send_photo(encoded(grey, "JPEG"))
+    await patient.wait_for_text(text("quality.exposure.grey"), timeout=30)
+    await patient.send_photo(encoded(grey.rotate(180), "JPEG"))
+    await patient.wait_for_text(text("journey.photos.send_anyway_offer"), timeout=30)
+    await tap(patient, text("journey.photos.send_anyway"), text("journey.photos.kept_anyway"))
+    store = services_of(app).store
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None
+    flags = quality_flags(await store.photos.for_case(case.id), await store.audit.for_case(case.id))
+    despite = text("inbox.gp.flag_line", shot=shot_label("locator"), notes=text(
+        "inbox.gp.flag_sent_anyway", problems=text("inbox.gp.problem_exposure_grey")))
+    assert any(line.startswith(despite) for line in flags), flags
+    assert not any(text("inbox.gp.problem_exposure") in line for line in flags), \
+        "not called poor light"
