@@ -113,6 +113,19 @@ class OutboxRepository:
             await enqueue(conn, case_id, items)
             await write_notes(conn, notes)
 
+    async def add_once(self, case_id: int | None, item: Outgoing, notes: Sequence[Note]) -> bool:
+        """Queue one message with the audit `notes` about it, in one transaction, only if no
+        message with its dedupe key was ever queued; False (nothing written) if one was: two
+        members tapping "Remind now" at once send the patient one reminder, recorded once."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute("SELECT 1 FROM outbox WHERE dedupe_key = ?",
+                                        (item.dedupe_key,))
+            if await cursor.fetchone() is not None:
+                return False
+            await enqueue(conn, case_id, [item])
+            await write_notes(conn, notes)
+            return True
+
     async def due(self, limit: int = 20) -> list[OutboxItem]:
         """Messages due now, oldest first; one waits while an earlier one to its chat (or, on a
         record channel, to its practice's mailbox) is unsent."""

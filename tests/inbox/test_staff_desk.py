@@ -104,7 +104,9 @@ async def test_invites_are_grouped_by_state(store: Store, setting: Setting) -> N
     words, changeable = await staff.overview(setting.staff)
     assert text("inbox.staff.group_stalled", days=3) in words
     assert text("inbox.staff.group_submitted") in words
-    assert [line.invite.patient_ref for line in changeable] == ["NEW-1"]
+    # the stalled request gets "Remind now", listed before the fresh link's buttons
+    assert [(line.invite.patient_ref, line.chase) for line in changeable] == [
+        ("SLOW-1", "remind"), ("NEW-1", None)]
     other = await store.practices.add_member(setting.other_practice.id, 301, "staff", "Olly")
     assert await staff.lines(other) == []
     assert stalled.stage is Stage.IDENTITY
