@@ -95,8 +95,10 @@ async def photos_off_chat(conn: aiosqlite.Connection, case_id: int, *,
 
 
 _ERASED_EMPTY = ("CASE WHEN case_id IN (SELECT id FROM cases WHERE erased_at IS NOT NULL) "
-                 "THEN '{}' ELSE payload END")
-"""The payload of an item finished after its case was erased (a kept staff alert or task)."""
+                 "OR kind = 'staff.chase_list' THEN '{}' ELSE payload END")
+"""The payload of an item finished after its case was erased (a kept staff alert or task),
+or of the daily list of patients to chase (`bot.inbox.chasing`: the references of several
+patients, and no case whose erasure would empty it), emptied once sent or given up."""
 
 
 class OutboxRepository:

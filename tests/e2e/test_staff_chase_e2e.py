@@ -4,8 +4,10 @@ daily list of requests newly stalled (each named once), and never a chase for a 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from unittest.mock import ANY
 
 from telegram.ext import Application
 
@@ -153,6 +155,18 @@ async def test_the_daily_list_names_a_newly_stalled_request_once(
     assert text("inbox.staff.chase_list_unopened", days=DAYS) in said
     assert "• INV-002" in said and "NEW-003" not in said
     assert message.buttons == [[text("inbox.staff.chase_list_open")]]
+
+    async def kept() -> list[tuple[str, str | None]]:
+        async with store.db.reading() as conn:
+            cursor = await conn.execute("SELECT payload, sent_at FROM outbox "
+                                        "WHERE kind = 'staff.chase_list'")
+            return [(str(payload), sent) for payload, sent in await cursor.fetchall()]
+
+    for _ in range(50):  # once sent, the references are not kept in the outbox
+        if (await kept())[0][1] is not None:
+            break
+        await asyncio.sleep(0.1)
+    assert await kept() == [("{}", ANY)]
 
     await team.staff.tap(text("inbox.staff.chase_list_open"))
     await team.staff.wait_for_text(first_line("inbox.staff.invites_title"), timeout=10)
