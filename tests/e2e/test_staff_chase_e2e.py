@@ -8,13 +8,14 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from unittest.mock import ANY
+from zoneinfo import ZoneInfo
 
 from telegram.ext import Application
 
 from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
-from bot.inbox.chasing import list_to_chase
+from bot.inbox.chasing import catch_up_due, list_to_chase
 from bot.inbox.digest import uk_time
 from bot.services.reminders import remind_stalled
 from bot.store.models import Case
@@ -258,3 +259,21 @@ async def test_a_red_flag_row_has_no_chase_button_and_is_never_reminded(
     assert await remind_stalled(store, DAYS) == 0
     assert await list_to_chase(store, services.staff, days=DAYS) == 0
     assert reminders_in(red) == 0
+
+
+async def test_the_daily_list_is_a_job_at_half_past_nine_uk_time_on_working_days(
+    app: App,
+) -> None:
+    """The list is python-telegram-bot's `run_daily` job, 09:30 Europe/London, Monday to
+    Friday; a bot started later in working hours sends the day's list at once."""
+    assert app.job_queue is not None
+    (job,) = app.job_queue.get_jobs_by_name("chase list")
+    trigger = str(job.job.trigger)
+    assert "day_of_week='mon,tue,wed,thu,fri', hour='9', minute='30'" in trigger
+    assert str(job.job.trigger.timezone) == "Europe/London"
+    london = ZoneInfo("Europe/London")
+    tuesday = datetime(2026, 12, 1, 10, 0, tzinfo=london)
+    assert catch_up_due(tuesday)
+    assert not catch_up_due(tuesday.replace(hour=9, minute=0))
+    assert not catch_up_due(tuesday.replace(hour=18))
+    assert not catch_up_due(datetime(2026, 12, 5, 10, 0, tzinfo=london)), "a Saturday"
