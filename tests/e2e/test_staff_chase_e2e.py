@@ -19,7 +19,7 @@ from bot.inbox.chasing import catch_up_due, list_to_chase
 from bot.inbox.digest import uk_time
 from bot.services.reminders import remind_stalled
 from bot.store.models import Case
-from tests.auxil.e2e.bot_app import services_of
+from tests.auxil.e2e.bot_app import BotStarter, services_of
 from tests.auxil.e2e.patient import first_line, tap, to_consent, to_photos, words
 from tests.auxil.e2e.practice import LINK, Team, make_team
 
@@ -277,3 +277,20 @@ async def test_the_daily_list_is_a_job_at_half_past_nine_uk_time_on_working_days
     assert not catch_up_due(tuesday.replace(hour=9, minute=0))
     assert not catch_up_due(tuesday.replace(hour=18))
     assert not catch_up_due(datetime(2026, 12, 5, 10, 0, tzinfo=london)), "a Saturday"
+
+
+async def test_what_the_daily_list_named_survives_a_restart(
+    start_bot: BotStarter, emu: Emulator
+) -> None:
+    """The list named a stalled request, then the bot restarted: the next day's list does not
+    name it again (what was named is in the store, not in memory)."""
+    async with start_bot() as app:
+        team = await make_team(app, emu)
+        await stalled_at_photos(app, emu, team, "SLOW-001")
+        services = services_of(app)
+        assert await list_to_chase(services.store, services.staff, days=DAYS) == 1
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    async with start_bot() as app:
+        services = services_of(app)
+        assert await list_to_chase(services.store, services.staff, days=DAYS,
+                                   now=tomorrow) == 0
