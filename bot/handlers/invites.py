@@ -17,7 +17,7 @@ from bot.handlers.members import Context, ids, memberships_or_refuse, reply
 from bot.inbox.digest import uk_time
 from bot.inbox.gp_messages import Row
 from bot.inbox.payloads import ChangeInvite
-from bot.inbox.staff import MAX_REFERENCE, StaffDesk
+from bot.inbox.staff import MAX_REFERENCE
 from bot.store.models import Case, Invite, Member
 
 
@@ -179,9 +179,7 @@ async def _remind(update: Update, context: Context, member: Member, invite: Invi
     else:
         key = "inbox.staff.remind_not_stalled"
     if message:
-        names = {m.id: m.display_name for m in
-                 await context.services.store.practices.members(member.practice_id)}
-        who = StaffDesk.who(done.actor, names) if done else ""
+        who = await context.services.staff.actor_name(member, done.actor) if done else ""
         await message.reply_text(plain(text(key, patient_ref=invite.patient_ref,
                                             when=uk_time(done.at) if done else "", name=who)))
     if done is not None and done.sent:

@@ -428,6 +428,12 @@ class StaffDesk:
                 chase_since=since if chase else "", chase=chase))
         return found
 
+    async def actor_name(self, member: Member, actor: str) -> str:
+        """Who an audit actor of the member's practice is, as staff read it (`who`)."""
+        names = {m.id: m.display_name
+                 for m in await self._store.practices.members(member.practice_id)}
+        return self.who(actor, names)
+
     @staticmethod
     def who(actor: str, names: dict[int, str]) -> str:
         """Who an audit actor is, as staff read it: the bot, or a member's name."""
