@@ -25,6 +25,7 @@ from bot.handlers.persistence import StorePersistence
 from bot.handlers.questions import take_off_left
 from bot.handlers.wiring import COMMANDS, register
 from bot.inbox.alerts import stop_alerts
+from bot.inbox.chasing import LIST_AT, WORKING_DAYS, catch_up_due, list_to_chase
 from bot.inbox.decisions import Inbox
 from bot.inbox.routing import submission_messages
 from bot.inbox.staff import StaffDesk
@@ -122,6 +123,21 @@ async def housekeeping(context: BotContext) -> None:
         services.queued()
 
 
+async def chase_list(context: BotContext) -> None:
+    """Job run each working day at `LIST_AT` (UK time), and at start-up during working hours
+    if the day's list has not gone (`catch_up_due`): tell each practice's staff of the requests
+    newly stalled and the links left unopened (`bot.inbox.chasing.list_to_chase`)."""
+    services = context.services
+    try:
+        queued = await list_to_chase(services.store, services.staff,
+                                     days=services.settings.stalled_after_days)
+    except Exception:
+        log.exception("chase list failed")
+        return
+    if queued:
+        services.queued()
+
+
 def build_application(settings: Settings) -> BotApplication:
     """Build the bot for these settings; services open on start-up and close on shutdown.
 
@@ -151,6 +167,11 @@ def build_application(settings: Settings) -> BotApplication:
             housekeeping, interval=settings.purge_every_hours * 3600, name="housekeeping",
             job_kwargs={"misfire_grace_time": None, "coalesce": True})
         await job.run(app)
+        daily = app.job_queue.run_daily(
+            chase_list, time=LIST_AT, days=WORKING_DAYS, name="chase list",
+            job_kwargs={"misfire_grace_time": None, "coalesce": True})
+        if catch_up_due():  # started after today's list was due: what is new goes now
+            await daily.run(app)
         await app.bot.set_my_commands(COMMANDS)
 
     async def stopping(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -29,11 +29,14 @@ from bot.handlers.escaping import Html, plain
 from bot.handlers.keyboards import markup
 from bot.handlers.questions import send_noted, take_off
 from bot.handlers.render import keyboard
+from bot.inbox.access import member_of
+from bot.inbox.chasing import LIST_KIND
 from bot.inbox.digest import CaseSummary
 from bot.inbox.gp_messages import (
     GpMessage,
     PhotoPart,
     album_parts,
+    column,
     notice_message,
     pack_label,
     photo_part,
@@ -44,6 +47,7 @@ from bot.inbox.gp_messages import (
     superseded_summary,
     task_rows,
 )
+from bot.inbox.payloads import ShowInvites
 from bot.inbox.routing import (
     AWAITING,
     current_submission,
@@ -232,6 +236,14 @@ class TelegramSender:
         if item.kind in ("patient.text", "staff.alert"):  # plain words, escaped as sent
             await self._bot.send_message(item.chat_id, plain(payload["text"]),
                                          rate_limit_args=BACKGROUND)
+            return
+        if item.kind == LIST_KIND:  # the daily list of patients to chase, to a member still
+            practice_id = int(payload["practice_id"])
+            if await member_of(self._store, item.chat_id, practice_id) is None:
+                raise Undeliverable(NOT_A_RECIPIENT)
+            await send_message(self._bot, item.chat_id, GpMessage(
+                payload["text"], column((text("inbox.staff.chase_list_open"),
+                                         ShowInvites(practice_id)))), self._signer, BACKGROUND)
             return
         if item.kind == "staff.task":
             await send_message(self._bot, item.chat_id, GpMessage(

@@ -14,6 +14,7 @@ from bot.handlers.escaping import Html, plain
 from bot.handlers.invite import send_invite
 from bot.handlers.keyboards import markup
 from bot.handlers.members import Context, ids, memberships_or_refuse, reply
+from bot.inbox.digest import uk_time
 from bot.inbox.gp_messages import Row
 from bot.inbox.payloads import ChangeInvite
 from bot.inbox.staff import MAX_REFERENCE
@@ -22,8 +23,8 @@ from bot.store.models import Case, Invite, Member
 
 async def invites(update: Update, context: Context) -> None:
     """/invites: open invites and cases by state, with buttons to resend or cancel links, to
-    send a new link for a locked one, and to record that the patient of a request with a red
-    flag answered yes was contacted (first)."""
+    send a new link for a locked one, to remind the patient of a stalled request, and to
+    record that the patient of a request with a red flag answered yes was contacted (first)."""
     held = await memberships_or_refuse(update, context)
     for member in held:  # each practice's own list (its title names it)
         await _overview(update, context, member, several=len(held) > 1)
@@ -65,6 +66,11 @@ async def _listed(context: Context, member: Member, chat_id: int, *, several: bo
         state = await desk.invite_state(line.invite.id)
         rows.append(((text("inbox.staff.contacted", patient_ref=line.invite.patient_ref),
                       ChangeInvite("contacted", line.invite.id, state)),))
+    for line in [line for line in with_buttons if line.chase == "remind"][:10]:
+        state = await desk.invite_state(line.invite.id)
+        rows.append(((text("inbox.staff.remind", patient_ref=line.invite.patient_ref),
+                      ChangeInvite("remind", line.invite.id, state)),))
+    # links left unopened come first (`StaffDesk.overview`): their "New link" is the chase
     for line in [line for line in with_buttons if line.can_change][:10]:
         state = await desk.invite_state(line.invite.id)
         ref = line.invite.patient_ref
@@ -157,6 +163,43 @@ async def _offer_stop(update: Update, context: Context, ref: str,
                 markup(context.services.signer, ids(update)[1], tuple(rows)))
 
 
+async def _remind(update: Update, context: Context, member: Member, invite: Invite) -> None:
+    """"Remind now": the patient gets the kind reminder with its button to carry on, the
+    member is told, and the list is drawn again with "reminded" on the row; a second tap the
+    same day says when the last reminder went and sends nothing."""
+    query = update.callback_query
+    assert query
+    message = query.message if isinstance(query.message, Message) else None
+    done = await context.services.staff.remind(member, invite.id)
+    if done is not None and done.sent:
+        context.services.queued()
+        key = "inbox.staff.remind_sent"
+    elif done is not None:
+        key = "inbox.staff.remind_already"
+    else:
+        key = "inbox.staff.remind_not_stalled"
+    if message:
+        who = await context.services.staff.actor_name(member, done.actor) if done else ""
+        await message.reply_text(plain(text(key, patient_ref=invite.patient_ref,
+                                            when=uk_time(done.at) if done else "", name=who)))
+    if done is not None and done.sent:
+        await _redraw(update, context, member)
+
+
+async def show_invites(update: Update, context: Context, practice_id: int) -> None:
+    """"Open the list" under the daily list of patients to chase: that practice's /invites,
+    as a new message, to a member of it."""
+    query = update.callback_query
+    assert query and query.from_user
+    held = await context.services.staff.memberships(query.from_user.id)
+    member = next((m for m in held if m.practice_id == practice_id), None)
+    if member is None:
+        await query.answer(text("inbox.gp.refused"), show_alert=True)
+        return
+    await query.answer()
+    await _overview(update, context, member, several=len(held) > 1)
+
+
 async def _take_buttons_off(update: Update) -> None:
     query = update.callback_query
     assert query
@@ -210,6 +253,8 @@ async def changed(update: Update, context: Context, tapped: ChangeInvite) -> Non
             await send_invite(update, renewed)
         elif message:
             await message.reply_text(plain(text(renewed)))
+    elif tapped.action == "remind":
+        await _remind(update, context, member, invite)
     elif tapped.action == "contacted":
         reached = await desk.record_contacted(member, invite.id)
         if message and reached:

@@ -15,10 +15,10 @@ CaseAction = Literal["back", "photos", "why", "redo", "appt", "appt_go", "appt_y
                      "urgent", "urgent_go", "urgent_no", "refer", "refer_go", "refer_no", "sent",
                      "sent_go"]
 """The steps of a GP's decision on a case (`bot.handlers.decide`, one handler each)."""
-InviteAction = Literal["revoke", "resend", "stop", "renew", "contacted"]
+InviteAction = Literal["revoke", "resend", "stop", "renew", "contacted", "remind"]
 """What staff may do to an invite from /invites or /stop: cancel or resend an unused link,
 stop an opened request, renew a locked link, record that a red-flag stop's patient was
-contacted."""
+contacted, remind the patient of a stalled request (`bot.inbox.chasing`)."""
 
 _FIELDS: dict[str, tuple[str, ...]] = {
     "photos": ("mask", "summary_id"), "why": ("mask", "summary_id"),
@@ -83,6 +83,13 @@ class ChangeInvite:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowInvites:
+    """"Open the list" under the daily list of patients to chase: the practice's /invites."""
+
+    practice_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class TaskDone:
     """"Done: patient phoned" on an urgent task."""
 
@@ -90,7 +97,7 @@ class TaskDone:
 
 
 Payload = (OpenCase | Decide | ChooseGp | ChoosePractice | AddMemberAt | ChangeInvite
-           | TaskDone)
+           | TaskDone | ShowInvites)
 
 
 def submission_part(submission: int) -> str:
@@ -113,6 +120,8 @@ def to_parts(payload: Payload) -> tuple[str | int, ...]:
             return (action, invite_id, state)
         case TaskDone(case_id):
             return ("task_done", case_id)
+        case ShowInvites(practice_id):
+            return ("invites", practice_id)
         case Decide():
             extra = tuple(getattr(payload, name) for name in _FIELDS.get(payload.action, ()))
             return (payload.action, payload.case_id, *extra, submission_part(payload.submission))
@@ -137,6 +146,8 @@ def parse(parts: list[str]) -> Payload | None:
         return AddMemberAt(target)
     if action == "task_done" and not rest:
         return TaskDone(target)
+    if action == "invites" and not rest:
+        return ShowInvites(target)
     if action in get_args(InviteAction) and len(rest) == 1:
         return ChangeInvite(action, target, rest[0])  # type: ignore[arg-type]
     if action not in get_args(CaseAction) or not rest or not rest[-1].startswith("s"):

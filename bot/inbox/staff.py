@@ -8,6 +8,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Literal
 
 import segno
 from telegram.helpers import create_deep_linked_url
@@ -21,12 +22,15 @@ from bot.inbox import progress
 from bot.inbox.access import ANY_ROLE, member_of
 from bot.inbox.digest import uk_time
 from bot.inbox.earlier import earlier_requests
+from bot.inbox.reminding import Reminded, remind_now
 from bot.services import erasure
 from bot.services.attempts import WrongTries
 from bot.store import StageConflict, Store
 from bot.store.cases import RED_FLAG_STOP
 from bot.store.invites import NhsNumberOnAnotherPatient, invite_problem
 from bot.store.models import Case, Invite, Member, Outgoing, Role, Stage
+
+Chase = Literal["remind", "resend"]
 
 log = logging.getLogger("bot.inbox")
 MAX_REFERENCE = 40
@@ -120,6 +124,15 @@ class InviteLine:
     """A red flag was answered yes at some point (stopped for red flags, a "yes" waiting,
     withdrawn or tapped after sending, even if the request was then cancelled or deleted):
     the row is marked 🔴 wherever it is listed (`inbox.staff.red_flag_line`)."""
+    case_id: int | None = None
+    """The request opened from the invite, if any."""
+    chase_since: str = ""
+    """Since when it waits to be chased (ISO, UTC): a stalled request's last progress, or
+    when an unopened link was sent (`bot.inbox.chasing` names it once per these)."""
+    chase: Chase | None = None
+    """How staff chase this row's patient (`bot.inbox.chasing`): "remind", a request started
+    and stalled, never one with a red flag (`red_flag`: that patient is phoned); "resend",
+    a link not opened `stalled_after_days` after it was sent (a new link, as "New link")."""
 
 
 def stoppable(case: Case) -> bool:
@@ -325,6 +338,11 @@ class StaffDesk:
                 and other.locked_at is None and other.expires_at > now]
 
     async def lines(self, member: Member, now: datetime | None = None) -> list[InviteLine]:
+        """Every invite of the member's practice with the state of its case (`lines_at`)."""
+        return await self.lines_at(member.practice_id, now)
+
+    async def lines_at(self, practice_id: int, now: datetime | None = None
+                       ) -> list[InviteLine]:
         """Every invite of the practice with the state of its case, grouped for /invites.
 
         A request with a red flag answered yes at any point (stopped for red flags, a "yes"
@@ -337,15 +355,17 @@ class StaffDesk:
         contacted them and when."""
         moment = now or datetime.now(UTC)
         stalled_before = moment - timedelta(days=self._stalled_days)
-        stops = await self._store.audit.stop_reasons(member.practice_id)
-        resent = await self._store.audit.links_sent(member.practice_id)
-        contacted = await self._store.audit.contacted(member.practice_id)
+        stops = await self._store.audit.stop_reasons(practice_id)
+        resent = await self._store.audit.links_sent(practice_id)
+        contacted = await self._store.audit.contacted(practice_id)
         names = {m.id: m.display_name
-                 for m in await self._store.practices.members(member.practice_id)}
-        red_flags = await self._store.audit.red_flag_answers(member.practice_id)
-        erased_from = await self._store.audit.erased_from(member.practice_id)
+                 for m in await self._store.practices.members(practice_id)}
+        red_flags = await self._store.audit.red_flag_answers(practice_id)
+        erased_from = await self._store.audit.erased_from(practice_id)
+        reminders = await self._store.audit.reminders(practice_id)
+        resends = await self._store.audit.links_resent(practice_id)
         found = []
-        for invite in await self._store.invites.for_practice(member.practice_id):
+        for invite in await self._store.invites.for_practice(practice_id):
             case = await self._store.cases.for_invite(invite.id)
             group = self._group(invite, case, moment, stalled_before)
             state = self._state(group, invite, case, stops, moment)
@@ -377,15 +397,52 @@ class StaffDesk:
                 at, actor = reached
                 who = names.get(int(actor.partition(":")[2] or 0), text("inbox.staff.someone"))
                 state += text("inbox.staff.contacted_note", when=uk_time(at), name=who)
-            sent = uk_time(resent.get(invite.id, invite.created_at), with_time=False)
+            link_at = resent.get(invite.id, invite.created_at)
+            sent = uk_time(link_at, with_time=False)
             when = text("inbox.staff.link_sent_expires", sent=sent,
                         expires=uk_time(invite.expires_at, with_time=False)) if (
                 group == "not_opened") else text("inbox.staff.link_sent", sent=sent)
+            chase: Chase | None = None
+            notes = []
+            if group == "not_opened" and invite.id in resends:
+                who = self.who(resends[invite.id][1], names)
+                notes.append(text("inbox.staff.resent_note", name=who))
+            since = link_at
+            if group == "not_opened" and datetime.fromisoformat(link_at) < stalled_before:
+                chase = "resend"
+                notes.append(text("inbox.staff.unopened_note", days=self._stalled_days,
+                                  patient_ref=invite.patient_ref))
+            if case is not None and group in ("in_progress", "stalled") and (
+                    case.id in reminders):
+                at, actor = reminders[case.id]
+                notes.append(text("inbox.staff.reminded_note", when=uk_time(at),
+                                  name=self.who(actor, names)))
+            if case is not None and group == "stalled" and not flagged:
+                chase, since = "remind", case.updated_at
+            when = "; ".join([when, *notes])
             found.append(InviteLine(
                 invite, group, case is None and invite_problem(invite, moment) is None,
                 state, when, renewable=group == "locked",
-                to_contact=to_contact, red_flag=flagged))
+                to_contact=to_contact, red_flag=flagged,
+                case_id=case.id if case is not None else None,
+                chase_since=since if chase else "", chase=chase))
         return found
+
+    async def actor_name(self, member: Member, actor: str) -> str:
+        """Who an audit actor of the member's practice is, as staff read it (`who`)."""
+        names = {m.id: m.display_name
+                 for m in await self._store.practices.members(member.practice_id)}
+        return self.who(actor, names)
+
+    @staticmethod
+    def who(actor: str, names: dict[int, str]) -> str:
+        """Who an audit actor is, as staff read it: the bot, or a member's name."""
+        if actor == "bot":
+            return text("inbox.staff.the_bot")
+        kind, _, number = actor.partition(":")
+        if kind != "member" or not number.isdigit():
+            return text("inbox.staff.someone")
+        return names.get(int(number), text("inbox.staff.someone"))
 
     @staticmethod
     def _state(group: str, invite: Invite, case: Case | None, stops: dict[int, str],
@@ -433,7 +490,8 @@ class StaffDesk:
 
     async def overview(self, member: Member) -> tuple[str, list[InviteLine]]:
         """The /invites text, grouped by state, and the invites that get buttons (resend or
-        cancel, renew a locked link, record a red-flag contact: `InviteLine`). Under
+        cancel, renew a locked link, record a red-flag contact, remind a stalled request's
+        patient: `InviteLine`), the rows to chase first after the red flags. Under
         each row, when its link was sent (and, not yet opened, when it expires).
 
         Requests with a red flag answered yes whose patient nobody has yet recorded
@@ -455,8 +513,10 @@ class StaffDesk:
             words = "\n".join([title, *self._grouped(lines, shown)])
             if len(words) <= LIST_TEXT:
                 break
-        acting = [line for line in lines if line.can_change or line.renewable or line.to_contact]
-        return words, sorted(acting, key=lambda line: not line.to_contact)
+        acting = [line for line in lines
+                  if line.can_change or line.renewable or line.to_contact or line.chase]
+        # red flags first, then the rows to chase (a stalled request, a link left unopened)
+        return words, sorted(acting, key=lambda line: (not line.to_contact, not line.chase))
 
     def _grouped(self, lines: list[InviteLine], shown: int) -> list[str]:
         """The /invites rows (HTML lines) under their group headings, red flags first and
@@ -592,6 +652,23 @@ class StaffDesk:
             erased = fresh is not None and not fresh.revoked_at and not fresh.date_of_birth
             return "inbox.staff.renew_erased" if erased else "inbox.staff.renew_none"
         return await self._made(member, *renewed)
+
+    async def remind(self, member: Member, invite_id: int,
+                     now: datetime | None = None) -> Reminded | None:
+        """"Remind now" on a stalled row of /invites: send the patient the kind reminder with
+        its button to carry on, at most once a UK day (`bot.inbox.reminding.remind_now`). None,
+        sending nothing, if the request is not one to remind now (the patient carried on, it
+        was sent or ended, or it has a red-flag answer: `InviteLine.chase`) or is not the
+        member's practice's."""
+        invite = await self.invite_of(member, invite_id)
+        if invite is None:
+            return None
+        line = next((line for line in await self.lines(member, now)
+                     if line.invite.id == invite.id), None)
+        case = await self._store.cases.for_invite(invite.id)
+        if line is None or line.chase != "remind" or case is None:
+            return None
+        return await remind_now(self._store, case, actor=f"member:{member.id}", now=now)
 
     async def record_contacted(self, member: Member, invite_id: int) -> Case | None:
         """Record that the member contacted the patient of a request with a red flag answered

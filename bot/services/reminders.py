@@ -11,33 +11,50 @@ from bot.content import text
 from bot.domain.questions import worded
 from bot.services.naming import named
 from bot.store import Store
-from bot.store.models import Outgoing
+from bot.store.audit import Note
+from bot.store.models import Case, Outgoing
 
 log = logging.getLogger("bot.reminders")
 
 
+REMINDED = "case.reminded"
+"""The audit event of a reminder queued for a patient whose request stalled: the bot's own
+(`remind_stalled`, actor `bot`) or a member's "Remind now" in /invites (`bot.inbox.chasing`,
+actor `member:ID`); detail `by` ("bot" or "staff"), nothing personal."""
+
+
+async def stall_reminder(store: Store, case: Case, dedupe_key: str) -> Outgoing | None:
+    """The kind reminder to the patient of a stalled request (`journey.reminder.text`): it
+    names the request as the patient knows it (`bot.services.naming`) and is sent
+    (`patient.reminder`) with a button that carries on with that case
+    (`bot.journey.prompts.carry_on`), not with whichever of the patient's open cases they
+    acted on last. None if the case's practice is gone."""
+    practice = await store.practices.get(case.practice_id)
+    if practice is None:
+        return None
+    request = await named(store, case)
+    words = text("journey.reminder.text", practice=practice.name, phone=practice.phone,
+                 request=request)
+    return Outgoing(case.patient_chat_id, "patient.reminder", {"text": words}, dedupe_key)
+
+
 async def remind_stalled(store: Store, stalled_after_days: int,
                          now: datetime | None = None) -> int:
-    """Queue a reminder for each case idle for `stalled_after_days` (once per case).
-
-    The reminder names its request as the patient knows it (`bot.services.naming`) and is
-    sent (`patient.reminder`) with a button that carries on with that case
-    (`bot.journey.prompts.carry_on`), not with whichever of the patient's open cases they
-    acted on last."""
+    """Queue a reminder (`stall_reminder`) for each case idle for `stalled_after_days` (once
+    per case), audited `case.reminded` by the bot so /invites shows it and staff do not remind
+    the patient again the same day. Never for a request with a red-flag answer: that patient
+    is phoned by the practice, not reminded (`AuditRepository.has_red_flag`)."""
     moment = now or datetime.now(UTC)
     cutoff = (moment - timedelta(days=stalled_after_days)).isoformat(timespec="seconds")
     queued = 0
     for case in await store.cases.idle_open(cutoff):
-        practice = await store.practices.get(case.practice_id)
-        if practice is None:
+        if await store.audit.has_red_flag(case.id):
             continue
-        request = await named(store, case)
-        words = text("journey.reminder.text", practice=practice.name, phone=practice.phone,
-                     request=request)
-        before = len(await store.outbox.for_case(case.id))
-        await store.outbox.add(case.id, [Outgoing(case.patient_chat_id, "patient.reminder",
-                                                  {"text": words}, f"case:{case.id}:reminder")])
-        queued += len(await store.outbox.for_case(case.id)) - before
+        reminder = await stall_reminder(store, case, f"case:{case.id}:reminder")
+        if reminder is None:
+            continue
+        queued += await store.outbox.add_once(case.id, reminder, [Note(
+            REMINDED, case.id, case.practice_id, {"by": "bot"})])
     log.info("stalled reminders", extra={"queued": queued})
     return queued
 

@@ -73,7 +73,7 @@ class Note:
     """
 
     kind: str
-    case_id: int
+    case_id: int | None
     practice_id: int | None
     detail: Detail = field(default_factory=dict)
     actor: str = "bot"
@@ -205,6 +205,69 @@ class AuditRepository:
             for case_id, kind in await cursor.fetchall():
                 found[int(case_id)] = (*found.get(int(case_id), ()), str(kind))
             return found
+
+    async def reminders(self, practice_id: int) -> dict[int, tuple[str, str]]:
+        """The last reminder to the patient of each of the practice's cases that had one
+        (`case.reminded`: the bot's own, once a request stalls, or a member's "Remind now"
+        in /invites), by case id: when (ISO, UTC) and by whom (`bot` or `member:ID`)."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT case_id, created_at, actor FROM events WHERE practice_id = ? "
+                "AND kind = 'case.reminded' ORDER BY id", (practice_id,))
+            return {int(case_id): (str(at), str(actor))
+                    for case_id, at, actor in await cursor.fetchall()}
+
+    async def last_reminder(self, case_id: int) -> tuple[str, str] | None:
+        """When (ISO, UTC) and by whom the patient of this case was last reminded
+        (`reminders`), if ever."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT created_at, actor FROM events WHERE case_id = ? "
+                "AND kind = 'case.reminded' ORDER BY id DESC LIMIT 1", (case_id,))
+            row = await cursor.fetchone()
+        return (str(row[0]), str(row[1])) if row else None
+
+    async def links_resent(self, practice_id: int) -> dict[int, tuple[str, str]]:
+        """The last resend of each of the practice's invites that had one (`invite.reissued`:
+        a new link for an unopened invite), by invite id: when (ISO, UTC) and by whom."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT json_extract(detail, '$.invite_id'), created_at, actor FROM events "
+                "WHERE kind = 'invite.reissued' AND json_extract(detail, '$.invite_id') IN "
+                "(SELECT id FROM invites WHERE practice_id = ?) ORDER BY id", (practice_id,))
+            return {int(invite_id): (str(at), str(actor))
+                    for invite_id, at, actor in await cursor.fetchall()}
+
+    async def chase_listed_last(self, practice_id: int) -> str | None:
+        """When (ISO, UTC) the practice's daily list of patients to chase last named anyone
+        (`chase_listed`), if ever."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT MAX(created_at) FROM events WHERE practice_id = ? "
+                "AND kind IN ('case.stall_listed', 'invite.unopened_listed')", (practice_id,))
+            row = await cursor.fetchone()
+        return str(row[0]) if row and row[0] else None
+
+    async def chase_listed(self, practice_id: int) -> set[str]:
+        """What the practice's daily list of patients to chase has named already
+        (`bot.inbox.chasing`): `case:<id>:<idle since>` for a request that stalled (named
+        again only if the patient carries on and stalls again) and `invite:<id>:<link sent>`
+        for a link not opened (named again only for a new link)."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT json_extract(detail, '$.listed') FROM events WHERE practice_id = ? "
+                "AND kind IN ('case.stall_listed', 'invite.unopened_listed')", (practice_id,))
+            return {str(listed) for (listed,) in await cursor.fetchall()}
+
+    async def has_red_flag(self, case_id: int) -> bool:
+        """True if the case has any red-flag event (`red_flag_answers`): its patient is
+        phoned, never reminded to carry on (`bot.inbox.chasing`)."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT 1 FROM events WHERE case_id = ? AND kind IN ('case.red_flag_yes', "
+                "'case.red_flag_withdrawn', 'case.red_flag_after', 'case.red_flag_ended') "
+                "LIMIT 1", (case_id,))
+            return await cursor.fetchone() is not None
 
     async def unreached(self) -> list[Event]:
         """The alerts that could reach nobody at their practice (`delivery.reached_nobody`,

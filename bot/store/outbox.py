@@ -95,8 +95,10 @@ async def photos_off_chat(conn: aiosqlite.Connection, case_id: int, *,
 
 
 _ERASED_EMPTY = ("CASE WHEN case_id IN (SELECT id FROM cases WHERE erased_at IS NOT NULL) "
-                 "THEN '{}' ELSE payload END")
-"""The payload of an item finished after its case was erased (a kept staff alert or task)."""
+                 "OR kind = 'staff.chase_list' THEN '{}' ELSE payload END")
+"""The payload of an item finished after its case was erased (a kept staff alert or task),
+or of the daily list of patients to chase (`bot.inbox.chasing`: the references of several
+patients, and no case whose erasure would empty it), emptied once sent or given up."""
 
 
 class OutboxRepository:
@@ -112,6 +114,19 @@ class OutboxRepository:
         async with self._db.transaction() as conn:
             await enqueue(conn, case_id, items)
             await write_notes(conn, notes)
+
+    async def add_once(self, case_id: int | None, item: Outgoing, notes: Sequence[Note]) -> bool:
+        """Queue one message with the audit `notes` about it, in one transaction, only if no
+        message with its dedupe key was ever queued; False (nothing written) if one was: two
+        members tapping "Remind now" at once send the patient one reminder, recorded once."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute("SELECT 1 FROM outbox WHERE dedupe_key = ?",
+                                        (item.dedupe_key,))
+            if await cursor.fetchone() is not None:
+                return False
+            await enqueue(conn, case_id, [item])
+            await write_notes(conn, notes)
+            return True
 
     async def due(self, limit: int = 20) -> list[OutboxItem]:
         """Messages due now, oldest first; one waits while an earlier one to its chat (or, on a

@@ -112,6 +112,12 @@ class PracticeRepository:
                                       "notify_only": channels.telegram_notify_only})
         return await self.get(practice_id)
 
+    async def ids(self) -> list[int]:
+        """Every practice's id, oldest first."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute("SELECT id FROM practices ORDER BY id")
+            return [int(row[0]) for row in await cursor.fetchall()]
+
     async def get(self, practice_id: int) -> Practice | None:
         """Return the practice with this id, if any."""
         async with self._db.reading() as conn:

@@ -104,7 +104,9 @@ async def test_invites_are_grouped_by_state(store: Store, setting: Setting) -> N
     words, changeable = await staff.overview(setting.staff)
     assert text("inbox.staff.group_stalled", days=3) in words
     assert text("inbox.staff.group_submitted") in words
-    assert [line.invite.patient_ref for line in changeable] == ["NEW-1"]
+    # the stalled request gets "Remind now", listed before the fresh link's buttons
+    assert [(line.invite.patient_ref, line.chase) for line in changeable] == [
+        ("SLOW-1", "remind"), ("NEW-1", None)]
     other = await store.practices.add_member(setting.other_practice.id, 301, "staff", "Olly")
     assert await staff.lines(other) == []
     assert stalled.stage is Stage.IDENTITY
@@ -426,3 +428,36 @@ async def test_a_busy_practices_invites_list_fits_in_one_message(
         assert text(f"inbox.staff.group_{group}", days=3) + "</b> (25)" in words
     assert all(words.count(f"• {ref}-") >= 2 for ref in ("NEW", "GO", "SLOW")), "rows kept"
     assert all(f"RED-{i:02d}" in words for i in range(12)), "every red flag listed"
+
+
+async def test_a_busy_practices_list_with_every_row_to_chase_still_fits(
+    store: Store, setting: Setting
+) -> None:
+    """25 links left unopened (each row says so) and 25 stalled requests already reminded
+    (each row says when and by whom): the longer rows still fit in one message, each stalled
+    request keeps its "Remind now" and each old link its "New link", those first."""
+    staff = desk(store)
+    old = (datetime.now(UTC) - timedelta(days=5)).isoformat(timespec="seconds")
+    for i in range(25):
+        made, _ = await store.invites.create(setting.practice.id,
+                                             f"OLD-{i:02d}".ljust(MAX_REFERENCE, "X"),
+                                             "1990-01-01", valid_days=7)
+        await store.db._conn.execute("UPDATE invites SET created_at = ? WHERE id = ?",
+                                     (old, made.id))
+        made, _ = await store.invites.create(setting.practice.id,
+                                             f"SLOW-{i:02d}".ljust(MAX_REFERENCE, "X"),
+                                             "1990-01-01", valid_days=7)
+        case = await store.cases.open_from_invite(made, patient_user_id=2000 + i,
+                                                  patient_chat_id=2000 + i, is_child=False)
+        await store.audit.record("case.reminded", actor=f"member:{setting.staff.id}",
+                                 case_id=case.id, practice_id=setting.practice.id,
+                                 detail={"by": "staff"})
+        await store.db._conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?",
+                                     (old, case.id))
+    words, acting = await staff.overview(setting.staff)
+    assert len(words) <= LIST_TEXT
+    assert text("inbox.staff.unopened_note", days=3, patient_ref="").split('"')[0] in words
+    assert text("inbox.staff.reminded_note", when="", name="").split(" ")[0] in words
+    assert [line.chase for line in acting].count("remind") == 25
+    assert [line.chase for line in acting].count("resend") == 25
+    assert all(line.chase for line in acting), "nothing else to act on: all to chase"
