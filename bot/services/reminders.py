@@ -36,7 +36,8 @@ async def remind_stalled(store: Store, stalled_after_days: int,
                      request=request)
         before = len(await store.outbox.for_case(case.id))
         await store.outbox.add(case.id, [Outgoing(case.patient_chat_id, "patient.reminder",
-                                                  {"text": words}, f"case:{case.id}:reminder")])
+                                                  {"text": words}, f"case:{case.id}:reminder")],
+                               as_read=case)  # not if the patient deleted it meanwhile
         queued += len(await store.outbox.for_case(case.id)) - before
     log.info("stalled reminders", extra={"queued": queued})
     return queued
@@ -58,7 +59,7 @@ async def alert_waiting(store: Store, waiting_days: int, now: datetime | None = 
         await store.outbox.add(case.id, [
             Outgoing(chat, "staff.alert", {"text": words},
                      f"case:{case.id}:sub:{case.submissions}:waiting:{chat}")
-            for chat in await alert_recipients(store, case, "waiting")])
+            for chat in await alert_recipients(store, case, "waiting")], as_read=case)
         queued += len(await store.outbox.for_case(case.id)) - before
     log.info("waiting alerts", extra={"queued": queued})
     return queued

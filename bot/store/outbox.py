@@ -10,7 +10,7 @@ import aiosqlite
 
 from bot.store.audit import Note, write_event, write_notes
 from bot.store.database import Database, utc_now
-from bot.store.models import OutboxItem, Outgoing
+from bot.store.models import Case, OutboxItem, Outgoing
 from bot.store.rows import record
 
 
@@ -106,10 +106,21 @@ class OutboxRepository:
         self._db = db
 
     async def add(self, case_id: int | None, items: Sequence[Outgoing],
-                  notes: Sequence[Note] = ()) -> None:
+                  notes: Sequence[Note] = (), *, as_read: Case | None = None) -> None:
         """Queue messages in a transaction of their own, with the audit `notes` about them
-        (an alert that reached nobody, `bot.store.audit.Note`)."""
+        (an alert that reached nobody, `bot.store.audit.Note`).
+
+        With `as_read` (the case the messages are about, as the caller read it), nothing is
+        queued if the case was erased or moved on since: a housekeeping reminder read a
+        moment before the patient's "Delete all" committed is not sent about, nor written
+        onto, the erased case."""
         async with self._db.transaction() as conn:
+            if as_read is not None:
+                cursor = await conn.execute(
+                    "SELECT 1 FROM cases WHERE id = ? AND erased_at IS NULL AND stage = ? "
+                    "AND updated_at = ?", (as_read.id, as_read.stage.value, as_read.updated_at))
+                if await cursor.fetchone() is None:
+                    return
             await enqueue(conn, case_id, items)
             await write_notes(conn, notes)
 

@@ -1,0 +1,95 @@
+"""Erased means gone, byte for byte: after a patient's "Delete all", a staff /stop or the
+retention purge, no file under DATA_DIR (the database, its WAL and free pages, photo files,
+temporary files, whatever else the bot keeps) holds a word the patient typed, any stretch of a
+photo's bytes as received or as kept, or of the referral pack the GP was sent."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram.ext import Application
+
+from bot.content import text
+from bot.emulator import Emulator
+from bot.services.retention import purge
+from bot.store.models import Case
+from tests.auxil.e2e.bot_app import sample, services_of
+from tests.auxil.e2e.patient import first_line, tap, words
+from tests.auxil.e2e.practice import Team, all_sent, make_team, refer
+from tests.e2e.test_erasure_e2e import submit
+
+App = Application[Any, Any, Any, Any, Any, Any]
+MARKER_WHERE, MARKER_TRIED = "QXZ-WHERE-7731", "QXZ-TRIED-5519"
+SENT = ("locator-good.jpg", "close-up-good.jpg", "close-up-good-2.jpg")
+WINDOW = 64
+"""Bytes taken from the middle of each photo or pack: far too many to occur by chance."""
+
+
+def middle(data: bytes) -> bytes:
+    start = len(data) // 2
+    return data[start:start + WINDOW]
+
+
+def found_in(data_dir: Path, needles: dict[str, bytes]) -> list[str]:
+    """Which needles occur in which file under DATA_DIR, every file read as bytes."""
+    found = []
+    for path in sorted(data_dir.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            found += [f"{name} in {path.relative_to(data_dir)}"
+                      for name, needle in needles.items() if needle in data]
+    return found
+
+
+async def traces(app: App, case: Case) -> dict[str, bytes]:
+    """What of this case must go: the typed words, the photos as sent and as kept, the pack."""
+    store = services_of(app).store
+    needles = {"typed where": MARKER_WHERE.encode(), "typed tried": MARKER_TRIED.encode()}
+    needles |= {f"sent {name}": middle(sample(name)) for name in SENT}
+    for photo in await store.photos.for_case(case.id):
+        needles[f"kept {photo.shot}"] = middle(store.files.path(photo.file_name).read_bytes())
+    built = await store.submission_files.get(case.id, case.submissions or 1)
+    assert built is not None and built.pack is not None, "the pack was built for the GP"
+    needles["pack"] = middle(built.pack)
+    needles["pack head"] = built.pack[len(built.pack) // 4:len(built.pack) // 4 + WINDOW]
+    return needles
+
+
+@pytest.mark.parametrize("how", ["patient deletes", "practice stops", "retention purge"])
+async def test_an_erased_case_leaves_no_byte_of_its_words_photos_or_pack_under_data_dir(
+    app: App, emu: Emulator, data_dir: Path, how: str
+) -> None:
+    team: Team = await make_team(app, emu)
+    patient = emu.user("Ada")
+    case = await submit(app, team, patient, "REF-BYTES", where=MARKER_WHERE,
+                        tried=MARKER_TRIED)
+    await team.gp.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+    store = services_of(app).store
+    case = await store.cases.get(case.id) or case
+    needles = await traces(app, case)
+    before = found_in(data_dir, needles)
+    assert {n.split(" in ")[0] for n in before} >= {
+        "typed where", "typed tried", "kept locator", "pack"}, before
+
+    if how == "patient deletes":
+        await patient.send_command("/delete")
+        await patient.wait_for_text(words("journey.delete.one"))
+        await tap(patient, text("journey.commands.delete_yes"),
+                  text("journey.commands.deleted").split("\n")[0])
+    elif how == "practice stops":
+        await team.staff.send_command("/stop", "REF-BYTES")
+        await team.staff.wait_for_text(first_line("inbox.staff.stop_confirm"))
+        await team.staff.tap(text("inbox.staff.stop_button", patient_ref="REF-BYTES"))
+        await patient.wait_for_text(words("inbox.patient.stopped_by_practice"), timeout=10)
+    else:
+        await refer(team.gp)
+        await patient.wait_for_text(case.reference, timeout=10)
+        assert await purge(store, 30, now=datetime.now(UTC) + timedelta(days=31)) == 1
+    await all_sent(app, case)
+    await emu.wait_until_idle()
+
+    assert found_in(data_dir, needles) == []
+
