@@ -15,11 +15,10 @@ from telegram.ext import Application
 from bot.content import text
 from bot.emulator import Emulator
 from bot.services.retention import purge
-from bot.store.models import Case
+from bot.store.models import Case, Stage
 from tests.auxil.e2e.bot_app import sample, services_of
-from tests.auxil.e2e.patient import first_line, tap, words
+from tests.auxil.e2e.patient import answer_details, first_line, send_three, tap, to_photos, words
 from tests.auxil.e2e.practice import Team, all_sent, make_team, refer
-from tests.e2e.test_erasure_e2e import submit
 
 App = Application[Any, Any, Any, Any, Any, Any]
 MARKER_WHERE, MARKER_TRIED = "QXZ-WHERE-7731", "QXZ-TRIED-5519"
@@ -58,14 +57,30 @@ async def traces(app: App, case: Case) -> dict[str, bytes]:
     return needles
 
 
+async def submit(app: App, team: Team, patient: Any) -> Case:
+    """Invite this patient for the team's GP and take them to "Sent", typing the markers."""
+    store = services_of(app).store
+    _, token = await store.invites.create(team.practice.id, "REF-BYTES", "1980-02-03",
+                                          valid_days=7, gp_member_id=team.gp_member.id)
+    await to_photos(patient, token)
+    await send_three(patient)
+    await answer_details(patient, MARKER_WHERE, MARKER_TRIED)
+    await patient.wait_for(lambda m: bool(m.buttons) and any(
+        text("journey.review.send") in b for row in m.buttons for b in row), timeout=10)
+    await patient.tap(text("journey.review.send"))
+    await patient.wait_for_text(first_line("journey.receipt.text"), timeout=10)
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None and case.stage is Stage.SUBMITTED
+    return case
+
+
 @pytest.mark.parametrize("how", ["patient deletes", "practice stops", "retention purge"])
 async def test_an_erased_case_leaves_no_byte_of_its_words_photos_or_pack_under_data_dir(
     app: App, emu: Emulator, data_dir: Path, how: str
 ) -> None:
     team: Team = await make_team(app, emu)
     patient = emu.user("Ada")
-    case = await submit(app, team, patient, "REF-BYTES", where=MARKER_WHERE,
-                        tried=MARKER_TRIED)
+    case = await submit(app, team, patient)
     await team.gp.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
     store = services_of(app).store
     case = await store.cases.get(case.id) or case

@@ -32,16 +32,14 @@ App = Application[Any, Any, Any, Any, Any, Any]
 WHERE, TRIED = "behind the left kneecap", "Zorbulon paste from the market"
 
 
-async def submit(app: App, team: Team, patient: TelegramUser, ref: str, *,
-                 where: str = WHERE, tried: str = TRIED) -> Case:
-    """Invite this patient for the team's GP and take them all the way to "Sent", typing
-    `where` and `tried` as the answers."""
+async def submit(app: App, team: Team, patient: TelegramUser, ref: str) -> Case:
+    """Invite this patient for the team's GP and take them all the way to "Sent"."""
     store = services_of(app).store
     _, token = await store.invites.create(team.practice.id, ref, "1980-02-03", valid_days=7,
                                           gp_member_id=team.gp_member.id)
     await to_photos(patient, token)
     await send_three(patient)
-    await answer_details(patient, where, tried)
+    await answer_details(patient, WHERE, TRIED)
     await patient.wait_for(lambda m: bool(m.buttons) and any(
         text("journey.review.send") in b for row in m.buttons for b in row), timeout=10)
     await patient.tap(text("journey.review.send"))
