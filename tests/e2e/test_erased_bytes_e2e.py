@@ -108,3 +108,32 @@ async def test_an_erased_case_leaves_no_byte_of_its_words_photos_or_pack_under_d
 
     assert found_in(data_dir, needles) == []
 
+
+
+async def test_what_a_patient_sends_after_deleting_their_request_is_not_kept(
+    app: App, emu: Emulator, data_dir: Path
+) -> None:
+    """After "Delete all" the patient sends a photo, a file and a few words: they are told the
+    request ended, and none of it is in any file under DATA_DIR."""
+    team = await make_team(app, emu)
+    patient = emu.user("Ada")
+    await submit(app, team, patient)
+    await team.gp.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+    await patient.send_command("/delete")
+    await patient.wait_for_text(words("journey.delete.one"))
+    await tap(patient, text("journey.commands.delete_yes"),
+              text("journey.commands.deleted").split("\n")[0])
+    before = len(patient.all_messages)
+
+    late = sample("close-up-good-2.jpg")
+    await patient.send_photo(late)
+    await patient.wait_until(lambda: len(patient.all_messages) > before, timeout=10)
+    await patient.send_document(late, "late.jpg", "image/jpeg")
+    await patient.wait_until(lambda: len(patient.all_messages) > before + 1, timeout=10)
+    await patient.send_text("QXZ-LATE-4471 it is worse now")
+    await patient.wait_until(lambda: len(patient.all_messages) > before + 2, timeout=10)
+    await emu.wait_until_idle()
+
+    replies = "\n".join(m.text or "" for m in patient.all_messages[before:])
+    assert "REF-BYTES" not in replies
+    assert found_in(data_dir, {"late photo": middle(late), "late words": b"QXZ-LATE-4471"}) == []
