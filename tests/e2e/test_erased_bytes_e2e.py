@@ -137,3 +137,41 @@ async def test_what_a_patient_sends_after_deleting_their_request_is_not_kept(
     replies = "\n".join(m.text or "" for m in patient.all_messages[before:])
     assert "REF-BYTES" not in replies
     assert found_in(data_dir, {"late photo": middle(late), "late words": b"QXZ-LATE-4471"}) == []
+
+
+async def test_a_photo_being_saved_as_the_practice_stops_the_request_is_not_left_on_disk(
+    app: App, emu: Emulator, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The patient's photo is checked and its file written just as staff /stop the request
+    (the link reached the wrong person): the file goes at once, not at the next erasure or
+    purge, and the sender is told the request was stopped, not "something went wrong...
+    everything you have sent so far is saved"."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    holder = emu.user("Wrong person")
+    _, token = await store.invites.create(team.practice.id, "REF-RACE", "1980-02-03",
+                                          valid_days=7, gp_member_id=team.gp_member.id)
+    await to_photos(holder, token)
+    mark, release = tmp_path / "held", tmp_path / "go"
+    monkeypatch.setenv("BOT_PAUSE_AT", "photo.file_written")
+    monkeypatch.setenv("BOT_PAUSE_MARK", str(mark))
+    monkeypatch.setenv("BOT_PAUSE_RELEASE", str(release))
+    photo = sample("locator-good.jpg")
+    await holder.send_document(photo, "a.jpg", "image/jpeg")
+    await holder.wait_until(mark.exists, timeout=20)  # its file written, no row yet
+    kept = [p for p in (data_dir / "photos").rglob("*") if p.is_file()]
+    assert kept, "the test holds the bot with the photo's file on disk"
+    needles = {"kept photo": middle(kept[0].read_bytes())}
+
+    await team.staff.send_command("/stop", "REF-RACE")
+    await team.staff.wait_for_text(first_line("inbox.staff.stop_confirm"))
+    await team.staff.tap(text("inbox.staff.stop_button", patient_ref="REF-RACE"))
+    await holder.wait_for_text(words("inbox.patient.stopped_by_practice"), timeout=10)
+    before = len(holder.all_messages)
+    release.touch()
+    await holder.wait_until(lambda: len(holder.all_messages) > before, timeout=20)
+    await emu.wait_until_idle()
+
+    said = [m.text or "" for m in holder.all_messages[before:]]
+    assert found_in(data_dir, needles) == []
+    assert not [s for s in said if words("messages.errors.try_again") in s], said
