@@ -47,14 +47,14 @@ def _private(update: Update) -> bool:
 async def not_here(update: Update, context: BotContext) -> None:
     """A private-chat command (/start, /status, /invites, /stop...) sent in a group or channel:
     nothing is done or shown there, and the sender is told to use a private chat, in staff
-    words to a practice member (`inbox.gp.private_only`), else in a patient's
+    words to a practice member (`inbox.staff.private_command`), else in a patient's
     (`messages.help.group`), never naming a request."""
     message, user = update.effective_message, update.effective_user
     if message is None:
         return
     member = user is not None and bool(
         await context.services.store.practices.memberships(user.id))
-    await message.reply_text(plain(text("inbox.gp.private_only" if member
+    await message.reply_text(plain(text("inbox.staff.private_command" if member
                                         else "messages.help.group")))
 
 

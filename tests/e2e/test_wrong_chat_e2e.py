@@ -77,7 +77,7 @@ async def test_staff_and_gp_commands_in_a_group_are_refused_without_a_reference(
     await staff.send_command("/stop", "REF-SECRET")
     said = await settled(family, 5)
 
-    assert said == [shown("inbox.gp.private_only")] * 5
+    assert said == [shown("inbox.staff.private_command")] * 5
     assert not any("REF-SECRET" in words for words in said)
     invite = await store.invites.get(made.id)
     assert invite is not None and invite.revoked_at is None, "nothing revoked from the group"
