@@ -175,3 +175,46 @@ async def test_a_photo_being_saved_as_the_practice_stops_the_request_is_not_left
     said = [m.text or "" for m in holder.all_messages[before:]]
     assert found_in(data_dir, needles) == []
     assert not [s for s in said if words("messages.errors.try_again") in s], said
+
+
+async def test_buttons_left_in_the_chat_after_delete_do_nothing_to_the_erased_request(
+    app: App, emu: Emulator, data_dir: Path
+) -> None:
+    """Deleted at the review: any button still on an earlier message (the review's Send, a
+    question's answers) is answered without acting, and writes nothing back."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    patient = emu.user("Ada")
+    _, token = await store.invites.create(team.practice.id, "REF-TAPS", "1980-02-03",
+                                          valid_days=7, gp_member_id=team.gp_member.id)
+    await to_photos(patient, token)
+    await send_three(patient)
+    await answer_details(patient, MARKER_WHERE, MARKER_TRIED)
+    await patient.wait_for(lambda m: bool(m.buttons) and any(
+        text("journey.review.send") in b for row in m.buttons for b in row), timeout=10)
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None
+    await patient.send_command("/delete")
+    await patient.wait_for_text(words("journey.delete.one"))
+    await tap(patient, text("journey.commands.delete_yes"),
+              text("journey.commands.deleted").split("\n")[0])
+    await emu.wait_until_idle()
+    left = [(m.message_id, data) for m in patient.all_messages for row in m.buttons
+            for data in row]
+    assert left, "the review's buttons are still on screen"
+    before = len(patient.all_messages)
+    for _, label in left:
+        if not any(label in row for m in patient.all_messages for row in m.buttons):
+            continue  # taken off by an earlier tap
+        answered = len(patient.callback_answers)
+        await patient.tap(label)
+        await patient.wait_until(lambda n=answered: len(patient.callback_answers) > n,
+                                 timeout=10)
+        assert patient.callback_answers[-1].get("text") in (
+            text("journey.input.old_button"), text("journey.input.done_button")), label
+    await emu.wait_until_idle()
+    assert patient.all_messages[before:] == [], "a note on the tap, nothing sent"
+    erased = await store.cases.get(case.id)
+    assert erased is not None and erased.erased_at and erased.submissions == 0
+    assert await store.answers.for_case(case.id) == {}
+    assert found_in(data_dir, {"where": MARKER_WHERE.encode()}) == []
