@@ -6,6 +6,7 @@ import contextlib
 import logging
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.content import text
@@ -28,12 +29,33 @@ async def help_command(update: Update, context: BotContext) -> None:
     if words is not None:
         await update.effective_message.reply_text(Html(words))
         return
+    if not _private(update):  # a patient's request is never shown where others can see it
+        await update.effective_message.reply_text(plain(text("messages.help.group")))
+        return
     if user is None:
         await send_replies(context.bot, update.effective_message.chat_id,
                            [say(text("messages.help.text"))])
         return
     replies = await context.services.journey.help(user.id)
     await send_to_patient(context, update.effective_message.chat_id, replies)
+
+
+def _private(update: Update) -> bool:
+    return update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
+
+
+async def not_here(update: Update, context: BotContext) -> None:
+    """A private-chat command (/start, /status, /invites, /stop...) sent in a group or channel:
+    nothing is done or shown there, and the sender is told to use a private chat, in staff
+    words to a practice member (`inbox.staff.private_command`), else in a patient's
+    (`messages.help.group`), never naming a request."""
+    message, user = update.effective_message, update.effective_user
+    if message is None:
+        return
+    member = user is not None and bool(
+        await context.services.store.practices.memberships(user.id))
+    await message.reply_text(plain(text("inbox.staff.private_command" if member
+                                        else "messages.help.group")))
 
 
 async def on_error(update: object, context: BotContext) -> None:

@@ -16,6 +16,9 @@ from bot.handlers.context import BotApplication
 
 PRIVATE = filters.ChatType.PRIVATE
 TEAM_BUTTON = r"^m\|"
+PRIVATE_COMMANDS = ["start", "status", "cancel", "delete", "invite", "invites", "revoke", "stop",
+                    "addmember", "join"]
+"""Commands for a private chat only: in a group they are answered `common.not_here`."""
 
 COMMANDS = [("help", "What I do and how"), ("status", "Where am I"), ("cancel", "Stop"),
             ("delete", "Delete my photos and answers")]
@@ -40,6 +43,7 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("inbox", inbox.inbox))
     app.add_handler(CommandHandler("addmember", join.add_member, filters=PRIVATE))
     app.add_handler(CommandHandler("join", join.join, filters=PRIVATE))
+    app.add_handler(CommandHandler(PRIVATE_COMMANDS, common.not_here, filters=~PRIVATE))
     app.add_handler(CallbackQueryHandler(buttons.tapped, pattern=TEAM_BUTTON))
     app.add_handler(CallbackQueryHandler(patient.tapped))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & PRIVATE, patient.edited))

@@ -35,10 +35,11 @@ class Reminded:
 
 
 async def remind_now(store: Store, case: Case, *, actor: str,
-                     now: datetime | None = None) -> Reminded:
+                     now: datetime | None = None) -> Reminded | None:
     """Queue the stall reminder for this case's patient, audited `case.reminded` by `actor`
     in the same transaction, unless one went the same UK day; the caller checked the case is
-    stalled and has no red flag (`InviteLine.chase`)."""
+    stalled and has no red flag (`InviteLine.chase`). None, sending nothing, if the case was
+    erased or moved on since the caller read it (the patient deleted it or carried on)."""
     moment = now or datetime.now(UTC)
     last = await store.audit.last_reminder(case.id)
     if last is not None and uk_day(datetime.fromisoformat(last[0])) == uk_day(moment):
@@ -46,9 +47,12 @@ async def remind_now(store: Store, case: Case, *, actor: str,
     reminder = await stall_reminder(store, case,
                                     f"case:{case.id}:reminder:{uk_day(moment)}")
     if reminder is not None and await store.outbox.add_once(case.id, reminder, [Note(
-            REMINDED, case.id, case.practice_id, {"by": "staff"}, actor=actor)]):
+            REMINDED, case.id, case.practice_id, {"by": "staff"}, actor=actor)],
+            as_read=case):
         log.info("stalled request reminded by staff",
                  extra={"case_id": case.id, "practice_id": case.practice_id})
         return Reminded(True, *(await store.audit.last_reminder(case.id) or ("", actor)))
     again = await store.audit.last_reminder(case.id)  # a tap at the same moment won
-    return Reminded(False, *(again or ("", actor)))
+    if again is None or uk_day(datetime.fromisoformat(again[0])) != uk_day(moment):
+        return None  # not queued, and no reminder today: the case moved on or was erased
+    return Reminded(False, *again)

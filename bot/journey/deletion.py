@@ -90,7 +90,6 @@ class Deletion:
     async def ask(self, user_id: int) -> list[Reply]:
         """Answer /delete: nothing to delete, one request to confirm, or a choice."""
         found = await self.holding(user_id)
-        keep = Button(text("journey.commands.delete_no"), button_data("any", KEEP, "-"))
         if not found:
             return [say(text("journey.commands.nothing_to_delete"))]
         if len(found) == 1:
@@ -99,7 +98,7 @@ class Deletion:
                          button_data("any", GO, str(only.case.id)))
             words = text("journey.delete.one", request=only.request, state=only.state)
             return [say(with_kept(words, await kept_by_practice(self._store, [only.case])),
-                        (yes, keep))]
+                        (yes, _keep(str(only.case.id), 1)))]
         lines = "\n".join(text("journey.delete.line", number=h.number,
                                request=h.request[:1].upper() + h.request[1:], state=h.state)
                           for h in found)
@@ -108,13 +107,20 @@ class Deletion:
                         button_data("any", PICK, str(h.case.id))) for h in found]
         picks.append(Button(text("journey.delete.pick_all", count=len(found)),
                             button_data("any", PICK, every)))
-        picks.append(keep)
+        picks.append(_keep(every, len(found)))
         return [Reply(text=text("journey.delete.several", count=len(found), lines=lines),
                       buttons=one_per_row(*picks))]
 
     async def tapped(self, user_id: int, question: str, value: str) -> list[Reply] | None:
         """Handle a /delete button; None if it no longer applies (already done, not theirs)."""
         if question == KEEP:
+            # "No, keep them": true only if every request the question named is still held
+            # (not deleted since by its own "Yes", or by another list's); "-" is the data of
+            # a button from before it named them
+            named, _, count = value.partition(":")
+            if value != "-" and (not count.isdigit() or len(
+                    self._chosen(await self.holding(user_id), named)) < int(count)):
+                return None
             return [say(text("journey.commands.kept"))]
         chosen = self._chosen(await self.holding(user_id), value)
         if not chosen:
@@ -167,7 +173,7 @@ class Deletion:
 
     @staticmethod
     def _confirm(chosen: list[Holding], value: str) -> Reply:
-        keep = Button(text("journey.commands.delete_no"), button_data("any", KEEP, "-"))
+        keep = _keep(value, len(chosen))
         if value.startswith(ALL):
             words = text("journey.delete.confirm_all", count=len(chosen))
             yes = Button(text("journey.delete.yes_all"), button_data("any", GO, value))
@@ -176,3 +182,9 @@ class Deletion:
             words = text("journey.delete.confirm_one", request=only.request, state=only.state)
             yes = Button(text("journey.delete.yes_one"), button_data("any", GO, value))
         return say(words, (yes, keep))
+
+
+def _keep(value: str, count: int) -> Button:
+    """"No, keep them" for the requests `value` names (as "Yes" names them), `count` of them
+    held when it was asked (`Deletion.tapped`)."""
+    return Button(text("journey.commands.delete_no"), button_data("any", KEEP, f"{value}:{count}"))

@@ -1205,6 +1205,15 @@ class Journey:
             if take_off_chat is not None:
                 replies = await self._take_off_chat(case, take_off_chat, replies, source)
             return [*replies, *await self._prompt(turn)]
+        except StageConflict:  # erased while it was checked (a practice /stop): not kept
+            await erasure.finish(self._store, case.id)  # its file goes now, not at a purge
+            if take_off_chat is not None:
+                await take_off_chat()
+            ended = await self._store.cases.get(case.id)
+            now = turn if ended is None else Turn(self._store, ended)
+            log.info("photo for a request erased while it was checked",
+                     extra={"case_id": case.id, "shot": shot})
+            return self._bind(now, await self._nothing_open(now))
         if take_off_chat is not None:
             replies = await self._take_off_chat(case, take_off_chat, replies, source)
         if kept is None:

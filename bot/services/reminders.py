@@ -54,7 +54,8 @@ async def remind_stalled(store: Store, stalled_after_days: int,
         if reminder is None:
             continue
         queued += await store.outbox.add_once(case.id, reminder, [Note(
-            REMINDED, case.id, case.practice_id, {"by": "bot"})])
+            REMINDED, case.id, case.practice_id, {"by": "bot"})],
+                                              as_read=case)  # not if deleted meanwhile
     log.info("stalled reminders", extra={"queued": queued})
     return queued
 
@@ -75,7 +76,7 @@ async def alert_waiting(store: Store, waiting_days: int, now: datetime | None = 
         await store.outbox.add(case.id, [
             Outgoing(chat, "staff.alert", {"text": words},
                      f"case:{case.id}:sub:{case.submissions}:waiting:{chat}")
-            for chat in await alert_recipients(store, case, "waiting")])
+            for chat in await alert_recipients(store, case, "waiting")], as_read=case)
         queued += len(await store.outbox.for_case(case.id)) - before
     log.info("waiting alerts", extra={"queued": queued})
     return queued

@@ -10,7 +10,7 @@ import aiosqlite
 
 from bot.store.audit import Note, write_event, write_notes
 from bot.store.database import Database, utc_now
-from bot.store.models import OutboxItem, Outgoing
+from bot.store.models import Case, OutboxItem, Outgoing
 from bot.store.rows import record
 
 
@@ -101,6 +101,15 @@ or of the daily list of patients to chase (`bot.inbox.chasing`: the references o
 patients, and no case whose erasure would empty it), emptied once sent or given up."""
 
 
+async def _still_as_read(conn: aiosqlite.Connection, case: Case) -> bool:
+    """True if `case` is in the store as the caller read it: not erased, same stage, not
+    touched since (`updated_at`)."""
+    cursor = await conn.execute(
+        "SELECT 1 FROM cases WHERE id = ? AND erased_at IS NULL AND stage = ? "
+        "AND updated_at = ?", (case.id, case.stage.value, case.updated_at))
+    return await cursor.fetchone() is not None
+
+
 class OutboxRepository:
     """Read what is due and record how each delivery went."""
 
@@ -108,18 +117,29 @@ class OutboxRepository:
         self._db = db
 
     async def add(self, case_id: int | None, items: Sequence[Outgoing],
-                  notes: Sequence[Note] = ()) -> None:
+                  notes: Sequence[Note] = (), *, as_read: Case | None = None) -> None:
         """Queue messages in a transaction of their own, with the audit `notes` about them
-        (an alert that reached nobody, `bot.store.audit.Note`)."""
+        (an alert that reached nobody, `bot.store.audit.Note`).
+
+        With `as_read` (the case the messages are about, as the caller read it), nothing is
+        queued if the case was erased or moved on since: a housekeeping reminder read a
+        moment before the patient's "Delete all" committed is not sent about, nor written
+        onto, the erased case."""
         async with self._db.transaction() as conn:
+            if as_read is not None and not await _still_as_read(conn, as_read):
+                return
             await enqueue(conn, case_id, items)
             await write_notes(conn, notes)
 
-    async def add_once(self, case_id: int | None, item: Outgoing, notes: Sequence[Note]) -> bool:
+    async def add_once(self, case_id: int | None, item: Outgoing, notes: Sequence[Note], *,
+                       as_read: Case | None = None) -> bool:
         """Queue one message with the audit `notes` about it, in one transaction, only if no
         message with its dedupe key was ever queued; False (nothing written) if one was: two
-        members tapping "Remind now" at once send the patient one reminder, recorded once."""
+        members tapping "Remind now" at once send the patient one reminder, recorded once.
+        With `as_read`, also False if the case was erased or moved on since (see `add`)."""
         async with self._db.transaction() as conn:
+            if as_read is not None and not await _still_as_read(conn, as_read):
+                return False
             cursor = await conn.execute("SELECT 1 FROM outbox WHERE dedupe_key = ?",
                                         (item.dedupe_key,))
             if await cursor.fetchone() is not None:

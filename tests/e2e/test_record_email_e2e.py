@@ -334,3 +334,39 @@ async def test_the_email_of_a_resubmission_says_its_version_and_what_it_replaces
     assert names == [text("inbox.gp.pack_name", reference=ref, version="-v2"),
                      *(text("channels.email.photo_name", reference=ref, shot=shot,
                             version="-v2") for shot in ("locator", "close-up-1", "close-up-2"))]
+
+
+async def test_once_deleted_no_file_under_data_dir_holds_what_the_mailbox_was_sent(
+    app: App, emu: Emulator, smtp: SmtpServer, data_dir: Path
+) -> None:
+    """The practice's mailbox keeps its copy (the GP record); the bot keeps none: after the
+    patient's "Delete all" no file under DATA_DIR holds the date of birth or NHS number the
+    email carried, the answers, or a stretch of its pack."""
+    team = await email_team(app, emu)
+    store = services_of(app).store
+    _, token = await store.invites.create(
+        team.practice.id, "P-302", "1980-02-03", valid_days=7, gp_member_id=team.gp_member.id,
+        nhs_number="9434765919")
+    patient = emu.user("Ada")
+    await to_photos(patient, token)
+    await send_three(patient)
+    await details_and_review(patient, "QXZ-MAIL-WHERE", "QXZ-MAIL-TRIED")
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    case = await case_of(app, patient)
+    await received(smtp)
+    await all_sent(app, case)
+    pdf = next(smtp.mailbox.messages()[0].iter_attachments()).get_content()
+    secrets = {"pack": pdf[len(pdf) // 2:len(pdf) // 2 + 64], "dob": b"1980-02-03",
+               "nhs": b"9434765919", "where": b"QXZ-MAIL-WHERE", "tried": b"QXZ-MAIL-TRIED"}
+
+    def held() -> list[str]:
+        return [f"{name} in {path.name}" for path in data_dir.rglob("*") if path.is_file()
+                for name, secret in secrets.items() if secret in path.read_bytes()]
+
+    assert {h.split(" in ")[0] for h in held()} >= {"pack", "dob", "nhs", "where"}
+    await patient.send_command("/delete")
+    await patient.wait_for_text(first_line("journey.delete.one"))
+    await tap(patient, text("journey.commands.delete_yes"),
+              text("journey.commands.deleted").split("\n")[0])
+    await all_sent(app, case)
+    assert held() == []

@@ -172,3 +172,37 @@ async def test_a_delete_button_naming_someone_elses_request_does_nothing(
     untouched = await store.cases.get(case.id)
     assert untouched is not None and not untouched.erased_at
     assert all(store.files.path(name).exists() for name in await files_of(store, case))
+
+
+async def test_no_keep_them_tapped_after_the_deletion_never_says_nothing_was_deleted(
+    journey: Journey, invite: InviteMaker, store: Store
+) -> None:
+    """"Yes, delete them", then "No, keep them" on the same question (its buttons not yet
+    taken off, or the patient tapping fast): the deletion stands and the patient is not told
+    "OK, nothing has been deleted"."""
+    case = await submitted(journey, invite, store)
+    asked = await journey.ask(USER, "delete")
+    await tap(journey, asked, text("journey.commands.delete_yes"))
+    erased = await store.cases.get(case.id)
+    assert erased is not None and erased.erased_at
+
+    answer = await journey.tapped(USER, buttons(asked)[text("journey.commands.delete_no")])
+    assert text("journey.commands.kept") not in words(answer.replies)
+    assert answer.note in (text("journey.input.done_button"), text("journey.input.old_button"))
+
+
+async def test_no_keep_them_on_a_choice_made_before_one_request_was_deleted(
+    journey: Journey, invite: InviteMaker, store: Store
+) -> None:
+    """The confirmation for one request is answered "Yes"; "No, keep them" on that same
+    confirmation afterwards does not say nothing was deleted."""
+    first = await submitted(journey, invite, store)
+    await with_one_photo(journey, invite, store)
+    listing = await journey.ask(USER, "delete")
+    asked = await tap(journey, listing, text("journey.delete.pick", number=1))
+    await tap(journey, asked, text("journey.delete.yes_one"))
+    gone = await store.cases.get(first.id)
+    assert gone is not None and gone.erased_at
+
+    answer = await journey.tapped(USER, buttons(asked)[text("journey.commands.delete_no")])
+    assert text("journey.commands.kept") not in words(answer.replies)
