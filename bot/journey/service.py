@@ -117,6 +117,13 @@ class Tapped:
     settles_offers: bool = False
     """True once a "Use this photo anyway" offer kept its photo: the case's other offers are
     out of date, and their buttons are taken off (`bot/handlers/offers.py`)."""
+    older: bool = False
+    """True for a tap refused because its button is on an older copy of a question: one from
+    an earlier step, an answered question, a request sent, ended or deleted. Its message, if it
+    still has buttons (left when Telegram was unreachable), loses them
+    (`bot.handlers.patient.tapped`). False for a refused tap that may be on the question the
+    patient is to answer now (button data the bot never made, a value that question does not
+    offer, the same button tapped twice): its buttons stay."""
 
 
 class Journey:
@@ -402,7 +409,7 @@ class Journey:
             if parsed is not None and parsed[0] == "any" and parsed[1].startswith("del_"):
                 replies = await self._deletion.tapped(user_id, parsed[1], parsed[2])
                 if replies is None:
-                    return Tapped(text("journey.input.done_button"), [])
+                    return Tapped(text("journey.input.done_button"), [], older=True)
                 if parsed[1] == DELETE_GO:
                     await self._drop_held(user_id)
                 return Tapped(None, replies)
@@ -416,13 +423,13 @@ class Journey:
                     self._last_tap[user_id] = data
                 return replace(answer, replies=self._bind(turn, answer.replies))
             other = await self._own_turn(user_id, case_id)
-            answer = Tapped(text("journey.cases.other_request"), [])
+            answer = Tapped(text("journey.cases.other_request"), [], older=other is not None)
             if other is not None and parsed is not None and parsed[:2] == ("any", CHOOSE):
                 if other.case.stage.is_open and not other.case.erased_at:
                     answer = Tapped(None, await self._prompt(other))
             elif other is not None:
                 found = await self._tapped(other, parsed)
-                answer = answer if found.note is not None else found
+                answer = replace(answer, older=found.older) if found.note is not None else found
             if answer.note is not None or other is None:
                 return answer
             if not (parsed is not None and parsed[1:] in RED_FLAG_BUTTONS
@@ -439,7 +446,7 @@ class Journey:
         names)."""
         if parsed is not None and parsed[0] == "any":
             if turn is None or turn.case.erased_at:
-                return Tapped(text("journey.input.done_button"), [])
+                return Tapped(text("journey.input.done_button"), [], older=True)
             if parsed[1] == CHOOSE:
                 return Tapped(None, await self._prompt(turn) if turn.case.stage.is_open else [])
             return await self._confirmed(turn, parsed[1], parsed[2])
@@ -450,15 +457,31 @@ class Journey:
         if turn is not None and parsed is not None and parsed[1] == "anyway":
             return await self._anyway(turn, parsed[0], parsed[2])
         if parsed is None or turn is None or not turn.case.stage.is_open:
-            return Tapped(text("journey.input.old_button"), [])
+            return Tapped(text("journey.input.old_button"), [], older=parsed is not None)
         stage, question, value = parsed
         if stage != turn.case.stage.value:
-            return Tapped(text("journey.input.old_button"), await self._prompt(turn))
+            return Tapped(text("journey.input.old_button"), await self._prompt(turn), older=True)
         step = STEPS[turn.case.stage]
         choice = None if step.tap is None else await step.tap(self, turn, question, value)
         if choice is None:
-            return Tapped(text("journey.input.done_button"), [])
+            return Tapped(text("journey.input.done_button"), [],
+                          older=await self._answered_before(turn, question, value))
         return Tapped(None, *choice)
+
+    @staticmethod
+    async def _answered_before(turn: Turn, question: str, value: str) -> bool:
+        """Whether a tap refused at the step asked now is on a question already behind the
+        patient: one with an answer saved (or its confirmation, or "No, go back" under it),
+        or a photo tip already passed. A question with no answer yet may be the one asked
+        now (a value it does not offer): not behind."""
+        if question == "tip":
+            return value.isdigit() and int(value) <= turn.case.prep_step
+        if question == CONFIRM:
+            question = value.partition("=")[0]
+        elif question == GO_BACK:
+            question = value
+        return any(key == question or key.endswith(f".{question}")
+                   for key in await turn.answers())
 
     async def _late_red_flag(self, turn: Turn, stage: str, question: str) -> Tapped | None:
         """A red-flag "yes" (or its confirmation, or "No, go back" under it) tapped after the
@@ -1057,7 +1080,7 @@ class Journey:
         target, token = chosen(value)
         held = self._held.take(user_id, token)
         if held is None and self._held.taken(user_id, token):
-            return Tapped(text("journey.input.done_button"), [])
+            return Tapped(text("journey.input.done_button"), [], older=True)
         if held is None:
             cases = [case.id for case in await self._store.cases.for_patient(user_id)]
             gone = await self._store.outbox.forget_held(cases, keep=self._held.in_chat(user_id))
@@ -1430,8 +1453,8 @@ class Journey:
                 words, await kept_by_practice(self._store, [case]), done=True))])
         if action == "delete":  # a button from before /delete listed the requests
             return Tapped(text("journey.input.old_button"),
-                          await self._deletion.ask(case.patient_user_id))
-        return Tapped(text("journey.input.old_button"), [])
+                          await self._deletion.ask(case.patient_user_id), older=True)
+        return Tapped(text("journey.input.old_button"), [], older=True)
 
     async def other(self, user_id: int, kind: str,
                     take_off_chat: Callable[[], Awaitable[bool]] | None = None, *,
