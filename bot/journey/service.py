@@ -1001,7 +1001,9 @@ class Journey:
             self._last_tap.pop(user_id, None)
             turn = await self._turn(user_id)
             replies = await self._photo_for_turn(user_id, turn, sent, forwarded, on_held)
-            if captioned and turn is not None:
+            if captioned and turn is not None and self._with_practice(turn):
+                replies = [*replies, *await self._sent_note(turn)]
+            elif captioned and turn is not None:
                 too_big = text("journey.photos.too_big")
                 at = next((i for i, r in enumerate(replies) if r.text == too_big), None)
                 if at is None:  # the photo was kept, held or refused on what it shows
@@ -1030,9 +1032,29 @@ class Journey:
             if len(waiting) > 1 or (len(waiting) == 1 and (
                     turn is None or turn.case.id != waiting[0].id)):
                 return await self._hold(user_id, sent, waiting, on_held)
+        if turn is not None and self._with_practice(turn):
+            words = [await self._sent_not_added(turn)]
+            if sent.take_off_chat is not None:
+                words = await self._take_off_chat(turn.case, sent.take_off_chat, words,
+                                                  sent.source)
+            return self._bind(turn, [*words, *await self._others(turn.case)])
         if turn is None or not turn.case.stage.is_open:
             return self._bind(turn, await self._nothing_open(turn))
         return await self._file(turn, sent, forwarded=forwarded)
+
+    @staticmethod
+    def _with_practice(turn: Turn) -> bool:
+        """Whether the request is with the practice: sent, not yet decided, not deleted."""
+        return turn.case.stage is Stage.SUBMITTED and not turn.case.erased_at
+
+    async def _sent_not_added(self, turn: Turn) -> Reply:
+        """A photo or file sent once the request is with the practice: it cannot be added,
+        nothing of it is kept, and the GP asks here if they need new photos
+        (`journey.photos.sent_not_added`)."""
+        practice = await turn.practice()
+        log.info("photo or file after the request was sent", extra={"case_id": turn.case.id})
+        return say(worded("journey.photos.sent_not_added", parent=prompts.by_parent(turn.case),
+                          practice=practice.name, phone=practice.phone))
 
     async def _not_passed_on(self, turn: Turn, what: str) -> Reply:
         """Words the patient wrote that no one will read (`what`: "caption", with a photo;
@@ -1472,12 +1494,16 @@ class Journey:
         async with self.lock(user_id):
             turn = await self._turn(user_id)
             words = say(text(f"journey.input.{kind}"))
+            sent = turn is not None and self._with_practice(turn) and kind in ("document",
+                                                                               "video")
+            if turn is not None and sent:  # "I need a photo" would be untrue: none is wanted
+                words = await self._sent_not_added(turn)
             if kind in PERSONAL_KINDS:
                 removed = await self._personal_off_chat(turn, (kind,), take_off_chat)
                 words = removed[0] if removed else words
             lead = [words]
             if captioned and turn is not None:
-                lead.append(await self._not_passed_on(turn, "file_caption"))
+                lead.append(await self._not_passed_on(turn, "sent" if sent else "file_caption"))
             shot = None if turn is None else shot_of(turn.case)
             if turn is not None and shot is not None and kind == "document":
                 await record_refusal(self._store, turn.case, shot, "not_an_image")
