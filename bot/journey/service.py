@@ -1033,11 +1033,14 @@ class Journey:
                     turn is None or turn.case.id != waiting[0].id)):
                 return await self._hold(user_id, sent, waiting, on_held)
         if turn is not None and self._with_practice(turn):
-            words = [await self._sent_not_added(turn)]
+            said = sent.album is not None and self._album_noted.get(user_id) == sent.album
+            if sent.album is not None:  # one answer an album; each photo goes from the chat
+                self._album_noted[user_id] = sent.album
+            words = [] if said else [await self._sent_not_added(turn)]
             if sent.take_off_chat is not None:
                 words = await self._take_off_chat(turn.case, sent.take_off_chat, words,
                                                   sent.source)
-            return self._bind(turn, [*words, *await self._others(turn.case)])
+            return self._bind(turn, [*words, *([] if said else await self._others(turn.case))])
         if turn is None or not turn.case.stage.is_open:
             return self._bind(turn, await self._nothing_open(turn))
         return await self._file(turn, sent, forwarded=forwarded)

@@ -50,8 +50,15 @@ async def test_a_photo_or_file_after_sending_is_not_added_and_the_patient_knows_
     assert said.startswith(f"{not_added}\n\n{text('journey.input.removed')}"), said
     assert text("journey.input.document") not in said, "no 'I need a photo': none is wanted"
 
-    assert media_ids(patient.shown_incoming) == [], "nothing of it left in the chat"
-    assert media_ids(patient.deleted_incoming)[-3:] == [m["message_id"] for m in sent]
+    before = len(patient.messages)
+    sent += await patient.send_album([sample("close-up-good.jpg"), sample("locator-good.jpg")])
+    await patient.wait_for_text(not_added, timeout=15)
+    await emu.wait_until_idle()
+    said = [m.text or "" for m in patient.messages[before:]]
+    assert sum(not_added in s for s in said) == 1, "one answer for an album"
+
+    await patient.wait_until(lambda: media_ids(patient.shown_incoming) == [], timeout=15)
+    assert media_ids(patient.deleted_incoming)[-5:] == [m["message_id"] for m in sent]
     case = await store.cases.get(case.id)
     assert case is not None and case.stage is Stage.SUBMITTED
     assert [p.id for p in await store.photos.for_case(case.id)] == kept, "nothing stored"
