@@ -73,7 +73,16 @@ from bot.store import StageConflict, Store
 from bot.store.audit import Note
 from bot.store.cases import RED_FLAG_STOP
 from bot.store.invites import invite_problem
-from bot.store.models import SHOT_SLOTS, Case, Event, Flags, Outgoing, Practice, Stage
+from bot.store.models import (
+    SHOT_SLOTS,
+    Case,
+    Event,
+    Flags,
+    Invite,
+    Outgoing,
+    Practice,
+    Stage,
+)
 
 log = logging.getLogger("bot.journey")
 
@@ -91,6 +100,9 @@ RED_FLAG_BUTTONS = (("red_flags", "yes"), (CONFIRM, "red_flags=yes"), (GO_BACK, 
 """A "yes" to the red flags, its confirmation, and "No, go back" under it: taken at any stage
 once the red flags were answered (`Journey._late_red_flag`)."""
 CHOOSE = prompts.CHOOSE
+NEW_REQUEST = "new_request"
+"""The question of a button that starts a request from an invite link the patient opened while
+another request of theirs was open (`Journey._ask_first`); its value is the link's token."""
 PERSONAL_KINDS = ("contact", "location")
 """Messages that are personal data in themselves (`Journey.other`): deleted from the chat."""
 
@@ -186,7 +198,12 @@ class Journey:
             return self._bind(turn, await self._led_by(
                 turn, [say(text("journey.invite.welcome_back"))]))
 
-    async def _open_invite(self, user_id: int, chat_id: int, token: str) -> list[Reply]:
+    async def _open_invite(self, user_id: int, chat_id: int, token: str, *,
+                           asked: bool = False) -> list[Reply]:
+        """Start a request from an invite link, or say why not. A usable link for a patient
+        who already has a request open (`_open_for`; the service takes one request per area)
+        first asks whether to carry on with that one or start this one (`_ask_first`),
+        unless the patient just chose to start it (`asked`)."""
         if minutes := await self._wrong_tries.wait_minutes(user_id, "invite"):
             return [say(text("journey.invite.too_many_tries", minutes=minutes))]
         invite = await self._store.invites.find(token)
@@ -208,6 +225,8 @@ class Journey:
         if problem:
             return [say(text(f"journey.invite.{problem}", practice=practice.name,
                              phone=practice.phone, days=self._invite_valid_days))]
+        if not asked and (already := await self._open_for(user_id, invite)) is not None:
+            return await self._ask_first(already, invite, token)
         born = date.fromisoformat(invite.date_of_birth)
         today = uk_today()
         try:
@@ -222,6 +241,38 @@ class Journey:
                                                    parent=prompts.by_parent(case),
                                                    practice=practice.name)),
                                  *await self._prompt(turn)])
+
+    async def _open_for(self, user_id: int, invite: Invite) -> Case | None:
+        """The patient's open request for the same patient as this new invite (its invite is
+        the same practice's, with the same practice reference and date of birth, as staff's
+        "link open already" warning matches them), the one they last acted on first; None if
+        there is none. A parent's own request and their child's are different patients, and
+        both may be open. Matching the reference too means opening someone else's link never
+        tells whether its date of birth is the holder's own (DPIA R6: nothing staff typed on
+        an invite is shown before its date of birth is confirmed)."""
+        for case in await self._store.cases.open_for_patient(user_id):
+            if not case.stage.is_open or case.invite_id is None:
+                continue
+            first = await self._store.invites.get(case.invite_id)
+            if first is not None and (first.practice_id, first.patient_ref,
+                                      first.date_of_birth) == (
+                    invite.practice_id, invite.patient_ref, invite.date_of_birth):
+                return case
+        return None
+
+    async def _ask_first(self, case: Case, invite: Invite, token: str) -> list[Reply]:
+        """A new link opened while a request for the same person is open: the link is noted
+        as opened (staff's /invites says so), nothing starts yet, and the patient chooses:
+        carry on with the open request, or start the new one (for another area)."""
+        await self._store.invites.mark_opened(invite.id)
+        log.info("invite opened while another request is open",
+                 extra={"case_id": case.id, "invite_id": invite.id})
+        turn = Turn(self._store, case)
+        ask = say(text("journey.invite.open_already", request=await self._named(case)),
+                  (Button(text("journey.invite.carry_on"), button_data("any", CHOOSE, "-")),),
+                  (Button(text("journey.invite.start_new"),
+                          button_data("any", NEW_REQUEST, token)),))
+        return self._bind(turn, [ask])
 
     # -- typed text ------------------------------------------------------------------------
 
@@ -406,6 +457,11 @@ class Journey:
                 if answer.note is None:
                     self._last_tap[user_id] = data
                 return answer
+            if parsed is not None and parsed[:2] == ("any", NEW_REQUEST):
+                opened = await self._open_invite(user_id, await self._chat_of(user_id, case_id),
+                                                 parsed[2], asked=True)
+                self._last_tap[user_id] = data
+                return Tapped(None, opened, text("journey.invite.start_new"))
             if parsed is not None and parsed[0] == "any" and parsed[1].startswith("del_"):
                 replies = await self._deletion.tapped(user_id, parsed[1], parsed[2])
                 if replies is None:
@@ -1586,6 +1642,13 @@ class Journey:
         they last acted on, else the case they last acted on), if any."""
         case = await self._store.cases.current_for_patient(user_id)
         return None if case is None else Turn(self._store, case)
+
+    async def _chat_of(self, user_id: int, case_id: int | None) -> int:
+        """The patient's chat with the bot: their case's, else their own id (a private
+        chat's id is the user's)."""
+        case = None if case_id is None else await self._store.cases.get(case_id)
+        return case.patient_chat_id if case is not None and case.patient_user_id == user_id \
+            else user_id
 
     async def _own_turn(self, user_id: int, case_id: int) -> Turn | None:
         """A turn on this case, if it is one of this patient's; None otherwise."""
