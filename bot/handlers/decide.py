@@ -91,6 +91,32 @@ async def _finish(update: Update, context: Context, chat_id: int, done: bool, wo
     await _send(context, chat_id, words, follow)
 
 
+async def _close_under_way(context: Context, chat_id: int, tap: Decide) -> bool:
+    """Before a decision starts from the summary: the decision already under way on the case
+    that the summary names (`Decide.under_way`: the question of which photos to take again,
+    its reasons, a confirmation) loses its buttons, and a reason the GP was asked to type
+    for it is no longer awaited. The summary's buttons carry it, so this holds after a
+    restart. True if it still had buttons ("message is not modified" once answered or
+    closed already, or gone: False)."""
+    if not tap.under_way:
+        return False
+    waiting = (context.user_data or {}).get(AWAITING)
+    if isinstance(waiting, dict) and waiting.get("prompt") == tap.under_way:
+        (context.user_data or {}).pop(AWAITING, None)
+    try:
+        await context.bot.edit_message_reply_markup(chat_id, tap.under_way, reply_markup=None)
+    except BadRequest:
+        return False
+    return True
+
+
+async def _answer_closing(update: Update, context: Context, chat_id: int, tap: Decide) -> None:
+    """Answer a tap on the summary's choices, closing the decision under way first (and
+    saying so on the button: `inbox.gp.under_way_closed`)."""
+    closed = await _close_under_way(context, chat_id, tap)
+    await _query(update).answer(text("inbox.gp.under_way_closed") if closed else None)
+
+
 async def _stale(context: Context, case: Case, action: str) -> None:
     await context.services.store.audit.record("access.stale_button", actor="gp",
                                                case_id=case.id, detail={"action": action})
@@ -123,21 +149,30 @@ async def photos(update: Update, context: Context, chat_id: int, tap: Decide,
     and ticked as they were left (the summary's button carries them); a tick there shows the
     choice so far. Back under the reasons (`why`) brings the question again, ticked as it was.
     (A tick box made before the question had its own message, on the summary itself, still
-    ticks there.) The ticks live in the buttons' data only, so a restart keeps them."""
-    await _query(update).answer()
+    ticks there.) The ticks live in the buttons' data only, so a restart keeps them.
+
+    While the question (or its reasons) is open, the summary's choices name it
+    (`Decide.under_way`): Refer, Not suitable or "Ask for new photos" tapped there takes its
+    buttons off first, so there are never two decisions under way on one case."""
     tapped = _tapped_id(update) or 0
     if not tap.summary_id and _on_summary(update):
-        await _send(context, chat_id, text("inbox.gp.which_photos"),
-                    shot_rows(case, tap.mask, tapped))
+        await _answer_closing(update, context, chat_id, tap)
+        asked = await _send(context, chat_id, text("inbox.gp.which_photos"),
+                            shot_rows(case, tap.mask, tapped))
+        await _edit_rows(context, chat_id, tapped,
+                         decision_rows(case.id, case.submissions, tap.mask, under_way=asked))
         return
+    await _query(update).answer()
     if tap.summary_id and not _shows_ticks(update):  # Back under the reasons
         waiting = (context.user_data or {}).get(AWAITING)
         if isinstance(waiting, dict) and waiting.get("prompt") == tapped:
             (context.user_data or {}).pop(AWAITING, None)  # no reason is typed for it now
         with contextlib.suppress(TelegramError):
             await context.bot.delete_message(chat_id, tapped)
-        await _send(context, chat_id, text("inbox.gp.which_photos"),
-                    shot_rows(case, tap.mask, tap.summary_id))
+        asked = await _send(context, chat_id, text("inbox.gp.which_photos"),
+                            shot_rows(case, tap.mask, tap.summary_id))
+        await _edit_rows(context, chat_id, tap.summary_id,
+                         decision_rows(case.id, case.submissions, tap.mask, under_way=asked))
         return
     await _edit_rows(context, chat_id, tapped, shot_rows(case, tap.mask, tap.summary_id))
 
@@ -173,11 +208,11 @@ async def why(update: Update, context: Context, chat_id: int, tap: Decide,
     summary_id = tap.summary_id or _tapped_id(update) or 0
     if tap.summary_id:  # the question's tick boxes go; Back under the reasons brings them
         await _edit_rows(context, chat_id, _tapped_id(update), ())
-    await _edit_rows(context, chat_id, summary_id,
-                     decision_rows(case.id, case.submissions, tap.mask))
     shots = ", ".join(text(f"inbox.gp.caption_{slot}") for slot in _shots(tap.mask))
     asked = await _send(context, chat_id, text("inbox.gp.why_photos", shots=shots),
                         reason_rows(case, tap.mask, PHOTO_REASONS, summary_id))
+    await _edit_rows(context, chat_id, summary_id,
+                     decision_rows(case.id, case.submissions, tap.mask, under_way=asked))
     if context.user_data is not None:
         context.user_data.pop(INVITE_DRAFT, None)
         context.user_data[AWAITING] = {"kind": "redo", "case": case.id, "mask": tap.mask,
@@ -196,8 +231,11 @@ async def redo(update: Update, context: Context, chat_id: int, tap: Decide,
 
 async def appointment(update: Update, context: Context, chat_id: int, tap: Decide,
                       case: Case) -> None:
-    """Not suitable: show urgent and the appointment reasons."""
-    await _query(update).answer(text("inbox.gp.why_appointment"))
+    """Not suitable: show urgent and the appointment reasons (a decision under way on the
+    case loses its buttons first)."""
+    closed = await _close_under_way(context, chat_id, tap)
+    await _query(update).answer(text("inbox.gp.under_way_closed" if closed
+                                     else "inbox.gp.why_appointment"))
     await _edit_rows(context, chat_id, _tapped_id(update),
                      appointment_rows(case, APPOINTMENT_REASONS))
 
@@ -209,9 +247,11 @@ async def urgent(update: Update, context: Context, chat_id: int, tap: Decide,
     referral); the summary gets its three choices back meanwhile."""
     await _query(update).answer()
     summary_id = _tapped_id(update) or 0
-    await _edit_rows(context, chat_id, summary_id, decision_rows(case.id, case.submissions))
-    await _send(context, chat_id, text("inbox.gp.urgent_confirm", reference=case.reference),
-                urgent_confirm_rows(case, summary_id))
+    confirm = await _send(context, chat_id,
+                          text("inbox.gp.urgent_confirm", reference=case.reference),
+                          urgent_confirm_rows(case, summary_id))
+    await _edit_rows(context, chat_id, summary_id,
+                     decision_rows(case.id, case.submissions, under_way=confirm))
 
 
 async def urgent_go(update: Update, context: Context, chat_id: int, tap: Decide,
@@ -238,12 +278,14 @@ async def book(update: Update, context: Context, chat_id: int, tap: Decide,
         return
     await _query(update).answer()
     summary_id = _tapped_id(update) or 0
-    await _edit_rows(context, chat_id, summary_id, decision_rows(case.id, case.submissions))
     reason = text(f"inbox.gp.reason_{tap.reason}") if tap.reason in (
         *APPOINTMENT_REASONS, URGENT) else tap.reason
-    await _send(context, chat_id,
-                text("inbox.gp.appointment_confirm", reference=case.reference, reason=reason),
-                appointment_confirm_rows(case, tap.reason, summary_id))
+    confirm = await _send(
+        context, chat_id,
+        text("inbox.gp.appointment_confirm", reference=case.reference, reason=reason),
+        appointment_confirm_rows(case, tap.reason, summary_id))
+    await _edit_rows(context, chat_id, summary_id,
+                     decision_rows(case.id, case.submissions, under_way=confirm))
 
 
 async def _not_now(update: Update, key: str, case: Case) -> None:
@@ -270,12 +312,17 @@ async def book_go(update: Update, context: Context, chat_id: int, tap: Decide,
 
 async def refer(update: Update, context: Context, chat_id: int, tap: Decide,
                 case: Case) -> None:
-    """Refer is confirmed first, in a message that says what happens next."""
-    await _query(update).answer()
-    await _send(context, chat_id,
-                text("inbox.gp.refer_confirm", reference=case.reference,
-                     days=context.services.settings.referral_send_days),
-                refer_confirm_rows(case, _tapped_id(update) or 0))
+    """Refer is confirmed first, in a message that says what happens next; a decision under
+    way on the case (new photos being chosen, another confirmation) loses its buttons first,
+    and the summary's choices name this confirmation (`Decide.under_way`)."""
+    await _answer_closing(update, context, chat_id, tap)
+    summary_id = _tapped_id(update) or 0
+    confirm = await _send(context, chat_id,
+                          text("inbox.gp.refer_confirm", reference=case.reference,
+                               days=context.services.settings.referral_send_days),
+                          refer_confirm_rows(case, summary_id))
+    await _edit_rows(context, chat_id, summary_id,
+                     decision_rows(case.id, case.submissions, under_way=confirm))
 
 
 async def refer_no(update: Update, context: Context, chat_id: int, tap: Decide,

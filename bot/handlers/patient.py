@@ -158,17 +158,12 @@ async def tapped(update: Update, context: BotContext) -> None:
         context.application.create_task(_show_answered(context.bot, store, query.message,
                                                        answer.chosen),
                                         name="show answered")
-    elif query.message.reply_markup is not None:
-        context.application.create_task(_take_off_if_older(context.bot, store, query.message),
+    elif answer.older and query.message.reply_markup is not None:
+        # an older copy, its buttons left (Telegram was unreachable): off now; the copy the
+        # patient is to answer (button data the bot never sent, say) keeps them (`Tapped.older`)
+        context.application.create_task(take_off(context.bot, store, chat_id,
+                                                 [query.message.message_id]),
                                         name="take off tapped older question")
-
-
-async def _take_off_if_older(bot: ExtBot[Any], store: Store, message: Message) -> None:
-    """A tap the journey refused, on a message that still has buttons: an older copy, its
-    buttons left (Telegram was unreachable), loses them now; the copy the patient is to answer
-    (a tap refused there, such as button data the bot never sent) keeps them."""
-    if not await store.outbox.is_shown_question(message.chat_id, message.message_id):
-        await take_off(bot, store, message.chat_id, [message.message_id])
 
 
 async def _show_answered(bot: ExtBot[Any], store: Store, message: Message,

@@ -45,13 +45,17 @@ def column(*buttons: tuple[str, Payload]) -> Rows:
     return tuple((button,) for button in buttons)
 
 
-def decision_rows(case_id: int, submission: int, mask: int = 0) -> Rows:
+def decision_rows(case_id: int, submission: int, mask: int = 0, under_way: int = 0) -> Rows:
     """The GP's three choices for a case, made for this submission; "Ask for new photos"
-    carries the photos ticked so far (`mask`), so coming back to it keeps them."""
+    carries the photos ticked so far (`mask`), so coming back to it keeps them. Each names
+    the message of a decision under way (`under_way`: the question of which photos, its
+    reasons, a confirmation), whose buttons go before the one tapped starts."""
     return column(
-        (text("inbox.gp.refer"), Decide("refer", case_id, submission)),
-        (text("inbox.gp.ask_photos"), Decide("photos", case_id, submission, mask=mask)),
-        (text("inbox.gp.appointment"), Decide("appt", case_id, submission)))
+        (text("inbox.gp.refer"), Decide("refer", case_id, submission, under_way=under_way)),
+        (text("inbox.gp.ask_photos"), Decide("photos", case_id, submission, mask=mask,
+                                             under_way=under_way)),
+        (text("inbox.gp.appointment"), Decide("appt", case_id, submission,
+                                              under_way=under_way)))
 
 
 def waiting_rows(case: Case) -> Rows:

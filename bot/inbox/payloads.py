@@ -21,16 +21,20 @@ stop an opened request, renew a locked link, record that a red-flag stop's patie
 contacted, remind the patient of a stalled request (`bot.inbox.chasing`)."""
 
 _FIELDS: dict[str, tuple[str, ...]] = {
-    "photos": ("mask", "summary_id"), "why": ("mask", "summary_id"),
-    "back": ("summary_id", "mask"),
+    "photos": ("mask", "summary_id", "under_way"), "why": ("mask", "summary_id"),
+    "back": ("summary_id", "mask"), "refer": ("under_way",), "appt": ("under_way",),
     "redo": ("mask", "reason", "summary_id"),
     "appt_go": ("reason",), "appt_yes": ("reason", "summary_id"), "refer_go": ("summary_id",),
     "urgent_go": ("summary_id",)}
 """The decision steps that carry more than the case: which photos (a bit per shot slot, in
-SHOT_SLOTS order), a reason code, the summary message whose buttons go once decided. A
-button made before "photos", "why" and "back" carried the summary (one part fewer) still
-reads, as summary 0, and a "back" made before it carried the photos ticked reads as none:
-`parse`."""
+SHOT_SLOTS order), a reason code, the summary message whose buttons go once decided, the
+message of a decision under way on the case (`Decide.under_way`). A button made before
+"photos", "why" and "back" carried the summary (one part fewer) still reads, as summary 0, a
+"back" made before it carried the photos ticked reads as none, and a "refer", "appt" or
+"photos" made before they carried a decision under way reads as none: `parse`."""
+_LEAST: dict[str, int] = {"back": 0, "photos": 1, "why": 1, "refer": 0, "appt": 0}
+"""The fewest of their `_FIELDS` parts these steps' buttons carry (older buttons carried
+fewer): the parts missing read as 0."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,10 @@ class Decide:
     mask: int = 0
     reason: str = ""
     summary_id: int = 0
+    under_way: int = 0
+    """On the summary's choices: the message of a decision already under way on this case
+    (the question of which photos to take again, its reasons, or a confirmation), whose
+    buttons go before another decision starts, so a GP never has two live at once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,10 +162,8 @@ def parse(parts: list[str]) -> Payload | None:
         return None
     submission = _number(rest[-1][1:])
     names = _FIELDS.get(action, ())
-    if action == "back":  # made before it carried the ticks (mask 0), or the summary too
-        names = names[:max(0, len(rest) - 1)]
-    elif action in ("photos", "why") and len(rest) == len(names):
-        names = names[:-1]  # made before these carried the summary: summary 0
+    if action in _LEAST and _LEAST[action] <= len(rest) - 1 < len(names):
+        names = names[:len(rest) - 1]  # made before it carried the later parts: 0 each
     if submission is None or len(rest) - 1 != len(names):
         return None
     values: dict[str, int | str] = {}

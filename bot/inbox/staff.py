@@ -468,7 +468,10 @@ class StaffDesk:
         # a locked link whose case was erased since has no date of birth to renew with: it
         # is grouped as any erased case, and says it was locked (`progress.ending_words`)
         if case is None:
-            return "not_opened" if invite_problem(invite, now) is None else "closed"
+            if invite_problem(invite, now) is not None:
+                return "closed"
+            # opened while its patient had another request open: nothing started from it yet
+            return "opened" if invite.opened_at else "not_opened"
         if case.decision == "urgent" and not case.task_done_at and (
                 case.stage is Stage.DECIDED
                 or (case.stage is Stage.ERASED and case.erased_by == "patient")):
@@ -523,8 +526,8 @@ class StaffDesk:
         all of them, at most `shown` rows in every other group (each heading says how many
         the group has)."""
         parts = []
-        for group in ("red_flag", "urgent", "not_opened", "in_progress", "stalled", "locked",
-                      "submitted", "referred", "decided", "erased", "closed"):
+        for group in ("red_flag", "urgent", "not_opened", "opened", "in_progress", "stalled",
+                      "locked", "submitted", "referred", "decided", "erased", "closed"):
             members = [line for line in lines if line.group == group]
             if not members:
                 continue

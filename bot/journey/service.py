@@ -73,7 +73,16 @@ from bot.store import StageConflict, Store
 from bot.store.audit import Note
 from bot.store.cases import RED_FLAG_STOP
 from bot.store.invites import invite_problem
-from bot.store.models import SHOT_SLOTS, Case, Event, Flags, Outgoing, Practice, Stage
+from bot.store.models import (
+    SHOT_SLOTS,
+    Case,
+    Event,
+    Flags,
+    Invite,
+    Outgoing,
+    Practice,
+    Stage,
+)
 
 log = logging.getLogger("bot.journey")
 
@@ -91,6 +100,9 @@ RED_FLAG_BUTTONS = (("red_flags", "yes"), (CONFIRM, "red_flags=yes"), (GO_BACK, 
 """A "yes" to the red flags, its confirmation, and "No, go back" under it: taken at any stage
 once the red flags were answered (`Journey._late_red_flag`)."""
 CHOOSE = prompts.CHOOSE
+NEW_REQUEST = "new_request"
+"""The question of a button that starts a request from an invite link the patient opened while
+another request of theirs was open (`Journey._ask_first`); its value is the link's token."""
 PERSONAL_KINDS = ("contact", "location")
 """Messages that are personal data in themselves (`Journey.other`): deleted from the chat."""
 
@@ -117,6 +129,13 @@ class Tapped:
     settles_offers: bool = False
     """True once a "Use this photo anyway" offer kept its photo: the case's other offers are
     out of date, and their buttons are taken off (`bot/handlers/offers.py`)."""
+    older: bool = False
+    """True for a tap refused because its button is on an older copy of a question: one from
+    an earlier step, an answered question, a request sent, ended or deleted. Its message, if it
+    still has buttons (left when Telegram was unreachable), loses them
+    (`bot.handlers.patient.tapped`). False for a refused tap that may be on the question the
+    patient is to answer now (button data the bot never made, a value that question does not
+    offer, the same button tapped twice): its buttons stay."""
 
 
 class Journey:
@@ -179,7 +198,12 @@ class Journey:
             return self._bind(turn, await self._led_by(
                 turn, [say(text("journey.invite.welcome_back"))]))
 
-    async def _open_invite(self, user_id: int, chat_id: int, token: str) -> list[Reply]:
+    async def _open_invite(self, user_id: int, chat_id: int, token: str, *,
+                           asked: bool = False) -> list[Reply]:
+        """Start a request from an invite link, or say why not. A usable link for a patient
+        who already has a request open (`_open_for`; the service takes one request per area)
+        first asks whether to carry on with that one or start this one (`_ask_first`),
+        unless the patient just chose to start it (`asked`)."""
         if minutes := await self._wrong_tries.wait_minutes(user_id, "invite"):
             return [say(text("journey.invite.too_many_tries", minutes=minutes))]
         invite = await self._store.invites.find(token)
@@ -201,6 +225,8 @@ class Journey:
         if problem:
             return [say(text(f"journey.invite.{problem}", practice=practice.name,
                              phone=practice.phone, days=self._invite_valid_days))]
+        if not asked and (already := await self._open_for(user_id, invite)) is not None:
+            return await self._ask_first(already, invite, token)
         born = date.fromisoformat(invite.date_of_birth)
         today = uk_today()
         try:
@@ -215,6 +241,38 @@ class Journey:
                                                    parent=prompts.by_parent(case),
                                                    practice=practice.name)),
                                  *await self._prompt(turn)])
+
+    async def _open_for(self, user_id: int, invite: Invite) -> Case | None:
+        """The patient's open request for the same patient as this new invite (its invite is
+        the same practice's, with the same practice reference and date of birth, as staff's
+        "link open already" warning matches them), the one they last acted on first; None if
+        there is none. A parent's own request and their child's are different patients, and
+        both may be open. Matching the reference too means opening someone else's link never
+        tells whether its date of birth is the holder's own (DPIA R6: nothing staff typed on
+        an invite is shown before its date of birth is confirmed)."""
+        for case in await self._store.cases.open_for_patient(user_id):
+            if not case.stage.is_open or case.invite_id is None:
+                continue
+            first = await self._store.invites.get(case.invite_id)
+            if first is not None and (first.practice_id, first.patient_ref,
+                                      first.date_of_birth) == (
+                    invite.practice_id, invite.patient_ref, invite.date_of_birth):
+                return case
+        return None
+
+    async def _ask_first(self, case: Case, invite: Invite, token: str) -> list[Reply]:
+        """A new link opened while a request for the same person is open: the link is noted
+        as opened (staff's /invites says so), nothing starts yet, and the patient chooses:
+        carry on with the open request, or start the new one (for another area)."""
+        await self._store.invites.mark_opened(invite.id)
+        log.info("invite opened while another request is open",
+                 extra={"case_id": case.id, "invite_id": invite.id})
+        turn = Turn(self._store, case)
+        ask = say(text("journey.invite.open_already", request=await self._named(case)),
+                  (Button(text("journey.invite.carry_on"), button_data("any", CHOOSE, "-")),),
+                  (Button(text("journey.invite.start_new"),
+                          button_data("any", NEW_REQUEST, token)),))
+        return self._bind(turn, [ask])
 
     # -- typed text ------------------------------------------------------------------------
 
@@ -399,10 +457,15 @@ class Journey:
                 if answer.note is None:
                     self._last_tap[user_id] = data
                 return answer
+            if parsed is not None and parsed[:2] == ("any", NEW_REQUEST):
+                opened = await self._open_invite(user_id, await self._chat_of(user_id, case_id),
+                                                 parsed[2], asked=True)
+                self._last_tap[user_id] = data
+                return Tapped(None, opened, text("journey.invite.start_new"))
             if parsed is not None and parsed[0] == "any" and parsed[1].startswith("del_"):
                 replies = await self._deletion.tapped(user_id, parsed[1], parsed[2])
                 if replies is None:
-                    return Tapped(text("journey.input.done_button"), [])
+                    return Tapped(text("journey.input.done_button"), [], older=True)
                 if parsed[1] == DELETE_GO:
                     await self._drop_held(user_id)
                 return Tapped(None, replies)
@@ -416,13 +479,13 @@ class Journey:
                     self._last_tap[user_id] = data
                 return replace(answer, replies=self._bind(turn, answer.replies))
             other = await self._own_turn(user_id, case_id)
-            answer = Tapped(text("journey.cases.other_request"), [])
+            answer = Tapped(text("journey.cases.other_request"), [], older=other is not None)
             if other is not None and parsed is not None and parsed[:2] == ("any", CHOOSE):
                 if other.case.stage.is_open and not other.case.erased_at:
                     answer = Tapped(None, await self._prompt(other))
             elif other is not None:
                 found = await self._tapped(other, parsed)
-                answer = answer if found.note is not None else found
+                answer = replace(answer, older=found.older) if found.note is not None else found
             if answer.note is not None or other is None:
                 return answer
             if not (parsed is not None and parsed[1:] in RED_FLAG_BUTTONS
@@ -439,7 +502,7 @@ class Journey:
         names)."""
         if parsed is not None and parsed[0] == "any":
             if turn is None or turn.case.erased_at:
-                return Tapped(text("journey.input.done_button"), [])
+                return Tapped(text("journey.input.done_button"), [], older=True)
             if parsed[1] == CHOOSE:
                 return Tapped(None, await self._prompt(turn) if turn.case.stage.is_open else [])
             return await self._confirmed(turn, parsed[1], parsed[2])
@@ -450,15 +513,31 @@ class Journey:
         if turn is not None and parsed is not None and parsed[1] == "anyway":
             return await self._anyway(turn, parsed[0], parsed[2])
         if parsed is None or turn is None or not turn.case.stage.is_open:
-            return Tapped(text("journey.input.old_button"), [])
+            return Tapped(text("journey.input.old_button"), [], older=parsed is not None)
         stage, question, value = parsed
         if stage != turn.case.stage.value:
-            return Tapped(text("journey.input.old_button"), await self._prompt(turn))
+            return Tapped(text("journey.input.old_button"), await self._prompt(turn), older=True)
         step = STEPS[turn.case.stage]
         choice = None if step.tap is None else await step.tap(self, turn, question, value)
         if choice is None:
-            return Tapped(text("journey.input.done_button"), [])
+            return Tapped(text("journey.input.done_button"), [],
+                          older=await self._answered_before(turn, question, value))
         return Tapped(None, *choice)
+
+    @staticmethod
+    async def _answered_before(turn: Turn, question: str, value: str) -> bool:
+        """Whether a tap refused at the step asked now is on a question already behind the
+        patient: one with an answer saved (or its confirmation, or "No, go back" under it),
+        or a photo tip already passed. A question with no answer yet may be the one asked
+        now (a value it does not offer): not behind."""
+        if question == "tip":
+            return value.isdigit() and int(value) <= turn.case.prep_step
+        if question == CONFIRM:
+            question = value.partition("=")[0]
+        elif question == GO_BACK:
+            question = value
+        return any(key == question or key.endswith(f".{question}")
+                   for key in await turn.answers())
 
     async def _late_red_flag(self, turn: Turn, stage: str, question: str) -> Tapped | None:
         """A red-flag "yes" (or its confirmation, or "No, go back" under it) tapped after the
@@ -978,7 +1057,9 @@ class Journey:
             self._last_tap.pop(user_id, None)
             turn = await self._turn(user_id)
             replies = await self._photo_for_turn(user_id, turn, sent, forwarded, on_held)
-            if captioned and turn is not None:
+            if captioned and turn is not None and self._with_practice(turn):
+                replies = [*replies, *await self._sent_note(turn)]
+            elif captioned and turn is not None:
                 too_big = text("journey.photos.too_big")
                 at = next((i for i, r in enumerate(replies) if r.text == too_big), None)
                 if at is None:  # the photo was kept, held or refused on what it shows
@@ -1007,9 +1088,32 @@ class Journey:
             if len(waiting) > 1 or (len(waiting) == 1 and (
                     turn is None or turn.case.id != waiting[0].id)):
                 return await self._hold(user_id, sent, waiting, on_held)
+        if turn is not None and self._with_practice(turn):
+            said = sent.album is not None and self._album_noted.get(user_id) == sent.album
+            if sent.album is not None:  # one answer an album; each photo goes from the chat
+                self._album_noted[user_id] = sent.album
+            words = [] if said else [await self._sent_not_added(turn)]
+            if sent.take_off_chat is not None:
+                words = await self._take_off_chat(turn.case, sent.take_off_chat, words,
+                                                  sent.source)
+            return self._bind(turn, [*words, *([] if said else await self._others(turn.case))])
         if turn is None or not turn.case.stage.is_open:
             return self._bind(turn, await self._nothing_open(turn))
         return await self._file(turn, sent, forwarded=forwarded)
+
+    @staticmethod
+    def _with_practice(turn: Turn) -> bool:
+        """Whether the request is with the practice: sent, not yet decided, not deleted."""
+        return turn.case.stage is Stage.SUBMITTED and not turn.case.erased_at
+
+    async def _sent_not_added(self, turn: Turn) -> Reply:
+        """A photo or file sent once the request is with the practice: it cannot be added,
+        nothing of it is kept, and the GP asks here if they need new photos
+        (`journey.photos.sent_not_added`)."""
+        practice = await turn.practice()
+        log.info("photo or file after the request was sent", extra={"case_id": turn.case.id})
+        return say(worded("journey.photos.sent_not_added", parent=prompts.by_parent(turn.case),
+                          practice=practice.name, phone=practice.phone))
 
     async def _not_passed_on(self, turn: Turn, what: str) -> Reply:
         """Words the patient wrote that no one will read (`what`: "caption", with a photo;
@@ -1057,7 +1161,7 @@ class Journey:
         target, token = chosen(value)
         held = self._held.take(user_id, token)
         if held is None and self._held.taken(user_id, token):
-            return Tapped(text("journey.input.done_button"), [])
+            return Tapped(text("journey.input.done_button"), [], older=True)
         if held is None:
             cases = [case.id for case in await self._store.cases.for_patient(user_id)]
             gone = await self._store.outbox.forget_held(cases, keep=self._held.in_chat(user_id))
@@ -1439,8 +1543,8 @@ class Journey:
                 words, await kept_by_practice(self._store, [case]), done=True))])
         if action == "delete":  # a button from before /delete listed the requests
             return Tapped(text("journey.input.old_button"),
-                          await self._deletion.ask(case.patient_user_id))
-        return Tapped(text("journey.input.old_button"), [])
+                          await self._deletion.ask(case.patient_user_id), older=True)
+        return Tapped(text("journey.input.old_button"), [], older=True)
 
     async def other(self, user_id: int, kind: str,
                     take_off_chat: Callable[[], Awaitable[bool]] | None = None, *,
@@ -1458,12 +1562,16 @@ class Journey:
         async with self.lock(user_id):
             turn = await self._turn(user_id)
             words = say(text(f"journey.input.{kind}"))
+            sent = turn is not None and self._with_practice(turn) and kind in ("document",
+                                                                               "video")
+            if turn is not None and sent:  # "I need a photo" would be untrue: none is wanted
+                words = await self._sent_not_added(turn)
             if kind in PERSONAL_KINDS:
                 removed = await self._personal_off_chat(turn, (kind,), take_off_chat)
                 words = removed[0] if removed else words
             lead = [words]
             if captioned and turn is not None:
-                lead.append(await self._not_passed_on(turn, "file_caption"))
+                lead.append(await self._not_passed_on(turn, "sent" if sent else "file_caption"))
             shot = None if turn is None else shot_of(turn.case)
             if turn is not None and shot is not None and kind == "document":
                 await record_refusal(self._store, turn.case, shot, "not_an_image")
@@ -1543,6 +1651,13 @@ class Journey:
         they last acted on, else the case they last acted on), if any."""
         case = await self._store.cases.current_for_patient(user_id)
         return None if case is None else Turn(self._store, case)
+
+    async def _chat_of(self, user_id: int, case_id: int | None) -> int:
+        """The patient's chat with the bot: their case's, else their own id (a private
+        chat's id is the user's)."""
+        case = None if case_id is None else await self._store.cases.get(case_id)
+        return case.patient_chat_id if case is not None and case.patient_user_id == user_id \
+            else user_id
 
     async def _own_turn(self, user_id: int, case_id: int) -> Turn | None:
         """A turn on this case, if it is one of this patient's; None otherwise."""

@@ -28,6 +28,7 @@ from bot.sandbox.record import (
 )
 from bot.sandbox.transcript import ChatState, Note, reply_keyboard, signature, transcript
 from bot.store import Store
+from bot.store.invites import invite_problem
 from bot.store.models import Member, Practice
 from bot.store.practices import DeliveryChannels
 
@@ -42,6 +43,20 @@ PATIENT_NHS_NUMBER = "9434765919"
 RECORD_CHANNELS = DeliveryChannels(("telegram", "email", "mesh"), False, PRACTICE_EMAIL,
                                    PRACTICE_MESH_MAILBOX, PRACTICE_ODS)
 """The demo practice's channels when the local SMTP server and MESH sandbox run."""
+
+
+RESTARTED = (
+    "<b>Sandbox:</b> the sandbox restarted on the same data folder. Messages from before the "
+    "restart are not shown here: this pretend Telegram keeps chats in memory only. The bot "
+    "kept its data (the practice, invites, requests and the practice record).")
+"""A note at the top of each chat after a restart on the same data (`Sandbox.start`)."""
+OPEN_REQUEST_STAFF = (
+    "<b>Sandbox:</b> the demo patient Ada (reference {ref}) still has a request open from "
+    "before the restart, so no new link was made. Staff can make one with "
+    '<a href="#" class="cmd" data-cmd="/invite">/invite</a>.')
+OPEN_REQUEST_PATIENT = (
+    "<b>Sandbox:</b> your request from before the restart is still open. Send "
+    '<a href="#" class="cmd" data-cmd="/start">/start</a> to carry on where you stopped.')
 
 
 @dataclass(frozen=True)
@@ -109,7 +124,11 @@ class Sandbox:
         await self._stack.enter_async_context(polling(self.app))
         for person in PEOPLE:
             self.users[person.key] = self.emulator.user(person.first_name, user_id=person.user_id)
+        restarted = bool(await self.store.practices.memberships(PEOPLE[0].user_id))
         self.demo = await seed(self.store, RECORD_CHANNELS if endpoints else DeliveryChannels())
+        if restarted:  # the store kept everything; the pretend Telegram kept no chats
+            for person in PEOPLE:
+                self.note(person.key, RESTARTED)
         for key in ("staff", "gp"):  # members open the bot once, so it may write to them
             await self.users[key].send_command("/help")
             await self.users[key].next_message(timeout=15)
@@ -150,18 +169,36 @@ class Sandbox:
         self.emulator.world.notify()
 
     async def post_invite(self, valid_days: int) -> str:
-        """Make a fresh invite for the demo patient and show it in the staff chat; the demo
-        patient's earlier links nobody opened are cancelled first, so that each restart on the
-        same data does not add one more "DEMO-001" to the staff's /invites."""
+        """Show an invite link for the demo patient in the staff chat, without adding one more
+        "DEMO-001" to the staff's /invites at each restart on the same data: the demo
+        patient's link nobody has used yet gets a new token (the same invite: a link's token
+        is kept only as a hash, so the old one cannot be shown again), and a new invite is
+        made only when there is none. While a request of the demo patient is still open, no
+        link is made: the notes say to carry on with /start ("" is returned)."""
         assert self.demo is not None
         mesh = "mesh" in self.demo.practice.record_channels
-        for old in await self.store.invites.for_practice(self.demo.practice.id):
-            if old.patient_ref == PATIENT_REF and old.opened_at is None and old.revoked_at is None:
-                await self.store.invites.revoke(old.id, actor="sandbox")
-        _, token = await self.store.invites.create(
-            self.demo.practice.id, PATIENT_REF, PATIENT_DOB.isoformat(), valid_days=valid_days,
-            gp_member_id=self.demo.gp.id, created_by=self.demo.staff.id,
-            nhs_number=PATIENT_NHS_NUMBER if mesh else None)
+        demo_invites = [i for i in await self.store.invites.for_practice(self.demo.practice.id)
+                        if i.patient_ref == PATIENT_REF]
+        for invite in demo_invites:
+            case = await self.store.cases.for_invite(invite.id)
+            if case is not None and case.stage.is_open and case.erased_at is None:
+                self.invite_link = ""
+                self.note("staff", OPEN_REQUEST_STAFF.format(ref=PATIENT_REF))
+                self.note("patient", OPEN_REQUEST_PATIENT)
+                return ""
+        unused = [i for i in demo_invites if invite_problem(i) in (None, "expired")]
+        token = None
+        for invite in reversed(unused):
+            if token is None:
+                token = await self.store.invites.reissue(invite.id, valid_days=valid_days,
+                                                         actor="sandbox")
+            else:  # an extra unused one left by an earlier version of the sandbox
+                await self.store.invites.revoke(invite.id, actor="sandbox")
+        if token is None:
+            _, token = await self.store.invites.create(
+                self.demo.practice.id, PATIENT_REF, PATIENT_DOB.isoformat(),
+                valid_days=valid_days, gp_member_id=self.demo.gp.id,
+                created_by=self.demo.staff.id, nhs_number=PATIENT_NHS_NUMBER if mesh else None)
         self.invite_link = create_deep_linked_url(BOT_USERNAME, token)
         link = html.escape(self.invite_link)
         self.note("staff", (

@@ -120,6 +120,18 @@ class InviteRepository:
             )
             return maybe(Invite, await cursor.fetchone())
 
+    async def mark_opened(self, invite_id: int) -> None:
+        """The link was opened but no request started from it yet (its patient has another
+        request open and was asked first): staff's /invites shows it opened, not "not opened
+        yet". It stays usable (`used_at` is set only when a request starts from it)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE invites SET opened_at = ? WHERE id = ? AND opened_at IS NULL "
+                "AND used_at IS NULL", (utc_now(), invite_id))
+            if cursor.rowcount == 1:
+                await write_event(conn, "invite.opened", actor="patient",
+                                  detail={"invite_id": invite_id})
+
     async def revoke(self, invite_id: int, *, actor: str) -> bool:
         """Stop an unused invite from being used; False (nothing changed) if it was already
         opened or cancelled: an opened link's case is stopped with `/stop`, not here."""

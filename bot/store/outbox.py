@@ -374,15 +374,6 @@ class OutboxRepository:
                 older.update(int(row[0]) for row in await cursor.fetchall())
         return sorted(older)
 
-    async def is_shown_question(self, chat_id: int, message_id: int) -> bool:
-        """True when the message is the copy of a question the patient is to answer: noted
-        (`note_questions`) and not marked to lose its buttons."""
-        async with self._db.reading() as conn:
-            cursor = await conn.execute(
-                "SELECT 1 FROM question_messages WHERE chat_id = ? AND message_id = ? "
-                "AND off_at IS NULL", (chat_id, message_id))
-            return await cursor.fetchone() is not None
-
     async def forget_question(self, chat_id: int, message_id: int) -> None:
         """The question message is answered, or its buttons are off: forgotten."""
         async with self._db.transaction() as conn:

@@ -61,9 +61,12 @@ async def send(journey: Journey, data: bytes, user: int = USER) -> list[Reply]:
 
 
 async def to_screening(journey: Journey, invite: InviteMaker, user: int = USER) -> list[Reply]:
-    """Open an adult invite, pass the identity check and consent."""
+    """Open an adult invite, pass the identity check and consent. With a request of the
+    patient's open already (another area), "Start a new request" is tapped first."""
     token = await invite()
-    await journey.start(user, user, token)
+    opened = await journey.start(user, user, token)
+    if text("journey.invite.start_new") in buttons(opened):
+        await tap(journey, opened, text("journey.invite.start_new"), user)
     replies = await give_date_of_birth(journey, user, "3/2/1980")
     return await tap(journey, replies, text("journey.consent.yes"), user)
 

@@ -24,7 +24,9 @@ CHAT = -1001234567890
 
 
 def decided(action: CaseAction) -> Decide:
-    extra = {"photos": {"mask": 5, "summary_id": 1234567}, "why": {"mask": 3, "summary_id": 77},
+    extra = {"photos": {"mask": 5, "summary_id": 1234567, "under_way": 9876543210},
+             "why": {"mask": 3, "summary_id": 77},
+             "refer": {"under_way": 9876543210}, "appt": {"under_way": 1234567},
              "back": {"summary_id": 1234567, "mask": 7},
              "redo": {"mask": 7, "reason": "blurred", "summary_id": 123456},
              "appt_go": {"reason": "in_person"}, "refer_go": {"summary_id": 99},
@@ -57,6 +59,11 @@ def test_a_decision_button_keeps_the_wire_form_of_earlier_buttons() -> None:
     assert parse(["back", "42", "1234567", "s2"]) == Decide("back", 42, 2, summary_id=1234567)
     assert parse(["back", "42", "1234567", "5", "s2"]) == Decide("back", 42, 2, mask=5,
                                                                   summary_id=1234567)
+    # the summary's choices made before they named a decision under way: none
+    assert parse(["photos", "42", "5", "1234567", "s2"]) == Decide("photos", 42, 2, mask=5,
+                                                                    summary_id=1234567)
+    assert parse(["appt", "42", "s2"]) == Decide("appt", 42, 2)
+    assert parse(["refer", "42", "77", "s2"]) == Decide("refer", 42, 2, under_way=77)
     assert parse(["open", "42"]) == OpenCase(42)
 
 

@@ -46,6 +46,25 @@ async def test_a_double_tap_is_harmless(journey: Journey, invite: InviteMaker,
     assert await store.answers.for_case(case.id) == {"consent": "yes", "screen.is_rash": "rash"}
 
 
+async def test_a_refused_tap_says_whether_it_was_on_an_older_copy_of_a_question(
+    journey: Journey, invite: InviteMaker
+) -> None:
+    """An answered question's button is behind the patient (its copy loses its buttons); a
+    value the question asked now does not offer may be on that question (its buttons stay)."""
+    replies = await to_screening(journey, invite)
+    rash = buttons(replies)[text("journey.screening.is_rash.rash")]
+    asked = (await journey.tapped(USER, rash)).replies
+    no = buttons(asked)[text("journey.screening.red_flags.no")]
+    forged = await journey.tapped(USER, no.rpartition("|")[0] + "|maybe")
+    assert forged.note == text("journey.input.done_button") and not forged.older
+    await journey.typed(USER, "hello?")  # the tap remembered in memory is forgotten
+    again = await journey.tapped(USER, rash)
+    assert again.note == text("journey.input.done_button") and again.older
+    twice = await journey.tapped(USER, no)
+    assert twice.note is None
+    assert (await journey.tapped(USER, no)).older is False, "the same tap twice: left as is"
+
+
 async def test_text_where_a_photo_is_expected_asks_for_the_photo(
     journey: Journey, invite: InviteMaker
 ) -> None:
