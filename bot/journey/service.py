@@ -65,6 +65,7 @@ from bot.journey.replies import (
     say,
 )
 from bot.journey.steps import Choice, Exit, Step, Turn
+from bot.journey.tap_words import typed_tap
 from bot.services import alerting, erasure
 from bot.services.attempts import WrongTries
 from bot.services.naming import born_of, named, request_label
@@ -87,6 +88,8 @@ CONFIRM, GO_BACK = "confirm", "back"
 LEGACY_CONSENT = "consent"
 """The id of the single consent question a parent was asked before it was split in three; its
 buttons may still be on screen after an upgrade (`_tap_consent`)."""
+RED_FLAGS = "red_flags"
+"""The red-flag question's id, in its buttons' data ("screening|red_flags|no")."""
 RED_FLAG_BUTTONS = (("red_flags", "yes"), (CONFIRM, "red_flags=yes"), (GO_BACK, "red_flags"))
 """A "yes" to the red flags, its confirmation, and "No, go back" under it: taken at any stage
 once the red flags were answered (`Journey._late_red_flag`)."""
@@ -245,7 +248,7 @@ class Journey:
                                          *await self._nothing_open(turn)])
             step = STEPS[turn.case.stage]
             answer = (await step.typed(self, turn, words) if step.typed is not None
-                      else await self._nudge(turn))
+                      else await self._nudge(turn, words))
             if turn.typed_answer is not None and on_answered is not None:
                 on_answered(turn.case.id, turn.typed_answer)
             return self._bind(turn, [*removed, *answer])
@@ -325,18 +328,36 @@ class Journey:
         return [say(text("journey.input.personal_removed" if removed
                          else "journey.input.personal_not_removed"))]
 
-    async def _nudge(self, turn: Turn) -> list[Reply]:
+    async def _nudge(self, turn: Turn, words: str = "") -> list[Reply]:
         """Typed text the step cannot take: say that the GP will not see it (with how to tell
         the practice, and the safety net: it may be a symptom), what the step needs (a photo,
-        or a tap), and ask again."""
+        or a tap), and ask again. A short answer typed instead of tapped ("yes", "arm": see
+        `tap_words`) gets only which button to tap, above the question; not at the red-flag
+        question nor while a red-flag "yes" waits, where the safety net stays."""
         key = "need_photo" if turn.case.stage.value in SHOT_SLOTS else "need_button"
+        prompt = await self._led_by(turn, [])
+        shown = [button for reply in prompt for row in reply.buttons for button in row]
+        red_flags = any(f"|{RED_FLAGS}|" in f"|{button.data}" for button in shown)
+        answer = typed_tap(words, shown) if shown and not red_flags else None
+        if answer is not None and not RedFlags.waiting(await turn.answers()):
+            hint = (text("journey.input.tap_this", label=answer.button.label)
+                    if answer.button is not None else text("journey.input.need_button"))
+            return [say(hint), *prompt]
         return await self._led_by(turn, [await self._not_passed_on(turn, "typed"),
                                          say(text(f"journey.input.{key}"))])
 
     async def _typed_date(self, turn: Turn, words: str) -> list[Reply]:
-        """Read a typed date of birth and say it back in words, to be confirmed by a tap."""
+        """Read a typed date of birth and say it back in words, to be confirmed by a tap. Under
+        a date said back, "yes" typed asks for the tap (`journey.identity.tap_yes`) and "no"
+        for the date again, not "I could not read that as a date"."""
         typed = parse_date_of_birth(words)
         if typed is None:
+            yes, no = text("journey.identity.confirm_yes"), text("journey.identity.confirm_no")
+            answer = (typed_tap(words, [Button(yes, "yes"), Button(no, "no")])
+                      if turn.case.read_backs else None)
+            if answer is not None and answer.button is not None:
+                return [say(text("journey.identity.tap_yes", yes=yes)
+                            if answer.button.data == "yes" else text("journey.identity.again"))]
             return [say(text("journey.identity.not_a_date"))]
         stage = Stage.IDENTITY.value
         number = turn.case.read_backs + 1
@@ -362,7 +383,7 @@ class Journey:
     async def _typed_answer(self, turn: Turn, question: Question | None,
                             words: str) -> list[Reply]:
         if question is None or not question.free_text:
-            return await self._nudge(turn)
+            return await self._nudge(turn, words)
         cleaned = " ".join(visible(words).split())
         if not cleaned:  # only invisible characters: nothing the GP could read
             return [say(text("journey.input.need_text"))]
