@@ -1641,6 +1641,12 @@ class Journey:
                          next=status_next.next_words(turn.case, nxt, await turn.practice())))]
 
     async def _show_ended(self, turn: Turn) -> list[Reply]:
+        """A request the GP decided (and the patient kept) says what was decided and what
+        comes next, as /status does ("Where you are: your GP has looked at your photos. Next:
+        please call ... to book an appointment"): a patient back a week later, sending /start
+        or a question, is reminded what to do, not told only "This request has ended"."""
+        if turn.case.stage is Stage.DECIDED and not turn.case.erased_at:
+            return await self._show_submitted(turn)
         practice = await turn.practice()
         words = text("journey.stop.ended", practice=practice.name, phone=practice.phone)
         if await self._ended_unsent_by_patient(turn.case):
@@ -1726,8 +1732,10 @@ STEPS: dict[Stage, Step] = {step.stage: step for step in (
           Exit(Stage.CLOSE_UP_1, _GP_NEW_PHOTOS, by="gp"),
           Exit(Stage.CLOSE_UP_2, _GP_NEW_PHOTOS, by="gp")),
          Journey._show_submitted),
+    Step(Stage.DECIDED, "says what the GP decided and what comes next", "nothing", (),
+         Journey._show_ended),
     *(Step(stage, "says the request has ended", "nothing", (), Journey._show_ended)
-      for stage in (Stage.DECIDED, Stage.STOPPED, Stage.CANCELLED, Stage.ERASED)),
+      for stage in (Stage.STOPPED, Stage.CANCELLED, Stage.ERASED)),
 )}
 """The patient's journey: one step per stage (every `Stage` has one)."""
 
