@@ -160,6 +160,7 @@ class Journey:
         self._max_file_bytes = max_file_bytes
         self._locks = UserLocks()  # an entry only while the patient has an input in flight
         self._album_noted: Recent[int, str] = Recent(RECENT_PEOPLE)
+        self._album_order_told: Recent[int, str] = Recent(RECENT_PEOPLE)
         self._last_tap: Recent[int, str] = Recent(RECENT_PEOPLE)
         self._held = HeldPhotos(RECENT_PEOPLE)
         self._edit_answered: Recent[tuple[int, int], bool] = Recent(RECENT_PEOPLE)
@@ -1228,9 +1229,22 @@ class Journey:
             return [*replies, *await self._prompt(turn)]
         if take_off_chat is not None:
             replies = await self._take_off_chat(case, take_off_chat, replies, source)
+        order = self._album_order(case, album)
         if kept is None:
-            return replies
-        return await self._then_next(turn, replies)
+            return [*order, *replies]
+        return [*order, *await self._then_next(turn, replies)]
+
+    def _album_order(self, case: Case, album: str | None) -> list[Reply]:
+        """Photos sent together (an album) from the first of the three on: once, before the
+        first one's verdict, that they are used in the order sent, first the whole area, and
+        that any can be replaced at the end (`journey.photos.album_order`); a patient whose
+        album put a close-up first then knows why it was taken as the whole area."""
+        if album is None or case.stage is not Stage.LOCATOR or which_photo(case) is not None:
+            return []
+        if self._album_order_told.get(case.patient_user_id) == album:
+            return []
+        self._album_order_told[case.patient_user_id] = album
+        return [say(text("journey.photos.album_order"))]
 
     @staticmethod
     async def _take_off_chat(case: Case, take_off: Callable[[], Awaitable[bool]],
