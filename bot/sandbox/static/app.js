@@ -138,9 +138,10 @@ function buildItem(key, item) {
     meta.prepend(el("button", { type: "button", className: "edit", title: "Change this message, as Telegram lets you",
       "aria-label": "Edit message", onclick: () => startEdit(key, item.id, last) }, "✎"), " ");
   }
-  row.append(bubble);
   const buttons = buttonsNode(key, item);
-  if (buttons) row.append(buttons);
+  // As in Telegram, the buttons are as wide as the message above them (or it as wide as they).
+  if (buttons) row.append(el("div", { className: "with-kb" }, bubble, buttons));
+  else row.append(bubble);
   row.querySelectorAll("img").forEach((img) => img.addEventListener("load", () => {
     if (panels[key].stick) scrollDown(key);
   }));
