@@ -65,6 +65,7 @@ from bot.journey.replies import (
     say,
 )
 from bot.journey.steps import Choice, Exit, Step, Turn
+from bot.journey.tap_words import typed_tap
 from bot.services import alerting, erasure
 from bot.services.attempts import WrongTries
 from bot.services.naming import born_of, named, request_label
@@ -96,6 +97,8 @@ CONFIRM, GO_BACK = "confirm", "back"
 LEGACY_CONSENT = "consent"
 """The id of the single consent question a parent was asked before it was split in three; its
 buttons may still be on screen after an upgrade (`_tap_consent`)."""
+RED_FLAGS = "red_flags"
+"""The red-flag question's id, in its buttons' data ("screening|red_flags|no")."""
 RED_FLAG_BUTTONS = (("red_flags", "yes"), (CONFIRM, "red_flags=yes"), (GO_BACK, "red_flags"))
 """A "yes" to the red flags, its confirmation, and "No, go back" under it: taken at any stage
 once the red flags were answered (`Journey._late_red_flag`)."""
@@ -176,6 +179,7 @@ class Journey:
         self._max_file_bytes = max_file_bytes
         self._locks = UserLocks()  # an entry only while the patient has an input in flight
         self._album_noted: Recent[int, str] = Recent(RECENT_PEOPLE)
+        self._album_order_told: Recent[int, str] = Recent(RECENT_PEOPLE)
         self._last_tap: Recent[int, str] = Recent(RECENT_PEOPLE)
         self._held = HeldPhotos(RECENT_PEOPLE)
         self._edit_answered: Recent[tuple[int, int], bool] = Recent(RECENT_PEOPLE)
@@ -303,7 +307,7 @@ class Journey:
                                          *await self._nothing_open(turn)])
             step = STEPS[turn.case.stage]
             answer = (await step.typed(self, turn, words) if step.typed is not None
-                      else await self._nudge(turn))
+                      else await self._nudge(turn, words))
             if turn.typed_answer is not None and on_answered is not None:
                 on_answered(turn.case.id, turn.typed_answer)
             return self._bind(turn, [*removed, *answer])
@@ -383,18 +387,36 @@ class Journey:
         return [say(text("journey.input.personal_removed" if removed
                          else "journey.input.personal_not_removed"))]
 
-    async def _nudge(self, turn: Turn) -> list[Reply]:
+    async def _nudge(self, turn: Turn, words: str = "") -> list[Reply]:
         """Typed text the step cannot take: say that the GP will not see it (with how to tell
         the practice, and the safety net: it may be a symptom), what the step needs (a photo,
-        or a tap), and ask again."""
+        or a tap), and ask again. A short answer typed instead of tapped ("yes", "arm": see
+        `tap_words`) gets only which button to tap, above the question; not at the red-flag
+        question nor while a red-flag "yes" waits, where the safety net stays."""
         key = "need_photo" if turn.case.stage.value in SHOT_SLOTS else "need_button"
+        prompt = await self._led_by(turn, [])
+        shown = [button for reply in prompt for row in reply.buttons for button in row]
+        red_flags = any(f"|{RED_FLAGS}|" in f"|{button.data}" for button in shown)
+        answer = typed_tap(words, shown) if shown and not red_flags else None
+        if answer is not None and not RedFlags.waiting(await turn.answers()):
+            hint = (text("journey.input.tap_this", label=answer.button.label)
+                    if answer.button is not None else text("journey.input.need_button"))
+            return [say(hint), *prompt]
         return await self._led_by(turn, [await self._not_passed_on(turn, "typed"),
                                          say(text(f"journey.input.{key}"))])
 
     async def _typed_date(self, turn: Turn, words: str) -> list[Reply]:
-        """Read a typed date of birth and say it back in words, to be confirmed by a tap."""
+        """Read a typed date of birth and say it back in words, to be confirmed by a tap. Under
+        a date said back, "yes" typed asks for the tap (`journey.identity.tap_yes`) and "no"
+        for the date again, not "I could not read that as a date"."""
         typed = parse_date_of_birth(words)
         if typed is None:
+            yes, no = text("journey.identity.confirm_yes"), text("journey.identity.confirm_no")
+            answer = (typed_tap(words, [Button(yes, "yes"), Button(no, "no")])
+                      if turn.case.read_backs else None)
+            if answer is not None and answer.button is not None:
+                return [say(text("journey.identity.tap_yes", yes=yes)
+                            if answer.button.data == "yes" else text("journey.identity.again"))]
             return [say(text("journey.identity.not_a_date"))]
         stage = Stage.IDENTITY.value
         number = turn.case.read_backs + 1
@@ -420,7 +442,7 @@ class Journey:
     async def _typed_answer(self, turn: Turn, question: Question | None,
                             words: str) -> list[Reply]:
         if question is None or not question.free_text:
-            return await self._nudge(turn)
+            return await self._nudge(turn, words)
         cleaned = " ".join(visible(words).split())
         if not cleaned:  # only invisible characters: nothing the GP could read
             return [say(text("journey.input.need_text"))]
@@ -1320,9 +1342,22 @@ class Journey:
             return self._bind(now, await self._nothing_open(now))
         if take_off_chat is not None:
             replies = await self._take_off_chat(case, take_off_chat, replies, source)
+        order = self._album_order(case, album)
         if kept is None:
-            return replies
-        return await self._then_next(turn, replies)
+            return [*order, *replies]
+        return [*order, *await self._then_next(turn, replies)]
+
+    def _album_order(self, case: Case, album: str | None) -> list[Reply]:
+        """Photos sent together (an album) from the first of the three on: once, before the
+        first one's verdict, that they are used in the order sent, first the whole area, and
+        that any can be replaced at the end (`journey.photos.album_order`); a patient whose
+        album put a close-up first then knows why it was taken as the whole area."""
+        if album is None or case.stage is not Stage.LOCATOR or which_photo(case) is not None:
+            return []
+        if self._album_order_told.get(case.patient_user_id) == album:
+            return []
+        self._album_order_told[case.patient_user_id] = album
+        return [say(text("journey.photos.album_order"))]
 
     @staticmethod
     async def _take_off_chat(case: Case, take_off: Callable[[], Awaitable[bool]],
@@ -1744,6 +1779,12 @@ class Journey:
                          next=status_next.next_words(turn.case, nxt, await turn.practice())))]
 
     async def _show_ended(self, turn: Turn) -> list[Reply]:
+        """A request the GP decided (and the patient kept) says what was decided and what
+        comes next, as /status does ("Where you are: your GP has looked at your photos. Next:
+        please call ... to book an appointment"): a patient back a week later, sending /start
+        or a question, is reminded what to do, not told only "This request has ended"."""
+        if turn.case.stage is Stage.DECIDED and not turn.case.erased_at:
+            return await self._show_submitted(turn)
         practice = await turn.practice()
         words = text("journey.stop.ended", practice=practice.name, phone=practice.phone)
         if await self._ended_unsent_by_patient(turn.case):
@@ -1829,8 +1870,10 @@ STEPS: dict[Stage, Step] = {step.stage: step for step in (
           Exit(Stage.CLOSE_UP_1, _GP_NEW_PHOTOS, by="gp"),
           Exit(Stage.CLOSE_UP_2, _GP_NEW_PHOTOS, by="gp")),
          Journey._show_submitted),
+    Step(Stage.DECIDED, "says what the GP decided and what comes next", "nothing", (),
+         Journey._show_ended),
     *(Step(stage, "says the request has ended", "nothing", (), Journey._show_ended)
-      for stage in (Stage.DECIDED, Stage.STOPPED, Stage.CANCELLED, Stage.ERASED)),
+      for stage in (Stage.STOPPED, Stage.CANCELLED, Stage.ERASED)),
 )}
 """The patient's journey: one step per stage (every `Stage` has one)."""
 

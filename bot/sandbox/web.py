@@ -166,6 +166,40 @@ async def upload(request: web.Request) -> web.Response:
                              caption)
 
 
+MAX_ALBUM = 10  # Telegram's limit on one album
+
+
+async def album(request: web.Request) -> web.Response:
+    """Several images chosen at once (an iPhone's "Select" in the photo picker): sent as one
+    album, each a message sharing a media_group_id, as photos or all as files, the words typed
+    in the message box as the first one's caption (as Telegram does)."""
+    key = _person(request)
+    if request.content_length and request.content_length > MAX_UPLOAD:
+        return _error(413, "those files are too large for the sandbox (50 MB at most)")
+    form = await request.post()
+    parts = [part for part in form.getall("file", []) if isinstance(part, web.FileField)]
+    if not 2 <= len(parts) <= MAX_ALBUM:
+        return _error(400, f"an album is 2 to {MAX_ALBUM} files")
+    datas = [await asyncio.to_thread(part.file.read) for part in parts]
+    if not all(datas):
+        return _error(400, "a file is empty")
+    names = [Path(part.filename or "file").name for part in parts]
+    caption = str(form.get("caption") or "").strip() or None
+    user = _sandbox(request).users[key]
+    try:
+        sent = await user.send_album(datas, as_documents=form.get("as") == "file",
+                                     caption=caption, filenames=names)
+    except ApiError as error:
+        return _error(400, f"Telegram would refuse this album: {error.description}")
+    return web.json_response({"ok": True, "message_ids": [m["message_id"] for m in sent]})
+
+
+async def voice(request: web.Request) -> web.Response:
+    """The person records and sends a short voice note (a made-up recording)."""
+    message = await _sandbox(request).users[_person(request)].send_voice()
+    return web.json_response({"ok": True, "message_id": message["message_id"]})
+
+
 async def send_sample(request: web.Request) -> web.Response:
     """One of the sample photos, as a photo or as a file."""
     key = _person(request)
@@ -278,6 +312,8 @@ def make_app(sandbox: Sandbox) -> web.Application:
     app.router.add_post("/api/chats/{chat}/tap", tap)
     app.router.add_post("/api/chats/{chat}/upload", upload)
     app.router.add_post("/api/chats/{chat}/sample", send_sample)
+    app.router.add_post("/api/chats/{chat}/album", album)
+    app.router.add_post("/api/chats/{chat}/voice", voice)
     app.router.add_post("/api/deep-link", deep_link)
     app.router.add_get("/files/{file_id}", file)
     app.router.add_get("/samples/{name}", sample_image)

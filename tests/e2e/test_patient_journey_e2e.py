@@ -135,6 +135,11 @@ async def test_an_album_of_five_is_taken_in_order_and_the_extras_are_explained(
     await emu.wait_until_idle()
     notes = [m for m in patient.messages if text("journey.photos.album_extra") in (m.text or "")]
     assert len(notes) == 1, "one note for the album's extras, not one per photo"
+    order = [m for m in patient.messages if text("journey.photos.album_order") in (m.text or "")]
+    assert len(order) == 1, "once an album: the photos are used in the order sent"
+    first = text("journey.photos.accepted", number=1)
+    assert patient.messages.index(order[0]) <= min(
+        i for i, m in enumerate(patient.messages) if first in (m.text or "")), "before photo 1"
     store = services_of(app).store
     case = await store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.DETAILS

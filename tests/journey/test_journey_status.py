@@ -348,3 +348,19 @@ async def test_a_red_flag_tapped_after_sending_and_deleting_alerts_staff_and_is_
     alerts = [item for item in await store.outbox.for_case(case.id)
               if ":red_flag_after:" in item.dedupe_key]
     assert alerts, "staff told: they had only heard that the patient deleted the request"
+
+
+@pytest.mark.parametrize(("decide", "where", "next_key"), DECISIONS[1:])
+async def test_a_patient_back_after_the_gp_decided_is_told_what_comes_next(
+        journey: Journey, store: Store, practice: Practice, invite: InviteMaker,
+        decide: Decide, where: str, next_key: str) -> None:
+    """Back a week later, the patient sends /start with no link, or writes: they read what
+    the GP decided and what to do next, as /status says, not only "This request has ended"."""
+    await sent_and_decided(journey, store, practice, invite, decide)
+    expected = text("journey.commands.status", where=text(f"journey.status_words.{where}"),
+                    next=text(f"journey.status_words.{next_key}", practice=practice.name,
+                              phone=practice.phone))
+    for said in (await journey.start(USER, USER, None), await journey.typed(USER, "hello")):
+        assert expected in words(said)
+        assert text("journey.stop.ended", practice=practice.name,
+                    phone=practice.phone) not in words(said)

@@ -271,3 +271,30 @@ async def test_a_submitted_case_shows_in_the_practice_record_by_email_and_by_mes
     assert case.reference in PdfReader(io.BytesIO(pdfs[0])).pages[0].extract_text()
     async with http.get("/record/email/nope.pdf") as response:
         assert response.status == 404
+
+
+async def test_several_photos_chosen_at_once_go_as_one_album_and_a_voice_note_can_be_sent(
+    running: tuple[Sandbox, str], http: aiohttp.ClientSession
+) -> None:
+    """An iPhone user picks three photos at once: one message each, sharing one
+    media_group_id, as Telegram delivers an album (the bot must tell which photo is which);
+    files keep their names; one file alone is not an album. A voice note can be sent too."""
+    names = ("locator-good.jpg", "close-up-good.jpg", "close-up-good-2.jpg")
+    form = aiohttp.FormData()
+    form.add_field("as", "file")
+    for name in names:
+        form.add_field("file", asset(f"samples/{name}").read_bytes(), filename=name,
+                       content_type="image/jpeg")
+    async with http.post("/api/chats/patient/album", data=form) as response:
+        assert response.status == 200
+        ids = (await response.json())["message_ids"]
+    sent = [running[0].chat("patient").messages[i] for i in ids]
+    assert [m["document"]["file_name"] for m in sent] == list(names)
+    assert len({m["media_group_id"] for m in sent}) == 1
+    form = aiohttp.FormData()
+    form.add_field("file", asset("samples/locator-good.jpg").read_bytes(), filename="one.jpg")
+    async with http.post("/api/chats/patient/album", data=form) as response:
+        assert response.status == 400
+    status, answer = await post(http, "/api/chats/patient/voice", {})
+    assert status == 200
+    assert "voice" in running[0].chat("patient").messages[answer["message_id"]]

@@ -100,6 +100,11 @@ async def consent_fits_a_phone(page: Page, consent: list[str]) -> None:
             box = await bubble.bounding_box()
             assert box is not None and box["height"] <= room, (
                 f"{box} does not fit a {PHONE} screen's chat ({room} px): {words!r}")
+        # As in Telegram, the buttons are as wide as the message they are under.
+        widths = await phone.locator(f"{chat(phone, 'patient')} .with-kb").last.evaluate(
+            "w => [w.querySelector('.bubble'), w.querySelector('.inline-kb')]"
+            ".map(n => Math.round(n.getBoundingClientRect().width))")
+        assert widths[0] == widths[1], f"message and its buttons: {widths} px wide"
         OUTPUT.mkdir(parents=True, exist_ok=True)
         await phone.screenshot(path=str(OUTPUT / "phone-consent.png"))
     finally:

@@ -138,9 +138,10 @@ function buildItem(key, item) {
     meta.prepend(el("button", { type: "button", className: "edit", title: "Change this message, as Telegram lets you",
       "aria-label": "Edit message", onclick: () => startEdit(key, item.id, last) }, "✎"), " ");
   }
-  row.append(bubble);
   const buttons = buttonsNode(key, item);
-  if (buttons) row.append(buttons);
+  // As in Telegram, the buttons are as wide as the message above them (or it as wide as they).
+  if (buttons) row.append(el("div", { className: "with-kb" }, bubble, buttons));
+  else row.append(bubble);
   row.querySelectorAll("img").forEach((img) => img.addEventListener("load", () => {
     if (panels[key].stick) scrollDown(key);
   }));
@@ -355,30 +356,33 @@ function stopEdit(key) {
 
 function composerNode(key) {
   const text = el("textarea", { rows: 1, placeholder: "Message", "aria-label": `Message as ${key}` });
-  const photoInput = el("input", { type: "file", accept: "image/*", hidden: true, className: "file-photo" });
-  const fileInput = el("input", { type: "file", hidden: true, className: "file-doc" });
+  // Choosing several at once sends them as one album, as a phone's photo picker does.
+  const photoInput = el("input", { type: "file", accept: "image/*", multiple: true, hidden: true, className: "file-photo" });
+  const fileInput = el("input", { type: "file", multiple: true, hidden: true, className: "file-doc" });
   const menu = el("div", { className: "attach-menu", hidden: true },
     el("button", { type: "button", className: "as-photo", onclick: () => { menu.hidden = true; photoInput.click(); } },
       "Photo", el("small", {}, "compressed, as Telegram does")),
     el("button", { type: "button", className: "as-file", onclick: () => { menu.hidden = true; fileInput.click(); } },
-      "File", el("small", {}, "untouched, full size")));
+      "File", el("small", {}, "untouched, full size")),
+    el("button", { type: "button", className: "as-voice", onclick: () => { menu.hidden = true; act(key, "voice", {}); } },
+      "Voice note", el("small", {}, "a short made-up recording")));
   const upload = (input, as) => input.addEventListener("change", async () => {
-    const chosen = input.files && input.files[0];
-    if (!chosen) return;
+    const chosen = input.files ? Array.from(input.files) : [];
+    if (!chosen.length) return;
     const form = new FormData();
     form.append("as", as);
-    form.append("file", chosen, chosen.name);
+    for (const one of chosen) form.append("file", one, one.name);
     // Words already typed go with it as its caption, as Telegram's caption box does.
     const caption = text.value.trim();
     if (caption) form.append("caption", caption);
     text.value = "";
     input.value = "";
-    await act(key, "upload", form);
+    await act(key, chosen.length > 1 ? "album" : "upload", form);
   });
   upload(photoInput, "photo");
   upload(fileInput, "file");
   const form = el("form", { className: "composer" },
-    el("button", { type: "button", className: "attach", title: "Attach a photo or file (words typed first go with it as its caption)", "aria-label": "Attach",
+    el("button", { type: "button", className: "attach", title: "Attach a photo or file (choose several for an album; words typed first go with it as its caption)", "aria-label": "Attach",
       onclick: () => { menu.hidden = !menu.hidden; } }, el("img", { src: "/static/attach.svg", alt: "" })),
     menu, photoInput, fileInput, text,
     el("button", { type: "submit", className: "send" }, "Send"));
