@@ -41,6 +41,12 @@ def read_ubrn(typed: str) -> str | None:
     return digits if UBRN.fullmatch(digits) else None
 
 
+def ubrn_words(ubrn: str) -> str:
+    """A stored UBRN (12 digits) as people read it, in groups of four: "0001 2345 6789".
+    Leading zeros are kept: the number is never read as an integer."""
+    return " ".join(ubrn[i:i + 4] for i in range(0, len(ubrn), 4))
+
+
 class Inbox:
     """Pending cases for GPs, the decisions they can make, and the steps that close a case.
 
@@ -185,7 +191,7 @@ class Inbox:
             return Outcome(False, text("inbox.gp.referral_already", reference=case.reference))
         self._on_queued()
         log.info("referral sent on e-RS", extra={"case_id": case.id, "ubrn_given": bool(ubrn)})
-        note = text("inbox.gp.ubrn_note", ubrn=ubrn) if ubrn else ""
+        note = text("inbox.gp.ubrn_note", ubrn=ubrn_words(ubrn)) if ubrn else ""
         return Outcome(True, text("inbox.gp.referral_recorded", reference=case.reference,
                                   ubrn=note, gp=member.display_name))
 

@@ -276,14 +276,14 @@ async def test_refer_is_confirmed_then_tracked_until_sent_on_e_rs(
     await team.gp.wait_for_text(say("gp.ubrn_ask", reference=ref), timeout=10)
     await team.gp.send_text("1234 5678")
     await team.gp.wait_for_text(say("gp.ubrn_bad"), timeout=10)
-    await team.gp.send_text("1234 5678 9012")
+    await team.gp.send_text("0001 2345 6789")
     await team.gp.wait_for_text(say("gp.referral_recorded", reference=ref, gp="Dr Gee",
-                                    ubrn=say("gp.ubrn_note", ubrn="123456789012")), timeout=10)
+                                    ubrn=say("gp.ubrn_note", ubrn="0001 2345 6789")), timeout=10)
     told = await patient.wait_for_text(say("patient.referral_sent", reference=ref,
                                            practice=PRACTICE[0], phone=PRACTICE[1]),
                                        timeout=10)
     closed = await case_now(app, sent.case)
-    assert closed.ubrn == "123456789012" and closed.referral_sent_at
+    assert closed.ubrn == "000123456789" and closed.referral_sent_at, "stored as digits"
     listing = await invites_listing(team)
     assert say("staff.group_referred") not in listing and say("staff.group_decided") in listing
     assert buttons(done) == [], "nothing left to do on the case"

@@ -12,7 +12,7 @@ from bot.content import text
 from bot.domain import age
 from bot.domain.questions import worded
 from bot.inbox.alerts import stop_reason_key
-from bot.inbox.decisions import Inbox, read_ubrn
+from bot.inbox.decisions import Inbox, read_ubrn, ubrn_words
 from bot.inbox.digest import age_text, build_digest, quality_flags, uk_time
 from bot.journey.photo_step import record_refusal
 from bot.services import erasure
@@ -39,6 +39,11 @@ def test_a_ubrn_is_twelve_digits_however_it_is_spaced() -> None:
     assert read_ubrn("1234-5678-9012") == "123456789012"
     assert read_ubrn("1234 5678") is None
     assert read_ubrn("ABCD 5678 9012") is None
+
+
+def test_a_ubrn_is_read_in_groups_of_four_with_its_leading_zeros() -> None:
+    assert ubrn_words("000123456789") == "0001 2345 6789"
+    assert ubrn_words(read_ubrn("0001 2345 6789") or "") == "0001 2345 6789"
 
 
 def test_every_stop_has_staff_words_of_its_own() -> None:
@@ -176,7 +181,7 @@ async def test_a_referral_is_open_until_marked_sent_and_the_ubrn_goes_with_erasu
                          practice="The Lawson Practice", phone="020 7729 7236", days=5)]
     assert not (await inbox.mark_referral_sent(201, case.id, None)).done
     sent = await inbox.mark_referral_sent(102, case.id, "123456789012")
-    assert sent.done and "123456789012" in sent.text
+    assert sent.done and "1234 5678 9012" in sent.text, "the GP reads it in groups of four"
     again = await inbox.mark_referral_sent(102, case.id, None)
     assert not again.done and again.text == text("inbox.gp.referral_already",
                                                   reference=case.reference)
@@ -364,3 +369,4 @@ async def test_a_parent_reads_each_update_about_the_child_naming_the_request(
         for key in keys:
             assert told[keys.index(key)] != text(f"inbox.patient.{key}", **values)
             assert name in told[keys.index(key)]
+
