@@ -21,7 +21,7 @@ from bot.domain.questions import (
 from bot.inbox.defuse import defuse
 from bot.inbox.earlier import earlier_requests
 from bot.store import Store
-from bot.store.models import SHOT_SLOTS, Case, Event, Invite, Photo, Practice, ShotSlot
+from bot.store.models import SHOT_SLOTS, Case, Event, Invite, Photo, Practice, ShotSlot, Stage
 
 UK_TIME = "Europe/London"
 """GPs read times in UK time (GMT or BST), not UTC."""
@@ -149,6 +149,11 @@ def retakes(photos: list[Photo], events: list[Event]) -> dict[int, list[str]]:
     before a photo that was replaced later (at the review, or when the GP asked for new
     photos) belong to that photo, never to the one that replaced it.
 
+    A kept photo replaced by the patient before the request was sent (at the review: "Replace
+    a photo") is a retake of its shot too, with its own reason (`inbox.gp.replaced_by_patient`),
+    counted on the photo that replaced it. A photo taken again after the request was sent (a
+    GP asked for it) is not: the GP knows why, and the summary marks it as new.
+
     A whole set discarded (`DISCARDS`: "No, take new photos" after the area changed,
     `CaseRepository.photos_again`) deletes its rows, and attempts are numbered from 1 again:
     what came before it is about photos that no longer exist, so counting starts afresh and
@@ -159,8 +164,17 @@ def retakes(photos: list[Photo], events: list[Event]) -> dict[int, list[str]]:
     tries: dict[str, list[str]] = {}
     last_failed: dict[str, Photo] = {}
     found: dict[int, list[str]] = {}
+    kept: set[str] = set()  # shots with a photo kept since the request was last sent
+    replacing: set[str] = set()  # shots the patient chose to take again from the review
     for event in events[last + 1:]:
         detail = json.loads(event.detail or "{}")
+        if event.kind == "case.stage":
+            if detail.get("to") == Stage.SUBMITTED.value:
+                kept.clear()
+            elif (detail.get("from") == Stage.REVIEW.value and event.actor == "patient"
+                  and "reason" not in detail):  # "Replace a photo", not "take new photos"
+                replacing.add(str(detail.get("to")))
+            continue
         shot = detail.get("shot")
         if shot not in SHOT_SLOTS:
             continue
@@ -169,8 +183,9 @@ def retakes(photos: list[Photo], events: list[Event]) -> dict[int, list[str]]:
             photo = by_attempt.get((shot, detail.get("attempt")))
             if detail.get("status") == "accepted":
                 if photo is not None:
-                    found[photo.id] = waiting
+                    found[photo.id] = _replacing(shot, kept, replacing) + waiting
                 tries[shot] = []
+                kept.add(shot)
             else:
                 waiting.append(problem_words(_failing(photo, "fail")) if photo is not None
                                else text("inbox.gp.problem_other"))
@@ -178,13 +193,22 @@ def retakes(photos: list[Photo], events: list[Event]) -> dict[int, list[str]]:
                     last_failed[shot] = photo
         elif event.kind == "photo.sent_anyway":
             if (photo := last_failed.get(shot)) is not None:
-                found[photo.id] = waiting[:-1]
+                found[photo.id] = _replacing(shot, kept, replacing) + waiting[:-1]
             tries[shot] = []
+            kept.add(shot)
         elif event.kind == "photo.refused":
             waiting.append(_refusal_words(detail.get("reason")))
         elif event.kind == "photo.child_face_discarded":
             waiting.append(_refusal_words("child_face"))
     return found
+
+
+def _replacing(shot: str, kept: set[str], replacing: set[str]) -> list[str]:
+    """The retake a newly kept photo stands for when the patient chose to take its shot again
+    from the review and it already had a kept photo in this submission, else none."""
+    again = shot in kept and shot in replacing
+    replacing.discard(shot)
+    return [text("inbox.gp.replaced_by_patient")] if again else []
 
 
 def _retake_words(reasons: list[str]) -> str:

@@ -370,3 +370,45 @@ async def test_a_parent_reads_each_update_about_the_child_naming_the_request(
             assert told[keys.index(key)] != text(f"inbox.patient.{key}", **values)
             assert name in told[keys.index(key)]
 
+
+async def test_a_photo_replaced_at_the_review_is_a_retake_with_its_reason(
+    store: Store, setting: Setting
+) -> None:
+    """Walkthrough: the patient replaced close-up 2 at the review (a blurred try, then a good
+    one) and the GP's summary said "no retakes". The replaced photo is now a retake of its
+    shot, "replaced by the patient", with the tries at the new one."""
+    invite, _ = await store.invites.create(setting.practice.id, "P-9", "1980-02-03",
+                                           valid_days=7, gp_member_id=None)
+    case = await store.cases.open_from_invite(invite, patient_user_id=PATIENT,
+                                              patient_chat_id=PATIENT, is_child=False,
+                                              consent_by="self")
+    for index, shot in enumerate(("locator", "close_up_1", "close_up_2")):
+        await store.photos.add(case.id, shot, store.files.write(tiny_jpeg(index), ".jpg"),
+                               source="photo", verdict="accept", status="accepted",
+                               quality="{}")
+    for stage in (Stage.CONSENT, Stage.SCREENING, Stage.PREPARATION, Stage.LOCATOR,
+                  Stage.CLOSE_UP_1, Stage.CLOSE_UP_2, Stage.DETAILS, Stage.REVIEW,
+                  Stage.CLOSE_UP_2):  # "Replace a photo", close-up 2
+        case = await store.cases.move(case, stage)
+    await store.photos.add(case.id, "close_up_2", store.files.write(tiny_jpeg(7), ".jpg"),
+                           source="photo", verdict="retake", status="rejected",
+                           quality=BLUR_FAIL)
+    await store.photos.add(case.id, "close_up_2", store.files.write(tiny_jpeg(8), ".jpg"),
+                           source="photo", verdict="accept", status="accepted", quality="{}")
+    for stage in (Stage.REVIEW, Stage.SUBMITTED):
+        case = await store.cases.move(case, stage)
+    reasons = ", ".join([text("inbox.gp.replaced_by_patient"),
+                         text("inbox.gp.problem_sharpness")])
+    flags = quality_flags(await store.photos.for_case(case.id),
+                          await store.audit.for_case(case.id))
+    assert flags == (text("inbox.gp.flag_line", shot=text("inbox.gp.caption_close_up_2"),
+                          notes=text("inbox.gp.flag_retakes", count=2, reasons=reasons)),)
+    assert flags[0] == "Close-up 2: 2 retakes (replaced by the patient, blur)"
+    digest = await build_digest(store, case)
+    assert text("inbox.gp.no_flags") not in digest.summary_html
+
+    case = await store.cases.move(case, Stage.CLOSE_UP_2)  # then a GP asked for it again
+    await store.photos.add(case.id, "close_up_2", store.files.write(tiny_jpeg(9), ".jpg"),
+                           source="photo", verdict="accept", status="accepted", quality="{}")
+    assert quality_flags(await store.photos.for_case(case.id),
+                         await store.audit.for_case(case.id)) == (), "the GP's, not a retake"
