@@ -69,6 +69,13 @@ def parse_date_of_birth(typed: str, today: date | None = None) -> date | None:
     return _resolved(int(day), month, year_typed, limit)
 
 
+def only_a_date(typed: str) -> bool:
+    """Whether these words are nothing but a date as a date of birth is typed ("2 3 1950",
+    "02/03/1950", "2 March 1950"): a patient who meant to give their date of birth, never an
+    answer to "where exactly is the rash?"."""
+    return parse_date_of_birth(typed.strip().rstrip(".")) is not None
+
+
 def _resolved(day: int, month: int, year_typed: str, limit: date) -> date | None:
     """The date with a two-digit year put in the latest century that is not in the future."""
     years = [int(year_typed)] if len(year_typed) == 4 else [

@@ -17,7 +17,7 @@ from datetime import date
 from bot import testpoints
 from bot.content import text, texts
 from bot.domain import age
-from bot.domain.dates import parse_date_of_birth, said, uk_today
+from bot.domain.dates import only_a_date, parse_date_of_birth, said, uk_today
 from bot.domain.personal import personal_details, visible
 from bot.domain.questions import (
     DEPENDENT,
@@ -219,7 +219,8 @@ class Journey:
                 if existing.stage.is_open:
                     return self._bind(turn, await self._led_by(
                         turn, [say(text("journey.invite.welcome_back"))]))
-                return self._bind(turn, await self._prompt(turn))
+                return [*self._bind(turn, await self._prompt(turn)),
+                        *await self._still_open(user_id, existing)]
         problem = invite_problem(invite)
         if invite is None or problem == "unknown":
             await self._wrong_tries.wrong(user_id, "invite")
@@ -245,6 +246,19 @@ class Journey:
                                                    parent=prompts.by_parent(case),
                                                    practice=practice.name)),
                                  *await self._prompt(turn)])
+
+    async def _still_open(self, user_id: int, ended: Case) -> list[Reply]:
+        """After the link of an ended (or sent) request is opened: the request the patient
+        has open, if any, named (`journey.invite.other_open`), and its question or photo step
+        again with its buttons, so what they type next is read as its answer knowingly;
+        [] when none is open."""
+        now = await self._turn(user_id)
+        if now is None or now.case.id == ended.id or not now.case.stage.is_open:
+            return []
+        log.info("ended request's link opened while another is open",
+                 extra={"case_id": ended.id, "open_case_id": now.case.id})
+        lead = say(text("journey.invite.other_open", request=await self._named(now.case)))
+        return self._bind(now, await self._led_by(now, [lead]))
 
     async def _open_for(self, user_id: int, invite: Invite) -> Case | None:
         """The patient's open request for the same patient as this new invite (its invite is
@@ -452,6 +466,9 @@ class Journey:
             log.info("typed answer with personal details refused",
                      extra={"case_id": turn.case.id, "kinds": list(found)})
             return [say(text("journey.details.personal"))]
+        if question.id == "where" and only_a_date(cleaned):
+            log.info("a date typed for where the rash is refused", extra={"case_id": turn.case.id})
+            return [say(text("journey.details.where_not_a_date"))]
         turn.typed_answer = question_key(turn.case.stage.value, question.id)
         return await self._answer(turn, question, cleaned, "detail")
 

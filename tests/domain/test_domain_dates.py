@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.content import texts
-from bot.domain.dates import parse_date_of_birth, said
+from bot.domain.dates import only_a_date, parse_date_of_birth, said
 
 TODAY = date(2026, 11, 29)
 
@@ -33,3 +33,10 @@ def test_what_cannot_be_a_date_of_birth_is_refused(typed: str) -> None:
 
 def test_a_date_is_said_back_with_the_month_in_words() -> None:
     assert said(date(1980, 2, 3)) == f"3 {texts('journey.dates.months')[1]} 1980"
+
+
+def test_only_a_date_is_a_date_of_birth_typed_never_a_place_on_the_body() -> None:
+    for typed in ("2 3 1950", "02/03/1950", "2 March 1950", "2 March 1950."):
+        assert only_a_date(typed), typed
+    for typed in ("left forearm", "back of right knee", "2 spots on my arm", "since March 2024"):
+        assert not only_a_date(typed), typed
