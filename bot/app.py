@@ -16,11 +16,13 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from bot.channels.dispatch import Dispatcher
 from bot.channels.setup import record_channels
 from bot.config import Settings
+from bot.handlers.albums import restore as restore_album_steps
 from bot.handlers.bot_api import TelegramBot, build_bot
 from bot.handlers.context import SERVICES_KEY, BotApplication, BotContext
 from bot.handlers.delivery import TelegramSender, alert_staff
 from bot.handlers.invite import DRAFT
 from bot.handlers.ordering import PerUserOrder
+from bot.handlers.patient import send_to_patient
 from bot.handlers.persistence import StorePersistence
 from bot.handlers.questions import take_off_left
 from bot.handlers.wiring import COMMANDS, register
@@ -172,6 +174,8 @@ def build_application(settings: Settings) -> BotApplication:
             job_kwargs={"misfire_grace_time": None, "coalesce": True})
         if catch_up_due():  # started after today's list was due: what is new goes now
             await daily.run(app)
+        # a step held for an album when the bot last stopped
+        await restore_album_steps(app, send_to_patient)
         await app.bot.set_my_commands(COMMANDS)
 
     async def stopping(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

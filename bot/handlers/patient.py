@@ -16,6 +16,7 @@ from telegram.ext import ExtBot
 from bot.channels.off_telegram import left_in_chat
 from bot.content import text
 from bot.handlers import invites
+from bot.handlers.albums import album_photo_arrived, album_photo_judged
 from bot.handlers.bot_api import TIDYING
 from bot.handlers.context import BotContext
 from bot.handlers.escaping import plain
@@ -300,6 +301,9 @@ async def photo(update: Update, context: BotContext) -> None:
         tried_to_delete = True
         return await _delete_from_chat(context, user_id, chat_id, message.message_id)
 
+    album = message.media_group_id
+    if album is not None:
+        album_photo_arrived(context, user_id)
     try:
         replies = await context.services.journey.photo(
             user_id, fetch, source=source, size=size,
@@ -314,6 +318,8 @@ async def photo(update: Update, context: BotContext) -> None:
         if (message.caption or "").strip():  # the bot never had the file, nor read the words
             await send_to_patient(context, chat_id,
                         await context.services.journey.caption_not_passed_on(user_id))
+        if album is not None:
+            album_photo_judged(context, user_id, chat_id, album, send_to_patient)
         return
     if not tried_to_delete and not held and await take_off_chat():
         # Not used (not wanted now, after a stop, forwarded): nothing keeps it, so it goes
@@ -324,6 +330,8 @@ async def photo(update: Update, context: BotContext) -> None:
         replies = [*replies[:at], say(text("journey.photos.removed")), *replies[at:]]
     await _send_settling_offers(context, chat_id, replies,
                                 next((r.case_id for r in replies if r.case_id), None))
+    if album is not None and not held:
+        album_photo_judged(context, user_id, chat_id, album, send_to_patient)
 
 
 def other_kind(message: Message) -> str:

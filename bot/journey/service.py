@@ -180,6 +180,8 @@ class Journey:
         self._locks = UserLocks()  # an entry only while the patient has an input in flight
         self._album_noted: Recent[int, str] = Recent(RECENT_PEOPLE)
         self._album_order_told: Recent[int, str] = Recent(RECENT_PEOPLE)
+        self._album_owed: Recent[int, str] = Recent(RECENT_PEOPLE)
+        """Per patient, the album whose next step is held until its photos are all judged."""
         self._last_tap: Recent[int, str] = Recent(RECENT_PEOPLE)
         self._held = HeldPhotos(RECENT_PEOPLE)
         self._edit_answered: Recent[tuple[int, int], bool] = Recent(RECENT_PEOPLE)
@@ -1309,6 +1311,8 @@ class Journey:
             if self._album_noted.get(user_id) == album:
                 return []
             self._album_noted[user_id] = album
+            if self._album_owed.pop(user_id, None) is not None:  # the step comes with it
+                await self._store.cases.settle_album_step(case.id)
             return await self._led_by(turn, [say(text("journey.photos.album_extra"))])
         if shot is None:
             key = "already_have_all" if case.stage in (Stage.DETAILS, Stage.REVIEW) else (
@@ -1361,8 +1365,56 @@ class Journey:
             replies = await self._take_off_chat(case, take_off_chat, replies, source)
         order = self._album_order(case, album)
         if kept is None:
+            if self._album_owed.pop(user_id, None) is not None:  # the verdict says what is
+                await self._store.cases.settle_album_step(case.id)  # still wanted
             return [*order, *replies]
-        return [*order, *await self._then_next(turn, replies)]
+        if album is None:
+            return [*order, *await self._then_next(turn, replies)]
+        # One photo of an album: the case moves on now, but the next step is held until the
+        # album's photos have all been judged (`album_prompt`), so "Photo 2 of 3" never comes
+        # between the verdicts when photo 2 has already been sent.
+        await self._photo_of_area_now(turn)
+        await self._after_photo(turn)
+        self._album_owed[user_id] = album
+        await self._store.cases.owe_album_step(case.id, album)  # a restart still shows it
+        return [*order, *replies]
+
+    def album_owed(self, user_id: int) -> str | None:
+        """The album whose next step this patient is owed (`album_prompt`), if any."""
+        return self._album_owed.get(user_id)
+
+    async def album_steps_owed(self) -> list[tuple[int, int, str]]:
+        """At start-up: each patient (user id, chat id) owed the step held for an album when
+        the bot stopped, and the album (`album_prompt` with `restored`)."""
+        return [(case.patient_user_id, case.patient_chat_id, album)
+                for case, album in await self._store.cases.album_steps_owed()]
+
+    async def album_prompt(self, user_id: int, album: str, *, restored: bool = False
+                           ) -> list[Reply]:
+        """The step held back while an album's photos were judged, once they all have been
+        (or the rest never came): only the step still wanted (the next photo, the first
+        question, or the review), read from the case as it is now. [] when nothing is owed for
+        this album (a later photo refused, or the step already shown). `restored`: noted in
+        the store before a restart (`album_steps_owed`), when nothing in memory says so."""
+        async with self.lock(user_id):
+            if self._album_owed.get(user_id) != album and not restored:
+                return []
+            self._album_owed.pop(user_id, None)
+            turn = await self._turn(user_id)
+            if turn is not None and not await self._store.cases.settle_album_step(
+                    turn.case.id) and restored:
+                return []  # shown meanwhile
+            if turn is None or not turn.case.stage.is_open or turn.case.stage not in (
+                    *PHOTO_ORDER, Stage.DETAILS, Stage.REVIEW):
+                return []
+            log.info("album judged: its next step shown", extra={"case_id": turn.case.id})
+            if turn.case.stage is Stage.DETAILS and not any(
+                    key.startswith("detail.") for key in await turn.answers()):
+                question = prompts.question_prompt(turn.case, await turn.answers(),
+                                                   lead=text("journey.details.intro"))
+                if question is not None:
+                    return self._bind(turn, [say(text("journey.photos.all_done")), question])
+            return self._bind(turn, await self._led_by(turn, []))
 
     def _album_order(self, case: Case, album: str | None) -> list[Reply]:
         """Photos sent together (an album) from the first of the three on: once, before the

@@ -112,6 +112,29 @@ class CaseRepository:
         assert case is not None
         return case
 
+    async def owe_album_step(self, case_id: int, album: str) -> None:
+        """Note that the case's next step is held while its album's photos are judged."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO album_steps (case_id, album, noted_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (case_id) DO UPDATE SET album = excluded.album, "
+                "noted_at = excluded.noted_at", (case_id, album, utc_now()))
+
+    async def settle_album_step(self, case_id: int) -> bool:
+        """The held step was shown (or is no longer owed); True if one was noted."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute("DELETE FROM album_steps WHERE case_id = ?", (case_id,))
+            return cursor.rowcount > 0
+
+    async def album_steps_owed(self) -> list[tuple[Case, str]]:
+        """Each case with a step held for an album (`owe_album_step`), and the album."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT cases.*, album_steps.album AS held_album FROM album_steps "
+                "JOIN cases ON cases.id = album_steps.case_id ORDER BY album_steps.case_id")
+            rows = list(await cursor.fetchall())
+        return [(record(Case, row), str(row["held_album"])) for row in rows]
+
     async def get(self, case_id: int) -> Case | None:
         """Return the case with this id, if any."""
         async with self._db.reading() as conn:

@@ -68,6 +68,7 @@ async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str)
     # patient has been told their photos are deleted, so nothing more is said).
     await photos_off_chat(conn, case_id)
     await conn.execute("DELETE FROM question_messages WHERE case_id = ?", (case_id,))
+    await conn.execute("DELETE FROM album_steps WHERE case_id = ?", (case_id,))
 
 
 async def photos_off_chat(conn: aiosqlite.Connection, case_id: int, *,

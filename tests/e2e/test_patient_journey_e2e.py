@@ -130,8 +130,9 @@ async def test_an_album_of_five_is_taken_in_order_and_the_extras_are_explained(
              sample("close-up-good-2.jpg"), sample("close-up-blurred.jpg"),
              sample("close-up-dark.jpg")]
     await patient.send_album(album, as_documents=True)
-    await patient.wait_for_text(first_line("journey.details.where_exactly"), timeout=30)
-    await patient.wait_for_text(text("journey.photos.album_extra"), timeout=15)
+    # the extras' note, then the first question (held while the album was judged), once
+    await patient.wait_for_text(text("journey.photos.album_extra"), timeout=30)
+    await then_says(patient, first_line("journey.details.where_exactly"), timeout=15)
     await emu.wait_until_idle()
     notes = [m for m in patient.messages if text("journey.photos.album_extra") in (m.text or "")]
     assert len(notes) == 1, "one note for the album's extras, not one per photo"
