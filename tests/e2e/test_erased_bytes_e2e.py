@@ -15,10 +15,17 @@ from telegram.ext import Application
 from bot.content import text
 from bot.emulator import Emulator
 from bot.services.retention import purge
-from bot.store.models import Case, Stage
+from bot.store.models import Case
 from tests.auxil.e2e.bot_app import sample, services_of
-from tests.auxil.e2e.patient import answer_details, first_line, send_three, tap, to_photos, words
-from tests.auxil.e2e.practice import Team, all_sent, make_team, refer
+from tests.auxil.e2e.patient import first_line, tap, to_photos, words
+from tests.auxil.e2e.practice import (
+    Team,
+    all_sent,
+    make_team,
+    refer,
+    typed_and_sent,
+    typed_to_review,
+)
 
 App = Application[Any, Any, Any, Any, Any, Any]
 MARKER_WHERE, MARKER_TRIED = "QXZ-WHERE-7731", "QXZ-TRIED-5519"
@@ -59,19 +66,7 @@ async def traces(app: App, case: Case) -> dict[str, bytes]:
 
 async def submit(app: App, team: Team, patient: Any) -> Case:
     """Invite this patient for the team's GP and take them to "Sent", typing the markers."""
-    store = services_of(app).store
-    _, token = await store.invites.create(team.practice.id, "REF-BYTES", "1980-02-03",
-                                          valid_days=7, gp_member_id=team.gp_member.id)
-    await to_photos(patient, token)
-    await send_three(patient)
-    await answer_details(patient, MARKER_WHERE, MARKER_TRIED)
-    await patient.wait_for(lambda m: bool(m.buttons) and any(
-        text("journey.review.send") in b for row in m.buttons for b in row), timeout=10)
-    await patient.tap(text("journey.review.send"))
-    await patient.wait_for_text(first_line("journey.receipt.text"), timeout=10)
-    case = await store.cases.current_for_patient(patient.id)
-    assert case is not None and case.stage is Stage.SUBMITTED
-    return case
+    return await typed_and_sent(app, team, patient, "REF-BYTES", MARKER_WHERE, MARKER_TRIED)
 
 
 @pytest.mark.parametrize("how", ["patient deletes", "practice stops", "retention purge"])
@@ -185,15 +180,7 @@ async def test_buttons_left_in_the_chat_after_delete_do_nothing_to_the_erased_re
     team = await make_team(app, emu)
     store = services_of(app).store
     patient = emu.user("Ada")
-    _, token = await store.invites.create(team.practice.id, "REF-TAPS", "1980-02-03",
-                                          valid_days=7, gp_member_id=team.gp_member.id)
-    await to_photos(patient, token)
-    await send_three(patient)
-    await answer_details(patient, MARKER_WHERE, MARKER_TRIED)
-    await patient.wait_for(lambda m: bool(m.buttons) and any(
-        text("journey.review.send") in b for row in m.buttons for b in row), timeout=10)
-    case = await store.cases.current_for_patient(patient.id)
-    assert case is not None
+    case = await typed_to_review(app, team, patient, "REF-TAPS", MARKER_WHERE, MARKER_TRIED)
     await patient.send_command("/delete")
     await patient.wait_for_text(words("journey.delete.one"))
     await tap(patient, text("journey.commands.delete_yes"),

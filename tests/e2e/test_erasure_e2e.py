@@ -18,7 +18,6 @@ from bot.services.retention import purge
 from bot.store.models import Case, Stage
 from tests.auxil.e2e.bot_app import sample, services_of
 from tests.auxil.e2e.patient import (
-    answer_details,
     first_line,
     media_ids,
     send_three,
@@ -26,7 +25,7 @@ from tests.auxil.e2e.patient import (
     to_photos,
     words,
 )
-from tests.auxil.e2e.practice import Team, all_sent, make_team, refer
+from tests.auxil.e2e.practice import Team, all_sent, make_team, refer, typed_and_sent
 
 App = Application[Any, Any, Any, Any, Any, Any]
 WHERE, TRIED = "behind the left kneecap", "Zorbulon paste from the market"
@@ -34,19 +33,7 @@ WHERE, TRIED = "behind the left kneecap", "Zorbulon paste from the market"
 
 async def submit(app: App, team: Team, patient: TelegramUser, ref: str) -> Case:
     """Invite this patient for the team's GP and take them all the way to "Sent"."""
-    store = services_of(app).store
-    _, token = await store.invites.create(team.practice.id, ref, "1980-02-03", valid_days=7,
-                                          gp_member_id=team.gp_member.id)
-    await to_photos(patient, token)
-    await send_three(patient)
-    await answer_details(patient, WHERE, TRIED)
-    await patient.wait_for(lambda m: bool(m.buttons) and any(
-        text("journey.review.send") in b for row in m.buttons for b in row), timeout=10)
-    await patient.tap(text("journey.review.send"))
-    await patient.wait_for_text(first_line("journey.receipt.text"), timeout=10)
-    case = await store.cases.current_for_patient(patient.id)
-    assert case is not None and case.stage is Stage.SUBMITTED
-    return case
+    return await typed_and_sent(app, team, patient, ref, WHERE, TRIED)
 
 
 async def delete_all(patient: TelegramUser) -> None:

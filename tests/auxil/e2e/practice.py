@@ -15,9 +15,10 @@ from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import Group, Sender, TelegramUser
-from bot.store.models import Case, Member, Practice
+from bot.store.models import Case, Member, Practice, Stage
 from tests.auxil.e2e.bot_app import sample, services_of
 from tests.auxil.e2e.patient import (
+    answer_details,
     details_and_review,
     first_line,
     send_three,
@@ -101,6 +102,34 @@ async def submit(app: App, emu: Emulator, team: Team, name: str = "Ada") -> Tele
     _, token = await services_of(app).store.invites.create(
         team.practice.id, "P-300", "1980-02-03", valid_days=7, gp_member_id=team.gp_member.id)
     return await sent_from_link(emu, token, name)
+
+
+async def typed_to_review(app: App, team: Team, patient: TelegramUser, ref: str, where: str,
+                          tried: str) -> Case:
+    """A patient invited for this team's GP sends the three photos, types `where` and `tried`
+    as their answers, and reaches the review (Send not tapped); their open case."""
+    store = services_of(app).store
+    _, token = await store.invites.create(team.practice.id, ref, "1980-02-03", valid_days=7,
+                                          gp_member_id=team.gp_member.id)
+    await to_photos(patient, token)
+    await send_three(patient)
+    await answer_details(patient, where, tried)
+    await patient.wait_for(lambda m: bool(m.buttons) and any(
+        text("journey.review.send") in b for row in m.buttons for b in row), timeout=10)
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None
+    return case
+
+
+async def typed_and_sent(app: App, team: Team, patient: TelegramUser, ref: str, where: str,
+                         tried: str) -> Case:
+    """`typed_to_review`, then Send: the case, now "Sent"."""
+    await typed_to_review(app, team, patient, ref, where, tried)
+    await patient.tap(text("journey.review.send"))
+    await patient.wait_for_text(first_line("journey.receipt.text"), timeout=10)
+    case = await services_of(app).store.cases.current_for_patient(patient.id)
+    assert case is not None and case.stage is Stage.SUBMITTED
+    return case
 
 
 async def sent_from_link(emu: Emulator, token: str, name: str = "Ada") -> TelegramUser:
