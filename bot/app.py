@@ -27,7 +27,13 @@ from bot.handlers.persistence import StorePersistence
 from bot.handlers.questions import take_off_left
 from bot.handlers.wiring import COMMANDS, register
 from bot.inbox.alerts import stop_alerts
-from bot.inbox.chasing import LIST_AT, WORKING_DAYS, catch_up_due, list_to_chase
+from bot.inbox.chasing import (
+    LIST_AT,
+    WORKING_DAYS,
+    catch_up_due,
+    list_to_chase,
+    today_is_working_day,
+)
 from bot.inbox.decisions import Inbox
 from bot.inbox.routing import submission_messages
 from bot.inbox.staff import StaffDesk
@@ -128,7 +134,11 @@ async def housekeeping(context: BotContext) -> None:
 async def chase_list(context: BotContext) -> None:
     """Job run each working day at `LIST_AT` (UK time), and at start-up during working hours
     if the day's list has not gone (`catch_up_due`): tell each practice's staff of the requests
-    newly stalled and the links left unopened (`bot.inbox.chasing.list_to_chase`)."""
+    newly stalled and the links left unopened (`bot.inbox.chasing.list_to_chase`). Nothing
+    on England's bank holidays (`today_is_working_day`): what is new goes the next working day.
+    """
+    if not today_is_working_day():
+        return
     services = context.services
     try:
         queued = await list_to_chase(services.store, services.staff,

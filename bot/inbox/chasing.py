@@ -22,7 +22,9 @@ Nothing is sent to a practice with nothing new.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
+
+import holidays
 
 from bot.content import text
 from bot.inbox.reminding import UK, uk_day
@@ -38,6 +40,10 @@ LIST_AT = time(9, 30, tzinfo=UK)
 WORKING_DAYS = (1, 2, 3, 4, 5)
 """Monday to Friday, as python-telegram-bot's `run_daily` counts days (0 is Sunday) and as
 `datetime.isoweekday` does (1 is Monday)."""
+BANK_HOLIDAYS = holidays.country_holidays("GB", subdiv="ENG")
+"""England's bank holidays (the `holidays` package; a holiday on a weekend is observed on the
+next working day, as gov.uk lists them): no list on those days. The service is in England
+(Homerton, London: the seed)."""
 LIST_UNTIL = time(17, 30)
 """A bot started on a working day after `LIST_AT` and before this (UK time) sends the day's
 list at once, if it has not gone yet (`catch_up_due`)."""
@@ -117,10 +123,22 @@ async def list_to_chase(store: Store, desk: StaffDesk, *, days: int,
     return queued
 
 
+def working_day(day: date) -> bool:
+    """Whether the surgery is open this UK day for the list: Monday to Friday
+    (`WORKING_DAYS`) and not one of England's bank holidays (`BANK_HOLIDAYS`)."""
+    return day.isoweekday() in WORKING_DAYS and day not in BANK_HOLIDAYS
+
+
+def today_is_working_day(now: datetime | None = None) -> bool:
+    """`working_day` for the UK day of `now` (default: the present moment)."""
+    return working_day((now or datetime.now(UTC)).astimezone(UK).date())
+
+
 def catch_up_due(now: datetime | None = None) -> bool:
-    """True if a bot starting now should send the day's list at once: a working day, after
-    `LIST_AT` and before `LIST_UNTIL` (UK time). What was already named is not named again
-    (`list_to_chase`), so a list that went before the restart is not repeated."""
+    """True if a bot starting now should send the day's list at once: a working day
+    (`working_day`), after `LIST_AT` and before `LIST_UNTIL` (UK time). What was already named
+    is not named again (`list_to_chase`), so a list that went before the restart is not
+    repeated."""
     moment = (now or datetime.now(UTC)).astimezone(UK)
     at = LIST_AT.replace(tzinfo=None)
-    return moment.isoweekday() in WORKING_DAYS and at <= moment.time() < LIST_UNTIL
+    return working_day(moment.date()) and at <= moment.time() < LIST_UNTIL

@@ -265,7 +265,8 @@ async def test_the_daily_list_is_a_job_at_half_past_nine_uk_time_on_working_days
     app: App,
 ) -> None:
     """The list is python-telegram-bot's `run_daily` job, 09:30 Europe/London, Monday to
-    Friday; a bot started later in working hours sends the day's list at once."""
+    Friday but England's bank holidays; a bot started later in working hours sends the day's
+    list at once."""
     assert app.job_queue is not None
     (job,) = app.job_queue.get_jobs_by_name("chase list")
     trigger = str(job.job.trigger)
@@ -277,6 +278,10 @@ async def test_the_daily_list_is_a_job_at_half_past_nine_uk_time_on_working_days
     assert not catch_up_due(tuesday.replace(hour=9, minute=0))
     assert not catch_up_due(tuesday.replace(hour=18))
     assert not catch_up_due(datetime(2026, 12, 5, 10, 0, tzinfo=london)), "a Saturday"
+    assert not catch_up_due(datetime(2026, 12, 25, 10, 0, tzinfo=london)), "Christmas Day"
+    assert not catch_up_due(datetime(2026, 12, 28, 10, 0, tzinfo=london)), "Boxing Day, moved"
+    assert not catch_up_due(datetime(2027, 5, 3, 10, 0, tzinfo=london)), "early May bank holiday"
+    assert catch_up_due(datetime(2026, 12, 29, 10, 0, tzinfo=london)), "open again"
 
 
 async def test_what_the_daily_list_named_survives_a_restart(
