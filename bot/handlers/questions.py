@@ -47,7 +47,8 @@ async def send_noted(bot: ExtBot[Any], store: Store, chat_id: int, replies: list
     mark its older copies in the chat (`OutboxRepository.note_questions`). Returns the
     messages sent with buttons, and the older copies whose buttons `take_off` is to take
     off (after the reply: the caller runs it as its own task)."""
-    sent = await send_replies(bot, chat_id, replies, album_sent=store.outbox.remember_album)
+    sent = await send_replies(bot, chat_id, replies, album_sent=store.outbox.remember_album,
+                              answers_sent=store.outbox.remember_answers)
     shown = [(message_id, reply.case_id, question) for reply, message_id in sent
              if reply.case_id is not None and (question := question_of(reply)) is not None]
     older = await store.outbox.note_questions(chat_id, shown) if shown else []

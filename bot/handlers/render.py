@@ -14,7 +14,9 @@ from bot.journey.replies import Reply, merged
 
 AlbumSent = Callable[[int, int, Sequence[int]], Awaitable[None]]
 """Told (case id, chat id, message ids) of each album of the patient's photos sent back to
-them, so those messages are deleted with the patient's own photo messages (`chat_photos`)."""
+them, so those messages are deleted with the patient's own photo messages (`chat_photos`).
+Also told, the same way, of each message that shows the patient's answers back
+(`Reply.shows_answers`: the review summary), to delete with the case (`chat_answers`)."""
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -28,13 +30,15 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 
 async def send_replies(bot: ExtBot[Any], chat_id: int, replies: list[Reply], *,
-                       album_sent: AlbumSent | None = None) -> list[tuple[Reply, int]]:
+                       album_sent: AlbumSent | None = None,
+                       answers_sent: AlbumSent | None = None) -> list[tuple[Reply, int]]:
     """Send the replies in order, in as few messages as fit on a phone (`merged`); return
     each message sent with buttons, as (the reply as sent, its Telegram message id).
 
     The journey's words are plain text, escaped here for the HTML parse mode. An album about
     a case (`Reply.case_id`, the review's photos) is passed to `album_sent` once Telegram has
-    it, with its message ids.
+    it, with its message ids; a message showing the patient's answers
+    (`Reply.shows_answers`) to `answers_sent`, with its message id.
 
     The first message is a reply; the ones after it are marked `FOLLOW_ON`, so that with many
     patients at once each one's first answer goes before the rest of another's.
@@ -63,4 +67,6 @@ async def send_replies(bot: ExtBot[Any], chat_id: int, replies: list[Reply], *,
                                              reply_markup=keyboard(reply), rate_limit_args=rate)
             if reply.buttons:
                 with_buttons.append((reply, message.message_id))
+            if answers_sent is not None and reply.shows_answers and reply.case_id is not None:
+                await answers_sent(reply.case_id, chat_id, [message.message_id])
     return with_buttons

@@ -103,4 +103,5 @@ def question(answers: dict[str, str], lead: str | None = None) -> Reply:
         Button(text("journey.review.photos_area_no"), button_data(stage, QUESTION,
                                                                   f"no#{named}")),
         Button(text("journey.review.change"), button_data(stage, "review", "change")))
-    return Reply(text=f"{lead}\n\n{words}" if lead else words, buttons=buttons)
+    return Reply(text=f"{lead}\n\n{words}" if lead else words, buttons=buttons,
+                 shows_answers=True)  # the area as typed: deleted from the chat with the case

@@ -283,7 +283,7 @@ async def review_prompt(store: Store, case: Case, answers: dict[str, str], *,
         Button(text("journey.review.cancel"), button_data(stage, "review", "cancel")),
     )
     shown = [Reply(album=tuple(album))] if album else []
-    return [*shown, Reply(text=summary, buttons=buttons)]
+    return [*shown, Reply(text=summary, buttons=buttons, shows_answers=True)]
 
 
 def _typed(value: str | None, skip: str, none: str) -> str:

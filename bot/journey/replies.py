@@ -37,6 +37,9 @@ class Reply:
     `typed_for` names a question that takes a typed answer too ("details|where", as its
     buttons' step and question): once a typed answer to it is accepted, the handlers take
     this message's buttons off, as a tap would (`Journey.typed`'s `on_answered`).
+    `shows_answers` marks a message that shows the patient's answers back (the review
+    summary, the body area as typed): once sent, it is noted against the case, to delete
+    from the chat when the case is erased or stopped (`OutboxRepository.remember_answers`).
     """
 
     text: str = ""
@@ -46,6 +49,7 @@ class Reply:
     case_id: int | None = None
     until_next_photo: bool = False
     typed_for: str | None = None
+    shows_answers: bool = False
 
 
 def say(text: str, *rows: tuple[Button, ...]) -> Reply:
@@ -153,7 +157,8 @@ def merged(replies: list[Reply]) -> list[Reply]:
         if (last is not None and _plain(last) and reply.text
                 and not (reply.picture or reply.album)
                 and fits_one_message(joined := f"{last.text}\n\n{reply.text}")):
-            out[-1] = replace(reply, text=joined)
+            out[-1] = replace(reply, text=joined,
+                              shows_answers=reply.shows_answers or last.shows_answers)
             continue
         out.append(reply)
     return out

@@ -1012,7 +1012,8 @@ class Journey:
         await erasure.checkpoint(self._store)
         log.info("photos of another area deleted, all taken again",
                  extra={"case_id": case.id, "photos": files, "files_left": left})
-        told = say(text("journey.review.photos_deleted", area=photo_area.area_words(answers)))
+        told = replace(say(text("journey.review.photos_deleted",
+                                area=photo_area.area_words(answers))), shows_answers=True)
         return [told, *await self._prompt(turn)], text("journey.review.photos_area_no")
 
     async def _review_action(

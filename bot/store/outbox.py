@@ -64,18 +64,21 @@ async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str)
     await enqueue(conn, case_id, [
         Outgoing(chat, "gp.retract", {"case_id": case_id, "reason": reason},
                  f"case:{case_id}:retract:{chat}") for chat in chats])
-    # The patient's own photo messages still in their chat go too (message ids only; the
-    # patient has been told their photos are deleted, so nothing more is said).
-    await photos_off_chat(conn, case_id)
+    # The patient's own photo messages still in their chat go too, and the bot's messages
+    # showing their photos and answers back (message ids only; the patient has been told
+    # their photos and answers are deleted, so nothing more is said).
+    await photos_off_chat(conn, case_id, answers=True)
     await conn.execute("DELETE FROM question_messages WHERE case_id = ?", (case_id,))
     await conn.execute("DELETE FROM album_steps WHERE case_id = ?", (case_id,))
 
 
 async def photos_off_chat(conn: aiosqlite.Connection, case_id: int, *,
-                          again: bool = False) -> None:
+                          again: bool = False, answers: bool = False) -> None:
     """Queue deleting the case's photo messages still in the patient's chat (their own photos
     not yet deleted, the review albums the bot sent: `chat_photos`) inside the caller's
-    transaction, and forget them. `again` is for photos discarded while the case goes on
+    transaction, and forget them; with `answers` (the case is erased or stopped), the bot's
+    messages showing the patient's answers back (`chat_answers`: the review summary) go in
+    the same item. `again` is for photos discarded while the case goes on
     (`CaseRepository.photos_again`): its item is keyed by the first message, so a later
     erasure still queues its own."""
     cursor = await conn.execute(
@@ -89,6 +92,16 @@ async def photos_off_chat(conn: aiosqlite.Connection, case_id: int, *,
         await conn.execute(
             f"DELETE FROM chat_photos WHERE chat_id = ? AND message_id IN "
             f"({', '.join('?' for _ in ids)})", (chat, *ids))
+    if answers:
+        cursor = await conn.execute(
+            "DELETE FROM chat_answers WHERE case_id = ? RETURNING chat_id, message_id",
+            (case_id,))
+        for row in await cursor.fetchall():
+            ids = left.setdefault(int(row[0]), [])
+            if int(row[1]) not in ids:
+                ids.append(int(row[1]))
+        for ids in left.values():
+            ids.sort()
     await enqueue(conn, case_id, [
         Outgoing(chat, "patient.photos_erased", {"messages": ",".join(map(str, ids))},
                  f"case:{case_id}:photos_erased:{chat}" + (f":{ids[0]}" if again else ""))
@@ -308,6 +321,27 @@ class OutboxRepository:
                 "INSERT OR IGNORE INTO chat_photos (chat_id, message_id, case_id, created_at) "
                 "VALUES (?, ?, ?, ?)",
                 [(chat_id, message_id, case_id, utc_now()) for message_id in message_ids])
+
+    async def remember_answers(self, case_id: int, chat_id: int,
+                               message_ids: Sequence[int]) -> None:
+        """Note the bot's messages that show the case's answers back to the patient (the
+        review summary), to delete from their chat when the case is erased or stopped
+        (`cancel_for_case`); not for a case erased meanwhile (between the message being sent
+        and noted), whose erasure would never come back to forget it."""
+        async with self._db.transaction() as conn:
+            await conn.executemany(
+                "INSERT OR IGNORE INTO chat_answers (chat_id, message_id, case_id, created_at) "
+                "SELECT ?, ?, id, ? FROM cases WHERE id = ? AND erased_at IS NULL",
+                [(chat_id, message_id, utc_now(), case_id) for message_id in message_ids])
+
+    async def chat_answers(self, case_id: int) -> list[tuple[int, int]]:
+        """The (chat id, message id) of the bot's messages showing the case's answers that
+        are noted to delete with it (`remember_answers`)."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT chat_id, message_id FROM chat_answers WHERE case_id = ? "
+                "ORDER BY chat_id, message_id", (case_id,))
+            return [(int(row[0]), int(row[1])) for row in await cursor.fetchall()]
 
     async def chat_photos(self, case_id: int) -> list[tuple[int, int]]:
         """The (chat id, message id) of the case's patient photo messages still in a chat."""

@@ -106,6 +106,19 @@ async def test_a_bot_deletes_a_users_message_in_a_private_chat_within_48_hours_o
     assert [m["message_id"] for m in ada.shown_incoming] == [kept["message_id"]]
 
 
+async def test_a_bot_deletes_its_own_message_within_48_hours_only(
+        emu: Emulator, bot: Bot) -> None:
+    ada = emu.user("Ada")
+    await ada.send_text("hi")
+    fresh = await bot.send_message(ada.chat_id, "Your answers: left knee")
+    old = await bot.send_message(ada.chat_id, "Your answers: right arm")
+    assert await bot.delete_message(ada.chat_id, fresh.message_id)
+    emu.world.clock_ahead = 48 * 3600
+    with pytest.raises(BadRequest, match="Message can't be deleted"):
+        await bot.delete_message(ada.chat_id, old.message_id)
+    assert [m.message_id for m in ada.messages] == [old.message_id]
+
+
 async def test_a_bot_that_is_not_admin_cannot_delete_a_members_message_in_a_group(
         emu: Emulator, bot: Bot) -> None:
     group = emu.group("Practice inbox")

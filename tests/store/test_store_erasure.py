@@ -183,6 +183,30 @@ async def test_a_question_message_sent_as_the_case_is_erased_is_not_noted(store:
     assert await store.outbox.take_questions(live.id, 555, "details|where") == [44]
 
 
+async def test_an_erasure_queues_the_answer_messages_with_the_photo_messages_in_one_item(
+    store: Store
+) -> None:
+    """The bot's messages showing the answers (`chat_answers`, migration 0020) are queued for
+    deletion from the patient's chat in the erasure's transaction, in the same outbox item as
+    the photo messages (ids only), and forgotten; one sent as the case was being erased (not
+    noted before the erasure) is not noted after it."""
+    case = await opened_case(store)
+    await store.cases.move(case, Stage.CONSENT)
+    await store.outbox.remember_album(case.id, 555, [40, 41])
+    await store.outbox.remember_answers(case.id, 555, [42])
+    await store.outbox.remember_answers(case.id, 555, [42])  # noted twice: one row
+    assert await store.outbox.chat_answers(case.id) == [(555, 42)]
+    current = await store.cases.get(case.id)
+    assert current is not None
+    await erasure.erase(store, current, Stage.ERASED, actor="patient", reason="test")
+    assert await store.outbox.chat_answers(case.id) == []
+    items = [i for i in await store.outbox.for_case(case.id) if i.kind == "patient.photos_erased"]
+    assert [(i.chat_id, json.loads(i.payload)) for i in items] == [
+        (555, {"messages": "40,41,42"})]
+    await store.outbox.remember_answers(case.id, 555, [43])
+    assert await store.outbox.chat_answers(case.id) == []
+
+
 async def test_a_staff_alert_given_up_keeps_its_words_through_an_erasure_until_passed_on(
     store: Store
 ) -> None:
