@@ -174,9 +174,11 @@ async def photos_off(bot: ApiBot, store: Store, chat_id: int, case_id: int,
 
 async def photos_erased(bot: ApiBot, chat_id: int, message_ids: Sequence[int],
                         rate: Any) -> None:
-    """The case was erased: delete the patient's photo messages still in their chat, silently
-    (they have been told their photos are deleted). One Telegram will not delete (older than
-    48 hours, already gone) is left; a network error retries the item."""
+    """The case was erased: delete the patient's photo messages still in their chat, and the
+    bot's messages showing their photos and answers back (the review album and summary,
+    `chat_answers`), silently (they have been told these are deleted, and that messages more
+    than 2 days old stay). One Telegram will not delete (older than 48 hours, already gone)
+    is left; a network error retries the item."""
     removed = 0
     for message_id in message_ids:
         try:

@@ -15,6 +15,7 @@ from telegram.ext import ExtBot
 
 from bot.channels.off_telegram import left_in_chat
 from bot.content import text
+from bot.domain.questions import detail_questions, screening_questions
 from bot.handlers import invites
 from bot.handlers.albums import album_photo_arrived, album_photo_judged
 from bot.handlers.bot_api import TIDYING
@@ -24,7 +25,7 @@ from bot.handlers.offers import live_offers
 from bot.handlers.offers import take_off as offers_off
 from bot.handlers.questions import send_noted, take_off
 from bot.journey.photo_step import TooBigToFetch
-from bot.journey.replies import Reply, case_of, say
+from bot.journey.replies import Reply, case_of, parse_button_data, say
 from bot.journey.service import PERSONAL_KINDS
 from bot.store import Store
 
@@ -157,7 +158,8 @@ async def tapped(update: Update, context: BotContext) -> None:
     store = context.services.store
     if answer.note is None:
         context.application.create_task(_show_answered(context.bot, store, query.message,
-                                                       answer.chosen),
+                                                       answer.chosen,
+                                                       _answer_of_case(query.data or "")),
                                         name="show answered")
     elif answer.older and query.message.reply_markup is not None:
         # an older copy, its buttons left (Telegram was unreachable): off now; the copy the
@@ -167,23 +169,44 @@ async def tapped(update: Update, context: BotContext) -> None:
                                         name="take off tapped older question")
 
 
+ANSWER_QUESTIONS = frozenset(
+    q.id for q in (*screening_questions(child=True), *detail_questions()))
+"""The questions whose tapped answer, shown under them ("✔ Leg or foot"), is the patient's
+answer about the rash (is it a rash, warning signs, where, how long...): such a message is
+deleted from the chat with the case. Consent, photo tips and the "Is that right?" before a
+stop (which may follow the urgent advice in one message) are not."""
+
+
+def _answer_of_case(data: str) -> int | None:
+    """The case whose answer a tapped button gives (`ANSWER_QUESTIONS`), else None."""
+    case_id, choice = case_of(data)
+    parsed = parse_button_data(choice)
+    return case_id if parsed is not None and parsed[1] in ANSWER_QUESTIONS else None
+
+
 async def _show_answered(bot: ExtBot[Any], store: Store, message: Message,
-                         chosen: str | None) -> None:
+                         chosen: str | None, case_id: int | None = None) -> None:
     """Take the buttons off an answered message, adding the chosen answer under its words;
-    then forget it as a question shown (`bot.handlers.questions`).
+    then forget it as a question shown (`bot.handlers.questions`). A message of a case
+    (`case_id`) that now shows the answer is noted to delete from the chat with the case
+    (`OutboxRepository.remember_answers`), as the review summary is: `case_id` is given
+    for an answer about the rash only (`_answer_of_case`).
 
     Never raises: the reply has gone already, and a question left with its buttons only gets
     "That button is from an earlier step" if tapped again.
     """
     mark = text("journey.input.chosen", choice=chosen) if chosen else None
     chat, at = message.chat_id, message.message_id
+    shows = False
     try:
         if mark and message.text is not None:
             await bot.edit_message_text(plain(f"{message.text}\n\n{mark}"), chat, at,
                                         reply_markup=None, rate_limit_args=TIDYING)
+            shows = True
         elif mark and message.caption is not None:
             await bot.edit_message_caption(chat, at, caption=plain(f"{message.caption}\n\n{mark}"),
                                            reply_markup=None, rate_limit_args=TIDYING)
+            shows = True
         else:
             await bot.edit_message_reply_markup(chat, at, reply_markup=None,
                                                 rate_limit_args=TIDYING)
@@ -192,6 +215,8 @@ async def _show_answered(bot: ExtBot[Any], store: Store, message: Message,
     except TelegramError as error:  # still noted: shown again, it loses its buttons then
         log.warning("answered question not tidied", extra={"reason": type(error).__name__})
         return
+    if shows and case_id is not None:
+        await store.outbox.remember_answers(case_id, chat, [at])
     await store.outbox.forget_question(chat, at)
 
 

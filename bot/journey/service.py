@@ -438,11 +438,12 @@ class Journey:
         number = turn.case.read_backs + 1
         turn.case = await self._store.cases.set_flags(turn.case, Flags(read_backs=number),
                                                       actor="patient")
-        return [say(text("journey.identity.confirm", date=said(typed)),
-                    (Button(text("journey.identity.confirm_yes"),
-                            button_data(stage, "dob", f"{typed.isoformat()}#{number}")),
-                     Button(text("journey.identity.confirm_no"),
-                            button_data(stage, "dob", f"no#{number}"))))]
+        return [replace(say(text("journey.identity.confirm", date=said(typed)),
+                            (Button(text("journey.identity.confirm_yes"),
+                                    button_data(stage, "dob", f"{typed.isoformat()}#{number}")),
+                             Button(text("journey.identity.confirm_no"),
+                                    button_data(stage, "dob", f"no#{number}")))),
+                        shows_answers=True)]  # the date typed, said back: goes with the case
 
     async def _typed_detail(self, turn: Turn, words: str) -> list[Reply]:
         """A typed answer to the details question asked now, if it takes one."""

@@ -325,13 +325,15 @@ class OutboxRepository:
     async def remember_answers(self, case_id: int, chat_id: int,
                                message_ids: Sequence[int]) -> None:
         """Note the bot's messages that show the case's answers back to the patient (the
-        review summary), to delete from their chat when the case is erased or stopped
-        (`cancel_for_case`); not for a case erased meanwhile (between the message being sent
-        and noted), whose erasure would never come back to forget it."""
+        review summary, the date of birth said back, a question showing the answer tapped),
+        to delete from their chat when the case is erased or stopped (`cancel_for_case`); not
+        for a case erased or stopped meanwhile (between the message being sent and noted),
+        whose erasure has already queued the deletion of the others."""
         async with self._db.transaction() as conn:
             await conn.executemany(
                 "INSERT OR IGNORE INTO chat_answers (chat_id, message_id, case_id, created_at) "
-                "SELECT ?, ?, id, ? FROM cases WHERE id = ? AND erased_at IS NULL",
+                "SELECT ?, ?, id, ? FROM cases WHERE id = ? AND erased_at IS NULL "
+                "AND stage NOT IN ('stopped', 'cancelled')",
                 [(chat_id, message_id, utc_now(), case_id) for message_id in message_ids])
 
     async def chat_answers(self, case_id: int) -> list[tuple[int, int]]:

@@ -17,7 +17,7 @@ from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
 from bot.services.retention import purge
 from tests.auxil.e2e.bot_app import services_of
-from tests.auxil.e2e.patient import first_line, tap, words
+from tests.auxil.e2e.patient import SCREENING, first_line, tap, words
 from tests.auxil.e2e.practice import all_sent, make_team, refer, typed_and_sent, typed_to_review
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -32,6 +32,22 @@ def review_messages(patient: TelegramUser) -> tuple[SentMessage, list[SentMessag
     album = [m for m in patient.all_messages if m.kind == "photo" and m.media_group_id]
     assert len(album) == 3, "the three photos sent back at the review"
     return summaries[0], album
+
+
+RASH_ANSWERS = [text("journey.input.chosen", choice=label) for label in (
+    *SCREENING[:4], text("journey.details.duration_weeks"), text("journey.details.symptoms_itchy"))]
+"""The answers about the rash tapped on the way to the review, as shown under each question."""
+
+
+def answered(patient: TelegramUser) -> list[SentMessage]:
+    """The questions in the chat showing an answer about the rash tapped under them."""
+    return [m for m in patient.messages
+            if any((m.text or "").endswith(f"\n\n{mark}") for mark in RASH_ANSWERS)]
+
+
+def said_back(patient: TelegramUser) -> list[SentMessage]:
+    """The messages in the chat saying the date of birth typed back ("3 February 1980")."""
+    return [m for m in patient.messages if "3 February 1980" in (m.text or "")]
 
 
 def shown(patient: TelegramUser, messages: list[SentMessage]) -> list[int]:
@@ -49,6 +65,9 @@ async def test_delete_at_the_review_takes_the_summary_and_its_album_off_the_chat
     summary, album = review_messages(patient)
     assert shown(patient, [summary, *album]) == [summary.message_id,
                                                 *(m.message_id for m in album)]
+    await patient.wait_until(lambda: len(answered(patient)) == len(RASH_ANSWERS), timeout=10)
+    assert said_back(patient), "the date of birth typed was said back"
+    agreed = text("journey.input.chosen", choice=text("journey.consent.yes"))
 
     await patient.send_command("/delete")
     await patient.wait_for_text(words("journey.delete.one"))
@@ -58,6 +77,9 @@ async def test_delete_at_the_review_takes_the_summary_and_its_album_off_the_chat
     await patient.wait_until(lambda: not shown(patient, [summary, *album]), timeout=10)
     assert not any(WHERE in (m.text or "") or TRIED in (m.text or "")
                    for m in patient.messages), "no message of the bot shows an answer"
+    await patient.wait_until(lambda: not answered(patient) and not said_back(patient),
+                             timeout=10)  # nor a question with the answer tapped, nor the date
+    assert any(agreed in (m.text or "") for m in patient.messages), "consent is no answer"
     # the rest as before: the deletion's words are there, the patient's own typed answers stay
     # (as those words say), the case is erased and noted nowhere
     assert done in patient.messages
