@@ -13,7 +13,14 @@ from bot.emulator import Emulator
 from bot.store import open_store
 from tests.auxil.e2e.bot_app import sample
 from tests.auxil.e2e.held_process import bot_process, files_under, query, wait_until_ready
-from tests.auxil.e2e.patient import first_line, tap, to_photos, words
+from tests.auxil.e2e.patient import (
+    answer_details,
+    first_line,
+    send_three,
+    tap,
+    to_photos,
+    words,
+)
 
 STATUS = text("journey.commands.status").split("{")[0]
 """The start of the /status answer, whatever the step."""
@@ -96,3 +103,32 @@ async def test_a_photo_killed_half_saved_leaves_no_file_behind_after_a_restart(
         await tap(patient, text("journey.commands.delete_yes"),
                   first_line("journey.commands.deleted"))
         assert files_under(photos) == [], "after /delete no photo of the patient is on disk"
+
+
+async def test_a_delete_killed_at_the_review_still_takes_the_summary_off_the_chat_after_a_restart(
+    emu: Emulator, data_dir: Path
+) -> None:
+    """The deletion of the review summary (and its album) from the chat is queued in the
+    erasure's own transaction: killed just after it, the next start deletes them."""
+    token = await invite_for(data_dir, "P-701")
+    patient = emu.user("Cy")
+    where, tried = "behind the left kneecap", "Zorbulon paste"
+    async with bot_process(emu, data_dir, hold_at="erasure.committed") as bot:
+        await wait_until_ready(patient)
+        await to_photos(patient, token)
+        await send_three(patient)
+        await answer_details(patient, where, tried)
+        summary = await patient.wait_for(lambda m: where in (m.text or "")
+                                         and tried in (m.text or ""), timeout=30)
+        await patient.send_command("/delete")
+        await patient.wait_for_text(words("journey.delete.one"), timeout=30)
+        await patient.tap(text("journey.commands.delete_yes"))
+        await bot.held_at("erasure.committed")
+        await bot.kill_9()
+    assert summary in patient.messages, "killed before the outbox ran"
+    assert query(data_dir, "SELECT COUNT(*) FROM chat_answers") == [(0,)]
+
+    async with bot_process(emu, data_dir):
+        await patient.wait_until(lambda: summary not in patient.messages, timeout=90)
+    assert not any(where in (m.text or "") for m in patient.messages)
+    assert not any(m.kind == "photo" and m.media_group_id for m in patient.messages)
