@@ -185,9 +185,9 @@ async def photos_erased(bot: ApiBot, chat_id: int, message_ids: Sequence[int],
             removed += bool(await bot.delete_message(chat_id, int(message_id),
                                                      rate_limit_args=rate))
         except BadRequest as refused:
-            log.info("photo message not deleted after erasure",
+            log.info("chat message not deleted after erasure",
                      extra={"reason": type(refused).__name__})
-    log.info("photo messages deleted after erasure", extra={"count": removed})
+    log.info("chat messages (photos, answers) deleted after erasure", extra={"count": removed})
 
 
 NOT_A_RECIPIENT = "recipient no longer a member"
