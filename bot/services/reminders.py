@@ -88,6 +88,10 @@ URGENT_CHASE_HOURS = 4
 its last chase, is sent to staff again (`chase_urgent_tasks`), and again every 4 hours of the
 working day until someone taps Done: the task says "phone the patient today" (hazard log H22:
 until December 2026 it was chased once, a day or two later)."""
+URGENT_TELL_GP_FROM = 3
+"""From this chase on (about 12 working hours after the decision, normally the next working
+day), the GP who decided is sent the chase too (`inbox.staff.urgent_task_again_gp`), if they are
+still a GP of the practice: staff have not acted on two reminders."""
 URGENT_CHASED = "task.chased"
 """The audit event of an urgent task sent again; detail `chase` (1, 2, ...) and `at` (the
 moment it was due, ISO UTC), nothing personal."""
@@ -102,7 +106,8 @@ async def chase_urgent_tasks(store: Store, now: datetime | None = None) -> int:
     restart neither repeats nor loses one. An urgent task is chased even if the patient has
     erased the case since (`urgent_task_again_erased`), named as the first task named it: the
     practice's reference is kept while the task is open. For a child under 16 whose parent
-    answered, the words ask staff to phone the parent or carer (`_parent`)."""
+    answered, the words ask staff to phone the parent or carer (`_parent`). From the
+    `URGENT_TELL_GP_FROM`th chase, the GP who decided gets it too, in their own words."""
     from bot.inbox.alerts import patient_ref_of
     from bot.inbox.digest import uk_time
     from bot.services.alerting import alert_recipients
@@ -122,15 +127,39 @@ async def chase_urgent_tasks(store: Store, now: datetime | None = None) -> int:
                        parent=case.consent_by == "parent", reference=case.reference,
                        since=uk_time(case.decided_at),
                        patient_ref=await patient_ref_of(store, case))
+        chats = await alert_recipients(store, case, "urgent-again")
         items = [Outgoing(chat, "staff.task", {"text": words, "case_id": case.id},
                           f"case:{case.id}:sub:{case.submissions}:urgent-again:{number}:{chat}")
-                 for chat in await alert_recipients(store, case, "urgent-again")]
+                 for chat in chats]
+        gp = await _deciding_gp(store, case) if number >= URGENT_TELL_GP_FROM else None
+        if gp is not None and gp not in chats:
+            told = worded("inbox.staff.urgent_task_again_gp", parent=case.consent_by == "parent",
+                          reference=case.reference, since=uk_time(case.decided_at),
+                          patient_ref=await patient_ref_of(store, case), count=number - 1)
+            items.append(Outgoing(
+                gp, "staff.task", {"text": told, "case_id": case.id},
+                f"case:{case.id}:sub:{case.submissions}:urgent-again:{number}:{gp}"))
         await store.outbox.add(case.id, items, [Note(
             URGENT_CHASED, case.id, case.practice_id,
             {"chase": number, "at": moment.isoformat(timespec="seconds")})])
         queued += len(items)
     log.info("urgent tasks chased", extra={"queued": queued})
     return queued
+
+
+async def _deciding_gp(store: Store, case: Case) -> int | None:
+    """The Telegram user id of the GP who judged the case urgent (the actor of the audit
+    event that moved it to decided; audit events outlive an erasure), if they are still a GP
+    of the case's practice."""
+    decided = [e for e in await store.audit.for_case(case.id) if e.kind == "case.stage"
+               and e.actor.startswith("member:")
+               and json.loads(e.detail or "{}").get("to") == "decided"]
+    if not decided:
+        return None
+    member = await store.practices.member(int(decided[-1].actor.removeprefix("member:")))
+    if member is None or member.practice_id != case.practice_id or member.role != "gp":
+        return None
+    return member.telegram_user_id
 
 
 async def chase_referrals(store: Store, referral_days: int, now: datetime | None = None) -> int:

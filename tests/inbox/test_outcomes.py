@@ -280,13 +280,21 @@ async def test_an_urgent_task_is_chased_every_four_hours_until_done(
     queued = await store.outbox.for_case(urgent.id)
     words = text("inbox.staff.urgent_task_again", patient_ref="P-9",
                  reference=urgent.reference, since=uk_time(decided.decided_at))
-    assert chases() == [words, words]
+    assert chases() == [words, words], "to staff only, at first"
     assert all(q.chat_id == 101 and q.kind == "staff.task" for q in queued
                if "again" in q.dedupe_key)
-    await Inbox(store).task_done(101, urgent.id)
+    # the third chase (normally the next working day) goes to the GP who decided too
+    assert await chase_urgent_tasks(store, now=start + timedelta(hours=12, minutes=3)) == 2
+    queued = await store.outbox.for_case(urgent.id)
+    (to_gp,) = [q for q in queued if "again" in q.dedupe_key and q.chat_id == 102]
+    assert json.loads(to_gp.payload)["text"] == text(
+        "inbox.staff.urgent_task_again_gp", patient_ref="P-9", reference=urgent.reference,
+        since=uk_time(decided.decided_at), count=2)
+    assert to_gp.kind == "staff.task", "with its Done button: a GP may tap it too"
+    await Inbox(store).task_done(102, urgent.id)
     assert await chase_urgent_tasks(store, now=start + timedelta(days=1)) == 0
     chased = [e for e in await store.audit.for_case(urgent.id) if e.kind == "task.chased"]
-    assert [json.loads(e.detail)["chase"] for e in chased] == [1, 2]
+    assert [json.loads(e.detail)["chase"] for e in chased] == [1, 2, 3]
 
 
 async def test_retakes_count_refusals_with_their_reason_and_never_a_replaced_photos(
