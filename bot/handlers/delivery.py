@@ -155,19 +155,16 @@ async def photos_off(bot: ApiBot, store: Store, chat_id: int, case_id: int,
     `answers_off` when answers went too (`_parent` variants to a parent, about the child).
     One that Telegram will not delete (too old, already gone) is forgotten; a network error
     retries."""
-    photos = answers = 0
-    for chat, message_id in await store.outbox.chat_photos(case_id):
-        if chat != chat_id:
-            continue
-        if await _deleted(bot, chat_id, message_id, case_id, rate):
-            photos += 1
-        await store.outbox.forget_chat_photo(chat_id, message_id)
-    for chat, message_id in await store.outbox.chat_answers(case_id):
-        if chat != chat_id:
-            continue
-        if await _deleted(bot, chat_id, message_id, case_id, rate):
-            answers += 1
-        await store.outbox.forget_chat_answer(chat_id, message_id)
+    outbox = store.outbox
+    removed = [0, 0]  # photo messages, messages showing answers
+    for kind, (noted, forget) in enumerate(((outbox.chat_photos, outbox.forget_chat_photo),
+                                            (outbox.chat_answers, outbox.forget_chat_answer))):
+        for chat, message_id in await noted(case_id):
+            if chat != chat_id:
+                continue
+            removed[kind] += await _deleted(bot, chat_id, message_id, case_id, rate)
+            await forget(chat_id, message_id)
+    photos, answers = removed
     log.info("photo messages deleted after delivery",
              extra={"case_id": case_id, "count": photos, "answers": answers})
     if photos or answers:
