@@ -150,7 +150,9 @@ async def chase_urgent_tasks(store: Store, now: datetime | None = None) -> int:
 async def _deciding_gp(store: Store, case: Case) -> int | None:
     """The Telegram user id of the GP who judged the case urgent (the actor of the audit
     event that moved it to decided; audit events outlive an erasure), if they are still a GP
-    of the case's practice."""
+    of the case's practice. The event names a member row id, which SQLite hands to the next
+    member added once the newest member is removed: a member who joined after the decision
+    is someone else (the GP who took a departed locum's place), so gets None."""
     decided = [e for e in await store.audit.for_case(case.id) if e.kind == "case.stage"
                and e.actor.startswith("member:")
                and json.loads(e.detail or "{}").get("to") == "decided"]
@@ -158,6 +160,9 @@ async def _deciding_gp(store: Store, case: Case) -> int | None:
         return None
     member = await store.practices.member(int(decided[-1].actor.removeprefix("member:")))
     if member is None or member.practice_id != case.practice_id or member.role != "gp":
+        return None
+    if datetime.fromisoformat(member.created_at) > datetime.fromisoformat(
+            decided[-1].created_at):
         return None
     return member.telegram_user_id
 

@@ -76,13 +76,15 @@ class Practice:
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """A member of practice staff or a GP, known by their Telegram user id."""
+    """A member of practice staff or a GP, known by their Telegram user id; `created_at`: when
+    they joined the practice (ISO 8601 UTC, seconds)."""
 
     id: int
     practice_id: int
     telegram_user_id: int
     role: Role
     display_name: str
+    created_at: str
 
 
 @dataclass(frozen=True, slots=True)

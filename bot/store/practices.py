@@ -135,15 +135,16 @@ class PracticeRepository:
         self, practice_id: int, telegram_user_id: int, role: Role, display_name: str
     ) -> Member:
         """Add a member of staff or a GP to a practice."""
+        joined = utc_now()
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO members (practice_id, telegram_user_id, role, display_name, "
                 "created_at) VALUES (?, ?, ?, ?, ?)",
-                (practice_id, telegram_user_id, role, display_name, utc_now()),
+                (practice_id, telegram_user_id, role, display_name, joined),
             )
             member_id = cursor.lastrowid
         assert member_id is not None
-        return Member(member_id, practice_id, telegram_user_id, role, display_name)
+        return Member(member_id, practice_id, telegram_user_id, role, display_name, joined)
 
     async def memberships(self, telegram_user_id: int) -> list[Member]:
         """Return every practice membership held by this Telegram user."""

@@ -297,6 +297,35 @@ async def test_an_urgent_task_is_chased_every_four_hours_until_done(
     assert [json.loads(e.detail)["chase"] for e in chased] == [1, 2, 3]
 
 
+async def test_an_urgent_chase_never_tells_a_gp_who_joined_after_the_decision(
+    store: Store, setting: Setting
+) -> None:
+    """The audit names the deciding GP by member row id, and SQLite gives a new member the id
+    of the newest member removed: a locum who decided and left must not have their chase
+    ("You found this needs an urgent referral") sent to the GP who took their place."""
+    locum = await store.practices.add_member(setting.practice.id, 103, "gp", "Dr Locum")
+    urgent = await submitted_case(store, setting)
+    await Inbox(store).urgent(103, urgent.id)
+    start = datetime.now(UTC) - timedelta(days=7)
+    async with store.db.transaction() as conn:  # the locum joined and decided last week
+        when = start.isoformat(timespec="seconds")
+        await conn.execute("UPDATE members SET created_at = ? WHERE id = ?",
+                           ((start - timedelta(days=30)).isoformat(timespec="seconds"),
+                            locum.id))
+        await conn.execute("UPDATE cases SET decided_at = ? WHERE id = ?", (when, urgent.id))
+        await conn.execute("UPDATE events SET created_at = ? WHERE case_id = ?",
+                           (when, urgent.id))
+    assert await store.practices.remove_member(setting.practice.id, 103, actor="cli")
+    successor = await store.practices.add_member(setting.practice.id, 104, "gp", "Dr New")
+    assert successor.id == locum.id, "the id the decision's audit event names"
+
+    for hours in (4, 8, 12):
+        await chase_urgent_tasks(store, now=start + timedelta(hours=hours, minutes=hours))
+    chats = {q.chat_id for q in await store.outbox.for_case(urgent.id)
+             if "again" in q.dedupe_key}
+    assert chats == {setting.staff.telegram_user_id}, "staff only: the locum has left"
+
+
 async def test_retakes_count_refusals_with_their_reason_and_never_a_replaced_photos(
     store: Store, setting: Setting
 ) -> None:
