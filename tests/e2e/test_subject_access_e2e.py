@@ -80,6 +80,8 @@ async def test_the_practice_gets_a_copy_of_everything_held_about_the_patient(
     assert len(exported) == 1 and "NUMBAT" not in exported[0].detail
     assert await export("--practice", str(team.practice.id), "--reference", case.reference,
                         "--out", str(out)) == 2, "never over an earlier copy"
+    assert len([e for e in await store.audit.for_case(case.id) if e.kind == "case.exported"]) \
+        == 1, "a copy refused is not audited as made"
 
     await patient.send_command("/delete")
     await patient.wait_for_text(words("journey.delete.one"))
