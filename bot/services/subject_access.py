@@ -78,16 +78,25 @@ async def export_cases(store: Store, practice_id: int, reference: str, out: Path
     return Exported(tuple(c.reference for c in cases), sum(written) + 1)
 
 
+ERASED_REFERENCE = "(erased)"
+"""What an invite's patient reference becomes once its case is erased by retention or a
+practice's stop (`CaseRepository.erase`, `scrub_erased_references`): the same for every such
+patient, so never a patient reference to match."""
+
+
 async def _matching(store: Store, practice_id: int, reference: str) -> list[Case]:
     """The practice's cases whose case reference, or whose invite's patient reference, is
-    `reference` (case-insensitive), oldest first."""
+    `reference` (case-insensitive), oldest first; `ERASED_REFERENCE` and a blank reference
+    name no patient."""
     found = []
+    by_patient = reference.casefold() not in ("", ERASED_REFERENCE)
     for case in reversed(await store.cases.all_for_practice(practice_id)):
         if case.reference.casefold() == reference.casefold():
             found.append(case)
             continue
         invite = await store.invites.get(case.invite_id) if case.invite_id else None
-        if invite is not None and invite.patient_ref.casefold() == reference.casefold():
+        if by_patient and invite is not None and (
+                invite.patient_ref.casefold() == reference.casefold()):
             found.append(case)
     return found
 
