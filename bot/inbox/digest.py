@@ -160,22 +160,25 @@ def retakes(photos: list[Photo], events: list[Event]) -> dict[int, list[str]]:
     no earlier try is matched to a new photo by its (shot, attempt).
     """
     last = max((i for i, event in enumerate(events) if event.kind in DISCARDS), default=-1)
+    labelled = _shots_now(events)
     by_attempt = {(p.shot, p.attempt): p for p in photos}
     tries: dict[str, list[str]] = {}
     last_failed: dict[str, Photo] = {}
     found: dict[int, list[str]] = {}
     kept: set[str] = set()  # shots with a photo kept since the request was last sent
     replacing: set[str] = set()  # shots the patient chose to take again from the review
-    for event in events[last + 1:]:
+    for index in range(last + 1, len(events)):
+        event, now = events[index], labelled[index]
         detail = json.loads(event.detail or "{}")
         if event.kind == "case.stage":
             if detail.get("to") == Stage.SUBMITTED.value:
                 kept.clear()
             elif (detail.get("from") == Stage.REVIEW.value and event.actor == "patient"
                   and "reason" not in detail):  # "Replace a photo", not "take new photos"
-                replacing.add(str(detail.get("to")))
+                to = str(detail.get("to"))
+                replacing.add(now.get(to, to))
             continue
-        shot = detail.get("shot")
+        shot = now.get(str(detail.get("shot")))
         if shot not in SHOT_SLOTS:
             continue
         waiting = tries.setdefault(shot, [])
@@ -200,6 +203,28 @@ def retakes(photos: list[Photo], events: list[Event]) -> dict[int, list[str]]:
             waiting.append(_refusal_words(detail.get("reason")))
         elif event.kind == "photo.child_face_discarded":
             waiting.append(_refusal_words("child_face"))
+    return found
+
+
+def _shots_now(events: list[Event]) -> list[dict[str, str]]:
+    """For each of `events` (oldest first), the shot that each shot it names stands for now.
+
+    The audit trail keeps the shot each try was taken for, but a patient's later answer to
+    "which photo is the one from further away?" (`photos.locator_chosen`, reordered; hazard
+    log H45) swapped every row of the chosen shot with the locator's, tries and all
+    (`PhotoRepository.choose_locator`): a try recorded before that answer is now a row of
+    the swapped shot."""
+    mapping: dict[str, str] = {slot: slot for slot in SHOT_SLOTS}
+    found: list[dict[str, str]] = []
+    for event in reversed(events):
+        found.append(mapping)
+        if event.kind == "photos.locator_chosen":
+            detail = json.loads(event.detail or "{}")
+            chosen = str(detail.get("chosen"))
+            if detail.get("reordered") and chosen in SHOT_SLOTS and chosen != SHOT_SLOTS[0]:
+                swap = {SHOT_SLOTS[0]: chosen, chosen: SHOT_SLOTS[0]}
+                mapping = {slot: mapping[swap.get(slot, slot)] for slot in SHOT_SLOTS}
+    found.reverse()
     return found
 
 

@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+from bot.content import text
+from bot.inbox.digest import quality_flags
 from bot.services import erasure
 from bot.store import Store
 from bot.store.models import Case, Outgoing, Stage
@@ -54,6 +56,37 @@ async def test_choosing_photo_3_swaps_it_with_photo_1_keeping_each_photo_s_check
     events = [json.loads(e.detail) for e in await store.audit.for_case(case.id)
               if e.kind == "photos.locator_chosen"]
     assert events == [{"chosen": "close_up_2", "reordered": True}]
+
+
+async def test_the_gp_reads_each_photo_s_retakes_under_its_new_label(store: Store) -> None:
+    """The tries are on the audit trail under the shot they were taken for, and the GP's
+    notes match them to photos by shot and attempt: after the swap, the locator retaken for
+    blur and now labelled close-up 2 must still say so, and the photo from the album now
+    labelled locator must not carry a retake it never had."""
+    case = await opened_case(store)
+    for stage in (Stage.CONSENT, Stage.SCREENING, Stage.PREPARATION, Stage.LOCATOR):
+        case = await store.cases.move(case, stage)
+    blurred = json.dumps({"checks": [{"name": "sharpness", "status": "fail"}]})
+    for shot, status, quality in (("locator", "rejected", blurred),  # the album's first...
+                                  ("close_up_1", "accepted", "{}"),
+                                  ("close_up_2", "accepted", "{}")):
+        await store.photos.add(case.id, shot, store.files.write(shot.encode()), source="photo",
+                               verdict="accept" if status == "accepted" else "retake",
+                               status=status, quality=quality, in_album=True)
+    await store.photos.add(case.id, "locator", store.files.write(b"again"), source="photo",
+                           verdict="accept", status="accepted")  # ...taken again alone
+    assert quality_flags(await store.photos.for_case(case.id),
+                         await store.audit.for_case(case.id)) == (
+        text("inbox.gp.flag_line", shot=text("inbox.gp.caption_locator"),
+             notes=text("inbox.gp.flag_retake_one", count=1,
+                        reasons=text("inbox.gp.problem_sharpness"))),), "before the swap"
+    assert await store.photos.choose_locator(case.id, "close_up_2")
+
+    flags = quality_flags(await store.photos.for_case(case.id),
+                          await store.audit.for_case(case.id))
+    assert flags == (text("inbox.gp.flag_line", shot=text("inbox.gp.caption_close_up_2"),
+                          notes=text("inbox.gp.flag_retake_one", count=1,
+                                     reasons=text("inbox.gp.problem_sharpness"))),)
 
 
 async def test_photos_sent_one_at_a_time_are_not_asked_about(store: Store) -> None:
