@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 
 from bot.content import text
+from bot.domain.questions import worded
 from bot.journey.replies import Button, Reply, button_data, one_per_row
 from bot.store.models import SHOT_SLOTS, Photo, ShotSlot, Stage
 
@@ -45,13 +46,15 @@ def parse(value: str) -> tuple[ShotSlot, str] | None:
     return None
 
 
-def question(photos: dict[ShotSlot, Photo], lead: str | None = None) -> Reply:
+def question(photos: dict[ShotSlot, Photo], lead: str | None = None, *,
+             parent: bool = False) -> Reply:
     """"Which photo is the one from further away...?" with one button per photo as numbered
-    under the review's album (Photo 1 says the order is right), after `lead` if given."""
+    under the review's album (Photo 1 says the order is right), after `lead` if given; to a
+    `parent` answering for a child, about the child's body (`whole_area_question_parent`)."""
     named = token(photos)
     stage = Stage.REVIEW.value
     buttons = one_per_row(*(
         Button(text(f"journey.review.whole_area_{slot}"),
                button_data(stage, QUESTION, f"{slot}#{named}")) for slot in SHOT_SLOTS))
-    words = text("journey.review.whole_area_question")
+    words = worded("journey.review.whole_area_question", parent=parent)
     return Reply(text=f"{lead}\n\n{words}" if lead else words, buttons=buttons)

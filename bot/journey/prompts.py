@@ -253,7 +253,8 @@ async def review_prompt(store: Store, case: Case, answers: dict[str, str], *,
         data = await asyncio.to_thread(store.files.read, photos[slot].file_name)
         album.append((data, text(f"journey.review.caption_{slot}")))
     if unordered:
-        return [Reply(album=tuple(album)), photo_order.question(photos, lead)]
+        return [Reply(album=tuple(album)),
+                photo_order.question(photos, lead, parent=by_parent(case))]
     none = text("journey.review.none")
     parent = by_parent(case)
     labels = {q.id: q for q in (*screening_questions(parent=parent),
