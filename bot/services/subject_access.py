@@ -54,20 +54,19 @@ async def export_cases(store: Store, practice_id: int, reference: str, out: Path
     cases = await _matching(store, practice_id, wanted)
     if not cases:
         raise NothingToExport(reference)
-    # the file is claimed first, so a name in use is refused before anything is read or
-    # audited; each case is audited once the copy is written, and a copy whose audit fails
-    # is removed: a zip exists only if its export is on the audit trail
+    buffer = io.BytesIO()
+    written: list[int] = []
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", text("export.readme.text", reference=wanted,
+                                            cases=", ".join(c.reference for c in cases)))
+        for case in cases:
+            written.append(await _one_case(store, case, archive))
+    # a name in use is refused before anything is audited; each case is audited once the copy
+    # is written, and a copy whose writing or audit fails is removed: a zip exists only if
+    # its export is on the audit trail
     descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(descriptor, "wb") as file:
-            buffer = io.BytesIO()
-            written: list[int] = []
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-                archive.writestr("README.txt", text(
-                    "export.readme.text", reference=wanted,
-                    cases=", ".join(c.reference for c in cases)))
-                for case in cases:
-                    written.append(await _one_case(store, case, archive))
             file.write(buffer.getvalue())
         for case, count in zip(cases, written, strict=True):
             await store.audit.record("case.exported", actor="cli", case_id=case.id,
