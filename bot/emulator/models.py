@@ -91,6 +91,7 @@ class Chat:
     chat_actions: list[str] = field(default_factory=list)
     members: dict[int, dict[str, Any]] = field(default_factory=dict)
     deleted_incoming: dict[int, dict[str, Any]] = field(default_factory=dict)  # by the bot, by id
+    migrated_to: int | None = None  # a group upgraded to this supergroup: its old id is refused
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property

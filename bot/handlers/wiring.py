@@ -11,7 +11,18 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers import buttons, common, decide, delivery, inbox, invite, invites, join, patient
+from bot.handlers import (
+    buttons,
+    common,
+    decide,
+    delivery,
+    groups,
+    inbox,
+    invite,
+    invites,
+    join,
+    patient,
+)
 from bot.handlers.context import BotApplication
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -32,6 +43,7 @@ def register(app: BotApplication) -> None:
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, decide.typed_handler),
                     group=-2)
     app.add_handler(invite.conversation(), group=-1)
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.upgraded))
     app.add_handler(CommandHandler("start", patient.start, filters=PRIVATE))
     app.add_handler(CommandHandler("help", common.help_command))
     app.add_handler(CommandHandler("status", patient.status, filters=PRIVATE))

@@ -112,6 +112,36 @@ class PracticeRepository:
                                       "notify_only": channels.telegram_notify_only})
         return await self.get(practice_id)
 
+    async def move_inbox(self, old_chat_id: int, new_chat_id: int) -> int | None:
+        """The practice whose inbox group is `old_chat_id` now has `new_chat_id` instead:
+        Telegram upgraded the group to a supergroup, which has a new id, and refuses the old
+        one from then on (`bot.inbox.moved`). Audited (`practice.inbox_moved`, no chat ids)
+        in the same transaction. Returns the practice's id, or None if no practice's inbox
+        was `old_chat_id` (moved already, or not an inbox group), or if `new_chat_id` is not
+        a group's id (negative) or is another practice's inbox group already."""
+        if new_chat_id >= 0 or old_chat_id == new_chat_id:
+            return None
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE practices SET inbox_chat_id = ? WHERE inbox_chat_id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM practices WHERE inbox_chat_id = ?) RETURNING id",
+                (new_chat_id, old_chat_id, new_chat_id))
+            row = await cursor.fetchone()
+            if row is None:
+                return None
+            practice_id = int(row[0])
+            await write_event(conn, "practice.inbox_moved", actor="telegram",
+                              practice_id=practice_id, detail={"to": "supergroup"})
+        return practice_id
+
+    async def with_inbox(self, chat_id: int) -> Practice | None:
+        """The practice whose inbox group is this chat, if any."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute("SELECT id FROM practices WHERE inbox_chat_id = ?",
+                                        (chat_id,))
+            row = await cursor.fetchone()
+        return await self.get(int(row[0])) if row is not None else None
+
     async def ids(self) -> list[int]:
         """Every practice's id, oldest first."""
         async with self._db.reading() as conn:
