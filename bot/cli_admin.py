@@ -11,6 +11,7 @@ from telegram.helpers import create_deep_linked_url
 from bot.channels.nhs_number import valid_nhs_number
 from bot.config import Settings
 from bot.domain.age import CHILD_UNDER, age_on
+from bot.inbox.routing import resend_waiting
 from bot.inbox.staff import unfit_reference
 from bot.services.retention import purge
 from bot.store import Store, open_store
@@ -138,7 +139,11 @@ async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
                                                            actor="cli"):
                     print("error: no such member in that practice")
                     return 2
+                again = await resend_waiting(store, args.practice, args.telegram_user_id)
                 print("member removed: they can no longer see or act on the practice's cases")
+                if again:
+                    print(f"{again} case(s) waiting for their decision sent to the practice's "
+                          "other GPs or inbox; staff are told")
                 return 0
             member = await store.practices.add_member(
                 args.practice, args.telegram_user_id, args.role, args.name)

@@ -13,7 +13,7 @@ the supergroup, `migrate_to_chat_id` in the old group: `bot.handlers.groups`) or
 missed them, from the refusal of a send (`bot.handlers.delivery.TelegramSender`). Either way,
 once: the practice's inbox becomes the supergroup, and every case delivered to the old group
 and still waiting for a GP's decision is queued again for the supergroup, with a note to staff
-(`bot.inbox.routing.redirected`); anything still queued for the old group is redirected when
+(`bot.inbox.routing.resend_waiting`); anything still queued for the old group is redirected when
 it is next tried, as for a replaced inbox group.
 """
 
@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.inbox.routing import redirected
+from bot.inbox.routing import resend_waiting
 from bot.store import Store
-from bot.store.models import Stage
 
 log = logging.getLogger("bot.inbox")
 
@@ -31,18 +30,13 @@ log = logging.getLogger("bot.inbox")
 async def inbox_group_moved(store: Store, old_chat_id: int, new_chat_id: int) -> bool:
     """Record that the group `old_chat_id` is now the supergroup `new_chat_id` (Telegram chat
     ids, negative): if it was a practice's inbox group, the practice's inbox becomes the
-    supergroup and its waiting cases are queued for it (see the module). Returns True if the
-    supergroup is a practice's inbox group now (moved by this call or an earlier one), False
-    if neither chat is one (a group the bot is in for another reason)."""
+    supergroup and its waiting cases are queued for it (`resend_waiting`). Returns True if
+    the supergroup is a practice's inbox group now (moved by this call or an earlier one),
+    False if neither chat is one (a group the bot is in for another reason)."""
     practice_id = await store.practices.move_inbox(old_chat_id, new_chat_id)
     if practice_id is None:
         return await store.practices.with_inbox(new_chat_id) is not None
-    again = 0
-    for case in await store.cases.at_stage(practice_id, Stage.SUBMITTED):
-        if case.erased_at or old_chat_id not in await store.outbox.delivered_chats(case.id):
-            continue
-        await store.outbox.add(case.id, await redirected(store, case, old_chat_id))
-        again += 1
+    again = await resend_waiting(store, practice_id, old_chat_id)
     log.warning("practice inbox group upgraded to a supergroup",
                 extra={"practice_id": practice_id, "cases_sent_again": again})
     return True
