@@ -16,6 +16,8 @@ several separated by commas), the bot, on reaching that moment, appends the name
 - `record.sent`: a record channel accepted the case, which is not yet recorded as sent;
 - `delivery.failed_marked`: an outbox item is recorded as failed for good, its follow-up (the
   staff alert, the patient's notice, passing a staff message on) not yet queued;
+- `locator.chosen`: a patient's answer to which photo is the one from further away (photos
+  sent in an album) is committed, the set relabelled, the review not yet shown;
 - `question.buttons_due`: patient question messages are marked to lose their buttons (shown
   again, or answered by typing), Telegram not yet asked to take them off.
 """
@@ -31,7 +33,8 @@ STEP = 0.05
 """Seconds between looks for the release file while holding."""
 MOMENTS = frozenset({"erasure.committed", "photo.temp_written", "photo.file_written",
                      "submission.committed", "inbox.new_photos_checked", "record.before_send",
-                     "record.sent", "delivery.failed_marked", "question.buttons_due"})
+                     "record.sent", "delivery.failed_marked", "question.buttons_due",
+                     "locator.chosen"})
 
 
 def _hold_seconds(name: str) -> float | None:
