@@ -276,6 +276,17 @@ class Group(ChatView):
 
     add = member
 
+    def remove_bot(self, by: TelegramUser) -> None:
+        """A member (an admin) removes the bot from the group: the bot gets a `my_chat_member`
+        update (member -> kicked), and every later call for the group is refused with 403."""
+        bot = self._world.bot_user
+        self._world.updates.push("my_chat_member", {
+            "chat": self._chat.chat, "from": by.user, "date": int(time.time()),
+            "old_chat_member": {"status": "member", "user": bot},
+            "new_chat_member": {"status": "kicked", "user": bot, "until_date": 0}})
+        self._chat.bot_removed = True
+        self._world.notify()
+
     def upgrade(self, by: TelegramUser, new_chat_id: int, *, tell_bot: bool = True) -> Group:
         """Upgrade this basic group to a supergroup, as Telegram does when an admin makes the
         history visible to new members or the group grows past 200: the supergroup has a new

@@ -97,6 +97,9 @@ class World:
             raise bad_request(e.CHAT_NOT_FOUND)
         if chat.migrated_to is not None:  # sends, edits and deletions alike
             raise migrated(chat.migrated_to)
+        if chat.bot_removed:
+            raise forbidden(e.KICKED_SUPERGROUP if chat.chat.get("type") == "supergroup"
+                            else e.KICKED_GROUP)
         if sending and chat.user is not None:
             if chat.blocked:
                 raise forbidden(e.BLOCKED)

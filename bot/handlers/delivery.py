@@ -433,6 +433,8 @@ async def chat_opened(update: Update, context: BotContext) -> None:
 
     Runs before every other handler and changes nothing else (a set lookup for most chats).
     """
+    if update.my_chat_member is not None:
+        return  # the bot's membership changed (blocked, removed): nobody wrote to it
     chat = update.effective_chat
     if chat is not None and update.effective_user is not None:
         await context.services.outbox.chat_opened(chat.id)

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import logging
 
-from bot.inbox.routing import resend_waiting
+from bot.content import text
+from bot.inbox.routing import alert_chats, resend_waiting
 from bot.store import Store
+from bot.store.models import Outgoing, Stage
 
 log = logging.getLogger("bot.inbox")
 
@@ -40,3 +42,35 @@ async def inbox_group_moved(store: Store, old_chat_id: int, new_chat_id: int) ->
     log.warning("practice inbox group upgraded to a supergroup",
                 extra={"practice_id": practice_id, "cases_sent_again": again})
     return True
+
+
+async def inbox_group_lost(store: Store, chat_id: int, tag: int) -> int:
+    """The bot was removed from the group `chat_id` (Telegram's `my_chat_member`; `tag`, the
+    update's date in Unix seconds, tells one removal from a later one). If it is a practice's
+    inbox group, its staff and admins (its GPs if it has none) are told at once, with the
+    references of the cases delivered there that still wait for a GP and what to do
+    (`inbox.staff.inbox_group_removed`; hazard log H41), and it is audited
+    (`practice.inbox_removed`). Returns how many were told (0: not an inbox group, or nobody
+    to tell, which is logged)."""
+    practice = await store.practices.with_inbox(chat_id)
+    if practice is None:
+        return 0
+    references = [case.reference
+                  for case in await store.cases.at_stage(practice.id, Stage.SUBMITTED)
+                  if not case.erased_at and chat_id in await store.outbox.delivered_chats(case.id)]
+    waiting = (text("inbox.staff.inbox_group_removed_waiting", references=", ".join(references))
+               if references else "")
+    words = text("inbox.staff.inbox_group_removed", waiting=waiting)
+    chats = await alert_chats(store, practice.id)
+    await store.outbox.add(None, [
+        Outgoing(chat, "staff.alert", {"text": words},
+                 f"practice:{practice.id}:inbox-removed:{tag}:{chat}") for chat in chats])
+    await store.audit.record("practice.inbox_removed", actor="telegram",
+                             practice_id=practice.id, detail={"waiting": len(references)})
+    if chats:
+        log.warning("bot removed from a practice inbox group",
+                    extra={"practice_id": practice.id, "waiting": len(references)})
+    else:
+        log.error("bot removed from a practice inbox group: nobody to tell",
+                  extra={"practice_id": practice.id, "waiting": len(references)})
+    return len(chats)

@@ -123,3 +123,30 @@ async def test_an_upgrade_the_bot_missed_is_learnt_from_telegrams_refusal(
     moved = await store.practices.get(practice.id)
     assert moved is not None and moved.inbox_chat_id == supergroup.chat_id
     await refer_in(supergroup, gp, summary)
+
+
+async def test_staff_are_told_at_once_when_the_bot_is_removed_from_the_inbox_group(
+    app: App, emu: Emulator
+) -> None:
+    """Someone tidying the group removes the bot: the case waiting there can no longer be
+    decided there (the bot cannot answer in the group). Staff hear at once, with the case's
+    reference and what to do, not only when the next case fails (hazard log H41); a GP can
+    still open the case from /inbox in a private chat and decide it."""
+    store = services_of(app).store
+    practice, group, gp, rita = await basic_group_practice(app, emu)
+    patient = await sent_from_link(emu, await invited(app, practice, "U-4"))
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None
+    await group.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+
+    group.remove_bot(gp)
+    waiting = text("inbox.staff.inbox_group_removed_waiting", references=case.reference)
+    told = await rita.wait_for_text(words("inbox.staff.inbox_group_removed"), timeout=20)
+    assert told.text == text("inbox.staff.inbox_group_removed", waiting=waiting)
+
+    await gp.send_command("/inbox")
+    listing = await gp.wait_for_text(case.reference, timeout=10)
+    await gp.tap_callback(listing.message_id,
+                          listing.callback_data[text("inbox.gp.open", reference=case.reference)])
+    summary = await gp.wait_for_text(first_line("inbox.gp.summary") + case.reference, timeout=20)
+    assert text("inbox.gp.refer") in summary.callback_data
