@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot import testpoints
-from bot.channels.itk_response import Answer, header_id, read_answer
+from bot.channels.itk_response import ACK_WORKFLOW_ID, Answer, header_id, read_answer
 from bot.channels.mesh import MeshSettings, mesh_client
 from bot.content import text
 from bot.services.alerting import unheard, would_hear
@@ -44,6 +44,10 @@ REASONS = {
 }
 """ITK response codes (NHS England, ITK3 Response Codes) by the words staff read for them
 (`channels.record_reason.*`); any other code is said as its number."""
+
+MAX_ANSWER_BYTES = 1_000_000
+"""At most this much of an ITK Response is read (one is a few kB); a longer one is unreadable,
+and acknowledged as about no case."""
 
 NOT_COLLECTED = "14"
 """MESH status code of a report on a message the recipient did not download in time."""
@@ -86,8 +90,11 @@ class MeshInbox:
         with mesh_client(self._settings) as client:
             for message_id in client.list_messages():
                 message = client.retrieve_message(message_id)
-                body = message.read()
                 headers = {str(k).lower(): str(v) for k, v in dict(message.mex_headers()).items()}
+                # only an ITK Response's body is read (reports have none; another workflow's
+                # message, which may be large, is not the bot's to read)
+                body = (message.read(MAX_ANSWER_BYTES)
+                        if headers.get("workflowid") == ACK_WORKFLOW_ID else b"")
                 message.close()
                 found.append(Waiting(message_id, read_answer(headers, body),
                                      headers.get("workflowid", ""),
