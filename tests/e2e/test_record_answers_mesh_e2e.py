@@ -7,18 +7,14 @@ the record, once, even after a kill -9 between recording the answer and acknowle
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from mesh_client import MeshClient
 from telegram.ext import Application
 
-from bot.channels.itk_response import ACK_WORKFLOW_ID, response_bundle
 from bot.config import Settings
 from bot.content import text
 from bot.emulator import Emulator
@@ -34,8 +30,13 @@ from tests.auxil.e2e.mesh_sandbox import (
     SENDER,
     SHARED_KEY,
     MeshSandbox,
+    answer,
+    bot_mailbox,
+    header_of_arrived,
     inbox,
+    mailbox_client,
     mesh_sandbox,
+    read_by_the_bot,
 )
 from tests.auxil.e2e.patient import details_and_review, first_line, send_three, tap, to_photos
 from tests.auxil.e2e.practice import Team, make_team
@@ -58,49 +59,6 @@ def bot_settings(data_dir: Path, emu: Emulator, mesh: MeshSandbox) -> Settings:
                     mesh_url=mesh.url, mesh_mailbox=SENDER, mesh_password=PASSWORD,
                     mesh_shared_key=SHARED_KEY, mesh_sender_ods="X26",
                     mesh_inbox_every_minutes=EVERY_MINUTES)
-
-
-def client(mesh: MeshSandbox, mailbox: str) -> MeshClient:
-    return MeshClient(mesh.url, mailbox, PASSWORD, shared_key=SHARED_KEY.encode(),
-                      max_retries=0)
-
-
-def header_of_arrived(mesh: MeshSandbox) -> str:
-    """Download the case waiting in the practice's mailbox, as its system does, acknowledge
-    it, and return the id of its MessageHeader (what an ITK Response answers)."""
-    with client(mesh, RECIPIENT) as practice:
-        (message_id,) = practice.list_messages()
-        message = practice.retrieve_message(message_id)
-        bundle = json.loads(message.read())
-        message.acknowledge()
-    header = bundle["entry"][0]["resource"]
-    assert header["resourceType"] == "MessageHeader"
-    return str(header["id"])
-
-
-def answer(mesh: MeshSandbox, answering: str, *codes: str) -> None:
-    """The practice's clinical system answers with one ITK Response per code."""
-    with client(mesh, RECIPIENT) as practice:
-        for code in codes:
-            bundle = response_bundle(answering, code, sender_ods="Y12345",
-                                     sender_mailbox=RECIPIENT,
-                                     timestamp=datetime.now(UTC).isoformat())
-            practice.send_message(SENDER, json.dumps(bundle).encode(),
-                                  workflow_id=ACK_WORKFLOW_ID, local_id=f"ack-{code}")
-
-
-def bot_mailbox(mesh: MeshSandbox) -> list[str]:
-    with client(mesh, SENDER) as bot:
-        return list(bot.list_messages())
-
-
-async def read_by_the_bot(mesh: MeshSandbox) -> None:
-    """Until the bot has read and acknowledged everything in its mailbox."""
-    for _ in range(300):
-        if not await asyncio.to_thread(bot_mailbox, mesh):
-            return
-        await asyncio.sleep(0.2)
-    raise AssertionError("the bot never acknowledged its MESH inbox")
 
 
 async def arrived(mesh: MeshSandbox) -> None:
@@ -223,7 +181,7 @@ async def test_an_unrelated_message_is_acknowledged_and_changes_nothing(
 ) -> None:
     team = await mesh_team(app, emu)
     reference = await submit(app, emu, team, mesh)
-    with client(mesh, RECIPIENT) as practice:
+    with mailbox_client(mesh, RECIPIENT) as practice:
         practice.send_message(SENDER, b"a discharge summary", workflow_id="TOC_FHIR_IP_DISCH")
     answer(mesh, "00000000-0000-4000-8000-000000000000", "30002")  # answers nothing sent
     await read_by_the_bot(mesh)
