@@ -34,6 +34,7 @@ from bot.inbox.chasing import (
     catch_up_due,
     list_to_chase,
     today_is_working_day,
+    urgent_chase_hours,
 )
 from bot.inbox.decisions import Inbox
 from bot.inbox.routing import submission_messages
@@ -46,7 +47,12 @@ from bot.services.delivery import OutboxWorker
 from bot.services.erasure import recover
 from bot.services.photo_metadata import strip_stored_photos
 from bot.services.quality_pool import QualityPool
-from bot.services.reminders import alert_waiting, chase_open_outcomes, remind_stalled
+from bot.services.reminders import (
+    alert_waiting,
+    chase_referrals,
+    chase_urgent_tasks,
+    remind_stalled,
+)
 from bot.services.retention import purge
 from bot.store import Store, open_store
 from bot.store.models import OutboxItem
@@ -113,13 +119,14 @@ async def open_services(settings: Settings, bot: TelegramBot,
 
 async def housekeeping(context: BotContext) -> None:
     """Job run at start and every PURGE_EVERY_HOURS: delete what is past its retention period,
-    remind patients who stalled, and remind staff of cases waiting for a person."""
+    remind patients who stalled, and remind staff of cases waiting for a person (a GP, a
+    referral to send; urgent tasks have their own job, `urgent_chase`)."""
     services = context.services
     settings = services.settings
     store, days = services.store, settings.stalled_after_days
     jobs: tuple[tuple[str, Callable[[], Awaitable[int]]], ...] = (
         ("purge", lambda: purge(store, settings.retention_days)),
-        ("chase", lambda: chase_open_outcomes(store, settings.referral_send_days)),
+        ("chase", lambda: chase_referrals(store, settings.referral_send_days)),
         ("stalled", lambda: remind_stalled(store, days)),
         ("waiting", lambda: alert_waiting(store, days)),
     )
@@ -149,6 +156,26 @@ async def chase_list(context: BotContext) -> None:
                                      days=services.settings.stalled_after_days)
     except Exception:
         log.exception("chase list failed")
+        return
+    if queued:
+        services.queued()
+
+
+URGENT_CHASE_EVERY = 30 * 60
+"""How often (seconds) the bot looks for urgent tasks due to be chased again."""
+
+
+async def urgent_chase(context: BotContext) -> None:
+    """Job run at start and every `URGENT_CHASE_EVERY`: in working hours
+    (`urgent_chase_hours`), send staff again each urgent task not marked done for
+    `URGENT_CHASE_HOURS` (`bot.services.reminders.chase_urgent_tasks`)."""
+    if not urgent_chase_hours():
+        return
+    services = context.services
+    try:
+        queued = await chase_urgent_tasks(services.store)
+    except Exception:
+        log.exception("urgent chase failed")
         return
     if queued:
         services.queued()
@@ -196,6 +223,10 @@ def build_application(settings: Settings) -> BotApplication:
             housekeeping, interval=settings.purge_every_hours * 3600, name="housekeeping",
             job_kwargs={"misfire_grace_time": None, "coalesce": True})
         await job.run(app)
+        urgent = app.job_queue.run_repeating(
+            urgent_chase, interval=URGENT_CHASE_EVERY, name="urgent chase",
+            job_kwargs={"misfire_grace_time": None, "coalesce": True})
+        await urgent.run(app)
         daily = app.job_queue.run_daily(
             chase_list, time=LIST_AT, days=WORKING_DAYS, name="chase list",
             job_kwargs={"misfire_grace_time": None, "coalesce": True})

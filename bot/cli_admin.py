@@ -1,10 +1,12 @@
-"""Command-line set-up for a practice: add it, add its members, and create an invite link."""
+"""Command-line set-up for a practice: add it, add its members, and create an invite link;
+and the operator's verbs: purge, unreached, and a copy of a patient's data (`case export`)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 from datetime import date
+from pathlib import Path
 
 from telegram.helpers import create_deep_linked_url
 
@@ -13,6 +15,7 @@ from bot.config import Settings
 from bot.domain.age import CHILD_UNDER, age_on
 from bot.inbox.staff import unfit_reference
 from bot.services.retention import purge
+from bot.services.subject_access import NothingToExport, export_cases
 from bot.store import Store, open_store
 from bot.store.invites import NhsNumberOnAnotherPatient
 from bot.store.models import Practice
@@ -20,7 +23,7 @@ from bot.store.practices import DeliveryChannels
 
 
 def add_arguments(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the `practice`, `member` and `invite` verbs to the command line."""
+    """Add the `practice`, `member`, `invite`, `case`, `purge` and `unreached` verbs."""
     practice = verbs.add_parser("practice", help="manage practices").add_subparsers(
         dest="action", required=True)
     add = practice.add_parser("add", help="register a GP practice")
@@ -53,6 +56,16 @@ def add_arguments(verbs: argparse._SubParsersAction) -> None:  # type: ignore[ty
     create.add_argument("--bot-username", required=True, help="the bot's @username, for the link")
     create.add_argument("--nhs-number", default=None,
                         help="the patient's NHS number (only where the practice uses MESH)")
+
+    case = verbs.add_parser("case", help="a patient's cases").add_subparsers(
+        dest="action", required=True)
+    export = case.add_parser("export", help="write a zip of everything held about a patient's "
+                                            "cases, for a subject access request")
+    export.add_argument("--practice", type=int, required=True, help="practice id")
+    export.add_argument("--reference", required=True,
+                        help="the case reference (TD-...) or the practice's patient reference")
+    export.add_argument("--out", type=Path, required=True,
+                        help="the zip file to write (must not exist; it holds health data)")
 
     verbs.add_parser("purge", help="delete photos and answers past RETENTION_DAYS now "
                                    "(the running bot also does this daily)")
@@ -173,6 +186,19 @@ async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
             print(f"invite for {args.patient_ref} ({who}), valid {settings.invite_valid_days} "
                   "days, single use:")
             print(create_deep_linked_url(username, token))
+        elif args.verb == "case":
+            try:
+                done = await export_cases(store, args.practice, args.reference, args.out)
+            except NothingToExport:
+                print(f"error: practice {args.practice} has no case with the reference "
+                      f"{args.reference} (nothing was written)")
+                return 2
+            except FileExistsError:
+                print(f"error: {args.out} exists already; give a new file name")
+                return 2
+            print(f"wrote {args.out}: {len(done.references)} case(s) "
+                  f"({', '.join(done.references)}), {done.files} files. It holds health "
+                  "data: send it securely and delete it once the request is answered.")
         elif args.verb == "unreached":
             await _unreached(store)
         elif args.verb == "purge":

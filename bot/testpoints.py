@@ -19,6 +19,8 @@ several separated by commas), the bot, on reaching that moment, appends the name
   yet acknowledged in MESH;
 - `delivery.failed_marked`: an outbox item is recorded as failed for good, its follow-up (the
   staff alert, the patient's notice, passing a staff message on) not yet queued;
+- `locator.chosen`: a patient's answer to which photo is the one from further away (photos
+  sent in an album) is committed, the set relabelled, the review not yet shown;
 - `question.buttons_due`: patient question messages are marked to lose their buttons (shown
   again, or answered by typing), Telegram not yet asked to take them off.
 """
@@ -35,7 +37,7 @@ STEP = 0.05
 MOMENTS = frozenset({"erasure.committed", "photo.temp_written", "photo.file_written",
                      "submission.committed", "inbox.new_photos_checked", "record.before_send",
                      "record.sent", "record.answer_recorded", "delivery.failed_marked",
-                     "question.buttons_due"})
+                     "question.buttons_due", "locator.chosen"})
 
 
 def _hold_seconds(name: str) -> float | None:

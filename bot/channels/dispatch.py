@@ -141,8 +141,10 @@ class Dispatcher:
 
     async def _photos_off(self, case_id: int) -> None:
         """The case is in the practice's record: queue deleting the patient's photo messages
-        still in their chat (one item per chat, for the photos known now)."""
-        left = await self._store.outbox.chat_photos(case_id)
+        still in their chat and the bot's messages showing their answers back (one item per
+        chat, for the messages known now)."""
+        left = (await self._store.outbox.chat_photos(case_id)
+                + await self._store.outbox.chat_answers(case_id))
         if not left:
             return
         newest: dict[int, int] = {}

@@ -149,27 +149,40 @@ async def retract(bot: ApiBot, chat_id: int, message_ids: list[int], reference: 
 async def photos_off(bot: ApiBot, store: Store, chat_id: int, case_id: int,
                      rate: Any) -> None:
     """A record channel has the case: delete the patient's photo messages still in their chat
-    (Telegram lets a bot do so in a private chat within 48 hours) and say so once (to a
-    parent, about the child's photos: `channels.patient.photos_off_parent`). One that
-    Telegram will not delete (too old, already gone) is forgotten; a network error retries."""
-    removed = 0
-    for chat, message_id in await store.outbox.chat_photos(case_id):
-        if chat != chat_id:
-            continue
-        try:
-            removed += bool(await bot.delete_message(chat_id, message_id,
-                                                     rate_limit_args=rate))
-        except BadRequest as refused:
-            log.info("photo message not deleted after delivery",
-                     extra={"case_id": case_id, "reason": type(refused).__name__})
-        await store.outbox.forget_chat_photo(chat_id, message_id)
+    and the bot's messages showing their answers back (the review summary, the date of birth
+    said back, each question with the answer tapped: `chat_answers`), as Telegram lets a bot
+    do in a private chat within 48 hours, and say so once: `channels.patient.photos_off`, or
+    `answers_off` when answers went too (`_parent` variants to a parent, about the child).
+    One that Telegram will not delete (too old, already gone) is forgotten; a network error
+    retries."""
+    outbox = store.outbox
+    removed = [0, 0]  # photo messages, messages showing answers
+    for kind, (noted, forget) in enumerate(((outbox.chat_photos, outbox.forget_chat_photo),
+                                            (outbox.chat_answers, outbox.forget_chat_answer))):
+        for chat, message_id in await noted(case_id):
+            if chat != chat_id:
+                continue
+            removed[kind] += await _deleted(bot, chat_id, message_id, case_id, rate)
+            await forget(chat_id, message_id)
+    photos, answers = removed
     log.info("photo messages deleted after delivery",
-             extra={"case_id": case_id, "count": removed})
-    if removed:
+             extra={"case_id": case_id, "count": photos, "answers": answers})
+    if photos or answers:
         case = await store.cases.get(case_id)
-        words = worded("channels.patient.photos_off",
-                       parent=case is not None and case.consent_by == "parent")
+        key = "channels.patient.answers_off" if answers else "channels.patient.photos_off"
+        words = worded(key, parent=case is not None and case.consent_by == "parent")
         await bot.send_message(chat_id, plain(words), rate_limit_args=rate)
+
+
+async def _deleted(bot: ApiBot, chat_id: int, message_id: int, case_id: int,
+                   rate: Any) -> bool:
+    """Delete one message after delivery; False when Telegram refuses (too old, gone)."""
+    try:
+        return bool(await bot.delete_message(chat_id, message_id, rate_limit_args=rate))
+    except BadRequest as refused:
+        log.info("chat message not deleted after delivery",
+                 extra={"case_id": case_id, "reason": type(refused).__name__})
+        return False
 
 
 async def photos_erased(bot: ApiBot, chat_id: int, message_ids: Sequence[int],

@@ -134,6 +134,18 @@ def today_is_working_day(now: datetime | None = None) -> bool:
     return working_day((now or datetime.now(UTC)).astimezone(UK).date())
 
 
+URGENT_FROM, URGENT_UNTIL = time(8, 0), time(18, 30)
+"""The working day in which open urgent tasks are chased (UK time): a surgery's core hours."""
+
+
+def urgent_chase_hours(now: datetime | None = None) -> bool:
+    """Whether open urgent tasks are chased now: a working day (`working_day`), from
+    `URGENT_FROM` to `URGENT_UNTIL` UK time, so a chase never lands in an empty surgery."""
+    moment = (now or datetime.now(UTC)).astimezone(UK)
+    at = moment.time().replace(tzinfo=None)
+    return working_day(moment.date()) and URGENT_FROM <= at < URGENT_UNTIL
+
+
 def catch_up_due(now: datetime | None = None) -> bool:
     """True if a bot starting now should send the day's list at once: a working day
     (`working_day`), after `LIST_AT` and before `LIST_UNTIL` (UK time). What was already named

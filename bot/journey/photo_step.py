@@ -173,9 +173,11 @@ class PhotoStep:
         self._check = checker
 
     async def receive(
-        self, case: Case, shot: ShotSlot, data: bytes, *, source: Source, face_expected: bool
+        self, case: Case, shot: ShotSlot, data: bytes, *, source: Source, face_expected: bool,
+        in_album: bool = False,
     ) -> tuple[Photo | None, list[Reply]]:
-        """Return the photo kept as accepted (or None) and what to tell the patient.
+        """Return the photo kept as accepted (or None) and what to tell the patient;
+        `in_album`: it came in an album with others (`PhotoRepository.add`).
 
         Raises AlreadyAccepted for the very photo already kept for another shot (the newest
         photo resent, or the same file sent for a different shot).
@@ -209,7 +211,7 @@ class PhotoStep:
         photo = await self._store.photos.add(
             case.id, shot, stored, source=source, verdict="accept" if accepted else "retake",
             status="accepted" if accepted else "rejected", quality=_summary(result),
-            width=result.width, height=result.height,
+            width=result.width, height=result.height, in_album=in_album,
         )
         log.info("photo checked", extra={"case_id": case.id, "shot": shot,
                                           "verdict": result.verdict, "attempt": photo.attempt})

@@ -13,6 +13,7 @@ from bot.domain.questions import (
     screening_questions,
     worded,
 )
+from bot.journey import photo_order
 from bot.journey.photo_step import which_photo
 from bot.journey.replies import (
     Button,
@@ -240,12 +241,19 @@ async def review_prompt(store: Store, case: Case, answers: dict[str, str], *,
                         photos_too: bool = True, lead: str | None = None) -> list[Reply]:
     """Show the three photos back as an album (unless `photos_too` is False), then one
     message: check the photos above (with the album), `lead` words if given, the answers, and
-    Send / Replace a photo / Change an answer / Cancel."""
+    Send / Replace a photo / Change an answer / Cancel.
+
+    While any of the photos came in an album (`PhotoRepository.unordered`), the album (always)
+    and, instead of the answers and Send, which photo is the one from further away
+    (`bot.journey.photo_order`, H45), after `lead` if given."""
     photos = await store.photos.accepted(case.id)
+    unordered = await store.photos.unordered(case.id)
     album = []
-    for slot in SHOT_SLOTS if photos_too else ():
+    for slot in SHOT_SLOTS if photos_too or unordered else ():
         data = await asyncio.to_thread(store.files.read, photos[slot].file_name)
         album.append((data, text(f"journey.review.caption_{slot}")))
+    if unordered:
+        return [Reply(album=tuple(album)), photo_order.question(photos, lead)]
     none = text("journey.review.none")
     parent = by_parent(case)
     labels = {q.id: q for q in (*screening_questions(parent=parent),

@@ -28,7 +28,7 @@ from bot.domain.questions import (
     screening_questions,
     worded,
 )
-from bot.journey import photo_area, prompts, status_next
+from bot.journey import photo_area, photo_order, prompts, status_next
 from bot.journey.deletion import GO as DELETE_GO
 from bot.journey.deletion import Deletion, kept_by_practice, with_kept
 from bot.journey.photo_choice import NONE as NONE_CHOSEN
@@ -961,10 +961,16 @@ class Journey:
             return await self._prompt(turn), text(f"journey.review.change_{value}")
         if question == photo_area.QUESTION:
             return await self._photos_area(turn, value)
+        if question == photo_order.QUESTION:
+            return await self._whole_area(turn, value)
         if question == "review" and value == "send":
             answers = await turn.answers()
             if photo_area.unconfirmed(answers):  # nor photos of another area
                 return [photo_area.question(answers, text("journey.review.answer_first"))], None
+            if await self._store.photos.unordered(turn.case.id):  # nor an unchecked locator
+                return await prompts.review_prompt(
+                    self._store, turn.case, answers,
+                    lead=text("journey.review.answer_first")), None
         replies = await self._review_action(turn, question, value)
         if replies is None:
             return None
@@ -1016,6 +1022,44 @@ class Journey:
         told = replace(say(text("journey.review.photos_deleted",
                                 area=photo_area.area_words(answers))), shows_answers=True)
         return [told, *await self._prompt(turn)], text("journey.review.photos_area_no")
+
+    async def _whole_area(self, turn: Turn, value: str) -> Choice | None:
+        """Photo 1, 2 or 3 to "Which photo is the one from further away?"
+        (`bot.journey.photo_order`, H45), asked at the review while photos that came in an
+        album are unchecked: that photo becomes the locator (swapped with photo 1, each keeping
+        its checks), audited as `photos.locator_chosen`, and the review follows (the photos
+        again when their order changed). A button under a question about another set (replaced
+        since) asks about the set now; once answered, an old button changes nothing, says so
+        and shows the review. None for a value the bot never makes."""
+        parsed = photo_order.parse(value)
+        if parsed is None:
+            return None
+        slot, named = parsed
+        case = turn.case
+        answers = await turn.answers()
+        photos = await self._store.photos.accepted(case.id)
+        if not await self._store.photos.unordered(case.id) or len(photos) != len(SHOT_SLOTS):
+            log.info("old which-photo button tapped", extra={"case_id": case.id})
+            return await self._whole_area_done(case, answers), None
+        if named != photo_order.token(photos):
+            return await prompts.review_prompt(
+                self._store, case, answers, lead=text("journey.review.whole_area_again")), None
+        if not await self._store.photos.choose_locator(case.id, slot):
+            return await self._whole_area_done(case, answers), None
+        log.info("patient chose the photo from further away",
+                 extra={"case_id": case.id, "chosen": slot})
+        await testpoints.reached("locator.chosen")
+        moved = slot != SHOT_SLOTS[0]
+        lead = text(f"journey.review.whole_area_{'moved' if moved else 'kept'}")
+        return (await prompts.review_prompt(self._store, case, answers, photos_too=moved,
+                                            lead=lead),
+                text(f"journey.review.whole_area_{slot}"))
+
+    async def _whole_area_done(self, case: Case, answers: dict[str, str]) -> list[Reply]:
+        """Answered already (before a restart, say): nothing changes, and the review with its
+        Send follows (the reply to the answer may have died with the process)."""
+        return await prompts.review_prompt(self._store, case, answers, photos_too=False,
+                                           lead=text("journey.review.whole_area_done"))
 
     async def _review_action(
         self, turn: Turn, question: str, value: str
@@ -1335,7 +1379,7 @@ class Journey:
         try:
             kept, replies = await self._photos.receive(
                 case, shot, data, source=source,
-                face_expected=answers.get("screen.site") == "face",
+                face_expected=answers.get("screen.site") == "face", in_album=album is not None,
             )
         except AlreadyAccepted as same:
             if same.latest:

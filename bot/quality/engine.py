@@ -223,12 +223,14 @@ def _measure(rgb: NDArray[np.uint8], shot: Shot, child: bool) -> tuple[Check, ..
     colour = exposure_check.colourfulness(small)
     if colour <= exposure_check.GREY_MAX:
         # black and white: the doctor cannot judge redness, and skin (found by its colour)
-        # cannot be found, so distance and light are not judged: the colour alone is the fault
+        # cannot be found, so distance and light are not judged: the colour alone is the fault,
+        # and the framing check says so ("not_judged") rather than passing the distance
         threshold = (framing_check.CLOSE_UP_MIN_SKIN if shot == "close_up"
                      else framing_check.LOCATOR_WARN_SKIN)
         return (sharp, Check("exposure", "fail", round(colour, 4),
                                      exposure_check.GREY_MAX, 1.0, "grey"),
-                Check("framing", "pass", round(share, 4), threshold), _face(faces, child))
+                Check("framing", "pass", round(share, 4), threshold, reason="not_judged"),
+                _face(faces, child))
     return (
         sharp,
         _exposure(small, mask, shot, noise),

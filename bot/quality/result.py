@@ -29,7 +29,8 @@ class Check:
     wrong when the check warns or fails (size: too_small/small; sharpness: blurred/shake/soft;
     exposure: dark/bright/glare/cast/uneven...; framing: far/close/...; face: child/adult;
     screen: screenshot, a check present only when it fails), and may name what was seen when
-    it passes (face: face_shot).
+    it passes (face: face_shot; framing: not_judged, for a black-and-white photo, whose skin
+    cannot be found by its colour, so its distance is not judged).
     """
 
     name: str

@@ -1,9 +1,10 @@
-"""Reminders: one kind nudge to a patient who started sending photos and then stopped, and
-one reminder to practice staff about cases that wait for a person (a GP, an urgent phone call,
-a referral to be sent on e-RS)."""
+"""Reminders: one kind nudge to a patient who started sending photos and then stopped; one
+reminder to practice staff about cases that wait for a person (a GP, a referral to be sent on
+e-RS); and an urgent phone call chased every few working hours until it is done."""
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -82,41 +83,102 @@ async def alert_waiting(store: Store, waiting_days: int, now: datetime | None = 
     return queued
 
 
-URGENT_CHASE_HOURS = 24
-"""An urgent (two-week-wait) task still not done this long after the GP's decision is sent
-to staff again, once."""
+URGENT_CHASE_HOURS = 4
+"""An urgent (two-week-wait) task not marked done this long after the GP's decision, or after
+its last chase, is sent to staff again (`chase_urgent_tasks`), and again every 4 hours of the
+working day until someone taps Done: the task says "phone the patient today" (hazard log H22:
+until December 2026 it was chased once, a day or two later)."""
+URGENT_TELL_GP_FROM = 3
+"""From this chase on (about 12 working hours after the decision, normally the next working
+day), the GP who decided is sent the chase too (`inbox.staff.urgent_task_again_gp`), if they are
+still a GP of the practice: staff have not acted on two reminders."""
+URGENT_CHASED = "task.chased"
+"""The audit event of an urgent task sent again; detail `chase` (1, 2, ...) and `at` (the
+moment it was due, ISO UTC), nothing personal."""
 
 
-async def chase_open_outcomes(store: Store, referral_days: int,
-                              now: datetime | None = None) -> int:
-    """Remind the practice, once per case, of an urgent task not done within a day and of a
-    referral not marked sent on e-RS within `referral_days` (what the patient was told).
-
-    An urgent task is chased even if the patient has erased the case since
-    (`inbox.staff.urgent_task_again_erased`), named as the first task named it: the
+async def chase_urgent_tasks(store: Store, now: datetime | None = None) -> int:
+    """Send each urgent task still open to the practice's staff again, once `URGENT_CHASE_HOURS`
+    have passed since the GP's decision or since its last chase, naming when the GP decided
+    (`inbox.staff.urgent_task_again`), until Done. The caller runs it in working hours only
+    (`bot.inbox.chasing.urgent_chase_hours`). Each chase is audited `task.chased` with its
+    number in the transaction that queues it, and its dedupe key carries that number, so a
+    restart neither repeats nor loses one. An urgent task is chased even if the patient has
+    erased the case since (`urgent_task_again_erased`), named as the first task named it: the
     practice's reference is kept while the task is open. For a child under 16 whose parent
-    answered, the words ask staff to phone the parent or carer (`_parent`)."""
+    answered, the words ask staff to phone the parent or carer (`_parent`). From the
+    `URGENT_TELL_GP_FROM`th chase, the GP who decided gets it too, in their own words."""
+    from bot.inbox.alerts import patient_ref_of
+    from bot.inbox.digest import uk_time
+    from bot.services.alerting import alert_recipients
+
+    moment = now or datetime.now(UTC)
+    every = timedelta(hours=URGENT_CHASE_HOURS)
+    cutoff = (moment - every).isoformat(timespec="seconds")
+    queued = 0
+    for case in await store.cases.outcome_open_since("urgent", "task_done_at", cutoff):
+        chased = [json.loads(e.detail or "{}") for e in await store.audit.for_case(case.id)
+                  if e.kind == URGENT_CHASED]
+        if chased and datetime.fromisoformat(str(chased[-1].get("at"))) > moment - every:
+            continue
+        number = len(chased) + 1
+        key = "inbox.staff.urgent_task_again"
+        words = worded(f"{key}_erased" if case.erased_at else key,
+                       parent=case.consent_by == "parent", reference=case.reference,
+                       since=uk_time(case.decided_at),
+                       patient_ref=await patient_ref_of(store, case))
+        chats = await alert_recipients(store, case, "urgent-again")
+        items = [Outgoing(chat, "staff.task", {"text": words, "case_id": case.id},
+                          f"case:{case.id}:sub:{case.submissions}:urgent-again:{number}:{chat}")
+                 for chat in chats]
+        gp = await _deciding_gp(store, case) if number >= URGENT_TELL_GP_FROM else None
+        if gp is not None and gp not in chats:
+            told = worded("inbox.staff.urgent_task_again_gp", parent=case.consent_by == "parent",
+                          reference=case.reference, since=uk_time(case.decided_at),
+                          patient_ref=await patient_ref_of(store, case), count=number - 1)
+            items.append(Outgoing(
+                gp, "staff.task", {"text": told, "case_id": case.id},
+                f"case:{case.id}:sub:{case.submissions}:urgent-again:{number}:{gp}"))
+        await store.outbox.add(case.id, items, [Note(
+            URGENT_CHASED, case.id, case.practice_id,
+            {"chase": number, "at": moment.isoformat(timespec="seconds")})])
+        queued += len(items)
+    log.info("urgent tasks chased", extra={"queued": queued})
+    return queued
+
+
+async def _deciding_gp(store: Store, case: Case) -> int | None:
+    """The Telegram user id of the GP who judged the case urgent (the actor of the audit
+    event that moved it to decided; audit events outlive an erasure), if they are still a GP
+    of the case's practice."""
+    decided = [e for e in await store.audit.for_case(case.id) if e.kind == "case.stage"
+               and e.actor.startswith("member:")
+               and json.loads(e.detail or "{}").get("to") == "decided"]
+    if not decided:
+        return None
+    member = await store.practices.member(int(decided[-1].actor.removeprefix("member:")))
+    if member is None or member.practice_id != case.practice_id or member.role != "gp":
+        return None
+    return member.telegram_user_id
+
+
+async def chase_referrals(store: Store, referral_days: int, now: datetime | None = None) -> int:
+    """Remind the practice, once per case, of a referral not marked sent on e-RS within
+    `referral_days` (what the patient was told)."""
     from bot.inbox.alerts import patient_ref_of
     from bot.services.alerting import alert_recipients
 
     moment = now or datetime.now(UTC)
+    cutoff = (moment - timedelta(days=referral_days)).isoformat(timespec="seconds")
     queued = 0
-    chases = (("urgent", "task_done_at", timedelta(hours=URGENT_CHASE_HOURS), "staff.task",
-               "inbox.staff.urgent_task_again", "urgent-again"),
-              ("referred", "referral_sent_at", timedelta(days=referral_days), "staff.alert",
-               "inbox.staff.referral_waiting_alert", "referral-waiting"))
-    for decision, column, after, kind, key, tag in chases:
-        cutoff = (moment - after).isoformat(timespec="seconds")
-        for case in await store.cases.outcome_open_since(decision, column, cutoff):
-            wording = f"{key}_erased" if case.erased_at else key
-            words = worded(wording, parent=case.consent_by == "parent",
-                           reference=case.reference, days=referral_days,
-                           patient_ref=await patient_ref_of(store, case))
-            before = len(await store.outbox.for_case(case.id))
-            await store.outbox.add(case.id, [
-                Outgoing(chat, kind, {"text": words, "case_id": case.id},
-                         f"case:{case.id}:sub:{case.submissions}:{tag}:{chat}")
-                for chat in await alert_recipients(store, case, tag)])
-            queued += len(await store.outbox.for_case(case.id)) - before
-    log.info("open outcomes chased", extra={"queued": queued})
+    for case in await store.cases.outcome_open_since("referred", "referral_sent_at", cutoff):
+        words = text("inbox.staff.referral_waiting_alert", reference=case.reference,
+                     days=referral_days, patient_ref=await patient_ref_of(store, case))
+        before = len(await store.outbox.for_case(case.id))
+        await store.outbox.add(case.id, [
+            Outgoing(chat, "staff.alert", {"text": words, "case_id": case.id},
+                     f"case:{case.id}:sub:{case.submissions}:referral-waiting:{chat}")
+            for chat in await alert_recipients(store, case, "referral-waiting")])
+        queued += len(await store.outbox.for_case(case.id)) - before
+    log.info("referrals chased", extra={"queued": queued})
     return queued

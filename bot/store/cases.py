@@ -594,6 +594,7 @@ async def _drop_photos(conn: aiosqlite.Connection, case_id: int, now: str) -> li
     await conn.executemany(
         "INSERT OR IGNORE INTO file_deletions (file_name, case_id, queued_at) VALUES (?, ?, ?)",
         [(name, case_id, now) for name in files])
+    await conn.execute("DELETE FROM album_photos WHERE case_id = ?", (case_id,))
     await conn.execute("DELETE FROM photos WHERE case_id = ?", (case_id,))
     return files
 

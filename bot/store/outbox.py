@@ -424,6 +424,12 @@ class OutboxRepository:
             await conn.execute("DELETE FROM chat_photos WHERE chat_id = ? AND message_id = ?",
                                (chat_id, message_id))
 
+    async def forget_chat_answer(self, chat_id: int, message_id: int) -> None:
+        """The message showing answers is gone from the chat (or can no longer be deleted)."""
+        async with self._db.transaction() as conn:
+            await conn.execute("DELETE FROM chat_answers WHERE chat_id = ? AND message_id = ?",
+                               (chat_id, message_id))
+
     async def give_up(self, item: OutboxItem, error: str) -> None:
         """Record, in one transaction, that the message cannot be delivered (and will not be
         retried) and the audit event `delivery.failed` (detail: the outbox id, the item's kind

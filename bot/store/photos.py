@@ -35,8 +35,11 @@ class PhotoRepository:
         quality: str = "{}",
         width: int | None = None,
         height: int | None = None,
+        in_album: bool = False,
     ) -> Photo:
-        """Record a new attempt at a shot (numbered after the earlier ones) and return it.
+        """Record a new attempt at a shot (numbered after the earlier ones) and return it;
+        `in_album`: it came in an album with other photos, so its shot is only the order it
+        came in (noted in `album_photos`, `unordered`).
 
         StageConflict if the case was erased meanwhile: no row is written, and the file is
         queued for removal (`file_deletions`) unless another photo row uses it.
@@ -46,6 +49,10 @@ class PhotoRepository:
             if not await _erased(conn, case_id, stored):
                 photo_id = await _insert(conn, case_id, shot, stored, source, verdict, status,
                                          quality, width, height)
+                if in_album:
+                    await conn.execute(
+                        "INSERT INTO album_photos (photo_id, case_id, noted_at) VALUES (?, ?, ?)",
+                        (photo_id, case_id, utc_now()))
                 await touch(conn, case_id)
         if photo_id is None:
             raise StageConflict(f"case {case_id} was erased")
@@ -70,6 +77,48 @@ class PhotoRepository:
     async def accepted(self, case_id: int) -> dict[ShotSlot, Photo]:
         """Return the photo that currently stands for each shot taken so far."""
         return {p.shot: p for p in await self.for_case(case_id) if p.status == "accepted"}
+
+    async def unordered(self, case_id: int) -> bool:
+        """True while any photo standing for a shot came in an album (`add` with `in_album`)
+        and the patient has not yet said which is the locator (`choose_locator`)."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT 1 FROM album_photos JOIN photos ON photos.id = album_photos.photo_id "
+                "WHERE album_photos.case_id = ? AND photos.status = 'accepted' LIMIT 1",
+                (case_id,))
+            return await cursor.fetchone() is not None
+
+    async def choose_locator(self, case_id: int, slot: ShotSlot) -> bool:
+        """The patient said the photo now standing for `slot` is the locator (the one from
+        further away): in one transaction, every attempt of `slot` and of the locator swap
+        shots (each row keeps its quality result, flags and attempt number, so the checks stay
+        with the photo), the case's `album_photos` rows go, and `photos.locator_chosen` is
+        audited (the slot chosen, no personal data). False, with nothing changed, when no
+        photo of the set is waiting for this answer (`unordered`)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT 1 FROM album_photos JOIN photos ON photos.id = album_photos.photo_id "
+                "WHERE album_photos.case_id = ? AND photos.status = 'accepted' LIMIT 1",
+                (case_id,))
+            if await cursor.fetchone() is None:
+                return False
+            if slot != "locator":
+                # (case, shot, attempt) is unique at every row updated: the locator's rows
+                # move aside with negative attempts first.
+                await conn.execute(
+                    "UPDATE photos SET shot = ?, attempt = -attempt "
+                    "WHERE case_id = ? AND shot = 'locator'", (slot, case_id))
+                await conn.execute(
+                    "UPDATE photos SET shot = 'locator' "
+                    "WHERE case_id = ? AND shot = ? AND attempt > 0", (case_id, slot))
+                await conn.execute(
+                    "UPDATE photos SET attempt = -attempt "
+                    "WHERE case_id = ? AND shot = ? AND attempt < 0", (case_id, slot))
+            await conn.execute("DELETE FROM album_photos WHERE case_id = ?", (case_id,))
+            await write_event(conn, "photos.locator_chosen", actor="patient", case_id=case_id,
+                              detail={"chosen": slot, "reordered": slot != "locator"})
+            await touch(conn, case_id)
+        return True
 
     async def rehash(self, changed: list[StoredFile]) -> int:
         """Note the new hash and size of files rewritten in place (their names unchanged), on

@@ -287,13 +287,20 @@ async def test_once_the_mailbox_has_the_case_no_photo_of_the_patient_stays_on_te
     await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
 
     await received(smtp)
-    told = await patient.wait_for_text(text("channels.patient.photos_off"), timeout=30)
-    assert told.text == text("channels.patient.photos_off")
+    told = await patient.wait_for_text(text("channels.patient.answers_off"), timeout=30)
+    assert told.text == text("channels.patient.answers_off")
     assert media_ids(patient.shown_incoming) == [], "no photo of the patient left in the chat"
+    assert not [m for m in patient.messages if m.kind == "photo" and m.media_group_id], (
+        "nor the review album")
+    assert not [m for m in patient.messages if "3 February 1980" in (m.text or "")], (
+        "nor the date of birth said back or the review summary showing it")
+    assert [m for m in patient.messages
+            if first_line("journey.receipt.text") in (m.text or "")], "the receipt stays"
     assert {*first, again["message_id"]} <= set(media_ids(patient.deleted_incoming))
     case = await case_of(app, patient)
     await all_sent(app, case)
     assert await services_of(app).store.outbox.chat_photos(case.id) == []
+    assert await services_of(app).store.outbox.chat_answers(case.id) == []
 
     gp_chat = [m for m in team.gp.messages if case.reference in (m.text or "")]
     assert gp_chat, "the GP has the notice"

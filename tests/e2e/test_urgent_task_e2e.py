@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram.ext import Application
 
@@ -18,7 +19,9 @@ from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
-from bot.services.reminders import chase_open_outcomes
+from bot.inbox.chasing import urgent_chase_hours
+from bot.inbox.digest import uk_time
+from bot.services.reminders import chase_urgent_tasks
 from bot.store.models import Case, Stage
 from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import (
@@ -174,17 +177,17 @@ async def test_deleting_after_an_urgent_decision_keeps_the_task_open_chased_and_
     assert text("inbox.staff.invite_line", patient_ref="P-300",
                 state=text("inbox.staff.now.erased")) in urgent_part
 
-    assert await chase_open_outcomes(store, 3, now=datetime.now(UTC) + timedelta(days=2)) == 1
+    assert await chase_urgent_tasks(store, now=datetime.now(UTC) + timedelta(days=2)) == 1
     services_of(app).queued()
     again = await team.staff.wait_for_text(first_line("inbox.staff.urgent_task_again_erased"),
                                            timeout=10)
     assert again.text == text("inbox.staff.urgent_task_again_erased", patient_ref="P-300",
-                              reference=case.reference)
+                              reference=case.reference, since=uk_time(erased.decided_at))
     await team.staff.tap(text("inbox.staff.task_done"))
     await team.staff.wait_for_text(text("inbox.staff.task_recorded", reference=case.reference,
                                         name="Sue Smith"), timeout=10)
     assert (await case_now(app, case)).task_done_at
-    assert await chase_open_outcomes(store, 3, now=datetime.now(UTC) + timedelta(days=3)) == 0
+    assert await chase_urgent_tasks(store, now=datetime.now(UTC) + timedelta(days=3)) == 0
 
 
 async def test_an_erased_urgent_case_with_a_red_flag_is_named_one_way_and_one_tap_records_the_call(
@@ -293,3 +296,22 @@ async def test_a_task_nobody_can_receive_in_private_goes_to_the_practice_inbox_g
     await group.wait_for_text(text("inbox.staff.task_recorded", reference=case.reference,
                                    name="Dr Gee"), timeout=10)
     assert (await case_now(app, case)).task_done_at
+
+
+async def test_urgent_tasks_are_looked_at_every_half_hour_and_chased_in_working_hours_only(
+    app: App,
+) -> None:
+    """The chase is python-telegram-bot's repeating job, every 30 minutes; it sends only on
+    working days from 08:00 to 18:30 UK time, so a chase never lands in an empty surgery."""
+    assert app.job_queue is not None
+    (job,) = app.job_queue.get_jobs_by_name("urgent chase")
+    assert job.job.trigger.interval == timedelta(minutes=30)
+    london = ZoneInfo("Europe/London")
+    tuesday = datetime(2026, 12, 1, 8, 0, tzinfo=london)
+    assert urgent_chase_hours(tuesday)
+    assert urgent_chase_hours(tuesday.replace(hour=18, minute=29))
+    assert not urgent_chase_hours(tuesday.replace(hour=7, minute=59))
+    assert not urgent_chase_hours(tuesday.replace(hour=18, minute=30))
+    assert not urgent_chase_hours(datetime(2026, 12, 5, 10, 0, tzinfo=london)), "a Saturday"
+    assert not urgent_chase_hours(datetime(2026, 12, 25, 10, 0, tzinfo=london)), "Christmas"
+    assert urgent_chase_hours(datetime(2026, 7, 1, 7, 30, tzinfo=UTC)), "08:30 in summer time"

@@ -17,7 +17,7 @@ from bot.inbox.digest import age_text, build_digest, quality_flags, uk_time
 from bot.journey.photo_step import record_refusal
 from bot.services import erasure
 from bot.services.naming import named
-from bot.services.reminders import chase_open_outcomes
+from bot.services.reminders import chase_referrals, chase_urgent_tasks
 from bot.store import Store
 from bot.store.models import Stage
 from tests.auxil.inbox import PATIENT, Setting, submitted_case
@@ -240,31 +240,61 @@ async def test_a_typed_reason_for_new_photos_reaches_the_patient_as_written(
                          reason="Please show the whole arm.")]
 
 
-async def test_open_urgent_tasks_and_unsent_referrals_are_chased_once(
-    store: Store, setting: Setting
-) -> None:
-    urgent = await submitted_case(store, setting)
-    await Inbox(store).urgent(102, urgent.id)
+async def test_an_unsent_referral_is_chased_once(store: Store, setting: Setting) -> None:
     referred = await submitted_case(store, setting)
     await Inbox(store).refer(102, referred.id)
     done = await submitted_case(store, setting)
     await Inbox(store).refer(102, done.id)
     await Inbox(store).mark_referral_sent(102, done.id, None)
 
-    assert await chase_open_outcomes(store, 3, now=datetime.now(UTC) + timedelta(hours=2)) == 0
+    assert await chase_referrals(store, 3, now=datetime.now(UTC) + timedelta(hours=2)) == 0
     later = datetime.now(UTC) + timedelta(days=4)
-    assert await chase_open_outcomes(store, 3, now=later) == 2
-    assert await chase_open_outcomes(store, 3, now=later) == 0, "once per case"
-    again = [q for q in await store.outbox.for_case(urgent.id) if "again" in q.dedupe_key]
-    assert [q.kind for q in again] == ["staff.task"] and again[0].chat_id == 101
-    assert json.loads(again[0].payload)["text"] == text(
-        "inbox.staff.urgent_task_again", patient_ref="P-9", reference=urgent.reference, days=3)
+    assert await chase_referrals(store, 3, now=later) == 1
+    assert await chase_referrals(store, 3, now=later) == 0, "once per case"
     waiting = [q for q in await store.outbox.for_case(referred.id)
                if "referral-waiting" in q.dedupe_key]
     assert len(waiting) == 1 and waiting[0].chat_id == 101
     assert not [q for q in await store.outbox.for_case(done.id) if "waiting" in q.dedupe_key]
-    await Inbox(store).task_done(101, urgent.id)
-    assert await chase_open_outcomes(store, 3, now=later + timedelta(days=1)) == 0
+
+
+async def test_an_urgent_task_is_chased_every_four_hours_until_done(
+    store: Store, setting: Setting
+) -> None:
+    """Hazard log H22: the task says "phone the patient today", and until December 2026 it
+    was sent again once, a day or two later. Now it is sent again 4 hours after the decision
+    and every 4 hours after that (the job runs in working hours only), each time saying when
+    the GP decided, until someone taps Done."""
+    urgent = await submitted_case(store, setting)
+    await Inbox(store).urgent(102, urgent.id)
+    decided = await store.cases.get(urgent.id)
+    assert decided is not None and decided.decided_at
+    start = datetime.fromisoformat(decided.decided_at)
+
+    def chases() -> list[str]:
+        return [json.loads(q.payload)["text"] for q in queued if "again" in q.dedupe_key]
+
+    assert await chase_urgent_tasks(store, now=start + timedelta(hours=3)) == 0
+    assert await chase_urgent_tasks(store, now=start + timedelta(hours=4, minutes=1)) == 1
+    assert await chase_urgent_tasks(store, now=start + timedelta(hours=5)) == 0, "not yet"
+    assert await chase_urgent_tasks(store, now=start + timedelta(hours=8, minutes=2)) == 1
+    queued = await store.outbox.for_case(urgent.id)
+    words = text("inbox.staff.urgent_task_again", patient_ref="P-9",
+                 reference=urgent.reference, since=uk_time(decided.decided_at))
+    assert chases() == [words, words], "to staff only, at first"
+    assert all(q.chat_id == 101 and q.kind == "staff.task" for q in queued
+               if "again" in q.dedupe_key)
+    # the third chase (normally the next working day) goes to the GP who decided too
+    assert await chase_urgent_tasks(store, now=start + timedelta(hours=12, minutes=3)) == 2
+    queued = await store.outbox.for_case(urgent.id)
+    (to_gp,) = [q for q in queued if "again" in q.dedupe_key and q.chat_id == 102]
+    assert json.loads(to_gp.payload)["text"] == text(
+        "inbox.staff.urgent_task_again_gp", patient_ref="P-9", reference=urgent.reference,
+        since=uk_time(decided.decided_at), count=2)
+    assert to_gp.kind == "staff.task", "with its Done button: a GP may tap it too"
+    await Inbox(store).task_done(102, urgent.id)
+    assert await chase_urgent_tasks(store, now=start + timedelta(days=1)) == 0
+    chased = [e for e in await store.audit.for_case(urgent.id) if e.kind == "task.chased"]
+    assert [json.loads(e.detail)["chase"] for e in chased] == [1, 2, 3]
 
 
 async def test_retakes_count_refusals_with_their_reason_and_never_a_replaced_photos(

@@ -10,9 +10,10 @@ from datetime import UTC, datetime, timedelta
 from bot.content import text
 from bot.handlers.delivery import NOT_A_RECIPIENT, alert_staff
 from bot.inbox.decisions import Inbox
+from bot.inbox.digest import uk_time
 from bot.inbox.undelivered import still_a_member
 from bot.services import erasure
-from bot.services.reminders import chase_open_outcomes
+from bot.services.reminders import chase_urgent_tasks
 from bot.services.retention import purge
 from bot.store import Store
 from bot.store.models import OutboxItem, Outgoing, Stage
@@ -132,15 +133,17 @@ async def test_each_undone_urgent_task_is_chased_in_its_own_words_erased_or_not(
         await erasure.erase(store, decided, Stage.ERASED, actor="patient",
                             reason="patient_deleted")
     later = datetime.now(UTC) + timedelta(days=2)
-    assert await chase_open_outcomes(store, 3, now=later) == 3
+    assert await chase_urgent_tasks(store, now=later) == 3
     for case, key in (
             (cases[0], "inbox.staff.urgent_task_again_erased"),
             (cases[1], "inbox.staff.urgent_task_again_erased"),
             (cases[2], "inbox.staff.urgent_task_again")):
         (chased,) = [i for i in await items(store, case.id, "staff.task")
                      if "urgent-again" in i.dedupe_key]
-        assert json.loads(chased.payload)["text"] == text(key, reference=case.reference,
-                                                          days=3, patient_ref="P-9")
+        decided = await store.cases.get(case.id)
+        assert decided is not None
+        assert json.loads(chased.payload)["text"] == text(
+            key, reference=case.reference, patient_ref="P-9", since=uk_time(decided.decided_at))
 
 
 async def test_an_old_urgent_stub_erased_by_retention_is_not_brought_back(
@@ -156,4 +159,4 @@ async def test_an_old_urgent_stub_erased_by_retention_is_not_brought_back(
     later = datetime.now(UTC) + timedelta(days=2)
     assert await store.cases.outcome_open_since("urgent", "task_done_at",
                                                 later.isoformat(timespec="seconds")) == []
-    assert await chase_open_outcomes(store, 3, now=later) == 0
+    assert await chase_urgent_tasks(store, now=later) == 0

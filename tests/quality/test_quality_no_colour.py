@@ -36,6 +36,8 @@ def test_a_black_and_white_photo_is_sent_back_for_its_colour_alone(
     assert result.verdict == "retake"
     failed = {c.name: c.reason for c in result.checks if c.status != "pass"}
     assert failed == {"exposure": "grey"}, failed
+    framing = result.check("framing")
+    assert framing is not None and framing.reason == "not_judged", "distance is not judged"
 
 
 @pytest.mark.parametrize("path", sorted(REAL.glob("*.jpg")), ids=lambda p: p.stem)
@@ -43,7 +45,7 @@ def test_real_photos_in_colour_are_never_called_black_and_white(path: Path) -> N
     data = path.read_bytes()
     for shot in ("locator", "close_up"):
         result = assess(data, shot)  # type: ignore[arg-type]
-        assert all(c.reason != "grey" for c in result.checks)
+        assert all(c.reason not in ("grey", "not_judged") for c in result.checks)
 
 
 def test_dim_very_dark_skin_is_not_called_black_and_white() -> None:

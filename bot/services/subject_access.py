@@ -1,0 +1,147 @@
+"""A copy of what the bot holds about a patient, for the practice to answer a subject access
+request (UK GDPR Article 15) or to file by hand: the practice is the controller and answers
+the request; the bot's host runs `python -m bot case export` for it.
+
+One zip file holds, for each of the practice's cases matching the reference asked for (the case
+reference "TD-…", or the practice's own patient reference, which may have several cases):
+`<case>/case.json` (the case's dates, stage, decision, who consented, the invite's date of
+birth and NHS number where still held, the Telegram user and chat ids, every answer as stored,
+every photo's shot, status and quality checks, and the audit trail), `<case>/photos/` (each
+photo file still on disk, as kept: upright, no metadata), `<case>/summary.json` and the referral
+pack PDF of the latest submission, where built. `README.txt` says what the files are
+(`export.readme`). An erased case gives only what is left of it: its stub and audit trail.
+
+Nothing of another practice's cases is ever included: a reference that is not the practice's
+gives `NothingToExport`. The export is audited per case (`case.exported`, actor "cli", with the
+number of files; no personal data). The zip is written 0600 and never over an existing file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from bot.content import text
+from bot.inbox.gp_messages import pack_version
+from bot.store import Store
+from bot.store.models import Case
+from bot.store.photo_files import PhotoFileMissing
+
+
+class NothingToExport(LookupError):
+    """No case of the practice matches the reference (or the practice does not exist)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Exported:
+    """What went into the zip: the case references and how many files in all."""
+
+    references: tuple[str, ...]
+    files: int
+
+
+async def export_cases(store: Store, practice_id: int, reference: str, out: Path) -> Exported:
+    """Write the zip for `reference` (a case reference, or the practice's patient reference)
+    to `out`, a path that must not exist yet (FileExistsError). NothingToExport if no case of
+    practice `practice_id` matches. Blocking file writes are small (a case's photos and pack,
+    a few MB), so this runs on the caller's loop: it is a command-line verb."""
+    wanted = reference.strip()
+    cases = await _matching(store, practice_id, wanted)
+    if not cases:
+        raise NothingToExport(reference)
+    buffer = io.BytesIO()
+    files = 0
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", text("export.readme.text", reference=wanted,
+                                            cases=", ".join(c.reference for c in cases)))
+        for case in cases:
+            written = await _one_case(store, case, archive)
+            files += written
+            await store.audit.record("case.exported", actor="cli", case_id=case.id,
+                                     practice_id=case.practice_id, detail={"files": written})
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    descriptor = os.open(out, flags, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(buffer.getvalue())
+    return Exported(tuple(c.reference for c in cases), files + 1)
+
+
+async def _matching(store: Store, practice_id: int, reference: str) -> list[Case]:
+    """The practice's cases whose case reference, or whose invite's patient reference, is
+    `reference` (case-insensitive), oldest first."""
+    found = []
+    for case in reversed(await store.cases.all_for_practice(practice_id)):
+        if case.reference.casefold() == reference.casefold():
+            found.append(case)
+            continue
+        invite = await store.invites.get(case.invite_id) if case.invite_id else None
+        if invite is not None and invite.patient_ref.casefold() == reference.casefold():
+            found.append(case)
+    return found
+
+
+async def _one_case(store: Store, case: Case, archive: zipfile.ZipFile) -> int:
+    """Add one case's files under its reference; the number of files added."""
+    folder = case.reference
+    invite = await store.invites.get(case.invite_id) if case.invite_id else None
+    photos = await store.photos.for_case(case.id)
+    added = 0
+    photo_rows: list[dict[str, Any]] = []
+    for photo in photos:
+        row: dict[str, Any] = {
+            "shot": photo.shot, "attempt": photo.attempt, "received_at": photo.created_at,
+            "status": photo.status, "verdict": photo.verdict, "sent_anyway": photo.sent_anyway,
+            "width": photo.width, "height": photo.height,
+            "checks": json.loads(photo.quality) if photo.quality else None, "file": None}
+        if not case.erased_at and photo.file_name:
+            try:
+                data = store.files.read(photo.file_name)
+            except PhotoFileMissing:
+                data = None
+            if data is not None:
+                name = f"photos/{photo.id:05d}-{photo.shot}-{photo.status}.jpg"
+                archive.writestr(f"{folder}/{name}", data)
+                row["file"] = name
+                added += 1
+        photo_rows.append(row)
+    record = {
+        "case_reference": case.reference,
+        "practice_reference": invite.patient_ref if invite else None,
+        "date_of_birth": (invite.date_of_birth or None) if invite else None,
+        "nhs_number": invite.nhs_number if invite else None,
+        "telegram_user_id": case.patient_user_id,
+        "telegram_chat_id": case.patient_chat_id,
+        "consent_by": case.consent_by,
+        "child": case.is_child,
+        "stage": case.stage.value,
+        "created_at": case.created_at,
+        "submitted_at": case.submitted_at,
+        "decided_at": case.decided_at,
+        "decision": case.decision,
+        "decision_note": case.decision_note,
+        "ubrn": case.ubrn,
+        "erased_at": case.erased_at,
+        "erased_by": case.erased_by,
+        "answers": await store.answers.for_case(case.id),
+        "photos": photo_rows,
+        "events": [{"at": e.created_at, "event": e.kind, "by": e.actor,
+                    "detail": json.loads(e.detail) if e.detail else None}
+                   for e in await store.audit.for_case(case.id)],
+    }
+    archive.writestr(f"{folder}/case.json", json.dumps(record, indent=2, ensure_ascii=False))
+    added += 1
+    kept = await store.submission_files.get(case.id, max(case.submissions, 1))
+    if kept is not None:
+        archive.writestr(f"{folder}/summary.json", kept.summary)
+        added += 1
+        if kept.pack is not None:
+            name = text("inbox.gp.pack_name", reference=case.reference,
+                        version=pack_version(kept.submission))
+            archive.writestr(f"{folder}/{name}", kept.pack)
+            added += 1
+    return added
