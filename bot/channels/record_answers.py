@@ -21,6 +21,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from bot import testpoints
 from bot.channels.itk_response import ACK_WORKFLOW_ID, Answer, header_id, read_answer
@@ -48,6 +49,11 @@ REASONS = {
 MAX_ANSWER_BYTES = 1_000_000
 """At most this much of an ITK Response is read (one is a few kB); a longer one is unreadable,
 and acknowledged as about no case."""
+
+UNANSWERED_HOURS = 24
+"""A case MESH accepted this long ago about which nothing came back (not even the GP system's
+infrastructure acknowledgement, which it sends on receipt) is told to staff
+(`RecordAnswers.chase_unanswered`): MESH's own non-delivery report takes 5 days."""
 
 NOT_COLLECTED = "14"
 """MESH status code of a report on a message the recipient did not download in time."""
@@ -166,6 +172,38 @@ class RecordAnswers:
                 "code": answer.code})
             self._queued()
         return 1
+
+    async def chase_unanswered(self, now: datetime | None = None) -> int:
+        """Alert staff, once per message, about each case MESH accepted more than
+        `UNANSWERED_HOURS` ago about which nothing came back (no acknowledgement from the
+        practice's clinical system, no MESH report): it may not be in the GP record
+        (`channels.staff.record_unanswered`). Recorded as `case.record_unanswered` with the
+        alert, in one transaction, so never twice; a late acknowledgement is still recorded as
+        usual. Returns how many alerts were queued."""
+        moment = now or datetime.now(UTC)
+        cutoff = (moment - timedelta(hours=UNANSWERED_HOURS)).isoformat(timespec="seconds")
+        queued = 0
+        for sent in await self._store.outbox.mesh_unanswered(cutoff):
+            case = await self._store.cases.get(sent.case_id)
+            if case is None:
+                continue
+            words = text("channels.staff.record_unanswered", reference=case.reference,
+                         hours=UNANSWERED_HOURS)
+            chats = await would_hear(self._store, case)
+            alerts = [Outgoing(chat, "staff.alert", {"text": words},
+                               f"record-unanswered:{sent.outbox_id}:{chat}") for chat in chats]
+            notes = [] if chats else [unheard(case, "record-unanswered")]
+            if await self._store.outbox.record_answer(
+                    f"none:{sent.outbox_id}", "case.record_unanswered", case.id,
+                    case.practice_id, {"outbox_id": sent.outbox_id,
+                                       "submission": sent.submission, "code": ""},
+                    alerts, notes):
+                log.warning("no answer from the GP system", extra={
+                    "case_id": case.id, "outbox_id": sent.outbox_id})
+                queued += len(alerts)
+        if queued:
+            self._queued()
+        return queued
 
     def _match(self, answer: Answer, sent: list[MeshSent]) -> MeshSent | None:
         """The sent message an answer is about, if the bot knows it."""

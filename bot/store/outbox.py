@@ -549,6 +549,26 @@ class OutboxRepository:
                              int(row[4] or 0), str(row[5]))
                     for row in await cursor.fetchall()]
 
+    async def mesh_unanswered(self, sent_before: str) -> list[MeshSent]:
+        """Messages MESH accepted before `sent_before` (ISO UTC) carrying the latest
+        submission of a case not erased, about which nothing came back: no `case.record_*`
+        event names their outbox id (no acknowledgement, no report, and no alert yet that none
+        came: `RecordAnswers.chase_unanswered`)."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT o.id, o.case_id, c.practice_id, c.reference, "
+                "json_extract(o.payload, '$.submission'), o.remote_id FROM outbox o "
+                "JOIN cases c ON c.id = o.case_id WHERE o.channel = 'mesh' "
+                "AND o.remote_id IS NOT NULL AND c.erased_at IS NULL AND o.sent_at < ? "
+                "AND json_extract(o.payload, '$.submission') = c.submissions "
+                "AND NOT EXISTS (SELECT 1 FROM events e WHERE e.case_id = o.case_id "
+                "AND e.kind LIKE 'case.record_%' "
+                "AND json_extract(e.detail, '$.outbox_id') = o.id) ORDER BY o.id",
+                (sent_before,))
+            return [MeshSent(int(row[0]), int(row[1]), int(row[2]), str(row[3]),
+                             int(row[4] or 0), str(row[5]))
+                    for row in await cursor.fetchall()]
+
     async def record_answer(self, mesh_message_id: str, kind: str, case_id: int,
                             practice_id: int, detail: Detail, alerts: Sequence[Outgoing],
                             notes: Sequence[Note] = ()) -> bool:

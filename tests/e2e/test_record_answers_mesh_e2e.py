@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -174,6 +175,39 @@ async def test_mesh_non_delivery_tells_staff_the_case_is_not_in_the_record(
         reason=text("channels.record_reason.not_collected", code="14")), timeout=30)
     assert told.text is not None
     await read_by_the_bot(mesh)
+
+
+async def test_a_case_nothing_came_back_about_in_a_day_is_told_to_staff_once(
+    app: App, emu: Emulator, mesh: MeshSandbox
+) -> None:
+    """A clinical system that never confirms receipt (switched off, not collecting, not
+    answering): a day after MESH took the case staff are told it may not be in the GP record,
+    once; a case the system confirmed is not."""
+    team = await mesh_team(app, emu)
+    reference = await submit(app, emu, team, mesh)
+    answers = services_of(app).record_answers
+    assert answers is not None
+    assert await answers.chase_unanswered() == 0, "not before a day has passed"
+    tomorrow = datetime.now(UTC) + timedelta(hours=25)
+    assert await answers.chase_unanswered(now=tomorrow) == 1
+    told = await team.staff.wait_for_text(text(
+        "channels.staff.record_unanswered", reference=reference, hours=24), timeout=30)
+    assert told.text is not None
+    assert await answers.chase_unanswered(now=tomorrow + timedelta(days=1)) == 0, "once"
+    assert len(alerts(team.staff, reference)) == 1
+
+
+async def test_a_case_the_clinical_system_confirmed_is_not_chased(
+    app: App, emu: Emulator, mesh: MeshSandbox
+) -> None:
+    team = await mesh_team(app, emu)
+    reference = await submit(app, emu, team, mesh)
+    answer(mesh, await asyncio.to_thread(header_of_arrived, mesh), "20013")
+    await read_by_the_bot(mesh)
+    answers = services_of(app).record_answers
+    assert answers is not None
+    assert await answers.chase_unanswered(now=datetime.now(UTC) + timedelta(days=2)) == 0
+    assert alerts(team.staff, reference) == []
 
 
 async def test_an_unrelated_message_is_acknowledged_and_changes_nothing(
