@@ -14,7 +14,8 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, JobQueue
 
 from bot.channels.dispatch import Dispatcher
-from bot.channels.setup import record_channels
+from bot.channels.record_answers import MeshInbox, RecordAnswers
+from bot.channels.setup import mesh_settings, record_channels
 from bot.config import Settings
 from bot.handlers.albums import restore as restore_album_steps
 from bot.handlers.bot_api import TelegramBot, build_bot
@@ -110,7 +111,10 @@ async def open_services(settings: Settings, bot: TelegramBot,
         wake.set()
 
     outbox = OutboxWorker(store, sender, undeliverable, on_not_started=undeliverable, wake=wake)
-    return Services(settings, store, quality, journey, inbox, staff, signer, outbox)
+    mesh = mesh_settings(settings)
+    answers = RecordAnswers(store, MeshInbox(mesh), wake.set) if mesh is not None else None
+    return Services(settings, store, quality, journey, inbox, staff, signer, outbox,
+                    record_answers=answers)
 
 
 async def housekeeping(context: BotContext) -> None:
@@ -177,6 +181,24 @@ async def urgent_chase(context: BotContext) -> None:
         services.queued()
 
 
+async def read_record_answers(context: BotContext) -> None:
+    """Job run every MESH_INBOX_EVERY_MINUTES while MESH is set up: read the bot's MESH inbox
+    for what the practices' clinical systems and MESH said about the cases sent
+    (`bot.channels.record_answers`), then tell staff of cases nothing came back about in a
+    day (`chase_unanswered`); a failure is logged and the next run tries again."""
+    services = context.services
+    if services.record_answers is None:
+        return
+    try:
+        await services.record_answers.read_inbox()
+    except Exception as error:  # MESH down, a network error: the next run reads it
+        log.warning("MESH inbox not read", extra={"reason": type(error).__name__})
+    try:  # then what never got an answer (MESH down or not, the store knows)
+        await services.record_answers.chase_unanswered()
+    except Exception:
+        log.exception("unanswered MESH cases not chased")
+
+
 def build_application(settings: Settings) -> BotApplication:
     """Build the bot for these settings; services open on start-up and close on shutdown.
 
@@ -215,6 +237,11 @@ def build_application(settings: Settings) -> BotApplication:
             job_kwargs={"misfire_grace_time": None, "coalesce": True})
         if catch_up_due():  # started after today's list was due: what is new goes now
             await daily.run(app)
+        if found.record_answers is not None:  # acknowledgements and non-delivery by MESH
+            app.job_queue.run_repeating(
+                read_record_answers, interval=settings.mesh_inbox_every_minutes * 60,
+                first=1, name="MESH inbox",
+                job_kwargs={"misfire_grace_time": None, "coalesce": True})
         # a step held for an album when the bot last stopped
         await restore_album_steps(app, send_to_patient)
         await app.bot.set_my_commands(COMMANDS)

@@ -13,6 +13,7 @@ from telegram.helpers import create_deep_linked_url
 from bot.channels.nhs_number import valid_nhs_number
 from bot.config import Settings
 from bot.domain.age import CHILD_UNDER, age_on
+from bot.inbox.routing import resend_waiting
 from bot.inbox.staff import unfit_reference
 from bot.services.retention import purge
 from bot.services.subject_access import NothingToExport, export_cases
@@ -31,6 +32,13 @@ def add_arguments(verbs: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add.add_argument("--phone", required=True, help="the number patients should call")
     add.add_argument("--inbox-chat-id", type=int, default=None)
     _channel_arguments(add)
+    inbox = practice.add_parser("inbox", help="send a practice's cases to another Telegram "
+                                              "inbox group, or to its GPs' own chats")
+    inbox.add_argument("--practice", type=int, required=True, help="practice id")
+    where = inbox.add_mutually_exclusive_group(required=True)
+    where.add_argument("--inbox-chat-id", type=int, help="the new group's id (negative)")
+    where.add_argument("--gps", action="store_true",
+                       help="no inbox group: each case goes to its GPs' own chats")
     update = practice.add_parser("update", help="change where a practice's cases go")
     update.add_argument("--practice", type=int, required=True, help="practice id")
     _channel_arguments(update)
@@ -122,10 +130,36 @@ async def _unreached(store: Store) -> None:
           "(python -m bot member add), and to look at these cases in /inbox.")
 
 
+async def _set_inbox(store: Store, args: argparse.Namespace) -> int:
+    """`practice inbox`: the practice's cases go to another group (or its GPs) from now on;
+    the cases waiting for a GP in the former group are sent again to the new recipients,
+    with a note to staff (`bot.inbox.routing.resend_waiting`)."""
+    try:
+        done = await store.practices.set_inbox(
+            args.practice, None if args.gps else args.inbox_chat_id, actor="cli")
+    except ValueError as wrong:
+        print(f"error: {wrong}")
+        return 2
+    if done is None:
+        print(f"error: there is no practice {args.practice}")
+        return 2
+    practice, former = done
+    again = await resend_waiting(store, practice.id, former) if former is not None else 0
+    goes = (f"inbox group {practice.inbox_chat_id}" if practice.inbox_chat_id is not None
+            else "its GPs' own chats")
+    print(f"practice {practice.id}: {practice.name}; Telegram cases now go to {goes}")
+    if again:
+        print(f"{again} case(s) waiting for a GP in the former group sent to the new "
+              "recipients; staff are told")
+    return 0
+
+
 async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
     """Carry out one set-up verb and print what was made."""
     store = await open_store(settings.database_path, settings.photos_dir)
     try:
+        if args.verb == "practice" and args.action == "inbox":
+            return await _set_inbox(store, args)
         if args.verb == "practice":
             try:
                 if args.action == "update":
@@ -151,7 +185,11 @@ async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
                                                            actor="cli"):
                     print("error: no such member in that practice")
                     return 2
+                again = await resend_waiting(store, args.practice, args.telegram_user_id)
                 print("member removed: they can no longer see or act on the practice's cases")
+                if again:
+                    print(f"{again} case(s) waiting for their decision sent to the practice's "
+                          "other GPs or inbox; staff are told")
                 return 0
             member = await store.practices.add_member(
                 args.practice, args.telegram_user_id, args.role, args.name)

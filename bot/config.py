@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     mesh_key_file: Path | None = None
     mesh_ca_file: Path | None = None
     mesh_sender_ods: str | None = None
+    mesh_inbox_every_minutes: float = Field(default=5.0, gt=0, le=1440)
 
     @property
     def database_path(self) -> Path:

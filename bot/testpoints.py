@@ -14,6 +14,9 @@ several separated by commas), the bot, on reaching that moment, appends the name
 - `inbox.new_photos_checked`: a GP's "new photos" has passed its stage check, nothing written;
 - `record.before_send`: a case is built for a record channel (email, MESH), not yet sent;
 - `record.sent`: a record channel accepted the case, which is not yet recorded as sent;
+- `record.answer_recorded`: what a message in the bot's MESH inbox said about a case (an ITK
+  acknowledgement, a non-delivery report) is recorded with its staff alert, the message not
+  yet acknowledged in MESH;
 - `delivery.failed_marked`: an outbox item is recorded as failed for good, its follow-up (the
   staff alert, the patient's notice, passing a staff message on) not yet queued;
 - `locator.chosen`: a patient's answer to which photo is the one from further away (photos
@@ -33,8 +36,8 @@ STEP = 0.05
 """Seconds between looks for the release file while holding."""
 MOMENTS = frozenset({"erasure.committed", "photo.temp_written", "photo.file_written",
                      "submission.committed", "inbox.new_photos_checked", "record.before_send",
-                     "record.sent", "delivery.failed_marked", "question.buttons_due",
-                     "locator.chosen"})
+                     "record.sent", "record.answer_recorded", "delivery.failed_marked",
+                     "question.buttons_due", "locator.chosen"})
 
 
 def _hold_seconds(name: str) -> float | None:

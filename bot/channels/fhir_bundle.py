@@ -57,6 +57,9 @@ class SendDocument:
     sender_mailbox: str
     timestamp: str
     """ISO 8601 with a time zone."""
+    header_id: str = ""
+    """The MessageHeader's id, which the ITK Response names (`itk_response.header_id`: the
+    same for every try); a new UUID when empty."""
 
 
 def _entry(resource: dict[str, Any]) -> dict[str, Any]:
@@ -72,6 +75,7 @@ def build_bundle(doc: SendDocument) -> dict[str, Any]:
     ids = {name: str(uuid.uuid4()) for name in (
         "message", "header", "sender", "document", "composition", "patient", "practice",
         "reference", "binary")}
+    ids["header"] = doc.header_id or ids["header"]
     sender = {"resourceType": "Organization", "id": ids["sender"],
               "meta": _profile("CareConnect-ITK-Header-Organization-1"),
               "identifier": [{"system": ODS, "value": doc.sender_ods}],

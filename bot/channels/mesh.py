@@ -23,6 +23,7 @@ from mesh_client import AuthTokenGenerator, MeshClient, MeshError, try_get_endpo
 
 from bot.channels.casefile import CaseFile
 from bot.channels.fhir_bundle import WORKFLOW_ID, SendDocument, bundle_bytes
+from bot.channels.itk_response import header_id
 from bot.channels.outcome import Refused
 from bot.content import text
 from bot.services.delivery import TryLater, Undeliverable
@@ -49,8 +50,9 @@ def local_id(case: CaseFile, outbox_id: int) -> str:
     return f"{case.digest.case.reference}-s{case.submission}-o{outbox_id}"
 
 
-def send_document(case: CaseFile, settings: MeshSettings) -> SendDocument:
-    """The Send Document contents of a case; Undeliverable without an NHS number."""
+def send_document(case: CaseFile, settings: MeshSettings, local: str = "") -> SendDocument:
+    """The Send Document contents of a case, its MessageHeader id made from the message's
+    local id `local` (`itk_response.header_id`); Undeliverable without an NHS number."""
     if not case.nhs_number or not case.date_of_birth:
         raise Undeliverable("no NHS number for MESH (give it with the invite)")
     practice = case.digest.practice
@@ -62,7 +64,8 @@ def send_document(case: CaseFile, settings: MeshSettings) -> SendDocument:
         nhs_number=case.nhs_number, birth_date=case.date_of_birth,
         practice_name=practice.name, practice_ods=practice.ods_code or "",
         sender_ods=settings.sender_ods, sender_mailbox=settings.mailbox,
-        timestamp=datetime.now(UTC).isoformat(timespec="seconds"))
+        timestamp=datetime.now(UTC).isoformat(timespec="seconds"),
+        header_id=header_id(settings.mailbox, local) if local else "")
 
 
 class MeshChannel:
@@ -77,20 +80,13 @@ class MeshChannel:
     async def deliver(self, case: CaseFile, to: str, outbox_id: int) -> str:
         """Send the case (unless this outbox item was sent before); return the MESH message
         id."""
-        doc = send_document(case, self._settings)
-        return await asyncio.to_thread(self._send, doc, to, local_id(case, outbox_id))
-
-    def _client(self) -> MeshClient:
-        s = self._settings
-        cert = (str(s.cert_file), str(s.key_file)) if s.cert_file and s.key_file else None
-        return MeshClient(s.url, s.mailbox, s.password, shared_key=s.shared_key.encode(),
-                          cert=cert, verify=str(s.ca_file) if s.ca_file else None,
-                          max_retries=0, timeout=s.timeout_seconds,
-                          application_name="telederm-bot")
+        local = local_id(case, outbox_id)
+        doc = send_document(case, self._settings, local)
+        return await asyncio.to_thread(self._send, doc, to, local)
 
     def _send(self, doc: SendDocument, to: str, local: str) -> str:
         try:
-            with self._client() as client:
+            with mesh_client(self._settings) as client:
                 earlier = _sent_before(self._settings, client.mailbox_url, local)
                 if earlier:
                     return earlier
@@ -110,6 +106,16 @@ class MeshChannel:
             raise Undeliverable(f"mesh refused: {str(refused)[:80]}") from refused
         except (requests.ConnectionError, requests.Timeout) as failed:
             raise TryLater(f"mesh: {type(failed).__name__}") from failed
+
+
+def mesh_client(s: MeshSettings) -> MeshClient:
+    """mesh-client's client for the bot's own mailbox (its own retries off: the callers
+    retry)."""
+    cert = (str(s.cert_file), str(s.key_file)) if s.cert_file and s.key_file else None
+    return MeshClient(s.url, s.mailbox, s.password, shared_key=s.shared_key.encode(),
+                      cert=cert, verify=str(s.ca_file) if s.ca_file else None,
+                      max_retries=0, timeout=s.timeout_seconds,
+                      application_name="telederm-bot")
 
 
 def _sent_before(settings: MeshSettings, mailbox_url: str, local: str) -> str | None:

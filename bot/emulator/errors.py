@@ -43,6 +43,13 @@ def too_many_requests(retry_after: int) -> ApiError:
     )
 
 
+def migrated(new_chat_id: int) -> ApiError:
+    """Telegram's 400 for the old id of a group upgraded to a supergroup, with the new id in
+    ``parameters.migrate_to_chat_id``."""
+    return ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                    {"migrate_to_chat_id": new_chat_id})
+
+
 UNAUTHORIZED = ApiError(401, "Unauthorized")
 NOT_FOUND = ApiError(404, "Not Found")
 CONFLICT_POLL = ApiError(
@@ -62,6 +69,8 @@ BUTTON_DATA_INVALID = "BUTTON_DATA_INVALID"
 CHAT_NOT_FOUND = "chat not found"
 BLOCKED = "bot was blocked by the user"
 CANT_INITIATE = "bot can't initiate conversation with a user"
+KICKED_GROUP = "bot was kicked from the group chat"
+KICKED_SUPERGROUP = "bot was kicked from the supergroup chat"
 FILE_TOO_BIG = "file is too big"
 WRONG_FILE_ID = "wrong file identifier/HTTP URL specified"
 EDIT_NOT_FOUND = "message to edit not found"

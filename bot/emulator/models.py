@@ -91,6 +91,8 @@ class Chat:
     chat_actions: list[str] = field(default_factory=list)
     members: dict[int, dict[str, Any]] = field(default_factory=dict)
     deleted_incoming: dict[int, dict[str, Any]] = field(default_factory=dict)  # by the bot, by id
+    migrated_to: int | None = None  # a group upgraded to this supergroup: its old id is refused
+    bot_removed: bool = False  # the bot was removed from this group: 403 for everything
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property

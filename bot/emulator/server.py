@@ -102,10 +102,18 @@ class Emulator:
         uid = user_id if user_id is not None else next(self._user_ids)
         return TelegramUser(self.world, uid, first_name, last_name, username, language_code)
 
-    def group(self, title: str = "Group", chat_id: int | None = None) -> Group:
-        """A supergroup the bot is a member of."""
-        gid = chat_id if chat_id is not None else -1_001_000_000_000 - next(self._group_ids)
-        return Group(self.world, gid, title)
+    def group(self, title: str = "Group", chat_id: int | None = None, *,
+              basic: bool = False) -> Group:
+        """A supergroup the bot is a member of (`basic`: a basic group, as Telegram first
+        makes a new group, with a shorter negative id; `upgrade_group` upgrades it)."""
+        number = next(self._group_ids)
+        default = -4_000_000_000 - number if basic else -1_001_000_000_000 - number
+        return Group(self.world, chat_id if chat_id is not None else default, title,
+                     "group" if basic else "supergroup")
+
+    def upgrade_group(self, group: Group, by: TelegramUser, *, tell_bot: bool = True) -> Group:
+        """Upgrade a basic group to a supergroup with a new id (`Group.upgrade`)."""
+        return group.upgrade(by, -1_001_000_000_000 - next(self._group_ids), tell_bot=tell_bot)
 
     # -- faults --
     def fail_next(self, method: str, status: int = 500, retry_after: int | None = None,

@@ -261,11 +261,12 @@ def _until(status: str) -> dict[str, Any]:
 
 
 class Group(ChatView):
-    """A supergroup with the bot in it; members send through ``member(user)``."""
+    """A group with the bot in it (a supergroup unless `kind` is "group", Telegram's basic
+    group); members send through ``member(user)``."""
 
-    def __init__(self, world: World, chat_id: int, title: str) -> None:
+    def __init__(self, world: World, chat_id: int, title: str, kind: str = "supergroup") -> None:
         chat = world.chats.get(chat_id) or world.add_chat(
-            {"id": chat_id, "type": "supergroup", "title": title})
+            {"id": chat_id, "type": kind, "title": title})
         super().__init__(world, chat)
 
     def member(self, user: TelegramUser) -> Sender:
@@ -274,3 +275,31 @@ class Group(ChatView):
         return Sender(self._world, self._chat, user.user)
 
     add = member
+
+    def remove_bot(self, by: TelegramUser) -> None:
+        """A member (an admin) removes the bot from the group: the bot gets a `my_chat_member`
+        update (member -> kicked), and every later call for the group is refused with 403."""
+        bot = self._world.bot_user
+        self._world.updates.push("my_chat_member", {
+            "chat": self._chat.chat, "from": by.user, "date": int(time.time()),
+            "old_chat_member": {"status": "member", "user": bot},
+            "new_chat_member": {"status": "kicked", "user": bot, "until_date": 0}})
+        self._chat.bot_removed = True
+        self._world.notify()
+
+    def upgrade(self, by: TelegramUser, new_chat_id: int, *, tell_bot: bool = True) -> Group:
+        """Upgrade this basic group to a supergroup, as Telegram does when an admin makes the
+        history visible to new members or the group grows past 200: the supergroup has a new
+        id (`new_chat_id`, -100...), the same title and members, and the old id is refused
+        from now on (400 with `migrate_to_chat_id`). With `tell_bot`, the bot gets Telegram's
+        two service messages: `migrate_from_chat_id` in the supergroup, then
+        `migrate_to_chat_id` in the old group (False: a bot that missed them, down at the
+        time)."""
+        old = self._chat
+        new = Group(self._world, new_chat_id, str(old.chat.get("title", "")))
+        new._chat.members.update(old.members)
+        old.migrated_to = new_chat_id
+        if tell_bot:
+            Sender(self._world, new._chat, by.user)._deliver({"migrate_from_chat_id": old.id})
+            Sender(self._world, old, by.user)._deliver({"migrate_to_chat_id": new_chat_id})
+        return new

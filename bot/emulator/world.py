@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import errors as e
-from .errors import bad_request, forbidden
+from .errors import bad_request, forbidden, migrated
 from .files import FileStore
 from .formatting import render, utf16_len
 from .models import Chat, SentMessage
@@ -95,6 +95,11 @@ class World:
                 chat = None
         if chat is None:
             raise bad_request(e.CHAT_NOT_FOUND)
+        if chat.migrated_to is not None:  # sends, edits and deletions alike
+            raise migrated(chat.migrated_to)
+        if chat.bot_removed:
+            raise forbidden(e.KICKED_SUPERGROUP if chat.chat.get("type") == "supergroup"
+                            else e.KICKED_GROUP)
         if sending and chat.user is not None:
             if chat.blocked:
                 raise forbidden(e.BLOCKED)

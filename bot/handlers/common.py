@@ -7,13 +7,14 @@ import logging
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import ChatMigrated, TelegramError
 
 from bot.content import text
 from bot.handlers.context import BotContext
 from bot.handlers.escaping import Html, plain
 from bot.handlers.patient import send_to_patient
 from bot.handlers.render import send_replies
+from bot.inbox.moved import inbox_group_moved
 from bot.journey.replies import say
 
 log = logging.getLogger("bot.handlers")
@@ -65,6 +66,11 @@ async def on_error(update: object, context: BotContext) -> None:
               extra={"error": type(error).__name__,
                      "update_id": getattr(update, "update_id", None)})
     if isinstance(update, Update) and update.effective_chat is not None:
+        if isinstance(error, ChatMigrated):  # a reply to a group upgraded since (H39)
+            if await inbox_group_moved(context.services.store, update.effective_chat.id,
+                                       error.new_chat_id):
+                context.services.queued()
+            return
         with contextlib.suppress(TelegramError):
             await context.bot.send_message(update.effective_chat.id,
                                            plain(text("messages.errors.try_again")))

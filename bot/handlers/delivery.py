@@ -17,7 +17,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TimedOut,
+)
 from telegram.ext import ExtBot
 
 from bot.content import text
@@ -47,6 +54,7 @@ from bot.inbox.gp_messages import (
     superseded_summary,
     task_rows,
 )
+from bot.inbox.moved import inbox_group_moved
 from bot.inbox.payloads import ShowInvites
 from bot.inbox.routing import (
     AWAITING,
@@ -205,6 +213,12 @@ async def photos_erased(bot: ApiBot, chat_id: int, message_ids: Sequence[int],
 
 NOT_A_RECIPIENT = "recipient no longer a member"
 """Why an item to a chat that should no longer receive its case was not sent."""
+FOLLOWS_A_MOVED_INBOX = ("gp.album", "gp.summary", "gp.notice", "gp.pack", "staff.alert",
+                         "staff.task")
+"""Items that, refused because their inbox group was upgraded to a supergroup, are tried
+again at once and then go to the supergroup (`redirected`, `pass_on`); any other item for the
+old group (taking buttons off, or deleting, what the old group shows) cannot be carried out
+and ends there."""
 
 
 class TelegramSender:
@@ -229,6 +243,11 @@ class TelegramSender:
     async def __call__(self, item: OutboxItem) -> None:
         try:
             await self._send(item)
+        except ChatMigrated as moved:  # an inbox group upgraded to a supergroup (H39)
+            if (await inbox_group_moved(self._store, item.chat_id, moved.new_chat_id)
+                    and item.kind in FOLLOWS_A_MOVED_INBOX):
+                raise TryLater("group upgraded to a supergroup", 0.0) from moved
+            raise Undeliverable(NOT_A_RECIPIENT) from moved
         except RetryAfter as busy:
             after = busy.retry_after
             seconds = after.total_seconds() if hasattr(after, "total_seconds") else float(after)
@@ -414,6 +433,8 @@ async def chat_opened(update: Update, context: BotContext) -> None:
 
     Runs before every other handler and changes nothing else (a set lookup for most chats).
     """
+    if update.my_chat_member is not None:
+        return  # the bot's membership changed (blocked, removed): nobody wrote to it
     chat = update.effective_chat
     if chat is not None and update.effective_user is not None:
         await context.services.outbox.chat_opened(chat.id)

@@ -5,13 +5,25 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
-from bot.handlers import buttons, common, decide, delivery, inbox, invite, invites, join, patient
+from bot.handlers import (
+    buttons,
+    common,
+    decide,
+    delivery,
+    groups,
+    inbox,
+    invite,
+    invites,
+    join,
+    patient,
+)
 from bot.handlers.context import BotApplication
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -32,6 +44,8 @@ def register(app: BotApplication) -> None:
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, decide.typed_handler),
                     group=-2)
     app.add_handler(invite.conversation(), group=-1)
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.upgraded))
+    app.add_handler(ChatMemberHandler(groups.removed, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(CommandHandler("start", patient.start, filters=PRIVATE))
     app.add_handler(CommandHandler("help", common.help_command))
     app.add_handler(CommandHandler("status", patient.status, filters=PRIVATE))
@@ -56,4 +70,7 @@ def register(app: BotApplication) -> None:
     app.add_error_handler(common.on_error)
 
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY,
+                   Update.MY_CHAT_MEMBER]
+"""`my_chat_member`: the bot's own membership of a chat, to hear at once that it was removed
+from a practice inbox group (`groups.removed`)."""

@@ -8,7 +8,7 @@ from collections.abc import Collection
 from bot.content import text
 from bot.services.alerting import alert_recipients, tell_patient, would_hear
 from bot.store import Store
-from bot.store.models import Case, Outgoing
+from bot.store.models import Case, Outgoing, Stage
 
 log = logging.getLogger("bot.inbox")
 GP_PARTS = ("album", "summary", "pack")
@@ -169,3 +169,26 @@ async def redirected(store: Store, case: Case, former_chat: int) -> list[Outgoin
                        f"case:{case.id}:sub:{number}:redirected:{former_chat}:{chat}")
               for chat in await alert_recipients(store, case, "redirected",
                                                  leaving_out=(former_chat,))]]
+
+
+async def resend_waiting(store: Store, practice_id: int, former_chat: int) -> int:
+    """`former_chat` no longer receives the practice's cases (a GP removed from the practice,
+    hazard log H40; an inbox group upgraded to a supergroup with a new id, H39): every case
+    it received that still waits for a GP's decision (stage submitted, not erased) is queued
+    for its recipients now, with a note to staff (`redirected`): the GPs or the inbox group,
+    or, with none left, the no-inbox alert. A case whose recipients now all have it already
+    (a GP who had opened it from /inbox) is left alone. Returns how many cases were queued."""
+    again = 0
+    for case in await store.cases.at_stage(practice_id, Stage.SUBMITTED):
+        had = await store.outbox.delivered_chats(case.id)
+        if case.erased_at or former_chat not in had:
+            continue
+        chats = await gp_chats(store, case)
+        if former_chat in chats or (chats and all(chat in had for chat in chats)):
+            continue
+        await store.outbox.add(case.id, await redirected(store, case, former_chat))
+        again += 1
+    if again:
+        log.warning("cases waiting for a GP sent again", extra={"practice_id": practice_id,
+                                                                "count": again})
+    return again

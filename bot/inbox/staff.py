@@ -352,7 +352,9 @@ class StaffDesk:
         (`progress.red_flag_words`); until someone records contacting the patient it is in
         the group "red_flag", listed first, saying where it stands, with a "Patient
         contacted" button; then it goes back to its own group, still marked, with who
-        contacted them and when."""
+        contacted them and when. A case whose latest version the practice's clinical system
+        confirmed it filed in the patient's record (MESH: `case.record_filed`) says so after
+        its state (`inbox.staff.filed_note`)."""
         moment = now or datetime.now(UTC)
         stalled_before = moment - timedelta(days=self._stalled_days)
         stops = await self._store.audit.stop_reasons(practice_id)
@@ -364,6 +366,7 @@ class StaffDesk:
         erased_from = await self._store.audit.erased_from(practice_id)
         reminders = await self._store.audit.reminders(practice_id)
         resends = await self._store.audit.links_resent(practice_id)
+        filed = await self._store.audit.filed_in_record(practice_id)
         found = []
         for invite in await self._store.invites.for_practice(practice_id):
             case = await self._store.cases.for_invite(invite.id)
@@ -393,6 +396,10 @@ class StaffDesk:
                 if flagged and reached is None and not to_contact:
                     said = "; ".join(p for p in (said, text("inbox.staff.red_flag_urgent")) if p)
                 state = "; ".join(part for part in (state, said) if part)
+            if case is not None and case.stage is not Stage.ERASED and (
+                    filed.get(case.id, 0) >= max(case.submissions, 1)):
+                # its latest version confirmed filed by the clinical system (MESH)
+                state = "; ".join(p for p in (state, text("inbox.staff.filed_note")) if p)
             if flagged and reached is not None:
                 at, actor = reached
                 who = names.get(int(actor.partition(":")[2] or 0), text("inbox.staff.someone"))

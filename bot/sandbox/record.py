@@ -1,9 +1,11 @@
 """The practice's own systems in the sandbox, on 127.0.0.1: a local SMTP server (aiosmtpd, with
 STARTTLS and a login, as NHSmail requires) standing for the practice's shared mailbox, and NHS
 England's MESH sandbox (`mesh-sandbox`, run as a child process) standing for MESH, with a poller
-that collects and acknowledges what reaches the practice's MESH mailbox, as the practice's
-system would. What arrived is kept under `DATA_DIR/practice-record/` and shown on the page's
-"Practice record" panel.
+that collects and acknowledges what reaches the practice's MESH mailbox, and answers each case
+with an ITK infrastructure and a business acknowledgement (received, filed), as the practice's
+clinical system would, so that the bot's /invites shows the case filed in the GP record. What
+arrived is kept under `DATA_DIR/practice-record/` and shown on the page's "Practice record"
+panel.
 
 These need the `sandbox` extra (`pip install 'telederm-bot[sandbox]'`: aiosmtpd, mesh-sandbox,
 cryptography); without it `available()` says why and the sandbox runs with Telegram only.
@@ -35,6 +37,9 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
+from bot.channels.fhir_bundle import WORKFLOW_ID
+from bot.channels.itk_response import ACK_WORKFLOW_ID, FILED_CODE, RECEIVED_CODE, response_bundle
+
 log = logging.getLogger("bot.sandbox")
 
 HOST = "127.0.0.1"
@@ -49,6 +54,10 @@ BOT_MESH_MAILBOX, PRACTICE_MESH_MAILBOX = "X26ABC1", "X26ABC2"
 BOT_ODS, PRACTICE_ODS = "X26", "Y12345"
 MESH_START_SECONDS = 60.0
 MESH_POLL_SECONDS = 1.0
+MESH_INBOX_EVERY_MINUTES = 0.05
+"""The sandbox's bot reads its MESH inbox every 3 s (5 minutes by default), to show the loop."""
+ANSWER_CODES = (RECEIVED_CODE, FILED_CODE)
+"""What the sandbox's practice answers every case with: received, then filed in the record."""
 NEEDS = ("aiosmtpd", "mesh_sandbox", "cryptography", "uvicorn")
 
 
@@ -98,6 +107,9 @@ class Arrival:
     to: str = ""
     workflow_id: str = ""
     local_id: str = ""
+    answered: tuple[str, ...] = ()
+    """MESH: the ITK response codes the practice answered it with (20013 received, 30001
+    filed)."""
 
     def as_json(self) -> dict[str, Any]:
         """What the page shows (no bytes; the PDF by its link)."""
@@ -105,6 +117,7 @@ class Arrival:
             "channel": self.channel, "key": self.key, "message_id": self.message_id,
             "received_at": self.received_at, "size": self.size, "subject": self.subject,
             "to": self.to, "workflow_id": self.workflow_id, "local_id": self.local_id,
+            "answered": list(self.answered),
             "parts": [{"name": p.name, "type": p.content_type, "size": p.size}
                       for p in self.parts],
             "pdf": ({"name": self.pdf_name, "url": f"/record/{self.channel}/{self.key}.pdf"}
@@ -131,9 +144,11 @@ def read_email(key: str, raw: bytes, received_at: str) -> Arrival:
                    to=str(message.get("To", "")))
 
 
-def read_mesh(key: str, body: bytes, headers: dict[str, str], received_at: str) -> Arrival:
+def read_mesh(key: str, body: bytes, headers: dict[str, str], received_at: str,
+              answered: tuple[str, ...] = ()) -> Arrival:
     """A MESH message (a GP Connect Send Document bundle, FHIR STU3 JSON) as the practice's
-    system downloads it: its ids, the bundle's resources, and the PDF inside it."""
+    system downloads it: its ids, the bundle's resources, and the PDF inside it; `answered`:
+    the ITK response codes sent back for it."""
     parts: list[Part] = []
     pdf_name, pdf = None, None
     with contextlib.suppress(ValueError, KeyError, TypeError):
@@ -151,7 +166,7 @@ def read_mesh(key: str, body: bytes, headers: dict[str, str], received_at: str) 
     return Arrival("mesh", key, headers.get("messageid", key), received_at, len(body),
                    tuple(parts), pdf_name, pdf, subject=headers.get("subject", ""),
                    to=headers.get("to", ""), workflow_id=headers.get("workflowid", ""),
-                   local_id=headers.get("localid", ""))
+                   local_id=headers.get("localid", ""), answered=answered)
 
 
 def _entries(bundle: dict[str, Any]) -> list[dict[str, Any]]:
@@ -184,7 +199,8 @@ class PracticeRecord:
         for path in sorted((self.folder / "mesh").glob("*.json")):
             stored = json.loads(path.read_text())
             self.arrivals.append(read_mesh(path.stem, stored["body"].encode(),
-                                           stored["headers"], stored["received_at"]))
+                                           stored["headers"], stored["received_at"],
+                                           tuple(stored.get("answered", ()))))
         self.arrivals.sort(key=lambda arrival: arrival.received_at)
 
     def add_email(self, raw: bytes) -> None:
@@ -196,16 +212,18 @@ class PracticeRecord:
         self.arrivals.append(read_email(key, raw, _iso(dt.datetime.now(dt.UTC))))
         self.on_change()
 
-    def save_mesh(self, message_id: str, body: bytes, headers: dict[str, str]) -> Arrival:
-        """Write a message collected from the practice's MESH mailbox to disk (any thread);
-        `add` then shows it."""
+    def save_mesh(self, message_id: str, body: bytes, headers: dict[str, str],
+                  answered: tuple[str, ...] = ()) -> Arrival:
+        """Write a message collected from the practice's MESH mailbox, and the ITK response
+        codes it was answered with, to disk (any thread); `add` then shows it."""
         folder = self.folder / "mesh"
         folder.mkdir(parents=True, exist_ok=True)
         key = "".join(c for c in message_id if c.isalnum() or c in "-_") or "message"
         received = _iso(dt.datetime.now(dt.UTC))
         (folder / f"{key}.json").write_text(json.dumps(
-            {"body": body.decode(), "headers": headers, "received_at": received}))
-        return read_mesh(key, body, headers, received)
+            {"body": body.decode(), "headers": headers, "received_at": received,
+             "answered": list(answered)}))
+        return read_mesh(key, body, headers, received, answered)
 
     def add(self, arrivals: list[Arrival]) -> None:
         """Show arrivals saved by `save_mesh` (in the event loop)."""
@@ -250,7 +268,7 @@ class Endpoints:
                 "smtp_from": SMTP_FROM, "smtp_ca_file": self.smtp_ca_file,
                 "mesh_url": self.mesh_url, "mesh_mailbox": BOT_MESH_MAILBOX,
                 "mesh_password": MESH_PASSWORD, "mesh_shared_key": MESH_SHARED_KEY,
-                "mesh_sender_ods": BOT_ODS}
+                "mesh_sender_ods": BOT_ODS, "mesh_inbox_every_minutes": MESH_INBOX_EVERY_MINUTES}
 
 
 def self_signed(folder: Path) -> tuple[Path, Path]:
@@ -362,9 +380,34 @@ async def mesh_server(port: int = 0) -> AsyncIterator[str]:
                 await process.wait()
 
 
+def answer_document(client: Any, body: bytes, headers: dict[str, str]) -> tuple[str, ...]:
+    """Answer a GP Connect Send Document message as a GP system does, by MESH to its sender
+    (workflow GPFED_CONSULT_REPORT_ACK): an ITK infrastructure acknowledgement (20013,
+    received) and a business acknowledgement (30001, filed: the patient is known here), each
+    naming the message's MessageHeader id; return the codes sent (none for anything else)."""
+    if headers.get("workflowid") != WORKFLOW_ID:
+        return ()
+    try:
+        header = json.loads(body)["entry"][0]["resource"]
+        answering = str(header["id"]) if header.get("resourceType") == "MessageHeader" else ""
+    except (ValueError, KeyError, IndexError, TypeError):
+        return ()
+    if not answering:
+        return ()
+    stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    for code in ANSWER_CODES:
+        bundle = response_bundle(answering, code, sender_ods=PRACTICE_ODS,
+                                 sender_mailbox=PRACTICE_MESH_MAILBOX, timestamp=stamp)
+        client.send_message(headers.get("from") or BOT_MESH_MAILBOX,
+                            json.dumps(bundle).encode(), workflow_id=ACK_WORKFLOW_ID,
+                            local_id=f"{answering}-{code}", content_type="application/fhir+json")
+    return ANSWER_CODES
+
+
 def collect_mesh(url: str, record: PracticeRecord) -> list[Arrival]:
     """Download every message in the practice's MESH mailbox, as the practice's system would,
-    save it to disk, then acknowledge it (so MESH drops it); return what was saved."""
+    save it to disk, answer a case with its acknowledgements (`answer_document`), then
+    acknowledge it in MESH (so MESH drops it); return what was saved."""
     from mesh_client import MeshClient
 
     with MeshClient(url, PRACTICE_MESH_MAILBOX, MESH_PASSWORD,
@@ -376,7 +419,8 @@ def collect_mesh(url: str, record: PracticeRecord) -> list[Arrival]:
             body = message.read()
             headers = {str(k): str(v) for k, v in dict(message.mex_headers()).items()}
             headers.setdefault("messageid", message_id)
-            saved.append(record.save_mesh(message_id, body, headers))
+            answered = answer_document(client, body, headers)
+            saved.append(record.save_mesh(message_id, body, headers, answered))
             message.acknowledge()
     return saved
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.channels.record_answers import RecordAnswers
 from bot.config import Settings
 from bot.inbox.decisions import Inbox
 from bot.inbox.staff import StaffDesk
@@ -30,6 +31,8 @@ class Services:
     staff: StaffDesk
     signer: ButtonSigner
     outbox: OutboxWorker
+    record_answers: RecordAnswers | None = None
+    """Reads the bot's MESH inbox (acknowledgements, non-delivery); None without MESH."""
 
     def queued(self) -> None:
         """Something was put in the outbox: deliver it now."""

@@ -145,6 +145,18 @@ class AuditRepository:
                 "GROUP BY json_extract(detail, '$.invite_id')", (practice_id,))
             return {int(invite_id): str(at) for invite_id, at in await cursor.fetchall()}
 
+    async def filed_in_record(self, practice_id: int) -> dict[int, int]:
+        """The practice's cases whose clinical system confirmed by MESH that it filed them in
+        the patient's record (`case.record_filed`: a positive ITK business acknowledgement),
+        by case id: the latest submission (version) confirmed."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT case_id, MAX(json_extract(detail, '$.submission')) FROM events "
+                "WHERE practice_id = ? AND kind = 'case.record_filed' GROUP BY case_id",
+                (practice_id,))
+            return {int(case_id): int(submission or 0)
+                    for case_id, submission in await cursor.fetchall()}
+
     async def contacted(self, practice_id: int) -> dict[int, tuple[str, str]]:
         """The practice's stopped cases whose patient staff recorded as contacted
         (`case.patient_contacted`, `record_contacted`), by case id: when (ISO, UTC) and by

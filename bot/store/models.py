@@ -262,6 +262,19 @@ class Outgoing:
 
 
 @dataclass(frozen=True, slots=True)
+class MeshSent:
+    """A case's message that MESH accepted (`OutboxRepository.sent_by_mesh`): the outbox
+    item, the case, its practice and reference, the submission it carried and MESH's id."""
+
+    outbox_id: int
+    case_id: int
+    practice_id: int
+    reference: str
+    submission: int
+    mesh_message_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class OutboxItem:
     """A queued message, with how delivery has gone so far."""
 

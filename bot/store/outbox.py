@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import aiosqlite
 
-from bot.store.audit import Note, write_event, write_notes
+from bot.store.audit import Detail, Note, write_event, write_notes
 from bot.store.database import Database, utc_now
-from bot.store.models import Case, OutboxItem, Outgoing
+from bot.store.models import Case, MeshSent, OutboxItem, Outgoing
 from bot.store.rows import record
 
 
@@ -535,3 +535,56 @@ class OutboxRepository:
             cursor = await conn.execute("SELECT * FROM outbox WHERE case_id = ? ORDER BY id",
                                         (case_id,))
             return [record(OutboxItem, row) for row in await cursor.fetchall()]
+
+    async def sent_by_mesh(self) -> list[MeshSent]:
+        """Every message sent by MESH about a case not erased (MESH accepted it: `remote_id`
+        set), newest first: what an answer in the bot's MESH inbox can be about."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT o.id, o.case_id, c.practice_id, c.reference, "
+                "json_extract(o.payload, '$.submission'), o.remote_id FROM outbox o "
+                "JOIN cases c ON c.id = o.case_id WHERE o.channel = 'mesh' "
+                "AND o.remote_id IS NOT NULL AND c.erased_at IS NULL ORDER BY o.id DESC")
+            return [MeshSent(int(row[0]), int(row[1]), int(row[2]), str(row[3]),
+                             int(row[4] or 0), str(row[5]))
+                    for row in await cursor.fetchall()]
+
+    async def mesh_unanswered(self, sent_before: str) -> list[MeshSent]:
+        """Messages MESH accepted before `sent_before` (ISO UTC) carrying the latest
+        submission of a case not erased, about which nothing came back: no `case.record_*`
+        event names their outbox id (no acknowledgement, no report, and no alert yet that none
+        came: `RecordAnswers.chase_unanswered`)."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT o.id, o.case_id, c.practice_id, c.reference, "
+                "json_extract(o.payload, '$.submission'), o.remote_id FROM outbox o "
+                "JOIN cases c ON c.id = o.case_id WHERE o.channel = 'mesh' "
+                "AND o.remote_id IS NOT NULL AND c.erased_at IS NULL AND o.sent_at < ? "
+                "AND json_extract(o.payload, '$.submission') = c.submissions "
+                "AND NOT EXISTS (SELECT 1 FROM events e WHERE e.case_id = o.case_id "
+                "AND e.kind LIKE 'case.record_%' "
+                "AND json_extract(e.detail, '$.outbox_id') = o.id) ORDER BY o.id",
+                (sent_before,))
+            return [MeshSent(int(row[0]), int(row[1]), int(row[2]), str(row[3]),
+                             int(row[4] or 0), str(row[5]))
+                    for row in await cursor.fetchall()]
+
+    async def record_answer(self, mesh_message_id: str, kind: str, case_id: int,
+                            practice_id: int, detail: Detail, alerts: Sequence[Outgoing],
+                            notes: Sequence[Note] = ()) -> bool:
+        """Record, once per message in the bot's MESH inbox (`mesh_message_id`), what it said
+        about a case (audit `kind`, `detail` with no free text), with the staff `alerts` and
+        audit `notes` it raises, in one transaction; False (nothing written) if that message
+        was recorded before (read again after a stop before MESH was told it was read)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT 1 FROM events WHERE case_id = ? AND kind LIKE 'case.record_%' "
+                "AND json_extract(detail, '$.mesh_message_id') = ?", (case_id, mesh_message_id))
+            if await cursor.fetchone() is not None:
+                return False
+            await write_event(conn, kind, actor="mesh", case_id=case_id,
+                              practice_id=practice_id,
+                              detail={**detail, "mesh_message_id": mesh_message_id})
+            await enqueue(conn, case_id, alerts)
+            await write_notes(conn, notes)
+            return True

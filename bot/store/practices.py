@@ -112,6 +112,69 @@ class PracticeRepository:
                                       "notify_only": channels.telegram_notify_only})
         return await self.get(practice_id)
 
+    async def set_inbox(self, practice_id: int, inbox_chat_id: int | None, *,
+                        actor: str) -> tuple[Practice, int | None] | None:
+        """Send the practice's cases to another inbox group from now on, or (None) to its GPs'
+        own chats; returns the practice and its former inbox group, or None if there is no
+        such practice. ValueError, with nothing changed, if `inbox_chat_id` is not a group's
+        id or is another practice's inbox group (`add`). Audited (`practice.inbox_set`, no
+        chat ids) in the same transaction."""
+        if inbox_chat_id is not None and inbox_chat_id >= 0:
+            raise ValueError("--inbox-chat-id must be a Telegram group's id, which is negative "
+                             "(a positive id is a person's private chat)")
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute("SELECT inbox_chat_id FROM practices WHERE id = ?",
+                                        (practice_id,))
+            row = await cursor.fetchone()
+            if row is None:
+                return None
+            former = row[0]
+            if inbox_chat_id is not None:
+                cursor = await conn.execute(
+                    "SELECT id FROM practices WHERE inbox_chat_id = ? AND id != ?",
+                    (inbox_chat_id, practice_id))
+                taken = await cursor.fetchone()
+                if taken is not None:
+                    raise ValueError(f"that inbox group is already practice {taken['id']}'s: "
+                                     "each practice needs its own group")
+            await conn.execute("UPDATE practices SET inbox_chat_id = ? WHERE id = ?",
+                               (inbox_chat_id, practice_id))
+            await write_event(conn, "practice.inbox_set", actor=actor, practice_id=practice_id,
+                              detail={"to": "group" if inbox_chat_id is not None else "gps"})
+        found = await self.get(practice_id)
+        assert found is not None
+        return found, int(former) if former is not None else None
+
+    async def move_inbox(self, old_chat_id: int, new_chat_id: int) -> int | None:
+        """The practice whose inbox group is `old_chat_id` now has `new_chat_id` instead:
+        Telegram upgraded the group to a supergroup, which has a new id, and refuses the old
+        one from then on (`bot.inbox.moved`). Audited (`practice.inbox_moved`, no chat ids)
+        in the same transaction. Returns the practice's id, or None if no practice's inbox
+        was `old_chat_id` (moved already, or not an inbox group), or if `new_chat_id` is not
+        a group's id (negative) or is another practice's inbox group already."""
+        if new_chat_id >= 0 or old_chat_id == new_chat_id:
+            return None
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE practices SET inbox_chat_id = ? WHERE inbox_chat_id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM practices WHERE inbox_chat_id = ?) RETURNING id",
+                (new_chat_id, old_chat_id, new_chat_id))
+            row = await cursor.fetchone()
+            if row is None:
+                return None
+            practice_id = int(row[0])
+            await write_event(conn, "practice.inbox_moved", actor="telegram",
+                              practice_id=practice_id, detail={"to": "supergroup"})
+        return practice_id
+
+    async def with_inbox(self, chat_id: int) -> Practice | None:
+        """The practice whose inbox group is this chat, if any."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute("SELECT id FROM practices WHERE inbox_chat_id = ?",
+                                        (chat_id,))
+            row = await cursor.fetchone()
+        return await self.get(int(row[0])) if row is not None else None
+
     async def ids(self) -> list[int]:
         """Every practice's id, oldest first."""
         async with self._db.reading() as conn:

@@ -11,13 +11,22 @@ import json
 import stat
 from pathlib import Path
 
+import pytest
+
 from bot.content import text
 from bot.emulator import Emulator
 from bot.store import open_store
 from bot.store.practices import DeliveryChannels
 from tests.auxil.e2e.bot_app import TOKEN, sample
 from tests.auxil.e2e.held_process import bot_process, wait_until_ready
-from tests.auxil.e2e.mesh_sandbox import RECIPIENT, MeshSandbox, inbox
+from tests.auxil.e2e.mesh_sandbox import (
+    RECIPIENT,
+    MeshSandbox,
+    answer,
+    header_of_arrived,
+    inbox,
+    read_by_the_bot,
+)
 from tests.auxil.e2e.patient import answer_details, first_line, send_three, tap, to_photos, words
 from tests.auxil.e2e.practice import LINK
 from tests.auxil.e2e.smtp_server import SmtpServer
@@ -79,8 +88,9 @@ async def test_every_file_and_folder_the_running_bot_makes_is_private_under_umas
 
 async def test_at_debug_level_the_log_holds_no_names_dates_of_birth_answers_or_tokens(
     emu: Emulator, data_dir: Path, tmp_path: Path, process_smtp: SmtpServer,
-    process_mesh: MeshSandbox
+    process_mesh: MeshSandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("MESH_INBOX_EVERY_MINUTES", "0.01")  # reads its MESH inbox at once
     staff = emu.user("Sueellen", last_name="Fairweather", username="sue_front_desk")
     gp = emu.user("Gee")
     patient = emu.user("Zebedee", last_name="Quartermaine", username="zeb_q_handle")
@@ -116,6 +126,14 @@ async def test_at_debug_level_the_log_holds_no_names_dates_of_birth_answers_or_t
         said = body.get_content()
         assert NHS_NUMBER in said and "3 February 1980" in said, (
             "the record copy carries them, so the log was given its chance to")
+        # the GP system refuses the case, its free text naming the patient: staff are told
+        # the case is not in the record, and the log gets none of that text
+        answering = await asyncio.to_thread(header_of_arrived, process_mesh)
+        await asyncio.to_thread(answer, process_mesh, answering, "30002", diagnostics=(
+            f"Zebedee Quartermaine {NHS_NUMBER} born 03/02/1980 not known here"))
+        told = await staff.wait_for_text(words("channels.staff.record_rejected"), timeout=30)
+        assert "Zebedee" not in (told.text or "") and "30002" in (told.text or "")
+        await read_by_the_bot(process_mesh)
         await patient.send_command("/delete")
         await patient.wait_for_text(words("journey.delete.one"))
         await tap(patient, text("journey.commands.delete_yes"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -271,6 +272,18 @@ async def test_a_submitted_case_shows_in_the_practice_record_by_email_and_by_mes
     assert case.reference in PdfReader(io.BytesIO(pdfs[0])).pages[0].extract_text()
     async with http.get("/record/email/nope.pdf") as response:
         assert response.status == 404
+    # the practice's system answered the case by MESH (received, filed): staff see it filed
+    assert mesh["answered"] == ["20013", "30001"]
+    staff = sandbox.users["staff"]
+    for _ in range(60):
+        await staff.send_command("/invites")
+        listed = (await staff.wait_for_text(text("inbox.staff.group_submitted"),
+                                            timeout=15)).text or ""
+        if text("inbox.staff.filed_note") in listed:
+            break
+        await asyncio.sleep(0.5)
+    row = next(line for line in listed.splitlines() if PATIENT_REF in line)
+    assert text("inbox.staff.filed_note") in row
 
 
 async def test_several_photos_chosen_at_once_go_as_one_album_and_a_voice_note_can_be_sent(

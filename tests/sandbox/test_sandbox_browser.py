@@ -166,6 +166,8 @@ async def practice_record_shows(page: Page, reference: str) -> None:
     await mesh.wait_for(timeout=WAIT)
     await expect(mesh).to_contain_text(WORKFLOW_ID)
     await expect(mesh.locator(".parts")).to_contain_text("Binary (referral pack)")
+    # the practice's system answered it: received (20013), filed in the record (30001)
+    await expect(mesh.locator(".answered")).to_contain_text("20013, 30001")
     for arrival in (email, mesh):
         async with page.context.expect_page() as opening:
             await arrival.locator("a.record-pdf").click()

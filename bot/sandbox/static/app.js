@@ -267,7 +267,12 @@ function arrivalNode(message) {
       el("span", { className: "meta" }, time)),
     el("div", { className: "arrival-ids" },
       `Workflow ${message.workflow_id} · local id ${message.local_id} · ${sizeText(message.size)}, acknowledged`),
-    partsNode(message.parts), pdfLink(message));
+    partsNode(message.parts),
+    (message.answered || []).length
+      ? el("div", { className: "arrival-ids answered" },
+        `Answered by the practice's system: ITK ${message.answered.join(", ")} (received, filed in the record)`)
+      : null,
+    pdfLink(message));
 }
 
 function channelNode(title, messages, empty) {

@@ -4,6 +4,7 @@ small HTTP relay in front of it that can answer the next sends with a 5xx."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import subprocess
@@ -11,10 +12,12 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from aiohttp import ClientSession, web
 from mesh_client import MeshClient
 
+from bot.channels.itk_response import ACK_WORKFLOW_ID, response_bundle
 from tests.auxil.e2e.smtp_server import free_port
 
 SHARED_KEY = "TestKey"
@@ -110,3 +113,53 @@ def inbox(mesh: MeshSandbox) -> list[str]:
     with MeshClient(mesh.url, RECIPIENT, PASSWORD, shared_key=SHARED_KEY.encode(),
                     max_retries=0) as client:
         return list(client.list_messages())
+
+
+def mailbox_client(mesh: MeshSandbox, mailbox: str) -> MeshClient:
+    """mesh-client for one of the sandbox's mailboxes (SENDER: the bot's; RECIPIENT: the
+    practice's)."""
+    return MeshClient(mesh.url, mailbox, PASSWORD, shared_key=SHARED_KEY.encode(),
+                      max_retries=0)
+
+
+def header_of_arrived(mesh: MeshSandbox) -> str:
+    """Download the one case waiting in the practice's mailbox, as its system does,
+    acknowledge it, and return the id of its MessageHeader (what an ITK Response answers)."""
+    with mailbox_client(mesh, RECIPIENT) as practice:
+        (message_id,) = practice.list_messages()
+        message = practice.retrieve_message(message_id)
+        bundle = json.loads(message.read())
+        message.acknowledge()
+    header = bundle["entry"][0]["resource"]
+    assert header["resourceType"] == "MessageHeader"
+    return str(header["id"])
+
+
+def answer(mesh: MeshSandbox, answering: str, *codes: str, diagnostics: str = "") -> None:
+    """The practice's clinical system answers the message `answering` (its MessageHeader id)
+    with one ITK Response per code, on workflow GPFED_CONSULT_REPORT_ACK; `diagnostics`: free
+    text in each OperationOutcome, as a GP system may write it."""
+    with mailbox_client(mesh, RECIPIENT) as practice:
+        for code in codes:
+            bundle = response_bundle(answering, code, sender_ods="Y12345",
+                                     sender_mailbox=RECIPIENT,
+                                     timestamp=datetime.now(UTC).isoformat())
+            if diagnostics:
+                bundle["entry"][1]["resource"]["issue"][0]["diagnostics"] = diagnostics
+            practice.send_message(SENDER, json.dumps(bundle).encode(),
+                                  workflow_id=ACK_WORKFLOW_ID, local_id=f"ack-{code}")
+
+
+def bot_mailbox(mesh: MeshSandbox) -> list[str]:
+    """The ids of the messages waiting in the bot's (SENDER's) mailbox."""
+    with mailbox_client(mesh, SENDER) as bot:
+        return list(bot.list_messages())
+
+
+async def read_by_the_bot(mesh: MeshSandbox) -> None:
+    """Until the bot has read and acknowledged everything in its mailbox."""
+    for _ in range(300):
+        if not await asyncio.to_thread(bot_mailbox, mesh):
+            return
+        await asyncio.sleep(0.2)
+    raise AssertionError("the bot never acknowledged its MESH inbox")

@@ -1,0 +1,76 @@
+"""A practice inbox group upgraded to a supergroup keeps getting its cases (hazard log H39).
+
+Telegram makes a new group as a basic group and upgrades it to a supergroup when an admin
+makes its history visible to new members, gives an admin certain rights, or it grows past
+200 members. The supergroup has a new chat id, and Telegram refuses the old one from then on
+(400 "group chat was upgraded to a supergroup chat", `migrate_to_chat_id`). Until this module,
+the practice's inbox stayed the old id: every case for the inbox was retried for about two
+hours into a chat that no longer existed before staff heard, and the GPs' decision buttons on
+cases already there could no longer be answered.
+
+The bot learns of an upgrade from Telegram's two service messages (`migrate_from_chat_id` in
+the supergroup, `migrate_to_chat_id` in the old group: `bot.handlers.groups`) or, when it
+missed them, from the refusal of a send (`bot.handlers.delivery.TelegramSender`). Either way,
+once: the practice's inbox becomes the supergroup, and every case delivered to the old group
+and still waiting for a GP's decision is queued again for the supergroup, with a note to staff
+(`bot.inbox.routing.resend_waiting`); anything still queued for the old group is redirected when
+it is next tried, as for a replaced inbox group.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.content import text
+from bot.inbox.routing import alert_chats, resend_waiting
+from bot.store import Store
+from bot.store.models import Outgoing, Stage
+
+log = logging.getLogger("bot.inbox")
+
+
+async def inbox_group_moved(store: Store, old_chat_id: int, new_chat_id: int) -> bool:
+    """Record that the group `old_chat_id` is now the supergroup `new_chat_id` (Telegram chat
+    ids, negative): if it was a practice's inbox group, the practice's inbox becomes the
+    supergroup and its waiting cases are queued for it (`resend_waiting`). Returns True if
+    the supergroup is a practice's inbox group now (moved by this call or an earlier one),
+    False if neither chat is one (a group the bot is in for another reason)."""
+    practice_id = await store.practices.move_inbox(old_chat_id, new_chat_id)
+    if practice_id is None:
+        return await store.practices.with_inbox(new_chat_id) is not None
+    again = await resend_waiting(store, practice_id, old_chat_id)
+    log.warning("practice inbox group upgraded to a supergroup",
+                extra={"practice_id": practice_id, "cases_sent_again": again})
+    return True
+
+
+async def inbox_group_lost(store: Store, chat_id: int, tag: int) -> int:
+    """The bot was removed from the group `chat_id` (Telegram's `my_chat_member`; `tag`, the
+    update's date in Unix seconds, tells one removal from a later one). If it is a practice's
+    inbox group, its staff and admins (its GPs if it has none) are told at once, with the
+    references of the cases delivered there that still wait for a GP and what to do
+    (`inbox.staff.inbox_group_removed`; hazard log H41), and it is audited
+    (`practice.inbox_removed`). Returns how many were told (0: not an inbox group, or nobody
+    to tell, which is logged)."""
+    practice = await store.practices.with_inbox(chat_id)
+    if practice is None:
+        return 0
+    references = [case.reference
+                  for case in await store.cases.at_stage(practice.id, Stage.SUBMITTED)
+                  if not case.erased_at and chat_id in await store.outbox.delivered_chats(case.id)]
+    waiting = (text("inbox.staff.inbox_group_removed_waiting", references=", ".join(references))
+               if references else "")
+    words = text("inbox.staff.inbox_group_removed", waiting=waiting)
+    chats = await alert_chats(store, practice.id)
+    await store.outbox.add(None, [
+        Outgoing(chat, "staff.alert", {"text": words},
+                 f"practice:{practice.id}:inbox-removed:{tag}:{chat}") for chat in chats])
+    await store.audit.record("practice.inbox_removed", actor="telegram",
+                             practice_id=practice.id, detail={"waiting": len(references)})
+    if chats:
+        log.warning("bot removed from a practice inbox group",
+                    extra={"practice_id": practice.id, "waiting": len(references)})
+    else:
+        log.error("bot removed from a practice inbox group: nobody to tell",
+                  extra={"practice_id": practice.id, "waiting": len(references)})
+    return len(chats)

@@ -1,0 +1,77 @@
+"""A practice moves its cases to a new Telegram inbox group (or back to its GPs' own chats)
+from the command line, while the bot runs: later cases go there, and the cases still waiting
+for a GP in the former group are sent again to the new one with working buttons, and staff
+are told. Before this verb the change needed SQL on the bot's database, and waiting cases were
+left in a group nobody may be reading (audit31)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram.ext import Application
+
+from bot.__main__ import main
+from bot.content import text
+from bot.emulator import Emulator
+from tests.auxil.e2e.bot_app import services_of
+from tests.auxil.e2e.patient import first_line
+from tests.auxil.e2e.practice import group_practice, sent_from_link
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+async def operator(monkeypatch: pytest.MonkeyPatch, data_dir: Path, *args: str) -> int:
+    """The operator runs `python -m bot practice inbox ...` on the bot's host."""
+    monkeypatch.setenv("DATA_DIR", str(data_dir))
+    monkeypatch.chdir(data_dir)
+    return await asyncio.to_thread(main, ["practice", "inbox", *args])
+
+
+async def test_a_new_inbox_group_gets_the_waiting_cases_and_the_next_ones(
+    app: App, emu: Emulator, monkeypatch: pytest.MonkeyPatch, data_dir: Path,
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = services_of(app).store
+    practice, old, gp, rita = await group_practice(app, emu)
+    await rita.send_command("/help")
+    await rita.next_message()
+    _, token = await store.invites.create(practice.id, "G-1", "1980-02-03", valid_days=7)
+    patient = await sent_from_link(emu, token)
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None
+    await old.wait_for_text(first_line("inbox.gp.summary") + case.reference, timeout=20)
+    new = emu.group("Lawson GP inbox 2")
+
+    other = await store.practices.add("Riverside", "020 7000 0000", inbox_chat_id=-100777)
+    for wrong in ("--inbox-chat-id=123456", f"--inbox-chat-id={other.inbox_chat_id}"):
+        assert await operator(monkeypatch, data_dir, "--practice", str(practice.id),
+                              wrong) == 2, "a person's chat, or another practice's group"
+    assert (await store.practices.get(practice.id)).inbox_chat_id == old.chat_id  # type: ignore[union-attr]
+    capsys.readouterr()
+
+    assert await operator(monkeypatch, data_dir, "--practice", str(practice.id),
+                          f"--inbox-chat-id={new.chat_id}") == 0
+    assert "1 case(s)" in capsys.readouterr().out
+    summary = await new.wait_for_text(first_line("inbox.gp.summary") + case.reference,
+                                      timeout=20)
+    await rita.wait_for_text(text("inbox.staff.redirected_alert", reference=case.reference),
+                             timeout=10)
+    in_new = new.member(gp)
+    await in_new.tap_callback(summary.message_id,
+                              summary.callback_data[text("inbox.gp.refer")])
+    confirm = await new.wait_for_text(text("inbox.gp.refer_confirm", reference=case.reference,
+                                           days=3).splitlines()[0], timeout=10)
+    assert confirm.callback_data, "the buttons work in the new group"
+
+    _, later = await store.invites.create(practice.id, "G-2", "1980-02-03", valid_days=7)
+    second = await sent_from_link(emu, later, "Bea")
+    next_case = await store.cases.current_for_patient(second.id)
+    assert next_case is not None
+    await new.wait_for_text(first_line("inbox.gp.summary") + next_case.reference, timeout=20)
+    assert not [m for m in old.messages if next_case.reference in (m.text or "")]
+
+    assert await operator(monkeypatch, data_dir, "--practice", str(practice.id), "--gps") == 0
+    assert (await store.practices.get(practice.id)).inbox_chat_id is None  # type: ignore[union-attr]
