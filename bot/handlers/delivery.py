@@ -159,8 +159,9 @@ async def photos_off(bot: ApiBot, store: Store, chat_id: int, case_id: int,
     """A record channel has the case: delete the patient's photo messages still in their chat
     and the bot's messages showing their answers back (the review summary, the date of birth
     said back, each question with the answer tapped: `chat_answers`), as Telegram lets a bot
-    do in a private chat within 48 hours, and say so once: `channels.patient.photos_off`, or
-    `answers_off` when answers went too (`_parent` variants to a parent, about the child).
+    do in a private chat within 48 hours, and say so once: `channels.patient.photos_off`,
+    `answers_off` when answers went too, `answers_only_off` when only answers were left
+    (`_parent` variants to a parent, about the child).
     One that Telegram will not delete (too old, already gone) is forgotten; a network error
     retries."""
     outbox = store.outbox
@@ -177,7 +178,8 @@ async def photos_off(bot: ApiBot, store: Store, chat_id: int, case_id: int,
              extra={"case_id": case_id, "count": photos, "answers": answers})
     if photos or answers:
         case = await store.cases.get(case_id)
-        key = "channels.patient.answers_off" if answers else "channels.patient.photos_off"
+        key = ("channels.patient.photos_off" if not answers else
+               "channels.patient.answers_off" if photos else "channels.patient.answers_only_off")
         words = worded(key, parent=case is not None and case.consent_by == "parent")
         await bot.send_message(chat_id, plain(words), rate_limit_args=rate)
 

@@ -79,12 +79,16 @@ class PhotoRepository:
         return {p.shot: p for p in await self.for_case(case_id) if p.status == "accepted"}
 
     async def unordered(self, case_id: int) -> bool:
-        """True while any photo standing for a shot came in an album (`add` with `in_album`)
-        and the patient has not yet said which is the locator (`choose_locator`)."""
+        """True while the photo standing for the locator came in an album (`add` with
+        `in_album`), so was labelled by the order it came in, and the patient has not yet said
+        which is the locator (`choose_locator`). Close-ups sent together after a locator sent
+        alone, or for a GP's "new close-up", are not asked about: only the locator's label
+        matters clinically, and the patient chose it."""
         async with self._db.reading() as conn:
             cursor = await conn.execute(
                 "SELECT 1 FROM album_photos JOIN photos ON photos.id = album_photos.photo_id "
-                "WHERE album_photos.case_id = ? AND photos.status = 'accepted' LIMIT 1",
+                "WHERE album_photos.case_id = ? AND photos.status = 'accepted' "
+                "AND photos.shot = 'locator' LIMIT 1",
                 (case_id,))
             return await cursor.fetchone() is not None
 
@@ -98,7 +102,8 @@ class PhotoRepository:
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "SELECT 1 FROM album_photos JOIN photos ON photos.id = album_photos.photo_id "
-                "WHERE album_photos.case_id = ? AND photos.status = 'accepted' LIMIT 1",
+                "WHERE album_photos.case_id = ? AND photos.status = 'accepted' "
+                "AND photos.shot = 'locator' LIMIT 1",
                 (case_id,))
             if await cursor.fetchone() is None:
                 return False

@@ -263,6 +263,32 @@ async def test_a_restart_between_submitted_and_delivered_still_delivers_once(
     assert subject == text("channels.email.subject", reference=case.reference)
 
 
+async def test_when_only_answers_are_left_to_delete_the_patient_is_not_told_photos_went(
+    app: App, emu: Emulator, smtp: SmtpServer
+) -> None:
+    """Telegram refuses to delete the review album (the patient deleted it already, say): the
+    messages showing the answers still go, and the words say only those went."""
+    team = await email_team(app, emu)
+    _, token = await services_of(app).store.invites.create(
+        team.practice.id, "P-301", "1980-02-03", valid_days=7, gp_member_id=team.gp_member.id)
+    patient = emu.user("Ada")
+    await to_photos(patient, token)
+    await send_three(patient)
+    await details_and_review(patient)
+    case = await case_of(app, patient)
+    album = await services_of(app).store.outbox.chat_photos(case.id)
+    assert len(album) == 3, "the review album"
+    emu.fail_next("deleteMessage", 400, times=len(album),
+                  description="Bad Request: message to delete not found")
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    await received(smtp)
+    told = await patient.wait_for_text(text("channels.patient.answers_only_off"), timeout=30)
+    assert told.text == text("channels.patient.answers_only_off")
+    assert not [m for m in patient.messages if "3 February 1980" in (m.text or "")]
+    await all_sent(app, case)
+    assert await services_of(app).store.outbox.chat_answers(case.id) == []
+
+
 async def test_once_the_mailbox_has_the_case_no_photo_of_the_patient_stays_on_telegram(
     app: App, emu: Emulator, smtp: SmtpServer
 ) -> None:

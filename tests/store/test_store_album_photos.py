@@ -74,7 +74,7 @@ async def test_the_gp_reads_each_photo_s_retakes_under_its_new_label(store: Stor
                                verdict="accept" if status == "accepted" else "retake",
                                status=status, quality=quality, in_album=True)
     await store.photos.add(case.id, "locator", store.files.write(b"again"), source="photo",
-                           verdict="accept", status="accepted")  # ...taken again alone
+                           verdict="accept", status="accepted", in_album=True)  # ...again
     assert quality_flags(await store.photos.for_case(case.id),
                          await store.audit.for_case(case.id)) == (
         text("inbox.gp.flag_line", shot=text("inbox.gp.caption_locator"),
@@ -87,6 +87,27 @@ async def test_the_gp_reads_each_photo_s_retakes_under_its_new_label(store: Stor
     assert flags == (text("inbox.gp.flag_line", shot=text("inbox.gp.caption_close_up_2"),
                           notes=text("inbox.gp.flag_retake_one", count=1,
                                      reasons=text("inbox.gp.problem_sharpness"))),)
+
+
+async def test_close_ups_sent_together_after_a_locator_sent_alone_are_not_asked_about(
+    store: Store
+) -> None:
+    """Only the locator's label matters clinically: close-ups sent as an album after the
+    locator was sent alone (or for a GP's "new close-up") keep their order, unasked; a
+    "Photo 2" answer can never relabel the locator the patient took as asked."""
+    case = await opened_case(store)
+    for stage in (Stage.CONSENT, Stage.SCREENING, Stage.PREPARATION, Stage.LOCATOR):
+        case = await store.cases.move(case, stage)
+    await store.photos.add(case.id, "locator", store.files.write(b"alone"), source="photo",
+                           verdict="accept", status="accepted")
+    for shot in ("close_up_1", "close_up_2"):
+        await store.photos.add(case.id, shot, store.files.write(shot.encode()),
+                               source="photo", verdict="accept", status="accepted",
+                               in_album=True)
+    assert not await store.photos.unordered(case.id)
+    assert not await store.photos.choose_locator(case.id, "close_up_1")
+    assert (await store.photos.accepted(case.id))["locator"].file_name == (
+        await store.photos.for_case(case.id))[0].file_name
 
 
 async def test_photos_sent_one_at_a_time_are_not_asked_about(store: Store) -> None:
