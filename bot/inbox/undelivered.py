@@ -76,6 +76,8 @@ async def pass_on(store: Store, item: OutboxItem, reason: str) -> list[Outgoing]
     words = payload.get("text")
     if case is None or item.kind not in STAFF_KINDS or not isinstance(words, str):
         return []
+    if payload.get("personal"):  # for one person only (the deciding GP's urgent chase):
+        return []  # the others have their own copy, in their own words
     name = message_of(item)
     copies = [c for c in await store.outbox.for_case(case.id)
               if c.kind in STAFF_KINDS and message_of(c) == name]

@@ -136,8 +136,8 @@ async def chase_urgent_tasks(store: Store, now: datetime | None = None) -> int:
             told = worded("inbox.staff.urgent_task_again_gp", parent=case.consent_by == "parent",
                           reference=case.reference, since=uk_time(case.decided_at),
                           patient_ref=await patient_ref_of(store, case), count=number - 1)
-            items.append(Outgoing(
-                gp, "staff.task", {"text": told, "case_id": case.id},
+            items.append(Outgoing(  # personal: never passed on to others (`pass_on`)
+                gp, "staff.task", {"text": told, "case_id": case.id, "personal": 1},
                 f"case:{case.id}:sub:{case.submissions}:urgent-again:{number}:{gp}"))
         await store.outbox.add(case.id, items, [Note(
             URGENT_CHASED, case.id, case.practice_id,

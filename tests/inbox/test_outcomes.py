@@ -11,6 +11,7 @@ import pytest
 from bot.content import text
 from bot.domain import age
 from bot.domain.questions import worded
+from bot.handlers.delivery import alert_staff
 from bot.inbox.alerts import stop_reason_key
 from bot.inbox.decisions import Inbox, read_ubrn, ubrn_words
 from bot.inbox.digest import age_text, build_digest, quality_flags, uk_time
@@ -291,6 +292,14 @@ async def test_an_urgent_task_is_chased_every_four_hours_until_done(
         "inbox.staff.urgent_task_again_gp", patient_ref="P-9", reference=urgent.reference,
         since=uk_time(decided.decided_at), count=2)
     assert to_gp.kind == "staff.task", "with its Done button: a GP may tap it too"
+    # the GP blocked the bot: their own words are never passed on to staff ("You found...");
+    # staff have their own chase
+    await store.practices.add_member(setting.practice.id, 105, "staff", "Nadia New")
+    before = len(await store.outbox.for_case(urgent.id))
+    await store.outbox.mark_failed(to_gp.id, "403: Forbidden: bot was blocked by the user")
+    await alert_staff(store, to_gp, "403: Forbidden: bot was blocked by the user", "bot")
+    assert not [q for q in (await store.outbox.for_case(urgent.id))[before:]
+                if json.loads(q.payload or "{}").get("text") == json.loads(to_gp.payload)["text"]]
     await Inbox(store).task_done(102, urgent.id)
     assert await chase_urgent_tasks(store, now=start + timedelta(days=1)) == 0
     chased = [e for e in await store.audit.for_case(urgent.id) if e.kind == "task.chased"]
