@@ -172,6 +172,28 @@ class PhotoStep:
         self._store = store
         self._check = checker
 
+    async def rejudge(self, case: Case, shots: tuple[ShotSlot, ...]) -> None:
+        """Judge again the photos now standing for `shots` for the shot each now is (after
+        the patient said which album photo is the locator, `PhotoRepository.choose_locator`):
+        a close-up judged as a locator was judged for the wrong distance, and the GP's flags
+        come from what is stored. Only the stored checks change: the photo stays accepted.
+        A photo file gone meanwhile is left as it was."""
+        standing = await self._store.photos.accepted(case.id)
+        for shot in shots:
+            photo = standing.get(shot)
+            if photo is None:
+                continue
+            try:
+                data = await asyncio.to_thread(self._store.files.read, photo.file_name)
+            except FileNotFoundError:
+                continue
+            kind: Literal["locator", "close_up"] = "locator" if shot == "locator" else "close_up"
+            result = await self._check(data, kind, case.is_child)
+            if result.refusal is None:
+                await self._store.photos.set_quality(photo.id, _summary(result))
+        log.info("photos judged again for their new labels",
+                 extra={"case_id": case.id, "shots": len(shots)})
+
     async def receive(
         self, case: Case, shot: ShotSlot, data: bytes, *, source: Source, face_expected: bool,
         in_album: bool = False,

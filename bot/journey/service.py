@@ -1050,6 +1050,8 @@ class Journey:
                  extra={"case_id": case.id, "chosen": slot})
         await testpoints.reached("locator.chosen")
         moved = slot != SHOT_SLOTS[0]
+        if moved:  # each judged for the distance of the shot it now is, for the GP's flags
+            await self._photos.rejudge(case, (SHOT_SLOTS[0], slot))
         lead = text(f"journey.review.whole_area_{'moved' if moved else 'kept'}")
         return (await prompts.review_prompt(self._store, case, answers, photos_too=moved,
                                             lead=lead),

@@ -148,6 +148,12 @@ class PhotoRepository:
             )
             return maybe(Photo, await cursor.fetchone())
 
+    async def set_quality(self, photo_id: int, quality: str) -> None:
+        """Replace the stored quality result of a photo (its checks judged again for the shot
+        it now stands for, `PhotoStep.rejudge`); its verdict and status stay."""
+        async with self._db.transaction() as conn:
+            await conn.execute("UPDATE photos SET quality = ? WHERE id = ?", (quality, photo_id))
+
     async def accept_anyway(self, photo_id: int) -> Photo:
         """Keep a photo that failed its checks, flagged for the GP, as the one for its shot."""
         async with self._db.transaction() as conn:

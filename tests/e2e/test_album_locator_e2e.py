@@ -18,6 +18,7 @@ from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
+from bot.quality import assess
 from bot.store import Store, open_store
 from bot.store.models import Case, Photo, Stage
 from tests.auxil.e2e.bot_app import sample, services_of
@@ -113,7 +114,15 @@ async def test_an_album_sent_close_up_first_is_relabelled_as_the_patient_chooses
     now = await store.photos.accepted(case.id)
     assert now["locator"].id == further.id and now["close_up_2"].id == came[0].id
     assert now["close_up_1"].id == came[1].id
-    assert now["locator"].quality == further.quality, "its checks stay with the photo"
+    # judged again for the shot each now is: the distance of a locator is not a close-up's
+    def framing(quality: str) -> float:
+        checks = json.loads(quality)["checks"]
+        return float(next(c for c in checks if c["name"] == "framing")["threshold"])
+
+    as_locator = assess(store.files.read(further.file_name), "locator").check("framing")
+    assert as_locator is not None
+    assert framing(further.quality) != round(as_locator.threshold, 4), "judged as a close-up"
+    assert framing(now["locator"].quality) == round(as_locator.threshold, 4)
     shown = [m for m in patient.messages if m.media_group_id and m.kind == "photo"][-3:]
     assert shown[0].caption == text("journey.review.caption_locator")
     assert closest(shown[0].uploaded_bytes or b"", store, came).id == further.id
