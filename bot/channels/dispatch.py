@@ -142,7 +142,8 @@ class Dispatcher:
     async def _photos_off(self, case_id: int) -> None:
         """The case is in the practice's record: queue deleting the patient's photo messages
         still in their chat and the bot's messages showing their answers back (one item per
-        chat, for the messages known now)."""
+        chat, for the messages known now: `upto`, the newest of them, so a message shown after
+        this, such as the review of new photos a GP asks for meanwhile, stays)."""
         left = (await self._store.outbox.chat_photos(case_id)
                 + await self._store.outbox.chat_answers(case_id))
         if not left:
@@ -151,7 +152,7 @@ class Dispatcher:
         for chat, message_id in left:
             newest[chat] = max(message_id, newest.get(chat, 0))
         await self._store.outbox.add(case_id, [
-            Outgoing(chat, "patient.photos_off", {"case_id": case_id},
+            Outgoing(chat, "patient.photos_off", {"case_id": case_id, "upto": last},
                      f"case:{case_id}:photos_off:{chat}:{last}")
             for chat, last in newest.items()])
         self._queued()

@@ -155,22 +155,23 @@ async def retract(bot: ApiBot, chat_id: int, message_ids: list[int], reference: 
 
 
 async def photos_off(bot: ApiBot, store: Store, chat_id: int, case_id: int,
-                     rate: Any) -> None:
+                     rate: Any, upto: int | None = None) -> None:
     """A record channel has the case: delete the patient's photo messages still in their chat
     and the bot's messages showing their answers back (the review summary, the date of birth
     said back, each question with the answer tapped: `chat_answers`), as Telegram lets a bot
     do in a private chat within 48 hours, and say so once: `channels.patient.photos_off`,
     `answers_off` when answers went too, `answers_only_off` when only answers were left
     (`_parent` variants to a parent, about the child).
-    One that Telegram will not delete (too old, already gone) is forgotten; a network error
+    Only messages up to `upto` (the newest known when the case reached the record) go. One
+    that Telegram will not delete (too old, already gone) is forgotten; a network error
     retries."""
     outbox = store.outbox
     removed = [0, 0]  # photo messages, messages showing answers
     for kind, (noted, forget) in enumerate(((outbox.chat_photos, outbox.forget_chat_photo),
                                             (outbox.chat_answers, outbox.forget_chat_answer))):
         for chat, message_id in await noted(case_id):
-            if chat != chat_id:
-                continue
+            if chat != chat_id or (upto is not None and message_id > upto):
+                continue  # another chat's, or shown after the delivery (new photos' review)
             removed[kind] += await _deleted(bot, chat_id, message_id, case_id, rate)
             await forget(chat_id, message_id)
     photos, answers = removed
@@ -314,7 +315,9 @@ class TelegramSender:
                           str(payload.get("reason")))
             return
         if item.kind == "patient.photos_off":
-            await photos_off(self._bot, self._store, item.chat_id, case.id, BACKGROUND)
+            upto = payload.get("upto")
+            await photos_off(self._bot, self._store, item.chat_id, case.id, BACKGROUND,
+                             int(upto) if upto is not None else None)
             return
         if case.erased_at:
             return  # erased since: nothing to deliver
