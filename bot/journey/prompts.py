@@ -13,7 +13,7 @@ from bot.domain.questions import (
     screening_questions,
     worded,
 )
-from bot.journey.photo_step import shot_of, which_photo
+from bot.journey.photo_step import keep_old_rows, which_photo
 from bot.journey.replies import (
     Button,
     Reply,
@@ -157,7 +157,7 @@ def photo_prompt(case: Case) -> Reply:
     area.", becomes "New photo: the whole area." or "New photo 1 of 2: the whole area.".
     A photo the GP asked for (`Case.redo`) also says why the GP asked, every time it is asked
     for (`Case.decision_note` of the open case; `journey.photos.gp_why`, worded for a parent).
-    A photo the patient chose to replace has a "Keep the photo I have" button (`may_keep_old`).
+    A photo the patient chose to replace has a "Keep the photo I have" button (`keep_old_rows`).
     """
     stage = case.stage
     words = text(f"journey.photos.{stage.value}")
@@ -174,23 +174,12 @@ def photo_prompt(case: Case) -> Reply:
             why = worded("journey.photos.gp_why", parent=by_parent(case),
                          reason=case.decision_note)
             words = f"{heading}\n\n{why}{words[len(heading):]}"
-    rows: tuple[tuple[Button, ...], ...] = ()
-    if may_keep_old(case):
-        rows = ((Button(text("journey.photos.keep_old"),
-                        button_data(stage.value, "keep", "old")),),)
+    rows = keep_old_rows(case)
     if stage is Stage.LOCATOR:
         return Reply(text=words, picture=asset("pictures/example-locator.png"), buttons=rows)
     if stage is Stage.CLOSE_UP_1:
         return Reply(text=words, picture=asset("pictures/example-close-up.png"), buttons=rows)
     return Reply(text=words, buttons=rows)
-
-
-def may_keep_old(case: Case) -> bool:
-    """Whether the photo asked for now is one the patient chose to replace at the review
-    ("Replace a photo"), so "Keep the photo I have" may take them back to the review with the
-    photo they had: never for a photo the GP asked for again (`Case.redo`), nor the first
-    time through the photos."""
-    return case.return_to_review and not case.redo and shot_of(case) is not None
 
 
 CHANGEABLE = ("is_rash", "red_flags", "site", "where", "areas", "other_areas", "eczema",

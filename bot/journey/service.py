@@ -46,6 +46,7 @@ from bot.journey.photo_step import (
     PhotoStep,
     Source,
     TooBigToFetch,
+    may_keep_old,
     record_refusal,
     shot_of,
     stage_words,
@@ -906,10 +907,10 @@ class Journey:
 
     async def _keep_old(self, turn: Turn) -> Choice | None:
         """"Keep the photo I have", under the request for a photo the patient chose to replace
-        at the review (`prompts.may_keep_old`): back to the review with the photo kept before,
+        at the review (`photo_step.may_keep_old`): back to the review with the photo kept before,
         unchanged (its tries since are not counted on it). None when it does not apply (a
         photo the GP asked for, or the first time through the photos): nothing changes."""
-        if not prompts.may_keep_old(turn.case):
+        if not may_keep_old(turn.case):
             return None
         shot = turn.case.stage.value
         await self._move(turn, Stage.REVIEW, flags=Flags(return_to_review=False))

@@ -65,8 +65,9 @@ async def test_keep_all_my_photos_goes_back_to_the_review_with_nothing_replaced(
 async def test_keep_the_photo_i_have_after_a_failed_retake_sends_the_photo_kept_before(
     app: App, emu: Emulator
 ) -> None:
-    """The patient picked photo 2 to replace, sent a blurred one, and gives up: the review
-    comes back, and the GP gets the close-up kept before, with no retake counted on it."""
+    """The patient picked photo 2 to replace, sent a blurred one, and gives up with the
+    button under the advice to take it again: the review comes back, and the GP gets the
+    close-up kept before, with no retake counted on it."""
     team, patient = await at_the_review(app, emu, "P-OLD")
     store = services_of(app).store
     case = await store.cases.current_for_patient(patient.id)
@@ -78,7 +79,9 @@ async def test_keep_the_photo_i_have_after_a_failed_retake_sends_the_photo_kept_
                       taken_again("close_up_1"))
     assert [b for row in asked.buttons for b in row] == [text("journey.photos.keep_old")]
     await patient.send_photo(sample("close-up-blurred.jpg"))
-    await patient.wait_for_text(text("quality.sharpness.blurred"), timeout=15)
+    retake = await patient.wait_for_text(text("quality.sharpness.blurred"), timeout=15)
+    # The way back is under the newest message too, not only scrolled away above it.
+    assert [b for row in retake.buttons for b in row] == [text("journey.photos.keep_old")]
 
     await tap(patient, text("journey.photos.keep_old"), text("journey.photos.kept_old"))
     await patient.wait_for_text(first_line("journey.review.summary"), timeout=10)
