@@ -231,10 +231,14 @@ def unanswered(case: Case, answers: dict[str, str]) -> tuple[Question, str] | No
 
 
 def change_prompt(case: Case, answers: dict[str, str]) -> Reply:
-    """Ask which answer to change, one button per answer in the summary."""
+    """Ask which answer to change, one button per answer in the summary, then "Keep all my
+    answers" (back to the review, nothing changed), so a tap on "Change an answer" by mistake
+    needs no answer given again."""
     rows = [(Button(text(f"journey.review.change_{qid}"),
                     button_data(Stage.REVIEW.value, "change", qid)),)
             for qid in CHANGEABLE if may_change(case, answers, qid)]
+    rows.append((Button(text("journey.review.keep_answers"),
+                        button_data(Stage.REVIEW.value, "review", "keep_answers")),))
     return Reply(text=text("journey.review.change_which"), buttons=tuple(rows))
 
 

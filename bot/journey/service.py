@@ -1062,10 +1062,11 @@ class Journey:
             rows.append((Button(text("journey.review.keep"),
                                 button_data(Stage.REVIEW.value, "review", "keep")),))
             return [Reply(text=text("journey.review.which"), buttons=tuple(rows))]
-        if question == "review" and value == "keep":  # "Replace a photo" tapped by mistake
+        if question == "review" and value in ("keep", "keep_answers"):
+            # "Replace a photo" or "Change an answer" tapped by mistake: nothing changes
             return await prompts.review_prompt(self._store, turn.case, await turn.answers(),
                                                photos_too=False,
-                                               lead=text("journey.review.kept"))
+                                               lead=text(f"journey.review.{value}_done"))
         if question == "review" and value == "change":
             return [prompts.change_prompt(turn.case, await turn.answers())]
         if question == "review" and value == "cancel":

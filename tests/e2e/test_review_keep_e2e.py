@@ -1,8 +1,8 @@
-""""Replace a photo" at the review is never a dead end, through the real bot: a patient who
-tapped it (or the wrong photo) by mistake can go back to the review with the photos they have,
-since the same photo cannot be sent again; the GP then gets the photo kept before, with no
-retake counted on it. A photo the GP asked for again has no such way out (words by content
-key)."""
+""""Replace a photo" and "Change an answer" at the review are never a dead end, through the
+real bot: a patient who tapped one (or the wrong photo) by mistake can go back to the review
+with the photos and answers they have, since the same photo cannot be sent again and a typed
+answer would have to be typed again; the GP then gets the photo kept before, with no retake
+counted on it. A photo the GP asked for again has no such way out (words by content key)."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ async def test_keep_all_my_photos_goes_back_to_the_review_with_nothing_replaced(
 
     which = await tap(patient, text("journey.review.replace"), text("journey.review.which"))
     assert [b for row in which.buttons for b in row][-1] == text("journey.review.keep")
-    review = await tap(patient, text("journey.review.keep"), text("journey.review.kept"))
+    review = await tap(patient, text("journey.review.keep"), text("journey.review.keep_done"))
     assert first_line("journey.review.summary") in (review.text or "")
     assert review.buttons[0] == [text("journey.review.send")]
 
@@ -90,3 +90,26 @@ async def test_keep_the_photo_i_have_after_a_failed_retake_sends_the_photo_kept_
     assert after == before, "close-up 1 is the one kept before"
     summary = await team.gp.wait_for_text(case.reference, timeout=20)
     assert text("inbox.gp.no_flags") in (summary.text or "")
+
+
+async def test_keep_all_my_answers_goes_back_to_the_review_with_nothing_changed(
+    app: App, emu: Emulator
+) -> None:
+    team, patient = await at_the_review(app, emu, "P-ANS")
+    store = services_of(app).store
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None
+    before = await store.answers.for_case(case.id)
+
+    which = await tap(patient, text("journey.review.change"), text("journey.review.change_which"))
+    assert [b for row in which.buttons for b in row][-1] == text("journey.review.keep_answers")
+    review = await tap(patient, text("journey.review.keep_answers"),
+                       text("journey.review.keep_answers_done"))
+    assert first_line("journey.review.summary") in (review.text or "")
+    assert "left forearm" in (review.text or "")
+    assert review.buttons[0] == [text("journey.review.send")]
+
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    assert await store.answers.for_case(case.id) == before
+    summary = await team.gp.wait_for_text(case.reference, timeout=20)
+    assert "left forearm" in (summary.text or "")
