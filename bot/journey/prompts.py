@@ -174,12 +174,12 @@ def photo_prompt(case: Case) -> Reply:
             why = worded("journey.photos.gp_why", parent=by_parent(case),
                          reason=case.decision_note)
             words = f"{heading}\n\n{why}{words[len(heading):]}"
+    # "Keep the photo I have" stands until the next photo: a later try's advice carries it
+    # then, and once a new photo is kept it is gone (`Reply.until_next_photo`)
     rows = keep_old_rows(case)
-    if stage is Stage.LOCATOR:
-        return Reply(text=words, picture=asset("pictures/example-locator.png"), buttons=rows)
-    if stage is Stage.CLOSE_UP_1:
-        return Reply(text=words, picture=asset("pictures/example-close-up.png"), buttons=rows)
-    return Reply(text=words, buttons=rows)
+    picture = {Stage.LOCATOR: asset("pictures/example-locator.png"),
+               Stage.CLOSE_UP_1: asset("pictures/example-close-up.png")}.get(stage)
+    return Reply(text=words, picture=picture, buttons=rows, until_next_photo=bool(rows))
 
 
 CHANGEABLE = ("is_rash", "red_flags", "site", "where", "areas", "other_areas", "eczema",
