@@ -339,7 +339,17 @@ def _label(questions: tuple[Question, ...], qid: str, answers: dict[str, str],
         return text("journey.review.none")
     if qid == "red_flags" and prefix == "screen":
         return red_flags_said(question.label_of(value), answers)
+    if prefix == "screen" and value == "unsure" and qid in UNSURE_CHECK:
+        return text(f"inbox.gp.unsure_{qid}", answer=question.label_of(value))
     return question.label_of(value)
+
+
+UNSURE_CHECK = ("is_rash", "eczema")
+"""The screening questions whose "I am not sure" carries on for the GP to check: the GP's
+summary, the referral pack and the e-mail mark it
+with what to check, so it does not read as a plain answer among the others. The service
+takes rashes only, not moles or single lesions, and no child with a known chronic
+inflammatory skin condition (seed: teledermatology-service.txt; hazard log H47)."""
 
 
 def red_flags_said(label: str, answers: dict[str, str]) -> str:

@@ -95,6 +95,22 @@ def taken_again(case: Case) -> tuple[ShotSlot, ...]:
     return case.redo if shot in case.redo else (shot, *case.redo)
 
 
+def may_keep_old(case: Case) -> bool:
+    """Whether the photo asked for now is one the patient chose to replace at the review
+    ("Replace a photo"), so "Keep the photo I have" may take them back to the review with the
+    photo they had: never for a photo the GP asked for again (`Case.redo`), nor the first
+    time through the photos."""
+    return case.return_to_review and not case.redo and shot_of(case) is not None
+
+
+def keep_old_rows(case: Case) -> tuple[tuple[Button, ...], ...]:
+    """The "Keep the photo I have" button, as rows, where `may_keep_old`; else none."""
+    shot = shot_of(case)
+    if shot is None or not may_keep_old(case):
+        return ()
+    return ((Button(text("journey.photos.keep_old"), button_data(shot, "keep", "old")),),)
+
+
 def which_photo(case: Case) -> str | None:
     """How the patient is told which photo this is when it is taken again, counting only
     the photos wanted now ("New photo 1 of 2", or "New photo" for one); None the first time
@@ -250,11 +266,12 @@ class PhotoStep:
         words = "\n\n".join([shot_heading(case, shot), text("journey.photos.retake"),
                               *(f"• {a}" for a in advice)])
         failures = await self.failures_since_accepted(case.id, shot)
+        keep = keep_old_rows(case)  # a photo being replaced: the way back stays in sight
         if failures < SEND_ANYWAY_AFTER:
-            return [say(words)]
+            return [replace(say(words, *keep), until_next_photo=True) if keep else say(words)]
         anyway = Button(text("journey.photos.send_anyway"),
                         button_data(shot, "anyway", str(photo.attempt)))
-        offer = replace(say(text("journey.photos.send_anyway_offer"), (anyway,)),
+        offer = replace(say(text("journey.photos.send_anyway_offer"), (anyway,), *keep),
                         until_next_photo=True)
         return [say(words), offer]
 

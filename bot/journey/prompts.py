@@ -14,7 +14,7 @@ from bot.domain.questions import (
     worded,
 )
 from bot.journey import photo_order
-from bot.journey.photo_step import which_photo
+from bot.journey.photo_step import keep_old_rows, which_photo
 from bot.journey.replies import (
     Button,
     Reply,
@@ -158,6 +158,7 @@ def photo_prompt(case: Case) -> Reply:
     area.", becomes "New photo: the whole area." or "New photo 1 of 2: the whole area.".
     A photo the GP asked for (`Case.redo`) also says why the GP asked, every time it is asked
     for (`Case.decision_note` of the open case; `journey.photos.gp_why`, worded for a parent).
+    A photo the patient chose to replace has a "Keep the photo I have" button (`keep_old_rows`).
     """
     stage = case.stage
     words = text(f"journey.photos.{stage.value}")
@@ -174,11 +175,12 @@ def photo_prompt(case: Case) -> Reply:
             why = worded("journey.photos.gp_why", parent=by_parent(case),
                          reason=case.decision_note)
             words = f"{heading}\n\n{why}{words[len(heading):]}"
-    if stage is Stage.LOCATOR:
-        return Reply(text=words, picture=asset("pictures/example-locator.png"))
-    if stage is Stage.CLOSE_UP_1:
-        return Reply(text=words, picture=asset("pictures/example-close-up.png"))
-    return Reply(text=words)
+    # "Keep the photo I have" stands until the next photo: a later try's advice carries it
+    # then, and once a new photo is kept it is gone (`Reply.until_next_photo`)
+    rows = keep_old_rows(case)
+    picture = {Stage.LOCATOR: asset("pictures/example-locator.png"),
+               Stage.CLOSE_UP_1: asset("pictures/example-close-up.png")}.get(stage)
+    return Reply(text=words, picture=picture, buttons=rows, until_next_photo=bool(rows))
 
 
 CHANGEABLE = ("is_rash", "red_flags", "site", "where", "areas", "other_areas", "eczema",
@@ -230,10 +232,14 @@ def unanswered(case: Case, answers: dict[str, str]) -> tuple[Question, str] | No
 
 
 def change_prompt(case: Case, answers: dict[str, str]) -> Reply:
-    """Ask which answer to change, one button per answer in the summary."""
+    """Ask which answer to change, one button per answer in the summary, then "Keep all my
+    answers" (back to the review, nothing changed), so a tap on "Change an answer" by mistake
+    needs no answer given again."""
     rows = [(Button(text(f"journey.review.change_{qid}"),
                     button_data(Stage.REVIEW.value, "change", qid)),)
             for qid in CHANGEABLE if may_change(case, answers, qid)]
+    rows.append((Button(text("journey.review.keep_answers"),
+                        button_data(Stage.REVIEW.value, "review", "keep_answers")),))
     return Reply(text=text("journey.review.change_which"), buttons=tuple(rows))
 
 

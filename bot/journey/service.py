@@ -46,6 +46,7 @@ from bot.journey.photo_step import (
     PhotoStep,
     Source,
     TooBigToFetch,
+    may_keep_old,
     record_refusal,
     shot_of,
     stage_words,
@@ -897,6 +898,27 @@ class Journey:
         return (await self._then_next(turn, [say(text("journey.photos.kept_anyway"))]),
                 text("journey.photos.send_anyway"))
 
+    async def _tap_shot(self, turn: Turn, question: str, value: str) -> Choice | None:
+        """A tap at a photo step: "Keep the photo I have" (`_keep_old`) or "Use this photo
+        anyway" (`_tap_anyway`)."""
+        if question == "keep":
+            return await self._keep_old(turn)
+        return await self._tap_anyway(turn, question, value)
+
+    async def _keep_old(self, turn: Turn) -> Choice | None:
+        """"Keep the photo I have", under the request for a photo the patient chose to replace
+        at the review (`photo_step.may_keep_old`): back to the review with the photo kept before,
+        unchanged (its tries since are not counted on it). None when it does not apply (a
+        photo the GP asked for, or the first time through the photos): nothing changes."""
+        if not may_keep_old(turn.case):
+            return None
+        shot = turn.case.stage.value
+        await self._move(turn, Stage.REVIEW, flags=Flags(return_to_review=False))
+        log.info("replacement given up, old photo kept",
+                 extra={"case_id": turn.case.id, "shot": shot})
+        return ([say(text("journey.photos.kept_old")), *await self._prompt(turn)],
+                text("journey.photos.keep_old"))
+
     async def _anyway(self, turn: Turn, shot: str, attempt: str) -> Tapped:
         """A tap on "Use this photo anyway": the newest offer of the shot asked for now keeps
         its photo; an older one says truthfully what became of its photo (`_stale_anyway`)."""
@@ -1083,7 +1105,14 @@ class Journey:
             rows = [(Button(text(f"journey.review.replace_{slot}"),
                             button_data(Stage.REVIEW.value, "replace", slot)),)
                     for slot in SHOT_SLOTS]
+            rows.append((Button(text("journey.review.keep"),
+                                button_data(Stage.REVIEW.value, "review", "keep")),))
             return [Reply(text=text("journey.review.which"), buttons=tuple(rows))]
+        if question == "review" and value in ("keep", "keep_answers"):
+            # "Replace a photo" or "Change an answer" tapped by mistake: nothing changes
+            return await prompts.review_prompt(self._store, turn.case, await turn.answers(),
+                                               photos_too=False,
+                                               lead=text(f"journey.review.{value}_done"))
         if question == "review" and value == "change":
             return [prompts.change_prompt(turn.case, await turn.answers())]
         if question == "review" and value == "cancel":
@@ -1938,10 +1967,10 @@ def _shot_step(stage: Stage, shows: str, *later: Stage) -> Step:
                   "all 3 photos kept")]
     exits += [Exit(shot, "photo kept, next one the GP asked for") for shot in later
               if shot is not following]
-    exits += [Exit(Stage.REVIEW, "photo kept, back to the review"),
+    exits += [Exit(Stage.REVIEW, "photo kept, or the old one kept, back to the review"),
               Exit(Stage.STOPPED, _LATE_RED_FLAG)]
     return Step(stage, shows, "photo", tuple(exits), Journey._show_photo,
-                tap=Journey._tap_anyway)
+                tap=Journey._tap_shot)
 
 
 _GP_NEW_PHOTOS = "new photos asked for"

@@ -53,6 +53,17 @@ async def test_every_request_for_a_photo_the_gp_asked_for_says_why(
         assert why in said
 
 
+async def test_a_photo_the_gp_asked_for_cannot_be_kept_as_it_was(
+        journey: Journey, store: Store, practice: Practice, invite: InviteMaker) -> None:
+    """"Keep the photo I have" is only for a photo the patient chose to replace: the GP
+    asked for this one again, so its request offers no way back to the old photo."""
+    _, case_id = await asked_for_close_up_1(journey, store, practice, invite)
+
+    asked = await journey.resume(USER, case_id)
+
+    assert text("journey.photos.keep_old") not in buttons(asked)
+
+
 async def test_the_gp_reason_is_not_repeated_once_the_photo_is_taken(
         journey: Journey, store: Store, practice: Practice, invite: InviteMaker) -> None:
     _, case_id = await asked_for_close_up_1(journey, store, practice, invite)

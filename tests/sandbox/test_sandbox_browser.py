@@ -366,3 +366,30 @@ async def test_a_person_changes_a_message_they_sent_as_telegram_lets_them(
         assert await page.locator(f"{patient} .row.me").count() == 1, "changed, not sent again"
     finally:
         await context.close()
+
+
+async def test_on_a_phone_a_chat_filled_while_hidden_opens_at_its_newest_message(
+    running: tuple[Sandbox, str], browser: Browser
+) -> None:
+    """On a 360 px phone one chat shows at a time; the GP's, filled while the staff chat was
+    shown, opens at its newest message (as Telegram does), not at its first, so a GP opening
+    the tab sees the case that just came rather than the start of /help."""
+    _, url = running
+    context = await browser.new_context(viewport=PHONE)
+    try:
+        phone = await context.new_page()
+        await phone.goto(url)
+        gp = chat(phone, "gp")
+        await phone.locator(f"{gp} .row.bot .bubble").last.wait_for(state="attached",
+                                                                     timeout=WAIT)
+        await phone.locator('[data-tab="gp"]').click()
+        messages = phone.locator(f"{gp} .messages")
+        await expect(messages).to_be_visible()
+        tall, below = await messages.evaluate(
+            "m => [m.scrollHeight > m.clientHeight,"
+            " m.scrollHeight - m.scrollTop - m.clientHeight]")
+        assert tall, "the GP chat fits the screen: nothing to scroll, nothing shown"
+        assert below < 2, f"{below} px of the GP chat's newest messages are below the screen"
+        await expect(phone.locator(f"{gp} .row.bot .bubble").last).to_be_in_viewport()
+    finally:
+        await context.close()

@@ -445,6 +445,9 @@ function selectChat(key, flash) {
     panel.section.classList.toggle("active", on);
     panel.tab.setAttribute("aria-selected", String(on));
     if (on) panel.tab.classList.remove("unread");
+    // A chat filled while its tab was hidden (a phone shows one at a time) could not scroll:
+    // open it at its newest message, as Telegram does.
+    if (on && panel.messages && panel.stick !== false) scrollDown(other);
   }
   if (flash) {
     const section = panels[key].section;
