@@ -133,7 +133,8 @@ async def chase_urgent_tasks(store: Store, now: datetime | None = None) -> int:
                  for chat in chats]
         gp = await _deciding_gp(store, case) if number >= URGENT_TELL_GP_FROM else None
         if gp is not None and gp not in chats:
-            told = worded("inbox.staff.urgent_task_again_gp", parent=case.consent_by == "parent",
+            told = worded(f"{key}_gp_erased" if case.erased_at else f"{key}_gp",
+                          parent=case.consent_by == "parent",
                           reference=case.reference, since=uk_time(case.decided_at),
                           patient_ref=await patient_ref_of(store, case), count=number - 1)
             items.append(Outgoing(  # personal: never passed on to others (`pass_on`)

@@ -160,3 +160,23 @@ async def test_an_old_urgent_stub_erased_by_retention_is_not_brought_back(
     assert await store.cases.outcome_open_since("urgent", "task_done_at",
                                                 later.isoformat(timespec="seconds")) == []
     assert await chase_urgent_tasks(store, now=later) == 0
+
+
+async def test_the_deciding_gp_is_told_the_patient_deleted_the_request_when_chased(
+    store: Store, setting: Setting
+) -> None:
+    """From the third chase the GP who decided is told too: for a case the patient erased
+    since, in words that say so, as staff's chase does."""
+    case = await submitted_case(store, setting)
+    await Inbox(store).urgent(setting.gp.telegram_user_id, case.id)
+    decided = await store.cases.get(case.id)
+    assert decided is not None and decided.decided_at
+    await erasure.erase(store, decided, Stage.ERASED, actor="patient", reason="patient_deleted")
+    start = datetime.fromisoformat(decided.decided_at)
+    for hours in (4, 8, 12):
+        await chase_urgent_tasks(store, now=start + timedelta(hours=hours, minutes=1))
+    (to_gp,) = [i for i in await items(store, case.id, "staff.task")
+                if "urgent-again:3" in i.dedupe_key and i.chat_id == setting.gp.telegram_user_id]
+    assert json.loads(to_gp.payload)["text"] == text(
+        "inbox.staff.urgent_task_again_gp_erased", patient_ref="P-9", reference=case.reference,
+        since=uk_time(decided.decided_at), count=2)
