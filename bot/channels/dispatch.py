@@ -37,6 +37,11 @@ STARTED = "started"
 it (after a kill, or a time-out) knows the message may already have arrived. A refusal from
 the server (`Refused`) clears it: nothing arrived."""
 
+TO = "to"
+"""Payload field of a record-channel item, written with `STARTED`: the practice's address the
+message is sent to (its NHSmail mailbox or MESH mailbox id, never a patient's). Only an ITK
+Response from that MESH mailbox is taken as about the case (`bot.channels.record_answers`)."""
+
 ALERT_AFTER_TRIES = 5
 """Default of DELIVERY_ALERT_AFTER_TRIES: failed tries of a record channel after which staff
 are told (once) that it keeps failing."""
@@ -117,8 +122,8 @@ class Dispatcher:
             raise Undeliverable(f"cannot build: {unusable}") from unusable
         await testpoints.reached("record.before_send")
         started_before = bool(payload.get(STARTED))
-        if not started_before:
-            await self._store.outbox.save_payload(item.id, {**payload, STARTED: True})
+        if not started_before or payload.get(TO) != to:
+            await self._store.outbox.save_payload(item.id, {**payload, STARTED: True, TO: to})
         try:
             remote_id = await channel.deliver(built, to, item.id)
         except Refused:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 ACK_WORKFLOW_ID = "GPFED_CONSULT_REPORT_ACK"
@@ -56,6 +56,8 @@ class Answer:
     undelivered (a MESH non-delivery report). `code`: the ITK response code or MESH status
     code (digits, at most 8 characters; "" if none). `answers`: the MessageHeader id it
     answers (ITK), or `linked`: the MESH message id it reports on and `local_id` (MESH).
+    `sender`: the MESH mailbox an ITK Response came from (`Mex-From`, which MESH sets from
+    the sending mailbox's login, so it cannot be forged), "" for a report (MESH's own).
     """
 
     kind: Kind
@@ -63,6 +65,7 @@ class Answer:
     answers: str = ""
     linked: str = ""
     local_id: str = ""
+    sender: str = ""
 
 
 def _code(value: object) -> str:
@@ -73,7 +76,8 @@ def _code(value: object) -> str:
 def read_answer(headers: dict[str, str], body: bytes) -> Answer | None:
     """The answer a MESH inbox message holds (`headers`: its Mex- headers, lower case, without
     the prefix, as mesh-client gives them), or None for anything else (another workflow's
-    message, something unreadable)."""
+    message, something unreadable). An ITK Response keeps the mailbox it came from (`from`):
+    only one from the mailbox the case was sent to is about it (`RecordAnswers`)."""
     if headers.get("messagetype", "").upper() == "REPORT":
         if headers.get("statussuccess", "").upper() != "ERROR":
             return None
@@ -86,9 +90,10 @@ def read_answer(headers: dict[str, str], body: bytes) -> Answer | None:
         return None
     try:
         bundle = json.loads(body)
-        return _read_response(bundle) if isinstance(bundle, dict) else None
+        found = _read_response(bundle) if isinstance(bundle, dict) else None
     except (ValueError, TypeError, AttributeError, KeyError, IndexError):
         return None
+    return replace(found, sender=headers.get("from", "")) if found is not None else None
 
 
 def _read_response(bundle: dict[str, Any]) -> Answer | None:

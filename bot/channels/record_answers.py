@@ -5,14 +5,17 @@ the bot's MESH mailbox and reads each message in turn (`bot.channels.itk_respons
 Response from the practice's clinical system (received, filed in the record, or refused with
 its ITK code) or a MESH non-delivery report. It matches it to the message the bot sent: an ITK
 Response by the MessageHeader id it answers (`itk_response.header_id` of the message's local
-id), a report by MESH's id for the message (`Mex-LinkedMsgID`) or its local id. It records a
+id), and only if it came from the practice's MESH mailbox the message was sent to (`Mex-From`:
+another practice's system, or anyone's, is not heard about the case), a report by MESH's id
+for the message (`Mex-LinkedMsgID`) or its local id. It records a
 case event (`case.record_received`, `case.record_filed`, `case.record_rejected`,
 `case.record_undelivered`: the ITK or MESH code, the ids, no free text) and, for a refusal or
 a non-delivery, queues an alert to the practice's staff in the same transaction; only then
 does it acknowledge the message in MESH (which deletes it there). A stop (kill -9) in between
 reads the message again at the next run: its event is found, nothing is recorded or sent
 twice, and it is acknowledged. A message about no case the bot knows (another workflow, a case
-erased since, something unreadable) is acknowledged and logged with its ids only.
+erased since, an ITK Response from a mailbox the case was not sent to, something unreadable)
+is acknowledged and logged with its ids only.
 """
 
 from __future__ import annotations
@@ -147,7 +150,8 @@ class RecordAnswers:
                      extra={"mesh_message_id": waiting.message_id,
                             "workflow_id": waiting.workflow_id[:40],
                             "message_type": waiting.message_type[:10],
-                            "answer": answer.kind if answer else None})
+                            "answer": answer.kind if answer else None,
+                            "from_mailbox": answer.sender[:20] if answer else None})
             return 0
         case = await self._store.cases.get(sent.case_id)
         if case is None:
@@ -206,10 +210,15 @@ class RecordAnswers:
         return queued
 
     def _match(self, answer: Answer, sent: list[MeshSent]) -> MeshSent | None:
-        """The sent message an answer is about, if the bot knows it."""
+        """The sent message an answer is about, if the bot knows it. An ITK Response counts
+        only from the MESH mailbox the message went to (`MeshSent.to`): another organisation's
+        system, which never had the case, can neither mark it filed nor alert its practice,
+        even knowing the message's id (made from the case reference). A MESH report is
+        MESH's own (no mailbox sends one) and names MESH's id for the message."""
         for item in sent:
             local = f"{item.reference}-s{item.submission}-o{item.outbox_id}"
-            if answer.answers and answer.answers == header_id(self._inbox.mailbox, local):
+            if (answer.answers and answer.answers == header_id(self._inbox.mailbox, local)
+                    and answer.sender.upper() == item.to.upper() != ""):
                 return item
             if answer.linked and answer.linked == item.mesh_message_id:
                 return item

@@ -264,7 +264,8 @@ class Outgoing:
 @dataclass(frozen=True, slots=True)
 class MeshSent:
     """A case's message that MESH accepted (`OutboxRepository.sent_by_mesh`): the outbox
-    item, the case, its practice and reference, the submission it carried and MESH's id."""
+    item, the case, its practice and reference, the submission it carried, MESH's id, and
+    the practice's MESH mailbox it was sent to (`to`; "" if not known)."""
 
     outbox_id: int
     case_id: int
@@ -272,6 +273,7 @@ class MeshSent:
     reference: str
     submission: int
     mesh_message_id: str
+    to: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,6 +124,13 @@ async def _still_as_read(conn: aiosqlite.Connection, case: Case) -> bool:
     return await cursor.fetchone() is not None
 
 
+_SENT_TO = ("COALESCE(json_extract(o.payload, '$.to'), "
+            "(SELECT p.mesh_mailbox FROM practices p WHERE p.id = c.practice_id))")
+"""The MESH mailbox a record item was sent to: written in its payload just before the send
+(`bot.channels.dispatch`); for an item sent before that was written, the practice's mailbox
+now."""
+
+
 class OutboxRepository:
     """Read what is due and record how each delivery went."""
 
@@ -538,15 +545,17 @@ class OutboxRepository:
 
     async def sent_by_mesh(self) -> list[MeshSent]:
         """Every message sent by MESH about a case not erased (MESH accepted it: `remote_id`
-        set), newest first: what an answer in the bot's MESH inbox can be about."""
+        set), newest first, with the mailbox it went to: what an answer in the bot's MESH
+        inbox can be about."""
         async with self._db.reading() as conn:
             cursor = await conn.execute(
                 "SELECT o.id, o.case_id, c.practice_id, c.reference, "
-                "json_extract(o.payload, '$.submission'), o.remote_id FROM outbox o "
+                "json_extract(o.payload, '$.submission'), o.remote_id, "
+                f"{_SENT_TO} FROM outbox o "
                 "JOIN cases c ON c.id = o.case_id WHERE o.channel = 'mesh' "
                 "AND o.remote_id IS NOT NULL AND c.erased_at IS NULL ORDER BY o.id DESC")
             return [MeshSent(int(row[0]), int(row[1]), int(row[2]), str(row[3]),
-                             int(row[4] or 0), str(row[5]))
+                             int(row[4] or 0), str(row[5]), str(row[6] or ""))
                     for row in await cursor.fetchall()]
 
     async def mesh_unanswered(self, sent_before: str) -> list[MeshSent]:
@@ -557,7 +566,8 @@ class OutboxRepository:
         async with self._db.reading() as conn:
             cursor = await conn.execute(
                 "SELECT o.id, o.case_id, c.practice_id, c.reference, "
-                "json_extract(o.payload, '$.submission'), o.remote_id FROM outbox o "
+                "json_extract(o.payload, '$.submission'), o.remote_id, "
+                f"{_SENT_TO} FROM outbox o "
                 "JOIN cases c ON c.id = o.case_id WHERE o.channel = 'mesh' "
                 "AND o.remote_id IS NOT NULL AND c.erased_at IS NULL AND o.sent_at < ? "
                 "AND json_extract(o.payload, '$.submission') = c.submissions "
@@ -566,7 +576,7 @@ class OutboxRepository:
                 "AND json_extract(e.detail, '$.outbox_id') = o.id) ORDER BY o.id",
                 (sent_before,))
             return [MeshSent(int(row[0]), int(row[1]), int(row[2]), str(row[3]),
-                             int(row[4] or 0), str(row[5]))
+                             int(row[4] or 0), str(row[5]), str(row[6] or ""))
                     for row in await cursor.fetchall()]
 
     async def record_answer(self, mesh_message_id: str, kind: str, case_id: int,

@@ -26,6 +26,7 @@ from tests.auxil.e2e.bot_app import TOKEN, services_of
 from tests.auxil.e2e.held_process import bot_process, query, wait_until_ready
 from tests.auxil.e2e.mesh_sandbox import (
     NHS_NUMBER,
+    OTHER,
     PASSWORD,
     RECIPIENT,
     SENDER,
@@ -224,6 +225,30 @@ async def test_an_unrelated_message_is_acknowledged_and_changes_nothing(
     assert [e.kind for e in case_events if e.kind.startswith("case.record_")] == []
     assert alerts(team.staff, reference) == []
     assert text("inbox.staff.filed_note") not in await invites_list(team.staff)
+
+
+async def test_an_answer_from_another_mailbox_changes_nothing(
+    app: App, emu: Emulator, mesh: MeshSandbox
+) -> None:
+    """Another organisation's system (another practice's, or anyone with a MESH mailbox) that
+    answers the case's message, knowing its id, neither files the case in the practice's
+    record in /invites nor alerts its staff: only the mailbox the case went to is heard."""
+    team = await mesh_team(app, emu)
+    reference = await submit(app, emu, team, mesh)
+    sent = await asyncio.to_thread(header_of_arrived, mesh)
+    answer(mesh, sent, "30001", mailbox=OTHER)  # "filed", by a system that never had it
+    answer(mesh, sent, "30002", mailbox=OTHER)  # "patient not known", likewise
+    await read_by_the_bot(mesh)
+    case_id = (await services_of(app).store.outbox.sent_by_mesh())[0].case_id
+    case_events = await services_of(app).store.audit.for_case(case_id)
+    assert [e.kind for e in case_events if e.kind.startswith("case.record_")] == []
+    assert text("inbox.staff.filed_note") not in await invites_list(team.staff)
+    assert alerts(team.staff, reference) == [] and alerts(team.gp, reference) == []
+    answer(mesh, sent, "30001")  # the practice's own system: filed
+    await read_by_the_bot(mesh)
+    row = next(line for line in (await invites_list(team.staff)).splitlines()
+               if "P-300" in line)
+    assert text("inbox.staff.filed_note") in row
 
 
 async def test_killed_after_recording_a_refusal_staff_are_told_once(

@@ -21,8 +21,9 @@ from bot.channels.itk_response import ACK_WORKFLOW_ID, response_bundle
 from tests.auxil.e2e.smtp_server import free_port
 
 SHARED_KEY = "TestKey"
-SENDER, RECIPIENT = "X26ABC1", "X26ABC2"
-"""Mailboxes the sandbox ships with (its canned data); both have the password "password"."""
+SENDER, RECIPIENT, OTHER = "X26ABC1", "X26ABC2", "X26ABC3"
+"""Mailboxes the sandbox ships with (its canned data): the bot's, the practice's, and another
+organisation's; all have the password "password"."""
 PASSWORD = "password"
 
 
@@ -135,14 +136,16 @@ def header_of_arrived(mesh: MeshSandbox) -> str:
     return str(header["id"])
 
 
-def answer(mesh: MeshSandbox, answering: str, *codes: str, diagnostics: str = "") -> None:
+def answer(mesh: MeshSandbox, answering: str, *codes: str, diagnostics: str = "",
+           mailbox: str = RECIPIENT) -> None:
     """The practice's clinical system answers the message `answering` (its MessageHeader id)
     with one ITK Response per code, on workflow GPFED_CONSULT_REPORT_ACK; `diagnostics`: free
-    text in each OperationOutcome, as a GP system may write it."""
-    with mailbox_client(mesh, RECIPIENT) as practice:
+    text in each OperationOutcome, as a GP system may write it; `mailbox`: the MESH mailbox
+    it comes from (another one, OTHER, stands for another practice's system)."""
+    with mailbox_client(mesh, mailbox) as practice:
         for code in codes:
             bundle = response_bundle(answering, code, sender_ods="Y12345",
-                                     sender_mailbox=RECIPIENT,
+                                     sender_mailbox=mailbox,
                                      timestamp=datetime.now(UTC).isoformat())
             if diagnostics:
                 bundle["entry"][1]["resource"]["issue"][0]["diagnostics"] = diagnostics
