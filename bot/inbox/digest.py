@@ -147,7 +147,9 @@ def retakes(photos: list[Photo], events: list[Event]) -> dict[int, list[str]]:
     (`photo.child_face_discarded`). A photo kept with "use this photo anyway"
     (`photo.sent_anyway`) is its shot's last failed try; it is not a retake of itself. Tries
     before a photo that was replaced later (at the review, or when the GP asked for new
-    photos) belong to that photo, never to the one that replaced it.
+    photos) belong to that photo, never to the one that replaced it; tries at a replacement
+    the patient gave up ("Keep the photo I have") belong to no photo once the request is
+    sent, so a photo the GP asks for later never carries them.
 
     A kept photo replaced by the patient before the request was sent (at the review: "Replace
     a photo") is a retake of its shot too, with its own reason (`inbox.gp.replaced_by_patient`),
@@ -172,7 +174,11 @@ def retakes(photos: list[Photo], events: list[Event]) -> dict[int, list[str]]:
         detail = json.loads(event.detail or "{}")
         if event.kind == "case.stage":
             if detail.get("to") == Stage.SUBMITTED.value:
+                # tries not followed by a kept photo (a replacement given up with "Keep the
+                # photo I have") were at a photo that was never sent: none carries on
                 kept.clear()
+                tries.clear()
+                replacing.clear()
             elif (detail.get("from") == Stage.REVIEW.value and event.actor == "patient"
                   and "reason" not in detail):  # "Replace a photo", not "take new photos"
                 to = str(detail.get("to"))

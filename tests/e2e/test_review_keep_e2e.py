@@ -22,7 +22,7 @@ from tests.auxil.e2e.patient import (
     tap,
     to_photos,
 )
-from tests.auxil.e2e.practice import make_team
+from tests.auxil.e2e.practice import ask_new_photos, make_team, retake, send_again
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -92,6 +92,34 @@ async def test_keep_the_photo_i_have_after_a_failed_retake_sends_the_photo_kept_
     assert after == before, "close-up 1 is the one kept before"
     summary = await team.gp.wait_for_text(case.reference, timeout=20)
     assert text("inbox.gp.no_flags") in (summary.text or "")
+
+
+async def test_a_replacement_given_up_is_never_counted_on_a_later_photo(
+    app: App, emu: Emulator
+) -> None:
+    """The blurred try at a replacement the patient gave up ("Keep the photo I have") was
+    a try at a photo that was never kept: when the GP later asks for that close-up again and
+    the patient's new one passes first time, the GP reads "no retakes", not the old blur."""
+    team, patient = await at_the_review(app, emu, "P-GAVE")
+    case = await services_of(app).store.cases.current_for_patient(patient.id)
+    assert case is not None
+    await tap(patient, text("journey.review.replace"), text("journey.review.which"))
+    await tap(patient, text("journey.review.replace_close_up_1"), taken_again("close_up_1"))
+    await patient.send_photo(sample("close-up-blurred.jpg"))
+    await patient.wait_for_text(text("quality.sharpness.blurred"), timeout=15)
+    await tap(patient, text("journey.photos.keep_old"), text("journey.photos.kept_old"))
+    await patient.wait_for_text(first_line("journey.review.summary"), timeout=10)
+    await send_again(patient)
+    first = await team.gp.wait_for_text(case.reference, timeout=20)
+    assert text("inbox.gp.no_flags") in (first.text or "")
+
+    await ask_new_photos(team.gp, case.reference, "close_up_1")
+    await patient.wait_for_text(first_line("inbox.patient.new_photos"), timeout=15)
+    await retake(patient, "close_up_1")
+    await send_again(patient)
+    again = await team.gp.wait_for_text("🔁", timeout=20)
+    assert case.reference in (again.text or "")
+    assert text("inbox.gp.no_flags") in (again.text or ""), again.text
 
 
 async def test_keep_all_my_answers_goes_back_to_the_review_with_nothing_changed(
