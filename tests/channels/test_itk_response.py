@@ -65,3 +65,10 @@ def test_the_header_id_is_the_same_for_every_try_and_differs_by_message_and_send
     assert first == header_id("X26ABC1", "TD-7Q2K-s1-o42")
     assert first != header_id("X26ABC1", "TD-7Q2K-s1-o43")
     assert first != header_id("X26OTHER", "TD-7Q2K-s1-o42")
+
+
+def test_an_itk_response_keeps_the_mailbox_it_came_from() -> None:
+    """MESH's `Mex-From`: only a response from the mailbox the case went to is about it."""
+    found = read_answer({**ACK, "from": "X26ABC3"}, response("30001"))
+    assert found is not None and found.sender == "X26ABC3"
+    assert found.kind == "filed"
