@@ -263,9 +263,10 @@ class Outgoing:
 
 @dataclass(frozen=True, slots=True)
 class MeshSent:
-    """A case's message that MESH accepted (`OutboxRepository.sent_by_mesh`): the outbox
-    item, the case, its practice and reference, the submission it carried, MESH's id, and
-    the practice's MESH mailbox it was sent to (`to`; "" if not known)."""
+    """A case's message that MESH accepted, or may have (`OutboxRepository.sent_by_mesh`):
+    the outbox item, the case, its practice and reference, the submission it carried, MESH's
+    id ("" while not yet written down), and the practice's MESH mailbox it was sent to (`to`;
+    "" if not known)."""
 
     outbox_id: int
     case_id: int

@@ -544,18 +544,22 @@ class OutboxRepository:
             return [record(OutboxItem, row) for row in await cursor.fetchall()]
 
     async def sent_by_mesh(self) -> list[MeshSent]:
-        """Every message sent by MESH about a case not erased (MESH accepted it: `remote_id`
-        set), newest first, with the mailbox it went to: what an answer in the bot's MESH
-        inbox can be about."""
+        """Every message sent by MESH about a case not erased, newest first, with the mailbox
+        it went to: what an answer in the bot's MESH inbox can be about. Sent: MESH accepted
+        it (`remote_id` set), or a send was started (`dispatch.STARTED`) and MESH may have
+        taken it before the bot wrote its id down (a kill -9, or a practice's system that
+        answers within the moment): its `mesh_message_id` is then "", and only an ITK
+        Response, which names the message by its local id's header id, can match it."""
         async with self._db.reading() as conn:
             cursor = await conn.execute(
                 "SELECT o.id, o.case_id, c.practice_id, c.reference, "
                 "json_extract(o.payload, '$.submission'), o.remote_id, "
                 f"{_SENT_TO} FROM outbox o "
                 "JOIN cases c ON c.id = o.case_id WHERE o.channel = 'mesh' "
-                "AND o.remote_id IS NOT NULL AND c.erased_at IS NULL ORDER BY o.id DESC")
+                "AND (o.remote_id IS NOT NULL OR json_extract(o.payload, '$.started')) "
+                "AND c.erased_at IS NULL ORDER BY o.id DESC")
             return [MeshSent(int(row[0]), int(row[1]), int(row[2]), str(row[3]),
-                             int(row[4] or 0), str(row[5]), str(row[6] or ""))
+                             int(row[4] or 0), str(row[5] or ""), str(row[6] or ""))
                     for row in await cursor.fetchall()]
 
     async def mesh_unanswered(self, sent_before: str) -> list[MeshSent]:

@@ -282,3 +282,36 @@ async def test_killed_after_recording_a_refusal_staff_are_told_once(
         assert len([m for m in gp.messages if m.text == words]) == 1, "told once"
         assert query(data_dir, "SELECT COUNT(*) FROM events "
                                "WHERE kind = 'case.record_rejected'") == [(1,)]
+
+
+async def test_a_refusal_read_before_the_send_was_recorded_still_tells_staff(
+    emu: Emulator, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The practice's system answers so fast that its refusal is in the bot's MESH inbox
+    before the bot has written down MESH's id for the case (here: killed -9 in between, the
+    inbox read meanwhile): the refusal is still the case's, and staff are told why, not lost
+    as "about no case" (and only a day later a vaguer alert)."""
+    async with mesh_sandbox() as sandbox:
+        for name, value in {"MESH_URL": sandbox.url, "MESH_MAILBOX": SENDER,
+                            "MESH_PASSWORD": PASSWORD, "MESH_SHARED_KEY": SHARED_KEY,
+                            "MESH_SENDER_ODS": "X26",
+                            "MESH_INBOX_EVERY_MINUTES": str(EVERY_MINUTES)}.items():
+            monkeypatch.setenv(name, value)
+        gp, patient = emu.user("Gee"), emu.user("Ada")
+        token = await gp_only_mesh_practice(data_dir, gp)
+        async with bot_process(emu, data_dir, hold_at="record.sent") as bot:
+            await wait_until_ready(gp)
+            await to_photos(patient, token)
+            await send_three(patient)
+            await details_and_review(patient)
+            await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+            await bot.held_at("record.sent", timeout=60)  # MESH has it; the bot not yet noted
+            answer(sandbox, await asyncio.to_thread(header_of_arrived, sandbox), "30002")
+            await read_by_the_bot(sandbox)  # read while the send is not yet recorded
+            await bot.kill_9()
+        (reference,) = query(data_dir, "SELECT reference FROM cases")[0]
+        words = text("channels.staff.record_rejected", reference=reference,
+                     reason=text("channels.record_reason.not_known", code="30002"))
+        async with bot_process(emu, data_dir):
+            await gp.wait_for_text(words, timeout=30)
+        assert len([m for m in gp.messages if m.text == words]) == 1, "told once"
