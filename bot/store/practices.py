@@ -246,13 +246,18 @@ class PracticeRepository:
                           leaving_out: Collection[int] = ()) -> list[int]:
         """Who hears about a case that needs a person: the chats of the practice's staff and
         admins, or of its GPs if it has none (`bot.inbox.routing.alert_chats`), without the
-        chats in `leaving_out` (Telegram user ids known not to receive) and those Telegram
-        said blocked the bot (`lost_chats`, hazard log H51). Empty only if the practice has
-        nobody else (hazard log H07)."""
-        skip = {*leaving_out, *await self.lost_chats()}
-        members = [m for m in await self.members(practice_id) if m.telegram_user_id not in skip]
-        return [m.telegram_user_id for m in members if m.role in ("staff", "admin")] or [
-            m.telegram_user_id for m in members if m.role == "gp"]
+        chats in `leaving_out` (Telegram user ids known not to receive) and, among GPs, those
+        Telegram said blocked the bot (`lost_chats`, hazard log H51; staff who cannot receive
+        an alert have it passed on to others, `bot.inbox.undelivered.pass_on`). Empty only if
+        the practice has nobody else (hazard log H07)."""
+        members = [m for m in await self.members(practice_id)
+                   if m.telegram_user_id not in leaving_out]
+        staff = [m.telegram_user_id for m in members if m.role in ("staff", "admin")]
+        if staff:
+            return staff
+        lost = await self.lost_chats()
+        return [m.telegram_user_id for m in members
+                if m.role == "gp" and m.telegram_user_id not in lost]
 
     async def chat_lost(self, chat_id: int) -> bool:
         """Note that the bot can no longer post in this chat (Telegram's `my_chat_member`: a

@@ -11,7 +11,6 @@ is read from bot/content by key.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from telegram.ext import Application
@@ -19,23 +18,19 @@ from telegram.ext import Application
 from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.users import Group, TelegramUser
-from bot.store import Store
 from bot.store.models import Case, Practice
 from tests.auxil.e2e.bot_app import BotStarter, services_of
 from tests.auxil.e2e.patient import first_line, words
-from tests.auxil.e2e.practice import make_team, refer, second_gp, sent_from_link, submit
+from tests.auxil.e2e.practice import (
+    make_team,
+    refer,
+    second_gp,
+    sent_from_link,
+    submit,
+    until_lost,
+)
 
 App = Application[Any, Any, Any, Any, Any, Any]
-
-
-async def until_lost(store: Store, chat_id: int, lost: bool) -> None:
-    """Wait until the bot has taken in Telegram's update about this chat (blocked or removed:
-    `lost`; unblocked or added back: not)."""
-    for _ in range(100):
-        if (chat_id in await store.practices.lost_chats()) == lost:
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("the bot never took in the membership update")
 
 
 async def case_of(app: App, patient: TelegramUser) -> Case:
@@ -83,7 +78,6 @@ async def test_a_gp_who_blocks_the_bot_has_their_cases_sent_to_the_other_gp_unti
         assert decided is not None and decided.decision == "referred"
 
     async with start_bot() as second:
-        store = services_of(second).store
         meanwhile = await case_of(second, await submit(second, emu, team, "Bea"))
         await other.wait_for_text(first_line("inbox.gp.summary") + meanwhile.reference,
                                   timeout=20)
@@ -92,7 +86,7 @@ async def test_a_gp_who_blocks_the_bot_has_their_cases_sent_to_the_other_gp_unti
             "nothing of the new case is tried in the blocked chat"
 
         team.gp.unblock_bot()
-        await until_lost(store, team.gp.id, lost=False)
+        await until_lost(second, team.gp.id, lost=False)
         later = await case_of(second, await submit(second, emu, team, "Cy"))
         await team.gp.wait_for_text(first_line("inbox.gp.summary") + later.reference, timeout=20)
         await team.gp.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
@@ -162,7 +156,6 @@ async def test_cases_of_an_inbox_group_the_bot_was_removed_from_go_to_the_gps_un
         await gp.wait_for_text(words("inbox.gp.decided_refer"), timeout=10)
 
     async with start_bot() as second:
-        store = services_of(second).store
         meanwhile = await case_of(second, await sent_from_link(
             emu, await invited(second, practice, "U-2"), "Bea"))
         await gp.wait_for_text(first_line("inbox.gp.summary") + meanwhile.reference, timeout=20)
@@ -172,7 +165,7 @@ async def test_cases_of_an_inbox_group_the_bot_was_removed_from_go_to_the_gps_un
 
         group.add_bot(gp)
         await rita.wait_for_text(text("inbox.staff.inbox_group_back"), timeout=20)
-        await until_lost(store, group.chat_id, lost=False)
+        await until_lost(second, group.chat_id, lost=False)
         later = await case_of(second, await sent_from_link(
             emu, await invited(second, practice, "U-3"), "Cy"))
         await group.wait_for_text(first_line("inbox.gp.summary") + later.reference, timeout=20)
