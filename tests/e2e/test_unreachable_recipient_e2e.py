@@ -11,10 +11,14 @@ is read from bot/content by key.
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
 from typing import Any
 
+import pytest
 from telegram.ext import Application
 
+from bot.__main__ import main
 from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.users import Group, TelegramUser
@@ -171,3 +175,24 @@ async def test_cases_of_an_inbox_group_the_bot_was_removed_from_go_to_the_gps_un
         await group.wait_for_text(first_line("inbox.gp.summary") + later.reference, timeout=20)
         await group.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
         assert not summaries_of(gp, later), "the group's case is not sent to the GP's own chat"
+
+
+async def test_the_operator_moving_the_inbox_after_the_bot_was_removed_sends_new_cases_there(
+    app: App, emu: Emulator, monkeypatch: pytest.MonkeyPatch, data_dir: Path
+) -> None:
+    """The practice makes a new inbox group rather than adding the bot back; the operator
+    points the practice at it (`python -m bot practice inbox`): the next case goes to the
+    new group, no longer to the GP's own chat."""
+    practice, group, gp, _ = await group_practice_with_gp(app, emu)
+    group.remove_bot(gp)
+    await until_lost(app, group.chat_id)
+    new = emu.group("Lawson GP inbox 2")
+    monkeypatch.setenv("DATA_DIR", str(data_dir))
+    monkeypatch.chdir(data_dir)
+    assert await asyncio.to_thread(main, ["practice", "inbox", "--practice", str(practice.id),
+                                          f"--inbox-chat-id={new.chat_id}"]) == 0
+
+    later = await case_of(app, await sent_from_link(emu, await invited(app, practice, "U-4")))
+    await new.wait_for_text(first_line("inbox.gp.summary") + later.reference, timeout=20)
+    await new.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+    assert not summaries_of(gp, later)
