@@ -32,11 +32,14 @@ async def person_blocked(store: Store, chat_id: int) -> int:
     practice they are a GP of, their waiting cases go to its other recipients, or, with none,
     staff are told (`inbox.staff.blocked_alert`, deduplicated with the alert a failed send
     would raise); audited `member.blocked_bot` per practice (a count only). Returns how many
-    cases were sent to others (0 too for a patient or a block already noted)."""
-    if not await store.practices.chat_lost(chat_id):
-        return 0
+    cases were sent to others (0 too for a block already noted). Only a member of a practice
+    (staff, admin or GP) is noted (`PracticeRepository.chat_lost`): a patient's id is not
+    kept."""
+    memberships = await store.practices.memberships(chat_id)
+    if not memberships or not await store.practices.chat_lost(chat_id):
+        return 0  # a patient's block is not noted: nothing to route, and no id kept
     again = 0
-    for member in await store.practices.memberships(chat_id):
+    for member in memberships:
         if member.role != "gp":
             continue
         moved = await resend_waiting(store, member.practice_id, chat_id)

@@ -1,4 +1,6 @@
-"""A practice inbox group upgraded to a supergroup keeps getting its cases (hazard log H39).
+"""A practice inbox group upgraded to a supergroup keeps getting its cases (hazard log H39);
+one the bot was taken out of hands its cases to the practice's GPs until the bot is back
+(H41, H52).
 
 Telegram makes a new group as a basic group and upgrades it to a supergroup when an admin
 makes its history visible to new members, gives an admin certain rights, or it grows past
@@ -15,6 +17,12 @@ once: the practice's inbox becomes the supergroup, and every case delivered to t
 and still waiting for a GP's decision is queued again for the supergroup, with a note to staff
 (`bot.inbox.routing.resend_waiting`); anything still queued for the old group is redirected when
 it is next tried, as for a replaced inbox group.
+
+When the bot is taken out of an inbox group (`my_chat_member`), the group is noted as lost:
+the practice's new cases, and those waiting there for a GP, go to its GPs' own chats, and staff
+are told so with the references (`inbox_group_lost`); when the bot is added back, or the
+operator sets an inbox group, cases go to the group again (`inbox_group_back`,
+`PracticeRepository.set_inbox`).
 """
 
 from __future__ import annotations
