@@ -287,6 +287,17 @@ class Group(ChatView):
         self._chat.bot_removed = True
         self._world.notify()
 
+    def add_bot(self, by: TelegramUser) -> None:
+        """A member (an admin) adds the bot back after `remove_bot`: the bot gets a
+        `my_chat_member` update (left -> member), and calls for the group work again."""
+        bot = self._world.bot_user
+        self._chat.bot_removed = False
+        self._world.updates.push("my_chat_member", {
+            "chat": self._chat.chat, "from": by.user, "date": int(time.time()),
+            "old_chat_member": {"status": "left", "user": bot},
+            "new_chat_member": {"status": "member", "user": bot}})
+        self._world.notify()
+
     def upgrade(self, by: TelegramUser, new_chat_id: int, *, tell_bot: bool = True) -> Group:
         """Upgrade this basic group to a supergroup, as Telegram does when an admin makes the
         history visible to new members or the group grows past 200: the supergroup has a new

@@ -73,4 +73,5 @@ def register(app: BotApplication) -> None:
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY,
                    Update.MY_CHAT_MEMBER]
 """`my_chat_member`: the bot's own membership of a chat, to hear at once that it was removed
-from a practice inbox group (`groups.removed`)."""
+from a practice inbox group or added back, or that a person blocked or unblocked it
+(`groups.removed`)."""

@@ -1,4 +1,6 @@
-"""A practice inbox group upgraded to a supergroup keeps getting its cases (hazard log H39).
+"""A practice inbox group upgraded to a supergroup keeps getting its cases (hazard log H39);
+one the bot was taken out of hands its cases to the practice's GPs until the bot is back
+(H41, H52).
 
 Telegram makes a new group as a basic group and upgrades it to a supergroup when an admin
 makes its history visible to new members, gives an admin certain rights, or it grows past
@@ -15,6 +17,12 @@ once: the practice's inbox becomes the supergroup, and every case delivered to t
 and still waiting for a GP's decision is queued again for the supergroup, with a note to staff
 (`bot.inbox.routing.resend_waiting`); anything still queued for the old group is redirected when
 it is next tried, as for a replaced inbox group.
+
+When the bot is taken out of an inbox group (`my_chat_member`), the group is noted as lost:
+the practice's new cases, and those waiting there for a GP, go to its GPs' own chats, and staff
+are told so with the references (`inbox_group_lost`); when the bot is added back, or the
+operator sets an inbox group, cases go to the group again (`inbox_group_back`,
+`PracticeRepository.set_inbox`).
 """
 
 from __future__ import annotations
@@ -46,31 +54,66 @@ async def inbox_group_moved(store: Store, old_chat_id: int, new_chat_id: int) ->
 
 async def inbox_group_lost(store: Store, chat_id: int, tag: int) -> int:
     """The bot was removed from the group `chat_id` (Telegram's `my_chat_member`; `tag`, the
-    update's date in Unix seconds, tells one removal from a later one). If it is a practice's
-    inbox group, its staff and admins (its GPs if it has none) are told at once, with the
-    references of the cases delivered there that still wait for a GP and what to do
-    (`inbox.staff.inbox_group_removed`; hazard log H41), and it is audited
-    (`practice.inbox_removed`). Returns how many were told (0: not an inbox group, or nobody
+    update's date in Unix seconds, tells one removal from a later one). The group is noted as
+    lost (`PracticeRepository.chat_lost`). If it is a practice's inbox group, the practice's
+    new cases and the ones delivered there still waiting for a GP go to its GPs' own chats
+    (those who did not block the bot) until the bot is added back (`inbox_group_back`) or the
+    operator sets an inbox (`bot.inbox.routing.gp_chats`, `resend_waiting`; hazard log H52),
+    and its staff and admins (its GPs if it has none) are told at once, with the references of
+    those waiting cases, where they went and what to do (`inbox.staff.inbox_group_removed`,
+    or `_no_gp` when no GP can get them in their own chat; H41); audited
+    `practice.inbox_removed`. Returns how many were told (0: not an inbox group, or nobody
     to tell, which is logged)."""
+    await store.practices.chat_lost(chat_id)
     practice = await store.practices.with_inbox(chat_id)
     if practice is None:
         return 0
     references = [case.reference
                   for case in await store.cases.at_stage(practice.id, Stage.SUBMITTED)
                   if not case.erased_at and chat_id in await store.outbox.delivered_chats(case.id)]
-    waiting = (text("inbox.staff.inbox_group_removed_waiting", references=", ".join(references))
-               if references else "")
-    words = text("inbox.staff.inbox_group_removed", waiting=waiting)
+    lost = await store.practices.lost_chats()
+    to_gps = any(m.role == "gp" and m.telegram_user_id not in lost
+                 for m in await store.practices.members(practice.id))
+    if to_gps:
+        again = await resend_waiting(store, practice.id, chat_id, tell_staff=False)
+        waiting = (text("inbox.staff.inbox_group_removed_sent", references=", ".join(references))
+                   if references else "")
+        words = text("inbox.staff.inbox_group_removed", waiting=waiting)
+    else:
+        again = 0
+        waiting = (text("inbox.staff.inbox_group_removed_waiting",
+                        references=", ".join(references)) if references else "")
+        words = text("inbox.staff.inbox_group_removed_no_gp", waiting=waiting)
     chats = await alert_chats(store, practice.id)
     await store.outbox.add(None, [
         Outgoing(chat, "staff.alert", {"text": words},
                  f"practice:{practice.id}:inbox-removed:{tag}:{chat}") for chat in chats])
     await store.audit.record("practice.inbox_removed", actor="telegram",
-                             practice_id=practice.id, detail={"waiting": len(references)})
+                             practice_id=practice.id,
+                             detail={"waiting": len(references), "sent_to_gps": again})
+    facts = {"practice_id": practice.id, "waiting": len(references), "sent_to_gps": again}
     if chats:
-        log.warning("bot removed from a practice inbox group",
-                    extra={"practice_id": practice.id, "waiting": len(references)})
+        log.warning("bot removed from a practice inbox group", extra=facts)
     else:
-        log.error("bot removed from a practice inbox group: nobody to tell",
-                  extra={"practice_id": practice.id, "waiting": len(references)})
+        log.error("bot removed from a practice inbox group: nobody to tell", extra=facts)
+    return len(chats)
+
+
+async def inbox_group_back(store: Store, chat_id: int, tag: int) -> int:
+    """The bot was added to the group `chat_id` again (`my_chat_member`; `tag` as for
+    `inbox_group_lost`). The group is no longer lost; if it is a practice's inbox group that
+    was, its new cases go there again, and its staff and admins (its GPs if it has none) are
+    told so (`inbox.staff.inbox_group_back`); cases sent to the GPs' own chats meanwhile stay
+    there. Audited `practice.inbox_back`. Returns how many were told."""
+    if not await store.practices.chat_back(chat_id):
+        return 0
+    practice = await store.practices.with_inbox(chat_id)
+    if practice is None:
+        return 0
+    chats = await alert_chats(store, practice.id)
+    await store.outbox.add(None, [
+        Outgoing(chat, "staff.alert", {"text": text("inbox.staff.inbox_group_back")},
+                 f"practice:{practice.id}:inbox-back:{tag}:{chat}") for chat in chats])
+    await store.audit.record("practice.inbox_back", actor="telegram", practice_id=practice.id)
+    log.warning("bot added back to a practice inbox group", extra={"practice_id": practice.id})
     return len(chats)

@@ -15,17 +15,31 @@ GP_PARTS = ("album", "summary", "pack")
 
 
 async def gp_chats(store: Store, case: Case) -> list[int]:
-    """The chats that should receive this case."""
+    """The chats that should receive this case (Telegram chat ids): the GP the invite named,
+    else the practice's inbox group, else every GP of the practice.
+
+    A chat Telegram said the bot cannot post in (`PracticeRepository.lost_chats`: a GP who
+    blocked the bot, hazard log H51; an inbox group the bot was taken out of, H52) is passed
+    over for the next of these, the practice's GPs then being those who did not block it.
+    Only when that leaves nobody is the first choice kept, lost or not: its send then fails
+    and staff are told why (H07)."""
+    lost = await store.practices.lost_chats()
+    first: list[int] = []
     invite = await store.invites.get(case.invite_id) if case.invite_id else None
     if invite is not None and invite.gp_member_id is not None:
         gp = await store.practices.member(invite.gp_member_id)
         if gp is not None and gp.role == "gp" and gp.practice_id == case.practice_id:
-            return [gp.telegram_user_id]
+            if gp.telegram_user_id not in lost:
+                return [gp.telegram_user_id]
+            first = [gp.telegram_user_id]
     practice = await store.practices.get(case.practice_id)
     if practice is not None and practice.inbox_chat_id is not None:
-        return [practice.inbox_chat_id]
-    return [m.telegram_user_id for m in await store.practices.members(case.practice_id)
-            if m.role == "gp"]
+        if practice.inbox_chat_id not in lost:
+            return [practice.inbox_chat_id]
+        first = first or [practice.inbox_chat_id]
+    gps = [m.telegram_user_id for m in await store.practices.members(case.practice_id)
+           if m.role == "gp"]
+    return [chat for chat in gps if chat not in lost] or first or gps
 
 
 async def alert_chats(store: Store, practice_id: int, *,
@@ -157,23 +171,30 @@ def current_submission(case: Case, number: int) -> bool:
     return number == max(case.submissions, 1) and not case.awaiting_new_photos
 
 
-async def redirected(store: Store, case: Case, former_chat: int) -> list[Outgoing]:
+async def redirected(store: Store, case: Case, former_chat: int, *,
+                     tell_staff: bool = True) -> list[Outgoing]:
     """When `former_chat` is no longer a recipient: the case's current submission for its
-    recipients now (once each, by dedupe key), and one note to the practice's staff (its GPs
-    if it has none, without the former chat: `alert_recipients`)."""
+    recipients now (once each, by dedupe key), and, with `tell_staff`, one note to the
+    practice's staff (its GPs if it has none, without the former chat: `alert_recipients`;
+    False when staff get one alert naming every such case, `bot.inbox.lost`)."""
     number = case.submissions
+    deliveries = await _deliveries(store, case, number, committed=True,
+                                   leaving_out=(former_chat,))
+    if not tell_staff:
+        return deliveries
     note = text("inbox.staff.redirected_alert", reference=case.reference)
-    return [*await _deliveries(store, case, number, committed=True,
-                               leaving_out=(former_chat,)),
+    return [*deliveries,
             *[Outgoing(chat, "staff.alert", {"text": note},
                        f"case:{case.id}:sub:{number}:redirected:{former_chat}:{chat}")
               for chat in await alert_recipients(store, case, "redirected",
                                                  leaving_out=(former_chat,))]]
 
 
-async def resend_waiting(store: Store, practice_id: int, former_chat: int) -> int:
+async def resend_waiting(store: Store, practice_id: int, former_chat: int, *,
+                         tell_staff: bool = True) -> int:
     """`former_chat` no longer receives the practice's cases (a GP removed from the practice,
-    hazard log H40; an inbox group upgraded to a supergroup with a new id, H39): every case
+    hazard log H40, or who blocked the bot, H51; an inbox group upgraded to a supergroup with
+    a new id, H39, or the bot taken out of it, H52, `tell_staff` False): every case
     it received that still waits for a GP's decision (stage submitted, not erased) is queued
     for its recipients now, with a note to staff (`redirected`): the GPs or the inbox group,
     or, with none left, the no-inbox alert. A case whose recipients now all have it already
@@ -186,7 +207,8 @@ async def resend_waiting(store: Store, practice_id: int, former_chat: int) -> in
         chats = await gp_chats(store, case)
         if former_chat in chats or (chats and all(chat in had for chat in chats)):
             continue
-        await store.outbox.add(case.id, await redirected(store, case, former_chat))
+        await store.outbox.add(case.id, await redirected(store, case, former_chat,
+                                                         tell_staff=tell_staff))
         again += 1
     if again:
         log.warning("cases waiting for a GP sent again", extra={"practice_id": practice_id,

@@ -116,9 +116,10 @@ class PracticeRepository:
                         actor: str) -> tuple[Practice, int | None] | None:
         """Send the practice's cases to another inbox group from now on, or (None) to its GPs'
         own chats; returns the practice and its former inbox group, or None if there is no
-        such practice. ValueError, with nothing changed, if `inbox_chat_id` is not a group's
-        id or is another practice's inbox group (`add`). Audited (`practice.inbox_set`, no
-        chat ids) in the same transaction."""
+        such practice. A group set so is no longer taken as lost (`lost_chats`). ValueError,
+        with nothing changed, if `inbox_chat_id` is not a group's id or is another
+        practice's inbox group (`add`). Audited (`practice.inbox_set`, no chat ids) in the
+        same transaction."""
         if inbox_chat_id is not None and inbox_chat_id >= 0:
             raise ValueError("--inbox-chat-id must be a Telegram group's id, which is negative "
                              "(a positive id is a person's private chat)")
@@ -139,6 +140,8 @@ class PracticeRepository:
                                      "each practice needs its own group")
             await conn.execute("UPDATE practices SET inbox_chat_id = ? WHERE id = ?",
                                (inbox_chat_id, practice_id))
+            if inbox_chat_id is not None:  # the operator says the bot is in it (H52)
+                await conn.execute("DELETE FROM lost_chats WHERE chat_id = ?", (inbox_chat_id,))
             await write_event(conn, "practice.inbox_set", actor=actor, practice_id=practice_id,
                               detail={"to": "group" if inbox_chat_id is not None else "gps"})
         found = await self.get(practice_id)
@@ -243,12 +246,42 @@ class PracticeRepository:
                           leaving_out: Collection[int] = ()) -> list[int]:
         """Who hears about a case that needs a person: the chats of the practice's staff and
         admins, or of its GPs if it has none (`bot.inbox.routing.alert_chats`), without the
-        chats in `leaving_out` (Telegram user ids known not to receive, such as a GP who
-        blocked the bot). Empty only if the practice has nobody else (hazard log H07)."""
+        chats in `leaving_out` (Telegram user ids known not to receive) and, among GPs, those
+        Telegram said blocked the bot (`lost_chats`, hazard log H51; staff who cannot receive
+        an alert have it passed on to others, `bot.inbox.undelivered.pass_on`). Empty only if
+        the practice has nobody else (hazard log H07)."""
         members = [m for m in await self.members(practice_id)
                    if m.telegram_user_id not in leaving_out]
-        return [m.telegram_user_id for m in members if m.role in ("staff", "admin")] or [
-            m.telegram_user_id for m in members if m.role == "gp"]
+        staff = [m.telegram_user_id for m in members if m.role in ("staff", "admin")]
+        if staff:
+            return staff
+        lost = await self.lost_chats()
+        return [m.telegram_user_id for m in members
+                if m.role == "gp" and m.telegram_user_id not in lost]
+
+    async def chat_lost(self, chat_id: int) -> bool:
+        """Note that the bot can no longer post in this chat (Telegram's `my_chat_member`: a
+        person blocked the bot, or the bot was taken out of a group); True if it was not noted
+        already."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO lost_chats (chat_id, lost_at) VALUES (?, ?) "
+                "ON CONFLICT (chat_id) DO NOTHING", (chat_id, utc_now()))
+            return cursor.rowcount == 1
+
+    async def chat_back(self, chat_id: int) -> bool:
+        """Note that the bot can post in this chat again (unblocked, or added to the group
+        again); True if it had been noted as lost."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute("DELETE FROM lost_chats WHERE chat_id = ?", (chat_id,))
+            return cursor.rowcount == 1
+
+    async def lost_chats(self) -> set[int]:
+        """The Telegram chat ids the bot can no longer post in (`chat_lost`): people who blocked
+        it, groups it was taken out of."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute("SELECT chat_id FROM lost_chats")
+            return {int(row[0]) for row in await cursor.fetchall()}
 
     async def members(self, practice_id: int) -> list[Member]:
         """Return the practice's members, oldest first."""

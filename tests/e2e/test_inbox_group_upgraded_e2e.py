@@ -130,8 +130,9 @@ async def test_staff_are_told_at_once_when_the_bot_is_removed_from_the_inbox_gro
 ) -> None:
     """Someone tidying the group removes the bot: the case waiting there can no longer be
     decided there (the bot cannot answer in the group). Staff hear at once, with the case's
-    reference and what to do, not only when the next case fails (hazard log H41); a GP can
-    still open the case from /inbox in a private chat and decide it."""
+    reference, that it was sent to the GPs' own chats and what to do, not only when the next
+    case fails (hazard log H41, H52). Dr Gee works in the group and never opened the bot:
+    staff are asked to have them open it, and the case reaches them the moment they do."""
     store = services_of(app).store
     practice, group, gp, rita = await basic_group_practice(app, emu)
     patient = await sent_from_link(emu, await invited(app, practice, "U-4"))
@@ -140,13 +141,11 @@ async def test_staff_are_told_at_once_when_the_bot_is_removed_from_the_inbox_gro
     await group.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
 
     group.remove_bot(gp)
-    waiting = text("inbox.staff.inbox_group_removed_waiting", references=case.reference)
+    waiting = text("inbox.staff.inbox_group_removed_sent", references=case.reference)
     told = await rita.wait_for_text(words("inbox.staff.inbox_group_removed"), timeout=20)
     assert told.text == text("inbox.staff.inbox_group_removed", waiting=waiting)
+    await rita.wait_for_text(words("inbox.staff.not_started_alert"), timeout=20)
 
-    await gp.send_command("/inbox")
-    listing = await gp.wait_for_text(case.reference, timeout=10)
-    await gp.tap_callback(listing.message_id,
-                          listing.callback_data[text("inbox.gp.open", reference=case.reference)])
+    await gp.send_command("/help")
     summary = await gp.wait_for_text(first_line("inbox.gp.summary") + case.reference, timeout=20)
     assert text("inbox.gp.refer") in summary.callback_data

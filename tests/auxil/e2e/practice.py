@@ -97,6 +97,17 @@ async def all_sent(app: Application[Any, Any, Any, Any, Any, Any], case: Case) -
     raise AssertionError("the outbox never emptied")
 
 
+async def until_lost(app: App, chat_id: int, lost: bool = True) -> None:
+    """Wait until the bot has taken in Telegram's `my_chat_member` update about this chat
+    (blocked, or the bot removed from the group: `lost`; unblocked or added back: not)."""
+    store = services_of(app).store
+    for _ in range(100):
+        if (chat_id in await store.practices.lost_chats()) == lost:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("the bot never took in the membership update")
+
+
 async def submit(app: App, emu: Emulator, team: Team, name: str = "Ada") -> TelegramUser:
     """A patient invited for this team's GP goes all the way to "Sent"."""
     _, token = await services_of(app).store.invites.create(

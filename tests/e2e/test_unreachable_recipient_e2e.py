@@ -1,0 +1,198 @@
+"""Cases waiting in a chat the bot can no longer post in are sent on at once, through the real
+bot, the emulator and a restart (hazard log H51, H52).
+
+A GP who blocks the bot, and a practice inbox group the bot is taken out of, used to keep the
+cases already there, waiting for a decision nobody could make, and every new case still went
+to them and failed. Telegram tells the bot of both (`my_chat_member`): the GP's cases now go
+to the practice's other GPs, the group's to its GPs' own chats, staff are told, and it lasts
+across a restart until the GP unblocks the bot or the bot is added back. Every expected text
+is read from bot/content by key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram.ext import Application
+
+from bot.__main__ import main
+from bot.content import text
+from bot.emulator import Emulator
+from bot.emulator.users import Group, TelegramUser
+from bot.store.models import Case, Practice
+from tests.auxil.e2e.bot_app import BotStarter, services_of
+from tests.auxil.e2e.patient import first_line, words
+from tests.auxil.e2e.practice import (
+    make_team,
+    refer,
+    second_gp,
+    sent_from_link,
+    submit,
+    until_lost,
+)
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+async def case_of(app: App, patient: TelegramUser) -> Case:
+    """The patient's submitted case."""
+    case = await services_of(app).store.cases.current_for_patient(patient.id)
+    assert case is not None
+    return case
+
+
+def tried_in(emu: Emulator, chat_id: int, case: Case) -> bool:
+    """Whether the bot called Telegram for this chat with anything naming the case (a
+    summary, a caption), refused or not."""
+    return any(params.get("chat_id") == str(chat_id)
+               and case.reference in str(params.get("text", "")) + str(params.get("caption", ""))
+               for _, params in emu.calls)
+
+
+def summaries_of(person: TelegramUser | Group, case: Case) -> list[str]:
+    """The summaries of this case the chat has received."""
+    heading = first_line("inbox.gp.summary") + case.reference
+    return [m.text or "" for m in person.all_messages if heading in (m.text or "")]
+
+
+async def test_a_gp_who_blocks_the_bot_has_their_cases_sent_to_the_other_gp_until_unblocked(
+    start_bot: BotStarter, emu: Emulator
+) -> None:
+    """Dr Gee blocks the bot with a case waiting for them: it goes at once to Dr Two, who can
+    refer it, and staff are told. After a restart, a new case meant for Dr Gee still goes to
+    Dr Two; once Dr Gee unblocks the bot, new cases reach them again."""
+    async with start_bot() as first:
+        team = await make_team(first, emu)
+        other = await second_gp(first, emu, team)
+        waiting = await case_of(first, await submit(first, emu, team, "Ada"))
+        await team.gp.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+        assert not summaries_of(other, waiting), "sent to Dr Gee only, chosen at the invite"
+
+        team.gp.block_bot()
+        await other.wait_for_text(first_line("inbox.gp.summary") + waiting.reference, timeout=20)
+        await other.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+        await team.staff.wait_for_text(text("inbox.staff.redirected_alert",
+                                            reference=waiting.reference), timeout=10)
+        await refer(other)
+        await other.wait_for_text(words("inbox.gp.decided_refer"), timeout=10)
+        decided = await services_of(first).store.cases.get(waiting.id)
+        assert decided is not None and decided.decision == "referred"
+
+    async with start_bot() as second:
+        meanwhile = await case_of(second, await submit(second, emu, team, "Bea"))
+        await other.wait_for_text(first_line("inbox.gp.summary") + meanwhile.reference,
+                                  timeout=20)
+        await other.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+        assert not tried_in(emu, team.gp.id, meanwhile), \
+            "nothing of the new case is tried in the blocked chat"
+
+        team.gp.unblock_bot()
+        await until_lost(second, team.gp.id, lost=False)
+        later = await case_of(second, await submit(second, emu, team, "Cy"))
+        await team.gp.wait_for_text(first_line("inbox.gp.summary") + later.reference, timeout=20)
+        await team.gp.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+        assert not summaries_of(other, later), "Dr Gee's own case is theirs again"
+
+
+async def test_staff_hear_at_once_when_the_only_gp_blocks_the_bot_with_a_case_waiting(
+    app: App, emu: Emulator
+) -> None:
+    """With no other GP or inbox to send it to, the case stays with Dr Gee, but staff are
+    told now that the GP blocked the bot, not days later by the waiting alert."""
+    team = await make_team(app, emu)
+    waiting = await case_of(app, await submit(app, emu, team))
+    await team.gp.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+
+    team.gp.block_bot()
+    alert = await team.staff.wait_for_text(waiting.reference, timeout=20)
+    assert alert.text == text("inbox.staff.blocked_alert", reference=waiting.reference,
+                              who=text("inbox.staff.who_gp"))
+
+
+async def group_practice_with_gp(app: App, emu: Emulator
+                                 ) -> tuple[Practice, Group, TelegramUser, TelegramUser]:
+    """The Lawson Practice whose cases go to its inbox group, with Dr Gee (GP, in the group
+    and in their own chat with the bot) and Rita (staff)."""
+    store = services_of(app).store
+    group = emu.group("Lawson GP inbox")
+    practice = await store.practices.add("The Lawson Practice", "020 7729 7236",
+                                         inbox_chat_id=group.chat_id)
+    gp, rita = emu.user("Gee"), emu.user("Rita")
+    await store.practices.add_member(practice.id, gp.id, "gp", "Dr Gee")
+    await store.practices.add_member(practice.id, rita.id, "staff", "Rita")
+    group.member(gp)
+    for person in (gp, rita):
+        await person.send_command("/help")
+        await person.next_message()
+    return practice, group, gp, rita
+
+
+async def invited(app: App, practice: Practice, ref: str) -> str:
+    """A new invite link's token for this practice (no GP chosen: the inbox group gets it)."""
+    _, token = await services_of(app).store.invites.create(practice.id, ref, "1980-02-03",
+                                                           valid_days=7)
+    return token
+
+
+async def test_cases_of_an_inbox_group_the_bot_was_removed_from_go_to_the_gps_until_it_is_back(
+    start_bot: BotStarter, emu: Emulator
+) -> None:
+    """The bot is taken out of the inbox group with a case waiting there: the case goes at
+    once to Dr Gee's own chat, where they can refer it, and Rita is told where it went and
+    that new cases go there too. After a restart a new case goes to Dr Gee's chat, not to
+    the group; once the bot is added back, Rita is told and new cases go to the group."""
+    async with start_bot() as first:
+        practice, group, gp, rita = await group_practice_with_gp(first, emu)
+        waiting = await case_of(first, await sent_from_link(
+            emu, await invited(first, practice, "U-1"), "Ada"))
+        await group.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+
+        group.remove_bot(gp)
+        await gp.wait_for_text(first_line("inbox.gp.summary") + waiting.reference, timeout=20)
+        await gp.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+        told = await rita.wait_for_text(words("inbox.staff.inbox_group_removed"), timeout=20)
+        assert told.text == text("inbox.staff.inbox_group_removed", waiting=text(
+            "inbox.staff.inbox_group_removed_sent", references=waiting.reference))
+        await refer(gp)
+        await gp.wait_for_text(words("inbox.gp.decided_refer"), timeout=10)
+
+    async with start_bot() as second:
+        meanwhile = await case_of(second, await sent_from_link(
+            emu, await invited(second, practice, "U-2"), "Bea"))
+        await gp.wait_for_text(first_line("inbox.gp.summary") + meanwhile.reference, timeout=20)
+        await gp.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+        assert not tried_in(emu, group.chat_id, meanwhile), \
+            "nothing of the new case is tried in the group the bot is not in"
+
+        group.add_bot(gp)
+        await rita.wait_for_text(text("inbox.staff.inbox_group_back"), timeout=20)
+        await until_lost(second, group.chat_id, lost=False)
+        later = await case_of(second, await sent_from_link(
+            emu, await invited(second, practice, "U-3"), "Cy"))
+        await group.wait_for_text(first_line("inbox.gp.summary") + later.reference, timeout=20)
+        await group.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+        assert not summaries_of(gp, later), "the group's case is not sent to the GP's own chat"
+
+
+async def test_the_operator_moving_the_inbox_after_the_bot_was_removed_sends_new_cases_there(
+    app: App, emu: Emulator, monkeypatch: pytest.MonkeyPatch, data_dir: Path
+) -> None:
+    """The practice makes a new inbox group rather than adding the bot back; the operator
+    points the practice at it (`python -m bot practice inbox`): the next case goes to the
+    new group, no longer to the GP's own chat."""
+    practice, group, gp, _ = await group_practice_with_gp(app, emu)
+    group.remove_bot(gp)
+    await until_lost(app, group.chat_id)
+    new = emu.group("Lawson GP inbox 2")
+    monkeypatch.setenv("DATA_DIR", str(data_dir))
+    monkeypatch.chdir(data_dir)
+    assert await asyncio.to_thread(main, ["practice", "inbox", "--practice", str(practice.id),
+                                          f"--inbox-chat-id={new.chat_id}"]) == 0
+
+    later = await case_of(app, await sent_from_link(emu, await invited(app, practice, "U-4")))
+    await new.wait_for_text(first_line("inbox.gp.summary") + later.reference, timeout=20)
+    await new.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+    assert not summaries_of(gp, later)
