@@ -187,6 +187,28 @@ def tip_help() -> Image.Image:
     return img
 
 
+def tip_stand_back() -> Image.Image:
+    """For a parent: they take photo 1 of the child themself, from 1 to 1.5 metres, the
+    photo (the blue frame) from below the child's chin."""
+    img, d = _canvas("Stand back")
+    _person(d, 140, 110, (120, 90, 140))  # the parent, holding the phone
+    _phone(d, (195, 180, 225, 240))
+    x, top = 560, 230  # the child: smaller, standing on the same floor
+    d.ellipse([x - 28, top, x + 28, top + 56], fill=SKIN)
+    d.rounded_rectangle([x - 38, top + 60, x + 38, top + 170], radius=18, fill=SHIRT)
+    d.rectangle([x - 30, top + 170, x - 6, top + 250], fill=(60, 60, 80))
+    d.rectangle([x + 6, top + 170, x + 30, top + 250], fill=(60, 60, 80))
+    d.rounded_rectangle([x + 40, top + 70, x + 66, top + 165], radius=12, fill=SKIN)
+    _rash(d, x + 53, top + 118, 10, seed=2)
+    d.rectangle([x - 60, top + 62, x + 85, top + 262], outline=NHS_BLUE, width=5)  # the photo
+    d.line([250, 300, 500, 300], fill=INK, width=5)
+    d.polygon([(250, 300), (270, 288), (270, 312)], fill=INK)
+    d.polygon([(500, 300), (480, 288), (480, 312)], fill=INK)
+    d.text((265, 245), "1 - 1.5 m", font=_font(WORDS), fill=INK)
+    d.text((30, 535), "You take it. Keep the face out.", font=_font(WORDS), fill=INK)
+    return img
+
+
 def tip_file() -> Image.Image:
     """The paperclip, then File: the optional way to send a sharper photo."""
     img, d = _canvas("If you like: send as a file")
@@ -210,6 +232,7 @@ PICTURES = {
     "tip-background.png": tip_background,
     "tip-straight.png": tip_straight,
     "tip-help.png": tip_help,
+    "tip-stand-back.png": tip_stand_back,
     "tip-file.png": tip_file,
 }
 """Each picture's file name in bot/content/pictures, and what draws it."""

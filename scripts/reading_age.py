@@ -47,7 +47,7 @@ SAMPLES = {"practice": "Riverside Surgery", "phone": "020 7729 7236", "days": "3
            "where": "photo 2 of 3 (close-up)", "next": "send photo 2 of 3",
            "site": "Arm or hand", "duration": "1 to 4 weeks", "symptoms": "Itchy",
            "tried": "E45 cream", "shots": "photo 2 (close-up 1)",
-           "reason": "the photo was blurred"}
+           "reason": "the photo was blurred", "photo": "photo 1 of 3 (the whole area)"}
 """Typical values for the `{placeholders}`, so that a message is scored as the patient sees it."""
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

@@ -1,4 +1,4 @@
-"""Buttons that stand only until the patient's next photo ("Use this photo anyway").
+"""Buttons that stand only until the patient's next photo ("Use it anyway").
 
 Each failed photo after the second brings a new offer; an older one left live would answer a
 tap with something untrue. So the message ids of offers sent (`Reply.until_next_photo`) are

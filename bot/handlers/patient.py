@@ -54,7 +54,7 @@ async def send_to_patient(context: BotContext, chat_id: int, replies: list[Reply
 
 async def _send_settling_offers(context: BotContext, chat_id: int, replies: list[Reply],
                                 case_id: int | None) -> None:
-    """Send the replies; the case's older "Use this photo anyway" offers lose their buttons
+    """Send the replies; the case's older "Use it anyway" offers lose their buttons
     (`bot/handlers/offers.py`), after the replies, and any new offer among them is noted."""
     offers = live_offers(context.bot_data)
     old = offers.take(chat_id, case_id) if case_id is not None else []

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.content import text
+from bot.domain.questions import worded
 
 
 class CodedCheck(Protocol):
@@ -29,7 +30,7 @@ NEAR_OR_FAR = ("far", "close")
 
 
 def check_advice(check: CodedCheck, *, width: int, height: int,
-                 original: bool = False) -> str | None:
+                 original: bool = False, parent: bool = False) -> str | None:
     """The advice for a check that warned or failed, or None (it passed, or has no reason).
 
     `width` and `height` are the photo's size in pixels, quoted by the "too small" advice.
@@ -37,6 +38,8 @@ def check_advice(check: CodedCheck, *, width: int, height: int,
     a photo Telegram did not shrink, `photo_step.original_size`), so the size advice says to
     take a new photo with the camera (`quality.size.<key>_original`), never to send it as a
     file, which would send the same small picture.
+    `parent`: a parent takes a child's photos, so advice about the patient's own body is
+    worded for them where the content has a `_parent` text ("where on the child's body").
     KeyError if a content file lacks the words for a reason the engine gives.
     """
     reason = check.reason
@@ -46,8 +49,8 @@ def check_advice(check: CodedCheck, *, width: int, height: int,
         return text(SIZE_KEYS[reason] + ("_original" if original else ""), width=width,
                     height=height)
     if check.name == "framing" and reason in NEAR_OR_FAR and check.status == "warn":
-        return text(f"quality.framing.{reason}_warn")
-    return text(f"quality.{check.name}.{reason}")
+        return worded(f"quality.framing.{reason}_warn", parent=parent)
+    return worded(f"quality.{check.name}.{reason}", parent=parent)
 
 
 def refusal_advice(refusal: str, *, original: bool = False) -> str:

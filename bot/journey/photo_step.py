@@ -148,6 +148,17 @@ def stage_words(case: Case) -> str:
                 what=text(f"journey.photos.what_{case.stage.value}"))
 
 
+def shot_words(case: Case, shot: ShotSlot) -> str:
+    """The photo sent for this shot as /status names it ("photo 1 of 3 (the whole area)", or
+    "New photo 1 of 2 (the whole area)" when taken again: `stage_words`), for words about a
+    photo no longer in the chat ("Use it anyway", `journey.photos.send_anyway_offer`)."""
+    which = which_photo(case)
+    if which is None:
+        return text(f"journey.status_words.{shot}")
+    return text("journey.status_words.taking_again", which=which,
+                what=text(f"journey.photos.what_{shot}"))
+
+
 class TooBigToFetch(Exception):
     """Telegram would not give the bot the photo's file: it is over the 20 MB download limit
     (raised by the handler's `fetch`; the size Telegram gives is optional)."""
@@ -256,13 +267,14 @@ class PhotoStep:
         if accepted:
             await self.discard_unneeded(case.id, shot)
             return photo, [say(_accepted_words(shot, result, face_expected=face_expected,
-                                               which=which_photo(case), source=source))]
+                                               which=which_photo(case), source=source,
+                                               parent=case.consent_by == "parent"))]
         return None, await self._retake(case, shot, photo, result, source)
 
     async def _retake(
         self, case: Case, shot: ShotSlot, photo: Photo, result: AssessmentView, source: Source
     ) -> list[Reply]:
-        advice = _advice(result, "fail", source=source)
+        advice = _advice(result, "fail", source=source, parent=case.consent_by == "parent")
         words = "\n\n".join([shot_heading(case, shot), text("journey.photos.retake"),
                               *(f"• {a}" for a in advice)])
         failures = await self.failures_since_accepted(case.id, shot)
@@ -271,7 +283,8 @@ class PhotoStep:
             return [replace(say(words, *keep), until_next_photo=True) if keep else say(words)]
         anyway = Button(text("journey.photos.send_anyway"),
                         button_data(shot, "anyway", str(photo.attempt)))
-        offer = replace(say(text("journey.photos.send_anyway_offer"), (anyway,), *keep),
+        offer = replace(say(text("journey.photos.send_anyway_offer",
+                                 photo=shot_words(case, shot)), (anyway,), *keep),
                         until_next_photo=True)
         return [say(words), offer]
 
@@ -319,11 +332,13 @@ class PhotoStep:
 
 
 def _advice(result: AssessmentView, status: str, *, source: Source,
-            skip_face: bool = False) -> list[str]:
+            skip_face: bool = False, parent: bool = False) -> list[str]:
     """The words for every check with this status (a face expected on a face shot: none);
-    the size advice as for an `original_size` picture or not."""
+    the size advice as for an `original_size` picture or not; worded for a `parent` taking a
+    child's photos where the content has a `_parent` text."""
     original = original_size(source, result.width, result.height)
-    found = [check_advice(c, width=result.width, height=result.height, original=original)
+    found = [check_advice(c, width=result.width, height=result.height, original=original,
+                          parent=parent)
              for c in result.checks
              if c.status == status and not (c.name == "face" and skip_face)]
     return [words for words in found if words]
@@ -334,11 +349,11 @@ def _failed(result: AssessmentView, name: str) -> bool:
 
 
 def _accepted_words(shot: ShotSlot, result: AssessmentView, *, face_expected: bool,
-                    which: str | None, source: Source) -> str:
+                    which: str | None, source: Source, parent: bool = False) -> str:
     """"Photo 2 of 3 looks good", or for a photo taken again, `which` one ("New photo 1 of
-    2"), with any tips."""
+    2"), with any tips (worded for a `parent` taking a child's photos)."""
     number = SHOT_SLOTS.index(shot) + 1
-    tips = _advice(result, "warn", source=source, skip_face=face_expected)
+    tips = _advice(result, "warn", source=source, skip_face=face_expected, parent=parent)
     key = "accepted_with_note" if tips else "accepted"
     words = (text(f"journey.photos.{key}", number=number) if which is None else
              text(f"journey.photos.{key}_again", which=which))

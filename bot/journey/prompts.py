@@ -134,9 +134,11 @@ def question_prompt(case: Case, answers: dict[str, str], lead: str | None = None
 
 
 def preparation_prompt(case: Case) -> Reply:
-    """Show the next photo tip with its picture, and Next (or I am ready after the last)."""
-    steps = texts("journey.prepare.steps")
-    pictures = texts("journey.prepare.pictures")
+    """Show the next photo tip with its picture, and Next (or I am ready after the last);
+    worded for a parent taking a child's photos (`journey.prepare.steps_parent`)."""
+    suffix = "_parent" if by_parent(case) else ""
+    steps = texts(f"journey.prepare.steps{suffix}")
+    pictures = texts(f"journey.prepare.pictures{suffix}")
     index = min(case.prep_step, len(steps) - 1)
     last = index == len(steps) - 1
     label = text("journey.prepare.ready" if last else "journey.prepare.next")

@@ -32,7 +32,7 @@ class Reply:
     `case_id` is the case the message is about (set by `bind`): an album's messages are noted
     against it, to delete from the chat with the patient's own photo messages.
     `until_next_photo` marks buttons that stand only until the patient's next photo for the
-    case, or a tap on another such button ("Use this photo anyway"): the handlers take them
+    case, or a tap on another such button ("Use it anyway"): the handlers take them
     off then (`bot/handlers/offers.py`), so only the newest one is ever live.
     `typed_for` names a question that takes a typed answer too ("details|where", as its
     buttons' step and question): once a typed answer to it is accepted, the handlers take

@@ -131,7 +131,7 @@ class Tapped:
     replies: list[Reply]
     chosen: str | None = None
     settles_offers: bool = False
-    """True once a "Use this photo anyway" offer kept its photo: the case's other offers are
+    """True once a "Use it anyway" offer kept its photo: the case's other offers are
     out of date, and their buttons are taken off (`bot/handlers/offers.py`)."""
     older: bool = False
     """True for a tap refused because its button is on an older copy of a question: one from
@@ -920,7 +920,7 @@ class Journey:
                 text("journey.photos.keep_old"))
 
     async def _anyway(self, turn: Turn, shot: str, attempt: str) -> Tapped:
-        """A tap on "Use this photo anyway": the newest offer of the shot asked for now keeps
+        """A tap on "Use it anyway": the newest offer of the shot asked for now keeps
         its photo; an older one says truthfully what became of its photo (`_stale_anyway`)."""
         case = turn.case
         if case.stage.is_open and case.stage.value == shot:
@@ -1610,8 +1610,8 @@ class Journey:
                 case, nxt, practice, flagged_after=status_next.red_flag_after(events),
                 unconfirmed=status_next.red_flag_unconfirmed(events))
             nxt = "next_red_flag" if advice else nxt  # never "nothing" beside the advice
-            words = text("journey.commands.status", where=where,
-                         next=status_next.next_words(case, nxt, practice))
+            words = status_next.status_words(case, where,
+                                             status_next.next_words(case, nxt, practice))
             several = len(await self._store.cases.open_for_patient(user_id))
             if several > 1:
                 lead = text("journey.cases.open_count", count=several,
@@ -1920,9 +1920,9 @@ class Journey:
         events = await self._store.audit.for_case(turn.case.id)
         unreached = await alerting.still_unreached(self._store, turn.case, events)
         nxt = status_next.next_key(turn.case, None, unreached=unreached)
-        return [say(text("journey.commands.status",
-                         where=status_next.where_words(turn.case, unreached=unreached),
-                         next=status_next.next_words(turn.case, nxt, await turn.practice())))]
+        return [say(status_next.status_words(
+            turn.case, status_next.where_words(turn.case, unreached=unreached),
+            status_next.next_words(turn.case, nxt, await turn.practice())))]
 
     async def _show_ended(self, turn: Turn) -> list[Reply]:
         """A request the GP decided (and the patient kept) says what was decided and what

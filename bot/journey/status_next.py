@@ -40,6 +40,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from bot.content import text
 from bot.domain.questions import worded
 from bot.journey import prompts
 from bot.journey.replies import Reply, say
@@ -175,3 +176,15 @@ def advice(case: Case, key: str, practice: Practice, *, flagged_after: bool = Fa
     if flagged_after or unconfirmed:
         return [say(worded("journey.red_flag.now", parent=prompts.by_parent(case)))]
     return []
+
+
+def status_words(case: Case, where: str, nxt: str) -> str:
+    """The /status message of the request the patient is on: "Where you are: ... Next: ...",
+    with its reference between once it has been sent (`Case.submissions`; the receipt gave
+    the reference, and practice staff ask for it on the phone) and while the patient has not
+    deleted it (`journey.commands.status_sent`, worded for a parent). `where` and `nxt` are
+    the words of `where_words` and `next_words`."""
+    if case.submissions >= 1 and case.erased_at is None:
+        return worded("journey.commands.status_sent", parent=prompts.by_parent(case),
+                      where=where, next=nxt, reference=case.reference)
+    return text("journey.commands.status", where=where, next=nxt)

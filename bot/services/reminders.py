@@ -25,7 +25,8 @@ actor `member:ID`); detail `by` ("bot" or "staff"), nothing personal."""
 
 
 async def stall_reminder(store: Store, case: Case, dedupe_key: str) -> Outgoing | None:
-    """The kind reminder to the patient of a stalled request (`journey.reminder.text`): it
+    """The kind reminder to the patient of a stalled request (`journey.reminder.text`, worded
+    for a parent who answers for a child under 16): it
     names the request as the patient knows it (`bot.services.naming`) and is sent
     (`patient.reminder`) with a button that carries on with that case
     (`bot.journey.prompts.carry_on`), not with whichever of the patient's open cases they
@@ -34,8 +35,8 @@ async def stall_reminder(store: Store, case: Case, dedupe_key: str) -> Outgoing 
     if practice is None:
         return None
     request = await named(store, case)
-    words = text("journey.reminder.text", practice=practice.name, phone=practice.phone,
-                 request=request)
+    words = worded("journey.reminder.text", parent=case.consent_by == "parent",
+                   practice=practice.name, phone=practice.phone, request=request)
     return Outgoing(case.patient_chat_id, "patient.reminder", {"text": words}, dedupe_key)
 
 

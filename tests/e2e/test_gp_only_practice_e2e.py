@@ -235,13 +235,14 @@ async def test_a_patient_whose_case_reached_another_gp_is_told_nothing_of_the_ki
         e.kind for e in await services_of(app).store.audit.for_case(case.id)]
 
 
-def status_with(practice: Practice, key: str) -> str:
-    """The /status answer of a sent request whose "Next:" line is `key`; its "Where you are:"
-    line says the practice could not get it when the patient was told so."""
+def status_with(practice: Practice, case: Case, key: str) -> str:
+    """The /status answer of a sent request whose "Next:" line is `key`, with the case's
+    reference (the one the "Next:" line may ask them to give); its "Where you are:" line says
+    the practice could not get it when the patient was told so."""
     where = "submitted_not_received" if key == "next_not_received" else "submitted"
-    return text("journey.commands.status", where=text(f"journey.status_words.{where}"),
+    return text("journey.commands.status_sent", where=text(f"journey.status_words.{where}"),
                 next=text(f"journey.status_words.{key}", practice=practice.name,
-                          phone=practice.phone))
+                          phone=practice.phone), reference=case.reference)
 
 
 async def told_to_phone(
@@ -260,13 +261,13 @@ async def told_to_phone(
 async def test_status_after_being_told_to_phone_still_says_to_phone_not_that_a_gp_will_look(
     app: App, emu: Emulator
 ) -> None:
-    practice, _, patient, _ = await told_to_phone(app, emu)
+    practice, case, patient, _ = await told_to_phone(app, emu)
 
     await patient.send_command("/status")
 
     said = await patient.wait_for_text(
         text("journey.status_words.submitted_not_received"), timeout=10)
-    assert said.text == status_with(practice, "next_not_received")
+    assert said.text == status_with(practice, case, "next_not_received")
     assert text("journey.status_words.next_submitted") not in said.text
     assert text("journey.status_words.submitted") not in said.text
 
@@ -275,7 +276,7 @@ async def test_status_of_a_practice_with_nobody_to_receive_the_case_says_to_phon
     app: App, emu: Emulator
 ) -> None:
     practice, _, _ = await gps_only(app, emu)  # no GP, no inbox, no staff
-    _, patient = await patient_sends(app, emu, practice, None,
+    case, patient = await patient_sends(app, emu, practice, None,
                                         answer=first_line("inbox.patient.not_received"))
 
     await patient.send_command("/start")
@@ -285,7 +286,7 @@ async def test_status_of_a_practice_with_nobody_to_receive_the_case_says_to_phon
     answers = await patient.wait_until(
         lambda: (found := [m.text for m in patient.all_messages if m.text.startswith(where)])
         and len(found) == 2 and found, timeout=10)
-    assert answers == [status_with(practice, "next_not_received")] * 2
+    assert answers == [status_with(practice, case, "next_not_received")] * 2
 
 
 async def test_status_once_the_case_reached_a_gp_after_all_says_a_gp_will_look(
@@ -301,4 +302,4 @@ async def test_status_once_the_case_reached_a_gp_after_all_says_a_gp_will_look(
     await patient.send_command("/status")
 
     said = await patient.wait_for_text(text("journey.status_words.submitted"), timeout=10)
-    assert said.text == status_with(practice, "next_submitted")
+    assert said.text == status_with(practice, case, "next_submitted")

@@ -91,7 +91,7 @@ async def to_childs_photos(app: App, team: Team, parent: TelegramUser, years: in
     born = child_birthday(years)
     await to_child_eczema_question(parent, await invite(app, team, ref, born.isoformat()),
                                    born)
-    await read_the_tips(parent, text("journey.screening.eczema.no"))
+    await read_the_tips(parent, text("journey.screening.eczema.no"), parent=True)
     child = await current(app, parent)
     assert child.stage is Stage.LOCATOR and child.consent_by == "parent"
     return child

@@ -37,7 +37,7 @@ async def test_a_childs_face_is_refused_and_never_kept(
     patient = emu.user("Kit's mum")
     await to_child_eczema_question(patient, await new_invite(app, practice, born.isoformat()),
                                    born)
-    await read_the_tips(patient, say("screening.eczema.no"))
+    await read_the_tips(patient, say("screening.eczema.no"), parent=True)
     rng = np.random.default_rng(3)
     face = render.jpeg(render.camera(dataset.photo_scene(rng, "astronaut", 960, 1280), rng))
     sent = await patient.send_document(face, "IMG_2001.jpg", "image/jpeg")

@@ -94,7 +94,7 @@ async def test_a_red_flag_stop_is_told_to_staff_at_the_next_invite_and_to_the_gp
     assert (again.text or "").startswith(warning), "staff told first, before the link"
 
     await to_child_eczema_question(parent, token_of(again), BORN)
-    await read_the_tips(parent, text("journey.screening.eczema.no"))
+    await read_the_tips(parent, text("journey.screening.eczema.no"), parent=True)
     await send_three(parent)
     await details_and_review(parent, parent=True)
     await tap(parent, worded("journey.review.send", parent=True),

@@ -66,7 +66,7 @@ async def at_review(app: App, emu: Emulator, child: bool) -> tuple[Team, Telegra
     patient = emu.user("Ada")
     if born is not None:
         await to_child_eczema_question(patient, token, born)
-        await read_the_tips(patient, say("screening.eczema.no"))
+        await read_the_tips(patient, say("screening.eczema.no"), parent=True)
     else:
         await to_photos(patient, token)
     await send_three(patient)

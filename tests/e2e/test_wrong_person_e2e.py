@@ -19,6 +19,7 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.content import text
 from bot.domain.dates import said
+from bot.domain.questions import worded
 from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
 from bot.store.models import Case, Stage
@@ -97,9 +98,9 @@ async def test_a_childs_date_of_birth_is_named_only_once_it_was_typed_and_confir
                      (idle_since.isoformat(timespec="seconds"), child.id))
     conn.close()
     async with start_bot() as app:
-        await holder.wait_for_text(text(
-            "journey.reminder.text", practice=team.practice.name, phone=team.practice.phone,
-            request=named), timeout=15)
+        await holder.wait_for_text(worded(  # a child's link: worded for a parent
+            "journey.reminder.text", parent=True, practice=team.practice.name,
+            phone=team.practice.phone, request=named), timeout=15)
         assert shown_date(holder, born) == [], "the reminder does not name it either"
 
         # the child's parent, who knows the date, types and confirms it

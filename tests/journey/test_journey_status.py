@@ -71,13 +71,15 @@ async def test_status_after_sending_says_what_comes_next_from_the_gp_decision(
         journey: Journey, store: Store, practice: Practice, invite: InviteMaker,
         decide: Decide, where: str, next_key: str) -> None:
     await sent_and_decided(journey, store, practice, invite, decide)
+    case = await store.cases.current_for_patient(USER)
+    assert case is not None
 
     said = words(await journey.status(USER))
 
     expected = text(f"journey.status_words.{next_key}", practice=practice.name,
                     phone=practice.phone)
-    assert text("journey.commands.status", where=text(f"journey.status_words.{where}"),
-                next=expected) in said
+    assert text("journey.commands.status_sent", where=text(f"journey.status_words.{where}"),
+                next=expected, reference=case.reference) in said, "with the receipt's reference"
     assert not expected.startswith(text("journey.status_words.next_closed"))
 
 
@@ -357,9 +359,11 @@ async def test_a_patient_back_after_the_gp_decided_is_told_what_comes_next(
     """Back a week later, the patient sends /start with no link, or writes: they read what
     the GP decided and what to do next, as /status says, not only "This request has ended"."""
     await sent_and_decided(journey, store, practice, invite, decide)
-    expected = text("journey.commands.status", where=text(f"journey.status_words.{where}"),
+    case = await store.cases.current_for_patient(USER)
+    assert case is not None
+    expected = text("journey.commands.status_sent", where=text(f"journey.status_words.{where}"),
                     next=text(f"journey.status_words.{next_key}", practice=practice.name,
-                              phone=practice.phone))
+                              phone=practice.phone), reference=case.reference)
     for said in (await journey.start(USER, USER, None), await journey.typed(USER, "hello")):
         assert expected in words(said)
         assert text("journey.stop.ended", practice=practice.name,

@@ -72,9 +72,11 @@ async def to_photos(patient: TelegramUser, token: str) -> None:
     await read_the_tips(patient, SCREENING[3])
 
 
-async def read_the_tips(patient: TelegramUser, last_answer: str) -> None:
-    """Give the last screening answer, read each tip (with its picture), up to photo 1."""
-    steps = texts("journey.prepare.steps")
+async def read_the_tips(patient: TelegramUser, last_answer: str, *, parent: bool = False
+                        ) -> None:
+    """Give the last screening answer, read each tip (with its picture), up to photo 1; the
+    tips for a parent taking a child's photos if `parent`."""
+    steps = texts("journey.prepare.steps_parent" if parent else "journey.prepare.steps")
     await tap(patient, last_answer, steps[0])
     for step in steps[1:]:
         await tap(patient, text("journey.prepare.next"), step)
