@@ -185,7 +185,8 @@ async def read_record_answers(context: BotContext) -> None:
     """Job run every MESH_INBOX_EVERY_MINUTES while MESH is set up: read the bot's MESH inbox
     for what the practices' clinical systems and MESH said about the cases sent
     (`bot.channels.record_answers`), then tell staff of cases nothing came back about in a
-    day (`chase_unanswered`); a failure is logged and the next run tries again."""
+    day before the inbox was last read (`chase_unanswered`: while the inbox cannot be read,
+    nobody is blamed for not answering); a failure is logged and the next run tries again."""
     services = context.services
     if services.record_answers is None:
         return
@@ -193,7 +194,7 @@ async def read_record_answers(context: BotContext) -> None:
         await services.record_answers.read_inbox()
     except Exception as error:  # MESH down, a network error: the next run reads it
         log.warning("MESH inbox not read", extra={"reason": type(error).__name__})
-    try:  # then what never got an answer (MESH down or not, the store knows)
+    try:  # then what never got an answer, up to the last time the inbox was read
         await services.record_answers.chase_unanswered()
     except Exception:
         log.exception("unanswered MESH cases not chased")

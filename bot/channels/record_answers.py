@@ -94,17 +94,28 @@ class MeshInbox:
         return self._settings.mailbox
 
     def waiting(self) -> list[Waiting]:
-        """Every message in the inbox now, read (at most 500 at a time, MESH's page)."""
+        """Every message in the inbox now, read (at most 500 at a time, MESH's page). A
+        message that cannot be retrieved or read is logged with its id and left in MESH for
+        the next run; the others are read all the same. Listing the inbox raises on a
+        network or MESH error."""
         found = []
         with mesh_client(self._settings) as client:
             for message_id in client.list_messages():
-                message = client.retrieve_message(message_id)
-                headers = {str(k).lower(): str(v) for k, v in dict(message.mex_headers()).items()}
-                # only an ITK Response's body is read (reports have none; another workflow's
-                # message, which may be large, is not the bot's to read)
-                body = (message.read(MAX_ANSWER_BYTES)
-                        if headers.get("workflowid") == ACK_WORKFLOW_ID else b"")
-                message.close()
+                try:  # one bad message never blocks the others
+                    message = client.retrieve_message(message_id)
+                    try:
+                        headers = {str(k).lower(): str(v)
+                                   for k, v in dict(message.mex_headers()).items()}
+                        # only an ITK Response's body is read (reports have none; another
+                        # workflow's message, which may be large, is not the bot's to read)
+                        body = (message.read(MAX_ANSWER_BYTES)
+                                if headers.get("workflowid") == ACK_WORKFLOW_ID else b"")
+                    finally:
+                        message.close()
+                except Exception as error:
+                    log.warning("MESH inbox message not read", extra={
+                        "mesh_message_id": message_id, "reason": type(error).__name__})
+                    continue
                 found.append(Waiting(message_id, read_answer(headers, body),
                                      headers.get("workflowid", ""),
                                      headers.get("messagetype", "")))
@@ -123,13 +134,17 @@ class RecordAnswers:
         self._store = store
         self._inbox = inbox
         self._queued = queued
+        self.read_at: datetime | None = None
+        """When the inbox was last listed and read in full (UTC), or None since start-up."""
 
     async def read_inbox(self) -> int:
         """Read every message waiting; return how many answered a case. A message whose
         recording fails stays in MESH for the next run (logged with its ids); network
-        errors listing the inbox raise."""
+        errors listing the inbox raise, and leave `read_at` as it was."""
         matched = 0
+        started = datetime.now(UTC)
         waiting_now = await asyncio.to_thread(self._inbox.waiting)
+        self.read_at = started
         sent = await self._store.outbox.sent_by_mesh() if waiting_now else []
         for waiting in waiting_now:
             try:
@@ -183,8 +198,15 @@ class RecordAnswers:
         practice's clinical system, no MESH report): it may not be in the GP record
         (`channels.staff.record_unanswered`). Recorded as `case.record_unanswered` with the
         alert, in one transaction, so never twice; a late acknowledgement is still recorded as
-        usual. Returns how many alerts were queued."""
-        moment = now or datetime.now(UTC)
+        usual. Returns how many alerts were queued.
+
+        Without `now`, the day is counted up to the last time the bot read its own inbox
+        (`read_at`), not to now: while the bot cannot read its MESH inbox (MESH down, its
+        password changed) an answer may be waiting there unread, and staff would be told the
+        practice's system never answered. Nothing is chased before the first read."""
+        moment = now or self.read_at
+        if moment is None:
+            return 0
         cutoff = (moment - timedelta(hours=UNANSWERED_HOURS)).isoformat(timespec="seconds")
         queued = 0
         for sent in await self._store.outbox.mesh_unanswered(cutoff):

@@ -16,6 +16,7 @@ import pytest
 import requests
 from telegram.ext import Application
 
+from bot.channels import record_answers
 from bot.config import Settings
 from bot.content import text
 from bot.emulator import Emulator
@@ -58,7 +59,7 @@ async def mesh() -> AsyncIterator[MeshSandbox]:
 def bot_settings(data_dir: Path, emu: Emulator, mesh: MeshSandbox) -> Settings:
     return Settings(_env_file=None, telegram_bot_token=TOKEN, telegram_api_url=emu.api_url,
                     telegram_file_url=emu.file_url, data_dir=data_dir, quality_workers=1,
-                    mesh_url=mesh.url, mesh_mailbox=SENDER, mesh_password=PASSWORD,
+                    mesh_url=mesh.relay_url, mesh_mailbox=SENDER, mesh_password=PASSWORD,
                     mesh_shared_key=SHARED_KEY, mesh_sender_ods="X26",
                     mesh_inbox_every_minutes=EVERY_MINUTES)
 
@@ -196,6 +197,54 @@ async def test_a_case_nothing_came_back_about_in_a_day_is_told_to_staff_once(
     assert told.text is not None
     assert await answers.chase_unanswered(now=tomorrow + timedelta(days=1)) == 0, "once"
     assert len(alerts(team.staff, reference)) == 1
+
+
+async def test_while_the_bot_cannot_read_its_inbox_nobody_is_blamed_for_not_answering(
+    app: App, emu: Emulator, mesh: MeshSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """MESH refuses the bot its own inbox for a while (down, or its password changed) and
+    the practice's system has answered meanwhile: staff are not told nothing came back about
+    the case, since the answer is there unread; once the bot reads it the case is received."""
+    monkeypatch.setattr(record_answers, "UNANSWERED_HOURS", 0)  # a day, passed at once
+    team = await mesh_team(app, emu)
+    mesh.relay.fail_inbox = True
+    reference = await submit(app, emu, team, mesh)
+    answer(mesh, await asyncio.to_thread(header_of_arrived, mesh), "20013")
+    for _ in range(150):  # until the bot has tried 5 times (every 0.6 s)
+        if mesh.relay.inbox_refused >= 5:
+            break
+        await asyncio.sleep(0.2)
+    assert mesh.relay.inbox_refused >= 5
+    assert alerts(team.staff, reference) == []
+    mesh.relay.fail_inbox = False
+    await read_by_the_bot(mesh)
+    case_id = (await services_of(app).store.outbox.sent_by_mesh())[0].case_id
+    kinds = [e.kind for e in await services_of(app).store.audit.for_case(case_id)]
+    assert "case.record_received" in kinds and "case.record_unanswered" not in kinds
+    await asyncio.sleep(1.5)  # two more reads and chases
+    assert alerts(team.staff, reference) == []
+
+
+async def test_a_message_mesh_cannot_give_the_bot_does_not_hold_up_the_others(
+    app: App, emu: Emulator, mesh: MeshSandbox
+) -> None:
+    """One message in the bot's inbox that MESH fails to hand over (every time): the
+    practice's answers behind it are read all the same, and it is left in MESH."""
+    team = await mesh_team(app, emu)
+    with mailbox_client(mesh, RECIPIENT) as practice:
+        practice.send_message(SENDER, b"a discharge summary", workflow_id="TOC_FHIR_IP_DISCH")
+    (stuck,) = await asyncio.to_thread(bot_mailbox, mesh)
+    mesh.relay.fail_reads.add(stuck)
+    await submit(app, emu, team, mesh)
+    answer(mesh, await asyncio.to_thread(header_of_arrived, mesh), "30001")
+    for _ in range(150):
+        if await asyncio.to_thread(bot_mailbox, mesh) == [stuck]:
+            break
+        await asyncio.sleep(0.2)
+    row = next(line for line in (await invites_list(team.staff)).splitlines()
+               if "P-300" in line)
+    assert text("inbox.staff.filed_note") in row
+    assert await asyncio.to_thread(bot_mailbox, mesh) == [stuck]
 
 
 async def test_a_case_the_clinical_system_confirmed_is_not_chased(

@@ -30,21 +30,32 @@ PASSWORD = "password"
 @dataclass
 class Relay:
     """Forwards every request to the sandbox, except that the next `fail_sends` message
-    uploads are answered 503 without reaching it."""
+    uploads are answered 503 without reaching it; while `fail_inbox`, so is every listing of
+    an inbox (`inbox_refused` counts them); and so is every download of a message whose id
+    is in `fail_reads`."""
 
     target: str
     fail_sends: int = 0
     sends_seen: int = 0
     refused: list[str] = field(default_factory=list)
+    fail_inbox: bool = False
+    inbox_refused: int = 0
+    fail_reads: set[str] = field(default_factory=set)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
+        busy = web.json_response({"errorDescription": "busy"}, status=503)
         if request.method == "POST" and request.path.endswith("/outbox"):
             self.sends_seen += 1
             if self.fail_sends > 0:
                 self.fail_sends -= 1
                 self.refused.append(request.path)
-                return web.json_response({"errorDescription": "busy"}, status=503)
+                return busy
+        if request.method == "GET" and request.path.endswith("/inbox") and self.fail_inbox:
+            self.inbox_refused += 1
+            return busy
+        if request.method == "GET" and request.path.rsplit("/", 1)[-1] in self.fail_reads:
+            return busy
         headers = {k: v for k, v in request.headers.items()
                    if k.lower() not in ("host", "content-length", "transfer-encoding")}
         async with ClientSession(auto_decompress=False) as session, session.request(
