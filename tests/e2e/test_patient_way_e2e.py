@@ -12,13 +12,12 @@ from telegram.ext import Application
 from bot.content import asset, text, texts
 from bot.domain.questions import worded
 from bot.emulator import Emulator
-from bot.emulator.models import SentMessage
-from bot.emulator.users import TelegramUser
 from bot.store.models import Practice, Stage
 from scripts.reading_age import PHONE_LINES, phone_lines
 from tests.auxil.e2e.bot_app import sample, services_of
 from tests.auxil.e2e.patient import (
     SCREENING,
+    after,
     child_birthday,
     details_and_review,
     first_line,
@@ -47,12 +46,6 @@ def say(key: str, **values: object) -> str:
 def in_words(day: date) -> str:
     """A date as the bot reads it back, with the month's name from content."""
     return f"{day.day} {texts('journey.dates.months')[day.month - 1]} {day.year}"
-
-
-def after(patient: TelegramUser, message: SentMessage) -> list[SentMessage]:
-    """The bot's messages sent after this one."""
-    shown = patient.messages
-    return shown[shown.index(message) + 1:]
 
 
 # -- item 7: consent in three short messages ---------------------------------------------------

@@ -16,11 +16,10 @@ from bot.config import Settings
 from bot.content import asset, text, texts
 from bot.domain.questions import worded
 from bot.emulator import Emulator
-from bot.emulator.models import SentMessage
-from bot.emulator.users import TelegramUser
 from bot.store.models import Practice, Stage
 from tests.auxil.e2e.bot_app import BotStarter, sample, services_of
 from tests.auxil.e2e.patient import (
+    after,
     child_birthday,
     details_and_review,
     first_line,
@@ -40,12 +39,6 @@ RECORD = "GP record"
 """Where the practice keeps its own copy: the consent's "who" message names it, and the
 message on how long the bot keeps its copy must name it too, so the two are never read as
 one copy both kept and deleted."""
-
-
-def after(patient: TelegramUser, message: SentMessage) -> list[SentMessage]:
-    """The bot's messages sent after this one."""
-    shown = patient.messages
-    return shown[shown.index(message) + 1:]
 
 
 @pytest.mark.parametrize("parent", [False, True], ids=["adult", "parent"])

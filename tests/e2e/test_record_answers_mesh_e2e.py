@@ -86,10 +86,7 @@ async def submit(app: App, emu: Emulator, team: Team, mesh: MeshSandbox) -> str:
         team.practice.id, "P-300", "1980-02-03", valid_days=7, gp_member_id=team.gp_member.id,
         nhs_number=NHS_NUMBER)
     patient = emu.user("Ada")
-    await to_photos(patient, token)
-    await send_three(patient)
-    await details_and_review(patient)
-    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    await send_case(patient, token)
     await arrived(mesh)
     case = await services_of(app).store.cases.current_for_patient(patient.id)
     assert case is not None
@@ -111,6 +108,23 @@ async def gp_only_mesh_practice(data_dir: Path, gp: TelegramUser) -> str:
     finally:
         await store.close()
     return token
+
+
+def use_mesh(monkeypatch: pytest.MonkeyPatch, sandbox: MeshSandbox) -> None:
+    """A bot process started after this sends and reads by MESH in `sandbox`."""
+    for name, value in {"MESH_URL": sandbox.url, "MESH_MAILBOX": SENDER,
+                        "MESH_PASSWORD": PASSWORD, "MESH_SHARED_KEY": SHARED_KEY,
+                        "MESH_SENDER_ODS": "X26",
+                        "MESH_INBOX_EVERY_MINUTES": str(EVERY_MINUTES)}.items():
+        monkeypatch.setenv(name, value)
+
+
+async def send_case(patient: TelegramUser, token: str) -> None:
+    """The patient opens the invite and sends a case, to the receipt."""
+    await to_photos(patient, token)
+    await send_three(patient)
+    await details_and_review(patient)
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
 
 
 async def invites_list(staff: TelegramUser) -> str:
@@ -304,19 +318,12 @@ async def test_killed_after_recording_a_refusal_staff_are_told_once(
     emu: Emulator, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async with mesh_sandbox() as sandbox:
-        for name, value in {"MESH_URL": sandbox.url, "MESH_MAILBOX": SENDER,
-                            "MESH_PASSWORD": PASSWORD, "MESH_SHARED_KEY": SHARED_KEY,
-                            "MESH_SENDER_ODS": "X26",
-                            "MESH_INBOX_EVERY_MINUTES": str(EVERY_MINUTES)}.items():
-            monkeypatch.setenv(name, value)
+        use_mesh(monkeypatch, sandbox)
         gp, patient = emu.user("Gee"), emu.user("Ada")
         token = await gp_only_mesh_practice(data_dir, gp)
         async with bot_process(emu, data_dir, hold_at="record.answer_recorded") as bot:
             await wait_until_ready(gp)
-            await to_photos(patient, token)
-            await send_three(patient)
-            await details_and_review(patient)
-            await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+            await send_case(patient, token)
             await arrived(sandbox)
             answer(sandbox, await asyncio.to_thread(header_of_arrived, sandbox), "30003")
             await bot.held_at("record.answer_recorded", timeout=60)
@@ -341,19 +348,12 @@ async def test_a_refusal_read_before_the_send_was_recorded_still_tells_staff(
     inbox read meanwhile): the refusal is still the case's, and staff are told why, not lost
     as "about no case" (and only a day later a vaguer alert)."""
     async with mesh_sandbox() as sandbox:
-        for name, value in {"MESH_URL": sandbox.url, "MESH_MAILBOX": SENDER,
-                            "MESH_PASSWORD": PASSWORD, "MESH_SHARED_KEY": SHARED_KEY,
-                            "MESH_SENDER_ODS": "X26",
-                            "MESH_INBOX_EVERY_MINUTES": str(EVERY_MINUTES)}.items():
-            monkeypatch.setenv(name, value)
+        use_mesh(monkeypatch, sandbox)
         gp, patient = emu.user("Gee"), emu.user("Ada")
         token = await gp_only_mesh_practice(data_dir, gp)
         async with bot_process(emu, data_dir, hold_at="record.sent") as bot:
             await wait_until_ready(gp)
-            await to_photos(patient, token)
-            await send_three(patient)
-            await details_and_review(patient)
-            await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+            await send_case(patient, token)
             await bot.held_at("record.sent", timeout=60)  # MESH has it; the bot not yet noted
             answer(sandbox, await asyncio.to_thread(header_of_arrived, sandbox), "30002")
             await read_by_the_bot(sandbox)  # read while the send is not yet recorded

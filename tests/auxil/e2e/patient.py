@@ -124,6 +124,12 @@ async def parent_agrees(patient: TelegramUser) -> None:
     await tap(patient, text("journey.consent.yes"), first_line("journey.consent.child_agrees"))
 
 
+def after(patient: TelegramUser, message: SentMessage) -> list[SentMessage]:
+    """The bot's messages sent after this one."""
+    shown = patient.messages
+    return shown[shown.index(message) + 1:]
+
+
 def first_line(key: str) -> str:
     """The first line of a text as a chat shows it, up to its first blank to fill in."""
     return re.sub(r"<[^>]+>", "", text(key).split("\n")[0].split("{")[0])
