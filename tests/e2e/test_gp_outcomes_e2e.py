@@ -483,8 +483,8 @@ async def test_two_new_photos_are_counted_as_1_and_2_of_2(app: App, emu: Emulato
     where = text("journey.status_words.taking_again", which=text(
         "journey.photos.which_again", number=2, count=2), what=text(
         "journey.photos.what_close_up_2"))
-    await patient.wait_for_text(text("journey.commands.status", where=where, next=text(
-        "journey.status_words.next_taking_again")), timeout=10)
+    await patient.wait_for_text(text("journey.commands.status_sent", where=where, next=text(
+        "journey.status_words.next_taking_again"), reference=ref), timeout=10)
     await patient.send_document(mirrored("close-up-good-2.jpg"), "new2.jpg", "image/jpeg")
     which = text("journey.photos.which_again", number=2, count=2)
     await patient.wait_for_text(text("journey.photos.accepted_again", which=which), timeout=15)
