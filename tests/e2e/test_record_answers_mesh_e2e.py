@@ -23,7 +23,7 @@ from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
 from bot.store import open_store
 from bot.store.practices import DeliveryChannels
-from tests.auxil.e2e.bot_app import TOKEN, services_of
+from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.held_process import bot_process, query, wait_until_ready
 from tests.auxil.e2e.mesh_sandbox import (
     NHS_NUMBER,
@@ -39,6 +39,7 @@ from tests.auxil.e2e.mesh_sandbox import (
     inbox,
     mailbox_client,
     mesh_sandbox,
+    mesh_settings,
     read_by_the_bot,
 )
 from tests.auxil.e2e.patient import details_and_review, first_line, send_three, tap, to_photos
@@ -57,11 +58,7 @@ async def mesh() -> AsyncIterator[MeshSandbox]:
 
 @pytest.fixture
 def bot_settings(data_dir: Path, emu: Emulator, mesh: MeshSandbox) -> Settings:
-    return Settings(_env_file=None, telegram_bot_token=TOKEN, telegram_api_url=emu.api_url,
-                    telegram_file_url=emu.file_url, data_dir=data_dir, quality_workers=1,
-                    mesh_url=mesh.relay_url, mesh_mailbox=SENDER, mesh_password=PASSWORD,
-                    mesh_shared_key=SHARED_KEY, mesh_sender_ods="X26",
-                    mesh_inbox_every_minutes=EVERY_MINUTES)
+    return mesh_settings(data_dir, emu, mesh, mesh_inbox_every_minutes=EVERY_MINUTES)
 
 
 async def arrived(mesh: MeshSandbox) -> None:

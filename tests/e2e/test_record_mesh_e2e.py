@@ -28,7 +28,7 @@ from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
 from bot.store.practices import DeliveryChannels
-from tests.auxil.e2e.bot_app import TOKEN, BotStarter, services_of
+from tests.auxil.e2e.bot_app import BotStarter, services_of
 from tests.auxil.e2e.mesh_sandbox import (
     NHS_NUMBER,
     PASSWORD,
@@ -38,6 +38,7 @@ from tests.auxil.e2e.mesh_sandbox import (
     MeshSandbox,
     inbox,
     mesh_sandbox,
+    mesh_settings,
 )
 from tests.auxil.e2e.patient import (
     details_and_review,
@@ -59,10 +60,7 @@ async def mesh() -> AsyncIterator[MeshSandbox]:
 @pytest.fixture
 def bot_settings(data_dir: Path, emu: Emulator, mesh: MeshSandbox) -> Settings:
     """The bot, with its own MESH mailbox in the sandbox (reached through the relay)."""
-    return Settings(_env_file=None, telegram_bot_token=TOKEN, telegram_api_url=emu.api_url,
-                    telegram_file_url=emu.file_url, data_dir=data_dir, quality_workers=1,
-                    mesh_url=mesh.relay_url, mesh_mailbox=SENDER, mesh_password=PASSWORD,
-                    mesh_shared_key=SHARED_KEY, mesh_sender_ods="X26")
+    return mesh_settings(data_dir, emu, mesh)
 
 
 async def mesh_team(app: App, emu: Emulator) -> Team:

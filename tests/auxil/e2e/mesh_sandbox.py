@@ -13,11 +13,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 from aiohttp import ClientSession, web
 from mesh_client import MeshClient
 
 from bot.channels.itk_response import ACK_WORKFLOW_ID, response_bundle
+from bot.config import Settings
+from bot.emulator import Emulator
+from tests.auxil.e2e.bot_app import TOKEN
 from tests.auxil.e2e.smtp_server import free_port
 
 SHARED_KEY = "TestKey"
@@ -114,6 +119,15 @@ async def mesh_sandbox() -> AsyncIterator[MeshSandbox]:
             await runner.cleanup()
         process.terminate()
         await asyncio.to_thread(process.wait, 10)
+
+
+def mesh_settings(data_dir: Path, emu: Emulator, mesh: MeshSandbox, **more: Any) -> Settings:
+    """A bot's settings with its own MESH mailbox (`SENDER`) in this sandbox, reached through
+    the relay, sending as ODS code X26; `more` are further settings."""
+    return Settings(_env_file=None, telegram_bot_token=TOKEN, telegram_api_url=emu.api_url,
+                    telegram_file_url=emu.file_url, data_dir=data_dir, quality_workers=1,
+                    mesh_url=mesh.relay_url, mesh_mailbox=SENDER, mesh_password=PASSWORD,
+                    mesh_shared_key=SHARED_KEY, mesh_sender_ods="X26", **more)
 
 
 NHS_NUMBER = "9434765919"
