@@ -130,6 +130,19 @@ _SENT_TO = ("COALESCE(json_extract(o.payload, '$.to'), "
 (`bot.channels.dispatch`); for an item sent before that was written, the practice's mailbox
 now."""
 
+_MESH_SENT = ("SELECT o.id, o.case_id, c.practice_id, c.reference, "
+              "json_extract(o.payload, '$.submission'), o.remote_id, "
+              f"{_SENT_TO} FROM outbox o "
+              "JOIN cases c ON c.id = o.case_id WHERE o.channel = 'mesh'")
+"""The columns of a `MeshSent` (`_mesh_sent`) for the MESH items of cases; callers add their
+own conditions after it with AND."""
+
+
+def _mesh_sent(row: aiosqlite.Row) -> MeshSent:
+    """A `MeshSent` from a row of `_MESH_SENT` (no MESH id yet: "")."""
+    return MeshSent(int(row[0]), int(row[1]), int(row[2]), str(row[3]), int(row[4] or 0),
+                    str(row[5] or ""), str(row[6] or ""))
+
 
 class OutboxRepository:
     """Read what is due and record how each delivery went."""
@@ -552,15 +565,9 @@ class OutboxRepository:
         Response, which names the message by its local id's header id, can match it."""
         async with self._db.reading() as conn:
             cursor = await conn.execute(
-                "SELECT o.id, o.case_id, c.practice_id, c.reference, "
-                "json_extract(o.payload, '$.submission'), o.remote_id, "
-                f"{_SENT_TO} FROM outbox o "
-                "JOIN cases c ON c.id = o.case_id WHERE o.channel = 'mesh' "
-                "AND (o.remote_id IS NOT NULL OR json_extract(o.payload, '$.started')) "
-                "AND c.erased_at IS NULL ORDER BY o.id DESC")
-            return [MeshSent(int(row[0]), int(row[1]), int(row[2]), str(row[3]),
-                             int(row[4] or 0), str(row[5] or ""), str(row[6] or ""))
-                    for row in await cursor.fetchall()]
+                f"{_MESH_SENT} AND (o.remote_id IS NOT NULL OR json_extract(o.payload, "
+                "'$.started')) AND c.erased_at IS NULL ORDER BY o.id DESC")
+            return [_mesh_sent(row) for row in await cursor.fetchall()]
 
     async def mesh_unanswered(self, sent_before: str) -> list[MeshSent]:
         """Messages MESH accepted before `sent_before` (ISO UTC) carrying the latest
@@ -569,19 +576,14 @@ class OutboxRepository:
         came: `RecordAnswers.chase_unanswered`)."""
         async with self._db.reading() as conn:
             cursor = await conn.execute(
-                "SELECT o.id, o.case_id, c.practice_id, c.reference, "
-                "json_extract(o.payload, '$.submission'), o.remote_id, "
-                f"{_SENT_TO} FROM outbox o "
-                "JOIN cases c ON c.id = o.case_id WHERE o.channel = 'mesh' "
-                "AND o.remote_id IS NOT NULL AND c.erased_at IS NULL AND o.sent_at < ? "
+                f"{_MESH_SENT} AND o.remote_id IS NOT NULL AND c.erased_at IS NULL "
+                "AND o.sent_at < ? "
                 "AND json_extract(o.payload, '$.submission') = c.submissions "
                 "AND NOT EXISTS (SELECT 1 FROM events e WHERE e.case_id = o.case_id "
                 "AND e.kind LIKE 'case.record_%' "
                 "AND json_extract(e.detail, '$.outbox_id') = o.id) ORDER BY o.id",
                 (sent_before,))
-            return [MeshSent(int(row[0]), int(row[1]), int(row[2]), str(row[3]),
-                             int(row[4] or 0), str(row[5]), str(row[6] or ""))
-                    for row in await cursor.fetchall()]
+            return [_mesh_sent(row) for row in await cursor.fetchall()]
 
     async def record_answer(self, mesh_message_id: str, kind: str, case_id: int,
                             practice_id: int, detail: Detail, alerts: Sequence[Outgoing],
