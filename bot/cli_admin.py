@@ -130,6 +130,29 @@ async def _unreached(store: Store) -> None:
           "(python -m bot member add), and to look at these cases in /inbox.")
 
 
+async def _remove_member(store: Store, practice_id: int, telegram_user_id: int) -> int:
+    """`member remove`: take the person out of the practice, then send the cases waiting in
+    their chat for a decision to the practice's other GPs or inbox (hazard log H40). The two
+    steps are two transactions: if the command is stopped between them (killed, the host
+    restarted), running it again finds no such member but still sends those cases on, so the
+    leaver's cases never wait for nobody. Exit code 0, or 2 when they were not a member and
+    no case waits in their chat."""
+    removed = await store.practices.remove_member(practice_id, telegram_user_id, actor="cli")
+    again = await resend_waiting(store, practice_id, telegram_user_id)
+    if not removed and not again:
+        print("error: no such member in that practice")
+        return 2
+    if removed:
+        print("member removed: they can no longer see or act on the practice's cases")
+    else:
+        print("not a member of that practice (already removed): cases still waiting in their "
+              "chat are sent on")
+    if again:
+        print(f"{again} case(s) waiting for their decision sent to the practice's "
+              "other GPs or inbox; staff are told")
+    return 0
+
+
 async def _set_inbox(store: Store, args: argparse.Namespace) -> int:
     """`practice inbox`: the practice's cases go to another group (or its GPs) from now on;
     the cases waiting for a GP in the former group are sent again to the new recipients,
@@ -181,16 +204,7 @@ async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"error: there is no practice {args.practice}")
                 return 2
             if args.action == "remove":
-                if not await store.practices.remove_member(args.practice, args.telegram_user_id,
-                                                           actor="cli"):
-                    print("error: no such member in that practice")
-                    return 2
-                again = await resend_waiting(store, args.practice, args.telegram_user_id)
-                print("member removed: they can no longer see or act on the practice's cases")
-                if again:
-                    print(f"{again} case(s) waiting for their decision sent to the practice's "
-                          "other GPs or inbox; staff are told")
-                return 0
+                return await _remove_member(store, args.practice, args.telegram_user_id)
             member = await store.practices.add_member(
                 args.practice, args.telegram_user_id, args.role, args.name)
             print(f"member {member.id}: {member.display_name} ({member.role})")

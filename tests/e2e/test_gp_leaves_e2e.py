@@ -81,3 +81,26 @@ async def test_a_case_the_leaver_already_decided_is_not_sent_again(
     queued = await store.outbox.for_case(case.id)
     assert not [i for i in queued if i.chat_id == other.id], "the case is not sent again"
     assert not [i for i in queued if i.kind == "staff.alert" and "redirected" in i.dedupe_key]
+
+
+async def test_a_removal_stopped_before_the_cases_moved_moves_them_when_run_again(
+    app: App, emu: Emulator, monkeypatch: pytest.MonkeyPatch, data_dir: Path
+) -> None:
+    """`member remove` stopped (killed) just after taking the GP out of the practice, before
+    their waiting case was sent on: running it again finds no such member, yet still sends the
+    case to the other GP and tells staff, so it never waits for nobody."""
+    store = services_of(app).store
+    team = await make_team(app, emu)
+    other = await second_gp(app, emu, team)
+    patient = await submit(app, emu, team)
+    await team.gp.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None
+    # the first run's first transaction, committed; the command died before the second
+    assert await store.practices.remove_member(team.practice.id, team.gp.id, actor="cli")
+
+    await operator_removes(monkeypatch, data_dir, team.practice.id, team.gp.id)
+
+    await other.wait_for_text(first_line("inbox.gp.summary") + case.reference, timeout=20)
+    await team.staff.wait_for_text(text("inbox.staff.redirected_alert",
+                                        reference=case.reference), timeout=10)
