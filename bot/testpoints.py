@@ -14,6 +14,8 @@ several separated by commas), the bot, on reaching that moment, appends the name
 - `inbox.new_photos_checked`: a GP's "new photos" has passed its stage check, nothing written;
 - `record.before_send`: a case is built for a record channel (email, MESH), not yet sent;
 - `record.sent`: a record channel accepted the case, which is not yet recorded as sent;
+- `gp.sent`: Telegram took a part of a case (summary, notice, pack, one photo) for a GP chat
+  or the practice inbox group, its message id not yet written down;
 - `record.answer_recorded`: what a message in the bot's MESH inbox said about a case (an ITK
   acknowledgement, a non-delivery report) is recorded with its staff alert, the message not
   yet acknowledged in MESH;
@@ -36,7 +38,7 @@ STEP = 0.05
 """Seconds between looks for the release file while holding."""
 MOMENTS = frozenset({"erasure.committed", "photo.temp_written", "photo.file_written",
                      "submission.committed", "inbox.new_photos_checked", "record.before_send",
-                     "record.sent", "record.answer_recorded", "delivery.failed_marked",
+                     "record.sent", "gp.sent", "record.answer_recorded", "delivery.failed_marked",
                      "question.buttons_due", "locator.chosen"})
 
 

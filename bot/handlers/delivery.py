@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 from telegram import Update
@@ -27,6 +27,7 @@ from telegram.error import (
 )
 from telegram.ext import ExtBot
 
+from bot import testpoints
 from bot.content import text
 from bot.delivery.submission import pack_of, summary_of
 from bot.domain.questions import worded
@@ -144,14 +145,19 @@ async def supersede(bot: ApiBot, store: Store, chat_id: int, case_id: int, refer
 async def retract(bot: ApiBot, chat_id: int, message_ids: list[int], reference: str,
                   reason: str) -> None:
     """Delete what a GP chat received about an erased case; where Telegram no longer allows
-    it (after 48 hours), ask the GP to delete it."""
-    kept = 0
+    it (after 48 hours), or the bot never learnt a message's id (id 0, `OutboxStore.sending`),
+    ask the GP to delete it."""
+    too_old = unknown = 0
     for message_id in message_ids:
+        if message_id <= 0:
+            unknown += 1
+            continue
         try:
             await bot.delete_message(chat_id, message_id)
         except BadRequest:
-            kept += 1
-    await bot.send_message(chat_id, plain(retracted(reference, reason, all_removed=not kept)))
+            too_old += 1
+    await bot.send_message(chat_id, plain(retracted(reference, reason, too_old=too_old,
+                                                    unknown=unknown)))
 
 
 async def photos_off(bot: ApiBot, store: Store, chat_id: int, case_id: int,
@@ -355,20 +361,40 @@ class TelegramSender:
             await self._send_album(item, payload, case, summary, number)
             return
         if part == "summary":
-            sent = await send_message(self._bot, item.chat_id, summary_message(case, summary),
-                                      self._signer, BACKGROUND)
+            message = summary_message(case, summary)
         elif part == "notice":
             practice = await self._store.practices.get(case.practice_id)
             assert practice is not None
-            sent = await send_message(self._bot, item.chat_id, notice_message(case, practice),
-                                      self._signer, BACKGROUND)
+            message = notice_message(case, practice)
         elif part == "pack":
             pdf = await pack_of(self._store, case, self._pack_limit)
-            sent = await send_pack(self._bot, item.chat_id, case, number, pdf, BACKGROUND)
         else:
             raise Undeliverable(f"unknown kind {item.kind}")
-        await self._store.outbox.record_delivered(case.id, item.chat_id, [sent], part=part,
-                                                  submission=number)
+        async with self._noted(case.id, item.chat_id, part, number) as noted:
+            if part == "pack":
+                noted.append(await send_pack(self._bot, item.chat_id, case, number, pdf,
+                                             BACKGROUND))
+            else:
+                noted.append(await send_message(self._bot, item.chat_id, message,
+                                                self._signer, BACKGROUND))
+
+    @contextlib.asynccontextmanager
+    async def _noted(self, case_id: int, chat_id: int, part: str,
+                     number: int) -> AsyncIterator[list[int]]:
+        """Around one send of a part of a case to a GP chat: noted as being sent before
+        Telegram is asked (`OutboxStore.sending`), then as the message id the body appends to
+        the list; forgotten if Telegram refused it. A stop in between (kill -9, a timeout
+        whose message may have arrived) leaves it noted without an id, so an erasure asks the
+        GP to delete what the bot cannot (hazard log H64)."""
+        row = await self._store.outbox.sending(case_id, chat_id, part=part, submission=number)
+        ids: list[int] = []
+        try:
+            yield ids
+        except (BadRequest, Forbidden, RetryAfter, ChatMigrated):
+            await self._store.outbox.not_sent(row)
+            raise
+        await testpoints.reached("gp.sent")
+        await self._store.outbox.sent_as(row, ids[0])
 
     async def _send_album(self, item: OutboxItem, payload: dict[str, Any], case: Case,
                           summary: CaseSummary, number: int) -> None:
@@ -379,12 +405,12 @@ class TelegramSender:
             if part.slot in done:
                 continue
             jpeg = await asyncio.to_thread(self._store.files.read, part.file_name)
-            message_id = await send_photo_part(self._bot, item.chat_id, part, jpeg, BACKGROUND)
-            done[part.slot] = message_id
+            async with self._noted(case.id, item.chat_id, photo_part(part.slot),
+                                   number) as noted:
+                noted.append(await send_photo_part(self._bot, item.chat_id, part, jpeg,
+                                                   BACKGROUND))
+            done[part.slot] = noted[0]
             await self._store.outbox.save_payload(item.id, {**payload, "sent": done})
-            await self._store.outbox.record_delivered(
-                case.id, item.chat_id, [message_id], part=photo_part(part.slot),
-                submission=number)
             log.info("photo delivered", extra={"outbox_id": item.id, "case_id": item.case_id,
                                                "slot": part.slot})
 

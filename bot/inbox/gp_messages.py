@@ -139,9 +139,11 @@ def superseded_pack(reference: str, old: int, version: int) -> str:
     return text("inbox.gp.superseded_pack", old=old or 1, version=version, reference=reference)
 
 
-def retracted(reference: str, reason: str, *, all_removed: bool) -> str:
-    """The note after taking back an erased case: removed, or please delete it yourself
-    (Telegram allows a bot to delete only for 48 hours). `reason`: patient, practice,
+def retracted(reference: str, reason: str, *, too_old: int = 0, unknown: int = 0) -> str:
+    """The note after taking back an erased case: removed, or please delete it yourself:
+    `too_old` messages Telegram would not delete (a bot may delete only for 48 hours), or
+    `unknown` messages the chat may hold whose id the bot never learnt (it stopped between
+    sending one and writing its id down). `reason`: patient, practice,
     stopped (an answer changed at the review stopped the request), red_flag (a red flag
     answered after photos stopped it) or retention."""
     why = text({"patient": "inbox.gp.erased_by_patient",
@@ -149,7 +151,8 @@ def retracted(reference: str, reason: str, *, all_removed: bool) -> str:
                 "stopped": "inbox.gp.stopped_at_review",
                 "red_flag": "inbox.gp.stopped_red_flag"}.get(reason,
                                                                 "inbox.gp.erased_by_retention"))
-    key = "inbox.gp.retracted" if all_removed else "inbox.gp.retract_ask"
+    key = ("inbox.gp.retract_ask" if too_old else "inbox.gp.retract_unknown" if unknown
+           else "inbox.gp.retracted")
     return text(key, reference=reference, why=why)
 
 

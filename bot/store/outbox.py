@@ -494,29 +494,43 @@ class OutboxRepository:
                 "UPDATE outbox SET attempts = attempts + 1, failed_at = ?, last_error = ?, "
                 f"payload = {_ERASED_EMPTY} WHERE id = ?", (utc_now(), error[:200], item_id))
 
-    async def record_delivered(self, case_id: int, chat_id: int,
-                               message_ids: Sequence[int], *, part: str | None = None,
-                               submission: int | None = None) -> None:
-        """Remember the messages a GP chat received about a case (to take back on erasure).
-
-        `part` is "album:<shot>" (one photo document), "summary", "notice" or "pack" and
-        `submission` the case's submission number, so that a later submission can mark the
-        earlier summary, pack and photos as superseded.
-        """
-        now = utc_now()
+    async def sending(self, case_id: int, chat_id: int, *, part: str,
+                      submission: int) -> int:
+        """Note, before Telegram is asked, that a GP chat is being sent a part of a case
+        (`part` "album:<shot>" for one photo document, "summary", "notice" or "pack"; the
+        case's `submission` number, so a later submission can mark earlier parts superseded),
+        as a row with message id 0, "sent, id not known"; returns its row id for `sent_as`
+        (the send worked) or `not_sent` (Telegram refused it). A row still 0 means the bot
+        stopped (kill -9, a timeout) after asking Telegram and before writing the id down: the
+        chat may hold a message the bot cannot name, so taking the case back
+        (`take_delivered`) asks the GP to delete it."""
         async with self._db.transaction() as conn:
-            await conn.executemany(
+            cursor = await conn.execute(
                 "INSERT INTO delivered (case_id, chat_id, message_id, created_at, part, "
-                "submission) VALUES (?, ?, ?, ?, ?, ?)",
-                [(case_id, chat_id, m, now, part, submission) for m in message_ids])
+                "submission) VALUES (?, ?, 0, ?, ?, ?)",
+                (case_id, chat_id, utc_now(), part, submission))
+            return int(cursor.lastrowid or 0)
+
+    async def sent_as(self, row_id: int, message_id: int) -> None:
+        """The part noted by `sending` reached the chat as this message."""
+        async with self._db.transaction() as conn:
+            await conn.execute("UPDATE delivered SET message_id = ? WHERE id = ?",
+                               (message_id, row_id))
+
+    async def not_sent(self, row_id: int) -> None:
+        """Telegram refused the part noted by `sending`: the chat did not get it."""
+        async with self._db.transaction() as conn:
+            await conn.execute("DELETE FROM delivered WHERE id = ? AND message_id = 0",
+                               (row_id,))
 
     async def earlier_parts(self, case_id: int, chat_id: int, part: str,
                             before: int) -> list[tuple[int, int]]:
-        """(message id, submission) of this part a GP chat received for earlier submissions."""
+        """(message id, submission) of this part a GP chat received for earlier submissions
+        (not those whose id the bot never learnt, `sending`)."""
         async with self._db.reading() as conn:
             cursor = await conn.execute(
                 "SELECT message_id, submission FROM delivered WHERE case_id = ? AND chat_id = ? "
-                "AND part = ? AND submission < ? ORDER BY message_id",
+                "AND part = ? AND submission < ? AND message_id > 0 ORDER BY message_id",
                 (case_id, chat_id, part, before))
             return [(int(row[0]), int(row[1])) for row in await cursor.fetchall()]
 
@@ -532,17 +546,19 @@ class OutboxRepository:
                              before: int) -> list[tuple[int, int, str]]:
         """(message id, submission, part) of the photo documents a GP chat received for
         earlier submissions: part "album:<shot>", or "album" for rows from before the shot was
-        recorded."""
+        recorded (not those whose id the bot never learnt, `sending`)."""
         async with self._db.reading() as conn:
             cursor = await conn.execute(
                 "SELECT message_id, submission, part FROM delivered WHERE case_id = ? "
                 "AND chat_id = ? AND (part = 'album' OR part LIKE 'album:%') "
-                "AND submission < ? ORDER BY message_id", (case_id, chat_id, before))
+                "AND submission < ? AND message_id > 0 ORDER BY message_id",
+                (case_id, chat_id, before))
             return [(int(row[0]), int(row[1] or 1), str(row[2]))
                     for row in await cursor.fetchall()]
 
     async def take_delivered(self, case_id: int, chat_id: int) -> list[int]:
-        """The message ids a GP chat received about a case, forgetting them."""
+        """The message ids a GP chat received about a case, forgetting them; 0 for each
+        message it may hold whose id the bot never learnt (`sending`)."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "DELETE FROM delivered WHERE case_id = ? AND chat_id = ? RETURNING message_id",

@@ -11,26 +11,15 @@ from pathlib import Path
 from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
-from bot.store import open_store
-from tests.auxil.e2e.held_process import bot_process, query, wait_until_ready
+from tests.auxil.e2e.held_process import (
+    bot_process,
+    practice_with_receptionist,
+    query,
+    wait_until_ready,
+)
 from tests.auxil.e2e.patient import details_and_review, first_line, send_three, tap, to_photos
 
 MOMENT = "delivery.failed_marked"
-
-
-async def practice_with_receptionist(data_dir: Path, gp: TelegramUser,
-                                     receptionist: TelegramUser) -> str:
-    """The Lawson Practice, its GP, its receptionist and an invite for the GP; the token."""
-    store = await open_store(data_dir / "telederm.sqlite3", data_dir / "photos")
-    try:
-        practice = await store.practices.add("The Lawson Practice", "020 7729 7236")
-        member = await store.practices.add_member(practice.id, gp.id, "gp", "Dr Gee")
-        await store.practices.add_member(practice.id, receptionist.id, "staff", "Rita")
-        _, token = await store.invites.create(practice.id, "P-810", "1980-02-03",
-                                              valid_days=7, gp_member_id=member.id)
-    finally:
-        await store.close()
-    return token
 
 
 def has_button(person: TelegramUser, label: str) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
+from bot.store import open_store
 from tests.auxil.e2e.bot_app import TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,3 +98,18 @@ def query(data_dir: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
 def files_under(root: Path) -> list[Path]:
     """Every file under a folder."""
     return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+async def practice_with_receptionist(data_dir: Path, gp: TelegramUser,
+                                     receptionist: TelegramUser) -> str:
+    """The Lawson Practice, its GP, its receptionist and an invite for the GP; the token."""
+    store = await open_store(data_dir / "telederm.sqlite3", data_dir / "photos")
+    try:
+        practice = await store.practices.add("The Lawson Practice", "020 7729 7236")
+        member = await store.practices.add_member(practice.id, gp.id, "gp", "Dr Gee")
+        await store.practices.add_member(practice.id, receptionist.id, "staff", "Rita")
+        _, token = await store.invites.create(practice.id, "P-810", "1980-02-03",
+                                              valid_days=7, gp_member_id=member.id)
+    finally:
+        await store.close()
+    return token
