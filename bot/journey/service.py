@@ -1637,7 +1637,8 @@ class Journey:
     async def _other_statuses(self, case: Case) -> tuple[list[Reply], list[Reply]]:
         """For /status: each other request of the patient than `case` still in progress or
         with news, briefly (`journey.cases.other_status`: named, where it is, what comes
-        next), oldest first; and the red-flag advice any of them has. In progress or with
+        next; with its reference once sent and not deleted, `other_status_sent`), oldest
+        first; and the red-flag advice any of them has. In progress or with
         news: open, sent to the GP, decided (referred, referral sent, appointment, urgent),
         or deleted while the practice still acts on it (`status_next.STILL_ACTING`). A
         request stopped, cancelled or deleted otherwise ended with a message the patient
@@ -1658,9 +1659,11 @@ class Journey:
                 unconfirmed=status_next.red_flag_unconfirmed(events))
             if not status_next.in_progress(other, nxt):
                 continue
-            lines.append(say(text("journey.cases.other_status",
-                                  request=await self._named(other), where=where,
-                                  next=status_next.next_words(other, nxt, practice))))
+            sent = other.submissions >= 1 and other.erased_at is None
+            lines.append(say(text(
+                "journey.cases.other_status_sent" if sent else "journey.cases.other_status",
+                request=await self._named(other), where=where, reference=other.reference,
+                next=status_next.next_words(other, nxt, practice))))
         return lines, advice
 
     def confirm(self, action: str) -> Reply:

@@ -33,9 +33,11 @@ def still_with_gp(case: Case, answers: dict[str, str]) -> str:
 
 
 def other_status(case: Case, answers: dict[str, str], where: str, next_words: str) -> str:
-    """The /status words that name `case` among the patient's other requests."""
-    return text("journey.cases.other_status", request=request_name(case, answers),
-                where=text(f"journey.status_words.{where}"), next=next_words)
+    """The /status words that name `case`, a request sent to the GP, among the patient's
+    other requests: with its reference, which staff ask for on the phone."""
+    return text("journey.cases.other_status_sent", request=request_name(case, answers),
+                reference=case.reference, where=text(f"journey.status_words.{where}"),
+                next=next_words)
 
 
 async def one_sent_of_two(app: App, emu: Emulator, name: str, prefix: str

@@ -267,10 +267,11 @@ async def test_a_red_flag_yes_changed_to_no_on_the_question_itself_leaves_no_adv
 
 async def other_status(store: Store, practice: Practice, case_id: int, where: str,
                        next_key: str) -> str:
-    """The /status line naming another request, where it is and what comes next."""
+    """The /status line naming another request, sent to the GP: its reference, where it is
+    and what comes next."""
     case = await store.cases.get(case_id)
     assert case is not None
-    return text("journey.cases.other_status",
+    return text("journey.cases.other_status_sent", reference=case.reference,
                 request=request_name(case, await store.answers.for_case(case_id)),
                 where=text(f"journey.status_words.{where}"),
                 next=text(f"journey.status_words.{next_key}", practice=practice.name,
