@@ -10,7 +10,9 @@ another practice's system, or anyone's, is not heard about the case), a report b
 for the message (`Mex-LinkedMsgID`) or its local id. It records a
 case event (`case.record_received`, `case.record_filed`, `case.record_rejected`,
 `case.record_undelivered`: the ITK or MESH code, the ids, no free text) and, for a refusal or
-a non-delivery, queues an alert to the practice's staff in the same transaction; only then
+a non-delivery, queues an alert to the practice's staff in the same transaction (naming the
+version when it is about one the GP replaced since, whose newer version went after it:
+`channels.staff.record_rejected_older`, `record_undelivered_older`); only then
 does it acknowledge the message in MESH (which deletes it there). A stop (kill -9) in between
 reads the message again at the next run: its event is found, nothing is recorded or sent
 twice, and it is acknowledged. A message about no case the bot knows (another workflow, a case
@@ -174,7 +176,9 @@ class RecordAnswers:
         alerts: list[Outgoing] = []
         notes = []
         if answer.kind in ("rejected", "undelivered"):
-            words = text(f"channels.staff.record_{answer.kind}", reference=case.reference,
+            older = "_older" if sent.submission < case.submissions else ""
+            words = text(f"channels.staff.record_{answer.kind}{older}",
+                         reference=case.reference, version=sent.submission,
                          reason=reason_words(answer))
             chats = await would_hear(self._store, case)
             alerts = [Outgoing(chat, "staff.alert", {"text": words},

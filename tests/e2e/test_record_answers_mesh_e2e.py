@@ -43,7 +43,7 @@ from tests.auxil.e2e.mesh_sandbox import (
     read_by_the_bot,
 )
 from tests.auxil.e2e.patient import details_and_review, first_line, send_three, tap, to_photos
-from tests.auxil.e2e.practice import Team, make_team
+from tests.auxil.e2e.practice import Team, ask_new_photos, make_team, retake, send_again
 
 App = Application[Any, Any, Any, Any, Any, Any]
 EVERY_MINUTES = 0.01
@@ -79,6 +79,13 @@ async def mesh_team(app: App, emu: Emulator) -> Team:
 
 async def submit(app: App, emu: Emulator, team: Team, mesh: MeshSandbox) -> str:
     """A patient sends a case; it reaches the practice's MESH mailbox. Its reference."""
+    reference, _ = await sent_by_patient(app, emu, team, mesh)
+    return reference
+
+
+async def sent_by_patient(app: App, emu: Emulator, team: Team, mesh: MeshSandbox
+                          ) -> tuple[str, TelegramUser]:
+    """As `submit`: the case's reference and the patient who sent it."""
     _, token = await services_of(app).store.invites.create(
         team.practice.id, "P-300", "1980-02-03", valid_days=7, gp_member_id=team.gp_member.id,
         nhs_number=NHS_NUMBER)
@@ -87,7 +94,7 @@ async def submit(app: App, emu: Emulator, team: Team, mesh: MeshSandbox) -> str:
     await arrived(mesh)
     case = await services_of(app).store.cases.current_for_patient(patient.id)
     assert case is not None
-    return case.reference
+    return case.reference, patient
 
 
 async def gp_only_mesh_practice(data_dir: Path, gp: TelegramUser) -> str:
@@ -166,6 +173,30 @@ async def test_a_refusal_tells_staff_the_case_is_not_in_the_record_and_why(
     await read_by_the_bot(mesh)
     assert text("inbox.staff.filed_note") not in await invites_list(team.staff)
     assert len(alerts(team.staff, reference)) == 1
+
+
+async def test_a_refusal_of_a_version_the_gp_replaced_says_which_and_that_a_newer_went(
+    app: App, emu: Emulator, mesh: MeshSandbox
+) -> None:
+    """The GP asked for a new close-up and the new version went by MESH; then the practice's
+    system refuses the first version: staff are told it was version 1 and that a newer one was
+    sent after it, never that the case is not in the GP record."""
+    team = await mesh_team(app, emu)
+    reference, patient = await sent_by_patient(app, emu, team, mesh)
+    first = await asyncio.to_thread(header_of_arrived, mesh)
+    await team.gp.wait_until(lambda: any(m.buttons for m in team.gp.messages), timeout=20)
+    await ask_new_photos(team.gp, reference, "close_up_1")
+    await retake(patient, "close_up_1")
+    await send_again(patient)
+    await arrived(mesh)  # version 2 waits in the practice's mailbox
+
+    answer(mesh, first, "30002")  # late: version 1's patient not known here
+    reason = text("channels.record_reason.not_known", code="30002")
+    await team.staff.wait_for_text(text("channels.staff.record_rejected_older",
+                                        reference=reference, version=1, reason=reason),
+                                   timeout=30)
+    assert text("channels.staff.record_rejected", reference=reference,
+                reason=reason) not in alerts(team.staff, reference)
 
 
 async def test_mesh_non_delivery_tells_staff_the_case_is_not_in_the_record(
