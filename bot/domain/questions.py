@@ -108,13 +108,14 @@ GP's checklist words it (`referral.checklist` in the content)."""
 
 DEPENDENT: dict[str, tuple[str, ...]] = {
     "screen.site": ("detail.where",),
-    "screen.areas": ("screen.other_areas",),
+    "screen.areas": ("screen.other_areas", "screen.other_face"),
 }
 """Answers that depend on another (keyed "<prefix>.<question id>"): exactly where the rash is
 depends on the body area tapped, and whether any of the areas is on the breast, private parts
-or bottom on "Two or more areas". When the patient changes the first at the review, these are
-deleted with the change and asked again where they still apply, so the GP never reads an area
-with an "exactly where" from another ("Leg or foot (left forearm)")."""
+or bottom (and, for a child, on the face or head) on "Two or more areas". When the patient
+changes the first at the review, these are deleted with the change and asked again where they
+still apply, so the GP never reads an area with an "exactly where" from another ("Leg or foot
+(left forearm)")."""
 
 CAPACITY_TO_CONSENT = ("Lacks mental capacity to consent, unless you are satisfied that a "
                        "teledermatology referral is in the patient’s best interest")
@@ -168,6 +169,12 @@ def screening_questions(*, parent: bool = False, child: bool = False) -> tuple[Q
     - `other_areas` (only after "Two or more areas"): whether any of the areas is on the
       breast, private parts or bottom; "Yes" is "Breast, perianal or genital rash" (`site`
       names one area only, and the locator asks to show the whole affected area).
+    - `other_face` (children only, after "Two or more areas"): whether any of the areas is on
+      the face or head; "Yes" is "Images where the face can be identified" (`child_face`), the
+      same stop as "Face or head" at `site`. `site` names one area only, and the locator shot
+      shows "as much of the affected area" as it can (seed: "1 x locator shot to show as much of
+      the affected area / rash / lesion"), so a face among the areas would be in it (hazard
+      log H58).
     - `eczema` (children only): "Known chronic inflammatory skin conditions (e.g. eczema,
       psoriasis)". Eczema and psoriasis are the criterion's examples, so the question asks about
       a skin condition that lasts a long time or keeps coming back, naming the two as examples
@@ -188,6 +195,8 @@ def screening_questions(*, parent: bool = False, child: bool = False) -> tuple[Q
            parent=parent),
         _q("screening", "other_areas", ("yes", "intimate"), ("no", None), parent=parent,
            asked_if=("areas", "several")),
+        _q("screening", "other_face", ("yes", "child_face"), ("no", None), child_only=True,
+           parent=parent, asked_if=("areas", "several")),
         _q("screening", "eczema", ("yes", "eczema"), ("no", None), ("unsure", None),
            child_only=True, parent=parent),
     )

@@ -513,9 +513,10 @@ async def build_summary(store: Store, case: Case, today: date | None = None) -> 
 
     eczema = (text("inbox.gp.child_eczema", answer=said(screen, "eczema", "screen"))
               if case.is_child else "")
-    follow_up = next(q for q in screen if q.id == "other_areas")
-    other_areas = (text("inbox.gp.other_areas", answer=said(screen, "other_areas", "screen"))
-                   if follow_up.applies(answers, "screen", child=case.is_child) else "")
+    other_areas = "".join(  # the follow-ups of "Two or more areas" put to this patient
+        text(f"inbox.gp.{q.id}", answer=said(screen, q.id, "screen")) for q in screen
+        if q.id in ("other_areas", "other_face")
+        and q.applies(answers, "screen", child=case.is_child))
     resubmitted = ""
     if version > 1:
         resubmitted = (text("inbox.gp.resubmitted", version=version,

@@ -185,8 +185,8 @@ def photo_prompt(case: Case) -> Reply:
     return Reply(text=words, picture=picture, buttons=rows, until_next_photo=bool(rows))
 
 
-CHANGEABLE = ("is_rash", "red_flags", "site", "where", "areas", "other_areas", "eczema",
-              "duration", "symptoms", "tried")
+CHANGEABLE = ("is_rash", "red_flags", "site", "where", "areas", "other_areas", "other_face",
+              "eczema", "duration", "symptoms", "tried")
 """The answers a patient may change at the review, in the order the summary lists them: every
 answer the GP reads (a follow-up or child's question only where it was put to this patient,
 `may_change`). The red flags are among them, so a patient whose rash has got worse since can
@@ -280,7 +280,8 @@ async def review_prompt(store: Store, case: Case, answers: dict[str, str], *,
         "journey.review.summary", parent=parent,
         is_rash=said("is_rash", "screen"), red_flags=said("red_flags", "screen"),
         site=said("site", "screen"), where=_typed(answers.get("detail.where"), "skip", none),
-        areas=said("areas", "screen"), other_areas=line("other_areas"), eczema=line("eczema"),
+        areas=said("areas", "screen"), other_areas=line("other_areas") + line("other_face"),
+        eczema=line("eczema"),
         duration=said("duration", "detail"), symptoms=said("symptoms", "detail"),
         tried=said("tried", "detail"),
     )

@@ -27,11 +27,13 @@ class Setting:
 
 
 async def submitted_case(store: Store, setting: Setting, *, gp: Member | None = None,
-                         born: str = "1980-02-03") -> Case:
+                         born: str = "1980-02-03",
+                         answers: dict[str, str] | None = None) -> Case:
     """A case with three accepted photos and answers, submitted the way the journey does it;
     for a patient `born` under 16 years ago, a parent answered for the child, as the journey
     decides it (`bot.domain.age`), after saying they are the child's parent or guardian, and
-    that the child agreed (the consent answers the journey saves)."""
+    that the child agreed (the consent answers the journey saves). `answers` replace or add
+    to the usual ones (keyed "screen.<id>" or "detail.<id>")."""
     invite, _ = await store.invites.create(setting.practice.id, "P-9", born,
                                            valid_days=7, gp_member_id=gp.id if gp else None)
     birth, today = date.fromisoformat(born), date.today()
@@ -49,7 +51,7 @@ async def submitted_case(store: Store, setting: Setting, *, gp: Member | None = 
     for key, value in {"screen.is_rash": "rash", "screen.site": "arm", "screen.areas": "one",
                        "screen.red_flags": "no", "detail.where": "left forearm",
                        "detail.duration": "weeks", "detail.symptoms": "itchy",
-                       "detail.tried": "E45"}.items():
+                       "detail.tried": "E45", **(answers or {})}.items():
         await store.answers.save(case.id, key, value)
     for stage in (Stage.CONSENT, Stage.SCREENING, Stage.PREPARATION, Stage.LOCATOR,
                   Stage.CLOSE_UP_1, Stage.CLOSE_UP_2, Stage.DETAILS, Stage.REVIEW):

@@ -134,6 +134,49 @@ async def test_a_childs_rash_on_the_face_stops_kindly_and_staff_are_told(
         "no photo is asked for")
 
 
+async def test_a_child_with_a_rash_in_two_or_more_areas_one_on_the_face_stops_kindly(
+    app: App, emu: Emulator
+) -> None:
+    """The site question names one area: a child's face among two or more areas is asked
+    about, and "Yes" stops as "Face or head" does, before any photo (hazard log H58)."""
+    team = await make_team(app, emu)
+    born = child_birthday(6)
+    parent = emu.user("Lou's mum")
+    await to_screening(parent, await invite(app, team, "C-5", born), born)
+    await tap(parent, SCREENING[0], say("screening.red_flags.question", parent=True))
+    await tap(parent, SCREENING[1], say("screening.site.question"))
+    await tap(parent, SCREENING[2], say("screening.areas.question"))
+    await tap(parent, say("screening.areas.several"), say("screening.other_areas.question"))
+    await tap(parent, say("screening.other_areas.no"),
+              say("screening.other_face.question", parent=True))
+    await tap(parent, say("screening.other_face.yes"),
+              confirmation("screening.other_face.yes", "child_face", parent=True))
+    stopped = await tap(parent, say("confirm.yes"), ending("child_face", parent=True))
+    assert stopped.text == ending("child_face", parent=True)
+    case = await case_of(app, parent)
+    assert case.stage is Stage.STOPPED
+    assert await stop_reason(app, case) == "screen_child_face"
+    await staff_alert(app, team, parent, "child_face", "C-5", parent=True)
+    assert not [m for m in parent.messages if first_line("journey.photos.locator") in
+                (m.text or "")], "no photo is asked for"
+
+
+async def test_a_17_year_old_with_a_rash_in_two_or_more_areas_not_on_the_face_goes_on(
+    app: App, emu: Emulator
+) -> None:
+    team = await make_team(app, emu)
+    born = child_birthday(17)
+    young = emu.user("Max")
+    await to_the_site(app, team, young, "Y-5", born)
+    await tap(young, SCREENING[2], say("screening.areas.question"))
+    await tap(young, say("screening.areas.several"), say("screening.other_areas.question"))
+    asked = await tap(young, say("screening.other_areas.no"),
+                      say("screening.other_face.question"))
+    assert "child" not in (asked.text or ""), "a young person answering is asked about themself"
+    await tap(young, say("screening.other_face.no"), say("screening.eczema.question"))
+    assert (await case_of(app, young)).stage is Stage.SCREENING
+
+
 async def test_a_child_s_consent_asks_one_thing_at_a_time_and_not_a_guardian_stops_kindly(
     app: App, emu: Emulator
 ) -> None:

@@ -59,3 +59,17 @@ async def test_the_pack_and_the_email_ask_as_the_patient_was_asked(
     assert dict(digest.answers)[first_line("journey.details.duration_question",
                                            parent=parent)] == text(
         "journey.details.duration_weeks")
+
+
+async def test_a_childs_record_gives_the_face_answer_after_two_or_more_areas(
+    store: Store, setting: Setting
+) -> None:
+    """The GP reads whether any of a child's areas is on the face or head (hazard log H58),
+    in the summary and among the answers, as the parent was asked."""
+    case = await submitted_case(store, setting, born=child_dob(7), answers={
+        "screen.areas": "several", "screen.other_areas": "no", "screen.other_face": "no"})
+    digest = await build_digest(store, case, date.today())
+    no = text("journey.screening.other_face.no")
+    assert text("inbox.gp.other_face", answer=no) in digest.summary_html
+    asked = first_line("journey.screening.other_face.question", parent=True)
+    assert dict(digest.answers)[asked] == no

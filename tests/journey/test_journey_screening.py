@@ -100,13 +100,28 @@ async def test_two_or_more_areas_goes_on_to_the_photo_tips(
     assert (await store.answers.for_case(case.id))["screen.areas"] == "several"
 
 
-async def test_a_child_with_two_or_more_areas_goes_on_to_the_eczema_question(
+async def test_a_child_with_two_or_more_areas_is_asked_about_the_face_then_eczema(
     journey: Journey, invite: InviteMaker
 ) -> None:
+    """The site question names one area, so a child's face among two or more areas is asked
+    about before any photo (the service excludes children's images where the face can be
+    identified; hazard log H58); "No" goes on to the eczema question."""
     replies = await to_child_screening(journey, invite)
     for key in (RASH, NO_RED_FLAGS, ARM, "screening.areas.several", "screening.other_areas.no"):
         replies = await tap(journey, replies, key)
+    assert words(replies) == worded("journey.screening.other_face.question", parent=True)
+    replies = await tap(journey, replies, "screening.other_face.no")
     assert words(replies) == worded("journey.screening.eczema.question", parent=True)
+
+
+async def test_an_adult_with_two_or_more_areas_is_not_asked_about_the_face(
+    journey: Journey, invite: InviteMaker, store: Store
+) -> None:
+    replies = await to_screening(journey, invite)
+    for key in (RASH, NO_RED_FLAGS, ARM, "screening.areas.several", "screening.other_areas.no"):
+        replies = await tap(journey, replies, key)
+    assert words(replies) == texts("journey.prepare.steps")[0]
+    assert await stage_of(store) is Stage.PREPARATION
 
 
 STOPS = [
@@ -123,6 +138,8 @@ STOPS = [
                  id="child-face"),
     pytest.param((RASH, NO_RED_FLAGS, ARM, "screening.areas.several"),
                  "screening.other_areas.yes", "intimate", False, id="other-area-intimate"),
+    pytest.param((RASH, NO_RED_FLAGS, ARM, "screening.areas.several", "screening.other_areas.no"),
+                 "screening.other_face.yes", "child_face", True, id="child-other-area-face"),
 ]
 
 
