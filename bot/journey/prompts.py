@@ -97,18 +97,26 @@ def consent_prompt(case: Case, answers: dict[str, str], retention_days: int) -> 
     """Ask for consent in three short messages: why, who sees the photos and where they go,
     how long they are kept and how to delete them, the first question under the third (for a
     child under 16 the parent is asked, first whether they are the child's parent or
-    guardian). Each later question (the parent's agreement, the child's) comes on its own."""
+    guardian). Each later question (the parent's agreement, the child's) comes on its own.
+
+    Under the question whether they agree comes `journey.consent.no_is_fine` (worded for a
+    parent): saying no is fine, and the practice can see them instead. GMC guidance on
+    recordings asks that patients are told how to say no and what happens then, and the
+    service is one way among others to be seen (hazard log H59)."""
     stage = Stage.CONSENT.value
     parent = by_parent(case)
     waiting = consent_waiting(case, answers) or consent_asked(case)[-1]
     asked = CONSENT_QUESTIONS[waiting]
     buttons = (Button(text(f"journey.consent.{asked.yes}"), button_data(stage, waiting, "yes")),
                Button(text(f"journey.consent.{asked.no}"), button_data(stage, waiting, "no")))
+    after = (f"\n\n{worded('journey.consent.no_is_fine', parent=parent)}"
+             if waiting == "consent" else "")
     if waiting != consent_asked(case)[0]:
-        return [say(text(f"journey.consent.{asked.ask}"), buttons)]
+        return [say(text(f"journey.consent.{asked.ask}") + after, buttons)]
     return [say(worded("journey.consent.why", parent=parent)),
             say(worded("journey.consent.who", parent=parent)),
-            say(worded("journey.consent.keep", parent=parent, days=retention_days), buttons)]
+            say(worded("journey.consent.keep", parent=parent, days=retention_days) + after,
+                buttons)]
 
 
 def asking(question: Question, stage: Stage, lead: str | None = None) -> Reply:

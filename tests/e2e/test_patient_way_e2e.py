@@ -65,6 +65,8 @@ async def test_consent_is_three_short_messages_in_plain_words(
     keys = ("why", "who", "keep")
     expected = [worded(f"journey.consent.{key}", parent=parent, days=30) for key in keys]
     expected[0] = f"{say('identity.ok')}\n\n{expected[0]}"  # one message: it matches, and why
+    if not parent:  # the patient's question whether they agree: saying no is fine (H59)
+        expected[-1] = f"{expected[-1]}\n\n{say('consent.no_is_fine')}"
     assert [m.text for m in consent] == expected, "why; who sees them and where; how long"
     assert consent[-1] is question and all(not m.buttons for m in consent[:-1])
     assert question.buttons == ([[say("consent.guardian_yes"), say("consent.guardian_no")]]

@@ -54,9 +54,36 @@ async def test_consent_says_the_bot_deletes_its_own_copy_and_the_gp_record_keeps
     await patient.wait_for(lambda m: bool(m.buttons), timeout=10)
     who, keep = [m.text or "" for m in after(patient, matched)]
     assert who == worded("journey.consent.who", parent=parent)
-    assert keep == worded("journey.consent.keep", parent=parent, days=30)
+    assert keep.startswith(worded("journey.consent.keep", parent=parent, days=30))
     assert RECORD in who, "the practice's copy, where it is kept"
     assert RECORD in keep, "the deletion is told apart from the copy in the GP record"
+
+
+@pytest.mark.parametrize("parent", [False, True], ids=["adult", "parent"])
+async def test_consent_says_no_is_fine_and_no_names_the_practice_to_call_instead(
+    app: App, emu: Emulator, practice: Practice, parent: bool
+) -> None:
+    """The service is optional (hazard log H59): the question whether they agree says that
+    saying no is fine and the practice can see them instead; after "No", confirmed, the reply
+    names the practice and its number."""
+    born = child_birthday(6) if parent else date(1980, 2, 3)
+    patient = emu.user("Ada")
+    await to_consent(patient, await new_invite(app, practice, born.isoformat()),
+                     born.strftime("%d/%m/%Y"))
+    if parent:
+        await tap(patient, text("journey.consent.guardian_yes"),
+                  text("journey.consent.agree_parent"))
+    asked = patient.last_message
+    assert asked is not None and asked.buttons == [[text("journey.consent.yes"),
+                                                    text("journey.consent.no")]]
+    no_is_fine = worded("journey.consent.no_is_fine", parent=parent)
+    assert (asked.text or "").endswith(no_is_fine), "said with the question, before any answer"
+    await tap(patient, text("journey.consent.no"), first_line("journey.confirm.ask"))
+    declined = await tap(patient, text("journey.confirm.yes"),
+                         first_line("journey.consent.declined"))
+    assert declined.text == text("journey.consent.declined", practice=practice.name,
+                                 phone=practice.phone)
+    assert practice.name in declined.text and practice.phone in declined.text
 
 
 async def test_is_it_a_rash_tells_the_patient_i_am_not_sure_is_fine_and_goes_on(
