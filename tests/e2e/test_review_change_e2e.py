@@ -6,9 +6,9 @@ Audit (clinical safety, 30 November 2026): "Breast" tapped while changing the si
 review waits for its "Yes"; Send on the first review message then sent the request with the
 old site ("Arm or hand") and told the patient it was sent, and the GP saw no trace of the
 breast. Same for a child's eczema, "Most of my body" and "any area on the breast, private
-parts or bottom: yes". Now such a tap says nothing was sent and asks the question being changed
-again; the stopping answer, once confirmed, ends the request as at screening (hazard log H04,
-H21)."""
+parts or bottom: yes" (and a child's "any area on the face or head: yes", H58). Now such a tap
+says nothing was sent and asks the question being changed again; the stopping answer, once
+confirmed, ends the request as at screening (hazard log H04, H21)."""
 
 from __future__ import annotations
 
@@ -47,6 +47,9 @@ CHANGES = {
     "other-area-intimate": (False, ("screening.areas.several", "screening.other_areas.no"),
                             "other_areas", "screening.other_areas.yes", "intimate"),
     "child-eczema": (True, (), "eczema", "screening.eczema.yes", "eczema"),
+    "child-other-area-face": (True, ("screening.areas.several", "screening.other_areas.no",
+                                     "screening.other_face.no"),
+                              "other_face", "screening.other_face.yes", "child_face"),
 }
 
 
@@ -110,10 +113,13 @@ async def test_an_earlier_send_never_goes_past_a_stopping_answer_being_changed(
 ) -> None:
     child, first, qid, answer, stop = CHANGES[name]
     team, patient = await at_review(app, emu, child)
-    if first:  # "Two or more areas" asks the follow-up at once, answered "No"
+    if first:  # "Two or more areas" asks each follow-up at once, each answered "No"
         await change(patient, "areas", first[0], first_line("journey.review.ask_again"),
                      parent=child)
-        await tap(patient, say(first[1]), say("review.changed"))
+        follow_ups = first[1:]
+        for label, then in zip(follow_ups, (*follow_ups[1:], None), strict=True):
+            await tap(patient, say(label), say("review.changed") if then is None else
+                      say(f"screening.{then.split('.')[1]}.question", parent=child))
     review = shown(await then_says(patient, first_line("journey.review.summary")))
     await patient.send_command("/status")  # a second review message, with live buttons
     await patient.wait_for_text(first_line("journey.review.summary"), timeout=10)
