@@ -16,7 +16,11 @@ from bot.domain.age import CHILD_UNDER, age_on
 from bot.inbox.routing import resend_waiting
 from bot.inbox.staff import unfit_reference
 from bot.services.retention import purge
-from bot.services.subject_access import NothingToExport, export_cases
+from bot.services.subject_access import (
+    NothingToExport,
+    WrongDateOfBirth,
+    export_cases,
+)
 from bot.store import Store, open_store
 from bot.store.invites import NhsNumberOnAnotherPatient
 from bot.store.models import Practice
@@ -72,6 +76,10 @@ def add_arguments(verbs: argparse._SubParsersAction) -> None:  # type: ignore[ty
     export.add_argument("--practice", type=int, required=True, help="practice id")
     export.add_argument("--reference", required=True,
                         help="the case reference (TD-...) or the practice's patient reference")
+    export.add_argument("--dob", type=date.fromisoformat, required=True,
+                        help="the patient's date of birth, YYYY-MM-DD, from the practice's "
+                             "record: only that patient's cases are taken (a reference may "
+                             "have been given to two patients)")
     export.add_argument("--out", type=Path, required=True,
                         help="the zip file to write (must not exist; it holds health data)")
 
@@ -240,7 +248,14 @@ async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
             print(create_deep_linked_url(username, token))
         elif args.verb == "case":
             try:
-                done = await export_cases(store, args.practice, args.reference, args.out)
+                done = await export_cases(store, args.practice, args.reference, args.dob,
+                                          args.out)
+            except WrongDateOfBirth:
+                print(f"error: practice {args.practice} has the reference {args.reference}, "
+                      f"but not for a patient born on {args.dob.isoformat()} (nothing was "
+                      "written). Please check the date of birth and the reference against "
+                      "the patient's record, and try again")
+                return 2
             except NothingToExport:
                 print(f"error: practice {args.practice} has no case with the reference "
                       f"{args.reference} (nothing was written)")
