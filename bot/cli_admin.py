@@ -18,6 +18,7 @@ from bot.inbox.staff import unfit_reference
 from bot.services.retention import purge
 from bot.services.subject_access import (
     NothingToExport,
+    OnlyOthers,
     WrongDateOfBirth,
     export_cases,
 )
@@ -256,6 +257,12 @@ async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
                       "written). Please check the date of birth and the reference against "
                       "the patient's record, and try again")
                 return 2
+            except OnlyOthers as only:
+                print(f"error: nothing of this patient's to copy (nothing was written): the "
+                      f"{only.count} request(s) with the reference {args.reference} were "
+                      "started from their link by someone who never confirmed their date of "
+                      "birth, or that the practice stopped as the wrong person")
+                return 2
             except NothingToExport:
                 print(f"error: practice {args.practice} has no case with the reference "
                       f"{args.reference} (nothing was written)")
@@ -263,9 +270,12 @@ async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
             except FileExistsError:
                 print(f"error: {args.out} exists already; give a new file name")
                 return 2
+            others = (f" {done.left_out} request(s) started from the patient's link by "
+                      "someone else were left out (counted in README.txt)." if done.left_out
+                      else "")
             print(f"wrote {args.out}: {len(done.references)} case(s) "
-                  f"({', '.join(done.references)}), {done.files} files. It holds health "
-                  "data: send it securely and delete it once the request is answered.")
+                  f"({', '.join(done.references)}), {done.files} files.{others} It holds "
+                  "health data: send it securely and delete it once the request is answered.")
         elif args.verb == "unreached":
             await _unreached(store)
         elif args.verb == "purge":

@@ -19,6 +19,13 @@ the date of birth given are taken, and with a wrong date nothing is written
 can no longer be checked: it is taken by its own case reference only (by the patient reference
 it never matches, that being `ERASED_REFERENCE` then), and holds only its stub.
 
+A request that was started from the patient's link by someone else is not the patient's data:
+one whose holder never confirmed the date of birth (`Case.dob_checked`: the link forwarded or
+guessed, then abandoned or locked after wrong dates) or that the practice stopped because the
+link reached the wrong person (`case.stopped_by_practice`). Its Telegram ids are that other
+person's, so it is left out and only counted in `README.txt` (`export.readme.left_out`),
+never named (hazard log H56).
+
 The export is audited per case (`case.exported`, actor "cli", with the number of files; no
 personal data). The zip is written 0600 and never over an existing file.
 """
@@ -50,12 +57,23 @@ class WrongDateOfBirth(NothingToExport):
     given (and none is an erased case named by its own reference): nothing is written."""
 
 
+class OnlyOthers(NothingToExport):
+    """The patient's cases matching the reference were all started by someone else from their
+    link (`_by_someone_else`); `count` of them. Nothing is written."""
+
+    def __init__(self, reference: str, count: int) -> None:
+        super().__init__(reference)
+        self.count = count
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Exported:
-    """What went into the zip: the case references and how many files in all."""
+    """What went into the zip: the case references, how many files in all, and how many
+    requests started from the patient's links by someone else were left out."""
 
     references: tuple[str, ...]
     files: int
+    left_out: int = 0
 
 
 async def export_cases(store: Store, practice_id: int, reference: str, date_of_birth: date,
@@ -63,22 +81,30 @@ async def export_cases(store: Store, practice_id: int, reference: str, date_of_b
     """Write the zip for `reference` (a case reference, or the practice's patient reference)
     of the patient born on `date_of_birth` to `out`, a path that must not exist yet
     (FileExistsError). NothingToExport if no case of practice `practice_id` matches;
-    WrongDateOfBirth if cases match but none of a patient born that day. Blocking file
-    writes are small (a case's photos and pack, a few MB), so this runs on the caller's
-    loop: it is a command-line verb."""
+    WrongDateOfBirth if cases match but none of a patient born that day; OnlyOthers if all
+    of that patient's were started by someone else. Blocking file writes are small (a
+    case's photos and pack, a few MB), so this runs on the caller's loop: it is a
+    command-line verb."""
     wanted = reference.strip()
     matching = await _matching(store, practice_id, wanted)
     if not matching:
         raise NothingToExport(reference)
-    cases = [case for case in matching
-             if await _born_on(store, case, wanted, date_of_birth)]
-    if not cases:
+    theirs = [case for case in matching
+              if await _born_on(store, case, wanted, date_of_birth)]
+    if not theirs:
         raise WrongDateOfBirth(reference)
+    cases = [case for case in theirs if not await _by_someone_else(store, case)]
+    left_out = len(theirs) - len(cases)
+    if not cases:
+        raise OnlyOthers(reference, left_out)
     buffer = io.BytesIO()
     written: list[int] = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("README.txt", text("export.readme.text", reference=wanted,
-                                            cases=", ".join(c.reference for c in cases)))
+        readme = text("export.readme.text", reference=wanted,
+                      cases=", ".join(c.reference for c in cases))
+        if left_out:
+            readme += "\n\n" + text("export.readme.left_out", count=left_out)
+        archive.writestr("README.txt", readme)
         for case in cases:
             written.append(await _one_case(store, case, archive))
     # a name in use is refused before anything is audited; each case is audited once the copy
@@ -94,7 +120,7 @@ async def export_cases(store: Store, practice_id: int, reference: str, date_of_b
     except BaseException:
         os.unlink(out)
         raise
-    return Exported(tuple(c.reference for c in cases), sum(written) + 1)
+    return Exported(tuple(c.reference for c in cases), sum(written) + 1, left_out)
 
 
 async def _born_on(store: Store, case: Case, reference: str, born: date) -> bool:
@@ -106,6 +132,16 @@ async def _born_on(store: Store, case: Case, reference: str, born: date) -> bool
     if held:
         return held == born.isoformat()
     return case.reference.casefold() == reference.casefold()
+
+
+async def _by_someone_else(store: Store, case: Case) -> bool:
+    """Whether the case was started from the patient's link by someone not shown to be the
+    patient: its holder never confirmed the date of birth (`Case.dob_checked`), or the practice
+    stopped it because the link reached the wrong person (`case.stopped_by_practice`)."""
+    if not case.dob_checked:
+        return True
+    return any(event.kind == "case.stopped_by_practice"
+               for event in await store.audit.for_case(case.id))
 
 
 ERASED_REFERENCE = "(erased)"

@@ -22,6 +22,7 @@ from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import (
     details_and_review,
     first_line,
+    give_date_of_birth,
     send_three,
     tap,
     to_photos,
@@ -155,3 +156,54 @@ async def test_one_reference_given_to_two_patients_gives_only_the_patient_of_tha
         assert not wrong.exists(), "with a wrong date of birth nothing is written"
     assert not [e for e in await store.audit.for_case(bobs.id) if e.kind == "case.exported"]
 
+
+async def test_someone_else_who_opened_the_patients_link_is_left_out_of_the_copy(
+    app: App, emu: Emulator, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The patient's link was forwarded: someone else opened it first and was locked out after
+    three wrong dates of birth; the practice sent the patient a new link, and they sent their
+    request. The copy holds only the patient's request: the other account is counted in the
+    README, never named by its Telegram ids (hazard log H56)."""
+    monkeypatch.setenv("DATA_DIR", str(data_dir))
+    monkeypatch.chdir(tmp_path)
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    invite, token = await store.invites.create(team.practice.id, "REF-FORWARDED", BORN,
+                                               valid_days=7, gp_member_id=team.gp_member.id)
+    stranger = emu.user("Mallory")
+    await stranger.open_deep_link(token)
+    await stranger.wait_for_text(first_line("journey.identity.ask"))
+    for wrong in ("01/01/1970", "02/01/1970"):
+        await give_date_of_birth(stranger, wrong, first_line("journey.identity.wrong"))
+    await give_date_of_birth(stranger, "03/01/1970", first_line("journey.identity.locked"))
+    theirs = await store.cases.current_for_patient(stranger.id)
+    assert theirs is not None
+    renewed = await store.invites.renew_locked(invite.id, valid_days=7, actor="staff")
+    assert renewed is not None
+    patient = emu.user("Ada")
+    await to_photos(patient, renewed[1])
+    await send_three(patient)
+    await details_and_review(patient, WHERE, TRIED)
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None
+    capsys.readouterr()
+
+    out = tmp_path / "sar.zip"
+    assert await export("--practice", str(team.practice.id), "--reference", "REF-FORWARDED",
+                        "--dob", BORN, "--out", str(out)) == 0
+    said = capsys.readouterr().out
+    assert case.reference in said and theirs.reference not in said
+    held = everything_in(out)
+    assert str(patient.id) in held, "the patient's own Telegram id is theirs to have"
+    assert str(stranger.id) not in held and theirs.reference not in held, \
+        "the other account is never named"
+    with zipfile.ZipFile(out) as archive:
+        readme = archive.read("README.txt").decode()
+    assert text("export.readme.left_out", count=1) in readme, "only counted"
+
+    alone = tmp_path / "theirs.zip"
+    assert await export("--practice", str(team.practice.id), "--reference", theirs.reference,
+                        "--dob", BORN, "--out", str(alone)) == 2
+    assert not alone.exists(), "their request by its own reference gives nothing either"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.services import erasure
-from bot.services.subject_access import NothingToExport, export_cases
+from bot.services.subject_access import NothingToExport, OnlyOthers, export_cases
 from bot.store import Store
-from bot.store.models import Case, Flags, Stage
+from bot.store.models import Case, Flags, Outgoing, Stage
 from tests.auxil.inbox import Setting, submitted_case
 
 BORN = date(1980, 2, 3)
@@ -49,3 +49,25 @@ async def test_the_erased_reference_placeholder_finds_no_patient(
     with zipfile.ZipFile(one) as archive:
         stub = json.loads(archive.read(f"{second.reference}/case.json"))
     assert stub["erased_at"] and stub["case_reference"] == second.reference
+
+
+async def test_a_request_the_practice_stopped_as_the_wrong_person_is_left_out_and_counted(
+    store: Store, setting: Setting, tmp_path: Path
+) -> None:
+    """Someone who knew the patient's date of birth opened their link and sent a request; the
+    practice stopped it with /stop (the link reached the wrong person) and the patient sent
+    their own. That person's request, with their Telegram ids, is not in the patient's copy:
+    only counted (hazard log H56)."""
+    wrong = await confirmed(store, setting)
+    await store.cases.stop_by_practice(wrong, actor="member:1", tell=Outgoing(
+        5, "patient.text", {"text": "stopped"}, "stopped"))
+    with pytest.raises(OnlyOthers) as only:
+        await export_cases(store, setting.practice.id, "P-9", BORN, tmp_path / "none.zip")
+    assert only.value.count == 1 and not (tmp_path / "none.zip").exists()
+
+    own = await confirmed(store, setting)
+    out = tmp_path / "own.zip"
+    done = await export_cases(store, setting.practice.id, "P-9", BORN, out)
+    assert done.references == (own.reference,) and done.left_out == 1
+    with zipfile.ZipFile(out) as archive:
+        assert not [n for n in archive.namelist() if n.startswith(wrong.reference)]
