@@ -16,7 +16,12 @@ from bot.domain.age import CHILD_UNDER, age_on
 from bot.inbox.routing import resend_waiting
 from bot.inbox.staff import unfit_reference
 from bot.services.retention import purge
-from bot.services.subject_access import NothingToExport, export_cases
+from bot.services.subject_access import (
+    NothingToExport,
+    OnlyOthers,
+    WrongDateOfBirth,
+    export_cases,
+)
 from bot.store import Store, open_store
 from bot.store.invites import NhsNumberOnAnotherPatient
 from bot.store.models import Practice
@@ -72,6 +77,10 @@ def add_arguments(verbs: argparse._SubParsersAction) -> None:  # type: ignore[ty
     export.add_argument("--practice", type=int, required=True, help="practice id")
     export.add_argument("--reference", required=True,
                         help="the case reference (TD-...) or the practice's patient reference")
+    export.add_argument("--dob", type=date.fromisoformat, required=True,
+                        help="the patient's date of birth, YYYY-MM-DD, from the practice's "
+                             "record: only that patient's cases are taken (a reference may "
+                             "have been given to two patients)")
     export.add_argument("--out", type=Path, required=True,
                         help="the zip file to write (must not exist; it holds health data)")
 
@@ -240,7 +249,20 @@ async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
             print(create_deep_linked_url(username, token))
         elif args.verb == "case":
             try:
-                done = await export_cases(store, args.practice, args.reference, args.out)
+                done = await export_cases(store, args.practice, args.reference, args.dob,
+                                          args.out)
+            except WrongDateOfBirth:
+                print(f"error: practice {args.practice} has the reference {args.reference}, "
+                      f"but not for a patient born on {args.dob.isoformat()} (nothing was "
+                      "written). Please check the date of birth and the reference against "
+                      "the patient's record, and try again")
+                return 2
+            except OnlyOthers as only:
+                print(f"error: nothing of this patient's to copy (nothing was written): the "
+                      f"{only.count} request(s) with the reference {args.reference} were "
+                      "started from their link by someone who never confirmed their date of "
+                      "birth, or that the practice stopped as the wrong person")
+                return 2
             except NothingToExport:
                 print(f"error: practice {args.practice} has no case with the reference "
                       f"{args.reference} (nothing was written)")
@@ -248,9 +270,12 @@ async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
             except FileExistsError:
                 print(f"error: {args.out} exists already; give a new file name")
                 return 2
+            others = (f" {done.left_out} request(s) started from the patient's link by "
+                      "someone else were left out (counted in README.txt)." if done.left_out
+                      else "")
             print(f"wrote {args.out}: {len(done.references)} case(s) "
-                  f"({', '.join(done.references)}), {done.files} files. It holds health "
-                  "data: send it securely and delete it once the request is answered.")
+                  f"({', '.join(done.references)}), {done.files} files.{others} It holds "
+                  "health data: send it securely and delete it once the request is answered.")
         elif args.verb == "unreached":
             await _unreached(store)
         elif args.verb == "purge":

@@ -85,7 +85,12 @@ async def join(update: Update, context: Context) -> None:
     """/join CODE: become a member of a practice."""
     user_id, _ = ids(update)
     code = context.args[0] if context.args else ""
-    member = await context.services.staff.join(user_id, code[:64]) if code else None
+    user = update.effective_user
+    assert user is not None
+    who = user.full_name + (f" (@{user.username})" if user.username else "")
+    member = await context.services.staff.join(user_id, code[:64], who) if code else None
+    if isinstance(member, Member):
+        context.services.queued()  # the admins' "code used" alert goes now
     if isinstance(member, int):
         await reply(update, Html(text("inbox.staff.join_too_many_tries", minutes=member)))
         return

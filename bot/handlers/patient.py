@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from telegram import Message, Update
-from telegram.constants import ChatAction
+from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ExtBot
 
@@ -148,6 +148,15 @@ async def tapped(update: Update, context: BotContext) -> None:
     """
     query = update.callback_query
     assert query and query.from_user
+    chat = query.message.chat if query.message else None
+    if chat is None or chat.type != ChatType.PRIVATE or chat.id != query.from_user.id:
+        # a patient's button anywhere but their own chat with the bot (a message forwarded to
+        # a group, an inline message): nothing acts on a request, and nothing about one is
+        # posted there; only the one who tapped sees the pop-up (hazard log H61)
+        log.info("patient button tapped outside the private chat",
+                 extra={"chat_type": chat.type if chat else "inline"})
+        await query.answer(text("messages.help.group_button"), show_alert=True)
+        return
     answer = await context.services.journey.tapped(query.from_user.id, query.data or "")
     await query.answer(answer.note)
     chat_id = query.message.chat.id if query.message else query.from_user.id

@@ -27,6 +27,7 @@ from bot.services import erasure
 from bot.services.attempts import WrongTries
 from bot.store import StageConflict, Store
 from bot.store.cases import RED_FLAG_STOP
+from bot.store.database import utc_now
 from bot.store.invites import NhsNumberOnAnotherPatient, invite_problem
 from bot.store.models import Case, Invite, Member, Outgoing, Role, Stage
 
@@ -704,13 +705,31 @@ class StaffDesk:
         return await self._store.practices.create_join_code(admin.practice_id, role, name,
                                                             created_by=admin.id)
 
-    async def join(self, telegram_user_id: int, code: str) -> Member | int | None:
+    async def join(self, telegram_user_id: int, code: str, who: str) -> Member | int | None:
         """Use a join code: the new membership; None if the code is wrong (counted and
         audited, `bot.services.attempts`); or, after too many wrong codes, the minutes to
-        wait before trying again (the code is then not checked)."""
+        wait before trying again (the code is then not checked).
+
+        A code works for whoever sends it, so one forwarded or sent to the wrong chat makes a
+        stranger a member who gets patients' requests: once it is used, each admin of the
+        practice (but the one joining) is told at once who used it, `who` (the account's
+        Telegram name and @username) and its Telegram user id, to have them removed if that
+        is not the person the code was for (`inbox.staff.member_joined`, queued as a
+        `staff.alert`; hazard log H07)."""
         if minutes := await self._wrong_tries.wait_minutes(telegram_user_id, "join_code"):
             return minutes
         joined = await self._store.practices.join(code, telegram_user_id)
         if joined is None:
             await self._wrong_tries.wrong(telegram_user_id, "join_code")
+            return None
+        practice = await self._store.practices.get(joined.practice_id)
+        assert practice is not None
+        words = text("inbox.staff.member_joined", name=joined.display_name, role=joined.role,
+                     who=who, practice=practice.name, user_id=telegram_user_id)
+        admins = [m.telegram_user_id for m in await self._store.practices.members(practice.id)
+                  if m.role == "admin" and m.telegram_user_id != telegram_user_id]
+        await self._store.outbox.add(None, [
+            Outgoing(chat, "staff.alert", {"text": words},
+                     f"joined:{joined.id}:{utc_now()}:{chat}") for chat in admins])
+        log.info("join code used", extra={"member_id": joined.id, "admins_told": len(admins)})
         return joined

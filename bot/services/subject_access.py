@@ -12,8 +12,22 @@ pack PDF of the latest submission, where built. `README.txt` says what the files
 (`export.readme`). An erased case gives only what is left of it: its stub and audit trail.
 
 Nothing of another practice's cases is ever included: a reference that is not the practice's
-gives `NothingToExport`. The export is audited per case (`case.exported`, actor "cli", with the
-number of files; no personal data). The zip is written 0600 and never over an existing file.
+gives `NothingToExport`. A reference names a patient only with their date of birth: one
+reference may have been given to two patients, or be shared, so only the cases whose invite has
+the date of birth given are taken, and with a wrong date nothing is written
+(`WrongDateOfBirth`; hazard log H57). A case erased since (its invite's date of birth is gone)
+can no longer be checked: it is taken by its own case reference only (by the patient reference
+it never matches, that being `ERASED_REFERENCE` then), and holds only its stub.
+
+A request that was started from the patient's link by someone else is not the patient's data:
+one whose holder never confirmed the date of birth (`Case.dob_checked`: the link forwarded or
+guessed, then abandoned or locked after wrong dates) or that the practice stopped because the
+link reached the wrong person (`case.stopped_by_practice`). Its Telegram ids are that other
+person's, so it is left out and only counted in `README.txt` (`export.readme.left_out`),
+never named (hazard log H56).
+
+The export is audited per case (`case.exported`, actor "cli", with the number of files; no
+personal data). The zip is written 0600 and never over an existing file.
 """
 
 from __future__ import annotations
@@ -23,6 +37,7 @@ import io
 import json
 import os
 import zipfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -37,28 +52,59 @@ class NothingToExport(LookupError):
     """No case of the practice matches the reference (or the practice does not exist)."""
 
 
+class WrongDateOfBirth(NothingToExport):
+    """Cases of the practice match the reference, but none is of a patient born on the date
+    given (and none is an erased case named by its own reference): nothing is written."""
+
+
+class OnlyOthers(NothingToExport):
+    """The patient's cases matching the reference were all started by someone else from their
+    link (`_by_someone_else`); `count` of them. Nothing is written."""
+
+    def __init__(self, reference: str, count: int) -> None:
+        super().__init__(reference)
+        self.count = count
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Exported:
-    """What went into the zip: the case references and how many files in all."""
+    """What went into the zip: the case references, how many files in all, and how many
+    requests started from the patient's links by someone else were left out."""
 
     references: tuple[str, ...]
     files: int
+    left_out: int = 0
 
 
-async def export_cases(store: Store, practice_id: int, reference: str, out: Path) -> Exported:
+async def export_cases(store: Store, practice_id: int, reference: str, date_of_birth: date,
+                       out: Path) -> Exported:
     """Write the zip for `reference` (a case reference, or the practice's patient reference)
-    to `out`, a path that must not exist yet (FileExistsError). NothingToExport if no case of
-    practice `practice_id` matches. Blocking file writes are small (a case's photos and pack,
-    a few MB), so this runs on the caller's loop: it is a command-line verb."""
+    of the patient born on `date_of_birth` to `out`, a path that must not exist yet
+    (FileExistsError). NothingToExport if no case of practice `practice_id` matches;
+    WrongDateOfBirth if cases match but none of a patient born that day; OnlyOthers if all
+    of that patient's were started by someone else. Blocking file writes are small (a
+    case's photos and pack, a few MB), so this runs on the caller's loop: it is a
+    command-line verb."""
     wanted = reference.strip()
-    cases = await _matching(store, practice_id, wanted)
-    if not cases:
+    matching = await _matching(store, practice_id, wanted)
+    if not matching:
         raise NothingToExport(reference)
+    theirs = [case for case in matching
+              if await _born_on(store, case, wanted, date_of_birth)]
+    if not theirs:
+        raise WrongDateOfBirth(reference)
+    cases = [case for case in theirs if not await _by_someone_else(store, case)]
+    left_out = len(theirs) - len(cases)
+    if not cases:
+        raise OnlyOthers(reference, left_out)
     buffer = io.BytesIO()
     written: list[int] = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("README.txt", text("export.readme.text", reference=wanted,
-                                            cases=", ".join(c.reference for c in cases)))
+        readme = text("export.readme.text", reference=wanted,
+                      cases=", ".join(c.reference for c in cases))
+        if left_out:
+            readme += "\n\n" + text("export.readme.left_out", count=left_out)
+        archive.writestr("README.txt", readme)
         for case in cases:
             written.append(await _one_case(store, case, archive))
     # a name in use is refused before anything is audited; each case is audited once the copy
@@ -74,7 +120,28 @@ async def export_cases(store: Store, practice_id: int, reference: str, out: Path
     except BaseException:
         os.unlink(out)
         raise
-    return Exported(tuple(c.reference for c in cases), sum(written) + 1)
+    return Exported(tuple(c.reference for c in cases), sum(written) + 1, left_out)
+
+
+async def _born_on(store: Store, case: Case, reference: str, born: date) -> bool:
+    """Whether the case is of the patient born on `born`: its invite holds that date of birth
+    (ISO, as `InviteRepository.create` stores it). A case whose date of birth is gone (erased)
+    counts only when `reference` is its own case reference, which names that case alone."""
+    invite = await store.invites.get(case.invite_id) if case.invite_id else None
+    held = invite.date_of_birth if invite is not None else ""
+    if held:
+        return held == born.isoformat()
+    return case.reference.casefold() == reference.casefold()
+
+
+async def _by_someone_else(store: Store, case: Case) -> bool:
+    """Whether the case was started from the patient's link by someone not shown to be the
+    patient: its holder never confirmed the date of birth (`Case.dob_checked`), or the practice
+    stopped it because the link reached the wrong person (`case.stopped_by_practice`)."""
+    if not case.dob_checked:
+        return True
+    return any(event.kind == "case.stopped_by_practice"
+               for event in await store.audit.for_case(case.id))
 
 
 ERASED_REFERENCE = "(erased)"

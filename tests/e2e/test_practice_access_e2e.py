@@ -485,3 +485,34 @@ async def test_help_is_headed_and_listed_for_each_role(app: App, emu: Emulator) 
     patient = emu.user("Ada")
     await patient.send_command("/help")
     assert (await patient.next_message()).text == text("messages.help.text")
+
+
+async def test_the_admins_hear_at_once_who_used_a_join_code_so_a_forwarded_one_is_caught(
+    app: App, emu: Emulator
+) -> None:
+    """An admin's join code for Dr Three was forwarded (or sent to the wrong chat) and someone
+    else sent it first: they are a GP now and would get patients' requests, so every admin
+    is told at once which Telegram account used it, with its user id to have it removed; the
+    new member is not told about themselves (hazard log H07)."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    admin, other_admin = emu.user("Ann"), emu.user("Abe")
+    await store.practices.add_member(team.practice.id, admin.id, "admin", "Ann Admin")
+    await store.practices.add_member(team.practice.id, other_admin.id, "admin", "Abe Admin")
+    for person in (admin, other_admin):
+        await person.send_command("/help")
+        await person.next_message()
+    await admin.send_command("/addmember", "gp Dr Three")
+    code_message = await admin.next_message()
+    code = (code_message.text or "").split("/join ", 1)[1].split()[0]
+    stranger = emu.user("Mallory", last_name="Jones", username="mallory_j")
+    await stranger.send_command("/join", code)
+    await stranger.wait_for_text(first_line("inbox.staff.join_ok").split("{")[0])
+
+    told = text("inbox.staff.member_joined", name="Dr Three", role="gp",
+                who="Mallory Jones (@mallory_j)", practice=team.practice.name,
+                user_id=stranger.id)
+    for person in (admin, other_admin):
+        await person.wait_for_text(told, timeout=10)
+    await asyncio.sleep(1)
+    assert not [m for m in stranger.all_messages if told in (m.text or "")]

@@ -17,12 +17,23 @@ from telegram.ext import Application
 from bot.__main__ import main
 from bot.content import text
 from bot.emulator import Emulator
+from bot.store.models import Stage
 from tests.auxil.e2e.bot_app import services_of
-from tests.auxil.e2e.patient import first_line, tap, words
+from tests.auxil.e2e.patient import (
+    details_and_review,
+    first_line,
+    give_date_of_birth,
+    send_three,
+    tap,
+    to_photos,
+    words,
+)
 from tests.auxil.e2e.practice import all_sent, make_team, typed_and_sent
 
 App = Application[Any, Any, Any, Any, Any, Any]
 WHERE, TRIED = "inside the right elbow", "Quokka balm from the chemist"
+BORN = "1980-02-03"
+"""The date of birth `typed_and_sent` invites its patient with, as the practice's record has it."""
 
 
 async def export(*args: str) -> int:
@@ -45,13 +56,13 @@ async def test_the_practice_gets_a_copy_of_everything_held_about_the_patient(
 
     refused = tmp_path / "other.zip"
     assert await export("--practice", str(other.id), "--reference", case.reference,
-                        "--out", str(refused)) == 2
+                        "--dob", BORN, "--out", str(refused)) == 2
     assert not refused.exists(), "nothing of another practice's case is written"
     capsys.readouterr()
 
     out = tmp_path / "sar.zip"
     assert await export("--practice", str(team.practice.id), "--reference", "ref-numbat",
-                        "--out", str(out)) == 0
+                        "--dob", BORN, "--out", str(out)) == 0
     assert case.reference in capsys.readouterr().out
     assert out.stat().st_mode & 0o077 == 0, "health data: readable by its owner only"
     with zipfile.ZipFile(out) as archive:
@@ -79,7 +90,7 @@ async def test_the_practice_gets_a_copy_of_everything_held_about_the_patient(
     exported = [e for e in await store.audit.for_case(case.id) if e.kind == "case.exported"]
     assert len(exported) == 1 and "NUMBAT" not in exported[0].detail
     assert await export("--practice", str(team.practice.id), "--reference", case.reference,
-                        "--out", str(out)) == 2, "never over an earlier copy"
+                        "--dob", BORN, "--out", str(out)) == 2, "never over an earlier copy"
     assert len([e for e in await store.audit.for_case(case.id) if e.kind == "case.exported"]) \
         == 1, "a copy refused is not audited as made"
 
@@ -89,10 +100,110 @@ async def test_the_practice_gets_a_copy_of_everything_held_about_the_patient(
     await all_sent(app, case)
     after = tmp_path / "after.zip"
     assert await export("--practice", str(team.practice.id), "--reference", case.reference,
-                        "--out", str(after)) == 0
+                        "--dob", BORN, "--out", str(after)) == 0
     with zipfile.ZipFile(after) as archive:
         assert not [n for n in archive.namelist() if n.endswith((".jpg", ".pdf"))]
         stub = json.loads(archive.read(f"{case.reference}/case.json"))
     assert stub["erased_at"] and stub["answers"] == {} and stub["date_of_birth"] is None
     assert all(row["file"] is None for row in stub["photos"])
     assert WHERE not in json.dumps(stub) and TRIED not in json.dumps(stub)
+
+
+def everything_in(path: Path) -> str:
+    """Every file of the zip, as text (photos and the pack as Latin-1), joined."""
+    with zipfile.ZipFile(path) as archive:
+        return "\n".join(archive.read(n).decode("latin-1") for n in archive.namelist())
+
+
+async def test_one_reference_given_to_two_patients_gives_only_the_patient_of_that_birth_date(
+    app: App, emu: Emulator, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The practice gave the same reference to two patients (a typo, a family reference):
+    the copy asks the date of birth and holds only that patient's request; a wrong date of
+    birth is said kindly and nothing is written or audited (hazard log H57)."""
+    monkeypatch.setenv("DATA_DIR", str(data_dir))
+    monkeypatch.chdir(tmp_path)
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    ada = await typed_and_sent(app, team, emu.user("Ada"), "REF-SHARED", WHERE, TRIED)
+    _, token = await store.invites.create(team.practice.id, "REF-SHARED", "1975-06-07",
+                                          valid_days=7, gp_member_id=team.gp_member.id)
+    bob = emu.user("Bob")
+    await to_photos(bob, token, "07/06/1975")
+    await send_three(bob)
+    await details_and_review(bob, "QXZ behind Bob's knee", "QXZ Bob's ointment")
+    await tap(bob, text("journey.review.send"), first_line("journey.receipt.text"))
+    bobs = await store.cases.current_for_patient(bob.id)
+    assert bobs is not None and bobs.stage is Stage.SUBMITTED
+    capsys.readouterr()
+
+    out = tmp_path / "ada.zip"
+    assert await export("--practice", str(team.practice.id), "--reference", "REF-SHARED",
+                        "--dob", BORN, "--out", str(out)) == 0
+    said = capsys.readouterr().out
+    assert ada.reference in said and bobs.reference not in said
+    held = everything_in(out)
+    assert ada.reference in held and WHERE in held
+    assert bobs.reference not in held and "QXZ" not in held and str(bob.id) not in held, \
+        "nothing of the other patient with the same reference"
+
+    for reference in ("REF-SHARED", bobs.reference):
+        wrong = tmp_path / f"wrong-{reference}.zip"
+        assert await export("--practice", str(team.practice.id), "--reference", reference,
+                            "--dob", "1990-01-01", "--out", str(wrong)) == 2
+        assert "1990-01-01" in capsys.readouterr().out, "the date of birth is said not to match"
+        assert not wrong.exists(), "with a wrong date of birth nothing is written"
+    assert not [e for e in await store.audit.for_case(bobs.id) if e.kind == "case.exported"]
+
+
+async def test_someone_else_who_opened_the_patients_link_is_left_out_of_the_copy(
+    app: App, emu: Emulator, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The patient's link was forwarded: someone else opened it first and was locked out after
+    three wrong dates of birth; the practice sent the patient a new link, and they sent their
+    request. The copy holds only the patient's request: the other account is counted in the
+    README, never named by its Telegram ids (hazard log H56)."""
+    monkeypatch.setenv("DATA_DIR", str(data_dir))
+    monkeypatch.chdir(tmp_path)
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    invite, token = await store.invites.create(team.practice.id, "REF-FORWARDED", BORN,
+                                               valid_days=7, gp_member_id=team.gp_member.id)
+    stranger = emu.user("Mallory")
+    await stranger.open_deep_link(token)
+    await stranger.wait_for_text(first_line("journey.identity.ask"))
+    for wrong in ("01/01/1970", "02/01/1970"):
+        await give_date_of_birth(stranger, wrong, first_line("journey.identity.wrong"))
+    await give_date_of_birth(stranger, "03/01/1970", first_line("journey.identity.locked"))
+    theirs = await store.cases.current_for_patient(stranger.id)
+    assert theirs is not None
+    renewed = await store.invites.renew_locked(invite.id, valid_days=7, actor="staff")
+    assert renewed is not None
+    patient = emu.user("Ada")
+    await to_photos(patient, renewed[1])
+    await send_three(patient)
+    await details_and_review(patient, WHERE, TRIED)
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None
+    capsys.readouterr()
+
+    out = tmp_path / "sar.zip"
+    assert await export("--practice", str(team.practice.id), "--reference", "REF-FORWARDED",
+                        "--dob", BORN, "--out", str(out)) == 0
+    said = capsys.readouterr().out
+    assert case.reference in said and theirs.reference not in said
+    held = everything_in(out)
+    assert str(patient.id) in held, "the patient's own Telegram id is theirs to have"
+    assert str(stranger.id) not in held and theirs.reference not in held, \
+        "the other account is never named"
+    with zipfile.ZipFile(out) as archive:
+        readme = archive.read("README.txt").decode()
+    assert text("export.readme.left_out", count=1) in readme, "only counted"
+
+    alone = tmp_path / "theirs.zip"
+    assert await export("--practice", str(team.practice.id), "--reference", theirs.reference,
+                        "--dob", BORN, "--out", str(alone)) == 2
+    assert not alone.exists(), "their request by its own reference gives nothing either"

@@ -122,3 +122,39 @@ async def test_a_gp_removed_from_the_practice_cannot_use_the_buttons_still_on_sc
     assert not [m for m in new if m.kind != "text" or case.reference in (m.text or "")]
     still = await store.cases.get(case.id)
     assert still is not None and still.stage is Stage.SUBMITTED and still.decision is None
+
+
+async def test_a_patients_button_tapped_in_a_group_sends_nothing_and_posts_nothing_there(
+    app: App, emu: Emulator
+) -> None:
+    """The patient's "Send to my GP" (or any of their buttons), forwarded to a family group
+    and tapped there by the patient: the request is not sent, no receipt or case detail is
+    posted in the group, and only the one who tapped is told (a pop-up) to use a private
+    chat (hazard log H61)."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    patient = emu.user("Ada")
+    _, token = await store.invites.create(team.practice.id, "REF-GROUPTAP", "1980-02-03",
+                                          valid_days=7, gp_member_id=team.gp_member.id)
+    await to_photos(patient, token)
+    await send_three(patient)
+    await details_and_review(patient, WHERE, TRIED)
+    send, send_data = patient.find_button(text("journey.review.send"))
+    change, change_data = patient.find_button(text("journey.review.change"))
+    family = emu.group("Family chat")
+    in_group = family.member(patient)
+    private_before = len(patient.all_messages)
+
+    await in_group.tap_callback(send.message_id, send_data)
+    await in_group.tap_callback(change.message_id, change_data)
+    await family.wait_until(lambda: len(family.callback_answers) >= 2, timeout=10)
+    await asyncio.sleep(1.5)
+
+    assert [(a["text"], a["show_alert"]) for a in family.callback_answers] == [
+        (text("messages.help.group_button"), True)] * 2, "only the one who tapped is told"
+    assert family.all_messages == [], "no receipt, question or case detail in the group"
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None and case.stage is Stage.REVIEW, "the request was not sent"
+    assert len(patient.all_messages) == private_before, "nothing acted on in the private chat"
+    assert not team.gp.all_messages or all(
+        case.reference not in (m.text or m.caption or "") for m in team.gp.all_messages)

@@ -212,10 +212,10 @@ async def test_a_join_code_works_once(store: Store, setting: Setting) -> None:
     admin = await store.practices.add_member(setting.practice.id, 103, "admin", "Ann Admin")
     staff = desk(store)
     code = await staff.join_code(admin, "gp", "Dr New")
-    joined = await staff.join(404, code)
+    joined = await staff.join(404, code, "Dr New")
     assert joined is not None and joined.role == "gp" and joined.practice_id == admin.practice_id
-    assert await staff.join(405, code) is None
-    assert await staff.join(405, "guess") is None
+    assert await staff.join(405, code, "Someone") is None
+    assert await staff.join(405, "guess", "Someone") is None
 
 
 async def test_an_nhs_number_on_another_patients_invite_makes_no_invite(

@@ -62,9 +62,10 @@ async def to_consent(patient: TelegramUser, token: str, dob: str = ADULT_DOB) ->
     await patient.wait_for(lambda m: bool(m.buttons), timeout=10)
 
 
-async def to_photos(patient: TelegramUser, token: str) -> None:
-    """Open the link, agree, answer the screening questions and read the tips."""
-    await to_consent(patient, token)
+async def to_photos(patient: TelegramUser, token: str, dob: str = ADULT_DOB) -> None:
+    """Open the link, give `dob` (DD/MM/YYYY), agree, answer the screening questions and read
+    the tips."""
+    await to_consent(patient, token, dob)
     await tap(patient, text("journey.consent.yes"), text("journey.screening.is_rash.question"))
     await tap(patient, SCREENING[0], text("journey.screening.red_flags.question"))
     await tap(patient, SCREENING[1], text("journey.screening.site.question"))
