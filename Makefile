@@ -57,6 +57,8 @@ FRESH_SET ?= ../realdata/manifest5.csv
 DARK_SET ?= ../realdata/manifest-dark.csv
 # Patients' own smartphone photos from SCIN (Google), also gathered after tuning: all reported.
 SCIN_SET ?= ../realdata/manifest-scin.csv
+# More photographs of dark skin (wound-clinic photos of feet and legs, eighth pass), after tuning.
+DARK2_SET ?= ../realdata/manifest-dark2.csv
 evaluate: $(STAMP)
 	test -d $(EVAL_DIR)/close_up || $(BIN)/python -m bot.quality.dataset $(EVAL_DIR)
 	@echo "== rendered set (ten Monk tones and scikit-image photographs)"
@@ -73,7 +75,8 @@ evaluate: $(STAMP)
 	else echo "== no real photographs at $(REAL_SET): see docs/quality-evaluation.md"; fi
 	@for pair in "fresh|$(FRESH_SET)|gathered after tuning" \
 	    "dark|$(DARK_SET)|of dark skin, gathered after tuning" \
-	    "scin|$(SCIN_SET)|from SCIN, patients' own photos, gathered after tuning"; do \
+	    "scin|$(SCIN_SET)|from SCIN, patients' own photos, gathered after tuning" \
+	    "dark2|$(DARK2_SET)|of dark skin in a wound clinic, gathered after tuning"; do \
 	  name=$${pair%%|*}; rest=$${pair#*|}; manifest=$${rest%%|*}; what=$${rest#*|}; \
 	  [ -f "$$manifest" ] || continue; \
 	  dir=$(EVAL_DIR)-real-$$name; \
@@ -88,4 +91,4 @@ evaluate: $(STAMP)
 	  $(BIN)/python -m bot.quality.faceset $(FACE_SET); fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .eval-set .eval-set-real-dev .eval-set-real-test .eval-set-real-fresh .eval-set-real-dark .eval-set-real-scin
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .eval-set .eval-set-real-dev .eval-set-real-test .eval-set-real-fresh .eval-set-real-dark .eval-set-real-scin .eval-set-real-dark2
