@@ -17,7 +17,7 @@ from datetime import date
 from bot import testpoints
 from bot.content import text, texts
 from bot.domain import age
-from bot.domain.dates import only_a_date, parse_date_of_birth, said, uk_today
+from bot.domain.dates import no_such_date, only_a_date, parse_date_of_birth, said, uk_today
 from bot.domain.personal import personal_details, visible
 from bot.domain.questions import (
     DEPENDENT,
@@ -425,7 +425,8 @@ class Journey:
     async def _typed_date(self, turn: Turn, words: str) -> list[Reply]:
         """Read a typed date of birth and say it back in words, to be confirmed by a tap. Under
         a date said back, "yes" typed asks for the tap (`journey.identity.tap_yes`) and "no"
-        for the date again, not "I could not read that as a date"."""
+        for the date again, not "I could not read that as a date"; a date with no such day
+        (31/02/1980) is said not to exist, day first (`journey.identity.no_such_date`)."""
         typed = parse_date_of_birth(words)
         if typed is None:
             yes, no = text("journey.identity.confirm_yes"), text("journey.identity.confirm_no")
@@ -434,6 +435,9 @@ class Journey:
             if answer is not None and answer.button is not None:
                 return [say(text("journey.identity.tap_yes", yes=yes)
                             if answer.button.data == "yes" else text("journey.identity.again"))]
+            if no_such_date(words):  # 31/02/1980: read, but there is no such day
+                return [say(text("journey.identity.no_such_date") + "\n\n"
+                            + text("journey.identity.day_first"))]
             return [say(text("journey.identity.not_a_date"))]
         stage = Stage.IDENTITY.value
         number = turn.case.read_backs + 1
@@ -706,7 +710,8 @@ class Journey:
         fresh = await self._store.invites.get(invite.id)
         left = DOB_TRIES - (fresh.failed_dob_checks if fresh else DOB_TRIES - 1)
         tries = "try" if left == 1 else "tries"
-        return [say(text("journey.identity.wrong", left=left, tries=tries))], chosen
+        return [say(text("journey.identity.wrong", left=left, tries=tries) + "\n\n"
+                    + text("journey.identity.day_first"))], chosen
 
     async def _tap_question(self, turn: Turn, question: str, value: str) -> Choice | None:
         """A tap at screening or details: the answer to the question asked now, or its

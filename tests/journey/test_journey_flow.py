@@ -114,3 +114,26 @@ async def test_reopening_the_link_resumes_where_the_patient_was(
     assert text("journey.invite.welcome_back") in words(replies)
 
 
+
+
+async def test_a_date_that_does_not_exist_is_said_so_and_the_day_first_before_the_link_locks(
+    journey: Journey, invite: InviteMaker
+) -> None:
+    """31/02/1980 is read, but there is no such day: the patient is told so, not that it was
+    unreadable, and that the day comes first (12/25/1980 was typed month first). A wrong date
+    says the day comes first while tries are left, not once the link is locked."""
+    token = await invite()
+    await journey.start(USER, USER, token)
+    for typed in ("31/02/1980", "12/25/1980"):
+        replies = words(await journey.typed(USER, typed))
+        assert text("journey.identity.no_such_date") in replies, typed
+        assert text("journey.identity.day_first") in replies, typed
+        assert first_line("journey.identity.not_a_date") not in replies, typed
+    for left in (2, 1):  # 02/03/1980 typed month first: 2 March, not 3 February
+        replies = words(await give_date_of_birth(journey, USER, "02/03/1980"))
+        assert text("journey.identity.wrong", left=left,
+                    tries="tries" if left > 1 else "try") in replies
+        assert text("journey.identity.day_first") in replies
+    replies = words(await give_date_of_birth(journey, USER, "02/03/1980"))
+    assert first_line("journey.identity.locked") in replies
+    assert text("journey.identity.day_first") not in replies
