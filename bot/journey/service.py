@@ -1625,7 +1625,8 @@ class Journey:
             others, others_advice = await self._other_statuses(case)
             if case.stage.is_open:  # a red-flag "yes" waiting: `_bind` puts its advice first
                 replies = [*advice, *others_advice,
-                           *await self._led_by(turn, [say(words), *others])]
+                           *await self._led_by(turn, [say(words), *others],
+                                               reminder=True)]
             else:
                 replies = [*advice, *others_advice, say(words), *others]
             return _urgent_once(self._bind(turn, replies))
@@ -1712,7 +1713,7 @@ class Journey:
             turn = await self._turn(user_id)
             if turn is None or not turn.case.stage.is_open:
                 return [words]
-            return self._bind(turn, await self._led_by(turn, [words]))
+            return self._bind(turn, await self._led_by(turn, [words], reminder=True))
 
     async def _confirmed(self, turn: Turn, action: str, value: str) -> Tapped:
         case = turn.case
@@ -1884,11 +1885,18 @@ class Journey:
         """What to show for the step the case is at now."""
         return await STEPS[turn.case.stage].prompt(self, turn)
 
-    async def _led_by(self, turn: Turn, lead: list[Reply]) -> list[Reply]:
+    async def _led_by(self, turn: Turn, lead: list[Reply], *,
+                      reminder: bool = False) -> list[Reply]:
         """`lead` (welcome back, where the patient is), then the step's prompt; while a
         red-flag "yes" waits for its confirmation, its urgent advice and the confirmation
-        instead (`_bind` and `photo` put the advice before `lead`)."""
-        waiting = self._red_flag_waiting(turn, await turn.answers())
+        instead (`_bind` and `photo` put the advice before `lead`). As a `reminder` (/help,
+        /status), consent's first question comes alone, not after its three messages again
+        (`prompts.consent_prompt`)."""
+        answers = await turn.answers()
+        waiting = self._red_flag_waiting(turn, answers)
+        if waiting is None and reminder and turn.case.stage is Stage.CONSENT:
+            waiting = prompts.consent_prompt(turn.case, answers, self._retention_days,
+                                             reminder=True)
         return [*lead, *(waiting if waiting is not None else await self._prompt(turn))]
 
     # -- what each step shows ----------------------------------------------------------------
