@@ -16,8 +16,11 @@ GROUP = -1_001_000_000_777
 
 async def queued_alerts(store: Store) -> list[OutboxItem]:
     """The staff alerts about no case waiting to be sent."""
-    return [item for item in await store.outbox.due(limit=100)
-            if item.kind == "staff.alert" and item.case_id is None]
+    return [
+        item
+        for item in await store.outbox.due(limit=100)
+        if item.kind == "staff.alert" and item.case_id is None
+    ]
 
 
 async def test_an_admin_removed_before_a_join_alert_is_sent_does_not_get_it(
@@ -27,12 +30,10 @@ async def test_an_admin_removed_before_a_join_alert_is_sent_does_not_get_it(
     alert naming the new member's Telegram account reaches them: only the other gets it."""
     leaving = await store.practices.add_member(setting.practice.id, 501, "admin", "Lee Leaving")
     staying = await store.practices.add_member(setting.practice.id, 502, "admin", "Sam Staying")
-    desk = StaffDesk(store, bot_username="telederm_bot", invite_valid_days=7,
-                     stalled_after_days=3)
+    desk = StaffDesk(store, bot_username="telederm_bot", invite_valid_days=7, stalled_after_days=3)
     code = await desk.join_code(staying, "gp", "Dr New")
     assert await desk.join(404, code, "Dr New") is not None
-    await store.practices.remove_member(setting.practice.id, leaving.telegram_user_id,
-                                        actor="test")
+    await store.practices.remove_member(setting.practice.id, leaving.telegram_user_id, actor="test")
     alerts = {item.chat_id: item for item in await queued_alerts(store)}
     assert set(alerts) == {leaving.telegram_user_id, staying.telegram_user_id}
     assert not await still_a_member(store, alerts[leaving.telegram_user_id])
