@@ -214,12 +214,27 @@ class PhotoStep:
                 data = await asyncio.to_thread(self._store.files.read, photo.file_name)
             except FileNotFoundError:
                 continue
-            kind: Literal["locator", "close_up"] = "locator" if shot == "locator" else "close_up"
+            kind = _kind(shot)
             result = await self._check(data, kind, case.is_child)
             if result.refusal is None:
-                await self._store.photos.set_quality(photo.id, _summary(result))
+                await self._store.photos.set_quality(photo.id, _summary(result, kind))
         log.info("photos judged again for their new labels",
                  extra={"case_id": case.id, "shots": len(shots)})
+
+    async def rejudge_stale(self, case: Case) -> int:
+        """Judge again every accepted photo whose stored checks were made for another shot
+        (its quality's `judged_as` is not the shot it now stands for): the patient's answer
+        to which album photo is the locator is committed before the photos are judged again,
+        so a process stopped in between (kill -9) leaves a close-up's distance flags on the
+        locator for the GP. Called after that answer, when it comes again, and before Send.
+        Photos stored before `judged_as` was recorded are left as they are. Returns how many
+        shots were judged again (0 nearly always)."""
+        standing = await self._store.photos.accepted(case.id)
+        stale = tuple(shot for shot, photo in standing.items()
+                      if _judged_as(photo.quality) not in (None, _kind(shot)))
+        if stale:
+            await self.rejudge(case, stale)
+        return len(stale)
 
     async def receive(
         self, case: Case, shot: ShotSlot, data: bytes, *, source: Source, face_expected: bool,
@@ -259,7 +274,7 @@ class PhotoStep:
                                          sha256=digest)
         photo = await self._store.photos.add(
             case.id, shot, stored, source=source, verdict="accept" if accepted else "retake",
-            status="accepted" if accepted else "rejected", quality=_summary(result),
+            status="accepted" if accepted else "rejected", quality=_summary(result, kind),
             width=result.width, height=result.height, in_album=in_album,
         )
         log.info("photo checked", extra={"case_id": case.id, "shot": shot,
@@ -360,10 +375,25 @@ def _accepted_words(shot: ShotSlot, result: AssessmentView, *, face_expected: bo
     return "\n\n".join([words, *(f"• {tip}" for tip in tips)])
 
 
-def _summary(result: AssessmentView) -> str:
-    """The quality result as stored with the photo: statuses and measures, no advice text."""
+def _kind(shot: ShotSlot) -> Literal["locator", "close_up"]:
+    """The kind of shot the checks judge a slot as."""
+    return "locator" if shot == "locator" else "close_up"
+
+
+def _judged_as(quality: str | None) -> str | None:
+    """The shot a stored quality result was judged for (None when not recorded)."""
+    try:
+        found = json.loads(quality or "{}").get("judged_as")
+    except (ValueError, AttributeError):
+        return None
+    return found if isinstance(found, str) else None
+
+
+def _summary(result: AssessmentView, kind: Literal["locator", "close_up"]) -> str:
+    """The quality result as stored with the photo: the shot it was judged as (`judged_as`),
+    statuses and measures, no advice text."""
     return json.dumps(
-        {"verdict": result.verdict,
+        {"verdict": result.verdict, "judged_as": kind,
          "checks": [{"name": c.name, "status": c.status, "value": round(float(c.value), 4),
                      "threshold": round(float(c.threshold), 4)}
                     | ({"reason": c.reason} if c.reason else {}) for c in result.checks]},

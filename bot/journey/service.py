@@ -1078,7 +1078,7 @@ class Journey:
         await testpoints.reached("locator.chosen")
         moved = slot != SHOT_SLOTS[0]
         if moved:  # each judged for the distance of the shot it now is, for the GP's flags
-            await self._photos.rejudge(case, (SHOT_SLOTS[0], slot))
+            await self._photos.rejudge_stale(case)
         lead = text(f"journey.review.whole_area_{'moved' if moved else 'kept'}")
         return (await prompts.review_prompt(self._store, case, answers, photos_too=moved,
                                             lead=lead),
@@ -1086,7 +1086,9 @@ class Journey:
 
     async def _whole_area_done(self, case: Case, answers: dict[str, str]) -> list[Reply]:
         """Answered already (before a restart, say): nothing changes, and the review with its
-        Send follows (the reply to the answer may have died with the process)."""
+        Send follows (the reply to the answer may have died with the process, and with it
+        the photos' judging again for their new shots, done here if so)."""
+        await self._photos.rejudge_stale(case)
         return await prompts.review_prompt(self._store, case, answers, photos_too=False,
                                            lead=text("journey.review.whole_area_done"))
 
@@ -1095,6 +1097,7 @@ class Journey:
     ) -> list[Reply] | None:
         """Send, replace a photo, change an answer or cancel, from the review."""
         if question == "review" and value == "send":
+            await self._photos.rejudge_stale(turn.case)  # the GP's flags come from these
             deliveries = await self._deliveries(self._store, turn.case)
             notes = alerting.submission_notes(turn.case, deliveries)
             await self._move(turn, Stage.SUBMITTED, outbox=deliveries, notes=notes)

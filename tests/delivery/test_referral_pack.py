@@ -128,7 +128,7 @@ def test_page_one_has_the_whole_checklist_as_positive_statements_and_e_rs_detail
     criteria = texts("referral.checklist.items") + texts("referral.checklist.children_items")
     statements = (texts("referral.checklist.statements")
                   + texts("referral.checklist.children_statements"))
-    assert len(criteria) == len(statements) == 11, "one statement per service criterion"
+    assert len(criteria) == len(statements) == 12, "one statement per service criterion"
     for statement in statements:
         assert flat(statement) in first
     for criterion in criteria:

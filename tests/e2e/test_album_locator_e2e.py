@@ -211,6 +211,14 @@ async def test_the_answer_survives_a_kill_9_before_the_review_is_shown(
         await patient.wait_until(lambda: has_button(patient, SEND), timeout=10)
         assert query(data_dir, "SELECT id FROM photos WHERE status = 'accepted' AND "
                      "shot = 'locator'") == [(came[2],)]
+        # the GP's flags come from the stored checks: each photo is judged for the shot it
+        # now is, though the process died before it was judged again
+        judged = {shot: json.loads(quality) for shot, quality in query(
+            data_dir, "SELECT shot, quality FROM photos WHERE status = 'accepted'")}
+        assert {shot: q["judged_as"] for shot, q in judged.items()} == {
+            "locator": "locator", "close_up_1": "close_up", "close_up_2": "close_up"}
+        framing = next(c for c in judged["locator"]["checks"] if c["name"] == "framing")
+        assert framing.get("reason") != "far", "a locator is never flagged as taken too far"
 
 
 async def test_deleting_a_request_waiting_for_the_answer_erases_what_was_noted(
