@@ -255,7 +255,8 @@ async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"error: practice {args.practice} has the reference {args.reference}, "
                       f"but not for a patient born on {args.dob.isoformat()} (nothing was "
                       "written). Please check the date of birth and the reference against "
-                      "the patient's record, and try again")
+                      "the patient's record, and try again. A request that was deleted keeps "
+                      "no date of birth, so it cannot be copied")
                 return 2
             except OnlyOthers as only:
                 print(f"error: nothing of this patient's to copy (nothing was written): the "

@@ -14,6 +14,10 @@ Each line of a message is read as a sentence (a bullet list is read item by item
 month's name the formula measures one word's syllables ("Cancel" comes out at grade 8.4), so
 those are printed but not judged.
 
+Messages the bot always sends joined into one (`JOINED`: the consent question and "Saying no is
+fine", a wrong date of birth and "Type the day first") are also scored as sent, joined, under
+their keys joined with " + ": each part may be within the limits while the message is not.
+
 Exits 1, naming them, if any message is over 80 words or over grade 6 (issue 13); and if any is
 taller than 18 lines on a phone (then it cannot be read without scrolling).
 """
@@ -49,6 +53,15 @@ SAMPLES = {"practice": "Riverside Surgery", "phone": "020 7729 7236", "days": "3
            "tried": "E45 cream", "shots": "photo 2 (close-up 1)",
            "reason": "the photo was blurred", "photo": "photo 1 of 3 (the whole area)"}
 """Typical values for the `{placeholders}`, so that a message is scored as the patient sees it."""
+JOINED = (
+    ("journey.consent.keep", "journey.consent.no_is_fine"),
+    ("journey.consent.agree_parent", "journey.consent.no_is_fine_parent"),
+    ("journey.consent.again", "journey.consent.no_is_fine"),
+    ("journey.identity.wrong", "journey.identity.day_first"),
+    ("journey.identity.no_such_date", "journey.identity.day_first"),
+)
+"""Keys whose words are always sent as one message, joined by a blank line, in this order
+(`bot/journey/prompts.py consent_prompt`, `bot/journey/service.py`)."""
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -115,11 +128,20 @@ def patient_messages(content: Path = CONTENT) -> list[tuple[str, str]]:
     return found
 
 
+def joined_messages(content: Path = CONTENT) -> list[tuple[str, str]]:
+    """Each message of `JOINED` as sent, as (its keys joined with " + ", words); one whose
+    keys are not all in the content is left out."""
+    found = dict(patient_messages(content))
+    return [(" + ".join(keys), "\n\n".join(found[key] for key in keys))
+            for keys in JOINED if all(key in found for key in keys)]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print each message's measures; return 1 if any message fails."""
     args = sys.argv[1:] if argv is None else argv
     content = Path(args[0]) if args else CONTENT
-    scored = [score(key, words) for key, words in patient_messages(content)]
+    scored = [score(key, words)
+              for key, words in [*patient_messages(content), *joined_messages(content)]]
     failing = [s for s in scored if s.problems]
     print(f"{'words':>5} {'grade':>5} {'lines':>5}  key")
     for item in scored:

@@ -50,6 +50,39 @@ def parse_date_of_birth(typed: str, today: date | None = None) -> date | None:
     (31/2/1980), gives None.
     """
     limit = today or uk_today()
+    parts = _parts(typed)
+    if parts is None:
+        return None
+    day, month, year_typed = parts
+    return _resolved(day, month, year_typed, limit)
+
+
+def no_such_date(typed: str, today: date | None = None) -> bool:
+    """Whether these words are typed as a date but name a day that does not exist: 31/02/1980
+    (February has no 31st), 12/25/1980 (no 25th month: typed month first), 0/3/1980. Such a
+    date is not unreadable: the patient is told it does not exist, and that the day comes
+    first (`journey.identity.no_such_date`)."""
+    parts = _parts(typed)
+    if parts is None:
+        return False
+    day, month, year_typed = parts
+    limit = today or uk_today()
+    century = limit.year // 100 * 100
+    years = [int(year_typed)] if len(year_typed) == 4 else [
+        century + int(year_typed), century - 100 + int(year_typed)]
+    for year in years:
+        try:
+            date(year, month, day)
+        except ValueError:
+            continue
+        return False
+    return True
+
+
+def _parts(typed: str) -> tuple[int, int, str] | None:
+    """The day, the month (a number, from digits or a month's name) and the year as typed,
+    of words typed as a date (`parse_date_of_birth`); None if they are not in a date's shape
+    or name no month."""
     cleaned = " ".join(typed.lower().split())
     parts: tuple[str, str, str] | None = None  # day, month (number or name), year
     if match := _NUMERIC.match(cleaned) or _RUN_ON.match(cleaned):
@@ -66,7 +99,7 @@ def parse_date_of_birth(typed: str, today: date | None = None) -> date | None:
     month = int(month_typed) if month_typed.isdigit() else _MONTHS.get(month_typed)
     if month is None:
         return None
-    return _resolved(int(day), month, year_typed, limit)
+    return int(day), month, year_typed
 
 
 def only_a_date(typed: str) -> bool:

@@ -16,6 +16,7 @@ from bot.handlers.members import Context, ids, practice_rows, reply
 from bot.inbox.access import member_of
 from bot.inbox.payloads import AddMemberAt
 from bot.store.models import Member
+from bot.store.practices import RoleKept
 
 ROLES: dict[str, Literal["staff", "gp", "admin"]] = {"staff": "staff", "gp": "gp",
                                                        "admin": "admin"}
@@ -82,15 +83,23 @@ async def _code(update: Update, context: Context, admin: Member, role: str, name
 
 
 async def join(update: Update, context: Context) -> None:
-    """/join CODE: become a member of a practice."""
+    """/join CODE: become a member of a practice; someone already a member of it keeps their
+    role and is asked to see their admin to change it."""
     user_id, _ = ids(update)
     code = context.args[0] if context.args else ""
     user = update.effective_user
     assert user is not None
     who = user.full_name + (f" (@{user.username})" if user.username else "")
     member = await context.services.staff.join(user_id, code[:64], who) if code else None
-    if isinstance(member, Member):
+    if isinstance(member, Member | RoleKept):
         context.services.queued()  # the admins' "code used" alert goes now
+    if isinstance(member, RoleKept):  # already a member: their role is kept (hazard log H07)
+        practice = await context.services.store.practices.get(member.member.practice_id)
+        assert practice is not None
+        await reply(update, Html(text("inbox.staff.join_already_member",
+                                      role=member.member.role,
+                                      practice=html.escape(practice.name))))
+        return
     if isinstance(member, int):
         await reply(update, Html(text("inbox.staff.join_too_many_tries", minutes=member)))
         return

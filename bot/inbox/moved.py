@@ -86,7 +86,7 @@ async def inbox_group_lost(store: Store, chat_id: int, tag: int) -> int:
         words = text("inbox.staff.inbox_group_removed_no_gp", waiting=waiting)
     chats = await alert_chats(store, practice.id)
     await store.outbox.add(None, [
-        Outgoing(chat, "staff.alert", {"text": words},
+        Outgoing(chat, "staff.alert", {"text": words, "practice_id": practice.id},
                  f"practice:{practice.id}:inbox-removed:{tag}:{chat}") for chat in chats])
     await store.audit.record("practice.inbox_removed", actor="telegram",
                              practice_id=practice.id,
@@ -112,7 +112,8 @@ async def inbox_group_back(store: Store, chat_id: int, tag: int) -> int:
         return 0
     chats = await alert_chats(store, practice.id)
     await store.outbox.add(None, [
-        Outgoing(chat, "staff.alert", {"text": text("inbox.staff.inbox_group_back")},
+        Outgoing(chat, "staff.alert", {"text": text("inbox.staff.inbox_group_back"),
+                                       "practice_id": practice.id},
                  f"practice:{practice.id}:inbox-back:{tag}:{chat}") for chat in chats])
     await store.audit.record("practice.inbox_back", actor="telegram", practice_id=practice.id)
     log.warning("bot added back to a practice inbox group", extra={"practice_id": practice.id})

@@ -30,6 +30,7 @@ from bot.store.cases import RED_FLAG_STOP
 from bot.store.database import utc_now
 from bot.store.invites import NhsNumberOnAnotherPatient, invite_problem
 from bot.store.models import Case, Invite, Member, Outgoing, Role, Stage
+from bot.store.practices import RoleKept
 
 Chase = Literal["remind", "resend"]
 
@@ -705,10 +706,14 @@ class StaffDesk:
         return await self._store.practices.create_join_code(admin.practice_id, role, name,
                                                             created_by=admin.id)
 
-    async def join(self, telegram_user_id: int, code: str, who: str) -> Member | int | None:
+    async def join(self, telegram_user_id: int, code: str,
+                   who: str) -> Member | RoleKept | int | None:
         """Use a join code: the new membership; None if the code is wrong (counted and
         audited, `bot.services.attempts`); or, after too many wrong codes, the minutes to
-        wait before trying again (the code is then not checked).
+        wait before trying again (the code is then not checked). Someone already a member of
+        the code's practice keeps their role (`RoleKept`: a receptionist sending a GP's code
+        does not become a GP), the code is used up, and the admins are told as below
+        (`inbox.staff.member_join_refused`).
 
         A code works for whoever sends it, so one forwarded or sent to the wrong chat makes a
         stranger a member who gets patients' requests: once it is used, each admin of the
@@ -722,14 +727,22 @@ class StaffDesk:
         if joined is None:
             await self._wrong_tries.wrong(telegram_user_id, "join_code")
             return None
-        practice = await self._store.practices.get(joined.practice_id)
+        member = joined.member if isinstance(joined, RoleKept) else joined
+        practice = await self._store.practices.get(member.practice_id)
         assert practice is not None
-        words = text("inbox.staff.member_joined", name=joined.display_name, role=joined.role,
-                     who=who, practice=practice.name, user_id=telegram_user_id)
+        if isinstance(joined, RoleKept):
+            words = text("inbox.staff.member_join_refused", name=joined.code_name,
+                         code_role=joined.code_role, who=who, role=member.role,
+                         practice=practice.name, user_id=telegram_user_id)
+        else:
+            words = text("inbox.staff.member_joined", name=member.display_name,
+                         role=member.role, who=who, practice=practice.name,
+                         user_id=telegram_user_id)
         admins = [m.telegram_user_id for m in await self._store.practices.members(practice.id)
                   if m.role == "admin" and m.telegram_user_id != telegram_user_id]
         await self._store.outbox.add(None, [
-            Outgoing(chat, "staff.alert", {"text": words},
-                     f"joined:{joined.id}:{utc_now()}:{chat}") for chat in admins])
-        log.info("join code used", extra={"member_id": joined.id, "admins_told": len(admins)})
+            Outgoing(chat, "staff.alert", {"text": words, "practice_id": practice.id},
+                     f"joined:{member.id}:{utc_now()}:{chat}") for chat in admins])
+        log.info("join code used", extra={"member_id": member.id, "admins_told": len(admins),
+                                          "role_kept": isinstance(joined, RoleKept)})
         return joined

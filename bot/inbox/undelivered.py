@@ -53,17 +53,27 @@ def message_of(item: OutboxItem) -> str:
 
 
 async def still_a_member(store: Store, item: OutboxItem) -> bool:
-    """Whether the person a staff item is for is still a member of the case's practice (any
-    role), checked before each send as GP items are (`bot.inbox.routing.still_a_recipient`):
-    someone removed from the practice gets no patient reference. True for an item with no case
-    (nothing to check against), and for one to the practice's inbox group now (`pass_on`'s
-    last resort; a group the practice has replaced is not)."""
-    case = await store.cases.get(item.case_id) if item.case_id is not None else None
-    if case is None:
-        return item.case_id is None
-    if await member_of(store, item.chat_id, case.practice_id) is not None:
+    """Whether the person a staff item is for is still a member of its practice (any role),
+    checked before each send as GP items are (`bot.inbox.routing.still_a_recipient`): someone
+    removed from the practice gets no patient reference, nor any other news of the practice.
+    The practice is the case's, or, for an item about no case (a join code used, the inbox
+    group removed or back), the one its payload names (`practice_id`); an item about no case
+    that names none (queued before they did) goes only to someone still a member of some
+    practice (hazard log H60). True too for an item to the practice's inbox group now
+    (`pass_on`'s last resort; a group the practice has replaced is not)."""
+    if item.case_id is not None:
+        case = await store.cases.get(item.case_id)
+        if case is None:
+            return False
+        practice_id: int | None = case.practice_id
+    else:
+        named = _payload(item).get("practice_id")
+        practice_id = named if isinstance(named, int) else None
+    if await member_of(store, item.chat_id, practice_id) is not None:
         return True
-    practice = await store.practices.get(case.practice_id)  # the last resort of `pass_on`
+    if practice_id is None:
+        return False
+    practice = await store.practices.get(practice_id)  # the last resort of `pass_on`
     return practice is not None and practice.inbox_chat_id == item.chat_id
 
 

@@ -93,7 +93,8 @@ def consent_waiting(case: Case, answers: dict[str, str]) -> str | None:
     return None
 
 
-def consent_prompt(case: Case, answers: dict[str, str], retention_days: int) -> list[Reply]:
+def consent_prompt(case: Case, answers: dict[str, str], retention_days: int, *,
+                   reminder: bool = False) -> list[Reply]:
     """Ask for consent in three short messages: why, who sees the photos and where they go,
     how long they are kept and how to delete them, the first question under the third (for a
     child under 16 the parent is asked, first whether they are the child's parent or
@@ -102,7 +103,10 @@ def consent_prompt(case: Case, answers: dict[str, str], retention_days: int) -> 
     Under the question whether they agree comes `journey.consent.no_is_fine` (worded for a
     parent): saying no is fine, and the practice can see them instead. GMC guidance on
     recordings asks that patients are told how to say no and what happens then, and the
-    service is one way among others to be seen (hazard log H59)."""
+    service is one way among others to be seen (hazard log H59).
+
+    As a `reminder` (after /help or /status), the first question comes alone, with a pointer
+    to the three messages above (`journey.consent.again`), not the three messages again."""
     stage = Stage.CONSENT.value
     parent = by_parent(case)
     waiting = consent_waiting(case, answers) or consent_asked(case)[-1]
@@ -113,6 +117,8 @@ def consent_prompt(case: Case, answers: dict[str, str], retention_days: int) -> 
              if waiting == "consent" else "")
     if waiting != consent_asked(case)[0]:
         return [say(text(f"journey.consent.{asked.ask}") + after, buttons)]
+    if reminder:
+        return [say(worded("journey.consent.again", parent=parent) + after, buttons)]
     return [say(worded("journey.consent.why", parent=parent)),
             say(worded("journey.consent.who", parent=parent)),
             say(worded("journey.consent.keep", parent=parent, days=retention_days) + after,

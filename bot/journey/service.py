@@ -17,7 +17,7 @@ from datetime import date
 from bot import testpoints
 from bot.content import text, texts
 from bot.domain import age
-from bot.domain.dates import only_a_date, parse_date_of_birth, said, uk_today
+from bot.domain.dates import no_such_date, only_a_date, parse_date_of_birth, said, uk_today
 from bot.domain.personal import personal_details, visible
 from bot.domain.questions import (
     DEPENDENT,
@@ -425,7 +425,8 @@ class Journey:
     async def _typed_date(self, turn: Turn, words: str) -> list[Reply]:
         """Read a typed date of birth and say it back in words, to be confirmed by a tap. Under
         a date said back, "yes" typed asks for the tap (`journey.identity.tap_yes`) and "no"
-        for the date again, not "I could not read that as a date"."""
+        for the date again, not "I could not read that as a date"; a date with no such day
+        (31/02/1980) is said not to exist, day first (`journey.identity.no_such_date`)."""
         typed = parse_date_of_birth(words)
         if typed is None:
             yes, no = text("journey.identity.confirm_yes"), text("journey.identity.confirm_no")
@@ -434,6 +435,9 @@ class Journey:
             if answer is not None and answer.button is not None:
                 return [say(text("journey.identity.tap_yes", yes=yes)
                             if answer.button.data == "yes" else text("journey.identity.again"))]
+            if no_such_date(words):  # 31/02/1980: read, but there is no such day
+                return [say(text("journey.identity.no_such_date") + "\n\n"
+                            + text("journey.identity.day_first"))]
             return [say(text("journey.identity.not_a_date"))]
         stage = Stage.IDENTITY.value
         number = turn.case.read_backs + 1
@@ -706,7 +710,8 @@ class Journey:
         fresh = await self._store.invites.get(invite.id)
         left = DOB_TRIES - (fresh.failed_dob_checks if fresh else DOB_TRIES - 1)
         tries = "try" if left == 1 else "tries"
-        return [say(text("journey.identity.wrong", left=left, tries=tries))], chosen
+        return [say(text("journey.identity.wrong", left=left, tries=tries) + "\n\n"
+                    + text("journey.identity.day_first"))], chosen
 
     async def _tap_question(self, turn: Turn, question: str, value: str) -> Choice | None:
         """A tap at screening or details: the answer to the question asked now, or its
@@ -1623,7 +1628,8 @@ class Journey:
             others, others_advice = await self._other_statuses(case)
             if case.stage.is_open:  # a red-flag "yes" waiting: `_bind` puts its advice first
                 replies = [*advice, *others_advice,
-                           *await self._led_by(turn, [say(words), *others])]
+                           *await self._led_by(turn, [say(words), *others],
+                                               reminder=True)]
             else:
                 replies = [*advice, *others_advice, say(words), *others]
             return _urgent_once(self._bind(turn, replies))
@@ -1710,7 +1716,7 @@ class Journey:
             turn = await self._turn(user_id)
             if turn is None or not turn.case.stage.is_open:
                 return [words]
-            return self._bind(turn, await self._led_by(turn, [words]))
+            return self._bind(turn, await self._led_by(turn, [words], reminder=True))
 
     async def _confirmed(self, turn: Turn, action: str, value: str) -> Tapped:
         case = turn.case
@@ -1882,11 +1888,18 @@ class Journey:
         """What to show for the step the case is at now."""
         return await STEPS[turn.case.stage].prompt(self, turn)
 
-    async def _led_by(self, turn: Turn, lead: list[Reply]) -> list[Reply]:
+    async def _led_by(self, turn: Turn, lead: list[Reply], *,
+                      reminder: bool = False) -> list[Reply]:
         """`lead` (welcome back, where the patient is), then the step's prompt; while a
         red-flag "yes" waits for its confirmation, its urgent advice and the confirmation
-        instead (`_bind` and `photo` put the advice before `lead`)."""
-        waiting = self._red_flag_waiting(turn, await turn.answers())
+        instead (`_bind` and `photo` put the advice before `lead`). As a `reminder` (/help,
+        /status), consent's first question comes alone, not after its three messages again
+        (`prompts.consent_prompt`)."""
+        answers = await turn.answers()
+        waiting = self._red_flag_waiting(turn, answers)
+        if waiting is None and reminder and turn.case.stage is Stage.CONSENT:
+            waiting = prompts.consent_prompt(turn.case, answers, self._retention_days,
+                                             reminder=True)
         return [*lead, *(waiting if waiting is not None else await self._prompt(turn))]
 
     # -- what each step shows ----------------------------------------------------------------

@@ -9,15 +9,18 @@ birth and NHS number where still held, the Telegram user and chat ids, every ans
 every photo's shot, status and quality checks, and the audit trail), `<case>/photos/` (each
 photo file still on disk, as kept: upright, no metadata), `<case>/summary.json` and the referral
 pack PDF of the latest submission, where built. `README.txt` says what the files are
-(`export.readme`). An erased case gives only what is left of it: its stub and audit trail.
+(`export.readme`).
 
 Nothing of another practice's cases is ever included: a reference that is not the practice's
 gives `NothingToExport`. A reference names a patient only with their date of birth: one
 reference may have been given to two patients, or be shared, so only the cases whose invite has
 the date of birth given are taken, and with a wrong date nothing is written
 (`WrongDateOfBirth`; hazard log H57). A case erased since (its invite's date of birth is gone)
-can no longer be checked: it is taken by its own case reference only (by the patient reference
-it never matches, that being `ERASED_REFERENCE` then), and holds only its stub.
+can no longer be checked, so it is never taken, not even by its own case reference: a case
+reference is printed on the referral pack, in emails and in GP chats, and its stub holds the
+Telegram ids of whoever used the link. Asking for it gives `WrongDateOfBirth`, whatever date is
+given, just as a wrong date does for a case still held, so the refusal does not say which
+requests were erased.
 
 A request that was started from the patient's link by someone else is not the patient's data:
 one whose holder never confirmed the date of birth (`Case.dob_checked`: the link forwarded or
@@ -54,7 +57,7 @@ class NothingToExport(LookupError):
 
 class WrongDateOfBirth(NothingToExport):
     """Cases of the practice match the reference, but none is of a patient born on the date
-    given (and none is an erased case named by its own reference): nothing is written."""
+    given (an erased case, whose date of birth is gone, never is): nothing is written."""
 
 
 class OnlyOthers(NothingToExport):
@@ -90,7 +93,7 @@ async def export_cases(store: Store, practice_id: int, reference: str, date_of_b
     if not matching:
         raise NothingToExport(reference)
     theirs = [case for case in matching
-              if await _born_on(store, case, wanted, date_of_birth)]
+              if await _born_on(store, case, date_of_birth)]
     if not theirs:
         raise WrongDateOfBirth(reference)
     cases = [case for case in theirs if not await _by_someone_else(store, case)]
@@ -123,15 +126,14 @@ async def export_cases(store: Store, practice_id: int, reference: str, date_of_b
     return Exported(tuple(c.reference for c in cases), sum(written) + 1, left_out)
 
 
-async def _born_on(store: Store, case: Case, reference: str, born: date) -> bool:
+async def _born_on(store: Store, case: Case, born: date) -> bool:
     """Whether the case is of the patient born on `born`: its invite holds that date of birth
     (ISO, as `InviteRepository.create` stores it). A case whose date of birth is gone (erased)
-    counts only when `reference` is its own case reference, which names that case alone."""
+    cannot be checked, so it never counts, even named by its own case reference (hazard log
+    H57)."""
     invite = await store.invites.get(case.invite_id) if case.invite_id else None
     held = invite.date_of_birth if invite is not None else ""
-    if held:
-        return held == born.isoformat()
-    return case.reference.casefold() == reference.casefold()
+    return bool(held) and held == born.isoformat()
 
 
 async def _by_someone_else(store: Store, case: Case) -> bool:

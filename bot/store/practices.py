@@ -14,6 +14,18 @@ from bot.store.database import Database, utc_now
 from bot.store.models import Member, Practice, Role
 from bot.store.rows import maybe, record
 
+
+@dataclass(frozen=True, slots=True)
+class RoleKept:
+    """A join code sent by someone already a member of its practice: the code is used up and
+    their membership, `member`, is unchanged (their role is kept). `code_role` and `code_name`
+    are the role and name the admin made the code for."""
+
+    member: Member
+    code_role: Role
+    code_name: str
+
+
 CHANNELS = ("telegram", "email", "mesh")
 """Where a practice's cases can go: its Telegram chats, its NHSmail mailbox, its MESH mailbox."""
 
@@ -310,8 +322,13 @@ class PracticeRepository:
                               practice_id=practice_id, detail={"role": role})
         return code
 
-    async def join(self, code: str, telegram_user_id: int) -> Member | None:
-        """Use a join code once: add this Telegram user as a member; None if the code is bad."""
+    async def join(self, code: str, telegram_user_id: int) -> Member | RoleKept | None:
+        """Use a join code once: add this Telegram user as a member; None if the code is bad.
+
+        Someone already a member of the code's practice keeps their role and name: the code
+        is used up and changes nothing, `RoleKept`, audited as `member.join_refused`, so a code
+        for another role seen by the wrong person (a receptionist sending a GP's code) is
+        spent and never makes them a GP or an admin (hazard log H07)."""
         now = utc_now()
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
@@ -323,10 +340,17 @@ class PracticeRepository:
             if row is None:
                 return None
             cursor = await conn.execute(
+                "SELECT * FROM members WHERE practice_id = ? AND telegram_user_id = ?",
+                (row["practice_id"], telegram_user_id))
+            already = maybe(Member, await cursor.fetchone())
+            if already is not None:
+                await write_event(conn, "member.join_refused", actor=f"member:{already.id}",
+                                  practice_id=already.practice_id,
+                                  detail={"role": already.role, "code_role": row["role"]})
+                return RoleKept(already, row["role"], row["display_name"])
+            cursor = await conn.execute(
                 "INSERT INTO members (practice_id, telegram_user_id, role, display_name, "
-                "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (practice_id, telegram_user_id) "
-                "DO UPDATE SET role = excluded.role, display_name = excluded.display_name "
-                "RETURNING *",
+                "created_at) VALUES (?, ?, ?, ?, ?) RETURNING *",
                 (row["practice_id"], telegram_user_id, row["role"], row["display_name"], now),
             )
             joined = record(Member, await cursor.fetchone())  # type: ignore[arg-type]

@@ -45,3 +45,25 @@ def test_a_long_or_hard_message_fails_the_check(tmp_path: Path) -> None:
     assert f"messages.reviewed.long: over {MAX_WORDS} words" in done.stdout
     assert f"messages.reviewed.hard: over grade {MAX_GRADE:g}" in done.stdout
     assert score("x", long_words).count == 85 and score("x", hard).grade > MAX_GRADE
+
+
+def test_messages_sent_joined_are_checked_as_sent(tmp_path: Path) -> None:
+    """The consent question's message and "Saying no is fine" come as one message: each within
+    80 words, joined over it, is named as the patient gets it."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content, ignore=shutil.ignore_patterns("*.png", "*.jpg", "*.ttf",
+                                                                     "*.onnx"))
+    keep = dict(patient_messages(content))["journey.consent.keep"]
+    room = MAX_WORDS - score("x", keep).count
+    longer = " ".join(["Saying no is fine."] * (room // 4 + 1))
+    journey = content / "journey.toml"
+    toml = journey.read_text(encoding="utf-8")
+    start = toml.index("\nno_is_fine = ")
+    end = toml.index("\n", start + 1)
+    journey.write_text(f'{toml[:start]}\nno_is_fine = "{longer}"{toml[end:]}', encoding="utf-8")
+    assert score("x", longer).count <= MAX_WORDS
+    done = run(str(content))
+    assert done.returncode == 1
+    assert (f"journey.consent.keep + journey.consent.no_is_fine: over {MAX_WORDS} words"
+            in done.stdout)
+    assert "\n  journey.consent.no_is_fine:" not in done.stdout, "alone it is within limits"

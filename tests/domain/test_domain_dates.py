@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.content import texts
-from bot.domain.dates import only_a_date, parse_date_of_birth, said
+from bot.domain.dates import no_such_date, only_a_date, parse_date_of_birth, said
 
 TODAY = date(2026, 11, 29)
 
@@ -40,3 +40,10 @@ def test_only_a_date_is_a_date_of_birth_typed_never_a_place_on_the_body() -> Non
         assert only_a_date(typed), typed
     for typed in ("left forearm", "back of right knee", "2 spots on my arm", "since March 2024"):
         assert not only_a_date(typed), typed
+
+
+def test_a_day_that_does_not_exist_is_told_from_words_that_are_no_date() -> None:
+    for typed in ("31/2/1980", "31 February 1980", "12/25/1980", "0/3/1980", "29/2/81"):
+        assert no_such_date(typed, TODAY), typed
+    for typed in ("3/2/1980", "29/2/80", "3/2/2090", "the third of feb", "3/2", "left arm"):
+        assert not no_such_date(typed, TODAY), typed

@@ -516,3 +516,36 @@ async def test_the_admins_hear_at_once_who_used_a_join_code_so_a_forwarded_one_i
         await person.wait_for_text(told, timeout=10)
     await asyncio.sleep(1)
     assert not [m for m in stranger.all_messages if told in (m.text or "")]
+
+
+async def test_a_member_who_sends_a_join_code_for_another_role_keeps_their_role(
+    app: App, emu: Emulator
+) -> None:
+    """A receptionist saw the admin's join code for a new GP and sent it herself: she stays
+    staff (she would otherwise get patients' photos and the GP's decision buttons), is told
+    to ask the admin, the admins are told who sent it, and the code is spent, so the admin
+    makes a new one (hazard log H07)."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    admin = emu.user("Ann")
+    await store.practices.add_member(team.practice.id, admin.id, "admin", "Ann Admin")
+    await admin.send_command("/help")
+    await admin.next_message()
+    await admin.send_command("/addmember", "gp Dr Three")
+    code = ((await admin.next_message()).text or "").split("/join ", 1)[1].split()[0]
+
+    await team.staff.send_command("/join", code)
+    await team.staff.wait_for_text(shown("inbox.staff.join_already_member", role="staff",
+                                         practice=team.practice.name))
+    held = await store.practices.memberships(team.staff.id)
+    assert [(m.practice_id, m.role, m.display_name) for m in held] == [
+        (team.practice.id, "staff", "Sue Smith")]
+    await admin.wait_for_text(text("inbox.staff.member_join_refused", name="Dr Three",
+                                   code_role="gp", who="Sue", role="staff",
+                                   practice=team.practice.name, user_id=team.staff.id),
+                              timeout=10)
+
+    newcomer = emu.user("Three")
+    await newcomer.send_command("/join", code)
+    await newcomer.wait_for_text(shown("inbox.staff.join_bad"))
+    assert await store.practices.memberships(newcomer.id) == []

@@ -110,3 +110,10 @@ async def test_the_mailbox_copy_of_photos_the_gp_asked_to_replace_waits_for_the_
     dispatcher = Dispatcher(store, telegram, channels={}, pack_limit=745_000,
                             queued=lambda: None)
     await dispatcher(email)  # an email channel is not even configured: nothing is tried
+
+
+def test_the_gps_reason_for_a_photo_taken_at_the_wrong_distance_says_what_is_wrong() -> None:
+    """"Too far or too close" did not say too far from what: the GP's button says what it
+    means in the photo, the rash looking small from too far away."""
+    button = text("inbox.gp.reason_distance").casefold()
+    assert "rash" in button and "small" in button

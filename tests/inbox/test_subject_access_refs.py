@@ -3,7 +3,6 @@ a crowd of other patients' found by the placeholder that erased references becom
 
 from __future__ import annotations
 
-import json
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -11,7 +10,12 @@ from pathlib import Path
 import pytest
 
 from bot.services import erasure
-from bot.services.subject_access import NothingToExport, OnlyOthers, export_cases
+from bot.services.subject_access import (
+    NothingToExport,
+    OnlyOthers,
+    WrongDateOfBirth,
+    export_cases,
+)
 from bot.store import Store
 from bot.store.models import Case, Flags, Outgoing, Stage
 from tests.auxil.inbox import Setting, submitted_case
@@ -43,12 +47,32 @@ async def test_the_erased_reference_placeholder_finds_no_patient(
         await export_cases(store, setting.practice.id, "(erased)", BORN, out)
     assert not out.exists(), "nothing is written"
 
-    one = tmp_path / "one.zip"
-    done = await export_cases(store, setting.practice.id, second.reference, BORN, one)
-    assert done.references == (second.reference,), "a stub is still found by its case reference"
-    with zipfile.ZipFile(one) as archive:
-        stub = json.loads(archive.read(f"{second.reference}/case.json"))
-    assert stub["erased_at"] and stub["case_reference"] == second.reference
+    for born in (BORN, date(1990, 1, 1)):
+        one = tmp_path / f"one-{born.year}.zip"
+        with pytest.raises(WrongDateOfBirth):
+            await export_cases(store, setting.practice.id, second.reference, born, one)
+        assert not one.exists(), "an erased case's date of birth cannot be checked"
+
+
+async def test_an_erased_case_named_by_its_reference_needs_a_date_of_birth_like_any_other(
+    store: Store, setting: Setting, tmp_path: Path
+) -> None:
+    """A case reference is printed on the referral pack and in GP chats: someone who has one
+    must not get the erased stub (the Telegram ids of whoever used the link, the audit trail)
+    by giving any date of birth. The refusal is the same as a wrong date for a case still
+    held, so it does not say the request was erased (hazard log H57)."""
+    erased = await confirmed(store, setting)
+    await erasure.erase(store, erased, Stage.ERASED, actor="patient", reason="patient_deleted")
+    held = await confirmed(store, setting)
+    refusals = []
+    for reference in (erased.reference, held.reference):
+        with pytest.raises(NothingToExport) as refused:
+            await export_cases(store, setting.practice.id, reference, date(1999, 9, 9),
+                               tmp_path / f"{reference}.zip")
+        refusals.append(type(refused.value))
+        assert not (tmp_path / f"{reference}.zip").exists(), "nothing is written"
+    assert refusals == [WrongDateOfBirth, WrongDateOfBirth]
+    assert not [e for e in await store.audit.for_case(erased.id) if e.kind == "case.exported"]
 
 
 async def test_a_request_the_practice_stopped_as_the_wrong_person_is_left_out_and_counted(

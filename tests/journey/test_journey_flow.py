@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.content import text, texts
+from bot.domain.questions import worded
 from bot.journey.service import Journey
 from bot.store import Store
 from bot.store.models import Stage
@@ -114,3 +115,52 @@ async def test_reopening_the_link_resumes_where_the_patient_was(
     assert text("journey.invite.welcome_back") in words(replies)
 
 
+
+
+async def test_a_date_that_does_not_exist_is_said_so_and_the_day_first_before_the_link_locks(
+    journey: Journey, invite: InviteMaker
+) -> None:
+    """31/02/1980 is read, but there is no such day: the patient is told so, not that it was
+    unreadable, and that the day comes first (12/25/1980 was typed month first). A wrong date
+    says the day comes first while tries are left, not once the link is locked."""
+    token = await invite()
+    await journey.start(USER, USER, token)
+    for typed in ("31/02/1980", "12/25/1980"):
+        replies = words(await journey.typed(USER, typed))
+        assert text("journey.identity.no_such_date") in replies, typed
+        assert text("journey.identity.day_first") in replies, typed
+        assert first_line("journey.identity.not_a_date") not in replies, typed
+    for left in (2, 1):  # 02/03/1980 typed month first: 2 March, not 3 February
+        replies = words(await give_date_of_birth(journey, USER, "02/03/1980"))
+        assert text("journey.identity.wrong", left=left,
+                    tries="tries" if left > 1 else "try") in replies
+        assert text("journey.identity.day_first") in replies
+    replies = words(await give_date_of_birth(journey, USER, "02/03/1980"))
+    assert first_line("journey.identity.locked") in replies
+    assert text("journey.identity.day_first") not in replies
+
+
+async def test_help_and_status_during_consent_ask_the_question_again_not_all_three_messages(
+    journey: Journey, invite: InviteMaker
+) -> None:
+    """/help or /status while consent waits: the question and its buttons again, pointing to
+    the three messages above, not the three messages all over again; its buttons work. A
+    parent is asked again whether they are the child's parent or guardian."""
+    for user, born, parent in ((USER, "1980-02-03", False), (USER + 1, "2019-05-06", True)):
+        await journey.start(user, user, await invite(dob=born, ref=f"P-{user}"))
+        typed = f"{born[8:]}/{born[5:7]}/{born[:4]}"
+        first = words(await give_date_of_birth(journey, user, typed))
+        assert worded("journey.consent.why", parent=parent) in first, "the 3 messages first"
+        for asked in (journey.help, journey.status):
+            replies = await asked(user)
+            shown = words(replies)
+            assert worded("journey.consent.again", parent=parent) in shown, asked
+            for key in ("why", "who"):
+                assert worded(f"journey.consent.{key}", parent=parent) not in shown, key
+            assert first_line("journey.consent.keep") not in shown
+            assert first_line("journey.consent.keep_parent") not in shown
+        yes, then = ((text("journey.consent.guardian_yes"), "journey.consent.agree_parent")
+                     if parent else (text("journey.consent.yes"),
+                                     "journey.screening.is_rash.question"))
+        after = await tap(journey, replies, yes, user)
+        assert text(then) in words(after), "the button under the question asked again works"
