@@ -23,7 +23,7 @@ from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.users import Group, TelegramUser
 from bot.store.models import Case, Practice
-from tests.auxil.e2e.bot_app import BotStarter, services_of
+from tests.auxil.e2e.bot_app import BotStarter, as_operator, services_of
 from tests.auxil.e2e.patient import first_line, words
 from tests.auxil.e2e.practice import (
     make_team,
@@ -187,8 +187,7 @@ async def test_the_operator_moving_the_inbox_after_the_bot_was_removed_sends_new
     group.remove_bot(gp)
     await until_lost(app, group.chat_id)
     new = emu.group("Lawson GP inbox 2")
-    monkeypatch.setenv("DATA_DIR", str(data_dir))
-    monkeypatch.chdir(data_dir)
+    as_operator(monkeypatch, emu, data_dir)
     assert await asyncio.to_thread(main, ["practice", "inbox", "--practice", str(practice.id),
                                           f"--inbox-chat-id={new.chat_id}"]) == 0
 
