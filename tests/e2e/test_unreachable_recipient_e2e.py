@@ -195,3 +195,36 @@ async def test_the_operator_moving_the_inbox_after_the_bot_was_removed_sends_new
     await new.wait_for_text(first_line("inbox.gp.summary") + later.reference, timeout=20)
     await new.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
     assert not summaries_of(gp, later)
+
+
+async def test_a_bot_restricted_in_the_inbox_group_sends_its_cases_to_the_gps_until_allowed(
+    app: App, emu: Emulator
+) -> None:
+    """An admin of the inbox group stops the bot sending messages there (a restriction, not
+    a removal: Telegram still shows it in the group, H55). The case waiting there goes at
+    once to Dr Gee's own chat and Rita is told what to do; a new case goes to Dr Gee, not to
+    the group; once the bot may send again, Rita is told and new cases go to the group."""
+    practice, group, gp, rita = await group_practice_with_gp(app, emu)
+    admin = emu.user("Ann Admin")
+    waiting = await case_of(app, await sent_from_link(
+        emu, await invited(app, practice, "R-1"), "Ada"))
+    await group.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+
+    group.restrict_bot(admin)
+    await gp.wait_for_text(first_line("inbox.gp.summary") + waiting.reference, timeout=20)
+    told = await rita.wait_for_text(words("inbox.staff.inbox_group_restricted"), timeout=20)
+    assert told.text == text("inbox.staff.inbox_group_restricted", waiting=text(
+        "inbox.staff.inbox_group_removed_sent", references=waiting.reference))
+    meanwhile = await case_of(app, await sent_from_link(
+        emu, await invited(app, practice, "R-2"), "Bea"))
+    await gp.wait_for_text(first_line("inbox.gp.summary") + meanwhile.reference, timeout=20)
+    await gp.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+    assert not tried_in(emu, group.chat_id, meanwhile), "nothing tried where it may not send"
+
+    group.unrestrict_bot(admin)
+    await rita.wait_for_text(text("inbox.staff.inbox_group_allowed"), timeout=20)
+    await until_lost(app, group.chat_id, lost=False)
+    later = await case_of(app, await sent_from_link(
+        emu, await invited(app, practice, "R-3"), "Cy"))
+    await group.wait_for_text(first_line("inbox.gp.summary") + later.reference, timeout=20)
+    assert not summaries_of(gp, later), "the group's case is not sent to the GP's own chat"
