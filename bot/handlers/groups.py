@@ -48,7 +48,7 @@ async def removed(update: Update, context: BotContext) -> None:
     tag = int(change.date.timestamp())
     if change.chat.type == ChatType.PRIVATE:
         if now == ChatMember.BANNED and was != ChatMember.BANNED:
-            await person_blocked(store, change.chat.id)
+            await person_blocked(store, change.chat.id, tag)
             context.services.queued()
         elif was == ChatMember.BANNED and now != ChatMember.BANNED:
             await person_unblocked(store, change.chat.id)

@@ -228,3 +228,30 @@ async def test_a_bot_restricted_in_the_inbox_group_sends_its_cases_to_the_gps_un
         emu, await invited(app, practice, "R-3"), "Cy"))
     await group.wait_for_text(first_line("inbox.gp.summary") + later.reference, timeout=20)
     assert not summaries_of(gp, later), "the group's case is not sent to the GP's own chat"
+
+
+async def test_staff_are_told_once_when_a_gp_with_no_case_waiting_blocks_the_bot(
+    app: App, emu: Emulator
+) -> None:
+    """Dr Gee blocks the bot with nothing waiting for them: staff hear it once, so they know
+    new cases go to Dr Two until Dr Gee unblocks it (H51)."""
+    team = await make_team(app, emu)
+    await second_gp(app, emu, team)
+    team.gp.block_bot()
+    told = text("inbox.staff.gp_blocked_idle", gp=team.gp_member.display_name)
+    await team.staff.wait_for_text(told, timeout=20)
+    team.gp.unblock_bot()
+    await until_lost(app, team.gp.id, lost=False)
+    await emu.wait_until_idle()
+    assert [m.text for m in team.staff.all_messages if m.text == told] == [told], "once"
+
+
+async def test_staff_hear_new_cases_reach_no_gp_when_the_only_gp_blocks_the_bot(
+    app: App, emu: Emulator
+) -> None:
+    """Dr Gee, the only GP, with no inbox group, blocks the bot with nothing waiting: staff
+    hear at once that new cases cannot reach a GP, before a patient sends one (H51)."""
+    team = await make_team(app, emu)
+    team.gp.block_bot()
+    await team.staff.wait_for_text(
+        text("inbox.staff.gp_blocked_idle_nobody", gp=team.gp_member.display_name), timeout=20)
