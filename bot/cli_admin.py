@@ -11,8 +11,10 @@ from pathlib import Path
 from telegram.helpers import create_deep_linked_url
 
 from bot.channels.nhs_number import valid_nhs_number
-from bot.config import Settings
+from bot.config import MissingTokenError, Settings
+from bot.content import text
 from bot.domain.age import CHILD_UNDER, age_on
+from bot.handlers.can_post import inbox_refusal
 from bot.inbox.routing import resend_waiting
 from bot.inbox.staff import unfit_reference
 from bot.services.retention import purge
@@ -162,10 +164,32 @@ async def _remove_member(store: Store, practice_id: int, telegram_user_id: int) 
     return 0
 
 
-async def _set_inbox(store: Store, args: argparse.Namespace) -> int:
-    """`practice inbox`: the practice's cases go to another group (or its GPs) from now on;
-    the cases waiting for a GP in the former group are sent again to the new recipients,
-    with a note to staff (`bot.inbox.routing.resend_waiting`)."""
+async def _cannot_post(settings: Settings, chat_id: int | None) -> bool:
+    """Before a group becomes a practice's inbox (`--inbox-chat-id`): True, having printed
+    why and what to do, if Telegram says the bot cannot post there (not in the group, or not
+    allowed to send messages: `bot.handlers.can_post.inbox_refusal`, hazard log H54), or if
+    it cannot be asked. A positive id is left to the store to refuse (a person's chat)."""
+    if chat_id is None or chat_id >= 0:
+        return False
+    try:
+        token = settings.token()
+    except MissingTokenError:
+        refusal: str | None = text("operator.inbox_group.no_token")
+    else:
+        refusal = await inbox_refusal(token, settings.telegram_api_url, chat_id)
+    if refusal is None:
+        return False
+    print(f"error: {refusal}")
+    return True
+
+
+async def _set_inbox(store: Store, args: argparse.Namespace, settings: Settings) -> int:
+    """`practice inbox`: the practice's cases go to another group (or its GPs) from now on,
+    once Telegram says the bot can post in that group (`_cannot_post`); the cases waiting
+    for a GP in the former group are sent again to the new recipients, with a note to staff
+    (`bot.inbox.routing.resend_waiting`)."""
+    if not args.gps and await _cannot_post(settings, args.inbox_chat_id):
+        return 2
     try:
         done = await store.practices.set_inbox(
             args.practice, None if args.gps else args.inbox_chat_id, actor="cli")
@@ -191,7 +215,7 @@ async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
     store = await open_store(settings.database_path, settings.photos_dir)
     try:
         if args.verb == "practice" and args.action == "inbox":
-            return await _set_inbox(store, args)
+            return await _set_inbox(store, args, settings)
         if args.verb == "practice":
             try:
                 if args.action == "update":
@@ -202,6 +226,8 @@ async def run_admin(args: argparse.Namespace, settings: Settings) -> int:
                         return 2
                     practice = found
                 else:
+                    if await _cannot_post(settings, args.inbox_chat_id):
+                        return 2
                     practice = await store.practices.add(args.name, args.phone,
                                                          args.inbox_chat_id, _channels(args))
             except ValueError as wrong:

@@ -12,7 +12,7 @@ from .errors import ApiError, bad_request
 from .files import MAX_DOWNLOAD, StoredFile, thumbnail_jpeg
 from .models import SentMessage
 from .params import Params, Upload
-from .world import World
+from .world import MEDIA_RIGHTS, World
 
 MAX_UPLOAD = 50 * 1024 * 1024
 _KIND_NAMES = {"photo": "Photo", "document": "Document", "video": "Video", "voice": "VoiceNote",
@@ -106,6 +106,7 @@ def _media_content(world: World, p: Params, kind: str, name: str,
 
 async def _send_media(world: World, p: Params, kind: str) -> Any:
     chat = world.chat_for_bot(p.required_str("chat_id"))
+    world.require_right(chat, MEDIA_RIGHTS[kind])
     parse_mode = p.text("parse_mode")
     raw_caption = p.text("caption")
     caption, entities = world.check_caption(raw_caption, parse_mode)
@@ -154,6 +155,8 @@ async def send_media_group(world: World, p: Params) -> Any:
         raise bad_request(e.DOCUMENT_MIXED)
     if "audio" in kinds and set(kinds) != {"audio"}:
         raise bad_request("audio can't be mixed with other media types")
+    for kind in dict.fromkeys(kinds):
+        world.require_right(chat, MEDIA_RIGHTS[str(kind)])
     target = reply_to(world, chat, p)
     prepared = []
     for item in media:

@@ -107,9 +107,30 @@ async def get_chat(world: World, p: Params) -> Any:
     return {**chat.chat, "accent_color_id": 0, "max_reaction_count": 11}
 
 
+@method("getChatMember")
+async def get_chat_member(world: World, p: Params) -> Any:
+    """The ChatMember of a user in a chat: the bot's own as `Group.restrict_bot` left it
+    (else "member"), a group member's "member", anyone else Telegram knows "left"."""
+    chat = world.chat_for_bot(p.required_str("chat_id"), sending=False)
+    user_id = p.integer("user_id")
+    if user_id is None:
+        raise bad_request("user_id is required")  # PTB always sends it
+    if user_id == world.bot_user["id"]:
+        return {"status": "member", **(chat.bot_member or {}), "user": world.bot_user}
+    if user_id in chat.members:
+        return {"status": "member", "user": chat.members[user_id]}
+    if chat.user is not None and chat.user["id"] == user_id:
+        return {"status": "member", "user": chat.user}
+    known = world.chats.get(user_id)
+    if known is None or known.user is None:
+        raise bad_request(e.USER_NOT_FOUND)
+    return {"status": "left", "user": known.user}
+
+
 @method("sendMessage")
 async def send_message(world: World, p: Params) -> Any:
     chat = world.chat_for_bot(p.required_str("chat_id"))
+    world.require_right(chat, "can_send_messages")
     parse_mode = p.text("parse_mode")
     raw = p.text("text")
     plain, entities = world.check_text(raw, parse_mode)

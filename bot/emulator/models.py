@@ -93,6 +93,9 @@ class Chat:
     deleted_incoming: dict[int, dict[str, Any]] = field(default_factory=dict)  # by the bot, by id
     migrated_to: int | None = None  # a group upgraded to this supergroup: its old id is refused
     bot_removed: bool = False  # the bot was removed from this group: 403 for everything
+    bot_member: dict[str, Any] | None = None
+    """The bot's ChatMember in this group, without `user` (None: an ordinary member); set by
+    `Group.restrict_bot`: status "restricted" with its `can_send_*` rights and `is_member`."""
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property

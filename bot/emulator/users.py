@@ -19,6 +19,13 @@ START_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 """What Telegram carries from t.me/<bot>?start=PAYLOAD into /start: 1-64 of A-Z a-z 0-9 _ -."""
 _COMMAND = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]+)?")
 _query_ids = itertools.count(1)
+RESTRICTED_RIGHTS = ("can_send_messages", "can_send_audios", "can_send_documents",
+                     "can_send_photos", "can_send_videos", "can_send_video_notes",
+                     "can_send_voice_notes", "can_send_polls", "can_send_other_messages",
+                     "can_add_web_page_previews", "can_change_info", "can_invite_users",
+                     "can_pin_messages", "can_manage_topics", "can_edit_tag",
+                     "can_react_to_messages")
+"""The boolean rights of a ChatMemberRestricted (Bot API), all required."""
 
 
 def _entities(text: str) -> list[dict[str, Any]]:
@@ -296,6 +303,34 @@ class Group(ChatView):
             "chat": self._chat.chat, "from": by.user, "date": int(time.time()),
             "old_chat_member": {"status": "left", "user": bot},
             "new_chat_member": {"status": "member", "user": bot}})
+        self._world.notify()
+
+    def restrict_bot(self, by: TelegramUser, *, is_member: bool = True,
+                     **rights: bool) -> None:
+        """An admin restricts the bot in this group (a supergroup: Telegram restricts members
+        there only): the bot gets a `my_chat_member` update with a ChatMemberRestricted (every
+        `can_*` right false unless given in `rights`, for ever: `until_date` 0), and its sends
+        the rights do not allow are refused (`World.require_right`); `is_member` False: it is
+        no longer in the group either. `getChatMember` shows the same."""
+        unknown = set(rights) - set(RESTRICTED_RIGHTS)
+        if unknown:
+            raise ValueError(f"not ChatMemberRestricted rights: {sorted(unknown)}")
+        restricted = {"status": "restricted", "is_member": is_member,
+                      **dict.fromkeys(RESTRICTED_RIGHTS, False), **rights, "until_date": 0}
+        self._bot_member_change(by, restricted)
+
+    def unrestrict_bot(self, by: TelegramUser) -> None:
+        """An admin lifts the bot's restrictions (after `restrict_bot`): a `my_chat_member`
+        update from restricted to member, and its sends work again."""
+        self._bot_member_change(by, {"status": "member"})
+
+    def _bot_member_change(self, by: TelegramUser, new: dict[str, Any]) -> None:
+        bot = self._world.bot_user
+        old = self._chat.bot_member or {"status": "member"}
+        self._chat.bot_member = None if new["status"] == "member" else new
+        self._world.updates.push("my_chat_member", {
+            "chat": self._chat.chat, "from": by.user, "date": int(time.time()),
+            "old_chat_member": {**old, "user": bot}, "new_chat_member": {**new, "user": bot}})
         self._world.notify()
 
     def upgrade(self, by: TelegramUser, new_chat_id: int, *, tell_bot: bool = True) -> Group:

@@ -25,6 +25,15 @@ around 10-15 s, so 15 s is the lenient end."""
 _BUTTON_ACTIONS = ("url", "callback_data", "login_url", "switch_inline_query", "pay", "web_app",
                    "switch_inline_query_current_chat", "switch_inline_query_chosen_chat",
                    "callback_game", "copy_text")
+_RIGHT_WORDS = {"can_send_messages": "text messages", "can_send_photos": "photos",
+                "can_send_documents": "documents", "can_send_videos": "videos",
+                "can_send_audios": "audios", "can_send_voice_notes": "voice notes",
+                "can_send_other_messages": "stickers"}
+MEDIA_RIGHTS = {"photo": "can_send_photos", "document": "can_send_documents",
+                "video": "can_send_videos", "audio": "can_send_audios",
+                "voice": "can_send_voice_notes", "sticker": "can_send_other_messages",
+                "animation": "can_send_other_messages"}
+"""The right (ChatPermissions field) a restricted bot needs to send each kind of media."""
 
 
 class World:
@@ -106,6 +115,20 @@ class World:
             if not chat.started:
                 raise forbidden(e.CANT_INITIATE)
         return chat
+
+    def require_right(self, chat: Chat, right: str) -> None:
+        """Refuse a send as Telegram does when the bot is restricted in a group
+        (`Group.restrict_bot`): 403 "bot is not a member" when it is no longer a member, 400
+        "not enough rights to send ... to the chat" when `right` (a ChatPermissions field,
+        `can_send_messages`, `can_send_photos`...) is false."""
+        member = chat.bot_member
+        if member is None or member.get("status") != "restricted":
+            return
+        if not member.get("is_member", True):
+            raise forbidden(e.NOT_MEMBER_SUPERGROUP if chat.chat.get("type") == "supergroup"
+                            else e.NOT_MEMBER_GROUP)
+        if not member.get(right, True):
+            raise bad_request(e.NOT_ENOUGH_RIGHTS.format(what=_RIGHT_WORDS.get(right, "messages")))
 
     # -- validation --
     @staticmethod

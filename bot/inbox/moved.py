@@ -22,7 +22,8 @@ When the bot is taken out of an inbox group (`my_chat_member`), the group is not
 the practice's new cases, and those waiting there for a GP, go to its GPs' own chats, and staff
 are told so with the references (`inbox_group_lost`); when the bot is added back, or the
 operator sets an inbox group, cases go to the group again (`inbox_group_back`,
-`PracticeRepository.set_inbox`).
+`PracticeRepository.set_inbox`). A bot restricted in the group so that it may not send messages
+there is taken as removed, and as added back when it may again (H55, `restricted`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import logging
 from bot.content import text
 from bot.inbox.routing import alert_chats, resend_waiting
 from bot.store import Store
+from bot.store.audit import Detail
 from bot.store.models import Outgoing, Stage
 
 log = logging.getLogger("bot.inbox")
@@ -52,22 +54,25 @@ async def inbox_group_moved(store: Store, old_chat_id: int, new_chat_id: int) ->
     return True
 
 
-async def inbox_group_lost(store: Store, chat_id: int, tag: int) -> int:
+async def inbox_group_lost(store: Store, chat_id: int, tag: int, *,
+                           restricted: bool = False) -> int:
     """The bot was removed from the group `chat_id` (Telegram's `my_chat_member`; `tag`, the
-    update's date in Unix seconds, tells one removal from a later one). The group is noted as
+    update's date in Unix seconds, tells one removal from a later one), or, `restricted`, is
+    still in it but may no longer send messages there (H55). The group is noted as
     lost (`PracticeRepository.chat_lost`). If it is a practice's inbox group, the practice's
     new cases and the ones delivered there still waiting for a GP go to its GPs' own chats
     (those who did not block the bot) until the bot is added back (`inbox_group_back`) or the
     operator sets an inbox (`bot.inbox.routing.gp_chats`, `resend_waiting`; hazard log H52),
     and its staff and admins (its GPs if it has none) are told at once, with the references of
     those waiting cases, where they went and what to do (`inbox.staff.inbox_group_removed`,
-    or `_no_gp` when no GP can get them in their own chat; H41); audited
-    `practice.inbox_removed`. Returns how many were told (0: not an inbox group, or nobody
-    to tell, which is logged)."""
+    or `_no_gp` when no GP can get them in their own chat, H41; `inbox_group_restricted` and
+    its `_no_gp` when `restricted`); audited `practice.inbox_removed`. Returns how many were
+    told (0: not an inbox group, or nobody to tell, which is logged)."""
     await store.practices.chat_lost(chat_id)
     practice = await store.practices.with_inbox(chat_id)
     if practice is None:
         return 0
+    why = "restricted" if restricted else "removed"
     references = [case.reference
                   for case in await store.cases.at_stage(practice.id, Stage.SUBMITTED)
                   if not case.erased_at and chat_id in await store.outbox.delivered_chats(case.id)]
@@ -78,43 +83,50 @@ async def inbox_group_lost(store: Store, chat_id: int, tag: int) -> int:
         again = await resend_waiting(store, practice.id, chat_id, tell_staff=False)
         waiting = (text("inbox.staff.inbox_group_removed_sent", references=", ".join(references))
                    if references else "")
-        words = text("inbox.staff.inbox_group_removed", waiting=waiting)
+        words = text(f"inbox.staff.inbox_group_{why}", waiting=waiting)
     else:
         again = 0
         waiting = (text("inbox.staff.inbox_group_removed_waiting",
                         references=", ".join(references)) if references else "")
-        words = text("inbox.staff.inbox_group_removed_no_gp", waiting=waiting)
+        words = text(f"inbox.staff.inbox_group_{why}_no_gp", waiting=waiting)
     chats = await alert_chats(store, practice.id)
     await store.outbox.add(None, [
         Outgoing(chat, "staff.alert", {"text": words, "practice_id": practice.id},
-                 f"practice:{practice.id}:inbox-removed:{tag}:{chat}") for chat in chats])
+                 f"practice:{practice.id}:inbox-{why}:{tag}:{chat}") for chat in chats])
+    facts: Detail = {"waiting": len(references), "sent_to_gps": again,
+                     "restricted": restricted}
     await store.audit.record("practice.inbox_removed", actor="telegram",
-                             practice_id=practice.id,
-                             detail={"waiting": len(references), "sent_to_gps": again})
-    facts = {"practice_id": practice.id, "waiting": len(references), "sent_to_gps": again}
+                             practice_id=practice.id, detail=facts)
     if chats:
-        log.warning("bot removed from a practice inbox group", extra=facts)
+        log.warning("bot can no longer post in a practice inbox group",
+                    extra={"practice_id": practice.id, **facts})
     else:
-        log.error("bot removed from a practice inbox group: nobody to tell", extra=facts)
+        log.error("bot can no longer post in a practice inbox group: nobody to tell",
+                  extra={"practice_id": practice.id, **facts})
     return len(chats)
 
 
-async def inbox_group_back(store: Store, chat_id: int, tag: int) -> int:
+async def inbox_group_back(store: Store, chat_id: int, tag: int, *,
+                           restricted: bool = False) -> int:
     """The bot was added to the group `chat_id` again (`my_chat_member`; `tag` as for
-    `inbox_group_lost`). The group is no longer lost; if it is a practice's inbox group that
-    was, its new cases go there again, and its staff and admins (its GPs if it has none) are
-    told so (`inbox.staff.inbox_group_back`); cases sent to the GPs' own chats meanwhile stay
-    there. Audited `practice.inbox_back`. Returns how many were told."""
+    `inbox_group_lost`), or, `restricted`, may send messages there again after a restriction
+    (H55). The group is no longer lost; if it is a practice's inbox group that was, its new
+    cases go there again, and its staff and admins (its GPs if it has none) are told so
+    (`inbox.staff.inbox_group_back`, or `inbox_group_allowed`); cases sent to the GPs' own
+    chats meanwhile stay there. Audited `practice.inbox_back`. Returns how many were told."""
     if not await store.practices.chat_back(chat_id):
         return 0
     practice = await store.practices.with_inbox(chat_id)
     if practice is None:
         return 0
     chats = await alert_chats(store, practice.id)
+    words = text("inbox.staff.inbox_group_allowed" if restricted
+                 else "inbox.staff.inbox_group_back")
     await store.outbox.add(None, [
-        Outgoing(chat, "staff.alert", {"text": text("inbox.staff.inbox_group_back"),
-                                       "practice_id": practice.id},
+        Outgoing(chat, "staff.alert", {"text": words, "practice_id": practice.id},
                  f"practice:{practice.id}:inbox-back:{tag}:{chat}") for chat in chats])
-    await store.audit.record("practice.inbox_back", actor="telegram", practice_id=practice.id)
-    log.warning("bot added back to a practice inbox group", extra={"practice_id": practice.id})
+    await store.audit.record("practice.inbox_back", actor="telegram", practice_id=practice.id,
+                             detail={"restricted": restricted})
+    log.warning("bot can post in a practice inbox group again",
+                extra={"practice_id": practice.id, "restricted": restricted})
     return len(chats)

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
+from bot.emulator import Emulator
 from bot.store import open_store
 from bot.store.models import Outgoing
+from tests.auxil.e2e.bot_app import TOKEN, USERNAME, as_operator
 
 
 def test_practice_member_and_invite_from_the_command_line(
@@ -136,28 +138,29 @@ def test_unreached_lists_the_case_whose_alert_reached_nobody_with_the_practice_t
     assert "P-77" not in listed and "1990-01-01" not in listed
 
 
-def test_an_inbox_group_must_be_a_group_and_the_practices_own(
+async def test_an_inbox_group_must_be_a_group_and_the_practices_own(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    monkeypatch.chdir(tmp_path)
-    group = "-1001234567890"
-    assert main(["practice", "add", "--name", "Lawson", "--phone", "020 7729 7236",
-                 "--inbox-chat-id", group]) == 0
-    capsys.readouterr()
-    # A person's own chat (a positive id: here a practice manager's, who may see no photos),
-    # and the inbox group of another practice, would each get every case of this practice.
-    for wrong in ("987654321", group):
-        assert main(["practice", "add", "--name", "Riverside", "--phone", "020 7000 0000",
-                     "--inbox-chat-id", wrong]) == 2
-        assert capsys.readouterr().out.startswith("error: ")
+    async with Emulator(bot_token=TOKEN, bot_username=USERNAME) as emu:
+        as_operator(monkeypatch, emu, tmp_path)
+        group = str(emu.group("Lawson GP inbox").chat_id)
+        assert await asyncio.to_thread(main, [
+            "practice", "add", "--name", "Lawson", "--phone", "020 7729 7236",
+            "--inbox-chat-id", group]) == 0
+        capsys.readouterr()
+        # A person's own chat (a positive id: here a practice manager's, who may see no
+        # photos), and the inbox group of another practice, would each get every case of
+        # this practice.
+        for wrong in ("987654321", group):
+            assert await asyncio.to_thread(main, [
+                "practice", "add", "--name", "Riverside", "--phone", "020 7000 0000",
+                "--inbox-chat-id", wrong]) == 2
+            assert capsys.readouterr().out.startswith("error: ")
 
-    async def practices() -> list[tuple[str, int | None]]:
-        store = await open_store(tmp_path / "telederm.sqlite3", tmp_path / "photos")
-        try:
-            found = [await store.practices.get(number) for number in (1, 2, 3)]
-            return [(p.name, p.inbox_chat_id) for p in found if p is not None]
-        finally:
-            await store.close()
-
-    assert asyncio.run(practices()) == [("Lawson", int(group))]
+    store = await open_store(tmp_path / "telederm.sqlite3", tmp_path / "photos")
+    try:
+        found = [await store.practices.get(number) for number in (1, 2, 3)]
+        assert [(p.name, p.inbox_chat_id) for p in found if p is not None] == [
+            ("Lawson", int(group))]
+    finally:
+        await store.close()

@@ -16,17 +16,17 @@ from telegram.ext import Application
 from bot.__main__ import main
 from bot.content import text
 from bot.emulator import Emulator
-from tests.auxil.e2e.bot_app import services_of
+from tests.auxil.e2e.bot_app import as_operator, services_of
 from tests.auxil.e2e.patient import first_line
 from tests.auxil.e2e.practice import group_practice, sent_from_link
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
 
-async def operator(monkeypatch: pytest.MonkeyPatch, data_dir: Path, *args: str) -> int:
+async def operator(monkeypatch: pytest.MonkeyPatch, emu: Emulator, data_dir: Path,
+                   *args: str) -> int:
     """The operator runs `python -m bot practice inbox ...` on the bot's host."""
-    monkeypatch.setenv("DATA_DIR", str(data_dir))
-    monkeypatch.chdir(data_dir)
+    as_operator(monkeypatch, emu, data_dir)
     return await asyncio.to_thread(main, ["practice", "inbox", *args])
 
 
@@ -47,12 +47,12 @@ async def test_a_new_inbox_group_gets_the_waiting_cases_and_the_next_ones(
 
     other = await store.practices.add("Riverside", "020 7000 0000", inbox_chat_id=-100777)
     for wrong in ("--inbox-chat-id=123456", f"--inbox-chat-id={other.inbox_chat_id}"):
-        assert await operator(monkeypatch, data_dir, "--practice", str(practice.id),
+        assert await operator(monkeypatch, emu, data_dir, "--practice", str(practice.id),
                               wrong) == 2, "a person's chat, or another practice's group"
     assert (await store.practices.get(practice.id)).inbox_chat_id == old.chat_id  # type: ignore[union-attr]
     capsys.readouterr()
 
-    assert await operator(monkeypatch, data_dir, "--practice", str(practice.id),
+    assert await operator(monkeypatch, emu, data_dir, "--practice", str(practice.id),
                           f"--inbox-chat-id={new.chat_id}") == 0
     assert "1 case(s)" in capsys.readouterr().out
     summary = await new.wait_for_text(first_line("inbox.gp.summary") + case.reference,
@@ -73,5 +73,5 @@ async def test_a_new_inbox_group_gets_the_waiting_cases_and_the_next_ones(
     await new.wait_for_text(first_line("inbox.gp.summary") + next_case.reference, timeout=20)
     assert not [m for m in old.messages if next_case.reference in (m.text or "")]
 
-    assert await operator(monkeypatch, data_dir, "--practice", str(practice.id), "--gps") == 0
+    assert await operator(monkeypatch, emu, data_dir, "--practice", str(practice.id), "--gps") == 0
     assert (await store.practices.get(practice.id)).inbox_chat_id is None  # type: ignore[union-attr]

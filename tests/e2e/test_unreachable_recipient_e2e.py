@@ -23,7 +23,7 @@ from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.users import Group, TelegramUser
 from bot.store.models import Case, Practice
-from tests.auxil.e2e.bot_app import BotStarter, services_of
+from tests.auxil.e2e.bot_app import BotStarter, as_operator, services_of
 from tests.auxil.e2e.patient import first_line, words
 from tests.auxil.e2e.practice import (
     make_team,
@@ -187,8 +187,7 @@ async def test_the_operator_moving_the_inbox_after_the_bot_was_removed_sends_new
     group.remove_bot(gp)
     await until_lost(app, group.chat_id)
     new = emu.group("Lawson GP inbox 2")
-    monkeypatch.setenv("DATA_DIR", str(data_dir))
-    monkeypatch.chdir(data_dir)
+    as_operator(monkeypatch, emu, data_dir)
     assert await asyncio.to_thread(main, ["practice", "inbox", "--practice", str(practice.id),
                                           f"--inbox-chat-id={new.chat_id}"]) == 0
 
@@ -196,3 +195,63 @@ async def test_the_operator_moving_the_inbox_after_the_bot_was_removed_sends_new
     await new.wait_for_text(first_line("inbox.gp.summary") + later.reference, timeout=20)
     await new.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
     assert not summaries_of(gp, later)
+
+
+async def test_a_bot_restricted_in_the_inbox_group_sends_its_cases_to_the_gps_until_allowed(
+    app: App, emu: Emulator
+) -> None:
+    """An admin of the inbox group stops the bot sending messages there (a restriction, not
+    a removal: Telegram still shows it in the group, H55). The case waiting there goes at
+    once to Dr Gee's own chat and Rita is told what to do; a new case goes to Dr Gee, not to
+    the group; once the bot may send again, Rita is told and new cases go to the group."""
+    practice, group, gp, rita = await group_practice_with_gp(app, emu)
+    admin = emu.user("Ann Admin")
+    waiting = await case_of(app, await sent_from_link(
+        emu, await invited(app, practice, "R-1"), "Ada"))
+    await group.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+
+    group.restrict_bot(admin)
+    await gp.wait_for_text(first_line("inbox.gp.summary") + waiting.reference, timeout=20)
+    told = await rita.wait_for_text(words("inbox.staff.inbox_group_restricted"), timeout=20)
+    assert told.text == text("inbox.staff.inbox_group_restricted", waiting=text(
+        "inbox.staff.inbox_group_removed_sent", references=waiting.reference))
+    meanwhile = await case_of(app, await sent_from_link(
+        emu, await invited(app, practice, "R-2"), "Bea"))
+    await gp.wait_for_text(first_line("inbox.gp.summary") + meanwhile.reference, timeout=20)
+    await gp.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+    assert not tried_in(emu, group.chat_id, meanwhile), "nothing tried where it may not send"
+
+    group.unrestrict_bot(admin)
+    await rita.wait_for_text(text("inbox.staff.inbox_group_allowed"), timeout=20)
+    await until_lost(app, group.chat_id, lost=False)
+    later = await case_of(app, await sent_from_link(
+        emu, await invited(app, practice, "R-3"), "Cy"))
+    await group.wait_for_text(first_line("inbox.gp.summary") + later.reference, timeout=20)
+    assert not summaries_of(gp, later), "the group's case is not sent to the GP's own chat"
+
+
+async def test_staff_are_told_once_when_a_gp_with_no_case_waiting_blocks_the_bot(
+    app: App, emu: Emulator
+) -> None:
+    """Dr Gee blocks the bot with nothing waiting for them: staff hear it once, so they know
+    new cases go to Dr Two until Dr Gee unblocks it (H51)."""
+    team = await make_team(app, emu)
+    await second_gp(app, emu, team)
+    team.gp.block_bot()
+    told = text("inbox.staff.gp_blocked_idle", gp=team.gp_member.display_name)
+    await team.staff.wait_for_text(told, timeout=20)
+    team.gp.unblock_bot()
+    await until_lost(app, team.gp.id, lost=False)
+    await emu.wait_until_idle()
+    assert [m.text for m in team.staff.all_messages if m.text == told] == [told], "once"
+
+
+async def test_staff_hear_new_cases_reach_no_gp_when_the_only_gp_blocks_the_bot(
+    app: App, emu: Emulator
+) -> None:
+    """Dr Gee, the only GP, with no inbox group, blocks the bot with nothing waiting: staff
+    hear at once that new cases cannot reach a GP, before a patient sends one (H51)."""
+    team = await make_team(app, emu)
+    team.gp.block_bot()
+    await team.staff.wait_for_text(
+        text("inbox.staff.gp_blocked_idle_nobody", gp=team.gp_member.display_name), timeout=20)

@@ -7,9 +7,16 @@ import io
 import pillow_heif
 import pytest
 from PIL import Image
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
+from telegram import (
+    Bot,
+    ChatMember,
+    ChatMemberRestricted,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    ReplyKeyboardMarkup,
+)
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden
 
 from bot.emulator import Emulator
 from bot.emulator.formatting import render
@@ -47,6 +54,34 @@ async def test_group_messages(emu: Emulator, bot: Bot) -> None:
     assert (await inbox.next_message()).text == "New case"
     query = await inbox.member(gp).tap("Open")
     assert query["from"]["id"] == gp.id and query["message"]["chat"]["id"] == inbox.chat_id
+
+
+async def test_a_bot_restricted_in_a_group_is_told_and_refused_as_on_telegram(
+    emu: Emulator, bot: Bot
+) -> None:
+    """getChatMember shows the bot's ChatMemberRestricted; a text it may not send is a 400,
+    a photo it may still send goes; lifting the restriction makes it a member again."""
+    inbox, admin = emu.group("Practice inbox"), emu.user("Admin")
+    assert (await bot.get_chat_member(inbox.chat_id, bot.id)).status == ChatMember.MEMBER
+    inbox.restrict_bot(admin, can_send_photos=True)
+    update = (await bot.get_updates())[-1].my_chat_member
+    assert update is not None and isinstance(update.new_chat_member, ChatMemberRestricted)
+    assert not update.new_chat_member.can_send_messages
+    member = await bot.get_chat_member(inbox.chat_id, bot.id)
+    assert isinstance(member, ChatMemberRestricted) and member.is_member
+    assert not member.can_send_messages and member.can_send_photos
+    with pytest.raises(BadRequest, match=r"(?i)not enough rights to send text messages"):
+        await bot.send_message(inbox.chat_id, "New case")
+    await bot.send_photo(inbox.chat_id, heic())
+    assert (await inbox.next_message()).kind == "photo"
+    inbox.unrestrict_bot(admin)
+    assert (await bot.get_chat_member(inbox.chat_id, bot.id)).status == ChatMember.MEMBER
+    await bot.send_message(inbox.chat_id, "New case")
+    assert (await inbox.next_message()).text == "New case"
+    inbox.restrict_bot(admin, is_member=False)
+    with pytest.raises(Forbidden, match=r"(?i)not a member of the supergroup"):
+        await bot.send_message(inbox.chat_id, "New case")
+    assert (await bot.get_chat_member(inbox.chat_id, admin.id)).status == ChatMember.LEFT
 
 
 def test_entities_use_utf16_offsets() -> None:
