@@ -48,6 +48,7 @@ from bot.inbox.gp_messages import (
     notice_message,
     pack_label,
     photo_part,
+    referral_open,
     retracted,
     summary_message,
     superseded_pack,
@@ -143,10 +144,11 @@ async def supersede(bot: ApiBot, store: Store, chat_id: int, case_id: int, refer
 
 
 async def retract(bot: ApiBot, chat_id: int, message_ids: list[int], reference: str,
-                  reason: str) -> None:
+                  reason: str, *, referral_open: bool = False) -> None:
     """Delete what a GP chat received about an erased case; where Telegram no longer allows
     it (after 48 hours), or the bot never learnt a message's id (id 0, `OutboxStore.sending`),
-    ask the GP to delete it."""
+    ask the GP to delete it. `referral_open`: the case was referred and the referral not yet
+    marked sent on e-RS, so the note says not to make it before the patient is spoken to."""
     too_old = unknown = 0
     for message_id in message_ids:
         if message_id <= 0:
@@ -157,7 +159,8 @@ async def retract(bot: ApiBot, chat_id: int, message_ids: list[int], reference: 
         except BadRequest:
             too_old += 1
     await bot.send_message(chat_id, plain(retracted(reference, reason, too_old=too_old,
-                                                    unknown=unknown)))
+                                                    unknown=unknown,
+                                                    referral_open=referral_open)))
 
 
 async def photos_off(bot: ApiBot, store: Store, chat_id: int, case_id: int,
@@ -318,7 +321,7 @@ class TelegramSender:
         if item.kind == "gp.retract":
             taken = await self._store.outbox.take_delivered(case.id, item.chat_id)
             await retract(self._bot, item.chat_id, taken, case.reference,
-                          str(payload.get("reason")))
+                          str(payload.get("reason")), referral_open=referral_open(case))
             return
         if item.kind == "patient.photos_off":
             upto = payload.get("upto")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.content import text
 from bot.inbox.digest import CaseSummary
 from bot.inbox.payloads import ChooseGp, Decide, OpenCase, Payload, TaskDone
+from bot.store.cases import REFERRED
 from bot.store.models import SHOT_SLOTS, Case, Member, Practice, Stage
 
 Row = tuple[tuple[str, Payload], ...]
@@ -139,7 +140,14 @@ def superseded_pack(reference: str, old: int, version: int) -> str:
     return text("inbox.gp.superseded_pack", old=old or 1, version=version, reference=reference)
 
 
-def retracted(reference: str, reason: str, *, too_old: int = 0, unknown: int = 0) -> str:
+def referral_open(case: Case) -> bool:
+    """Whether a GP referred the case and nobody has marked the referral sent on e-RS yet (an
+    erased case's stub keeps both: `CaseRepository.erase`)."""
+    return case.decision == REFERRED and not case.referral_sent_at
+
+
+def retracted(reference: str, reason: str, *, too_old: int = 0, unknown: int = 0,
+              referral_open: bool = False) -> str:
     """The note after taking back an erased case: removed, or please delete it yourself:
     `too_old` messages Telegram would not delete (a bot may delete only for 48 hours), or
     `unknown` messages the chat may hold whose id the bot never learnt (it stopped between
@@ -153,7 +161,10 @@ def retracted(reference: str, reason: str, *, too_old: int = 0, unknown: int = 0
                                                                 "inbox.gp.erased_by_retention"))
     key = ("inbox.gp.retract_ask" if too_old else "inbox.gp.retract_unknown" if unknown
            else "inbox.gp.retracted")
-    return text(key, reference=reference, why=why)
+    said = text(key, reference=reference, why=why)
+    if referral_open:  # the GP may be making the referral from a copy in the GP record
+        said += "\n\n" + text("inbox.gp.retract_referral_open", reference=reference)
+    return said
 
 
 def task_rows(case_id: int) -> Rows:

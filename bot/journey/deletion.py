@@ -17,7 +17,7 @@ from bot.journey.replies import Button, Reply, button_data, one_per_row, say
 from bot.services import erasure
 from bot.services.naming import born_of, request_name
 from bot.store import Store
-from bot.store.cases import URGENT
+from bot.store.cases import REFERRED, URGENT
 from bot.store.models import Case, Stage
 
 PICK, GO, KEEP = "del_pick", "del_go", "del_keep"
@@ -63,6 +63,34 @@ def with_kept(words: str, kept: str | None, *, done: bool = False) -> str:
     return f"{words}\n\n{kept}"
 
 
+async def referral_note(store: Store, cases: list[Case], *, done: bool = False) -> str | None:
+    """What the patient is told, before and after deleting, when a GP referred any of these
+    requests to the hospital's skin service (`journey.delete.referral_open`, `referral_sent`,
+    `_parent` for a parent); None when none was referred.
+
+    Deleting here does not say what becomes of the referral, and a patient just told "the
+    practice sends them within about 3 working days" would not know (found in the sandbox,
+    newcomer34). Not yet marked sent on e-RS: it is not made until someone from the practice
+    has spoken to them (staff are asked to, `inbox.staff.patient_deleted_referral`, and the GP
+    is told, `inbox.gp.retract_referral_open`; hazard log H20). Already sent: deleting here
+    does not cancel it, and the practice's number is given to cancel it."""
+    referred = [case for case in cases if case.decision == REFERRED]
+    if not referred:
+        return None
+    case = referred[-1]
+    practice = await store.practices.get(case.practice_id)
+    assert practice is not None
+    which = ("referral_sent" if case.referral_sent_at
+             else "referral_open_done" if done else "referral_open")
+    return worded(f"journey.delete.{which}", parent=case.consent_by == "parent",
+                  practice=practice.name, phone=practice.phone)
+
+
+def with_referral(words: str, note: str | None) -> str:
+    """The words, then the referral note (`referral_note`) if any."""
+    return words if note is None else f"{words}\n\n{note}"
+
+
 class Deletion:
     """List, choose and erase a patient's requests; the caller holds the patient's lock."""
 
@@ -97,7 +125,8 @@ class Deletion:
             yes = Button(text("journey.commands.delete_yes"),
                          button_data("any", GO, str(only.case.id)))
             words = text("journey.delete.one", request=only.request, state=only.state)
-            return [say(with_kept(words, await kept_by_practice(self._store, [only.case])),
+            words = with_kept(words, await kept_by_practice(self._store, [only.case]))
+            return [say(with_referral(words, await referral_note(self._store, [only.case])),
                         (yes, _keep(str(only.case.id), 1)))]
         lines = "\n".join(text("journey.delete.line", number=h.number,
                                request=h.request[:1].upper() + h.request[1:], state=h.state)
@@ -127,8 +156,10 @@ class Deletion:
             return None
         if question == PICK:
             confirm = self._confirm(chosen, value)
-            kept = await kept_by_practice(self._store, [h.case for h in chosen])
-            return [replace(confirm, text=with_kept(confirm.text, kept))]
+            cases = [h.case for h in chosen]
+            kept = await kept_by_practice(self._store, cases)
+            note = await referral_note(self._store, cases)
+            return [replace(confirm, text=with_referral(with_kept(confirm.text, kept), note))]
         if question != GO:
             return None
         left = 0
@@ -148,9 +179,10 @@ class Deletion:
             done = say(text("journey.commands.deleted", practice=practice.name,
                             phone=practice.phone))
         # copies the practice already filed are the practice's record, not ours
-        done = say(with_kept(done.text, await kept_by_practice(self._store,
-                                                                [h.case for h in chosen]),
-                             done=True))
+        cases = [h.case for h in chosen]
+        done = say(with_referral(
+            with_kept(done.text, await kept_by_practice(self._store, cases), done=True),
+            await referral_note(self._store, cases, done=True)))
         phoning = [h.case for h in chosen if h.case.decision == URGENT
                    and h.case.task_done_at is None]
         if not phoning:

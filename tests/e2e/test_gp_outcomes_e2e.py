@@ -288,6 +288,18 @@ async def test_refer_is_confirmed_then_tracked_until_sent_on_e_rs(
     assert say("staff.group_referred") not in listing and say("staff.group_decided") in listing
     assert buttons(done) == [], "nothing left to do on the case"
 
+    # deleting afterwards: the patient is told, before and after, that it does not cancel the
+    # referral already made, and how to cancel it
+    cancel_it = text("journey.delete.referral_sent", practice=PRACTICE[0], phone=PRACTICE[1])
+    await patient.send_command("/delete")
+    asked = await patient.wait_for_text(words("journey.delete.one"))
+    assert cancel_it in (asked.text or "")
+    deleted = await tap(patient, text("journey.commands.delete_yes"),
+                        first_line("journey.commands.deleted"))
+    assert cancel_it in (deleted.text or "")
+    assert text("journey.delete.referral_open_done", practice=PRACTICE[0],
+                phone=PRACTICE[1]) not in (deleted.text or "")
+
 
 async def test_a_referral_the_patient_deleted_before_it_was_sent_is_never_called_sent(
     app: App, emu: Emulator
@@ -306,11 +318,21 @@ async def test_a_referral_the_patient_deleted_before_it_was_sent_is_never_called
     await team.gp.wait_for_text(say("gp.ubrn_ask", reference=ref), timeout=10)
 
     await patient.send_command("/delete")
-    await patient.wait_for_text(words("journey.delete.one"))
-    await tap(patient, text("journey.commands.delete_yes"),
-              first_line("journey.commands.deleted"))
+    asked = await patient.wait_for_text(words("journey.delete.one"))
+    # the patient is told, before and after, that the referral waits until they are spoken to
+    practice = sent.team.practice
+    assert text("journey.delete.referral_open", practice=practice.name) in (asked.text or "")
+    deleted = await tap(patient, text("journey.commands.delete_yes"),
+                        first_line("journey.commands.deleted"))
+    assert text("journey.delete.referral_open_done", practice=practice.name,
+                phone=practice.phone) in (deleted.text or "")
     await team.staff.wait_for_text(say("staff.patient_deleted_referral", patient_ref="P-300",
                                        reference=ref), timeout=10)
+    # the note that the case left the GP's chat says at once not to make the referral yet:
+    # the GP may be making it from the pack saved in the GP record
+    open_referral = say("gp.retract_referral_open", reference=ref)
+    await team.gp.wait_until(lambda: any(open_referral in (m.text or "")
+                                         for m in team.gp.messages), timeout=10)
 
     await team.gp.send_text("1234 5678 9012")
     await team.gp.wait_for_text(say("gp.referral_erased", reference=ref), timeout=10)
@@ -453,8 +475,11 @@ async def test_new_photos_are_asked_for_in_a_message_and_the_resubmission_supers
     pages = pdf_pages(pack)
     assert " ".join(text("referral.document.resubmitted", version=2, previous=1,
                          shots=CLOSE_UP_2).split()) in pages[0]
-    assert pages[3].startswith(CLOSE_UP_2 + text("referral.photo.new", version=2))
-    assert not pages[2].startswith(CLOSE_UP_1 + text("referral.photo.new", version=2))
+    # each photo has its own page, after the summary (which may take more than one page)
+    new = text("referral.photo.new", version=2)
+    assert [page for page in pages if page.startswith(CLOSE_UP_2 + new)], "close-up 2 is new"
+    assert not [page for page in pages if page.startswith(CLOSE_UP_1 + new)]
+    assert [page for page in pages if page.startswith(CLOSE_UP_1)], "close-up 1 is there"
 
 
 async def test_two_new_photos_are_counted_as_1_and_2_of_2(app: App, emu: Emulator) -> None:
