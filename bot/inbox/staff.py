@@ -53,6 +53,11 @@ LETTERS_ONLY = re.compile(r"[A-Za-z'’-]+")
 """A reference of letters only (apostrophes and hyphens allowed): with any small letter
 ("JaneSmith", "O'Brien", "smith") it looks like a person's name; all capitals ("DEMO") is
 taken as a practice code."""
+CASE_REFERENCE = re.compile(r"TD[\s-]*([A-Z0-9]{4})[\s-]*([A-Z0-9]{4})")
+"""A case reference as staff may type it from the phone: "TD-7K3M-Q9XA", "td 7k3m q9xa"."""
+HIDDEN_REFERENCES = ("(erased)", "(expired)")
+"""Practice references forgotten (`scrub_erased_references`, `scrub_unused`): their /invites
+rows name no case reference either."""
 
 
 def looks_like_name(reference: str) -> bool:
@@ -114,7 +119,9 @@ class InviteLine:
     "" where the group says it all (not opened, locked, waiting for a GP...)."""
     when: str = ""
     """When its link was sent and, for a link not yet opened, when it expires (UK dates,
-    `inbox.staff.link_sent`, `inbox.staff.link_sent_expires`)."""
+    `inbox.staff.link_sent`, `inbox.staff.link_sent_expires`), then notes: the case
+    reference the patient quotes on the phone (`inbox.staff.case_reference_note`), a new link
+    sent, a reminder, a link left unopened."""
     renewable: bool = False
     """Locked after wrong dates of birth, not yet renewed and its case not erased since (the
     date of birth went with it): gets a "New link" button."""
@@ -135,6 +142,13 @@ class InviteLine:
     """How staff chase this row's patient (`bot.inbox.chasing`): "remind", a request started
     and stalled, never one with a red flag (`red_flag`: that patient is phoned); "resend",
     a link not opened `stalled_after_days` after it was sent (a new link, as "New link")."""
+
+
+def case_reference(typed: str) -> str | None:
+    """The case reference staff typed (any case, spaces or hyphens, "td 7k3m q9xa"), as the
+    bot writes it ("TD-7K3M-Q9XA"); None if it is not one."""
+    found = CASE_REFERENCE.fullmatch(typed.strip().upper())
+    return f"TD-{found[1]}-{found[2]}" if found else None
 
 
 def stoppable(case: Case) -> bool:
@@ -413,6 +427,9 @@ class StaffDesk:
                 group == "not_opened") else text("inbox.staff.link_sent", sent=sent)
             chase: Chase | None = None
             notes = []
+            if case is not None and invite.patient_ref not in HIDDEN_REFERENCES:
+                # the reference the patient was told to quote on the phone
+                notes.append(text("inbox.staff.case_reference_note", reference=case.reference))
             if group == "not_opened" and invite.id in resends:
                 who = self.who(resends[invite.id][1], names)
                 notes.append(text("inbox.staff.resent_note", name=who))
@@ -579,11 +596,16 @@ class StaffDesk:
 
     async def active_case(self, member: Member, patient_ref: str) -> tuple[Invite, Case] | None:
         """The newest case opened from one of the practice's links with this reference that a
-        GP has not decided yet (in progress, or waiting for a GP), with its invite."""
+        GP has not decided yet (in progress, or waiting for a GP), with its invite. The case
+        reference (TD-..., which the patient quotes on the phone) is taken too."""
+        wanted = case_reference(patient_ref)
         for invite in await self._store.invites.for_practice(member.practice_id):
-            if invite.patient_ref != patient_ref or not invite.used_at:
+            if (invite.patient_ref != patient_ref and wanted is None) or not invite.used_at:
                 continue
             case = await self._store.cases.for_invite(invite.id)
+            if case is not None and invite.patient_ref != patient_ref and (
+                    case.reference != wanted):
+                continue
             if case is not None and stoppable(case):
                 return invite, case
         return None

@@ -192,6 +192,27 @@ async def test_each_row_says_the_step_reached_or_how_the_request_ended(
     assert words.index(text("inbox.staff.group_in_progress")) < words.index("AT-PHOTO-2")
 
 
+async def test_invites_name_the_case_reference_the_patient_quotes_and_stop_takes_it(
+    store: Store, setting: Setting
+) -> None:
+    """Reception hears "TD-..." on the phone: /invites shows it under the row of a request,
+    and /stop finds the request by it (hazard log H50)."""
+    staff = desk(store)
+    case = await submitted_case(store, setting)
+    await staff.create_invite(setting.staff, InviteRequest("UNOPENED-1", date(1990, 1, 1)), None)
+    words, _ = await staff.overview(setting.staff)
+    note = text("inbox.staff.case_reference_note", reference=case.reference)
+    rows = words.split("\n")
+    assert note in rows[rows.index("• P-9") + 1]
+    assert words.count(text("inbox.staff.case_reference_note", reference="")) == 1, (
+        "a link not opened has no case reference")
+    typed = case.reference.lower().replace("-", " ")
+    found = await staff.active_case(setting.staff, typed)
+    assert found is not None and found[1].id == case.id
+    assert await staff.active_case(setting.staff, "TD-AAAA-AAAA") is None
+    assert (await staff.active_case(setting.staff, "P-9") or (None, None))[1] == case
+
+
 async def test_revoke_and_resend_work_only_within_the_practice(
     store: Store, setting: Setting
 ) -> None:
