@@ -161,7 +161,9 @@ def read_invite_request(typed: str, today: date | None = None, *,
     """Read `REF DD/MM/YYYY` (and, where the practice delivers by MESH, `REF DD/MM/YYYY
     NHSNUMBER`); return the request or the content key of what is wrong. A reference that
     looks like a name (`looks_like_name`, or words with spaces between them before the date)
-    is refused with `inbox.staff.invite_reference_is_name`. An NHS number is
+    is refused with `inbox.staff.invite_reference_is_name` (`channels.staff.
+    invite_reference_is_name_nhs_number` where the NHS number is wanted, whose example
+    shows it: every hint shows the whole form). An NHS number is
     checked with its modulus-11 check digit (`bot.channels.nhs_number`) and refused where the
     practice does not use MESH, so it is never stored without need; where it is needed, words
     that cannot be read are answered with the example of all three (`invite_ask_key`)."""
@@ -184,11 +186,13 @@ def read_invite_request(typed: str, today: date | None = None, *,
         return ("channels.staff.invite_reference_is_nhs_number" if wants_nhs_number else
                 "inbox.staff.invite_nhs_number")
     today = today or uk_today()
+    a_name = ("channels.staff.invite_reference_is_name_nhs_number" if wants_nhs_number else
+              "inbox.staff.invite_reference_is_name")
     if looks_like_name(parts[0]):
-        return "inbox.staff.invite_reference_is_name"
+        return a_name
     born = parse_date_of_birth(parts[1], today)
     if born is None and _words_before_date(parts[1], today):
-        return "inbox.staff.invite_reference_is_name"
+        return a_name
     if born is None:
         written = parse_date_of_birth(parts[1], today.replace(year=today.year + 100, day=1))
         return "inbox.staff.invite_future" if written and written > today else unreadable
@@ -250,17 +254,22 @@ class StaffDesk:
 
     async def help_text(self, telegram_user_id: int) -> str | None:
         """The /help of a practice member: the commands of each role they hold (`gp`,
-        `staff`, `admin`; `inbox.staff.help_<role>`), GP first, one after another, and, if
+        `staff`, `admin`; `inbox.staff.help_<role>`), GP first, one after another, their
+        /invite line with the whole form typed (the NHS number too where every practice of
+        theirs sends cases by MESH: `channels.staff.invite_form_nhs_number`), and, if
         any of their practices sends cases by MESH, that /invite there needs the NHS number
         (`inbox.staff.help_nhs_number`); HTML, names escaped; None for someone who is not a
         member."""
         memberships = await self._store.practices.memberships(telegram_user_id)
         held = {m.role for m in memberships}
-        parts = [text(f"inbox.staff.help_{role}") for role in ("gp", "admin", "staff")
-                 if role in held]
-        by_mesh = sorted({html.escape(p.name) for m in memberships
-                          if (p := await self._store.practices.get(m.practice_id)) is not None
-                          and "mesh" in p.channels})
+        practices = [p for m in memberships
+                     if (p := await self._store.practices.get(m.practice_id)) is not None]
+        by_mesh = sorted({html.escape(p.name) for p in practices if "mesh" in p.channels})
+        every = bool(practices) and all("mesh" in p.channels for p in practices)
+        form = text("channels.staff.invite_form_nhs_number" if every else
+                    "inbox.staff.invite_form")
+        parts = [text(f"inbox.staff.help_{role}", invite_form=form)
+                 for role in ("gp", "admin", "staff") if role in held]
         if parts and by_mesh:
             parts.append(text("inbox.staff.help_nhs_number", practices=" and ".join(by_mesh)))
         return "\n\n".join(parts) if parts else None

@@ -50,7 +50,9 @@ def test_a_reference_that_looks_like_a_name_is_refused() -> None:
                   "smith 3/2/80", "O'Brien 3 Feb 1980"):
         assert read_invite_request(typed, today) == name, typed
     assert read_invite_request("JaneSmith 03/02/1980 943 476 5919", today,
-                               wants_nhs_number=True) == name
+                               wants_nhs_number=True) == (
+        "channels.staff.invite_reference_is_name_nhs_number"), "its example has the NHS number"
+    assert "943 476 5919" in text("channels.staff.invite_reference_is_name_nhs_number")
     for code in ("P100", "DEMO-001", "ABC", "LP-20931"):
         request = read_invite_request(f"{code} 3 Feb 1980", today)
         assert isinstance(request, InviteRequest) and request.patient_ref == code
@@ -380,7 +382,8 @@ async def test_help_at_a_practice_sending_by_mesh_says_invite_needs_the_nhs_numb
 ) -> None:
     """/help says "/invite REFERENCE DD/MM/YYYY"; at a practice that sends cases by MESH an
     invite needs the NHS number too (`channels.staff.invite_ask_nhs_number`), so its members'
-    /help says so, naming the practice; at any other practice it says nothing of it."""
+    /help shows it in the /invite line and says why, naming the practice; at any other
+    practice it says nothing of it (hazard log H50)."""
     line = text("inbox.staff.help_nhs_number", practices=setting.practice.name)
     before = await desk(store).help_text(setting.staff.telegram_user_id)
     assert before is not None and line not in before
@@ -388,6 +391,9 @@ async def test_help_at_a_practice_sending_by_mesh_says_invite_needs_the_nhs_numb
         ("telegram", "mesh"), mesh_mailbox="A82046OT001", ods_code="A82046"), actor="test")
     after = await desk(store).help_text(setting.staff.telegram_user_id)
     assert after is not None and after.endswith(line)
+    assert text("channels.staff.invite_form_nhs_number") in after, (
+        "the /invite line itself shows the NHS number, as /invite asks for it")
+    assert text("inbox.staff.invite_form") in (before or "")
     other = await desk(store).help_text(setting.other_gp.telegram_user_id)
     assert other is not None and line not in other
 
