@@ -6,7 +6,7 @@ import re
 
 from bot.content import text
 
-EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 """Pictographs and symbols (🎉, ✅, ⭐...)."""
 
 
