@@ -53,6 +53,11 @@ LETTERS_ONLY = re.compile(r"[A-Za-z'’-]+")
 """A reference of letters only (apostrophes and hyphens allowed): with any small letter
 ("JaneSmith", "O'Brien", "smith") it looks like a person's name; all capitals ("DEMO") is
 taken as a practice code."""
+CASE_REFERENCE = re.compile(r"TD[\s-]*([A-Z0-9]{4})[\s-]*([A-Z0-9]{4})")
+"""A case reference as staff may type it from the phone: "TD-7K3M-Q9XA", "td 7k3m q9xa"."""
+HIDDEN_REFERENCES = ("(erased)", "(expired)")
+"""Practice references forgotten (`scrub_erased_references`, `scrub_unused`): their /invites
+rows name no case reference either."""
 
 
 def looks_like_name(reference: str) -> bool:
@@ -114,7 +119,9 @@ class InviteLine:
     "" where the group says it all (not opened, locked, waiting for a GP...)."""
     when: str = ""
     """When its link was sent and, for a link not yet opened, when it expires (UK dates,
-    `inbox.staff.link_sent`, `inbox.staff.link_sent_expires`)."""
+    `inbox.staff.link_sent`, `inbox.staff.link_sent_expires`), then notes: the case
+    reference the patient quotes on the phone (`inbox.staff.case_reference_note`), a new link
+    sent, a reminder, a link left unopened."""
     renewable: bool = False
     """Locked after wrong dates of birth, not yet renewed and its case not erased since (the
     date of birth went with it): gets a "New link" button."""
@@ -137,6 +144,13 @@ class InviteLine:
     a link not opened `stalled_after_days` after it was sent (a new link, as "New link")."""
 
 
+def case_reference(typed: str) -> str | None:
+    """The case reference staff typed (any case, spaces or hyphens, "td 7k3m q9xa"), as the
+    bot writes it ("TD-7K3M-Q9XA"); None if it is not one."""
+    found = CASE_REFERENCE.fullmatch(typed.strip().upper())
+    return f"TD-{found[1]}-{found[2]}" if found else None
+
+
 def stoppable(case: Case) -> bool:
     """True for a case practice staff may stop: opened and not yet decided or ended."""
     return case.stage.is_open or case.stage is Stage.SUBMITTED
@@ -147,7 +161,9 @@ def read_invite_request(typed: str, today: date | None = None, *,
     """Read `REF DD/MM/YYYY` (and, where the practice delivers by MESH, `REF DD/MM/YYYY
     NHSNUMBER`); return the request or the content key of what is wrong. A reference that
     looks like a name (`looks_like_name`, or words with spaces between them before the date)
-    is refused with `inbox.staff.invite_reference_is_name`. An NHS number is
+    is refused with `inbox.staff.invite_reference_is_name` (`channels.staff.
+    invite_reference_is_name_nhs_number` where the NHS number is wanted, whose example
+    shows it: every hint shows the whole form). An NHS number is
     checked with its modulus-11 check digit (`bot.channels.nhs_number`) and refused where the
     practice does not use MESH, so it is never stored without need; where it is needed, words
     that cannot be read are answered with the example of all three (`invite_ask_key`)."""
@@ -170,11 +186,13 @@ def read_invite_request(typed: str, today: date | None = None, *,
         return ("channels.staff.invite_reference_is_nhs_number" if wants_nhs_number else
                 "inbox.staff.invite_nhs_number")
     today = today or uk_today()
+    a_name = ("channels.staff.invite_reference_is_name_nhs_number" if wants_nhs_number else
+              "inbox.staff.invite_reference_is_name")
     if looks_like_name(parts[0]):
-        return "inbox.staff.invite_reference_is_name"
+        return a_name
     born = parse_date_of_birth(parts[1], today)
     if born is None and _words_before_date(parts[1], today):
-        return "inbox.staff.invite_reference_is_name"
+        return a_name
     if born is None:
         written = parse_date_of_birth(parts[1], today.replace(year=today.year + 100, day=1))
         return "inbox.staff.invite_future" if written and written > today else unreadable
@@ -236,17 +254,22 @@ class StaffDesk:
 
     async def help_text(self, telegram_user_id: int) -> str | None:
         """The /help of a practice member: the commands of each role they hold (`gp`,
-        `staff`, `admin`; `inbox.staff.help_<role>`), GP first, one after another, and, if
+        `staff`, `admin`; `inbox.staff.help_<role>`), GP first, one after another, their
+        /invite line with the whole form typed (the NHS number too where every practice of
+        theirs sends cases by MESH: `channels.staff.invite_form_nhs_number`), and, if
         any of their practices sends cases by MESH, that /invite there needs the NHS number
         (`inbox.staff.help_nhs_number`); HTML, names escaped; None for someone who is not a
         member."""
         memberships = await self._store.practices.memberships(telegram_user_id)
         held = {m.role for m in memberships}
-        parts = [text(f"inbox.staff.help_{role}") for role in ("gp", "admin", "staff")
-                 if role in held]
-        by_mesh = sorted({html.escape(p.name) for m in memberships
-                          if (p := await self._store.practices.get(m.practice_id)) is not None
-                          and "mesh" in p.channels})
+        practices = [p for m in memberships
+                     if (p := await self._store.practices.get(m.practice_id)) is not None]
+        by_mesh = sorted({html.escape(p.name) for p in practices if "mesh" in p.channels})
+        every = bool(practices) and all("mesh" in p.channels for p in practices)
+        form = text("channels.staff.invite_form_nhs_number" if every else
+                    "inbox.staff.invite_form")
+        parts = [text(f"inbox.staff.help_{role}", invite_form=form)
+                 for role in ("gp", "admin", "staff") if role in held]
         if parts and by_mesh:
             parts.append(text("inbox.staff.help_nhs_number", practices=" and ".join(by_mesh)))
         return "\n\n".join(parts) if parts else None
@@ -413,6 +436,9 @@ class StaffDesk:
                 group == "not_opened") else text("inbox.staff.link_sent", sent=sent)
             chase: Chase | None = None
             notes = []
+            if case is not None and invite.patient_ref not in HIDDEN_REFERENCES:
+                # the reference the patient was told to quote on the phone
+                notes.append(text("inbox.staff.case_reference_note", reference=case.reference))
             if group == "not_opened" and invite.id in resends:
                 who = self.who(resends[invite.id][1], names)
                 notes.append(text("inbox.staff.resent_note", name=who))
@@ -579,11 +605,16 @@ class StaffDesk:
 
     async def active_case(self, member: Member, patient_ref: str) -> tuple[Invite, Case] | None:
         """The newest case opened from one of the practice's links with this reference that a
-        GP has not decided yet (in progress, or waiting for a GP), with its invite."""
+        GP has not decided yet (in progress, or waiting for a GP), with its invite. The case
+        reference (TD-..., which the patient quotes on the phone) is taken too."""
+        wanted = case_reference(patient_ref)
         for invite in await self._store.invites.for_practice(member.practice_id):
-            if invite.patient_ref != patient_ref or not invite.used_at:
+            if (invite.patient_ref != patient_ref and wanted is None) or not invite.used_at:
                 continue
             case = await self._store.cases.for_invite(invite.id)
+            if case is not None and invite.patient_ref != patient_ref and (
+                    case.reference != wanted):
+                continue
             if case is not None and stoppable(case):
                 return invite, case
         return None

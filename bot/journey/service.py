@@ -226,6 +226,8 @@ class Journey:
                         *await self._still_open(user_id, existing)]
         problem = invite_problem(invite)
         if invite is None or problem == "unknown":
+            if (older := await self._store.invites.replaced_by(token)) is not None:
+                return await self._replaced(older)
             await self._wrong_tries.wrong(user_id, "invite")
             return [say(text("journey.invite.unknown"))]
         practice = await self._store.practices.get(invite.practice_id)
@@ -249,6 +251,14 @@ class Journey:
                                                    parent=prompts.by_parent(case),
                                                    practice=practice.name)),
                                  *await self._prompt(turn)])
+
+    async def _replaced(self, older: Invite) -> list[Reply]:
+        """An old link the practice replaced with "New link": not the patient's mistake, so
+        say a newer link was sent and to use it, or call (hazard log H50)."""
+        practice = await self._store.practices.get(older.practice_id)
+        assert practice is not None
+        return [say(text("journey.invite.replaced", practice=practice.name,
+                         phone=practice.phone))]
 
     async def _still_open(self, user_id: int, ended: Case) -> list[Reply]:
         """After the link of an ended (or sent) request is opened: the request the patient

@@ -120,6 +120,16 @@ class InviteRepository:
             )
             return maybe(Invite, await cursor.fetchone())
 
+    async def replaced_by(self, token: str) -> Invite | None:
+        """The invite whose link this token was before "New link" replaced it, if any
+        (only the token's hash is kept); None for a token never issued, or a current one."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                f"SELECT {_COLUMNS} FROM invites WHERE id = "
+                "(SELECT invite_id FROM replaced_links WHERE token_hash = ?)",
+                (token_hash(token),))
+            return maybe(Invite, await cursor.fetchone())
+
     async def mark_opened(self, invite_id: int) -> None:
         """The link was opened but no request started from it yet (its patient has another
         request open and was asked first): staff's /invites shows it opened, not "not opened
@@ -160,12 +170,18 @@ class InviteRepository:
         return base64.urlsafe_b64encode(hashlib.sha256(joined.encode()).digest()).decode()[:8]
 
     async def reissue(self, invite_id: int, *, valid_days: int, actor: str) -> str | None:
-        """Give an unused invite a new token (the old link stops working); None if it was used,
+        """Give an unused invite a new token (the old link stops working, and its token's hash
+        is kept in `replaced_links` so it can be told apart from a link never issued:
+        `replaced_by`); None if it was used,
         or has no date of birth (scrubbed after expiring, or left without one by an earlier
         version's renewal: `invite_problem`)."""
         token = secrets.token_urlsafe(TOKEN_BYTES)
         expires = (datetime.now(UTC) + timedelta(days=valid_days)).isoformat(timespec="seconds")
         async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT OR IGNORE INTO replaced_links (token_hash, invite_id, replaced_at) "
+                "SELECT token_hash, id, ? FROM invites WHERE id = ? AND used_at IS NULL "
+                "AND locked_at IS NULL AND date_of_birth != ''", (utc_now(), invite_id))
             cursor = await conn.execute(
                 "UPDATE invites SET token_hash = ?, expires_at = ?, revoked_at = NULL "
                 "WHERE id = ? AND used_at IS NULL AND locked_at IS NULL "

@@ -478,7 +478,8 @@ async def test_help_is_headed_and_listed_for_each_role(app: App, emu: Emulator) 
         await store.practices.add_member(practice.id, person.id, role, name)
         await person.send_command("/help")
         got = (await person.next_message()).text or ""
-        assert got == shown(f"inbox.staff.help_{role}"), role
+        assert got == shown(f"inbox.staff.help_{role}",
+                            invite_form=text("inbox.staff.invite_form")), role
         assert ("/addmember" in got) is (role == "admin"), role
     heads = {text(f"inbox.staff.help_{role}").split("\n")[0] for role in ("gp", "staff", "admin")}
     assert len(heads) == 3, "each role has its own heading"

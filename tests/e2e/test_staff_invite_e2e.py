@@ -204,7 +204,8 @@ async def test_a_name_as_the_reference_is_refused_kindly_and_the_help_says_what_
 
     await team.staff.send_command("/help")
     helped = await team.staff.wait_for_text(first_line("inbox.staff.help_staff"))
-    assert shown("inbox.staff.help_staff") in (helped.text or "")
+    assert shown("inbox.staff.help_staff",
+                 invite_form=text("inbox.staff.invite_form")) in (helped.text or "")
 
 
 async def test_an_nhs_number_on_another_patients_invite_is_refused_without_naming_them(

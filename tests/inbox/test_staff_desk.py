@@ -50,7 +50,9 @@ def test_a_reference_that_looks_like_a_name_is_refused() -> None:
                   "smith 3/2/80", "O'Brien 3 Feb 1980"):
         assert read_invite_request(typed, today) == name, typed
     assert read_invite_request("JaneSmith 03/02/1980 943 476 5919", today,
-                               wants_nhs_number=True) == name
+                               wants_nhs_number=True) == (
+        "channels.staff.invite_reference_is_name_nhs_number"), "its example has the NHS number"
+    assert "943 476 5919" in text("channels.staff.invite_reference_is_name_nhs_number")
     for code in ("P100", "DEMO-001", "ABC", "LP-20931"):
         request = read_invite_request(f"{code} 3 Feb 1980", today)
         assert isinstance(request, InviteRequest) and request.patient_ref == code
@@ -190,6 +192,27 @@ async def test_each_row_says_the_step_reached_or_how_the_request_ended(
     assert text("inbox.staff.invite_line", patient_ref="AT-PHOTO-2",
                 state=text(f"{step}.photo", number=2, count=3)) in words
     assert words.index(text("inbox.staff.group_in_progress")) < words.index("AT-PHOTO-2")
+
+
+async def test_invites_name_the_case_reference_the_patient_quotes_and_stop_takes_it(
+    store: Store, setting: Setting
+) -> None:
+    """Reception hears "TD-..." on the phone: /invites shows it under the row of a request,
+    and /stop finds the request by it (hazard log H50)."""
+    staff = desk(store)
+    case = await submitted_case(store, setting)
+    await staff.create_invite(setting.staff, InviteRequest("UNOPENED-1", date(1990, 1, 1)), None)
+    words, _ = await staff.overview(setting.staff)
+    note = text("inbox.staff.case_reference_note", reference=case.reference)
+    rows = words.split("\n")
+    assert note in rows[rows.index("• P-9") + 1]
+    assert words.count(text("inbox.staff.case_reference_note", reference="")) == 1, (
+        "a link not opened has no case reference")
+    typed = case.reference.lower().replace("-", " ")
+    found = await staff.active_case(setting.staff, typed)
+    assert found is not None and found[1].id == case.id
+    assert await staff.active_case(setting.staff, "TD-AAAA-AAAA") is None
+    assert (await staff.active_case(setting.staff, "P-9") or (None, None))[1] == case
 
 
 async def test_revoke_and_resend_work_only_within_the_practice(
@@ -359,7 +382,8 @@ async def test_help_at_a_practice_sending_by_mesh_says_invite_needs_the_nhs_numb
 ) -> None:
     """/help says "/invite REFERENCE DD/MM/YYYY"; at a practice that sends cases by MESH an
     invite needs the NHS number too (`channels.staff.invite_ask_nhs_number`), so its members'
-    /help says so, naming the practice; at any other practice it says nothing of it."""
+    /help shows it in the /invite line and says why, naming the practice; at any other
+    practice it says nothing of it (hazard log H50)."""
     line = text("inbox.staff.help_nhs_number", practices=setting.practice.name)
     before = await desk(store).help_text(setting.staff.telegram_user_id)
     assert before is not None and line not in before
@@ -367,6 +391,9 @@ async def test_help_at_a_practice_sending_by_mesh_says_invite_needs_the_nhs_numb
         ("telegram", "mesh"), mesh_mailbox="A82046OT001", ods_code="A82046"), actor="test")
     after = await desk(store).help_text(setting.staff.telegram_user_id)
     assert after is not None and after.endswith(line)
+    assert text("channels.staff.invite_form_nhs_number") in after, (
+        "the /invite line itself shows the NHS number, as /invite asks for it")
+    assert text("inbox.staff.invite_form") in (before or "")
     other = await desk(store).help_text(setting.other_gp.telegram_user_id)
     assert other is not None and line not in other
 

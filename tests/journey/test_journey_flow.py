@@ -102,6 +102,23 @@ async def test_bad_links_get_a_clear_answer(journey: Journey, invite: InviteMake
     assert text("journey.invite.used", **PRACTICE) in words(replies)
 
 
+async def test_a_link_replaced_by_new_link_says_a_newer_one_was_sent(
+    journey: Journey, invite: InviteMaker, store: Store
+) -> None:
+    """Opening the old link after staff tapped "New link" does not blame the patient (H50)."""
+    old = await invite()
+    found = await store.invites.find(old)
+    assert found is not None
+    newer = await store.invites.reissue(found.id, valid_days=14, actor="member:1")
+    assert newer is not None
+    replies = words(await journey.start(USER, USER, old))
+    assert replies == text("journey.invite.replaced", **PRACTICE)
+    assert text("journey.invite.unknown") not in replies
+    assert first_line("journey.identity.ask") in words(await journey.start(USER, USER, newer))
+    assert text("journey.invite.unknown") in words(
+        await journey.start(USER + 1, USER + 1, old + "x")), "a link never issued is unknown"
+
+
 async def test_reopening_the_link_resumes_where_the_patient_was(
     journey: Journey, invite: InviteMaker
 ) -> None:
