@@ -19,6 +19,7 @@ import time
 
 from bot.content import text
 from bot.delivery.referral_pack import PackPhoto, PackSummary, build_referral_pack
+from bot.domain.questions import worded
 from bot.inbox.digest import CaseDigest, CaseSummary, build_summary, with_photos
 from bot.store import Store
 from bot.store.models import Case
@@ -55,18 +56,19 @@ async def pack_pdf(digest: CaseDigest, limit_bytes: int) -> bytes:
     message (the email body, the MESH message's FHIR document), which is what the practice
     files the case by."""
     ref = digest.case.reference
+    parent = digest.case.consent_by == "parent"
     summary = PackSummary(
         case_reference=ref, practice_name=digest.practice.name,
         patient_ref=digest.patient_ref, age_text=digest.age_text,
         submitted_on=digest.submitted_on, answers=digest.answers, flags=digest.flags,
         version=digest.version, new_shots=digest.new_shots,
-        by_parent=digest.case.consent_by == "parent", earlier=digest.earlier,
+        by_parent=parent, earlier=digest.earlier,
         consent=digest.consent)
     photos = [PackPhoto(
         shot.label + (text("referral.photo.new", version=digest.version) if shot.new else ""),
         shot.jpeg,
         text("inbox.gp.flag_line", shot=shot.label, notes=shot.note) if shot.note else None,
-        text("referral.photo.details", site=digest.body_site, taken=shot.taken_on,
+        worded("referral.photo.details", parent=parent, site=digest.body_site, taken=shot.taken_on,
              patient_ref=digest.patient_ref, reference=ref))
         for shot in digest.photos]
     return await asyncio.to_thread(build_referral_pack, summary, photos, limit_bytes=limit_bytes)
