@@ -61,6 +61,9 @@ async def test_the_pack_and_the_email_ask_as_the_patient_was_asked(
     assert labels[0] != labels[1]
     assert any(line.startswith(labels[0]) for line in email.splitlines())
     assert not any(line.startswith(labels[1]) for line in email.splitlines())
+    born = [text(f"referral.identity.{key}", date_of_birth=record.digest.date_of_birth)
+            for key in (("born_parent", "born") if parent else ("born", "born_parent"))]
+    assert one_line(born[0]) in pdf and one_line(born[1]) not in pdf
     for shot in record.digest.photos:
         values = {"site": record.digest.body_site, "taken": shot.taken_on,
                   "patient_ref": record.digest.patient_ref, "reference": case.reference}
