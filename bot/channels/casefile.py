@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.content import text
-from bot.delivery.submission import digest_of, pack_of
+from bot.delivery.submission import digest_of, record_pack_of
 from bot.inbox.digest import CaseDigest
 from bot.inbox.gp_messages import pack_version
 from bot.store import Store
@@ -32,10 +32,11 @@ class CaseFile:
 
 
 async def case_file(store: Store, case: Case, submission: int, pack_limit: int) -> CaseFile:
-    """The digest and the referral pack (at most `pack_limit` bytes; ValueError if the photos
-    cannot fit) of a submitted case, built once per submission (`bot.delivery.submission`)."""
+    """The digest and the record channels' referral pack (with the NHS number and date of
+    birth; at most `pack_limit` bytes; ValueError if the photos cannot fit) of a submitted
+    case, built once per submission (`bot.delivery.submission`)."""
     digest = await digest_of(store, case)
-    pdf = await pack_of(store, case, pack_limit, digest)
+    pdf = await record_pack_of(store, case, pack_limit, digest)
     invite = await store.invites.get(case.invite_id) if case.invite_id else None
     return CaseFile(digest, pdf, submission,
                     nhs_number=invite.nhs_number if invite else None,

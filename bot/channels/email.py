@@ -28,6 +28,7 @@ import aiosmtplib
 from bot.channels.casefile import CaseFile
 from bot.channels.outcome import Refused
 from bot.content import text
+from bot.domain.questions import worded
 from bot.inbox.gp_messages import pack_version
 from bot.services.delivery import TryLater, Undeliverable
 
@@ -67,11 +68,12 @@ def size_words(limit: int) -> str:
 
 def identifiers(case: CaseFile) -> list[tuple[str, str]]:
     """The (label, value) pairs the practice files the case by: its own reference, the date
-    of birth the patient confirmed, the NHS number staff typed (or why there is none) and the
-    age. NHSmail is a secure route for patient identifiers; the subject still holds none."""
+    of birth the patient (for a child, the parent or guardian) confirmed, the NHS number staff
+    typed (or why there is none) and the age. NHSmail is a secure route for patient
+    identifiers; the subject still holds none."""
     digest = case.digest
     return [(text("channels.email.patient_ref"), digest.patient_ref),
-            (text("channels.email.date_of_birth"),
+            (worded("channels.email.date_of_birth", parent=digest.case.consent_by == "parent"),
              digest.date_of_birth or text("channels.email.date_of_birth_none")),
             (text("channels.email.nhs_number"),
              digest.nhs_number or text("channels.email.nhs_number_none")),

@@ -75,6 +75,28 @@ class PackPhoto:
 
 
 @dataclass(frozen=True, slots=True)
+class PackIdentity:
+    """The patient's identifiers, printed in the record channels' copy of the pack (page 1 and
+    the foot of every page) so a pack saved, printed or attached alone can be matched to its
+    patient (hazard log H62). Never the name: the bot does not hold it."""
+
+    nhs_number: str = ""
+    """Like "943 476 5919"; "" when staff gave none at invite."""
+    date_of_birth: str = ""
+    """Like "3 February 1980"; "" once erased."""
+
+    def born(self) -> str:
+        """The date of birth as the footer gives it, or that it is not recorded."""
+        return (text("referral.identity.footer_born", date_of_birth=self.date_of_birth)
+                if self.date_of_birth else text("referral.identity.footer_born_none"))
+
+    def nhs(self) -> str:
+        """The NHS number as the footer gives it, or that none was given."""
+        return (text("referral.identity.footer_nhs", nhs_number=self.nhs_number)
+                if self.nhs_number else text("referral.identity.footer_nhs_none"))
+
+
+@dataclass(frozen=True, slots=True)
 class PackSummary:
     """What the GP needs to read with the photos."""
 
@@ -96,6 +118,9 @@ class PackSummary:
     judged urgent (`bot.inbox.earlier`), printed after the answers."""
     consent: str = ""
     """Who agreed to what in the bot, and when (`bot.inbox.digest.consent_record`)."""
+    identity: PackIdentity | None = None
+    """The NHS number and date of birth, for the record channels' copy; None for the copy
+    that goes to the GP's Telegram chat, which names the patient by reference and age only."""
 
     @property
     def version_tag(self) -> str:
@@ -121,12 +146,15 @@ def unicode_font_dir() -> Path | None:
 
 
 class _PackPdf(FPDF):
-    """An A4 document with the case reference and page number at the foot of every page."""
+    """An A4 document with the case reference and page number at the foot of every page,
+    after the patient's NHS number and date of birth in the record channels' copy."""
 
-    def __init__(self, reference: str, version_tag: str = "") -> None:
+    def __init__(self, reference: str, version_tag: str = "",
+                 identity: PackIdentity | None = None) -> None:
         super().__init__(format="A4")
         self.reference = reference
         self.version_tag = version_tag
+        self.identity = identity
         folder = unicode_font_dir()
         self.family = "helvetica"
         self.glyphs: frozenset[int] | None = None
@@ -168,12 +196,16 @@ class _PackPdf(FPDF):
         self.ln(gap)
 
     def footer(self) -> None:
-        """Case reference and page number, so printed pages stay together."""
+        """Case reference and page number, so printed pages stay together; in the record
+        channels' copy, first the NHS number and date of birth, so each page names its patient."""
         self.set_y(-12)
         self.use(8, color=GREY)
-        self.cell(0, 5, self.clean(text("referral.document.footer", reference=self.reference,
-                                         version=self.version_tag, page=self.page_no(),
-                                         pages="{nb}")), align="C")
+        values = {"reference": self.reference, "version": self.version_tag,
+                  "page": self.page_no(), "pages": "{nb}"}
+        line = (text("referral.document.footer", **values) if self.identity is None else
+                text("referral.document.footer_identified", nhs=self.identity.nhs(),
+                     born=self.identity.born(), **values))
+        self.cell(0, 5, self.clean(line), align="C")
 
     def rows(self, pairs: Sequence[tuple[str, str]], widths: tuple[int, int],
              heading: tuple[str, str] | None = None) -> None:
@@ -201,6 +233,20 @@ class _PackPdf(FPDF):
             self.ln(0.7)
 
 
+def _identity_rows(summary: PackSummary) -> list[tuple[str, str]]:
+    """The NHS number and date of birth rows of page 1 (none in the GP chat's copy); the date
+    of birth as confirmed by the patient, or for a child by the parent or guardian."""
+    identity = summary.identity
+    if identity is None:
+        return []
+    born = (text("referral.identity.born_parent" if summary.by_parent
+                 else "referral.identity.born", date_of_birth=identity.date_of_birth)
+            if identity.date_of_birth else text("referral.identity.date_of_birth_none"))
+    return [(text("referral.identity.nhs_number"),
+             identity.nhs_number or text("referral.identity.nhs_number_none")),
+            (text("referral.identity.date_of_birth"), born)]
+
+
 def _summary_page(pdf: _PackPdf, summary: PackSummary) -> None:
     """Page 1: the case, the answers, quality flags, the exclusion checklist, e-RS details."""
     pdf.add_page()
@@ -214,6 +260,7 @@ def _summary_page(pdf: _PackPdf, summary: PackSummary) -> None:
     pdf.rows([(text("referral.details.case_reference"), summary.case_reference),
               (text("referral.details.practice"), summary.practice_name),
               (text("referral.details.patient_ref"), summary.patient_ref),
+              *_identity_rows(summary),
               (text("referral.details.age"), summary.age_text),
               (text("referral.details.submitted"), summary.submitted_on),
               (text("referral.consent.heading"),
@@ -272,7 +319,7 @@ def _photo_page(pdf: _PackPdf, photo: PackPhoto, jpeg: bytes | None, size: tuple
 def _render(summary: PackSummary, photos: Sequence[PackPhoto],
             jpegs: Sequence[bytes | None], sizes: Sequence[tuple[int, int]]) -> bytes:
     """Lay out the whole pack; a photo given as None gets its page but no picture."""
-    pdf = _PackPdf(summary.case_reference, summary.version_tag)
+    pdf = _PackPdf(summary.case_reference, summary.version_tag, summary.identity)
     pdf.set_lang("en-GB")
     pdf.set_title(pdf.clean(text("referral.document.metadata_title",
                                  reference=summary.case_reference,
@@ -354,7 +401,9 @@ def build_referral_pack(summary: PackSummary, photos: Sequence[PackPhoto], *,
     Page 1 holds the case (and, for a re-submission, which version it is and what is new),
     answers, quality flags, the suitability checklist (one positive statement per exclusion
     criterion of the service) and e-RS details; then one page per photo, each naming the body
-    site, when it was taken, the patient reference and the case reference. Photos go in
+    site, when it was taken, the patient reference and the case reference. With
+    `summary.identity` (the record channels' copy), page 1 and the foot of every page also give
+    the NHS number (or that none was given) and the date of birth. Photos go in
     unchanged when the pack fits and they are clean, upright JPEGs no larger than 2400 px;
     otherwise they are re-encoded at the largest step of `LADDER` that fits.
     Raises ValueError when a photo cannot be read, or when even the last step (800 px) does not

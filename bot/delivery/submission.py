@@ -2,13 +2,14 @@
 
 Every delivery of a submission (the Telegram album, summary or notice and pack, "Open" from
 /inbox, the e-mail and MESH channels, and every retry of each) reads the same summary and the
-same PDF, kept in the store (`submission_files`) keyed by case and submission: the summary is
+same PDF (the record channels their own copy of it, which adds the NHS number and date of
+birth), kept in the store (`submission_files`) keyed by case and submission: the summary is
 built at the first delivery that needs it, the pack at the first that sends it. Both are
 deleted with the case's photos and answers when it is erased (`CaseRepository.erase`), and a
 re-submission builds new ones.
 
-Each build is logged ("summary built", "referral pack built": case id, submission, ms, bytes;
-no personal data), which is what `benchmarks/submission_work.py` counts.
+Each build is logged ("summary built", "referral pack built", "record pack built": case id,
+submission, ms, bytes; no personal data), which is what `benchmarks/submission_work.py` counts.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import logging
 import time
 
 from bot.content import text
-from bot.delivery.referral_pack import PackPhoto, PackSummary, build_referral_pack
+from bot.delivery.referral_pack import PackIdentity, PackPhoto, PackSummary, build_referral_pack
+from bot.domain.questions import worded
 from bot.inbox.digest import CaseDigest, CaseSummary, build_summary, with_photos
 from bot.store import Store
 from bot.store.models import Case
@@ -45,28 +47,31 @@ async def digest_of(store: Store, case: Case) -> CaseDigest:
     return await with_photos(store, case, await summary_of(store, case))
 
 
-async def pack_pdf(digest: CaseDigest, limit_bytes: int) -> bytes:
+async def pack_pdf(digest: CaseDigest, limit_bytes: int, *, for_record: bool = False) -> bytes:
     """Build the referral pack of this submission (the same for every channel): its version
     and what is new, and every photo page labelled (at most `limit_bytes`; ValueError if the
     photos cannot fit). Takes about 0.5-1 s for three 12 MP photos (`benchmarks/`).
 
-    The date of birth and NHS number are not put in it: the same pack goes to the GP's
-    Telegram chat, where they are not needed. The record channels carry them in their own
-    message (the email body, the MESH message's FHIR document), which is what the practice
-    files the case by."""
+    The copy for the GP's Telegram chat names the patient by the practice's reference and age
+    only. The copy for the record channels (`for_record`: NHSmail, MESH, which carry the NHS
+    number and date of birth in their own message too) adds them on page 1 and at the foot of
+    every page, so a pack saved, printed or attached alone can be matched to its patient
+    (hazard log H62)."""
     ref = digest.case.reference
+    parent = digest.case.consent_by == "parent"
     summary = PackSummary(
         case_reference=ref, practice_name=digest.practice.name,
         patient_ref=digest.patient_ref, age_text=digest.age_text,
         submitted_on=digest.submitted_on, answers=digest.answers, flags=digest.flags,
         version=digest.version, new_shots=digest.new_shots,
-        by_parent=digest.case.consent_by == "parent", earlier=digest.earlier,
-        consent=digest.consent)
+        by_parent=parent, earlier=digest.earlier,
+        consent=digest.consent,
+        identity=PackIdentity(digest.nhs_number, digest.date_of_birth) if for_record else None)
     photos = [PackPhoto(
         shot.label + (text("referral.photo.new", version=digest.version) if shot.new else ""),
         shot.jpeg,
         text("inbox.gp.flag_line", shot=shot.label, notes=shot.note) if shot.note else None,
-        text("referral.photo.details", site=digest.body_site, taken=shot.taken_on,
+        worded("referral.photo.details", parent=parent, site=digest.body_site, taken=shot.taken_on,
              patient_ref=digest.patient_ref, reference=ref))
         for shot in digest.photos]
     return await asyncio.to_thread(build_referral_pack, summary, photos, limit_bytes=limit_bytes)
@@ -88,4 +93,24 @@ async def pack_of(store: Store, case: Case, limit_bytes: int,
     log.info("referral pack built", extra={"case_id": case.id, "submission": number,
                                            "ms": round((time.perf_counter() - started) * 1000),
                                            "bytes": len(pdf)})
+    return pdf
+
+
+async def record_pack_of(store: Store, case: Case, limit_bytes: int,
+                         digest: CaseDigest | None = None) -> bytes:
+    """The record channels' copy of the referral pack of the case's current submission (with
+    the NHS number and date of birth, `pack_pdf(for_record=True)`): kept, or built now and
+    kept, as `pack_of`. ValueError if the photos cannot fit in `limit_bytes`."""
+    number = max(case.submissions, 1)
+    kept = await store.submission_files.get(case.id, number)
+    if (kept is not None and kept.record_pack is not None
+            and kept.record_pack_limit == limit_bytes):
+        return kept.record_pack
+    started = time.perf_counter()
+    digest = digest or await digest_of(store, case)
+    pdf = await pack_pdf(digest, limit_bytes, for_record=True)
+    await store.submission_files.keep_record_pack(case.id, number, pdf, limit_bytes)
+    log.info("record pack built", extra={"case_id": case.id, "submission": number,
+                                         "ms": round((time.perf_counter() - started) * 1000),
+                                         "bytes": len(pdf)})
     return pdf

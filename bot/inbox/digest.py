@@ -293,8 +293,8 @@ def record_identifiers(invite: Invite | None) -> tuple[str, str]:
     """What the practice files a record copy by: the date of birth the patient confirmed
     ("3 February 1980") and the NHS number staff typed ("943 476 5919"), each "" if there is
     none (not asked for, or erased). Only the record channels' own messages (the NHSmail
-    body; MESH reads the invite's) print them: never a Telegram message, and not the referral
-    pack, which goes to Telegram too (docs/dpia.md, "Record channels")."""
+    body; MESH reads the invite's), and their copy of the referral pack, print them: never a
+    Telegram message, nor the copy of the pack sent there (docs/dpia.md, "Record channels")."""
     if invite is None:
         return "", ""
     born = (date.fromisoformat(invite.date_of_birth).strftime("%-d %B %Y")

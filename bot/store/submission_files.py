@@ -1,7 +1,8 @@
 """The summary and referral pack of a case's current submission, built once and kept.
 
 One row per (case, submission): the summary as JSON text (`bot.inbox.submission` gives it its
-shape) and, once built, the referral pack PDF with the size limit it was built for. Storing a
+shape) and, once built, the referral pack PDF with the size limit it was built for, and the
+record channels' copy of it (with the NHS number and date of birth) with its limit. Storing a
 summary for a newer submission deletes the rows of the older ones; an erasure deletes the
 case's rows in its own transaction (`CaseRepository.erase`).
 """
@@ -22,6 +23,9 @@ class SubmissionFile:
     summary: str
     pack: bytes | None
     pack_limit: int | None
+    record_pack: bytes | None = None
+    """The pack as NHSmail and MESH send it: with the NHS number and date of birth."""
+    record_pack_limit: int | None = None
 
 
 class SubmissionFileRepository:
@@ -34,14 +38,17 @@ class SubmissionFileRepository:
         """What was built for this submission of the case, if anything."""
         async with self._db.reading() as conn:
             cursor = await conn.execute(
-                "SELECT case_id, submission, summary, pack, pack_limit FROM submission_files "
+                "SELECT case_id, submission, summary, pack, pack_limit, record_pack, "
+                "record_pack_limit FROM submission_files "
                 "WHERE case_id = ? AND submission = ?", (case_id, submission))
             row = await cursor.fetchone()
         if row is None:
             return None
         return SubmissionFile(int(row[0]), int(row[1]), str(row[2]),
                               bytes(row[3]) if row[3] is not None else None,
-                              int(row[4]) if row[4] is not None else None)
+                              int(row[4]) if row[4] is not None else None,
+                              bytes(row[5]) if row[5] is not None else None,
+                              int(row[6]) if row[6] is not None else None)
 
     async def keep_summary(self, case_id: int, submission: int, summary: str) -> bool:
         """Keep the summary of this submission (the first one kept wins) and forget older
@@ -63,6 +70,16 @@ class SubmissionFileRepository:
         async with self._db.transaction() as conn:
             await conn.execute(
                 "UPDATE submission_files SET pack = ?, pack_limit = ? "
+                "WHERE case_id = ? AND submission = ?",
+                (pack, limit_bytes, case_id, submission))
+
+    async def keep_record_pack(self, case_id: int, submission: int, pack: bytes,
+                               limit_bytes: int) -> None:
+        """Keep the record channels' pack (with the patient's identifiers) of this submission at
+        this size limit; as `keep_pack`, nothing is written if the summary is gone."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE submission_files SET record_pack = ?, record_pack_limit = ? "
                 "WHERE case_id = ? AND submission = ?",
                 (pack, limit_bytes, case_id, submission))
 

@@ -11,7 +11,12 @@ from pypdf import PageObject, PdfReader
 
 from bot.content import text, texts
 from bot.delivery import referral_pack
-from bot.delivery.referral_pack import PackPhoto, PackSummary, build_referral_pack
+from bot.delivery.referral_pack import (
+    PackIdentity,
+    PackPhoto,
+    PackSummary,
+    build_referral_pack,
+)
 from tests.auxil.files import (
     PRIVATE_COMMENT,
     display_p3_jpeg,
@@ -175,14 +180,65 @@ def test_a_resubmitted_pack_says_its_version_and_what_is_new() -> None:
 
 def test_page_one_of_a_resubmission_still_fits_and_names_the_patient_by_reference() -> None:
     """Page 1 of a resubmission's pack holds everything before the photo pages, and names
-    the patient by the practice's reference and age only: the same pack goes to the GP's
-    Telegram chat, so the date of birth and NHS number stay in the record channels' messages."""
+    the patient by the practice's reference and age only: this copy goes to the GP's
+    Telegram chat, so the date of birth and NHS number stay in the record channels' messages
+    and their copy of the pack (below)."""
     reader = PdfReader(io.BytesIO(build_referral_pack(
         summary(version=2, new_shots=("Close-up 2",)), photos())))
     assert len(reader.pages) == 4
     first = page_text(reader, 0)
     assert "LP-20931" in first and flat(text("referral.details.age")) in first
     assert flat(text("referral.ers.attach")) in first, "page 1 ends on page 1"
+
+
+@pytest.mark.parametrize("by_parent", [False, True], ids=["adult", "child-by-parent"])
+def test_the_record_copy_names_nhs_number_and_date_of_birth_on_every_page(
+    by_parent: bool
+) -> None:
+    """The copy sent to the GP record can be matched to its patient from any one page, photo
+    pages included, saved or printed apart from its e-RS referral (hazard log H62); the
+    date of birth says who confirmed it."""
+    identity = PackIdentity("943 476 5919", "14 June 2019")
+    reader = PdfReader(io.BytesIO(build_referral_pack(
+        summary(identity=identity, by_parent=by_parent, version=2, new_shots=("Close-up 2",)),
+        photos())))
+    footer = flat(text("referral.document.footer_identified",
+                       nhs=text("referral.identity.footer_nhs", nhs_number="943 476 5919"),
+                       born=text("referral.identity.footer_born", date_of_birth="14 June 2019"),
+                       reference="TD-7K3M-Q9PX", version=" (version 2)", page="", pages=""))
+    footer_start = footer.split(" page")[0]
+    assert len(reader.pages) == 4
+    for index in range(4):
+        page = page_text(reader, index)
+        assert "943 476 5919" in page and "14 June 2019" in page
+        assert footer_start in page, f"page {index + 1} has the identifying footer"
+    first = page_text(reader, 0)
+    born, other = (text(f"referral.identity.{key}", date_of_birth="14 June 2019")
+                   for key in (("born_parent", "born") if by_parent else ("born", "born_parent")))
+    assert flat(f"{text('referral.identity.nhs_number')} 943 476 5919") in first
+    assert flat(f"{text('referral.identity.date_of_birth')} {born}") in first
+    assert flat(other) not in first
+    assert flat(text("referral.ers.attach")) in first, "page 1 still ends on page 1"
+
+
+def test_the_record_copy_says_plainly_when_no_nhs_number_was_given() -> None:
+    reader = PdfReader(io.BytesIO(build_referral_pack(
+        summary(identity=PackIdentity("", "3 February 1980")), photos())))
+    first = page_text(reader, 0)
+    assert flat(f"{text('referral.identity.nhs_number')} "
+                f"{text('referral.identity.nhs_number_none')}") in first
+    for index in range(len(reader.pages)):
+        assert flat(text("referral.identity.footer_nhs_none")) in page_text(reader, index)
+        assert "3 February 1980" in page_text(reader, index)
+
+
+def test_the_gp_chat_copy_carries_no_nhs_number_or_date_of_birth(pack: PdfReader) -> None:
+    """Without an identity (the copy for Telegram) no page has the identifier lines."""
+    every = " ".join(page_text(pack, index) for index in range(len(pack.pages)))
+    for key in ("nhs_number", "footer_nhs_none", "footer_born_none", "date_of_birth"):
+        assert flat(text(f"referral.identity.{key}")) not in every
+    assert flat(text("referral.identity.footer_born", date_of_birth="")) not in every
+    assert flat(text("referral.identity.born", date_of_birth="")) not in every
 
 
 def test_landscape_photos_get_landscape_pages(pack: PdfReader) -> None:

@@ -149,7 +149,8 @@ async def test_the_mailbox_copy_can_be_filed_to_the_patient_by_date_of_birth_and
 ) -> None:
     """The email body and the pack name the date of birth the patient confirmed and the NHS
     number staff typed (or say none was given), so staff file the copy to the right record
-    once the invite is gone; the subject still holds the case reference only."""
+    once the invite is gone, and a page of the pack kept alone still names its patient; the
+    subject still holds the case reference only."""
     team = await email_team(app, emu)
     store = services_of(app).store
     _, token = await store.invites.create(
@@ -173,10 +174,11 @@ async def test_the_mailbox_copy_can_be_filed_to_the_patient_by_date_of_birth_and
         assert f"{text(f'channels.email.{label}')}: {value}" in lines
         assert value in html.get_content()
     pdf = next(message.iter_attachments()).get_content()
-    first_page = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
-    assert "P-301" in first_page
-    # the pack also goes to the GP's Telegram chat: the identifiers are in the email only
-    assert "3 February 1980" not in first_page and "943 476 5919" not in first_page
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert "P-301" in pages[0] and len(pages) == 4
+    # the mailed pack names the patient on every page, photo pages included (hazard log H62)
+    for page in pages:
+        assert "3 February 1980" in page and "943 476 5919" in page
     await all_sent(app, case)
 
     other = await submit(app, emu, team, name="Bea")  # no NHS number given at invite
@@ -187,6 +189,10 @@ async def test_the_mailbox_copy_can_be_filed_to_the_patient_by_date_of_birth_and
     assert (f"{text('channels.email.nhs_number')}: {text('channels.email.nhs_number_none')}"
             in body.get_content().splitlines())
     assert f"{text('channels.email.date_of_birth')}: 3 February 1980" in body.get_content()
+    pdf = next(second.iter_attachments()).get_content()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        assert " ".join(text("referral.identity.footer_nhs_none").split()) in " ".join(
+            page.extract_text().split())
     assert (await case_of(app, other)).reference in second["Subject"]
 
 

@@ -55,6 +55,20 @@ async def test_the_pack_and_the_email_ask_as_the_patient_was_asked(
         assert one_line(asked) in pdf and one_line(other) not in pdf
     heading = text("referral.answers.heading_parent" if parent else "referral.answers.heading")
     assert one_line(heading) in pdf
+    # who confirmed the date of birth and sent the photos: the parent, for a child
+    labels = [worded("channels.email.date_of_birth", parent=who) + ":" for who in (parent,
+                                                                                  not parent)]
+    assert labels[0] != labels[1]
+    assert any(line.startswith(labels[0]) for line in email.splitlines())
+    assert not any(line.startswith(labels[1]) for line in email.splitlines())
+    born = [text(f"referral.identity.{key}", date_of_birth=record.digest.date_of_birth)
+            for key in (("born_parent", "born") if parent else ("born", "born_parent"))]
+    assert one_line(born[0]) in pdf and one_line(born[1]) not in pdf
+    for shot in record.digest.photos:
+        values = {"site": record.digest.body_site, "taken": shot.taken_on,
+                  "patient_ref": record.digest.patient_ref, "reference": case.reference}
+        assert one_line(worded("referral.photo.details", parent=parent, **values)) in pdf
+        assert one_line(worded("referral.photo.details", parent=not parent, **values)) not in pdf
     digest = await build_digest(store, case, date.today())
     assert dict(digest.answers)[first_line("journey.details.duration_question",
                                            parent=parent)] == text(

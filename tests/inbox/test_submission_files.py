@@ -3,10 +3,12 @@ read by every delivery (Telegram, "Open", e-mail, MESH, retries), and erased wit
 
 from __future__ import annotations
 
+import io
 import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pypdf import PdfReader
 
 from bot.channels.casefile import case_file
 from bot.config import Settings
@@ -18,6 +20,12 @@ from bot.store.models import Stage
 from tests.auxil.inbox import Setting, submitted_case
 
 LIMIT = 5_000_000
+
+
+def text_of(pdf: bytes) -> str:
+    """Every page's text, flattened."""
+    return " ".join(" ".join(page.extract_text().split())
+                    for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def builds(caplog: pytest.LogCaptureFixture, what: str) -> int:
@@ -33,8 +41,14 @@ async def test_every_delivery_of_a_submission_gets_the_same_pack_built_once(
     first = await pack_of(store, case, LIMIT)  # the GP chat's pack item
     again = await pack_of(store, case, LIMIT)  # its retry, or "Open"
     mailed = await case_file(store, case, case.submissions, LIMIT)  # the e-mail and MESH
-    assert first.startswith(b"%PDF") and again == first and mailed.pdf == first
+    resent = await case_file(store, case, case.submissions, LIMIT)  # a record channel's retry
+    assert first.startswith(b"%PDF") and again == first
+    assert mailed.pdf.startswith(b"%PDF") and resent.pdf == mailed.pdf
     assert builds(caplog, "referral pack built") == 1
+    assert builds(caplog, "record pack built") == 1
+    # the record channels' copy names the patient's date of birth; the GP chat's never does
+    born = "3 February 1980"
+    assert born in text_of(mailed.pdf) and born not in text_of(first)
     assert builds(caplog, "summary built") == 1
     summary = await summary_of(store, case)
     assert summary.summary_html == mailed.digest.summary_html
@@ -68,9 +82,11 @@ async def test_erasing_the_case_erases_its_summary_and_pack(
 ) -> None:
     case = await submitted_case(store, setting)
     pdf = await pack_of(store, case, LIMIT)
+    record = (await case_file(store, case, 1, LIMIT)).pdf  # with NHS number and birth date
     summary = (await summary_of(store, case)).summary_html.split("\n")[0].encode()
     await store.db.checkpoint()
-    pieces = [pdf[at:at + 12] for at in range(0, len(pdf) - 12, 499)]  # across its pages
+    pieces = [copy[at:at + 12] for copy in (pdf, record)
+              for at in range(0, len(copy) - 12, 499)]  # across the pages of both copies
     # Only pieces that could not occur by chance elsewhere (not runs of zeros or spaces).
     pieces = [piece for piece in pieces if len(set(piece)) >= 8]
     kept = on_disk(settings)
