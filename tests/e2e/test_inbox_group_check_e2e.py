@@ -59,22 +59,17 @@ async def test_a_group_the_bot_cannot_post_in_is_refused_and_nothing_changes(
     removed.remove_bot(admin)
     restricted.restrict_bot(admin, can_send_photos=True, can_send_documents=True)
     unknown = removed.chat_id - 500
+
+    async def move_inbox(chat_id: int) -> tuple[int, str]:
+        return await operator(monkeypatch, emu, data_dir, capsys, "practice", "inbox",
+                              "--practice", str(practice.id), f"--inbox-chat-id={chat_id}")
+
     for chat_id, key in (
         (unknown, "not_found"),
         (removed.chat_id, "not_member"),
         (restricted.chat_id, "cannot_send"),
     ):
-        code, said = await operator(
-            monkeypatch,
-            emu,
-            data_dir,
-            capsys,
-            "practice",
-            "inbox",
-            "--practice",
-            str(practice.id),
-            f"--inbox-chat-id={chat_id}",
-        )
+        code, said = await move_inbox(chat_id)
         assert code == 2
         assert said.strip() == "error: " + text(f"operator.inbox_group.{key}", chat_id=chat_id)
         code, said = await operator(
@@ -102,17 +97,7 @@ async def test_a_group_the_bot_cannot_post_in_is_refused_and_nothing_changes(
     await old.wait_for_text(first_line("inbox.gp.summary") + case.reference, timeout=20)
 
     restricted.unrestrict_bot(admin)
-    code, _ = await operator(
-        monkeypatch,
-        emu,
-        data_dir,
-        capsys,
-        "practice",
-        "inbox",
-        "--practice",
-        str(practice.id),
-        f"--inbox-chat-id={restricted.chat_id}",
-    )
+    code, _ = await move_inbox(restricted.chat_id)
     assert code == 0
     _, later = await store.invites.create(practice.id, "G-2", "1980-02-03", valid_days=7)
     second = await sent_from_link(emu, later, "Bea")
