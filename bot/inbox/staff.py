@@ -454,6 +454,11 @@ class StaffDesk:
                                   name=self.who(actor, names)))
             if case is not None and group == "stalled" and not flagged:
                 chase, since = "remind", case.updated_at
+            elif case is not None and group == "in_progress" and not flagged:
+                stalls = (datetime.fromisoformat(case.updated_at)
+                          + timedelta(days=self._stalled_days))
+                notes.append(text("inbox.staff.remind_from_note",
+                                  when=uk_time(stalls.isoformat(), with_time=False)))
             when = "; ".join([when, *notes])
             found.append(InviteLine(
                 invite, group, case is None and invite_problem(invite, moment) is None,

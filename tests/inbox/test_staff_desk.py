@@ -192,6 +192,14 @@ async def test_each_row_says_the_step_reached_or_how_the_request_ended(
     assert text("inbox.staff.invite_line", patient_ref="AT-PHOTO-2",
                 state=text(f"{step}.photo", number=2, count=3)) in words
     assert words.index(text("inbox.staff.group_in_progress")) < words.index("AT-PHOTO-2")
+    # a request in progress says when its Remind button comes, so staff know how to chase it
+    remind_from = text("inbox.staff.remind_from_note", when="\0").split("\0")[0]
+    in_progress = [line for line in await staff.lines(setting.staff)
+                   if line.group == "in_progress"]
+    assert in_progress and all(remind_from in line.when and not line.chase
+                               for line in in_progress)
+    assert not [line for line in await staff.lines(setting.staff)
+                if line.group != "in_progress" and remind_from in line.when]
 
 
 async def test_invites_name_the_case_reference_the_patient_quotes_and_stop_takes_it(
