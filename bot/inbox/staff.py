@@ -436,8 +436,10 @@ class StaffDesk:
                 group == "not_opened") else text("inbox.staff.link_sent", sent=sent)
             chase: Chase | None = None
             notes = []
-            if case is not None and invite.patient_ref not in HIDDEN_REFERENCES:
-                # the reference the patient was told to quote on the phone
+            if (case is not None and case.erased_at is None
+                    and invite.patient_ref not in HIDDEN_REFERENCES):
+                # the reference the patient was told to quote on the phone (an erased case
+                # has nothing left to find by it: it keeps one name, the practice's)
                 notes.append(text("inbox.staff.case_reference_note", reference=case.reference))
             if group == "not_opened" and invite.id in resends:
                 who = self.who(resends[invite.id][1], names)

@@ -180,7 +180,7 @@ async def test_staff_give_the_nhs_number_with_the_invite_and_it_is_checked(
     await team.staff.send_command("/invite", "P-9 03/02/1980")
     await team.staff.wait_for_text(text("channels.staff.invite_needs_nhs_number").split("<")[0])
     await team.staff.send_text("P-9 03/02/1980 943 476 5918")
-    await team.staff.wait_for_text(text("channels.staff.invite_bad_nhs_number"))
+    await team.staff.wait_for_text(words("channels.staff.invite_bad_nhs_number"))
     await team.staff.send_text("P-9 03/02/1980 943 476 5919")
     await team.staff.wait_for_text(words("inbox.staff.invite_made"))
     invites = await services_of(app).store.invites.for_practice(team.practice.id)
