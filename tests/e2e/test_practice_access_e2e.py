@@ -33,7 +33,15 @@ from tests.auxil.e2e.patient import (
     to_photos,
     words,
 )
-from tests.auxil.e2e.practice import LINK, Team, make_team, mirrored, second_gp, submit
+from tests.auxil.e2e.practice import (
+    LINK,
+    Team,
+    make_team,
+    mirrored,
+    new_member,
+    second_gp,
+    submit,
+)
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -528,10 +536,7 @@ async def test_a_member_who_sends_a_join_code_for_another_role_keeps_their_role(
     makes a new one (hazard log H07)."""
     team = await make_team(app, emu)
     store = services_of(app).store
-    admin = emu.user("Ann")
-    await store.practices.add_member(team.practice.id, admin.id, "admin", "Ann Admin")
-    await admin.send_command("/help")
-    await admin.next_message()
+    admin = await new_member(app, emu, team, "Ann", "admin", "Ann Admin")
     await admin.send_command("/addmember", "gp Dr Three")
     code = ((await admin.next_message()).text or "").split("/join ", 1)[1].split()[0]
 

@@ -34,7 +34,14 @@ from tests.auxil.e2e.patient import (
     to_consent,
     words,
 )
-from tests.auxil.e2e.practice import Team, group_practice, make_team, sent_from_link, submit
+from tests.auxil.e2e.practice import (
+    Team,
+    group_practice,
+    make_team,
+    new_member,
+    sent_from_link,
+    submit,
+)
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -101,10 +108,7 @@ async def test_a_task_refused_for_one_member_still_reaches_the_other_once(
 ) -> None:
     team = await make_team(app, emu)
     store = services_of(app).store
-    ron = emu.user("Ron")
-    await store.practices.add_member(team.practice.id, ron.id, "admin", "Ron Reed")
-    await ron.send_command("/help")
-    await ron.next_message()
+    ron = await new_member(app, emu, team, "Ron", "admin", "Ron Reed")
     _, case = await submitted(app, emu, team)
     emu.fail_next("sendMessage", 400, description="Bad Request: chat not found",
                   chat_id=team.staff.id)

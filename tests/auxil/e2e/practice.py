@@ -58,12 +58,19 @@ async def make_team(app: Application[Any, Any, Any, Any, Any, Any], emu: Emulato
 
 async def second_gp(app: App, emu: Emulator, team: Team) -> TelegramUser:
     """Add Dr Two as a second GP of the team's practice, who has opened the bot."""
-    other = emu.user("Two")
-    await services_of(app).store.practices.add_member(team.practice.id, other.id, "gp",
-                                                       "Dr Two")
-    await other.send_command("/help")
-    await other.next_message()
-    return other
+    return await new_member(app, emu, team, "Two", "gp", "Dr Two")
+
+
+async def new_member(app: App, emu: Emulator, team: Team, first_name: str, role: str,
+                     display_name: str) -> TelegramUser:
+    """Add someone (`first_name` in Telegram) to the team's practice with this role and name,
+    who has opened the bot (/help answered)."""
+    person = emu.user(first_name)
+    await services_of(app).store.practices.add_member(team.practice.id, person.id, role,
+                                                       display_name)
+    await person.send_command("/help")
+    await person.next_message()
+    return person
 
 
 def is_photo(message: SentMessage) -> bool:
