@@ -137,6 +137,17 @@ async def invited(app: App, practice: Practice, ref: str) -> str:
     return token
 
 
+async def next_case_in_group(app: App, emu: Emulator, practice: Practice, group: Group,
+                             ref: str) -> Case:
+    """Once the bot may post in the inbox group again: a new patient's case (invite `ref`)
+    goes to the group."""
+    await until_lost(app, group.chat_id, lost=False)
+    later = await case_of(app, await sent_from_link(
+        emu, await invited(app, practice, ref), "Cy"))
+    await group.wait_for_text(first_line("inbox.gp.summary") + later.reference, timeout=20)
+    return later
+
+
 async def test_cases_of_an_inbox_group_the_bot_was_removed_from_go_to_the_gps_until_it_is_back(
     start_bot: BotStarter, emu: Emulator
 ) -> None:
@@ -169,10 +180,7 @@ async def test_cases_of_an_inbox_group_the_bot_was_removed_from_go_to_the_gps_un
 
         group.add_bot(gp)
         await rita.wait_for_text(text("inbox.staff.inbox_group_back"), timeout=20)
-        await until_lost(second, group.chat_id, lost=False)
-        later = await case_of(second, await sent_from_link(
-            emu, await invited(second, practice, "U-3"), "Cy"))
-        await group.wait_for_text(first_line("inbox.gp.summary") + later.reference, timeout=20)
+        later = await next_case_in_group(second, emu, practice, group, "U-3")
         await group.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
         assert not summaries_of(gp, later), "the group's case is not sent to the GP's own chat"
 
@@ -223,10 +231,7 @@ async def test_a_bot_restricted_in_the_inbox_group_sends_its_cases_to_the_gps_un
 
     group.unrestrict_bot(admin)
     await rita.wait_for_text(text("inbox.staff.inbox_group_allowed"), timeout=20)
-    await until_lost(app, group.chat_id, lost=False)
-    later = await case_of(app, await sent_from_link(
-        emu, await invited(app, practice, "R-3"), "Cy"))
-    await group.wait_for_text(first_line("inbox.gp.summary") + later.reference, timeout=20)
+    later = await next_case_in_group(app, emu, practice, group, "R-3")
     assert not summaries_of(gp, later), "the group's case is not sent to the GP's own chat"
 
 
