@@ -78,39 +78,30 @@ async def pack_pdf(digest: CaseDigest, limit_bytes: int, *, for_record: bool = F
 
 
 async def pack_of(store: Store, case: Case, limit_bytes: int,
-                  digest: CaseDigest | None = None) -> bytes:
+                  digest: CaseDigest | None = None, *, for_record: bool = False) -> bytes:
     """The referral pack of the case's current submission at this size limit: kept, or built
-    now (from `digest` if the caller has the photos already) and kept. ValueError if the photos
-    cannot fit in `limit_bytes`."""
+    now (from `digest` if the caller has the photos already) and kept. `for_record`: the
+    record channels' copy (with the NHS number and date of birth, `pack_pdf`), kept beside the
+    GP chat's. ValueError if the photos cannot fit in `limit_bytes`."""
     number = max(case.submissions, 1)
     kept = await store.submission_files.get(case.id, number)
-    if kept is not None and kept.pack is not None and kept.pack_limit == limit_bytes:
-        return kept.pack
+    if kept is not None:
+        pdf, limit = ((kept.record_pack, kept.record_pack_limit) if for_record
+                      else (kept.pack, kept.pack_limit))
+        if pdf is not None and limit == limit_bytes:
+            return pdf
     started = time.perf_counter()
     digest = digest or await digest_of(store, case)
-    pdf = await pack_pdf(digest, limit_bytes)
-    await store.submission_files.keep_pack(case.id, number, pdf, limit_bytes)
-    log.info("referral pack built", extra={"case_id": case.id, "submission": number,
-                                           "ms": round((time.perf_counter() - started) * 1000),
-                                           "bytes": len(pdf)})
-    return pdf
+    built = await pack_pdf(digest, limit_bytes, for_record=for_record)
+    await store.submission_files.keep_pack(case.id, number, built, limit_bytes,
+                                           for_record=for_record)
+    log.info("record pack built" if for_record else "referral pack built",
+             extra={"case_id": case.id, "submission": number,
+                    "ms": round((time.perf_counter() - started) * 1000), "bytes": len(built)})
+    return built
 
 
 async def record_pack_of(store: Store, case: Case, limit_bytes: int,
                          digest: CaseDigest | None = None) -> bytes:
-    """The record channels' copy of the referral pack of the case's current submission (with
-    the NHS number and date of birth, `pack_pdf(for_record=True)`): kept, or built now and
-    kept, as `pack_of`. ValueError if the photos cannot fit in `limit_bytes`."""
-    number = max(case.submissions, 1)
-    kept = await store.submission_files.get(case.id, number)
-    if (kept is not None and kept.record_pack is not None
-            and kept.record_pack_limit == limit_bytes):
-        return kept.record_pack
-    started = time.perf_counter()
-    digest = digest or await digest_of(store, case)
-    pdf = await pack_pdf(digest, limit_bytes, for_record=True)
-    await store.submission_files.keep_record_pack(case.id, number, pdf, limit_bytes)
-    log.info("record pack built", extra={"case_id": case.id, "submission": number,
-                                         "ms": round((time.perf_counter() - started) * 1000),
-                                         "bytes": len(pdf)})
-    return pdf
+    """The record channels' copy of the referral pack (`pack_of` with `for_record`)."""
+    return await pack_of(store, case, limit_bytes, digest, for_record=True)

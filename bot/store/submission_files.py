@@ -64,23 +64,15 @@ class SubmissionFileRepository:
         return cursor.rowcount == 1
 
     async def keep_pack(self, case_id: int, submission: int, pack: bytes,
-                        limit_bytes: int) -> None:
-        """Keep the referral pack built for this submission at this size limit (nothing is
-        written if its summary is gone: the case was erased or submitted again)."""
+                        limit_bytes: int, *, for_record: bool = False) -> None:
+        """Keep the referral pack built for this submission at this size limit, or with
+        `for_record` the record channels' copy (with the patient's identifiers); nothing is
+        written if its summary is gone (the case was erased or submitted again)."""
+        columns = ("record_pack = ?, record_pack_limit = ?" if for_record
+                   else "pack = ?, pack_limit = ?")
         async with self._db.transaction() as conn:
             await conn.execute(
-                "UPDATE submission_files SET pack = ?, pack_limit = ? "
-                "WHERE case_id = ? AND submission = ?",
-                (pack, limit_bytes, case_id, submission))
-
-    async def keep_record_pack(self, case_id: int, submission: int, pack: bytes,
-                               limit_bytes: int) -> None:
-        """Keep the record channels' pack (with the patient's identifiers) of this submission at
-        this size limit; as `keep_pack`, nothing is written if the summary is gone."""
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE submission_files SET record_pack = ?, record_pack_limit = ? "
-                "WHERE case_id = ? AND submission = ?",
+                f"UPDATE submission_files SET {columns} WHERE case_id = ? AND submission = ?",
                 (pack, limit_bytes, case_id, submission))
 
     async def count(self, case_id: int) -> int:
