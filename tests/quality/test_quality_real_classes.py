@@ -344,9 +344,10 @@ def test_a_whole_hand_close_up_on_a_plain_sheet_is_not_sent_back(tone: int) -> N
     assert result.verdict == "accept", result.checks
 
 
-def test_smooth_skin_filling_a_close_up_is_not_too_far() -> None:
-    # A mole on smooth skin that fills the frame has little detail anywhere but the mole; the
-    # picture being all skin says it was taken close.
+def test_a_small_lesion_on_plain_skin_filling_a_close_up_is_advised_never_sent_back() -> None:
+    # Plain skin-coloured surroundings with detail in one small spot look the same as a small
+    # photo on a beige wall. The service takes rashes, whose close-ups have detail over much
+    # of the picture, so this gets the advice to move closer; it is still accepted.
     yy, xx = render.grid(960, 1280)
     scene = render.srgb_to_linear(np.full((960, 1280, 3), (0.86, 0.70, 0.60), np.float32))
     scene *= (0.9 + 0.1 * xx / 1280)[..., None]
@@ -354,5 +355,6 @@ def test_smooth_skin_filling_a_close_up_is_not_too_far() -> None:
     scene[mole] = render.srgb_to_linear(np.asarray((0.35, 0.22, 0.16), np.float32))
     result = assess(_shot(scene), "close_up")
     framing = result.check("framing")
-    assert framing is not None and framing.status == "pass", framing
+    assert framing is not None and framing.value >= 0.9, framing
+    assert (framing.status, framing.reason) == ("warn", "far"), framing
     assert result.verdict == "accept", result.checks

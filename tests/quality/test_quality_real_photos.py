@@ -81,6 +81,30 @@ def test_a_close_up_showing_clothing_and_the_room_at_its_edge_is_not_too_far() -
     assert checks["framing"].status == "pass", checks["framing"]
 
 
+def test_a_real_rash_small_in_a_room_the_colour_of_skin_is_advised_to_move_closer() -> None:
+    # A beige wall over a wooden floor has the hue of skin, so the picture reads as nearly all
+    # skin; only the rash, shrunk to a quarter of the frame's width as from across the room,
+    # has any detail.
+    rash = photo("red-skin.jpg")
+    room = np.empty((960, 1280, 3), np.uint8)
+    room[:640] = (214, 180, 150)
+    room[640:] = (150, 105, 70)
+    height, width = round(rash.shape[0] * 320 / rash.shape[1]), 320
+    room[300:300 + height, 500:500 + width] = cv2.resize(rash, (width, height),
+                                                         interpolation=cv2.INTER_AREA)
+    noisy = room + np.random.default_rng(3).normal(0.0, 1.0, room.shape)
+    verdict, checks = judged(np.clip(noisy, 0, 255).astype(np.uint8))
+    assert checks["framing"].value >= 0.9, checks["framing"]
+    assert (checks["framing"].status, checks["framing"].reason) == ("warn", "far")
+    assert verdict == "accept", checks
+
+
+@pytest.mark.parametrize("name", GOOD)
+def test_a_good_real_close_up_is_not_told_to_move_closer(name: str) -> None:
+    _, checks = judged(photo(name))
+    assert checks["framing"].status == "pass", checks["framing"]
+
+
 def test_a_real_photo_out_of_focus_is_sent_back_with_focus_advice() -> None:
     verdict, checks = judged(photo("out-of-focus.jpg"))
     assert verdict == "retake"
