@@ -235,6 +235,75 @@ async def test_a_bot_restricted_in_the_inbox_group_sends_its_cases_to_the_gps_un
     assert not summaries_of(gp, later), "the group's case is not sent to the GP's own chat"
 
 
+async def test_a_bot_allowed_text_but_no_files_in_the_inbox_group_sends_cases_to_the_gps(
+    app: App, emu: Emulator
+) -> None:
+    """An admin restricts the bot to text (no files: a case's pack and photos go as files,
+    H49). The case waiting in the group goes at once to Dr Gee's own chat and Rita is told;
+    a new case goes whole to Dr Gee, nothing of it tried in the group; once the bot may send
+    files again, Rita is told and new cases go to the group."""
+    practice, group, gp, rita = await group_practice_with_gp(app, emu)
+    admin = emu.user("Ann Admin")
+    waiting = await case_of(app, await sent_from_link(
+        emu, await invited(app, practice, "T-1"), "Ada"))
+    await group.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+
+    group.restrict_bot(admin, can_send_messages=True, can_send_photos=True)
+    await gp.wait_for_text(first_line("inbox.gp.summary") + waiting.reference, timeout=20)
+    told = await rita.wait_for_text(words("inbox.staff.inbox_group_restricted"), timeout=20)
+    assert told.text == text("inbox.staff.inbox_group_restricted", waiting=text(
+        "inbox.staff.inbox_group_removed_sent", references=waiting.reference))
+    meanwhile = await case_of(app, await sent_from_link(
+        emu, await invited(app, practice, "T-2"), "Bea"))
+    await gp.wait_for_text(first_line("inbox.gp.summary") + meanwhile.reference, timeout=20)
+    await gp.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+    assert not tried_in(emu, group.chat_id, meanwhile), "nothing tried where it cannot go whole"
+
+    group.unrestrict_bot(admin)
+    await rita.wait_for_text(text("inbox.staff.inbox_group_allowed"), timeout=20)
+    later = await next_case_in_group(app, emu, practice, group, "T-3")
+    assert not summaries_of(gp, later), "the group's case is not sent to the GP's own chat"
+
+
+async def test_an_inbox_group_whose_members_may_not_send_files_holds_no_case_for_a_member_bot(
+    app: App, emu: Emulator
+) -> None:
+    """The group lets its members send text only; the bot, an admin, is not bound by that
+    and gets a case there. Made an ordinary member, it can no longer post a case (H49): the
+    case goes to Dr Gee and Rita is told what to change. Removed and added back as a member,
+    Rita is told again that it cannot post there, and new cases still go to Dr Gee; made an
+    admin again, Rita is told and new cases go to the group."""
+    practice, group, gp, rita = await group_practice_with_gp(app, emu)
+    admin = emu.user("Ann Admin")
+    group.promote_bot(admin)
+    group.set_permissions(admin, can_send_messages=True, can_send_photos=True)
+    waiting = await case_of(app, await sent_from_link(
+        emu, await invited(app, practice, "P-1"), "Ada"))
+    await group.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+
+    group.demote_bot(admin)
+    await gp.wait_for_text(first_line("inbox.gp.summary") + waiting.reference, timeout=20)
+    restricted = text("inbox.staff.inbox_group_restricted", waiting=text(
+        "inbox.staff.inbox_group_removed_sent", references=waiting.reference))
+    await rita.wait_for_text(restricted, timeout=20)
+
+    group.remove_bot(admin)
+    group.add_bot(admin)
+    await rita.wait_for_text(restricted, timeout=20)
+    meanwhile = await case_of(app, await sent_from_link(
+        emu, await invited(app, practice, "P-2"), "Bea"))
+    await gp.wait_for_text(first_line("inbox.gp.summary") + meanwhile.reference, timeout=20)
+    await gp.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+    assert not tried_in(emu, group.chat_id, meanwhile), "nothing tried where it cannot go whole"
+    assert text("inbox.staff.inbox_group_back") not in [m.text for m in rita.all_messages]
+
+    group.promote_bot(admin)
+    await rita.wait_for_text(text("inbox.staff.inbox_group_allowed"), timeout=20)
+    later = await next_case_in_group(app, emu, practice, group, "P-3")
+    await group.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+    assert not summaries_of(gp, later), "the group's case is not sent to the GP's own chat"
+
+
 async def test_staff_are_told_once_when_a_gp_with_no_case_waiting_blocks_the_bot(
     app: App, emu: Emulator
 ) -> None:
