@@ -14,6 +14,7 @@ from .errors import ApiError, bad_request
 from .formatting import autolink, makes_preview
 from .models import SentMessage
 from .params import Params
+from .permissions import new_permissions, shown
 from .world import World
 
 Method = Callable[[World, Params], Awaitable[Any]]
@@ -104,7 +105,29 @@ def _commands_key(p: Params) -> str:
 @method("getChat")
 async def get_chat(world: World, p: Params) -> Any:
     chat = world.chat_for_bot(p.required_str("chat_id"), sending=False)
-    return {**chat.chat, "accent_color_id": 0, "max_reaction_count": 11}
+    full = {**chat.chat, "accent_color_id": 0, "max_reaction_count": 11}
+    if not chat.private:  # a group's default member permissions (Bot API ChatFullInfo)
+        full["permissions"] = shown(chat)
+    return full
+
+
+@method("setChatPermissions")
+async def set_chat_permissions(world: World, p: Params) -> Any:
+    """Set a group's default member permissions: only an administrator bot with
+    `can_restrict_members` may (400 "not enough rights" otherwise, as on Telegram)."""
+    chat = world.chat_for_bot(p.required_str("chat_id"), sending=False)
+    if chat.private:
+        raise bad_request(e.GROUPS_ONLY)
+    given = p.obj("permissions")
+    if not isinstance(given, dict):
+        raise bad_request("can't parse chat permissions JSON object")
+    member = chat.bot_member or {}
+    if member.get("status") != "administrator" or not member.get("can_restrict_members"):
+        raise bad_request(e.NOT_ENOUGH_RIGHTS_PERMISSIONS)
+    chat.permissions = new_permissions(given, independent=p.flag(
+        "use_independent_chat_permissions"))
+    world.notify()
+    return True
 
 
 @method("getChatMember")

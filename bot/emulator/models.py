@@ -95,7 +95,12 @@ class Chat:
     bot_removed: bool = False  # the bot was removed from this group: 403 for everything
     bot_member: dict[str, Any] | None = None
     """The bot's ChatMember in this group, without `user` (None: an ordinary member); set by
-    `Group.restrict_bot`: status "restricted" with its `can_send_*` rights and `is_member`."""
+    `Group.restrict_bot`: status "restricted" with its `can_send_*` rights and `is_member`;
+    by `Group.promote_bot`: status "administrator" with its admin rights."""
+    permissions: dict[str, bool] | None = None
+    """The group's default ChatPermissions for all members (`Group.set_permissions`,
+    `setChatPermissions`); None: Telegram's defaults for a new group, every right allowed.
+    An administrator (or the owner) is not bound by them."""
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property

@@ -12,6 +12,7 @@ from typing import Any
 from . import samples
 from .files import thumbnail_jpeg
 from .models import Chat
+from .permissions import RIGHTS, new_permissions
 from .readback import ChatView
 from .world import World
 
@@ -19,12 +20,7 @@ START_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 """What Telegram carries from t.me/<bot>?start=PAYLOAD into /start: 1-64 of A-Z a-z 0-9 _ -."""
 _COMMAND = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]+)?")
 _query_ids = itertools.count(1)
-RESTRICTED_RIGHTS = ("can_send_messages", "can_send_audios", "can_send_documents",
-                     "can_send_photos", "can_send_videos", "can_send_video_notes",
-                     "can_send_voice_notes", "can_send_polls", "can_send_other_messages",
-                     "can_add_web_page_previews", "can_change_info", "can_invite_users",
-                     "can_pin_messages", "can_manage_topics", "can_edit_tag",
-                     "can_react_to_messages")
+RESTRICTED_RIGHTS = RIGHTS
 """The boolean rights of a ChatMemberRestricted (Bot API), all required."""
 
 
@@ -322,6 +318,37 @@ class Group(ChatView):
     def unrestrict_bot(self, by: TelegramUser) -> None:
         """An admin lifts the bot's restrictions (after `restrict_bot`): a `my_chat_member`
         update from restricted to member, and its sends work again."""
+        self._bot_member_change(by, {"status": "member"})
+
+    def set_permissions(self, by: TelegramUser, *, independent: bool = True,
+                        **rights: bool) -> None:
+        """An admin changes what every member of the group may do (the group's "Permissions"
+        settings; `setChatPermissions` for a bot): a right not given is taken away, and
+        unless `independent` the Bot API's implications apply (`new_permissions`). Telegram
+        tells the bot nothing (no `my_chat_member`: its own membership did not change); its
+        sends the permissions no longer allow are refused (400 "not enough rights"), unless
+        it is an administrator (`promote_bot`). getChat shows them."""
+        unknown = set(rights) - set(RIGHTS)
+        if unknown:
+            raise ValueError(f"not ChatPermissions rights: {sorted(unknown)}")
+        del by  # who did it is not told to the bot
+        self._chat.permissions = new_permissions(rights, independent=independent)
+        self._world.notify()
+
+    def promote_bot(self, by: TelegramUser, *, can_restrict_members: bool = False) -> None:
+        """An admin makes the bot an administrator of the group: a `my_chat_member` update
+        with a ChatMemberAdministrator; the group's default permissions no longer bind it."""
+        self._bot_member_change(by, {
+            "status": "administrator", "can_be_edited": False, "is_anonymous": False,
+            "can_manage_chat": True, "can_delete_messages": False,
+            "can_manage_video_chats": False, "can_restrict_members": can_restrict_members,
+            "can_promote_members": False, "can_change_info": False, "can_invite_users": False,
+            "can_post_stories": False, "can_edit_stories": False, "can_delete_stories": False})
+
+    def demote_bot(self, by: TelegramUser) -> None:
+        """An admin takes the bot's admin rights away (after `promote_bot`): a
+        `my_chat_member` update from administrator to member, bound again by the group's
+        default permissions."""
         self._bot_member_change(by, {"status": "member"})
 
     def _bot_member_change(self, by: TelegramUser, new: dict[str, Any]) -> None:

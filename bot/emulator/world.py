@@ -117,17 +117,19 @@ class World:
         return chat
 
     def require_right(self, chat: Chat, right: str) -> None:
-        """Refuse a send as Telegram does when the bot is restricted in a group
-        (`Group.restrict_bot`): 403 "bot is not a member" when it is no longer a member, 400
-        "not enough rights to send ... to the chat" when `right` (a ChatPermissions field,
-        `can_send_messages`, `can_send_photos`...) is false."""
-        member = chat.bot_member
-        if member is None or member.get("status") != "restricted":
+        """Refuse a send as Telegram does when the bot may not send it in a group: 403 "bot
+        is not a member" when a restriction left it out of the group (`Group.restrict_bot`,
+        `is_member` false), 400 "not enough rights to send ... to the chat" when `right` (a
+        ChatPermissions field, `can_send_messages`, `can_send_photos`...) is taken away from
+        the bot by its restriction or from every member by the group's default permissions
+        (`Group.set_permissions`); an administrator is bound by neither."""
+        member = chat.bot_member or {"status": "member"}
+        if member.get("status") in ("administrator", "creator"):
             return
         if not member.get("is_member", True):
             raise forbidden(e.NOT_MEMBER_SUPERGROUP if chat.chat.get("type") == "supergroup"
                             else e.NOT_MEMBER_GROUP)
-        if not member.get(right, True):
+        if not member.get(right, True) or not (chat.permissions or {}).get(right, True):
             raise bad_request(e.NOT_ENOUGH_RIGHTS.format(what=_RIGHT_WORDS.get(right, "messages")))
 
     # -- validation --

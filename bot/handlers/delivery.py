@@ -61,6 +61,7 @@ from bot.inbox.payloads import ShowInvites
 from bot.inbox.routing import (
     AWAITING,
     current_submission,
+    mid_delivery,
     opened_now,
     redirected,
     still_a_recipient,
@@ -141,6 +142,25 @@ async def supersede(bot: ApiBot, store: Store, chat_id: int, case_id: int, refer
                 chat_id=chat_id, message_id=message_id,
                 caption=plain(superseded_photo(reference, part, old, version)),
                 rate_limit_args=rate)
+
+
+EVERY_VERSION = 2**31
+"""A submission number above any case's, to find the parts of every version a chat has."""
+
+
+async def moved_away(bot: ApiBot, store: Store, chat_id: int, case_id: int, reference: str,
+                     rate: str | None = None) -> None:
+    """The case was sent on from this chat (an inbox group the bot could not post in) and
+    stays where it went: its summaries (or notices) here lose their buttons and say so
+    (`inbox.gp.moved_to_gps`, hazard log H63), so it is decided in one place. A message
+    Telegram will not edit (gone, or unchanged) is left."""
+    words = plain(text("inbox.gp.moved_to_gps", reference=reference))
+    shown = [*await store.outbox.earlier_parts(case_id, chat_id, "summary", EVERY_VERSION),
+             *await store.outbox.earlier_parts(case_id, chat_id, "notice", EVERY_VERSION)]
+    for message_id, _ in shown:
+        with contextlib.suppress(BadRequest):
+            await bot.edit_message_text(words, chat_id=chat_id, message_id=message_id,
+                                        reply_markup=None, rate_limit_args=rate)
 
 
 async def retract(bot: ApiBot, chat_id: int, message_ids: list[int], reference: str,
@@ -330,6 +350,10 @@ class TelegramSender:
             return
         if case.erased_at:
             return  # erased since: nothing to deliver
+        if item.kind == "gp.moved_away":  # takes buttons off what this chat has (H63)
+            await moved_away(self._bot, self._store, item.chat_id, case.id, case.reference,
+                             BACKGROUND)
+            return
         if item.kind == "gp.supersede":  # only takes buttons off what this chat already has
             await supersede(self._bot, self._store, item.chat_id, case.id, case.reference,
                             int(payload["submission"]), BACKGROUND)
@@ -349,7 +373,9 @@ class TelegramSender:
                 log.info("open: new photos awaited", extra={"case_id": case.id, "part": part})
                 return
             number = max(case.submissions, 1)
-        elif not await still_a_recipient(self._store, case, item.chat_id):
+        elif (not await still_a_recipient(self._store, case, item.chat_id)
+              and not await mid_delivery(self._store, case, item.chat_id,
+                                         int(payload.get("submission") or 1))):
             await self._store.outbox.add(case.id, await redirected(self._store, case,
                                                                    item.chat_id))
             raise Undeliverable(NOT_A_RECIPIENT)

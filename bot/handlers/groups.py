@@ -1,16 +1,22 @@
 """What Telegram says about a chat the bot is in: a group upgraded to a supergroup, the bot
-removed from a group or added back, or restricted so that it may not send messages there and
-allowed again (hazard log H39, H41, H52, H55), a person blocking or unblocking the bot (H51)."""
+removed from a group or added back, or restricted so that it may not send messages or files
+there and allowed again (hazard log H39, H41, H49, H52, H55), a person blocking or unblocking
+the bot (H51)."""
 
 from __future__ import annotations
 
-from telegram import ChatMember, ChatMemberRestricted, Update
-from telegram.constants import ChatType
+import logging
 
-from bot.handlers.can_post import may_post
+from telegram import ChatMember, ChatMemberRestricted, ChatPermissions, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+
+from bot.handlers.can_post import ADMINS, POSTING, may_post
 from bot.handlers.context import BotContext
 from bot.inbox.blocked import person_blocked, person_unblocked
 from bot.inbox.moved import inbox_group_back, inbox_group_lost, inbox_group_moved
+
+log = logging.getLogger("bot.handlers")
 
 
 async def upgraded(update: Update, context: BotContext) -> None:
@@ -34,12 +40,15 @@ async def removed(update: Update, context: BotContext) -> None:
     """The bot's own membership changed (`my_chat_member`). Taken out of a group (left or
     removed): a practice whose inbox group it was sends its cases to its GPs' own chats and
     tells its staff (`bot.inbox.moved.inbox_group_lost`); added back: they go to the group
-    again (`inbox_group_back`). Restricted so that it may not send messages (or no longer a
-    member, `is_member` false) is taken as removed, allowed to send again as added back
-    (`bot.handlers.can_post.may_post`, hazard log H55). Blocked in a private chat (status
-    "kicked"): a GP's waiting cases go to the practice's other recipients
-    (`bot.inbox.blocked.person_blocked`); unblocked: they receive new cases again
-    (`person_unblocked`)."""
+    again (`inbox_group_back`). Still in the group but unable to post a case there (its own
+    restriction, or, as an ordinary member, the group's permissions for members, takes away
+    messages or files: `bot.handlers.can_post.may_post`, hazard log H49, H55) is taken as
+    removed, and able to again as added back; added back, or made an ordinary member from an
+    admin, where it cannot post, staff are told so. What the bot was before is read from the
+    store (a group noted as lost), not from the update, since Telegram tells the bot nothing
+    when a group's permissions change. Blocked in a private chat (status "kicked"): a GP's
+    waiting cases go to the practice's other recipients (`bot.inbox.blocked.person_blocked`);
+    unblocked: they receive new cases again (`person_unblocked`)."""
     change = update.my_chat_member
     if change is None:
         return
@@ -56,15 +65,34 @@ async def removed(update: Update, context: BotContext) -> None:
     if change.chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
         return
     before, after = change.old_chat_member, change.new_chat_member
-    if may_post(before) and not may_post(after):
-        await inbox_group_lost(store, change.chat.id, tag, restricted=_still_in(after))
-        context.services.queued()
-    elif not may_post(before) and may_post(after):
-        await inbox_group_back(store, change.chat.id, tag, restricted=_still_in(before))
+    permissions = (await _permissions(context, change.chat.id)
+                   if _in_group(after) and after.status not in ADMINS else None)
+    lost = change.chat.id in await store.practices.lost_chats()
+    if not may_post(after, permissions):
+        if not lost or (_in_group(after) and not _in_group(before)):
+            await inbox_group_lost(store, change.chat.id, update.update_id,
+                                   restricted=_in_group(after))
+            context.services.queued()
+    elif lost:
+        await inbox_group_back(store, change.chat.id, update.update_id,
+                               restricted=_in_group(before))
         context.services.queued()
 
 
-def _still_in(member: ChatMember) -> bool:
-    """Whether the bot is restricted in the group but still a member of it (it may be
-    allowed to send messages again), rather than out of it."""
-    return isinstance(member, ChatMemberRestricted) and member.is_member
+async def _permissions(context: BotContext, chat_id: int) -> ChatPermissions | None:
+    """The group's default permissions for its members, as Telegram says now (getChat);
+    None if Telegram cannot be asked (taken as allowing, as before this was asked)."""
+    try:
+        return (await context.bot.get_chat(chat_id)).permissions
+    except TelegramError as error:
+        log.warning("group permissions not known", extra={"reason": type(error).__name__})
+        return None
+
+
+def _in_group(member: ChatMember) -> bool:
+    """Whether the bot is in the group (as a member, admin or owner, or restricted but still
+    a member), whatever it may send there."""
+    if isinstance(member, ChatMemberRestricted):
+        return member.is_member
+    return member.status in POSTING
+

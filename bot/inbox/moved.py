@@ -57,17 +57,18 @@ async def inbox_group_moved(store: Store, old_chat_id: int, new_chat_id: int) ->
 async def inbox_group_lost(store: Store, chat_id: int, tag: int, *,
                            restricted: bool = False) -> int:
     """The bot was removed from the group `chat_id` (Telegram's `my_chat_member`; `tag`, the
-    update's date in Unix seconds, tells one removal from a later one), or, `restricted`, is
-    still in it but may no longer send messages there (H55). The group is noted as
-    lost (`PracticeRepository.chat_lost`). If it is a practice's inbox group, the practice's
+    update's id, tells one change from a later one, even within the same second), or,
+    `restricted`, is still in it but may not post a case there (its own restriction, or the
+    group's permissions for members, take messages or files away: H49, H55). The group is noted
+    as lost (`PracticeRepository.chat_lost`). If it is a practice's inbox group, the practice's
     new cases and the ones delivered there still waiting for a GP go to its GPs' own chats
     (those who did not block the bot) until the bot is added back (`inbox_group_back`) or the
-    operator sets an inbox (`bot.inbox.routing.gp_chats`, `resend_waiting`; hazard log H52),
-    and its staff and admins (its GPs if it has none) are told at once, with the references of
-    those waiting cases, where they went and what to do (`inbox.staff.inbox_group_removed`,
-    or `_no_gp` when no GP can get them in their own chat, H41; `inbox_group_restricted` and
-    its `_no_gp` when `restricted`); audited `practice.inbox_removed`. Returns how many were
-    told (0: not an inbox group, or nobody to tell, which is logged)."""
+    operator sets an inbox (`bot.inbox.routing.gp_chats`, `resend_waiting`; hazard log H52), and
+    its staff and admins (its GPs if it has none) are told at once, with the references of those
+    waiting cases, where they went and what to do (`inbox.staff.inbox_group_removed`, or
+    `_no_gp` when no GP can get them in their own chat, H41; `inbox_group_restricted` and its
+    `_no_gp` when `restricted`); audited `practice.inbox_removed`. Returns how many were told
+    (0: not an inbox group, or nobody to tell, which is logged)."""
     await store.practices.chat_lost(chat_id)
     practice = await store.practices.with_inbox(chat_id)
     if practice is None:
@@ -109,11 +110,16 @@ async def inbox_group_lost(store: Store, chat_id: int, tag: int, *,
 async def inbox_group_back(store: Store, chat_id: int, tag: int, *,
                            restricted: bool = False) -> int:
     """The bot was added to the group `chat_id` again (`my_chat_member`; `tag` as for
-    `inbox_group_lost`), or, `restricted`, may send messages there again after a restriction
-    (H55). The group is no longer lost; if it is a practice's inbox group that was, its new
-    cases go there again, and its staff and admins (its GPs if it has none) are told so
-    (`inbox.staff.inbox_group_back`, or `inbox_group_allowed`); cases sent to the GPs' own
-    chats meanwhile stay there. Audited `practice.inbox_back`. Returns how many were told."""
+    `inbox_group_lost`), or, `restricted`, was in it and may post a case there again (its
+    restriction lifted, or made an admin: H49, H55). The group is no longer lost; if it is a
+    practice's inbox group that was, its new cases go there again, and its staff and admins
+    (its GPs if it has none) are told so (`inbox.staff.inbox_group_back`, or
+    `inbox_group_allowed`). Audited `practice.inbox_back`. Returns how many were told.
+
+    Cases sent to the GPs' own chats while the group was lost stay there, so each is decided
+    in one place (H63): their messages in the group lose their buttons and say where the case
+    is (`gp.moved_away`), and the group is told which they are (`moved_back_note`)."""
+    since = await store.practices.lost_since(chat_id)
     if not await store.practices.chat_back(chat_id):
         return 0
     practice = await store.practices.with_inbox(chat_id)
@@ -125,8 +131,35 @@ async def inbox_group_back(store: Store, chat_id: int, tag: int, *,
     await store.outbox.add(None, [
         Outgoing(chat, "staff.alert", {"text": words, "practice_id": practice.id},
                  f"practice:{practice.id}:inbox-back:{tag}:{chat}") for chat in chats])
+    moved = await moved_back_note(store, practice.id, chat_id, since or "", tag)
     await store.audit.record("practice.inbox_back", actor="telegram", practice_id=practice.id,
-                             detail={"restricted": restricted})
+                             detail={"restricted": restricted, "stay_with_gps": moved})
     log.warning("bot can post in a practice inbox group again",
-                extra={"practice_id": practice.id, "restricted": restricted})
+                extra={"practice_id": practice.id, "restricted": restricted,
+                       "stay_with_gps": moved})
     return len(chats)
+
+
+async def moved_back_note(store: Store, practice_id: int, chat_id: int, since: str,
+                          tag: int) -> int:
+    """The inbox group `chat_id` is back after being lost `since` (ISO 8601 UTC): each case
+    of the practice delivered there that was sent on to another chat since then and still
+    waits for a GP's decision stays where it was sent (moving it back could take it from a
+    GP deciding it). So that it cannot be decided in the group too, its summary or notice
+    there loses its buttons and says where it went (`gp.moved_away`,
+    `inbox.gp.moved_to_gps`), and the group gets one note naming them by reference
+    (`inbox.gp.group_back_moved`). Returns how many cases."""
+    moved = [case for case in await store.cases.at_stage(practice_id, Stage.SUBMITTED)
+             if not case.erased_at and chat_id in await store.outbox.delivered_chats(case.id)
+             and await store.outbox.delivered_elsewhere_since(case.id, chat_id, since)]
+    for case in moved:
+        await store.outbox.add(case.id, [Outgoing(
+            chat_id, "gp.moved_away", {"case_id": case.id},
+            f"case:{case.id}:moved-away:{tag}:{chat_id}")])
+    if moved:
+        note = text("inbox.gp.group_back_moved",
+                    references=", ".join(case.reference for case in moved))
+        await store.outbox.add(None, [Outgoing(
+            chat_id, "staff.alert", {"text": note, "practice_id": practice_id},
+            f"practice:{practice_id}:group-back-moved:{tag}:{chat_id}")])
+    return len(moved)

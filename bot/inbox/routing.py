@@ -127,6 +127,19 @@ async def still_a_recipient(store: Store, case: Case, chat_id: int) -> bool:
     return chat_id in await gp_chats(store, case)
 
 
+async def mid_delivery(store: Store, case: Case, chat_id: int, number: int) -> bool:
+    """Whether the rest of submission `number` still goes to this chat though it is no longer
+    the case's recipient (`still_a_recipient`): a GP of the practice, able to receive (not
+    lost), whose own chat already holds part of it. A case whose route changed while it was
+    being sent (the inbox group back while it went to the GPs' own chats) is then not split
+    between two chats, each with buttons (hazard log H63); it stays where it went."""
+    from bot.inbox.access import GP_ROLES, member_of
+
+    return (chat_id not in await store.practices.lost_chats()
+            and await member_of(store, chat_id, case.practice_id, GP_ROLES) is not None
+            and await store.outbox.holds_part(case.id, chat_id, number))
+
+
 async def still_may_open(store: Store, case: Case, chat_id: int, opened_by: int,
                          part: str) -> bool:
     """Whether a part queued by "Open" may still be sent *now*: the GP who tapped is still a

@@ -542,6 +542,23 @@ class OutboxRepository:
                 (case_id,))
             return [int(row[0]) for row in await cursor.fetchall()]
 
+    async def holds_part(self, case_id: int, chat_id: int, submission: int) -> bool:
+        """Whether the chat received (or is being sent) a part of this submission of the case."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT 1 FROM delivered WHERE case_id = ? AND chat_id = ? AND submission = ? "
+                "LIMIT 1", (case_id, chat_id, submission))
+            return await cursor.fetchone() is not None
+
+    async def delivered_elsewhere_since(self, case_id: int, chat_id: int, since: str) -> bool:
+        """Whether a chat other than `chat_id` received any part of the case at or after
+        `since` (ISO 8601 UTC, as `created_at`): sent on while `chat_id` was lost."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT 1 FROM delivered WHERE case_id = ? AND chat_id != ? AND created_at >= ? "
+                "LIMIT 1", (case_id, chat_id, since))
+            return await cursor.fetchone() is not None
+
     async def earlier_photos(self, case_id: int, chat_id: int,
                              before: int) -> list[tuple[int, int, str]]:
         """(message id, submission, part) of the photo documents a GP chat received for

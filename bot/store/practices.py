@@ -288,6 +288,15 @@ class PracticeRepository:
             cursor = await conn.execute("DELETE FROM lost_chats WHERE chat_id = ?", (chat_id,))
             return cursor.rowcount == 1
 
+    async def lost_since(self, chat_id: int) -> str | None:
+        """When the bot was noted as unable to post in this chat (`chat_lost`; ISO 8601 UTC),
+        or None if it is not noted."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute("SELECT lost_at FROM lost_chats WHERE chat_id = ?",
+                                        (chat_id,))
+            row = await cursor.fetchone()
+        return str(row[0]) if row is not None else None
+
     async def lost_chats(self) -> set[int]:
         """The Telegram chat ids the bot can no longer post in (`chat_lost`): people who blocked
         it, groups it was taken out of."""

@@ -104,3 +104,43 @@ async def test_a_group_the_bot_cannot_post_in_is_refused_and_nothing_changes(
     next_case = await store.cases.current_for_patient(second.id)
     assert next_case is not None
     await restricted.wait_for_text(first_line("inbox.gp.summary") + next_case.reference, timeout=20)
+
+
+async def test_a_group_where_the_bot_may_send_text_but_no_files_is_refused(
+    app: App,
+    emu: Emulator,
+    monkeypatch: pytest.MonkeyPatch,
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A group whose permissions let members send text but no files, and one where the bot
+    itself is restricted to text, cannot take a case (its pack and photos go as files): both
+    are refused with what to do (H49). Made an admin, which the group's permissions do not
+    bind, the bot is accepted and the next case arrives there whole."""
+    store = services_of(app).store
+    practice, old, _, _ = await group_practice(app, emu)
+    admin = emu.user("Ann Admin")
+    text_only, restricted = emu.group("Lawson text inbox"), emu.group("Lawson other inbox")
+    text_only.set_permissions(admin, can_send_messages=True, can_send_photos=True)
+    restricted.restrict_bot(admin, can_send_messages=True, can_send_photos=True)
+
+    async def move_inbox(chat_id: int) -> tuple[int, str]:
+        return await operator(monkeypatch, emu, data_dir, capsys, "practice", "inbox",
+                              "--practice", str(practice.id), f"--inbox-chat-id={chat_id}")
+
+    for group, key in ((text_only, "members_cannot_send"), (restricted, "cannot_send")):
+        code, said = await move_inbox(group.chat_id)
+        assert code == 2
+        assert said.strip() == "error: " + text(f"operator.inbox_group.{key}",
+                                                chat_id=group.chat_id)
+    assert (await store.practices.get(practice.id)).inbox_chat_id == old.chat_id  # type: ignore[union-attr]
+
+    text_only.promote_bot(admin)
+    code, _ = await move_inbox(text_only.chat_id)
+    assert code == 0
+    _, token = await store.invites.create(practice.id, "G-3", "1980-02-03", valid_days=7)
+    patient = await sent_from_link(emu, token)
+    case = await store.cases.current_for_patient(patient.id)
+    assert case is not None
+    await text_only.wait_for_text(first_line("inbox.gp.summary") + case.reference, timeout=20)
+    await text_only.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)

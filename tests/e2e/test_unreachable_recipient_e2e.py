@@ -52,6 +52,12 @@ def tried_in(emu: Emulator, chat_id: int, case: Case) -> bool:
                for _, params in emu.calls)
 
 
+def files_of(person: TelegramUser, case: Case) -> list[str]:
+    """The files of this case (photos, pack) the chat has received, by name."""
+    return [m.filename or "" for m in person.all_messages
+            if m.kind == "document" and case.reference in (m.filename or "")]
+
+
 def summaries_of(person: TelegramUser | Group, case: Case) -> list[str]:
     """The summaries of this case the chat has received."""
     heading = first_line("inbox.gp.summary") + case.reference
@@ -233,6 +239,125 @@ async def test_a_bot_restricted_in_the_inbox_group_sends_its_cases_to_the_gps_un
     await rita.wait_for_text(text("inbox.staff.inbox_group_allowed"), timeout=20)
     later = await next_case_in_group(app, emu, practice, group, "R-3")
     assert not summaries_of(gp, later), "the group's case is not sent to the GP's own chat"
+
+
+async def test_a_bot_allowed_text_but_no_files_in_the_inbox_group_sends_cases_to_the_gps(
+    app: App, emu: Emulator
+) -> None:
+    """An admin restricts the bot to text (no files: a case's pack and photos go as files,
+    H49). The case waiting in the group goes at once to Dr Gee's own chat and Rita is told;
+    a new case goes whole to Dr Gee, nothing of it tried in the group; once the bot may send
+    files again, Rita is told and new cases go to the group."""
+    practice, group, gp, rita = await group_practice_with_gp(app, emu)
+    admin = emu.user("Ann Admin")
+    waiting = await case_of(app, await sent_from_link(
+        emu, await invited(app, practice, "T-1"), "Ada"))
+    await group.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+
+    group.restrict_bot(admin, can_send_messages=True, can_send_photos=True)
+    await gp.wait_for_text(first_line("inbox.gp.summary") + waiting.reference, timeout=20)
+    told = await rita.wait_for_text(words("inbox.staff.inbox_group_restricted"), timeout=20)
+    assert told.text == text("inbox.staff.inbox_group_restricted", waiting=text(
+        "inbox.staff.inbox_group_removed_sent", references=waiting.reference))
+    meanwhile = await case_of(app, await sent_from_link(
+        emu, await invited(app, practice, "T-2"), "Bea"))
+    await gp.wait_for_text(first_line("inbox.gp.summary") + meanwhile.reference, timeout=20)
+    await gp.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+    assert not tried_in(emu, group.chat_id, meanwhile), "nothing tried where it cannot go whole"
+
+    group.unrestrict_bot(admin)
+    await rita.wait_for_text(text("inbox.staff.inbox_group_allowed"), timeout=20)
+    later = await next_case_in_group(app, emu, practice, group, "T-3")
+    assert not summaries_of(gp, later), "the group's case is not sent to the GP's own chat"
+
+
+async def test_an_inbox_group_whose_members_may_not_send_files_holds_no_case_for_a_member_bot(
+    app: App, emu: Emulator
+) -> None:
+    """The group lets its members send text only; the bot, an admin, is not bound by that
+    and gets a case there. Made an ordinary member, it can no longer post a case (H49): the
+    case goes to Dr Gee and Rita is told what to change. Removed and added back as a member,
+    Rita is told again that it cannot post there, and new cases still go to Dr Gee; made an
+    admin again, Rita is told and new cases go to the group."""
+    practice, group, gp, rita = await group_practice_with_gp(app, emu)
+    admin = emu.user("Ann Admin")
+    group.promote_bot(admin)
+    group.set_permissions(admin, can_send_messages=True, can_send_photos=True)
+    waiting = await case_of(app, await sent_from_link(
+        emu, await invited(app, practice, "P-1"), "Ada"))
+    await group.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+
+    group.demote_bot(admin)
+    await gp.wait_for_text(first_line("inbox.gp.summary") + waiting.reference, timeout=20)
+    restricted = text("inbox.staff.inbox_group_restricted", waiting=text(
+        "inbox.staff.inbox_group_removed_sent", references=waiting.reference))
+    await rita.wait_for_text(restricted, timeout=20)
+
+    group.remove_bot(admin)
+    group.add_bot(admin)
+    await rita.wait_for_text(restricted, timeout=20)
+    meanwhile = await case_of(app, await sent_from_link(
+        emu, await invited(app, practice, "P-2"), "Bea"))
+    await gp.wait_for_text(first_line("inbox.gp.summary") + meanwhile.reference, timeout=20)
+    await gp.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+    assert not tried_in(emu, group.chat_id, meanwhile), "nothing tried where it cannot go whole"
+    assert text("inbox.staff.inbox_group_back") not in [m.text for m in rita.all_messages]
+
+    group.promote_bot(admin)
+    await rita.wait_for_text(text("inbox.staff.inbox_group_allowed"), timeout=20)
+    later = await next_case_in_group(app, emu, practice, group, "P-3")
+    await group.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+    assert not summaries_of(gp, later), "the group's case is not sent to the GP's own chat"
+
+
+async def test_a_case_sent_to_the_gp_while_the_group_was_lost_is_decided_only_there(
+    app: App, emu: Emulator
+) -> None:
+    """A case waiting in the inbox group goes to Dr Gee's own chat when the bot is removed
+    (H52). When the bot is added back, the case stays with Dr Gee (H63): its summary in the
+    group loses its buttons and says where it is, the group is told which case that is, and
+    Dr Gee refers it from their own chat. A case that came in while the bot was out of the
+    group, and whose pack is still on its way to Dr Gee when the bot is back (Telegram asked
+    the bot to wait), is not named and not split: its pack follows it to Dr Gee, and nothing
+    of it goes to the group."""
+    practice, group, gp, rita = await group_practice_with_gp(app, emu)
+    waiting = await case_of(app, await sent_from_link(
+        emu, await invited(app, practice, "M-1"), "Ada"))
+    await group.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+    (in_group,) = [m for m in group.all_messages if m.text in summaries_of(group, waiting)]
+    assert in_group.callback_data, "decided in the group until the bot is removed"
+
+    group.remove_bot(gp)
+    await gp.wait_for_text(first_line("inbox.gp.summary") + waiting.reference, timeout=20)
+    await gp.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+    meanwhile = await case_of(app, await sent_from_link(
+        emu, await invited(app, practice, "M-2"), "Bea"))
+    await gp.wait_until(lambda: len(files_of(gp, meanwhile)) == 3, timeout=20)
+    emu.fail_next("sendDocument", 429, retry_after=3, chat_id=gp.id)  # the pack, next
+    await gp.wait_for_text(first_line("inbox.gp.summary") + meanwhile.reference, timeout=20)
+
+    group.add_bot(gp)
+    await rita.wait_for_text(text("inbox.staff.inbox_group_back"), timeout=20)
+    await group.wait_for_text(text("inbox.gp.group_back_moved", references=waiting.reference),
+                              timeout=20)
+    moved = text("inbox.gp.moved_to_gps", reference=waiting.reference)
+    await emu.world.wait_until(lambda: in_group.text == moved, 20)
+    assert not in_group.callback_data, "no button left on the case in the group"
+    await gp.wait_until(lambda: len(files_of(gp, meanwhile)) == 4, timeout=20)
+    await emu.wait_until_idle()
+    assert not tried_in(emu, group.chat_id, meanwhile), "the case on its way is not split"
+    assert not [m for m in group.all_messages if m.callback_data and (
+        waiting.reference in (m.text or "") or meanwhile.reference in (m.text or ""))]
+
+    (with_gp,) = [m for m in gp.all_messages if m.text in summaries_of(gp, waiting)]
+    await gp.tap_callback(with_gp.message_id, with_gp.callback_data[text("inbox.gp.refer")])
+    yes = text("inbox.gp.refer_yes")
+    await gp.wait_until(lambda: any(yes in row for m in gp.all_messages for row in m.buttons),
+                        timeout=10)
+    await gp.tap(yes)
+    await gp.wait_for_text(words("inbox.gp.decided_refer"), timeout=10)
+    decided = await services_of(app).store.cases.get(waiting.id)
+    assert decided is not None and decided.decision == "referred"
 
 
 async def test_staff_are_told_once_when_a_gp_with_no_case_waiting_blocks_the_bot(

@@ -11,6 +11,7 @@ from telegram import (
     Bot,
     ChatMember,
     ChatMemberRestricted,
+    ChatPermissions,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     ReplyKeyboardMarkup,
@@ -82,6 +83,45 @@ async def test_a_bot_restricted_in_a_group_is_told_and_refused_as_on_telegram(
     with pytest.raises(Forbidden, match=r"(?i)not a member of the supergroup"):
         await bot.send_message(inbox.chat_id, "New case")
     assert (await bot.get_chat_member(inbox.chat_id, admin.id)).status == ChatMember.LEFT
+
+
+async def test_a_group_whose_members_may_not_send_files_refuses_a_member_bot_not_an_admin(
+    emu: Emulator, bot: Bot
+) -> None:
+    """getChat shows the group's default permissions; with files and photos taken away from
+    every member, a plain member bot may send text but not a document or a photo (400), and
+    hears nothing of the change; made an admin, it may, and it may then change the
+    permissions itself (setChatPermissions), which a member bot may not."""
+    inbox, admin = emu.group("Practice inbox"), emu.user("Admin")
+    permissions = (await bot.get_chat(inbox.chat_id)).permissions
+    assert permissions is not None and permissions.can_send_documents
+    before = len(await bot.get_updates())
+    inbox.set_permissions(admin, can_send_messages=True)
+    assert len(await bot.get_updates()) == before, "Telegram tells the bot nothing"
+    permissions = (await bot.get_chat(inbox.chat_id)).permissions
+    assert permissions is not None and permissions.can_send_messages
+    assert not permissions.can_send_documents and not permissions.can_send_photos
+    await bot.send_message(inbox.chat_id, "New case")
+    assert (await inbox.next_message()).text == "New case"
+    with pytest.raises(BadRequest, match=r"(?i)not enough rights to send documents"):
+        await bot.send_document(inbox.chat_id, b"%PDF-1.4", filename="pack.pdf")
+    with pytest.raises(BadRequest, match=r"(?i)not enough rights to send photos"):
+        await bot.send_photo(inbox.chat_id, heic())
+    everything = ChatPermissions(can_send_other_messages=True)  # implies the rest
+    with pytest.raises(BadRequest, match=r"(?i)not enough rights"):
+        await bot.set_chat_permissions(inbox.chat_id, everything)
+
+    inbox.promote_bot(admin, can_restrict_members=True)
+    assert (await bot.get_chat_member(inbox.chat_id, bot.id)).status == ChatMember.ADMINISTRATOR
+    await bot.send_document(inbox.chat_id, b"%PDF-1.4", filename="pack.pdf")
+    assert (await inbox.next_message()).filename == "pack.pdf"
+    assert await bot.set_chat_permissions(inbox.chat_id, everything)
+    permissions = (await bot.get_chat(inbox.chat_id)).permissions
+    assert permissions is not None and permissions.can_send_documents
+    inbox.set_permissions(admin, can_send_messages=True)
+    inbox.demote_bot(admin)
+    with pytest.raises(BadRequest, match=r"(?i)not enough rights to send documents"):
+        await bot.send_document(inbox.chat_id, b"%PDF-1.4", filename="pack.pdf")
 
 
 def test_entities_use_utf16_offsets() -> None:
