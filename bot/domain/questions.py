@@ -156,7 +156,9 @@ def screening_questions(*, parent: bool = False, child: bool = False) -> tuple[Q
     - `red_flags`: feeling very unwell, fever, blisters, mouth or eyes, spreading fast or
       non-blanching is "severe ... with systemic symptoms or of an urgent nature": 999 / NHS 111.
       It is asked straight after `is_rash`, so no later (routine) stop can hide an urgent answer;
-      a widespread rash with feeling unwell therefore always gets the urgent advice.
+      a widespread rash with feeling unwell therefore always gets the urgent advice. A "mole,
+      spot or lump" confirmed at `is_rash` waits for it too (`stop_before_red_flags`, hazard
+      log H43): spots that do not fade under a glass are urgent, not a lesion.
     - `site`: breast, private parts or bottom is "Breast, perianal or genital rash"; it stops
       before any photo is asked for. For a child (under 18), "Face or head" is "Images where
       the face can be identified", the service's extra exclusion for children (`child_face`): the
@@ -229,4 +231,27 @@ def next_question(
             continue
         if f"{prefix}.{question.id}" not in answers:
             return question
+    return None
+
+
+def red_flags_unasked(answers: dict[str, str]) -> bool:
+    """True while the screening's red-flag question has no answer: an answer that would end
+    the request before it ("a mole, spot or lump") waits for it (`stop_before_red_flags`)."""
+    return "screen.red_flags" not in answers
+
+
+def stop_before_red_flags(questions: tuple[Question, ...],
+                          answers: dict[str, str]) -> Option | None:
+    """The ending answer given (and confirmed) before the red flags were asked, to end the
+    request once they are answered "no"; None if there is none.
+
+    The red flags are asked before any routine stop ends the request, so an urgent answer is
+    never hidden by it: spots that do not fade under a glass may be taken for "a mole, spot or
+    lump" (hazard log H43)."""
+    for question in questions:
+        if question.id == "red_flags":
+            return None
+        option = question.option(answers.get(f"screen.{question.id}", ""))
+        if option is not None and option.stop:
+            return option
     return None

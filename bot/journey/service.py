@@ -25,7 +25,9 @@ from bot.domain.questions import (
     Question,
     detail_questions,
     next_question,
+    red_flags_unasked,
     screening_questions,
+    stop_before_red_flags,
     worded,
 )
 from bot.journey import photo_area, photo_order, prompts, status_next
@@ -851,6 +853,17 @@ class Journey:
         await turn.save(key, value, clears=DEPENDENT.get(key, ()) if changed else ())
         parent = prompts.by_parent(turn.case)
         option = question.option(value)
+        if prefix == "screen" and turn.case.stage is Stage.SCREENING:
+            if option is not None and option.stop and red_flags_unasked(answers):
+                # "a mole, spot or lump" comes before the red flags: they are asked before it
+                # ends anything, so no routine stop hides an urgent answer (hazard log H43)
+                log.info("ending answer waits for the red flags",
+                         extra={"case_id": turn.case.id, "reason": option.stop})
+                return [say(worded("journey.confirm.safety_first", parent=parent)),
+                        *await self._prompt(turn)]
+            if option is None or not option.stop:
+                option = stop_before_red_flags(
+                    screening_questions(parent=parent, child=turn.case.is_child), answers)
         if option is not None and option.stop:
             practice = await turn.practice()
             return await self._stop(turn, f"screen_{option.stop}", worded(

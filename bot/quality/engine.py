@@ -224,7 +224,7 @@ def _measure(rgb: NDArray[np.uint8], shot: Shot, child: bool) -> tuple[Check, ..
     gray = rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
     noise = sharpness_check.noise_sigma(gray)
     sharp = _sharpness(gray, mask, share, noise)
-    faces = face_check.find(rgb)
+    faces = face_check.find_any_way_up(rgb) if child else face_check.find(rgb)
     colour = exposure_check.colourfulness(small)
     if colour <= exposure_check.GREY_MAX:
         # black and white: the doctor cannot judge redness, and skin (found by its colour)

@@ -237,7 +237,10 @@ async def test_staff_are_told_the_reason_when_a_request_stops_before_a_gp(
     mole = emu.user("Mole")
     await to_consent(mole, tokens["R-3"])
     await tap(mole, text("journey.consent.yes"), text("journey.screening.is_rash.question"))
-    await confirmed_stop(mole, (text("journey.screening.is_rash.mole"),), "mole")
+    await tap(mole, text("journey.screening.is_rash.mole"), text("journey.confirm.means.mole"))
+    await tap(mole, text("journey.confirm.yes"), text("journey.screening.red_flags.question"))
+    await tap(mole, text("journey.screening.red_flags.no"),
+              text("journey.stop.mole", practice=PRACTICE[0], phone=PRACTICE[1]))
     case = await store.cases.current_for_patient(mole.id)
     assert case is not None
     alert = await team.staff.wait_for_text("R-3", timeout=10)

@@ -142,7 +142,11 @@ async def test_each_screening_stop_is_confirmed_no_goes_back_yes_stops(
     assert case is not None and case.stage is Stage.SCREENING
     await tap(patient, say(answer), confirm)
     ending = say(f"stop.{stop}", practice=practice.name, phone=practice.phone)
-    stopped = await tap(patient, say("confirm.yes"), ending)
+    if stop == "mole":  # asked before the red flags: they come first (hazard log H43)
+        await tap(patient, say("confirm.yes"), say("screening.red_flags.question"))
+        stopped = await tap(patient, say("screening.red_flags.no"), ending)
+    else:
+        stopped = await tap(patient, say("confirm.yes"), ending)
     assert stopped.text == ending
     case = await store.cases.get(case.id)
     assert case is not None and case.stage is Stage.STOPPED

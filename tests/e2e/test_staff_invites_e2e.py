@@ -80,7 +80,8 @@ async def test_invites_name_the_step_reached_and_how_each_request_ended(
     await to_consent(mole, await link(app, team, "P-MOLE"))
     await agrees(mole)
     await tap(mole, text("journey.screening.is_rash.mole"), text("journey.confirm.means.mole"))
-    await tap(mole, text("journey.confirm.yes"), first_line("journey.stop.mole"))
+    await tap(mole, text("journey.confirm.yes"), text("journey.screening.red_flags.question"))
+    await tap(mole, text("journey.screening.red_flags.no"), first_line("journey.stop.mole"))
 
     cancel = emu.user("Cal")
     await to_consent(cancel, await link(app, team, "P-CANCEL"))

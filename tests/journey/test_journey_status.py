@@ -116,7 +116,8 @@ async def test_status_after_another_stop_gives_no_red_flag_advice(
         journey: Journey, practice: Practice, invite: InviteMaker) -> None:
     replies = await to_screening(journey, invite)
     replies = await tap(journey, replies, text("journey.screening.is_rash.mole"))
-    await tap(journey, replies, text("journey.confirm.yes"))
+    replies = await tap(journey, replies, text("journey.confirm.yes"))  # the red flags first
+    await tap(journey, replies, text("journey.screening.red_flags.no"))
 
     said = words(await journey.status(USER))
 
@@ -285,7 +286,8 @@ async def test_status_on_a_stopped_request_also_names_the_other_whose_referral_w
     assert referred is not None
     replies = await to_screening(journey, invite)  # a newer request, stopped for a mole
     replies = await tap(journey, replies, text("journey.screening.is_rash.mole"))
-    await tap(journey, replies, text("journey.confirm.yes"))
+    replies = await tap(journey, replies, text("journey.confirm.yes"))  # the red flags first
+    await tap(journey, replies, text("journey.screening.red_flags.no"))
 
     replies = await journey.status(USER)
 

@@ -94,10 +94,12 @@ async def test_a_committed_send_nobody_can_receive_records_it_and_tells_the_pati
 
 
 async def stopped_for_a_mole(journey: Journey, invite: InviteMaker) -> list[Reply]:
-    """Answer "a mole" at the screening and confirm it: the request stops."""
+    """Answer "a mole" at the screening, confirm it and say no to the red flags asked then:
+    the request stops."""
     replies = await to_screening(journey, invite)
     replies = await tap(journey, replies, text("journey.screening.is_rash.mole"))
-    return await tap(journey, replies, text("journey.confirm.yes"))
+    replies = await tap(journey, replies, text("journey.confirm.yes"))
+    return await tap(journey, replies, text("journey.screening.red_flags.no"))
 
 
 async def stopped_alerts(store: Store) -> list[str]:

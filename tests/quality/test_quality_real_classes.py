@@ -358,3 +358,13 @@ def test_a_small_lesion_on_plain_skin_filling_a_close_up_is_advised_never_sent_b
     assert framing is not None and framing.value >= 0.9, framing
     assert (framing.status, framing.reason) == ("warn", "far"), framing
     assert result.verdict == "accept", result.checks
+
+
+@pytest.mark.parametrize("share", [0.1, 0.2, 0.4])
+@pytest.mark.parametrize("turns", [1, 2, 3], ids=["quarter", "upside-down", "three-quarters"])
+def test_a_childs_face_turned_any_way_is_found_and_refused(share: float, turns: int) -> None:
+    # A baby lying on a mat, photographed from the feet: the face is upside down (hazard log
+    # H65). The network finds faces the right way up only; an adult's check is unchanged.
+    turned = np.ascontiguousarray(np.rot90(_face_scene(share), turns))
+    face = assess(_jpeg(turned), "locator", child=True).check("face")
+    assert face is not None and face.status == "fail" and face.reason == "child", (share, face)
