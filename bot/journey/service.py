@@ -232,6 +232,10 @@ class Journey:
                 return await self._replaced(older)
             await self._wrong_tries.wrong(user_id, "invite")
             return [say(text("journey.invite.unknown"))]
+        if problem == "revoked" and invite.locked_at:
+            # locked after wrong dates of birth, then renewed by staff: a newer link was sent
+            # (`InviteRepository.renew_locked`), so not "cancelled" (hazard log H50)
+            return await self._replaced(invite)
         practice = await self._store.practices.get(invite.practice_id)
         assert practice is not None
         if problem:
@@ -255,8 +259,9 @@ class Journey:
                                  *await self._prompt(turn)])
 
     async def _replaced(self, older: Invite) -> list[Reply]:
-        """An old link the practice replaced with "New link": not the patient's mistake, so
-        say a newer link was sent and to use it, or call (hazard log H50)."""
+        """An old link the practice replaced with "New link", or renewed after it was locked by
+        wrong dates of birth: not the patient's mistake, so say a newer link was sent and to
+        use it, or call (hazard log H50)."""
         practice = await self._store.practices.get(older.practice_id)
         assert practice is not None
         return [say(text("journey.invite.replaced", practice=practice.name,

@@ -119,6 +119,27 @@ async def test_a_link_replaced_by_new_link_says_a_newer_one_was_sent(
         await journey.start(USER + 1, USER + 1, old + "x")), "a link never issued is unknown"
 
 
+async def test_a_locked_link_renewed_by_staff_says_a_newer_one_was_sent(
+    journey: Journey, invite: InviteMaker, store: Store
+) -> None:
+    """Someone else (the patient on their own phone) opening a link locked by wrong dates of
+    birth, after staff renewed it, is told a newer link was sent, not that it was cancelled."""
+    token = await invite()
+    await journey.start(USER, USER, token)
+    for wrong in ("01/01/1990", "02/01/1990", "03/01/1990"):
+        await give_date_of_birth(journey, USER, wrong)
+    found = await store.invites.find(token)
+    assert found is not None and found.locked_at
+    renewal = await store.invites.renew_locked(found.id, valid_days=14, actor="member:1")
+    assert renewal is not None
+    newer = renewal[1]
+    replies = words(await journey.start(USER + 1, USER + 1, token))
+    assert replies == text("journey.invite.replaced", **PRACTICE)
+    assert first_line("journey.invite.revoked") not in replies
+    assert first_line("journey.identity.ask") in words(
+        await journey.start(USER + 1, USER + 1, newer))
+
+
 async def test_reopening_the_link_resumes_where_the_patient_was(
     journey: Journey, invite: InviteMaker
 ) -> None:
