@@ -344,6 +344,25 @@ def test_a_whole_hand_close_up_on_a_plain_sheet_is_not_sent_back(tone: int) -> N
     assert result.verdict == "accept", result.checks
 
 
+def test_a_palm_on_a_white_board_with_few_edges_a_little_soft_is_advised_not_sent_back() -> None:
+    # A laboratory photo: a palm beside a white board with a few marks, everything else plain.
+    # It has few strong edges (about 250 a megapixel) and those a little wide: the unsure band,
+    # so the patient is told it looks a little blurred, and the photo is kept.
+    yy, xx = render.grid(960, 1280)
+    scene = render.srgb_to_linear(np.full((960, 1280, 3), (0.93, 0.93, 0.92), np.float32))
+    palm = ((xx - 900) ** 2 / 260**2 + (yy - 480) ** 2 / 330**2) < 1
+    scene[palm] = _skin(4, seed=3)[palm]
+    rng = np.random.default_rng(1)
+    for _ in range(8):
+        y, x = rng.integers(100, 860), rng.integers(100, 600)
+        cv2.circle(scene, (int(x), int(y)), 6, (0.02, 0.02, 0.02), -1)
+    result = assess(_shot(cv2.GaussianBlur(scene, (0, 0), 1.8)), "close_up")
+    sharpness = result.check("sharpness")
+    assert sharpness is not None, result.checks
+    assert (sharpness.status, sharpness.reason) == ("warn", "soft"), sharpness
+    assert result.verdict == "accept", result.checks
+
+
 def test_a_small_lesion_on_plain_skin_filling_a_close_up_is_advised_never_sent_back() -> None:
     # Plain skin-coloured surroundings with detail in one small spot look the same as a small
     # photo on a beige wall. The service takes rashes, whose close-ups have detail over much
