@@ -21,6 +21,7 @@ from bot.handlers.albums import restore as restore_album_steps
 from bot.handlers.bot_api import TelegramBot, build_bot
 from bot.handlers.context import SERVICES_KEY, BotApplication, BotContext
 from bot.handlers.delivery import TelegramSender, alert_staff
+from bot.handlers.group_rights import RIGHTS_CHECK_EVERY, recheck_inbox_groups
 from bot.handlers.invite import DRAFT
 from bot.handlers.ordering import PerUserOrder
 from bot.handlers.patient import send_to_patient
@@ -233,6 +234,10 @@ def build_application(settings: Settings) -> BotApplication:
             urgent_chase, interval=URGENT_CHASE_EVERY, name="urgent chase",
             job_kwargs={"misfire_grace_time": None, "coalesce": True})
         await urgent.run(app)
+        # Telegram tells the bot nothing when an inbox group's settings let it post again (H49)
+        app.job_queue.run_repeating(
+            recheck_inbox_groups, interval=RIGHTS_CHECK_EVERY, name="inbox group rights",
+            job_kwargs={"misfire_grace_time": None, "coalesce": True})
         daily = app.job_queue.run_daily(
             chase_list, time=LIST_AT, days=WORKING_DAYS, name="chase list",
             job_kwargs={"misfire_grace_time": None, "coalesce": True})

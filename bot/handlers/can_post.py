@@ -79,3 +79,16 @@ async def inbox_refusal(token: str, api_url: str, chat_id: int) -> str | None:
     if isinstance(member, ChatMemberRestricted) and not allows(member):
         return text("operator.inbox_group.cannot_send", chat_id=chat_id)
     return text("operator.inbox_group.members_cannot_send", chat_id=chat_id)
+
+
+async def can_post_now(bot: Bot, chat_id: int) -> bool:
+    """Whether Telegram says now (getChat for the group's permissions, getChatMember for the
+    bot itself) that the bot may post a case in the group `chat_id` (`may_post`). False if
+    Telegram refuses (the bot not in the group, the group gone or upgraded) or cannot be
+    asked: asked again later."""
+    try:
+        chat = await bot.get_chat(chat_id)
+        member = await bot.get_chat_member(chat_id, bot.id)
+    except TelegramError:
+        return False
+    return may_post(member, chat.permissions)

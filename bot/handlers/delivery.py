@@ -56,7 +56,7 @@ from bot.inbox.gp_messages import (
     superseded_summary,
     task_rows,
 )
-from bot.inbox.moved import inbox_group_moved
+from bot.inbox.moved import found_tag, inbox_group_moved, inbox_group_refused
 from bot.inbox.payloads import ShowInvites
 from bot.inbox.routing import (
     AWAITING,
@@ -252,6 +252,14 @@ again at once and then go to the supergroup (`redirected`, `pass_on`); any other
 old group (taking buttons off, or deleting, what the old group shows) cannot be carried out
 and ends there."""
 
+CASE_PARTS = ("gp.album", "gp.summary", "gp.notice", "gp.pack")
+"""The items that carry a case to a GP chat or inbox group (its photos, summary or notice,
+and referral pack)."""
+NO_RIGHTS = ("not enough rights", "have no rights to send")
+"""How the Bot API words refusing a send the bot has no right to in a group (400 "not enough
+rights to send text messages to the chat", "... documents ...", older 400 "have no rights to
+send a message", and 403 "not enough rights ..."), lower case."""
+
 
 class TelegramSender:
     """Sends one outbox item through the Bot API; tells the worker whether to retry.
@@ -284,16 +292,46 @@ class TelegramSender:
             after = busy.retry_after
             seconds = after.total_seconds() if hasattr(after, "total_seconds") else float(after)
             raise TryLater("429 flood control", seconds) from busy
-        except Forbidden as blocked:
-            if CANT_INITIATE in blocked.message.lower():
-                raise NotStarted(f"{REFUSED_FOR_GOOD}: {blocked.message}") from blocked
-            raise Undeliverable(f"{REFUSED_FOR_GOOD}: {blocked.message}") from blocked
-        except BadRequest as bad:
-            raise Undeliverable(f"400: {bad.message}") from bad
+        except (BadRequest, Forbidden) as refused:
+            if await self._no_rights_in_inbox(item, refused):
+                raise Undeliverable(NOT_A_RECIPIENT) from refused
+            if isinstance(refused, BadRequest):
+                raise Undeliverable(f"400: {refused.message}") from refused
+            if CANT_INITIATE in refused.message.lower():
+                raise NotStarted(f"{REFUSED_FOR_GOOD}: {refused.message}") from refused
+            raise Undeliverable(f"{REFUSED_FOR_GOOD}: {refused.message}") from refused
         except (TimedOut, NetworkError) as failed:
             raise TryLater(f"network: {type(failed).__name__}") from failed
         except ValueError as unusable:  # the referral pack cannot be built from these photos
             raise Undeliverable(f"cannot build: {unusable}") from unusable
+
+    async def _no_rights_in_inbox(self, item: OutboxItem,
+                                  refused: BadRequest | Forbidden) -> bool:
+        """A part of a case refused in a practice's inbox group because the bot may not send
+        it there (`NO_RIGHTS`: the group's permissions for members changed, which Telegram
+        tells the bot nothing of, hazard log H49) is taken as the bot losing the group
+        (`inbox_group_refused`): this case and those waiting there go to the GPs' own chats
+        and staff are told once, with no alert of their own. True if so; False (the refusal
+        is any other, H07) when it is not that, the group was lost already, or no chat is
+        left to send this case to."""
+        if (item.kind not in CASE_PARTS or item.case_id is None
+                or not any(words in refused.message.lower() for words in NO_RIGHTS)):
+            return False
+        case = await self._store.cases.get(item.case_id)
+        if case is None or not await inbox_group_refused(self._store, item.chat_id,
+                                                         found_tag()):
+            return False
+        again = [] if case.erased_at else await redirected(self._store, case, item.chat_id,
+                                                           tell_staff=False)
+        await self._store.outbox.add(case.id, again)
+        return bool(again)
+
+    async def _lost_inbox(self, chat_id: int) -> bool:
+        """Whether the chat is a practice's inbox group the bot could not post in, whose staff
+        were told so once (`bot.inbox.moved.inbox_group_lost`)."""
+        practices = self._store.practices
+        return (chat_id in await practices.lost_chats()
+                and await practices.with_inbox(chat_id) is not None)
 
     async def _send(self, item: OutboxItem) -> None:
         payload = json.loads(item.payload)
@@ -376,8 +414,10 @@ class TelegramSender:
         elif (not await still_a_recipient(self._store, case, item.chat_id)
               and not await mid_delivery(self._store, case, item.chat_id,
                                          int(payload.get("submission") or 1))):
-            await self._store.outbox.add(case.id, await redirected(self._store, case,
-                                                                   item.chat_id))
+            # staff heard once that a lost inbox group's cases go to the GPs (H49, H52)
+            await self._store.outbox.add(case.id, await redirected(
+                self._store, case, item.chat_id,
+                tell_staff=not await self._lost_inbox(item.chat_id)))
             raise Undeliverable(NOT_A_RECIPIENT)
         else:
             number = int(payload.get("submission") or 1)

@@ -24,11 +24,17 @@ are told so with the references (`inbox_group_lost`); when the bot is added back
 operator sets an inbox group, cases go to the group again (`inbox_group_back`,
 `PracticeRepository.set_inbox`). A bot restricted in the group so that it may not send messages
 there is taken as removed, and as added back when it may again (H55, `restricted`).
+
+Telegram tells the bot nothing when a group's permissions for all members change (H49): a
+case refused there for want of rights is taken as the bot losing the group
+(`inbox_group_refused`, from `bot.handlers.delivery.TelegramSender`), and a lost group is
+asked about every few minutes (`bot.handlers.group_rights`) to see whether it is back.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 
 from bot.content import text
 from bot.inbox.routing import alert_chats, resend_waiting
@@ -37,6 +43,28 @@ from bot.store.audit import Detail
 from bot.store.models import Outgoing, Stage
 
 log = logging.getLogger("bot.inbox")
+
+
+def found_tag() -> int:
+    """A tag (as an update's id, for `inbox_group_lost` and `inbox_group_back`) for a change
+    the bot found out itself, not told by Telegram's update: the time in milliseconds, far
+    above any update id, so it never stands for an update's, nor for another finding."""
+    return time.time_ns() // 1_000_000
+
+
+async def inbox_group_refused(store: Store, chat_id: int, tag: int) -> bool:
+    """Telegram refused a part of a case sent to the group `chat_id` because the bot may not
+    send it there (400 or 403 "not enough rights"): the group's permissions for members were
+    changed, which Telegram tells the bot nothing of (hazard log H49). If it is a practice's
+    inbox group not yet noted as lost, it is taken as lost as for a restriction
+    (`inbox_group_lost` with `restricted`: its cases go to the GPs' own chats, staff told
+    once). True if so; False if it is not an inbox group or was lost already (the send then
+    fails as any other, H07)."""
+    practices = store.practices
+    if await practices.with_inbox(chat_id) is None or chat_id in await practices.lost_chats():
+        return False
+    await inbox_group_lost(store, chat_id, tag, restricted=True)
+    return True
 
 
 async def inbox_group_moved(store: Store, old_chat_id: int, new_chat_id: int) -> bool:
