@@ -356,6 +356,22 @@ class OutboxRepository:
                 "AND stage NOT IN ('stopped', 'cancelled')",
                 [(chat_id, message_id, utc_now(), case_id) for message_id in message_ids])
 
+    async def note_referral_button(self, case_id: int, chat_id: int, message_id: int) -> None:
+        """Note a message that carries the case's "Referral sent on e-RS" button (the GP's
+        "referred" message, a member of staff's task), to change once it is marked sent."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT OR IGNORE INTO referral_buttons (case_id, chat_id, message_id, noted_at) "
+                "VALUES (?, ?, ?, ?)", (case_id, chat_id, message_id, utc_now()))
+
+    async def referral_buttons(self, case_id: int) -> list[tuple[int, int]]:
+        """The (chat id, message id) of the messages noted by `note_referral_button`."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT chat_id, message_id FROM referral_buttons WHERE case_id = ? "
+                "ORDER BY chat_id, message_id", (case_id,))
+            return [(int(row[0]), int(row[1])) for row in await cursor.fetchall()]
+
     async def chat_answers(self, case_id: int) -> list[tuple[int, int]]:
         """The (chat id, message id) of the bot's messages showing the case's answers that
         are noted to delete with it (`remember_answers`)."""
