@@ -27,7 +27,10 @@ async def enqueue(conn: aiosqlite.Connection, case_id: int | None,
         )
 
 
-_UNSENT_STAFF = ("kind LIKE 'staff.%' AND sent_at IS NULL AND failed_at IS NULL")
+_UNSENT_STAFF = ("kind LIKE 'staff.%' AND sent_at IS NULL AND failed_at IS NULL "
+                 "AND json_extract(payload, '$.referral') IS NULL")
+"""A staff message not yet sent, other than a task to make a referral (`bot.inbox.
+referral_task`): a referral is not made for an erased case (staff are told of the erasure)."""
 _GIVEN_UP_NOT_FOLLOWED = (
     "kind LIKE 'staff.%' AND failed_at IS NOT NULL AND id IN ("
     "SELECT json_extract(detail, '$.outbox_id') FROM events WHERE kind = 'delivery.failed' "
@@ -43,7 +46,8 @@ async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str)
     chat (`chat_photos`).
 
     Undelivered alerts and tasks to practice staff (`staff.alert`, `staff.task`: a red-flag
-    stop, an urgent phone call to make) are kept with their words: they are the practice's
+    stop, an urgent phone call to make) are kept with their words, but for a task to make a
+    referral on e-RS, cancelled like the rest (staff are told of the erasure instead): they are the practice's
     safety follow-up, which the patient's erasure must not undo (hazard log H22, DPIA). Their
     payload is emptied once they are sent or their failure is followed up (`mark_sent`,
     `mark_failed`, `followed_up`), and so is kept too for one given up whose follow-up a
