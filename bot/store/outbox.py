@@ -46,9 +46,10 @@ async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str)
     chat (`chat_photos`).
 
     Undelivered alerts and tasks to practice staff (`staff.alert`, `staff.task`: a red-flag
-    stop, an urgent phone call to make) are kept with their words, but for a task to make a
-    referral on e-RS, cancelled like the rest (staff are told of the erasure instead): they are the practice's
-    safety follow-up, which the patient's erasure must not undo (hazard log H22, DPIA). Their
+    stop, an urgent phone call to make) are kept with their words: they are the practice's
+    safety follow-up, which the patient's erasure must not undo (hazard log H22, DPIA); not a
+    task to make a referral on e-RS, cancelled like the rest (staff are told of the erasure
+    instead), nor the record of its buttons (`referral_buttons`). Their
     payload is emptied once they are sent or their failure is followed up (`mark_sent`,
     `mark_failed`, `followed_up`), and so is kept too for one given up whose follow-up a
     stopped process has still to queue (`not_followed_up`); the payload of every other item of
@@ -74,6 +75,7 @@ async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str)
     await photos_off_chat(conn, case_id, answers=True)
     await conn.execute("DELETE FROM question_messages WHERE case_id = ?", (case_id,))
     await conn.execute("DELETE FROM album_steps WHERE case_id = ?", (case_id,))
+    await conn.execute("DELETE FROM referral_buttons WHERE case_id = ?", (case_id,))
 
 
 async def photos_off_chat(conn: aiosqlite.Connection, case_id: int, *,
