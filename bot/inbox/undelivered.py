@@ -103,8 +103,11 @@ async def pass_on(store: Store, item: OutboxItem, reason: str) -> list[Outgoing]
              if m.role in ("staff", "admin") and m.telegram_user_id not in tried]
     gps = [m.telegram_user_id for m in members if m.role == "gp"]
     base: dict[str, str | int | None] = {"text": words, "case_id": case.id, "root": name}
-    if payload.get("referral"):  # a referral to make: passed on with its button
+    if payload.get("referral"):  # a referral to make: passed on with its button and GP
         base["referral"] = 1
+        decided_by = payload.get("gp")
+        if isinstance(decided_by, int):
+            base["gp"] = decided_by
     if staff:
         step, chats = "staff", staff
     elif holders:
