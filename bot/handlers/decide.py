@@ -372,7 +372,17 @@ async def sent_go(update: Update, context: Context, chat_id: int, tap: Decide,
     outcome = await context.services.inbox.mark_referral_sent(_query(update).from_user.id,
                                                                case.id, None)
     origin = waiting.get("origin") if isinstance(waiting, dict) else None
-    await _finish(update, context, chat_id, outcome.done, outcome.text, origin)
+    await _finish(update, context, chat_id, outcome.done, outcome.text,
+                  await _unnoted(context, case.id, chat_id, origin))
+
+
+async def _unnoted(context: Context, case_id: int, chat_id: int,
+                   origin: int | None) -> int | None:
+    """The message "Referral sent on e-RS" was tapped on, to take its button off once it is
+    recorded; None if its button is noted to say who marked it instead (through the outbox,
+    `bot.inbox.referral_task.marked_edits`), as every one sent since staff got the task is."""
+    noted = await context.services.store.outbox.referral_buttons(case_id)
+    return None if origin is None or (chat_id, origin) in noted else origin
 
 
 STEPS: dict[CaseAction, Step] = {
@@ -429,7 +439,8 @@ async def typed(update: Update, context: Context) -> bool:
             return True
         outcome = await desk.mark_referral_sent(user_id, int(waiting["case"]), ubrn)
         if outcome.done:
-            await _edit_rows(context, chat_id, waiting.get("origin"), ())
+            await _edit_rows(context, chat_id, await _unnoted(
+                context, int(waiting["case"]), chat_id, waiting.get("origin")), ())
     else:
         if len(words) > REASON_LIMIT:
             await message.reply_text(plain(text("inbox.gp.reason_too_long",

@@ -127,7 +127,7 @@ async def test_staff_get_the_task_and_the_first_to_mark_it_sent_records_it_for_e
 async def test_the_gp_marks_it_first_and_the_staff_task_then_says_so(
     app: App, emu: Emulator
 ) -> None:
-    team, patient, case, _ = await referred(app, emu)
+    team, patient, case, done = await referred(app, emu)
     task = await the_task(team, case)
     await team.gp.tap(SENT)
     await team.gp.wait_for_text(text("inbox.gp.ubrn_ask", reference=case.reference), timeout=10)
@@ -139,6 +139,7 @@ async def test_the_gp_marks_it_first_and_the_staff_task_then_says_so(
     label = text("inbox.staff.referral_marked", name="Dr Gee",
                  when=uk_time(now.referral_sent_at))
     await team.staff.wait_until(lambda: buttons(task) == [label], timeout=10)
+    await team.gp.wait_until(lambda: buttons(done) == [label], timeout=10)
 
     await team.staff.tap(label)
     await alerted(team.staff, text("inbox.staff.referral_already", reference=case.reference,
