@@ -16,6 +16,7 @@ from bot.inbox.payloads import (
     ChoosePractice,
     Decide,
     OpenCase,
+    ReferralSent,
     ShowInvites,
     TaskDone,
 )
@@ -39,6 +40,8 @@ async def tapped(update: Update, context: Context) -> None:
             await join.practice_chosen(update, context, practice_id)
         case TaskDone(case_id):
             await decide.task_done(update, context, case_id)
+        case ReferralSent(case_id):
+            await decide.referral_sent(update, context, case_id)
         case ShowInvites(practice_id):
             await invites.show_invites(update, context, practice_id)
         case ChooseGp() | ChoosePractice():  # /invite takes these while it waits for one

@@ -26,6 +26,7 @@ from bot.content import text
 from bot.handlers.context import BotContext
 from bot.handlers.escaping import plain
 from bot.handlers.keyboards import markup
+from bot.inbox.access import ANY_ROLE
 from bot.inbox.alerts import URGENT
 from bot.inbox.decisions import APPOINTMENT_REASONS, PHOTO_REASONS, REASON_LIMIT, read_ubrn
 from bot.inbox.gp_messages import (
@@ -46,6 +47,8 @@ from bot.store.models import SHOT_SLOTS, Case, ShotSlot
 Context = BotContext
 AWAITING = "gp_awaiting"
 """user_data key: what the GP was asked to type (a reason for new photos, or a UBRN)."""
+ALERT_LIMIT = 200
+"""Most characters Telegram shows in the alert that answers a tap."""
 INVITE_DRAFT = "invite_draft"
 """`bot.handlers.invite`'s key: asking the GP to type something forgets an invite draft."""
 
@@ -81,14 +84,14 @@ async def _send(context: Context, chat_id: int, words: str, rows: Rows = ()) -> 
 
 
 async def _finish(update: Update, context: Context, chat_id: int, done: bool, words: str,
-                  summary_id: int | None, follow: Rows = ()) -> None:
+                  summary_id: int | None, follow: Rows = ()) -> int:
     """Answer the tap, take the buttons off the message tapped (and the case's summary), and
-    say what happened."""
+    say what happened; the id of the message that says it."""
     await _query(update).answer()
     await _edit_rows(context, chat_id, _tapped_id(update), ())
     if done:
         await _edit_rows(context, chat_id, summary_id, ())
-    await _send(context, chat_id, words, follow)
+    return await _send(context, chat_id, words, follow)
 
 
 async def _close_under_way(context: Context, chat_id: int, tap: Decide) -> bool:
@@ -333,10 +336,13 @@ async def refer_no(update: Update, context: Context, chat_id: int, tap: Decide,
 
 async def refer_go(update: Update, context: Context, chat_id: int, tap: Decide,
                    case: Case) -> None:
-    """Refer, confirmed: then offer "Referral sent on e-RS"."""
+    """Refer, confirmed: then offer "Referral sent on e-RS", noted so that its button says
+    who marked it sent if a member of staff does first (`bot.inbox.referral_task`)."""
     outcome = await context.services.inbox.refer(_query(update).from_user.id, case.id)
-    await _finish(update, context, chat_id, outcome.done, outcome.text,
-                  tap.summary_id or None, sent_rows(case) if outcome.done else ())
+    said = await _finish(update, context, chat_id, outcome.done, outcome.text,
+                         tap.summary_id or None, sent_rows(case) if outcome.done else ())
+    if outcome.done:
+        await context.services.store.outbox.note_referral_button(case.id, chat_id, said)
 
 
 async def sent(update: Update, context: Context, chat_id: int, tap: Decide,
@@ -366,7 +372,17 @@ async def sent_go(update: Update, context: Context, chat_id: int, tap: Decide,
     outcome = await context.services.inbox.mark_referral_sent(_query(update).from_user.id,
                                                                case.id, None)
     origin = waiting.get("origin") if isinstance(waiting, dict) else None
-    await _finish(update, context, chat_id, outcome.done, outcome.text, origin)
+    await _finish(update, context, chat_id, outcome.done, outcome.text,
+                  await _unnoted(context, case.id, chat_id, origin))
+
+
+async def _unnoted(context: Context, case_id: int, chat_id: int,
+                   origin: int | None) -> int | None:
+    """The message "Referral sent on e-RS" was tapped on, to take its button off once it is
+    recorded; None if its button is noted to say who marked it instead (through the outbox,
+    `bot.inbox.referral_task.marked_edits`), as every one sent since staff got the task is."""
+    noted = await context.services.store.outbox.referral_buttons(case_id)
+    return None if origin is None or (chat_id, origin) in noted else origin
 
 
 STEPS: dict[CaseAction, Step] = {
@@ -423,7 +439,8 @@ async def typed(update: Update, context: Context) -> bool:
             return True
         outcome = await desk.mark_referral_sent(user_id, int(waiting["case"]), ubrn)
         if outcome.done:
-            await _edit_rows(context, chat_id, waiting.get("origin"), ())
+            await _edit_rows(context, chat_id, await _unnoted(
+                context, int(waiting["case"]), chat_id, waiting.get("origin")), ())
     else:
         if len(words) > REASON_LIMIT:
             await message.reply_text(plain(text("inbox.gp.reason_too_long",
@@ -447,6 +464,21 @@ async def task_done(update: Update, context: Context, case_id: int) -> None:
     if outcome.done and query.message:
         await _edit_rows(context, query.message.chat.id, query.message.message_id, ())
     if query.message:
+        await _send(context, query.message.chat.id, outcome.text)
+
+
+async def referral_sent(update: Update, context: Context, case_id: int) -> None:
+    """"Referral sent on e-RS" on a member of staff's task (or on a button that already says
+    who marked it): recorded by whoever taps first, every copy's button then says who and
+    when (changed through the outbox); a second tap changes nothing and says who and when."""
+    query = _query(update)
+    outcome = await context.services.inbox.mark_referral_sent(query.from_user.id, case_id, None,
+                                                              roles=ANY_ROLE)
+    if not outcome.done and len(outcome.text) <= ALERT_LIMIT:
+        await query.answer(outcome.text, show_alert=True)
+        return
+    await query.answer()
+    if query.message:  # recorded, or why it cannot be (the patient deleted the request)
         await _send(context, query.message.chat.id, outcome.text)
 
 

@@ -58,6 +58,7 @@ from bot.inbox.gp_messages import (
 )
 from bot.inbox.moved import found_tag, inbox_group_moved, inbox_group_refused
 from bot.inbox.payloads import ShowInvites
+from bot.inbox.referral_task import MARKED, marked_label, marked_rows, referral_rows, who_marked
 from bot.inbox.routing import (
     AWAITING,
     current_submission,
@@ -349,6 +350,12 @@ class TelegramSender:
                 payload["text"], column((text("inbox.staff.chase_list_open"),
                                          ShowInvites(practice_id)))), self._signer, BACKGROUND)
             return
+        if item.kind == "staff.task" and payload.get("referral"):
+            await self._send_referral_task(item, payload)
+            return
+        if item.kind == MARKED:
+            await self._mark_button(item, payload)
+            return
         if item.kind == "staff.task":
             await send_message(self._bot, item.chat_id, GpMessage(
                 payload["text"], task_rows(int(payload["case_id"]))), self._signer, BACKGROUND)
@@ -465,6 +472,35 @@ class TelegramSender:
         await testpoints.reached("gp.sent")
         await self._store.outbox.sent_as(row, ids[0])
 
+    async def _send_referral_task(self, item: OutboxItem, payload: dict[str, Any]) -> None:
+        """A member of staff's task to make a referral on e-RS, with its "Referral sent on
+        e-RS" button, noted so that it says who marked it once someone does; sent after it was
+        marked (or marked while it was being sent), its button says who and when."""
+        case = await self._store.cases.get(int(payload["case_id"]))
+        if case is None:
+            return
+        marked = case.referral_sent_at
+        rows = (marked_rows(case.id, marked_label(await who_marked(self._store, case), marked))
+                if marked else referral_rows(case.id))
+        sent = await send_message(self._bot, item.chat_id, GpMessage(payload["text"], rows),
+                                  self._signer, BACKGROUND)
+        await self._store.outbox.note_referral_button(case.id, item.chat_id, sent)
+        now = await self._store.cases.get(case.id)
+        if not marked and now is not None and now.referral_sent_at:
+            await self._mark_button(item, {"case_id": case.id, "message_id": sent,
+                                           "label": marked_label(await who_marked(
+                                               self._store, now), now.referral_sent_at)})
+
+    async def _mark_button(self, item: OutboxItem, payload: dict[str, Any]) -> None:
+        """A message's "Referral sent on e-RS" now says who marked it sent and when; a message
+        gone (deleted, too old) or a chat that blocked the bot is left as it is."""
+        rows = marked_rows(int(payload["case_id"]), str(payload["label"]))
+        with contextlib.suppress(BadRequest, Forbidden):
+            await self._bot.edit_message_reply_markup(
+                item.chat_id, int(payload["message_id"]),
+                reply_markup=markup(self._signer, item.chat_id, rows),
+                rate_limit_args=BACKGROUND)
+
     async def _send_album(self, item: OutboxItem, payload: dict[str, Any], case: Case,
                           summary: CaseSummary, number: int) -> None:
         """Send the photos of submission `number` not yet confirmed (reading each file once),
@@ -499,6 +535,8 @@ async def alert_staff(store: Store, item: OutboxItem, reason: str, bot_username:
     """
     if item.kind.startswith("staff."):
         await pass_on(store, item, reason)
+        return
+    if item.kind == MARKED:  # only a button to change: nobody needs telling
         return
     if item.case_id is None or reason == NOT_A_RECIPIENT:
         return  # a former recipient's item: `redirected` already told staff

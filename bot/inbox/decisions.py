@@ -13,10 +13,13 @@ from bot.content import text
 from bot.domain.questions import worded
 from bot.inbox.access import ANY_ROLE, GP_ROLES, case_for_member, member_of
 from bot.inbox.alerts import URGENT, urgent_task
+from bot.inbox.digest import uk_time
+from bot.inbox.referral_task import marked_edits, referral_task, who_marked
 from bot.services.naming import named
 from bot.store import StageConflict, Store
 from bot.store.cases import APPOINTMENT, REFERRED
-from bot.store.models import SHOT_SLOTS, Case, Flags, Member, Outgoing, ShotSlot, Stage
+from bot.store.database import utc_now
+from bot.store.models import SHOT_SLOTS, Case, Flags, Member, Outgoing, Role, ShotSlot, Stage
 
 PHOTO_REASONS = ("blurred", "light", "distance", "area")
 APPOINTMENT_REASONS = ("in_person", "exclusion")
@@ -75,7 +78,9 @@ class Inbox:
 
     async def refer(self, telegram_user_id: int, case_id: int) -> Outcome:
         """Refer to teledermatology (after the GP confirmed): the patient is told what happens
-        next and roughly when; the case stays open until the GP marks the referral sent."""
+        next and roughly when, and the practice's staff get a task to make the referral on
+        e-RS (`bot.inbox.referral_task`, hazard log H48); the case stays open until the GP or
+        a member of staff marks the referral sent."""
         return await self._decide(telegram_user_id, case_id, REFERRED, None)
 
     async def book_appointment(self, telegram_user_id: int, case_id: int,
@@ -115,6 +120,8 @@ class Inbox:
         task = await urgent_task(self._store, case, member) if decision == URGENT else None
         if task is not None:
             outbox = [*task.messages, *outbox]
+        to_make = await referral_task(self._store, case, member) if decision == REFERRED else []
+        outbox = [*to_make, *outbox]
         try:
             await self._store.cases.move(case, Stage.DECIDED, actor=f"member:{member.id}",
                                          outbox=outbox, decision=decision, decision_note=reason,
@@ -125,8 +132,10 @@ class Inbox:
         log.info("case decided", extra={"case_id": case.id, "decision": decision,
                                         "submission": case.submissions})
         if decision == REFERRED:
+            staff_told = text("inbox.gp.decided_refer_staff") if to_make else ""
             return Outcome(True, text("inbox.gp.decided_refer", reference=case.reference,
-                                      gp=member.display_name, days=self._referral_days))
+                                      gp=member.display_name, days=self._referral_days)
+                           + staff_told)
         if decision == URGENT:
             return Outcome(True, text("inbox.gp.decided_urgent", reference=case.reference,
                                       gp=member.display_name))
@@ -162,12 +171,20 @@ class Inbox:
         return Outcome(False, text(key, reference=case.reference))
 
     async def mark_referral_sent(self, telegram_user_id: int, case_id: int,
-                                 ubrn: str | None) -> Outcome:
+                                 ubrn: str | None, *,
+                                 roles: tuple[Role, ...] = GP_ROLES) -> Outcome:
         """The GP made the referral on e-RS (with its UBRN, if given): the case is complete
         and the patient is told their photos have gone to the hospital. On a case erased
         before it was marked sent nothing is recorded and the GP is told the truth
-        (`referral_closed`), never that it was already marked sent."""
-        found = await case_for_member(self._store, telegram_user_id, case_id)
+        (`referral_closed`), never that it was already marked sent.
+
+        With `roles` of staff too (`ANY_ROLE`), from a member of staff's task to make the
+        referral (`bot.inbox.referral_task`): recorded the same way, by whoever taps first
+        (the audit event's actor), in staff words. Every other message with the button is
+        changed to say who did it and when (`marked_edits`, queued with the record), and a
+        second tap records nothing (`inbox.staff.referral_already` names who and when)."""
+        staff = roles != GP_ROLES
+        found = await case_for_member(self._store, telegram_user_id, case_id, roles=roles)
         if found is None:
             return Outcome(False, text("inbox.gp.refused"))
         member, case = found
@@ -175,6 +192,8 @@ class Inbox:
             return await self._already(case)
         if case.erased_at is not None and not case.referral_sent_at:
             return self._erased(case)
+        if case.referral_sent_at and staff:
+            return await self._marked_already(case)
         practice = await self._store.practices.get(case.practice_id)
         assert practice is not None
         words = worded("inbox.patient.referral_sent", parent=case.consent_by == "parent",
@@ -182,18 +201,32 @@ class Inbox:
                        request=await named(self._store, case))
         tell = Outgoing(case.patient_chat_id, "patient.text", {"text": words},
                         f"case:{case.id}:sub:{case.submissions}:referral-sent")
+        moment = utc_now()
+        edits = await marked_edits(self._store, case, member.display_name, moment)
         if not await self._store.cases.close_outcome(
                 case, "referral_sent_at", actor=f"member:{member.id}",
-                event="case.referral_sent", ubrn=ubrn, outbox=[tell]):
+                event="case.referral_sent", ubrn=ubrn, outbox=[tell, *edits], at=moment):
             fresh = await self._store.cases.get(case.id) or case  # erased meanwhile?
             if fresh.erased_at is not None and not fresh.referral_sent_at:
                 return self._erased(fresh)
+            if staff:
+                return await self._marked_already(fresh)
             return Outcome(False, text("inbox.gp.referral_already", reference=case.reference))
         self._on_queued()
-        log.info("referral sent on e-RS", extra={"case_id": case.id, "ubrn_given": bool(ubrn)})
+        log.info("referral sent on e-RS", extra={"case_id": case.id, "ubrn_given": bool(ubrn),
+                                                 "by": member.role})
+        if staff:
+            return Outcome(True, text("inbox.staff.referral_recorded", reference=case.reference,
+                                      name=member.display_name))
         note = text("inbox.gp.ubrn_note", ubrn=ubrn_words(ubrn)) if ubrn else ""
         return Outcome(True, text("inbox.gp.referral_recorded", reference=case.reference,
                                   ubrn=note, gp=member.display_name))
+
+    async def _marked_already(self, case: Case) -> Outcome:
+        """A second "Referral sent on e-RS": nothing changes; who marked it, and when."""
+        return Outcome(False, text("inbox.staff.referral_already", reference=case.reference,
+                                   name=await who_marked(self._store, case),
+                                   when=uk_time(case.referral_sent_at)))
 
     async def task_done(self, telegram_user_id: int, case_id: int) -> Outcome:
         """A member of the practice phoned the patient (or a child's parent or carer) of an

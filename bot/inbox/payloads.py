@@ -104,8 +104,16 @@ class TaskDone:
     case_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class ReferralSent:
+    """"Referral sent on e-RS" on a member of staff's task to make a referral, or on a
+    button that says who marked it sent (a second tap there changes nothing)."""
+
+    case_id: int
+
+
 Payload = (OpenCase | Decide | ChooseGp | ChoosePractice | AddMemberAt | ChangeInvite
-           | TaskDone | ShowInvites)
+           | TaskDone | ShowInvites | ReferralSent)
 
 
 def submission_part(submission: int) -> str:
@@ -130,6 +138,8 @@ def to_parts(payload: Payload) -> tuple[str | int, ...]:
             return ("task_done", case_id)
         case ShowInvites(practice_id):
             return ("invites", practice_id)
+        case ReferralSent(case_id):
+            return ("ers_sent", case_id)
         case Decide():
             extra = tuple(getattr(payload, name) for name in _FIELDS.get(payload.action, ()))
             return (payload.action, payload.case_id, *extra, submission_part(payload.submission))
@@ -156,6 +166,8 @@ def parse(parts: list[str]) -> Payload | None:
         return TaskDone(target)
     if action == "invites" and not rest:
         return ShowInvites(target)
+    if action == "ers_sent" and not rest:
+        return ReferralSent(target)
     if action in get_args(InviteAction) and len(rest) == 1:
         return ChangeInvite(action, target, rest[0])  # type: ignore[arg-type]
     if action not in get_args(CaseAction) or not rest or not rest[-1].startswith("s"):

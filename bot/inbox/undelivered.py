@@ -2,6 +2,10 @@
 to someone else at the practice: it is never dropped without a person hearing of it (hazard log
 H22, H07).
 
+A task to make a referral on e-RS (`bot.inbox.referral_task`) goes to the other staff only,
+never to the GPs (step 2): the GP who decided has the same button in their own message. Its
+reminder (`bot.services.reminders.chase_referrals`) is passed on as an alert is.
+
 A `staff.alert` or `staff.task` fails for good when Telegram refuses it (the person blocked the
 bot: 403; a 400), when the retries run out, when its person has never opened the bot (it also
 waits for them), or when its person is no longer a member of the practice (checked before each
@@ -99,6 +103,11 @@ async def pass_on(store: Store, item: OutboxItem, reason: str) -> list[Outgoing]
              if m.role in ("staff", "admin") and m.telegram_user_id not in tried]
     gps = [m.telegram_user_id for m in members if m.role == "gp"]
     base: dict[str, str | int | None] = {"text": words, "case_id": case.id, "root": name}
+    if payload.get("referral"):  # a referral to make: passed on with its button and GP
+        base["referral"] = 1
+        decided_by = payload.get("gp")
+        if isinstance(decided_by, int):
+            base["gp"] = decided_by
     if staff:
         step, chats = "staff", staff
     elif holders:
@@ -106,7 +115,12 @@ async def pass_on(store: Store, item: OutboxItem, reason: str) -> list[Outgoing]
     else:
         step, chats = "gp", [gp for gp in gps if gp not in tried]
         decider = payload.get("gp")
-        if item.kind == "staff.task" and not payload.get("to_gp"):
+        if payload.get("referral") and decider is not None:
+            log.info("referral task not passed on to GPs: the GP who decided has it",
+                     extra={"case_id": case.id, "reason": reason[:40]})
+            return []
+        if item.kind == "staff.task" and not payload.get("to_gp") and not payload.get(
+                "referral"):
             if isinstance(decider, int) and decider in chats:
                 chats = [decider]
             base = {**base, "to_gp": 1,

@@ -171,7 +171,9 @@ async def _deciding_gp(store: Store, case: Case) -> int | None:
 
 async def chase_referrals(store: Store, referral_days: int, now: datetime | None = None) -> int:
     """Remind the practice, once per case, of a referral not marked sent on e-RS within
-    `referral_days` (what the patient was told)."""
+    `referral_days` (what the patient was told): a task with the "Referral sent on e-RS"
+    button (`bot.inbox.referral_task`, hazard log H48), so whoever made it can mark it there.
+    Once per case and chat (its dedupe key), so a restart never sends it twice."""
     from bot.inbox.alerts import patient_ref_of
     from bot.services.alerting import alert_recipients
 
@@ -183,7 +185,7 @@ async def chase_referrals(store: Store, referral_days: int, now: datetime | None
                      days=referral_days, patient_ref=await patient_ref_of(store, case))
         before = len(await store.outbox.for_case(case.id))
         await store.outbox.add(case.id, [
-            Outgoing(chat, "staff.alert", {"text": words, "case_id": case.id},
+            Outgoing(chat, "staff.task", {"text": words, "case_id": case.id, "referral": 1},
                      f"case:{case.id}:sub:{case.submissions}:referral-waiting:{chat}")
             for chat in await alert_recipients(store, case, "referral-waiting")])
         queued += len(await store.outbox.for_case(case.id)) - before

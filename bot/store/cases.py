@@ -282,13 +282,14 @@ class CaseRepository:
 
     async def close_outcome(self, case: Case, column: str, *, actor: str, event: str,
                             ubrn: str | None = None, outbox: Sequence[Outgoing] = (),
-                            contacted: bool = False) -> bool:
+                            contacted: bool = False, at: str | None = None) -> bool:
         """Record the end of a decided case's outcome, once: "task_done_at" (the urgent task
         done by staff) or "referral_sent_at" (the referral made on e-RS, with its UBRN if given).
 
         Messages in `outbox` are queued in the same transaction, and with `contacted` the
         same call is recorded as the patient contacted (`case.patient_contacted`, once: the
         red-flag contact), so a crash between the two never leaves one without the other.
+        `at` is the moment to record (default now), when `outbox` names it already.
         Returns False if it was already
         recorded (a double tap) or the case is no longer decided. An urgent task stays open on
         the stub of a case the patient erased (`erase`), so "task_done_at" is also recorded
@@ -296,7 +297,7 @@ class CaseRepository:
         """
         if column not in ("task_done_at", "referral_sent_at"):
             raise ValueError(f"not an outcome column: {column}")
-        now = utc_now()
+        now = at or utc_now()
         extra = ", ubrn = ?" if column == "referral_sent_at" else ""
         params: list[object] = [now, now] + ([ubrn] if extra else [])
         stages = _outcome_stages(column)

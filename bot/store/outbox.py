@@ -27,7 +27,10 @@ async def enqueue(conn: aiosqlite.Connection, case_id: int | None,
         )
 
 
-_UNSENT_STAFF = ("kind LIKE 'staff.%' AND sent_at IS NULL AND failed_at IS NULL")
+_UNSENT_STAFF = ("kind LIKE 'staff.%' AND sent_at IS NULL AND failed_at IS NULL "
+                 "AND json_extract(payload, '$.referral') IS NULL")
+"""A staff message not yet sent, other than a task to make a referral (`bot.inbox.
+referral_task`): a referral is not made for an erased case (staff are told of the erasure)."""
 _GIVEN_UP_NOT_FOLLOWED = (
     "kind LIKE 'staff.%' AND failed_at IS NOT NULL AND id IN ("
     "SELECT json_extract(detail, '$.outbox_id') FROM events WHERE kind = 'delivery.failed' "
@@ -44,7 +47,9 @@ async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str)
 
     Undelivered alerts and tasks to practice staff (`staff.alert`, `staff.task`: a red-flag
     stop, an urgent phone call to make) are kept with their words: they are the practice's
-    safety follow-up, which the patient's erasure must not undo (hazard log H22, DPIA). Their
+    safety follow-up, which the patient's erasure must not undo (hazard log H22, DPIA); not a
+    task to make a referral on e-RS, cancelled like the rest (staff are told of the erasure
+    instead), nor the record of its buttons (`referral_buttons`). Their
     payload is emptied once they are sent or their failure is followed up (`mark_sent`,
     `mark_failed`, `followed_up`), and so is kept too for one given up whose follow-up a
     stopped process has still to queue (`not_followed_up`); the payload of every other item of
@@ -70,6 +75,7 @@ async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str)
     await photos_off_chat(conn, case_id, answers=True)
     await conn.execute("DELETE FROM question_messages WHERE case_id = ?", (case_id,))
     await conn.execute("DELETE FROM album_steps WHERE case_id = ?", (case_id,))
+    await conn.execute("DELETE FROM referral_buttons WHERE case_id = ?", (case_id,))
 
 
 async def photos_off_chat(conn: aiosqlite.Connection, case_id: int, *,
@@ -355,6 +361,22 @@ class OutboxRepository:
                 "SELECT ?, ?, id, ? FROM cases WHERE id = ? AND erased_at IS NULL "
                 "AND stage NOT IN ('stopped', 'cancelled')",
                 [(chat_id, message_id, utc_now(), case_id) for message_id in message_ids])
+
+    async def note_referral_button(self, case_id: int, chat_id: int, message_id: int) -> None:
+        """Note a message that carries the case's "Referral sent on e-RS" button (the GP's
+        "referred" message, a member of staff's task), to change once it is marked sent."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT OR IGNORE INTO referral_buttons (case_id, chat_id, message_id, noted_at) "
+                "VALUES (?, ?, ?, ?)", (case_id, chat_id, message_id, utc_now()))
+
+    async def referral_buttons(self, case_id: int) -> list[tuple[int, int]]:
+        """The (chat id, message id) of the messages noted by `note_referral_button`."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT chat_id, message_id FROM referral_buttons WHERE case_id = ? "
+                "ORDER BY chat_id, message_id", (case_id,))
+            return [(int(row[0]), int(row[1])) for row in await cursor.fetchall()]
 
     async def chat_answers(self, case_id: int) -> list[tuple[int, int]]:
         """The (chat id, message id) of the bot's messages showing the case's answers that

@@ -24,6 +24,7 @@ from bot.domain.questions import screening_questions
 from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
+from bot.inbox.digest import uk_time
 from bot.store.models import Case, Stage
 from tests.auxil.e2e.bot_app import BotStarter, sample, services_of
 from tests.auxil.e2e.patient import (
@@ -289,7 +290,8 @@ async def test_refer_is_confirmed_then_tracked_until_sent_on_e_rs(
     assert closed.ubrn == "000123456789" and closed.referral_sent_at, "stored as digits"
     listing = await invites_listing(team)
     assert say("staff.group_referred") not in listing and say("staff.group_decided") in listing
-    assert buttons(done) == [], "nothing left to do on the case"
+    marked = say("staff.referral_marked", name="Dr Gee", when=uk_time(closed.referral_sent_at))
+    await team.gp.wait_until(lambda: buttons(done) == [marked], timeout=10)  # who and when
 
     # deleting afterwards: the patient is told, before and after, that it does not cancel the
     # referral already made, and how to cancel it

@@ -218,8 +218,12 @@ async def test_a_referral_erased_before_it_was_marked_sent_is_never_recorded_or_
         assert not marked.done and marked.text == truth
         stub = await store.cases.get(case.id)
         assert stub is not None and stub.referral_sent_at is None and stub.ubrn is None
-        staff_told = [json.loads(q.payload)["text"] for q in await store.outbox.for_case(case.id)
-                      if q.chat_id == setting.staff.telegram_user_id]
+        to_staff = [q for q in await store.outbox.for_case(case.id)
+                    if q.chat_id == setting.staff.telegram_user_id]
+        staff_told = [json.loads(q.payload).get("text") for q in to_staff]
+        assert [(q.failed_at is not None, q.payload) for q in to_staff
+                if ":referral-task:" in q.dedupe_key] == [(True, "{}")], \
+            "the task to make the referral, not yet sent, is cancelled with its words"
         assert (text("inbox.staff.patient_deleted_referral", patient_ref="P-9",
                      reference=case.reference) in staff_told) is (erased_by == "patient")
 

@@ -1,0 +1,106 @@
+"""The task for practice staff to make a referral on e-RS once a GP decides to refer, and the
+"Referral sent on e-RS" buttons that follow it (hazard log H48: a referral decided but never
+made).
+
+In many practices the GP decides and a secretary makes the e-RS referral, so when a GP refers,
+each member of staff (and admin) of the practice gets a task (`referral_task`): which case (the
+practice's own reference and the case reference), that the GP decided to refer, and where the
+referral pack is. Staff never get the pack or the photos here (bot/inbox/access.py: only GPs
+see them). The task carries the same "Referral sent on e-RS" as the GP's own message: whoever
+taps first records it (`bot.inbox.decisions.Inbox.mark_referral_sent`); every other message
+with the button is then changed to say who did it and when (`marked_edits`, queued in the
+transaction that records it), and a second tap there changes nothing. The messages are noted in
+SQLite (`OutboxRepository.note_referral_button`), so a restart loses none of this. Plain
+service, no Telegram.
+"""
+
+from __future__ import annotations
+
+from bot.content import text
+from bot.inbox.access import MANAGING_ROLES
+from bot.inbox.alerts import patient_ref_of
+from bot.inbox.digest import uk_time
+from bot.inbox.gp_messages import Rows, column
+from bot.inbox.payloads import ReferralSent
+from bot.services.alerting import would_hear
+from bot.store import Store
+from bot.store.models import Case, Member, Outgoing
+
+SENT_EVENT = "case.referral_sent"
+"""The audit event of a referral marked sent on e-RS; its actor is who tapped."""
+MARKED = "referral.marked"
+"""The outbox kind that changes one message's "Referral sent on e-RS" button to say who marked
+it sent and when (payload: case id, message id, the label)."""
+
+
+async def pack_place(store: Store, case: Case, gp: Member) -> str:
+    """Where the referral pack is, as staff read it (`inbox.staff.referral_pack`): the
+    practice inbox group or the GP's chat with the bot (whichever received the case), and the
+    practice mailbox or GP record if the practice has them."""
+    practice = await store.practices.get(case.practice_id)
+    places: list[str] = []
+    if practice is not None and practice.gp_chat_gets_content:
+        group = practice.inbox_chat_id
+        places.append(text("inbox.staff.referral_pack_group")
+                      if group is not None and group in await store.outbox.delivered_chats(case.id)
+                      else text("inbox.staff.referral_pack_gp", gp=gp.display_name))
+    for channel in practice.record_channels if practice is not None else ():
+        places.append(text(f"channels.gp.where_{channel}"))
+    if not places:
+        places.append(text("inbox.staff.referral_pack_gp", gp=gp.display_name))
+    return text("inbox.staff.referral_pack", places=text("channels.gp.where_join").join(places))
+
+
+async def referral_task(store: Store, case: Case, gp: Member) -> list[Outgoing]:
+    """The task for each member of staff or admin of the practice who can receive it (never
+    the GP who decided, who has it in their own message; none in a practice of GPs only), to
+    queue with the decision: sent as `staff.task` with "referral" in its payload, so it is
+    delivered with the "Referral sent on e-RS" button and passed on to other staff if one
+    cannot receive it (`bot.inbox.undelivered.pass_on`)."""
+    managing = {m.telegram_user_id for m in await store.practices.members(case.practice_id)
+                if m.role in MANAGING_ROLES}
+    chats = [chat for chat in await would_hear(store, case, leaving_out=(gp.telegram_user_id,))
+             if chat in managing]
+    if not chats:
+        return []
+    words = text("inbox.staff.referral_task", patient_ref=await patient_ref_of(store, case),
+                 reference=case.reference, gp=gp.display_name,
+                 where=await pack_place(store, case, gp))
+    return [Outgoing(chat, "staff.task", {"text": words, "case_id": case.id, "referral": 1,
+                                          "gp": gp.telegram_user_id},
+                     f"case:{case.id}:sub:{case.submissions}:referral-task:{chat}")
+            for chat in chats]
+
+
+def referral_rows(case_id: int) -> Rows:
+    """The "Referral sent on e-RS" button of a member of staff's task."""
+    return column((text("inbox.staff.referral_sent"), ReferralSent(case_id)))
+
+
+def marked_label(name: str, when: str | None) -> str:
+    """The button that says who marked the referral sent and when (UK time)."""
+    return text("inbox.staff.referral_marked", name=name, when=uk_time(when))
+
+
+def marked_rows(case_id: int, label: str) -> Rows:
+    """The one button left once the referral is marked sent: tapped, it changes nothing."""
+    return column((label, ReferralSent(case_id)))
+
+
+async def marked_edits(store: Store, case: Case, name: str, when: str) -> list[Outgoing]:
+    """One `MARKED` item per message noted with the case's button (`note_referral_button`),
+    to queue in the transaction that records the referral sent by `name` at `when`."""
+    label = marked_label(name, when)
+    return [Outgoing(chat, MARKED, {"case_id": case.id, "message_id": message, "label": label},
+                     f"case:{case.id}:referral-marked:{chat}:{message}")
+            for chat, message in await store.outbox.referral_buttons(case.id)]
+
+
+async def who_marked(store: Store, case: Case) -> str:
+    """The name of whoever marked the case's referral sent (from the audit trail), or "a
+    former member" if they are no longer known."""
+    events = [e for e in await store.audit.for_case(case.id) if e.kind == SENT_EVENT]
+    actor = events[-1].actor if events else ""
+    number = actor.removeprefix("member:")
+    member = await store.practices.member(int(number)) if number.isdigit() else None
+    return member.display_name if member is not None else text("inbox.staff.someone")
