@@ -35,6 +35,8 @@ from typing import Any
 import textstat
 
 from bot.journey.replies import MAX_WORDS, PHONE_LINES, phone_lines
+from bot.journey.stop_words import STOP_REASONS, URGENT, stop_key
+from bot.store.cases import RED_FLAG_STOP
 
 CONTENT = Path(__file__).resolve().parents[1] / "bot" / "content"
 PATIENT_TABLES = {"journey": None, "messages": None, "quality": None, "inbox": ("patient",),
@@ -59,9 +61,13 @@ JOINED = (
     ("journey.consent.again", "journey.consent.no_is_fine"),
     ("journey.identity.wrong", "journey.identity.day_first"),
     ("journey.identity.no_such_date", "journey.identity.day_first"),
+    *((f"{stop_key(reason)}{own}", f"{URGENT}{urgent}")
+      for reason in STOP_REASONS if reason != RED_FLAG_STOP
+      for own, urgent in (("", ""), ("", "_parent"), ("_parent", "_parent"))),
 )
 """Keys whose words are always sent as one message, joined by a blank line, in this order
-(`bot/journey/prompts.py consent_prompt`, `bot/journey/service.py`)."""
+(`bot/journey/prompts.py consent_prompt`, `bot/journey/service.py`; each stop's words and the
+999 / NHS 111 line, `bot/journey/stop_words.py`)."""
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 

@@ -18,6 +18,7 @@ from bot import testpoints
 from bot.content import text, texts
 from bot.domain import age
 from bot.domain.dates import no_such_date, only_a_date, parse_date_of_birth, said, uk_today
+from bot.domain.intimate import INTIMATE, names_intimate_area
 from bot.domain.personal import personal_details, visible
 from bot.domain.questions import (
     DEPENDENT,
@@ -68,6 +69,7 @@ from bot.journey.replies import (
     say,
 )
 from bot.journey.steps import Choice, Exit, Step, Turn
+from bot.journey.stop_words import LOCKED, stop_words
 from bot.journey.tap_words import typed_tap
 from bot.services import alerting, erasure
 from bot.services.attempts import WrongTries
@@ -494,8 +496,25 @@ class Journey:
         if question.id == "where" and only_a_date(cleaned):
             log.info("a date typed for where the rash is refused", extra={"case_id": turn.case.id})
             return [say(text("journey.details.where_not_a_date"))]
+        if question.id == "where" and names_intimate_area(cleaned):
+            return await self._intimate_typed(turn)
         turn.typed_answer = question_key(turn.case.stage.value, question.id)
         return await self._answer(turn, question, cleaned, "detail")
+
+    async def _intimate_typed(self, turn: Turn) -> list[Reply]:
+        """The typed "Exactly where?" names the breast, genitals or bottom
+        (`bot.domain.intimate`): the request ends as "Private parts or bottom" ends it, with
+        the same words, reason (`screen_intimate`, audited and alerted to staff) and deletion
+        of any photos already sent, files and rows (`_stop`). Not confirmed first, unlike a
+        tap: the photos may already show the area, and must not wait for a tap. The typed
+        words are not kept, nor logged."""
+        log.info("typed answer names an intimate area", extra={"case_id": turn.case.id,
+                                                               "stage": turn.case.stage.value})
+        practice = await turn.practice()
+        reason = f"screen_{INTIMATE}"
+        return await self._stop(turn, reason, stop_words(
+            reason, parent=prompts.by_parent(turn.case), practice=practice.name,
+            phone=practice.phone))
 
     # -- buttons ---------------------------------------------------------------------------
 
@@ -719,9 +738,9 @@ class Journey:
             return [say(text("journey.identity.ok")), *await self._prompt(turn)], chosen
         practice = await turn.practice()
         if await self._store.invites.record_failed_check(invite.id, lock_after=DOB_TRIES):
-            await self._stop(turn, "identity_locked", "")
-            return [say(text("journey.identity.locked", practice=practice.name,
-                             phone=practice.phone))], chosen
+            await self._stop(turn, LOCKED, "")
+            return [say(stop_words(LOCKED, parent=prompts.by_parent(case),
+                                   practice=practice.name, phone=practice.phone))], chosen
         turn.case = await self._store.cases.set_flags(  # this read-back is spent
             turn.case, Flags(read_backs=case.read_backs + 1), actor="patient")
         fresh = await self._store.invites.get(invite.id)
@@ -798,8 +817,8 @@ class Journey:
         await turn.save(question, value)
         if value != "yes":
             practice = await turn.practice()
-            return await self._stop(turn, asked.stop, text(
-                f"journey.consent.{asked.stopped}", practice=practice.name,
+            return await self._stop(turn, asked.stop, stop_words(
+                asked.stop, parent=prompts.by_parent(turn.case), practice=practice.name,
                 phone=practice.phone)), chosen
         if prompts.consent_waiting(turn.case, await turn.answers()) is not None:
             return await self._prompt(turn), chosen
@@ -871,9 +890,9 @@ class Journey:
                     screening_questions(parent=parent, child=turn.case.is_child), answers)
         if option is not None and option.stop:
             practice = await turn.practice()
-            return await self._stop(turn, f"screen_{option.stop}", worded(
-                f"journey.stop.{option.stop}", parent=parent, practice=practice.name,
-                phone=practice.phone))
+            reason = f"screen_{option.stop}"
+            return await self._stop(turn, reason, stop_words(
+                reason, parent=parent, practice=practice.name, phone=practice.phone))
         if turn.case.stage is Stage.REVIEW:  # an answer changed at the review
             missing = await self._ask_missing(turn, "journey.review.ask_again")
             if missing is not None:

@@ -15,6 +15,7 @@ from telegram.ext import Application
 from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
+from bot.journey.stop_words import stop_words
 from bot.store import open_store
 from bot.store.models import Outgoing, Stage
 from tests.auxil.e2e.bot_app import BotStarter, services_of
@@ -90,8 +91,10 @@ async def test_the_red_flag_advice_and_the_staff_alert_arrive_as_written(
     await to_consent(mole, token)
     await tap(mole, text("journey.consent.yes"), text("journey.screening.is_rash.question"))
     await tap(mole, text("journey.screening.is_rash.mole"), text("journey.confirm.means.mole"))
-    ending = text("journey.stop.mole", practice=PRACTICE[0], phone=PRACTICE[1])
-    stopped = await tap(mole, text("journey.confirm.yes"), first_line("journey.stop.mole"))
+    ending = stop_words("screen_mole", parent=False, practice=PRACTICE[0], phone=PRACTICE[1])
+    await tap(mole, text("journey.confirm.yes"), text("journey.screening.red_flags.question"))
+    stopped = await tap(mole, text("journey.screening.red_flags.no"),
+                        first_line("journey.stop.mole"))
     assert stopped.text == ending, "the practice's name as it is written"
 
 

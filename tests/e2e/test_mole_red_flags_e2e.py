@@ -12,6 +12,7 @@ from bot.content import text
 from bot.domain.questions import worded
 from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
+from bot.journey.stop_words import stop_words
 from bot.store.models import Case, Stage
 from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import (
@@ -82,8 +83,8 @@ async def test_a_mole_answer_with_no_red_flags_then_stops_as_before(
     await parent_agrees(patient)
     await tap(patient, say("consent.child_yes"), say("screening.is_rash.question"))
     await says_mole(patient, parent=True)
-    stop = worded("journey.stop.mole", parent=True, practice=team.practice.name,
-                  phone=team.practice.phone)
+    stop = stop_words("screen_mole", parent=True, practice=team.practice.name,
+                      phone=team.practice.phone)
     stopped = await tap(patient, say("screening.red_flags.no"), stop)
     assert stopped.text == stop
     case = await case_of(app, patient)

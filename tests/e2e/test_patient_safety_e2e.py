@@ -11,6 +11,7 @@ from telegram.ext import Application
 
 from bot.content import text, texts
 from bot.emulator import Emulator
+from bot.journey.stop_words import stop_words
 from bot.quality import dataset, render
 from bot.store.models import Practice, Stage
 from tests.auxil.e2e.bot_app import sample, services_of
@@ -141,7 +142,8 @@ async def test_each_screening_stop_is_confirmed_no_goes_back_yes_stops(
     case = await store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.SCREENING
     await tap(patient, say(answer), confirm)
-    ending = say(f"stop.{stop}", practice=practice.name, phone=practice.phone)
+    ending = stop_words(f"screen_{stop}", parent=False, practice=practice.name,
+                        phone=practice.phone)
     if stop == "mole":  # asked before the red flags: they come first (hazard log H43)
         await tap(patient, say("confirm.yes"), say("screening.red_flags.question"))
         stopped = await tap(patient, say("screening.red_flags.no"), ending)
@@ -168,7 +170,9 @@ async def test_declining_consent_is_confirmed_first(
     await tap(patient, say("consent.no"), confirm)
     await tap(patient, say("confirm.no"), say("consent.keep", days=30).splitlines()[0])
     await tap(patient, say("consent.no"), confirm)
-    await tap(patient, say("confirm.yes"),
-              say("consent.declined", practice=practice.name, phone=practice.phone))
+    declined = stop_words("consent_declined", parent=False, practice=practice.name,
+                          phone=practice.phone)
+    stopped = await tap(patient, say("confirm.yes"), declined)
+    assert stopped.text == declined, "before the red-flag question: the 999 / NHS 111 line too"
     case = await services_of(app).store.cases.current_for_patient(patient.id)
     assert case is not None and case.stage is Stage.STOPPED

@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.content import asset, text, texts
 from bot.domain.questions import worded
 from bot.emulator import Emulator
+from bot.journey.stop_words import stop_words
 from bot.store.models import Practice, Stage
 from tests.auxil.e2e.bot_app import BotStarter, sample, services_of
 from tests.auxil.e2e.patient import (
@@ -81,8 +82,8 @@ async def test_consent_says_no_is_fine_and_no_names_the_practice_to_call_instead
     await tap(patient, text("journey.consent.no"), first_line("journey.confirm.ask"))
     declined = await tap(patient, text("journey.confirm.yes"),
                          first_line("journey.consent.declined"))
-    assert declined.text == text("journey.consent.declined", practice=practice.name,
-                                 phone=practice.phone)
+    assert declined.text == stop_words("consent_declined", parent=parent, practice=practice.name,
+                                       phone=practice.phone)
     assert practice.name in declined.text and practice.phone in declined.text
 
 

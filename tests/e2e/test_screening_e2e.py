@@ -15,6 +15,7 @@ from bot.domain.questions import worded
 from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
+from bot.journey.stop_words import stop_words
 from bot.store.models import Case, Stage
 from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import (
@@ -41,8 +42,8 @@ def say(key: str, *, parent: bool = False, **values: object) -> str:
 
 
 def ending(stop: str, *, parent: bool = False) -> str:
-    """The words the patient reads once a stop is confirmed."""
-    return say(f"stop.{stop}", parent=parent, practice=PRACTICE[0], phone=PRACTICE[1])
+    """The words the patient reads once a stop is confirmed (with the 999 / NHS 111 line)."""
+    return stop_words(f"screen_{stop}", parent=parent, practice=PRACTICE[0], phone=PRACTICE[1])
 
 
 def confirmation(answer: str, stop: str, *, parent: bool = False) -> str:
@@ -192,7 +193,7 @@ async def test_a_child_s_consent_asks_one_thing_at_a_time_and_not_a_guardian_sto
     assert asked.buttons == [[say("consent.guardian_yes"), say("consent.guardian_no")]]
     await tap(holder, say("consent.guardian_no"),
               confirmation("consent.guardian_no", "not_guardian"))
-    words = say("consent.not_guardian", practice=PRACTICE[0], phone=PRACTICE[1])
+    words = stop_words("not_guardian", parent=True, practice=PRACTICE[0], phone=PRACTICE[1])
     assert (await tap(holder, say("confirm.yes"), words)).text == words
     case = await case_of(app, holder)
     assert case.stage is Stage.STOPPED and await stop_reason(app, case) == "not_guardian"

@@ -21,6 +21,7 @@ from bot.journey.prompts import CONSENT_QUESTIONS
 from bot.journey.replies import Reply
 from bot.journey.service import Journey
 from bot.journey.status_next import STOPPED_NEXT
+from bot.journey.stop_words import stop_words
 from bot.store import Store
 from bot.store.models import Practice, Stage
 from tests.auxil.fake_quality import ScriptedChecker
@@ -174,8 +175,8 @@ async def test_each_stop_is_confirmed_no_goes_back_and_yes_stops(
                                   + say("screening.red_flags.question"))
         assert await stage_of(store) is Stage.SCREENING
         stopped = await tap(journey, stopped, NO_RED_FLAGS)
-    assert words(stopped) == worded(f"journey.stop.{stop}", parent=child, practice=practice.name,
-                                    phone=practice.phone)
+    assert words(stopped) == stop_words(f"screen_{stop}", parent=child, practice=practice.name,
+                                        phone=practice.phone), "with the 999 / NHS 111 line"
     assert await stage_of(store) is Stage.STOPPED
     events = await store.audit.for_case(case.id)
     assert any(json.loads(e.detail).get("reason") == f"screen_{stop}" for e in events)
@@ -242,7 +243,11 @@ async def test_saying_no_to_photos_is_confirmed_first(
     assert words(back) == say("confirm.back") + "\n" + question
     assert await stage_of(store) is Stage.CONSENT
     stopped = await tap(journey, await tap(journey, back, label), "confirm.yes")
-    assert words(stopped) == say(ending, practice=practice.name, phone=practice.phone)
+    assert words(stopped) == stop_words(stop, parent=which != "consent", practice=practice.name,
+                                        phone=practice.phone)
+    assert say(ending, practice=practice.name, phone=practice.phone) in words(stopped)
+    assert worded("journey.stop.urgent", parent=which != "consent") in words(stopped), (
+        "a consent stop comes before the red-flag question: 999 / NHS 111 here")
     assert await stage_of(store) is Stage.STOPPED
     assert words(await journey.status(USER)) == status_says(
         STOPPED_NEXT[stop], practice, parent=which != "consent"), "what the stop asked"
@@ -311,8 +316,8 @@ async def test_a_parent_s_button_from_before_consent_was_split_still_counts(
         return
     assert words(old.replies) == confirmation("consent.no", "consent_declined", parent=True)
     stopped = await tap(journey, old.replies, "confirm.yes")
-    assert words(stopped) == say("consent.declined", practice=practice.name,
-                                 phone=practice.phone)
+    assert words(stopped) == stop_words("consent_declined", parent=True, practice=practice.name,
+                                        phone=practice.phone)
     assert await stage_of(store) is Stage.STOPPED
 
 

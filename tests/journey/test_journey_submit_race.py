@@ -15,6 +15,7 @@ from bot.inbox.alerts import stop_alerts
 from bot.inbox.routing import submission_messages
 from bot.journey.replies import Reply
 from bot.journey.service import Deliveries, Journey, StopAlerts
+from bot.journey.stop_words import stop_words
 from bot.services.alerting import Alerts
 from bot.store import StageConflict, Store
 from bot.store.models import Case, Outgoing, Practice, Stage
@@ -133,6 +134,6 @@ async def test_a_committed_stop_nobody_can_hear_is_listed_once_for_the_operator(
     assert case is not None and case.stage is Stage.STOPPED
     practice = await store.practices.get(case.practice_id)
     assert practice is not None
-    assert words(replies) == text("journey.stop.mole", practice=practice.name,
-                                  phone=practice.phone)
+    assert words(replies) == stop_words("screen_mole", parent=False, practice=practice.name,
+                                        phone=practice.phone)
     assert await stopped_alerts(store) == ["stopped"]

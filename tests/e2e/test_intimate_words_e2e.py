@@ -1,0 +1,149 @@
+"""An intimate area typed for "Exactly where?" ends the request (safety review, item 1).
+
+The body-area buttons stop "Breast" and "Private parts or bottom" before any photo, but the
+typed "Exactly where is the rash?" was not read: a patient who tapped "Arm or hand" and typed
+"around my genitals and anus" went through, photos and all. Now the words of
+`bot/content/intimate.toml` stop it with the service's intimate-area criterion, the same words,
+reason and staff alert as the button's stop, and every photo already sent is deleted (files,
+rows, the review album in the chat). Words that only look like one ("breastbone", "bottom of my
+foot") go on. Hazard log H66.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram.ext import Application
+
+from bot.content import text
+from bot.emulator import Emulator
+from bot.emulator.users import TelegramUser
+from bot.journey.stop_words import stop_words
+from bot.store.models import Case, Stage
+from tests.auxil.e2e.bot_app import services_of
+from tests.auxil.e2e.patient import (
+    details_and_review,
+    first_line,
+    send_three,
+    tap,
+    then_says,
+    to_photos,
+)
+from tests.auxil.e2e.practice import Team, make_team
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+async def invite(app: App, team: Team, ref: str) -> str:
+    """A link for this team's GP, for an adult."""
+    _, token = await services_of(app).store.invites.create(
+        team.practice.id, ref, "1980-02-03", valid_days=7, gp_member_id=team.gp_member.id)
+    return token
+
+
+async def case_of(app: App, patient: TelegramUser) -> Case:
+    case = await services_of(app).store.cases.current_for_patient(patient.id)
+    assert case is not None
+    return case
+
+
+async def stop_reason(app: App, case: Case) -> str | None:
+    """The reason the case's move to "stopped" was audited with."""
+    for event in reversed(await services_of(app).store.audit.for_case(case.id)):
+        detail = json.loads(event.detail or "{}")
+        if detail.get("to") == Stage.STOPPED.value:
+            return str(detail.get("reason"))
+    return None
+
+
+def readable(data_dir: Path, secret: bytes) -> bool:
+    """True if any file under DATA_DIR holds these bytes, as the files are now."""
+    return any(secret in path.read_bytes() for path in data_dir.rglob("*") if path.is_file())
+
+
+async def photos_in(app: App, team: Team, patient: TelegramUser, ref: str) -> list[Path]:
+    """Invite the patient (an adult, "Arm or hand"), send the 3 photos; their files."""
+    await to_photos(patient, await invite(app, team, ref))
+    await send_three(patient)
+    store = services_of(app).store
+    case = await case_of(app, patient)
+    files = [store.files.path(p.file_name) for p in await store.photos.for_case(case.id)]
+    assert len(files) == 3 and all(path.exists() for path in files)
+    return files
+
+
+async def stopped_and_erased(app: App, team: Team, patient: TelegramUser, ref: str,
+                             files: list[Path]) -> None:
+    """The request stopped for the intimate-area criterion as the button stops it: its words
+    (with the 999 / NHS 111 line), its reason and staff alert, and no photo file, photo row
+    or answer left."""
+    store = services_of(app).store
+    practice = team.practice
+    await patient.wait_for_text(text("journey.stop_after_photos.deleted"), timeout=10)
+    words = stop_words("screen_intimate", parent=False, practice=practice.name,
+                       phone=practice.phone)
+    assert any(words in (m.text or "") for m in patient.messages)
+    case = await case_of(app, patient)
+    assert case.stage is Stage.STOPPED
+    assert await stop_reason(app, case) == "screen_intimate", "the button's own stop"
+    assert not any(path.exists() for path in files)
+    assert await store.photos.for_case(case.id) == []
+    assert await store.answers.for_case(case.id) == {}
+    alert = await team.staff.wait_for_text(case.reference, timeout=10)
+    assert alert.text == text("inbox.staff.stopped.intimate_after_photos", patient_ref=ref,
+                              reference=case.reference)
+
+
+async def test_genitals_typed_for_exactly_where_stops_and_deletes_the_photos(
+    app: App, emu: Emulator, data_dir: Path
+) -> None:
+    """The review finding: "Arm or hand" tapped, "around my genitals and anus" typed. The
+    request stops at once, before any other question, and the photos are gone."""
+    team = await make_team(app, emu)
+    patient = emu.user("Ada")
+    files = await photos_in(app, team, patient, "P-TYPED")
+    await then_says(patient, first_line("journey.details.where_exactly"))
+    await patient.send_text("Around my GENITALS and anus")
+    await stopped_and_erased(app, team, patient, "P-TYPED", files)
+    assert not any(first_line("journey.details.duration_question") in (m.text or "")
+                   for m in patient.messages), "no question after the stop"
+    assert not readable(data_dir, b"GENITALS"), "the typed words are not kept anywhere"
+
+
+async def test_a_breast_typed_when_changing_exactly_where_at_the_review_stops_too(
+    app: App, emu: Emulator
+) -> None:
+    """The same words typed when "Exactly where" is changed at the review stop the same way,
+    and the review album the bot showed is deleted from the chat."""
+    team = await make_team(app, emu)
+    patient = emu.user("Bea")
+    files = await photos_in(app, team, patient, "P-REVIEW")
+    await details_and_review(patient, where="left forearm")
+    await tap(patient, text("journey.review.change"), text("journey.review.change_which"))
+    await tap(patient, text("journey.review.change_where"),
+              first_line("journey.details.where_exactly"))
+    await patient.send_text("under my left breast")
+    await stopped_and_erased(app, team, patient, "P-REVIEW", files)
+    album = [m for m in patient.all_messages if m.kind == "photo" and m.media_group_id]
+    await patient.wait_until(lambda: all(m.deleted for m in album), timeout=10)
+
+
+@pytest.mark.parametrize("where", ["breastbone", "bottom of my foot", "bottom of my back"])
+async def test_words_that_only_look_intimate_go_on(
+    app: App, emu: Emulator, where: str
+) -> None:
+    """No false stop: "breastbone" is not "breast", and "bottom of my foot" or "of my back"
+    is not the bottom. The next question comes and the photos stay."""
+    team = await make_team(app, emu)
+    patient = emu.user("Cy")
+    await photos_in(app, team, patient, "P-FINE")
+    await then_says(patient, first_line("journey.details.where_exactly"))
+    await patient.send_text(where)
+    await patient.wait_for_text(text("journey.details.duration_question"), timeout=10)
+    case = await case_of(app, patient)
+    assert case.stage is Stage.DETAILS
+    assert len(await services_of(app).store.photos.for_case(case.id)) == 3
+    assert (await services_of(app).store.answers.for_case(case.id))["detail.where"] == where
