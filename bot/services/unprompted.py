@@ -4,8 +4,10 @@ Telegram shows the start of every message on the phone's lock screen, in the not
 in the chat list, where anyone near the phone can read it. So the first line of each message
 below (up to the first line break) names nothing about the patient: no health condition, no
 body part, no date of birth, no name, no NHS number. It says who the message is from ("A
-message from your GP practice."); the details follow after a blank line (docs/dpia.md,
-Notifications). `tests/content/test_unprompted_first_lines.py` checks every key listed here.
+message from your GP practice."; `gp_asked_other`, which follows the GP's "new photos" at
+once, says only that more than one request is open); the details follow after a blank line
+(docs/dpia.md, Notifications). `tests/content/test_unprompted_first_lines.py` checks every key
+listed here.
 
 A message added that reaches the patient from a job (`bot.app housekeeping`), from a GP's or a
 staff member's action, or from a record channel belongs in this list.
