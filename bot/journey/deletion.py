@@ -15,7 +15,7 @@ from bot.domain.questions import worded
 from bot.journey.photo_step import stage_words
 from bot.journey.replies import Button, Reply, button_data, one_per_row, say
 from bot.services import erasure
-from bot.services.naming import born_of, request_name
+from bot.services.naming import request_name
 from bot.store import Store
 from bot.store.cases import REFERRED, URGENT
 from bot.store.models import Case, Stage
@@ -104,8 +104,7 @@ class Deletion:
         pending = await self._store.deletions.cases_pending([c.id for c in cases])
         found = [c for c in cases if c.erased_at is None or c.id in pending]
         return [Holding(case, number,
-                        request_name(case, await self._store.answers.for_case(case.id),
-                                     await born_of(self._store, case)),
+                        request_name(case, await self._store.answers.for_case(case.id)),
                         self._state(case, pending))
                 for number, case in enumerate(found, start=1)]
 

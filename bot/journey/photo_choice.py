@@ -28,7 +28,7 @@ from typing import Literal
 from bot.content import text
 from bot.journey.photo_step import stage_words
 from bot.journey.replies import Button, Reply, button_data, one_per_row, say
-from bot.services.naming import request_label
+from bot.services.naming import request_label, whose
 from bot.services.turns import Recent
 from bot.store.models import Case
 
@@ -109,10 +109,14 @@ class HeldPhotos:
 
 def choice(waiting: list[tuple[Case, dict[str, str], date | None]], token: str) -> Reply:
     """Ask which request the photo is for: one button per request waiting for photos (with
-    its answers, for the body area, and a child's confirmed date of birth, `naming.born_of`;
-    two that would read the same also say which photo each waits for), then "None of these".
-    Labels may be long; each payload is `<case id>.<token>`, well within Telegram's 64 bytes."""
-    labels = [request_label(case, answers, born) for case, answers, born in waiting]
+    its answers, for the body area; while two or more children's requests wait, each child's
+    confirmed date of birth, `naming.born_of`, so siblings are not told apart by the minute
+    alone, and otherwise never; two that would read the same also say which photo each waits
+    for), then "None of these". Labels may be long; each payload is `<case id>.<token>`, well
+    within Telegram's 64 bytes."""
+    siblings = sum(1 for case, _, born in waiting if whose(case) == "child" and born) > 1
+    labels = [request_label(case, answers, born if siblings else None)
+              for case, answers, born in waiting]
     buttons = [Button(label if labels.count(label) == 1 else text(
                           "journey.cases.button_with_photo", button=label, photo=stage_words(case)),
                       button_data("any", PHOTO_FOR, f"{case.id}.{token}"))

@@ -1358,8 +1358,7 @@ class Journey:
         turn.case = await self._store.cases.choose(turn.case)
         log.info("held photos filed to the chosen request",
                  extra={"case_id": turn.case.id, "photos": len(held.photos)})
-        label = request_label(turn.case, await turn.answers(),
-                              await born_of(self._store, turn.case))
+        label = request_label(turn.case, await turn.answers())  # said back: never the birth date
         replies: list[Reply] = []
         for photo in held.photos:
             if photo.in_chat is not None:  # noted against the chosen request only now

@@ -3,11 +3,14 @@
 A parent may have their own request and their children's open on one Telegram account; the
 case reference means nothing to them (they have never been shown it). A request is named by
 what the patient knows of it: whose it is (a child's, answered by a parent, or their own), the
-body area they answered (`screen.site`) and the date and time they started it, in UK time. A
-child's request also names the child's date of birth once the parent confirmed it (the
-invite's, checked at the identity step; never before, `born_of`): two siblings' requests
-started minutes apart, both about the arm, are otherwise told apart only by the minute.
-Nothing else staff entered on the invite (reference, NHS number, GP) is ever named. Words
+body area they answered (`screen.site`) and the date and time they started it, in UK time.
+A sentence never names the child's date of birth: once the identity step has checked it, it
+is not said back (a reminder or an update shows on the phone's lock screen; docs/dpia.md,
+Notifications). Only the buttons of "which request is this photo for?" give it, and only
+while two or more children's requests wait for a photo (`bot.journey.photo_choice`), so two
+siblings' requests started minutes apart, both about the arm, are not told apart by the
+minute alone; never before the parent confirmed it (`born_of`). Nothing else staff entered
+on the invite (reference, NHS number, GP) is ever named. Words
 are in `[cases]` of `bot/content/journey.toml`; button labels carry nothing the patient did
 not answer themselves, and button payloads carry none of it (`bot.journey.photo_choice`).
 """
@@ -64,23 +67,21 @@ def _born_key(case: Case, born: date | None) -> str:
     return "_born" if born is not None and whose(case) == "child" else ""
 
 
-def request_name(case: Case, answers: dict[str, str], born: date | None = None) -> str:
-    """The request in a sentence: "your child's request (born 3 February 2019) about the arm
-    or hand, started on 30 November 2026 at 14:05" (`journey.cases.named_<whose>[_born]
-    [_no_site]`). `born` is the child's date of birth as the parent confirmed it
-    (`born_of`); it is left out of the patient's own request, and when None (not yet
-    confirmed, or erased)."""
+def request_name(case: Case, answers: dict[str, str]) -> str:
+    """The request in a sentence: "your child's request about the arm or hand, started on 30
+    November 2026 at 14:05" (`journey.cases.named_<whose>[_no_site]`); never the child's
+    date of birth."""
     site = site_words(case, answers)
-    key = (f"journey.cases.named_{whose(case)}{_born_key(case, born)}"
-           + ("" if site else "_no_site"))
-    return text(key, site=site or "", started=started_at(case),
-                born=said(born) if born else "")
+    key = f"journey.cases.named_{whose(case)}" + ("" if site else "_no_site")
+    return text(key, site=site or "", started=started_at(case))
 
 
 def request_label(case: Case, answers: dict[str, str], born: date | None = None) -> str:
-    """The request on a button, short: "For my child born 3 Feb 2019: arm or hand (30 Nov,
-    14:05)" (`journey.cases.button_<whose>[_born][_no_site]`; `born` as for
-    `request_name`). Only the label: the button's payload names the case by its id."""
+    """The request on a button, short: "For my child: arm or hand (30 Nov, 14:05)"
+    (`journey.cases.button_<whose>[_born][_no_site]`). `born`, the child's date of birth as
+    the parent confirmed it (`born_of`), makes it "For my child born 3 Feb 2019: ..."; it is
+    left out of the patient's own request, and when None. Only the label: the button's
+    payload names the case by its id."""
     site = site_words(case, answers)
     key = (f"journey.cases.button_{whose(case)}{_born_key(case, born)}"
            + ("" if site else "_no_site"))
@@ -113,6 +114,5 @@ async def born_of(store: Store, case: Case) -> date | None:
 
 
 async def named(store: Store, case: Case) -> str:
-    """`request_name`, reading the case's answers and the child's date of birth."""
-    return request_name(case, await store.answers.for_case(case.id),
-                        await born_of(store, case))
+    """`request_name`, reading the case's answers."""
+    return request_name(case, await store.answers.for_case(case.id))

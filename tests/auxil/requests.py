@@ -1,7 +1,7 @@
 """How the bot should name a patient's request, built from the content keys and the case's
-known facts (whose it is, the body area answered, when it was started in UK time, and for a
-child's request the date of birth the parent confirmed), so a test can say which request a
-message or a button is about."""
+known facts (whose it is, the body area answered, when it was started in UK time, and on a
+button of a photo's choice of request, the date of birth a parent confirmed for a child), so
+a test can say which request a message or a button is about."""
 
 from __future__ import annotations
 
@@ -21,18 +21,16 @@ def _site(site: str) -> str:
     return label[0].lower() + label[1:]
 
 
-def request_named(case: Case, whose: str, site: str | None = "arm",
-                  born: date | None = None) -> str:
+def request_named(case: Case, whose: str, site: str | None = "arm") -> str:
     """The request in a sentence: `whose` is "child" or "own", `site` a [screening.site] key
-    (None before it is answered), `born` a child's date of birth (None: not named)."""
+    (None before it is answered); never a child's date of birth."""
     when = _uk(case)
     started = text("journey.cases.started_at", day=f"{when.day} {when:%B %Y}",
                    time=f"{when:%H:%M}")
-    key = f"journey.cases.named_{whose}" + ("_born" if born else "")
-    said = f"{born.day} {born:%B %Y}" if born else ""
+    key = f"journey.cases.named_{whose}"
     if site is None:
-        return text(f"{key}_no_site", started=started, born=said)
-    return text(key, site=_site(site), started=started, born=said)
+        return text(f"{key}_no_site", started=started)
+    return text(key, site=_site(site), started=started)
 
 
 def request_button(case: Case, whose: str, site: str | None = "arm",

@@ -230,4 +230,4 @@ async def test_a_parent_who_stalled_is_reminded_about_the_childs_rash(
     assert first_line("journey.reminder.text") not in (reminder.text or ""), "not 'your rash'"
     assert reminder.text == worded("journey.reminder.text", parent=True,
                                    practice=team.practice.name, phone=team.practice.phone,
-                                   request=request_named(case, "child", born=born))
+                                   request=request_named(case, "child"))

@@ -3,9 +3,10 @@ of birth was typed and confirmed, end to end through the emulator.
 
 The audit found that a child's request was named by the child's date of birth whatever step it
 was at: whoever opened the link and sent /delete read "your child's request (born ...)", typed
-that date, and passed the check. Now the date names a request only once the parent confirmed
-it (`Case.dob_checked`): not in /status, /cancel or /delete before then, nor in the stall
-reminder, nor after a lock or a practice's /stop at the date-of-birth step.
+that date, and passed the check. Now no sentence names a request by the date: not in
+/status, /cancel or /delete, nor in the stall reminder, before or after it was typed and
+confirmed, nor after a lock or a practice's /stop at the date-of-birth step. Only the
+identity step's own read-back says it ("3 February 2019, is that right?").
 """
 
 from __future__ import annotations
@@ -63,13 +64,15 @@ def shown_date(person: TelegramUser, born: date) -> list[str]:
     return [m.text or "" for m in person.all_messages if said(born) in (m.text or "")]
 
 
-async def test_a_childs_date_of_birth_is_named_only_once_it_was_typed_and_confirmed(
+async def test_a_childs_date_of_birth_is_never_named_but_at_its_own_check(
     start_bot: BotStarter, emu: Emulator, bot_settings: Settings
 ) -> None:
     """Someone with a request of their own opens a child's link and does not type its date of
     birth: /status, /cancel, /delete and the stall reminder name the child's request by whose
     it is and when it was started, never by the date that would pass the check. Once the date
-    is typed and confirmed, /delete names the request by it, as the parent knows it."""
+    is typed and confirmed, only its read-back said it: /delete still names the request by
+    whose it is and when it was started (a child's date of birth is personal data that a
+    lock screen or a look at the chat would show)."""
     holder = emu.user("Holder")
     born = child_birthday(7)
     async with start_bot() as app:
@@ -107,11 +110,14 @@ async def test_a_childs_date_of_birth_is_named_only_once_it_was_typed_and_confir
         await give_date_of_birth(holder, born.strftime("%d/%m/%Y"))
         checked = await services_of(app).store.cases.get(child.id)
         assert checked is not None and checked.dob_checked
+        (read_back,) = shown_date(holder, born)
+        assert read_back.startswith(text("journey.identity.confirm", date=said(born)))
         await holder.send_command("/delete")
         listing = await holder.wait_for_text(words("journey.delete.several"))
         assert text("journey.delete.line", number=2,
-                    request=capitalised(request_named(child, "child", site=None, born=born)),
+                    request=capitalised(request_named(child, "child", site=None)),
                     state=text("journey.status_words.consent")) in (listing.text or "")
+        assert len(shown_date(holder, born)) == 1, "only the read-back, at the check itself"
 
 
 async def test_a_link_locked_or_stopped_at_the_date_of_birth_never_names_it(

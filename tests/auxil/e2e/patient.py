@@ -11,6 +11,7 @@ from bot.content import text, texts
 from bot.domain.questions import worded
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
+from bot.services.unprompted import UNPROMPTED
 from tests.auxil.e2e.bot_app import sample
 
 ADULT_DOB = "03/02/1980"
@@ -132,8 +133,13 @@ def after(patient: TelegramUser, message: SentMessage) -> list[SentMessage]:
 
 
 def first_line(key: str) -> str:
-    """The first line of a text as a chat shows it, up to its first blank to fill in."""
-    return re.sub(r"<[^>]+>", "", text(key).split("\n")[0].split("{")[0])
+    """The first line of a text as a chat shows it, up to its first blank to fill in. For a
+    message sent unprompted (`UNPROMPTED`), whose first line only says whom it is from (the
+    same for many), the first line of its details, after the blank line: enough to know it by."""
+    lines = text(key).split("\n")
+    if key in UNPROMPTED and len(lines) > 2 and not lines[1]:
+        lines = lines[2:]
+    return re.sub(r"<[^>]+>", "", lines[0].split("{")[0])
 
 
 def words(key: str) -> str:
