@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from bot.quality import assess, dataset, render
-from bot.quality.face import find
+from bot.quality.face import find, find_any_way_up
 
 
 def _jpeg(rgb: np.ndarray, quality: int = 90) -> bytes:
@@ -178,6 +178,8 @@ def test_a_real_face_in_a_locator_is_found_and_refused_for_a_child(
 def test_a_face_too_small_to_recognise_is_not_counted() -> None:
     # At 1.5% of the long side a face is a handful of pixels: nobody can be recognised.
     assert find(_face_scene(0.015)).count == 0
+    # Nor by the closer search made for under-18s: their photo is not refused for it.
+    assert find_any_way_up(_face_scene(0.015)).count == 0
 
 
 @pytest.mark.parametrize("share", [0.1, 0.2])
