@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from bot.quality import assess, dataset, render
-from bot.quality.face import find
+from bot.quality.face import find, find_any_way_up
 
 
 def _jpeg(rgb: np.ndarray, quality: int = 90) -> bytes:
@@ -178,6 +178,8 @@ def test_a_real_face_in_a_locator_is_found_and_refused_for_a_child(
 def test_a_face_too_small_to_recognise_is_not_counted() -> None:
     # At 1.5% of the long side a face is a handful of pixels: nobody can be recognised.
     assert find(_face_scene(0.015)).count == 0
+    # Nor by the closer search made for under-18s: their photo is not refused for it.
+    assert find_any_way_up(_face_scene(0.015)).count == 0
 
 
 @pytest.mark.parametrize("share", [0.1, 0.2])
@@ -387,3 +389,33 @@ def test_a_childs_face_turned_any_way_is_found_and_refused(share: float, turns: 
     turned = np.ascontiguousarray(np.rot90(_face_scene(share), turns))
     face = assess(_jpeg(turned), "locator", child=True).check("face")
     assert face is not None and face.status == "fail" and face.reason == "child", (share, face)
+
+
+def _large_scene_with_face(share: float, where: tuple[float, float]) -> np.ndarray:
+    """A 4032 x 3024 room (a 12 MP phone photo sent as a file) with the astronaut's portrait
+    (a real photograph) pasted so that her face is `share` of the long side, its top left at
+    `where` (fractions of the free height and width)."""
+    rng = np.random.default_rng(11)
+    room = cv2.resize(render.camera(render.background(rng, 756, 1008), rng), (4032, 3024),
+                      interpolation=cv2.INTER_CUBIC)
+    side = round(share / 0.3 * 4032)
+    portrait = cv2.resize(_real("astronaut", (512, 512)), (side, side),
+                          interpolation=cv2.INTER_AREA)
+    top, left = round((3024 - side) * where[0]), round((4032 - side) * where[1])
+    room[top:top + side, left:left + side] = portrait
+    return room
+
+
+@pytest.mark.parametrize("share", [0.05, 0.06, 0.07])
+@pytest.mark.parametrize("where", [(0.1, 0.05), (0.9, 0.95)], ids=["top-left", "bottom-right"])
+def test_a_childs_small_face_in_a_full_size_photo_is_found_and_refused(
+    share: float, where: tuple[float, float]
+) -> None:
+    # A child's face 150-280 px high in a 4032 x 3024 photo sent as a file: on the 416 px copy
+    # the face search used first it is too few pixels to be found, and the photo was accepted
+    # as looking good (hazard log H65). A child's photo must show no identifiable face.
+    photo = _jpeg(_large_scene_with_face(share, where))
+    result = assess(photo, "locator", child=True)
+    face = result.check("face")
+    assert face is not None and face.status == "fail" and face.reason == "child", (share, face)
+    assert result.verdict == "retake"
