@@ -19,12 +19,20 @@ from telegram.ext import Application
 
 from bot.content import text
 from bot.emulator import Emulator
-from bot.emulator.users import Group, TelegramUser
+from bot.emulator.users import TelegramUser
 from bot.handlers.group_rights import RIGHTS_CHECK_EVERY
 from bot.store.models import Case, Practice
-from tests.auxil.e2e.bot_app import BotStarter, sample, services_of
-from tests.auxil.e2e.patient import details_and_review, first_line, tap, to_photos, words
-from tests.auxil.e2e.practice import until_lost
+from tests.auxil.e2e.bot_app import BotStarter, services_of
+from tests.auxil.e2e.patient import first_line, words
+from tests.auxil.e2e.practice import (
+    case_of,
+    files_of,
+    group_practice_with_gp,
+    invited,
+    sent_from_link,
+    summaries_of,
+    until_lost,
+)
 
 App = Application[Any, Any, Any, Any, Any, Any]
 TEXT_ONLY = {"can_send_messages": True, "can_send_photos": True}
@@ -33,64 +41,10 @@ FILES_TOO = {**TEXT_ONLY, "can_send_documents": True}
 """The same with files allowed again."""
 
 
-async def inbox_practice(app: App, emu: Emulator
-                         ) -> tuple[Practice, Group, TelegramUser, TelegramUser]:
-    """The Lawson Practice whose cases go to its inbox group, where the bot is an ordinary
-    member, with Dr Gee (GP, in the group and in their own chat with the bot) and Rita
-    (staff)."""
-    store = services_of(app).store
-    group = emu.group("Lawson GP inbox")
-    practice = await store.practices.add("The Lawson Practice", "020 7729 7236",
-                                         inbox_chat_id=group.chat_id)
-    gp, rita = emu.user("Gee"), emu.user("Rita")
-    await store.practices.add_member(practice.id, gp.id, "gp", "Dr Gee")
-    await store.practices.add_member(practice.id, rita.id, "staff", "Rita")
-    group.member(gp)
-    for person in (gp, rita):
-        await person.send_command("/help")
-        await person.next_message()
-    return practice, group, gp, rita
-
-
-async def sent_from_link(emu: Emulator, token: str, name: str) -> TelegramUser:
-    """A patient (an adult born 3 February 1980) opens the invite link `token` and goes all
-    the way to "Sent": three photos each accepted (with a tip or without), the details,
-    Send."""
-    patient = emu.user(name)
-    await to_photos(patient, token)
-    for number, photo in enumerate(("locator-good.jpg", "close-up-good.jpg",
-                                    "close-up-good-2.jpg"), start=1):
-        await patient.send_document(sample(photo), f"{number}.jpg", "image/jpeg")
-        ok = (text("journey.photos.accepted", number=number),
-              text("journey.photos.accepted_with_note", number=number))
-        await patient.wait_for(lambda m, ok=ok: any(w in (m.text or "") for w in ok),
-                               timeout=15)
-    await details_and_review(patient)
-    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
-    return patient
-
-
 async def new_case(app: App, emu: Emulator, practice: Practice, ref: str, name: str) -> Case:
     """A patient invited by the practice (no GP chosen: the inbox group gets it) sends their
     photos; their submitted case."""
-    _, token = await services_of(app).store.invites.create(practice.id, ref, "1980-02-03",
-                                                           valid_days=7)
-    patient = await sent_from_link(emu, token, name)
-    case = await services_of(app).store.cases.current_for_patient(patient.id)
-    assert case is not None
-    return case
-
-
-def files_of(person: TelegramUser, case: Case) -> list[str]:
-    """The files of this case (photos, pack) the chat has received, by name."""
-    return [m.filename or "" for m in person.all_messages
-            if m.kind == "document" and case.reference in (m.filename or "")]
-
-
-def summaries_of(person: TelegramUser | Group, case: Case) -> list[str]:
-    """The summaries of this case the chat has received."""
-    heading = first_line("inbox.gp.summary") + case.reference
-    return [m.text or "" for m in person.all_messages if heading in (m.text or "")]
+    return await case_of(app, await sent_from_link(emu, await invited(app, practice, ref), name))
 
 
 async def all_tried(app: App, *cases: Case) -> None:
@@ -119,7 +73,7 @@ async def test_an_inbox_group_whose_settings_stop_files_sends_its_cases_to_the_g
     may send text but no files; Telegram tells the bot nothing. The next case's photos are
     refused there: at once both cases go whole to Dr Gee's own chat, and Rita is told once
     what happened, which case was waiting and what to change, with no alert per case."""
-    practice, group, gp, rita = await inbox_practice(app, emu)
+    practice, group, gp, rita = await group_practice_with_gp(app, emu)
     waiting = await new_case(app, emu, practice, "S-1", "Ada")
     await group.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
 
@@ -147,7 +101,7 @@ async def test_an_inbox_group_whose_settings_are_put_right_is_found_at_the_next_
     bot's check every few minutes asks: Rita is told the bot may post in the group again, and
     new cases go there, not to Dr Gee."""
     async with start_bot() as first:
-        practice, group, gp, rita = await inbox_practice(first, emu)
+        practice, group, gp, rita = await group_practice_with_gp(first, emu)
         admin = emu.user("Ann Admin")
         group.set_permissions(admin, **TEXT_ONLY)
         refused = await new_case(first, emu, practice, "F-1", "Ada")

@@ -21,27 +21,25 @@ from telegram.ext import Application
 from bot.__main__ import main
 from bot.content import text
 from bot.emulator import Emulator
-from bot.emulator.users import Group, TelegramUser
+from bot.emulator.users import Group
 from bot.store.models import Case, Practice
 from tests.auxil.e2e.bot_app import BotStarter, as_operator, services_of
 from tests.auxil.e2e.patient import first_line, words
 from tests.auxil.e2e.practice import (
+    case_of,
+    files_of,
+    group_practice_with_gp,
+    invited,
     make_team,
     refer,
     second_gp,
     sent_from_link,
     submit,
+    summaries_of,
     until_lost,
 )
 
 App = Application[Any, Any, Any, Any, Any, Any]
-
-
-async def case_of(app: App, patient: TelegramUser) -> Case:
-    """The patient's submitted case."""
-    case = await services_of(app).store.cases.current_for_patient(patient.id)
-    assert case is not None
-    return case
 
 
 def tried_in(emu: Emulator, chat_id: int, case: Case) -> bool:
@@ -50,18 +48,6 @@ def tried_in(emu: Emulator, chat_id: int, case: Case) -> bool:
     return any(params.get("chat_id") == str(chat_id)
                and case.reference in str(params.get("text", "")) + str(params.get("caption", ""))
                for _, params in emu.calls)
-
-
-def files_of(person: TelegramUser, case: Case) -> list[str]:
-    """The files of this case (photos, pack) the chat has received, by name."""
-    return [m.filename or "" for m in person.all_messages
-            if m.kind == "document" and case.reference in (m.filename or "")]
-
-
-def summaries_of(person: TelegramUser | Group, case: Case) -> list[str]:
-    """The summaries of this case the chat has received."""
-    heading = first_line("inbox.gp.summary") + case.reference
-    return [m.text or "" for m in person.all_messages if heading in (m.text or "")]
 
 
 async def test_a_gp_who_blocks_the_bot_has_their_cases_sent_to_the_other_gp_until_unblocked(
@@ -116,31 +102,6 @@ async def test_staff_hear_at_once_when_the_only_gp_blocks_the_bot_with_a_case_wa
     alert = await team.staff.wait_for_text(waiting.reference, timeout=20)
     assert alert.text == text("inbox.staff.blocked_alert", reference=waiting.reference,
                               who=text("inbox.staff.who_gp"))
-
-
-async def group_practice_with_gp(app: App, emu: Emulator
-                                 ) -> tuple[Practice, Group, TelegramUser, TelegramUser]:
-    """The Lawson Practice whose cases go to its inbox group, with Dr Gee (GP, in the group
-    and in their own chat with the bot) and Rita (staff)."""
-    store = services_of(app).store
-    group = emu.group("Lawson GP inbox")
-    practice = await store.practices.add("The Lawson Practice", "020 7729 7236",
-                                         inbox_chat_id=group.chat_id)
-    gp, rita = emu.user("Gee"), emu.user("Rita")
-    await store.practices.add_member(practice.id, gp.id, "gp", "Dr Gee")
-    await store.practices.add_member(practice.id, rita.id, "staff", "Rita")
-    group.member(gp)
-    for person in (gp, rita):
-        await person.send_command("/help")
-        await person.next_message()
-    return practice, group, gp, rita
-
-
-async def invited(app: App, practice: Practice, ref: str) -> str:
-    """A new invite link's token for this practice (no GP chosen: the inbox group gets it)."""
-    _, token = await services_of(app).store.invites.create(practice.id, ref, "1980-02-03",
-                                                           valid_days=7)
-    return token
 
 
 async def next_case_in_group(app: App, emu: Emulator, practice: Practice, group: Group,

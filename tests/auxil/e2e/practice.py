@@ -239,3 +239,42 @@ async def group_practice(app: App, emu: Emulator
     await store.practices.add_member(practice.id, gp.id, "gp", "Dr Gee")
     await store.practices.add_member(practice.id, receptionist.id, "staff", "Rita")
     return practice, group, gp, receptionist
+
+
+async def group_practice_with_gp(app: App, emu: Emulator
+                                 ) -> tuple[Practice, Group, TelegramUser, TelegramUser]:
+    """The Lawson Practice whose cases go to its inbox group (`group_practice`), with Dr Gee
+    (GP) in the group and in their own chat with the bot, and Rita (staff), both having
+    opened the bot."""
+    practice, group, gp, rita = await group_practice(app, emu)
+    group.member(gp)
+    for person in (gp, rita):
+        await person.send_command("/help")
+        await person.next_message()
+    return practice, group, gp, rita
+
+
+async def invited(app: App, practice: Practice, ref: str) -> str:
+    """A new invite link's token for this practice (no GP chosen: the inbox group gets it)."""
+    _, token = await services_of(app).store.invites.create(practice.id, ref, "1980-02-03",
+                                                           valid_days=7)
+    return token
+
+
+async def case_of(app: App, patient: TelegramUser) -> Case:
+    """The patient's submitted case."""
+    case = await services_of(app).store.cases.current_for_patient(patient.id)
+    assert case is not None
+    return case
+
+
+def files_of(person: TelegramUser, case: Case) -> list[str]:
+    """The files of this case (photos, pack) the chat has received, by name."""
+    return [m.filename or "" for m in person.all_messages
+            if m.kind == "document" and case.reference in (m.filename or "")]
+
+
+def summaries_of(person: TelegramUser | Group, case: Case) -> list[str]:
+    """The summaries of this case the chat has received."""
+    heading = first_line("inbox.gp.summary") + case.reference
+    return [m.text or "" for m in person.all_messages if heading in (m.text or "")]
