@@ -11,7 +11,6 @@ foot") go on. Hazard log H66.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
 from bot.journey.stop_words import stop_words
-from bot.store.models import Case, Stage
+from bot.store.models import Stage
 from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import (
     details_and_review,
@@ -32,7 +31,12 @@ from tests.auxil.e2e.patient import (
     then_says,
     to_photos,
 )
-from tests.auxil.e2e.practice import Team, make_team
+from tests.auxil.e2e.practice import (
+    Team,
+    case_of,
+    make_team,
+    stop_reason,
+)
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -42,21 +46,6 @@ async def invite(app: App, team: Team, ref: str) -> str:
     _, token = await services_of(app).store.invites.create(
         team.practice.id, ref, "1980-02-03", valid_days=7, gp_member_id=team.gp_member.id)
     return token
-
-
-async def case_of(app: App, patient: TelegramUser) -> Case:
-    case = await services_of(app).store.cases.current_for_patient(patient.id)
-    assert case is not None
-    return case
-
-
-async def stop_reason(app: App, case: Case) -> str | None:
-    """The reason the case's move to "stopped" was audited with."""
-    for event in reversed(await services_of(app).store.audit.for_case(case.id)):
-        detail = json.loads(event.detail or "{}")
-        if detail.get("to") == Stage.STOPPED.value:
-            return str(detail.get("reason"))
-    return None
 
 
 def readable(data_dir: Path, secret: bytes) -> bool:

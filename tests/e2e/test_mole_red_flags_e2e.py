@@ -13,7 +13,7 @@ from bot.domain.questions import worded
 from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
 from bot.journey.stop_words import stop_words
-from bot.store.models import Case, Stage
+from bot.store.models import Stage
 from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import (
     child_birthday,
@@ -22,7 +22,11 @@ from tests.auxil.e2e.patient import (
     tap,
     to_consent,
 )
-from tests.auxil.e2e.practice import make_team, new_invite
+from tests.auxil.e2e.practice import (
+    case_of,
+    make_team,
+    new_invite,
+)
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -30,12 +34,6 @@ App = Application[Any, Any, Any, Any, Any, Any]
 def say(key: str, **values: object) -> str:
     """The patient's words under `journey.<key>`."""
     return text(f"journey.{key}", **values)
-
-
-async def case_of(app: App, patient: TelegramUser) -> Case:
-    case = await services_of(app).store.cases.current_for_patient(patient.id)
-    assert case is not None
-    return case
 
 
 async def says_mole(patient: TelegramUser, *, parent: bool = False) -> None:

@@ -18,7 +18,6 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.content import text
 from bot.emulator import Emulator
-from bot.emulator.users import TelegramUser
 from bot.store.models import Case
 from bot.store.practices import DeliveryChannels
 from tests.auxil.e2e.bot_app import TOKEN, BotStarter, sample, services_of
@@ -34,6 +33,7 @@ from tests.auxil.e2e.practice import (
     Team,
     all_sent,
     ask_new_photos,
+    case_of,
     make_team,
     retake,
     send_again,
@@ -79,12 +79,6 @@ async def received(smtp: SmtpServer, count: int = 1, timeout: float = 40.0) -> N
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"the mailbox got {len(smtp.mailbox.received)} message(s)")
-
-
-async def case_of(app: App, patient: TelegramUser) -> Case:
-    case = await services_of(app).store.cases.current_for_patient(patient.id)
-    assert case is not None
-    return case
 
 
 async def decision_notice(team: Team, case: Case) -> None:

@@ -24,7 +24,11 @@ from tests.auxil.e2e.patient import (
     tap,
     to_consent,
 )
-from tests.auxil.e2e.practice import Team, make_team
+from tests.auxil.e2e.practice import (
+    Team,
+    case_of,
+    make_team,
+)
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -43,12 +47,6 @@ async def link(app: App, team: Team, ref: str) -> str:
     _, token = await services_of(app).store.invites.create(
         team.practice.id, ref, "1980-02-03", valid_days=7, gp_member_id=team.gp_member.id)
     return token
-
-
-async def case_of(app: App, patient: TelegramUser) -> Case:
-    case = await services_of(app).store.cases.current_for_patient(patient.id)
-    assert case is not None
-    return case
 
 
 async def events(app: App, case: Case) -> list[str]:

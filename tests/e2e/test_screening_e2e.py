@@ -4,7 +4,6 @@ red flags in every path: a child's face, a second area on the breast or private 
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -16,7 +15,7 @@ from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
 from bot.journey.stop_words import stop_words
-from bot.store.models import Case, Stage
+from bot.store.models import Stage
 from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import (
     SCREENING,
@@ -30,7 +29,13 @@ from tests.auxil.e2e.patient import (
     tap,
     to_consent,
 )
-from tests.auxil.e2e.practice import CAPTIONS, Team, make_team
+from tests.auxil.e2e.practice import (
+    CAPTIONS,
+    Team,
+    case_of,
+    make_team,
+    stop_reason,
+)
 
 App = Application[Any, Any, Any, Any, Any, Any]
 PRACTICE = ("The Lawson Practice", "020 7729 7236")
@@ -57,21 +62,6 @@ async def invite(app: App, team: Team, ref: str, born: date | None = None) -> st
     _, token = await services_of(app).store.invites.create(
         team.practice.id, ref, (born or date(1980, 2, 3)).isoformat(), valid_days=7)
     return token
-
-
-async def case_of(app: App, patient: TelegramUser) -> Case:
-    case = await services_of(app).store.cases.current_for_patient(patient.id)
-    assert case is not None
-    return case
-
-
-async def stop_reason(app: App, case: Case) -> str | None:
-    """The reason the case's move to "stopped" was audited with."""
-    for event in reversed(await services_of(app).store.audit.for_case(case.id)):
-        detail = json.loads(event.detail or "{}")
-        if detail.get("to") == Stage.STOPPED.value:
-            return str(detail.get("reason"))
-    return None
 
 
 async def staff_alert(app: App, team: Team, patient: TelegramUser, key: str, ref: str, *,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -278,3 +279,12 @@ def summaries_of(person: TelegramUser | Group, case: Case) -> list[str]:
     """The summaries of this case the chat has received."""
     heading = first_line("inbox.gp.summary") + case.reference
     return [m.text or "" for m in person.all_messages if heading in (m.text or "")]
+
+
+async def stop_reason(app: App, case: Case) -> str | None:
+    """The reason the case's move to "stopped" was audited with."""
+    for event in reversed(await services_of(app).store.audit.for_case(case.id)):
+        detail = json.loads(event.detail or "{}")
+        if detail.get("to") == Stage.STOPPED.value:
+            return str(detail.get("reason"))
+    return None
