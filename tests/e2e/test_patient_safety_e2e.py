@@ -31,16 +31,20 @@ from tests.auxil.e2e.practice import new_invite
 App = Application[Any, Any, Any, Any, Any, Any]
 
 
+@pytest.mark.parametrize("turns", [0, 2], ids=["upright", "upside-down"])
 async def test_a_childs_face_is_refused_and_never_kept(
-    app: App, emu: Emulator, practice: Practice
+    app: App, emu: Emulator, practice: Practice, turns: int
 ) -> None:
+    """Upright, or upside down as a baby lying on a mat photographed from the feet shows it
+    (hazard log H65)."""
     born = child_birthday(9)
     patient = emu.user("Kit's mum")
     await to_child_eczema_question(patient, await new_invite(app, practice, born.isoformat()),
                                    born)
     await read_the_tips(patient, say("screening.eczema.no"), parent=True)
     rng = np.random.default_rng(3)
-    face = render.jpeg(render.camera(dataset.photo_scene(rng, "astronaut", 960, 1280), rng))
+    upright = render.camera(dataset.photo_scene(rng, "astronaut", 960, 1280), rng)
+    face = render.jpeg(np.ascontiguousarray(np.rot90(upright, turns)))
     sent = await patient.send_document(face, "IMG_2001.jpg", "image/jpeg")
     refusal = await patient.wait_for_text(first_line("journey.photos.child_face"), timeout=15)
     assert text("journey.photos.removed_file") in (refusal.text or ""), "and gone from the chat"
