@@ -21,7 +21,7 @@ from bot.emulator.users import Group, TelegramUser
 from bot.store.models import Practice
 from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import first_line, words
-from tests.auxil.e2e.practice import sent_from_link
+from tests.auxil.e2e.practice import invited, sent_from_link
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -41,13 +41,6 @@ async def basic_group_practice(app: App, emu: Emulator
     await rita.send_command("/help")
     await rita.next_message()
     return practice, group, gp, rita
-
-
-async def invited(app: App, practice: Practice, ref: str) -> str:
-    """A new invite link's token for this practice (no GP chosen: the inbox group gets it)."""
-    _, token = await services_of(app).store.invites.create(practice.id, ref, "1980-02-03",
-                                                           valid_days=7)
-    return token
 
 
 async def refer_in(group: Group, gp: TelegramUser, summary: SentMessage) -> None:
