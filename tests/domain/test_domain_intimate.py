@@ -15,6 +15,10 @@ from bot.domain.intimate import names_intimate_area
     "lower back, near my bottom", "peri-anal", "penis", "scrotum", "vulva", "groin crease",
     "private  parts", "my privates", "pubic area", "nipple", "bum cheek", "inner thigh, groin",
     "bottom of my bum",
+    # what a newcomer typed, or checked, in the sandbox walkthrough (session 35)
+    "nappy area", "in the nappy area", "vulval", "scrotal skin", "penile", "perineal",
+    "testicular", "labial", "pubes", "tits", "dick", "vag", "backside", "bikini area",
+    "my sack", "between her legs", "down there",
 ])
 def test_an_intimate_area_is_found(answer: str) -> None:
     assert names_intimate_area(answer)
@@ -23,7 +27,8 @@ def test_an_intimate_area_is_found(answer: str) -> None:
 @pytest.mark.parametrize("answer", [
     "breastbone", "Breast-bone", "bottom of my foot", "bottom of my back", "left forearm",
     "back of right knee", "bottom lip", "balls of my feet", "analysis", "buttoned shirt line",
-    "grin lines", "Scunthorpe", "",
+    "grin lines", "Scunthorpe", "", "assorted spots", "titanium plate scar", "a sackful",
+    "backs of both hands", "behind my ear",
 ])
 def test_words_that_only_look_intimate_are_not(answer: str) -> None:
     assert not names_intimate_area(answer)
