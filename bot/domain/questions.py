@@ -140,6 +140,13 @@ service's only written rule on consent is its capacity criterion, which presumes
 sought, so each stop is traced to it; the clinician's best-interest judgement is the GP's, so
 each stop asks the family to call the practice."""
 
+CHILD_TOO_YOUNG = "too_young"
+"""A parent's answer to "ask the child" when the child is too young to understand (a baby, a
+toddler): GMC guidance (0-18 years) asks that children be involved as far as their age and
+understanding allow and sets no age, so the parent says so. It carries on as the child's
+"yes" does, and the record says the child was not asked (`bot.inbox.digest.consent_record`;
+hazard log H19)."""
+
 
 def screening_questions(*, parent: bool = False, child: bool = False) -> tuple[Question, ...]:
     """Return the questions that decide whether this service is right, asked before any photo.

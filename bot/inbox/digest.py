@@ -13,6 +13,7 @@ from bot.channels.nhs_number import spaced
 from bot.content import text
 from bot.domain.age import age_on
 from bot.domain.questions import (
+    CHILD_TOO_YOUNG,
     RED_FLAG_FIRST,
     Question,
     detail_questions,
@@ -316,7 +317,8 @@ def consent_record(case: Case, answers: dict[str, str], answered_at: dict[str, s
     """Who consented to what, and when (UK time), as the GP and the record read it.
 
     From the consent answers the journey saved (`bot.journey.prompts.CONSENT_QUESTIONS`:
-    "consent", and for a child under 16 answered by a parent, "guardian" and "child_agrees")
+    "consent", and for a child under 16 answered by a parent, "guardian" and "child_agrees",
+    whose answer may be that the child is too young to understand, `CHILD_TOO_YOUNG`)
     and the time each was tapped (`answers.answered_at`). A parent's single "yes" given before
     the questions were split stands for "guardian" too. "not recorded" when the agreement is
     missing (a case opened before consent was asked, or erased).
@@ -329,6 +331,7 @@ def consent_record(case: Case, answers: dict[str, str], answered_at: dict[str, s
     guardian = "guardian" if "guardian" in answers else "consent"
     child = answers.get("child_agrees")
     child_said = text("inbox.gp.consent_child_yes" if child == "yes" else
+                      "inbox.gp.consent_child_too_young" if child == CHILD_TOO_YOUNG else
                       "inbox.gp.consent_child_no" if child == "no" else
                       "inbox.gp.consent_child_unknown")
     return text("inbox.gp.consent_parent", guardian_when=uk_time(answered_at.get(guardian)),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.content import asset, text, texts
 from bot.domain.questions import (
+    CHILD_TOO_YOUNG,
     Question,
     detail_questions,
     next_question,
@@ -56,7 +57,9 @@ class ConsentQuestion:
     """One yes/no question of consent, each asking one thing: `stop` is the reason a "No"
     ends the request with (`bot.domain.questions.CONSENT_CRITERIA`); the words live under
     `journey.consent` (`ask` is the question on its own message, used when it is not the
-    first question, which sits under the third of consent's three messages)."""
+    first question, which sits under the third of consent's three messages). `also` are more
+    answers that carry on as "Yes" does, each (value saved, its button's words), on a row of
+    their own under "Yes" and "No"."""
 
     id: str
     ask: str
@@ -64,6 +67,17 @@ class ConsentQuestion:
     no: str
     stop: str
     stopped: str
+    also: tuple[tuple[str, str], ...] = ()
+
+    def carries_on(self, value: str) -> bool:
+        """True when this answer lets the request carry on ("yes", or one of `also`)."""
+        return value == "yes" or any(value == other for other, _ in self.also)
+
+    def label(self, value: str) -> str:
+        """The content key (under `journey.consent`) of the button for this answer."""
+        if value == "yes":
+            return self.yes
+        return next((key for other, key in self.also if other == value), self.no)
 
 
 CONSENT_QUESTIONS: dict[str, ConsentQuestion] = {q.id: q for q in (
@@ -71,11 +85,14 @@ CONSENT_QUESTIONS: dict[str, ConsentQuestion] = {q.id: q for q in (
                     "not_guardian"),
     ConsentQuestion("consent", "agree_parent", "yes", "no", "consent_declined", "declined"),
     ConsentQuestion("child_agrees", "child_agrees", "child_yes", "child_no", "child_declined",
-                    "child_declined"),
+                    "child_declined", also=((CHILD_TOO_YOUNG, "child_too_young"),)),
 )}
 """Consent's questions by id: for a child under 16, the parent is asked whether they are the
 child's parent or guardian, then whether they agree, then to ask the child; a patient answering
-for themselves is asked only whether they agree (under the third message)."""
+for themselves is asked only whether they agree (under the third message). A parent of a child
+too young to understand (a baby, a toddler) says so instead of asking the child
+(`CHILD_TOO_YOUNG`): GMC guidance sets no age, so the parent decides, and the record says the
+child was not asked (hazard log H19)."""
 
 
 def consent_asked(case: Case) -> tuple[str, ...]:
@@ -111,18 +128,21 @@ def consent_prompt(case: Case, answers: dict[str, str], retention_days: int, *,
     parent = by_parent(case)
     waiting = consent_waiting(case, answers) or consent_asked(case)[-1]
     asked = CONSENT_QUESTIONS[waiting]
-    buttons = (Button(text(f"journey.consent.{asked.yes}"), button_data(stage, waiting, "yes")),
-               Button(text(f"journey.consent.{asked.no}"), button_data(stage, waiting, "no")))
+    buttons = ((Button(text(f"journey.consent.{asked.yes}"), button_data(stage, waiting, "yes")),
+                Button(text(f"journey.consent.{asked.no}"), button_data(stage, waiting, "no"))),
+               *one_per_row(*(Button(text(f"journey.consent.{key}"),
+                                     button_data(stage, waiting, value))
+                              for value, key in asked.also)))
     after = (f"\n\n{worded('journey.consent.no_is_fine', parent=parent)}"
              if waiting == "consent" else "")
     if waiting != consent_asked(case)[0]:
-        return [say(text(f"journey.consent.{asked.ask}") + after, buttons)]
+        return [say(text(f"journey.consent.{asked.ask}") + after, *buttons)]
     if reminder:
-        return [say(worded("journey.consent.again", parent=parent) + after, buttons)]
+        return [say(worded("journey.consent.again", parent=parent) + after, *buttons)]
     return [say(worded("journey.consent.why", parent=parent)),
             say(worded("journey.consent.who", parent=parent)),
             say(worded("journey.consent.keep", parent=parent, days=retention_days) + after,
-                buttons)]
+                *buttons)]
 
 
 def asking(question: Question, stage: Stage, lead: str | None = None) -> Reply:

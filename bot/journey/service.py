@@ -791,9 +791,10 @@ class Journey:
         return await self._answer(turn, expected, value, prefix), chosen
 
     async def _tap_consent(self, turn: Turn, question: str, value: str) -> Choice | None:
-        """A tap on the consent question asked now (`prompts.consent_waiting`): "Yes" goes on
-        to the next one, or to the screening after the last; "No" is confirmed, then stops
-        with its own reason and kind words (`prompts.CONSENT_QUESTIONS`)."""
+        """A tap on the consent question asked now (`prompts.consent_waiting`): "Yes" (or an
+        answer that carries on as it does, a parent's "too young to understand") goes on to
+        the next one, or to the screening after the last; "No" is confirmed, then stops with
+        its own reason and kind words (`prompts.CONSENT_QUESTIONS`)."""
         waiting = prompts.consent_waiting(turn.case, await turn.answers())
         if waiting == "guardian" and LEGACY_CONSENT in (question, value.partition("=")[0]):
             # A button of the single question a parent was asked before the questions were
@@ -810,12 +811,13 @@ class Journey:
         if question != waiting:
             return None
         asked = prompts.CONSENT_QUESTIONS[question]
+        carry_on = asked.carries_on(value)
         chosen = text("journey.confirm.yes") if confirmed else text(
-            f"journey.consent.{asked.yes if value == 'yes' else asked.no}")
-        if value != "yes" and not confirmed:
+            f"journey.consent.{asked.label(value)}")
+        if not carry_on and not confirmed:
             return [self._confirm_stop(turn.case, question, chosen, value, asked.stop)], chosen
         await turn.save(question, value)
-        if value != "yes":
+        if not carry_on:
             practice = await turn.practice()
             return await self._stop(turn, asked.stop, stop_words(
                 asked.stop, parent=prompts.by_parent(turn.case), practice=practice.name,

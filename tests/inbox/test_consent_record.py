@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from bot.channels.casefile import case_file
 from bot.channels.email import build_message
 from bot.content import text
+from bot.domain.questions import CHILD_TOO_YOUNG
 from bot.inbox.digest import uk_time
 from bot.store import Store
 from bot.store.models import Case
@@ -84,3 +85,24 @@ async def test_a_case_with_no_consent_answer_says_it_is_not_recorded(
     assert f"{text('channels.email.consent')}: {missing}" in plain
     assert text("inbox.gp.consent_self").split("{")[0] not in summary
     assert one_line(text("inbox.gp.consent_self").split("{")[0]) not in pdf
+
+
+async def test_a_child_too_young_to_understand_is_recorded_as_not_asked(
+    store: Store, setting: Setting
+) -> None:
+    """A parent of a baby or toddler taps "They are too young to understand" for the child
+    (`journey.consent.child_too_young`): the summary, the pack and the NHSmail copy say the
+    child was not asked, in the parent's words, never that the child agreed (hazard log H19)."""
+    case = await submitted_case(store, setting, born=child_dob(2),
+                                answers={"child_agrees": CHILD_TOO_YOUNG})
+    at = await store.answers.answered_at(case.id)
+    line = text("inbox.gp.consent_parent", guardian_when=uk_time(at["guardian"]),
+                when=uk_time(at["consent"]), child=text("inbox.gp.consent_child_too_young"),
+                child_when=uk_time(at["child_agrees"]))
+    summary, pdf, plain, rich = await record_words(store, case)
+    assert html.escape(line) in summary
+    assert one_line(line) in pdf
+    assert f"{text('channels.email.consent')}: {line}" in plain
+    assert html.escape(line) in rich
+    agreed = text("inbox.gp.consent_child_yes")
+    assert agreed not in summary and one_line(agreed) not in pdf and agreed not in plain
