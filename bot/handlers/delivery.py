@@ -165,11 +165,12 @@ async def moved_away(bot: ApiBot, store: Store, chat_id: int, case_id: int, refe
 
 
 async def retract(bot: ApiBot, chat_id: int, message_ids: list[int], reference: str,
-                  reason: str, *, referral_open: bool = False) -> None:
+                  reason: str, *, referral_open: bool = False, parent: bool = False) -> None:
     """Delete what a GP chat received about an erased case; where Telegram no longer allows
     it (after 48 hours), or the bot never learnt a message's id (id 0, `OutboxStore.sending`),
     ask the GP to delete it. `referral_open`: the case was referred and the referral not yet
-    marked sent on e-RS, so the note says not to make it before the patient is spoken to."""
+    marked sent on e-RS, so the note says not to make it before the patient is spoken to.
+    `parent`: a parent answered for the child, so the note says the parent asked."""
     too_old = unknown = 0
     for message_id in message_ids:
         if message_id <= 0:
@@ -181,7 +182,8 @@ async def retract(bot: ApiBot, chat_id: int, message_ids: list[int], reference: 
             too_old += 1
     await bot.send_message(chat_id, plain(retracted(reference, reason, too_old=too_old,
                                                     unknown=unknown,
-                                                    referral_open=referral_open)))
+                                                    referral_open=referral_open,
+                                                    parent=parent)))
 
 
 async def photos_off(bot: ApiBot, store: Store, chat_id: int, case_id: int,
@@ -386,7 +388,8 @@ class TelegramSender:
         if item.kind == "gp.retract":
             taken = await self._store.outbox.take_delivered(case.id, item.chat_id)
             await retract(self._bot, item.chat_id, taken, case.reference,
-                          str(payload.get("reason")), referral_open=referral_open(case))
+                          str(payload.get("reason")), referral_open=referral_open(case),
+                          parent=case.consent_by == "parent")
             return
         if item.kind == "patient.photos_off":
             upto = payload.get("upto")

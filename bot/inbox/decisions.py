@@ -168,7 +168,8 @@ class Inbox:
                  extra={"case_id": case.id, "erased_by": case.erased_by})
         key = ("inbox.gp.referral_erased" if case.erased_by == "patient" else
                "inbox.gp.referral_erased_retention")
-        return Outcome(False, text(key, reference=case.reference))
+        return Outcome(False, worded(key, parent=case.consent_by == "parent",
+                                     reference=case.reference))
 
     async def mark_referral_sent(self, telegram_user_id: int, case_id: int,
                                  ubrn: str | None, *,
