@@ -58,7 +58,14 @@ from bot.inbox.gp_messages import (
 )
 from bot.inbox.moved import found_tag, inbox_group_moved, inbox_group_refused
 from bot.inbox.payloads import ShowInvites
-from bot.inbox.referral_task import MARKED, marked_label, marked_rows, referral_rows, who_marked
+from bot.inbox.referral_task import (
+    MARKED,
+    marked_label,
+    marked_payload,
+    marked_rows,
+    referral_rows,
+    who_marked,
+)
 from bot.inbox.routing import (
     AWAITING,
     current_submission,
@@ -490,19 +497,26 @@ class TelegramSender:
         await self._store.outbox.note_referral_button(case.id, item.chat_id, sent)
         now = await self._store.cases.get(case.id)
         if not marked and now is not None and now.referral_sent_at:
-            await self._mark_button(item, {"case_id": case.id, "message_id": sent,
-                                           "label": marked_label(await who_marked(
-                                               self._store, now), now.referral_sent_at)})
+            await self._mark_button(item, await marked_payload(
+                self._store, now, await who_marked(self._store, now), now.referral_sent_at,
+                sent))
 
     async def _mark_button(self, item: OutboxItem, payload: dict[str, Any]) -> None:
-        """A message's "Referral sent on e-RS" now says who marked it sent and when; a message
-        gone (deleted, too old) or a chat that blocked the bot is left as it is."""
+        """A message's "Referral sent on e-RS" now says who marked it sent and when, in its
+        text (`marked_payload`; an item queued before it carried the text changes only the
+        button) and on its button; a message gone (deleted, too old) or a chat that blocked
+        the bot is left as it is."""
         rows = marked_rows(int(payload["case_id"]), str(payload["label"]))
+        keyboard = markup(self._signer, item.chat_id, rows)
         with contextlib.suppress(BadRequest, Forbidden):
-            await self._bot.edit_message_reply_markup(
-                item.chat_id, int(payload["message_id"]),
-                reply_markup=markup(self._signer, item.chat_id, rows),
-                rate_limit_args=BACKGROUND)
+            if payload.get("text"):
+                await self._bot.edit_message_text(
+                    plain(str(payload["text"])), item.chat_id, int(payload["message_id"]),
+                    reply_markup=keyboard, rate_limit_args=BACKGROUND)
+            else:
+                await self._bot.edit_message_reply_markup(
+                    item.chat_id, int(payload["message_id"]), reply_markup=keyboard,
+                    rate_limit_args=BACKGROUND)
 
     async def _send_album(self, item: OutboxItem, payload: dict[str, Any], case: Case,
                           summary: CaseSummary, number: int) -> None:
