@@ -21,6 +21,12 @@ from bot.content import texts
 INTIMATE = "intimate"
 """The stop a typed answer naming an intimate area ends with: the same as the "Breast" and
 "Private parts or bottom" buttons' (`STOP_CRITERIA`)."""
+INTIMATE_TYPED = f"screen_{INTIMATE}_typed"
+"""The reason the request stops with when it is the typed answer (asked after the photos) that
+names the area: the same criterion, with its own words for the patient
+(`journey.stop.intimate_typed`), the staff alert (`inbox.staff.stopped.intimate_typed`) and
+the /invites line (`inbox.staff.ended.intimate_typed`), so it never reads as a telling-off
+nor as an area tapped at screening (hazard log H66)."""
 _WORD = re.compile(r"[^\W\d_]+")
 """A run of letters: the words of an answer, with spaces, digits, hyphens and marks between."""
 

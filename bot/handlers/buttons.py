@@ -16,6 +16,7 @@ from bot.inbox.payloads import (
     ChoosePractice,
     Decide,
     OpenCase,
+    ReferralConfirm,
     ReferralSent,
     ShowInvites,
     TaskDone,
@@ -42,6 +43,8 @@ async def tapped(update: Update, context: Context) -> None:
             await decide.task_done(update, context, case_id)
         case ReferralSent(case_id):
             await decide.referral_sent(update, context, case_id)
+        case ReferralConfirm(case_id, made):
+            await decide.referral_confirmed(update, context, case_id, made)
         case ShowInvites(practice_id):
             await invites.show_invites(update, context, practice_id)
         case ChooseGp() | ChoosePractice():  # /invite takes these while it waits for one

@@ -42,6 +42,7 @@ from bot.inbox.gp_messages import (
     urgent_confirm_rows,
 )
 from bot.inbox.payloads import CaseAction, Decide
+from bot.inbox.referral_task import referral_confirm_rows, task_chats
 from bot.store.models import SHOT_SLOTS, Case, ShotSlot
 
 Context = BotContext
@@ -315,14 +316,17 @@ async def book_go(update: Update, context: Context, chat_id: int, tap: Decide,
 
 async def refer(update: Update, context: Context, chat_id: int, tap: Decide,
                 case: Case) -> None:
-    """Refer is confirmed first, in a message that says what happens next; a decision under
+    """Refer is confirmed first, in a message that says what happens next (and, where
+    practice staff will get the task to make it too, that they will); a decision under
     way on the case (new photos being chosen, another confirmation) loses its buttons first,
     and the summary's choices name this confirmation (`Decide.under_way`)."""
     await _answer_closing(update, context, chat_id, tap)
     summary_id = _tapped_id(update) or 0
+    staff = await task_chats(context.services.store, case, _query(update).from_user.id)
     confirm = await _send(context, chat_id,
                           text("inbox.gp.refer_confirm", reference=case.reference,
-                               days=context.services.settings.referral_send_days),
+                               days=context.services.settings.referral_send_days)
+                          + (text("inbox.gp.refer_confirm_staff") if staff else ""),
                           refer_confirm_rows(case, summary_id))
     await _edit_rows(context, chat_id, summary_id,
                      decision_rows(case.id, case.submissions, under_way=confirm))
@@ -469,17 +473,56 @@ async def task_done(update: Update, context: Context, case_id: int) -> None:
 
 async def referral_sent(update: Update, context: Context, case_id: int) -> None:
     """"Referral sent on e-RS" on a member of staff's task (or on a button that already says
-    who marked it): recorded by whoever taps first, every copy's button then says who and
-    when (changed through the outbox); a second tap changes nothing and says who and when."""
+    who marked it): asked first, in its own message, whether the referral was made on e-RS
+    (`inbox.staff.referral_confirm`, Yes / No, go back), as a GP's Refer is, so a mis-tap never
+    tells the patient their photos were sent (hazard log H48). Already marked: nothing
+    changes, and the alert says who and when; a case that can no longer take it (the patient
+    deleted it first) says so."""
     query = _query(update)
+    closed = await context.services.inbox.referral_closed(query.from_user.id, case_id,
+                                                          roles=ANY_ROLE)
+    if closed is not None and len(closed.text) <= ALERT_LIMIT:
+        await query.answer(closed.text, show_alert=True)
+        return
+    await query.answer()
+    if query.message is None:
+        return
+    if closed is not None:
+        await _send(context, query.message.chat.id, closed.text)
+        return
+    case = await context.services.store.cases.get(case_id)
+    assert case is not None
+    await _send(context, query.message.chat.id,
+                text("inbox.staff.referral_confirm", reference=case.reference),
+                referral_confirm_rows(case_id))
+
+
+async def referral_confirmed(update: Update, context: Context, case_id: int,
+                             made: bool) -> None:
+    """The answer to "Have you made the referral on e-RS?": "Yes" records it, by whoever
+    taps first; every copy's button then says who and when (changed through the outbox), and
+    the patient is told. "No, go back" records nothing and says so in the question's place.
+    Either way the question's buttons go."""
+    query = _query(update)
+    if not made:
+        case = await context.services.store.cases.get(case_id)
+        await query.answer()
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_text(plain(text(
+                "inbox.staff.referral_confirm_cancelled",
+                reference=case.reference if case is not None else "")))
+        return
     outcome = await context.services.inbox.mark_referral_sent(query.from_user.id, case_id, None,
                                                               roles=ANY_ROLE)
+    chat_id = query.message.chat.id if query.message else None
+    if chat_id is not None:
+        await _edit_rows(context, chat_id, _tapped_id(update), ())
     if not outcome.done and len(outcome.text) <= ALERT_LIMIT:
         await query.answer(outcome.text, show_alert=True)
         return
     await query.answer()
-    if query.message:  # recorded, or why it cannot be (the patient deleted the request)
-        await _send(context, query.message.chat.id, outcome.text)
+    if chat_id is not None:  # recorded, or why it cannot be (the patient deleted the request)
+        await _send(context, chat_id, outcome.text)
 
 
 async def typed_handler(update: Update, context: Context) -> None:

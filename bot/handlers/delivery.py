@@ -58,7 +58,14 @@ from bot.inbox.gp_messages import (
 )
 from bot.inbox.moved import found_tag, inbox_group_moved, inbox_group_refused
 from bot.inbox.payloads import ShowInvites
-from bot.inbox.referral_task import MARKED, marked_label, marked_rows, referral_rows, who_marked
+from bot.inbox.referral_task import (
+    MARKED,
+    marked_label,
+    marked_payload,
+    marked_rows,
+    referral_rows,
+    who_marked,
+)
 from bot.inbox.routing import (
     AWAITING,
     current_submission,
@@ -165,11 +172,12 @@ async def moved_away(bot: ApiBot, store: Store, chat_id: int, case_id: int, refe
 
 
 async def retract(bot: ApiBot, chat_id: int, message_ids: list[int], reference: str,
-                  reason: str, *, referral_open: bool = False) -> None:
+                  reason: str, *, referral_open: bool = False, parent: bool = False) -> None:
     """Delete what a GP chat received about an erased case; where Telegram no longer allows
     it (after 48 hours), or the bot never learnt a message's id (id 0, `OutboxStore.sending`),
     ask the GP to delete it. `referral_open`: the case was referred and the referral not yet
-    marked sent on e-RS, so the note says not to make it before the patient is spoken to."""
+    marked sent on e-RS, so the note says not to make it before the patient is spoken to.
+    `parent`: a parent answered for the child, so the note says the parent asked."""
     too_old = unknown = 0
     for message_id in message_ids:
         if message_id <= 0:
@@ -181,7 +189,8 @@ async def retract(bot: ApiBot, chat_id: int, message_ids: list[int], reference: 
             too_old += 1
     await bot.send_message(chat_id, plain(retracted(reference, reason, too_old=too_old,
                                                     unknown=unknown,
-                                                    referral_open=referral_open)))
+                                                    referral_open=referral_open,
+                                                    parent=parent)))
 
 
 async def photos_off(bot: ApiBot, store: Store, chat_id: int, case_id: int,
@@ -386,7 +395,8 @@ class TelegramSender:
         if item.kind == "gp.retract":
             taken = await self._store.outbox.take_delivered(case.id, item.chat_id)
             await retract(self._bot, item.chat_id, taken, case.reference,
-                          str(payload.get("reason")), referral_open=referral_open(case))
+                          str(payload.get("reason")), referral_open=referral_open(case),
+                          parent=case.consent_by == "parent")
             return
         if item.kind == "patient.photos_off":
             upto = payload.get("upto")
@@ -487,19 +497,26 @@ class TelegramSender:
         await self._store.outbox.note_referral_button(case.id, item.chat_id, sent)
         now = await self._store.cases.get(case.id)
         if not marked and now is not None and now.referral_sent_at:
-            await self._mark_button(item, {"case_id": case.id, "message_id": sent,
-                                           "label": marked_label(await who_marked(
-                                               self._store, now), now.referral_sent_at)})
+            await self._mark_button(item, await marked_payload(
+                self._store, now, await who_marked(self._store, now), now.referral_sent_at,
+                sent))
 
     async def _mark_button(self, item: OutboxItem, payload: dict[str, Any]) -> None:
-        """A message's "Referral sent on e-RS" now says who marked it sent and when; a message
-        gone (deleted, too old) or a chat that blocked the bot is left as it is."""
+        """A message's "Referral sent on e-RS" now says who marked it sent and when, in its
+        text (`marked_payload`; an item queued before it carried the text changes only the
+        button) and on its button; a message gone (deleted, too old) or a chat that blocked
+        the bot is left as it is."""
         rows = marked_rows(int(payload["case_id"]), str(payload["label"]))
+        keyboard = markup(self._signer, item.chat_id, rows)
         with contextlib.suppress(BadRequest, Forbidden):
-            await self._bot.edit_message_reply_markup(
-                item.chat_id, int(payload["message_id"]),
-                reply_markup=markup(self._signer, item.chat_id, rows),
-                rate_limit_args=BACKGROUND)
+            if payload.get("text"):
+                await self._bot.edit_message_text(
+                    plain(str(payload["text"])), item.chat_id, int(payload["message_id"]),
+                    reply_markup=keyboard, rate_limit_args=BACKGROUND)
+            else:
+                await self._bot.edit_message_reply_markup(
+                    item.chat_id, int(payload["message_id"]), reply_markup=keyboard,
+                    rate_limit_args=BACKGROUND)
 
     async def _send_album(self, item: OutboxItem, payload: dict[str, Any], case: Case,
                           summary: CaseSummary, number: int) -> None:

@@ -143,14 +143,16 @@ class Inbox:
                                   reason=text(f"inbox.gp.reason_{reason}"),
                                   gp=member.display_name))
 
-    async def referral_closed(self, telegram_user_id: int, case_id: int) -> Outcome | None:
+    async def referral_closed(self, telegram_user_id: int, case_id: int, *,
+                              roles: tuple[Role, ...] = GP_ROLES) -> Outcome | None:
         """Why "Referral sent on e-RS" can no longer be recorded on this case, before the GP
-        is asked for the UBRN; None if it can. The patient deleted their request before the
-        referral was marked sent: `inbox.gp.referral_erased` (staff were asked to contact
+        is asked for the UBRN (or, with `roles` of staff too, before a member of staff is
+        asked whether they made it); None if it can. The patient deleted their request before
+        the referral was marked sent: `inbox.gp.referral_erased` (staff were asked to contact
         them, `bot.services.erasure.patient_ended_alerts`); already marked sent:
-        `inbox.gp.referral_already`; not a referral (or not the GP's to see): as
-        `mark_referral_sent` says."""
-        found = await case_for_member(self._store, telegram_user_id, case_id)
+        `inbox.gp.referral_already` (for staff, `inbox.staff.referral_already`: who and when);
+        not a referral (or not theirs to see): as `mark_referral_sent` says."""
+        found = await case_for_member(self._store, telegram_user_id, case_id, roles=roles)
         if found is None:
             return Outcome(False, text("inbox.gp.refused"))
         case = found[1]
@@ -158,6 +160,8 @@ class Inbox:
             return await self._already(case)
         if case.erased_at is not None and not case.referral_sent_at:
             return self._erased(case)
+        if case.referral_sent_at and roles != GP_ROLES:
+            return await self._marked_already(case)
         if case.referral_sent_at:
             return Outcome(False, text("inbox.gp.referral_already", reference=case.reference))
         return None
@@ -168,7 +172,8 @@ class Inbox:
                  extra={"case_id": case.id, "erased_by": case.erased_by})
         key = ("inbox.gp.referral_erased" if case.erased_by == "patient" else
                "inbox.gp.referral_erased_retention")
-        return Outcome(False, text(key, reference=case.reference))
+        return Outcome(False, worded(key, parent=case.consent_by == "parent",
+                                     reference=case.reference))
 
     async def mark_referral_sent(self, telegram_user_id: int, case_id: int,
                                  ubrn: str | None, *,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.content import text
+from bot.domain.questions import worded
 from bot.inbox.digest import CaseSummary
 from bot.inbox.payloads import ChooseGp, Decide, OpenCase, Payload, TaskDone
 from bot.store.cases import REFERRED
@@ -147,18 +148,20 @@ def referral_open(case: Case) -> bool:
 
 
 def retracted(reference: str, reason: str, *, too_old: int = 0, unknown: int = 0,
-              referral_open: bool = False) -> str:
+              referral_open: bool = False, parent: bool = False) -> str:
     """The note after taking back an erased case: removed, or please delete it yourself:
     `too_old` messages Telegram would not delete (a bot may delete only for 48 hours), or
     `unknown` messages the chat may hold whose id the bot never learnt (it stopped between
     sending one and writing its id down). `reason`: patient, practice,
     stopped (an answer changed at the review stopped the request), red_flag (a red flag
-    answered after photos stopped it) or retention."""
-    why = text({"patient": "inbox.gp.erased_by_patient",
-                "practice": "inbox.gp.stopped_by_practice",
-                "stopped": "inbox.gp.stopped_at_review",
-                "red_flag": "inbox.gp.stopped_red_flag"}.get(reason,
-                                                                "inbox.gp.erased_by_retention"))
+    answered after photos stopped it) or retention. `parent`: a parent answered for a child
+    (`Case.consent_by`), so "the parent asked", not "the patient asked"."""
+    why = worded({"patient": "inbox.gp.erased_by_patient",
+                  "practice": "inbox.gp.stopped_by_practice",
+                  "stopped": "inbox.gp.stopped_at_review",
+                  "red_flag": "inbox.gp.stopped_red_flag"}.get(reason,
+                                                                  "inbox.gp.erased_by_retention"),
+                 parent=parent)
     key = ("inbox.gp.retract_ask" if too_old else "inbox.gp.retract_unknown" if unknown
            else "inbox.gp.retracted")
     said = text(key, reference=reference, why=why)

@@ -112,8 +112,17 @@ class ReferralSent:
     case_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class ReferralConfirm:
+    """"Yes" (`made`) or "No, go back" under the question a tap on "Referral sent on e-RS"
+    asks first (`inbox.staff.referral_confirm`): only "Yes" records it and tells the patient."""
+
+    case_id: int
+    made: bool
+
+
 Payload = (OpenCase | Decide | ChooseGp | ChoosePractice | AddMemberAt | ChangeInvite
-           | TaskDone | ShowInvites | ReferralSent)
+           | TaskDone | ShowInvites | ReferralSent | ReferralConfirm)
 
 
 def submission_part(submission: int) -> str:
@@ -140,6 +149,8 @@ def to_parts(payload: Payload) -> tuple[str | int, ...]:
             return ("invites", practice_id)
         case ReferralSent(case_id):
             return ("ers_sent", case_id)
+        case ReferralConfirm(case_id, made):
+            return ("ers_yes" if made else "ers_no", case_id)
         case Decide():
             extra = tuple(getattr(payload, name) for name in _FIELDS.get(payload.action, ()))
             return (payload.action, payload.case_id, *extra, submission_part(payload.submission))
@@ -168,6 +179,8 @@ def parse(parts: list[str]) -> Payload | None:
         return ShowInvites(target)
     if action == "ers_sent" and not rest:
         return ReferralSent(target)
+    if action in ("ers_yes", "ers_no") and not rest:
+        return ReferralConfirm(target, action == "ers_yes")
     if action in get_args(InviteAction) and len(rest) == 1:
         return ChangeInvite(action, target, rest[0])  # type: ignore[arg-type]
     if action not in get_args(CaseAction) or not rest or not rest[-1].startswith("s"):

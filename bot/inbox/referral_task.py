@@ -7,8 +7,9 @@ each member of staff (and admin) of the practice gets a task (`referral_task`): 
 practice's own reference and the case reference), that the GP decided to refer, and where the
 referral pack is. Staff never get the pack or the photos here (bot/inbox/access.py: only GPs
 see them). The task carries the same "Referral sent on e-RS" as the GP's own message: whoever
-taps first records it (`bot.inbox.decisions.Inbox.mark_referral_sent`); every other message
-with the button is then changed to say who did it and when (`marked_edits`, queued in the
+taps first records it (`bot.inbox.decisions.Inbox.mark_referral_sent`), after saying Yes to
+"Have you made the referral on e-RS?" (`referral_confirm_rows`); every message with the button
+(its text and its button) is then changed to say who did it and when (`marked_edits`, queued in the
 transaction that records it), and a second tap there changes nothing. The messages are noted in
 SQLite (`OutboxRepository.note_referral_button`), so a restart loses none of this. Plain
 service, no Telegram.
@@ -21,7 +22,7 @@ from bot.inbox.access import MANAGING_ROLES
 from bot.inbox.alerts import patient_ref_of
 from bot.inbox.digest import uk_time
 from bot.inbox.gp_messages import Rows, column
-from bot.inbox.payloads import ReferralSent
+from bot.inbox.payloads import ReferralConfirm, ReferralSent
 from bot.services.alerting import would_hear
 from bot.store import Store
 from bot.store.models import Case, Member, Outgoing
@@ -51,16 +52,22 @@ async def pack_place(store: Store, case: Case, gp: Member) -> str:
     return text("inbox.staff.referral_pack", places=text("channels.gp.where_join").join(places))
 
 
+async def task_chats(store: Store, case: Case, gp_user_id: int) -> list[int]:
+    """The chats of the members of staff or admin of the practice who would get the task to
+    make the referral if the GP with this Telegram id referred the case (never that GP)."""
+    managing = {m.telegram_user_id for m in await store.practices.members(case.practice_id)
+                if m.role in MANAGING_ROLES}
+    return [chat for chat in await would_hear(store, case, leaving_out=(gp_user_id,))
+            if chat in managing]
+
+
 async def referral_task(store: Store, case: Case, gp: Member) -> list[Outgoing]:
     """The task for each member of staff or admin of the practice who can receive it (never
     the GP who decided, who has it in their own message; none in a practice of GPs only), to
     queue with the decision: sent as `staff.task` with "referral" in its payload, so it is
     delivered with the "Referral sent on e-RS" button and passed on to other staff if one
     cannot receive it (`bot.inbox.undelivered.pass_on`)."""
-    managing = {m.telegram_user_id for m in await store.practices.members(case.practice_id)
-                if m.role in MANAGING_ROLES}
-    chats = [chat for chat in await would_hear(store, case, leaving_out=(gp.telegram_user_id,))
-             if chat in managing]
+    chats = await task_chats(store, case, gp.telegram_user_id)
     if not chats:
         return []
     words = text("inbox.staff.referral_task", patient_ref=await patient_ref_of(store, case),
@@ -77,6 +84,12 @@ def referral_rows(case_id: int) -> Rows:
     return column((text("inbox.staff.referral_sent"), ReferralSent(case_id)))
 
 
+def referral_confirm_rows(case_id: int) -> Rows:
+    """Under "Have you made the referral on e-RS?": "Yes" (records it) or "No, go back"."""
+    return column((text("inbox.staff.referral_confirm_yes"), ReferralConfirm(case_id, True)),
+                  (text("inbox.staff.referral_confirm_no"), ReferralConfirm(case_id, False)))
+
+
 def marked_label(name: str, when: str | None) -> str:
     """The button that says who marked the referral sent and when (UK time)."""
     return text("inbox.staff.referral_marked", name=name, when=uk_time(when))
@@ -87,11 +100,22 @@ def marked_rows(case_id: int, label: str) -> Rows:
     return column((label, ReferralSent(case_id)))
 
 
+async def marked_payload(store: Store, case: Case, name: str, when: str,
+                         message_id: int) -> dict[str, str | int | None]:
+    """What a `MARKED` item changes on one message: its text now says who marked the
+    referral sent and when (`inbox.staff.referral_marked_note`), so nobody reading an older
+    copy (the GP's "now make the referral", a member of staff's task) makes it twice, and its
+    button says the same (`marked_label`)."""
+    return {"case_id": case.id, "message_id": message_id, "label": marked_label(name, when),
+            "text": text("inbox.staff.referral_marked_note",
+                         patient_ref=await patient_ref_of(store, case),
+                         reference=case.reference, name=name, when=uk_time(when))}
+
+
 async def marked_edits(store: Store, case: Case, name: str, when: str) -> list[Outgoing]:
     """One `MARKED` item per message noted with the case's button (`note_referral_button`),
     to queue in the transaction that records the referral sent by `name` at `when`."""
-    label = marked_label(name, when)
-    return [Outgoing(chat, MARKED, {"case_id": case.id, "message_id": message, "label": label},
+    return [Outgoing(chat, MARKED, await marked_payload(store, case, name, when, message),
                      f"case:{case.id}:referral-marked:{chat}:{message}")
             for chat, message in await store.outbox.referral_buttons(case.id)]
 

@@ -44,14 +44,16 @@ async def kept_by_practice(store: Store, cases: list[Case]) -> str | None:
     not from what the practice already saved to the GP record or received by email or MESH:
     that is the practice's record of the patient's care, kept under its records policy (UK
     GDPR Article 17(3)(c); docs/dpia.md, Rights). The words say so, why, and whom to call
-    (`journey.delete.gp_record`), the same before and after the deletion, on every path
-    (/delete, /cancel, a stop after photos)."""
+    (`journey.delete.gp_record`; `_parent`, "your child's GP record", when a parent answers
+    for a child), the same before and after the deletion, on every path (/delete, /cancel, a
+    stop after photos)."""
     sent = [case for case in cases if case.submissions > 0]
     if not sent:
         return None
     practice = await store.practices.get(sent[-1].practice_id)
     assert practice is not None
-    return text("journey.delete.gp_record", practice=practice.name, phone=practice.phone)
+    return worded("journey.delete.gp_record", parent=sent[-1].consent_by == "parent",
+                  practice=practice.name, phone=practice.phone)
 
 
 def with_kept(words: str, kept: str | None, *, done: bool = False) -> str:

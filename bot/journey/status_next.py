@@ -41,6 +41,7 @@ import json
 from collections.abc import Sequence
 
 from bot.content import text
+from bot.domain.intimate import INTIMATE_TYPED
 from bot.domain.questions import worded
 from bot.journey import prompts
 from bot.journey.replies import Reply, say
@@ -50,6 +51,7 @@ from bot.store.models import Case, Event, Practice, Stage
 STOPPED_NEXT: dict[str, str] = {
     **{f"screen_{criterion}": "next_book"
        for criterion in ("mole", "intimate", "everywhere", "eczema", "child_face")},
+    INTIMATE_TYPED: "next_book",
     "consent_declined": "next_another_way",
     "child_declined": "next_another_way",
     "not_guardian": "next_not_guardian",

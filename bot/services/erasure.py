@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot import testpoints
-from bot.content import text
 from bot.domain.questions import worded
 from bot.services.alerting import Alerts
 from bot.store import Store
@@ -78,7 +77,8 @@ async def patient_ended_alerts(store: Store, case: Case, to: Stage) -> Alerts:
     refer whose referral was not yet marked sent says so and asks staff to ask the patient
     whether they still want it (`inbox.staff.patient_deleted_referral`); one whose new photos a
     GP asked for and was waiting for says so, so staff tell the GP
-    (`inbox.staff.patient_deleted_new_photos`, `awaiting_new_photos`)."""
+    (`inbox.staff.patient_deleted_new_photos`, `awaiting_new_photos`). Each has a `_parent`
+    version, "the parent asked", for a child whose parent answers (`Case.consent_by`)."""
     invite = await store.invites.get(case.invite_id) if case.invite_id else None
     ended = "cancelled" if to is Stage.CANCELLED else "deleted"
     key = f"inbox.staff.patient_{ended}"
@@ -86,8 +86,8 @@ async def patient_ended_alerts(store: Store, case: Case, to: Stage) -> Alerts:
         key = "inbox.staff.patient_deleted_referral"  # the referral is left to be made
     elif awaiting_new_photos(case):
         key = f"inbox.staff.patient_{ended}_new_photos"  # the GP is waiting for them
-    words = text(key, patient_ref=invite.patient_ref if invite else "?",
-                 reference=case.reference)
+    words = worded(key, parent=case.consent_by == "parent",
+                   patient_ref=invite.patient_ref if invite else "?", reference=case.reference)
     log.info("staff told the patient ended a request", extra={"case_id": case.id,
                                                              "ended": ended})
     return await Alerts.to_practice(store, case, ended, lambda chat: Outgoing(

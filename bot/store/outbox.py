@@ -73,7 +73,10 @@ async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str)
     # showing their photos and answers back (message ids only; the patient has been told
     # their photos and answers are deleted, so nothing more is said).
     await photos_off_chat(conn, case_id, answers=True)
-    await conn.execute("DELETE FROM question_messages WHERE case_id = ?", (case_id,))
+    # a question already marked to lose its buttons (a typed answer that stops the request
+    # answered it: `take_questions`) stays until they are off, as after any typed answer
+    await conn.execute("DELETE FROM question_messages WHERE case_id = ? AND off_at IS NULL",
+                       (case_id,))
     await conn.execute("DELETE FROM album_steps WHERE case_id = ?", (case_id,))
     await conn.execute("DELETE FROM referral_buttons WHERE case_id = ?", (case_id,))
 

@@ -43,6 +43,22 @@ def test_what_is_filled_in_comes_after_a_blank_line(key: str) -> None:
     assert len(lines) > 2 and lines[1] == "", "the opening line, a blank line, the details"
 
 
+OPENINGS = ("inbox.patient.referred", "inbox.patient.urgent", "inbox.patient.stopped_by_practice",
+            "journey.cases.gp_asked_other")
+"""Messages whose first lines are the few neutral openings every unprompted message starts
+with: who it is from (the practice, urgent or not, or named), or that more than one request is
+open."""
+
+
+@pytest.mark.parametrize("key", UNPROMPTED)
+def test_the_first_line_is_one_of_the_neutral_openings(key: str) -> None:
+    """Not only free of blanks and body words: a first line that says something of its own
+    ("Your practice now has the child's photos...") tells whoever sees the lock screen about
+    the request, and may arrive long after Send. Each says only whom it is from."""
+    openings = {first_line(text(opening)) for opening in OPENINGS}
+    assert first_line(text(key)) in openings, first_line(text(key))
+
+
 @pytest.mark.parametrize("key", UNPROMPTED)
 def test_a_parents_version_is_listed_with_the_patients(key: str) -> None:
     base = key.removesuffix("_parent")

@@ -3,10 +3,11 @@
 The body-area buttons stop "Breast" and "Private parts or bottom" before any photo, but the
 typed "Exactly where is the rash?" was not read: a patient who tapped "Arm or hand" and typed
 "around my genitals and anus" went through, photos and all. Now the words of
-`bot/content/intimate.toml` stop it with the service's intimate-area criterion, the same words,
-reason and staff alert as the button's stop, and every photo already sent is deleted (files,
-rows, the review album in the chat). Words that only look like one ("breastbone", "bottom of my
-foot") go on. Hazard log H66.
+`bot/content/intimate.toml` stop it with the service's intimate-area criterion, with words,
+reason, staff alert and /invites line of its own (kind words that say the typed answer stopped
+it, never a telling-off after the photos), the question's buttons taken off, and every photo
+already sent is deleted (files, rows, the review album in the chat). Words that only look like
+one ("breastbone", "bottom of my foot") go on. Hazard log H66.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 from telegram.ext import Application
 
 from bot.content import text
+from bot.domain.intimate import INTIMATE_TYPED
 from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
 from bot.journey.stop_words import stop_words
@@ -66,24 +68,37 @@ async def photos_in(app: App, team: Team, patient: TelegramUser, ref: str) -> li
 
 async def stopped_and_erased(app: App, team: Team, patient: TelegramUser, ref: str,
                              files: list[Path]) -> None:
-    """The request stopped for the intimate-area criterion as the button stops it: its words
-    (with the 999 / NHS 111 line), its reason and staff alert, and no photo file, photo row
-    or answer left."""
+    """The request stopped for the intimate-area criterion, with the typed stop's own kind
+    words (with the 999 / NHS 111 line and the practice to call), its own reason and staff
+    alert (typed after the photos), the question's buttons gone, /invites naming it as typed
+    (never "stopped at screening"), and no photo file, photo row or answer left."""
     store = services_of(app).store
     practice = team.practice
     await patient.wait_for_text(text("journey.stop_after_photos.deleted"), timeout=10)
-    words = stop_words("screen_intimate", parent=False, practice=practice.name,
+    words = stop_words(INTIMATE_TYPED, parent=False, practice=practice.name,
                        phone=practice.phone)
+    assert words.startswith(text("journey.stop.intimate_typed", practice=practice.name,
+                                 phone=practice.phone))
+    assert text("journey.stop.urgent") in words
     assert any(words in (m.text or "") for m in patient.messages)
+    assert not any(first_line("journey.stop.intimate") in (m.text or "")
+                   for m in patient.messages), "not the words of the area tapped before photos"
+    asked = [m for m in patient.messages
+             if first_line("journey.details.where_exactly") in (m.text or "")]
+    await patient.wait_until(lambda: all(not m.buttons for m in asked), timeout=10)
     case = await case_of(app, patient)
     assert case.stage is Stage.STOPPED
-    assert await stop_reason(app, case) == "screen_intimate", "the button's own stop"
+    assert await stop_reason(app, case) == INTIMATE_TYPED
     assert not any(path.exists() for path in files)
     assert await store.photos.for_case(case.id) == []
     assert await store.answers.for_case(case.id) == {}
     alert = await team.staff.wait_for_text(case.reference, timeout=10)
-    assert alert.text == text("inbox.staff.stopped.intimate_after_photos", patient_ref=ref,
-                              reference=case.reference)
+    assert alert.text == text("inbox.staff.stopped.intimate_typed_after_photos",
+                              patient_ref=ref, reference=case.reference)
+    await team.staff.send_command("/invites")
+    listing = await team.staff.wait_for_text(first_line("inbox.staff.invites_title"))
+    assert text("inbox.staff.ended.intimate_typed") in (listing.text or "")
+    assert text("inbox.staff.ended.screening") not in (listing.text or "")
 
 
 async def test_genitals_typed_for_exactly_where_stops_and_deletes_the_photos(

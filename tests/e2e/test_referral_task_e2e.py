@@ -59,6 +59,15 @@ async def the_task(team: Team, case: Case) -> SentMessage:
     return task
 
 
+async def tap_and_confirm(person: TelegramUser, label: str, case: Case) -> None:
+    """Tap "Referral sent on e-RS" (or its marked label), get the question whether it was
+    made on e-RS, and answer Yes."""
+    await person.tap(label)
+    await person.wait_for_text(text("inbox.staff.referral_confirm", reference=case.reference),
+                               timeout=10)
+    await person.tap(text("inbox.staff.referral_confirm_yes"))
+
+
 async def marked_by(app: App, case: Case) -> tuple[Case, list[str]]:
     """The case as stored now, and the actors of its "referral sent" audit events."""
     store = services_of(app).store
@@ -89,6 +98,11 @@ async def test_staff_get_the_task_and_the_first_to_mark_it_sent_records_it_for_e
     assert done.text == text("inbox.gp.decided_refer", reference=case.reference, gp="Dr Gee",
                              days=3) + text("inbox.gp.decided_refer_staff")
     assert buttons(done) == [SENT]
+    (confirm,) = [m for m in team.gp.messages
+                  if first_line("inbox.gp.refer_confirm").strip() in (m.text or "")]
+    assert confirm.text == text("inbox.gp.refer_confirm", reference=case.reference,
+                                days=3) + text("inbox.gp.refer_confirm_staff"), \
+        "the GP is told before referring that staff get the task too"
     task = await the_task(team, case)
     assert buttons(task) == [STAFF_SENT]
     assert not [m for m in team.staff.all_messages if m.kind in ("photo", "document")], \
@@ -97,7 +111,7 @@ async def test_staff_get_the_task_and_the_first_to_mark_it_sent_records_it_for_e
     listing = await team.staff.wait_for_text(first_line("inbox.staff.invites_title"))
     assert text("inbox.staff.group_referred") in (listing.text or "")
 
-    await team.staff.tap(STAFF_SENT)
+    await tap_and_confirm(team.staff, STAFF_SENT, case)
     await team.staff.wait_for_text(text("inbox.staff.referral_recorded",
                                         reference=case.reference, name="Sue Smith"), timeout=10)
     now, actors = await marked_by(app, case)
@@ -108,6 +122,10 @@ async def test_staff_get_the_task_and_the_first_to_mark_it_sent_records_it_for_e
                  when=uk_time(now.referral_sent_at))
     await team.gp.wait_until(lambda: buttons(done) == [label], timeout=10)
     await team.staff.wait_until(lambda: buttons(task) == [label], timeout=10)
+    note = text("inbox.staff.referral_marked_note", patient_ref="P-300",
+                reference=case.reference, name="Sue Smith", when=uk_time(now.referral_sent_at))
+    assert done.text == note, "the GP's copy no longer says to make the referral"
+    assert task.text == note
 
     already = text("inbox.staff.referral_already", reference=case.reference, name="Sue Smith",
                    when=uk_time(now.referral_sent_at))
@@ -122,6 +140,32 @@ async def test_staff_get_the_task_and_the_first_to_mark_it_sent_records_it_for_e
     await team.staff.send_command("/invites")
     listing = await team.staff.wait_for_text(first_line("inbox.staff.invites_title"))
     assert text("inbox.staff.group_referred") not in (listing.text or "")
+
+
+async def test_a_tap_on_referral_sent_asks_first_and_no_records_nothing(
+    app: App, emu: Emulator
+) -> None:
+    team, patient, case, done = await referred(app, emu)
+    task = await the_task(team, case)
+    await team.staff.tap(STAFF_SENT)
+    asked = await team.staff.wait_for_text(
+        text("inbox.staff.referral_confirm", reference=case.reference), timeout=10)
+    assert buttons(asked) == [text("inbox.staff.referral_confirm_yes"),
+                              text("inbox.staff.referral_confirm_no")]
+    await emu.wait_until_idle()
+    now, actors = await marked_by(app, case)
+    assert not now.referral_sent_at and not actors, "a tap alone records nothing"
+    assert not patient_told(patient, case)
+
+    await team.staff.tap(text("inbox.staff.referral_confirm_no"))
+    await team.staff.wait_until(lambda: asked.text == text(
+        "inbox.staff.referral_confirm_cancelled", reference=case.reference), timeout=10)
+    await emu.wait_until_idle()
+    now, actors = await marked_by(app, case)
+    assert not now.referral_sent_at and not actors
+    assert not patient_told(patient, case), "the patient is not told it was sent"
+    assert buttons(asked) == [] and buttons(task) == [STAFF_SENT]
+    assert buttons(done) == [SENT]
 
 
 async def test_the_gp_marks_it_first_and_the_staff_task_then_says_so(
@@ -174,7 +218,7 @@ async def test_a_referral_nobody_marks_sent_is_chased_once_with_the_button_after
         assert [(i.chat_id, json.loads(i.payload).get("referral")) for i in waiting] == [
             (team.staff.id, 1)]
 
-        await team.staff.tap(STAFF_SENT)
+        await tap_and_confirm(team.staff, STAFF_SENT, case)
         await team.staff.wait_for_text(text("inbox.staff.referral_recorded",
                                             reference=case.reference, name="Sue Smith"),
                                        timeout=10)
