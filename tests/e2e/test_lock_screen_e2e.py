@@ -1,7 +1,8 @@
 """What a phone's lock screen shows of a message the patient did not ask for, through the real
 bot: Telegram shows its first line in the notification, where anyone near the phone can read
 it. A newcomer found a child's date of birth and the body area in the stall reminder; now its
-first line only says whom it is from, and the date of birth is not said back at all."""
+first line only says whom it is from, and the date of birth is not said back at all. The
+reminder a parent gets is about the child's rash, worded for a parent."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ from bot.domain.dates import said
 from bot.domain.questions import worded
 from bot.emulator import Emulator
 from tests.auxil.e2e.bot_app import BotStarter, services_of
-from tests.auxil.e2e.patient import SCREENING, child_birthday, to_child_eczema_question, words
+from tests.auxil.e2e.patient import (
+    SCREENING,
+    child_birthday,
+    first_line,
+    to_child_eczema_question,
+    words,
+)
 from tests.auxil.e2e.practice import make_team
 from tests.auxil.requests import request_named
 
@@ -35,8 +42,11 @@ async def test_a_stall_reminders_first_line_names_no_date_of_birth_and_no_body_p
         _, token = await store.invites.create(team.practice.id, "REF-LOCK", born.isoformat(),
                                               valid_days=7, gp_member_id=team.gp_member.id)
         await to_child_eczema_question(parent, token, born)  # the body area answered
+        areas = next(m for m in parent.messages
+                     if text("journey.screening.areas.question") in (m.text or ""))
+        await parent.wait_until(lambda: areas.buttons == [], timeout=10)  # tidied: all done
         case = await store.cases.current_for_patient(parent.id)
-        assert case is not None and case.dob_checked
+        assert case is not None and case.dob_checked and case.consent_by == "parent"
     idle_since = datetime.now(UTC) - timedelta(days=bot_settings.stalled_after_days + 1)
     with sqlite3.connect(bot_settings.database_path) as conn:  # the parent went quiet
         conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?",
@@ -54,6 +64,7 @@ async def test_a_stall_reminders_first_line_names_no_date_of_birth_and_no_body_p
         assert not [part for part in site.split(" or ") if part in preview.lower()]
         assert "rash" not in preview.lower()
         assert details.startswith("\n"), "the details come after a blank line"
+        assert first_line("journey.reminder.text") not in shown, "the child's rash, not yours"
         # nothing the parent needs is lost: the request is still named, below the first line
         assert shown == worded("journey.reminder.text", parent=True,
                                practice=team.practice.name, phone=team.practice.phone,

@@ -1,24 +1,23 @@
 """Words a newcomer tripped over in a walkthrough, through the real bot (words by content key):
 which copy of the photos the bot deletes, that a GP checks an "I am not sure", which photo
 "Use it anyway" uses once it has left the chat, the reference again in /status after sending,
-and a parent's tips, reminder and photo advice worded for a parent."""
+and a parent's tips and photo advice worded for a parent (the parent's reminder:
+test_lock_screen_e2e.py)."""
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 import pytest
 from telegram.ext import Application
 
-from bot.config import Settings
 from bot.content import asset, text, texts
 from bot.domain.questions import worded
 from bot.emulator import Emulator
 from bot.journey.stop_words import stop_words
 from bot.store.models import Practice, Stage
-from tests.auxil.e2e.bot_app import BotStarter, sample, services_of
+from tests.auxil.e2e.bot_app import sample, services_of
 from tests.auxil.e2e.patient import (
     after,
     child_birthday,
@@ -32,8 +31,7 @@ from tests.auxil.e2e.patient import (
     to_consent,
     to_photos,
 )
-from tests.auxil.e2e.practice import make_team, new_invite
-from tests.auxil.requests import request_named
+from tests.auxil.e2e.practice import new_invite
 
 App = Application[Any, Any, Any, Any, Any, Any]
 RECORD = "GP record"
@@ -201,33 +199,3 @@ async def test_a_parent_reads_status_and_photo_advice_about_the_childs_body(
     advice = worded("quality.framing.close_warn", parent=True)
     assert advice != text("quality.framing.close_warn"), "the child's body, not 'your body'"
     assert f"• {advice}" in (noted.text or "")
-
-
-async def test_a_parent_who_stalled_is_reminded_about_the_childs_rash(
-    start_bot: BotStarter, emu: Emulator, bot_settings: Settings
-) -> None:
-    parent = emu.user("Kit's dad")
-    born = child_birthday(9)
-    async with start_bot() as app:
-        team = await make_team(app, emu)
-        store = services_of(app).store
-        _, token = await store.invites.create(team.practice.id, "REF-IDLE", born.isoformat(),
-                                              valid_days=7, gp_member_id=team.gp_member.id)
-        await to_child_eczema_question(parent, token, born)
-        areas = next(m for m in parent.messages
-                     if text("journey.screening.areas.question") in (m.text or ""))
-        await parent.wait_until(lambda: areas.buttons == [], timeout=10)  # tidied: all done
-        case = await store.cases.current_for_patient(parent.id)
-        assert case is not None and case.consent_by == "parent"
-    idle_since = datetime.now(UTC) - timedelta(days=bot_settings.stalled_after_days + 1)
-    with sqlite3.connect(bot_settings.database_path) as conn:  # the parent went quiet
-        conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?",
-                     (idle_since.isoformat(timespec="seconds"), case.id))
-    conn.close()
-    async with start_bot():
-        reminder = await parent.wait_for_text(first_line("journey.reminder.text_parent"),
-                                              timeout=15)
-    assert first_line("journey.reminder.text") not in (reminder.text or ""), "not 'your rash'"
-    assert reminder.text == worded("journey.reminder.text", parent=True,
-                                   practice=team.practice.name, phone=team.practice.phone,
-                                   request=request_named(case, "child"))
