@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.content import text
-from bot.domain.intimate import INTIMATE_TYPED
+from bot.domain.intimate import INTIMATE_TRIED, INTIMATE_TYPED
 from bot.domain.questions import worded
 from bot.store.cases import APPOINTMENT, RED_FLAG_STOP, REFERRED, URGENT
 from bot.store.invites import invite_problem
@@ -103,6 +103,8 @@ def stop_words(reason: str) -> str:
         return text("inbox.staff.ended.red_flag")
     if reason == INTIMATE_TYPED:  # typed after the photos: not a screening answer
         return text("inbox.staff.ended.intimate_typed")
+    if reason == INTIMATE_TRIED:  # typed after the photos, for what was tried
+        return text("inbox.staff.ended.intimate_tried")
     if reason.startswith("screen_"):
         return text("inbox.staff.ended.screening")
     if reason in CONSENT_STOPS:

@@ -18,7 +18,12 @@ from bot import testpoints
 from bot.content import text, texts
 from bot.domain import age
 from bot.domain.dates import no_such_date, only_a_date, parse_date_of_birth, said, uk_today
-from bot.domain.intimate import INTIMATE_TYPED, names_intimate_area
+from bot.domain.intimate import (
+    INTIMATE_TRIED,
+    INTIMATE_TYPED,
+    names_intimate_area,
+    tried_names_intimate_area,
+)
 from bot.domain.personal import personal_details, visible
 from bot.domain.questions import (
     DEPENDENT,
@@ -496,29 +501,32 @@ class Journey:
         if question.id == "where" and only_a_date(cleaned):
             log.info("a date typed for where the rash is refused", extra={"case_id": turn.case.id})
             return [say(text("journey.details.where_not_a_date"))]
-        if question.id == "where" and names_intimate_area(cleaned):
+        intimate = ((question.id == "where" and names_intimate_area(cleaned))
+                    or (question.id == "tried" and tried_names_intimate_area(cleaned)))
+        if intimate:
             # answered: the question's buttons ("Skip") go, as after any typed answer; marked
             # before the stop forgets the case's questions (`on_answered` takes them off)
             turn.typed_answer = question_key(turn.case.stage.value, question.id)
             await self._store.outbox.take_questions(turn.case.id, turn.case.patient_chat_id,
                                                     turn.typed_answer)
-            return await self._intimate_typed(turn)
+            return await self._intimate_typed(
+                turn, INTIMATE_TYPED if question.id == "where" else INTIMATE_TRIED)
         turn.typed_answer = question_key(turn.case.stage.value, question.id)
         return await self._answer(turn, question, cleaned, "detail")
 
-    async def _intimate_typed(self, turn: Turn) -> list[Reply]:
-        """The typed "Exactly where?" names the breast, genitals or bottom
-        (`bot.domain.intimate`): the request ends for the same criterion as "Private parts or
-        bottom", with deletion of any photos already sent, files and rows (`_stop`), but its
-        own reason (`INTIMATE_TYPED`, audited and alerted to staff as typed after the photos)
-        and its own kind words, which say it was the answer typed that stopped it, with the
-        999 / NHS 111 line (hazard log H66). Not confirmed first, unlike a tap: the photos may
-        already show the area, and must not wait for a tap. The typed words are not kept, nor
-        logged."""
-        log.info("typed answer names an intimate area", extra={"case_id": turn.case.id,
-                                                               "stage": turn.case.stage.value})
+    async def _intimate_typed(self, turn: Turn, reason: str) -> list[Reply]:
+        """The typed "Exactly where?" (`reason` `INTIMATE_TYPED`) or "What have you tried?"
+        (`INTIMATE_TRIED`) names the breast, genitals or bottom (`bot.domain.intimate`): the
+        request ends for the same criterion as "Private parts or bottom", with deletion of any
+        photos already sent, files and rows (`_stop`), but its own reason (audited and alerted
+        to staff as typed after the photos, naming which answer) and its own kind words, which
+        say it was the answer typed that stopped it, with the 999 / NHS 111 line (hazard log
+        H66, H67). Not confirmed first, unlike a tap: the photos may already show the area,
+        and must not wait for a tap. The typed words are not kept, nor logged."""
+        log.info("typed answer names an intimate area",
+                 extra={"case_id": turn.case.id, "stage": turn.case.stage.value,
+                        "reason": reason})
         practice = await turn.practice()
-        reason = INTIMATE_TYPED
         return await self._stop(turn, reason, stop_words(
             reason, parent=prompts.by_parent(turn.case), practice=practice.name,
             phone=practice.phone))

@@ -41,7 +41,7 @@ import json
 from collections.abc import Sequence
 
 from bot.content import text
-from bot.domain.intimate import INTIMATE_TYPED
+from bot.domain.intimate import INTIMATE_TRIED, INTIMATE_TYPED
 from bot.domain.questions import worded
 from bot.journey import prompts
 from bot.journey.replies import Reply, say
@@ -52,6 +52,7 @@ STOPPED_NEXT: dict[str, str] = {
     **{f"screen_{criterion}": "next_book"
        for criterion in ("mole", "intimate", "everywhere", "eczema", "child_face")},
     INTIMATE_TYPED: "next_book",
+    INTIMATE_TRIED: "next_book",
     "consent_declined": "next_another_way",
     "child_declined": "next_another_way",
     "not_guardian": "next_not_guardian",

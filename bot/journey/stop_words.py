@@ -11,7 +11,7 @@ red-flag stop is the exception: its own words are the urgent advice, with 999 fi
 
 from __future__ import annotations
 
-from bot.domain.intimate import INTIMATE_TYPED
+from bot.domain.intimate import INTIMATE_TRIED, INTIMATE_TYPED
 from bot.domain.questions import CONSENT_CRITERIA, STOP_CRITERIA, worded
 from bot.journey.prompts import CONSENT_QUESTIONS
 from bot.store.cases import RED_FLAG_STOP
@@ -21,7 +21,7 @@ URGENT = "journey.stop.urgent"
 LOCKED = "identity_locked"
 
 STOP_REASONS: tuple[str, ...] = (*(f"screen_{criterion}" for criterion in STOP_CRITERIA),
-                                 INTIMATE_TYPED, *CONSENT_CRITERIA, LOCKED)
+                                 INTIMATE_TYPED, INTIMATE_TRIED, *CONSENT_CRITERIA, LOCKED)
 """Every reason a request stops with before the GP sees it, as its move is audited: a
 screening stop for each service criterion, each consent stop and the locked link."""
 
@@ -32,6 +32,8 @@ def stop_key(reason: str) -> str:
     reason that is not one of `STOP_REASONS`."""
     if reason == INTIMATE_TYPED:
         return "journey.stop.intimate_typed"
+    if reason == INTIMATE_TRIED:
+        return "journey.stop.intimate_tried"
     if reason.startswith("screen_") and reason.removeprefix("screen_") in STOP_CRITERIA:
         return f"journey.stop.{reason.removeprefix('screen_')}"
     for asked in CONSENT_QUESTIONS.values():

@@ -1,0 +1,84 @@
+"""Whether a word typed on a phone is a near spelling of a listed word ("vagna" of "vagina").
+
+Used by `bot.domain.intimate` so that a misspelt intimate area still stops the request
+(hazard log H67). The rule is meant to be followed by a clinician reviewing the list, not
+tuned by a model:
+
+- Letters are compared without case or accents ("Pénis" is "penis").
+- A word with a letter typed again in a row is the listed word ("pennis", "bottomm", "bumm",
+  "annus" are "penis", "bottom", "bum", "anus"), never a word with fewer letters ("but" is not
+  "butt", "as" not "ass").
+- Letters repeated in a row count once before slips are counted (so "bottom" is read "botom").
+- Then a word is a near spelling of a listed word when both have at least `SHORTEST` (5)
+  letters as typed, and one slip turns one into the other: a letter changed, missing or
+  added, or two letters next to each other swapped ("vagna", "genitles", "gentials",
+  "scortum"); two slips when both have at least `TWO_SLIPS` (8) letters ("testicals",
+  "perenium"). A slip is one step of the Damerau-Levenshtein distance (optimal string
+  alignment).
+
+Why those lengths: a word of four letters or fewer has too many ordinary neighbours one slip
+away ("anal" and "anil", "bum" and "bun", "butt" and "but", "grin" and "groin"), and two slips
+turn a word of fewer than eight letters into too many others ("buttons" is two slips from
+"buttocks"). One or two slips is what typing on a phone makes most often (a key missed,
+doubled, swapped, or its neighbour pressed), and a word spelt as it sounds ("testicals",
+"genitles") is most often one or two slips off. Misspellings further off ("virgina" for
+"vagina", "peanus" for "penis") are listed words of their own in the content. Ordinary words
+a slip from a listed one ("funny", "tennis") are listed in the content as never misspelt
+(`intimate.ordinary`, read by `bot.domain.intimate`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+SHORTEST = 5
+"""Fewest letters, as typed and as listed, for a near spelling to count (else exact only)."""
+TWO_SLIPS = 8
+"""Fewest letters, as typed and as listed, for two slips to count (else one)."""
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def plain(words: str) -> str:
+    """`words` in lower case without accents or other marks on the letters ("Pénis" is
+    "penis"); anything that is not a letter is left as it is."""
+    split = unicodedata.normalize("NFKD", words.casefold())
+    return "".join(c for c in split if not unicodedata.combining(c))
+
+
+def once(word: str) -> str:
+    """`word` with each letter repeated in a row written once ("bottom" is "botom")."""
+    return _REPEATS.sub(r"\1", word)
+
+
+def slips(a: str, b: str) -> int:
+    """How many single-letter slips turn `a` into `b`: a letter changed, missing or added,
+    or two neighbours swapped (the optimal-string-alignment Damerau-Levenshtein distance)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
+
+
+@cache
+def near(typed: str, listed: str) -> bool:
+    """True if the (plain, lower-case) word `typed` is `listed` or a near spelling of it, by
+    the rule of this module: "pennis" is near "penis", "bumm" near "bum", "vagna" near
+    "vagina", "testicals" near "testicles"; "grin" is not near "groin" (four letters), "but"
+    not near "butt" (a letter fewer), nor "buttons" near "buttocks" (two slips, seven letters)."""
+    if typed == listed or (len(typed) > len(listed) and once(typed) == once(listed)):
+        return True
+    shorter = min(len(typed), len(listed))
+    if shorter < SHORTEST:
+        return False
+    allowed = 2 if shorter >= TWO_SLIPS else 1
+    a, b = once(typed), once(listed)
+    return abs(len(a) - len(b)) <= allowed and slips(a, b) <= allowed
