@@ -8,6 +8,10 @@ reason, staff alert and /invites line of its own (kind words that say the typed 
 it, never a telling-off after the photos), the question's buttons taken off, and every photo
 already sent is deleted (files, rows, the review album in the chat). Words that only look like
 one ("breastbone", "bottom of my foot") go on. Hazard log H66.
+
+A misspelt area ("vagna") stops the same way, and so does an area named in the answer to
+"What have you tried?", with words of its own saying the rash may be there too. Hazard log
+H67.
 """
 
 from __future__ import annotations
@@ -19,13 +23,14 @@ import pytest
 from telegram.ext import Application
 
 from bot.content import text
-from bot.domain.intimate import INTIMATE_TYPED
+from bot.domain.intimate import INTIMATE_TRIED, INTIMATE_TYPED
 from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
 from bot.journey.stop_words import stop_words
 from bot.store.models import Stage
 from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import (
+    answer_details,
     details_and_review,
     first_line,
     send_three,
@@ -67,37 +72,41 @@ async def photos_in(app: App, team: Team, patient: TelegramUser, ref: str) -> li
 
 
 async def stopped_and_erased(app: App, team: Team, patient: TelegramUser, ref: str,
-                             files: list[Path]) -> None:
+                             files: list[Path], reason: str = INTIMATE_TYPED) -> None:
     """The request stopped for the intimate-area criterion, with the typed stop's own kind
     words (with the 999 / NHS 111 line and the practice to call), its own reason and staff
     alert (typed after the photos), the question's buttons gone, /invites naming it as typed
-    (never "stopped at screening"), and no photo file, photo row or answer left."""
+    (never "stopped at screening"), and no photo file, photo row or answer left. `reason` is
+    the answer's: `INTIMATE_TYPED` for "Exactly where?", `INTIMATE_TRIED` for "What have you
+    tried?"."""
     store = services_of(app).store
     practice = team.practice
+    name = reason.removeprefix("screen_")
+    question = ("journey.details.where_exactly" if reason == INTIMATE_TYPED
+                else "journey.details.tried_question")
     await patient.wait_for_text(text("journey.stop_after_photos.deleted"), timeout=10)
-    words = stop_words(INTIMATE_TYPED, parent=False, practice=practice.name,
-                       phone=practice.phone)
-    assert words.startswith(text("journey.stop.intimate_typed", practice=practice.name,
+    words = stop_words(reason, parent=False, practice=practice.name, phone=practice.phone)
+    assert words.startswith(text(f"journey.stop.{name}", practice=practice.name,
                                  phone=practice.phone))
     assert text("journey.stop.urgent") in words
     assert any(words in (m.text or "") for m in patient.messages)
     assert not any(first_line("journey.stop.intimate") in (m.text or "")
                    for m in patient.messages), "not the words of the area tapped before photos"
-    asked = [m for m in patient.messages
-             if first_line("journey.details.where_exactly") in (m.text or "")]
+    asked = [m for m in patient.messages if first_line(question) in (m.text or "")]
+    assert asked
     await patient.wait_until(lambda: all(not m.buttons for m in asked), timeout=10)
     case = await case_of(app, patient)
     assert case.stage is Stage.STOPPED
-    assert await stop_reason(app, case) == INTIMATE_TYPED
+    assert await stop_reason(app, case) == reason
     assert not any(path.exists() for path in files)
     assert await store.photos.for_case(case.id) == []
     assert await store.answers.for_case(case.id) == {}
     alert = await team.staff.wait_for_text(case.reference, timeout=10)
-    assert alert.text == text("inbox.staff.stopped.intimate_typed_after_photos",
+    assert alert.text == text(f"inbox.staff.stopped.{name}_after_photos",
                               patient_ref=ref, reference=case.reference)
     await team.staff.send_command("/invites")
     listing = await team.staff.wait_for_text(first_line("inbox.staff.invites_title"))
-    assert text("inbox.staff.ended.intimate_typed") in (listing.text or "")
+    assert text(f"inbox.staff.ended.{name}") in (listing.text or "")
     assert text("inbox.staff.ended.screening") not in (listing.text or "")
 
 
@@ -115,6 +124,42 @@ async def test_genitals_typed_for_exactly_where_stops_and_deletes_the_photos(
     assert not any(first_line("journey.details.duration_question") in (m.text or "")
                    for m in patient.messages), "no question after the stop"
     assert not readable(data_dir, b"GENITALS"), "the typed words are not kept anywhere"
+
+
+async def test_a_misspelt_area_typed_for_exactly_where_stops_and_deletes_the_photos(
+    app: App, emu: Emulator, data_dir: Path
+) -> None:
+    """Typed on a phone, misspelt: "Round my VAGNA" (once, "vagina" only as spelt was found
+    and this went to the GP, photos and all). The request stops at once and the photos are
+    gone, as for the word spelt right."""
+    team = await make_team(app, emu)
+    patient = emu.user("Di")
+    files = await photos_in(app, team, patient, "P-MISSPELT")
+    await then_says(patient, first_line("journey.details.where_exactly"))
+    await patient.send_text("Round my VAGNA 😢")
+    await stopped_and_erased(app, team, patient, "P-MISSPELT", files)
+    assert not any(first_line("journey.details.duration_question") in (m.text or "")
+                   for m in patient.messages), "no question after the stop"
+    assert not readable(data_dir, b"VAGNA"), "the typed words are not kept anywhere"
+
+
+async def test_an_area_named_in_what_was_tried_stops_too(
+    app: App, emu: Emulator, data_dir: Path
+) -> None:
+    """"Left forearm" for where, then "cream on my pennis too" for what was tried: the rash
+    is on the genitals too. The request stops before the review, with the words for what was
+    tried (not "You said the rash is..."), and the photos are gone; the summary never
+    comes."""
+    team = await make_team(app, emu)
+    patient = emu.user("Ed")
+    files = await photos_in(app, team, patient, "P-TRIED")
+    await answer_details(patient, "left forearm", "E45, and cream on my pennis too")
+    await stopped_and_erased(app, team, patient, "P-TRIED", files, INTIMATE_TRIED)
+    assert not any(first_line("journey.stop.intimate_typed") in (m.text or "")
+                   for m in patient.messages), "not the words for where the rash is"
+    assert not any(first_line("journey.review.summary") in (m.text or "")
+                   for m in patient.messages), "no review after the stop"
+    assert not readable(data_dir, b"pennis"), "the typed words are not kept anywhere"
 
 
 async def test_a_breast_typed_when_changing_exactly_where_at_the_review_stops_too(
@@ -135,7 +180,8 @@ async def test_a_breast_typed_when_changing_exactly_where_at_the_review_stops_to
     await patient.wait_until(lambda: all(m.deleted for m in album), timeout=10)
 
 
-@pytest.mark.parametrize("where", ["breastbone", "bottom of my foot", "bottom of my back"])
+@pytest.mark.parametrize("where", ["breastbone", "bottom of my foot", "bottom of my back",
+                                   "bottoms of my feet", "a funny patch on my tennis elbow"])
 async def test_words_that_only_look_intimate_go_on(
     app: App, emu: Emulator, where: str
 ) -> None:
