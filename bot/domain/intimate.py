@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.content import texts
 from bot.domain.spelling import SHORTEST, near, plain
@@ -85,6 +85,7 @@ def _lists() -> _Lists:
                   symbols=tuple(texts("intimate.symbols")))
 
 
+@lru_cache(maxsize=1 << 16)
 def _same(typed: str, listed: str, ordinary: frozenset[str]) -> bool:
     """Whether the typed word counts as the listed one: the same, or (unless it is an
     `ordinary` word) a near spelling of it, or other letters run into it ("leftbreast")."""
@@ -106,6 +107,17 @@ def _at(words: Phrase, start: int, phrase: Phrase, ordinary: frozenset[str]) -> 
     return len(phrase) > 1 and _same(words[start], "".join(phrase), ordinary)
 
 
+@lru_cache(maxsize=1 << 13)
+def _may_begin(typed: str, phrases: tuple[Phrase, ...],
+               ordinary: frozenset[str]) -> tuple[Phrase, ...]:
+    """The phrases a run of words beginning with the word `typed` may be: those whose first
+    word, or all words run together, it counts as (remembered, so each word typed is compared
+    with the lists once; bounded, so memory does not grow with every word ever typed)."""
+    return tuple(phrase for phrase in phrases
+                 if _same(typed, phrase[0], ordinary)
+                 or (len(phrase) > 1 and _same(typed, "".join(phrase), ordinary)))
+
+
 def _names(answer: str, excused: tuple[Phrase, ...]) -> bool:
     """True if the answer has a symbol, or a listed phrase beginning where none of `excused`
     begins."""
@@ -114,9 +126,11 @@ def _names(answer: str, excused: tuple[Phrase, ...]) -> bool:
         return True
     words = _words(answer)
     ordinary = lists.ordinary
-    for start in range(len(words)):
-        if any(_at(words, start, phrase, ordinary) for phrase in lists.named) and not any(
-                _at(words, start, phrase, ordinary) for phrase in excused):
+    for start, typed in enumerate(words):
+        if any(_at(words, start, phrase, ordinary)
+               for phrase in _may_begin(typed, lists.named, ordinary)) and not any(
+                _at(words, start, phrase, ordinary)
+                for phrase in _may_begin(typed, excused, ordinary)):
             return True
     return False
 

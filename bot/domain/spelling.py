@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import lru_cache
 
 SHORTEST = 5
 """Fewest letters, as typed and as listed, for a near spelling to count (else exact only)."""
@@ -47,14 +47,16 @@ def plain(words: str) -> str:
     return "".join(c for c in split if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=1 << 14)
 def once(word: str) -> str:
     """`word` with each letter repeated in a row written once ("bottom" is "botom")."""
     return _REPEATS.sub(r"\1", word)
 
 
-def slips(a: str, b: str) -> int:
+def slips(a: str, b: str, most: int | None = None) -> int:
     """How many single-letter slips turn `a` into `b`: a letter changed, missing or added,
-    or two neighbours swapped (the optimal-string-alignment Damerau-Levenshtein distance)."""
+    or two neighbours swapped (the optimal-string-alignment Damerau-Levenshtein distance).
+    With `most`, any count over it may be given as `most + 1` (counting stops early)."""
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
@@ -65,10 +67,12 @@ def slips(a: str, b: str) -> int:
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 current[j] = min(current[j], previous2[j - 2] + 1)
         previous2, previous = previous, current
+        if most is not None and min(current) > most and (i < 2 or min(previous2) > most):
+            return most + 1
     return previous[len(b)]
 
 
-@cache
+@lru_cache(maxsize=1 << 16)
 def near(typed: str, listed: str) -> bool:
     """True if the (plain, lower-case) word `typed` is `listed` or a near spelling of it, by
     the rule of this module: "pennis" is near "penis", "bumm" near "bum", "vagna" near
@@ -81,4 +85,4 @@ def near(typed: str, listed: str) -> bool:
         return False
     allowed = 2 if shorter >= TWO_SLIPS else 1
     a, b = once(typed), once(listed)
-    return abs(len(a) - len(b)) <= allowed and slips(a, b) <= allowed
+    return abs(len(a) - len(b)) <= allowed and slips(a, b, allowed) <= allowed
