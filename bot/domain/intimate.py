@@ -12,15 +12,19 @@ The words are in the content (`bot/content/intimate.toml`), where a clinician re
 
 - `words`: each entry counts as whole words, in any case, with anything but letters between
   them ("inner thigh/groin", "peri-anal"), so "breastbone" is not "breast". A typed word also
-  counts when it is a near spelling of a listed word (`bot.domain.spelling.near`: "vagna",
-  "pennis", "testicals", "BOTTOMM", "pénis"), or when it is the listed words run together
-  ("buttcheek" for "butt cheek"), or ends with a listed word of five letters or more after
-  other letters ("leftbreast", "mygroin"), as a phone's missed space bar makes.
+  counts when it is a near spelling of a one-word entry (`bot.domain.spelling.near`: "vagna",
+  "pennis", "testicals", "BOTTOMM", "pénis"), or when it is the words of a phrase run
+  together, or nearly ("buttcheek" for "butt cheek"), or ends with a one-word entry of five
+  letters or more after other letters ("leftbreast", "mygroin"), as a phone's missed space
+  bar makes. The words of a phrase typed apart count with near spellings only when they have
+  six letters or more ("privite parts"): the shorter ones are everyday words ("down where" is
+  one slip from "down there").
 - `ordinary`: ordinary words that are never taken as a near spelling or a run-together word
   ("funny" is one slip from "fanny", "tennis" from "penis", "vesicles" two from "testicles",
   "congenital" ends with "genital"); they still count where listed exactly in `words`.
-- `not_counted`: a phrase there excuses a listed word that begins it ("bottom of my foot"),
-  read with the same tolerance ("bottoms of both feet").
+- `not_counted`: a phrase there excuses a listed word inside it ("bottom of my foot",
+  "belly button" typed "belly botton"), each of its words read with the tolerance of a
+  one-word entry ("bottoms of both feet").
 - `products`: names of things tried that hold a listed word ("nappy cream", "nipple cream"):
   excused in the answer to "What have you tried?" only; the GP reads that answer as typed.
 - `symbols`: emoji that name an area ("🍑"), found anywhere in the answer.
@@ -55,6 +59,10 @@ _WORD = re.compile(r"[^\W\d_]+")
 """A run of letters: the words of an answer, with spaces, digits, hyphens and marks between."""
 
 Phrase = tuple[str, ...]
+PHRASE_LOOSE = 6
+"""Fewest letters for a word of a phrase to be read with the near-spelling rule ("private"
+in "private parts", "between" in "between my legs"); shorter ones ("down there", "bum
+cheek") count only as spelt."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +105,18 @@ def _same(typed: str, listed: str, ordinary: frozenset[str]) -> bool:
                                    and typed.endswith(listed))
 
 
-def _at(words: Phrase, start: int, phrase: Phrase, ordinary: frozenset[str]) -> bool:
-    """Whether `phrase` is the run of `words` beginning at `start`, word by word, or all of
-    it run together in the one word there ("buttcheek" for "butt cheek")."""
+def _at(words: Phrase, start: int, phrase: Phrase, ordinary: frozenset[str], *,
+        loose: bool) -> bool:
+    """Whether `phrase` is the run of `words` beginning at `start`, or all of it run together
+    in the one word there ("buttcheek" for "butt cheek"). The words of a run are compared as
+    `_same` does when there is one, when `loose`, or for a phrase's words of `PHRASE_LOOSE`
+    letters or more ("privite parts"); shorter words of a phrase only as spelt, since they are
+    everyday words with too many near spellings ("down where" is a slip from "down there")."""
     end = start + len(phrase)
-    if end <= len(words) and all(_same(typed, listed, ordinary)
-                                 for typed, listed in zip(words[start:end], phrase, strict=True)):
+    if end <= len(words) and all(
+            _same(typed, listed, ordinary)
+            if loose or len(phrase) == 1 or len(listed) >= PHRASE_LOOSE else typed == listed
+            for typed, listed in zip(words[start:end], phrase, strict=True)):
         return True
     return len(phrase) > 1 and _same(words[start], "".join(phrase), ordinary)
 
@@ -118,19 +132,35 @@ def _may_begin(typed: str, phrases: tuple[Phrase, ...],
                  or (len(phrase) > 1 and _same(typed, "".join(phrase), ordinary)))
 
 
+def _inside(words: Phrase, at: int, excused: tuple[Phrase, ...],
+            ordinary: frozenset[str]) -> bool:
+    """Whether the word at `at` is inside a run of `words` that is one of `excused`: one
+    beginning there (or run together there), or before it and running past it ("belly
+    botton")."""
+    for start in range(at + 1):
+        for phrase in _may_begin(words[start], excused, ordinary):
+            end = start + len(phrase)
+            if start == at and _at(words, start, phrase, ordinary, loose=True):
+                return True
+            if at < end <= len(words) and all(
+                    _same(typed, listed, ordinary)
+                    for typed, listed in zip(words[start:end], phrase, strict=True)):
+                return True
+    return False
+
+
 def _names(answer: str, excused: tuple[Phrase, ...]) -> bool:
-    """True if the answer has a symbol, or a listed phrase beginning where none of `excused`
-    begins."""
+    """True if the answer has a symbol, or a listed phrase beginning at a word that is not
+    inside one of `excused`."""
     lists = _lists()
     if any(symbol in answer for symbol in lists.symbols):
         return True
     words = _words(answer)
     ordinary = lists.ordinary
     for start, typed in enumerate(words):
-        if any(_at(words, start, phrase, ordinary)
-               for phrase in _may_begin(typed, lists.named, ordinary)) and not any(
-                _at(words, start, phrase, ordinary)
-                for phrase in _may_begin(typed, excused, ordinary)):
+        if any(_at(words, start, phrase, ordinary, loose=False)
+               for phrase in _may_begin(typed, lists.named, ordinary)) and not _inside(
+                words, start, excused, ordinary):
             return True
     return False
 
