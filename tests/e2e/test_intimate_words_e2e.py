@@ -162,6 +162,24 @@ async def test_an_area_named_in_what_was_tried_stops_too(
     assert not readable(data_dir, b"pennis"), "the typed words are not kept anywhere"
 
 
+async def test_an_area_named_when_changing_what_was_tried_at_the_review_stops_too(
+    app: App, emu: Emulator
+) -> None:
+    """"What have you tried" changed at the review to "sudocrem on my bumm": the same stop
+    for what was tried, and the review album is deleted from the chat."""
+    team = await make_team(app, emu)
+    patient = emu.user("Flo")
+    files = await photos_in(app, team, patient, "P-TRIED-REVIEW")
+    await details_and_review(patient)
+    await tap(patient, text("journey.review.change"), text("journey.review.change_which"))
+    await tap(patient, text("journey.review.change_tried"),
+              first_line("journey.details.tried_question"))
+    await patient.send_text("sudocrem on my bumm")
+    await stopped_and_erased(app, team, patient, "P-TRIED-REVIEW", files, INTIMATE_TRIED)
+    album = [m for m in patient.all_messages if m.kind == "photo" and m.media_group_id]
+    await patient.wait_until(lambda: all(m.deleted for m in album), timeout=10)
+
+
 async def test_a_breast_typed_when_changing_exactly_where_at_the_review_stops_too(
     app: App, emu: Emulator
 ) -> None:
