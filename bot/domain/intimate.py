@@ -167,8 +167,8 @@ def _names(answer: str, excused: tuple[Phrase, ...]) -> bool:
 
 def names_intimate_area(answer: str) -> bool:
     """True if the typed answer to "Where exactly is the rash?" names the breast, genitals or
-    bottom (an entry of `intimate.words`, by the rules of this module) where no
-    `intimate.not_counted` phrase begins.
+    bottom (an entry of `intimate.words`, by the rules of this module) anywhere but inside an
+    `intimate.not_counted` phrase.
 
     "around my genitals and anus", "Left BREAST", "near my bottom", "vagna", "pennis",
     "testicals", "buttcheek", "my 🍑" are True; "breastbone", "bottom of my foot", "bottoms of
@@ -179,8 +179,8 @@ def names_intimate_area(answer: str) -> bool:
 
 def tried_names_intimate_area(answer: str) -> bool:
     """True if the typed answer to "What have you tried?" names an intimate area, as
-    `names_intimate_area` reads it, where no `intimate.not_counted` phrase nor
-    `intimate.products` name begins: "cream on my genitals too" is True, "nappy cream" and
-    "nipple cream on my arm" are False."""
+    `names_intimate_area` reads it, anywhere but inside an `intimate.not_counted` phrase or
+    an `intimate.products` name: "cream on my genitals too" and "nappy cream on her bottom"
+    are True, "nappy cream", "breast milk" and "nipple cream on my arm" are False."""
     lists = _lists()
     return _names(answer, lists.excused + lists.products)
