@@ -112,7 +112,7 @@ async def test_staff_get_the_task_and_the_first_to_mark_it_sent_records_it_for_e
     assert text("inbox.staff.group_referred") in (listing.text or "")
 
     await tap_and_confirm(team.staff, STAFF_SENT, case)
-    await team.staff.wait_for_text(text("inbox.staff.referral_recorded",
+    await team.staff.wait_for_text(text("inbox.staff.referral_recorded", ubrn="",
                                         reference=case.reference, name="Sue Smith"), timeout=10)
     now, actors = await marked_by(app, case)
     (sue,) = await store.practices.memberships(team.staff.id)
@@ -122,7 +122,7 @@ async def test_staff_get_the_task_and_the_first_to_mark_it_sent_records_it_for_e
                  when=uk_time(now.referral_sent_at))
     await team.gp.wait_until(lambda: buttons(done) == [label], timeout=10)
     await team.staff.wait_until(lambda: buttons(task) == [label], timeout=10)
-    note = text("inbox.staff.referral_marked_note", patient_ref="P-300",
+    note = text("inbox.staff.referral_marked_note", patient_ref="P-300", ubrn="",
                 reference=case.reference, name="Sue Smith", when=uk_time(now.referral_sent_at))
     assert done.text == note, "the GP's copy no longer says to make the referral"
     assert task.text == note
@@ -193,6 +193,77 @@ async def test_the_gp_marks_it_first_and_the_staff_task_then_says_so(
     assert len(patient_told(patient, case)) == 1
 
 
+async def test_a_gp_asked_for_the_ubrn_can_go_back_and_nothing_is_recorded(
+    app: App, emu: Emulator
+) -> None:
+    team, patient, case, done = await referred(app, emu)
+    await the_task(team, case)
+    await team.gp.tap(SENT)
+    asked = await team.gp.wait_for_text(text("inbox.gp.ubrn_ask", reference=case.reference),
+                                        timeout=10)
+    assert buttons(asked) == [text("inbox.gp.ubrn_skip"), text("inbox.gp.ubrn_back")]
+
+    await team.gp.tap(text("inbox.gp.ubrn_back"))
+    await team.gp.wait_until(lambda: asked.text == text(
+        "inbox.gp.ubrn_cancelled", reference=case.reference), timeout=10)
+    assert buttons(asked) == [], "the question is closed"
+    await team.gp.send_text("0000 1234 5678")  # typed after going back: not taken as a UBRN
+    await emu.wait_until_idle()
+    now, actors = await marked_by(app, case)
+    assert not now.referral_sent_at and not actors and now.ubrn is None
+    assert not patient_told(patient, case), "the patient is not told it was sent"
+    assert buttons(done) == [SENT], "the GP can mark it once it is made"
+
+    await team.gp.tap(SENT)
+    await team.gp.wait_for_text(text("inbox.gp.ubrn_ask", reference=case.reference), timeout=10)
+    await team.gp.send_text("0000 1234 5678")
+    await team.gp.wait_for_text(text("inbox.gp.referral_recorded", reference=case.reference,
+                                     gp="Dr Gee", ubrn=text("inbox.gp.ubrn_note",
+                                                            ubrn="0000 1234 5678")),
+                                timeout=10)
+    now, _ = await marked_by(app, case)
+    assert now.referral_sent_at and now.ubrn == "000012345678"
+
+
+async def test_staff_marking_it_sent_may_type_its_ubrn_which_is_checked_and_recorded(
+    app: App, emu: Emulator
+) -> None:
+    team, patient, case, done = await referred(app, emu)
+    task = await the_task(team, case)
+    await team.staff.tap(STAFF_SENT)
+    asked = await team.staff.wait_for_text(
+        text("inbox.staff.referral_confirm", reference=case.reference), timeout=10)
+    await team.staff.send_text("1234 5678")
+    await team.staff.wait_for_text(text("inbox.staff.ubrn_bad"), timeout=10)
+    await emu.wait_until_idle()
+    now, actors = await marked_by(app, case)
+    assert not now.referral_sent_at and not actors, "a wrong UBRN records nothing"
+    assert not patient_told(patient, case)
+    assert buttons(asked) == [text("inbox.staff.referral_confirm_yes"),
+                              text("inbox.staff.referral_confirm_no")]
+
+    await team.staff.send_text("0000-1234-5678")
+    note = text("inbox.gp.ubrn_note", ubrn="0000 1234 5678")
+    await team.staff.wait_for_text(text("inbox.staff.referral_recorded", ubrn=note,
+                                        reference=case.reference, name="Sue Smith"),
+                                   timeout=10)
+    now, actors = await marked_by(app, case)
+    (sue,) = await services_of(app).store.practices.memberships(team.staff.id)
+    assert now.referral_sent_at and now.ubrn == "000012345678"
+    assert actors == [f"member:{sue.id}"]
+    assert buttons(asked) == [], "the question is closed once answered"
+    await patient.wait_until(lambda: patient_told(patient, case), timeout=10)
+    marked = text("inbox.staff.referral_marked_note", patient_ref="P-300", ubrn=note,
+                  reference=case.reference, name="Sue Smith",
+                  when=uk_time(now.referral_sent_at))
+    await team.gp.wait_until(lambda: done.text == marked, timeout=10)
+    assert task.text == marked, "every copy shows the UBRN, whoever marked it"
+    await team.staff.send_text("0000 1234 9999")  # answered: a second number changes nothing
+    await emu.wait_until_idle()
+    again, actors = await marked_by(app, case)
+    assert again.ubrn == "000012345678" and len(actors) == 1
+    assert len(patient_told(patient, case)) == 1
+
 async def test_a_referral_nobody_marks_sent_is_chased_once_with_the_button_after_a_restart(
     start_bot: BotStarter, emu: Emulator
 ) -> None:
@@ -219,7 +290,7 @@ async def test_a_referral_nobody_marks_sent_is_chased_once_with_the_button_after
             (team.staff.id, 1)]
 
         await tap_and_confirm(team.staff, STAFF_SENT, case)
-        await team.staff.wait_for_text(text("inbox.staff.referral_recorded",
+        await team.staff.wait_for_text(text("inbox.staff.referral_recorded", ubrn="",
                                             reference=case.reference, name="Sue Smith"),
                                        timeout=10)
         now = await store.cases.get(case.id)
