@@ -15,11 +15,15 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot.app import REFERRAL_CHASE
 from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
+from bot.inbox.chasing import working_day
 from bot.inbox.digest import uk_time
+from bot.inbox.referral_again import chase_referrals_again
+from bot.inbox.reminding import UK
 from bot.services.reminders import chase_referrals
 from bot.store.models import Case
 from tests.auxil.e2e.bot_app import BotStarter, services_of
@@ -298,4 +302,61 @@ async def test_a_referral_nobody_marks_sent_is_chased_once_with_the_button_after
         label = text("inbox.staff.referral_marked", name="Sue Smith",
                      when=uk_time(now.referral_sent_at))
         await team.gp.wait_until(lambda: buttons(done) == [label], timeout=10)
+        await patient.wait_until(lambda: patient_told(patient, case), timeout=10)
+
+
+def working_days_from(start: datetime) -> list[datetime]:
+    """The next working days (UK) from `start`, at 10:00 UK time, for a few weeks."""
+    days = []
+    for ahead in range(1, 30):
+        day = (start + timedelta(days=ahead)).astimezone(UK).replace(hour=10, minute=0)
+        if working_day(day.date()):
+            days.append(day.astimezone(UTC))
+    return days
+
+
+async def test_a_referral_still_not_marked_sent_is_chased_each_working_day_until_it_is(
+    start_bot: BotStarter, emu: Emulator
+) -> None:
+    async with start_bot() as app:
+        team, patient, case, _ = await referred(app, emu)
+        await the_task(team, case)
+        assert app.job_queue is not None and app.job_queue.get_jobs_by_name(REFERRAL_CHASE)
+        store = services_of(app).store
+        decided = uk_time((await store.cases.get(case.id) or case).decided_at)
+        first = datetime.now(UTC) + timedelta(days=4)
+        assert await chase_referrals(store, 3, now=first) == 1
+        services_of(app).queued()
+        await team.staff.wait_for_text(first_line("inbox.staff.referral_waiting_alert"),
+                                       timeout=10)
+        day1, day2, day3 = working_days_from(first)[:3]
+        weekend = next(day for day in (first + timedelta(days=n) for n in range(1, 8))
+                       if day.astimezone(UK).isoweekday() in (6, 7))
+        assert await chase_referrals_again(store, 3, now=weekend) == 0, "not on a weekend"
+        assert await chase_referrals_again(store, 3, now=day1) == 1
+        assert await chase_referrals_again(store, 3, now=day1 + timedelta(hours=3)) == 0, \
+            "once a working day"
+        services_of(app).queued()
+        again = await team.staff.wait_for_text(
+            first_line("inbox.staff.referral_waiting_again"), timeout=10)
+        assert again.text == text("inbox.staff.referral_waiting_again", patient_ref="P-300",
+                                  reference=case.reference, count=1,
+                                  since=decided)
+        assert buttons(again) == [STAFF_SENT]
+
+    async with start_bot() as app:  # restarted: what went today is in SQLite
+        store = services_of(app).store
+        assert await chase_referrals_again(store, 3, now=day1 + timedelta(hours=4)) == 0
+        assert await chase_referrals_again(store, 3, now=day2) == 1
+        services_of(app).queued()
+        await team.staff.wait_until(lambda: len([
+            m for m in team.staff.messages
+            if m.text == text("inbox.staff.referral_waiting_again", patient_ref="P-300",
+                              reference=case.reference, count=2,
+                              since=decided)]) == 1, timeout=10)
+        await tap_and_confirm(team.staff, STAFF_SENT, case)
+        await team.staff.wait_for_text(text("inbox.staff.referral_recorded", ubrn="",
+                                            reference=case.reference, name="Sue Smith"),
+                                       timeout=10)
+        assert await chase_referrals_again(store, 3, now=day3) == 0, "marked sent: no more"
         await patient.wait_until(lambda: patient_told(patient, case), timeout=10)
