@@ -38,6 +38,7 @@ from bot.inbox.chasing import (
     urgent_chase_hours,
 )
 from bot.inbox.decisions import Inbox
+from bot.inbox.referral_again import chase_referrals_again
 from bot.inbox.routing import submission_messages
 from bot.inbox.staff import StaffDesk
 from bot.journey.service import Journey
@@ -162,6 +163,28 @@ async def chase_list(context: BotContext) -> None:
         services.queued()
 
 
+REFERRAL_CHASE = "referral chase"
+"""The name of the job that chases referrals not marked sent each working day."""
+
+
+async def referral_chase(context: BotContext) -> None:
+    """Job run each working day at `LIST_AT` (UK time), and at start-up during working hours
+    (`catch_up_due`): remind staff again of each referral still not marked sent on e-RS
+    (`bot.inbox.referral_again.chase_referrals_again`, once a working day per case, hazard
+    log H68); nothing on England's bank holidays."""
+    if not today_is_working_day():
+        return
+    services = context.services
+    try:
+        queued = await chase_referrals_again(services.store,
+                                             services.settings.referral_send_days)
+    except Exception:
+        log.exception("referral chase failed")
+        return
+    if queued:
+        services.queued()
+
+
 URGENT_CHASE_EVERY = 30 * 60
 """How often (seconds) the bot looks for urgent tasks due to be chased again."""
 
@@ -241,8 +264,12 @@ def build_application(settings: Settings) -> BotApplication:
         daily = app.job_queue.run_daily(
             chase_list, time=LIST_AT, days=WORKING_DAYS, name="chase list",
             job_kwargs={"misfire_grace_time": None, "coalesce": True})
+        referrals = app.job_queue.run_daily(
+            referral_chase, time=LIST_AT, days=WORKING_DAYS, name=REFERRAL_CHASE,
+            job_kwargs={"misfire_grace_time": None, "coalesce": True})
         if catch_up_due():  # started after today's list was due: what is new goes now
             await daily.run(app)
+            await referrals.run(app)
         if found.record_answers is not None:  # acknowledgements and non-delivery by MESH
             app.job_queue.run_repeating(
                 read_record_answers, interval=settings.mesh_inbox_every_minutes * 60,

@@ -15,6 +15,7 @@ from bot.config import MissingTokenError, Settings
 from bot.content import text
 from bot.domain.age import CHILD_UNDER, age_on
 from bot.handlers.can_post import inbox_refusal
+from bot.inbox.moved import inbox_group_set
 from bot.inbox.routing import resend_waiting
 from bot.inbox.staff import unfit_reference
 from bot.services.retention import purge
@@ -187,9 +188,12 @@ async def _set_inbox(store: Store, args: argparse.Namespace, settings: Settings)
     """`practice inbox`: the practice's cases go to another group (or its GPs) from now on,
     once Telegram says the bot can post in that group (`_cannot_post`); the cases waiting
     for a GP in the former group are sent again to the new recipients, with a note to staff
-    (`bot.inbox.routing.resend_waiting`)."""
+    (`bot.inbox.routing.resend_waiting`). The group is told it is the inbox (again), and, if
+    the bot could not post in it until now, the cases sent to the GPs meanwhile lose their
+    buttons there (`bot.inbox.moved.inbox_group_set`)."""
     if not args.gps and await _cannot_post(settings, args.inbox_chat_id):
         return 2
+    lost_since = None if args.gps else await store.practices.lost_since(args.inbox_chat_id)
     try:
         done = await store.practices.set_inbox(
             args.practice, None if args.gps else args.inbox_chat_id, actor="cli")
@@ -200,6 +204,9 @@ async def _set_inbox(store: Store, args: argparse.Namespace, settings: Settings)
         print(f"error: there is no practice {args.practice}")
         return 2
     practice, former = done
+    if practice.inbox_chat_id is not None:  # the group hears it is the inbox (again)
+        await inbox_group_set(store, practice.id, practice.inbox_chat_id, lost_since=lost_since,
+                              again=former == practice.inbox_chat_id)
     again = await resend_waiting(store, practice.id, former) if former is not None else 0
     goes = (f"inbox group {practice.inbox_chat_id}" if practice.inbox_chat_id is not None
             else "its GPs' own chats")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Message, Update
 
 from bot.content import text
@@ -22,6 +24,24 @@ from bot.inbox.payloads import (
     TaskDone,
 )
 
+log = logging.getLogger("bot.handlers")
+
+
+async def _lost_group(context: Context, chat_id: int) -> bool:
+    """Whether the chat is a practice's inbox group the bot can no longer post in (its
+    settings or the bot's rights changed: hazard log H49, H55). Its cases went to the GPs' own
+    chats, so a button on an older message there does nothing but say so (H68): a decision
+    there would leave the case open in two chats, or fail half-way where the bot may not
+    post."""
+    store = context.services.store
+    if chat_id >= 0 or chat_id not in await store.practices.lost_chats():
+        return False
+    practice = await store.practices.with_inbox(chat_id)
+    if practice is None:
+        return False
+    log.info("button tapped in a lost inbox group", extra={"practice_id": practice.id})
+    return True
+
 
 async def tapped(update: Update, context: Context) -> None:
     """A staff or GP button: verify its signature, then the user's access, then act."""
@@ -33,6 +53,9 @@ async def tapped(update: Update, context: Context) -> None:
     if payload is None:
         await context.services.store.audit.record("access.forged_button", actor="unknown")
         await query.answer(text("inbox.gp.expired_button"), show_alert=True)
+        return
+    if await _lost_group(context, chat_id):
+        await query.answer(text("inbox.gp.group_lost_button"), show_alert=True)
         return
     match payload:
         case ChangeInvite():

@@ -2,8 +2,9 @@
 
 Refer (confirmed first), ask for new photos (which, then why: a reason button or the GP's own
 words), not suitable (urgent two-week wait, or book an appointment, each confirmed first), then
-"referral sent on e-RS" (with a UBRN if the GP types one) and, for staff, "Done: patient
-phoned" on an urgent task. Each step calls `bot.inbox.decisions.Inbox`; the buttons are built by
+"referral sent on e-RS" (with a UBRN if the GP, or the member of staff who marks it, types one;
+the GP may go back from that question) and, for staff, "Done: patient phoned" on an urgent
+task. Each step calls `bot.inbox.decisions.Inbox`; the buttons are built by
 `bot.inbox.gp_messages`; this module only speaks Telegram.
 
 Every decision button carries the submission it was made for (`Decide.submission`), and so
@@ -47,7 +48,8 @@ from bot.store.models import SHOT_SLOTS, Case, ShotSlot
 
 Context = BotContext
 AWAITING = "gp_awaiting"
-"""user_data key: what the GP was asked to type (a reason for new photos, or a UBRN)."""
+"""user_data key: what the GP was asked to type (a reason for new photos, or a UBRN), or
+the member of staff asked whether they made the referral (kind "ers": its UBRN)."""
 ALERT_LIMIT = 200
 """Most characters Telegram shows in the alert that answers a tap."""
 INVITE_DRAFT = "invite_draft"
@@ -380,6 +382,22 @@ async def sent_go(update: Update, context: Context, chat_id: int, tap: Decide,
                   await _unnoted(context, case.id, chat_id, origin))
 
 
+async def sent_no(update: Update, context: Context, chat_id: int, tap: Decide,
+                  case: Case) -> None:
+    """"Not sent yet, go back" under the UBRN question: nothing is recorded, the question
+    says so in its place (`inbox.gp.ubrn_cancelled`) and a UBRN typed after it is not taken;
+    the "Referral sent on e-RS" button it came from stays, to tap once it is made."""
+    _forget_prompt(context, _tapped_id(update))
+    await _not_now(update, "inbox.gp.ubrn_cancelled", case)
+
+
+def _forget_prompt(context: Context, prompt: int | None) -> None:
+    """Stop waiting for typed words if they were asked for by this message."""
+    waiting = (context.user_data or {}).get(AWAITING)
+    if isinstance(waiting, dict) and waiting.get("prompt") == prompt:
+        (context.user_data or {}).pop(AWAITING, None)
+
+
 async def _unnoted(context: Context, case_id: int, chat_id: int,
                    origin: int | None) -> int | None:
     """The message "Referral sent on e-RS" was tapped on, to take its button off once it is
@@ -394,7 +412,7 @@ STEPS: dict[CaseAction, Step] = {
     "urgent": urgent, "urgent_go": urgent_go, "urgent_no": urgent_no,
     "appt_go": book, "appt_yes": book_go, "appt_no": book_no,
     "refer": refer, "refer_no": refer_no,
-    "refer_go": refer_go, "sent": sent, "sent_go": sent_go}
+    "refer_go": refer_go, "sent": sent, "sent_go": sent_go, "sent_no": sent_no}
 """The handler of each decision step."""
 
 
@@ -410,7 +428,8 @@ async def tap(update: Update, context: Context, chat_id: int, tapped: Decide,
 
 
 async def typed(update: Update, context: Context) -> bool:
-    """Text from a GP who was asked for a reason or a UBRN, in the chat where they were asked:
+    """Text from a GP who was asked for a reason or a UBRN (or from a member of staff asked
+    whether they made the referral: its UBRN), in the chat where they were asked:
     any text in their own chat; in a practice inbox group, only a reply to the message that
     asked (anything else there is conversation, never words the patient reads). False if it
     is not the answer."""
@@ -436,7 +455,14 @@ async def typed(update: Update, context: Context) -> bool:
         await _edit_rows(context, chat_id, waiting.get("prompt"), ())
         await message.reply_text(plain(text("inbox.gp.stale_submission")))
         return True
-    if waiting["kind"] == "ubrn":
+    if waiting["kind"] == "ers":  # staff, asked whether they made it: its UBRN
+        ubrn = read_ubrn(words)
+        if ubrn is None:
+            await message.reply_text(plain(text("inbox.staff.ubrn_bad")))
+            return True
+        outcome = await desk.mark_referral_sent(user_id, int(waiting["case"]), ubrn,
+                                                roles=ANY_ROLE)
+    elif waiting["kind"] == "ubrn":
         ubrn = read_ubrn(words)
         if ubrn is None:
             await message.reply_text(plain(text("inbox.gp.ubrn_bad")))
@@ -475,7 +501,9 @@ async def referral_sent(update: Update, context: Context, case_id: int) -> None:
     """"Referral sent on e-RS" on a member of staff's task (or on a button that already says
     who marked it): asked first, in its own message, whether the referral was made on e-RS
     (`inbox.staff.referral_confirm`, Yes / No, go back), as a GP's Refer is, so a mis-tap never
-    tells the patient their photos were sent (hazard log H48). Already marked: nothing
+    tells the patient their photos were sent (hazard log H48). The answer may be the
+    referral's UBRN, typed (12 digits, `typed`), as a GP's is: recorded with it, so the
+    record shows it whoever marks it (H68). Already marked: nothing
     changes, and the alert says who and when; a case that can no longer take it (the patient
     deleted it first) says so."""
     query = _query(update)
@@ -492,9 +520,14 @@ async def referral_sent(update: Update, context: Context, case_id: int) -> None:
         return
     case = await context.services.store.cases.get(case_id)
     assert case is not None
-    await _send(context, query.message.chat.id,
-                text("inbox.staff.referral_confirm", reference=case.reference),
-                referral_confirm_rows(case_id))
+    chat_id = query.message.chat.id
+    asked = await _send(context, chat_id,
+                        text("inbox.staff.referral_confirm", reference=case.reference),
+                        referral_confirm_rows(case_id))
+    if context.user_data is not None:  # its UBRN may be typed as the answer, as a GP's is
+        context.user_data.pop(INVITE_DRAFT, None)
+        context.user_data[AWAITING] = {"kind": "ers", "case": case.id, "prompt": asked,
+                                       "chat": chat_id, "submission": case.submissions}
 
 
 async def referral_confirmed(update: Update, context: Context, case_id: int,
@@ -504,6 +537,7 @@ async def referral_confirmed(update: Update, context: Context, case_id: int,
     the patient is told. "No, go back" records nothing and says so in the question's place.
     Either way the question's buttons go."""
     query = _query(update)
+    _forget_prompt(context, _tapped_id(update))
     if not made:
         case = await context.services.store.cases.get(case_id)
         await query.answer()

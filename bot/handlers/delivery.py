@@ -171,6 +171,34 @@ async def moved_away(bot: ApiBot, store: Store, chat_id: int, case_id: int, refe
                                         reply_markup=None, rate_limit_args=rate)
 
 
+WITHDRAWN = "gp.withdraw"
+"""The outbox kind that takes back, from an inbox group the bot lost while posting a case
+there, the parts of that case it had posted (`withdraw_half`, hazard log H68)."""
+
+
+async def withdraw_half(bot: ApiBot, store: Store, chat_id: int, case_id: int, reference: str,
+                        rate: str | None = None) -> None:
+    """The bot lost the right to post in the inbox group `chat_id` part-way through posting
+    the case there, which went whole to the GPs' own chats instead: the parts it had posted
+    (photos, the summary with its decision buttons) are deleted, so no half case with live
+    buttons sits in the group (a bot may delete its own messages without any right to send).
+    One Telegram will not delete is left without buttons, its summary saying where the case
+    went (`inbox.gp.moved_to_gps`)."""
+    words = plain(text("inbox.gp.moved_to_gps", reference=reference))
+    for message_id, part in await store.outbox.parts_in(case_id, chat_id):
+        try:
+            await bot.delete_message(chat_id, message_id)
+        except (BadRequest, Forbidden):
+            with contextlib.suppress(BadRequest, Forbidden):
+                if part in ("summary", "notice"):
+                    await bot.edit_message_text(words, chat_id=chat_id, message_id=message_id,
+                                                reply_markup=None, rate_limit_args=rate)
+            continue
+        await store.outbox.forget_message(case_id, chat_id, message_id)
+    log.info("half-posted case taken back from a lost inbox group",
+             extra={"case_id": case_id})
+
+
 async def retract(bot: ApiBot, chat_id: int, message_ids: list[int], reference: str,
                   reason: str, *, referral_open: bool = False, parent: bool = False) -> None:
     """Delete what a GP chat received about an erased case; where Telegram no longer allows
@@ -333,8 +361,15 @@ class TelegramSender:
             return False
         again = [] if case.erased_at else await redirected(self._store, case, item.chat_id,
                                                            tell_staff=False)
-        await self._store.outbox.add(case.id, again)
+        await self._store.outbox.add(case.id, [*again, *self._withdrawn(item, case)])
         return bool(again)
+
+    @staticmethod
+    def _withdrawn(item: OutboxItem, case: Case) -> list[Outgoing]:
+        """The item that takes back what the lost inbox group `item.chat_id` holds of this
+        case (`withdraw_half`), queued as the case goes to the GPs' own chats."""
+        return [Outgoing(item.chat_id, WITHDRAWN, {"case_id": case.id},
+                         f"case:{case.id}:withdrawn:{found_tag()}:{item.chat_id}")]
 
     async def _lost_inbox(self, chat_id: int) -> bool:
         """Whether the chat is a practice's inbox group the bot could not post in, whose staff
@@ -405,6 +440,10 @@ class TelegramSender:
             return
         if case.erased_at:
             return  # erased since: nothing to deliver
+        if item.kind == WITHDRAWN:  # what a lost inbox group holds of a half-posted case
+            await withdraw_half(self._bot, self._store, item.chat_id, case.id, case.reference,
+                                BACKGROUND)
+            return
         if item.kind == "gp.moved_away":  # takes buttons off what this chat has (H63)
             await moved_away(self._bot, self._store, item.chat_id, case.id, case.reference,
                              BACKGROUND)
@@ -432,9 +471,12 @@ class TelegramSender:
               and not await mid_delivery(self._store, case, item.chat_id,
                                          int(payload.get("submission") or 1))):
             # staff heard once that a lost inbox group's cases go to the GPs (H49, H52)
-            await self._store.outbox.add(case.id, await redirected(
-                self._store, case, item.chat_id,
-                tell_staff=not await self._lost_inbox(item.chat_id)))
+            lost = await self._lost_inbox(item.chat_id)
+            again = await redirected(self._store, case, item.chat_id, tell_staff=not lost)
+            if lost and again and await self._store.outbox.holds_part(
+                    case.id, item.chat_id, int(payload.get("submission") or 1)):
+                again += self._withdrawn(item, case)  # posted in part before it was lost
+            await self._store.outbox.add(case.id, again)
             raise Undeliverable(NOT_A_RECIPIENT)
         else:
             number = int(payload.get("submission") or 1)

@@ -14,7 +14,12 @@ from bot.domain.questions import worded
 from bot.inbox.access import ANY_ROLE, GP_ROLES, case_for_member, member_of
 from bot.inbox.alerts import URGENT, urgent_task
 from bot.inbox.digest import uk_time
-from bot.inbox.referral_task import marked_edits, referral_task, who_marked
+from bot.inbox.referral_task import (
+    marked_edits,
+    referral_task,
+    ubrn_note,
+    who_marked,
+)
 from bot.services.naming import named
 from bot.store import StageConflict, Store
 from bot.store.cases import APPOINTMENT, REFERRED
@@ -39,15 +44,10 @@ class Outcome:
 
 
 def read_ubrn(typed: str) -> str | None:
-    """The 12-digit UBRN in what a GP typed ("0000 1234 5678" or "000012345678"), or None."""
+    """The 12-digit UBRN in what a GP or member of staff typed ("0000 1234 5678" or
+    "000012345678"), or None."""
     digits = re.sub(r"[\s-]", "", typed)
     return digits if UBRN.fullmatch(digits) else None
-
-
-def ubrn_words(ubrn: str) -> str:
-    """A stored UBRN (12 digits) as people read it, in groups of four: "0001 2345 6789".
-    Leading zeros are kept: the number is never read as an integer."""
-    return " ".join(ubrn[i:i + 4] for i in range(0, len(ubrn), 4))
 
 
 class Inbox:
@@ -207,7 +207,7 @@ class Inbox:
         tell = Outgoing(case.patient_chat_id, "patient.text", {"text": words},
                         f"case:{case.id}:sub:{case.submissions}:referral-sent")
         moment = utc_now()
-        edits = await marked_edits(self._store, case, member.display_name, moment)
+        edits = await marked_edits(self._store, case, member.display_name, moment, ubrn)
         if not await self._store.cases.close_outcome(
                 case, "referral_sent_at", actor=f"member:{member.id}",
                 event="case.referral_sent", ubrn=ubrn, outbox=[tell, *edits], at=moment):
@@ -220,10 +220,10 @@ class Inbox:
         self._on_queued()
         log.info("referral sent on e-RS", extra={"case_id": case.id, "ubrn_given": bool(ubrn),
                                                  "by": member.role})
+        note = ubrn_note(ubrn)
         if staff:
             return Outcome(True, text("inbox.staff.referral_recorded", reference=case.reference,
-                                      name=member.display_name))
-        note = text("inbox.gp.ubrn_note", ubrn=ubrn_words(ubrn)) if ubrn else ""
+                                      name=member.display_name, ubrn=note))
         return Outcome(True, text("inbox.gp.referral_recorded", reference=case.reference,
                                   ubrn=note, gp=member.display_name))
 

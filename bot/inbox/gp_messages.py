@@ -248,8 +248,9 @@ def sent_rows(case: Case) -> Rows:
 
 
 def ubrn_skip_rows(case: Case) -> Rows:
-    """Asked for the UBRN: skip it."""
-    return column((text("inbox.gp.ubrn_skip"), Decide("sent_go", case.id, case.submissions)))
+    """Asked for the UBRN: skip it, or go back (not sent yet: nothing is recorded)."""
+    return column((text("inbox.gp.ubrn_skip"), Decide("sent_go", case.id, case.submissions)),
+                  (text("inbox.gp.ubrn_back"), Decide("sent_no", case.id, case.submissions)))
 
 
 def gp_choice_rows(gps: list[Member]) -> Rows:

@@ -168,6 +168,31 @@ async def inbox_group_back(store: Store, chat_id: int, tag: int, *,
     return len(chats)
 
 
+async def inbox_group_set(store: Store, practice_id: int, chat_id: int, *,
+                          lost_since: str | None, again: bool) -> int:
+    """The operator made the group `chat_id` the practice's inbox (`python -m bot practice
+    inbox --inbox-chat-id`, `PracticeRepository.set_inbox`, which ends its being lost): the
+    group is told so (`inbox.gp.group_inbox_again` if it was the inbox before, `again`, or
+    the bot could not post in it until now, `lost_since`; else `group_inbox_set`), so its
+    GPs know cases come there. If it had been lost, the cases sent on to the GPs' own chats
+    since then stay there and lose their buttons in the group, as when Telegram says the bot
+    is back (`moved_back_note`, hazard log H63). Returns how many such cases."""
+    practice = await store.practices.get(practice_id)
+    if practice is None:
+        return 0
+    tag = found_tag()
+    key = "inbox.gp.group_inbox_again" if again or lost_since else "inbox.gp.group_inbox_set"
+    await store.outbox.add(None, [Outgoing(
+        chat_id, "staff.alert", {"text": text(key, practice=practice.name),
+                                 "practice_id": practice_id},
+        f"practice:{practice_id}:inbox-set:{tag}:{chat_id}")])
+    moved = await moved_back_note(store, practice_id, chat_id, lost_since, tag) if lost_since else 0
+    log.info("practice inbox group set by the operator",
+             extra={"practice_id": practice_id, "again": bool(again or lost_since),
+                    "stay_with_gps": moved})
+    return moved
+
+
 async def moved_back_note(store: Store, practice_id: int, chat_id: int, since: str,
                           tag: int) -> int:
     """The inbox group `chat_id` is back after being lost `since` (ISO 8601 UTC): each case

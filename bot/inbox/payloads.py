@@ -13,7 +13,7 @@ from typing import Literal, get_args
 
 CaseAction = Literal["back", "photos", "why", "redo", "appt", "appt_go", "appt_yes", "appt_no",
                      "urgent", "urgent_go", "urgent_no", "refer", "refer_go", "refer_no", "sent",
-                     "sent_go"]
+                     "sent_go", "sent_no"]
 """The steps of a GP's decision on a case (`bot.handlers.decide`, one handler each)."""
 InviteAction = Literal["revoke", "resend", "stop", "renew", "contacted", "remind"]
 """What staff may do to an invite from /invites or /stop: cancel or resend an unused link,

@@ -100,22 +100,38 @@ def marked_rows(case_id: int, label: str) -> Rows:
     return column((label, ReferralSent(case_id)))
 
 
-async def marked_payload(store: Store, case: Case, name: str, when: str,
-                         message_id: int) -> dict[str, str | int | None]:
+def ubrn_words(ubrn: str) -> str:
+    """A stored UBRN (12 digits) as people read it, in groups of four: "0001 2345 6789".
+    Leading zeros are kept: the number is never read as an integer."""
+    return " ".join(ubrn[i:i + 4] for i in range(0, len(ubrn), 4))
+
+
+def ubrn_note(ubrn: str | None) -> str:
+    """" (UBRN 0001 2345 6789)" to follow "referral sent on e-RS" (`inbox.gp.ubrn_note`), or
+    "" without one."""
+    return text("inbox.gp.ubrn_note", ubrn=ubrn_words(ubrn)) if ubrn else ""
+
+
+async def marked_payload(store: Store, case: Case, name: str, when: str, message_id: int,
+                         ubrn: str | None = None) -> dict[str, str | int | None]:
     """What a `MARKED` item changes on one message: its text now says who marked the
-    referral sent and when (`inbox.staff.referral_marked_note`), so nobody reading an older
-    copy (the GP's "now make the referral", a member of staff's task) makes it twice, and its
-    button says the same (`marked_label`)."""
+    referral sent and when, with its UBRN if one was given (`ubrn`, else the case's own:
+    `inbox.staff.referral_marked_note`), so nobody reading an older copy (the GP's "now make
+    the referral", a member of staff's task) makes it twice, and its button says who and
+    when (`marked_label`)."""
     return {"case_id": case.id, "message_id": message_id, "label": marked_label(name, when),
             "text": text("inbox.staff.referral_marked_note",
                          patient_ref=await patient_ref_of(store, case),
-                         reference=case.reference, name=name, when=uk_time(when))}
+                         reference=case.reference, name=name, when=uk_time(when),
+                         ubrn=ubrn_note(ubrn or case.ubrn))}
 
 
-async def marked_edits(store: Store, case: Case, name: str, when: str) -> list[Outgoing]:
+async def marked_edits(store: Store, case: Case, name: str, when: str,
+                       ubrn: str | None = None) -> list[Outgoing]:
     """One `MARKED` item per message noted with the case's button (`note_referral_button`),
-    to queue in the transaction that records the referral sent by `name` at `when`."""
-    return [Outgoing(chat, MARKED, await marked_payload(store, case, name, when, message),
+    to queue in the transaction that records the referral sent by `name` at `when` (with
+    its UBRN, if given)."""
+    return [Outgoing(chat, MARKED, await marked_payload(store, case, name, when, message, ubrn),
                      f"case:{case.id}:referral-marked:{chat}:{message}")
             for chat, message in await store.outbox.referral_buttons(case.id)]
 

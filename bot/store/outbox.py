@@ -598,6 +598,22 @@ class OutboxRepository:
             return [(int(row[0]), int(row[1] or 1), str(row[2]))
                     for row in await cursor.fetchall()]
 
+    async def parts_in(self, case_id: int, chat_id: int) -> list[tuple[int, str]]:
+        """(message id, part) of every message a GP chat received about a case whose id the
+        bot knows (not those left at 0, `sending`), oldest first."""
+        async with self._db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT message_id, part FROM delivered WHERE case_id = ? AND chat_id = ? "
+                "AND message_id > 0 ORDER BY message_id", (case_id, chat_id))
+            return [(int(row[0]), str(row[1] or "")) for row in await cursor.fetchall()]
+
+    async def forget_message(self, case_id: int, chat_id: int, message_id: int) -> None:
+        """A message about a case is gone from a GP chat (the bot deleted it): forget it."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "DELETE FROM delivered WHERE case_id = ? AND chat_id = ? AND message_id = ?",
+                (case_id, chat_id, message_id))
+
     async def take_delivered(self, case_id: int, chat_id: int) -> list[int]:
         """The message ids a GP chat received about a case, forgetting them; 0 for each
         message it may hold whose id the bot never learnt (`sending`)."""

@@ -19,9 +19,10 @@ from telegram.ext import Application
 
 from bot.content import text
 from bot.emulator import Emulator
-from bot.emulator.users import TelegramUser
+from bot.emulator.models import SentMessage
+from bot.emulator.users import Group, TelegramUser
 from bot.handlers.group_rights import RIGHTS_CHECK_EVERY
-from bot.store.models import Case, Practice
+from bot.store.models import Case, Practice, Stage
 from tests.auxil.e2e.bot_app import BotStarter, services_of
 from tests.auxil.e2e.patient import first_line, words
 from tests.auxil.e2e.practice import (
@@ -125,3 +126,65 @@ async def test_an_inbox_group_whose_settings_are_put_right_is_found_at_the_next_
         await group.wait_for_text(first_line("inbox.gp.summary") + later.reference, timeout=20)
         await group.wait_until(lambda: len(files_of(group, later)) == 4, timeout=20)
         assert not summaries_of(gp, later), "the group's case is not sent to the GP's own chat"
+
+
+def shown_of(group: Group, case: Case) -> list[SentMessage]:
+    """The messages about this case still shown in the group (deleted ones left out)."""
+    return [m for m in group.messages
+            if case.reference in (m.text or "") + (m.filename or "") + (m.caption or "")]
+
+
+async def test_a_case_half_posted_when_the_group_stops_files_is_taken_back_from_the_group(
+    app: App, emu: Emulator
+) -> None:
+    """The bot posts a case's three photos and its summary in the inbox group, then the
+    group's settings stop files and its referral pack is refused. The case goes whole to Dr
+    Gee's own chat and Rita is told once; the photos and the summary with its decision
+    buttons are taken out of the group, so no GP there sees half a case they could decide."""
+    practice, group, gp, rita = await group_practice_with_gp(app, emu)
+    emu.delay_next("sendDocument", 0, times=3)  # its three photos go...
+    emu.fail_next("sendDocument", 400, chat_id=group.chat_id,  # ...then its pack is refused
+                  description="Bad Request: not enough rights to send documents to the chat")
+    case = await new_case(app, emu, practice, "H-1", "Ada")
+    await cases_went_to_the_gp(app, gp, case)
+    await rita.wait_for_text(words("inbox.staff.inbox_group_restricted"), timeout=20)
+    assert summaries_of(group, case) and len(files_of(group, case)) == 3, \
+        "the summary and the photos had reached the group"
+    await group.wait_until(lambda: not shown_of(group, case), timeout=20)
+    assert not [m for m in group.messages if m.buttons], "no decision button left there"
+    assert not await services_of(app).store.outbox.parts_in(case.id, group.chat_id)
+    await gp.tap(text("inbox.gp.refer"))
+    await gp.wait_for_text(first_line("inbox.gp.refer_confirm"), timeout=10)
+
+
+async def test_a_decision_button_tapped_in_a_group_the_bot_lost_is_answered_and_changes_nothing(
+    app: App, emu: Emulator
+) -> None:
+    """A case waits in the inbox group when its settings stop files; the next case is refused
+    there and both go to Dr Gee's own chat. Dr Gee then taps Refer on the older summary still
+    in the group: a pop-up says kindly why nothing happens there and where to decide, nothing
+    is posted in the group and the case still waits, with its buttons in Dr Gee's own chat.
+    The same when the bot is then restricted from sending anything there."""
+    practice, group, gp, _ = await group_practice_with_gp(app, emu)
+    waiting = await new_case(app, emu, practice, "L-1", "Ada")
+    await group.wait_for_text(first_line("inbox.gp.pack_caption"), timeout=20)
+    admin = emu.user("Ann Admin")
+    group.set_permissions(admin, **TEXT_ONLY)
+    refused = await new_case(app, emu, practice, "L-2", "Bea")
+    await cases_went_to_the_gp(app, gp, waiting, refused)
+    in_group = group.member(gp)
+    said = text("inbox.gp.group_lost_button")
+    for attempt in (1, 2):
+        before = len(group.all_messages)
+        await in_group.tap(text("inbox.gp.refer"))
+        await group.wait_until(lambda attempt=attempt: len(
+            [a for a in group.callback_answers if a["text"] == said and a["show_alert"]])
+            == attempt, timeout=10)
+        await emu.wait_until_idle()
+        assert len(group.all_messages) == before, "nothing posted in the group"
+        now = await services_of(app).store.cases.get(waiting.id)
+        assert now is not None and now.stage is Stage.SUBMITTED, "the case still waits"
+        assert any(text("inbox.gp.refer") in row for m in gp.messages
+                   if waiting.reference in (m.text or "") for row in m.buttons)
+        group.restrict_bot(admin)  # then it may not send anything there
+        await until_lost(app, group.chat_id, lost=True)

@@ -15,11 +15,15 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot.app import REFERRAL_CHASE
 from bot.content import text
 from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
+from bot.inbox.chasing import working_day
 from bot.inbox.digest import uk_time
+from bot.inbox.referral_again import chase_referrals_again
+from bot.inbox.reminding import UK
 from bot.services.reminders import chase_referrals
 from bot.store.models import Case
 from tests.auxil.e2e.bot_app import BotStarter, services_of
@@ -112,7 +116,7 @@ async def test_staff_get_the_task_and_the_first_to_mark_it_sent_records_it_for_e
     assert text("inbox.staff.group_referred") in (listing.text or "")
 
     await tap_and_confirm(team.staff, STAFF_SENT, case)
-    await team.staff.wait_for_text(text("inbox.staff.referral_recorded",
+    await team.staff.wait_for_text(text("inbox.staff.referral_recorded", ubrn="",
                                         reference=case.reference, name="Sue Smith"), timeout=10)
     now, actors = await marked_by(app, case)
     (sue,) = await store.practices.memberships(team.staff.id)
@@ -122,7 +126,7 @@ async def test_staff_get_the_task_and_the_first_to_mark_it_sent_records_it_for_e
                  when=uk_time(now.referral_sent_at))
     await team.gp.wait_until(lambda: buttons(done) == [label], timeout=10)
     await team.staff.wait_until(lambda: buttons(task) == [label], timeout=10)
-    note = text("inbox.staff.referral_marked_note", patient_ref="P-300",
+    note = text("inbox.staff.referral_marked_note", patient_ref="P-300", ubrn="",
                 reference=case.reference, name="Sue Smith", when=uk_time(now.referral_sent_at))
     assert done.text == note, "the GP's copy no longer says to make the referral"
     assert task.text == note
@@ -193,6 +197,77 @@ async def test_the_gp_marks_it_first_and_the_staff_task_then_says_so(
     assert len(patient_told(patient, case)) == 1
 
 
+async def test_a_gp_asked_for_the_ubrn_can_go_back_and_nothing_is_recorded(
+    app: App, emu: Emulator
+) -> None:
+    team, patient, case, done = await referred(app, emu)
+    await the_task(team, case)
+    await team.gp.tap(SENT)
+    asked = await team.gp.wait_for_text(text("inbox.gp.ubrn_ask", reference=case.reference),
+                                        timeout=10)
+    assert buttons(asked) == [text("inbox.gp.ubrn_skip"), text("inbox.gp.ubrn_back")]
+
+    await team.gp.tap(text("inbox.gp.ubrn_back"))
+    await team.gp.wait_until(lambda: asked.text == text(
+        "inbox.gp.ubrn_cancelled", reference=case.reference), timeout=10)
+    assert buttons(asked) == [], "the question is closed"
+    await team.gp.send_text("0000 1234 5678")  # typed after going back: not taken as a UBRN
+    await emu.wait_until_idle()
+    now, actors = await marked_by(app, case)
+    assert not now.referral_sent_at and not actors and now.ubrn is None
+    assert not patient_told(patient, case), "the patient is not told it was sent"
+    assert buttons(done) == [SENT], "the GP can mark it once it is made"
+
+    await team.gp.tap(SENT)
+    await team.gp.wait_for_text(text("inbox.gp.ubrn_ask", reference=case.reference), timeout=10)
+    await team.gp.send_text("0000 1234 5678")
+    await team.gp.wait_for_text(text("inbox.gp.referral_recorded", reference=case.reference,
+                                     gp="Dr Gee", ubrn=text("inbox.gp.ubrn_note",
+                                                            ubrn="0000 1234 5678")),
+                                timeout=10)
+    now, _ = await marked_by(app, case)
+    assert now.referral_sent_at and now.ubrn == "000012345678"
+
+
+async def test_staff_marking_it_sent_may_type_its_ubrn_which_is_checked_and_recorded(
+    app: App, emu: Emulator
+) -> None:
+    team, patient, case, done = await referred(app, emu)
+    task = await the_task(team, case)
+    await team.staff.tap(STAFF_SENT)
+    asked = await team.staff.wait_for_text(
+        text("inbox.staff.referral_confirm", reference=case.reference), timeout=10)
+    await team.staff.send_text("1234 5678")
+    await team.staff.wait_for_text(text("inbox.staff.ubrn_bad"), timeout=10)
+    await emu.wait_until_idle()
+    now, actors = await marked_by(app, case)
+    assert not now.referral_sent_at and not actors, "a wrong UBRN records nothing"
+    assert not patient_told(patient, case)
+    assert buttons(asked) == [text("inbox.staff.referral_confirm_yes"),
+                              text("inbox.staff.referral_confirm_no")]
+
+    await team.staff.send_text("0000-1234-5678")
+    note = text("inbox.gp.ubrn_note", ubrn="0000 1234 5678")
+    await team.staff.wait_for_text(text("inbox.staff.referral_recorded", ubrn=note,
+                                        reference=case.reference, name="Sue Smith"),
+                                   timeout=10)
+    now, actors = await marked_by(app, case)
+    (sue,) = await services_of(app).store.practices.memberships(team.staff.id)
+    assert now.referral_sent_at and now.ubrn == "000012345678"
+    assert actors == [f"member:{sue.id}"]
+    assert buttons(asked) == [], "the question is closed once answered"
+    await patient.wait_until(lambda: patient_told(patient, case), timeout=10)
+    marked = text("inbox.staff.referral_marked_note", patient_ref="P-300", ubrn=note,
+                  reference=case.reference, name="Sue Smith",
+                  when=uk_time(now.referral_sent_at))
+    await team.gp.wait_until(lambda: done.text == marked, timeout=10)
+    assert task.text == marked, "every copy shows the UBRN, whoever marked it"
+    await team.staff.send_text("0000 1234 9999")  # answered: a second number changes nothing
+    await emu.wait_until_idle()
+    again, actors = await marked_by(app, case)
+    assert again.ubrn == "000012345678" and len(actors) == 1
+    assert len(patient_told(patient, case)) == 1
+
 async def test_a_referral_nobody_marks_sent_is_chased_once_with_the_button_after_a_restart(
     start_bot: BotStarter, emu: Emulator
 ) -> None:
@@ -219,7 +294,7 @@ async def test_a_referral_nobody_marks_sent_is_chased_once_with_the_button_after
             (team.staff.id, 1)]
 
         await tap_and_confirm(team.staff, STAFF_SENT, case)
-        await team.staff.wait_for_text(text("inbox.staff.referral_recorded",
+        await team.staff.wait_for_text(text("inbox.staff.referral_recorded", ubrn="",
                                             reference=case.reference, name="Sue Smith"),
                                        timeout=10)
         now = await store.cases.get(case.id)
@@ -227,4 +302,61 @@ async def test_a_referral_nobody_marks_sent_is_chased_once_with_the_button_after
         label = text("inbox.staff.referral_marked", name="Sue Smith",
                      when=uk_time(now.referral_sent_at))
         await team.gp.wait_until(lambda: buttons(done) == [label], timeout=10)
+        await patient.wait_until(lambda: patient_told(patient, case), timeout=10)
+
+
+def working_days_from(start: datetime) -> list[datetime]:
+    """The next working days (UK) from `start`, at 10:00 UK time, for a few weeks."""
+    days = []
+    for ahead in range(1, 30):
+        day = (start + timedelta(days=ahead)).astimezone(UK).replace(hour=10, minute=0)
+        if working_day(day.date()):
+            days.append(day.astimezone(UTC))
+    return days
+
+
+async def test_a_referral_still_not_marked_sent_is_chased_each_working_day_until_it_is(
+    start_bot: BotStarter, emu: Emulator
+) -> None:
+    async with start_bot() as app:
+        team, patient, case, _ = await referred(app, emu)
+        await the_task(team, case)
+        assert app.job_queue is not None and app.job_queue.get_jobs_by_name(REFERRAL_CHASE)
+        store = services_of(app).store
+        decided = uk_time((await store.cases.get(case.id) or case).decided_at)
+        first = datetime.now(UTC) + timedelta(days=4)
+        assert await chase_referrals(store, 3, now=first) == 1
+        services_of(app).queued()
+        await team.staff.wait_for_text(first_line("inbox.staff.referral_waiting_alert"),
+                                       timeout=10)
+        day1, day2, day3 = working_days_from(first)[:3]
+        weekend = next(day for day in (first + timedelta(days=n) for n in range(1, 8))
+                       if day.astimezone(UK).isoweekday() in (6, 7))
+        assert await chase_referrals_again(store, 3, now=weekend) == 0, "not on a weekend"
+        assert await chase_referrals_again(store, 3, now=day1) == 1
+        assert await chase_referrals_again(store, 3, now=day1 + timedelta(hours=3)) == 0, \
+            "once a working day"
+        services_of(app).queued()
+        again = await team.staff.wait_for_text(
+            first_line("inbox.staff.referral_waiting_again"), timeout=10)
+        assert again.text == text("inbox.staff.referral_waiting_again", patient_ref="P-300",
+                                  reference=case.reference, count=1,
+                                  since=decided)
+        assert buttons(again) == [STAFF_SENT]
+
+    async with start_bot() as app:  # restarted: what went today is in SQLite
+        store = services_of(app).store
+        assert await chase_referrals_again(store, 3, now=day1 + timedelta(hours=4)) == 0
+        assert await chase_referrals_again(store, 3, now=day2) == 1
+        services_of(app).queued()
+        await team.staff.wait_until(lambda: len([
+            m for m in team.staff.messages
+            if m.text == text("inbox.staff.referral_waiting_again", patient_ref="P-300",
+                              reference=case.reference, count=2,
+                              since=decided)]) == 1, timeout=10)
+        await tap_and_confirm(team.staff, STAFF_SENT, case)
+        await team.staff.wait_for_text(text("inbox.staff.referral_recorded", ubrn="",
+                                            reference=case.reference, name="Sue Smith"),
+                                       timeout=10)
+        assert await chase_referrals_again(store, 3, now=day3) == 0, "marked sent: no more"
         await patient.wait_until(lambda: patient_told(patient, case), timeout=10)

@@ -13,8 +13,9 @@ from bot.domain import age
 from bot.domain.questions import worded
 from bot.handlers.delivery import alert_staff
 from bot.inbox.alerts import stop_reason_key
-from bot.inbox.decisions import Inbox, read_ubrn, ubrn_words
+from bot.inbox.decisions import Inbox, read_ubrn
 from bot.inbox.digest import age_text, build_digest, quality_flags, uk_time
+from bot.inbox.referral_task import ubrn_words
 from bot.journey.photo_step import record_refusal
 from bot.services import erasure
 from bot.services.naming import named
