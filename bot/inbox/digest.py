@@ -244,12 +244,14 @@ def _replacing(shot: str, kept: set[str], replacing: set[str]) -> list[str]:
 
 
 def _retake_words(reasons: list[str]) -> str:
-    """"3 retakes (child's face 2 times, file too large)": the count and each reason once."""
+    """"3 retakes (child's face 2 times, then file too large)": the count and each reason
+    once, oldest first, joined by `inbox.gp.retake_join` so that a try with two problems
+    ("blur and poor light") reads apart from the others."""
     counted = [reason if (times := reasons.count(reason)) == 1 else
                text("inbox.gp.retake_reason_times", reason=reason, count=times)
                for reason in dict.fromkeys(reasons)]
     key = "inbox.gp.flag_retake_one" if len(reasons) == 1 else "inbox.gp.flag_retakes"
-    return text(key, count=len(reasons), reasons=", ".join(counted))
+    return text(key, count=len(reasons), reasons=text("inbox.gp.retake_join").join(counted))
 
 
 def quality_notes(photos: list[Photo], events: list[Event]) -> dict[ShotSlot, str]:
