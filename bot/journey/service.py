@@ -1790,7 +1790,7 @@ class Journey:
             key = "journey.delete.partly" if left else "journey.commands.cancelled"
             words = text(key, count=left, practice=practice.name, phone=practice.phone)
             return Tapped(None, [*urgent, say(with_kept(
-                words, await kept_by_practice(self._store, [case]), done=True))])
+                words, await kept_by_practice(self._store, [case], done=True), done=True))])
         if action == "delete":  # a button from before /delete listed the requests
             return Tapped(text("journey.input.old_button"),
                           await self._deletion.ask(case.patient_user_id), older=True)
