@@ -64,6 +64,9 @@ BODY, LINE, HEADING = 9.0, 4.3, 11.0  # font sizes (pt) and line height (mm) on 
 # How much of what follows a heading must fit under it on the same page (mm), else the heading
 # starts the next page: a heading is never left alone at the foot of a page. The e-RS details
 # are kept whole (heading, three rows, the line after them).
+# The answers table (mm): the questions are long and the answers short (a button's words), so
+# the question column is the wider, and page 1 of a child's case still holds the e-RS details.
+ANSWER_WIDTHS = (115, 65)
 KEEP_ANSWERS, KEEP_FLAGS, KEEP_CHECKLIST, KEEP_CHILDREN, KEEP_ERS = 15.0, 5.0, 20.0, 10.0, 23.0
 
 
@@ -278,7 +281,7 @@ def _summary_page(pdf: _PackPdf, summary: PackSummary) -> None:
     heading = "referral.answers.heading_parent" if summary.by_parent else "referral.answers.heading"
     pdf.heading(text(heading), KEEP_ANSWERS)
     if summary.answers:
-        pdf.rows(summary.answers, (85, 95),
+        pdf.rows(summary.answers, ANSWER_WIDTHS,
                  heading=(text("referral.answers.question"), text("referral.answers.answer")))
     else:
         pdf.write_line(text("referral.answers.none"), gap=2)

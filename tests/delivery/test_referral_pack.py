@@ -376,3 +376,25 @@ def test_no_heading_is_left_alone_at_the_foot_of_a_page() -> None:
                 f"{on[0] + 1} and what it heads on the next")
         ers = next(page for page in pages if flat(text("referral.ers.heading")) in page)
         assert "Specialty Dermatology" in ers and flat(text("referral.ers.service")) in ers
+
+
+def test_page_one_of_a_childs_pack_holds_the_e_rs_details_too() -> None:
+    """A child's case has more to say on page 1 (the parent's consent, the long-term skin
+    condition question, the children's checklist), and the e-RS details still end page 1, as
+    in the sandbox's 7-year-old's case, so a GP who prints page 1 has them."""
+    consent = ("in the bot, by a parent or guardian of a child under 16: said they are the "
+               "child's parent or guardian (2 December 2026 14:28); agreed to send these photos "
+               "and answers (2 December 2026 14:28); asked the child, and said the child agreed "
+               "to photos (2 December 2026 14:28)")
+    answers = (*ANSWERS,
+               ("Has a doctor or nurse said your child has a skin condition that lasts a long "
+                "time or keeps coming back? Like eczema or psoriasis.", "No"),
+               ("Does your child have ANY of these? (feeling very unwell; a high temperature "
+                "(fever); blisters, or skin that is peeling; the rash is in the mouth or eyes; "
+                "the rash is spreading fast; a rash that does not fade when you press a clear "
+                "glass on it)", "No, none of these"))
+    reader = PdfReader(io.BytesIO(build_referral_pack(
+        summary(answers=answers, by_parent=True, consent=consent, flags=FLAGS[:1],
+                age_text="7 years (child; a parent or guardian took part)"), photos())))
+    assert len(reader.pages) == 4
+    assert flat(text("referral.ers.attach")) in page_text(reader, 0), "page 1 ends on page 1"
