@@ -279,8 +279,8 @@ def quality_notes(photos: list[Photo], events: list[Event]) -> dict[ShotSlot, st
 
 
 def quality_flags(photos: list[Photo], events: list[Event]) -> tuple[str, ...]:
-    """One line per photo with anything to note, e.g. "Close-up 1: patient sent it despite
-    blur; 2 retakes (blur 2 times)"."""
+    """One line per photo with anything to note, e.g. "Close-up 1: sent anyway despite blur;
+    2 retakes (blur 2 times)"."""
     return tuple(text("inbox.gp.flag_line", shot=shot_label(slot), notes=note)
                  for slot, note in quality_notes(photos, events).items())
 

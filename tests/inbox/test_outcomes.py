@@ -100,7 +100,9 @@ async def test_quality_is_stated_per_photo_in_words_with_its_retakes(
         text("inbox.gp.flag_line", shot=text("inbox.gp.caption_close_up_2"), notes=text(
             "inbox.gp.flag_warning", problems=text("inbox.gp.problem_exposure"))),
     )
-    assert flags[0].startswith("Close-up 1: patient sent it despite blur")
+    assert flags[0].startswith(text("inbox.gp.flag_line", shot=text("inbox.gp.caption_close_up_1"),
+                                    notes=despite))
+    assert "patient" not in despite, "for a child, a parent sent it"
     digest = await build_digest(store, case)
     assert all(flag in digest.summary_html for flag in flags)
     assert "sharpness" not in digest.summary_html, "words a GP reads, not check names"
