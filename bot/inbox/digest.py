@@ -389,8 +389,8 @@ def answer_pairs(answers: dict[str, str], *, child: bool,
     words they were asked in: about "the child" when a parent answered for a child under 16
     (`parent`, `Case.consent_by`; the `_parent` texts), about "you" otherwise."""
     pairs: list[tuple[str, str]] = []
-    for prefix, questions in (("detail", detail_questions(parent=parent)),
-                              ("screen", screening_questions(parent=parent))):
+    for prefix, questions in (("screen", screening_questions(parent=parent)),
+                              ("detail", detail_questions(parent=parent))):
         for question in questions:
             if not question.applies(answers, prefix, child=child):
                 continue
