@@ -61,6 +61,13 @@ GREY, AMBER = (90, 90, 90), (160, 70, 0)
 # Hamming: as sharp as Lanczos to the eye when shrinking photos, and almost twice as fast.
 SHRINK = Image.Resampling.HAMMING
 BODY, LINE, HEADING = 9.0, 4.3, 11.0  # font sizes (pt) and line height (mm) on page 1
+# How much of what follows a heading must fit under it on the same page (mm), else the heading
+# starts the next page: a heading is never left alone at the foot of a page. The e-RS details
+# are kept whole (heading, three rows, the line after them).
+# The answers table (mm): the questions are long and the answers short (a button's words), so
+# the question column is the wider, and page 1 of a child's case still holds the e-RS details.
+ANSWER_WIDTHS = (115, 65)
+KEEP_ANSWERS, KEEP_FLAGS, KEEP_CHECKLIST, KEEP_CHILDREN, KEEP_ERS = 15.0, 5.0, 20.0, 10.0, 23.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +202,12 @@ class _PackPdf(FPDF):
                         new_y="NEXT")
         self.ln(gap)
 
+    def heading(self, words: str, keep: float, size: float = HEADING, gap: float = 0.5) -> None:
+        """A bold heading, on a new page unless `keep` mm of what follows fits under it."""
+        if self.will_page_break(size * 0.48 + gap + keep):
+            self.add_page()
+        self.write_line(words, size=size, style="B", gap=gap)
+
     def footer(self) -> None:
         """Case reference and page number, so printed pages stay together; in the record
         channels' copy, first the NHS number and date of birth, so each page names its patient."""
@@ -266,28 +279,29 @@ def _summary_page(pdf: _PackPdf, summary: PackSummary) -> None:
               (text("referral.consent.heading"),
                summary.consent or text("referral.consent.none"))], (35, 145))
     heading = "referral.answers.heading_parent" if summary.by_parent else "referral.answers.heading"
-    pdf.write_line(text(heading), size=HEADING, style="B", gap=0.5)
+    pdf.heading(text(heading), KEEP_ANSWERS)
     if summary.answers:
-        pdf.rows(summary.answers, (85, 95),
+        pdf.rows(summary.answers, ANSWER_WIDTHS,
                  heading=(text("referral.answers.question"), text("referral.answers.answer")))
     else:
         pdf.write_line(text("referral.answers.none"), gap=2)
     for line in summary.earlier:
         pdf.write_line(line, color=AMBER, style="B", gap=1)
-    pdf.write_line(text("referral.flags.heading"), size=HEADING, style="B", gap=0.5)
+    pdf.heading(text("referral.flags.heading"), KEEP_FLAGS)
     for flag in summary.flags:
         pdf.write_line(f"-  {flag}", color=AMBER, style="B", gap=0.5)
     if not summary.flags:
         pdf.write_line(text("referral.flags.none"))
     pdf.ln(1)
-    pdf.write_line(text("referral.checklist.heading"), size=HEADING, style="B", gap=0.5)
+    pdf.heading(text("referral.checklist.heading"), KEEP_CHECKLIST)
     pdf.write_line(text("referral.checklist.intro"), gap=1.2)
     pdf.tick_boxes(texts("referral.checklist.statements"))
     pdf.ln(0.5)
-    pdf.write_line(text("referral.checklist.children_heading"), style="B", gap=1.2)
+    pdf.heading(text("referral.checklist.children_heading"), KEEP_CHILDREN, size=BODY,
+                gap=1.2)
     pdf.tick_boxes(texts("referral.checklist.children_statements"))
     pdf.ln(1)
-    pdf.write_line(text("referral.ers.heading"), size=HEADING, style="B", gap=0.5)
+    pdf.heading(text("referral.ers.heading"), KEEP_ERS)
     pdf.rows([(text("referral.ers.specialty_label"), text("referral.ers.specialty")),
               (text("referral.ers.clinic_type_label"), text("referral.ers.clinic_type")),
               (text("referral.ers.service_label"), text("referral.ers.service"))], (35, 145))

@@ -164,7 +164,7 @@ async def _offer_stop(update: Update, context: Context, ref: str,
 
 
 async def _remind(update: Update, context: Context, member: Member, invite: Invite) -> None:
-    """"Remind now": the patient gets the kind reminder with its button to carry on, the
+    """"Send reminder": the patient gets the kind reminder with its button to carry on, the
     member is told, and the list is drawn again with "reminded" on the row; a second tap the
     same day says when the last reminder went and sends nothing."""
     query = update.callback_query

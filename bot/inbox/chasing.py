@@ -1,4 +1,4 @@
-"""Practice staff chase the patients who stall: "Remind now" on a stalled row of /invites, and
+"""Practice staff chase the patients who stall: "Send reminder" on a stalled row of /invites, and
 once a working day a list of the requests newly stalled and the links not opened.
 
 A request stalls when it was started and has had no progress for `stalled_after_days`; a link
@@ -7,7 +7,7 @@ is left unopened when nobody opened it that many days after it was sent. Both ar
 never disagree. A request with a red-flag answer, or one that ended, is never chased: its
 patient is phoned, not reminded (hazard log H03).
 
-"Remind now" sends the patient the same kind reminder the bot sends by itself
+"Send reminder" sends the patient the same kind reminder the bot sends by itself
 (`bot.services.reminders.stall_reminder`), with its button to carry on, at most once a UK
 calendar day per request whoever sent the last one (the bot's own counts). Each reminder is
 audited `case.reminded` (the member as actor), and /invites says on the row when and by whom,

@@ -244,12 +244,14 @@ def _replacing(shot: str, kept: set[str], replacing: set[str]) -> list[str]:
 
 
 def _retake_words(reasons: list[str]) -> str:
-    """"3 retakes (child's face 2 times, file too large)": the count and each reason once."""
+    """"3 retakes (child's face 2 times, then file too large)": the count and each reason
+    once, oldest first, joined by `inbox.gp.retake_join` so that a try with two problems
+    ("blur and poor light") reads apart from the others."""
     counted = [reason if (times := reasons.count(reason)) == 1 else
                text("inbox.gp.retake_reason_times", reason=reason, count=times)
                for reason in dict.fromkeys(reasons)]
     key = "inbox.gp.flag_retake_one" if len(reasons) == 1 else "inbox.gp.flag_retakes"
-    return text(key, count=len(reasons), reasons=", ".join(counted))
+    return text(key, count=len(reasons), reasons=text("inbox.gp.retake_join").join(counted))
 
 
 def quality_notes(photos: list[Photo], events: list[Event]) -> dict[ShotSlot, str]:
@@ -277,8 +279,8 @@ def quality_notes(photos: list[Photo], events: list[Event]) -> dict[ShotSlot, st
 
 
 def quality_flags(photos: list[Photo], events: list[Event]) -> tuple[str, ...]:
-    """One line per photo with anything to note, e.g. "Close-up 1: patient sent it despite
-    blur; 2 retakes (blur 2 times)"."""
+    """One line per photo with anything to note, e.g. "Close-up 1: sent anyway despite blur;
+    2 retakes (blur 2 times)"."""
     return tuple(text("inbox.gp.flag_line", shot=shot_label(slot), notes=note)
                  for slot, note in quality_notes(photos, events).items())
 
@@ -387,8 +389,8 @@ def answer_pairs(answers: dict[str, str], *, child: bool,
     words they were asked in: about "the child" when a parent answered for a child under 16
     (`parent`, `Case.consent_by`; the `_parent` texts), about "you" otherwise."""
     pairs: list[tuple[str, str]] = []
-    for prefix, questions in (("detail", detail_questions(parent=parent)),
-                              ("screen", screening_questions(parent=parent))):
+    for prefix, questions in (("screen", screening_questions(parent=parent)),
+                              ("detail", detail_questions(parent=parent))):
         for question in questions:
             if not question.applies(answers, prefix, child=child):
                 continue

@@ -35,20 +35,21 @@ it sent and when (payload: case id, message id, the label)."""
 
 
 async def pack_place(store: Store, case: Case, gp: Member) -> str:
-    """Where the referral pack is, as staff read it (`inbox.staff.referral_pack`): the
-    practice inbox group or the GP's chat with the bot (whichever received the case), and the
-    practice mailbox or GP record if the practice has them."""
+    """Where the referral pack is, as staff read it: the places they can open
+    (`inbox.staff.referral_pack`: the practice inbox group if the case went there, the practice
+    mailbox and the GP record if the practice has them); only when it is in none of them, that
+    it went to the GP's own chat, which staff cannot see, so they ask the GP for it
+    (`inbox.staff.referral_pack_gp_only`)."""
     practice = await store.practices.get(case.practice_id)
     places: list[str] = []
     if practice is not None and practice.gp_chat_gets_content:
         group = practice.inbox_chat_id
-        places.append(text("inbox.staff.referral_pack_group")
-                      if group is not None and group in await store.outbox.delivered_chats(case.id)
-                      else text("inbox.staff.referral_pack_gp", gp=gp.display_name))
+        if group is not None and group in await store.outbox.delivered_chats(case.id):
+            places.append(text("inbox.staff.referral_pack_group"))
     for channel in practice.record_channels if practice is not None else ():
         places.append(text(f"channels.gp.where_{channel}"))
     if not places:
-        places.append(text("inbox.staff.referral_pack_gp", gp=gp.display_name))
+        return text("inbox.staff.referral_pack_gp_only", gp=gp.display_name)
     return text("inbox.staff.referral_pack", places=text("channels.gp.where_join").join(places))
 
 

@@ -1,4 +1,4 @@
-""""Remind now" on a stalled row of /invites (`bot.inbox.chasing` tells the whole story): the
+""""Send reminder" on a stalled row of /invites (`bot.inbox.chasing` tells the whole story): the
 patient gets the kind reminder the bot sends by itself, at most once a UK day per request."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def uk_day(moment: datetime) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Reminded:
-    """What "Remind now" did: `sent` a reminder now, or not, because the last one (`at`, ISO
+    """What "Send reminder" did: `sent` a reminder now, or not, because the last one (`at`, ISO
     UTC, by `actor`: `bot` or `member:ID`) went the same UK day."""
 
     sent: bool

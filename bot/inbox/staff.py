@@ -705,7 +705,7 @@ class StaffDesk:
 
     async def remind(self, member: Member, invite_id: int,
                      now: datetime | None = None) -> Reminded | None:
-        """"Remind now" on a stalled row of /invites: send the patient the kind reminder with
+        """"Send reminder" on a stalled row of /invites: send the patient the kind reminder with
         its button to carry on, at most once a UK day (`bot.inbox.reminding.remind_now`). None,
         sending nothing, if the request is not one to remind now (the patient carried on, it
         was sent or ended, or it has a red-flag answer: `InviteLine.chase`) or is not the

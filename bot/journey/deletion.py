@@ -36,7 +36,8 @@ class Holding:
     state: str
 
 
-async def kept_by_practice(store: Store, cases: list[Case]) -> str | None:
+async def kept_by_practice(store: Store, cases: list[Case], *, done: bool = False
+                           ) -> str | None:
     """What the patient is told of the copies the practice keeps, when any of these requests
     (being or just deleted) was sent to it (`Case.submissions`); None when none was.
 
@@ -45,14 +46,17 @@ async def kept_by_practice(store: Store, cases: list[Case]) -> str | None:
     that is the practice's record of the patient's care, kept under its records policy (UK
     GDPR Article 17(3)(c); docs/dpia.md, Rights). The words say so, why, and whom to call
     (`journey.delete.gp_record`; `_parent`, "your child's GP record", when a parent answers
-    for a child), the same before and after the deletion, on every path (/delete, /cancel, a
-    stop after photos)."""
+    for a child), on every path (/delete, /cancel, a stop after photos). Once deleted
+    (`done`), after a question that said it in full, it is said again in short
+    (`journey.delete.gp_record_done`), so the patient does not read the same paragraph twice
+    within a minute."""
     sent = [case for case in cases if case.submissions > 0]
     if not sent:
         return None
     practice = await store.practices.get(sent[-1].practice_id)
     assert practice is not None
-    return worded("journey.delete.gp_record", parent=sent[-1].consent_by == "parent",
+    key = "journey.delete.gp_record_done" if done else "journey.delete.gp_record"
+    return worded(key, parent=sent[-1].consent_by == "parent",
                   practice=practice.name, phone=practice.phone)
 
 
@@ -182,7 +186,8 @@ class Deletion:
         # copies the practice already filed are the practice's record, not ours
         cases = [h.case for h in chosen]
         done = say(with_referral(
-            with_kept(done.text, await kept_by_practice(self._store, cases), done=True),
+            with_kept(done.text, await kept_by_practice(self._store, cases, done=True),
+                      done=True),
             await referral_note(self._store, cases, done=True)))
         phoning = [h.case for h in chosen if h.case.decision == URGENT
                    and h.case.task_done_at is None]

@@ -289,8 +289,10 @@ class PhotoStep:
     async def _retake(
         self, case: Case, shot: ShotSlot, photo: Photo, result: AssessmentView, source: Source
     ) -> list[Reply]:
-        advice = _advice(result, "fail", source=source, parent=case.consent_by == "parent")
-        words = "\n\n".join([shot_heading(case, shot), text("journey.photos.retake"),
+        parent = case.consent_by == "parent"
+        advice = _advice(result, "fail", source=source, parent=parent)
+        words = "\n\n".join([shot_heading(case, shot),
+                              worded("journey.photos.retake", parent=parent),
                               *(f"• {a}" for a in advice)])
         failures = await self.failures_since_accepted(case.id, shot)
         keep = keep_old_rows(case)  # a photo being replaced: the way back stays in sight
@@ -298,7 +300,7 @@ class PhotoStep:
             return [replace(say(words, *keep), until_next_photo=True) if keep else say(words)]
         anyway = Button(text("journey.photos.send_anyway"),
                         button_data(shot, "anyway", str(photo.attempt)))
-        offer = replace(say(text("journey.photos.send_anyway_offer",
+        offer = replace(say(worded("journey.photos.send_anyway_offer", parent=parent,
                                  photo=shot_words(case, shot)), (anyway,), *keep),
                         until_next_photo=True)
         return [say(words), offer]
@@ -314,8 +316,9 @@ class PhotoStep:
         words = [text("journey.photos.child_face")]
         practice = await self._store.practices.get(case.practice_id)
         if refused >= CHILD_FACE_HELP_AFTER and practice is not None:
-            words.append(text("journey.photos.child_face_help", practice=practice.name,
-                              phone=practice.phone))
+            words.append(worded("journey.photos.child_face_help",
+                                parent=case.consent_by == "parent", practice=practice.name,
+                                phone=practice.phone))
         return words
 
     async def failures_since_accepted(self, case_id: int, shot: ShotSlot) -> int:

@@ -321,7 +321,8 @@ async def review_prompt(store: Store, case: Case, answers: dict[str, str], *,
     )
     flagged = [str(SHOT_SLOTS.index(s) + 1) for s in SHOT_SLOTS if photos[s].sent_anyway]
     if flagged:
-        summary = text("journey.review.flagged", numbers=", ".join(flagged)) + "\n\n" + summary
+        note = worded("journey.review.flagged", parent=parent, numbers=", ".join(flagged))
+        summary = f"{note}\n\n{summary}"
     if album:  # the photos first, then one message: check them, the answers, the buttons
         summary = f"{text('journey.review.intro')}\n\n{summary}"
     if lead:

@@ -497,7 +497,7 @@ class Journey:
         if found := personal_details(cleaned):
             log.info("typed answer with personal details refused",
                      extra={"case_id": turn.case.id, "kinds": list(found)})
-            return [say(text("journey.details.personal"))]
+            return [say(worded("journey.details.personal", parent=prompts.by_parent(turn.case)))]
         if question.id == "where" and only_a_date(cleaned):
             log.info("a date typed for where the rash is refused", extra={"case_id": turn.case.id})
             return [say(text("journey.details.where_not_a_date"))]
@@ -964,7 +964,8 @@ class Journey:
         assert shot is not None
         if await self._photos.use_anyway(turn.case, shot, int(value)) is None:
             return None
-        return (await self._then_next(turn, [say(text("journey.photos.kept_anyway"))]),
+        kept = worded("journey.photos.kept_anyway", parent=prompts.by_parent(turn.case))
+        return (await self._then_next(turn, [say(kept)]),
                 text("journey.photos.send_anyway"))
 
     async def _tap_shot(self, turn: Turn, question: str, value: str) -> Choice | None:
@@ -999,7 +1000,8 @@ class Journey:
         key = await self._stale_anyway(case, shot, attempt)
         log.info("old send-anyway offer tapped", extra={"case_id": case.id, "shot": shot,
                                                         "answer": key})
-        return Tapped(None, [say(text(f"journey.photos.{key}"))])  # the newest stays live
+        words = worded(f"journey.photos.{key}", parent=prompts.by_parent(case))
+        return Tapped(None, [say(words)])  # the newest stays live
 
     async def _stale_anyway(self, case: Case, shot: str, attempt: str) -> str:
         """What became of the photo an out-of-date offer was for, as the key of its words
@@ -1796,7 +1798,7 @@ class Journey:
             key = "journey.delete.partly" if left else "journey.commands.cancelled"
             words = text(key, count=left, practice=practice.name, phone=practice.phone)
             return Tapped(None, [*urgent, say(with_kept(
-                words, await kept_by_practice(self._store, [case]), done=True))])
+                words, await kept_by_practice(self._store, [case], done=True), done=True))])
         if action == "delete":  # a button from before /delete listed the requests
             return Tapped(text("journey.input.old_button"),
                           await self._deletion.ask(case.patient_user_id), older=True)

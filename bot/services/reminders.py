@@ -20,7 +20,7 @@ log = logging.getLogger("bot.reminders")
 
 REMINDED = "case.reminded"
 """The audit event of a reminder queued for a patient whose request stalled: the bot's own
-(`remind_stalled`, actor `bot`) or a member's "Remind now" in /invites (`bot.inbox.chasing`,
+(`remind_stalled`, actor `bot`) or a member's "Send reminder" in /invites (`bot.inbox.chasing`,
 actor `member:ID`); detail `by` ("bot" or "staff"), nothing personal."""
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 UNPROMPTED: tuple[str, ...] = (
     # the stall reminder: the bot's own (`bot.services.reminders.remind_stalled`) and a
-    # member's "Remind now" (`bot.inbox.chasing`)
+    # member's "Send reminder" (`bot.inbox.chasing`)
     "journey.reminder.text",
     "journey.reminder.text_parent",
     # the GP's decision and what follows it (`bot.inbox.decisions`)

@@ -220,7 +220,7 @@ class AuditRepository:
 
     async def reminders(self, practice_id: int) -> dict[int, tuple[str, str]]:
         """The last reminder to the patient of each of the practice's cases that had one
-        (`case.reminded`: the bot's own, once a request stalls, or a member's "Remind now"
+        (`case.reminded`: the bot's own, once a request stalls, or a member's "Send reminder"
         in /invites), by case id: when (ISO, UTC) and by whom (`bot` or `member:ID`)."""
         async with self._db.reading() as conn:
             cursor = await conn.execute(

@@ -178,7 +178,7 @@ class OutboxRepository:
                        as_read: Case | None = None) -> bool:
         """Queue one message with the audit `notes` about it, in one transaction, only if no
         message with its dedupe key was ever queued; False (nothing written) if one was: two
-        members tapping "Remind now" at once send the patient one reminder, recorded once.
+        members tapping "Send reminder" at once send the patient one reminder, recorded once.
         With `as_read`, also False if the case was erased or moved on since (see `add`)."""
         async with self._db.transaction() as conn:
             if as_read is not None and not await _still_as_read(conn, as_read):

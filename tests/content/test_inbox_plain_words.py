@@ -18,3 +18,20 @@ def test_an_empty_inbox_is_said_plainly_without_emoji() -> None:
     for words in (empty, named):
         assert not EMOJI.search(words), words
     assert named.replace(" at The Lawson Practice", "") == empty
+
+
+def test_the_invites_note_names_the_reminder_button_by_its_own_label() -> None:
+    """Staff read on a request in progress that a button "comes here" to remind the patient:
+    the note names it by the words on the button, so they know it when it comes."""
+    label = text("inbox.staff.remind", patient_ref="P-1").split(":")[0].lstrip("🔔 ")
+    assert f'"{label}"' in text("inbox.staff.remind_from_note", when="4 December")
+    assert "now" not in label.lower().split(), "it sends one reminder, once a day at most"
+
+
+
+def test_the_staff_paragraph_under_refer_stands_apart() -> None:
+    """"Practice staff get the same task..." under the GP's "Refer ...?" is a paragraph of
+    its own, not run on to the line above (TOML drops the line break straight after opening
+    triple quotes, so a text written to start with a blank line started with one break)."""
+    added = text("inbox.gp.refer_confirm_staff")
+    assert added.startswith("\n\n") and not added.startswith("\n\n\n")

@@ -133,7 +133,9 @@ def test_page_one_has_the_whole_checklist_as_positive_statements_and_e_rs_detail
     criteria = texts("referral.checklist.items") + texts("referral.checklist.children_items")
     statements = (texts("referral.checklist.statements")
                   + texts("referral.checklist.children_statements"))
-    assert len(criteria) == len(statements) == 12, "one statement per service criterion"
+    assert len(criteria) == 12 and len(statements) == 11, (
+        "one statement per service criterion, the children's safeguarding one covered by the "
+        "first safeguarding statement")
     for statement in statements:
         assert flat(statement) in first
     for criterion in criteria:
@@ -333,3 +335,66 @@ def test_without_a_unicode_font_the_pack_still_builds(monkeypatch: pytest.Monkey
     assert 'left "forearm" - ? ?' in first
     assert "Homerton - RQX" in first
     assert "patient's best interest" in first
+
+
+def test_a_gp_ticks_safeguarding_once_for_a_child_too() -> None:
+    """The service lists safeguarding for "adults and children/young people" and again for
+    children; the pack has one statement for both, so the GP never ticks it twice."""
+    statements = (texts("referral.checklist.statements")
+                  + texts("referral.checklist.children_statements"))
+    assert len([s for s in statements if "safeguarding" in s.lower()]) == 1
+    reader = PdfReader(io.BytesIO(build_referral_pack(summary(age_text="7 years"), photos())))
+    assert page_text(reader, 0).count("Safeguarding:") == 1
+
+
+# Each heading of page 1 and words that must be on its page: what it heads.
+KEPT_WITH = (
+    ("referral.answers.heading", "referral.answers.question"),
+    ("referral.flags.heading", None),
+    ("referral.checklist.heading", "referral.checklist.intro"),
+    ("referral.checklist.children_heading", "referral.checklist.children_statements"),
+    ("referral.ers.heading", "referral.ers.attach"),
+)
+
+
+def test_no_heading_is_left_alone_at_the_foot_of_a_page() -> None:
+    """However long the answers and flags grow (each extra line pushes everything below it
+    down), every heading of the summary is on the same page as what it heads: the e-RS
+    details whole, the checklist with its first statements."""
+    small = [PackPhoto(p.label, jpeg(400, 300, n)) for n, p in enumerate(photos())]
+    for extra in range(0, 34):
+        lines = tuple(f"Close-up {n % 2 + 1}: 1 retake ({n})" for n in range(extra))
+        reader = PdfReader(io.BytesIO(build_referral_pack(summary(flags=FLAGS + lines), small)))
+        pages = [page_text(reader, i) for i in range(len(reader.pages) - len(small))]
+        for heading, follows in KEPT_WITH:
+            first = (FLAGS[0] if follows is None else texts(follows)[0]
+                     if follows.endswith("statements") else text(follows))
+            on = [i for i, page in enumerate(pages) if flat(text(heading)) in page]
+            assert len(on) == 1, (extra, heading, on)
+            assert flat(first) in pages[on[0]], (
+                f"with {extra} extra flags, {text(heading)!r} is at the foot of page "
+                f"{on[0] + 1} and what it heads on the next")
+        ers = next(page for page in pages if flat(text("referral.ers.heading")) in page)
+        assert "Specialty Dermatology" in ers and flat(text("referral.ers.service")) in ers
+
+
+def test_page_one_of_a_childs_pack_holds_the_e_rs_details_too() -> None:
+    """A child's case has more to say on page 1 (the parent's consent, the long-term skin
+    condition question, the children's checklist), and the e-RS details still end page 1, as
+    in the sandbox's 7-year-old's case, so a GP who prints page 1 has them."""
+    consent = ("in the bot, by a parent or guardian of a child under 16: said they are the "
+               "child's parent or guardian (2 December 2026 14:28); agreed to send these photos "
+               "and answers (2 December 2026 14:28); asked the child, and said the child agreed "
+               "to photos (2 December 2026 14:28)")
+    answers = (*ANSWERS,
+               ("Has a doctor or nurse said your child has a skin condition that lasts a long "
+                "time or keeps coming back? Like eczema or psoriasis.", "No"),
+               ("Does your child have ANY of these? (feeling very unwell; a high temperature "
+                "(fever); blisters, or skin that is peeling; the rash is in the mouth or eyes; "
+                "the rash is spreading fast; a rash that does not fade when you press a clear "
+                "glass on it)", "No, none of these"))
+    reader = PdfReader(io.BytesIO(build_referral_pack(
+        summary(answers=answers, by_parent=True, consent=consent, flags=FLAGS[:1],
+                age_text="7 years (child; a parent or guardian took part)"), photos())))
+    assert len(reader.pages) == 4
+    assert flat(text("referral.ers.attach")) in page_text(reader, 0), "page 1 ends on page 1"

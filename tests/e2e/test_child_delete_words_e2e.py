@@ -64,8 +64,8 @@ async def test_a_parent_deleting_a_referred_childs_request_reads_and_is_named_as
     deleted = await tap(parent, text("journey.commands.delete_yes"),
                         first_line("journey.commands.deleted"))
     said = deleted.text or ""
-    assert text("journey.delete.gp_record_parent", **record) in said
-    assert text("journey.delete.gp_record", **record) not in said, "not 'your GP record'"
+    assert text("journey.delete.gp_record_done_parent", **record) in said
+    assert text("journey.delete.gp_record_done", **record) not in said, "not 'your GP record'"
 
     await team.staff.wait_for_text(text("inbox.staff.patient_deleted_referral_parent",
                                         patient_ref="C-9", reference=case.reference),

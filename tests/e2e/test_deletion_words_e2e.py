@@ -29,6 +29,11 @@ def kept(practice: Practice) -> str:
     return text("journey.delete.gp_record", practice=practice.name, phone=practice.phone)
 
 
+def kept_done(practice: Practice) -> str:
+    """The same, short, once deleted: the question just before said it in full."""
+    return text("journey.delete.gp_record_done", practice=practice.name, phone=practice.phone)
+
+
 async def test_cancel_after_the_practice_had_the_photos_says_the_gp_record_keeps_them(
     app: App, emu: Emulator
 ) -> None:
@@ -38,7 +43,8 @@ async def test_cancel_after_the_practice_had_the_photos_says_the_gp_record_keeps
     assert kept(team.practice) in (asked.text or ""), "told before choosing"
     done = await tap(patient, text("journey.commands.cancel_yes"),
                      first_line("journey.commands.cancelled"))
-    assert kept(team.practice) in (done.text or ""), "and after, as /delete says it"
+    assert kept_done(team.practice) in (done.text or ""), "and after, as /delete says it"
+    assert kept(team.practice) not in (done.text or ""), "not the same paragraph twice"
 
 
 async def test_delete_says_the_same_before_and_after_and_only_once_the_practice_had_them(
@@ -53,7 +59,8 @@ async def test_delete_says_the_same_before_and_after_and_only_once_the_practice_
     team, patient = await sent_then_asked_again(app, emu)
     asked, done = await delete_the_request(patient)
     assert kept(team.practice) in (asked.text or ""), "told before choosing"
-    assert kept(team.practice) in (done.text or "")
+    assert kept_done(team.practice) in (done.text or ""), "and after, in short"
+    assert kept(team.practice) not in (done.text or ""), "not the same paragraph twice"
     assert text("journey.delete.not_sent") not in (done.text or ""), "it did go"
 
 

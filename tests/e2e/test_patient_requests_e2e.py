@@ -258,7 +258,8 @@ async def test_a_childs_request_warns_about_the_face_first_speaks_to_the_parent_
     face = text("inbox.gp.retake_reason_times", reason=text("inbox.gp.refused_child_face"),
                 count=2)
     notes = text("inbox.gp.flag_retakes", count=3,
-                 reasons=f"{face}, {text('inbox.gp.refused_file_too_big')}")
+                 reasons=text("inbox.gp.retake_join").join(
+                     [face, text("inbox.gp.refused_file_too_big")]))
     assert text("inbox.gp.flag_line", shot=CAPTIONS[0], notes=notes) in (summary.text or "")
     assert text("inbox.gp.no_flags") not in (summary.text or "")
 

@@ -199,3 +199,27 @@ async def test_a_parent_reads_status_and_photo_advice_about_the_childs_body(
     advice = worded("quality.framing.close_warn", parent=True)
     assert advice != text("quality.framing.close_warn"), "the child's body, not 'your body'"
     assert f"• {advice}" in (noted.text or "")
+
+
+async def test_a_parent_asked_to_retake_a_photo_reads_of_their_childs_gp_not_their_own(
+    app: App, emu: Emulator, practice: Practice
+) -> None:
+    """A parent is not the patient: a blurred photo, the offer to use it anyway and its
+    "OK" speak of the child's GP (`_parent` texts), never "your GP"."""
+    born = child_birthday(9)
+    parent = emu.user("Kit's dad")
+    await to_child_eczema_question(parent, await new_invite(app, practice, born.isoformat()),
+                                   born)
+    await read_the_tips(parent, text("journey.screening.eczema.no"), parent=True)
+    retake = worded("journey.photos.retake", parent=True)
+    assert retake != text("journey.photos.retake"), "the child's GP, not 'your GP'"
+    await parent.send_document(sample("close-up-blurred.jpg"), "blur.jpg", "image/jpeg")
+    await parent.wait_for_text(retake, timeout=15)
+    await parent.send_document(sample("close-up-dark.jpg"), "dark.jpg", "image/jpeg")
+    offer = worded("journey.photos.send_anyway_offer", parent=True,
+                   photo=worded("journey.status_words.locator", parent=True))
+    await parent.wait_for_text(offer, timeout=15)
+    await tap(parent, text("journey.photos.send_anyway"),
+              worded("journey.photos.kept_anyway", parent=True))
+    mine = [text(f"journey.photos.{key}") for key in ("retake", "kept_anyway")]
+    assert not [m for m in parent.messages if any(words in (m.text or "") for words in mine)]

@@ -58,8 +58,7 @@ async def the_task(team: Team, case: Case) -> SentMessage:
     task = await team.staff.wait_for_text(first_line("inbox.staff.referral_task"), timeout=10)
     assert task.text == text(
         "inbox.staff.referral_task", patient_ref="P-300", reference=case.reference, gp="Dr Gee",
-        where=text("inbox.staff.referral_pack",
-                   places=text("inbox.staff.referral_pack_gp", gp="Dr Gee")))
+        where=text("inbox.staff.referral_pack_gp_only", gp="Dr Gee"))
     return task
 
 

@@ -1,5 +1,5 @@
 """Practice staff chase the patients who stall, through the real bot and the Bot API emulator:
-"Remind now" on a stalled /invites row (once a day), "New link" on a link left unopened, the
+"Send reminder" on a stalled /invites row (once a day), "New link" on a link left unopened, the
 daily list of requests newly stalled (each named once), and never a chase for a red flag."""
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def reminders_in(patient: TelegramUser) -> int:
 async def test_remind_now_on_a_stalled_row_reminds_the_patient_once_a_day(
     app: App, emu: Emulator
 ) -> None:
-    """The stalled row's "Remind now" sends the patient the kind reminder with its carry-on
+    """The stalled row's "Send reminder" sends the patient the kind reminder with its carry-on
     button; the row then says when and by whom; a second tap the same day sends nothing and
     says when the last one went; the next day another may go."""
     team = await make_team(app, emu)
@@ -226,7 +226,7 @@ async def test_a_red_flag_row_has_no_chase_button_and_is_never_reminded(
     app: App, emu: Emulator
 ) -> None:
     """A patient tapped yes to a red flag, then said it was a mistake, and went quiet: their
-    row has "Patient contacted" and no "Remind now", before and after the contact is
+    row has "Patient contacted" and no "Send reminder", before and after the contact is
     recorded; the bot does not remind them and the daily list does not name them."""
     team = await make_team(app, emu)
     services = services_of(app)

@@ -87,3 +87,18 @@ async def test_a_childs_record_gives_the_face_answer_after_two_or_more_areas(
     assert text("inbox.gp.other_face", answer=no) in digest.summary_html
     asked = first_line("journey.screening.other_face.question", parent=True)
     assert dict(digest.answers)[asked] == no
+
+
+async def test_the_record_gives_the_answers_in_the_order_they_were_asked(
+    store: Store, setting: Setting
+) -> None:
+    """The screening questions (is it a rash, the red flags, where) were asked before the
+    photos and the details (where exactly, how long) after: the pack, the email and the MESH
+    copy list them in that order, so "Where exactly?" follows "Where is the rash?"."""
+    case = await submitted_case(store, setting)
+    asked = [question for question, _ in (await build_digest(store, case, date.today())).answers]
+    first = {key: asked.index(first_line(key, parent=False))
+             for key in ("journey.screening.is_rash.question", "journey.screening.site.question",
+                         "journey.details.where_exactly", "journey.details.tried_question")}
+    assert list(first.values()) == sorted(first.values()), asked
+    assert first["journey.screening.is_rash.question"] == 0

@@ -101,7 +101,9 @@ async def test_quality_is_stated_per_photo_in_words_with_its_retakes(
         text("inbox.gp.flag_line", shot=text("inbox.gp.caption_close_up_2"), notes=text(
             "inbox.gp.flag_warning", problems=text("inbox.gp.problem_exposure"))),
     )
-    assert flags[0].startswith("Close-up 1: patient sent it despite blur")
+    assert flags[0].startswith(text("inbox.gp.flag_line", shot=text("inbox.gp.caption_close_up_1"),
+                                    notes=despite))
+    assert "patient" not in despite, "for a child, a parent sent it"
     digest = await build_digest(store, case)
     assert all(flag in digest.summary_html for flag in flags)
     assert "sharpness" not in digest.summary_html, "words a GP reads, not check names"
@@ -359,8 +361,8 @@ async def test_retakes_count_refusals_with_their_reason_and_never_a_replaced_pho
                            source="photo", verdict="accept", status="accepted", quality="{}")
     face = text("inbox.gp.retake_reason_times", reason=text("inbox.gp.refused_child_face"),
                 count=2)
-    reasons = ", ".join([face, text("inbox.gp.refused_file_too_big"),
-                         text("inbox.gp.problem_sharpness")])
+    reasons = text("inbox.gp.retake_join").join([face, text("inbox.gp.refused_file_too_big"),
+                                                  text("inbox.gp.problem_sharpness")])
     assert quality_flags(await store.photos.for_case(case.id),
                          await store.audit.for_case(case.id)) == (
         text("inbox.gp.flag_line", shot=text("inbox.gp.caption_close_up_1"),
@@ -470,13 +472,13 @@ async def test_a_photo_replaced_at_the_review_is_a_retake_with_its_reason(
                            source="photo", verdict="accept", status="accepted", quality="{}")
     for stage in (Stage.REVIEW, Stage.SUBMITTED):
         case = await store.cases.move(case, stage)
-    reasons = ", ".join([text("inbox.gp.replaced_by_patient"),
-                         text("inbox.gp.problem_sharpness")])
+    reasons = text("inbox.gp.retake_join").join([text("inbox.gp.replaced_by_patient"),
+                                                  text("inbox.gp.problem_sharpness")])
     flags = quality_flags(await store.photos.for_case(case.id),
                           await store.audit.for_case(case.id))
     assert flags == (text("inbox.gp.flag_line", shot=text("inbox.gp.caption_close_up_2"),
                           notes=text("inbox.gp.flag_retakes", count=2, reasons=reasons)),)
-    assert flags[0] == "Close-up 2: 2 retakes (replaced by the patient, blur)"
+    assert flags[0] == "Close-up 2: 2 retakes (replaced by the patient, then blur)"
     digest = await build_digest(store, case)
     assert text("inbox.gp.no_flags") not in digest.summary_html
 
@@ -485,3 +487,29 @@ async def test_a_photo_replaced_at_the_review_is_a_retake_with_its_reason(
                            source="photo", verdict="accept", status="accepted", quality="{}")
     assert quality_flags(await store.photos.for_case(case.id),
                          await store.audit.for_case(case.id)) == (), "the GP's, not a retake"
+
+
+async def test_retakes_with_two_problems_each_read_apart_in_order(
+    store: Store, setting: Setting
+) -> None:
+    """As in the sandbox: a blurred close-up, then one blurred and dark, then a good one. The
+    GP reads the two tries apart, oldest first, not "blur, blur and poor light"."""
+    case = await submitted_case(store, setting)
+    case = await store.cases.move(case, Stage.CLOSE_UP_1)
+    blur_and_dark = json.dumps({"checks": [{"name": "sharpness", "status": "fail"},
+                                           {"name": "exposure", "status": "fail"}]})
+    for seed, quality in ((30, BLUR_FAIL), (31, blur_and_dark)):
+        await store.photos.add(case.id, "close_up_1", store.files.write(tiny_jpeg(seed), ".jpg"),
+                               source="photo", verdict="retake", status="rejected",
+                               quality=quality)
+    await store.photos.add(case.id, "close_up_1", store.files.write(tiny_jpeg(32), ".jpg"),
+                           source="photo", verdict="accept", status="accepted", quality="{}")
+    case = await store.cases.move(case, Stage.SUBMITTED)
+    blur = text("inbox.gp.problem_sharpness")
+    both = f"{blur} and {text('inbox.gp.problem_exposure')}"
+    (flag,) = quality_flags(await store.photos.for_case(case.id),
+                            await store.audit.for_case(case.id))
+    assert flag == text("inbox.gp.flag_line", shot=text("inbox.gp.caption_close_up_1"),
+                        notes=text("inbox.gp.flag_retakes", count=2, reasons=text(
+                            "inbox.gp.retake_join").join([blur, both])))
+    assert f"{blur}, {both}" not in flag, "each try reads apart"

@@ -13,6 +13,7 @@ from bot.inbox.decisions import Inbox
 from bot.services.delivery import REFUSED_FOR_GOOD
 from bot.store import Store
 from bot.store.models import Case, OutboxItem
+from bot.store.practices import DeliveryChannels
 from tests.auxil.inbox import Setting, submitted_case
 
 BLOCKED = f"{REFUSED_FOR_GOOD}: Forbidden: bot was blocked by the user"
@@ -69,3 +70,29 @@ async def test_a_task_one_member_cannot_receive_goes_to_other_staff_never_to_the
     assert not [i for i in await store.outbox.for_case(case.id)
                 if i.kind.startswith("staff.") and i.chat_id == 102], \
         "the GP who decided has the button in their own message already"
+
+
+async def test_staff_are_sent_to_where_they_can_open_the_pack_never_to_the_gps_own_chat(
+    store: Store, setting: Setting
+) -> None:
+    """The task names the places staff can open (the practice mailbox here); the GP's own
+    chat, which staff cannot see, is named only when the pack is nowhere else, and then
+    staff are told to ask the GP for it."""
+    only_gp = await submitted_case(store, setting)
+    await Inbox(store).refer(102, only_gp.id)
+    (task,) = await tasks(store, only_gp)
+    assert text("inbox.staff.referral_pack_gp_only", gp="Dr Gee") in json.loads(
+        task.payload)["text"]
+
+    await store.practices.set_channels(
+        setting.practice.id, DeliveryChannels(deliver=("telegram", "email"),
+                                              inbox_email="lawson.practice@nhs.net"),
+        actor="test")
+    mailbox = await submitted_case(store, setting)
+    await Inbox(store).refer(102, mailbox.id)
+    (task,) = await tasks(store, mailbox)
+    words = json.loads(task.payload)["text"]
+    assert text("inbox.staff.referral_pack", places=text("channels.gp.where_email")) in words
+    assert text("inbox.staff.referral_pack_gp_only", gp="Dr Gee") not in words
+    assert "Dr Gee's" not in words and "chat with this bot" not in words, \
+        "not sent to a chat staff cannot see"

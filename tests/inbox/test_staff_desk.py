@@ -106,7 +106,7 @@ async def test_invites_are_grouped_by_state(store: Store, setting: Setting) -> N
     words, changeable = await staff.overview(setting.staff)
     assert text("inbox.staff.group_stalled", days=3) in words
     assert text("inbox.staff.group_submitted") in words
-    # the stalled request gets "Remind now", listed before the fresh link's buttons
+    # the stalled request gets "Send reminder", listed before the fresh link's buttons
     assert [(line.invite.patient_ref, line.chase) for line in changeable] == [
         ("SLOW-1", "remind"), ("NEW-1", None)]
     other = await store.practices.add_member(setting.other_practice.id, 301, "staff", "Olly")
@@ -470,7 +470,7 @@ async def test_a_busy_practices_list_with_every_row_to_chase_still_fits(
 ) -> None:
     """25 links left unopened (each row says so) and 25 stalled requests already reminded
     (each row says when and by whom): the longer rows still fit in one message, each stalled
-    request keeps its "Remind now" and each old link its "New link", those first."""
+    request keeps its "Send reminder" and each old link its "New link", those first."""
     staff = desk(store)
     old = (datetime.now(UTC) - timedelta(days=5)).isoformat(timespec="seconds")
     for i in range(25):

@@ -114,7 +114,7 @@ async def test_after_a_cancel_delete_still_finds_an_earlier_request_with_photos(
     files = await files_of(store, first)
     done = await tap(journey, listing, text("journey.commands.delete_yes"))
     assert first_line("journey.commands.deleted") in words(done)
-    assert text("journey.delete.gp_record", practice="The Lawson Practice",
+    assert text("journey.delete.gp_record_done", practice="The Lawson Practice",
                 phone="020 7729 7236") in words(done), "it was sent: the GP may have filed it"
     assert not any(store.files.path(name).exists() for name in files)
     assert words(await journey.ask(USER, "delete")) == text("journey.commands.nothing_to_delete")

@@ -114,8 +114,8 @@ async def test_a_childs_face_is_never_kept(
     replies = await send(journey, b"FACE of a child, again")
     practice = await store.practices.get(case.practice_id)
     assert practice is not None
-    assert text("journey.photos.child_face_help", practice=practice.name,
-                phone=practice.phone) in words(replies), "the second says whom to call"
+    assert worded("journey.photos.child_face_help", parent=True, practice=practice.name,
+                  phone=practice.phone) in words(replies), "the second says whom to call"
     assert await store.photos.for_case(case.id) == []
 
 
