@@ -391,16 +391,20 @@ def test_a_childs_face_turned_any_way_is_found_and_refused(share: float, turns: 
     assert face is not None and face.status == "fail" and face.reason == "child", (share, face)
 
 
-def _large_scene_with_face(share: float, where: tuple[float, float]) -> np.ndarray:
+def _large_scene_with_face(
+    share: float, where: tuple[float, float], turns: int = 0
+) -> np.ndarray:
     """A 4032 x 3024 room (a 12 MP phone photo sent as a file) with the astronaut's portrait
     (a real photograph) pasted so that her face is `share` of the long side, its top left at
-    `where` (fractions of the free height and width)."""
+    `where` (fractions of the free height and width), turned `turns` quarters (the room stays
+    upright, as a baby lying on a mat in a photo of the room)."""
     rng = np.random.default_rng(11)
     room = cv2.resize(render.camera(render.background(rng, 756, 1008), rng), (4032, 3024),
                       interpolation=cv2.INTER_CUBIC)
     side = round(share / 0.3 * 4032)
     portrait = cv2.resize(_real("astronaut", (512, 512)), (side, side),
                           interpolation=cv2.INTER_AREA)
+    portrait = np.ascontiguousarray(np.rot90(portrait, turns))
     top, left = round((3024 - side) * where[0]), round((4032 - side) * where[1])
     room[top:top + side, left:left + side] = portrait
     return room
@@ -418,4 +422,20 @@ def test_a_childs_small_face_in_a_full_size_photo_is_found_and_refused(
     result = assess(photo, "locator", child=True)
     face = result.check("face")
     assert face is not None and face.status == "fail" and face.reason == "child", (share, face)
+    assert result.verdict == "retake"
+
+
+@pytest.mark.parametrize("turns", [1, 2, 3], ids=["quarter", "half", "three-quarters"])
+@pytest.mark.parametrize("where", [(0.1, 0.05), (0.5, 0.5), (0.9, 0.95)],
+                         ids=["top-left", "middle", "bottom-right"])
+def test_a_childs_small_face_lying_any_way_in_a_full_size_photo_is_found_and_refused(
+    turns: int, where: tuple[float, float]
+) -> None:
+    # A baby lying on a mat in a photo of the whole room: the face 5% of the long side and
+    # sideways or upside down. Neither the turned search of the small copy nor the upright
+    # search of the tiles finds it; the tiles are searched turned too (hazard log H65).
+    photo = _jpeg(_large_scene_with_face(0.05, where, turns))
+    result = assess(photo, "locator", child=True)
+    face = result.check("face")
+    assert face is not None and face.status == "fail" and face.reason == "child", (turns, face)
     assert result.verdict == "retake"
