@@ -16,6 +16,7 @@ decides on photos they have not seen.
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -45,6 +46,8 @@ from bot.inbox.gp_messages import (
 from bot.inbox.payloads import CaseAction, Decide
 from bot.inbox.referral_task import referral_confirm_rows, task_chats
 from bot.store.models import SHOT_SLOTS, Case, ShotSlot
+
+log = logging.getLogger("bot.handlers")
 
 Context = BotContext
 AWAITING = "gp_awaiting"
@@ -431,8 +434,11 @@ async def typed(update: Update, context: Context) -> bool:
     """Text from a GP who was asked for a reason or a UBRN (or from a member of staff asked
     whether they made the referral: its UBRN), in the chat where they were asked:
     any text in their own chat; in a practice inbox group, only a reply to the message that
-    asked (anything else there is conversation, never words the patient reads). False if it
-    is not the answer."""
+    asked (anything else there is conversation, never words the patient reads). In their own
+    chat, a reply to any other message is not used either, and they are told so
+    (`inbox.gp.reply_not_waiting`): it may answer an older question about another case, whose
+    UBRN or reason must never be recorded against this one (hazard log H70). False if it is
+    not the answer."""
     waiting: Any = (context.existing_user_data or {}).get(AWAITING)
     message = update.effective_message
     if not isinstance(waiting, dict) or message is None or message.text is None:
@@ -448,6 +454,14 @@ async def typed(update: Update, context: Context) -> bool:
     words = " ".join(message.text.split())
     assert context.user_data is not None
     case = await context.services.store.cases.get(int(waiting["case"]))
+    if answered is not None and answered.message_id != waiting.get("prompt"):
+        # in their own chat, a reply to another message (an older question, another case's
+        # task) may be about another case: never recorded against this one (hazard log H70)
+        log.info("typed answer in reply to another message not used",
+                 extra={"case_id": int(waiting["case"]), "kind": waiting["kind"]})
+        await message.reply_text(plain(text(
+            "inbox.gp.reply_not_waiting", reference=case.reference if case else "")))
+        return True
     if case is None or case.submissions != waiting.get("submission"):  # re-submitted since
         if case is not None:
             await _stale(context, case, f"typed_{waiting['kind']}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.content import texts
-from bot.domain.intimate import names_intimate_area
+from bot.domain.intimate import names_intimate_area, tried_names_intimate_area
 
 
 @pytest.mark.parametrize("answer", [
@@ -41,3 +41,20 @@ def test_the_brief_s_words_are_all_in_the_list() -> None:
             "pubic", "private parts"} <= listed
     for entry in texts("intimate.words"):
         assert names_intimate_area(entry), f"{entry!r} must find itself"
+
+
+@pytest.mark.parametrize("answer", ["nether regions", "in my nether region", "bellend",
+                                    "on my bell end", "my rear end"])
+def test_common_words_for_the_area_missed_in_review36_are_found(answer: str) -> None:
+    """Everyday words for the genitals or bottom that the lists did not hold (review36)."""
+    assert names_intimate_area(answer)
+
+
+@pytest.mark.parametrize("answer", ["diaper cream", "diaper rash cream", "Diaper creams",
+                                    "diaper ointment"])
+def test_diaper_cream_is_excused_in_what_was_tried_as_nappy_cream_is(answer: str) -> None:
+    """"Diaper" is listed as "nappy" is, so its creams are excused as nappy creams are, in
+    "What have you tried?" only; with an area named it still stops."""
+    assert not tried_names_intimate_area(answer)
+    assert names_intimate_area(answer)
+    assert tried_names_intimate_area(f"{answer} on her bottom")

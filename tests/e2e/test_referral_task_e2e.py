@@ -359,3 +359,37 @@ async def test_a_referral_still_not_marked_sent_is_chased_each_working_day_until
                                        timeout=10)
         assert await chase_referrals_again(store, 3, now=day3) == 0, "marked sent: no more"
         await patient.wait_until(lambda: patient_told(patient, case), timeout=10)
+
+
+async def test_a_ubrn_typed_in_reply_to_an_older_question_is_never_recorded_on_another_case(
+    app: App, emu: Emulator
+) -> None:
+    """Sue has two referral tasks open and taps "Referral sent on e-RS" on each: the UBRN she
+    types in reply to the first question is not recorded against the second case (H70)."""
+    team, _first_patient, first, _ = await referred(app, emu)
+    first_task = await the_task(team, first)
+    second_patient = await submit(app, emu, team, name="Bea")
+    store = services_of(app).store
+    second = await store.cases.current_for_patient(second_patient.id)
+    assert second is not None
+    await team.gp.wait_for_text(first_line("inbox.gp.summary") + second.reference, timeout=20)
+    await refer(team.gp)
+    await team.staff.wait_until(
+        lambda: len([m for m in team.staff.messages if STAFF_SENT in buttons(m)]) == 2,
+        timeout=10)
+
+    await team.staff.tap_callback(first_task.message_id, first_task.callback_data[STAFF_SENT])
+    asked_first = await team.staff.wait_for_text(
+        text("inbox.staff.referral_confirm", reference=first.reference), timeout=10)
+    await team.staff.tap(STAFF_SENT)  # the newest task: the second case
+    await team.staff.wait_for_text(
+        text("inbox.staff.referral_confirm", reference=second.reference), timeout=10)
+
+    await team.staff.send_text("0000 1234 5678", reply_to=asked_first.message_id)
+    await team.staff.wait_for_text(text("inbox.gp.reply_not_waiting",
+                                        reference=second.reference), timeout=10)
+    await emu.wait_until_idle()
+    for case in (first, second):
+        now, actors = await marked_by(app, case)
+        assert not now.referral_sent_at and now.ubrn is None and not actors, \
+            "a UBRN given in reply to one case's question is recorded against no other case"
