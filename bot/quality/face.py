@@ -13,6 +13,7 @@ face's height and width (log scale) and a sub-pixel offset at that point.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
@@ -176,24 +177,16 @@ def find_any_way_up(rgb: NDArray[np.uint8]) -> Faces:
     found every time, and a baby lying on a mat is as small in a photo of the whole room
     (H65). Used for under-18s, whose photos must show no face; the best score is kept when
     none is found."""
-    best = find(rgb)
-    for turns in (1, 2, 3):
-        if best.count:
-            return best
-        found = find(np.ascontiguousarray(np.rot90(rgb, turns)))
+    looks: list[tuple[Callable[[NDArray[np.uint8]], Faces], int]] = [
+        (find, 0), (find, 1), (find, 2), (find, 3), (find_small, 0),
+        (find_turned_small, 1), (find_turned_small, 2), (find_turned_small, 3)]
+    best = Faces(count=0, largest=0.0, score=0.0)
+    for look, turns in looks:
+        found = look(np.ascontiguousarray(np.rot90(rgb, turns)) if turns else rgb)
         if found.count or found.score > best.score:
             best = found
-    if best.count:
-        return best
-    small = find_small(rgb)
-    if small.count or small.score > best.score:
-        best = small
-    for turns in (1, 2, 3):
         if best.count:
-            return best
-        found = find_turned_small(np.ascontiguousarray(np.rot90(rgb, turns)))
-        if found.count or found.score > best.score:
-            best = found
+            break
     return best
 
 
