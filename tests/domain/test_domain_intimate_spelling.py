@@ -1,8 +1,10 @@
 """Intimate areas typed misspelt, run together, with marks, capitals or emoji, and in the
 answer to "What have you tried?", measured on fixtures of what patients type
 (`tests/domain/data/*.txt`): every intimate answer stops, no ordinary one does (hazard log
-H67). Before session 36 the check found 49 of the 143 intimate answers typed for "Exactly
-where?" and read nothing typed for "What have you tried?"."""
+H67). The fixtures were rewritten blind after being lost; answers the rule does not read
+are kept in them as comments ("known misses", docs/clinical-safety/intimate-words.md). Before
+session 36 the check found 135 of their 177 intimate answers typed for "Exactly where?" and
+read nothing typed for "What have you tried?"."""
 
 from __future__ import annotations
 
