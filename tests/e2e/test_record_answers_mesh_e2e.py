@@ -231,6 +231,10 @@ async def test_a_case_nothing_came_back_about_in_a_day_is_told_to_staff_once(
     reference = await submit(app, emu, team, mesh)
     answers = services_of(app).record_answers
     assert answers is not None
+    for _ in range(150):  # the message is in the mailbox; wait until the bot has noted it sent
+        if await services_of(app).store.outbox.sent_by_mesh():
+            break
+        await asyncio.sleep(0.2)
     assert await answers.chase_unanswered() == 0, "not before a day has passed"
     tomorrow = datetime.now(UTC) + timedelta(hours=25)
     assert await answers.chase_unanswered(now=tomorrow) == 1
