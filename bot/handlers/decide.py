@@ -25,6 +25,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.content import text
+from bot.domain.questions import worded
 from bot.handlers.context import BotContext
 from bot.handlers.escaping import plain
 from bot.handlers.keyboards import markup
@@ -257,7 +258,8 @@ async def urgent(update: Update, context: Context, chat_id: int, tap: Decide,
     await _query(update).answer()
     summary_id = _tapped_id(update) or 0
     confirm = await _send(context, chat_id,
-                          text("inbox.gp.urgent_confirm", reference=case.reference),
+                          worded("inbox.gp.urgent_confirm", parent=case.consent_by == "parent",
+                                 reference=case.reference),
                           urgent_confirm_rows(case, summary_id))
     await _edit_rows(context, chat_id, summary_id,
                      decision_rows(case.id, case.submissions, under_way=confirm))

@@ -137,8 +137,9 @@ class Inbox:
                                       gp=member.display_name, days=self._referral_days)
                            + staff_told)
         if decision == URGENT:
-            return Outcome(True, text("inbox.gp.decided_urgent", reference=case.reference,
-                                      gp=member.display_name))
+            return Outcome(True, worded("inbox.gp.decided_urgent",
+                                        parent=case.consent_by == "parent",
+                                        reference=case.reference, gp=member.display_name))
         return Outcome(True, text("inbox.gp.decided_appointment", reference=case.reference,
                                   reason=text(f"inbox.gp.reason_{reason}"),
                                   gp=member.display_name))

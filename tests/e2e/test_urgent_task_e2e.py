@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from telegram.ext import Application
 
 from bot.content import text
+from bot.domain.questions import worded
 from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import TelegramUser
@@ -26,11 +27,13 @@ from bot.store.models import Case, Stage
 from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import (
     SCREENING,
+    child_birthday,
     details_and_review,
     first_line,
     read_the_tips,
     send_three,
     tap,
+    to_child_eczema_question,
     to_consent,
     words,
 )
@@ -52,18 +55,20 @@ def buttons(message: SentMessage) -> list[str]:
 
 
 async def decided_urgent(app: App, team: Team, case: Case) -> None:
-    """Dr Gee opens "Not suitable" on the case's summary and taps "Urgent: two-week wait"."""
+    """Dr Gee opens "Not suitable" on the case's summary and taps "Urgent: two-week wait";
+    for a child's case the GP reads that staff phone the parent or carer (`_parent`)."""
+    parent = case.consent_by == "parent"
     await team.gp.wait_for_text(first_line("inbox.gp.summary") + case.reference, timeout=20)
     await team.gp.tap(text("inbox.gp.appointment"))
     urgent = text("inbox.gp.urgent")
     await team.gp.wait_until(lambda: any(urgent in row for m in team.gp.messages
                                          for row in m.buttons), timeout=10)
     await team.gp.tap(urgent)
-    await team.gp.wait_for_text(text("inbox.gp.urgent_confirm", reference=case.reference),
-                                timeout=10)
+    await team.gp.wait_for_text(worded("inbox.gp.urgent_confirm", parent=parent,
+                                       reference=case.reference), timeout=10)
     await team.gp.tap(text("inbox.gp.urgent_yes"))
-    await team.gp.wait_for_text(text("inbox.gp.decided_urgent", reference=case.reference,
-                                     gp="Dr Gee"), timeout=10)
+    await team.gp.wait_for_text(worded("inbox.gp.decided_urgent", parent=parent,
+                                       reference=case.reference, gp="Dr Gee"), timeout=10)
 
 
 async def submitted(app: App, emu: Emulator, team: Team) -> tuple[TelegramUser, Case]:
@@ -319,3 +324,32 @@ async def test_urgent_tasks_are_looked_at_every_half_hour_and_chased_in_working_
     assert not urgent_chase_hours(datetime(2026, 12, 5, 10, 0, tzinfo=london)), "a Saturday"
     assert not urgent_chase_hours(datetime(2026, 12, 25, 10, 0, tzinfo=london)), "Christmas"
     assert urgent_chase_hours(datetime(2026, 7, 1, 7, 30, tzinfo=UTC)), "08:30 in summer time"
+
+
+async def test_a_gp_deciding_a_childs_case_urgent_reads_that_staff_phone_the_parent(
+    app: App, emu: Emulator
+) -> None:
+    """A child's case: the staff task says to phone the parent or carer, so the GP's
+    confirmation and the decided note say so too, never "phone the patient"."""
+    team = await make_team(app, emu)
+    store = services_of(app).store
+    born = child_birthday(9)
+    _, token = await store.invites.create(team.practice.id, "C-9", born.isoformat(),
+                                          valid_days=7, gp_member_id=team.gp_member.id)
+    parent = emu.user("Pat")
+    await to_child_eczema_question(parent, token, born)
+    await read_the_tips(parent, worded("journey.screening.eczema.no", parent=True), parent=True)
+    await send_three(parent)
+    await details_and_review(parent, parent=True)
+    await parent.tap(worded("journey.review.send", parent=True))
+    case = None
+    for _ in range(100):
+        case = await store.cases.current_for_patient(parent.id)
+        if case is not None and case.submissions:
+            break
+        await emu.wait_until_idle()
+    assert case is not None and case.consent_by == "parent"
+    await decided_urgent(app, team, case)
+    for key in ("inbox.gp.urgent_confirm", "inbox.gp.decided_urgent"):
+        assert worded(key, parent=True, reference=case.reference, gp="Dr Gee") != text(
+            key, reference=case.reference, gp="Dr Gee"), key
