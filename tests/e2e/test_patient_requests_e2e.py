@@ -268,8 +268,8 @@ async def test_a_childs_request_warns_about_the_face_first_speaks_to_the_parent_
     await team.gp.wait_until(lambda: [text("inbox.gp.urgent")] in summary.buttons or any(
         text("inbox.gp.urgent") in row for row in summary.buttons), timeout=10)
     await team.gp.tap(text("inbox.gp.urgent"))
-    await team.gp.wait_for_text(text("inbox.gp.urgent_confirm", reference=case.reference),
-                                timeout=10)
+    await team.gp.wait_for_text(worded("inbox.gp.urgent_confirm", parent=True,
+                                       reference=case.reference), timeout=10)
     await team.gp.tap(text("inbox.gp.urgent_yes"))
     told = await parent.wait_for_text(f"({case.reference})", timeout=10)
     assert told.text == worded("inbox.patient.urgent", parent=True, reference=case.reference,
