@@ -13,20 +13,13 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.content import text
-from bot.domain.questions import worded
 from bot.emulator import Emulator
-from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import (
-    child_birthday,
-    details_and_review,
     first_line,
-    read_the_tips,
-    send_three,
     tap,
-    to_child_eczema_question,
     words,
 )
-from tests.auxil.e2e.practice import make_team, refer
+from tests.auxil.e2e.practice import make_team, refer, sent_by_parent
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -36,23 +29,7 @@ async def test_a_parent_deleting_a_referred_childs_request_reads_and_is_named_as
 ) -> None:
     team = await make_team(app, emu)
     practice = team.practice
-    store = services_of(app).store
-    born = child_birthday(9)
-    _, token = await store.invites.create(practice.id, "C-9", born.isoformat(), valid_days=7,
-                                          gp_member_id=team.gp_member.id)
-    parent = emu.user("Pat")
-    await to_child_eczema_question(parent, token, born)
-    await read_the_tips(parent, worded("journey.screening.eczema.no", parent=True), parent=True)
-    await send_three(parent)
-    await details_and_review(parent, parent=True)
-    await parent.tap(worded("journey.review.send", parent=True))
-    case = None
-    for _ in range(100):
-        case = await store.cases.current_for_patient(parent.id)
-        if case is not None and case.submissions:
-            break
-        await emu.wait_until_idle()
-    assert case is not None and case.consent_by == "parent"
+    parent, case = await sent_by_parent(app, emu, team)
     await team.gp.wait_for_text(first_line("inbox.gp.summary") + case.reference, timeout=20)
     await refer(team.gp)
     await team.gp.wait_for_text(words("inbox.gp.decided_refer"), timeout=10)

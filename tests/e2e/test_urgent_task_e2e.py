@@ -27,13 +27,11 @@ from bot.store.models import Case, Stage
 from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import (
     SCREENING,
-    child_birthday,
     details_and_review,
     first_line,
     read_the_tips,
     send_three,
     tap,
-    to_child_eczema_question,
     to_consent,
     words,
 )
@@ -42,6 +40,7 @@ from tests.auxil.e2e.practice import (
     group_practice,
     make_team,
     new_member,
+    sent_by_parent,
     sent_from_link,
     submit,
 )
@@ -332,23 +331,7 @@ async def test_a_gp_deciding_a_childs_case_urgent_reads_that_staff_phone_the_par
     """A child's case: the staff task says to phone the parent or carer, so the GP's
     confirmation and the decided note say so too, never "phone the patient"."""
     team = await make_team(app, emu)
-    store = services_of(app).store
-    born = child_birthday(9)
-    _, token = await store.invites.create(team.practice.id, "C-9", born.isoformat(),
-                                          valid_days=7, gp_member_id=team.gp_member.id)
-    parent = emu.user("Pat")
-    await to_child_eczema_question(parent, token, born)
-    await read_the_tips(parent, worded("journey.screening.eczema.no", parent=True), parent=True)
-    await send_three(parent)
-    await details_and_review(parent, parent=True)
-    await parent.tap(worded("journey.review.send", parent=True))
-    case = None
-    for _ in range(100):
-        case = await store.cases.current_for_patient(parent.id)
-        if case is not None and case.submissions:
-            break
-        await emu.wait_until_idle()
-    assert case is not None and case.consent_by == "parent"
+    _, case = await sent_by_parent(app, emu, team)
     await decided_urgent(app, team, case)
     for key in ("inbox.gp.urgent_confirm", "inbox.gp.decided_urgent"):
         assert worded(key, parent=True, reference=case.reference, gp="Dr Gee") != text(

@@ -13,6 +13,7 @@ from PIL import Image, ImageOps
 from telegram.ext import Application
 
 from bot.content import text
+from bot.domain.questions import worded
 from bot.emulator import Emulator
 from bot.emulator.models import SentMessage
 from bot.emulator.users import Group, Sender, TelegramUser
@@ -20,11 +21,14 @@ from bot.store.models import Case, Member, Practice, Stage
 from tests.auxil.e2e.bot_app import sample, services_of
 from tests.auxil.e2e.patient import (
     answer_details,
+    child_birthday,
     details_and_review,
     first_line,
+    read_the_tips,
     send_three,
     taken_again,
     tap,
+    to_child_eczema_question,
     to_photos,
 )
 
@@ -288,3 +292,26 @@ async def stop_reason(app: App, case: Case) -> str | None:
         if detail.get("to") == Stage.STOPPED.value:
             return str(detail.get("reason"))
     return None
+
+
+async def sent_by_parent(app: App, emu: Emulator, team: Team) -> tuple[TelegramUser, Case]:
+    """A parent ("Pat") invited for a 9-year-old as C-9 has sent three photos and the
+    answers for their child to the team's GP; the parent and the child's case."""
+    store = services_of(app).store
+    born = child_birthday(9)
+    _, token = await store.invites.create(team.practice.id, "C-9", born.isoformat(),
+                                          valid_days=7, gp_member_id=team.gp_member.id)
+    parent = emu.user("Pat")
+    await to_child_eczema_question(parent, token, born)
+    await read_the_tips(parent, worded("journey.screening.eczema.no", parent=True), parent=True)
+    await send_three(parent)
+    await details_and_review(parent, parent=True)
+    await parent.tap(worded("journey.review.send", parent=True))
+    case = None
+    for _ in range(100):
+        case = await store.cases.current_for_patient(parent.id)
+        if case is not None and case.submissions:
+            break
+        await emu.wait_until_idle()
+    assert case is not None and case.consent_by == "parent"
+    return parent, case
