@@ -71,6 +71,13 @@ async def tap_and_confirm(person: TelegramUser, label: str, case: Case) -> None:
     await person.tap(text("inbox.staff.referral_confirm_yes"))
 
 
+async def asked_if_made(person: TelegramUser, case: Case) -> SentMessage:
+    """Tap staff's "Referral sent on e-RS": the question whether it was made on e-RS."""
+    await person.tap(STAFF_SENT)
+    return await person.wait_for_text(
+        text("inbox.staff.referral_confirm", reference=case.reference), timeout=10)
+
+
 async def marked_by(app: App, case: Case) -> tuple[Case, list[str]]:
     """The case as stored now, and the actors of its "referral sent" audit events."""
     store = services_of(app).store
@@ -150,9 +157,7 @@ async def test_a_tap_on_referral_sent_asks_first_and_no_records_nothing(
 ) -> None:
     team, patient, case, done = await referred(app, emu)
     task = await the_task(team, case)
-    await team.staff.tap(STAFF_SENT)
-    asked = await team.staff.wait_for_text(
-        text("inbox.staff.referral_confirm", reference=case.reference), timeout=10)
+    asked = await asked_if_made(team.staff, case)
     assert buttons(asked) == [text("inbox.staff.referral_confirm_yes"),
                               text("inbox.staff.referral_confirm_no")]
     await emu.wait_until_idle()
@@ -233,9 +238,7 @@ async def test_staff_marking_it_sent_may_type_its_ubrn_which_is_checked_and_reco
 ) -> None:
     team, patient, case, done = await referred(app, emu)
     task = await the_task(team, case)
-    await team.staff.tap(STAFF_SENT)
-    asked = await team.staff.wait_for_text(
-        text("inbox.staff.referral_confirm", reference=case.reference), timeout=10)
+    asked = await asked_if_made(team.staff, case)
     await team.staff.send_text("1234 5678")
     await team.staff.wait_for_text(text("inbox.staff.ubrn_bad"), timeout=10)
     await emu.wait_until_idle()
