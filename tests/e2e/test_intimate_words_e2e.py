@@ -110,37 +110,27 @@ async def stopped_and_erased(app: App, team: Team, patient: TelegramUser, ref: s
     assert text("inbox.staff.ended.screening") not in (listing.text or "")
 
 
-async def test_genitals_typed_for_exactly_where_stops_and_deletes_the_photos(
-    app: App, emu: Emulator, data_dir: Path
+@pytest.mark.parametrize(("name", "ref", "typed", "kept"), [
+    # The review finding: "Arm or hand" tapped, "around my genitals and anus" typed.
+    ("Ada", "P-TYPED", "Around my GENITALS and anus", b"GENITALS"),
+    # Typed on a phone, misspelt (once, "vagina" only as spelt was found and this went to the
+    # GP, photos and all).
+    ("Di", "P-MISSPELT", "Round my VAGNA 😢", b"VAGNA"),
+], ids=["spelt", "misspelt"])
+async def test_an_intimate_area_typed_for_exactly_where_stops_and_deletes_the_photos(
+    app: App, emu: Emulator, data_dir: Path, name: str, ref: str, typed: str, kept: bytes
 ) -> None:
-    """The review finding: "Arm or hand" tapped, "around my genitals and anus" typed. The
-    request stops at once, before any other question, and the photos are gone."""
+    """An intimate area typed for "Exactly where?", spelt right or not: the request stops at
+    once, before any other question, and the photos are gone."""
     team = await make_team(app, emu)
-    patient = emu.user("Ada")
-    files = await photos_in(app, team, patient, "P-TYPED")
+    patient = emu.user(name)
+    files = await photos_in(app, team, patient, ref)
     await then_says(patient, first_line("journey.details.where_exactly"))
-    await patient.send_text("Around my GENITALS and anus")
-    await stopped_and_erased(app, team, patient, "P-TYPED", files)
+    await patient.send_text(typed)
+    await stopped_and_erased(app, team, patient, ref, files)
     assert not any(first_line("journey.details.duration_question") in (m.text or "")
                    for m in patient.messages), "no question after the stop"
-    assert not readable(data_dir, b"GENITALS"), "the typed words are not kept anywhere"
-
-
-async def test_a_misspelt_area_typed_for_exactly_where_stops_and_deletes_the_photos(
-    app: App, emu: Emulator, data_dir: Path
-) -> None:
-    """Typed on a phone, misspelt: "Round my VAGNA" (once, "vagina" only as spelt was found
-    and this went to the GP, photos and all). The request stops at once and the photos are
-    gone, as for the word spelt right."""
-    team = await make_team(app, emu)
-    patient = emu.user("Di")
-    files = await photos_in(app, team, patient, "P-MISSPELT")
-    await then_says(patient, first_line("journey.details.where_exactly"))
-    await patient.send_text("Round my VAGNA 😢")
-    await stopped_and_erased(app, team, patient, "P-MISSPELT", files)
-    assert not any(first_line("journey.details.duration_question") in (m.text or "")
-                   for m in patient.messages), "no question after the stop"
-    assert not readable(data_dir, b"VAGNA"), "the typed words are not kept anywhere"
+    assert not readable(data_dir, kept), "the typed words are not kept anywhere"
 
 
 async def test_an_area_named_in_what_was_tried_stops_too(
