@@ -24,7 +24,7 @@ from PIL import Image
 
 from bot.quality import assess, dataset, render
 from bot.quality.decode import MIN_LONG, MIN_SHORT
-from bot.quality.engine import measure_pixels
+from bot.quality.engine import SHARP_FAIL, SHARP_WARN, measure_pixels
 from bot.quality.result import Check, verdict_of
 
 FOLDER = Path(__file__).parent / "real"
@@ -150,3 +150,17 @@ def test_the_bot_judges_the_photo_as_the_evaluation_does(name: str) -> None:
     assert result.verdict == verdict
     assert {c.name: (c.status, c.reason) for c in result.checks if c.name != "size"} == {
         name: (check.status, check.reason) for name, check in checks.items()}
+
+
+@pytest.mark.parametrize("across", [3.0, 3.5])
+def test_a_real_close_up_a_little_out_of_focus_all_over_is_sent_back_with_focus_advice(
+    across: float,
+) -> None:
+    # Its edges measure only a little wide (the unsure band, which alone gets advice), but the
+    # whole picture has little detail left to lose whichever way it is blurred again.
+    rgb = photo("dark-skin.jpg")
+    kernel = dataset.disc_kernel(across * max(rgb.shape[:2]) / 1000)
+    verdict, checks = judged(blurred(rgb, kernel))
+    assert SHARP_WARN <= checks["sharpness"].value < SHARP_FAIL, checks["sharpness"]
+    assert verdict == "retake"
+    assert (checks["sharpness"].status, checks["sharpness"].reason) == ("fail", "blurred")
