@@ -187,9 +187,15 @@ async def test_a_referral_is_open_until_marked_sent_and_the_ubrn_goes_with_erasu
     sent = await inbox.mark_referral_sent(102, case.id, "123456789012")
     assert sent.done and "1234 5678 9012" in sent.text, "the GP reads it in groups of four"
     again = await inbox.mark_referral_sent(102, case.id, None)
-    assert not again.done and again.text == text("inbox.gp.referral_already",
-                                                  reference=case.reference)
     closed = await store.cases.get(case.id)
+    assert closed is not None
+    assert not again.done and again.text == text(
+        "inbox.staff.second_mark", reference=case.reference,
+        who=text("inbox.staff.marker", name=setting.gp.display_name,
+                 role=text("inbox.staff.role_gp")),
+        when=uk_time(closed.referral_sent_at),
+        ubrn=text("inbox.staff.second_mark_ubrn", ubrn="1234 5678 9012")), \
+        "a second mark is told who marked it (name and role), when, and its UBRN"
     assert closed is not None and closed.ubrn == "123456789012" and closed.referral_sent_at
     assert "123456789012" not in json.dumps(
         [e.detail for e in await store.audit.for_case(case.id)]), "no UBRN in the audit trail"
