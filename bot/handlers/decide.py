@@ -29,7 +29,7 @@ from bot.domain.questions import worded
 from bot.handlers.context import BotContext
 from bot.handlers.escaping import plain
 from bot.handlers.keyboards import markup
-from bot.inbox.access import ANY_ROLE
+from bot.inbox.access import ANY_ROLE, member_of
 from bot.inbox.alerts import URGENT
 from bot.inbox.decisions import APPOINTMENT_REASONS, PHOTO_REASONS, REASON_LIMIT, read_ubrn
 from bot.inbox.gp_messages import (
@@ -443,8 +443,10 @@ async def typed(update: Update, context: Context) -> bool:
     not the answer."""
     waiting: Any = (context.existing_user_data or {}).get(AWAITING)
     message = update.effective_message
-    if not isinstance(waiting, dict) or message is None or message.text is None:
+    if message is None or message.text is None:
         return False
+    if not isinstance(waiting, dict):
+        return await _ubrn_not_waiting(update, context)
     assert update.effective_user and update.effective_chat
     user_id, chat_id = update.effective_user.id, update.effective_chat.id
     if waiting.get("chat") != chat_id:
@@ -499,6 +501,33 @@ async def typed(update: Update, context: Context) -> bool:
     context.user_data.pop(AWAITING, None)
     await _edit_rows(context, chat_id, waiting.get("prompt"), ())
     await message.reply_text(plain(outcome.text))
+    return True
+
+
+async def _ubrn_not_waiting(update: Update, context: Context) -> bool:
+    """A UBRN typed by a member of a practice (a GP, staff, a manager) when no question waits
+    for one: the bot restarted after asking (the question lives in memory only), or it was
+    closed. Nothing is recorded, and they are told to tap "Referral sent on e-RS" again
+    (`inbox.gp.ubrn_not_waiting`, hazard log H71). Only in their own chat (where they have no
+    request of their own in progress as a patient: its typed answers are the journey's), or
+    in a group as a reply to the bot; True if so told."""
+    message = update.effective_message
+    user, chat = update.effective_user, update.effective_chat
+    if message is None or user is None or chat is None or read_ubrn(message.text or "") is None:
+        return False
+    store = context.services.store
+    if chat.id == user.id:
+        if await store.cases.open_for_patient(user.id):
+            return False
+    else:
+        answered = message.reply_to_message
+        if answered is None or answered.from_user is None or \
+                answered.from_user.id != context.bot.id:
+            return False
+    if await member_of(store, user.id) is None:
+        return False
+    log.info("UBRN typed with no question waiting not used")
+    await message.reply_text(plain(text("inbox.gp.ubrn_not_waiting")))
     return True
 
 
