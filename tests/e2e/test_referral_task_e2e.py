@@ -18,7 +18,6 @@ from telegram.ext import Application
 from bot.app import REFERRAL_CHASE
 from bot.content import text
 from bot.emulator import Emulator
-from bot.inbox.chasing import working_day
 from bot.inbox.digest import uk_time
 from bot.inbox.referral_again import chase_referrals_again
 from bot.inbox.reminding import UK
@@ -38,6 +37,7 @@ from tests.auxil.e2e.referral import (
     tap_and_confirm,
     the_task,
 )
+from tests.auxil.inbox import working_days_from
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -223,7 +223,7 @@ async def test_a_referral_nobody_marks_sent_is_chased_once_with_the_button_after
 
     async with start_bot() as app:  # restarted: everything it needs is in SQLite
         store = services_of(app).store
-        later = datetime.now(UTC) + timedelta(days=4)
+        later = working_days_from(datetime.now(UTC) + timedelta(days=3))[0]
         assert await chase_referrals(store, 3, now=later) == 1
         services_of(app).queued()
         reminder = await team.staff.wait_for_text(
@@ -249,16 +249,6 @@ async def test_a_referral_nobody_marks_sent_is_chased_once_with_the_button_after
         await patient.wait_until(lambda: patient_told(patient, case), timeout=10)
 
 
-def working_days_from(start: datetime) -> list[datetime]:
-    """The next working days (UK) from `start`, at 10:00 UK time, for a few weeks."""
-    days = []
-    for ahead in range(1, 30):
-        day = (start + timedelta(days=ahead)).astimezone(UK).replace(hour=10, minute=0)
-        if working_day(day.date()):
-            days.append(day.astimezone(UTC))
-    return days
-
-
 async def test_a_referral_still_not_marked_sent_is_chased_each_working_day_until_it_is(
     start_bot: BotStarter, emu: Emulator
 ) -> None:
@@ -268,7 +258,7 @@ async def test_a_referral_still_not_marked_sent_is_chased_each_working_day_until
         assert app.job_queue is not None and app.job_queue.get_jobs_by_name(REFERRAL_CHASE)
         store = services_of(app).store
         decided = uk_time((await store.cases.get(case.id) or case).decided_at)
-        first = datetime.now(UTC) + timedelta(days=4)
+        first = working_days_from(datetime.now(UTC) + timedelta(days=3))[0]
         assert await chase_referrals(store, 3, now=first) == 1
         services_of(app).queued()
         await team.staff.wait_for_text(first_line("inbox.staff.referral_waiting_alert"),
