@@ -447,8 +447,9 @@ async def typed(update: Update, context: Context) -> bool:
     asked (anything else there is conversation, never words the patient reads). In their own
     chat, a reply to any other message is not used either, and they are told so
     (`inbox.gp.reply_not_waiting`): it may answer an older question about another case, whose
-    UBRN or reason must never be recorded against this one (hazard log H70). False if it is
-    not the answer."""
+    UBRN or reason must never be recorded against this one (hazard log H70). With no question
+    waiting, a UBRN typed by a member of a practice is not used and they are told so
+    (`_ubrn_not_waiting`, H71). False if it is not the answer."""
     waiting: Any = (context.existing_user_data or {}).get(AWAITING)
     message = update.effective_message
     if message is None or message.text is None:
