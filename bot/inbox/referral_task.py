@@ -10,9 +10,12 @@ see them). The task carries the same "Referral sent on e-RS" as the GP's own mes
 taps first records it (`bot.inbox.decisions.Inbox.mark_referral_sent`), after saying Yes to
 "Have you made the referral on e-RS?" (`referral_confirm_rows`); every message with the button
 (its text and its button) is then changed to say who did it and when (`marked_edits`, queued in the
-transaction that records it), and a second tap there changes nothing. The messages are noted in
-SQLite (`OutboxRepository.note_referral_button`), so a restart loses none of this. Plain
-service, no Telegram.
+transaction that records it), and a second tap there changes nothing; someone who answers
+second (asked before the first answered) is told who marked it, when and with which UBRN, and
+what became of the UBRN they typed (`second_mark_words`, hazard log H71). Once the case is
+erased, each noted message becomes a neutral line (`bot.store.outbox.REFERRAL_ERASED`). The
+messages are noted in SQLite (`OutboxRepository.note_referral_button`), so a restart loses none
+of this. Plain service, no Telegram.
 """
 
 from __future__ import annotations
