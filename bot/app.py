@@ -171,9 +171,7 @@ async def referral_chase(context: BotContext) -> None:
     """Job run each working day at `LIST_AT` (UK time), and at start-up during working hours
     (`catch_up_due`): remind staff again of each referral still not marked sent on e-RS
     (`bot.inbox.referral_again.chase_referrals_again`, once a working day per case, hazard
-    log H68); nothing on England's bank holidays."""
-    if not today_is_working_day():
-        return
+    log H68); nothing on weekends or England's bank holidays (checked there)."""
     services = context.services
     try:
         queued = await chase_referrals_again(services.store,

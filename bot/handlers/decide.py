@@ -28,8 +28,9 @@ from bot.content import text
 from bot.domain.questions import worded
 from bot.handlers.context import BotContext
 from bot.handlers.escaping import plain
+from bot.handlers.invite import draft_open
 from bot.handlers.keyboards import markup
-from bot.inbox.access import ANY_ROLE
+from bot.inbox.access import ANY_ROLE, member_of
 from bot.inbox.alerts import URGENT
 from bot.inbox.decisions import APPOINTMENT_REASONS, PHOTO_REASONS, REASON_LIMIT, read_ubrn
 from bot.inbox.gp_messages import (
@@ -57,7 +58,8 @@ the member of staff asked whether they made the referral (kind "ers": its UBRN).
 ALERT_LIMIT = 200
 """Most characters Telegram shows in the alert that answers a tap."""
 INVITE_DRAFT = "invite_draft"
-"""`bot.handlers.invite`'s key: asking the GP to type something forgets an invite draft."""
+"""`bot.handlers.invite`'s key: asking the GP to type a reason for new photos forgets an invite
+draft; asking for a UBRN keeps it, and the answer says so (`_draft_kept`)."""
 
 Step = Callable[[Update, Context, int, Decide, Case], Awaitable[None]]
 """One decision step: (update, context, chat id, the tapped payload, the case)."""
@@ -299,12 +301,13 @@ async def book(update: Update, context: Context, chat_id: int, tap: Decide,
                      decision_rows(case.id, case.submissions, under_way=confirm))
 
 
-async def _not_now(update: Update, key: str, case: Case) -> None:
-    """A confirmation answered "No": it says so in its own message; the case waits."""
+async def _not_now(update: Update, key: str, case: Case, more: str = "") -> None:
+    """A confirmation answered "No": it says so in its own message (then `more`); the case
+    waits."""
     query = _query(update)
     await query.answer()
     with contextlib.suppress(BadRequest):
-        await query.edit_message_text(plain(text(key, reference=case.reference)))
+        await query.edit_message_text(plain(text(key, reference=case.reference) + more))
 
 
 async def book_no(update: Update, context: Context, chat_id: int, tap: Decide,
@@ -370,7 +373,6 @@ async def sent(update: Update, context: Context, chat_id: int, tap: Decide,
     asked = await _send(context, chat_id, text("inbox.gp.ubrn_ask", reference=case.reference),
                         ubrn_skip_rows(case))
     if context.user_data is not None:
-        context.user_data.pop(INVITE_DRAFT, None)
         context.user_data[AWAITING] = {
             "kind": "ubrn", "case": case.id, "prompt": asked, "chat": chat_id,
             "origin": _tapped_id(update), "submission": case.submissions}
@@ -383,7 +385,7 @@ async def sent_go(update: Update, context: Context, chat_id: int, tap: Decide,
     outcome = await context.services.inbox.mark_referral_sent(_query(update).from_user.id,
                                                                case.id, None)
     origin = waiting.get("origin") if isinstance(waiting, dict) else None
-    await _finish(update, context, chat_id, outcome.done, outcome.text,
+    await _finish(update, context, chat_id, outcome.done, _draft_kept(context, outcome.text),
                   await _unnoted(context, case.id, chat_id, origin))
 
 
@@ -393,7 +395,13 @@ async def sent_no(update: Update, context: Context, chat_id: int, tap: Decide,
     says so in its place (`inbox.gp.ubrn_cancelled`) and a UBRN typed after it is not taken;
     the "Referral sent on e-RS" button it came from stays, to tap once it is made."""
     _forget_prompt(context, _tapped_id(update))
-    await _not_now(update, "inbox.gp.ubrn_cancelled", case)
+    await _not_now(update, "inbox.gp.ubrn_cancelled", case, _draft_kept(context, ""))
+
+
+def _draft_kept(context: Context, words: str) -> str:
+    """`words`, then, for someone with an /invite half made, that it is still open
+    (`inbox.staff.invite_draft_kept`): answering a UBRN question in between keeps it."""
+    return words + (text("inbox.staff.invite_draft_kept") if draft_open(context) else "")
 
 
 def _forget_prompt(context: Context, prompt: int | None) -> None:
@@ -439,12 +447,15 @@ async def typed(update: Update, context: Context) -> bool:
     asked (anything else there is conversation, never words the patient reads). In their own
     chat, a reply to any other message is not used either, and they are told so
     (`inbox.gp.reply_not_waiting`): it may answer an older question about another case, whose
-    UBRN or reason must never be recorded against this one (hazard log H70). False if it is
-    not the answer."""
+    UBRN or reason must never be recorded against this one (hazard log H70). With no question
+    waiting, a UBRN typed by a member of a practice is not used and they are told so
+    (`_ubrn_not_waiting`, H71). False if it is not the answer."""
     waiting: Any = (context.existing_user_data or {}).get(AWAITING)
     message = update.effective_message
-    if not isinstance(waiting, dict) or message is None or message.text is None:
+    if message is None or message.text is None:
         return False
+    if not isinstance(waiting, dict):
+        return await _ubrn_not_waiting(update, context)
     assert update.effective_user and update.effective_chat
     user_id, chat_id = update.effective_user.id, update.effective_chat.id
     if waiting.get("chat") != chat_id:
@@ -498,7 +509,38 @@ async def typed(update: Update, context: Context) -> bool:
             await _edit_rows(context, chat_id, waiting.get("summary"), ())
     context.user_data.pop(AWAITING, None)
     await _edit_rows(context, chat_id, waiting.get("prompt"), ())
-    await message.reply_text(plain(outcome.text))
+    said = outcome.text if waiting["kind"] == "redo" else _draft_kept(context, outcome.text)
+    replied = await message.reply_text(plain(said))
+    if outcome.done and waiting["kind"] != "redo":  # it shows the UBRN: gone with an erasure
+        await context.services.store.outbox.note_referral_button(
+            int(waiting["case"]), chat_id, replied.message_id)
+    return True
+
+
+async def _ubrn_not_waiting(update: Update, context: Context) -> bool:
+    """A UBRN typed by a member of a practice (a GP, staff, a manager) when no question waits
+    for one: the bot restarted after asking (the question lives in memory only), or it was
+    closed. Nothing is recorded, and they are told to tap "Referral sent on e-RS" again
+    (`inbox.gp.ubrn_not_waiting`, hazard log H71). Only in their own chat (where they have no
+    request of their own in progress as a patient: its typed answers are the journey's), or
+    in a group as a reply to the bot; True if so told."""
+    message = update.effective_message
+    user, chat = update.effective_user, update.effective_chat
+    if message is None or user is None or chat is None or read_ubrn(message.text or "") is None:
+        return False
+    store = context.services.store
+    if chat.id == user.id:
+        if await store.cases.open_for_patient(user.id):
+            return False
+    else:
+        answered = message.reply_to_message
+        if answered is None or answered.from_user is None or \
+                answered.from_user.id != context.bot.id:
+            return False
+    if await member_of(store, user.id) is None:
+        return False
+    log.info("UBRN typed with no question waiting not used")
+    await message.reply_text(plain(text("inbox.gp.ubrn_not_waiting")))
     return True
 
 
@@ -541,7 +583,6 @@ async def referral_sent(update: Update, context: Context, case_id: int) -> None:
                         text("inbox.staff.referral_confirm", reference=case.reference),
                         referral_confirm_rows(case_id))
     if context.user_data is not None:  # its UBRN may be typed as the answer, as a GP's is
-        context.user_data.pop(INVITE_DRAFT, None)
         context.user_data[AWAITING] = {"kind": "ers", "case": case.id, "prompt": asked,
                                        "chat": chat_id, "submission": case.submissions}
 
@@ -558,9 +599,9 @@ async def referral_confirmed(update: Update, context: Context, case_id: int,
         case = await context.services.store.cases.get(case_id)
         await query.answer()
         with contextlib.suppress(BadRequest):
-            await query.edit_message_text(plain(text(
+            await query.edit_message_text(plain(_draft_kept(context, text(
                 "inbox.staff.referral_confirm_cancelled",
-                reference=case.reference if case is not None else "")))
+                reference=case.reference if case is not None else ""))))
         return
     outcome = await context.services.inbox.mark_referral_sent(query.from_user.id, case_id, None,
                                                               roles=ANY_ROLE)
@@ -572,7 +613,7 @@ async def referral_confirmed(update: Update, context: Context, case_id: int,
         return
     await query.answer()
     if chat_id is not None:  # recorded, or why it cannot be (the patient deleted the request)
-        await _send(context, chat_id, outcome.text)
+        await _send(context, chat_id, _draft_kept(context, outcome.text))
 
 
 async def typed_handler(update: Update, context: Context) -> None:

@@ -45,6 +45,7 @@ from bot.inbox.gp_messages import (
     PhotoPart,
     album_parts,
     column,
+    erased_why,
     notice_message,
     pack_label,
     photo_part,
@@ -89,6 +90,7 @@ from bot.services.delivery import (
 )
 from bot.store import Store
 from bot.store.models import Case, OutboxItem, Outgoing
+from bot.store.outbox import REFERRAL_ERASED
 
 log = logging.getLogger("bot.delivery")
 ApiBot = ExtBot[Any]
@@ -438,6 +440,9 @@ class TelegramSender:
             await photos_off(self._bot, self._store, item.chat_id, case.id, BACKGROUND,
                              int(upto) if upto is not None else None)
             return
+        if item.kind == REFERRAL_ERASED:
+            await self._erase_marked(item, payload, case)
+            return
         if case.erased_at:
             return  # erased since: nothing to deliver
         if item.kind == WITHDRAWN:  # what a lost inbox group holds of a half-posted case
@@ -543,6 +548,20 @@ class TelegramSender:
                 self._store, now, await who_marked(self._store, now), now.referral_sent_at,
                 sent))
 
+    async def _erase_marked(self, item: OutboxItem, payload: dict[str, Any],
+                            case: Case) -> None:
+        """A message that showed a referral marked sent (who, the patient's reference, the
+        UBRN) of a case erased since becomes a neutral line without buttons
+        (`inbox.staff.referral_erased_note`: the case reference and why it went); a message
+        gone, or a chat that blocked the bot, is left as it is."""
+        words = text("inbox.staff.referral_erased_note", reference=case.reference,
+                     why=erased_why(str(payload.get("reason")),
+                                    parent=case.consent_by == "parent"))
+        with contextlib.suppress(BadRequest, Forbidden):
+            await self._bot.edit_message_text(plain(words), item.chat_id,
+                                              int(payload["message_id"]), reply_markup=None,
+                                              rate_limit_args=BACKGROUND)
+
     async def _mark_button(self, item: OutboxItem, payload: dict[str, Any]) -> None:
         """A message's "Referral sent on e-RS" now says who marked it sent and when, in its
         text (`marked_payload`; an item queued before it carried the text changes only the
@@ -595,7 +614,7 @@ async def alert_staff(store: Store, item: OutboxItem, reason: str, bot_username:
     if item.kind.startswith("staff."):
         await pass_on(store, item, reason)
         return
-    if item.kind == MARKED:  # only a button to change: nobody needs telling
+    if item.kind in (MARKED, REFERRAL_ERASED):  # only a message to change: nobody to tell
         return
     if item.case_id is None or reason == NOT_A_RECIPIENT:
         return  # a former recipient's item: `redirected` already told staff

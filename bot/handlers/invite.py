@@ -109,6 +109,13 @@ def _current(context: Context) -> dict[str, Any] | None:
     return None
 
 
+def draft_open(context: Context) -> bool:
+    """Whether this person has an invite half made (`_current`): another step that asks them
+    something in between (the UBRN of a referral, `bot.handlers.decide`) keeps it and says
+    so."""
+    return _current(context) is not None
+
+
 def _drop(context: Context) -> None:
     (context.user_data or {}).pop(DRAFT, None)
 

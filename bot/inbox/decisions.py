@@ -17,8 +17,10 @@ from bot.inbox.digest import uk_time
 from bot.inbox.referral_task import (
     marked_edits,
     referral_task,
+    second_mark_words,
     ubrn_note,
     who_marked,
+    who_marked_as,
 )
 from bot.services.naming import named
 from bot.store import StageConflict, Store
@@ -151,7 +153,8 @@ class Inbox:
         asked whether they made it); None if it can. The patient deleted their request before
         the referral was marked sent: `inbox.gp.referral_erased` (staff were asked to contact
         them, `bot.services.erasure.patient_ended_alerts`); already marked sent:
-        `inbox.gp.referral_already` (for staff, `inbox.staff.referral_already`: who and when);
+        who (name and role), when and with which UBRN (`second_mark_words`; for staff, an
+        alert, `inbox.staff.referral_already`: who and when);
         not a referral (or not theirs to see): as `mark_referral_sent` says."""
         found = await case_for_member(self._store, telegram_user_id, case_id, roles=roles)
         if found is None:
@@ -164,7 +167,8 @@ class Inbox:
         if case.referral_sent_at and roles != GP_ROLES:
             return await self._marked_already(case)
         if case.referral_sent_at:
-            return Outcome(False, text("inbox.gp.referral_already", reference=case.reference))
+            return Outcome(False, second_mark_words(case, await who_marked_as(self._store, case),
+                                                    None))
         return None
 
     @staticmethod
@@ -188,8 +192,13 @@ class Inbox:
         referral (`bot.inbox.referral_task`): recorded the same way, by whoever taps first
         (the audit event's actor), in staff words. Every other message with the button is
         changed to say who did it and when (`marked_edits`, queued with the record), and a
-        second tap records nothing (`inbox.staff.referral_already` names who and when)."""
-        staff = roles != GP_ROLES
+        second tap records nothing.
+
+        Marked sent already (the GP and a member of staff both answered, each from their own
+        question): nothing is recorded, and the second is told by whom (name and role), when,
+        and with which UBRN; a UBRN they typed that differs from the one on record (or with
+        none on record) is said to be not recorded, and the audit trail notes that a different
+        one was typed, never the number (`case.ubrn_differs`; hazard log H71)."""
         found = await case_for_member(self._store, telegram_user_id, case_id, roles=roles)
         if found is None:
             return Outcome(False, text("inbox.gp.refused"))
@@ -198,8 +207,8 @@ class Inbox:
             return await self._already(case)
         if case.erased_at is not None and not case.referral_sent_at:
             return self._erased(case)
-        if case.referral_sent_at and staff:
-            return await self._marked_already(case)
+        if case.referral_sent_at:
+            return await self._second_mark(case, member, ubrn)
         practice = await self._store.practices.get(case.practice_id)
         assert practice is not None
         words = worded("inbox.patient.referral_sent", parent=case.consent_by == "parent",
@@ -215,18 +224,30 @@ class Inbox:
             fresh = await self._store.cases.get(case.id) or case  # erased meanwhile?
             if fresh.erased_at is not None and not fresh.referral_sent_at:
                 return self._erased(fresh)
-            if staff:
-                return await self._marked_already(fresh)
-            return Outcome(False, text("inbox.gp.referral_already", reference=case.reference))
+            return await self._second_mark(fresh, member, ubrn)
         self._on_queued()
         log.info("referral sent on e-RS", extra={"case_id": case.id, "ubrn_given": bool(ubrn),
                                                  "by": member.role})
         note = ubrn_note(ubrn)
-        if staff:
+        if roles != GP_ROLES:
             return Outcome(True, text("inbox.staff.referral_recorded", reference=case.reference,
                                       name=member.display_name, ubrn=note))
         return Outcome(True, text("inbox.gp.referral_recorded", reference=case.reference,
                                   ubrn=note, gp=member.display_name))
+
+    async def _second_mark(self, case: Case, member: Member, typed: str | None) -> Outcome:
+        """The referral was marked sent by someone else first: nothing changes; who (name
+        and role), when, with which UBRN, and what became of the one `member` typed
+        (`second_mark_words`); a different one is noted in the audit trail, without it."""
+        differs = typed is not None and typed != case.ubrn
+        if differs:
+            await self._store.audit.record(
+                "case.ubrn_differs", actor=f"member:{member.id}", case_id=case.id,
+                practice_id=case.practice_id, detail={"ubrn_on_record": case.ubrn is not None})
+        log.info("referral already marked sent", extra={"case_id": case.id,
+                                                        "ubrn_differs": differs})
+        return Outcome(False, second_mark_words(case, await who_marked_as(self._store, case),
+                                                typed))
 
     async def _marked_already(self, case: Case) -> Outcome:
         """A second "Referral sent on e-RS": nothing changes; who marked it, and when."""

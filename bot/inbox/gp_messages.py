@@ -147,6 +147,18 @@ def referral_open(case: Case) -> bool:
     return case.decision == REFERRED and not case.referral_sent_at
 
 
+def erased_why(reason: str, *, parent: bool = False) -> str:
+    """Why a case left the chats, as GPs and staff read it (`inbox.gp.erased_by_*`,
+    `inbox.gp.stopped_*`): `reason` is patient, practice, stopped, red_flag or (anything else)
+    retention; `parent`: a parent answered for the child."""
+    return worded({"patient": "inbox.gp.erased_by_patient",
+                   "practice": "inbox.gp.stopped_by_practice",
+                   "stopped": "inbox.gp.stopped_at_review",
+                   "red_flag": "inbox.gp.stopped_red_flag"}.get(reason,
+                                                                   "inbox.gp.erased_by_retention"),
+                  parent=parent)
+
+
 def retracted(reference: str, reason: str, *, too_old: int = 0, unknown: int = 0,
               referral_open: bool = False, parent: bool = False) -> str:
     """The note after taking back an erased case: removed, or please delete it yourself:
@@ -156,12 +168,7 @@ def retracted(reference: str, reason: str, *, too_old: int = 0, unknown: int = 0
     stopped (an answer changed at the review stopped the request), red_flag (a red flag
     answered after photos stopped it) or retention. `parent`: a parent answered for a child
     (`Case.consent_by`), so "the parent asked", not "the patient asked"."""
-    why = worded({"patient": "inbox.gp.erased_by_patient",
-                  "practice": "inbox.gp.stopped_by_practice",
-                  "stopped": "inbox.gp.stopped_at_review",
-                  "red_flag": "inbox.gp.stopped_red_flag"}.get(reason,
-                                                                  "inbox.gp.erased_by_retention"),
-                 parent=parent)
+    why = erased_why(reason, parent=parent)
     key = ("inbox.gp.retract_ask" if too_old else "inbox.gp.retract_unknown" if unknown
            else "inbox.gp.retracted")
     said = text(key, reference=reference, why=why)

@@ -56,7 +56,8 @@ async def chase_referrals_again(store: Store, referral_days: int,
     practice's staff and admins (its GPs if it has none: `alert_recipients`) for each case
     referred more than `referral_days` days ago whose referral is still not marked sent, which
     had its first reminder on an earlier UK day and none yet today; the number of messages
-    queued. Nothing on a weekend or bank holiday."""
+    queued. Nothing on a weekend or bank holiday (the one check of it: the job that calls
+    this, `bot.app.referral_chase`, leaves it here)."""
     moment = now or datetime.now(UTC)
     today = uk_day(moment)
     if not working_day(moment.astimezone(UK).date()):
@@ -66,13 +67,11 @@ async def chase_referrals_again(store: Store, referral_days: int,
     for case in await store.cases.outcome_open_since(REFERRED, "referral_sent_at", cutoff):
         if case.erased_at is not None:
             continue  # the patient deleted it: staff were asked to contact them instead
-        before = await store.outbox.for_case(case.id)
-        days = _reminded_days(_reminders(before))
+        days = _reminded_days(_reminders(await store.outbox.for_case(case.id)))
         if not days or today in days:
             continue  # the first reminder is housekeeping's; one a day
         items = await _again(store, case, len(days), today)
-        await store.outbox.add(case.id, items, as_read=case)
-        queued += len(await store.outbox.for_case(case.id)) - len(before)
+        queued += await store.outbox.add(case.id, items, as_read=case)
     log.info("referrals chased again", extra={"queued": queued})
     return queued
 

@@ -10,9 +10,12 @@ see them). The task carries the same "Referral sent on e-RS" as the GP's own mes
 taps first records it (`bot.inbox.decisions.Inbox.mark_referral_sent`), after saying Yes to
 "Have you made the referral on e-RS?" (`referral_confirm_rows`); every message with the button
 (its text and its button) is then changed to say who did it and when (`marked_edits`, queued in the
-transaction that records it), and a second tap there changes nothing. The messages are noted in
-SQLite (`OutboxRepository.note_referral_button`), so a restart loses none of this. Plain
-service, no Telegram.
+transaction that records it), and a second tap there changes nothing; someone who answers
+second (asked before the first answered) is told who marked it, when and with which UBRN, and
+what became of the UBRN they typed (`second_mark_words`, hazard log H71). Once the case is
+erased, each noted message becomes a neutral line (`bot.store.outbox.REFERRAL_ERASED`). The
+messages are noted in SQLite (`OutboxRepository.note_referral_button`), so a restart loses none
+of this. Plain service, no Telegram.
 """
 
 from __future__ import annotations
@@ -137,11 +140,45 @@ async def marked_edits(store: Store, case: Case, name: str, when: str,
             for chat, message in await store.outbox.referral_buttons(case.id)]
 
 
-async def who_marked(store: Store, case: Case) -> str:
-    """The name of whoever marked the case's referral sent (from the audit trail), or "a
-    former member" if they are no longer known."""
+async def _marker(store: Store, case: Case) -> Member | None:
+    """Whoever marked the case's referral sent (the actor of its last `SENT_EVENT`), if
+    still known."""
     events = [e for e in await store.audit.for_case(case.id) if e.kind == SENT_EVENT]
     actor = events[-1].actor if events else ""
     number = actor.removeprefix("member:")
-    member = await store.practices.member(int(number)) if number.isdigit() else None
+    return await store.practices.member(int(number)) if number.isdigit() else None
+
+
+async def who_marked(store: Store, case: Case) -> str:
+    """The name of whoever marked the case's referral sent (from the audit trail), or "a
+    former member" if they are no longer known."""
+    member = await _marker(store, case)
     return member.display_name if member is not None else text("inbox.staff.someone")
+
+
+async def who_marked_as(store: Store, case: Case) -> str:
+    """Whoever marked the case's referral sent, by name and role ("Sue Smith (practice
+    staff)": `inbox.staff.marker`, `inbox.staff.role_*`), or "a former member"."""
+    member = await _marker(store, case)
+    if member is None:
+        return text("inbox.staff.someone")
+    return text("inbox.staff.marker", name=member.display_name,
+                role=text(f"inbox.staff.role_{member.role}"))
+
+
+def second_mark_words(case: Case, who: str, typed: str | None) -> str:
+    """What a second "Referral sent on e-RS" is told (hazard log H71): already marked, by
+    `who`, when, and the UBRN on record (or none), then, if they typed a UBRN (`typed`,
+    12 digits), whether it is the same, or that theirs was not recorded and e-RS is to be
+    checked for a second referral. Nothing is recorded by it."""
+    on_record = case.ubrn
+    said = text("inbox.staff.second_mark", reference=case.reference, who=who,
+                when=uk_time(case.referral_sent_at),
+                ubrn=text("inbox.staff.second_mark_ubrn", ubrn=ubrn_words(on_record))
+                if on_record else text("inbox.staff.second_mark_no_ubrn"))
+    if typed is None:
+        return said
+    if typed == on_record:
+        return said + text("inbox.staff.second_mark_same")
+    key = "second_mark_differs" if on_record else "second_mark_unrecorded"
+    return said + text(f"inbox.staff.{key}", typed=ubrn_words(typed))

@@ -173,21 +173,25 @@ async def chase_referrals(store: Store, referral_days: int, now: datetime | None
     """Remind the practice, once per case, of a referral not marked sent on e-RS within
     `referral_days` (what the patient was told): a task with the "Referral sent on e-RS"
     button (`bot.inbox.referral_task`, hazard log H48), so whoever made it can mark it there.
-    Once per case and chat (its dedupe key), so a restart never sends it twice."""
+    Once per case and chat (its dedupe key), so a restart never sends it twice. On a UK
+    working day only (`bot.inbox.chasing.working_day`), as the reminders after it
+    (`bot.inbox.referral_again`): on a weekend or bank holiday nothing is queued, and the
+    first housekeeping run of the next working day sends it (hazard log H71)."""
     from bot.inbox.alerts import patient_ref_of
+    from bot.inbox.chasing import today_is_working_day
     from bot.services.alerting import alert_recipients
 
     moment = now or datetime.now(UTC)
+    if not today_is_working_day(moment):
+        return 0
     cutoff = (moment - timedelta(days=referral_days)).isoformat(timespec="seconds")
     queued = 0
     for case in await store.cases.outcome_open_since("referred", "referral_sent_at", cutoff):
         words = text("inbox.staff.referral_waiting_alert", reference=case.reference,
                      days=referral_days, patient_ref=await patient_ref_of(store, case))
-        before = len(await store.outbox.for_case(case.id))
-        await store.outbox.add(case.id, [
+        queued += await store.outbox.add(case.id, [
             Outgoing(chat, "staff.task", {"text": words, "case_id": case.id, "referral": 1},
                      f"case:{case.id}:sub:{case.submissions}:referral-waiting:{chat}")
             for chat in await alert_recipients(store, case, "referral-waiting")])
-        queued += len(await store.outbox.for_case(case.id)) - before
     log.info("referrals chased", extra={"queued": queued})
     return queued

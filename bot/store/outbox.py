@@ -15,16 +15,20 @@ from bot.store.rows import record
 
 
 async def enqueue(conn: aiosqlite.Connection, case_id: int | None,
-                  items: Sequence[Outgoing]) -> None:
-    """Queue messages inside the caller's transaction; a repeated dedupe key is ignored."""
+                  items: Sequence[Outgoing]) -> int:
+    """Queue messages inside the caller's transaction; a repeated dedupe key is ignored. How
+    many were queued (those ignored left out)."""
     now = utc_now()
+    queued = 0
     for item in items:
-        await conn.execute(
+        cursor = await conn.execute(
             "INSERT OR IGNORE INTO outbox (case_id, chat_id, kind, payload, dedupe_key, "
             "next_attempt_at, created_at, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (case_id, item.chat_id, item.kind, json.dumps(item.payload, sort_keys=True),
              item.dedupe_key, now, now, item.channel),
         )
+        queued += max(cursor.rowcount, 0)
+    return queued
 
 
 _UNSENT_STAFF = ("kind LIKE 'staff.%' AND sent_at IS NULL AND failed_at IS NULL "
@@ -40,6 +44,13 @@ _GIVEN_UP_NOT_FOLLOWED = (
 the practice's staff) is not recorded yet: the process stopped in between."""
 
 
+REFERRAL_ERASED = "referral.erased"
+"""The outbox kind that changes one message noted for a referral marked sent on e-RS (its
+text showing the patient's reference and the UBRN: `bot.inbox.referral_task.marked_payload`)
+to a neutral "case erased" line once the case is erased (payload: case id, message id, the
+reason the case was erased; hazard log H71)."""
+
+
 async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str) -> None:
     """Stop every undelivered message about a case (it was erased), and queue taking back what
     its GP chats already received and deleting the patient's photo messages still in their
@@ -49,7 +60,9 @@ async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str)
     stop, an urgent phone call to make) are kept with their words: they are the practice's
     safety follow-up, which the patient's erasure must not undo (hazard log H22, DPIA); not a
     task to make a referral on e-RS, cancelled like the rest (staff are told of the erasure
-    instead), nor the record of its buttons (`referral_buttons`). Their
+    instead), nor the record of its buttons (`referral_buttons`): once the referral was
+    marked sent, each of those messages shows who marked it and its UBRN, so each is queued
+    to become a neutral "case erased" line (`REFERRAL_ERASED`, hazard log H71). Their
     payload is emptied once they are sent or their failure is followed up (`mark_sent`,
     `mark_failed`, `followed_up`), and so is kept too for one given up whose follow-up a
     stopped process has still to queue (`not_followed_up`); the payload of every other item of
@@ -78,6 +91,15 @@ async def cancel_for_case(conn: aiosqlite.Connection, case_id: int, reason: str)
     await conn.execute("DELETE FROM question_messages WHERE case_id = ? AND off_at IS NULL",
                        (case_id,))
     await conn.execute("DELETE FROM album_steps WHERE case_id = ?", (case_id,))
+    cursor = await conn.execute(
+        "SELECT b.chat_id, b.message_id FROM referral_buttons AS b JOIN cases AS c "
+        "ON c.id = b.case_id WHERE b.case_id = ? AND c.referral_sent_at IS NOT NULL "
+        "ORDER BY b.chat_id, b.message_id", (case_id,))
+    await enqueue(conn, case_id, [
+        Outgoing(int(row[0]), REFERRAL_ERASED,
+                 {"case_id": case_id, "message_id": int(row[1]), "reason": reason},
+                 f"case:{case_id}:referral-erased:{int(row[0])}:{int(row[1])}")
+        for row in await cursor.fetchall()])
     await conn.execute("DELETE FROM referral_buttons WHERE case_id = ?", (case_id,))
 
 
@@ -160,9 +182,10 @@ class OutboxRepository:
         self._db = db
 
     async def add(self, case_id: int | None, items: Sequence[Outgoing],
-                  notes: Sequence[Note] = (), *, as_read: Case | None = None) -> None:
+                  notes: Sequence[Note] = (), *, as_read: Case | None = None) -> int:
         """Queue messages in a transaction of their own, with the audit `notes` about them
-        (an alert that reached nobody, `bot.store.audit.Note`).
+        (an alert that reached nobody, `bot.store.audit.Note`); how many were queued (a
+        repeated dedupe key is not).
 
         With `as_read` (the case the messages are about, as the caller read it), nothing is
         queued if the case was erased or moved on since: a housekeeping reminder read a
@@ -170,9 +193,10 @@ class OutboxRepository:
         onto, the erased case."""
         async with self._db.transaction() as conn:
             if as_read is not None and not await _still_as_read(conn, as_read):
-                return
-            await enqueue(conn, case_id, items)
+                return 0
+            queued = await enqueue(conn, case_id, items)
             await write_notes(conn, notes)
+            return queued
 
     async def add_once(self, case_id: int | None, item: Outgoing, notes: Sequence[Note], *,
                        as_read: Case | None = None) -> bool:
@@ -367,7 +391,9 @@ class OutboxRepository:
 
     async def note_referral_button(self, case_id: int, chat_id: int, message_id: int) -> None:
         """Note a message that carries the case's "Referral sent on e-RS" button (the GP's
-        "referred" message, a member of staff's task), to change once it is marked sent."""
+        "referred" message, a member of staff's task), to change once it is marked sent; or,
+        noted after it was marked, the reply that recorded a typed UBRN. Each becomes a neutral
+        line if the case is erased once marked (`cancel_for_case`, `REFERRAL_ERASED`)."""
         async with self._db.transaction() as conn:
             await conn.execute(
                 "INSERT OR IGNORE INTO referral_buttons (case_id, chat_id, message_id, noted_at) "

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from bot.domain import age
+from bot.inbox.chasing import working_day
+from bot.inbox.reminding import UK
 from bot.inbox.routing import submission_messages
 from bot.services.alerting import submission_notes
 from bot.store import Store
@@ -13,6 +15,16 @@ from bot.store.models import Case, Member, Practice, Stage
 from tests.auxil.photos import tiny_jpeg
 
 PATIENT = 5001
+
+
+def working_days_from(start: datetime) -> list[datetime]:
+    """The next working days (UK) from `start`, at 10:00 UK time, for a few weeks."""
+    days = []
+    for ahead in range(1, 30):
+        day = (start + timedelta(days=ahead)).astimezone(UK).replace(hour=10, minute=0)
+        if working_day(day.date()):
+            days.append(day.astimezone(UTC))
+    return days
 
 
 @dataclass

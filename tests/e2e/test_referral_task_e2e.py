@@ -18,86 +18,28 @@ from telegram.ext import Application
 from bot.app import REFERRAL_CHASE
 from bot.content import text
 from bot.emulator import Emulator
-from bot.emulator.models import SentMessage
-from bot.emulator.users import TelegramUser
-from bot.inbox.chasing import working_day
 from bot.inbox.digest import uk_time
 from bot.inbox.referral_again import chase_referrals_again
 from bot.inbox.reminding import UK
 from bot.services.reminders import chase_referrals
-from bot.store.models import Case
 from tests.auxil.e2e.bot_app import BotStarter, services_of
-from tests.auxil.e2e.patient import first_line, words
-from tests.auxil.e2e.practice import Team, make_team, refer, submit
+from tests.auxil.e2e.patient import first_line
+from tests.auxil.e2e.practice import refer, submit
+from tests.auxil.e2e.referral import (
+    SENT,
+    STAFF_SENT,
+    alerted,
+    asked_if_made,
+    buttons,
+    marked_by,
+    patient_told,
+    referred,
+    tap_and_confirm,
+    the_task,
+)
+from tests.auxil.inbox import working_days_from
 
 App = Application[Any, Any, Any, Any, Any, Any]
-SENT = text("inbox.gp.referral_sent")
-STAFF_SENT = text("inbox.staff.referral_sent")
-
-
-def buttons(message: SentMessage) -> list[str]:
-    """The labels of a message's inline buttons."""
-    return [label for row in message.buttons for label in row]
-
-
-async def referred(app: App, emu: Emulator) -> tuple[Team, TelegramUser, Case, SentMessage]:
-    """A patient invited as P-300 sent their photos; Dr Gee referred them. The team, the
-    patient, the case and the GP's "referred" message."""
-    team = await make_team(app, emu)
-    patient = await submit(app, emu, team)
-    case = await services_of(app).store.cases.current_for_patient(patient.id)
-    assert case is not None
-    await team.gp.wait_for_text(first_line("inbox.gp.summary") + case.reference, timeout=20)
-    await refer(team.gp)
-    done = await team.gp.wait_for_text(words("inbox.gp.decided_refer"), timeout=10)
-    return team, patient, case, done
-
-
-async def the_task(team: Team, case: Case) -> SentMessage:
-    """The task to make the referral, as Sue (staff) received it."""
-    task = await team.staff.wait_for_text(first_line("inbox.staff.referral_task"), timeout=10)
-    assert task.text == text(
-        "inbox.staff.referral_task", patient_ref="P-300", reference=case.reference, gp="Dr Gee",
-        where=text("inbox.staff.referral_pack_gp_only", gp="Dr Gee"))
-    return task
-
-
-async def tap_and_confirm(person: TelegramUser, label: str, case: Case) -> None:
-    """Tap "Referral sent on e-RS" (or its marked label), get the question whether it was
-    made on e-RS, and answer Yes."""
-    await person.tap(label)
-    await person.wait_for_text(text("inbox.staff.referral_confirm", reference=case.reference),
-                               timeout=10)
-    await person.tap(text("inbox.staff.referral_confirm_yes"))
-
-
-async def asked_if_made(person: TelegramUser, case: Case) -> SentMessage:
-    """Tap staff's "Referral sent on e-RS": the question whether it was made on e-RS."""
-    await person.tap(STAFF_SENT)
-    return await person.wait_for_text(
-        text("inbox.staff.referral_confirm", reference=case.reference), timeout=10)
-
-
-async def marked_by(app: App, case: Case) -> tuple[Case, list[str]]:
-    """The case as stored now, and the actors of its "referral sent" audit events."""
-    store = services_of(app).store
-    now = await store.cases.get(case.id)
-    assert now is not None
-    return now, [e.actor for e in await store.audit.for_case(case.id)
-                 if e.kind == "case.referral_sent"]
-
-
-async def alerted(person: TelegramUser, said: str) -> None:
-    """Wait until the person's tap was answered with this alert."""
-    await person.wait_until(lambda: any(a["text"] == said and a["show_alert"]
-                                        for a in person.callback_answers), timeout=10)
-
-
-def patient_told(patient: TelegramUser, case: Case) -> list[SentMessage]:
-    """The patient's messages that say the referral was sent."""
-    told = text("inbox.patient.referral_sent", reference=case.reference,
-                practice="The Lawson Practice", phone="020 7729 7236")
-    return [m for m in patient.messages if m.text == told]
 
 
 async def test_staff_get_the_task_and_the_first_to_mark_it_sent_records_it_for_everyone(
@@ -281,7 +223,7 @@ async def test_a_referral_nobody_marks_sent_is_chased_once_with_the_button_after
 
     async with start_bot() as app:  # restarted: everything it needs is in SQLite
         store = services_of(app).store
-        later = datetime.now(UTC) + timedelta(days=4)
+        later = working_days_from(datetime.now(UTC) + timedelta(days=3))[0]
         assert await chase_referrals(store, 3, now=later) == 1
         services_of(app).queued()
         reminder = await team.staff.wait_for_text(
@@ -307,16 +249,6 @@ async def test_a_referral_nobody_marks_sent_is_chased_once_with_the_button_after
         await patient.wait_until(lambda: patient_told(patient, case), timeout=10)
 
 
-def working_days_from(start: datetime) -> list[datetime]:
-    """The next working days (UK) from `start`, at 10:00 UK time, for a few weeks."""
-    days = []
-    for ahead in range(1, 30):
-        day = (start + timedelta(days=ahead)).astimezone(UK).replace(hour=10, minute=0)
-        if working_day(day.date()):
-            days.append(day.astimezone(UTC))
-    return days
-
-
 async def test_a_referral_still_not_marked_sent_is_chased_each_working_day_until_it_is(
     start_bot: BotStarter, emu: Emulator
 ) -> None:
@@ -326,7 +258,7 @@ async def test_a_referral_still_not_marked_sent_is_chased_each_working_day_until
         assert app.job_queue is not None and app.job_queue.get_jobs_by_name(REFERRAL_CHASE)
         store = services_of(app).store
         decided = uk_time((await store.cases.get(case.id) or case).decided_at)
-        first = datetime.now(UTC) + timedelta(days=4)
+        first = working_days_from(datetime.now(UTC) + timedelta(days=3))[0]
         assert await chase_referrals(store, 3, now=first) == 1
         services_of(app).queued()
         await team.staff.wait_for_text(first_line("inbox.staff.referral_waiting_alert"),

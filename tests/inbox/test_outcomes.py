@@ -13,16 +13,18 @@ from bot.domain import age
 from bot.domain.questions import worded
 from bot.handlers.delivery import alert_staff
 from bot.inbox.alerts import stop_reason_key
+from bot.inbox.chasing import BANK_HOLIDAYS
 from bot.inbox.decisions import Inbox, read_ubrn
 from bot.inbox.digest import age_text, build_digest, quality_flags, uk_time
 from bot.inbox.referral_task import ubrn_words
+from bot.inbox.reminding import UK
 from bot.journey.photo_step import record_refusal
 from bot.services import erasure
 from bot.services.naming import named
 from bot.services.reminders import chase_referrals, chase_urgent_tasks
 from bot.store import Store
 from bot.store.models import Stage
-from tests.auxil.inbox import PATIENT, Setting, submitted_case
+from tests.auxil.inbox import PATIENT, Setting, submitted_case, working_days_from
 from tests.auxil.journey import child_dob
 from tests.auxil.photos import tiny_jpeg
 
@@ -187,9 +189,15 @@ async def test_a_referral_is_open_until_marked_sent_and_the_ubrn_goes_with_erasu
     sent = await inbox.mark_referral_sent(102, case.id, "123456789012")
     assert sent.done and "1234 5678 9012" in sent.text, "the GP reads it in groups of four"
     again = await inbox.mark_referral_sent(102, case.id, None)
-    assert not again.done and again.text == text("inbox.gp.referral_already",
-                                                  reference=case.reference)
     closed = await store.cases.get(case.id)
+    assert closed is not None
+    assert not again.done and again.text == text(
+        "inbox.staff.second_mark", reference=case.reference,
+        who=text("inbox.staff.marker", name=setting.gp.display_name,
+                 role=text("inbox.staff.role_gp")),
+        when=uk_time(closed.referral_sent_at),
+        ubrn=text("inbox.staff.second_mark_ubrn", ubrn="1234 5678 9012")), \
+        "a second mark is told who marked it (name and role), when, and its UBRN"
     assert closed is not None and closed.ubrn == "123456789012" and closed.referral_sent_at
     assert "123456789012" not in json.dumps(
         [e.detail for e in await store.audit.for_case(case.id)]), "no UBRN in the audit trail"
@@ -248,6 +256,23 @@ async def test_a_typed_reason_for_new_photos_reaches_the_patient_as_written(
                          reason="Please show the whole arm.")]
 
 
+async def test_the_first_reminder_of_an_unsent_referral_goes_on_a_working_day_only(
+    store: Store, setting: Setting
+) -> None:
+    """Staff are reminded of a referral not marked sent on a working day, as every reminder
+    after it is (bot/inbox/referral_again.py), never on a weekend or an English bank holiday
+    (hazard log H71)."""
+    case = await submitted_case(store, setting)
+    await Inbox(store).refer(102, case.id)
+    soon = datetime.now(UTC) + timedelta(days=4)
+    days = [(soon + timedelta(days=n)).astimezone(UK).replace(hour=10) for n in range(400)]
+    saturday = next(d for d in days if d.isoweekday() == 6)
+    holiday = next(d for d in days if d.isoweekday() < 6 and d.date() in BANK_HOLIDAYS)
+    assert await chase_referrals(store, 3, now=saturday) == 0, "not on a weekend"
+    assert await chase_referrals(store, 3, now=holiday) == 0, "not on a bank holiday"
+    assert await chase_referrals(store, 3, now=working_days_from(holiday)[0]) == 1
+
+
 async def test_an_unsent_referral_is_chased_once(store: Store, setting: Setting) -> None:
     referred = await submitted_case(store, setting)
     await Inbox(store).refer(102, referred.id)
@@ -256,7 +281,7 @@ async def test_an_unsent_referral_is_chased_once(store: Store, setting: Setting)
     await Inbox(store).mark_referral_sent(102, done.id, None)
 
     assert await chase_referrals(store, 3, now=datetime.now(UTC) + timedelta(hours=2)) == 0
-    later = datetime.now(UTC) + timedelta(days=4)
+    later = working_days_from(datetime.now(UTC) + timedelta(days=3))[0]
     assert await chase_referrals(store, 3, now=later) == 1
     assert await chase_referrals(store, 3, now=later) == 0, "once per case"
     waiting = [q for q in await store.outbox.for_case(referred.id)
