@@ -288,7 +288,7 @@ def _sharpness(
         reason = "shake" if moved else "blurred"
     elif effect_score >= 1.0:
         status, score, reason = "fail", effect_score, "shake"
-    elif status == "warn" and min(effect) >= DEFOCUS_EFFECT_MIN:
+    elif found.width >= SHARP_WARN and min(effect) >= DEFOCUS_EFFECT_MIN:
         status, score, reason = "fail", max(score, min(effect) / DEFOCUS_EFFECT_MIN), "blurred"
     elif status == "warn":
         reason = "soft"
