@@ -107,6 +107,8 @@ async def test_staff_get_the_task_and_the_first_to_mark_it_sent_records_it_for_e
     store = services_of(app).store
     assert done.text == text("inbox.gp.decided_refer", reference=case.reference, gp="Dr Gee",
                              days=3) + text("inbox.gp.decided_refer_staff")
+    assert max(len(line) for line in done.text.splitlines()) <= 90, \
+        "the GP reads short lines, one step a line, not one long paragraph"
     assert buttons(done) == [SENT]
     (confirm,) = [m for m in team.gp.messages
                   if first_line("inbox.gp.refer_confirm").strip() in (m.text or "")]
