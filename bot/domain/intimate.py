@@ -200,9 +200,11 @@ def _at(words: Phrase, start: int, phrase: Phrase, ordinary: frozenset[str], *,
 
 def _near_any(typed: str, entries: dict[str, list[Phrase]], nearby: Nearby) -> set[str]:
     """The `entries` the typed word is, or is near (`_near`): a near spelling, or other letters
-    run into one of five letters or more ("leftbreast")."""
+    run into one of five letters or more ("leftbreast"; only the ends as long as an entry are
+    looked up, however long the word)."""
     found = nearby.of(typed)
-    found.update(typed[-size:] for size in range(SHORTEST, len(typed) - 1)
+    longest = max(map(len, entries), default=0)
+    found.update(typed[-size:] for size in range(SHORTEST, min(len(typed) - 1, longest + 1))
                  if typed[-size:] in entries)
     return found
 

@@ -42,6 +42,8 @@ def readings(text: str) -> tuple[str, ...]:
     joined = _SPACED.sub(lambda m: "".join(c for c in m.group() if c.isalpha()), text)
     if joined != text:
         found.append(joined)
+    if not any(sign in text for sign in _LOOK_ALIKES) and "1" not in text:
+        return tuple(found)
     for reading in tuple(found):
         for one in ("i", "l"):
             alike = _look_alike(reading, one)

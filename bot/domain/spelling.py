@@ -118,12 +118,19 @@ class Nearby:
 
     def __init__(self, listed: Iterable[str]) -> None:
         self._by_key: dict[str, set[str]] = {}
-        for word in set(listed):
+        words = set(listed)
+        for word in words:
             for key in _dropped(word):
                 self._by_key.setdefault(key, set()).add(word)
+        self._longest = max((len(once(word)) for word in words), default=0)
 
     def of(self, typed: str) -> set[str]:
-        """The listed words `typed` is `near` (itself included, when listed)."""
+        """The listed words `typed` is `near` (itself included, when listed). A word longer
+        (as `once` writes it) than every listed one by more than two letters is near none, and
+        is not taken apart (a long run of letters, "p e n i s" typed 300 times and joined,
+        would give millions of keys)."""
+        if len(once(typed)) > self._longest + 2:
+            return set()
         found: set[str] = set()
         for key in _dropped(typed):
             found |= self._by_key.get(key, set())

@@ -130,6 +130,18 @@ def test_a_long_answer_of_words_never_seen_is_read_in_a_fraction_of_a_second() -
     assert time.perf_counter() - started < 0.25
 
 
+@pytest.mark.parametrize("answer", ["p e n i s " * 300, "a " * 2000 + "1", "x" * 4000,
+                                    "b00b5 " * 500])
+def test_an_answer_as_long_as_a_message_is_read_in_a_fraction_of_a_second(answer: str) -> None:
+    """A whole message (Telegram allows 4,096 characters) of spaced letters, one long word or
+    digits: never millions of look-ups (spaced letters joined make one word of 1,500 letters,
+    which is near no listed word and is not taken apart)."""
+    started = time.perf_counter()
+    names_intimate_area(answer)
+    tried_names_intimate_area(answer)
+    assert time.perf_counter() - started < 0.5
+
+
 def test_plain_reads_barred_letters_as_plain_ones() -> None:
     assert plain("Tyłek") == "tylek"
     assert plain("Pośladek") == "posladek"
