@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 SHORTEST = 5
@@ -40,11 +41,19 @@ TWO_SLIPS = 8
 _REPEATS = re.compile(r"(.)\1+")
 
 
+_BARRED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ı": "i", "ħ": "h"})
+"""Letters with a bar or stroke that Unicode does not split into a letter and a mark: read as
+the plain letter, as a keyboard without them types it (Polish "tyłek" is typed "tylek")."""
+
+
 def plain(words: str) -> str:
     """`words` in lower case without accents or other marks on the letters ("Pénis" is
-    "penis"); anything that is not a letter is left as it is."""
-    split = unicodedata.normalize("NFKD", words.casefold())
+    "penis", "pośladek" is "posladek", "tyłek" is "tylek"); anything that is not a letter is
+    left as it is."""
+    split = unicodedata.normalize("NFKD", words.casefold()).translate(_BARRED)
     return "".join(c for c in split if not unicodedata.combining(c))
+
+
 
 
 @lru_cache(maxsize=1 << 14)
@@ -86,3 +95,43 @@ def near(typed: str, listed: str) -> bool:
     allowed = 2 if shorter >= TWO_SLIPS else 1
     a, b = once(typed), once(listed)
     return abs(len(a) - len(b)) <= allowed and slips(a, b, allowed) <= allowed
+
+
+def _dropped(word: str) -> set[str]:
+    """`word` as `once` writes it, and that with each one letter, and (for a word of
+    `TWO_SLIPS` letters or more as typed) each two letters, left out: a word of fewer than
+    `SHORTEST` letters gives its `once` form alone. Two words within the slips `near` allows
+    always share one of these (a letter changed, added or missing, or two swapped, is a letter
+    left out of each), so comparing these finds every near pair without trying each."""
+    shortest = once(word)
+    found = {shortest}
+    for _ in range(0 if len(word) < SHORTEST else 1 if len(word) < TWO_SLIPS else 2):
+        found |= {w[:i] + w[i + 1:] for w in found for i in range(len(w))}
+    return found
+
+
+class Nearby:
+    """The listed words a typed word is `near`, found by looking up what is left when letters
+    are left out (`_dropped`), not by comparing it with each listed word: a few dozen look-ups
+    a word, however long the list (the intimate words are read on the bot's event loop).
+    `Nearby(["penis", "bum"]).of("pennis")` is {"penis"}; `.of("bumm")` is {"bum"}."""
+
+    def __init__(self, listed: Iterable[str]) -> None:
+        self._by_key: dict[str, set[str]] = {}
+        words = set(listed)
+        for word in words:
+            for key in _dropped(word):
+                self._by_key.setdefault(key, set()).add(word)
+        self._longest = max((len(once(word)) for word in words), default=0)
+
+    def of(self, typed: str) -> set[str]:
+        """The listed words `typed` is `near` (itself included, when listed). A word longer
+        (as `once` writes it) than every listed one by more than two letters is near none, and
+        is not taken apart (a long run of letters, "p e n i s" typed 300 times and joined,
+        would give millions of keys)."""
+        if len(once(typed)) > self._longest + 2:
+            return set()
+        found: set[str] = set()
+        for key in _dropped(typed):
+            found |= self._by_key.get(key, set())
+        return {word for word in found if near(typed, word)}

@@ -591,8 +591,9 @@ async def referral_confirmed(update: Update, context: Context, case_id: int,
                              made: bool) -> None:
     """The answer to "Have you made the referral on e-RS?": "Yes" records it, by whoever
     taps first; every copy's button then says who and when (changed through the outbox), and
-    the patient is told. "No, go back" records nothing and says so in the question's place.
-    Either way the question's buttons go."""
+    the patient is told, and the question shows the answer tapped under it, with a tick
+    (`inbox.staff.referral_confirm_chosen`). "No, go back" records nothing and says so in the
+    question's place. Either way the question's buttons go."""
     query = _query(update)
     _forget_prompt(context, _tapped_id(update))
     if not made:
@@ -606,7 +607,8 @@ async def referral_confirmed(update: Update, context: Context, case_id: int,
     outcome = await context.services.inbox.mark_referral_sent(query.from_user.id, case_id, None,
                                                               roles=ANY_ROLE)
     chat_id = query.message.chat.id if query.message else None
-    if chat_id is not None:
+    if chat_id is not None and not (outcome.done and await _show_chosen(
+            update, text("inbox.staff.referral_confirm_chosen"))):
         await _edit_rows(context, chat_id, _tapped_id(update), ())
     if not outcome.done and len(outcome.text) <= ALERT_LIMIT:
         await query.answer(outcome.text, show_alert=True)
@@ -614,6 +616,22 @@ async def referral_confirmed(update: Update, context: Context, case_id: int,
     await query.answer()
     if chat_id is not None:  # recorded, or why it cannot be (the patient deleted the request)
         await _send(context, chat_id, _draft_kept(context, outcome.text))
+
+
+async def _show_chosen(update: Update, mark: str) -> bool:
+    """Take the buttons off the question tapped, adding the answer tapped under its words
+    (`mark`, "✔ Yes, sent, no UBRN"), as a patient's questions show theirs; False if the
+    question is not a text message, or cannot be changed (a gone message), so the caller
+    takes its buttons off instead."""
+    message = _query(update).message
+    words = getattr(message, "text", None)
+    if message is None or not words:
+        return False
+    try:
+        await _query(update).edit_message_text(plain(f"{words}\n\n{mark}"), reply_markup=None)
+    except BadRequest:
+        return False
+    return True
 
 
 async def typed_handler(update: Update, context: Context) -> None:

@@ -79,15 +79,17 @@ async def referral_note(store: Store, cases: list[Case], *, done: bool = False) 
     newcomer34). Not yet marked sent on e-RS: it is not made until someone from the practice
     has spoken to them (staff are asked to, `inbox.staff.patient_deleted_referral`, and the GP
     is told, `inbox.gp.retract_referral_open`; hazard log H20). Already sent: deleting here
-    does not cancel it, and the practice's number is given to cancel it."""
+    does not cancel it, and the practice's number is given to cancel it. Once deleted
+    (`done`: `referral_open_done`, `referral_sent_done`), the message saying so gives the
+    number already, so these point to it rather than give it twice."""
     referred = [case for case in cases if case.decision == REFERRED]
     if not referred:
         return None
     case = referred[-1]
     practice = await store.practices.get(case.practice_id)
     assert practice is not None
-    which = ("referral_sent" if case.referral_sent_at
-             else "referral_open_done" if done else "referral_open")
+    which = ("referral_sent" if case.referral_sent_at else "referral_open") + (
+        "_done" if done else "")
     return worded(f"journey.delete.{which}", parent=case.consent_by == "parent",
                   practice=practice.name, phone=practice.phone)
 

@@ -14,6 +14,7 @@ from telegram.ext import Application
 from telegram.helpers import create_deep_linked_url
 
 from bot.app import Services, build_application
+from bot.channels.nhs_number import spaced
 from bot.config import Settings
 from bot.emulator import Emulator, TelegramUser
 from bot.emulator.models import Chat
@@ -204,7 +205,7 @@ class Sandbox:
         self.note("staff", (
             f"<b>Sandbox:</b> an invite link for the demo patient Ada (reference "
             f"{PATIENT_REF}, date of birth {PATIENT_DOB:%d/%m/%Y}"
-            f"{f', test NHS number {PATIENT_NHS_NUMBER}' if mesh else ''}):<br>"
+            f"{f', test NHS number {spaced(PATIENT_NHS_NUMBER)}' if mesh else ''}):<br>"
             f'<a href="{link}" class="deep-link">{link}</a><br>'
             "Click it to open it as the patient. Staff can also make their own with "
             '<a href="#" class="cmd" data-cmd="/invite">/invite</a>.'))

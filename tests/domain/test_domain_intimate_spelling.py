@@ -4,7 +4,10 @@ answer to "What have you tried?", measured on fixtures of what patients type
 H67). The fixtures were rewritten blind after being lost; answers the rule does not read
 are kept in them as comments ("known misses", docs/clinical-safety/intimate-words.md). Before
 session 36 the check found 135 of their 177 intimate answers typed for "Exactly where?" and
-read nothing typed for "What have you tried?"."""
+read nothing typed for "What have you tried?". Answers added blind in words37 (hazard log
+H72): before it, 183 of 306 intimate "Exactly where?" answers and 39 of 54 "What have you
+tried?" ones were found, and 2 of 388 and 2 of 157 ordinary ones stopped ("the rear end of my
+car")."""
 
 from __future__ import annotations
 

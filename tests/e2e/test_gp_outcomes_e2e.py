@@ -301,9 +301,10 @@ async def test_refer_is_confirmed_then_tracked_until_sent_on_e_rs(
     assert cancel_it in (asked.text or "")
     deleted = await tap(patient, text("journey.commands.delete_yes"),
                         first_line("journey.commands.deleted"))
-    assert cancel_it in (deleted.text or "")
+    assert text("journey.delete.referral_sent_done", practice=PRACTICE[0]) in (deleted.text or "")
     assert text("journey.delete.referral_open_done", practice=PRACTICE[0],
                 phone=PRACTICE[1]) not in (deleted.text or "")
+    assert (deleted.text or "").count(PRACTICE[1]) == 1, "the practice's number given once"
 
 
 async def test_a_referral_the_patient_deleted_before_it_was_sent_is_never_called_sent(
@@ -331,6 +332,7 @@ async def test_a_referral_the_patient_deleted_before_it_was_sent_is_never_called
                         first_line("journey.commands.deleted"))
     assert text("journey.delete.referral_open_done", practice=practice.name,
                 phone=practice.phone) in (deleted.text or "")
+    assert (deleted.text or "").count(practice.phone) == 1, "the practice's number given once"
     await team.staff.wait_for_text(say("staff.patient_deleted_referral", patient_ref="P-300",
                                        reference=ref), timeout=10)
     # the note that the case left the GP's chat says at once not to make the referral yet:

@@ -11,7 +11,8 @@ one ("breastbone", "bottom of my foot") go on. Hazard log H66.
 
 A misspelt area ("vagna") stops the same way, and so does an area named in the answer to
 "What have you tried?", with words of its own saying the rash may be there too. Hazard log
-H67.
+H67. Digits for letters ("p3nis") and everyday words naming the area after "my" ("my
+behind") stop too, and "the rear end of my car" goes on. Hazard log H72.
 """
 
 from __future__ import annotations
@@ -116,7 +117,11 @@ async def stopped_and_erased(app: App, team: Team, patient: TelegramUser, ref: s
     # Typed on a phone, misspelt (once, "vagina" only as spelt was found and this went to the
     # GP, photos and all).
     ("Di", "P-MISSPELT", "Round my VAGNA 😢", b"VAGNA"),
-], ids=["spelt", "misspelt"])
+    # Digits for letters, and an everyday word naming the area after "my" (once, both went
+    # to the GP, photos and all: hazard log H72).
+    ("Gus", "P-DIGITS", "on my p3nis", b"p3nis"),
+    ("Hal", "P-SLANG", "rash on my behind", b"my behind"),
+], ids=["spelt", "misspelt", "digits", "slang"])
 async def test_an_intimate_area_typed_for_exactly_where_stops_and_deletes_the_photos(
     app: App, emu: Emulator, data_dir: Path, name: str, ref: str, typed: str, kept: bytes
 ) -> None:
@@ -189,12 +194,15 @@ async def test_a_breast_typed_when_changing_exactly_where_at_the_review_stops_to
 
 
 @pytest.mark.parametrize("where", ["breastbone", "bottom of my foot", "bottom of my back",
-                                   "bottoms of my feet", "a funny patch on my tennis elbow"])
+                                   "bottoms of my feet", "a funny patch on my tennis elbow",
+                                   "I scraped it on the rear end of my car",
+                                   "bits of dry skin behind my knee"])
 async def test_words_that_only_look_intimate_go_on(
     app: App, emu: Emulator, where: str
 ) -> None:
-    """No false stop: "breastbone" is not "breast", and "bottom of my foot" or "of my back"
-    is not the bottom. The next question comes and the photos stay."""
+    """No false stop: "breastbone" is not "breast", "bottom of my foot" or "of my back" is
+    not the bottom, nor "the rear end of my car", "bits of dry skin" or "behind my knee" (once
+    stopped, H72). The next question comes and the photos stay."""
     team = await make_team(app, emu)
     patient = emu.user("Cy")
     await photos_in(app, team, patient, "P-FINE")

@@ -49,6 +49,8 @@ async def test_staff_get_the_task_and_the_first_to_mark_it_sent_records_it_for_e
     store = services_of(app).store
     assert done.text == text("inbox.gp.decided_refer", reference=case.reference, gp="Dr Gee",
                              days=3) + text("inbox.gp.decided_refer_staff")
+    assert max(len(line) for line in done.text.splitlines()) <= 90, \
+        "the GP reads short lines, one step a line, not one long paragraph"
     assert buttons(done) == [SENT]
     (confirm,) = [m for m in team.gp.messages
                   if first_line("inbox.gp.refer_confirm").strip() in (m.text or "")]
@@ -116,6 +118,24 @@ async def test_a_tap_on_referral_sent_asks_first_and_no_records_nothing(
     assert not patient_told(patient, case), "the patient is not told it was sent"
     assert buttons(asked) == [] and buttons(task) == [STAFF_SENT]
     assert buttons(done) == [SENT]
+
+
+async def test_the_question_shows_the_yes_tapped_with_a_tick_once_recorded(
+    app: App, emu: Emulator
+) -> None:
+    """"Have you made the referral on e-RS?" answered "Yes, sent, no UBRN": the question
+    keeps its words and shows the answer tapped under them with a tick, in place of its
+    buttons, as a patient's questions show theirs (newcomer walkthrough, words37)."""
+    team, _, case, _ = await referred(app, emu)
+    await the_task(team, case)
+    asked = await asked_if_made(team.staff, case)
+    await team.staff.tap(text("inbox.staff.referral_confirm_yes"))
+    await team.staff.wait_for_text(text("inbox.staff.referral_recorded", ubrn="",
+                                        reference=case.reference, name="Sue Smith"), timeout=10)
+    question = text("inbox.staff.referral_confirm", reference=case.reference)
+    await team.staff.wait_until(lambda: asked.text == (
+        f"{question}\n\n{text('inbox.staff.referral_confirm_chosen')}"), timeout=10)
+    assert buttons(asked) == []
 
 
 async def test_the_gp_marks_it_first_and_the_staff_task_then_says_so(

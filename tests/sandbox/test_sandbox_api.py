@@ -13,9 +13,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 from bot.channels.fhir_bundle import WORKFLOW_ID
+from bot.channels.nhs_number import spaced
 from bot.content import asset, text
 from bot.sandbox.record import PRACTICE_EMAIL
-from bot.sandbox.session import PATIENT_REF, Sandbox
+from bot.sandbox.session import PATIENT_NHS_NUMBER, PATIENT_REF, Sandbox
 from tests.auxil.e2e.patient import details_and_review, first_line, send_three, tap, to_photos
 
 State = dict[str, Any]
@@ -72,6 +73,10 @@ async def test_page_config_and_the_seeded_practice(
     state = await until(http, said("staff", "start="))
     note = next(i for i in state["chats"]["staff"]["messages"] if i["kind"] == "note")
     assert sandbox.invite_link in note["html"] and PATIENT_REF in note["html"]
+    # The test NHS number is written as /help writes one (3-3-4), not as ten digits run on.
+    assert spaced(PATIENT_NHS_NUMBER) in text("inbox.staff.help_nhs_number", practices="")
+    assert spaced(PATIENT_NHS_NUMBER) in note["html"]
+    assert PATIENT_NHS_NUMBER not in note["html"]
     assert any("/invite" in html for html in texts(state, "gp"))  # the GP opened the bot
     demo = sandbox.demo
     assert demo is not None and demo.gp.role == "gp" and demo.staff.role == "staff"
