@@ -36,6 +36,7 @@ from bot.domain.questions import (
     stop_before_red_flags,
     worded,
 )
+from bot.domain.red_flag_signs import names_red_flag_sign
 from bot.journey import photo_area, photo_order, prompts, status_next
 from bot.journey.deletion import GO as DELETE_GO
 from bot.journey.deletion import Deletion, kept_by_practice, with_kept
@@ -69,6 +70,7 @@ from bot.journey.replies import (
     button_data,
     case_of,
     could_be_ours,
+    one_per_row,
     parse_button_data,
     question_key,
     say,
@@ -112,6 +114,10 @@ RED_FLAGS = "red_flags"
 RED_FLAG_BUTTONS = (("red_flags", "yes"), (CONFIRM, "red_flags=yes"), (GO_BACK, "red_flags"))
 """A "yes" to the red flags, its confirmation, and "No, go back" under it: taken at any stage
 once the red flags were answered (`Journey._late_red_flag`)."""
+RED_FLAG_CHECK = "check"
+"""The step named in the buttons of the red-flag question put again after a typed answer that
+may name a red-flag sign ("check|red_flags|yes", `Journey._red_flag_check`): its "yes" is
+taken as a late one (`RED_FLAG_BUTTONS`), its "no" lets the request go on."""
 CHOOSE = prompts.CHOOSE
 NEW_REQUEST = "new_request"
 """The question of a button that starts a request from an invite link the patient opened while
@@ -512,7 +518,51 @@ class Journey:
             return await self._intimate_typed(
                 turn, INTIMATE_TYPED if question.id == "where" else INTIMATE_TRIED)
         turn.typed_answer = question_key(turn.case.stage.value, question.id)
-        return await self._answer(turn, question, cleaned, "detail")
+        replies = await self._answer(turn, question, cleaned, "detail")
+        if names_red_flag_sign(cleaned):
+            check = await self._red_flag_check(turn, question.id)
+            if check is not None:
+                return [check, *replies]
+        return replies
+
+    async def _red_flag_check(self, turn: Turn, question: str) -> Reply | None:
+        """The red-flag question put again, at once, after a typed answer to `question`
+        ("where" or "tried") that may name a red-flag sign (`bot.domain.red_flag_signs`),
+        led by words saying what they wrote may be a sign to get help now
+        (`journey.red_flag_check.lead`). Its "Yes" is a late red-flag "yes"
+        (`_late_red_flag`: the 999 / NHS 111 advice and the staff alert at once, then the
+        confirmation that stops the request); its "No" lets the request go on
+        (`_red_flag_rechecked`). The answer itself is kept as typed, for the GP. None when
+        the request is no longer open or a red-flag "yes" already waits (its advice was
+        given). Audited `case.red_flag_check` with the question, never the words (hazard
+        log H74)."""
+        case = turn.case
+        if not case.stage.is_open or case.erased_at or RedFlags.waiting(await turn.answers()):
+            return None
+        await self._store.audit.record("case.red_flag_check", actor="patient", case_id=case.id,
+                                       detail={"stage": case.stage.value, "question": question})
+        log.info("typed answer may name a red-flag sign, asked again",
+                 extra={"case_id": case.id, "stage": case.stage.value, "question": question})
+        parent = prompts.by_parent(case)
+        asked = next(q for q in screening_questions(parent=parent, child=case.is_child)
+                     if q.id == RED_FLAGS)
+        buttons = [Button(option.label, button_data(RED_FLAG_CHECK, RED_FLAGS, option.value))
+                   for option in asked.options]
+        return say(worded("journey.red_flag_check.lead", parent=parent) + "\n\n"
+                   + asked.prompt, *one_per_row(*buttons))
+
+    async def _red_flag_rechecked(self, turn: Turn | None, value: str) -> Tapped:
+        """"No, none of these" tapped on the red-flag question put again after a typed answer
+        (`_red_flag_check`): on an open request, the answer is shown under the question
+        and the request goes on where it is (audited `case.red_flag_rechecked`); otherwise
+        the button is an old one."""
+        if turn is None or not turn.case.stage.is_open or turn.case.erased_at:
+            return Tapped(text("journey.input.old_button"), [], older=True)
+        await self._store.audit.record("case.red_flag_rechecked", actor="patient",
+                                       case_id=turn.case.id,
+                                       detail={"stage": turn.case.stage.value, "answer": value})
+        return Tapped(None, [], worded("journey.screening.red_flags.no",
+                                       parent=prompts.by_parent(turn.case)))
 
     async def _intimate_typed(self, turn: Turn, reason: str) -> list[Reply]:
         """The typed "Exactly where?" (`reason` `INTIMATE_TYPED`) or "What have you tried?"
@@ -608,6 +658,8 @@ class Journey:
             late = await self._late_red_flag(turn, parsed[0], parsed[1])
             if late is not None:
                 return late
+        if parsed is not None and parsed == (RED_FLAG_CHECK, RED_FLAGS, "no"):
+            return await self._red_flag_rechecked(turn, parsed[2])
         if turn is not None and parsed is not None and parsed[1] == "anyway":
             return await self._anyway(turn, parsed[0], parsed[2])
         if parsed is None or turn is None or not turn.case.stage.is_open:
