@@ -36,6 +36,9 @@ from bot.domain.questions import (
     stop_before_red_flags,
     worded,
 )
+from bot.domain.questions import (
+    RED_FLAG_CHECK as RED_FLAG_CHECK_ANSWER,
+)
 from bot.domain.red_flag_signs import names_red_flag_sign
 from bot.journey import photo_area, photo_order, prompts, status_next
 from bot.journey.deletion import GO as DELETE_GO
@@ -532,7 +535,9 @@ class Journey:
         (`journey.red_flag_check.lead`). Its "Yes" is a late red-flag "yes"
         (`_late_red_flag`: the 999 / NHS 111 advice and the staff alert at once, then the
         confirmation that stops the request); its "No" lets the request go on
-        (`_red_flag_rechecked`). The answer itself is kept as typed, for the GP. None when
+        (`_red_flag_rechecked`). The answer itself is kept as typed, for the GP, who also
+        reads that the question was put again and whether it was answered "No"
+        (`RED_FLAG_CHECK_ANSWER`, `bot.inbox.digest.red_flags_said`). None when
         the request is no longer open or a red-flag "yes" already waits (its advice was
         given). Audited `case.red_flag_check` with the question, never the words (hazard
         log H74)."""
@@ -541,6 +546,7 @@ class Journey:
             return None
         await self._store.audit.record("case.red_flag_check", actor="patient", case_id=case.id,
                                        detail={"stage": case.stage.value, "question": question})
+        await turn.save(RED_FLAG_CHECK_ANSWER, "asked")
         log.info("typed answer may name a red-flag sign, asked again",
                  extra={"case_id": case.id, "stage": case.stage.value, "question": question})
         parent = prompts.by_parent(case)
@@ -561,6 +567,7 @@ class Journey:
         await self._store.audit.record("case.red_flag_rechecked", actor="patient",
                                        case_id=turn.case.id,
                                        detail={"stage": turn.case.stage.value, "answer": value})
+        await turn.save(RED_FLAG_CHECK_ANSWER, value)
         return Tapped(None, [], worded("journey.screening.red_flags.no",
                                        parent=prompts.by_parent(turn.case)))
 

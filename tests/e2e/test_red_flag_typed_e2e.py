@@ -7,7 +7,8 @@ tried?", or "inside my mouth" for "Where exactly?", went on to the review and th
 later, with no word to them and nobody at the practice told. Now such an answer is kept, and
 the red-flag question comes again at once, led by words saying what they wrote may be a sign
 to get help now: "Yes" gives the 999 / NHS 111 advice and alerts staff, as any red-flag "yes";
-"No" lets the request go on. An ordinary answer asks nothing more. Hazard log H74.
+"No" lets the request go on. An ordinary answer asks nothing more. The GP's summary says the
+question was put again, and whether it was answered "No". Hazard log H74.
 """
 
 from __future__ import annotations
@@ -109,3 +110,26 @@ async def test_the_mouth_or_eyes_typed_for_where_asks_the_red_flags_again_and_no
     assert checks(patient) == 1, "one check for one answer that names a sign"
     answers = await services_of(app).store.answers.for_case(case.id)
     assert answers["detail.where"] == where
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    summary = await team.gp.wait_for_text(first_line("inbox.gp.summary"), timeout=20)
+    assert text("inbox.gp.red_flags_check_no",
+                answer=text("journey.screening.red_flags.no")) in (summary.text or ""), (
+        "the GP reads that the red flags were asked again and answered No")
+
+
+async def test_a_red_flag_check_left_unanswered_is_marked_for_the_gp(
+    app: App, emu: Emulator
+) -> None:
+    """"Blisters" typed for "Where exactly?", the question put again and not answered, the
+    request sent: the GP's summary says the red flags were asked again and not answered."""
+    team = await make_team(app, emu)
+    patient = emu.user("Bo")
+    await photos_sent(app, team, patient, "RF-LEFT")
+    await to_tried(patient, "blisters on my left arm")
+    await patient.send_text("E45 cream")
+    await patient.wait_for_text(first_line("journey.review.summary"), timeout=10)
+    assert checks(patient) == 1
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    summary = await team.gp.wait_for_text(first_line("inbox.gp.summary"), timeout=20)
+    assert text("inbox.gp.red_flags_check_unanswered",
+                answer=text("journey.screening.red_flags.no")) in (summary.text or "")
