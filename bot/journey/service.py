@@ -353,7 +353,7 @@ class Journey:
             found = personal_details(words)
             removed = await self._personal_off_chat(turn, found, take_off_chat)
             if turn is None or not turn.case.stage.is_open:
-                return self._bind(turn, [*removed, *await self._sent_note(turn),
+                return self._bind(turn, [*removed, *await self._sent_note(turn, words),
                                          *await self._nothing_open(turn)])
             step = STEPS[turn.case.stage]
             answer = (await step.typed(self, turn, words) if step.typed is not None
@@ -413,13 +413,16 @@ class Journey:
             return text("journey.input.edited")
         return text(f"journey.input.{key}", change=text("journey.review.change"))
 
-    async def _sent_note(self, turn: Turn | None) -> list[Reply]:
+    async def _sent_note(self, turn: Turn | None, words: str = "") -> list[Reply]:
         """For words typed (or changed) once the request is with the practice (sent, not yet
         decided): they cannot be added to it, the GP will not see them, how to tell the
-        practice, and the safety net (`journey.input.sent_not_passed_on`); [] otherwise."""
+        practice, and the safety net (`journey.input.sent_not_passed_on`), then, if the
+        `words` typed may name a red-flag sign, the red-flag question again
+        (`_red_flag_check`); [] otherwise."""
         if turn is None or turn.case.stage is not Stage.SUBMITTED or turn.case.erased_at:
             return []
-        return [await self._not_passed_on(turn, "sent")]
+        check = await self._red_flag_check(turn, "sent") if names_red_flag_sign(words) else None
+        return [await self._not_passed_on(turn, "sent"), *([check] if check else [])]
 
     @staticmethod
     async def _personal_off_chat(turn: Turn | None, found: tuple[str, ...],
@@ -452,7 +455,9 @@ class Journey:
             hint = (text("journey.input.tap_this", label=answer.button.label)
                     if answer.button is not None else text("journey.input.need_button"))
             return [say(hint), *prompt]
+        check = await self._red_flag_check(turn, "typed") if names_red_flag_sign(words) else None
         return await self._led_by(turn, [await self._not_passed_on(turn, "typed"),
+                                         *([check] if check else []),
                                          say(text(f"journey.input.{key}"))])
 
     async def _typed_date(self, turn: Turn, words: str) -> list[Reply]:
@@ -530,7 +535,11 @@ class Journey:
 
     async def _red_flag_check(self, turn: Turn, question: str) -> Reply | None:
         """The red-flag question put again, at once, after a typed answer to `question`
-        ("where" or "tried") that may name a red-flag sign (`bot.domain.red_flag_signs`),
+        ("where" or "tried") that may name a red-flag sign (`bot.domain.red_flag_signs`), or
+        after such words typed where no typed answer is taken ("typed": at a photo or a tap,
+        after the "the GP will not see this" note, `_nudge`) or once the request was sent
+        ("sent", `_sent_note`: its "Yes" then gives the advice and alerts staff as a late
+        "yes" after sending does, `_red_flag_after`),
         led by words saying what they wrote may be a sign to get help now
         (`journey.red_flag_check.lead`). Its "Yes" is a late red-flag "yes"
         (`_late_red_flag`: the 999 / NHS 111 advice and the staff alert at once, then the
@@ -538,15 +547,19 @@ class Journey:
         (`_red_flag_rechecked`). The answer itself is kept as typed, for the GP, who also
         reads that the question was put again and whether it was answered "No"
         (`RED_FLAG_CHECK_ANSWER`, `bot.inbox.digest.red_flags_said`). None when
-        the request is no longer open or a red-flag "yes" already waits (its advice was
-        given). Audited `case.red_flag_check` with the question, never the words (hazard
-        log H74)."""
+        the request is neither open nor sent (not yet decided), the red flags were not asked
+        yet (the question is still to come), or a red-flag "yes" already waits (its advice
+        was given). Audited `case.red_flag_check` with the question, never the words; the
+        answer for the GP is kept only while the request is open (hazard log H74)."""
         case = turn.case
-        if not case.stage.is_open or case.erased_at or RedFlags.waiting(await turn.answers()):
+        answers = await turn.answers()
+        if (not (case.stage.is_open or case.stage is Stage.SUBMITTED) or case.erased_at
+                or red_flags_unasked(answers) or RedFlags.waiting(answers)):
             return None
         await self._store.audit.record("case.red_flag_check", actor="patient", case_id=case.id,
                                        detail={"stage": case.stage.value, "question": question})
-        await turn.save(RED_FLAG_CHECK_ANSWER, "asked")
+        if case.stage.is_open:
+            await turn.save(RED_FLAG_CHECK_ANSWER, "asked")
         log.info("typed answer may name a red-flag sign, asked again",
                  extra={"case_id": case.id, "stage": case.stage.value, "question": question})
         parent = prompts.by_parent(case)
@@ -559,15 +572,17 @@ class Journey:
 
     async def _red_flag_rechecked(self, turn: Turn | None, value: str) -> Tapped:
         """"No, none of these" tapped on the red-flag question put again after a typed answer
-        (`_red_flag_check`): on an open request, the answer is shown under the question
-        and the request goes on where it is (audited `case.red_flag_rechecked`); otherwise
-        the button is an old one."""
-        if turn is None or not turn.case.stage.is_open or turn.case.erased_at:
+        (`_red_flag_check`): on an open or sent request, the answer is shown under the
+        question and the request goes on where it is (audited `case.red_flag_rechecked`;
+        kept for the GP while it is open); otherwise the button is an old one."""
+        if turn is None or turn.case.erased_at or not (
+                turn.case.stage.is_open or turn.case.stage is Stage.SUBMITTED):
             return Tapped(text("journey.input.old_button"), [], older=True)
         await self._store.audit.record("case.red_flag_rechecked", actor="patient",
                                        case_id=turn.case.id,
                                        detail={"stage": turn.case.stage.value, "answer": value})
-        await turn.save(RED_FLAG_CHECK_ANSWER, value)
+        if turn.case.stage.is_open:
+            await turn.save(RED_FLAG_CHECK_ANSWER, value)
         return Tapped(None, [], worded("journey.screening.red_flags.no",
                                        parent=prompts.by_parent(turn.case)))
 

@@ -133,3 +133,48 @@ async def test_a_red_flag_check_left_unanswered_is_marked_for_the_gp(
     summary = await team.gp.wait_for_text(first_line("inbox.gp.summary"), timeout=20)
     assert text("inbox.gp.red_flags_check_unanswered",
                 answer=text("journey.screening.red_flags.no")) in (summary.text or "")
+
+
+async def test_a_sign_typed_at_a_photo_step_asks_the_red_flags_again(
+    app: App, emu: Emulator
+) -> None:
+    """"I have a fever now" typed where photo 1 is wanted: the note that the GP will not see
+    it, and the red flags again; "Yes" gives the urgent advice and alerts staff."""
+    team = await make_team(app, emu)
+    patient = emu.user("Pip")
+    _, token = await services_of(app).store.invites.create(
+        team.practice.id, "RF-PHOTO", "1980-02-03", valid_days=7,
+        gp_member_id=team.gp_member.id)
+    await to_photos(patient, token)
+    await patient.send_text("I have a fever now")
+    await patient.wait_for_text(CHECK, timeout=10)
+    await tap(patient, text("journey.screening.red_flags.yes"), text("journey.red_flag.now"))
+    case = await case_of(app, patient)
+    alerts = {text(f"inbox.staff.stopped.{key}", patient_ref="RF-PHOTO",
+                   reference=case.reference)
+              for key in ("red_flag_yes", "red_flag_yes_after_photos")}
+    await team.staff.wait_for(lambda m: m.text in alerts, timeout=10)
+
+
+async def test_a_sign_typed_after_sending_asks_the_red_flags_again_and_yes_alerts_staff(
+    app: App, emu: Emulator
+) -> None:
+    """"It is spreading fast now" typed once the request was sent: that it cannot be added,
+    and the red flags again; "Yes" gives the 999 / NHS 111 words for after sending and staff
+    are told to check and tell the GP."""
+    team = await make_team(app, emu)
+    patient = emu.user("Sid")
+    await photos_sent(app, team, patient, "RF-SENT")
+    await to_tried(patient, "left forearm")
+    await patient.send_text("E45 cream")
+    await patient.wait_for_text(first_line("journey.review.summary"), timeout=10)
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    assert checks(patient) == 0
+    await patient.send_text("It is spreading fast now")
+    await patient.wait_for_text(CHECK, timeout=10)
+    await tap(patient, text("journey.screening.red_flags.yes"),
+              first_line("journey.stop.red_flag_after"))
+    case = await case_of(app, patient)
+    await team.staff.wait_for_text(text("inbox.staff.stopped.red_flag_after",
+                                        patient_ref="RF-SENT", reference=case.reference),
+                                   timeout=10)
