@@ -261,13 +261,19 @@ class Journey:
             return await self._ask_first(already, invite, token)
         born = date.fromisoformat(invite.date_of_birth)
         today = uk_today()
+        await testpoints.reached("invite.checked")
         try:
             case = await self._store.cases.open_from_invite(
                 invite, patient_user_id=user_id, patient_chat_id=chat_id,
                 is_child=age.is_child(born, today), consent_by=age.consent_by(born, today),
             )
-        except StageConflict:
-            return [say(text("journey.invite.used", practice=practice.name, phone=practice.phone))]
+        except StageConflict:  # used, cancelled, locked or expired since it was read above
+            fresh = await self._store.invites.get(invite.id)
+            now = invite_problem(fresh) or "used"
+            if now == "revoked" and fresh is not None and fresh.locked_at:
+                return await self._replaced(fresh)
+            return [say(text(f"journey.invite.{now}", practice=practice.name,
+                             phone=practice.phone, days=self._invite_valid_days))]
         turn = Turn(self._store, case)
         return self._bind(turn, [say(worded("journey.invite.welcome",
                                                    parent=prompts.by_parent(case),
