@@ -28,6 +28,7 @@ from bot.domain.personal import personal_details, visible
 from bot.domain.questions import (
     DEPENDENT,
     FREE_TEXT_LIMIT,
+    RED_FLAG_RECHECK,
     Question,
     detail_questions,
     next_question,
@@ -35,9 +36,6 @@ from bot.domain.questions import (
     screening_questions,
     stop_before_red_flags,
     worded,
-)
-from bot.domain.questions import (
-    RED_FLAG_CHECK as RED_FLAG_CHECK_ANSWER,
 )
 from bot.domain.red_flag_signs import names_red_flag_sign
 from bot.journey import photo_area, photo_order, prompts, status_next
@@ -552,7 +550,7 @@ class Journey:
         confirmation that stops the request); its "No" lets the request go on
         (`_red_flag_rechecked`). The answer itself is kept as typed, for the GP, who also
         reads that the question was put again and whether it was answered "No"
-        (`RED_FLAG_CHECK_ANSWER`, `bot.inbox.digest.red_flags_said`). None when
+        (`RED_FLAG_RECHECK`, `bot.inbox.digest.red_flags_said`). None when
         the request is neither open nor sent (not yet decided), the red flags were not asked
         yet (the question is still to come), or a red-flag "yes" already waits (its advice
         was given). Audited `case.red_flag_check` with the question, never the words; the
@@ -565,7 +563,7 @@ class Journey:
         await self._store.audit.record("case.red_flag_check", actor="patient", case_id=case.id,
                                        detail={"stage": case.stage.value, "question": question})
         if case.stage.is_open:
-            await turn.save(RED_FLAG_CHECK_ANSWER, "asked")
+            await turn.save(RED_FLAG_RECHECK, "asked")
         log.info("typed answer may name a red-flag sign, asked again",
                  extra={"case_id": case.id, "stage": case.stage.value, "question": question})
         parent = prompts.by_parent(case)
@@ -588,7 +586,7 @@ class Journey:
                                        case_id=turn.case.id,
                                        detail={"stage": turn.case.stage.value, "answer": value})
         if turn.case.stage.is_open:
-            await turn.save(RED_FLAG_CHECK_ANSWER, value)
+            await turn.save(RED_FLAG_RECHECK, value)
         return Tapped(None, [], worded("journey.screening.red_flags.no",
                                        parent=prompts.by_parent(turn.case)))
 
