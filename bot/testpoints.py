@@ -25,6 +25,8 @@ several separated by commas), the bot, on reaching that moment, appends the name
   sent in an album) is committed, the set relabelled, the review not yet shown;
 - `question.buttons_due`: patient question messages are marked to lose their buttons (shown
   again, or answered by typing), Telegram not yet asked to take them off.
+- `invite.checked`: an invite link a patient opened is read and found usable (not cancelled,
+  locked, used or expired), no request opened from it yet.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ STEP = 0.05
 MOMENTS = frozenset({"erasure.committed", "photo.temp_written", "photo.file_written",
                      "submission.committed", "inbox.new_photos_checked", "record.before_send",
                      "record.sent", "gp.sent", "record.answer_recorded", "delivery.failed_marked",
-                     "question.buttons_due", "locator.chosen"})
+                     "question.buttons_due", "locator.chosen", "invite.checked"})
 
 
 def _hold_seconds(name: str) -> float | None:

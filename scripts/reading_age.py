@@ -61,12 +61,15 @@ JOINED = (
     ("journey.consent.again", "journey.consent.no_is_fine"),
     ("journey.identity.wrong", "journey.identity.day_first"),
     ("journey.identity.no_such_date", "journey.identity.day_first"),
+    ("journey.red_flag_check.lead", "journey.screening.red_flags.question"),
+    ("journey.red_flag_check.lead_parent", "journey.screening.red_flags.question_parent"),
     *((f"{stop_key(reason)}{own}", f"{URGENT}{urgent}")
       for reason in STOP_REASONS if reason != RED_FLAG_STOP
       for own, urgent in (("", ""), ("", "_parent"), ("_parent", "_parent"))),
 )
 """Keys whose words are always sent as one message, joined by a blank line, in this order
-(`bot/journey/prompts.py consent_prompt`, `bot/journey/service.py`; each stop's words and the
+(`bot/journey/prompts.py consent_prompt`, `bot/journey/service.py`, its red-flag question put
+again after typed words, `_red_flag_check`; each stop's words and the
 999 / NHS 111 line, `bot/journey/stop_words.py`)."""
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

@@ -12,6 +12,12 @@ RED_FLAG_FIRST = "screen.red_flags_first"
 (the urgent advice given, staff alerted) until the patient confirms it (the request stops) or
 says it was a mistake ("withdrawn"); the GP reads it beside the final answer
 (`bot.inbox.digest.red_flags_said`). Not a question: never asked, never changed."""
+RED_FLAG_RECHECK = "screen.red_flags_check"
+"""The answer that remembers the red-flag question put again after a typed answer that may
+name a red-flag sign (`bot.journey.service Journey._red_flag_check`, hazard log H74):
+"asked" until the patient taps "No, none of these" on it ("no"); a "yes" there is a red-flag
+"yes" (`RED_FLAG_FIRST`). The GP reads it beside the answer (`bot.inbox.digest.red_flags_said`).
+Not a question: never asked as one, never changed at the review."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from bot.domain.age import age_on
 from bot.domain.questions import (
     CHILD_TOO_YOUNG,
     RED_FLAG_FIRST,
+    RED_FLAG_RECHECK,
     Question,
     detail_questions,
     screening_questions,
@@ -366,12 +367,19 @@ inflammatory skin condition (seed: teledermatology-service.txt; hazard log H47).
 def red_flags_said(label: str, answers: dict[str, str]) -> str:
     """The red-flag answer as the GP reads it: the final answer's label, and, if the patient
     first tapped yes (told to call 999 or NHS 111 now, staff alerted; `RED_FLAG_FIRST`), that
-    they then said it was a mistake or never confirmed it. A red flag is never hidden."""
+    they then said it was a mistake or never confirmed it; else, if the question was put again
+    after a typed answer that may name a red-flag sign (`RED_FLAG_RECHECK`), that it was, and
+    whether it was answered "No" then. A red flag is never hidden."""
     first = answers.get(RED_FLAG_FIRST)
     if first == "withdrawn":
         return text("inbox.gp.red_flags_withdrawn", answer=label)
     if first == "yes" and answers.get("screen.red_flags") != "yes":
         return text("inbox.gp.red_flags_unconfirmed", answer=label)
+    checked = answers.get(RED_FLAG_RECHECK)  # put again after typed words (hazard log H74)
+    if checked == "no":
+        return text("inbox.gp.red_flags_check_no", answer=label)
+    if checked == "asked":
+        return text("inbox.gp.red_flags_check_unanswered", answer=label)
     return label
 
 

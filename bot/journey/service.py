@@ -28,6 +28,7 @@ from bot.domain.personal import personal_details, visible
 from bot.domain.questions import (
     DEPENDENT,
     FREE_TEXT_LIMIT,
+    RED_FLAG_RECHECK,
     Question,
     detail_questions,
     next_question,
@@ -36,6 +37,7 @@ from bot.domain.questions import (
     stop_before_red_flags,
     worded,
 )
+from bot.domain.red_flag_signs import names_red_flag_sign
 from bot.journey import photo_area, photo_order, prompts, status_next
 from bot.journey.deletion import GO as DELETE_GO
 from bot.journey.deletion import Deletion, kept_by_practice, with_kept
@@ -69,6 +71,7 @@ from bot.journey.replies import (
     button_data,
     case_of,
     could_be_ours,
+    one_per_row,
     parse_button_data,
     question_key,
     say,
@@ -112,6 +115,10 @@ RED_FLAGS = "red_flags"
 RED_FLAG_BUTTONS = (("red_flags", "yes"), (CONFIRM, "red_flags=yes"), (GO_BACK, "red_flags"))
 """A "yes" to the red flags, its confirmation, and "No, go back" under it: taken at any stage
 once the red flags were answered (`Journey._late_red_flag`)."""
+RED_FLAG_CHECK = "check"
+"""The step named in the buttons of the red-flag question put again after a typed answer that
+may name a red-flag sign ("check|red_flags|yes", `Journey._red_flag_check`): its "yes" is
+taken as a late one (`RED_FLAG_BUTTONS`), its "no" lets the request go on."""
 CHOOSE = prompts.CHOOSE
 NEW_REQUEST = "new_request"
 """The question of a button that starts a request from an invite link the patient opened while
@@ -252,13 +259,19 @@ class Journey:
             return await self._ask_first(already, invite, token)
         born = date.fromisoformat(invite.date_of_birth)
         today = uk_today()
+        await testpoints.reached("invite.checked")
         try:
             case = await self._store.cases.open_from_invite(
                 invite, patient_user_id=user_id, patient_chat_id=chat_id,
                 is_child=age.is_child(born, today), consent_by=age.consent_by(born, today),
             )
-        except StageConflict:
-            return [say(text("journey.invite.used", practice=practice.name, phone=practice.phone))]
+        except StageConflict:  # used, cancelled, locked or expired since it was read above
+            fresh = await self._store.invites.get(invite.id)
+            now = invite_problem(fresh) or "used"
+            if now == "revoked" and fresh is not None and fresh.locked_at:
+                return await self._replaced(fresh)
+            return [say(text(f"journey.invite.{now}", practice=practice.name,
+                             phone=practice.phone, days=self._invite_valid_days))]
         turn = Turn(self._store, case)
         return self._bind(turn, [say(worded("journey.invite.welcome",
                                                    parent=prompts.by_parent(case),
@@ -344,7 +357,7 @@ class Journey:
             found = personal_details(words)
             removed = await self._personal_off_chat(turn, found, take_off_chat)
             if turn is None or not turn.case.stage.is_open:
-                return self._bind(turn, [*removed, *await self._sent_note(turn),
+                return self._bind(turn, [*removed, *await self._sent_note(turn, words),
                                          *await self._nothing_open(turn)])
             step = STEPS[turn.case.stage]
             answer = (await step.typed(self, turn, words) if step.typed is not None
@@ -404,13 +417,16 @@ class Journey:
             return text("journey.input.edited")
         return text(f"journey.input.{key}", change=text("journey.review.change"))
 
-    async def _sent_note(self, turn: Turn | None) -> list[Reply]:
+    async def _sent_note(self, turn: Turn | None, words: str = "") -> list[Reply]:
         """For words typed (or changed) once the request is with the practice (sent, not yet
         decided): they cannot be added to it, the GP will not see them, how to tell the
-        practice, and the safety net (`journey.input.sent_not_passed_on`); [] otherwise."""
+        practice, and the safety net (`journey.input.sent_not_passed_on`), then, if the
+        `words` typed may name a red-flag sign, the red-flag question again
+        (`_red_flag_check`); [] otherwise."""
         if turn is None or turn.case.stage is not Stage.SUBMITTED or turn.case.erased_at:
             return []
-        return [await self._not_passed_on(turn, "sent")]
+        check = await self._red_flag_check(turn, "sent") if names_red_flag_sign(words) else None
+        return [await self._not_passed_on(turn, "sent"), *([check] if check else [])]
 
     @staticmethod
     async def _personal_off_chat(turn: Turn | None, found: tuple[str, ...],
@@ -443,7 +459,9 @@ class Journey:
             hint = (text("journey.input.tap_this", label=answer.button.label)
                     if answer.button is not None else text("journey.input.need_button"))
             return [say(hint), *prompt]
+        check = await self._red_flag_check(turn, "typed") if names_red_flag_sign(words) else None
         return await self._led_by(turn, [await self._not_passed_on(turn, "typed"),
+                                         *([check] if check else []),
                                          say(text(f"journey.input.{key}"))])
 
     async def _typed_date(self, turn: Turn, words: str) -> list[Reply]:
@@ -512,7 +530,65 @@ class Journey:
             return await self._intimate_typed(
                 turn, INTIMATE_TYPED if question.id == "where" else INTIMATE_TRIED)
         turn.typed_answer = question_key(turn.case.stage.value, question.id)
-        return await self._answer(turn, question, cleaned, "detail")
+        replies = await self._answer(turn, question, cleaned, "detail")
+        if names_red_flag_sign(cleaned):
+            check = await self._red_flag_check(turn, question.id)
+            if check is not None:
+                return [check, *replies]
+        return replies
+
+    async def _red_flag_check(self, turn: Turn, question: str) -> Reply | None:
+        """The red-flag question put again, at once, after a typed answer to `question`
+        ("where" or "tried") that may name a red-flag sign (`bot.domain.red_flag_signs`), or
+        after such words typed where no typed answer is taken ("typed": at a photo or a tap,
+        after the "the GP will not see this" note, `_nudge`) or once the request was sent
+        ("sent", `_sent_note`: its "Yes" then gives the advice and alerts staff as a late
+        "yes" after sending does, `_red_flag_after`),
+        led by words saying what they wrote may be a sign to get help now
+        (`journey.red_flag_check.lead`). Its "Yes" is a late red-flag "yes"
+        (`_late_red_flag`: the 999 / NHS 111 advice and the staff alert at once, then the
+        confirmation that stops the request); its "No" lets the request go on
+        (`_red_flag_rechecked`). The answer itself is kept as typed, for the GP, who also
+        reads that the question was put again and whether it was answered "No"
+        (`RED_FLAG_RECHECK`, `bot.inbox.digest.red_flags_said`). None when
+        the request is neither open nor sent (not yet decided), the red flags were not asked
+        yet (the question is still to come), or a red-flag "yes" already waits (its advice
+        was given). Audited `case.red_flag_check` with the question, never the words; the
+        answer for the GP is kept only while the request is open (hazard log H74)."""
+        case = turn.case
+        answers = await turn.answers()
+        if (not (case.stage.is_open or case.stage is Stage.SUBMITTED) or case.erased_at
+                or red_flags_unasked(answers) or RedFlags.waiting(answers)):
+            return None
+        await self._store.audit.record("case.red_flag_check", actor="patient", case_id=case.id,
+                                       detail={"stage": case.stage.value, "question": question})
+        if case.stage.is_open:
+            await turn.save(RED_FLAG_RECHECK, "asked")
+        log.info("typed answer may name a red-flag sign, asked again",
+                 extra={"case_id": case.id, "stage": case.stage.value, "question": question})
+        parent = prompts.by_parent(case)
+        asked = next(q for q in screening_questions(parent=parent, child=case.is_child)
+                     if q.id == RED_FLAGS)
+        buttons = [Button(option.label, button_data(RED_FLAG_CHECK, RED_FLAGS, option.value))
+                   for option in asked.options]
+        return say(worded("journey.red_flag_check.lead", parent=parent) + "\n\n"
+                   + asked.prompt, *one_per_row(*buttons))
+
+    async def _red_flag_rechecked(self, turn: Turn | None, value: str) -> Tapped:
+        """"No, none of these" tapped on the red-flag question put again after a typed answer
+        (`_red_flag_check`): on an open or sent request, the answer is shown under the
+        question and the request goes on where it is (audited `case.red_flag_rechecked`;
+        kept for the GP while it is open); otherwise the button is an old one."""
+        if turn is None or turn.case.erased_at or not (
+                turn.case.stage.is_open or turn.case.stage is Stage.SUBMITTED):
+            return Tapped(text("journey.input.old_button"), [], older=True)
+        await self._store.audit.record("case.red_flag_rechecked", actor="patient",
+                                       case_id=turn.case.id,
+                                       detail={"stage": turn.case.stage.value, "answer": value})
+        if turn.case.stage.is_open:
+            await turn.save(RED_FLAG_RECHECK, value)
+        return Tapped(None, [], worded("journey.screening.red_flags.no",
+                                       parent=prompts.by_parent(turn.case)))
 
     async def _intimate_typed(self, turn: Turn, reason: str) -> list[Reply]:
         """The typed "Exactly where?" (`reason` `INTIMATE_TYPED`) or "What have you tried?"
@@ -608,6 +684,8 @@ class Journey:
             late = await self._late_red_flag(turn, parsed[0], parsed[1])
             if late is not None:
                 return late
+        if parsed is not None and parsed == (RED_FLAG_CHECK, RED_FLAGS, "no"):
+            return await self._red_flag_rechecked(turn, parsed[2])
         if turn is not None and parsed is not None and parsed[1] == "anyway":
             return await self._anyway(turn, parsed[0], parsed[2])
         if parsed is None or turn is None or not turn.case.stage.is_open:

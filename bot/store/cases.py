@@ -83,16 +83,22 @@ class CaseRepository:
         consent_by: ConsentBy = "self",
     ) -> Case:
         """Use the invite once and open a case for this patient at the identity check, with
-        who answers and consents (`Case.consent_by`, set by the system from the age)."""
+        who answers and consents (`Case.consent_by`, set by the system from the age).
+
+        StageConflict if the invite is no longer usable as it is marked used: used already,
+        cancelled (`InviteRepository.revoke`, a renewal), locked or expired since the caller
+        read it (checked in the same statement, so a link staff cancel a moment before is
+        never opened)."""
         now = utc_now()
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE invites SET used_at = ?, opened_at = COALESCE(opened_at, ?) "
-                "WHERE id = ? AND used_at IS NULL",
-                (now, now, invite.id),
+                "WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL AND locked_at IS NULL "
+                "AND julianday(expires_at) > julianday(?)",
+                (now, now, invite.id, now),
             )
             if cursor.rowcount != 1:
-                raise StageConflict("invite already used")
+                raise StageConflict("invite already used, cancelled, locked or expired")
             cursor = await conn.execute(
                 "INSERT INTO cases (reference, practice_id, invite_id, patient_user_id, "
                 "patient_chat_id, is_child, stage, created_at, updated_at, consent_by, "
