@@ -77,10 +77,16 @@ KEY_LIKE = re.compile(r"[a-z0-9_.]+")
 """A lowercase word such as "distance" may be part of a content key (`gp.reason_distance`)."""
 
 
+WORD_LISTS = {"intimate", "red_flag_signs"}
+"""Content files that hold words the bot looks for in patients' answers, never words it says:
+a test types them as a patient would ("in", "the" and "penis" are not copied wording)."""
+
+
 def content_words() -> set[str]:
     """Every text in bot/content/*.toml as a chat shows it (tags removed), of 2 letters or more."""
     found = {html.unescape(re.sub(r"<[^>]+>", "", node)).strip()
-             for path in sorted(CONTENT.glob("*.toml")) for node in content_texts(path.stem)}
+             for path in sorted(CONTENT.glob("*.toml")) if path.stem not in WORD_LISTS
+             for node in content_texts(path.stem)}
     return {words for words in found if len(words) >= 2}
 
 
