@@ -6,9 +6,11 @@ then is never closed: a client that has not sent QUIT yet, or one whose TLS clos
 implicit TLS) is still going on after QUIT, which needs the client's answer. Its socket stays
 open until the garbage collector finds it, whenever that runs: in the tests, during some later,
 unrelated test, which fails with "Exception ignored in: <function _SelectorTransport.__del__>"
-and "<socket.socket ... laddr=('127.0.0.1', <the server's port>)>" (ResourceWarning). This
-was the leak seen once in a full run in session 36, reproduced by stopping the server while a
-client is logged in over STARTTLS.
+and "<socket.socket ... laddr=('127.0.0.1', <the server's port>)>" (ResourceWarning): the two
+warnings of the leak seen once in a full run in session 36. Stopping the server while a client
+is logged in over STARTTLS or implicit TLS gives them every time; each test in
+`tests/channels/test_email_transport.py` stops it with the bot's connection still open (TLS
+closing in two of them), which aiosmtpd's last turns of the loop usually, not always, close.
 
 `SmtpController.stop()` first drops every connection still open, in the server's own loop, as a
 server going down does (the client sees the connection reset), and waits until each one's
