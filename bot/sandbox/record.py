@@ -305,8 +305,9 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
 async def local_smtp(record: PracticeRecord, port: int = 0) -> AsyncIterator[tuple[int, Path]]:
     """Run an SMTP server on 127.0.0.1 (STARTTLS required, then AUTH with SMTP_USER) that
     keeps what it receives in `record`; yield its port and certificate file."""
-    from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    from bot.sandbox.smtp_controller import SmtpController
 
     cert_file, key_file = self_signed(record.folder)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -326,9 +327,10 @@ async def local_smtp(record: PracticeRecord, port: int = 0) -> AsyncIterator[tup
         return AuthResult(success=ok, handled=False)
 
     chosen = port or free_port()
-    controller = Controller(Mailbox(), hostname=HOST, port=chosen, authenticator=login,
-                            server_hostname=HOST, tls_context=context, require_starttls=True,
-                            auth_require_tls=True, auth_required=True)
+    controller = SmtpController(Mailbox(), hostname=HOST, port=chosen, authenticator=login,
+                                server_hostname=HOST, tls_context=context,
+                                require_starttls=True, auth_require_tls=True,
+                                auth_required=True)
     await asyncio.to_thread(controller.start)
     try:
         yield chosen, cert_file

@@ -16,12 +16,13 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
+from bot.sandbox.smtp_controller import SmtpController
 
 USER, PASSWORD = "practice-bot@nhs.test", "s3cret-app-password"
 
@@ -113,8 +114,8 @@ def smtp_server(folder: Path, *, implicit_tls: bool = False, plain: bool = False
         options = {"ssl_context": context, "auth_require_tls": False, "auth_required": False}
     if plain:  # no TLS offered at all: the bot must refuse to send
         options = {"auth_require_tls": False, "auth_required": False}
-    controller = Controller(mailbox, hostname="127.0.0.1", port=chosen, authenticator=_login,
-                            server_hostname="127.0.0.1", **options)
+    controller = SmtpController(mailbox, hostname="127.0.0.1", port=chosen,
+                                authenticator=_login, server_hostname="127.0.0.1", **options)
     controller.start()
     try:
         yield SmtpServer(chosen, cert_file, mailbox, implicit_tls)
