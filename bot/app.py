@@ -17,6 +17,7 @@ from bot.channels.dispatch import Dispatcher
 from bot.channels.record_answers import MeshInbox, RecordAnswers
 from bot.channels.setup import mesh_settings, record_channels
 from bot.config import Settings
+from bot.domain.working_days import WORKING_DAYS, today_is_working_day
 from bot.handlers.albums import restore as restore_album_steps
 from bot.handlers.bot_api import TelegramBot, build_bot
 from bot.handlers.context import SERVICES_KEY, BotApplication, BotContext
@@ -29,14 +30,7 @@ from bot.handlers.persistence import StorePersistence
 from bot.handlers.questions import take_off_left
 from bot.handlers.wiring import COMMANDS, register
 from bot.inbox.alerts import stop_alerts
-from bot.inbox.chasing import (
-    LIST_AT,
-    WORKING_DAYS,
-    catch_up_due,
-    list_to_chase,
-    today_is_working_day,
-    urgent_chase_hours,
-)
+from bot.inbox.chasing import LIST_AT, catch_up_due, list_to_chase, urgent_chase_hours
 from bot.inbox.decisions import Inbox
 from bot.inbox.referral_again import chase_referrals_again
 from bot.inbox.routing import submission_messages

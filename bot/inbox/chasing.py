@@ -22,11 +22,10 @@ Nothing is sent to a practice with nothing new.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime, time
-
-import holidays
+from datetime import UTC, datetime, time
 
 from bot.content import text
+from bot.domain.working_days import working_day
 from bot.inbox.reminding import UK, uk_day
 from bot.inbox.staff import InviteLine, StaffDesk
 from bot.store import Store
@@ -37,13 +36,6 @@ log = logging.getLogger("bot.chasing")
 
 LIST_AT = time(9, 30, tzinfo=UK)
 """When the daily list goes out: 09:30 UK time, once the surgery's phones are open."""
-WORKING_DAYS = (1, 2, 3, 4, 5)
-"""Monday to Friday, as python-telegram-bot's `run_daily` counts days (0 is Sunday) and as
-`datetime.isoweekday` does (1 is Monday)."""
-BANK_HOLIDAYS = holidays.country_holidays("GB", subdiv="ENG")
-"""England's bank holidays (the `holidays` package; a holiday on a weekend is observed on the
-next working day, as gov.uk lists them): no list on those days. The service is in England
-(Homerton, London: the seed)."""
 LIST_UNTIL = time(17, 30)
 """A bot started on a working day after `LIST_AT` and before this (UK time) sends the day's
 list at once, if it has not gone yet (`catch_up_due`)."""
@@ -121,17 +113,6 @@ async def list_to_chase(store: Store, desk: StaffDesk, *, days: int,
                                              "stalled": len(stalled),
                                              "unopened": len(unopened)})
     return queued
-
-
-def working_day(day: date) -> bool:
-    """Whether the surgery is open this UK day for the list: Monday to Friday
-    (`WORKING_DAYS`) and not one of England's bank holidays (`BANK_HOLIDAYS`)."""
-    return day.isoweekday() in WORKING_DAYS and day not in BANK_HOLIDAYS
-
-
-def today_is_working_day(now: datetime | None = None) -> bool:
-    """`working_day` for the UK day of `now` (default: the present moment)."""
-    return working_day((now or datetime.now(UTC)).astimezone(UK).date())
 
 
 URGENT_FROM, URGENT_UNTIL = time(8, 0), time(18, 30)

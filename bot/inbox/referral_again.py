@@ -3,7 +3,7 @@ H68), after the one reminder `bot.services.reminders.chase_referrals` sends once
 `REFERRAL_SEND_DAYS` have passed.
 
 One reminder per case, chat and UK working day (Monday to Friday, not an English bank
-holiday: `bot.inbox.chasing.working_day`), never on the day the first reminder went, and
+holiday: `bot.domain.working_days.working_day`), never on the day the first reminder went, and
 none once the referral is marked sent or the case is closed (the patient deleted it, a
 retention purge): `CaseRepository.outcome_open_since` gives only decided cases still open,
 and the reminder is queued only if the case is as it was read (`as_read`). Each reminder is
@@ -20,8 +20,8 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from bot.content import text
+from bot.domain.working_days import working_day
 from bot.inbox.alerts import patient_ref_of
-from bot.inbox.chasing import working_day
 from bot.inbox.digest import uk_time
 from bot.inbox.reminding import UK, uk_day
 from bot.services.alerting import alert_recipients

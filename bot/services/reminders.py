@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.content import text
 from bot.domain.questions import worded
+from bot.domain.working_days import today_is_working_day
 from bot.services.naming import named
 from bot.store import Store
 from bot.store.audit import Note
@@ -174,11 +175,10 @@ async def chase_referrals(store: Store, referral_days: int, now: datetime | None
     `referral_days` (what the patient was told): a task with the "Referral sent on e-RS"
     button (`bot.inbox.referral_task`, hazard log H48), so whoever made it can mark it there.
     Once per case and chat (its dedupe key), so a restart never sends it twice. On a UK
-    working day only (`bot.inbox.chasing.working_day`), as the reminders after it
+    working day only (`bot.domain.working_days.working_day`), as the reminders after it
     (`bot.inbox.referral_again`): on a weekend or bank holiday nothing is queued, and the
     first housekeeping run of the next working day sends it (hazard log H71)."""
     from bot.inbox.alerts import patient_ref_of
-    from bot.inbox.chasing import today_is_working_day
     from bot.services.alerting import alert_recipients
 
     moment = now or datetime.now(UTC)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from bot.domain import age
-from bot.inbox.chasing import working_day
+from bot.domain.working_days import working_day
 from bot.inbox.reminding import UK
 from bot.inbox.routing import submission_messages
 from bot.services.alerting import submission_notes

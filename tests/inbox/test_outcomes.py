@@ -11,9 +11,9 @@ import pytest
 from bot.content import text
 from bot.domain import age
 from bot.domain.questions import worded
+from bot.domain.working_days import BANK_HOLIDAYS
 from bot.handlers.delivery import alert_staff
 from bot.inbox.alerts import stop_reason_key
-from bot.inbox.chasing import BANK_HOLIDAYS
 from bot.inbox.decisions import Inbox, read_ubrn
 from bot.inbox.digest import age_text, build_digest, quality_flags, uk_time
 from bot.inbox.referral_task import ubrn_words
