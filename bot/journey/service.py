@@ -527,7 +527,14 @@ class Journey:
             turn.typed_answer = question_key(turn.case.stage.value, question.id)
             await self._store.outbox.take_questions(turn.case.id, turn.case.patient_chat_id,
                                                     turn.typed_answer)
-            return await self._stopped_by_typed(turn, stop)
+            # a red-flag sign typed too ("round her eyes and nose", "swollen face"): the
+            # red-flag question comes first, so its 999 / NHS 111 advice is not lost in a
+            # routine stop; its "Yes" on the stopped request still gives the advice and
+            # alerts staff (`_red_flag_after`; hazard log H74, H76)
+            check = (await self._red_flag_check(turn, question.id)
+                     if names_red_flag_sign(cleaned) else None)
+            stopped = await self._stopped_by_typed(turn, stop)
+            return stopped if check is None else [check, *stopped]
         turn.typed_answer = question_key(turn.case.stage.value, question.id)
         replies = await self._answer(turn, question, cleaned, "detail")
         if names_red_flag_sign(cleaned):
@@ -577,9 +584,11 @@ class Journey:
         """"No, none of these" tapped on the red-flag question put again after a typed answer
         (`_red_flag_check`): on an open or sent request, the answer is shown under the
         question and the request goes on where it is (audited `case.red_flag_rechecked`;
-        kept for the GP while it is open); otherwise the button is an old one."""
+        kept for the GP while it is open); on a request stopped by the same typed answer
+        (the question came first, `_typed_answer`: hazard log H76) the answer is shown too,
+        nothing else changes; otherwise the button is an old one."""
         if turn is None or turn.case.erased_at or not (
-                turn.case.stage.is_open or turn.case.stage is Stage.SUBMITTED):
+                turn.case.stage.is_open or turn.case.stage in (Stage.SUBMITTED, Stage.STOPPED)):
             return Tapped(text("journey.input.old_button"), [], older=True)
         await self._store.audit.record("case.red_flag_rechecked", actor="patient",
                                        case_id=turn.case.id,

@@ -32,6 +32,7 @@ from tests.auxil.e2e.patient import (
     parent_agrees,
     read_the_tips,
     send_three,
+    shows_answer,
     tap,
     then_says,
     to_consent,
@@ -138,3 +139,54 @@ async def test_an_adult_typing_on_my_cheek_goes_on(app: App, emu: Emulator) -> N
     case = await case_of(app, patient)
     assert case.stage is Stage.DETAILS
     assert len(await services_of(app).store.photos.for_case(case.id)) == 3
+
+
+async def test_a_red_flag_sign_with_the_face_asks_the_red_flags_first_and_yes_gets_help(
+    app: App, emu: Emulator
+) -> None:
+    """"round her eyes and nose": the face (a stop) and the eyes (a red-flag sign) at once.
+    The red-flag question comes first, then the stop and the photos deleted; "Yes" to it on
+    the stopped request still gives the 999 / NHS 111 advice, and staff are alerted."""
+    team = await make_team(app, emu)
+    parent = emu.user("Eyes' mum")
+    files = await child_photos_in(app, team, parent, "P-EYES")
+    check_lead = first_line("journey.red_flag_check.lead_parent")
+    await parent.send_text("round her eyes and nose")
+    await parent.wait_for_text(text("journey.stop_after_photos.deleted"), timeout=10)
+    shown = [m.text or "" for m in parent.messages]
+    check = next(i for i, words in enumerate(shown) if check_lead in words)
+    stop = next(i for i, words in enumerate(shown)
+                if first_line("journey.stop.child_face_typed_parent") in words)
+    assert check <= stop, "the red-flag question first"
+    case = await case_of(app, parent)
+    assert case.stage is Stage.STOPPED
+    assert await stop_reason(app, case) == CHILD_FACE_TYPED
+    assert not any(path.exists() for path in files)
+    await parent.tap(worded("journey.screening.red_flags.yes", parent=True))
+    await parent.wait_for_text(first_line("journey.red_flag.ended_parent"), timeout=10)
+    await team.staff.wait_for_text(text("inbox.staff.stopped.red_flag_ended",
+                                        patient_ref="P-EYES", reference=case.reference),
+                                   timeout=10)
+
+
+async def test_no_to_the_red_flags_asked_with_the_face_stop_is_shown_as_answered(
+    app: App, emu: Emulator
+) -> None:
+    """"swollen face": the red-flag question first, then the stop. "No, none of these" on it
+    is shown under the question as answered (not "an old button"); the request stays
+    stopped for the face."""
+    team = await make_team(app, emu)
+    parent = emu.user("Swollen's dad")
+    await child_photos_in(app, team, parent, "P-SWOLLEN")
+    await parent.send_text("swollen face")
+    await parent.wait_for_text(text("journey.stop_after_photos.deleted"), timeout=10)
+    check = next(m for m in parent.messages
+                 if first_line("journey.red_flag_check.lead_parent") in (m.text or ""))
+    no = worded("journey.screening.red_flags.no", parent=True)
+    await parent.tap(no)
+    await shows_answer(parent, check, no)
+    case = await case_of(app, parent)
+    assert case.stage is Stage.STOPPED
+    assert await stop_reason(app, case) == CHILD_FACE_TYPED
+    events = [e.kind for e in await services_of(app).store.audit.for_case(case.id)]
+    assert "case.red_flag_rechecked" in events
