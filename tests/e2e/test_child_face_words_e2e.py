@@ -28,6 +28,7 @@ from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import (
     SCREENING,
     child_birthday,
+    details_and_review,
     first_line,
     parent_agrees,
     read_the_tips,
@@ -190,3 +191,26 @@ async def test_no_to_the_red_flags_asked_with_the_face_stop_is_shown_as_answered
     assert await stop_reason(app, case) == CHILD_FACE_TYPED
     events = [e.kind for e in await services_of(app).store.audit.for_case(case.id)]
     assert "case.red_flag_rechecked" in events
+
+
+async def test_the_face_typed_when_changing_exactly_where_at_the_review_stops_too(
+    app: App, emu: Emulator
+) -> None:
+    """"back of her neck" first, then "Exactly where" changed at the review to "her forhead"
+    (misspelt): the same stop, and the review album is deleted from the chat."""
+    team = await make_team(app, emu)
+    parent = emu.user("Review's mum")
+    files = await child_photos_in(app, team, parent, "P-FACE-REVIEW")
+    await details_and_review(parent, where="back of her neck", parent=True)
+    await tap(parent, text("journey.review.change"), text("journey.review.change_which"))
+    await tap(parent, text("journey.review.change_where"),
+              first_line("journey.details.where_exactly"))
+    await parent.send_text("her forhead")
+    await parent.wait_for_text(text("journey.stop_after_photos.deleted"), timeout=10)
+    case = await case_of(app, parent)
+    assert case.stage is Stage.STOPPED
+    assert await stop_reason(app, case) == CHILD_FACE_TYPED
+    assert not any(path.exists() for path in files)
+    album = [m for m in parent.all_messages if m.kind == "photo" and m.media_group_id]
+    assert album
+    await parent.wait_until(lambda: all(m.deleted for m in album), timeout=10)
