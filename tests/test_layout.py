@@ -77,7 +77,7 @@ KEY_LIKE = re.compile(r"[a-z0-9_.]+")
 """A lowercase word such as "distance" may be part of a content key (`gp.reason_distance`)."""
 
 
-WORD_LISTS = {"intimate", "red_flag_signs"}
+WORD_LISTS = {"intimate", "red_flag_signs", "face"}
 """Content files that hold words the bot looks for in patients' answers, never words it says:
 a test types them as a patient would ("in", "the" and "penis" are not copied wording)."""
 

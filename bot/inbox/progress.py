@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.content import text
+from bot.domain.face import CHILD_FACE_TYPED
 from bot.domain.intimate import INTIMATE_TRIED, INTIMATE_TYPED
 from bot.domain.questions import worded
 from bot.store.cases import APPOINTMENT, RED_FLAG_STOP, REFERRED, URGENT
@@ -105,6 +106,8 @@ def stop_words(reason: str) -> str:
         return text("inbox.staff.ended.intimate_typed")
     if reason == INTIMATE_TRIED:  # typed after the photos, for what was tried
         return text("inbox.staff.ended.intimate_tried")
+    if reason == CHILD_FACE_TYPED:  # a child's face, typed after the photos
+        return text("inbox.staff.ended.child_face_typed")
     if reason.startswith("screen_"):
         return text("inbox.staff.ended.screening")
     if reason in CONSENT_STOPS:

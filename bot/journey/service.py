@@ -18,6 +18,7 @@ from bot import testpoints
 from bot.content import text, texts
 from bot.domain import age
 from bot.domain.dates import no_such_date, only_a_date, parse_date_of_birth, said, uk_today
+from bot.domain.face import CHILD_FACE_TYPED, names_face
 from bot.domain.intimate import (
     INTIMATE_TRIED,
     INTIMATE_TYPED,
@@ -519,16 +520,21 @@ class Journey:
         if question.id == "where" and only_a_date(cleaned):
             log.info("a date typed for where the rash is refused", extra={"case_id": turn.case.id})
             return [say(text("journey.details.where_not_a_date"))]
-        intimate = ((question.id == "where" and names_intimate_area(cleaned))
-                    or (question.id == "tried" and tried_names_intimate_area(cleaned)))
-        if intimate:
+        stop = _typed_stop(question.id, cleaned, child=turn.case.is_child)
+        if stop is not None:
             # answered: the question's buttons ("Skip") go, as after any typed answer; marked
             # before the stop forgets the case's questions (`on_answered` takes them off)
             turn.typed_answer = question_key(turn.case.stage.value, question.id)
             await self._store.outbox.take_questions(turn.case.id, turn.case.patient_chat_id,
                                                     turn.typed_answer)
-            return await self._intimate_typed(
-                turn, INTIMATE_TYPED if question.id == "where" else INTIMATE_TRIED)
+            # a red-flag sign typed too ("round her eyes and nose", "swollen face"): the
+            # red-flag question comes first, so its 999 / NHS 111 advice is not lost in a
+            # routine stop; its "Yes" on the stopped request still gives the advice and
+            # alerts staff (`_red_flag_after`; hazard log H74, H76)
+            check = (await self._red_flag_check(turn, question.id)
+                     if names_red_flag_sign(cleaned) else None)
+            stopped = await self._stopped_by_typed(turn, stop)
+            return stopped if check is None else [check, *stopped]
         turn.typed_answer = question_key(turn.case.stage.value, question.id)
         replies = await self._answer(turn, question, cleaned, "detail")
         if names_red_flag_sign(cleaned):
@@ -578,9 +584,11 @@ class Journey:
         """"No, none of these" tapped on the red-flag question put again after a typed answer
         (`_red_flag_check`): on an open or sent request, the answer is shown under the
         question and the request goes on where it is (audited `case.red_flag_rechecked`;
-        kept for the GP while it is open); otherwise the button is an old one."""
+        kept for the GP while it is open); on a request stopped by the same typed answer
+        (the question came first, `_typed_answer`: hazard log H76) the answer is shown too,
+        nothing else changes; otherwise the button is an old one."""
         if turn is None or turn.case.erased_at or not (
-                turn.case.stage.is_open or turn.case.stage is Stage.SUBMITTED):
+                turn.case.stage.is_open or turn.case.stage in (Stage.SUBMITTED, Stage.STOPPED)):
             return Tapped(text("journey.input.old_button"), [], older=True)
         await self._store.audit.record("case.red_flag_rechecked", actor="patient",
                                        case_id=turn.case.id,
@@ -590,16 +598,18 @@ class Journey:
         return Tapped(None, [], worded("journey.screening.red_flags.no",
                                        parent=prompts.by_parent(turn.case)))
 
-    async def _intimate_typed(self, turn: Turn, reason: str) -> list[Reply]:
+    async def _stopped_by_typed(self, turn: Turn, reason: str) -> list[Reply]:
         """The typed "Exactly where?" (`reason` `INTIMATE_TYPED`) or "What have you tried?"
-        (`INTIMATE_TRIED`) names the breast, genitals or bottom (`bot.domain.intimate`): the
-        request ends for the same criterion as "Private parts or bottom", with deletion of any
-        photos already sent, files and rows (`_stop`), but its own reason (audited and alerted
-        to staff as typed after the photos, naming which answer) and its own kind words, which
+        (`INTIMATE_TRIED`) names the breast, genitals or bottom (`bot.domain.intimate`), or
+        an under-18's typed "Exactly where?" names the face (`CHILD_FACE_TYPED`,
+        `bot.domain.face`): the request ends for the same criterion as "Private parts or
+        bottom" (or, for the face, a child's "Face or head"), with deletion of any photos
+        already sent, files and rows (`_stop`), but its own reason (audited and alerted to
+        staff as typed after the photos, naming which answer) and its own kind words, which
         say it was the answer typed that stopped it, with the 999 / NHS 111 line (hazard log
-        H66, H67). Not confirmed first, unlike a tap: the photos may already show the area,
-        and must not wait for a tap. The typed words are not kept, nor logged."""
-        log.info("typed answer names an intimate area",
+        H66, H67, H76). Not confirmed first, unlike a tap: the photos may already show the
+        area, and must not wait for a tap. The typed words are not kept, nor logged."""
+        log.info("typed answer names an area the service cannot take",
                  extra={"case_id": turn.case.id, "stage": turn.case.stage.value,
                         "reason": reason})
         practice = await turn.practice()
@@ -2107,6 +2117,21 @@ class Journey:
             return False
         return any(event.kind == "case.erased" and event.actor == "patient"
                    for event in await self._store.audit.for_case(case.id))
+
+
+def _typed_stop(question: str, typed: str, *, child: bool) -> str | None:
+    """The stop reason a typed answer to `question` ("where" or "tried") ends the request
+    with, or None: an intimate area named (`INTIMATE_TYPED`, `INTIMATE_TRIED`; read first, as
+    for an under-18 such an image is unlawful to hold), else, for an under-18 (`child`) only,
+    the face named in "Exactly where?" (`CHILD_FACE_TYPED`: the service takes no images of
+    children where the face can be identified; adults go on)."""
+    if question == "where" and names_intimate_area(typed):
+        return INTIMATE_TYPED
+    if question == "tried" and tried_names_intimate_area(typed):
+        return INTIMATE_TRIED
+    if question == "where" and child and names_face(typed):
+        return CHILD_FACE_TYPED
+    return None
 
 
 def ended_alerted(case: Case, reason: str | None) -> bool:

@@ -41,6 +41,7 @@ import json
 from collections.abc import Sequence
 
 from bot.content import text
+from bot.domain.face import CHILD_FACE_TYPED
 from bot.domain.intimate import INTIMATE_TRIED, INTIMATE_TYPED
 from bot.domain.questions import worded
 from bot.journey import prompts
@@ -53,6 +54,7 @@ STOPPED_NEXT: dict[str, str] = {
        for criterion in ("mole", "intimate", "everywhere", "eczema", "child_face")},
     INTIMATE_TYPED: "next_book",
     INTIMATE_TRIED: "next_book",
+    CHILD_FACE_TYPED: "next_book",
     "consent_declined": "next_another_way",
     "child_declined": "next_another_way",
     "not_guardian": "next_not_guardian",

@@ -11,6 +11,7 @@ red-flag stop is the exception: its own words are the urgent advice, with 999 fi
 
 from __future__ import annotations
 
+from bot.domain.face import CHILD_FACE_TYPED
 from bot.domain.intimate import INTIMATE_TRIED, INTIMATE_TYPED
 from bot.domain.questions import CONSENT_CRITERIA, STOP_CRITERIA, worded
 from bot.journey.prompts import CONSENT_QUESTIONS
@@ -21,7 +22,8 @@ URGENT = "journey.stop.urgent"
 LOCKED = "identity_locked"
 
 STOP_REASONS: tuple[str, ...] = (*(f"screen_{criterion}" for criterion in STOP_CRITERIA),
-                                 INTIMATE_TYPED, INTIMATE_TRIED, *CONSENT_CRITERIA, LOCKED)
+                                 INTIMATE_TYPED, INTIMATE_TRIED, CHILD_FACE_TYPED,
+                                 *CONSENT_CRITERIA, LOCKED)
 """Every reason a request stops with before the GP sees it, as its move is audited: a
 screening stop for each service criterion, each consent stop and the locked link."""
 
@@ -34,6 +36,8 @@ def stop_key(reason: str) -> str:
         return "journey.stop.intimate_typed"
     if reason == INTIMATE_TRIED:
         return "journey.stop.intimate_tried"
+    if reason == CHILD_FACE_TYPED:
+        return "journey.stop.child_face_typed"
     if reason.startswith("screen_") and reason.removeprefix("screen_") in STOP_CRITERIA:
         return f"journey.stop.{reason.removeprefix('screen_')}"
     for asked in CONSENT_QUESTIONS.values():
