@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.content import text
-from bot.domain.face import CHILD_FACE_TYPED
+from bot.domain.face_words import CHILD_FACE_TYPED
 from bot.domain.intimate import INTIMATE_TRIED, INTIMATE_TYPED
 from bot.domain.questions import worded
 from bot.store.cases import APPOINTMENT, RED_FLAG_STOP, REFERRED, URGENT

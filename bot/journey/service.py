@@ -18,7 +18,7 @@ from bot import testpoints
 from bot.content import text, texts
 from bot.domain import age
 from bot.domain.dates import no_such_date, only_a_date, parse_date_of_birth, said, uk_today
-from bot.domain.face import CHILD_FACE_TYPED, names_face
+from bot.domain.face_words import CHILD_FACE_TYPED, names_face
 from bot.domain.intimate import (
     INTIMATE_TRIED,
     INTIMATE_TYPED,
@@ -602,7 +602,7 @@ class Journey:
         """The typed "Exactly where?" (`reason` `INTIMATE_TYPED`) or "What have you tried?"
         (`INTIMATE_TRIED`) names the breast, genitals or bottom (`bot.domain.intimate`), or
         an under-18's typed "Exactly where?" names the face (`CHILD_FACE_TYPED`,
-        `bot.domain.face`): the request ends for the same criterion as "Private parts or
+        `bot.domain.face_words`): the request ends for the same criterion as "Private parts or
         bottom" (or, for the face, a child's "Face or head"), with deletion of any photos
         already sent, files and rows (`_stop`), but its own reason (audited and alerted to
         staff as typed after the photos, naming which answer) and its own kind words, which

@@ -41,7 +41,7 @@ import json
 from collections.abc import Sequence
 
 from bot.content import text
-from bot.domain.face import CHILD_FACE_TYPED
+from bot.domain.face_words import CHILD_FACE_TYPED
 from bot.domain.intimate import INTIMATE_TRIED, INTIMATE_TYPED
 from bot.domain.questions import worded
 from bot.journey import prompts

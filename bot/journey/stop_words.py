@@ -11,7 +11,7 @@ red-flag stop is the exception: its own words are the urgent advice, with 999 fi
 
 from __future__ import annotations
 
-from bot.domain.face import CHILD_FACE_TYPED
+from bot.domain.face_words import CHILD_FACE_TYPED
 from bot.domain.intimate import INTIMATE_TRIED, INTIMATE_TYPED
 from bot.domain.questions import CONSENT_CRITERIA, STOP_CRITERIA, worded
 from bot.journey.prompts import CONSENT_QUESTIONS

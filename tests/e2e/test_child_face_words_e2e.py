@@ -18,7 +18,7 @@ import pytest
 from telegram.ext import Application
 
 from bot.content import text
-from bot.domain.face import CHILD_FACE_TYPED
+from bot.domain.face_words import CHILD_FACE_TYPED
 from bot.domain.questions import worded
 from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser

@@ -1,4 +1,4 @@
-"""The face named in a child's typed "Exactly where?" answer (`bot.domain.face`, words in
+"""The face named in a child's typed "Exactly where?" answer (`bot.domain.face_words`, words in
 `bot/content/face.toml`): whole words in any case, near spellings of longer words, and not
 the neck, the ears or the scalp, which are not the face (hazard log H76)."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.face import names_face
+from bot.domain.face_words import names_face
 
 
 @pytest.mark.parametrize("where", [
