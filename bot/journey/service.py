@@ -450,7 +450,9 @@ class Journey:
         the practice, and the safety net: it may be a symptom), what the step needs (a photo,
         or a tap), and ask again. A short answer typed instead of tapped ("yes", "arm": see
         `tap_words`) gets only which button to tap, above the question; not at the red-flag
-        question nor while a red-flag "yes" waits, where the safety net stays."""
+        question nor while a red-flag "yes" waits, where the safety net stays. Words that may
+        name a red-flag sign get the red-flag question again after all that, last
+        (`_red_flag_check`)."""
         key = "need_photo" if turn.case.stage.value in SHOT_SLOTS else "need_button"
         prompt = await self._led_by(turn, [])
         shown = [button for reply in prompt for row in reply.buttons for button in row]
@@ -461,9 +463,9 @@ class Journey:
                     if answer.button is not None else text("journey.input.need_button"))
             return [say(hint), *prompt]
         check = await self._red_flag_check(turn, "typed") if names_red_flag_sign(words) else None
-        return await self._led_by(turn, [await self._not_passed_on(turn, "typed"),
-                                         *([check] if check else []),
-                                         say(text(f"journey.input.{key}"))])
+        replies = await self._led_by(turn, [await self._not_passed_on(turn, "typed"),
+                                            say(text(f"journey.input.{key}"))])
+        return [*replies, *([check] if check else [])]
 
     async def _typed_date(self, turn: Turn, words: str) -> list[Reply]:
         """Read a typed date of birth and say it back in words, to be confirmed by a tap. Under
@@ -540,7 +542,7 @@ class Journey:
         if names_red_flag_sign(cleaned):
             check = await self._red_flag_check(turn, question.id)
             if check is not None:
-                return [check, *replies]
+                return [*replies, check]
         return replies
 
     async def _red_flag_check(self, turn: Turn, question: str) -> Reply | None:
@@ -551,7 +553,9 @@ class Journey:
         ("sent", `_sent_note`: its "Yes" then gives the advice and alerts staff as a late
         "yes" after sending does, `_red_flag_after`),
         led by words saying what they wrote may be a sign to get help now
-        (`journey.red_flag_check.lead`). Its "Yes" is a late red-flag "yes"
+        (`journey.red_flag_check.lead`). Callers send it last, after the next question or
+        the step's prompt (with its example picture), so it is the newest message, the one
+        a phone shows (hazard log H77). Its "Yes" is a late red-flag "yes"
         (`_late_red_flag`: the 999 / NHS 111 advice and the staff alert at once, then the
         confirmation that stops the request); its "No" lets the request go on
         (`_red_flag_rechecked`). The answer itself is kept as typed, for the GP, who also

@@ -50,6 +50,12 @@ async def to_tried(patient: TelegramUser, where: str) -> None:
               first_line("journey.details.tried_question"))
 
 
+def newest_with(patient: TelegramUser, words: str) -> int:
+    """Where in the chat (0 oldest) the newest bot message with these words is; -1 if none."""
+    return max((i for i, m in enumerate(patient.messages) if words in (m.text or "")),
+               default=-1)
+
+
 def checks(patient: TelegramUser) -> int:
     """How many red-flag checks the patient has been sent."""
     return sum(CHECK in (m.text or "") for m in patient.messages)
@@ -84,15 +90,18 @@ async def test_a_fever_typed_for_what_was_tried_asks_the_red_flags_again_and_yes
 async def test_the_mouth_or_eyes_typed_for_where_asks_the_red_flags_again_and_no_goes_on(
     app: App, emu: Emulator, where: str
 ) -> None:
-    """The mouth or the eyes typed for "Where exactly?": the red flags again, with the next
-    question; "No, none of these" lets the request go on to the review, the typed answer
-    kept for the GP."""
+    """The mouth or the eyes typed for "Where exactly?": the red flags again, after the next
+    question, so they are the newest message (H77); "No, none of these" lets the request go
+    on to the review, the typed answer kept for the GP."""
     team = await make_team(app, emu)
     patient = emu.user("Mo")
     await photos_sent(app, team, patient, "RF-MOUTH")
     await patient.send_text(where)
     await patient.wait_for_text(CHECK, timeout=10)
-    await patient.wait_for_text(text("journey.details.duration_question"), timeout=10)
+    duration = text("journey.details.duration_question")
+    await patient.wait_until(lambda: newest_with(patient, duration) >= 0, timeout=10)
+    assert newest_with(patient, CHECK) > newest_with(patient, duration), (
+        "the red flags come after the next question: the newest message, the one seen")
     await patient.tap(text("journey.screening.red_flags.no"))
     check = next(m for m in patient.messages if CHECK in (m.text or ""))
     await patient.wait_until(lambda: not check.buttons, timeout=10)
@@ -139,7 +148,8 @@ async def test_a_sign_typed_at_a_photo_step_asks_the_red_flags_again(
     app: App, emu: Emulator
 ) -> None:
     """"I have a fever now" typed where photo 1 is wanted: the note that the GP will not see
-    it, and the red flags again; "Yes" gives the urgent advice and alerts staff."""
+    it, photo 1's prompt again, and the red flags again after it, the newest message (H77);
+    "Yes" gives the urgent advice and alerts staff."""
     team = await make_team(app, emu)
     patient = emu.user("Pip")
     _, token = await services_of(app).store.invites.create(
@@ -148,6 +158,12 @@ async def test_a_sign_typed_at_a_photo_step_asks_the_red_flags_again(
     await to_photos(patient, token)
     await patient.send_text("I have a fever now")
     await patient.wait_for_text(CHECK, timeout=10)
+    photo_1 = first_line("journey.photos.locator")  # asked once before, and again now
+    await patient.wait_until(
+        lambda: sum(photo_1 in (m.text or "") for m in patient.messages) == 2, timeout=10)
+    assert newest_with(patient, CHECK) > newest_with(patient, photo_1), (
+        "the red flags come after 'Please send a photo' and photo 1's example: the newest "
+        "message, not pushed off a phone's screen by the picture")
     await tap(patient, text("journey.screening.red_flags.yes"), text("journey.red_flag.now"))
     case = await case_of(app, patient)
     alerts = {text(f"inbox.staff.stopped.{key}", patient_ref="RF-PHOTO",
