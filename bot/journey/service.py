@@ -1964,7 +1964,8 @@ class Journey:
         to the breast or private parts) also deletes the case's photos (files too), answers
         and built summary and pack, takes back what GP chats received and deletes the photo
         messages in the patient's chat (`CaseRepository.stop_after_photos`); the patient is
-        told after the stop's own words (999/111 ones included).
+        told after the stop's own words (999/111 ones included), a parent that the photos
+        will not go to their child's GP (`journey.stop_after_photos.deleted_parent`).
         """
         alerts = await self._stop_alerts(self._store, turn.case, reason)
         if not await self._store.photos.for_case(turn.case.id):
@@ -1983,7 +1984,8 @@ class Journey:
         log.info("case stopped after photos, content deleted",
                  extra={"case_id": turn.case.id, "reason": reason, "files_left": left})
         kept = await kept_by_practice(self._store, [turn.case])
-        return [say(words), say(with_kept(text("journey.stop_after_photos.deleted"), kept))]
+        deleted = worded("journey.stop_after_photos.deleted", parent=prompts.by_parent(turn.case))
+        return [say(words), say(with_kept(deleted, kept))]
 
     async def _move(self, turn: Turn, to: Stage, *, reason: str | None = None,
                     outbox: list[Outgoing] | None = None, flags: Flags | None = None,

@@ -25,6 +25,7 @@ from telegram.ext import Application
 
 from bot.content import text
 from bot.domain.intimate import INTIMATE_TRIED, INTIMATE_TYPED
+from bot.domain.questions import worded
 from bot.emulator import Emulator
 from bot.emulator.users import TelegramUser
 from bot.journey.stop_words import stop_words
@@ -32,11 +33,14 @@ from bot.store.models import Stage
 from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import (
     answer_details,
+    child_birthday,
     details_and_review,
     first_line,
+    read_the_tips,
     send_three,
     tap,
     then_says,
+    to_child_eczema_question,
     to_photos,
 )
 from tests.auxil.e2e.practice import (
@@ -136,6 +140,30 @@ async def test_an_intimate_area_typed_for_exactly_where_stops_and_deletes_the_ph
     assert not any(first_line("journey.details.duration_question") in (m.text or "")
                    for m in patient.messages), "no question after the stop"
     assert not readable(data_dir, kept), "the typed words are not kept anywhere"
+
+
+async def test_a_parent_who_types_the_nappy_area_is_told_of_the_childs_gp(
+    app: App, emu: Emulator
+) -> None:
+    """A parent types "up to the nappy area" for "Exactly where?" after the child's photos:
+    the stop is worded for the parent, and so is the line after it: the photos will not go
+    to their child's GP, not "your GP" (the parent's own; newcomer37)."""
+    team = await make_team(app, emu)
+    born = child_birthday(9)
+    _, token = await services_of(app).store.invites.create(
+        team.practice.id, "P-NAPPY", born.isoformat(), valid_days=7,
+        gp_member_id=team.gp_member.id)
+    parent = emu.user("Nia")
+    await to_child_eczema_question(parent, token, born)
+    await read_the_tips(parent, worded("journey.screening.eczema.no", parent=True), parent=True)
+    await send_three(parent)
+    await then_says(parent, first_line("journey.details.where_exactly"))
+    await parent.send_text("back of her leg up to the nappy area")
+    await parent.wait_for_text(first_line("journey.stop.intimate_typed_parent"), timeout=10)
+    await parent.wait_for_text(text("journey.stop_after_photos.deleted_parent"), timeout=10)
+    assert not any(text("journey.stop_after_photos.deleted") in (m.text or "")
+                   for m in parent.messages), "not 'your GP' to a parent"
+    assert (await case_of(app, parent)).stage is Stage.STOPPED
 
 
 async def test_an_area_named_in_what_was_tried_stops_too(
