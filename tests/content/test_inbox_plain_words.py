@@ -35,3 +35,13 @@ def test_the_staff_paragraph_under_refer_stands_apart() -> None:
     triple quotes, so a text written to start with a blank line started with one break)."""
     added = text("inbox.gp.refer_confirm_staff")
     assert added.startswith("\n\n") and not added.startswith("\n\n\n")
+
+
+def test_the_warning_about_a_different_ubrn_stands_apart() -> None:
+    """A GP or member of staff who marks a referral sent after someone else did reads "...
+    Nothing has changed." and then the ⚠️ warning that the UBRN they typed was NOT recorded
+    as a paragraph of its own, with a blank line above, not run on to the line before (seen
+    in the sandbox by newcomer37; TOML drops the first line break after triple quotes)."""
+    for key in ("second_mark_differs", "second_mark_unrecorded"):
+        added = text(f"inbox.staff.{key}", typed="9999 8888 7777")
+        assert added.startswith("\n\n⚠️"), (key, added[:12])
