@@ -45,3 +45,16 @@ def test_the_warning_about_a_different_ubrn_stands_apart() -> None:
     for key in ("second_mark_differs", "second_mark_unrecorded"):
         added = text(f"inbox.staff.{key}", typed="9999 8888 7777")
         assert added.startswith("\n\n⚠️"), (key, added[:12])
+
+
+def test_a_ubrn_typed_with_no_question_waiting_is_answered_in_short_lines() -> None:
+    """A GP or member of staff who types a UBRN when no question waits for it reads short
+    paragraphs (what happened; why; what to do), the button to tap by its own label, and
+    what to do when the case already shows it was marked sent, its button gone (seen in the
+    sandbox by newcomer37: a UBRN typed after someone marked it sent was told to tap a button
+    no longer there)."""
+    said = text("inbox.gp.ubrn_not_waiting")
+    assert said.count("\n\n") >= 2, said
+    assert f'"{text("inbox.gp.referral_sent").lstrip("📨 ")}"' in said
+    marked = text("inbox.staff.referral_marked", name="", when="").lstrip("✅ ").split(" by")[0]
+    assert f'"{marked}"' in said
