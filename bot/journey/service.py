@@ -359,6 +359,7 @@ class Journey:
             removed = await self._personal_off_chat(turn, found, take_off_chat)
             if turn is None or not turn.case.stage.is_open:
                 return self._bind(turn, [*removed, *await self._sent_note(turn, words),
+                                         *await self._decided_note(turn),
                                          *await self._nothing_open(turn)])
             step = STEPS[turn.case.stage]
             answer = (await step.typed(self, turn, words) if step.typed is not None
@@ -428,6 +429,17 @@ class Journey:
             return []
         check = await self._red_flag_check(turn, "sent") if names_red_flag_sign(words) else None
         return [await self._not_passed_on(turn, "sent"), *([check] if check else [])]
+
+    async def _decided_note(self, turn: Turn | None) -> list[Reply]:
+        """For words typed once the GP has decided (referred, asked to book, not suitable),
+        before the "Where you are" of the request: the GP has looked, the words cannot be
+        added, how to tell the practice, and the safety net
+        (`journey.input.decided_not_passed_on`), since they may name a new symptom ("I have
+        a fever now"); [] otherwise. Before, such words got the status alone, with no word
+        of 999 / NHS 111 (hazard log H78)."""
+        if turn is None or turn.case.stage is not Stage.DECIDED or turn.case.erased_at:
+            return []
+        return [await self._not_passed_on(turn, "decided")]
 
     @staticmethod
     async def _personal_off_chat(turn: Turn | None, found: tuple[str, ...],

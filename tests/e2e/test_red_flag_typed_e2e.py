@@ -24,7 +24,7 @@ from bot.emulator.users import TelegramUser
 from bot.store.models import Stage
 from tests.auxil.e2e.bot_app import services_of
 from tests.auxil.e2e.patient import first_line, send_three, tap, then_says, to_photos
-from tests.auxil.e2e.practice import Team, case_of, make_team
+from tests.auxil.e2e.practice import Team, case_of, make_team, refer
 
 App = Application[Any, Any, Any, Any, Any, Any]
 CHECK = first_line("journey.red_flag_check.lead")
@@ -194,3 +194,32 @@ async def test_a_sign_typed_after_sending_asks_the_red_flags_again_and_yes_alert
     await team.staff.wait_for_text(text("inbox.staff.stopped.red_flag_after",
                                         patient_ref="RF-SENT", reference=case.reference),
                                    timeout=10)
+
+
+async def test_a_sign_typed_after_the_gp_decided_gets_the_safety_net(
+    app: App, emu: Emulator
+) -> None:
+    """"I have a fever now" typed once the GP has referred: before, only "Where you are: your
+    GP has looked at your photos", with no word of 999 / NHS 111 (seen in the sandbox by
+    newcomer37); now first that the GP has looked and will not see the words, whom to call,
+    and the safety net, then where the request is (hazard log H78)."""
+    team = await make_team(app, emu)
+    patient = emu.user("Dee")
+    await photos_sent(app, team, patient, "RF-DECIDED")
+    await to_tried(patient, "left forearm")
+    await patient.send_text("E45 cream")
+    await patient.wait_for_text(first_line("journey.review.summary"), timeout=10)
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    await team.gp.wait_for_text(first_line("inbox.gp.summary"), timeout=20)
+    await refer(team.gp)
+    for _ in range(100):
+        if (await case_of(app, patient)).stage is Stage.DECIDED:
+            break
+        await emu.wait_until_idle()
+    assert (await case_of(app, patient)).stage is Stage.DECIDED
+    await patient.send_text("I have a fever now")
+    note = await patient.wait_for_text(first_line("journey.input.decided_not_passed_on"),
+                                       timeout=10)
+    assert text("journey.input.decided_not_passed_on", practice=team.practice.name,
+                phone=team.practice.phone) == note.text
+    assert "999" in (note.text or "") and "111" in (note.text or "")
