@@ -85,7 +85,8 @@ async def test_a_parent_typing_on_his_cheek_after_neck_stops_and_deletes_the_pho
     parent = emu.user("Cheek's dad")
     files = await child_photos_in(app, team, parent, "P-CHEEK")
     await parent.send_text("on his cheek")
-    await parent.wait_for_text(text("journey.stop_after_photos.deleted"), timeout=10)
+    await parent.wait_for_text(text("journey.stop_after_photos.deleted_parent"),
+                               timeout=10)
     practice = team.practice
     words = stop_words(CHILD_FACE_TYPED, parent=True, practice=practice.name,
                        phone=practice.phone)
@@ -153,7 +154,8 @@ async def test_a_red_flag_sign_with_the_face_asks_the_red_flags_first_and_yes_ge
     files = await child_photos_in(app, team, parent, "P-EYES")
     check_lead = first_line("journey.red_flag_check.lead_parent")
     await parent.send_text("round her eyes and nose")
-    await parent.wait_for_text(text("journey.stop_after_photos.deleted"), timeout=10)
+    await parent.wait_for_text(text("journey.stop_after_photos.deleted_parent"),
+                               timeout=10)
     shown = [m.text or "" for m in parent.messages]
     check = next(i for i, words in enumerate(shown) if check_lead in words)
     stop = next(i for i, words in enumerate(shown)
@@ -180,7 +182,8 @@ async def test_no_to_the_red_flags_asked_with_the_face_stop_is_shown_as_answered
     parent = emu.user("Swollen's dad")
     await child_photos_in(app, team, parent, "P-SWOLLEN")
     await parent.send_text("swollen face")
-    await parent.wait_for_text(text("journey.stop_after_photos.deleted"), timeout=10)
+    await parent.wait_for_text(text("journey.stop_after_photos.deleted_parent"),
+                               timeout=10)
     check = next(m for m in parent.messages
                  if first_line("journey.red_flag_check.lead_parent") in (m.text or ""))
     no = worded("journey.screening.red_flags.no", parent=True)
@@ -206,7 +209,8 @@ async def test_the_face_typed_when_changing_exactly_where_at_the_review_stops_to
     await tap(parent, text("journey.review.change_where"),
               first_line("journey.details.where_exactly"))
     await parent.send_text("her forhead")
-    await parent.wait_for_text(text("journey.stop_after_photos.deleted"), timeout=10)
+    await parent.wait_for_text(text("journey.stop_after_photos.deleted_parent"),
+                               timeout=10)
     case = await case_of(app, parent)
     assert case.stage is Stage.STOPPED
     assert await stop_reason(app, case) == CHILD_FACE_TYPED
