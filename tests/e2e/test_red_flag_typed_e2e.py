@@ -50,6 +50,15 @@ async def to_tried(patient: TelegramUser, where: str) -> None:
               first_line("journey.details.tried_question"))
 
 
+async def sent_with(patient: TelegramUser, where: str) -> None:
+    """From "Where exactly?": type `where`, the details and "E45 cream", and send the request
+    from the review: the receipt is in the chat."""
+    await to_tried(patient, where)
+    await patient.send_text("E45 cream")
+    await patient.wait_for_text(first_line("journey.review.summary"), timeout=10)
+    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+
+
 def newest_with(patient: TelegramUser, words: str) -> int:
     """Where in the chat (0 oldest) the newest bot message with these words is; -1 if none."""
     return max((i for i, m in enumerate(patient.messages) if words in (m.text or "")),
@@ -181,10 +190,7 @@ async def test_a_sign_typed_after_sending_asks_the_red_flags_again_and_yes_alert
     team = await make_team(app, emu)
     patient = emu.user("Sid")
     await photos_sent(app, team, patient, "RF-SENT")
-    await to_tried(patient, "left forearm")
-    await patient.send_text("E45 cream")
-    await patient.wait_for_text(first_line("journey.review.summary"), timeout=10)
-    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    await sent_with(patient, "left forearm")
     assert checks(patient) == 0
     await patient.send_text("It is spreading fast now")
     await patient.wait_for_text(CHECK, timeout=10)
@@ -206,10 +212,7 @@ async def test_a_sign_typed_after_the_gp_decided_gets_the_safety_net(
     team = await make_team(app, emu)
     patient = emu.user("Dee")
     await photos_sent(app, team, patient, "RF-DECIDED")
-    await to_tried(patient, "left forearm")
-    await patient.send_text("E45 cream")
-    await patient.wait_for_text(first_line("journey.review.summary"), timeout=10)
-    await tap(patient, text("journey.review.send"), first_line("journey.receipt.text"))
+    await sent_with(patient, "left forearm")
     await team.gp.wait_for_text(first_line("inbox.gp.summary"), timeout=20)
     await refer(team.gp)
     for _ in range(100):
